@@ -1,0 +1,58 @@
+/**
+ * One error type for the whole toolkit.
+ *
+ * Every failure a user can cause (a malformed model file, an input out of range, a ptau file too small) is a
+ * ZkmlError carrying a stable code, a message that names the place (`layers[1].weights: expected 16x8, got 16x7`)
+ * and a hint saying how to fix it. The Hardhat tasks turn it into a HardhatPluginError at the boundary; the
+ * core never imports Hardhat.
+ */
+
+export type ErrorCode =
+  | "MODEL_NOT_FOUND"
+  | "MODEL_INVALID"
+  | "INPUT_INVALID"
+  | "INPUT_OUT_OF_RANGE"
+  | "IR_INVALID"
+  | "QUANTIZE_FAILED"
+  | "CIRCOM_FAILED"
+  | "PTAU_INVALID"
+  | "PTAU_TOO_SMALL"
+  | "SETUP_FAILED"
+  | "WITNESS_FAILED"
+  | "PROOF_INVALID"
+  | "NATIVE_MISSING"
+  | "OPTION_INVALID"
+  | "STAGE_FAILED";
+
+export class ZkmlError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly file?: string;
+
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; file?: string; cause?: unknown } = {}) {
+    super(opts.file ? `${opts.file}: ${message}` : message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "ZkmlError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.file = opts.file;
+  }
+
+  /** The message as a user reads it: what went wrong, then how to fix it. */
+  describe(): string {
+    return this.hint ? `${this.message}\n  fix: ${this.hint}` : this.message;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint?: string } {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+export function isZkmlError(e: unknown): e is ZkmlError {
+  return e instanceof ZkmlError || (typeof e === "object" && e !== null && (e as { name?: string }).name === "ZkmlError");
+}
+
+/** Re-create a ZkmlError that crossed a process boundary as plain JSON. */
+export function reviveError(json: { code?: string; message?: string; hint?: string }): Error {
+  if (json.code) return new ZkmlError(json.code as ErrorCode, json.message ?? "", { hint: json.hint });
+  return new Error(json.message ?? "unknown error");
+}

@@ -1,0 +1,279 @@
+/**
+ * The quantized model IR and its bigint reference interpreter: the living definition of what a proof attests.
+ *
+ * A QModel is a closed list of integer ops over channel-major tensors. `runIR` is the exact semantics; the
+ * circom renderer (and later the Solidity renderer) must reproduce it bit for bit:
+ *   dense     y[o] = bias[o] + sum_i w[o*n+i] * x[i]
+ *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
+ *   sumpool2d y = sum of the window (an average pool whose division is folded into the scale, so it is exact)
+ *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1))
+ *   flatten   reshape only
+ * The input must lie in [input.min, input.min + 2^input.bits). Both range conditions are what the circuit
+ * enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
+ * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
+ */
+import { ZkmlError } from "./errors";
+import { Shape, windowPlan, WindowPlan } from "./model";
+
+export const IR_FORMAT = "zkml-ir/1";
+/** Widest bit decomposition allowed: far below the 254-bit BN254 scalar field, so decompositions are unique. */
+export const MAX_BITS = 240;
+
+export type QOp =
+  | { op: "dense"; inSize: number; units: number; weights: bigint[]; bias: bigint[] }
+  | {
+      op: "conv2d";
+      filters: number;
+      kernel: [number, number];
+      stride: [number, number];
+      padding: [number, number];
+      weights: bigint[]; // [f][c][ky][kx]
+      bias: bigint[];
+    }
+  | { op: "sumpool2d"; pool: [number, number]; stride: [number, number] }
+  | { op: "requant"; shift: number; relu: boolean; bits: number }
+  | { op: "flatten" };
+
+export type OpKind = QOp["op"];
+
+export interface QModel {
+  format: typeof IR_FORMAT;
+  name: string;
+  input: { shape: Shape; min: bigint; bits: number; step: number; range: [number, number] };
+  ops: QOp[];
+  /** Real value of one unit of the output. */
+  output: { step: number };
+}
+
+const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+
+export function opOutputShape(op: QOp, shape: Shape): Shape {
+  switch (op.op) {
+    case "dense":
+      return [op.units];
+    case "conv2d":
+    case "sumpool2d": {
+      const [c, h, w] = shape;
+      const [kh, kw] = op.op === "conv2d" ? op.kernel : op.pool;
+      const [ph, pw] = op.op === "conv2d" ? op.padding : [0, 0];
+      const oh = Math.floor((h + 2 * ph - kh) / op.stride[0]) + 1;
+      const ow = Math.floor((w + 2 * pw - kw) / op.stride[1]) + 1;
+      return [op.op === "conv2d" ? op.filters : c, oh, ow];
+    }
+    case "requant":
+      return shape;
+    case "flatten":
+      return [size(shape)];
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" }>, inShape: Shape): WindowPlan {
+  const out = opOutputShape(op, inShape);
+  return op.op === "conv2d"
+    ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
+    : windowPlan(inShape, out, op.pool, op.stride, [0, 0], false);
+}
+
+/** Shapes of every tensor: shapes[0] is the input, shapes[i+1] the output of ops[i]. */
+export function irShapes(q: Pick<QModel, "input" | "ops">): Shape[] {
+  const shapes = [q.input.shape];
+  for (const op of q.ops) shapes.push(opOutputShape(op, shapes[shapes.length - 1]));
+  return shapes;
+}
+
+/** Apply one linear or pooling op to integer-like values (bigint or interval endpoints via `mac`). */
+function applyLinear<T>(op: QOp, inShape: Shape, x: T[], zero: T, mac: (acc: T, w: bigint, v: T, i: number) => T, addConst: (acc: T, b: bigint) => T): T[] {
+  switch (op.op) {
+    case "dense": {
+      const out: T[] = new Array(op.units);
+      for (let o = 0; o < op.units; o++) {
+        let acc = addConst(zero, op.bias[o]);
+        for (let i = 0; i < op.inSize; i++) acc = mac(acc, op.weights[o * op.inSize + i], x[i], i);
+        out[o] = acc;
+      }
+      return out;
+    }
+    case "conv2d":
+    case "sumpool2d": {
+      const p = opPlan(op, inShape);
+      const n = size(p.outShape);
+      const out: T[] = new Array(n);
+      const per = op.op === "conv2d" ? op.weights.length / op.filters : 0;
+      for (let o = 0; o < n; o++) {
+        const f = p.channel[o];
+        let acc = op.op === "conv2d" ? addConst(zero, op.bias[f]) : zero;
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) {
+          const w = op.op === "conv2d" ? op.weights[f * per + p.weight[t]] : 1n;
+          acc = mac(acc, w, x[p.input[t]], p.input[t]);
+        }
+        out[o] = acc;
+      }
+      return out;
+    }
+    default:
+      throw new Error(`not a linear op: ${op.op}`);
+  }
+}
+
+export function floorDiv(a: bigint, shift: number): bigint {
+  return a >> BigInt(shift); // arithmetic shift is floor division by 2^shift for negative a too
+}
+
+export function requantValue(x: bigint, shift: number, relu: boolean): bigint {
+  const y = floorDiv(x, shift);
+  return relu && y < 0n ? 0n : y;
+}
+
+export interface IRRun {
+  output: bigint[];
+  /** Every tensor: trace[0] the input, trace[i+1] the output of ops[i]. */
+  trace: bigint[][];
+}
+
+/** The reference interpreter. Throws IR_INVALID if a range the circuit enforces is violated. */
+export function runIR(q: QModel, input: readonly bigint[]): IRRun {
+  const shapes = irShapes(q);
+  if (input.length !== size(q.input.shape))
+    throw new ZkmlError("INPUT_INVALID", `input: expected ${size(q.input.shape)} values (shape ${q.input.shape.join("x")}), got ${input.length}`);
+  const hi = q.input.min + (1n << BigInt(q.input.bits));
+  input.forEach((v, i) => {
+    if (v < q.input.min || v >= hi)
+      throw new ZkmlError("INPUT_OUT_OF_RANGE", `input[${i}]: quantized value ${v} is outside [${q.input.min}, ${hi - 1n}]`);
+  });
+  let x = input.slice();
+  const trace = [x];
+  q.ops.forEach((op, k) => {
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+      case "sumpool2d":
+        x = applyLinear(op, shapes[k], x, 0n, (acc, w, v) => acc + w * v, (acc, b) => acc + b);
+        break;
+      case "requant": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = x.map((v, i) => {
+          if (v < -lim || v >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] requant: value ${v} at [${i}] does not fit ${op.bits} signed bits`, { hint: "the bound analysis is wrong; report this" });
+          return requantValue(v, op.shift, op.relu);
+        });
+        break;
+      }
+      case "flatten":
+        break;
+    }
+    trace.push(x);
+  });
+  return { output: x, trace };
+}
+
+export type Interval = [bigint, bigint];
+
+/** Worst-case interval of every element of every tensor, over all inputs the circuit admits. */
+export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
+  const shapes = irShapes(q);
+  const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  let x: Interval[] = new Array(size(q.input.shape)).fill([lo0, hi0]);
+  const all = [x];
+  q.ops.forEach((op, k) => {
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+      case "sumpool2d":
+        x = applyLinear<Interval>(
+          op,
+          shapes[k],
+          x,
+          [0n, 0n],
+          (acc, w, v) => (w >= 0n ? [acc[0] + w * v[0], acc[1] + w * v[1]] : [acc[0] + w * v[1], acc[1] + w * v[0]]),
+          (acc, b) => [acc[0] + b, acc[1] + b],
+        );
+        break;
+      case "requant":
+        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu), requantValue(h, op.shift, op.relu)]);
+        break;
+      case "flatten":
+        break;
+    }
+    all.push(x);
+  });
+  return all;
+}
+
+/** Smallest b such that every value in the intervals lies in [-2^(b-1), 2^(b-1)). */
+export function signedBitsFor(intervals: Interval[]): number {
+  let b = 1;
+  for (const [l, h] of intervals) {
+    while (l < -(1n << BigInt(b - 1)) || h >= 1n << BigInt(b - 1)) b++;
+  }
+  return b;
+}
+
+/** Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1). */
+export function assignRequantBits(q: QModel): QModel {
+  // A requant's output interval does not depend on its own width, so one pass of the analysis serves all.
+  const bounds = analyzeBounds(q);
+  const ops = q.ops.map((op, k) => {
+    if (op.op !== "requant") return op;
+    const bits = Math.max(signedBitsFor(bounds[k]), op.shift + 1);
+    if (bits > MAX_BITS)
+      throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+    return { ...op, bits };
+  });
+  return { ...q, ops };
+}
+
+function irFail(path: string, msg: string): never {
+  throw new ZkmlError("IR_INVALID", `${path}: ${msg}`);
+}
+
+/** The spec check: shapes, weight counts, and that every range the circuit enforces holds for every input. */
+export function validateIR(q: QModel): void {
+  if (q.format !== IR_FORMAT) irFail("format", `expected ${IR_FORMAT}, got ${q.format}`);
+  if (!Number.isInteger(q.input.bits) || q.input.bits < 1 || q.input.bits > 64) irFail("input.bits", `expected 1..64, got ${q.input.bits}`);
+  let shape = q.input.shape;
+  q.ops.forEach((op, k) => {
+    const p = `ops[${k}]`;
+    switch (op.op) {
+      case "dense":
+        if (shape.length !== 1 || shape[0] !== op.inSize) irFail(p, `dense expects input [${op.inSize}], got [${shape.join(",")}]`);
+        if (op.weights.length !== op.units * op.inSize) irFail(`${p}.weights`, `expected ${op.units}x${op.inSize}, got ${op.weights.length} values`);
+        if (op.bias.length !== op.units) irFail(`${p}.bias`, `expected ${op.units}, got ${op.bias.length}`);
+        break;
+      case "conv2d":
+        if (shape.length !== 3) irFail(p, `conv2d expects [C,H,W], got [${shape.join(",")}]`);
+        if (op.weights.length !== op.filters * shape[0] * op.kernel[0] * op.kernel[1])
+          irFail(`${p}.weights`, `expected ${op.filters}x${shape[0]}x${op.kernel[0]}x${op.kernel[1]}, got ${op.weights.length} values`);
+        if (op.bias.length !== op.filters) irFail(`${p}.bias`, `expected ${op.filters}, got ${op.bias.length}`);
+        break;
+      case "sumpool2d":
+        if (shape.length !== 3) irFail(p, `sumpool2d expects [C,H,W], got [${shape.join(",")}]`);
+        break;
+      case "requant":
+        if (!Number.isInteger(op.shift) || op.shift < 0) irFail(`${p}.shift`, `expected an integer >= 0, got ${op.shift}`);
+        if (!Number.isInteger(op.bits) || op.bits < op.shift + 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected ${op.shift + 1}..${MAX_BITS}, got ${op.bits}`);
+        break;
+      case "flatten":
+        break;
+    }
+    shape = opOutputShape(op, shape);
+    if (shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(p, `output shape [${shape.join(",")}] is empty`);
+  });
+  const bounds = analyzeBounds(q);
+  q.ops.forEach((op, k) => {
+    if (op.op !== "requant") return;
+    const need = signedBitsFor(bounds[k]);
+    if (need > op.bits) irFail(`ops[${k}].bits`, `worst-case input needs ${need} bits, the op checks ${op.bits}: the circuit could not prove some admissible inputs`);
+  });
+}
+
+/** Real value of the output: output[i] * output.step. */
+export function dequantize(q: QModel, values: readonly bigint[]): number[] {
+  return values.map((v) => Number(v) * q.output.step);
+}
+
+export function inputSize(q: QModel): number {
+  return size(q.input.shape);
+}

@@ -1,0 +1,84 @@
+/**
+ * Every artifact path comes from here.
+ *
+ * Layout under the build root (default `<project>/build`, all of it generated and git-ignored):
+ *   ptau/pot<power>.ptau                         local development powers of tau, cached by power
+ *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
+ *     <main>.circom  <main>.r1cs  <main>.sym  <main>_js/<main>.wasm   (circom's own layout)
+ *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
+ *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
+ * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
+ */
+import * as path from "path";
+
+export type Artifact =
+  | { kind: "ptau"; power: number }
+  | { kind: "circuitDir"; circuit: string }
+  | { kind: "circom"; circuit: string }
+  | { kind: "r1cs"; circuit: string }
+  | { kind: "sym"; circuit: string }
+  | { kind: "wasm"; circuit: string }
+  | { kind: "compileMeta"; circuit: string }
+  | { kind: "zkey"; circuit: string; system: ProofSystem }
+  | { kind: "vkey"; circuit: string; system: ProofSystem }
+  | { kind: "setupMeta"; circuit: string; system: ProofSystem }
+  | { kind: "runDir"; circuit: string; run: string }
+  | { kind: "input"; circuit: string; run: string }
+  | { kind: "witness"; circuit: string; run: string }
+  | { kind: "proof"; circuit: string; run: string; system: ProofSystem }
+  | { kind: "public"; circuit: string; run: string; system: ProofSystem }
+  | { kind: "verifierSol"; contract: string };
+
+export type ProofSystem = "groth16" | "plonk" | "fflonk";
+
+/** circom's name for the main file; one fixed name keeps the wasm path predictable. */
+export const MAIN = "main";
+
+export class Paths {
+  constructor(
+    readonly root: string,
+    readonly buildDir: string = path.join(root, "build"),
+  ) {}
+
+  get(a: Artifact): string {
+    const c = (circuit: string) => path.join(this.buildDir, "circuits", circuit);
+    switch (a.kind) {
+      case "ptau":
+        return path.join(this.buildDir, "ptau", `pot${a.power}.ptau`);
+      case "circuitDir":
+        return c(a.circuit);
+      case "circom":
+        return path.join(c(a.circuit), `${MAIN}.circom`);
+      case "r1cs":
+        return path.join(c(a.circuit), `${MAIN}.r1cs`);
+      case "sym":
+        return path.join(c(a.circuit), `${MAIN}.sym`);
+      case "wasm":
+        return path.join(c(a.circuit), `${MAIN}_js`, `${MAIN}.wasm`);
+      case "compileMeta":
+        return path.join(c(a.circuit), "compile.json");
+      case "zkey":
+        return path.join(c(a.circuit), a.system, "circuit.zkey");
+      case "vkey":
+        return path.join(c(a.circuit), a.system, "verification_key.json");
+      case "setupMeta":
+        return path.join(c(a.circuit), a.system, "setup.json");
+      case "runDir":
+        return path.join(c(a.circuit), "runs", a.run);
+      case "input":
+        return path.join(c(a.circuit), "runs", a.run, "input.json");
+      case "witness":
+        return path.join(c(a.circuit), "runs", a.run, "witness.wtns");
+      case "proof":
+        return path.join(c(a.circuit), "runs", a.run, `${a.system}-proof.json`);
+      case "public":
+        return path.join(c(a.circuit), "runs", a.run, `${a.system}-public.json`);
+      case "verifierSol":
+        return path.join(this.root, "contracts", "generated", `${a.contract}.sol`);
+      default: {
+        const never: never = a;
+        throw new Error(`unknown artifact ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}
