@@ -4,7 +4,7 @@
  * Layout under the build root (default `<project>/build`, all of it generated and git-ignored):
  *   ptau/pot<power>.ptau                         local development powers of tau, cached by power
  *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
- *     <main>.circom  <main>.r1cs  <main>.sym  <main>_js/<main>.wasm   (circom's own layout)
+ *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
  * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
@@ -15,6 +15,7 @@ export type Artifact =
   | { kind: "ptau"; power: number }
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
+  | { kind: "compileDir"; circuit: string }
   | { kind: "r1cs"; circuit: string }
   | { kind: "sym"; circuit: string }
   | { kind: "wasm"; circuit: string }
@@ -49,12 +50,14 @@ export class Paths {
         return c(a.circuit);
       case "circom":
         return path.join(c(a.circuit), `${MAIN}.circom`);
+      case "compileDir":
+        return path.join(c(a.circuit), "circom");
       case "r1cs":
-        return path.join(c(a.circuit), `${MAIN}.r1cs`);
+        return path.join(c(a.circuit), "circom", `${MAIN}.r1cs`);
       case "sym":
-        return path.join(c(a.circuit), `${MAIN}.sym`);
+        return path.join(c(a.circuit), "circom", `${MAIN}.sym`);
       case "wasm":
-        return path.join(c(a.circuit), `${MAIN}_js`, `${MAIN}.wasm`);
+        return path.join(c(a.circuit), "circom", `${MAIN}_js`, `${MAIN}.wasm`);
       case "compileMeta":
         return path.join(c(a.circuit), "compile.json");
       case "zkey":

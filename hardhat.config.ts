@@ -1,0 +1,34 @@
+import "@nomicfoundation/hardhat-toolbox";
+import { subtask, HardhatUserConfig } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "./tasks/prove-model";
+
+/** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
+export const SOLC_VERSION = "0.8.30";
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  return {
+    version: SOLC_VERSION,
+    longVersion: solc.version().replace(/\.Emscripten\.clang$/, ""),
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: { version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 } } },
+  networks: {
+    hardhat: {},
+  },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === "true",
+    offline: true,
+    currency: "USD",
+  },
+  mocha: { timeout: 600000 },
+};
+
+export default config;

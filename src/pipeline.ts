@@ -1,0 +1,239 @@
+/**
+ * prove-model's engine: model -> quantize -> render -> compile -> setup -> witness -> prove -> verify, every
+ * stage cached under build/ by a content hash of what it depends on, every heavy stage run in its own child
+ * process so its seconds and peak memory are measured, not estimated. Free of Hardhat: the task only parses
+ * arguments, calls `proveModel` and prints the report.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { renderCircuit } from "./circom";
+import { ZkmlError } from "./errors";
+import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
+import { QModel, runIR } from "./ir";
+import { argmax, countParams, ModelFile } from "./model";
+import { Paths } from "./paths";
+import { readPtauHeader } from "./ptau";
+import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
+import { BN254_R, readWtns } from "./r1cs";
+import { runStage } from "./runner";
+import type { CompileResult, SetupResult } from "./stages";
+import { exportVerifier, verifierContractName } from "./verifier";
+import { calibrationFor, defaultInput, readInputFile } from "./zoo";
+
+export interface StageReport {
+  stage: "quantize" | "render" | "compile" | "ptau" | "setup" | "witness" | "prove" | "verify" | "verifier";
+  seconds: number;
+  /** Peak resident memory of the process that ran the stage; null when it ran in this process or was cached. */
+  peakMB: number | null;
+  cached: boolean;
+}
+
+export interface ProveReport {
+  model: string;
+  parameters: number;
+  system: "groth16";
+  input: { source: string; label?: number };
+  circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number };
+  ptau: { file: string; power: number; development: boolean };
+  prediction: { class: number; outputs: string[]; real: number[] };
+  /** The circuit's outputs equal the bigint reference interpreter's, element for element. */
+  matchesReference: boolean;
+  verified: boolean;
+  proofBytes: number;
+  stages: StageReport[];
+  totalSeconds: number;
+  files: { circom: string; r1cs: string; wasm: string; zkey: string; verificationKey: string; proof: string; public: string; verifier: string; verifierContract: string };
+  warnings: string[];
+}
+
+export interface ProveOptions {
+  root: string;
+  model: ModelFile;
+  inputFile?: string;
+  ptau?: string;
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
+
+export const DEV_PTAU_WARNING =
+  "The powers of tau was generated on this machine: its secret existed here, so proofs are only as trustworthy as this machine. Development only; pass --ptau <ceremony file> for anything real.";
+
+export function circuitId(model: string, source: string): string {
+  const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  return `${slug}-${sha256(source + TOOLCHAIN).slice(0, 16)}`;
+}
+
+const toField = (v: bigint) => (((v % BN254_R) + BN254_R) % BN254_R).toString();
+
+export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => undefined);
+  const paths = new Paths(opts.root);
+  const stages: StageReport[] = [];
+  const warnings: string[] = [];
+  const model = opts.model;
+
+  // quantize and check the input before anything heavy runs
+  let t = Date.now();
+  const q: QModel = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(model);
+  const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
+  const reference = runIR(q, x).output;
+  stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
+
+  // render
+  t = Date.now();
+  const source = renderCircuit(q);
+  const id = circuitId(model.name, source);
+  const circomFile = paths.get({ kind: "circom", circuit: id });
+  const renderCached = fs.existsSync(circomFile) && fs.readFileSync(circomFile, "utf8") === source && !opts.force;
+  if (!renderCached) writeFileAtomic(circomFile, source);
+  stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: renderCached });
+  log(`render: ${path.relative(opts.root, circomFile)}${renderCached ? " (cached)" : ""}`);
+
+  const progress = (stage: string) => (m: string) => log(`${stage}: ${m}`);
+
+  // compile
+  const metaFile = paths.get({ kind: "compileMeta", circuit: id });
+  let compiled: CompileResult;
+  if (!opts.force && fs.existsSync(metaFile) && fs.existsSync(paths.get({ kind: "wasm", circuit: id }))) {
+    compiled = JSON.parse(fs.readFileSync(metaFile, "utf8"));
+    stages.push({ stage: "compile", seconds: 0, peakMB: null, cached: true });
+    log(`compile: cached (${compiled.constraints} constraints)`);
+  } else {
+    log("compile: circom2 (WebAssembly)...");
+    const m = await runStage<CompileResult>(
+      "compile",
+      { circom: circomFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root },
+      { onProgress: progress("compile") },
+    );
+    compiled = m.result;
+    writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
+    stages.push({ stage: "compile", seconds: m.seconds, peakMB: m.peakMB, cached: false });
+    log(`compile: ${compiled.constraints} constraints, ${compiled.wires} wires (${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB)`);
+  }
+  const nPublic = compiled.publicInputs + compiled.publicOutputs;
+  const power = Math.floor(Math.log2(compiled.constraints + nPublic)) + 1;
+
+  // powers of tau
+  let ptauFile: string;
+  const development = !opts.ptau;
+  if (opts.ptau) {
+    ptauFile = path.resolve(opts.ptau);
+    readPtauHeader(ptauFile); // clear errors for missing, truncated or foreign files, before setup starts
+    stages.push({ stage: "ptau", seconds: 0, peakMB: null, cached: true });
+  } else {
+    ptauFile = paths.get({ kind: "ptau", power });
+    let ok = false;
+    if (fs.existsSync(ptauFile)) {
+      try {
+        ok = readPtauHeader(ptauFile).power === power;
+      } catch {
+        ok = false; // a damaged cache entry is rebuilt
+      }
+    }
+    if (ok) {
+      stages.push({ stage: "ptau", seconds: 0, peakMB: null, cached: true });
+      log(`ptau: cached 2^${power} (${path.relative(opts.root, ptauFile)})`);
+    } else {
+      log(`ptau: generating a development powers of tau of 2^${power} on this machine`);
+      const m = await runStage("ptau", { file: ptauFile, power }, { onProgress: progress("ptau") });
+      stages.push({ stage: "ptau", seconds: m.seconds, peakMB: m.peakMB, cached: false });
+      log(`ptau: 2^${power} in ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
+    }
+    warnings.push(DEV_PTAU_WARNING);
+  }
+
+  // Groth16 setup, keyed by the r1cs and the ptau used
+  const zkey = paths.get({ kind: "zkey", circuit: id, system: "groth16" });
+  const vkey = paths.get({ kind: "vkey", circuit: id, system: "groth16" });
+  const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system: "groth16" });
+  const st = fs.statSync(ptauFile);
+  const ptauId = `${ptauFile}:${st.size}:${st.mtimeMs}`;
+  const prevSetup = fs.existsSync(setupMeta) ? JSON.parse(fs.readFileSync(setupMeta, "utf8")) : undefined;
+  if (!opts.force && prevSetup?.ptauId === ptauId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
+    stages.push({ stage: "setup", seconds: 0, peakMB: null, cached: true });
+    log("setup: cached");
+  } else {
+    log("setup: Groth16 zkey (phase 2, one contribution)...");
+    const m = await runStage<SetupResult>(
+      "setup",
+      { r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex") },
+      { onProgress: progress("setup") },
+    );
+    writeFileAtomic(setupMeta, JSON.stringify({ ptauId, ptau: ptauFile, power, developmentPtau: development, trust: development ? DEV_PTAU_WARNING : "ceremony file given by the user", created: new Date().toISOString() }, null, 1));
+    stages.push({ stage: "setup", seconds: m.seconds, peakMB: m.peakMB, cached: false });
+    log(`setup: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
+  }
+
+  // verifier contract
+  t = Date.now();
+  const contract = verifierContractName(model.name, "groth16");
+  const verifierFile = paths.get({ kind: "verifierSol", contract });
+  await exportVerifier(zkey, "groth16", contract, verifierFile);
+  stages.push({ stage: "verifier", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
+
+  // witness, prove, verify for this input
+  const run = sha256(x.join(",")).slice(0, 16);
+  const wtns = paths.get({ kind: "witness", circuit: id, run });
+  const proofFile = paths.get({ kind: "proof", circuit: id, run, system: "groth16" });
+  const publicFile = paths.get({ kind: "public", circuit: id, run, system: "groth16" });
+  const fresh = opts.force || !fs.existsSync(wtns);
+  if (fresh) {
+    writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig({ x: x.map(toField) }, 1));
+    const m = await runStage("witness", { wasm: compiled.wasm, input: { x: x.map(toField) }, wtns }, { onProgress: progress("witness") });
+    stages.push({ stage: "witness", seconds: m.seconds, peakMB: m.peakMB, cached: false });
+    log(`witness: ${m.seconds.toFixed(1)} s`);
+  } else stages.push({ stage: "witness", seconds: 0, peakMB: null, cached: true });
+
+  const w = readWtns(wtns);
+  const circuitOut = w.slice(1, 1 + compiled.publicOutputs);
+  const matchesReference = circuitOut.length === reference.length && circuitOut.every((v, i) => v === BigInt(toField(reference[i])));
+  if (!matchesReference)
+    throw new ZkmlError("STAGE_FAILED", `the circuit's outputs differ from the reference interpreter's (circuit ${circuitOut.slice(0, 4).join(",")}..., reference ${reference.slice(0, 4).join(",")}...)`, {
+      hint: "this is a bug in zkml-hardhat's renderer; please report it with the model file",
+    });
+
+  let proofBytes = 8 * 32;
+  if (fresh || !fs.existsSync(proofFile) || !fs.existsSync(publicFile) || fs.statSync(proofFile).mtimeMs < fs.statSync(zkey).mtimeMs) {
+    log("prove: Groth16...");
+    const m = await runStage<{ proofBytes: number }>("prove", { zkey, wtns, proof: proofFile, public: publicFile }, { onProgress: progress("prove") });
+    proofBytes = m.result.proofBytes;
+    stages.push({ stage: "prove", seconds: m.seconds, peakMB: m.peakMB, cached: false });
+    log(`prove: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
+  } else stages.push({ stage: "prove", seconds: 0, peakMB: null, cached: true });
+
+  const v = await runStage<{ valid: boolean }>("verify", { vkey, proof: proofFile, public: publicFile });
+  stages.push({ stage: "verify", seconds: v.seconds, peakMB: v.peakMB, cached: false });
+  log(`verify: ${v.result.valid ? "valid" : "INVALID"} (${v.seconds.toFixed(2)} s)`);
+
+  return {
+    model: model.name,
+    parameters: countParams(model),
+    system: "groth16",
+    input: { source: given.source, label: given.label },
+    circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power },
+    ptau: { file: ptauFile, power: readPtauHeader(ptauFile).power, development },
+    prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },
+    matchesReference,
+    verified: v.result.valid,
+    proofBytes,
+    stages,
+    totalSeconds: (Date.now() - t0) / 1000,
+    files: {
+      circom: circomFile,
+      r1cs: compiled.r1cs,
+      wasm: compiled.wasm,
+      zkey,
+      verificationKey: vkey,
+      proof: proofFile,
+      public: publicFile,
+      verifier: verifierFile,
+      verifierContract: contract,
+    },
+    warnings,
+  };
+}

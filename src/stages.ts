@@ -1,0 +1,171 @@
+/**
+ * The heavy pipeline stages: compile (circom2), powers of tau, Groth16 setup, witness, prove, verify.
+ *
+ * Each is a plain async function of file paths and options returning a small JSON result, so it can run in
+ * this process (tests) or in a worker child (src/worker.ts) whose peak memory is then that stage's alone.
+ * snarkjs and circom2 are loaded lazily here: importing the core costs nothing until a stage runs.
+ * Naming: circom and snarkjs call the curve "bn128"; it is the EVM's alt_bn128, i.e. BN254.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ZkmlError } from "./errors";
+import { produceAtomic, writeFileAtomic } from "./fsutil";
+import { readPtauHeader, writeDevPtau, groth16Power } from "./ptau";
+import { readR1cs } from "./r1cs";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+const snarkjs = (): any => require("snarkjs");
+
+export interface CompileResult {
+  r1cs: string;
+  wasm: string;
+  sym: string;
+  constraints: number;
+  wires: number;
+  publicInputs: number;
+  publicOutputs: number;
+  privateInputs: number;
+  log: string;
+}
+
+/** Compile a circom file with circom2 (circom 2 as WebAssembly) into `outDir`: r1cs, wasm, sym. */
+export async function compileCircom(args: { circom: string; outDir: string; root: string; optimize?: "O0" | "O1" | "O2" }): Promise<CompileResult> {
+  const { CircomRunner, bindings } = require("circom2");
+  const base = path.basename(args.circom, ".circom");
+  // circom writes into outDir as it goes; build in a fresh temporary folder and rename it into place
+  const tmpDir = `${args.outDir}.tmp-${process.pid}`;
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const cwd = process.cwd();
+  let log = "";
+  process.chdir(args.root); // circom2 resolves every path relative to the working directory
+  try {
+    const rel = (p: string) => path.relative(args.root, p) || ".";
+    const captured = {
+      ...fs,
+      writeSync(fd: number, buf: any, ...rest: any[]) {
+        if (fd === 1 || fd === 2) {
+          log += typeof buf === "string" ? buf : Buffer.from(buf.buffer ?? buf, buf.byteOffset ?? 0, buf.byteLength ?? buf.length).toString();
+          return typeof buf === "string" ? Buffer.byteLength(buf) : buf.byteLength ?? buf.length;
+        }
+        return (fs.writeSync as any)(fd, buf, ...rest);
+      },
+    };
+    const preopens: Record<string, string> = { ".": "." };
+    for (let d = args.root, up = "."; ; up = path.join(up, "..")) {
+      preopens[up] = up;
+      const next = path.dirname(d);
+      if (next === d) break;
+      d = next;
+    }
+    const runner = new CircomRunner({
+      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, "-l", "node_modules", "-o", rel(tmpDir)],
+      env: {},
+      preopens,
+      bindings: { ...bindings, fs: captured },
+    });
+    try {
+      await runner.execute(fs.readFileSync(require.resolve("circom2/circom.wasm")));
+    } catch (e) {
+      const clean = log.replace(/\x1b\[[0-9;]*m/g, "").trim();
+      throw new ZkmlError("CIRCOM_FAILED", `circom failed on ${args.circom}:\n${clean.split("\n").slice(-20).join("\n")}`, {
+        hint: "this is a bug in the generated circuit or a circom limit (4 GB of WebAssembly memory); report it with the model",
+        cause: e,
+      });
+    }
+  } finally {
+    process.chdir(cwd);
+  }
+  fs.rmSync(args.outDir, { recursive: true, force: true });
+  fs.renameSync(tmpDir, args.outDir);
+  const r1cs = path.join(args.outDir, `${base}.r1cs`);
+  const h = readR1cs(r1cs, { constraints: false });
+  return {
+    r1cs,
+    wasm: path.join(args.outDir, `${base}_js`, `${base}.wasm`),
+    sym: path.join(args.outDir, `${base}.sym`),
+    constraints: h.nConstraints,
+    wires: h.nWires,
+    publicInputs: h.nPubIn,
+    publicOutputs: h.nPubOut,
+    privateInputs: h.nPrvIn,
+    log: log.replace(/\x1b\[[0-9;]*m/g, ""),
+  };
+}
+
+export async function makePtau(args: { file: string; power: number }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
+  let last = 0;
+  const r = await writeDevPtau(args.file, args.power, {
+    progress: (done, total, what) => {
+      const now = Date.now();
+      if (progress && (now - last > 1000 || done === total)) {
+        last = now;
+        progress(`${what}: ${((100 * done) / total).toFixed(0)}% of ${total.toLocaleString("en-US")} points`);
+      }
+    },
+  });
+  return { file: args.file, power: args.power, seconds: r.seconds };
+}
+
+export interface SetupResult {
+  zkey: string;
+  vkey: string;
+  power: number;
+}
+
+/** Groth16 circuit-specific setup: zkey from r1cs and ptau, one phase-2 contribution, verification key. */
+export async function setupGroth16(args: { r1cs: string; ptau: string; zkey: string; vkey: string; entropy: string }): Promise<SetupResult> {
+  const h = readR1cs(args.r1cs, { constraints: false });
+  const need = groth16Power(h.nConstraints, h.nPubIn + h.nPubOut);
+  const pt = readPtauHeader(args.ptau);
+  if (!pt.prepared) throw new ZkmlError("PTAU_INVALID", "not prepared for phase 2 (no Lagrange sections)", { file: args.ptau, hint: "run `snarkjs powersoftau prepare phase2` on it first" });
+  if (pt.power < need)
+    throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${pt.power} powers; this circuit (${h.nConstraints} constraints) needs 2^${need}`, { file: args.ptau, hint: `use a ptau of power ${need} or more` });
+  const s = snarkjs();
+  fs.mkdirSync(path.dirname(args.zkey), { recursive: true });
+  const init = `${args.zkey}.init-${process.pid}`;
+  try {
+    await s.zKey.newZKey(args.r1cs, args.ptau, init);
+    await produceAtomic(args.zkey, (tmp) => s.zKey.contribute(init, tmp, "zkml-hardhat development contribution", args.entropy));
+  } finally {
+    fs.rmSync(init, { force: true });
+  }
+  const vk = await s.zKey.exportVerificationKey(args.zkey);
+  writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
+  return { zkey: args.zkey, vkey: args.vkey, power: need };
+}
+
+export async function computeWitness(args: { wasm: string; input: Record<string, string[]>; wtns: string }): Promise<{ wtns: string }> {
+  await produceAtomic(args.wtns, async (tmp) => {
+    try {
+      await snarkjs().wtns.calculate(args.input, args.wasm, tmp);
+    } catch (e) {
+      throw new ZkmlError("WITNESS_FAILED", `witness computation failed: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+    }
+  });
+  return { wtns: args.wtns };
+}
+
+export async function proveGroth16(args: { zkey: string; wtns: string; proof: string; public: string }): Promise<{ proofBytes: number; publicSignals: number }> {
+  const { proof, publicSignals } = await snarkjs().groth16.prove(args.zkey, args.wtns);
+  writeFileAtomic(args.proof, JSON.stringify(proof, null, 1));
+  writeFileAtomic(args.public, JSON.stringify(publicSignals, null, 1));
+  // On chain a Groth16 proof is 8 field elements of 32 bytes: A (G1), B (G2), C (G1).
+  return { proofBytes: 8 * 32, publicSignals: publicSignals.length };
+}
+
+export async function verifyGroth16(args: { vkey: string; proof: string; public: string }): Promise<{ valid: boolean }> {
+  const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+  const valid = await snarkjs().groth16.verify(read(args.vkey), read(args.public), read(args.proof));
+  return { valid: valid === true };
+}
+
+export const STAGES = {
+  compile: compileCircom,
+  ptau: makePtau,
+  setup: setupGroth16,
+  witness: computeWitness,
+  prove: proveGroth16,
+  verify: verifyGroth16,
+};
+export type StageName = keyof typeof STAGES;
