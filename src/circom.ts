@@ -6,12 +6,13 @@
  * over 7.6 MB, and one row per function keeps each small), and the layer loops over it instead of unrolling
  * hundreds of thousands of terms into the source.
  *
- * The only non-linear op, requant (rescale with an optional fused ReLU), is one bounded bit decomposition:
+ * The only non-linear op, requant (rescale with an optional fused ReLU), is one bounded bit decomposition,
+ * written inline on the accumulator's linear combination (no intermediate signal, so no extra constraint):
  * for an accumulator x with |x| < 2^(K-1), u = x + 2^(K-1) is split into K boolean bits b_i with
  * sum b_i 2^i === u. Since K <= 240 < 253, that sum cannot wrap the BN254 field, so the decomposition is unique
  * (unlike Num2Bits(254), which x and x+p both satisfy). Then floor(x / 2^S) = sum_{i>=S} b_i 2^(i-S) - 2^(K-1-S),
  * b_{K-1} is "x >= 0", and ReLU is one product: out = b_{K-1} * sum_{S<=i<K-1} b_i 2^(i-S).
- * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron. Inputs are range-checked the same
+ * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
 import { irShapes, QModel, QOp } from "./ir";
@@ -32,30 +33,6 @@ template ZkmlInRange(B, MIN) {
         lc += bits[i] * (1 << i);
     }
     lc === in - MIN;
-}
-
-// out = floor(in / 2^S), then max(out, 0) if RELU; in must lie in [-2^(K-1), 2^(K-1)).
-template ZkmlRequant(K, S, RELU) {
-    signal input in;
-    signal output out;
-    signal bits[K];
-    var lc = 0;
-    var u = in + (1 << (K - 1));
-    for (var i = 0; i < K; i++) {
-        bits[i] <-- (u >> i) & 1;
-        bits[i] * (bits[i] - 1) === 0;
-        lc += bits[i] * (1 << i);
-    }
-    lc === in + (1 << (K - 1));
-    var m = 0;
-    for (var i = S; i < K - 1; i++) {
-        m += bits[i] * (1 << (i - S));
-    }
-    if (RELU == 1) {
-        out <== bits[K - 1] * m;
-    } else {
-        out <== m - (1 - bits[K - 1]) * (1 << (K - 1 - S));
-    }
 }
 `;
 
@@ -105,12 +82,10 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
         // Where the accumulator goes: into the next requant (fused), or out as signals.
         const fuse = next?.op === "requant";
         const target = fuse ? `rq${k + 1}` : k === lastOp ? "y" : `lin${k}`;
-        if (fuse) body.push(`    component rq${k + 1}[${n}];`);
+        if (fuse && next.op === "requant") body.push(`    signal rq${k + 1}b[${n}][${next.bits}];`, `    signal rq${k + 1}[${n}];`);
         else if (k !== lastOp) body.push(`    signal lin${k}[${n}];`);
-        const sink = (idx: string, acc: string) =>
-          fuse && next.op === "requant"
-            ? [`${pad(3)}rq${k + 1}[${idx}] = ZkmlRequant(${next.bits}, ${next.shift}, ${next.relu ? 1 : 0});`, `${pad(3)}rq${k + 1}[${idx}].in <== ${acc};`]
-            : [`${pad(3)}${target}[${idx}] <== ${acc};`];
+        const sink = (idx: string, acc: string, indent: number) =>
+          fuse && next.op === "requant" ? requantLines(k + 1, idx, acc, next, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`];
         const rows = op.op === "dense" ? op.units : op.filters;
         const per = op.weights.length / rows;
         const fn = `${prefix}_op${k}_w`;
@@ -121,7 +96,7 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
           for (let r = 0; r < rows; r++) {
             body.push(`    w${k} = ${fn}${r}();`, `    {`, `        var acc = b${k}[${r}];`);
             body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, `            acc += w${k}[i] * ${inRef("i")};`, `        }`);
-            body.push(...sink(String(r), "acc").map((s) => s.slice(4)), `    }`);
+            body.push(...sink(String(r), "acc", 2), `    }`);
           }
         } else {
           const [c, h, w] = inShape;
@@ -137,13 +112,13 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
             body.push(`                        if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`);
             body.push(`                            acc += w${k}[(c * ${kh} + ky) * ${kw} + kx] * ${inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`)};`);
             body.push(`                        }`, `                    }`, `                }`, `            }`);
-            body.push(...sink(`${f * oh * ow} + oy * ${ow} + ox`, "acc").map((s) => pad(1) + s), `        }`, `    }`);
+            body.push(...sink(`${f * oh * ow} + oy * ${ow} + ox`, "acc", 3), `        }`, `    }`);
           }
         }
         if (fuse) {
           const rq = `rq${k + 1}`;
           refs.push(inRef); // placeholder for the linear op's own output; never read
-          refs.push((i) => `${rq}[${i}].out`);
+          refs.push((i) => `${rq}[${i}]`);
           k++; // the requant was rendered here
           body.push(`    // ops[${k}]: requant fused above (K=${next.op === "requant" ? next.bits : 0})`);
         } else refs.push((i) => `${target}[${i}]`);
@@ -163,9 +138,9 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
         break;
       }
       case "requant": {
-        body.push(`    component rq${k}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`);
-        body.push(`        rq${k}[i] = ZkmlRequant(${op.bits}, ${op.shift}, ${op.relu ? 1 : 0});`, `        rq${k}[i].in <== ${inRef("i")};`, `    }`);
-        refs.push((i) => `rq${k}[${i}].out`);
+        body.push(`    signal rq${k}b[${n}][${op.bits}];`, `    signal rq${k}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`);
+        body.push(...requantLines(k, "i", inRef("i"), op, 2), `    }`);
+        refs.push((i) => `rq${k}[${i}]`);
         break;
       }
       case "flatten":
@@ -182,6 +157,34 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
   const template = `${prefix}Model`;
   const source = `${fns.join("\n")}\n\n// ${q.name}: ${q.ops.map((o) => o.op).join(" -> ")}\ntemplate ${template}() {\n${body.join("\n")}\n}\n`;
   return { source, template, inputs: nIn, outputs: nOut };
+}
+
+/**
+ * The requant of element `idx` of tensor `rq<k>`, written inline on the accumulator expression `acc`, so
+ * that no intermediate signal (and no extra linear constraint) stands between the sum and its decomposition.
+ * Signals: rq<k>b[idx][0..K) the bits, rq<k>[idx] the result.
+ */
+function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
+  const K = op.bits, S = op.shift;
+  const b = `rq${k}b[${idx}]`;
+  const lines = [
+    `{`,
+    `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
+    `    var lc = 0;`,
+    `    for (var j = 0; j < ${K}; j++) {`,
+    `        ${b}[j] <-- (u >> j) & 1;`,
+    `        ${b}[j] * (${b}[j] - 1) === 0;`,
+    `        lc += ${b}[j] * (1 << j);`,
+    `    }`,
+    `    lc === u;`,
+    `    var m = 0;`,
+    `    for (var j = ${S}; j < ${K - 1}; j++) {`,
+    `        m += ${b}[j] * (1 << (j - ${S}));`,
+    `    }`,
+    op.relu ? `    rq${k}[${idx}] <== ${b}[${K - 1}] * m;` : `    rq${k}[${idx}] <== m - (1 - ${b}[${K - 1}]) * ${1n << BigInt(K - 1 - S)};`,
+    `}`,
+  ];
+  return lines.map((l) => pad(indent) + l);
 }
 
 function pad(n: number): string {

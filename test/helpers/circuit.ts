@@ -1,0 +1,40 @@
+/**
+ * Test helpers: compile circom source into a temporary folder, compute witnesses, read symbols.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { compileCircom, CompileResult } from "../../src/stages";
+import { readWtns } from "../../src/r1cs";
+
+export const ROOT = path.join(__dirname, "..", "..");
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `zkml-${prefix}-`));
+}
+
+export async function compileSource(source: string, dir: string): Promise<CompileResult> {
+  const file = path.join(dir, "main.circom");
+  fs.writeFileSync(file, source);
+  return compileCircom({ circom: file, outDir: path.join(dir, "out"), root: ROOT });
+}
+
+export async function witness(wasm: string, input: Record<string, unknown>, dir: string): Promise<bigint[]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const snarkjs = require("snarkjs");
+  const file = path.join(dir, `w-${Math.random().toString(36).slice(2)}.wtns`);
+  await snarkjs.wtns.calculate(input, wasm, file);
+  const w = readWtns(file);
+  fs.rmSync(file);
+  return w;
+}
+
+/** Signal name -> witness index, from circom's .sym file (entries circom optimised away are skipped). */
+export function readSym(sym: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of fs.readFileSync(sym, "utf8").split("\n")) {
+    const [, varIdx, , name] = line.split(",");
+    if (name && Number(varIdx) >= 0) m.set(name.trim(), Number(varIdx));
+  }
+  return m;
+}

@@ -1,0 +1,72 @@
+/**
+ * Random small models for property tests: random architectures (conv, pool, dense, relu in legal orders),
+ * random float weights, random input ranges, quantized with random bit widths.
+ */
+import fc from "fast-check";
+import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model";
+
+export interface RandomCase {
+  model: ModelFile;
+  bits: { inputBits: number; weightBits: number; activationBits: number };
+  inputs: number[][];
+}
+
+const arbRange = fc.constantFrom<[number, number]>([0, 1], [-1, 1], [0, 255], [-3, 0.5], [-100, 100]);
+
+function weightsFor(dims: number[], next: () => number, scale: number): unknown {
+  if (dims.length === 0) return (next() * 2 - 1) * scale;
+  return [...Array(dims[0])].map(() => weightsFor(dims.slice(1), next, scale));
+}
+
+/** One random model; `rand` supplies uniform numbers in [0, 1). */
+export function randomModel(rand: () => number, name: string): RandomCase {
+  const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const range = (fc.sample(arbRange, { numRuns: 1, seed: Math.floor(rand() * 1e9) })[0]);
+  const image = rand() < 0.5;
+  let shape: Shape = image ? [pick(1, 2), pick(3, 7), pick(3, 7)] : [pick(1, 12)];
+  const input = { shape, range };
+  const layers: Layer[] = [];
+  const scale = [0.05, 0.5, 1, 4][pick(0, 3)];
+  const add = (l: Layer) => {
+    layers.push(l);
+    shape = layerOutputShape(l, shape, "random");
+  };
+  if (image) {
+    for (let b = pick(0, 2); b > 0; b--) {
+      const kh = pick(1, Math.min(3, shape[1])), kw = pick(1, Math.min(3, shape[2]));
+      const filters = pick(1, 3);
+      add({
+        type: "conv2d",
+        filters,
+        kernel: [kh, kw],
+        stride: [pick(1, 2), pick(1, 2)],
+        padding: [pick(0, 1), pick(0, 1)],
+        weights: weightsFor([filters, shape[0], kh, kw], rand, scale) as number[][][][],
+        bias: weightsFor([filters], rand, scale) as number[],
+      });
+      if (rand() < 0.7) add({ type: "relu" });
+      if (rand() < 0.5 && shape[1] >= 2 && shape[2] >= 2) add({ type: "avgpool2d", pool: [2, 2], stride: [pick(1, 2), pick(1, 2)] });
+      if (rand() < 0.2) add({ type: "relu" });
+    }
+    add({ type: "flatten" });
+  }
+  for (let d = pick(0, 2); d > 0; d--) {
+    const units = pick(1, 8);
+    add({ type: "dense", units, weights: weightsFor([units, shape[0]], rand, scale) as number[][], bias: weightsFor([units], rand, scale) as number[] });
+    if (rand() < 0.7) add({ type: "relu" });
+  }
+  const units = pick(1, 5);
+  add({ type: "dense", units, weights: weightsFor([units, shape[0]], rand, scale) as number[][], bias: weightsFor([units], rand, scale) as number[] });
+  const model: ModelFile = { format: MODEL_FORMAT, name, input, layers, provenance: { source: "random test model" } };
+  const n = input.shape.reduce((a, b) => a * b, 1);
+  const sample = () => [...Array(n)].map(() => {
+    const r = rand();
+    // hit the ends of the range often: that is where overflow would show
+    return r < 0.15 ? range[0] : r > 0.85 ? range[1] : range[0] + (range[1] - range[0]) * rand();
+  });
+  return {
+    model,
+    bits: { inputBits: pick(2, 10), weightBits: pick(2, 10), activationBits: pick(2, 10) },
+    inputs: [sample(), sample(), sample()],
+  };
+}
