@@ -67,6 +67,7 @@ export async function compileCircom(args: { circom: string; outDir: string; root
     try {
       await runner.execute(fs.readFileSync(require.resolve("circom2/circom.wasm")));
     } catch (e) {
+      fs.rmSync(tmpDir, { recursive: true, force: true });
       const clean = log.replace(/\x1b\[[0-9;]*m/g, "").trim();
       throw new ZkmlError("CIRCOM_FAILED", `circom failed on ${args.circom}:\n${clean.split("\n").slice(-20).join("\n")}`, {
         hint: "this is a bug in the generated circuit or a circom limit (4 GB of WebAssembly memory); report it with the model",

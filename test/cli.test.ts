@@ -1,0 +1,102 @@
+/**
+ * Bad input, as a user meets it: `npx hardhat prove-model` exits non-zero with a message naming the file, the
+ * field, expected against got, and a fix; and leaves no half-written artifact behind.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, tmpDir } from "./helpers/circuit";
+
+const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
+
+function proveModel(...args: string[]): { code: number | null; out: string } {
+  const r = spawnSync("node", [HARDHAT, "prove-model", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Temporary files our atomic writes use (".name.<pid>.<rand>.tmp", "<dir>.tmp-<pid>", "*.init-<pid>"). */
+function leftovers(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (/\.tmp$|\.tmp-\d+$|\.init-\d+$/.test(e.name)) found.push(p);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+describe("prove-model: bad input ends with a clear error and a non-zero exit", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let before0: Set<string>;
+  before(() => {
+    dir = tmpDir("cli");
+    before0 = new Set(leftovers(path.join(ROOT, "build"))); // another run in progress may own some
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => expect(leftovers(path.join(ROOT, "build")).filter((f) => !before0.has(f)), "half-written artifacts").to.deep.equal([]));
+
+  it("a model file that is not JSON", () => {
+    const f = path.join(dir, "broken.json");
+    fs.writeFileSync(f, '{"format": "zkml-model/1", "layers": [');
+    const r = proveModel("--model", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${f}: not valid JSON`).and.to.contain("fix:");
+  });
+
+  it("a model whose weights have the wrong shape", () => {
+    const m = JSON.parse(fs.readFileSync(TINY, "utf8"));
+    m.layers[4].weights[1].pop();
+    const f = path.join(dir, "shape.json");
+    fs.writeFileSync(f, JSON.stringify(m));
+    const r = proveModel("--model", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${f}: layers[4].weights: expected 3x18, got 3x17 at layers[4].weights[1]`);
+  });
+
+  it("an input of the wrong shape", () => {
+    const f = path.join(dir, "short.json");
+    fs.writeFileSync(f, JSON.stringify({ input: [0.1, 0.2, 0.3] }));
+    const r = proveModel("--model", TINY, "--input", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${f}: expected 36 values (shape 1x6x6), got 3`);
+  });
+
+  it("an input value outside the calibrated range", () => {
+    const f = path.join(dir, "range.json");
+    const x = new Array(36).fill(0.5);
+    x[7] = 3.5;
+    fs.writeFileSync(f, JSON.stringify(x));
+    const r = proveModel("--model", TINY, "--input", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${f}[7]: 3.5 is outside the model's calibrated input range [0, 1]`).and.to.contain("fix:");
+  });
+
+  it("a missing ptau file", () => {
+    const r = proveModel("--model", TINY, "--ptau", path.join(dir, "missing.ptau"));
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain("ptau file not found").and.to.contain("--ptau");
+  });
+
+  it("a corrupted (truncated) ptau file", () => {
+    const good = fs.readdirSync(path.join(ROOT, "build", "ptau")).find((f) => f.endsWith(".ptau"));
+    expect(good, "a cached ptau from an earlier test").to.be.a("string");
+    const f = path.join(dir, "cut.ptau");
+    fs.writeFileSync(f, fs.readFileSync(path.join(ROOT, "build", "ptau", good!)).subarray(0, 10_000));
+    const r = proveModel("--model", TINY, "--ptau", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.match(/cut\.ptau: truncated: section \d+ needs \d+ bytes/);
+  });
+
+  it("an unknown model name lists what exists", () => {
+    const r = proveModel("--model", "lenet6");
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain('no model "lenet6"').and.to.contain("lenet5");
+  });
+});

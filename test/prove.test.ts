@@ -1,0 +1,73 @@
+/**
+ * End to end on a small conv net: prove-model's pipeline proves and verifies; the stock snarkjs command line
+ * verifies the same proof; the generated Solidity verifier accepts it on the in-process EVM and rejects it
+ * with one public signal changed.
+ */
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import hre from "hardhat";
+import { proveModel, ProveReport } from "../src/pipeline";
+import { loadModelFile } from "../src/model";
+import { ROOT } from "./helpers/circuit";
+import { BN254_R } from "../src/r1cs";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+
+describe("prove-model end to end (tiny-cnn)", function () {
+  this.timeout(600_000);
+  let report: ProveReport;
+
+  before(async () => {
+    report = await proveModel({
+      root: ROOT,
+      model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
+      inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+    });
+  });
+
+  it("proves, verifies, and the circuit's output is the reference interpreter's", () => {
+    expect(report.verified).to.equal(true);
+    expect(report.matchesReference).to.equal(true);
+    // 36 inputs x (8 + 1) + 72 conv neurons x (K + 2) + 3 outputs; K is at least shift + 1 > 2
+    expect(report.circuit.constraints).to.be.greaterThan(36 * 9 + 72 * 4 + 3);
+    expect(report.circuit.publicSignals).to.equal(3 + 36);
+    const pub = JSON.parse(fs.readFileSync(report.files.public, "utf8")) as string[];
+    const toField = (v: string) => (((BigInt(v) % BN254_R) + BN254_R) % BN254_R).toString();
+    expect(pub.slice(0, 3), "public outputs are the reference outputs").to.deep.equal(report.prediction.outputs.map(toField));
+  });
+
+  it("the stock snarkjs CLI verifies the proof", () => {
+    const cli = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
+    const out = execFileSync("node", [cli, "groth16", "verify", report.files.verificationKey, report.files.public, report.files.proof], { encoding: "utf8" });
+    expect(out).to.match(/OK!/);
+  });
+
+  it("a second run is served from the cache", async () => {
+    const again = await proveModel({
+      root: ROOT,
+      model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
+      inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+    });
+    const cached = Object.fromEntries(again.stages.map((s) => [s.stage, s.cached]));
+    expect(cached).to.include({ compile: true, ptau: true, setup: true, witness: true, prove: true });
+    expect(again.verified).to.equal(true);
+  });
+
+  it("the generated Solidity verifier accepts the proof on chain and rejects a changed public signal", async () => {
+    await hre.run("compile", { quiet: true });
+    const verifier = await hre.ethers.deployContract(report.files.verifierContract);
+    const snarkjs = require("snarkjs");
+    const proof = JSON.parse(fs.readFileSync(report.files.proof, "utf8"));
+    const pub = JSON.parse(fs.readFileSync(report.files.public, "utf8")) as string[];
+    const calldata = JSON.parse(`[${await snarkjs.groth16.exportSolidityCallData(proof, pub)}]`);
+    expect(await verifier.verifyProof(...calldata)).to.equal(true);
+    const bad = calldata.slice();
+    bad[3] = bad[3].slice();
+    bad[3][0] = "0x" + (BigInt(bad[3][0]) + 1n).toString(16).padStart(64, "0");
+    expect(await verifier.verifyProof(...bad)).to.equal(false);
+    const gas = await verifier.verifyProof.estimateGas(...calldata);
+    expect(Number(gas)).to.be.greaterThan(181_000); // the pairing check alone costs 181k (EIP-1108)
+  });
+});
