@@ -126,7 +126,10 @@ export function train(name: string, opts: { epochs: number; seed: number; lr: nu
     let loss = 0, correct = 0;
     const t0 = Date.now();
     for (let start = 0; start < order.length; start += batch) {
-      for (const p of params) if (p) (p.gw.fill(0), p.gb.fill(0));
+      for (const p of params) {
+        p?.gw.fill(0);
+        p?.gb.fill(0);
+      }
       const idx = order.slice(start, start + batch);
       for (const k of idx) {
         const r = step(arch, shapes, params, trainSet[k]);
@@ -135,8 +138,14 @@ export function train(name: string, opts: { epochs: number; seed: number; lr: nu
       }
       for (const p of params) {
         if (!p) continue;
-        for (let i = 0; i < p.w.length; i++) (p.vw[i] = 0.9 * p.vw[i] - (lr * p.gw[i]) / idx.length), (p.w[i] += p.vw[i]);
-        for (let i = 0; i < p.b.length; i++) (p.vb[i] = 0.9 * p.vb[i] - (lr * p.gb[i]) / idx.length), (p.b[i] += p.vb[i]);
+        for (let i = 0; i < p.w.length; i++) {
+          p.vw[i] = 0.9 * p.vw[i] - (lr * p.gw[i]) / idx.length;
+          p.w[i] += p.vw[i];
+        }
+        for (let i = 0; i < p.b.length; i++) {
+          p.vb[i] = 0.9 * p.vb[i] - (lr * p.gb[i]) / idx.length;
+          p.b[i] += p.vb[i];
+        }
       }
     }
     log(`epoch ${epoch + 1}/${opts.epochs}: loss ${(loss / order.length).toFixed(4)}, train accuracy ${((100 * correct) / order.length).toFixed(2)}% (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -213,7 +222,10 @@ function step(arch: Arch, shapes: Shape[], params: (Param | null)[], s: Sample):
         const go = g[o];
         if (go === 0) continue;
         p.gb[o] += go;
-        for (let k = 0, base = o * n; k < n; k++) (p.gw[base + k] += go * x[k]), (dx[k] += go * p.w[base + k]);
+        for (let k = 0, base = o * n; k < n; k++) {
+          p.gw[base + k] += go * x[k];
+          dx[k] += go * p.w[base + k];
+        }
       }
     } else if (spec.type === "conv2d" || spec.type === "avgpool2d") {
       const plan = planOf(spec as unknown as Conv2DLayer, shapes[i]);

@@ -13,7 +13,7 @@ import { loadModelFile } from "../src/model";
 import { ROOT } from "./helpers/circuit";
 import { BN254_R } from "../src/r1cs";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-require-imports */
 
 describe("prove-model end to end (tiny-cnn)", function () {
   this.timeout(600_000);
