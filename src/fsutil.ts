@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as crypto from "crypto";
+import { ErrorCode, ZkmlError } from "./errors";
 
 export function tmpPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`);
@@ -42,4 +43,14 @@ export function sha256(data: string | Uint8Array): string {
 /** JSON with bigints written as decimal strings. */
 export function stringifyBig(value: unknown, space?: number): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), space);
+}
+
+/** Parse a JSON file; a missing file or bad syntax is a ZkmlError with `code`, naming the file. */
+export function readJsonFile(file: string, code: ErrorCode, missingHint: string): unknown {
+  if (!fs.existsSync(file)) throw new ZkmlError(code, `file not found: ${file}`, { hint: missingHint });
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ZkmlError(code, `not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
+  }
 }

@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import { ZkmlError } from "./errors";
+import { readJsonFile } from "./fsutil";
 
 export const MODEL_FORMAT = "zkml-model/1";
 
@@ -157,13 +158,7 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
 
 export function loadModelFile(file: string): ModelFile {
   if (!fs.existsSync(file)) throw new ZkmlError("MODEL_NOT_FOUND", `model file not found: ${file}`, { hint: "check the path, or pass a built-in model name" });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new ZkmlError("MODEL_INVALID", `not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
-  }
-  return validateModel(raw, file);
+  return validateModel(readJsonFile(file, "MODEL_INVALID", "check the path"), file);
 }
 
 export function outputShape(model: Pick<ModelFile, "input" | "layers">): Shape {

@@ -8,6 +8,7 @@ import * as path from "path";
 import { mnistCalibration } from "./accuracy";
 import { heldOutInterleaved, rng } from "./data";
 import { ZkmlError } from "./errors";
+import { readJsonFile } from "./fsutil";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./model";
 
 const ROOT = path.join(__dirname, "..");
@@ -100,13 +101,7 @@ export function defaultInput(m: ModelFile): { values: ArrayLike<number>; label?:
 
 /** Read a user's input file: {"input": [...]} or a bare array, nested or flat. */
 export function readInputFile(file: string): number[] {
-  if (!fs.existsSync(file)) throw new ZkmlError("INPUT_INVALID", `input file not found: ${file}`, { hint: "check the path given to --input" });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new ZkmlError("INPUT_INVALID", `not valid JSON: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
-  }
+  const raw = readJsonFile(file, "INPUT_INVALID", "check the path given to --input");
   const arr = Array.isArray(raw) ? raw : (raw as { input?: unknown })?.input;
   if (!Array.isArray(arr)) throw new ZkmlError("INPUT_INVALID", 'expected a JSON array, or an object with an "input" array', { file, hint: 'write {"input": [0, 0.5, ...]}' });
   return (arr as unknown[]).flat(3) as number[];
