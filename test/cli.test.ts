@@ -89,10 +89,11 @@ describe("prove-model: bad input ends with a clear error and a non-zero exit", f
     const good = path.join(dir, "good.ptau");
     await writeDevPtau(good, 3);
     const f = path.join(dir, "cut.ptau");
-    fs.writeFileSync(f, fs.readFileSync(good).subarray(0, 10_000));
+    const bytes = fs.readFileSync(good);
+    fs.writeFileSync(f, bytes.subarray(0, bytes.length >> 1));
     const r = proveModel("--model", TINY, "--ptau", f);
     expect(r.code).to.not.equal(0);
-    expect(r.out).to.match(/cut\.ptau: truncated: section \d+ needs \d+ bytes/);
+    expect(r.out).to.match(/cut\.ptau: truncated: section (header )?\d+/).and.to.contain("fetch the file again");
   });
 
   it("an unknown model name lists what exists", () => {
