@@ -197,14 +197,19 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       hint: "this is a bug in zkml-hardhat's renderer; please report it with the model file",
     });
 
-  let proofBytes = 8 * 32;
-  if (fresh || !fs.existsSync(proofFile) || !fs.existsSync(publicFile) || fs.statSync(proofFile).mtimeMs < fs.statSync(zkey).mtimeMs) {
+  const proofMeta = `${proofFile}.meta.json`;
+  let proofBytes: number;
+  if (fresh || !fs.existsSync(proofFile) || !fs.existsSync(publicFile) || !fs.existsSync(proofMeta) || fs.statSync(proofFile).mtimeMs < fs.statSync(zkey).mtimeMs) {
     log("prove: Groth16...");
     const m = await runStage<{ proofBytes: number }>("prove", { zkey, wtns, proof: proofFile, public: publicFile }, { onProgress: progress("prove") });
     proofBytes = m.result.proofBytes;
+    writeFileAtomic(proofMeta, JSON.stringify(m.result));
     stages.push({ stage: "prove", seconds: m.seconds, peakMB: m.peakMB, cached: false });
     log(`prove: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
-  } else stages.push({ stage: "prove", seconds: 0, peakMB: null, cached: true });
+  } else {
+    proofBytes = (JSON.parse(fs.readFileSync(proofMeta, "utf8")) as { proofBytes: number }).proofBytes;
+    stages.push({ stage: "prove", seconds: 0, peakMB: null, cached: true });
+  }
 
   const v = await runStage<{ valid: boolean }>("verify", { vkey, proof: proofFile, public: publicFile });
   stages.push({ stage: "verify", seconds: v.seconds, peakMB: v.peakMB, cached: false });

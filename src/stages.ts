@@ -148,11 +148,13 @@ export async function computeWitness(args: { wasm: string; input: Record<string,
 }
 
 export async function proveGroth16(args: { zkey: string; wtns: string; proof: string; public: string }): Promise<{ proofBytes: number; publicSignals: number }> {
-  const { proof, publicSignals } = await snarkjs().groth16.prove(args.zkey, args.wtns);
+  const s = snarkjs();
+  const { proof, publicSignals } = await s.groth16.prove(args.zkey, args.wtns);
   writeFileAtomic(args.proof, JSON.stringify(proof, null, 1));
   writeFileAtomic(args.public, JSON.stringify(publicSignals, null, 1));
-  // On chain a Groth16 proof is 8 field elements of 32 bytes: A (G1), B (G2), C (G1).
-  return { proofBytes: 8 * 32, publicSignals: publicSignals.length };
+  // The proof as a verifier contract receives it: the (a, b, c) words of snarkjs's calldata, 32 bytes each.
+  const [a, b, c] = JSON.parse(`[${await s.groth16.exportSolidityCallData(proof, publicSignals)}]`) as [string[], string[][], string[]];
+  return { proofBytes: 32 * (a.length + b.flat().length + c.length), publicSignals: publicSignals.length };
 }
 
 export async function verifyGroth16(args: { vkey: string; proof: string; public: string }): Promise<{ valid: boolean }> {

@@ -33,6 +33,7 @@ describe("prove-model end to end (tiny-cnn)", function () {
     // 36 inputs x (8 + 1) + 72 conv neurons x (K + 2) + 3 outputs; K is at least shift + 1 > 2
     expect(report.circuit.constraints).to.be.greaterThan(36 * 9 + 72 * 4 + 3);
     expect(report.circuit.publicSignals).to.equal(3 + 36);
+    expect(report.proofBytes, "a, b, c of the calldata: 2 + 4 + 2 words").to.equal(8 * 32);
     const pub = JSON.parse(fs.readFileSync(report.files.public, "utf8")) as string[];
     const toField = (v: string) => (((BigInt(v) % BN254_R) + BN254_R) % BN254_R).toString();
     expect(pub.slice(0, 3), "public outputs are the reference outputs").to.deep.equal(report.prediction.outputs.map(toField));
