@@ -120,11 +120,13 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // powers of tau
   let ptauFile: string;
+  let ptauPower = power;
   const development = !opts.ptau;
   if (opts.ptau) {
+    t = Date.now();
     ptauFile = path.resolve(opts.ptau);
-    readPtauHeader(ptauFile); // clear errors for missing, truncated or foreign files, before setup starts
-    stages.push({ stage: "ptau", seconds: 0, peakMB: null, cached: true });
+    ptauPower = readPtauHeader(ptauFile).power; // clear errors for missing, truncated or foreign files, before setup
+    stages.push({ stage: "ptau", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
   } else {
     ptauFile = paths.get({ kind: "ptau", power });
     let ok = false;
@@ -221,7 +223,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     system: "groth16",
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power },
-    ptau: { file: ptauFile, power: readPtauHeader(ptauFile).power, development },
+    ptau: { file: ptauFile, power: ptauPower, development },
     prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },
     matchesReference,
     verified: v.result.valid,

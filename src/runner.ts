@@ -35,7 +35,6 @@ export function runStage<T>(stage: StageName, args: unknown, opts: RunOptions = 
     const child = fork(worker, [], {
       execArgv: ["-r", "ts-node/register/transpile-only", "--max-old-space-size=8192"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
     });
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
