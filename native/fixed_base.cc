@@ -19,6 +19,11 @@
 
 typedef unsigned __int128 u128;
 
+// blake2b.cc
+napi_value Blake2bInit(napi_env env, napi_callback_info info);
+napi_value Blake2bUpdate(napi_env env, napi_callback_info info);
+napi_value Blake2bDigest(napi_env env, napi_callback_info info);
+
 namespace {
 
 // ---------- Fq, 4 x 64-bit limbs, Montgomery form ----------
@@ -407,12 +412,97 @@ napi_value Mul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---------- point encodings for transcript hashes ----------
+// ffjavascript's (wasm) batchLEMtoU and batchLEMtoC, which snarkjs hashes: coordinates in normal form, big-endian,
+// an Fq2 element as c1 then c0. Uncompressed: x then y (infinity: all zeros). Compressed: x, with 0x80 set in the
+// first byte when y is the "negative" root (the larger one; for Fq2 decided by c1 unless c1 is zero), 0x40 for
+// infinity.
+const uint64_t HALF_P[4] = {0x9e10460b6c3e7ea3ULL, 0xcbc0b548b438e546ULL, 0xdc2822db40c0ac2eULL, 0x183227397098d014ULL};
+
+void toCanonical(const Fq& a, uint64_t* out) {
+  Fq one{{1, 0, 0, 0}};
+  Fq r = fmul(a, one);
+  std::memcpy(out, r.v, 32);
+}
+
+void writeBE(uint8_t* dst, const uint64_t* limbs) {
+  for (int i = 0; i < 32; i++) dst[i] = (uint8_t)(limbs[3 - i / 8] >> (8 * (7 - i % 8)));
+}
+
+// -1 when above (p-1)/2, 1 when not, 0 for zero
+int sign(const uint64_t* c) {
+  if ((c[0] | c[1] | c[2] | c[3]) == 0) return 0;
+  for (int i = 3; i >= 0; i--) {
+    if (c[i] > HALF_P[i]) return -1;
+    if (c[i] < HALF_P[i]) return 1;
+  }
+  return 1;
+}
+
+// src: `words` field elements of Fq (LEM) forming one coordinate; dst: big-endian normal form, highest word first
+int encodeCoord(const uint8_t* src, int words, uint8_t* dst) {
+  int s = 0;
+  for (int w = words - 1; w >= 0; w--) {
+    Fq a;
+    std::memcpy(a.v, src + 32 * w, 32);
+    uint64_t c[4];
+    toCanonical(a, c);
+    writeBE(dst + 32 * (words - 1 - w), c);
+    if (s == 0) s = sign(c);
+  }
+  return s;
+}
+
+napi_value Encode(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint8_t* in;
+  size_t len;
+  bool g2 = false, compressed = false;
+  if (argc < 3 || !getBytes(env, argv[0], &in, &len)) return Throw(env, "expected (points: Uint8Array, g2: boolean, compressed: boolean)");
+  napi_get_value_bool(env, argv[1], &g2);
+  napi_get_value_bool(env, argv[2], &compressed);
+  int words = g2 ? 2 : 1;
+  size_t psize = 64 * words;
+  if (len % psize) return Throw(env, "points length must be a multiple of the point size");
+  size_t n = len / psize, osize = compressed ? psize / 2 : psize;
+  napi_value res;
+  void* outp;
+  napi_create_buffer(env, n * osize, &outp, &res);
+  uint8_t* out = static_cast<uint8_t*>(outp);
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t* p = in + i * psize;
+    uint8_t* o = out + i * osize;
+    bool inf = true;
+    for (size_t k = 0; k < psize; k++)
+      if (p[k]) { inf = false; break; }
+    if (inf) {
+      std::memset(o, 0, osize);
+      if (compressed) o[0] = 0x40;
+      continue;
+    }
+    encodeCoord(p, words, o);
+    if (compressed) {
+      uint8_t tmp[64];
+      if (encodeCoord(p + psize / 2, words, tmp) < 0) o[0] |= 0x80;
+    } else {
+      encodeCoord(p + psize / 2, words, o + psize / 2);
+    }
+  }
+  return res;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"g1Mul", nullptr, Mul<false>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"g2Mul", nullptr, Mul<true>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"encodePoints", nullptr, Encode, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"blake2bInit", nullptr, Blake2bInit, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"blake2bUpdate", nullptr, Blake2bUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"blake2bDigest", nullptr, Blake2bDigest, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }
 

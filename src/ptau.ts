@@ -8,7 +8,8 @@
  *   4 alphaTauG1 alpha tau^i G1,    i < 2^power
  *   5 betaTauG1  beta tau^i G1,     i < 2^power
  *   6 betaG2     beta G2
- *   7 contributions (a count, here 0: see below)
+ *   7 contributions: one, recorded as a ceremony records one (src/transcript.ts), so `snarkjs powersoftau
+ *      verify` accepts the file and a user can contribute on top of it
  *   12..15 the same four series in Lagrange form, for every domain size 2^p, p = 0..power (12 also p =
  *      power+1, from the 2^(power+1) - 1 powers padded with one zero point, exactly as snarkjs pads it).
  * snarkjs gets sections 12..15 by inverse FFTs over group elements; knowing tau we compute each scalar in the
@@ -17,40 +18,22 @@
  *
  * Trust: whoever knows tau can forge proofs for every circuit set up from this file. The secret lives only in
  * this process's memory and is dropped, but it did exist on this machine: such a file is for development and
- * tests only. Use a public ceremony file (--ptau) for anything real. The contributions section is left empty
- * because this file is not the output of a ceremony; `snarkjs zkey new` needs only the point sections.
+ * tests only. Use a public ceremony file (--ptau) for anything real. The contribution's name says so, and
+ * snarkjs prints it when it verifies the file.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import { ZkmlError } from "./errors";
 import { produceAtomic } from "./fsutil";
 import { BN254_R } from "./r1cs";
+import { loadNative, scalarBytes } from "./native";
+import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher } from "./transcript";
+
+
 
 export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = BN254_R;
 const TWO_ADICITY = 28;
-
-interface Native {
-  g1Mul(scalars: Uint8Array, out: Uint8Array, threads?: number): void;
-  g2Mul(scalars: Uint8Array, out: Uint8Array, threads?: number): void;
-}
-
-let native: Native | undefined;
-export function loadNative(): Native {
-  if (native) return native;
-  const file = path.join(__dirname, "..", "native", "build", "Release", "zkml_native.node");
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    native = require(file) as Native;
-    return native;
-  } catch (e) {
-    throw new ZkmlError("NATIVE_MISSING", `the native multiplier is not built (${file})`, {
-      hint: "run `npm ci` (it builds native/ with node-gyp; needs python3, make and g++), or `npm run build:native`",
-      cause: e,
-    });
-  }
-}
 
 // ---------- scalar field arithmetic (bigint; cheap next to the group work) ----------
 
@@ -116,17 +99,6 @@ function powersOf(tau: bigint, count: number, first = 1n): bigint[] {
   return out;
 }
 
-function scalarBytes(values: readonly bigint[]): Uint8Array {
-  const b = Buffer.alloc(values.length * 32);
-  values.forEach((v, i) => {
-    b.writeBigUInt64LE(v & 0xffffffffffffffffn, 32 * i);
-    b.writeBigUInt64LE((v >> 64n) & 0xffffffffffffffffn, 32 * i + 8);
-    b.writeBigUInt64LE((v >> 128n) & 0xffffffffffffffffn, 32 * i + 16);
-    b.writeBigUInt64LE(v >> 192n, 32 * i + 24);
-  });
-  return b;
-}
-
 function randomScalar(): bigint {
   for (;;) {
     const v = BigInt("0x" + crypto.randomBytes(32).toString("hex")) & ((1n << 254n) - 1n);
@@ -150,7 +122,11 @@ const CHUNK = 1 << 16;
  * Write a phase-2-ready ptau of `power` to `file` (atomically). `secrets` is for tests; by default they are
  * random and forgotten when this returns.
  */
-export async function writeDevPtau(file: string, power: number, opts: { secrets?: PtauSecrets; progress?: PtauProgress; threads?: number } = {}): Promise<{ points: number; seconds: number }> {
+export async function writeDevPtau(
+  file: string,
+  power: number,
+  opts: { secrets?: PtauSecrets; progress?: PtauProgress; threads?: number; name?: string } = {},
+): Promise<{ points: number; seconds: number; nextChallenge: string }> {
   if (!Number.isInteger(power) || power < 1 || power > TWO_ADICITY - 1)
     throw new ZkmlError("OPTION_INVALID", `power: expected an integer in 1..${TWO_ADICITY - 1}, got ${power}`);
   const nat = loadNative();
@@ -162,10 +138,19 @@ export async function writeDevPtau(file: string, power: number, opts: { secrets?
   let done = 0;
   const threads = opts.threads ?? 2;
 
+  // One contribution on top of the ceremony's start: its key answers the first challenge of this power.
+  const challenge = firstChallengeHash(power);
+  const key = await contributionKey(challenge, s);
+  const response = new PartialHasher().update(challenge);
+
   return produceAtomic(file, async (tmp) => {
-    const fd = fs.openSync(tmp, "w");
+    const fd = fs.openSync(tmp, "w+");
     try {
-      const write = (b: Uint8Array) => fs.writeSync(fd, b);
+      let pos = 0;
+      const write = (b: Uint8Array) => {
+        fs.writeSync(fd, b, 0, b.length, pos);
+        pos += b.length;
+      };
       const header = Buffer.alloc(12);
       header.write("ptau", 0, "latin1");
       header.writeUInt32LE(1, 4);
@@ -186,14 +171,18 @@ export async function writeDevPtau(file: string, power: number, opts: { secrets?
       startSection(1, body.length);
       write(body);
 
-      // Points for a list of scalars, written in chunks so memory stays bounded.
-      const emit = (scalars: bigint[], g2: boolean, what: string) => {
+      // Points for a list of scalars, written in chunks so memory stays bounded; sections 2..6 are also hashed
+      // (compressed) into the response.
+      const hashed: { offset: number; count: number; g2: boolean }[] = [];
+      const emit = (scalars: bigint[], g2: boolean, what: string, hash: boolean) => {
         const size = g2 ? 128 : 64;
+        if (hash) hashed.push({ offset: pos, count: scalars.length, g2 });
         for (let i = 0; i < scalars.length; i += CHUNK) {
           const part = scalars.slice(i, i + CHUNK);
           const out = new Uint8Array(part.length * size);
           (g2 ? nat.g2Mul : nat.g1Mul)(scalarBytes(part), out, threads);
           write(out);
+          if (hash) response.update(nat.encodePoints(out, g2, true));
           done += part.length;
           opts.progress?.(done, total, what);
         }
@@ -201,17 +190,45 @@ export async function writeDevPtau(file: string, power: number, opts: { secrets?
       const series = (p: number) => powersOf(s.tau, p);
 
       startSection(2, (2 * N - 1) * 64);
-      emit(series(2 * N - 1), false, "tauG1");
+      emit(series(2 * N - 1), false, "tauG1", true);
       startSection(3, N * 128);
-      emit(series(N), true, "tauG2");
+      emit(series(N), true, "tauG2", true);
       startSection(4, N * 64);
-      emit(powersOf(s.tau, N, s.alpha), false, "alphaTauG1");
+      emit(powersOf(s.tau, N, s.alpha), false, "alphaTauG1", true);
       startSection(5, N * 64);
-      emit(powersOf(s.tau, N, s.beta), false, "betaTauG1");
+      emit(powersOf(s.tau, N, s.beta), false, "betaTauG1", true);
       startSection(6, 128);
-      emit([s.beta], true, "betaG2");
-      startSection(7, 4);
-      write(Buffer.alloc(4)); // no contributions: this file is not a ceremony transcript
+      emit([s.beta], true, "betaG2", true);
+
+      // 7: the contribution record. The next challenge hashes the response and the points uncompressed.
+      const partialHash = response.partial();
+      response.update(keyBytes(key, "U"));
+      const next = crypto.createHash("blake2b512").update(response.digest());
+      for (const h of hashed) {
+        const size = h.g2 ? 128 : 64;
+        for (let i = 0; i < h.count; i += CHUNK) {
+          const n = Math.min(CHUNK, h.count - i);
+          const b = Buffer.alloc(n * size);
+          fs.readSync(fd, b, 0, b.length, h.offset + i * size);
+          next.update(nat.encodePoints(b, h.g2, false));
+        }
+      }
+      const nextChallenge = next.digest();
+      const record = contributionsSection([
+        {
+          tauG1: g1Of([s.tau]),
+          tauG2: g2Of([s.tau]),
+          alphaG1: g1Of([s.alpha]),
+          betaG1: g1Of([s.beta]),
+          betaG2: g2Of([s.beta]),
+          key,
+          partialHash,
+          nextChallenge,
+          name: opts.name ?? DEV_CONTRIBUTION_NAME,
+        },
+      ]);
+      startSection(7, record.length);
+      write(record);
 
       const lagrangeSection = (type: number, top: number, g2: boolean, factor: bigint, what: string) => {
         startSection(type, lagrangeCount(top) * (g2 ? 128 : 64));
@@ -230,19 +247,22 @@ export async function writeDevPtau(file: string, power: number, opts: { secrets?
             });
           }
           if (factor !== 1n) l = l.map((v) => (v * factor) % R);
-          emit(l, g2, what);
+          emit(l, g2, what, false);
         }
       };
       lagrangeSection(12, power + 1, false, 1n, "tauG1 Lagrange");
       lagrangeSection(13, power, true, 1n, "tauG2 Lagrange");
       lagrangeSection(14, power, false, s.alpha, "alphaTauG1 Lagrange");
       lagrangeSection(15, power, false, s.beta, "betaTauG1 Lagrange");
+      return { points: total, seconds: (Date.now() - t0) / 1000, nextChallenge: nextChallenge.toString("hex") };
     } finally {
       fs.closeSync(fd);
     }
-    return { points: total, seconds: (Date.now() - t0) / 1000 };
   });
 }
+
+/** The name the development contribution carries in the file (snarkjs prints it when verifying). */
+export const DEV_CONTRIBUTION_NAME = "zkml-hardhat dev ptau: its secret existed on this machine";
 
 /** Read a ptau file's header; clear errors for files that are not ptau, truncated, or for another curve. */
 export function readPtauHeader(file: string): { power: number; ceremonyPower: number; prepared: boolean; contributions: number } {

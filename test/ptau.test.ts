@@ -3,10 +3,14 @@
  * ffjavascript's group FFTs, and clear errors for files that are not usable.
  */
 import { expect } from "chai";
+import * as crypto from "crypto";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readPtauHeader, rootOfUnity, writeDevPtau, BN254_Q } from "../src/ptau";
 import { isZkmlError, ZkmlError } from "../src/errors";
+import { loadNative } from "../src/native";
+import { PartialHasher } from "../src/transcript";
 import { tmpDir } from "./helpers/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -75,8 +79,43 @@ describe("development powers of tau", function () {
     }
   });
 
+  it("snarkjs powersoftau verify accepts it, and a snarkjs contribution and beacon on top of it", () => {
+    const cli = path.join(__dirname, "..", "node_modules", "snarkjs", "build", "cli.cjs");
+    const run = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+    // snarkjs exits non-zero when verification fails
+    expect(run("powersoftau", "verify", file)).to.match(/Powers of Tau Ok!/).and.to.match(/secret existed on this machine/);
+    const b = path.join(dir, "b.ptau"), c = path.join(dir, "c.ptau"), d = path.join(dir, "d.ptau");
+    run("powersoftau", "contribute", file, b, "--name=second", "-e=some entropy");
+    run("powersoftau", "beacon", b, c, "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "10"); // snarkjs: 10..63
+    run("powersoftau", "prepare", "phase2", c, d);
+    expect(run("powersoftau", "verify", d)).to.match(/Powers of Tau Ok!/);
+    // a changed point in the contribution record is caught
+    const bad = path.join(dir, "bad.ptau");
+    const buf = Buffer.from(fs.readFileSync(file));
+    const [off] = sections(buf).get(7)!;
+    buf[off + 4 + 64 + 128 + 10] ^= 1; // inside alphaG1 of the record
+    fs.writeFileSync(bad, buf);
+    expect(() => run("powersoftau", "verify", bad)).to.throw();
+  });
+
+  it("native point encodings equal ffjavascript's, and its BLAKE2b equals node's", async () => {
+    const nat = loadNative();
+    for (const [G, g2] of [[curve.G1, false], [curve.G2, true]] as const) {
+      const size = g2 ? 128 : 64;
+      const lem = new Uint8Array(20 * size);
+      for (let i = 0; i < 20; i++) G.toRprLEM(lem, i * size, G.toAffine(G.timesScalar(G.g, BigInt(i + 1) * 0x9e3779b97f4a7c15n)));
+      expect(Buffer.from(nat.encodePoints(lem, g2, false)).equals(Buffer.from(await G.batchLEMtoU(lem)))).to.equal(true);
+      expect(Buffer.from(nat.encodePoints(lem, g2, true)).equals(Buffer.from(await G.batchLEMtoC(lem)))).to.equal(true);
+    }
+    for (const n of [0, 1, 127, 128, 129, 256, 5000]) {
+      const data = crypto.randomBytes(n);
+      const h = new PartialHasher().update(data.subarray(0, n >> 1)).update(data.subarray(n >> 1));
+      expect(h.digest().toString("hex")).to.equal(crypto.createHash("blake2b512").update(data).digest("hex"));
+    }
+  });
+
   it("reads its header back", () => {
-    expect(readPtauHeader(file)).to.include({ power, prepared: true, contributions: 0 });
+    expect(readPtauHeader(file)).to.include({ power, prepared: true, contributions: 1 });
   });
 
   const expectPtauError = (f: string, re: RegExp) => {
