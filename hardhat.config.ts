@@ -1,7 +1,9 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { subtask, HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "./tasks/config";
 import "./tasks/prove-model";
+import "./tasks/setup";
 
 /** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
 export const SOLC_VERSION = "0.8.30";

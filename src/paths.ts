@@ -3,6 +3,8 @@
  *
  * Layout under the build root (default `<project>/build`, all of it generated and git-ignored):
  *   ptau/pot<power>.ptau                         local development powers of tau, cached by power
+ *   ptau/powersOfTau28_hez_final_<nn>.ptau       published ceremony files fetched on request (--download-ptau)
+ *   ptau/hashes.json                             BLAKE2b-512 of ptau files already checked, by path, size and mtime
  *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
  *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
@@ -13,6 +15,7 @@ import * as path from "path";
 
 export type Artifact =
   | { kind: "ptau"; power: number }
+  | { kind: "ptauHashes" }
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
   | { kind: "compileDir"; circuit: string }
@@ -46,6 +49,8 @@ export class Paths {
     switch (a.kind) {
       case "ptau":
         return path.join(this.buildDir, "ptau", `pot${a.power}.ptau`);
+      case "ptauHashes":
+        return path.join(this.buildDir, "ptau", "hashes.json");
       case "circuitDir":
         return c(a.circuit);
       case "circom":

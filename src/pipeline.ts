@@ -13,10 +13,12 @@ import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
 import { QModel, runIR } from "./ir";
 import { argmax, countParams, ModelFile } from "./model";
 import { Paths } from "./paths";
+import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
 import { BN254_R, readWtns } from "./r1cs";
 import { runStage } from "./runner";
+import { checkZkey } from "./zkey";
 import type { CompileResult, SetupResult } from "./stages";
 import { exportVerifier, verifierContractName } from "./verifier";
 import { calibrationFor, defaultInput, readInputFile } from "./zoo";
@@ -35,7 +37,9 @@ export interface ProveReport {
   system: "groth16";
   input: { source: string; label?: number };
   circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number };
-  ptau: { file: string; power: number; development: boolean };
+  ptau: { file: string; power: number; development: boolean; origin: PtauOrigin; blake2b?: string; trust: string };
+  /** Phase-2 contributions in the zkey, oldest first (names as snarkjs records them). */
+  setup: { contributions: string[]; beacon?: string };
   prediction: { class: number; outputs: string[]; real: number[] };
   /** The circuit's outputs equal the bigint reference interpreter's, element for element. */
   matchesReference: boolean;
@@ -52,6 +56,13 @@ export interface ProveOptions {
   model: ModelFile;
   inputFile?: string;
   ptau?: string;
+  /** Fetch the published ceremony file when no --ptau is given (opt-in). */
+  downloadPtau?: boolean;
+  ptauBaseUrl?: string;
+  /** Extra ptau hashes the user trusts (zkml.ptauHashes). */
+  ptauHashes?: Record<string, string>;
+  /** Add a phase-2 contribution with this entropy, then close the setup with a beacon. */
+  contribute?: { entropy: string; beacon?: string; name?: string };
   force?: boolean;
   log?: (line: string) => void;
 }
@@ -61,9 +72,37 @@ const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
 export const DEV_PTAU_WARNING =
   "The powers of tau was generated on this machine: its secret existed here, so proofs are only as trustworthy as this machine. Development only; pass --ptau <ceremony file> for anything real.";
 
+/** What setup.json records about a circuit's setup: where its trust comes from. */
+export interface SetupMeta {
+  ptauId: string;
+  ptau: string;
+  ptauOrigin: PtauOrigin;
+  ptauBlake2b?: string;
+  power: number;
+  developmentPtau: boolean;
+  trust: string;
+  contributions: string[];
+  beacon?: string;
+  created: string;
+}
+
 export function circuitId(model: string, source: string): string {
   const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
   return `${slug}-${sha256(source + TOOLCHAIN).slice(0, 16)}`;
+}
+
+/** The circuit a model compiles to (its id and files), without writing or compiling anything. */
+export function locateCircuit(root: string, model: ModelFile): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
+  const q = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  const id = circuitId(model.name, renderCircuit(q));
+  const paths = new Paths(root);
+  return {
+    id,
+    r1cs: paths.get({ kind: "r1cs", circuit: id }),
+    zkey: paths.get({ kind: "zkey", circuit: id, system: "groth16" }),
+    vkey: paths.get({ kind: "vkey", circuit: id, system: "groth16" }),
+    setupMeta: paths.get({ kind: "setupMeta", circuit: id, system: "groth16" }),
+  };
 }
 
 const toField = (v: bigint) => (((v % BN254_R) + BN254_R) % BN254_R).toString();
@@ -118,15 +157,43 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const nPublic = compiled.publicInputs + compiled.publicOutputs;
   const power = Math.floor(Math.log2(compiled.constraints + nPublic)) + 1;
 
-  // powers of tau
+  // powers of tau: a file the user names, a published one downloaded on request, or a development one
   let ptauFile: string;
   let ptauPower = power;
-  const development = !opts.ptau;
-  if (opts.ptau) {
+  let ptauInfo: ProveReport["ptau"];
+  const ptauCache = paths.get({ kind: "ptauHashes" });
+  const hashProgress = (done: number, total: number) => total > 1 << 28 && log(`ptau: hashing ${((100 * done) / total).toFixed(0)}%`);
+  if (opts.ptau || opts.downloadPtau) {
     t = Date.now();
-    ptauFile = path.resolve(opts.ptau);
-    ptauPower = readPtauHeader(ptauFile).power; // clear errors for missing, truncated or foreign files, before setup
+    if (opts.ptau) ptauFile = path.resolve(opts.ptau);
+    else {
+      log(`ptau: fetching the published ceremony file for 2^${Math.max(power, 8)}${opts.ptauBaseUrl ? ` from ${opts.ptauBaseUrl}` : ""}`);
+      let last = 0;
+      const d = await downloadPtau(power, {
+        dir: path.dirname(paths.get({ kind: "ptauHashes" })),
+        baseUrl: opts.ptauBaseUrl,
+        onProgress: (done, total) => {
+          if (Date.now() - last > 2000) {
+            last = Date.now();
+            log(`ptau: ${(done / 2 ** 20).toFixed(0)}${total ? ` of ${(total / 2 ** 20).toFixed(0)}` : ""} MB`);
+          }
+        },
+      });
+      ptauFile = d.file;
+      log(`ptau: ${d.entry.name} ${d.downloaded ? `downloaded in ${d.seconds.toFixed(1)} s` : "already here"}, hash matches the published one`);
+    }
+    const c = await checkPtau(ptauFile, { trusted: opts.ptauHashes, cacheFile: ptauCache, onProgress: hashProgress });
+    ptauPower = c.power;
+    if (c.power < power)
+      throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${compiled.constraints} constraints and ${nPublic} public signals) needs 2^${power}`, {
+        file: ptauFile,
+        hint: `use a ptau of power ${power} or more (e.g. powersOfTau28_hez_final_${String(power).padStart(2, "0")}.ptau), or omit --ptau for a development one`,
+      });
+    ptauInfo = { file: ptauFile, power: c.power, development: c.origin === "development", origin: c.origin, blake2b: c.blake2b, trust: c.trust };
+    if (c.origin === "development") warnings.push(DEV_PTAU_WARNING);
+    else if (c.origin === "unknown") warnings.push(`The ptau is ${c.trust}.`);
     stages.push({ stage: "ptau", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
+    log(`ptau: ${c.trust}`);
   } else {
     ptauFile = paths.get({ kind: "ptau", power });
     let ok = false;
@@ -147,28 +214,47 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       log(`ptau: 2^${power} in ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
     }
     warnings.push(DEV_PTAU_WARNING);
+    ptauInfo = { file: ptauFile, power, development: true, origin: "development", trust: DEV_PTAU_WARNING };
   }
+  const development = ptauInfo.development;
 
-  // Groth16 setup, keyed by the r1cs and the ptau used
+  // Groth16 setup, keyed by the r1cs and the ptau used; a requested contribution always makes a new one
   const zkey = paths.get({ kind: "zkey", circuit: id, system: "groth16" });
   const vkey = paths.get({ kind: "vkey", circuit: id, system: "groth16" });
   const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system: "groth16" });
   const st = fs.statSync(ptauFile);
   const ptauId = `${ptauFile}:${st.size}:${st.mtimeMs}`;
-  const prevSetup = fs.existsSync(setupMeta) ? JSON.parse(fs.readFileSync(setupMeta, "utf8")) : undefined;
-  if (!opts.force && prevSetup?.ptauId === ptauId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
+  const prevSetup = fs.existsSync(setupMeta) ? (JSON.parse(fs.readFileSync(setupMeta, "utf8")) as SetupMeta) : undefined;
+  let setupInfo: ProveReport["setup"];
+  if (!opts.force && !opts.contribute && prevSetup?.ptauId === ptauId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
+    checkZkey(zkey, "groth16"); // a damaged cached key gets a clear error, not a failed proof
     stages.push({ stage: "setup", seconds: 0, peakMB: null, cached: true });
+    setupInfo = { contributions: prevSetup.contributions ?? [], beacon: prevSetup.beacon };
     log("setup: cached");
   } else {
-    log("setup: Groth16 zkey (phase 2, one contribution)...");
+    log(`setup: Groth16 zkey (phase 2${opts.contribute ? ": development contribution, yours, then a beacon" : ", one contribution"})...`);
     const m = await runStage<SetupResult>(
       "setup",
-      { r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex") },
+      { r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute },
       { onProgress: progress("setup") },
     );
-    writeFileAtomic(setupMeta, JSON.stringify({ ptauId, ptau: ptauFile, power, developmentPtau: development, trust: development ? DEV_PTAU_WARNING : "ceremony file given by the user", created: new Date().toISOString() }, null, 1));
+    setupInfo = { contributions: m.result.contributions, beacon: m.result.beacon };
+    const meta: SetupMeta = {
+      ptauId,
+      ptau: ptauFile,
+      ptauOrigin: ptauInfo.origin,
+      ptauBlake2b: ptauInfo.blake2b,
+      power,
+      developmentPtau: development,
+      trust: ptauInfo.trust,
+      contributions: m.result.contributions,
+      beacon: m.result.beacon,
+      created: new Date().toISOString(),
+    };
+    writeFileAtomic(setupMeta, JSON.stringify(meta, null, 1));
     stages.push({ stage: "setup", seconds: m.seconds, peakMB: m.peakMB, cached: false });
     log(`setup: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
+    if (m.result.beacon) log(`setup: closed with beacon ${m.result.beacon}`);
   }
 
   // verifier contract
@@ -223,7 +309,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     system: "groth16",
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power },
-    ptau: { file: ptauFile, power: ptauPower, development },
+    ptau: { ...ptauInfo, power: ptauPower },
+    setup: setupInfo,
     prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },
     matchesReference,
     verified: v.result.valid,

@@ -6,12 +6,14 @@
  * snarkjs and circom2 are loaded lazily here: importing the core costs nothing until a stage runs.
  * Naming: circom and snarkjs call the curve "bn128"; it is the EVM's alt_bn128, i.e. BN254.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "./errors";
 import { produceAtomic, writeFileAtomic } from "./fsutil";
 import { readPtauHeader, writeDevPtau, groth16Power } from "./ptau";
 import { readR1cs } from "./r1cs";
+import { checkZkey } from "./zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const snarkjs = (): any => require("snarkjs");
@@ -112,10 +114,26 @@ export interface SetupResult {
   zkey: string;
   vkey: string;
   power: number;
+  /** Names of the zkey's phase-2 contributions, oldest first. */
+  contributions: string[];
+  /** The beacon's hash when one closed the setup. */
+  beacon?: string;
 }
 
-/** Groth16 circuit-specific setup: zkey from r1cs and ptau, one phase-2 contribution, verification key. */
-export async function setupGroth16(args: { r1cs: string; ptau: string; zkey: string; vkey: string; entropy: string }): Promise<SetupResult> {
+export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
+
+/**
+ * Groth16 circuit-specific setup: zkey from r1cs and ptau, one development contribution, then optionally the
+ * user's own contribution (their entropy) and a closing beacon, and the verification key.
+ */
+export async function setupGroth16(args: {
+  r1cs: string;
+  ptau: string;
+  zkey: string;
+  vkey: string;
+  entropy: string;
+  contribute?: { entropy: string; beacon?: string; name?: string };
+}): Promise<SetupResult> {
   const h = readR1cs(args.r1cs, { constraints: false });
   const need = groth16Power(h.nConstraints, h.nPubIn + h.nPubOut);
   const pt = readPtauHeader(args.ptau);
@@ -124,16 +142,51 @@ export async function setupGroth16(args: { r1cs: string; ptau: string; zkey: str
     throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${pt.power} powers; this circuit (${h.nConstraints} constraints) needs 2^${need}`, { file: args.ptau, hint: `use a ptau of power ${need} or more` });
   const s = snarkjs();
   fs.mkdirSync(path.dirname(args.zkey), { recursive: true });
-  const init = `${args.zkey}.init-${process.pid}`;
+  const steps: string[] = [];
+  const step = () => {
+    const f = `${args.zkey}.step${steps.length}-${process.pid}`;
+    steps.push(f);
+    return f;
+  };
+  let beacon: string | undefined;
   try {
-    await s.zKey.newZKey(args.r1cs, args.ptau, init);
-    await produceAtomic(args.zkey, (tmp) => s.zKey.contribute(init, tmp, "zkml-hardhat development contribution", args.entropy));
+    let cur = step();
+    await s.zKey.newZKey(args.r1cs, args.ptau, cur);
+    const next = step();
+    await s.zKey.contribute(cur, next, DEV_ZKEY_CONTRIBUTION, args.entropy);
+    cur = next;
+    if (args.contribute) {
+      const mine = step();
+      await s.zKey.contribute(cur, mine, (args.contribute.name ?? "user contribution").slice(0, 64), args.contribute.entropy);
+      cur = mine;
+      // The beacon: a public value nobody controls closes the ceremony. By default one derived from the
+      // transcript so far (sound against the earlier contributors, but not a public random value).
+      beacon = args.contribute.beacon ?? crypto.createHash("sha256").update(fs.readFileSync(cur)).digest("hex");
+      if (!/^[0-9a-fA-F]{2,}$/.test(beacon) || beacon.length % 2) throw new ZkmlError("OPTION_INVALID", `beacon: expected an even number of hex digits, got "${beacon}"`, { hint: "pass e.g. a block hash without 0x" });
+      const closed = step();
+      const ok = await s.zKey.beacon(cur, closed, "final beacon", beacon, 10);
+      if (ok === false || !fs.existsSync(closed)) throw new ZkmlError("STAGE_FAILED", "snarkjs refused the beacon", { hint: "check --beacon" });
+      cur = closed;
+    }
+    fs.renameSync(cur, args.zkey);
   } finally {
-    fs.rmSync(init, { force: true });
+    for (const f of steps) fs.rmSync(f, { force: true });
   }
   const vk = await s.zKey.exportVerificationKey(args.zkey);
   writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
-  return { zkey: args.zkey, vkey: args.vkey, power: need };
+  const info = checkZkey(args.zkey, "groth16");
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon };
+}
+
+/** `snarkjs zkey verify`: recompute the key from r1cs and ptau and check every contribution to it. */
+export async function verifySetup(args: { r1cs: string; ptau: string; zkey: string }): Promise<{ valid: boolean; log: string[] }> {
+  checkZkey(args.zkey, "groth16");
+  readPtauHeader(args.ptau);
+  const log: string[] = [];
+  const put = (level: string) => (m: string) => log.push(`${level}: ${m}`);
+  const logger = { info: put("info"), warn: put("warn"), error: put("error"), debug: () => undefined };
+  const valid = await snarkjs().zKey.verifyFromR1cs(args.r1cs, args.ptau, args.zkey, logger);
+  return { valid: valid === true, log };
 }
 
 export async function computeWitness(args: { wasm: string; input: Record<string, string[]>; wtns: string }): Promise<{ wtns: string }> {
@@ -163,10 +216,22 @@ export async function verifyGroth16(args: { vkey: string; proof: string; public:
   return { valid: valid === true };
 }
 
+/** `snarkjs powersoftau verify`: every contribution and every section of a ptau. */
+export async function verifyPtau(args: { ptau: string }): Promise<{ valid: boolean; log: string[] }> {
+  readPtauHeader(args.ptau);
+  const log: string[] = [];
+  const put = (level: string) => (m: string) => log.push(`${level}: ${m}`);
+  const logger = { info: put("info"), warn: put("warn"), error: put("error"), debug: () => undefined };
+  const valid = await snarkjs().powersOfTau.verify(args.ptau, logger);
+  return { valid: valid === true, log };
+}
+
 export const STAGES = {
   compile: compileCircom,
   ptau: makePtau,
   setup: setupGroth16,
+  verifySetup,
+  verifyPtau,
   witness: computeWitness,
   prove: proveGroth16,
   verify: verifyGroth16,

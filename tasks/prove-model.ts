@@ -3,43 +3,78 @@
  */
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
-import { isZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/errors";
+import { boundary, PLUGIN, say } from "./common";
 
-export const PLUGIN = "zkml-hardhat";
+export { boundary, PLUGIN } from "./common";
 
-/** Run a task body; a ZkmlError becomes a HardhatPluginError carrying its message and fix. */
-export async function boundary<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isZkmlError(e)) throw new HardhatPluginError(PLUGIN, `[${e.code}] ${e.describe()}`);
-    throw e;
-  }
+interface Args {
+  model: string;
+  input?: string;
+  ptau?: string;
+  downloadPtau: boolean;
+  contribute: boolean;
+  entropy?: string;
+  beacon?: string;
+  json: boolean;
+  force: boolean;
 }
 
 task("prove-model", "Quantize a model, compile its circuit, set up Groth16, prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
   .addOptionalParam("input", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
-  .addOptionalParam("ptau", "A phase-2-prepared powers-of-tau file from a real ceremony; default: a development one generated and cached on this machine", undefined, types.string)
+  .addOptionalParam(
+    "ptau",
+    "A phase-2-prepared powers-of-tau file (e.g. powersOfTau28_hez_final_18.ptau), checked against the published hashes; default: zkml.ptau, else a development one generated and cached on this machine",
+    undefined,
+    types.string,
+  )
+  .addFlag("downloadPtau", "Fetch the published Perpetual Powers of Tau file of the right size (hash-checked) instead of generating a development one")
+  .addFlag("contribute", "Add your own phase-2 contribution (entropy from --entropy or typed in), then close the setup with a beacon")
+  .addOptionalParam("entropy", "Entropy for --contribute (otherwise asked for on the terminal)", undefined, types.string)
+  .addOptionalParam("beacon", "Hex beacon closing a --contribute setup, e.g. a future block hash; default: derived from the transcript", undefined, types.string)
   .addFlag("json", "Print the report as one JSON object on stdout (progress goes to stderr)")
   .addFlag("force", "Ignore cached artifacts and redo every stage")
-  .setAction(async (args: { model: string; input?: string; ptau?: string; json: boolean; force: boolean }, hre) =>
+  .setAction(async (args: Args, hre) =>
     boundary(async () => {
       const { proveModel } = await import("../src/pipeline");
       const { resolveModel } = await import("../src/zoo");
       const { renderJson, renderTerminal } = await import("../src/report");
       const root = hre.config.paths.root;
+      const cfg = hre.config.zkml;
       const model = resolveModel(args.model);
+      if ((args.entropy || args.beacon) && !args.contribute)
+        throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
+      const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
       const report = await proveModel({
         root,
         model,
         inputFile: args.input,
-        ptau: args.ptau,
+        ptau: args.ptau ?? cfg.ptau,
+        downloadPtau: args.downloadPtau || cfg.downloadPtau,
+        ptauBaseUrl: cfg.ptauBaseUrl,
+        ptauHashes: cfg.ptauHashes,
+        contribute,
         force: args.force,
-        log: (l) => process.stderr.write(`  ${l}\n`),
+        log: say,
       });
       process.stdout.write((args.json ? renderJson(report) : renderTerminal(report, root)) + "\n");
       if (!report.verified) throw new HardhatPluginError(PLUGIN, "the proof did not verify");
       return report;
     }),
   );
+
+/** Entropy typed by the user; refused when there is no terminal to type it in. */
+async function askEntropy(): Promise<string> {
+  if (!process.stdin.isTTY)
+    throw new ZkmlError("OPTION_INVALID", "--contribute needs entropy and there is no terminal to ask for it", { hint: "pass --entropy \"<random text>\"" });
+  const readline = await import("readline/promises");
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const text = await rl.question("  Type some random text for your contribution (it is hashed with system randomness, never stored): ");
+    if (!text.trim()) throw new ZkmlError("OPTION_INVALID", "the entropy was empty", { hint: "type some random characters, or pass --entropy" });
+    return text;
+  } finally {
+    rl.close();
+  }
+}

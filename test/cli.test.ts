@@ -17,14 +17,14 @@ function proveModel(...args: string[]): { code: number | null; out: string } {
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-/** Temporary files our atomic writes use (".name.<pid>.<rand>.tmp", "<dir>.tmp-<pid>", "*.init-<pid>"). */
+/** Temporary files our atomic writes use (".name.<pid>.<rand>.tmp", "<dir>.tmp-<pid>", "*.step<n>-<pid>", "*.download-<pid>"). */
 function leftovers(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const found: string[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (/\.tmp$|\.tmp-\d+$|\.init-\d+$/.test(e.name)) found.push(p);
+      if (/\.tmp$|\.tmp-\d+$|\.step\d+-\d+$|\.download-\d+$/.test(e.name)) found.push(p);
       if (e.isDirectory()) walk(p);
     }
   };
@@ -94,6 +94,28 @@ describe("prove-model: bad input ends with a clear error and a non-zero exit", f
     const r = proveModel("--model", TINY, "--ptau", f);
     expect(r.code).to.not.equal(0);
     expect(r.out).to.match(/cut\.ptau: truncated: section (header )?\d+/).and.to.contain("fetch the file again");
+  });
+
+  it("a ptau too small for the circuit, and a ptau posing as a published ceremony file", async () => {
+    const small = path.join(dir, "small.ptau");
+    await writeDevPtau(small, 4);
+    let r = proveModel("--model", TINY, "--ptau", small);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.match(/small\.ptau: holds 2\^4 powers; this circuit \(\d+ constraints and 39 public signals\) needs 2\^11/).and.to.contain("fix: use a ptau of power 11 or more");
+    const impostor = path.join(dir, "powersOfTau28_hez_final_11.ptau");
+    fs.copyFileSync(small, impostor);
+    r = proveModel("--model", TINY, "--ptau", impostor);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain("PTAU_HASH_MISMATCH").and.to.contain("download it again");
+  });
+
+  it("--entropy without --contribute, and --contribute with no terminal and no --entropy", () => {
+    let r = proveModel("--model", TINY, "--entropy", "abc");
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain("--entropy and --beacon only apply with --contribute");
+    r = proveModel("--model", TINY, "--contribute");
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain("no terminal to ask for it").and.to.contain('fix: pass --entropy');
   });
 
   it("an unknown model name lists what exists", () => {

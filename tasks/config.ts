@@ -1,0 +1,27 @@
+/**
+ * Registers the `zkml` section of hardhat.config.ts (validated by src/config.ts) so tasks read it from
+ * `hre.config.zkml`.
+ */
+import { extendConfig } from "hardhat/config";
+import type { ZkmlConfig, ZkmlUserConfig } from "../src/config";
+import { resolveZkmlConfig } from "../src/config";
+import { isZkmlError } from "../src/errors";
+import { HardhatPluginError } from "hardhat/plugins";
+
+declare module "hardhat/types/config" {
+  interface HardhatUserConfig {
+    zkml?: ZkmlUserConfig;
+  }
+  interface HardhatConfig {
+    zkml: ZkmlConfig;
+  }
+}
+
+extendConfig((config, userConfig) => {
+  try {
+    config.zkml = resolveZkmlConfig(userConfig.zkml);
+  } catch (e) {
+    if (isZkmlError(e)) throw new HardhatPluginError("zkml-hardhat", `[${e.code}] ${e.describe()}`);
+    throw e;
+  }
+});

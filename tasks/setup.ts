@@ -1,0 +1,104 @@
+/**
+ * `npx hardhat ptau` (make, fetch or check a powers of tau) and `npx hardhat verify-setup` (check a model's
+ * proving key against its circuit and ptau). Parsing and printing only; the work is in src/.
+ */
+import * as path from "path";
+import { task, types } from "hardhat/config";
+import { HardhatPluginError } from "hardhat/plugins";
+import { ZkmlError } from "../src/errors";
+import { boundary, PLUGIN, say } from "./common";
+
+task("ptau", "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file")
+  .addOptionalParam("power", "Number of powers as a power of two (the circuit needs 2^power > constraints + public signals)", undefined, types.int)
+  .addOptionalParam("out", "Where to write a development ptau (default: build/ptau/pot<power>.ptau)", undefined, types.string)
+  .addFlag("download", "Fetch the published Perpetual Powers of Tau file for --power instead (hash-checked; needs network)")
+  .addOptionalParam("check", "Check this ptau file: format, BN254, hash against the published table", undefined, types.string)
+  .addFlag("verify", "Also run `snarkjs powersoftau verify` on the result (slow for large powers)")
+  .setAction(async (args: { power?: number; out?: string; download: boolean; check?: string; verify: boolean }, hre) =>
+    boundary(async () => {
+      const { Paths } = await import("../src/paths");
+      const { checkPtau, downloadPtau } = await import("../src/ceremony");
+      const { runStage } = await import("../src/runner");
+      const root = hre.config.paths.root;
+      const paths = new Paths(root);
+      const cfg = hre.config.zkml;
+      let file: string;
+      if (args.check) {
+        if (args.power !== undefined || args.out || args.download) throw new ZkmlError("OPTION_INVALID", "--check takes a file and no other option but --verify");
+        file = path.resolve(args.check);
+      } else {
+        if (args.power === undefined) throw new ZkmlError("OPTION_INVALID", "--power is required (or --check <file>)", { hint: "e.g. npx hardhat ptau --power 16" });
+        if (!Number.isInteger(args.power) || args.power < 1 || args.power > 27)
+          throw new ZkmlError("OPTION_INVALID", `--power: expected an integer in 1..27, got ${args.power}`);
+        if (args.download) {
+          if (args.out) throw new ZkmlError("OPTION_INVALID", "--out applies to development files; downloads go to build/ptau/");
+          const d = await downloadPtau(args.power, { dir: path.dirname(paths.get({ kind: "ptauHashes" })), baseUrl: cfg.ptauBaseUrl, onProgress: progressBytes() });
+          file = d.file;
+          say(`${d.entry.name}: ${d.downloaded ? `downloaded in ${d.seconds.toFixed(1)} s` : "already here"}; BLAKE2b-512 matches the published hash`);
+        } else {
+          file = path.resolve(args.out ?? paths.get({ kind: "ptau", power: args.power }));
+          say(`generating a development powers of tau of 2^${args.power}...`);
+          const m = await runStage<{ seconds: number }>("ptau", { file, power: args.power }, { onProgress: (l) => say(l) });
+          say(`2^${args.power}: ${m.seconds.toFixed(1)} s, peak ${m.peakMB.toFixed(0)} MB -> ${path.relative(process.cwd(), file)}`);
+        }
+      }
+      const c = await checkPtau(file, { trusted: cfg.ptauHashes, cacheFile: paths.get({ kind: "ptauHashes" }) });
+      const lines = [
+        `file           ${file}`,
+        `power          2^${c.power} (circuits up to ${(2 ** c.power - 1).toLocaleString("en-US")} constraints + public signals)`,
+        `contributions  ${c.contributions}`,
+        `BLAKE2b-512    ${c.blake2b}`,
+        `origin         ${c.origin}: ${c.trust}`,
+      ];
+      process.stdout.write(lines.join("\n") + "\n");
+      if (args.verify) {
+        say("snarkjs powersoftau verify...");
+        const m = await runStage<{ valid: boolean; log: string[] }>("verifyPtau", { ptau: file });
+        process.stdout.write(`snarkjs powersoftau verify: ${m.result.valid ? "OK" : "FAILED"} (${m.seconds.toFixed(1)} s)\n`);
+        if (!m.result.valid) throw new HardhatPluginError(PLUGIN, `powersoftau verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`);
+      }
+      return c;
+    }),
+  );
+
+task("verify-setup", "Check a model's Groth16 proving key against its r1cs and ptau (snarkjs zkey verify), listing its contributions")
+  .addParam("model", "The model whose setup to check (as given to prove-model)", undefined, types.string)
+  .setAction(async (args: { model: string }, hre) =>
+    boundary(async () => {
+      const fs = await import("fs");
+      const { resolveModel } = await import("../src/zoo");
+      const { locateCircuit } = await import("../src/pipeline");
+      const { checkZkey } = await import("../src/zkey");
+      const { runStage } = await import("../src/runner");
+      const root = hre.config.paths.root;
+      const c = locateCircuit(root, resolveModel(args.model));
+      if (!fs.existsSync(c.setupMeta) || !fs.existsSync(c.zkey))
+        throw new ZkmlError("SETUP_NOT_FOUND", `no setup for ${args.model} (circuit ${c.id}) under build/`, { hint: `run \`npx hardhat prove-model --model ${args.model}\` first` });
+      const meta = JSON.parse(fs.readFileSync(c.setupMeta, "utf8")) as { ptau: string; trust: string; beacon?: string };
+      if (!fs.existsSync(meta.ptau))
+        throw new ZkmlError("SETUP_NOT_FOUND", `the ptau this key was made from is gone: ${meta.ptau}`, { file: c.setupMeta, hint: "restore the file, or run prove-model --force to set up again" });
+      const info = checkZkey(c.zkey, "groth16");
+      say(`recomputing the key from ${path.relative(root, c.r1cs)} and ${path.relative(root, meta.ptau)}...`);
+      const m = await runStage<{ valid: boolean; log: string[] }>("verifySetup", { r1cs: c.r1cs, ptau: meta.ptau, zkey: c.zkey }, { onProgress: (l) => say(l) });
+      const out = [
+        `circuit        ${c.id}`,
+        `zkey           ${path.relative(root, c.zkey)}`,
+        `ptau           ${meta.ptau}`,
+        `trust          ${meta.trust}`,
+        `contributions  ${info.contributions.map((x) => (x.beacon ? `${x.name} (beacon)` : x.name)).join("; ")}`,
+        `result         ${m.result.valid ? "OK: the key follows from the circuit, the ptau and every recorded contribution" : "FAILED"} (${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB)`,
+      ];
+      process.stdout.write(out.join("\n") + "\n");
+      if (!m.result.valid) throw new HardhatPluginError(PLUGIN, `zkey verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`);
+      return m.result;
+    }),
+  );
+
+function progressBytes() {
+  let last = 0;
+  return (done: number, total: number) => {
+    if (Date.now() - last < 2000) return;
+    last = Date.now();
+    say(`${(done / 2 ** 20).toFixed(0)}${total ? ` of ${(total / 2 ** 20).toFixed(0)}` : ""} MB`);
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Setup and trust: ceremony files are recognised by their published hash, a damaged or impostor file is refused,
+ * downloads are kept only when their hash matches (against a file server on 127.0.0.1), phase-2 contributions
+ * and a beacon pass `snarkjs zkey verify`, a tampered key does not, and damaged keys, too-small ptaus and bad
+ * config get clear errors.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as path from "path";
+import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, PublishedPtau } from "../src/ceremony";
+import { resolveZkmlConfig } from "../src/config";
+import { isZkmlError, ZkmlError } from "../src/errors";
+import { writeDevPtau } from "../src/ptau";
+import { setupGroth16, verifySetup } from "../src/stages";
+import { checkZkey } from "../src/zkey";
+import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
+import { renderCircuit } from "../src/circom";
+import { quantize, DEFAULT_QUANT } from "../src/quantize";
+import { loadModelFile } from "../src/model";
+import { calibrationFor } from "../src/zoo";
+
+const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+
+async function expectError(p: Promise<unknown> | (() => unknown), code: string, re: RegExp): Promise<ZkmlError> {
+  try {
+    if (typeof p === "function") p();
+    else await p;
+  } catch (e) {
+    expect(isZkmlError(e), String(e)).to.equal(true);
+    expect((e as ZkmlError).code).to.equal(code);
+    expect((e as ZkmlError).message).to.match(re);
+    return e as ZkmlError;
+  }
+  throw new Error(`expected a ${code} error`);
+}
+
+describe("setup: ceremony files, downloads, contributions", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let dev8: string;
+  before(async () => {
+    dir = tmpDir("setup");
+    dev8 = path.join(dir, "dev8.ptau");
+    await writeDevPtau(dev8, 8);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("the published table came from snarkjs's README: powers 8..28, 128-hex BLAKE2b each", () => {
+    const t = publishedPtaus();
+    expect(t.map((f) => f.power)).to.deep.equal(Array.from({ length: 21 }, (_, i) => i + 8));
+    for (const f of t) expect(f.blake2b).to.match(/^[0-9a-f]{128}$/);
+    expect(publishedFor(3).power, "nothing smaller than 2^8 is published").to.equal(8);
+    expect(publishedFor(18).name).to.equal("powersOfTau28_hez_final_18.ptau");
+  });
+
+  it("recognises a development ptau; refuses one posing as a published file; trusts a hash the user lists", async () => {
+    const c = await checkPtau(dev8);
+    expect(c).to.include({ origin: "development", power: 8, contributions: 1 });
+    expect(c.trust).to.match(/secret existed/);
+    const impostor = path.join(dir, "powersOfTau28_hez_final_08.ptau");
+    fs.copyFileSync(dev8, impostor);
+    const e = await expectError(checkPtau(impostor), "PTAU_HASH_MISMATCH", /named like the published ceremony file but its BLAKE2b-512 differs: expected d6a8fb3a04feb600\.\.\., got/);
+    expect(e.hint).to.contain("download it again");
+    const trusted = await checkPtau(impostor, { trusted: { "our own ceremony": c.blake2b } });
+    expect(trusted.origin).to.equal("trusted");
+    expect(c.blake2b).to.equal(await hashFile(dev8));
+  });
+
+  it("hashes a file once: the cache is keyed by path, size and mtime", async () => {
+    const cacheFile = path.join(dir, "hashes.json");
+    const a = await checkPtau(dev8, { cacheFile });
+    const b = await checkPtau(dev8, { cacheFile });
+    expect(b.blake2b).to.equal(a.blake2b);
+    expect(b.hashSeconds).to.equal(0);
+    expect(Object.keys(JSON.parse(fs.readFileSync(cacheFile, "utf8")))).to.have.length(1);
+  });
+
+  describe("opt-in download from a server on 127.0.0.1", () => {
+    let server: http.Server;
+    let base: string;
+    let body: Buffer;
+    let table: PublishedPtau[];
+    const NAME = "powersOfTau28_hez_final_08.ptau";
+    before(async () => {
+      body = fs.readFileSync(dev8);
+      table = publishedPtaus();
+      server = http.createServer((req, res) => {
+        if (req.url === `/good/${NAME}` || req.url === `/real/${NAME}`) {
+          res.writeHead(200, { "content-length": body.length });
+          res.end(body);
+        } else if (req.url === `/cut/${NAME}`) {
+          res.writeHead(200, { "content-length": body.length });
+          res.write(body.subarray(0, 1000));
+          setTimeout(() => res.destroy(), 50);
+        } else if (req.url === `/moved/${NAME}`) {
+          res.writeHead(302, { location: `/good/${NAME}` });
+          res.end();
+        } else {
+          res.writeHead(404);
+          res.end();
+        }
+      });
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const h = await hashFile(dev8);
+      table = table.map((f) => (f.power === 8 ? { ...f, blake2b: h } : f));
+    });
+    after(() => server.close());
+
+    const files = (d: string) => (fs.existsSync(d) ? fs.readdirSync(d) : []);
+
+    it("keeps a file whose hash matches, following a redirect, and reuses it", async () => {
+      const d = path.join(dir, "dl-ok");
+      const r = await downloadPtau(5, { dir: d, baseUrl: `${base}/moved/`, table });
+      expect(r).to.include({ downloaded: true });
+      expect(files(d)).to.deep.equal([NAME]);
+      const again = await downloadPtau(8, { dir: d, baseUrl: `${base}/moved/`, table });
+      expect(again.downloaded).to.equal(false);
+    });
+
+    it("refuses a file whose hash is not the published one (the real table), keeping nothing", async () => {
+      const d = path.join(dir, "dl-real");
+      await expectError(downloadPtau(8, { dir: d, baseUrl: `${base}/real/` }), "PTAU_HASH_MISMATCH", /differs from the published one: expected d6a8fb3a04feb600/);
+      expect(files(d)).to.deep.equal([]);
+    });
+
+    it("a cut transfer, a 404 and a closed port: clear errors, nothing kept", async () => {
+      const d = path.join(dir, "dl-bad");
+      await expectError(downloadPtau(8, { dir: d, baseUrl: `${base}/cut/`, table }), "PTAU_DOWNLOAD_FAILED", /could not download .*cut/);
+      await expectError(downloadPtau(8, { dir: d, baseUrl: `${base}/nothing/`, table }), "PTAU_DOWNLOAD_FAILED", /HTTP 404/);
+      await expectError(downloadPtau(8, { dir: d, baseUrl: "http://127.0.0.1:1/", table }), "PTAU_DOWNLOAD_FAILED", /ECONNREFUSED/);
+      expect(files(d)).to.deep.equal([]);
+    });
+  });
+
+  describe("phase 2", () => {
+    let r1cs: string;
+    let ptau: string;
+    before(async () => {
+      const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+      const q = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
+      const sub = path.join(dir, "phase2");
+      fs.mkdirSync(sub);
+      r1cs = (await compileSource(renderCircuit(q), sub)).r1cs;
+      ptau = path.join(dir, "dev11.ptau");
+      await writeDevPtau(ptau, 11);
+    });
+
+    it("development contribution + the user's + a beacon: snarkjs zkey verify passes; a changed point fails", async () => {
+      const zkey = path.join(dir, "c.zkey");
+      const r = await setupGroth16({ r1cs, ptau, zkey, vkey: path.join(dir, "vk.json"), entropy: "dev", contribute: { entropy: "user entropy", beacon: "00ff".repeat(16), name: "alice" } });
+      expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution", "alice", "final beacon"]);
+      expect(checkZkey(zkey, "groth16").contributions.map((c) => c.beacon)).to.deep.equal([false, false, true]);
+      expect((await verifySetup({ r1cs, ptau, zkey })).valid).to.equal(true);
+      // flip one byte inside the H section (9): the key no longer follows from its contributions
+      const buf = Buffer.from(fs.readFileSync(zkey));
+      let p = 12;
+      while (buf.readUInt32LE(p) !== 9) p += 12 + Number(buf.readBigUInt64LE(p + 4));
+      buf[p + 12 + 70] ^= 1;
+      const bad = path.join(dir, "bad.zkey");
+      fs.writeFileSync(bad, buf);
+      expect((await verifySetup({ r1cs, ptau, zkey: bad })).valid).to.equal(false);
+    });
+
+    it("a damaged zkey, a ptau too small, a key of another protocol: clear errors", async () => {
+      const zkey = path.join(dir, "d.zkey");
+      await setupGroth16({ r1cs, ptau, zkey, vkey: path.join(dir, "vk2.json"), entropy: "dev" });
+      const cut = path.join(dir, "cut.zkey");
+      fs.writeFileSync(cut, fs.readFileSync(zkey).subarray(0, 5000));
+      await expectError(() => checkZkey(cut), "ZKEY_INVALID", /truncated: section \d+ needs \d+ bytes/);
+      const junk = path.join(dir, "junk.zkey");
+      fs.writeFileSync(junk, "not a key at all");
+      await expectError(() => checkZkey(junk), "ZKEY_INVALID", /not a proving key/);
+      const plonk = Buffer.from(fs.readFileSync(zkey));
+      plonk.writeUInt32LE(2, 12 + 12); // section 1's protocol field
+      const pk = path.join(dir, "plonk.zkey");
+      fs.writeFileSync(pk, plonk);
+      await expectError(() => checkZkey(pk, "groth16"), "ZKEY_INVALID", /a plonk key, expected groth16/);
+      const small = path.join(dir, "dev4.ptau");
+      await writeDevPtau(small, 4);
+      await expectError(setupGroth16({ r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json"), entropy: "x" }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
+      expect(fs.existsSync(path.join(dir, "e.zkey"))).to.equal(false);
+    });
+  });
+
+  it("zkml config: clear errors naming the field", async () => {
+    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {} });
+    await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
+    await expectError(() => resolveZkmlConfig({ downloadPtau: "yes" }), "CONFIG_INVALID", /zkml\.downloadPtau: expected true or false, got "yes"/);
+    await expectError(() => resolveZkmlConfig({ ptauBaseUrl: "ftp://x" }), "CONFIG_INVALID", /zkml\.ptauBaseUrl: expected an http\(s\) URL/);
+    await expectError(() => resolveZkmlConfig({ ptua: "x" }), "CONFIG_INVALID", /zkml\.ptua: expected one of the known fields/);
+  });
+
+  it("npx hardhat ptau: makes a file snarkjs verifies; --check refuses an impostor with a non-zero exit", () => {
+    const out = path.join(dir, "cli6.ptau");
+    let r = spawnSync("node", [HARDHAT, "ptau", "--power", "6", "--out", out, "--verify"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain("power          2^6").and.to.contain("origin         development").and.to.contain("snarkjs powersoftau verify: OK");
+    const impostor = path.join(dir, "powersOfTau28_hez_final_08.ptau");
+    r = spawnSync("node", [HARDHAT, "ptau", "--check", impostor], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.contain("PTAU_HASH_MISMATCH").and.to.contain("fix:");
+    r = spawnSync("node", [HARDHAT, "ptau", "--power", "40"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.contain("--power: expected an integer in 1..27, got 40");
+  });
+});
