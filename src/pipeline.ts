@@ -70,7 +70,7 @@ export interface ProveOptions {
 const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
 
 export const DEV_PTAU_WARNING =
-  "The powers of tau was generated on this machine: its secret existed here, so proofs are only as trustworthy as this machine. Development only; pass --ptau <ceremony file> for anything real.";
+  "The powers of tau was generated on this machine: its secret existed here, so proofs are only as trustworthy as this machine. Development only; pass --ptau <ceremony file> or --download-ptau for anything real.";
 
 /** What setup.json records about a circuit's setup: where its trust comes from. */
 export interface SetupMeta {
