@@ -11,30 +11,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { renderBundle, renderCircuit } from "../src/circom";
 import { QModel, runIR } from "../src/ir";
-import { quantize, quantizeInput } from "../src/quantize";
 import { BN254_R, firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/r1cs";
-import { rng } from "../src/data";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
-import { randomModel } from "./helpers/random";
+import { prepareModels, Prepared } from "./helpers/random";
+import { quantize } from "../src/quantize";
 import { execFileSync } from "child_process";
 
 const toField = (v: bigint) => ((v % BN254_R) + BN254_R) % BN254_R;
-
-interface Prepared {
-  q: QModel;
-  inputs: bigint[][];
-}
-
-function prepareModels(count: number, seed: number): Prepared[] {
-  const rand = rng(seed);
-  const out: Prepared[] = [];
-  for (let i = 0; i < count; i++) {
-    const c = randomModel(rand, `random-${seed}-${i}`);
-    const q = quantize(c.model, { ...c.bits, calibration: c.inputs });
-    out.push({ q, inputs: c.inputs.map((x) => quantizeInput(q, x)) });
-  }
-  return out;
-}
 
 describe("circuit = reference interpreter (property, 200 random models)", function () {
   this.timeout(900_000);

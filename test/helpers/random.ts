@@ -4,6 +4,9 @@
  */
 import fc from "fast-check";
 import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model";
+import { QModel } from "../../src/ir";
+import { quantize, quantizeInput } from "../../src/quantize";
+import { rng } from "../../src/data";
 
 export interface RandomCase {
   model: ModelFile;
@@ -69,4 +72,21 @@ export function randomModel(rand: () => number, name: string): RandomCase {
     bits: { inputBits: pick(2, 10), weightBits: pick(2, 10), activationBits: pick(2, 10) },
     inputs: [sample(), sample(), sample()],
   };
+}
+
+export interface Prepared {
+  q: QModel;
+  inputs: bigint[][];
+}
+
+/** `count` random models, quantized, with three quantized inputs each; deterministic in `seed`. */
+export function prepareModels(count: number, seed: number): Prepared[] {
+  const rand = rng(seed);
+  const out: Prepared[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = randomModel(rand, `random-${seed}-${i}`);
+    const q = quantize(c.model, { ...c.bits, calibration: c.inputs });
+    out.push({ q, inputs: c.inputs.map((x) => quantizeInput(q, x)) });
+  }
+  return out;
 }
