@@ -4,44 +4,13 @@
  * called; every output equals runIR's. Out-of-range inputs revert.
  */
 import { expect } from "chai";
-import hre from "hardhat";
 import { QModel, runIR } from "../src/ir";
-import { renderSolidity, SolidityBundle, CHUNK_BYTES } from "../src/solidity";
+import { renderSolidity, CHUNK_BYTES } from "../src/solidity";
+import { compileAll, deployInference } from "./helpers/evm";
 import { prepareModels } from "./helpers/random";
+import { calibrationFor, defaultInput, resolveModel } from "../src/zoo";
+import { DEFAULT_QUANT, quantize, quantizeInput } from "../src/quantize";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-
-/** Compile many generated contracts in one solc run (the pinned `solc` package, no download). */
-export function compileAll(bundles: SolidityBundle[]): Map<string, { abi: any; bytecode: string; deployedBytes: number }> {
-  const solc = require("solc");
-  const input = {
-    language: "Solidity",
-    sources: Object.fromEntries(bundles.map((b) => [`${b.contract}.sol`, { content: b.source }])),
-    settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } } },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
-  const errors = (out.errors ?? []).filter((e: any) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e: any) => e.formattedMessage).join("\n"));
-  const res = new Map();
-  for (const b of bundles) {
-    const c = out.contracts[`${b.contract}.sol`][b.contract];
-    res.set(b.contract, { abi: c.abi, bytecode: c.evm.bytecode.object, deployedBytes: c.evm.deployedBytecode.object.length / 2 });
-  }
-  return res;
-}
-
-export async function deployInference(b: SolidityBundle, compiled: { abi: any; bytecode: string }): Promise<any> {
-  const [signer] = await hre.ethers.getSigners();
-  const addrs: string[] = [];
-  for (const init of b.dataInitCodes) {
-    const tx = await signer.sendTransaction({ data: `0x${init}` });
-    addrs.push((await tx.wait())!.contractAddress!);
-  }
-  const f = new hre.ethers.ContractFactory(compiled.abi, compiled.bytecode, signer);
-  const c = await f.deploy(...addrs);
-  await c.waitForDeployment();
-  return c;
-}
 
 describe("Solidity inference = reference interpreter (property, random models)", function () {
   this.timeout(900_000);
@@ -61,6 +30,19 @@ describe("Solidity inference = reference interpreter (property, random models)",
       }
     });
   }
+
+  it("mlp-mnist on a held-out MNIST digit: equals runIR; infer measured at about 4.7M gas", async () => {
+    const m = resolveModel("mlp-mnist");
+    const q = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
+    const b = renderSolidity(q, "MlpMnistInference");
+    expect(b.dataRuntimes.length, "44,596 bytes of weights: two data contracts").to.equal(2);
+    const c = await deployInference(b, compileAll([b]).get("MlpMnistInference")!);
+    const x = quantizeInput(q, defaultInput(m).values, "digit");
+    expect((await c.infer(x)).map(String)).to.deep.equal(runIR(q, x).output.map(String));
+    const gas = await c.infer.estimateGas(x);
+    // 784 x 56 + 56 x 10 = 44,464 MACs; a budget, not a timing: it fails if the inner loop gets much worse
+    expect(Number(gas)).to.be.lessThan(6_000_000);
+  });
 
   it("reverts on an input out of range or of the wrong length; splits weights past EIP-170", async () => {
     const m = prepareModels(1, 77)[0];
