@@ -13,6 +13,8 @@
 
 #include <node_api.h>
 
+#include "napi_util.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -113,23 +115,6 @@ void update(State& s, const uint8_t* data, size_t len) {
   }
 }
 
-napi_value Throw(napi_env env, const char* msg) {
-  napi_throw_error(env, "ZKML_NATIVE", msg);
-  return nullptr;
-}
-
-bool bytesArg(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  if (!is) return false;
-  napi_typedarray_type type;
-  void* ptr;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &off) != napi_ok || type != napi_uint8_array) return false;
-  *data = static_cast<uint8_t*>(ptr);
-  return true;
-}
 
 napi_value newBuffer(napi_env env, size_t n, uint8_t** data) {
   napi_value out;
@@ -162,7 +147,7 @@ napi_value Blake2bUpdate(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   uint8_t *st, *data;
   size_t stLen, len;
-  if (argc < 2 || !bytesArg(env, argv[0], &st, &stLen) || !bytesArg(env, argv[1], &data, &len) || stLen != 216)
+  if (argc < 2 || !getBytes(env, argv[0], &st, &stLen) || !getBytes(env, argv[1], &data, &len) || stLen != 216)
     return Throw(env, "expected (state: 216-byte Uint8Array, data: Uint8Array)");
   State s;
   load(s, st);
@@ -178,7 +163,7 @@ napi_value Blake2bDigest(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   uint8_t* st;
   size_t stLen;
-  if (argc < 1 || !bytesArg(env, argv[0], &st, &stLen) || stLen != 216) return Throw(env, "expected (state: 216-byte Uint8Array)");
+  if (argc < 1 || !getBytes(env, argv[0], &st, &stLen) || stLen != 216) return Throw(env, "expected (state: 216-byte Uint8Array)");
   State s;
   load(s, st);
   std::memset(s.buf + s.pos, 0, 128 - s.pos);

@@ -12,6 +12,8 @@
 
 #include <node_api.h>
 
+#include "napi_util.h"
+
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -369,24 +371,6 @@ const std::vector<Aff<Fq2>>& g2Table() {
 }
 
 // ---------- N-API glue ----------
-napi_value Throw(napi_env env, const char* msg) {
-  napi_throw_error(env, "ZKML_NATIVE", msg);
-  return nullptr;
-}
-
-bool getBytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  if (!is) return false;
-  napi_typedarray_type type;
-  void* ptr;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &off) != napi_ok) return false;
-  if (type != napi_uint8_array) return false;
-  *data = static_cast<uint8_t*>(ptr);
-  return true;
-}
 
 template <bool G2>
 napi_value Mul(napi_env env, napi_callback_info info) {

@@ -6,9 +6,9 @@
  * snarkjs and circom2 are loaded lazily here: importing the core costs nothing until a stage runs.
  * Naming: circom and snarkjs call the curve "bn128"; it is the EVM's alt_bn128, i.e. BN254.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { hashFile } from "./ceremony";
 import { ZkmlError } from "./errors";
 import { produceAtomic, writeFileAtomic } from "./fsutil";
 import { readPtauHeader, writeDevPtau, groth16Power } from "./ptau";
@@ -161,7 +161,7 @@ export async function setupGroth16(args: {
       cur = mine;
       // The beacon: a public value nobody controls closes the ceremony. By default one derived from the
       // transcript so far (sound against the earlier contributors, but not a public random value).
-      beacon = args.contribute.beacon ?? crypto.createHash("sha256").update(fs.readFileSync(cur)).digest("hex");
+      beacon = args.contribute.beacon ?? (await hashFile(cur)).slice(0, 64);
       if (!/^[0-9a-fA-F]{2,}$/.test(beacon) || beacon.length % 2) throw new ZkmlError("OPTION_INVALID", `beacon: expected an even number of hex digits, got "${beacon}"`, { hint: "pass e.g. a block hash without 0x" });
       const closed = step();
       const ok = await s.zKey.beacon(cur, closed, "final beacon", beacon, 10);
