@@ -142,28 +142,23 @@ napi_value Blake2bInit(napi_env env, napi_callback_info) {
 
 // blake2bUpdate(state, data): absorbs data, rewriting state in place.
 napi_value Blake2bUpdate(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  uint8_t *st, *data;
-  size_t stLen, len;
-  if (argc < 2 || !getBytes(env, argv[0], &st, &stLen) || !getBytes(env, argv[1], &data, &len) || stLen != 216)
-    return Throw(env, "expected (state: 216-byte Uint8Array, data: Uint8Array)");
+  napi_value argv[4];
+  uint8_t* b[2];
+  size_t len[2];
+  if (!bytesArgs(env, info, 2, b, len, argv) || len[0] != 216) return Throw(env, "expected (state: 216-byte Uint8Array, data: Uint8Array)");
   State s;
-  load(s, st);
-  update(s, data, len);
-  save(s, st);
+  load(s, b[0]);
+  update(s, b[1], len[1]);
+  save(s, b[0]);
   return nullptr;
 }
 
 // blake2bDigest(state): the 64-byte digest; the state is left as it was.
 napi_value Blake2bDigest(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  napi_value argv[4];
   uint8_t* st;
   size_t stLen;
-  if (argc < 1 || !getBytes(env, argv[0], &st, &stLen) || stLen != 216) return Throw(env, "expected (state: 216-byte Uint8Array)");
+  if (!bytesArgs(env, info, 1, &st, &stLen, argv) || stLen != 216) return Throw(env, "expected (state: 216-byte Uint8Array)");
   State s;
   load(s, st);
   std::memset(s.buf + s.pos, 0, 128 - s.pos);

@@ -374,14 +374,13 @@ const std::vector<Aff<Fq2>>& g2Table() {
 
 template <bool G2>
 napi_value Mul(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < 2) return Throw(env, "expected (scalars: Uint8Array, out: Uint8Array, threads?: number)");
-  uint8_t *sc, *out;
-  size_t scLen, outLen;
-  if (!getBytes(env, argv[0], &sc, &scLen) || !getBytes(env, argv[1], &out, &outLen))
-    return Throw(env, "scalars and out must be Uint8Array");
+  napi_value argv[4];
+  uint8_t* b[2];
+  size_t len[2];
+  size_t argc = bytesArgs(env, info, 2, b, len, argv);
+  if (!argc) return Throw(env, "expected (scalars: Uint8Array, out: Uint8Array, threads?: number)");
+  uint8_t *sc = b[0], *out = b[1];
+  size_t scLen = len[0], outLen = len[1];
   int32_t threads = 2;
   if (argc >= 3) napi_get_value_int32(env, argv[2], &threads);
   if (threads < 1) threads = 1;
@@ -438,13 +437,11 @@ int encodeCoord(const uint8_t* src, int words, uint8_t* dst) {
 }
 
 napi_value Encode(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  napi_value argv[4];
   uint8_t* in;
   size_t len;
   bool g2 = false, compressed = false;
-  if (argc < 3 || !getBytes(env, argv[0], &in, &len)) return Throw(env, "expected (points: Uint8Array, g2: boolean, compressed: boolean)");
+  if (bytesArgs(env, info, 1, &in, &len, argv) < 3) return Throw(env, "expected (points: Uint8Array, g2: boolean, compressed: boolean)");
   napi_get_value_bool(env, argv[1], &g2);
   napi_get_value_bool(env, argv[2], &compressed);
   int words = g2 ? 2 : 1;

@@ -22,3 +22,14 @@ inline bool getBytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   *data = static_cast<uint8_t*>(ptr);
   return true;
 }
+
+// Reads up to 4 arguments into argv; the first n must be Uint8Arrays (data[i], len[i]). Returns the argument
+// count, or 0 when there are fewer than n or one of the first n is not a Uint8Array.
+inline size_t bytesArgs(napi_env env, napi_callback_info info, size_t n, uint8_t** data, size_t* len, napi_value* argv) {
+  size_t argc = 4;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!getBytes(env, argv[i], &data[i], &len[i])) return 0;
+  return argc;
+}

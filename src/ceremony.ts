@@ -16,7 +16,8 @@ import * as https from "https";
 import * as path from "path";
 import { ZkmlError } from "./errors";
 import { writeFileAtomic } from "./fsutil";
-import { DEV_CONTRIBUTION_NAME, readPtauHeader } from "./ptau";
+import { withSections } from "./binfile";
+import { DEV_CONTRIBUTION_NAME, PTAU_ERRORS, readPtauHeader } from "./ptau";
 
 export interface PublishedPtau {
   power: number;
@@ -52,7 +53,10 @@ export async function hashFile(file: string, onProgress?: (done: number, total: 
 
 /** The names of a ptau's contributions, oldest first (section 7). */
 export function ptauContributionNames(file: string): string[] {
-  const buf = readSection(file, 7);
+  const buf = withSections(file, "ptau", PTAU_ERRORS, (s, read) => {
+    const c = s.get(7);
+    return c ? read(c.offset, c.size) : undefined;
+  });
   if (!buf) return [];
   const names: string[] = [];
   let p = 4;
@@ -71,29 +75,6 @@ export function ptauContributionNames(file: string): string[] {
     p += len;
   }
   return names;
-}
-
-function readSection(file: string, type: number): Buffer | undefined {
-  const fd = fs.openSync(file, "r");
-  try {
-    const head = Buffer.alloc(12);
-    fs.readSync(fd, head, 0, 12, 0);
-    let p = 12;
-    for (let i = 0; i < head.readUInt32LE(8); i++) {
-      const h = Buffer.alloc(12);
-      fs.readSync(fd, h, 0, 12, p);
-      const size = Number(h.readBigUInt64LE(4));
-      if (h.readUInt32LE(0) === type) {
-        const b = Buffer.alloc(size);
-        fs.readSync(fd, b, 0, size, p + 12);
-        return b;
-      }
-      p += 12 + size;
-    }
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export type PtauOrigin = "published" | "trusted" | "development" | "unknown";

@@ -159,7 +159,6 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // powers of tau: a file the user names, a published one downloaded on request, or a development one
   let ptauFile: string;
-  let ptauPower = power;
   let ptauInfo: ProveReport["ptau"];
   const ptauCache = paths.get({ kind: "ptauHashes" });
   const hashProgress = (done: number, total: number) => total > 1 << 28 && log(`ptau: hashing ${((100 * done) / total).toFixed(0)}%`);
@@ -183,7 +182,6 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       log(`ptau: ${d.entry.name} ${d.downloaded ? `downloaded in ${d.seconds.toFixed(1)} s` : "already here"}, hash matches the published one`);
     }
     const c = await checkPtau(ptauFile, { trusted: opts.ptauHashes, cacheFile: ptauCache, onProgress: hashProgress });
-    ptauPower = c.power;
     if (c.power < power)
       throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${compiled.constraints} constraints and ${nPublic} public signals) needs 2^${power}`, {
         file: ptauFile,
@@ -309,7 +307,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     system: "groth16",
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power },
-    ptau: { ...ptauInfo, power: ptauPower },
+    ptau: ptauInfo,
     setup: setupInfo,
     prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },
     matchesReference,

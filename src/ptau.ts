@@ -25,9 +25,10 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import { ZkmlError } from "./errors";
 import { produceAtomic } from "./fsutil";
+import { ContainerErrors, withSections } from "./binfile";
 import { BN254_R } from "./r1cs";
 import { loadNative, scalarBytes } from "./native";
-import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher } from "./transcript";
+import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";
 
 
 
@@ -97,13 +98,6 @@ function powersOf(tau: bigint, count: number, first = 1n): bigint[] {
     x = (x * tau) % R;
   }
   return out;
-}
-
-function randomScalar(): bigint {
-  for (;;) {
-    const v = BigInt("0x" + crypto.randomBytes(32).toString("hex")) & ((1n << 254n) - 1n);
-    if (v > 1n && v < R) return v;
-  }
 }
 
 export interface PtauSecrets {
@@ -264,33 +258,20 @@ export async function writeDevPtau(
 /** The name the development contribution carries in the file (snarkjs prints it when verifying). */
 export const DEV_CONTRIBUTION_NAME = "zkml-hardhat dev ptau: its secret existed on this machine";
 
+export const PTAU_ERRORS: ContainerErrors = {
+  code: "PTAU_INVALID",
+  describe: "powers-of-tau file",
+  hint: "pass a .ptau file from a ceremony, or omit --ptau to make a development one",
+  truncatedHint: "the download or copy was cut short; fetch the file again",
+};
+
 /** Read a ptau file's header; clear errors for files that are not ptau, truncated, or for another curve. */
 export function readPtauHeader(file: string): { power: number; ceremonyPower: number; prepared: boolean; contributions: number } {
   if (!fs.existsSync(file)) throw new ZkmlError("PTAU_INVALID", `ptau file not found: ${file}`, { hint: "check the path given to --ptau" });
-  const fd = fs.openSync(file, "r");
-  try {
-    const stat = fs.fstatSync(fd);
-    const head = Buffer.alloc(12);
-    fs.readSync(fd, head, 0, 12, 0);
-    if (head.toString("latin1", 0, 4) !== "ptau")
-      throw new ZkmlError("PTAU_INVALID", "not a powers-of-tau file (the first bytes are not \"ptau\")", { file, hint: "pass a .ptau file from a ceremony, or omit --ptau to make a development one" });
-    const n = head.readUInt32LE(8);
-    let p = 12;
-    const found = new Map<number, { offset: number; size: number }>();
-    for (let i = 0; i < n; i++) {
-      const h = Buffer.alloc(12);
-      if (fs.readSync(fd, h, 0, 12, p) < 12) throw new ZkmlError("PTAU_INVALID", `truncated: section header ${i + 1} of ${n} is missing`, { file, hint: "the download or copy was cut short; fetch the file again" });
-      const type = h.readUInt32LE(0);
-      const size = Number(h.readBigUInt64LE(4));
-      if (p + 12 + size > stat.size)
-        throw new ZkmlError("PTAU_INVALID", `truncated: section ${type} needs ${size} bytes, the file ends ${stat.size - p - 12} bytes into it`, { file, hint: "the download or copy was cut short; fetch the file again" });
-      found.set(type, { offset: p + 12, size });
-      p += 12 + size;
-    }
+  return withSections(file, "ptau", PTAU_ERRORS, (found, read) => {
     const h1 = found.get(1);
     if (!h1) throw new ZkmlError("PTAU_INVALID", "no header section", { file });
-    const b = Buffer.alloc(h1.size);
-    fs.readSync(fd, b, 0, h1.size, h1.offset);
+    const b = read(h1.offset, h1.size);
     const n8 = b.readUInt32LE(0);
     let q = 0n;
     for (let i = n8 - 1; i >= 0; i--) q = (q << 8n) | BigInt(b[4 + i]);
@@ -306,16 +287,9 @@ export function readPtauHeader(file: string): { power: number; ceremonyPower: nu
       if (found.get(t)?.size !== size)
         throw new ZkmlError("PTAU_INVALID", `section ${t} holds ${found.get(t)?.size ?? 0} bytes, expected ${size} for power ${power}`, { file, hint: "the file is corrupted; fetch it again" });
     const contrib = found.get(7);
-    let contributions = 0;
-    if (contrib && contrib.size >= 4) {
-      const c = Buffer.alloc(4);
-      fs.readSync(fd, c, 0, 4, contrib.offset);
-      contributions = c.readUInt32LE(0);
-    }
+    const contributions = contrib && contrib.size >= 4 ? read(contrib.offset, 4).readUInt32LE(0) : 0;
     return { power, ceremonyPower: b.readUInt32LE(8 + n8), prepared: found.has(12) && found.has(13) && found.has(14) && found.has(15), contributions };
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 /** The power of tau `snarkjs groth16 setup` needs for a circuit (its own formula). */

@@ -11,36 +11,18 @@
  * soundness tests tamper with witnesses and expect exactly this to fail.
  */
 import * as fs from "fs";
+import { bufferReader, Section, sectionTable } from "./binfile";
 import { ZkmlError } from "./errors";
 
 /** BN254's scalar field (circom's default "bn128" prime, the EVM's alt_bn128 group order). */
 export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
-interface Section {
-  type: number;
-  offset: number;
-  size: number;
+function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
+  return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
 }
 
-function readContainer(buf: Buffer, magic: string, file: string): Section[] {
-  if (buf.length < 12 || buf.toString("latin1", 0, 4) !== magic)
-    throw new ZkmlError("STAGE_FAILED", `not a ${magic} file (bad magic)`, { file, hint: "the file is corrupted or of another kind; delete it and rebuild" });
-  const n = buf.readUInt32LE(8);
-  const sections: Section[] = [];
-  let p = 12;
-  for (let i = 0; i < n; i++) {
-    if (p + 12 > buf.length) throw new ZkmlError("STAGE_FAILED", `truncated ${magic} file`, { file });
-    const type = buf.readUInt32LE(p);
-    const size = Number(buf.readBigUInt64LE(p + 4));
-    if (p + 12 + size > buf.length) throw new ZkmlError("STAGE_FAILED", `truncated ${magic} file: section ${type} runs past the end`, { file });
-    sections.push({ type, offset: p + 12, size });
-    p += 12 + size;
-  }
-  return sections;
-}
-
-function section(sections: Section[], type: number, file: string): Section {
-  const s = sections.find((x) => x.type === type);
+function section(sections: Map<number, Section>, type: number, file: string): Section {
+  const s = sections.get(type);
   if (!s) throw new ZkmlError("STAGE_FAILED", `missing section ${type}`, { file });
   return s;
 }

@@ -73,11 +73,9 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
   };
   // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values)
   const body: string[] = [];
-  let maxLen = size(q.input.shape);
   q.ops.forEach((op: QOp, k) => {
     const inShape = shapes[k], outShape = shapes[k + 1];
     const n = size(outShape);
-    maxLen = Math.max(maxLen, n);
     const alloc = `nxt := alloc(${n})`;
     switch (op.op) {
       case "dense": {

@@ -18,6 +18,7 @@
  */
 import * as crypto from "crypto";
 import { loadNative, scalarBytes } from "./native";
+import { BN254_R } from "./r1cs";
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
 
@@ -74,11 +75,11 @@ export function bn254(): Promise<any> {
   return curvePromise!;
 }
 
-function randomScalar(): bigint {
-  const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+/** A uniformly random scalar in [2, r): a secret of a contribution. */
+export function randomScalar(): bigint {
   for (;;) {
     const v = BigInt("0x" + crypto.randomBytes(32).toString("hex")) & ((1n << 254n) - 1n);
-    if (v > 1n && v < R) return v;
+    if (v > 1n && v < BN254_R) return v;
   }
 }
 
@@ -98,8 +99,7 @@ export async function contributionKey(challenge: Uint8Array, secrets: { tau: big
   const nat = loadNative();
   const part = async (persona: number, x: bigint): Promise<KeyPart> => {
     const s = randomScalar();
-    const R = curve.r as bigint;
-    const [g1s, g1sx] = [g1Of([s]), g1Of([(s * x) % R])];
+    const [g1s, g1sx] = [g1Of([s]), g1Of([(s * x) % BN254_R])];
     const h = crypto.createHash("blake2b512");
     h.update(Uint8Array.of(persona));
     h.update(challenge);

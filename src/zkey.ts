@@ -12,6 +12,7 @@
  * the transcript (64), type (0 contribution, 1 beacon) and parameters (1 name, 2 iterations, 3 beacon hash).
  */
 import * as fs from "fs";
+import { withSections } from "./binfile";
 import { ZkmlError } from "./errors";
 import { BN254_Q } from "./ptau";
 
@@ -32,27 +33,12 @@ function bad(file: string, what: string, hint = "delete it (or run with --force)
 /** Check a zkey's container and, for Groth16, every section size its header implies. */
 export function checkZkey(file: string, expectProtocol?: "groth16" | "plonk" | "fflonk"): ZkeyInfo {
   if (!fs.existsSync(file)) throw bad(file, `zkey not found: ${file}`);
-  const fd = fs.openSync(file, "r");
-  try {
-    const size = fs.fstatSync(fd).size;
-    const head = Buffer.alloc(12);
-    if (fs.readSync(fd, head, 0, 12, 0) < 12 || head.toString("latin1", 0, 4) !== "zkey") throw bad(file, 'not a proving key (the first bytes are not "zkey")');
-    const sections = new Map<number, { offset: number; size: number }>();
-    let p = 12;
-    for (let i = 0; i < head.readUInt32LE(8); i++) {
-      const h = Buffer.alloc(12);
-      if (fs.readSync(fd, h, 0, 12, p) < 12) throw bad(file, `truncated: section header ${i + 1} of ${head.readUInt32LE(8)} is missing`);
-      const type = h.readUInt32LE(0), len = Number(h.readBigUInt64LE(4));
-      if (p + 12 + len > size) throw bad(file, `truncated: section ${type} needs ${len} bytes, the file ends ${size - p - 12} bytes into it`);
-      sections.set(type, { offset: p + 12, size: len });
-      p += 12 + len;
-    }
+  const err = { code: "ZKEY_INVALID" as const, describe: "proving key", hint: "delete it (or run with --force) so that the setup runs again" };
+  return withSections(file, "zkey", err, (sections, readAt) => {
     const read = (type: number) => {
       const s = sections.get(type);
       if (!s) throw bad(file, `section ${type} is missing`);
-      const b = Buffer.alloc(s.size);
-      fs.readSync(fd, b, 0, s.size, s.offset);
-      return b;
+      return readAt(s.offset, s.size);
     };
     const protocol = PROTOCOLS[read(1).readUInt32LE(0)] ?? `unknown (${read(1).readUInt32LE(0)})`;
     if (expectProtocol && protocol !== expectProtocol) throw bad(file, `a ${protocol} key, expected ${expectProtocol}`);
@@ -101,7 +87,5 @@ export function checkZkey(file: string, expectProtocol?: "groth16" | "plonk" | "
       m += len;
     }
     return info;
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }

@@ -47,7 +47,6 @@ describe("Solidity inference = reference interpreter (property, random models)",
   it("reverts on an input out of range or of the wrong length; splits weights past EIP-170", async () => {
     const m = prepareModels(1, 77)[0];
     const q: QModel = m.q;
-    const big: QModel = { ...q, ops: [...q.ops] };
     const bundle = renderSolidity(q, "RangeCheck");
     const compiled = compileAll([bundle]);
     const c = await deployInference(bundle, compiled.get("RangeCheck")!);
@@ -57,7 +56,7 @@ describe("Solidity inference = reference interpreter (property, random models)",
     await expect(c.infer(x.slice(1))).to.be.revertedWithCustomError(c, "WrongInputLength");
     // a dense layer with 30,000 one-byte weights needs two data contracts
     const wide: QModel = {
-      ...big,
+      ...q,
       name: "wide",
       input: { ...q.input, shape: [300] },
       ops: [{ op: "dense", inSize: 300, units: 100, weights: Array.from({ length: 30000 }, (_, i) => BigInt((i % 255) - 127)), bias: Array(100).fill(3n) }],
