@@ -4,6 +4,7 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task
 import "./tasks/config";
 import "./tasks/prove-model";
 import "./tasks/setup";
+import "./tasks/gas";
 
 /** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
 export const SOLC_VERSION = "0.8.30";

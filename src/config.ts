@@ -15,6 +15,8 @@ export interface ZkmlUserConfig {
   ptauBaseUrl?: string;
   /** Ptau files trusted by their BLAKE2b-512 (label -> 128 hex digits), beside the published table. */
   ptauHashes?: Record<string, string>;
+  /** The block gas limit compare-gas flags transactions against (default 30,000,000). */
+  blockGasLimit?: number;
 }
 
 export interface ZkmlConfig {
@@ -22,20 +24,24 @@ export interface ZkmlConfig {
   downloadPtau: boolean;
   ptauBaseUrl?: string;
   ptauHashes: Record<string, string>;
+  blockGasLimit: number;
 }
 
-const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes"];
+export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
+
+const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit"];
 
 export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): ZkmlConfig {
   const fail = (field: string, expected: string, got: unknown) =>
     new ZkmlError("CONFIG_INVALID", `zkml.${field}: expected ${expected}, got ${JSON.stringify(got)}`, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
-  if (user === undefined) return { downloadPtau: false, ptauHashes: {} };
+  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT };
   if (typeof user !== "object" || user === null || Array.isArray(user)) throw new ZkmlError("CONFIG_INVALID", `zkml: expected an object, got ${JSON.stringify(user)}`, { file: where });
   const u = user as Record<string, unknown>;
   for (const k of Object.keys(u)) if (!KNOWN.includes(k)) throw fail(k, `one of the known fields (${KNOWN.join(", ")})`, k);
   if (u.ptau !== undefined && (typeof u.ptau !== "string" || !u.ptau)) throw fail("ptau", "a path to a .ptau file", u.ptau);
   if (u.downloadPtau !== undefined && typeof u.downloadPtau !== "boolean") throw fail("downloadPtau", "true or false", u.downloadPtau);
   if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
+  if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
   const hashes: Record<string, string> = {};
   if (u.ptauHashes !== undefined) {
     if (typeof u.ptauHashes !== "object" || u.ptauHashes === null || Array.isArray(u.ptauHashes)) throw fail("ptauHashes", "an object of label -> BLAKE2b-512 hex", u.ptauHashes);
@@ -45,5 +51,15 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
       hashes[k] = v.toLowerCase();
     }
   }
-  return { ptau: u.ptau as string | undefined, downloadPtau: (u.downloadPtau as boolean | undefined) ?? false, ptauBaseUrl: u.ptauBaseUrl as string | undefined, ptauHashes: hashes };
+  return {
+    ptau: u.ptau as string | undefined,
+    downloadPtau: (u.downloadPtau as boolean | undefined) ?? false,
+    ptauBaseUrl: u.ptauBaseUrl as string | undefined,
+    ptauHashes: hashes,
+    blockGasLimit: (u.blockGasLimit as number | undefined) ?? DEFAULT_BLOCK_GAS_LIMIT,
+  };
+}
+
+export function isGasLimit(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 21_000;
 }

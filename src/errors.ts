@@ -27,7 +27,10 @@ export type ErrorCode =
   | "PROOF_INVALID"
   | "NATIVE_MISSING"
   | "OPTION_INVALID"
-  | "STAGE_FAILED";
+  | "STAGE_FAILED"
+  | "SOLIDITY_FAILED"
+  | "CONTRACT_TOO_LARGE"
+  | "CHAIN_FAILED";
 
 export class ZkmlError extends Error {
   readonly code: ErrorCode;

@@ -277,3 +277,17 @@ export function dequantize(q: QModel, values: readonly bigint[]): number[] {
 export function inputSize(q: QModel): number {
   return size(q.input.shape);
 }
+
+/** Multiply-accumulates of one inference: a weight times an activation, added (dense and conv2d; pooling only adds). */
+export function countMacs(q: Pick<QModel, "input" | "ops">): number {
+  const shapes = irShapes(q);
+  let macs = 0;
+  q.ops.forEach((op, i) => {
+    if (op.op === "dense") macs += op.inSize * op.units;
+    else if (op.op === "conv2d") {
+      const p = opPlan(op, shapes[i]);
+      for (let o = 0; o < p.count.length; o++) macs += p.count[o];
+    }
+  });
+  return macs;
+}

@@ -12,11 +12,12 @@ import { ZkmlError } from "./errors";
 import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
 import { QModel, runIR } from "./ir";
 import { argmax, countParams, ModelFile } from "./model";
-import { Paths } from "./paths";
+import { Paths, ProofSystem } from "./paths";
 import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
-import { BN254_R, readWtns } from "./r1cs";
+import { BN254_R, readR1cs, readWtns } from "./r1cs";
+import { plonkGates, ptauPowerFor } from "./systems";
 import { runStage } from "./runner";
 import { checkZkey } from "./zkey";
 import type { CompileResult, SetupResult } from "./stages";
@@ -34,9 +35,10 @@ export interface StageReport {
 export interface ProveReport {
   model: string;
   parameters: number;
-  system: "groth16";
+  system: ProofSystem;
   input: { source: string; label?: number };
-  circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number };
+  /** gates: PLONK/FFLONK gates after snarkjs's translation of the R1CS. */
+  circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number; gates?: number };
   ptau: { file: string; power: number; development: boolean; origin: PtauOrigin; blake2b?: string; trust: string };
   /** Phase-2 contributions in the zkey, oldest first (names as snarkjs records them). */
   setup: { contributions: string[]; beacon?: string };
@@ -54,6 +56,8 @@ export interface ProveReport {
 export interface ProveOptions {
   root: string;
   model: ModelFile;
+  /** groth16 (default), plonk or fflonk. */
+  system?: ProofSystem;
   inputFile?: string;
   ptau?: string;
   /** Fetch the published ceremony file when no --ptau is given (opt-in). */
@@ -92,16 +96,16 @@ export function circuitId(model: string, source: string): string {
 }
 
 /** The circuit a model compiles to (its id and files), without writing or compiling anything. */
-export function locateCircuit(root: string, model: ModelFile): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
+export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16"): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
   const q = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
   const id = circuitId(model.name, renderCircuit(q));
   const paths = new Paths(root);
   return {
     id,
     r1cs: paths.get({ kind: "r1cs", circuit: id }),
-    zkey: paths.get({ kind: "zkey", circuit: id, system: "groth16" }),
-    vkey: paths.get({ kind: "vkey", circuit: id, system: "groth16" }),
-    setupMeta: paths.get({ kind: "setupMeta", circuit: id, system: "groth16" }),
+    zkey: paths.get({ kind: "zkey", circuit: id, system }),
+    vkey: paths.get({ kind: "vkey", circuit: id, system }),
+    setupMeta: paths.get({ kind: "setupMeta", circuit: id, system }),
   };
 }
 
@@ -114,6 +118,11 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const stages: StageReport[] = [];
   const warnings: string[] = [];
   const model = opts.model;
+  const system: ProofSystem = opts.system ?? "groth16";
+  if (opts.contribute && system !== "groth16")
+    throw new ZkmlError("OPTION_INVALID", `--contribute: ${system} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, {
+      hint: "contribute with --system groth16, or drop --contribute",
+    });
 
   // quantize and check the input before anything heavy runs
   let t = Date.now();
@@ -155,7 +164,13 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     log(`compile: ${compiled.constraints} constraints, ${compiled.wires} wires (${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB)`);
   }
   const nPublic = compiled.publicInputs + compiled.publicOutputs;
-  const power = Math.floor(Math.log2(compiled.constraints + nPublic)) + 1;
+  if (system !== "groth16" && compiled.plonkGates === undefined) {
+    compiled.plonkGates = plonkGates(readR1cs(compiled.r1cs));
+    writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
+  }
+  const gates = system === "groth16" ? undefined : compiled.plonkGates;
+  const power = ptauPowerFor(system, { constraints: compiled.constraints, publicSignals: nPublic, gates });
+  if (gates !== undefined) log(`${system}: ${gates} gates, powers of tau 2^${power}`);
 
   // powers of tau: a file the user names, a published one downloaded on request, or a development one
   let ptauFile: string;
@@ -183,7 +198,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     }
     const c = await checkPtau(ptauFile, { trusted: opts.ptauHashes, cacheFile: ptauCache, onProgress: hashProgress });
     if (c.power < power)
-      throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${compiled.constraints} constraints and ${nPublic} public signals) needs 2^${power}`, {
+      throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${gates === undefined ? `${compiled.constraints} constraints and ${nPublic} public signals` : `${gates} ${system} gates`}) needs 2^${power} for ${system}`, {
         file: ptauFile,
         hint: `use a ptau of power ${power} or more (e.g. powersOfTau28_hez_final_${String(power).padStart(2, "0")}.ptau), or omit --ptau for a development one`,
       });
@@ -216,24 +231,28 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   }
   const development = ptauInfo.development;
 
-  // Groth16 setup, keyed by the r1cs and the ptau used; a requested contribution always makes a new one
-  const zkey = paths.get({ kind: "zkey", circuit: id, system: "groth16" });
-  const vkey = paths.get({ kind: "vkey", circuit: id, system: "groth16" });
-  const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system: "groth16" });
+  // setup, keyed by the r1cs and the ptau used; a requested contribution always makes a new one
+  const zkey = paths.get({ kind: "zkey", circuit: id, system });
+  const vkey = paths.get({ kind: "vkey", circuit: id, system });
+  const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system });
   const st = fs.statSync(ptauFile);
   const ptauId = `${ptauFile}:${st.size}:${st.mtimeMs}`;
   const prevSetup = fs.existsSync(setupMeta) ? (JSON.parse(fs.readFileSync(setupMeta, "utf8")) as SetupMeta) : undefined;
   let setupInfo: ProveReport["setup"];
   if (!opts.force && !opts.contribute && prevSetup?.ptauId === ptauId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
-    checkZkey(zkey, "groth16"); // a damaged cached key gets a clear error, not a failed proof
+    checkZkey(zkey, system); // a damaged cached key gets a clear error, not a failed proof
     stages.push({ stage: "setup", seconds: 0, peakMB: null, cached: true });
     setupInfo = { contributions: prevSetup.contributions ?? [], beacon: prevSetup.beacon };
     log("setup: cached");
   } else {
-    log(`setup: Groth16 zkey (phase 2${opts.contribute ? ": development contribution, yours, then a beacon" : ", one contribution"})...`);
+    log(
+      system === "groth16"
+        ? `setup: Groth16 zkey (phase 2${opts.contribute ? ": development contribution, yours, then a beacon" : ", one contribution"})...`
+        : `setup: ${system} key (universal: no ceremony of its own)...`,
+    );
     const m = await runStage<SetupResult>(
       "setup",
-      { r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute },
+      { system, r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute },
       { onProgress: progress("setup") },
     );
     setupInfo = { contributions: m.result.contributions, beacon: m.result.beacon };
@@ -257,16 +276,16 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // verifier contract
   t = Date.now();
-  const contract = verifierContractName(model.name, "groth16");
+  const contract = verifierContractName(model.name, system);
   const verifierFile = paths.get({ kind: "verifierSol", contract });
-  await exportVerifier(zkey, "groth16", contract, verifierFile);
+  await exportVerifier(vkey, contract, verifierFile);
   stages.push({ stage: "verifier", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
 
   // witness, prove, verify for this input
   const run = sha256(x.join(",")).slice(0, 16);
   const wtns = paths.get({ kind: "witness", circuit: id, run });
-  const proofFile = paths.get({ kind: "proof", circuit: id, run, system: "groth16" });
-  const publicFile = paths.get({ kind: "public", circuit: id, run, system: "groth16" });
+  const proofFile = paths.get({ kind: "proof", circuit: id, run, system });
+  const publicFile = paths.get({ kind: "public", circuit: id, run, system });
   const fresh = opts.force || !fs.existsSync(wtns);
   if (fresh) {
     writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig({ x: x.map(toField) }, 1));
@@ -286,8 +305,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const proofMeta = `${proofFile}.meta.json`;
   let proofBytes: number;
   if (fresh || !fs.existsSync(proofFile) || !fs.existsSync(publicFile) || !fs.existsSync(proofMeta) || fs.statSync(proofFile).mtimeMs < fs.statSync(zkey).mtimeMs) {
-    log("prove: Groth16...");
-    const m = await runStage<{ proofBytes: number }>("prove", { zkey, wtns, proof: proofFile, public: publicFile }, { onProgress: progress("prove") });
+    log(`prove: ${system}...`);
+    const m = await runStage<{ proofBytes: number }>("prove", { system, zkey, wtns, proof: proofFile, public: publicFile }, { onProgress: progress("prove") });
     proofBytes = m.result.proofBytes;
     writeFileAtomic(proofMeta, JSON.stringify(m.result));
     stages.push({ stage: "prove", seconds: m.seconds, peakMB: m.peakMB, cached: false });
@@ -297,16 +316,16 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     stages.push({ stage: "prove", seconds: 0, peakMB: null, cached: true });
   }
 
-  const v = await runStage<{ valid: boolean }>("verify", { vkey, proof: proofFile, public: publicFile });
+  const v = await runStage<{ valid: boolean }>("verify", { system, vkey, proof: proofFile, public: publicFile });
   stages.push({ stage: "verify", seconds: v.seconds, peakMB: v.peakMB, cached: false });
   log(`verify: ${v.result.valid ? "valid" : "INVALID"} (${v.seconds.toFixed(2)} s)`);
 
   return {
     model: model.name,
     parameters: countParams(model),
-    system: "groth16",
+    system,
     input: { source: given.source, label: given.label },
-    circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power },
+    circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power, gates },
     ptau: ptauInfo,
     setup: setupInfo,
     prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },

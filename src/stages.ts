@@ -1,5 +1,6 @@
 /**
- * The heavy pipeline stages: compile (circom2), powers of tau, Groth16 setup, witness, prove, verify.
+ * The heavy pipeline stages: compile (circom2), powers of tau, setup (Groth16, PLONK or FFLONK), witness, prove,
+ * verify.
  *
  * Each is a plain async function of file paths and options returning a small JSON result, so it can run in
  * this process (tests) or in a worker child (src/worker.ts) whose peak memory is then that stage's alone.
@@ -11,8 +12,10 @@ import * as path from "path";
 import { hashFile } from "./ceremony";
 import { ZkmlError } from "./errors";
 import { produceAtomic, writeFileAtomic } from "./fsutil";
-import { readPtauHeader, writeDevPtau, groth16Power } from "./ptau";
+import type { ProofSystem } from "./paths";
+import { readPtauHeader, writeDevPtau } from "./ptau";
 import { readR1cs } from "./r1cs";
+import { plonkGates, ptauPowerFor, PROOF_WORDS, verifierArgs } from "./systems";
 import { checkZkey } from "./zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -27,6 +30,8 @@ export interface CompileResult {
   publicInputs: number;
   publicOutputs: number;
   privateInputs: number;
+  /** PLONK/FFLONK gates, counted when first needed. */
+  plonkGates?: number;
   log: string;
 }
 
@@ -118,6 +123,8 @@ export interface SetupResult {
   contributions: string[];
   /** The beacon's hash when one closed the setup. */
   beacon?: string;
+  /** PLONK/FFLONK: gates after snarkjs's translation of the R1CS. */
+  gates?: number;
 }
 
 export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
@@ -126,20 +133,46 @@ export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
  * Groth16 circuit-specific setup: zkey from r1cs and ptau, one development contribution, then optionally the
  * user's own contribution (their entropy) and a closing beacon, and the verification key.
  */
-export async function setupGroth16(args: {
+export interface SetupArgs {
+  system: ProofSystem;
   r1cs: string;
   ptau: string;
   zkey: string;
   vkey: string;
   entropy: string;
+  /** Groth16 only: the user's phase-2 contribution, closed by a beacon. */
   contribute?: { entropy: string; beacon?: string; name?: string };
-}): Promise<SetupResult> {
-  const h = readR1cs(args.r1cs, { constraints: false });
-  const need = groth16Power(h.nConstraints, h.nPubIn + h.nPubOut);
+}
+
+/**
+ * The circuit-specific keys. Groth16 needs a phase-2 ceremony (see setupGroth16); PLONK and FFLONK are universal:
+ * their keys follow from the r1cs and the ptau alone, with no secret of their own, so there is nothing to contribute.
+ */
+export async function setupKeys(args: SetupArgs): Promise<SetupResult> {
+  const h = readR1cs(args.r1cs, { constraints: args.system !== "groth16" });
+  const gates = args.system === "groth16" ? undefined : plonkGates(h);
+  const need = ptauPowerFor(args.system, { constraints: h.nConstraints, publicSignals: h.nPubIn + h.nPubOut, gates });
   const pt = readPtauHeader(args.ptau);
   if (!pt.prepared) throw new ZkmlError("PTAU_INVALID", "not prepared for phase 2 (no Lagrange sections)", { file: args.ptau, hint: "run `snarkjs powersoftau prepare phase2` on it first" });
+  const size = gates === undefined ? `${h.nConstraints} constraints` : `${gates} ${args.system.toUpperCase()} gates`;
   if (pt.power < need)
-    throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${pt.power} powers; this circuit (${h.nConstraints} constraints) needs 2^${need}`, { file: args.ptau, hint: `use a ptau of power ${need} or more` });
+    throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${pt.power} powers; this circuit (${size}) needs 2^${need} for ${args.system}`, { file: args.ptau, hint: `use a ptau of power ${need} or more` });
+  if (args.system === "groth16") return setupGroth16(args, need);
+  if (args.contribute)
+    throw new ZkmlError("OPTION_INVALID", `--contribute: ${args.system} has no circuit-specific ceremony to contribute to`, { hint: "contribute with --system groth16, or drop --contribute" });
+  const s = snarkjs();
+  const logger = { info: () => undefined, warn: () => undefined, error: (m: string) => { throw new ZkmlError("STAGE_FAILED", `snarkjs ${args.system} setup: ${m}`); }, debug: () => undefined };
+  await produceAtomic(args.zkey, async (tmp) => {
+    const r = await s[args.system].setup(args.r1cs, args.ptau, tmp, logger);
+    if (r === -1 || !fs.existsSync(tmp)) throw new ZkmlError("STAGE_FAILED", `snarkjs ${args.system} setup wrote no key`);
+  });
+  const vk = await s.zKey.exportVerificationKey(args.zkey);
+  writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
+  checkZkey(args.zkey, args.system);
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: [], gates };
+}
+
+async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult> {
   const s = snarkjs();
   fs.mkdirSync(path.dirname(args.zkey), { recursive: true });
   const steps: string[] = [];
@@ -200,19 +233,20 @@ export async function computeWitness(args: { wasm: string; input: Record<string,
   return { wtns: args.wtns };
 }
 
-export async function proveGroth16(args: { zkey: string; wtns: string; proof: string; public: string }): Promise<{ proofBytes: number; publicSignals: number }> {
-  const s = snarkjs();
-  const { proof, publicSignals } = await s.groth16.prove(args.zkey, args.wtns);
+export async function prove(args: { system: ProofSystem; zkey: string; wtns: string; proof: string; public: string }): Promise<{ proofBytes: number; publicSignals: number }> {
+  const s = snarkjs()[args.system];
+  const { proof, publicSignals } = await s.prove(args.zkey, args.wtns);
   writeFileAtomic(args.proof, JSON.stringify(proof, null, 1));
   writeFileAtomic(args.public, JSON.stringify(publicSignals, null, 1));
-  // The proof as a verifier contract receives it: the (a, b, c) words of snarkjs's calldata, 32 bytes each.
-  const [a, b, c] = JSON.parse(`[${await s.groth16.exportSolidityCallData(proof, publicSignals)}]`) as [string[], string[][], string[]];
-  return { proofBytes: 32 * (a.length + b.flat().length + c.length), publicSignals: publicSignals.length };
+  // The proof as the verifier contract receives it (snarkjs's calldata, without the public signals)
+  const calldata: string = args.system === "fflonk" ? await s.exportSolidityCallData(publicSignals, proof) : await s.exportSolidityCallData(proof, publicSignals);
+  verifierArgs(args.system, calldata, publicSignals.length);
+  return { proofBytes: 32 * PROOF_WORDS[args.system], publicSignals: publicSignals.length };
 }
 
-export async function verifyGroth16(args: { vkey: string; proof: string; public: string }): Promise<{ valid: boolean }> {
+export async function verify(args: { system: ProofSystem; vkey: string; proof: string; public: string }): Promise<{ valid: boolean }> {
   const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
-  const valid = await snarkjs().groth16.verify(read(args.vkey), read(args.public), read(args.proof));
+  const valid = await snarkjs()[args.system].verify(read(args.vkey), read(args.public), read(args.proof));
   return { valid: valid === true };
 }
 
@@ -229,11 +263,11 @@ export async function verifyPtau(args: { ptau: string }): Promise<{ valid: boole
 export const STAGES = {
   compile: compileCircom,
   ptau: makePtau,
-  setup: setupGroth16,
+  setup: setupKeys,
   verifySetup,
   verifyPtau,
   witness: computeWitness,
-  prove: proveGroth16,
-  verify: verifyGroth16,
+  prove,
+  verify,
 };
 export type StageName = keyof typeof STAGES;

@@ -10,6 +10,7 @@ export { boundary, PLUGIN } from "./common";
 
 interface Args {
   model: string;
+  system: string;
   input?: string;
   ptau?: string;
   downloadPtau: boolean;
@@ -20,8 +21,9 @@ interface Args {
   force: boolean;
 }
 
-task("prove-model", "Quantize a model, compile its circuit, set up Groth16, prove one inference and verify it")
+task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
+  .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
   .addOptionalParam("input", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
   .addOptionalParam(
     "ptau",
@@ -43,12 +45,15 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16, prov
       const root = hre.config.paths.root;
       const cfg = hre.config.zkml;
       const model = resolveModel(args.model);
+      const { parseSystem } = await import("../src/systems");
+      const system = parseSystem(args.system, "--system");
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
       const report = await proveModel({
         root,
         model,
+        system,
         inputFile: args.input,
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,

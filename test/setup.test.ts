@@ -14,7 +14,7 @@ import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, Publis
 import { resolveZkmlConfig } from "../src/config";
 import { isZkmlError, ZkmlError } from "../src/errors";
 import { writeDevPtau } from "../src/ptau";
-import { setupGroth16, verifySetup } from "../src/stages";
+import { setupKeys, verifySetup } from "../src/stages";
 import { checkZkey } from "../src/zkey";
 import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
 import { renderCircuit } from "../src/circom";
@@ -151,7 +151,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
 
     it("development contribution + the user's + a beacon: snarkjs zkey verify passes; a changed point fails", async () => {
       const zkey = path.join(dir, "c.zkey");
-      const r = await setupGroth16({ r1cs, ptau, zkey, vkey: path.join(dir, "vk.json"), entropy: "dev", contribute: { entropy: "user entropy", beacon: "00ff".repeat(16), name: "alice" } });
+      const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk.json"), entropy: "dev", contribute: { entropy: "user entropy", beacon: "00ff".repeat(16), name: "alice" } });
       expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution", "alice", "final beacon"]);
       expect(checkZkey(zkey, "groth16").contributions.map((c) => c.beacon)).to.deep.equal([false, false, true]);
       expect((await verifySetup({ r1cs, ptau, zkey })).valid).to.equal(true);
@@ -167,7 +167,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
 
     it("a damaged zkey, a ptau too small, a key of another protocol: clear errors", async () => {
       const zkey = path.join(dir, "d.zkey");
-      await setupGroth16({ r1cs, ptau, zkey, vkey: path.join(dir, "vk2.json"), entropy: "dev" });
+      await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk2.json"), entropy: "dev" });
       const cut = path.join(dir, "cut.zkey");
       fs.writeFileSync(cut, fs.readFileSync(zkey).subarray(0, 5000));
       await expectError(() => checkZkey(cut), "ZKEY_INVALID", /truncated: section \d+ needs \d+ bytes/);
@@ -181,7 +181,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
       await expectError(() => checkZkey(pk, "groth16"), "ZKEY_INVALID", /a plonk key, expected groth16/);
       const small = path.join(dir, "dev4.ptau");
       await writeDevPtau(small, 4);
-      await expectError(setupGroth16({ r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json"), entropy: "x" }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
+      await expectError(setupKeys({ system: "groth16", r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json"), entropy: "x" }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
       expect(fs.existsSync(path.join(dir, "e.zkey"))).to.equal(false);
     });
   });

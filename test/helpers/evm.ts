@@ -3,27 +3,15 @@
  * inference contract with its weight data contracts on the in-process network.
  */
 import hre from "hardhat";
+import { compileSolidity } from "../../src/evm";
 import { SolidityBundle } from "../../src/solidity";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Compile many generated contracts in one solc run (the pinned `solc` package, no download). */
 export function compileAll(bundles: SolidityBundle[]): Map<string, { abi: any; bytecode: string; deployedBytes: number }> {
-  const solc = require("solc");
-  const input = {
-    language: "Solidity",
-    sources: Object.fromEntries(bundles.map((b) => [`${b.contract}.sol`, { content: b.source }])),
-    settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } } },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
-  const errors = (out.errors ?? []).filter((e: any) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e: any) => e.formattedMessage).join("\n"));
-  const res = new Map();
-  for (const b of bundles) {
-    const c = out.contracts[`${b.contract}.sol`][b.contract];
-    res.set(b.contract, { abi: c.abi, bytecode: c.evm.bytecode.object, deployedBytes: c.evm.deployedBytecode.object.length / 2 });
-  }
-  return res;
+  const all = compileSolidity(Object.fromEntries(bundles.map((b) => [`${b.contract}.sol`, b.source])));
+  return new Map(bundles.map((b) => [b.contract, { ...all.get(b.contract)!, deployedBytes: all.get(b.contract)!.runtimeBytes }]));
 }
 
 export async function deployInference(b: SolidityBundle, compiled: { abi: any; bytecode: string }): Promise<any> {
