@@ -194,6 +194,15 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
     expect(r.naive.raisedLimits).to.equal(false);
     expect(s.breakEvenCalls === null || s.breakEvenCalls >= 1).to.equal(true);
   });
+
+  it("mlp-mnist plonk: verification within 1.5M gas for 794 signals (public signals cost field arithmetic, not ECMULs)", async () => {
+    const model = resolveModel("mlp-mnist");
+    const input = assembleGasInput(model, [fixture("mlp_mnist-plonk.json")]);
+    const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);
+    expect(m.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
+    // 2 pairings (113k) + 18 ECMULs (108k) + ~1k per public signal for its Lagrange term + 25.7 KB calldata
+    expect(m.verify.gas).to.be.below(1_500_000);
+  });
 });
 
 describe("crossover and break-even arithmetic", () => {
