@@ -187,7 +187,9 @@ describe("setup: ceremony files, downloads, contributions", function () {
   });
 
   it("zkml config: clear errors naming the field", async () => {
-    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {} });
+    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000 });
+    expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }).blockGasLimit).to.equal(45_000_000);
+    await expectError(() => resolveZkmlConfig({ blockGasLimit: 1.5 }), "CONFIG_INVALID", /zkml\.blockGasLimit: expected a whole number of gas, at least 21,000, got 1\.5/);
     await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
     await expectError(() => resolveZkmlConfig({ downloadPtau: "yes" }), "CONFIG_INVALID", /zkml\.downloadPtau: expected true or false, got "yes"/);
     await expectError(() => resolveZkmlConfig({ ptauBaseUrl: "ftp://x" }), "CONFIG_INVALID", /zkml\.ptauBaseUrl: expected an http\(s\) URL/);
