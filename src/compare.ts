@@ -15,7 +15,7 @@ import { countParams, Layer, ModelFile } from "./model";
 import type { ProofSystem } from "./paths";
 import { proveModel, ProveOptions } from "./pipeline";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
-import { BN254_R } from "./r1cs";
+import { fieldOf } from "./r1cs";
 import { renderSolidity } from "./solidity";
 import { verifierArgs } from "./systems";
 import { renderVerifier, verifierContractName } from "./verifier";
@@ -93,7 +93,7 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
   const baseline = renderSolidity(qb, `${name}Baseline`);
   const sources: Record<string, string> = { [`${naive.contract}.sol`]: naive.source, [`${baseline.contract}.sol`]: baseline.source };
   const names = proofs.map((p) => {
-    const expected = [...reference, ...x].map((v) => ((v % BN254_R) + BN254_R) % BN254_R);
+    const expected = [...reference, ...x].map(fieldOf);
     const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
     if (!same)
       throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not (reference output, input) of ${model.name}'s default input`, {

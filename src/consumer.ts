@@ -12,7 +12,7 @@
  */
 import { keccak256 } from "ethers";
 import type { ProofSystem } from "./paths";
-import { BN254_R } from "./r1cs";
+import { BN254_R, fieldOf } from "./r1cs";
 
 /** `Lenet5Groth16Verifier` -> `Lenet5Groth16Consumer`. */
 export function consumerContractName(verifierContract: string): string {
@@ -84,7 +84,7 @@ contract ${opts.contract} {
 export function inputCommitment(inputSignals: readonly bigint[]): string {
   const buf = Buffer.alloc(32 * inputSignals.length);
   inputSignals.forEach((v, i) => {
-    const hex = (((v % BN254_R) + BN254_R) % BN254_R).toString(16).padStart(64, "0");
+    const hex = fieldOf(v).toString(16).padStart(64, "0");
     Buffer.from(hex, "hex").copy(buf, 32 * i);
   });
   return keccak256(buf);

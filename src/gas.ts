@@ -33,8 +33,6 @@ export interface ChainSpec {
   blockGasLimit: number;
   /** Per-transaction gas cap (EIP-7825), or null when the hardfork has none or it is lifted. */
   txGasCap: number | null;
-  /** EIP-170's limit, or null when lifted. */
-  contractSizeLimit: number | null;
 }
 
 export interface ContractGas {

@@ -16,7 +16,7 @@ import { Paths, ProofSystem } from "./paths";
 import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
-import { BN254_R, readR1cs, readWtns } from "./r1cs";
+import { fieldOf, readR1cs, readWtns } from "./r1cs";
 import { plonkGates, ptauPowerFor } from "./systems";
 import { runStage } from "./runner";
 import { checkZkey } from "./zkey";
@@ -109,7 +109,7 @@ export function locateCircuit(root: string, model: ModelFile, system: ProofSyste
   };
 }
 
-const toField = (v: bigint) => (((v % BN254_R) + BN254_R) % BN254_R).toString();
+const toField = (v: bigint) => fieldOf(v).toString();
 
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();

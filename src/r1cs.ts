@@ -17,6 +17,11 @@ import { ZkmlError } from "./errors";
 /** BN254's scalar field (circom's default "bn128" prime, the EVM's alt_bn128 group order). */
 export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** The field element a signed integer stands for in a circuit signal (negative v is r - |v|). */
+export function fieldOf(v: bigint): bigint {
+  return ((v % BN254_R) + BN254_R) % BN254_R;
+}
+
 function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
   return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
 }

@@ -15,7 +15,7 @@ import { produceAtomic, writeFileAtomic } from "./fsutil";
 import type { ProofSystem } from "./paths";
 import { readPtauHeader, writeDevPtau } from "./ptau";
 import { readR1cs } from "./r1cs";
-import { plonkGates, ptauPowerFor, PROOF_WORDS, verifierArgs } from "./systems";
+import { plonkGates, ptauPowerFor, PROOF_WORDS } from "./systems";
 import { checkZkey } from "./zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -238,9 +238,7 @@ export async function prove(args: { system: ProofSystem; zkey: string; wtns: str
   const { proof, publicSignals } = await s.prove(args.zkey, args.wtns);
   writeFileAtomic(args.proof, JSON.stringify(proof, null, 1));
   writeFileAtomic(args.public, JSON.stringify(publicSignals, null, 1));
-  // The proof as the verifier contract receives it (snarkjs's calldata, without the public signals)
-  const calldata: string = args.system === "fflonk" ? await s.exportSolidityCallData(publicSignals, proof) : await s.exportSolidityCallData(proof, publicSignals);
-  verifierArgs(args.system, calldata, publicSignals.length);
+  // bytes of the proof as the verifier contract takes it (public signals not counted)
   return { proofBytes: 32 * PROOF_WORDS[args.system], publicSignals: publicSignals.length };
 }
 

@@ -11,7 +11,7 @@
  */
 import { ZkmlError } from "./errors";
 import { groth16Power } from "./ptau";
-import { BN254_R, R1cs, Term } from "./r1cs";
+import { fieldOf as mod, R1cs, Term } from "./r1cs";
 import type { ProofSystem } from "./paths";
 
 export const PROOF_SYSTEMS: readonly ProofSystem[] = ["groth16", "plonk", "fflonk"];
@@ -29,8 +29,6 @@ export function parseSystem(s: string, where: string): ProofSystem {
 
 /** 32-byte words of a proof as the verifier contract takes it: Groth16 a(2) b(2x2) c(2); PLONK and FFLONK 24. */
 export const PROOF_WORDS: Record<ProofSystem, number> = { groth16: 8, plonk: 24, fflonk: 24 };
-
-const mod = (v: bigint) => ((v % BN254_R) + BN254_R) % BN254_R;
 
 /** Non-constant signals of a linear combination after merging repeated wires and dropping zero coefficients. */
 function lcMap(terms: readonly Term[]): Map<number, bigint> {

@@ -28,14 +28,12 @@ export async function gasChains(hre: HardhatRuntimeEnvironment, blockGasLimit: n
       hardfork,
       blockGasLimit,
       txGasCap: capped ? EIP7825_TX_GAS_CAP : null,
-      contractSizeLimit: 24_576,
     },
     raised: {
       provider: await provider(hre, { blockGasLimit: UNCAPPED, allowUnlimitedContractSize: true }),
       hardfork,
       blockGasLimit: UNCAPPED,
       txGasCap: null,
-      contractSizeLimit: null,
     },
   };
 }

@@ -11,13 +11,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { renderBundle, renderCircuit } from "../src/circom";
 import { QModel, runIR } from "../src/ir";
-import { BN254_R, firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/r1cs";
+import { BN254_R, fieldOf, firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/r1cs";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
 import { quantize } from "../src/quantize";
 import { execFileSync } from "child_process";
 
-const toField = (v: bigint) => ((v % BN254_R) + BN254_R) % BN254_R;
+const toField = fieldOf;
 
 describe("circuit = reference interpreter (property, 200 random models)", function () {
   this.timeout(900_000);
