@@ -9,7 +9,10 @@
  *   contracts of at most 24,575 bytes (EIP-170's 24,576 minus the leading STOP byte that makes them
  *   uncallable); their addresses are immutables of the inference contract.
  * - `infer` copies the blob into memory once (EXTCODECOPY), then runs every op in inline assembly: a weight is
- *   one MLOAD and one SAR (which sign-extends it), an activation one MLOAD; loops carry precomputed strides.
+ *   one MLOAD and one SAR (which sign-extends it), an activation one MLOAD. The multiply-accumulates are
+ *   unrolled with constant offsets (blocks of 32 for a dense row, the whole window for a convolution, whose
+ *   input is first copied into a zero-padded buffer so windows need no bounds tests): about 40 gas a MAC,
+ *   where a plain loop costs about 100.
  * - Arithmetic is on int256 words, two's complement; the bound analysis (src/ir.ts analyzeBounds) proves no
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
@@ -61,6 +64,18 @@ export function dataInitCode(runtimeHex: string): string {
   return `61${len.toString(16).padStart(4, "0")}80600c6000396000f3${runtimeHex}`;
 }
 
+/** Multiply-accumulates per unrolled block of a dense row: enough to make loop overhead small, few enough to keep
+ * the bytecode of a layer under a kilobyte. */
+const UNROLL = 32;
+
+/** `count` unrolled `acc += w * x` statements; weight j is `wb` bytes at wp + wOff(j) (SAR sign-extends it),
+ * activation j the word at xp + xOff(j). */
+function macTerms(count: number, wb: number, wOff: (j: number) => number, xOff: (j: number) => number): string[] {
+  const at = (base: string, off: number) => (off === 0 ? base : `add(${base}, ${off})`);
+  return Array.from({ length: count }, (_, j) =>
+    `acc := add(acc, mul(sar(${256 - 8 * wb}, mload(${at("wp", wOff(j))})), mload(${at("xp", xOff(j))})))`);
+}
+
 export function renderSolidity(q: QModel, contract: string): SolidityBundle {
   const shapes = irShapes(q);
   const parts: Buffer[] = [];
@@ -81,18 +96,26 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
       case "dense": {
         const wb = widthOf(op.weights), bb = widthOf(op.bias);
         const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
-        body.push(`// ops[${k}] dense ${op.inSize} -> ${op.units}: weights ${wb} byte(s) each at blob+${w}, biases ${bb} at blob+${b}
+        const full = Math.floor(op.inSize / UNROLL), rest = op.inSize % UNROLL;
+        const loop = full === 0 ? "" : `
+                    for { let end := add(xp, ${32 * UNROLL * full}) } lt(xp, end) { xp := add(xp, ${32 * UNROLL}) } {
+                        ${macTerms(UNROLL, wb, (j) => j * wb, (j) => 32 * j).join("\n                        ")}
+                        wp := add(wp, ${UNROLL * wb})
+                    }`;
+        const tail = rest === 0 ? "" : `
+                    ${macTerms(rest, wb, (j) => j * wb, (j) => 32 * j).join("\n                    ")}
+                    wp := add(wp, ${rest * wb})`;
+        body.push(`// ops[${k}] dense ${op.inSize} -> ${op.units}: weights ${wb} byte(s) each at blob+${w}, biases ${bb} at blob+${b};
+            // ${full} unrolled block(s) of ${UNROLL} multiply-accumulates per unit, then ${rest}
             ${alloc}
             {
                 let wp := add(blob, ${w})
+                let out := add(nxt, 32)
                 for { let o := 0 } lt(o, ${op.units}) { o := add(o, 1) } {
                     let acc := sar(${256 - 8 * bb}, mload(add(blob, add(${b}, mul(o, ${bb})))))
-                    let xp := add(cur, 32)
-                    for { let end := add(xp, ${32 * op.inSize}) } lt(xp, end) { xp := add(xp, 32) } {
-                        acc := add(acc, mul(sar(${256 - 8 * wb}, mload(wp)), mload(xp)))
-                        wp := add(wp, ${wb})
-                    }
-                    mstore(add(nxt, add(32, mul(o, 32))), acc)
+                    let xp := add(cur, 32)${loop}${tail}
+                    mstore(out, acc)
+                    out := add(out, 32)
                 }
             }`);
         break;
@@ -101,34 +124,40 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
         const [C, H, W] = inShape;
         const [, OH, OW] = outShape;
         const [KH, KW] = op.kernel, [SH, SW] = op.stride, [PH, PW] = op.padding;
+        const HP = H + 2 * PH, WP = W + 2 * PW;
         const wb = widthOf(op.weights), bb = widthOf(op.bias);
         const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
-        body.push(`// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW}
+        // with padding, copy the input into a zeroed (C, H+2PH, W+2PW) buffer so the window needs no bounds tests
+        const padded = PH === 0 && PW === 0
+          ? "let src := add(cur, 32)"
+          : `let src := mload(0x40)
+                mstore(0x40, add(src, ${32 * C * HP * WP}))
+                calldatacopy(src, calldatasize(), ${32 * C * HP * WP}) // zeroes it: calldata reads past the end are 0
+                for { let r := 0 } lt(r, ${C * H}) { r := add(r, 1) } {
+                    // input row r (channel r / H, row r % H) goes to row PH + r % H, column PW of its padded channel
+                    let to := add(src, add(mul(add(mul(div(r, ${H}), ${HP}), add(mod(r, ${H}), ${PH})), ${32 * WP}), ${32 * PW}))
+                    mcopy(to, add(cur, add(32, mul(r, ${32 * W}))), ${32 * W})
+                }`;
+        const window = macTerms(KH * KW, wb, (j) => j * wb, (j) => 32 * (Math.floor(j / KW) * WP + (j % KW)));
+        body.push(`// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW};
+            // the ${KH * KW} multiply-accumulates of a window are unrolled
             ${alloc}
             {
+                ${padded}
                 let out := add(nxt, 32)
                 for { let f := 0 } lt(f, ${op.filters}) { f := add(f, 1) } {
                     let bias := sar(${256 - 8 * bb}, mload(add(blob, add(${b}, mul(f, ${bb})))))
                     let wf := add(blob, add(${w}, mul(f, ${C * KH * KW * wb})))
                     for { let oy := 0 } lt(oy, ${OH}) { oy := add(oy, 1) } {
+                        let row := add(src, mul(oy, ${32 * SH * WP}))
                         for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
                             let acc := bias
+                            let xp := add(row, mul(ox, ${32 * SW}))
+                            let wp := wf
                             for { let c := 0 } lt(c, ${C}) { c := add(c, 1) } {
-                                let xc := add(cur, add(32, mul(c, ${32 * H * W})))
-                                let wc := add(wf, mul(c, ${KH * KW * wb}))
-                                for { let ky := 0 } lt(ky, ${KH}) { ky := add(ky, 1) } {
-                                    let iy := add(mul(oy, ${SH}), ky) // + padding offset
-                                    if and(iszero(lt(iy, ${PH})), lt(iy, ${H + PH})) {
-                                        let xr := add(xc, mul(sub(iy, ${PH}), ${32 * W}))
-                                        let wr := add(wc, mul(ky, ${KW * wb}))
-                                        for { let kx := 0 } lt(kx, ${KW}) { kx := add(kx, 1) } {
-                                            let ix := add(mul(ox, ${SW}), kx)
-                                            if and(iszero(lt(ix, ${PW})), lt(ix, ${W + PW})) {
-                                                acc := add(acc, mul(sar(${256 - 8 * wb}, mload(add(wr, mul(kx, ${wb})))), mload(add(xr, mul(sub(ix, ${PW}), 32)))))
-                                            }
-                                        }
-                                    }
-                                }
+                                ${window.join("\n                                ")}
+                                xp := add(xp, ${32 * HP * WP})
+                                wp := add(wp, ${KH * KW * wb})
                             }
                             mstore(out, acc)
                             out := add(out, 32)

@@ -3,6 +3,7 @@
  * inference contract with its weight data contracts on the in-process network.
  */
 import hre from "hardhat";
+import type { Signer } from "ethers";
 import { compileSolidity } from "../../src/evm";
 import { SolidityBundle } from "../../src/solidity";
 
@@ -14,8 +15,9 @@ export function compileAll(bundles: SolidityBundle[]): Map<string, { abi: any; b
   return new Map(bundles.map((b) => [b.contract, { ...all.get(b.contract)!, deployedBytes: all.get(b.contract)!.runtimeBytes }]));
 }
 
-export async function deployInference(b: SolidityBundle, compiled: { abi: any; bytecode: string }): Promise<any> {
-  const [signer] = await hre.ethers.getSigners();
+/** Deploy on the in-process network, or with `signer` on another chain (such as the raised twin of tasks/chains.ts). */
+export async function deployInference(b: SolidityBundle, compiled: { abi: any; bytecode: string }, signer?: Signer): Promise<any> {
+  signer ??= (await hre.ethers.getSigners())[0];
   const addrs: string[] = [];
   for (const init of b.dataInitCodes) {
     const tx = await signer.sendTransaction({ data: `0x${init}` });
