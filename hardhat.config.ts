@@ -1,6 +1,7 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { subtask, HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { SOLC_SETTINGS } from "./src/evm";
 import "./tasks/config";
 import "./tasks/prove-model";
 import "./tasks/setup";
@@ -22,14 +23,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 const config: HardhatUserConfig = {
-  solidity: { version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 } } },
+  solidity: { version: SOLC_VERSION, settings: SOLC_SETTINGS },
   networks: {
     hardhat: {},
   },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
-    offline: true,
+    offline: true, // no price or gas-price lookups: this machine, and CI, have no internet
     currency: "USD",
+    reportPureAndViewMethods: true, // verifyProof and infer are views: report them too (from eth_call gas)
   },
   mocha: { timeout: 600000 },
 };

@@ -3,11 +3,18 @@
  * key, so the gas-budget tests can check lenet5 and mlp-mnist verifiers on chain without running setups that take
  * minutes (lenet5's Groth16 setup) to hours (its PLONK setup). The proofs come from the prove-model pipeline.
  *
+ * With --contracts it also writes contracts/fixtures/<Name>.sol: the inference contract and, per proof, the
+ * verifier and consumer rendered from it. Hardhat compiles them as ordinary artifacts, so test/contracts.test.ts
+ * deploys them with getContractFactory and hardhat-gas-reporter (REPORT_GAS=true) names their methods. Only for
+ * models whose contracts fit EIP-170 (tiny-cnn); test/contracts.test.ts checks they are what the renderers give.
+ *
  *   npx ts-node --transpile-only scripts/gas-fixtures.ts --model lenet5 --systems groth16
+ *   npx ts-node --transpile-only scripts/gas-fixtures.ts --model test/fixtures/tiny-cnn.json --systems groth16 --contracts
  */
 import * as path from "path";
-import { collectProofs } from "../src/compare";
+import { collectProofs, renderGasContracts } from "../src/compare";
 import { stringifyBig, writeFileAtomic } from "../src/fsutil";
+import { Paths } from "../src/paths";
 import { parseSystem } from "../src/systems";
 import { resolveModel } from "../src/zoo";
 
@@ -19,12 +26,23 @@ async function main() {
   const model = resolveModel(arg("model")!);
   const systems = arg("systems", "groth16")!.split(",").map((s) => parseSystem(s, "--systems"));
   const root = path.join(__dirname, "..");
+  const paths = new Paths(root);
   const proofs = await collectProofs({ root, model, systems, log: (m) => process.stderr.write(`${m}\n`) });
+  const written: string[] = [];
   for (const p of proofs) {
-    const file = path.join(root, "test", "fixtures", "gas", `${model.name.replace(/[^A-Za-z0-9]+/g, "_")}-${p.system}.json`);
+    const file = paths.get({ kind: "gasFixture", model: model.name, system: p.system });
     writeFileAtomic(file, stringifyBig({ model: model.name, made: "scripts/gas-fixtures.ts with a development ptau", ...p }) + "\n");
-    process.stderr.write(`wrote ${path.relative(root, file)}\n`);
+    written.push(file);
   }
+  if (process.argv.includes("--contracts")) {
+    const g = renderGasContracts(model, proofs);
+    for (const contract of [g.naive.contract, ...g.names.flatMap((n) => [n.verifier, n.consumer])]) {
+      const file = paths.get({ kind: "fixtureSol", contract });
+      writeFileAtomic(file, g.sources[`${contract}.sol`]);
+      written.push(file);
+    }
+  }
+  for (const f of written) process.stderr.write(`wrote ${path.relative(root, f)}\n`);
   process.exit(0);
 }
 main().catch((e) => {

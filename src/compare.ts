@@ -16,7 +16,7 @@ import type { ProofSystem } from "./paths";
 import { proveModel, ProveOptions } from "./pipeline";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
 import { fieldOf } from "./r1cs";
-import { renderSolidity } from "./solidity";
+import { renderSolidity, SolidityBundle } from "./solidity";
 import { verifierArgs } from "./systems";
 import { renderVerifier, verifierContractName } from "./verifier";
 import { calibrationFor, defaultInput } from "./zoo";
@@ -84,8 +84,24 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   return out;
 }
 
-/** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
-export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined): GasInput {
+/** Every contract of a gas comparison, as Solidity sources by file name, before compiling. */
+export interface GasContracts {
+  q: QModel;
+  x: bigint[];
+  reference: bigint[];
+  naive: SolidityBundle;
+  baseline: SolidityBundle;
+  baselineMacs: number;
+  /** verifier and consumer contract names, one pair per proof, in the proofs' order */
+  names: { verifier: string; consumer: string }[];
+  sources: Record<string, string>;
+}
+
+/**
+ * Render the naive contract, the baseline and a verifier and consumer per proof. Each proof's public signals must
+ * be (reference output, input) of the model's default input, or the comparison would measure another statement.
+ */
+export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[]): GasContracts {
   const { q, x, reference } = gasSubject(model);
   const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
   const name = verifierContractName(model.name, "groth16").replace(/Groth16Verifier$/, "");
@@ -105,6 +121,12 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
     sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, outputs: reference.length, inputs: x.length, model: model.name });
     return { verifier, consumer };
   });
+  return { q, x, reference, naive, baseline, baselineMacs: countMacs(qb), names, sources };
+}
+
+/** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
+export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined): GasInput {
+  const { q, x, reference, naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs);
   log(`solc: compiling ${Object.keys(sources).length} contracts`);
   const compiled = compileSolidity(sources);
   const get = (n: string) => {
@@ -127,7 +149,7 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
     x,
     reference,
     naive: { bundle: naive, compiled: get(naive.contract) },
-    baseline: { bundle: baseline, compiled: get(baseline.contract), macs: countMacs(qb) },
+    baseline: { bundle: baseline, compiled: get(baseline.contract), macs: baselineMacs },
     systems,
   };
 }

@@ -15,7 +15,12 @@ export const EIP170_LIMIT = 24_576;
 /** EIP-7825 (osaka, "Fusaka"): the most gas one transaction may use. */
 export const EIP7825_TX_GAS_CAP = 16_777_216;
 
-export const SOLC_SETTINGS = { optimizer: { enabled: true, runs: 200 } };
+/**
+ * One set of compiler settings for every contract, used by hardhat.config.ts too, so the contracts compare-gas
+ * compiles in memory are byte for byte the ones Hardhat compiles. evmVersion prague (solc 0.8.30's default, the
+ * newest it knows) gives MCOPY, which the inference contract uses; Hardhat would otherwise default to paris.
+ */
+export const SOLC_SETTINGS = { optimizer: { enabled: true, runs: 200 }, evmVersion: "prague" };
 
 export interface Compiled {
   abi: any[];

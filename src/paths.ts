@@ -10,6 +10,9 @@
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
  * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
+ * Committed fixtures (small, made by scripts/gas-fixtures.ts): test/fixtures/gas/<model>-<system>.json, a real proof
+ * with its verification key, and for small models contracts/fixtures/<Name>.sol, the contracts rendered from it,
+ * which Hardhat compiles so that contract tests and hardhat-gas-reporter see them as artifacts.
  */
 import * as path from "path";
 
@@ -31,7 +34,9 @@ export type Artifact =
   | { kind: "witness"; circuit: string; run: string }
   | { kind: "proof"; circuit: string; run: string; system: ProofSystem }
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
-  | { kind: "verifierSol"; contract: string };
+  | { kind: "verifierSol"; contract: string }
+  | { kind: "fixtureSol"; contract: string }
+  | { kind: "gasFixture"; model: string; system: ProofSystem };
 
 export type ProofSystem = "groth16" | "plonk" | "fflonk";
 
@@ -83,6 +88,10 @@ export class Paths {
         return path.join(c(a.circuit), "runs", a.run, `${a.system}-public.json`);
       case "verifierSol":
         return path.join(this.root, "contracts", "generated", `${a.contract}.sol`);
+      case "fixtureSol":
+        return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
+      case "gasFixture":
+        return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
       default: {
         const never: never = a;
         throw new Error(`unknown artifact ${JSON.stringify(never)}`);

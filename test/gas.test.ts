@@ -8,7 +8,6 @@
  * - the crossover and break-even arithmetic.
  */
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
 import hre from "hardhat";
 import { AbiCoder, Interface } from "ethers";
@@ -21,13 +20,10 @@ import { verifyProofArgs } from "../src/systems";
 import { resolveModel } from "../src/zoo";
 import { gasChains } from "../tasks/chains";
 import { ROOT } from "./helpers/circuit";
+import { loadGasFixture } from "./helpers/evm";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-const fixture = (name: string): ProofArtifact => {
-  const raw = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "gas", name), "utf8"));
-  return { ...raw, proof: raw.proof.map(BigInt), publicSignals: raw.publicSignals.map(BigInt) };
-};
 
 async function rpc(p: any, method: string, params: unknown[]): Promise<any> {
   return p.request({ method, params });
@@ -165,7 +161,7 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
 
   it("lenet5 groth16: verification within budget; the 794-signal verifier passes EIP-170 and is flagged", async () => {
     const model = resolveModel("lenet5");
-    const proof = fixture("lenet5-groth16.json");
+    const proof = loadGasFixture("lenet5", "groth16");
     // lenet5's naive inference needs more gas than Hardhat's EVM can trace in CI memory (compare-gas reports a
     // lower bound); here we measure the verifier and the consumer only.
     const input = assembleGasInput(model, [proof]);
@@ -179,7 +175,7 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
 
   it("mlp-mnist groth16: verification within budget, naive inference on a held-out digit equals the reference", async () => {
     const model = resolveModel("mlp-mnist");
-    const proof = fixture("mlp_mnist-groth16.json");
+    const proof = loadGasFixture("mlp-mnist", "groth16");
     const subject = gasSubject(model);
     // the committed proof attests this model's output for the input we run (else: rerun scripts/gas-fixtures.ts)
     expect(proof.publicSignals.slice(0, subject.reference.length)).to.deep.equal(subject.reference.map(fieldOf));
@@ -197,7 +193,7 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
 
   it("mlp-mnist plonk: verification within 1.5M gas for 794 signals (public signals cost field arithmetic, not ECMULs)", async () => {
     const model = resolveModel("mlp-mnist");
-    const input = assembleGasInput(model, [fixture("mlp_mnist-plonk.json")]);
+    const input = assembleGasInput(model, [loadGasFixture("mlp-mnist", "plonk")]);
     const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);
     expect(m.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
     // 2 pairings (113k) + 18 ECMULs (108k) + ~1k per public signal for its Lagrange term + 25.7 KB calldata

@@ -6,6 +6,10 @@ import hre from "hardhat";
 import type { Signer } from "ethers";
 import { compileSolidity } from "../../src/evm";
 import { SolidityBundle } from "../../src/solidity";
+import * as fs from "fs";
+import type { ProofArtifact } from "../../src/compare";
+import { Paths, ProofSystem } from "../../src/paths";
+import { ROOT } from "./circuit";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -29,3 +33,9 @@ export async function deployInference(b: SolidityBundle, compiled: { abi: any; b
   return c;
 }
 
+
+/** A committed real proof with its verification key (test/fixtures/gas, made by scripts/gas-fixtures.ts). */
+export function loadGasFixture(model: string, system: ProofSystem): ProofArtifact {
+  const raw = JSON.parse(fs.readFileSync(new Paths(ROOT).get({ kind: "gasFixture", model, system }), "utf8"));
+  return { ...raw, proof: raw.proof.map(BigInt), publicSignals: raw.publicSignals.map(BigInt) };
+}

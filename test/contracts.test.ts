@@ -1,0 +1,103 @@
+/**
+ * Contract tests the Hardhat way: the tiny-cnn contracts in contracts/fixtures/ (rendered by
+ * scripts/gas-fixtures.ts from a committed real proof) are compiled by Hardhat and deployed with
+ * getContractFactory on the in-process network, so `REPORT_GAS=true npx hardhat test` reports their methods
+ * (hardhat-gas-reporter, offline). The live proofs of all three systems and the lenet5/mlp-mnist budgets are in
+ * test/gas.test.ts; this file checks the committed fixtures have not drifted from the renderers, and budgets.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import hre from "hardhat";
+import { renderGasContracts } from "../src/compare";
+import { inputCommitment } from "../src/consumer";
+import { loadModelFile } from "../src/model";
+import { Paths } from "../src/paths";
+import { verifyProofArgs } from "../src/systems";
+import { loadGasFixture } from "./helpers/evm";
+import { ROOT } from "./helpers/circuit";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+describe("contracts/fixtures: tiny-cnn inference, Groth16 verifier and consumer as Hardhat artifacts", function () {
+  this.timeout(300_000);
+  const model = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+  const proof = loadGasFixture("tiny-cnn", "groth16");
+  const g = renderGasContracts(model, [proof]);
+  const fq = (name: string) => `contracts/fixtures/${name}.sol:${name}`;
+  let verifier: any, consumer: any, inference: any;
+
+  before(async () => {
+    const [signer] = await hre.ethers.getSigners();
+    verifier = await (await hre.ethers.getContractFactory(fq(g.names[0].verifier))).deploy();
+    consumer = await (await hre.ethers.getContractFactory(fq(g.names[0].consumer))).deploy(await verifier.getAddress());
+    const data: string[] = [];
+    for (const init of g.naive.dataInitCodes) data.push((await (await signer.sendTransaction({ data: `0x${init}` })).wait())!.contractAddress!);
+    inference = await (await hre.ethers.getContractFactory(fq(g.naive.contract))).deploy(...data);
+  });
+
+  it("the committed sources are exactly what the renderers give for the committed proof (regenerate with scripts/gas-fixtures.ts)", () => {
+    const paths = new Paths(ROOT);
+    for (const name of [g.naive.contract, g.names[0].verifier, g.names[0].consumer]) {
+      const file = paths.get({ kind: "fixtureSol", contract: name });
+      expect(fs.readFileSync(file, "utf8"), path.relative(ROOT, file)).to.equal(g.sources[`${name}.sol`]);
+    }
+  });
+
+  it("naive infer() returns the reference output", async () => {
+    expect((await inference.infer(g.x)).map(String)).to.deep.equal(g.reference.map(String));
+  });
+
+  it("verifyProof accepts the proof; submit records the reference output; budgets hold", async () => {
+    const args = verifyProofArgs("groth16", proof.proof, proof.publicSignals);
+    expect(await verifier.verifyProof(...args)).to.equal(true);
+    const label = g.reference.reduce((best, v, i) => (v > g.reference[best] ? i : best), 0);
+    const tx = await consumer.submit(...args);
+    await expect(tx).to.emit(consumer, "InferenceVerified").withArgs(
+      (await hre.ethers.getSigners())[0].address, inputCommitment(g.x), label, g.reference);
+    const submitGas = Number((await tx.wait()).gasUsed);
+    const verifyGas = Number(await verifier.verifyProof.estimateGas(...args));
+    const naiveGas = Number(await inference.infer.estimateGas(g.x));
+    // 39 public signals: 21,000 base + ~1.5 KB calldata + 4 pairings (181,000) + one ECMUL and ECADD per signal
+    // (~6,500 with its field checks): about 475,000; the consumer adds field checks, a call and an event
+    expect(verifyGas).to.be.within(350_000, 500_000);
+    expect(submitGas - verifyGas).to.be.within(5_000, 40_000);
+    // 2,520 MACs (2x6x6x9 conv + 18x3 dense, see tiny-cnn.json) at ~50 gas plus 21,000 and calldata: far below
+    // one proof check; a model this small is cheaper to run on chain than to verify
+    expect(naiveGas).to.be.lessThan(verifyGas);
+  });
+
+  it("refuses a proof with a changed output signal", async () => {
+    const pub = [...proof.publicSignals];
+    pub[0] += 1n;
+    const args = verifyProofArgs("groth16", proof.proof, pub);
+    expect(await verifier.verifyProof(...args)).to.equal(false);
+    await expect(consumer.submit(...args)).to.be.revertedWithCustomError(consumer, "ProofRejected");
+  });
+});
+
+describe("hardhat-gas-reporter: REPORT_GAS=true, offline", function () {
+  this.timeout(300_000);
+  it("reports verifyProof, submit and infer of the fixture contracts with their gas, without network access", () => {
+    const cli = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+    // the parent `hardhat test` compiled the artifacts; the child runs only this file's first suite
+    const r = spawnSync("node", [cli, "test", "--no-compile", "--grep", "contracts/fixtures", path.join(__dirname, "contracts.test.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, REPORT_GAS: "true", NO_COLOR: "1" },
+    });
+    // eslint-disable-next-line no-control-regex
+    const out = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
+    expect(r.status, out).to.equal(0);
+    const gasOf = (method: string) => {
+      const m = new RegExp(`${method}\\s*·\\s*-\\s*·\\s*-\\s*·\\s*([0-9,]+)`).exec(out);
+      return m ? Number(m[1].replace(/,/g, "")) : NaN;
+    };
+    // the reporter's verifyProof and infer rows are execution gas (no 21,000 base, no calldata); submit is a receipt
+    expect(gasOf("verifyProof"), out).to.be.within(300_000, 500_000);
+    expect(gasOf("submit"), out).to.be.within(350_000, 540_000);
+    expect(gasOf("infer"), out).to.be.within(10_000, 200_000);
+    expect(out).to.match(/TinyCnnGroth16Consumer/);
+  });
+});
