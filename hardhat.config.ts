@@ -6,6 +6,8 @@ import "./tasks/config";
 import "./tasks/prove-model";
 import "./tasks/setup";
 import "./tasks/gas";
+import { lookup } from "./tasks/deploy";
+import { etherscanSettings, hardhatNetworks } from "./src/networks";
 
 /** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
 export const SOLC_VERSION = "0.8.30";
@@ -24,9 +26,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 const config: HardhatUserConfig = {
   solidity: { version: SOLC_VERSION, settings: SOLC_SETTINGS },
+  // localhost and five testnets; URLs and keys from the environment or `npx hardhat vars set` (src/networks.ts)
   networks: {
     hardhat: {},
+    ...hardhatNetworks(lookup),
   },
+  // hardhat-verify, for deploy-verifier --verify: one Etherscan key (v2 API) for every chain
+  etherscan: etherscanSettings(lookup),
+  sourcify: { enabled: false },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
     offline: true, // no price or gas-price lookups: this machine, and CI, have no internet

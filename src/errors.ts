@@ -30,7 +30,13 @@ export type ErrorCode =
   | "STAGE_FAILED"
   | "SOLIDITY_FAILED"
   | "CONTRACT_TOO_LARGE"
-  | "CHAIN_FAILED";
+  | "CHAIN_FAILED"
+  | "NETWORK_UNREACHABLE"
+  | "CHAIN_MISMATCH"
+  | "INSUFFICIENT_FUNDS"
+  | "DEPLOYMENT_INVALID"
+  | "DEPLOYMENT_MISSING"
+  | "VKEY_MISMATCH";
 
 export class ZkmlError extends Error {
   readonly code: ErrorCode;

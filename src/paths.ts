@@ -10,6 +10,8 @@
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
  * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
+ * deploy-verifier records each deployment in deployments/<network>/<model>-<system>.json (localhost and hardhat
+ * ones are git-ignored; testnet records are meant to be committed).
  * Committed fixtures (small, made by scripts/gas-fixtures.ts): test/fixtures/gas/<model>-<system>.json, a real proof
  * with its verification key, and for small models contracts/fixtures/<Name>.sol, the contracts rendered from it,
  * which Hardhat compiles so that contract tests and hardhat-gas-reporter see them as artifacts.
@@ -36,7 +38,8 @@ export type Artifact =
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "fixtureSol"; contract: string }
-  | { kind: "gasFixture"; model: string; system: ProofSystem };
+  | { kind: "gasFixture"; model: string; system: ProofSystem }
+  | { kind: "deployment"; network: string; model: string; system: ProofSystem };
 
 export type ProofSystem = "groth16" | "plonk" | "fflonk";
 
@@ -90,6 +93,8 @@ export class Paths {
         return path.join(this.root, "contracts", "generated", `${a.contract}.sol`);
       case "fixtureSol":
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
+      case "deployment":
+        return path.join(this.root, "deployments", a.network, `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
       case "gasFixture":
         return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
       default: {

@@ -1,0 +1,220 @@
+/**
+ * `npx hardhat deploy-verifier` and `npx hardhat submit-proof`: parse arguments, check the network's settings,
+ * render and compile the contracts with Hardhat (so hardhat-verify finds them as artifacts), call the core
+ * (src/deploy.ts), print. Also: the check that a network's RPC URL is set, run whenever a task uses it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { extendEnvironment, task, types, vars } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { HardhatPluginError } from "hardhat/plugins";
+import { ZkmlError, isZkmlError } from "../src/errors";
+import { writeFileAtomic } from "../src/fsutil";
+import { Lookup, networkSpec, requireNetworkSettings } from "../src/networks";
+import { boundary, PLUGIN, say } from "./common";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Settings come from the environment first, then Hardhat's configuration variables (`npx hardhat vars set`). */
+export const lookup: Lookup = (name) => process.env[name] || (vars.has(name) ? vars.get(name) : undefined) || undefined;
+
+// a remote network without its RPC URL fails here, naming the variable, before anything tries to reach it
+extendEnvironment((hre) => {
+  try {
+    requireNetworkSettings(hre.network.name, lookup, { signing: false });
+  } catch (e) {
+    if (isZkmlError(e)) throw new HardhatPluginError(PLUGIN, `[${e.code}] ${e.describe()}`);
+    throw e;
+  }
+});
+
+const url = (hre: HardhatRuntimeEnvironment): string | undefined => (hre.network.config as { url?: string }).url;
+
+async function signerOf(hre: HardhatRuntimeEnvironment) {
+  const { reachNode } = await import("../src/deploy");
+  const signers = await reachNode(hre.network.name, url(hre), () => hre.ethers.getSigners());
+  if (signers.length === 0)
+    throw new ZkmlError("CONFIG_INVALID", `network ${hre.network.name}: no account to send from`, { hint: `set a deployer key: npx hardhat vars set ${networkSpec(hre.network.name)?.prefix ?? "<NETWORK>"}_PRIVATE_KEY` });
+  return signers[0];
+}
+
+/** Write a generated source only when it changed, so Hardhat's compile cache stays warm. */
+function writeSource(file: string, source: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === source) return;
+  writeFileAtomic(file, source);
+}
+
+interface DeployArgs {
+  model: string;
+  system: string;
+  confirmations?: number;
+  force: boolean;
+  verify: boolean;
+}
+
+task("deploy-verifier", "Deploy a model's verifier and consumer contract to --network and record them in deployments/<network>/<model>-<system>.json")
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file (prove it first with prove-model)", undefined, types.string)
+  .addOptionalParam("system", "Proof system of the verifier: groth16, plonk or fflonk", "groth16", types.string)
+  .addOptionalParam("confirmations", "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)", undefined, types.int)
+  .addFlag("force", "Deploy again even when the record matches the chain")
+  .addFlag("verify", "Then publish both sources on the network's Etherscan-style explorer (hardhat-verify; needs ETHERSCAN_API_KEY and internet)")
+  .setAction(async (args: DeployArgs, hre) =>
+    boundary(async () => {
+      const { deployVerifier } = await import("../src/deploy");
+      const { renderVerifier, verifierContractName } = await import("../src/verifier");
+      const { consumerContractName, renderConsumer } = await import("../src/consumer");
+      const { locateCircuit } = await import("../src/pipeline");
+      const { gasSubject } = await import("../src/compare");
+      const { resolveModel } = await import("../src/zoo");
+      const { parseSystem } = await import("../src/systems");
+      const { Paths } = await import("../src/paths");
+      const { SOLC_SETTINGS } = await import("../src/evm");
+      const net = hre.network.name;
+      requireNetworkSettings(net, lookup, { signing: true });
+      const system = parseSystem(args.system, "--system");
+      const model = resolveModel(args.model);
+      const root = hre.config.paths.root;
+      const paths = new Paths(root);
+      const loc = locateCircuit(root, model, system);
+      if (!fs.existsSync(loc.vkey))
+        throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} (looked for ${path.relative(root, loc.vkey)})`, {
+          hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}`,
+        });
+      const vkey = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
+      const signer = await signerOf(hre); // reach the node before compiling anything
+      const { x, reference } = gasSubject(model);
+      const verifier = verifierContractName(model.name, system);
+      const consumer = consumerContractName(verifier);
+      writeSource(paths.get({ kind: "verifierSol", contract: verifier }), renderVerifier(vkey, verifier));
+      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, outputs: reference.length, inputs: x.length, model: model.name }));
+      say("compiling with Hardhat (solc from the solc npm package)");
+      await hre.run("compile", { quiet: true });
+      const compiled = async (name: string) => {
+        const fullyQualifiedName = `contracts/generated/${name}.sol:${name}`;
+        const a = await hre.artifacts.readArtifact(fullyQualifiedName);
+        return { name, fullyQualifiedName, abi: a.abi as any[], bytecode: a.bytecode, deployedBytecode: a.deployedBytecode };
+      };
+      const spec = networkSpec(net);
+      const recordFile = paths.get({ kind: "deployment", network: net, model: model.name, system });
+      const r = await deployVerifier({
+        signer,
+        network: net,
+        url: url(hre),
+        expectedChainId: (hre.network.config as { chainId?: number }).chainId,
+        model: model.name,
+        system,
+        vkey,
+        publicSignals: Number(vkey.nPublic),
+        outputs: reference.length,
+        verifier: await compiled(verifier),
+        consumer: await compiled(consumer),
+        compiler: { version: hre.config.solidity.compilers[0].version, settings: SOLC_SETTINGS },
+        recordFile,
+        force: args.force,
+        confirmations: args.confirmations ?? spec?.confirmations ?? 1,
+        log: say,
+      });
+      const rel = path.relative(root, recordFile);
+      if (!r.deployed) {
+        console.log(`${model.name} (${system}) on ${net}: ${r.reason}`);
+      } else {
+        console.log(`${model.name} (${system}) on ${net} (chain ${r.record.chainId}), recorded in ${rel}`);
+      }
+      for (const c of [r.record.verifier, r.record.consumer])
+        console.log(`  ${c.contract.padEnd(32)} ${c.address}  tx ${c.transaction}  block ${c.block}  gas ${c.gasUsed.toLocaleString("en-US")}  ${c.runtimeBytes.toLocaleString("en-US")} bytes`);
+      if (spec?.explorer) console.log(`  explorer: ${spec.explorer}/address/${r.record.consumer.address}`);
+      if (args.verify) {
+        for (const c of [r.record.verifier, r.record.consumer]) {
+          say(`verifying ${c.contract} on the explorer`);
+          try {
+            await hre.run("verify:verify", { address: c.address, constructorArguments: c.constructorArguments, contract: c.fullyQualifiedName });
+          } catch (e) {
+            throw new ZkmlError("CHAIN_FAILED", `--verify: ${c.contract} at ${c.address}: ${(e as Error).message.split("\n")[0]}`, {
+              cause: e,
+              hint: `the deployment is recorded in ${rel}; set ETHERSCAN_API_KEY (npx hardhat vars set ETHERSCAN_API_KEY) and run: npx hardhat verify --network ${net} ${c.address}${c.constructorArguments.map((a) => ` ${a}`).join("")}`,
+            });
+          }
+        }
+      }
+      return r;
+    }),
+  );
+
+interface SubmitArgs {
+  model: string;
+  system: string;
+  proof?: string;
+}
+
+/** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
+function proofFiles(dir: string, system: string): { proof: string; public: string; vkey: string } {
+  const first = (names: string[]) => names.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+  const proof = first([`${system}-proof.json`, "proof.json"]);
+  const pub = first([`${system}-public.json`, "public.json"]);
+  // prove-model's layout: <circuit>/runs/<run>/ next to <circuit>/<system>/verification_key.json
+  const vkey = first(["verification_key.json", path.join("..", "..", system, "verification_key.json")]);
+  if (!proof || !pub || !vkey)
+    throw new ZkmlError("PROOF_INVALID", `--proof ${dir}: expected ${!proof ? `${system}-proof.json or proof.json` : !pub ? `${system}-public.json or public.json` : "verification_key.json"} in it`, {
+      hint: "pass a prove-model run folder (build/circuits/<circuit>/runs/<run>) or a folder with proof.json, public.json and verification_key.json",
+    });
+  return { proof, public: pub, vkey };
+}
+
+task("submit-proof", "Send a proof of a model's inference to its deployed consumer contract on --network; print the transaction, its gas and the recorded output")
+  .addParam("model", "The model whose verifier deploy-verifier deployed", undefined, types.string)
+  .addOptionalParam("system", "Proof system: groth16, plonk or fflonk", "groth16", types.string)
+  .addOptionalParam("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)", undefined, types.string)
+  .setAction(async (args: SubmitArgs, hre) =>
+    boundary(async () => {
+      const { readDeployment, submitProof } = await import("../src/deploy");
+      const { proofForVerifier } = await import("../src/compare");
+      const { proveModel } = await import("../src/pipeline");
+      const { compileSolidity } = await import("../src/evm");
+      const { renderConsumer } = await import("../src/consumer");
+      const { resolveModel } = await import("../src/zoo");
+      const { parseSystem, verifyProofArgs } = await import("../src/systems");
+      const { Paths } = await import("../src/paths");
+      const net = hre.network.name;
+      requireNetworkSettings(net, lookup, { signing: true });
+      const system = parseSystem(args.system, "--system");
+      const model = resolveModel(args.model);
+      const root = hre.config.paths.root;
+      const recordFile = new Paths(root).get({ kind: "deployment", network: net, model: model.name, system });
+      const record = readDeployment(recordFile);
+      if (!record)
+        throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} on ${net} (looked for ${path.relative(root, recordFile)})`, {
+          hint: `deploy first: npx hardhat deploy-verifier --model ${args.model} --system ${system} --network ${net}`,
+        });
+      const signer = await signerOf(hre);
+      let files: { proof: string; public: string; vkey: string };
+      if (args.proof) files = proofFiles(path.resolve(args.proof), system);
+      else {
+        const cfg = hre.config.zkml;
+        const r = await proveModel({ root, model, system, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say });
+        files = { proof: r.files.proof, public: r.files.public, vkey: r.files.verificationKey };
+      }
+      const vkey = JSON.parse(fs.readFileSync(files.vkey, "utf8"));
+      const p = await proofForVerifier(system, files.proof, files.public);
+      const proofArgs = verifyProofArgs(system, p.proof, p.publicSignals).slice(0, -1);
+      // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
+      const name = record.consumer.contract;
+      const source = renderConsumer({ contract: name, system, outputs: record.outputs, inputs: record.publicSignals - record.outputs, model: model.name });
+      const abi = compileSolidity({ [`${name}.sol`]: source }).get(name)!.abi;
+      const r = await submitProof({
+        signer,
+        network: net,
+        url: url(hre),
+        expectedChainId: (hre.network.config as { chainId?: number }).chainId,
+        record,
+        recordFile,
+        vkey,
+        proofArgs,
+        publicSignals: p.publicSignals,
+        consumerAbi: abi,
+      });
+      console.log(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
+      console.log(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);
+      console.log(`  recorded: label ${r.label}, output [${r.output.join(", ")}], input hash ${r.inputHash}`);
+      return r;
+    }),
+  );

@@ -1,0 +1,158 @@
+/**
+ * deploy-verifier and submit-proof end to end, as a user runs them: a real JSON-RPC node (`npx hardhat node`, a
+ * separate process on a free port of 127.0.0.1), the tasks run as separate `npx hardhat ... --network localhost`
+ * processes. Also the failures a user meets: the node unreachable, a key without funds, a record for another
+ * chain, a proof made with another verification key; each exits non-zero with a clear message and writes no
+ * record. The model is tiny-cnn under its own name, so a developer's own localhost record is never touched.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { Wallet } from "ethers";
+import { gasSubject } from "../src/compare";
+import { inputCommitment } from "../src/consumer";
+import { loadModelFile } from "../src/model";
+import { Paths } from "../src/paths";
+import { locateCircuit, proveModel } from "../src/pipeline";
+import { ROOT, tmpDir } from "./helpers/circuit";
+
+const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+describe("deploy-verifier and submit-proof against `npx hardhat node`", function () {
+  this.timeout(600_000);
+  let node: ChildProcess;
+  let rpc: string;
+  let dir: string;
+  let modelFile: string;
+  const name = "e2e-tiny-cnn";
+  const paths = new Paths(ROOT);
+  const record = paths.get({ kind: "deployment", network: "localhost", model: name, system: "groth16" });
+
+  const hh = (env: Record<string, string>, ...args: string[]) => {
+    const r = spawnSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOCALHOST_RPC_URL: rpc, LOCALHOST_PRIVATE_KEY: "", ...env } });
+    return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+  };
+  const blockNumber = async () => {
+    const res = await fetch(rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) });
+    return ((await res.json()) as { result: string }).result;
+  };
+  const deploy = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "deploy-verifier", "--model", modelFile, "--network", "localhost", ...more);
+  const submit = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "submit-proof", "--model", modelFile, "--network", "localhost", ...more);
+
+  before(async () => {
+    dir = tmpDir("deploy");
+    const tiny = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "tiny-cnn.json"), "utf8"));
+    modelFile = path.join(dir, `${name}.json`);
+    fs.writeFileSync(modelFile, JSON.stringify({ ...tiny, name }));
+    fs.rmSync(record, { force: true });
+    await proveModel({ root: ROOT, model: loadModelFile(modelFile) }); // the setup deploy-verifier needs (cached)
+    const port = await freePort();
+    rpc = `http://127.0.0.1:${port}`;
+    node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve, reject) => {
+      let seen = "";
+      const t = setTimeout(() => reject(new Error(`hardhat node did not start:\n${seen}`)), 120_000);
+      node.stdout!.on("data", (d) => {
+        seen += d;
+        if (/Started HTTP and WebSocket JSON-RPC server/.test(seen)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}:\n${seen}`)));
+    });
+  });
+
+  after(() => {
+    node?.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(record, { force: true });
+    for (const c of ["E2eTinyCnnGroth16Verifier", "E2eTinyCnnGroth16Consumer"]) fs.rmSync(paths.get({ kind: "verifierSol", contract: c }), { force: true });
+  });
+
+  it("the node unreachable: a clear error, exit non-zero, no record", () => {
+    const r = hh({ LOCALHOST_RPC_URL: "http://127.0.0.1:9" }, "deploy-verifier", "--model", modelFile, "--network", "localhost");
+    expect(r.code, r.out).to.not.equal(0);
+    expect(r.out).to.match(/NETWORK_UNREACHABLE.*cannot reach the node at http:\/\/127\.0\.0\.1:9/);
+    expect(r.out).to.match(/fix: start one with `npx hardhat node`/);
+    expect(fs.existsSync(record)).to.equal(false);
+  });
+
+  it("a key without funds: refused before sending, naming the address, no record", () => {
+    const w = Wallet.createRandom();
+    const r = deploy({ LOCALHOST_PRIVATE_KEY: w.privateKey });
+    expect(r.code, r.out).to.not.equal(0);
+    expect(r.out).to.contain(`INSUFFICIENT_FUNDS] network localhost: deployer ${w.address} has 0.000000 ETH`);
+    expect(fs.existsSync(record)).to.equal(false);
+  });
+
+  it("deploys verifier and consumer, records them; a second run deploys nothing", () => {
+    const r = deploy();
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.match(/e2e-tiny-cnn \(groth16\) on localhost \(chain 31337\), recorded in deployments\/localhost\/e2e_tiny_cnn-groth16\.json/);
+    const rec = JSON.parse(fs.readFileSync(record, "utf8"));
+    expect(rec).to.include({ format: "zkml-deployment/1", model: name, system: "groth16", network: "localhost", chainId: 31337, publicSignals: 39, outputs: 3 });
+    expect(rec.consumer.constructorArguments).to.deep.equal([rec.verifier.address]);
+    // measured: verifier 1,121,705 gas, consumer ~345,800 (4,946 and 1,346 bytes of code)
+    expect(rec.verifier.gasUsed).to.be.within(900_000, 1_400_000);
+    expect(rec.consumer.gasUsed).to.be.within(250_000, 450_000);
+    const again = deploy();
+    expect(again.code, again.out).to.equal(0);
+    expect(again.out).to.contain("the record matches the chain: nothing deployed");
+    expect(JSON.parse(fs.readFileSync(record, "utf8"))).to.deep.equal(rec);
+  });
+
+  it("submit-proof: the consumer accepts the proof; the printed event carries the reference output", () => {
+    const r = submit();
+    expect(r.code, r.out).to.equal(0);
+    const { x, reference } = gasSubject(loadModelFile(modelFile));
+    const label = reference.reduce((b, v, i) => (v > reference[b] ? i : b), 0);
+    expect(r.out).to.contain(`recorded: label ${label}, output [${reference.join(", ")}], input hash ${inputCommitment(x)}`);
+    const gas = Number(/gas ([0-9,]+)/.exec(r.out.split("proof accepted")[1])![1].replace(/,/g, ""));
+    expect(gas).to.be.within(350_000, 540_000); // measured 486,042: 4 pairings + 39 signals
+  });
+
+  it("a proof made with another verification key is refused before anything is sent", async () => {
+    // prove-model's run folder holds the proof; a copy beside another key must be refused
+    const loc = locateCircuit(ROOT, loadModelFile(modelFile));
+    const runs = path.join(path.dirname(loc.r1cs), "..", "runs");
+    const run = path.join(runs, fs.readdirSync(runs)[0]);
+    const other = path.join(dir, "other-key");
+    fs.mkdirSync(other);
+    fs.copyFileSync(path.join(run, "groth16-proof.json"), path.join(other, "proof.json"));
+    fs.copyFileSync(path.join(run, "groth16-public.json"), path.join(other, "public.json"));
+    const vk = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
+    vk.vk_alpha_1[0] = "1";
+    fs.writeFileSync(path.join(other, "verification_key.json"), JSON.stringify(vk));
+    const before = await blockNumber();
+    const r = submit({}, "--proof", other);
+    expect(r.code, r.out).to.not.equal(0);
+    expect(r.out).to.match(/VKEY_MISMATCH.*vkeyHash: the proof was made with verification key sha256:/);
+    expect(await blockNumber(), "no transaction was sent").to.equal(before);
+  });
+
+  it("a record for another chain: deploy-verifier and submit-proof refuse it; the record is left as it was", () => {
+    const rec = JSON.parse(fs.readFileSync(record, "utf8"));
+    const other = { ...rec, chainId: 11155111 };
+    fs.writeFileSync(record, JSON.stringify(other, null, 1) + "\n");
+    const text = fs.readFileSync(record, "utf8");
+    for (const r of [deploy(), submit()]) {
+      expect(r.code, r.out).to.not.equal(0);
+      expect(r.out).to.match(/CHAIN_MISMATCH.*chainId: expected 11155111 \(the record\), got 31337/);
+    }
+    expect(fs.readFileSync(record, "utf8")).to.equal(text);
+  });
+});
