@@ -127,6 +127,11 @@ export interface GasInput {
  * memory.
  */
 export const MEASURE_GAS_LIMIT = 40_000_000;
+/**
+ * Gas a deployment may use on the raised chain. A deployment's gas is mostly the 200 per byte of code deposited,
+ * a handful of opcodes, so its trace stays small: FFLONK's verifier for 794 signals needs more than 40M.
+ */
+export const DEPLOY_GAS_LIMIT = 1_000_000_000;
 
 /** A minimal JSON-RPC client: send, mine (automine), read the receipt. */
 class Chain {
@@ -155,9 +160,9 @@ class Chain {
    * Send a transaction and return its receipt's gasUsed. On a chain with a cap we estimate first (each run is small);
    * on the raised chain we send with MEASURE_GAS_LIMIT, since estimating reruns the call several times.
    */
-  async send(tx: { to?: string; data: string }, opts: { allowOutOfGas?: boolean } = {}): Promise<{ gas: number; outOfGas: boolean; address?: string; logs: { topics: string[]; data: string }[] }> {
+  async send(tx: { to?: string; data: string }, opts: { allowOutOfGas?: boolean; gasLimit?: number } = {}): Promise<{ gas: number; outOfGas: boolean; address?: string; logs: { topics: string[]; data: string }[] }> {
     const from = await this.account();
-    const gas = this.spec.txGasCap === null ? BigInt(MEASURE_GAS_LIMIT) : (BigInt(await this.rpc<string>("eth_estimateGas", [{ from, ...tx }])) * 11n) / 10n;
+    const gas = this.spec.txGasCap === null ? BigInt(opts.gasLimit ?? MEASURE_GAS_LIMIT) : (BigInt(await this.rpc<string>("eth_estimateGas", [{ from, ...tx }])) * 11n) / 10n;
     let hash: string;
     try {
       hash = await this.rpc<string>("eth_sendTransaction", [{ from, ...tx, gas: `0x${gas.toString(16)}` }]);
@@ -179,7 +184,7 @@ class Chain {
   }
 
   async deploy(name: string, initCode: string, runtimeBytes: number): Promise<ContractGas & { address: string }> {
-    const r = await this.send({ data: initCode.startsWith("0x") ? initCode : `0x${initCode}` });
+    const r = await this.send({ data: initCode.startsWith("0x") ? initCode : `0x${initCode}` }, { gasLimit: DEPLOY_GAS_LIMIT });
     return { name, runtimeBytes, deployGas: r.gas, address: r.address!, flags: [] };
   }
 }

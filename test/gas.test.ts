@@ -162,8 +162,8 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
   it("lenet5 groth16: verification within budget; the 794-signal verifier passes EIP-170 and is flagged", async () => {
     const model = resolveModel("lenet5");
     const proof = loadGasFixture("lenet5", "groth16");
-    // lenet5's naive inference needs more gas than Hardhat's EVM can trace in CI memory (compare-gas reports a
-    // lower bound); here we measure the verifier and the consumer only.
+    // lenet5's naive inference (23.3M gas, ~3.7 GB of EDR trace per call) is checked against the reference on
+    // five digits in solidity.test.ts; here we measure the verifier and the consumer only.
     const input = assembleGasInput(model, [proof]);
     const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);
     expect(m.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
@@ -185,20 +185,28 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
     expect(s.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
     expect(s.publicSignals).to.equal(794);
     expect(s.verify.gas).to.be.within(4_000_000, BUDGET);
-    // 784-56-10: 44,464 MACs; infer measured at 4.72M gas, within the standard limits
-    expect(r.naive.call.gas).to.be.within(3_000_000, 6_000_000);
+    // 784-56-10: 44,464 MACs; infer measured at 2,437,670 gas (about 50 per MAC), within the standard limits
+    expect(r.naive.call.gas).to.be.within(1_500_000, 3_000_000);
     expect(r.naive.raisedLimits).to.equal(false);
     expect(s.breakEvenCalls === null || s.breakEvenCalls >= 1).to.equal(true);
   });
 
-  it("mlp-mnist plonk: verification within 1.5M gas for 794 signals (public signals cost field arithmetic, not ECMULs)", async () => {
-    const model = resolveModel("mlp-mnist");
-    const input = assembleGasInput(model, [loadGasFixture("mlp-mnist", "plonk")]);
-    const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);
-    expect(m.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
-    // 2 pairings (113k) + 18 ECMULs (108k) + ~1k per public signal for its Lagrange term + 25.7 KB calldata
-    expect(m.verify.gas).to.be.below(1_500_000);
-  });
+  // Verification budgets for 794 public signals from committed real proofs (setups: PLONK 563 s, FFLONK 579 s;
+  // proofs: 324 s / 7 GB and 259 s / 17 GB: too slow for npm test). Measured: PLONK 1,057,630, FFLONK 903,547.
+  // lenet5 has the same 794 public signals, and neither verifier's gas depends on the circuit's size (its domain
+  // size is a constant of the key), so these budgets stand for lenet5 too, whose 2^20 and 2^23 setups do not fit here.
+  for (const [system, budget, why] of [
+    ["plonk", 1_500_000, "2 pairings (113k) + 18 ECMULs (108k) + ~1k per public signal for its Lagrange term + 25.7 KB calldata"],
+    ["fflonk", 1_200_000, "2 pairings + fewer ECMULs than PLONK, the same ~1k per public signal + 25.7 KB calldata"],
+  ] as const) {
+    it(`mlp-mnist ${system}: verification within ${budget.toLocaleString("en-US")} gas for 794 signals (${why})`, async () => {
+      const model = resolveModel("mlp-mnist");
+      const input = assembleGasInput(model, [loadGasFixture("mlp-mnist", system)]);
+      const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);
+      expect(m.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
+      expect(m.verify.gas).to.be.below(budget);
+    });
+  }
 });
 
 describe("crossover and break-even arithmetic", () => {

@@ -54,7 +54,7 @@ describe("networks: localhost and five testnets from variables", () => {
 
   it("the CLI: `--network sepolia` without SEPOLIA_RPC_URL exits non-zero naming it; other commands are unaffected", () => {
     const cli = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
-    const env = { ...process.env, SEPOLIA_RPC_URL: "" };
+    const env: NodeJS.ProcessEnv = { ...process.env, SEPOLIA_RPC_URL: "" };
     delete env.HARDHAT_VAR_SEPOLIA_RPC_URL;
     const r = spawnSync("node", [cli, "deploy-verifier", "--model", "lenet5", "--network", "sepolia"], { cwd: ROOT, encoding: "utf8", env });
     expect(r.status).to.not.equal(0);
