@@ -35,7 +35,8 @@ async function main() {
     written.push(file);
   }
   if (process.argv.includes("--contracts")) {
-    const g = renderGasContracts(model, proofs);
+    // named "Fixture...", so they never clash with the contracts prove-model writes for the same model
+    const g = renderGasContracts({ ...model, name: `fixture-${model.name}` }, proofs);
     for (const contract of [g.naive.contract, ...g.names.flatMap((n) => [n.verifier, n.consumer])]) {
       const file = paths.get({ kind: "fixtureSol", contract });
       writeFileAtomic(file, g.sources[`${contract}.sol`]);
