@@ -15,8 +15,9 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { irShapes, QModel, QOp } from "./ir";
+import { countMacs, irShapes, QModel, QOp } from "./ir";
 import { Shape } from "./model";
+import { DEFAULT_VISIBILITY, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
 
 export const CIRCOM_VERSION_PRAGMA = "2.1.0";
 
@@ -33,6 +34,74 @@ template ZkmlInRange(B, MIN) {
         lc += bits[i] * (1 << i);
     }
     lc === in - MIN;
+}
+`;
+
+/**
+ * Templates for the visibility options (src/visibility.ts). Every comparison is a bounded decomposition of fewer
+ * than 253 bits, so it cannot wrap the field.
+ */
+export const HASH_LIBRARY = `
+// Poseidon over any number of values: the first block hashes up to 16, each further block the previous hash and
+// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/visibility.ts hashChain is its twin.
+template ZkmlHashChain(N) {
+    signal input in[N];
+    signal output out;
+    var first = N < 16 ? N : 16;
+    var blocks = 1;
+    if (N > 16) { blocks = 1 + (N - 16 + 14) \\ 15; }
+    component h[blocks];
+    h[0] = Poseidon(first);
+    for (var i = 0; i < first; i++) { h[0].inputs[i] <== in[i]; }
+    var at = first;
+    for (var j = 1; j < blocks; j++) {
+        var take = N - at < 15 ? N - at : 15;
+        h[j] = Poseidon(take + 1);
+        h[j].inputs[0] <== h[j - 1].out;
+        for (var i = 0; i < take; i++) { h[j].inputs[i + 1] <== in[at + i]; }
+        at += take;
+    }
+    out <== h[blocks - 1].out;
+}
+`;
+
+export const ARGMAX_LIBRARY = `
+// out = the index of the first largest of in[0..N) (signed values, |in[i] - in[j]| < 2^(R-1)).
+// A one-hot selector s picks it, m = in[out]; then for every i, m - in[i] - [i < out] is proved to lie in
+// [0, 2^R) by an R-bit decomposition: m >= in[i] for all i, strictly before the label, which is the first.
+template ZkmlArgmax(N, R) {
+    signal input in[N];
+    signal output out;
+    signal s[N];
+    signal prod[N];
+    signal d[N][R];
+    var best = 0;
+    for (var i = 1; i < N; i++) { if (in[i] > in[best]) { best = i; } }
+    var total = 0;
+    var idx = 0;
+    var m = 0;
+    for (var i = 0; i < N; i++) {
+        s[i] <-- i == best ? 1 : 0;
+        s[i] * (s[i] - 1) === 0;
+        total += s[i];
+        idx += i * s[i];
+        prod[i] <== s[i] * in[i];
+        m += prod[i];
+    }
+    total === 1;
+    out <== idx;
+    for (var i = 0; i < N; i++) {
+        var later = 0;
+        for (var j = i + 1; j < N; j++) { later += s[j]; }
+        var diff = m - in[i] - later;
+        var lc = 0;
+        for (var k = 0; k < R; k++) {
+            d[i][k] <-- (diff >> k) & 1;
+            d[i][k] * (d[i][k] - 1) === 0;
+            lc += d[i][k] * (1 << k);
+        }
+        lc === diff;
+    }
 }
 `;
 
@@ -53,7 +122,8 @@ type TensorRef = (idx: string) => string;
  * Render one model as a template named `${prefix}Model`, with signals `x` (input) and `y` (output).
  * `prefix` keeps names apart when several models share one file (the property tests bundle many).
  */
-export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
+export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "constants" | "signals" } = {}): RenderedModel {
+  const signalWeights = opts.weights === "signals";
   const shapes = irShapes(q);
   const fns: string[] = [];
   const body: string[] = [];
@@ -63,6 +133,10 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
   const lastOp = q.ops.length - 1;
 
   body.push(`    signal input x[${nIn}];`, `    signal output y[${nOut}];`);
+  if (signalWeights)
+    q.ops.forEach((op, k) => {
+      if (op.op === "dense" || op.op === "conv2d") body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
+    });
   body.push(`    component inRange[${nIn}];`);
   body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ZkmlInRange(${q.input.bits}, ${q.input.min});`, `        inRange[i].in <== x[i];`, `    }`);
 
@@ -88,32 +162,58 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
           fuse && next.op === "requant" ? requantLines(k + 1, idx, acc, next, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`];
         const rows = op.op === "dense" ? op.units : op.filters;
         const per = op.weights.length / rows;
-        const fn = `${prefix}_op${k}_w`;
-        for (let r = 0; r < rows; r++) fns.push(`function ${fn}${r}() {\n    return ${row(op.weights.slice(r * per, (r + 1) * per))};\n}`);
-        fns.push(`function ${prefix}_op${k}_b() {\n    return ${row(op.bias)};\n}`);
-        body.push(`    var b${k}[${rows}] = ${prefix}_op${k}_b();`, `    var w${k}[${per}];`);
+        // a weight: a constant from this row's function, or (private weights) a signal whose product with the
+        // activation is one constraint, p<k>[t] for the t-th multiply-accumulate of the op
+        let wAt: (idx: string) => string;
+        const mac = (wIdx: string, xRef: string, indent: number) =>
+          signalWeights
+            ? [`${pad(indent)}p${k}[t${k}] <== w${k}[${wIdx}] * ${xRef};`, `${pad(indent)}acc += p${k}[t${k}];`, `${pad(indent)}t${k}++;`]
+            : [`${pad(indent)}acc += ${wAt(wIdx)} * ${xRef};`];
+        if (signalWeights) {
+          body.push(`    signal p${k}[${countOpMacs(op, inShape)}];`, `    var t${k} = 0;`);
+          wAt = (idx) => `w${k}[${idx}]`;
+        } else {
+          const fn = `${prefix}_op${k}_w`;
+          for (let r = 0; r < rows; r++) fns.push(`function ${fn}${r}() {\n    return ${row(op.weights.slice(r * per, (r + 1) * per))};\n}`);
+          fns.push(`function ${prefix}_op${k}_b() {\n    return ${row(op.bias)};\n}`);
+          body.push(`    var b${k}[${rows}] = ${prefix}_op${k}_b();`, `    var w${k}[${per}];`);
+          wAt = (idx) => `w${k}[${idx}]`;
+        }
+        const rowOffset = (r: string, idx: string) => (signalWeights ? `${r} * ${per} + ${idx}` : idx);
         if (op.op === "dense") {
-          for (let r = 0; r < rows; r++) {
-            body.push(`    w${k} = ${fn}${r}();`, `    {`, `        var acc = b${k}[${r}];`);
-            body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, `            acc += w${k}[i] * ${inRef("i")};`, `        }`);
-            body.push(...sink(String(r), "acc", 2), `    }`);
-          }
+          if (signalWeights) {
+            body.push(`    for (var r = 0; r < ${rows}; r++) {`, `        var acc = b${k}[r];`);
+            body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac(rowOffset("r", "i"), inRef("i"), 3), `        }`);
+            body.push(...sink("r", "acc", 2), `    }`);
+          } else
+            for (let r = 0; r < rows; r++) {
+              body.push(`    w${k} = ${prefix}_op${k}_w${r}();`, `    {`, `        var acc = b${k}[${r}];`);
+              body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac("i", inRef("i"), 3), `        }`);
+              body.push(...sink(String(r), "acc", 2), `    }`);
+            }
         } else {
           const [c, h, w] = inShape;
           const [, oh, ow] = outShape;
           const [kh, kw] = op.kernel;
           const [sh, sw] = op.stride;
           const [ph, pw] = op.padding;
-          for (let f = 0; f < rows; f++) {
-            body.push(`    w${k} = ${fn}${f}();`);
-            body.push(`    for (var oy = 0; oy < ${oh}; oy++) {`, `        for (var ox = 0; ox < ${ow}; ox++) {`, `            var acc = b${k}[${f}];`);
-            body.push(`            for (var c = 0; c < ${c}; c++) {`, `                for (var ky = 0; ky < ${kh}; ky++) {`, `                    for (var kx = 0; kx < ${kw}; kx++) {`);
-            body.push(`                        var iy = oy * ${sh} + ky;`, `                        var ix = ox * ${sw} + kx;`);
-            body.push(`                        if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`);
-            body.push(`                            acc += w${k}[(c * ${kh} + ky) * ${kw} + kx] * ${inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`)};`);
-            body.push(`                        }`, `                    }`, `                }`, `            }`);
-            body.push(...sink(`${f * oh * ow} + oy * ${ow} + ox`, "acc", 3), `        }`, `    }`);
-          }
+          const filterLoop = (f: string, indent: number) => {
+            const P = pad(indent);
+            return [
+              `${P}for (var oy = 0; oy < ${oh}; oy++) {`, `${P}    for (var ox = 0; ox < ${ow}; ox++) {`, `${P}        var acc = b${k}[${f}];`,
+              `${P}        for (var c = 0; c < ${c}; c++) {`, `${P}            for (var ky = 0; ky < ${kh}; ky++) {`, `${P}                for (var kx = 0; kx < ${kw}; kx++) {`,
+              `${P}                    var iy = oy * ${sh} + ky;`, `${P}                    var ix = ox * ${sw} + kx;`,
+              `${P}                    if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
+              ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
+              `${P}                    }`, `${P}                }`, `${P}            }`, `${P}        }`,
+              ...sink(`${f} * ${oh * ow} + oy * ${ow} + ox`, "acc", indent + 2), `${P}    }`, `${P}}`,
+            ];
+          };
+          if (signalWeights) body.push(`    for (var f = 0; f < ${rows}; f++) {`, ...filterLoop("f", 2), `    }`);
+          else
+            for (let f = 0; f < rows; f++) {
+              body.push(`    w${k} = ${prefix}_op${k}_w${f}();`, ...filterLoop(String(f), 1));
+            }
         }
         if (fuse) {
           const rq = `rq${k + 1}`;
@@ -135,6 +235,32 @@ export function renderModel(q: QModel, prefix = "Zkml"): RenderedModel {
         body.push(`                        acc += ${inRef(`(ch * ${h} + oy * ${op.stride[0]} + ky) * ${w} + ox * ${op.stride[1]} + kx`)};`);
         body.push(`                    }`, `                }`, `                ${target}[(ch * ${oh} + oy) * ${ow} + ox] <== acc;`, `            }`, `        }`, `    }`);
         refs.push((i) => `${target}[${i}]`);
+        break;
+      }
+      case "maxpool2d": {
+        // a running max over the window: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
+        // (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m)
+        // is one product. Per output (K - 1)(R + 2) constraints for a K-value window.
+        const [c, h, w] = inShape;
+        const [, oh, ow] = outShape;
+        const [kh, kw] = op.pool;
+        const K = kh * kw, R = op.bits;
+        const at = (ky: string, kx: string) => inRef(`(ch * ${h} + oy * ${op.stride[0]} + ${ky}) * ${w} + ox * ${op.stride[1]} + ${kx}`);
+        if (K === 1) {
+          body.push(`    signal mp${k}[${n}];`, `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+          body.push(`                mp${k}[(ch * ${oh} + oy) * ${ow} + ox] <== ${at("0", "0")};`, `            }`, `        }`, `    }`);
+          refs.push((i) => `mp${k}[${i}]`);
+          break;
+        }
+        body.push(`    signal mp${k}[${n}][${K - 1}];`, `    signal mp${k}b[${n}][${K - 1}][${R}];`);
+        body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+        body.push(`                var o = (ch * ${oh} + oy) * ${ow} + ox;`, `                var m = ${at("0", "0")};`);
+        body.push(`                for (var j = 1; j < ${K}; j++) {`, `                    var v = ${at(`(j \\ ${kw})`, `(j % ${kw})`)};`);
+        body.push(`                    var d = v - m + ${1n << BigInt(R - 1)};`, `                    var lc = 0;`, `                    for (var b = 0; b < ${R}; b++) {`);
+        body.push(`                        mp${k}b[o][j - 1][b] <-- (d >> b) & 1;`, `                        mp${k}b[o][j - 1][b] * (mp${k}b[o][j - 1][b] - 1) === 0;`, `                        lc += mp${k}b[o][j - 1][b] * (1 << b);`, `                    }`);
+        body.push(`                    lc === d;`, `                    mp${k}[o][j - 1] <== m + mp${k}b[o][j - 1][${R - 1}] * (v - m);`, `                    m = mp${k}[o][j - 1];`, `                }`);
+        body.push(`            }`, `        }`, `    }`);
+        refs.push((i) => `mp${k}[${i}][${K - 2}]`);
         break;
       }
       case "requant": {
@@ -187,6 +313,11 @@ function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op
   return lines.map((l) => pad(indent) + l);
 }
 
+/** Multiply-accumulates of one linear op (in-bounds taps only), the number of product signals it needs. */
+function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
+  return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
+}
+
 function pad(n: number): string {
   return "    ".repeat(n);
 }
@@ -201,16 +332,95 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
   }
 }
 
-/** A complete circom file proving one model: input and output public. */
-export function renderCircuit(q: QModel): string {
-  const m = renderModel(q);
+/**
+ * A complete circom file proving one model, with what the verifier sees set by `vis` (src/visibility.ts).
+ * Public signals: main's outputs (the output part), then its public inputs as declared (the input part, then
+ * the weights commitment).
+ */
+export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): string {
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const m = renderModel(qc, "Zkml", { weights: privateWeights ? "signals" : "constants" });
+  const needsHash = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
+  const body: string[] = [];
+  const pub: string[] = [];
+  const linear = qc.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
+
+  body.push(`    signal input x[${m.inputs}];`);
+  if (privateWeights) for (const { op, k } of linear) body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
+  // output part
+  if (vis.output === "public") body.push(`    signal output y[${m.outputs}];`);
+  else if (vis.output === "label") body.push(`    signal output label;`);
+  else body.push(`    signal output yHash;`);
+  // input part
+  const B = q.input.bits, c = perLimb(B), limbs = Math.ceil(m.inputs / c);
+  if (vis.input === "public") pub.push("x");
+  if (vis.input === "packed") {
+    body.push(`    signal input xPacked[${limbs}];`);
+    pub.push("xPacked");
+  }
+  if (vis.input === "hashed") {
+    body.push(`    signal input xHash;`);
+    pub.push("xHash");
+  }
+  if (vis.weights === "hashed") {
+    body.push(`    signal input wHash;`);
+    pub.push("wHash");
+  }
+
+  body.push(``, `    component model = ${m.template}();`, `    model.x <== x;`);
+  if (privateWeights) for (const { k } of linear) body.push(`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`);
+
+  if (vis.output === "public") body.push(`    y <== model.y;`);
+  else if (vis.output === "label") body.push(`    component am = ZkmlArgmax(${m.outputs}, ${labelBits(qc)});`, `    am.in <== model.y;`, `    label <== am.out;`);
+  else body.push(`    component hy = ZkmlHashChain(${m.outputs});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`);
+
+  // x is range-checked to [min, min + 2^B) inside the model, which makes the packing injective
+  const packed = (j: number) => {
+    const terms: string[] = [];
+    for (let t = 0; t < c && j * c + t < m.inputs; t++) terms.push(`(x[${j * c + t}] - ${q.input.min}) * ${1n << BigInt(B * t)}`);
+    return terms.join(" + ");
+  };
+  if (vis.input === "packed") for (let j = 0; j < limbs; j++) body.push(`    xPacked[${j}] === ${packed(j)};`);
+  if (vis.input === "hashed") {
+    body.push(`    component hx = ZkmlHashChain(${limbs});`);
+    for (let j = 0; j < limbs; j++) body.push(`    hx.in[${j}] <== ${packed(j)};`);
+    body.push(`    xHash === hx.out;`);
+  }
+
+  if (vis.weights === "hashed") {
+    // each parameter range-checked to its tensor's width P (P + 1 constraints), then packed floor(253 / P) a limb
+    const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+    const limbLines: string[] = [];
+    let nLimbs = 0;
+    for (const { op, k } of linear) {
+      const wd = widths.get(k)!;
+      for (const [name, n, P] of [[`w${k}`, op.weights.length, wd.weightBits], [`b${k}`, op.bias.length, wd.biasBits]] as const) {
+        const lo = -(1n << BigInt(P - 1));
+        body.push(`    component r${name}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`, `        r${name}[i] = ZkmlInRange(${P}, ${lo});`, `        r${name}[i].in <== ${name}[i];`, `    }`);
+        const per = perLimb(P);
+        for (let j = 0; j * per < n; j++) {
+          limbLines.push(`    {`, `        var lc = 0;`, `        for (var t = 0; t < ${Math.min(per, n - j * per)}; t++) {`, `            lc += (${name}[${j * per} + t] - ${lo}) * (1 << (${P} * t));`, `        }`, `        hw.in[${nLimbs}] <== lc;`, `    }`);
+          nLimbs++;
+        }
+      }
+    }
+    body.push(`    component hw = ZkmlHashChain(${nLimbs});`, ...limbLines, `    wHash === hw.out;`);
+  }
+
   return [
     `pragma circom ${CIRCOM_VERSION_PRAGMA};`,
     `// Generated by zkml-hardhat from the IR of "${q.name}". Do not edit: regenerate with prove-model.`,
-    `// Public signals: the ${m.outputs} outputs, then the ${m.inputs} inputs (circom orders outputs first).`,
+    `// Visibility: input ${vis.input}, weights ${vis.weights}, output ${vis.output}.`,
+    `// Public signals: the output part, then the input part, then the weights commitment (see src/visibility.ts).`,
+    needsHash ? `include "circomlib/circuits/poseidon.circom";` : ``,
     LIBRARY,
+    needsHash ? HASH_LIBRARY : ``,
+    vis.output === "label" ? ARGMAX_LIBRARY : ``,
     m.source,
-    `component main {public [x]} = ${m.template}();`,
+    `template ZkmlMain() {\n${body.join("\n")}\n}`,
+    ``,
+    `component main ${pub.length ? `{public [${pub.join(", ")}]} ` : ""}= ZkmlMain();`,
     ``,
   ].join("\n");
 }

@@ -5,6 +5,7 @@
  * Command-line flags win over these; these win over built-in defaults.
  */
 import { ZkmlError } from "./errors";
+import { DEFAULT_VISIBILITY, parseVisibility, Visibility } from "./visibility";
 
 export interface ZkmlUserConfig {
   /** A phase-2-prepared ptau file used for every setup (a published ceremony file, typically). */
@@ -17,6 +18,8 @@ export interface ZkmlUserConfig {
   ptauHashes?: Record<string, string>;
   /** The block gas limit compare-gas flags transactions against (default 30,000,000). */
   blockGasLimit?: number;
+  /** What proofs make public by default: { input: public|packed|private|hashed, weights: fixed|private|hashed, output: public|label|hashed }. */
+  visibility?: Partial<Visibility>;
 }
 
 export interface ZkmlConfig {
@@ -25,16 +28,17 @@ export interface ZkmlConfig {
   ptauBaseUrl?: string;
   ptauHashes: Record<string, string>;
   blockGasLimit: number;
+  visibility: Visibility;
 }
 
 export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
 
-const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit"];
+const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility"];
 
 export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): ZkmlConfig {
   const fail = (field: string, expected: string, got: unknown) =>
     new ZkmlError("CONFIG_INVALID", `zkml.${field}: expected ${expected}, got ${JSON.stringify(got)}`, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
-  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT };
+  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT, visibility: DEFAULT_VISIBILITY };
   if (typeof user !== "object" || user === null || Array.isArray(user)) throw new ZkmlError("CONFIG_INVALID", `zkml: expected an object, got ${JSON.stringify(user)}`, { file: where });
   const u = user as Record<string, unknown>;
   for (const k of Object.keys(u)) if (!KNOWN.includes(k)) throw fail(k, `one of the known fields (${KNOWN.join(", ")})`, k);
@@ -42,6 +46,17 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
   if (u.downloadPtau !== undefined && typeof u.downloadPtau !== "boolean") throw fail("downloadPtau", "true or false", u.downloadPtau);
   if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
   if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
+  let visibility = DEFAULT_VISIBILITY;
+  if (u.visibility !== undefined) {
+    if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output }", u.visibility);
+    const v = u.visibility as Record<string, unknown>;
+    for (const k of Object.keys(v)) if (!["input", "weights", "output"].includes(k)) throw fail(`visibility.${k}`, "one of input, weights, output", k);
+    try {
+      visibility = parseVisibility(v, (k) => `zkml.visibility.${k}`);
+    } catch (e) {
+      throw new ZkmlError("CONFIG_INVALID", (e as Error).message, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
+    }
+  }
   const hashes: Record<string, string> = {};
   if (u.ptauHashes !== undefined) {
     if (typeof u.ptauHashes !== "object" || u.ptauHashes === null || Array.isArray(u.ptauHashes)) throw fail("ptauHashes", "an object of label -> BLAKE2b-512 hex", u.ptauHashes);
@@ -57,6 +72,7 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
     ptauBaseUrl: u.ptauBaseUrl as string | undefined,
     ptauHashes: hashes,
     blockGasLimit: (u.blockGasLimit as number | undefined) ?? DEFAULT_BLOCK_GAS_LIMIT,
+    visibility,
   };
 }
 

@@ -6,6 +6,7 @@
  *   dense     y[o] = bias[o] + sum_i w[o*n+i] * x[i]
  *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
  *   sumpool2d y = sum of the window (an average pool whose division is folded into the scale, so it is exact)
+ *   maxpool2d y = max of the window (no padding); any two values of its input differ by less than 2^(bits-1)
  *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1))
  *   flatten   reshape only
  * The input must lie in [input.min, input.min + 2^input.bits). Both range conditions are what the circuit
@@ -31,6 +32,8 @@ export type QOp =
       bias: bigint[];
     }
   | { op: "sumpool2d"; pool: [number, number]; stride: [number, number] }
+  /** bits: the width R of its comparisons; the circuit needs every difference of two inputs below 2^(R-1) */
+  | { op: "maxpool2d"; pool: [number, number]; stride: [number, number]; bits: number }
   | { op: "requant"; shift: number; relu: boolean; bits: number }
   | { op: "flatten" };
 
@@ -52,7 +55,8 @@ export function opOutputShape(op: QOp, shape: Shape): Shape {
     case "dense":
       return [op.units];
     case "conv2d":
-    case "sumpool2d": {
+    case "sumpool2d":
+    case "maxpool2d": {
       const [c, h, w] = shape;
       const [kh, kw] = op.op === "conv2d" ? op.kernel : op.pool;
       const [ph, pw] = op.op === "conv2d" ? op.padding : [0, 0];
@@ -71,7 +75,7 @@ export function opOutputShape(op: QOp, shape: Shape): Shape {
   }
 }
 
-export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" }>, inShape: Shape): WindowPlan {
+export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2d" }>, inShape: Shape): WindowPlan {
   const out = opOutputShape(op, inShape);
   return op.op === "conv2d"
     ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
@@ -119,6 +123,18 @@ function applyLinear<T>(op: QOp, inShape: Shape, x: T[], zero: T, mac: (acc: T, 
   }
 }
 
+/** The max of every window (no padding, so every window is full). */
+function windowMax<T>(op: Extract<QOp, { op: "maxpool2d" }>, inShape: Shape, x: T[], max: (a: T, b: T) => T): T[] {
+  const p = opPlan(op, inShape);
+  const out: T[] = new Array(size(p.outShape));
+  for (let o = 0; o < out.length; o++) {
+    let m = x[p.input[o * p.taps]];
+    for (let t = o * p.taps + 1, e = o * p.taps + p.count[o]; t < e; t++) m = max(m, x[p.input[t]]);
+    out[o] = m;
+  }
+  return out;
+}
+
 export function floorDiv(a: bigint, shift: number): bigint {
   return a >> BigInt(shift); // arithmetic shift is floor division by 2^shift for negative a too
 }
@@ -161,6 +177,14 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         });
         break;
       }
+      case "maxpool2d": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = windowMax(op, shapes[k], x, (a, b) => {
+          if (b - a >= lim || a - b >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] maxpool2d: values ${a} and ${b} differ by 2^${op.bits - 1} or more`, { hint: "the bound analysis is wrong; report this" });
+          return b > a ? b : a;
+        });
+        break;
+      }
       case "flatten":
         break;
     }
@@ -194,6 +218,10 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
       case "requant":
         x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu), requantValue(h, op.shift, op.relu)]);
         break;
+      case "maxpool2d":
+        // max is monotone in each argument: the bounds of the max are the max of the bounds
+        x = windowMax<Interval>(op, shapes[k], x, (a, b) => [b[0] > a[0] ? b[0] : a[0], b[1] > a[1] ? b[1] : a[1]]);
+        break;
       case "flatten":
         break;
     }
@@ -211,11 +239,31 @@ export function signedBitsFor(intervals: Interval[]): number {
   return b;
 }
 
-/** Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1). */
+/** Smallest R with every difference of two values in the intervals below 2^(R-1): a max-pool's comparison width. */
+export function differenceBitsFor(intervals: Interval[]): number {
+  let lo = intervals[0][0], hi = intervals[0][1];
+  for (const [l, h] of intervals) {
+    if (l < lo) lo = l;
+    if (h > hi) hi = h;
+  }
+  let r = 2;
+  while (1n << BigInt(r - 1) <= hi - lo) r++;
+  return r;
+}
+
+/**
+ * Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1), and
+ * every max-pool's comparison width to what its input's spread needs.
+ */
 export function assignRequantBits(q: QModel): QModel {
-  // A requant's output interval does not depend on its own width, so one pass of the analysis serves all.
+  // An op's output interval does not depend on its own width, so one pass of the analysis serves all.
   const bounds = analyzeBounds(q);
   const ops = q.ops.map((op, k) => {
+    if (op.op === "maxpool2d") {
+      const bits = differenceBitsFor(bounds[k]);
+      if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] maxpool2d needs ${bits}-bit comparisons, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+      return { ...op, bits };
+    }
     if (op.op !== "requant") return op;
     const bits = Math.max(signedBitsFor(bounds[k]), op.shift + 1);
     if (bits > MAX_BITS)
@@ -249,7 +297,8 @@ export function validateIR(q: QModel): void {
         if (op.bias.length !== op.filters) irFail(`${p}.bias`, `expected ${op.filters}, got ${op.bias.length}`);
         break;
       case "sumpool2d":
-        if (shape.length !== 3) irFail(p, `sumpool2d expects [C,H,W], got [${shape.join(",")}]`);
+      case "maxpool2d":
+        if (shape.length !== 3) irFail(p, `${op.op} expects [C,H,W], got [${shape.join(",")}]`);
         break;
       case "requant":
         if (!Number.isInteger(op.shift) || op.shift < 0) irFail(`${p}.shift`, `expected an integer >= 0, got ${op.shift}`);
@@ -263,6 +312,11 @@ export function validateIR(q: QModel): void {
   });
   const bounds = analyzeBounds(q);
   q.ops.forEach((op, k) => {
+    if (op.op === "maxpool2d") {
+      const need = differenceBitsFor(bounds[k]);
+      if (!Number.isInteger(op.bits) || op.bits < need || op.bits > MAX_BITS) irFail(`ops[${k}].bits`, `the input's spread needs ${need}-bit comparisons (at most ${MAX_BITS}), the op has ${op.bits}`);
+      return;
+    }
     if (op.op !== "requant") return;
     const need = signedBitsFor(bounds[k]);
     if (need > op.bits) irFail(`ops[${k}].bits`, `worst-case input needs ${need} bits, the op checks ${op.bits}: the circuit could not prove some admissible inputs`);

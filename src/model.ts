@@ -27,10 +27,11 @@ export type Conv2DLayer = {
   bias: number[];
 };
 export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride?: [number, number] };
+export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number] };
 export type FlattenLayer = { type: "flatten" };
 export type ReluLayer = { type: "relu" };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | FlattenLayer | ReluLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "flatten", "relu"] as const;
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -82,7 +83,8 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
       if (shape.length !== 1) fail(path, `dense needs a flat input, got shape ${fmt(shape)}`, "insert a flatten layer before it", file);
       return [layer.units];
     case "conv2d":
-    case "avgpool2d": {
+    case "avgpool2d":
+    case "maxpool2d": {
       if (shape.length !== 3) fail(path, `${layer.type} needs a [C, H, W] input, got shape ${fmt(shape)}`, undefined, file);
       const [c, h, w] = shape;
       const [kh, kw] = layer.type === "conv2d" ? layer.kernel : layer.pool;
@@ -145,7 +147,8 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         checkTensor(layer.bias, [layer.filters], `${p}.bias`, file);
         break;
       }
-      case "avgpool2d": {
+      case "avgpool2d":
+      case "maxpool2d": {
         pair(layer.pool, `${p}.pool`, file, 1);
         if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
         break;
@@ -242,7 +245,7 @@ export function windowPlan(
 }
 
 /** The window plan of a conv2d or avgpool2d layer applied to `inShape`. */
-export function planOf(layer: Conv2DLayer | AvgPool2DLayer, inShape: Shape): WindowPlan {
+export function planOf(layer: Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer, inShape: Shape): WindowPlan {
   const outShape = layerOutputShape(layer, inShape, "layer");
   if (layer.type === "conv2d") return windowPlan(inShape, outShape, layer.kernel, layer.stride ?? [1, 1], layer.padding ?? [0, 0], true);
   return windowPlan(inShape, outShape, layer.pool, layer.stride ?? layer.pool, [0, 0], false);
@@ -292,6 +295,15 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor): FloatTensor {
         let acc = 0;
         for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) acc += x.data[p.input[t]];
         out[o] = acc / area;
+      }
+      break;
+    }
+    case "maxpool2d": {
+      const p = planOf(layer, x.shape);
+      for (let o = 0; o < out.length; o++) {
+        let m = -Infinity;
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) if (x.data[p.input[t]] > m) m = x.data[p.input[t]];
+        out[o] = m;
       }
       break;
     }

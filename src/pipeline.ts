@@ -16,13 +16,14 @@ import { Paths, ProofSystem } from "./paths";
 import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
-import { fieldOf, readR1cs, readWtns } from "./r1cs";
+import { readR1cs, readWtns } from "./r1cs";
 import { plonkGates, ptauPowerFor } from "./systems";
 import { runStage } from "./runner";
 import { checkZkey } from "./zkey";
 import type { CompileResult, SetupResult } from "./stages";
 import { exportVerifier, verifierContractName } from "./verifier";
 import { calibrationFor, defaultInput, readInputFile } from "./zoo";
+import { DEFAULT_VISIBILITY, Statement, statementFor, Visibility } from "./visibility";
 
 export interface StageReport {
   stage: "quantize" | "render" | "compile" | "ptau" | "setup" | "witness" | "prove" | "verify" | "verifier";
@@ -36,6 +37,9 @@ export interface ProveReport {
   model: string;
   parameters: number;
   system: ProofSystem;
+  visibility: Visibility;
+  /** The public signals: how many are the output part, the input part, the weights commitment. */
+  publicLayout: Statement["layout"];
   input: { source: string; label?: number };
   /** gates: PLONK/FFLONK gates after snarkjs's translation of the R1CS. */
   circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number; gates?: number };
@@ -58,6 +62,8 @@ export interface ProveOptions {
   model: ModelFile;
   /** groth16 (default), plonk or fflonk. */
   system?: ProofSystem;
+  /** What the verifier sees of input, weights and output (default: input public, weights fixed, output public). */
+  visibility?: Visibility;
   inputFile?: string;
   ptau?: string;
   /** Fetch the published ceremony file when no --ptau is given (opt-in). */
@@ -72,6 +78,9 @@ export interface ProveOptions {
 }
 
 const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
+
+export const PRIVATE_WEIGHTS_WARNING =
+  "--weights private: the weights are private inputs that nothing binds, so any weights satisfy the circuit and the proof says only that some model of this architecture gave this output (the statement paper0 proved). Use --weights hashed to bind the proof to a committed model.";
 
 export const DEV_PTAU_WARNING =
   "The powers of tau was generated on this machine: its secret existed here, so proofs are only as trustworthy as this machine. Development only; pass --ptau <ceremony file> or --download-ptau for anything real.";
@@ -96,9 +105,9 @@ export function circuitId(model: string, source: string): string {
 }
 
 /** The circuit a model compiles to (its id and files), without writing or compiling anything. */
-export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16"): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
+export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16", visibility: Visibility = DEFAULT_VISIBILITY): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
   const q = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
-  const id = circuitId(model.name, renderCircuit(q));
+  const id = circuitId(model.name, renderCircuit(q, visibility));
   const paths = new Paths(root);
   return {
     id,
@@ -109,7 +118,6 @@ export function locateCircuit(root: string, model: ModelFile, system: ProofSyste
   };
 }
 
-const toField = (v: bigint) => fieldOf(v).toString();
 
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();
@@ -130,11 +138,14 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(model);
   const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
   const reference = runIR(q, x).output;
+  const vis = opts.visibility ?? DEFAULT_VISIBILITY;
+  if (vis.weights === "private") warnings.push(PRIVATE_WEIGHTS_WARNING);
+  const statement = await statementFor(q, vis, x, reference);
   stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
 
   // render
   t = Date.now();
-  const source = renderCircuit(q);
+  const source = renderCircuit(q, vis);
   const id = circuitId(model.name, source);
   const circomFile = paths.get({ kind: "circom", circuit: id });
   const renderCached = fs.existsSync(circomFile) && fs.readFileSync(circomFile, "utf8") === source && !opts.force;
@@ -288,17 +299,20 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const publicFile = paths.get({ kind: "public", circuit: id, run, system });
   const fresh = opts.force || !fs.existsSync(wtns);
   if (fresh) {
-    writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig({ x: x.map(toField) }, 1));
-    const m = await runStage("witness", { wasm: compiled.wasm, input: { x: x.map(toField) }, wtns }, { onProgress: progress("witness") });
+    writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig(statement.witnessInput, 1));
+    const m = await runStage("witness", { wasm: compiled.wasm, input: statement.witnessInput, wtns }, { onProgress: progress("witness") });
     stages.push({ stage: "witness", seconds: m.seconds, peakMB: m.peakMB, cached: false });
     log(`witness: ${m.seconds.toFixed(1)} s`);
   } else stages.push({ stage: "witness", seconds: 0, peakMB: null, cached: true });
 
+  // the circuit's public signals must be exactly the statement the reference interpreter and the TypeScript
+  // packer and hasher compute: outputs (or label, or hash), then the input part, then the weights commitment
   const w = readWtns(wtns);
-  const circuitOut = w.slice(1, 1 + compiled.publicOutputs);
-  const matchesReference = circuitOut.length === reference.length && circuitOut.every((v, i) => v === BigInt(toField(reference[i])));
+  const circuitPub = w.slice(1, 1 + nPublic);
+  const expected = statement.publicSignals;
+  const matchesReference = circuitPub.length === expected.length && circuitPub.every((v, i) => v === expected[i]);
   if (!matchesReference)
-    throw new ZkmlError("STAGE_FAILED", `the circuit's outputs differ from the reference interpreter's (circuit ${circuitOut.slice(0, 4).join(",")}..., reference ${reference.slice(0, 4).join(",")}...)`, {
+    throw new ZkmlError("STAGE_FAILED", `the circuit's public signals differ from the reference's (circuit ${circuitPub.slice(0, 4).join(",")}..., reference ${expected.slice(0, 4).join(",")}...)`, {
       hint: "this is a bug in zkml-hardhat's renderer; please report it with the model file",
     });
 
@@ -324,6 +338,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     model: model.name,
     parameters: countParams(model),
     system,
+    visibility: vis,
+    publicLayout: statement.layout,
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power, gates },
     ptau: ptauInfo,

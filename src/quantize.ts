@@ -114,6 +114,10 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         ops.push({ op: "sumpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool });
         step = step / (layer.pool[0] * layer.pool[1]);
         break;
+      case "maxpool2d":
+        // max commutes with the monotone quantization: same step, exact
+        ops.push({ op: "maxpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool, bits: 2 }); // bits: sized below
+        break;
       case "flatten":
         ops.push({ op: "flatten" });
         break;

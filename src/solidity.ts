@@ -195,6 +195,30 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
             }`);
         break;
       }
+      case "maxpool2d": {
+        const [C, H, W] = inShape;
+        const [, OH, OW] = outShape;
+        const [KH, KW] = op.pool, [SH, SW] = op.stride;
+        const window = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW)));
+        body.push(`// ops[${k}] maxpool2d ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (signed max, unrolled)
+            ${alloc}
+            {
+                let out := add(nxt, 32)
+                for { let c := 0 } lt(c, ${C}) { c := add(c, 1) } {
+                    let xc := add(cur, add(32, mul(c, ${32 * H * W})))
+                    for { let oy := 0 } lt(oy, ${OH}) { oy := add(oy, 1) } {
+                        for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
+                            let base := add(xc, add(mul(oy, ${32 * SH * W}), mul(ox, ${32 * SW})))
+                            let m := mload(base)
+                            ${window.slice(1).map((off) => `{ let v := mload(add(base, ${off})) if sgt(v, m) { m := v } }`).join("\n                            ")}
+                            mstore(out, m)
+                            out := add(out, 32)
+                        }
+                    }
+                }
+            }`);
+        break;
+      }
       case "requant":
         body.push(`// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""} (in place)
             nxt := cur

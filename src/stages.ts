@@ -36,7 +36,7 @@ export interface CompileResult {
 }
 
 /** Compile a circom file with circom2 (circom 2 as WebAssembly) into `outDir`: r1cs, wasm, sym. */
-export async function compileCircom(args: { circom: string; outDir: string; root: string; optimize?: "O0" | "O1" | "O2" }): Promise<CompileResult> {
+export async function compileCircom(args: { circom: string; outDir: string; root: string; optimize?: "O0" | "O1" | "O2"; inspect?: boolean }): Promise<CompileResult> {
   const { CircomRunner, bindings } = require("circom2");
   const base = path.basename(args.circom, ".circom");
   // circom writes into outDir as it goes; build in a fresh temporary folder and rename it into place
@@ -66,7 +66,7 @@ export async function compileCircom(args: { circom: string; outDir: string; root
       d = next;
     }
     const runner = new CircomRunner({
-      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, "-l", "node_modules", "-o", rel(tmpDir)],
+      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, ...(args.inspect ? ["--inspect"] : []), "-l", "node_modules", "-o", rel(tmpDir)],
       env: {},
       preopens,
       bindings: { ...bindings, fs: captured },

@@ -1,6 +1,7 @@
 /**
  * `npx hardhat prove-model`: parse arguments, call the core, print. All logic lives in src/.
  */
+import * as fs from "fs";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError } from "../src/errors";
@@ -12,6 +13,9 @@ interface Args {
   model: string;
   system: string;
   input?: string;
+  inputFile?: string;
+  weights?: string;
+  output?: string;
   ptau?: string;
   downloadPtau: boolean;
   contribute: boolean;
@@ -24,7 +28,20 @@ interface Args {
 task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
-  .addOptionalParam("input", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
+  .addOptionalParam(
+    "input",
+    "What the verifier sees of the input: public (every value), packed (values packed into as few signals as fit 253 bits), private (nothing), hashed (a Poseidon commitment); default zkml.visibility.input, else public. (A path to a JSON file is still taken as --input-file.)",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
+  .addOptionalParam(
+    "weights",
+    "fixed (constants of the circuit: proves this public model), hashed (private, with a public Poseidon commitment: proves the committed model), private (private and unbound: proves only that SOME weights of this architecture give the output, paper0's statement); default fixed",
+    undefined,
+    types.string,
+  )
+  .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
   .addOptionalParam(
     "ptau",
     "A phase-2-prepared powers-of-tau file (e.g. powersOfTau28_hez_final_18.ptau), checked against the published hashes; default: zkml.ptau, else a development one generated and cached on this machine",
@@ -50,11 +67,25 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
+      const { INPUT_VISIBILITY, parseVisibility } = await import("../src/visibility");
+      // --input once took the input file; a value that is not a visibility keyword still means that
+      let inputFile = args.inputFile;
+      let inputVis = args.input;
+      if (inputVis !== undefined && !(INPUT_VISIBILITY as readonly string[]).includes(inputVis) && (inputVis.endsWith(".json") || fs.existsSync(inputVis))) {
+        if (inputFile) throw new ZkmlError("OPTION_INVALID", `--input ${inputVis}: give the input file once, with --input-file`, { hint: "drop one of the two" });
+        inputFile = inputVis;
+        inputVis = undefined;
+      }
+      const visibility = parseVisibility(
+        { input: inputVis ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output },
+        (k) => `--${k}`,
+      );
       const report = await proveModel({
         root,
         model,
         system,
-        inputFile: args.input,
+        inputFile,
+        visibility,
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,
         ptauBaseUrl: cfg.ptauBaseUrl,

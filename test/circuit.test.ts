@@ -86,18 +86,18 @@ describe("soundness: tampered witnesses fail the constraint check", function () 
         // 2. a sign bit and 3. a remainder bit of a requant with a shift
         const k = m.q.ops.findIndex((o) => o.op === "requant" && o.shift > 0);
         const op = m.q.ops[k] as Extract<QModel["ops"][number], { op: "requant" }>;
-        const sign = `main.rq${k}b[0][${op.bits - 1}]`;
+        const sign = `main.model.rq${k}b[0][${op.bits - 1}]`;
         const flip = (name: string) => (w[sym.get(name)!] === 1n ? BN254_R - 1n : 1n);
         expect(firstUnsatisfied(r1cs, tamper(sign, flip(sign))), "flipped sign bit").to.be.at.least(0);
-        const rem = `main.rq${k}b[0][0]`;
+        const rem = `main.model.rq${k}b[0][0]`;
         expect(firstUnsatisfied(r1cs, tamper(rem, flip(rem))), "flipped remainder bit").to.be.at.least(0);
         // bits[0] += 2 and bits[1] -= 1 keep the recomposed sum: only the boolean constraints can catch it
         const both = tamper(rem, 2n);
-        const b1 = sym.get(`main.rq${k}b[0][1]`)!;
+        const b1 = sym.get(`main.model.rq${k}b[0][1]`)!;
         both[b1] = (both[b1] + BN254_R - 1n) % BN254_R;
         expect(firstUnsatisfied(r1cs, both), "sum-preserving non-boolean bits").to.be.at.least(0);
         // 4. an input range bit
-        const inBit = "main.inRange[0].bits[0]";
+        const inBit = "main.model.inRange[0].bits[0]";
         expect(firstUnsatisfied(r1cs, tamper(inBit, flip(inBit))), "flipped input range bit").to.be.at.least(0);
 
         // The stock tool agrees: snarkjs wtns check rejects the tampered witness and accepts the honest one.

@@ -13,10 +13,10 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `zkml-${prefix}-`));
 }
 
-export async function compileSource(source: string, dir: string): Promise<CompileResult> {
+export async function compileSource(source: string, dir: string, opts: { inspect?: boolean } = {}): Promise<CompileResult> {
   const file = path.join(dir, "main.circom");
   fs.writeFileSync(file, source);
-  return compileCircom({ circom: file, outDir: path.join(dir, "out"), root: ROOT });
+  return compileCircom({ circom: file, outDir: path.join(dir, "out"), root: ROOT, inspect: opts.inspect });
 }
 
 export async function witness(wasm: string, input: Record<string, unknown>, dir: string): Promise<bigint[]> {

@@ -48,7 +48,7 @@ export function randomModel(rand: () => number, name: string): RandomCase {
         bias: weightsFor([filters], rand, scale) as number[],
       });
       if (rand() < 0.7) add({ type: "relu" });
-      if (rand() < 0.5 && shape[1] >= 2 && shape[2] >= 2) add({ type: "avgpool2d", pool: [2, 2], stride: [pick(1, 2), pick(1, 2)] });
+      if (rand() < 0.5 && shape[1] >= 2 && shape[2] >= 2) add({ type: rand() < 0.5 ? "avgpool2d" : "maxpool2d", pool: [2, 2], stride: [pick(1, 2), pick(1, 2)] });
       if (rand() < 0.2) add({ type: "relu" });
     }
     add({ type: "flatten" });

@@ -1,0 +1,163 @@
+/**
+ * The soundness harness: every kind of circuit the renderer produces (each layer type, each visibility option)
+ * is compiled with circom's --inspect, its honest witness checked, its public signals compared with the
+ * TypeScript statement (packer, hasher, argmax), and then, one at a time, each signal that carries the
+ * statement is changed: an output, a sign bit and a remainder bit of a requant, a max-pool comparison bit and
+ * running max, an argmax selector and difference bit, a packed limb, a hash and its preimage, a weight, a weight
+ * range bit, a product, an input range bit. Each change must make the constraint check fail.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import { renderCircuit } from "../src/circom";
+import { QModel, runIR } from "../src/ir";
+import { ModelFile } from "../src/model";
+import { quantize } from "../src/quantize";
+import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/r1cs";
+import { privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/visibility";
+import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
+import { rng } from "../src/data";
+import { prepareModels } from "./helpers/random";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Every layer type: conv (padded) + ReLU requant, max pool, conv + signed requant, average (sum) pool, dense. */
+function allOpsModel(): ModelFile {
+  const r = rng(7);
+  const t = (dims: number[]): any => (dims.length === 0 ? r() * 2 - 1 : [...Array(dims[0])].map(() => t(dims.slice(1))));
+  return {
+    format: "zkml-model/1",
+    name: "all-ops",
+    input: { shape: [1, 6, 6], range: [0, 1] },
+    layers: [
+      { type: "conv2d", filters: 2, kernel: [3, 3], padding: [1, 1], weights: t([2, 1, 3, 3]), bias: t([2]) },
+      { type: "relu" },
+      { type: "maxpool2d", pool: [2, 2] },
+      { type: "conv2d", filters: 2, kernel: [2, 2], weights: t([2, 2, 2, 2]), bias: t([2]) },
+      { type: "avgpool2d", pool: [2, 2] },
+      { type: "flatten" },
+      { type: "dense", units: 4, weights: t([4, 2]), bias: t([4]) },
+      { type: "relu" },
+      { type: "dense", units: 3, weights: t([3, 4]), bias: t([3]) },
+    ],
+    provenance: {},
+  } as unknown as ModelFile;
+}
+
+type Requant = Extract<QModel["ops"][number], { op: "requant" }>;
+
+/** The signals whose change must be caught, by the renderer's names, for this circuit. */
+function targets(q: QModel, vis: Visibility): { name: string; kind: string; bit?: boolean }[] {
+  const qc = vis.weights === "fixed" ? q : privateWeightsModel(q);
+  const t: { name: string; kind: string; bit?: boolean }[] = [];
+  if (vis.output === "public") t.push({ name: "main.y[0]", kind: "output" });
+  if (vis.output === "label") t.push({ name: "main.label", kind: "label" }, { name: "main.am.s[0]", kind: "argmax selector", bit: true }, { name: "main.am.d[0][0]", kind: "argmax difference bit", bit: true });
+  if (vis.output === "hashed") t.push({ name: "main.yHash", kind: "output hash" });
+  if (vis.input === "packed") t.push({ name: "main.xPacked[0]", kind: "packed limb" });
+  if (vis.input === "hashed") t.push({ name: "main.xHash", kind: "input hash" });
+  if (vis.input !== "public") t.push({ name: "main.x[0]", kind: "private input (preimage)" });
+  if (vis.weights === "hashed") {
+    const k = qc.ops.findIndex((o) => o.op === "dense" || o.op === "conv2d");
+    t.push({ name: "main.wHash", kind: "weights hash" }, { name: `main.w${k}[0]`, kind: "weight (preimage)" }, { name: `main.rw${k}[0].bits[0]`, kind: "weight range bit", bit: true });
+  }
+  if (vis.weights !== "fixed") {
+    const k = qc.ops.findIndex((o) => o.op === "dense" || o.op === "conv2d");
+    t.push({ name: `main.model.p${k}[0]`, kind: "product w*x" });
+  }
+  qc.ops.forEach((op, k) => {
+    if (op.op === "requant" && op.shift > 0) {
+      t.push({ name: `main.model.rq${k}b[0][${op.bits - 1}]`, kind: `requant ${op.relu ? "relu" : "signed"} sign bit`, bit: true });
+      t.push({ name: `main.model.rq${k}b[0][0]`, kind: `requant ${op.relu ? "relu" : "signed"} remainder bit`, bit: true });
+    }
+    if (op.op === "maxpool2d") {
+      t.push({ name: `main.model.mp${k}b[0][0][${op.bits - 1}]`, kind: "maxpool comparison bit", bit: true });
+      t.push({ name: `main.model.mp${k}[0][0]`, kind: "maxpool running max" });
+    }
+  });
+  t.push({ name: "main.model.inRange[0].bits[0]", kind: "input range bit", bit: true });
+  return t;
+}
+
+describe("soundness harness: circom --inspect is heard", function () {
+  this.timeout(120_000);
+  it("a planted unconstrained signal (<-- without ===) is reported, so a clean inspection means something", async () => {
+    const dir = tmpDir("inspect");
+    try {
+      const c = await compileSource(`pragma circom 2.1.0;\ntemplate T() { signal input a; signal output b; signal c; c <-- a * 2; b <== a * a; }\ncomponent main = T();\n`, dir, { inspect: true });
+      expect(c.log).to.match(/warning\[CA01\]: In template "T\(\)": Local signal c does not appear in any constraint/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("circuit = reference under random visibility options (property, random models)", function () {
+  this.timeout(600_000);
+  const models = prepareModels(12, 9100);
+  const r = rng(31);
+  models.forEach((m, i) => {
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+    const vis: Visibility = { input: pick(INPUT_VISIBILITY), weights: pick(WEIGHTS_VISIBILITY), output: pick(OUTPUT_VISIBILITY) };
+    it(`random model ${i + 1} (${m.q.ops.map((o) => o.op).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: public signals = statement, constraints hold`, async () => {
+      const dir = tmpDir("visprop");
+      try {
+        const compiled = await compileSource(renderCircuit(m.q, vis), dir);
+        const r1cs = readR1cs(compiled.r1cs);
+        for (const x of m.inputs.slice(0, 2)) {
+          const st = await statementFor(m.q, vis, x, runIR(m.q, x).output);
+          const w = await witness(compiled.wasm, st.witnessInput, dir);
+          expect(firstUnsatisfied(r1cs, w)).to.equal(-1);
+          expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
+describe("soundness harness: every layer type under every visibility option", function () {
+  this.timeout(1_200_000);
+  const model = allOpsModel();
+  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: [[...Array(36)].map((_, i) => (i % 7) / 7), [...Array(36)].map((_, i) => ((i * 5) % 11) / 11)] });
+  const x = [...Array(36)].map((_, i) => q.input.min + BigInt((i * 37) % 256));
+  const y = runIR(q, x).output;
+
+  it("the model has every op kind, with a ReLU requant and a signed one, both shifting", () => {
+    const kinds = new Set(q.ops.map((o) => o.op));
+    for (const k of ["dense", "conv2d", "sumpool2d", "maxpool2d", "requant", "flatten"]) expect(kinds, k).to.include(k);
+    const rq = q.ops.filter((o): o is Requant => o.op === "requant" && o.shift > 0);
+    expect(rq.some((o) => o.relu)).to.equal(true);
+    expect(rq.some((o) => !o.relu)).to.equal(true);
+  });
+
+  const combos: Visibility[] = [];
+  for (const input of INPUT_VISIBILITY) for (const weights of WEIGHTS_VISIBILITY) for (const output of OUTPUT_VISIBILITY) combos.push({ input, weights, output });
+
+  for (const vis of combos) {
+    it(`input ${vis.input}, weights ${vis.weights}, output ${vis.output}: honest witness holds and equals the statement; every tamper fails; --inspect is clean`, async () => {
+      const dir = tmpDir("sound");
+      try {
+        const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
+        // circom --inspect: no signal that matters is unconstrained or unused (warnings name them)
+        const warnings = compiled.log.split("\n").filter((l) => /warning/i.test(l));
+        expect(warnings, compiled.log).to.deep.equal([]);
+        const r1cs = readR1cs(compiled.r1cs);
+        const st = await statementFor(q, vis, x, y);
+        const w = await witness(compiled.wasm, st.witnessInput, dir);
+        expect(firstUnsatisfied(r1cs, w), "honest witness").to.equal(-1);
+        expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String), "public signals = TypeScript statement").to.deep.equal(st.publicSignals.map(String));
+        expect(unconstrainedWires(r1cs), "every wire is in some constraint").to.deep.equal([]);
+        const sym = readSym(compiled.sym);
+        for (const t of targets(q, vis)) {
+          const i = sym.get(t.name);
+          expect(i, `${t.kind}: signal ${t.name} in the witness`).to.be.a("number");
+          const bad = w.slice();
+          bad[i!] = t.bit ? (bad[i!] === 1n ? 0n : 1n) : (bad[i!] + 1n) % BN254_R;
+          expect(firstUnsatisfied(r1cs, bad), `${t.kind} (${t.name}) changed: some constraint must fail`).to.be.at.least(0);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
