@@ -6,6 +6,7 @@ import "./tasks/config";
 import "./tasks/prove-model";
 import "./tasks/setup";
 import "./tasks/gas";
+import "./tasks/quantize";
 import { lookup } from "./tasks/deploy";
 import { etherscanSettings, hardhatNetworks } from "./src/networks";
 

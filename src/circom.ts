@@ -17,7 +17,7 @@
  */
 import { countMacs, irShapes, QModel, QOp } from "./ir";
 import { Shape } from "./model";
-import { DEFAULT_VISIBILITY, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
+import { DEFAULT_VISIBILITY, hashBlocks, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
 
 export const CIRCOM_VERSION_PRAGMA = "2.1.0";
 
@@ -450,4 +450,86 @@ export function renderBundle(models: QModel[]): { source: string; outputs: numbe
     ``,
   ].join("\n");
   return { source, outputs: parts.map((p) => p.outputs), inputs: parts.map((p) => p.inputs) };
+}
+
+/**
+ * Constraints of circomlib's Poseidon(n), n = 1..16, as circom2 0.2.23 counts them at --O1 (its linear mixing
+ * constraints are kept): measured by compiling each (test/soundness.test.ts checks three of them).
+ */
+export const POSEIDON_CONSTRAINTS = [415, 517, 605, 736, 835, 967, 1081, 1171, 1231, 1420, 1429, 1613, 1807, 1726, 1905, 2092];
+
+/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/visibility.ts hashBlocks). */
+export function hashChainConstraints(n: number): number {
+  return hashBlocks(n).reduce((a, b) => a + POSEIDON_CONSTRAINTS[b - 1], 0);
+}
+
+export interface ConstraintBreakdown {
+  /** input range checks: B + 1 per input value (B bits and their sum) */
+  inputRange: number;
+  /** requants: K + 2 per value (K bits, their sum, the output); max-pools: (window - 1)(R + 2) per output */
+  nonlinear: number;
+  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
+  linearOutputs: number;
+  /** private weights: one product per multiply-accumulate */
+  products: number;
+  /** hashed weights: P + 1 per parameter (its range check), one per limb, the hash chain (binding the public
+   * signal to the chain's output is a plain equality, which circom's --O1 substitutes away) */
+  weightsCommitment: number;
+  /** packed input: one per limb; hashed input: one per limb and the hash chain */
+  inputPart: number;
+  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the chain */
+  outputPart: number;
+  total: number;
+}
+
+/**
+ * The constraint count of the circuit renderCircuit(q, vis) writes, part by part, as circom2 counts it at --O1.
+ * The derivation of each part is in ConstraintBreakdown; test/soundness.test.ts compiles circuits and checks it.
+ */
+export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): ConstraintBreakdown {
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const shapes = irShapes(qc);
+  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
+  const b: ConstraintBreakdown = { inputRange: nIn * (q.input.bits + 1), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
+  qc.ops.forEach((op, k) => {
+    const n = size(shapes[k + 1]);
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+        if (privateWeights) b.products += countOpMacs(op, shapes[k]);
+        if (qc.ops[k + 1]?.op !== "requant") b.linearOutputs += n;
+        break;
+      case "sumpool2d":
+        b.linearOutputs += n;
+        break;
+      case "maxpool2d": {
+        const K = op.pool[0] * op.pool[1];
+        b.nonlinear += K === 1 ? n : n * (K - 1) * (op.bits + 2);
+        break;
+      }
+      case "requant":
+        b.nonlinear += n * (op.bits + 2);
+        break;
+      case "flatten":
+        break;
+    }
+  });
+  if (vis.weights === "hashed") {
+    let limbs = 0;
+    for (const w of paramWidths(q)) {
+      const op = q.ops[w.op] as Extract<QOp, { op: "dense" | "conv2d" }>;
+      b.weightsCommitment += op.weights.length * (w.weightBits + 1) + op.bias.length * (w.biasBits + 1);
+      limbs += Math.ceil(op.weights.length / perLimb(w.weightBits)) + Math.ceil(op.bias.length / perLimb(w.biasBits));
+    }
+    b.weightsCommitment += limbs + hashChainConstraints(limbs);
+  }
+  const inLimbs = Math.ceil(nIn / perLimb(q.input.bits));
+  if (vis.input === "packed") b.inputPart = inLimbs;
+  if (vis.input === "hashed") b.inputPart = inLimbs + hashChainConstraints(inLimbs);
+  // the index sum_i i * s_i is a plain copy of s_1 when N = 2 (substituted away), a linear constraint beyond
+  if (vis.output === "label") b.outputPart = 2 * nOut + 1 + (nOut > 2 ? 1 : 0) + nOut * (labelBits(qc) + 1);
+  if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
+  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
+  return b;
 }

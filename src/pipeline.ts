@@ -15,14 +15,14 @@ import { argmax, countParams, ModelFile } from "./model";
 import { Paths, ProofSystem } from "./paths";
 import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
-import { DEFAULT_QUANT, quantize, quantizeInput } from "./quantize";
+import { quantizeInput } from "./quantize";
 import { readR1cs, readWtns } from "./r1cs";
 import { plonkGates, ptauPowerFor } from "./systems";
 import { runStage } from "./runner";
 import { checkZkey } from "./zkey";
 import type { CompileResult, SetupResult } from "./stages";
 import { exportVerifier, verifierContractName } from "./verifier";
-import { calibrationFor, defaultInput, readInputFile } from "./zoo";
+import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "./zoo";
 import { DEFAULT_VISIBILITY, Statement, statementFor, Visibility } from "./visibility";
 
 export interface StageReport {
@@ -64,6 +64,8 @@ export interface ProveOptions {
   system?: ProofSystem;
   /** What the verifier sees of input, weights and output (default: input public, weights fixed, output public). */
   visibility?: Visibility;
+  /** Scale width (--scale-bits, default 8) and calibration inputs (default: calibrationFor the model). */
+  quant?: QuantChoice;
   inputFile?: string;
   ptau?: string;
   /** Fetch the published ceremony file when no --ptau is given (opt-in). */
@@ -105,8 +107,8 @@ export function circuitId(model: string, source: string): string {
 }
 
 /** The circuit a model compiles to (its id and files), without writing or compiling anything. */
-export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16", visibility: Visibility = DEFAULT_VISIBILITY): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
-  const q = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16", visibility: Visibility = DEFAULT_VISIBILITY, quant: QuantChoice = {}): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
+  const q = quantizeFor(model, quant);
   const id = circuitId(model.name, renderCircuit(q, visibility));
   const paths = new Paths(root);
   return {
@@ -134,7 +136,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // quantize and check the input before anything heavy runs
   let t = Date.now();
-  const q: QModel = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  const q: QModel = quantizeFor(model, opts.quant);
   const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(model);
   const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
   const reference = runIR(q, x).output;

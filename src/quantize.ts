@@ -24,6 +24,13 @@ export interface QuantizeOptions {
 
 export const DEFAULT_QUANT = { inputBits: 8, weightBits: 8, activationBits: 8 } as const;
 
+/** Quantization options for a scale width (--scale-bits): inputs, weights and activations all at `bits`. */
+export function scaleOptions(bits: number): { inputBits: number; weightBits: number; activationBits: number } {
+  if (!Number.isInteger(bits) || bits < 2 || bits > 32)
+    throw new ZkmlError("OPTION_INVALID", `--scale-bits: expected a whole number of bits in 2..32, got ${bits}`, { hint: "e.g. --scale-bits 8 (the default)" });
+  return { inputBits: bits, weightBits: bits, activationBits: bits };
+}
+
 const MAX_SCALE = 30;
 
 /** Largest s <= MAX_SCALE (possibly negative) with round(maxAbs * 2^s) <= limit. */

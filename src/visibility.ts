@@ -307,3 +307,13 @@ export async function statementFor(q: QModel, vis: Visibility, x: readonly bigin
   }
   return { publicSignals: [...outPart, ...inPart, ...wPart], layout: { output: outPart.length, input: inPart.length, weights: wPart.length }, witnessInput };
 }
+
+/** How many public signals a statement has, without computing it (no hashing): output, input and weights parts. */
+export function publicSignalCount(q: QModel, vis: Visibility): { output: number; input: number; weights: number; total: number } {
+  const shapes = irShapes(q);
+  const nIn = shapes[0].reduce((a, b) => a * b, 1), nOut = shapes[shapes.length - 1].reduce((a, b) => a * b, 1);
+  const output = vis.output === "public" ? nOut : 1;
+  const input = vis.input === "public" ? nIn : vis.input === "packed" ? Math.ceil(nIn / perLimb(q.input.bits)) : vis.input === "hashed" ? 1 : 0;
+  const weights = vis.weights === "hashed" ? 1 : 0;
+  return { output, input, weights, total: output + input + weights };
+}

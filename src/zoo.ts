@@ -10,6 +10,8 @@ import { heldOutInterleaved, rng } from "./data";
 import { ZkmlError } from "./errors";
 import { readJsonFile } from "./fsutil";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./model";
+import type { QModel } from "./ir";
+import { DEFAULT_QUANT, quantize, scaleOptions } from "./quantize";
 
 const ROOT = path.join(__dirname, "..");
 export const MODELS_DIR = path.join(ROOT, "models");
@@ -85,6 +87,16 @@ export function calibrationFor(m: ModelFile, count = 64): ArrayLike<number>[] {
   const random = rng(7);
   const [lo, hi] = m.input.range;
   return [...Array(count)].map(() => Float64Array.from({ length: n }, () => lo + (hi - lo) * random()));
+}
+
+/** How a model is quantized for a circuit: a scale width (default 8 bits) and calibration inputs (default calibrationFor). */
+export interface QuantChoice {
+  scaleBits?: number;
+  calibration?: ArrayLike<number>[];
+}
+
+export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
+  return quantize(m, { ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)), calibration: choice.calibration ?? calibrationFor(m) });
 }
 
 /** The input used when the user gives none: the first held-out MNIST digit, or a seeded random input. */

@@ -16,6 +16,8 @@ interface Args {
   inputFile?: string;
   weights?: string;
   output?: string;
+  scaleBits?: number;
+  calibration?: string;
   ptau?: string;
   downloadPtau: boolean;
   contribute: boolean;
@@ -41,6 +43,8 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
     undefined,
     types.string,
   )
+  .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize` for what each width costs and buys); default 8", undefined, types.int)
+  .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string)
   .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
   .addOptionalParam(
     "ptau",
@@ -86,6 +90,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
         system,
         inputFile,
         visibility,
+        quant: { scaleBits: args.scaleBits, calibration: args.calibration ? await readCalibration(args.calibration, model) : undefined },
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,
         ptauBaseUrl: cfg.ptauBaseUrl,
@@ -99,6 +104,12 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
       return report;
     }),
   );
+
+export async function readCalibration(file: string, model: import("../src/model").ModelFile): Promise<Float64Array[]> {
+  const { readJsonFile } = await import("../src/fsutil");
+  const { parseCalibration } = await import("../src/quanttable");
+  return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
+}
 
 /** Entropy typed by the user; refused when there is no terminal to type it in. */
 async function askEntropy(): Promise<string> {

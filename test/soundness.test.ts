@@ -8,10 +8,11 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import { renderCircuit } from "../src/circom";
+import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/circom";
 import { QModel, runIR } from "../src/ir";
 import { ModelFile } from "../src/model";
-import { quantize } from "../src/quantize";
+import { DEFAULT_QUANT, quantize } from "../src/quantize";
+import { calibrationFor, resolveModel } from "../src/zoo";
 import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/r1cs";
 import { privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/visibility";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
@@ -141,6 +142,8 @@ describe("soundness harness: every layer type under every visibility option", fu
         // circom --inspect: no signal that matters is unconstrained or unused (warnings name them)
         const warnings = compiled.log.split("\n").filter((l) => /warning/i.test(l));
         expect(warnings, compiled.log).to.deep.equal([]);
+        // the cost formula (src/circom.ts constraintCount) is exact for every combination
+        expect(compiled.constraints, JSON.stringify(constraintCount(q, vis))).to.equal(constraintCount(q, vis).total);
         const r1cs = readR1cs(compiled.r1cs);
         const st = await statementFor(q, vis, x, y);
         const w = await witness(compiled.wasm, st.witnessInput, dir);
@@ -160,4 +163,46 @@ describe("soundness harness: every layer type under every visibility option", fu
       }
     });
   }
+});
+
+describe("constraint formula: the measured Poseidon table and paper0 FC_3_layers with hashed weights", function () {
+  this.timeout(600_000);
+
+  it("POSEIDON_CONSTRAINTS matches circomlib's Poseidon(n) compiled here (n = 1, 2, 16)", async () => {
+    for (const n of [1, 2, 16]) {
+      const dir = tmpDir("poseidon");
+      try {
+        const c = await compileSource(`pragma circom 2.1.0;\ninclude "circomlib/circuits/poseidon.circom";\ntemplate T() { signal input a[${n}]; signal output b; component p = Poseidon(${n}); p.inputs <== a; b <== p.out; }\ncomponent main = T();\n`, dir);
+        expect(c.constraints, `Poseidon(${n})`).to.equal(POSEIDON_CONSTRAINTS[n - 1]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("paper0/FC_3_layers (32 -> 100 -> 200 -> 100), --weights hashed: 646,571 constraints, as derived (compile only: ~45 s, 1.1 GB)", async () => {
+    const m = resolveModel("paper0/FC_3_layers");
+    const qf = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
+    const vis: Visibility = { input: "public", weights: "hashed", output: "public" };
+    // inputs           32 x (8 bits + 1 sum)                                                      =     288
+    // requants         widths for any 8-bit weights and these bias widths: K = 21 and 27
+    //                  100 x (21 + 2) + 200 x (27 + 2)                                             =   8,100
+    // outputs          100 final sums bound to the output signals                                  =     100
+    // products         one per multiply-accumulate: 32x100 + 100x200 + 200x100                     =  43,200
+    // weight ranges    43,200 x (8 + 1) + biases 100 x (14 + 1) + 200 x (15 + 1) + 100 x (16 + 1) = 395,200
+    // limbs            weights 104 + 646 + 646 (31 per limb), biases 6 + 13 + 7 (18, 16, 15 per limb) = 1,422
+    // hash chain       1,422 limbs: 94 blocks of Poseidon(16) (2,092) + one Poseidon(12) (1,613)    = 198,261
+    //                                                                                        total = 646,571
+    // (paper0 counts 276,600 for FC_3 with private, unhashed weights; ours with --weights private: 51,688)
+    const f = constraintCount(qf, vis);
+    expect(f).to.deep.include({ inputRange: 288, nonlinear: 8_100, linearOutputs: 100, products: 43_200, weightsCommitment: 395_200 + 1_422 + 198_261, total: 646_571 });
+    expect(constraintCount(qf, { ...vis, weights: "private" }).total).to.equal(51_688);
+    const dir = tmpDir("fc3");
+    try {
+      const c = await compileSource(renderCircuit(qf, vis), dir);
+      expect(c.constraints).to.equal(646_571);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
