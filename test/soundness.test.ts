@@ -14,7 +14,7 @@ import { ModelFile } from "../src/model";
 import { DEFAULT_QUANT, quantize } from "../src/quantize";
 import { calibrationFor, resolveModel } from "../src/zoo";
 import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/r1cs";
-import { privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/visibility";
+import { labelBits, privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/visibility";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { rng } from "../src/data";
 import { prepareModels } from "./helpers/random";
@@ -201,6 +201,56 @@ describe("constraint formula: the measured Poseidon table and paper0 FC_3_layers
     try {
       const c = await compileSource(renderCircuit(qf, vis), dir);
       expect(c.constraints).to.equal(646_571);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("output label: ties go to the first largest, as the reference's argmax", function () {
+  this.timeout(120_000);
+  it("outputs (1, 5, 5): the label is 1, and a witness claiming 2 fails however its difference bits are chosen", async () => {
+    // dense 2 -> 3 with rows giving outputs 1, 5, 5 for x = (1, 1)
+    const q: QModel = {
+      format: "zkml-ir/1",
+      name: "tie",
+      input: { shape: [2], min: 0n, bits: 2, step: 1, range: [0, 3] },
+      ops: [{ op: "dense", inSize: 2, units: 3, weights: [1n, 0n, 2n, 3n, 3n, 2n], bias: [0n, 0n, 0n] }],
+      output: { step: 1 },
+    };
+    const x = [1n, 1n];
+    expect(runIR(q, x).output).to.deep.equal([1n, 5n, 5n]);
+    const vis: Visibility = { input: "public", weights: "fixed", output: "label" };
+    const dir = tmpDir("tie");
+    try {
+      const c = await compileSource(renderCircuit(q, vis), dir);
+      const r1cs = readR1cs(c.r1cs);
+      const st = await statementFor(q, vis, x, runIR(q, x).output);
+      expect(st.publicSignals[0]).to.equal(1n);
+      const w = await witness(c.wasm, st.witnessInput, dir);
+      expect(firstUnsatisfied(r1cs, w)).to.equal(-1);
+      expect(w[1]).to.equal(1n);
+      // the dishonest witness: selector on output 2, label 2, its products, and each difference recomputed
+      const sym = readSym(c.sym);
+      const set = (name: string, v: bigint) => {
+        expect(sym.get(name), name).to.be.a("number");
+        bad[sym.get(name)!] = ((v % BN254_R) + BN254_R) % BN254_R;
+      };
+      const bad = w.slice();
+      const y = [1n, 5n, 5n];
+      set("main.label", 2n);
+      [0n, 0n, 1n].forEach((s, i) => {
+        set(`main.am.s[${i}]`, s);
+        set(`main.am.prod[${i}]`, s * y[i]);
+      });
+      const R = labelBits(q);
+      const m = 5n;
+      for (let i = 0; i < 3; i++) {
+        const later = i < 2 ? 1n : 0n;
+        const diff = m - y[i] - later; // i = 1: 5 - 5 - 1 = -1, which no R-bit decomposition gives
+        for (let k = 0; k < R; k++) set(`main.am.d[${i}][${k}]`, (((diff % (1n << BigInt(R))) + (1n << BigInt(R))) >> BigInt(k)) & 1n);
+      }
+      expect(firstUnsatisfied(r1cs, bad), "label 2 for the tie (1, 5, 5)").to.be.at.least(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
