@@ -72,3 +72,37 @@ describe("prove-model end to end (tiny-cnn)", function () {
     expect(Number(gas)).to.be.greaterThan(181_000); // the pairing check alone costs 181k (EIP-1108)
   });
 });
+
+describe("prove-model with visibility options (tiny-cnn, command line)", function () {
+  this.timeout(600_000);
+  const cli = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+  const tiny = path.join(__dirname, "fixtures", "tiny-cnn.json");
+  const run = (...args: string[]) => execFileSync("node", [cli, "prove-model", "--model", tiny, "--json", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+  it("--input packed --weights hashed --output label: proves and verifies four public signals that the TypeScript statement predicts", async () => {
+    const r: ProveReport = JSON.parse(run("--input", "packed", "--weights", "hashed", "--output", "label"));
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.visibility).to.deep.equal({ input: "packed", weights: "hashed", output: "label" });
+    // 36 inputs of 8 bits pack into two limbs (31 a limb); one label; one weights commitment
+    expect(r.publicLayout).to.deep.equal({ output: 1, input: 2, weights: 1 });
+    expect(JSON.parse(fs.readFileSync(r.files.public, "utf8"))[0]).to.equal(String(r.prediction.class));
+  });
+
+  it("--weights private says, in its report, that it binds the proof to no model", () => {
+    const r: ProveReport = JSON.parse(run("--weights", "private", "--input", "hashed", "--output", "hashed"));
+    expect(r.verified).to.equal(true);
+    expect(r.warnings.join("\n")).to.contain("any weights satisfy the circuit");
+    expect(r.publicLayout).to.deep.equal({ output: 1, input: 1, weights: 0 });
+  });
+
+  it("a bad visibility value exits non-zero naming the option and the choices", () => {
+    let out = "";
+    try {
+      run("--output", "secret");
+    } catch (e) {
+      out = `${(e as { stdout: string }).stdout}${(e as { stderr: string }).stderr}`;
+    }
+    expect(out).to.contain('--output: expected one of public, label, hashed, got "secret"');
+  });
+});
