@@ -7,6 +7,7 @@
  *   ptau/hashes.json                             BLAKE2b-512 of ptau files already checked, by path, size and mtime
  *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
  *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
+ *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/direct.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
  * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
@@ -23,6 +24,7 @@ export type Artifact =
   | { kind: "ptauHashes" }
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
+  | { kind: "ir"; circuit: string }
   | { kind: "compileDir"; circuit: string }
   | { kind: "r1cs"; circuit: string }
   | { kind: "sym"; circuit: string }
@@ -63,6 +65,8 @@ export class Paths {
         return c(a.circuit);
       case "circom":
         return path.join(c(a.circuit), `${MAIN}.circom`);
+      case "ir":
+        return path.join(c(a.circuit), "ir.json");
       case "compileDir":
         return path.join(c(a.circuit), "circom");
       case "r1cs":

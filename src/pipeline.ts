@@ -7,7 +7,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { renderCircuit } from "./circom";
+import { constraintCount, renderCircuit } from "./circom";
+import { directSupports, irToJson } from "./direct";
 import { ZkmlError } from "./errors";
 import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
 import { QModel, runIR } from "./ir";
@@ -38,6 +39,7 @@ export interface ProveReport {
   parameters: number;
   system: ProofSystem;
   visibility: Visibility;
+  backend: { name: "circom" | "direct"; reason: string };
   /** The public signals: how many are the output part, the input part, the weights commitment. */
   publicLayout: Statement["layout"];
   input: { source: string; label?: number };
@@ -64,6 +66,8 @@ export interface ProveOptions {
   system?: ProofSystem;
   /** What the verifier sees of input, weights and output (default: input public, weights fixed, output public). */
   visibility?: Visibility;
+  /** circom (the auditable source), direct (r1cs and witness written from the IR) or auto (default). */
+  backend?: Backend;
   /** Scale width (--scale-bits, default 8) and calibration inputs (default: calibrationFor the model). */
   quant?: QuantChoice;
   inputFile?: string;
@@ -80,6 +84,31 @@ export interface ProveOptions {
 }
 
 const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
+const TOOLCHAIN_DIRECT = "zkml-direct/1";
+
+export type Backend = "circom" | "direct" | "auto";
+export const BACKENDS: readonly Backend[] = ["circom", "direct", "auto"];
+
+/** Weights a circuit may hold as constants before auto moves to the direct backend (circom2 ran out of its
+ * 4 GB of WebAssembly memory on one 784x512 layer, ~400k constants). */
+export const AUTO_MAX_CONSTANTS = 200_000;
+/** Constraints past which auto prefers the direct backend (circom2's compile time and memory grow with them). */
+export const AUTO_MAX_CONSTRAINTS = 1_000_000;
+
+/** Which backend renders the circuit, and why. */
+export function chooseBackend(requested: Backend, q: QModel, vis: Visibility): { backend: "circom" | "direct"; reason: string } {
+  if (requested === "circom") return { backend: "circom", reason: "--backend circom" };
+  if (requested === "direct") {
+    if (!directSupports(vis)) throw new ZkmlError("OPTION_INVALID", `--backend direct: hashed visibility (input ${vis.input}, weights ${vis.weights}, output ${vis.output}) needs Poseidon, which only the circom backend renders`, { hint: "use --backend circom or auto" });
+    return { backend: "direct", reason: "--backend direct" };
+  }
+  if (!directSupports(vis)) return { backend: "circom", reason: "auto: hashed visibility needs circom's Poseidon" };
+  const constants = vis.weights === "fixed" ? q.ops.reduce((a, op) => a + (op.op === "dense" || op.op === "conv2d" ? op.weights.length + op.bias.length : 0), 0) : 0;
+  const constraints = constraintCount(q, vis).total;
+  if (constants > AUTO_MAX_CONSTANTS) return { backend: "direct", reason: `auto: ${constants.toLocaleString("en-US")} weight constants, past the ${AUTO_MAX_CONSTANTS.toLocaleString("en-US")} circom2 holds comfortably` };
+  if (constraints > AUTO_MAX_CONSTRAINTS) return { backend: "direct", reason: `auto: ${constraints.toLocaleString("en-US")} constraints, past ${AUTO_MAX_CONSTRAINTS.toLocaleString("en-US")}` };
+  return { backend: "circom", reason: `auto: ${constants.toLocaleString("en-US")} constants and ${constraints.toLocaleString("en-US")} constraints fit circom` };
+}
 
 export const PRIVATE_WEIGHTS_WARNING =
   "--weights private: the weights are private inputs that nothing binds, so any weights satisfy the circuit and the proof says only that some model of this architecture gave this output (the statement paper0 proved). Use --weights hashed to bind the proof to a committed model.";
@@ -145,13 +174,16 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const statement = await statementFor(q, vis, x, reference);
   stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
 
-  // render
+  // render: the circom source (the auditable form), or for the direct backend the IR it is written from
   t = Date.now();
-  const source = renderCircuit(q, vis);
+  const chosen = chooseBackend(opts.backend ?? "auto", q, vis);
+  log(`backend: ${chosen.backend} (${chosen.reason})`);
+  const direct = chosen.backend === "direct";
+  const source = direct ? `direct backend ${TOOLCHAIN_DIRECT}\n${JSON.stringify(vis)}\n${irToJson(q)}` : renderCircuit(q, vis);
   const id = circuitId(model.name, source);
-  const circomFile = paths.get({ kind: "circom", circuit: id });
-  const renderCached = fs.existsSync(circomFile) && fs.readFileSync(circomFile, "utf8") === source && !opts.force;
-  if (!renderCached) writeFileAtomic(circomFile, source);
+  const circomFile = paths.get({ kind: direct ? "ir" : "circom", circuit: id });
+  const renderCached = fs.existsSync(circomFile) && fs.readFileSync(circomFile, "utf8") === (direct ? irToJson(q) : source) && !opts.force;
+  if (!renderCached) writeFileAtomic(circomFile, direct ? irToJson(q) : source);
   stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: renderCached });
   log(`render: ${path.relative(opts.root, circomFile)}${renderCached ? " (cached)" : ""}`);
 
@@ -160,17 +192,16 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   // compile
   const metaFile = paths.get({ kind: "compileMeta", circuit: id });
   let compiled: CompileResult;
-  if (!opts.force && fs.existsSync(metaFile) && fs.existsSync(paths.get({ kind: "wasm", circuit: id }))) {
+  const built = direct ? paths.get({ kind: "r1cs", circuit: id }) : paths.get({ kind: "wasm", circuit: id });
+  if (!opts.force && fs.existsSync(metaFile) && fs.existsSync(built)) {
     compiled = JSON.parse(fs.readFileSync(metaFile, "utf8"));
     stages.push({ stage: "compile", seconds: 0, peakMB: null, cached: true });
     log(`compile: cached (${compiled.constraints} constraints)`);
   } else {
-    log("compile: circom2 (WebAssembly)...");
-    const m = await runStage<CompileResult>(
-      "compile",
-      { circom: circomFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root },
-      { onProgress: progress("compile") },
-    );
+    log(direct ? "compile: writing the r1cs straight from the IR..." : "compile: circom2 (WebAssembly)...");
+    const m = direct
+      ? await runStage<CompileResult>("directCompile", { ir: circomFile, visibility: vis, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress("compile") })
+      : await runStage<CompileResult>("compile", { circom: circomFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root }, { onProgress: progress("compile") });
     compiled = m.result;
     writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
     stages.push({ stage: "compile", seconds: m.seconds, peakMB: m.peakMB, cached: false });
@@ -302,7 +333,9 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const fresh = opts.force || !fs.existsSync(wtns);
   if (fresh) {
     writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig(statement.witnessInput, 1));
-    const m = await runStage("witness", { wasm: compiled.wasm, input: statement.witnessInput, wtns }, { onProgress: progress("witness") });
+    const m = direct
+      ? await runStage("directWitness", { ir: circomFile, visibility: vis, x: x.map(String), wtns }, { onProgress: progress("witness") })
+      : await runStage("witness", { wasm: compiled.wasm, input: statement.witnessInput, wtns }, { onProgress: progress("witness") });
     stages.push({ stage: "witness", seconds: m.seconds, peakMB: m.peakMB, cached: false });
     log(`witness: ${m.seconds.toFixed(1)} s`);
   } else stages.push({ stage: "witness", seconds: 0, peakMB: null, cached: true });
@@ -341,6 +374,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     parameters: countParams(model),
     system,
     visibility: vis,
+    backend: { name: chosen.backend, reason: chosen.reason },
     publicLayout: statement.layout,
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power, gates },

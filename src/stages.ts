@@ -14,6 +14,7 @@ import { ZkmlError } from "./errors";
 import { produceAtomic, writeFileAtomic } from "./fsutil";
 import type { ProofSystem } from "./paths";
 import { readPtauHeader, writeDevPtau } from "./ptau";
+import { directCompile, directWitness } from "./direct";
 import { readR1cs } from "./r1cs";
 import { plonkGates, ptauPowerFor, PROOF_WORDS } from "./systems";
 import { checkZkey } from "./zkey";
@@ -260,6 +261,8 @@ export async function verifyPtau(args: { ptau: string }): Promise<{ valid: boole
 
 export const STAGES = {
   compile: compileCircom,
+  directCompile,
+  directWitness,
   ptau: makePtau,
   setup: setupKeys,
   verifySetup,

@@ -18,6 +18,7 @@ interface Args {
   output?: string;
   scaleBits?: number;
   calibration?: string;
+  backend: string;
   ptau?: string;
   downloadPtau: boolean;
   contribute: boolean;
@@ -43,6 +44,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
     undefined,
     types.string,
   )
+  .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR: for models circom cannot hold) or auto (circom while the model fits it)", "auto", types.string)
   .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize` for what each width costs and buys); default 8", undefined, types.int)
   .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string)
   .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
@@ -90,6 +92,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
         system,
         inputFile,
         visibility,
+        backend: await parseBackend(args.backend),
         quant: { scaleBits: args.scaleBits, calibration: args.calibration ? await readCalibration(args.calibration, model) : undefined },
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,
@@ -104,6 +107,12 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
       return report;
     }),
   );
+
+async function parseBackend(b: string): Promise<import("../src/pipeline").Backend> {
+  const { BACKENDS } = await import("../src/pipeline");
+  if (!(BACKENDS as readonly string[]).includes(b)) throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(b)}`, { hint: "e.g. --backend direct" });
+  return b as import("../src/pipeline").Backend;
+}
 
 export async function readCalibration(file: string, model: import("../src/model").ModelFile): Promise<Float64Array[]> {
   const { readJsonFile } = await import("../src/fsutil");

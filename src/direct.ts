@@ -1,0 +1,506 @@
+/**
+ * The direct backend: the circuit written straight from the IR, without circom. It emits the same constraints the
+ * circom renderer (src/circom.ts) describes, as an iden3 .r1cs file streamed to disk (so memory stays bounded by
+ * the wires, not the terms), and computes the witness (.wtns) from the reference interpreter's values. snarkjs
+ * sets up, proves and verifies from them as from circom's output.
+ *
+ * One semantics, two renderers: the circom source stays the readable, auditable form of every circuit; this one
+ * exists for models circom cannot hold (circom2 runs as WebAssembly in 4 GB and ran out of memory on a single
+ * 784x512 layer of constants). Wires are numbered as circom numbers them: 0 the constant 1, then the public
+ * outputs, the public inputs, the private inputs, then internal signals. Constraints per op:
+ *   input range      B booleans b(b - 1) = 0 and (sum b_i 2^i - (x - min)) * 1 = 0
+ *   requant          K booleans, (sum b_j 2^j - acc - 2^(K-1)) * 1 = 0, then relu: b_{K-1} * m = out, or
+ *                    signed: (out - m + (1 - b_{K-1}) 2^(K-1-S)) * 1 = 0, with m = sum_{S<=j<K-1} b_j 2^(j-S)
+ *   linear output    (y - acc) * 1 = 0 where a dense/conv is not followed by a requant; sum pool likewise
+ *   max pool         per further window value: R booleans, (sum - (v - m + 2^(R-1))) * 1 = 0, c * (v - m) = m' - m
+ *   private weights  p = w * x per multiply-accumulate
+ *   packed input     (limb - sum (x - min) 2^(Bt)) * 1 = 0
+ *   label            N booleans, (sum s - 1) * 1 = 0, (label - sum i s_i) * 1 = 0, prod_i = s_i y_i, and R-bit
+ *                    differences sum prod - y_i - [i < label]
+ * Hashed visibility (Poseidon) is not rendered here: those circuits go through circom.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ZkmlError } from "./errors";
+import { irShapes, opPlan, QModel, QOp, requantValue, runIR } from "./ir";
+import { argmax } from "./model";
+import { BN254_R, fieldOf, writeWtns } from "./r1cs";
+import { DEFAULT_VISIBILITY, labelBits, packValues, perLimb, privateWeightsModel, Visibility } from "./visibility";
+
+/** A linear combination: wire -> coefficient (signed integers; reduced mod r when written). */
+type LC = Map<number, bigint>;
+
+const lc = (...terms: [number, bigint][]): LC => {
+  const m: LC = new Map();
+  for (const [w, c] of terms) addTerm(m, w, c);
+  return m;
+};
+function addTerm(m: LC, w: number, c: bigint): void {
+  if (c === 0n) return;
+  const v = (m.get(w) ?? 0n) + c;
+  if (v === 0n) m.delete(w);
+  else m.set(w, v);
+}
+const ONE = 0;
+
+/** Streams constraints into the r1cs file; patches the counts into the header at the end. */
+class R1csWriter {
+  private fd: number;
+  private pos = 0;
+  private buf = Buffer.alloc(1 << 22);
+  private used = 0;
+  private sectionStart = 0;
+  constraints = 0;
+  private headerAt = 0;
+
+  constructor(readonly file: string, readonly counts: { nPubOut: number; nPubIn: number; nPrvIn: number }) {
+    this.fd = fs.openSync(file, "w");
+    const head = Buffer.alloc(12);
+    head.write("r1cs", 0, "latin1");
+    head.writeUInt32LE(1, 4);
+    head.writeUInt32LE(3, 8);
+    this.raw(head);
+    // section 1: header, patched in finish()
+    const h = Buffer.alloc(12 + 4 + 32 + 4 * 4 + 8 + 4);
+    h.writeUInt32LE(1, 0);
+    h.writeBigUInt64LE(BigInt(h.length - 12), 4);
+    this.headerAt = this.pos;
+    this.raw(h);
+    // section 2: constraints, size patched in finish()
+    const s = Buffer.alloc(12);
+    s.writeUInt32LE(2, 0);
+    this.raw(s);
+    this.sectionStart = this.pos;
+  }
+
+  private raw(b: Buffer): void {
+    this.flush();
+    fs.writeSync(this.fd, b, 0, b.length, this.pos);
+    this.pos += b.length;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    fs.writeSync(this.fd, this.buf, 0, this.used, this.pos);
+    this.pos += this.used;
+    this.used = 0;
+  }
+
+  private room(n: number): void {
+    if (this.used + n > this.buf.length) this.flush();
+    if (n > this.buf.length) this.buf = Buffer.alloc(n);
+  }
+
+  private writeLC(m: LC): void {
+    this.room(4 + m.size * 36);
+    this.buf.writeUInt32LE(m.size, this.used);
+    this.used += 4;
+    // snarkjs expects each linear combination's wires in increasing order
+    for (const w of [...m.keys()].sort((a, b) => a - b)) {
+      this.buf.writeUInt32LE(w, this.used);
+      let x = fieldOf(m.get(w)!);
+      for (let i = 0; i < 32; i++, x >>= 8n) this.buf[this.used + 4 + i] = Number(x & 0xffn);
+      this.used += 36;
+    }
+  }
+
+  add(a: LC, b: LC, c: LC): void {
+    this.writeLC(a);
+    this.writeLC(b);
+    this.writeLC(c);
+    this.constraints++;
+  }
+
+  finish(nWires: number): void {
+    this.flush();
+    const size = this.pos - this.sectionStart;
+    const s = Buffer.alloc(8);
+    s.writeBigUInt64LE(BigInt(size));
+    fs.writeSync(this.fd, s, 0, 8, this.sectionStart - 8);
+    // section 3: wire -> label (identity)
+    const map = Buffer.alloc(12 + 8 * nWires);
+    map.writeUInt32LE(3, 0);
+    map.writeBigUInt64LE(BigInt(8 * nWires), 4);
+    for (let i = 0; i < nWires; i++) map.writeBigUInt64LE(BigInt(i), 12 + 8 * i);
+    this.raw(map);
+    const h = Buffer.alloc(4 + 32 + 16 + 8 + 4);
+    h.writeUInt32LE(32, 0);
+    let p = BN254_R;
+    for (let i = 0; i < 32; i++, p >>= 8n) h[4 + i] = Number(p & 0xffn);
+    h.writeUInt32LE(nWires, 36);
+    h.writeUInt32LE(this.counts.nPubOut, 40);
+    h.writeUInt32LE(this.counts.nPubIn, 44);
+    h.writeUInt32LE(this.counts.nPrvIn, 48);
+    h.writeBigUInt64LE(BigInt(nWires), 52);
+    h.writeUInt32LE(this.constraints, 60);
+    fs.writeSync(this.fd, h, 0, h.length, this.headerAt + 12);
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Where a build goes: constraints to a writer (compile), values to a witness (prove), or both. */
+interface Sink {
+  constrain(a: LC, b: LC, c: LC): void;
+}
+
+export interface DirectResult {
+  constraints: number;
+  wires: number;
+  publicOutputs: number;
+  publicInputs: number;
+  privateInputs: number;
+  /** the witness, when an input was given */
+  witness?: bigint[];
+}
+
+/** Can the direct backend render this statement? (Poseidon hashing is circom's.) */
+export function directSupports(vis: Visibility): boolean {
+  return vis.input !== "hashed" && vis.weights !== "hashed" && vis.output !== "hashed";
+}
+
+/**
+ * Build the circuit of `q` under `vis`: write its r1cs to `r1csFile` when given, and its witness for input `x`
+ * when given (values from the reference interpreter). Either or both.
+ */
+export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opts: { r1csFile?: string; x?: readonly bigint[]; wtnsFile?: string } = {}): DirectResult {
+  if (!directSupports(vis))
+    throw new ZkmlError("OPTION_INVALID", `--backend direct: hashed visibility (input ${vis.input}, weights ${vis.weights}, output ${vis.output}) needs Poseidon, which only the circom backend renders`, {
+      hint: "use --backend circom (or auto) for hashed statements",
+    });
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const shapes = irShapes(qc);
+  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
+  const B = q.input.bits;
+  const limbs = Math.ceil(nIn / perLimb(B));
+  const linear = qc.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
+  const nParams = privateWeights ? linear.reduce((a, { op }) => a + op.weights.length + op.bias.length, 0) : 0;
+
+  const nPubOut = vis.output === "public" ? nOut : 1;
+  const nPubIn = vis.input === "public" ? nIn : vis.input === "packed" ? limbs : 0;
+  const nPrvIn = (vis.input === "public" ? 0 : nIn) + nParams;
+
+  const withWitness = opts.x !== undefined;
+  const trace = withWitness ? runIR(q, opts.x!).trace : undefined;
+  const values: bigint[] = [1n];
+  let nWires = 1;
+  const wire = (v?: bigint): number => {
+    if (withWitness) values[nWires] = v ?? 0n;
+    return nWires++;
+  };
+  const val = (w: number): bigint => (withWitness ? values[w] : 0n);
+  const setVal = (w: number, v: bigint) => {
+    if (withWitness) values[w] = v;
+  };
+  const writer = opts.r1csFile ? new R1csWriter(opts.r1csFile, { nPubOut, nPubIn, nPrvIn }) : undefined;
+  let constraints = 0;
+  const sink: Sink = {
+    constrain(a, b, c) {
+      constraints++;
+      writer?.add(a, b, c);
+    },
+  };
+  const linearZero = (m: LC) => sink.constrain(m, lc([ONE, 1n]), new Map());
+  const boolean = (w: number) => sink.constrain(lc([w, 1n]), lc([w, 1n], [ONE, -1n]), new Map());
+
+  try {
+    // wires in circom's order: public outputs, public inputs, private inputs
+    const outWires = Array.from({ length: nPubOut }, () => wire());
+    const x = opts.x ?? [];
+    let xWires: number[];
+    let packedWires: number[] = [];
+    if (vis.input === "public") xWires = Array.from({ length: nIn }, (_, i) => wire(fieldOf(x[i] ?? 0n)));
+    else {
+      if (vis.input === "packed") {
+        const packed = withWitness ? packValues(x, B, q.input.min) : [];
+        packedWires = Array.from({ length: limbs }, (_, j) => wire(packed[j]));
+      }
+      xWires = Array.from({ length: nIn }, (_, i) => wire(fieldOf(x[i] ?? 0n)));
+    }
+    const paramWires = new Map<number, { w: number[]; b: number[] }>();
+    if (privateWeights)
+      for (const { op, k } of linear)
+        paramWires.set(k, { w: op.weights.map((v) => wire(fieldOf(v))), b: op.bias.map((v) => wire(fieldOf(v))) });
+
+    // input range checks: x - min in [0, 2^B)
+    xWires.forEach((xw, i) => {
+      const u = withWitness ? x[i] - q.input.min : 0n;
+      const sum = lc([xw, -1n], [ONE, q.input.min]);
+      for (let j = 0; j < B; j++) {
+        const b = wire((u >> BigInt(j)) & 1n);
+        boolean(b);
+        addTerm(sum, b, 1n << BigInt(j));
+      }
+      linearZero(sum);
+    });
+    if (vis.input === "packed") {
+      const c = perLimb(B);
+      packedWires.forEach((pw, j) => {
+        const m = lc([pw, 1n]);
+        for (let t = 0; t < c && j * c + t < nIn; t++) {
+          addTerm(m, xWires[j * c + t], -(1n << BigInt(B * t)));
+          addTerm(m, ONE, q.input.min << BigInt(B * t));
+        }
+        linearZero(m);
+      });
+    }
+
+    // the model: each tensor element is a wire
+    const isLast = (k: number) => k === qc.ops.length - 1;
+    const finalWires = vis.output === "public" ? outWires : undefined;
+    let cur = xWires;
+    for (let k = 0; k < qc.ops.length; k++) {
+      const op: QOp = qc.ops[k];
+      const inShape = shapes[k];
+      const n = size(shapes[k + 1]);
+      switch (op.op) {
+        case "dense":
+        case "conv2d": {
+          // accumulators as linear combinations (fixed weights) or sums of product wires (private weights)
+          const params = paramWires.get(k);
+          const accs: LC[] = [];
+          const accVals: bigint[] = [];
+          const pushMac = (acc: LC, wIdx: number, w: bigint, xw: number): bigint => {
+            if (!params) {
+              addTerm(acc, xw, w);
+              return w * signed(val(xw));
+            }
+            const p = wire(fieldOf(w * signed(val(xw))));
+            sink.constrain(lc([params.w[wIdx], 1n]), lc([xw, 1n]), lc([p, 1n]));
+            addTerm(acc, p, 1n);
+            return w * signed(val(xw));
+          };
+          if (op.op === "dense") {
+            for (let o = 0; o < op.units; o++) {
+              const acc: LC = params ? lc([params.b[o], 1n]) : lc([ONE, op.bias[o]]);
+              let v = op.bias[o];
+              for (let i = 0; i < op.inSize; i++) v += pushMac(acc, o * op.inSize + i, op.weights[o * op.inSize + i], cur[i]);
+              accs.push(acc);
+              accVals.push(v);
+            }
+          } else {
+            const p = opPlan(op, inShape);
+            const per = op.weights.length / op.filters;
+            for (let o = 0; o < n; o++) {
+              const f = p.channel[o];
+              const acc: LC = params ? lc([params.b[f], 1n]) : lc([ONE, op.bias[f]]);
+              let v = op.bias[f];
+              for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) v += pushMac(acc, f * per + p.weight[t], op.weights[f * per + p.weight[t]], cur[p.input[t]]);
+              accs.push(acc);
+              accVals.push(v);
+            }
+          }
+          const next = qc.ops[k + 1];
+          if (next?.op === "requant") {
+            cur = accs.map((acc, i) => requant(acc, accVals[i], next, isLast(k + 1) ? finalWires?.[i] : undefined));
+            k++;
+          } else {
+            cur = accs.map((acc, i) => {
+              // a sum that is just one wire (one weight of 1, no bias) needs no wire of its own: circom --O1
+              // substitutes such copies away too
+              const only = acc.size === 1 ? [...acc.entries()][0] : undefined;
+              if (only && only[0] !== ONE && only[1] === 1n && !(isLast(k) && finalWires)) return only[0];
+              const y = isLast(k) && finalWires ? finalWires[i] : wire();
+              setVal(y, fieldOf(accVals[i]));
+              addTerm(acc, y, -1n);
+              linearZero(acc);
+              return y;
+            });
+          }
+          break;
+        }
+        case "sumpool2d": {
+          const p = opPlan(op, inShape);
+          cur = Array.from({ length: n }, (_, o) => {
+            const y = isLast(k) && finalWires ? finalWires[o] : wire();
+            const m = lc([y, -1n]);
+            let v = 0n;
+            for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) {
+              addTerm(m, cur[p.input[t]], 1n);
+              v += signed(val(cur[p.input[t]]));
+            }
+            setVal(y, fieldOf(v));
+            linearZero(m);
+            return y;
+          });
+          break;
+        }
+        case "maxpool2d": {
+          const p = opPlan(op, inShape);
+          const R = op.bits;
+          cur = Array.from({ length: n }, (_, o) => {
+            let m = cur[p.input[o * p.taps]];
+            const count = p.count[o];
+            if (count === 1) {
+              const y = isLast(k) && finalWires ? finalWires[o] : wire(val(m));
+              linearZero(lc([y, 1n], [m, -1n]));
+              return y;
+            }
+            for (let t = 1; t < count; t++) {
+              const v = cur[p.input[o * p.taps + t]];
+              const d = signed(val(v)) - signed(val(m)) + (1n << BigInt(R - 1));
+              const sum = lc([v, -1n], [m, 1n], [ONE, -(1n << BigInt(R - 1))]);
+              let c = 0;
+              for (let j = 0; j < R; j++) {
+                const b = wire((d >> BigInt(j)) & 1n);
+                boolean(b);
+                addTerm(sum, b, 1n << BigInt(j));
+                if (j === R - 1) c = b;
+              }
+              linearZero(sum);
+              const last = t === count - 1 && isLast(k) && finalWires ? finalWires[o] : undefined;
+              const next = last ?? wire();
+              setVal(next, val(c) === 1n ? val(v) : val(m));
+              // c * (v - m) = next - m
+              sink.constrain(lc([c, 1n]), lc([v, 1n], [m, -1n]), lc([next, 1n], [m, -1n]));
+              m = next;
+            }
+            return m;
+          });
+          break;
+        }
+        case "requant": {
+          // a requant not fused into a linear op (after a pool or at the start): its input wires are the sum
+          cur = cur.map((w, i) => requant(lc([w, 1n]), signed(val(w)), op, isLast(k) ? finalWires?.[i] : undefined));
+          break;
+        }
+        case "flatten":
+          break;
+      }
+      const outTrace = trace?.[k + 1]; // after a fused requant, k is the requant's index
+      if (withWitness && outTrace) {
+        // the values flowing out of this op must be the reference interpreter's
+        const got = cur.map((w) => signed(val(w)));
+        if (got.length !== outTrace.length || got.some((v, i) => v !== outTrace[i]))
+          throw new ZkmlError("STAGE_FAILED", `direct backend: ops[${k}] values differ from the reference interpreter`, { hint: "a bug in src/direct.ts; please report it" });
+      }
+    }
+
+    function requant(acc: LC, accVal: bigint, op: Extract<QOp, { op: "requant" }>, into?: number): number {
+      const K = op.bits, S = op.shift;
+      const u = accVal + (1n << BigInt(K - 1));
+      const sum = lc([ONE, -(1n << BigInt(K - 1))]);
+      for (const [w, c] of acc) addTerm(sum, w, -c);
+      const bits: number[] = [];
+      for (let j = 0; j < K; j++) {
+        const b = wire((u >> BigInt(j)) & 1n);
+        boolean(b);
+        addTerm(sum, b, 1n << BigInt(j));
+        bits.push(b);
+      }
+      linearZero(sum);
+      const m = lc();
+      for (let j = S; j < K - 1; j++) addTerm(m, bits[j], 1n << BigInt(j - S));
+      const out = into ?? wire();
+      setVal(out, fieldOf(requantValue(accVal, S, op.relu)));
+      if (op.relu) sink.constrain(lc([bits[K - 1], 1n]), m, lc([out, 1n]));
+      else {
+        // out = m - (1 - sign) 2^(K-1-S)
+        const c = 1n << BigInt(K - 1 - S);
+        const e = lc([out, 1n], [ONE, c], [bits[K - 1], -c]);
+        for (const [w, cf] of m) addTerm(e, w, -cf);
+        linearZero(e);
+      }
+      return out;
+    }
+
+    // the output part
+    if (vis.output === "label") {
+      const y = cur;
+      const yv = y.map((w) => signed(val(w)));
+      const best = withWitness ? argmax(yv) : 0;
+      const R = labelBits(qc);
+      // with two outputs the label is the second selector itself (circom substitutes that copy away as well)
+      // with one output the selector is the constant 1 (wire 0): nothing to check but the label being 0
+      const s = y.map((_, i) => (y.length === 1 ? ONE : y.length === 2 && i === 1 ? outWires[0] : wire(BigInt(i === best ? 1 : 0))));
+      setVal(outWires[0], BigInt(best));
+      if (y.length > 1) {
+        s.forEach(boolean);
+        linearZero(lc([ONE, -1n], ...s.map((w) => [w, 1n] as [number, bigint])));
+      }
+      if (y.length !== 2) linearZero(lc([outWires[0], 1n], ...s.map((w, i) => [w, -BigInt(i)] as [number, bigint])));
+      const prod = y.map((yw, i) => {
+        const p = wire(fieldOf(i === best ? yv[i] : 0n));
+        sink.constrain(lc([s[i], 1n]), lc([yw, 1n]), lc([p, 1n]));
+        return p;
+      });
+      y.forEach((yw, i) => {
+        const later = i < best ? 1n : 0n;
+        const diff = withWitness ? yv[best] - yv[i] - later : 0n;
+        const sum = lc(...prod.map((p) => [p, -1n] as [number, bigint]), [yw, 1n]);
+        for (let j = i + 1; j < y.length; j++) addTerm(sum, s[j], 1n);
+        for (let b = 0; b < R; b++) {
+          const d = wire((diff >> BigInt(b)) & 1n);
+          boolean(d);
+          addTerm(sum, d, 1n << BigInt(b));
+        }
+        linearZero(sum);
+      });
+    } else if (cur.some((w, i) => w !== outWires[i])) {
+      // an output that is not already a public wire (e.g. after a flatten): bind it
+      cur.forEach((w, i) => {
+        if (w === outWires[i]) return;
+        setVal(outWires[i], val(w));
+        linearZero(lc([outWires[i], 1n], [w, -1n]));
+      });
+    }
+  } catch (e) {
+    if (writer) {
+      try {
+        writer.finish(nWires);
+      } catch {
+        /* the file is removed below */
+      }
+      fs.rmSync(writer.file, { force: true });
+    }
+    throw e;
+  }
+  writer?.finish(nWires);
+  const result: DirectResult = { constraints, wires: nWires, publicOutputs: nPubOut, publicInputs: nPubIn, privateInputs: nPrvIn };
+  if (withWitness) {
+    result.witness = values;
+    if (opts.wtnsFile) writeWtns(opts.wtnsFile, values);
+  }
+  return result;
+}
+
+/** A field element read back as the signed integer it stands for. */
+function signed(v: bigint): bigint {
+  return v > BN254_R / 2n ? v - BN254_R : v;
+}
+
+/** The IR as JSON (bigints as decimal strings), for a child process. */
+export function irToJson(q: QModel): string {
+  return JSON.stringify(q, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** Back from irToJson: weights, biases and the input minimum as bigints. */
+export function irFromJson(text: string): QModel {
+  const q = JSON.parse(text);
+  q.input.min = BigInt(q.input.min);
+  for (const op of q.ops) if (op.op === "dense" || op.op === "conv2d") {
+    op.weights = op.weights.map(BigInt);
+    op.bias = op.bias.map(BigInt);
+  }
+  return q as QModel;
+}
+
+/** Stage (child process): write the r1cs of the IR in `ir` (a file from irToJson). */
+export async function directCompile(args: { ir: string; visibility: Visibility; r1cs: string }): Promise<{ r1cs: string; wasm: string; sym: string; constraints: number; wires: number; publicInputs: number; publicOutputs: number; privateInputs: number; log: string }> {
+  const q = irFromJson(fs.readFileSync(args.ir, "utf8"));
+  const tmp = `${args.r1cs}.tmp-${process.pid}`;
+  fs.mkdirSync(path.dirname(args.r1cs), { recursive: true });
+  const r = buildDirect(q, args.visibility, { r1csFile: tmp });
+  fs.renameSync(tmp, args.r1cs);
+  return { r1cs: args.r1cs, wasm: "", sym: "", constraints: r.constraints, wires: r.wires, publicInputs: r.publicInputs, publicOutputs: r.publicOutputs, privateInputs: r.privateInputs, log: "direct backend" };
+}
+
+/** Stage (child process): the witness of input `x` (decimal strings), written to `wtns`. */
+export async function directWitness(args: { ir: string; visibility: Visibility; x: string[]; wtns: string }): Promise<{ wires: number }> {
+  const q = irFromJson(fs.readFileSync(args.ir, "utf8"));
+  const tmp = `${args.wtns}.tmp-${process.pid}`;
+  const r = buildDirect(q, args.visibility, { x: args.x.map(BigInt), wtnsFile: tmp });
+  fs.renameSync(tmp, args.wtns);
+  return { wires: r.wires };
+}
