@@ -372,7 +372,7 @@ export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): 
   if (privateWeights) for (const { k } of linear) body.push(`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`);
 
   if (vis.output === "public") body.push(`    y <== model.y;`);
-  else if (vis.output === "label") body.push(`    component am = ZkmlArgmax(${m.outputs}, ${labelBits(qc)});`, `    am.in <== model.y;`, `    label <== am.out;`);
+  else if (vis.output === "label") body.push(`    component am = ZkmlArgmax(${m.outputs}, ${labelBits(q, vis.weights)});`, `    am.in <== model.y;`, `    label <== am.out;`);
   else body.push(`    component hy = ZkmlHashChain(${m.outputs});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`);
 
   // x is range-checked to [min, min + 2^B) inside the model, which makes the packing injective
@@ -528,7 +528,7 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   if (vis.input === "packed") b.inputPart = inLimbs;
   if (vis.input === "hashed") b.inputPart = inLimbs + hashChainConstraints(inLimbs);
   // the index sum_i i * s_i is a plain copy of s_1 when N = 2 (substituted away), a linear constraint beyond
-  if (vis.output === "label") b.outputPart = 2 * nOut + 1 + (nOut > 2 ? 1 : 0) + nOut * (labelBits(qc) + 1);
+  if (vis.output === "label") b.outputPart = 2 * nOut + 1 + (nOut > 2 ? 1 : 0) + nOut * (labelBits(q, vis.weights) + 1);
   if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
   b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
   return b;

@@ -17,7 +17,10 @@
  *   packed input     (limb - sum (x - min) 2^(Bt)) * 1 = 0
  *   label            N booleans, (sum s - 1) * 1 = 0, (label - sum i s_i) * 1 = 0, prod_i = s_i y_i, and R-bit
  *                    differences sum prod - y_i - [i < label]
- * Hashed visibility (Poseidon) is not rendered here: those circuits go through circom.
+ *   hashes           the reference Poseidon permutation (circomlib's constants): 3 constraints per S-box
+ *                    (x^2, x^4, x^5), (8 t + partial rounds) S-boxes, the linear layers folded into the next
+ *                    S-box's linear combinations (circom --O1 keeps them as constraints: 2,092 for Poseidon(16)
+ *                    against 612 here); chained as ZkmlHashChain; weights range-checked and packed as in circom
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -25,7 +28,7 @@ import { ZkmlError } from "./errors";
 import { irShapes, opPlan, QModel, QOp, requantValue, runIR } from "./ir";
 import { argmax } from "./model";
 import { BN254_R, fieldOf, writeWtns } from "./r1cs";
-import { DEFAULT_VISIBILITY, labelBits, packValues, perLimb, privateWeightsModel, Visibility } from "./visibility";
+import { DEFAULT_VISIBILITY, hashBlocks, labelBits, packValues, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
 
 /** A linear combination: wire -> coefficient (signed integers; reduced mod r when written). */
 type LC = Map<number, bigint>;
@@ -153,20 +156,24 @@ export interface DirectResult {
   witness?: bigint[];
 }
 
-/** Can the direct backend render this statement? (Poseidon hashing is circom's.) */
-export function directSupports(vis: Visibility): boolean {
-  return vis.input !== "hashed" && vis.weights !== "hashed" && vis.output !== "hashed";
+/** circomlib's Poseidon constants (round constants C and MDS matrices M per width t), from circomlibjs. */
+let poseidonConstants: { C: bigint[][]; M: bigint[][][] } | undefined;
+function poseidonParams(): { C: bigint[][]; M: bigint[][][] } {
+  if (!poseidonConstants) {
+    const file = path.join(path.dirname(require.resolve("circomlibjs")), "..", "src", "poseidon_constants.json");
+    const raw = JSON.parse(fs.readFileSync(file, "utf8")) as { C: string[][]; M: string[][][] };
+    poseidonConstants = { C: raw.C.map((r) => r.map((v) => BigInt(v))), M: raw.M.map((m) => m.map((r) => r.map((v) => BigInt(v)))) };
+  }
+  return poseidonConstants;
 }
+/** Partial rounds per width t = 2..17 (circomlib's), and 8 full rounds. */
+const POSEIDON_PARTIAL = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
 
 /**
  * Build the circuit of `q` under `vis`: write its r1cs to `r1csFile` when given, and its witness for input `x`
  * when given (values from the reference interpreter). Either or both.
  */
 export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opts: { r1csFile?: string; x?: readonly bigint[]; wtnsFile?: string } = {}): DirectResult {
-  if (!directSupports(vis))
-    throw new ZkmlError("OPTION_INVALID", `--backend direct: hashed visibility (input ${vis.input}, weights ${vis.weights}, output ${vis.output}) needs Poseidon, which only the circom backend renders`, {
-      hint: "use --backend circom (or auto) for hashed statements",
-    });
   const privateWeights = vis.weights !== "fixed";
   const qc = privateWeights ? privateWeightsModel(q) : q;
   const shapes = irShapes(qc);
@@ -178,7 +185,7 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
   const nParams = privateWeights ? linear.reduce((a, { op }) => a + op.weights.length + op.bias.length, 0) : 0;
 
   const nPubOut = vis.output === "public" ? nOut : 1;
-  const nPubIn = vis.input === "public" ? nIn : vis.input === "packed" ? limbs : 0;
+  const nPubIn = (vis.input === "public" ? nIn : vis.input === "packed" ? limbs : vis.input === "hashed" ? 1 : 0) + (vis.weights === "hashed" ? 1 : 0);
   const nPrvIn = (vis.input === "public" ? 0 : nIn) + nParams;
 
   const withWitness = opts.x !== undefined;
@@ -203,6 +210,57 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
   };
   const linearZero = (m: LC) => sink.constrain(m, lc([ONE, 1n]), new Map());
   const boolean = (w: number) => sink.constrain(lc([w, 1n]), lc([w, 1n], [ONE, -1n]), new Map());
+  const lcVal = (m: LC): bigint => {
+    let v = 0n;
+    for (const [w, c] of m) v += c * (w === ONE ? 1n : val(w));
+    return fieldOf(v);
+  };
+  /** x^5 of a linear combination: three constraints, the result a new wire. */
+  const pow5 = (x: LC): LC => {
+    const xv = lcVal(x);
+    const x2 = wire((xv * xv) % BN254_R);
+    sink.constrain(x, x, lc([x2, 1n]));
+    const x4 = wire((val(x2) * val(x2)) % BN254_R);
+    sink.constrain(lc([x2, 1n]), lc([x2, 1n]), lc([x4, 1n]));
+    const x5 = wire((val(x4) * xv) % BN254_R);
+    sink.constrain(lc([x4, 1n]), x, lc([x5, 1n]));
+    return lc([x5, 1n]);
+  };
+  /** circomlib's Poseidon(n) of n linear combinations (the reference permutation, state[0] out). */
+  const poseidon = (inputs: LC[]): LC => {
+    const { C, M } = poseidonParams();
+    const t = inputs.length + 1;
+    const partial = POSEIDON_PARTIAL[t - 2];
+    let state: LC[] = [lc(), ...inputs.map((m) => new Map(m))];
+    for (let r = 0; r < 8 + partial; r++) {
+      state = state.map((m, i) => {
+        const a = new Map(m);
+        addTerm(a, ONE, C[t - 2][r * t + i]);
+        return a;
+      });
+      if (r < 4 || r >= 4 + partial) state = state.map(pow5);
+      else state[0] = pow5(state[0]);
+      state = state.map((_, i) => {
+        const out = lc();
+        state.forEach((m, j) => {
+          for (const [w, c] of m) addTerm(out, w, (M[t - 2][i][j] * c) % BN254_R);
+        });
+        return out;
+      });
+    }
+    return state[0];
+  };
+  /** ZkmlHashChain: Poseidon of up to 16, then the previous hash and up to 15 more per block. */
+  const hashChain = (values: LC[]): LC => {
+    const sizes = hashBlocks(values.length);
+    let h = poseidon(values.slice(0, sizes[0]));
+    let at = sizes[0];
+    for (const sz of sizes.slice(1)) {
+      h = poseidon([h, ...values.slice(at, at + sz - 1)]);
+      at += sz - 1;
+    }
+    return h;
+  };
 
   try {
     // wires in circom's order: public outputs, public inputs, private inputs
@@ -210,14 +268,18 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
     const x = opts.x ?? [];
     let xWires: number[];
     let packedWires: number[] = [];
+    let xHashWire = -1, wHashWire = -1;
     if (vis.input === "public") xWires = Array.from({ length: nIn }, (_, i) => wire(fieldOf(x[i] ?? 0n)));
     else {
       if (vis.input === "packed") {
         const packed = withWitness ? packValues(x, B, q.input.min) : [];
         packedWires = Array.from({ length: limbs }, (_, j) => wire(packed[j]));
       }
+      if (vis.input === "hashed") xHashWire = wire();
+      if (vis.weights === "hashed") wHashWire = wire();
       xWires = Array.from({ length: nIn }, (_, i) => wire(fieldOf(x[i] ?? 0n)));
     }
+    if (vis.input === "public" && vis.weights === "hashed") wHashWire = wire();
     const paramWires = new Map<number, { w: number[]; b: number[] }>();
     if (privateWeights)
       for (const { op, k } of linear)
@@ -234,16 +296,55 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
       }
       linearZero(sum);
     });
-    if (vis.input === "packed") {
-      const c = perLimb(B);
-      packedWires.forEach((pw, j) => {
-        const m = lc([pw, 1n]);
-        for (let t = 0; t < c && j * c + t < nIn; t++) {
-          addTerm(m, xWires[j * c + t], -(1n << BigInt(B * t)));
-          addTerm(m, ONE, q.input.min << BigInt(B * t));
+    // limb j of values v (wires) in [lo, lo + 2^P): sum_t (v - lo) 2^(P t), as a linear combination
+    const limbLCs = (vs: number[], P: number, lo: bigint): LC[] => {
+      const c = perLimb(P);
+      const out: LC[] = [];
+      for (let j = 0; j * c < vs.length; j++) {
+        const m = lc();
+        for (let t = 0; t < c && j * c + t < vs.length; t++) {
+          addTerm(m, vs[j * c + t], 1n << BigInt(P * t));
+          addTerm(m, ONE, -(lo << BigInt(P * t)));
         }
+        out.push(m);
+      }
+      return out;
+    };
+    if (vis.input === "packed")
+      limbLCs(xWires, B, q.input.min).forEach((m, j) => {
+        addTerm(m, packedWires[j], -1n);
         linearZero(m);
       });
+    if (vis.input === "hashed") {
+      const h = hashChain(limbLCs(xWires, B, q.input.min));
+      setVal(xHashWire, lcVal(h));
+      linearZero(lc([xHashWire, -1n], ...h));
+    }
+    if (vis.weights === "hashed") {
+      // each parameter range-checked to its tensor's width P, then packed and hashed, as the circom renderer does
+      const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+      const limbsAll: LC[] = [];
+      for (const { op, k } of linear) {
+        const wd = widths.get(k)!;
+        const pw = paramWires.get(k)!;
+        for (const [ws, vals, P] of [[pw.w, op.weights, wd.weightBits], [pw.b, op.bias, wd.biasBits]] as const) {
+          const lo = -(1n << BigInt(P - 1));
+          ws.forEach((w, i) => {
+            const u = vals[i] - lo;
+            const sum = lc([w, -1n], [ONE, lo]);
+            for (let j = 0; j < P; j++) {
+              const b = wire((u >> BigInt(j)) & 1n);
+              boolean(b);
+              addTerm(sum, b, 1n << BigInt(j));
+            }
+            linearZero(sum);
+          });
+          limbsAll.push(...limbLCs(ws, P, lo));
+        }
+      }
+      const h = hashChain(limbsAll);
+      setVal(wHashWire, lcVal(h));
+      linearZero(lc([wHashWire, -1n], ...h));
     }
 
     // the model: each tensor element is a wire
@@ -410,7 +511,7 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
       const y = cur;
       const yv = y.map((w) => signed(val(w)));
       const best = withWitness ? argmax(yv) : 0;
-      const R = labelBits(qc);
+      const R = labelBits(q, vis.weights);
       // with two outputs the label is the second selector itself (circom substitutes that copy away as well)
       // with one output the selector is the constant 1 (wire 0): nothing to check but the label being 0
       const s = y.map((_, i) => (y.length === 1 ? ONE : y.length === 2 && i === 1 ? outWires[0] : wire(BigInt(i === best ? 1 : 0))));
@@ -437,6 +538,10 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
         }
         linearZero(sum);
       });
+    } else if (vis.output === "hashed") {
+      const h = hashChain(cur.map((w) => lc([w, 1n])));
+      setVal(outWires[0], lcVal(h));
+      linearZero(lc([outWires[0], -1n], ...h));
     } else if (cur.some((w, i) => w !== outWires[i])) {
       // an output that is not already a public wire (e.g. after a flatten): bind it
       cur.forEach((w, i) => {

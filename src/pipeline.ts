@@ -8,7 +8,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { constraintCount, renderCircuit } from "./circom";
-import { directSupports, irToJson } from "./direct";
+import { irToJson } from "./direct";
 import { ZkmlError } from "./errors";
 import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
 import { QModel, runIR } from "./ir";
@@ -98,11 +98,7 @@ export const AUTO_MAX_CONSTRAINTS = 1_000_000;
 /** Which backend renders the circuit, and why. */
 export function chooseBackend(requested: Backend, q: QModel, vis: Visibility): { backend: "circom" | "direct"; reason: string } {
   if (requested === "circom") return { backend: "circom", reason: "--backend circom" };
-  if (requested === "direct") {
-    if (!directSupports(vis)) throw new ZkmlError("OPTION_INVALID", `--backend direct: hashed visibility (input ${vis.input}, weights ${vis.weights}, output ${vis.output}) needs Poseidon, which only the circom backend renders`, { hint: "use --backend circom or auto" });
-    return { backend: "direct", reason: "--backend direct" };
-  }
-  if (!directSupports(vis)) return { backend: "circom", reason: "auto: hashed visibility needs circom's Poseidon" };
+  if (requested === "direct") return { backend: "direct", reason: "--backend direct" };
   const constants = vis.weights === "fixed" ? q.ops.reduce((a, op) => a + (op.op === "dense" || op.op === "conv2d" ? op.weights.length + op.bias.length : 0), 0) : 0;
   const constraints = constraintCount(q, vis).total;
   if (constants > AUTO_MAX_CONSTANTS) return { backend: "direct", reason: `auto: ${constants.toLocaleString("en-US")} weight constants, past the ${AUTO_MAX_CONSTANTS.toLocaleString("en-US")} circom2 holds comfortably` };

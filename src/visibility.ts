@@ -160,6 +160,11 @@ export function paramWidths(q: QModel): ParamWidths[] {
  * width of its range check, only on the input fitting it.
  */
 export function privateWeightsModel(q: QModel): QModel {
+  return worstCase(q).model;
+}
+
+/** The worst case over any weights of the recorded widths: the model with widened checks, and its output span. */
+function worstCase(q: QModel): { model: QModel; output: Interval } {
   const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
   const shapes = irShapes(q);
   const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
@@ -214,15 +219,22 @@ export function privateWeightsModel(q: QModel): QModel {
       }
     }
   });
-  return { ...q, ops };
+  return { model: { ...q, ops }, output: span(x) };
 }
 
-/** Bits that hold the difference of any two outputs, plus one: the width of the argmax's bounded differences. */
-export function labelBits(q: QModel): number {
-  const b = analyzeBounds(q);
-  const out = b[b.length - 1];
-  const lo = out.reduce((m, v) => (v[0] < m ? v[0] : m), out[0][0]);
-  const hi = out.reduce((m, v) => (v[1] > m ? v[1] : m), out[0][1]);
+/**
+ * Bits that hold the difference of any two outputs, plus one: the width of the argmax's bounded differences.
+ * With private or hashed weights it is sized for any weights of the recorded widths, like the requants, so the
+ * circuit does not depend on the weights' values.
+ */
+export function labelBits(q: QModel, weights: WeightsVisibility = "fixed"): number {
+  let lo: bigint, hi: bigint;
+  if (weights === "fixed") {
+    const b = analyzeBounds(q);
+    const out = b[b.length - 1];
+    lo = out.reduce((m, v) => (v[0] < m ? v[0] : m), out[0][0]);
+    hi = out.reduce((m, v) => (v[1] > m ? v[1] : m), out[0][1]);
+  } else [lo, hi] = worstCase(q).output;
   let r = 1;
   while (1n << BigInt(r) <= hi - lo + 1n) r++;
   if (r > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `output label: differences need ${r} bits, more than ${MAX_BITS}`);

@@ -187,7 +187,10 @@ describe("setup: ceremony files, downloads, contributions", function () {
   });
 
   it("zkml config: clear errors naming the field", async () => {
-    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000 });
+    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "public", weights: "fixed", output: "public" } });
+    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "public" });
+    await expectError(() => resolveZkmlConfig({ visibility: { weights: "secret" } }), "CONFIG_INVALID", /zkml\.visibility\.weights: expected one of fixed, private, hashed, got "secret"/);
+    await expectError(() => resolveZkmlConfig({ visibility: { inputs: "public" } }), "CONFIG_INVALID", /zkml\.visibility\.inputs: expected one of input, weights, output/);
     expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }).blockGasLimit).to.equal(45_000_000);
     await expectError(() => resolveZkmlConfig({ blockGasLimit: 1.5 }), "CONFIG_INVALID", /zkml\.blockGasLimit: expected a whole number of gas, at least 21,000, got 1\.5/);
     await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
