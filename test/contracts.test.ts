@@ -87,7 +87,6 @@ describe("hardhat-gas-reporter: REPORT_GAS=true, offline", function () {
       encoding: "utf8",
       env: { ...process.env, REPORT_GAS: "true", NO_COLOR: "1" },
     });
-    // eslint-disable-next-line no-control-regex
     const out = `${r.stdout}\n${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
     expect(r.status, out).to.equal(0);
     const gasOf = (method: string) => {
