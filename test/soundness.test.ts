@@ -4,10 +4,13 @@
  * TypeScript statement (packer, hasher, argmax), and then, one at a time, each signal that carries the
  * statement is changed: an output, a sign bit and a remainder bit of a requant, a max-pool comparison bit and
  * running max, an argmax selector and difference bit, a packed limb, a hash and its preimage, a weight, a weight
- * range bit, a product, an input range bit. Each change must make the constraint check fail.
+ * range bit, a product, an input range bit. Each change must make the constraint check fail. The direct backend
+ * (src/direct.ts) renders each of these circuits too: its witness holds and its public signals are the same.
  */
 import { expect } from "chai";
 import * as fs from "fs";
+import * as path from "path";
+import { buildDirect } from "../src/direct";
 import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/circom";
 import { QModel, runIR } from "../src/ir";
 import { ModelFile } from "../src/model";
@@ -150,6 +153,13 @@ describe("soundness harness: every layer type under every visibility option", fu
         expect(firstUnsatisfied(r1cs, w), "honest witness").to.equal(-1);
         expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String), "public signals = TypeScript statement").to.deep.equal(st.publicSignals.map(String));
         expect(unconstrainedWires(r1cs), "every wire is in some constraint").to.deep.equal([]);
+        // the direct backend writes the same statement: its witness holds, its public signals are the same
+        const directFile = path.join(dir, "direct.r1cs");
+        const d = buildDirect(q, vis, { r1csFile: directFile, x });
+        const dr = readR1cs(directFile);
+        expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
+        expect(d.witness!.slice(1, 1 + dr.nPubOut + dr.nPubIn).map(String), "direct backend public signals").to.deep.equal(st.publicSignals.map(String));
+        expect(d.constraints, "direct backend constraints").to.be.at.most(compiled.constraints);
         const sym = readSym(compiled.sym);
         for (const t of targets(q, vis)) {
           const i = sym.get(t.name);
