@@ -167,40 +167,15 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
             }`);
         break;
       }
-      case "sumpool2d": {
-        const [C, H, W] = inShape;
-        const [, OH, OW] = outShape;
-        const [KH, KW] = op.pool, [SH, SW] = op.stride;
-        body.push(`// ops[${k}] sumpool2d ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW}
-            ${alloc}
-            {
-                let out := add(nxt, 32)
-                for { let c := 0 } lt(c, ${C}) { c := add(c, 1) } {
-                    let xc := add(cur, add(32, mul(c, ${32 * H * W})))
-                    for { let oy := 0 } lt(oy, ${OH}) { oy := add(oy, 1) } {
-                        for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
-                            let acc := 0
-                            let base := add(xc, add(mul(oy, ${32 * SH * W}), mul(ox, ${32 * SW})))
-                            for { let ky := 0 } lt(ky, ${KH}) { ky := add(ky, 1) } {
-                                let row := add(base, mul(ky, ${32 * W}))
-                                for { let kx := 0 } lt(kx, ${KW}) { kx := add(kx, 1) } {
-                                    acc := add(acc, mload(add(row, mul(kx, 32))))
-                                }
-                            }
-                            mstore(out, acc)
-                            out := add(out, 32)
-                        }
-                    }
-                }
-            }`);
-        break;
-      }
+      case "sumpool2d":
       case "maxpool2d": {
+        // one window walk for both pools, unrolled over the window: a sum, or a signed max
         const [C, H, W] = inShape;
         const [, OH, OW] = outShape;
         const [KH, KW] = op.pool, [SH, SW] = op.stride;
-        const window = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW)));
-        body.push(`// ops[${k}] maxpool2d ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (signed max, unrolled)
+        const offsets = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW))).slice(1);
+        const fold = op.op === "sumpool2d" ? "m := add(m, v)" : "if sgt(v, m) { m := v }";
+        body.push(`// ops[${k}] ${op.op} ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (unrolled)
             ${alloc}
             {
                 let out := add(nxt, 32)
@@ -210,7 +185,7 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
                         for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
                             let base := add(xc, add(mul(oy, ${32 * SH * W}), mul(ox, ${32 * SW})))
                             let m := mload(base)
-                            ${window.slice(1).map((off) => `{ let v := mload(add(base, ${off})) if sgt(v, m) { m := v } }`).join("\n                            ")}
+                            ${offsets.map((off) => `{ let v := mload(add(base, ${off})) ${fold} }`).join("\n                            ")}
                             mstore(out, m)
                             out := add(out, 32)
                         }
