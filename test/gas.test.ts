@@ -162,7 +162,7 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
   it("lenet5 groth16: verification within budget; the 794-signal verifier passes EIP-170 and is flagged", async () => {
     const model = resolveModel("lenet5");
     const proof = loadGasFixture("lenet5", "groth16");
-    // lenet5's naive inference (23.3M gas, ~3.7 GB of EDR trace per call) is checked against the reference on
+    // lenet5's naive inference (22.6M gas, ~3.7 GB of EDR trace per call) is checked against the reference on
     // five digits in solidity.test.ts; here we measure the verifier and the consumer only.
     const input = assembleGasInput(model, [proof]);
     const m = await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input.reference);

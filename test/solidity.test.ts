@@ -51,7 +51,7 @@ describe("Solidity inference = reference interpreter (property, random models)",
     expect(Number(gas)).to.be.lessThan(3_000_000);
   });
 
-  it("lenet5 on five held-out MNIST digits, one of each class 0-4: equals runIR; about 23M gas a call", async () => {
+  it("lenet5 on five held-out MNIST digits, one of each class 0-4: equals runIR; about 22.6M gas a call", async () => {
     // 406,656 MACs at ~57 gas each: past osaka's 16.8M per-transaction cap, so it runs on the raised twin chain
     // (block gas limit 2^53-1, cap off) that compare-gas measures with. EDR keeps a trace of ~160 bytes per gas
     // for each call, so the calls go one at a time.
@@ -75,7 +75,7 @@ describe("Solidity inference = reference interpreter (property, random models)",
     const data = c.interface.encodeFunctionData("infer", [quantizeInput(q, digits[0].pixels, digits[0].id)]);
     const receipt = await (await signer.sendTransaction({ to: await c.getAddress(), data, gasLimit: 40_000_000 })).wait();
     const gas = Number(receipt!.gasUsed);
-    // budget: 406,656 MACs x ~57 gas (measured 23,298,367 by compare-gas); the old loop needed over 40M
+    // budget: 406,656 MACs x ~55 gas (measured 22,562,375 by compare-gas); the old loop needed over 40M
     expect(gas).to.be.within(15_000_000, 26_000_000);
   });
 
