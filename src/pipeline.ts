@@ -175,13 +175,15 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const chosen = chooseBackend(opts.backend ?? "auto", q, vis);
   log(`backend: ${chosen.backend} (${chosen.reason})`);
   const direct = chosen.backend === "direct";
-  const source = direct ? `direct backend ${TOOLCHAIN_DIRECT}\n${JSON.stringify(vis)}\n${irToJson(q)}` : renderCircuit(q, vis);
-  const id = circuitId(model.name, source);
-  const circomFile = paths.get({ kind: direct ? "ir" : "circom", circuit: id });
-  const renderCached = fs.existsSync(circomFile) && fs.readFileSync(circomFile, "utf8") === (direct ? irToJson(q) : source) && !opts.force;
-  if (!renderCached) writeFileAtomic(circomFile, direct ? irToJson(q) : source);
+  // what is written: the circom source, or the IR (large for big models: serialized once); the id also covers
+  // the backend and the statement, which the IR alone does not name
+  const written = direct ? irToJson(q) : renderCircuit(q, vis);
+  const id = circuitId(model.name, direct ? `direct backend ${TOOLCHAIN_DIRECT}\n${JSON.stringify(vis)}\n${written}` : written);
+  const sourceFile = paths.get({ kind: direct ? "ir" : "circom", circuit: id });
+  const renderCached = fs.existsSync(sourceFile) && fs.readFileSync(sourceFile, "utf8") === written && !opts.force;
+  if (!renderCached) writeFileAtomic(sourceFile, written);
   stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: renderCached });
-  log(`render: ${path.relative(opts.root, circomFile)}${renderCached ? " (cached)" : ""}`);
+  log(`render: ${path.relative(opts.root, sourceFile)}${renderCached ? " (cached)" : ""}`);
 
   const progress = (stage: string) => (m: string) => log(`${stage}: ${m}`);
 
@@ -196,8 +198,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   } else {
     log(direct ? "compile: writing the r1cs straight from the IR..." : "compile: circom2 (WebAssembly)...");
     const m = direct
-      ? await runStage<CompileResult>("directCompile", { ir: circomFile, visibility: vis, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress("compile") })
-      : await runStage<CompileResult>("compile", { circom: circomFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root }, { onProgress: progress("compile") });
+      ? await runStage<CompileResult>("directCompile", { ir: sourceFile, visibility: vis, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress("compile") })
+      : await runStage<CompileResult>("compile", { circom: sourceFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root }, { onProgress: progress("compile") });
     compiled = m.result;
     writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
     stages.push({ stage: "compile", seconds: m.seconds, peakMB: m.peakMB, cached: false });
@@ -330,7 +332,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   if (fresh) {
     writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig(statement.witnessInput, 1));
     const m = direct
-      ? await runStage("directWitness", { ir: circomFile, visibility: vis, x: x.map(String), wtns }, { onProgress: progress("witness") })
+      ? await runStage("directWitness", { ir: sourceFile, visibility: vis, x: x.map(String), wtns }, { onProgress: progress("witness") })
       : await runStage("witness", { wasm: compiled.wasm, input: statement.witnessInput, wtns }, { onProgress: progress("witness") });
     stages.push({ stage: "witness", seconds: m.seconds, peakMB: m.peakMB, cached: false });
     log(`witness: ${m.seconds.toFixed(1)} s`);
@@ -383,7 +385,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     stages,
     totalSeconds: (Date.now() - t0) / 1000,
     files: {
-      circom: circomFile,
+      circom: sourceFile,
       r1cs: compiled.r1cs,
       wasm: compiled.wasm,
       zkey,

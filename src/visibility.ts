@@ -56,14 +56,6 @@ export interface Visibility {
 
 export const DEFAULT_VISIBILITY: Visibility = { input: "public", weights: "fixed", output: "public" };
 
-export const isDefaultVisibility = (v: Visibility) => v.input === "public" && v.weights === "fixed" && v.output === "public";
-
-/** Short tag for ids and file names: "" for the default, else e.g. "in-hashed.w-hashed.out-label". */
-export function visibilityTag(v: Visibility): string {
-  if (isDefaultVisibility(v)) return "";
-  return `in-${v.input}.w-${v.weights}.out-${v.output}`;
-}
-
 /** Validate one option; `where` names it in the error (`--input`, `zkml.visibility.input`). */
 export function parseVisibility(given: Partial<Record<keyof Visibility, unknown>>, where: (k: keyof Visibility) => string): Visibility {
   const pick = <T extends string>(k: keyof Visibility, allowed: readonly T[], dflt: T): T => {

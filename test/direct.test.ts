@@ -81,6 +81,14 @@ describe("direct backend = circom renderer (property, random models)", function 
     });
   });
 
+  it("Poseidon(16) costs 612 constraints directly: (8 full rounds x 17 + 68 partial) S-boxes x 3", () => {
+    // 16 outputs hashed against the same 16 outputs public: the hash and one constraint binding it
+    const q: QModel = { format: "zkml-ir/1", name: "p16", input: { shape: [2], min: 0n, bits: 2, step: 1, range: [0, 3] }, ops: [{ op: "dense", inSize: 2, units: 16, weights: Array(32).fill(1n), bias: Array(16).fill(0n) }], output: { step: 1 } };
+    const pub = buildDirect(q, { input: "public", weights: "fixed", output: "public" }).constraints;
+    const hashed = buildDirect(q, { input: "public", weights: "fixed", output: "hashed" }).constraints;
+    expect(hashed - pub).to.equal((8 * 17 + 68) * 3 + 1);
+  });
+
   it("lenet5 and mlp-mnist: the same constraint count as circom (146,750 and 8,410)", () => {
     expect(buildDirect(quantizeFor(resolveModel("lenet5"))).constraints).to.equal(146_750);
     expect(buildDirect(quantizeFor(resolveModel("mlp-mnist"))).constraints).to.equal(8_410);
