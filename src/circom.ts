@@ -15,7 +15,7 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { countMacs, irShapes, QModel, QOp } from "./ir";
+import { clampHighBits, countMacs, irShapes, QModel, QOp } from "./ir";
 import { Shape } from "./model";
 import { DEFAULT_VISIBILITY, hashBlocks, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
 
@@ -156,7 +156,7 @@ export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "const
         // Where the accumulator goes: into the next requant (fused), or out as signals.
         const fuse = next?.op === "requant";
         const target = fuse ? `rq${k + 1}` : k === lastOp ? "y" : `lin${k}`;
-        if (fuse && next.op === "requant") body.push(`    signal rq${k + 1}b[${n}][${next.bits}];`, `    signal rq${k + 1}[${n}];`);
+        if (fuse && next.op === "requant") body.push(...requantSignals(k + 1, n, next));
         else if (k !== lastOp) body.push(`    signal lin${k}[${n}];`);
         const sink = (idx: string, acc: string, indent: number) =>
           fuse && next.op === "requant" ? requantLines(k + 1, idx, acc, next, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`];
@@ -264,7 +264,7 @@ export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "const
         break;
       }
       case "requant": {
-        body.push(`    signal rq${k}b[${n}][${op.bits}];`, `    signal rq${k}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`);
+        body.push(...requantSignals(k, n, op), `    for (var i = 0; i < ${n}; i++) {`);
         body.push(...requantLines(k, "i", inRef("i"), op, 2), `    }`);
         refs.push((i) => `rq${k}[${i}]`);
         break;
@@ -290,9 +290,16 @@ export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "const
  * that no intermediate signal (and no extra linear constraint) stands between the sum and its decomposition.
  * Signals: rq<k>b[idx][0..K) the bits, rq<k>[idx] the result.
  */
+function requantSignals(k: number, n: number, op: Extract<QOp, { op: "requant" }>): string[] {
+  const out = [`    signal rq${k}b[${n}][${op.bits}];`, `    signal rq${k}[${n}];`];
+  if (clampHighBits(op) > 0) out.push(`    signal rq${k}o[${n}];`, `    signal rq${k}inv[${n}];`, `    signal ${op.relu ? `rq${k}t` : `rq${k}h`}[${n}];`);
+  return out;
+}
+
 function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
   const K = op.bits, S = op.shift;
   const b = `rq${k}b[${idx}]`;
+  if (clampHighBits(op) > 0) return clampedRequantLines(k, idx, acc, op, indent);
   const lines = [
     `{`,
     `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
@@ -313,6 +320,58 @@ function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op
   return lines.map((l) => pad(indent) + l);
 }
 
+/**
+ * A saturating requant (clamp A, H = clampHighBits(op) > 0 bits above the clamp's range). The same K-bit
+ * decomposition of u = acc + 2^(K-1), then:
+ *   ReLU:   lo = bits S..S+A-1 as a number, h = the count of set bits S+A..K-2; o = [h != 0] (the value
+ *           reached 2^A); t = o (2^A - 1 - lo); out = sign * (lo + t)
+ *   signed: lo = bits S..S+A-2 as a number; h = the count of high bits S+A-1..K-2 that differ from the sign
+ *           (h = hs + (1 - sign)(H - 2 hs), one product); in range iff h = 0; the in-range value is
+ *           lo - (1 - sign) 2^(A-1), the saturated one sign (2^A - 1) - 2^(A-1);
+ *           out = lo - (1 - sign) 2^(A-1) + o (sign (2^(A-1) - 1) - lo)
+ * o = [h != 0] with an inverse: o = h inv, h (1 - o) = 0, (1 - o) inv = 0. The third constraint pins inv to 0
+ * when h = 0, so every wire is determined by the inputs (circomlib's IsZero leaves it free). Signals:
+ * rq<k>o, rq<k>inv, and rq<k>t (ReLU) or rq<k>h (signed). Cost: K + 6 per neuron, 4 more than without.
+ */
+function clampedRequantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
+  const K = op.bits, S = op.shift, A = op.clamp!, H = clampHighBits(op);
+  const b = `rq${k}b[${idx}]`, o = `rq${k}o[${idx}]`, inv = `rq${k}inv[${idx}]`, sign = `${b}[${K - 1}]`;
+  const lines = [
+    `{`,
+    `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
+    `    var lc = 0;`,
+    `    for (var j = 0; j < ${K}; j++) {`,
+    `        ${b}[j] <-- (u >> j) & 1;`,
+    `        ${b}[j] * (${b}[j] - 1) === 0;`,
+    `        lc += ${b}[j] * (1 << j);`,
+    `    }`,
+    `    lc === u;`,
+    `    var lo = 0;`,
+    `    for (var j = ${S}; j < ${op.relu ? S + A : S + A - 1}; j++) {`,
+    `        lo += ${b}[j] * (1 << (j - ${S}));`,
+    `    }`,
+    `    var hs = 0;`,
+    `    for (var j = ${K - 1 - H}; j < ${K - 1}; j++) {`,
+    `        hs += ${b}[j];`,
+    `    }`,
+  ];
+  let h = "hs";
+  if (!op.relu) {
+    lines.push(`    rq${k}h[${idx}] <== hs + (1 - ${sign}) * (${H} - 2 * hs);`);
+    h = `rq${k}h[${idx}]`;
+  }
+  lines.push(
+    `    ${inv} <-- ${h} != 0 ? 1 / ${h} : 0;`,
+    `    ${o} <== ${h} * ${inv};`,
+    `    ${h} * (1 - ${o}) === 0;`,
+    `    (1 - ${o}) * ${inv} === 0;`,
+  );
+  if (op.relu) lines.push(`    rq${k}t[${idx}] <== ${o} * (${(1n << BigInt(A)) - 1n} - lo);`, `    rq${k}[${idx}] <== ${sign} * (lo + rq${k}t[${idx}]);`);
+  else lines.push(`    rq${k}[${idx}] <== lo - (1 - ${sign}) * ${1n << BigInt(A - 1)} + ${o} * (${sign} * ${(1n << BigInt(A - 1)) - 1n} - lo);`);
+  lines.push(`}`);
+  return lines.map((l) => pad(indent) + l);
+}
+
 /** Multiply-accumulates of one linear op (in-bounds taps only), the number of product signals it needs. */
 function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
   return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
@@ -326,7 +385,7 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
   const s = (x: Shape) => x.join("x");
   switch (op.op) {
     case "requant":
-      return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range`;
+      return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range${clampHighBits(op) > 0 ? `, saturated to ${op.clamp} bits` : ""}`;
     default:
       return `${op.op} ${s(inShape)} -> ${s(outShape)}`;
   }
@@ -466,7 +525,8 @@ export function hashChainConstraints(n: number): number {
 export interface ConstraintBreakdown {
   /** input range checks: B + 1 per input value (B bits and their sum) */
   inputRange: number;
-  /** requants: K + 2 per value (K bits, their sum, the output); max-pools: (window - 1)(R + 2) per output */
+  /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
+   * max-pools: (window - 1)(R + 2) per output */
   nonlinear: number;
   /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
   linearOutputs: number;
@@ -509,7 +569,7 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
         break;
       }
       case "requant":
-        b.nonlinear += n * (op.bits + 2);
+        b.nonlinear += n * (op.bits + 2 + (clampHighBits(op) > 0 ? 4 : 0));
         break;
       case "flatten":
         break;

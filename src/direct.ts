@@ -25,9 +25,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "./errors";
-import { irShapes, opPlan, QModel, QOp, requantValue, runIR } from "./ir";
+import { clampHighBits, irShapes, opPlan, QModel, QOp, requantValue, runIR } from "./ir";
 import { argmax } from "./model";
-import { BN254_R, fieldOf, writeWtns } from "./r1cs";
+import { BN254_R, fieldInverse, fieldOf, writeWtns } from "./r1cs";
 import { DEFAULT_VISIBILITY, hashBlocks, labelBits, packValues, paramWidths, perLimb, privateWeightsModel, Visibility } from "./visibility";
 
 /** A linear combination: wire -> coefficient (signed integers; reduced mod r when written). */
@@ -491,10 +491,56 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
         bits.push(b);
       }
       linearZero(sum);
+      const out = into ?? wire();
+      setVal(out, fieldOf(requantValue(accVal, S, op.relu, op.clamp)));
+      const H = clampHighBits(op);
+      if (H > 0) {
+        // saturated: as src/circom.ts clampedRequantLines
+        const A = op.clamp!, sign = bits[K - 1];
+        const lo = lc();
+        for (let j = S; j < (op.relu ? S + A : S + A - 1); j++) addTerm(lo, bits[j], 1n << BigInt(j - S));
+        const hs = lc();
+        for (let j = K - 1 - H; j < K - 1; j++) addTerm(hs, bits[j], 1n);
+        let h = hs;
+        if (!op.relu) {
+          // h = hs + (1 - sign)(H - 2 hs)
+          const hw = wire();
+          const hsv = lcVal(hs), sv = val(sign);
+          setVal(hw, fieldOf(hsv + (1n - sv) * (BigInt(H) - 2n * hsv)));
+          const f = lc([ONE, BigInt(H)]);
+          for (const [w, c] of hs) addTerm(f, w, -2n * c);
+          const rhs = lc([hw, 1n]);
+          for (const [w, c] of hs) addTerm(rhs, w, -c);
+          sink.constrain(lc([ONE, 1n], [sign, -1n]), f, rhs);
+          h = lc([hw, 1n]);
+        }
+        const hv = lcVal(h);
+        const inv = wire(hv === 0n ? 0n : fieldInverse(hv));
+        const o = wire(hv === 0n ? 0n : 1n);
+        sink.constrain(h, lc([inv, 1n]), lc([o, 1n]));
+        sink.constrain(h, lc([ONE, 1n], [o, -1n]), new Map());
+        sink.constrain(lc([ONE, 1n], [o, -1n]), lc([inv, 1n]), new Map());
+        if (op.relu) {
+          const t = wire(fieldOf(val(o) * ((1n << BigInt(A)) - 1n - lcVal(lo))));
+          const cMinusLo = lc([ONE, (1n << BigInt(A)) - 1n]);
+          for (const [w, c] of lo) addTerm(cMinusLo, w, -c);
+          sink.constrain(lc([o, 1n]), cMinusLo, lc([t, 1n]));
+          const loT = lc([t, 1n]);
+          for (const [w, c] of lo) addTerm(loT, w, c);
+          sink.constrain(lc([sign, 1n]), loT, lc([out, 1n]));
+        } else {
+          // o (sign (2^(A-1) - 1) - lo) = out - lo + (1 - sign) 2^(A-1)
+          const half = 1n << BigInt(A - 1);
+          const d = lc([sign, half - 1n]);
+          for (const [w, c] of lo) addTerm(d, w, -c);
+          const rhs = lc([out, 1n], [ONE, half], [sign, -half]);
+          for (const [w, c] of lo) addTerm(rhs, w, -c);
+          sink.constrain(lc([o, 1n]), d, rhs);
+        }
+        return out;
+      }
       const m = lc();
       for (let j = S; j < K - 1; j++) addTerm(m, bits[j], 1n << BigInt(j - S));
-      const out = into ?? wire();
-      setVal(out, fieldOf(requantValue(accVal, S, op.relu)));
       if (op.relu) sink.constrain(lc([bits[K - 1], 1n]), m, lc([out, 1n]));
       else {
         // out = m - (1 - sign) 2^(K-1-S)

@@ -7,7 +7,8 @@
  *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
  *   sumpool2d y = sum of the window (an average pool whose division is folded into the scale, so it is exact)
  *   maxpool2d y = max of the window (no padding); any two values of its input differ by less than 2^(bits-1)
- *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1))
+ *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1)); with
+ *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
  *   flatten   reshape only
  * The input must lie in [input.min, input.min + 2^input.bits). Both range conditions are what the circuit
  * enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
@@ -34,7 +35,9 @@ export type QOp =
   | { op: "sumpool2d"; pool: [number, number]; stride: [number, number] }
   /** bits: the width R of its comparisons; the circuit needs every difference of two inputs below 2^(R-1) */
   | { op: "maxpool2d"; pool: [number, number]; stride: [number, number]; bits: number }
-  | { op: "requant"; shift: number; relu: boolean; bits: number }
+  /** clamp: saturate the result to A bits (absent: no saturation). The quantizer sets it where the worst case
+   * would otherwise outgrow the activation width, which keeps deep networks' ranges from growing layer by layer. */
+  | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
   | { op: "flatten" };
 
 export type OpKind = QOp["op"];
@@ -139,9 +142,27 @@ export function floorDiv(a: bigint, shift: number): bigint {
   return a >> BigInt(shift); // arithmetic shift is floor division by 2^shift for negative a too
 }
 
-export function requantValue(x: bigint, shift: number, relu: boolean): bigint {
+export function requantValue(x: bigint, shift: number, relu: boolean, clamp?: number): bigint {
   const y = floorDiv(x, shift);
-  return relu && y < 0n ? 0n : y;
+  if (relu && y < 0n) return 0n;
+  if (clamp === undefined) return y;
+  const [lo, hi] = clampRange(relu, clamp);
+  return y > hi ? hi : y < lo ? lo : y;
+}
+
+/** The range a clamped requant saturates to: [0, 2^A - 1] after ReLU, [-2^(A-1), 2^(A-1) - 1] signed. */
+export function clampRange(relu: boolean, clamp: number): Interval {
+  return relu ? [0n, (1n << BigInt(clamp)) - 1n] : [-(1n << BigInt(clamp - 1)), (1n << BigInt(clamp - 1)) - 1n];
+}
+
+/**
+ * How many of a requant's K bits lie above its clamp's range (the bits whose values decide saturation): bits
+ * S+A .. K-2 after ReLU, S+A-1 .. K-2 signed. Zero when there is no clamp or it can never act (the circuit
+ * then omits it, and runIR's clamp is a no-op because every input fits K bits).
+ */
+export function clampHighBits(op: Extract<QOp, { op: "requant" }>): number {
+  if (op.clamp === undefined) return 0;
+  return Math.max(0, op.relu ? op.bits - 1 - op.shift - op.clamp : op.bits - op.shift - op.clamp);
 }
 
 export interface IRRun {
@@ -173,7 +194,7 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         const lim = 1n << BigInt(op.bits - 1);
         x = x.map((v, i) => {
           if (v < -lim || v >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] requant: value ${v} at [${i}] does not fit ${op.bits} signed bits`, { hint: "the bound analysis is wrong; report this" });
-          return requantValue(v, op.shift, op.relu);
+          return requantValue(v, op.shift, op.relu, op.clamp);
         });
         break;
       }
@@ -216,7 +237,7 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
         );
         break;
       case "requant":
-        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu), requantValue(h, op.shift, op.relu)]);
+        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu, op.clamp), requantValue(h, op.shift, op.relu, op.clamp)]);
         break;
       case "maxpool2d":
         // max is monotone in each argument: the bounds of the max are the max of the bounds
@@ -252,8 +273,9 @@ export function differenceBitsFor(intervals: Interval[]): number {
 }
 
 /**
- * Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1), and
- * every max-pool's comparison width to what its input's spread needs.
+ * Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1), drop
+ * every clamp that can never act (its worst-case input already fits the clamp's range), and set every
+ * max-pool's comparison width to what its input's spread needs.
  */
 export function assignRequantBits(q: QModel): QModel {
   // An op's output interval does not depend on its own width, so one pass of the analysis serves all.
@@ -267,8 +289,14 @@ export function assignRequantBits(q: QModel): QModel {
     if (op.op !== "requant") return op;
     const bits = Math.max(signedBitsFor(bounds[k]), op.shift + 1);
     if (bits > MAX_BITS)
-      throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
-    return { ...op, bits };
+      throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits, more than ${MAX_BITS}`, {
+        hint: op.clamp === undefined ? "quantize with saturation (--saturate on), or use fewer weight or activation bits" : "use fewer weight or activation bits",
+      });
+    const { clamp, ...plain } = op;
+    if (clamp === undefined) return { ...plain, bits };
+    const [lo, hi] = clampRange(op.relu, clamp);
+    const acts = bounds[k].some(([l, h]) => requantValue(l, op.shift, op.relu) < lo || requantValue(h, op.shift, op.relu) > hi);
+    return acts ? { ...plain, bits, clamp } : { ...plain, bits };
   });
   return { ...q, ops };
 }
@@ -303,6 +331,7 @@ export function validateIR(q: QModel): void {
       case "requant":
         if (!Number.isInteger(op.shift) || op.shift < 0) irFail(`${p}.shift`, `expected an integer >= 0, got ${op.shift}`);
         if (!Number.isInteger(op.bits) || op.bits < op.shift + 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected ${op.shift + 1}..${MAX_BITS}, got ${op.bits}`);
+        if (op.clamp !== undefined && (!Number.isInteger(op.clamp) || op.clamp < 1 || op.clamp > MAX_BITS)) irFail(`${p}.clamp`, `expected an integer in 1..${MAX_BITS} or none, got ${op.clamp}`);
         break;
       case "flatten":
         break;

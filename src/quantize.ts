@@ -9,8 +9,15 @@
  * average pool becomes an exact sum pool whose division is folded into the step. The last linear layer is not
  * rescaled: its accumulators are the output. Finally the bound analysis (ir.ts) sizes every requant's range
  * check for the worst case over all admissible inputs, not just the calibration set, so nothing can wrap.
+ *
+ * Saturation: without it a requant's output is only as bounded as its input, so the worst case grows with every
+ * layer (paper0's 150-layer network would need 243-bit range checks). A saturating requant clamps its result
+ * to the activation width (int8-style), which resets the bound at every layer for 4 more constraints a neuron.
+ * `saturate: "auto"` (the default) quantizes both ways and keeps the one whose circuit has fewer constraints;
+ * the calibrated activations fit the width either way, so saturation only acts beyond the calibration set.
  */
 import { ZkmlError } from "./errors";
+import { constraintCount } from "./circom";
 import { assignRequantBits, IR_FORMAT, QModel, QOp, validateIR } from "./ir";
 import { applyLayerFloat, FloatTensor, layerOutputShape, ModelFile } from "./model";
 
@@ -20,6 +27,19 @@ export interface QuantizeOptions {
   activationBits: number;
   /** Inputs used to choose activation scales (real values, flat, channel-major). At least one. */
   calibration: ArrayLike<number>[];
+  /** Saturating requants: "on", "off", or "auto" (default): whichever circuit has fewer constraints. */
+  saturate?: Saturate;
+}
+
+export const SATURATE_MODES = ["auto", "on", "off"] as const;
+export type Saturate = (typeof SATURATE_MODES)[number];
+
+export function parseSaturate(v: string, source = "--saturate"): Saturate {
+  if (!(SATURATE_MODES as readonly string[]).includes(v))
+    throw new ZkmlError("OPTION_INVALID", `${source}: expected one of ${SATURATE_MODES.join(", ")}, got "${v}"`, {
+      hint: "auto (the default) picks the cheaper circuit; on clamps every rescaled activation to its width",
+    });
+  return v as Saturate;
 }
 
 export const DEFAULT_QUANT = { inputBits: 8, weightBits: 8, activationBits: 8 } as const;
@@ -109,7 +129,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         // smallest shift with act / (step * 2^shift) <= limit
         let shift = act > 0 ? Math.max(0, Math.ceil(Math.log2(act / (limit * step)))) : 0;
         while (shift > 0 && act / (step * 2 ** (shift - 1)) <= limit) shift--;
-        ops.push({ op: "requant", shift, relu, bits: shift + 1 });
+        ops.push({ op: "requant", shift, relu, bits: shift + 1, clamp: activationBits });
         step = step * 2 ** shift;
         if (relu) i++; // the relu is fused into the requant
         break;
@@ -132,13 +152,29 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
     shape = layerOutputShape(layer, shape, `layers[${i}]`);
   }
 
-  const q = assignRequantBits({
-    format: IR_FORMAT,
-    name: model.name,
-    input: { shape: model.input.shape, min: BigInt(Math.round(lo * 2 ** sIn)), bits: inputBits, step: 2 ** -sIn, range: [lo, hi] },
-    ops,
-    output: { step },
-  });
+  const saturate = options.saturate ?? "auto";
+  if (!(SATURATE_MODES as readonly string[]).includes(saturate)) parseSaturate(String(saturate), "saturate");
+  const build = (clamped: boolean) =>
+    assignRequantBits({
+      format: IR_FORMAT,
+      name: model.name,
+      input: { shape: model.input.shape, min: BigInt(Math.round(lo * 2 ** sIn)), bits: inputBits, step: 2 ** -sIn, range: [lo, hi] },
+      ops: clamped ? ops : ops.map((op) => (op.op === "requant" ? { op: "requant", shift: op.shift, relu: op.relu, bits: op.bits } : op)),
+      output: { step },
+    });
+  let q: QModel;
+  if (saturate !== "auto") q = build(saturate === "on");
+  else {
+    const on = build(true);
+    let off: QModel | undefined;
+    try {
+      off = build(false);
+    } catch (e) {
+      if (!(e instanceof ZkmlError && e.code === "QUANTIZE_FAILED")) throw e;
+    }
+    // ties keep the plain model: saturation changes results beyond the calibration set
+    q = off !== undefined && constraintCount(off).total <= constraintCount(on).total ? off : on;
+  }
   validateIR(q);
   return q;
 }

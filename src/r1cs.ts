@@ -22,6 +22,14 @@ export function fieldOf(v: bigint): bigint {
   return ((v % BN254_R) + BN254_R) % BN254_R;
 }
 
+/** 1/v in the BN254 scalar field (v not 0 mod r), by Fermat: v^(r-2). */
+export function fieldInverse(v: bigint): bigint {
+  let base = fieldOf(v), e = BN254_R - 2n, out = 1n;
+  if (base === 0n) throw new Error("fieldInverse(0)");
+  for (; e > 0n; e >>= 1n, base = (base * base) % BN254_R) if (e & 1n) out = (out * base) % BN254_R;
+  return out;
+}
+
 function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
   return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
 }

@@ -195,13 +195,19 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
         break;
       }
       case "requant":
-        body.push(`// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""} (in place)
+      {
+        // saturation (runIR's clamp): the upper end, and the lower one for a signed requant; -2^(A-1) = not(2^(A-1) - 1)
+        const sat = op.clamp === undefined ? "" : op.relu
+          ? `if sgt(v, ${(1n << BigInt(op.clamp)) - 1n}) { v := ${(1n << BigInt(op.clamp)) - 1n} }`
+          : `if sgt(v, ${(1n << BigInt(op.clamp - 1)) - 1n}) { v := ${(1n << BigInt(op.clamp - 1)) - 1n} } if slt(v, not(${(1n << BigInt(op.clamp - 1)) - 1n})) { v := not(${(1n << BigInt(op.clamp - 1)) - 1n}) }`;
+        body.push(`// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (in place)
             nxt := cur
             for { let p := add(cur, 32) let end := add(p, ${32 * n}) } lt(p, end) { p := add(p, 32) } {
                 let v := sar(${op.shift}, mload(p))
-                ${op.relu ? "if slt(v, 0) { v := 0 }" : ""}
+                ${op.relu ? "if slt(v, 0) { v := 0 }" : ""}${sat === "" ? "" : `\n                ${sat}`}
                 mstore(p, v)
             }`);
+      }
         break;
       case "flatten":
         body.push(`// ops[${k}] flatten: nothing to move

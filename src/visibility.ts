@@ -35,7 +35,7 @@
  * same in TypeScript.
  */
 import { ZkmlError } from "./errors";
-import { analyzeBounds, differenceBitsFor, irShapes, Interval, MAX_BITS, QModel, QOp, signedBitsFor } from "./ir";
+import { analyzeBounds, differenceBitsFor, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "./ir";
 import { argmax } from "./model";
 import { fieldOf } from "./r1cs";
 
@@ -190,8 +190,7 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         if (bits > MAX_BITS)
           throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits for arbitrary weights of these widths, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
         ops.push({ ...op, bits });
-        const r = (v: bigint) => (op.relu && v >> BigInt(op.shift) < 0n ? 0n : v >> BigInt(op.shift));
-        x = x.map(([l, h]) => [r(l), r(h)]);
+        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu, op.clamp), requantValue(h, op.shift, op.relu, op.clamp)]);
         break;
       }
       case "maxpool2d": {

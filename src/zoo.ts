@@ -11,9 +11,9 @@ import { ZkmlError } from "./errors";
 import { readJsonFile } from "./fsutil";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./model";
 import type { QModel } from "./ir";
-import { DEFAULT_QUANT, quantize, scaleOptions } from "./quantize";
+import { DEFAULT_QUANT, quantize, Saturate, scaleOptions } from "./quantize";
 
-const ROOT = path.join(__dirname, "..");
+export const ROOT = path.join(__dirname, "..");
 export const MODELS_DIR = path.join(ROOT, "models");
 export const PAPER0_SUITES = path.join(ROOT, "data", "paper0", "suites.json");
 
@@ -21,6 +21,9 @@ interface Paper0Net {
   name: string;
   layers: [number, number, boolean][];
   params: number;
+  /** weights (no biases): the number in the parameter suite's names */
+  macs: number;
+  numLayers: number;
   inputDim: number;
 }
 
@@ -93,10 +96,16 @@ export function calibrationFor(m: ModelFile, count = 64): ArrayLike<number>[] {
 export interface QuantChoice {
   scaleBits?: number;
   calibration?: ArrayLike<number>[];
+  /** saturating requants: auto (default), on, off */
+  saturate?: Saturate;
 }
 
 export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
-  return quantize(m, { ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)), calibration: choice.calibration ?? calibrationFor(m) });
+  return quantize(m, {
+    ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)),
+    calibration: choice.calibration ?? calibrationFor(m),
+    saturate: choice.saturate,
+  });
 }
 
 /** The input used when the user gives none: the first held-out MNIST digit, or a seeded random input. */

@@ -18,6 +18,7 @@ interface Args {
   output?: string;
   scaleBits?: number;
   calibration?: string;
+  saturate: string;
   backend: string;
   ptau?: string;
   downloadPtau: boolean;
@@ -46,6 +47,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
   )
   .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR: for models circom cannot hold) or auto (circom while the model fits it)", "auto", types.string)
   .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize` for what each width costs and buys); default 8", undefined, types.int)
+  .addOptionalParam("saturate", "Saturating requants (clamp each rescaled activation to its width): auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
   .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string)
   .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
   .addOptionalParam(
@@ -74,6 +76,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
       const { INPUT_VISIBILITY, parseVisibility } = await import("../src/visibility");
+      const { parseSaturate } = await import("../src/quantize");
       // --input once took the input file; a value that is not a visibility keyword still means that
       let inputFile = args.inputFile;
       let inputVis = args.input;
@@ -93,7 +96,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
         inputFile,
         visibility,
         backend: await parseBackend(args.backend),
-        quant: { scaleBits: args.scaleBits, calibration: args.calibration ? await readCalibration(args.calibration, model) : undefined },
+        quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration: args.calibration ? await readCalibration(args.calibration, model) : undefined },
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,
         ptauBaseUrl: cfg.ptauBaseUrl,

@@ -3,7 +3,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { analyzeBounds, floorDiv, IR_FORMAT, QModel, requantValue, runIR, validateIR } from "../src/ir";
+import { analyzeBounds, assignRequantBits, clampHighBits, floorDiv, IR_FORMAT, QModel, requantValue, runIR, validateIR } from "../src/ir";
 import { MODEL_FORMAT, ModelFile, validateModel } from "../src/model";
 import { quantize, quantizeInput } from "../src/quantize";
 import { isZkmlError, ZkmlError } from "../src/errors";
@@ -30,6 +30,42 @@ describe("IR semantics: known answers", () => {
     expect(requantValue(-7n, 2, true)).to.equal(0n);
     expect(requantValue(-7n, 2, false)).to.equal(-2n);
     expect(requantValue(12n, 0, true)).to.equal(12n);
+  });
+
+  it("a saturating requant clamps to its width: [0, 2^A - 1] after ReLU, [-2^(A-1), 2^(A-1) - 1] signed", () => {
+    expect(requantValue(100n, 2, true, 4)).to.equal(15n); // 25 -> 15
+    expect(requantValue(60n, 2, true, 4)).to.equal(15n); // exactly 15: unchanged
+    expect(requantValue(-100n, 2, true, 4)).to.equal(0n);
+    expect(requantValue(100n, 2, false, 4)).to.equal(7n);
+    expect(requantValue(-100n, 2, false, 4)).to.equal(-8n); // floor(-25) clamped
+    expect(requantValue(-29n, 2, false, 4)).to.equal(-8n); // floor(-7.25) = -8: unchanged
+    expect(requantValue(-27n, 2, false, 4)).to.equal(-7n);
+    // the high bits above the clamp: K - 1 - S - A after ReLU, K - S - A signed; none when the clamp cannot act
+    expect(clampHighBits({ op: "requant", shift: 2, relu: true, bits: 10, clamp: 4 })).to.equal(3);
+    expect(clampHighBits({ op: "requant", shift: 2, relu: false, bits: 10, clamp: 4 })).to.equal(4);
+    expect(clampHighBits({ op: "requant", shift: 2, relu: true, bits: 7, clamp: 4 })).to.equal(0);
+    expect(clampHighBits({ op: "requant", shift: 2, relu: true, bits: 10 })).to.equal(0);
+  });
+
+  it("assignRequantBits keeps a clamp only where the worst case reaches past it", () => {
+    const base = (clamp: number): QModel => ({
+      format: IR_FORMAT,
+      name: "clamp",
+      input: { shape: [1], min: 0n, bits: 4, step: 1, range: [0, 15] },
+      ops: [
+        { op: "dense", inSize: 1, units: 2, weights: [1n, -3n], bias: [0n, 0n] },
+        { op: "requant", shift: 0, relu: true, bits: 1, clamp },
+        { op: "dense", inSize: 2, units: 1, weights: [1n, 1n], bias: [0n] },
+      ],
+      output: { step: 1 },
+    });
+    // x in [0, 15]: the ReLU outputs reach 15 and 0, so a 4-bit clamp never acts and is dropped; a 3-bit one stays
+    expect((assignRequantBits(base(4)).ops[1] as { clamp?: number }).clamp).to.equal(undefined);
+    const q3 = assignRequantBits(base(3));
+    expect((q3.ops[1] as { clamp?: number }).clamp).to.equal(3);
+    validateIR(q3);
+    expect(runIR(q3, [12n]).output).to.deep.equal([7n]);
+    expect(analyzeBounds(q3)[3]).to.deep.equal([[0n, 7n]]);
   });
 
   it("floorDiv agrees with mathematical floor on random values", () => {
@@ -70,7 +106,7 @@ describe("IR semantics: known answers", () => {
     const rand = rng(5);
     for (let i = 0; i < 40; i++) {
       const c = randomModel(rand, `b${i}`);
-      const q = quantize(c.model, { ...c.bits, calibration: c.inputs });
+      const q = quantize(c.model, { ...c.bits, calibration: c.inputs.slice(0, 1), saturate: c.saturate });
       const bounds = analyzeBounds(q);
       for (const x of c.inputs) {
         const trace = runIR(q, quantizeInput(q, x)).trace;

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildDirect } from "../src/direct";
 import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/circom";
-import { QModel, runIR } from "../src/ir";
+import { clampHighBits, QModel, requantValue, runIR } from "../src/ir";
 import { ModelFile } from "../src/model";
 import { DEFAULT_QUANT, quantize } from "../src/quantize";
 import { calibrationFor, resolveModel } from "../src/zoo";
@@ -168,6 +168,86 @@ describe("soundness harness: every layer type under every visibility option", fu
           bad[i!] = t.bit ? (bad[i!] === 1n ? 0n : 1n) : (bad[i!] + 1n) % BN254_R;
           expect(firstUnsatisfied(r1cs, bad), `${t.kind} (${t.name}) changed: some constraint must fail`).to.be.at.least(0);
         }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe("soundness harness: saturating requants (clamped to 4 bits), values beyond the calibration", function () {
+  this.timeout(600_000);
+  // calibrated on one dim input, so brighter inputs push the ReLU and the signed requant past their 4-bit ranges
+  const q = quantize(allOpsModel(), { inputBits: 8, weightBits: 8, activationBits: 4, saturate: "on", calibration: [[...Array(36)].map((_, i) => ((i % 7) / 7) * 0.3)] });
+  const clamped = q.ops.flatMap((o, k) => (o.op === "requant" && clampHighBits(o) > 0 ? [{ k, op: o }] : []));
+  // a deterministic search for an input that saturates both kinds; `hits` lists (op, element, saturated?)
+  const saturates = (x: bigint[]) => {
+    const trace = runIR(q, x).trace;
+    return clamped.map(({ k, op }) => trace[k].map((v) => requantValue(v, op.shift, op.relu) !== requantValue(v, op.shift, op.relu, op.clamp)));
+  };
+  const r = rng(5);
+  let x: bigint[] = [];
+  for (let t = 0; t < 100; t++) {
+    x = [...Array(36)].map(() => q.input.min + BigInt(Math.floor(r() * 256)));
+    const hits = saturates(x);
+    if (clamped.every(({ op }, i) => op.relu || hits[i].some(Boolean)) && clamped.some(({ op }, i) => op.relu && hits[i].some(Boolean))) break;
+  }
+  const hits = saturates(x);
+
+  it("both a ReLU and a signed requant are clamped, and the chosen input saturates each of them", () => {
+    expect(clamped.some(({ op }) => op.relu)).to.equal(true);
+    expect(clamped.some(({ op }) => !op.relu)).to.equal(true);
+    clamped.forEach(({ k, op }, i) => {
+      if (!op.relu || hits[i].some(Boolean)) expect(hits[i].some(Boolean), `ops[${k}] saturates`).to.equal(true);
+    });
+    expect(clamped.some(({ op }, i) => op.relu && hits[i].some(Boolean))).to.equal(true);
+  });
+
+  const combos: Visibility[] = [
+    { input: "public", weights: "fixed", output: "public" },
+    { input: "hashed", weights: "hashed", output: "label" },
+    { input: "private", weights: "private", output: "hashed" },
+  ];
+  for (const vis of combos) {
+    it(`input ${vis.input}, weights ${vis.weights}, output ${vis.output}: clamped values = reference; changing o, inv, t or h fails, saturated or not`, async () => {
+      const dir = tmpDir("sat");
+      try {
+        const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
+        expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
+        expect(compiled.constraints, JSON.stringify(constraintCount(q, vis))).to.equal(constraintCount(q, vis).total);
+        const r1cs = readR1cs(compiled.r1cs);
+        const y = runIR(q, x).output;
+        const st = await statementFor(q, vis, x, y);
+        const w = await witness(compiled.wasm, st.witnessInput, dir);
+        expect(firstUnsatisfied(r1cs, w), "honest witness").to.equal(-1);
+        expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+        expect(unconstrainedWires(r1cs)).to.deep.equal([]);
+        const directFile = path.join(dir, "direct.r1cs");
+        const d = buildDirect(q, vis, { r1csFile: directFile, x });
+        const dr = readR1cs(directFile);
+        expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
+        expect(d.witness!.slice(1, 1 + dr.nPubOut + dr.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+        expect(d.constraints).to.be.at.most(compiled.constraints);
+        const sym = readSym(compiled.sym);
+        const qc = vis.weights === "fixed" ? q : privateWeightsModel(q);
+        let tampered = 0;
+        clamped.forEach(({ k }, c) => {
+          const op = qc.ops[k] as Requant;
+          expect(clampHighBits(op), `ops[${k}] still clamped in the rendered model`).to.be.greaterThan(0);
+          // one element that saturates (where there is one) and one that does not
+          const sat = hits[c].indexOf(true), unsat = hits[c].indexOf(false);
+          for (const i of [sat, unsat].filter((v) => v >= 0)) {
+            for (const name of [`rq${k}[${i}]`, `rq${k}o[${i}]`, `rq${k}inv[${i}]`, op.relu ? `rq${k}t[${i}]` : `rq${k}h[${i}]`, `rq${k}b[${i}][${op.bits - 2}]`]) {
+              const j = sym.get(`main.model.${name}`);
+              expect(j, name).to.be.a("number");
+              const bad = w.slice();
+              bad[j!] = name.includes("b[") || name.includes("o[") ? 1n - bad[j!] : (bad[j!] + 1n) % BN254_R;
+              expect(firstUnsatisfied(r1cs, bad), `${name} changed (${i === sat ? "saturated" : "in range"}): some constraint must fail`).to.be.at.least(0);
+              tampered++;
+            }
+          }
+        });
+        expect(tampered).to.be.at.least(20);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

@@ -5,13 +5,15 @@
 import fc from "fast-check";
 import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model";
 import { QModel } from "../../src/ir";
-import { quantize, quantizeInput } from "../../src/quantize";
+import { quantize, quantizeInput, Saturate } from "../../src/quantize";
 import { rng } from "../../src/data";
 
 export interface RandomCase {
   model: ModelFile;
   bits: { inputBits: number; weightBits: number; activationBits: number };
   inputs: number[][];
+  /** saturating requants: drawn last, so the rest of each model is what it was before saturation existed */
+  saturate: Saturate;
 }
 
 const arbRange = fc.constantFrom<[number, number]>([0, 1], [-1, 1], [0, 255], [-3, 0.5], [-100, 100]);
@@ -71,6 +73,7 @@ export function randomModel(rand: () => number, name: string): RandomCase {
     model,
     bits: { inputBits: pick(2, 10), weightBits: pick(2, 10), activationBits: pick(2, 10) },
     inputs: [sample(), sample(), sample()],
+    saturate: (["on", "off", "auto"] as const)[pick(0, 2)],
   };
 }
 
@@ -85,7 +88,8 @@ export function prepareModels(count: number, seed: number): Prepared[] {
   const out: Prepared[] = [];
   for (let i = 0; i < count; i++) {
     const c = randomModel(rand, `random-${seed}-${i}`);
-    const q = quantize(c.model, { ...c.bits, calibration: c.inputs });
+    // calibrated on the first input alone, so the other two can go past it and make saturating requants act
+    const q = quantize(c.model, { ...c.bits, calibration: c.inputs.slice(0, 1), saturate: c.saturate });
     out.push({ q, inputs: c.inputs.map((x) => quantizeInput(q, x)) });
   }
   return out;
