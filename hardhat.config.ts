@@ -7,6 +7,7 @@ import "./tasks/prove-model";
 import "./tasks/setup";
 import "./tasks/gas";
 import "./tasks/quantize";
+import "./tasks/bench";
 import { lookup } from "./tasks/deploy";
 import { etherscanSettings, hardhatNetworks } from "./src/networks";
 

@@ -36,7 +36,8 @@ export type ErrorCode =
   | "INSUFFICIENT_FUNDS"
   | "DEPLOYMENT_INVALID"
   | "DEPLOYMENT_MISSING"
-  | "VKEY_MISMATCH";
+  | "VKEY_MISMATCH"
+  | "BENCH_INVALID";
 
 export class ZkmlError extends Error {
   readonly code: ErrorCode;

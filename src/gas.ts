@@ -275,6 +275,23 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
   };
 }
 
+/** A verifier alone: deploy it, check it accepts the proof, and measure a verifyProof transaction (the bench's gas). */
+export async function measureVerifier(chains: { standard: ChainSpec; raised: ChainSpec }, system: ProofSystem, verifier: Compiled & { name: string }, proof: bigint[], publicSignals: bigint[]): Promise<{ gas: number; deployGas: number; runtimeBytes: number; flags: string[] }> {
+  const iface = new Interface(verifier.abi);
+  const data = iface.encodeFunctionData("verifyProof", verifyProofArgs(system, proof, publicSignals));
+  const m = await measureGroup(
+    chains,
+    async (c) => {
+      const v = await c.deploy(verifier.name, verifier.bytecode, verifier.runtimeBytes);
+      if (!(AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(v.address, data))[0] as boolean))
+        throw new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof snarkjs accepted`, { hint: "a bug in the exported verifier; please report it" });
+      return { v, gas: (await c.send({ to: v.address, data })).gas };
+    },
+    (r) => [{ gas: r.v.deployGas, runtimeBytes: r.v.runtimeBytes }, { gas: r.gas }],
+  );
+  return { gas: m.result.gas, deployGas: m.result.v.deployGas, runtimeBytes: m.result.v.runtimeBytes, flags: [...m.flags[0], ...m.flags[1]] };
+}
+
 /** Calls n >= 1 from which deploying + n verifications costs no more than deploying + n inferences. */
 export function breakEven(naive: { deployGas: number; callGas: number }, verify: { deployGas: number; callGas: number }): { calls: number | null; cheaperUpTo?: number } {
   const extra = verify.deployGas - naive.deployGas;

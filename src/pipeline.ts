@@ -7,8 +7,6 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { constraintCount, renderCircuit } from "./circom";
-import { irToJson } from "./direct";
 import { ZkmlError } from "./errors";
 import { sha256, stringifyBig, writeFileAtomic } from "./fsutil";
 import { QModel, runIR } from "./ir";
@@ -22,6 +20,8 @@ import { plonkGates, ptauPowerFor } from "./systems";
 import { runStage } from "./runner";
 import { checkZkey } from "./zkey";
 import type { CompileResult, SetupResult } from "./stages";
+import { Backend, circuitId, RenderResult, renderSource } from "./render";
+import { renderCircuit } from "./circom";
 import { exportVerifier, verifierContractName } from "./verifier";
 import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "./zoo";
 import { DEFAULT_VISIBILITY, Statement, statementFor, Visibility } from "./visibility";
@@ -70,6 +70,9 @@ export interface ProveOptions {
   backend?: Backend;
   /** Scale width (--scale-bits, default 8) and calibration inputs (default: calibrationFor the model). */
   quant?: QuantChoice;
+  /** Render (quantize + write the circuit source) in a measured child process, which resolves the model by this
+   * reference (a built-in name, paper0/<net> or a path) itself. */
+  renderInChild?: { modelRef: string };
   inputFile?: string;
   ptau?: string;
   /** Fetch the published ceremony file when no --ptau is given (opt-in). */
@@ -83,28 +86,8 @@ export interface ProveOptions {
   log?: (line: string) => void;
 }
 
-const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
-const TOOLCHAIN_DIRECT = "zkml-direct/1";
-
-export type Backend = "circom" | "direct" | "auto";
-export const BACKENDS: readonly Backend[] = ["circom", "direct", "auto"];
-
-/** Weights a circuit may hold as constants before auto moves to the direct backend (circom2 ran out of its
- * 4 GB of WebAssembly memory on one 784x512 layer, ~400k constants). */
-export const AUTO_MAX_CONSTANTS = 200_000;
-/** Constraints past which auto prefers the direct backend (circom2's compile time and memory grow with them). */
-export const AUTO_MAX_CONSTRAINTS = 1_000_000;
-
-/** Which backend renders the circuit, and why. */
-export function chooseBackend(requested: Backend, q: QModel, vis: Visibility): { backend: "circom" | "direct"; reason: string } {
-  if (requested === "circom") return { backend: "circom", reason: "--backend circom" };
-  if (requested === "direct") return { backend: "direct", reason: "--backend direct" };
-  const constants = vis.weights === "fixed" ? q.ops.reduce((a, op) => a + (op.op === "dense" || op.op === "conv2d" ? op.weights.length + op.bias.length : 0), 0) : 0;
-  const constraints = constraintCount(q, vis).total;
-  if (constants > AUTO_MAX_CONSTANTS) return { backend: "direct", reason: `auto: ${constants.toLocaleString("en-US")} weight constants, past the ${AUTO_MAX_CONSTANTS.toLocaleString("en-US")} circom2 holds comfortably` };
-  if (constraints > AUTO_MAX_CONSTRAINTS) return { backend: "direct", reason: `auto: ${constraints.toLocaleString("en-US")} constraints, past ${AUTO_MAX_CONSTRAINTS.toLocaleString("en-US")}` };
-  return { backend: "circom", reason: `auto: ${constants.toLocaleString("en-US")} constants and ${constraints.toLocaleString("en-US")} constraints fit circom` };
-}
+export { AUTO_MAX_CONSTANTS, AUTO_MAX_CONSTRAINTS, BACKENDS, chooseBackend, circuitId } from "./render";
+export type { Backend } from "./render";
 
 export const PRIVATE_WEIGHTS_WARNING =
   "--weights private: the weights are private inputs that nothing binds, so any weights satisfy the circuit and the proof says only that some model of this architecture gave this output (the statement paper0 proved). Use --weights hashed to bind the proof to a committed model.";
@@ -126,10 +109,6 @@ export interface SetupMeta {
   created: string;
 }
 
-export function circuitId(model: string, source: string): string {
-  const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
-  return `${slug}-${sha256(source + TOOLCHAIN).slice(0, 16)}`;
-}
 
 /** The circuit a model compiles to (its id and files), without writing or compiling anything. */
 export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16", visibility: Visibility = DEFAULT_VISIBILITY, quant: QuantChoice = {}): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
@@ -170,20 +149,24 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const statement = await statementFor(q, vis, x, reference);
   stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
 
-  // render: the circom source (the auditable form), or for the direct backend the IR it is written from
+  // render: the circom source (the auditable form), or for the direct backend the IR it is written from; in a
+  // child process of its own when asked (the bench measures its memory), else here
   t = Date.now();
-  const chosen = chooseBackend(opts.backend ?? "auto", q, vis);
-  log(`backend: ${chosen.backend} (${chosen.reason})`);
+  const renderArgs = { root: opts.root, visibility: vis, backend: opts.backend ?? "auto", quant: opts.quant ?? {}, force: opts.force ?? false };
+  let rendered: RenderResult;
+  if (opts.renderInChild) {
+    const m = await runStage<RenderResult>("render", { ...renderArgs, modelRef: opts.renderInChild.modelRef });
+    rendered = m.result;
+    stages.push({ stage: "render", seconds: m.seconds, peakMB: m.peakMB, cached: rendered.cached });
+  } else {
+    rendered = renderSource({ ...renderArgs, model, q });
+    stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: rendered.cached });
+  }
+  const { id, sourceFile } = rendered;
+  const chosen = { backend: rendered.backend, reason: rendered.reason };
   const direct = chosen.backend === "direct";
-  // what is written: the circom source, or the IR (large for big models: serialized once); the id also covers
-  // the backend and the statement, which the IR alone does not name
-  const written = direct ? irToJson(q) : renderCircuit(q, vis);
-  const id = circuitId(model.name, direct ? `direct backend ${TOOLCHAIN_DIRECT}\n${JSON.stringify(vis)}\n${written}` : written);
-  const sourceFile = paths.get({ kind: direct ? "ir" : "circom", circuit: id });
-  const renderCached = fs.existsSync(sourceFile) && fs.readFileSync(sourceFile, "utf8") === written && !opts.force;
-  if (!renderCached) writeFileAtomic(sourceFile, written);
-  stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: renderCached });
-  log(`render: ${path.relative(opts.root, sourceFile)}${renderCached ? " (cached)" : ""}`);
+  log(`backend: ${chosen.backend} (${chosen.reason})`);
+  log(`render: ${path.relative(opts.root, sourceFile)}${rendered.cached ? " (cached)" : ""}`);
 
   const progress = (stage: string) => (m: string) => log(`${stage}: ${m}`);
 

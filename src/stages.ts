@@ -15,6 +15,7 @@ import { produceAtomic, writeFileAtomic } from "./fsutil";
 import type { ProofSystem } from "./paths";
 import { readPtauHeader, writeDevPtau } from "./ptau";
 import { directCompile, directWitness } from "./direct";
+import { renderStage } from "./render";
 import { readR1cs } from "./r1cs";
 import { plonkGates, ptauPowerFor, PROOF_WORDS } from "./systems";
 import { checkZkey } from "./zkey";
@@ -260,6 +261,7 @@ export async function verifyPtau(args: { ptau: string }): Promise<{ valid: boole
 }
 
 export const STAGES = {
+  render: renderStage,
   compile: compileCircom,
   directCompile,
   directWitness,
