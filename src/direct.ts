@@ -11,7 +11,9 @@
  *   input range      B booleans b(b - 1) = 0 and (sum b_i 2^i - (x - min)) * 1 = 0
  *   requant          K booleans, (sum b_j 2^j - acc - 2^(K-1)) * 1 = 0, then relu: b_{K-1} * m = out, or
  *                    signed: (out - m + (1 - b_{K-1}) 2^(K-1-S)) * 1 = 0, with m = sum_{S<=j<K-1} b_j 2^(j-S)
- *   linear output    (y - acc) * 1 = 0 where a dense/conv is not followed by a requant; sum pool likewise
+ *   linear output    (y - acc) * 1 = 0 where a dense/conv is not followed by a requant; sum pool likewise; a
+ *                    plain copy (y = x) is no constraint, as circom --O1 removes it (a public output's copy too:
+ *                    the copied wire is replaced by the output, see substitutionStart)
  *   max pool         per further window value: R booleans, (sum - (v - m + 2^(R-1))) * 1 = 0, c * (v - m) = m' - m
  *   private weights  p = w * x per multiply-accumulate
  *   packed input     (limb - sum (x - min) 2^(Bt)) * 1 = 0
@@ -202,10 +204,13 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
   };
   const writer = opts.r1csFile ? new R1csWriter(opts.r1csFile, { nPubOut, nPubIn, nPrvIn }) : undefined;
   let constraints = 0;
+  // constraints held back while a substitution (below) may still rewrite them; null: written at once
+  let pending: [LC, LC, LC][] | null = null;
   const sink: Sink = {
     constrain(a, b, c) {
       constraints++;
-      writer?.add(a, b, c);
+      if (pending) pending.push([a, b, c]);
+      else writer?.add(a, b, c);
     },
   };
   const linearZero = (m: LC) => sink.constrain(m, lc([ONE, 1n]), new Map());
@@ -350,9 +355,20 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
     // the model: each tensor element is a wire
     const isLast = (k: number) => k === qc.ops.length - 1;
     const finalWires = vis.output === "public" ? outWires : undefined;
+    // circom --O1 removes signal-to-signal equalities: a public output that is a plain copy of one internal value
+    // (a row with a single weight of 1 and no bias: y = x) makes circom replace x by y in every constraint and drop
+    // the equation. The same here: such outputs are found before the model is written, the constraints from the op
+    // that makes their inputs on are held back, then x is replaced by y and its wire removed
+    const bufferFrom = !privateWeights && finalWires ? substitutionStart(qc, shapes) : -1;
+    let pendingFrom = 0;
+    const subst = new Map<number, { y: number }>();
     let cur = xWires;
     for (let k = 0; k < qc.ops.length; k++) {
       const op: QOp = qc.ops[k];
+      if (k === bufferFrom) {
+        pending = [];
+        pendingFrom = nWires;
+      }
       const inShape = shapes[k];
       const n = size(shapes[k + 1]);
       switch (op.op) {
@@ -403,6 +419,12 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
               const only = acc.size === 1 ? [...acc.entries()][0] : undefined;
               if (only && only[0] !== ONE && only[1] === 1n && !(isLast(k) && finalWires)) return only[0];
               const y = isLast(k) && finalWires ? finalWires[i] : wire();
+              const terms = [...acc.entries()].filter(([w]) => w !== ONE);
+              if (pending && isLast(k) && finalWires && terms.length === 1 && terms[0][1] === 1n && !acc.has(ONE) && terms[0][0] >= pendingFrom && !subst.has(terms[0][0])) {
+                subst.set(terms[0][0], { y });
+                setVal(y, fieldOf(accVals[i]));
+                return y;
+              }
               setVal(y, fieldOf(accVals[i]));
               addTerm(acc, y, -1n);
               linearZero(acc);
@@ -552,6 +574,39 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
       return out;
     }
 
+    if (pending) {
+      // substitute, renumber the wires after each removed one, write
+      const held = pending;
+      pending = null;
+      const removed = [...subst.keys()].sort((a, b) => a - b);
+      const renumber = (w: number) => {
+        let lo = 0, hi = removed.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (removed[mid] < w) lo = mid + 1;
+          else hi = mid;
+        }
+        return w - lo;
+      };
+      const rewrite = (m: LC): LC => {
+        const out: LC = new Map();
+        const add = (w: number, c: bigint) => {
+          const v = fieldOf((out.get(w) ?? 0n) + c);
+          if (v === 0n) out.delete(w);
+          else out.set(w, v);
+        };
+        for (const [w, c] of m) {
+          const s = subst.get(w);
+          if (!s) add(renumber(w), c);
+          else add(s.y, c); // x = y
+        }
+        return out;
+      };
+      for (const [a, b, c] of held) writer?.add(rewrite(a), rewrite(b), rewrite(c));
+      for (let i = removed.length - 1; i >= 0; i--) if (withWitness) values.splice(removed[i], 1);
+      nWires -= removed.length;
+    }
+
     // the output part
     if (vis.output === "label") {
       const y = cur;
@@ -614,6 +669,37 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
     if (opts.wtnsFile) writeWtns(opts.wtnsFile, values);
   }
   return result;
+}
+
+/**
+ * Where the direct writer starts holding constraints back for circom's removal of copied outputs: the op that makes
+ * the final linear op's inputs (the linear op it is fused into, for a requant), when the final op has constant
+ * weights, some output that copies one input (one non-zero weight, equal to 1, and no bias), and inputs that are
+ * not the circuit's own. -1: nothing to substitute, everything is written as it comes.
+ */
+function substitutionStart(q: QModel, shapes: number[][]): number {
+  const k = q.ops.length - 1;
+  const op = q.ops[k];
+  if (!op || (op.op !== "dense" && op.op !== "conv2d")) return -1;
+  // a copy: bias 0 and exactly one non-zero weight, which is 1
+  const copies = (ws: bigint[], bias: bigint) => bias === 0n && ws.filter((w) => w !== 0n).length === 1 && ws.some((w) => w === 1n);
+  let single = false;
+  if (op.op === "dense") {
+    for (let o = 0; o < op.units && !single; o++) single = copies(op.weights.slice(o * op.inSize, (o + 1) * op.inSize), op.bias[o]);
+  } else {
+    const p = opPlan(op, shapes[k]);
+    const per = op.weights.length / op.filters;
+    for (let o = 0; o < p.count.length && !single; o++) {
+      const ws: bigint[] = [];
+      for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) ws.push(op.weights[p.channel[o] * per + p.weight[t]]);
+      single = copies(ws, op.bias[p.channel[o]]);
+    }
+  }
+  if (!single) return -1;
+  let p = k - 1;
+  while (p >= 0 && q.ops[p].op === "flatten") p--;
+  if (p < 0) return -1;
+  return q.ops[p].op === "requant" && p > 0 && (q.ops[p - 1].op === "dense" || q.ops[p - 1].op === "conv2d") ? p - 1 : p;
 }
 
 /** A field element read back as the signed integer it stands for. */
