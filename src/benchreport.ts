@@ -297,11 +297,11 @@ function tickLabel(d: number): string {
 }
 
 function legend(series: ChartSeries[]): string {
-  return `<ul class="legend">${series.map((s) => `<li><span class="swatch" style="background:${s.color}"></span>${esc(s.name)}${s.ours ? "" : " (paper0)"}</li>`).join("")}</ul>`;
+  return `<ul class="legend">${series.map((s) => `<li><span class="swatch" style="background:${s.color}"></span>${esc(s.name)}</li>`).join("")}</ul>`;
 }
 
 function mdTableToHtml(lines: string[]): string {
-  const cells = (l: string) => l.replace(/^\|\s?|\s?\|$/g, "").split(" | ");
+  const cells = (l: string) => l.split("|").slice(1, -1).map((c) => c.trim());
   const [head, , ...body] = lines;
   return `<table><thead><tr>${cells(head).map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>${body.map((l) => `<tr>${cells(l).map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
 }

@@ -1,0 +1,198 @@
+/**
+ * The bench: the task end to end on tiny circuits (each stage measured in its own process, a skip with its
+ * reason, resuming), and the HTML report rendered in headless Chromium (Debian's `chromium`, installed here when
+ * missing): it renders, its four charts hold paper0's six systems and our series with the expected points, and a
+ * screenshot is written.
+ */
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench";
+import { benchView, chartSeries, goals, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
+import { ROOT, tmpDir } from "./helpers/circuit";
+
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+
+function hardhat(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(HARDHAT, args, { cwd: ROOT, encoding: "utf8", timeout: 600_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("bench: npx hardhat bench", function () {
+  this.timeout(900_000);
+  const out = tmpDir("bench");
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("measures every stage in its own process, skips what is over --max-constraints with the reason, writes JSON and reports", () => {
+    const r = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json,mlp-mnist", "--max-constraints", "5000", "--out", out]);
+    expect(r.status, r.stderr).to.equal(0);
+    const data = readBenchFile(resultsFile(out));
+    expect(data.format).to.equal(BENCH_FORMAT);
+    expect(data.runs).to.have.length(1);
+    const run = data.runs[0];
+    expect(run.machine.cpus).to.be.greaterThan(0);
+    expect(run.tools.snarkjs).to.equal("0.7.6");
+    const [tiny, mlp] = run.entries;
+    expect(tiny.status).to.equal("ok");
+    // 1,713 constraints: tiny-cnn's count (test/circuit.test.ts derives it)
+    expect(tiny).to.deep.include({ model: "test/fixtures/tiny-cnn.json", system: "groth16", weights: "fixed", constraints: 1713, backend: "circom", verified: true, matchesReference: true });
+    for (const s of ["render", "compile", "setup", "witness", "prove", "verify"] as const) {
+      const m = tiny.stages![s]!;
+      expect(m.seconds, s).to.be.greaterThan(0);
+      // each stage's own process: Node alone is ~40 MB, and no stage of this circuit needs a gigabyte
+      expect(m.peakMB, s).to.be.within(40, 1024);
+    }
+    expect(tiny.proofBytes).to.be.greaterThan(0);
+    expect(tiny.verifyGas!.gas).to.be.within(200_000, 1_000_000);
+    expect(mlp).to.deep.include({ model: "mlp-mnist", status: "skipped", skip: "constraints", constraints: 8410 });
+    expect(mlp.reason).to.equal("8,410 constraints, over --max-constraints 5,000");
+    const md = fs.readFileSync(path.join(out, "report.md"), "utf8");
+    expect(md).to.include("test/fixtures/tiny-cnn.json: zkml-hardhat groth16, fixed weights | 1,713 | circom");
+    expect(md).to.include("skipped: 8,410 constraints, over --max-constraints 5,000");
+    expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).to.match(/^<!doctype html>/);
+  });
+
+  it("resumes: what is measured is not run again; what was over the limit is weighed again", () => {
+    const r = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json,mlp-mnist", "--max-constraints", "5000", "--out", out]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/test\/fixtures\/tiny-cnn\.json groth16 weights fixed: already in .*results\.json \(resumed/);
+    const data = readBenchFile(resultsFile(out));
+    expect(data.runs).to.have.length(2);
+    expect(data.runs[1].entries.map((e) => `${e.model} ${e.status}`)).to.deep.equal(["mlp-mnist skipped"]);
+  });
+
+  it("bad options exit non-zero naming the option", () => {
+    const r = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json", "--weights", "private", "--out", out]);
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.match(/--weights: expected fixed or hashed, got "private"/);
+    const s = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json", "--systems", "stark", "--out", out]);
+    expect(s.status).to.not.equal(0);
+    expect(s.stderr).to.match(/--systems/);
+  });
+
+  it("suites: paper0's parameter and depth suites in chart order", () => {
+    expect(suiteModels("parameter").map((m) => m.ref)).to.have.length(12);
+    expect(suiteModels("depth")[13].ref).to.equal("paper0/FC_500_layers");
+    expect(suiteModels("paper0/FC_3_layers,lenet5")).to.deep.equal([
+      { ref: "paper0/FC_3_layers", suite: "depth" },
+      { ref: "lenet5", suite: "models" },
+    ]);
+  });
+});
+
+/** A results file with made-up numbers for two networks of each suite, and one skipped. */
+function syntheticResults(): BenchFile {
+  const entry = (model: string, macs: number, layers: number, prove: [number, number], extra: Partial<BenchEntry> = {}): BenchEntry => ({
+    key: entryKey(model, "groth16", "fixed", 1),
+    model,
+    suite: model.includes("layers") ? "depth" : "parameter",
+    macs,
+    params: macs,
+    layers,
+    system: "groth16",
+    weights: "fixed",
+    repeat: 1,
+    status: "ok",
+    constraints: 1000,
+    backend: "direct",
+    publicSignals: 132,
+    proofBytes: 800,
+    verifyGas: { gas: 1_100_000, deployGas: 3_000_000, runtimeBytes: 13_000, flags: [] },
+    stages: { compile: { seconds: 1, peakMB: 200, cached: false }, setup: { seconds: 10, peakMB: 900, cached: false }, prove: { seconds: prove[0], peakMB: prove[1], cached: false } },
+    finished: "2026-11-24T00:00:00Z",
+    ...extra,
+  });
+  return {
+    format: BENCH_FORMAT,
+    runs: [
+      {
+        started: "2026-11-24T00:00:00Z",
+        machine: { cpus: 2, cpuModel: "test", memoryGB: 24, node: "v20", platform: "linux", hostname: "h" },
+        tools: { snarkjs: "0.7.6" },
+        options: { suite: "parameter", systems: ["groth16"], weights: "fixed", maxConstraints: 1e6, repeat: 1 },
+        entries: [
+          entry("paper0/FC_48564_params", 48564, 20, [1.5, 300]),
+          entry("paper0/FC_87771_params", 87771, 20, [2.0, 400]),
+          entry("paper0/FC_3_layers", 43200, 3, [0.5, 250]),
+          entry("paper0/FC_5_layers", 83200, 5, [0.9, 280]),
+          entry("paper0/FC_10_layers", 173200, 10, [0, 0], { status: "skipped", skip: "constraints", reason: "over the limit", stages: undefined }),
+        ],
+      },
+    ],
+  };
+}
+
+describe("bench reports", () => {
+  const view = benchView(syntheticResults());
+
+  it("the view puts our medians beside paper0's figures, and counts the goals", () => {
+    const g = goals(view);
+    expect(g).to.have.length(1);
+    // FC_48564 1.5 s vs paper0 2.2 s, FC_87771 2.0 vs 2.7, FC_3 0.5 vs 1.25, FC_5 0.9 vs 2.1: all faster; memory
+    // 300 MB vs 1.6 GB / 4 = 400 MB, 400 MB vs 550 MB, 250 MB vs 167.5 MB (no), 280 MB vs 335 MB
+    expect(g[0]).to.deep.include({ proved: 4, networks: 26, timeCompared: 4, fasterOrEqual: 4, memoryCompared: 4, quarterMemory: 3, largestParameters: "FC_87771_params", deepest: "FC_5_layers" });
+    const md = renderBenchMarkdown(view);
+    expect(md).to.include("| FC_10_layers | 10 | 1,000 | | skipped: over the limit |");
+    expect(md).to.include("| FC_48564_params | 48,564 | 1,000 | direct |");
+    expect(md).to.include("0.68x"); // 1.5 / 2.2
+  });
+
+  it("chart series: paper0's six systems from results.json, then ours", () => {
+    const s = chartSeries(view, "parameter", "seconds");
+    expect(s.map((x) => x.name)).to.deep.equal(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16, fixed weights"]);
+    const paper0 = readPaper0Results();
+    const groth16Points = Object.values(paper0.parameter).filter((r) => r?.groth16).length;
+    expect(s[0].points).to.have.length(groth16Points);
+    expect(s[6].points).to.deep.equal([
+      [48564, 1.5],
+      [87771, 2.0],
+    ]);
+  });
+
+  it("the HTML renders in headless Chromium with four charts and every series; a screenshot is written", function () {
+    this.timeout(300_000);
+    const chromium = ensureChromium();
+    const dir = tmpDir("benchhtml");
+    try {
+      const html = path.join(dir, "report.html");
+      fs.writeFileSync(html, renderBenchHtml(view));
+      const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", `--user-data-dir=${path.join(dir, "profile")}`];
+      const dom = execFileSync(chromium, [...flags, "--dump-dom", `file://${html}`], { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "ignore"] });
+      const charts = [...dom.matchAll(/<svg id="(chart-[a-z-]+)"/g)].map((m) => m[1]);
+      expect(charts).to.deep.equal(["chart-param-time", "chart-param-memory", "chart-depth-time", "chart-depth-memory"]);
+      for (const id of charts) {
+        const svg = dom.slice(dom.indexOf(`<svg id="${id}"`), dom.indexOf("</svg>", dom.indexOf(`<svg id="${id}"`)));
+        const series = [...svg.matchAll(/data-series="([^"]+)" data-points="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
+        expect(series.map((x) => x[0]), id).to.include.members(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16, fixed weights"]);
+        expect(series.find((x) => x[0] === "zkml-hardhat groth16, fixed weights")![1], id).to.equal(2);
+        expect(series.find((x) => x[0] === "paper0 groth16")![1], id).to.be.greaterThan(5);
+        // points drawn: one circle per point
+        expect((svg.match(/<circle /g) ?? []).length, id).to.equal(series.reduce((a, x) => a + (x[1] as number), 0));
+      }
+      const png = path.join(dir, "report.png");
+      execFileSync(chromium, [...flags, "--hide-scrollbars", "--window-size=1280,1800", `--screenshot=${png}`, `file://${html}`], { timeout: 120_000, stdio: "ignore" });
+      const b = fs.readFileSync(png);
+      expect(b.subarray(1, 4).toString()).to.equal("PNG");
+      expect(b.length).to.be.greaterThan(20_000); // charts and tables, not a blank page
+      fs.mkdirSync(path.join(ROOT, "build"), { recursive: true });
+      fs.copyFileSync(png, path.join(ROOT, "build", "bench-report-test.png"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Debian's chromium, installed with apt-get when missing (the machine reaches Debian's packages). */
+function ensureChromium(): string {
+  for (const c of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (fs.existsSync(c)) return c;
+  const asRoot = process.getuid?.() === 0;
+  const apt = (args: string[]) => execFileSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit", timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  try {
+    apt(["update"]);
+    apt(["install", "-y", "--no-install-recommends", "chromium"]);
+  } catch (e) {
+    throw new Error(`headless Chromium is needed for the report test and could not be installed (${(e as Error).message}); install Debian's chromium package: apt-get install chromium`);
+  }
+  return "/usr/bin/chromium";
+}
