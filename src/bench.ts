@@ -20,8 +20,9 @@ import { ZkmlError } from "./errors";
 import { readJsonFile, writeFileAtomic } from "./fsutil";
 import { countMacs } from "./ir";
 import { countParams } from "./model";
-import type { ProofSystem } from "./paths";
+import { Paths, ProofSystem } from "./paths";
 import { proveModel, StageReport } from "./pipeline";
+import { verifierContractName } from "./verifier";
 import { DEFAULT_VISIBILITY, Visibility } from "./visibility";
 import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "./zoo";
 
@@ -242,6 +243,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           log(`${tag}: skipped (${entry.reason})`);
         } else {
           log(`${tag}: ${predicted.toLocaleString("en-US")} constraints`);
+          // the verifier prove-model exports goes to contracts/generated/, which Hardhat compiles on every task: a
+          // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
+          const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: verifierContractName(model.name, system) });
+          const hadVerifier = fs.existsSync(verifierSol);
           try {
             const r = await proveModel({ root: opts.root, model, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
@@ -261,7 +266,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
               finished: "",
             };
             if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
+            if (!hadVerifier) fs.rmSync(r.files.verifier, { force: true });
           } catch (e) {
+            if (!hadVerifier) fs.rmSync(verifierSol, { force: true });
             if (!outOfMemory(e)) throw e;
             const msg = ((e as Error).message ?? "").split("\n").slice(0, 3).join(" / ");
             entry = { ...base, status: "skipped", skip: "memory", constraints: predicted, reason: `out of memory: ${msg}`, finished: "" };

@@ -296,11 +296,9 @@ function requantSignals(k: number, n: number, op: Extract<QOp, { op: "requant" }
   return out;
 }
 
-function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
-  const K = op.bits, S = op.shift;
-  const b = `rq${k}b[${idx}]`;
-  if (clampHighBits(op) > 0) return clampedRequantLines(k, idx, acc, op, indent);
-  const lines = [
+/** Opens a requant's block: u = acc + 2^(K-1) split into the K boolean signals b[0..K), their sum equal to u. */
+function decompositionLines(b: string, acc: string, K: number): string[] {
+  return [
     `{`,
     `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
     `    var lc = 0;`,
@@ -310,6 +308,15 @@ function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op
     `        lc += ${b}[j] * (1 << j);`,
     `    }`,
     `    lc === u;`,
+  ];
+}
+
+function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
+  const K = op.bits, S = op.shift;
+  const b = `rq${k}b[${idx}]`;
+  if (clampHighBits(op) > 0) return clampedRequantLines(k, idx, acc, op, indent);
+  const lines = [
+    ...decompositionLines(b, acc, K),
     `    var m = 0;`,
     `    for (var j = ${S}; j < ${K - 1}; j++) {`,
     `        m += ${b}[j] * (1 << (j - ${S}));`,
@@ -337,15 +344,7 @@ function clampedRequantLines(k: number, idx: string, acc: string, op: Extract<QO
   const K = op.bits, S = op.shift, A = op.clamp!, H = clampHighBits(op);
   const b = `rq${k}b[${idx}]`, o = `rq${k}o[${idx}]`, inv = `rq${k}inv[${idx}]`, sign = `${b}[${K - 1}]`;
   const lines = [
-    `{`,
-    `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
-    `    var lc = 0;`,
-    `    for (var j = 0; j < ${K}; j++) {`,
-    `        ${b}[j] <-- (u >> j) & 1;`,
-    `        ${b}[j] * (${b}[j] - 1) === 0;`,
-    `        lc += ${b}[j] * (1 << j);`,
-    `    }`,
-    `    lc === u;`,
+    ...decompositionLines(b, acc, K),
     `    var lo = 0;`,
     `    for (var j = ${S}; j < ${op.relu ? S + A : S + A - 1}; j++) {`,
     `        lo += ${b}[j] * (1 << (j - ${S}));`,
