@@ -4,7 +4,7 @@
  *
  * Every stage the bench records (render, compile, setup, witness, prove, verify; and the powers of tau when one had
  * to be generated) runs in a process of its own (src/runner.ts), so its wall seconds and peak resident memory are that
- * process's own: getrusage's maxrss of the child, not a sample of this process. Nothing is estimated: a network that
+ * process's own: the child's VmHWM (src/worker.ts), not a sample of this process. Nothing is estimated: a network that
  * does not fit is recorded as skipped, with the reason (over --max-constraints by the exact constraint formula, or
  * the stage that ran out of memory and what it printed). Results are appended as they come, so a run that stops
  * can be resumed: entries already measured (by model, system, weights and repeat) are not run again.
@@ -248,7 +248,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: verifierContractName(model.name, system) });
           const hadVerifier = fs.existsSync(verifierSol);
           try {
-            const r = await proveModel({ root: opts.root, model, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
+            const r = await proveModel({ root: opts.root, model, quantized: q, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
             entry = {
@@ -266,13 +266,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
               finished: "",
             };
             if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
-            if (!hadVerifier) fs.rmSync(r.files.verifier, { force: true });
           } catch (e) {
-            if (!hadVerifier) fs.rmSync(verifierSol, { force: true });
             if (!outOfMemory(e)) throw e;
             const msg = ((e as Error).message ?? "").split("\n").slice(0, 3).join(" / ");
             entry = { ...base, status: "skipped", skip: "memory", constraints: predicted, reason: `out of memory: ${msg}`, finished: "" };
             log(`${tag}: skipped (${entry.reason})`);
+          } finally {
+            if (!hadVerifier) fs.rmSync(verifierSol, { force: true });
           }
           entry.totalSeconds = (Date.now() - t0) / 1000;
           entry.finished = new Date().toISOString();

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BenchEntry, BenchFile, BenchRun, BenchStage, latestEntries } from "./bench";
+import { BENCH_STAGES, BenchEntry, BenchFile, BenchRun, BenchStage, latestEntries } from "./bench";
 import { paper0Networks, ROOT } from "./zoo";
 
 export const PAPER0_RESULTS = path.join(ROOT, "data", "paper0", "results.json");
@@ -78,7 +78,7 @@ function summarize(entries: BenchEntry[]): Measured {
   const first = entries[0];
   if (ok.length === 0) return { series: seriesName(first), status: "skipped", reason: first.reason, repeats: 0, constraints: first.constraints, stages: {} };
   const stages: Measured["stages"] = {};
-  for (const s of ["render", "compile", "ptau", "setup", "witness", "prove", "verify"] as BenchStage[]) {
+  for (const s of BENCH_STAGES) {
     const ms = ok.map((e) => e.stages?.[s]).filter((m): m is NonNullable<typeof m> => m !== undefined && !m.cached);
     if (ms.length === 0) continue;
     const peaks = ms.map((m) => m.peakMB).filter((p): p is number => p !== null);

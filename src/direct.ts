@@ -417,15 +417,16 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
               // a sum that is just one wire (one weight of 1, no bias) needs no wire of its own: circom --O1
               // substitutes such copies away too
               const only = acc.size === 1 ? [...acc.entries()][0] : undefined;
-              if (only && only[0] !== ONE && only[1] === 1n && !(isLast(k) && finalWires)) return only[0];
-              const y = isLast(k) && finalWires ? finalWires[i] : wire();
-              const terms = [...acc.entries()].filter(([w]) => w !== ONE);
-              if (pending && isLast(k) && finalWires && terms.length === 1 && terms[0][1] === 1n && !acc.has(ONE) && terms[0][0] >= pendingFrom && !subst.has(terms[0][0])) {
-                subst.set(terms[0][0], { y });
-                setVal(y, fieldOf(accVals[i]));
+              const copy = only && only[0] !== ONE && only[1] === 1n ? only[0] : undefined;
+              const toOutput = isLast(k) && finalWires;
+              if (copy !== undefined && !toOutput) return copy;
+              const y = toOutput ? finalWires[i] : wire();
+              setVal(y, fieldOf(accVals[i]));
+              // a public output copying a wire of the held-back ops: that wire becomes the output (flushed below)
+              if (copy !== undefined && pending && copy >= pendingFrom && !subst.has(copy)) {
+                subst.set(copy, { y });
                 return y;
               }
-              setVal(y, fieldOf(accVals[i]));
               addTerm(acc, y, -1n);
               linearZero(acc);
               return y;

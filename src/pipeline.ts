@@ -73,6 +73,8 @@ export interface ProveOptions {
   /** Render (quantize + write the circuit source) in a measured child process, which resolves the model by this
    * reference (a built-in name, paper0/<net> or a path) itself. */
   renderInChild?: { modelRef: string };
+  /** The model already quantized with `quant` (the bench has it), so it is not quantized again here. */
+  quantized?: QModel;
   inputFile?: string;
   ptau?: string;
   /** Fetch the published ceremony file when no --ptau is given (opt-in). */
@@ -140,7 +142,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // quantize and check the input before anything heavy runs
   let t = Date.now();
-  const q: QModel = quantizeFor(model, opts.quant);
+  const q: QModel = opts.quantized ?? quantizeFor(model, opts.quant);
   const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(model);
   const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
   const reference = runIR(q, x).output;

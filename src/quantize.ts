@@ -152,8 +152,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
     shape = layerOutputShape(layer, shape, `layers[${i}]`);
   }
 
-  const saturate = options.saturate ?? "auto";
-  if (!(SATURATE_MODES as readonly string[]).includes(saturate)) parseSaturate(String(saturate), "saturate");
+  const saturate = parseSaturate(options.saturate ?? "auto", "saturate");
   const build = (clamped: boolean) =>
     assignRequantBits({
       format: IR_FORMAT,

@@ -17,7 +17,7 @@
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
-import { irShapes, QModel, QOp } from "./ir";
+import { clampRange, irShapes, QModel, QOp } from "./ir";
 import { ZkmlError } from "./errors";
 
 /** Bytes a data contract may hold: EIP-170's limit minus the STOP byte in front. */
@@ -196,10 +196,10 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
       }
       case "requant":
       {
-        // saturation (runIR's clamp): the upper end, and the lower one for a signed requant; -2^(A-1) = not(2^(A-1) - 1)
-        const sat = op.clamp === undefined ? "" : op.relu
-          ? `if sgt(v, ${(1n << BigInt(op.clamp)) - 1n}) { v := ${(1n << BigInt(op.clamp)) - 1n} }`
-          : `if sgt(v, ${(1n << BigInt(op.clamp - 1)) - 1n}) { v := ${(1n << BigInt(op.clamp - 1)) - 1n} } if slt(v, not(${(1n << BigInt(op.clamp - 1)) - 1n})) { v := not(${(1n << BigInt(op.clamp - 1)) - 1n}) }`;
+        // saturation (runIR's clamp): the upper end, and the lower one for a signed requant (Yul has no negative
+        // literals: lo = not(-lo - 1))
+        const [lo, hi] = op.clamp === undefined ? [0n, 0n] : clampRange(op.relu, op.clamp);
+        const sat = op.clamp === undefined ? "" : `if sgt(v, ${hi}) { v := ${hi} }${op.relu ? "" : ` if slt(v, not(${-lo - 1n})) { v := not(${-lo - 1n}) }`}`;
         body.push(`// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (in place)
             nxt := cur
             for { let p := add(cur, 32) let end := add(p, ${32 * n}) } lt(p, end) { p := add(p, 32) } {

@@ -13,7 +13,7 @@ interface Args {
   suite: string;
   systems: string;
   weights: string;
-  maxConstraints: number;
+  maxConstraints?: number;
   repeat: number;
   out: string;
   force: boolean;
@@ -24,14 +24,14 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addOptionalParam("suite", "parameter, depth, zoo, or a comma-separated list of models (built-in names, paper0/<network>, paths)", "depth", types.string)
   .addOptionalParam("systems", "Comma-separated proof systems: groth16, plonk, fflonk", "groth16", types.string)
   .addOptionalParam("weights", "fixed (circuit constants) or hashed (private, bound by a public Poseidon commitment: paper0's statement plus the binding)", "fixed", types.string)
-  .addOptionalParam("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula", 4_000_000, types.int)
+  .addOptionalParam("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)", undefined, types.int)
   .addOptionalParam("repeat", "Measure each network this many times (the reports show medians)", 1, types.int)
   .addOptionalParam("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports", "build/bench", types.string)
   .addFlag("force", "Measure again what results.json already holds")
   .addFlag("reportOnly", "Only write the reports from results.json")
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { runBench, readBenchFile, resultsFile } = await import("../src/bench");
+      const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench");
       const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/benchreport");
       const { parseSystem } = await import("../src/systems");
       const { writeFileAtomic } = await import("../src/fsutil");
@@ -50,7 +50,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           suite: args.suite,
           systems,
           weights: args.weights,
-          maxConstraints: args.maxConstraints,
+          maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
           repeat: args.repeat,
           out,
           force: args.force,

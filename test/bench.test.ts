@@ -25,8 +25,12 @@ describe("bench: npx hardhat bench", function () {
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it("measures every stage in its own process, skips what is over --max-constraints with the reason, writes JSON and reports", () => {
+    // Hardhat compiles contracts/generated/ on every task: the bench leaves the verifier file as it found it
+    const verifier = path.join(ROOT, "contracts", "generated", "TinyCnnGroth16Verifier.sol");
+    const hadVerifier = fs.existsSync(verifier);
     const r = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json,mlp-mnist", "--max-constraints", "5000", "--out", out]);
     expect(r.status, r.stderr).to.equal(0);
+    expect(fs.existsSync(verifier), "verifier left as found").to.equal(hadVerifier);
     const data = readBenchFile(resultsFile(out));
     expect(data.format).to.equal(BENCH_FORMAT);
     expect(data.runs).to.have.length(1);
