@@ -67,8 +67,12 @@ export async function compileCircom(args: { circom: string; outDir: string; root
       if (next === d) break;
       d = next;
     }
+    // circomlib's includes resolve against the folder that holds the installed package, wherever npm put it (a
+    // workspace may hoist it to a parent's node_modules; so its folder is preopened as it is named)
+    const libDir = path.dirname(path.dirname(require.resolve("circomlib/package.json")));
+    preopens[libDir] = libDir;
     const runner = new CircomRunner({
-      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, ...(args.inspect ? ["--inspect"] : []), "-l", "node_modules", "-o", rel(tmpDir)],
+      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, ...(args.inspect ? ["--inspect"] : []), "-l", libDir, "-o", rel(tmpDir)],
       env: {},
       preopens,
       bindings: { ...bindings, fs: captured },

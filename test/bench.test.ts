@@ -10,6 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench";
 import { benchView, chartSeries, goals, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
+import { constraintCount } from "../src/circom";
+import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/visibility";
+import { quantizeFor, resolveModel } from "../src/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
@@ -64,6 +67,26 @@ describe("bench: npx hardhat bench", function () {
     const data = readBenchFile(resultsFile(out));
     expect(data.runs).to.have.length(2);
     expect(data.runs[1].entries.map((e) => `${e.model} ${e.status}`)).to.deep.equal(["mlp-mnist skipped"]);
+  });
+
+  it("another proof system and hashed weights: PLONK on tiny-cnn with its weights committed by Poseidon", () => {
+    const other = tmpDir("bench-plonk");
+    try {
+      const r = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json", "--systems", "plonk", "--weights", "hashed", "--out", other]);
+      expect(r.status, r.stderr).to.equal(0);
+      const [e] = readBenchFile(resultsFile(other)).runs[0].entries;
+      const q = quantizeFor(resolveModel(path.join(ROOT, "test", "fixtures", "tiny-cnn.json")));
+      const vis = { ...DEFAULT_VISIBILITY, weights: "hashed" as const };
+      // the hashed statement's count by the formula (fixed 1,713 + weight range checks + limbs + Poseidon chain)
+      expect(e).to.deep.include({ system: "plonk", weights: "hashed", status: "ok", verified: true, matchesReference: true, constraints: constraintCount(q, vis).total });
+      // outputs and inputs public as with fixed weights, plus the one commitment
+      expect(e.publicSignals).to.equal(publicSignalCount(q, vis).total).and.to.equal(40);
+      // snarkjs's PLONK proof: 9 G1 points and 6 evaluations, 24 words in calldata
+      expect(e.proofBytes).to.equal(768);
+      expect(e.verifyGas!.gas).to.be.within(200_000, 1_000_000);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it("bad options exit non-zero naming the option", () => {
