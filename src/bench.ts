@@ -12,6 +12,7 @@
  * Data only: the reports (markdown, HTML) are src/benchreport.ts. Free of Hardhat: verification gas comes through
  * a callback the task supplies (an in-process EVM).
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -148,6 +149,13 @@ export function toolVersions(root: string): Record<string, string> {
     out["zkml-hardhat"] = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
   } catch {
     /* a bench outside the project */
+  }
+  try {
+    // the commit measured (with "+" when src/ has changes not committed): runs of one results file may differ
+    const git = (args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+    out["zkml-hardhat commit"] = git(["rev-parse", "--short", "HEAD"]) + (git(["status", "--porcelain", "--", "src"]) ? "+" : "");
+  } catch {
+    /* not a git checkout */
   }
   return out;
 }

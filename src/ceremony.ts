@@ -16,6 +16,7 @@ import * as https from "https";
 import * as path from "path";
 import { ZkmlError } from "./errors";
 import { writeFileAtomic } from "./fsutil";
+import { PACKAGE_ROOT } from "./paths";
 import { withSections } from "./binfile";
 import { DEV_CONTRIBUTION_NAME, PTAU_ERRORS, readPtauHeader } from "./ptau";
 
@@ -27,7 +28,7 @@ export interface PublishedPtau {
 }
 
 export function publishedPtaus(): PublishedPtau[] {
-  const file = path.join(__dirname, "..", "data", "ptau-hashes.json");
+  const file = path.join(PACKAGE_ROOT, "data", "ptau-hashes.json");
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { files: PublishedPtau[] }).files;
 }
 

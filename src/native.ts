@@ -4,6 +4,7 @@
  */
 import * as path from "path";
 import { ZkmlError } from "./errors";
+import { PACKAGE_ROOT } from "./paths";
 
 export interface Native {
   g1Mul(scalars: Uint8Array, out: Uint8Array, threads?: number): void;
@@ -17,7 +18,7 @@ export interface Native {
 let native: Native | undefined;
 export function loadNative(): Native {
   if (native) return native;
-  const file = path.join(__dirname, "..", "native", "build", "Release", "zkml_native.node");
+  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     native = require(file) as Native;

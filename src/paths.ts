@@ -17,7 +17,31 @@
  * with its verification key, and for small models contracts/fixtures/<Name>.sol, the contracts rendered from it,
  * which Hardhat compiles so that contract tests and hardhat-gas-reporter see them as artifacts.
  */
+import * as fs from "fs";
 import * as path from "path";
+
+/**
+ * This package's own folder (models/, data/, native/): the nearest folder above this file whose package.json is
+ * zkml-hardhat's. Found, not assumed one level up, because stages also run from a transpiled copy of src/ under
+ * build/worker/ (see workerDir).
+ */
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
+
+function findPackageRoot(from: string): string {
+  for (let d = from; ; d = path.dirname(d)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8")) as { name?: string }).name === "zkml-hardhat") return d;
+    } catch {
+      /* no package.json here */
+    }
+    if (path.dirname(d) === d) return path.join(from, "..");
+  }
+}
+
+/** The stage worker's JavaScript, transpiled from src/ once per version of the sources (src/runner.ts). */
+export function workerDir(sourcesHash: string): string {
+  return path.join(PACKAGE_ROOT, "build", "worker", sourcesHash);
+}
 
 export type Artifact =
   | { kind: "ptau"; power: number }

@@ -11,9 +11,11 @@ import { ZkmlError } from "./errors";
 import { readJsonFile } from "./fsutil";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./model";
 import type { QModel } from "./ir";
+import { PACKAGE_ROOT } from "./paths";
 import { DEFAULT_QUANT, quantize, Saturate, scaleOptions } from "./quantize";
 
-export const ROOT = path.join(__dirname, "..");
+/** this package's folder (see PACKAGE_ROOT) */
+export const ROOT = PACKAGE_ROOT;
 export const MODELS_DIR = path.join(ROOT, "models");
 export const PAPER0_SUITES = path.join(ROOT, "data", "paper0", "suites.json");
 

@@ -12,6 +12,7 @@ import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFi
 import { benchView, chartSeries, goals, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
 import { constraintCount } from "../src/circom";
 import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/visibility";
+import { workerEntry } from "../src/runner";
 import { quantizeFor, resolveModel } from "../src/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
@@ -40,6 +41,7 @@ describe("bench: npx hardhat bench", function () {
     const run = data.runs[0];
     expect(run.machine.cpus).to.be.greaterThan(0);
     expect(run.tools.snarkjs).to.equal("0.7.6");
+    expect(run.tools["zkml-hardhat commit"]).to.match(/^[0-9a-f]{7,}\+?$/);
     const [tiny, mlp] = run.entries;
     expect(tiny.status).to.equal("ok");
     // 1,713 constraints: tiny-cnn's count (test/circuit.test.ts derives it)
@@ -87,6 +89,16 @@ describe("bench: npx hardhat bench", function () {
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it("stages run from a JavaScript copy of src/ (no TypeScript compiler in the measured process), made once per version of the sources", () => {
+    const file = workerEntry();
+    expect(path.relative(ROOT, file)).to.match(/^build\/worker\/[0-9a-f]{16}\/src\/worker\.js$/);
+    expect(workerEntry()).to.equal(file);
+    const stages = fs.readFileSync(path.join(path.dirname(file), "stages.js"), "utf8");
+    expect(stages).to.include('require("./errors")').and.not.match(/: Promise<|^import /m);
+    // it runs on plain Node: syntax checked by Node itself
+    execFileSync(process.execPath, ["--check", file]);
   });
 
   it("bad options exit non-zero naming the option", () => {
