@@ -162,27 +162,39 @@ function machineLine(r: BenchRun): string {
   return `${m.cpus} x ${m.cpuModel}, ${m.memoryGB} GB, Node ${m.node}, ${m.platform}; ${Object.entries(r.tools).map(([k, v]) => `${k} ${v}`).join(", ")}`;
 }
 
+/** paper0's fastest prover on one network, over its six systems (where its Groth16 stopped, the others go on). */
+export function paper0Fastest(r: NetRow): { system: Paper0System; proveSeconds: number; peakGB: number } | undefined {
+  let best: { system: Paper0System; proveSeconds: number; peakGB: number } | undefined;
+  for (const system of PAPER0_SYSTEMS) {
+    const p = r.paper0[system];
+    if (p && (!best || p.proveSeconds < best.proveSeconds)) best = { system, ...p };
+  }
+  return best;
+}
+
 function suiteTable(v: BenchView, suite: "parameter" | "depth", s: string): string[] {
   const lines = [
-    `| network | ${suite === "parameter" ? "weights" : "layers"} | constraints | backend | render | compile | setup | witness | prove | verify | proof | verify gas | paper0 Groth16 prove / peak | prove time vs paper0 | prove memory vs paper0 |`,
-    "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    `| network | ${suite === "parameter" ? "weights" : "layers"} | constraints | backend | render | compile | setup | witness | prove | verify | proof | verify gas | paper0 Groth16 prove / peak | prove time vs paper0 | prove memory vs paper0 | paper0 fastest system prove / peak | prove time vs fastest |`,
+    "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const r of v.rows.filter((x) => x.suite === suite)) {
     const m = r.ours.get(s);
     const p = r.paper0.groth16;
     const paper = p ? `${p.proveSeconds} s / ${p.peakGB} GB` : "no result";
+    const f = paper0Fastest(r);
+    const fastest = f ? `${f.system} ${f.proveSeconds} s / ${f.peakGB} GB` : "no result";
     const x = suite === "parameter" ? int(r.macs) : String(r.layers);
     if (!m) {
-      lines.push(`| ${r.net} | ${x} | | | not run yet | | | | | | | | ${paper} | | |`);
+      lines.push(`| ${r.net} | ${x} | | | not run yet | | | | | | | | ${paper} | | | ${fastest} | |`);
       continue;
     }
     if (m.status === "skipped") {
-      lines.push(`| ${r.net} | ${x} | ${int(m.constraints)} | | skipped: ${m.reason} | | | | | | | | ${paper} | | |`);
+      lines.push(`| ${r.net} | ${x} | ${int(m.constraints)} | | skipped: ${m.reason} | | | | | | | | ${paper} | | | ${fastest} | |`);
       continue;
     }
     const pr = m.stages.prove;
     lines.push(
-      `| ${r.net} | ${x} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "render")} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "witness")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.proofBytes)} B | ${int(m.verifyGas)} | ${paper} | ${ratio(pr?.seconds, p?.proveSeconds)} | ${ratio(pr?.peakMB === null || pr?.peakMB === undefined ? undefined : pr.peakMB / 1024, p?.peakGB)} |`,
+      `| ${r.net} | ${x} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "render")} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "witness")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.proofBytes)} B | ${int(m.verifyGas)} | ${paper} | ${ratio(pr?.seconds, p?.proveSeconds)} | ${ratio(pr?.peakMB === null || pr?.peakMB === undefined ? undefined : pr.peakMB / 1024, p?.peakGB)} | ${fastest} | ${ratio(pr?.seconds, f?.proveSeconds)} |`,
     );
   }
   return lines;

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench";
-import { benchView, chartSeries, goals, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
+import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
 import { constraintCount } from "../src/circom";
 import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/visibility";
 import { workerEntry } from "../src/runner";
@@ -175,6 +175,11 @@ describe("bench reports", () => {
     expect(md).to.include("| FC_10_layers | 10 | 1,000 | | skipped: over the limit |");
     expect(md).to.include("| FC_48564_params | 48,564 | 1,000 | direct |");
     expect(md).to.include("0.68x"); // 1.5 / 2.2
+    // FC_3_layers: paper0's fastest is zkcnn (0.3 s in data/paper0/results.json): ours 0.5 s is 1.67x of it
+    const fc3 = view.rows.find((r) => r.net === "FC_3_layers")!;
+    const fastest = paper0Fastest(fc3)!;
+    expect(Object.values(fc3.paper0).every((p) => !p || p.proveSeconds >= fastest.proveSeconds)).to.equal(true);
+    expect(md).to.include(`| ${fastest.system} ${fastest.proveSeconds} s / ${fastest.peakGB} GB | ${(0.5 / fastest.proveSeconds).toFixed(2)}x |`);
   });
 
   it("chart series: paper0's six systems from results.json, then ours", () => {
