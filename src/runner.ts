@@ -41,7 +41,8 @@ export function workerEntry(): string {
     // copies of older sources are dropped after a day (a run started before an edit may still be using one)
     for (const old of fs.readdirSync(path.dirname(dir))) {
       const p = path.join(path.dirname(dir), old);
-      if (Date.now() - fs.statSync(p).mtimeMs > 86_400_000) fs.rmSync(p, { recursive: true, force: true });
+      const age = Date.now() - (fs.statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 86_400_000) fs.rmSync(p, { recursive: true, force: true });
     }
     try {
       fs.renameSync(tmp, dir);
