@@ -11,6 +11,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { reviveError, ZkmlError } from "./errors";
+import { tmpPath } from "./fsutil";
 import { PACKAGE_ROOT, workerDir } from "./paths";
 import type { StageName } from "./stages";
 
@@ -35,7 +36,7 @@ export function workerEntry(): string {
     const tsconfig = path.join(PACKAGE_ROOT, "tsconfig.json");
     const { config } = ts.readConfigFile(tsconfig, ts.sys.readFile);
     const options = { ...ts.convertCompilerOptionsFromJson(config?.compilerOptions ?? {}, PACKAGE_ROOT).options, module: ts.ModuleKind.CommonJS, sourceMap: false, declaration: false };
-    const tmp = `${dir}.${process.pid}.tmp`;
+    const tmp = tmpPath(dir);
     fs.mkdirSync(path.join(tmp, "src"), { recursive: true });
     for (const { f, text } of sources) fs.writeFileSync(path.join(tmp, "src", f.replace(/\.ts$/, ".js")), ts.transpileModule(text, { compilerOptions: options, fileName: f }).outputText);
     // copies of older sources are dropped after a day (a run started before an edit may still be using one)
