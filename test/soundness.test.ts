@@ -13,7 +13,6 @@ import * as path from "path";
 import { buildDirect } from "../src/direct";
 import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/circom";
 import { clampHighBits, QModel, requantValue, runIR } from "../src/ir";
-import { ModelFile } from "../src/model";
 import { DEFAULT_QUANT, quantize } from "../src/quantize";
 import { calibrationFor, resolveModel } from "../src/zoo";
 import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/r1cs";
@@ -21,31 +20,9 @@ import { labelBits, privateWeightsModel, statementFor, Visibility, INPUT_VISIBIL
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { rng } from "../src/data";
 import { prepareModels } from "./helpers/random";
+import { allOpsModel } from "./helpers/models";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Every layer type: conv (padded) + ReLU requant, max pool, conv + signed requant, average (sum) pool, dense. */
-function allOpsModel(): ModelFile {
-  const r = rng(7);
-  const t = (dims: number[]): any => (dims.length === 0 ? r() * 2 - 1 : [...Array(dims[0])].map(() => t(dims.slice(1))));
-  return {
-    format: "zkml-model/1",
-    name: "all-ops",
-    input: { shape: [1, 6, 6], range: [0, 1] },
-    layers: [
-      { type: "conv2d", filters: 2, kernel: [3, 3], padding: [1, 1], weights: t([2, 1, 3, 3]), bias: t([2]) },
-      { type: "relu" },
-      { type: "maxpool2d", pool: [2, 2] },
-      { type: "conv2d", filters: 2, kernel: [2, 2], weights: t([2, 2, 2, 2]), bias: t([2]) },
-      { type: "avgpool2d", pool: [2, 2] },
-      { type: "flatten" },
-      { type: "dense", units: 4, weights: t([4, 2]), bias: t([4]) },
-      { type: "relu" },
-      { type: "dense", units: 3, weights: t([3, 4]), bias: t([3]) },
-    ],
-    provenance: {},
-  } as unknown as ModelFile;
-}
 
 type Requant = Extract<QModel["ops"][number], { op: "requant" }>;
 
