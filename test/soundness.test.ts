@@ -22,7 +22,6 @@ import { rng } from "../src/data";
 import { prepareModels } from "./helpers/random";
 import { allOpsModel } from "./helpers/models";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Requant = Extract<QModel["ops"][number], { op: "requant" }>;
 
