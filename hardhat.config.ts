@@ -1,7 +1,7 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { subtask, HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
-import { SOLC_SETTINGS } from "./src/evm";
+import { SOLC_SETTINGS } from "./src/evm/solc";
 import "./tasks/config";
 import "./tasks/prove-model";
 import "./tasks/setup";
@@ -9,7 +9,7 @@ import "./tasks/gas";
 import "./tasks/quantize";
 import "./tasks/bench";
 import { lookup } from "./tasks/deploy";
-import { etherscanSettings, hardhatNetworks } from "./src/networks";
+import { etherscanSettings, hardhatNetworks } from "./src/evm/networks";
 
 /** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
 export const SOLC_VERSION = "0.8.30";

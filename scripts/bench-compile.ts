@@ -11,10 +11,10 @@
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
-import { renderCircuit } from "../src/circom";
-import { buildDirect } from "../src/direct";
-import { compileCircom } from "../src/stages";
-import { quantizeFor, resolveModel } from "../src/zoo";
+import { renderCircuit } from "../src/backends/circom/render";
+import { buildDirect } from "../src/backends/r1cs/direct";
+import { compileCircom } from "../src/pipeline/stages";
+import { quantizeFor, resolveModel } from "../src/model/zoo";
 
 async function main() {
   const [backend, name] = process.argv.slice(2);

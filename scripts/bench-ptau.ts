@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runStage } from "../src/runner";
-import { writeFileAtomic } from "../src/fsutil";
+import { runStage } from "../src/pipeline/runner";
+import { writeFileAtomic } from "../src/core/files";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -12,11 +12,11 @@
  *   npx ts-node --transpile-only scripts/gas-fixtures.ts --model test/fixtures/tiny-cnn.json --systems groth16 --contracts
  */
 import * as path from "path";
-import { collectProofs, renderGasContracts } from "../src/compare";
-import { stringifyBig, writeFileAtomic } from "../src/fsutil";
-import { Paths } from "../src/paths";
-import { parseSystem } from "../src/systems";
-import { resolveModel } from "../src/zoo";
+import { collectProofs, renderGasContracts } from "../src/evm/compare";
+import { stringifyBig, writeFileAtomic } from "../src/core/files";
+import { Paths } from "../src/core/paths";
+import { parseSystem } from "../src/snark/systems";
+import { resolveModel } from "../src/model/zoo";
 
 async function main() {
   const arg = (k: string, d?: string) => {

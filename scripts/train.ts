@@ -8,11 +8,11 @@
  * integer reference interpreter on the same digits.
  */
 import * as path from "path";
-import { mnistSplit, rng, Sample } from "../src/data";
-import { ZkmlError } from "../src/errors";
-import { stringifyBig, writeFileAtomic } from "../src/fsutil";
-import { argmax, Conv2DLayer, countParams, forwardFloat, layerOutputShape, Layer, MODEL_FORMAT, ModelFile, planOf, Shape } from "../src/model";
-import { accuracy } from "../src/accuracy";
+import { mnistSplit, rng, Sample } from "../src/model/mnist";
+import { ZkmlError } from "../src/core/errors";
+import { stringifyBig, writeFileAtomic } from "../src/core/files";
+import { argmax, Conv2DLayer, countParams, forwardFloat, layerOutputShape, Layer, MODEL_FORMAT, ModelFile, planOf, Shape } from "../src/model/format";
+import { accuracy } from "../src/quantize/accuracy";
 
 /** A layer without its weights: what an architecture declares. */
 type Spec = { type: Layer["type"]; units?: number; filters?: number; kernel?: [number, number]; stride?: [number, number]; padding?: [number, number]; pool?: [number, number] };

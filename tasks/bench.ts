@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/core/errors";
 import { boundary, say } from "./common";
 import { gasChains } from "./chains";
 
@@ -31,19 +31,19 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addFlag("reportOnly", "Only write the reports from results.json")
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench");
-      const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/benchreport");
-      const { parseSystem } = await import("../src/systems");
-      const { writeFileAtomic } = await import("../src/fsutil");
+      const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench/harness");
+      const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/report/bench");
+      const { parseSystem } = await import("../src/snark/systems");
+      const { writeFileAtomic } = await import("../src/core/files");
       const root = hre.config.paths.root;
       const out = path.resolve(root, args.out);
       if (args.weights !== "fixed" && args.weights !== "hashed")
         throw new ZkmlError("OPTION_INVALID", `--weights: expected fixed or hashed, got "${args.weights}"`, { hint: "--weights private proves nothing about which model ran; the bench measures fixed and hashed" });
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
       if (!args.reportOnly) {
-        const { compileSolidity } = await import("../src/evm");
-        const { measureVerifier } = await import("../src/gas");
-        const { proofForVerifier } = await import("../src/compare");
+        const { compileSolidity } = await import("../src/evm/solc");
+        const { measureVerifier } = await import("../src/evm/gas");
+        const { proofForVerifier } = await import("../src/evm/compare");
         const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
         await runBench({
           root,

@@ -3,7 +3,7 @@
  * (message with the file, field, expected and got, plus the fix), so Hardhat prints it and exits non-zero.
  */
 import { HardhatPluginError } from "hardhat/plugins";
-import { isZkmlError } from "../src/errors";
+import { isZkmlError } from "../src/core/errors";
 
 export const PLUGIN = "zkml-hardhat";
 

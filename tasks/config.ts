@@ -3,9 +3,9 @@
  * `hre.config.zkml`.
  */
 import { extendConfig } from "hardhat/config";
-import type { ZkmlConfig, ZkmlUserConfig } from "../src/config";
-import { resolveZkmlConfig } from "../src/config";
-import { isZkmlError } from "../src/errors";
+import type { ZkmlConfig, ZkmlUserConfig } from "../src/core/config";
+import { resolveZkmlConfig } from "../src/core/config";
+import { isZkmlError } from "../src/core/errors";
 import { HardhatPluginError } from "hardhat/plugins";
 
 declare module "hardhat/types/config" {

@@ -8,9 +8,9 @@ import * as path from "path";
 import { extendEnvironment, task, types, vars } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
-import { ZkmlError, isZkmlError } from "../src/errors";
-import { writeFileAtomic } from "../src/fsutil";
-import { Lookup, networkSpec, requireNetworkSettings } from "../src/networks";
+import { ZkmlError, isZkmlError } from "../src/core/errors";
+import { writeFileAtomic } from "../src/core/files";
+import { Lookup, networkSpec, requireNetworkSettings } from "../src/evm/networks";
 import { boundary, PLUGIN, say } from "./common";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31,7 +31,7 @@ extendEnvironment((hre) => {
 const url = (hre: HardhatRuntimeEnvironment): string | undefined => (hre.network.config as { url?: string }).url;
 
 async function signerOf(hre: HardhatRuntimeEnvironment) {
-  const { reachNode } = await import("../src/deploy");
+  const { reachNode } = await import("../src/evm/deploy");
   const signers = await reachNode(hre.network.name, url(hre), () => hre.ethers.getSigners());
   if (signers.length === 0)
     throw new ZkmlError("CONFIG_INVALID", `network ${hre.network.name}: no account to send from`, { hint: `set a deployer key: npx hardhat vars set ${networkSpec(hre.network.name)?.prefix ?? "<NETWORK>"}_PRIVATE_KEY` });
@@ -60,15 +60,15 @@ task("deploy-verifier", "Deploy a model's verifier and consumer contract to --ne
   .addFlag("verify", "Then publish both sources on the network's Etherscan-style explorer (hardhat-verify; needs ETHERSCAN_API_KEY and internet)")
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
-      const { deployVerifier } = await import("../src/deploy");
-      const { renderVerifier, verifierContractName } = await import("../src/verifier");
-      const { consumerContractName, renderConsumer } = await import("../src/consumer");
-      const { locateCircuit } = await import("../src/pipeline");
-      const { gasSubject } = await import("../src/compare");
-      const { resolveModel } = await import("../src/zoo");
-      const { parseSystem } = await import("../src/systems");
-      const { Paths } = await import("../src/paths");
-      const { SOLC_SETTINGS } = await import("../src/evm");
+      const { deployVerifier } = await import("../src/evm/deploy");
+      const { renderVerifier, verifierContractName } = await import("../src/backends/solidity/verifier");
+      const { consumerContractName, renderConsumer } = await import("../src/backends/solidity/consumer");
+      const { locateCircuit } = await import("../src/pipeline/prove");
+      const { gasSubject } = await import("../src/evm/compare");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { parseSystem } = await import("../src/snark/systems");
+      const { Paths } = await import("../src/core/paths");
+      const { SOLC_SETTINGS } = await import("../src/evm/solc");
       const net = hre.network.name;
       requireNetworkSettings(net, lookup, { signing: true });
       const system = parseSystem(args.system, "--system");
@@ -166,14 +166,14 @@ task("submit-proof", "Send a proof of a model's inference to its deployed consum
   .addOptionalParam("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)", undefined, types.string)
   .setAction(async (args: SubmitArgs, hre) =>
     boundary(async () => {
-      const { readDeployment, submitProof } = await import("../src/deploy");
-      const { proofForVerifier } = await import("../src/compare");
-      const { proveModel } = await import("../src/pipeline");
-      const { compileSolidity } = await import("../src/evm");
-      const { renderConsumer } = await import("../src/consumer");
-      const { resolveModel } = await import("../src/zoo");
-      const { parseSystem, verifyProofArgs } = await import("../src/systems");
-      const { Paths } = await import("../src/paths");
+      const { readDeployment, submitProof } = await import("../src/evm/deploy");
+      const { proofForVerifier } = await import("../src/evm/compare");
+      const { proveModel } = await import("../src/pipeline/prove");
+      const { compileSolidity } = await import("../src/evm/solc");
+      const { renderConsumer } = await import("../src/backends/solidity/consumer");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { parseSystem, verifyProofArgs } = await import("../src/snark/systems");
+      const { Paths } = await import("../src/core/paths");
       const net = hre.network.name;
       requireNetworkSettings(net, lookup, { signing: true });
       const system = parseSystem(args.system, "--system");

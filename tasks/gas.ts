@@ -3,7 +3,7 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/core/errors";
 import { boundary, say } from "./common";
 import { gasChains } from "./chains";
 
@@ -23,12 +23,12 @@ task("compare-gas", "Gas of running a model in the EVM against verifying a proof
   .addOptionalParam("markdown", "Also write the report as markdown to this file", undefined, types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { compareModelGas } = await import("../src/compare");
-      const { resolveModel } = await import("../src/zoo");
-      const { parseSystem } = await import("../src/systems");
-      const { isGasLimit } = await import("../src/config");
-      const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../src/gasreport");
-      const { writeFileAtomic } = await import("../src/fsutil");
+      const { compareModelGas } = await import("../src/evm/compare");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { parseSystem } = await import("../src/snark/systems");
+      const { isGasLimit } = await import("../src/core/config");
+      const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../src/report/gas");
+      const { writeFileAtomic } = await import("../src/core/files");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s, "--systems")))];
       const blockGasLimit = args.blockGasLimit ?? hre.config.zkml.blockGasLimit;
       if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
-import { ZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/core/errors";
 import { boundary, PLUGIN, say } from "./common";
 
 export { boundary, PLUGIN } from "./common";
@@ -64,19 +64,19 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
   .addFlag("force", "Ignore cached artifacts and redo every stage")
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { proveModel } = await import("../src/pipeline");
-      const { resolveModel } = await import("../src/zoo");
-      const { renderJson, renderTerminal } = await import("../src/report");
+      const { proveModel } = await import("../src/pipeline/prove");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { renderJson, renderTerminal } = await import("../src/report/prove");
       const root = hre.config.paths.root;
       const cfg = hre.config.zkml;
       const model = resolveModel(args.model);
-      const { parseSystem } = await import("../src/systems");
+      const { parseSystem } = await import("../src/snark/systems");
       const system = parseSystem(args.system, "--system");
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
-      const { INPUT_VISIBILITY, parseVisibility } = await import("../src/visibility");
-      const { parseSaturate } = await import("../src/quantize");
+      const { INPUT_VISIBILITY, parseVisibility } = await import("../src/statement/visibility");
+      const { parseSaturate } = await import("../src/quantize/quantize");
       // --input once took the input file; a value that is not a visibility keyword still means that
       let inputFile = args.inputFile;
       let inputVis = args.input;
@@ -111,15 +111,15 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
     }),
   );
 
-async function parseBackend(b: string): Promise<import("../src/pipeline").Backend> {
-  const { BACKENDS } = await import("../src/pipeline");
+async function parseBackend(b: string): Promise<import("../src/pipeline/prove").Backend> {
+  const { BACKENDS } = await import("../src/pipeline/prove");
   if (!(BACKENDS as readonly string[]).includes(b)) throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(b)}`, { hint: "e.g. --backend direct" });
-  return b as import("../src/pipeline").Backend;
+  return b as import("../src/pipeline/prove").Backend;
 }
 
-export async function readCalibration(file: string, model: import("../src/model").ModelFile): Promise<Float64Array[]> {
-  const { readJsonFile } = await import("../src/fsutil");
-  const { parseCalibration } = await import("../src/quanttable");
+export async function readCalibration(file: string, model: import("../src/model/format").ModelFile): Promise<Float64Array[]> {
+  const { readJsonFile } = await import("../src/core/files");
+  const { parseCalibration } = await import("../src/quantize/scales");
   return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
 }
 

@@ -3,7 +3,7 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/core/errors";
 import { boundary, say } from "./common";
 import { readCalibration } from "./prove-model";
 
@@ -31,10 +31,10 @@ task("quantize", "What each quantization scale costs and buys: float and quantiz
   .addOptionalParam("markdown", "Also write the table as markdown to this file", undefined, types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../src/quanttable");
-      const { parseVisibility } = await import("../src/visibility");
-      const { resolveModel } = await import("../src/zoo");
-      const { writeFileAtomic } = await import("../src/fsutil");
+      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../src/quantize/scales");
+      const { parseVisibility } = await import("../src/statement/visibility");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { writeFileAtomic } = await import("../src/core/files");
       const model = resolveModel(args.model);
       const scales = args.scales.split(",").map((s) => Number(s.trim()));
       if (scales.some((b) => !Number.isInteger(b) || b < 2 || b > 32))

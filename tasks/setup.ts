@@ -5,7 +5,7 @@
 import * as path from "path";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
-import { ZkmlError } from "../src/errors";
+import { ZkmlError } from "../src/core/errors";
 import { boundary, PLUGIN, say } from "./common";
 
 task("ptau", "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file")
@@ -16,9 +16,9 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
   .addFlag("verify", "Also run `snarkjs powersoftau verify` on the result (slow for large powers)")
   .setAction(async (args: { power?: number; out?: string; download: boolean; check?: string; verify: boolean }, hre) =>
     boundary(async () => {
-      const { Paths } = await import("../src/paths");
-      const { checkPtau, downloadPtau } = await import("../src/ceremony");
-      const { runStage } = await import("../src/runner");
+      const { Paths } = await import("../src/core/paths");
+      const { checkPtau, downloadPtau } = await import("../src/setup/ceremony");
+      const { runStage } = await import("../src/pipeline/runner");
       const root = hre.config.paths.root;
       const paths = new Paths(root);
       const cfg = hre.config.zkml;
@@ -66,10 +66,10 @@ task("verify-setup", "Check a model's Groth16 proving key against its r1cs and p
   .setAction(async (args: { model: string }, hre) =>
     boundary(async () => {
       const fs = await import("fs");
-      const { resolveModel } = await import("../src/zoo");
-      const { locateCircuit } = await import("../src/pipeline");
-      const { checkZkey } = await import("../src/zkey");
-      const { runStage } = await import("../src/runner");
+      const { resolveModel } = await import("../src/model/zoo");
+      const { locateCircuit } = await import("../src/pipeline/prove");
+      const { checkZkey } = await import("../src/snark/zkey");
+      const { runStage } = await import("../src/pipeline/runner");
       const root = hre.config.paths.root;
       const c = locateCircuit(root, resolveModel(args.model));
       if (!fs.existsSync(c.setupMeta) || !fs.existsSync(c.zkey))

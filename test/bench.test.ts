@@ -8,12 +8,12 @@ import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench";
-import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/benchreport";
-import { constraintCount } from "../src/circom";
-import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/visibility";
-import { workerEntry } from "../src/runner";
-import { quantizeFor, resolveModel } from "../src/zoo";
+import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
+import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/report/bench";
+import { constraintCount } from "../src/backends/circom/render";
+import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/statement/visibility";
+import { workerEntry } from "../src/pipeline/runner";
+import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");

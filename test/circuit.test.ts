@@ -9,12 +9,12 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { renderBundle, renderCircuit } from "../src/circom";
-import { QModel, runIR } from "../src/ir";
-import { BN254_R, fieldOf, firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/r1cs";
+import { renderBundle, renderCircuit } from "../src/backends/circom/render";
+import { QModel, runIR } from "../src/ir/ir";
+import { BN254_R, fieldOf, firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/snark/r1cs";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
-import { quantize } from "../src/quantize";
+import { quantize } from "../src/quantize/quantize";
 import { execFileSync } from "child_process";
 
 const toField = fieldOf;

@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT, tmpDir } from "./helpers/circuit";
-import { writeDevPtau } from "../src/ptau";
+import { writeDevPtau } from "../src/setup/ptau";
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");

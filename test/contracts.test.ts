@@ -10,11 +10,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import hre from "hardhat";
-import { renderGasContracts } from "../src/compare";
-import { inputCommitment } from "../src/consumer";
-import { loadModelFile } from "../src/model";
-import { Paths } from "../src/paths";
-import { verifyProofArgs } from "../src/systems";
+import { renderGasContracts } from "../src/evm/compare";
+import { inputCommitment } from "../src/backends/solidity/consumer";
+import { loadModelFile } from "../src/model/format";
+import { Paths } from "../src/core/paths";
+import { verifyProofArgs } from "../src/snark/systems";
 import { loadGasFixture } from "./helpers/evm";
 import { ROOT } from "./helpers/circuit";
 

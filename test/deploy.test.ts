@@ -11,11 +11,11 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { Wallet } from "ethers";
-import { gasSubject } from "../src/compare";
-import { inputCommitment } from "../src/consumer";
-import { loadModelFile } from "../src/model";
-import { Paths } from "../src/paths";
-import { locateCircuit, proveModel } from "../src/pipeline";
+import { gasSubject } from "../src/evm/compare";
+import { inputCommitment } from "../src/backends/solidity/consumer";
+import { loadModelFile } from "../src/model/format";
+import { Paths } from "../src/core/paths";
+import { locateCircuit, proveModel } from "../src/pipeline/prove";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");

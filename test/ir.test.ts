@@ -3,11 +3,11 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { analyzeBounds, assignRequantBits, clampHighBits, floorDiv, IR_FORMAT, QModel, requantValue, runIR, validateIR } from "../src/ir";
-import { MODEL_FORMAT, ModelFile, validateModel } from "../src/model";
-import { quantize, quantizeInput } from "../src/quantize";
-import { isZkmlError, ZkmlError } from "../src/errors";
-import { rng } from "../src/data";
+import { analyzeBounds, assignRequantBits, clampHighBits, floorDiv, IR_FORMAT, QModel, requantValue, runIR, validateIR } from "../src/ir/ir";
+import { MODEL_FORMAT, ModelFile, validateModel } from "../src/model/format";
+import { quantize, quantizeInput } from "../src/quantize/quantize";
+import { isZkmlError, ZkmlError } from "../src/core/errors";
+import { rng } from "../src/model/mnist";
 import { randomModel } from "./helpers/random";
 
 function throwsZkml(fn: () => unknown, code: string, message: RegExp): void {

@@ -5,8 +5,8 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { etherscanSettings, hardhatNetworks, NETWORKS, requireNetworkSettings } from "../src/networks";
-import { isZkmlError } from "../src/errors";
+import { etherscanSettings, hardhatNetworks, NETWORKS, requireNetworkSettings } from "../src/evm/networks";
+import { isZkmlError } from "../src/core/errors";
 import { ROOT } from "./helpers/circuit";
 
 const from = (env: Record<string, string>) => (v: string) => env[v];

@@ -8,10 +8,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import hre from "hardhat";
-import { proveModel, ProveReport } from "../src/pipeline";
-import { loadModelFile } from "../src/model";
+import { proveModel, ProveReport } from "../src/pipeline/prove";
+import { loadModelFile } from "../src/model/format";
 import { ROOT } from "./helpers/circuit";
-import { fieldOf } from "../src/r1cs";
+import { fieldOf } from "../src/snark/r1cs";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 

@@ -7,10 +7,10 @@ import * as crypto from "crypto";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readPtauHeader, rootOfUnity, writeDevPtau, BN254_Q } from "../src/ptau";
-import { isZkmlError, ZkmlError } from "../src/errors";
-import { loadNative } from "../src/native";
-import { PartialHasher } from "../src/transcript";
+import { readPtauHeader, rootOfUnity, writeDevPtau, BN254_Q } from "../src/setup/ptau";
+import { isZkmlError, ZkmlError } from "../src/core/errors";
+import { loadNative } from "../src/core/native";
+import { PartialHasher } from "../src/setup/transcript";
 import { tmpDir } from "./helpers/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */

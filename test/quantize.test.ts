@@ -6,13 +6,13 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { constraintCount } from "../src/circom";
-import { loadModelFile } from "../src/model";
-import { proveModel } from "../src/pipeline";
-import { groth16Power } from "../src/ptau";
-import { parseCalibration, quantizeTable } from "../src/quanttable";
-import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/visibility";
-import { quantizeFor, resolveModel } from "../src/zoo";
+import { constraintCount } from "../src/backends/circom/render";
+import { loadModelFile } from "../src/model/format";
+import { proveModel } from "../src/pipeline/prove";
+import { groth16Power } from "../src/setup/ptau";
+import { parseCalibration, quantizeTable } from "../src/quantize/scales";
+import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/statement/visibility";
+import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { ROOT } from "./helpers/circuit";
 
 describe("quantize: scales, calibration, accuracy", function () {

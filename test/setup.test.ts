@@ -10,17 +10,17 @@ import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
-import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, PublishedPtau } from "../src/ceremony";
-import { resolveZkmlConfig } from "../src/config";
-import { isZkmlError, ZkmlError } from "../src/errors";
-import { writeDevPtau } from "../src/ptau";
-import { setupKeys, verifySetup } from "../src/stages";
-import { checkZkey } from "../src/zkey";
+import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, PublishedPtau } from "../src/setup/ceremony";
+import { resolveZkmlConfig } from "../src/core/config";
+import { isZkmlError, ZkmlError } from "../src/core/errors";
+import { writeDevPtau } from "../src/setup/ptau";
+import { setupKeys, verifySetup } from "../src/pipeline/stages";
+import { checkZkey } from "../src/snark/zkey";
 import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
-import { renderCircuit } from "../src/circom";
-import { quantize, DEFAULT_QUANT } from "../src/quantize";
-import { loadModelFile } from "../src/model";
-import { calibrationFor } from "../src/zoo";
+import { renderCircuit } from "../src/backends/circom/render";
+import { quantize, DEFAULT_QUANT } from "../src/quantize/quantize";
+import { loadModelFile } from "../src/model/format";
+import { calibrationFor } from "../src/model/zoo";
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 

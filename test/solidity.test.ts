@@ -4,17 +4,17 @@
  * called; every output equals runIR's. Out-of-range inputs revert.
  */
 import { expect } from "chai";
-import { QModel, runIR } from "../src/ir";
-import { argmax } from "../src/model";
-import { renderSolidity, CHUNK_BYTES } from "../src/solidity";
+import { QModel, runIR } from "../src/ir/ir";
+import { argmax } from "../src/model/format";
+import { renderSolidity, CHUNK_BYTES } from "../src/backends/solidity/inference";
 import { compileAll, deployInference } from "./helpers/evm";
 import { prepareModels } from "./helpers/random";
-import { calibrationFor, defaultInput, resolveModel } from "../src/zoo";
-import { DEFAULT_QUANT, quantize, quantizeInput } from "../src/quantize";
+import { calibrationFor, defaultInput, resolveModel } from "../src/model/zoo";
+import { DEFAULT_QUANT, quantize, quantizeInput } from "../src/quantize/quantize";
 import hre from "hardhat";
 import { BrowserProvider } from "ethers";
 import { gasChains } from "../tasks/chains";
-import { heldOutInterleaved } from "../src/data";
+import { heldOutInterleaved } from "../src/model/mnist";
 
 
 

@@ -10,15 +10,15 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { buildDirect } from "../src/direct";
-import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/circom";
-import { clampHighBits, QModel, requantValue, runIR } from "../src/ir";
-import { DEFAULT_QUANT, quantize } from "../src/quantize";
-import { calibrationFor, resolveModel } from "../src/zoo";
-import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/r1cs";
-import { labelBits, privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/visibility";
+import { buildDirect } from "../src/backends/r1cs/direct";
+import { constraintCount, POSEIDON_CONSTRAINTS, renderCircuit } from "../src/backends/circom/render";
+import { clampHighBits, QModel, requantValue, runIR } from "../src/ir/ir";
+import { DEFAULT_QUANT, quantize } from "../src/quantize/quantize";
+import { calibrationFor, resolveModel } from "../src/model/zoo";
+import { BN254_R, firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1cs";
+import { labelBits, privateWeightsModel, statementFor, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/statement/visibility";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
-import { rng } from "../src/data";
+import { rng } from "../src/model/mnist";
 import { prepareModels } from "./helpers/random";
 import { allOpsModel } from "./helpers/models";
 

@@ -2,8 +2,8 @@
  * Built-in models resolve, and every paper0 network is built exactly as data/paper0/suites.json describes it.
  */
 import { expect } from "chai";
-import { countParams, validateModel } from "../src/model";
-import { paper0Networks, resolveModel } from "../src/zoo";
+import { countParams, validateModel } from "../src/model/format";
+import { paper0Networks, resolveModel } from "../src/model/zoo";
 
 describe("model zoo", function () {
   this.timeout(120_000);

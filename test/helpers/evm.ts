@@ -4,11 +4,11 @@
  */
 import hre from "hardhat";
 import type { Signer } from "ethers";
-import { compileSolidity } from "../../src/evm";
-import { SolidityBundle } from "../../src/solidity";
+import { compileSolidity } from "../../src/evm/solc";
+import { SolidityBundle } from "../../src/backends/solidity/inference";
 import * as fs from "fs";
-import type { ProofArtifact } from "../../src/compare";
-import { Paths, ProofSystem } from "../../src/paths";
+import type { ProofArtifact } from "../../src/evm/compare";
+import { Paths, ProofSystem } from "../../src/core/paths";
 import { ROOT } from "./circuit";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

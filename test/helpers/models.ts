@@ -1,8 +1,8 @@
 /**
  * Hand-made test models shared by the soundness harness and the circuit fingerprints.
  */
-import { rng } from "../../src/data";
-import { ModelFile } from "../../src/model";
+import { rng } from "../../src/model/mnist";
+import { ModelFile } from "../../src/model/format";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

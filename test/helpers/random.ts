@@ -3,10 +3,10 @@
  * random float weights, random input ranges, quantized with random bit widths.
  */
 import fc from "fast-check";
-import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model";
-import { QModel } from "../../src/ir";
-import { quantize, quantizeInput, Saturate } from "../../src/quantize";
-import { rng } from "../../src/data";
+import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model/format";
+import { QModel } from "../../src/ir/ir";
+import { quantize, quantizeInput, Saturate } from "../../src/quantize/quantize";
+import { rng } from "../../src/model/mnist";
 
 export interface RandomCase {
   model: ModelFile;

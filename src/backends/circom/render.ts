@@ -1,0 +1,594 @@
+/**
+ * circom renderer of the IR: the readable, auditable form of every circuit.
+ *
+ * Weights and biases are circuit constants, so dense, conv2d and sum pooling are linear combinations and cost
+ * no multiplication constraint. Each weight row lives in a function of its own (V8 rejects a witness function
+ * over 7.6 MB, and one row per function keeps each small), and the layer loops over it instead of unrolling
+ * hundreds of thousands of terms into the source.
+ *
+ * The only non-linear op, requant (rescale with an optional fused ReLU), is one bounded bit decomposition,
+ * written inline on the accumulator's linear combination (no intermediate signal, so no extra constraint):
+ * for an accumulator x with |x| < 2^(K-1), u = x + 2^(K-1) is split into K boolean bits b_i with
+ * sum b_i 2^i === u. Since K <= 240 < 253, that sum cannot wrap the BN254 field, so the decomposition is unique
+ * (unlike Num2Bits(254), which x and x+p both satisfy). Then floor(x / 2^S) = sum_{i>=S} b_i 2^(i-S) - 2^(K-1-S),
+ * b_{K-1} is "x >= 0", and ReLU is one product: out = b_{K-1} * sum_{S<=i<K-1} b_i 2^(i-S).
+ * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
+ * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
+ */
+import { clampHighBits, countMacs, irShapes, QModel, QOp } from "../../ir/ir";
+import { Shape } from "../../model/format";
+import { DEFAULT_VISIBILITY, hashBlocks, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "../../statement/visibility";
+
+export const CIRCOM_VERSION_PRAGMA = "2.1.0";
+
+export const LIBRARY = `
+// x in [MIN, MIN + 2^B), by a B-bit decomposition of x - MIN.
+template ZkmlInRange(B, MIN) {
+    signal input in;
+    signal bits[B];
+    var lc = 0;
+    var u = in - MIN;
+    for (var i = 0; i < B; i++) {
+        bits[i] <-- (u >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        lc += bits[i] * (1 << i);
+    }
+    lc === in - MIN;
+}
+`;
+
+/**
+ * Templates for the visibility options (src/visibility.ts). Every comparison is a bounded decomposition of fewer
+ * than 253 bits, so it cannot wrap the field.
+ */
+export const HASH_LIBRARY = `
+// Poseidon over any number of values: the first block hashes up to 16, each further block the previous hash and
+// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/visibility.ts hashChain is its twin.
+template ZkmlHashChain(N) {
+    signal input in[N];
+    signal output out;
+    var first = N < 16 ? N : 16;
+    var blocks = 1;
+    if (N > 16) { blocks = 1 + (N - 16 + 14) \\ 15; }
+    component h[blocks];
+    h[0] = Poseidon(first);
+    for (var i = 0; i < first; i++) { h[0].inputs[i] <== in[i]; }
+    var at = first;
+    for (var j = 1; j < blocks; j++) {
+        var take = N - at < 15 ? N - at : 15;
+        h[j] = Poseidon(take + 1);
+        h[j].inputs[0] <== h[j - 1].out;
+        for (var i = 0; i < take; i++) { h[j].inputs[i + 1] <== in[at + i]; }
+        at += take;
+    }
+    out <== h[blocks - 1].out;
+}
+`;
+
+export const ARGMAX_LIBRARY = `
+// out = the index of the first largest of in[0..N) (signed values, |in[i] - in[j]| < 2^(R-1)).
+// A one-hot selector s picks it, m = in[out]; then for every i, m - in[i] - [i < out] is proved to lie in
+// [0, 2^R) by an R-bit decomposition: m >= in[i] for all i, strictly before the label, which is the first.
+template ZkmlArgmax(N, R) {
+    signal input in[N];
+    signal output out;
+    signal s[N];
+    signal prod[N];
+    signal d[N][R];
+    var best = 0;
+    for (var i = 1; i < N; i++) { if (in[i] > in[best]) { best = i; } }
+    var total = 0;
+    var idx = 0;
+    var m = 0;
+    for (var i = 0; i < N; i++) {
+        s[i] <-- i == best ? 1 : 0;
+        s[i] * (s[i] - 1) === 0;
+        total += s[i];
+        idx += i * s[i];
+        prod[i] <== s[i] * in[i];
+        m += prod[i];
+    }
+    total === 1;
+    out <== idx;
+    for (var i = 0; i < N; i++) {
+        var later = 0;
+        for (var j = i + 1; j < N; j++) { later += s[j]; }
+        var diff = m - in[i] - later;
+        var lc = 0;
+        for (var k = 0; k < R; k++) {
+            d[i][k] <-- (diff >> k) & 1;
+            d[i][k] * (d[i][k] - 1) === 0;
+            lc += d[i][k] * (1 << k);
+        }
+        lc === diff;
+    }
+}
+`;
+
+const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+
+export interface RenderedModel {
+  /** Functions and the model template (no pragma, no library, no main). */
+  source: string;
+  template: string;
+  inputs: number;
+  outputs: number;
+}
+
+/** How each tensor is referenced in circom: a function of a flat index expression. */
+type TensorRef = (idx: string) => string;
+
+/**
+ * Render one model as a template named `${prefix}Model`, with signals `x` (input) and `y` (output).
+ * `prefix` keeps names apart when several models share one file (the property tests bundle many).
+ */
+export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "constants" | "signals" } = {}): RenderedModel {
+  const signalWeights = opts.weights === "signals";
+  const shapes = irShapes(q);
+  const fns: string[] = [];
+  const body: string[] = [];
+  const nIn = size(shapes[0]);
+  const nOut = size(shapes[shapes.length - 1]);
+  const refs: TensorRef[] = [(i) => `x[${i}]`];
+  const lastOp = q.ops.length - 1;
+
+  body.push(`    signal input x[${nIn}];`, `    signal output y[${nOut}];`);
+  if (signalWeights)
+    q.ops.forEach((op, k) => {
+      if (op.op === "dense" || op.op === "conv2d") body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
+    });
+  body.push(`    component inRange[${nIn}];`);
+  body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ZkmlInRange(${q.input.bits}, ${q.input.min});`, `        inRange[i].in <== x[i];`, `    }`);
+
+  const row = (values: bigint[]) => `[${values.join(", ")}]`;
+
+  for (let k = 0; k < q.ops.length; k++) {
+    const op = q.ops[k];
+    const inRef = refs[k];
+    const inShape = shapes[k];
+    const outShape = shapes[k + 1];
+    const n = size(outShape);
+    const next = q.ops[k + 1];
+    body.push(``, `    // ops[${k}]: ${describeOp(op, inShape, outShape)}`);
+    switch (op.op) {
+      case "dense":
+      case "conv2d": {
+        // Where the accumulator goes: into the next requant (fused), or out as signals.
+        const fuse = next?.op === "requant";
+        const target = fuse ? `rq${k + 1}` : k === lastOp ? "y" : `lin${k}`;
+        if (fuse && next.op === "requant") body.push(...requantSignals(k + 1, n, next));
+        else if (k !== lastOp) body.push(`    signal lin${k}[${n}];`);
+        const sink = (idx: string, acc: string, indent: number) =>
+          fuse && next.op === "requant" ? requantLines(k + 1, idx, acc, next, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`];
+        const rows = op.op === "dense" ? op.units : op.filters;
+        const per = op.weights.length / rows;
+        // a weight: a constant from this row's function, or (private weights) a signal whose product with the
+        // activation is one constraint, p<k>[t] for the t-th multiply-accumulate of the op
+        let wAt: (idx: string) => string;
+        const mac = (wIdx: string, xRef: string, indent: number) =>
+          signalWeights
+            ? [`${pad(indent)}p${k}[t${k}] <== w${k}[${wIdx}] * ${xRef};`, `${pad(indent)}acc += p${k}[t${k}];`, `${pad(indent)}t${k}++;`]
+            : [`${pad(indent)}acc += ${wAt(wIdx)} * ${xRef};`];
+        if (signalWeights) {
+          body.push(`    signal p${k}[${countOpMacs(op, inShape)}];`, `    var t${k} = 0;`);
+          wAt = (idx) => `w${k}[${idx}]`;
+        } else {
+          const fn = `${prefix}_op${k}_w`;
+          for (let r = 0; r < rows; r++) fns.push(`function ${fn}${r}() {\n    return ${row(op.weights.slice(r * per, (r + 1) * per))};\n}`);
+          fns.push(`function ${prefix}_op${k}_b() {\n    return ${row(op.bias)};\n}`);
+          body.push(`    var b${k}[${rows}] = ${prefix}_op${k}_b();`, `    var w${k}[${per}];`);
+          wAt = (idx) => `w${k}[${idx}]`;
+        }
+        const rowOffset = (r: string, idx: string) => (signalWeights ? `${r} * ${per} + ${idx}` : idx);
+        if (op.op === "dense") {
+          if (signalWeights) {
+            body.push(`    for (var r = 0; r < ${rows}; r++) {`, `        var acc = b${k}[r];`);
+            body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac(rowOffset("r", "i"), inRef("i"), 3), `        }`);
+            body.push(...sink("r", "acc", 2), `    }`);
+          } else
+            for (let r = 0; r < rows; r++) {
+              body.push(`    w${k} = ${prefix}_op${k}_w${r}();`, `    {`, `        var acc = b${k}[${r}];`);
+              body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac("i", inRef("i"), 3), `        }`);
+              body.push(...sink(String(r), "acc", 2), `    }`);
+            }
+        } else {
+          const [c, h, w] = inShape;
+          const [, oh, ow] = outShape;
+          const [kh, kw] = op.kernel;
+          const [sh, sw] = op.stride;
+          const [ph, pw] = op.padding;
+          const filterLoop = (f: string, indent: number) => {
+            const P = pad(indent);
+            return [
+              `${P}for (var oy = 0; oy < ${oh}; oy++) {`, `${P}    for (var ox = 0; ox < ${ow}; ox++) {`, `${P}        var acc = b${k}[${f}];`,
+              `${P}        for (var c = 0; c < ${c}; c++) {`, `${P}            for (var ky = 0; ky < ${kh}; ky++) {`, `${P}                for (var kx = 0; kx < ${kw}; kx++) {`,
+              `${P}                    var iy = oy * ${sh} + ky;`, `${P}                    var ix = ox * ${sw} + kx;`,
+              `${P}                    if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
+              ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
+              `${P}                    }`, `${P}                }`, `${P}            }`, `${P}        }`,
+              ...sink(`${f} * ${oh * ow} + oy * ${ow} + ox`, "acc", indent + 2), `${P}    }`, `${P}}`,
+            ];
+          };
+          if (signalWeights) body.push(`    for (var f = 0; f < ${rows}; f++) {`, ...filterLoop("f", 2), `    }`);
+          else
+            for (let f = 0; f < rows; f++) {
+              body.push(`    w${k} = ${prefix}_op${k}_w${f}();`, ...filterLoop(String(f), 1));
+            }
+        }
+        if (fuse) {
+          const rq = `rq${k + 1}`;
+          refs.push(inRef); // placeholder for the linear op's own output; never read
+          refs.push((i) => `${rq}[${i}]`);
+          k++; // the requant was rendered here
+          body.push(`    // ops[${k}]: requant fused above (K=${next.op === "requant" ? next.bits : 0})`);
+        } else refs.push((i) => `${target}[${i}]`);
+        break;
+      }
+      case "sumpool2d": {
+        const [c, h, w] = inShape;
+        const [, oh, ow] = outShape;
+        const [kh, kw] = op.pool;
+        const target = k === lastOp ? "y" : `sp${k}`;
+        if (k !== lastOp) body.push(`    signal sp${k}[${n}];`);
+        body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`, `                var acc = 0;`);
+        body.push(`                for (var ky = 0; ky < ${kh}; ky++) {`, `                    for (var kx = 0; kx < ${kw}; kx++) {`);
+        body.push(`                        acc += ${inRef(`(ch * ${h} + oy * ${op.stride[0]} + ky) * ${w} + ox * ${op.stride[1]} + kx`)};`);
+        body.push(`                    }`, `                }`, `                ${target}[(ch * ${oh} + oy) * ${ow} + ox] <== acc;`, `            }`, `        }`, `    }`);
+        refs.push((i) => `${target}[${i}]`);
+        break;
+      }
+      case "maxpool2d": {
+        // a running max over the window: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
+        // (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m)
+        // is one product. Per output (K - 1)(R + 2) constraints for a K-value window.
+        const [c, h, w] = inShape;
+        const [, oh, ow] = outShape;
+        const [kh, kw] = op.pool;
+        const K = kh * kw, R = op.bits;
+        const at = (ky: string, kx: string) => inRef(`(ch * ${h} + oy * ${op.stride[0]} + ${ky}) * ${w} + ox * ${op.stride[1]} + ${kx}`);
+        if (K === 1) {
+          body.push(`    signal mp${k}[${n}];`, `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+          body.push(`                mp${k}[(ch * ${oh} + oy) * ${ow} + ox] <== ${at("0", "0")};`, `            }`, `        }`, `    }`);
+          refs.push((i) => `mp${k}[${i}]`);
+          break;
+        }
+        body.push(`    signal mp${k}[${n}][${K - 1}];`, `    signal mp${k}b[${n}][${K - 1}][${R}];`);
+        body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+        body.push(`                var o = (ch * ${oh} + oy) * ${ow} + ox;`, `                var m = ${at("0", "0")};`);
+        body.push(`                for (var j = 1; j < ${K}; j++) {`, `                    var v = ${at(`(j \\ ${kw})`, `(j % ${kw})`)};`);
+        body.push(`                    var d = v - m + ${1n << BigInt(R - 1)};`, `                    var lc = 0;`, `                    for (var b = 0; b < ${R}; b++) {`);
+        body.push(`                        mp${k}b[o][j - 1][b] <-- (d >> b) & 1;`, `                        mp${k}b[o][j - 1][b] * (mp${k}b[o][j - 1][b] - 1) === 0;`, `                        lc += mp${k}b[o][j - 1][b] * (1 << b);`, `                    }`);
+        body.push(`                    lc === d;`, `                    mp${k}[o][j - 1] <== m + mp${k}b[o][j - 1][${R - 1}] * (v - m);`, `                    m = mp${k}[o][j - 1];`, `                }`);
+        body.push(`            }`, `        }`, `    }`);
+        refs.push((i) => `mp${k}[${i}][${K - 2}]`);
+        break;
+      }
+      case "requant": {
+        body.push(...requantSignals(k, n, op), `    for (var i = 0; i < ${n}; i++) {`);
+        body.push(...requantLines(k, "i", inRef("i"), op, 2), `    }`);
+        refs.push((i) => `rq${k}[${i}]`);
+        break;
+      }
+      case "flatten":
+        body.push(`    // (reshape only: channel-major order is already flat)`);
+        refs.push(inRef);
+        break;
+    }
+  }
+  // Outputs not written by a final linear or pooling op are copied out.
+  const last = q.ops[lastOp];
+  const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d");
+  if (!wroteY) body.push(``, `    for (var i = 0; i < ${nOut}; i++) {`, `        y[i] <== ${refs[refs.length - 1]("i")};`, `    }`);
+
+  const template = `${prefix}Model`;
+  const source = `${fns.join("\n")}\n\n// ${q.name}: ${q.ops.map((o) => o.op).join(" -> ")}\ntemplate ${template}() {\n${body.join("\n")}\n}\n`;
+  return { source, template, inputs: nIn, outputs: nOut };
+}
+
+/**
+ * The requant of element `idx` of tensor `rq<k>`, written inline on the accumulator expression `acc`, so
+ * that no intermediate signal (and no extra linear constraint) stands between the sum and its decomposition.
+ * Signals: rq<k>b[idx][0..K) the bits, rq<k>[idx] the result.
+ */
+function requantSignals(k: number, n: number, op: Extract<QOp, { op: "requant" }>): string[] {
+  const out = [`    signal rq${k}b[${n}][${op.bits}];`, `    signal rq${k}[${n}];`];
+  if (clampHighBits(op) > 0) out.push(`    signal rq${k}o[${n}];`, `    signal rq${k}inv[${n}];`, `    signal ${op.relu ? `rq${k}t` : `rq${k}h`}[${n}];`);
+  return out;
+}
+
+/** Opens a requant's block: u = acc + 2^(K-1) split into the K boolean signals b[0..K), their sum equal to u. */
+function decompositionLines(b: string, acc: string, K: number): string[] {
+  return [
+    `{`,
+    `    var u = ${acc} + ${1n << BigInt(K - 1)};`,
+    `    var lc = 0;`,
+    `    for (var j = 0; j < ${K}; j++) {`,
+    `        ${b}[j] <-- (u >> j) & 1;`,
+    `        ${b}[j] * (${b}[j] - 1) === 0;`,
+    `        lc += ${b}[j] * (1 << j);`,
+    `    }`,
+    `    lc === u;`,
+  ];
+}
+
+function requantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
+  const K = op.bits, S = op.shift;
+  const b = `rq${k}b[${idx}]`;
+  if (clampHighBits(op) > 0) return clampedRequantLines(k, idx, acc, op, indent);
+  const lines = [
+    ...decompositionLines(b, acc, K),
+    `    var m = 0;`,
+    `    for (var j = ${S}; j < ${K - 1}; j++) {`,
+    `        m += ${b}[j] * (1 << (j - ${S}));`,
+    `    }`,
+    op.relu ? `    rq${k}[${idx}] <== ${b}[${K - 1}] * m;` : `    rq${k}[${idx}] <== m - (1 - ${b}[${K - 1}]) * ${1n << BigInt(K - 1 - S)};`,
+    `}`,
+  ];
+  return lines.map((l) => pad(indent) + l);
+}
+
+/**
+ * A saturating requant (clamp A, H = clampHighBits(op) > 0 bits above the clamp's range). The same K-bit
+ * decomposition of u = acc + 2^(K-1), then:
+ *   ReLU:   lo = bits S..S+A-1 as a number, h = the count of set bits S+A..K-2; o = [h != 0] (the value
+ *           reached 2^A); t = o (2^A - 1 - lo); out = sign * (lo + t)
+ *   signed: lo = bits S..S+A-2 as a number; h = the count of high bits S+A-1..K-2 that differ from the sign
+ *           (h = hs + (1 - sign)(H - 2 hs), one product); in range iff h = 0; the in-range value is
+ *           lo - (1 - sign) 2^(A-1), the saturated one sign (2^A - 1) - 2^(A-1);
+ *           out = lo - (1 - sign) 2^(A-1) + o (sign (2^(A-1) - 1) - lo)
+ * o = [h != 0] with an inverse: o = h inv, h (1 - o) = 0, (1 - o) inv = 0. The third constraint pins inv to 0
+ * when h = 0, so every wire is determined by the inputs (circomlib's IsZero leaves it free). Signals:
+ * rq<k>o, rq<k>inv, and rq<k>t (ReLU) or rq<k>h (signed). Cost: K + 6 per neuron, 4 more than without.
+ */
+function clampedRequantLines(k: number, idx: string, acc: string, op: Extract<QOp, { op: "requant" }>, indent: number): string[] {
+  const K = op.bits, S = op.shift, A = op.clamp!, H = clampHighBits(op);
+  const b = `rq${k}b[${idx}]`, o = `rq${k}o[${idx}]`, inv = `rq${k}inv[${idx}]`, sign = `${b}[${K - 1}]`;
+  const lines = [
+    ...decompositionLines(b, acc, K),
+    `    var lo = 0;`,
+    `    for (var j = ${S}; j < ${op.relu ? S + A : S + A - 1}; j++) {`,
+    `        lo += ${b}[j] * (1 << (j - ${S}));`,
+    `    }`,
+    `    var hs = 0;`,
+    `    for (var j = ${K - 1 - H}; j < ${K - 1}; j++) {`,
+    `        hs += ${b}[j];`,
+    `    }`,
+  ];
+  let h = "hs";
+  if (!op.relu) {
+    lines.push(`    rq${k}h[${idx}] <== hs + (1 - ${sign}) * (${H} - 2 * hs);`);
+    h = `rq${k}h[${idx}]`;
+  }
+  lines.push(
+    `    ${inv} <-- ${h} != 0 ? 1 / ${h} : 0;`,
+    `    ${o} <== ${h} * ${inv};`,
+    `    ${h} * (1 - ${o}) === 0;`,
+    `    (1 - ${o}) * ${inv} === 0;`,
+  );
+  if (op.relu) lines.push(`    rq${k}t[${idx}] <== ${o} * (${(1n << BigInt(A)) - 1n} - lo);`, `    rq${k}[${idx}] <== ${sign} * (lo + rq${k}t[${idx}]);`);
+  else lines.push(`    rq${k}[${idx}] <== lo - (1 - ${sign}) * ${1n << BigInt(A - 1)} + ${o} * (${sign} * ${(1n << BigInt(A - 1)) - 1n} - lo);`);
+  lines.push(`}`);
+  return lines.map((l) => pad(indent) + l);
+}
+
+/** Multiply-accumulates of one linear op (in-bounds taps only), the number of product signals it needs. */
+function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
+  return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
+}
+
+function pad(n: number): string {
+  return "    ".repeat(n);
+}
+
+function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
+  const s = (x: Shape) => x.join("x");
+  switch (op.op) {
+    case "requant":
+      return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range${clampHighBits(op) > 0 ? `, saturated to ${op.clamp} bits` : ""}`;
+    default:
+      return `${op.op} ${s(inShape)} -> ${s(outShape)}`;
+  }
+}
+
+/**
+ * A complete circom file proving one model, with what the verifier sees set by `vis` (src/visibility.ts).
+ * Public signals: main's outputs (the output part), then its public inputs as declared (the input part, then
+ * the weights commitment).
+ */
+export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): string {
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const m = renderModel(qc, "Zkml", { weights: privateWeights ? "signals" : "constants" });
+  const needsHash = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
+  const body: string[] = [];
+  const pub: string[] = [];
+  const linear = qc.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
+
+  body.push(`    signal input x[${m.inputs}];`);
+  if (privateWeights) for (const { op, k } of linear) body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
+  // output part
+  if (vis.output === "public") body.push(`    signal output y[${m.outputs}];`);
+  else if (vis.output === "label") body.push(`    signal output label;`);
+  else body.push(`    signal output yHash;`);
+  // input part
+  const B = q.input.bits, c = perLimb(B), limbs = Math.ceil(m.inputs / c);
+  if (vis.input === "public") pub.push("x");
+  if (vis.input === "packed") {
+    body.push(`    signal input xPacked[${limbs}];`);
+    pub.push("xPacked");
+  }
+  if (vis.input === "hashed") {
+    body.push(`    signal input xHash;`);
+    pub.push("xHash");
+  }
+  if (vis.weights === "hashed") {
+    body.push(`    signal input wHash;`);
+    pub.push("wHash");
+  }
+
+  body.push(``, `    component model = ${m.template}();`, `    model.x <== x;`);
+  if (privateWeights) for (const { k } of linear) body.push(`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`);
+
+  if (vis.output === "public") body.push(`    y <== model.y;`);
+  else if (vis.output === "label") body.push(`    component am = ZkmlArgmax(${m.outputs}, ${labelBits(q, vis.weights)});`, `    am.in <== model.y;`, `    label <== am.out;`);
+  else body.push(`    component hy = ZkmlHashChain(${m.outputs});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`);
+
+  // x is range-checked to [min, min + 2^B) inside the model, which makes the packing injective
+  const packed = (j: number) => {
+    const terms: string[] = [];
+    for (let t = 0; t < c && j * c + t < m.inputs; t++) terms.push(`(x[${j * c + t}] - ${q.input.min}) * ${1n << BigInt(B * t)}`);
+    return terms.join(" + ");
+  };
+  if (vis.input === "packed") for (let j = 0; j < limbs; j++) body.push(`    xPacked[${j}] === ${packed(j)};`);
+  if (vis.input === "hashed") {
+    body.push(`    component hx = ZkmlHashChain(${limbs});`);
+    for (let j = 0; j < limbs; j++) body.push(`    hx.in[${j}] <== ${packed(j)};`);
+    body.push(`    xHash === hx.out;`);
+  }
+
+  if (vis.weights === "hashed") {
+    // each parameter range-checked to its tensor's width P (P + 1 constraints), then packed floor(253 / P) a limb
+    const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+    const limbLines: string[] = [];
+    let nLimbs = 0;
+    for (const { op, k } of linear) {
+      const wd = widths.get(k)!;
+      for (const [name, n, P] of [[`w${k}`, op.weights.length, wd.weightBits], [`b${k}`, op.bias.length, wd.biasBits]] as const) {
+        const lo = -(1n << BigInt(P - 1));
+        body.push(`    component r${name}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`, `        r${name}[i] = ZkmlInRange(${P}, ${lo});`, `        r${name}[i].in <== ${name}[i];`, `    }`);
+        const per = perLimb(P);
+        for (let j = 0; j * per < n; j++) {
+          limbLines.push(`    {`, `        var lc = 0;`, `        for (var t = 0; t < ${Math.min(per, n - j * per)}; t++) {`, `            lc += (${name}[${j * per} + t] - ${lo}) * (1 << (${P} * t));`, `        }`, `        hw.in[${nLimbs}] <== lc;`, `    }`);
+          nLimbs++;
+        }
+      }
+    }
+    body.push(`    component hw = ZkmlHashChain(${nLimbs});`, ...limbLines, `    wHash === hw.out;`);
+  }
+
+  return [
+    `pragma circom ${CIRCOM_VERSION_PRAGMA};`,
+    `// Generated by zkml-hardhat from the IR of "${q.name}". Do not edit: regenerate with prove-model.`,
+    `// Visibility: input ${vis.input}, weights ${vis.weights}, output ${vis.output}.`,
+    `// Public signals: the output part, then the input part, then the weights commitment (see src/visibility.ts).`,
+    needsHash ? `include "circomlib/circuits/poseidon.circom";` : ``,
+    LIBRARY,
+    needsHash ? HASH_LIBRARY : ``,
+    vis.output === "label" ? ARGMAX_LIBRARY : ``,
+    m.source,
+    `template ZkmlMain() {\n${body.join("\n")}\n}`,
+    ``,
+    `component main ${pub.length ? `{public [${pub.join(", ")}]} ` : ""}= ZkmlMain();`,
+    ``,
+  ].join("\n");
+}
+
+/**
+ * Several models in one circuit, for tests: one compile and one witness check cover them all. Output signals
+ * are the concatenation of each model's outputs; inputs are x<j>.
+ */
+export function renderBundle(models: QModel[]): { source: string; outputs: number[]; inputs: number[] } {
+  const parts = models.map((q, j) => renderModel(q, `B${j}`));
+  const body: string[] = [];
+  parts.forEach((p, j) => body.push(`    signal input x${j}[${p.inputs}];`));
+  const total = parts.reduce((a, p) => a + p.outputs, 0);
+  body.push(`    signal output y[${total}];`);
+  let off = 0;
+  parts.forEach((p, j) => {
+    body.push(`    component m${j} = ${p.template}();`, `    m${j}.x <== x${j};`);
+    body.push(`    for (var i = 0; i < ${p.outputs}; i++) { y[${off} + i] <== m${j}.y[i]; }`);
+    off += p.outputs;
+  });
+  const source = [
+    `pragma circom ${CIRCOM_VERSION_PRAGMA};`,
+    LIBRARY,
+    ...parts.map((p) => p.source),
+    `template Bundle() {\n${body.join("\n")}\n}`,
+    `component main = Bundle();`,
+    ``,
+  ].join("\n");
+  return { source, outputs: parts.map((p) => p.outputs), inputs: parts.map((p) => p.inputs) };
+}
+
+/**
+ * Constraints of circomlib's Poseidon(n), n = 1..16, as circom2 0.2.23 counts them at --O1 (its linear mixing
+ * constraints are kept): measured by compiling each (test/soundness.test.ts checks three of them).
+ */
+export const POSEIDON_CONSTRAINTS = [415, 517, 605, 736, 835, 967, 1081, 1171, 1231, 1420, 1429, 1613, 1807, 1726, 1905, 2092];
+
+/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/visibility.ts hashBlocks). */
+export function hashChainConstraints(n: number): number {
+  return hashBlocks(n).reduce((a, b) => a + POSEIDON_CONSTRAINTS[b - 1], 0);
+}
+
+export interface ConstraintBreakdown {
+  /** input range checks: B + 1 per input value (B bits and their sum) */
+  inputRange: number;
+  /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
+   * max-pools: (window - 1)(R + 2) per output */
+  nonlinear: number;
+  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
+  linearOutputs: number;
+  /** private weights: one product per multiply-accumulate */
+  products: number;
+  /** hashed weights: P + 1 per parameter (its range check), one per limb, the hash chain (binding the public
+   * signal to the chain's output is a plain equality, which circom's --O1 substitutes away) */
+  weightsCommitment: number;
+  /** packed input: one per limb; hashed input: one per limb and the hash chain */
+  inputPart: number;
+  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the chain */
+  outputPart: number;
+  total: number;
+}
+
+/**
+ * The constraint count of the circuit renderCircuit(q, vis) writes, part by part, as circom2 counts it at --O1.
+ * The derivation of each part is in ConstraintBreakdown; test/soundness.test.ts compiles circuits and checks it.
+ */
+export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): ConstraintBreakdown {
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const shapes = irShapes(qc);
+  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
+  const b: ConstraintBreakdown = { inputRange: nIn * (q.input.bits + 1), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
+  qc.ops.forEach((op, k) => {
+    const n = size(shapes[k + 1]);
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+        if (privateWeights) b.products += countOpMacs(op, shapes[k]);
+        if (qc.ops[k + 1]?.op !== "requant") b.linearOutputs += n;
+        break;
+      case "sumpool2d":
+        b.linearOutputs += n;
+        break;
+      case "maxpool2d": {
+        const K = op.pool[0] * op.pool[1];
+        b.nonlinear += K === 1 ? n : n * (K - 1) * (op.bits + 2);
+        break;
+      }
+      case "requant":
+        b.nonlinear += n * (op.bits + 2 + (clampHighBits(op) > 0 ? 4 : 0));
+        break;
+      case "flatten":
+        break;
+    }
+  });
+  if (vis.weights === "hashed") {
+    let limbs = 0;
+    for (const w of paramWidths(q)) {
+      const op = q.ops[w.op] as Extract<QOp, { op: "dense" | "conv2d" }>;
+      b.weightsCommitment += op.weights.length * (w.weightBits + 1) + op.bias.length * (w.biasBits + 1);
+      limbs += Math.ceil(op.weights.length / perLimb(w.weightBits)) + Math.ceil(op.bias.length / perLimb(w.biasBits));
+    }
+    b.weightsCommitment += limbs + hashChainConstraints(limbs);
+  }
+  const inLimbs = Math.ceil(nIn / perLimb(q.input.bits));
+  if (vis.input === "packed") b.inputPart = inLimbs;
+  if (vis.input === "hashed") b.inputPart = inLimbs + hashChainConstraints(inLimbs);
+  // the index sum_i i * s_i is a plain copy of s_1 when N = 2 (substituted away), a linear constraint beyond
+  if (vis.output === "label") b.outputPart = 2 * nOut + 1 + (nOut > 2 ? 1 : 0) + nOut * (labelBits(q, vis.weights) + 1);
+  if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
+  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
+  return b;
+}

@@ -1,0 +1,296 @@
+/**
+ * The benchmark harness: paper0's suites (or any models) through the whole pipeline, one measured child process per
+ * stage, results appended to one JSON file.
+ *
+ * Every stage the bench records (render, compile, setup, witness, prove, verify; and the powers of tau when one had
+ * to be generated) runs in a process of its own (src/runner.ts), so its wall seconds and peak resident memory are that
+ * process's own: the child's VmHWM (src/worker.ts), not a sample of this process. Nothing is estimated: a network that
+ * does not fit is recorded as skipped, with the reason (over --max-constraints by the exact constraint formula, or
+ * the stage that ran out of memory and what it printed). Results are appended as they come, so a run that stops
+ * can be resumed: entries already measured (by model, system, weights and repeat) are not run again.
+ *
+ * Data only: the reports (markdown, HTML) are src/benchreport.ts. Free of Hardhat: verification gas comes through
+ * a callback the task supplies (an in-process EVM).
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { constraintCount } from "../backends/circom/render";
+import { ZkmlError } from "../core/errors";
+import { readJsonFile, writeFileAtomic } from "../core/files";
+import { countMacs } from "../ir/ir";
+import { countParams } from "../model/format";
+import { Paths, ProofSystem } from "../core/paths";
+import { proveModel, StageReport } from "../pipeline/prove";
+import { verifierContractName } from "../backends/solidity/verifier";
+import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
+
+export const BENCH_FORMAT = "zkml-bench/1";
+export const BENCH_STAGES = ["render", "compile", "ptau", "setup", "witness", "prove", "verify"] as const;
+export type BenchStage = (typeof BENCH_STAGES)[number];
+export type BenchWeights = "fixed" | "hashed";
+export type BenchSuite = "parameter" | "depth" | "zoo" | "models";
+
+export interface StageMeasure {
+  seconds: number;
+  /** peak resident memory of the stage's own process, MB */
+  peakMB: number | null;
+  /** the stage's output was already there (only the powers of tau, which every circuit of a size shares) */
+  cached: boolean;
+}
+
+export interface BenchEntry {
+  key: string;
+  model: string;
+  suite: BenchSuite;
+  /** weights (the number in paper0's parameter-suite names) and parameters with biases */
+  macs: number;
+  params: number;
+  /** dense or conv layers */
+  layers: number;
+  system: ProofSystem;
+  weights: BenchWeights;
+  repeat: number;
+  status: "ok" | "skipped";
+  reason?: string;
+  /** why skipped: over --max-constraints (a later run with a higher limit tries again) or out of memory */
+  skip?: "constraints" | "memory";
+  backend?: string;
+  constraints?: number;
+  wires?: number;
+  publicSignals?: number;
+  ptauPower?: number;
+  proofBytes?: number;
+  verified?: boolean;
+  matchesReference?: boolean;
+  verifyGas?: { gas: number; deployGas: number; runtimeBytes: number; flags: string[] };
+  stages?: Partial<Record<BenchStage, StageMeasure>>;
+  /** seconds of the whole entry, wall clock, in the parent */
+  totalSeconds?: number;
+  finished: string;
+}
+
+export interface BenchMachine {
+  cpus: number;
+  cpuModel: string;
+  memoryGB: number;
+  node: string;
+  platform: string;
+  hostname: string;
+}
+
+export interface BenchRun {
+  started: string;
+  machine: BenchMachine;
+  tools: Record<string, string>;
+  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; maxConstraints: number; repeat: number };
+  entries: BenchEntry[];
+}
+
+export interface BenchFile {
+  format: typeof BENCH_FORMAT;
+  runs: BenchRun[];
+}
+
+export interface BenchOptions {
+  root: string;
+  /** parameter | depth | zoo | a comma-separated list of models (built-in names, paper0/<net>, paths) */
+  suite: string;
+  systems: ProofSystem[];
+  weights: BenchWeights;
+  maxConstraints: number;
+  repeat: number;
+  /** results.json goes here (and the reports, written by the task) */
+  out: string;
+  /** measure again what the results file already holds */
+  force?: boolean;
+  log?: (line: string) => void;
+  /** verification gas of a proof, measured by the caller (the task runs an in-process EVM) */
+  measureVerifyGas?: (system: ProofSystem, verifierSol: string, contract: string, proofFile: string, publicFile: string) => Promise<BenchEntry["verifyGas"]>;
+}
+
+export const DEFAULT_MAX_CONSTRAINTS = 4_000_000;
+
+/** The models of a suite, in the order paper0 charts them. */
+export function suiteModels(suite: string): { ref: string; suite: BenchSuite }[] {
+  if (suite === "parameter" || suite === "depth") return paper0Networks().filter((n) => n.suite === suite).map((n) => ({ ref: `paper0/${n.net.name}`, suite }));
+  if (suite === "zoo") return builtinModels().filter((m) => !m.startsWith("paper0/")).map((ref) => ({ ref, suite: "zoo" as const }));
+  const refs = suite.split(",").map((s) => s.trim()).filter(Boolean);
+  if (refs.length === 0) throw new ZkmlError("OPTION_INVALID", `--suite: expected parameter, depth, zoo or a comma-separated list of models, got "${suite}"`, { hint: "e.g. --suite depth, or --suite lenet5,paper0/FC_3_layers" });
+  const known = new Map(paper0Networks().map((n) => [`paper0/${n.net.name}`, n.suite as BenchSuite]));
+  return refs.map((ref) => ({ ref, suite: known.get(ref) ?? "models" }));
+}
+
+export function machineInfo(): BenchMachine {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? "unknown",
+    memoryGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    hostname: os.hostname(),
+  };
+}
+
+/** Versions of the tools that do the work, read from their installed package.json files. */
+export function toolVersions(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pkg of ["snarkjs", "circom2", "circomlib", "hardhat", "solc", "ffjavascript"]) {
+    try {
+      out[pkg] = (JSON.parse(fs.readFileSync(path.join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+    } catch {
+      out[pkg] = "not installed";
+    }
+  }
+  try {
+    out["zkml-hardhat"] = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    /* a bench outside the project */
+  }
+  try {
+    // the commit measured (with "+" when src/ has changes not committed): runs of one results file may differ
+    const git = (args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+    out["zkml-hardhat commit"] = git(["rev-parse", "--short", "HEAD"]) + (git(["status", "--porcelain", "--", "src"]) ? "+" : "");
+  } catch {
+    /* not a git checkout */
+  }
+  return out;
+}
+
+export function resultsFile(out: string): string {
+  return path.join(out, "results.json");
+}
+
+export function readBenchFile(file: string): BenchFile {
+  if (!fs.existsSync(file)) return { format: BENCH_FORMAT, runs: [] };
+  const data = readJsonFile(file, "BENCH_INVALID", "run the bench first") as BenchFile;
+  if (data?.format !== BENCH_FORMAT || !Array.isArray(data.runs))
+    throw new ZkmlError("BENCH_INVALID", `format: expected ${BENCH_FORMAT} with a runs array, got ${JSON.stringify(data?.format)}`, {
+      file,
+      hint: "point --out at another folder, or move this file away",
+    });
+  return data;
+}
+
+/** The newest entry of each key, over every run in the file. */
+export function latestEntries(data: BenchFile): BenchEntry[] {
+  const m = new Map<string, BenchEntry>();
+  for (const r of data.runs) for (const e of r.entries) m.set(e.key, e);
+  return [...m.values()];
+}
+
+export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number): string {
+  return `${model}|${system}|${weights}|${repeat}`;
+}
+
+/** Out of memory, in the words a dying child leaves (V8, the kernel's SIGKILL, WebAssembly). */
+function outOfMemory(e: unknown): boolean {
+  const m = (e as Error)?.message ?? "";
+  return /out of memory|heap|SIGKILL|ENOMEM|Cannot allocate|RangeError: (Array buffer|WebAssembly)/i.test(m);
+}
+
+/**
+ * Run the benchmark: for every model of the suite, system and repeat, measure or skip with a reason, appending
+ * each entry to results.json as soon as it is known. Returns the run.
+ */
+export async function runBench(opts: BenchOptions): Promise<BenchRun> {
+  const log = opts.log ?? (() => undefined);
+  if (!Number.isInteger(opts.repeat) || opts.repeat < 1) throw new ZkmlError("OPTION_INVALID", `--repeat: expected a whole number >= 1, got ${opts.repeat}`, { hint: "e.g. --repeat 3" });
+  if (!Number.isInteger(opts.maxConstraints) || opts.maxConstraints < 1)
+    throw new ZkmlError("OPTION_INVALID", `--max-constraints: expected a whole number >= 1, got ${opts.maxConstraints}`, { hint: `e.g. --max-constraints ${DEFAULT_MAX_CONSTRAINTS}` });
+  const models = suiteModels(opts.suite);
+  const file = resultsFile(opts.out);
+  fs.mkdirSync(opts.out, { recursive: true });
+  const data = readBenchFile(file);
+  // resumed: what was measured, and what ran out of memory; a network skipped for --max-constraints is weighed again
+  const done = new Set(latestEntries(data).filter((e) => e.status === "ok" || e.skip === "memory").map((e) => e.key));
+  const run: BenchRun = {
+    started: new Date().toISOString(),
+    machine: machineInfo(),
+    tools: toolVersions(opts.root),
+    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, maxConstraints: opts.maxConstraints, repeat: opts.repeat },
+    entries: [],
+  };
+  data.runs.push(run);
+  const save = () => writeFileAtomic(file, JSON.stringify(data, null, 1) + "\n");
+  save();
+  const vis: Visibility = { ...DEFAULT_VISIBILITY, weights: opts.weights };
+  const total = models.length * opts.systems.length * opts.repeat;
+  let n = 0;
+  for (const { ref, suite } of models) {
+    for (const system of opts.systems) {
+      for (let repeat = 1; repeat <= opts.repeat; repeat++) {
+        n++;
+        const key = entryKey(ref, system, opts.weights, repeat);
+        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
+        if (done.has(key) && !opts.force) {
+          log(`${tag}: already in ${path.relative(opts.root, file) || file} (resumed; --force measures again)`);
+          continue;
+        }
+        const t0 = Date.now();
+        const model = resolveModel(ref);
+        const q = quantizeFor(model);
+        const base = {
+          key,
+          model: ref,
+          suite,
+          macs: countMacs(q),
+          params: countParams(model),
+          layers: q.ops.filter((o) => o.op === "dense" || o.op === "conv2d").length,
+          system,
+          weights: opts.weights,
+          repeat,
+        };
+        const predicted = constraintCount(q, vis).total;
+        let entry: BenchEntry;
+        if (predicted > opts.maxConstraints) {
+          entry = { ...base, status: "skipped", skip: "constraints", constraints: predicted, reason: `${predicted.toLocaleString("en-US")} constraints, over --max-constraints ${opts.maxConstraints.toLocaleString("en-US")}`, finished: new Date().toISOString() };
+          log(`${tag}: skipped (${entry.reason})`);
+        } else {
+          log(`${tag}: ${predicted.toLocaleString("en-US")} constraints`);
+          // the verifier prove-model exports goes to contracts/generated/, which Hardhat compiles on every task: a
+          // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
+          const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: verifierContractName(model.name, system) });
+          const hadVerifier = fs.existsSync(verifierSol);
+          try {
+            const r = await proveModel({ root: opts.root, model, quantized: q, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
+            const stages: Partial<Record<BenchStage, StageMeasure>> = {};
+            for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
+            entry = {
+              ...base,
+              status: "ok",
+              backend: r.backend.name,
+              constraints: r.circuit.constraints,
+              wires: r.circuit.wires,
+              publicSignals: r.circuit.publicSignals,
+              ptauPower: r.circuit.ptauPower,
+              proofBytes: r.proofBytes,
+              verified: r.verified,
+              matchesReference: r.matchesReference,
+              stages,
+              finished: "",
+            };
+            if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
+          } catch (e) {
+            if (!outOfMemory(e)) throw e;
+            const msg = ((e as Error).message ?? "").split("\n").slice(0, 3).join(" / ");
+            entry = { ...base, status: "skipped", skip: "memory", constraints: predicted, reason: `out of memory: ${msg}`, finished: "" };
+            log(`${tag}: skipped (${entry.reason})`);
+          } finally {
+            if (!hadVerifier) fs.rmSync(verifierSol, { force: true });
+          }
+          entry.totalSeconds = (Date.now() - t0) / 1000;
+          entry.finished = new Date().toISOString();
+          if (entry.status === "ok")
+            log(`${tag}: prove ${entry.stages?.prove?.seconds.toFixed(1)} s, ${entry.stages?.prove?.peakMB?.toFixed(0)} MB; total ${entry.totalSeconds.toFixed(0)} s`);
+        }
+        run.entries.push(entry);
+        save();
+      }
+    }
+  }
+  return run;
+}

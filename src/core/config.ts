@@ -1,0 +1,81 @@
+/**
+ * The `zkml` section of hardhat.config.ts: project-wide defaults for the tasks, validated with messages that
+ * name the field (`zkml.ptauHashes["mine"]: expected 128 hex digits, got 12 characters`).
+ *
+ * Command-line flags win over these; these win over built-in defaults.
+ */
+import { ZkmlError } from "./errors";
+import { DEFAULT_VISIBILITY, parseVisibility, Visibility } from "../statement/visibility";
+
+export interface ZkmlUserConfig {
+  /** A phase-2-prepared ptau file used for every setup (a published ceremony file, typically). */
+  ptau?: string;
+  /** Fetch the published ceremony file of the right size when no ptau is given (off by default). */
+  downloadPtau?: boolean;
+  /** A mirror to fetch published ptau files from, instead of their published addresses. */
+  ptauBaseUrl?: string;
+  /** Ptau files trusted by their BLAKE2b-512 (label -> 128 hex digits), beside the published table. */
+  ptauHashes?: Record<string, string>;
+  /** The block gas limit compare-gas flags transactions against (default 30,000,000). */
+  blockGasLimit?: number;
+  /** What proofs make public by default: { input: public|packed|private|hashed, weights: fixed|private|hashed, output: public|label|hashed }. */
+  visibility?: Partial<Visibility>;
+}
+
+export interface ZkmlConfig {
+  ptau?: string;
+  downloadPtau: boolean;
+  ptauBaseUrl?: string;
+  ptauHashes: Record<string, string>;
+  blockGasLimit: number;
+  visibility: Visibility;
+}
+
+export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
+
+const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility"];
+
+export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): ZkmlConfig {
+  const fail = (field: string, expected: string, got: unknown) =>
+    new ZkmlError("CONFIG_INVALID", `zkml.${field}: expected ${expected}, got ${JSON.stringify(got)}`, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
+  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT, visibility: DEFAULT_VISIBILITY };
+  if (typeof user !== "object" || user === null || Array.isArray(user)) throw new ZkmlError("CONFIG_INVALID", `zkml: expected an object, got ${JSON.stringify(user)}`, { file: where });
+  const u = user as Record<string, unknown>;
+  for (const k of Object.keys(u)) if (!KNOWN.includes(k)) throw fail(k, `one of the known fields (${KNOWN.join(", ")})`, k);
+  if (u.ptau !== undefined && (typeof u.ptau !== "string" || !u.ptau)) throw fail("ptau", "a path to a .ptau file", u.ptau);
+  if (u.downloadPtau !== undefined && typeof u.downloadPtau !== "boolean") throw fail("downloadPtau", "true or false", u.downloadPtau);
+  if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
+  if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
+  let visibility = DEFAULT_VISIBILITY;
+  if (u.visibility !== undefined) {
+    if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output }", u.visibility);
+    const v = u.visibility as Record<string, unknown>;
+    for (const k of Object.keys(v)) if (!["input", "weights", "output"].includes(k)) throw fail(`visibility.${k}`, "one of input, weights, output", k);
+    try {
+      visibility = parseVisibility(v, (k) => `zkml.visibility.${k}`);
+    } catch (e) {
+      throw new ZkmlError("CONFIG_INVALID", (e as Error).message, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
+    }
+  }
+  const hashes: Record<string, string> = {};
+  if (u.ptauHashes !== undefined) {
+    if (typeof u.ptauHashes !== "object" || u.ptauHashes === null || Array.isArray(u.ptauHashes)) throw fail("ptauHashes", "an object of label -> BLAKE2b-512 hex", u.ptauHashes);
+    for (const [k, v] of Object.entries(u.ptauHashes as Record<string, unknown>)) {
+      if (typeof v !== "string" || !/^[0-9a-fA-F]{128}$/.test(v))
+        throw fail(`ptauHashes[${JSON.stringify(k)}]`, "128 hex digits (b2sum of the file)", typeof v === "string" ? `${v.length} characters` : v);
+      hashes[k] = v.toLowerCase();
+    }
+  }
+  return {
+    ptau: u.ptau as string | undefined,
+    downloadPtau: (u.downloadPtau as boolean | undefined) ?? false,
+    ptauBaseUrl: u.ptauBaseUrl as string | undefined,
+    ptauHashes: hashes,
+    blockGasLimit: (u.blockGasLimit as number | undefined) ?? DEFAULT_BLOCK_GAS_LIMIT,
+    visibility,
+  };
+}
+
+export function isGasLimit(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 21_000;
+}

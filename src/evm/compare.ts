@@ -1,0 +1,160 @@
+/**
+ * compare-gas's engine: gets a real proof of the model's default input for each requested proof system (through
+ * the prove-model pipeline, so cached stages are reused), renders the naive inference contract, a one-layer
+ * baseline of the same shape for the crossover line, and a consumer per verifier, compiles them all in one solc
+ * run and hands everything to `compareGas` (src/gas.ts). Free of Hardhat: the chains come from the caller.
+ */
+import * as fs from "fs";
+import { consumerContractName, renderConsumer } from "../backends/solidity/consumer";
+import { rng } from "../model/mnist";
+import { compileSolidity } from "./solc";
+import { ZkmlError } from "../core/errors";
+import { ChainSpec, compareGas, GasInput, GasReport, SystemInput } from "./gas";
+import { countMacs, QModel, runIR } from "../ir/ir";
+import { countParams, Layer, ModelFile } from "../model/format";
+import type { ProofSystem } from "../core/paths";
+import { proveModel, ProveOptions } from "../pipeline/prove";
+import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
+import { fieldOf } from "../snark/r1cs";
+import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
+import { verifierArgs } from "../snark/systems";
+import { renderVerifier, verifierContractName } from "../backends/solidity/verifier";
+import { calibrationFor, defaultInput } from "../model/zoo";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+
+/** The smallest model with the same input and output as `m`: flatten if needed, then one dense layer. */
+export function baselineModel(m: ModelFile, outputs: number): ModelFile {
+  const n = m.input.shape.reduce((a, b) => a * b, 1);
+  const random = rng(99);
+  const a = 1 / Math.sqrt(n);
+  const layers: Layer[] = [];
+  if (m.input.shape.length > 1) layers.push({ type: "flatten" });
+  layers.push({
+    type: "dense",
+    units: outputs,
+    weights: [...Array(outputs)].map(() => [...Array(n)].map(() => (2 * random() - 1) * a)),
+    bias: [...Array(outputs)].map(() => (2 * random() - 1) * a),
+  });
+  return { ...m, name: `${m.name}-baseline`, description: "one dense layer, same input and output: the crossover line's first point", layers };
+}
+
+/** The proof words and public signals as the verifier contract takes them, from snarkjs's proof files. */
+export async function proofForVerifier(system: ProofSystem, proofFile: string, publicFile: string): Promise<{ proof: bigint[]; publicSignals: bigint[] }> {
+  const s = require("snarkjs")[system];
+  const proof = JSON.parse(fs.readFileSync(proofFile, "utf8"));
+  const pub = JSON.parse(fs.readFileSync(publicFile, "utf8")) as string[];
+  const calldata: string = system === "fflonk" ? await s.exportSolidityCallData(pub, proof) : await s.exportSolidityCallData(proof, pub);
+  return verifierArgs(system, calldata, pub.length);
+}
+
+export interface CompareOptions extends Pick<ProveOptions, "root" | "ptau" | "downloadPtau" | "ptauBaseUrl" | "ptauHashes" | "log"> {
+  model: ModelFile;
+  systems: ProofSystem[];
+}
+
+/** A proof as compare-gas needs it: its verification key, and the proof and public signals as the verifier takes them. */
+export interface ProofArtifact {
+  system: ProofSystem;
+  vkey: any;
+  proof: bigint[];
+  publicSignals: bigint[];
+  proofBytes: number;
+}
+
+/** The quantized model, its default input and the reference output for it: what every proof must attest. */
+export function gasSubject(model: ModelFile): { q: QModel; x: bigint[]; reference: bigint[] } {
+  const q: QModel = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  const given = defaultInput(model);
+  const x = quantizeInput(q, given.values, given.source);
+  return { q, x, reference: runIR(q, x).output };
+}
+
+/** Real proofs of the model's default input, one per system, through the prove-model pipeline (cached stages reused). */
+export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact[]> {
+  const log = opts.log ?? (() => undefined);
+  const out: ProofArtifact[] = [];
+  for (const system of opts.systems) {
+    log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
+    const r = await proveModel({ ...opts, system, log: (m) => log(`  ${m}`) });
+    if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
+    const p = await proofForVerifier(system, r.files.proof, r.files.public);
+    out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes });
+  }
+  return out;
+}
+
+/** Every contract of a gas comparison, as Solidity sources by file name, before compiling. */
+export interface GasContracts {
+  q: QModel;
+  x: bigint[];
+  reference: bigint[];
+  naive: SolidityBundle;
+  baseline: SolidityBundle;
+  baselineMacs: number;
+  /** verifier and consumer contract names, one pair per proof, in the proofs' order */
+  names: { verifier: string; consumer: string }[];
+  sources: Record<string, string>;
+}
+
+/**
+ * Render the naive contract, the baseline and a verifier and consumer per proof. Each proof's public signals must
+ * be (reference output, input) of the model's default input, or the comparison would measure another statement.
+ */
+export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[]): GasContracts {
+  const { q, x, reference } = gasSubject(model);
+  const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  const name = verifierContractName(model.name, "groth16").replace(/Groth16Verifier$/, "");
+  const naive = renderSolidity(q, `${name}Inference`);
+  const baseline = renderSolidity(qb, `${name}Baseline`);
+  const sources: Record<string, string> = { [`${naive.contract}.sol`]: naive.source, [`${baseline.contract}.sol`]: baseline.source };
+  const names = proofs.map((p) => {
+    const expected = [...reference, ...x].map(fieldOf);
+    const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
+    if (!same)
+      throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not (reference output, input) of ${model.name}'s default input`, {
+        hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
+      });
+    const verifier = verifierContractName(model.name, p.system);
+    const consumer = consumerContractName(verifier);
+    sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
+    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, outputs: reference.length, inputs: x.length, model: model.name });
+    return { verifier, consumer };
+  });
+  return { q, x, reference, naive, baseline, baselineMacs: countMacs(qb), names, sources };
+}
+
+/** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
+export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined): GasInput {
+  const { q, x, reference, naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs);
+  log(`solc: compiling ${Object.keys(sources).length} contracts`);
+  const compiled = compileSolidity(sources);
+  const get = (n: string) => {
+    const c = compiled.get(n);
+    if (!c) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${n}`);
+    return c;
+  };
+  const systems: SystemInput[] = proofs.map((p, i) => ({
+    system: p.system,
+    verifier: { name: names[i].verifier, ...get(names[i].verifier) },
+    consumer: { name: names[i].consumer, ...get(names[i].consumer) },
+    proof: p.proof,
+    publicSignals: p.publicSignals,
+    proofBytes: p.proofBytes,
+  }));
+  return {
+    model: model.name,
+    parameters: countParams(model),
+    macs: countMacs(q),
+    x,
+    reference,
+    naive: { bundle: naive, compiled: get(naive.contract) },
+    baseline: { bundle: baseline, compiled: get(baseline.contract), macs: baselineMacs },
+    systems,
+  };
+}
+
+export async function compareModelGas(opts: CompareOptions, chains: { standard: ChainSpec; raised: ChainSpec }): Promise<GasReport> {
+  const proofs = await collectProofs(opts);
+  return compareGas(assembleGasInput(opts.model, proofs, opts.log), chains, opts.log);
+}

@@ -1,0 +1,339 @@
+/**
+ * Deploying a model's verifier and consumer to a real chain, keeping a record of it, and submitting proofs there.
+ * Free of Hardhat: the caller hands over an ethers Signer connected to the network and the compiled contracts.
+ *
+ * The record (deployments/<network>/<model>-<system>.json, see src/paths.ts) is the link between a proof and a
+ * deployment: it holds the chain id, both addresses and their transactions, the hash of their runtime code and
+ * the hash of the verification key the verifier was rendered from. deployVerifier deploys nothing when the record
+ * matches the chain (same chain id, the recorded code at both addresses, the same verification key and compiled
+ * code); submitProof refuses, before sending anything, a proof whose verification key is not the deployed one.
+ *
+ * Failures a user meets (the node unreachable, another chain than the record's, a key without funds, code missing
+ * at a recorded address) are ZkmlErrors naming the network, the file and the fix; the record is written only after
+ * both contracts are deployed and confirmed (write to a temporary file, then rename).
+ */
+import * as fs from "fs";
+import * as crypto from "crypto";
+import { ContractFactory, Contract, Interface, keccak256, Signer, TransactionReceipt } from "ethers";
+import { checkContractSize } from "./solc";
+import { ZkmlError } from "../core/errors";
+import { writeFileAtomic } from "../core/files";
+import type { ProofSystem } from "../core/paths";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export const DEPLOYMENT_FORMAT = "zkml-deployment/1";
+
+export interface CompiledContract {
+  name: string;
+  /** where the source lives, as Hardhat's fully qualified name (`contracts/generated/X.sol:X`) */
+  fullyQualifiedName: string;
+  abi: any[];
+  /** creation code, 0x-prefixed */
+  bytecode: string;
+  /** runtime code, 0x-prefixed */
+  deployedBytecode: string;
+}
+
+export interface ContractRecord {
+  contract: string;
+  fullyQualifiedName: string;
+  address: string;
+  transaction: string;
+  block: number;
+  gasUsed: number;
+  /** keccak256 of the runtime code on chain (immutables filled in) */
+  codeHash: string;
+  /** keccak256 of the compiled runtime code (immutables zero): tells whether a rebuild changed the contract */
+  artifactHash: string;
+  runtimeBytes: number;
+  constructorArguments: string[];
+}
+
+export interface DeploymentRecord {
+  format: typeof DEPLOYMENT_FORMAT;
+  model: string;
+  system: ProofSystem;
+  network: string;
+  chainId: number;
+  /** sha256 of the verification key, canonical JSON (see vkeyHash) */
+  vkeyHash: string;
+  publicSignals: number;
+  /** the first `outputs` public signals are the model's outputs, the rest its input */
+  outputs: number;
+  compiler: { version: string; settings: unknown };
+  deployer: string;
+  verifier: ContractRecord;
+  consumer: ContractRecord;
+  deployedAt: string;
+}
+
+/** JSON with object keys sorted, so that a key's hash does not depend on how a tool ordered its fields. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+
+/** sha256 of a verification key as canonical JSON, "sha256:<hex>". */
+export function vkeyHash(vkey: unknown): string {
+  return `sha256:${crypto.createHash("sha256").update(canonical(vkey)).digest("hex")}`;
+}
+
+const codeHash = (runtime: string) => keccak256(runtime);
+
+/** Wrap what the provider throws when the node cannot be reached into an error that says so. */
+export async function reachNode<T>(network: string, url: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const m = String((e as Error)?.message ?? e);
+    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|fetch failed|cannot connect|couldn't connect|could not detect network/i.test(m))
+      throw new ZkmlError("NETWORK_UNREACHABLE", `network ${network}: cannot reach the node${url ? ` at ${url}` : ""} (${m.split("\n")[0]})`, {
+        cause: e,
+        hint: network === "localhost" ? "start one with `npx hardhat node` (or set LOCALHOST_RPC_URL to where it runs)" : "check the RPC URL and your connection",
+      });
+    throw e;
+  }
+}
+
+export interface ChainContext {
+  signer: Signer;
+  network: string;
+  /** the RPC URL, for messages */
+  url?: string;
+  /** the chain id the configuration expects for this network, when it names one */
+  expectedChainId?: number;
+  log?: (line: string) => void;
+}
+
+async function chainIdOf(ctx: ChainContext): Promise<number> {
+  const id = Number((await reachNode(ctx.network, ctx.url, () => ctx.signer.provider!.getNetwork())).chainId);
+  if (ctx.expectedChainId !== undefined && id !== ctx.expectedChainId)
+    throw new ZkmlError("CHAIN_MISMATCH", `network ${ctx.network}: chain id: expected ${ctx.expectedChainId} (the configuration), got ${id} (the node)`, {
+      hint: "the URL points at another chain than this network's: fix its RPC URL",
+    });
+  return id;
+}
+
+export function readDeployment(file: string): DeploymentRecord | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let r: any;
+  try {
+    r = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ZkmlError("DEPLOYMENT_INVALID", `not valid JSON: ${(e as Error).message}`, { file, hint: "delete the file and deploy again (deploy-verifier --force)" });
+  }
+  if (r?.format !== DEPLOYMENT_FORMAT)
+    throw new ZkmlError("DEPLOYMENT_INVALID", `format: expected "${DEPLOYMENT_FORMAT}", got ${JSON.stringify(r?.format)}`, { file, hint: "delete the file and deploy again (deploy-verifier --force)" });
+  return r as DeploymentRecord;
+}
+
+export interface DeployOptions extends ChainContext {
+  model: string;
+  system: ProofSystem;
+  vkey: unknown;
+  publicSignals: number;
+  outputs: number;
+  verifier: CompiledContract;
+  consumer: CompiledContract;
+  compiler: { version: string; settings: unknown };
+  recordFile: string;
+  force?: boolean;
+  confirmations?: number;
+}
+
+export interface DeployResult {
+  record: DeploymentRecord;
+  /** false when the record already matched the chain and nothing was sent */
+  deployed: boolean;
+  /** why it deployed (no record, --force, code missing...) or why not */
+  reason: string;
+}
+
+/** Is what the record says on chain? Returns the reason it is not, or undefined when it all matches. */
+async function recordDrift(ctx: ChainContext, rec: DeploymentRecord, opts: DeployOptions): Promise<string | undefined> {
+  if (rec.vkeyHash !== vkeyHash(opts.vkey)) return "the verification key changed since the recorded deployment";
+  for (const [c, compiled] of [[rec.verifier, opts.verifier], [rec.consumer, opts.consumer]] as const) {
+    if (c.artifactHash !== codeHash(compiled.deployedBytecode)) return `${c.contract}: the compiled code differs from the deployed one`;
+    const onChain = await reachNode(ctx.network, ctx.url, () => ctx.signer.provider!.getCode(c.address));
+    if (onChain === "0x") return `${c.contract}: no code at ${c.address} (was the chain reset?)`;
+    if (codeHash(onChain) !== c.codeHash) return `${c.contract}: the code at ${c.address} is not the recorded one`;
+  }
+  return undefined;
+}
+
+async function confirm(ctx: ChainContext, name: string, tx: { hash: string; wait: (n?: number) => Promise<TransactionReceipt | null> }, n: number): Promise<TransactionReceipt> {
+  ctx.log?.(`${name}: sent ${tx.hash}, waiting for ${n} confirmation${n === 1 ? "" : "s"}`);
+  const receipt = await reachNode(ctx.network, ctx.url, () => tx.wait(n));
+  if (!receipt || receipt.status !== 1)
+    throw new ZkmlError("CHAIN_FAILED", `${name}: deployment transaction ${tx.hash} failed`, { hint: "see the transaction on the node or explorer; nothing was recorded" });
+  return receipt;
+}
+
+/** Deploy the verifier, then the consumer pointing at it, unless the record already matches the chain. */
+export async function deployVerifier(opts: DeployOptions): Promise<DeployResult> {
+  const log = opts.log ?? (() => undefined);
+  const chainId = await chainIdOf(opts);
+  const existing = readDeployment(opts.recordFile);
+  if (existing && !opts.force) {
+    if (existing.chainId !== chainId)
+      throw new ZkmlError("CHAIN_MISMATCH", `chainId: expected ${existing.chainId} (the record), got ${chainId} (network ${opts.network})`, {
+        file: opts.recordFile,
+        hint: "the node runs another chain than the one recorded: point the network at the recorded chain, or deploy again with --force (the record is replaced)",
+      });
+    const drift = await recordDrift(opts, existing, opts);
+    if (!drift) return { record: existing, deployed: false, reason: "the record matches the chain: nothing deployed (--force deploys again)" };
+    log(`deploying again: ${drift}`);
+  }
+  const reason = opts.force ? "--force" : existing ? "the record does not match the chain" : "no deployment recorded";
+  for (const c of [opts.verifier, opts.consumer]) checkContractSize(c.name, (c.deployedBytecode.length - 2) / 2, c.fullyQualifiedName);
+
+  const signer = opts.signer;
+  const deployer = await reachNode(opts.network, opts.url, () => signer.getAddress());
+  const verifierFactory = new ContractFactory(opts.verifier.abi, opts.verifier.bytecode, signer);
+  const consumerFactory = new ContractFactory(opts.consumer.abi, opts.consumer.bytecode, signer);
+
+  // funds first: estimate both deployments (the consumer with a stand-in verifier address) at today's fee
+  const provider = signer.provider!;
+  const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(), consumerFactory.getDeployTransaction(deployer)]);
+  const [gasV, gasC, fee, balance] = await reachNode(opts.network, opts.url, () =>
+    Promise.all([
+      // an estimate can fail for a key without funds on some nodes: the zero balance below still stops us
+      provider.estimateGas({ ...txV, from: deployer }).catch(() => 0n),
+      provider.estimateGas({ ...txC, from: deployer }).catch(() => 0n),
+      provider.getFeeData(),
+      provider.getBalance(deployer),
+    ]),
+  );
+  const price = fee.maxFeePerGas ?? fee.gasPrice ?? 0n;
+  const need = (gasV + gasC) * price;
+  if (balance < need || balance === 0n)
+    throw new ZkmlError("INSUFFICIENT_FUNDS", `network ${opts.network}: deployer ${deployer} has ${formatEth(balance)} ETH; the two deployments need about ${(gasV + gasC).toLocaleString("en-US")} gas at ${price.toLocaleString("en-US")} wei, ${formatEth(need)} ETH`, {
+      hint: `fund ${deployer} on ${opts.network}, or set another key (${opts.network === "localhost" ? "LOCALHOST_PRIVATE_KEY" : "<NETWORK>_PRIVATE_KEY"})`,
+    });
+
+  const n = opts.confirmations ?? 1;
+  log(`deploying ${opts.verifier.name} (${reason})`);
+  const v = await reachNode(opts.network, opts.url, () => verifierFactory.deploy());
+  const vReceipt = await confirm(opts, opts.verifier.name, v.deploymentTransaction()!, n);
+  const verifierAddress = await v.getAddress();
+  log(`deploying ${opts.consumer.name}`);
+  const c = await reachNode(opts.network, opts.url, () => consumerFactory.deploy(verifierAddress));
+  const cReceipt = await confirm(opts, opts.consumer.name, c.deploymentTransaction()!, n);
+
+  const consumerAddress = await c.getAddress();
+  const [vCode, cCode] = await reachNode(opts.network, opts.url, () => Promise.all([provider.getCode(verifierAddress), provider.getCode(consumerAddress)]));
+  const entry = (cc: CompiledContract, address: string, onChain: string, r: TransactionReceipt, args: string[]): ContractRecord => ({
+    contract: cc.name,
+    fullyQualifiedName: cc.fullyQualifiedName,
+    address,
+    transaction: r.hash,
+    block: r.blockNumber,
+    gasUsed: Number(r.gasUsed),
+    codeHash: codeHash(onChain),
+    artifactHash: codeHash(cc.deployedBytecode),
+    runtimeBytes: (cc.deployedBytecode.length - 2) / 2,
+    constructorArguments: args,
+  });
+  const record: DeploymentRecord = {
+    format: DEPLOYMENT_FORMAT,
+    model: opts.model,
+    system: opts.system,
+    network: opts.network,
+    chainId,
+    vkeyHash: vkeyHash(opts.vkey),
+    publicSignals: opts.publicSignals,
+    outputs: opts.outputs,
+    compiler: opts.compiler,
+    deployer,
+    verifier: entry(opts.verifier, verifierAddress, vCode, vReceipt, []),
+    consumer: entry(opts.consumer, consumerAddress, cCode, cReceipt, [verifierAddress]),
+    deployedAt: new Date().toISOString(),
+  };
+  writeFileAtomic(opts.recordFile, JSON.stringify(record, null, 1) + "\n");
+  return { record, deployed: true, reason };
+}
+
+function formatEth(wei: bigint): string {
+  const s = wei.toString().padStart(19, "0");
+  return `${s.slice(0, -18)}.${s.slice(-18, -12)}`;
+}
+
+export interface SubmitOptions extends ChainContext {
+  record: DeploymentRecord;
+  recordFile: string;
+  /** the key the proof was made with */
+  vkey: unknown;
+  /** verifyProof's arguments without the public signals (Groth16 a, b, c; PLONK/FFLONK the proof words) */
+  proofArgs: unknown[];
+  publicSignals: bigint[];
+  consumerAbi: any[];
+}
+
+export interface SubmitResult {
+  transaction: string;
+  block: number;
+  gasUsed: number;
+  label: number;
+  output: bigint[];
+  inputHash: string;
+  sender: string;
+}
+
+/** Send one proof to the recorded consumer; refuses a proof for another key or another chain before sending. */
+export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
+  const rec = opts.record;
+  const got = vkeyHash(opts.vkey);
+  if (got !== rec.vkeyHash)
+    throw new ZkmlError("VKEY_MISMATCH", `vkeyHash: the proof was made with verification key ${got.slice(0, 19)}..., the deployed verifier checks ${rec.vkeyHash.slice(0, 19)}...`, {
+      file: opts.recordFile,
+      hint: "prove with the circuit and setup that were deployed, or deploy this key: npx hardhat deploy-verifier --force",
+    });
+  if (opts.publicSignals.length !== rec.publicSignals)
+    throw new ZkmlError("PROOF_INVALID", `public signals: expected ${rec.publicSignals} (the deployed verifier), got ${opts.publicSignals.length}`, { file: opts.recordFile, hint: "prove the model that was deployed" });
+  const chainId = await chainIdOf(opts);
+  if (chainId !== rec.chainId)
+    throw new ZkmlError("CHAIN_MISMATCH", `chainId: expected ${rec.chainId} (the record), got ${chainId} (network ${opts.network})`, {
+      file: opts.recordFile,
+      hint: "point the network at the recorded chain, or deploy to this one: npx hardhat deploy-verifier --force",
+    });
+  const code = await reachNode(opts.network, opts.url, () => opts.signer.provider!.getCode(rec.consumer.address));
+  if (code === "0x")
+    throw new ZkmlError("DEPLOYMENT_MISSING", `consumer.address: no code at ${rec.consumer.address} on ${opts.network} (was the chain reset?)`, {
+      file: opts.recordFile,
+      hint: "deploy again: npx hardhat deploy-verifier --network " + opts.network,
+    });
+  const consumer = new Contract(rec.consumer.address, opts.consumerAbi, opts.signer);
+  const args = [...opts.proofArgs, opts.publicSignals];
+  // a call first: a rejected proof reverts here with its reason, before any gas is spent
+  try {
+    await consumer.submit.staticCall(...args);
+  } catch (e) {
+    const reason = (e as any)?.revert?.name ?? String((e as Error).message).split("\n")[0];
+    throw new ZkmlError("PROOF_INVALID", `the consumer at ${rec.consumer.address} refuses this proof: ${reason}`, { hint: "the proof does not verify against the deployed key; prove again with prove-model" });
+  }
+  const tx = await reachNode(opts.network, opts.url, () => consumer.submit(...args));
+  const receipt: TransactionReceipt = await reachNode(opts.network, opts.url, () => tx.wait());
+  const iface = new Interface(opts.consumerAbi);
+  for (const l of receipt.logs) {
+    let parsed;
+    try {
+      parsed = iface.parseLog(l);
+    } catch {
+      continue;
+    }
+    if (parsed?.name === "InferenceVerified")
+      return {
+        transaction: receipt.hash,
+        block: receipt.blockNumber,
+        gasUsed: Number(receipt.gasUsed),
+        sender: parsed.args.sender,
+        inputHash: parsed.args.inputHash,
+        label: Number(parsed.args.label),
+        output: [...parsed.args.output].map((x: bigint) => BigInt(x)),
+      };
+  }
+  throw new ZkmlError("CHAIN_FAILED", `transaction ${receipt.hash} emitted no InferenceVerified event`, { hint: "the consumer at the recorded address is not the one deploy-verifier renders" });
+}

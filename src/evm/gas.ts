@@ -1,0 +1,381 @@
+/**
+ * What trusting a model's output on-chain costs: the model run in the EVM (the naive baseline, src/solidity.ts)
+ * against a succinct proof checked by a verifier (snarkjs's Groth16, PLONK or FFLONK templates) and recorded by a
+ * consumer contract (src/consumer.ts).
+ *
+ * Every number is the gasUsed of a mined transaction's receipt on an EVM the caller hands us (EIP-1193), never an
+ * estimate. Two chains: `standard` has the limits a real network has (the hardfork's per-transaction cap, EIP-7825
+ * on osaka: 16,777,216 gas; a block gas limit; EIP-170's 24,576-byte contracts) and `raised` has them lifted.
+ * Each group of transactions (the naive inference; each proof system) runs on the raised chain first; when all of
+ * it fits the standard limits it runs again on the standard chain and those receipts are reported, otherwise the
+ * raised receipts are reported and flagged with the limits they pass. Gas does not depend on the limits, only on
+ * the hardfork, and both chains run the same hardfork.
+ *
+ * The crossover: naive gas grows with the multiply-accumulates (MACs); verifying costs the same for any model with
+ * the same public signals. We measure the naive gas of the smallest model with the same input and output (one dense
+ * layer) and of the model itself, draw the line through both, and report the MACs where it meets each verifier's gas.
+ */
+import { AbiCoder, Interface } from "ethers";
+import { checkContractSize, Compiled, EIP170_LIMIT } from "./solc";
+import { ZkmlError } from "../core/errors";
+import type { ProofSystem } from "../core/paths";
+import { BN254_R } from "../snark/r1cs";
+import { SolidityBundle } from "../backends/solidity/inference";
+import { verifyProofArgs } from "../snark/systems";
+
+export interface Eip1193 {
+  request(args: { method: string; params?: unknown[] }): Promise<unknown>;
+}
+
+export interface ChainSpec {
+  provider: Eip1193;
+  hardfork: string;
+  blockGasLimit: number;
+  /** Per-transaction gas cap (EIP-7825), or null when the hardfork has none or it is lifted. */
+  txGasCap: number | null;
+}
+
+export interface ContractGas {
+  name: string;
+  runtimeBytes: number;
+  deployGas: number;
+  flags: string[];
+}
+
+export interface CallGas {
+  gas: number;
+  /** The call ran out of the measurement gas (MEASURE_GAS_LIMIT): `gas` is a lower bound. */
+  lowerBound?: boolean;
+  calldataBytes: number;
+  flags: string[];
+}
+
+export interface NaiveGas {
+  contract: string;
+  macs: number;
+  /** Data contracts holding the weights, then the inference contract. */
+  contracts: ContractGas[];
+  deployGas: number;
+  call: CallGas;
+  /** infer(x) returned exactly the reference interpreter's output (null: not run to the end, see call.lowerBound). */
+  matchesReference: boolean | null;
+  raisedLimits: boolean;
+}
+
+export interface SystemGas {
+  system: ProofSystem;
+  publicSignals: number;
+  proofBytes: number;
+  verifier: ContractGas;
+  consumer: ContractGas;
+  deployGas: number;
+  /** verifyProof(proof, publicSignals) sent as a transaction. */
+  verify: CallGas;
+  /** consumer.submit(proof, publicSignals): field checks, verification, event. */
+  submit: CallGas;
+  /** The verifier accepted the proof, refused it with one public signal changed, and the event carried the reference output. */
+  checks: { accepts: boolean; rejectsChangedSignal: boolean; eventMatchesReference: boolean };
+  raisedLimits: boolean;
+  /** MACs from which verifying costs less gas per call than running a model of this input and output in the EVM. */
+  crossoverMacs: number | null;
+  /** Calls after which verifying has paid for its deployment: null when it never does. */
+  breakEvenCalls: number | null;
+  /** When verifying costs more per call but less to deploy: it stays cheaper in total up to this many calls. */
+  cheaperUpToCalls?: number;
+}
+
+export interface GasReport {
+  model: string;
+  parameters: number;
+  macs: number;
+  inputs: number;
+  outputs: number;
+  limits: { hardfork: string; blockGasLimit: number; txGasCap: number | null; contractSizeLimit: number; raised: string };
+  naive: NaiveGas;
+  /** The line the crossover is read from: naive gas of the smallest model of this shape and of this model. */
+  line: { baselineMacs: number; baselineGas: number; gasPerMac: number };
+  systems: SystemGas[];
+  notes: string[];
+}
+
+export interface SystemInput {
+  system: ProofSystem;
+  verifier: Compiled & { name: string };
+  consumer: Compiled & { name: string };
+  proof: bigint[];
+  publicSignals: bigint[];
+  proofBytes: number;
+}
+
+export interface GasInput {
+  model: string;
+  parameters: number;
+  macs: number;
+  /** The quantized input and the reference output for it. */
+  x: bigint[];
+  reference: bigint[];
+  naive: { bundle: SolidityBundle; compiled: Compiled };
+  /** One dense layer from the same input to the same output, for the crossover line. */
+  baseline: { bundle: SolidityBundle; compiled: Compiled; macs: number };
+  systems: SystemInput[];
+}
+
+/**
+ * The most gas one measured transaction may use on the raised chain. Hardhat's EVM (EDR) keeps an execution trace
+ * of every call for its stack traces, about 160 bytes per unit of gas (measured: a 4.7M-gas call grew the process
+ * by 750 MB), so a call of 40M gas needs about 6.4 GB. Beyond it we report a lower bound instead of running out of
+ * memory.
+ */
+export const MEASURE_GAS_LIMIT = 40_000_000;
+/**
+ * Gas a deployment may use on the raised chain. A deployment's gas is mostly the 200 per byte of code deposited,
+ * a handful of opcodes, so its trace stays small: FFLONK's verifier for 794 signals needs more than 40M.
+ */
+export const DEPLOY_GAS_LIMIT = 1_000_000_000;
+
+/** A minimal JSON-RPC client: send, mine (automine), read the receipt. */
+class Chain {
+  private from?: string;
+  constructor(readonly spec: ChainSpec) {}
+
+  private async rpc<T>(method: string, params: unknown[]): Promise<T> {
+    try {
+      return (await this.spec.provider.request({ method, params })) as T;
+    } catch (e) {
+      throw new ZkmlError("CHAIN_FAILED", `${method}: ${(e as Error).message.split("\n")[0]}`, { cause: e, hint: "see the message; a revert here is a bug in the generated contract or a wrong proof" });
+    }
+  }
+
+  async account(): Promise<string> {
+    this.from ??= (await this.rpc<string[]>("eth_accounts", []))[0];
+    return this.from;
+  }
+
+  async call(to: string, data: string): Promise<string> {
+    return this.rpc<string>("eth_call", [{ from: await this.account(), to, data }, "latest"]);
+  }
+
+  /** Send a transaction with the gas it needs; returns its receipt's gasUsed and, for a deployment, the address. */
+  /**
+   * Send a transaction and return its receipt's gasUsed. On a chain with a cap we estimate first (each run is small);
+   * on the raised chain we send with MEASURE_GAS_LIMIT, since estimating reruns the call several times.
+   */
+  async send(tx: { to?: string; data: string }, opts: { allowOutOfGas?: boolean; gasLimit?: number } = {}): Promise<{ gas: number; outOfGas: boolean; address?: string; logs: { topics: string[]; data: string }[] }> {
+    const from = await this.account();
+    const gas = this.spec.txGasCap === null ? BigInt(opts.gasLimit ?? MEASURE_GAS_LIMIT) : (BigInt(await this.rpc<string>("eth_estimateGas", [{ from, ...tx }])) * 11n) / 10n;
+    let hash: string;
+    try {
+      hash = await this.rpc<string>("eth_sendTransaction", [{ from, ...tx, gas: `0x${gas.toString(16)}` }]);
+    } catch (e) {
+      // Hardhat throws on a failed transaction; the receipt is still mined
+      if (!opts.allowOutOfGas) throw e;
+      const block = await this.rpc<{ transactions: string[] } | null>("eth_getBlockByNumber", ["latest", false]);
+      const last = block?.transactions[block.transactions.length - 1];
+      if (!last) throw e;
+      hash = last;
+    }
+    const receipt = await this.rpc<{ status: string; gasUsed: string; contractAddress?: string; logs: { topics: string[]; data: string }[] } | null>("eth_getTransactionReceipt", [hash]);
+    if (!receipt) throw new ZkmlError("CHAIN_FAILED", `transaction ${hash} was not mined`, { hint: "compare-gas needs a chain that mines each transaction at once (automine)" });
+    const used = Number(BigInt(receipt.gasUsed));
+    const outOfGas = receipt.status !== "0x1" && BigInt(used) === gas;
+    if (receipt.status !== "0x1" && !(outOfGas && opts.allowOutOfGas))
+      throw new ZkmlError("CHAIN_FAILED", `transaction ${hash} reverted`, { hint: "a bug in the generated contract; please report it" });
+    return { gas: used, outOfGas, address: receipt.contractAddress ?? undefined, logs: receipt.logs };
+  }
+
+  async deploy(name: string, initCode: string, runtimeBytes: number): Promise<ContractGas & { address: string }> {
+    const r = await this.send({ data: initCode.startsWith("0x") ? initCode : `0x${initCode}` }, { gasLimit: DEPLOY_GAS_LIMIT });
+    return { name, runtimeBytes, deployGas: r.gas, address: r.address!, flags: [] };
+  }
+}
+
+function flagsFor(spec: ChainSpec, gas: number, runtimeBytes?: number): string[] {
+  const f: string[] = [];
+  if (spec.txGasCap !== null && gas > spec.txGasCap) f.push(`passes the ${spec.hardfork} per-transaction cap of ${spec.txGasCap.toLocaleString("en-US")} gas (EIP-7825)`);
+  if (gas > spec.blockGasLimit) f.push(`passes the block gas limit of ${spec.blockGasLimit.toLocaleString("en-US")}`);
+  if (runtimeBytes !== undefined && runtimeBytes > EIP170_LIMIT) f.push(`passes EIP-170's ${EIP170_LIMIT.toLocaleString("en-US")}-byte contract limit`);
+  return f;
+}
+
+/** Run a group on the raised chain; if nothing in it passes a standard limit, run it again on the standard chain. */
+async function measureGroup<T>(chains: { standard: ChainSpec; raised: ChainSpec }, group: (c: Chain) => Promise<T>, usage: (t: T) => { gas: number; runtimeBytes?: number }[]): Promise<{ result: T; raised: boolean; flags: string[][] }> {
+  const high = await group(new Chain(chains.raised));
+  const flags = usage(high).map((u) => flagsFor(chains.standard, u.gas, u.runtimeBytes));
+  if (flags.some((f) => f.length)) return { result: high, raised: true, flags };
+  return { result: await group(new Chain(chains.standard)), raised: false, flags };
+}
+
+async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, n: { bundle: SolidityBundle; compiled: Compiled }, x: bigint[]) {
+  const iface = new Interface(n.compiled.abi);
+  const data = iface.encodeFunctionData("infer", [x]);
+  const m = await measureGroup(
+    chains,
+    async (c) => {
+      const contracts: (ContractGas & { address: string })[] = [];
+      for (let i = 0; i < n.bundle.dataInitCodes.length; i++)
+        contracts.push(await c.deploy(`${n.bundle.contract} data ${i}`, n.bundle.dataInitCodes[i], n.bundle.dataRuntimes[i].length / 2));
+      const ctor = iface.encodeDeploy(contracts.map((d) => d.address)).slice(2);
+      contracts.push(await c.deploy(n.bundle.contract, n.compiled.bytecode + ctor, n.compiled.runtimeBytes));
+      const target = contracts[contracts.length - 1].address;
+      const call = await c.send({ to: target, data }, { allowOutOfGas: true });
+      const out = call.outOfGas ? null : [...(iface.decodeFunctionResult("infer", await c.call(target, data))[0] as bigint[])];
+      return { contracts, out, callGas: call.gas, lowerBound: call.outOfGas };
+    },
+    (r) => [...r.contracts.map((k) => ({ gas: k.deployGas, runtimeBytes: k.runtimeBytes })), { gas: r.callGas }],
+  );
+  const contracts = m.result.contracts.map((k, i) => ({ name: k.name, runtimeBytes: k.runtimeBytes, deployGas: k.deployGas, flags: m.flags[i] }));
+  return {
+    contracts,
+    out: m.result.out,
+    call: { gas: m.result.callGas, calldataBytes: (data.length - 2) / 2, flags: m.flags[m.flags.length - 1], ...(m.result.lowerBound ? { lowerBound: true } : {}) },
+    raised: m.raised,
+  };
+}
+
+/** Deploy a verifier and its consumer, check the proof, and measure verifyProof and submit from their receipts. */
+export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, reference: bigint[]) {
+  const vIface = new Interface(s.verifier.abi);
+  const cIface = new Interface(s.consumer.abi);
+  const args = verifyProofArgs(s.system, s.proof, s.publicSignals);
+  const verifyData = vIface.encodeFunctionData("verifyProof", args);
+  const changed = [...s.publicSignals];
+  changed[changed.length - 1] = (changed[changed.length - 1] + 1n) % BN254_R;
+  const changedData = vIface.encodeFunctionData("verifyProof", verifyProofArgs(s.system, s.proof, changed));
+  const submitData = cIface.encodeFunctionData("submit", args);
+  const accepted = (ret: string) => AbiCoder.defaultAbiCoder().decode(["bool"], ret)[0] as boolean;
+  const m = await measureGroup(
+    chains,
+    async (c) => {
+      const verifier = await c.deploy(s.verifier.name, s.verifier.bytecode, s.verifier.runtimeBytes);
+      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address]).slice(2), s.consumer.runtimeBytes);
+      const accepts = accepted(await c.call(verifier.address, verifyData));
+      const rejectsChangedSignal = !accepted(await c.call(verifier.address, changedData));
+      const verify = await c.send({ to: verifier.address, data: verifyData });
+      const submit = await c.send({ to: consumer.address, data: submitData });
+      const ev = submit.logs.map((l) => cIface.parseLog(l)).find((l) => l?.name === "InferenceVerified");
+      const output = ev ? ([...ev.args.output] as bigint[]) : [];
+      const eventMatchesReference = output.length === reference.length && output.every((v, i) => v === reference[i]);
+      return { verifier, consumer, accepts, rejectsChangedSignal, eventMatchesReference, verifyGas: verify.gas, submitGas: submit.gas };
+    },
+    (r) => [
+      { gas: r.verifier.deployGas, runtimeBytes: r.verifier.runtimeBytes },
+      { gas: r.consumer.deployGas, runtimeBytes: r.consumer.runtimeBytes },
+      { gas: r.verifyGas },
+      { gas: r.submitGas },
+    ],
+  );
+  const r = m.result;
+  return {
+    verifier: { name: r.verifier.name, runtimeBytes: r.verifier.runtimeBytes, deployGas: r.verifier.deployGas, flags: m.flags[0] },
+    consumer: { name: r.consumer.name, runtimeBytes: r.consumer.runtimeBytes, deployGas: r.consumer.deployGas, flags: m.flags[1] },
+    verify: { gas: r.verifyGas, calldataBytes: (verifyData.length - 2) / 2, flags: m.flags[2] },
+    submit: { gas: r.submitGas, calldataBytes: (submitData.length - 2) / 2, flags: m.flags[3] },
+    checks: { accepts: r.accepts, rejectsChangedSignal: r.rejectsChangedSignal, eventMatchesReference: r.eventMatchesReference },
+    raised: m.raised,
+  };
+}
+
+/** A verifier alone: deploy it, check it accepts the proof, and measure a verifyProof transaction (the bench's gas). */
+export async function measureVerifier(chains: { standard: ChainSpec; raised: ChainSpec }, system: ProofSystem, verifier: Compiled & { name: string }, proof: bigint[], publicSignals: bigint[]): Promise<{ gas: number; deployGas: number; runtimeBytes: number; flags: string[] }> {
+  const iface = new Interface(verifier.abi);
+  const data = iface.encodeFunctionData("verifyProof", verifyProofArgs(system, proof, publicSignals));
+  const m = await measureGroup(
+    chains,
+    async (c) => {
+      const v = await c.deploy(verifier.name, verifier.bytecode, verifier.runtimeBytes);
+      if (!(AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(v.address, data))[0] as boolean))
+        throw new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof snarkjs accepted`, { hint: "a bug in the exported verifier; please report it" });
+      return { v, gas: (await c.send({ to: v.address, data })).gas };
+    },
+    (r) => [{ gas: r.v.deployGas, runtimeBytes: r.v.runtimeBytes }, { gas: r.gas }],
+  );
+  return { gas: m.result.gas, deployGas: m.result.v.deployGas, runtimeBytes: m.result.v.runtimeBytes, flags: [...m.flags[0], ...m.flags[1]] };
+}
+
+/** Calls n >= 1 from which deploying + n verifications costs no more than deploying + n inferences. */
+export function breakEven(naive: { deployGas: number; callGas: number }, verify: { deployGas: number; callGas: number }): { calls: number | null; cheaperUpTo?: number } {
+  const extra = verify.deployGas - naive.deployGas;
+  const saving = naive.callGas - verify.callGas;
+  if (saving > 0) return { calls: Math.max(1, Math.ceil(extra / saving)) };
+  if (extra <= 0 && saving === 0) return { calls: 1 };
+  if (extra < 0) return { calls: null, cheaperUpTo: Math.floor(extra / saving) };
+  return { calls: null };
+}
+
+/** MACs where the naive line a + b*MACs reaches `gas`; null when the line does not grow. */
+export function crossover(line: { baselineMacs: number; baselineGas: number; gasPerMac: number }, gas: number): number | null {
+  if (line.gasPerMac <= 0) return null;
+  return Math.max(0, Math.ceil(line.baselineMacs + (gas - line.baselineGas) / line.gasPerMac));
+}
+
+export async function compareGas(input: GasInput, chains: { standard: ChainSpec; raised: ChainSpec }, log: (m: string) => void = () => undefined): Promise<GasReport> {
+  const notes: string[] = [];
+  for (const s of input.systems) {
+    try {
+      checkContractSize(s.verifier.name, s.verifier.runtimeBytes);
+    } catch (e) {
+      notes.push(`${(e as Error).message}: measured with the limit lifted; this verifier cannot be deployed to Ethereum as it is.`);
+    }
+  }
+  log(`naive: deploying ${input.naive.bundle.dataInitCodes.length} data contract(s) and ${input.naive.bundle.contract}, calling infer`);
+  const naive = await measureNaive(chains, input.naive, input.x);
+  const out = naive.out;
+  const matchesReference = out === null ? null : out.length === input.reference.length && out.every((v, i) => v === input.reference[i]);
+  if (matchesReference === false) throw new ZkmlError("STAGE_FAILED", "the inference contract's output differs from the reference interpreter's", { hint: "this is a bug in zkml-hardhat's Solidity renderer; please report it with the model file" });
+  log(`naive: infer ${naive.call.lowerBound ? "more than " : ""}${naive.call.gas.toLocaleString("en-US")} gas${naive.raised ? " (raised limits)" : ""}`);
+  if (naive.call.lowerBound)
+    notes.push(
+      `Naive inference needs more than ${MEASURE_GAS_LIMIT.toLocaleString("en-US")} gas, the most this tool runs in Hardhat's EVM (its execution traces take about 160 bytes per gas); its per-call gas, crossover and break-even are bounds.`,
+    );
+  const base = await measureNaive(chains, input.baseline, input.x);
+  const line = {
+    baselineMacs: input.baseline.macs,
+    baselineGas: base.call.gas,
+    gasPerMac: input.macs > input.baseline.macs ? (naive.call.gas - base.call.gas) / (input.macs - input.baseline.macs) : 0,
+  };
+  const naiveDeploy = naive.contracts.reduce((a, c) => a + c.deployGas, 0);
+  const systems: SystemGas[] = [];
+  for (const s of input.systems) {
+    log(`${s.system}: deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
+    const m = await measureSystem(chains, s, input.reference);
+    const deployGas = m.verifier.deployGas + m.consumer.deployGas;
+    const be = breakEven({ deployGas: naiveDeploy, callGas: naive.call.gas }, { deployGas, callGas: m.verify.gas });
+    systems.push({
+      system: s.system,
+      publicSignals: s.publicSignals.length,
+      proofBytes: s.proofBytes,
+      verifier: m.verifier,
+      consumer: m.consumer,
+      deployGas,
+      verify: m.verify,
+      submit: m.submit,
+      checks: m.checks,
+      raisedLimits: m.raised,
+      crossoverMacs: crossover(line, m.verify.gas),
+      breakEvenCalls: be.calls,
+      ...(be.cheaperUpTo !== undefined ? { cheaperUpToCalls: be.cheaperUpTo } : {}),
+    });
+    log(`${s.system}: verify ${m.verify.gas.toLocaleString("en-US")} gas, submit ${m.submit.gas.toLocaleString("en-US")}${m.raised ? " (raised limits)" : ""}`);
+  }
+  if (naive.raised || systems.some((s) => s.raisedLimits))
+    notes.push(`Rows marked "raised" pass a standard limit; they were measured on the same hardfork with the block gas limit at 2^53-1, the per-transaction cap off and EIP-170 off.`);
+  notes.push(`Crossover: naive gas ≈ ${Math.round(line.baselineGas).toLocaleString("en-US")} + ${line.gasPerMac.toFixed(1)} × (MACs − ${line.baselineMacs.toLocaleString("en-US")}), the line through one dense layer of the same input and output and this model; verifying costs the same for any model with these public signals.`);
+  return {
+    model: input.model,
+    parameters: input.parameters,
+    macs: input.macs,
+    inputs: input.x.length,
+    outputs: input.reference.length,
+    limits: {
+      hardfork: chains.standard.hardfork,
+      blockGasLimit: chains.standard.blockGasLimit,
+      txGasCap: chains.standard.txGasCap,
+      contractSizeLimit: EIP170_LIMIT,
+      raised: "block gas limit 2^53-1, per-transaction cap off, EIP-170 off",
+    },
+    naive: { contract: input.naive.bundle.contract, macs: input.macs, contracts: naive.contracts, deployGas: naiveDeploy, call: naive.call, matchesReference, raisedLimits: naive.raised },
+    line,
+    systems,
+    notes,
+  };
+}

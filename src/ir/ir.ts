@@ -1,0 +1,376 @@
+/**
+ * The quantized model IR and its bigint reference interpreter: the living definition of what a proof attests.
+ *
+ * A QModel is a closed list of integer ops over channel-major tensors. `runIR` is the exact semantics; the
+ * circom renderer (and later the Solidity renderer) must reproduce it bit for bit:
+ *   dense     y[o] = bias[o] + sum_i w[o*n+i] * x[i]
+ *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
+ *   sumpool2d y = sum of the window (an average pool whose division is folded into the scale, so it is exact)
+ *   maxpool2d y = max of the window (no padding); any two values of its input differ by less than 2^(bits-1)
+ *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1)); with
+ *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
+ *   flatten   reshape only
+ * The input must lie in [input.min, input.min + 2^input.bits). Both range conditions are what the circuit
+ * enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
+ * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
+ */
+import { ZkmlError } from "../core/errors";
+import { Shape, windowPlan, WindowPlan } from "../model/format";
+
+export const IR_FORMAT = "zkml-ir/1";
+/** Widest bit decomposition allowed: far below the 254-bit BN254 scalar field, so decompositions are unique. */
+export const MAX_BITS = 240;
+
+export type QOp =
+  | { op: "dense"; inSize: number; units: number; weights: bigint[]; bias: bigint[] }
+  | {
+      op: "conv2d";
+      filters: number;
+      kernel: [number, number];
+      stride: [number, number];
+      padding: [number, number];
+      weights: bigint[]; // [f][c][ky][kx]
+      bias: bigint[];
+    }
+  | { op: "sumpool2d"; pool: [number, number]; stride: [number, number] }
+  /** bits: the width R of its comparisons; the circuit needs every difference of two inputs below 2^(R-1) */
+  | { op: "maxpool2d"; pool: [number, number]; stride: [number, number]; bits: number }
+  /** clamp: saturate the result to A bits (absent: no saturation). The quantizer sets it where the worst case
+   * would otherwise outgrow the activation width, which keeps deep networks' ranges from growing layer by layer. */
+  | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
+  | { op: "flatten" };
+
+export type OpKind = QOp["op"];
+
+export interface QModel {
+  format: typeof IR_FORMAT;
+  name: string;
+  input: { shape: Shape; min: bigint; bits: number; step: number; range: [number, number] };
+  ops: QOp[];
+  /** Real value of one unit of the output. */
+  output: { step: number };
+}
+
+const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+
+export function opOutputShape(op: QOp, shape: Shape): Shape {
+  switch (op.op) {
+    case "dense":
+      return [op.units];
+    case "conv2d":
+    case "sumpool2d":
+    case "maxpool2d": {
+      const [c, h, w] = shape;
+      const [kh, kw] = op.op === "conv2d" ? op.kernel : op.pool;
+      const [ph, pw] = op.op === "conv2d" ? op.padding : [0, 0];
+      const oh = Math.floor((h + 2 * ph - kh) / op.stride[0]) + 1;
+      const ow = Math.floor((w + 2 * pw - kw) / op.stride[1]) + 1;
+      return [op.op === "conv2d" ? op.filters : c, oh, ow];
+    }
+    case "requant":
+      return shape;
+    case "flatten":
+      return [size(shape)];
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2d" }>, inShape: Shape): WindowPlan {
+  const out = opOutputShape(op, inShape);
+  return op.op === "conv2d"
+    ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
+    : windowPlan(inShape, out, op.pool, op.stride, [0, 0], false);
+}
+
+/** Shapes of every tensor: shapes[0] is the input, shapes[i+1] the output of ops[i]. */
+export function irShapes(q: Pick<QModel, "input" | "ops">): Shape[] {
+  const shapes = [q.input.shape];
+  for (const op of q.ops) shapes.push(opOutputShape(op, shapes[shapes.length - 1]));
+  return shapes;
+}
+
+/** Apply one linear or pooling op to integer-like values (bigint or interval endpoints via `mac`). */
+function applyLinear<T>(op: QOp, inShape: Shape, x: T[], zero: T, mac: (acc: T, w: bigint, v: T, i: number) => T, addConst: (acc: T, b: bigint) => T): T[] {
+  switch (op.op) {
+    case "dense": {
+      const out: T[] = new Array(op.units);
+      for (let o = 0; o < op.units; o++) {
+        let acc = addConst(zero, op.bias[o]);
+        for (let i = 0; i < op.inSize; i++) acc = mac(acc, op.weights[o * op.inSize + i], x[i], i);
+        out[o] = acc;
+      }
+      return out;
+    }
+    case "conv2d":
+    case "sumpool2d": {
+      const p = opPlan(op, inShape);
+      const n = size(p.outShape);
+      const out: T[] = new Array(n);
+      const per = op.op === "conv2d" ? op.weights.length / op.filters : 0;
+      for (let o = 0; o < n; o++) {
+        const f = p.channel[o];
+        let acc = op.op === "conv2d" ? addConst(zero, op.bias[f]) : zero;
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) {
+          const w = op.op === "conv2d" ? op.weights[f * per + p.weight[t]] : 1n;
+          acc = mac(acc, w, x[p.input[t]], p.input[t]);
+        }
+        out[o] = acc;
+      }
+      return out;
+    }
+    default:
+      throw new Error(`not a linear op: ${op.op}`);
+  }
+}
+
+/** The max of every window (no padding, so every window is full). */
+function windowMax<T>(op: Extract<QOp, { op: "maxpool2d" }>, inShape: Shape, x: T[], max: (a: T, b: T) => T): T[] {
+  const p = opPlan(op, inShape);
+  const out: T[] = new Array(size(p.outShape));
+  for (let o = 0; o < out.length; o++) {
+    let m = x[p.input[o * p.taps]];
+    for (let t = o * p.taps + 1, e = o * p.taps + p.count[o]; t < e; t++) m = max(m, x[p.input[t]]);
+    out[o] = m;
+  }
+  return out;
+}
+
+export function floorDiv(a: bigint, shift: number): bigint {
+  return a >> BigInt(shift); // arithmetic shift is floor division by 2^shift for negative a too
+}
+
+export function requantValue(x: bigint, shift: number, relu: boolean, clamp?: number): bigint {
+  const y = floorDiv(x, shift);
+  if (relu && y < 0n) return 0n;
+  if (clamp === undefined) return y;
+  const [lo, hi] = clampRange(relu, clamp);
+  return y > hi ? hi : y < lo ? lo : y;
+}
+
+/** The range a clamped requant saturates to: [0, 2^A - 1] after ReLU, [-2^(A-1), 2^(A-1) - 1] signed. */
+export function clampRange(relu: boolean, clamp: number): Interval {
+  return relu ? [0n, (1n << BigInt(clamp)) - 1n] : [-(1n << BigInt(clamp - 1)), (1n << BigInt(clamp - 1)) - 1n];
+}
+
+/**
+ * How many of a requant's K bits lie above its clamp's range (the bits whose values decide saturation): bits
+ * S+A .. K-2 after ReLU, S+A-1 .. K-2 signed. Zero when there is no clamp or it can never act (the circuit
+ * then omits it, and runIR's clamp is a no-op because every input fits K bits).
+ */
+export function clampHighBits(op: Extract<QOp, { op: "requant" }>): number {
+  if (op.clamp === undefined) return 0;
+  return Math.max(0, op.relu ? op.bits - 1 - op.shift - op.clamp : op.bits - op.shift - op.clamp);
+}
+
+export interface IRRun {
+  output: bigint[];
+  /** Every tensor: trace[0] the input, trace[i+1] the output of ops[i]. */
+  trace: bigint[][];
+}
+
+/** The reference interpreter. Throws IR_INVALID if a range the circuit enforces is violated. */
+export function runIR(q: QModel, input: readonly bigint[]): IRRun {
+  const shapes = irShapes(q);
+  if (input.length !== size(q.input.shape))
+    throw new ZkmlError("INPUT_INVALID", `input: expected ${size(q.input.shape)} values (shape ${q.input.shape.join("x")}), got ${input.length}`);
+  const hi = q.input.min + (1n << BigInt(q.input.bits));
+  input.forEach((v, i) => {
+    if (v < q.input.min || v >= hi)
+      throw new ZkmlError("INPUT_OUT_OF_RANGE", `input[${i}]: quantized value ${v} is outside [${q.input.min}, ${hi - 1n}]`);
+  });
+  let x = input.slice();
+  const trace = [x];
+  q.ops.forEach((op, k) => {
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+      case "sumpool2d":
+        x = applyLinear(op, shapes[k], x, 0n, (acc, w, v) => acc + w * v, (acc, b) => acc + b);
+        break;
+      case "requant": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = x.map((v, i) => {
+          if (v < -lim || v >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] requant: value ${v} at [${i}] does not fit ${op.bits} signed bits`, { hint: "the bound analysis is wrong; report this" });
+          return requantValue(v, op.shift, op.relu, op.clamp);
+        });
+        break;
+      }
+      case "maxpool2d": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = windowMax(op, shapes[k], x, (a, b) => {
+          if (b - a >= lim || a - b >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] maxpool2d: values ${a} and ${b} differ by 2^${op.bits - 1} or more`, { hint: "the bound analysis is wrong; report this" });
+          return b > a ? b : a;
+        });
+        break;
+      }
+      case "flatten":
+        break;
+    }
+    trace.push(x);
+  });
+  return { output: x, trace };
+}
+
+export type Interval = [bigint, bigint];
+
+/** Worst-case interval of every element of every tensor, over all inputs the circuit admits. */
+export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
+  const shapes = irShapes(q);
+  const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  let x: Interval[] = new Array(size(q.input.shape)).fill([lo0, hi0]);
+  const all = [x];
+  q.ops.forEach((op, k) => {
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+      case "sumpool2d":
+        x = applyLinear<Interval>(
+          op,
+          shapes[k],
+          x,
+          [0n, 0n],
+          (acc, w, v) => (w >= 0n ? [acc[0] + w * v[0], acc[1] + w * v[1]] : [acc[0] + w * v[1], acc[1] + w * v[0]]),
+          (acc, b) => [acc[0] + b, acc[1] + b],
+        );
+        break;
+      case "requant":
+        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu, op.clamp), requantValue(h, op.shift, op.relu, op.clamp)]);
+        break;
+      case "maxpool2d":
+        // max is monotone in each argument: the bounds of the max are the max of the bounds
+        x = windowMax<Interval>(op, shapes[k], x, (a, b) => [b[0] > a[0] ? b[0] : a[0], b[1] > a[1] ? b[1] : a[1]]);
+        break;
+      case "flatten":
+        break;
+    }
+    all.push(x);
+  });
+  return all;
+}
+
+/** Smallest b such that every value in the intervals lies in [-2^(b-1), 2^(b-1)). */
+export function signedBitsFor(intervals: Interval[]): number {
+  let b = 1;
+  for (const [l, h] of intervals) {
+    while (l < -(1n << BigInt(b - 1)) || h >= 1n << BigInt(b - 1)) b++;
+  }
+  return b;
+}
+
+/** Smallest R with every difference of two values in the intervals below 2^(R-1): a max-pool's comparison width. */
+export function differenceBitsFor(intervals: Interval[]): number {
+  let lo = intervals[0][0], hi = intervals[0][1];
+  for (const [l, h] of intervals) {
+    if (l < lo) lo = l;
+    if (h > hi) hi = h;
+  }
+  let r = 2;
+  while (1n << BigInt(r - 1) <= hi - lo) r++;
+  return r;
+}
+
+/**
+ * Set every requant's `bits` to the narrowest width its worst-case input needs (and at least shift + 1), drop
+ * every clamp that can never act (its worst-case input already fits the clamp's range), and set every
+ * max-pool's comparison width to what its input's spread needs.
+ */
+export function assignRequantBits(q: QModel): QModel {
+  // An op's output interval does not depend on its own width, so one pass of the analysis serves all.
+  const bounds = analyzeBounds(q);
+  const ops = q.ops.map((op, k) => {
+    if (op.op === "maxpool2d") {
+      const bits = differenceBitsFor(bounds[k]);
+      if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] maxpool2d needs ${bits}-bit comparisons, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+      return { ...op, bits };
+    }
+    if (op.op !== "requant") return op;
+    const bits = Math.max(signedBitsFor(bounds[k]), op.shift + 1);
+    if (bits > MAX_BITS)
+      throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits, more than ${MAX_BITS}`, {
+        hint: op.clamp === undefined ? "quantize with saturation (--saturate on), or use fewer weight or activation bits" : "use fewer weight or activation bits",
+      });
+    const { clamp, ...plain } = op;
+    if (clamp === undefined) return { ...plain, bits };
+    const [lo, hi] = clampRange(op.relu, clamp);
+    const acts = bounds[k].some(([l, h]) => requantValue(l, op.shift, op.relu) < lo || requantValue(h, op.shift, op.relu) > hi);
+    return acts ? { ...plain, bits, clamp } : { ...plain, bits };
+  });
+  return { ...q, ops };
+}
+
+function irFail(path: string, msg: string): never {
+  throw new ZkmlError("IR_INVALID", `${path}: ${msg}`);
+}
+
+/** The spec check: shapes, weight counts, and that every range the circuit enforces holds for every input. */
+export function validateIR(q: QModel): void {
+  if (q.format !== IR_FORMAT) irFail("format", `expected ${IR_FORMAT}, got ${q.format}`);
+  if (!Number.isInteger(q.input.bits) || q.input.bits < 1 || q.input.bits > 64) irFail("input.bits", `expected 1..64, got ${q.input.bits}`);
+  let shape = q.input.shape;
+  q.ops.forEach((op, k) => {
+    const p = `ops[${k}]`;
+    switch (op.op) {
+      case "dense":
+        if (shape.length !== 1 || shape[0] !== op.inSize) irFail(p, `dense expects input [${op.inSize}], got [${shape.join(",")}]`);
+        if (op.weights.length !== op.units * op.inSize) irFail(`${p}.weights`, `expected ${op.units}x${op.inSize}, got ${op.weights.length} values`);
+        if (op.bias.length !== op.units) irFail(`${p}.bias`, `expected ${op.units}, got ${op.bias.length}`);
+        break;
+      case "conv2d":
+        if (shape.length !== 3) irFail(p, `conv2d expects [C,H,W], got [${shape.join(",")}]`);
+        if (op.weights.length !== op.filters * shape[0] * op.kernel[0] * op.kernel[1])
+          irFail(`${p}.weights`, `expected ${op.filters}x${shape[0]}x${op.kernel[0]}x${op.kernel[1]}, got ${op.weights.length} values`);
+        if (op.bias.length !== op.filters) irFail(`${p}.bias`, `expected ${op.filters}, got ${op.bias.length}`);
+        break;
+      case "sumpool2d":
+      case "maxpool2d":
+        if (shape.length !== 3) irFail(p, `${op.op} expects [C,H,W], got [${shape.join(",")}]`);
+        break;
+      case "requant":
+        if (!Number.isInteger(op.shift) || op.shift < 0) irFail(`${p}.shift`, `expected an integer >= 0, got ${op.shift}`);
+        if (!Number.isInteger(op.bits) || op.bits < op.shift + 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected ${op.shift + 1}..${MAX_BITS}, got ${op.bits}`);
+        if (op.clamp !== undefined && (!Number.isInteger(op.clamp) || op.clamp < 1 || op.clamp > MAX_BITS)) irFail(`${p}.clamp`, `expected an integer in 1..${MAX_BITS} or none, got ${op.clamp}`);
+        break;
+      case "flatten":
+        break;
+    }
+    shape = opOutputShape(op, shape);
+    if (shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(p, `output shape [${shape.join(",")}] is empty`);
+  });
+  const bounds = analyzeBounds(q);
+  q.ops.forEach((op, k) => {
+    if (op.op === "maxpool2d") {
+      const need = differenceBitsFor(bounds[k]);
+      if (!Number.isInteger(op.bits) || op.bits < need || op.bits > MAX_BITS) irFail(`ops[${k}].bits`, `the input's spread needs ${need}-bit comparisons (at most ${MAX_BITS}), the op has ${op.bits}`);
+      return;
+    }
+    if (op.op !== "requant") return;
+    const need = signedBitsFor(bounds[k]);
+    if (need > op.bits) irFail(`ops[${k}].bits`, `worst-case input needs ${need} bits, the op checks ${op.bits}: the circuit could not prove some admissible inputs`);
+  });
+}
+
+/** Real value of the output: output[i] * output.step. */
+export function dequantize(q: QModel, values: readonly bigint[]): number[] {
+  return values.map((v) => Number(v) * q.output.step);
+}
+
+export function inputSize(q: QModel): number {
+  return size(q.input.shape);
+}
+
+/** Multiply-accumulates of one inference: a weight times an activation, added (dense and conv2d; pooling only adds). */
+export function countMacs(q: Pick<QModel, "input" | "ops">): number {
+  const shapes = irShapes(q);
+  let macs = 0;
+  q.ops.forEach((op, i) => {
+    if (op.op === "dense") macs += op.inSize * op.units;
+    else if (op.op === "conv2d") {
+      const p = opPlan(op, shapes[i]);
+      for (let o = 0; o < p.count.length; o++) macs += p.count[o];
+    }
+  });
+  return macs;
+}

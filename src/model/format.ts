@@ -1,0 +1,330 @@
+/**
+ * The float model file: what a user brings, before quantization.
+ *
+ * A model is JSON (`format: "zkml-model/1"`): an input shape and the real range its values lie in, a list of
+ * layers with float weights, and provenance (where the weights came from, how accurate they are). Tensors are
+ * channel-major: an image is [C, H, W]; a vector is [N]. Conv weights are [out][in][kh][kw], dense weights
+ * [out][in]. `validateModel` checks every field and names the path of the first problem it finds
+ * (`layers[1].weights: expected 16x8, got 16x7`); `forwardFloat` is the float reference used for training,
+ * calibration and accuracy.
+ */
+import * as fs from "fs";
+import { ZkmlError } from "../core/errors";
+import { readJsonFile } from "../core/files";
+
+export const MODEL_FORMAT = "zkml-model/1";
+
+export type Shape = number[];
+
+export type DenseLayer = { type: "dense"; units: number; weights: number[][]; bias: number[] };
+export type Conv2DLayer = {
+  type: "conv2d";
+  filters: number;
+  kernel: [number, number];
+  stride?: [number, number];
+  padding?: [number, number];
+  weights: number[][][][];
+  bias: number[];
+};
+export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride?: [number, number] };
+export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number] };
+export type FlattenLayer = { type: "flatten" };
+export type ReluLayer = { type: "relu" };
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu"] as const;
+
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  name: string;
+  description?: string;
+  input: { shape: Shape; range: [number, number] };
+  layers: Layer[];
+  provenance: Record<string, unknown>;
+}
+
+const fmt = (s: Shape) => s.join("x");
+
+function fail(path: string, message: string, hint?: string, file?: string): never {
+  throw new ZkmlError("MODEL_INVALID", `${path}: ${message}`, { hint, file });
+}
+
+function isPosInt(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v > 0;
+}
+
+function pair(v: unknown, path: string, file: string | undefined, min: number): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= min))
+    fail(path, `expected two integers >= ${min}, got ${JSON.stringify(v)}`, undefined, file);
+  return v as [number, number];
+}
+
+/** Check that `v` is a nested array of finite numbers of exactly `dims`; name the first bad path. */
+function checkTensor(v: unknown, dims: number[], path: string, file?: string): void {
+  const want = fmt(dims);
+  const walk = (x: unknown, d: number, p: string, got: number[]): void => {
+    if (d === dims.length) {
+      if (typeof x !== "number" || !Number.isFinite(x)) fail(p, `expected a finite number, got ${JSON.stringify(x)}`, undefined, file);
+      return;
+    }
+    if (!Array.isArray(x)) fail(p, `expected an array (tensor of shape ${want}), got ${typeof x}`, undefined, file);
+    if (x.length !== dims[d]) {
+      const gotShape = [...got, x.length];
+      fail(path, `expected ${want}, got ${fmt(gotShape)}${d > 0 ? ` at ${p}` : ""}`, "re-export the weights with the layer's declared shape", file);
+    }
+    for (let i = 0; i < x.length; i++) walk(x[i], d + 1, `${p}[${i}]`, [...got, dims[d]]);
+  };
+  walk(v, 0, path, []);
+}
+
+/** Output shape of a layer applied to `shape`; throws with the layer's path if the shapes do not fit. */
+export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?: string): Shape {
+  switch (layer.type) {
+    case "dense":
+      if (shape.length !== 1) fail(path, `dense needs a flat input, got shape ${fmt(shape)}`, "insert a flatten layer before it", file);
+      return [layer.units];
+    case "conv2d":
+    case "avgpool2d":
+    case "maxpool2d": {
+      if (shape.length !== 3) fail(path, `${layer.type} needs a [C, H, W] input, got shape ${fmt(shape)}`, undefined, file);
+      const [c, h, w] = shape;
+      const [kh, kw] = layer.type === "conv2d" ? layer.kernel : layer.pool;
+      const [sh, sw] = layer.stride ?? (layer.type === "conv2d" ? [1, 1] : [kh, kw]);
+      const [ph, pw] = layer.type === "conv2d" ? (layer.padding ?? [0, 0]) : [0, 0];
+      const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
+      const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
+      if (oh < 1 || ow < 1) fail(path, `window ${kh}x${kw} does not fit input ${fmt(shape)}`, undefined, file);
+      return [layer.type === "conv2d" ? layer.filters : c, oh, ow];
+    }
+    case "flatten":
+      return [shape.reduce((a, b) => a * b, 1)];
+    case "relu":
+      return shape;
+    default: {
+      const never: never = layer;
+      return never;
+    }
+  }
+}
+
+/** Validate a parsed model file; returns it typed. `file` is named in every message. */
+export function validateModel(raw: unknown, file?: string): ModelFile {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("(root)", "expected a JSON object", undefined, file);
+  const m = raw as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT) fail("format", `expected "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}`, `set "format": "${MODEL_FORMAT}"`, file);
+  if (typeof m.name !== "string" || !/^[A-Za-z0-9_.\-/]+$/.test(m.name)) fail("name", `expected a name of letters, digits, _ . - /, got ${JSON.stringify(m.name)}`, undefined, file);
+  const input = m.input as Record<string, unknown> | undefined;
+  if (typeof input !== "object" || input === null) fail("input", "missing", 'add "input": {"shape": [...], "range": [lo, hi]}', file);
+  if (!Array.isArray(input.shape) || input.shape.length < 1 || input.shape.length > 3 || !input.shape.every(isPosInt))
+    fail("input.shape", `expected 1 to 3 positive integers, got ${JSON.stringify(input.shape)}`, undefined, file);
+  const range = input.range;
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((x) => typeof x === "number" && Number.isFinite(x)) || !(range[0] < range[1]))
+    fail("input.range", `expected [lo, hi] with lo < hi, got ${JSON.stringify(range)}`, undefined, file);
+  if (!Array.isArray(m.layers) || m.layers.length === 0) fail("layers", "expected a non-empty array of layers", undefined, file);
+  if (typeof m.provenance !== "object" || m.provenance === null) fail("provenance", "missing", 'add "provenance": {"source": "..."} saying where the weights come from', file);
+
+  let shape: Shape = input.shape as Shape;
+  (m.layers as unknown[]).forEach((l, i) => {
+    const p = `layers[${i}]`;
+    if (typeof l !== "object" || l === null) fail(p, "expected an object", undefined, file);
+    const layer = l as Record<string, unknown>;
+    if (!LAYER_TYPES.includes(layer.type as (typeof LAYER_TYPES)[number]))
+      fail(`${p}.type`, `expected one of ${LAYER_TYPES.join(", ")}, got ${JSON.stringify(layer.type)}`, undefined, file);
+    switch (layer.type) {
+      case "dense": {
+        if (!isPosInt(layer.units)) fail(`${p}.units`, `expected a positive integer, got ${JSON.stringify(layer.units)}`, undefined, file);
+        if (shape.length !== 1) fail(p, `dense needs a flat input, got shape ${fmt(shape)}`, "insert a flatten layer before it", file);
+        checkTensor(layer.weights, [layer.units, shape[0]], `${p}.weights`, file);
+        checkTensor(layer.bias, [layer.units], `${p}.bias`, file);
+        break;
+      }
+      case "conv2d": {
+        if (!isPosInt(layer.filters)) fail(`${p}.filters`, `expected a positive integer, got ${JSON.stringify(layer.filters)}`, undefined, file);
+        const [kh, kw] = pair(layer.kernel, `${p}.kernel`, file, 1);
+        if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
+        if (layer.padding !== undefined) pair(layer.padding, `${p}.padding`, file, 0);
+        if (shape.length !== 3) fail(p, `conv2d needs a [C, H, W] input, got shape ${fmt(shape)}`, undefined, file);
+        checkTensor(layer.weights, [layer.filters, shape[0], kh, kw], `${p}.weights`, file);
+        checkTensor(layer.bias, [layer.filters], `${p}.bias`, file);
+        break;
+      }
+      case "avgpool2d":
+      case "maxpool2d": {
+        pair(layer.pool, `${p}.pool`, file, 1);
+        if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
+        break;
+      }
+    }
+    shape = layerOutputShape(layer as Layer, shape, p, file);
+  });
+  return m as unknown as ModelFile;
+}
+
+export function loadModelFile(file: string): ModelFile {
+  if (!fs.existsSync(file)) throw new ZkmlError("MODEL_NOT_FOUND", `model file not found: ${file}`, { hint: "check the path, or pass a built-in model name" });
+  return validateModel(readJsonFile(file, "MODEL_INVALID", "check the path"), file);
+}
+
+export function outputShape(model: Pick<ModelFile, "input" | "layers">): Shape {
+  return model.layers.reduce((s, l, i) => layerOutputShape(l, s, `layers[${i}]`), model.input.shape);
+}
+
+export function countParams(model: Pick<ModelFile, "layers">): number {
+  let n = 0;
+  for (const l of model.layers) {
+    if (l.type === "dense") n += l.weights.length * (l.weights[0]?.length ?? 0) + l.bias.length;
+    if (l.type === "conv2d") n += l.weights.flat(3).length + l.bias.length;
+  }
+  return n;
+}
+
+// ---------- float forward pass (flat Float64Array tensors, channel-major) ----------
+
+export type FloatTensor = { shape: Shape; data: Float64Array };
+
+/**
+ * Index plan of a 2-D window op, computed once per geometry: for output position o, its taps are
+ * `input[o*T .. o*T+count[o]]` (flat input indices) with weight offsets `weight[...]` into the layer's flat
+ * [in][kh][kw] kernel (conv) or -1 (pool). A conv sums over all input channels; a pool stays in its channel.
+ * Shared by the float pass, the integer interpreter and the circuit renderer, so all three index alike.
+ */
+export interface WindowPlan {
+  outShape: Shape;
+  taps: number; // T, the stride of the arrays below
+  count: Int32Array;
+  input: Int32Array;
+  weight: Int32Array;
+  channel: Int32Array; // output channel of each output position
+}
+
+const planCache = new Map<string, WindowPlan>();
+
+export function windowPlan(
+  inShape: Shape,
+  outShape: Shape,
+  kernel: [number, number],
+  stride: [number, number],
+  padding: [number, number],
+  allChannels: boolean,
+): WindowPlan {
+  const key = JSON.stringify([inShape, outShape, kernel, stride, padding, allChannels]);
+  const hit = planCache.get(key);
+  if (hit) return hit;
+  const [c, h, w] = inShape;
+  const [oc, oh, ow] = outShape;
+  const T = (allChannels ? c : 1) * kernel[0] * kernel[1];
+  const n = oc * oh * ow;
+  const plan: WindowPlan = {
+    outShape,
+    taps: T,
+    count: new Int32Array(n),
+    input: new Int32Array(n * T),
+    weight: new Int32Array(n * T),
+    channel: new Int32Array(n),
+  };
+  for (let f = 0; f < oc; f++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        const o = (f * oh + oy) * ow + ox;
+        plan.channel[o] = f;
+        let k = 0;
+        for (let ch = allChannels ? 0 : f; ch < (allChannels ? c : f + 1); ch++)
+          for (let ky = 0; ky < kernel[0]; ky++)
+            for (let kx = 0; kx < kernel[1]; kx++) {
+              const iy = oy * stride[0] - padding[0] + ky;
+              const ix = ox * stride[1] - padding[1] + kx;
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+              plan.input[o * T + k] = (ch * h + iy) * w + ix;
+              plan.weight[o * T + k] = allChannels ? (ch * kernel[0] + ky) * kernel[1] + kx : -1;
+              k++;
+            }
+        plan.count[o] = k;
+      }
+  if (planCache.size > 64) planCache.clear();
+  planCache.set(key, plan);
+  return plan;
+}
+
+/** The window plan of a conv2d or avgpool2d layer applied to `inShape`. */
+export function planOf(layer: Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer, inShape: Shape): WindowPlan {
+  const outShape = layerOutputShape(layer, inShape, "layer");
+  if (layer.type === "conv2d") return windowPlan(inShape, outShape, layer.kernel, layer.stride ?? [1, 1], layer.padding ?? [0, 0], true);
+  return windowPlan(inShape, outShape, layer.pool, layer.stride ?? layer.pool, [0, 0], false);
+}
+
+const flatCache = new WeakMap<object, Float64Array>();
+/** A conv's weights flattened per filter as [f][in][kh][kw], cached per layer object. */
+export function flatKernel(layer: Conv2DLayer): Float64Array {
+  let f = flatCache.get(layer.weights);
+  if (!f) {
+    f = Float64Array.from(layer.weights.flat(3));
+    flatCache.set(layer.weights, f);
+  }
+  return f;
+}
+
+export function applyLayerFloat(layer: Layer, x: FloatTensor): FloatTensor {
+  const shape = layerOutputShape(layer, x.shape, "layer");
+  const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  switch (layer.type) {
+    case "dense": {
+      const n = x.data.length;
+      for (let o = 0; o < layer.units; o++) {
+        const w = layer.weights[o];
+        let acc = layer.bias[o];
+        for (let i = 0; i < n; i++) acc += w[i] * x.data[i];
+        out[o] = acc;
+      }
+      break;
+    }
+    case "conv2d": {
+      const p = planOf(layer, x.shape);
+      const k = flatKernel(layer);
+      const per = k.length / layer.filters;
+      for (let o = 0; o < out.length; o++) {
+        const f = p.channel[o];
+        let acc = layer.bias[f];
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) acc += k[f * per + p.weight[t]] * x.data[p.input[t]];
+        out[o] = acc;
+      }
+      break;
+    }
+    case "avgpool2d": {
+      const p = planOf(layer, x.shape);
+      const area = layer.pool[0] * layer.pool[1];
+      for (let o = 0; o < out.length; o++) {
+        let acc = 0;
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) acc += x.data[p.input[t]];
+        out[o] = acc / area;
+      }
+      break;
+    }
+    case "maxpool2d": {
+      const p = planOf(layer, x.shape);
+      for (let o = 0; o < out.length; o++) {
+        let m = -Infinity;
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) if (x.data[p.input[t]] > m) m = x.data[p.input[t]];
+        out[o] = m;
+      }
+      break;
+    }
+    case "flatten":
+      out.set(x.data);
+      break;
+    case "relu":
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] > 0 ? x.data[i] : 0;
+      break;
+  }
+  return { shape, data: out };
+}
+
+export function forwardFloat(model: Pick<ModelFile, "input" | "layers">, input: ArrayLike<number>): FloatTensor {
+  let x: FloatTensor = { shape: model.input.shape, data: Float64Array.from(input) };
+  for (const l of model.layers) x = applyLayerFloat(l, x);
+  return x;
+}
+
+export function argmax(values: ArrayLike<number | bigint>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i; // first maximum wins on ties
+  return best;
+}

@@ -1,0 +1,280 @@
+/**
+ * The heavy pipeline stages: compile (circom2), powers of tau, setup (Groth16, PLONK or FFLONK), witness, prove,
+ * verify.
+ *
+ * Each is a plain async function of file paths and options returning a small JSON result, so it can run in
+ * this process (tests) or in a worker child (src/worker.ts) whose peak memory is then that stage's alone.
+ * snarkjs and circom2 are loaded lazily here: importing the core costs nothing until a stage runs.
+ * Naming: circom and snarkjs call the curve "bn128"; it is the EVM's alt_bn128, i.e. BN254.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { hashFile } from "../setup/ceremony";
+import { ZkmlError } from "../core/errors";
+import { produceAtomic, writeFileAtomic } from "../core/files";
+import type { ProofSystem } from "../core/paths";
+import { readPtauHeader, writeDevPtau } from "../setup/ptau";
+import { directCompile, directWitness } from "../backends/r1cs/direct";
+import { renderStage } from "./circuit";
+import { readR1cs } from "../snark/r1cs";
+import { plonkGates, ptauPowerFor, PROOF_WORDS } from "../snark/systems";
+import { checkZkey } from "../snark/zkey";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+const snarkjs = (): any => require("snarkjs");
+
+export interface CompileResult {
+  r1cs: string;
+  wasm: string;
+  sym: string;
+  constraints: number;
+  wires: number;
+  publicInputs: number;
+  publicOutputs: number;
+  privateInputs: number;
+  /** PLONK/FFLONK gates, counted when first needed. */
+  plonkGates?: number;
+  log: string;
+}
+
+/** Compile a circom file with circom2 (circom 2 as WebAssembly) into `outDir`: r1cs, wasm, sym. */
+export async function compileCircom(args: { circom: string; outDir: string; root: string; optimize?: "O0" | "O1" | "O2"; inspect?: boolean }): Promise<CompileResult> {
+  const { CircomRunner, bindings } = require("circom2");
+  const base = path.basename(args.circom, ".circom");
+  // circom writes into outDir as it goes; build in a fresh temporary folder and rename it into place
+  const tmpDir = `${args.outDir}.tmp-${process.pid}`;
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const cwd = process.cwd();
+  let log = "";
+  process.chdir(args.root); // circom2 resolves every path relative to the working directory
+  try {
+    const rel = (p: string) => path.relative(args.root, p) || ".";
+    const captured = {
+      ...fs,
+      writeSync(fd: number, buf: any, ...rest: any[]) {
+        if (fd === 1 || fd === 2) {
+          log += typeof buf === "string" ? buf : Buffer.from(buf.buffer ?? buf, buf.byteOffset ?? 0, buf.byteLength ?? buf.length).toString();
+          return typeof buf === "string" ? Buffer.byteLength(buf) : buf.byteLength ?? buf.length;
+        }
+        return (fs.writeSync as any)(fd, buf, ...rest);
+      },
+    };
+    const preopens: Record<string, string> = { ".": "." };
+    for (let d = args.root, up = "."; ; up = path.join(up, "..")) {
+      preopens[up] = up;
+      const next = path.dirname(d);
+      if (next === d) break;
+      d = next;
+    }
+    // circomlib's includes resolve against the folder that holds the installed package, wherever npm put it (a
+    // workspace may hoist it to a parent's node_modules; so its folder is preopened as it is named)
+    const libDir = path.dirname(path.dirname(require.resolve("circomlib/package.json")));
+    preopens[libDir] = libDir;
+    const runner = new CircomRunner({
+      args: [rel(args.circom), "--r1cs", "--wasm", "--sym", `--${args.optimize ?? "O1"}`, ...(args.inspect ? ["--inspect"] : []), "-l", libDir, "-o", rel(tmpDir)],
+      env: {},
+      preopens,
+      bindings: { ...bindings, fs: captured },
+    });
+    try {
+      await runner.execute(fs.readFileSync(require.resolve("circom2/circom.wasm")));
+    } catch (e) {
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+      const clean = log.replace(/\x1b\[[0-9;]*m/g, "").trim();
+      throw new ZkmlError("CIRCOM_FAILED", `circom failed on ${args.circom}:\n${clean.split("\n").slice(-20).join("\n")}`, {
+        hint: "this is a bug in the generated circuit or a circom limit (4 GB of WebAssembly memory); report it with the model",
+        cause: e,
+      });
+    }
+  } finally {
+    process.chdir(cwd);
+  }
+  fs.rmSync(args.outDir, { recursive: true, force: true });
+  fs.renameSync(tmpDir, args.outDir);
+  const r1cs = path.join(args.outDir, `${base}.r1cs`);
+  const h = readR1cs(r1cs, { constraints: false });
+  return {
+    r1cs,
+    wasm: path.join(args.outDir, `${base}_js`, `${base}.wasm`),
+    sym: path.join(args.outDir, `${base}.sym`),
+    constraints: h.nConstraints,
+    wires: h.nWires,
+    publicInputs: h.nPubIn,
+    publicOutputs: h.nPubOut,
+    privateInputs: h.nPrvIn,
+    log: log.replace(/\x1b\[[0-9;]*m/g, ""),
+  };
+}
+
+export async function makePtau(args: { file: string; power: number }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
+  let last = 0;
+  const r = await writeDevPtau(args.file, args.power, {
+    progress: (done, total, what) => {
+      const now = Date.now();
+      if (progress && (now - last > 1000 || done === total)) {
+        last = now;
+        progress(`${what}: ${((100 * done) / total).toFixed(0)}% of ${total.toLocaleString("en-US")} points`);
+      }
+    },
+  });
+  return { file: args.file, power: args.power, seconds: r.seconds };
+}
+
+export interface SetupResult {
+  zkey: string;
+  vkey: string;
+  power: number;
+  /** Names of the zkey's phase-2 contributions, oldest first. */
+  contributions: string[];
+  /** The beacon's hash when one closed the setup. */
+  beacon?: string;
+  /** PLONK/FFLONK: gates after snarkjs's translation of the R1CS. */
+  gates?: number;
+}
+
+export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
+
+/**
+ * Groth16 circuit-specific setup: zkey from r1cs and ptau, one development contribution, then optionally the
+ * user's own contribution (their entropy) and a closing beacon, and the verification key.
+ */
+export interface SetupArgs {
+  system: ProofSystem;
+  r1cs: string;
+  ptau: string;
+  zkey: string;
+  vkey: string;
+  entropy: string;
+  /** Groth16 only: the user's phase-2 contribution, closed by a beacon. */
+  contribute?: { entropy: string; beacon?: string; name?: string };
+}
+
+/**
+ * The circuit-specific keys. Groth16 needs a phase-2 ceremony (see setupGroth16); PLONK and FFLONK are universal:
+ * their keys follow from the r1cs and the ptau alone, with no secret of their own, so there is nothing to contribute.
+ */
+export async function setupKeys(args: SetupArgs): Promise<SetupResult> {
+  const h = readR1cs(args.r1cs, { constraints: args.system !== "groth16" });
+  const gates = args.system === "groth16" ? undefined : plonkGates(h);
+  const need = ptauPowerFor(args.system, { constraints: h.nConstraints, publicSignals: h.nPubIn + h.nPubOut, gates });
+  const pt = readPtauHeader(args.ptau);
+  if (!pt.prepared) throw new ZkmlError("PTAU_INVALID", "not prepared for phase 2 (no Lagrange sections)", { file: args.ptau, hint: "run `snarkjs powersoftau prepare phase2` on it first" });
+  const size = gates === undefined ? `${h.nConstraints} constraints` : `${gates} ${args.system.toUpperCase()} gates`;
+  if (pt.power < need)
+    throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${pt.power} powers; this circuit (${size}) needs 2^${need} for ${args.system}`, { file: args.ptau, hint: `use a ptau of power ${need} or more` });
+  if (args.system === "groth16") return setupGroth16(args, need);
+  if (args.contribute)
+    throw new ZkmlError("OPTION_INVALID", `--contribute: ${args.system} has no circuit-specific ceremony to contribute to`, { hint: "contribute with --system groth16, or drop --contribute" });
+  const s = snarkjs();
+  const logger = { info: () => undefined, warn: () => undefined, error: (m: string) => { throw new ZkmlError("STAGE_FAILED", `snarkjs ${args.system} setup: ${m}`); }, debug: () => undefined };
+  await produceAtomic(args.zkey, async (tmp) => {
+    const r = await s[args.system].setup(args.r1cs, args.ptau, tmp, logger);
+    if (r === -1 || !fs.existsSync(tmp)) throw new ZkmlError("STAGE_FAILED", `snarkjs ${args.system} setup wrote no key`);
+  });
+  const vk = await s.zKey.exportVerificationKey(args.zkey);
+  writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
+  checkZkey(args.zkey, args.system);
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: [], gates };
+}
+
+async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult> {
+  const s = snarkjs();
+  fs.mkdirSync(path.dirname(args.zkey), { recursive: true });
+  const steps: string[] = [];
+  const step = () => {
+    const f = `${args.zkey}.step${steps.length}-${process.pid}`;
+    steps.push(f);
+    return f;
+  };
+  let beacon: string | undefined;
+  try {
+    let cur = step();
+    await s.zKey.newZKey(args.r1cs, args.ptau, cur);
+    const next = step();
+    await s.zKey.contribute(cur, next, DEV_ZKEY_CONTRIBUTION, args.entropy);
+    cur = next;
+    if (args.contribute) {
+      const mine = step();
+      await s.zKey.contribute(cur, mine, (args.contribute.name ?? "user contribution").slice(0, 64), args.contribute.entropy);
+      cur = mine;
+      // The beacon: a public value nobody controls closes the ceremony. By default one derived from the
+      // transcript so far (sound against the earlier contributors, but not a public random value).
+      beacon = args.contribute.beacon ?? (await hashFile(cur)).slice(0, 64);
+      if (!/^[0-9a-fA-F]{2,}$/.test(beacon) || beacon.length % 2) throw new ZkmlError("OPTION_INVALID", `beacon: expected an even number of hex digits, got "${beacon}"`, { hint: "pass e.g. a block hash without 0x" });
+      const closed = step();
+      const ok = await s.zKey.beacon(cur, closed, "final beacon", beacon, 10);
+      if (ok === false || !fs.existsSync(closed)) throw new ZkmlError("STAGE_FAILED", "snarkjs refused the beacon", { hint: "check --beacon" });
+      cur = closed;
+    }
+    fs.renameSync(cur, args.zkey);
+  } finally {
+    for (const f of steps) fs.rmSync(f, { force: true });
+  }
+  const vk = await s.zKey.exportVerificationKey(args.zkey);
+  writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
+  const info = checkZkey(args.zkey, "groth16");
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon };
+}
+
+/** `snarkjs zkey verify`: recompute the key from r1cs and ptau and check every contribution to it. */
+export async function verifySetup(args: { r1cs: string; ptau: string; zkey: string }): Promise<{ valid: boolean; log: string[] }> {
+  checkZkey(args.zkey, "groth16");
+  readPtauHeader(args.ptau);
+  const log: string[] = [];
+  const put = (level: string) => (m: string) => log.push(`${level}: ${m}`);
+  const logger = { info: put("info"), warn: put("warn"), error: put("error"), debug: () => undefined };
+  const valid = await snarkjs().zKey.verifyFromR1cs(args.r1cs, args.ptau, args.zkey, logger);
+  return { valid: valid === true, log };
+}
+
+export async function computeWitness(args: { wasm: string; input: Record<string, string[]>; wtns: string }): Promise<{ wtns: string }> {
+  await produceAtomic(args.wtns, async (tmp) => {
+    try {
+      await snarkjs().wtns.calculate(args.input, args.wasm, tmp);
+    } catch (e) {
+      throw new ZkmlError("WITNESS_FAILED", `witness computation failed: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+    }
+  });
+  return { wtns: args.wtns };
+}
+
+export async function prove(args: { system: ProofSystem; zkey: string; wtns: string; proof: string; public: string }): Promise<{ proofBytes: number; publicSignals: number }> {
+  const s = snarkjs()[args.system];
+  const { proof, publicSignals } = await s.prove(args.zkey, args.wtns);
+  writeFileAtomic(args.proof, JSON.stringify(proof, null, 1));
+  writeFileAtomic(args.public, JSON.stringify(publicSignals, null, 1));
+  // bytes of the proof as the verifier contract takes it (public signals not counted)
+  return { proofBytes: 32 * PROOF_WORDS[args.system], publicSignals: publicSignals.length };
+}
+
+export async function verify(args: { system: ProofSystem; vkey: string; proof: string; public: string }): Promise<{ valid: boolean }> {
+  const read = (f: string) => JSON.parse(fs.readFileSync(f, "utf8"));
+  const valid = await snarkjs()[args.system].verify(read(args.vkey), read(args.public), read(args.proof));
+  return { valid: valid === true };
+}
+
+/** `snarkjs powersoftau verify`: every contribution and every section of a ptau. */
+export async function verifyPtau(args: { ptau: string }): Promise<{ valid: boolean; log: string[] }> {
+  readPtauHeader(args.ptau);
+  const log: string[] = [];
+  const put = (level: string) => (m: string) => log.push(`${level}: ${m}`);
+  const logger = { info: put("info"), warn: put("warn"), error: put("error"), debug: () => undefined };
+  const valid = await snarkjs().powersOfTau.verify(args.ptau, logger);
+  return { valid: valid === true, log };
+}
+
+export const STAGES = {
+  render: renderStage,
+  compile: compileCircom,
+  directCompile,
+  directWitness,
+  ptau: makePtau,
+  setup: setupKeys,
+  verifySetup,
+  verifyPtau,
+  witness: computeWitness,
+  prove,
+  verify,
+};
+export type StageName = keyof typeof STAGES;

@@ -1,0 +1,208 @@
+/**
+ * Quantization: float model -> integer IR, with power-of-two scales and worst-case bounds.
+ *
+ * Every tensor carries a `step`, the real value of one integer unit. The input uses step 2^-s with the largest
+ * s for which the input's real range fits `inputBits` bits. Each dense or conv layer gets its own weight scale
+ * 2^s_w (the largest that keeps |w| within `weightBits` signed bits); its accumulator then has step
+ * step_in * 2^-s_w, and biases are quantized at that step. After it, a requant shifts right by the smallest
+ * amount that brings the calibrated activations within `activationBits` bits (ReLU is fused into it). An
+ * average pool becomes an exact sum pool whose division is folded into the step. The last linear layer is not
+ * rescaled: its accumulators are the output. Finally the bound analysis (ir.ts) sizes every requant's range
+ * check for the worst case over all admissible inputs, not just the calibration set, so nothing can wrap.
+ *
+ * Saturation: without it a requant's output is only as bounded as its input, so the worst case grows with every
+ * layer (paper0's 150-layer network would need 243-bit range checks). A saturating requant clamps its result
+ * to the activation width (int8-style), which resets the bound at every layer for 4 more constraints a neuron.
+ * `saturate: "auto"` (the default) quantizes both ways and keeps the one whose circuit has fewer constraints;
+ * the calibrated activations fit the width either way, so saturation only acts beyond the calibration set.
+ */
+import { ZkmlError } from "../core/errors";
+import { constraintCount } from "../backends/circom/render";
+import { assignRequantBits, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
+import { applyLayerFloat, FloatTensor, layerOutputShape, ModelFile } from "../model/format";
+
+export interface QuantizeOptions {
+  inputBits: number;
+  weightBits: number;
+  activationBits: number;
+  /** Inputs used to choose activation scales (real values, flat, channel-major). At least one. */
+  calibration: ArrayLike<number>[];
+  /** Saturating requants: "on", "off", or "auto" (default): whichever circuit has fewer constraints. */
+  saturate?: Saturate;
+}
+
+export const SATURATE_MODES = ["auto", "on", "off"] as const;
+export type Saturate = (typeof SATURATE_MODES)[number];
+
+export function parseSaturate(v: string, source = "--saturate"): Saturate {
+  if (!(SATURATE_MODES as readonly string[]).includes(v))
+    throw new ZkmlError("OPTION_INVALID", `${source}: expected one of ${SATURATE_MODES.join(", ")}, got "${v}"`, {
+      hint: "auto (the default) picks the cheaper circuit; on clamps every rescaled activation to its width",
+    });
+  return v as Saturate;
+}
+
+export const DEFAULT_QUANT = { inputBits: 8, weightBits: 8, activationBits: 8 } as const;
+
+/** Quantization options for a scale width (--scale-bits): inputs, weights and activations all at `bits`. */
+export function scaleOptions(bits: number): { inputBits: number; weightBits: number; activationBits: number } {
+  if (!Number.isInteger(bits) || bits < 2 || bits > 32)
+    throw new ZkmlError("OPTION_INVALID", `--scale-bits: expected a whole number of bits in 2..32, got ${bits}`, { hint: "e.g. --scale-bits 8 (the default)" });
+  return { inputBits: bits, weightBits: bits, activationBits: bits };
+}
+
+const MAX_SCALE = 30;
+
+/** Largest s <= MAX_SCALE (possibly negative) with round(maxAbs * 2^s) <= limit. */
+function scaleFor(maxAbs: number, limit: number): number {
+  if (maxAbs === 0) return 0;
+  let s = Math.floor(Math.log2(limit / maxAbs));
+  while (Math.round(maxAbs * 2 ** (s + 1)) <= limit && s < MAX_SCALE) s++;
+  while (Math.round(maxAbs * 2 ** s) > limit) s--;
+  return Math.min(s, MAX_SCALE);
+}
+
+function inputScale(lo: number, hi: number, bits: number): number {
+  const limit = 2 ** bits - 1;
+  let s = MAX_SCALE;
+  while (s > -MAX_SCALE && Math.round(hi * 2 ** s) - Math.round(lo * 2 ** s) > limit) s--;
+  return s;
+}
+
+/** Calibrated max |activation| after every layer: maxAbs[i] is after layers[i]. */
+function calibrate(model: ModelFile, samples: ArrayLike<number>[]): number[] {
+  const maxAbs = new Array(model.layers.length).fill(0);
+  for (const s of samples) {
+    let x: FloatTensor = { shape: model.input.shape, data: Float64Array.from(s) };
+    model.layers.forEach((l, i) => {
+      x = applyLayerFloat(l, x);
+      for (const v of x.data) if (Math.abs(v) > maxAbs[i]) maxAbs[i] = Math.abs(v);
+    });
+  }
+  return maxAbs;
+}
+
+export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
+  const { inputBits, weightBits, activationBits } = options;
+  for (const [k, v, lo, hi] of [
+    ["inputBits", inputBits, 1, 32],
+    ["weightBits", weightBits, 2, 32],
+    ["activationBits", activationBits, 2, 32],
+  ] as const)
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new ZkmlError("OPTION_INVALID", `${k}: expected an integer in ${lo}..${hi}, got ${v}`);
+  if (options.calibration.length === 0) throw new ZkmlError("QUANTIZE_FAILED", "calibration: at least one sample input is needed");
+
+  const [lo, hi] = model.input.range;
+  const sIn = inputScale(lo, hi, inputBits);
+  const maxAct = calibrate(model, options.calibration);
+  const ops: QOp[] = [];
+  let step = 2 ** -sIn;
+  let shape = model.input.shape;
+
+  for (let i = 0; i < model.layers.length; i++) {
+    const layer = model.layers[i];
+    const next = model.layers[i + 1];
+    switch (layer.type) {
+      case "dense":
+      case "conv2d": {
+        const flat = layer.type === "dense" ? layer.weights.flat() : layer.weights.flat(3);
+        const maxW = flat.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
+        const sW = scaleFor(maxW, 2 ** (weightBits - 1) - 1);
+        const weights = flat.map((w) => BigInt(Math.round(w * 2 ** sW)));
+        step = step * 2 ** -sW;
+        const bias = layer.bias.map((b) => BigInt(Math.round(b / step)));
+        if (layer.type === "dense") ops.push({ op: "dense", inSize: shape[0], units: layer.units, weights, bias });
+        else
+          ops.push({
+            op: "conv2d",
+            filters: layer.filters,
+            kernel: layer.kernel,
+            stride: layer.stride ?? [1, 1],
+            padding: layer.padding ?? [0, 0],
+            weights,
+            bias,
+          });
+        if (i === model.layers.length - 1) break; // the last layer's accumulators are the output
+        const relu = next?.type === "relu";
+        const act = relu ? maxAct[i + 1] : maxAct[i];
+        const limit = relu ? 2 ** activationBits - 1 : 2 ** (activationBits - 1) - 1;
+        // smallest shift with act / (step * 2^shift) <= limit
+        let shift = act > 0 ? Math.max(0, Math.ceil(Math.log2(act / (limit * step)))) : 0;
+        while (shift > 0 && act / (step * 2 ** (shift - 1)) <= limit) shift--;
+        ops.push({ op: "requant", shift, relu, bits: shift + 1, clamp: activationBits });
+        step = step * 2 ** shift;
+        if (relu) i++; // the relu is fused into the requant
+        break;
+      }
+      case "relu":
+        ops.push({ op: "requant", shift: 0, relu: true, bits: 1 });
+        break;
+      case "avgpool2d":
+        ops.push({ op: "sumpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool });
+        step = step / (layer.pool[0] * layer.pool[1]);
+        break;
+      case "maxpool2d":
+        // max commutes with the monotone quantization: same step, exact
+        ops.push({ op: "maxpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool, bits: 2 }); // bits: sized below
+        break;
+      case "flatten":
+        ops.push({ op: "flatten" });
+        break;
+    }
+    shape = layerOutputShape(layer, shape, `layers[${i}]`);
+  }
+
+  const saturate = parseSaturate(options.saturate ?? "auto", "saturate");
+  const build = (clamped: boolean) =>
+    assignRequantBits({
+      format: IR_FORMAT,
+      name: model.name,
+      input: { shape: model.input.shape, min: BigInt(Math.round(lo * 2 ** sIn)), bits: inputBits, step: 2 ** -sIn, range: [lo, hi] },
+      ops: clamped ? ops : ops.map((op) => (op.op === "requant" ? { op: "requant", shift: op.shift, relu: op.relu, bits: op.bits } : op)),
+      output: { step },
+    });
+  let q: QModel;
+  if (saturate !== "auto") q = build(saturate === "on");
+  else {
+    const on = build(true);
+    let off: QModel | undefined;
+    try {
+      off = build(false);
+    } catch (e) {
+      if (!(e instanceof ZkmlError && e.code === "QUANTIZE_FAILED")) throw e;
+    }
+    // ties keep the plain model: saturation changes results beyond the calibration set
+    q = off !== undefined && constraintCount(off).total <= constraintCount(on).total ? off : on;
+  }
+  validateIR(q);
+  return q;
+}
+
+/**
+ * Real input -> integer input. Refuses (naming the element) any value outside the model's declared range,
+ * before any witness is computed.
+ */
+export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "input"): bigint[] {
+  const n = q.input.shape.reduce((a, b) => a * b, 1);
+  if (values.length !== n)
+    throw new ZkmlError("INPUT_INVALID", `${source}: expected ${n} values (shape ${q.input.shape.join("x")}), got ${values.length}`, {
+      hint: `give a flat array of ${n} numbers, or nested arrays of shape ${q.input.shape.join("x")}`,
+    });
+  const [lo, hi] = q.input.range;
+  const max = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const out: bigint[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new ZkmlError("INPUT_INVALID", `${source}[${i}]: expected a finite number, got ${JSON.stringify(v)}`);
+    if (v < lo || v > hi)
+      throw new ZkmlError("INPUT_OUT_OF_RANGE", `${source}[${i}]: ${v} is outside the model's calibrated input range [${lo}, ${hi}]`, {
+        hint: "scale the input into that range, or re-quantize the model with a wider input range",
+      });
+    let qv = BigInt(Math.round(v / q.input.step));
+    if (qv < q.input.min) qv = q.input.min;
+    if (qv > max) qv = max; // the top of the real range may round one unit past the bit budget
+    out[i] = qv;
+  }
+  return out;
+}

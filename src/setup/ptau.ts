@@ -1,0 +1,299 @@
+/**
+ * A development powers of tau, computed from a secret known to this machine, in seconds rather than hours.
+ *
+ * A phase-2-ready ptau file (iden3 container "ptau", version 1) holds, for secrets tau, alpha, beta:
+ *   1 header: u32 n8, q (BN254 base field prime, n8 bytes LE), u32 power, u32 ceremonyPower
+ *   2 tauG1      tau^i G1,          i < 2^(power+1) - 1
+ *   3 tauG2      tau^i G2,          i < 2^power
+ *   4 alphaTauG1 alpha tau^i G1,    i < 2^power
+ *   5 betaTauG1  beta tau^i G1,     i < 2^power
+ *   6 betaG2     beta G2
+ *   7 contributions: one, recorded as a ceremony records one (src/transcript.ts), so `snarkjs powersoftau
+ *      verify` accepts the file and a user can contribute on top of it
+ *   12..15 the same four series in Lagrange form, for every domain size 2^p, p = 0..power (12 also p =
+ *      power+1, from the 2^(power+1) - 1 powers padded with one zero point, exactly as snarkjs pads it).
+ * snarkjs gets sections 12..15 by inverse FFTs over group elements; knowing tau we compute each scalar in the
+ * field instead (L_j(tau) = (tau^n - 1)/n * w^j / (tau - w^j)) and multiply the fixed generators by them with
+ * the native comb multiplier (native/fixed_base.cc). Points are affine, coordinates LE Montgomery ("LEM").
+ *
+ * Trust: whoever knows tau can forge proofs for every circuit set up from this file. The secret lives only in
+ * this process's memory and is dropped, but it did exist on this machine: such a file is for development and
+ * tests only. Use a public ceremony file (--ptau) for anything real. The contribution's name says so, and
+ * snarkjs prints it when it verifies the file.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import { ZkmlError } from "../core/errors";
+import { produceAtomic } from "../core/files";
+import { ContainerErrors, withSections } from "../snark/container";
+import { BN254_R } from "../snark/r1cs";
+import { loadNative, scalarBytes } from "../core/native";
+import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";
+
+
+
+export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const R = BN254_R;
+const TWO_ADICITY = 28;
+
+// ---------- scalar field arithmetic (bigint; cheap next to the group work) ----------
+
+const mod = (a: bigint) => ((a % R) + R) % R;
+export function powMod(b: bigint, e: bigint): bigint {
+  let r = 1n;
+  b = mod(b);
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % R;
+    b = (b * b) % R;
+    e >>= 1n;
+  }
+  return r;
+}
+const inv = (a: bigint) => powMod(a, R - 2n);
+
+/** The 2^p-th root of unity ffjavascript (and so snarkjs) uses: from the smallest non-residue, squared down. */
+export function rootOfUnity(p: number): bigint {
+  if (p > TWO_ADICITY) throw new ZkmlError("PTAU_TOO_SMALL", `BN254 has no 2^${p}-th root of unity (max 2^${TWO_ADICITY})`);
+  let nqr = 2n;
+  while (powMod(nqr, (R - 1n) / 2n) === 1n) nqr++;
+  let w = powMod(nqr, (R - 1n) >> BigInt(TWO_ADICITY));
+  for (let i = TWO_ADICITY; i > p; i--) w = (w * w) % R;
+  return w;
+}
+
+/** Invert every element at once (Montgomery's trick): one inversion and 3n multiplications. */
+function batchInverse(a: bigint[]): bigint[] {
+  const prefix = new Array<bigint>(a.length);
+  let acc = 1n;
+  for (let i = 0; i < a.length; i++) {
+    prefix[i] = acc;
+    acc = (acc * a[i]) % R;
+  }
+  let t = inv(acc);
+  const out = new Array<bigint>(a.length);
+  for (let i = a.length - 1; i >= 0; i--) {
+    out[i] = (t * prefix[i]) % R;
+    t = (t * a[i]) % R;
+  }
+  return out;
+}
+
+/** L_j(tau) for the domain of size n = 2^p, j < n: the coefficients of snarkjs's Lagrange sections. */
+export function lagrangeAt(tau: bigint, p: number): bigint[] {
+  const n = 1 << p;
+  const w = rootOfUnity(p);
+  const wj = new Array<bigint>(n);
+  wj[0] = 1n;
+  for (let j = 1; j < n; j++) wj[j] = (wj[j - 1] * w) % R;
+  const c = (mod(powMod(tau, BigInt(n)) - 1n) * inv(BigInt(n))) % R;
+  const invs = batchInverse(wj.map((x) => mod(tau - x)));
+  return wj.map((x, j) => (((c * x) % R) * invs[j]) % R);
+}
+
+function powersOf(tau: bigint, count: number, first = 1n): bigint[] {
+  const out = new Array<bigint>(count);
+  let x = mod(first);
+  for (let i = 0; i < count; i++) {
+    out[i] = x;
+    x = (x * tau) % R;
+  }
+  return out;
+}
+
+export interface PtauSecrets {
+  tau: bigint;
+  alpha: bigint;
+  beta: bigint;
+}
+
+export interface PtauProgress {
+  (done: number, total: number, what: string): void;
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * Write a phase-2-ready ptau of `power` to `file` (atomically). `secrets` is for tests; by default they are
+ * random and forgotten when this returns.
+ */
+export async function writeDevPtau(
+  file: string,
+  power: number,
+  opts: { secrets?: PtauSecrets; progress?: PtauProgress; threads?: number; name?: string } = {},
+): Promise<{ points: number; seconds: number; nextChallenge: string }> {
+  if (!Number.isInteger(power) || power < 1 || power > TWO_ADICITY - 1)
+    throw new ZkmlError("OPTION_INVALID", `power: expected an integer in 1..${TWO_ADICITY - 1}, got ${power}`);
+  const nat = loadNative();
+  const t0 = Date.now();
+  const s = opts.secrets ?? { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar() };
+  const N = 1 << power;
+  const lagrangeCount = (top: number) => (1 << (top + 1)) - 1;
+  const total = 2 * N - 1 + 3 * N + 1 + lagrangeCount(power + 1) + 3 * lagrangeCount(power);
+  let done = 0;
+  const threads = opts.threads ?? 2;
+
+  // One contribution on top of the ceremony's start: its key answers the first challenge of this power.
+  const challenge = firstChallengeHash(power);
+  const key = await contributionKey(challenge, s);
+  const response = new PartialHasher().update(challenge);
+
+  return produceAtomic(file, async (tmp) => {
+    const fd = fs.openSync(tmp, "w+");
+    try {
+      let pos = 0;
+      const write = (b: Uint8Array) => {
+        fs.writeSync(fd, b, 0, b.length, pos);
+        pos += b.length;
+      };
+      const header = Buffer.alloc(12);
+      header.write("ptau", 0, "latin1");
+      header.writeUInt32LE(1, 4);
+      header.writeUInt32LE(11, 8); // sections 1..7 and 12..15
+      write(header);
+      const startSection = (type: number, bytes: number) => {
+        const h = Buffer.alloc(12);
+        h.writeUInt32LE(type, 0);
+        h.writeBigUInt64LE(BigInt(bytes), 4);
+        write(h);
+      };
+      // 1: header
+      const body = Buffer.alloc(4 + 32 + 8);
+      body.writeUInt32LE(32, 0);
+      Buffer.from(scalarBytes([BN254_Q])).copy(body, 4);
+      body.writeUInt32LE(power, 36);
+      body.writeUInt32LE(power, 40);
+      startSection(1, body.length);
+      write(body);
+
+      // Points for a list of scalars, written in chunks so memory stays bounded; sections 2..6 are also hashed
+      // (compressed) into the response.
+      const hashed: { offset: number; count: number; g2: boolean }[] = [];
+      const emit = (scalars: bigint[], g2: boolean, what: string, hash: boolean) => {
+        const size = g2 ? 128 : 64;
+        if (hash) hashed.push({ offset: pos, count: scalars.length, g2 });
+        for (let i = 0; i < scalars.length; i += CHUNK) {
+          const part = scalars.slice(i, i + CHUNK);
+          const out = new Uint8Array(part.length * size);
+          (g2 ? nat.g2Mul : nat.g1Mul)(scalarBytes(part), out, threads);
+          write(out);
+          if (hash) response.update(nat.encodePoints(out, g2, true));
+          done += part.length;
+          opts.progress?.(done, total, what);
+        }
+      };
+      const series = (p: number) => powersOf(s.tau, p);
+
+      startSection(2, (2 * N - 1) * 64);
+      emit(series(2 * N - 1), false, "tauG1", true);
+      startSection(3, N * 128);
+      emit(series(N), true, "tauG2", true);
+      startSection(4, N * 64);
+      emit(powersOf(s.tau, N, s.alpha), false, "alphaTauG1", true);
+      startSection(5, N * 64);
+      emit(powersOf(s.tau, N, s.beta), false, "betaTauG1", true);
+      startSection(6, 128);
+      emit([s.beta], true, "betaG2", true);
+
+      // 7: the contribution record. The next challenge hashes the response and the points uncompressed.
+      const partialHash = response.partial();
+      response.update(keyBytes(key, "U"));
+      const next = crypto.createHash("blake2b512").update(response.digest());
+      for (const h of hashed) {
+        const size = h.g2 ? 128 : 64;
+        for (let i = 0; i < h.count; i += CHUNK) {
+          const n = Math.min(CHUNK, h.count - i);
+          const b = Buffer.alloc(n * size);
+          fs.readSync(fd, b, 0, b.length, h.offset + i * size);
+          next.update(nat.encodePoints(b, h.g2, false));
+        }
+      }
+      const nextChallenge = next.digest();
+      const record = contributionsSection([
+        {
+          tauG1: g1Of([s.tau]),
+          tauG2: g2Of([s.tau]),
+          alphaG1: g1Of([s.alpha]),
+          betaG1: g1Of([s.beta]),
+          betaG2: g2Of([s.beta]),
+          key,
+          partialHash,
+          nextChallenge,
+          name: opts.name ?? DEV_CONTRIBUTION_NAME,
+        },
+      ]);
+      startSection(7, record.length);
+      write(record);
+
+      const lagrangeSection = (type: number, top: number, g2: boolean, factor: bigint, what: string) => {
+        startSection(type, lagrangeCount(top) * (g2 ? 128 : 64));
+        for (let p = 0; p <= top; p++) {
+          let l = lagrangeAt(s.tau, p);
+          if (p === power + 1) {
+            // snarkjs builds this top level from 2^(power+1) - 1 powers and one zero point: drop the last term
+            const n = 1 << p;
+            const last = (powMod(s.tau, BigInt(n - 1)) * inv(BigInt(n))) % R;
+            const w = rootOfUnity(p);
+            let wj = 1n;
+            l = l.map((v) => {
+              const r = mod(v - last * wj);
+              wj = (wj * w) % R;
+              return r;
+            });
+          }
+          if (factor !== 1n) l = l.map((v) => (v * factor) % R);
+          emit(l, g2, what, false);
+        }
+      };
+      lagrangeSection(12, power + 1, false, 1n, "tauG1 Lagrange");
+      lagrangeSection(13, power, true, 1n, "tauG2 Lagrange");
+      lagrangeSection(14, power, false, s.alpha, "alphaTauG1 Lagrange");
+      lagrangeSection(15, power, false, s.beta, "betaTauG1 Lagrange");
+      return { points: total, seconds: (Date.now() - t0) / 1000, nextChallenge: nextChallenge.toString("hex") };
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+}
+
+/** The name the development contribution carries in the file (snarkjs prints it when verifying). */
+export const DEV_CONTRIBUTION_NAME = "zkml-hardhat dev ptau: its secret existed on this machine";
+
+export const PTAU_ERRORS: ContainerErrors = {
+  code: "PTAU_INVALID",
+  describe: "powers-of-tau file",
+  hint: "pass a .ptau file from a ceremony, or omit --ptau to make a development one",
+  truncatedHint: "the download or copy was cut short; fetch the file again",
+};
+
+/** Read a ptau file's header; clear errors for files that are not ptau, truncated, or for another curve. */
+export function readPtauHeader(file: string): { power: number; ceremonyPower: number; prepared: boolean; contributions: number } {
+  if (!fs.existsSync(file)) throw new ZkmlError("PTAU_INVALID", `ptau file not found: ${file}`, { hint: "check the path given to --ptau" });
+  return withSections(file, "ptau", PTAU_ERRORS, (found, read) => {
+    const h1 = found.get(1);
+    if (!h1) throw new ZkmlError("PTAU_INVALID", "no header section", { file });
+    const b = read(h1.offset, h1.size);
+    const n8 = b.readUInt32LE(0);
+    let q = 0n;
+    for (let i = n8 - 1; i >= 0; i--) q = (q << 8n) | BigInt(b[4 + i]);
+    if (q !== BN254_Q) throw new ZkmlError("PTAU_INVALID", `made for another curve (base field ${q.toString().slice(0, 12)}...), expected BN254`, { file, hint: "use a BN254 (bn128) powers-of-tau file" });
+    const power = b.readUInt32LE(4 + n8);
+    const expect: [number, number][] = [
+      [2, (2 * 2 ** power - 1) * 64],
+      [3, 2 ** power * 128],
+      [4, 2 ** power * 64],
+      [5, 2 ** power * 64],
+    ];
+    for (const [t, size] of expect)
+      if (found.get(t)?.size !== size)
+        throw new ZkmlError("PTAU_INVALID", `section ${t} holds ${found.get(t)?.size ?? 0} bytes, expected ${size} for power ${power}`, { file, hint: "the file is corrupted; fetch it again" });
+    const contrib = found.get(7);
+    const contributions = contrib && contrib.size >= 4 ? read(contrib.offset, 4).readUInt32LE(0) : 0;
+    return { power, ceremonyPower: b.readUInt32LE(8 + n8), prepared: found.has(12) && found.has(13) && found.has(14) && found.has(15), contributions };
+  });
+}
+
+/** The power of tau `snarkjs groth16 setup` needs for a circuit (its own formula). */
+export function groth16Power(nConstraints: number, nPublic: number): number {
+  const n = nConstraints + nPublic;
+  return Math.floor(Math.log2(n)) + 1;
+}
