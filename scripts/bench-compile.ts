@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";
 import { renderCircuit } from "../src/backends/circom/render";
-import { buildDirect } from "../src/backends/r1cs/direct";
+import { buildDirect } from "../src/backends/r1cs/lower";
 import { compileCircom } from "../src/pipeline/stages";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 

@@ -11,7 +11,8 @@ import * as path from "path";
 import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
 import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/report/bench";
 import { constraintCount } from "../src/backends/circom/render";
-import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/statement/visibility";
+import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
+import { statementLayout } from "../src/statement/layout";
 import { workerEntry } from "../src/pipeline/runner";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
@@ -82,7 +83,7 @@ describe("bench: npx hardhat bench", function () {
       // the hashed statement's count by the formula (fixed 1,713 + weight range checks + limbs + Poseidon chain)
       expect(e).to.deep.include({ system: "plonk", weights: "hashed", status: "ok", verified: true, matchesReference: true, constraints: constraintCount(q, vis).total });
       // outputs and inputs public as with fixed weights, plus the one commitment
-      expect(e.publicSignals).to.equal(publicSignalCount(q, vis).total).and.to.equal(40);
+      expect(e.publicSignals).to.equal(statementLayout(q, vis).publicSignals).and.to.equal(40);
       // snarkjs's PLONK proof: 9 G1 points and 6 evaluations, 24 words in calldata
       expect(e.proofBytes).to.equal(768);
       expect(e.verifyGas!.gas).to.be.within(200_000, 1_000_000);
@@ -93,10 +94,10 @@ describe("bench: npx hardhat bench", function () {
 
   it("stages run from a JavaScript copy of src/ (no TypeScript compiler in the measured process), made once per version of the sources", () => {
     const file = workerEntry();
-    expect(path.relative(ROOT, file)).to.match(/^build\/worker\/[0-9a-f]{16}\/src\/worker\.js$/);
+    expect(path.relative(ROOT, file)).to.match(/^build\/worker\/[0-9a-f]{16}\/src\/pipeline\/worker\.js$/);
     expect(workerEntry()).to.equal(file);
     const stages = fs.readFileSync(path.join(path.dirname(file), "stages.js"), "utf8");
-    expect(stages).to.include('require("./errors")').and.not.match(/: Promise<|^import /m);
+    expect(stages).to.include('require("../core/errors")').and.not.match(/: Promise<|^import /m);
     // it runs on plain Node: syntax checked by Node itself
     execFileSync(process.execPath, ["--check", file]);
   });

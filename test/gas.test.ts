@@ -15,7 +15,7 @@ import { assembleGasInput, collectProofs, gasSubject, ProofArtifact } from "../s
 import { breakEven, compareGas, crossover, GasReport, measureSystem } from "../src/evm/gas";
 import { renderGasJson, renderGasMarkdown, renderGasTerminal } from "../src/report/gas";
 import { loadModelFile } from "../src/model/format";
-import { BN254_R, fieldOf } from "../src/snark/r1cs";
+import { BN254_R, fieldOf } from "../src/core/field";
 import { verifyProofArgs } from "../src/snark/systems";
 import { resolveModel } from "../src/model/zoo";
 import { gasChains } from "../tasks/chains";

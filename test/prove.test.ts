@@ -11,7 +11,7 @@ import hre from "hardhat";
 import { proveModel, ProveReport } from "../src/pipeline/prove";
 import { loadModelFile } from "../src/model/format";
 import { ROOT } from "./helpers/circuit";
-import { fieldOf } from "../src/snark/r1cs";
+import { fieldOf } from "../src/core/field";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 

@@ -11,7 +11,8 @@ import { loadModelFile } from "../src/model/format";
 import { proveModel } from "../src/pipeline/prove";
 import { groth16Power } from "../src/setup/ptau";
 import { parseCalibration, quantizeTable } from "../src/quantize/scales";
-import { DEFAULT_VISIBILITY, publicSignalCount } from "../src/statement/visibility";
+import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
+import { statementLayout } from "../src/statement/layout";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { ROOT } from "./helpers/circuit";
 
@@ -29,7 +30,7 @@ describe("quantize: scales, calibration, accuracy", function () {
     for (const r of t.rows) {
       const q = quantizeFor(m, { scaleBits: r.scaleBits });
       expect(r.constraints).to.equal(constraintCount(q).total);
-      expect(r.ptauPower).to.equal(groth16Power(r.constraints, publicSignalCount(q, DEFAULT_VISIBILITY).total));
+      expect(r.ptauPower).to.equal(groth16Power(r.constraints, statementLayout(q, DEFAULT_VISIBILITY).publicSignals));
     }
     // 8 bits is the circuit prove-model builds by default: 8,410 constraints (784 x 9 + 56 x (K + 2) + 10)
     expect(b8.constraints).to.equal(8_410);

@@ -15,7 +15,7 @@ import { countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
-import { fieldOf } from "../snark/r1cs";
+import { fieldOf } from "../core/field";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
 import { renderVerifier, verifierContractName } from "../backends/solidity/verifier";

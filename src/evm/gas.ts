@@ -19,7 +19,7 @@ import { AbiCoder, Interface } from "ethers";
 import { checkContractSize, Compiled, EIP170_LIMIT } from "./solc";
 import { ZkmlError } from "../core/errors";
 import type { ProofSystem } from "../core/paths";
-import { BN254_R } from "../snark/r1cs";
+import { BN254_R } from "../core/field";
 import { SolidityBundle } from "../backends/solidity/inference";
 import { verifyProofArgs } from "../snark/systems";
 

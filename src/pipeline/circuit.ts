@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { constraintCount, renderCircuit } from "../backends/circom/render";
-import { irToJson } from "../backends/r1cs/direct";
+import { irToJson } from "../ir/serialize";
 import { sha256, writeFileAtomic } from "../core/files";
 import { QModel } from "../ir/ir";
 import { ModelFile } from "../model/format";

@@ -19,12 +19,14 @@ import { readR1cs, readWtns } from "../snark/r1cs";
 import { plonkGates, ptauPowerFor } from "../snark/systems";
 import { runStage } from "./runner";
 import { checkZkey } from "../snark/zkey";
-import type { CompileResult, SetupResult } from "./stages";
+import type { SetupResult } from "./stages";
+import type { CompileResult } from "../backends/compiled";
 import { Backend, circuitId, RenderResult, renderSource } from "./circuit";
 import { renderCircuit } from "../backends/circom/render";
 import { exportVerifier, verifierContractName } from "../backends/solidity/verifier";
 import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
-import { DEFAULT_VISIBILITY, Statement, statementFor, Visibility } from "../statement/visibility";
+import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { Statement, statementFor } from "../statement/statement";
 
 export interface StageReport {
   stage: "quantize" | "render" | "compile" | "ptau" | "setup" | "witness" | "prove" | "verify" | "verifier";

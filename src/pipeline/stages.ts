@@ -14,28 +14,15 @@ import { ZkmlError } from "../core/errors";
 import { produceAtomic, writeFileAtomic } from "../core/files";
 import type { ProofSystem } from "../core/paths";
 import { readPtauHeader, writeDevPtau } from "../setup/ptau";
-import { directCompile, directWitness } from "../backends/r1cs/direct";
+import { directCompile, directWitness } from "../backends/r1cs/stages";
 import { renderStage } from "./circuit";
 import { readR1cs } from "../snark/r1cs";
+import type { CompileResult } from "../backends/compiled";
 import { plonkGates, ptauPowerFor, PROOF_WORDS } from "../snark/systems";
 import { checkZkey } from "../snark/zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const snarkjs = (): any => require("snarkjs");
-
-export interface CompileResult {
-  r1cs: string;
-  wasm: string;
-  sym: string;
-  constraints: number;
-  wires: number;
-  publicInputs: number;
-  publicOutputs: number;
-  privateInputs: number;
-  /** PLONK/FFLONK gates, counted when first needed. */
-  plonkGates?: number;
-  log: string;
-}
 
 /** Compile a circom file with circom2 (circom 2 as WebAssembly) into `outDir`: r1cs, wasm, sym. */
 export async function compileCircom(args: { circom: string; outDir: string; root: string; optimize?: "O0" | "O1" | "O2"; inspect?: boolean }): Promise<CompileResult> {

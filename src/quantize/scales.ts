@@ -14,7 +14,8 @@ import { dequantize, runIR } from "../ir/ir";
 import { argmax, forwardFloat, ModelFile } from "../model/format";
 import { groth16Power } from "../setup/ptau";
 import { quantize, quantizeInput, scaleOptions } from "./quantize";
-import { DEFAULT_VISIBILITY, publicSignalCount, Visibility } from "../statement/visibility";
+import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { statementLayout } from "../statement/layout";
 import { calibrationFor, isMnistShaped } from "../model/zoo";
 
 export const DEFAULT_SCALES = [4, 6, 8, 10, 12];
@@ -83,7 +84,7 @@ export function quantizeTable(model: ModelFile, opts: { scales?: number[]; sampl
       out.forEach((v, j) => (maxErr = Math.max(maxErr, Math.abs(v - floats[i][j]))));
     });
     const constraints = constraintCount(q, vis).total;
-    const pub = publicSignalCount(q, vis).total;
+    const pub = statementLayout(q, vis).publicSignals;
     opts.log?.(`${bits} bits: ${constraints.toLocaleString("en-US")} constraints`);
     return {
       scaleBits: bits,

@@ -26,30 +26,16 @@ import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic } from "../core/files";
 import { ContainerErrors, withSections } from "../snark/container";
-import { BN254_R } from "../snark/r1cs";
+import { BN254_Q, BN254_R, fieldInverse, fieldOf, powMod } from "../core/field";
 import { loadNative, scalarBytes } from "../core/native";
 import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";
 
 
 
-export const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = BN254_R;
 const TWO_ADICITY = 28;
-
-// ---------- scalar field arithmetic (bigint; cheap next to the group work) ----------
-
-const mod = (a: bigint) => ((a % R) + R) % R;
-export function powMod(b: bigint, e: bigint): bigint {
-  let r = 1n;
-  b = mod(b);
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % R;
-    b = (b * b) % R;
-    e >>= 1n;
-  }
-  return r;
-}
-const inv = (a: bigint) => powMod(a, R - 2n);
+const mod = fieldOf;
+const inv = fieldInverse;
 
 /** The 2^p-th root of unity ffjavascript (and so snarkjs) uses: from the smallest non-residue, squared down. */
 export function rootOfUnity(p: number): bigint {

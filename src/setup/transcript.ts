@@ -18,7 +18,7 @@
  */
 import * as crypto from "crypto";
 import { loadNative, scalarBytes } from "../core/native";
-import { BN254_R } from "../snark/r1cs";
+import { BN254_R } from "../core/field";
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
 

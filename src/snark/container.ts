@@ -64,3 +64,20 @@ export function withSections<T>(file: string, magic: string, err: ContainerError
     fs.closeSync(fd);
   }
 }
+
+/** The 12 bytes a container opens with: magic, version, number of sections. */
+export function containerHead(magic: string, version: number, sections: number): Buffer {
+  const b = Buffer.alloc(12);
+  b.write(magic, 0, "latin1");
+  b.writeUInt32LE(version, 4);
+  b.writeUInt32LE(sections, 8);
+  return b;
+}
+
+/** The 12 bytes before a section's body: its type and its size in bytes. */
+export function sectionHead(type: number, size: number | bigint): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeUInt32LE(type, 0);
+  b.writeBigUInt64LE(BigInt(size), 4);
+  return b;
+}

@@ -11,24 +11,9 @@
  * soundness tests tamper with witnesses and expect exactly this to fail.
  */
 import * as fs from "fs";
-import { bufferReader, Section, sectionTable } from "./container";
+import { bufferReader, containerHead, Section, sectionHead, sectionTable } from "./container";
 import { ZkmlError } from "../core/errors";
-
-/** BN254's scalar field (circom's default "bn128" prime, the EVM's alt_bn128 group order). */
-export const BN254_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-/** The field element a signed integer stands for in a circuit signal (negative v is r - |v|). */
-export function fieldOf(v: bigint): bigint {
-  return ((v % BN254_R) + BN254_R) % BN254_R;
-}
-
-/** 1/v in the BN254 scalar field (v not 0 mod r), by Fermat: v^(r-2). */
-export function fieldInverse(v: bigint): bigint {
-  let base = fieldOf(v), e = BN254_R - 2n, out = 1n;
-  if (base === 0n) throw new Error("fieldInverse(0)");
-  for (; e > 0n; e >>= 1n, base = (base * base) % BN254_R) if (e & 1n) out = (out * base) % BN254_R;
-  return out;
-}
+import { BN254_R, fieldOf, readLE, writeLE } from "../core/field";
 
 function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
   return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
@@ -38,12 +23,6 @@ function section(sections: Map<number, Section>, type: number, file: string): Se
   const s = sections.get(type);
   if (!s) throw new ZkmlError("STAGE_FAILED", `missing section ${type}`, { file });
   return s;
-}
-
-function readLE(buf: Buffer, off: number, n: number): bigint {
-  let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[off + i]);
-  return v;
 }
 
 export type Term = [wire: number, coef: bigint];
@@ -111,24 +90,11 @@ export function writeWtns(file: string, witness: readonly bigint[], prime = BN25
   const n8 = 32;
   const h = Buffer.alloc(4 + n8 + 4);
   h.writeUInt32LE(n8, 0);
-  for (let i = 0; i < n8; i++) h[4 + i] = Number((prime >> BigInt(8 * i)) & 0xffn);
+  writeLE(h, 4, n8, prime);
   h.writeUInt32LE(witness.length, 4 + n8);
   const d = Buffer.alloc(witness.length * n8);
-  witness.forEach((v, k) => {
-    let x = ((v % prime) + prime) % prime;
-    for (let i = 0; i < n8; i++, x >>= 8n) d[k * n8 + i] = Number(x & 0xffn);
-  });
-  const head = Buffer.alloc(12);
-  head.write("wtns", 0, "latin1");
-  head.writeUInt32LE(2, 4);
-  head.writeUInt32LE(2, 8);
-  const sec = (type: number, body: Buffer) => {
-    const s = Buffer.alloc(12);
-    s.writeUInt32LE(type, 0);
-    s.writeBigUInt64LE(BigInt(body.length), 4);
-    return Buffer.concat([s, body]);
-  };
-  fs.writeFileSync(file, Buffer.concat([head, sec(1, h), sec(2, d)]));
+  witness.forEach((v, k) => writeLE(d, k * n8, n8, prime === BN254_R ? fieldOf(v) : ((v % prime) + prime) % prime));
+  fs.writeFileSync(file, Buffer.concat([containerHead("wtns", 2, 2), sectionHead(1, h.length), h, sectionHead(2, d.length), d]));
 }
 
 /** Index of the first unsatisfied constraint, or -1 if the witness satisfies them all. */

@@ -11,7 +11,8 @@
  */
 import { ZkmlError } from "../core/errors";
 import { groth16Power } from "../setup/ptau";
-import { fieldOf as mod, R1cs, Term } from "./r1cs";
+import { R1cs, Term } from "./r1cs";
+import { fieldOf as mod } from "../core/field";
 import type { ProofSystem } from "../core/paths";
 
 export const PROOF_SYSTEMS: readonly ProofSystem[] = ["groth16", "plonk", "fflonk"];

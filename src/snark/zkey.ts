@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import { withSections } from "./container";
 import { ZkmlError } from "../core/errors";
-import { BN254_Q } from "../setup/ptau";
+import { BN254_Q } from "../core/field";
 
 const PROTOCOLS: Record<number, string> = { 1: "groth16", 2: "plonk", 10: "fflonk" };
 

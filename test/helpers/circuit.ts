@@ -4,7 +4,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileCircom, CompileResult } from "../../src/pipeline/stages";
+import { compileCircom } from "../../src/pipeline/stages";
+import { CompileResult } from "../../src/backends/compiled";
 import { readWtns } from "../../src/snark/r1cs";
 
 export const ROOT = path.join(__dirname, "..", "..");

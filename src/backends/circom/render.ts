@@ -17,7 +17,9 @@
  */
 import { clampHighBits, countMacs, irShapes, QModel, QOp } from "../../ir/ir";
 import { Shape } from "../../model/format";
-import { DEFAULT_VISIBILITY, hashBlocks, labelBits, paramWidths, perLimb, privateWeightsModel, Visibility } from "../../statement/visibility";
+import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
+import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
+import { hashBlocks, perLimb } from "../../statement/commitments";
 
 export const CIRCOM_VERSION_PRAGMA = "2.1.0";
 

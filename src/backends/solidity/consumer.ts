@@ -12,7 +12,7 @@
  */
 import { keccak256 } from "ethers";
 import type { ProofSystem } from "../../core/paths";
-import { BN254_R, fieldOf } from "../../snark/r1cs";
+import { BN254_R, fieldOf } from "../../core/field";
 
 /** `Lenet5Groth16Verifier` -> `Lenet5Groth16Consumer`. */
 export function consumerContractName(verifierContract: string): string {

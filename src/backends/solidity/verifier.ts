@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { writeFileAtomic } from "../../core/files";
 import type { ProofSystem } from "../../core/paths";
-import { BN254_R } from "../../snark/r1cs";
+import { powMod } from "../../core/field";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
@@ -27,12 +27,6 @@ export function verifierContractName(model: string, system: ProofSystem): string
 
 const snarkjsDir = () => path.join(path.dirname(require.resolve("snarkjs")), "..");
 
-function powMod(b: bigint, e: number): bigint {
-  let r = 1n;
-  for (let i = 0; i < e; i++) r = (r * b) % BN254_R;
-  return r;
-}
-
 /** The Solidity source of a verifier for this verification key (snarkjs's JSON), named `contract`. */
 export function renderVerifier(vkey: any, contract: string): string {
   const system = vkey.protocol as ProofSystem;
@@ -41,10 +35,10 @@ export function renderVerifier(vkey: any, contract: string): string {
   if (system === "fflonk") {
     // the FFLONK template also wants powers of its roots of unity, which snarkjs adds before rendering
     const w3 = BigInt(vk.w3), w4 = BigInt(vk.w4), w8 = BigInt(vk.w8);
-    vk.w3_2 = powMod(w3, 2).toString();
-    vk.w4_2 = powMod(w4, 2).toString();
-    vk.w4_3 = powMod(w4, 3).toString();
-    for (let i = 1; i < 8; i++) vk[`w8_${i}`] = powMod(w8, i).toString();
+    vk.w3_2 = powMod(w3, 2n).toString();
+    vk.w4_2 = powMod(w4, 2n).toString();
+    vk.w4_3 = powMod(w4, 3n).toString();
+    for (let i = 1; i < 8; i++) vk[`w8_${i}`] = powMod(w8, BigInt(i)).toString();
   }
   const ejs = require(require.resolve("ejs", { paths: [snarkjsDir()] }));
   const template = fs.readFileSync(path.join(snarkjsDir(), "templates", `verifier_${system}.sol.ejs`), "utf8");

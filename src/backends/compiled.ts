@@ -1,0 +1,17 @@
+/**
+ * What compiling a circuit hands on, whichever backend compiled it: the r1cs (and for circom the witness
+ * calculator's wasm and the symbols), and the counts from the r1cs header.
+ */
+export interface CompileResult {
+  r1cs: string;
+  wasm: string;
+  sym: string;
+  constraints: number;
+  wires: number;
+  publicInputs: number;
+  publicOutputs: number;
+  privateInputs: number;
+  /** PLONK/FFLONK gates, counted when first needed. */
+  plonkGates?: number;
+  log: string;
+}

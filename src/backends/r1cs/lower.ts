@@ -1,0 +1,320 @@
+/**
+ * The direct backend: a circuit written straight from the IR, without circom, onto the gadget library. It emits
+ * the constraints the circom renderer (src/backends/circom/render.ts) describes, streamed into an .r1cs file, and
+ * computes the witness from the reference interpreter's values. snarkjs sets up, proves and verifies from them as
+ * from circom's output.
+ *
+ * One semantics, two renderers: the circom source stays the readable, auditable form of every circuit; this one
+ * exists for models circom cannot hold (circom2 runs as WebAssembly in 4 GB). Wires are numbered as circom numbers
+ * them: 0 the constant 1, then the public signals in the statement layout's order (src/statement/layout.ts), the
+ * private inputs, then internal signals. Per op:
+ *   input range      inRange: B bits of x - min
+ *   dense / conv     a linear combination per output (fixed weights: no constraint), or with private weights one
+ *                    product wire per multiply-accumulate
+ *   requant          the requant gadget on the accumulator (fused: no wire for the sum)
+ *   linear output    where no requant follows, the sum bound to a wire (none for a plain copy y = x, which circom
+ *                    --O1 removes as well, a public output's copy included: see substitutionStart)
+ *   sum pool         the window's sum bound to a wire
+ *   max pool         a running max, one maxStep per further window value
+ *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget; the label by argmax
+ */
+import * as fs from "fs";
+import { ZkmlError } from "../../core/errors";
+import { fieldOf, signedOf } from "../../core/field";
+import { irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
+import { packValues, perLimb } from "../../statement/commitments";
+import { StatementLayout, statementLayout } from "../../statement/layout";
+import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
+import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
+import { writeWtns } from "../../snark/r1cs";
+import { R1csBuilder } from "./builder";
+import { argmax, bind, copy, inRange, limbs, maxStep, product, requant } from "./gadgets";
+import { addTerm, LC, lc, ONE } from "./lc";
+import { hashChain } from "./poseidon";
+import { R1csWriter } from "./writer";
+
+export interface DirectResult {
+  constraints: number;
+  wires: number;
+  publicOutputs: number;
+  publicInputs: number;
+  privateInputs: number;
+  /** the witness, when an input was given */
+  witness?: bigint[];
+}
+
+/** The wires of the statement's signals, in circom's order. */
+interface Signals {
+  outputs: number[];
+  x: number[];
+  limbs: number[];
+  xHash: number;
+  wHash: number;
+  /** per linear op (by its index): its weight and bias wires, when the weights are private or hashed */
+  params: Map<number, { w: number[]; b: number[] }>;
+}
+
+type Linear = Extract<QOp, { op: "dense" | "conv2d" }>;
+const linearOps = (q: QModel) => q.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/**
+ * Build the circuit of `q` under `vis`: write its r1cs to `r1csFile` when given, and its witness for input `x`
+ * when given (values from the reference interpreter). Either or both.
+ */
+export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opts: { r1csFile?: string; x?: readonly bigint[]; wtnsFile?: string } = {}): DirectResult {
+  const L = statementLayout(q, vis);
+  const qc = vis.weights === "fixed" ? q : privateWeightsModel(q);
+  const writer = opts.r1csFile ? new R1csWriter(opts.r1csFile, { nPubOut: L.publicOutputs, nPubIn: L.publicInputs, nPrvIn: L.privateInputs }) : undefined;
+  const b = new R1csBuilder(opts.x !== undefined, writer);
+  const x = opts.x ?? [];
+  try {
+    const s = allocateSignals(b, qc, L, x);
+    constrainInput(b, q, L, s, x);
+    if (L.weights.kind === "commitment") commitWeights(b, q, s);
+    const finalWires = L.output.kind === "values" ? s.outputs : undefined;
+    const y = new ModelLowering(b, qc, s.params, finalWires, opts.x === undefined ? undefined : runIR(q, opts.x).trace).run(s.x, vis.weights === "fixed");
+    b.release();
+    bindOutputPart(b, q, vis, L, s.outputs, y);
+  } catch (e) {
+    if (writer) {
+      writer.abandon();
+      fs.rmSync(writer.file, { force: true });
+    }
+    throw e;
+  }
+  writer?.finish(b.wires);
+  const result: DirectResult = { constraints: b.constraints, wires: b.wires, publicOutputs: L.publicOutputs, publicInputs: L.publicInputs, privateInputs: L.privateInputs };
+  if (b.withWitness) {
+    result.witness = b.witness();
+    if (opts.wtnsFile) writeWtns(opts.wtnsFile, result.witness);
+  }
+  return result;
+}
+
+/** Wires for the public signals in the layout's order, then the private inputs: the input values (unless public), the parameters. */
+function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: readonly bigint[]): Signals {
+  const outputs = b.wireArray(L.output.count);
+  const xValue = (i: number) => fieldOf(x[i] ?? 0n);
+  let xw: number[] = [];
+  let limbWires: number[] = [];
+  if (L.input.kind === "values") xw = b.wireArray(L.inputValues, xValue);
+  if (L.input.kind === "limbs") {
+    const packed = b.withWitness ? packValues(x, L.input.bits, L.input.min) : [];
+    limbWires = b.wireArray(L.input.count, (j) => packed[j]);
+  }
+  const xHash = L.input.kind === "commitment" ? b.wire() : -1;
+  const wHash = L.weights.kind === "commitment" ? b.wire() : -1;
+  if (L.input.kind !== "values") xw = b.wireArray(L.inputValues, xValue);
+  const params = new Map<number, { w: number[]; b: number[] }>();
+  if (L.privateParams > 0)
+    for (const { op, k } of linearOps(qc)) params.set(k, { w: op.weights.map((v) => b.wire(fieldOf(v))), b: op.bias.map((v) => b.wire(fieldOf(v))) });
+  return { outputs, x: xw, limbs: limbWires, xHash, wHash, params };
+}
+
+/** Every input value range-checked to [min, min + 2^B); then the packed limbs or the hash bound to the public ones. */
+function constrainInput(b: R1csBuilder, q: QModel, L: StatementLayout, s: Signals, x: readonly bigint[]): void {
+  s.x.forEach((w, i) => inRange(b, w, x[i] ?? q.input.min, q.input.bits, q.input.min));
+  if (L.input.kind === "limbs") limbs(s.x, L.input.bits, L.input.perLimb, L.input.min).forEach((m, j) => bind(b, s.limbs[j], m));
+  if (L.input.kind === "commitment") bind(b, s.xHash, hashChain(b, limbs(s.x, L.input.bits, L.input.perLimb, L.input.min)));
+}
+
+/** Hashed weights: each parameter range-checked to its tensor's width P, packed at P bits, hashed, bound to wHash. */
+function commitWeights(b: R1csBuilder, q: QModel, s: Signals): void {
+  const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+  const all: LC[] = [];
+  for (const { op, k } of linearOps(q)) {
+    const wd = widths.get(k)!;
+    const pw = s.params.get(k)!;
+    for (const [ws, vals, P] of [[pw.w, op.weights, wd.weightBits], [pw.b, op.bias, wd.biasBits]] as const) {
+      const lo = -(1n << BigInt(P - 1));
+      ws.forEach((w, i) => inRange(b, w, vals[i], P, lo));
+      all.push(...limbs(ws, P, perLimb(P), lo));
+    }
+  }
+  bind(b, s.wHash, hashChain(b, all));
+}
+
+/** The output part: the label (argmax), the outputs' hash, or the outputs bound to the public wires. */
+function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: StatementLayout, outputs: number[], y: number[]): void {
+  switch (L.output.kind) {
+    case "label":
+      return argmax(b, y, outputs[0], labelBits(q, vis.weights));
+    case "commitment":
+      return bind(b, outputs[0], hashChain(b, y.map((w) => lc([w, 1n]))));
+    case "values":
+      // an output that is not already a public wire (e.g. after a flatten) is copied to it
+      y.forEach((w, i) => w !== outputs[i] && copy(b, outputs[i], w));
+  }
+}
+
+/** The model's ops onto gadgets, each tensor element a wire (or, for a sum about to be requantized, a linear combination). */
+class ModelLowering {
+  private readonly shapes: number[][];
+
+  constructor(
+    private readonly b: R1csBuilder,
+    private readonly qc: QModel,
+    private readonly params: Signals["params"],
+    /** the public output wires, when the outputs are public: the last op writes into them */
+    private readonly finalWires: number[] | undefined,
+    /** the reference interpreter's values after each op, to check the witness against (witness builds only) */
+    private readonly trace: bigint[][] | undefined,
+  ) {
+    this.shapes = irShapes(qc);
+  }
+
+  run(x: number[], fixedWeights: boolean): number[] {
+    const { qc } = this;
+    // circom --O1 removes signal-to-signal equalities: a public output that is a plain copy of one internal value
+    // (a row with a single weight of 1 and no bias: y = x) makes circom replace x by y in every constraint and drop
+    // the equation. The same here: from the op that makes such a copy's inputs on, constraints are held back
+    const holdFrom = fixedWeights && this.finalWires ? substitutionStart(qc, this.shapes) : -1;
+    let cur = x;
+    for (let k = 0; k < qc.ops.length; k++) {
+      if (k === holdFrom) this.b.holdBack();
+      const op = qc.ops[k];
+      const next = qc.ops[k + 1];
+      if ((op.op === "dense" || op.op === "conv2d") && next?.op === "requant") {
+        const sums = this.accumulate(op, k, cur);
+        cur = sums.map((s, i) => requant(this.b, s.lc, s.value, next, this.into(k + 1, i)));
+        k++; // the requant is fused: its input is the sum, with no wire of its own
+      } else cur = this.lowerOp(op, k, cur);
+      this.checkTrace(k, cur);
+    }
+    return cur;
+  }
+
+  private lowerOp(op: QOp, k: number, cur: number[]): number[] {
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+        return this.accumulate(op, k, cur).map((s, i) => this.linearOutput(s.lc, s.value, k, i));
+      case "sumpool2d": {
+        const p = opPlan(op, this.shapes[k]);
+        return Array.from({ length: size(this.shapes[k + 1]) }, (_, o) => {
+          const y = this.into(k, o) ?? this.b.wire();
+          const m = lc();
+          for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) addTerm(m, cur[p.input[t]], 1n);
+          bind(this.b, y, m);
+          return y;
+        });
+      }
+      case "maxpool2d": {
+        const p = opPlan(op, this.shapes[k]);
+        return Array.from({ length: size(this.shapes[k + 1]) }, (_, o) => {
+          let m = cur[p.input[o * p.taps]];
+          const count = p.count[o];
+          if (count === 1) {
+            const y = this.into(k, o) ?? this.b.wire(this.b.val(m));
+            copy(this.b, y, m);
+            return y;
+          }
+          for (let t = 1; t < count; t++) m = maxStep(this.b, m, cur[p.input[o * p.taps + t]], op.bits, t === count - 1 ? this.into(k, o) : undefined);
+          return m;
+        });
+      }
+      case "requant":
+        // a requant not fused into a linear op (after a pool, or first): its input wires are the sums
+        return cur.map((w, i) => requant(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
+      case "flatten":
+        return cur;
+    }
+  }
+
+  /** The final op writes into the public output wires; every other op into wires of its own. */
+  private into(k: number, i: number): number | undefined {
+    return k === this.qc.ops.length - 1 ? this.finalWires?.[i] : undefined;
+  }
+
+  /** Each output of a dense or conv op as a linear combination (and its value): constant weights, or product wires. */
+  private accumulate(op: Linear, k: number, cur: number[]): { lc: LC; value: bigint }[] {
+    const b = this.b;
+    const params = this.params.get(k);
+    const mac = (acc: LC, wIdx: number, w: bigint, xw: number): bigint => {
+      if (!params) addTerm(acc, xw, w);
+      else addTerm(acc, product(b, lc([params.w[wIdx], 1n]), lc([xw, 1n])), 1n);
+      return w * signedOf(b.val(xw));
+    };
+    const start = (bias: number): { lc: LC; value: bigint } => ({ lc: params ? lc([params.b[bias], 1n]) : lc([ONE, op.bias[bias]]), value: op.bias[bias] });
+    const out: { lc: LC; value: bigint }[] = [];
+    if (op.op === "dense")
+      for (let o = 0; o < op.units; o++) {
+        const s = start(o);
+        for (let i = 0; i < op.inSize; i++) s.value += mac(s.lc, o * op.inSize + i, op.weights[o * op.inSize + i], cur[i]);
+        out.push(s);
+      }
+    else {
+      const p = opPlan(op, this.shapes[k]);
+      const per = op.weights.length / op.filters;
+      for (let o = 0; o < size(this.shapes[k + 1]); o++) {
+        const f = p.channel[o];
+        const s = start(f);
+        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) s.value += mac(s.lc, f * per + p.weight[t], op.weights[f * per + p.weight[t]], cur[p.input[t]]);
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  /** A linear op's output where no requant follows: the sum bound to a wire, unless it is a plain copy of one. */
+  private linearOutput(acc: LC, value: bigint, k: number, i: number): number {
+    const b = this.b;
+    // a sum that is just one wire (one weight of 1, no bias) needs no wire of its own: circom --O1 substitutes
+    // such copies away too
+    const only = acc.size === 1 ? [...acc.entries()][0] : undefined;
+    const copied = only && only[0] !== ONE && only[1] === 1n ? only[0] : undefined;
+    const out = this.into(k, i);
+    if (copied !== undefined && out === undefined) return copied;
+    const y = out ?? b.wire();
+    b.set(y, fieldOf(value));
+    // a public output copying a wire of the held-back ops: that wire becomes the output when they are released
+    if (copied !== undefined && b.canReplace(copied)) {
+      b.replace(copied, y);
+      return y;
+    }
+    addTerm(acc, y, -1n);
+    b.zero(acc);
+    return y;
+  }
+
+  /** The values flowing out of op k must be the reference interpreter's. */
+  private checkTrace(k: number, cur: number[]): void {
+    const expected = this.trace?.[k + 1];
+    if (!expected) return;
+    const got = cur.map((w) => signedOf(this.b.val(w)));
+    if (got.length !== expected.length || got.some((v, i) => v !== expected[i]))
+      throw new ZkmlError("STAGE_FAILED", `direct backend: ops[${k}] values differ from the reference interpreter`, { hint: "a bug in src/backends/r1cs; please report it" });
+  }
+}
+
+/**
+ * Where the lowering starts holding constraints back for circom's removal of copied outputs: the op that makes
+ * the final linear op's inputs (the linear op it is fused into, for a requant), when the final op has constant
+ * weights, some output that copies one input (one non-zero weight, equal to 1, and no bias), and inputs that are
+ * not the circuit's own. -1: nothing to substitute, everything is written as it comes.
+ */
+function substitutionStart(q: QModel, shapes: number[][]): number {
+  const k = q.ops.length - 1;
+  const op = q.ops[k];
+  if (!op || (op.op !== "dense" && op.op !== "conv2d")) return -1;
+  // a copy: bias 0 and exactly one non-zero weight, which is 1
+  const copies = (ws: bigint[], bias: bigint) => bias === 0n && ws.filter((w) => w !== 0n).length === 1 && ws.some((w) => w === 1n);
+  let single = false;
+  if (op.op === "dense") {
+    for (let o = 0; o < op.units && !single; o++) single = copies(op.weights.slice(o * op.inSize, (o + 1) * op.inSize), op.bias[o]);
+  } else {
+    const p = opPlan(op, shapes[k]);
+    const per = op.weights.length / op.filters;
+    for (let o = 0; o < p.count.length && !single; o++) {
+      const ws: bigint[] = [];
+      for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) ws.push(op.weights[p.channel[o] * per + p.weight[t]]);
+      single = copies(ws, op.bias[p.channel[o]]);
+    }
+  }
+  if (!single) return -1;
+  let p = k - 1;
+  while (p >= 0 && q.ops[p].op === "flatten") p--;
+  if (p < 0) return -1;
+  return q.ops[p].op === "requant" && p > 0 && (q.ops[p - 1].op === "dense" || q.ops[p - 1].op === "conv2d") ? p - 1 : p;
+}

@@ -1,0 +1,20 @@
+/**
+ * The IR as JSON, for a child process or a cache file: bigints as decimal strings, read back as bigints.
+ */
+import { QModel } from "./ir";
+
+/** The IR as JSON (bigints as decimal strings), for a child process. */
+export function irToJson(q: QModel): string {
+  return JSON.stringify(q, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** Back from irToJson: weights, biases and the input minimum as bigints. */
+export function irFromJson(text: string): QModel {
+  const q = JSON.parse(text);
+  q.input.min = BigInt(q.input.min);
+  for (const op of q.ops) if (op.op === "dense" || op.op === "conv2d") {
+    op.weights = op.weights.map(BigInt);
+    op.bias = op.bias.map(BigInt);
+  }
+  return q as QModel;
+}

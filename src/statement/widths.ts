@@ -1,0 +1,115 @@
+/**
+ * What a circuit with private or hashed weights may depend on: only the widths of the weights (bits per weight
+ * and per bias, per layer), never their values, which the verification key would reveal. So its range checks are
+ * sized for the worst case of any weights of the recorded widths (privateWeightsModel), not for the actual ones;
+ * the output label's differences likewise (labelBits).
+ */
+import { ZkmlError } from "../core/errors";
+import { analyzeBounds, differenceBitsFor, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { WeightsVisibility } from "./visibility";
+
+export type LinearOp = Extract<QOp, { op: "dense" | "conv2d" }>;
+
+/** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
+export interface ParamWidths {
+  op: number;
+  weightBits: number;
+  biasBits: number;
+}
+
+export function paramWidths(q: QModel): ParamWidths[] {
+  const out: ParamWidths[] = [];
+  q.ops.forEach((op, k) => {
+    if (op.op !== "dense" && op.op !== "conv2d") return;
+    const bits = (vs: bigint[]) => signedBitsFor(vs.map((v) => [v, v] as Interval));
+    out.push({ op: k, weightBits: bits(op.weights), biasBits: bits(op.bias) });
+  });
+  return out;
+}
+
+/**
+ * The model a private-weights circuit is rendered from: the same ops, with every requant's range sized for any
+ * weights and biases of the recorded widths (worst case over inputs and parameters), so the circuit does not
+ * depend on the weights' values. The reference output is unchanged: a requant's value does not depend on the
+ * width of its range check, only on the input fitting it.
+ */
+export function privateWeightsModel(q: QModel): QModel {
+  return worstCase(q).model;
+}
+
+/** The worst case over any weights of the recorded widths: the model with widened checks, and its output span. */
+function worstCase(q: QModel): { model: QModel; output: Interval } {
+  const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+  const shapes = irShapes(q);
+  const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  let x: Interval[] = new Array(shapes[0].reduce((a, b) => a * b, 1)).fill([lo0, hi0]);
+  const ops: QOp[] = [];
+  const span = (v: Interval[]): Interval => v.reduce<Interval>((m, i) => [i[0] < m[0] ? i[0] : m[0], i[1] > m[1] ? i[1] : m[1]], [0n, 0n]);
+  const fill = (k: number, i: Interval): Interval[] => new Array(shapes[k + 1].reduce((a, b) => a * b, 1)).fill(i);
+  q.ops.forEach((op, k) => {
+    switch (op.op) {
+      case "dense":
+      case "conv2d": {
+        // |acc| <= |bias| + taps * |w| * |x|: every output, every weight, tensor-wide (a safe over-estimate)
+        const wd = widths.get(k)!;
+        const s = span(x);
+        const xAbs = -s[0] > s[1] ? -s[0] : s[1];
+        const taps = BigInt(op.op === "dense" ? op.inSize : op.weights.length / op.filters);
+        const m = (1n << BigInt(wd.biasBits - 1)) + taps * (1n << BigInt(wd.weightBits - 1)) * xAbs;
+        x = fill(k, [-m, m]);
+        ops.push(op);
+        break;
+      }
+      case "sumpool2d": {
+        const s = span(x);
+        const n = BigInt(op.pool[0] * op.pool[1]);
+        x = fill(k, [s[0] * n, s[1] * n]);
+        ops.push(op);
+        break;
+      }
+      case "requant": {
+        const bits = Math.max(signedBitsFor(x), op.shift + 1, op.bits);
+        if (bits > MAX_BITS)
+          throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] requant needs ${bits} bits for arbitrary weights of these widths, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+        ops.push({ ...op, bits });
+        x = x.map(([l, h]) => [requantValue(l, op.shift, op.relu, op.clamp), requantValue(h, op.shift, op.relu, op.clamp)]);
+        break;
+      }
+      case "maxpool2d": {
+        const s = span(x);
+        const bits = Math.max(differenceBitsFor([s]), op.bits);
+        if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] maxpool2d needs ${bits}-bit comparisons for arbitrary weights of these widths`, { hint: "use fewer weight or activation bits" });
+        ops.push({ ...op, bits });
+        x = fill(k, s);
+        break;
+      }
+      case "flatten":
+        ops.push(op);
+        break;
+      default: {
+        const never: never = op;
+        throw new Error(`unknown op ${JSON.stringify(never)}`);
+      }
+    }
+  });
+  return { model: { ...q, ops }, output: span(x) };
+}
+
+/**
+ * Bits that hold the difference of any two outputs, plus one: the width of the argmax's bounded differences.
+ * With private or hashed weights it is sized for any weights of the recorded widths, like the requants, so the
+ * circuit does not depend on the weights' values.
+ */
+export function labelBits(q: QModel, weights: WeightsVisibility = "fixed"): number {
+  let lo: bigint, hi: bigint;
+  if (weights === "fixed") {
+    const b = analyzeBounds(q);
+    const out = b[b.length - 1];
+    lo = out.reduce((m, v) => (v[0] < m ? v[0] : m), out[0][0]);
+    hi = out.reduce((m, v) => (v[1] > m ? v[1] : m), out[0][1]);
+  } else [lo, hi] = worstCase(q).output;
+  let r = 1;
+  while (1n << BigInt(r) <= hi - lo + 1n) r++;
+  if (r > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `output label: differences need ${r} bits, more than ${MAX_BITS}`);
+  return r;
+}
