@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
 import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/report/bench";
-import { constraintCount } from "../src/backends/circom/render";
+import { constraintCount } from "../src/statement/cost";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
 import { workerEntry } from "../src/pipeline/runner";

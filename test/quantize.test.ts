@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { constraintCount } from "../src/backends/circom/render";
+import { constraintCount } from "../src/statement/cost";
 import { loadModelFile } from "../src/model/format";
 import { proveModel } from "../src/pipeline/prove";
 import { groth16Power } from "../src/setup/ptau";

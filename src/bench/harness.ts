@@ -16,7 +16,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { constraintCount } from "../backends/circom/render";
+import { constraintCount } from "../statement/cost";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile, writeFileAtomic } from "../core/files";
 import { countMacs } from "../ir/ir";

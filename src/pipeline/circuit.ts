@@ -6,7 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { constraintCount, renderCircuit } from "../backends/circom/render";
+import { renderCircuit } from "../backends/circom/render";
+import { constraintCount } from "../statement/cost";
 import { irToJson } from "../ir/serialize";
 import { sha256, writeFileAtomic } from "../core/files";
 import { QModel } from "../ir/ir";

@@ -17,7 +17,7 @@
  * the calibrated activations fit the width either way, so saturation only acts beyond the calibration set.
  */
 import { ZkmlError } from "../core/errors";
-import { constraintCount } from "../backends/circom/render";
+import { constraintCount } from "../statement/cost";
 import { assignRequantBits, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
 import { applyLayerFloat, FloatTensor, layerOutputShape, ModelFile } from "../model/format";
 

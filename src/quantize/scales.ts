@@ -7,7 +7,7 @@
  * constraints (src/circom.ts constraintCount, exact, no compile) and the powers of tau its Groth16 setup needs.
  * One data model (QuantizeTable); terminal, markdown and JSON are views of it.
  */
-import { constraintCount } from "../backends/circom/render";
+import { constraintCount } from "../statement/cost";
 import { heldOutInterleaved, rng } from "../model/mnist";
 import { ZkmlError } from "../core/errors";
 import { dequantize, runIR } from "../ir/ir";

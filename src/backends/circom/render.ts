@@ -15,97 +15,14 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { clampHighBits, countMacs, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampHighBits, irShapes, QModel, QOp } from "../../ir/ir";
 import { Shape } from "../../model/format";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
+import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
+import { countOpMacs } from "../../statement/cost";
+import { ARGMAX_LIBRARY, CIRCOM_VERSION_PRAGMA, HASH_LIBRARY, LIBRARY } from "./library";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
-import { hashBlocks, perLimb } from "../../statement/commitments";
-
-export const CIRCOM_VERSION_PRAGMA = "2.1.0";
-
-export const LIBRARY = `
-// x in [MIN, MIN + 2^B), by a B-bit decomposition of x - MIN.
-template ZkmlInRange(B, MIN) {
-    signal input in;
-    signal bits[B];
-    var lc = 0;
-    var u = in - MIN;
-    for (var i = 0; i < B; i++) {
-        bits[i] <-- (u >> i) & 1;
-        bits[i] * (bits[i] - 1) === 0;
-        lc += bits[i] * (1 << i);
-    }
-    lc === in - MIN;
-}
-`;
-
-/**
- * Templates for the visibility options (src/visibility.ts). Every comparison is a bounded decomposition of fewer
- * than 253 bits, so it cannot wrap the field.
- */
-export const HASH_LIBRARY = `
-// Poseidon over any number of values: the first block hashes up to 16, each further block the previous hash and
-// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/visibility.ts hashChain is its twin.
-template ZkmlHashChain(N) {
-    signal input in[N];
-    signal output out;
-    var first = N < 16 ? N : 16;
-    var blocks = 1;
-    if (N > 16) { blocks = 1 + (N - 16 + 14) \\ 15; }
-    component h[blocks];
-    h[0] = Poseidon(first);
-    for (var i = 0; i < first; i++) { h[0].inputs[i] <== in[i]; }
-    var at = first;
-    for (var j = 1; j < blocks; j++) {
-        var take = N - at < 15 ? N - at : 15;
-        h[j] = Poseidon(take + 1);
-        h[j].inputs[0] <== h[j - 1].out;
-        for (var i = 0; i < take; i++) { h[j].inputs[i + 1] <== in[at + i]; }
-        at += take;
-    }
-    out <== h[blocks - 1].out;
-}
-`;
-
-export const ARGMAX_LIBRARY = `
-// out = the index of the first largest of in[0..N) (signed values, |in[i] - in[j]| < 2^(R-1)).
-// A one-hot selector s picks it, m = in[out]; then for every i, m - in[i] - [i < out] is proved to lie in
-// [0, 2^R) by an R-bit decomposition: m >= in[i] for all i, strictly before the label, which is the first.
-template ZkmlArgmax(N, R) {
-    signal input in[N];
-    signal output out;
-    signal s[N];
-    signal prod[N];
-    signal d[N][R];
-    var best = 0;
-    for (var i = 1; i < N; i++) { if (in[i] > in[best]) { best = i; } }
-    var total = 0;
-    var idx = 0;
-    var m = 0;
-    for (var i = 0; i < N; i++) {
-        s[i] <-- i == best ? 1 : 0;
-        s[i] * (s[i] - 1) === 0;
-        total += s[i];
-        idx += i * s[i];
-        prod[i] <== s[i] * in[i];
-        m += prod[i];
-    }
-    total === 1;
-    out <== idx;
-    for (var i = 0; i < N; i++) {
-        var later = 0;
-        for (var j = i + 1; j < N; j++) { later += s[j]; }
-        var diff = m - in[i] - later;
-        var lc = 0;
-        for (var k = 0; k < R; k++) {
-            d[i][k] <-- (diff >> k) & 1;
-            d[i][k] * (d[i][k] - 1) === 0;
-            lc += d[i][k] * (1 << k);
-        }
-        lc === diff;
-    }
-}
-`;
+import { perLimb } from "../../statement/commitments";
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
 
@@ -373,11 +290,6 @@ function clampedRequantLines(k: number, idx: string, acc: string, op: Extract<QO
   return lines.map((l) => pad(indent) + l);
 }
 
-/** Multiply-accumulates of one linear op (in-bounds taps only), the number of product signals it needs. */
-function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
-  return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
-}
-
 function pad(n: number): string {
   return "    ".repeat(n);
 }
@@ -403,70 +315,17 @@ export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): 
   const m = renderModel(qc, "Zkml", { weights: privateWeights ? "signals" : "constants" });
   const needsHash = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
   const body: string[] = [];
-  const pub: string[] = [];
   const linear = qc.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
 
+  const L = statementLayout(q, vis);
   body.push(`    signal input x[${m.inputs}];`);
   if (privateWeights) for (const { op, k } of linear) body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
-  // output part
-  if (vis.output === "public") body.push(`    signal output y[${m.outputs}];`);
-  else if (vis.output === "label") body.push(`    signal output label;`);
-  else body.push(`    signal output yHash;`);
-  // input part
-  const B = q.input.bits, c = perLimb(B), limbs = Math.ceil(m.inputs / c);
-  if (vis.input === "public") pub.push("x");
-  if (vis.input === "packed") {
-    body.push(`    signal input xPacked[${limbs}];`);
-    pub.push("xPacked");
-  }
-  if (vis.input === "hashed") {
-    body.push(`    signal input xHash;`);
-    pub.push("xHash");
-  }
-  if (vis.weights === "hashed") {
-    body.push(`    signal input wHash;`);
-    pub.push("wHash");
-  }
-
+  body.push(outputDeclaration(L), ...publicInputDeclarations(L));
   body.push(``, `    component model = ${m.template}();`, `    model.x <== x;`);
   if (privateWeights) for (const { k } of linear) body.push(`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`);
-
-  if (vis.output === "public") body.push(`    y <== model.y;`);
-  else if (vis.output === "label") body.push(`    component am = ZkmlArgmax(${m.outputs}, ${labelBits(q, vis.weights)});`, `    am.in <== model.y;`, `    label <== am.out;`);
-  else body.push(`    component hy = ZkmlHashChain(${m.outputs});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`);
-
-  // x is range-checked to [min, min + 2^B) inside the model, which makes the packing injective
-  const packed = (j: number) => {
-    const terms: string[] = [];
-    for (let t = 0; t < c && j * c + t < m.inputs; t++) terms.push(`(x[${j * c + t}] - ${q.input.min}) * ${1n << BigInt(B * t)}`);
-    return terms.join(" + ");
-  };
-  if (vis.input === "packed") for (let j = 0; j < limbs; j++) body.push(`    xPacked[${j}] === ${packed(j)};`);
-  if (vis.input === "hashed") {
-    body.push(`    component hx = ZkmlHashChain(${limbs});`);
-    for (let j = 0; j < limbs; j++) body.push(`    hx.in[${j}] <== ${packed(j)};`);
-    body.push(`    xHash === hx.out;`);
-  }
-
-  if (vis.weights === "hashed") {
-    // each parameter range-checked to its tensor's width P (P + 1 constraints), then packed floor(253 / P) a limb
-    const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
-    const limbLines: string[] = [];
-    let nLimbs = 0;
-    for (const { op, k } of linear) {
-      const wd = widths.get(k)!;
-      for (const [name, n, P] of [[`w${k}`, op.weights.length, wd.weightBits], [`b${k}`, op.bias.length, wd.biasBits]] as const) {
-        const lo = -(1n << BigInt(P - 1));
-        body.push(`    component r${name}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`, `        r${name}[i] = ZkmlInRange(${P}, ${lo});`, `        r${name}[i].in <== ${name}[i];`, `    }`);
-        const per = perLimb(P);
-        for (let j = 0; j * per < n; j++) {
-          limbLines.push(`    {`, `        var lc = 0;`, `        for (var t = 0; t < ${Math.min(per, n - j * per)}; t++) {`, `            lc += (${name}[${j * per} + t] - ${lo}) * (1 << (${P} * t));`, `        }`, `        hw.in[${nLimbs}] <== lc;`, `    }`);
-          nLimbs++;
-        }
-      }
-    }
-    body.push(`    component hw = ZkmlHashChain(${nLimbs});`, ...limbLines, `    wHash === hw.out;`);
-  }
+  body.push(...outputBinding(L, L.output.kind === "label" ? labelBits(q, vis.weights) : undefined), ...inputBinding(L));
+  if (L.weights.kind === "commitment") body.push(...weightsCommitmentLines(q, linear));
+  const pub = publicInputNames(L);
 
   return [
     `pragma circom ${CIRCOM_VERSION_PRAGMA};`,
@@ -512,85 +371,64 @@ export function renderBundle(models: QModel[]): { source: string; outputs: numbe
   return { source, outputs: parts.map((p) => p.outputs), inputs: parts.map((p) => p.inputs) };
 }
 
-/**
- * Constraints of circomlib's Poseidon(n), n = 1..16, as circom2 0.2.23 counts them at --O1 (its linear mixing
- * constraints are kept): measured by compiling each (test/soundness.test.ts checks three of them).
- */
-export const POSEIDON_CONSTRAINTS = [415, 517, 605, 736, 835, 967, 1081, 1171, 1231, 1420, 1429, 1613, 1807, 1726, 1905, 2092];
-
-/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/visibility.ts hashBlocks). */
-export function hashChainConstraints(n: number): number {
-  return hashBlocks(n).reduce((a, b) => a + POSEIDON_CONSTRAINTS[b - 1], 0);
+/** main's output signal: the output part (src/statement/layout.ts). */
+function outputDeclaration(L: StatementLayout): string {
+  return L.output.kind === "values" ? `    signal output y[${L.output.count}];` : `    signal output ${L.output.signal};`;
 }
 
-export interface ConstraintBreakdown {
-  /** input range checks: B + 1 per input value (B bits and their sum) */
-  inputRange: number;
-  /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
-   * max-pools: (window - 1)(R + 2) per output */
-  nonlinear: number;
-  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
-  linearOutputs: number;
-  /** private weights: one product per multiply-accumulate */
-  products: number;
-  /** hashed weights: P + 1 per parameter (its range check), one per limb, the hash chain (binding the public
-   * signal to the chain's output is a plain equality, which circom's --O1 substitutes away) */
-  weightsCommitment: number;
-  /** packed input: one per limb; hashed input: one per limb and the hash chain */
-  inputPart: number;
-  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the chain */
-  outputPart: number;
-  total: number;
+/** main's public inputs past x: the packed limbs or the input's hash, then the weights' hash. */
+function publicInputDeclarations(L: StatementLayout): string[] {
+  const out: string[] = [];
+  if (L.input.kind === "limbs") out.push(`    signal input ${L.input.signal}[${L.input.count}];`);
+  if (L.input.kind === "commitment") out.push(`    signal input ${L.input.signal};`);
+  if (L.weights.kind === "commitment") out.push(`    signal input ${L.weights.signal};`);
+  return out;
 }
 
-/**
- * The constraint count of the circuit renderCircuit(q, vis) writes, part by part, as circom2 counts it at --O1.
- * The derivation of each part is in ConstraintBreakdown; test/soundness.test.ts compiles circuits and checks it.
- */
-export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): ConstraintBreakdown {
-  const privateWeights = vis.weights !== "fixed";
-  const qc = privateWeights ? privateWeightsModel(q) : q;
-  const shapes = irShapes(qc);
-  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
-  const b: ConstraintBreakdown = { inputRange: nIn * (q.input.bits + 1), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
-  qc.ops.forEach((op, k) => {
-    const n = size(shapes[k + 1]);
-    switch (op.op) {
-      case "dense":
-      case "conv2d":
-        if (privateWeights) b.products += countOpMacs(op, shapes[k]);
-        if (qc.ops[k + 1]?.op !== "requant") b.linearOutputs += n;
-        break;
-      case "sumpool2d":
-        b.linearOutputs += n;
-        break;
-      case "maxpool2d": {
-        const K = op.pool[0] * op.pool[1];
-        b.nonlinear += K === 1 ? n : n * (K - 1) * (op.bits + 2);
-        break;
-      }
-      case "requant":
-        b.nonlinear += n * (op.bits + 2 + (clampHighBits(op) > 0 ? 4 : 0));
-        break;
-      case "flatten":
-        break;
-    }
-  });
-  if (vis.weights === "hashed") {
-    let limbs = 0;
-    for (const w of paramWidths(q)) {
-      const op = q.ops[w.op] as Extract<QOp, { op: "dense" | "conv2d" }>;
-      b.weightsCommitment += op.weights.length * (w.weightBits + 1) + op.bias.length * (w.biasBits + 1);
-      limbs += Math.ceil(op.weights.length / perLimb(w.weightBits)) + Math.ceil(op.bias.length / perLimb(w.biasBits));
-    }
-    b.weightsCommitment += limbs + hashChainConstraints(limbs);
+/** The output part from the model's outputs: copied, their argmax (R-bit differences), or their hash. */
+function outputBinding(L: StatementLayout, R: number | undefined): string[] {
+  const n = L.outputValues;
+  switch (L.output.kind) {
+    case "values":
+      return [`    y <== model.y;`];
+    case "label":
+      return [`    component am = ZkmlArgmax(${n}, ${R});`, `    am.in <== model.y;`, `    label <== am.out;`];
+    case "commitment":
+      return [`    component hy = ZkmlHashChain(${n});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`];
   }
-  const inLimbs = Math.ceil(nIn / perLimb(q.input.bits));
-  if (vis.input === "packed") b.inputPart = inLimbs;
-  if (vis.input === "hashed") b.inputPart = inLimbs + hashChainConstraints(inLimbs);
-  // the index sum_i i * s_i is a plain copy of s_1 when N = 2 (substituted away), a linear constraint beyond
-  if (vis.output === "label") b.outputPart = 2 * nOut + 1 + (nOut > 2 ? 1 : 0) + nOut * (labelBits(q, vis.weights) + 1);
-  if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
-  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
-  return b;
+}
+
+/** The packed limbs (or their hash) equal to the input's: x is range-checked inside the model, which makes the packing injective. */
+function inputBinding(L: StatementLayout): string[] {
+  if (L.input.kind !== "limbs" && L.input.kind !== "commitment") return [];
+  const { perLimb: c, bits: B, min } = L.input;
+  const n = L.inputValues, limbs = Math.ceil(n / c);
+  const packed = (j: number) => {
+    const terms: string[] = [];
+    for (let t = 0; t < c && j * c + t < n; t++) terms.push(`(x[${j * c + t}] - ${min}) * ${1n << BigInt(B * t)}`);
+    return terms.join(" + ");
+  };
+  if (L.input.kind === "limbs") return Array.from({ length: limbs }, (_, j) => `    xPacked[${j}] === ${packed(j)};`);
+  return [`    component hx = ZkmlHashChain(${limbs});`, ...Array.from({ length: limbs }, (_, j) => `    hx.in[${j}] <== ${packed(j)};`), `    xHash === hx.out;`];
+}
+
+/** Hashed weights: each parameter range-checked to its tensor's width P (P + 1 constraints), packed floor(253 / P) a limb, hashed. */
+function weightsCommitmentLines(q: QModel, linear: { op: Extract<QOp, { op: "dense" | "conv2d" }>; k: number }[]): string[] {
+  const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
+  const body: string[] = [];
+  const limbLines: string[] = [];
+  let nLimbs = 0;
+  for (const { op, k } of linear) {
+    const wd = widths.get(k)!;
+    for (const [name, n, P] of [[`w${k}`, op.weights.length, wd.weightBits], [`b${k}`, op.bias.length, wd.biasBits]] as const) {
+      const lo = -(1n << BigInt(P - 1));
+      body.push(`    component r${name}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`, `        r${name}[i] = ZkmlInRange(${P}, ${lo});`, `        r${name}[i].in <== ${name}[i];`, `    }`);
+      const per = perLimb(P);
+      for (let j = 0; j * per < n; j++) {
+        limbLines.push(`    {`, `        var lc = 0;`, `        for (var t = 0; t < ${Math.min(per, n - j * per)}; t++) {`, `            lc += (${name}[${j * per} + t] - ${lo}) * (1 << (${P} * t));`, `        }`, `        hw.in[${nLimbs}] <== lc;`, `    }`);
+        nLimbs++;
+      }
+    }
+  }
+  return [...body, `    component hw = ZkmlHashChain(${nLimbs});`, ...limbLines, `    wHash === hw.out;`];
 }

@@ -1,0 +1,128 @@
+/**
+ * The cost model: how many constraints a model's circuit has under a statement, exact, before anything is built.
+ * One formula, in the gadgets' costs (GADGET_COST): the circom renderer writes each gadget as a template or inline
+ * block of that cost, the r1cs backend (src/backends/r1cs/gadgets.ts) emits it, and the tests check both: circom
+ * compiles (test/soundness.test.ts) and each r1cs gadget alone (test/gadgets.test.ts). The quantizer uses it to
+ * choose widths and to print what each costs, the pipeline to choose a backend and size the powers of tau.
+ *
+ * Counts are circom2's at --O1. The r1cs backend matches them exactly except for Poseidon, whose linear layers it
+ * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
+ */
+import { clampHighBits, countMacs, irShapes, QModel, QOp } from "../ir/ir";
+import { Shape } from "../model/format";
+import { hashBlocks, perLimb } from "./commitments";
+import { DEFAULT_VISIBILITY, Visibility } from "./visibility";
+import { labelBits, paramWidths, privateWeightsModel } from "./widths";
+
+/** Constraints of each gadget, by its parameters. */
+export const GADGET_COST = {
+  /** K booleans and their weighted sum */
+  bits: (K: number) => K + 1,
+  /** x - min decomposed into B bits */
+  inRange: (B: number) => B + 1,
+  /** a K-bit decomposition, the output (a product for ReLU, a linear constraint signed); saturated: h or t, the
+   * is-nonzero test's three, and the output's product in place of the plain one (4 more) */
+  requant: (K: number, saturated: boolean) => K + 2 + (saturated ? 4 : 0),
+  /** o = [h != 0] with its inverse pinned */
+  isNonZero: 3,
+  /** m' = max(m, v): R bits of the difference and the product choosing */
+  maxStep: (R: number) => R + 2,
+  /** a product of two linear combinations */
+  product: 1,
+  /** a wire bound to a linear combination (a sum, a limb, a hash) */
+  bind: 1,
+  /** a wire equal to another */
+  copy: 1,
+  /** the label of N outputs: N selector booleans, their sum, the index (a plain copy of s_1 when N = 2, so
+   * substituted away), N products, N R-bit bounded differences */
+  argmax: (N: number, R: number) => 2 * N + 1 + (N > 2 ? 1 : 0) + N * (R + 1),
+};
+
+const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+
+/** Multiply-accumulates of one linear op (in-bounds taps only): the product constraints it needs with private weights. */
+export function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
+  return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
+}
+
+/**
+ * Constraints of circomlib's Poseidon(n), n = 1..16, as circom2 0.2.23 counts them at --O1 (its linear mixing
+ * constraints are kept): measured by compiling each (test/soundness.test.ts checks three of them).
+ */
+export const POSEIDON_CONSTRAINTS = [415, 517, 605, 736, 835, 967, 1081, 1171, 1231, 1420, 1429, 1613, 1807, 1726, 1905, 2092];
+
+/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/visibility.ts hashBlocks). */
+export function hashChainConstraints(n: number): number {
+  return hashBlocks(n).reduce((a, b) => a + POSEIDON_CONSTRAINTS[b - 1], 0);
+}
+
+export interface ConstraintBreakdown {
+  /** input range checks: B + 1 per input value (B bits and their sum) */
+  inputRange: number;
+  /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
+   * max-pools: (window - 1)(R + 2) per output */
+  nonlinear: number;
+  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
+  linearOutputs: number;
+  /** private weights: one product per multiply-accumulate */
+  products: number;
+  /** hashed weights: P + 1 per parameter (its range check), one per limb, the hash chain (binding the public
+   * signal to the chain's output is a plain equality, which circom's --O1 substitutes away) */
+  weightsCommitment: number;
+  /** packed input: one per limb; hashed input: one per limb and the hash chain */
+  inputPart: number;
+  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the chain */
+  outputPart: number;
+  total: number;
+}
+
+/**
+ * The constraint count of the circuit renderCircuit(q, vis) writes, part by part, as circom2 counts it at --O1.
+ * The derivation of each part is in ConstraintBreakdown; test/soundness.test.ts compiles circuits and checks it.
+ */
+export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): ConstraintBreakdown {
+  const privateWeights = vis.weights !== "fixed";
+  const qc = privateWeights ? privateWeightsModel(q) : q;
+  const shapes = irShapes(qc);
+  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
+  const b: ConstraintBreakdown = { inputRange: nIn * GADGET_COST.inRange(q.input.bits), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
+  qc.ops.forEach((op, k) => {
+    const n = size(shapes[k + 1]);
+    switch (op.op) {
+      case "dense":
+      case "conv2d":
+        if (privateWeights) b.products += countOpMacs(op, shapes[k]) * GADGET_COST.product;
+        if (qc.ops[k + 1]?.op !== "requant") b.linearOutputs += n * GADGET_COST.bind;
+        break;
+      case "sumpool2d":
+        b.linearOutputs += n * GADGET_COST.bind;
+        break;
+      case "maxpool2d": {
+        const K = op.pool[0] * op.pool[1];
+        b.nonlinear += K === 1 ? n * GADGET_COST.copy : n * (K - 1) * GADGET_COST.maxStep(op.bits);
+        break;
+      }
+      case "requant":
+        b.nonlinear += n * GADGET_COST.requant(op.bits, clampHighBits(op) > 0);
+        break;
+      case "flatten":
+        break;
+    }
+  });
+  if (vis.weights === "hashed") {
+    let limbs = 0;
+    for (const w of paramWidths(q)) {
+      const op = q.ops[w.op] as Extract<QOp, { op: "dense" | "conv2d" }>;
+      b.weightsCommitment += op.weights.length * GADGET_COST.inRange(w.weightBits) + op.bias.length * GADGET_COST.inRange(w.biasBits);
+      limbs += Math.ceil(op.weights.length / perLimb(w.weightBits)) + Math.ceil(op.bias.length / perLimb(w.biasBits));
+    }
+    b.weightsCommitment += limbs * GADGET_COST.bind + hashChainConstraints(limbs);
+  }
+  const inLimbs = Math.ceil(nIn / perLimb(q.input.bits));
+  if (vis.input === "packed") b.inputPart = inLimbs * GADGET_COST.bind;
+  if (vis.input === "hashed") b.inputPart = inLimbs * GADGET_COST.bind + hashChainConstraints(inLimbs);
+  if (vis.output === "label") b.outputPart = GADGET_COST.argmax(nOut, labelBits(q, vis.weights));
+  if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
+  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
+  return b;
+}
