@@ -3,7 +3,9 @@
  * (message with the file, field, expected and got, plus the fix), so Hardhat prints it and exits non-zero.
  */
 import { HardhatPluginError } from "hardhat/plugins";
-import { isZkmlError } from "../src/core/errors";
+import { types } from "hardhat/config";
+import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
+import { isZkmlError, ZkmlError } from "../src/core/errors";
 
 export const PLUGIN = "zkml-hardhat";
 
@@ -17,3 +19,66 @@ export async function boundary<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const say = (line: string) => process.stderr.write(`  ${line}\n`);
+
+/** The options that decide which circuit a model compiles to, as every task that builds or finds one takes them. */
+export interface CircuitArgs {
+  input?: string;
+  weights?: string;
+  output?: string;
+  backend: string;
+  scaleBits?: number;
+  saturate: string;
+  calibration?: string;
+}
+
+/** Adds the circuit options (statement, backend, quantization) to a task. */
+export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): T {
+  t.addOptionalParam(
+    "input",
+    "What the verifier sees of the input: public (every value), packed (values packed into as few signals as fit 253 bits), private (nothing), hashed (a Poseidon commitment); default zkml.visibility.input, else public",
+    undefined,
+    types.string,
+  )
+    .addOptionalParam(
+      "weights",
+      "fixed (constants of the circuit: proves this public model), hashed (private, with a public Poseidon commitment: proves the committed model), private (private and unbound: proves only that SOME weights of this architecture give the output, paper0's statement); default fixed",
+      undefined,
+      types.string,
+    )
+    .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
+    .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR) or auto (the direct path when circom2 would be slow or out of memory)", "auto", types.string)
+    .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize`); default 8", undefined, types.int)
+    .addOptionalParam("saturate", "Saturating requants: auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
+    .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string);
+  return t;
+}
+
+/** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
+export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../src/model/format").ModelFile): Promise<import("../src/pipeline/circuit").CircuitOptions> {
+  const { parseVisibility } = await import("../src/statement/visibility");
+  const { parseSaturate } = await import("../src/quantize/quantize");
+  const { BACKENDS } = await import("../src/pipeline/circuit");
+  const cfg = hre.config.zkml;
+  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output }, (k) => `--${k}`);
+  if (!(BACKENDS as readonly string[]).includes(args.backend))
+    throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
+  const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
+  return { visibility, backend: args.backend as import("../src/pipeline/circuit").Backend, quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration } };
+}
+
+/** Calibration inputs from a JSON file, checked against the model's input shape. */
+export async function readCalibration(file: string, model: import("../src/model/format").ModelFile): Promise<Float64Array[]> {
+  const { readJsonFile } = await import("../src/core/files");
+  const { parseCalibration } = await import("../src/quantize/scales");
+  return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
+}
+
+/** The circuit options as they were given, to repeat in a hint (`npx hardhat prove-model --model m<flags>`). */
+export function circuitFlags(args: CircuitArgs): string {
+  const out: string[] = [];
+  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
+    if (args[k] !== undefined) out.push(` ${flag} ${args[k]}`);
+  if (args.backend !== "auto") out.push(` --backend ${args.backend}`);
+  if (args.saturate !== "auto") out.push(` --saturate ${args.saturate}`);
+  return out.join("");
+}

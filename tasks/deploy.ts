@@ -11,7 +11,7 @@ import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError, isZkmlError } from "../src/core/errors";
 import { writeFileAtomic } from "../src/core/files";
 import { Lookup, networkSpec, requireNetworkSettings } from "../src/evm/networks";
-import { boundary, PLUGIN, say } from "./common";
+import { boundary, CircuitArgs, circuitFlags, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -44,7 +44,7 @@ function writeSource(file: string, source: string): void {
   writeFileAtomic(file, source);
 }
 
-interface DeployArgs {
+interface DeployArgs extends CircuitArgs {
   model: string;
   system: string;
   confirmations?: number;
@@ -52,8 +52,8 @@ interface DeployArgs {
   verify: boolean;
 }
 
-task("deploy-verifier", "Deploy a model's verifier and consumer contract to --network and record them in deployments/<network>/<model>-<system>.json")
-  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file (prove it first with prove-model)", undefined, types.string)
+withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and consumer contract to --network and record them in deployments/<network>/<circuit>-<system>.json"))
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file (prove it first with prove-model, with the same circuit options)", undefined, types.string)
   .addOptionalParam("system", "Proof system of the verifier: groth16, plonk or fflonk", "groth16", types.string)
   .addOptionalParam("confirmations", "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)", undefined, types.int)
   .addFlag("force", "Deploy again even when the record matches the chain")
@@ -61,32 +61,39 @@ task("deploy-verifier", "Deploy a model's verifier and consumer contract to --ne
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
       const { deployVerifier } = await import("../src/evm/deploy");
-      const { renderVerifier, verifierContractName } = await import("../src/backends/solidity/verifier");
-      const { consumerContractName, renderConsumer } = await import("../src/backends/solidity/consumer");
+      const { renderVerifier } = await import("../src/backends/solidity/verifier");
+      const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { locateCircuit } = await import("../src/pipeline/prove");
-      const { gasSubject } = await import("../src/evm/compare");
       const { resolveModel } = await import("../src/model/zoo");
       const { parseSystem } = await import("../src/snark/systems");
       const { Paths } = await import("../src/core/paths");
       const { SOLC_SETTINGS } = await import("../src/evm/solc");
+      const { publicLayout, statementLayout } = await import("../src/statement/layout");
+      const { weightsCommitment } = await import("../src/statement/commitments");
       const net = hre.network.name;
       requireNetworkSettings(net, lookup, { signing: true });
       const system = parseSystem(args.system, "--system");
       const model = resolveModel(args.model);
       const root = hre.config.paths.root;
       const paths = new Paths(root);
-      const loc = locateCircuit(root, model, system);
+      const options = await circuitOptions(args, hre, model);
+      const loc = locateCircuit(root, model, system, options);
       if (!fs.existsSync(loc.vkey))
-        throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} (looked for ${path.relative(root, loc.vkey)})`, {
-          hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}`,
+        throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
+          hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
         });
       const vkey = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
       const signer = await signerOf(hre); // reach the node before compiling anything
-      const { x, reference } = gasSubject(model);
-      const verifier = verifierContractName(model.name, system);
-      const consumer = consumerContractName(verifier);
+      const layout = publicLayout(statementLayout(loc.q, options.visibility));
+      const statement = {
+        circuit: loc.id,
+        visibility: options.visibility,
+        layout,
+        modelCommitment: layout.weights.kind === "commitment" ? (await weightsCommitment(loc.q)).toString() : undefined,
+      };
+      const { verifier, consumer } = loc.contracts;
       writeSource(paths.get({ kind: "verifierSol", contract: verifier }), renderVerifier(vkey, verifier));
-      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, outputs: reference.length, inputs: x.length, model: model.name }));
+      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, layout, model: model.name }));
       say("compiling with Hardhat (solc from the solc npm package)");
       await hre.run("compile", { quiet: true });
       const compiled = async (name: string) => {
@@ -95,7 +102,7 @@ task("deploy-verifier", "Deploy a model's verifier and consumer contract to --ne
         return { name, fullyQualifiedName, abi: a.abi as any[], bytecode: a.bytecode, deployedBytecode: a.deployedBytecode };
       };
       const spec = networkSpec(net);
-      const recordFile = paths.get({ kind: "deployment", network: net, model: model.name, system });
+      const recordFile = paths.get({ kind: "deployment", network: net, circuit: loc.id, system });
       const r = await deployVerifier({
         signer,
         network: net,
@@ -105,7 +112,7 @@ task("deploy-verifier", "Deploy a model's verifier and consumer contract to --ne
         system,
         vkey,
         publicSignals: Number(vkey.nPublic),
-        outputs: reference.length,
+        statement,
         verifier: await compiled(verifier),
         consumer: await compiled(consumer),
         compiler: { version: hre.config.solidity.compilers[0].version, settings: SOLC_SETTINGS },
@@ -140,7 +147,7 @@ task("deploy-verifier", "Deploy a model's verifier and consumer contract to --ne
     }),
   );
 
-interface SubmitArgs {
+interface SubmitArgs extends CircuitArgs {
   model: string;
   system: string;
   proof?: string;
@@ -160,8 +167,8 @@ function proofFiles(dir: string, system: string): { proof: string; public: strin
   return { proof, public: pub, vkey };
 }
 
-task("submit-proof", "Send a proof of a model's inference to its deployed consumer contract on --network; print the transaction, its gas and the recorded output")
-  .addParam("model", "The model whose verifier deploy-verifier deployed", undefined, types.string)
+withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to its deployed consumer contract on --network; print the transaction, its gas and the recorded output"))
+  .addParam("model", "The model whose verifier deploy-verifier deployed (with the same circuit options)", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16, plonk or fflonk", "groth16", types.string)
   .addOptionalParam("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)", undefined, types.string)
   .setAction(async (args: SubmitArgs, hre) =>
@@ -172,6 +179,7 @@ task("submit-proof", "Send a proof of a model's inference to its deployed consum
       const { compileSolidity } = await import("../src/evm/solc");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { resolveModel } = await import("../src/model/zoo");
+      const { locateCircuit } = await import("../src/pipeline/prove");
       const { parseSystem, verifyProofArgs } = await import("../src/snark/systems");
       const { Paths } = await import("../src/core/paths");
       const net = hre.network.name;
@@ -179,18 +187,20 @@ task("submit-proof", "Send a proof of a model's inference to its deployed consum
       const system = parseSystem(args.system, "--system");
       const model = resolveModel(args.model);
       const root = hre.config.paths.root;
-      const recordFile = new Paths(root).get({ kind: "deployment", network: net, model: model.name, system });
+      const options = await circuitOptions(args, hre, model);
+      const loc = locateCircuit(root, model, system, options);
+      const recordFile = new Paths(root).get({ kind: "deployment", network: net, circuit: loc.id, system });
       const record = readDeployment(recordFile);
       if (!record)
-        throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} on ${net} (looked for ${path.relative(root, recordFile)})`, {
-          hint: `deploy first: npx hardhat deploy-verifier --model ${args.model} --system ${system} --network ${net}`,
+        throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} with these circuit options on ${net} (circuit ${loc.id}: looked for ${path.relative(root, recordFile)})`, {
+          hint: `deploy first: npx hardhat deploy-verifier --model ${args.model} --system ${system}${circuitFlags(args)} --network ${net}`,
         });
       const signer = await signerOf(hre);
       let files: { proof: string; public: string; vkey: string };
       if (args.proof) files = proofFiles(path.resolve(args.proof), system);
       else {
         const cfg = hre.config.zkml;
-        const r = await proveModel({ root, model, system, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say });
+        const r = await proveModel({ root, model, system, ...options, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say });
         files = { proof: r.files.proof, public: r.files.public, vkey: r.files.verificationKey };
       }
       const vkey = JSON.parse(fs.readFileSync(files.vkey, "utf8"));
@@ -198,7 +208,7 @@ task("submit-proof", "Send a proof of a model's inference to its deployed consum
       const proofArgs = verifyProofArgs(system, p.proof, p.publicSignals).slice(0, -1);
       // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
       const name = record.consumer.contract;
-      const source = renderConsumer({ contract: name, system, outputs: record.outputs, inputs: record.publicSignals - record.outputs, model: model.name });
+      const source = renderConsumer({ contract: name, system, layout: record.statement.layout, model: model.name });
       const abi = compileSolidity({ [`${name}.sol`]: source }).get(name)!.abi;
       const r = await submitProof({
         signer,
@@ -214,7 +224,8 @@ task("submit-proof", "Send a proof of a model's inference to its deployed consum
       });
       console.log(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
       console.log(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);
-      console.log(`  recorded: label ${r.label}, output [${r.output.join(", ")}], input hash ${r.inputHash}`);
+      const recorded = [r.label !== undefined ? `label ${r.label}` : undefined, r.output ? `output [${r.output.join(", ")}]` : undefined, r.outputHash !== undefined ? `output hash ${r.outputHash}` : undefined, `input hash ${r.inputHash}`];
+      console.log(`  recorded: ${recorded.filter(Boolean).join(", ")}`);
       return r;
     }),
   );

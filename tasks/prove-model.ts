@@ -5,21 +5,14 @@ import * as fs from "fs";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError } from "../src/core/errors";
-import { boundary, PLUGIN, say } from "./common";
+import { boundary, CircuitArgs, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
 
 export { boundary, PLUGIN } from "./common";
 
-interface Args {
+interface Args extends CircuitArgs {
   model: string;
   system: string;
-  input?: string;
   inputFile?: string;
-  weights?: string;
-  output?: string;
-  scaleBits?: number;
-  calibration?: string;
-  saturate: string;
-  backend: string;
   ptau?: string;
   downloadPtau: boolean;
   contribute: boolean;
@@ -29,27 +22,10 @@ interface Args {
   force: boolean;
 }
 
-task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
+withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
-  .addOptionalParam(
-    "input",
-    "What the verifier sees of the input: public (every value), packed (values packed into as few signals as fit 253 bits), private (nothing), hashed (a Poseidon commitment); default zkml.visibility.input, else public. (A path to a JSON file is still taken as --input-file.)",
-    undefined,
-    types.string,
-  )
   .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
-  .addOptionalParam(
-    "weights",
-    "fixed (constants of the circuit: proves this public model), hashed (private, with a public Poseidon commitment: proves the committed model), private (private and unbound: proves only that SOME weights of this architecture give the output, paper0's statement); default fixed",
-    undefined,
-    types.string,
-  )
-  .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR: for models circom cannot hold) or auto (circom while the model fits it)", "auto", types.string)
-  .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize` for what each width costs and buys); default 8", undefined, types.int)
-  .addOptionalParam("saturate", "Saturating requants (clamp each rescaled activation to its width): auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
-  .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string)
-  .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
   .addOptionalParam(
     "ptau",
     "A phase-2-prepared powers-of-tau file (e.g. powersOfTau28_hez_final_18.ptau), checked against the published hashes; default: zkml.ptau, else a development one generated and cached on this machine",
@@ -61,7 +37,7 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
   .addOptionalParam("entropy", "Entropy for --contribute (otherwise asked for on the terminal)", undefined, types.string)
   .addOptionalParam("beacon", "Hex beacon closing a --contribute setup, e.g. a future block hash; default: derived from the transcript", undefined, types.string)
   .addFlag("json", "Print the report as one JSON object on stdout (progress goes to stderr)")
-  .addFlag("force", "Ignore cached artifacts and redo every stage")
+  .addFlag("force", "Ignore cached artifacts and redo every stage"))
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
       const { proveModel } = await import("../src/pipeline/prove");
@@ -75,28 +51,21 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
-      const { INPUT_VISIBILITY, parseVisibility } = await import("../src/statement/visibility");
-      const { parseSaturate } = await import("../src/quantize/quantize");
+      const { INPUT_VISIBILITY } = await import("../src/statement/visibility");
       // --input once took the input file; a value that is not a visibility keyword still means that
       let inputFile = args.inputFile;
-      let inputVis = args.input;
-      if (inputVis !== undefined && !(INPUT_VISIBILITY as readonly string[]).includes(inputVis) && (inputVis.endsWith(".json") || fs.existsSync(inputVis))) {
-        if (inputFile) throw new ZkmlError("OPTION_INVALID", `--input ${inputVis}: give the input file once, with --input-file`, { hint: "drop one of the two" });
-        inputFile = inputVis;
-        inputVis = undefined;
+      if (args.input !== undefined && !(INPUT_VISIBILITY as readonly string[]).includes(args.input) && (args.input.endsWith(".json") || fs.existsSync(args.input))) {
+        if (inputFile) throw new ZkmlError("OPTION_INVALID", `--input ${args.input}: give the input file once, with --input-file`, { hint: "drop one of the two" });
+        inputFile = args.input;
+        args = { ...args, input: undefined };
       }
-      const visibility = parseVisibility(
-        { input: inputVis ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output },
-        (k) => `--${k}`,
-      );
+      const circuit = await circuitOptions(args, hre, model);
       const report = await proveModel({
         root,
         model,
         system,
         inputFile,
-        visibility,
-        backend: await parseBackend(args.backend),
-        quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration: args.calibration ? await readCalibration(args.calibration, model) : undefined },
+        ...circuit,
         ptau: args.ptau ?? cfg.ptau,
         downloadPtau: args.downloadPtau || cfg.downloadPtau,
         ptauBaseUrl: cfg.ptauBaseUrl,
@@ -110,18 +79,6 @@ task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or P
       return report;
     }),
   );
-
-async function parseBackend(b: string): Promise<import("../src/pipeline/prove").Backend> {
-  const { BACKENDS } = await import("../src/pipeline/prove");
-  if (!(BACKENDS as readonly string[]).includes(b)) throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(b)}`, { hint: "e.g. --backend direct" });
-  return b as import("../src/pipeline/prove").Backend;
-}
-
-export async function readCalibration(file: string, model: import("../src/model/format").ModelFile): Promise<Float64Array[]> {
-  const { readJsonFile } = await import("../src/core/files");
-  const { parseCalibration } = await import("../src/quantize/scales");
-  return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
-}
 
 /** Entropy typed by the user; refused when there is no terminal to type it in. */
 async function askEntropy(): Promise<string> {

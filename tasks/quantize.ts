@@ -5,7 +5,7 @@ import * as path from "path";
 import { task, types } from "hardhat/config";
 import { ZkmlError } from "../src/core/errors";
 import { boundary, say } from "./common";
-import { readCalibration } from "./prove-model";
+import { readCalibration } from "./common";
 
 interface Args {
   model: string;

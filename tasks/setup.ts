@@ -6,7 +6,7 @@ import * as path from "path";
 import { task, types } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError } from "../src/core/errors";
-import { boundary, PLUGIN, say } from "./common";
+import { boundary, PLUGIN, say, CircuitArgs, circuitFlags, circuitOptions, withCircuitOptions } from "./common";
 
 task("ptau", "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file")
   .addOptionalParam("power", "Number of powers as a power of two (the circuit needs 2^power > constraints + public signals)", undefined, types.int)
@@ -61,9 +61,9 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
     }),
   );
 
-task("verify-setup", "Check a model's Groth16 proving key against its r1cs and ptau (snarkjs zkey verify), listing its contributions")
-  .addParam("model", "The model whose setup to check (as given to prove-model)", undefined, types.string)
-  .setAction(async (args: { model: string }, hre) =>
+withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key against its r1cs and ptau (snarkjs zkey verify), listing its contributions"))
+  .addParam("model", "The model whose setup to check, with the circuit options it was proved with", undefined, types.string)
+  .setAction(async (args: { model: string } & CircuitArgs, hre) =>
     boundary(async () => {
       const fs = await import("fs");
       const { resolveModel } = await import("../src/model/zoo");
@@ -71,9 +71,10 @@ task("verify-setup", "Check a model's Groth16 proving key against its r1cs and p
       const { checkZkey } = await import("../src/snark/zkey");
       const { runStage } = await import("../src/pipeline/runner");
       const root = hre.config.paths.root;
-      const c = locateCircuit(root, resolveModel(args.model));
+      const model = resolveModel(args.model);
+      const c = locateCircuit(root, model, "groth16", await circuitOptions(args, hre, model));
       if (!fs.existsSync(c.setupMeta) || !fs.existsSync(c.zkey))
-        throw new ZkmlError("SETUP_NOT_FOUND", `no setup for ${args.model} (circuit ${c.id}) under build/`, { hint: `run \`npx hardhat prove-model --model ${args.model}\` first` });
+        throw new ZkmlError("SETUP_NOT_FOUND", `no setup for ${args.model} (circuit ${c.id}) under build/`, { hint: `run \`npx hardhat prove-model --model ${args.model}${circuitFlags(args)}\` first` });
       const meta = JSON.parse(fs.readFileSync(c.setupMeta, "utf8")) as { ptau: string; trust: string; beacon?: string };
       if (!fs.existsSync(meta.ptau))
         throw new ZkmlError("SETUP_NOT_FOUND", `the ptau this key was made from is gone: ${meta.ptau}`, { file: c.setupMeta, hint: "restore the file, or run prove-model --force to set up again" });

@@ -15,7 +15,10 @@ import { gasSubject } from "../src/evm/compare";
 import { inputCommitment } from "../src/backends/solidity/consumer";
 import { loadModelFile } from "../src/model/format";
 import { Paths } from "../src/core/paths";
-import { locateCircuit, proveModel } from "../src/pipeline/prove";
+import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove";
+import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
+import { statementFor } from "../src/statement/statement";
+import { quantizeFor } from "../src/model/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
@@ -39,7 +42,13 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   let modelFile: string;
   const name = "e2e-tiny-cnn";
   const paths = new Paths(ROOT);
-  const record = paths.get({ kind: "deployment", network: "localhost", model: name, system: "groth16" });
+  const DEFAULT: CircuitOptions = { visibility: DEFAULT_VISIBILITY, backend: "auto", quant: {} };
+  // a statement with a hashed input and a label, proved by the direct backend: found by the same options
+  const HASHED: CircuitOptions = { visibility: { input: "hashed", weights: "fixed", output: "label" }, backend: "direct", quant: {} };
+  const HASHED_FLAGS = ["--input", "hashed", "--output", "label", "--backend", "direct"];
+  let record: string;
+  let hashedRecord: string;
+  const contracts: string[] = [];
 
   const hh = (env: Record<string, string>, ...args: string[]) => {
     const r = spawnSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOCALHOST_RPC_URL: rpc, LOCALHOST_PRIVATE_KEY: "", ...env } });
@@ -57,8 +66,16 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     const tiny = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "tiny-cnn.json"), "utf8"));
     modelFile = path.join(dir, `${name}.json`);
     fs.writeFileSync(modelFile, JSON.stringify({ ...tiny, name }));
-    fs.rmSync(record, { force: true });
-    await proveModel({ root: ROOT, model: loadModelFile(modelFile) }); // the setup deploy-verifier needs (cached)
+    const model = loadModelFile(modelFile);
+    const loc = locateCircuit(ROOT, model, "groth16", DEFAULT);
+    const hashed = locateCircuit(ROOT, model, "groth16", HASHED);
+    record = paths.get({ kind: "deployment", network: "localhost", circuit: loc.id, system: "groth16" });
+    hashedRecord = paths.get({ kind: "deployment", network: "localhost", circuit: hashed.id, system: "groth16" });
+    contracts.push(loc.contracts.verifier, loc.contracts.consumer, hashed.contracts.verifier, hashed.contracts.consumer);
+    for (const f of [record, hashedRecord]) fs.rmSync(f, { force: true });
+    // the setups deploy-verifier needs (cached); the default statement last, as a user who tried both would
+    await proveModel({ root: ROOT, model, ...HASHED });
+    await proveModel({ root: ROOT, model, ...DEFAULT });
     const port = await freePort();
     rpc = `http://127.0.0.1:${port}`;
     node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -79,8 +96,8 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   after(() => {
     node?.kill();
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(record, { force: true });
-    for (const c of ["E2eTinyCnnGroth16Verifier", "E2eTinyCnnGroth16Consumer"]) fs.rmSync(paths.get({ kind: "verifierSol", contract: c }), { force: true });
+    for (const f of [record, hashedRecord]) fs.rmSync(f, { force: true });
+    for (const c of contracts) fs.rmSync(paths.get({ kind: "verifierSol", contract: c }), { force: true });
   });
 
   it("the node unreachable: a clear error, exit non-zero, no record", () => {
@@ -102,9 +119,10 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   it("deploys verifier and consumer, records them; a second run deploys nothing", () => {
     const r = deploy();
     expect(r.code, r.out).to.equal(0);
-    expect(r.out).to.match(/e2e-tiny-cnn \(groth16\) on localhost \(chain 31337\), recorded in deployments\/localhost\/e2e_tiny_cnn-groth16\.json/);
+    expect(r.out).to.contain(`e2e-tiny-cnn (groth16) on localhost (chain 31337), recorded in ${path.relative(ROOT, record)}`);
     const rec = JSON.parse(fs.readFileSync(record, "utf8"));
-    expect(rec).to.include({ format: "zkml-deployment/1", model: name, system: "groth16", network: "localhost", chainId: 31337, publicSignals: 39, outputs: 3 });
+    expect(rec).to.include({ format: "zkml-deployment/2", model: name, system: "groth16", network: "localhost", chainId: 31337, publicSignals: 39 });
+    expect(rec.statement.layout).to.deep.equal({ output: { kind: "values", offset: 0, count: 3 }, input: { kind: "values", offset: 3, count: 36 }, weights: { kind: "none", offset: 39, count: 0 }, publicSignals: 39 });
     expect(rec.consumer.constructorArguments).to.deep.equal([rec.verifier.address]);
     // measured: verifier 1,121,705 gas, consumer ~345,800 (4,946 and 1,346 bytes of code)
     expect(rec.verifier.gasUsed).to.be.within(900_000, 1_400_000);
@@ -127,7 +145,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
 
   it("a proof made with another verification key is refused before anything is sent", async () => {
     // prove-model's run folder holds the proof; a copy beside another key must be refused
-    const loc = locateCircuit(ROOT, loadModelFile(modelFile));
+    const loc = locateCircuit(ROOT, loadModelFile(modelFile), "groth16", DEFAULT);
     const runs = path.join(path.dirname(loc.r1cs), "..", "runs");
     const run = path.join(runs, fs.readdirSync(runs)[0]);
     const other = path.join(dir, "other-key");
@@ -154,5 +172,26 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
       expect(r.out).to.match(/CHAIN_MISMATCH.*chainId: expected 11155111 \(the record\), got 31337/);
     }
     expect(fs.readFileSync(record, "utf8")).to.equal(text);
+  });
+
+  it("a circuit of another statement, built by the direct backend: verify-setup finds it; deploy-verifier and submit-proof take the same options and record the label and the input's commitment", async () => {
+    const v = hh({}, "verify-setup", "--model", modelFile, ...HASHED_FLAGS);
+    expect(v.code, v.out).to.equal(0);
+    expect(v.out).to.match(/result\s+OK/);
+    const d = deploy({}, ...HASHED_FLAGS);
+    expect(d.code, d.out).to.equal(0);
+    expect(d.out).to.contain(path.relative(ROOT, hashedRecord));
+    const rec = JSON.parse(fs.readFileSync(hashedRecord, "utf8"));
+    expect(rec.publicSignals).to.equal(2);
+    expect(rec.statement.visibility).to.deep.equal(HASHED.visibility);
+    const s = submit({}, ...HASHED_FLAGS);
+    expect(s.code, s.out).to.equal(0);
+    const model = loadModelFile(modelFile);
+    const { x, reference } = gasSubject(model);
+    const st = await statementFor(quantizeFor(model), HASHED.visibility, x, reference);
+    const label = reference.reduce((b, v, i) => (v > reference[b] ? i : b), 0);
+    expect(s.out).to.contain(`recorded: label ${label}, input hash 0x${st.publicSignals[1].toString(16).padStart(64, "0")}`);
+    // the default statement's record is untouched: two statements, two deployments
+    expect(JSON.parse(fs.readFileSync(record, "utf8")).statement.visibility).to.deep.equal(DEFAULT_VISIBILITY);
   });
 });

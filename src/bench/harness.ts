@@ -23,7 +23,8 @@ import { countMacs } from "../ir/ir";
 import { countParams } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
-import { verifierContractName } from "../backends/solidity/verifier";
+import { contractNames } from "../backends/solidity/verifier";
+import { resolveCircuit } from "../pipeline/circuit";
 import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
 
@@ -253,7 +254,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           log(`${tag}: ${predicted.toLocaleString("en-US")} constraints`);
           // the verifier prove-model exports goes to contracts/generated/, which Hardhat compiles on every task: a
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
-          const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: verifierContractName(model.name, system) });
+          const circuit = resolveCircuit(model, { visibility: vis, backend: "auto", quant: {} }, q);
+          const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: contractNames(model.name, system, circuit.id).verifier });
           const hadVerifier = fs.existsSync(verifierSol);
           try {
             const r = await proveModel({ root: opts.root, model, quantized: q, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });

@@ -10,8 +10,9 @@
  *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/direct.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
- * The Solidity verifier goes to contracts/generated/<Name>Verifier.sol so that `hardhat compile` sees it.
- * deploy-verifier records each deployment in deployments/<network>/<model>-<system>.json (localhost and hardhat
+ * The Solidity verifier and consumer go to contracts/generated/<Model><System>{Verifier,Consumer}_<circuit hash>.sol,
+ * named per circuit, so that `hardhat compile` sees them and two statements of a model never share one.
+ * deploy-verifier records each deployment in deployments/<network>/<circuit>-<system>.json (localhost and hardhat
  * ones are git-ignored; testnet records are meant to be committed).
  * Committed fixtures (small, made by scripts/gas-fixtures.ts): test/fixtures/gas/<model>-<system>.json, a real proof
  * with its verification key, and for small models contracts/fixtures/<Name>.sol, the contracts rendered from it,
@@ -65,7 +66,7 @@ export type Artifact =
   | { kind: "verifierSol"; contract: string }
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem }
-  | { kind: "deployment"; network: string; model: string; system: ProofSystem };
+  | { kind: "deployment"; network: string; circuit: string; system: ProofSystem };
 
 export type ProofSystem = "groth16" | "plonk" | "fflonk";
 
@@ -122,7 +123,7 @@ export class Paths {
       case "fixtureSol":
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
       case "deployment":
-        return path.join(this.root, "deployments", a.network, `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
+        return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
       case "gasFixture":
         return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
       default: {

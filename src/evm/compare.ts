@@ -5,7 +5,7 @@
  * run and hands everything to `compareGas` (src/gas.ts). Free of Hardhat: the chains come from the caller.
  */
 import * as fs from "fs";
-import { consumerContractName, renderConsumer } from "../backends/solidity/consumer";
+import { renderConsumer } from "../backends/solidity/consumer";
 import { rng } from "../model/mnist";
 import { compileSolidity } from "./solc";
 import { ZkmlError } from "../core/errors";
@@ -18,7 +18,9 @@ import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
 import { fieldOf } from "../core/field";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
-import { renderVerifier, verifierContractName } from "../backends/solidity/verifier";
+import { contractNames, renderVerifier } from "../backends/solidity/verifier";
+import { publicLayout, statementLayout } from "../statement/layout";
+import { DEFAULT_VISIBILITY } from "../statement/visibility";
 import { calibrationFor, defaultInput } from "../model/zoo";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -104,7 +106,7 @@ export interface GasContracts {
 export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[]): GasContracts {
   const { q, x, reference } = gasSubject(model);
   const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
-  const name = verifierContractName(model.name, "groth16").replace(/Groth16Verifier$/, "");
+  const name = contractNames(model.name, "groth16").verifier.replace(/Groth16Verifier$/, "");
   const naive = renderSolidity(q, `${name}Inference`);
   const baseline = renderSolidity(qb, `${name}Baseline`);
   const sources: Record<string, string> = { [`${naive.contract}.sol`]: naive.source, [`${baseline.contract}.sol`]: baseline.source };
@@ -115,10 +117,9 @@ export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[]): G
       throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not (reference output, input) of ${model.name}'s default input`, {
         hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
       });
-    const verifier = verifierContractName(model.name, p.system);
-    const consumer = consumerContractName(verifier);
+    const { verifier, consumer } = contractNames(model.name, p.system);
     sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
-    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, outputs: reference.length, inputs: x.length, model: model.name });
+    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: publicLayout(statementLayout(q, DEFAULT_VISIBILITY)), model: model.name });
     return { verifier, consumer };
   });
   return { q, x, reference, naive, baseline, baselineMacs: countMacs(qb), names, sources };

@@ -2,7 +2,7 @@
  * Deploying a model's verifier and consumer to a real chain, keeping a record of it, and submitting proofs there.
  * Free of Hardhat: the caller hands over an ethers Signer connected to the network and the compiled contracts.
  *
- * The record (deployments/<network>/<model>-<system>.json, see src/paths.ts) is the link between a proof and a
+ * The record (deployments/<network>/<circuit>-<system>.json, see src/core/paths.ts) is the link between a proof and a
  * deployment: it holds the chain id, both addresses and their transactions, the hash of their runtime code and
  * the hash of the verification key the verifier was rendered from. deployVerifier deploys nothing when the record
  * matches the chain (same chain id, the recorded code at both addresses, the same verification key and compiled
@@ -19,10 +19,21 @@ import { checkContractSize } from "./solc";
 import { ZkmlError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";
 import type { ProofSystem } from "../core/paths";
+import type { PublicLayout } from "../statement/layout";
+import type { Visibility } from "../statement/visibility";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-export const DEPLOYMENT_FORMAT = "zkml-deployment/1";
+export const DEPLOYMENT_FORMAT = "zkml-deployment/2";
+
+/** The statement a deployment checks: the circuit, its visibility and its public signals' layout. */
+export interface DeployedStatement {
+  circuit: string;
+  visibility: Visibility;
+  layout: PublicLayout;
+  /** hashed weights: the model commitment the consumer was constructed with (decimal) */
+  modelCommitment?: string;
+}
 
 export interface CompiledContract {
   name: string;
@@ -59,8 +70,7 @@ export interface DeploymentRecord {
   /** sha256 of the verification key, canonical JSON (see vkeyHash) */
   vkeyHash: string;
   publicSignals: number;
-  /** the first `outputs` public signals are the model's outputs, the rest its input */
-  outputs: number;
+  statement: DeployedStatement;
   compiler: { version: string; settings: unknown };
   deployer: string;
   verifier: ContractRecord;
@@ -126,7 +136,7 @@ export function readDeployment(file: string): DeploymentRecord | undefined {
     throw new ZkmlError("DEPLOYMENT_INVALID", `not valid JSON: ${(e as Error).message}`, { file, hint: "delete the file and deploy again (deploy-verifier --force)" });
   }
   if (r?.format !== DEPLOYMENT_FORMAT)
-    throw new ZkmlError("DEPLOYMENT_INVALID", `format: expected "${DEPLOYMENT_FORMAT}", got ${JSON.stringify(r?.format)}`, { file, hint: "delete the file and deploy again (deploy-verifier --force)" });
+    throw new ZkmlError("DEPLOYMENT_INVALID", `format: expected "${DEPLOYMENT_FORMAT}", got ${JSON.stringify(r?.format)}`, { file, hint: "a record of an older zkml-hardhat: deploy again (deploy-verifier --force)" });
   return r as DeploymentRecord;
 }
 
@@ -135,7 +145,7 @@ export interface DeployOptions extends ChainContext {
   system: ProofSystem;
   vkey: unknown;
   publicSignals: number;
-  outputs: number;
+  statement: DeployedStatement;
   verifier: CompiledContract;
   consumer: CompiledContract;
   compiler: { version: string; settings: unknown };
@@ -197,7 +207,8 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
 
   // funds first: estimate both deployments (the consumer with a stand-in verifier address) at today's fee
   const provider = signer.provider!;
-  const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(), consumerFactory.getDeployTransaction(deployer)]);
+  const extra = opts.statement.modelCommitment === undefined ? [] : [opts.statement.modelCommitment];
+  const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(), consumerFactory.getDeployTransaction(deployer, ...extra)]);
   const [gasV, gasC, fee, balance] = await reachNode(opts.network, opts.url, () =>
     Promise.all([
       // an estimate can fail for a key without funds on some nodes: the zero balance below still stops us
@@ -220,7 +231,7 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
   const vReceipt = await confirm(opts, opts.verifier.name, v.deploymentTransaction()!, n);
   const verifierAddress = await v.getAddress();
   log(`deploying ${opts.consumer.name}`);
-  const c = await reachNode(opts.network, opts.url, () => consumerFactory.deploy(verifierAddress));
+  const c = await reachNode(opts.network, opts.url, () => consumerFactory.deploy(verifierAddress, ...extra));
   const cReceipt = await confirm(opts, opts.consumer.name, c.deploymentTransaction()!, n);
 
   const consumerAddress = await c.getAddress();
@@ -245,11 +256,11 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
     chainId,
     vkeyHash: vkeyHash(opts.vkey),
     publicSignals: opts.publicSignals,
-    outputs: opts.outputs,
+    statement: opts.statement,
     compiler: opts.compiler,
     deployer,
     verifier: entry(opts.verifier, verifierAddress, vCode, vReceipt, []),
-    consumer: entry(opts.consumer, consumerAddress, cCode, cReceipt, [verifierAddress]),
+    consumer: entry(opts.consumer, consumerAddress, cCode, cReceipt, [verifierAddress, ...extra]),
     deployedAt: new Date().toISOString(),
   };
   writeFileAtomic(opts.recordFile, JSON.stringify(record, null, 1) + "\n");
@@ -276,8 +287,12 @@ export interface SubmitResult {
   transaction: string;
   block: number;
   gasUsed: number;
-  label: number;
-  output: bigint[];
+  /** the class, unless the statement's output is a hash */
+  label?: number;
+  /** the outputs, when they are public */
+  output?: bigint[];
+  /** the outputs' Poseidon commitment, when that is all the statement makes public */
+  outputHash?: bigint;
   inputHash: string;
   sender: string;
 }
@@ -324,16 +339,18 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
     } catch {
       continue;
     }
-    if (parsed?.name === "InferenceVerified")
-      return {
-        transaction: receipt.hash,
-        block: receipt.blockNumber,
-        gasUsed: Number(receipt.gasUsed),
-        sender: parsed.args.sender,
-        inputHash: parsed.args.inputHash,
-        label: Number(parsed.args.label),
-        output: [...parsed.args.output].map((x: bigint) => BigInt(x)),
-      };
+    if (parsed?.name !== "InferenceVerified") continue;
+    const has = (n: string) => parsed.fragment.inputs.some((i) => i.name === n);
+    return {
+      transaction: receipt.hash,
+      block: receipt.blockNumber,
+      gasUsed: Number(receipt.gasUsed),
+      sender: parsed.args.sender,
+      inputHash: parsed.args.inputHash,
+      label: has("label") ? Number(parsed.args.label) : undefined,
+      output: has("output") ? [...parsed.args.output].map((x: bigint) => BigInt(x)) : undefined,
+      outputHash: has("outputHash") ? BigInt(parsed.args.outputHash) : undefined,
+    };
   }
   throw new ZkmlError("CHAIN_FAILED", `transaction ${receipt.hash} emitted no InferenceVerified event`, { hint: "the consumer at the recorded address is not the one deploy-verifier renders" });
 }

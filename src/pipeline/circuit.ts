@@ -4,20 +4,22 @@
  * two backends is made and where a circuit's id (the content hash its build folder is named by) comes from.
  * It runs in prove-model's process, or (`renderStage`) in a child process of its own so the bench can measure it.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
-import * as path from "path";
 import { renderCircuit } from "../backends/circom/render";
 import { constraintCount } from "../statement/cost";
 import { irToJson } from "../ir/serialize";
-import { sha256, writeFileAtomic } from "../core/files";
+import { writeFileAtomic } from "../core/files";
 import { QModel } from "../ir/ir";
 import { ModelFile } from "../model/format";
-import { Paths } from "../core/paths";
+import { Paths, ProofSystem } from "../core/paths";
 import { Visibility } from "../statement/visibility";
 import { QuantChoice, quantizeFor, resolveModel } from "../model/zoo";
 
 export const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
 export const TOOLCHAIN_DIRECT = "zkml-direct/1";
+/** The id scheme: a new one whenever what a circuit id covers changes. */
+export const CIRCUIT_FORMAT = "zkml-circuit/2";
 
 export type Backend = "circom" | "direct" | "auto";
 export const BACKENDS: readonly Backend[] = ["circom", "direct", "auto"];
@@ -40,9 +42,53 @@ export function chooseBackend(requested: Backend, q: QModel, vis: Visibility): {
 }
 
 
-export function circuitId(model: string, source: string): string {
+/**
+ * The options that decide which circuit a model compiles to: the statement, the backend (auto chooses) and the
+ * quantization. Every task that needs a built circuit takes the same ones.
+ */
+export interface CircuitOptions {
+  visibility: Visibility;
+  backend: Backend;
+  quant: QuantChoice;
+}
+
+/** A circuit, identified without rendering it. */
+export interface CircuitRef {
+  /** `<model>-<hash>`: names its folder under build/circuits/ and its contracts */
+  id: string;
+  model: string;
+  q: QModel;
+  visibility: Visibility;
+  backend: "circom" | "direct";
+  /** why that backend (auto's reasoning, or the option that forced it) */
+  reason: string;
+}
+
+/**
+ * A circuit's id: a hash of what decides it (the quantized model, the statement, the backend and its
+ * toolchain), so every task finds the circuit prove-model built without rendering anything.
+ */
+export function circuitId(model: string, q: QModel, vis: Visibility, backend: "circom" | "direct", ir: string = irToJson(q)): string {
   const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
-  return `${slug}-${sha256(source + TOOLCHAIN).slice(0, 16)}`;
+  const h = createHash("sha256").update(`${CIRCUIT_FORMAT}\n${backend === "direct" ? TOOLCHAIN_DIRECT : TOOLCHAIN}\n${JSON.stringify(vis)}\n`).update(ir);
+  return `${slug}-${h.digest("hex").slice(0, 16)}`;
+}
+
+/** Quantize (unless given), choose the backend, identify. */
+export function resolveCircuit(model: ModelFile, opts: CircuitOptions, q: QModel = quantizeFor(model, opts.quant), ir?: string): CircuitRef {
+  const chosen = chooseBackend(opts.backend, q, opts.visibility);
+  return { id: circuitId(model.name, q, opts.visibility, chosen.backend, ir), model: model.name, q, visibility: opts.visibility, backend: chosen.backend, reason: chosen.reason };
+}
+
+/** A built circuit's key files, for the tasks that use one (deploy-verifier, submit-proof, verify-setup). */
+export function circuitFiles(root: string, id: string, system: ProofSystem): { r1cs: string; zkey: string; vkey: string; setupMeta: string } {
+  const paths = new Paths(root);
+  return {
+    r1cs: paths.get({ kind: "r1cs", circuit: id }),
+    zkey: paths.get({ kind: "zkey", circuit: id, system }),
+    vkey: paths.get({ kind: "vkey", circuit: id, system }),
+    setupMeta: paths.get({ kind: "setupMeta", circuit: id, system }),
+  };
 }
 
 export interface RenderResult {
@@ -54,30 +100,22 @@ export interface RenderResult {
   cached: boolean;
 }
 
-export interface RenderArgs {
+export interface RenderArgs extends CircuitOptions {
   root: string;
-  visibility: Visibility;
-  backend: Backend;
-  quant: QuantChoice;
   force: boolean;
 }
 
 /** Choose the backend, render, and write the source under build/ (atomically; untouched when it is the same). */
 export function renderSource(a: RenderArgs & { model: ModelFile; q?: QModel }): RenderResult {
   const q = a.q ?? quantizeFor(a.model, a.quant);
-  const chosen = chooseBackend(a.backend, q, a.visibility);
-  const direct = chosen.backend === "direct";
-  // the IR is large for big models: serialized once; the id also covers the backend and the statement, which the
-  // IR alone does not name
-  const written = direct ? irToJson(q) : renderCircuit(q, a.visibility);
-  const id = circuitId(a.model.name, direct ? `direct backend ${TOOLCHAIN_DIRECT}\n${JSON.stringify(a.visibility)}\n${written}` : written);
-  const sourceFile = new Paths(a.root).get({ kind: direct ? "ir" : "circom", circuit: id });
+  // the IR is large for big models: serialized once, for the id and (direct backend) as the source
+  const ir = irToJson(q);
+  const c = resolveCircuit(a.model, a, q, ir);
+  const written = c.backend === "direct" ? ir : renderCircuit(q, a.visibility);
+  const sourceFile = new Paths(a.root).get({ kind: c.backend === "direct" ? "ir" : "circom", circuit: c.id });
   const cached = !a.force && fs.existsSync(sourceFile) && fs.statSync(sourceFile).size === Buffer.byteLength(written) && fs.readFileSync(sourceFile, "utf8") === written;
-  if (!cached) {
-    fs.mkdirSync(path.dirname(sourceFile), { recursive: true });
-    writeFileAtomic(sourceFile, written);
-  }
-  return { id, sourceFile, backend: chosen.backend, reason: chosen.reason, cached };
+  if (!cached) writeFileAtomic(sourceFile, written);
+  return { id: c.id, sourceFile, backend: c.backend, reason: c.reason, cached };
 }
 
 /** Stage (child process): resolve the model by name or path, quantize, render, write. */

@@ -21,9 +21,8 @@ import { runStage } from "./runner";
 import { checkZkey } from "../snark/zkey";
 import type { SetupResult } from "./stages";
 import type { CompileResult } from "../backends/compiled";
-import { Backend, circuitId, RenderResult, renderSource } from "./circuit";
-import { renderCircuit } from "../backends/circom/render";
-import { exportVerifier, verifierContractName } from "../backends/solidity/verifier";
+import { Backend, circuitFiles, CircuitOptions, CircuitRef, RenderResult, renderSource, resolveCircuit } from "./circuit";
+import { ContractNames, contractNames, exportVerifier } from "../backends/solidity/verifier";
 import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
 import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { Statement, statementFor } from "../statement/statement";
@@ -91,6 +90,7 @@ export interface ProveOptions {
 }
 
 export { AUTO_MAX_CONSTANTS, AUTO_MAX_CONSTRAINTS, BACKENDS, chooseBackend, circuitId } from "./circuit";
+export type { CircuitOptions } from "./circuit";
 export type { Backend } from "./circuit";
 
 export const PRIVATE_WEIGHTS_WARNING =
@@ -114,20 +114,11 @@ export interface SetupMeta {
 }
 
 
-/** The circuit a model compiles to (its id and files), without writing or compiling anything. */
-export function locateCircuit(root: string, model: ModelFile, system: ProofSystem = "groth16", visibility: Visibility = DEFAULT_VISIBILITY, quant: QuantChoice = {}): { id: string; r1cs: string; zkey: string; vkey: string; setupMeta: string } {
-  const q = quantizeFor(model, quant);
-  const id = circuitId(model.name, renderCircuit(q, visibility));
-  const paths = new Paths(root);
-  return {
-    id,
-    r1cs: paths.get({ kind: "r1cs", circuit: id }),
-    zkey: paths.get({ kind: "zkey", circuit: id, system }),
-    vkey: paths.get({ kind: "vkey", circuit: id, system }),
-    setupMeta: paths.get({ kind: "setupMeta", circuit: id, system }),
-  };
+/** The circuit prove-model builds for these options (its id, files and contract names), without writing or compiling anything. */
+export function locateCircuit(root: string, model: ModelFile, system: ProofSystem, opts: CircuitOptions): CircuitRef & ReturnType<typeof circuitFiles> & { contracts: ContractNames } {
+  const c = resolveCircuit(model, opts);
+  return { ...c, ...circuitFiles(root, c.id, system), contracts: contractNames(model.name, system, c.id) };
 }
-
 
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();
@@ -305,7 +296,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   // verifier contract
   t = Date.now();
-  const contract = verifierContractName(model.name, system);
+  const contract = contractNames(model.name, system, id).verifier;
   const verifierFile = paths.get({ kind: "verifierSol", contract });
   await exportVerifier(vkey, contract, verifierFile);
   stages.push({ stage: "verifier", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });

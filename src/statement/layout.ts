@@ -89,3 +89,16 @@ export function statementLayout(q: QModel, vis: Visibility): StatementLayout {
 export function publicInputNames(layout: StatementLayout): string[] {
   return [layout.input.signal, layout.weights.signal].filter((s): s is NonNullable<typeof s> => s !== null);
 }
+
+/** What a contract or a deployment record needs of a layout: each part's kind, offset and count (JSON-safe). */
+export interface PublicLayout {
+  output: { kind: OutputPart["kind"]; offset: number; count: number };
+  input: { kind: InputPart["kind"]; offset: number; count: number };
+  weights: { kind: WeightsPart["kind"]; offset: number; count: number };
+  publicSignals: number;
+}
+
+export function publicLayout(L: StatementLayout): PublicLayout {
+  const part = (p: Placed & { kind: string }) => ({ kind: p.kind, offset: p.offset, count: p.count });
+  return { output: part(L.output) as PublicLayout["output"], input: part(L.input) as PublicLayout["input"], weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
+}

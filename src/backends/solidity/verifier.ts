@@ -17,12 +17,22 @@ import { powMod } from "../../core/field";
 
 const TEMPLATE_CONTRACT: Record<ProofSystem, string> = { groth16: "Groth16Verifier", plonk: "PlonkVerifier", fflonk: "FflonkVerifier" };
 
-/** `lenet5` + groth16 -> `Lenet5Groth16Verifier`. */
-export function verifierContractName(model: string, system: ProofSystem): string {
+export interface ContractNames {
+  verifier: string;
+  consumer: string;
+}
+
+/**
+ * The contracts of a model's circuit: `lenet5`, groth16, `lenet5-3fa2c1d09b8e7f60` -> `Lenet5Groth16Verifier_3fa2c1d0`
+ * and `Lenet5Groth16Consumer_3fa2c1d0`. Named per circuit, so two statements or backends of one model never share
+ * a file in contracts/generated/; without a circuit id (contracts compiled apart, one per system), no suffix.
+ */
+export function contractNames(model: string, system: ProofSystem, circuitId?: string): ContractNames {
   const words = model.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const camel = words.map((w) => w[0].toUpperCase() + w.slice(1)).join("");
-  const safe = /^[0-9]/.test(camel) ? `M${camel}` : camel;
-  return `${safe}${TEMPLATE_CONTRACT[system]}`;
+  const base = `${/^[0-9]/.test(camel) ? `M${camel}` : camel}${TEMPLATE_CONTRACT[system].replace(/Verifier$/, "")}`;
+  const suffix = circuitId ? `_${circuitId.slice(circuitId.lastIndexOf("-") + 1, circuitId.lastIndexOf("-") + 9)}` : "";
+  return { verifier: `${base}Verifier${suffix}`, consumer: `${base}Consumer${suffix}` };
 }
 
 const snarkjsDir = () => path.join(path.dirname(require.resolve("snarkjs")), "..");
