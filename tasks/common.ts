@@ -9,10 +9,12 @@ import { isZkmlError, ZkmlError } from "../src/core/errors";
 
 export const PLUGIN = "zkml-hardhat";
 
-export async function boundary<T>(fn: () => Promise<T>): Promise<T> {
+export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean } = {}): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    // with --json, stdout carries one JSON object whatever happens: the report, or the error
+    if (opts.json) process.stdout.write(JSON.stringify({ error: isZkmlError(e) ? e.toJSON() : { code: "INTERNAL", message: String((e as Error)?.message ?? e) } }) + "\n");
     if (isZkmlError(e)) throw new HardhatPluginError(PLUGIN, `[${e.code}] ${e.describe()}`);
     throw e;
   }

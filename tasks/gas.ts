@@ -43,5 +43,5 @@ task("compare-gas", "Gas of running a model in the EVM against verifying a proof
       }
       process.stdout.write((args.json ? renderGasJson(report) : renderGasTerminal(report)) + "\n");
       return report;
-    }),
+    }, { json: args.json }),
   );

@@ -74,10 +74,12 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         force: args.force,
         log: say,
       });
+      if (!report.verified && args.json)
+        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       process.stdout.write((args.json ? renderJson(report) : renderTerminal(report, root)) + "\n");
       if (!report.verified) throw new HardhatPluginError(PLUGIN, "the proof did not verify");
       return report;
-    }),
+    }, { json: args.json }),
   );
 
 /** Entropy typed by the user; refused when there is no terminal to type it in. */

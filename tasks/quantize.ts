@@ -51,5 +51,5 @@ task("quantize", "What each quantization scale costs and buys: float and quantiz
       }
       process.stdout.write((args.json ? renderQuantizeJson(t) : renderQuantizeTerminal(t)) + "\n");
       return t;
-    }),
+    }, { json: args.json }),
   );

@@ -123,4 +123,29 @@ describe("prove-model: bad input ends with a clear error and a non-zero exit", f
     expect(r.code).to.not.equal(0);
     expect(r.out).to.contain('no model "lenet6"').and.to.contain("lenet5");
   });
+
+  it("a weight written as 1e999 is named as not finite (JSON reads it as Infinity), not as null", () => {
+    const f = path.join(dir, "overflow.json");
+    fs.writeFileSync(f, fs.readFileSync(TINY, "utf8").replace('"weights": [[[[-0.3144', '"weights": [[[[1e999'));
+    const r = proveModel("--model", f);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${f}: layers[0].weights[0][0][0][0]: expected a finite number, got Infinity (not finite`);
+  });
+
+  it("a folder given as --model says it is a folder and names a file in it", () => {
+    const d = path.join(dir, "models");
+    fs.mkdirSync(d);
+    fs.copyFileSync(TINY, path.join(d, "tiny-cnn.json"));
+    const r = proveModel("--model", d);
+    expect(r.code).to.not.equal(0);
+    expect(r.out).to.contain(`${d}: expected a JSON file, got a folder`).and.to.contain("fix: name a file inside it (tiny-cnn.json)");
+  });
+
+  it("with --json an error is one JSON object on stdout: code, message and fix", () => {
+    const r = spawnSync("node", [HARDHAT, "prove-model", "--model", "lenet6", "--json"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    expect(r.status).to.not.equal(0);
+    const out = JSON.parse(r.stdout.trim());
+    expect(out.error).to.include({ code: "MODEL_NOT_FOUND", message: 'no model "lenet6"' });
+    expect(out.error.hint).to.contain("lenet5");
+  });
 });

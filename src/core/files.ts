@@ -48,6 +48,7 @@ export function stringifyBig(value: unknown, space?: number): string {
 /** Parse a JSON file; a missing file or bad syntax is a ZkmlError with `code`, naming the file. */
 export function readJsonFile(file: string, code: ErrorCode, missingHint: string): unknown {
   if (!fs.existsSync(file)) throw new ZkmlError(code, `file not found: ${file}`, { hint: missingHint });
+  if (fs.statSync(file).isDirectory()) throw new ZkmlError(code, "expected a JSON file, got a folder", { file, hint: `name a file inside it (${fs.readdirSync(file).filter((f) => f.endsWith(".json")).slice(0, 3).join(", ") || "no .json file there"})` });
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {

@@ -58,12 +58,17 @@ function pair(v: unknown, path: string, file: string | undefined, min: number): 
   return v as [number, number];
 }
 
+/** A bad value as a user wrote it: JSON reads 1e999 as Infinity, which JSON.stringify would print as null. */
+function describeNumber(x: unknown): string {
+  return typeof x === "number" ? `${x} (not finite: a number past 1.8e308, such as 1e999, overflows)` : JSON.stringify(x);
+}
+
 /** Check that `v` is a nested array of finite numbers of exactly `dims`; name the first bad path. */
 function checkTensor(v: unknown, dims: number[], path: string, file?: string): void {
   const want = fmt(dims);
   const walk = (x: unknown, d: number, p: string, got: number[]): void => {
     if (d === dims.length) {
-      if (typeof x !== "number" || !Number.isFinite(x)) fail(p, `expected a finite number, got ${JSON.stringify(x)}`, undefined, file);
+      if (typeof x !== "number" || !Number.isFinite(x)) fail(p, `expected a finite number, got ${describeNumber(x)}`, undefined, file);
       return;
     }
     if (!Array.isArray(x)) fail(p, `expected an array (tensor of shape ${want}), got ${typeof x}`, undefined, file);

@@ -343,6 +343,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
 
   const v = await runStage<{ valid: boolean }>("verify", { system, vkey, proof: proofFile, public: publicFile });
   stages.push({ stage: "verify", seconds: v.seconds, peakMB: v.peakMB, cached: false });
+  // a proof that does not verify (a key damaged without changing its size, say) is never left in the cache
+  if (!v.result.valid) for (const f of [proofFile, publicFile, proofMeta]) fs.rmSync(f, { force: true });
   log(`verify: ${v.result.valid ? "valid" : "INVALID"} (${v.seconds.toFixed(2)} s)`);
 
   return {
