@@ -28,7 +28,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 
 const config: HardhatUserConfig = {
   solidity: { version: SOLC_VERSION, settings: SOLC_SETTINGS },
-  // localhost and five testnets; URLs and keys from the environment or `npx hardhat vars set` (src/networks.ts)
+  // localhost and five testnets; URLs and keys from the environment or `npx hardhat vars set` (src/evm/networks.ts)
   networks: {
     hardhat: {},
     ...hardhatNetworks(lookup),

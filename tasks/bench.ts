@@ -1,6 +1,6 @@
 /**
- * `npx hardhat bench`: parse arguments, run the harness (src/bench.ts) with an in-process EVM for verification gas,
- * write the reports (src/benchreport.ts), print where they are.
+ * `npx hardhat bench`: parse arguments, run the harness (src/bench/harness.ts) with an in-process EVM for verification gas,
+ * write the reports (src/report/bench.ts), print where they are.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,5 +1,5 @@
 /**
- * Registers the `zkml` section of hardhat.config.ts (validated by src/config.ts) so tasks read it from
+ * Registers the `zkml` section of hardhat.config.ts (validated by src/core/config.ts) so tasks read it from
  * `hre.config.zkml`.
  */
 import { extendConfig } from "hardhat/config";

@@ -1,7 +1,7 @@
 /**
  * `npx hardhat deploy-verifier` and `npx hardhat submit-proof`: parse arguments, check the network's settings,
  * render and compile the contracts with Hardhat (so hardhat-verify finds them as artifacts), call the core
- * (src/deploy.ts), print. Also: the check that a network's RPC URL is set, run whenever a task uses it.
+ * (src/evm/deploy.ts), print. Also: the check that a network's RPC URL is set, run whenever a task uses it.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -1,5 +1,5 @@
 /**
- * `npx hardhat compare-gas`: parse arguments, call the core (src/compare.ts, src/gas.ts), print.
+ * `npx hardhat compare-gas`: parse arguments, call the core (src/evm/compare.ts, src/evm/gas.ts), print.
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";

@@ -1,5 +1,5 @@
 /**
- * `npx hardhat quantize`: parse arguments, call the core (src/quanttable.ts), print.
+ * `npx hardhat quantize`: parse arguments, call the core (src/quantize/scales.ts), print.
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";

@@ -5,7 +5,7 @@
  * statement is changed: an output, a sign bit and a remainder bit of a requant, a max-pool comparison bit and
  * running max, an argmax selector and difference bit, a packed limb, a hash and its preimage, a weight, a weight
  * range bit, a product, an input range bit. Each change must make the constraint check fail. The direct backend
- * (src/direct.ts) renders each of these circuits too: its witness holds and its public signals are the same.
+ * (src/backends/r1cs/lower.ts) renders each of these circuits too: its witness holds and its public signals are the same.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -125,7 +125,7 @@ describe("soundness harness: every layer type under every visibility option", fu
         // circom --inspect: no signal that matters is unconstrained or unused (warnings name them)
         const warnings = compiled.log.split("\n").filter((l) => /warning/i.test(l));
         expect(warnings, compiled.log).to.deep.equal([]);
-        // the cost formula (src/circom.ts constraintCount) is exact for every combination
+        // the cost formula (src/statement/cost.ts constraintCount) is exact for every combination
         expect(compiled.constraints, JSON.stringify(constraintCount(q, vis))).to.equal(constraintCount(q, vis).total);
         const r1cs = readR1cs(compiled.r1cs);
         const st = await statementFor(q, vis, x, y);

@@ -3,13 +3,13 @@
  * stage, results appended to one JSON file.
  *
  * Every stage the bench records (render, compile, setup, witness, prove, verify; and the powers of tau when one had
- * to be generated) runs in a process of its own (src/runner.ts), so its wall seconds and peak resident memory are that
- * process's own: the child's VmHWM (src/worker.ts), not a sample of this process. Nothing is estimated: a network that
+ * to be generated) runs in a process of its own (src/pipeline/runner.ts), so its wall seconds and peak resident memory are that
+ * process's own: the child's VmHWM (src/pipeline/worker.ts), not a sample of this process. Nothing is estimated: a network that
  * does not fit is recorded as skipped, with the reason (over --max-constraints by the exact constraint formula, or
  * the stage that ran out of memory and what it printed). Results are appended as they come, so a run that stops
  * can be resumed: entries already measured (by model, system, weights and repeat) are not run again.
  *
- * Data only: the reports (markdown, HTML) are src/benchreport.ts. Free of Hardhat: verification gas comes through
+ * Data only: the reports (markdown, HTML) are src/report/bench.ts. Free of Hardhat: verification gas comes through
  * a callback the task supplies (an in-process EVM).
  */
 import { execFileSync } from "child_process";

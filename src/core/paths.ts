@@ -7,7 +7,7 @@
  *   ptau/hashes.json                             BLAKE2b-512 of ptau files already checked, by path, size and mtime
  *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
  *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
- *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/direct.ts computes witnesses)
+ *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/backends/r1cs/lower.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
  * The Solidity verifier and consumer go to contracts/generated/<Model><System>{Verifier,Consumer}_<circuit hash>.sol,
@@ -39,7 +39,7 @@ function findPackageRoot(from: string): string {
   }
 }
 
-/** The stage worker's JavaScript, transpiled from src/ once per version of the sources (src/runner.ts). */
+/** The stage worker's JavaScript, transpiled from src/ once per version of the sources (src/pipeline/runner.ts). */
 export function workerDir(sourcesHash: string): string {
   return path.join(PACKAGE_ROOT, "build", "worker", sourcesHash);
 }

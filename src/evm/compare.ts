@@ -2,7 +2,7 @@
  * compare-gas's engine: gets a real proof of the model's default input for each requested proof system (through
  * the prove-model pipeline, so cached stages are reused), renders the naive inference contract, a one-layer
  * baseline of the same shape for the crossover line, and a consumer per verifier, compiles them all in one solc
- * run and hands everything to `compareGas` (src/gas.ts). Free of Hardhat: the chains come from the caller.
+ * run and hands everything to `compareGas` (src/evm/gas.ts). Free of Hardhat: the chains come from the caller.
  */
 import * as fs from "fs";
 import { renderConsumer } from "../backends/solidity/consumer";

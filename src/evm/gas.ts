@@ -1,7 +1,7 @@
 /**
- * What trusting a model's output on-chain costs: the model run in the EVM (the naive baseline, src/solidity.ts)
+ * What trusting a model's output on-chain costs: the model run in the EVM (the naive baseline, src/backends/solidity/inference.ts)
  * against a succinct proof checked by a verifier (snarkjs's Groth16, PLONK or FFLONK templates) and recorded by a
- * consumer contract (src/consumer.ts).
+ * consumer contract (src/backends/solidity/consumer.ts).
  *
  * Every number is the gasUsed of a mined transaction's receipt on an EVM the caller hands us (EIP-1193), never an
  * estimate. Two chains: `standard` has the limits a real network has (the hardfork's per-transaction cap, EIP-7825

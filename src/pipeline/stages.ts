@@ -3,7 +3,7 @@
  * verify.
  *
  * Each is a plain async function of file paths and options returning a small JSON result, so it can run in
- * this process (tests) or in a worker child (src/worker.ts) whose peak memory is then that stage's alone.
+ * this process (tests) or in a worker child (src/pipeline/worker.ts) whose peak memory is then that stage's alone.
  * snarkjs and circom2 are loaded lazily here: importing the core costs nothing until a stage runs.
  * Naming: circom and snarkjs call the curve "bn128"; it is the EVM's alt_bn128, i.e. BN254.
  */

@@ -4,7 +4,7 @@
  * float model and the integer reference on held-out inputs (MNIST digits for MNIST-shaped models, seeded inputs
  * in range otherwise), and reports float and quantized accuracy (when labels exist), how often their predicted
  * classes agree, the largest absolute error of the dequantized outputs against the float ones, and the circuit's
- * constraints (src/circom.ts constraintCount, exact, no compile) and the powers of tau its Groth16 setup needs.
+ * constraints (src/statement/cost.ts constraintCount, exact, no compile) and the powers of tau its Groth16 setup needs.
  * One data model (QuantizeTable); terminal, markdown and JSON are views of it.
  */
 import { constraintCount } from "../statement/cost";

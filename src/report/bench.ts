@@ -1,5 +1,5 @@
 /**
- * Bench reports: one view of the results (src/bench.ts's JSON beside paper0's charted figures from
+ * Bench reports: one view of the results (src/bench/harness.ts's JSON beside paper0's charted figures from
  * data/paper0/results.json), rendered as markdown and as one self-contained HTML page whose charts are inline SVG
  * drawn here (no script, no network), log-scale like paper0's figures: proof time and peak prover memory against
  * parameters and against layers, this project's points beside paper0's six systems, and tables of ratios.

@@ -1,5 +1,5 @@
 /**
- * Renderers of a GasReport (src/gas.ts): terminal, markdown and JSON from the one data model, so every view says
+ * Renderers of a GasReport (src/evm/gas.ts): terminal, markdown and JSON from the one data model, so every view says
  * the same numbers.
  */
 import type { GasReport, SystemGas } from "../evm/gas";

@@ -1,7 +1,7 @@
 /**
  * Where a powers of tau comes from, and how far it can be trusted.
  *
- * Why this exists: a Groth16 proof is only as sound as its setup. A development ptau (src/ptau.ts) had its
+ * Why this exists: a Groth16 proof is only as sound as its setup. A development ptau (src/setup/ptau.ts) had its
  * secret on this machine; a file from a public ceremony (the Perpetual Powers of Tau, "Hermez" round: 54
  * contributions and a beacon) is trustworthy only if it is the published file, byte for byte. So every file a
  * user names is hashed (BLAKE2b-512, as snarkjs's README publishes them) and compared with the published table

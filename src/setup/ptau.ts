@@ -8,7 +8,7 @@
  *   4 alphaTauG1 alpha tau^i G1,    i < 2^power
  *   5 betaTauG1  beta tau^i G1,     i < 2^power
  *   6 betaG2     beta G2
- *   7 contributions: one, recorded as a ceremony records one (src/transcript.ts), so `snarkjs powersoftau
+ *   7 contributions: one, recorded as a ceremony records one (src/setup/transcript.ts), so `snarkjs powersoftau
  *      verify` accepts the file and a user can contribute on top of it
  *   12..15 the same four series in Lagrange form, for every domain size 2^p, p = 0..power (12 also p =
  *      power+1, from the 2^(power+1) - 1 powers padded with one zero point, exactly as snarkjs pads it).

@@ -2,7 +2,7 @@
  * The contribution record of a powers-of-tau file: what lets `snarkjs powersoftau verify` check that the points
  * in a file came from contributions, each proving knowledge of its secret.
  *
- * Why this exists: a development ptau (src/ptau.ts) is one contribution made in one go from secrets (tau, alpha,
+ * Why this exists: a development ptau (src/setup/ptau.ts) is one contribution made in one go from secrets (tau, alpha,
  * beta) on top of the ceremony's starting point (every section the generator). Recording it the way a ceremony
  * records a contribution makes the file a normal, checkable ptau: snarkjs verifies it, and a user can add their
  * own contributions and a beacon on top with the snarkjs command line.

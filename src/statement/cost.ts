@@ -51,7 +51,7 @@ export function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShap
  */
 export const POSEIDON_CONSTRAINTS = [415, 517, 605, 736, 835, 967, 1081, 1171, 1231, 1420, 1429, 1613, 1807, 1726, 1905, 2092];
 
-/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/visibility.ts hashBlocks). */
+/** Constraints of ZkmlHashChain(n): its Poseidon blocks (src/statement/commitments.ts hashBlocks). */
 export function hashChainConstraints(n: number): number {
   return hashBlocks(n).reduce((a, b) => a + POSEIDON_CONSTRAINTS[b - 1], 0);
 }

@@ -19,7 +19,7 @@
  *                     the integer one.
  *   output   public   every output value is a public signal
  *            label    one public signal: the index of the first largest output (the reference's argmax),
- *                     proved with a one-hot selector and bounded differences (see circom.ts ZkmlArgmax)
+ *                     proved with a one-hot selector and bounded differences (see src/backends/circom/library.ts ZkmlArgmax)
  *            hashed   one public signal: the Poseidon commitment of the outputs (as field elements)
  *
  * Public signal order: see src/statement/layout.ts.

@@ -22,12 +22,12 @@ template ZkmlInRange(B, MIN) {
 `;
 
 /**
- * Templates for the visibility options (src/visibility.ts). Every comparison is a bounded decomposition of fewer
+ * Templates for the visibility options (src/statement/visibility.ts). Every comparison is a bounded decomposition of fewer
  * than 253 bits, so it cannot wrap the field.
  */
 export const HASH_LIBRARY = `
 // Poseidon over any number of values: the first block hashes up to 16, each further block the previous hash and
-// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/visibility.ts hashChain is its twin.
+// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/statement/commitments.ts hashChain is its twin.
 template ZkmlHashChain(N) {
     signal input in[N];
     signal output out;
