@@ -17,21 +17,14 @@ import { loadModelFile } from "../src/model/format";
 import { chooseBackend, proveModel } from "../src/pipeline/prove";
 import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1cs";
 import { BN254_R } from "../src/core/field";
-import { Visibility } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels } from "./helpers/random";
+import { SIX_STATEMENTS } from "./helpers/fingerprints";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
-const VIS: Visibility[] = [
-  { input: "public", weights: "fixed", output: "public" },
-  { input: "packed", weights: "private", output: "label" },
-  { input: "hashed", weights: "fixed", output: "label" },
-  { input: "public", weights: "hashed", output: "hashed" },
-  { input: "private", weights: "private", output: "hashed" },
-  { input: "hashed", weights: "hashed", output: "public" },
-];
+const VIS = SIX_STATEMENTS;
 
 /** Weights of convolutions that no window ever applies to an input value (every tap of theirs is padding). */
 function paddingOnlyWeights(q: QModel): number {

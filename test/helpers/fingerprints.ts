@@ -41,17 +41,20 @@ export interface Fingerprints {
 const sha = (b: string | Uint8Array) => createHash("sha256").update(b).digest("hex");
 const visName = (v: Visibility) => `${v.input}/${v.weights}/${v.output}`;
 
+/** Six statements that between them use every option: the direct-backend property test cycles through them. */
+export const SIX_STATEMENTS: Visibility[] = [
+  { input: "public", weights: "fixed", output: "public" },
+  { input: "packed", weights: "private", output: "label" },
+  { input: "hashed", weights: "fixed", output: "label" },
+  { input: "public", weights: "hashed", output: "hashed" },
+  { input: "private", weights: "private", output: "hashed" },
+  { input: "hashed", weights: "hashed", output: "public" },
+];
+
 /** Every (model, statement, input) the fingerprints cover: the tests' random models and the soundness harness's. */
 export function fingerprintCases(): { name: string; q: QModel; vis: Visibility; x: bigint[] }[] {
   const cases: { name: string; q: QModel; vis: Visibility; x: bigint[] }[] = [];
-  const six: Visibility[] = [
-    { input: "public", weights: "fixed", output: "public" },
-    { input: "packed", weights: "private", output: "label" },
-    { input: "hashed", weights: "fixed", output: "label" },
-    { input: "public", weights: "hashed", output: "hashed" },
-    { input: "private", weights: "private", output: "hashed" },
-    { input: "hashed", weights: "hashed", output: "public" },
-  ];
+  const six = SIX_STATEMENTS;
   prepareModels(16, 555).forEach((m, i) => cases.push({ name: `random-555-${i} ${visName(six[i % 6])}`, q: m.q, vis: six[i % 6], x: m.inputs[0] }));
   const r = rng(31);
   prepareModels(12, 9100).forEach((m, i) => {
