@@ -1,6 +1,6 @@
 /**
  * The bench: the task end to end on tiny circuits (each stage measured in its own process, a skip with its
- * reason, resuming), and the HTML report rendered in headless Chromium (Debian's `chromium`, installed here when
+ * reason, resuming), and the HTML report rendered in headless Chromium (Debian's `chromium`, installed by .ci/run when
  * missing): it renders, its four charts hold paper0's six systems and our series with the expected points, and a
  * screenshot is written.
  */
@@ -228,16 +228,8 @@ describe("bench reports", () => {
   });
 });
 
-/** Debian's chromium, installed with apt-get when missing (the machine reaches Debian's packages). */
+/** Debian's chromium, which .ci/run installs (a test does not install system packages). */
 function ensureChromium(): string {
   for (const c of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (fs.existsSync(c)) return c;
-  const asRoot = process.getuid?.() === 0;
-  const apt = (args: string[]) => execFileSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit", timeout: 600_000, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  try {
-    apt(["update"]);
-    apt(["install", "-y", "--no-install-recommends", "chromium"]);
-  } catch (e) {
-    throw new Error(`headless Chromium is needed for the report test and could not be installed (${(e as Error).message}); install Debian's chromium package: apt-get install chromium`);
-  }
-  return "/usr/bin/chromium";
+  throw new Error("headless Chromium is needed for the report test: install Debian's chromium package (apt-get install chromium), as .ci/run does");
 }
