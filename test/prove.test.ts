@@ -56,6 +56,19 @@ describe("prove-model end to end (tiny-cnn)", function () {
     expect(again.verified).to.equal(true);
   });
 
+  it("a circuit source rewritten since (a renderer changed; the id names the statement, not the renderer's code) is compiled and set up again", async () => {
+    fs.appendFileSync(report.files.circom, "\n// changed by a newer renderer\n");
+    const again = await proveModel({
+      root: ROOT,
+      model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
+      inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+    });
+    const cached = Object.fromEntries(again.stages.map((s) => [s.stage, s.cached]));
+    expect(cached).to.include({ render: false, compile: false, setup: false });
+    expect(again.circuit.id).to.equal(report.circuit.id);
+    expect(again.verified).to.equal(true);
+  });
+
   it("the generated Solidity verifier accepts the proof on chain and rejects a changed public signal", async () => {
     await hre.run("compile", { quiet: true });
     const verifier = await hre.ethers.deployContract(report.files.verifierContract);

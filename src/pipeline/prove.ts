@@ -102,6 +102,8 @@ export const DEV_PTAU_WARNING =
 /** What setup.json records about a circuit's setup: where its trust comes from. */
 export interface SetupMeta {
   ptauId: string;
+  /** the r1cs the key was made from, by path, size and mtime: a recompiled circuit is set up again */
+  r1csId: string;
   ptau: string;
   ptauOrigin: PtauOrigin;
   ptauBlake2b?: string;
@@ -118,6 +120,12 @@ export interface SetupMeta {
 export function locateCircuit(root: string, model: ModelFile, system: ProofSystem, opts: CircuitOptions): CircuitRef & ReturnType<typeof circuitFiles> & { contracts: ContractNames } {
   const c = resolveCircuit(model, opts);
   return { ...c, ...circuitFiles(root, c.id, system), contracts: contractNames(model.name, system, c.id) };
+}
+
+/** A file as a cache key: its path, size and modification time. */
+function fileId(file: string): string {
+  const st = fs.statSync(file);
+  return `${file}:${st.size}:${st.mtimeMs}`;
 }
 
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
@@ -169,7 +177,9 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const metaFile = paths.get({ kind: "compileMeta", circuit: id });
   let compiled: CompileResult;
   const built = direct ? paths.get({ kind: "r1cs", circuit: id }) : paths.get({ kind: "wasm", circuit: id });
-  if (!opts.force && fs.existsSync(metaFile) && fs.existsSync(built)) {
+  // the circuit id names what decides a circuit, not the renderer's code: a source rewritten since (a renderer
+  // changed) is compiled again, and the setup below then sees a new r1cs
+  if (!opts.force && rendered.cached && fs.existsSync(metaFile) && fs.existsSync(built)) {
     compiled = JSON.parse(fs.readFileSync(metaFile, "utf8"));
     stages.push({ stage: "compile", seconds: 0, peakMB: null, cached: true });
     log(`compile: cached (${compiled.constraints} constraints)`);
@@ -255,11 +265,11 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const zkey = paths.get({ kind: "zkey", circuit: id, system });
   const vkey = paths.get({ kind: "vkey", circuit: id, system });
   const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system });
-  const st = fs.statSync(ptauFile);
-  const ptauId = `${ptauFile}:${st.size}:${st.mtimeMs}`;
+  const ptauId = fileId(ptauFile);
+  const r1csId = fileId(compiled.r1cs);
   const prevSetup = fs.existsSync(setupMeta) ? (JSON.parse(fs.readFileSync(setupMeta, "utf8")) as SetupMeta) : undefined;
   let setupInfo: ProveReport["setup"];
-  if (!opts.force && !opts.contribute && prevSetup?.ptauId === ptauId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
+  if (!opts.force && !opts.contribute && prevSetup?.ptauId === ptauId && prevSetup.r1csId === r1csId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
     checkZkey(zkey, system); // a damaged cached key gets a clear error, not a failed proof
     stages.push({ stage: "setup", seconds: 0, peakMB: null, cached: true });
     setupInfo = { contributions: prevSetup.contributions ?? [], beacon: prevSetup.beacon };
@@ -278,6 +288,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     setupInfo = { contributions: m.result.contributions, beacon: m.result.beacon };
     const meta: SetupMeta = {
       ptauId,
+      r1csId,
       ptau: ptauFile,
       ptauOrigin: ptauInfo.origin,
       ptauBlake2b: ptauInfo.blake2b,
