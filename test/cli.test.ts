@@ -17,7 +17,7 @@ function proveModel(...args: string[]): { code: number | null; out: string } {
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-/** Temporary files our atomic writes use (".name.<pid>.<rand>.tmp", "<dir>.tmp-<pid>", "*.step<n>-<pid>", "*.download-<pid>"). */
+/** Temporary files our atomic writes use (core/files.ts tmpPath: ".<name>.<pid>.<rand>.tmp"; the older schemes too, so none comes back). */
 function leftovers(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   const found: string[] = [];

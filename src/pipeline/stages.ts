@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { hashFile } from "../setup/ceremony";
 import { ZkmlError } from "../core/errors";
-import { produceAtomic, writeFileAtomic } from "../core/files";
+import { produceAtomic, tmpPath, writeFileAtomic } from "../core/files";
 import type { ProofSystem } from "../core/paths";
 import { readPtauHeader, writeDevPtau } from "../setup/ptau";
 import { directCompile, directWitness } from "../backends/r1cs/stages";
@@ -29,7 +29,7 @@ export async function compileCircom(args: { circom: string; outDir: string; root
   const { CircomRunner, bindings } = require("circom2");
   const base = path.basename(args.circom, ".circom");
   // circom writes into outDir as it goes; build in a fresh temporary folder and rename it into place
-  const tmpDir = `${args.outDir}.tmp-${process.pid}`;
+  const tmpDir = tmpPath(args.outDir);
   fs.rmSync(tmpDir, { recursive: true, force: true });
   fs.mkdirSync(tmpDir, { recursive: true });
   const cwd = process.cwd();
@@ -170,7 +170,7 @@ async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult>
   fs.mkdirSync(path.dirname(args.zkey), { recursive: true });
   const steps: string[] = [];
   const step = () => {
-    const f = `${args.zkey}.step${steps.length}-${process.pid}`;
+    const f = tmpPath(`${args.zkey}.step${steps.length}`);
     steps.push(f);
     return f;
   };

@@ -15,7 +15,7 @@ import * as http from "http";
 import * as https from "https";
 import * as path from "path";
 import { ZkmlError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { produceAtomic, writeFileAtomic } from "../core/files";
 import { PACKAGE_ROOT } from "../core/paths";
 import { withSections } from "../snark/container";
 import { DEV_CONTRIBUTION_NAME, PTAU_ERRORS, readPtauHeader } from "./ptau";
@@ -176,17 +176,13 @@ export async function downloadPtau(power: number, opts: DownloadOptions): Promis
   if (fs.existsSync(file) && (await hashFile(file)) === entry.blake2b) return { file, entry, downloaded: false, seconds: 0 };
   const url = opts.baseUrl ? new URL(entry.name, opts.baseUrl.endsWith("/") ? opts.baseUrl : `${opts.baseUrl}/`).toString() : entry.url;
   fs.mkdirSync(opts.dir, { recursive: true });
-  const tmp = `${file}.download-${process.pid}`;
-  try {
+  await produceAtomic(file, async (tmp) => {
     const got = await fetchTo(url, tmp, opts.onProgress, opts.timeoutMs ?? 30_000);
     if (got !== entry.blake2b)
       throw new ZkmlError("PTAU_HASH_MISMATCH", `${url}: BLAKE2b-512 of the downloaded file differs from the published one: expected ${entry.blake2b.slice(0, 16)}..., got ${got.slice(0, 16)}...`, {
         hint: "the server sent another file or the transfer was damaged; nothing was kept. Try again, or download it yourself and pass --ptau",
       });
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  });
   return { file, entry, downloaded: true, seconds: (Date.now() - t) / 1000 };
 }
 

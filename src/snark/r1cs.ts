@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import { bufferReader, containerHead, Section, sectionHead, sectionTable } from "./container";
 import { ZkmlError } from "../core/errors";
-import { BN254_R, fieldOf, readLE, writeLE } from "../core/field";
+import { BN254_R, readLE, writeLE } from "../core/field";
 
 function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
   return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
@@ -93,7 +93,7 @@ export function writeWtns(file: string, witness: readonly bigint[], prime = BN25
   writeLE(h, 4, n8, prime);
   h.writeUInt32LE(witness.length, 4 + n8);
   const d = Buffer.alloc(witness.length * n8);
-  witness.forEach((v, k) => writeLE(d, k * n8, n8, prime === BN254_R ? fieldOf(v) : ((v % prime) + prime) % prime));
+  witness.forEach((v, k) => writeLE(d, k * n8, n8, ((v % prime) + prime) % prime));
   fs.writeFileSync(file, Buffer.concat([containerHead("wtns", 2, 2), sectionHead(1, h.length), h, sectionHead(2, d.length), d]));
 }
 
