@@ -25,7 +25,8 @@ import { Backend, circuitFiles, CircuitOptions, CircuitRef, RenderResult, render
 import { ContractNames, contractNames, exportVerifier } from "../backends/solidity/verifier";
 import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
 import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
-import { Statement, statementFor } from "../statement/statement";
+import { statementFor } from "../statement/statement";
+import { statementLayout } from "../statement/layout";
 
 export interface StageReport {
   stage: "quantize" | "render" | "compile" | "ptau" | "setup" | "witness" | "prove" | "verify" | "verifier";
@@ -42,7 +43,7 @@ export interface ProveReport {
   visibility: Visibility;
   backend: { name: "circom" | "direct"; reason: string };
   /** The public signals: how many are the output part, the input part, the weights commitment. */
-  publicLayout: Statement["layout"];
+  publicLayout: { output: number; input: number; weights: number };
   input: { source: string; label?: number };
   /** gates: PLONK/FFLONK gates after snarkjs's translation of the R1CS. */
   circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number; gates?: number };
@@ -150,6 +151,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const vis = opts.visibility ?? DEFAULT_VISIBILITY;
   if (vis.weights === "private") warnings.push(PRIVATE_WEIGHTS_WARNING);
   const statement = await statementFor(q, vis, x, reference);
+  const layout = statementLayout(q, vis);
   stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
 
   // render: the circom source (the auditable form), or for the direct backend the IR it is written from; in a
@@ -364,7 +366,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     system,
     visibility: vis,
     backend: { name: chosen.backend, reason: chosen.reason },
-    publicLayout: statement.layout,
+    publicLayout: { output: layout.output.count, input: layout.input.count, weights: layout.weights.count },
     input: { source: given.source, label: given.label },
     circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power, gates },
     ptau: ptauInfo,

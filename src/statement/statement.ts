@@ -23,8 +23,6 @@ export function weightInputs(q: QModel): Record<string, string[]> {
 export interface Statement {
   /** public signals, in the layout's order */
   publicSignals: bigint[];
-  /** how many of them are the output part, the input part and the weights part */
-  layout: { output: number; input: number; weights: number };
   /** the witness calculator's input object */
   witnessInput: Record<string, string | string[]>;
 }
@@ -40,7 +38,7 @@ export async function statementFor(q: QModel, vis: Visibility, x: readonly bigin
   if (vis.weights !== "fixed") Object.assign(witnessInput, weightInputs(q));
   const wPart = L.weights.kind === "commitment" ? [await weightsCommitment(q)] : [];
   if (L.weights.kind === "commitment") witnessInput[L.weights.signal] = wPart[0].toString();
-  return { publicSignals: [...outPart, ...inPart, ...wPart], layout: { output: outPart.length, input: inPart.length, weights: wPart.length }, witnessInput };
+  return { publicSignals: [...outPart, ...inPart, ...wPart], witnessInput };
 }
 
 async function outputPart(kind: StatementLayout["output"]["kind"], y: readonly bigint[]): Promise<bigint[]> {
