@@ -73,6 +73,8 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         contribute,
         force: args.force,
         log: say,
+        // live lines on a terminal; plain lines when stderr is a pipe or a file
+        progress: process.stderr.isTTY ? (await import("../src/report/progress")).terminalProgress() : undefined,
       });
       if (!report.verified && args.json)
         throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });

@@ -25,16 +25,12 @@ import { Backend, circuitFiles, CircuitOptions, CircuitRef, RenderResult, render
 import { ContractNames, contractNames, exportVerifier } from "../backends/solidity/verifier";
 import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
 import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
-import { statementFor } from "../statement/statement";
+import { Statement, statementFor } from "../statement/statement";
+import { lineProgress, ProgressDisplay, StageReport, StageRunner, StageSpec } from "./stage";
+
+export type { ProgressDisplay, StageReport } from "./stage";
 import { statementLayout } from "../statement/layout";
 
-export interface StageReport {
-  stage: "quantize" | "render" | "compile" | "ptau" | "setup" | "witness" | "prove" | "verify" | "verifier";
-  seconds: number;
-  /** Peak resident memory of the process that ran the stage; null when it ran in this process or was cached. */
-  peakMB: number | null;
-  cached: boolean;
-}
 
 export interface ProveReport {
   model: string;
@@ -87,7 +83,10 @@ export interface ProveOptions {
   /** Add a phase-2 contribution with this entropy, then close the setup with a beacon. */
   contribute?: { entropy: string; beacon?: string; name?: string };
   force?: boolean;
+  /** plain progress lines (default: none) */
   log?: (line: string) => void;
+  /** a progress display (a terminal's live lines); default: plain lines through `log` */
+  progress?: ProgressDisplay;
 }
 
 export { AUTO_MAX_CONSTANTS, AUTO_MAX_CONSTRAINTS, BACKENDS, chooseBackend, circuitId } from "./circuit";
@@ -129,265 +128,356 @@ function fileId(file: string): string {
   return `${file}:${st.size}:${st.mtimeMs}`;
 }
 
+/** What every stage of one prove-model run shares. */
+interface Run {
+  opts: ProveOptions;
+  paths: Paths;
+  system: ProofSystem;
+  vis: Visibility;
+  force: boolean;
+}
+
+/** The input, quantized, with the reference's output and the statement a proof of it makes. */
+interface Subject {
+  q: QModel;
+  given: { source: string; label?: number };
+  x: bigint[];
+  reference: bigint[];
+  statement: Statement;
+}
+
+/** How large a setup the compiled circuit needs. */
+interface CircuitSize {
+  nPublic: number;
+  gates?: number;
+  power: number;
+}
+
+interface RunFiles {
+  wtns: string;
+  input: string;
+  proof: string;
+  public: string;
+  proofMeta: string;
+}
+
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();
-  const log = opts.log ?? (() => undefined);
-  const paths = new Paths(opts.root);
-  const stages: StageReport[] = [];
-  const warnings: string[] = [];
-  const model = opts.model;
   const system: ProofSystem = opts.system ?? "groth16";
   if (opts.contribute && system !== "groth16")
     throw new ZkmlError("OPTION_INVALID", `--contribute: ${system} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, {
       hint: "contribute with --system groth16, or drop --contribute",
     });
-
-  // quantize and check the input before anything heavy runs
-  let t = Date.now();
-  const q: QModel = opts.quantized ?? quantizeFor(model, opts.quant);
-  const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(model);
-  const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
-  const reference = runIR(q, x).output;
-  const vis = opts.visibility ?? DEFAULT_VISIBILITY;
-  if (vis.weights === "private") warnings.push(PRIVATE_WEIGHTS_WARNING);
-  const statement = await statementFor(q, vis, x, reference);
-  const layout = statementLayout(q, vis);
-  stages.push({ stage: "quantize", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
-
-  // render: the circom source (the auditable form), or for the direct backend the IR it is written from; in a
-  // child process of its own when asked (the bench measures its memory), else here
-  t = Date.now();
-  const renderArgs = { root: opts.root, visibility: vis, backend: opts.backend ?? "auto", quant: opts.quant ?? {}, force: opts.force ?? false };
-  let rendered: RenderResult;
-  if (opts.renderInChild) {
-    const m = await runStage<RenderResult>("render", { ...renderArgs, modelRef: opts.renderInChild.modelRef });
-    rendered = m.result;
-    stages.push({ stage: "render", seconds: m.seconds, peakMB: m.peakMB, cached: rendered.cached });
-  } else {
-    rendered = renderSource({ ...renderArgs, model, q });
-    stages.push({ stage: "render", seconds: (Date.now() - t) / 1000, peakMB: null, cached: rendered.cached });
+  const display = opts.progress ?? lineProgress(opts.log ?? (() => undefined));
+  const stages = new StageRunner(display);
+  const run: Run = { opts, paths: new Paths(opts.root), system, vis: opts.visibility ?? DEFAULT_VISIBILITY, force: opts.force ?? false };
+  const warnings: string[] = run.vis.weights === "private" ? [PRIVATE_WEIGHTS_WARNING] : [];
+  try {
+    // the input is quantized and checked before anything heavy runs
+    const subject = await stages.run(quantizeStage(run));
+    const rendered = await stages.run(renderStage(run, subject.q));
+    display.note(`backend: ${rendered.backend} (${rendered.reason})`);
+    const compiled = await stages.run(compileStage(run, rendered));
+    const size = circuitSize(run, rendered.id, compiled);
+    if (size.gates !== undefined) display.note(`${system}: ${size.gates} gates, powers of tau 2^${size.power}`);
+    const ptau = await stages.run(run.opts.ptau || run.opts.downloadPtau ? givenPtauStage(run, size, compiled) : devPtauStage(run, size.power));
+    if (ptau.development) warnings.push(DEV_PTAU_WARNING);
+    else if (ptau.origin === "unknown") warnings.push(`The ptau is ${ptau.trust}.`);
+    const setup = await stages.run(setupStage(run, rendered.id, compiled, ptau));
+    const verifier = await stages.run(verifierStage(run, rendered.id, setup.vkey));
+    const files = runFiles(run, rendered.id, subject.x);
+    const witness = await stages.run(witnessStage(run, rendered, compiled, subject, files));
+    const matchesReference = publicSignalsMatch(files.wtns, size.nPublic, subject.statement.publicSignals);
+    const proof = await stages.run(proveStage(run, files, setup.zkey, witness.fresh));
+    const verified = await stages.run(verifyStage(run, files, setup.vkey));
+    return {
+      model: opts.model.name,
+      parameters: countParams(opts.model),
+      system,
+      visibility: run.vis,
+      backend: { name: rendered.backend, reason: rendered.reason },
+      publicLayout: layoutCounts(subject.q, run.vis),
+      input: { source: subject.given.source, label: subject.given.label },
+      circuit: { id: rendered.id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: size.nPublic, privateInputs: compiled.privateInputs, ptauPower: size.power, gates: size.gates },
+      ptau,
+      setup: { contributions: setup.contributions, beacon: setup.beacon },
+      prediction: { class: argmax(subject.reference), outputs: subject.reference.map(String), real: subject.reference.map((r) => Number(r) * subject.q.output.step) },
+      matchesReference,
+      verified,
+      proofBytes: proof.proofBytes,
+      stages: stages.reports,
+      totalSeconds: (Date.now() - t0) / 1000,
+      files: { circom: rendered.sourceFile, r1cs: compiled.r1cs, wasm: compiled.wasm, zkey: setup.zkey, verificationKey: setup.vkey, proof: files.proof, public: files.public, verifier: verifier.file, verifierContract: verifier.contract },
+      warnings,
+    };
+  } finally {
+    display.stop();
   }
-  const { id, sourceFile } = rendered;
-  const chosen = { backend: rendered.backend, reason: rendered.reason };
-  const direct = chosen.backend === "direct";
-  log(`backend: ${chosen.backend} (${chosen.reason})`);
-  log(`render: ${path.relative(opts.root, sourceFile)}${rendered.cached ? " (cached)" : ""}`);
+}
 
-  const progress = (stage: string) => (m: string) => log(`${stage}: ${m}`);
+function layoutCounts(q: QModel, vis: Visibility): ProveReport["publicLayout"] {
+  const L = statementLayout(q, vis);
+  return { output: L.output.count, input: L.input.count, weights: L.weights.count };
+}
 
-  // compile
-  const metaFile = paths.get({ kind: "compileMeta", circuit: id });
-  let compiled: CompileResult;
-  const built = direct ? paths.get({ kind: "r1cs", circuit: id }) : paths.get({ kind: "wasm", circuit: id });
-  // the circuit id names what decides a circuit, not the renderer's code: a source rewritten since (a renderer
-  // changed) is compiled again, and the setup below then sees a new r1cs
-  if (!opts.force && rendered.cached && fs.existsSync(metaFile) && fs.existsSync(built)) {
-    compiled = JSON.parse(fs.readFileSync(metaFile, "utf8"));
-    stages.push({ stage: "compile", seconds: 0, peakMB: null, cached: true });
-    log(`compile: cached (${compiled.constraints} constraints)`);
-  } else {
-    log(direct ? "compile: writing the r1cs straight from the IR..." : "compile: circom2 (WebAssembly)...");
-    const m = direct
-      ? await runStage<CompileResult>("directCompile", { ir: sourceFile, visibility: vis, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress("compile") })
-      : await runStage<CompileResult>("compile", { circom: sourceFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: opts.root }, { onProgress: progress("compile") });
-    compiled = m.result;
-    writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
-    stages.push({ stage: "compile", seconds: m.seconds, peakMB: m.peakMB, cached: false });
-    log(`compile: ${compiled.constraints} constraints, ${compiled.wires} wires (${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB)`);
-  }
-  const nPublic = compiled.publicInputs + compiled.publicOutputs;
-  if (system !== "groth16" && compiled.plonkGates === undefined) {
-    compiled.plonkGates = plonkGates(readR1cs(compiled.r1cs));
-    writeFileAtomic(metaFile, JSON.stringify({ ...compiled, log: undefined }, null, 1));
-  }
-  const gates = system === "groth16" ? undefined : compiled.plonkGates;
-  const power = ptauPowerFor(system, { constraints: compiled.constraints, publicSignals: nPublic, gates });
-  if (gates !== undefined) log(`${system}: ${gates} gates, powers of tau 2^${power}`);
+function quantizeStage(run: Run): StageSpec<Subject> {
+  const { opts } = run;
+  return {
+    stage: "quantize",
+    title: "quantizing the model and the input",
+    run: async () => {
+      const q = opts.quantized ?? quantizeFor(opts.model, opts.quant);
+      const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(opts.model);
+      const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
+      const reference = runIR(q, x).output;
+      return { result: { q, given, x, reference, statement: await statementFor(q, run.vis, x, reference) } };
+    },
+    summary: (s) => `input ${s.given.source}`,
+  };
+}
 
-  // powers of tau: a file the user names, a published one downloaded on request, or a development one
-  let ptauFile: string;
-  let ptauInfo: ProveReport["ptau"];
-  const ptauCache = paths.get({ kind: "ptauHashes" });
-  const hashProgress = (done: number, total: number) => total > 1 << 28 && log(`ptau: hashing ${((100 * done) / total).toFixed(0)}%`);
-  if (opts.ptau || opts.downloadPtau) {
-    t = Date.now();
-    if (opts.ptau) ptauFile = path.resolve(opts.ptau);
-    else {
-      log(`ptau: fetching the published ceremony file for 2^${Math.max(power, 8)}${opts.ptauBaseUrl ? ` from ${opts.ptauBaseUrl}` : ""}`);
-      let last = 0;
-      const d = await downloadPtau(power, {
-        dir: path.dirname(paths.get({ kind: "ptauHashes" })),
-        baseUrl: opts.ptauBaseUrl,
-        onProgress: (done, total) => {
-          if (Date.now() - last > 2000) {
-            last = Date.now();
-            log(`ptau: ${(done / 2 ** 20).toFixed(0)}${total ? ` of ${(total / 2 ** 20).toFixed(0)}` : ""} MB`);
-          }
-        },
-      });
-      ptauFile = d.file;
-      log(`ptau: ${d.entry.name} ${d.downloaded ? `downloaded in ${d.seconds.toFixed(1)} s` : "already here"}, hash matches the published one`);
-    }
-    const c = await checkPtau(ptauFile, { trusted: opts.ptauHashes, cacheFile: ptauCache, onProgress: hashProgress });
-    if (c.power < power)
-      throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${gates === undefined ? `${compiled.constraints} constraints and ${nPublic} public signals` : `${gates} ${system} gates`}) needs 2^${power} for ${system}`, {
-        file: ptauFile,
-        hint: `use a ptau of power ${power} or more (e.g. powersOfTau28_hez_final_${String(power).padStart(2, "0")}.ptau), or omit --ptau for a development one`,
-      });
-    ptauInfo = { file: ptauFile, power: c.power, development: c.origin === "development", origin: c.origin, blake2b: c.blake2b, trust: c.trust };
-    if (c.origin === "development") warnings.push(DEV_PTAU_WARNING);
-    else if (c.origin === "unknown") warnings.push(`The ptau is ${c.trust}.`);
-    stages.push({ stage: "ptau", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
-    log(`ptau: ${c.trust}`);
-  } else {
-    ptauFile = paths.get({ kind: "ptau", power });
-    let ok = false;
-    if (fs.existsSync(ptauFile)) {
-      try {
-        ok = readPtauHeader(ptauFile).power === power;
-      } catch {
-        ok = false; // a damaged cache entry is rebuilt
+/** The circom source (the auditable form), or for the direct backend the IR it is written from; in a child process of its own when asked (the bench measures its memory). */
+function renderStage(run: Run, q: QModel): StageSpec<RenderResult> {
+  const { opts } = run;
+  const args = { root: opts.root, visibility: run.vis, backend: opts.backend ?? "auto", quant: opts.quant ?? {}, force: run.force };
+  return {
+    stage: "render",
+    title: "writing the circuit's source",
+    run: async () => {
+      if (!opts.renderInChild) {
+        const result = renderSource({ ...args, model: opts.model, q });
+        return { result, cached: result.cached };
       }
-    }
-    if (ok) {
-      stages.push({ stage: "ptau", seconds: 0, peakMB: null, cached: true });
-      log(`ptau: cached 2^${power} (${path.relative(opts.root, ptauFile)})`);
-    } else {
-      log(`ptau: generating a development powers of tau of 2^${power} on this machine`);
-      const m = await runStage("ptau", { file: ptauFile, power }, { onProgress: progress("ptau") });
-      stages.push({ stage: "ptau", seconds: m.seconds, peakMB: m.peakMB, cached: false });
-      log(`ptau: 2^${power} in ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
-    }
-    warnings.push(DEV_PTAU_WARNING);
-    ptauInfo = { file: ptauFile, power, development: true, origin: "development", trust: DEV_PTAU_WARNING };
-  }
-  const development = ptauInfo.development;
+      const m = await runStage<RenderResult>("render", { ...args, modelRef: opts.renderInChild.modelRef });
+      return { ...m, cached: m.result.cached };
+    },
+    summary: (r) => path.relative(opts.root, r.sourceFile),
+  };
+}
 
-  // setup, keyed by the r1cs and the ptau used; a requested contribution always makes a new one
+function compileStage(run: Run, rendered: RenderResult): StageSpec<CompileResult> {
+  const { paths } = run;
+  const id = rendered.id;
+  const direct = rendered.backend === "direct";
+  const metaFile = paths.get({ kind: "compileMeta", circuit: id });
+  const built = paths.get({ kind: direct ? "r1cs" : "wasm", circuit: id });
+  return {
+    stage: "compile",
+    title: direct ? "writing the r1cs straight from the IR" : "circom2 (WebAssembly)",
+    // the circuit id names what decides a circuit, not the renderer's code: a source rewritten since (a renderer
+    // changed) is compiled again, and the setup then sees a new r1cs
+    reuse: () => (!run.force && rendered.cached && fs.existsSync(metaFile) && fs.existsSync(built) ? (JSON.parse(fs.readFileSync(metaFile, "utf8")) as CompileResult) : undefined),
+    run: async (progress) => {
+      const m = direct
+        ? await runStage<CompileResult>("directCompile", { ir: rendered.sourceFile, visibility: run.vis, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress })
+        : await runStage<CompileResult>("compile", { circom: rendered.sourceFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: run.opts.root }, { onProgress: progress });
+      writeFileAtomic(metaFile, JSON.stringify({ ...m.result, log: undefined }, null, 1));
+      return m;
+    },
+    summary: (c) => `${c.constraints.toLocaleString("en-US")} constraints, ${c.wires.toLocaleString("en-US")} wires`,
+  };
+}
+
+/** Public signals, PLONK gates (counted once and kept in compile.json) and the powers of tau the system needs. */
+function circuitSize(run: Run, id: string, compiled: CompileResult): CircuitSize {
+  const nPublic = compiled.publicInputs + compiled.publicOutputs;
+  if (run.system !== "groth16" && compiled.plonkGates === undefined) {
+    compiled.plonkGates = plonkGates(readR1cs(compiled.r1cs));
+    writeFileAtomic(run.paths.get({ kind: "compileMeta", circuit: id }), JSON.stringify({ ...compiled, log: undefined }, null, 1));
+  }
+  const gates = run.system === "groth16" ? undefined : compiled.plonkGates;
+  return { nPublic, gates, power: ptauPowerFor(run.system, { constraints: compiled.constraints, publicSignals: nPublic, gates }) };
+}
+
+/** A ptau the user names, or a published one downloaded on request: hashed and checked against the published table. */
+function givenPtauStage(run: Run, size: CircuitSize, compiled: CompileResult): StageSpec<ProveReport["ptau"]> {
+  const { opts, paths } = run;
+  return {
+    stage: "ptau",
+    title: opts.ptau ? `checking ${opts.ptau}` : `fetching the published ceremony file for 2^${Math.max(size.power, 8)}${opts.ptauBaseUrl ? ` from ${opts.ptauBaseUrl}` : ""}`,
+    run: async (progress) => {
+      const every = throttle(2000);
+      let file: string;
+      if (opts.ptau) file = path.resolve(opts.ptau);
+      else {
+        const d = await downloadPtau(size.power, {
+          dir: path.dirname(paths.get({ kind: "ptauHashes" })),
+          baseUrl: opts.ptauBaseUrl,
+          onProgress: (done, total) => every() && progress(`${(done / 2 ** 20).toFixed(0)}${total ? ` of ${(total / 2 ** 20).toFixed(0)}` : ""} MB${total ? ` (${((100 * done) / total).toFixed(0)}%)` : ""}`),
+        });
+        file = d.file;
+        progress(`${d.entry.name} ${d.downloaded ? `downloaded in ${d.seconds.toFixed(1)} s` : "already here"}, hash matches the published one`);
+      }
+      const c = await checkPtau(file, { trusted: opts.ptauHashes, cacheFile: paths.get({ kind: "ptauHashes" }), onProgress: (done, total) => total > 1 << 28 && every() && progress(`hashing ${((100 * done) / total).toFixed(0)}%`) });
+      if (c.power < size.power)
+        throw new ZkmlError("PTAU_TOO_SMALL", `holds 2^${c.power} powers; this circuit (${size.gates === undefined ? `${compiled.constraints} constraints and ${size.nPublic} public signals` : `${size.gates} ${run.system} gates`}) needs 2^${size.power} for ${run.system}`, {
+          file,
+          hint: `use a ptau of power ${size.power} or more (e.g. powersOfTau28_hez_final_${String(size.power).padStart(2, "0")}.ptau), or omit --ptau for a development one`,
+        });
+      return { result: { file, power: c.power, development: c.origin === "development", origin: c.origin, blake2b: c.blake2b, trust: c.trust } };
+    },
+    summary: (p) => p.trust,
+  };
+}
+
+/** A development powers of tau made on this machine, cached by power under build/ptau/. */
+function devPtauStage(run: Run, power: number): StageSpec<ProveReport["ptau"]> {
+  const file = run.paths.get({ kind: "ptau", power });
+  const info: ProveReport["ptau"] = { file, power, development: true, origin: "development", trust: DEV_PTAU_WARNING };
+  return {
+    stage: "ptau",
+    title: `generating a development powers of tau of 2^${power} on this machine`,
+    reuse: () => (readablePtau(file, power) ? info : undefined),
+    run: async (progress) => ({ ...(await runStage("ptau", { file, power }, { onProgress: progress })), result: info }),
+    summary: () => `2^${power}, ${path.relative(run.opts.root, file)}`,
+  };
+}
+
+/** A cached ptau of this power whose header reads; a damaged cache entry is rebuilt. */
+function readablePtau(file: string, power: number): boolean {
+  try {
+    return fs.existsSync(file) && readPtauHeader(file).power === power;
+  } catch {
+    return false;
+  }
+}
+
+interface Keys {
+  zkey: string;
+  vkey: string;
+  contributions: string[];
+  beacon?: string;
+}
+
+/** Setup, keyed by the r1cs and the ptau it was made from; a requested contribution always makes a new one. */
+function setupStage(run: Run, id: string, compiled: CompileResult, ptau: ProveReport["ptau"]): StageSpec<Keys> {
+  const { opts, paths, system } = run;
   const zkey = paths.get({ kind: "zkey", circuit: id, system });
   const vkey = paths.get({ kind: "vkey", circuit: id, system });
   const setupMeta = paths.get({ kind: "setupMeta", circuit: id, system });
-  const ptauId = fileId(ptauFile);
+  const ptauId = fileId(ptau.file);
   const r1csId = fileId(compiled.r1cs);
-  const prevSetup = fs.existsSync(setupMeta) ? (JSON.parse(fs.readFileSync(setupMeta, "utf8")) as SetupMeta) : undefined;
-  let setupInfo: ProveReport["setup"];
-  if (!opts.force && !opts.contribute && prevSetup?.ptauId === ptauId && prevSetup.r1csId === r1csId && fs.existsSync(zkey) && fs.existsSync(vkey)) {
-    checkZkey(zkey, system); // a damaged cached key gets a clear error, not a failed proof
-    stages.push({ stage: "setup", seconds: 0, peakMB: null, cached: true });
-    setupInfo = { contributions: prevSetup.contributions ?? [], beacon: prevSetup.beacon };
-    log("setup: cached");
-  } else {
-    log(
-      system === "groth16"
-        ? `setup: Groth16 zkey (phase 2${opts.contribute ? ": development contribution, yours, then a beacon" : ", one contribution"})...`
-        : `setup: ${system} key (universal: no ceremony of its own)...`,
-    );
-    const m = await runStage<SetupResult>(
-      "setup",
-      { system, r1cs: compiled.r1cs, ptau: ptauFile, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute },
-      { onProgress: progress("setup") },
-    );
-    setupInfo = { contributions: m.result.contributions, beacon: m.result.beacon };
-    const meta: SetupMeta = {
-      ptauId,
-      r1csId,
-      ptau: ptauFile,
-      ptauOrigin: ptauInfo.origin,
-      ptauBlake2b: ptauInfo.blake2b,
-      power,
-      developmentPtau: development,
-      trust: ptauInfo.trust,
-      contributions: m.result.contributions,
-      beacon: m.result.beacon,
-      created: new Date().toISOString(),
-    };
-    writeFileAtomic(setupMeta, JSON.stringify(meta, null, 1));
-    stages.push({ stage: "setup", seconds: m.seconds, peakMB: m.peakMB, cached: false });
-    log(`setup: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
-    if (m.result.beacon) log(`setup: closed with beacon ${m.result.beacon}`);
-  }
+  return {
+    stage: "setup",
+    title: system === "groth16" ? `Groth16 zkey (phase 2${opts.contribute ? ": development contribution, yours, then a beacon" : ", one contribution"})` : `${system} key (universal: no ceremony of its own)`,
+    reuse: () => {
+      if (run.force || opts.contribute || !fs.existsSync(setupMeta) || !fs.existsSync(zkey) || !fs.existsSync(vkey)) return undefined;
+      const prev = JSON.parse(fs.readFileSync(setupMeta, "utf8")) as SetupMeta;
+      if (prev.ptauId !== ptauId || prev.r1csId !== r1csId) return undefined;
+      checkZkey(zkey, system); // a damaged cached key gets a clear error, not a failed proof
+      return { zkey, vkey, contributions: prev.contributions ?? [], beacon: prev.beacon };
+    },
+    run: async (progress) => {
+      const m = await runStage<SetupResult>("setup", { system, r1cs: compiled.r1cs, ptau: ptau.file, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute }, { onProgress: progress });
+      const meta: SetupMeta = {
+        ptauId,
+        r1csId,
+        ptau: ptau.file,
+        ptauOrigin: ptau.origin,
+        ptauBlake2b: ptau.blake2b,
+        power: ptau.power,
+        developmentPtau: ptau.development,
+        trust: ptau.trust,
+        contributions: m.result.contributions,
+        beacon: m.result.beacon,
+        created: new Date().toISOString(),
+      };
+      writeFileAtomic(setupMeta, JSON.stringify(meta, null, 1));
+      return { ...m, result: { zkey, vkey, contributions: m.result.contributions, beacon: m.result.beacon } };
+    },
+    summary: (k) => (system === "groth16" ? `contributions: ${k.contributions.join("; ") || "none"}${k.beacon ? `; closed with beacon ${k.beacon}` : ""}` : "universal key"),
+  };
+}
 
-  // verifier contract
-  t = Date.now();
-  const contract = contractNames(model.name, system, id).verifier;
-  const verifierFile = paths.get({ kind: "verifierSol", contract });
-  await exportVerifier(vkey, contract, verifierFile);
-  stages.push({ stage: "verifier", seconds: (Date.now() - t) / 1000, peakMB: null, cached: false });
+function verifierStage(run: Run, id: string, vkey: string): StageSpec<{ file: string; contract: string }> {
+  const contract = contractNames(run.opts.model.name, run.system, id).verifier;
+  const file = run.paths.get({ kind: "verifierSol", contract });
+  return {
+    stage: "verifier",
+    title: `rendering ${contract}`,
+    run: async () => ({ result: await exportVerifier(vkey, contract, file) }),
+    summary: () => path.relative(run.opts.root, file),
+  };
+}
 
-  // witness, prove, verify for this input
-  const run = sha256(x.join(",")).slice(0, 16);
-  const wtns = paths.get({ kind: "witness", circuit: id, run });
-  const proofFile = paths.get({ kind: "proof", circuit: id, run, system });
-  const publicFile = paths.get({ kind: "public", circuit: id, run, system });
-  const fresh = opts.force || !fs.existsSync(wtns);
-  if (fresh) {
-    writeFileAtomic(paths.get({ kind: "input", circuit: id, run }), stringifyBig(statement.witnessInput, 1));
-    const m = direct
-      ? await runStage("directWitness", { ir: sourceFile, visibility: vis, x: x.map(String), wtns }, { onProgress: progress("witness") })
-      : await runStage("witness", { wasm: compiled.wasm, input: statement.witnessInput, wtns }, { onProgress: progress("witness") });
-    stages.push({ stage: "witness", seconds: m.seconds, peakMB: m.peakMB, cached: false });
-    log(`witness: ${m.seconds.toFixed(1)} s`);
-  } else stages.push({ stage: "witness", seconds: 0, peakMB: null, cached: true });
+/** A run's files: one folder per input under the circuit's runs/. */
+function runFiles(run: Run, id: string, x: bigint[]): RunFiles {
+  const r = sha256(x.join(",")).slice(0, 16);
+  const proof = run.paths.get({ kind: "proof", circuit: id, run: r, system: run.system });
+  return {
+    wtns: run.paths.get({ kind: "witness", circuit: id, run: r }),
+    input: run.paths.get({ kind: "input", circuit: id, run: r }),
+    proof,
+    public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.system }),
+    proofMeta: `${proof}.meta.json`,
+  };
+}
 
-  // the circuit's public signals must be exactly the statement the reference interpreter and the TypeScript
-  // packer and hasher compute: outputs (or label, or hash), then the input part, then the weights commitment
-  const w = readWtns(wtns);
-  const circuitPub = w.slice(1, 1 + nPublic);
-  const expected = statement.publicSignals;
-  const matchesReference = circuitPub.length === expected.length && circuitPub.every((v, i) => v === expected[i]);
-  if (!matchesReference)
+function witnessStage(run: Run, rendered: RenderResult, compiled: CompileResult, s: Subject, f: RunFiles): StageSpec<{ fresh: boolean }> {
+  return {
+    stage: "witness",
+    title: rendered.backend === "direct" ? "from the reference interpreter" : "circom's witness calculator",
+    reuse: () => (!run.force && fs.existsSync(f.wtns) ? { fresh: false } : undefined),
+    run: async (progress) => {
+      writeFileAtomic(f.input, stringifyBig(s.statement.witnessInput, 1));
+      const m =
+        rendered.backend === "direct"
+          ? await runStage("directWitness", { ir: rendered.sourceFile, visibility: run.vis, x: s.x.map(String), wtns: f.wtns }, { onProgress: progress })
+          : await runStage("witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, { onProgress: progress });
+      return { ...m, result: { fresh: true } };
+    },
+  };
+}
+
+/**
+ * The circuit's public signals must be exactly the statement the reference interpreter and the TypeScript packer
+ * and hasher compute: outputs (or label, or hash), then the input part, then the weights commitment.
+ */
+function publicSignalsMatch(wtns: string, nPublic: number, expected: bigint[]): true {
+  const circuitPub = readWtns(wtns).slice(1, 1 + nPublic);
+  if (circuitPub.length !== expected.length || circuitPub.some((v, i) => v !== expected[i]))
     throw new ZkmlError("STAGE_FAILED", `the circuit's public signals differ from the reference's (circuit ${circuitPub.slice(0, 4).join(",")}..., reference ${expected.slice(0, 4).join(",")}...)`, {
       hint: "this is a bug in zkml-hardhat's renderer; please report it with the model file",
     });
+  return true;
+}
 
-  const proofMeta = `${proofFile}.meta.json`;
-  let proofBytes: number;
-  if (fresh || !fs.existsSync(proofFile) || !fs.existsSync(publicFile) || !fs.existsSync(proofMeta) || fs.statSync(proofFile).mtimeMs < fs.statSync(zkey).mtimeMs) {
-    log(`prove: ${system}...`);
-    const m = await runStage<{ proofBytes: number }>("prove", { system, zkey, wtns, proof: proofFile, public: publicFile }, { onProgress: progress("prove") });
-    proofBytes = m.result.proofBytes;
-    writeFileAtomic(proofMeta, JSON.stringify(m.result));
-    stages.push({ stage: "prove", seconds: m.seconds, peakMB: m.peakMB, cached: false });
-    log(`prove: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
-  } else {
-    proofBytes = (JSON.parse(fs.readFileSync(proofMeta, "utf8")) as { proofBytes: number }).proofBytes;
-    stages.push({ stage: "prove", seconds: 0, peakMB: null, cached: true });
-  }
-
-  const v = await runStage<{ valid: boolean }>("verify", { system, vkey, proof: proofFile, public: publicFile });
-  stages.push({ stage: "verify", seconds: v.seconds, peakMB: v.peakMB, cached: false });
-  // a proof that does not verify (a key damaged without changing its size, say) is never left in the cache
-  if (!v.result.valid) for (const f of [proofFile, publicFile, proofMeta]) fs.rmSync(f, { force: true });
-  log(`verify: ${v.result.valid ? "valid" : "INVALID"} (${v.seconds.toFixed(2)} s)`);
-
+function proveStage(run: Run, f: RunFiles, zkey: string, freshWitness: boolean): StageSpec<{ proofBytes: number }> {
   return {
-    model: model.name,
-    parameters: countParams(model),
-    system,
-    visibility: vis,
-    backend: { name: chosen.backend, reason: chosen.reason },
-    publicLayout: { output: layout.output.count, input: layout.input.count, weights: layout.weights.count },
-    input: { source: given.source, label: given.label },
-    circuit: { id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: nPublic, privateInputs: compiled.privateInputs, ptauPower: power, gates },
-    ptau: ptauInfo,
-    setup: setupInfo,
-    prediction: { class: argmax(reference), outputs: reference.map(String), real: reference.map((r) => Number(r) * q.output.step) },
-    matchesReference,
-    verified: v.result.valid,
-    proofBytes,
-    stages,
-    totalSeconds: (Date.now() - t0) / 1000,
-    files: {
-      circom: sourceFile,
-      r1cs: compiled.r1cs,
-      wasm: compiled.wasm,
-      zkey,
-      verificationKey: vkey,
-      proof: proofFile,
-      public: publicFile,
-      verifier: verifierFile,
-      verifierContract: contract,
+    stage: "prove",
+    title: run.system,
+    reuse: () => {
+      if (freshWitness || ![f.proof, f.public, f.proofMeta].every((p) => fs.existsSync(p)) || fs.statSync(f.proof).mtimeMs < fs.statSync(zkey).mtimeMs) return undefined;
+      return JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as { proofBytes: number };
     },
-    warnings,
+    run: async (progress) => {
+      const m = await runStage<{ proofBytes: number }>("prove", { system: run.system, zkey, wtns: f.wtns, proof: f.proof, public: f.public }, { onProgress: progress });
+      writeFileAtomic(f.proofMeta, JSON.stringify(m.result));
+      return m;
+    },
+  };
+}
+
+function verifyStage(run: Run, f: RunFiles, vkey: string): StageSpec<boolean> {
+  return {
+    stage: "verify",
+    title: `${run.system} verify`,
+    run: async () => {
+      const m = await runStage<{ valid: boolean }>("verify", { system: run.system, vkey, proof: f.proof, public: f.public });
+      // a proof that does not verify (a key damaged without changing its size, say) is never left in the cache
+      if (!m.result.valid) for (const p of [f.proof, f.public, f.proofMeta]) fs.rmSync(p, { force: true });
+      return { ...m, result: m.result.valid };
+    },
+    summary: (valid) => (valid ? "valid" : "INVALID"),
+  };
+}
+
+/** A function true at most once per `ms`: throttles progress messages. */
+function throttle(ms: number): () => boolean {
+  let last = 0;
+  return () => {
+    if (Date.now() - last < ms) return false;
+    last = Date.now();
+    return true;
   };
 }
