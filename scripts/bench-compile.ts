@@ -13,7 +13,7 @@ import * as path from "path";
 import * as fs from "fs";
 import { renderCircuit } from "../src/backends/circom/render";
 import { buildDirect } from "../src/backends/r1cs/lower";
-import { compileCircom } from "../src/pipeline/stages";
+import { compileCircom } from "../src/backends/circom/compile";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 
 async function main() {

@@ -14,7 +14,7 @@ import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, Publis
 import { resolveZkmlConfig } from "../src/core/config";
 import { isZkmlError, ZkmlError } from "../src/core/errors";
 import { writeDevPtau } from "../src/setup/ptau";
-import { setupKeys, verifySetup } from "../src/pipeline/stages";
+import { setupKeys, verifySetup } from "../src/setup/keys";
 import { checkZkey } from "../src/snark/zkey";
 import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
 import { renderCircuit } from "../src/backends/circom/render";

@@ -40,8 +40,6 @@ export type QOp =
   | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
   | { op: "flatten" };
 
-export type OpKind = QOp["op"];
-
 export interface QModel {
   format: typeof IR_FORMAT;
   name: string;
@@ -355,10 +353,6 @@ export function validateIR(q: QModel): void {
 /** Real value of the output: output[i] * output.step. */
 export function dequantize(q: QModel, values: readonly bigint[]): number[] {
   return values.map((v) => Number(v) * q.output.step);
-}
-
-export function inputSize(q: QModel): number {
-  return size(q.input.shape);
 }
 
 /** Multiply-accumulates of one inference: a weight times an activation, added (dense and conv2d; pooling only adds). */

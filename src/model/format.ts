@@ -169,10 +169,6 @@ export function loadModelFile(file: string): ModelFile {
   return validateModel(readJsonFile(file, "MODEL_INVALID", "check the path"), file);
 }
 
-export function outputShape(model: Pick<ModelFile, "input" | "layers">): Shape {
-  return model.layers.reduce((s, l, i) => layerOutputShape(l, s, `layers[${i}]`), model.input.shape);
-}
-
 export function countParams(model: Pick<ModelFile, "layers">): number {
   let n = 0;
   for (const l of model.layers) {

@@ -19,7 +19,7 @@ import { readR1cs, readWtns } from "../snark/r1cs";
 import { plonkGates, ptauPowerFor } from "../snark/systems";
 import { runStage } from "./runner";
 import { checkZkey } from "../snark/zkey";
-import type { SetupResult } from "./stages";
+import type { SetupResult } from "../setup/keys";
 import type { CompileResult } from "../backends/compiled";
 import { Backend, circuitFiles, CircuitOptions, CircuitRef, RenderResult, renderSource, resolveCircuit } from "./circuit";
 import { ContractNames, contractNames, exportVerifier } from "../backends/solidity/verifier";

@@ -8,8 +8,6 @@ import { ZkmlError } from "../core/errors";
 import { analyzeBounds, differenceBitsFor, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
-export type LinearOp = Extract<QOp, { op: "dense" | "conv2d" }>;
-
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
 export interface ParamWidths {
   op: number;

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileCircom } from "../../src/pipeline/stages";
+import { compileCircom } from "../../src/backends/circom/compile";
 import { CompileResult } from "../../src/backends/compiled";
 import { readWtns } from "../../src/snark/r1cs";
 
