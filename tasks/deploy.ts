@@ -44,6 +44,23 @@ function writeSource(file: string, source: string): void {
   writeFileAtomic(file, source);
 }
 
+/** What deploy-verifier and submit-proof both start from: the network (checked), the system, the model, the circuit its options name, and that circuit's deployment record. */
+async function deploymentTarget(args: CircuitArgs & { model: string; system: string }, hre: HardhatRuntimeEnvironment) {
+  const { locateCircuit } = await import("../src/pipeline/prove");
+  const { resolveModel } = await import("../src/model/zoo");
+  const { parseSystem } = await import("../src/snark/systems");
+  const { Paths } = await import("../src/core/paths");
+  const net = hre.network.name;
+  requireNetworkSettings(net, lookup, { signing: true });
+  const system = parseSystem(args.system, "--system");
+  const model = resolveModel(args.model);
+  const root = hre.config.paths.root;
+  const paths = new Paths(root);
+  const options = await circuitOptions(args, hre, model);
+  const loc = locateCircuit(root, model, system, options);
+  return { net, system, model, root, paths, options, loc, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system }) };
+}
+
 interface DeployArgs extends CircuitArgs {
   model: string;
   system: string;
@@ -63,21 +80,10 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
       const { deployVerifier } = await import("../src/evm/deploy");
       const { renderVerifier } = await import("../src/backends/solidity/verifier");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
-      const { locateCircuit } = await import("../src/pipeline/prove");
-      const { resolveModel } = await import("../src/model/zoo");
-      const { parseSystem } = await import("../src/snark/systems");
-      const { Paths } = await import("../src/core/paths");
       const { SOLC_SETTINGS } = await import("../src/evm/solc");
       const { publicLayout, statementLayout } = await import("../src/statement/layout");
       const { weightsCommitment } = await import("../src/statement/commitments");
-      const net = hre.network.name;
-      requireNetworkSettings(net, lookup, { signing: true });
-      const system = parseSystem(args.system, "--system");
-      const model = resolveModel(args.model);
-      const root = hre.config.paths.root;
-      const paths = new Paths(root);
-      const options = await circuitOptions(args, hre, model);
-      const loc = locateCircuit(root, model, system, options);
+      const { net, system, model, root, options, loc, paths, recordFile } = await deploymentTarget(args, hre);
       if (!fs.existsSync(loc.vkey))
         throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
           hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
@@ -102,7 +108,6 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
         return { name, fullyQualifiedName, abi: a.abi as any[], bytecode: a.bytecode, deployedBytecode: a.deployedBytecode };
       };
       const spec = networkSpec(net);
-      const recordFile = paths.get({ kind: "deployment", network: net, circuit: loc.id, system });
       const r = await deployVerifier({
         signer,
         network: net,
@@ -178,18 +183,8 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
       const { proveModel } = await import("../src/pipeline/prove");
       const { compileSolidity } = await import("../src/evm/solc");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
-      const { resolveModel } = await import("../src/model/zoo");
-      const { locateCircuit } = await import("../src/pipeline/prove");
-      const { parseSystem, verifyProofArgs } = await import("../src/snark/systems");
-      const { Paths } = await import("../src/core/paths");
-      const net = hre.network.name;
-      requireNetworkSettings(net, lookup, { signing: true });
-      const system = parseSystem(args.system, "--system");
-      const model = resolveModel(args.model);
-      const root = hre.config.paths.root;
-      const options = await circuitOptions(args, hre, model);
-      const loc = locateCircuit(root, model, system, options);
-      const recordFile = new Paths(root).get({ kind: "deployment", network: net, circuit: loc.id, system });
+      const { verifyProofArgs } = await import("../src/snark/systems");
+      const { net, system, model, root, options, loc, recordFile } = await deploymentTarget(args, hre);
       const record = readDeployment(recordFile);
       if (!record)
         throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} with these circuit options on ${net} (circuit ${loc.id}: looked for ${path.relative(root, recordFile)})`, {
