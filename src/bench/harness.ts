@@ -23,8 +23,6 @@ import { countMacs } from "../ir/ir";
 import { countParams } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
-import { contractNames } from "../backends/solidity/verifier";
-import { resolveCircuit } from "../pipeline/circuit";
 import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
 
@@ -254,9 +252,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           log(`${tag}: ${predicted.toLocaleString("en-US")} constraints`);
           // the verifier prove-model exports goes to contracts/generated/, which Hardhat compiles on every task: a
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
-          const circuit = resolveCircuit(model, { visibility: vis, backend: "auto", quant: {} }, q);
-          const verifierSol = new Paths(opts.root).get({ kind: "verifierSol", contract: contractNames(model.name, system, circuit.id).verifier });
-          const hadVerifier = fs.existsSync(verifierSol);
+          const generatedBefore = generatedContracts(opts.root);
           try {
             const r = await proveModel({ root: opts.root, model, quantized: q, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
@@ -282,7 +278,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
             entry = { ...base, status: "skipped", skip: "memory", constraints: predicted, reason: `out of memory: ${msg}`, finished: "" };
             log(`${tag}: skipped (${entry.reason})`);
           } finally {
-            if (!hadVerifier) fs.rmSync(verifierSol, { force: true });
+            for (const f of generatedContracts(opts.root)) if (!generatedBefore.has(f)) fs.rmSync(f, { force: true });
           }
           entry.totalSeconds = (Date.now() - t0) / 1000;
           entry.finished = new Date().toISOString();
@@ -295,4 +291,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     }
   }
   return run;
+}
+
+/** The contracts in contracts/generated/ now (prove-model writes its verifier there). */
+function generatedContracts(root: string): Set<string> {
+  const dir = path.dirname(new Paths(root).get({ kind: "verifierSol", contract: "_" }));
+  return new Set(fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []);
 }
