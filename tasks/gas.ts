@@ -4,10 +4,10 @@
 import * as path from "path";
 import { task, types } from "hardhat/config";
 import { ZkmlError } from "../src/core/errors";
-import { boundary, say } from "./common";
+import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
 import { gasChains } from "./chains";
 
-interface Args {
+interface Args extends CircuitArgs {
   model: string;
   systems: string;
   blockGasLimit?: number;
@@ -15,16 +15,16 @@ interface Args {
   markdown?: string;
 }
 
-task("compare-gas", "Gas of running a model in the EVM against verifying a proof of it: per call, deployment, crossover and break-even (real receipts, in-process network)")
+withCircuitOptions(task("compare-gas", "Gas of running a model in the EVM against verifying a proof of it: per call, deployment, crossover and break-even (real receipts, in-process network)")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
   .addOptionalParam("systems", "Comma-separated proof systems to measure: groth16, plonk, fflonk", "groth16", types.string)
   .addOptionalParam("blockGasLimit", "Block gas limit to flag transactions against (default: zkml.blockGasLimit, else 30,000,000)", undefined, types.int)
   .addFlag("json", "Print the report as one JSON object on stdout (progress goes to stderr)")
-  .addOptionalParam("markdown", "Also write the report as markdown to this file", undefined, types.string)
+  .addOptionalParam("markdown", "Also write the report as markdown to this file", undefined, types.string))
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
       const { compareModelGas } = await import("../src/evm/compare");
-      const { resolveModel } = await import("../src/model/zoo");
+      const model = (await import("../src/model/zoo")).resolveModel(args.model);
       const { parseSystem } = await import("../src/snark/systems");
       const { isGasLimit } = await import("../src/core/config");
       const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../src/report/gas");
@@ -34,7 +34,7 @@ task("compare-gas", "Gas of running a model in the EVM against verifying a proof
       if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
       const cfg = hre.config.zkml;
       const report = await compareModelGas(
-        { root: hre.config.paths.root, model: resolveModel(args.model), systems, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say },
+        { root: hre.config.paths.root, model, circuit: await circuitOptions(args, hre, model), systems, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say },
         await gasChains(hre, blockGasLimit),
       );
       if (args.markdown) {

@@ -46,19 +46,19 @@ describe("contracts/fixtures: tiny-cnn inference, Groth16 verifier and consumer 
   });
 
   it("naive infer() returns the reference output", async () => {
-    expect((await inference.infer(g.x)).map(String)).to.deep.equal(g.reference.map(String));
+    expect((await inference.infer(g.subject.x)).map(String)).to.deep.equal(g.subject.reference.map(String));
   });
 
   it("verifyProof accepts the proof; submit records the reference output; budgets hold", async () => {
     const args = verifyProofArgs("groth16", proof.proof, proof.publicSignals);
     expect(await verifier.verifyProof(...args)).to.equal(true);
-    const label = g.reference.reduce((best, v, i) => (v > g.reference[best] ? i : best), 0);
+    const label = g.subject.reference.reduce((best, v, i) => (v > g.subject.reference[best] ? i : best), 0);
     const tx = await consumer.submit(...args);
     await expect(tx).to.emit(consumer, "InferenceVerified").withArgs(
-      (await hre.ethers.getSigners())[0].address, inputCommitment(g.x), label, g.reference);
+      (await hre.ethers.getSigners())[0].address, inputCommitment(g.subject.x), label, g.subject.reference);
     const submitGas = Number((await tx.wait()).gasUsed);
     const verifyGas = Number(await verifier.verifyProof.estimateGas(...args));
-    const naiveGas = Number(await inference.infer.estimateGas(g.x));
+    const naiveGas = Number(await inference.infer.estimateGas(g.subject.x));
     // 39 public signals: 21,000 base + ~1.5 KB calldata + 4 pairings (181,000) + one ECMUL and ECADD per signal
     // (~6,500 with its field checks): about 475,000; the consumer adds field checks, a call and an event
     expect(verifyGas).to.be.within(350_000, 500_000);

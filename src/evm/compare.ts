@@ -11,7 +11,7 @@ import { compileSolidity } from "./solc";
 import { ZkmlError } from "../core/errors";
 import { ChainSpec, compareGas, GasInput, GasReport, SystemInput } from "./gas";
 import { countMacs, QModel, runIR } from "../ir/ir";
-import { countParams, Layer, ModelFile } from "../model/format";
+import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
@@ -19,9 +19,11 @@ import { fieldOf } from "../core/field";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
 import { contractNames, renderVerifier } from "../backends/solidity/verifier";
-import { publicLayout, statementLayout } from "../statement/layout";
-import { DEFAULT_VISIBILITY } from "../statement/visibility";
-import { calibrationFor, defaultInput } from "../model/zoo";
+import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
+import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { statementFor } from "../statement/statement";
+import { calibrationFor, defaultInput, QuantChoice, quantizeFor } from "../model/zoo";
+import type { CircuitOptions } from "../pipeline/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
@@ -53,6 +55,8 @@ export async function proofForVerifier(system: ProofSystem, proofFile: string, p
 export interface CompareOptions extends Pick<ProveOptions, "root" | "ptau" | "downloadPtau" | "ptauBaseUrl" | "ptauHashes" | "log"> {
   model: ModelFile;
   systems: ProofSystem[];
+  /** the circuit to measure (statement, backend, quantization); default: the default statement */
+  circuit?: CircuitOptions;
 }
 
 /** A proof as compare-gas needs it: its verification key, and the proof and public signals as the verifier takes them. */
@@ -64,12 +68,45 @@ export interface ProofArtifact {
   proofBytes: number;
 }
 
-/** The quantized model, its default input and the reference output for it: what every proof must attest. */
-export function gasSubject(model: ModelFile): { q: QModel; x: bigint[]; reference: bigint[] } {
-  const q: QModel = quantize(model, { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+/**
+ * What a gas comparison measures: the model's default input under a statement. Every proof must carry exactly these
+ * public signals; the consumer is constructed with `consumerArgs` after the verifier's address (the model
+ * commitment, for hashed weights) and must emit `event`.
+ */
+export interface GasSubject {
+  q: QModel;
+  x: bigint[];
+  reference: bigint[];
+  visibility: Visibility;
+  layout: PublicLayout;
+  publicSignals: bigint[];
+  consumerArgs: bigint[];
+  event: { label?: number; output?: bigint[]; outputHash?: bigint };
+}
+
+function defaultInputOf(model: ModelFile, quant: QuantChoice): { q: QModel; x: bigint[]; reference: bigint[] } {
+  const q = quantizeFor(model, quant);
   const given = defaultInput(model);
   const x = quantizeInput(q, given.values, given.source);
   return { q, x, reference: runIR(q, x).output };
+}
+
+/** The default statement (input and output public, weights fixed): its public signals need no hashing. */
+export function gasSubject(model: ModelFile): GasSubject {
+  const { q, x, reference } = defaultInputOf(model, {});
+  const layout = publicLayout(statementLayout(q, DEFAULT_VISIBILITY));
+  return { q, x, reference, visibility: DEFAULT_VISIBILITY, layout, publicSignals: [...reference, ...x].map(fieldOf), consumerArgs: [], event: { label: argmax(reference), output: reference } };
+}
+
+/** Any statement: the public signals as statementFor computes them (hashes included), and the event its consumer emits. */
+export async function statementGasSubject(model: ModelFile, circuit: CircuitOptions): Promise<GasSubject> {
+  const { q, x, reference } = defaultInputOf(model, circuit.quant);
+  const L = statementLayout(q, circuit.visibility);
+  const { publicSignals } = await statementFor(q, circuit.visibility, x, reference);
+  const out = publicSignals[L.output.offset];
+  const event = L.output.kind === "values" ? { label: argmax(reference), output: reference } : L.output.kind === "label" ? { label: Number(out) } : { outputHash: out };
+  const consumerArgs = L.weights.kind === "commitment" ? [publicSignals[L.weights.offset]] : [];
+  return { q, x, reference, visibility: circuit.visibility, layout: publicLayout(L), publicSignals, consumerArgs, event };
 }
 
 /** Real proofs of the model's default input, one per system, through the prove-model pipeline (cached stages reused). */
@@ -78,7 +115,7 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   const out: ProofArtifact[] = [];
   for (const system of opts.systems) {
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
-    const r = await proveModel({ ...opts, system, log: (m) => log(`  ${m}`) });
+    const r = await proveModel({ ...opts, ...opts.circuit, system, log: (m) => log(`  ${m}`) });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
     const p = await proofForVerifier(system, r.files.proof, r.files.public);
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes });
@@ -88,9 +125,7 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
 
 /** Every contract of a gas comparison, as Solidity sources by file name, before compiling. */
 export interface GasContracts {
-  q: QModel;
-  x: bigint[];
-  reference: bigint[];
+  subject: GasSubject;
   naive: SolidityBundle;
   baseline: SolidityBundle;
   baselineMacs: number;
@@ -101,33 +136,33 @@ export interface GasContracts {
 
 /**
  * Render the naive contract, the baseline and a verifier and consumer per proof. Each proof's public signals must
- * be (reference output, input) of the model's default input, or the comparison would measure another statement.
+ * be the subject's (the model's default input under its statement), or the comparison would measure another one.
  */
-export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[]): GasContracts {
-  const { q, x, reference } = gasSubject(model);
+export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject = gasSubject(model)): GasContracts {
+  const { q, reference } = subject;
   const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
   const name = contractNames(model.name, "groth16").verifier.replace(/Groth16Verifier$/, "");
   const naive = renderSolidity(q, `${name}Inference`);
   const baseline = renderSolidity(qb, `${name}Baseline`);
   const sources: Record<string, string> = { [`${naive.contract}.sol`]: naive.source, [`${baseline.contract}.sol`]: baseline.source };
   const names = proofs.map((p) => {
-    const expected = [...reference, ...x].map(fieldOf);
+    const expected = subject.publicSignals;
     const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
     if (!same)
-      throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not (reference output, input) of ${model.name}'s default input`, {
+      throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not those of ${model.name}'s default input under this statement`, {
         hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
       });
     const { verifier, consumer } = contractNames(model.name, p.system);
     sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
-    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: publicLayout(statementLayout(q, DEFAULT_VISIBILITY)), model: model.name });
+    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: subject.layout, model: model.name });
     return { verifier, consumer };
   });
-  return { q, x, reference, naive, baseline, baselineMacs: countMacs(qb), names, sources };
+  return { subject, naive, baseline, baselineMacs: countMacs(qb), names, sources };
 }
 
 /** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
-export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined): GasInput {
-  const { q, x, reference, naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs);
+export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined, subject: GasSubject = gasSubject(model)): GasInput {
+  const { naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs, subject);
   log(`solc: compiling ${Object.keys(sources).length} contracts`);
   const compiled = compileSolidity(sources);
   const get = (n: string) => {
@@ -146,9 +181,11 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
   return {
     model: model.name,
     parameters: countParams(model),
-    macs: countMacs(q),
-    x,
-    reference,
+    macs: countMacs(subject.q),
+    x: subject.x,
+    reference: subject.reference,
+    consumerArgs: subject.consumerArgs,
+    event: subject.event,
     naive: { bundle: naive, compiled: get(naive.contract) },
     baseline: { bundle: baseline, compiled: get(baseline.contract), macs: baselineMacs },
     systems,
@@ -156,6 +193,7 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
 }
 
 export async function compareModelGas(opts: CompareOptions, chains: { standard: ChainSpec; raised: ChainSpec }): Promise<GasReport> {
+  const subject = opts.circuit ? await statementGasSubject(opts.model, opts.circuit) : gasSubject(opts.model);
   const proofs = await collectProofs(opts);
-  return compareGas(assembleGasInput(opts.model, proofs, opts.log), chains, opts.log);
+  return compareGas(assembleGasInput(opts.model, proofs, opts.log, subject), chains, opts.log);
 }

@@ -15,7 +15,7 @@
  * the same public signals. We measure the naive gas of the smallest model with the same input and output (one dense
  * layer) and of the model itself, draw the line through both, and report the MACs where it meets each verifier's gas.
  */
-import { AbiCoder, Interface } from "ethers";
+import { AbiCoder, Interface, LogDescription } from "ethers";
 import { checkContractSize, Compiled, EIP170_LIMIT } from "./solc";
 import { ZkmlError } from "../core/errors";
 import type { ProofSystem } from "../core/paths";
@@ -114,6 +114,10 @@ export interface GasInput {
   /** The quantized input and the reference output for it. */
   x: bigint[];
   reference: bigint[];
+  /** the consumer's constructor arguments after the verifier's address (the model commitment, for hashed weights) */
+  consumerArgs: bigint[];
+  /** what the consumer's InferenceVerified must record for the statement: label and outputs, the label, or the outputs' hash */
+  event: { label?: number; output?: bigint[]; outputHash?: bigint };
   naive: { bundle: SolidityBundle; compiled: Compiled };
   /** One dense layer from the same input to the same output, for the crossover line. */
   baseline: { bundle: SolidityBundle; compiled: Compiled; macs: number };
@@ -233,7 +237,7 @@ async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, 
 }
 
 /** Deploy a verifier and its consumer, check the proof, and measure verifyProof and submit from their receipts. */
-export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, reference: bigint[]) {
+export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, expect: Pick<GasInput, "consumerArgs" | "event">) {
   const vIface = new Interface(s.verifier.abi);
   const cIface = new Interface(s.consumer.abi);
   const args = verifyProofArgs(s.system, s.proof, s.publicSignals);
@@ -247,14 +251,13 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
     chains,
     async (c) => {
       const verifier = await c.deploy(s.verifier.name, s.verifier.bytecode, s.verifier.runtimeBytes);
-      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address]).slice(2), s.consumer.runtimeBytes);
+      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address, ...expect.consumerArgs]).slice(2), s.consumer.runtimeBytes);
       const accepts = accepted(await c.call(verifier.address, verifyData));
       const rejectsChangedSignal = !accepted(await c.call(verifier.address, changedData));
       const verify = await c.send({ to: verifier.address, data: verifyData });
       const submit = await c.send({ to: consumer.address, data: submitData });
       const ev = submit.logs.map((l) => cIface.parseLog(l)).find((l) => l?.name === "InferenceVerified");
-      const output = ev ? ([...ev.args.output] as bigint[]) : [];
-      const eventMatchesReference = output.length === reference.length && output.every((v, i) => v === reference[i]);
+      const eventMatchesReference = ev !== undefined && ev !== null && eventMatches(ev, expect.event);
       return { verifier, consumer, accepts, rejectsChangedSignal, eventMatchesReference, verifyGas: verify.gas, submitGas: submit.gas };
     },
     (r) => [
@@ -273,6 +276,15 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
     checks: { accepts: r.accepts, rejectsChangedSignal: r.rejectsChangedSignal, eventMatchesReference: r.eventMatchesReference },
     raised: m.raised,
   };
+}
+
+/** Does the consumer's event record what the statement says: each field the statement makes public, and no other. */
+function eventMatches(ev: LogDescription, expected: GasInput["event"]): boolean {
+  const fields = ev.fragment.inputs.map((i) => i.name).filter((n) => n === "label" || n === "output" || n === "outputHash");
+  const wanted = Object.keys(expected).filter((k) => expected[k as keyof typeof expected] !== undefined);
+  if (fields.sort().join() !== wanted.sort().join()) return false;
+  const output = expected.output === undefined || ([...ev.args.output] as bigint[]).map(String).join() === expected.output.map(String).join();
+  return output && (expected.label === undefined || Number(ev.args.label) === expected.label) && (expected.outputHash === undefined || BigInt(ev.args.outputHash) === expected.outputHash);
 }
 
 /** A verifier alone: deploy it, check it accepts the proof, and measure a verifyProof transaction (the bench's gas). */
@@ -337,7 +349,7 @@ export async function compareGas(input: GasInput, chains: { standard: ChainSpec;
   const systems: SystemGas[] = [];
   for (const s of input.systems) {
     log(`${s.system}: deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
-    const m = await measureSystem(chains, s, input.reference);
+    const m = await measureSystem(chains, s, input);
     const deployGas = m.verifier.deployGas + m.consumer.deployGas;
     const be = breakEven({ deployGas: naiveDeploy, callGas: naive.call.gas }, { deployGas, callGas: m.verify.gas });
     systems.push({
