@@ -37,171 +37,210 @@ export interface RenderedModel {
 /** How each tensor is referenced in circom: a function of a flat index expression. */
 type TensorRef = (idx: string) => string;
 
+type Linear = Extract<QOp, { op: "dense" | "conv2d" }>;
+type Requant = Extract<QOp, { op: "requant" }>;
+
+/** The ops as rendered: a dense or conv followed by a requant is one step (the requant is fused onto its sum). */
+function renderSteps(q: QModel): { k: number; op: QOp; fused?: Requant }[] {
+  const steps: { k: number; op: QOp; fused?: Requant }[] = [];
+  for (let k = 0; k < q.ops.length; k++) {
+    const op = q.ops[k], next = q.ops[k + 1];
+    if ((op.op === "dense" || op.op === "conv2d") && next?.op === "requant") steps.push({ k: k++, op, fused: next });
+    else steps.push({ k, op });
+  }
+  return steps;
+}
+
 /**
  * Render one model as a template named `${prefix}Model`, with signals `x` (input) and `y` (output).
  * `prefix` keeps names apart when several models share one file (the property tests bundle many).
  */
 export function renderModel(q: QModel, prefix = "Zkml", opts: { weights?: "constants" | "signals" } = {}): RenderedModel {
-  const signalWeights = opts.weights === "signals";
-  const shapes = irShapes(q);
-  const fns: string[] = [];
-  const body: string[] = [];
-  const nIn = size(shapes[0]);
-  const nOut = size(shapes[shapes.length - 1]);
-  const refs: TensorRef[] = [(i) => `x[${i}]`];
-  const lastOp = q.ops.length - 1;
+  const r = new ModelTemplate(q, prefix, opts.weights === "signals");
+  const template = `${prefix}Model`;
+  const source = `${r.fns.join("\n")}\n\n// ${q.name}: ${q.ops.map((o) => o.op).join(" -> ")}\ntemplate ${template}() {\n${r.body.join("\n")}\n}\n`;
+  return { source, template, inputs: r.nIn, outputs: r.nOut };
+}
 
-  body.push(`    signal input x[${nIn}];`, `    signal output y[${nOut}];`);
-  if (signalWeights)
-    q.ops.forEach((op, k) => {
-      if (op.op === "dense" || op.op === "conv2d") body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
-    });
-  body.push(`    component inRange[${nIn}];`);
-  body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ZkmlInRange(${q.input.bits}, ${q.input.min});`, `        inRange[i].in <== x[i];`, `    }`);
+/** The model template's functions (constant weight rows) and body, op by op. */
+class ModelTemplate {
+  readonly fns: string[] = [];
+  readonly body: string[] = [];
+  readonly nIn: number;
+  readonly nOut: number;
+  private readonly shapes: Shape[];
+  /** how each tensor so far is referenced: refs[k] is ops[k]'s input */
+  private readonly refs: TensorRef[] = [(i) => `x[${i}]`];
+  private readonly lastOp: number;
 
-  const row = (values: bigint[]) => `[${values.join(", ")}]`;
+  constructor(
+    private readonly q: QModel,
+    private readonly prefix: string,
+    private readonly signalWeights: boolean,
+  ) {
+    this.shapes = irShapes(q);
+    this.nIn = size(this.shapes[0]);
+    this.nOut = size(this.shapes[this.shapes.length - 1]);
+    this.lastOp = q.ops.length - 1;
+    this.inputs();
+    for (const step of renderSteps(q)) {
+      this.body.push(``, `    // ops[${step.k}]: ${describeOp(step.op, this.shapes[step.k], this.shapes[step.k + 1])}`);
+      this.op(step.k, step.op, step.fused);
+    }
+    // Outputs not written by a final linear or pooling op are copied out.
+    const last = q.ops[this.lastOp];
+    const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d");
+    if (!wroteY) this.body.push(``, `    for (var i = 0; i < ${this.nOut}; i++) {`, `        y[i] <== ${this.refs[this.refs.length - 1]("i")};`, `    }`);
+  }
 
-  for (let k = 0; k < q.ops.length; k++) {
-    const op = q.ops[k];
-    const inRef = refs[k];
-    const inShape = shapes[k];
-    const outShape = shapes[k + 1];
-    const n = size(outShape);
-    const next = q.ops[k + 1];
-    body.push(``, `    // ops[${k}]: ${describeOp(op, inShape, outShape)}`);
+  /** x, y, the private weights when they are signals, and x's range checks. */
+  private inputs(): void {
+    const { q, body, nIn } = this;
+    body.push(`    signal input x[${nIn}];`, `    signal output y[${this.nOut}];`);
+    if (this.signalWeights)
+      q.ops.forEach((op, k) => {
+        if (op.op === "dense" || op.op === "conv2d") body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
+      });
+    body.push(`    component inRange[${nIn}];`);
+    body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ZkmlInRange(${q.input.bits}, ${q.input.min});`, `        inRange[i].in <== x[i];`, `    }`);
+  }
+
+  private op(k: number, op: QOp, fused?: Requant): void {
     switch (op.op) {
       case "dense":
-      case "conv2d": {
-        // Where the accumulator goes: into the next requant (fused), or out as signals.
-        const fuse = next?.op === "requant";
-        const target = fuse ? `rq${k + 1}` : k === lastOp ? "y" : `lin${k}`;
-        if (fuse && next.op === "requant") body.push(...requantSignals(k + 1, n, next));
-        else if (k !== lastOp) body.push(`    signal lin${k}[${n}];`);
-        const sink = (idx: string, acc: string, indent: number) =>
-          fuse && next.op === "requant" ? requantLines(k + 1, idx, acc, next, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`];
-        const rows = op.op === "dense" ? op.units : op.filters;
-        const per = op.weights.length / rows;
-        // a weight: a constant from this row's function, or (private weights) a signal whose product with the
-        // activation is one constraint, p<k>[t] for the t-th multiply-accumulate of the op
-        let wAt: (idx: string) => string;
-        const mac = (wIdx: string, xRef: string, indent: number) =>
-          signalWeights
-            ? [`${pad(indent)}p${k}[t${k}] <== w${k}[${wIdx}] * ${xRef};`, `${pad(indent)}acc += p${k}[t${k}];`, `${pad(indent)}t${k}++;`]
-            : [`${pad(indent)}acc += ${wAt(wIdx)} * ${xRef};`];
-        if (signalWeights) {
-          body.push(`    signal p${k}[${countOpMacs(op, inShape)}];`, `    var t${k} = 0;`);
-          wAt = (idx) => `w${k}[${idx}]`;
-        } else {
-          const fn = `${prefix}_op${k}_w`;
-          for (let r = 0; r < rows; r++) fns.push(`function ${fn}${r}() {\n    return ${row(op.weights.slice(r * per, (r + 1) * per))};\n}`);
-          fns.push(`function ${prefix}_op${k}_b() {\n    return ${row(op.bias)};\n}`);
-          body.push(`    var b${k}[${rows}] = ${prefix}_op${k}_b();`, `    var w${k}[${per}];`);
-          wAt = (idx) => `w${k}[${idx}]`;
-        }
-        const rowOffset = (r: string, idx: string) => (signalWeights ? `${r} * ${per} + ${idx}` : idx);
-        if (op.op === "dense") {
-          if (signalWeights) {
-            body.push(`    for (var r = 0; r < ${rows}; r++) {`, `        var acc = b${k}[r];`);
-            body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac(rowOffset("r", "i"), inRef("i"), 3), `        }`);
-            body.push(...sink("r", "acc", 2), `    }`);
-          } else
-            for (let r = 0; r < rows; r++) {
-              body.push(`    w${k} = ${prefix}_op${k}_w${r}();`, `    {`, `        var acc = b${k}[${r}];`);
-              body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac("i", inRef("i"), 3), `        }`);
-              body.push(...sink(String(r), "acc", 2), `    }`);
-            }
-        } else {
-          const [c, h, w] = inShape;
-          const [, oh, ow] = outShape;
-          const [kh, kw] = op.kernel;
-          const [sh, sw] = op.stride;
-          const [ph, pw] = op.padding;
-          const filterLoop = (f: string, indent: number) => {
-            const P = pad(indent);
-            return [
-              `${P}for (var oy = 0; oy < ${oh}; oy++) {`, `${P}    for (var ox = 0; ox < ${ow}; ox++) {`, `${P}        var acc = b${k}[${f}];`,
-              `${P}        for (var c = 0; c < ${c}; c++) {`, `${P}            for (var ky = 0; ky < ${kh}; ky++) {`, `${P}                for (var kx = 0; kx < ${kw}; kx++) {`,
-              `${P}                    var iy = oy * ${sh} + ky;`, `${P}                    var ix = ox * ${sw} + kx;`,
-              `${P}                    if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
-              ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
-              `${P}                    }`, `${P}                }`, `${P}            }`, `${P}        }`,
-              ...sink(`${f} * ${oh * ow} + oy * ${ow} + ox`, "acc", indent + 2), `${P}    }`, `${P}}`,
-            ];
-          };
-          if (signalWeights) body.push(`    for (var f = 0; f < ${rows}; f++) {`, ...filterLoop("f", 2), `    }`);
-          else
-            for (let f = 0; f < rows; f++) {
-              body.push(`    w${k} = ${prefix}_op${k}_w${f}();`, ...filterLoop(String(f), 1));
-            }
-        }
-        if (fuse) {
-          const rq = `rq${k + 1}`;
-          refs.push(inRef); // placeholder for the linear op's own output; never read
-          refs.push((i) => `${rq}[${i}]`);
-          k++; // the requant was rendered here
-          body.push(`    // ops[${k}]: requant fused above (K=${next.op === "requant" ? next.bits : 0})`);
-        } else refs.push((i) => `${target}[${i}]`);
-        break;
-      }
-      case "sumpool2d": {
-        const [c, h, w] = inShape;
-        const [, oh, ow] = outShape;
-        const [kh, kw] = op.pool;
-        const target = k === lastOp ? "y" : `sp${k}`;
-        if (k !== lastOp) body.push(`    signal sp${k}[${n}];`);
-        body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`, `                var acc = 0;`);
-        body.push(`                for (var ky = 0; ky < ${kh}; ky++) {`, `                    for (var kx = 0; kx < ${kw}; kx++) {`);
-        body.push(`                        acc += ${inRef(`(ch * ${h} + oy * ${op.stride[0]} + ky) * ${w} + ox * ${op.stride[1]} + kx`)};`);
-        body.push(`                    }`, `                }`, `                ${target}[(ch * ${oh} + oy) * ${ow} + ox] <== acc;`, `            }`, `        }`, `    }`);
-        refs.push((i) => `${target}[${i}]`);
-        break;
-      }
-      case "maxpool2d": {
-        // a running max over the window: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
-        // (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m)
-        // is one product. Per output (K - 1)(R + 2) constraints for a K-value window.
-        const [c, h, w] = inShape;
-        const [, oh, ow] = outShape;
-        const [kh, kw] = op.pool;
-        const K = kh * kw, R = op.bits;
-        const at = (ky: string, kx: string) => inRef(`(ch * ${h} + oy * ${op.stride[0]} + ${ky}) * ${w} + ox * ${op.stride[1]} + ${kx}`);
-        if (K === 1) {
-          body.push(`    signal mp${k}[${n}];`, `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
-          body.push(`                mp${k}[(ch * ${oh} + oy) * ${ow} + ox] <== ${at("0", "0")};`, `            }`, `        }`, `    }`);
-          refs.push((i) => `mp${k}[${i}]`);
-          break;
-        }
-        body.push(`    signal mp${k}[${n}][${K - 1}];`, `    signal mp${k}b[${n}][${K - 1}][${R}];`);
-        body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
-        body.push(`                var o = (ch * ${oh} + oy) * ${ow} + ox;`, `                var m = ${at("0", "0")};`);
-        body.push(`                for (var j = 1; j < ${K}; j++) {`, `                    var v = ${at(`(j \\ ${kw})`, `(j % ${kw})`)};`);
-        body.push(`                    var d = v - m + ${1n << BigInt(R - 1)};`, `                    var lc = 0;`, `                    for (var b = 0; b < ${R}; b++) {`);
-        body.push(`                        mp${k}b[o][j - 1][b] <-- (d >> b) & 1;`, `                        mp${k}b[o][j - 1][b] * (mp${k}b[o][j - 1][b] - 1) === 0;`, `                        lc += mp${k}b[o][j - 1][b] * (1 << b);`, `                    }`);
-        body.push(`                    lc === d;`, `                    mp${k}[o][j - 1] <== m + mp${k}b[o][j - 1][${R - 1}] * (v - m);`, `                    m = mp${k}[o][j - 1];`, `                }`);
-        body.push(`            }`, `        }`, `    }`);
-        refs.push((i) => `mp${k}[${i}][${K - 2}]`);
-        break;
-      }
+      case "conv2d":
+        return this.linear(k, op, fused);
+      case "sumpool2d":
+        return this.sumPool(k, op);
+      case "maxpool2d":
+        return this.maxPool(k, op);
       case "requant": {
-        body.push(...requantSignals(k, n, op), `    for (var i = 0; i < ${n}; i++) {`);
-        body.push(...requantLines(k, "i", inRef("i"), op, 2), `    }`);
-        refs.push((i) => `rq${k}[${i}]`);
-        break;
+        const n = size(this.shapes[k + 1]);
+        this.body.push(...requantSignals(k, n, op), `    for (var i = 0; i < ${n}; i++) {`);
+        this.body.push(...requantLines(k, "i", this.refs[k]("i"), op, 2), `    }`);
+        this.refs.push((i) => `rq${k}[${i}]`);
+        return;
       }
       case "flatten":
-        body.push(`    // (reshape only: channel-major order is already flat)`);
-        refs.push(inRef);
-        break;
+        this.body.push(`    // (reshape only: channel-major order is already flat)`);
+        this.refs.push(this.refs[k]);
+        return;
     }
   }
-  // Outputs not written by a final linear or pooling op are copied out.
-  const last = q.ops[lastOp];
-  const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d");
-  if (!wroteY) body.push(``, `    for (var i = 0; i < ${nOut}; i++) {`, `        y[i] <== ${refs[refs.length - 1]("i")};`, `    }`);
 
-  const template = `${prefix}Model`;
-  const source = `${fns.join("\n")}\n\n// ${q.name}: ${q.ops.map((o) => o.op).join(" -> ")}\ntemplate ${template}() {\n${body.join("\n")}\n}\n`;
-  return { source, template, inputs: nIn, outputs: nOut };
+  /**
+   * A dense or conv op: per output, the accumulator over its taps (constant weights from this row's function, or
+   * with private weights one product signal per multiply-accumulate), into the fused requant or out as signals.
+   */
+  private linear(k: number, op: Linear, fused?: Requant): void {
+    const { body, prefix, signalWeights } = this;
+    const inRef = this.refs[k];
+    const inShape = this.shapes[k];
+    const outShape = this.shapes[k + 1];
+    const n = size(outShape);
+    const target = fused ? `rq${k + 1}` : k === this.lastOp ? "y" : `lin${k}`;
+    if (fused) body.push(...requantSignals(k + 1, n, fused));
+    else if (k !== this.lastOp) body.push(`    signal lin${k}[${n}];`);
+    const sink = (idx: string, acc: string, indent: number) => (fused ? requantLines(k + 1, idx, acc, fused, indent) : [`${pad(indent)}${target}[${idx}] <== ${acc};`]);
+    const rows = op.op === "dense" ? op.units : op.filters;
+    const per = op.weights.length / rows;
+    const mac = (wIdx: string, xRef: string, indent: number) =>
+      signalWeights
+        ? [`${pad(indent)}p${k}[t${k}] <== w${k}[${wIdx}] * ${xRef};`, `${pad(indent)}acc += p${k}[t${k}];`, `${pad(indent)}t${k}++;`]
+        : [`${pad(indent)}acc += w${k}[${wIdx}] * ${xRef};`];
+    if (signalWeights) body.push(`    signal p${k}[${countOpMacs(op, inShape)}];`, `    var t${k} = 0;`);
+    else {
+      const row = (values: bigint[]) => `[${values.join(", ")}]`;
+      for (let r = 0; r < rows; r++) this.fns.push(`function ${prefix}_op${k}_w${r}() {\n    return ${row(op.weights.slice(r * per, (r + 1) * per))};\n}`);
+      this.fns.push(`function ${prefix}_op${k}_b() {\n    return ${row(op.bias)};\n}`);
+      body.push(`    var b${k}[${rows}] = ${prefix}_op${k}_b();`, `    var w${k}[${per}];`);
+    }
+    const rowOffset = (r: string, idx: string) => (signalWeights ? `${r} * ${per} + ${idx}` : idx);
+    if (op.op === "dense") {
+      if (signalWeights) {
+        body.push(`    for (var r = 0; r < ${rows}; r++) {`, `        var acc = b${k}[r];`);
+        body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac(rowOffset("r", "i"), inRef("i"), 3), `        }`);
+        body.push(...sink("r", "acc", 2), `    }`);
+      } else
+        for (let r = 0; r < rows; r++) {
+          body.push(`    w${k} = ${prefix}_op${k}_w${r}();`, `    {`, `        var acc = b${k}[${r}];`);
+          body.push(`        for (var i = 0; i < ${op.inSize}; i++) {`, ...mac("i", inRef("i"), 3), `        }`);
+          body.push(...sink(String(r), "acc", 2), `    }`);
+        }
+    } else {
+      const [c, h, w] = inShape;
+      const [, oh, ow] = outShape;
+      const [kh, kw] = op.kernel;
+      const [sh, sw] = op.stride;
+      const [ph, pw] = op.padding;
+      const filterLoop = (f: string, indent: number) => {
+        const P = pad(indent);
+        return [
+          `${P}for (var oy = 0; oy < ${oh}; oy++) {`, `${P}    for (var ox = 0; ox < ${ow}; ox++) {`, `${P}        var acc = b${k}[${f}];`,
+          `${P}        for (var c = 0; c < ${c}; c++) {`, `${P}            for (var ky = 0; ky < ${kh}; ky++) {`, `${P}                for (var kx = 0; kx < ${kw}; kx++) {`,
+          `${P}                    var iy = oy * ${sh} + ky;`, `${P}                    var ix = ox * ${sw} + kx;`,
+          `${P}                    if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
+          ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
+          `${P}                    }`, `${P}                }`, `${P}            }`, `${P}        }`,
+          ...sink(`${f} * ${oh * ow} + oy * ${ow} + ox`, "acc", indent + 2), `${P}    }`, `${P}}`,
+        ];
+      };
+      if (signalWeights) body.push(`    for (var f = 0; f < ${rows}; f++) {`, ...filterLoop("f", 2), `    }`);
+      else for (let f = 0; f < rows; f++) body.push(`    w${k} = ${prefix}_op${k}_w${f}();`, ...filterLoop(String(f), 1));
+    }
+    if (fused) {
+      this.refs.push(inRef); // placeholder for the linear op's own output; never read
+      this.refs.push((i) => `rq${k + 1}[${i}]`);
+      body.push(`    // ops[${k + 1}]: requant fused above (K=${fused.bits})`);
+    } else this.refs.push((i) => `${target}[${i}]`);
+  }
+
+  /** An exact sum over each window (an average pool whose division is folded into the next scale). */
+  private sumPool(k: number, op: Extract<QOp, { op: "sumpool2d" }>): void {
+    const { body } = this;
+    const inRef = this.refs[k];
+    const [c, h, w] = this.shapes[k];
+    const [, oh, ow] = this.shapes[k + 1];
+    const [kh, kw] = op.pool;
+    const target = k === this.lastOp ? "y" : `sp${k}`;
+    if (k !== this.lastOp) body.push(`    signal sp${k}[${size(this.shapes[k + 1])}];`);
+    body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`, `                var acc = 0;`);
+    body.push(`                for (var ky = 0; ky < ${kh}; ky++) {`, `                    for (var kx = 0; kx < ${kw}; kx++) {`);
+    body.push(`                        acc += ${inRef(`(ch * ${h} + oy * ${op.stride[0]} + ky) * ${w} + ox * ${op.stride[1]} + kx`)};`);
+    body.push(`                    }`, `                }`, `                ${target}[(ch * ${oh} + oy) * ${ow} + ox] <== acc;`, `            }`, `        }`, `    }`);
+    this.refs.push((i) => `${target}[${i}]`);
+  }
+
+  /**
+   * A running max over the window: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
+   * (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m) is one
+   * product. Per output (K - 1)(R + 2) constraints for a K-value window.
+   */
+  private maxPool(k: number, op: Extract<QOp, { op: "maxpool2d" }>): void {
+    const { body } = this;
+    const inRef = this.refs[k];
+    const n = size(this.shapes[k + 1]);
+    const [c, h, w] = this.shapes[k];
+    const [, oh, ow] = this.shapes[k + 1];
+    const [kh, kw] = op.pool;
+    const K = kh * kw, R = op.bits;
+    const at = (ky: string, kx: string) => inRef(`(ch * ${h} + oy * ${op.stride[0]} + ${ky}) * ${w} + ox * ${op.stride[1]} + ${kx}`);
+    if (K === 1) {
+      body.push(`    signal mp${k}[${n}];`, `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+      body.push(`                mp${k}[(ch * ${oh} + oy) * ${ow} + ox] <== ${at("0", "0")};`, `            }`, `        }`, `    }`);
+      this.refs.push((i) => `mp${k}[${i}]`);
+      return;
+    }
+    body.push(`    signal mp${k}[${n}][${K - 1}];`, `    signal mp${k}b[${n}][${K - 1}][${R}];`);
+    body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
+    body.push(`                var o = (ch * ${oh} + oy) * ${ow} + ox;`, `                var m = ${at("0", "0")};`);
+    body.push(`                for (var j = 1; j < ${K}; j++) {`, `                    var v = ${at(`(j \\ ${kw})`, `(j % ${kw})`)};`);
+    body.push(`                    var d = v - m + ${1n << BigInt(R - 1)};`, `                    var lc = 0;`, `                    for (var b = 0; b < ${R}; b++) {`);
+    body.push(`                        mp${k}b[o][j - 1][b] <-- (d >> b) & 1;`, `                        mp${k}b[o][j - 1][b] * (mp${k}b[o][j - 1][b] - 1) === 0;`, `                        lc += mp${k}b[o][j - 1][b] * (1 << b);`, `                    }`);
+    body.push(`                    lc === d;`, `                    mp${k}[o][j - 1] <== m + mp${k}b[o][j - 1][${R - 1}] * (v - m);`, `                    m = mp${k}[o][j - 1];`, `                }`);
+    body.push(`            }`, `        }`, `    }`);
+    this.refs.push((i) => `mp${k}[${i}][${K - 2}]`);
+  }
 }
 
 /**
