@@ -25,7 +25,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic } from "../core/files";
-import { ContainerErrors, withSections } from "../snark/container";
+import { containerHead, ContainerErrors, sectionHead, withSections } from "../snark/container";
 import { BN254_Q, BN254_R, fieldInverse, fieldOf, powMod } from "../core/field";
 import { loadNative, scalarBytes } from "../core/native";
 import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";
@@ -98,6 +98,95 @@ export interface PtauProgress {
 
 const CHUNK = 1 << 16;
 
+/** Points of every section (their count: the progress bar's total). */
+function pointCount(power: number): number {
+  const N = 1 << power;
+  return 2 * N - 1 + 3 * N + 1 + lagrangeCount(power + 1) + 3 * lagrangeCount(power);
+}
+
+/** Scalars of a Lagrange section's levels 0..top, one level at a time. */
+const lagrangeCount = (top: number) => (1 << (top + 1)) - 1;
+
+/**
+ * Level p of a Lagrange section: L_i(tau) over the 2^p-th roots of unity. At p = power + 1 snarkjs builds the
+ * level from 2^(power+1) - 1 powers and one zero point, so the last term is dropped.
+ */
+function lagrangeLevel(tau: bigint, p: number, power: number): bigint[] {
+  const l = lagrangeAt(tau, p);
+  if (p !== power + 1) return l;
+  const n = 1 << p;
+  const last = (powMod(tau, BigInt(n - 1)) * inv(BigInt(n))) % R;
+  const w = rootOfUnity(p);
+  let wj = 1n;
+  return l.map((v) => {
+    const r = mod(v - last * wj);
+    wj = (wj * w) % R;
+    return r;
+  });
+}
+
+/**
+ * Writes a ptau's sections in order: points from scalars (k * G by the native fixed-base multiplier, in chunks so
+ * memory stays bounded), sections 2..6 also hashed compressed into the contribution's response, and re-read
+ * uncompressed for the next challenge.
+ */
+class PtauWriter {
+  private pos = 0;
+  private done = 0;
+  private readonly hashed: { offset: number; count: number; g2: boolean }[] = [];
+  readonly response: PartialHasher;
+
+  constructor(
+    private readonly fd: number,
+    challenge: Buffer,
+    private readonly opts: { progress?: PtauProgress; threads: number; total: number },
+  ) {
+    this.response = new PartialHasher().update(challenge);
+  }
+
+  raw(b: Uint8Array): void {
+    fs.writeSync(this.fd, b, 0, b.length, this.pos);
+    this.pos += b.length;
+  }
+
+  section(type: number, bytes: number, body?: Uint8Array): void {
+    this.raw(sectionHead(type, bytes));
+    if (body) this.raw(body);
+  }
+
+  /** One point per scalar, in G1 or G2; `hash`: part of the response (sections 2..6). */
+  points(scalars: bigint[], g2: boolean, what: string, hash: boolean): void {
+    const nat = loadNative();
+    const size = g2 ? 128 : 64;
+    if (hash) this.hashed.push({ offset: this.pos, count: scalars.length, g2 });
+    for (let i = 0; i < scalars.length; i += CHUNK) {
+      const part = scalars.slice(i, i + CHUNK);
+      const out = new Uint8Array(part.length * size);
+      (g2 ? nat.g2Mul : nat.g1Mul)(scalarBytes(part), out, this.opts.threads);
+      this.raw(out);
+      if (hash) this.response.update(nat.encodePoints(out, g2, true));
+      this.done += part.length;
+      this.opts.progress?.(this.done, this.opts.total, what);
+    }
+  }
+
+  /** The next challenge: the response's digest, then every hashed point re-read and encoded uncompressed. */
+  nextChallenge(responseDigest: Buffer): Buffer {
+    const nat = loadNative();
+    const next = crypto.createHash("blake2b512").update(responseDigest);
+    for (const h of this.hashed) {
+      const size = h.g2 ? 128 : 64;
+      for (let i = 0; i < h.count; i += CHUNK) {
+        const n = Math.min(CHUNK, h.count - i);
+        const b = Buffer.alloc(n * size);
+        fs.readSync(this.fd, b, 0, b.length, h.offset + i * size);
+        next.update(nat.encodePoints(b, h.g2, false));
+      }
+    }
+    return next.digest();
+  }
+}
+
 /**
  * Write a phase-2-ready ptau of `power` to `file` (atomically). `secrets` is for tests; by default they are
  * random and forgotten when this returns.
@@ -109,131 +198,58 @@ export async function writeDevPtau(
 ): Promise<{ points: number; seconds: number; nextChallenge: string }> {
   if (!Number.isInteger(power) || power < 1 || power > TWO_ADICITY - 1)
     throw new ZkmlError("OPTION_INVALID", `power: expected an integer in 1..${TWO_ADICITY - 1}, got ${power}`);
-  const nat = loadNative();
+  loadNative(); // a missing addon fails here, before anything is written
   const t0 = Date.now();
   const s = opts.secrets ?? { tau: randomScalar(), alpha: randomScalar(), beta: randomScalar() };
   const N = 1 << power;
-  const lagrangeCount = (top: number) => (1 << (top + 1)) - 1;
-  const total = 2 * N - 1 + 3 * N + 1 + lagrangeCount(power + 1) + 3 * lagrangeCount(power);
-  let done = 0;
-  const threads = opts.threads ?? 2;
-
+  const total = pointCount(power);
   // One contribution on top of the ceremony's start: its key answers the first challenge of this power.
   const challenge = firstChallengeHash(power);
   const key = await contributionKey(challenge, s);
-  const response = new PartialHasher().update(challenge);
 
   return produceAtomic(file, async (tmp) => {
     const fd = fs.openSync(tmp, "w+");
     try {
-      let pos = 0;
-      const write = (b: Uint8Array) => {
-        fs.writeSync(fd, b, 0, b.length, pos);
-        pos += b.length;
-      };
-      const header = Buffer.alloc(12);
-      header.write("ptau", 0, "latin1");
-      header.writeUInt32LE(1, 4);
-      header.writeUInt32LE(11, 8); // sections 1..7 and 12..15
-      write(header);
-      const startSection = (type: number, bytes: number) => {
-        const h = Buffer.alloc(12);
-        h.writeUInt32LE(type, 0);
-        h.writeBigUInt64LE(BigInt(bytes), 4);
-        write(h);
-      };
-      // 1: header
-      const body = Buffer.alloc(4 + 32 + 8);
-      body.writeUInt32LE(32, 0);
-      Buffer.from(scalarBytes([BN254_Q])).copy(body, 4);
-      body.writeUInt32LE(power, 36);
-      body.writeUInt32LE(power, 40);
-      startSection(1, body.length);
-      write(body);
-
-      // Points for a list of scalars, written in chunks so memory stays bounded; sections 2..6 are also hashed
-      // (compressed) into the response.
-      const hashed: { offset: number; count: number; g2: boolean }[] = [];
-      const emit = (scalars: bigint[], g2: boolean, what: string, hash: boolean) => {
-        const size = g2 ? 128 : 64;
-        if (hash) hashed.push({ offset: pos, count: scalars.length, g2 });
-        for (let i = 0; i < scalars.length; i += CHUNK) {
-          const part = scalars.slice(i, i + CHUNK);
-          const out = new Uint8Array(part.length * size);
-          (g2 ? nat.g2Mul : nat.g1Mul)(scalarBytes(part), out, threads);
-          write(out);
-          if (hash) response.update(nat.encodePoints(out, g2, true));
-          done += part.length;
-          opts.progress?.(done, total, what);
-        }
-      };
-      const series = (p: number) => powersOf(s.tau, p);
-
-      startSection(2, (2 * N - 1) * 64);
-      emit(series(2 * N - 1), false, "tauG1", true);
-      startSection(3, N * 128);
-      emit(series(N), true, "tauG2", true);
-      startSection(4, N * 64);
-      emit(powersOf(s.tau, N, s.alpha), false, "alphaTauG1", true);
-      startSection(5, N * 64);
-      emit(powersOf(s.tau, N, s.beta), false, "betaTauG1", true);
-      startSection(6, 128);
-      emit([s.beta], true, "betaG2", true);
-
+      const w = new PtauWriter(fd, challenge, { progress: opts.progress, threads: opts.threads ?? 2, total });
+      w.raw(containerHead("ptau", 1, 11)); // sections 1..7 and 12..15
+      const header = Buffer.alloc(4 + 32 + 8);
+      header.writeUInt32LE(32, 0);
+      Buffer.from(scalarBytes([BN254_Q])).copy(header, 4);
+      header.writeUInt32LE(power, 36);
+      header.writeUInt32LE(power, 40);
+      w.section(1, header.length, header);
+      // 2..6: the powers, hashed into the response
+      for (const [type, scalars, g2, what] of [
+        [2, powersOf(s.tau, 2 * N - 1), false, "tauG1"],
+        [3, powersOf(s.tau, N), true, "tauG2"],
+        [4, powersOf(s.tau, N, s.alpha), false, "alphaTauG1"],
+        [5, powersOf(s.tau, N, s.beta), false, "betaTauG1"],
+        [6, [s.beta], true, "betaG2"],
+      ] as const) {
+        w.section(type, scalars.length * (g2 ? 128 : 64));
+        w.points([...scalars], g2, what, true);
+      }
       // 7: the contribution record. The next challenge hashes the response and the points uncompressed.
-      const partialHash = response.partial();
-      response.update(keyBytes(key, "U"));
-      const next = crypto.createHash("blake2b512").update(response.digest());
-      for (const h of hashed) {
-        const size = h.g2 ? 128 : 64;
-        for (let i = 0; i < h.count; i += CHUNK) {
-          const n = Math.min(CHUNK, h.count - i);
-          const b = Buffer.alloc(n * size);
-          fs.readSync(fd, b, 0, b.length, h.offset + i * size);
-          next.update(nat.encodePoints(b, h.g2, false));
+      const partialHash = w.response.partial();
+      w.response.update(keyBytes(key, "U"));
+      const nextChallenge = w.nextChallenge(w.response.digest());
+      const record = contributionsSection([
+        { tauG1: g1Of([s.tau]), tauG2: g2Of([s.tau]), alphaG1: g1Of([s.alpha]), betaG1: g1Of([s.beta]), betaG2: g2Of([s.beta]), key, partialHash, nextChallenge, name: opts.name ?? DEV_CONTRIBUTION_NAME },
+      ]);
+      w.section(7, record.length, record);
+      // 12..15: the same powers in the Lagrange basis, every level up to the top
+      for (const [type, top, g2, factor, what] of [
+        [12, power + 1, false, 1n, "tauG1 Lagrange"],
+        [13, power, true, 1n, "tauG2 Lagrange"],
+        [14, power, false, s.alpha, "alphaTauG1 Lagrange"],
+        [15, power, false, s.beta, "betaTauG1 Lagrange"],
+      ] as const) {
+        w.section(type, lagrangeCount(top) * (g2 ? 128 : 64));
+        for (let p = 0; p <= top; p++) {
+          const l = lagrangeLevel(s.tau, p, power);
+          w.points(factor === 1n ? l : l.map((v) => (v * factor) % R), g2, what, false);
         }
       }
-      const nextChallenge = next.digest();
-      const record = contributionsSection([
-        {
-          tauG1: g1Of([s.tau]),
-          tauG2: g2Of([s.tau]),
-          alphaG1: g1Of([s.alpha]),
-          betaG1: g1Of([s.beta]),
-          betaG2: g2Of([s.beta]),
-          key,
-          partialHash,
-          nextChallenge,
-          name: opts.name ?? DEV_CONTRIBUTION_NAME,
-        },
-      ]);
-      startSection(7, record.length);
-      write(record);
-
-      const lagrangeSection = (type: number, top: number, g2: boolean, factor: bigint, what: string) => {
-        startSection(type, lagrangeCount(top) * (g2 ? 128 : 64));
-        for (let p = 0; p <= top; p++) {
-          let l = lagrangeAt(s.tau, p);
-          if (p === power + 1) {
-            // snarkjs builds this top level from 2^(power+1) - 1 powers and one zero point: drop the last term
-            const n = 1 << p;
-            const last = (powMod(s.tau, BigInt(n - 1)) * inv(BigInt(n))) % R;
-            const w = rootOfUnity(p);
-            let wj = 1n;
-            l = l.map((v) => {
-              const r = mod(v - last * wj);
-              wj = (wj * w) % R;
-              return r;
-            });
-          }
-          if (factor !== 1n) l = l.map((v) => (v * factor) % R);
-          emit(l, g2, what, false);
-        }
-      };
-      lagrangeSection(12, power + 1, false, 1n, "tauG1 Lagrange");
-      lagrangeSection(13, power, true, 1n, "tauG2 Lagrange");
-      lagrangeSection(14, power, false, s.alpha, "alphaTauG1 Lagrange");
-      lagrangeSection(15, power, false, s.beta, "betaTauG1 Lagrange");
       return { points: total, seconds: (Date.now() - t0) / 1000, nextChallenge: nextChallenge.toString("hex") };
     } finally {
       fs.closeSync(fd);
