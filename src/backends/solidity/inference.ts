@@ -18,6 +18,7 @@
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
 import { clampRange, irShapes, QModel, QOp } from "../../ir/ir";
+import type { Shape } from "../../model/format";
 import { ZkmlError } from "../../core/errors";
 
 /** Bytes a data contract may hold: EIP-170's limit minus the STOP byte in front. */
@@ -76,36 +77,62 @@ function macTerms(count: number, wb: number, wOff: (j: number) => number, xOff: 
     `acc := add(acc, mul(sar(${256 - 8 * wb}, mload(${at("wp", wOff(j))})), mload(${at("xp", xOff(j))})))`);
 }
 
-export function renderSolidity(q: QModel, contract: string): SolidityBundle {
-  const shapes = irShapes(q);
-  const parts: Buffer[] = [];
-  let offset = 0;
-  const place = (b: Buffer) => {
-    const at = offset;
-    parts.push(b);
-    offset += b.length;
+/** The weights blob: each linear op's weights then biases, packed at their widths; `place` returns an offset. */
+class WeightBlob {
+  private readonly parts: Buffer[] = [];
+  private size = 0;
+
+  place(b: Buffer): number {
+    const at = this.size;
+    this.parts.push(b);
+    this.size += b.length;
     return at;
-  };
-  // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values)
-  const body: string[] = [];
-  q.ops.forEach((op: QOp, k) => {
-    const inShape = shapes[k], outShape = shapes[k + 1];
-    const n = size(outShape);
-    const alloc = `nxt := alloc(${n})`;
-    switch (op.op) {
-      case "dense": {
-        const wb = widthOf(op.weights), bb = widthOf(op.bias);
-        const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
-        const full = Math.floor(op.inSize / UNROLL), rest = op.inSize % UNROLL;
-        const loop = full === 0 ? "" : `
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+/** The Yul of one op: it reads the activations at `cur` (an int256[] in memory) and leaves its output at `nxt`. */
+function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: WeightBlob): string {
+  const n = size(outShape);
+  const alloc = `nxt := alloc(${n})`;
+  switch (op.op) {
+    case "dense":
+      return denseYul(k, op, alloc, blob);
+    case "conv2d":
+      return convYul(k, op, inShape, outShape, alloc, blob);
+    case "sumpool2d":
+    case "maxpool2d":
+      return poolYul(k, op, inShape, outShape, alloc);
+    case "requant":
+      return requantYul(k, op, n);
+    case "flatten":
+      return `// ops[${k}] flatten: nothing to move
+            nxt := cur`;
+    default: {
+      const never: never = op;
+      throw new Error(`unknown op ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A dense op: per unit, the bias, then unrolled blocks of multiply-accumulates over the input. */
+function denseYul(k: number, op: Extract<QOp, { op: "dense" }>, alloc: string, blob: WeightBlob): string {
+  const place = (b: Buffer) => blob.place(b);
+  const wb = widthOf(op.weights), bb = widthOf(op.bias);
+  const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
+  const full = Math.floor(op.inSize / UNROLL), rest = op.inSize % UNROLL;
+  const loop = full === 0 ? "" : `
                     for { let end := add(xp, ${32 * UNROLL * full}) } lt(xp, end) { xp := add(xp, ${32 * UNROLL}) } {
                         ${macTerms(UNROLL, wb, (j) => j * wb, (j) => 32 * j).join("\n                        ")}
                         wp := add(wp, ${UNROLL * wb})
                     }`;
-        const tail = rest === 0 ? "" : `
+  const tail = rest === 0 ? "" : `
                     ${macTerms(rest, wb, (j) => j * wb, (j) => 32 * j).join("\n                    ")}
                     wp := add(wp, ${rest * wb})`;
-        body.push(`// ops[${k}] dense ${op.inSize} -> ${op.units}: weights ${wb} byte(s) each at blob+${w}, biases ${bb} at blob+${b};
+  return `// ops[${k}] dense ${op.inSize} -> ${op.units}: weights ${wb} byte(s) each at blob+${w}, biases ${bb} at blob+${b};
             // ${full} unrolled block(s) of ${UNROLL} multiply-accumulates per unit, then ${rest}
             ${alloc}
             {
@@ -117,20 +144,22 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
                     mstore(out, acc)
                     out := add(out, 32)
                 }
-            }`);
-        break;
-      }
-      case "conv2d": {
-        const [C, H, W] = inShape;
-        const [, OH, OW] = outShape;
-        const [KH, KW] = op.kernel, [SH, SW] = op.stride, [PH, PW] = op.padding;
-        const HP = H + 2 * PH, WP = W + 2 * PW;
-        const wb = widthOf(op.weights), bb = widthOf(op.bias);
-        const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
-        // with padding, copy the input into a zeroed (C, H+2PH, W+2PW) buffer so the window needs no bounds tests
-        const padded = PH === 0 && PW === 0
-          ? "let src := add(cur, 32)"
-          : `let src := mload(0x40)
+            }`;
+}
+
+/** A conv op: the input copied into a zero-padded buffer when padded, then each window's multiply-accumulates unrolled. */
+function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, outShape: Shape, alloc: string, blob: WeightBlob): string {
+  const place = (b: Buffer) => blob.place(b);
+  const [C, H, W] = inShape;
+  const [, OH, OW] = outShape;
+  const [KH, KW] = op.kernel, [SH, SW] = op.stride, [PH, PW] = op.padding;
+  const HP = H + 2 * PH, WP = W + 2 * PW;
+  const wb = widthOf(op.weights), bb = widthOf(op.bias);
+  const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
+  // with padding, copy the input into a zeroed (C, H+2PH, W+2PW) buffer so the window needs no bounds tests
+  const padded = PH === 0 && PW === 0
+    ? "let src := add(cur, 32)"
+    : `let src := mload(0x40)
                 mstore(0x40, add(src, ${32 * C * HP * WP}))
                 calldatacopy(src, calldatasize(), ${32 * C * HP * WP}) // zeroes it: calldata reads past the end are 0
                 for { let r := 0 } lt(r, ${C * H}) { r := add(r, 1) } {
@@ -138,8 +167,8 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
                     let to := add(src, add(mul(add(mul(div(r, ${H}), ${HP}), add(mod(r, ${H}), ${PH})), ${32 * WP}), ${32 * PW}))
                     mcopy(to, add(cur, add(32, mul(r, ${32 * W}))), ${32 * W})
                 }`;
-        const window = macTerms(KH * KW, wb, (j) => j * wb, (j) => 32 * (Math.floor(j / KW) * WP + (j % KW)));
-        body.push(`// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW};
+  const window = macTerms(KH * KW, wb, (j) => j * wb, (j) => 32 * (Math.floor(j / KW) * WP + (j % KW)));
+  return `// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW};
             // the ${KH * KW} multiply-accumulates of a window are unrolled
             ${alloc}
             {
@@ -164,18 +193,18 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
                         }
                     }
                 }
-            }`);
-        break;
-      }
-      case "sumpool2d":
-      case "maxpool2d": {
-        // one window walk for both pools, unrolled over the window: a sum, or a signed max
-        const [C, H, W] = inShape;
-        const [, OH, OW] = outShape;
-        const [KH, KW] = op.pool, [SH, SW] = op.stride;
-        const offsets = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW))).slice(1);
-        const fold = op.op === "sumpool2d" ? "m := add(m, v)" : "if sgt(v, m) { m := v }";
-        body.push(`// ops[${k}] ${op.op} ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (unrolled)
+            }`;
+}
+
+/** Sum and max pooling share one window walk, unrolled over the window: a sum, or a signed max. */
+function poolYul(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>, inShape: Shape, outShape: Shape, alloc: string): string {
+  // one window walk for both pools, unrolled over the window: a sum, or a signed max
+  const [C, H, W] = inShape;
+  const [, OH, OW] = outShape;
+  const [KH, KW] = op.pool, [SH, SW] = op.stride;
+  const offsets = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW))).slice(1);
+  const fold = op.op === "sumpool2d" ? "m := add(m, v)" : "if sgt(v, m) { m := v }";
+  return `// ops[${k}] ${op.op} ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (unrolled)
             ${alloc}
             {
                 let out := add(nxt, 32)
@@ -191,40 +220,45 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
                         }
                     }
                 }
-            }`);
-        break;
-      }
-      case "requant":
-      {
-        // saturation (runIR's clamp): the upper end, and the lower one for a signed requant (Yul has no negative
-        // literals: lo = not(-lo - 1))
-        const [lo, hi] = op.clamp === undefined ? [0n, 0n] : clampRange(op.relu, op.clamp);
-        const sat = op.clamp === undefined ? "" : `if sgt(v, ${hi}) { v := ${hi} }${op.relu ? "" : ` if slt(v, not(${-lo - 1n})) { v := not(${-lo - 1n}) }`}`;
-        body.push(`// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (in place)
+            }`;
+}
+
+/** A requant in place: an arithmetic shift, ReLU, and saturation (runIR's clamp). */
+function requantYul(k: number, op: Extract<QOp, { op: "requant" }>, n: number): string {
+  // saturation (runIR's clamp): the upper end, and the lower one for a signed requant (Yul has no negative
+  // literals: lo = not(-lo - 1))
+  const [lo, hi] = op.clamp === undefined ? [0n, 0n] : clampRange(op.relu, op.clamp);
+  const sat = op.clamp === undefined ? "" : `if sgt(v, ${hi}) { v := ${hi} }${op.relu ? "" : ` if slt(v, not(${-lo - 1n})) { v := not(${-lo - 1n}) }`}`;
+  return `// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (in place)
             nxt := cur
             for { let p := add(cur, 32) let end := add(p, ${32 * n}) } lt(p, end) { p := add(p, 32) } {
                 let v := sar(${op.shift}, mload(p))
                 ${op.relu ? "if slt(v, 0) { v := 0 }" : ""}${sat === "" ? "" : `\n                ${sat}`}
                 mstore(p, v)
-            }`);
-      }
-        break;
-      case "flatten":
-        body.push(`// ops[${k}] flatten: nothing to move
-            nxt := cur`);
-        break;
-      default: {
-        const never: never = op;
-        throw new Error(`unknown op ${JSON.stringify(never)}`);
-      }
-    }
-    body.push("cur := nxt");
-  });
+            }`;
+}
 
-  const blob = Buffer.concat(parts);
+export function renderSolidity(q: QModel, contract: string): SolidityBundle {
+  const shapes = irShapes(q);
+  const blob = new WeightBlob();
+  // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values)
+  const body = q.ops.flatMap((op, k) => [opYul(k, op, shapes[k], shapes[k + 1], blob), "cur := nxt"]);
+  const bytes = blob.bytes();
+  const dataRuntimes = splitBlob(bytes).map((c) => `00${c.toString("hex")}`);
+  return { contract, source: contractSource(q, contract, bytes, body), dataRuntimes, dataInitCodes: dataRuntimes.map(dataInitCode), blobBytes: bytes.length };
+}
+
+/** The blob in data-contract-sized pieces. */
+function splitBlob(blob: Buffer): Buffer[] {
   const chunks: Buffer[] = [];
   for (let i = 0; i < blob.length; i += CHUNK_BYTES) chunks.push(blob.subarray(i, i + CHUNK_BYTES));
-  const dataRuntimes = chunks.map((c) => `00${c.toString("hex")}`);
+  return chunks;
+}
+
+/** The contract around the ops' Yul: the data contracts' addresses, the input checks, the blob copied to memory once. */
+function contractSource(q: QModel, contract: string, blob: Buffer, body: string[]): string {
+  const shapes = irShapes(q);
+  const chunks = splitBlob(blob);
   const nIn = size(q.input.shape);
   const lo = q.input.min, hi = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
   const immutables = chunks.map((_, i) => `    address private immutable DATA${i};`).join("\n");
@@ -235,7 +269,7 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
     .map((c, i) => `            extcodecopy(d${i}, add(blob, ${i * CHUNK_BYTES}), 1, ${c.length})`)
     .join("\n");
   const outLen = size(shapes[shapes.length - 1]);
-  const source = `// SPDX-License-Identifier: MIT
+  return `// SPDX-License-Identifier: MIT
 // Generated by zkml-hardhat from the quantized model "${q.name}". Do not edit: regenerate.
 // infer(x) returns exactly what the reference interpreter (src/ir/ir.ts runIR) returns: inputs are integers in
 // [${lo}, ${hi}]; outputs are ${outLen} integers (multiply by ${q.output.step} for real values).
@@ -277,5 +311,4 @@ ${copies}
     }
 }
 `;
-  return { contract, source, dataRuntimes, dataInitCodes: dataRuntimes.map(dataInitCode), blobBytes: blob.length };
 }
