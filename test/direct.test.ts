@@ -21,6 +21,7 @@ import { statementFor } from "../src/statement/statement";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels } from "./helpers/random";
+import { spreadInput } from "./helpers/models";
 import { SIX_STATEMENTS } from "./helpers/fingerprints";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
@@ -115,7 +116,7 @@ describe("direct backend with snarkjs's own tools, and prove-model --backend", f
     try {
       const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
       const q = quantizeFor(m);
-      const x = [...Array(36)].map((_, i) => BigInt((i * 7) % 256));
+      const x = spreadInput(q, 7);
       const file = path.join(dir, "c.r1cs"), wtns = path.join(dir, "c.wtns");
       const d = buildDirect(q, undefined, { r1csFile: file, x, wtnsFile: wtns });
       const info = execFileSync("node", [SNARKJS, "r1cs", "info", file], { encoding: "utf8" }).replace(/\x1b\[[0-9;]*m/g, "");

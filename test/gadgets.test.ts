@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { fieldOf, BN254_R } from "../src/core/field";
 import { R1csBuilder } from "../src/backends/r1cs/builder";
-import { argmax, inRange, isNonZero, maxStep, requant } from "../src/backends/r1cs/gadgets";
+import { argmax, atMost, inRange, isNonZero, maxStep, requant, topBitAlone } from "../src/backends/r1cs/gadgets";
 import { lc, ONE } from "../src/backends/r1cs/lc";
 import { R1csWriter } from "../src/backends/r1cs/writer";
 import { clampHighBits } from "../src/ir/ir";
@@ -48,6 +48,40 @@ describe("gadgets: constraints as the cost model states, honest witness holds, a
       }),
       { numRuns: 40 },
     ));
+
+  // The declared input range [min, top] inside B bits: every x of the B-bit range, with the honest decomposition,
+  // satisfies the circuit exactly when x <= top (so a witness for x past the declared top does not exist: the bits
+  // of x - min, and of top - x, are unique).
+  it("input top, half (top - min = 2^(B-1)): 1 constraint past inRange; exactly [min, top] satisfied", () => {
+    for (const B of [1, 2, 4, 6])
+      for (let u = 0n; u < 1n << BigInt(B); u++) {
+        const min = -3n, top = min + (1n << BigInt(B - 1)), x = min + u;
+        const r = check([x], (b, [w]) => {
+          const bits = inRange(b, w, x, B, min);
+          const at = b.constraints;
+          topBitAlone(b, bits);
+          expect(b.constraints - at).to.equal(GADGET_COST.inputTop.half(B));
+          return bits[0];
+        });
+        expect(r.holds, `B ${B} x ${x}`).to.equal(x <= top);
+      }
+  });
+
+  it("input top, bits (any other top): B + 1 past inRange; exactly [min, top] satisfied", () => {
+    for (const [B, span] of [[3, 5n], [4, 9n], [5, 0n]] as const)
+      for (let u = 0n; u < 1n << BigInt(B); u++) {
+        const min = 7n, top = min + span, x = min + u;
+        // top - x for x past top is negative: its B "bits" as the prover would compute them from the field element
+        const r = check([x], (b, [w]) => {
+          inRange(b, w, x, B, min);
+          const at = b.constraints;
+          const bits = atMost(b, w, x, B, top);
+          expect(b.constraints - at).to.equal(GADGET_COST.inputTop.bits(B));
+          return bits[0];
+        });
+        expect(r.holds, `B ${B} x ${x}`).to.equal(x <= top);
+      }
+  });
 
   it("requant(K), plain and saturated, ReLU and signed: K + 2, K + 6", () =>
     fc.assert(

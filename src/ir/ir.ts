@@ -10,8 +10,8 @@
  *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1)); with
  *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
  *   flatten   reshape only
- * The input must lie in [input.min, input.min + 2^input.bits). Both range conditions are what the circuit
- * enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
+ * The input must lie in [input.min, inputTop(q)]: the model's declared real range, quantized (at most
+ * input.min + 2^input.bits - 1). Both range conditions are what the circuit enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
  */
 import { ZkmlError } from "../core/errors";
@@ -81,6 +81,29 @@ export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2
   return op.op === "conv2d"
     ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
     : windowPlan(inShape, out, op.pool, op.stride, [0, 0], false);
+}
+
+/**
+ * The largest admissible quantized input: the top of the declared real range, rounded as quantizeInput rounds,
+ * within the input's B bits. Below min + 2^B - 1 when the range does not fill the bits (the circuit then checks
+ * top - x in B bits too, so a verifier who sees only a commitment knows the input was in the declared range).
+ */
+export function inputTop(q: Pick<QModel, "input">): bigint {
+  const full = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const top = BigInt(Math.round(q.input.range[1] / q.input.step));
+  return top < full ? top : full;
+}
+
+/**
+ * How the circuit enforces x <= inputTop(q) beyond x - min's B bits: "none" when the declared range fills the bits;
+ * "half" when top - min = 2^(B-1) (the usual case: a range like [0, 1] or [-1, 1] whose 2^(B-1) + 1 codes need
+ * B bits), by one constraint b_{B-1} * (b_0 + 2 b_1 + ... + 2^(B-2) b_{B-2}) = 0; "bits" otherwise, by B bits of
+ * top - x.
+ */
+export function inputTopCheck(q: Pick<QModel, "input">): "none" | "half" | "bits" {
+  const span = inputTop(q) - q.input.min;
+  if (span === (1n << BigInt(q.input.bits)) - 1n) return "none";
+  return span === 1n << BigInt(q.input.bits - 1) ? "half" : "bits";
 }
 
 /** Shapes of every tensor: shapes[0] is the input, shapes[i+1] the output of ops[i]. */
@@ -174,10 +197,10 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
   const shapes = irShapes(q);
   if (input.length !== size(q.input.shape))
     throw new ZkmlError("INPUT_INVALID", `input: expected ${size(q.input.shape)} values (shape ${q.input.shape.join("x")}), got ${input.length}`);
-  const hi = q.input.min + (1n << BigInt(q.input.bits));
+  const top = inputTop(q);
   input.forEach((v, i) => {
-    if (v < q.input.min || v >= hi)
-      throw new ZkmlError("INPUT_OUT_OF_RANGE", `input[${i}]: quantized value ${v} is outside [${q.input.min}, ${hi - 1n}]`);
+    if (v < q.input.min || v > top)
+      throw new ZkmlError("INPUT_OUT_OF_RANGE", `input[${i}]: quantized value ${v} is outside [${q.input.min}, ${top}] (the declared range ${q.input.range.join(" to ")})`);
   });
   let x = input.slice();
   const trace = [x];

@@ -18,7 +18,7 @@
  */
 import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
-import { assignRequantBits, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
+import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
 import { applyLayerFloat, FloatTensor, layerOutputShape, ModelFile } from "../model/format";
 
 export interface QuantizeOptions {
@@ -189,7 +189,7 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
       hint: `give a flat array of ${n} numbers, or nested arrays of shape ${q.input.shape.join("x")}`,
     });
   const [lo, hi] = q.input.range;
-  const max = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const max = inputTop(q);
   const out: bigint[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
@@ -201,7 +201,7 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
       });
     let qv = BigInt(Math.round(v / q.input.step));
     if (qv < q.input.min) qv = q.input.min;
-    if (qv > max) qv = max; // the top of the real range may round one unit past the bit budget
+    if (qv > max) qv = max; // the top of the real range may round one unit past the bit budget (inputTop)
     out[i] = qv;
   }
   return out;

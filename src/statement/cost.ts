@@ -8,7 +8,7 @@
  * Counts are circom2's at --O1. The r1cs backend matches them exactly except for Poseidon, whose linear layers it
  * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
  */
-import { clampHighBits, countMacs, irShapes, QModel, QOp } from "../ir/ir";
+import { clampHighBits, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
 import { Shape } from "../model/format";
 import { hashBlocks, perLimb } from "./commitments";
 import { DEFAULT_VISIBILITY, Visibility } from "./visibility";
@@ -20,6 +20,8 @@ export const GADGET_COST = {
   bits: (K: number) => K + 1,
   /** x - min decomposed into B bits */
   inRange: (B: number) => B + 1,
+  /** x <= top on top of inRange (ir.ts inputTopCheck): nothing, the top bit times the lower bits, or B bits of top - x */
+  inputTop: { none: (_B: number) => 0, half: (_B: number) => 1, bits: (B: number) => B + 1 },
   /** a K-bit decomposition, the output (a product for ReLU, a linear constraint signed); saturated: h or t, the
    * is-nonzero test's three, and the output's product in place of the plain one (4 more) */
   requant: (K: number, saturated: boolean) => K + 2 + (saturated ? 4 : 0),
@@ -85,7 +87,7 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   const qc = privateWeights ? privateWeightsModel(q) : q;
   const shapes = irShapes(qc);
   const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
-  const b: ConstraintBreakdown = { inputRange: nIn * GADGET_COST.inRange(q.input.bits), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
+  const b: ConstraintBreakdown = { inputRange: nIn * (GADGET_COST.inRange(q.input.bits) + GADGET_COST.inputTop[inputTopCheck(q)](q.input.bits)), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
   qc.ops.forEach((op, k) => {
     const n = size(shapes[k + 1]);
     switch (op.op) {

@@ -3,6 +3,7 @@
  */
 import { rng } from "../../src/model/mnist";
 import { ModelFile } from "../../src/model/format";
+import { inputTop, QModel } from "../../src/ir/ir";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -27,4 +28,11 @@ export function allOpsModel(): ModelFile {
     ],
     provenance: {},
   } as unknown as ModelFile;
+}
+
+/** n admissible inputs spread over the model's declared range [min, inputTop]: min + (i * step) mod the range's size. */
+export function spreadInput(q: QModel, step = 37): bigint[] {
+  const span = inputTop(q) - q.input.min + 1n;
+  const n = q.input.shape.reduce((a, b) => a * b, 1);
+  return [...Array(n)].map((_, i) => q.input.min + (BigInt(i * step) % span));
 }

@@ -88,3 +88,37 @@ template ZkmlArgmax(N, R) {
     }
 }
 `;
+
+/** Included when the model's declared input range ends below its bits (ir.ts inputTopCheck). */
+export const INPUT_TOP_LIBRARY = `
+// x in [MIN, MIN + 2^(B-1)]: B bits of x - MIN, and the top bit set only with every lower bit clear
+template ZkmlInRangeHalf(B, MIN) {
+    signal input in;
+    signal bits[B];
+    var lc = 0;
+    var low = 0;
+    var u = in - MIN;
+    for (var i = 0; i < B; i++) {
+        bits[i] <-- (u >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        lc += bits[i] * (1 << i);
+        if (i < B - 1) low += bits[i] * (1 << i);
+    }
+    lc === in - MIN;
+    bits[B - 1] * low === 0;
+}
+
+// in <= TOP, given in's own range check: TOP - in decomposed into B bits
+template ZkmlAtMost(B, TOP) {
+    signal input in;
+    signal bits[B];
+    var lc = 0;
+    var u = TOP - in;
+    for (var i = 0; i < B; i++) {
+        bits[i] <-- (u >> i) & 1;
+        bits[i] * (bits[i] - 1) === 0;
+        lc += bits[i] * (1 << i);
+    }
+    lc === TOP - in;
+}
+`;

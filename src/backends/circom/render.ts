@@ -15,12 +15,12 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { clampHighBits, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampHighBits, inputTop, inputTopCheck, irShapes, QModel, QOp } from "../../ir/ir";
 import { Shape } from "../../model/format";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
 import { countOpMacs } from "../../statement/cost";
-import { ARGMAX_LIBRARY, CIRCOM_VERSION_PRAGMA, HASH_LIBRARY, LIBRARY } from "./library";
+import { ARGMAX_LIBRARY, INPUT_TOP_LIBRARY, CIRCOM_VERSION_PRAGMA, HASH_LIBRARY, LIBRARY } from "./library";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { perLimb } from "../../statement/commitments";
 
@@ -101,8 +101,15 @@ class ModelTemplate {
       q.ops.forEach((op, k) => {
         if (op.op === "dense" || op.op === "conv2d") body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
       });
+    const top = inputTopCheck(q);
+    const check = top === "half" ? `ZkmlInRangeHalf(${q.input.bits}, ${q.input.min})` : `ZkmlInRange(${q.input.bits}, ${q.input.min})`;
+    if (top !== "none") body.push(`    // the declared range ends at ${inputTop(q)}, below the bits' top: x <= ${inputTop(q)} too`);
     body.push(`    component inRange[${nIn}];`);
-    body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ZkmlInRange(${q.input.bits}, ${q.input.min});`, `        inRange[i].in <== x[i];`, `    }`);
+    body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        inRange[i] = ${check};`, `        inRange[i].in <== x[i];`, `    }`);
+    if (top === "bits") {
+      body.push(`    component atMost[${nIn}];`);
+      body.push(`    for (var i = 0; i < ${nIn}; i++) {`, `        atMost[i] = ZkmlAtMost(${q.input.bits}, ${inputTop(q)});`, `        atMost[i].in <== x[i];`, `    }`);
+    }
   }
 
   private op(k: number, op: QOp, fused?: Requant): void {
@@ -373,6 +380,7 @@ export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): 
     `// Public signals: the output part, then the input part, then the weights commitment (see src/statement/layout.ts).`,
     needsHash ? `include "circomlib/circuits/poseidon.circom";` : ``,
     LIBRARY,
+    ...(inputTopCheck(q) !== "none" ? [INPUT_TOP_LIBRARY] : []),
     needsHash ? HASH_LIBRARY : ``,
     vis.output === "label" ? ARGMAX_LIBRARY : ``,
     m.source,
@@ -402,6 +410,7 @@ export function renderBundle(models: QModel[]): { source: string; outputs: numbe
   const source = [
     `pragma circom ${CIRCOM_VERSION_PRAGMA};`,
     LIBRARY,
+    ...(models.some((q) => inputTopCheck(q) !== "none") ? [INPUT_TOP_LIBRARY] : []),
     ...parts.map((p) => p.source),
     `template Bundle() {\n${body.join("\n")}\n}`,
     `component main = Bundle();`,

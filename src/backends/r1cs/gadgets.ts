@@ -35,6 +35,18 @@ export function inRange(b: R1csBuilder, x: number, xVal: bigint, B: number, min:
   return bitsOf(b, lc([x, 1n], [ONE, -min]), xVal - min, B);
 }
 
+/** u <= 2^(K-1) for u's K bits: the top bit times the lower bits' sum is zero. 1 constraint. */
+export function topBitAlone(b: R1csBuilder, bits: number[]): void {
+  const low = lc();
+  bits.slice(0, -1).forEach((w, j) => addTerm(low, w, 1n << BigInt(j)));
+  b.constrain(lc([bits[bits.length - 1], 1n]), low, new Map());
+}
+
+/** x <= top, given x's own range check: top - x decomposed into B bits (B + 1 constraints, as inRange). */
+export function atMost(b: R1csBuilder, x: number, xVal: bigint, B: number, top: bigint): number[] {
+  return bitsOf(b, lc([ONE, top], [x, -1n]), top - xVal, B);
+}
+
 /** w = m, as m - w = 0: a wire bound to a linear combination (a sum, a hash), given m's value. 1 constraint. */
 export function bind(b: R1csBuilder, w: number, m: LC): void {
   b.set(w, b.value(m));

@@ -8,7 +8,7 @@
  * exists for models circom cannot hold (circom2 runs as WebAssembly in 4 GB). Wires are numbered as circom numbers
  * them: 0 the constant 1, then the public signals in the statement layout's order (src/statement/layout.ts), the
  * private inputs, then internal signals. Per op:
- *   input range      inRange: B bits of x - min
+ *   input range      inRange: B bits of x - min; x <= top when the declared range ends below the bits (topBitAlone or atMost)
  *   dense / conv     a linear combination per output (fixed weights: no constraint), or with private weights one
  *                    product wire per multiply-accumulate
  *   requant          the requant gadget on the accumulator (fused: no wire for the sum)
@@ -21,14 +21,14 @@
 import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
 import { fieldOf, signedOf } from "../../core/field";
-import { irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
+import { inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
 import { packValues, perLimb } from "../../statement/commitments";
 import { StatementLayout, statementLayout } from "../../statement/layout";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { writeWtns } from "../../snark/r1cs";
 import { R1csBuilder } from "./builder";
-import { argmax, bind, copy, inRange, limbs, maxStep, product, requant } from "./gadgets";
+import { argmax, atMost, bind, copy, inRange, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
 import { addTerm, LC, lc, ONE } from "./lc";
 import { hashChain } from "./poseidon";
 import { R1csWriter } from "./writer";
@@ -112,9 +112,14 @@ function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: read
   return { outputs, x: xw, limbs: limbWires, xHash, wHash, params };
 }
 
-/** Every input value range-checked to [min, min + 2^B); then the packed limbs or the hash bound to the public ones. */
+/** Every input value range-checked to [min, min + 2^B) and, when the declared range ends lower, to x <= top; then the packed limbs or the hash bound to the public ones. */
 function constrainInput(b: R1csBuilder, q: QModel, L: StatementLayout, s: Signals, x: readonly bigint[]): void {
-  s.x.forEach((w, i) => inRange(b, w, x[i] ?? q.input.min, q.input.bits, q.input.min));
+  const top = inputTopCheck(q);
+  s.x.forEach((w, i) => {
+    const bits = inRange(b, w, x[i] ?? q.input.min, q.input.bits, q.input.min);
+    if (top === "half") topBitAlone(b, bits);
+  });
+  if (top === "bits") s.x.forEach((w, i) => atMost(b, w, x[i] ?? q.input.min, q.input.bits, inputTop(q)));
   if (L.input.kind === "limbs") limbs(s.x, L.input.bits, L.input.perLimb, L.input.min).forEach((m, j) => bind(b, s.limbs[j], m));
   if (L.input.kind === "commitment") bind(b, s.xHash, hashChain(b, limbs(s.x, L.input.bits, L.input.perLimb, L.input.min)));
 }

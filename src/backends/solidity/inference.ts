@@ -17,7 +17,7 @@
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
-import { clampRange, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampRange, inputTop, irShapes, QModel, QOp } from "../../ir/ir";
 import type { Shape } from "../../model/format";
 import { ZkmlError } from "../../core/errors";
 
@@ -260,7 +260,7 @@ function contractSource(q: QModel, contract: string, blob: Buffer, body: string[
   const shapes = irShapes(q);
   const chunks = splitBlob(blob);
   const nIn = size(q.input.shape);
-  const lo = q.input.min, hi = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const lo = q.input.min, hi = inputTop(q);
   const immutables = chunks.map((_, i) => `    address private immutable DATA${i};`).join("\n");
   const ctorArgs = chunks.map((_, i) => `address data${i}`).join(", ");
   const ctorBody = chunks.map((_, i) => `        DATA${i} = data${i};`).join("\n");
