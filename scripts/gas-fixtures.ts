@@ -1,6 +1,7 @@
 /**
- * Writes test/fixtures/gas/<model>-<system>.json: a real proof of the model's default input with its verification
- * key, so the gas-budget tests can check lenet5 and mlp-mnist verifiers on chain without running setups that take
+ * Writes test/fixtures/gas/<model>-<system>-<input>-<weights>-<output>.json: a real proof of the model's default
+ * input under a statement (default: the default statement; --input, --weights, --output as the tasks take them),
+ * with its verification key, so the gas-budget tests can check lenet5 and mlp-mnist verifiers on chain without running setups that take
  * minutes (lenet5's Groth16 setup) to hours (its PLONK setup). The proofs come from the prove-model pipeline.
  *
  * With --contracts it also writes contracts/fixtures/<Name>.sol: the inference contract and, per proof, the
@@ -12,7 +13,8 @@
  *   npx ts-node --transpile-only scripts/gas-fixtures.ts --model test/fixtures/tiny-cnn.json --systems groth16 --contracts
  */
 import * as path from "path";
-import { collectProofs, renderGasContracts } from "../src/evm/compare";
+import { collectProofs, DEFAULT_CIRCUIT, gasSubject, renderGasContracts } from "../src/evm/compare";
+import { parseVisibility } from "../src/statement/visibility";
 import { stringifyBig, writeFileAtomic } from "../src/core/files";
 import { Paths } from "../src/core/paths";
 import { parseSystem } from "../src/snark/systems";
@@ -27,16 +29,18 @@ async function main() {
   const systems = arg("systems", "groth16")!.split(",").map((s) => parseSystem(s, "--systems"));
   const root = path.join(__dirname, "..");
   const paths = new Paths(root);
-  const proofs = await collectProofs({ root, model, systems, log: (m) => process.stderr.write(`${m}\n`) });
+  const visibility = parseVisibility({ input: arg("input"), weights: arg("weights"), output: arg("output") }, (k) => `--${k}`);
+  const circuit = { ...DEFAULT_CIRCUIT, visibility };
+  const proofs = await collectProofs({ root, model, systems, circuit, log: (m) => process.stderr.write(`${m}\n`) });
   const written: string[] = [];
   for (const p of proofs) {
-    const file = paths.get({ kind: "gasFixture", model: model.name, system: p.system });
-    writeFileAtomic(file, stringifyBig({ model: model.name, made: "scripts/gas-fixtures.ts with a development ptau", ...p }) + "\n");
+    const file = paths.get({ kind: "gasFixture", model: model.name, system: p.system, visibility });
+    writeFileAtomic(file, stringifyBig({ model: model.name, made: "scripts/gas-fixtures.ts with a development ptau", visibility, ...p }) + "\n");
     written.push(file);
   }
   if (process.argv.includes("--contracts")) {
     // named "Fixture...", so they never clash with the contracts prove-model writes for the same model
-    const g = renderGasContracts({ ...model, name: `fixture-${model.name}` }, proofs);
+    const g = renderGasContracts({ ...model, name: `fixture-${model.name}` }, proofs, await gasSubject(model, circuit));
     for (const contract of [g.naive.contract, ...g.names.flatMap((n) => [n.verifier, n.consumer])]) {
       const file = paths.get({ kind: "fixtureSol", contract });
       writeFileAtomic(file, g.sources[`${contract}.sol`]);

@@ -31,8 +31,8 @@ extendEnvironment((hre) => {
 const url = (hre: HardhatRuntimeEnvironment): string | undefined => (hre.network.config as { url?: string }).url;
 
 async function signerOf(hre: HardhatRuntimeEnvironment) {
-  const { reachNode } = await import("../src/evm/deploy");
-  const signers = await reachNode(hre.network.name, url(hre), () => hre.ethers.getSigners());
+  const { readNode } = await import("../src/evm/rpc");
+  const signers = await readNode({ network: hre.network.name, url: url(hre) }, "listing the accounts", () => hre.ethers.getSigners());
   if (signers.length === 0)
     throw new ZkmlError("CONFIG_INVALID", `network ${hre.network.name}: no account to send from`, { hint: `set a deployer key: npx hardhat vars set ${networkSpec(hre.network.name)?.prefix ?? "<NETWORK>"}_PRIVATE_KEY` });
   return signers[0];

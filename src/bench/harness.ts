@@ -23,7 +23,7 @@ import { countMacs } from "../ir/ir";
 import { countParams } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
-import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
 
 export const BENCH_FORMAT = "zkml-bench/1";
@@ -216,7 +216,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
   data.runs.push(run);
   const save = () => writeFileAtomic(file, JSON.stringify(data, null, 1) + "\n");
   save();
-  const vis: Visibility = { ...DEFAULT_VISIBILITY, weights: opts.weights };
+  const vis: Visibility = { ...OPEN_VISIBILITY, weights: opts.weights };
   const total = models.length * opts.systems.length * opts.repeat;
   let n = 0;
   for (const { ref, suite } of models) {

@@ -65,7 +65,7 @@ export type Artifact =
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "fixtureSol"; contract: string }
-  | { kind: "gasFixture"; model: string; system: ProofSystem }
+  | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
   | { kind: "deployment"; network: string; circuit: string; system: ProofSystem };
 
 export type ProofSystem = "groth16" | "plonk" | "fflonk";
@@ -125,7 +125,7 @@ export class Paths {
       case "deployment":
         return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
       case "gasFixture":
-        return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}.json`);
+        return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}-${a.visibility.input}-${a.visibility.weights}-${a.visibility.output}.json`);
       default: {
         const never: never = a;
         throw new Error(`unknown artifact ${JSON.stringify(never)}`);

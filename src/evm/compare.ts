@@ -15,7 +15,6 @@ import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
-import { fieldOf } from "../core/field";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
 import { contractNames, renderVerifier } from "../backends/solidity/verifier";
@@ -91,15 +90,11 @@ function defaultInputOf(model: ModelFile, quant: QuantChoice): { q: QModel; x: b
   return { q, x, reference: runIR(q, x).output };
 }
 
-/** The default statement (input and output public, weights fixed): its public signals need no hashing. */
-export function gasSubject(model: ModelFile): GasSubject {
-  const { q, x, reference } = defaultInputOf(model, {});
-  const layout = publicLayout(statementLayout(q, DEFAULT_VISIBILITY));
-  return { q, x, reference, visibility: DEFAULT_VISIBILITY, layout, publicSignals: [...reference, ...x].map(fieldOf), consumerArgs: [], event: { label: argmax(reference), output: reference } };
-}
+/** The circuit a comparison measures when none is named: the default statement, backend and quantization. */
+export const DEFAULT_CIRCUIT: CircuitOptions = { visibility: DEFAULT_VISIBILITY, backend: "auto", quant: {} };
 
-/** Any statement: the public signals as statementFor computes them (hashes included), and the event its consumer emits. */
-export async function statementGasSubject(model: ModelFile, circuit: CircuitOptions): Promise<GasSubject> {
+/** The model's default input under a statement: the public signals as statementFor computes them (hashes included), and the event its consumer emits. */
+export async function gasSubject(model: ModelFile, circuit: CircuitOptions = DEFAULT_CIRCUIT): Promise<GasSubject> {
   const { q, x, reference } = defaultInputOf(model, circuit.quant);
   const L = statementLayout(q, circuit.visibility);
   const { publicSignals } = await statementFor(q, circuit.visibility, x, reference);
@@ -138,7 +133,7 @@ export interface GasContracts {
  * Render the naive contract, the baseline and a verifier and consumer per proof. Each proof's public signals must
  * be the subject's (the model's default input under its statement), or the comparison would measure another one.
  */
-export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject = gasSubject(model)): GasContracts {
+export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject): GasContracts {
   const { q, reference } = subject;
   const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
   const name = contractNames(model.name, "groth16").verifier.replace(/Groth16Verifier$/, "");
@@ -161,7 +156,7 @@ export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[], su
 }
 
 /** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
-export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log: (m: string) => void = () => undefined, subject: GasSubject = gasSubject(model)): GasInput {
+export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject, log: (m: string) => void = () => undefined): GasInput {
   const { naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs, subject);
   log(`solc: compiling ${Object.keys(sources).length} contracts`);
   const compiled = compileSolidity(sources);
@@ -185,6 +180,7 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
     x: subject.x,
     reference: subject.reference,
     consumerArgs: subject.consumerArgs,
+    layout: subject.layout,
     event: subject.event,
     naive: { bundle: naive, compiled: get(naive.contract) },
     baseline: { bundle: baseline, compiled: get(baseline.contract), macs: baselineMacs },
@@ -193,7 +189,7 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], log:
 }
 
 export async function compareModelGas(opts: CompareOptions, chains: { standard: ChainSpec; raised: ChainSpec }): Promise<GasReport> {
-  const subject = opts.circuit ? await statementGasSubject(opts.model, opts.circuit) : gasSubject(opts.model);
+  const subject = await gasSubject(opts.model, opts.circuit);
   const proofs = await collectProofs(opts);
-  return compareGas(assembleGasInput(opts.model, proofs, opts.log, subject), chains, opts.log);
+  return compareGas(assembleGasInput(opts.model, proofs, subject, opts.log), chains, opts.log);
 }

@@ -16,10 +16,12 @@ import * as fs from "fs";
 import * as crypto from "crypto";
 import { ContractFactory, Contract, Interface, keccak256, Signer, TransactionReceipt } from "ethers";
 import { checkContractSize } from "./solc";
-import { ZkmlError } from "../core/errors";
+import { isZkmlError, ZkmlError } from "../core/errors";
+import { readNode, sendOnce } from "./rpc";
 import { writeFileAtomic } from "../core/files";
 import type { ProofSystem } from "../core/paths";
 import type { PublicLayout } from "../statement/layout";
+import { submitSignalArgs } from "../backends/solidity/consumer";
 import type { Visibility } from "../statement/visibility";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -93,21 +95,6 @@ export function vkeyHash(vkey: unknown): string {
 
 const codeHash = (runtime: string) => keccak256(runtime);
 
-/** Wrap what the provider throws when the node cannot be reached into an error that says so. */
-export async function reachNode<T>(network: string, url: string | undefined, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    const m = String((e as Error)?.message ?? e);
-    if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|socket hang up|fetch failed|cannot connect|couldn't connect|could not detect network/i.test(m))
-      throw new ZkmlError("NETWORK_UNREACHABLE", `network ${network}: cannot reach the node${url ? ` at ${url}` : ""} (${m.split("\n")[0]})`, {
-        cause: e,
-        hint: network === "localhost" ? "start one with `npx hardhat node` (or set LOCALHOST_RPC_URL to where it runs)" : "check the RPC URL and your connection",
-      });
-    throw e;
-  }
-}
-
 export interface ChainContext {
   signer: Signer;
   network: string;
@@ -119,7 +106,7 @@ export interface ChainContext {
 }
 
 async function chainIdOf(ctx: ChainContext): Promise<number> {
-  const id = Number((await reachNode(ctx.network, ctx.url, () => ctx.signer.provider!.getNetwork())).chainId);
+  const id = Number((await readNode(ctx, "reading the chain id", () => ctx.signer.provider!.getNetwork())).chainId);
   if (ctx.expectedChainId !== undefined && id !== ctx.expectedChainId)
     throw new ZkmlError("CHAIN_MISMATCH", `network ${ctx.network}: chain id: expected ${ctx.expectedChainId} (the configuration), got ${id} (the node)`, {
       hint: "the URL points at another chain than this network's: fix its RPC URL",
@@ -167,7 +154,7 @@ async function recordDrift(ctx: ChainContext, rec: DeploymentRecord, opts: Deplo
   if (rec.vkeyHash !== vkeyHash(opts.vkey)) return "the verification key changed since the recorded deployment";
   for (const [c, compiled] of [[rec.verifier, opts.verifier], [rec.consumer, opts.consumer]] as const) {
     if (c.artifactHash !== codeHash(compiled.deployedBytecode)) return `${c.contract}: the compiled code differs from the deployed one`;
-    const onChain = await reachNode(ctx.network, ctx.url, () => ctx.signer.provider!.getCode(c.address));
+    const onChain = await readNode(ctx, `reading the code at ${c.address}`, () => ctx.signer.provider!.getCode(c.address));
     if (onChain === "0x") return `${c.contract}: no code at ${c.address} (was the chain reset?)`;
     if (codeHash(onChain) !== c.codeHash) return `${c.contract}: the code at ${c.address} is not the recorded one`;
   }
@@ -176,7 +163,7 @@ async function recordDrift(ctx: ChainContext, rec: DeploymentRecord, opts: Deplo
 
 async function confirm(ctx: ChainContext, name: string, tx: { hash: string; wait: (n?: number) => Promise<TransactionReceipt | null> }, n: number): Promise<TransactionReceipt> {
   ctx.log?.(`${name}: sent ${tx.hash}, waiting for ${n} confirmation${n === 1 ? "" : "s"}`);
-  const receipt = await reachNode(ctx.network, ctx.url, () => tx.wait(n));
+  const receipt = await readNode(ctx, `waiting for ${tx.hash}`, () => tx.wait(n));
   if (!receipt || receipt.status !== 1)
     throw new ZkmlError("CHAIN_FAILED", `${name}: deployment transaction ${tx.hash} failed`, { hint: "see the transaction on the node or explorer; nothing was recorded" });
   return receipt;
@@ -201,7 +188,7 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
   for (const c of [opts.verifier, opts.consumer]) checkContractSize(c.name, (c.deployedBytecode.length - 2) / 2, c.fullyQualifiedName);
 
   const signer = opts.signer;
-  const deployer = await reachNode(opts.network, opts.url, () => signer.getAddress());
+  const deployer = await readNode(opts, "reading the deployer's address", () => signer.getAddress());
   const verifierFactory = new ContractFactory(opts.verifier.abi, opts.verifier.bytecode, signer);
   const consumerFactory = new ContractFactory(opts.consumer.abi, opts.consumer.bytecode, signer);
 
@@ -209,7 +196,7 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
   const provider = signer.provider!;
   const extra = opts.statement.modelCommitment === undefined ? [] : [opts.statement.modelCommitment];
   const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(), consumerFactory.getDeployTransaction(deployer, ...extra)]);
-  const [gasV, gasC, fee, balance] = await reachNode(opts.network, opts.url, () =>
+  const [gasV, gasC, fee, balance] = await readNode(opts, "estimating the deployments", () =>
     Promise.all([
       // an estimate can fail for a key without funds on some nodes: the zero balance below still stops us
       provider.estimateGas({ ...txV, from: deployer }).catch(() => 0n),
@@ -227,15 +214,14 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
 
   const n = opts.confirmations ?? 1;
   log(`deploying ${opts.verifier.name} (${reason})`);
-  const v = await reachNode(opts.network, opts.url, () => verifierFactory.deploy());
-  const vReceipt = await confirm(opts, opts.verifier.name, v.deploymentTransaction()!, n);
-  const verifierAddress = await v.getAddress();
+  const vReceipt = await confirm(opts, opts.verifier.name, await sendOnce(opts, signer, `deploying ${opts.verifier.name}`, txV), n);
+  const verifierAddress = vReceipt.contractAddress!;
   log(`deploying ${opts.consumer.name}`);
-  const c = await reachNode(opts.network, opts.url, () => consumerFactory.deploy(verifierAddress, ...extra));
-  const cReceipt = await confirm(opts, opts.consumer.name, c.deploymentTransaction()!, n);
+  const txC2 = await consumerFactory.getDeployTransaction(verifierAddress, ...extra);
+  const cReceipt = await confirm(opts, opts.consumer.name, await sendOnce(opts, signer, `deploying ${opts.consumer.name}`, txC2), n);
 
-  const consumerAddress = await c.getAddress();
-  const [vCode, cCode] = await reachNode(opts.network, opts.url, () => Promise.all([provider.getCode(verifierAddress), provider.getCode(consumerAddress)]));
+  const consumerAddress = cReceipt.contractAddress!;
+  const [vCode, cCode] = await readNode(opts, "reading the deployed code", () => Promise.all([provider.getCode(verifierAddress), provider.getCode(consumerAddress)]));
   const entry = (cc: CompiledContract, address: string, onChain: string, r: TransactionReceipt, args: string[]): ContractRecord => ({
     contract: cc.name,
     fullyQualifiedName: cc.fullyQualifiedName,
@@ -314,23 +300,25 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
       file: opts.recordFile,
       hint: "point the network at the recorded chain, or deploy to this one: npx hardhat deploy-verifier --force",
     });
-  const code = await reachNode(opts.network, opts.url, () => opts.signer.provider!.getCode(rec.consumer.address));
+  const code = await readNode(opts, `reading the code at ${rec.consumer.address}`, () => opts.signer.provider!.getCode(rec.consumer.address));
   if (code === "0x")
     throw new ZkmlError("DEPLOYMENT_MISSING", `consumer.address: no code at ${rec.consumer.address} on ${opts.network} (was the chain reset?)`, {
       file: opts.recordFile,
       hint: "deploy again: npx hardhat deploy-verifier --network " + opts.network,
     });
   const consumer = new Contract(rec.consumer.address, opts.consumerAbi, opts.signer);
-  const args = [...opts.proofArgs, opts.publicSignals];
+  const args = [...opts.proofArgs, ...submitSignalArgs(rec.statement.layout, opts.publicSignals)];
   // a call first: a rejected proof reverts here with its reason, before any gas is spent
   try {
-    await consumer.submit.staticCall(...args);
+    await readNode(opts, "checking the proof with a call", () => consumer.submit.staticCall(...args));
   } catch (e) {
+    if (isZkmlError(e)) throw e;
     const reason = (e as any)?.revert?.name ?? String((e as Error).message).split("\n")[0];
     throw new ZkmlError("PROOF_INVALID", `the consumer at ${rec.consumer.address} refuses this proof: ${reason}`, { hint: "the proof does not verify against the deployed key; prove again with prove-model" });
   }
-  const tx = await reachNode(opts.network, opts.url, () => consumer.submit(...args));
-  const receipt: TransactionReceipt = await reachNode(opts.network, opts.url, () => tx.wait());
+  const tx = await sendOnce(opts, opts.signer, `submitting to ${rec.consumer.address}`, await consumer.submit.populateTransaction(...args));
+  const receipt = await readNode(opts, `waiting for ${tx.hash}`, () => tx.wait());
+  if (!receipt || receipt.status !== 1) throw new ZkmlError("CHAIN_FAILED", `transaction ${tx.hash} failed`, { hint: "see the transaction on the node or explorer" });
   const iface = new Interface(opts.consumerAbi);
   for (const l of receipt.logs) {
     let parsed;

@@ -22,6 +22,8 @@ import type { ProofSystem } from "../core/paths";
 import { BN254_R } from "../core/field";
 import { SolidityBundle } from "../backends/solidity/inference";
 import { verifyProofArgs } from "../snark/systems";
+import { submitSignalArgs } from "../backends/solidity/consumer";
+import type { PublicLayout } from "../statement/layout";
 
 export interface Eip1193 {
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
@@ -116,6 +118,8 @@ export interface GasInput {
   reference: bigint[];
   /** the consumer's constructor arguments after the verifier's address (the model commitment, for hashed weights) */
   consumerArgs: bigint[];
+  /** the statement's public-signal layout: how submit takes the signals (packed input: as bytes) */
+  layout: PublicLayout;
   /** what the consumer's InferenceVerified must record for the statement: label and outputs, the label, or the outputs' hash */
   event: { label?: number; output?: bigint[]; outputHash?: bigint };
   naive: { bundle: SolidityBundle; compiled: Compiled };
@@ -237,7 +241,7 @@ async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, 
 }
 
 /** Deploy a verifier and its consumer, check the proof, and measure verifyProof and submit from their receipts. */
-export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, expect: Pick<GasInput, "consumerArgs" | "event">) {
+export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, expect: Pick<GasInput, "consumerArgs" | "event" | "layout">) {
   const vIface = new Interface(s.verifier.abi);
   const cIface = new Interface(s.consumer.abi);
   const args = verifyProofArgs(s.system, s.proof, s.publicSignals);
@@ -245,7 +249,7 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
   const changed = [...s.publicSignals];
   changed[changed.length - 1] = (changed[changed.length - 1] + 1n) % BN254_R;
   const changedData = vIface.encodeFunctionData("verifyProof", verifyProofArgs(s.system, s.proof, changed));
-  const submitData = cIface.encodeFunctionData("submit", args);
+  const submitData = cIface.encodeFunctionData("submit", [...args.slice(0, -1), ...submitSignalArgs(expect.layout, s.publicSignals)]);
   const accepted = (ret: string) => AbiCoder.defaultAbiCoder().decode(["bool"], ret)[0] as boolean;
   const m = await measureGroup(
     chains,

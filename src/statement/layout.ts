@@ -90,15 +90,25 @@ export function publicInputNames(layout: StatementLayout): string[] {
   return [layout.input.signal, layout.weights.signal].filter((s): s is NonNullable<typeof s> => s !== null);
 }
 
-/** What a contract or a deployment record needs of a layout: each part's kind, offset and count (JSON-safe). */
+/** What a contract or a deployment record needs of a layout: each part's kind, offset and count (JSON-safe); for
+ * packed input also the packing (values, bits per value, values per limb), so a consumer can pack on-chain. */
 export interface PublicLayout {
   output: { kind: OutputPart["kind"]; offset: number; count: number };
-  input: { kind: InputPart["kind"]; offset: number; count: number };
+  input: { kind: InputPart["kind"]; offset: number; count: number; packing?: LimbPacking };
   weights: { kind: WeightsPart["kind"]; offset: number; count: number };
   publicSignals: number;
 }
 
+/** How `values` input values, each an offset x - min of `bits` bits, sit perLimb to a limb (commitments.ts packValues). */
+export interface LimbPacking {
+  values: number;
+  bits: number;
+  perLimb: number;
+}
+
 export function publicLayout(L: StatementLayout): PublicLayout {
   const part = (p: Placed & { kind: string }) => ({ kind: p.kind, offset: p.offset, count: p.count });
-  return { output: part(L.output) as PublicLayout["output"], input: part(L.input) as PublicLayout["input"], weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
+  const input = part(L.input) as PublicLayout["input"];
+  if (L.input.kind === "limbs") input.packing = { values: L.inputValues, bits: L.input.bits, perLimb: L.input.perLimb };
+  return { output: part(L.output) as PublicLayout["output"], input, weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
 }

@@ -48,7 +48,16 @@ export interface Visibility {
   output: OutputVisibility;
 }
 
-export const DEFAULT_VISIBILITY: Visibility = { input: "public", weights: "fixed", output: "public" };
+/**
+ * The default statement: the input packed (the chain sees every value, 31 8-bit values to a public signal), the
+ * weights fixed, the output a label. Chosen from measurements (docs/benchmarks/gas): its verifier fits EIP-170 and
+ * its submit the per-transaction gas cap for every model of the zoo and of paper0's suites (lenet5: 27 public
+ * signals, where every value public made 794, a 79,844-byte verifier and 5.6M gas).
+ */
+export const DEFAULT_VISIBILITY: Visibility = { input: "packed", weights: "fixed", output: "label" };
+
+/** Everything public: every input and output value a public signal (the bench's statement, paper0's comparisons). */
+export const OPEN_VISIBILITY: Visibility = { input: "public", weights: "fixed", output: "public" };
 
 /** Validate one option; `where` names it in the error (`--input`, `zkml.visibility.input`). */
 export function parseVisibility(given: Partial<Record<keyof Visibility, unknown>>, where: (k: keyof Visibility) => string): Visibility {

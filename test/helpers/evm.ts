@@ -10,6 +10,8 @@ import * as fs from "fs";
 import type { ProofArtifact } from "../../src/evm/compare";
 import { Paths, ProofSystem } from "../../src/core/paths";
 import { ROOT } from "./circuit";
+import { DEFAULT_VISIBILITY, Visibility } from "../../src/statement/visibility";
+import type { CircuitOptions } from "../../src/pipeline/circuit";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -34,8 +36,8 @@ export async function deployInference(b: SolidityBundle, compiled: { abi: any; b
 }
 
 
-/** A committed real proof with its verification key (test/fixtures/gas, made by scripts/gas-fixtures.ts). */
-export function loadGasFixture(model: string, system: ProofSystem): ProofArtifact {
-  const raw = JSON.parse(fs.readFileSync(new Paths(ROOT).get({ kind: "gasFixture", model, system }), "utf8"));
-  return { ...raw, proof: raw.proof.map(BigInt), publicSignals: raw.publicSignals.map(BigInt) };
+/** A committed real proof with its verification key and statement (test/fixtures/gas, made by scripts/gas-fixtures.ts). */
+export function loadGasFixture(model: string, system: ProofSystem, visibility: Visibility = DEFAULT_VISIBILITY): ProofArtifact & { circuit: CircuitOptions } {
+  const raw = JSON.parse(fs.readFileSync(new Paths(ROOT).get({ kind: "gasFixture", model, system, visibility }), "utf8"));
+  return { ...raw, proof: raw.proof.map(BigInt), publicSignals: raw.publicSignals.map(BigInt), circuit: { visibility: raw.visibility, backend: "auto", quant: {} } };
 }

@@ -9,6 +9,12 @@
  * one. snarkjs's Groth16 template checks this itself, PLONK's and FFLONK's do not say so; we check once for all.
  *
  * Public signal order is circom's: the outputs first, then the public inputs.
+ *
+ * Packed input: the consumer takes the quantized input itself, `bytes input` (each value as its offset x - min
+ * in ceil(B / 8) big-endian bytes), and the other public signals (`claims`: the output part, then the model's
+ * commitment); it packs the limbs on-chain exactly as commitments.ts packValues does, so the proof is checked
+ * against the very bytes it records (inputHash = keccak256(input)). For 8-bit values each limb is one
+ * calldataload, a byte reversal and a mask.
  */
 import { keccak256 } from "ethers";
 import type { ProofSystem } from "../../core/paths";
@@ -77,21 +83,109 @@ function inputHashLines(input: ConsumerSpec["layout"]["input"]): string[] {
   }
 }
 
+/** The submit function's parameters and the lines that leave the full public signals in `pubSignals`. */
+function submitHead(spec: ConsumerSpec): { params: string; signals: string[]; errors: string[] } {
+  const { input, publicSignals: n } = spec.layout;
+  const p = PROOF_PARAMS[spec.system];
+  if (input.kind !== "limbs")
+    return {
+      params: `${p.decl}, uint256[${n}] calldata pubSignals`,
+      signals: [`        for (uint256 i = 0; i < ${n}; i++) {`, `            if (pubSignals[i] >= R) revert SignalOutOfField(i);`, `        }`],
+      errors: [],
+    };
+  const k = n - input.count;
+  const { values, bits, perLimb } = input.packing!;
+  const width = Math.ceil(bits / 8);
+  // claims[i] stands at public signal i before the limbs, i + limbs after them
+  const at = (i: string) => (input.offset === 0 ? `add(${i}, ${input.count})` : input.offset === k ? i : `add(${i}, mul(${input.count}, iszero(lt(${i}, ${input.offset}))))`);
+  return {
+    params: `${p.decl}, bytes calldata input, uint256[${k}] calldata claims`,
+    signals: [
+      `        if (input.length != ${values * width}) revert InputLength(input.length);`,
+      `        uint256[${n}] memory pubSignals;`,
+      `        for (uint256 i = 0; i < ${k}; i++) {`,
+      `            if (claims[i] >= R) revert SignalOutOfField(i);`,
+      `        }`,
+      `        assembly {`,
+      `            for { let i := 0 } lt(i, ${k}) { i := add(i, 1) } {`,
+      `                mstore(add(pubSignals, mul(32, ${at("i")})), calldataload(add(claims, mul(32, i))))`,
+      `            }`,
+      ...packLines(input.offset, input.count, values, bits, perLimb),
+      `        }`,
+    ],
+    errors: [`    error InputLength(uint256 got);`, ...(bits % 8 === 0 ? [] : [`    error InputValueTooLarge(uint256 index);`])],
+  };
+}
+
+/** Yul packing `values` offsets of `bits` bits from `input` into limbs at pubSignals[offset...]. */
+function packLines(offset: number, limbs: number, values: number, bits: number, perLimb: number): string[] {
+  const put = (j: string, v: string) => `mstore(add(pubSignals, mul(32, add(${offset}, ${j}))), ${v})`;
+  if (bits === 8) {
+    // a limb is perLimb bytes, first byte least significant: one word read, reversed, masked to its bytes
+    const m = (w: number) => `0x${("0".repeat(w * 2) + "f".repeat(w * 2)).repeat(32 / (2 * w))}`;
+    return [
+      `            for { let j := 0 } lt(j, ${limbs}) { j := add(j, 1) } {`,
+      `                let w := calldataload(add(input.offset, mul(j, ${perLimb})))`,
+      ...[1, 2, 4, 8].map((b) => `                w := or(shr(${8 * b}, and(w, not(${m(b)}))), shl(${8 * b}, and(w, ${m(b)})))`),
+      `                w := or(shr(128, w), shl(128, w))`,
+      `                let n := sub(${values}, mul(j, ${perLimb}))`,
+      `                if gt(n, ${perLimb}) { n := ${perLimb} }`,
+      `                ${put("j", "and(w, sub(shl(mul(8, n), 1), 1))")}`,
+      `            }`,
+    ];
+  }
+  const width = Math.ceil(bits / 8);
+  return [
+    `            for { let i := 0 } lt(i, ${values}) { i := add(i, 1) } {`,
+    `                let u := shr(${256 - 8 * width}, calldataload(add(input.offset, mul(i, ${width}))))`,
+    `                if gt(u, ${(1n << BigInt(bits)) - 1n}) {`,
+    `                    mstore(0, shl(224, 0x${errorSelector("InputValueTooLarge(uint256)")}))`,
+    `                    mstore(4, i)`,
+    `                    revert(0, 36)`,
+    `                }`,
+    `                let j := div(i, ${perLimb})`,
+    `                let slot := add(pubSignals, mul(32, add(${offset}, j)))`,
+    `                mstore(slot, or(mload(slot), shl(mul(${bits}, mod(i, ${perLimb})), u)))`,
+    `            }`,
+  ];
+}
+
+function errorSelector(sig: string): string {
+  return keccak256(Buffer.from(sig)).slice(2, 10);
+}
+
+/** inputHash for packed input: keccak256 of the input bytes as given. */
+function packedInputHashLines(): string[] {
+  return [
+    `        bytes32 inputHash;`,
+    `        assembly {`,
+    `            let m := mload(0x40)`,
+    `            calldatacopy(m, input.offset, input.length)`,
+    `            inputHash := keccak256(m, input.length)`,
+    `        }`,
+  ];
+}
+
 export function renderConsumer(spec: ConsumerSpec): string {
   const { output, input, weights, publicSignals: n } = spec.layout;
   const p = PROOF_PARAMS[spec.system];
   const iface = `I${spec.contract}Verifier`;
   const ev = eventFor(output);
+  const head = submitHead(spec);
   const hashedWeights = weights.kind === "commitment";
   const what = [`${output.count} ${output.kind === "values" ? "outputs" : output.kind === "label" ? "label" : "output hash"}`];
-  if (input.kind !== "none") what.push(`${input.count} ${input.kind === "values" ? "input values" : input.kind === "limbs" ? "packed input limbs" : "input hash"}`);
+  if (input.kind !== "none") what.push(`${input.count} ${input.kind === "values" ? "input values" : input.kind === "limbs" ? "packed input limbs (packed here from the input bytes)" : "input hash"}`);
   if (hashedWeights) what.push("the model's commitment");
+  const inputDoc =
+    input.kind === "limbs"
+      ? "keccak256 of the input bytes as submitted"
+      : `keccak256 of the input signals as 32-byte words${input.kind === "commitment" ? " (here: the input's Poseidon commitment)" : ""}`;
   return `// SPDX-License-Identifier: MIT
 // Generated by zkml-hardhat for model ${JSON.stringify(spec.model)} (${spec.system}); regenerate, do not edit.
 pragma solidity ^0.8.20;
 
 interface ${iface} {
-    function verifyProof(${p.decl}, uint256[${n}] calldata pubSignals) external view returns (bool);
+    function verifyProof(${p.decl}, uint256[${n}] ${input.kind === "limbs" ? "memory" : "calldata"} pubSignals) external view returns (bool);
 }
 
 /// Accepts an inference of ${JSON.stringify(spec.model)} only with a valid ${spec.system} proof, and records it.
@@ -103,27 +197,44 @@ contract ${spec.contract} {
     uint256 public constant INPUTS = ${input.count};
     ${iface} public immutable verifier;
 ${hashedWeights ? "    /// The Poseidon commitment to the model's weights: a proof made with any other weights is refused.\n    uint256 public immutable modelCommitment;\n" : ""}
-    /// inputHash: keccak256 of the input signals as 32-byte words${input.kind === "commitment" ? " (here: the input's Poseidon commitment)" : ""}; label: the first largest output.
+    /// inputHash: ${inputDoc}; label: the first largest output.
     ${ev.decl}
 
     error SignalOutOfField(uint256 index);
     error ProofRejected();
-${hashedWeights ? "    error ModelMismatch(uint256 commitment);\n" : ""}
+${hashedWeights ? "    error ModelMismatch(uint256 commitment);\n" : ""}${head.errors.map((e) => e + "\n").join("")}
     constructor(address verifier_${hashedWeights ? ", uint256 modelCommitment_" : ""}) {
         verifier = ${iface}(verifier_);${hashedWeights ? "\n        modelCommitment = modelCommitment_;" : ""}
     }
 
-    function submit(${p.decl}, uint256[${n}] calldata pubSignals) external returns (uint256 label) {
-        for (uint256 i = 0; i < ${n}; i++) {
-            if (pubSignals[i] >= R) revert SignalOutOfField(i);
-        }
+    function submit(${head.params}) external returns (uint256 label) {
+${head.signals.join("\n")}
 ${hashedWeights ? `        if (pubSignals[${weights.offset}] != modelCommitment) revert ModelMismatch(pubSignals[${weights.offset}]);\n` : ""}        if (!verifier.verifyProof(${p.args}, pubSignals)) revert ProofRejected();
 ${ev.body.join("\n")}
-${inputHashLines(input).join("\n")}
+${(input.kind === "limbs" ? packedInputHashLines() : inputHashLines(input)).join("\n")}
         ${ev.emit}
     }
 }
 `;
+}
+
+/**
+ * submit's arguments after the proof's: the public signals as they are, or, for packed input, the input bytes
+ * (unpacked from the limbs) and the other signals. The inverse of the consumer's on-chain packing.
+ */
+export function submitSignalArgs(layout: PublicLayout, publicSignals: readonly bigint[]): unknown[] {
+  const { input } = layout;
+  if (input.kind !== "limbs") return [publicSignals];
+  const { values, bits, perLimb } = input.packing!;
+  const width = Math.ceil(bits / 8);
+  const bytes = Buffer.alloc(values * width);
+  const mask = (1n << BigInt(bits)) - 1n;
+  for (let i = 0; i < values; i++) {
+    let u = (publicSignals[input.offset + Math.floor(i / perLimb)] >> BigInt(bits * (i % perLimb))) & mask;
+    for (let b = width - 1; b >= 0; b--, u >>= 8n) bytes[i * width + b] = Number(u & 0xffn);
+  }
+  const claims = [...publicSignals.slice(0, input.offset), ...publicSignals.slice(input.offset + input.count)];
+  return ["0x" + bytes.toString("hex"), claims];
 }
 
 /** The consumer's input commitment for input signals (field elements, as in the public signals). */
