@@ -40,7 +40,7 @@ async function main() {
   }
   if (process.argv.includes("--contracts")) {
     // named "Fixture...", so they never clash with the contracts prove-model writes for the same model
-    const g = renderGasContracts({ ...model, name: `fixture-${model.name}` }, proofs, await gasSubject(model, circuit));
+    const g = renderGasContracts({ ...model, name: `fixture-${model.name}` }, [{ subject: await gasSubject(model, circuit), proofs }]);
     for (const contract of [g.naive.contract, ...g.names.flatMap((n) => [n.verifier, n.consumer])]) {
       const file = paths.get({ kind: "fixtureSol", contract });
       writeFileAtomic(file, g.sources[`${contract}.sol`]);

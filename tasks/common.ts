@@ -31,13 +31,14 @@ export interface CircuitArgs {
   scaleBits?: number;
   saturate: string;
   calibration?: string;
+  batch?: number;
 }
 
 /** Adds the circuit options (statement, backend, quantization) to a task. */
 export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): T {
   t.addOptionalParam(
     "input",
-    "What the verifier sees of the input: public (every value), packed (values packed into as few signals as fit 253 bits), private (nothing), hashed (a Poseidon commitment); default zkml.visibility.input, else public",
+    "What the verifier sees of the input: public (every value), packed (values packed into as few signals as fit 253 bits), private (nothing), hashed (a Poseidon commitment); default zkml.visibility.input, else packed (the default statement fits EIP-170 for every model)",
     undefined,
     types.string,
   )
@@ -47,7 +48,8 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
       undefined,
       types.string,
     )
-    .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default public", undefined, types.string)
+    .addOptionalParam("batch", "Inferences one proof covers (default 1): their inputs and outputs make one statement; with --output label the consumer records each one's label", undefined, types.int)
+    .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default zkml.visibility.output, else label", undefined, types.string)
     .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR) or auto (the direct path when circom2 would be slow or out of memory)", "auto", types.string)
     .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize`); default 8", undefined, types.int)
     .addOptionalParam("saturate", "Saturating requants: auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
@@ -57,11 +59,12 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
 
 /** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
 export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../src/model/format").ModelFile): Promise<import("../src/pipeline/circuit").CircuitOptions> {
-  const { parseVisibility } = await import("../src/statement/visibility");
+  const { batchOf, parseVisibility } = await import("../src/statement/visibility");
   const { parseSaturate } = await import("../src/quantize/quantize");
   const { BACKENDS } = await import("../src/pipeline/circuit");
   const cfg = hre.config.zkml;
   const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output }, (k) => `--${k}`);
+  if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
   const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
@@ -78,7 +81,7 @@ export async function readCalibration(file: string, model: import("../src/model/
 /** The circuit options as they were given, to repeat in a hint (`npx hardhat prove-model --model m<flags>`). */
 export function circuitFlags(args: CircuitArgs): string {
   const out: string[] = [];
-  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
+  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
     if (args[k] !== undefined) out.push(` ${flag} ${args[k]}`);
   if (args.backend !== "auto") out.push(` --backend ${args.backend}`);
   if (args.saturate !== "auto") out.push(` --saturate ${args.saturate}`);

@@ -10,7 +10,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { renderBundle, renderCircuit } from "../src/backends/circom/render";
-import { QModel, runIR } from "../src/ir/ir";
+import { inputTopCheck, QModel, runIR } from "../src/ir/ir";
+import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/snark/r1cs";
 import { BN254_R, fieldOf } from "../src/core/field";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
@@ -69,7 +70,7 @@ describe("soundness: tampered witnesses fail the constraint check", function () 
     it(`circuit ${idx + 1} (${m.q.ops.map((o) => o.op).join(" -> ")})`, async () => {
       const dir = tmpDir("tamper");
       try {
-        const compiled = await compileSource(renderCircuit(m.q), dir);
+        const compiled = await compileSource(renderCircuit(m.q, OPEN_VISIBILITY), dir);
         const r1cs: R1cs = readR1cs(compiled.r1cs);
         const sym = readSym(compiled.sym);
         const w = await witness(compiled.wasm, { x: m.inputs[0].map((v) => toField(v).toString()) }, dir);
@@ -139,11 +140,13 @@ describe("constraint count follows the formula", function () {
     const rq = q.ops[1] as Extract<QModel["ops"][number], { op: "requant" }>;
     const dir = tmpDir("count");
     try {
-      const compiled = await compileSource(renderCircuit(q), dir);
-      // Each input: B = 8 boolean bits + 1 recomposition = 9.            6 * 9  = 54
+      const compiled = await compileSource(renderCircuit(q, OPEN_VISIBILITY), dir);
+      // Each input: B = 8 boolean bits + 1 recomposition = 9, and the declared range [0, 1] ends at
+      // min + 2^7 (2^7 + 1 codes need the 8 bits): the top bit times the lower bits = 0, 1 more.  6 * 10 = 60
       // Each hidden neuron: K boolean bits + 1 recomposition + 1 relu product.  4 * (K + 2)
       // Each output: one linear constraint binding y to its accumulator.  3
-      expect(compiled.constraints).to.equal(6 * (8 + 1) + 4 * (rq.bits + 2) + 3);
+      expect(inputTopCheck(q)).to.equal("half");
+      expect(compiled.constraints).to.equal(6 * (8 + 1 + 1) + 4 * (rq.bits + 2) + 3);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

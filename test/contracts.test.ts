@@ -33,7 +33,7 @@ describe("contracts/fixtures: tiny-cnn inference, Groth16 verifier and consumer 
   let submitArgs: () => unknown[];
 
   before(async () => {
-    g = renderGasContracts({ ...model, name: "fixture-tiny-cnn" }, [proof], await gasSubject(model, proof.circuit));
+    g = renderGasContracts({ ...model, name: "fixture-tiny-cnn" }, [{ subject: await gasSubject(model, proof.circuit), proofs: [proof] }]);
     const [signer] = await hre.ethers.getSigners();
     verifier = await (await hre.ethers.getContractFactory(fq(g.names[0].verifier))).deploy();
     consumer = await (await hre.ethers.getContractFactory(fq(g.names[0].consumer))).deploy(await verifier.getAddress());

@@ -49,7 +49,26 @@ describe("compare-gas on another statement: tiny-cnn with hashed weights, hashed
   it("a subject of another statement refuses the proof: the event would not say what the statement says", async () => {
     const proofs = await collectProofs({ root: ROOT, model, systems: ["groth16"], circuit });
     const defaultSubject = await gasSubject(model);
-    expect(() => assembleGasInput(model, proofs, defaultSubject)).to.throw(/not those of tiny-cnn's default input under this statement/);
+    expect(() => assembleGasInput(model, [{ subject: defaultSubject, proofs }])).to.throw(/not those of tiny-cnn's default input under this statement/);
+  });
+});
+
+describe("a batch: 4 tiny-cnn inferences in one Groth16 proof (packed inputs, packed labels)", function () {
+  this.timeout(600_000);
+  const model = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+  const circuit: CircuitOptions = { visibility: { ...DEFAULT_VISIBILITY, batch: 4 }, backend: "auto", quant: {} };
+
+  it("proves, verifies on chain and records 4 labels equal to the reference's, at a quarter of the verification each", async () => {
+    const report = await compareModelGas({ root: ROOT, model, systems: ["groth16"], circuit }, await gasChains(hre, 30_000_000));
+    const g = report.systems[0];
+    // eventMatchesReference: one InferenceVerified per inference, indexes 0..3, labels = the reference's argmax of each
+    expect(g.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
+    // the 4 labels packed into 1 limb (2 bits each), the 4 x 36 input bytes into 5 limbs of 31
+    expect(g.publicSignals).to.equal(1 + 5);
+    expect(g.batch).to.equal(4);
+    // ~181k of pairings + 21k + 6 x ~7k, then 4 events (~2k each) and the 144 bytes packed: one verification shared
+    expect(g.verify.gas).to.be.within(220_000, 280_000);
+    expect(g.submitPerInference).to.equal(Math.round(g.submit.gas / 4)).and.to.be.below(80_000);
   });
 });
 
@@ -65,7 +84,7 @@ describe("compare-gas: tiny-cnn proved with groth16, plonk and fflonk (the defau
     proofs = await collectProofs({ root: ROOT, model, systems: ["groth16", "plonk", "fflonk"] });
     chains = await gasChains(hre, 30_000_000);
     subject = await gasSubject(model);
-    report = await compareGas(assembleGasInput(model, proofs, subject), chains);
+    report = await compareGas(assembleGasInput(model, [{ subject, proofs }]), chains);
   });
 
   it("every verifier accepts its proof, refuses a changed signal, and the consumer's event carries the reference output", () => {
@@ -102,7 +121,8 @@ describe("compare-gas: tiny-cnn proved with groth16, plonk and fflonk (the defau
   it("renders the same numbers to terminal, markdown and JSON", () => {
     const g = report.systems[0].verify.gas.toLocaleString("en-US");
     expect(renderGasTerminal(report)).to.contain(g);
-    expect(renderGasMarkdown(report)).to.contain(`| groth16 verifyProof per call | ${g}`);
+    expect(renderGasMarkdown(report)).to.contain(`| groth16 packed/fixed/label verifyProof per call | ${g}`);
+    expect(renderGasMarkdown(report)).to.contain(`| groth16 | packed/fixed/label | 3 |`);
     expect(JSON.parse(renderGasJson(report)).systems[0].verify.gas).to.equal(report.systems[0].verify.gas);
   });
 
@@ -114,7 +134,7 @@ describe("compare-gas: tiny-cnn proved with groth16, plonk and fflonk (the defau
     before(async () => {
       p = chains.raised.provider; // the FFLONK verifier passes EIP-170
       from = (await rpc(p, "eth_accounts", []))[0];
-      const input = assembleGasInput(model, proofs, subject);
+      const input = assembleGasInput(model, [{ subject, proofs }]);
       const send = async (tx: object) => {
         const hash = await rpc(p, "eth_sendTransaction", [{ from, gas: "0x1000000", ...tx }]);
         return rpc(p, "eth_getTransactionReceipt", [hash]);
@@ -195,8 +215,8 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
   async function measureFixture(name: string, system: "groth16" | "plonk" | "fflonk", visibility = DEFAULT_VISIBILITY) {
     const model = resolveModel(name);
     const proof = loadGasFixture(name, system, visibility);
-    const input = assembleGasInput(model, [proof], await gasSubject(model, proof.circuit));
-    return { model, proof, input, m: await measureSystem(await gasChains(hre, 30_000_000), input.systems[0], input) };
+    const input = assembleGasInput(model, [{ subject: await gasSubject(model, proof.circuit), proofs: [proof] }]);
+    return { model, proof, input, m: await measureSystem(await gasChains(hre, 30_000_000), input.systems[0]) };
   }
 
   // The default statement for an MNIST model: 784 pixels packed 31 to a limb (26 limbs) and the label: 27 public
@@ -233,7 +253,7 @@ describe("gas budgets from committed real proofs (lenet5, mlp-mnist)", function 
     const subject = await gasSubject(model, proof.circuit);
     // the committed proof attests this model's label for the input we run (else: rerun scripts/gas-fixtures.ts)
     expect(proof.publicSignals[0]).to.equal(BigInt(subject.reference.indexOf(subject.reference.reduce((a, b) => (b > a ? b : a)))));
-    const r = await compareGas(assembleGasInput(model, [proof], subject), await gasChains(hre, 30_000_000));
+    const r = await compareGas(assembleGasInput(model, [{ subject, proofs: [proof] }]), await gasChains(hre, 30_000_000));
     const s = r.systems[0];
     expect(r.naive.matchesReference).to.equal(true);
     expect(s.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });

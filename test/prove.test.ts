@@ -11,7 +11,9 @@ import hre from "hardhat";
 import { proveModel, ProveReport } from "../src/pipeline/prove";
 import { loadModelFile } from "../src/model/format";
 import { ROOT } from "./helpers/circuit";
-import { fieldOf } from "../src/core/field";
+import { packValues } from "../src/statement/commitments";
+import { quantizeFor, readInputFile } from "../src/model/zoo";
+import { quantizeInput } from "../src/quantize/quantize";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -32,11 +34,13 @@ describe("prove-model end to end (tiny-cnn)", function () {
     expect(report.matchesReference).to.equal(true);
     // 36 inputs x (8 + 1) + 72 conv neurons x (K + 2) + 3 outputs; K is at least shift + 1 > 2
     expect(report.circuit.constraints).to.be.greaterThan(36 * 9 + 72 * 4 + 3);
-    expect(report.circuit.publicSignals).to.equal(3 + 36);
+    expect(report.circuit.publicSignals).to.equal(1 + 2); // the label, 36 input bytes packed into 2 limbs
     expect(report.proofBytes, "a, b, c of the calldata: 2 + 4 + 2 words").to.equal(8 * 32);
     const pub = JSON.parse(fs.readFileSync(report.files.public, "utf8")) as string[];
-    const toField = (v: string) => fieldOf(BigInt(v)).toString();
-    expect(pub.slice(0, 3), "public outputs are the reference outputs").to.deep.equal(report.prediction.outputs.map(toField));
+    const q = quantizeFor(loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")));
+    const tinyInput = () => readInputFile(path.join(__dirname, "fixtures", "tiny-input.json"));
+    expect(pub[0], "the public label is the reference's class").to.equal(String(report.prediction.class));
+    expect(pub.slice(1).map(BigInt), "the limbs pack the quantized input").to.deep.equal(packValues(quantizeInput(q, tinyInput()), 8, q.input.min));
   });
 
   it("the stock snarkjs CLI verifies the proof", () => {

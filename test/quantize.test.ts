@@ -32,8 +32,10 @@ describe("quantize: scales, calibration, accuracy", function () {
       expect(r.constraints).to.equal(constraintCount(q).total);
       expect(r.ptauPower).to.equal(groth16Power(r.constraints, statementLayout(q, DEFAULT_VISIBILITY).publicSignals));
     }
-    // 8 bits is the circuit prove-model builds by default: 8,410 constraints (784 x 9 + 56 x (K + 2) + 10)
-    expect(b8.constraints).to.equal(8_410);
+    // 8 bits is the circuit prove-model builds by default (packed input, label): 9,462 constraints =
+    // 784 x (9 + 1: the declared range's top) + 56 x (K + 2) + 10 linear outputs (8,410 + 784 every value public)
+    // + 26 limbs bound + the label of 10 outputs at R = 21 bits (2 x 10 + 2 + 10 x 22 = 242)
+    expect(b8.constraints).to.equal(8_410 + 784 + 26 + 242);
   });
 
   it("a calibration file is checked element by element, naming the sample", () => {
@@ -57,7 +59,7 @@ describe("quantize: scales, calibration, accuracy", function () {
     const ok = spawnSync("node", [cli, "quantize", "--model", "mlp-mnist", "--scales", "6,8", "--samples", "20"], { cwd: ROOT, encoding: "utf8" });
     expect(ok.status, ok.stderr).to.equal(0);
     expect(ok.stdout).to.match(/scale bits\s+float acc\.\s+quantized acc\.\s+argmax agree\s+max \|error\|\s+constraints\s+ptau/);
-    expect(ok.stdout).to.match(/\n8\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+\s+8,410\s+2\^14/);
+    expect(ok.stdout).to.match(/\n8\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+\s+9,462\s+2\^14/);
     const bad = spawnSync("node", [cli, "quantize", "--model", "mlp-mnist", "--scales", "1,8"], { cwd: ROOT, encoding: "utf8" });
     expect(bad.status).to.not.equal(0);
     expect(bad.stderr + bad.stdout).to.contain("--scales: expected whole numbers of bits in 2..32, got 1,8");

@@ -19,9 +19,9 @@ import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
 import { contractNames, renderVerifier } from "../backends/solidity/verifier";
 import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
-import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
-import { statementFor } from "../statement/statement";
-import { calibrationFor, defaultInput, QuantChoice, quantizeFor } from "../model/zoo";
+import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { batchLabels, statementFor } from "../statement/statement";
+import { calibrationFor, defaultInputs, QuantChoice, quantizeFor } from "../model/zoo";
 import type { CircuitOptions } from "../pipeline/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -56,6 +56,8 @@ export interface CompareOptions extends Pick<ProveOptions, "root" | "ptau" | "do
   systems: ProofSystem[];
   /** the circuit to measure (statement, backend, quantization); default: the default statement */
   circuit?: CircuitOptions;
+  /** several circuits (statements) to measure side by side; overrides `circuit` */
+  circuits?: CircuitOptions[];
 }
 
 /** A proof as compare-gas needs it: its verification key, and the proof and public signals as the verifier takes them. */
@@ -65,6 +67,8 @@ export interface ProofArtifact {
   proof: bigint[];
   publicSignals: bigint[];
   proofBytes: number;
+  /** seconds the proof took (null: unknown, an older cached proof) */
+  proveSeconds?: number | null;
 }
 
 /**
@@ -83,11 +87,12 @@ export interface GasSubject {
   event: { label?: number; output?: bigint[]; outputHash?: bigint };
 }
 
-function defaultInputOf(model: ModelFile, quant: QuantChoice): { q: QModel; x: bigint[]; reference: bigint[] } {
+/** The model's default input (a batch: its N default inputs, concatenated) and the reference's outputs for it. */
+function defaultInputOf(model: ModelFile, quant: QuantChoice, batch: number): { q: QModel; x: bigint[]; reference: bigint[] } {
   const q = quantizeFor(model, quant);
-  const given = defaultInput(model);
-  const x = quantizeInput(q, given.values, given.source);
-  return { q, x, reference: runIR(q, x).output };
+  const given = defaultInputs(model, batch);
+  const xs = given.values.map((v) => quantizeInput(q, v, given.source));
+  return { q, x: xs.flat(), reference: xs.flatMap((xi) => runIR(q, xi).output) };
 }
 
 /** The circuit a comparison measures when none is named: the default statement, backend and quantization. */
@@ -95,11 +100,18 @@ export const DEFAULT_CIRCUIT: CircuitOptions = { visibility: DEFAULT_VISIBILITY,
 
 /** The model's default input under a statement: the public signals as statementFor computes them (hashes included), and the event its consumer emits. */
 export async function gasSubject(model: ModelFile, circuit: CircuitOptions = DEFAULT_CIRCUIT): Promise<GasSubject> {
-  const { q, x, reference } = defaultInputOf(model, circuit.quant);
+  const { q, x, reference } = defaultInputOf(model, circuit.quant, batchOf(circuit.visibility));
   const L = statementLayout(q, circuit.visibility);
   const { publicSignals } = await statementFor(q, circuit.visibility, x, reference);
   const out = publicSignals[L.output.offset];
-  const event = L.output.kind === "values" ? { label: argmax(reference), output: reference } : L.output.kind === "label" ? { label: Number(out) } : { outputHash: out };
+  const event =
+    L.output.kind === "values"
+      ? { label: argmax(reference), output: reference }
+      : L.output.kind === "label"
+        ? { label: Number(out) }
+        : L.output.kind === "labels"
+          ? { labels: batchLabels(L, reference) }
+          : { outputHash: out };
   const consumerArgs = L.weights.kind === "commitment" ? [publicSignals[L.weights.offset]] : [];
   return { q, x, reference, visibility: circuit.visibility, layout: publicLayout(L), publicSignals, consumerArgs, event };
 }
@@ -113,51 +125,65 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
     const r = await proveModel({ ...opts, ...opts.circuit, system, log: (m) => log(`  ${m}`) });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
     const p = await proofForVerifier(system, r.files.proof, r.files.public);
-    out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes });
+    out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });
   }
   return out;
 }
 
+/** One statement's part of a comparison: its subject and a proof of it per system. */
+export interface StatementRun {
+  subject: GasSubject;
+  proofs: ProofArtifact[];
+}
+
 /** Every contract of a gas comparison, as Solidity sources by file name, before compiling. */
 export interface GasContracts {
+  /** the first statement's subject: its quantized model, input and reference run the naive contract */
   subject: GasSubject;
   naive: SolidityBundle;
   baseline: SolidityBundle;
   baselineMacs: number;
-  /** verifier and consumer contract names, one pair per proof, in the proofs' order */
+  /** verifier and consumer contract names, one pair per proof, runs in order */
   names: { verifier: string; consumer: string }[];
   sources: Record<string, string>;
 }
 
+export const statementName = (v: Visibility) => `${v.input}/${v.weights}/${v.output}${batchOf(v) > 1 ? ` x${batchOf(v)}` : ""}`;
+
 /**
- * Render the naive contract, the baseline and a verifier and consumer per proof. Each proof's public signals must
- * be the subject's (the model's default input under its statement), or the comparison would measure another one.
+ * Render the naive contract, the baseline and a verifier and consumer per proof of each statement. Each proof's
+ * public signals must be its statement's (the model's default input under it), or the comparison would measure
+ * another one. With more than one statement, contract names carry the statement (…Verifier_PackedFixedLabel).
  */
-export function renderGasContracts(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject): GasContracts {
-  const { q, reference } = subject;
+export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasContracts {
+  const { q, reference } = runs[0].subject;
   const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
   const name = contractNames(model.name, "groth16").verifier.replace(/Groth16Verifier$/, "");
   const naive = renderSolidity(q, `${name}Inference`);
   const baseline = renderSolidity(qb, `${name}Baseline`);
   const sources: Record<string, string> = { [`${naive.contract}.sol`]: naive.source, [`${baseline.contract}.sol`]: baseline.source };
-  const names = proofs.map((p) => {
-    const expected = subject.publicSignals;
-    const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
-    if (!same)
-      throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not those of ${model.name}'s default input under this statement`, {
-        hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
-      });
-    const { verifier, consumer } = contractNames(model.name, p.system);
-    sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
-    sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: subject.layout, model: model.name });
-    return { verifier, consumer };
-  });
-  return { subject, naive, baseline, baselineMacs: countMacs(qb), names, sources };
+  const tag = (v: Visibility) => (runs.length > 1 ? "_" + statementName(v).split(/[^A-Za-z0-9]+/).map((w) => w[0].toUpperCase() + w.slice(1)).join("") : "");
+  const names = runs.flatMap(({ subject, proofs }) =>
+    proofs.map((p) => {
+      const expected = subject.publicSignals;
+      const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
+      if (!same)
+        throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not those of ${model.name}'s default input under this statement (${statementName(subject.visibility)})`, {
+          hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
+        });
+      const base = contractNames(model.name, p.system);
+      const verifier = base.verifier + tag(subject.visibility), consumer = base.consumer + tag(subject.visibility);
+      sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
+      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: subject.layout, model: model.name });
+      return { verifier, consumer };
+    }),
+  );
+  return { subject: runs[0].subject, naive, baseline, baselineMacs: countMacs(qb), names, sources };
 }
 
 /** Render and compile the naive contract, the baseline and a verifier and consumer per proof, in one solc run. */
-export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], subject: GasSubject, log: (m: string) => void = () => undefined): GasInput {
-  const { naive, baseline, baselineMacs, names, sources } = renderGasContracts(model, proofs, subject);
+export function assembleGasInput(model: ModelFile, runs: StatementRun[], log: (m: string) => void = () => undefined): GasInput {
+  const { naive, baseline, baselineMacs, names, sources, subject } = renderGasContracts(model, runs);
   log(`solc: compiling ${Object.keys(sources).length} contracts`);
   const compiled = compileSolidity(sources);
   const get = (n: string) => {
@@ -165,31 +191,41 @@ export function assembleGasInput(model: ModelFile, proofs: ProofArtifact[], subj
     if (!c) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${n}`);
     return c;
   };
-  const systems: SystemInput[] = proofs.map((p, i) => ({
-    system: p.system,
-    verifier: { name: names[i].verifier, ...get(names[i].verifier) },
-    consumer: { name: names[i].consumer, ...get(names[i].consumer) },
-    proof: p.proof,
-    publicSignals: p.publicSignals,
-    proofBytes: p.proofBytes,
-  }));
+  const systems: SystemInput[] = runs
+    .flatMap(({ subject: sub, proofs }) => proofs.map((p) => ({ sub, p })))
+    .map(({ sub, p }, i) => ({
+      system: p.system,
+      batch: batchOf(sub.visibility),
+      statement: statementName(sub.visibility),
+      layout: sub.layout,
+      consumerArgs: sub.consumerArgs,
+      event: sub.event,
+      verifier: { name: names[i].verifier, ...get(names[i].verifier) },
+      consumer: { name: names[i].consumer, ...get(names[i].consumer) },
+      proof: p.proof,
+      publicSignals: p.publicSignals,
+      proofBytes: p.proofBytes,
+      proveSeconds: p.proveSeconds ?? null,
+    }));
   return {
     model: model.name,
     parameters: countParams(model),
     macs: countMacs(subject.q),
-    x: subject.x,
-    reference: subject.reference,
-    consumerArgs: subject.consumerArgs,
-    layout: subject.layout,
-    event: subject.event,
+    // the naive contract runs one inference: a batch's first
+    x: subject.x.slice(0, subject.x.length / batchOf(subject.visibility)),
+    reference: subject.reference.slice(0, subject.reference.length / batchOf(subject.visibility)),
     naive: { bundle: naive, compiled: get(naive.contract) },
     baseline: { bundle: baseline, compiled: get(baseline.contract), macs: baselineMacs },
     systems,
   };
 }
 
+/** Measure each statement (default: the default statement) with each system; the naive contract once. */
 export async function compareModelGas(opts: CompareOptions, chains: { standard: ChainSpec; raised: ChainSpec }): Promise<GasReport> {
-  const subject = await gasSubject(opts.model, opts.circuit);
-  const proofs = await collectProofs(opts);
-  return compareGas(assembleGasInput(opts.model, proofs, subject, opts.log), chains, opts.log);
+  const runs: StatementRun[] = [];
+  for (const circuit of opts.circuits ?? [opts.circuit ?? DEFAULT_CIRCUIT]) {
+    opts.log?.(`statement ${statementName(circuit.visibility)}`);
+    runs.push({ subject: await gasSubject(opts.model, circuit), proofs: await collectProofs({ ...opts, circuit }) });
+  }
+  return compareGas(assembleGasInput(opts.model, runs, opts.log), chains, opts.log);
 }

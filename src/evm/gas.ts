@@ -66,6 +66,14 @@ export interface NaiveGas {
 
 export interface SystemGas {
   system: ProofSystem;
+  /** the statement proved, input/weights/output */
+  statement: string;
+  /** inferences one proof covers; per-inference figures divide by it */
+  batch: number;
+  /** submit's gas divided by the batch: what one inference costs on-chain */
+  submitPerInference: number;
+  /** proving seconds divided by the batch (null: the proof's time is unknown) */
+  proveSecondsPerInference: number | null;
   publicSignals: number;
   proofBytes: number;
   verifier: ContractGas;
@@ -100,8 +108,25 @@ export interface GasReport {
   notes: string[];
 }
 
-export interface SystemInput {
+/** What the consumer of a statement must do: how submit takes the signals, its constructor arguments, its event. */
+export interface StatementExpectation {
+  /** the statement's name, input/weights/output (e.g. packed/fixed/label) */
+  statement: string;
+  /** the statement's public-signal layout: how submit takes the signals (packed input: as bytes) */
+  layout: PublicLayout;
+  /** the consumer's constructor arguments after the verifier's address (the model commitment, for hashed weights) */
+  consumerArgs: bigint[];
+  /** what the consumer's InferenceVerified must record for the statement: label and outputs, the label, or the
+   * outputs' hash; for a batch with labels, one event per inference with these labels in order */
+  event: { label?: number; output?: bigint[]; outputHash?: bigint; labels?: number[] };
+}
+
+export interface SystemInput extends StatementExpectation {
   system: ProofSystem;
+  /** inferences the proof covers */
+  batch: number;
+  /** seconds the proof took to make, when known */
+  proveSeconds: number | null;
   verifier: Compiled & { name: string };
   consumer: Compiled & { name: string };
   proof: bigint[];
@@ -116,12 +141,6 @@ export interface GasInput {
   /** The quantized input and the reference output for it. */
   x: bigint[];
   reference: bigint[];
-  /** the consumer's constructor arguments after the verifier's address (the model commitment, for hashed weights) */
-  consumerArgs: bigint[];
-  /** the statement's public-signal layout: how submit takes the signals (packed input: as bytes) */
-  layout: PublicLayout;
-  /** what the consumer's InferenceVerified must record for the statement: label and outputs, the label, or the outputs' hash */
-  event: { label?: number; output?: bigint[]; outputHash?: bigint };
   naive: { bundle: SolidityBundle; compiled: Compiled };
   /** One dense layer from the same input to the same output, for the crossover line. */
   baseline: { bundle: SolidityBundle; compiled: Compiled; macs: number };
@@ -241,7 +260,7 @@ async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, 
 }
 
 /** Deploy a verifier and its consumer, check the proof, and measure verifyProof and submit from their receipts. */
-export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput, expect: Pick<GasInput, "consumerArgs" | "event" | "layout">) {
+export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput) {
   const vIface = new Interface(s.verifier.abi);
   const cIface = new Interface(s.consumer.abi);
   const args = verifyProofArgs(s.system, s.proof, s.publicSignals);
@@ -249,19 +268,21 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
   const changed = [...s.publicSignals];
   changed[changed.length - 1] = (changed[changed.length - 1] + 1n) % BN254_R;
   const changedData = vIface.encodeFunctionData("verifyProof", verifyProofArgs(s.system, s.proof, changed));
-  const submitData = cIface.encodeFunctionData("submit", [...args.slice(0, -1), ...submitSignalArgs(expect.layout, s.publicSignals)]);
+  const submitData = cIface.encodeFunctionData("submit", [...args.slice(0, -1), ...submitSignalArgs(s.layout, s.publicSignals)]);
   const accepted = (ret: string) => AbiCoder.defaultAbiCoder().decode(["bool"], ret)[0] as boolean;
   const m = await measureGroup(
     chains,
     async (c) => {
       const verifier = await c.deploy(s.verifier.name, s.verifier.bytecode, s.verifier.runtimeBytes);
-      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address, ...expect.consumerArgs]).slice(2), s.consumer.runtimeBytes);
+      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address, ...s.consumerArgs]).slice(2), s.consumer.runtimeBytes);
       const accepts = accepted(await c.call(verifier.address, verifyData));
       const rejectsChangedSignal = !accepted(await c.call(verifier.address, changedData));
       const verify = await c.send({ to: verifier.address, data: verifyData });
       const submit = await c.send({ to: consumer.address, data: submitData });
-      const ev = submit.logs.map((l) => cIface.parseLog(l)).find((l) => l?.name === "InferenceVerified");
-      const eventMatchesReference = ev !== undefined && ev !== null && eventMatches(ev, expect.event);
+      const evs = submit.logs.map((l) => cIface.parseLog(l)).filter((l): l is LogDescription => l?.name === "InferenceVerified");
+      const eventMatchesReference = s.event.labels
+        ? evs.length === s.event.labels.length && evs.every((e, i) => Number(e.args.index) === i && Number(e.args.label) === s.event.labels![i])
+        : evs.length === 1 && eventMatches(evs[0], s.event);
       return { verifier, consumer, accepts, rejectsChangedSignal, eventMatchesReference, verifyGas: verify.gas, submitGas: submit.gas };
     },
     (r) => [
@@ -283,7 +304,7 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
 }
 
 /** Does the consumer's event record what the statement says: each field the statement makes public, and no other. */
-function eventMatches(ev: LogDescription, expected: GasInput["event"]): boolean {
+function eventMatches(ev: LogDescription, expected: StatementExpectation["event"]): boolean {
   const fields = ev.fragment.inputs.map((i) => i.name).filter((n) => n === "label" || n === "output" || n === "outputHash");
   const wanted = Object.keys(expected).filter((k) => expected[k as keyof typeof expected] !== undefined);
   if (fields.sort().join() !== wanted.sort().join()) return false;
@@ -352,12 +373,18 @@ export async function compareGas(input: GasInput, chains: { standard: ChainSpec;
   const naiveDeploy = naive.contracts.reduce((a, c) => a + c.deployGas, 0);
   const systems: SystemGas[] = [];
   for (const s of input.systems) {
-    log(`${s.system}: deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
-    const m = await measureSystem(chains, s, input);
+    log(`${s.system} (${s.statement}): deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
+    const m = await measureSystem(chains, s);
     const deployGas = m.verifier.deployGas + m.consumer.deployGas;
-    const be = breakEven({ deployGas: naiveDeploy, callGas: naive.call.gas }, { deployGas, callGas: m.verify.gas });
+    // per inference: a batch's one verification is shared by its N inferences
+    const perInference = m.verify.gas / s.batch;
+    const be = breakEven({ deployGas: naiveDeploy, callGas: naive.call.gas }, { deployGas, callGas: perInference });
     systems.push({
       system: s.system,
+      statement: s.statement,
+      batch: s.batch,
+      submitPerInference: Math.round(m.submit.gas / s.batch),
+      proveSecondsPerInference: s.proveSeconds === null ? null : s.proveSeconds / s.batch,
       publicSignals: s.publicSignals.length,
       proofBytes: s.proofBytes,
       verifier: m.verifier,
@@ -367,11 +394,11 @@ export async function compareGas(input: GasInput, chains: { standard: ChainSpec;
       submit: m.submit,
       checks: m.checks,
       raisedLimits: m.raised,
-      crossoverMacs: crossover(line, m.verify.gas),
+      crossoverMacs: crossover(line, perInference),
       breakEvenCalls: be.calls,
       ...(be.cheaperUpTo !== undefined ? { cheaperUpToCalls: be.cheaperUpTo } : {}),
     });
-    log(`${s.system}: verify ${m.verify.gas.toLocaleString("en-US")} gas, submit ${m.submit.gas.toLocaleString("en-US")}${m.raised ? " (raised limits)" : ""}`);
+    log(`${s.system} (${s.statement}): verify ${m.verify.gas.toLocaleString("en-US")} gas, submit ${m.submit.gas.toLocaleString("en-US")}${m.raised ? " (raised limits)" : ""}`);
   }
   if (naive.raised || systems.some((s) => s.raisedLimits))
     notes.push(`Rows marked "raised" pass a standard limit; they were measured on the same hardfork with the block gas limit at 2^53-1, the per-transaction cap off and EIP-170 off.`);

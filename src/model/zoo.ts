@@ -122,6 +122,25 @@ export function defaultInput(m: ModelFile): { values: ArrayLike<number>; label?:
   return { values: Float64Array.from({ length: n }, () => lo + (hi - lo) * random()), source: "seeded random input (seed 12345)" };
 }
 
+/**
+ * The inputs of a batch when the user gives none: N held-out MNIST digits (the first N of the interleaved
+ * held-out set, every class in turn), or N seeded random inputs; one input is defaultInput's.
+ */
+export function defaultInputs(m: ModelFile, n: number): { values: ArrayLike<number>[]; source: string } {
+  if (n === 1) {
+    const one = defaultInput(m);
+    return { values: [one.values], source: one.source };
+  }
+  if (isMnistShaped(m)) return { values: heldOutInterleaved(n).map((s) => s.pixels), source: `${n} held-out MNIST digits` };
+  const size = m.input.shape.reduce((a, b) => a * b, 1);
+  const [lo, hi] = m.input.range;
+  const values = Array.from({ length: n }, (_, i) => {
+    const random = rng(12345 + i);
+    return Float64Array.from({ length: size }, () => lo + (hi - lo) * random());
+  });
+  return { values, source: `${n} seeded random inputs (seeds 12345..${12345 + n - 1})` };
+}
+
 /** Read a user's input file: {"input": [...]} or a bare array, nested or flat. */
 export function readInputFile(file: string): number[] {
   const raw = readJsonFile(file, "INPUT_INVALID", "check the path given to --input");

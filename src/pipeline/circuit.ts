@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../core/files";
 import { QModel } from "../ir/ir";
 import { ModelFile } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
-import { Visibility } from "../statement/visibility";
+import { batchOf, Visibility } from "../statement/visibility";
 import { QuantChoice, quantizeFor, resolveModel } from "../model/zoo";
 
 export const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
@@ -70,7 +70,9 @@ export interface CircuitRef {
  */
 export function circuitId(model: string, q: QModel, vis: Visibility, backend: "circom" | "direct", ir: string = irToJson(q)): string {
   const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
-  const h = createHash("sha256").update(`${CIRCUIT_FORMAT}\n${backend === "direct" ? TOOLCHAIN_DIRECT : TOOLCHAIN}\n${JSON.stringify(vis)}\n`).update(ir);
+  // a batch of 1 is the single-inference circuit, whether or not it was named
+  const statement = batchOf(vis) === 1 ? { input: vis.input, weights: vis.weights, output: vis.output } : vis;
+  const h = createHash("sha256").update(`${CIRCUIT_FORMAT}\n${backend === "direct" ? TOOLCHAIN_DIRECT : TOOLCHAIN}\n${JSON.stringify(statement)}\n`).update(ir);
   return `${slug}-${h.digest("hex").slice(0, 16)}`;
 }
 

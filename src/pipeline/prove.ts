@@ -8,7 +8,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../core/errors";
-import { sha256, stringifyBig, writeFileAtomic } from "../core/files";
+import { readJsonFile, sha256, stringifyBig, writeFileAtomic } from "../core/files";
 import { QModel, runIR } from "../ir/ir";
 import { argmax, countParams, ModelFile } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
@@ -23,8 +23,9 @@ import type { SetupResult } from "../setup/keys";
 import type { CompileResult } from "../backends/compiled";
 import { Backend, circuitFiles, CircuitOptions, CircuitRef, RenderResult, renderSource, resolveCircuit } from "./circuit";
 import { ContractNames, contractNames, exportVerifier } from "../backends/solidity/verifier";
-import { defaultInput, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
-import { DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
+import { defaultInput, defaultInputs, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
+import { parseCalibration } from "../quantize/scales";
+import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { Statement, statementFor } from "../statement/statement";
 import { lineProgress, ProgressDisplay, StageReport, StageRunner, StageSpec } from "./stage";
 
@@ -51,6 +52,8 @@ export interface ProveReport {
   matchesReference: boolean;
   verified: boolean;
   proofBytes: number;
+  /** seconds the proof took to make (also when it came from the cache; null for a proof cached before this was kept) */
+  proveSeconds: number | null;
   stages: StageReport[];
   totalSeconds: number;
   files: { circom: string; r1cs: string; wasm: string; zkey: string; verificationKey: string; proof: string; public: string; verifier: string; verifierContract: string };
@@ -205,6 +208,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       matchesReference,
       verified,
       proofBytes: proof.proofBytes,
+      proveSeconds: proof.seconds ?? null,
       stages: stages.reports,
       totalSeconds: (Date.now() - t0) / 1000,
       files: { circom: rendered.sourceFile, r1cs: compiled.r1cs, wasm: compiled.wasm, zkey: setup.zkey, verificationKey: setup.vkey, proof: files.proof, public: files.public, verifier: verifier.file, verifierContract: verifier.contract },
@@ -227,13 +231,31 @@ function quantizeStage(run: Run): StageSpec<Subject> {
     title: "quantizing the model and the input",
     run: async () => {
       const q = opts.quantized ?? quantizeFor(opts.model, opts.quant);
-      const given = opts.inputFile ? { values: readInputFile(opts.inputFile), source: opts.inputFile, label: undefined } : defaultInput(opts.model);
-      const x = quantizeInput(q, given.values, opts.inputFile ?? "input");
-      const reference = runIR(q, x).output;
+      const n = batchOf(run.vis);
+      const given = n === 1 ? oneInput(opts) : batchInput(opts, n);
+      // a batch is its inputs concatenated, and their outputs (statement.ts)
+      const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
+      const x = xs.flat();
+      const reference = xs.flatMap((xi) => runIR(q, xi).output);
       return { result: { q, given, x, reference, statement: await statementFor(q, run.vis, x, reference) } };
     },
     summary: (s) => `input ${s.given.source}`,
   };
+}
+
+function oneInput(opts: ProveOptions): { values: ArrayLike<number>[]; source: string; label?: number } {
+  if (opts.inputFile) return { values: [readInputFile(opts.inputFile)], source: opts.inputFile };
+  const d = defaultInput(opts.model);
+  return { values: [d.values], source: d.source, label: d.label };
+}
+
+/** A batch's inputs: the file's N inputs ({"inputs": [[...], ...]} or [[...], ...]), or N default ones. */
+function batchInput(opts: ProveOptions, n: number): { values: ArrayLike<number>[]; source: string } {
+  if (!opts.inputFile) return defaultInputs(opts.model, n);
+  const values = parseCalibration(readJsonFile(opts.inputFile, "INPUT_INVALID", "check the path given to --input-file"), opts.model, opts.inputFile);
+  if (values.length !== n)
+    throw new ZkmlError("INPUT_INVALID", `inputs: expected ${n} inputs for --batch ${n}, got ${values.length}`, { file: opts.inputFile, hint: `give ${n} inputs, or --batch ${values.length}` });
+  return { values, source: `${opts.inputFile} (${n} inputs)` };
 }
 
 /** The circom source (the auditable form), or for the direct backend the IR it is written from; in a child process of its own when asked (the bench measures its memory). */
@@ -442,18 +464,23 @@ function publicSignalsMatch(wtns: string, nPublic: number, expected: bigint[]): 
   return true;
 }
 
-function proveStage(run: Run, f: RunFiles, zkey: string, freshWitness: boolean): StageSpec<{ proofBytes: number }> {
+/** The proof's size, and the seconds its proving took when it was made (kept beside it, so a cached proof still says). */
+type ProofMeta = { proofBytes: number; seconds?: number };
+
+function proveStage(run: Run, f: RunFiles, zkey: string, freshWitness: boolean): StageSpec<ProofMeta> {
   return {
     stage: "prove",
     title: run.system,
     reuse: () => {
       if (freshWitness || ![f.proof, f.public, f.proofMeta].every((p) => fs.existsSync(p)) || fs.statSync(f.proof).mtimeMs < fs.statSync(zkey).mtimeMs) return undefined;
-      return JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as { proofBytes: number };
+      return JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as ProofMeta;
     },
     run: async (progress) => {
+      const t0 = Date.now();
       const m = await runStage<{ proofBytes: number }>("prove", { system: run.system, zkey, wtns: f.wtns, proof: f.proof, public: f.public }, { onProgress: progress });
-      writeFileAtomic(f.proofMeta, JSON.stringify(m.result));
-      return m;
+      const meta: ProofMeta = { ...m.result, seconds: (Date.now() - t0) / 1000 };
+      writeFileAtomic(f.proofMeta, JSON.stringify(meta));
+      return { ...m, result: meta };
     },
   };
 }

@@ -37,10 +37,11 @@ function rows(r: GasReport): Row[] {
     note: [...new Set(nv.contracts.flatMap((c) => c.flags))].join("; "),
   });
   for (const s of r.systems) {
-    out.push({ what: `${s.system} verifyProof per call`, gas: n(s.verify.gas) + flagged(s.verify.flags, s.raisedLimits), bytes: `${n(s.verify.calldataBytes)} calldata`, note: s.verify.flags.join("; ") });
-    out.push({ what: `${s.system} consumer submit per call`, gas: n(s.submit.gas) + flagged(s.submit.flags, s.raisedLimits), bytes: `${n(s.submit.calldataBytes)} calldata`, note: s.submit.flags.join("; ") });
-    out.push({ what: `${s.system} verifier deployment`, gas: n(s.verifier.deployGas) + flagged(s.verifier.flags, s.raisedLimits), bytes: `${n(s.verifier.runtimeBytes)} code`, note: s.verifier.flags.join("; ") });
-    out.push({ what: `${s.system} consumer deployment`, gas: n(s.consumer.deployGas) + flagged(s.consumer.flags, s.raisedLimits), bytes: `${n(s.consumer.runtimeBytes)} code`, note: s.consumer.flags.join("; ") });
+    const label = `${s.system} ${s.statement}`;
+    out.push({ what: `${label} verifyProof per call`, gas: n(s.verify.gas) + flagged(s.verify.flags, s.raisedLimits), bytes: `${n(s.verify.calldataBytes)} calldata`, note: s.verify.flags.join("; ") });
+    out.push({ what: `${label} consumer submit per call`, gas: n(s.submit.gas) + flagged(s.submit.flags, s.raisedLimits), bytes: `${n(s.submit.calldataBytes)} calldata`, note: s.submit.flags.join("; ") });
+    out.push({ what: `${label} verifier deployment`, gas: n(s.verifier.deployGas) + flagged(s.verifier.flags, s.raisedLimits), bytes: `${n(s.verifier.runtimeBytes)} code`, note: s.verifier.flags.join("; ") });
+    out.push({ what: `${label} consumer deployment`, gas: n(s.consumer.deployGas) + flagged(s.consumer.flags, s.raisedLimits), bytes: `${n(s.consumer.runtimeBytes)} code`, note: s.consumer.flags.join("; ") });
   }
   return out;
 }
@@ -48,7 +49,7 @@ function rows(r: GasReport): Row[] {
 function summary(r: GasReport): string[] {
   return r.systems.map(
     (s) =>
-      `${s.system}: ${s.publicSignals} public signals, ${s.proofBytes}-byte proof; verifying is cheaper per call than naive inference from ${crossoverText(r, s)}; ` +
+      `${s.system} ${s.statement}: ${s.publicSignals} public signals, ${s.proofBytes}-byte proof; verifying is cheaper per call than naive inference from ${crossoverText(r, s)}; ` +
       `it pays for its deployment ${breakEvenText(s)}; checks: accepts ${s.checks.accepts ? "yes" : "NO"}, rejects a changed signal ${s.checks.rejectsChangedSignal ? "yes" : "NO"}, event equals reference ${s.checks.eventMatchesReference ? "yes" : "NO"}`,
   );
 }
@@ -56,6 +57,24 @@ function summary(r: GasReport): string[] {
 function limitsLine(r: GasReport): string {
   const cap = r.limits.txGasCap === null ? "no per-transaction cap" : `per-transaction cap ${n(r.limits.txGasCap)}`;
   return `${r.limits.hardfork}, block gas limit ${n(r.limits.blockGasLimit)}, ${cap}, contracts up to ${n(r.limits.contractSizeLimit)} bytes`;
+}
+
+/** One line per proof system and statement: what each statement costs side by side. */
+function statementTable(r: GasReport): string[][] {
+  const head = ["system", "statement", "public signals", "verifier bytes", "verifier deploy", "verifyProof", "submit", "submit per inference", "proving s per inference", "crossover (MACs)"];
+  const body = r.systems.map((s) => [
+    s.system,
+    s.statement,
+    n(s.publicSignals),
+    n(s.verifier.runtimeBytes),
+    n(s.verifier.deployGas),
+    n(s.verify.gas),
+    n(s.submit.gas),
+    n(s.submitPerInference),
+    s.proveSecondsPerInference === null ? "n/a" : s.proveSecondsPerInference.toFixed(2),
+    s.crossoverMacs === null ? "n/a" : n(s.crossoverMacs),
+  ]);
+  return [head, ...body];
 }
 
 export function renderGasTerminal(r: GasReport): string {
@@ -68,6 +87,8 @@ export function renderGasTerminal(r: GasReport): string {
     "",
     `${"what".padEnd(w[0])}  ${"gas".padStart(w[1])}  ${"bytes".padStart(w[2])}`,
     ...rs.map((x) => `${x.what.padEnd(w[0])}  ${x.gas.padStart(w[1])}  ${x.bytes.padStart(w[2])}${x.note ? `  ${x.note}` : ""}`),
+    "",
+    ...padTable(statementTable(r)),
     "",
     ...summary(r),
     "",
@@ -87,11 +108,18 @@ export function renderGasMarkdown(r: GasReport): string {
     "|---|---:|---:|---|",
     ...rows(r).map((x) => `| ${x.what} | ${x.gas.replace(" !", " ⚠").replace(" r", "")} | ${x.bytes} | ${x.note} |`),
     "",
+    ...statementTable(r).flatMap((row, i) => [`| ${row.join(" | ")} |`, ...(i === 0 ? [`|---|---|${"---:|".repeat(row.length - 2)}`] : [])]),
+    "",
     ...summary(r).map((s) => `- ${s}`),
     "",
     ...r.notes.map((s) => `> ${s}`),
   ];
   return lines.join("\n");
+}
+
+function padTable(t: string[][]): string[] {
+  const w = t[0].map((_, j) => Math.max(...t.map((row) => row[j].length)));
+  return t.map((row) => row.map((c, j) => (j < 2 ? c.padEnd(w[j]) : c.padStart(w[j]))).join("  "));
 }
 
 export function renderGasJson(r: GasReport): string {

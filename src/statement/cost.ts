@@ -11,7 +11,8 @@
 import { clampHighBits, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
 import { Shape } from "../model/format";
 import { hashBlocks, perLimb } from "./commitments";
-import { DEFAULT_VISIBILITY, Visibility } from "./visibility";
+import { batchOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
+import { labelWidth } from "./layout";
 import { labelBits, paramWidths, privateWeightsModel } from "./widths";
 
 /** Constraints of each gadget, by its parameters. */
@@ -86,6 +87,7 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   const privateWeights = vis.weights !== "fixed";
   const qc = privateWeights ? privateWeightsModel(q) : q;
   const shapes = irShapes(qc);
+  const N = batchOf(vis);
   const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
   const b: ConstraintBreakdown = { inputRange: nIn * (GADGET_COST.inRange(q.input.bits) + GADGET_COST.inputTop[inputTopCheck(q)](q.input.bits)), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
   qc.ops.forEach((op, k) => {
@@ -111,6 +113,8 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
         break;
     }
   });
+  // a batch repeats the model: every part so far once per inference; the commitments cover all of them
+  for (const k of ["inputRange", "nonlinear", "linearOutputs", "products"] as const) b[k] *= N;
   if (vis.weights === "hashed") {
     let limbs = 0;
     for (const w of paramWidths(q)) {
@@ -120,11 +124,12 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
     }
     b.weightsCommitment += limbs * GADGET_COST.bind + hashChainConstraints(limbs);
   }
-  const inLimbs = Math.ceil(nIn / perLimb(q.input.bits));
+  const inLimbs = Math.ceil((N * nIn) / perLimb(q.input.bits));
   if (vis.input === "packed") b.inputPart = inLimbs * GADGET_COST.bind;
   if (vis.input === "hashed") b.inputPart = inLimbs * GADGET_COST.bind + hashChainConstraints(inLimbs);
-  if (vis.output === "label") b.outputPart = GADGET_COST.argmax(nOut, labelBits(q, vis.weights));
-  if (vis.output === "hashed") b.outputPart = hashChainConstraints(nOut);
+  // a batch's labels: each inference's argmax, then its labels packed into limbs, each bound to its public signal
+  if (vis.output === "label") b.outputPart = N * GADGET_COST.argmax(nOut, labelBits(q, vis.weights)) + (N > 1 ? Math.ceil(N / perLimb(labelWidth(nOut))) * GADGET_COST.bind : 0);
+  if (vis.output === "hashed") b.outputPart = hashChainConstraints(N * nOut);
   b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
   return b;
 }

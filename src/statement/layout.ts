@@ -4,10 +4,14 @@
  * the TypeScript statement (src/statement/statement.ts), the Solidity consumer and the deployment records all
  * read it from here.
  *
+ * A batch of N inferences (vis.batch) concatenates their inputs and their outputs: each part below is over all
+ * of them (x, y, the limbs and the hashes), and a label output becomes N labels packed.
+ *
  * Order (circom's: main's outputs first, then its public inputs as declared):
  *   [output part][input part][weights commitment]
  *   output   public  y[n]        the model's outputs, signed integers as field elements
  *            label   label       the index of the first largest output
+ *            (batch) labels[l]   N > 1 inferences: their labels packed floor(253 / b) to a limb, b = labelWidth
  *            hashed  yHash       hashChain of the outputs (as field elements)
  *   input    public  x[n]        the quantized input values
  *            packed  xPacked[l]  the values packed floor(253 / B) to a limb (commitments.ts packValues)
@@ -20,9 +24,13 @@
  */
 import { irShapes, QModel } from "../ir/ir";
 import { perLimb } from "./commitments";
-import { Visibility } from "./visibility";
+import { batchOf, Visibility } from "./visibility";
 
-export type OutputPart = { kind: "values"; signal: "y" } | { kind: "label"; signal: "label" } | { kind: "commitment"; signal: "yHash" };
+export type OutputPart =
+  | { kind: "values"; signal: "y" }
+  | { kind: "label"; signal: "label" }
+  | { kind: "labels"; signal: "labels"; perLimb: number; bits: number }
+  | { kind: "commitment"; signal: "yHash" };
 export type InputPart = { kind: "values"; signal: "x" } | { kind: "limbs"; signal: "xPacked"; perLimb: number; bits: number; min: bigint } | { kind: "commitment"; signal: "xHash"; perLimb: number; bits: number; min: bigint } | { kind: "none"; signal: null };
 export type WeightsPart = { kind: "commitment"; signal: "wHash" } | { kind: "none"; signal: null };
 
@@ -34,6 +42,8 @@ export interface Placed {
 
 export interface StatementLayout {
   visibility: Visibility;
+  /** inferences the statement covers */
+  batch: number;
   output: OutputPart & Placed;
   input: InputPart & Placed;
   weights: WeightsPart & Placed;
@@ -44,9 +54,12 @@ export interface StatementLayout {
   publicOutputs: number;
   publicInputs: number;
   privateInputs: number;
-  /** values of the model's input and output tensors */
+  /** values of the model's input and output tensors, over the whole batch */
   inputValues: number;
   outputValues: number;
+  /** the same for one inference */
+  inputSize: number;
+  outputSize: number;
   /** the parameters that become private inputs (0 with fixed weights) */
   privateParams: number;
 }
@@ -55,11 +68,20 @@ export interface StatementLayout {
 export function statementLayout(q: QModel, vis: Visibility): StatementLayout {
   const shapes = irShapes(q);
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
+  const N = batchOf(vis);
+  const inputSize = size(shapes[0]), outputSize = size(shapes[shapes.length - 1]);
+  const nIn = N * inputSize, nOut = N * outputSize;
   const c = perLimb(q.input.bits);
   const limbs = Math.ceil(nIn / c);
+  const lb = labelWidth(outputSize);
   const output: OutputPart & { count: number } =
-    vis.output === "public" ? { kind: "values", signal: "y", count: nOut } : vis.output === "label" ? { kind: "label", signal: "label", count: 1 } : { kind: "commitment", signal: "yHash", count: 1 };
+    vis.output === "public"
+      ? { kind: "values", signal: "y", count: nOut }
+      : vis.output === "label"
+        ? N === 1
+          ? { kind: "label", signal: "label", count: 1 }
+          : { kind: "labels", signal: "labels", perLimb: perLimb(lb), bits: lb, count: Math.ceil(N / perLimb(lb)) }
+        : { kind: "commitment", signal: "yHash", count: 1 };
   const input: InputPart & { count: number } =
     vis.input === "public"
       ? { kind: "values", signal: "x", count: nIn }
@@ -72,6 +94,7 @@ export function statementLayout(q: QModel, vis: Visibility): StatementLayout {
   const privateParams = vis.weights === "fixed" ? 0 : q.ops.reduce((a, op) => a + (op.op === "dense" || op.op === "conv2d" ? op.weights.length + op.bias.length : 0), 0);
   return {
     visibility: vis,
+    batch: N,
     output: { ...output, offset: 0 },
     input: { ...input, offset: output.count },
     weights: { ...weights, offset: output.count + input.count },
@@ -81,9 +104,14 @@ export function statementLayout(q: QModel, vis: Visibility): StatementLayout {
     privateInputs: (vis.input === "public" ? 0 : nIn) + privateParams,
     inputValues: nIn,
     outputValues: nOut,
+    inputSize,
+    outputSize,
     privateParams,
   };
 }
+
+/** Bits of a label (a class index below `classes`) when labels are packed. */
+export const labelWidth = (classes: number) => Math.max(1, Math.ceil(Math.log2(classes)));
 
 /** The circom names of main's public inputs, in order (input part, then weights commitment). */
 export function publicInputNames(layout: StatementLayout): string[] {
@@ -93,13 +121,13 @@ export function publicInputNames(layout: StatementLayout): string[] {
 /** What a contract or a deployment record needs of a layout: each part's kind, offset and count (JSON-safe); for
  * packed input also the packing (values, bits per value, values per limb), so a consumer can pack on-chain. */
 export interface PublicLayout {
-  output: { kind: OutputPart["kind"]; offset: number; count: number };
+  output: { kind: OutputPart["kind"]; offset: number; count: number; packing?: LimbPacking };
   input: { kind: InputPart["kind"]; offset: number; count: number; packing?: LimbPacking };
   weights: { kind: WeightsPart["kind"]; offset: number; count: number };
   publicSignals: number;
 }
 
-/** How `values` input values, each an offset x - min of `bits` bits, sit perLimb to a limb (commitments.ts packValues). */
+/** How `values` input values (or labels), each an offset x - min of `bits` bits, sit perLimb to a limb (commitments.ts packValues). */
 export interface LimbPacking {
   values: number;
   bits: number;
@@ -110,5 +138,7 @@ export function publicLayout(L: StatementLayout): PublicLayout {
   const part = (p: Placed & { kind: string }) => ({ kind: p.kind, offset: p.offset, count: p.count });
   const input = part(L.input) as PublicLayout["input"];
   if (L.input.kind === "limbs") input.packing = { values: L.inputValues, bits: L.input.bits, perLimb: L.input.perLimb };
-  return { output: part(L.output) as PublicLayout["output"], input, weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
+  const output = part(L.output) as PublicLayout["output"];
+  if (L.output.kind === "labels") output.packing = { values: L.batch, bits: L.output.bits, perLimb: L.output.perLimb };
+  return { output, input, weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
 }

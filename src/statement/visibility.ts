@@ -46,6 +46,20 @@ export interface Visibility {
   input: InputVisibility;
   weights: WeightsVisibility;
   output: OutputVisibility;
+  /** inferences one proof covers (default 1): the inputs and outputs of all of them, concatenated, make the
+   * statement's input and output parts; with a label output the N labels are packed (layout.ts) */
+  batch?: number;
+}
+
+/** The largest batch: a statement over more inferences than this is a circuit too large to set up here. */
+export const MAX_BATCH = 1024;
+
+/** The batch of a statement, checked: a whole number from 1 to MAX_BATCH. */
+export function batchOf(vis: Pick<Visibility, "batch">): number {
+  const n = vis.batch ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BATCH)
+    throw new ZkmlError("OPTION_INVALID", `--batch: expected a whole number from 1 to ${MAX_BATCH}, got ${JSON.stringify(vis.batch)}`, { hint: "e.g. --batch 8" });
+  return n;
 }
 
 /**

@@ -364,12 +364,11 @@ export function renderCircuit(q: QModel, vis: Visibility = DEFAULT_VISIBILITY): 
   const linear = qc.ops.flatMap((op, k) => (op.op === "dense" || op.op === "conv2d" ? [{ op, k }] : []));
 
   const L = statementLayout(q, vis);
-  body.push(`    signal input x[${m.inputs}];`);
+  body.push(`    signal input x[${L.inputValues}];`);
   if (privateWeights) for (const { op, k } of linear) body.push(`    signal input w${k}[${op.weights.length}];`, `    signal input b${k}[${op.bias.length}];`);
   body.push(outputDeclaration(L), ...publicInputDeclarations(L));
-  body.push(``, `    component model = ${m.template}();`, `    model.x <== x;`);
-  if (privateWeights) for (const { k } of linear) body.push(`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`);
-  body.push(...outputBinding(L, L.output.kind === "label" ? labelBits(q, vis.weights) : undefined), ...inputBinding(L));
+  body.push(...modelInstances(L, m.template, privateWeights ? linear.map((l) => l.k) : []));
+  body.push(...outputBinding(L, L.output.kind === "label" || L.output.kind === "labels" ? labelBits(q, vis.weights) : undefined), ...inputBinding(L));
   if (L.weights.kind === "commitment") body.push(...weightsCommitmentLines(q, linear));
   const pub = publicInputNames(L);
 
@@ -421,7 +420,17 @@ export function renderBundle(models: QModel[]): { source: string; outputs: numbe
 
 /** main's output signal: the output part (src/statement/layout.ts). */
 function outputDeclaration(L: StatementLayout): string {
-  return L.output.kind === "values" ? `    signal output y[${L.output.count}];` : `    signal output ${L.output.signal};`;
+  return L.output.kind === "values" || L.output.kind === "labels" ? `    signal output ${L.output.signal}[${L.output.count}];` : `    signal output ${L.output.signal};`;
+}
+
+/** The model once (`model`), or once per inference of a batch (`model[i]`, on x's i-th slice), sharing the weights. */
+function modelInstances(L: StatementLayout, template: string, weightOps: number[]): string[] {
+  if (L.batch === 1) return [``, `    component model = ${template}();`, `    model.x <== x;`, ...weightOps.flatMap((k) => [`    model.w${k} <== w${k};`, `    model.b${k} <== b${k};`])];
+  const out = [``, `    // a batch of ${L.batch} inferences: one model each, on its slice of x`, `    component model[${L.batch}];`, `    for (var i = 0; i < ${L.batch}; i++) {`, `        model[i] = ${template}();`];
+  out.push(`        for (var j = 0; j < ${L.inputSize}; j++) {`, `            model[i].x[j] <== x[i * ${L.inputSize} + j];`, `        }`);
+  for (const k of weightOps) out.push(`        model[i].w${k} <== w${k};`, `        model[i].b${k} <== b${k};`);
+  out.push(`    }`);
+  return out;
 }
 
 /** main's public inputs past x: the packed limbs or the input's hash, then the weights' hash. */
@@ -435,14 +444,27 @@ function publicInputDeclarations(L: StatementLayout): string[] {
 
 /** The output part from the model's outputs: copied, their argmax (R-bit differences), or their hash. */
 function outputBinding(L: StatementLayout, R: number | undefined): string[] {
-  const n = L.outputValues;
+  const n = L.outputValues, m = L.outputSize, N = L.batch;
+  // every output of the batch, inference after inference
+  const each = (to: (i: string) => string) =>
+    N === 1 ? [`    ${to("")} <== model.y;`] : [`    for (var i = 0; i < ${N}; i++) {`, `        for (var j = 0; j < ${m}; j++) {`, `            ${to(`[i * ${m} + j]`)} <== model[i].y[j];`, `        }`, `    }`];
   switch (L.output.kind) {
     case "values":
-      return [`    y <== model.y;`];
+      return each((at) => `y${at}`);
     case "label":
       return [`    component am = ZkmlArgmax(${n}, ${R});`, `    am.in <== model.y;`, `    label <== am.out;`];
+    case "labels": {
+      const { perLimb: c, bits } = L.output;
+      const lines = [`    component am[${N}];`, `    for (var i = 0; i < ${N}; i++) {`, `        am[i] = ZkmlArgmax(${m}, ${R});`, `        am[i].in <== model[i].y;`, `    }`];
+      for (let j = 0; j * c < N; j++) {
+        const terms: string[] = [];
+        for (let t = 0; t < c && j * c + t < N; t++) terms.push(`am[${j * c + t}].out * ${1n << BigInt(bits * t)}`);
+        lines.push(`    labels[${j}] <== ${terms.join(" + ")};`);
+      }
+      return lines;
+    }
     case "commitment":
-      return [`    component hy = ZkmlHashChain(${n});`, `    hy.in <== model.y;`, `    yHash <== hy.out;`];
+      return [`    component hy = ZkmlHashChain(${n});`, ...each((at) => `hy.in${at}`), `    yHash <== hy.out;`];
   }
 }
 

@@ -111,6 +111,7 @@ export class R1csBuilder {
     for (const [a, b, c] of held) this.writer?.add(rewrite(a), rewrite(b), rewrite(c));
     if (this.withWitness) for (let i = removed.length - 1; i >= 0; i--) this.values.splice(removed[i], 1);
     this.wires -= removed.length;
+    this.substitutes.clear(); // a later hold (the next inference of a batch) starts afresh
   }
 
   /** The witness: every wire's value, wire 0 first. */

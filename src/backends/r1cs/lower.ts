@@ -72,9 +72,16 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
     const s = allocateSignals(b, qc, L, x);
     constrainInput(b, q, L, s, x);
     if (L.weights.kind === "commitment") commitWeights(b, q, s);
-    const finalWires = L.output.kind === "values" ? s.outputs : undefined;
-    const y = new ModelLowering(b, qc, s.params, finalWires, opts.x === undefined ? undefined : runIR(q, opts.x).trace).run(s.x, vis.weights === "fixed");
-    b.release();
+    // the model once per inference of the batch, on its slice of x; with public outputs its last op writes
+    // into its slice of the output wires
+    const y: number[] = [];
+    for (let i = 0; i < L.batch; i++) {
+      const xi = s.x.slice(i * L.inputSize, (i + 1) * L.inputSize);
+      const finalWires = L.output.kind === "values" ? s.outputs.slice(i * L.outputSize, (i + 1) * L.outputSize) : undefined;
+      const trace = opts.x === undefined ? undefined : runIR(q, opts.x.slice(i * L.inputSize, (i + 1) * L.inputSize)).trace;
+      y.push(...new ModelLowering(b, qc, s.params, finalWires, trace).run(xi, vis.weights === "fixed"));
+      b.release();
+    }
     bindOutputPart(b, q, vis, L, s.outputs, y);
   } catch (e) {
     if (writer) {
@@ -145,6 +152,15 @@ function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: Statement
   switch (L.output.kind) {
     case "label":
       return argmax(b, y, outputs[0], labelBits(q, vis.weights));
+    case "labels": {
+      // each inference's label on a wire of its own, then packed into the public limbs
+      const labels = Array.from({ length: L.batch }, (_, i) => {
+        const w = b.wire();
+        argmax(b, y.slice(i * L.outputSize, (i + 1) * L.outputSize), w, labelBits(q, vis.weights));
+        return w;
+      });
+      return limbs(labels, L.output.bits, L.output.perLimb, 0n).forEach((m, j) => bind(b, outputs[j], m));
+    }
     case "commitment":
       return bind(b, outputs[0], hashChain(b, y.map((w) => lc([w, 1n]))));
     case "values":

@@ -54,6 +54,20 @@ function eventFor(output: ConsumerSpec["layout"]["output"]): { decl: string; emi
       };
     case "label":
       return { decl: "event InferenceVerified(address indexed sender, bytes32 indexed inputHash, uint256 label);", body: [`        label = pubSignals[${output.offset}];`], emit: "emit InferenceVerified(msg.sender, inputHash, label);" };
+    case "labels": {
+      // a batch: one record per inference, its index in the batch and its label, unpacked from the limbs
+      const { values: n, bits, perLimb: c } = output.packing!;
+      return {
+        decl: "event InferenceVerified(address indexed sender, bytes32 indexed inputHash, uint256 index, uint256 label);",
+        body: [],
+        emit: [
+          `for (uint256 i = 0; i < ${n}; i++) {`,
+          `            label = (pubSignals[${output.offset} + i / ${c}] >> (${bits} * (i % ${c}))) & ${(1n << BigInt(bits)) - 1n};`,
+          `            emit InferenceVerified(msg.sender, inputHash, i, label);`,
+          `        }`,
+        ].join("\n"),
+      };
+    }
     case "commitment":
       return {
         decl: "event InferenceVerified(address indexed sender, bytes32 indexed inputHash, uint256 outputHash);",
@@ -173,7 +187,7 @@ export function renderConsumer(spec: ConsumerSpec): string {
   const ev = eventFor(output);
   const head = submitHead(spec);
   const hashedWeights = weights.kind === "commitment";
-  const what = [`${output.count} ${output.kind === "values" ? "outputs" : output.kind === "label" ? "label" : "output hash"}`];
+  const what = [`${output.count} ${output.kind === "values" ? "outputs" : output.kind === "label" ? "label" : output.kind === "labels" ? `limbs of ${output.packing!.values} packed labels` : "output hash"}`];
   if (input.kind !== "none") what.push(`${input.count} ${input.kind === "values" ? "input values" : input.kind === "limbs" ? "packed input limbs (packed here from the input bytes)" : "input hash"}`);
   if (hashedWeights) what.push("the model's commitment");
   const inputDoc =
