@@ -46,6 +46,33 @@ describe("compare-gas on another statement: tiny-cnn with hashed weights, hashed
     expect(g.verify.gas).to.be.within(200_000, 300_000);
   });
 
+  it("a consumer built with another model's commitment refuses the honest proof (ModelMismatch); so does one given a changed input hash", async () => {
+    const proofs = await collectProofs({ root: ROOT, model, systems: ["groth16"], circuit });
+    const subject = await gasSubject(model, circuit);
+    const s = assembleGasInput(model, [{ subject, proofs }]).systems[0];
+    const p = (await gasChains(hre, 30_000_000)).standard.provider;
+    const from = (await rpc(p, "eth_accounts", []))[0];
+    const send = async (tx: object) => rpc(p, "eth_getTransactionReceipt", [await rpc(p, "eth_sendTransaction", [{ from, gas: "0x1000000", ...tx }])]);
+    const c = new Interface(s.consumer.abi);
+    const v = await send({ data: `0x${s.verifier.bytecode}` });
+    const call = async (consumer: string, pub: bigint[]) => {
+      try {
+        await rpc(p, "eth_call", [{ from, to: consumer, data: c.encodeFunctionData("submit", verifyProofArgs("groth16", s.proof, pub)) }, "latest"]);
+        return "accepted";
+      } catch (e: any) {
+        const data = e.data ?? e.error?.data ?? e.info?.error?.data;
+        return typeof data === "string" ? c.parseError(data)!.name : String(e.message);
+      }
+    };
+    const honest = await send({ data: `0x${s.consumer.bytecode}${c.encodeDeploy([v.contractAddress, ...s.consumerArgs]).slice(2)}` });
+    const other = await send({ data: `0x${s.consumer.bytecode}${c.encodeDeploy([v.contractAddress, s.consumerArgs[0] + 1n]).slice(2)}` });
+    expect(await call(honest.contractAddress, s.publicSignals)).to.equal("accepted");
+    expect(await call(other.contractAddress, s.publicSignals)).to.equal("ModelMismatch");
+    const changed = [...s.publicSignals];
+    changed[1] += 1n; // the input's commitment
+    expect(await call(honest.contractAddress, changed)).to.equal("ProofRejected");
+  });
+
   it("a subject of another statement refuses the proof: the event would not say what the statement says", async () => {
     const proofs = await collectProofs({ root: ROOT, model, systems: ["groth16"], circuit });
     const defaultSubject = await gasSubject(model);
