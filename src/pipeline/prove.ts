@@ -26,7 +26,7 @@ import { ContractNames, contractNames, exportVerifier } from "../backends/solidi
 import { defaultInput, defaultInputs, QuantChoice, quantizeFor, readInputFile } from "../model/zoo";
 import { parseCalibration } from "../quantize/scales";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
-import { Statement, statementFor } from "../statement/statement";
+import { batchLabels, Statement, statementFor } from "../statement/statement";
 import { lineProgress, ProgressDisplay, StageReport, StageRunner, StageSpec } from "./stage";
 
 export type { ProgressDisplay, StageReport } from "./stage";
@@ -47,7 +47,8 @@ export interface ProveReport {
   ptau: { file: string; power: number; development: boolean; origin: PtauOrigin; blake2b?: string; trust: string };
   /** Phase-2 contributions in the zkey, oldest first (names as snarkjs records them). */
   setup: { contributions: string[]; beacon?: string };
-  prediction: { class: number; outputs: string[]; real: number[] };
+  /** class: the first largest output (of a batch's concatenated outputs); labels: each inference's, for a batch */
+  prediction: { class: number; outputs: string[]; real: number[]; labels?: number[] };
   /** The circuit's outputs equal the bigint reference interpreter's, element for element. */
   matchesReference: boolean;
   verified: boolean;
@@ -204,7 +205,12 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       circuit: { id: rendered.id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: size.nPublic, privateInputs: compiled.privateInputs, ptauPower: size.power, gates: size.gates },
       ptau,
       setup: { contributions: setup.contributions, beacon: setup.beacon },
-      prediction: { class: argmax(subject.reference), outputs: subject.reference.map(String), real: subject.reference.map((r) => Number(r) * subject.q.output.step) },
+      prediction: {
+        class: argmax(subject.reference),
+        outputs: subject.reference.map(String),
+        real: subject.reference.map((r) => Number(r) * subject.q.output.step),
+        ...(batchOf(run.vis) > 1 ? { labels: batchLabels(statementLayout(subject.q, run.vis), subject.reference) } : {}),
+      },
       matchesReference,
       verified,
       proofBytes: proof.proofBytes,

@@ -12,10 +12,11 @@ export function renderTerminal(r: ProveReport, root: string): string {
   lines.push(`model        ${r.model} (${r.parameters.toLocaleString("en-US")} parameters)`);
   lines.push(`input        ${r.input.source}${r.input.label !== undefined ? ` (label ${r.input.label})` : ""}`);
   const L = r.publicLayout;
-  lines.push(`statement    input ${r.visibility.input}, weights ${r.visibility.weights}, output ${r.visibility.output}: public signals = ${L.output} output + ${L.input} input + ${L.weights} weights commitment`);
+  const batch = r.visibility.batch && r.visibility.batch > 1 ? `, a batch of ${r.visibility.batch} inferences` : "";
+  lines.push(`statement    input ${r.visibility.input}, weights ${r.visibility.weights}, output ${r.visibility.output}${batch}: public signals = ${L.output} output + ${L.input} input + ${L.weights} weights commitment`);
   lines.push(`backend      ${r.backend.name} (${r.backend.reason})`);
   lines.push(`circuit      ${r.circuit.constraints.toLocaleString("en-US")} constraints, ${r.circuit.wires.toLocaleString("en-US")} wires, ${r.circuit.publicSignals} public signals${r.circuit.gates !== undefined ? `, ${r.circuit.gates.toLocaleString("en-US")} ${r.system} gates` : ""}, ptau 2^${r.circuit.ptauPower}`);
-  lines.push(`prediction   class ${r.prediction.class}   (circuit output equals the reference interpreter: ${r.matchesReference ? "yes" : "NO"})`);
+  lines.push(`prediction   ${r.prediction.labels ? `classes ${r.prediction.labels.join(", ")}` : `class ${r.prediction.class}`}   (circuit output equals the reference interpreter: ${r.matchesReference ? "yes" : "NO"})`);
   lines.push(`setup        ptau ${r.ptau.origin} (2^${r.ptau.power}${r.ptau.blake2b ? `, BLAKE2b ${r.ptau.blake2b.slice(0, 16)}...` : ""}); ${r.system === "groth16" ? `zkey contributions: ${r.setup.contributions.join("; ") || "none"}` : `${r.system}: universal, no ceremony of its own`}${r.setup.beacon ? `; beacon ${r.setup.beacon.slice(0, 16)}...` : ""}`);
   lines.push(`proof        ${r.system}, ${r.proofBytes} bytes on chain, verified: ${r.verified ? "yes" : "NO"}`);
   lines.push("");
