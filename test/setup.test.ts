@@ -188,7 +188,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
 
   it("zkml config: clear errors naming the field", async () => {
     expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "packed", weights: "fixed", output: "label" } });
-    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "public" });
+    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "label" }); // the rest from the default statement
     await expectError(() => resolveZkmlConfig({ visibility: { weights: "secret" } }), "CONFIG_INVALID", /zkml\.visibility\.weights: expected one of fixed, private, hashed, got "secret"/);
     await expectError(() => resolveZkmlConfig({ visibility: { inputs: "public" } }), "CONFIG_INVALID", /zkml\.visibility\.inputs: expected one of input, weights, output/);
     expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }).blockGasLimit).to.equal(45_000_000);
