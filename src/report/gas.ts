@@ -72,7 +72,7 @@ function statementTable(r: GasReport): string[][] {
     n(s.submit.gas),
     n(s.submitPerInference),
     s.proveSecondsPerInference === null ? "n/a" : s.proveSecondsPerInference.toFixed(2),
-    s.crossoverMacs === null ? "n/a" : n(s.crossoverMacs),
+    s.crossoverMacs === null ? "n/a" : s.crossoverMacs <= r.line.baselineMacs ? `<= ${n(r.line.baselineMacs)}` : n(s.crossoverMacs),
   ]);
   return [head, ...body];
 }
