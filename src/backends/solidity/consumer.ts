@@ -1,7 +1,7 @@
 /**
  * The consumer contract: what a dapp deploys next to a model's verifier. `submit(proof, publicSignals)` checks
  * that every public signal is a canonical field element, asks the verifier, and records the inference as an
- * event: who submitted it, a commitment to the input (keccak256 of the input signals, see `inputCommitment`), the
+ * event: who submitted it, a commitment to the input (keccak256 of the input signals as 32-byte words, or of the input bytes when they are packed on-chain), the
  * predicted class and the outputs as signed integers.
  *
  * Why check the field here: the verifiers reduce public signals modulo the BN254 scalar field r, so x and x + r
@@ -18,7 +18,7 @@
  */
 import { keccak256 } from "ethers";
 import type { ProofSystem } from "../../core/paths";
-import { BN254_R, fieldOf } from "../../core/field";
+import { BN254_R } from "../../core/field";
 import type { PublicLayout } from "../../statement/layout";
 
 const PROOF_PARAMS: Record<ProofSystem, { decl: string; args: string }> = {
@@ -77,11 +77,12 @@ function eventFor(output: ConsumerSpec["layout"]["output"]): { decl: string; emi
   }
 }
 
-/** inputHash: keccak256 of the input signals (values or packed limbs), the Poseidon commitment itself, or zero. */
+/** inputHash: keccak256 of the input signals (values) or of the input bytes (packed on-chain), the Poseidon commitment itself, or zero. */
 function inputHashLines(input: ConsumerSpec["layout"]["input"]): string[] {
   switch (input.kind) {
-    case "values":
     case "limbs":
+      return [`        bytes32 inputHash;`, `        assembly {`, `            let m := mload(0x40)`, `            calldatacopy(m, input.offset, input.length)`, `            inputHash := keccak256(m, input.length)`, `        }`];
+    case "values":
       return [
         `        bytes32 inputHash;`,
         `        assembly {`,
@@ -168,18 +169,6 @@ function errorSelector(sig: string): string {
   return keccak256(Buffer.from(sig)).slice(2, 10);
 }
 
-/** inputHash for packed input: keccak256 of the input bytes as given. */
-function packedInputHashLines(): string[] {
-  return [
-    `        bytes32 inputHash;`,
-    `        assembly {`,
-    `            let m := mload(0x40)`,
-    `            calldatacopy(m, input.offset, input.length)`,
-    `            inputHash := keccak256(m, input.length)`,
-    `        }`,
-  ];
-}
-
 export function renderConsumer(spec: ConsumerSpec): string {
   const { output, input, weights, publicSignals: n } = spec.layout;
   const p = PROOF_PARAMS[spec.system];
@@ -225,7 +214,7 @@ ${hashedWeights ? "    error ModelMismatch(uint256 commitment);\n" : ""}${head.e
 ${head.signals.join("\n")}
 ${hashedWeights ? `        if (pubSignals[${weights.offset}] != modelCommitment) revert ModelMismatch(pubSignals[${weights.offset}]);\n` : ""}        if (!verifier.verifyProof(${p.args}, pubSignals)) revert ProofRejected();
 ${ev.body.join("\n")}
-${(input.kind === "limbs" ? packedInputHashLines() : inputHashLines(input)).join("\n")}
+${inputHashLines(input).join("\n")}
         ${ev.emit}
     }
 }
@@ -249,14 +238,4 @@ export function submitSignalArgs(layout: PublicLayout, publicSignals: readonly b
   }
   const claims = [...publicSignals.slice(0, input.offset), ...publicSignals.slice(input.offset + input.count)];
   return ["0x" + bytes.toString("hex"), claims];
-}
-
-/** The consumer's input commitment for input signals (field elements, as in the public signals). */
-export function inputCommitment(inputSignals: readonly bigint[]): string {
-  const buf = Buffer.alloc(32 * inputSignals.length);
-  inputSignals.forEach((v, i) => {
-    const hex = fieldOf(v).toString(16).padStart(64, "0");
-    Buffer.from(hex, "hex").copy(buf, 32 * i);
-  });
-  return keccak256(buf);
 }
