@@ -8,6 +8,7 @@ import "./tasks/setup";
 import "./tasks/gas";
 import "./tasks/quantize";
 import "./tasks/bench";
+import "./tasks/queue";
 import { lookup } from "./tasks/deploy";
 import { etherscanSettings, hardhatNetworks } from "./src/evm/networks";
 

@@ -66,7 +66,9 @@ export type Artifact =
   | { kind: "verifierSol"; contract: string }
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
-  | { kind: "deployment"; network: string; circuit: string; system: ProofSystem };
+  | { kind: "deployment"; network: string; circuit: string; system: ProofSystem }
+  | { kind: "queueInput"; job: string }
+  | { kind: "queueResult"; job: string };
 
 export type ProofSystem = "groth16" | "plonk" | "fflonk";
 
@@ -124,6 +126,10 @@ export class Paths {
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
       case "deployment":
         return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
+      case "queueInput":
+        return path.join(this.root, "build", "queue", a.job, "input.json");
+      case "queueResult":
+        return path.join(this.root, "build", "queue", a.job, "result.json");
       case "gasFixture":
         return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}-${a.visibility.input}-${a.visibility.weights}-${a.visibility.output}.json`);
       default: {

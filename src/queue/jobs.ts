@@ -1,0 +1,43 @@
+/**
+ * A proof job: one inference of a model under a statement. Its id is (circuit id, input hash): the circuit id
+ * already names the model, its quantization, the statement and the backend (src/pipeline/circuit.ts), so the same
+ * inference submitted twice is the same job, and a finished one is never proved again.
+ */
+import { createHash } from "crypto";
+import type { ProofSystem } from "../core/paths";
+import type { CircuitOptions } from "../pipeline/circuit";
+import type { Visibility } from "../statement/visibility";
+
+/** What a worker needs to prove a job: JSON-safe (it travels through Redis). */
+export interface JobSpec {
+  /** a built-in model name or a model file's path (workers resolve it against their own project root) */
+  model: string;
+  system: ProofSystem;
+  visibility: Visibility;
+  backend: CircuitOptions["backend"];
+  scaleBits?: number;
+  saturate?: "on" | "off" | "auto";
+  /** the real input values (flat), as prove-model --input-file takes them */
+  input: number[];
+}
+
+/** What a finished job leaves, in Redis and on disk (build/queue/<job>/result.json). */
+export interface JobResult {
+  job: string;
+  model: string;
+  circuit: string;
+  system: ProofSystem;
+  proof: unknown;
+  publicSignals: string[];
+  verified: boolean;
+  matchesReference: boolean;
+  prediction: { class: number; labels?: number[] };
+  proveSeconds: number | null;
+  totalSeconds: number;
+}
+
+/** The job id: the circuit's id and a hash of the input (BullMQ ids may not contain ':'). */
+export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "input">): string {
+  const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.input)}`).digest("hex").slice(0, 16);
+  return `${circuitId}-${spec.system}-${h}`;
+}

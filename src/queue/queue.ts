@@ -1,0 +1,208 @@
+/**
+ * The proof queue on BullMQ and Redis: submit jobs, report their state, collect results, and run a worker that
+ * proves them with the prove-model pipeline. Any number of workers on any number of machines share one Redis and
+ * one artifact store (the project folder, or a shared folder mounted at the same place): the circuits, keys and
+ * results live there, Redis only orders the work.
+ *
+ * Guarantees: a job's id is its circuit and input (jobs.ts), so submitting it again returns the existing job; a
+ * worker that dies mid-proof leaves its job stalled and BullMQ hands it to another worker; a job that fails three
+ * times is kept, failed, with its error, and the rest go on; every result is also written to disk, so a Redis
+ * that restarts without persistence loses no finished proof.
+ */
+import * as fs from "fs";
+import type { Job, Queue as BullQueue } from "bullmq";
+import { isZkmlError, ZkmlError } from "../core/errors";
+import { readJsonFile, writeFileAtomic } from "../core/files";
+import { Paths } from "../core/paths";
+import { jobIdFor, JobResult, JobSpec } from "./jobs";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+export const QUEUE_NAME = "zkml-proofs";
+/** Attempts before a job is kept as failed. */
+export const ATTEMPTS = 3;
+
+export interface RedisTarget {
+  url: string;
+}
+
+/** BullMQ's connection options from a redis:// URL. */
+function connectionOf(url: string): { host: string; port: number; username?: string; password?: string; db?: number } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ZkmlError("OPTION_INVALID", `REDIS_URL: expected redis://host:port, got ${JSON.stringify(url)}`, { hint: "e.g. REDIS_URL=redis://127.0.0.1:6379" });
+  }
+  if (u.protocol !== "redis:") throw new ZkmlError("OPTION_INVALID", `REDIS_URL: expected a redis:// URL, got ${JSON.stringify(url)}`, { hint: "e.g. REDIS_URL=redis://127.0.0.1:6379" });
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined;
+  return { host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined, db };
+}
+
+/** Fail within seconds, naming the URL, when Redis cannot be reached (BullMQ itself would retry forever). */
+export async function checkRedis(t: RedisTarget, timeoutMs = 3000): Promise<void> {
+  const Redis = require("ioredis");
+  const client = new Redis({ ...connectionOf(t.url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new ZkmlError("QUEUE_UNREACHABLE", `Redis at ${t.url}: cannot connect (${String((e as Error)?.message ?? e).split("\n")[0]})`, {
+      cause: e,
+      hint: "start one (redis-server), or point REDIS_URL (or --redis) at yours",
+    });
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function openQueue(t: RedisTarget): Promise<BullQueue> {
+  await checkRedis(t);
+  const { Queue } = require("bullmq");
+  return new Queue(QUEUE_NAME, { connection: connectionOf(t.url) });
+}
+
+/** Enqueue each spec under its id; one already known (waiting, running, done or failed) is not added again. */
+export async function submitJobs(t: RedisTarget, specs: { spec: JobSpec; circuitId: string }[]): Promise<{ id: string; added: boolean }[]> {
+  const q = await openQueue(t);
+  try {
+    const out: { id: string; added: boolean }[] = [];
+    for (const { spec, circuitId } of specs) {
+      const id = jobIdFor(circuitId, spec);
+      const existing = await q.getJob(id);
+      if (!existing) await q.add("prove", spec, { jobId: id, attempts: ATTEMPTS, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+      out.push({ id, added: !existing });
+    }
+    return out;
+  } finally {
+    await q.close();
+  }
+}
+
+export interface QueueStatus {
+  waiting: number;
+  active: number;
+  done: number;
+  failed: number;
+  /** the failed jobs' ids and last errors */
+  failures: { id: string; error: string }[];
+}
+
+export async function queueStatus(t: RedisTarget): Promise<QueueStatus> {
+  const q = await openQueue(t);
+  try {
+    const c = await q.getJobCounts("waiting", "delayed", "prioritized", "active", "completed", "failed");
+    const failed: Job[] = await q.getFailed(0, 100);
+    return {
+      waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      done: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      failures: failed.map((j) => ({ id: j.id!, error: j.failedReason ?? "unknown" })),
+    };
+  } finally {
+    await q.close();
+  }
+}
+
+/** Every finished job's result, from disk (where workers write it) when this machine shares the store, else from Redis. */
+export async function collectResults(t: RedisTarget, root: string): Promise<JobResult[]> {
+  const q = await openQueue(t);
+  const paths = new Paths(root);
+  try {
+    const done: Job[] = await q.getCompleted(0, -1);
+    return done.map((j) => {
+      const file = paths.get({ kind: "queueResult", job: j.id! });
+      return fs.existsSync(file) ? (readJsonFile(file, "INPUT_INVALID", "the result file is unreadable") as JobResult) : (j.returnvalue as JobResult);
+    });
+  } finally {
+    await q.close();
+  }
+}
+
+/** Prove one job: the prove-model pipeline on its input (cached stages reused), the result written atomically. */
+/** Runs `fn` holding a named lock shared by every worker (Redis SET NX with an expiry, so a dead holder frees it). */
+export type SetupLock = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+export async function proveJob(root: string, id: string, spec: JobSpec, log: (m: string) => void = () => undefined, lock?: SetupLock): Promise<JobResult> {
+  const { resolveModel } = await import("../model/zoo");
+  const { proveModel } = await import("../pipeline/prove");
+  const paths = new Paths(root);
+  const inputFile = paths.get({ kind: "queueInput", job: id });
+  writeFileAtomic(inputFile, JSON.stringify({ input: spec.input }));
+  const model = resolveModel(spec.model);
+  const circuit = { visibility: spec.visibility, backend: spec.backend, quant: { scaleBits: spec.scaleBits, saturate: spec.saturate } };
+  const prove = () => proveModel({ root, model, system: spec.system, ...circuit, inputFile, log });
+  const { resolveCircuit, circuitFiles } = await import("../pipeline/circuit");
+  const id0 = resolveCircuit(model, circuit).id;
+  // the first job of a circuit builds it (compile, setup): one worker at a time, the others wait, then reuse it
+  const built = fs.existsSync(circuitFiles(root, id0, spec.system).zkey);
+  const r = built || !lock ? await prove() : await lock(`${id0}-${spec.system}`, prove);
+  if (!r.verified) throw new ZkmlError("PROOF_INVALID", `job ${id}: the proof did not verify`, { hint: "the circuit's build may be damaged: prove-model --force" });
+  const result: JobResult = {
+    job: id,
+    model: r.model,
+    circuit: r.circuit.id,
+    system: r.system,
+    proof: JSON.parse(fs.readFileSync(r.files.proof, "utf8")),
+    publicSignals: JSON.parse(fs.readFileSync(r.files.public, "utf8")),
+    verified: r.verified,
+    matchesReference: r.matchesReference,
+    prediction: { class: r.prediction.class, labels: r.prediction.labels },
+    proveSeconds: r.proveSeconds,
+    totalSeconds: r.totalSeconds,
+  };
+  writeFileAtomic(paths.get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
+  return result;
+}
+
+/** Run a worker until `stop` resolves: `concurrency` jobs at a time, each proved by proveJob. */
+export async function runWorker(t: RedisTarget, root: string, opts: { concurrency: number; log?: (m: string) => void; stop: Promise<void> }): Promise<void> {
+  await checkRedis(t);
+  const log = opts.log ?? (() => undefined);
+  const lock = redisLock(t);
+  const { Worker, UnrecoverableError } = require("bullmq");
+  const prove = async (job: Job) => {
+    try {
+      return await proveJob(root, job.id!, job.data as JobSpec, (m) => log(`${job.id}: ${m}`), lock);
+    } catch (e) {
+      // a bad input fails the same way every time: no retry; anything else (a crash, a full disk) is retried
+      if (isZkmlError(e) && /^INPUT_/.test(e.code)) throw new UnrecoverableError(`[${e.code}] ${e.message}`);
+      throw isZkmlError(e) ? new Error(`[${e.code}] ${e.message}`) : e;
+    }
+  };
+  const worker = new Worker(QUEUE_NAME, prove, {
+    connection: connectionOf(t.url),
+    concurrency: opts.concurrency,
+    // a worker that dies mid-proof stops renewing its lock: after lockDuration the job is stalled and re-run
+    lockDuration: 30_000,
+    maxStalledCount: 2,
+  });
+  worker.on("completed", (job: Job) => log(`${job.id}: done`));
+  worker.on("failed", (job: Job | undefined, e: Error) => log(`${job?.id}: failed (attempt ${job?.attemptsMade}/${ATTEMPTS}): ${e.message.split("\n")[0]}`));
+  worker.on("error", (e: Error) => log(`worker: ${e.message}`));
+  await opts.stop;
+  await worker.close();
+  await lock.close();
+}
+
+/** The setup lock on Redis: SET key NX PX 10 min, renewed while held; released (if still ours) when done. */
+function redisLock(t: RedisTarget): SetupLock & { close: () => Promise<void> } {
+  const Redis = require("ioredis");
+  const client = new Redis({ ...connectionOf(t.url), maxRetriesPerRequest: 3 });
+  client.on("error", () => undefined);
+  const me = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fn = async <T>(name: string, body: () => Promise<T>): Promise<T> => {
+    const key = `zkml:setup-lock:${name}`;
+    while ((await client.set(key, me, "PX", 600_000, "NX")) !== "OK") await new Promise((r) => setTimeout(r, 1000));
+    const renew = setInterval(() => void client.pexpire(key, 600_000).catch(() => undefined), 60_000);
+    try {
+      return await body();
+    } finally {
+      clearInterval(renew);
+      if ((await client.get(key)) === me) await client.del(key);
+    }
+  };
+  return Object.assign(fn, { close: async () => void (await client.quit()) });
+}

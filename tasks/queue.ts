@@ -1,0 +1,120 @@
+/**
+ * `npx hardhat prove-worker` and `npx hardhat prove-jobs submit|status|results`: the proof queue's command line
+ * (src/queue/queue.ts does the work). Redis is named by --redis, else REDIS_URL, else redis://127.0.0.1:6379.
+ */
+import * as path from "path";
+import { task, types } from "hardhat/config";
+import { ZkmlError } from "../src/core/errors";
+import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
+
+const redisOf = (given?: string) => ({ url: given ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+
+interface WorkerArgs {
+  concurrency: number;
+  redis?: string;
+}
+
+task("prove-worker", "Prove jobs from the proof queue (Redis at --redis or REDIS_URL) until stopped (Ctrl-C); run one per machine, or several")
+  .addOptionalParam("concurrency", "Jobs proved at once by this worker", 1, types.int)
+  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else redis://127.0.0.1:6379)", undefined, types.string)
+  .setAction(async (args: WorkerArgs, hre) =>
+    boundary(async () => {
+      const { runWorker } = await import("../src/queue/queue");
+      if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new ZkmlError("OPTION_INVALID", `--concurrency: expected a whole number >= 1, got ${args.concurrency}`, { hint: "e.g. --concurrency 2" });
+      const t = redisOf(args.redis);
+      const stop = new Promise<void>((resolve) => {
+        for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
+      });
+      say(`worker: proving jobs from ${t.url}, ${args.concurrency} at a time (Ctrl-C stops after the jobs in hand)`);
+      await runWorker(t, hre.config.paths.root, { concurrency: args.concurrency, log: say, stop });
+      say("worker: stopped");
+    }),
+  );
+
+interface JobsArgs extends CircuitArgs {
+  action: string;
+  model?: string;
+  inputs?: string;
+  system: string;
+  redis?: string;
+  json: boolean;
+  out?: string;
+}
+
+withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs (--model, --inputs), print their status, or collect their results"))
+  .addPositionalParam("action", "submit, status or results", undefined, types.string)
+  .addOptionalParam("model", "submit: the model (built-in name, paper0/<network> or a model file)", undefined, types.string)
+  .addOptionalParam("inputs", 'submit: a JSON file of inputs ({"inputs": [[...], ...]} or [[...], ...]), one job each', undefined, types.string)
+  .addOptionalParam("system", "submit: proof system", "groth16", types.string)
+  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else redis://127.0.0.1:6379)", undefined, types.string)
+  .addOptionalParam("out", "results: write each job's result as <out>/<job>.json", undefined, types.string)
+  .addFlag("json", "Print one JSON object on stdout")
+  .setAction(async (args: JobsArgs, hre) =>
+    boundary(
+      async () => {
+        const q = await import("../src/queue/queue");
+        const t = redisOf(args.redis);
+        switch (args.action) {
+          case "submit":
+            return submit(args, hre, t);
+          case "status": {
+            const s = await q.queueStatus(t);
+            if (args.json) process.stdout.write(JSON.stringify(s) + "\n");
+            else {
+              console.log(`waiting ${s.waiting}  active ${s.active}  done ${s.done}  failed ${s.failed}   (${t.url})`);
+              for (const f of s.failures) console.log(`  failed ${f.id}: ${f.error}`);
+            }
+            return s;
+          }
+          case "results": {
+            const { writeFileAtomic } = await import("../src/core/files");
+            const rs = await q.collectResults(t, hre.config.paths.root);
+            if (args.out) for (const r of rs) writeFileAtomic(path.join(path.resolve(args.out), `${r.job}.json`), JSON.stringify(r, null, 1) + "\n");
+            if (args.json) process.stdout.write(JSON.stringify(rs) + "\n");
+            else for (const r of rs) console.log(`${r.job}  ${r.model}  class ${r.prediction.class}  verified ${r.verified ? "yes" : "NO"}${r.proveSeconds === null ? "" : `  proved in ${r.proveSeconds.toFixed(2)} s`}`);
+            if (args.out) say(`${rs.length} result(s) written to ${args.out}`);
+            return rs;
+          }
+          default:
+            throw new ZkmlError("OPTION_INVALID", `action: expected submit, status or results, got ${JSON.stringify(args.action)}`, { hint: "e.g. npx hardhat prove-jobs status" });
+        }
+      },
+      { json: args.json },
+    ),
+  );
+
+/** One job per input of the file, for the circuit the options name; prints each job's id and whether it was new. */
+async function submit(args: JobsArgs, hre: import("hardhat/types").HardhatRuntimeEnvironment, t: { url: string }) {
+  const { submitJobs } = await import("../src/queue/queue");
+  const { resolveModel } = await import("../src/model/zoo");
+  const { resolveCircuit } = await import("../src/pipeline/circuit");
+  const { parseSystem } = await import("../src/snark/systems");
+  const { readJsonFile } = await import("../src/core/files");
+  if (!args.model) throw new ZkmlError("OPTION_INVALID", "--model: submit needs the model", { hint: "e.g. npx hardhat prove-jobs submit --model mlp-mnist --inputs digits.json" });
+  if (!args.inputs) throw new ZkmlError("OPTION_INVALID", "--inputs: submit needs a file of inputs", { hint: 'write {"inputs": [[...], ...]} with one input per job' });
+  const model = resolveModel(args.model);
+  const system = parseSystem(args.system, "--system");
+  const options = await circuitOptions(args, hre, model);
+  const raw = readJsonFile(args.inputs, "INPUT_INVALID", "check the path given to --inputs");
+  const list = Array.isArray(raw) ? raw : (raw as { inputs?: unknown })?.inputs;
+  if (!Array.isArray(list) || list.length === 0) throw new ZkmlError("INPUT_INVALID", 'expected {"inputs": [[...], ...]} or [[...], ...] with at least one input', { file: args.inputs, hint: "one array of input values per job" });
+  const n = model.input.shape.reduce((a, b) => a * b, 1);
+  // the shape is checked here; the declared range by the prover (its quantization is the authority), so an input
+  // out of range becomes a failed job with the prover's error
+  const inputs = list.map((v, i) => {
+    const flat = (Array.isArray(v) ? v.flat(3) : []) as unknown[];
+    if (flat.length !== n || !flat.every((x) => typeof x === "number" && Number.isFinite(x)))
+      throw new ZkmlError("INPUT_INVALID", `inputs[${i}]: expected ${n} finite numbers (shape ${model.input.shape.join("x")}), got ${flat.length} values`, { file: args.inputs });
+    return flat as number[];
+  });
+  const circuit = resolveCircuit(model, options);
+  const specs = inputs.map((input) => ({
+    circuitId: circuit.id,
+    spec: { model: args.model!, system, visibility: options.visibility, backend: options.backend, scaleBits: options.quant.scaleBits, saturate: options.quant.saturate, input },
+  }));
+  const r = await submitJobs(t, specs);
+  if (args.json) process.stdout.write(JSON.stringify(r) + "\n");
+  else for (const j of r) console.log(`${j.added ? "queued " : "known  "} ${j.id}`);
+  say(`${r.filter((j) => j.added).length} new job(s), ${r.filter((j) => !j.added).length} already known, on ${t.url}`);
+  return r;
+}
