@@ -5,9 +5,9 @@
  * results live there, Redis only orders the work.
  *
  * Guarantees: a job's id is its circuit and input (jobs.ts), so submitting it again returns the existing job; a
- * worker that dies mid-proof leaves its job stalled and BullMQ hands it to another worker; a job that fails three
- * times is kept, failed, with its error, and the rest go on; every result is also written to disk, so a Redis
- * that restarts without persistence loses no finished proof.
+ * job that fails three times (an input error: once) is kept, failed, with its error, and the rest go on; every
+ * result is also written to disk, so a Redis that restarts without persistence loses no finished proof. A worker
+ * that dies mid-proof leaves its job to BullMQ's stalled-job handling (lockDuration below); not yet tested here.
  */
 import * as fs from "fs";
 import type { Job, Queue as BullQueue } from "bullmq";
