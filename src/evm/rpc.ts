@@ -10,7 +10,7 @@
  * transaction before the connection dropped), so the sender's pending nonce decides: unchanged, nothing was
  * taken and the send is repeated; advanced, it was, and we stop and say so rather than pay twice.
  */
-import { BaseWallet, keccak256, toQuantity, Wallet } from "ethers";
+import { BaseWallet, keccak256, toQuantity } from "ethers";
 import type { BigNumberish, Provider, Signer, TransactionLike, TransactionRequest, TransactionResponse } from "ethers";
 import { ZkmlError } from "../core/errors";
 
@@ -93,7 +93,7 @@ export async function sendOnce(t: NodeTarget, signer: Signer, what: string, requ
   }
 }
 
-const isLocalSigner = (s: Signer): s is Signer & { signTransaction: (tx: TransactionRequest) => Promise<string> } => s instanceof Wallet || s instanceof BaseWallet;
+const isLocalSigner = (s: Signer): s is Signer & { signTransaction: (tx: TransactionRequest) => Promise<string> } => s instanceof BaseWallet; // Wallet and HDNodeWallet extend it
 
 async function broadcastSigned(t: NodeTarget, what: string, provider: Provider, raw: string): Promise<string> {
   const hash = keccak256(raw);

@@ -88,8 +88,11 @@ export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2
  * within the input's B bits. Below min + 2^B - 1 when the range does not fill the bits (the circuit then checks
  * top - x in B bits too, so a verifier who sees only a commitment knows the input was in the declared range).
  */
+/** The largest value the input's B bits admit: min + 2^B - 1 (the bits' range, before the declared one). */
+export const inputBitsTop = (q: Pick<QModel, "input">): bigint => q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+
 export function inputTop(q: Pick<QModel, "input">): bigint {
-  const full = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const full = inputBitsTop(q);
   const top = BigInt(Math.round(q.input.range[1] / q.input.step));
   return top < full ? top : full;
 }
@@ -102,7 +105,7 @@ export function inputTop(q: Pick<QModel, "input">): bigint {
  */
 export function inputTopCheck(q: Pick<QModel, "input">): "none" | "half" | "bits" {
   const span = inputTop(q) - q.input.min;
-  if (span === (1n << BigInt(q.input.bits)) - 1n) return "none";
+  if (inputTop(q) === inputBitsTop(q)) return "none";
   return span === 1n << BigInt(q.input.bits - 1) ? "half" : "bits";
 }
 
@@ -240,7 +243,7 @@ export type Interval = [bigint, bigint];
 /** Worst-case interval of every element of every tensor, over all inputs the circuit admits. */
 export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
   const shapes = irShapes(q);
-  const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const lo0 = q.input.min, hi0 = inputBitsTop(q);
   let x: Interval[] = new Array(size(q.input.shape)).fill([lo0, hi0]);
   const all = [x];
   q.ops.forEach((op, k) => {

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { analyzeBounds, differenceBitsFor, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { analyzeBounds, differenceBitsFor, inputBitsTop, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -39,7 +39,7 @@ export function privateWeightsModel(q: QModel): QModel {
 function worstCase(q: QModel): { model: QModel; output: Interval } {
   const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
   const shapes = irShapes(q);
-  const lo0 = q.input.min, hi0 = q.input.min + (1n << BigInt(q.input.bits)) - 1n;
+  const lo0 = q.input.min, hi0 = inputBitsTop(q);
   let x: Interval[] = new Array(shapes[0].reduce((a, b) => a * b, 1)).fill([lo0, hi0]);
   const ops: QOp[] = [];
   const span = (v: Interval[]): Interval => v.reduce<Interval>((m, i) => [i[0] < m[0] ? i[0] : m[0], i[1] > m[1] ? i[1] : m[1]], [0n, 0n]);
