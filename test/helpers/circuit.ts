@@ -4,8 +4,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileCircom } from "../../src/backends/circom/compile";
 import { CompileResult } from "../../src/backends/compiled";
+import { runStage } from "../../src/pipeline/runner";
 import { readWtns } from "../../src/snark/r1cs";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -14,10 +14,17 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `zkml-${prefix}-`));
 }
 
+/**
+ * Compile circom source as prove-model does: in a child process of its own (src/pipeline/runner.ts). Each circom2
+ * run instantiates its 9 MB WebAssembly compiler and grows up to 4 GB of memory; a few dozen of them in the test
+ * process, beside everything else it holds, once ended the whole suite with V8 dying ("Illegal instruction") on
+ * another machine. A child per compile keeps the test process small, and a death in one compile fails that test
+ * with the child's own output instead of ending the run.
+ */
 export async function compileSource(source: string, dir: string, opts: { inspect?: boolean } = {}): Promise<CompileResult> {
   const file = path.join(dir, "main.circom");
   fs.writeFileSync(file, source);
-  return compileCircom({ circom: file, outDir: path.join(dir, "out"), root: ROOT, inspect: opts.inspect });
+  return (await runStage<CompileResult>("compile", { circom: file, outDir: path.join(dir, "out"), root: ROOT, inspect: opts.inspect })).result;
 }
 
 export async function witness(wasm: string, input: Record<string, unknown>, dir: string): Promise<bigint[]> {
