@@ -1,13 +1,15 @@
 /**
  * `npx hardhat prove-worker` and `npx hardhat prove-jobs submit|status|results`: the proof queue's command line
- * (src/queue/queue.ts does the work). Redis is named by --redis, else REDIS_URL, else redis://127.0.0.1:6379.
+ * (src/queue/queue.ts does the work). Redis is named by --redis, else REDIS_URL, else zkml.queue in
+ * hardhat.config.ts, else redis://127.0.0.1:6379.
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ZkmlError } from "../src/core/errors";
 import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
 
-const redisOf = (given?: string) => ({ url: given ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
+const redisOf = (given: string | undefined, hre: HardhatRuntimeEnvironment) => ({ url: given ?? process.env.REDIS_URL ?? hre.config.zkml.queue ?? "redis://127.0.0.1:6379" });
 
 interface WorkerArgs {
   concurrency: number;
@@ -16,17 +18,19 @@ interface WorkerArgs {
 
 task("prove-worker", "Prove jobs from the proof queue (Redis at --redis or REDIS_URL) until stopped (Ctrl-C); run one per machine, or several")
   .addOptionalParam("concurrency", "Jobs proved at once by this worker", 1, types.int)
-  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else redis://127.0.0.1:6379)", undefined, types.string)
+  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else zkml.queue, else redis://127.0.0.1:6379)", undefined, types.string)
   .setAction(async (args: WorkerArgs, hre) =>
     boundary(async () => {
       const { runWorker } = await import("../src/queue/queue");
       if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new ZkmlError("OPTION_INVALID", `--concurrency: expected a whole number >= 1, got ${args.concurrency}`, { hint: "e.g. --concurrency 2" });
-      const t = redisOf(args.redis);
+      const t = redisOf(args.redis, hre);
       const stop = new Promise<void>((resolve) => {
         for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => resolve());
       });
       say(`worker: proving jobs from ${t.url}, ${args.concurrency} at a time (Ctrl-C stops after the jobs in hand)`);
-      await runWorker(t, hre.config.paths.root, { concurrency: args.concurrency, log: say, stop });
+      // a long-running process: each line carries its time, as a service's log does
+      const log = (line: string) => say(`${new Date().toISOString()} ${line}`);
+      await runWorker(t, hre.config.paths.root, { concurrency: args.concurrency, log, stop });
       say("worker: stopped");
     }),
   );
@@ -38,6 +42,8 @@ interface JobsArgs extends CircuitArgs {
   system: string;
   redis?: string;
   json: boolean;
+  watch: boolean;
+  interval: number;
   out?: string;
 }
 
@@ -46,18 +52,21 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
   .addOptionalParam("model", "submit: the model (built-in name, paper0/<network> or a model file)", undefined, types.string)
   .addOptionalParam("inputs", 'submit: a JSON file of inputs ({"inputs": [[...], ...]} or [[...], ...]), one job each', undefined, types.string)
   .addOptionalParam("system", "submit: proof system", "groth16", types.string)
-  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else redis://127.0.0.1:6379)", undefined, types.string)
+  .addOptionalParam("redis", "Redis URL (default REDIS_URL, else zkml.queue, else redis://127.0.0.1:6379)", undefined, types.string)
   .addOptionalParam("out", "results: write each job's result as <out>/<job>.json", undefined, types.string)
-  .addFlag("json", "Print one JSON object on stdout")
+  .addFlag("watch", "status: follow the queue live (done, failed, proofs a minute, time left) until nothing is waiting or running")
+  .addOptionalParam("interval", "status --watch: seconds between samples", 2, types.float)
+  .addFlag("json", "Print one JSON object on stdout (with --watch, one per sample)")
   .setAction(async (args: JobsArgs, hre) =>
     boundary(
       async () => {
         const q = await import("../src/queue/queue");
-        const t = redisOf(args.redis);
+        const t = redisOf(args.redis, hre);
         switch (args.action) {
           case "submit":
             return submit(args, hre, t);
           case "status": {
+            if (args.watch) return watch(args, t);
             const s = await q.queueStatus(t);
             if (args.json) process.stdout.write(JSON.stringify(s) + "\n");
             else {
@@ -84,7 +93,7 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
   );
 
 /** One job per input of the file, for the circuit the options name; prints each job's id and whether it was new. */
-async function submit(args: JobsArgs, hre: import("hardhat/types").HardhatRuntimeEnvironment, t: { url: string }) {
+async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: string }) {
   const { submitJobs } = await import("../src/queue/queue");
   const { resolveModel } = await import("../src/model/zoo");
   const { resolveCircuit } = await import("../src/pipeline/circuit");
@@ -117,4 +126,35 @@ async function submit(args: JobsArgs, hre: import("hardhat/types").HardhatRuntim
   else for (const j of r) console.log(`${j.added ? "queued " : "known  "} ${j.id}`);
   say(`${r.filter((j) => j.added).length} new job(s), ${r.filter((j) => !j.added).length} already known, on ${t.url}`);
   return r;
+}
+
+/** status --watch: a live bar on a terminal; elsewhere a line whenever the numbers change, or a JSON object a sample. */
+async function watch(args: JobsArgs, t: { url: string }) {
+  const { watchQueue } = await import("../src/queue/queue");
+  const { describeProgress, formatSeconds } = await import("../src/queue/progress");
+  if (!(args.interval > 0)) throw new ZkmlError("OPTION_INVALID", `--interval: expected a number of seconds > 0, got ${args.interval}`, { hint: "e.g. --interval 2" });
+  const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  const live = !args.json && process.stderr.isTTY;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bar = live ? new (require("cli-progress") as typeof import("cli-progress")).SingleBar({ stream: process.stderr, format: "  {bar} {value}/{total} done, {failed} failed, {rate}, {left}", barsize: 24, hideCursor: true, fps: 4 }) : undefined;
+  let last = "";
+  const status = await watchQueue(t, {
+    intervalMs: args.interval * 1000,
+    stop,
+    show: (p, s) => {
+      if (args.json) return void process.stdout.write(JSON.stringify({ ...s, failures: undefined, total: p.total, perMinute: p.perMinute, secondsLeft: p.secondsLeft }) + "\n");
+      if (bar) {
+        const fields = { failed: p.failed, rate: p.perMinute === null ? "rate not yet known" : `${p.perMinute.toFixed(1)} proofs a minute`, left: p.secondsLeft === null ? "" : `${formatSeconds(p.secondsLeft)} left` };
+        if (!bar.isActive) bar.start(p.total, p.done, fields);
+        bar.setTotal(p.total);
+        bar.update(p.done, fields);
+        return;
+      }
+      const line = describeProgress(p);
+      if (line !== last) say((last = line));
+    },
+  });
+  bar?.stop();
+  if (!args.json) for (const f of status.failures) say(`failed ${f.id}: ${f.error}`);
+  return status;
 }

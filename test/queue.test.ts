@@ -8,6 +8,8 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
+import { Paths } from "../src/core/paths";
+import { describeProgress, queueProgress } from "../src/queue/progress";
 import { queueStatus, QueueStatus } from "../src/queue/queue";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
@@ -23,6 +25,21 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+describe("proof queue: progress from status samples", () => {
+  const at = (sec: number, done: number, waiting: number, failed = 0) => ({ at: sec * 1000, status: { waiting, active: 0, done, failed } });
+  it("the rate counts the finishes over the last minute; time left is what remains at that rate", () => {
+    // 20 jobs; 6 finished between t=0 and t=30 s: 12 a minute, 14 left -> 70 s
+    expect(queueProgress([at(0, 0, 20), at(10, 1, 19), at(30, 5, 14, 1)])).to.deep.equal({ total: 20, done: 5, failed: 1, remaining: 14, perMinute: 12, secondsLeft: 70 });
+    // the sample at t=0 is outside the window at t=90: the rate is (10 - 5) over the 60 s from t=30
+    expect(queueProgress([at(0, 0, 20), at(30, 5, 15), at(90, 10, 10)]).perMinute).to.equal(5);
+    // one sample: no rate yet; nothing finished: no time left to give; nothing remaining: 0 left
+    expect(queueProgress([at(0, 0, 20)])).to.include({ perMinute: null, secondsLeft: null });
+    expect(queueProgress([at(0, 2, 8), at(5, 2, 8)])).to.include({ perMinute: 0, secondsLeft: null });
+    expect(queueProgress([at(0, 8, 2), at(5, 10, 0)])).to.include({ remaining: 0, secondsLeft: 0 });
+    expect(describeProgress(queueProgress([at(0, 0, 20), at(10, 1, 19), at(30, 5, 14, 1)]))).to.equal("done 5/20, failed 1, 12.0 proofs a minute, about 70 s left");
+  });
+});
 
 describe("proof queue: prove-jobs and prove-worker on a real redis-server", function () {
   this.timeout(600_000);
@@ -98,6 +115,91 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     expect((JSON.parse(again.stdout.trim().split("\n").pop()!) as { added: boolean }[]).every((j) => !j.added)).to.equal(true);
     const status = hh("prove-jobs", "status", "--json");
     expect(JSON.parse(status.stdout.trim().split("\n").pop()!)).to.deep.include({ waiting: 0, done: 5, failed: 1 });
+
+    // Ctrl-C (SIGTERM here) stops a worker cleanly, exit code 0; the next test runs its own two workers alone
+    const stopped = workers.splice(0).map((w) => new Promise<number | null>((resolve) => (w.once("exit", (code) => resolve(code)), w.kill("SIGTERM"))));
+    expect(await Promise.all(stopped)).to.deep.equal([0, 0]);
+  });
+
+  it("20 tiny-cnn jobs, 2 workers, one killed (SIGKILL) mid-proof: its job is taken over; all 20 verify, each completed once", async () => {
+    // twenty inputs in the declared range never proved before (a proof of a known input is found in build/ and
+    // not computed again, which would leave nothing to interrupt)
+    const inputs = [...Array(20)].map(() => [...Array(36)].map(() => Math.round(Math.random() * 1000) / 1000));
+    const file = path.join(dir, "inputs-20.json");
+    fs.writeFileSync(file, JSON.stringify({ inputs }));
+    const s = hh("prove-jobs", "submit", "--model", path.join("test", "fixtures", "tiny-cnn.json"), "--inputs", file, "--json");
+    expect(s.code, s.out).to.equal(0);
+    const ids = (JSON.parse(s.stdout.trim().split("\n").pop()!) as { id: string; added: boolean }[]).filter((j) => j.added).map((j) => j.id);
+    expect(ids).to.have.length(20);
+
+    // each worker in a process group of its own, so the kill takes its stage processes too, as a machine dying would
+    const logs = ["a", "b"].map((n) => path.join(dir, `worker-${n}.log`));
+    const start = (log: string) => {
+      const fd = fs.openSync(log, "a");
+      const w = spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: ["ignore", fd, fd], detached: true });
+      fs.closeSync(fd);
+      workers.push(w);
+      return w;
+    };
+    // a watcher follows the queue from before the workers start until nothing is left (then it exits by itself)
+    const watchOut = path.join(dir, "watch.jsonl");
+    const watchFd = fs.openSync(watchOut, "w");
+    const watcher = spawn("node", [CLI, "prove-jobs", "status", "--watch", "--json", "--interval", "1", "--redis", url], { cwd: ROOT, stdio: ["ignore", watchFd, "ignore"] });
+    fs.closeSync(watchFd);
+    const watcherExit = new Promise<number | null>((resolve) => watcher.once("exit", (code) => resolve(code)));
+    const t0 = Date.now();
+    const [a, b] = logs.map(start);
+    const read = (log: string) => fs.readFileSync(log, "utf8");
+    // kill worker a while it proves: a job of its whose prove stage has begun and which it has not finished
+    let victim: string | undefined;
+    for (let t = 0; t < 1200 && !victim; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const text = read(logs[0]);
+      victim = ids.find((id) => text.includes(`${id}: prove: `) && !text.includes(`${id}: done`));
+    }
+    expect(victim, read(logs[0])).to.be.a("string");
+    process.kill(-a.pid!, "SIGKILL");
+    const killedAt = Date.now();
+
+    let st: QueueStatus = await queueStatus({ url });
+    for (let t = 0; t < 300 && st.done < 25; t++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      st = await queueStatus({ url });
+    }
+    // the first test's five and these twenty; its bad input stays failed
+    expect(st, read(logs[1])).to.deep.include({ waiting: 0, active: 0, done: 25, failed: 1 });
+    // the watcher saw the work finish at a measured rate, and stopped when nothing was left
+    expect(await watcherExit).to.equal(0);
+    const samples = fs.readFileSync(watchOut, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(samples.length).to.be.above(5);
+    expect(samples[samples.length - 1]).to.deep.include({ waiting: 0, active: 0, done: 25, failed: 1, total: 26, secondsLeft: 0 });
+    expect(samples.some((x) => x.perMinute > 0 && x.secondsLeft > 0)).to.equal(true);
+    const aLog = read(logs[0]);
+    const bLog = read(logs[1]);
+    // every job completed exactly once, across both workers' logs; the victim by worker b, started again there
+    for (const id of ids) expect((aLog + bLog).split(`${id}: done`).length - 1, id).to.equal(1);
+    expect(aLog).to.not.include(`${victim}: done`);
+    expect(bLog).to.match(new RegExp(`${victim}: started \\(attempt 2\\)`));
+    expect(bLog).to.include(`${victim}: done`);
+    const victimResult = JSON.parse(fs.readFileSync(new Paths(ROOT).get({ kind: "queueResult", job: victim! }), "utf8"));
+    expect(victimResult.worker).to.match(new RegExp(`:${b.pid}$`));
+
+    const r = hh("prove-jobs", "results", "--json");
+    expect(r.code, r.out).to.equal(0);
+    const results = (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+    expect(results).to.have.length(20);
+    const snarkjs = require("snarkjs");
+    const vkey = JSON.parse(fs.readFileSync(path.join(ROOT, "build", "circuits", results[0].circuit, "groth16", "verification_key.json"), "utf8"));
+    for (const x of results) expect(await snarkjs.groth16.verify(vkey, x.publicSignals, x.proof), x.job).to.equal(true);
+    const at = (text: string, pattern: string) => {
+      const line = text.split("\n").find((l) => l.includes(pattern));
+      return line ? ((Date.parse(line.trim().split(" ")[0]) - t0) / 1000).toFixed(1) : "?";
+    };
+    console.log(
+      `      timeline (s from the workers' start): killed a at ${((killedAt - t0) / 1000).toFixed(1)} mid-proof of ${victim!.slice(-16)}; ` +
+        `b took it over at ${at(bLog, `${victim}: started (attempt 2)`)}, finished it at ${at(bLog, `${victim}: done`)}; all 20 done by ${((Date.now() - t0) / 1000).toFixed(1)}; ` +
+        `a finished ${ids.filter((id) => aLog.includes(`${id}: done`)).length}, b ${ids.filter((id) => bLog.includes(`${id}: done`)).length}`,
+    );
   });
 
   it("Redis unreachable: prove-jobs and prove-worker exit non-zero within seconds, naming the URL", () => {

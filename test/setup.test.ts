@@ -196,6 +196,8 @@ describe("setup: ceremony files, downloads, contributions", function () {
     await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
     await expectError(() => resolveZkmlConfig({ downloadPtau: "yes" }), "CONFIG_INVALID", /zkml\.downloadPtau: expected true or false, got "yes"/);
     await expectError(() => resolveZkmlConfig({ ptauBaseUrl: "ftp://x" }), "CONFIG_INVALID", /zkml\.ptauBaseUrl: expected an http\(s\) URL/);
+    expect(resolveZkmlConfig({ queue: "redis://10.0.0.5:6379" }).queue).to.equal("redis://10.0.0.5:6379");
+    await expectError(() => resolveZkmlConfig({ queue: "10.0.0.5:6379" }), "CONFIG_INVALID", /zkml\.queue: expected a redis:\/\/ URL \(e\.g\. redis:\/\/10\.0\.0\.5:6379\), got "10\.0\.0\.5:6379"/);
     await expectError(() => resolveZkmlConfig({ ptua: "x" }), "CONFIG_INVALID", /zkml\.ptua: expected one of the known fields/);
   });
 

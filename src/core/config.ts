@@ -20,6 +20,8 @@ export interface ZkmlUserConfig {
   blockGasLimit?: number;
   /** What proofs make public by default: { input: public|packed|private|hashed, weights: fixed|private|hashed, output: public|label|hashed }. */
   visibility?: Partial<Visibility>;
+  /** The proof queue's Redis (prove-worker, prove-jobs), a redis:// URL; REDIS_URL and --redis win over it. */
+  queue?: string;
 }
 
 export interface ZkmlConfig {
@@ -29,11 +31,12 @@ export interface ZkmlConfig {
   ptauHashes: Record<string, string>;
   blockGasLimit: number;
   visibility: Visibility;
+  queue?: string;
 }
 
 export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
 
-const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility"];
+const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility", "queue"];
 
 export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): ZkmlConfig {
   const fail = (field: string, expected: string, got: unknown) =>
@@ -46,6 +49,7 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
   if (u.downloadPtau !== undefined && typeof u.downloadPtau !== "boolean") throw fail("downloadPtau", "true or false", u.downloadPtau);
   if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
   if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
+  if (u.queue !== undefined && (typeof u.queue !== "string" || !/^redis:\/\/[^/]/.test(u.queue))) throw fail("queue", "a redis:// URL (e.g. redis://10.0.0.5:6379)", u.queue);
   let visibility = DEFAULT_VISIBILITY;
   if (u.visibility !== undefined) {
     if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output }", u.visibility);
@@ -73,6 +77,7 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
     ptauHashes: hashes,
     blockGasLimit: (u.blockGasLimit as number | undefined) ?? DEFAULT_BLOCK_GAS_LIMIT,
     visibility,
+    queue: u.queue as string | undefined,
   };
 }
 

@@ -34,6 +34,9 @@ export interface JobResult {
   prediction: { class: number; labels?: number[] };
   proveSeconds: number | null;
   totalSeconds: number;
+  /** the worker that proved it (host:pid) and when it finished */
+  worker: string;
+  finishedAt: string;
 }
 
 /** The job id: the circuit's id and a hash of the input (BullMQ ids may not contain ':'). */

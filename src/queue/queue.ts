@@ -7,7 +7,8 @@
  * Guarantees: a job's id is its circuit and input (jobs.ts), so submitting it again returns the existing job; a
  * job that fails three times (an input error: once) is kept, failed, with its error, and the rest go on; every
  * result is also written to disk, so a Redis that restarts without persistence loses no finished proof. A worker
- * that dies mid-proof leaves its job to BullMQ's stalled-job handling (lockDuration below); not yet tested here.
+ * that dies mid-proof stops renewing its job's lock; another worker's stalled-job check (every 30 s) finds the
+ * job without a lock and runs it again: about a minute from the death (test/queue.test.ts kills one).
  */
 import * as fs from "fs";
 import type { Job, Queue as BullQueue } from "bullmq";
@@ -15,6 +16,7 @@ import { isZkmlError, ZkmlError } from "../core/errors";
 import { readJsonFile, writeFileAtomic } from "../core/files";
 import { Paths } from "../core/paths";
 import { jobIdFor, JobResult, JobSpec } from "./jobs";
+import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -92,15 +94,45 @@ export interface QueueStatus {
 export async function queueStatus(t: RedisTarget): Promise<QueueStatus> {
   const q = await openQueue(t);
   try {
-    const c = await q.getJobCounts("waiting", "delayed", "prioritized", "active", "completed", "failed");
-    const failed: Job[] = await q.getFailed(0, 100);
-    return {
-      waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
-      active: c.active ?? 0,
-      done: c.completed ?? 0,
-      failed: c.failed ?? 0,
-      failures: failed.map((j) => ({ id: j.id!, error: j.failedReason ?? "unknown" })),
-    };
+    return await statusOf(q);
+  } finally {
+    await q.close();
+  }
+}
+
+async function statusOf(q: BullQueue): Promise<QueueStatus> {
+  const c = await q.getJobCounts("waiting", "delayed", "prioritized", "active", "completed", "failed");
+  const failed: Job[] = await q.getFailed(0, 100);
+  return {
+    // delayed: a failed attempt waiting out its backoff before the next
+    waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+    active: c.active ?? 0,
+    done: c.completed ?? 0,
+    failed: c.failed ?? 0,
+    failures: failed.map((j) => ({ id: j.id!, error: j.failedReason ?? "unknown" })),
+  };
+}
+
+/**
+ * Sample the status every `intervalMs` and hand each sample's progress to `show`, until nothing is waiting or
+ * running (or `stop` resolves). Returns the last status.
+ */
+export async function watchQueue(t: RedisTarget, opts: { intervalMs: number; show: (p: QueueProgress, s: QueueStatus) => void; stop?: Promise<void> }): Promise<QueueStatus> {
+  const q = await openQueue(t);
+  let stopped = false;
+  void opts.stop?.then(() => (stopped = true));
+  const samples: QueueSample[] = [];
+  try {
+    for (;;) {
+      const status = await statusOf(q);
+      const at = Date.now();
+      samples.push({ at, status });
+      while (samples.length > 2 && at - samples[1].at > RATE_WINDOW_MS) samples.shift();
+      const p = queueProgress(samples);
+      opts.show(p, status);
+      if (p.remaining === 0 || stopped) return status;
+      await new Promise((r) => setTimeout(r, opts.intervalMs));
+    }
   } finally {
     await q.close();
   }
@@ -121,10 +153,10 @@ export async function collectResults(t: RedisTarget, root: string): Promise<JobR
   }
 }
 
-/** Prove one job: the prove-model pipeline on its input (cached stages reused), the result written atomically. */
 /** Runs `fn` holding a named lock shared by every worker (Redis SET NX with an expiry, so a dead holder frees it). */
 export type SetupLock = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
+/** Prove one job: the prove-model pipeline on its input (cached stages reused), the result written atomically. */
 export async function proveJob(root: string, id: string, spec: JobSpec, log: (m: string) => void = () => undefined, lock?: SetupLock): Promise<JobResult> {
   const { resolveModel } = await import("../model/zoo");
   const { proveModel } = await import("../pipeline/prove");
@@ -152,6 +184,8 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
     prediction: { class: r.prediction.class, labels: r.prediction.labels },
     proveSeconds: r.proveSeconds,
     totalSeconds: r.totalSeconds,
+    worker: workerName(),
+    finishedAt: new Date().toISOString(),
   };
   writeFileAtomic(paths.get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
   return result;
@@ -174,17 +208,25 @@ export async function runWorker(t: RedisTarget, root: string, opts: { concurrenc
   };
   const worker = new Worker(QUEUE_NAME, prove, {
     connection: connectionOf(t.url),
+    // recorded on each job it takes (job.processedBy): which machine and process proved it
+    name: workerName(),
     concurrency: opts.concurrency,
     // a worker that dies mid-proof stops renewing its lock: after lockDuration the job is stalled and re-run
     lockDuration: 30_000,
     maxStalledCount: 2,
   });
+  worker.on("active", (job: Job) => log(`${job.id}: started (attempt ${job.attemptsStarted})`));
   worker.on("completed", (job: Job) => log(`${job.id}: done`));
   worker.on("failed", (job: Job | undefined, e: Error) => log(`${job?.id}: failed (attempt ${job?.attemptsMade}/${ATTEMPTS}): ${e.message.split("\n")[0]}`));
   worker.on("error", (e: Error) => log(`worker: ${e.message}`));
   await opts.stop;
   await worker.close();
   await lock.close();
+}
+
+/** host:pid, the name a worker gives itself. */
+export function workerName(): string {
+  return `${require("os").hostname()}:${process.pid}`;
 }
 
 /** The setup lock on Redis: SET key NX PX 10 min, renewed while held; released (if still ours) when done. */
