@@ -43,7 +43,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       if (!args.reportOnly) {
         const { compileSolidity } = await import("../src/evm/solc");
         const { measureVerifier } = await import("../src/evm/gas");
-        const { proofForVerifier } = await import("../src/evm/compare");
+        const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
         const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
         await runBench({
           root,
@@ -58,7 +58,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           measureVerifyGas: async (system, sol, contract, proofFile, publicFile) => {
             const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
             if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${contract}`, { file: sol });
-            const p = await proofForVerifier(system, proofFile, publicFile);
+            const p = await proofForVerifier(system, ...readProofFiles(proofFile, publicFile));
             return measureVerifier(chains, system, { name: contract, ...compiled }, p.proof, p.publicSignals);
           },
         });

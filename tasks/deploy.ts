@@ -156,6 +156,7 @@ interface SubmitArgs extends CircuitArgs {
   model: string;
   system: string;
   proof?: string;
+  job?: string;
 }
 
 /** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
@@ -172,34 +173,54 @@ function proofFiles(dir: string, system: string): { proof: string; public: strin
   return { proof, public: pub, vkey };
 }
 
+const proofAndSignals = ([proof, publicSignals]: [unknown, string[]]) => ({ proof, publicSignals });
+
+/** A finished queue job's proof; it must be a proof of the circuit these options name. */
+async function jobProof(job: string, root: string, circuit: string, system: string): Promise<{ proof: unknown; publicSignals: string[] }> {
+  const { readJobResult } = await import("../src/queue/queue");
+  const r = readJobResult(root, job);
+  if (r.circuit !== circuit || r.system !== system)
+    throw new ZkmlError("PROOF_INVALID", `--job ${job}: proved for circuit ${r.circuit} (${r.system}); these options name circuit ${circuit} (${system})`, {
+      hint: "pass the model, --system and the statement options the job was submitted with",
+    });
+  return { proof: r.proof, publicSignals: r.publicSignals };
+}
+
 withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to its deployed consumer contract on --network; print the transaction, its gas and the recorded output"))
   .addParam("model", "The model whose verifier deploy-verifier deployed (with the same circuit options)", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16, plonk or fflonk", "groth16", types.string)
   .addOptionalParam("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)", undefined, types.string)
+  .addOptionalParam("job", "A finished proof-queue job's id (prove-jobs results lists them): send its proof", undefined, types.string)
   .setAction(async (args: SubmitArgs, hre) =>
     boundary(async () => {
       const { readDeployment, submitProof } = await import("../src/evm/deploy");
-      const { proofForVerifier } = await import("../src/evm/compare");
+      const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
       const { proveModel } = await import("../src/pipeline/prove");
       const { compileSolidity } = await import("../src/evm/solc");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { verifyProofArgs } = await import("../src/snark/systems");
       const { net, system, model, root, options, loc, recordFile } = await deploymentTarget(args, hre);
+      if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
+      // a job's proof is checked against these options before anything else: it names its own circuit
+      const fromJob = args.job ? await jobProof(args.job, root, loc.id, system) : undefined;
       const record = readDeployment(recordFile);
       if (!record)
         throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} with these circuit options on ${net} (circuit ${loc.id}: looked for ${path.relative(root, recordFile)})`, {
           hint: `deploy first: npx hardhat deploy-verifier --model ${args.model} --system ${system}${circuitFlags(args)} --network ${net}`,
         });
       const signer = await signerOf(hre);
-      let files: { proof: string; public: string; vkey: string };
-      if (args.proof) files = proofFiles(path.resolve(args.proof), system);
-      else {
+      let given: { proof: unknown; publicSignals: string[]; vkey: string };
+      if (fromJob) given = { ...fromJob, vkey: loc.vkey };
+      else if (args.proof) {
+        const files = proofFiles(path.resolve(args.proof), system);
+        given = { ...proofAndSignals(readProofFiles(files.proof, files.public)), vkey: files.vkey };
+      } else {
         const cfg = hre.config.zkml;
         const r = await proveModel({ root, model, system, ...options, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say });
-        files = { proof: r.files.proof, public: r.files.public, vkey: r.files.verificationKey };
+        given = { ...proofAndSignals(readProofFiles(r.files.proof, r.files.public)), vkey: r.files.verificationKey };
       }
-      const vkey = JSON.parse(fs.readFileSync(files.vkey, "utf8"));
-      const p = await proofForVerifier(system, files.proof, files.public);
+      const vkey = JSON.parse(fs.readFileSync(given.vkey, "utf8"));
+      const p = await proofForVerifier(system, given.proof, given.publicSignals);
       const proofArgs = verifyProofArgs(system, p.proof, p.publicSignals).slice(0, -1);
       // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
       const name = record.consumer.contract;

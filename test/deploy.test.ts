@@ -20,6 +20,8 @@ import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
 import { quantizeFor } from "../src/model/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
+import { jobIdFor, JobSpec } from "../src/queue/jobs";
+import { proveJob } from "../src/queue/queue";
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 
@@ -158,6 +160,26 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     const gas = Number(/gas ([0-9,]+)/.exec(r.out.split("proof accepted")[1])![1].replace(/,/g, ""));
     // 4 pairings (181k) + 21k + 3 signals x ~7k + the consumer's packing, call and event
     expect(gas).to.be.within(200_000, 270_000);
+  });
+
+  it("submit-proof --job: a finished queue job's proof is accepted and its class recorded; under another statement's options it is refused, naming both circuits", async () => {
+    const model = loadModelFile(modelFile);
+    const spec: JobSpec = { model: modelFile, system: "groth16", visibility: DEFAULT_VISIBILITY, backend: "auto", input: [...Array(36)].map((_, i) => ((i * 7) % 10) / 10) };
+    const job = jobIdFor(locateCircuit(ROOT, model, "groth16", DEFAULT).id, spec);
+    const jobDir = path.dirname(paths.get({ kind: "queueResult", job }));
+    try {
+      const result = await proveJob(ROOT, job, spec); // what a worker does with the job (no Redis needed to make one)
+      const r = submit({}, "--job", job);
+      expect(r.code, r.out).to.equal(0);
+      expect(r.out).to.contain(`recorded: label ${result.prediction.class}, input hash`);
+      const other = submit({}, "--job", job, ...HASHED_FLAGS);
+      expect(other.code).to.not.equal(0);
+      expect(other.out).to.match(new RegExp(`PROOF_INVALID.*--job ${job}: proved for circuit ${result.circuit} \\(groth16\\); these options name circuit ${locateCircuit(ROOT, model, "groth16", HASHED).id}`));
+      const missing = submit({}, "--job", `${job}0`);
+      expect(missing.out).to.match(/PROOF_INVALID.*no finished result here/);
+    } finally {
+      fs.rmSync(jobDir, { recursive: true, force: true });
+    }
   });
 
   describe("a node behind a connection that drops (test/helpers/proxy.ts)", () => {

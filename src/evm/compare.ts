@@ -43,10 +43,13 @@ export function baselineModel(m: ModelFile, outputs: number): ModelFile {
 }
 
 /** The proof words and public signals as the verifier contract takes them, from snarkjs's proof files. */
-export async function proofForVerifier(system: ProofSystem, proofFile: string, publicFile: string): Promise<{ proof: bigint[]; publicSignals: bigint[] }> {
+/** snarkjs's proof.json and public.json, as proofForVerifier takes them. */
+export function readProofFiles(proofFile: string, publicFile: string): [unknown, string[]] {
+  return [JSON.parse(fs.readFileSync(proofFile, "utf8")), JSON.parse(fs.readFileSync(publicFile, "utf8")) as string[]];
+}
+
+export async function proofForVerifier(system: ProofSystem, proof: unknown, pub: string[]): Promise<{ proof: bigint[]; publicSignals: bigint[] }> {
   const s = require("snarkjs")[system];
-  const proof = JSON.parse(fs.readFileSync(proofFile, "utf8"));
-  const pub = JSON.parse(fs.readFileSync(publicFile, "utf8")) as string[];
   const calldata: string = system === "fflonk" ? await s.exportSolidityCallData(pub, proof) : await s.exportSolidityCallData(proof, pub);
   return verifierArgs(system, calldata, pub.length);
 }
@@ -124,7 +127,7 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
     const r = await proveModel({ ...opts, ...opts.circuit, system, log: (m) => log(`  ${m}`) });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
-    const p = await proofForVerifier(system, r.files.proof, r.files.public);
+    const p = await proofForVerifier(system, ...readProofFiles(r.files.proof, r.files.public));
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });
   }
   return out;

@@ -138,6 +138,16 @@ export async function watchQueue(t: RedisTarget, opts: { intervalMs: number; sho
   }
 }
 
+/** A finished job's result as its worker wrote it on disk (shared store), with an error saying what to do when it is not there. */
+export function readJobResult(root: string, job: string): JobResult {
+  const file = new Paths(root).get({ kind: "queueResult", job });
+  if (!fs.existsSync(file))
+    throw new ZkmlError("PROOF_INVALID", `job ${job}: no finished result here (looked for ${file})`, {
+      hint: "npx hardhat prove-jobs status shows whether it is done; prove-jobs results --out <folder> collects finished ones from Redis",
+    });
+  return readJsonFile(file, "PROOF_INVALID", "the result file is damaged: delete it and submit the job again") as JobResult;
+}
+
 /** Every finished job's result, from disk (where workers write it) when this machine shares the store, else from Redis. */
 export async function collectResults(t: RedisTarget, root: string): Promise<JobResult[]> {
   const q = await openQueue(t);
@@ -146,7 +156,7 @@ export async function collectResults(t: RedisTarget, root: string): Promise<JobR
     const done: Job[] = await q.getCompleted(0, -1);
     return done.map((j) => {
       const file = paths.get({ kind: "queueResult", job: j.id! });
-      return fs.existsSync(file) ? (readJsonFile(file, "INPUT_INVALID", "the result file is unreadable") as JobResult) : (j.returnvalue as JobResult);
+      return fs.existsSync(file) ? readJobResult(root, j.id!) : (j.returnvalue as JobResult);
     });
   } finally {
     await q.close();
