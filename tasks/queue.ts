@@ -116,10 +116,15 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
       throw new ZkmlError("INPUT_INVALID", `inputs[${i}]: expected ${n} finite numbers (shape ${model.input.shape.join("x")}), got ${flat.length} values`, { file: args.inputs });
     return flat as number[];
   });
+  // a batch statement proves `batch` inferences at once: the inputs are taken in groups of that many, one job each
+  const { batchOf } = await import("../src/statement/visibility");
+  const batch = batchOf(options.visibility);
+  if (inputs.length % batch !== 0)
+    throw new ZkmlError("INPUT_INVALID", `inputs: ${inputs.length} inputs do not make whole batches of ${batch} (--batch ${batch})`, { file: args.inputs, hint: `give a multiple of ${batch} inputs, or another --batch` });
   const circuit = resolveCircuit(model, options);
-  const specs = inputs.map((input) => ({
+  const specs = [...Array(inputs.length / batch)].map((_, k) => ({
     circuitId: circuit.id,
-    spec: { model: args.model!, system, visibility: options.visibility, backend: options.backend, scaleBits: options.quant.scaleBits, saturate: options.quant.saturate, input },
+    spec: { model: args.model!, system, visibility: options.visibility, backend: options.backend, scaleBits: options.quant.scaleBits, saturate: options.quant.saturate, inputs: inputs.slice(k * batch, (k + 1) * batch) },
   }));
   const r = await submitJobs(t, specs);
   if (args.json) process.stdout.write(JSON.stringify(r) + "\n");

@@ -164,7 +164,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
 
   it("submit-proof --job: a finished queue job's proof is accepted and its class recorded; under another statement's options it is refused, naming both circuits", async () => {
     const model = loadModelFile(modelFile);
-    const spec: JobSpec = { model: modelFile, system: "groth16", visibility: DEFAULT_VISIBILITY, backend: "auto", input: [...Array(36)].map((_, i) => ((i * 7) % 10) / 10) };
+    const spec: JobSpec = { model: modelFile, system: "groth16", visibility: DEFAULT_VISIBILITY, backend: "auto", inputs: [[...Array(36)].map((_, i) => ((i * 7) % 10) / 10)] };
     const job = jobIdFor(locateCircuit(ROOT, model, "groth16", DEFAULT).id, spec);
     const jobDir = path.dirname(paths.get({ kind: "queueResult", job }));
     try {

@@ -202,6 +202,40 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     );
   });
 
+  it("--batch 2: inputs in pairs, one proof each, a label per inference; an odd count is refused before anything is queued", async () => {
+    const inputs = [...Array(4)].map(() => [...Array(36)].map(() => Math.round(Math.random() * 1000) / 1000));
+    const file = path.join(dir, "inputs-batch.json");
+    fs.writeFileSync(file, JSON.stringify({ inputs }));
+    const model = path.join("test", "fixtures", "tiny-cnn.json");
+    const odd = path.join(dir, "inputs-odd.json");
+    fs.writeFileSync(odd, JSON.stringify({ inputs: inputs.slice(0, 3) }));
+    const bad = hh("prove-jobs", "submit", "--model", model, "--inputs", odd, "--batch", "2");
+    expect(bad.code).to.not.equal(0);
+    expect(bad.out).to.match(/INPUT_INVALID.*inputs: 3 inputs do not make whole batches of 2 \(--batch 2\)/);
+    const before = await queueStatus({ url });
+    const s = hh("prove-jobs", "submit", "--model", model, "--inputs", file, "--batch", "2", "--json");
+    expect(s.code, s.out).to.equal(0);
+    const ids = (JSON.parse(s.stdout.trim().split("\n").pop()!) as { id: string }[]).map((j) => j.id);
+    expect(ids).to.have.length(2);
+    const w = spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: "ignore" });
+    workers.push(w);
+    let st = await queueStatus({ url });
+    for (let t = 0; t < 300 && st.done < before.done + 2; t++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      st = await queueStatus({ url });
+    }
+    const r = hh("prove-jobs", "results", "--json");
+    const results = (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+    expect(results).to.have.length(2);
+    const snarkjs = require("snarkjs");
+    const vkey = JSON.parse(fs.readFileSync(path.join(ROOT, "build", "circuits", results[0].circuit, "groth16", "verification_key.json"), "utf8"));
+    for (const x of results) {
+      expect(x.prediction.labels).to.have.length(2);
+      expect(x.matchesReference).to.equal(true);
+      expect(await snarkjs.groth16.verify(vkey, x.publicSignals, x.proof), x.job).to.equal(true);
+    }
+  });
+
   it("Redis unreachable: prove-jobs and prove-worker exit non-zero within seconds, naming the URL", () => {
     for (const args of [["prove-jobs", "status", "--redis", "redis://127.0.0.1:9"], ["prove-worker", "--redis", "redis://127.0.0.1:9"]]) {
       const t0 = Date.now();

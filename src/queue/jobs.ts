@@ -1,5 +1,5 @@
 /**
- * A proof job: one inference of a model under a statement. Its id is (circuit id, input hash): the circuit id
+ * A proof job: one proof of a model under a statement, over one inference or (a batch statement) several. Its id is (circuit id, input hash): the circuit id
  * already names the model, its quantization, the statement and the backend (src/pipeline/circuit.ts), so the same
  * inference submitted twice is the same job, and a finished one is never proved again.
  */
@@ -17,8 +17,8 @@ export interface JobSpec {
   backend: CircuitOptions["backend"];
   scaleBits?: number;
   saturate?: "on" | "off" | "auto";
-  /** the real input values (flat), as prove-model --input-file takes them */
-  input: number[];
+  /** the real input values (each flat), one per inference: as many as the statement's batch (1 without one) */
+  inputs: number[][];
 }
 
 /** What a finished job leaves, in Redis and on disk (build/queue/<job>/result.json). */
@@ -40,7 +40,7 @@ export interface JobResult {
 }
 
 /** The job id: the circuit's id and a hash of the input (BullMQ ids may not contain ':'). */
-export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "input">): string {
-  const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.input)}`).digest("hex").slice(0, 16);
+export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "inputs">): string {
+  const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.inputs)}`).digest("hex").slice(0, 16);
   return `${circuitId}-${spec.system}-${h}`;
 }

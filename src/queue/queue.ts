@@ -15,6 +15,7 @@ import type { Job, Queue as BullQueue } from "bullmq";
 import { isZkmlError, ZkmlError } from "../core/errors";
 import { readJsonFile, writeFileAtomic } from "../core/files";
 import { Paths } from "../core/paths";
+import { batchOf } from "../statement/visibility";
 import { jobIdFor, JobResult, JobSpec } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -172,7 +173,8 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   const { proveModel } = await import("../pipeline/prove");
   const paths = new Paths(root);
   const inputFile = paths.get({ kind: "queueInput", job: id });
-  writeFileAtomic(inputFile, JSON.stringify({ input: spec.input }));
+  // prove-model's input file: one input, or a batch's list
+  writeFileAtomic(inputFile, JSON.stringify(batchOf(spec.visibility) === 1 ? { input: spec.inputs[0] } : { inputs: spec.inputs }));
   const model = resolveModel(spec.model);
   const circuit = { visibility: spec.visibility, backend: spec.backend, quant: { scaleBits: spec.scaleBits, saturate: spec.saturate } };
   const prove = () => proveModel({ root, model, system: spec.system, ...circuit, inputFile, log });
