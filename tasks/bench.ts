@@ -4,7 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { spawn } from "child_process";
 import { task, types } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ZkmlError } from "../src/core/errors";
 import { boundary, say } from "./common";
 import { gasChains } from "./chains";
@@ -18,6 +20,12 @@ interface Args {
   out: string;
   force: boolean;
   reportOnly: boolean;
+  throughput: boolean;
+  model: string;
+  batch?: number;
+  jobs: number;
+  workers: string;
+  redis?: string;
 }
 
 task("bench", "Benchmark paper0's suites (or any models) through the whole pipeline: each stage in its own process, seconds and peak memory, constraints, proof size and verification gas, beside paper0's figures")
@@ -29,8 +37,15 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addOptionalParam("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports", "build/bench", types.string)
   .addFlag("force", "Measure again what results.json already holds")
   .addFlag("reportOnly", "Only write the reports from results.json")
+  .addFlag("throughput", "Instead: proofs a minute through the proof queue (--model, --batch, --jobs, --workers), and the machines one AI Arena round needs")
+  .addOptionalParam("model", "--throughput: the model", "mlp-mnist", types.string)
+  .addOptionalParam("batch", "--throughput: also measure a batch statement of this many inferences a proof", undefined, types.int)
+  .addOptionalParam("jobs", "--throughput: jobs a case", 24, types.int)
+  .addOptionalParam("workers", "--throughput: comma-separated worker counts to measure", "1,2", types.string)
+  .addOptionalParam("redis", "--throughput: a Redis URL to use (default: a private redis-server started for the run)", undefined, types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
+      if (args.throughput) return throughput(args, hre);
       const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench/harness");
       const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/report/bench");
       const { parseSystem } = await import("../src/snark/systems");
@@ -71,3 +86,49 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       return view;
     }),
   );
+
+/** bench --throughput: the queue's proofs a minute with real `prove-worker` processes, written as JSON and markdown. */
+async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
+  const { measureThroughput } = await import("../src/bench/throughput");
+  const { renderThroughputMarkdown, throughputSummary } = await import("../src/report/throughput");
+  const { startRedisServer } = await import("../src/queue/redis-server");
+  const { writeFileAtomic } = await import("../src/core/files");
+  const { DEFAULT_VISIBILITY } = await import("../src/statement/visibility");
+  const root = hre.config.paths.root;
+  const out = path.resolve(root, args.out);
+  const workers = args.workers.split(",").map((w) => Number(w.trim()));
+  if (workers.some((w) => !Number.isInteger(w) || w < 1)) throw new ZkmlError("OPTION_INVALID", `--workers: expected comma-separated whole numbers >= 1, got "${args.workers}"`, { hint: "e.g. --workers 1,2" });
+  if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new ZkmlError("OPTION_INVALID", `--jobs: expected a whole number >= 1, got ${args.jobs}`, { hint: "e.g. --jobs 24" });
+  const circuits = [{ label: "default", options: { visibility: DEFAULT_VISIBILITY, backend: "auto" as const, quant: {} } }];
+  if (args.batch !== undefined && args.batch > 1) circuits.push({ label: `batch ${args.batch}`, options: { visibility: { ...DEFAULT_VISIBILITY, batch: args.batch }, backend: "auto", quant: {} } });
+  const server = args.redis ? undefined : await startRedisServer();
+  try {
+    const run = await measureThroughput({ root, model: args.model, circuits, workers, jobs: args.jobs, redis: { url: args.redis ?? server!.url }, startWorker: (t) => startWorkerProcess(root, t.url), log: say });
+    writeFileAtomic(path.join(out, "throughput.json"), JSON.stringify(run, null, 1) + "\n");
+    writeFileAtomic(path.join(out, "throughput.md"), renderThroughputMarkdown(run));
+    for (const line of throughputSummary(run)) say(line);
+    say(`results: ${path.relative(root, path.join(out, "throughput.json"))}, report: ${path.relative(root, path.join(out, "throughput.md"))}`);
+    return run;
+  } finally {
+    await server?.stop();
+  }
+}
+
+/** `npx hardhat prove-worker --redis url` as a child process; resolves once it waits for jobs. */
+function startWorkerProcess(root: string, url: string): Promise<{ stop: () => Promise<void> }> {
+  const cli = require.resolve("hardhat/internal/cli/cli.js", { paths: [root] });
+  const child = spawn(process.execPath, [cli, "prove-worker", "--redis", url], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    child.stderr!.on("data", (d) => {
+      if (seen.length < 100_000) seen += d;
+      if (/waiting for jobs/.test(seen)) resolve({ stop });
+    });
+    child.once("exit", (code) => reject(new ZkmlError("STAGE_FAILED", `prove-worker exited (code ${code}) before taking jobs:\n${seen.trim().split("\n").slice(-10).join("\n")}`, { hint: "run npx hardhat prove-worker yourself to see why" })));
+  });
+}

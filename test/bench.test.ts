@@ -14,6 +14,7 @@ import { constraintCount } from "../src/statement/cost";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
 import { workerEntry } from "../src/pipeline/runner";
+import { arenaProjection, THROUGHPUT_FORMAT, ThroughputCase, ThroughputRun } from "../src/bench/throughput";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
@@ -109,6 +110,34 @@ describe("bench: npx hardhat bench", function () {
     const s = hardhat(["bench", "--suite", "test/fixtures/tiny-cnn.json", "--systems", "stark", "--out", out]);
     expect(s.status).to.not.equal(0);
     expect(s.stderr).to.match(/--systems/);
+  });
+
+  it("--throughput: real prove-worker processes on a private redis-server; proofs a minute with 1 and 2 workers, the AI Arena projection, JSON and markdown", () => {
+    const tp = path.join(out, "throughput");
+    const r = hardhat(["bench", "--throughput", "--model", "test/fixtures/tiny-cnn.json", "--jobs", "3", "--workers", "1,2", "--out", tp]);
+    expect(r.status, r.stderr).to.equal(0);
+    const run = JSON.parse(fs.readFileSync(path.join(tp, "throughput.json"), "utf8")) as ThroughputRun;
+    expect(run.format).to.equal(THROUGHPUT_FORMAT);
+    expect(run.cases.map((c) => [c.statement, c.workers, c.jobs, c.allVerified])).to.deep.equal([
+      ["default", 1, 3, true],
+      ["default", 2, 3, true],
+    ]);
+    for (const c of run.cases) expect(c.proofsPerMinute).to.be.closeTo((3 / c.seconds) * 60, 1e-9);
+    // the projection is the best case's rate: a round's 20,000 inferences at that rate, in 3-minute rounds
+    const best = run.cases.reduce((a, b) => (b.inferencesPerMinute > a.inferencesPerMinute ? b : a));
+    expect(run.projection).to.deep.equal(arenaProjection(run.cases));
+    expect(run.projection[0].machines).to.equal(Math.ceil(20_000 / best.inferencesPerMinute / 3));
+    expect(fs.readFileSync(path.join(tp, "throughput.md"), "utf8")).to.match(/\| default \| 2 \| 3 \| [0-9.]+ \| [0-9.]+ \|/);
+    expect(r.stderr).to.match(/AI Arena round \(20,000 inferences, 3 min\), default: .* machines for a round in a round/);
+  });
+
+  it("--throughput's projection: machines for a round in a round, from the best rate of each statement", () => {
+    const c = (statement: string, workers: number, inferencesPerMinute: number) => ({ statement, workers, inferencesPerMinute }) as ThroughputCase;
+    // 20,000 inferences at 100 a minute: 200 min on one machine; rounds of 3 min: ceil(200 / 3) = 67 machines
+    expect(arenaProjection([c("default", 1, 60), c("default", 2, 100), c("batch 16", 2, 400)])).to.deep.equal([
+      { statement: "default", workers: 2, inferencesPerMinute: 100, roundSecondsOneMachine: 12_000, machines: 67 },
+      { statement: "batch 16", workers: 2, inferencesPerMinute: 400, roundSecondsOneMachine: 3_000, machines: 17 },
+    ]);
   });
 
   it("suites: paper0's parameter and depth suites in chart order", () => {

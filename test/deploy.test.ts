@@ -8,13 +8,13 @@
 import { expect } from "chai";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { keccak256, Wallet } from "ethers";
 import { droppingProxy } from "./helpers/proxy";
 import { gasSubject } from "../src/evm/compare";
 import { loadModelFile } from "../src/model/format";
 import { Paths } from "../src/core/paths";
+import { freePort } from "../src/core/net";
 import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
@@ -24,17 +24,6 @@ import { jobIdFor, JobSpec } from "../src/queue/jobs";
 import { proveJob } from "../src/queue/queue";
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 describe("deploy-verifier and submit-proof against `npx hardhat node`", function () {
   this.timeout(600_000);

@@ -1,30 +1,21 @@
 /**
  * The proof queue against a real redis-server, started here on 127.0.0.1 on a free port with a temporary data
- * folder (.ci/run installs redis-server): jobs submitted from the command line, two workers in their own
+ * folder (src/queue/redis-server.ts; .ci/run installs redis-server): jobs submitted from the command line, two workers in their own
  * processes, a bad input failing alone without retries, resubmission finding the known jobs, Redis unreachable.
  */
 import { expect } from "chai";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { Paths } from "../src/core/paths";
 import { describeProgress, queueProgress } from "../src/queue/progress";
 import { queueStatus, QueueStatus } from "../src/queue/queue";
+import { RedisServer, startRedisServer } from "../src/queue/redis-server";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe("proof queue: progress from status samples", () => {
   const at = (sec: number, done: number, waiting: number, failed = 0) => ({ at: sec * 1000, status: { waiting, active: 0, done, failed } });
@@ -43,7 +34,7 @@ describe("proof queue: progress from status samples", () => {
 
 describe("proof queue: prove-jobs and prove-worker on a real redis-server", function () {
   this.timeout(600_000);
-  let redis: ChildProcess;
+  let redis: RedisServer;
   let url: string;
   let dir: string;
   const workers: ChildProcess[] = [];
@@ -54,23 +45,13 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
 
   before(async () => {
     dir = tmpDir("queue");
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    for (let t = 0; ; t++) {
-      try {
-        await queueStatus({ url });
-        break;
-      } catch (e) {
-        if (t > 50) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    redis = await startRedisServer();
+    url = redis.url;
   });
 
-  after(() => {
+  after(async () => {
     for (const w of workers) w.kill("SIGKILL");
-    redis?.kill("SIGKILL");
+    await redis?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -83,6 +83,16 @@ export async function submitJobs(t: RedisTarget, specs: { spec: JobSpec; circuit
   }
 }
 
+/** Remove every job, finished or not (the throughput benchmark starts each case from an empty queue). */
+export async function clearQueue(t: RedisTarget): Promise<void> {
+  const q = await openQueue(t);
+  try {
+    await q.obliterate({ force: true });
+  } finally {
+    await q.close();
+  }
+}
+
 export interface QueueStatus {
   waiting: number;
   active: number;
@@ -231,6 +241,8 @@ export async function runWorker(t: RedisTarget, root: string, opts: { concurrenc
   worker.on("completed", (job: Job) => log(`${job.id}: done`));
   worker.on("failed", (job: Job | undefined, e: Error) => log(`${job?.id}: failed (attempt ${job?.attemptsMade}/${ATTEMPTS}): ${e.message.split("\n")[0]}`));
   worker.on("error", (e: Error) => log(`worker: ${e.message}`));
+  await worker.waitUntilReady();
+  log(`worker ${workerName()}: waiting for jobs`);
   await opts.stop;
   await worker.close();
   await lock.close();

@@ -8,6 +8,7 @@
  * stage here is `prove` (snarkjs's prover, in a process of its own). Setup, witness and verify are reported too but
  * have no paper0 counterpart.
  */
+import { median } from "../bench/stats";
 import * as fs from "fs";
 import * as path from "path";
 import { BENCH_STAGES, BenchEntry, BenchFile, BenchRun, BenchStage, latestEntries } from "../bench/harness";
@@ -67,11 +68,6 @@ export interface BenchView {
 export function seriesName(e: Pick<BenchEntry, "system" | "weights">): string {
   return `zkml-hardhat ${e.system}, ${e.weights} weights`;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function summarize(entries: BenchEntry[]): Measured {
   const ok = entries.filter((e) => e.status === "ok");
