@@ -9,6 +9,7 @@ import "./tasks/gas";
 import "./tasks/quantize";
 import "./tasks/bench";
 import "./tasks/queue";
+import "./tasks/model";
 import { lookup } from "./tasks/deploy";
 import { etherscanSettings, hardhatNetworks } from "./src/evm/networks";
 

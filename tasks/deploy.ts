@@ -70,7 +70,7 @@ interface DeployArgs extends CircuitArgs {
 }
 
 withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and consumer contract to --network and record them in deployments/<network>/<circuit>-<system>.json"))
-  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file (prove it first with prove-model, with the same circuit options)", undefined, types.string)
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others) (prove it first with prove-model, with the same circuit options)", undefined, types.string)
   .addOptionalParam("system", "Proof system of the verifier: groth16, plonk or fflonk", "groth16", types.string)
   .addOptionalParam("confirmations", "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)", undefined, types.int)
   .addFlag("force", "Deploy again even when the record matches the chain")

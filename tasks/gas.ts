@@ -37,7 +37,7 @@ interface Args extends CircuitArgs {
 }
 
 withCircuitOptions(task("compare-gas", "Gas of running a model in the EVM against verifying a proof of it: per call, deployment, crossover and break-even (real receipts, in-process network)")
-  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
   .addOptionalParam("systems", "Comma-separated proof systems to measure: groth16, plonk, fflonk", "groth16", types.string)
   .addOptionalParam("blockGasLimit", "Block gas limit to flag transactions against (default: zkml.blockGasLimit, else 30,000,000)", undefined, types.int)
   .addFlag("json", "Print the report as one JSON object on stdout (progress goes to stderr)")

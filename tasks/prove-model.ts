@@ -23,9 +23,9 @@ interface Args extends CircuitArgs {
 }
 
 withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
-  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
-  .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested) or {\"input\": [...]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
+  .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested), {\"input\": [...]} or EZKL's {\"input_data\": [[...]]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
   .addOptionalParam(
     "ptau",
     "A phase-2-prepared powers-of-tau file (e.g. powersOfTau28_hez_final_18.ptau), checked against the published hashes; default: zkml.ptau, else a development one generated and cached on this machine",

@@ -20,7 +20,7 @@ interface Args {
 }
 
 task("quantize", "What each quantization scale costs and buys: float and quantized accuracy, argmax agreement, max error, constraints and ptau size")
-  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model JSON file", undefined, types.string)
+  .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
   .addOptionalParam("scales", "Comma-separated scale widths in bits (input, weights and activations alike)", "4,6,8,10,12", types.string)
   .addOptionalParam("samples", "Held-out inputs to evaluate on (MNIST digits for MNIST-shaped models, else seeded inputs)", 200, types.int)
   .addOptionalParam("calibration", "A JSON file of sample inputs that sets the activation scales (default: MNIST training digits, or seeded inputs)", undefined, types.string)

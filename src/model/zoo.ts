@@ -10,6 +10,7 @@ import { heldOutInterleaved, rng } from "./mnist";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
+import { loadOnnxModel } from "./onnx/import";
 import type { QModel } from "../ir/ir";
 import { PACKAGE_ROOT } from "../core/paths";
 import { DEFAULT_QUANT, quantize, Saturate, scaleOptions } from "../quantize/quantize";
@@ -73,9 +74,12 @@ export function resolveModel(nameOrPath: string): ModelFile {
   if (nameOrPath.startsWith("paper0/")) return paper0Model(nameOrPath.slice("paper0/".length));
   const builtin = path.join(MODELS_DIR, `${nameOrPath}.json`);
   if (/^[A-Za-z0-9_-]+$/.test(nameOrPath) && fs.existsSync(builtin)) return loadModelFile(builtin);
-  if (fs.existsSync(nameOrPath)) return loadModelFile(nameOrPath);
+  if (fs.existsSync(nameOrPath)) {
+    if (fs.statSync(nameOrPath).isFile() && nameOrPath.toLowerCase().endsWith(".onnx")) return loadOnnxModel(nameOrPath);
+    return loadModelFile(nameOrPath);
+  }
   throw new ZkmlError("MODEL_NOT_FOUND", `no model "${nameOrPath}"`, {
-    hint: `pass a model file path, or one of: ${builtinModels().slice(0, 8).join(", ")}, ... (paper0/<network> for paper0's suites)`,
+    hint: `pass a model file path (.json, or .onnx), or one of: ${builtinModels().slice(0, 8).join(", ")}, ... (paper0/<network> for paper0's suites)`,
   });
 }
 
@@ -141,10 +145,17 @@ export function defaultInputs(m: ModelFile, n: number): { values: ArrayLike<numb
   return { values, source: `${n} seeded random inputs (seeds 12345..${12345 + n - 1})` };
 }
 
-/** Read a user's input file: {"input": [...]} or a bare array, nested or flat. */
+/** Read a user's input file: {"input": [...]}, a bare array (nested or flat), or EZKL's {"input_data": [[...]]}. */
 export function readInputFile(file: string): number[] {
   const raw = readJsonFile(file, "INPUT_INVALID", "check the path given to --input");
+  const ezkl = (raw as { input_data?: unknown })?.input_data;
+  if (ezkl !== undefined) {
+    // EZKL: one flat list per input tensor of the model; these models have one
+    if (!Array.isArray(ezkl) || ezkl.length !== 1 || !Array.isArray(ezkl[0]))
+      throw new ZkmlError("INPUT_INVALID", `input_data: expected one list of values (EZKL's format for a model with one input), got ${Array.isArray(ezkl) ? `${ezkl.length} entries` : typeof ezkl}`, { file, hint: 'write {"input_data": [[0, 0.5, ...]]}' });
+    return (ezkl[0] as unknown[]).flat(3) as number[];
+  }
   const arr = Array.isArray(raw) ? raw : (raw as { input?: unknown })?.input;
-  if (!Array.isArray(arr)) throw new ZkmlError("INPUT_INVALID", 'expected a JSON array, or an object with an "input" array', { file, hint: 'write {"input": [0, 0.5, ...]}' });
+  if (!Array.isArray(arr)) throw new ZkmlError("INPUT_INVALID", 'expected a JSON array, an object with an "input" array, or EZKL\'s {"input_data": [[...]]}', { file, hint: 'write {"input": [0, 0.5, ...]}' });
   return (arr as unknown[]).flat(3) as number[];
 }

@@ -1,0 +1,81 @@
+/**
+ * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
+ * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
+ * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu. The
+ * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
+ * importer reads back.
+ */
+import { forwardFloat, Layer, ModelFile } from "../format";
+import { ATTRIBUTE_TYPE, DATA_TYPE, encodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor } from "./proto";
+
+/** The opset the exporter writes: every op above has had its present form since 13. */
+export const EXPORT_OPSET = 13;
+export const INPUT_RANGE_KEY = "zkml.input_range";
+
+export const floatTensor = (name: string, dims: number[], values: ArrayLike<number>): OnnxTensor => ({ name, dims, dataType: DATA_TYPE.FLOAT, floatData: Array.from(values) });
+export const intsAttr = (name: string, ints: number[]): OnnxAttribute => ({ name, type: ATTRIBUTE_TYPE.INTS, ints });
+export const intAttr = (name: string, i: number): OnnxAttribute => ({ name, type: ATTRIBUTE_TYPE.INT, i });
+export const floatAttr = (name: string, f: number): OnnxAttribute => ({ name, type: ATTRIBUTE_TYPE.FLOAT, f });
+export const valueInfo = (name: string, dims: (number | string)[]) => ({
+  name,
+  type: { tensorType: { elemType: DATA_TYPE.FLOAT, shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } },
+});
+
+/** The nodes and initializers of one layer reading tensor `x`, writing `y`. */
+function layerNodes(l: Layer, k: number, x: string, y: string): { nodes: OnnxNode[]; init: OnnxTensor[] } {
+  const name = `${l.type}_${k}`;
+  switch (l.type) {
+    case "dense": {
+      const inSize = l.weights[0]?.length ?? 0;
+      const w = floatTensor(`${name}.weight`, [l.units, inSize], l.weights.flat());
+      const b = floatTensor(`${name}.bias`, [l.units], l.bias);
+      return { nodes: [{ name, opType: "Gemm", input: [x, w.name!, b.name!], output: [y], attribute: [intAttr("transB", 1)] }], init: [w, b] };
+    }
+    case "conv2d": {
+      const inC = l.weights[0].length;
+      const w = floatTensor(`${name}.weight`, [l.filters, inC, l.kernel[0], l.kernel[1]], l.weights.flat(3));
+      const b = floatTensor(`${name}.bias`, [l.filters], l.bias);
+      const [ph, pw] = l.padding ?? [0, 0];
+      const attribute = [intsAttr("kernel_shape", l.kernel), intsAttr("strides", l.stride ?? [1, 1]), intsAttr("pads", [ph, pw, ph, pw])];
+      return { nodes: [{ name, opType: "Conv", input: [x, w.name!, b.name!], output: [y], attribute }], init: [w, b] };
+    }
+    case "avgpool2d":
+    case "maxpool2d": {
+      const attribute = [intsAttr("kernel_shape", l.pool), intsAttr("strides", l.stride ?? l.pool)];
+      return { nodes: [{ name, opType: l.type === "avgpool2d" ? "AveragePool" : "MaxPool", input: [x], output: [y], attribute }], init: [] };
+    }
+    case "flatten":
+      return { nodes: [{ name, opType: "Flatten", input: [x], output: [y], attribute: [intAttr("axis", 1)] }], init: [] };
+    case "relu":
+      return { nodes: [{ name, opType: "Relu", input: [x], output: [y] }], init: [] };
+    default: {
+      const never: never = l;
+      return never;
+    }
+  }
+}
+
+export function modelToOnnx(m: ModelFile): OnnxModel {
+  const nodes: OnnxNode[] = [];
+  const init: OnnxTensor[] = [];
+  let x = "input";
+  m.layers.forEach((l, k) => {
+    const y = k === m.layers.length - 1 ? "output" : `t${k}`;
+    const part = layerNodes(l, k, x, y);
+    nodes.push(...part.nodes);
+    init.push(...part.init);
+    x = y;
+  });
+  const outShape = forwardFloat(m, new Float64Array(m.input.shape.reduce((a, b) => a * b, 1))).shape;
+  return {
+    irVersion: 8,
+    producerName: "zkml-hardhat",
+    opsetImport: [{ domain: "", version: EXPORT_OPSET }],
+    metadataProps: [{ key: INPUT_RANGE_KEY, value: JSON.stringify(m.input.range) }],
+    graph: { name: m.name, node: nodes, initializer: init, input: [valueInfo("input", [1, ...m.input.shape])], output: [valueInfo("output", [1, ...outShape])] },
+  };
+}
+
+export function exportOnnx(m: ModelFile): Uint8Array {
+  return encodeOnnx(modelToOnnx(m));
+}

@@ -1,0 +1,314 @@
+/**
+ * An ONNX model as a model file (zkml-model/1): the graph walked node by node into the project's layers, its
+ * initializers and Constants as the weights. The graph must be a chain (each node reads the previous one's
+ * output): Gemm, MatMul (+ Add as its bias), Conv (+ Add), BatchNormalization (folded into the Conv or Gemm before
+ * it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape to a flat
+ * vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). Anything else
+ * is an error naming the node, its op and its place in the graph, with the supported list.
+ *
+ * What is not exact is said: each fold or rewrite adds a line to the model's provenance (`importNotes`), which
+ * inspect-model prints.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ZkmlError } from "../../core/errors";
+import { Conv2DLayer, DenseLayer, Layer, layerOutputShape, ModelFile, MODEL_FORMAT, Shape, validateModel } from "../format";
+import { INPUT_RANGE_KEY } from "./export";
+import { DATA_TYPE, decodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./proto";
+
+export const SUPPORTED_OPS = ["Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant"];
+export const OPSETS = { min: 11, max: 21 };
+
+interface Const {
+  dims: number[];
+  data: Float64Array;
+}
+
+/** Read an .onnx file as a model file. */
+export function loadOnnxModel(file: string): ModelFile {
+  if (!fs.existsSync(file)) throw new ZkmlError("MODEL_NOT_FOUND", `model file not found: ${file}`, { hint: "check the path" });
+  return onnxToModel(decodeOnnx(fs.readFileSync(file), file), file);
+}
+
+export function onnxToModel(m: OnnxModel, file: string): ModelFile {
+  const fail = (message: string, hint?: string): never => {
+    throw new ZkmlError("MODEL_INVALID", message, { file, hint });
+  };
+  const g = m.graph ?? fail("the file has no graph", "export the model again");
+  const opset = (m.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx")?.version;
+  if (opset === undefined || opset < OPSETS.min || opset > OPSETS.max)
+    fail(`opset ${opset ?? "(none)"}: expected an ONNX opset from ${OPSETS.min} to ${OPSETS.max}`, "export with opset_version=17 (torch.onnx.export(..., opset_version=17); tf2onnx --opset 17)");
+  const consts = new Map<string, Const>();
+  for (const t of g.initializer ?? []) consts.set(t.name ?? "", tensorValues(t, `initializer "${t.name}"`, fail));
+  const inputs = (g.input ?? []).filter((v) => !consts.has(v.name));
+  if (inputs.length !== 1) fail(`graph inputs: expected one input besides the initializers, got ${inputs.length} (${inputs.map((v) => v.name).join(", ")})`, "a model with one input tensor");
+  const shape0 = inputShape(inputs[0], fail);
+
+  const notes: string[] = [];
+  const layers: Layer[] = [];
+  let current = inputs[0].name;
+  let shape: Shape = shape0;
+  /** the tensor the last layer wrote, so a following Add or BatchNormalization can fold into it */
+  let lastLinearOut: string | undefined;
+  const push = (l: Layer) => {
+    shape = layerOutputShape(l, shape, `layers[${layers.length}]`, file);
+    layers.push(l);
+  };
+
+  (g.node ?? []).forEach((node, k) => {
+    const where = `node ${k} ("${node.name || "unnamed"}", ${node.opType})`;
+    const nodeFail = (message: string, hint?: string): never => fail(`${where}: ${message}`, hint);
+    if (node.domain && node.domain !== "ai.onnx") nodeFail(`the op is in domain "${node.domain}"; supported: ${SUPPORTED_OPS.join(", ")} (the default domain)`, "export without custom or contrib ops");
+    const out = (node.output ?? [])[0];
+    if (node.opType === "Constant") {
+      const t = attr(node, "value")?.t ?? nodeFail("a Constant without a tensor value (value_float and the like are not supported)");
+      consts.set(out, tensorValues(t, where, fail));
+      return;
+    }
+    const ins = node.input ?? [];
+    const data = ins[0];
+    const konst = (i: number, what: string, optional = false): Const | undefined => {
+      const name = ins[i];
+      if (!name) return optional ? undefined : nodeFail(`its ${what} (input ${i}) is missing`);
+      return consts.get(name) ?? nodeFail(`its ${what} "${name}" is neither an initializer nor a Constant`, "weights must be stored in the file (initializers); a weight computed at run time is not supported");
+    };
+    const fromPrevious = () => {
+      if (data !== current)
+        nodeFail(
+          consts.has(data) ? `its input "${data}" is a constant, not the running tensor` : `it reads "${data}", not the previous node's output "${current}": graphs that branch or join (residual connections) are not supported yet`,
+          "the importer takes a chain of layers",
+        );
+    };
+    const linear = lastLinearOut === current ? layers[layers.length - 1] : undefined;
+    switch (node.opType) {
+      case "Gemm": {
+        fromPrevious();
+        if (intOf(node, "transA", 0) !== 0) nodeFail("transA = 1 is not supported", "export with the input as the first operand");
+        if (shape.length !== 1) nodeFail(`expects a flat input, got shape ${shape.join("x")}`, "add a Flatten before it");
+        const b = konst(1, "weight matrix")!;
+        const c = konst(2, "bias", true);
+        push(denseOf(b, c, shape[0], intOf(node, "transB", 0) === 1, floatOf(node, "alpha", 1), floatOf(node, "beta", 1), nodeFail));
+        break;
+      }
+      case "MatMul": {
+        fromPrevious();
+        if (shape.length !== 1) nodeFail(`expects a flat input, got shape ${shape.join("x")}`, "add a Flatten before it");
+        push(denseOf(konst(1, "weight matrix")!, undefined, shape[0], false, 1, 1, nodeFail));
+        break;
+      }
+      case "Add": {
+        const other = ins[0] === current ? ins[1] : ins[1] === current ? ins[0] : undefined;
+        if (other === undefined) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers");
+        const c = consts.get(other!) ?? nodeFail(`adds two computed tensors (a residual connection): not supported yet`, "the importer takes a chain of layers; a bias must be a constant");
+        if (!linear || linear.type === "relu") nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
+        addBias(linear as DenseLayer | Conv2DLayer, c, nodeFail);
+        break;
+      }
+      case "Conv": {
+        fromPrevious();
+        push(convOf(node, konst(1, "kernel")!, konst(2, "bias", true), shape, nodeFail));
+        break;
+      }
+      case "BatchNormalization": {
+        fromPrevious();
+        if (intOf(node, "training_mode", 0) !== 0) nodeFail("training_mode = 1: export the model in eval mode", "model.eval() before torch.onnx.export");
+        const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => konst(i, ["", "scale", "bias", "mean", "variance"][i])!);
+        const eps = floatOf(node, "epsilon", 1e-5);
+        const s = scale.data.map((v, i) => v / Math.sqrt(variance.data[i] + eps));
+        const t = bias.data.map((v, i) => v - mean.data[i] * s[i]);
+        if (linear && linear.type !== "relu" && (linear.type === "dense" || linear.type === "conv2d")) {
+          foldAffine(linear, s, t, nodeFail);
+          notes.push(`${where} folded into layers[${layers.length - 1}] (${linear.type}): weights times scale/sqrt(var+eps), bias shifted; exact up to float rounding`);
+        } else {
+          push(affineLayer(shape, s, t, nodeFail));
+          notes.push(`${where} after a non-linear layer: kept as a per-channel affine layer (layers[${layers.length - 1}], ${layers[layers.length - 1].type} with a diagonal kernel)`);
+        }
+        break;
+      }
+      case "Relu":
+        fromPrevious();
+        push({ type: "relu" });
+        break;
+      case "MaxPool":
+      case "AveragePool": {
+        fromPrevious();
+        const kernel = pairOf(ints(node, "kernel_shape") ?? nodeFail("kernel_shape is missing"), "kernel_shape", nodeFail);
+        const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", nodeFail);
+        noPadding(node, nodeFail);
+        if (intOf(node, "ceil_mode", 0) !== 0) nodeFail("ceil_mode = 1 is not supported", "export with ceil_mode=False");
+        if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) nodeFail("dilations other than 1 are not supported");
+        push({ type: node.opType === "MaxPool" ? "maxpool2d" : "avgpool2d", pool: kernel, stride: strides });
+        break;
+      }
+      case "GlobalAveragePool": {
+        fromPrevious();
+        if (shape.length !== 3) nodeFail(`expects a [C, H, W] input, got shape ${shape.join("x")}`);
+        push({ type: "avgpool2d", pool: [shape[1], shape[2]], stride: [shape[1], shape[2]] });
+        break;
+      }
+      case "Flatten": {
+        fromPrevious();
+        if (intOf(node, "axis", 1) !== 1) nodeFail(`axis ${intOf(node, "axis", 1)}: only axis = 1 (keep the batch dimension, flatten the rest) is supported`);
+        if (shape.length > 1) push({ type: "flatten" });
+        break;
+      }
+      case "Reshape": {
+        fromPrevious();
+        const target = Array.from(konst(1, "shape")!.data);
+        const n = shape.reduce((a, b) => a * b, 1);
+        const flat = target.length === 2 && (target[0] === 1 || target[0] === -1 || target[0] === 0) && (target[1] === n || target[1] === -1);
+        const same = target.length === shape.length + 1 && target.slice(1).every((d, i) => d === shape[i] || d === 0);
+        if (!flat && !same) nodeFail(`to shape [${target.join(", ")}] from [1, ${shape.join(", ")}]: only a reshape to a flat vector [1, ${n}] is supported`, "use Flatten, or reshape to [1, -1]");
+        if (flat && shape.length > 1) push({ type: "flatten" });
+        break;
+      }
+      case "Dropout":
+      case "Identity":
+        fromPrevious();
+        if (node.opType === "Dropout" && ins[2] && consts.get(ins[2])?.data[0]) nodeFail("training_mode is true: export the model in eval mode", "model.eval() before torch.onnx.export");
+        break;
+      default:
+        nodeFail(`op ${node.opType} is not supported; supported: ${SUPPORTED_OPS.join(", ")}`, "replace the op, or ask for it (an op needs the reference interpreter, the bounds, both circuit backends and Solidity)");
+    }
+    const produced = ["Gemm", "MatMul", "Add", "Conv", "BatchNormalization"].includes(node.opType);
+    lastLinearOut = produced ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
+    current = out;
+  });
+  const outputs = g.output ?? [];
+  if (outputs.length !== 1 || outputs[0].name !== current)
+    fail(`graph outputs: expected one output, the last node's "${current}"; got ${outputs.map((o) => `"${o.name}"`).join(", ") || "none"}`, "a model with one output, at the end of the chain");
+  if (layers.length === 0) fail("the graph has no layer", "export a model with at least one layer");
+
+  const rangeProp = (m.metadataProps ?? []).find((p) => p.key === INPUT_RANGE_KEY)?.value;
+  let range: [number, number] = [0, 1];
+  if (rangeProp) {
+    const r = JSON.parse(rangeProp) as unknown;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === "number") || !(r[0] < r[1])) fail(`metadata ${INPUT_RANGE_KEY}: expected [lo, hi] with lo < hi, got ${rangeProp}`);
+    range = r as [number, number];
+  } else notes.push(`the file declares no input range: assumed [0, 1] (write metadata ${INPUT_RANGE_KEY} = "[lo, hi]" to declare it)`);
+  const name = (g.name && /^[A-Za-z0-9_.-]+$/.test(g.name) ? g.name : path.basename(file, path.extname(file))).replace(/[^A-Za-z0-9_.-]/g, "_");
+  const model = {
+    format: MODEL_FORMAT,
+    name,
+    description: `imported from ${path.basename(file)}`,
+    input: { shape: shape0, range },
+    layers,
+    provenance: { source: "onnx", file: path.basename(file), producer: [m.producerName, m.producerVersion].filter(Boolean).join(" ") || "unknown", opset, importNotes: notes },
+  };
+  return validateModel(model, file);
+}
+
+function inputShape(v: OnnxValueInfo, fail: (m: string, h?: string) => never): Shape {
+  const dims = v.type?.tensorType?.shape?.dim ?? fail(`input "${v.name}": no shape`, "export with a fixed input shape");
+  if (v.type?.tensorType?.elemType !== DATA_TYPE.FLOAT) fail(`input "${v.name}": expected float32 values, got element type ${v.type?.tensorType?.elemType}`);
+  if (dims.length < 2) fail(`input "${v.name}": expected [batch, ...], got ${dims.length} dimension(s)`);
+  const [batch, ...rest] = dims;
+  if (!(batch.dimParam !== undefined || batch.dimValue === 1)) fail(`input "${v.name}": the batch dimension is ${batch.dimValue}; expected 1 or symbolic`, "export with a batch of 1");
+  return rest.map((d, i) =>
+    d.dimValue !== undefined && d.dimValue > 0 ? d.dimValue : fail(`input "${v.name}" dimension ${i + 1} is dynamic (${d.dimParam ?? "unknown"}): only the batch dimension may be`, "export with a fixed input shape (dynamic_axes for the batch only)"),
+  );
+}
+
+function tensorValues(t: OnnxTensor, where: string, fail: (m: string, h?: string) => never): Const {
+  const dims = (t.dims ?? []).map(Number);
+  const n = dims.reduce((a, b) => a * b, 1);
+  let data: Float64Array;
+  const raw = t.rawData && t.rawData.length ? Buffer.from(t.rawData) : undefined;
+  switch (t.dataType) {
+    case DATA_TYPE.FLOAT:
+      data = raw ? Float64Array.from({ length: raw.length / 4 }, (_, i) => raw.readFloatLE(i * 4)) : Float64Array.from(t.floatData ?? []);
+      break;
+    case DATA_TYPE.DOUBLE:
+      data = raw ? Float64Array.from({ length: raw.length / 8 }, (_, i) => raw.readDoubleLE(i * 8)) : Float64Array.from(t.doubleData ?? []);
+      break;
+    case DATA_TYPE.INT64:
+      data = raw ? Float64Array.from({ length: raw.length / 8 }, (_, i) => Number(raw.readBigInt64LE(i * 8))) : Float64Array.from((t.int64Data ?? []).map(Number));
+      break;
+    case DATA_TYPE.INT32:
+      data = raw ? Float64Array.from({ length: raw.length / 4 }, (_, i) => raw.readInt32LE(i * 4)) : Float64Array.from(t.int32Data ?? []);
+      break;
+    default:
+      return fail(`${where}: element type ${t.dataType} is not supported (float32, float64, int64, int32)`, "export the weights as float32");
+  }
+  if (data.length !== n) fail(`${where}: expected ${n} values for dims [${dims.join(", ")}], got ${data.length}`, "the file is damaged or uses external data (save the model with its weights inside)");
+  return { dims, data };
+}
+
+const attr = (node: OnnxNode, name: string): OnnxAttribute | undefined => (node.attribute ?? []).find((a) => a.name === name);
+const intOf = (node: OnnxNode, name: string, dflt: number) => Number(attr(node, name)?.i ?? dflt);
+const floatOf = (node: OnnxNode, name: string, dflt: number) => attr(node, name)?.f ?? dflt;
+const ints = (node: OnnxNode, name: string) => attr(node, name)?.ints?.map(Number);
+const str = (node: OnnxNode, name: string) => {
+  const s = attr(node, name)?.s;
+  return s ? Buffer.from(s).toString("utf8") : undefined;
+};
+
+function pairOf(v: number[], what: string, fail: (m: string, h?: string) => never): [number, number] {
+  if (v.length !== 2) fail(`${what} [${v.join(", ")}]: expected two values (2-D)`);
+  return [v[0], v[1]];
+}
+
+function noPadding(node: OnnxNode, fail: (m: string, h?: string) => never) {
+  const auto = str(node, "auto_pad") ?? "NOTSET";
+  if (auto !== "NOTSET" && auto !== "VALID") fail(`auto_pad ${auto} is not supported for pooling`, "export with explicit (zero) pads");
+  if ((ints(node, "pads") ?? []).some((p) => p !== 0)) fail(`pads [${ints(node, "pads")!.join(", ")}]: padded pooling is not supported`);
+}
+
+/** A dense layer from a weight matrix B ([in][out], or [out][in] when transposed) and an optional bias C. */
+function denseOf(b: Const, c: Const | undefined, inSize: number, transB: boolean, alpha: number, beta: number, fail: (m: string, h?: string) => never): DenseLayer {
+  if (b.dims.length !== 2) fail(`weight matrix dims [${b.dims.join(", ")}]: expected 2`);
+  const [r, k] = b.dims;
+  const [ins, units] = transB ? [k, r] : [r, k];
+  if (ins !== inSize) fail(`weight matrix dims [${b.dims.join(", ")}]${transB ? " (transB)" : ""}: expected ${inSize} inputs, got ${ins}`);
+  const weights = [...Array(units)].map((_, o) => [...Array(ins)].map((_, i) => alpha * b.data[transB ? o * k + i : i * k + o]));
+  const layer: DenseLayer = { type: "dense", units, weights, bias: Array(units).fill(0) };
+  if (c) addBias(layer, { dims: c.dims, data: c.data.map((v) => beta * v) }, fail);
+  return layer;
+}
+
+/** Add a constant to a layer's bias: one value per output unit or channel, or one for all (broadcast). */
+function addBias(l: DenseLayer | Conv2DLayer, c: Const, fail: (m: string, h?: string) => never) {
+  const n = l.bias.length;
+  const size = c.data.length;
+  const perUnit = size === n && c.dims.filter((d) => d !== 1).length <= 1;
+  if (!perUnit && size !== 1) fail(`a bias of dims [${c.dims.join(", ")}] does not broadcast to ${n} ${l.type === "dense" ? "units" : "channels"} (one per ${l.type === "dense" ? "unit" : "channel"}, or one for all)`);
+  l.bias = l.bias.map((b, i) => b + c.data[perUnit ? i : 0]);
+}
+
+function convOf(node: OnnxNode, w: Const, b: Const | undefined, shape: Shape, fail: (m: string, h?: string) => never): Conv2DLayer {
+  if (shape.length !== 3) fail(`expects a [C, H, W] input, got shape ${shape.join("x")}`);
+  if (w.dims.length !== 4) fail(`kernel dims [${w.dims.join(", ")}]: expected [filters, channels, kh, kw] (2-D convolution)`);
+  if (intOf(node, "group", 1) !== 1) fail(`group ${intOf(node, "group", 1)}: only group = 1 is supported (no depthwise or grouped convolutions)`);
+  if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) fail("dilations other than 1 are not supported");
+  const [f, c, kh, kw] = w.dims;
+  if (c !== shape[0]) fail(`kernel dims [${w.dims.join(", ")}]: expected ${shape[0]} input channels, got ${c}`);
+  const auto = str(node, "auto_pad") ?? "NOTSET";
+  const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", fail);
+  let padding: [number, number] = [0, 0];
+  if (auto === "NOTSET") {
+    const p = ints(node, "pads") ?? [0, 0, 0, 0];
+    if (p.length !== 4 || p[0] !== p[2] || p[1] !== p[3]) fail(`pads [${p.join(", ")}]: only symmetric padding (top = bottom, left = right) is supported`, "pad symmetrically, or add the padding to the input");
+    padding = [p[0], p[1]];
+  } else if (auto !== "VALID") fail(`auto_pad ${auto} is not supported`, "export with explicit pads");
+  const weights = [...Array(f)].map((_, o) => [...Array(c)].map((_, i) => [...Array(kh)].map((_, y) => [...Array(kw)].map((_, x) => w.data[((o * c + i) * kh + y) * kw + x]))));
+  const layer: Conv2DLayer = { type: "conv2d", filters: f, kernel: [kh, kw], stride: strides, padding, weights, bias: Array(f).fill(0) };
+  if (b) addBias(layer, b, fail);
+  return layer;
+}
+
+/** y = s * x + t per channel, folded into the layer that computed x. */
+function foldAffine(l: DenseLayer | Conv2DLayer, s: Float64Array, t: Float64Array, fail: (m: string, h?: string) => never) {
+  const n = l.bias.length;
+  if (s.length !== n) fail(`normalizes ${s.length} channels; the layer before it has ${n}`);
+  if (l.type === "dense") l.weights = l.weights.map((row, o) => row.map((v) => v * s[o]));
+  else l.weights = l.weights.map((k, o) => k.map((ch) => ch.map((row) => row.map((v) => v * s[o]))));
+  l.bias = l.bias.map((b, o) => b * s[o] + t[o]);
+}
+
+/** A standalone per-channel affine op as a layer: a 1x1 convolution (images) or a dense layer (vectors) with a diagonal kernel. */
+function affineLayer(shape: Shape, s: Float64Array, t: Float64Array, fail: (m: string, h?: string) => never): Layer {
+  const n = shape[0];
+  if (s.length !== n) fail(`normalizes ${s.length} channels; its input has ${n}`);
+  if (shape.length === 1) return { type: "dense", units: n, weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => (i === o ? s[o] : 0))), bias: Array.from(t) };
+  return { type: "conv2d", filters: n, kernel: [1, 1], stride: [1, 1], padding: [0, 0], weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => [[i === o ? s[o] : 0]])), bias: Array.from(t) };
+}

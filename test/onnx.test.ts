@@ -1,0 +1,256 @@
+/**
+ * ONNX in and out: graphs written here (each op alone, a Conv followed by BatchNormalization, Gemm with transB 0
+ * and 1, MatMul + Add, a padded strided Conv, a symbolic batch dimension) imported, and the project's float path
+ * compared with the ONNX Runtime (onnxruntime-web) on the same file; the zoo exported and read back (the same
+ * quantized model, so the same circuit and outputs); errors that name the node or the byte; prove-model on an
+ * imported model and an input in EZKL's format.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { argmax, forwardFloat, ModelFile } from "../src/model/format";
+import { exportOnnx } from "../src/model/onnx/export";
+import { loadOnnxModel, onnxToModel, SUPPORTED_OPS } from "../src/model/onnx/import";
+import { OnnxNode, OnnxTensor } from "../src/model/onnx/proto";
+import { heldOutInterleaved } from "../src/model/mnist";
+import { quantizeFor, resolveModel } from "../src/model/zoo";
+import { runIR } from "../src/ir/ir";
+import { quantizeInput } from "../src/quantize/quantize";
+import { constraintCount } from "../src/statement/cost";
+import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
+import { ROOT, tmpDir } from "./helpers/circuit";
+
+const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+
+/** Import `bytes` (written to a file, as a user has it), run both, and return the largest difference. */
+async function compareWithOrt(bytes: Uint8Array, dir: string, name: string): Promise<{ model: ModelFile; diff: number }> {
+  const file = path.join(dir, `${name}.onnx`);
+  fs.writeFileSync(file, bytes);
+  const model = loadOnnxModel(file);
+  const n = model.input.shape.reduce((a, b) => a * b, 1);
+  let diff = 0;
+  for (const seed of [1, 2, 3]) {
+    const x = values(n, seed * 101).map((v) => (v + 1) / 2);
+    const ours = forwardFloat(model, Float32Array.from(x)).data;
+    const theirs = await runOrt(bytes, x, [1, ...model.input.shape]);
+    expect(theirs.length, name).to.equal(ours.length);
+    for (let i = 0; i < ours.length; i++) diff = Math.max(diff, Math.abs(ours[i] - theirs[i]) / Math.max(1, Math.abs(theirs[i])));
+  }
+  return { model, diff };
+}
+
+const conv = (name: string, x: string, y: string, f: number, c: number, k: number, attrs: OnnxNode["attribute"] = [], seed = 1): { node: OnnxNode; init: OnnxTensor[] } => ({
+  node: { name, opType: "Conv", input: [x, `${name}.w`, `${name}.b`], output: [y], attribute: [intsAttr("kernel_shape", [k, k]), ...attrs] },
+  init: [tensor(`${name}.w`, [f, c, k, k], values(f * c * k * k, seed)), tensor(`${name}.b`, [f], values(f, seed + 7))],
+});
+const bn = (name: string, x: string, y: string, c: number, seed = 3): { node: OnnxNode; init: OnnxTensor[] } => ({
+  node: { name, opType: "BatchNormalization", input: [x, `${name}.s`, `${name}.b`, `${name}.m`, `${name}.v`], output: [y], attribute: [floatAttr("epsilon", 1e-3)] },
+  init: [tensor(`${name}.s`, [c], values(c, seed)), tensor(`${name}.b`, [c], values(c, seed + 1)), tensor(`${name}.m`, [c], values(c, seed + 2)), tensor(`${name}.v`, [c], values(c, seed + 3).map((v) => 0.5 + Math.abs(v)))],
+});
+
+/** Each case: a graph on a [1, 2, 6, 6] image or a [1, 12] vector, the ops it exercises, and its output dims. */
+const CASES: { name: string; ops: string[]; build: () => Parameters<typeof onnxGraph>[0] }[] = [
+  {
+    name: "gemm-transB1-alpha-beta",
+    ops: ["Gemm"],
+    build: () => ({ input: [1, 12], output: [1, 5], nodes: [{ name: "g", opType: "Gemm", input: ["input", "W", "C"], output: ["output"], attribute: [intAttr("transB", 1), floatAttr("alpha", 0.5), floatAttr("beta", 2)] }], init: [tensor("W", [5, 12], values(60, 1)), tensor("C", [5], values(5, 2))] }),
+  },
+  {
+    name: "gemm-transB0",
+    ops: ["Gemm"],
+    build: () => ({ input: [1, 12], output: [1, 5], nodes: [{ name: "g", opType: "Gemm", input: ["input", "W", "C"], output: ["output"] }], init: [tensor("W", [12, 5], values(60, 3)), tensor("C", [1, 5], values(5, 4))] }),
+  },
+  {
+    name: "matmul-add-relu-identity-dropout",
+    ops: ["MatMul", "Add", "Relu", "Identity", "Dropout"],
+    build: () => ({
+      input: ["batch", 12],
+      output: ["batch", 4],
+      nodes: [
+        { name: "mm", opType: "MatMul", input: ["input", "W"], output: ["a"] },
+        { name: "add", opType: "Add", input: ["a", "B"], output: ["b"] },
+        { name: "id", opType: "Identity", input: ["b"], output: ["c"] },
+        { name: "relu", opType: "Relu", input: ["c"], output: ["d"] },
+        { name: "drop", opType: "Dropout", input: ["d"], output: ["e"] },
+        { name: "mm2", opType: "MatMul", input: ["e", "W2"], output: ["output"] },
+      ],
+      init: [tensor("W", [12, 8], values(96, 5)), tensor("B", [8], values(8, 6)), tensor("W2", [8, 4], values(32, 7))],
+    }),
+  },
+  {
+    name: "conv-padded-strided-bn-folded",
+    ops: ["Conv", "BatchNormalization"],
+    build: () => {
+      const c = conv("c", "input", "a", 3, 2, 3, [intsAttr("pads", [1, 1, 1, 1]), intsAttr("strides", [2, 2])]);
+      const b = bn("bn", "a", "b", 3);
+      return { input: [1, 2, 6, 6], output: [1, 27], nodes: [c.node, b.node, { name: "flat", opType: "Flatten", input: ["b"], output: ["output"], attribute: [intAttr("axis", 1)] }], init: [...c.init, ...b.init] };
+    },
+  },
+  {
+    name: "standalone-bn-maxpool-avgpool-reshape",
+    ops: ["Conv", "Relu", "BatchNormalization", "MaxPool", "AveragePool", "Reshape", "Constant"],
+    build: () => {
+      const c = conv("c", "input", "a", 4, 2, 1, [], 9);
+      const b = bn("bn", "r", "b", 4, 11);
+      return {
+        input: [1, 2, 6, 6],
+        output: [1, 4],
+        nodes: [
+          c.node,
+          { name: "relu", opType: "Relu", input: ["a"], output: ["r"] },
+          b.node,
+          { name: "mp", opType: "MaxPool", input: ["b"], output: ["m"], attribute: [intsAttr("kernel_shape", [2, 2]), intsAttr("strides", [2, 2])] },
+          { name: "ap", opType: "AveragePool", input: ["m"], output: ["p"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("strides", [3, 3])] },
+          { name: "shape", opType: "Constant", input: [], output: ["s"], attribute: [{ name: "value", type: 4, t: int64Tensor("", [1, -1]) }] },
+          { name: "reshape", opType: "Reshape", input: ["p", "s"], output: ["output"] },
+        ],
+        init: [...c.init, ...b.init],
+      };
+    },
+  },
+  {
+    name: "global-average-pool-gemm",
+    ops: ["Conv", "GlobalAveragePool", "Flatten", "Gemm"],
+    build: () => {
+      const c = conv("c", "input", "a", 3, 2, 3, [], 13);
+      return {
+        input: [1, 2, 6, 6],
+        output: [1, 2],
+        nodes: [
+          c.node,
+          { name: "gap", opType: "GlobalAveragePool", input: ["a"], output: ["g"] },
+          { name: "flat", opType: "Flatten", input: ["g"], output: ["f"] },
+          { name: "fc", opType: "Gemm", input: ["f", "W", "C"], output: ["output"], attribute: [intAttr("transB", 1)] },
+        ],
+        init: [...c.init, tensor("W", [2, 3], values(6, 14)), tensor("C", [2], values(2, 15))],
+      };
+    },
+  },
+];
+
+describe("ONNX import: each op against the ONNX Runtime", function () {
+  this.timeout(120_000);
+  const dir = tmpDir("onnx");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("the cases cover every supported op", () => {
+    expect(new Set(CASES.flatMap((c) => c.ops))).to.deep.equal(new Set(SUPPORTED_OPS));
+  });
+
+  for (const c of CASES)
+    it(`${c.name} (${c.ops.join(", ")}): the float path equals onnxruntime's within 1e-5`, async () => {
+      const { model, diff } = await compareWithOrt(encode(onnxGraph(c.build())), dir, c.name);
+      expect(diff, c.name).to.be.below(1e-5);
+      expect(model.layers.length).to.be.above(0);
+    });
+
+  it("BatchNormalization after a Conv is folded into it (no layer of its own), and said so; after a Relu it is a layer", () => {
+    const folded = onnxToModel(onnxGraph(CASES.find((c) => c.name === "conv-padded-strided-bn-folded")!.build()), "folded.onnx");
+    expect(folded.layers.map((l) => l.type)).to.deep.equal(["conv2d", "flatten"]);
+    expect((folded.provenance.importNotes as string[]).join("\n")).to.match(/node 1 \("bn", BatchNormalization\) folded into layers\[0\] \(conv2d\)/);
+    const standalone = onnxToModel(onnxGraph(CASES.find((c) => c.name === "standalone-bn-maxpool-avgpool-reshape")!.build()), "standalone.onnx");
+    expect(standalone.layers.map((l) => l.type)).to.deep.equal(["conv2d", "relu", "conv2d", "maxpool2d", "avgpool2d", "flatten"]);
+  });
+});
+
+describe("ONNX: the zoo exported and read back", function () {
+  this.timeout(300_000);
+  const dir = tmpDir("onnx-zoo");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  for (const name of ["lenet5", "mlp-mnist"])
+    it(`${name}: onnxruntime agrees with the float path; re-imported, the same quantized model: the same constraints and outputs on 50 digits`, async () => {
+      const m = resolveModel(name);
+      const r = spawnSync("node", [CLI, "export-model", "--model", name, "--out", path.join(dir, `${name}.onnx`)], { cwd: ROOT, encoding: "utf8" });
+      expect(r.status, r.stderr).to.equal(0);
+      const bytes = fs.readFileSync(path.join(dir, `${name}.onnx`));
+      const back = loadOnnxModel(path.join(dir, `${name}.onnx`));
+      expect(back.input).to.deep.equal(m.input); // the declared range travels in the metadata
+      const qa = quantizeFor(m);
+      const qb = quantizeFor(back);
+      // weights pass through float32 in the file; the quantized weights, shifts and widths come out the same
+      expect(qb.ops).to.deep.equal(qa.ops);
+      expect(constraintCount(qb).total).to.equal(constraintCount(qa).total);
+      let maxDiff = 0;
+      let agree = 0;
+      let maxQuantErr = 0;
+      const digits = heldOutInterleaved(50);
+      for (const s of digits) {
+        const yq = runIR(qb, quantizeInput(qb, s.pixels, "digit")).output;
+        expect(yq).to.deep.equal(runIR(qa, quantizeInput(qa, s.pixels, "digit")).output);
+        const ours = forwardFloat(back, s.pixels).data;
+        const theirs = await runOrt(bytes, s.pixels, [1, ...m.input.shape]);
+        for (let i = 0; i < ours.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ours[i] - theirs[i]) / Math.max(1, Math.abs(theirs[i])));
+        // the quantized path against the runtime: the same class, and the dequantized outputs' largest error
+        if (argmax(yq) === argmax(theirs)) agree++;
+        yq.forEach((v, i) => (maxQuantErr = Math.max(maxQuantErr, Math.abs(Number(v) * qb.output.step - theirs[i]))));
+      }
+      expect(maxDiff).to.be.below(1e-5);
+      expect(agree / digits.length).to.be.at.least(0.96);
+      console.log(`      ${name}: float path vs onnxruntime max relative difference ${maxDiff.toExponential(2)}; quantized path: class agrees on ${agree}/${digits.length} digits, largest output error ${maxQuantErr.toFixed(3)}`);
+    });
+
+  it("an exported file is what exportOnnx gives (deterministic), and inspect-model reads it", () => {
+    const m = resolveModel("mlp-mnist");
+    expect(Buffer.from(exportOnnx(m)).equals(Buffer.from(exportOnnx(m)))).to.equal(true);
+    const r = spawnSync("node", [CLI, "inspect-model", path.join(dir, "mlp-mnist.onnx"), "--json"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.params).to.equal(44_530);
+    expect(info.statements.map((s: { publicSignals: number }) => s.publicSignals)).to.deep.equal([27, 2, 28, 794]);
+  });
+});
+
+describe("ONNX: errors that say where", () => {
+  const load = (m: Parameters<typeof onnxGraph>[0]) => () => onnxToModel(onnxGraph(m), "bad.onnx");
+  const fc = (input: string, out: string): OnnxNode => ({ name: "fc", opType: "Gemm", input: [input, "W"], output: [out], attribute: [intAttr("transB", 1)] });
+
+  it("an unsupported op names the node, its op, its place and the supported list", () => {
+    expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "a"), { name: "act", opType: "Sigmoid", input: ["a"], output: ["output"] }], init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(
+      /node 1 \("act", Sigmoid\): op Sigmoid is not supported; supported: Gemm, MatMul, Add, Conv, BatchNormalization, Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Dropout, Identity, Constant/,
+    );
+  });
+  it("a dynamic dimension other than the batch", () => {
+    expect(load({ input: [1, "features"], output: [1, 4], nodes: [fc("input", "output")], init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/input "input" dimension 1 is dynamic \(features\): only the batch dimension may be/);
+  });
+  it("a missing initializer names the node and the tensor", () => {
+    expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "output")] })).to.throw(/node 0 \("fc", Gemm\): its weight matrix "W" is neither an initializer nor a Constant/);
+  });
+  it("a residual connection (Add of two computed tensors) is refused, not mis-imported", () => {
+    const nodes: OnnxNode[] = [fc("input", "a"), { name: "relu", opType: "Relu", input: ["a"], output: ["b"] }, { name: "res", opType: "Add", input: ["b", "a"], output: ["output"] }];
+    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("res", Add\): adds two computed tensors \(a residual connection\): not supported yet/);
+  });
+  it("a truncated file names the byte where reading stopped", () => {
+    const dir = tmpDir("onnx-bad");
+    try {
+      const bytes = exportOnnx(resolveModel("mlp-mnist"));
+      const file = path.join(dir, "cut.onnx");
+      fs.writeFileSync(file, bytes.subarray(0, 5000));
+      expect(() => loadOnnxModel(file)).to.throw(/not a readable ONNX model: the protobuf stops making sense at byte \d+ of 5000 \(the file is truncated\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("an opset outside 11..21", () => {
+    expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "output")], init: [tensor("W", [4, 4], values(16, 1))], opset: 9 })).to.throw(/opset 9: expected an ONNX opset from 11 to 21/);
+  });
+});
+
+describe("prove-model --model <file>.onnx", function () {
+  this.timeout(600_000);
+  const dir = tmpDir("onnx-prove");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("proves and verifies an imported model; the circuit's output equals the reference interpreter's; an input in EZKL's format", () => {
+    const g = CASES.find((c) => c.name === "global-average-pool-gemm")!.build();
+    const file = path.join(dir, "small-cnn.onnx");
+    fs.writeFileSync(file, encode(onnxGraph({ ...g, range: [0, 1] })));
+    const input = path.join(dir, "input.json");
+    fs.writeFileSync(input, JSON.stringify({ input_data: [values(72, 77).map((v) => (v + 1) / 2)] }));
+    const r = spawnSync("node", [CLI, "prove-model", "--model", file, "--input-file", input, "--json"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).to.deep.include({ verified: true, matchesReference: true });
+  });
+});
