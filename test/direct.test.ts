@@ -20,9 +20,9 @@ import { BN254_R } from "../src/core/field";
 import { statementFor } from "../src/statement/statement";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
-import { prepareModels } from "./helpers/random";
+import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";
-import { OPEN_VISIBILITY } from "../src/statement/visibility";
+import { OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
 import { SIX_STATEMENTS } from "./helpers/fingerprints";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
@@ -42,58 +42,73 @@ function paddingOnlyWeights(q: QModel): number {
   return n;
 }
 
+/**
+ * One random model under one statement, both backends: the same public signals for each input; the direct r1cs
+ * holds for its witness; every wire is constrained; changing a public signal or an internal wire breaks it.
+ */
+async function backendsAgree(m: Prepared, vis: Visibility, i: number): Promise<void> {
+  const dir = tmpDir("direct");
+  try {
+    const c = await compileSource(renderCircuit(m.q, vis), dir);
+    const file = path.join(dir, "direct.r1cs");
+    const d = buildDirect(m.q, vis, { r1csFile: file });
+    const r1cs = readR1cs(file);
+    expect([r1cs.nPubOut, r1cs.nPubIn, r1cs.nPrvIn]).to.deep.equal([d.publicOutputs, d.publicInputs, d.privateInputs]);
+    const hashed = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
+    if (hashed)
+      // Poseidon's linear layers are folded into the next S-box here; circom --O1 keeps them as constraints
+      expect(d.constraints).to.be.below(c.constraints);
+    // otherwise the same constraints: circom --O1's removals of copies (y = x) are made here too
+    else expect(d.constraints).to.equal(c.constraints);
+    // every wire is in a constraint, except (--weights private only) a convolution's weights whose taps fall in
+    // the padding for every window: they multiply nothing, so the statement does not depend on them
+    const free = unconstrainedWires(r1cs);
+    const firstPrivate = 1 + r1cs.nPubOut + r1cs.nPubIn;
+    expect(free.length, `unconstrained wires ${free.join(", ")}`).to.equal(vis.weights === "private" ? paddingOnlyWeights(m.q) : 0);
+    expect(free.every((w) => w >= firstPrivate && w < firstPrivate + r1cs.nPrvIn)).to.equal(true);
+    for (const x of m.inputs) {
+      const st = await statementFor(m.q, vis, x, runIR(m.q, x).output);
+      const wc = await witness(c.wasm, st.witnessInput, dir);
+      const wd = buildDirect(m.q, vis, { x }).witness!;
+      expect(firstUnsatisfied(r1cs, wd), "direct witness").to.equal(-1);
+      const pub = (w: bigint[]) => w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String);
+      expect(pub(wd)).to.deep.equal(pub(wc));
+      expect(pub(wd)).to.deep.equal(st.publicSignals.map(String));
+    }
+    const w = buildDirect(m.q, vis, { x: m.inputs[0] }).witness!;
+    const r = rng(i + 1);
+    // public signals, and internal wires (which the inputs determine); private inputs are the prover's free
+    // choice (a private weight times a zero activation can change without breaking anything: that is the
+    // statement --weights private makes), so they are not tampered with here
+    const targets = [...Array(r1cs.nPubOut + r1cs.nPubIn).keys()].map((k) => k + 1);
+    const firstInternal = 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn;
+    for (let k = 0; k < 40 && firstInternal < w.length; k++) targets.push(firstInternal + Math.floor(r() * (w.length - firstInternal)));
+    for (const t of targets) {
+      const bad = w.slice();
+      bad[t] = (bad[t] + 1n) % BN254_R;
+      expect(firstUnsatisfied(r1cs, bad), `wire ${t} changed`).to.be.at.least(0);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("direct backend = circom renderer (property, random models)", function () {
   this.timeout(900_000);
   const models = prepareModels(16, 555);
   models.forEach((m, i) => {
     const vis = VIS[i % VIS.length];
-    it(`random model ${i + 1} (${m.q.ops.map((o) => o.op).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: same public signals; the r1cs holds for the witness; tampering fails`, async () => {
-      const dir = tmpDir("direct");
-      try {
-        const c = await compileSource(renderCircuit(m.q, vis), dir);
-        const file = path.join(dir, "direct.r1cs");
-        const d = buildDirect(m.q, vis, { r1csFile: file });
-        const r1cs = readR1cs(file);
-        expect([r1cs.nPubOut, r1cs.nPubIn, r1cs.nPrvIn]).to.deep.equal([d.publicOutputs, d.publicInputs, d.privateInputs]);
-        const hashed = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
-        if (hashed)
-          // Poseidon's linear layers are folded into the next S-box here; circom --O1 keeps them as constraints
-          expect(d.constraints).to.be.below(c.constraints);
-        // otherwise the same constraints: circom --O1's removals of copies (y = x) are made here too
-        else expect(d.constraints).to.equal(c.constraints);
-        // every wire is in a constraint, except (--weights private only) a convolution's weights whose taps fall in
-        // the padding for every window: they multiply nothing, so the statement does not depend on them
-        const free = unconstrainedWires(r1cs);
-        const firstPrivate = 1 + r1cs.nPubOut + r1cs.nPubIn;
-        expect(free.length, `unconstrained wires ${free.join(", ")}`).to.equal(vis.weights === "private" ? paddingOnlyWeights(m.q) : 0);
-        expect(free.every((w) => w >= firstPrivate && w < firstPrivate + r1cs.nPrvIn)).to.equal(true);
-        for (const x of m.inputs) {
-          const st = await statementFor(m.q, vis, x, runIR(m.q, x).output);
-          const wc = await witness(c.wasm, st.witnessInput, dir);
-          const wd = buildDirect(m.q, vis, { x }).witness!;
-          expect(firstUnsatisfied(r1cs, wd), "direct witness").to.equal(-1);
-          const pub = (w: bigint[]) => w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String);
-          expect(pub(wd)).to.deep.equal(pub(wc));
-          expect(pub(wd)).to.deep.equal(st.publicSignals.map(String));
-        }
-        const w = buildDirect(m.q, vis, { x: m.inputs[0] }).witness!;
-        const r = rng(i + 1);
-        // public signals, and internal wires (which the inputs determine); private inputs are the prover's free
-        // choice (a private weight times a zero activation can change without breaking anything: that is the
-        // statement --weights private makes), so they are not tampered with here
-        const targets = [...Array(r1cs.nPubOut + r1cs.nPubIn).keys()].map((k) => k + 1);
-        const firstInternal = 1 + r1cs.nPubOut + r1cs.nPubIn + r1cs.nPrvIn;
-        for (let k = 0; k < 40 && firstInternal < w.length; k++) targets.push(firstInternal + Math.floor(r() * (w.length - firstInternal)));
-        for (const t of targets) {
-          const bad = w.slice();
-          bad[t] = (bad[t] + 1n) % BN254_R;
-          expect(firstUnsatisfied(r1cs, bad), `wire ${t} changed`).to.be.at.least(0);
-        }
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    it(`random model ${i + 1} (${m.q.ops.map((o) => o.op).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: same public signals; the r1cs holds for the witness; tampering fails`, () => backendsAgree(m, vis, i));
   });
+
+  // residual connections (add): each model under one of the statements, as above
+  prepareModels(12, 4242, { residual: true })
+    .filter((m) => m.q.ops.some((o) => o.op === "add"))
+    .slice(0, 6)
+    .forEach((m, i) => {
+      const vis = VIS[(i + 2) % VIS.length];
+      it(`residual model ${i + 1} (${m.q.ops.map((o) => (o.op === "add" ? `add(t${o.from})` : o.op)).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: the same checks`, () => backendsAgree(m, vis, 100 + i));
+    });
 
   it("Poseidon(16) costs 612 constraints directly: (8 full rounds x 17 + 68 partial) S-boxes x 3", () => {
     // 16 outputs hashed against the same 16 outputs public: the hash and one constraint binding it

@@ -102,10 +102,10 @@ describe("IR semantics: known answers", () => {
     expect(out).to.deep.equal([56n, -23n]);
   });
 
-  it("bounds contain every value the interpreter produces (property)", () => {
+  it("bounds contain every value the interpreter produces (property; with residual connections too)", () => {
     const rand = rng(5);
-    for (let i = 0; i < 40; i++) {
-      const c = randomModel(rand, `b${i}`);
+    for (let i = 0; i < 60; i++) {
+      const c = randomModel(rand, `b${i}`, { residual: i >= 40 });
       const q = quantize(c.model, { ...c.bits, calibration: c.inputs.slice(0, 1), saturate: c.saturate });
       const bounds = analyzeBounds(q);
       for (const x of c.inputs) {

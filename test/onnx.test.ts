@@ -110,6 +110,35 @@ const CASES: { name: string; ops: string[]; build: () => Parameters<typeof onnxG
     },
   },
   {
+    name: "residual-block",
+    ops: ["Conv", "Relu", "BatchNormalization", "Add", "GlobalAveragePool", "Flatten", "Gemm"],
+    build: () => {
+      // ResNet's basic block: conv -> relu -> conv -> bn, plus the block's input (here the first relu's output)
+      const c0 = conv("c0", "input", "a", 2, 2, 3, [intsAttr("pads", [1, 1, 1, 1])], 21);
+      const c1 = conv("c1", "r0", "b", 2, 2, 3, [intsAttr("pads", [1, 1, 1, 1])], 23);
+      const c2 = conv("c2", "r1", "c", 2, 2, 3, [intsAttr("pads", [1, 1, 1, 1])], 25);
+      const b = bn("bn", "c", "d", 2, 27);
+      return {
+        input: [1, 2, 5, 5],
+        output: [1, 3],
+        nodes: [
+          c0.node,
+          { name: "relu0", opType: "Relu", input: ["a"], output: ["r0"] },
+          c1.node,
+          { name: "relu1", opType: "Relu", input: ["b"], output: ["r1"] },
+          c2.node,
+          b.node,
+          { name: "skip", opType: "Add", input: ["d", "r0"], output: ["e"] },
+          { name: "relu2", opType: "Relu", input: ["e"], output: ["f"] },
+          { name: "gap", opType: "GlobalAveragePool", input: ["f"], output: ["g"] },
+          { name: "flat", opType: "Flatten", input: ["g"], output: ["h"] },
+          { name: "fc", opType: "Gemm", input: ["h", "W", "C"], output: ["output"], attribute: [intAttr("transB", 1)] },
+        ],
+        init: [...c0.init, ...c1.init, ...c2.init, ...b.init, tensor("W", [3, 2], values(6, 29)), tensor("C", [3], values(3, 30))],
+      };
+    },
+  },
+  {
     name: "global-average-pool-gemm",
     ops: ["Conv", "GlobalAveragePool", "Flatten", "Gemm"],
     build: () => {
@@ -144,6 +173,18 @@ describe("ONNX import: each op against the ONNX Runtime", function () {
       expect(diff, c.name).to.be.below(1e-5);
       expect(model.layers.length).to.be.above(0);
     });
+
+  it("a residual block imports as an add layer reading the first ReLU's output; the BatchNormalization folds into the conv before it", () => {
+    const m = onnxToModel(onnxGraph(CASES.find((c) => c.name === "residual-block")!.build()), "res.onnx");
+    expect(m.layers.map((l) => (l.type === "add" ? `add(${l.from})` : l.type))).to.deep.equal(["conv2d", "relu", "conv2d", "relu", "conv2d", "add(1)", "relu", "avgpool2d", "flatten", "dense"]);
+  });
+
+  it("export-model writes an add as ONNX's Add: onnxruntime runs the exported residual model as the float path does, and it reads back the same", async () => {
+    const m = onnxToModel(onnxGraph(CASES.find((c) => c.name === "residual-block")!.build()), "res.onnx");
+    const { model, diff } = await compareWithOrt(exportOnnx(m), dir, "residual-exported");
+    expect(diff).to.be.below(1e-5);
+    expect(model.layers.map((l) => l.type)).to.deep.equal(m.layers.map((l) => l.type));
+  });
 
   it("BatchNormalization after a Conv is folded into it (no layer of its own), and said so; after a Relu it is a layer", () => {
     const folded = onnxToModel(onnxGraph(CASES.find((c) => c.name === "conv-padded-strided-bn-folded")!.build()), "folded.onnx");
@@ -217,9 +258,9 @@ describe("ONNX: errors that say where", () => {
   it("a missing initializer names the node and the tensor", () => {
     expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "output")] })).to.throw(/node 0 \("fc", Gemm\): its weight matrix "W" is neither an initializer nor a Constant/);
   });
-  it("a residual connection (Add of two computed tensors) is refused, not mis-imported", () => {
-    const nodes: OnnxNode[] = [fc("input", "a"), { name: "relu", opType: "Relu", input: ["a"], output: ["b"] }, { name: "res", opType: "Add", input: ["b", "a"], output: ["output"] }];
-    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("res", Add\): adds two computed tensors \(a residual connection\): not supported yet/);
+  it("a graph that branches (a second path from one tensor, as a projection shortcut) is refused, not mis-imported", () => {
+    const nodes: OnnxNode[] = [fc("input", "a"), { name: "relu", opType: "Relu", input: ["a"], output: ["b"] }, { name: "fc2", opType: "Gemm", input: ["a", "W"], output: ["c"], attribute: [intAttr("transB", 1)] }, { name: "res", opType: "Add", input: ["b", "c"], output: ["output"] }];
+    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("fc2", Gemm\): it reads "a", not the previous node's output "b": graphs that branch or join/);
   });
   it("a truncated file names the byte where reading stopped", () => {
     const dir = tmpDir("onnx-bad");
@@ -242,12 +283,12 @@ describe("prove-model --model <file>.onnx", function () {
   const dir = tmpDir("onnx-prove");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("proves and verifies an imported model; the circuit's output equals the reference interpreter's; an input in EZKL's format", () => {
-    const g = CASES.find((c) => c.name === "global-average-pool-gemm")!.build();
-    const file = path.join(dir, "small-cnn.onnx");
+  it("proves and verifies an imported residual model; the circuit's output equals the reference interpreter's; an input in EZKL's format", () => {
+    const g = CASES.find((c) => c.name === "residual-block")!.build();
+    const file = path.join(dir, "small-resnet.onnx");
     fs.writeFileSync(file, encode(onnxGraph({ ...g, range: [0, 1] })));
     const input = path.join(dir, "input.json");
-    fs.writeFileSync(input, JSON.stringify({ input_data: [values(72, 77).map((v) => (v + 1) / 2)] }));
+    fs.writeFileSync(input, JSON.stringify({ input_data: [values(50, 77).map((v) => (v + 1) / 2)] }));
     const r = spawnSync("node", [CLI, "prove-model", "--model", file, "--input-file", input, "--json"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout);

@@ -37,6 +37,17 @@ describe("Solidity inference = reference interpreter (property, random models)",
     });
   }
 
+  it("residual connections: 20 random models with adds (a later add reading a tensor a requant would overwrite in place) x 3 inputs, bit for bit", async () => {
+    const models = prepareModels(20, 7100, { residual: true }).filter((m) => m.q.ops.some((o) => o.op === "add"));
+    expect(models.length).to.be.at.least(8);
+    const bundles = models.map((m, i) => renderSolidity(m.q, `Residual_${i}`));
+    const compiled = compileAll(bundles);
+    for (let i = 0; i < models.length; i++) {
+      const c = await deployInference(bundles[i], compiled.get(bundles[i].contract)!);
+      for (const x of models[i].inputs) expect((await c.infer(x)).map(String), `model ${i}`).to.deep.equal(runIR(models[i].q, x).output.map(String));
+    }
+  });
+
   it("mlp-mnist on a held-out MNIST digit: equals runIR; infer measured at about 2.44M gas", async () => {
     const m = resolveModel("mlp-mnist");
     const q = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });

@@ -10,6 +10,8 @@
  *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1)); with
  *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
  *   flatten   reshape only
+ *   add       y = mul * x + fromMul * t, t the tensor `from` (0: the input, j + 1: ops[j]'s output): a residual
+ *             connection, both sides brought to one step by the small positive integers mul and fromMul
  * The input must lie in [input.min, inputTop(q)]: the model's declared real range, quantized (at most
  * input.min + 2^input.bits - 1). Both range conditions are what the circuit enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
@@ -38,7 +40,9 @@ export type QOp =
   /** clamp: saturate the result to A bits (absent: no saturation). The quantizer sets it where the worst case
    * would otherwise outgrow the activation width, which keeps deep networks' ranges from growing layer by layer. */
   | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
-  | { op: "flatten" };
+  | { op: "flatten" }
+  /** from: a trace index (0 the input, j + 1 the output of ops[j]), a tensor the circuit holds as signals */
+  | { op: "add"; from: number; mul: number; fromMul: number };
 
 export interface QModel {
   format: typeof IR_FORMAT;
@@ -66,6 +70,7 @@ export function opOutputShape(op: QOp, shape: Shape): Shape {
       return [op.op === "conv2d" ? op.filters : c, oh, ow];
     }
     case "requant":
+    case "add":
       return shape;
     case "flatten":
       return [size(shape)];
@@ -232,6 +237,11 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
       }
       case "flatten":
         break;
+      case "add": {
+        const t = trace[op.from], m = BigInt(op.mul), fm = BigInt(op.fromMul);
+        x = x.map((v, i) => m * v + fm * t[i]);
+        break;
+      }
     }
     trace.push(x);
   });
@@ -269,6 +279,12 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
         break;
       case "flatten":
         break;
+      case "add": {
+        // mul and fromMul are positive: the sum's bounds are the sums of the bounds
+        const t = all[op.from], m = BigInt(op.mul), fm = BigInt(op.fromMul);
+        x = x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+        break;
+      }
     }
     all.push(x);
   });
@@ -359,6 +375,16 @@ export function validateIR(q: QModel): void {
         break;
       case "flatten":
         break;
+      case "add": {
+        if (!Number.isInteger(op.from) || op.from < 0 || op.from > k) irFail(`${p}.from`, `expected a trace index 0..${k} (an earlier tensor), got ${op.from}`);
+        for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] < 1 || op[f] > 1 << 20) irFail(`${p}.${f}`, `expected an integer in 1..2^20, got ${op[f]}`);
+        const t = irShapes({ input: q.input, ops: q.ops.slice(0, op.from) })[op.from];
+        if (t.join("x") !== shape.join("x")) irFail(p, `adds a [${t.join(",")}] tensor to a [${shape.join(",")}] one`);
+        // a dense or conv sum followed by its requant is fused in both circuits: it has no signals to read
+        const before = q.ops[op.from - 1], at = q.ops[op.from];
+        if (before && (before.op === "dense" || before.op === "conv2d") && at?.op === "requant") irFail(`${p}.from`, `tensor ${op.from} is ops[${op.from - 1}]'s sum, fused into its requant: add the requant's output (${op.from + 1})`);
+        break;
+      }
     }
     shape = opOutputShape(op, shape);
     if (shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(p, `output shape [${shape.join(",")}] is empty`);

@@ -4,7 +4,8 @@
  * A model is JSON (`format: "zkml-model/1"`): an input shape and the real range its values lie in, a list of
  * layers with float weights, and provenance (where the weights came from, how accurate they are). Tensors are
  * channel-major: an image is [C, H, W]; a vector is [N]. Conv weights are [out][in][kh][kw], dense weights
- * [out][in]. `validateModel` checks every field and names the path of the first problem it finds
+ * [out][in]. An `add` layer adds an earlier tensor to the running one (a residual connection): `from` is the
+ * index of the layer whose output it adds, -1 for the model's input, and the shapes must be equal. `validateModel` checks every field and names the path of the first problem it finds
  * (`layers[1].weights: expected 16x8, got 16x7`); `forwardFloat` is the float reference used for training,
  * calibration and accuracy.
  */
@@ -30,8 +31,10 @@ export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride
 export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number] };
 export type FlattenLayer = { type: "flatten" };
 export type ReluLayer = { type: "relu" };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu"] as const;
+/** y = x + (the output of layers[from], or the model's input when from = -1): a residual connection */
+export type AddLayer = { type: "add"; from: number };
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -103,6 +106,7 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
     case "flatten":
       return [shape.reduce((a, b) => a * b, 1)];
     case "relu":
+    case "add":
       return shape;
     default: {
       const never: never = layer;
@@ -128,6 +132,7 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
   if (typeof m.provenance !== "object" || m.provenance === null) fail("provenance", "missing", 'add "provenance": {"source": "..."} saying where the weights come from', file);
 
   let shape: Shape = input.shape as Shape;
+  const shapes: Shape[] = []; // shapes[i]: the output of layers[i]
   (m.layers as unknown[]).forEach((l, i) => {
     const p = `layers[${i}]`;
     if (typeof l !== "object" || l === null) fail(p, "expected an object", undefined, file);
@@ -158,8 +163,16 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
         break;
       }
+      case "add": {
+        const from = layer.from;
+        if (!Number.isInteger(from) || (from as number) < -1 || (from as number) >= i) fail(`${p}.from`, `expected an earlier layer's index (or -1, the input): -1..${i - 1}, got ${JSON.stringify(from)}`, undefined, file);
+        const other = from === -1 ? (input.shape as Shape) : shapes[from as number];
+        if (fmt(other) !== fmt(shape)) fail(p, `adds a ${fmt(other)} tensor (${from === -1 ? "the input" : `layers[${from}]`}) to a ${fmt(shape)} one: the shapes must be equal`, undefined, file);
+        break;
+      }
     }
     shape = layerOutputShape(layer as Layer, shape, p, file);
+    shapes.push(shape);
   });
   return m as unknown as ModelFile;
 }
@@ -263,7 +276,8 @@ export function flatKernel(layer: Conv2DLayer): Float64Array {
   return f;
 }
 
-export function applyLayerFloat(layer: Layer, x: FloatTensor): FloatTensor {
+/** One layer on x; `earlier(j)` is layers[j]'s output (j = -1: the input), which an add layer reads. */
+export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: number) => FloatTensor): FloatTensor {
   const shape = layerOutputShape(layer, x.shape, "layer");
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
   switch (layer.type) {
@@ -314,14 +328,28 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor): FloatTensor {
     case "relu":
       for (let i = 0; i < out.length; i++) out[i] = x.data[i] > 0 ? x.data[i] : 0;
       break;
+    case "add": {
+      if (!earlier) throw new Error("an add layer needs the earlier tensors (use forwardTrace)");
+      const other = earlier(layer.from).data;
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] + other[i];
+      break;
+    }
   }
   return { shape, data: out };
 }
 
+/** Every layer's output in order (the input not included), for models with residual connections too. */
+export function forwardTrace(model: Pick<ModelFile, "input" | "layers">, input: ArrayLike<number>): FloatTensor[] {
+  const x0: FloatTensor = { shape: model.input.shape, data: Float64Array.from(input) };
+  const outs: FloatTensor[] = [];
+  const earlier = (j: number) => (j === -1 ? x0 : outs[j]);
+  for (const l of model.layers) outs.push(applyLayerFloat(l, outs.length ? outs[outs.length - 1] : x0, earlier));
+  return outs;
+}
+
 export function forwardFloat(model: Pick<ModelFile, "input" | "layers">, input: ArrayLike<number>): FloatTensor {
-  let x: FloatTensor = { shape: model.input.shape, data: Float64Array.from(input) };
-  for (const l of model.layers) x = applyLayerFloat(l, x);
-  return x;
+  const outs = forwardTrace(model, input);
+  return outs[outs.length - 1];
 }
 
 export function argmax(values: ArrayLike<number | bigint>): number {

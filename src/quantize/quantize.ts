@@ -19,7 +19,7 @@
 import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
 import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
-import { applyLayerFloat, FloatTensor, layerOutputShape, ModelFile } from "../model/format";
+import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -72,14 +72,26 @@ function inputScale(lo: number, hi: number, bits: number): number {
 /** Calibrated max |activation| after every layer: maxAbs[i] is after layers[i]. */
 function calibrate(model: ModelFile, samples: ArrayLike<number>[]): number[] {
   const maxAbs = new Array(model.layers.length).fill(0);
-  for (const s of samples) {
-    let x: FloatTensor = { shape: model.input.shape, data: Float64Array.from(s) };
-    model.layers.forEach((l, i) => {
-      x = applyLayerFloat(l, x);
+  for (const s of samples)
+    forwardTrace(model, s).forEach((x, i) => {
       for (const v of x.data) if (Math.abs(v) > maxAbs[i]) maxAbs[i] = Math.abs(v);
     });
-  }
   return maxAbs;
+}
+
+/**
+ * Two steps as integer multiples of one: a = s1 / s, b = s2 / s for the largest s that makes both whole (steps
+ * are powers of two over products of pool areas, so a small denominator always does). An add of tensors at steps
+ * s1 and s2 is then exact: a x1 + b x2 at step s.
+ */
+export function commonStep(s1: number, s2: number, layer: number): [number, number, number] {
+  const m = Math.min(s1, s2);
+  const whole = (v: number) => Math.abs(v - Math.round(v)) <= 1e-9 * Math.max(1, v);
+  for (let d = 1; d <= 1 << 12; d++) {
+    const a = (s1 / m) * d, b = (s2 / m) * d;
+    if (whole(a) && whole(b) && Math.round(a) <= 1 << 20 && Math.round(b) <= 1 << 20) return [Math.round(a), Math.round(b), m / d];
+  }
+  throw new ZkmlError("QUANTIZE_FAILED", `layers[${layer}] add: the two tensors' scales (${s1} and ${s2}) have no common step with small multipliers`, { hint: "a residual connection over pools of unusual sizes: use pools whose areas are powers of two" });
 }
 
 export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
@@ -98,6 +110,11 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   const ops: QOp[] = [];
   let step = 2 ** -sIn;
   let shape = model.input.shape;
+  // per layer: the trace index of its output and that tensor's step (an add layer reads an earlier one); a
+  // layer an add reads keeps its ReLU as an op of its own, so its output is a tensor the circuit holds
+  const tensorOf: number[] = [];
+  const stepOf: number[] = [];
+  const read = new Set(model.layers.flatMap((l) => (l.type === "add" ? [l.from] : [])));
 
   for (let i = 0; i < model.layers.length; i++) {
     const layer = model.layers[i];
@@ -123,7 +140,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
             bias,
           });
         if (i === model.layers.length - 1) break; // the last layer's accumulators are the output
-        const relu = next?.type === "relu";
+        const relu = next?.type === "relu" && !read.has(i);
         const act = relu ? maxAct[i + 1] : maxAct[i];
         const limit = relu ? 2 ** activationBits - 1 : 2 ** (activationBits - 1) - 1;
         // smallest shift with act / (step * 2^shift) <= limit
@@ -131,7 +148,12 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         while (shift > 0 && act / (step * 2 ** (shift - 1)) <= limit) shift--;
         ops.push({ op: "requant", shift, relu, bits: shift + 1, clamp: activationBits });
         step = step * 2 ** shift;
-        if (relu) i++; // the relu is fused into the requant
+        if (relu) {
+          // the relu is fused into the requant: both layers' output is its output
+          tensorOf.push(ops.length);
+          stepOf.push(step);
+          i++;
+        }
         break;
       }
       case "relu":
@@ -148,8 +170,21 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
       case "flatten":
         ops.push({ op: "flatten" });
         break;
+      case "add": {
+        const from = layer.from === -1 ? { tensor: 0, step: 2 ** -sIn } : { tensor: tensorOf[layer.from], step: stepOf[layer.from] };
+        const [mul, fromMul, common] = commonStep(step, from.step, i);
+        ops.push({ op: "add", from: from.tensor, mul, fromMul });
+        step = common;
+        break;
+      }
+      default: {
+        const never: never = layer;
+        throw new Error(`unknown layer ${JSON.stringify(never)}`);
+      }
     }
     shape = layerOutputShape(layer, shape, `layers[${i}]`);
+    tensorOf.push(ops.length);
+    stepOf.push(step);
   }
 
   const saturate = parseSaturate(options.saturate ?? "auto", "saturate");

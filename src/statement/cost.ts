@@ -109,6 +109,10 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
       case "requant":
         b.nonlinear += n * GADGET_COST.requant(op.bits, clampHighBits(op) > 0);
         break;
+      case "add":
+        // the weighted sum of two tensors bound to a wire per value
+        b.linearOutputs += n * GADGET_COST.bind;
+        break;
       case "flatten":
         break;
     }

@@ -44,6 +44,7 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
   const ops: QOp[] = [];
   const span = (v: Interval[]): Interval => v.reduce<Interval>((m, i) => [i[0] < m[0] ? i[0] : m[0], i[1] > m[1] ? i[1] : m[1]], [0n, 0n]);
   const fill = (k: number, i: Interval): Interval[] => new Array(shapes[k + 1].reduce((a, b) => a * b, 1)).fill(i);
+  const trace: Interval[][] = [x]; // every tensor's bounds so far, for an add reading an earlier one
   q.ops.forEach((op, k) => {
     switch (op.op) {
       case "dense":
@@ -84,11 +85,18 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
       case "flatten":
         ops.push(op);
         break;
+      case "add": {
+        const t = trace[op.from], m = BigInt(op.mul), fm = BigInt(op.fromMul);
+        x = x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+        ops.push(op);
+        break;
+      }
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);
       }
     }
+    trace.push(x);
   });
   return { model: { ...q, ops }, output: span(x) };
 }

@@ -3,7 +3,7 @@
  */
 import { rng } from "../../src/model/mnist";
 import { ModelFile } from "../../src/model/format";
-import { inputTop, QModel } from "../../src/ir/ir";
+import { assignRequantBits, inputTop, IR_FORMAT, QModel } from "../../src/ir/ir";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -35,4 +35,24 @@ export function spreadInput(q: QModel, step = 37): bigint[] {
   const span = inputTop(q) - q.input.min + 1n;
   const n = q.input.shape.reduce((a, b) => a * b, 1);
   return [...Array(n)].map((_, i) => q.input.min + (BigInt(i * step) % span));
+}
+
+/**
+ * A residual connection by hand: y = relu(t2) + 3 t2, t2 the requant of a dense sum. The add reads t2 after a
+ * requant (ReLU) has been applied to it, so a renderer that requantizes in place would add the wrong tensor.
+ * For x = [1, 3]: sums [-2, 6], t2 = [-2, 6], relu [0, 6], y = [0 - 6, 6 + 18] = [-6, 24].
+ */
+export function residualKat(): QModel {
+  return assignRequantBits({
+    format: IR_FORMAT,
+    name: "residual-kat",
+    input: { shape: [2], min: -4n, bits: 4, step: 1, range: [-4, 11] },
+    ops: [
+      { op: "dense", inSize: 2, units: 2, weights: [1n, -1n, 2n, 1n], bias: [0n, 1n] },
+      { op: "requant", shift: 0, relu: false, bits: 1 },
+      { op: "requant", shift: 0, relu: true, bits: 1 },
+      { op: "add", from: 2, mul: 1, fromMul: 3 },
+    ],
+    output: { step: 1 },
+  });
 }

@@ -23,8 +23,12 @@ function weightsFor(dims: number[], next: () => number, scale: number): unknown 
   return [...Array(dims[0])].map(() => weightsFor(dims.slice(1), next, scale));
 }
 
-/** One random model; `rand` supplies uniform numbers in [0, 1). */
-export function randomModel(rand: () => number, name: string): RandomCase {
+/**
+ * One random model; `rand` supplies uniform numbers in [0, 1). With `residual`, blocks may end in a residual
+ * connection (a shape-keeping conv or dense, then an add of the tensor before it, sometimes the input); the
+ * numbers for it are drawn only then, so the models without it are what they always were.
+ */
+export function randomModel(rand: () => number, name: string, opts: { residual?: boolean } = {}): RandomCase {
   const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const range = (fc.sample(arbRange, { numRuns: 1, seed: Math.floor(rand() * 1e9) })[0]);
   const image = rand() < 0.5;
@@ -52,6 +56,14 @@ export function randomModel(rand: () => number, name: string): RandomCase {
       if (rand() < 0.7) add({ type: "relu" });
       if (rand() < 0.5 && shape[1] >= 2 && shape[2] >= 2) add({ type: rand() < 0.5 ? "avgpool2d" : "maxpool2d", pool: [2, 2], stride: [pick(1, 2), pick(1, 2)] });
       if (rand() < 0.2) add({ type: "relu" });
+      if (opts.residual && rand() < 0.7) {
+        const from = layers.length - 1;
+        const k = shape[1] >= 3 && shape[2] >= 3 && rand() < 0.5 ? 3 : 1;
+        add({ type: "conv2d", filters: shape[0], kernel: [k, k], stride: [1, 1], padding: [(k - 1) / 2, (k - 1) / 2], weights: weightsFor([shape[0], shape[0], k, k], rand, scale) as number[][][][], bias: weightsFor([shape[0]], rand, scale) as number[] });
+        if (rand() < 0.5) add({ type: "relu" });
+        add({ type: "add", from });
+        if (rand() < 0.5) add({ type: "relu" });
+      }
     }
     add({ type: "flatten" });
   }
@@ -59,6 +71,12 @@ export function randomModel(rand: () => number, name: string): RandomCase {
     const units = pick(1, 8);
     add({ type: "dense", units, weights: weightsFor([units, shape[0]], rand, scale) as number[][], bias: weightsFor([units], rand, scale) as number[] });
     if (rand() < 0.7) add({ type: "relu" });
+    if (opts.residual && rand() < 0.7) {
+      const from = layers.length - 1;
+      add({ type: "dense", units: shape[0], weights: weightsFor([shape[0], shape[0]], rand, scale) as number[][], bias: weightsFor([shape[0]], rand, scale) as number[] });
+      if (rand() < 0.5) add({ type: "relu" });
+      add({ type: "add", from });
+    }
   }
   const units = pick(1, 5);
   add({ type: "dense", units, weights: weightsFor([units, shape[0]], rand, scale) as number[][], bias: weightsFor([units], rand, scale) as number[] });
@@ -82,12 +100,12 @@ export interface Prepared {
   inputs: bigint[][];
 }
 
-/** `count` random models, quantized, with three quantized inputs each; deterministic in `seed`. */
-export function prepareModels(count: number, seed: number): Prepared[] {
+/** `count` random models, quantized, with three quantized inputs each; deterministic in `seed` (and `residual`). */
+export function prepareModels(count: number, seed: number, opts: { residual?: boolean } = {}): Prepared[] {
   const rand = rng(seed);
   const out: Prepared[] = [];
   for (let i = 0; i < count; i++) {
-    const c = randomModel(rand, `random-${seed}-${i}`);
+    const c = randomModel(rand, `random-${seed}-${i}`, opts);
     // calibrated on the first input alone, so the other two can go past it and make saturating requants act
     const q = quantize(c.model, { ...c.bits, calibration: c.inputs.slice(0, 1), saturate: c.saturate });
     out.push({ q, inputs: c.inputs.map((x) => quantizeInput(q, x)) });

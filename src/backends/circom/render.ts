@@ -89,7 +89,7 @@ class ModelTemplate {
     }
     // Outputs not written by a final linear or pooling op are copied out.
     const last = q.ops[this.lastOp];
-    const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d");
+    const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d" || last.op === "add");
     if (!wroteY) this.body.push(``, `    for (var i = 0; i < ${this.nOut}; i++) {`, `        y[i] <== ${this.refs[this.refs.length - 1]("i")};`, `    }`);
   }
 
@@ -132,7 +132,23 @@ class ModelTemplate {
         this.body.push(`    // (reshape only: channel-major order is already flat)`);
         this.refs.push(this.refs[k]);
         return;
+      case "add":
+        return this.add(k, op);
+      default: {
+        const never: never = op;
+        throw new Error(`unknown op ${JSON.stringify(never)}`);
+      }
     }
+  }
+
+  /** A residual connection: mul x + fromMul t, t an earlier tensor (its signals), bound to a signal per value. */
+  private add(k: number, op: Extract<QOp, { op: "add" }>): void {
+    const n = size(this.shapes[k + 1]);
+    const target = k === this.lastOp ? "y" : `ad${k}`;
+    if (k !== this.lastOp) this.body.push(`    signal ad${k}[${n}];`);
+    const term = (m: number, ref: string) => (m === 1 ? ref : `${m} * ${ref}`);
+    this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${term(op.mul, this.refs[k]("i"))} + ${term(op.fromMul, this.refs[op.from]("i"))};`, `    }`);
+    this.refs.push((i) => `${target}[${i}]`);
   }
 
   /**
@@ -345,6 +361,8 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
   switch (op.op) {
     case "requant":
       return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range${clampHighBits(op) > 0 ? `, saturated to ${op.clamp} bits` : ""}`;
+    case "add":
+      return `add ${s(inShape)}: ${op.mul} x + ${op.fromMul} t${op.from} (tensor ${op.from}: ${op.from === 0 ? "the input" : `ops[${op.from - 1}]'s output`})`;
     default:
       return `${op.op} ${s(inShape)} -> ${s(outShape)}`;
   }

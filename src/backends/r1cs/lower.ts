@@ -15,6 +15,7 @@
  *   linear output    where no requant follows, the sum bound to a wire (none for a plain copy y = x, which circom
  *                    --O1 removes as well, a public output's copy included: see substitutionStart)
  *   sum pool         the window's sum bound to a wire
+ *   add              mul x + fromMul t (t an earlier tensor's wires) bound to a wire
  *   max pool         a running max, one maxStep per further window value
  *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget; the label by argmax
  */
@@ -172,6 +173,8 @@ function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: Statement
 /** The model's ops onto gadgets, each tensor element a wire (or, for a sum about to be requantized, a linear combination). */
 class ModelLowering {
   private readonly shapes: number[][];
+  /** every tensor's wires so far (trace order; a sum fused into its requant has none), for an add reading one */
+  private tensors: (number[] | undefined)[] = [];
 
   constructor(
     private readonly b: R1csBuilder,
@@ -192,6 +195,7 @@ class ModelLowering {
     // the equation. The same here: from the op that makes such a copy's inputs on, constraints are held back
     const holdFrom = fixedWeights && this.finalWires ? substitutionStart(qc, this.shapes) : -1;
     let cur = x;
+    this.tensors = [x];
     for (let k = 0; k < qc.ops.length; k++) {
       if (k === holdFrom) this.b.holdBack();
       const op = qc.ops[k];
@@ -199,8 +203,10 @@ class ModelLowering {
       if ((op.op === "dense" || op.op === "conv2d") && next?.op === "requant") {
         const sums = this.accumulate(op, k, cur);
         cur = sums.map((s, i) => requant(this.b, s.lc, s.value, next, this.into(k + 1, i)));
+        this.tensors.push(undefined);
         k++; // the requant is fused: its input is the sum, with no wire of its own
       } else cur = this.lowerOp(op, k, cur);
+      this.tensors.push(cur);
       this.checkTrace(k, cur);
     }
     return cur;
@@ -240,6 +246,17 @@ class ModelLowering {
         return cur.map((w, i) => requant(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
       case "flatten":
         return cur;
+      case "add": {
+        const t = this.tensors[op.from];
+        if (!t) throw new ZkmlError("IR_INVALID", `ops[${k}] add reads tensor ${op.from}, a sum fused into its requant`, { hint: "validateIR refuses this; please report it" });
+        return cur.map((w, i) => {
+          const y = this.into(k, i) ?? this.b.wire();
+          const m = lc([w, BigInt(op.mul)]);
+          addTerm(m, t[i], BigInt(op.fromMul));
+          bind(this.b, y, m);
+          return y;
+        });
+      }
     }
   }
 

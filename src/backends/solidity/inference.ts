@@ -94,8 +94,11 @@ class WeightBlob {
   }
 }
 
-/** The Yul of one op: it reads the activations at `cur` (an int256[] in memory) and leaves its output at `nxt`. */
-function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: WeightBlob): string {
+/**
+ * The Yul of one op: it reads the activations at `cur` (an int256[] in memory) and leaves its output at `nxt`.
+ * `keep`: the input must survive (a later add reads it), so a requant writes a copy instead of working in place.
+ */
+function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: WeightBlob, keep: boolean): string {
   const n = size(outShape);
   const alloc = `nxt := alloc(${n})`;
   switch (op.op) {
@@ -107,10 +110,12 @@ function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: Weight
     case "maxpool2d":
       return poolYul(k, op, inShape, outShape, alloc);
     case "requant":
-      return requantYul(k, op, n);
+      return requantYul(k, op, n, keep);
     case "flatten":
       return `// ops[${k}] flatten: nothing to move
             nxt := cur`;
+    case "add":
+      return addYul(k, op, n, alloc);
     default: {
       const never: never = op;
       throw new Error(`unknown op ${JSON.stringify(never)}`);
@@ -223,26 +228,48 @@ function poolYul(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>,
             }`;
 }
 
-/** A requant in place: an arithmetic shift, ReLU, and saturation (runIR's clamp). */
-function requantYul(k: number, op: Extract<QOp, { op: "requant" }>, n: number): string {
+/** A residual connection: mul x + fromMul t, t an earlier tensor whose pointer is in the `tensors` table. */
+function addYul(k: number, op: Extract<QOp, { op: "add" }>, n: number, alloc: string): string {
+  return `// ops[${k}] add: ${op.mul} x + ${op.fromMul} t${op.from}
+            ${alloc}
+            {
+                let t := mload(add(tensors, ${32 * op.from}))
+                for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
+                    mstore(add(nxt, i), add(mul(${op.mul}, mload(add(cur, i))), mul(${op.fromMul}, mload(add(t, i)))))
+                }
+            }`;
+}
+
+/** A requant (in place, or into a copy when its input must survive): an arithmetic shift, ReLU, and saturation (runIR's clamp). */
+function requantYul(k: number, op: Extract<QOp, { op: "requant" }>, n: number, copy: boolean): string {
   // saturation (runIR's clamp): the upper end, and the lower one for a signed requant (Yul has no negative
   // literals: lo = not(-lo - 1))
   const [lo, hi] = op.clamp === undefined ? [0n, 0n] : clampRange(op.relu, op.clamp);
   const sat = op.clamp === undefined ? "" : `if sgt(v, ${hi}) { v := ${hi} }${op.relu ? "" : ` if slt(v, not(${-lo - 1n})) { v := not(${-lo - 1n}) }`}`;
-  return `// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (in place)
-            nxt := cur
+  return `// ops[${k}] requant: floor(x / 2^${op.shift})${op.relu ? ", ReLU" : ""}${op.clamp === undefined ? "" : `, saturated to ${op.clamp} bits`} (${copy ? "into a copy: a later add reads its input" : "in place"})
+            ${copy ? `nxt := alloc(${n})` : "nxt := cur"}
             for { let p := add(cur, 32) let end := add(p, ${32 * n}) } lt(p, end) { p := add(p, 32) } {
                 let v := sar(${op.shift}, mload(p))
                 ${op.relu ? "if slt(v, 0) { v := 0 }" : ""}${sat === "" ? "" : `\n                ${sat}`}
-                mstore(p, v)
+                mstore(${copy ? "add(nxt, sub(p, cur))" : "p"}, v)
             }`;
 }
 
 export function renderSolidity(q: QModel, contract: string): SolidityBundle {
   const shapes = irShapes(q);
   const blob = new WeightBlob();
-  // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values)
-  const body = q.ops.flatMap((op, k) => [opYul(k, op, shapes[k], shapes[k + 1], blob), "cur := nxt"]);
+  // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values). A tensor a
+  // later add reads has its pointer kept in the `tensors` table; a tensor shares its memory with the ones a
+  // flatten or an in-place requant made from it, so such a requant works on a copy instead
+  const read = new Set(q.ops.flatMap((op) => (op.op === "add" ? [op.from] : [])));
+  const memory = [0];
+  const body = q.ops.flatMap((op, k) => {
+    const keep = q.ops.some((a, j) => j > k && a.op === "add" && memory[a.from] === memory[k]);
+    memory.push(op.op === "flatten" || (op.op === "requant" && !keep) ? memory[k] : k + 1);
+    return [opYul(k, op, shapes[k], shapes[k + 1], blob, keep), "cur := nxt", ...(read.has(k + 1) ? [`mstore(add(tensors, ${32 * (k + 1)}), cur)`] : [])];
+  });
+  if (read.has(0)) body.unshift(`mstore(tensors, cur)`);
+  if (read.size) body.unshift(`let tensors := mload(0x40)`, `mstore(0x40, add(tensors, ${32 * (q.ops.length + 1)}))`);
   const bytes = blob.bytes();
   const dataRuntimes = splitBlob(bytes).map((c) => `00${c.toString("hex")}`);
   return { contract, source: contractSource(q, contract, bytes, body), dataRuntimes, dataInitCodes: dataRuntimes.map(dataInitCode), blobBytes: bytes.length };

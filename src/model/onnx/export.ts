@@ -1,7 +1,8 @@
 /**
  * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
  * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
- * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu. The
+ * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu,
+ * add -> Add of the running tensor and the earlier one. The
  * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
  * importer reads back.
  */
@@ -21,8 +22,8 @@ export const valueInfo = (name: string, dims: (number | string)[]) => ({
   type: { tensorType: { elemType: DATA_TYPE.FLOAT, shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) } } },
 });
 
-/** The nodes and initializers of one layer reading tensor `x`, writing `y`. */
-function layerNodes(l: Layer, k: number, x: string, y: string): { nodes: OnnxNode[]; init: OnnxTensor[] } {
+/** The nodes and initializers of one layer reading tensor `x`, writing `y`; `tensor(j)` names layers[j]'s output (-1: the input). */
+function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: number) => string): { nodes: OnnxNode[]; init: OnnxTensor[] } {
   const name = `${l.type}_${k}`;
   switch (l.type) {
     case "dense": {
@@ -48,6 +49,8 @@ function layerNodes(l: Layer, k: number, x: string, y: string): { nodes: OnnxNod
       return { nodes: [{ name, opType: "Flatten", input: [x], output: [y], attribute: [intAttr("axis", 1)] }], init: [] };
     case "relu":
       return { nodes: [{ name, opType: "Relu", input: [x], output: [y] }], init: [] };
+    case "add":
+      return { nodes: [{ name, opType: "Add", input: [x, tensor(l.from)], output: [y] }], init: [] };
     default: {
       const never: never = l;
       return never;
@@ -59,9 +62,10 @@ export function modelToOnnx(m: ModelFile): OnnxModel {
   const nodes: OnnxNode[] = [];
   const init: OnnxTensor[] = [];
   let x = "input";
+  const tensor = (j: number) => (j === -1 ? "input" : j === m.layers.length - 1 ? "output" : `t${j}`);
   m.layers.forEach((l, k) => {
-    const y = k === m.layers.length - 1 ? "output" : `t${k}`;
-    const part = layerNodes(l, k, x, y);
+    const y = tensor(k);
+    const part = layerNodes(l, k, x, y, tensor);
     nodes.push(...part.nodes);
     init.push(...part.init);
     x = y;

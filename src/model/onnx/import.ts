@@ -1,9 +1,10 @@
 /**
  * An ONNX model as a model file (zkml-model/1): the graph walked node by node into the project's layers, its
  * initializers and Constants as the weights. The graph must be a chain (each node reads the previous one's
- * output): Gemm, MatMul (+ Add as its bias), Conv (+ Add), BatchNormalization (folded into the Conv or Gemm before
- * it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape to a flat
- * vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). Anything else
+ * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
+ * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
+ * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool,
+ * Flatten, Reshape to a flat vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). Anything else
  * is an error naming the node, its op and its place in the graph, with the supported list.
  *
  * What is not exact is said: each fold or rewrite adds a line to the model's provenance (`importNotes`), which
@@ -48,6 +49,11 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
   const layers: Layer[] = [];
   let current = inputs[0].name;
   let shape: Shape = shape0;
+  /** which layer wrote each tensor (-1: the input), for a residual Add reading an earlier one */
+  const producedBy = new Map<string, number>([[current, -1]]);
+  /** how many nodes read each tensor: a fold into the layer that wrote it is only exact when nothing else does */
+  const readers = new Map<string, number>();
+  for (const n of g.node ?? []) for (const i of n.input ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
   /** the tensor the last layer wrote, so a following Add or BatchNormalization can fold into it */
   let lastLinearOut: string | undefined;
   const push = (l: Layer) => {
@@ -79,7 +85,8 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
           "the importer takes a chain of layers",
         );
     };
-    const linear = lastLinearOut === current ? layers[layers.length - 1] : undefined;
+    // the layer a bias or a BatchNormalization folds into: the one that wrote the running tensor, which nothing else reads
+    const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 ? layers[layers.length - 1] : undefined;
     switch (node.opType) {
       case "Gemm": {
         fromPrevious();
@@ -98,10 +105,17 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
       }
       case "Add": {
         const other = ins[0] === current ? ins[1] : ins[1] === current ? ins[0] : undefined;
-        if (other === undefined) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers");
-        const c = consts.get(other!) ?? nodeFail(`adds two computed tensors (a residual connection): not supported yet`, "the importer takes a chain of layers; a bias must be a constant");
-        if (!linear || linear.type === "relu") nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
-        addBias(linear as DenseLayer | Conv2DLayer, c, nodeFail);
+        if (other === undefined) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers, with residual connections back to it");
+        const c = consts.get(other!);
+        if (c) {
+          if (!linear || (linear.type !== "dense" && linear.type !== "conv2d")) nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
+          addBias(linear as DenseLayer | Conv2DLayer, c, nodeFail);
+          break;
+        }
+        // a residual connection: the running tensor plus one computed earlier in the chain
+        const from = producedBy.get(other!);
+        if (from === undefined) nodeFail(`adds "${other}", which no earlier node of the chain computed`, "the importer takes a chain of layers, with residual connections back to it");
+        push({ type: "add", from: from! });
         break;
       }
       case "Conv": {
@@ -170,9 +184,11 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
       default:
         nodeFail(`op ${node.opType} is not supported; supported: ${SUPPORTED_OPS.join(", ")}`, "replace the op, or ask for it (an op needs the reference interpreter, the bounds, both circuit backends and Solidity)");
     }
-    const produced = ["Gemm", "MatMul", "Add", "Conv", "BatchNormalization"].includes(node.opType);
-    lastLinearOut = produced ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
+    const last = layers[layers.length - 1];
+    const produced = ["Gemm", "MatMul", "Conv", "BatchNormalization"].includes(node.opType) || (node.opType === "Add" && last?.type !== "add");
+    lastLinearOut = produced && (last?.type === "dense" || last?.type === "conv2d") ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
     current = out;
+    producedBy.set(out, layers.length - 1);
   });
   const outputs = g.output ?? [];
   if (outputs.length !== 1 || outputs[0].name !== current)
