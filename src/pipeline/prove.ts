@@ -17,7 +17,7 @@ import { readPtauHeader } from "../setup/ptau";
 import { quantizeInput } from "../quantize/quantize";
 import { readR1cs, readWtns } from "../snark/r1cs";
 import { plonkGates, ptauPowerFor } from "../snark/systems";
-import { runStage } from "./runner";
+import { runStage, runStageHere } from "./runner";
 import { checkZkey } from "../snark/zkey";
 import type { SetupResult } from "../setup/keys";
 import type { CompileResult } from "../backends/compiled";
@@ -91,6 +91,9 @@ export interface ProveOptions {
   log?: (line: string) => void;
   /** a progress display (a terminal's live lines); default: plain lines through `log` */
   progress?: ProgressDisplay;
+  /** Stages to run in this process rather than a measured child (a queue worker: the witness and the verification,
+   * whose process start costs more than their work); default none */
+  inProcess?: readonly ("witness" | "directWitness" | "verify")[];
 }
 
 export { AUTO_MAX_CONSTANTS, AUTO_MAX_CONSTRAINTS, BACKENDS, chooseBackend, circuitId } from "./circuit";
@@ -441,6 +444,11 @@ function runFiles(run: Run, id: string, x: bigint[]): RunFiles {
   };
 }
 
+/** A light stage in a measured child, or in this process when the caller asked (ProveOptions.inProcess). */
+function lightStage<T>(run: Run, stage: "witness" | "directWitness" | "verify", args: unknown, progress?: (m: string) => void): Promise<{ result: T; seconds: number; peakMB?: number }> {
+  return run.opts.inProcess?.includes(stage) ? runStageHere<T>(stage, args, { onProgress: progress }) : runStage<T>(stage, args, { onProgress: progress });
+}
+
 function witnessStage(run: Run, rendered: RenderResult, compiled: CompileResult, s: Subject, f: RunFiles): StageSpec<{ fresh: boolean }> {
   return {
     stage: "witness",
@@ -450,8 +458,8 @@ function witnessStage(run: Run, rendered: RenderResult, compiled: CompileResult,
       writeFileAtomic(f.input, stringifyBig(s.statement.witnessInput, 1));
       const m =
         rendered.backend === "direct"
-          ? await runStage("directWitness", { ir: rendered.sourceFile, visibility: run.vis, x: s.x.map(String), wtns: f.wtns }, { onProgress: progress })
-          : await runStage("witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, { onProgress: progress });
+          ? await lightStage(run, "directWitness", { ir: rendered.sourceFile, visibility: run.vis, x: s.x.map(String), wtns: f.wtns }, progress)
+          : await lightStage(run, "witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, progress);
       return { ...m, result: { fresh: true } };
     },
   };
@@ -496,7 +504,7 @@ function verifyStage(run: Run, f: RunFiles, vkey: string): StageSpec<boolean> {
     stage: "verify",
     title: `${run.system} verify`,
     run: async () => {
-      const m = await runStage<{ valid: boolean }>("verify", { system: run.system, vkey, proof: f.proof, public: f.public });
+      const m = await lightStage<{ valid: boolean }>(run, "verify", { system: run.system, vkey, proof: f.proof, public: f.public });
       // a proof that does not verify (a key damaged without changing its size, say) is never left in the cache
       if (!m.result.valid) for (const p of [f.proof, f.public, f.proofMeta]) fs.rmSync(p, { force: true });
       return { ...m, result: m.result.valid };

@@ -125,3 +125,16 @@ export function runStage<T>(stage: StageName, args: unknown, opts: RunOptions = 
     child.send({ stage, args });
   });
 }
+
+/**
+ * Run a stage in this process: for a long-lived caller (a queue worker) whose light stages (the witness, the
+ * verification) would spend more time starting a process than working. Seconds are this call's; no peak memory
+ * is reported (the process's own would include everything else it holds).
+ */
+export async function runStageHere<T>(stage: StageName, args: unknown, opts: RunOptions = {}): Promise<{ result: T; seconds: number }> {
+  const { STAGES } = await import("./stages");
+  const t0 = process.hrtime.bigint();
+  const fn = STAGES[stage] as (a: unknown, progress?: (m: string) => void) => Promise<unknown>;
+  const result = (await fn(args, opts.onProgress)) as T;
+  return { result, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}

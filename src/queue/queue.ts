@@ -16,6 +16,9 @@ import { isZkmlError, ZkmlError } from "../core/errors";
 import { readJsonFile, writeFileAtomic } from "../core/files";
 import { Paths } from "../core/paths";
 import { batchOf } from "../statement/visibility";
+import type { QModel } from "../ir/ir";
+import type { ModelFile } from "../model/format";
+import { quantizeFor, type QuantChoice } from "../model/zoo";
 import { jobIdFor, JobResult, JobSpec } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -177,6 +180,18 @@ export async function collectResults(t: RedisTarget, root: string): Promise<JobR
 /** Runs `fn` holding a named lock shared by every worker (Redis SET NX with an expiry, so a dead holder frees it). */
 export type SetupLock = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
+const quantizedCache = new Map<string, QModel>();
+/** The job's model quantized as its options say, once per model file version and options in this process. */
+function quantizedFor(spec: JobSpec, model: ModelFile, quant: QuantChoice): QModel {
+  const key = JSON.stringify([spec.model, fs.existsSync(spec.model) ? fs.statSync(spec.model).mtimeMs : 0, quant.scaleBits, quant.saturate]);
+  let q = quantizedCache.get(key);
+  if (!q) {
+    q = quantizeFor(model, quant);
+    quantizedCache.set(key, q);
+  }
+  return q;
+}
+
 /** Prove one job: the prove-model pipeline on its input (cached stages reused), the result written atomically. */
 export async function proveJob(root: string, id: string, spec: JobSpec, log: (m: string) => void = () => undefined, lock?: SetupLock): Promise<JobResult> {
   const { resolveModel } = await import("../model/zoo");
@@ -187,9 +202,12 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   writeFileAtomic(inputFile, JSON.stringify(batchOf(spec.visibility) === 1 ? { input: spec.inputs[0] } : { inputs: spec.inputs }));
   const model = resolveModel(spec.model);
   const circuit = { visibility: spec.visibility, backend: spec.backend, quant: { scaleBits: spec.scaleBits, saturate: spec.saturate } };
-  const prove = () => proveModel({ root, model, system: spec.system, ...circuit, inputFile, log });
+  // a worker proves many jobs of few models: each model is quantized once per process, and the light stages (the
+  // witness, the verification) run here, where their start-up is paid once; the prover keeps its own process
+  const quantized = quantizedFor(spec, model, circuit.quant);
+  const prove = () => proveModel({ root, model, system: spec.system, ...circuit, quantized, inputFile, log, inProcess: ["witness", "directWitness", "verify"] });
   const { resolveCircuit, circuitFiles } = await import("../pipeline/circuit");
-  const id0 = resolveCircuit(model, circuit).id;
+  const id0 = resolveCircuit(model, circuit, quantized).id;
   // the first job of a circuit builds it (compile, setup): one worker at a time, the others wait, then reuse it
   const built = fs.existsSync(circuitFiles(root, id0, spec.system).zkey);
   const r = built || !lock ? await prove() : await lock(`${id0}-${spec.system}`, prove);
