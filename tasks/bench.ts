@@ -26,6 +26,9 @@ interface Args {
   jobs: number;
   workers: string;
   redis?: string;
+  ezkl: boolean;
+  python: string;
+  models: string;
 }
 
 task("bench", "Benchmark paper0's suites (or any models) through the whole pipeline: each stage in its own process, seconds and peak memory, constraints, proof size and verification gas, beside paper0's figures")
@@ -43,9 +46,13 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addOptionalParam("jobs", "--throughput: jobs a case", 24, types.int)
   .addOptionalParam("workers", "--throughput: comma-separated worker counts to measure", "1,2", types.string)
   .addOptionalParam("redis", "--throughput: a Redis URL to use (default: a private redis-server started for the run)", undefined, types.string)
+  .addFlag("ezkl", "Instead: EZKL beside us on --models (setup, prove, verify, memory, proof size, accuracy); needs EZKL for --python (scripts/ezkl/requirements.txt)")
+  .addOptionalParam("python", "--ezkl: the Python that has EZKL installed", "python3", types.string)
+  .addOptionalParam("models", "--ezkl: comma-separated models", "mlp-mnist,lenet5", types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
       if (args.throughput) return throughput(args, hre);
+      if (args.ezkl) return ezkl(args, hre);
       const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench/harness");
       const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/report/bench");
       const { parseSystem } = await import("../src/snark/systems");
@@ -131,4 +138,20 @@ function startWorkerProcess(root: string, url: string): Promise<{ stop: () => Pr
     });
     child.once("exit", (code) => reject(new ZkmlError("STAGE_FAILED", `prove-worker exited (code ${code}) before taking jobs:\n${seen.trim().split("\n").slice(-10).join("\n")}`, { hint: "run npx hardhat prove-worker yourself to see why" })));
   });
+}
+
+/** bench --ezkl: EZKL and zkml-hardhat on the same models, inputs and machine, written as JSON and markdown. */
+async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
+  const { measureEzkl } = await import("../src/bench/ezkl");
+  const { renderEzklMarkdown, ezklSummary } = await import("../src/report/ezkl");
+  const { writeFileAtomic } = await import("../src/core/files");
+  const root = hre.config.paths.root;
+  const out = path.resolve(root, args.out);
+  const models = args.models.split(",").map((m) => m.trim()).filter(Boolean);
+  const run = await measureEzkl({ root, models, python: args.python, work: path.join(out, "ezkl-work"), log: say });
+  writeFileAtomic(path.join(out, "ezkl.json"), JSON.stringify(run, null, 1) + "\n");
+  writeFileAtomic(path.join(out, "ezkl.md"), renderEzklMarkdown(run));
+  for (const line of ezklSummary(run)) say(line);
+  say(`results: ${path.relative(root, path.join(out, "ezkl.json"))}, report: ${path.relative(root, path.join(out, "ezkl.md"))}`);
+  return run;
 }

@@ -131,6 +131,14 @@ describe("bench: npx hardhat bench", function () {
     expect(r.stderr).to.match(/AI Arena round \(20,000 inferences, 3 min\), default: .* machines for a round in a round/);
   });
 
+  it("--ezkl without EZKL for the given Python: exits non-zero before any work, naming the Python and how to install EZKL", () => {
+    const r = hardhat(["bench", "--ezkl", "--python", "/bin/false", "--out", path.join(out, "ezkl")]);
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.match(/--python \/bin\/false: EZKL is not installed for it/);
+    expect(r.stderr).to.match(/pip install -r scripts\/ezkl\/requirements\.txt/);
+    expect(fs.existsSync(path.join(out, "ezkl", "ezkl.json"))).to.equal(false);
+  });
+
   it("--throughput's projection: machines for a round in a round, from the best rate of each statement", () => {
     const c = (statement: string, workers: number, inferencesPerMinute: number) => ({ statement, workers, inferencesPerMinute }) as ThroughputCase;
     // 20,000 inferences at 100 a minute: 200 min on one machine; rounds of 3 min: ceil(200 / 3) = 67 machines

@@ -1,0 +1,163 @@
+/**
+ * EZKL beside us, on the same machine, in the same run: each model exported to ONNX (src/model/onnx/export.ts) and
+ * proved by EZKL (scripts/ezkl/stage.py: settings with input public, params fixed, output public, the statement
+ * closest to ours with every value public; calibration for resources; a local SRS; setup; prove; verify) and by this
+ * project under OPEN_VISIBILITY, both on the model's default input. Each side's setup, prove and verify run in
+ * processes of their own, so each peak memory is that stage's. Accuracy: each side's outputs against the float model.
+ *
+ * EZKL is an optional benchmark dependency (scripts/ezkl/requirements.txt): when the given Python lacks it, the run
+ * stops with the command that installs it; nothing is installed behind the user's back. Data only: the task renders.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ZkmlError } from "../core/errors";
+import { PACKAGE_ROOT } from "../core/paths";
+import { argmax, forwardFloat } from "../model/format";
+import { exportOnnx } from "../model/onnx/export";
+import { defaultInput, resolveModel } from "../model/zoo";
+import { proveModel } from "../pipeline/prove";
+import { OPEN_VISIBILITY } from "../statement/visibility";
+import { BenchMachine, machineInfo } from "./harness";
+
+export const EZKL_FORMAT = "zkml-ezkl/1";
+export const EZKL_STAGE_SCRIPT = path.join(PACKAGE_ROOT, "scripts", "ezkl", "stage.py");
+export const EZKL_REQUIREMENTS = path.join(PACKAGE_ROOT, "scripts", "ezkl", "requirements.txt");
+
+export interface SideResult {
+  setupSeconds: number;
+  setupPeakMB: number | null;
+  proveSeconds: number;
+  provePeakMB: number | null;
+  verifySeconds: number;
+  proofBytes: number;
+  verified: boolean;
+  /** largest |output - float output| on the default input, and whether the class is the float model's */
+  maxAbsError: number;
+  sameClass: boolean;
+  /** ours: constraints; EZKL: 2^logrows rows */
+  size: string;
+}
+
+export interface EzklRow {
+  model: string;
+  ours: SideResult | { error: string };
+  ezkl: SideResult | { error: string };
+}
+
+export interface EzklRun {
+  format: typeof EZKL_FORMAT;
+  started: string;
+  machine: BenchMachine;
+  ezklVersion?: string;
+  rows: EzklRow[];
+}
+
+interface StageOut {
+  ezkl?: string;
+  error?: string;
+  message?: string;
+  seconds?: Record<string, number>;
+  peakMB?: number;
+  logrows?: number;
+  proofBytes?: number;
+  valid?: boolean;
+  outputs?: number[];
+}
+
+/** Run one stage of the EZKL script; its JSON line is found among whatever EZKL itself prints. */
+function ezklStage(python: string, args: string[], timeoutMs: number): StageOut {
+  const r = spawnSync(python, [EZKL_STAGE_SCRIPT, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
+  if (r.error) throw new ZkmlError("OPTION_INVALID", `--python ${python}: cannot run it (${r.error.message})`, { hint: `install EZKL for a Python: python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}` });
+  const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{") && /"(seconds|error)"/.test(l));
+  if (!line) return { error: "died", message: `EZKL's process ended (${r.signal ?? `exit ${r.status}`}) without a result${r.signal === "SIGKILL" ? ": out of memory" : ""}: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" / ")}` };
+  const out = JSON.parse(line) as StageOut;
+  if (out.error === "missing")
+    throw new ZkmlError("OPTION_INVALID", `--python ${python}: ${out.message}`, { hint: `python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}, then --python .venv-ezkl/bin/python` });
+  return out;
+}
+
+function errorOf(e: unknown): { error: string } {
+  return { error: String((e as Error)?.message ?? e).split("\n")[0] };
+}
+
+/** EZKL on one model: the ONNX file, its input in EZKL's format, the three stages. */
+function runEzkl(python: string, modelRef: string, dir: string, timeoutMs: number): SideResult | { error: string } {
+  const model = resolveModel(modelRef);
+  const x = Array.from(defaultInput(model).values);
+  fs.mkdirSync(dir, { recursive: true });
+  const onnx = path.join(dir, "model.onnx");
+  fs.writeFileSync(onnx, exportOnnx(model));
+  const input = path.join(dir, "input.json");
+  fs.writeFileSync(input, JSON.stringify({ input_data: [x] }));
+  const prep = ezklStage(python, ["prepare", dir, onnx, input], timeoutMs);
+  if (prep.error) return { error: `prepare: ${prep.message}` };
+  const prove = ezklStage(python, ["prove", dir], timeoutMs);
+  if (prove.error) return { error: `prove: ${prove.message}` };
+  const verify = ezklStage(python, ["verify", dir], timeoutMs);
+  if (verify.error) return { error: `verify: ${verify.message}` };
+  const float = forwardFloat(model, x).data;
+  const y = verify.outputs ?? [];
+  return {
+    setupSeconds: prep.seconds!.setup,
+    setupPeakMB: prep.peakMB ?? null,
+    proveSeconds: prove.seconds!.prove,
+    provePeakMB: prove.peakMB ?? null,
+    verifySeconds: verify.seconds!.verify,
+    proofBytes: prove.proofBytes ?? 0,
+    verified: verify.valid === true,
+    maxAbsError: Math.max(...y.map((v, i) => Math.abs(v - float[i]))),
+    sameClass: argmax(y) === argmax(float),
+    size: `2^${prep.logrows} rows`,
+  };
+}
+
+/** This project on the same model and input, every value public; setup run afresh, each stage in its own process. */
+async function runOurs(root: string, modelRef: string): Promise<SideResult> {
+  const model = resolveModel(modelRef);
+  const r = await proveModel({ root, model, visibility: OPEN_VISIBILITY, backend: "auto", force: true });
+  const stage = (name: string) => r.stages.find((s) => s.stage === name)!;
+  const float = forwardFloat(model, defaultInput(model).values).data;
+  return {
+    setupSeconds: stage("setup").seconds,
+    setupPeakMB: stage("setup").peakMB,
+    proveSeconds: stage("prove").seconds,
+    provePeakMB: stage("prove").peakMB,
+    verifySeconds: stage("verify").seconds,
+    proofBytes: r.proofBytes,
+    verified: r.verified && r.matchesReference,
+    maxAbsError: Math.max(...r.prediction.real.map((v, i) => Math.abs(v - float[i]))),
+    sameClass: r.prediction.class === argmax(float),
+    size: `${r.circuit.constraints.toLocaleString("en-US")} constraints`,
+  };
+}
+
+export async function measureEzkl(opts: { root: string; models: string[]; python: string; work: string; timeoutMs?: number; log?: (l: string) => void }): Promise<EzklRun> {
+  const log = opts.log ?? (() => undefined);
+  // fail before any work when EZKL is missing
+  const probe = spawnSync(opts.python, ["-c", "import ezkl; print(ezkl.__version__)"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0)
+    throw new ZkmlError("OPTION_INVALID", `--python ${opts.python}: EZKL is not installed for it (${probe.error?.message ?? (probe.stderr ?? "").trim().split("\n").pop()})`, {
+      hint: `python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}, then --python .venv-ezkl/bin/python`,
+    });
+  const run: EzklRun = { format: EZKL_FORMAT, started: new Date().toISOString(), machine: machineInfo(), ezklVersion: probe.stdout.trim(), rows: [] };
+  for (const ref of opts.models) {
+    log(`${ref}: EZKL (settings, calibration, compile, SRS, setup, prove, verify)`);
+    let ezkl: EzklRow["ezkl"];
+    try {
+      ezkl = runEzkl(opts.python, ref, path.join(opts.work, ref.replace(/[^A-Za-z0-9_-]+/g, "_")), opts.timeoutMs ?? 3_600_000);
+    } catch (e) {
+      if (e instanceof ZkmlError && e.code === "OPTION_INVALID") throw e;
+      ezkl = errorOf(e);
+    }
+    log(`${ref}: zkml-hardhat (every value public; setup afresh)`);
+    let ours: EzklRow["ours"];
+    try {
+      ours = await runOurs(opts.root, ref);
+    } catch (e) {
+      ours = errorOf(e);
+    }
+    run.rows.push({ model: ref, ours, ezkl });
+  }
+  return run;
+}

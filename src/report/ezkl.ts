@@ -1,0 +1,48 @@
+/**
+ * The EZKL comparison's report (data: src/bench/ezkl.ts): markdown, and the terminal's summary lines.
+ */
+import type { EzklRun, SideResult } from "../bench/ezkl";
+
+const isResult = (s: SideResult | { error: string }): s is SideResult => !("error" in s);
+const sec = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+const mb = (m: number | null) => (m === null ? "" : `, ${Math.round(m)} MB`);
+
+function cells(name: string, s: SideResult | { error: string }): string {
+  if (!isResult(s)) return `| ${name} | failed: ${s.error.replace(/\|/g, "/")} | | | | | | |`;
+  return `| ${name} | ${s.size} | ${sec(s.setupSeconds)} s${mb(s.setupPeakMB)} | ${sec(s.proveSeconds)} s${mb(s.provePeakMB)} | ${sec(s.verifySeconds)} s | ${s.proofBytes.toLocaleString("en-US")} | ${s.maxAbsError.toFixed(4)} | ${s.sameClass ? "yes" : "no"}${s.verified ? "" : " (NOT verified)"} |`;
+}
+
+/** EZKL's prove seconds and peak memory over ours (above 1: we are faster or smaller). */
+export function ezklRatios(r: EzklRun): { model: string; time: number; memory: number | null }[] {
+  return r.rows.flatMap((row) => {
+    if (!isResult(row.ours) || !isResult(row.ezkl)) return [];
+    const o = row.ours, e = row.ezkl;
+    return [{ model: row.model, time: e.proveSeconds / o.proveSeconds, memory: o.provePeakMB && e.provePeakMB ? e.provePeakMB / o.provePeakMB : null }];
+  });
+}
+
+export function renderEzklMarkdown(r: EzklRun): string {
+  const m = r.machine;
+  return [
+    "# zkml-hardhat beside EZKL",
+    "",
+    `Measured ${r.started.slice(0, 10)} on ${m.cpus} cores (${m.cpuModel}), ${m.memoryGB} GB, Node ${m.node}, EZKL ${r.ezklVersion ?? "?"} (PyPI), with \`npx hardhat bench --ezkl\`.`,
+    "Both prove the model's default input with every value public (EZKL: input public, params fixed, output public;",
+    "zkml-hardhat: OPEN_VISIBILITY, Groth16). Each stage ran in a process of its own; peak memory is that process's.",
+    "EZKL's SRS is generated locally (gen-srs, its test-only path); our ptau is the cached development one. Error: the",
+    "largest difference between a side's outputs and the float model's.",
+    "",
+    "| model / side | circuit | setup | prove | verify | proof bytes | max error | float's class |",
+    "|---|---|---:|---:|---:|---:|---:|---|",
+    ...r.rows.flatMap((row) => [cells(`${row.model}: zkml-hardhat`, row.ours), cells(`${row.model}: EZKL`, row.ezkl)]),
+    "",
+    ...ezklRatios(r).map((x) => `- ${x.model}: EZKL's proving takes ${x.time.toFixed(1)}x our time${x.memory === null ? "" : ` and ${x.memory.toFixed(1)}x our peak memory`}.`),
+    "",
+    "Not measured: EZKL's verification gas (its create-evm-verifier needs a solc binary; this machine has none and no way to fetch one).",
+    "",
+  ].join("\n");
+}
+
+export function ezklSummary(r: EzklRun): string[] {
+  return ezklRatios(r).map((x) => `${x.model}: EZKL proves in ${x.time.toFixed(1)}x our time${x.memory === null ? "" : `, ${x.memory.toFixed(1)}x our peak memory`}`);
+}
