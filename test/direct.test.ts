@@ -18,11 +18,13 @@ import { chooseBackend, proveModel } from "../src/pipeline/prove";
 import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1cs";
 import { BN254_R } from "../src/core/field";
 import { statementFor } from "../src/statement/statement";
+import { constraintCount } from "../src/statement/cost";
+import { quantize } from "../src/quantize/quantize";
 import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";
-import { OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
+import { batchOf, OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
 import { SIX_STATEMENTS } from "./helpers/fingerprints";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
@@ -171,4 +173,50 @@ describe("direct backend with snarkjs's own tools, and prove-model --backend", f
     // lenet5 with hashed weights: 406,656 products and ~620,000 weight range bits pass 1,000,000 constraints
     expect(chooseBackend("auto", small, { input: "public", weights: "hashed", output: "public" }).reason).to.match(/auto: [0-9,]+ constraints, past 1,000,000/);
   });
+});
+
+describe("a last limb that holds one value is a copy: circom drops it, and so do the formula and the direct backend", function () {
+  this.timeout(300_000);
+  const dense = (nIn: number, units: number): QModel =>
+    quantize(
+      { format: "zkml-model/1", name: `copy-limb-${nIn}-${units}`, input: { shape: [nIn], range: [0, 1] }, layers: [{ type: "dense", units, weights: [...Array(units)].map((_, o) => [...Array(nIn)].map((_, i) => (((i * 7 + o * 3) % 11) / 11) - 0.5)), bias: [...Array(units)].map((_, o) => o / 10) }], provenance: { source: "test" } },
+      { inputBits: 8, weightBits: 8, activationBits: 8, calibration: [[...Array(nIn)].map((_, i) => (i % 5) / 5)] },
+    );
+  const cases: { name: string; q: QModel; vis: Visibility; x: bigint[] }[] = [];
+  // 32 pixels at 8 bits, 31 to a limb: the second limb is the last pixel itself (the input's minimum is 0)
+  const q32 = dense(32, 3);
+  cases.push({ name: "32 inputs, packed", q: q32, vis: { input: "packed", weights: "fixed", output: "label" }, x: spreadInput(q32) });
+  // 127 inferences of a 3-class model: 2-bit labels, 126 to a limb: the second limb is the last label itself
+  const q2 = dense(2, 3);
+  cases.push({ name: "127 labels, a batch", q: q2, vis: { input: "public", weights: "fixed", output: "label", batch: 127 }, x: [...Array(127)].flatMap((_, i) => [BigInt(i % 100), BigInt((i * 37) % 100)]) });
+  for (const c of cases)
+    it(`${c.name}: circom's count = the formula = the direct backend's; the same public signals; tampering the copied limb fails`, async () => {
+      const dir = tmpDir("copy-limb");
+      try {
+        const compiled = await compileSource(renderCircuit(c.q, c.vis), dir);
+        const file = path.join(dir, "direct.r1cs");
+        const d = buildDirect(c.q, c.vis, { r1csFile: file, x: c.x });
+        expect(constraintCount(c.q, c.vis).total, "formula").to.equal(compiled.constraints);
+        expect(d.constraints, "direct").to.equal(compiled.constraints);
+        const N = batchOf(c.vis);
+        const n = c.x.length / N;
+        const outputs = [...Array(N)].flatMap((_, i) => runIR(c.q, c.x.slice(i * n, (i + 1) * n)).output);
+        const st = await statementFor(c.q, c.vis, c.x, outputs);
+        const r1cs = readR1cs(file);
+        const w = d.witness!;
+        expect(firstUnsatisfied(r1cs, w)).to.equal(-1);
+        expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+        const wc = await witness(compiled.wasm, st.witnessInput, dir);
+        expect(wc.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+        // the copied limb is a public signal: changing it must break the direct circuit, and circom's
+        const last = c.vis.input === "packed" ? r1cs.nPubOut + r1cs.nPubIn : r1cs.nPubOut;
+        for (const [sys, wit] of [[r1cs, w], [readR1cs(compiled.r1cs), wc]] as const) {
+          const bad = wit.slice();
+          bad[last] = (bad[last] + 1n) % BN254_R;
+          expect(firstUnsatisfied(sys, bad)).to.be.at.least(0);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });

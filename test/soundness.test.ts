@@ -166,7 +166,7 @@ describe("soundness harness: residual connections (add)", function () {
   const block: ModelFile = {
     format: MODEL_FORMAT,
     name: "residual-block",
-    // 2x4x5: 40 values, two packed limbs of 31 and 9 (a limb of one value is a copy circom removes; see the notes)
+    // 2x4x5: 40 values, two packed limbs of 31 and 9
     input: { shape: [2, 4, 5], range: [0, 1] },
     layers: [
       { type: "conv2d", filters: 2, kernel: [3, 3], padding: [1, 1], weights: [0, 1].map(() => [0, 1].map(() => [0, 1, 2].map(() => w(3)))), bias: w(2) },

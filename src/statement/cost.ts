@@ -43,6 +43,15 @@ export const GADGET_COST = {
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
 
+/**
+ * Limbs of `count` values packed `per` to a limb whose binding is a plain copy (limb = the one value it holds, with
+ * no offset): circom --O1 substitutes the value's signal by the limb's and drops that constraint (the direct backend
+ * uses the limb's wire for the value likewise). At most the last limb: 1 when it holds a single value and lo = 0.
+ */
+export function copiedLimbs(count: number, per: number, lo: bigint): number {
+  return count % per === 1 && lo === 0n ? 1 : 0;
+}
+
 /** Multiply-accumulates of one linear op (in-bounds taps only): the product constraints it needs with private weights. */
 export function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
   return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
@@ -129,10 +138,12 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
     b.weightsCommitment += limbs * GADGET_COST.bind + hashChainConstraints(limbs);
   }
   const inLimbs = Math.ceil((N * nIn) / perLimb(q.input.bits));
-  if (vis.input === "packed") b.inputPart = inLimbs * GADGET_COST.bind;
-  if (vis.input === "hashed") b.inputPart = inLimbs * GADGET_COST.bind + hashChainConstraints(inLimbs);
+  const inBinds = (inLimbs - copiedLimbs(N * nIn, perLimb(q.input.bits), q.input.min)) * GADGET_COST.bind;
+  if (vis.input === "packed") b.inputPart = inBinds;
+  if (vis.input === "hashed") b.inputPart = inBinds + hashChainConstraints(inLimbs);
   // a batch's labels: each inference's argmax, then its labels packed into limbs, each bound to its public signal
-  if (vis.output === "label") b.outputPart = N * GADGET_COST.argmax(nOut, labelBits(q, vis.weights)) + (N > 1 ? Math.ceil(N / perLimb(labelWidth(nOut))) * GADGET_COST.bind : 0);
+  const labelPer = perLimb(labelWidth(nOut));
+  if (vis.output === "label") b.outputPart = N * GADGET_COST.argmax(nOut, labelBits(q, vis.weights)) + (N > 1 ? (Math.ceil(N / labelPer) - copiedLimbs(N, labelPer, 0n)) * GADGET_COST.bind : 0);
   if (vis.output === "hashed") b.outputPart = hashChainConstraints(N * nOut);
   b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
   return b;

@@ -25,6 +25,7 @@ import { fieldOf, signedOf } from "../../core/field";
 import { inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
 import { packValues, perLimb } from "../../statement/commitments";
 import { StatementLayout, statementLayout } from "../../statement/layout";
+import { copiedLimbs } from "../../statement/cost";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { writeWtns } from "../../snark/r1cs";
@@ -112,8 +113,12 @@ function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: read
     limbWires = b.wireArray(L.input.count, (j) => packed[j]);
   }
   const xHash = L.input.kind === "commitment" ? b.wire() : -1;
+  const copied = L.input.kind === "limbs" && copiedLimbs(L.inputValues, L.input.perLimb, L.input.min) === 1;
   const wHash = L.weights.kind === "commitment" ? b.wire() : -1;
-  if (L.input.kind !== "values") xw = b.wireArray(L.inputValues, xValue);
+  if (L.input.kind !== "values") xw = b.wireArray(L.inputValues - (copied ? 1 : 0), xValue);
+  // a public limb holding one value with no offset is that value: its wire serves as the value's (circom --O1
+  // substitutes the same copy), so no separate wire and no binding constraint
+  if (copied) xw.push(limbWires[limbWires.length - 1]);
   const params = new Map<number, { w: number[]; b: number[] }>();
   if (L.privateParams > 0)
     for (const { op, k } of linearOps(qc)) params.set(k, { w: op.weights.map((v) => b.wire(fieldOf(v))), b: op.bias.map((v) => b.wire(fieldOf(v))) });
@@ -128,7 +133,8 @@ function constrainInput(b: R1csBuilder, q: QModel, L: StatementLayout, s: Signal
     if (top === "half") topBitAlone(b, bits);
   });
   if (top === "bits") s.x.forEach((w, i) => atMost(b, w, x[i] ?? q.input.min, q.input.bits, inputTop(q)));
-  if (L.input.kind === "limbs") limbs(s.x, L.input.bits, L.input.perLimb, L.input.min).forEach((m, j) => bind(b, s.limbs[j], m));
+  // (a limb that is its value's own wire needs no binding)
+  if (L.input.kind === "limbs") limbs(s.x, L.input.bits, L.input.perLimb, L.input.min).forEach((m, j) => !isWire(m, s.limbs[j]) && bind(b, s.limbs[j], m));
   if (L.input.kind === "commitment") bind(b, s.xHash, hashChain(b, limbs(s.x, L.input.bits, L.input.perLimb, L.input.min)));
 }
 
@@ -154,13 +160,15 @@ function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: Statement
     case "label":
       return argmax(b, y, outputs[0], labelBits(q, vis.weights));
     case "labels": {
-      // each inference's label on a wire of its own, then packed into the public limbs
+      // each inference's label on a wire of its own, then packed into the public limbs; a last limb holding one
+      // label is that label's wire (the copy circom substitutes)
+      const lastAlone = copiedLimbs(L.batch, L.output.perLimb, 0n) === 1;
       const labels = Array.from({ length: L.batch }, (_, i) => {
-        const w = b.wire();
+        const w = lastAlone && i === L.batch - 1 ? outputs[outputs.length - 1] : b.wire();
         argmax(b, y.slice(i * L.outputSize, (i + 1) * L.outputSize), w, labelBits(q, vis.weights));
         return w;
       });
-      return limbs(labels, L.output.bits, L.output.perLimb, 0n).forEach((m, j) => bind(b, outputs[j], m));
+      return limbs(labels, L.output.bits, L.output.perLimb, 0n).forEach((m, j) => !isWire(m, outputs[j]) && bind(b, outputs[j], m));
     }
     case "commitment":
       return bind(b, outputs[0], hashChain(b, y.map((w) => lc([w, 1n]))));
@@ -168,6 +176,11 @@ function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: Statement
       // an output that is not already a public wire (e.g. after a flatten) is copied to it
       y.forEach((w, i) => w !== outputs[i] && copy(b, outputs[i], w));
   }
+}
+
+/** Is the linear combination exactly one wire, with coefficient 1? */
+function isWire(m: LC, w: number): boolean {
+  return m.size === 1 && m.get(w) === 1n;
 }
 
 /** The model's ops onto gadgets, each tensor element a wire (or, for a sum about to be requantized, a linear combination). */
