@@ -63,6 +63,17 @@ function targets(q: QModel, vis: Visibility): { name: string; kind: string; bit?
   return t;
 }
 
+/** Change each target signal of the honest witness alone (a bit flipped, a value plus one): a constraint must fail. */
+function tamperEach(r1cs: ReturnType<typeof readR1cs>, w: bigint[], sym: Map<string, number>, ts: ReturnType<typeof targets>): void {
+  for (const t of ts) {
+    const i = sym.get(t.name);
+    expect(i, `${t.kind}: signal ${t.name} in the witness`).to.be.a("number");
+    const bad = w.slice();
+    bad[i!] = t.bit ? (bad[i!] === 1n ? 0n : 1n) : (bad[i!] + 1n) % BN254_R;
+    expect(firstUnsatisfied(r1cs, bad), `${t.kind} (${t.name}) changed: some constraint must fail`).to.be.at.least(0);
+  }
+}
+
 describe("soundness harness: circom --inspect is heard", function () {
   this.timeout(120_000);
   it("a planted unconstrained signal (<-- without ===) is reported, so a clean inspection means something", async () => {
@@ -142,14 +153,7 @@ describe("soundness harness: every layer type under every visibility option", fu
         expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
         expect(d.witness!.slice(1, 1 + dr.nPubOut + dr.nPubIn).map(String), "direct backend public signals").to.deep.equal(st.publicSignals.map(String));
         expect(d.constraints, "direct backend constraints").to.be.at.most(compiled.constraints);
-        const sym = readSym(compiled.sym);
-        for (const t of targets(q, vis)) {
-          const i = sym.get(t.name);
-          expect(i, `${t.kind}: signal ${t.name} in the witness`).to.be.a("number");
-          const bad = w.slice();
-          bad[i!] = t.bit ? (bad[i!] === 1n ? 0n : 1n) : (bad[i!] + 1n) % BN254_R;
-          expect(firstUnsatisfied(r1cs, bad), `${t.kind} (${t.name}) changed: some constraint must fail`).to.be.at.least(0);
-        }
+        tamperEach(r1cs, w, readSym(compiled.sym), targets(q, vis));
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -204,16 +208,9 @@ describe("soundness harness: residual connections (add)", function () {
           expect(firstUnsatisfied(r1cs, wit), "honest witness").to.equal(-1);
           expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
           expect(unconstrainedWires(r1cs)).to.deep.equal([]);
-          const sym = readSym(compiled.sym);
           const ts = targets(c.q, vis);
           expect(ts.some((t) => t.kind === "residual sum") || c.q.ops[c.q.ops.length - 1].op === "add").to.equal(true);
-          for (const t of ts) {
-            const i = sym.get(t.name);
-            expect(i, `${t.kind}: signal ${t.name} in the witness`).to.be.a("number");
-            const bad = wit.slice();
-            bad[i!] = t.bit ? (bad[i!] === 1n ? 0n : 1n) : (bad[i!] + 1n) % BN254_R;
-            expect(firstUnsatisfied(r1cs, bad), `${t.kind} (${t.name}) changed: some constraint must fail`).to.be.at.least(0);
-          }
+          tamperEach(r1cs, wit, readSym(compiled.sym), ts);
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });
         }
