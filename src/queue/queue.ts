@@ -18,7 +18,7 @@ import { Paths } from "../core/paths";
 import { batchOf } from "../statement/visibility";
 import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
-import { quantizeFor, type QuantChoice } from "../model/zoo";
+import { quantizeFor, resolveModel, type QuantChoice } from "../model/zoo";
 import { jobIdFor, JobResult, JobSpec } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -194,7 +194,6 @@ function quantizedFor(spec: JobSpec, model: ModelFile, quant: QuantChoice): QMod
 
 /** Prove one job: the prove-model pipeline on its input (cached stages reused), the result written atomically. */
 export async function proveJob(root: string, id: string, spec: JobSpec, log: (m: string) => void = () => undefined, lock?: SetupLock): Promise<JobResult> {
-  const { resolveModel } = await import("../model/zoo");
   const { proveModel } = await import("../pipeline/prove");
   const paths = new Paths(root);
   const inputFile = paths.get({ kind: "queueInput", job: id });

@@ -1,6 +1,7 @@
 /**
  * A private redis-server for one run (the throughput benchmark, the tests): on 127.0.0.1, a free port, a
- * temporary data folder, no persistence; stopped and its folder removed by stop().
+ * temporary data folder, no persistence; stopped and its folder removed by stop(), or when this process is
+ * interrupted.
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -25,7 +26,15 @@ export async function startRedisServer(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   const server: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  // Ctrl-C or a kill of this process takes the server with it (it would otherwise outlive the run)
+  const onSignal = (sig: NodeJS.Signals) => {
+    server.kill("SIGTERM");
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.kill(process.pid, sig);
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, onSignal);
   const stop = async () => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, onSignal);
     server.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     fs.rmSync(dir, { recursive: true, force: true });
