@@ -99,7 +99,6 @@ async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
   const { measureThroughput } = await import("../src/bench/throughput");
   const { renderThroughputMarkdown, throughputSummary } = await import("../src/report/throughput");
   const { startRedisServer } = await import("../src/queue/redis-server");
-  const { writeFileAtomic } = await import("../src/core/files");
   const { DEFAULT_VISIBILITY } = await import("../src/statement/visibility");
   const root = hre.config.paths.root;
   const out = path.resolve(root, args.out);
@@ -111,10 +110,7 @@ async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
   const server = args.redis ? undefined : await startRedisServer();
   try {
     const run = await measureThroughput({ root, model: args.model, circuits, workers, jobs: args.jobs, redis: { url: args.redis ?? server!.url }, startWorker: (t) => startWorkerProcess(root, t.url), log: say });
-    writeFileAtomic(path.join(out, "throughput.json"), JSON.stringify(run, null, 1) + "\n");
-    writeFileAtomic(path.join(out, "throughput.md"), renderThroughputMarkdown(run));
-    for (const line of throughputSummary(run)) say(line);
-    say(`results: ${path.relative(root, path.join(out, "throughput.json"))}, report: ${path.relative(root, path.join(out, "throughput.md"))}`);
+    await writeRun(root, out, "throughput", run, renderThroughputMarkdown(run), throughputSummary(run));
     return run;
   } finally {
     await server?.stop();
@@ -144,14 +140,19 @@ function startWorkerProcess(root: string, url: string): Promise<{ stop: () => Pr
 async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
   const { measureEzkl } = await import("../src/bench/ezkl");
   const { renderEzklMarkdown, ezklSummary } = await import("../src/report/ezkl");
-  const { writeFileAtomic } = await import("../src/core/files");
   const root = hre.config.paths.root;
   const out = path.resolve(root, args.out);
   const models = args.models.split(",").map((m) => m.trim()).filter(Boolean);
   const run = await measureEzkl({ root, models, python: args.python, work: path.join(out, "ezkl-work"), log: say });
-  writeFileAtomic(path.join(out, "ezkl.json"), JSON.stringify(run, null, 1) + "\n");
-  writeFileAtomic(path.join(out, "ezkl.md"), renderEzklMarkdown(run));
-  for (const line of ezklSummary(run)) say(line);
-  say(`results: ${path.relative(root, path.join(out, "ezkl.json"))}, report: ${path.relative(root, path.join(out, "ezkl.md"))}`);
+  await writeRun(root, out, "ezkl", run, renderEzklMarkdown(run), ezklSummary(run));
   return run;
+}
+
+/** A measured run as <out>/<name>.json and its markdown report <out>/<name>.md, its summary printed. */
+async function writeRun(root: string, out: string, name: string, run: unknown, markdown: string, summary: string[]): Promise<void> {
+  const { writeFileAtomic } = await import("../src/core/files");
+  writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(run, null, 1) + "\n");
+  writeFileAtomic(path.join(out, `${name}.md`), markdown);
+  for (const line of summary) say(line);
+  say(`results: ${path.relative(root, path.join(out, `${name}.json`))}, report: ${path.relative(root, path.join(out, `${name}.md`))}`);
 }

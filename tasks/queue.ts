@@ -136,7 +136,7 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
 /** status --watch: a live bar on a terminal; elsewhere a line whenever the numbers change, or a JSON object a sample. */
 async function watch(args: JobsArgs, t: { url: string }) {
   const { watchQueue } = await import("../src/queue/queue");
-  const { describeProgress, formatSeconds } = await import("../src/queue/progress");
+  const { describeProgress, leftText, rateText } = await import("../src/queue/progress");
   if (!(args.interval > 0)) throw new ZkmlError("OPTION_INVALID", `--interval: expected a number of seconds > 0, got ${args.interval}`, { hint: "e.g. --interval 2" });
   const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   const live = !args.json && process.stderr.isTTY;
@@ -149,7 +149,7 @@ async function watch(args: JobsArgs, t: { url: string }) {
     show: (p, s) => {
       if (args.json) return void process.stdout.write(JSON.stringify({ ...s, failures: undefined, total: p.total, perMinute: p.perMinute, secondsLeft: p.secondsLeft }) + "\n");
       if (bar) {
-        const fields = { failed: p.failed, rate: p.perMinute === null ? "rate not yet known" : `${p.perMinute.toFixed(1)} proofs a minute`, left: p.secondsLeft === null ? "" : `${formatSeconds(p.secondsLeft)} left` };
+        const fields = { failed: p.failed, rate: rateText(p), left: leftText(p) };
         if (!bar.isActive) bar.start(p.total, p.done, fields);
         bar.setTotal(p.total);
         bar.update(p.done, fields);

@@ -18,6 +18,7 @@ import { quantizeFor, resolveModel } from "../src/model/zoo";
 import { runIR } from "../src/ir/ir";
 import { quantizeInput } from "../src/quantize/quantize";
 import { constraintCount } from "../src/statement/cost";
+import { inspectModel } from "../src/model/inspect";
 import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
@@ -240,6 +241,9 @@ describe("ONNX: the zoo exported and read back", function () {
     const info = JSON.parse(r.stdout);
     expect(info.params).to.equal(44_530);
     expect(info.statements.map((s: { publicSignals: number }) => s.publicSignals)).to.deep.equal([27, 2, 28, 794]);
+    // the per-layer MACs add up to the model's total (a padded convolution counts only its in-bounds taps)
+    const lenet = inspectModel(resolveModel("lenet5"), quantizeFor(resolveModel("lenet5")), "lenet5");
+    expect(lenet.layers.reduce((a, l) => a + l.macs, 0)).to.equal(lenet.macs);
   });
 });
 

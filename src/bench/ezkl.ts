@@ -24,6 +24,9 @@ export const EZKL_FORMAT = "zkml-ezkl/1";
 export const EZKL_STAGE_SCRIPT = path.join(PACKAGE_ROOT, "scripts", "ezkl", "stage.py");
 export const EZKL_REQUIREMENTS = path.join(PACKAGE_ROOT, "scripts", "ezkl", "requirements.txt");
 
+/** How to get a Python with EZKL, for every error that needs one. */
+const installHint = () => `python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}, then --python .venv-ezkl/bin/python`;
+
 export interface SideResult {
   setupSeconds: number;
   setupPeakMB: number | null;
@@ -68,12 +71,12 @@ interface StageOut {
 /** Run one stage of the EZKL script; its JSON line is found among whatever EZKL itself prints. */
 function ezklStage(python: string, args: string[], timeoutMs: number): StageOut {
   const r = spawnSync(python, [EZKL_STAGE_SCRIPT, ...args], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
-  if (r.error) throw new ZkmlError("OPTION_INVALID", `--python ${python}: cannot run it (${r.error.message})`, { hint: `install EZKL for a Python: python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}` });
+  if (r.error) throw new ZkmlError("OPTION_INVALID", `--python ${python}: cannot run it (${r.error.message})`, { hint: installHint() });
   const line = (r.stdout ?? "").split("\n").reverse().find((l) => l.startsWith("{") && /"(seconds|error)"/.test(l));
   if (!line) return { error: "died", message: `EZKL's process ended (${r.signal ?? `exit ${r.status}`}) without a result${r.signal === "SIGKILL" ? ": out of memory" : ""}: ${(r.stderr ?? "").trim().split("\n").slice(-3).join(" / ")}` };
   const out = JSON.parse(line) as StageOut;
   if (out.error === "missing")
-    throw new ZkmlError("OPTION_INVALID", `--python ${python}: ${out.message}`, { hint: `python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}, then --python .venv-ezkl/bin/python` });
+    throw new ZkmlError("OPTION_INVALID", `--python ${python}: ${out.message}`, { hint: installHint() });
   return out;
 }
 
@@ -138,7 +141,7 @@ export async function measureEzkl(opts: { root: string; models: string[]; python
   const probe = spawnSync(opts.python, ["-c", "import ezkl; print(ezkl.__version__)"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0)
     throw new ZkmlError("OPTION_INVALID", `--python ${opts.python}: EZKL is not installed for it (${probe.error?.message ?? (probe.stderr ?? "").trim().split("\n").pop()})`, {
-      hint: `python3 -m venv .venv-ezkl && .venv-ezkl/bin/pip install -r ${path.relative(process.cwd(), EZKL_REQUIREMENTS)}, then --python .venv-ezkl/bin/python`,
+      hint: installHint(),
     });
   const run: EzklRun = { format: EZKL_FORMAT, started: new Date().toISOString(), machine: machineInfo(), ezklVersion: probe.stdout.trim(), rows: [] };
   for (const ref of opts.models) {

@@ -14,6 +14,7 @@ import { ZkmlError } from "../core/errors";
 import { CircuitOptions, resolveCircuit } from "../pipeline/circuit";
 import { proveModel } from "../pipeline/prove";
 import { resolveModel } from "../model/zoo";
+import type { ModelFile } from "../model/format";
 import { clearQueue, queueStatus, RedisTarget, submitJobs, collectResults } from "../queue/queue";
 import { JobSpec } from "../queue/jobs";
 import { batchOf } from "../statement/visibility";
@@ -98,7 +99,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
     await proveModel({ root: opts.root, model, ...c.options, log: () => undefined });
     for (const w of opts.workers) {
       log(`${c.label}: ${opts.jobs} jobs, ${w} worker(s)`);
-      run.cases.push(await measureCase(opts, c, w));
+      run.cases.push(await measureCase(opts, model, c, w));
       const m = run.cases[run.cases.length - 1];
       log(`${c.label}, ${w} worker(s): ${m.proofsPerMinute.toFixed(1)} proofs a minute (${m.inferencesPerMinute.toFixed(1)} inferences) over ${m.seconds.toFixed(1)} s`);
     }
@@ -107,8 +108,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   return run;
 }
 
-async function measureCase(opts: ThroughputOptions, c: { label: string; options: CircuitOptions }, workers: number): Promise<ThroughputCase> {
-  const model = resolveModel(opts.model);
+async function measureCase(opts: ThroughputOptions, model: ModelFile, c: { label: string; options: CircuitOptions }, workers: number): Promise<ThroughputCase> {
   const batch = batchOf(c.options.visibility);
   const circuit = resolveCircuit(model, c.options);
   const random = opts.random ?? Math.random;

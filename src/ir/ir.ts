@@ -250,6 +250,12 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
 
 export type Interval = [bigint, bigint];
 
+/** An add's output bounds from its inputs' (mul and fromMul are positive: the sums of the bounds). */
+export function addBounds(op: Extract<QOp, { op: "add" }>, x: Interval[], t: Interval[]): Interval[] {
+  const m = BigInt(op.mul), fm = BigInt(op.fromMul);
+  return x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+}
+
 /** Worst-case interval of every element of every tensor, over all inputs the circuit admits. */
 export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
   const shapes = irShapes(q);
@@ -279,12 +285,9 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
         break;
       case "flatten":
         break;
-      case "add": {
-        // mul and fromMul are positive: the sum's bounds are the sums of the bounds
-        const t = all[op.from], m = BigInt(op.mul), fm = BigInt(op.fromMul);
-        x = x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+      case "add":
+        x = addBounds(op, x, all[op.from]);
         break;
-      }
     }
     all.push(x);
   });

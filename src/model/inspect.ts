@@ -9,7 +9,7 @@ import { constraintCount } from "../statement/cost";
 import { publicLayout, statementLayout } from "../statement/layout";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { ptauPowerFor } from "../snark/systems";
-import { countParams, layerOutputShape, ModelFile, Shape } from "./format";
+import { countParams, layerOutputShape, ModelFile, planOf, Shape } from "./format";
 
 export interface LayerLine {
   index: number;
@@ -47,10 +47,10 @@ export const INSPECTED_STATEMENTS: { label: string; visibility: Visibility }[] =
   { label: "every value public", visibility: OPEN_VISIBILITY },
 ];
 
-function layerMacs(l: ModelFile["layers"][number], inShape: Shape, outShape: Shape): number {
-  const n = outShape.reduce((a, b) => a * b, 1);
+/** A layer's multiply-accumulates as countMacs counts them (a convolution's in-bounds taps only), so the column adds up to the total. */
+function layerMacs(l: ModelFile["layers"][number], inShape: Shape): number {
   if (l.type === "dense") return l.units * inShape.reduce((a, b) => a * b, 1);
-  if (l.type === "conv2d") return n * inShape[0] * l.kernel[0] * l.kernel[1];
+  if (l.type === "conv2d") return planOf(l, inShape).count.reduce((a, b) => a + b, 0);
   return 0;
 }
 
@@ -58,7 +58,7 @@ export function inspectModel(m: ModelFile, q: QModel, source: string): ModelInsp
   let shape = m.input.shape;
   const layers = m.layers.map((l, index) => {
     const outShape = layerOutputShape(l, shape, `layers[${index}]`);
-    const line = { index, type: l.type, outShape, params: countParams({ layers: [l] }), macs: layerMacs(l, shape, outShape) };
+    const line = { index, type: l.type, outShape, params: countParams({ layers: [l] }), macs: layerMacs(l, shape) };
     shape = outShape;
     return line;
   });

@@ -46,11 +46,19 @@ export function queueProgress(samples: QueueSample[], windowMs = RATE_WINDOW_MS)
   };
 }
 
+/** "9.6 proofs a minute", or that the rate is not known yet */
+export function rateText(p: QueueProgress): string {
+  return p.perMinute === null ? "rate not yet known" : `${p.perMinute.toFixed(1)} proofs a minute`;
+}
+
+/** "about 50 s left", or "" while the time left is unknown */
+export function leftText(p: QueueProgress): string {
+  return p.secondsLeft === null ? "" : `about ${formatSeconds(p.secondsLeft)} left`;
+}
+
 /** "done 12/20, failed 1, 9.6 proofs a minute, about 50 s left" */
 export function describeProgress(p: QueueProgress): string {
-  const rate = p.perMinute === null ? "rate not yet known" : `${p.perMinute.toFixed(1)} proofs a minute`;
-  const left = p.secondsLeft === null ? "" : `, about ${formatSeconds(p.secondsLeft)} left`;
-  return `done ${p.done}/${p.total}, failed ${p.failed}, ${rate}${left}`;
+  return [`done ${p.done}/${p.total}`, `failed ${p.failed}`, rateText(p), leftText(p)].filter(Boolean).join(", ");
 }
 
 export function formatSeconds(s: number): string {

@@ -168,10 +168,7 @@ export async function collectResults(t: RedisTarget, root: string): Promise<JobR
   const paths = new Paths(root);
   try {
     const done: Job[] = await q.getCompleted(0, -1);
-    return done.map((j) => {
-      const file = paths.get({ kind: "queueResult", job: j.id! });
-      return fs.existsSync(file) ? readJobResult(root, j.id!) : (j.returnvalue as JobResult);
-    });
+    return done.map((j) => (fs.existsSync(paths.get({ kind: "queueResult", job: j.id! })) ? readJobResult(root, j.id!) : (j.returnvalue as JobResult)));
   } finally {
     await q.close();
   }

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { analyzeBounds, differenceBitsFor, inputBitsTop, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { addBounds, analyzeBounds, differenceBitsFor, inputBitsTop, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -85,12 +85,10 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
       case "flatten":
         ops.push(op);
         break;
-      case "add": {
-        const t = trace[op.from], m = BigInt(op.mul), fm = BigInt(op.fromMul);
-        x = x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+      case "add":
+        x = addBounds(op, x, trace[op.from]);
         ops.push(op);
         break;
-      }
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);

@@ -86,7 +86,8 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
         );
     };
     // the layer a bias or a BatchNormalization folds into: the one that wrote the running tensor, which nothing else reads
-    const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 ? layers[layers.length - 1] : undefined;
+    const lastLayer = layers[layers.length - 1];
+    const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
     switch (node.opType) {
       case "Gemm": {
         fromPrevious();
@@ -108,8 +109,8 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
         if (other === undefined) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers, with residual connections back to it");
         const c = consts.get(other!);
         if (c) {
-          if (!linear || (linear.type !== "dense" && linear.type !== "conv2d")) nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
-          addBias(linear as DenseLayer | Conv2DLayer, c, nodeFail);
+          if (!linear) nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
+          addBias(linear!, c, nodeFail);
           break;
         }
         // a residual connection: the running tensor plus one computed earlier in the chain
@@ -130,12 +131,12 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
         const eps = floatOf(node, "epsilon", 1e-5);
         const s = scale.data.map((v, i) => v / Math.sqrt(variance.data[i] + eps));
         const t = bias.data.map((v, i) => v - mean.data[i] * s[i]);
-        if (linear && linear.type !== "relu" && (linear.type === "dense" || linear.type === "conv2d")) {
+        if (linear) {
           foldAffine(linear, s, t, nodeFail);
           notes.push(`${where} folded into layers[${layers.length - 1}] (${linear.type}): weights times scale/sqrt(var+eps), bias shifted; exact up to float rounding`);
         } else {
           push(affineLayer(shape, s, t, nodeFail));
-          notes.push(`${where} after a non-linear layer: kept as a per-channel affine layer (layers[${layers.length - 1}], ${layers[layers.length - 1].type} with a diagonal kernel)`);
+          notes.push(`${where} with no Conv or Gemm of its own before it: kept as a per-channel affine layer (layers[${layers.length - 1}], ${layers[layers.length - 1].type} with a diagonal kernel)`);
         }
         break;
       }
@@ -185,8 +186,10 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
         nodeFail(`op ${node.opType} is not supported; supported: ${SUPPORTED_OPS.join(", ")}`, "replace the op, or ask for it (an op needs the reference interpreter, the bounds, both circuit backends and Solidity)");
     }
     const last = layers[layers.length - 1];
-    const produced = ["Gemm", "MatMul", "Conv", "BatchNormalization"].includes(node.opType) || (node.opType === "Add" && last?.type !== "add");
-    lastLinearOut = produced && (last?.type === "dense" || last?.type === "conv2d") ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
+    // a node that wrote or changed a dense or conv layer (a new one, a bias, a fold; not a residual add) leaves its
+    // output open to a following bias or fold; Dropout and Identity pass that on
+    const wroteLinear = ["Gemm", "MatMul", "Conv", "BatchNormalization", "Add"].includes(node.opType) && (last?.type === "dense" || last?.type === "conv2d");
+    lastLinearOut = wroteLinear ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
     current = out;
     producedBy.set(out, layers.length - 1);
   });
