@@ -1,0 +1,27 @@
+//! A witness file (iden3 "wtns", version 2): section 1 the field (n8, q) and the number of values, section 2
+//! the values as plain little-endian integers, wire order.
+
+use crate::container::{u32_at, Container};
+use crate::encoding::{fr_plain, FR_BYTES};
+use crate::error::Result;
+use ark_bn254::Fr;
+use ark_ff::PrimeField;
+use rayon::prelude::*;
+
+pub fn read_witness(path: &str) -> Result<Vec<Fr>> {
+    let mut c = Container::open(path, b"wtns", "WITNESS_INVALID")?;
+    let h = c.read(1, None)?;
+    if h.len() < 4 || u32_at(&h, 0) as usize != FR_BYTES || h.len() < 4 + FR_BYTES + 4 {
+        return Err(c.err("header: expected 32-byte field elements (BN254)"));
+    }
+    if ark_ff::BigInt::<4>::new(crate::container::limbs(&h[4..36])) != Fr::MODULUS {
+        return Err(c.err("made for another field than BN254's scalar field"));
+    }
+    let n = u32_at(&h, 36) as usize;
+    let raw = c.read(2, Some((n * FR_BYTES) as u64))?;
+    let values: Vec<Option<Fr>> = raw.par_chunks(FR_BYTES).map(fr_plain).collect();
+    if let Some(i) = values.iter().position(|v| v.is_none()) {
+        return Err(c.err(format!("value {i} is not below the field's modulus: the file is damaged")));
+    }
+    Ok(values.into_iter().map(|v| v.unwrap()).collect())
+}
