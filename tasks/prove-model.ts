@@ -12,6 +12,7 @@ export { boundary, PLUGIN } from "./common";
 interface Args extends CircuitArgs {
   model: string;
   system: string;
+  prover?: string;
   inputFile?: string;
   ptau?: string;
   downloadPtau: boolean;
@@ -25,6 +26,7 @@ interface Args extends CircuitArgs {
 withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
+  .addOptionalParam("prover", "Who makes a Groth16 proof: native (default; Rust on arkworks, every core) or snarkjs (the reference, WebAssembly; also the only prover of plonk and fflonk)", undefined, types.string)
   .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested), {\"input\": [...]} or EZKL's {\"input_data\": [[...]]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
   .addOptionalParam(
     "ptau",
@@ -48,6 +50,8 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
       const model = resolveModel(args.model);
       const { parseSystem } = await import("../src/snark/systems");
       const system = parseSystem(args.system, "--system");
+      const { parseProver } = await import("../src/snark/prove");
+      const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
@@ -64,6 +68,7 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         root,
         model,
         system,
+        prover,
         inputFile,
         ...circuit,
         ptau: args.ptau ?? cfg.ptau,

@@ -1,6 +1,7 @@
 /**
- * The native helpers (native/*.cc, built by `npm ci` through node-gyp): fixed-base multiplication on BN254
- * (alt_bn128, circom's bn128), point encodings and a resumable BLAKE2b for transcript hashes.
+ * The native addons, both built by `npm ci` (scripts/build-native.js): native/*.cc through node-gyp, fixed-base
+ * multiplication on BN254 (alt_bn128, circom's bn128), point encodings and a resumable BLAKE2b for transcript
+ * hashes; native/prover (Rust) through cargo, the Groth16 prover.
  */
 import * as path from "path";
 import { ZkmlError } from "./errors";
@@ -15,20 +16,38 @@ export interface Native {
   blake2bDigest(state: Uint8Array): Uint8Array;
 }
 
-let native: Native | undefined;
-export function loadNative(): Native {
-  if (native) return native;
-  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
+/** A proof in snarkjs's JSON shape, its public signals, and how long each phase took. */
+export interface NativeProof {
+  piA: string[];
+  piB: string[][];
+  piC: string[];
+  publicSignals: string[];
+  timings: { phase: string; ms: number }[];
+}
+
+export interface NativeProver {
+  /** Rejects with "CODE\tfile\tmessage" (see native/prover/src/error.rs). */
+  prove(zkey: string, wtns: string, r1cs: string): Promise<NativeProof>;
+}
+
+function loadAddon<T>(name: string, what: string, needs: string): T {
+  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", `${name}.node`);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    native = require(file) as Native;
-    return native;
+    return require(file) as T;
   } catch (e) {
-    throw new ZkmlError("NATIVE_MISSING", `the native multiplier is not built (${file})`, {
-      hint: "run `npm ci` (it builds native/ with node-gyp; needs python3, make and g++), or `npm run build:native`",
-      cause: e,
-    });
+    throw new ZkmlError("NATIVE_MISSING", `${what} is not built (${file})`, { hint: `run \`npm ci\` (it builds native/; needs ${needs}), or \`npm run build:native\``, cause: e });
   }
+}
+
+let native: Native | undefined;
+export function loadNative(): Native {
+  return (native ??= loadAddon<Native>("zkml_native", "the native multiplier", "python3, make and g++"));
+}
+
+let prover: NativeProver | undefined;
+export function loadProver(): NativeProver {
+  return (prover ??= loadAddon<NativeProver>("zkml_prover", "the native prover", "Rust's cargo; add --prover snarkjs to do without it"));
 }
 
 /** 32-byte little-endian canonical scalars, as the native multiplier reads them. */

@@ -17,6 +17,7 @@ import { readPtauHeader } from "../setup/ptau";
 import { quantizeInput } from "../quantize/quantize";
 import { readR1cs, readWtns } from "../snark/r1cs";
 import { plonkGates, ptauPowerFor } from "../snark/systems";
+import { chooseProver, Prover } from "../snark/prove";
 import { runStage, runStageHere } from "./runner";
 import { checkZkey } from "../snark/zkey";
 import type { SetupResult } from "../setup/keys";
@@ -52,6 +53,8 @@ export interface ProveReport {
   /** The circuit's outputs equal the bigint reference interpreter's, element for element. */
   matchesReference: boolean;
   verified: boolean;
+  /** who made the proof (for a cached proof, who made it then) */
+  prover: Prover;
   proofBytes: number;
   /** seconds the proof took to make (also when it came from the cache; null for a proof cached before this was kept) */
   proveSeconds: number | null;
@@ -66,6 +69,8 @@ export interface ProveOptions {
   model: ModelFile;
   /** groth16 (default), plonk or fflonk. */
   system?: ProofSystem;
+  /** Who makes the proof: native (default for Groth16) or snarkjs (the reference; PLONK and FFLONK). */
+  prover?: Prover;
   /** What the verifier sees of input, weights and output (default: input public, weights fixed, output public). */
   visibility?: Visibility;
   /** circom (the auditable source), direct (r1cs and witness written from the IR) or auto (default). */
@@ -171,6 +176,7 @@ interface RunFiles {
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();
   const system: ProofSystem = opts.system ?? "groth16";
+  chooseProver(system, opts.prover); // an impossible pair is refused before any work
   if (opts.contribute && system !== "groth16")
     throw new ZkmlError("OPTION_INVALID", `--contribute: ${system} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, {
       hint: "contribute with --system groth16, or drop --contribute",
@@ -195,7 +201,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     const files = runFiles(run, rendered.id, subject.x);
     const witness = await stages.run(witnessStage(run, rendered, compiled, subject, files));
     const matchesReference = publicSignalsMatch(files.wtns, size.nPublic, subject.statement.publicSignals);
-    const proof = await stages.run(proveStage(run, files, setup.zkey, witness.fresh));
+    const proof = await stages.run(proveStage(run, files, setup.zkey, compiled.r1cs, witness.fresh));
     const verified = await stages.run(verifyStage(run, files, setup.vkey));
     return {
       model: opts.model.name,
@@ -216,6 +222,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       },
       matchesReference,
       verified,
+      prover: proof.prover,
       proofBytes: proof.proofBytes,
       proveSeconds: proof.seconds ?? null,
       stages: stages.reports,
@@ -478,21 +485,23 @@ function publicSignalsMatch(wtns: string, nPublic: number, expected: bigint[]): 
   return true;
 }
 
-/** The proof's size, and the seconds its proving took when it was made (kept beside it, so a cached proof still says). */
-type ProofMeta = { proofBytes: number; seconds?: number };
+/** The proof's size, its prover, and the seconds its proving took when it was made (kept beside it, so a cached proof still says). */
+type ProofMeta = { proofBytes: number; prover: Prover; seconds?: number };
 
-function proveStage(run: Run, f: RunFiles, zkey: string, freshWitness: boolean): StageSpec<ProofMeta> {
+function proveStage(run: Run, f: RunFiles, zkey: string, r1cs: string, freshWitness: boolean): StageSpec<ProofMeta> {
+  const prover = chooseProver(run.system, run.opts.prover);
   return {
     stage: "prove",
-    title: run.system,
+    title: `${run.system}, ${prover} prover`,
     reuse: () => {
       if (freshWitness || ![f.proof, f.public, f.proofMeta].every((p) => fs.existsSync(p)) || fs.statSync(f.proof).mtimeMs < fs.statSync(zkey).mtimeMs) return undefined;
-      return JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as ProofMeta;
+      const meta = JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as ProofMeta;
+      return (meta.prover ?? "snarkjs") === prover ? meta : undefined;
     },
     run: async (progress) => {
       const t0 = Date.now();
-      const m = await runStage<{ proofBytes: number }>("prove", { system: run.system, zkey, wtns: f.wtns, proof: f.proof, public: f.public }, { onProgress: progress });
-      const meta: ProofMeta = { ...m.result, seconds: (Date.now() - t0) / 1000 };
+      const m = await runStage<{ proofBytes: number; prover: Prover }>("prove", { system: run.system, prover, zkey, wtns: f.wtns, r1cs, proof: f.proof, public: f.public }, { onProgress: progress });
+      const meta: ProofMeta = { proofBytes: m.result.proofBytes, prover: m.result.prover, seconds: (Date.now() - t0) / 1000 };
       writeFileAtomic(f.proofMeta, JSON.stringify(meta));
       return { ...m, result: meta };
     },
