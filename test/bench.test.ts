@@ -47,7 +47,7 @@ describe("bench: npx hardhat bench", function () {
     const [tiny, mlp] = run.entries;
     expect(tiny.status).to.equal("ok");
     // 1,749 constraints: tiny-cnn's count every value public (1,713 + 36: one per input for its declared range's top)
-    expect(tiny).to.deep.include({ model: "test/fixtures/tiny-cnn.json", system: "groth16", weights: "fixed", constraints: 1749, backend: "circom", verified: true, matchesReference: true });
+    expect(tiny).to.deep.include({ model: "test/fixtures/tiny-cnn.json", system: "groth16", weights: "fixed", constraints: 1749, backend: "direct", verified: true, matchesReference: true });
     for (const s of ["render", "compile", "setup", "witness", "prove", "verify"] as const) {
       const m = tiny.stages![s]!;
       expect(m.seconds, s).to.be.greaterThan(0);

@@ -3,7 +3,7 @@
  * same input; the written r1cs parses with snarkjs (`r1cs info`) and `wtns check` passes for the written witness;
  * every wire is in some constraint and changing any public signal or a sample of internal wires fails the
  * check; hashed statements give circomlibjs's Poseidon; prove-model --backend direct proves and verifies;
- * auto picks circom for small models and the direct path for models past circom2's reach.
+ * auto is the direct backend.
  */
 import { expect } from "chai";
 import { execFileSync } from "child_process";
@@ -160,18 +160,11 @@ describe("direct backend with snarkjs's own tools, and prove-model --backend", f
     expect(fs.readFileSync(d.files.public, "utf8")).to.equal(fs.readFileSync(c.files.public, "utf8"));
   });
 
-  it("auto: circom for small models, direct past 200,000 weight constants, whatever the statement", () => {
-    const small = quantizeFor(resolveModel("lenet5"));
-    expect(chooseBackend("auto", small, { input: "public", weights: "fixed", output: "public" }).backend).to.equal("circom");
-    const big: QModel = { ...small, ops: [{ op: "flatten" }, { op: "dense", inSize: 784, units: 300, weights: Array(784 * 300).fill(1n), bias: Array(300).fill(0n) }] };
-    const pick = chooseBackend("auto", big, { input: "public", weights: "fixed", output: "public" });
-    expect(pick.backend).to.equal("direct");
-    expect(pick.reason).to.contain("235,500 weight constants");
-    expect(chooseBackend("auto", big, { input: "hashed", weights: "fixed", output: "label" }).backend).to.equal("direct");
-    const tiny = quantizeFor(loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")));
-    expect(chooseBackend("auto", tiny, { input: "hashed", weights: "hashed", output: "hashed" }).backend).to.equal("circom");
-    // lenet5 with hashed weights: 406,656 products and ~620,000 weight range bits pass 1,000,000 constraints
-    expect(chooseBackend("auto", small, { input: "public", weights: "hashed", output: "public" }).reason).to.match(/auto: [0-9,]+ constraints, past 1,000,000/);
+  it("auto is the direct backend for every model and statement, and names the option that compiles the circom source", () => {
+    expect(chooseBackend("auto")).to.deep.include({ backend: "direct" });
+    expect(chooseBackend("auto").reason).to.contain("--backend circom");
+    expect(chooseBackend("circom").backend).to.equal("circom");
+    expect(chooseBackend("direct").backend).to.equal("direct");
   });
 });
 

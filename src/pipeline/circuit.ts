@@ -7,7 +7,6 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { renderCircuit } from "../backends/circom/render";
-import { constraintCount } from "../statement/cost";
 import { irToJson } from "../ir/serialize";
 import { writeFileAtomic } from "../core/files";
 import { QModel } from "../ir/ir";
@@ -24,21 +23,17 @@ export const CIRCUIT_FORMAT = "zkml-circuit/2";
 export type Backend = "circom" | "direct" | "auto";
 export const BACKENDS: readonly Backend[] = ["circom", "direct", "auto"];
 
-/** Weights a circuit may hold as constants before auto moves to the direct backend (circom2 ran out of its
- * 4 GB of WebAssembly memory on one 784x512 layer, ~400k constants). */
-export const AUTO_MAX_CONSTANTS = 200_000;
-/** Constraints past which auto prefers the direct backend (circom2's compile time and memory grow with them). */
-export const AUTO_MAX_CONSTRAINTS = 1_000_000;
-
-/** Which backend renders the circuit, and why. */
-export function chooseBackend(requested: Backend, q: QModel, vis: Visibility): { backend: "circom" | "direct"; reason: string } {
+/**
+ * Which backend renders the circuit, and why. `auto` is the direct backend: it writes the same R1CS and witness
+ * as circom2 compiles from the rendered source (test/direct.test.ts, test/soundness.test.ts), and is always the
+ * faster path: circom2's compile grows with every constant weight (lenet5 74 s and 670 MB where the direct
+ * backend takes under 2 s, measured for issue 18), and past ~400k constants it runs out of its 4 GB. The
+ * circom source stays one option away (`--backend circom`) for whoever audits the circuit in circom.
+ */
+export function chooseBackend(requested: Backend): { backend: "circom" | "direct"; reason: string } {
   if (requested === "circom") return { backend: "circom", reason: "--backend circom" };
   if (requested === "direct") return { backend: "direct", reason: "--backend direct" };
-  const constants = vis.weights === "fixed" ? q.ops.reduce((a, op) => a + (op.op === "dense" || op.op === "conv2d" ? op.weights.length + op.bias.length : 0), 0) : 0;
-  const constraints = constraintCount(q, vis).total;
-  if (constants > AUTO_MAX_CONSTANTS) return { backend: "direct", reason: `auto: ${constants.toLocaleString("en-US")} weight constants, past the ${AUTO_MAX_CONSTANTS.toLocaleString("en-US")} circom2 holds comfortably` };
-  if (constraints > AUTO_MAX_CONSTRAINTS) return { backend: "direct", reason: `auto: ${constraints.toLocaleString("en-US")} constraints, past ${AUTO_MAX_CONSTRAINTS.toLocaleString("en-US")}` };
-  return { backend: "circom", reason: `auto: ${constants.toLocaleString("en-US")} constants and ${constraints.toLocaleString("en-US")} constraints fit circom` };
+  return { backend: "direct", reason: "auto: r1cs and witness written straight from the IR (--backend circom compiles the circom source instead)" };
 }
 
 
@@ -78,7 +73,7 @@ export function circuitId(model: string, q: QModel, vis: Visibility, backend: "c
 
 /** Quantize (unless given), choose the backend, identify. */
 export function resolveCircuit(model: ModelFile, opts: CircuitOptions, q: QModel = quantizeFor(model, opts.quant), ir?: string): CircuitRef {
-  const chosen = chooseBackend(opts.backend, q, opts.visibility);
+  const chosen = chooseBackend(opts.backend);
   return { id: circuitId(model.name, q, opts.visibility, chosen.backend, ir), model: model.name, q, visibility: opts.visibility, backend: chosen.backend, reason: chosen.reason };
 }
 

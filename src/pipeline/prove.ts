@@ -101,7 +101,7 @@ export interface ProveOptions {
   inProcess?: readonly ("witness" | "directWitness" | "verify")[];
 }
 
-export { AUTO_MAX_CONSTANTS, AUTO_MAX_CONSTRAINTS, BACKENDS, chooseBackend, circuitId } from "./circuit";
+export { BACKENDS, chooseBackend, circuitId } from "./circuit";
 export type { CircuitOptions } from "./circuit";
 export type { Backend } from "./circuit";
 
