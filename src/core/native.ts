@@ -28,6 +28,9 @@ export interface NativeProof {
 export interface NativeProver {
   /** Rejects with "CODE\tfile\tmessage" (see native/prover/src/error.rs). */
   prove(zkey: string, wtns: string, r1cs: string): Promise<NativeProof>;
+  /** A development zkey's sections 1..9 from secrets tau, alpha, beta, delta (4 x 32 bytes LE) and the H part of
+   * snarkjs's circuit hash; resolves to the circuit hash (src/setup/dev-zkey.ts). */
+  devZkey(r1cs: string, zkey: string, secrets: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }
 
 function loadAddon<T>(name: string, what: string, needs: string): T {

@@ -47,6 +47,7 @@ export function workerDir(sourcesHash: string): string {
 export type Artifact =
   | { kind: "ptau"; power: number }
   | { kind: "ptauHashes" }
+  | { kind: "ptauSecrets"; ptau: string }
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
   | { kind: "ir"; circuit: string }
@@ -88,6 +89,9 @@ export class Paths {
         return path.join(this.buildDir, "ptau", `pot${a.power}.ptau`);
       case "ptauHashes":
         return path.join(this.buildDir, "ptau", "hashes.json");
+      case "ptauSecrets":
+        // beside the development ptau it belongs to (src/setup/ptau.ts keepSecrets)
+        return `${a.ptau}.secrets.json`;
       case "circuitDir":
         return c(a.circuit);
       case "circom":

@@ -366,7 +366,8 @@ function devPtauStage(run: Run, power: number): StageSpec<ProveReport["ptau"]> {
     stage: "ptau",
     title: `generating a development powers of tau of 2^${power} on this machine`,
     reuse: () => (readablePtau(file, power) ? info : undefined),
-    run: async (progress) => ({ ...(await runStage("ptau", { file, power }, { onProgress: progress })), result: info }),
+    // its secrets are kept beside it (readable by this user only): Groth16 setups from it are then native, in seconds
+    run: async (progress) => ({ ...(await runStage("ptau", { file, power, keepSecrets: run.paths.get({ kind: "ptauSecrets", ptau: file }) }, { onProgress: progress })), result: info }),
     summary: () => `2^${power}, ${path.relative(run.opts.root, file)}`,
   };
 }
@@ -406,7 +407,8 @@ function setupStage(run: Run, id: string, compiled: CompileResult, ptau: ProveRe
       return { zkey, vkey, contributions: prev.contributions ?? [], beacon: prev.beacon };
     },
     run: async (progress) => {
-      const m = await runStage<SetupResult>("setup", { system, r1cs: compiled.r1cs, ptau: ptau.file, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute }, { onProgress: progress });
+      const devSecrets = ptau.origin === "development" ? paths.get({ kind: "ptauSecrets", ptau: ptau.file }) : undefined;
+      const m = await runStage<SetupResult>("setup", { system, r1cs: compiled.r1cs, ptau: ptau.file, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute, devSecrets }, { onProgress: progress });
       const meta: SetupMeta = {
         ptauId,
         r1csId,

@@ -12,14 +12,16 @@ import { readR1cs } from "../snark/r1cs";
 import { plonkGates, ptauPowerFor } from "../snark/systems";
 import { checkZkey } from "../snark/zkey";
 import { hashFile } from "./ceremony";
-import { readPtauHeader, writeDevPtau } from "./ptau";
+import { readPtauHeader, readPtauSecrets, writeDevPtau } from "./ptau";
+import { devZkey } from "./dev-zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const snarkjs = (): any => require("snarkjs");
 
-export async function makePtau(args: { file: string; power: number }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
+export async function makePtau(args: { file: string; power: number; keepSecrets?: string }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
   let last = 0;
   const r = await writeDevPtau(args.file, args.power, {
+    keepSecrets: args.keepSecrets,
     progress: (done, total, what) => {
       const now = Date.now();
       if (progress && (now - last > 1000 || done === total)) {
@@ -41,6 +43,8 @@ export interface SetupResult {
   beacon?: string;
   /** PLONK/FFLONK: gates after snarkjs's translation of the R1CS. */
   gates?: number;
+  /** Groth16: how the key was computed: natively from a development ptau's kept secrets, or by snarkjs from the ptau's points */
+  method?: "native from the development secrets" | "snarkjs";
 }
 
 export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
@@ -58,6 +62,9 @@ export interface SetupArgs {
   entropy: string;
   /** Groth16 only: the user's phase-2 contribution, closed by a beacon. */
   contribute?: { entropy: string; beacon?: string; name?: string };
+  /** Where a development ptau's secrets may be kept (src/setup/ptau.ts): when they are there and belong to the
+   * ptau, the key is computed natively from them (src/setup/dev-zkey.ts) instead of by snarkjs. */
+  devSecrets?: string;
 }
 
 /**
@@ -98,12 +105,15 @@ async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult>
     return f;
   };
   let beacon: string | undefined;
+  const secrets = args.devSecrets ? readPtauSecrets(args.ptau, args.devSecrets) : undefined;
   try {
     let cur = step();
-    await s.zKey.newZKey(args.r1cs, args.ptau, cur);
-    const next = step();
-    await s.zKey.contribute(cur, next, DEV_ZKEY_CONTRIBUTION, args.entropy);
-    cur = next;
+    if (secrets) await devZkey({ r1cs: args.r1cs, ptau: args.ptau, zkey: cur, secrets, name: DEV_ZKEY_CONTRIBUTION });
+    else {
+      const init = step();
+      await s.zKey.newZKey(args.r1cs, args.ptau, init);
+      await s.zKey.contribute(init, cur, DEV_ZKEY_CONTRIBUTION, args.entropy);
+    }
     if (args.contribute) {
       const mine = step();
       await s.zKey.contribute(cur, mine, (args.contribute.name ?? "user contribution").slice(0, 64), args.contribute.entropy);
@@ -124,7 +134,7 @@ async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult>
   const vk = await s.zKey.exportVerificationKey(args.zkey);
   writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
   const info = checkZkey(args.zkey, "groth16");
-  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon };
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon, method: secrets ? "native from the development secrets" : "snarkjs" };
 }
 
 /** `snarkjs zkey verify`: recompute the key from r1cs and ptau and check every contribution to it. */

@@ -23,6 +23,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as path from "path";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic } from "../core/files";
 import { containerHead, ContainerErrors, sectionHead, withSections } from "../snark/container";
@@ -189,12 +190,13 @@ class PtauWriter {
 
 /**
  * Write a phase-2-ready ptau of `power` to `file` (atomically). `secrets` is for tests; by default they are
- * random and forgotten when this returns.
+ * random, and forgotten when this returns unless `keepSecrets` names a file to keep them in (the pipeline's
+ * development ptau does: its Groth16 setups are then computed from them in seconds, src/setup/dev-zkey.ts).
  */
 export async function writeDevPtau(
   file: string,
   power: number,
-  opts: { secrets?: PtauSecrets; progress?: PtauProgress; threads?: number; name?: string } = {},
+  opts: { secrets?: PtauSecrets; progress?: PtauProgress; threads?: number; name?: string; keepSecrets?: string } = {},
 ): Promise<{ points: number; seconds: number; nextChallenge: string }> {
   if (!Number.isInteger(power) || power < 1 || power > TWO_ADICITY - 1)
     throw new ZkmlError("OPTION_INVALID", `power: expected an integer in 1..${TWO_ADICITY - 1}, got ${power}`);
@@ -250,11 +252,52 @@ export async function writeDevPtau(
           w.points(factor === 1n ? l : l.map((v) => (v * factor) % R), g2, what, false);
         }
       }
+      if (opts.keepSecrets) writeSecrets(opts.keepSecrets, s);
       return { points: total, seconds: (Date.now() - t0) / 1000, nextChallenge: nextChallenge.toString("hex") };
     } finally {
       fs.closeSync(fd);
     }
   });
+}
+
+const SECRETS_FORMAT = "zkml-dev-ptau-secrets/1";
+
+/** The secrets of a development ptau, with tau G1 to tie them to their file. Readable by this user only. */
+function writeSecrets(file: string, s: PtauSecrets): void {
+  const hex = (v: bigint) => v.toString(16);
+  const body = {
+    format: SECRETS_FORMAT,
+    warning: "The secrets of a development powers of tau: whoever reads this file can forge proofs for every circuit set up from it. Development only.",
+    tau: hex(s.tau),
+    alpha: hex(s.alpha),
+    beta: hex(s.beta),
+    tauG1: Buffer.from(g1Of([s.tau])).toString("hex"),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(body, null, 1), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * The secrets kept beside a development ptau, when they are there and belong to it (its second tauG1 point is
+ * tau G1); otherwise undefined, and the setup goes the ceremony's way.
+ */
+export function readPtauSecrets(ptau: string, file: string): PtauSecrets | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let j: { format?: string; tau?: string; alpha?: string; beta?: string; tauG1?: string };
+  try {
+    j = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (j.format !== SECRETS_FORMAT || !j.tau || !j.alpha || !j.beta || !j.tauG1) return undefined;
+  const tauG1 = withSections(ptau, "ptau", PTAU_ERRORS, (sections, read) => {
+    const s2 = sections.get(2);
+    return s2 && s2.size >= 128 ? Buffer.from(read(s2.offset + 64, 64)).toString("hex") : undefined;
+  });
+  const s = { tau: BigInt(`0x${j.tau}`), alpha: BigInt(`0x${j.alpha}`), beta: BigInt(`0x${j.beta}`) };
+  return tauG1 === j.tauG1 && Buffer.from(g1Of([s.tau])).toString("hex") === j.tauG1 ? s : undefined;
 }
 
 /** The name the development contribution carries in the file (snarkjs prints it when verifying). */

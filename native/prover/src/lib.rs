@@ -1,4 +1,5 @@
-//! zkml-hardhat's native Groth16 prover, loaded by Node as an N-API addon (native/build/Release/prover.node).
+//! zkml-hardhat's native Groth16 prover and development setup, loaded by Node as an N-API addon
+//! (native/build/Release/zkml_prover.node).
 //! It reads snarkjs's own proving key and witness and writes the proof snarkjs would, so stock `snarkjs groth16
 //! verify` and the generated Solidity verifiers accept it. The work runs on a libuv worker thread (and rayon's
 //! pool) so the calling process stays responsive.
@@ -9,11 +10,12 @@ mod error;
 mod groth16;
 mod qap;
 mod r1cs;
+mod setup;
 mod wtns;
 mod zkey;
 
 use encoding::dec;
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, Buffer};
 use napi::{Env, Task};
 use napi_derive::napi;
 
@@ -63,4 +65,38 @@ impl Task for ProveTask {
 #[napi]
 pub fn prove(zkey: String, wtns: String, r1cs: String) -> AsyncTask<ProveTask> {
     AsyncTask::new(ProveTask { zkey, wtns, r1cs })
+}
+
+pub struct DevZkeyTask {
+    r1cs: String,
+    zkey: String,
+    secrets: Vec<u8>,
+    h_u: Vec<u8>,
+}
+
+impl Task for DevZkeyTask {
+    type Output = [u8; 64];
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let fr = |i: usize| {
+            encoding::fr_plain(&self.secrets[32 * i..32 * i + 32]).ok_or_else(|| napi::Error::from_reason("SETUP_FAILED\t\ta secret is not below the field's modulus"))
+        };
+        if self.secrets.len() != 128 {
+            return Err(napi::Error::from_reason("SETUP_FAILED\t\texpected four 32-byte secrets"));
+        }
+        let s = setup::Secrets { tau: fr(0)?, alpha: fr(1)?, beta: fr(2)?, delta: fr(3)? };
+        setup::dev_zkey(&self.r1cs, &self.zkey, &s, &self.h_u).map_err(|e| napi::Error::from_reason(e.to_string()))
+    }
+
+    fn resolve(&mut self, _env: Env, h: Self::Output) -> napi::Result<Buffer> {
+        Ok(h.to_vec().into())
+    }
+}
+
+/// A development proving key from known secrets (tau, alpha, beta of the ptau; delta of this setup: 4 x 32 bytes,
+/// little-endian): writes sections 1..9 and returns the circuit hash (see setup.rs).
+#[napi]
+pub fn dev_zkey(r1cs: String, zkey: String, secrets: Buffer, h_u: Buffer) -> AsyncTask<DevZkeyTask> {
+    AsyncTask::new(DevZkeyTask { r1cs, zkey, secrets: secrets.to_vec(), h_u: h_u.to_vec() })
 }
