@@ -13,14 +13,21 @@ import * as path from "path";
 import { checkPtau, downloadPtau, hashFile, publishedFor, publishedPtaus, PublishedPtau } from "../src/setup/ceremony";
 import { resolveZkmlConfig } from "../src/core/config";
 import { isZkmlError, ZkmlError } from "../src/core/errors";
-import { writeDevPtau } from "../src/setup/ptau";
+import { readPtauSecrets, writeDevPtau } from "../src/setup/ptau";
+import { buildDirect } from "../src/backends/r1cs/lower";
+import { Paths } from "../src/core/paths";
+import { prove } from "../src/snark/prove";
+import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { setupKeys, verifySetup } from "../src/setup/keys";
 import { checkZkey } from "../src/snark/zkey";
 import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
 import { renderCircuit } from "../src/backends/circom/render";
 import { quantize, DEFAULT_QUANT } from "../src/quantize/quantize";
 import { loadModelFile } from "../src/model/format";
-import { calibrationFor } from "../src/model/zoo";
+import { calibrationFor, resolveModel } from "../src/model/zoo";
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+const snarkjs = (): any => require("snarkjs");
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 
@@ -183,6 +190,69 @@ describe("setup: ceremony files, downloads, contributions", function () {
       await writeDevPtau(small, 4);
       await expectError(setupKeys({ system: "groth16", r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json"), entropy: "x" }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
       expect(fs.existsSync(path.join(dir, "e.zkey"))).to.equal(false);
+    });
+  });
+
+  describe("native setup from a development ptau's kept secrets", () => {
+    /** An iden3 container's sections by type. */
+    const sections = (file: string) => {
+      const b = fs.readFileSync(file);
+      const m = new Map<number, Buffer>();
+      let at = 12;
+      for (let i = 0; i < b.readUInt32LE(8); i++) {
+        const size = Number(b.readBigUInt64LE(at + 4));
+        m.set(b.readUInt32LE(at), b.subarray(at + 12, at + 12 + size));
+        at += 12 + size;
+      }
+      return m;
+    };
+
+    // tiny-cnn (domain 2^11 in a 2^12 ptau), and paper0's FC_48564_params (23,973 constraints + 3 public signals:
+    // domain 2^15 in a ptau of exactly 2^15, where snarkjs's H hash reads one chunk past the tau powers' section)
+    for (const [name, power] of [["tiny-cnn", 12], ["paper0/FC_48564_params", 15]] as const) {
+      it(`${name} (ptau 2^${power}): the sections snarkjs writes, byte for byte; its circuit hash; zkey verify passes; a native proof verifies`, async () => {
+        const sub = path.join(dir, `native-${power}`);
+        fs.mkdirSync(sub, { recursive: true });
+        const m = name === "tiny-cnn" ? loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")) : resolveModel(name);
+        const q = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
+        const r1cs = path.join(sub, "c.r1cs"), wtns = path.join(sub, "c.wtns");
+        const x = Array(q.input.shape.reduce((a, b) => a * b, 1)).fill(q.input.min + 1n);
+        buildDirect(q, DEFAULT_VISIBILITY, { r1csFile: r1cs, x, wtnsFile: wtns });
+        const ptau = path.join(sub, "dev.ptau");
+        const secretsFile = new Paths(ROOT).get({ kind: "ptauSecrets", ptau });
+        await writeDevPtau(ptau, power, { keepSecrets: secretsFile });
+        expect(fs.statSync(secretsFile).mode & 0o777).to.equal(0o600);
+        const zkey = path.join(sub, "native.zkey");
+        const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(sub, "vk.json"), entropy: "x", devSecrets: secretsFile });
+        expect(r.method).to.equal("native from the development secrets");
+        expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution"]);
+        // snarkjs's own initial key from the same r1cs and ptau: what it would write before its contribution
+        const ref = path.join(sub, "ref.zkey");
+        await snarkjs().zKey.newZKey(r1cs, ptau, ref);
+        const [a, b] = [sections(zkey), sections(ref)];
+        for (const t of [1, 3, 4, 5, 6, 7]) expect(a.get(t)!.equals(b.get(t)!), `section ${t}`).to.equal(true);
+        expect(a.get(10)!.subarray(0, 64).equals(b.get(10)!.subarray(0, 64)), "circuit hash").to.equal(true);
+        expect((await verifySetup({ r1cs, ptau, zkey })).valid).to.equal(true);
+        const proof = path.join(sub, "p.json"), pub = path.join(sub, "pub.json");
+        await prove({ system: "groth16", zkey, wtns, r1cs, proof, public: pub });
+        const vk = JSON.parse(fs.readFileSync(path.join(sub, "vk.json"), "utf8"));
+        expect(await snarkjs().groth16.verify(vk, JSON.parse(fs.readFileSync(pub, "utf8")), JSON.parse(fs.readFileSync(proof, "utf8")))).to.equal(true);
+      });
+    }
+
+    it("secrets that do not belong to the ptau (another file's, damaged, missing) are not read as its own", async () => {
+      const sub = path.join(dir, "native-mismatch");
+      fs.mkdirSync(sub, { recursive: true });
+      const [p1, p2] = [path.join(sub, "a.ptau"), path.join(sub, "b.ptau")];
+      await writeDevPtau(p1, 6, { keepSecrets: `${p1}.secrets.json` });
+      await writeDevPtau(p2, 6, { keepSecrets: `${p2}.secrets.json` });
+      expect(readPtauSecrets(p1, `${p1}.secrets.json`)).to.not.equal(undefined);
+      expect(readPtauSecrets(p1, `${p2}.secrets.json`)).to.equal(undefined);
+      const j = JSON.parse(fs.readFileSync(`${p1}.secrets.json`, "utf8"));
+      j.tau = (BigInt(`0x${j.tau}`) + 1n).toString(16);
+      fs.writeFileSync(`${p1}.secrets.json`, JSON.stringify(j));
+      expect(readPtauSecrets(p1, `${p1}.secrets.json`)).to.equal(undefined);
+      expect(readPtauSecrets(p1, path.join(sub, "none.json"))).to.equal(undefined);
     });
   });
 
