@@ -15,6 +15,7 @@ interface Args {
   suite: string;
   systems: string;
   weights: string;
+  prover?: string;
   maxConstraints?: number;
   repeat: number;
   out: string;
@@ -34,7 +35,8 @@ interface Args {
 task("bench", "Benchmark paper0's suites (or any models) through the whole pipeline: each stage in its own process, seconds and peak memory, constraints, proof size and verification gas, beside paper0's figures")
   .addOptionalParam("suite", "parameter, depth, zoo, or a comma-separated list of models (built-in names, paper0/<network>, paths)", "depth", types.string)
   .addOptionalParam("systems", "Comma-separated proof systems: groth16, plonk, fflonk", "groth16", types.string)
-  .addOptionalParam("weights", "fixed (circuit constants) or hashed (private, bound by a public Poseidon commitment: paper0's statement plus the binding)", "fixed", types.string)
+  .addOptionalParam("weights", "fixed (circuit constants), hashed (private, bound by a public Poseidon commitment) or private (unbound: paper0's own statement, the like-for-like series)", "fixed", types.string)
+  .addOptionalParam("prover", "Groth16's prover: native (default) or snarkjs", undefined, types.string)
   .addOptionalParam("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)", undefined, types.int)
   .addOptionalParam("repeat", "Measure each network this many times (the reports show medians)", 1, types.int)
   .addOptionalParam("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports", "build/bench", types.string)
@@ -59,8 +61,11 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       const { writeFileAtomic } = await import("../src/core/files");
       const root = hre.config.paths.root;
       const out = path.resolve(root, args.out);
-      if (args.weights !== "fixed" && args.weights !== "hashed")
-        throw new ZkmlError("OPTION_INVALID", `--weights: expected fixed or hashed, got "${args.weights}"`, { hint: "--weights private proves nothing about which model ran; the bench measures fixed and hashed" });
+      const { BENCH_WEIGHTS } = await import("../src/bench/harness");
+      if (!(BENCH_WEIGHTS as readonly string[]).includes(args.weights))
+        throw new ZkmlError("OPTION_INVALID", `--weights: expected one of ${BENCH_WEIGHTS.join(", ")}, got "${args.weights}"`, { hint: "e.g. --weights private (paper0's statement)" });
+      const { parseProver } = await import("../src/snark/prove");
+      const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
       if (!args.reportOnly) {
         const { compileSolidity } = await import("../src/evm/solc");
@@ -71,7 +76,8 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           root,
           suite: args.suite,
           systems,
-          weights: args.weights,
+          weights: args.weights as import("../src/bench/harness").BenchWeights,
+          prover,
           maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
           repeat: args.repeat,
           out,

@@ -38,8 +38,12 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
         } else {
           file = path.resolve(args.out ?? paths.get({ kind: "ptau", power: args.power }));
           say(`generating a development powers of tau of 2^${args.power}...`);
-          const m = await runStage<{ seconds: number }>("ptau", { file, power: args.power }, { onProgress: (l) => say(l) });
+          // the pipeline's own file keeps its secrets beside it (setups from it are then native); one written elsewhere
+          // with --out, to hand on, does not
+          const keepSecrets = args.out ? undefined : paths.get({ kind: "ptauSecrets", ptau: file });
+          const m = await runStage<{ seconds: number }>("ptau", { file, power: args.power, keepSecrets }, { onProgress: (l) => say(l) });
           say(`2^${args.power}: ${m.seconds.toFixed(1)} s, peak ${m.peakMB.toFixed(0)} MB -> ${path.relative(process.cwd(), file)}`);
+          if (keepSecrets) say(`its secrets are kept in ${path.relative(process.cwd(), keepSecrets)} (readable by you only): Groth16 setups from it run natively, in seconds; delete the file to forget them`);
         }
       }
       const c = await checkPtau(file, { trusted: cfg.ptauHashes, cacheFile: paths.get({ kind: "ptauHashes" }) });

@@ -47,7 +47,7 @@ describe("bench: npx hardhat bench", function () {
     const [tiny, mlp] = run.entries;
     expect(tiny.status).to.equal("ok");
     // 1,749 constraints: tiny-cnn's count every value public (1,713 + 36: one per input for its declared range's top)
-    expect(tiny).to.deep.include({ model: "test/fixtures/tiny-cnn.json", system: "groth16", weights: "fixed", constraints: 1749, backend: "direct", verified: true, matchesReference: true });
+    expect(tiny).to.deep.include({ model: "test/fixtures/tiny-cnn.json", system: "groth16", prover: "native", weights: "fixed", constraints: 1749, backend: "direct", verified: true, matchesReference: true });
     for (const s of ["render", "compile", "setup", "witness", "prove", "verify"] as const) {
       const m = tiny.stages![s]!;
       expect(m.seconds, s).to.be.greaterThan(0);
@@ -59,8 +59,9 @@ describe("bench: npx hardhat bench", function () {
     expect(mlp).to.deep.include({ model: "mlp-mnist", status: "skipped", skip: "constraints", constraints: 9194 }); // 8,410 + 784: the pixels' declared top
     expect(mlp.reason).to.equal("9,194 constraints, over --max-constraints 5,000");
     const md = fs.readFileSync(path.join(out, "report.md"), "utf8");
-    expect(md).to.include("test/fixtures/tiny-cnn.json: zkml-hardhat groth16, fixed weights | 1,749 | circom");
+    expect(md).to.include("test/fixtures/tiny-cnn.json: zkml-hardhat groth16 (native prover), fixed weights | 1,749 | direct");
     expect(md).to.include("skipped: 9,194 constraints, over --max-constraints 5,000");
+    expect(md).to.include("- **fixed weights**: input and output public, the weights constants of the circuit");
     expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).to.match(/^<!doctype html>/);
   });
 
@@ -209,6 +210,8 @@ describe("bench reports", () => {
     // FC_48564 1.5 s vs paper0 2.2 s, FC_87771 2.0 vs 2.7, FC_3 0.5 vs 1.25, FC_5 0.9 vs 2.1: all faster; memory
     // 300 MB vs 1.6 GB / 4 = 400 MB, 400 MB vs 550 MB, 250 MB vs 167.5 MB (no), 280 MB vs 335 MB
     expect(g[0]).to.deep.include({ proved: 4, networks: 26, timeCompared: 4, fasterOrEqual: 4, memoryCompared: 4, quarterMemory: 3, largestParameters: "FC_87771_params", deepest: "FC_5_layers" });
+    // paper0's fastest on these four: zkcnn 0.3 s, plonky2 0.4 s, zkcnn 0.3 s, plonky2 0.4 s: none slower than ours
+    expect(g[0]).to.deep.include({ fastestCompared: 4, fasterThanFastest: 0 });
     const md = renderBenchMarkdown(view);
     expect(md).to.include("| FC_10_layers | 10 | 1,000 | | skipped: over the limit |");
     expect(md).to.include("| FC_48564_params | 48,564 | 1,000 | direct |");
@@ -222,7 +225,7 @@ describe("bench reports", () => {
 
   it("chart series: paper0's six systems from results.json, then ours", () => {
     const s = chartSeries(view, "parameter", "seconds");
-    expect(s.map((x) => x.name)).to.deep.equal(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16, fixed weights"]);
+    expect(s.map((x) => x.name)).to.deep.equal(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16 (snarkjs prover), fixed weights"]);
     const paper0 = readPaper0Results();
     const groth16Points = Object.values(paper0.parameter).filter((r) => r?.groth16).length;
     expect(s[0].points).to.have.length(groth16Points);
@@ -246,8 +249,8 @@ describe("bench reports", () => {
       for (const id of charts) {
         const svg = dom.slice(dom.indexOf(`<svg id="${id}"`), dom.indexOf("</svg>", dom.indexOf(`<svg id="${id}"`)));
         const series = [...svg.matchAll(/data-series="([^"]+)" data-points="(\d+)"/g)].map((m) => [m[1], Number(m[2])]);
-        expect(series.map((x) => x[0]), id).to.include.members(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16, fixed weights"]);
-        expect(series.find((x) => x[0] === "zkml-hardhat groth16, fixed weights")![1], id).to.equal(2);
+        expect(series.map((x) => x[0]), id).to.include.members(["paper0 groth16", "paper0 gemini", "paper0 halo2", "paper0 plonky2", "paper0 zkcnn", "paper0 winterfell", "zkml-hardhat groth16 (snarkjs prover), fixed weights"]);
+        expect(series.find((x) => x[0] === "zkml-hardhat groth16 (snarkjs prover), fixed weights")![1], id).to.equal(2);
         expect(series.find((x) => x[0] === "paper0 groth16")![1], id).to.be.greaterThan(5);
         // points drawn: one circle per point
         expect((svg.match(/<circle /g) ?? []).length, id).to.equal(series.reduce((a, x) => a + (x[1] as number), 0));

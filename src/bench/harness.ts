@@ -23,13 +23,15 @@ import { countMacs } from "../ir/ir";
 import { countParams } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
+import { chooseProver, Prover } from "../snark/prove";
 import { OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
 
 export const BENCH_FORMAT = "zkml-bench/1";
 export const BENCH_STAGES = ["render", "compile", "ptau", "setup", "witness", "prove", "verify"] as const;
 export type BenchStage = (typeof BENCH_STAGES)[number];
-export type BenchWeights = "fixed" | "hashed";
+export type BenchWeights = "fixed" | "hashed" | "private";
+export const BENCH_WEIGHTS: readonly BenchWeights[] = ["fixed", "hashed", "private"];
 export type BenchSuite = "parameter" | "depth" | "zoo" | "models";
 
 export interface StageMeasure {
@@ -50,6 +52,8 @@ export interface BenchEntry {
   /** dense or conv layers */
   layers: number;
   system: ProofSystem;
+  /** who proved (absent in entries from before the native prover: snarkjs) */
+  prover?: Prover;
   weights: BenchWeights;
   repeat: number;
   status: "ok" | "skipped";
@@ -84,7 +88,7 @@ export interface BenchRun {
   started: string;
   machine: BenchMachine;
   tools: Record<string, string>;
-  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; maxConstraints: number; repeat: number };
+  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; maxConstraints: number; repeat: number; prover?: Prover };
   entries: BenchEntry[];
 }
 
@@ -101,6 +105,8 @@ export interface BenchOptions {
   weights: BenchWeights;
   maxConstraints: number;
   repeat: number;
+  /** Groth16's prover (default native; PLONK and FFLONK always snarkjs) */
+  prover?: Prover;
   /** results.json goes here (and the reports, written by the task) */
   out: string;
   /** measure again what the results file already holds */
@@ -210,7 +216,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     started: new Date().toISOString(),
     machine: machineInfo(),
     tools: toolVersions(opts.root),
-    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, maxConstraints: opts.maxConstraints, repeat: opts.repeat },
+    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
     entries: [],
   };
   data.runs.push(run);
@@ -240,6 +246,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           params: countParams(model),
           layers: q.ops.filter((o) => o.op === "dense" || o.op === "conv2d").length,
           system,
+          prover: chooseProver(system, opts.prover),
           weights: opts.weights,
           repeat,
         };
@@ -254,7 +261,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
           const generatedBefore = generatedContracts(opts.root);
           try {
-            const r = await proveModel({ root: opts.root, model, quantized: q, system, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
+            const r = await proveModel({ root: opts.root, model, quantized: q, system, prover: opts.prover, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
             entry = {
