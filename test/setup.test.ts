@@ -158,7 +158,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
 
     it("development contribution + the user's + a beacon: snarkjs zkey verify passes; a changed point fails", async () => {
       const zkey = path.join(dir, "c.zkey");
-      const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk.json"), entropy: "dev", contribute: { entropy: "user entropy", beacon: "00ff".repeat(16), name: "alice" } });
+      const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk.json"), contribute: { entropy: "user entropy", beacon: "00ff".repeat(16), name: "alice" } });
       expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution", "alice", "final beacon"]);
       expect(checkZkey(zkey, "groth16").contributions.map((c) => c.beacon)).to.deep.equal([false, false, true]);
       expect((await verifySetup({ r1cs, ptau, zkey })).valid).to.equal(true);
@@ -174,7 +174,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
 
     it("a damaged zkey, a ptau too small, a key of another protocol: clear errors", async () => {
       const zkey = path.join(dir, "d.zkey");
-      await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk2.json"), entropy: "dev" });
+      await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(dir, "vk2.json") });
       const cut = path.join(dir, "cut.zkey");
       fs.writeFileSync(cut, fs.readFileSync(zkey).subarray(0, 5000));
       await expectError(() => checkZkey(cut), "ZKEY_INVALID", /truncated: section \d+ needs \d+ bytes/);
@@ -188,12 +188,12 @@ describe("setup: ceremony files, downloads, contributions", function () {
       await expectError(() => checkZkey(pk, "groth16"), "ZKEY_INVALID", /a plonk key, expected groth16/);
       const small = path.join(dir, "dev4.ptau");
       await writeDevPtau(small, 4);
-      await expectError(setupKeys({ system: "groth16", r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json"), entropy: "x" }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
+      await expectError(setupKeys({ system: "groth16", r1cs, ptau: small, zkey: path.join(dir, "e.zkey"), vkey: path.join(dir, "vk3.json") }), "PTAU_TOO_SMALL", /holds 2\^4 powers; this circuit \(\d+ constraints\) needs 2\^\d+/);
       expect(fs.existsSync(path.join(dir, "e.zkey"))).to.equal(false);
     });
   });
 
-  describe("native setup from a development ptau's kept secrets", () => {
+  describe("native phase 2: from a development ptau's kept secrets, or from any ptau's points", () => {
     /** An iden3 container's sections by type. */
     const sections = (file: string) => {
       const b = fs.readFileSync(file);
@@ -210,7 +210,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
     // tiny-cnn (domain 2^11 in a 2^12 ptau), and paper0's FC_48564_params (23,973 constraints + 3 public signals:
     // domain 2^15 in a ptau of exactly 2^15, where snarkjs's H hash reads one chunk past the tau powers' section)
     for (const [name, power] of [["tiny-cnn", 12], ["paper0/FC_48564_params", 15]] as const) {
-      it(`${name} (ptau 2^${power}): the sections snarkjs writes, byte for byte; its circuit hash; zkey verify passes; a native proof verifies`, async () => {
+      it(`${name} (ptau 2^${power}), from the kept secrets and from the ptau's points: snarkjs's sections byte for byte, its circuit hash, zkey verify passes, a native proof verifies`, async () => {
         const sub = path.join(dir, `native-${power}`);
         fs.mkdirSync(sub, { recursive: true });
         const m = name === "tiny-cnn" ? loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")) : resolveModel(name);
@@ -222,21 +222,24 @@ describe("setup: ceremony files, downloads, contributions", function () {
         const secretsFile = new Paths(ROOT).get({ kind: "ptauSecrets", ptau });
         await writeDevPtau(ptau, power, { keepSecrets: secretsFile });
         expect(fs.statSync(secretsFile).mode & 0o777).to.equal(0o600);
-        const zkey = path.join(sub, "native.zkey");
-        const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey: path.join(sub, "vk.json"), entropy: "x", devSecrets: secretsFile });
-        expect(r.method).to.equal("native from the development secrets");
-        expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution"]);
         // snarkjs's own initial key from the same r1cs and ptau: what it would write before its contribution
         const ref = path.join(sub, "ref.zkey");
         await snarkjs().zKey.newZKey(r1cs, ptau, ref);
-        const [a, b] = [sections(zkey), sections(ref)];
-        for (const t of [1, 3, 4, 5, 6, 7]) expect(a.get(t)!.equals(b.get(t)!), `section ${t}`).to.equal(true);
-        expect(a.get(10)!.subarray(0, 64).equals(b.get(10)!.subarray(0, 64)), "circuit hash").to.equal(true);
-        expect((await verifySetup({ r1cs, ptau, zkey })).valid).to.equal(true);
-        const proof = path.join(sub, "p.json"), pub = path.join(sub, "pub.json");
-        await prove({ system: "groth16", zkey, wtns, r1cs, proof, public: pub });
-        const vk = JSON.parse(fs.readFileSync(path.join(sub, "vk.json"), "utf8"));
-        expect(await snarkjs().groth16.verify(vk, JSON.parse(fs.readFileSync(pub, "utf8")), JSON.parse(fs.readFileSync(proof, "utf8")))).to.equal(true);
+        const b = sections(ref);
+        for (const [route, devSecrets] of [["native from the development secrets", secretsFile], ["native from the ptau's points", undefined]] as const) {
+          const zkey = path.join(sub, "native.zkey"), vkey = path.join(sub, "vk.json");
+          const r = await setupKeys({ system: "groth16", r1cs, ptau, zkey, vkey, devSecrets });
+          expect(r.method).to.equal(route);
+          expect(r.contributions).to.deep.equal(["zkml-hardhat development contribution"]);
+          const a = sections(zkey);
+          for (const t of [1, 3, 4, 5, 6, 7]) expect(a.get(t)!.equals(b.get(t)!), `${route}: section ${t}`).to.equal(true);
+          expect(a.get(10)!.subarray(0, 64).equals(b.get(10)!.subarray(0, 64)), `${route}: circuit hash`).to.equal(true);
+          expect((await verifySetup({ r1cs, ptau, zkey })).valid, route).to.equal(true);
+          const proof = path.join(sub, "p.json"), pub = path.join(sub, "pub.json");
+          await prove({ system: "groth16", zkey, wtns, r1cs, proof, public: pub });
+          const vk = JSON.parse(fs.readFileSync(vkey, "utf8"));
+          expect(await snarkjs().groth16.verify(vk, JSON.parse(fs.readFileSync(pub, "utf8")), JSON.parse(fs.readFileSync(proof, "utf8"))), route).to.equal(true);
+        }
       });
     }
 

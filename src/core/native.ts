@@ -31,6 +31,8 @@ export interface NativeProver {
   /** A development zkey's sections 1..9 from secrets tau, alpha, beta, delta (4 x 32 bytes LE) and the H part of
    * snarkjs's circuit hash; resolves to the circuit hash (src/setup/dev-zkey.ts). */
   devZkey(r1cs: string, zkey: string, secrets: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
+  /** The same from a ceremony's ptau and the contribution's delta (32 bytes LE): snarkjs's phase 2, natively. */
+  ceremonyZkey(r1cs: string, ptau: string, zkey: string, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }
 
 function loadAddon<T>(name: string, what: string, needs: string): T {

@@ -4,7 +4,6 @@
  * process so its seconds and peak memory are measured, not estimated. Free of Hardhat: the task only parses
  * arguments, calls `proveModel` and prints the report.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../core/errors";
@@ -408,7 +407,7 @@ function setupStage(run: Run, id: string, compiled: CompileResult, ptau: ProveRe
     },
     run: async (progress) => {
       const devSecrets = ptau.origin === "development" ? paths.get({ kind: "ptauSecrets", ptau: ptau.file }) : undefined;
-      const m = await runStage<SetupResult>("setup", { system, r1cs: compiled.r1cs, ptau: ptau.file, zkey, vkey, entropy: crypto.randomBytes(32).toString("hex"), contribute: opts.contribute, devSecrets }, { onProgress: progress });
+      const m = await runStage<SetupResult>("setup", { system, r1cs: compiled.r1cs, ptau: ptau.file, zkey, vkey, contribute: opts.contribute, devSecrets }, { onProgress: progress });
       const meta: SetupMeta = {
         ptauId,
         r1csId,

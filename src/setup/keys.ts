@@ -13,7 +13,7 @@ import { plonkGates, ptauPowerFor } from "../snark/systems";
 import { checkZkey } from "../snark/zkey";
 import { hashFile } from "./ceremony";
 import { readPtauHeader, readPtauSecrets, writeDevPtau } from "./ptau";
-import { devZkey } from "./dev-zkey";
+import { nativeZkey } from "./native-zkey";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const snarkjs = (): any => require("snarkjs");
@@ -44,7 +44,7 @@ export interface SetupResult {
   /** PLONK/FFLONK: gates after snarkjs's translation of the R1CS. */
   gates?: number;
   /** Groth16: how the key was computed: natively from a development ptau's kept secrets, or by snarkjs from the ptau's points */
-  method?: "native from the development secrets" | "snarkjs";
+  method?: "native from the development secrets" | "native from the ptau's points";
 }
 
 export const DEV_ZKEY_CONTRIBUTION = "zkml-hardhat development contribution";
@@ -59,11 +59,10 @@ export interface SetupArgs {
   ptau: string;
   zkey: string;
   vkey: string;
-  entropy: string;
   /** Groth16 only: the user's phase-2 contribution, closed by a beacon. */
   contribute?: { entropy: string; beacon?: string; name?: string };
   /** Where a development ptau's secrets may be kept (src/setup/ptau.ts): when they are there and belong to the
-   * ptau, the key is computed natively from them (src/setup/dev-zkey.ts) instead of by snarkjs. */
+   * ptau, the key is computed from them (src/setup/native-zkey.ts), else from the ptau's points. */
   devSecrets?: string;
 }
 
@@ -108,12 +107,7 @@ async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult>
   const secrets = args.devSecrets ? readPtauSecrets(args.ptau, args.devSecrets) : undefined;
   try {
     let cur = step();
-    if (secrets) await devZkey({ r1cs: args.r1cs, ptau: args.ptau, zkey: cur, secrets, name: DEV_ZKEY_CONTRIBUTION });
-    else {
-      const init = step();
-      await s.zKey.newZKey(args.r1cs, args.ptau, init);
-      await s.zKey.contribute(init, cur, DEV_ZKEY_CONTRIBUTION, args.entropy);
-    }
+    await nativeZkey({ r1cs: args.r1cs, ptau: args.ptau, zkey: cur, secrets, name: DEV_ZKEY_CONTRIBUTION });
     if (args.contribute) {
       const mine = step();
       await s.zKey.contribute(cur, mine, (args.contribute.name ?? "user contribution").slice(0, 64), args.contribute.entropy);
@@ -134,7 +128,7 @@ async function setupGroth16(args: SetupArgs, need: number): Promise<SetupResult>
   const vk = await s.zKey.exportVerificationKey(args.zkey);
   writeFileAtomic(args.vkey, JSON.stringify(vk, null, 1));
   const info = checkZkey(args.zkey, "groth16");
-  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon, method: secrets ? "native from the development secrets" : "snarkjs" };
+  return { zkey: args.zkey, vkey: args.vkey, power: need, contributions: info.contributions.map((c) => c.name), beacon, method: secrets ? "native from the development secrets" : "native from the ptau's points" };
 }
 
 /** `snarkjs zkey verify`: recompute the key from r1cs and ptau and check every contribution to it. */

@@ -48,6 +48,22 @@ impl Container {
         Ok(Container { file, path: path.to_string(), code, sections })
     }
 
+    pub fn size_of(&self, t: u32) -> Result<u64> {
+        self.sections.get(&t).map(|s| s.1).ok_or_else(|| self.err(format!("section {t} is missing")))
+    }
+
+    /// `len` bytes of section `t` from `offset` within it.
+    pub fn read_range(&mut self, t: u32, offset: u64, len: u64) -> Result<Vec<u8>> {
+        let (off, size) = *self.sections.get(&t).ok_or_else(|| self.err(format!("section {t} is missing")))?;
+        if offset + len > size {
+            return Err(self.err(format!("section {t} holds {size} bytes, {} needed", offset + len)));
+        }
+        let mut buf = vec![0u8; len as usize];
+        self.file.seek(SeekFrom::Start(off + offset)).map_err(|e| self.err(e.to_string()))?;
+        self.file.read_exact(&mut buf).map_err(|e| self.err(e.to_string()))?;
+        Ok(buf)
+    }
+
     /// A whole section's bytes, optionally required to be exactly `expect` long.
     pub fn read(&mut self, t: u32, expect: Option<u64>) -> Result<Vec<u8>> {
         let (off, size) = *self.sections.get(&t).ok_or_else(|| self.err(format!("section {t} is missing")))?;

@@ -100,3 +100,32 @@ impl Task for DevZkeyTask {
 pub fn dev_zkey(r1cs: String, zkey: String, secrets: Buffer, h_u: Buffer) -> AsyncTask<DevZkeyTask> {
     AsyncTask::new(DevZkeyTask { r1cs, zkey, secrets: secrets.to_vec(), h_u: h_u.to_vec() })
 }
+
+pub struct CeremonyZkeyTask {
+    r1cs: String,
+    ptau: String,
+    zkey: String,
+    delta: Vec<u8>,
+    h_u: Vec<u8>,
+}
+
+impl Task for CeremonyZkeyTask {
+    type Output = [u8; 64];
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let delta = (self.delta.len() == 32).then(|| encoding::fr_plain(&self.delta)).flatten().ok_or_else(|| napi::Error::from_reason("SETUP_FAILED\t\tdelta: expected 32 bytes below the field's modulus"))?;
+        setup::ceremony_zkey(&self.r1cs, &self.ptau, &self.zkey, delta, &self.h_u).map_err(|e| napi::Error::from_reason(e.to_string()))
+    }
+
+    fn resolve(&mut self, _env: Env, h: Self::Output) -> napi::Result<Buffer> {
+        Ok(h.to_vec().into())
+    }
+}
+
+/// A proving key from a ceremony's ptau and one contribution of secret delta (32 bytes LE): writes sections 1..9
+/// and returns the circuit hash (see setup.rs).
+#[napi]
+pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_u: Buffer) -> AsyncTask<CeremonyZkeyTask> {
+    AsyncTask::new(CeremonyZkeyTask { r1cs, ptau, zkey, delta: delta.to_vec(), h_u: h_u.to_vec() })
+}

@@ -1,9 +1,12 @@
 /**
- * Groth16 setup in seconds for a development powers of tau whose secrets this machine kept (the ptau stage keeps
- * them beside the file: src/setup/ptau.ts). The proving key is what `snarkjs zkey new` and one `snarkjs zkey
- * contribute` would write, computed natively from the secrets by fixed-base multiplication (native/prover,
- * setup.rs), and `snarkjs zkey verify` accepts it: the same points, the same circuit hash, and a contribution
- * record whose proof of knowledge of delta is made exactly as snarkjs makes one (phase2contribute).
+ * Groth16's phase 2, natively: the proving key `snarkjs zkey new` and one `snarkjs zkey contribute` would write,
+ * which `snarkjs zkey verify` accepts: the same points, the same circuit hash, and a contribution record whose
+ * proof of knowledge of delta is made exactly as snarkjs makes one (phase2contribute). Two routes
+ * (native/prover/src/setup.rs):
+ *   - a development powers of tau whose secrets this machine kept (the ptau stage keeps them beside the file,
+ *     src/setup/ptau.ts): every point by fixed-base multiplication of a scalar computed in the field;
+ *   - any other ptau (a ceremony's): each wire's points combined from the ptau's Lagrange points, then C and H
+ *     divided by delta, as snarkjs does, on every core.
  *
  * Two parts are done here with snarkjs's own code rather than re-derived: the H points' part of the circuit hash
  * (newZKey's hashHPoints reads differences of the ptau's tau powers straight from the file, one chunk past the
@@ -93,20 +96,23 @@ async function contributionRecord(csHash: Uint8Array, delta: bigint, name: strin
   return Buffer.concat([head, body]);
 }
 
-/** Write `zkey` for `r1cs` from the development ptau's secrets, with one contribution named `name`. */
-export async function devZkey(args: { r1cs: string; ptau: string; zkey: string; secrets: PtauSecrets; name: string }): Promise<void> {
+/**
+ * Write `zkey` for `r1cs` and `ptau` with one contribution named `name`: from the ptau's kept `secrets` when given
+ * (a development ptau), else from its points.
+ */
+export async function nativeZkey(args: { r1cs: string; ptau: string; zkey: string; secrets?: PtauSecrets; name: string }): Promise<void> {
   const r = readR1cs(args.r1cs);
   const domain = zkeyDomain(r.nConstraints, r.nPubOut + r.nPubIn);
   const hU = await hPointsHashInput(args.ptau, domain);
   const delta = randomScalar();
-  const secrets = Buffer.from(scalarBytes([args.secrets.tau, args.secrets.alpha, args.secrets.beta, delta]));
+  const prover = loadProver();
   await produceAtomic(args.zkey, async (tmp) => {
-    const csHash: Buffer = await loadProver()
-      .devZkey(args.r1cs, tmp, secrets, hU)
-      .catch((e: Error) => {
-        const [code, file, message] = e.message.split("\t");
-        throw message === undefined ? e : new ZkmlError(code as ZkmlError["code"], message, { file: file || args.zkey });
-      });
+    const s = args.secrets;
+    const made = s ? prover.devZkey(args.r1cs, tmp, Buffer.from(scalarBytes([s.tau, s.alpha, s.beta, delta])), hU) : prover.ceremonyZkey(args.r1cs, args.ptau, tmp, Buffer.from(scalarBytes([delta])), hU);
+    const csHash: Buffer = await made.catch((e: Error) => {
+      const [code, file, message] = e.message.split("\t");
+      throw message === undefined ? e : new ZkmlError(code as ZkmlError["code"], message, { file: file || args.zkey });
+    });
     fs.appendFileSync(tmp, await contributionRecord(csHash, delta, args.name));
   });
 }
