@@ -68,10 +68,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
       if (!args.reportOnly) {
-        const { compileSolidity } = await import("../src/evm/solc");
-        const { measureVerifier } = await import("../src/evm/gas");
-        const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
-        const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
+        const gas = await verifierGas(hre);
         await runBench({
           root,
           suite: args.suite,
@@ -83,12 +80,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           out,
           force: args.force,
           log: say,
-          measureVerifyGas: async (system, sol, contract, proofFile, publicFile) => {
-            const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
-            if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${contract}`, { file: sol });
-            const p = await proofForVerifier(system, ...readProofFiles(proofFile, publicFile));
-            return measureVerifier(chains, system, { name: contract, ...compiled }, p.proof, p.publicSignals);
-          },
+          measureVerifyGas: gas.ours,
         });
       }
       const view = benchView(readBenchFile(resultsFile(out)));
@@ -149,9 +141,42 @@ async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
   const root = hre.config.paths.root;
   const out = path.resolve(root, args.out);
   const models = args.models.split(",").map((m) => m.trim()).filter(Boolean);
-  const run = await measureEzkl({ root, models, python: args.python, work: path.join(out, "ezkl-work"), log: say });
+  const { Paths } = await import("../src/core/paths");
+  const gas = await verifierGas(hre);
+  const run = await measureEzkl({
+    root,
+    models,
+    python: args.python,
+    work: new Paths(root).get({ kind: "ezklWork" }),
+    log: say,
+    gas: { ours: (sol, contract, proofFile, publicFile) => gas.ours("groth16", sol, contract, proofFile, publicFile), ezkl: gas.call },
+  });
   await writeRun(root, out, "ezkl", run, renderEzklMarkdown(run), ezklSummary(run));
   return run;
+}
+
+/**
+ * Verification gas on an in-process EVM (the configured hardfork; a raised limit only where the standard one
+ * refuses, flagged): of our verifier on a proof's files, or of any verifier's source on raw calldata (EZKL's).
+ */
+async function verifierGas(hre: HardhatRuntimeEnvironment) {
+  const { compileSolidity } = await import("../src/evm/solc");
+  const { measureVerifier, measureVerifierCall } = await import("../src/evm/gas");
+  const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
+  const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
+  const compile = (sol: string, contract: string) => {
+    const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
+    if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${contract}`, { file: sol });
+    return { name: contract, ...compiled };
+  };
+  return {
+    ours: async (system: import("../src/core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
+      const p = await proofForVerifier(system, ...readProofFiles(proofFile, publicFile));
+      return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
+    },
+    /** EZKL names its verifier contract Halo2Verifier */
+    call: async (sol: string, calldataFile: string) => measureVerifierCall(chains, compile(sol, "Halo2Verifier"), `0x${fs.readFileSync(calldataFile).toString("hex")}`),
+  };
 }
 
 /** A measured run as <out>/<name>.json and its markdown report <out>/<name>.md, its summary printed. */

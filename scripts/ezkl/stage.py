@@ -5,7 +5,11 @@ its own (VmHWM). Prints one JSON object on stdout.
                                                      calibration, compile, a local SRS, witness, setup
   stage.py prove <dir>                               the proof
   stage.py verify <dir>                              verification, and the outputs the proof carries
+  stage.py evm <dir>                                 the Solidity verifier (create-evm-verifier) and the proof as
+                                                     its calldata (encode-evm-calldata); the caller compiles the
+                                                     verifier and measures its gas
 """
+import asyncio
 import json
 import os
 import sys
@@ -60,8 +64,21 @@ def main():
         out["valid"] = bool(timed(s, "verify", lambda: ezkl.verify(p("proof.json"), p("settings.json"), p("vk.key"), p("kzg.srs"))))
         proof = json.load(open(p("proof.json")))
         out["outputs"] = [float(v) for v in proof["pretty_public_inputs"]["rescaled_outputs"][0]]
+    elif stage == "evm":
+        async def verifier():
+            return await ezkl.create_evm_verifier(p("vk.key"), p("settings.json"), p("verifier.sol"), p("verifier.abi"), p("kzg.srs"))
+        try:
+            asyncio.run(verifier())
+        except Exception as e:
+            # EZKL writes the source first, then checks it with a solc it downloads (svm): offline, only that fails
+            if not os.path.exists(p("verifier.sol")) or os.path.getsize(p("verifier.sol")) == 0:
+                raise
+            out["note"] = "EZKL's own solc check failed (" + str(e).split(":")[-1].strip()[:120] + "); its generated source was kept"
+        ezkl.encode_evm_calldata(p("proof.json"), p("calldata.bin"))
+        out["sol"] = p("verifier.sol")
+        out["calldata"] = p("calldata.bin")
     else:
-        print(json.dumps({"error": "usage", "message": "stage must be prepare, prove or verify"}))
+        print(json.dumps({"error": "usage", "message": "stage must be prepare, prove, verify or evm"}))
         return 2
     out["peakMB"] = peak_mb()
     print(json.dumps(out))

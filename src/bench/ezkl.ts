@@ -1,7 +1,8 @@
 /**
  * EZKL beside us, on the same machine, in the same run: each model exported to ONNX (src/model/onnx/export.ts) and
  * proved by EZKL (scripts/ezkl/stage.py: settings with input public, params fixed, output public, the statement
- * closest to ours with every value public; calibration for resources; a local SRS; setup; prove; verify) and by this
+ * closest to ours with every value public; calibration for resources; a local SRS; setup; prove; verify; the EVM
+ * verifier and its calldata, whose gas the caller measures on its EVM) and by this
  * project under OPEN_VISIBILITY, both on the model's default input. Each side's setup, prove and verify run in
  * processes of their own, so each peak memory is that stage's. Accuracy: each side's outputs against the float model.
  *
@@ -40,6 +41,18 @@ export interface SideResult {
   sameClass: boolean;
   /** ours: constraints; EZKL: 2^logrows rows */
   size: string;
+  /** verifyProof's gas on an in-process EVM (a real transaction), or why it was not measured */
+  verifyGas?: { gas: number; deployGas: number; runtimeBytes: number; flags: string[] } | { error: string };
+  /** how the gas was measured, when it needed saying */
+  gasNote?: string;
+}
+
+/** The caller's EVM (the task has Hardhat's): a verifier's gas from its Solidity source and the call's calldata. */
+export interface GasMeasurer {
+  /** our verifier (the exported Groth16 one) and the proof's files */
+  ours(verifierSol: string, contract: string, proofFile: string, publicFile: string): Promise<NonNullable<SideResult["verifyGas"]>>;
+  /** EZKL's generated Halo2Verifier and the calldata EZKL encoded for it */
+  ezkl(verifierSol: string, calldataFile: string): Promise<NonNullable<SideResult["verifyGas"]>>;
 }
 
 export interface EzklRow {
@@ -66,6 +79,9 @@ interface StageOut {
   proofBytes?: number;
   valid?: boolean;
   outputs?: number[];
+  sol?: string;
+  calldata?: string;
+  note?: string;
 }
 
 /** Run one stage of the EZKL script; its JSON line is found among whatever EZKL itself prints. */
@@ -84,8 +100,8 @@ function errorOf(e: unknown): { error: string } {
   return { error: String((e as Error)?.message ?? e).split("\n")[0] };
 }
 
-/** EZKL on one model: the ONNX file, its input in EZKL's format, the three stages. */
-function runEzkl(python: string, modelRef: string, dir: string, timeoutMs: number): SideResult | { error: string } {
+/** EZKL on one model: the ONNX file, its input in EZKL's format, the three stages, then its verifier's gas. */
+async function runEzkl(python: string, modelRef: string, dir: string, timeoutMs: number, gas?: GasMeasurer): Promise<SideResult | { error: string }> {
   const model = resolveModel(modelRef);
   const x = Array.from(defaultInput(model).values);
   fs.mkdirSync(dir, { recursive: true });
@@ -101,7 +117,16 @@ function runEzkl(python: string, modelRef: string, dir: string, timeoutMs: numbe
   if (verify.error) return { error: `verify: ${verify.message}` };
   const float = forwardFloat(model, x).data;
   const y = verify.outputs ?? [];
+  let verifyGas: SideResult["verifyGas"];
+  let gasNote: string | undefined;
+  if (gas) {
+    const evm = ezklStage(python, ["evm", dir], timeoutMs);
+    gasNote = evm.note;
+    verifyGas = evm.error ? { error: `create-evm-verifier: ${evm.message}` } : await gas.ezkl(evm.sol!, evm.calldata!).catch(errorOf);
+  }
   return {
+    verifyGas,
+    gasNote,
     setupSeconds: prep.seconds!.setup,
     setupPeakMB: prep.peakMB ?? null,
     proveSeconds: prove.seconds!.prove,
@@ -116,7 +141,7 @@ function runEzkl(python: string, modelRef: string, dir: string, timeoutMs: numbe
 }
 
 /** This project on the same model and input, every value public; setup run afresh, each stage in its own process. */
-async function runOurs(root: string, modelRef: string): Promise<SideResult> {
+async function runOurs(root: string, modelRef: string, gas?: GasMeasurer): Promise<SideResult> {
   const model = resolveModel(modelRef);
   const r = await proveModel({ root, model, visibility: OPEN_VISIBILITY, backend: "auto", force: true });
   const stage = (name: string) => r.stages.find((s) => s.stage === name)!;
@@ -132,10 +157,11 @@ async function runOurs(root: string, modelRef: string): Promise<SideResult> {
     maxAbsError: Math.max(...r.prediction.real.map((v, i) => Math.abs(v - float[i]))),
     sameClass: r.prediction.class === argmax(float),
     size: `${r.circuit.constraints.toLocaleString("en-US")} constraints`,
+    verifyGas: gas ? await gas.ours(r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public).catch(errorOf) : undefined,
   };
 }
 
-export async function measureEzkl(opts: { root: string; models: string[]; python: string; work: string; timeoutMs?: number; log?: (l: string) => void }): Promise<EzklRun> {
+export async function measureEzkl(opts: { root: string; models: string[]; python: string; work: string; timeoutMs?: number; log?: (l: string) => void; gas?: GasMeasurer }): Promise<EzklRun> {
   const log = opts.log ?? (() => undefined);
   // fail before any work when EZKL is missing
   const probe = spawnSync(opts.python, ["-c", "import ezkl; print(ezkl.__version__)"], { encoding: "utf8" });
@@ -148,7 +174,7 @@ export async function measureEzkl(opts: { root: string; models: string[]; python
     log(`${ref}: EZKL (settings, calibration, compile, SRS, setup, prove, verify)`);
     let ezkl: EzklRow["ezkl"];
     try {
-      ezkl = runEzkl(opts.python, ref, path.join(opts.work, ref.replace(/[^A-Za-z0-9_-]+/g, "_")), opts.timeoutMs ?? 3_600_000);
+      ezkl = await runEzkl(opts.python, ref, path.join(opts.work, ref.replace(/[^A-Za-z0-9_-]+/g, "_")), opts.timeoutMs ?? 3_600_000, opts.gas);
     } catch (e) {
       if (e instanceof ZkmlError && e.code === "OPTION_INVALID") throw e;
       ezkl = errorOf(e);
@@ -156,7 +182,7 @@ export async function measureEzkl(opts: { root: string; models: string[]; python
     log(`${ref}: zkml-hardhat (every value public; setup afresh)`);
     let ours: EzklRow["ours"];
     try {
-      ours = await runOurs(opts.root, ref);
+      ours = await runOurs(opts.root, ref, opts.gas);
     } catch (e) {
       ours = errorOf(e);
     }

@@ -68,6 +68,7 @@ export type Artifact =
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
   | { kind: "deployment"; network: string; circuit: string; system: ProofSystem }
+  | { kind: "ezklWork" }
   | { kind: "queueInput"; job: string }
   | { kind: "queueResult"; job: string };
 
@@ -130,6 +131,9 @@ export class Paths {
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
       case "deployment":
         return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
+      case "ezklWork":
+        // EZKL's keys, SRS and proofs for bench --ezkl: large, never next to the reports
+        return path.join(this.buildDir, "bench", "ezkl-work");
       case "queueInput":
         return path.join(this.root, "build", "queue", a.job, "input.json");
       case "queueResult":

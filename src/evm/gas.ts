@@ -313,15 +313,29 @@ function eventMatches(ev: LogDescription, expected: StatementExpectation["event"
 }
 
 /** A verifier alone: deploy it, check it accepts the proof, and measure a verifyProof transaction (the bench's gas). */
-export async function measureVerifier(chains: { standard: ChainSpec; raised: ChainSpec }, system: ProofSystem, verifier: Compiled & { name: string }, proof: bigint[], publicSignals: bigint[]): Promise<{ gas: number; deployGas: number; runtimeBytes: number; flags: string[] }> {
+export async function measureVerifier(chains: { standard: ChainSpec; raised: ChainSpec }, system: ProofSystem, verifier: Compiled & { name: string }, proof: bigint[], publicSignals: bigint[]): Promise<VerifierGas> {
   const iface = new Interface(verifier.abi);
-  const data = iface.encodeFunctionData("verifyProof", verifyProofArgs(system, proof, publicSignals));
+  return measureVerifierCall(chains, verifier, iface.encodeFunctionData("verifyProof", verifyProofArgs(system, proof, publicSignals)));
+}
+
+export interface VerifierGas {
+  gas: number;
+  deployGas: number;
+  runtimeBytes: number;
+  flags: string[];
+}
+
+/**
+ * Deploy a verifier and send it `data` (a verifyProof call, ours or another tool's), which must return true: the
+ * call's gas, the deployment's and the runtime size, with the flags saying which limit was lifted to measure them.
+ */
+export async function measureVerifierCall(chains: { standard: ChainSpec; raised: ChainSpec }, verifier: Compiled & { name: string }, data: string): Promise<VerifierGas> {
   const m = await measureGroup(
     chains,
     async (c) => {
       const v = await c.deploy(verifier.name, verifier.bytecode, verifier.runtimeBytes);
       if (!(AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(v.address, data))[0] as boolean))
-        throw new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof snarkjs accepted`, { hint: "a bug in the exported verifier; please report it" });
+        throw new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof its prover accepted`, { hint: "a bug in the exported verifier; please report it" });
       return { v, gas: (await c.send({ to: v.address, data })).gas };
     },
     (r) => [{ gas: r.v.deployGas, runtimeBytes: r.v.runtimeBytes }, { gas: r.gas }],
