@@ -50,20 +50,26 @@ pub fn prove(zkey_path: &str, wtns_path: &str, r1cs_path: &str) -> Result<Proof>
     if w.len() != n_vars {
         return Err(ProverError::new("WITNESS_INVALID", wtns_path, format!("{} values, the proving key's circuit has {n_vars} wires: a witness of another circuit", w.len())));
     }
-    let (r1, broken) = first_unsatisfied(r1cs_path, &w)?;
+    // the R1CS check (one thread, reading the r1cs) runs beside H's NTTs (the other); a broken witness is refused
+    // before any MSM and before anything is written
+    let (check, h_poly) = rayon::join(
+        || first_unsatisfied(r1cs_path, &w),
+        || -> Result<Vec<Fr>> {
+            let coefs = z.coefs()?;
+            let (a, b) = ab_at_domain(&coefs, &w, n);
+            drop(coefs);
+            Ok(h_scalars(a, b))
+        },
+    );
+    let (r1, broken) = check?;
     if r1.n_wires != n_vars || r1.n_public != n_pub || r1.n_constraints + n_pub + 1 > n {
         return Err(ProverError::new("R1CS_INVALID", r1cs_path, format!("{} wires, {} public signals, {} constraints: not the circuit of the proving key ({n_vars} wires, {n_pub} public, domain {n})", r1.n_wires, r1.n_public, r1.n_constraints)));
     }
     if let Some(i) = broken {
         return Err(ProverError::new("WITNESS_UNSATISFIED", wtns_path, format!("the witness does not satisfy constraint {i} of {} (A*B != C): refusing to prove", r1.n_constraints)));
     }
-    clock.lap("read witness, check R1CS");
-
-    let coefs = z.coefs()?;
-    let (a, b) = ab_at_domain(&coefs, &w, n);
-    drop(coefs);
-    let hs = h_scalars(a, b);
-    clock.lap("H polynomial (NTTs)");
+    let hs = h_poly?;
+    clock.lap("R1CS check beside the H polynomial (NTTs)");
 
     let pts = z.g1_section(5, n_vars, "A")?;
     let pi_a = msm1(&pts, &w);
