@@ -13,8 +13,9 @@
  * end of their section when the circuit needs the whole ptau, so only the same reads and the same WebAssembly
  * give the same bytes), and hashToG2 (ChaCha seeded by the transcript, then G2.fromRng).
  *
- * Trust: the same as the development ptau's. Whoever holds the secrets file can forge proofs; it is a
- * development convenience, labelled so wherever the setup is reported.
+ * Trust: delta is drawn from the system's randomness and forgotten, as snarkjs's contribute does. The development
+ * route is as trustworthy as the development ptau: whoever holds its secrets file can forge proofs, which is why
+ * it is labelled development wherever the setup is reported.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -25,14 +26,9 @@ import { loadNative, loadProver, scalarBytes } from "../core/native";
 import { readR1cs } from "../snark/r1cs";
 import { withSections } from "../snark/container";
 import { bn254, g1Of, G2_SIZE, hashToG2, randomScalar } from "./transcript";
-import { PTAU_ERRORS, PtauSecrets } from "./ptau";
+import { groth16Power, PTAU_ERRORS, PtauSecrets } from "./ptau";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** The domain snarkjs gives a circuit: the smallest power of two above constraints + public signals. */
-export function zkeyDomain(nConstraints: number, nPublic: number): number {
-  return 2 ** (Math.floor(Math.log2(nConstraints + nPublic)) + 1);
-}
 
 /** What newZKey's hashHPoints feeds the circuit hash, byte for byte (its chunking, reads and WebAssembly). */
 export async function hPointsHashInput(ptau: string, domain: number): Promise<Buffer> {
@@ -102,7 +98,7 @@ async function contributionRecord(csHash: Uint8Array, delta: bigint, name: strin
  */
 export async function nativeZkey(args: { r1cs: string; ptau: string; zkey: string; secrets?: PtauSecrets; name: string }): Promise<void> {
   const r = readR1cs(args.r1cs);
-  const domain = zkeyDomain(r.nConstraints, r.nPubOut + r.nPubIn);
+  const domain = 2 ** groth16Power(r.nConstraints, r.nPubOut + r.nPubIn);
   const hU = await hPointsHashInput(args.ptau, domain);
   const delta = randomScalar();
   const prover = loadProver();
