@@ -28,9 +28,9 @@ export interface NativeProof {
 export interface NativeProver {
   /** Rejects with "CODE\tfile\tmessage" (see native/prover/src/error.rs). */
   prove(zkey: string, wtns: string, r1cs: string): Promise<NativeProof>;
-  /** A development zkey's sections 1..9 from secrets tau, alpha, beta, delta (4 x 32 bytes LE) and the H part of
-   * snarkjs's circuit hash; resolves to the circuit hash (src/setup/dev-zkey.ts). */
-  devZkey(r1cs: string, zkey: string, secrets: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
+  /** A development zkey's sections 1..9 from the ptau's secrets tau, alpha, beta (3 x 32 bytes LE), this setup's
+   * delta (32 bytes) and the H part of snarkjs's circuit hash; resolves to the circuit hash (src/setup/native-zkey.ts). */
+  devZkey(r1cs: string, zkey: string, secrets: Uint8Array, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
   /** The same from a ceremony's ptau and the contribution's delta (32 bytes LE): snarkjs's phase 2, natively. */
   ceremonyZkey(r1cs: string, ptau: string, zkey: string, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }

@@ -104,7 +104,8 @@ export async function nativeZkey(args: { r1cs: string; ptau: string; zkey: strin
   const prover = loadProver();
   await produceAtomic(args.zkey, async (tmp) => {
     const s = args.secrets;
-    const made = s ? prover.devZkey(args.r1cs, tmp, Buffer.from(scalarBytes([s.tau, s.alpha, s.beta, delta])), hU) : prover.ceremonyZkey(args.r1cs, args.ptau, tmp, Buffer.from(scalarBytes([delta])), hU);
+    const d = Buffer.from(scalarBytes([delta]));
+    const made = s ? prover.devZkey(args.r1cs, tmp, Buffer.from(scalarBytes([s.tau, s.alpha, s.beta])), d, hU) : prover.ceremonyZkey(args.r1cs, args.ptau, tmp, d, hU);
     const csHash: Buffer = await made.catch((e: Error) => {
       const [code, file, message] = e.message.split("\t");
       throw message === undefined ? e : new ZkmlError(code as ZkmlError["code"], message, { file: file || args.zkey });

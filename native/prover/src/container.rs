@@ -3,6 +3,7 @@
 //! large ones stays in memory. Every size is checked against the file's length before anything is read.
 
 use crate::error::{ProverError, Result};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -62,6 +63,17 @@ impl Container {
         self.file.seek(SeekFrom::Start(off + offset)).map_err(|e| self.err(e.to_string()))?;
         self.file.read_exact(&mut buf).map_err(|e| self.err(e.to_string()))?;
         Ok(buf)
+    }
+
+    /// `count` points of `size` bytes each, from the `first`-th of section `t`, each parsed by `parse` (None: not a
+    /// point of its curve, so the file is damaged); `name` says what they are in an error.
+    pub fn points<P: Send>(&mut self, t: u32, first: usize, count: usize, size: usize, name: &str, parse: fn(&[u8]) -> Option<P>) -> Result<Vec<P>> {
+        let raw = self.read_range(t, (first * size) as u64, (count * size) as u64)?;
+        let pts: Vec<Option<P>> = raw.par_chunks(size).map(parse).collect();
+        if let Some(i) = pts.iter().position(|p| p.is_none()) {
+            return Err(self.err(format!("section {t} ({name}): point {} is not on the curve: the file is damaged", first + i)));
+        }
+        Ok(pts.into_iter().map(|p| p.unwrap()).collect())
     }
 
     /// A whole section's bytes, optionally required to be exactly `expect` long.

@@ -67,65 +67,56 @@ pub fn prove(zkey: String, wtns: String, r1cs: String) -> AsyncTask<ProveTask> {
     AsyncTask::new(ProveTask { zkey, wtns, r1cs })
 }
 
-pub struct DevZkeyTask {
+/// Where a setup's points come from: a development ptau's secrets (tau, alpha, beta), or a ptau file's points.
+enum Route {
+    Secrets(Vec<u8>),
+    Ptau(String),
+}
+
+pub struct SetupTask {
     r1cs: String,
     zkey: String,
-    secrets: Vec<u8>,
-    h_u: Vec<u8>,
-}
-
-impl Task for DevZkeyTask {
-    type Output = [u8; 64];
-    type JsValue = Buffer;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let fr = |i: usize| {
-            encoding::fr_plain(&self.secrets[32 * i..32 * i + 32]).ok_or_else(|| napi::Error::from_reason("SETUP_FAILED\t\ta secret is not below the field's modulus"))
-        };
-        if self.secrets.len() != 128 {
-            return Err(napi::Error::from_reason("SETUP_FAILED\t\texpected four 32-byte secrets"));
-        }
-        let s = setup::Secrets { tau: fr(0)?, alpha: fr(1)?, beta: fr(2)?, delta: fr(3)? };
-        setup::dev_zkey(&self.r1cs, &self.zkey, &s, &self.h_u).map_err(|e| napi::Error::from_reason(e.to_string()))
-    }
-
-    fn resolve(&mut self, _env: Env, h: Self::Output) -> napi::Result<Buffer> {
-        Ok(h.to_vec().into())
-    }
-}
-
-/// A development proving key from known secrets (tau, alpha, beta of the ptau; delta of this setup: 4 x 32 bytes,
-/// little-endian): writes sections 1..9 and returns the circuit hash (see setup.rs).
-#[napi]
-pub fn dev_zkey(r1cs: String, zkey: String, secrets: Buffer, h_u: Buffer) -> AsyncTask<DevZkeyTask> {
-    AsyncTask::new(DevZkeyTask { r1cs, zkey, secrets: secrets.to_vec(), h_u: h_u.to_vec() })
-}
-
-pub struct CeremonyZkeyTask {
-    r1cs: String,
-    ptau: String,
-    zkey: String,
+    route: Route,
     delta: Vec<u8>,
     h_u: Vec<u8>,
 }
 
-impl Task for CeremonyZkeyTask {
+fn scalar(b: &[u8], what: &str) -> napi::Result<ark_bn254::Fr> {
+    (b.len() == 32).then(|| encoding::fr_plain(b)).flatten().ok_or_else(|| napi::Error::from_reason(format!("SETUP_FAILED\t\t{what}: expected 32 bytes below the field's modulus")))
+}
+
+impl Task for SetupTask {
     type Output = [u8; 64];
     type JsValue = Buffer;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        let delta = (self.delta.len() == 32).then(|| encoding::fr_plain(&self.delta)).flatten().ok_or_else(|| napi::Error::from_reason("SETUP_FAILED\t\tdelta: expected 32 bytes below the field's modulus"))?;
-        setup::ceremony_zkey(&self.r1cs, &self.ptau, &self.zkey, delta, &self.h_u).map_err(|e| napi::Error::from_reason(e.to_string()))
+        let delta = scalar(&self.delta, "delta")?;
+        let made = match &self.route {
+            Route::Secrets(b) if b.len() == 96 => {
+                let s = setup::Secrets { tau: scalar(&b[..32], "tau")?, alpha: scalar(&b[32..64], "alpha")?, beta: scalar(&b[64..], "beta")?, delta };
+                setup::dev_zkey(&self.r1cs, &self.zkey, &s, &self.h_u)
+            }
+            Route::Secrets(_) => return Err(napi::Error::from_reason("SETUP_FAILED\t\texpected three 32-byte secrets")),
+            Route::Ptau(ptau) => setup::ceremony_zkey(&self.r1cs, ptau, &self.zkey, delta, &self.h_u),
+        };
+        made.map_err(|e| napi::Error::from_reason(e.to_string()))
     }
 
     fn resolve(&mut self, _env: Env, h: Self::Output) -> napi::Result<Buffer> {
         Ok(h.to_vec().into())
     }
+}
+
+/// A development proving key from a ptau's known secrets (tau, alpha, beta: 3 x 32 bytes, little-endian) and this
+/// setup's delta (32 bytes): writes sections 1..9 and returns the circuit hash (see setup.rs).
+#[napi]
+pub fn dev_zkey(r1cs: String, zkey: String, secrets: Buffer, delta: Buffer, h_u: Buffer) -> AsyncTask<SetupTask> {
+    AsyncTask::new(SetupTask { r1cs, zkey, route: Route::Secrets(secrets.to_vec()), delta: delta.to_vec(), h_u: h_u.to_vec() })
 }
 
 /// A proving key from a ceremony's ptau and one contribution of secret delta (32 bytes LE): writes sections 1..9
 /// and returns the circuit hash (see setup.rs).
 #[napi]
-pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_u: Buffer) -> AsyncTask<CeremonyZkeyTask> {
-    AsyncTask::new(CeremonyZkeyTask { r1cs, ptau, zkey, delta: delta.to_vec(), h_u: h_u.to_vec() })
+pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_u: Buffer) -> AsyncTask<SetupTask> {
+    AsyncTask::new(SetupTask { r1cs, zkey, route: Route::Ptau(ptau), delta: delta.to_vec(), h_u: h_u.to_vec() })
 }

@@ -14,7 +14,7 @@
 //! wire's points combined from the ptau's Lagrange points, then C and H divided by the contribution's delta.
 
 use crate::container::{limbs, u32_at, Container};
-use crate::encoding::{fr_plain, FR_BYTES};
+use crate::encoding::{fr_plain, g1, g2, FR_BYTES};
 use crate::error::{ProverError, Result};
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::scalar_mul::BatchMulPreprocessing;
@@ -398,32 +398,6 @@ struct Lagrange {
     beta_g1: Vec<G1Affine>,
 }
 
-fn ptau_points_g1(c: &mut Container, t: u32, first: usize, count: usize) -> Result<Vec<G1Affine>> {
-    let size = c.size_of(t)?;
-    if ((first + count) * 64) as u64 > size {
-        return Err(c.err(format!("section {t} holds {} points; the circuit needs {}", size / 64, first + count)));
-    }
-    let raw = c.read_range(t, (first * 64) as u64, (count * 64) as u64)?;
-    let pts: Vec<Option<G1Affine>> = raw.par_chunks(64).map(crate::encoding::g1).collect();
-    if pts.iter().any(|p| p.is_none()) {
-        return Err(c.err(format!("section {t}: a point is not on the curve: the file is damaged")));
-    }
-    Ok(pts.into_iter().map(|p| p.unwrap()).collect())
-}
-
-fn ptau_points_g2(c: &mut Container, t: u32, first: usize, count: usize) -> Result<Vec<G2Affine>> {
-    let size = c.size_of(t)?;
-    if ((first + count) * 128) as u64 > size {
-        return Err(c.err(format!("section {t} holds {} points; the circuit needs {}", size / 128, first + count)));
-    }
-    let raw = c.read_range(t, (first * 128) as u64, (count * 128) as u64)?;
-    let pts: Vec<Option<G2Affine>> = raw.par_chunks(128).map(crate::encoding::g2).collect();
-    if pts.iter().any(|p| p.is_none()) {
-        return Err(c.err(format!("section {t}: a point is not on the curve: the file is damaged")));
-    }
-    Ok(pts.into_iter().map(|p| p.unwrap()).collect())
-}
-
 /// The ceremony route (any phase-2-prepared ptau, no secret known): what `snarkjs zkey new` computes, each wire's
 /// points a combination of the ptau's Lagrange points, then one contribution of secret `delta` (C and H divided
 /// by it, as `snarkjs zkey contribute` does).
@@ -431,17 +405,18 @@ pub fn ceremony_zkey(r1cs_path: &str, ptau_path: &str, zkey_path: &str, delta: F
     let (circ, n) = checked_circuit(r1cs_path)?;
     let (nv, np, m) = (circ.n_wires, circ.n_public, circ.n_constraints);
     let mut pt = Container::open(ptau_path, b"ptau", "PTAU_INVALID")?;
+    // level log2(n) of each Lagrange section starts at point n - 1
     let lg = Lagrange {
-        tau_g1: ptau_points_g1(&mut pt, 12, n - 1, n)?,
-        tau_g2: ptau_points_g2(&mut pt, 13, n - 1, n)?,
-        alpha_g1: ptau_points_g1(&mut pt, 14, n - 1, n)?,
-        beta_g1: ptau_points_g1(&mut pt, 15, n - 1, n)?,
+        tau_g1: pt.points(12, n - 1, n, 64, "tauG1 Lagrange", g1)?,
+        tau_g2: pt.points(13, n - 1, n, 128, "tauG2 Lagrange", g2)?,
+        alpha_g1: pt.points(14, n - 1, n, 64, "alphaTauG1 Lagrange", g1)?,
+        beta_g1: pt.points(15, n - 1, n, 64, "betaTauG1 Lagrange", g1)?,
     };
-    let alpha1 = ptau_points_g1(&mut pt, 4, 0, 1)?[0];
-    let beta1 = ptau_points_g1(&mut pt, 5, 0, 1)?[0];
-    let beta2 = ptau_points_g2(&mut pt, 6, 0, 1)?[0];
+    let alpha1 = pt.points(4, 0, 1, 64, "alphaTauG1", g1)?[0];
+    let beta1 = pt.points(5, 0, 1, 64, "betaTauG1", g1)?[0];
+    let beta2 = pt.points(6, 0, 1, 128, "betaG2", g2)?[0];
     // H before the contribution: the odd points of the Lagrange level of size 2n
-    let level2: Vec<G1Affine> = ptau_points_g1(&mut pt, 12, 2 * n - 1, 2 * n)?;
+    let level2: Vec<G1Affine> = pt.points(12, 2 * n - 1, 2 * n, 64, "tauG1 Lagrange", g1)?;
     let h_init: Vec<G1Affine> = level2.into_iter().skip(1).step_by(2).collect();
 
     // (wire, constraint, coef, basis) with basis 0 = tau G1, 1 = tau G2, 2 = alpha tau G1, 3 = beta tau G1

@@ -73,22 +73,24 @@ impl Zkey {
         Ok(Zkey { c, h: Header { n_vars, n_public, domain_size, alpha1, beta1, beta2, gamma2, delta1, delta2 } })
     }
 
+    /// Section `t`, exactly `count` G1 points.
     pub fn g1_section(&mut self, t: u32, count: usize, name: &str) -> Result<Vec<G1Affine>> {
-        let raw = self.c.read(t, Some((count * G1_BYTES) as u64))?;
-        let pts: Vec<Option<G1Affine>> = raw.par_chunks(G1_BYTES).map(g1).collect();
-        if let Some(i) = pts.iter().position(|p| p.is_none()) {
-            return Err(self.c.err(format!("section {t} ({name}): point {i} is not on the curve: the file is damaged")));
-        }
-        Ok(pts.into_iter().map(|p| p.unwrap()).collect())
+        self.exact(t, count * G1_BYTES)?;
+        self.c.points(t, 0, count, G1_BYTES, name, g1)
     }
 
+    /// Section `t`, exactly `count` G2 points.
     pub fn g2_section(&mut self, t: u32, count: usize, name: &str) -> Result<Vec<G2Affine>> {
-        let raw = self.c.read(t, Some((count * G2_BYTES) as u64))?;
-        let pts: Vec<Option<G2Affine>> = raw.par_chunks(G2_BYTES).map(g2).collect();
-        if let Some(i) = pts.iter().position(|p| p.is_none()) {
-            return Err(self.c.err(format!("section {t} ({name}): point {i} is not on the curve: the file is damaged")));
+        self.exact(t, count * G2_BYTES)?;
+        self.c.points(t, 0, count, G2_BYTES, name, g2)
+    }
+
+    fn exact(&self, t: u32, bytes: usize) -> Result<()> {
+        let size = self.c.size_of(t)?;
+        if size != bytes as u64 {
+            return Err(self.c.err(format!("section {t} holds {size} bytes, expected {bytes}")));
         }
-        Ok(pts.into_iter().map(|p| p.unwrap()).collect())
+        Ok(())
     }
 
     /// The A and B matrices' entries, coefficients as field values.
