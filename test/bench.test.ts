@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
+import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, latestEntries, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
 import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/report/bench";
 import { constraintCount } from "../src/statement/cost";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
@@ -221,6 +221,20 @@ describe("bench reports", () => {
     const fastest = paper0Fastest(fc3)!;
     expect(Object.values(fc3.paper0).every((p) => !p || p.proveSeconds >= fastest.proveSeconds)).to.equal(true);
     expect(md).to.include(`| ${fastest.system} ${fastest.proveSeconds} s / ${fastest.peakGB} GB | ${(0.5 / fastest.proveSeconds).toFixed(2)}x |`);
+  });
+
+  it("a network measured again by another prover supersedes every earlier repeat of it; repeats of one prover add up", () => {
+    const data = syntheticResults();
+    const old = data.runs[0].entries.find((e) => e.model === "paper0/FC_3_layers")!;
+    // an older snarkjs run with three repeats, then a native run of repeat 1 only
+    const snark = [1, 2, 3].map((repeat) => ({ ...old, key: `${old.model}|groth16|fixed|${repeat}`, repeat, prover: undefined }));
+    const native = { ...old, prover: "native" as const, stages: { prove: { seconds: 0.1, peakMB: 60, cached: false } } };
+    const file = { ...data, runs: [{ ...data.runs[0], entries: snark }, { ...data.runs[0], entries: [native] }] };
+    const current = latestEntries(file).filter((e) => e.model === "paper0/FC_3_layers");
+    expect(current.map((e) => [e.repeat, e.prover])).to.deep.equal([[1, "native"]]);
+    // two runs of the same prover: both repeats count
+    const resumed = { ...data, runs: [{ ...data.runs[0], entries: [snark[0]] }, { ...data.runs[0], entries: [snark[1]] }] };
+    expect(latestEntries(resumed).map((e) => e.repeat)).to.deep.equal([1, 2]);
   });
 
   it("chart series: paper0's six systems from results.json, then ours", () => {

@@ -73,7 +73,7 @@ def main():
             # EZKL writes the source first, then checks it with a solc it downloads (svm): offline, only that fails
             if not os.path.exists(p("verifier.sol")) or os.path.getsize(p("verifier.sol")) == 0:
                 raise
-            out["note"] = "EZKL's own solc check failed (" + str(e).split(":")[-1].strip()[:120] + "); its generated source was kept"
+            out["note"] = "EZKL wrote its verifier, then failed to download a solc to check it (offline: " + type(e).__name__ + "); the source was compiled here instead"
         ezkl.encode_evm_calldata(p("proof.json"), p("calldata.bin"))
         out["sol"] = p("verifier.sol")
         out["calldata"] = p("calldata.bin")

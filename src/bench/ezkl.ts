@@ -18,7 +18,7 @@ import { argmax, forwardFloat } from "../model/format";
 import { exportOnnx } from "../model/onnx/export";
 import { defaultInput, resolveModel } from "../model/zoo";
 import { proveModel } from "../pipeline/prove";
-import { OPEN_VISIBILITY } from "../statement/visibility";
+import { OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { BenchMachine, machineInfo } from "./harness";
 
 export const EZKL_FORMAT = "zkml-ezkl/1";
@@ -57,9 +57,15 @@ export interface GasMeasurer {
 
 export interface EzklRow {
   model: string;
+  /** every value public: EZKL's statement */
   ours: SideResult | { error: string };
+  /** the same public values with the input packed (31 values to a field element), which a verifier pays less for */
+  oursPacked?: SideResult | { error: string };
   ezkl: SideResult | { error: string };
 }
+
+/** Our statements beside EZKL's: its own (every value public), and the same values with the input packed. */
+export const OURS_PACKED: Visibility = { input: "packed", weights: "fixed", output: "public" };
 
 export interface EzklRun {
   format: typeof EZKL_FORMAT;
@@ -140,10 +146,10 @@ async function runEzkl(python: string, modelRef: string, dir: string, timeoutMs:
   };
 }
 
-/** This project on the same model and input, every value public; setup run afresh, each stage in its own process. */
-async function runOurs(root: string, modelRef: string, gas?: GasMeasurer): Promise<SideResult> {
+/** This project on the same model and input under `visibility`; setup run afresh, each stage in its own process. */
+async function runOurs(root: string, modelRef: string, visibility: Visibility, gas?: GasMeasurer): Promise<SideResult> {
   const model = resolveModel(modelRef);
-  const r = await proveModel({ root, model, visibility: OPEN_VISIBILITY, backend: "auto", force: true });
+  const r = await proveModel({ root, model, visibility, backend: "auto", force: true });
   const stage = (name: string) => r.stages.find((s) => s.stage === name)!;
   const float = forwardFloat(model, defaultInput(model).values).data;
   return {
@@ -180,13 +186,10 @@ export async function measureEzkl(opts: { root: string; models: string[]; python
       ezkl = errorOf(e);
     }
     log(`${ref}: zkml-hardhat (every value public; setup afresh)`);
-    let ours: EzklRow["ours"];
-    try {
-      ours = await runOurs(opts.root, ref, opts.gas);
-    } catch (e) {
-      ours = errorOf(e);
-    }
-    run.rows.push({ model: ref, ours, ezkl });
+    const ours = await runOurs(opts.root, ref, OPEN_VISIBILITY, opts.gas).catch(errorOf);
+    log(`${ref}: zkml-hardhat, the input packed`);
+    const oursPacked = await runOurs(opts.root, ref, OURS_PACKED, opts.gas).catch(errorOf);
+    run.rows.push({ model: ref, ours, oursPacked, ezkl });
   }
   return run;
 }

@@ -180,11 +180,22 @@ export function readBenchFile(file: string): BenchFile {
   return data;
 }
 
-/** The newest entry of each key, over every run in the file. */
+/**
+ * The current measurements: the newest entry of each key, over every run in the file, except those made by
+ * another prover than the newest entry of their (model, system, weights): a network measured again with the native
+ * prover supersedes all of its snarkjs measurements, whatever their repeat, while repeats of one prover (a resumed
+ * run's) still add up.
+ */
 export function latestEntries(data: BenchFile): BenchEntry[] {
   const m = new Map<string, BenchEntry>();
-  for (const r of data.runs) for (const e of r.entries) m.set(e.key, e);
-  return [...m.values()];
+  const prover = new Map<string, string>();
+  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}`;
+  for (const r of data.runs)
+    for (const e of r.entries) {
+      m.set(e.key, e);
+      prover.set(group(e), e.prover ?? "snarkjs");
+    }
+  return [...m.values()].filter((e) => (e.prover ?? "snarkjs") === prover.get(group(e)));
 }
 
 export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number): string {

@@ -5,7 +5,7 @@
  * parameters and against layers, this project's points beside paper0's six systems, and tables of ratios.
  *
  * paper0 measured proof generation alone (its timers wrap the prover call) on 64 vCPUs with 128 GB; the matching
- * stage here is `prove` (snarkjs's prover, in a process of its own). Setup, witness and verify are reported too but
+ * stage here is `prove` (the series' prover, in a process of its own). Setup, witness and verify are reported too but
  * have no paper0 counterpart.
  */
 import { median } from "../bench/stats";
@@ -212,6 +212,20 @@ function suiteTable(v: BenchView, suite: "parameter" | "depth", s: string): stri
   return lines;
 }
 
+/** What each weights series in the view proves. */
+function statements(v: BenchView): { weights: BenchWeights; text: string }[] {
+  return [...new Set(latestEntries({ format: "zkml-bench/1", runs: v.runs }).map((e) => e.weights))].sort().map((w) => ({ weights: w, text: WEIGHTS_STATEMENTS[w] }));
+}
+
+/** The goals, one row a series, as markdown (the HTML report converts it). */
+function goalsTable(v: BenchView): string[] {
+  return [
+    "| series | proved | largest (parameters) | deepest | prove time <= paper0 Groth16 | prove memory <= 1/4 of paper0 Groth16 | prove time < paper0's fastest system |",
+    "|---|--:|---|---|--:|--:|--:|",
+    ...goals(v).map((g) => `| ${g.series} | ${g.proved} of ${g.networks} | ${g.largestParameters ?? ""} | ${g.deepest ?? ""} | ${g.fasterOrEqual} of ${g.timeCompared} | ${g.quarterMemory} of ${g.memoryCompared} | ${g.fasterThanFastest} of ${g.fastestCompared} |`),
+  ];
+}
+
 export function renderBenchMarkdown(v: BenchView): string {
   const out = ["# zkml-hardhat against paper0 (The Cost of Intelligence)", ""];
   const last = v.runs[v.runs.length - 1];
@@ -221,14 +235,12 @@ export function renderBenchMarkdown(v: BenchView): string {
     "",
     "## Statements",
     "",
-    ...[...new Set(latestEntries({ format: "zkml-bench/1", runs: v.runs }).map((e) => e.weights))].sort().map((w) => `- **${w} weights**: ${WEIGHTS_STATEMENTS[w]}.`),
+    ...statements(v).map((x) => `- **${x.weights} weights**: ${x.text}.`),
     "",
     "## Goals",
     "",
-    "| series | proved | largest (parameters) | deepest | prove time <= paper0 Groth16 | prove memory <= 1/4 of paper0 Groth16 | prove time < paper0's fastest system |",
-    "|---|--:|---|---|--:|--:|--:|",
+    ...goalsTable(v),
   );
-  for (const g of goals(v)) out.push(`| ${g.series} | ${g.proved} of ${g.networks} | ${g.largestParameters ?? ""} | ${g.deepest ?? ""} | ${g.fasterOrEqual} of ${g.timeCompared} | ${g.quarterMemory} of ${g.memoryCompared} | ${g.fasterThanFastest} of ${g.fastestCompared} |`);
   for (const s of v.series)
     for (const suite of ["parameter", "depth"] as const) out.push("", `## ${suite === "parameter" ? "Parameter" : "Depth"} suite: ${s}`, "", ...suiteTable(v, suite, s));
   if (v.others.length) {
@@ -347,9 +359,6 @@ export function renderBenchHtml(v: BenchView): string {
     charts.push(`<figure>${svgChart(title, suite === "parameter" ? "weights" : "layers", unit, s, id)}${legend(s)}</figure>`);
   }
   const last = v.runs[v.runs.length - 1];
-  const goalRows = goals(v)
-    .map((g) => `<tr><td>${esc(g.series)}</td><td>${g.proved} of ${g.networks}</td><td>${esc(g.largestParameters ?? "")}</td><td>${esc(g.deepest ?? "")}</td><td>${g.fasterOrEqual} of ${g.timeCompared}</td><td>${g.quarterMemory} of ${g.memoryCompared}</td></tr>`)
-    .join("");
   const tables = v.series.flatMap((s) => (["parameter", "depth"] as const).map((suite) => `<h2>${suite === "parameter" ? "Parameter" : "Depth"} suite: ${esc(s)}</h2>${mdTableToHtml(suiteTable(v, suite, s))}`));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>zkml-hardhat against paper0</title>
@@ -364,10 +373,11 @@ table{border-collapse:collapse;margin:8px 0 20px;font-size:12px}th,td{border:1px
 </style></head><body>
 <h1>zkml-hardhat against paper0 (The Cost of Intelligence)</h1>
 <p>${last ? `Machine: ${esc(machineLine(last))}.` : "No runs yet."}</p>
-<p>paper0: ${esc(v.paper0.hardware)}; ${esc(v.paper0.metric)}; read from its charts (${esc(v.paper0.accuracy)}). Our points: the prove stage (snarkjs) in a process of its own, wall seconds and that process's peak resident memory.</p>
+<p>paper0: ${esc(v.paper0.hardware)}; ${esc(v.paper0.metric)}; read from its charts (${esc(v.paper0.accuracy)}). Our points: the prove stage (each series names its prover) in a process of its own, wall seconds and that process's peak resident memory.</p>
+<ul>${statements(v).map((x) => `<li><b>${esc(x.weights)} weights</b>: ${esc(x.text)}.</li>`).join("")}</ul>
 <div class="charts">${charts.join("")}</div>
 <h2>Goals</h2>
-<table><thead><tr><th>series</th><th>proved</th><th>largest (parameters)</th><th>deepest</th><th>prove time &lt;= paper0 Groth16</th><th>prove memory &lt;= 1/4 paper0 Groth16</th></tr></thead><tbody>${goalRows}</tbody></table>
+${mdTableToHtml(goalsTable(v))}
 ${tables.join("\n")}
 </body></html>
 `;
