@@ -14,9 +14,8 @@ import { isZkmlError, ZkmlError } from "../src/core/errors";
 import { prove } from "../src/snark/prove";
 import { readR1cs, readWtns, writeWtns, firstUnsatisfied } from "../src/snark/r1cs";
 import { writeDevPtau } from "../src/setup/ptau";
-import { quantize } from "../src/quantize/quantize";
 import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } from "../src/statement/visibility";
-import { allOpsModel, spreadInput } from "./helpers/models";
+import { allOpsCase } from "./helpers/models";
 import { prepareModels } from "./helpers/random";
 import { ROOT, tmpDir } from "./helpers/circuit";
 import { QModel } from "../src/ir/ir";
@@ -68,13 +67,6 @@ function sections(file: string): Map<number, { offset: number; size: number }> {
   return m;
 }
 
-function allOps(): { q: QModel; x: bigint[] } {
-  const all = allOpsModel();
-  const cal = [[...Array(36)].map((_, i) => (i % 7) / 7), [...Array(36)].map((_, i) => ((i * 5) % 11) / 11)];
-  const q = quantize(all, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: cal });
-  return { q, x: spreadInput(q) };
-}
-
 describe("native Groth16 prover against snarkjs", function () {
   this.timeout(600_000);
   let dir: string;
@@ -87,7 +79,7 @@ describe("native Groth16 prover against snarkjs", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   describe("every statement of the soundness harness (all-ops model): stock snarkjs verifies the native proof", () => {
-    const { q, x } = allOps();
+    const { q, x } = allOpsCase();
     for (const input of INPUT_VISIBILITY)
       for (const weights of WEIGHTS_VISIBILITY)
         for (const output of OUTPUT_VISIBILITY) {
@@ -123,7 +115,7 @@ describe("native Groth16 prover against snarkjs", function () {
   });
 
   it("the stock snarkjs command line verifies a native proof", async () => {
-    const { q, x } = allOps();
+    const { q, x } = allOpsCase();
     const k = await keyed(dir, "cli", q, { input: "packed", weights: "hashed", output: "label" }, x, ptau);
     const n = await nativeProof(k, dir);
     const vk = path.join(dir, "cli.vkey.json");
@@ -136,7 +128,7 @@ describe("native Groth16 prover against snarkjs", function () {
   describe("refusals", () => {
     let k: Keyed;
     before(async () => {
-      const { q, x } = allOps();
+      const { q, x } = allOpsCase();
       k = await keyed(dir, "bad", q, { input: "public", weights: "fixed", output: "public" }, x, ptau);
     });
 

@@ -25,7 +25,7 @@ import { statementFor } from "../src/statement/statement";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { rng } from "../src/model/mnist";
 import { prepareModels } from "./helpers/random";
-import { allOpsModel, residualKat, spreadInput } from "./helpers/models";
+import { allOpsCase, allOpsModel, residualKat, spreadInput } from "./helpers/models";
 
 
 type Requant = Extract<QModel["ops"][number], { op: "requant" }>;
@@ -114,9 +114,7 @@ describe("circuit = reference under random visibility options (property, random 
 
 describe("soundness harness: every layer type under every visibility option", function () {
   this.timeout(1_200_000);
-  const model = allOpsModel();
-  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: [[...Array(36)].map((_, i) => (i % 7) / 7), [...Array(36)].map((_, i) => ((i * 5) % 11) / 11)] });
-  const x = spreadInput(q);
+  const { q, x } = allOpsCase();
   const y = runIR(q, x).output;
 
   it("the model has every op kind, with a ReLU requant and a signed one, both shifting", () => {

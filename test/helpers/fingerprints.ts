@@ -20,7 +20,7 @@ import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } f
 import { statementFor } from "../../src/statement/statement";
 import { writeDevPtau } from "../../src/setup/ptau";
 import { prepareModels } from "./random";
-import { allOpsModel, spreadInput } from "./models";
+import { allOpsCase, allOpsModel } from "./models";
 
 export interface CircuitFingerprint {
   name: string;
@@ -63,9 +63,7 @@ export function fingerprintCases(): { name: string; q: QModel; vis: Visibility; 
     cases.push({ name: `random-9100-${i} ${visName(vis)}`, q: m.q, vis, x: m.inputs[0] });
   });
   const all = allOpsModel();
-  const cal = [[...Array(36)].map((_, i) => (i % 7) / 7), [...Array(36)].map((_, i) => ((i * 5) % 11) / 11)];
-  const q = quantize(all, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: cal });
-  const x = spreadInput(q);
+  const { q, x } = allOpsCase();
   for (const input of INPUT_VISIBILITY) for (const weights of WEIGHTS_VISIBILITY) for (const output of OUTPUT_VISIBILITY)
     cases.push({ name: `all-ops ${input}/${weights}/${output}`, q, vis: { input, weights, output }, x });
   const qs = quantize(all, { inputBits: 8, weightBits: 8, activationBits: 4, saturate: "on", calibration: [[...Array(36)].map((_, i) => ((i % 7) / 7) * 0.3)] });

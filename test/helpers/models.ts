@@ -4,6 +4,7 @@
 import { rng } from "../../src/model/mnist";
 import { ModelFile } from "../../src/model/format";
 import { assignRequantBits, inputTop, IR_FORMAT, QModel } from "../../src/ir/ir";
+import { quantize } from "../../src/quantize/quantize";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -55,4 +56,11 @@ export function residualKat(): QModel {
     ],
     output: { step: 1 },
   });
+}
+
+/** The all-ops model as the soundness harness quantizes it (8-bit, two calibration inputs), and its spread input. */
+export function allOpsCase(): { q: QModel; x: bigint[] } {
+  const cal = [[...Array(36)].map((_, i) => (i % 7) / 7), [...Array(36)].map((_, i) => ((i * 5) % 11) / 11)];
+  const q = quantize(allOpsModel(), { inputBits: 8, weightBits: 8, activationBits: 8, calibration: cal });
+  return { q, x: spreadInput(q) };
 }

@@ -101,48 +101,44 @@ fn fq_be(x: &Fq, out: &mut Vec<u8>) {
     out.extend_from_slice(&x.into_bigint().to_bytes_be());
 }
 
-fn g1_lem(p: &G1Affine, out: &mut Vec<u8>) {
+/// A G1 point as x then y, each coordinate by `coord`; infinity all zeros (in both of iden3's layouts).
+fn g1_enc(p: &G1Affine, out: &mut Vec<u8>, coord: fn(&Fq, &mut Vec<u8>)) {
     match p.xy() {
         Some((x, y)) => {
-            fq_lem(&x, out);
-            fq_lem(&y, out);
+            coord(&x, out);
+            coord(&y, out);
         }
         None => out.extend_from_slice(&[0u8; 64]),
     }
+}
+
+/// A G2 point as x then y, each Fq2 as c0, c1 (the files' LEM layout) or c1, c0 (the hashes' uncompressed one).
+fn g2_enc(p: &G2Affine, out: &mut Vec<u8>, coord: fn(&Fq, &mut Vec<u8>), c1_first: bool) {
+    match p.xy() {
+        Some((x, y)) => {
+            let order = if c1_first { [x.c1, x.c0, y.c1, y.c0] } else { [x.c0, x.c1, y.c0, y.c1] };
+            order.iter().for_each(|c| coord(c, out));
+        }
+        None => out.extend_from_slice(&[0u8; 128]),
+    }
+}
+
+/// The key file's layout: coordinates little-endian in Montgomery form.
+fn g1_lem(p: &G1Affine, out: &mut Vec<u8>) {
+    g1_enc(p, out, fq_lem)
 }
 
 fn g2_lem(p: &G2Affine, out: &mut Vec<u8>) {
-    match p.xy() {
-        Some((x, y)) => {
-            for c in [x.c0, x.c1, y.c0, y.c1] {
-                fq_lem(&c, out);
-            }
-        }
-        None => out.extend_from_slice(&[0u8; 128]),
-    }
+    g2_enc(p, out, fq_lem, false)
 }
 
-/// ffjavascript's uncompressed encoding, which snarkjs hashes: normal form, big-endian, Fq2 as c1 then c0;
-/// infinity all zeros.
+/// ffjavascript's uncompressed encoding, which snarkjs hashes: normal form, big-endian, Fq2 as c1 then c0.
 fn g1_u(p: &G1Affine, out: &mut Vec<u8>) {
-    match p.xy() {
-        Some((x, y)) => {
-            fq_be(&x, out);
-            fq_be(&y, out);
-        }
-        None => out.extend_from_slice(&[0u8; 64]),
-    }
+    g1_enc(p, out, fq_be)
 }
 
 fn g2_u(p: &G2Affine, out: &mut Vec<u8>) {
-    match p.xy() {
-        Some((x, y)) => {
-            for c in [x.c1, x.c0, y.c1, y.c0] {
-                fq_be(&c, out);
-            }
-        }
-        None => out.extend_from_slice(&[0u8; 128]),
-    }
+    g2_enc(p, out, fq_be, true)
 }
 
 fn g1_mul(scalars: &[Fr]) -> Vec<G1Affine> {
