@@ -35,6 +35,16 @@ export interface NativeProver {
   ceremonyZkey(r1cs: string, ptau: string, zkey: string, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }
 
+/**
+ * The Rust addon's rejection ("CODE\tfile\tmessage", native/prover/src/error.rs) as a ZkmlError with `hints` by
+ * code; anything else (a crash's message) as it came.
+ */
+export function nativeError(e: unknown, hints: Partial<Record<string, string>> = {}, fallbackFile?: string): Error {
+  const [code, file, message] = String((e as Error)?.message ?? e).split("\t");
+  if (message === undefined) return e as Error;
+  return new ZkmlError(code as ZkmlError["code"], message, { file: file || fallbackFile, hint: hints[code] });
+}
+
 function loadAddon<T>(name: string, what: string, needs: string): T {
   const file = path.join(PACKAGE_ROOT, "native", "build", "Release", `${name}.node`);
   try {

@@ -22,7 +22,7 @@ import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { BN254_R } from "../core/field";
 import { produceAtomic } from "../core/files";
-import { loadNative, loadProver, scalarBytes } from "../core/native";
+import { loadNative, loadProver, nativeError, scalarBytes } from "../core/native";
 import { readR1cs } from "../snark/r1cs";
 import { withSections } from "../snark/container";
 import { bn254, g1Of, G2_SIZE, hashToG2, randomScalar } from "./transcript";
@@ -106,9 +106,8 @@ export async function nativeZkey(args: { r1cs: string; ptau: string; zkey: strin
     const s = args.secrets;
     const d = Buffer.from(scalarBytes([delta]));
     const made = s ? prover.devZkey(args.r1cs, tmp, Buffer.from(scalarBytes([s.tau, s.alpha, s.beta])), d, hU) : prover.ceremonyZkey(args.r1cs, args.ptau, tmp, d, hU);
-    const csHash: Buffer = await made.catch((e: Error) => {
-      const [code, file, message] = e.message.split("\t");
-      throw message === undefined ? e : new ZkmlError(code as ZkmlError["code"], message, { file: file || args.zkey });
+    const csHash: Buffer = await made.catch((e: unknown) => {
+      throw nativeError(e, {}, args.zkey);
     });
     fs.appendFileSync(tmp, await contributionRecord(csHash, delta, args.name));
   });

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic, writeFileAtomic } from "../core/files";
-import { loadProver } from "../core/native";
+import { loadProver, nativeError } from "../core/native";
 import type { ProofSystem } from "../core/paths";
 import { PROOF_WORDS } from "./systems";
 
@@ -35,18 +35,11 @@ const NATIVE_HINTS: Record<string, string> = {
   WITNESS_UNSATISFIED: "the witness is not one of this circuit's: compute it again from the input (--force); if it persists, report the model file, since the witness generator and the circuit disagree",
 };
 
-/** The native prover's "CODE\tfile\tmessage" rejection as a ZkmlError. */
-function nativeError(e: unknown): Error {
-  const [code, file, message] = String((e as Error).message ?? e).split("\t");
-  if (message === undefined) return e as Error;
-  return new ZkmlError(code as ZkmlError["code"], message, { file, hint: NATIVE_HINTS[code] });
-}
-
 async function proveNative(args: { zkey: string; wtns: string; r1cs: string }): Promise<{ proof: unknown; publicSignals: string[]; timings: { phase: string; ms: number }[] }> {
   const p = await loadProver()
     .prove(args.zkey, args.wtns, args.r1cs)
     .catch((e: unknown) => {
-      throw nativeError(e);
+      throw nativeError(e, NATIVE_HINTS);
     });
   return { proof: { pi_a: p.piA, pi_b: p.piB, pi_c: p.piC, protocol: "groth16", curve: "bn128" }, publicSignals: p.publicSignals, timings: p.timings };
 }
