@@ -11,7 +11,8 @@ import * as path from "path";
 import { mnistSplit, rng, Sample } from "../src/model/mnist";
 import { ZkmlError } from "../src/core/errors";
 import { stringifyBig, writeFileAtomic } from "../src/core/files";
-import { argmax, Conv2DLayer, countParams, forwardFloat, layerOutputShape, Layer, MODEL_FORMAT, ModelFile, planOf, Shape } from "../src/model/format";
+import { argmax, Conv2DLayer, countParams, forwardFloat, layerOutputShape, Layer, MODEL_FORMAT, ModelFile, planOf } from "../src/model/format";
+import type { Shape } from "../src/ir/window";
 import { accuracy } from "../src/quantize/accuracy";
 
 /** A layer without its weights: what an architecture declares. */

@@ -11,7 +11,8 @@ export { resolveZkmlConfig } from "./core/config";
 export type { ZkmlConfig, ZkmlUserConfig } from "./core/config";
 
 export { loadModelFile, validateModel, forwardFloat, countParams, argmax } from "./model/format";
-export type { ModelFile, Layer, Shape } from "./model/format";
+export type { ModelFile, Layer } from "./model/format";
+export type { Shape } from "./ir/window";
 export { resolveModel, quantizeFor, defaultInput, calibrationFor } from "./model/zoo";
 
 export { quantize, quantizeInput, DEFAULT_QUANT } from "./quantize/quantize";

@@ -17,7 +17,7 @@
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
  */
 import { ZkmlError } from "../core/errors";
-import { Shape, windowPlan, WindowPlan } from "../model/format";
+import { Shape, windowPlan, WindowPlan } from "./window";
 
 export const IR_FORMAT = "zkml-ir/1";
 /** Widest bit decomposition allowed: far below the 254-bit BN254 scalar field, so decompositions are unique. */

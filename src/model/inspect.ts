@@ -9,7 +9,8 @@ import { constraintCount } from "../statement/cost";
 import { publicLayout, statementLayout } from "../statement/layout";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { ptauPowerFor } from "../snark/systems";
-import { countParams, layerOutputShape, ModelFile, planOf, Shape } from "./format";
+import { countParams, layerOutputShape, ModelFile, planOf } from "./format";
+import type { Shape } from "../ir/window";
 
 export interface LayerLine {
   index: number;

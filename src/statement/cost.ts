@@ -9,7 +9,7 @@
  * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
  */
 import { clampHighBits, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
-import { Shape } from "../model/format";
+import { Shape } from "../ir/window";
 import { hashBlocks, perLimb } from "./commitments";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
 import { labelWidth } from "./layout";

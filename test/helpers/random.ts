@@ -3,7 +3,8 @@
  * random float weights, random input ranges, quantized with random bit widths.
  */
 import fc from "fast-check";
-import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile, Shape } from "../../src/model/format";
+import { Layer, layerOutputShape, MODEL_FORMAT, ModelFile } from "../../src/model/format";
+import type { Shape } from "../../src/ir/window";
 import { QModel } from "../../src/ir/ir";
 import { quantize, quantizeInput, Saturate } from "../../src/quantize/quantize";
 import { rng } from "../../src/model/mnist";

@@ -16,7 +16,7 @@
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
 import { clampHighBits, inputTop, inputTopCheck, irShapes, QModel, QOp } from "../../ir/ir";
-import { Shape } from "../../model/format";
+import { Shape } from "../../ir/window";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
 import { countOpMacs } from "../../statement/cost";

@@ -18,7 +18,7 @@
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
 import { clampRange, inputTop, irShapes, QModel, QOp } from "../../ir/ir";
-import type { Shape } from "../../model/format";
+import type { Shape } from "../../ir/window";
 import { ZkmlError } from "../../core/errors";
 
 /** Bytes a data contract may hold: EIP-170's limit minus the STOP byte in front. */

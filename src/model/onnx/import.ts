@@ -13,7 +13,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../../core/errors";
-import { Conv2DLayer, DenseLayer, Layer, layerOutputShape, ModelFile, MODEL_FORMAT, Shape, validateModel } from "../format";
+import { Conv2DLayer, DenseLayer, Layer, layerOutputShape, ModelFile, MODEL_FORMAT, validateModel } from "../format";
+import type { Shape } from "../../ir/window";
 import { INPUT_RANGE_KEY } from "./export";
 import { DATA_TYPE, decodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./proto";
 
