@@ -14,7 +14,8 @@ import * as fs from "fs";
 import { renderCircuit } from "../src/backends/circom/render";
 import { buildDirect } from "../src/backends/r1cs/lower";
 import { compileCircom } from "../src/backends/circom/compile";
-import { quantizeFor, resolveModel } from "../src/model/zoo";
+import { resolveModel } from "../src/model/zoo";
+import { quantizeFor } from "../src/quantize/quantize";
 
 async function main() {
   const [backend, name] = process.argv.slice(2);

@@ -13,9 +13,9 @@ export type { ZkmlConfig, ZkmlUserConfig } from "./core/config";
 export { loadModelFile, validateModel, forwardFloat, countParams, argmax } from "./model/format";
 export type { ModelFile, Layer } from "./model/format";
 export type { Shape } from "./ir/window";
-export { resolveModel, quantizeFor, defaultInput, calibrationFor } from "./model/zoo";
+export { resolveModel, defaultInput, calibrationFor } from "./model/zoo";
 
-export { quantize, quantizeInput, DEFAULT_QUANT } from "./quantize/quantize";
+export { quantize, quantizeInput, quantizeFor, DEFAULT_QUANT } from "./quantize/quantize";
 export { runIR, analyzeBounds, irShapes, countMacs } from "./ir/ir";
 export type { QModel, QOp } from "./ir/ir";
 

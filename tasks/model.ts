@@ -13,7 +13,8 @@ task("inspect-model", "A model's layers, parameters and MACs, and per statement 
   .setAction(async (args: { model: string; json: boolean }) =>
     boundary(
       async () => {
-        const { resolveModel, quantizeFor } = await import("../src/model/zoo");
+        const { resolveModel } = await import("../src/model/zoo");
+        const { quantizeFor } = await import("../src/quantize/quantize");
         const { inspectModel } = await import("../src/model/inspect");
         const { renderInspectJson, renderInspectTerminal } = await import("../src/report/inspect");
         const model = resolveModel(args.model);

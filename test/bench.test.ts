@@ -16,7 +16,8 @@ import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
 import { workerEntry } from "../src/pipeline/runner";
 import { arenaProjection, THROUGHPUT_FORMAT, ThroughputCase, ThroughputRun } from "../src/bench/throughput";
-import { quantizeFor, resolveModel } from "../src/model/zoo";
+import { resolveModel } from "../src/model/zoo";
+import { quantizeFor } from "../src/quantize/quantize";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");

@@ -18,7 +18,7 @@ import { freePort } from "../src/core/net";
 import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
-import { quantizeFor } from "../src/model/zoo";
+import { quantizeFor } from "../src/quantize/quantize";
 import { ROOT, tmpDir } from "./helpers/circuit";
 import { jobIdFor, JobSpec } from "../src/queue/jobs";
 import { proveJob } from "../src/queue/queue";

@@ -19,8 +19,8 @@ import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1c
 import { BN254_R } from "../src/core/field";
 import { statementFor } from "../src/statement/statement";
 import { constraintCount } from "../src/statement/cost";
-import { quantize } from "../src/quantize/quantize";
-import { quantizeFor, resolveModel } from "../src/model/zoo";
+import { quantize, quantizeFor } from "../src/quantize/quantize";
+import { resolveModel } from "../src/model/zoo";
 import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";

@@ -12,8 +12,8 @@ import { proveModel, ProveReport } from "../src/pipeline/prove";
 import { loadModelFile } from "../src/model/format";
 import { ROOT } from "./helpers/circuit";
 import { packValues } from "../src/statement/commitments";
-import { quantizeFor, readInputFile } from "../src/model/zoo";
-import { quantizeInput } from "../src/quantize/quantize";
+import { readInputFile } from "../src/model/zoo";
+import { quantizeFor, quantizeInput } from "../src/quantize/quantize";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 

@@ -13,7 +13,8 @@ import { groth16Power } from "../src/setup/ptau";
 import { parseCalibration, quantizeTable } from "../src/quantize/scales";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
-import { quantizeFor, resolveModel } from "../src/model/zoo";
+import { resolveModel } from "../src/model/zoo";
+import { quantizeFor } from "../src/quantize/quantize";
 import { ROOT } from "./helpers/circuit";
 
 describe("quantize: scales, calibration, accuracy", function () {

@@ -25,7 +25,8 @@ import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
 import { chooseProver, Prover } from "../snark/prove";
 import { OPEN_VISIBILITY, Visibility } from "../statement/visibility";
-import { builtinModels, paper0Networks, quantizeFor, resolveModel } from "../model/zoo";
+import { builtinModels, paper0Networks, resolveModel } from "../model/zoo";
+import { quantizeFor } from "../quantize/quantize";
 
 export const BENCH_FORMAT = "zkml-bench/1";
 export const BENCH_STAGES = ["render", "compile", "ptau", "setup", "witness", "prove", "verify"] as const;

@@ -14,14 +14,14 @@ import { countMacs, QModel, runIR } from "../ir/ir";
 import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
-import { DEFAULT_QUANT, quantize, quantizeInput } from "../quantize/quantize";
+import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput } from "../quantize/quantize";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { verifierArgs } from "../snark/systems";
 import { contractNames, renderVerifier } from "../backends/solidity/verifier";
 import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { batchLabels, statementFor } from "../statement/statement";
-import { calibrationFor, defaultInputs, QuantChoice, quantizeFor } from "../model/zoo";
+import { calibrationFor, defaultInputs } from "../model/zoo";
 import type { CircuitOptions } from "../pipeline/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */

@@ -41,6 +41,11 @@ export function mnistSplit(): { train: Sample[]; heldOut: Sample[] } {
   return { train, heldOut };
 }
 
+/** The calibration set of MNIST models: every 32nd training digit (250 digits, all classes). */
+export function mnistCalibration(): Float64Array[] {
+  return mnistSplit().train.filter((_, i) => i % 32 === 0).map((s) => s.pixels);
+}
+
 /** Held-out samples interleaved by digit (0,1,...,9,0,1,...), so any prefix covers every class. */
 export function heldOutInterleaved(limit = Infinity): Sample[] {
   const digits = mnist();

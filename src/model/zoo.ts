@@ -5,15 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { mnistCalibration } from "../quantize/accuracy";
-import { heldOutInterleaved, rng } from "./mnist";
+import { heldOutInterleaved, mnistCalibration, rng } from "./mnist";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
 import { loadOnnxModel } from "./onnx/import";
-import type { QModel } from "../ir/ir";
 import { PACKAGE_ROOT } from "../core/paths";
-import { DEFAULT_QUANT, quantize, Saturate, scaleOptions } from "../quantize/quantize";
 
 /** this package's folder (see PACKAGE_ROOT) */
 export const ROOT = PACKAGE_ROOT;
@@ -96,22 +93,6 @@ export function calibrationFor(m: ModelFile, count = 64): ArrayLike<number>[] {
   const random = rng(7);
   const [lo, hi] = m.input.range;
   return [...Array(count)].map(() => Float64Array.from({ length: n }, () => lo + (hi - lo) * random()));
-}
-
-/** How a model is quantized for a circuit: a scale width (default 8 bits) and calibration inputs (default calibrationFor). */
-export interface QuantChoice {
-  scaleBits?: number;
-  calibration?: ArrayLike<number>[];
-  /** saturating requants: auto (default), on, off */
-  saturate?: Saturate;
-}
-
-export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
-  return quantize(m, {
-    ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)),
-    calibration: choice.calibration ?? calibrationFor(m),
-    saturate: choice.saturate,
-  });
 }
 
 /** The input used when the user gives none: the first held-out MNIST digit, or a seeded random input. */

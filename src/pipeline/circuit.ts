@@ -13,7 +13,8 @@ import { QModel } from "../ir/ir";
 import { ModelFile } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { batchOf, Visibility } from "../statement/visibility";
-import { QuantChoice, quantizeFor, resolveModel } from "../model/zoo";
+import { resolveModel } from "../model/zoo";
+import { QuantChoice, quantizeFor } from "../quantize/quantize";
 
 export const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
 export const TOOLCHAIN_DIRECT = "zkml-direct/1";

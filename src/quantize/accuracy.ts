@@ -1,7 +1,7 @@
 /**
  * How much quantization costs in accuracy: float model against integer reference on held-out MNIST digits.
  */
-import { mnistSplit } from "../model/mnist";
+import { mnistCalibration, mnistSplit } from "../model/mnist";
 import { runIR } from "../ir/ir";
 import { argmax, forwardFloat, ModelFile } from "../model/format";
 import { DEFAULT_QUANT, quantize, quantizeInput, QuantizeOptions } from "./quantize";
@@ -13,11 +13,6 @@ export interface AccuracyReport {
   /** Fraction of digits where float and quantized models predict the same class. */
   agreement: number;
   quantization: Omit<QuantizeOptions, "calibration"> & { calibrationSamples: number };
-}
-
-/** The calibration set of MNIST models: every 32nd training digit (250 digits, all classes). */
-export function mnistCalibration(): Float64Array[] {
-  return mnistSplit().train.filter((_, i) => i % 32 === 0).map((s) => s.pixels);
 }
 
 export function accuracy(model: ModelFile, opts: { limit?: number; quant?: Partial<QuantizeOptions>; log?: (s: string) => void } = {}): AccuracyReport {

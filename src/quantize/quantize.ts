@@ -20,6 +20,7 @@ import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
 import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
 import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
+import { calibrationFor } from "../model/zoo";
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -240,4 +241,20 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
     out[i] = qv;
   }
   return out;
+}
+
+/** How a model is quantized for a circuit: a scale width (default 8 bits) and calibration inputs (default calibrationFor). */
+export interface QuantChoice {
+  scaleBits?: number;
+  calibration?: ArrayLike<number>[];
+  /** saturating requants: auto (default), on, off */
+  saturate?: Saturate;
+}
+
+export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
+  return quantize(m, {
+    ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)),
+    calibration: choice.calibration ?? calibrationFor(m),
+    saturate: choice.saturate,
+  });
 }

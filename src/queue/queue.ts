@@ -18,7 +18,8 @@ import { Paths } from "../core/paths";
 import { batchOf } from "../statement/visibility";
 import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
-import { quantizeFor, resolveModel, type QuantChoice } from "../model/zoo";
+import { resolveModel } from "../model/zoo";
+import { quantizeFor, type QuantChoice } from "../quantize/quantize";
 import { jobIdFor, JobResult, JobSpec } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
