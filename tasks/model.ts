@@ -15,7 +15,7 @@ task("inspect-model", "A model's layers, parameters and MACs, and per statement 
       async () => {
         const { resolveModel } = await import("../src/model/zoo");
         const { quantizeFor } = await import("../src/quantize/quantize");
-        const { inspectModel } = await import("../src/model/inspect");
+        const { inspectModel } = await import("../src/pipeline/inspect");
         const { renderInspectJson, renderInspectTerminal } = await import("../src/report/inspect");
         const model = resolveModel(args.model);
         const r = inspectModel(model, quantizeFor(model), args.model);

@@ -18,7 +18,7 @@ import { resolveModel } from "../src/model/zoo";
 import { runIR } from "../src/ir/ir";
 import { quantizeFor, quantizeInput } from "../src/quantize/quantize";
 import { constraintCount } from "../src/statement/cost";
-import { inspectModel } from "../src/model/inspect";
+import { inspectModel } from "../src/pipeline/inspect";
 import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
 import { ROOT, tmpDir } from "./helpers/circuit";
 

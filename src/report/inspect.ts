@@ -1,7 +1,7 @@
 /**
- * inspect-model's output (data: src/model/inspect.ts): a terminal page, or JSON.
+ * inspect-model's output (data: src/pipeline/inspect.ts): a terminal page, or JSON.
  */
-import type { ModelInspection } from "../model/inspect";
+import type { ModelInspection } from "../pipeline/inspect";
 
 const int = (x: number) => x.toLocaleString("en-US");
 

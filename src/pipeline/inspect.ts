@@ -2,14 +2,15 @@
  * What a model is and what proving it costs, before anything is compiled: its layers (output shape, parameters,
  * multiply-accumulates), and per statement the constraints (the cost model), public signals (the layout) and the
  * powers of tau a Groth16 setup needs; plus every approximation made on the way in (an importer's folds, the
- * quantization's widths and saturations). Data only: src/report/inspect.ts renders it.
+ * quantization's widths and saturations). It sits in the pipeline, not the model, because it asks the statement
+ * and the proof systems. Data only: src/report/inspect.ts renders it.
  */
 import { countMacs, QModel } from "../ir/ir";
+import { countParams, layerOutputShape, ModelFile, planOf } from "../model/format";
 import { constraintCount } from "../statement/cost";
 import { publicLayout, statementLayout } from "../statement/layout";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { ptauPowerFor } from "../snark/systems";
-import { countParams, layerOutputShape, ModelFile, planOf } from "./format";
 import type { Shape } from "../ir/window";
 
 export interface LayerLine {
