@@ -5,21 +5,22 @@
 import { extendConfig } from "hardhat/config";
 import type { ZkmlConfig, ZkmlUserConfig } from "../src/core/config";
 import { resolveZkmlConfig } from "../src/core/config";
+import { Visibility, VISIBILITY_RULES } from "../src/statement/visibility";
 import { isZkmlError } from "../src/core/errors";
 import { HardhatPluginError } from "hardhat/plugins";
 
 declare module "hardhat/types/config" {
   interface HardhatUserConfig {
-    zkml?: ZkmlUserConfig;
+    zkml?: ZkmlUserConfig<Visibility>;
   }
   interface HardhatConfig {
-    zkml: ZkmlConfig;
+    zkml: ZkmlConfig<Visibility>;
   }
 }
 
 extendConfig((config, userConfig) => {
   try {
-    config.zkml = resolveZkmlConfig(userConfig.zkml);
+    config.zkml = resolveZkmlConfig(userConfig.zkml, VISIBILITY_RULES);
   } catch (e) {
     if (isZkmlError(e)) throw new HardhatPluginError("zkml-hardhat", `[${e.code}] ${e.describe()}`);
     throw e;

@@ -17,7 +17,7 @@ import { readPtauSecrets, writeDevPtau } from "../src/setup/ptau";
 import { buildDirect } from "../src/backends/r1cs/lower";
 import { Paths } from "../src/core/paths";
 import { prove } from "../src/snark/prove";
-import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
+import { DEFAULT_VISIBILITY, VISIBILITY_RULES } from "../src/statement/visibility";
 import { setupKeys, verifySetup } from "../src/setup/keys";
 import { checkZkey } from "../src/snark/zkey";
 import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
@@ -260,18 +260,18 @@ describe("setup: ceremony files, downloads, contributions", function () {
   });
 
   it("zkml config: clear errors naming the field", async () => {
-    expect(resolveZkmlConfig(undefined)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "packed", weights: "fixed", output: "label" } });
-    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "label" }); // the rest from the default statement
-    await expectError(() => resolveZkmlConfig({ visibility: { weights: "secret" } }), "CONFIG_INVALID", /zkml\.visibility\.weights: expected one of fixed, private, hashed, got "secret"/);
-    await expectError(() => resolveZkmlConfig({ visibility: { inputs: "public" } }), "CONFIG_INVALID", /zkml\.visibility\.inputs: expected one of input, weights, output/);
-    expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }).blockGasLimit).to.equal(45_000_000);
-    await expectError(() => resolveZkmlConfig({ blockGasLimit: 1.5 }), "CONFIG_INVALID", /zkml\.blockGasLimit: expected a whole number of gas, at least 21,000, got 1\.5/);
-    await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
-    await expectError(() => resolveZkmlConfig({ downloadPtau: "yes" }), "CONFIG_INVALID", /zkml\.downloadPtau: expected true or false, got "yes"/);
-    await expectError(() => resolveZkmlConfig({ ptauBaseUrl: "ftp://x" }), "CONFIG_INVALID", /zkml\.ptauBaseUrl: expected an http\(s\) URL/);
-    expect(resolveZkmlConfig({ queue: "redis://10.0.0.5:6379" }).queue).to.equal("redis://10.0.0.5:6379");
-    await expectError(() => resolveZkmlConfig({ queue: "10.0.0.5:6379" }), "CONFIG_INVALID", /zkml\.queue: expected a redis:\/\/ URL \(e\.g\. redis:\/\/10\.0\.0\.5:6379\), got "10\.0\.0\.5:6379"/);
-    await expectError(() => resolveZkmlConfig({ ptua: "x" }), "CONFIG_INVALID", /zkml\.ptua: expected one of the known fields/);
+    expect(resolveZkmlConfig(undefined, VISIBILITY_RULES)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "packed", weights: "fixed", output: "label" } });
+    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }, VISIBILITY_RULES).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "label" }); // the rest from the default statement
+    await expectError(() => resolveZkmlConfig({ visibility: { weights: "secret" } }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.visibility\.weights: expected one of fixed, private, hashed, got "secret"/);
+    await expectError(() => resolveZkmlConfig({ visibility: { inputs: "public" } }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.visibility\.inputs: expected one of input, weights, output/);
+    expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }, VISIBILITY_RULES).blockGasLimit).to.equal(45_000_000);
+    await expectError(() => resolveZkmlConfig({ blockGasLimit: 1.5 }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.blockGasLimit: expected a whole number of gas, at least 21,000, got 1\.5/);
+    await expectError(() => resolveZkmlConfig({ ptauHashes: { mine: "abc" } }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.ptauHashes\["mine"\]: expected 128 hex digits \(b2sum of the file\), got "3 characters"/);
+    await expectError(() => resolveZkmlConfig({ downloadPtau: "yes" }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.downloadPtau: expected true or false, got "yes"/);
+    await expectError(() => resolveZkmlConfig({ ptauBaseUrl: "ftp://x" }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.ptauBaseUrl: expected an http\(s\) URL/);
+    expect(resolveZkmlConfig({ queue: "redis://10.0.0.5:6379" }, VISIBILITY_RULES).queue).to.equal("redis://10.0.0.5:6379");
+    await expectError(() => resolveZkmlConfig({ queue: "10.0.0.5:6379" }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.queue: expected a redis:\/\/ URL \(e\.g\. redis:\/\/10\.0\.0\.5:6379\), got "10\.0\.0\.5:6379"/);
+    await expectError(() => resolveZkmlConfig({ ptua: "x" }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.ptua: expected one of the known fields/);
   });
 
   it("npx hardhat ptau: makes a file snarkjs verifies; --check refuses an impostor with a non-zero exit", () => {

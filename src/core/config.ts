@@ -3,11 +3,19 @@
  * name the field (`zkml.ptauHashes["mine"]: expected 128 hex digits, got 12 characters`).
  *
  * Command-line flags win over these; these win over built-in defaults.
+ *
+ * The `visibility` field's values belong to the statement layer, above core: the caller passes its rules in
+ * (`resolveZkmlConfig(user, VISIBILITY_RULES)`, VISIBILITY_RULES from src/statement/visibility.ts).
  */
 import { ZkmlError } from "./errors";
-import { DEFAULT_VISIBILITY, parseVisibility, Visibility } from "../statement/visibility";
 
-export interface ZkmlUserConfig {
+/** How the `visibility` field is checked and completed (its default, and a parser whose errors name the field). */
+export interface VisibilityRules<V> {
+  defaults: V;
+  parse(given: Record<string, unknown>, where: (k: string) => string): V;
+}
+
+export interface ZkmlUserConfig<V = Record<string, string>> {
   /** A phase-2-prepared ptau file used for every setup (a published ceremony file, typically). */
   ptau?: string;
   /** Fetch the published ceremony file of the right size when no ptau is given (off by default). */
@@ -19,18 +27,18 @@ export interface ZkmlUserConfig {
   /** The block gas limit compare-gas flags transactions against (default 30,000,000). */
   blockGasLimit?: number;
   /** What proofs make public by default: { input: public|packed|private|hashed, weights: fixed|private|hashed, output: public|label|hashed }. */
-  visibility?: Partial<Visibility>;
+  visibility?: Partial<V>;
   /** The proof queue's Redis (prove-worker, prove-jobs), a redis:// URL; REDIS_URL and --redis win over it. */
   queue?: string;
 }
 
-export interface ZkmlConfig {
+export interface ZkmlConfig<V = Record<string, string>> {
   ptau?: string;
   downloadPtau: boolean;
   ptauBaseUrl?: string;
   ptauHashes: Record<string, string>;
   blockGasLimit: number;
-  visibility: Visibility;
+  visibility: V;
   queue?: string;
 }
 
@@ -38,10 +46,10 @@ export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
 
 const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility", "queue"];
 
-export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): ZkmlConfig {
+export function resolveZkmlConfig<V>(user: unknown, rules: VisibilityRules<V>, where = "hardhat.config.ts"): ZkmlConfig<V> {
   const fail = (field: string, expected: string, got: unknown) =>
     new ZkmlError("CONFIG_INVALID", `zkml.${field}: expected ${expected}, got ${JSON.stringify(got)}`, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
-  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT, visibility: DEFAULT_VISIBILITY };
+  if (user === undefined) return { downloadPtau: false, ptauHashes: {}, blockGasLimit: DEFAULT_BLOCK_GAS_LIMIT, visibility: rules.defaults };
   if (typeof user !== "object" || user === null || Array.isArray(user)) throw new ZkmlError("CONFIG_INVALID", `zkml: expected an object, got ${JSON.stringify(user)}`, { file: where });
   const u = user as Record<string, unknown>;
   for (const k of Object.keys(u)) if (!KNOWN.includes(k)) throw fail(k, `one of the known fields (${KNOWN.join(", ")})`, k);
@@ -50,13 +58,13 @@ export function resolveZkmlConfig(user: unknown, where = "hardhat.config.ts"): Z
   if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
   if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
   if (u.queue !== undefined && (typeof u.queue !== "string" || !/^redis:\/\/[^/]/.test(u.queue))) throw fail("queue", "a redis:// URL (e.g. redis://10.0.0.5:6379)", u.queue);
-  let visibility = DEFAULT_VISIBILITY;
+  let visibility = rules.defaults;
   if (u.visibility !== undefined) {
     if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output }", u.visibility);
     const v = u.visibility as Record<string, unknown>;
     for (const k of Object.keys(v)) if (!["input", "weights", "output"].includes(k)) throw fail(`visibility.${k}`, "one of input, weights, output", k);
     try {
-      visibility = parseVisibility(v, (k) => `zkml.visibility.${k}`);
+      visibility = rules.parse(v, (k) => `zkml.visibility.${k}`);
     } catch (e) {
       throw new ZkmlError("CONFIG_INVALID", (e as Error).message, { file: where, hint: "fix the zkml section of your Hardhat config (see the README)" });
     }

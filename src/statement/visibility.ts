@@ -34,6 +34,7 @@
  * same in TypeScript.
  */
 import { ZkmlError } from "../core/errors";
+import type { VisibilityRules } from "../core/config";
 
 export const INPUT_VISIBILITY = ["public", "packed", "private", "hashed"] as const;
 export const WEIGHTS_VISIBILITY = ["fixed", "private", "hashed"] as const;
@@ -90,3 +91,6 @@ export function parseVisibility(given: Partial<Record<keyof Visibility, unknown>
     output: pick("output", OUTPUT_VISIBILITY, DEFAULT_VISIBILITY.output),
   };
 }
+
+/** The `zkml.visibility` config field's rules, for resolveZkmlConfig (core/config.ts cannot import this layer). */
+export const VISIBILITY_RULES: VisibilityRules<Visibility> = { defaults: DEFAULT_VISIBILITY, parse: parseVisibility };
