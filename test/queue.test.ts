@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Paths } from "../src/core/paths";
 import { describeProgress, queueProgress } from "../src/queue/progress";
-import { queueStatus, QueueStatus } from "../src/queue/queue";
+import type { QueueStatus } from "../src/queue/jobs";
+import { queueStatus } from "../src/queue/queue";
 import { RedisServer, startRedisServer } from "../src/queue/redis-server";
 import { ROOT, tmpDir } from "./helpers/circuit";
 

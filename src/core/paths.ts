@@ -135,9 +135,9 @@ export class Paths {
         // EZKL's keys, SRS and proofs for bench --ezkl: large, never next to the reports
         return path.join(this.buildDir, "bench", "ezkl-work");
       case "queueInput":
-        return path.join(this.root, "build", "queue", a.job, "input.json");
+        return path.join(this.buildDir, "queue", a.job, "input.json");
       case "queueResult":
-        return path.join(this.root, "build", "queue", a.job, "result.json");
+        return path.join(this.buildDir, "queue", a.job, "result.json");
       case "gasFixture":
         return path.join(this.root, "test", "fixtures", "gas", `${a.model.replace(/[^A-Za-z0-9]+/g, "_")}-${a.system}-${a.visibility.input}-${a.visibility.weights}-${a.visibility.output}.json`);
       default: {

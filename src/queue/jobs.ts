@@ -44,3 +44,13 @@ export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "inpu
   const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.inputs)}`).digest("hex").slice(0, 16);
   return `${circuitId}-${spec.system}-${h}`;
 }
+
+/** The queue at one moment: counts of jobs by state (shared by queue.ts, which samples it, and progress.ts). */
+export interface QueueStatus {
+  waiting: number;
+  active: number;
+  done: number;
+  failed: number;
+  /** the failed jobs' ids and last errors */
+  failures: { id: string; error: string }[];
+}

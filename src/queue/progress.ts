@@ -3,7 +3,7 @@
  * many jobs are finished, the rate at which they finish (proofs a minute, over the last minute watched) and the
  * time left at that rate. Data only; tasks/queue.ts renders it (a live bar on a terminal, lines or JSON elsewhere).
  */
-import type { QueueStatus } from "./queue";
+import type { QueueStatus } from "./jobs";
 
 export interface QueueSample {
   /** milliseconds (Date.now()) */

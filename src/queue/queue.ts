@@ -20,7 +20,7 @@ import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
 import { resolveModel } from "../model/zoo";
 import { quantizeFor, type QuantChoice } from "../quantize/quantize";
-import { jobIdFor, JobResult, JobSpec } from "./jobs";
+import { jobIdFor, JobResult, JobSpec, QueueStatus } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -95,15 +95,6 @@ export async function clearQueue(t: RedisTarget): Promise<void> {
   } finally {
     await q.close();
   }
-}
-
-export interface QueueStatus {
-  waiting: number;
-  active: number;
-  done: number;
-  failed: number;
-  /** the failed jobs' ids and last errors */
-  failures: { id: string; error: string }[];
 }
 
 export async function queueStatus(t: RedisTarget): Promise<QueueStatus> {
