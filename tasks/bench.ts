@@ -18,7 +18,7 @@ interface Args {
   prover?: string;
   maxConstraints?: number;
   repeat: number;
-  out: string;
+  out?: string;
   force: boolean;
   reportOnly: boolean;
   throughput: boolean;
@@ -39,7 +39,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addOptionalParam("prover", "Groth16's prover: native (default) or snarkjs", undefined, types.string)
   .addOptionalParam("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)", undefined, types.int)
   .addOptionalParam("repeat", "Measure each network this many times (the reports show medians)", 1, types.int)
-  .addOptionalParam("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports", "build/bench", types.string)
+  .addOptionalParam("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports (default build/bench)", undefined, types.string)
   .addFlag("force", "Measure again what results.json already holds")
   .addFlag("reportOnly", "Only write the reports from results.json")
   .addFlag("throughput", "Instead: proofs a minute through the proof queue (--model, --batch, --jobs, --workers), and the machines one AI Arena round needs")
@@ -60,7 +60,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       const { parseSystem } = await import("../src/snark/systems");
       const { writeFileAtomic } = await import("../src/core/files");
       const root = hre.config.paths.root;
-      const out = path.resolve(root, args.out);
+      const out = await outDir(root, args);
       const { BENCH_WEIGHTS } = await import("../src/bench/harness");
       if (!(BENCH_WEIGHTS as readonly string[]).includes(args.weights))
         throw new ZkmlError("OPTION_INVALID", `--weights: expected one of ${BENCH_WEIGHTS.join(", ")}, got "${args.weights}"`, { hint: "e.g. --weights private (paper0's statement)" });
@@ -99,7 +99,7 @@ async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
   const { startRedisServer } = await import("../src/queue/redis-server");
   const { DEFAULT_VISIBILITY } = await import("../src/statement/visibility");
   const root = hre.config.paths.root;
-  const out = path.resolve(root, args.out);
+  const out = await outDir(root, args);
   const workers = args.workers.split(",").map((w) => Number(w.trim()));
   if (workers.some((w) => !Number.isInteger(w) || w < 1)) throw new ZkmlError("OPTION_INVALID", `--workers: expected comma-separated whole numbers >= 1, got "${args.workers}"`, { hint: "e.g. --workers 1,2" });
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new ZkmlError("OPTION_INVALID", `--jobs: expected a whole number >= 1, got ${args.jobs}`, { hint: "e.g. --jobs 24" });
@@ -139,7 +139,7 @@ async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
   const { measureEzkl } = await import("../src/bench/ezkl");
   const { renderEzklMarkdown, ezklSummary } = await import("../src/report/ezkl");
   const root = hre.config.paths.root;
-  const out = path.resolve(root, args.out);
+  const out = await outDir(root, args);
   const models = args.models.split(",").map((m) => m.trim()).filter(Boolean);
   const { Paths } = await import("../src/core/paths");
   const gas = await verifierGas(hre);
@@ -180,6 +180,12 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
 }
 
 /** A measured run as <out>/<name>.json and its markdown report <out>/<name>.md, its summary printed. */
+/** --out, or the build folder's bench/ (Paths). */
+async function outDir(root: string, args: Args): Promise<string> {
+  const { Paths } = await import("../src/core/paths");
+  return args.out === undefined ? new Paths(root).get({ kind: "benchDir" }) : path.resolve(root, args.out);
+}
+
 async function writeRun(root: string, out: string, name: string, run: unknown, markdown: string, summary: string[]): Promise<void> {
   const { writeFileAtomic } = await import("../src/core/files");
   writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(run, null, 1) + "\n");

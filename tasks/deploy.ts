@@ -10,6 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError, isZkmlError } from "../src/core/errors";
 import { writeFileAtomic } from "../src/core/files";
+import type { ProofSystem } from "../src/core/paths";
 import { Lookup, networkSpec, requireNetworkSettings } from "../src/evm/networks";
 import { boundary, CircuitArgs, circuitFlags, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
 
@@ -160,12 +161,15 @@ interface SubmitArgs extends CircuitArgs {
 }
 
 /** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
-function proofFiles(dir: string, system: string): { proof: string; public: string; vkey: string } {
-  const first = (names: string[]) => names.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-  const proof = first([`${system}-proof.json`, "proof.json"]);
-  const pub = first([`${system}-public.json`, "public.json"]);
-  // prove-model's layout: <circuit>/runs/<run>/ next to <circuit>/<system>/verification_key.json
-  const vkey = first(["verification_key.json", path.join("..", "..", system, "verification_key.json")]);
+async function proofFiles(root: string, dir: string, system: ProofSystem): Promise<{ proof: string; public: string; vkey: string }> {
+  const { Paths, runDirOf } = await import("../src/core/paths");
+  // prove-model's run folder: its files where Paths puts them; any other folder: snarkjs's names
+  const at = runDirOf(dir);
+  const run = at && { paths: new Paths(root, at.buildDir), circuit: at.circuit, run: at.run };
+  const first = (files: (string | undefined)[]) => files.find((f): f is string => f !== undefined && fs.existsSync(f));
+  const proof = first([run?.paths.get({ kind: "proof", circuit: run.circuit, run: run.run, system }), path.join(dir, "proof.json")]);
+  const pub = first([run?.paths.get({ kind: "public", circuit: run.circuit, run: run.run, system }), path.join(dir, "public.json")]);
+  const vkey = first([path.join(dir, "verification_key.json"), run?.paths.get({ kind: "vkey", circuit: run.circuit, system })]);
   if (!proof || !pub || !vkey)
     throw new ZkmlError("PROOF_INVALID", `--proof ${dir}: expected ${!proof ? `${system}-proof.json or proof.json` : !pub ? `${system}-public.json or public.json` : "verification_key.json"} in it`, {
       hint: "pass a prove-model run folder (build/circuits/<circuit>/runs/<run>) or a folder with proof.json, public.json and verification_key.json",
@@ -212,7 +216,7 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
       let given: { proof: unknown; publicSignals: string[]; vkey: string };
       if (fromJob) given = { ...fromJob, vkey: loc.vkey };
       else if (args.proof) {
-        const files = proofFiles(path.resolve(args.proof), system);
+        const files = await proofFiles(root, path.resolve(args.proof), system);
         given = { ...proofAndSignals(readProofFiles(files.proof, files.public)), vkey: files.vkey };
       } else {
         const cfg = hre.config.zkml;

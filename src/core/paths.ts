@@ -10,6 +10,8 @@
  *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/backends/r1cs/lower.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
+ *   bench/results.json  bench/report.md ...      the benchmark (bench --out elsewhere); bench/ezkl-work/ EZKL's files
+ *   queue/<job>/input.json  queue/<job>/result.json  a proof-queue job's input and result
  * The Solidity verifier and consumer go to contracts/generated/<Model><System>{Verifier,Consumer}_<circuit hash>.sol,
  * named per circuit, so that `hardhat compile` sees them and two statements of a model never share one.
  * deploy-verifier records each deployment in deployments/<network>/<circuit>-<system>.json (localhost and hardhat
@@ -68,6 +70,7 @@ export type Artifact =
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
   | { kind: "deployment"; network: string; circuit: string; system: ProofSystem }
+  | { kind: "benchDir" }
   | { kind: "ezklWork" }
   | { kind: "queueInput"; job: string }
   | { kind: "queueResult"; job: string };
@@ -131,6 +134,9 @@ export class Paths {
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
       case "deployment":
         return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
+      case "benchDir":
+        // bench's results.json and reports when --out is not given
+        return path.join(this.buildDir, "bench");
       case "ezklWork":
         // EZKL's keys, SRS and proofs for bench --ezkl: large, never next to the reports
         return path.join(this.buildDir, "bench", "ezkl-work");
@@ -146,4 +152,17 @@ export class Paths {
       }
     }
   }
+}
+
+/**
+ * The inverse of the `runDir` artifact: the build folder, circuit and run a run folder's path names, or
+ * undefined when `dir` is not laid out as one (so callers never rebuild the layout by hand).
+ */
+export function runDirOf(dir: string): { buildDir: string; circuit: string; run: string } | undefined {
+  const abs = path.resolve(dir);
+  const run = path.basename(abs);
+  const circuitDir = path.dirname(path.dirname(abs));
+  const buildDir = path.dirname(path.dirname(circuitDir));
+  const found = { buildDir, circuit: path.basename(circuitDir), run };
+  return new Paths(buildDir, buildDir).get({ kind: "runDir", circuit: found.circuit, run }) === abs ? found : undefined;
 }
