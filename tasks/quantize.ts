@@ -1,5 +1,5 @@
 /**
- * `npx hardhat quantize`: parse arguments, call the core (src/quantize/scales.ts), print.
+ * `npx hardhat quantize`: parse arguments, call the core (src/pipeline/quantize-table.ts), print.
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
@@ -31,7 +31,7 @@ task("quantize", "What each quantization scale costs and buys: float and quantiz
   .addOptionalParam("markdown", "Also write the table as markdown to this file", undefined, types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../src/quantize/scales");
+      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../src/pipeline/quantize-table");
       const { parseVisibility } = await import("../src/statement/visibility");
       const { resolveModel } = await import("../src/model/zoo");
       const { writeFileAtomic } = await import("../src/core/files");
