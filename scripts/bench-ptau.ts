@@ -36,7 +36,7 @@ async function main() {
   const rows: Row[] = [];
   try {
     for (const p of arg("powers")) {
-      const m = await runStage<{ seconds: number }>("ptau", { file: path.join(dir, `dev${p}.ptau`), power: p });
+      const m = await runStage("ptau", { file: path.join(dir, `dev${p}.ptau`), power: p });
       rows.push({ power: p, path: "zkml-hardhat", seconds: m.seconds, peakMB: m.peakMB });
       console.log(`2^${p} zkml-hardhat: ${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB`);
       fs.rmSync(path.join(dir, `dev${p}.ptau`));

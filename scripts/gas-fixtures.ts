@@ -17,7 +17,7 @@ import { collectProofs, DEFAULT_CIRCUIT, gasSubject, renderGasContracts } from "
 import { parseVisibility } from "../src/statement/visibility";
 import { stringifyBig, writeFileAtomic } from "../src/core/files";
 import { Paths } from "../src/core/paths";
-import { parseSystem } from "../src/snark/systems";
+import { parseSystem } from "../src/systems/registry";
 import { resolveModel } from "../src/model/zoo";
 
 async function main() {

@@ -30,7 +30,9 @@ export { constraintCount, GADGET_COST } from "./statement/cost";
 export { renderCircuit } from "./backends/circom/render";
 export { buildDirect } from "./backends/r1cs/lower";
 export { renderSolidity } from "./backends/solidity/inference";
-export { renderVerifier, contractNames } from "./backends/solidity/verifier";
+export { contractNames } from "./backends/solidity/verifier";
+export { SYSTEMS, systemFor } from "./systems/registry";
+export type { ProofSystemImpl } from "./systems/system";
 export { renderConsumer } from "./backends/solidity/consumer";
 
 export { proveModel, locateCircuit } from "./pipeline/prove";

@@ -57,14 +57,13 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       if (args.ezkl) return ezkl(args, hre);
       const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench/harness");
       const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/report/bench");
-      const { parseSystem } = await import("../src/snark/systems");
+      const { parseProver, parseSystem } = await import("../src/systems/registry");
       const { writeFileAtomic } = await import("../src/core/files");
       const root = hre.config.paths.root;
       const out = await outDir(root, args);
       const { BENCH_WEIGHTS } = await import("../src/bench/harness");
       if (!(BENCH_WEIGHTS as readonly string[]).includes(args.weights))
         throw new ZkmlError("OPTION_INVALID", `--weights: expected one of ${BENCH_WEIGHTS.join(", ")}, got "${args.weights}"`, { hint: "e.g. --weights private (paper0's statement)" });
-      const { parseProver } = await import("../src/snark/prove");
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
       if (!args.reportOnly) {
@@ -162,7 +161,8 @@ async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
 async function verifierGas(hre: HardhatRuntimeEnvironment) {
   const { compileSolidity } = await import("../src/evm/solc");
   const { measureVerifier, measureVerifierCall } = await import("../src/evm/gas");
-  const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
+  const { readProofFiles } = await import("../src/evm/compare");
+  const { systemFor } = await import("../src/systems/registry");
   const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
   const compile = (sol: string, contract: string) => {
     const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
@@ -171,7 +171,7 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
   };
   return {
     ours: async (system: import("../src/core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
-      const p = await proofForVerifier(system, ...readProofFiles(proofFile, publicFile));
+      const p = await systemFor({ system }).verifierInput(...readProofFiles(proofFile, publicFile));
       return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
     },
     /** EZKL names its verifier contract Halo2Verifier */

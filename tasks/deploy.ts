@@ -49,7 +49,7 @@ function writeSource(file: string, source: string): void {
 async function deploymentTarget(args: CircuitArgs & { model: string; system: string }, hre: HardhatRuntimeEnvironment) {
   const { locateCircuit } = await import("../src/pipeline/prove");
   const { resolveModel } = await import("../src/model/zoo");
-  const { parseSystem } = await import("../src/snark/systems");
+  const { parseSystem } = await import("../src/systems/registry");
   const { Paths } = await import("../src/core/paths");
   const net = hre.network.name;
   requireNetworkSettings(net, lookup, { signing: true });
@@ -79,7 +79,7 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
       const { deployVerifier } = await import("../src/evm/deploy");
-      const { renderVerifier } = await import("../src/backends/solidity/verifier");
+      const { systemFor } = await import("../src/systems/registry");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { SOLC_SETTINGS } = await import("../src/evm/solc");
       const { publicLayout, statementLayout } = await import("../src/statement/layout");
@@ -99,7 +99,7 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
         modelCommitment: layout.weights.kind === "commitment" ? (await weightsCommitment(loc.q)).toString() : undefined,
       };
       const { verifier, consumer } = loc.contracts;
-      writeSource(paths.get({ kind: "verifierSol", contract: verifier }), renderVerifier(vkey, verifier));
+      writeSource(paths.get({ kind: "verifierSol", contract: verifier }), systemFor({ system }).renderVerifier(vkey, verifier));
       writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, layout, model: model.name }));
       say("compiling with Hardhat (solc from the solc npm package)");
       await hre.run("compile", { quiet: true });
@@ -198,11 +198,12 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
   .setAction(async (args: SubmitArgs, hre) =>
     boundary(async () => {
       const { readDeployment, submitProof } = await import("../src/evm/deploy");
-      const { proofForVerifier, readProofFiles } = await import("../src/evm/compare");
+      const { readProofFiles } = await import("../src/evm/compare");
       const { proveModel } = await import("../src/pipeline/prove");
       const { compileSolidity } = await import("../src/evm/solc");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
-      const { verifyProofArgs } = await import("../src/snark/systems");
+      const { systemFor } = await import("../src/systems/registry");
+      const { ptauTrust } = await import("../src/core/config");
       const { net, system, model, root, options, loc, recordFile } = await deploymentTarget(args, hre);
       if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
       // a job's proof is checked against these options before anything else: it names its own circuit
@@ -219,13 +220,13 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         const files = await proofFiles(root, path.resolve(args.proof), system);
         given = { ...proofAndSignals(readProofFiles(files.proof, files.public)), vkey: files.vkey };
       } else {
-        const cfg = hre.config.zkml;
-        const r = await proveModel({ root, model, system, ...options, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say });
+        const r = await proveModel({ root, model, system, circuit: options, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
         given = { ...proofAndSignals(readProofFiles(r.files.proof, r.files.public)), vkey: r.files.verificationKey };
       }
       const vkey = JSON.parse(fs.readFileSync(given.vkey, "utf8"));
-      const p = await proofForVerifier(system, given.proof, given.publicSignals);
-      const proofArgs = verifyProofArgs(system, p.proof, p.publicSignals).slice(0, -1);
+      const sys = systemFor({ system });
+      const p = await sys.verifierInput(given.proof, given.publicSignals);
+      const proofArgs = sys.verifyProofArgs(p.proof, p.publicSignals).slice(0, -1);
       // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
       const name = record.consumer.contract;
       const source = renderConsumer({ contract: name, system, layout: record.statement.layout, model: model.name });

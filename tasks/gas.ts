@@ -47,17 +47,16 @@ withCircuitOptions(task("compare-gas", "Gas of running a model in the EVM agains
     boundary(async () => {
       const { compareModelGas } = await import("../src/evm/compare");
       const model = (await import("../src/model/zoo")).resolveModel(args.model);
-      const { parseSystem } = await import("../src/snark/systems");
-      const { isGasLimit } = await import("../src/core/config");
+      const { parseSystem } = await import("../src/systems/registry");
+      const { isGasLimit, ptauTrust } = await import("../src/core/config");
       const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../src/report/gas");
       const { writeFileAtomic } = await import("../src/core/files");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s, "--systems")))];
       const blockGasLimit = args.blockGasLimit ?? hre.config.zkml.blockGasLimit;
       if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
-      const cfg = hre.config.zkml;
       const circuits = await statementCircuits(args, hre, model);
       const report = await compareModelGas(
-        { root: hre.config.paths.root, model, circuits, systems, ptau: cfg.ptau, downloadPtau: cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes, log: say },
+        { root: hre.config.paths.root, model, circuits, systems, trust: ptauTrust(hre.config.zkml), log: say },
         await gasChains(hre, blockGasLimit),
       );
       if (args.markdown) {

@@ -46,11 +46,10 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
       const { resolveModel } = await import("../src/model/zoo");
       const { renderJson, renderTerminal } = await import("../src/report/prove");
       const root = hre.config.paths.root;
-      const cfg = hre.config.zkml;
+      const { ptauTrust } = await import("../src/core/config");
       const model = resolveModel(args.model);
-      const { parseSystem } = await import("../src/snark/systems");
+      const { parseProver, parseSystem } = await import("../src/systems/registry");
       const system = parseSystem(args.system, "--system");
-      const { parseProver } = await import("../src/snark/prove");
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
@@ -70,16 +69,14 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         system,
         prover,
         inputFile,
-        ...circuit,
-        ptau: args.ptau ?? cfg.ptau,
-        downloadPtau: args.downloadPtau || cfg.downloadPtau,
-        ptauBaseUrl: cfg.ptauBaseUrl,
-        ptauHashes: cfg.ptauHashes,
-        contribute,
-        force: args.force,
-        log: say,
-        // live lines on a terminal; plain lines when stderr is a pipe or a file
-        progress: process.stderr.isTTY ? (await import("../src/report/progress")).terminalProgress() : undefined,
+        circuit,
+        trust: { ...ptauTrust(hre.config.zkml, args), contribute },
+        execution: { force: args.force },
+        observe: {
+          log: say,
+          // live lines on a terminal; plain lines when stderr is a pipe or a file
+          progress: process.stderr.isTTY ? (await import("../src/report/progress")).terminalProgress() : undefined,
+        },
       });
       if (!report.verified && args.json)
         throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });

@@ -97,7 +97,7 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
   const { submitJobs } = await import("../src/queue/queue");
   const { resolveModel } = await import("../src/model/zoo");
   const { resolveCircuit } = await import("../src/pipeline/circuit");
-  const { parseSystem } = await import("../src/snark/systems");
+  const { parseSystem } = await import("../src/systems/registry");
   const { readJsonFile } = await import("../src/core/files");
   if (!args.model) throw new ZkmlError("OPTION_INVALID", "--model: submit needs the model", { hint: "e.g. npx hardhat prove-jobs submit --model mlp-mnist --inputs digits.json" });
   if (!args.inputs) throw new ZkmlError("OPTION_INVALID", "--inputs: submit needs a file of inputs", { hint: 'write {"inputs": [[...], ...]} with one input per job' });

@@ -41,7 +41,7 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
           // the pipeline's own file keeps its secrets beside it (setups from it are then native); one written elsewhere
           // with --out, to hand on, does not
           const keepSecrets = args.out ? undefined : paths.get({ kind: "ptauSecrets", ptau: file });
-          const m = await runStage<{ seconds: number }>("ptau", { file, power: args.power, keepSecrets }, { onProgress: (l) => say(l) });
+          const m = await runStage("ptau", { file, power: args.power, keepSecrets }, { onProgress: (l) => say(l) });
           say(`2^${args.power}: ${m.seconds.toFixed(1)} s, peak ${m.peakMB.toFixed(0)} MB -> ${path.relative(process.cwd(), file)}`);
           if (keepSecrets) say(`its secrets are kept in ${path.relative(process.cwd(), keepSecrets)} (readable by you only): Groth16 setups from it run natively, in seconds; delete the file to forget them`);
         }
@@ -57,7 +57,7 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
       process.stdout.write(lines.join("\n") + "\n");
       if (args.verify) {
         say("snarkjs powersoftau verify...");
-        const m = await runStage<{ valid: boolean; log: string[] }>("verifyPtau", { ptau: file });
+        const m = await runStage("verifyPtau", { ptau: file });
         process.stdout.write(`snarkjs powersoftau verify: ${m.result.valid ? "OK" : "FAILED"} (${m.seconds.toFixed(1)} s)\n`);
         if (!m.result.valid) throw new HardhatPluginError(PLUGIN, `powersoftau verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`);
       }
@@ -84,7 +84,7 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
         throw new ZkmlError("SETUP_NOT_FOUND", `the ptau this key was made from is gone: ${meta.ptau}`, { file: c.setupMeta, hint: "restore the file, or run prove-model --force to set up again" });
       const info = checkZkey(c.zkey, "groth16");
       say(`recomputing the key from ${path.relative(root, c.r1cs)} and ${path.relative(root, meta.ptau)}...`);
-      const m = await runStage<{ valid: boolean; log: string[] }>("verifySetup", { r1cs: c.r1cs, ptau: meta.ptau, zkey: c.zkey }, { onProgress: (l) => say(l) });
+      const m = await runStage("verifySetup", { r1cs: c.r1cs, ptau: meta.ptau, zkey: c.zkey }, { onProgress: (l) => say(l) });
       const out = [
         `circuit        ${c.id}`,
         `zkey           ${path.relative(root, c.zkey)}`,

@@ -16,7 +16,9 @@ import { submitSignalArgs } from "../src/backends/solidity/consumer";
 import { BN254_R } from "../src/core/field";
 import { loadModelFile } from "../src/model/format";
 import { Paths } from "../src/core/paths";
-import { verifyProofArgs } from "../src/snark/systems";
+import { systemFor } from "../src/systems/registry";
+
+const verifyProofArgs = (system: "groth16", proof: bigint[], pub: bigint[]) => systemFor({ system }).verifyProofArgs(proof, pub);
 import { loadGasFixture } from "./helpers/evm";
 import { ROOT } from "./helpers/circuit";
 

@@ -74,8 +74,8 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     contracts.push(loc.contracts.verifier, loc.contracts.consumer, hashed.contracts.verifier, hashed.contracts.consumer);
     for (const f of [record, hashedRecord]) fs.rmSync(f, { force: true });
     // the setups deploy-verifier needs (cached); the default statement last, as a user who tried both would
-    await proveModel({ root: ROOT, model, ...HASHED });
-    await proveModel({ root: ROOT, model, ...DEFAULT });
+    await proveModel({ root: ROOT, model, circuit: HASHED });
+    await proveModel({ root: ROOT, model, circuit: DEFAULT });
     const port = await freePort();
     rpc = `http://127.0.0.1:${port}`;
     node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });

@@ -153,8 +153,8 @@ describe("direct backend with snarkjs's own tools, and prove-model --backend", f
 
   it("prove-model --backend direct proves and verifies tiny-cnn with the public signals of the circom backend", async () => {
     const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const d = await proveModel({ root: ROOT, model: m, backend: "direct" });
-    const c = await proveModel({ root: ROOT, model: m, backend: "circom" });
+    const d = await proveModel({ root: ROOT, model: m, circuit: { backend: "direct" } });
+    const c = await proveModel({ root: ROOT, model: m, circuit: { backend: "circom" } });
     expect(d.backend.name).to.equal("direct");
     expect(d.verified && d.matchesReference).to.equal(true);
     expect(fs.readFileSync(d.files.public, "utf8")).to.equal(fs.readFileSync(c.files.public, "utf8"));

@@ -19,7 +19,10 @@ import { breakEven, compareGas, crossover, GasReport, measureSystem } from "../s
 import { renderGasJson, renderGasMarkdown, renderGasTerminal } from "../src/report/gas";
 import { loadModelFile } from "../src/model/format";
 import { BN254_R } from "../src/core/field";
-import { verifyProofArgs } from "../src/snark/systems";
+import { systemFor } from "../src/systems/registry";
+import type { ProofSystem } from "../src/core/paths";
+
+const verifyProofArgs = (system: ProofSystem, proof: bigint[], pub: bigint[]) => systemFor({ system }).verifyProofArgs(proof, pub);
 import { resolveModel } from "../src/model/zoo";
 import { gasChains } from "../tasks/chains";
 import { ROOT } from "./helpers/circuit";

@@ -49,7 +49,7 @@ describe("quantize: scales, calibration, accuracy", function () {
 
   it("prove-model --scale-bits 6: a 6-bit circuit that proves, verifies and matches the reference", async () => {
     const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const r = await proveModel({ root: ROOT, model: m, quant: { scaleBits: 6 } });
+    const r = await proveModel({ root: ROOT, model: m, circuit: { quant: { scaleBits: 6 } } });
     expect(r.verified).to.equal(true);
     expect(r.matchesReference).to.equal(true);
     expect(r.circuit.constraints).to.equal(constraintCount(quantizeFor(m, { scaleBits: 6 })).total);

@@ -149,7 +149,7 @@ async function runEzkl(python: string, modelRef: string, dir: string, timeoutMs:
 /** This project on the same model and input under `visibility`; setup run afresh, each stage in its own process. */
 async function runOurs(root: string, modelRef: string, visibility: Visibility, gas?: GasMeasurer): Promise<SideResult> {
   const model = resolveModel(modelRef);
-  const r = await proveModel({ root, model, visibility, backend: "auto", force: true });
+  const r = await proveModel({ root, model, circuit: { visibility, backend: "auto" }, execution: { force: true } });
   const stage = (name: string) => r.stages.find((s) => s.stage === name)!;
   const float = forwardFloat(model, defaultInput(model).values).data;
   return {

@@ -23,7 +23,8 @@ import { countMacs } from "../ir/ir";
 import { countParams } from "../model/format";
 import { Paths, ProofSystem } from "../core/paths";
 import { proveModel, StageReport } from "../pipeline/prove";
-import { chooseProver, Prover } from "../snark/prove";
+import { systemFor } from "../systems/registry";
+import type { Prover } from "../systems/system";
 import { OPEN_VISIBILITY, Visibility } from "../statement/visibility";
 import { builtinModels, paper0Networks, resolveModel } from "../model/zoo";
 import { quantizeFor } from "../quantize/quantize";
@@ -258,7 +259,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           params: countParams(model),
           layers: q.ops.filter((o) => o.op === "dense" || o.op === "conv2d").length,
           system,
-          prover: chooseProver(system, opts.prover),
+          prover: systemFor({ system, prover: opts.prover }).prover,
           weights: opts.weights,
           repeat,
         };
@@ -273,7 +274,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
           const generatedBefore = generatedContracts(opts.root);
           try {
-            const r = await proveModel({ root: opts.root, model, quantized: q, system, prover: opts.prover, visibility: vis, backend: "auto", force: true, renderInChild: { modelRef: ref }, log: (m) => log(`  ${m}`) });
+            const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
             entry = {

@@ -96,7 +96,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   const run: ThroughputRun = { format: THROUGHPUT_FORMAT, started: new Date().toISOString(), machine: machineInfo(), model: model.name, cases: [], projection: [] };
   for (const c of opts.circuits) {
     log(`${c.label}: building the circuit and its keys (once; cached afterwards)`);
-    await proveModel({ root: opts.root, model, ...c.options, log: () => undefined });
+    await proveModel({ root: opts.root, model, circuit: c.options });
     for (const w of opts.workers) {
       log(`${c.label}: ${opts.jobs} jobs, ${w} worker(s)`);
       run.cases.push(await measureCase(opts, model, c, w));

@@ -32,11 +32,23 @@ export interface ZkmlUserConfig<V = Record<string, string>> {
   queue?: string;
 }
 
-export interface ZkmlConfig<V = Record<string, string>> {
+/**
+ * Where a setup's powers of tau comes from and which files are trusted: the config's ptau fields, which a task's
+ * --ptau and --download-ptau override (`ptauTrust`). Declared once; the pipeline takes it whole.
+ */
+export interface PtauTrust {
   ptau?: string;
   downloadPtau: boolean;
   ptauBaseUrl?: string;
   ptauHashes: Record<string, string>;
+}
+
+/** The config's ptau trust with a task's own flags on top. */
+export function ptauTrust(cfg: PtauTrust, flags: { ptau?: string; downloadPtau?: boolean } = {}): PtauTrust {
+  return { ptau: flags.ptau ?? cfg.ptau, downloadPtau: Boolean(flags.downloadPtau) || cfg.downloadPtau, ptauBaseUrl: cfg.ptauBaseUrl, ptauHashes: cfg.ptauHashes };
+}
+
+export interface ZkmlConfig<V = Record<string, string>> extends PtauTrust {
   blockGasLimit: number;
   visibility: V;
   queue?: string;

@@ -16,15 +16,15 @@ import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput } from "../quantize/quantize";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
-import { verifierArgs } from "../snark/systems";
-import { contractNames, renderVerifier } from "../backends/solidity/verifier";
+import { systemFor } from "../systems/registry";
+import { contractNames } from "../backends/solidity/verifier";
 import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
 import { batchLabels, statementFor } from "../statement/statement";
 import { calibrationFor, defaultInputs } from "../model/zoo";
 import type { CircuitOptions } from "../pipeline/circuit";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** The smallest model with the same input and output as `m`: flatten if needed, then one dense layer. */
 export function baselineModel(m: ModelFile, outputs: number): ModelFile {
@@ -42,19 +42,13 @@ export function baselineModel(m: ModelFile, outputs: number): ModelFile {
   return { ...m, name: `${m.name}-baseline`, description: "one dense layer, same input and output: the crossover line's first point", layers };
 }
 
-/** The proof words and public signals as the verifier contract takes them, from snarkjs's proof files. */
-/** snarkjs's proof.json and public.json, as proofForVerifier takes them. */
+/** snarkjs's proof.json and public.json, as a system's verifierInput takes them. */
 export function readProofFiles(proofFile: string, publicFile: string): [unknown, string[]] {
   return [JSON.parse(fs.readFileSync(proofFile, "utf8")), JSON.parse(fs.readFileSync(publicFile, "utf8")) as string[]];
 }
 
-export async function proofForVerifier(system: ProofSystem, proof: unknown, pub: string[]): Promise<{ proof: bigint[]; publicSignals: bigint[] }> {
-  const s = require("snarkjs")[system];
-  const calldata: string = system === "fflonk" ? await s.exportSolidityCallData(pub, proof) : await s.exportSolidityCallData(proof, pub);
-  return verifierArgs(system, calldata, pub.length);
-}
-
-export interface CompareOptions extends Pick<ProveOptions, "root" | "ptau" | "downloadPtau" | "ptauBaseUrl" | "ptauHashes" | "log"> {
+export interface CompareOptions extends Pick<ProveOptions, "root" | "trust"> {
+  log?: (line: string) => void;
   model: ModelFile;
   systems: ProofSystem[];
   /** the circuit to measure (statement, backend, quantization); default: the default statement */
@@ -125,9 +119,9 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   const out: ProofArtifact[] = [];
   for (const system of opts.systems) {
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
-    const r = await proveModel({ ...opts, ...opts.circuit, system, log: (m) => log(`  ${m}`) });
+    const r = await proveModel({ root: opts.root, model: opts.model, system, circuit: opts.circuit, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
-    const p = await proofForVerifier(system, ...readProofFiles(r.files.proof, r.files.public));
+    const p = await systemFor({ system }).verifierInput(...readProofFiles(r.files.proof, r.files.public));
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });
   }
   return out;
@@ -176,7 +170,7 @@ export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasC
         });
       const base = contractNames(model.name, p.system);
       const verifier = base.verifier + tag(subject.visibility), consumer = base.consumer + tag(subject.visibility);
-      sources[`${verifier}.sol`] = renderVerifier(p.vkey, verifier);
+      sources[`${verifier}.sol`] = systemFor({ system: p.system }).renderVerifier(p.vkey, verifier);
       sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: subject.layout, model: model.name });
       return { verifier, consumer };
     }),

@@ -13,7 +13,7 @@ import * as path from "path";
 import { reviveError, ZkmlError } from "../core/errors";
 import { tmpPath } from "../core/files";
 import { PACKAGE_ROOT, workerDir } from "../core/paths";
-import type { StageName } from "./stages";
+import type { StageArgs, StageName, StageResult } from "./stages";
 
 let workerFile: string | undefined;
 
@@ -89,7 +89,8 @@ function rssMB(pid: number): number | undefined {
   }
 }
 
-export function runStage<T>(stage: StageName, args: unknown, opts: RunOptions = {}): Promise<Measured<T>> {
+export function runStage<S extends StageName>(stage: S, args: StageArgs<S>, opts: RunOptions = {}): Promise<Measured<StageResult<S>>> {
+  type T = StageResult<S>;
   const worker = workerEntry();
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
@@ -131,10 +132,11 @@ export function runStage<T>(stage: StageName, args: unknown, opts: RunOptions = 
  * verification) would spend more time starting a process than working. Seconds are this call's; no peak memory
  * is reported (the process's own would include everything else it holds).
  */
-export async function runStageHere<T>(stage: StageName, args: unknown, opts: RunOptions = {}): Promise<{ result: T; seconds: number }> {
+export async function runStageHere<S extends StageName>(stage: S, args: StageArgs<S>, opts: RunOptions = {}): Promise<{ result: StageResult<S>; seconds: number }> {
   const { STAGES } = await import("./stages");
   const t0 = process.hrtime.bigint();
-  const fn = STAGES[stage] as (a: unknown, progress?: (m: string) => void) => Promise<unknown>;
-  const result = (await fn(args, opts.onProgress)) as T;
+  // one signature for every stage: their arguments are checked by StageArgs<S> at the call
+  const fn = STAGES[stage] as (a: StageArgs<S>, progress?: (m: string) => void) => Promise<StageResult<S>>;
+  const result = await fn(args, opts.onProgress);
   return { result, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

@@ -24,7 +24,7 @@ export function tmpDir(prefix: string): string {
 export async function compileSource(source: string, dir: string, opts: { inspect?: boolean } = {}): Promise<CompileResult> {
   const file = path.join(dir, "main.circom");
   fs.writeFileSync(file, source);
-  return (await runStage<CompileResult>("compile", { circom: file, outDir: path.join(dir, "out"), root: ROOT, inspect: opts.inspect })).result;
+  return (await runStage("compile", { circom: file, outDir: path.join(dir, "out"), root: ROOT, inspect: opts.inspect })).result;
 }
 
 export async function witness(wasm: string, input: Record<string, unknown>, dir: string): Promise<bigint[]> {

@@ -1,0 +1,120 @@
+/**
+ * What a prove-model run is asked (ProveOptions, grouped: what is proved, the circuit, the setup's trust, how it
+ * executes, who watches), and what its stages share once it is resolved (Run).
+ */
+import { sha256 } from "../core/files";
+import { Paths, ProofSystem } from "../core/paths";
+import type { QModel } from "../ir/ir";
+import type { ModelFile } from "../model/format";
+import type { SetupTrust } from "../setup/trust";
+import type { Statement } from "../statement/statement";
+import { DEFAULT_VISIBILITY } from "../statement/visibility";
+import { systemFor } from "../systems/registry";
+import type { ProofSystemImpl, Prover } from "../systems/system";
+import type { CircuitOptions } from "./circuit";
+import { lineProgress, ProgressDisplay } from "./stage";
+import { runStage, runStageHere } from "./runner";
+import type { StageArgs, StageResult } from "./stages";
+
+/** Stages a long-lived caller may run in its own process rather than a measured child. */
+export type InProcessStage = "witness" | "directWitness" | "verify";
+
+/** How the run executes. */
+export interface Execution {
+  /** redo every stage, cached or not */
+  force?: boolean;
+  /** The model already quantized with the circuit's quant (the bench has it), so it is not quantized again here. */
+  quantized?: QModel;
+  /** Render (quantize + write the circuit source) in a measured child process, which resolves the model by this
+   * reference (a built-in name, paper0/<net> or a path) itself. */
+  renderInChild?: { modelRef: string };
+  /** Stages to run in this process rather than a measured child (a queue worker: the witness and the verification,
+   * whose process start costs more than their work); default none */
+  inProcess?: readonly InProcessStage[];
+}
+
+/** Who watches the run. */
+export interface Observation {
+  /** plain progress lines (default: none) */
+  log?: (line: string) => void;
+  /** a progress display (a terminal's live lines); default: plain lines through `log` */
+  progress?: ProgressDisplay;
+}
+
+export interface ProveOptions {
+  root: string;
+  model: ModelFile;
+  /** groth16 (default), plonk or fflonk; who proves (default: the system's first prover in the registry). */
+  system?: ProofSystem;
+  prover?: Prover;
+  /** The circuit: what the verifier sees (default: the default statement), the backend (auto), the quantization. */
+  circuit?: Partial<CircuitOptions>;
+  /** The input file (default: the model's default input, or N of them for a batch). */
+  inputFile?: string;
+  /** Where the setup's trust comes from (src/setup/trust.ts); from the config with `ptauTrust`. */
+  trust?: SetupTrust;
+  execution?: Execution;
+  observe?: Observation;
+}
+
+/** What every stage of one prove-model run shares. */
+export interface Run {
+  opts: ProveOptions;
+  paths: Paths;
+  sys: ProofSystemImpl;
+  circuit: CircuitOptions;
+  trust: SetupTrust;
+  exec: Execution;
+  force: boolean;
+}
+
+export function resolveRun(opts: ProveOptions): Run {
+  const circuit: CircuitOptions = { visibility: opts.circuit?.visibility ?? DEFAULT_VISIBILITY, backend: opts.circuit?.backend ?? "auto", quant: opts.circuit?.quant ?? {} };
+  const exec = opts.execution ?? {};
+  return { opts, paths: new Paths(opts.root), sys: systemFor({ system: opts.system ?? "groth16", prover: opts.prover }), circuit, trust: opts.trust ?? {}, exec, force: exec.force ?? false };
+}
+
+export const displayFor = (o: Observation | undefined): ProgressDisplay => o?.progress ?? lineProgress(o?.log ?? (() => undefined));
+
+/** The input, quantized, with the reference's output and the statement a proof of it makes. */
+export interface Subject {
+  q: QModel;
+  given: { source: string; label?: number };
+  x: bigint[];
+  reference: bigint[];
+  statement: Statement;
+}
+
+/** How large a setup the compiled circuit needs. */
+export interface CircuitSize {
+  nPublic: number;
+  gates?: number;
+  power: number;
+}
+
+export interface RunFiles {
+  wtns: string;
+  input: string;
+  proof: string;
+  public: string;
+  proofMeta: string;
+}
+
+/** A run's files: one folder per input under the circuit's runs/. */
+export function runFiles(run: Run, id: string, x: bigint[]): RunFiles {
+  const r = sha256(x.join(",")).slice(0, 16);
+  const system = run.sys.protocol;
+  const proof = run.paths.get({ kind: "proof", circuit: id, run: r, system });
+  return {
+    wtns: run.paths.get({ kind: "witness", circuit: id, run: r }),
+    input: run.paths.get({ kind: "input", circuit: id, run: r }),
+    proof,
+    public: run.paths.get({ kind: "public", circuit: id, run: r, system }),
+    proofMeta: `${proof}.meta.json`,
+  };
+}
+
+/** A light stage in a measured child, or in this process when the caller asked (Execution.inProcess). */
+export function lightStage<S extends InProcessStage>(run: Run, stage: S, args: StageArgs<S>, progress?: (m: string) => void): Promise<{ result: StageResult<S>; seconds: number; peakMB?: number }> {
+  return run.exec.inProcess?.includes(stage) ? runStageHere(stage, args, { onProgress: progress }) : runStage(stage, args, { onProgress: progress });
+}

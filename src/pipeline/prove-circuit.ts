@@ -1,0 +1,110 @@
+/**
+ * prove-model's first stages: the input quantized with the reference's output (quantize), the circuit's source
+ * (render), its r1cs (compile), and the size of the setup it needs under the run's proof system.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ZkmlError } from "../core/errors";
+import { readJsonFile, writeFileAtomic } from "../core/files";
+import { QModel, runIR } from "../ir/ir";
+import { defaultInput, defaultInputs, readInputFile } from "../model/zoo";
+import { quantizeFor, quantizeInput } from "../quantize/quantize";
+import { parseCalibration } from "../quantize/scales";
+import type { CompileResult } from "../backends/compiled";
+import { statementFor } from "../statement/statement";
+import { batchOf } from "../statement/visibility";
+import { readR1cs } from "../snark/r1cs";
+import { plonkGates } from "../systems/plonk/gates";
+import { RenderResult, renderSource } from "./circuit";
+import type { CircuitSize, ProveOptions, Run, Subject } from "./options";
+import { runStage } from "./runner";
+import type { StageSpec } from "./stage";
+
+export function quantizeStage(run: Run): StageSpec<Subject> {
+  const { opts } = run;
+  return {
+    stage: "quantize",
+    title: "quantizing the model and the input",
+    run: async () => {
+      const q = run.exec.quantized ?? quantizeFor(opts.model, run.circuit.quant);
+      const n = batchOf(run.circuit.visibility);
+      const given = n === 1 ? oneInput(opts) : batchInput(opts, n);
+      // a batch is its inputs concatenated, and their outputs (statement.ts)
+      const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
+      const x = xs.flat();
+      const reference = xs.flatMap((xi) => runIR(q, xi).output);
+      return { result: { q, given, x, reference, statement: await statementFor(q, run.circuit.visibility, x, reference) } };
+    },
+    summary: (s) => `input ${s.given.source}`,
+  };
+}
+
+function oneInput(opts: ProveOptions): { values: ArrayLike<number>[]; source: string; label?: number } {
+  if (opts.inputFile) return { values: [readInputFile(opts.inputFile)], source: opts.inputFile };
+  const d = defaultInput(opts.model);
+  return { values: [d.values], source: d.source, label: d.label };
+}
+
+/** A batch's inputs: the file's N inputs ({"inputs": [[...], ...]} or [[...], ...]), or N default ones. */
+function batchInput(opts: ProveOptions, n: number): { values: ArrayLike<number>[]; source: string } {
+  if (!opts.inputFile) return defaultInputs(opts.model, n);
+  const values = parseCalibration(readJsonFile(opts.inputFile, "INPUT_INVALID", "check the path given to --input-file"), opts.model, opts.inputFile);
+  if (values.length !== n)
+    throw new ZkmlError("INPUT_INVALID", `inputs: expected ${n} inputs for --batch ${n}, got ${values.length}`, { file: opts.inputFile, hint: `give ${n} inputs, or --batch ${values.length}` });
+  return { values, source: `${opts.inputFile} (${n} inputs)` };
+}
+
+/** The circom source (the auditable form), or for the direct backend the IR it is written from; in a child process of its own when asked (the bench measures its memory). */
+export function renderStage(run: Run, q: QModel): StageSpec<RenderResult> {
+  const { opts } = run;
+  const args = { root: opts.root, ...run.circuit, force: run.force };
+  const child = run.exec.renderInChild;
+  return {
+    stage: "render",
+    title: "writing the circuit's source",
+    run: async () => {
+      if (!child) {
+        const result = renderSource({ ...args, model: opts.model, q });
+        return { result, cached: result.cached };
+      }
+      const m = await runStage("render", { ...args, modelRef: child.modelRef });
+      return { ...m, cached: m.result.cached };
+    },
+    summary: (r) => path.relative(opts.root, r.sourceFile),
+  };
+}
+
+export function compileStage(run: Run, rendered: RenderResult): StageSpec<CompileResult> {
+  const { paths } = run;
+  const id = rendered.id;
+  const direct = rendered.backend === "direct";
+  const metaFile = paths.get({ kind: "compileMeta", circuit: id });
+  const built = paths.get({ kind: direct ? "r1cs" : "wasm", circuit: id });
+  return {
+    stage: "compile",
+    title: direct ? "writing the r1cs straight from the IR" : "circom2 (WebAssembly)",
+    // the circuit id names what decides a circuit, not the renderer's code: a source rewritten since (a renderer
+    // changed) is compiled again, and the setup then sees a new r1cs
+    reuse: () => (!run.force && rendered.cached && fs.existsSync(metaFile) && fs.existsSync(built) ? (JSON.parse(fs.readFileSync(metaFile, "utf8")) as CompileResult) : undefined),
+    run: async (progress) => {
+      const m = direct
+        ? await runStage("directCompile", { ir: rendered.sourceFile, visibility: run.circuit.visibility, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress })
+        : await runStage("compile", { circom: rendered.sourceFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: run.opts.root }, { onProgress: progress });
+      writeFileAtomic(metaFile, JSON.stringify({ ...m.result, log: undefined }, null, 1));
+      return m;
+    },
+    summary: (c) => `${c.constraints.toLocaleString("en-US")} constraints, ${c.wires.toLocaleString("en-US")} wires`,
+  };
+}
+
+/** Public signals, gates for a system that counts them (counted once and kept in compile.json), and the powers of
+ * tau the system's cost model asks for. */
+export function circuitSize(run: Run, id: string, compiled: CompileResult): CircuitSize {
+  const nPublic = compiled.publicInputs + compiled.publicOutputs;
+  if (run.sys.countsGates && compiled.plonkGates === undefined) {
+    compiled.plonkGates = plonkGates(readR1cs(compiled.r1cs));
+    writeFileAtomic(run.paths.get({ kind: "compileMeta", circuit: id }), JSON.stringify({ ...compiled, log: undefined }, null, 1));
+  }
+  const gates = run.sys.countsGates ? compiled.plonkGates : undefined;
+  return { nPublic, gates, power: run.sys.ptauPower({ constraints: compiled.constraints, publicSignals: nPublic, gates }) };
+}

@@ -1,0 +1,81 @@
+/**
+ * prove-model's last stages: the witness (circom's calculator, or the reference interpreter for the direct
+ * backend), the proof by the run's system, and its verification.
+ */
+import * as fs from "fs";
+import { ZkmlError } from "../core/errors";
+import { stringifyBig, writeFileAtomic } from "../core/files";
+import type { CompileResult } from "../backends/compiled";
+import { readWtns } from "../snark/r1cs";
+import type { Prover } from "../systems/system";
+import type { RenderResult } from "./circuit";
+import { lightStage, Run, RunFiles, Subject } from "./options";
+import { runStage } from "./runner";
+import type { StageSpec } from "./stage";
+
+export function witnessStage(run: Run, rendered: RenderResult, compiled: CompileResult, s: Subject, f: RunFiles): StageSpec<{ fresh: boolean }> {
+  return {
+    stage: "witness",
+    title: rendered.backend === "direct" ? "from the reference interpreter" : "circom's witness calculator",
+    reuse: () => (!run.force && fs.existsSync(f.wtns) ? { fresh: false } : undefined),
+    run: async (progress) => {
+      writeFileAtomic(f.input, stringifyBig(s.statement.witnessInput, 1));
+      const m =
+        rendered.backend === "direct"
+          ? await lightStage(run, "directWitness", { ir: rendered.sourceFile, visibility: run.circuit.visibility, x: s.x.map(String), wtns: f.wtns }, progress)
+          : await lightStage(run, "witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, progress);
+      return { ...m, result: { fresh: true } };
+    },
+  };
+}
+
+/**
+ * The circuit's public signals must be exactly the statement the reference interpreter and the TypeScript packer
+ * and hasher compute: outputs (or label, or hash), then the input part, then the weights commitment.
+ */
+export function publicSignalsMatch(wtns: string, nPublic: number, expected: bigint[]): true {
+  const circuitPub = readWtns(wtns).slice(1, 1 + nPublic);
+  if (circuitPub.length !== expected.length || circuitPub.some((v, i) => v !== expected[i]))
+    throw new ZkmlError("STAGE_FAILED", `the circuit's public signals differ from the reference's (circuit ${circuitPub.slice(0, 4).join(",")}..., reference ${expected.slice(0, 4).join(",")}...)`, {
+      hint: "this is a bug in zkml-hardhat's renderer; please report it with the model file",
+    });
+  return true;
+}
+
+/** The proof's size, its prover, and the seconds its proving took when it was made (kept beside it, so a cached proof still says). */
+type ProofMeta = { proofBytes: number; prover: Prover; seconds?: number };
+
+export function proveStage(run: Run, f: RunFiles, zkey: string, r1cs: string, freshWitness: boolean): StageSpec<ProofMeta> {
+  const { sys } = run;
+  return {
+    stage: "prove",
+    title: `${sys.protocol}, ${sys.prover} prover`,
+    reuse: () => {
+      if (freshWitness || ![f.proof, f.public, f.proofMeta].every((p) => fs.existsSync(p)) || fs.statSync(f.proof).mtimeMs < fs.statSync(zkey).mtimeMs) return undefined;
+      const meta = JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as ProofMeta;
+      return (meta.prover ?? "snarkjs") === sys.prover ? meta : undefined;
+    },
+    run: async (progress) => {
+      const t0 = Date.now();
+      const m = await runStage("prove", { system: sys.protocol, prover: sys.prover, zkey, wtns: f.wtns, r1cs, proof: f.proof, public: f.public }, { onProgress: progress });
+      const meta: ProofMeta = { proofBytes: m.result.proofBytes, prover: m.result.prover, seconds: (Date.now() - t0) / 1000 };
+      writeFileAtomic(f.proofMeta, JSON.stringify(meta));
+      return { ...m, result: meta };
+    },
+  };
+}
+
+export function verifyStage(run: Run, f: RunFiles, vkey: string): StageSpec<boolean> {
+  const { sys } = run;
+  return {
+    stage: "verify",
+    title: `${sys.protocol} verify`,
+    run: async () => {
+      const m = await lightStage(run, "verify", { system: sys.protocol, prover: sys.prover, vkey, proof: f.proof, public: f.public });
+      // a proof that does not verify (a key damaged without changing its size, say) is never left in the cache
+      if (!m.result.valid) for (const p of [f.proof, f.public, f.proofMeta]) fs.rmSync(p, { force: true });
+      return { ...m, result: m.result.valid };
+    },
+    summary: (valid) => (valid ? "valid" : "INVALID"),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The proof systems, each named once. A protocol's first entry is its default prover (Groth16: native).
+ * Everything that proves, verifies, renders a verifier or measures a system asks here.
+ */
+import { ZkmlError } from "../core/errors";
+import type { ProofSystem } from "../core/paths";
+import { groth16Native, groth16Snarkjs } from "./groth16";
+import { fflonk, plonk } from "./plonk";
+import type { ProofSystemImpl, Prover } from "./system";
+
+export const SYSTEMS: readonly ProofSystemImpl[] = [groth16Native, groth16Snarkjs, plonk, fflonk];
+
+/** Every protocol once, in the registry's order (a Record keeps the list exhaustive over ProofSystem). */
+const PROTOCOL_SET: Record<ProofSystem, true> = { groth16: true, plonk: true, fflonk: true };
+export const PROOF_SYSTEMS = Object.keys(PROTOCOL_SET) as ProofSystem[];
+export const PROVERS: readonly Prover[] = [...new Set(SYSTEMS.map((s) => s.prover))];
+
+/** Which system to use: a protocol and, optionally, the prover asked for (else the protocol's default). */
+export interface SystemChoice {
+  system: ProofSystem;
+  prover?: Prover;
+}
+
+/** The system for this choice, or a clear error when the protocol has no such prover. */
+export function systemFor(choice: SystemChoice): ProofSystemImpl {
+  const ofProtocol = SYSTEMS.filter((s) => s.protocol === choice.system);
+  if (ofProtocol.length === 0) throw new ZkmlError("OPTION_INVALID", `unknown proof system "${choice.system}"`, { hint: `one of ${PROOF_SYSTEMS.join(", ")}` });
+  const found = choice.prover === undefined ? ofProtocol[0] : ofProtocol.find((s) => s.prover === choice.prover);
+  if (found) return found;
+  const others = SYSTEMS.filter((s) => s.prover === choice.prover).map((s) => s.protocol);
+  throw new ZkmlError("OPTION_INVALID", `--prover ${choice.prover}: the ${choice.prover} prover proves ${others.join(", ") || "nothing"}, not ${choice.system}`, {
+    hint: `drop --prover (${ofProtocol[0].prover} proves ${choice.system}), or use --system ${others[0] ?? PROOF_SYSTEMS[0]}`,
+  });
+}
+
+function parseName<T extends string>(s: string, where: string, allowed: readonly T[]): T {
+  const v = s.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new ZkmlError("OPTION_INVALID", `${where}: expected one of ${allowed.join(", ")}, got "${s}"`, { hint: `e.g. ${where} ${allowed[0]}` });
+}
+
+/** A proof system named by the user (`where` says which option), or a clear error. */
+export const parseSystem = (s: string, where: string): ProofSystem => parseName(s, where, PROOF_SYSTEMS);
+
+/** A prover named by the user (`where` says which option), or a clear error. */
+export const parseProver = (s: string, where: string): Prover => parseName(s, where, PROVERS);

@@ -1,0 +1,104 @@
+/**
+ * What a proof system is to this toolkit: one interface that every system implements (src/systems/<name>/), and
+ * the only thing the pipeline, gas measurement, bench and queue know of a system. They ask the registry
+ * (./registry.ts) for one and call it; none of them switches on a system's name.
+ *
+ * A system here is a protocol (what its keys, proofs and verifiers are: `protocol`, which also names its artifacts
+ * under build/) together with the prover that makes its proofs: Groth16 has two (the native one and snarkjs's),
+ * which share everything but `prove`.
+ */
+import type { ProofSystem } from "../core/paths";
+
+export type { ProofSystem } from "../core/paths";
+
+/** Who makes the proofs: the native addon (Rust), or snarkjs (WebAssembly, the reference). */
+export type Prover = "native" | "snarkjs";
+
+/** A circuit's size as a system's cost model reads it. `gates` only for systems that count them (`countsGates`). */
+export interface CircuitCounts {
+  constraints: number;
+  publicSignals: number;
+  gates?: number;
+}
+
+/** The circuit-specific keys, from the circuit and a powers of tau. */
+export interface SetupArgs {
+  r1cs: string;
+  ptau: string;
+  zkey: string;
+  vkey: string;
+  /** A per-circuit ceremony only (`ceremony`): the user's contribution, closed by a beacon. */
+  contribute?: { entropy: string; beacon?: string; name?: string };
+  /** Where a development ptau's secrets may be kept (src/setup/ptau.ts): when they are there and belong to the
+   * ptau, a system that can use them computes its key from them. */
+  devSecrets?: string;
+}
+
+export interface SetupResult {
+  zkey: string;
+  vkey: string;
+  power: number;
+  /** Names of the key's phase-2 contributions, oldest first (none for a universal setup). */
+  contributions: string[];
+  /** The beacon's hash when one closed the setup. */
+  beacon?: string;
+  /** Gates after the system's translation of the R1CS, for systems that count them. */
+  gates?: number;
+  /** How the key was computed, when a system has several ways. */
+  method?: string;
+}
+
+export interface ProveArgs {
+  zkey: string;
+  wtns: string;
+  /** The circuit: a prover that checks the witness against it first (the native one) reads it. */
+  r1cs: string;
+  proof: string;
+  public: string;
+}
+
+export interface ProveResult {
+  /** Bytes of the proof as the verifier contract takes it (public values not counted). */
+  proofBytes: number;
+  publicSignals: number;
+  prover: Prover;
+  timings?: { phase: string; ms: number }[];
+}
+
+export interface VerifyArgs {
+  vkey: string;
+  proof: string;
+  public: string;
+}
+
+/** A proof as its verifier contract takes it: the proof's words and the public values. */
+export interface VerifierInput {
+  proof: bigint[];
+  publicSignals: bigint[];
+}
+
+export interface ProofSystemImpl {
+  readonly protocol: ProofSystem;
+  readonly prover: Prover;
+  /** One line for --help and reports. */
+  readonly description: string;
+  /** A circuit-specific ceremony exists (phase 2), which a user can contribute to (--contribute). */
+  readonly ceremony: boolean;
+  /** The cost model needs the circuit's gate count (read from every constraint of the r1cs, so asked only then). */
+  readonly countsGates: boolean;
+  /** The cost model: the power of the powers of tau this circuit needs. */
+  ptauPower(c: CircuitCounts): number;
+  /** The setup's artifacts (core/paths.ts kinds): a cached setup is reused only when each of them is there. */
+  readonly setupArtifacts: readonly ("zkey" | "vkey")[];
+  /** 32-byte words of a proof as the verifier contract takes it. */
+  readonly proofWords: number;
+  setup(args: SetupArgs, power: number): Promise<SetupResult>;
+  prove(args: ProveArgs): Promise<ProveResult>;
+  verify(args: VerifyArgs): Promise<{ valid: boolean }>;
+  /** The Solidity verifier of this verification key, its contract named `contract`. */
+  renderVerifier(vkey: unknown, contract: string): string;
+  /** proof.json and public.json as the verifier contract takes them. */
+  verifierInput(proof: unknown, publicSignals: string[]): Promise<VerifierInput>;
+  /** The arguments of the verifier's `verifyProof`, in order (the public values last). */
+  verifyProofArgs(proof: readonly bigint[], publicSignals: readonly bigint[]): unknown[];
+}
