@@ -3,9 +3,8 @@
  */
 import * as fs from "fs";
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError } from "../src/core/errors";
-import { boundary, CircuitArgs, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
+import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
 
 export { boundary, PLUGIN } from "./common";
 
@@ -81,7 +80,8 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
       if (!report.verified && args.json)
         throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       process.stdout.write((args.json ? renderJson(report) : renderTerminal(report, root)) + "\n");
-      if (!report.verified) throw new HardhatPluginError(PLUGIN, "the proof did not verify");
+      if (!report.verified)
+        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       return report;
     }, { json: args.json }),
   );

@@ -4,9 +4,8 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError } from "../src/core/errors";
-import { boundary, PLUGIN, say, CircuitArgs, circuitFlags, circuitOptions, withCircuitOptions } from "./common";
+import { boundary, say, CircuitArgs, circuitFlags, circuitOptions, withCircuitOptions } from "./common";
 
 task("ptau", "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file")
   .addOptionalParam("power", "Number of powers as a power of two (the circuit needs 2^power > constraints + public signals)", undefined, types.int)
@@ -59,7 +58,11 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
         say("snarkjs powersoftau verify...");
         const m = await runStage("verifyPtau", { ptau: file });
         process.stdout.write(`snarkjs powersoftau verify: ${m.result.valid ? "OK" : "FAILED"} (${m.seconds.toFixed(1)} s)\n`);
-        if (!m.result.valid) throw new HardhatPluginError(PLUGIN, `powersoftau verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`);
+        if (!m.result.valid)
+          throw new ZkmlError("PTAU_INVALID", `snarkjs powersoftau verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`, {
+            file,
+            hint: args.check ? "the file is damaged or not a valid ceremony: fetch it again (npx hardhat ptau --download --power <n>)" : "delete the file and make it again (npx hardhat ptau --power <n>)",
+          });
       }
       return c;
     }),
@@ -94,7 +97,11 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
         `result         ${m.result.valid ? "OK: the key follows from the circuit, the ptau and every recorded contribution" : "FAILED"} (${m.seconds.toFixed(1)} s, ${m.peakMB.toFixed(0)} MB)`,
       ];
       process.stdout.write(out.join("\n") + "\n");
-      if (!m.result.valid) throw new HardhatPluginError(PLUGIN, `zkey verify failed:\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`);
+      if (!m.result.valid)
+        throw new ZkmlError("ZKEY_INVALID", `snarkjs zkey verify failed: the key does not follow from the circuit, the ptau and its contributions\n${m.result.log.filter((l) => l.startsWith("error")).join("\n")}`, {
+          file: c.zkey,
+          hint: `set the circuit up again: npx hardhat prove-model --model ${args.model}${circuitFlags(args)} --force`,
+        });
       return m.result;
     }),
   );
