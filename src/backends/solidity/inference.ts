@@ -61,7 +61,10 @@ function pack(values: readonly bigint[], width: number): Buffer {
 /** Creation code that deploys `runtime` as is: PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN. */
 export function dataInitCode(runtimeHex: string): string {
   const len = runtimeHex.length / 2;
-  if (len > 0xffff) throw new Error("data contract too large");
+  if (len > 0xffff)
+    throw new ZkmlError("CONTRACT_TOO_LARGE", `data contract: ${len.toLocaleString("en-US")} bytes of runtime code, its PUSH2 length allows at most 65,535`, {
+      hint: `split the data into chunks of at most ${CHUNK_BYTES.toLocaleString("en-US")} bytes (renderSolidity does: splitBlob)`,
+    });
   return `61${len.toString(16).padStart(4, "0")}80600c6000396000f3${runtimeHex}`;
 }
 
