@@ -9,7 +9,7 @@ import { extendEnvironment, task, types, vars } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
 import { ZkmlError, isZkmlError } from "../src/core/errors";
-import { writeFileAtomic } from "../src/core/files";
+import { readJsonFile, writeFileAtomic } from "../src/core/files";
 import type { ProofSystem } from "../src/core/paths";
 import { Lookup, networkSpec, requireNetworkSettings } from "../src/evm/networks";
 import { boundary, CircuitArgs, circuitFlags, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
@@ -223,7 +223,7 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         const r = await proveModel({ root, model, system, circuit: options, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
         given = { ...proofAndSignals(readProofFiles(r.files.proof, r.files.public)), vkey: r.files.verificationKey };
       }
-      const vkey = JSON.parse(fs.readFileSync(given.vkey, "utf8"));
+      const vkey = readJsonFile(given.vkey, "VKEY_MISMATCH", "give the verification_key.json of the circuit the proof was made with") as { protocol?: string };
       const sys = systemFor({ system });
       const p = await sys.verifierInput(given.proof, given.publicSignals);
       const proofArgs = sys.verifyProofArgs(p.proof, p.publicSignals).slice(0, -1);

@@ -9,6 +9,7 @@ import { renderConsumer } from "../backends/solidity/consumer";
 import { rng } from "../model/mnist";
 import { compileSolidity } from "./solc";
 import { ZkmlError } from "../core/errors";
+import { readJsonFile } from "../core/files";
 import { ChainSpec, compareGas, GasInput, GasReport, SystemInput } from "./gas";
 import { countMacs, QModel, runIR } from "../ir/ir";
 import { argmax, countParams, Layer, ModelFile } from "../model/format";
@@ -44,7 +45,12 @@ export function baselineModel(m: ModelFile, outputs: number): ModelFile {
 
 /** snarkjs's proof.json and public.json, as a system's verifierInput takes them. */
 export function readProofFiles(proofFile: string, publicFile: string): [unknown, string[]] {
-  return [JSON.parse(fs.readFileSync(proofFile, "utf8")), JSON.parse(fs.readFileSync(publicFile, "utf8")) as string[]];
+  const hint = "give the proof.json and public.json that prove-model (or snarkjs) wrote; prove again with prove-model --force";
+  const proof = readJsonFile(proofFile, "PROOF_INVALID", hint);
+  const signals = readJsonFile(publicFile, "PROOF_INVALID", hint);
+  if (!Array.isArray(signals) || !signals.every((s) => typeof s === "string" && /^[0-9]+$/.test(s)))
+    throw new ZkmlError("PROOF_INVALID", `expected a JSON array of public signals (decimal strings), got ${JSON.stringify(signals).slice(0, 60)}`, { file: publicFile, hint });
+  return [proof, signals];
 }
 
 export interface CompareOptions extends Pick<ProveOptions, "root" | "trust"> {
