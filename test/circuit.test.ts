@@ -12,7 +12,7 @@ import * as path from "path";
 import { renderBundle, renderCircuit } from "../src/backends/circom/render";
 import { inputTopCheck, QModel, runIR } from "../src/ir/ir";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
-import { firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/snark/r1cs";
+import { firstUnsatisfied, readR1cs, R1cs, unconstrainedWires, writeWtns } from "../src/core/r1cs";
 import { BN254_R, fieldOf } from "../src/core/field";
 import { compileSource, readSym, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";

@@ -15,7 +15,7 @@ import { buildDirect } from "../src/backends/r1cs/lower";
 import { irShapes, opPlan, QModel, runIR } from "../src/ir/ir";
 import { loadModelFile } from "../src/model/format";
 import { chooseBackend, proveModel } from "../src/pipeline/prove";
-import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1cs";
+import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/core/r1cs";
 import { BN254_R } from "../src/core/field";
 import { statementFor } from "../src/statement/statement";
 import { constraintCount } from "../src/statement/cost";

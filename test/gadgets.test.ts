@@ -14,7 +14,7 @@ import { argmax, atMost, inRange, isNonZero, maxStep, requant, topBitAlone } fro
 import { lc, ONE } from "../src/backends/r1cs/lc";
 import { R1csWriter } from "../src/backends/r1cs/writer";
 import { clampHighBits } from "../src/ir/ir";
-import { firstUnsatisfied, readR1cs } from "../src/snark/r1cs";
+import { firstUnsatisfied, readR1cs } from "../src/core/r1cs";
 import { GADGET_COST } from "../src/statement/cost";
 
 /** Runs `gadget` on a fresh builder whose first `inputs` wires hold the given values; returns the count, the satisfaction of the witness and of a tampered one. */

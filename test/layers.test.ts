@@ -24,9 +24,6 @@ const LAYERS: string[][] = [["core"], ["ir"], ["model"], ["quantize"], ["stateme
 /** Upward imports still needed: "from -> to" (paths under src/) and why. */
 const ALLOWED: Record<string, string> = {
   "quantize/quantize.ts -> statement/cost.ts": "saturate: auto keeps whichever quantization has fewer constraints, and the constraint count is the statement's cost model",
-  "backends/r1cs/lower.ts -> snark/r1cs.ts": "the direct backend writes its witness in the iden3 .wtns format, whose codec lives with the r1cs reader in snark/",
-  "backends/r1cs/writer.ts -> snark/container.ts": "the r1cs writer emits the iden3 binary container (header, sections) that snark/container.ts defines",
-  "backends/circom/compile.ts -> snark/r1cs.ts": "circom's compile step reads back the .r1cs it wrote, for its constraint counts, with snark/'s reader",
 };
 
 const SRC = path.join(__dirname, "..", "src");

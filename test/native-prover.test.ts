@@ -12,7 +12,7 @@ import * as path from "path";
 import { buildDirect } from "../src/backends/r1cs/lower";
 import { isZkmlError, ZkmlError } from "../src/core/errors";
 import { prove } from "../src/systems/stages";
-import { readR1cs, readWtns, writeWtns, firstUnsatisfied } from "../src/snark/r1cs";
+import { readR1cs, readWtns, writeWtns, firstUnsatisfied } from "../src/core/r1cs";
 import { writeDevPtau } from "../src/setup/ptau";
 import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } from "../src/statement/visibility";
 import { allOpsCase } from "./helpers/models";

@@ -16,7 +16,7 @@ import { constraintCount, POSEIDON_CONSTRAINTS } from "../src/statement/cost";
 import { assignRequantBits, clampHighBits, inputTop, QModel, requantValue, runIR } from "../src/ir/ir";
 import { DEFAULT_QUANT, quantize } from "../src/quantize/quantize";
 import { calibrationFor, resolveModel } from "../src/model/zoo";
-import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/snark/r1cs";
+import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/core/r1cs";
 import { BN254_R } from "../src/core/field";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/statement/visibility";
 import { MODEL_FORMAT, ModelFile } from "../src/model/format";

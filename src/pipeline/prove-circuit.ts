@@ -13,7 +13,7 @@ import { parseCalibration } from "../quantize/scales";
 import type { CompileResult } from "../backends/compiled";
 import { statementFor } from "../statement/statement";
 import { batchOf } from "../statement/visibility";
-import { readR1cs } from "../snark/r1cs";
+import { readR1cs } from "../core/r1cs";
 import { plonkGates } from "../systems/plonk/gates";
 import { RenderResult, renderSource } from "./circuit";
 import type { CircuitSize, ProveOptions, Run, Subject } from "./options";

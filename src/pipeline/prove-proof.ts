@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { stringifyBig, writeFileAtomic } from "../core/files";
 import type { CompileResult } from "../backends/compiled";
-import { readWtns } from "../snark/r1cs";
+import { readWtns } from "../core/r1cs";
 import type { Prover } from "../systems/system";
 import type { RenderResult } from "./circuit";
 import { lightStage, Run, RunFiles, Subject } from "./options";

@@ -17,7 +17,7 @@ import * as path from "path";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic, writeFileAtomic } from "../core/files";
 import { PACKAGE_ROOT } from "../core/paths";
-import { withSections } from "../snark/container";
+import { withSections } from "../core/container";
 import { DEV_CONTRIBUTION_NAME, PTAU_ERRORS, readPtauHeader } from "./ptau";
 
 export interface PublishedPtau {

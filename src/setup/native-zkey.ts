@@ -23,8 +23,8 @@ import { ZkmlError } from "../core/errors";
 import { BN254_R } from "../core/field";
 import { produceAtomic } from "../core/files";
 import { loadNative, loadProver, nativeError, scalarBytes } from "../core/native";
-import { readR1cs } from "../snark/r1cs";
-import { withSections } from "../snark/container";
+import { readR1cs } from "../core/r1cs";
+import { withSections } from "../core/container";
 import { bn254, g1Of, G2_SIZE, hashToG2, randomScalar } from "./transcript";
 import { groth16Power, PTAU_ERRORS, PtauSecrets } from "./ptau";
 

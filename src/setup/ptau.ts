@@ -26,7 +26,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic } from "../core/files";
-import { containerHead, ContainerErrors, sectionHead, withSections } from "../snark/container";
+import { containerHead, ContainerErrors, sectionHead, withSections } from "../core/container";
 import { BN254_Q, BN254_R, fieldInverse, fieldOf, powMod } from "../core/field";
 import { loadNative, scalarBytes } from "../core/native";
 import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";

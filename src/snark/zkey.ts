@@ -12,7 +12,7 @@
  * the transcript (64), type (0 contribution, 1 beacon) and parameters (1 name, 2 iterations, 3 beacon hash).
  */
 import * as fs from "fs";
-import { withSections } from "./container";
+import { withSections } from "../core/container";
 import { ZkmlError } from "../core/errors";
 import { BN254_Q } from "../core/field";
 

@@ -4,7 +4,7 @@
  */
 import { ZkmlError } from "../core/errors";
 import { readPtauHeader } from "../setup/ptau";
-import { readR1cs } from "../snark/r1cs";
+import { readR1cs } from "../core/r1cs";
 import { plonkGates } from "./plonk/gates";
 import { systemFor, type SystemChoice } from "./registry";
 import type { CircuitCounts, ProofSystemImpl, ProveArgs, ProveResult, SetupArgs, SetupResult, VerifyArgs } from "./system";

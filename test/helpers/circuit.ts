@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { CompileResult } from "../../src/backends/compiled";
 import { runStage } from "../../src/pipeline/runner";
-import { readWtns } from "../../src/snark/r1cs";
+import { readWtns } from "../../src/core/r1cs";
 
 export const ROOT = path.join(__dirname, "..", "..");
 

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../../core/errors";
 import { tmpPath } from "../../core/files";
-import { readR1cs } from "../../snark/r1cs";
+import { readR1cs } from "../../core/r1cs";
 import type { CompileResult } from "../compiled";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */

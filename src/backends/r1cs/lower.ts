@@ -28,7 +28,7 @@ import { StatementLayout, statementLayout } from "../../statement/layout";
 import { copiedLimbs } from "../../statement/cost";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
-import { writeWtns } from "../../snark/r1cs";
+import { writeWtns } from "../../core/r1cs";
 import { R1csBuilder } from "./builder";
 import { argmax, atMost, bind, copy, inRange, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
 import { addTerm, LC, lc, ONE } from "./lc";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { BN254_R, fieldOf, writeLE } from "../../core/field";
-import { containerHead, sectionHead } from "../../snark/container";
+import { containerHead, sectionHead } from "../../core/container";
 import type { LC } from "./lc";
 
 export interface R1csCounts {

@@ -8,7 +8,7 @@
  * one its setup accepts.
  */
 import { fieldOf as mod } from "../../core/field";
-import type { R1cs, Term } from "../../snark/r1cs";
+import type { R1cs, Term } from "../../core/r1cs";
 
 /** Non-constant signals of a linear combination after merging repeated wires and dropping zero coefficients. */
 function lcMap(terms: readonly Term[]): Map<number, bigint> {

@@ -12,8 +12,8 @@
  */
 import * as fs from "fs";
 import { bufferReader, containerHead, Section, sectionHead, sectionTable } from "./container";
-import { ZkmlError } from "../core/errors";
-import { BN254_R, readLE, writeLE } from "../core/field";
+import { ZkmlError } from "./errors";
+import { BN254_R, readLE, writeLE } from "./field";
 
 function readContainer(buf: Buffer, magic: string, file: string): Map<number, Section> {
   return sectionTable(bufferReader(buf), buf.length, magic, { code: "STAGE_FAILED", file, describe: `${magic} file`, hint: "the file is corrupted or of another kind; delete it and rebuild" });
