@@ -100,7 +100,7 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
       };
       const { verifier, consumer } = loc.contracts;
       writeSource(paths.get({ kind: "verifierSol", contract: verifier }), systemFor({ system }).renderVerifier(vkey, verifier));
-      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, layout, model: model.name }));
+      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, proof: systemFor({ system }).solidityProof, layout, model: model.name }));
       say("compiling with Hardhat (solc from the solc npm package)");
       await hre.run("compile", { quiet: true });
       const compiled = async (name: string) => {
@@ -229,7 +229,7 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
       const proofArgs = sys.verifyProofArgs(p.proof, p.publicSignals).slice(0, -1);
       // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
       const name = record.consumer.contract;
-      const source = renderConsumer({ contract: name, system, layout: record.statement.layout, model: model.name });
+      const source = renderConsumer({ contract: name, system, proof: sys.solidityProof, layout: record.statement.layout, model: model.name });
       const abi = compileSolidity({ [`${name}.sol`]: source }).get(name)!.abi;
       const r = await submitProof({
         signer,

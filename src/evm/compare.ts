@@ -177,7 +177,7 @@ export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasC
       const base = contractNames(model.name, p.system);
       const verifier = base.verifier + tag(subject.visibility), consumer = base.consumer + tag(subject.visibility);
       sources[`${verifier}.sol`] = systemFor({ system: p.system }).renderVerifier(p.vkey, verifier);
-      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, layout: subject.layout, model: model.name });
+      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, proof: systemFor({ system: p.system }).solidityProof, layout: subject.layout, model: model.name });
       return { verifier, consumer };
     }),
   );

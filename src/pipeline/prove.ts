@@ -76,7 +76,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       input: { source: subject.given.source, label: subject.given.label },
       circuit: { id: rendered.id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: size.nPublic, privateInputs: compiled.privateInputs, ptauPower: size.power, gates: size.gates },
       ptau,
-      setup: { contributions: setup.contributions, beacon: setup.beacon },
+      setup: { ceremony: sys.ceremony, contributions: setup.contributions, beacon: setup.beacon },
       prediction: {
         class: argmax(subject.reference),
         outputs: subject.reference.map(String),

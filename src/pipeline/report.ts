@@ -19,8 +19,8 @@ export interface ProveReport {
   /** gates: PLONK/FFLONK gates after snarkjs's translation of the R1CS. */
   circuit: { id: string; constraints: number; wires: number; publicSignals: number; privateInputs: number; ptauPower: number; gates?: number };
   ptau: PtauInfo;
-  /** Phase-2 contributions in the zkey, oldest first (names as snarkjs records them). */
-  setup: { contributions: string[]; beacon?: string };
+  /** ceremony: the system has a per-circuit ceremony; its phase-2 contributions in the zkey, oldest first (names as snarkjs records them). */
+  setup: { ceremony: boolean; contributions: string[]; beacon?: string };
   /** class: the first largest output (of a batch's concatenated outputs); labels: each inference's, for a batch */
   prediction: { class: number; outputs: string[]; real: number[]; labels?: number[] };
   /** The circuit's outputs equal the bigint reference interpreter's, element for element. */

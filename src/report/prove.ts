@@ -17,7 +17,7 @@ export function renderTerminal(r: ProveReport, root: string): string {
   lines.push(`backend      ${r.backend.name} (${r.backend.reason})`);
   lines.push(`circuit      ${r.circuit.constraints.toLocaleString("en-US")} constraints, ${r.circuit.wires.toLocaleString("en-US")} wires, ${r.circuit.publicSignals} public signals${r.circuit.gates !== undefined ? `, ${r.circuit.gates.toLocaleString("en-US")} ${r.system} gates` : ""}, ptau 2^${r.circuit.ptauPower}`);
   lines.push(`prediction   ${r.prediction.labels ? `classes ${r.prediction.labels.join(", ")}` : `class ${r.prediction.class}`}   (circuit output equals the reference interpreter: ${r.matchesReference ? "yes" : "NO"})`);
-  lines.push(`setup        ptau ${r.ptau.origin} (2^${r.ptau.power}${r.ptau.blake2b ? `, BLAKE2b ${r.ptau.blake2b.slice(0, 16)}...` : ""}); ${r.system === "groth16" ? `zkey contributions: ${r.setup.contributions.join("; ") || "none"}` : `${r.system}: universal, no ceremony of its own`}${r.setup.beacon ? `; beacon ${r.setup.beacon.slice(0, 16)}...` : ""}`);
+  lines.push(`setup        ptau ${r.ptau.origin} (2^${r.ptau.power}${r.ptau.blake2b ? `, BLAKE2b ${r.ptau.blake2b.slice(0, 16)}...` : ""}); ${r.setup.ceremony ? `zkey contributions: ${r.setup.contributions.join("; ") || "none"}` : `${r.system}: universal, no ceremony of its own`}${r.setup.beacon ? `; beacon ${r.setup.beacon.slice(0, 16)}...` : ""}`);
   lines.push(`proof        ${r.system} (${r.prover} prover), ${r.proofBytes} bytes on chain, verified: ${r.verified ? "yes" : "NO"}`);
   lines.push("");
   lines.push("stage       seconds   peak MB   ");

@@ -8,6 +8,7 @@
  * which share everything but `prove`.
  */
 import type { ProofSystem } from "../core/paths";
+import type { SolidityProofParams } from "../backends/solidity/consumer";
 
 export type { ProofSystem } from "../core/paths";
 
@@ -90,8 +91,9 @@ export interface ProofSystemImpl {
   ptauPower(c: CircuitCounts): number;
   /** The setup's artifacts (core/paths.ts kinds): a cached setup is reused only when each of them is there. */
   readonly setupArtifacts: readonly ("zkey" | "vkey")[];
-  /** 32-byte words of a proof as the verifier contract takes it. */
+  /** 32-byte words of a proof as the verifier contract takes it, and their Solidity parameters in verifyProof. */
   readonly proofWords: number;
+  readonly solidityProof: SolidityProofParams;
   setup(args: SetupArgs, power: number): Promise<SetupResult>;
   prove(args: ProveArgs): Promise<ProveResult>;
   verify(args: VerifyArgs): Promise<{ valid: boolean }>;

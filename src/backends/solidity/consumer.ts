@@ -21,16 +21,18 @@ import type { ProofSystem } from "../../core/paths";
 import { BN254_R } from "../../core/field";
 import type { PublicLayout } from "../../statement/layout";
 
-const PROOF_PARAMS: Record<ProofSystem, { decl: string; args: string }> = {
-  groth16: { decl: "uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c", args: "a, b, c" },
-  plonk: { decl: "uint256[24] calldata proof", args: "proof" },
-  fflonk: { decl: "bytes32[24] calldata proof", args: "proof" },
-};
+/** A verifier's proof parameters as Solidity declares them (`decl`) and passes them on (`args`): each proof system's own. */
+export interface SolidityProofParams {
+  decl: string;
+  args: string;
+}
 
 /** What a consumer is rendered from: the statement's public-signal layout (src/statement/layout.ts) and the proof system. */
 export interface ConsumerSpec {
   contract: string;
   system: ProofSystem;
+  /** the system's verifyProof parameters before the public values (ProofSystemImpl.solidityProof) */
+  proof: SolidityProofParams;
   layout: PublicLayout;
   model: string;
 }
@@ -101,7 +103,7 @@ function inputHashLines(input: ConsumerSpec["layout"]["input"]): string[] {
 /** The submit function's parameters and the lines that leave the full public signals in `pubSignals`. */
 function submitHead(spec: ConsumerSpec): { params: string; signals: string[]; errors: string[] } {
   const { input, publicSignals: n } = spec.layout;
-  const p = PROOF_PARAMS[spec.system];
+  const p = spec.proof;
   if (input.kind !== "limbs")
     return {
       params: `${p.decl}, uint256[${n}] calldata pubSignals`,
@@ -171,7 +173,7 @@ function errorSelector(sig: string): string {
 
 export function renderConsumer(spec: ConsumerSpec): string {
   const { output, input, weights, publicSignals: n } = spec.layout;
-  const p = PROOF_PARAMS[spec.system];
+  const p = spec.proof;
   const iface = `I${spec.contract}Verifier`;
   const ev = eventFor(output);
   const head = submitHead(spec);

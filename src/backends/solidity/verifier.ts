@@ -12,7 +12,6 @@ import * as path from "path";
 import { ZkmlError } from "../../core/errors";
 import { readJsonFile, writeFileAtomic } from "../../core/files";
 import type { ProofSystem } from "../../core/paths";
-import { powMod } from "../../core/field";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
@@ -40,26 +39,18 @@ const snarkjsDir = () => path.join(path.dirname(require.resolve("snarkjs")), "..
 
 /**
  * The Solidity source of a verifier for this verification key (snarkjs's JSON) of `protocol`, named `contract`;
- * a key of another protocol is refused (`file` names where it came from).
+ * a key of another protocol is refused (`file` names where it came from). `prepare` adds what a template reads
+ * beyond the key.
  */
-export function renderSnarkjsVerifier(protocol: ProofSystem, vkey: any, contract: string, file?: string): string {
+export function renderSnarkjsVerifier(protocol: ProofSystem, vkey: any, contract: string, prepare: (vk: any) => any = (vk) => vk, file?: string): string {
   if (vkey?.protocol !== protocol)
     throw new ZkmlError("VKEY_MISMATCH", `expected a ${protocol} verification key, got protocol ${JSON.stringify(vkey?.protocol)}`, {
       file,
       hint: `give the verification key prove-model wrote for --system ${protocol} (build/circuits/<circuit>/${protocol}/verification_key.json), or prove again with --force`,
     });
-  const vk = { ...vkey };
-  if (protocol === "fflonk") {
-    // the FFLONK template also wants powers of its roots of unity, which snarkjs adds before rendering
-    const w3 = BigInt(vk.w3), w4 = BigInt(vk.w4), w8 = BigInt(vk.w8);
-    vk.w3_2 = powMod(w3, 2n).toString();
-    vk.w4_2 = powMod(w4, 2n).toString();
-    vk.w4_3 = powMod(w4, 3n).toString();
-    for (let i = 1; i < 8; i++) vk[`w8_${i}`] = powMod(w8, BigInt(i)).toString();
-  }
   const ejs = require(require.resolve("ejs", { paths: [snarkjsDir()] }));
   const template = fs.readFileSync(path.join(snarkjsDir(), "templates", `verifier_${protocol}.sol.ejs`), "utf8");
-  const sol: string = ejs.render(template, vk);
+  const sol: string = ejs.render(template, prepare(vkey));
   return sol.replace(new RegExp(`contract ${TEMPLATE_CONTRACT[protocol]}\\b`), `contract ${contract}`);
 }
 

@@ -20,6 +20,7 @@ const groth16: Omit<ProofSystemImpl, "prover" | "description" | "prove"> = {
   ptauPower: (c) => groth16Power(c.constraints, c.publicSignals),
   setupArtifacts: ["zkey", "vkey"],
   proofWords: WORDS,
+  solidityProof: { decl: "uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c", args: "a, b, c" },
   setup: setupGroth16,
   verify: (args) => snarkjsVerify("groth16", args),
   renderVerifier: (vkey, contract) => renderSnarkjsVerifier("groth16", vkey, contract),

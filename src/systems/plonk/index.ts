@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
+import { powMod } from "../../core/field";
 import { produceAtomic } from "../../core/files";
 import type { ProofSystem } from "../../core/paths";
 import { renderSnarkjsVerifier } from "../../backends/solidity/verifier";
@@ -39,11 +40,26 @@ interface Universal {
   description: string;
   ptauPower: (c: CircuitCounts) => number;
   verifyProofArgs: ProofSystemImpl["verifyProofArgs"];
+  /** the proof's words as the verifier declares them */
+  wordType: "uint256" | "bytes32";
   /** snarkjs's calldata export takes (public, proof) */
   calldataPublicFirst: boolean;
+  /** what the verifier template reads beyond the verification key */
+  templateKey?: (vkey: Record<string, string>) => Record<string, string>;
 }
 
-function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, calldataPublicFirst }: Universal): ProofSystemImpl {
+/** The FFLONK template also reads powers of its roots of unity, which snarkjs adds before rendering. */
+function withRootPowers(vkey: Record<string, string>): Record<string, string> {
+  const vk = { ...vkey };
+  const [w3, w4, w8] = [BigInt(vk.w3), BigInt(vk.w4), BigInt(vk.w8)];
+  vk.w3_2 = powMod(w3, 2n).toString();
+  vk.w4_2 = powMod(w4, 2n).toString();
+  vk.w4_3 = powMod(w4, 3n).toString();
+  for (let i = 1; i < 8; i++) vk[`w8_${i}`] = powMod(w8, BigInt(i)).toString();
+  return vk;
+}
+
+function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, wordType, calldataPublicFirst, templateKey = (vk) => vk }: Universal): ProofSystemImpl {
   return {
     protocol,
     prover: "snarkjs",
@@ -53,6 +69,7 @@ function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, c
     ptauPower,
     setupArtifacts: ["zkey", "vkey"],
     proofWords: WORDS,
+    solidityProof: { decl: `${wordType}[${WORDS}] calldata proof`, args: "proof" },
     setup: (args, power) => universalSetup(protocol, args, power),
     async prove(args) {
       const out = await snarkjs()[protocol].prove(args.zkey, args.wtns);
@@ -60,7 +77,7 @@ function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, c
       return { proofBytes: 32 * WORDS, publicSignals: out.publicSignals.length, prover: "snarkjs" };
     },
     verify: (args) => snarkjsVerify(protocol, args),
-    renderVerifier: (vkey, contract) => renderSnarkjsVerifier(protocol, vkey, contract),
+    renderVerifier: (vkey, contract) => renderSnarkjsVerifier(protocol, vkey, contract, templateKey),
     verifierInput: (proof, pub) => snarkjsVerifierInput(protocol, WORDS, proof, pub, calldataPublicFirst),
     verifyProofArgs,
   };
@@ -71,6 +88,7 @@ export const plonk = snarkjsUniversal({
   description: "PLONK, snarkjs: universal setup (no ceremony of its own), every addition a gate",
   ptauPower: (c) => Math.max(3, ceilLog2(gatesOf(c))),
   verifyProofArgs: (p, pub) => [[...p], [...pub]],
+  wordType: "uint256",
   calldataPublicFirst: false,
 });
 
@@ -79,5 +97,7 @@ export const fflonk = snarkjsUniversal({
   description: "FFLONK, snarkjs: universal setup, the cheapest universal verifier, 8 times PLONK's ptau",
   ptauPower: (c) => Math.max(3, ceilLog2(gatesOf(c) + 2)) + 3,
   verifyProofArgs: (p, pub) => [p.map((w) => `0x${w.toString(16).padStart(64, "0")}`), [...pub]],
+  wordType: "bytes32",
   calldataPublicFirst: true,
+  templateKey: withRootPowers,
 });
