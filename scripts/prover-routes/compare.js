@@ -1,4 +1,4 @@
-// Issue 18's route comparison: the same Groth16 proofs (same zkey, same witness) by arkworks (native/prover,
+// Issue 18's route comparison: the same Groth16 proofs (same zkey, same witness) by arkworks (native/,
 // the addon npm ci builds), gnark-crypto (scripts/prover-routes/gnark, built here with `go build`) and snarkjs,
 // each proof in a fresh process, wall seconds and the process's peak resident memory, every proof checked by
 // snarkjs. Rounds alternate the routes so a busy machine slows them alike.

@@ -11,7 +11,7 @@ const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync("/proc/self/st
   const t0 = process.hrtime.bigint();
   let proof, publicSignals;
   if (route === "arkworks") {
-    const p = await require(path.join(root, "native", "build", "Release", "zkml_prover.node")).prove(zkey, wtns, r1cs);
+    const p = await require(path.join(root, "native", "build", "Release", "zkml_native.node")).prove(zkey, wtns, r1cs);
     proof = { pi_a: p.piA, pi_b: p.piB, pi_c: p.piC, protocol: "groth16", curve: "bn128" };
     publicSignals = p.publicSignals;
   } else if (route === "snarkjs") {

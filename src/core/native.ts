@@ -1,10 +1,16 @@
 /**
- * The native addons, both built by `npm ci` (scripts/build-native.js): native/*.cc through node-gyp, fixed-base
- * multiplication on BN254 (alt_bn128, circom's bn128), point encodings and a resumable BLAKE2b for transcript
- * hashes; native/prover (Rust) through cargo, the Groth16 prover.
+ * The native addon, built by `npm ci` (scripts/build-native.js) from native/ (Rust on arkworks) with cargo: the
+ * Groth16 prover and setup, fixed-base multiplication on BN254 (alt_bn128, circom's bn128), point encodings and a
+ * resumable BLAKE2b for transcript hashes. One file, native/build/Release/zkml_native.node; `loadNative` and
+ * `loadProver` both return it, typed for what their callers use.
+ *
+ * Its errors carry a code from one list (native/src/error.rs, checked against ERROR_CODES by test/errors.test.ts)
+ * and cross N-API as the message {"code","file","message"}; `nativeError` turns them into ZkmlErrors. The
+ * synchronous functions are wrapped here so they throw ZkmlErrors; the asynchronous ones (prove, devZkey,
+ * ceremonyZkey) reject with the raw form, for their callers to pass through `nativeError` with their own hints.
  */
 import * as path from "path";
-import { ZkmlError } from "./errors";
+import { ERROR_CODES, ErrorCode, isZkmlError, ZkmlError } from "./errors";
 import { PACKAGE_ROOT } from "./paths";
 
 export interface Native {
@@ -14,6 +20,8 @@ export interface Native {
   blake2bInit(): Uint8Array;
   blake2bUpdate(state: Uint8Array, data: Uint8Array): void;
   blake2bDigest(state: Uint8Array): Uint8Array;
+  /** Every error code the addon raises. */
+  errorCodes(): string[];
 }
 
 /** A proof in snarkjs's JSON shape, its public signals, and how long each phase took. */
@@ -26,7 +34,7 @@ export interface NativeProof {
 }
 
 export interface NativeProver {
-  /** Rejects with "CODE\tfile\tmessage" (see native/prover/src/error.rs). */
+  /** Rejects with the raw error form (see `nativeError`). */
   prove(zkey: string, wtns: string, r1cs: string): Promise<NativeProof>;
   /** A development zkey's sections 1..9 from the ptau's secrets tau, alpha, beta (3 x 32 bytes LE), this setup's
    * delta (32 bytes) and the H part of snarkjs's circuit hash; resolves to the circuit hash (src/setup/native-zkey.ts). */
@@ -35,34 +43,76 @@ export interface NativeProver {
   ceremonyZkey(r1cs: string, ptau: string, zkey: string, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }
 
-/**
- * The Rust addon's rejection ("CODE\tfile\tmessage", native/prover/src/error.rs) as a ZkmlError with `hints` by
- * code; anything else (a crash's message) as it came.
- */
-export function nativeError(e: unknown, hints: Partial<Record<string, string>> = {}, fallbackFile?: string): Error {
-  const [code, file, message] = String((e as Error)?.message ?? e).split("\t");
-  if (message === undefined) return e as Error;
-  return new ZkmlError(code as ZkmlError["code"], message, { file: file || fallbackFile, hint: hints[code] });
-}
+type Addon = Native & NativeProver;
 
-function loadAddon<T>(name: string, what: string, needs: string): T {
-  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", `${name}.node`);
+/** The addon's rejection, {"code","file","message"}, if `e` is one. */
+function decode(e: unknown): { code: ErrorCode; file: string; message: string } | undefined {
+  const text = String((e as Error)?.message ?? e);
+  if (!text.startsWith("{")) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as T;
-  } catch (e) {
-    throw new ZkmlError("NATIVE_MISSING", `${what} is not built (${file})`, { hint: `run \`npm ci\` (it builds native/; needs ${needs}), or \`npm run build:native\``, cause: e });
+    const j = JSON.parse(text) as { code?: unknown; file?: unknown; message?: unknown };
+    if (typeof j.code !== "string" || typeof j.message !== "string" || !(ERROR_CODES as readonly string[]).includes(j.code)) return undefined;
+    return { code: j.code as ErrorCode, file: typeof j.file === "string" ? j.file : "", message: j.message };
+  } catch {
+    return undefined;
   }
 }
 
-let native: Native | undefined;
-export function loadNative(): Native {
-  return (native ??= loadAddon<Native>("zkml_native", "the native multiplier", "python3, make and g++"));
+/**
+ * The addon's rejection as a ZkmlError with `hints` by code (and `fallbackFile` when it names no file); a
+ * ZkmlError as it is; anything else (a crash's message) as it came.
+ */
+export function nativeError(e: unknown, hints: Partial<Record<string, string>> = {}, fallbackFile?: string): Error {
+  if (isZkmlError(e)) return e;
+  const d = decode(e);
+  if (!d) return e as Error;
+  return new ZkmlError(d.code, d.message, { file: d.file || fallbackFile, hint: hints[d.code] });
 }
 
-let prover: NativeProver | undefined;
+/** A synchronous function of the addon, throwing ZkmlErrors: N-API's own argument errors become NATIVE_CALL_INVALID. */
+function wrapSync<A extends unknown[], R>(name: string, f: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    try {
+      return f(...args);
+    } catch (e) {
+      const z = nativeError(e);
+      if (isZkmlError(z)) throw z;
+      throw new ZkmlError("NATIVE_CALL_INVALID", `${name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
+  };
+}
+
+const SYNC = ["g1Mul", "g2Mul", "encodePoints", "blake2bInit", "blake2bUpdate", "blake2bDigest", "errorCodes"] as const;
+
+let addon: Addon | undefined;
+function load(what: string, extraHint: string): Addon {
+  if (addon) return addon;
+  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
+  let raw: Addon;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    raw = require(file) as Addon;
+  } catch (e) {
+    throw new ZkmlError("NATIVE_MISSING", `${what} is not built (${file})`, { hint: `run \`npm ci\` (it builds native/; needs Rust's cargo 1.80 or newer), or \`npm run build:native\`${extraHint}`, cause: e });
+  }
+  const wrapped = { ...raw } as Record<string, unknown>;
+  for (const name of SYNC) {
+    const f = raw[name] as unknown as ((...args: unknown[]) => unknown) | undefined;
+    if (typeof f !== "function")
+      throw new ZkmlError("NATIVE_MISSING", `${file} has no ${name}(): it was built from another version of native/`, { hint: "run `npm run build:native`" });
+    wrapped[name] = wrapSync(name, f);
+  }
+  return (addon = wrapped as unknown as Addon);
+}
+
+/** The addon, for fixed-base multiplication, point encodings and BLAKE2b. */
+export function loadNative(): Native {
+  return load("the native addon", "");
+}
+
+/** The addon, for the Groth16 prover and setup. */
 export function loadProver(): NativeProver {
-  return (prover ??= loadAddon<NativeProver>("zkml_prover", "the native prover", "Rust's cargo; add --prover snarkjs to do without it"));
+  return load("the native prover", "; add --prover snarkjs to do without it");
 }
 
 /** 32-byte little-endian canonical scalars, as the native multiplier reads them. */

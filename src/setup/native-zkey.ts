@@ -2,7 +2,7 @@
  * Groth16's phase 2, natively: the proving key `snarkjs zkey new` and one `snarkjs zkey contribute` would write,
  * which `snarkjs zkey verify` accepts: the same points, the same circuit hash, and a contribution record whose
  * proof of knowledge of delta is made exactly as snarkjs makes one (phase2contribute). Two routes
- * (native/prover/src/setup.rs):
+ * (native/src/setup.rs):
  *   - a development powers of tau whose secrets this machine kept (the ptau stage keeps them beside the file,
  *     src/setup/ptau.ts): every point by fixed-base multiplication of a scalar computed in the field;
  *   - any other ptau (a ceremony's): each wire's points combined from the ptau's Lagrange points, then C and H

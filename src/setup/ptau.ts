@@ -14,7 +14,7 @@
  *      power+1, from the 2^(power+1) - 1 powers padded with one zero point, exactly as snarkjs pads it).
  * snarkjs gets sections 12..15 by inverse FFTs over group elements; knowing tau we compute each scalar in the
  * field instead (L_j(tau) = (tau^n - 1)/n * w^j / (tau - w^j)) and multiply the fixed generators by them with
- * the native comb multiplier (native/fixed_base.cc). Points are affine, coordinates LE Montgomery ("LEM").
+ * the native comb multiplier (native/src/fixed_base.rs). Points are affine, coordinates LE Montgomery ("LEM").
  *
  * Trust: whoever knows tau can forge proofs for every circuit set up from this file. The secret lives only in
  * this process's memory and is dropped, but it did exist on this machine: such a file is for development and

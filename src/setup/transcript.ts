@@ -14,7 +14,7 @@
  *   partial hash (216 bytes): the BLAKE2b state after challenge || compressed sections 2..6, before the key
  *   next challenge (64 bytes): BLAKE2b(response hash || uncompressed sections 2..6)
  *   type (u32: 0 contribution, 1 beacon), parameters (u32 length, then id-length-bytes entries; 1 = name)
- * Hash encodings (native/fixed_base.cc encodePoints) are normal-form big-endian, Fq2 as c1 then c0.
+ * Hash encodings (native/src/encoding.rs, encodePoints) are normal-form big-endian, Fq2 as c1 then c0.
  */
 import * as crypto from "crypto";
 import { loadNative, scalarBytes } from "../core/native";
@@ -122,7 +122,7 @@ export function keyBytes(key: ContributionKey, encoding: "LEM" | "U"): Buffer {
   return Buffer.concat([...parts.flatMap((k) => [g1(k.g1s), g1(k.g1sx)]), ...parts.map((k) => g2(k.g2spx))]);
 }
 
-/** A streaming BLAKE2b-512 whose state can be saved before the end (the native one in native/blake2b.cc). */
+/** A streaming BLAKE2b-512 whose state can be saved before the end (the native one in native/src/blake2b.rs). */
 export class PartialHasher {
   private readonly state: Uint8Array = loadNative().blake2bInit();
   update(data: Uint8Array): this {

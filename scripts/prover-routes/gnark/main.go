@@ -1,4 +1,4 @@
-// The gnark route of issue 18's prover comparison: the same Groth16 proof as snarkjs (and native/prover), on
+// The gnark route of issue 18's prover comparison: the same Groth16 proof as snarkjs (and native/), on
 // gnark-crypto's BN254 (Go), from snarkjs's zkey and wtns. Not part of the product: it is built and timed by
 // scripts/prover-routes/compare.ts beside the arkworks addon and snarkjs, on the same files.
 //

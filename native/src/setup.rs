@@ -12,73 +12,27 @@
 //!
 //! For a ceremony's ptau, whose secrets nobody knows, `ceremony_zkey` does snarkjs's phase-2 work natively: each
 //! wire's points combined from the ptau's Lagrange points, then C and H divided by the contribution's delta.
+//!
+//! Both take the parsed circuit (r1cs.rs) and give the key's sections in memory (`Key`); lib.rs reads the files
+//! and writes the key (zkey.rs's writer).
 
-use crate::container::{limbs, u32_at, Container};
-use crate::encoding::{fr_plain, g1, g2, FR_BYTES};
-use crate::error::{ProverError, Result};
+use crate::container::Container;
+use crate::encoding::{g1, g1s_lem, g1s_u, g2, g2s_lem, g2s_u};
+use crate::error::{Code, NativeError, Result};
+use crate::fixed_base::{batch_g1, batch_g2};
+use crate::r1cs::R1cs;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::scalar_mul::BatchMulPreprocessing;
-use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{batch_inversion, BigInteger, FftField, Field, One, PrimeField, Zero};
 use blake2::{Blake2b512, Digest};
 use rayon::prelude::*;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{Read, Seek};
 
 pub struct Secrets {
     pub tau: Fr,
     pub alpha: Fr,
     pub beta: Fr,
     pub delta: Fr,
-}
-
-struct Entry {
-    constraint: u32,
-    wire: u32,
-    coef: Fr,
-}
-
-struct Circuit {
-    n_wires: usize,
-    n_public: usize,
-    n_constraints: usize,
-    /// A, B, C entries in the r1cs's order
-    m: [Vec<Entry>; 3],
-}
-
-fn read_circuit(path: &str) -> Result<Circuit> {
-    let mut c = Container::open(path, b"r1cs", "R1CS_INVALID")?;
-    let h = c.read(1, None)?;
-    if h.len() < 4 + FR_BYTES + 28 || u32_at(&h, 0) as usize != FR_BYTES || ark_ff::BigInt::<4>::new(limbs(&h[4..36])) != Fr::MODULUS {
-        return Err(c.err("header: not a BN254 circuit"));
-    }
-    let o = 4 + FR_BYTES;
-    let (n_wires, n_public, n_constraints) = (u32_at(&h, o) as usize, (u32_at(&h, o + 4) + u32_at(&h, o + 8)) as usize, u32_at(&h, o + 24) as usize);
-    let body = c.read(2, None)?;
-    let mut m: [Vec<Entry>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    let mut at = 0usize;
-    for constraint in 0..n_constraints as u32 {
-        for list in m.iter_mut() {
-            if at + 4 > body.len() {
-                return Err(c.err("constraints section ends inside a constraint"));
-            }
-            let n = u32_at(&body, at) as usize;
-            at += 4;
-            for _ in 0..n {
-                if at + 4 + FR_BYTES > body.len() {
-                    return Err(c.err("constraints section ends inside a term"));
-                }
-                let wire = u32_at(&body, at);
-                let coef = fr_plain(&body[at + 4..at + 4 + FR_BYTES]).ok_or_else(|| c.err("a coefficient is not below the modulus"))?;
-                if wire as usize >= n_wires {
-                    return Err(c.err(format!("a term names wire {wire}; the circuit has {n_wires}")));
-                }
-                list.push(Entry { constraint, wire, coef });
-                at += 4 + FR_BYTES;
-            }
-        }
-    }
-    Ok(Circuit { n_wires, n_public, n_constraints, m })
 }
 
 /// L_j(tau) on the domain of size n, for j in `js`: (tau^n - 1)/n * w^j / (tau - w^j).
@@ -89,90 +43,6 @@ fn lagrange(tau: Fr, n: usize, js: impl Iterator<Item = usize>) -> Vec<Fr> {
     let mut den: Vec<Fr> = wj.par_iter().map(|x| tau - x).collect();
     batch_inversion(&mut den);
     wj.par_iter().zip(den.par_iter()).map(|(x, d)| k * x * d).collect()
-}
-
-fn fq_lem(x: &Fq, out: &mut Vec<u8>) {
-    for l in x.0 .0.iter() {
-        out.extend_from_slice(&l.to_le_bytes());
-    }
-}
-
-fn fq_be(x: &Fq, out: &mut Vec<u8>) {
-    out.extend_from_slice(&x.into_bigint().to_bytes_be());
-}
-
-/// A G1 point as x then y, each coordinate by `coord`; infinity all zeros (in both of iden3's layouts).
-fn g1_enc(p: &G1Affine, out: &mut Vec<u8>, coord: fn(&Fq, &mut Vec<u8>)) {
-    match p.xy() {
-        Some((x, y)) => {
-            coord(&x, out);
-            coord(&y, out);
-        }
-        None => out.extend_from_slice(&[0u8; 64]),
-    }
-}
-
-/// A G2 point as x then y, each Fq2 as c0, c1 (the files' LEM layout) or c1, c0 (the hashes' uncompressed one).
-fn g2_enc(p: &G2Affine, out: &mut Vec<u8>, coord: fn(&Fq, &mut Vec<u8>), c1_first: bool) {
-    match p.xy() {
-        Some((x, y)) => {
-            let order = if c1_first { [x.c1, x.c0, y.c1, y.c0] } else { [x.c0, x.c1, y.c0, y.c1] };
-            order.iter().for_each(|c| coord(c, out));
-        }
-        None => out.extend_from_slice(&[0u8; 128]),
-    }
-}
-
-/// The key file's layout: coordinates little-endian in Montgomery form.
-fn g1_lem(p: &G1Affine, out: &mut Vec<u8>) {
-    g1_enc(p, out, fq_lem)
-}
-
-fn g2_lem(p: &G2Affine, out: &mut Vec<u8>) {
-    g2_enc(p, out, fq_lem, false)
-}
-
-/// ffjavascript's uncompressed encoding, which snarkjs hashes: normal form, big-endian, Fq2 as c1 then c0.
-fn g1_u(p: &G1Affine, out: &mut Vec<u8>) {
-    g1_enc(p, out, fq_be)
-}
-
-fn g2_u(p: &G2Affine, out: &mut Vec<u8>) {
-    g2_enc(p, out, fq_be, true)
-}
-
-fn g1_mul(scalars: &[Fr]) -> Vec<G1Affine> {
-    if scalars.is_empty() {
-        return Vec::new();
-    }
-    BatchMulPreprocessing::new(G1Projective::generator(), scalars.len()).batch_mul(scalars)
-}
-
-fn g2_mul(scalars: &[Fr]) -> Vec<G2Affine> {
-    if scalars.is_empty() {
-        return Vec::new();
-    }
-    BatchMulPreprocessing::new(G2Projective::generator(), scalars.len()).batch_mul(scalars)
-}
-
-struct ZkeyWriter {
-    sections: Vec<(u32, Vec<u8>)>,
-}
-
-impl ZkeyWriter {
-    fn write(&self, path: &str) -> std::io::Result<()> {
-        let mut f = BufWriter::new(File::create(path)?);
-        f.write_all(b"zkey")?;
-        f.write_all(&1u32.to_le_bytes())?;
-        // section 10 (the MPC record) is appended by the caller: counted here
-        f.write_all(&((self.sections.len() + 1) as u32).to_le_bytes())?;
-        for (t, b) in &self.sections {
-            f.write_all(&t.to_le_bytes())?;
-            f.write_all(&(b.len() as u64).to_le_bytes())?;
-            f.write_all(b)?;
-        }
-        f.flush()
-    }
 }
 
 /// The domain size snarkjs picks: the smallest power of two above constraints + public signals.
@@ -199,39 +69,39 @@ struct KeyPoints {
     h: Vec<G1Affine>,
 }
 
-fn checked_circuit(r1cs_path: &str) -> Result<(Circuit, usize)> {
-    let circ = read_circuit(r1cs_path)?;
-    if circ.n_public + 1 > circ.n_wires {
-        return Err(ProverError::new("R1CS_INVALID", r1cs_path, "more public signals than wires"));
-    }
-    let n = domain_size(circ.n_constraints, circ.n_public);
-    Ok((circ, n))
+/// A key's sections 1..9 (zkey.rs writes them; its header counts a tenth, the MPC record, which the caller
+/// appends) and the circuit hash.
+pub struct Key {
+    pub sections: Vec<(u32, Vec<u8>)>,
+    pub hash: [u8; 64],
 }
 
-/// Write sections 1..9 of the key to `zkey_path` (the header counts a tenth: the MPC record, which the caller
-/// appends) and return the circuit hash. `h_u` is what snarkjs's newZKey hashes for H (`hashHPoints`: differences
-/// of the ptau's tau powers, read from the ptau file as snarkjs reads them), computed by the caller with snarkjs's
-/// own code.
-fn write_key(circ: &Circuit, n: usize, p: &KeyPoints, h_u: &[u8], zkey_path: &str) -> Result<[u8; 64]> {
+/// The domain size for `circ`, which must fit in BN254's two-adicity.
+fn domain(circ: &R1cs) -> Result<usize> {
+    let n = domain_size(circ.n_constraints, circ.n_public);
+    if n.trailing_zeros() >= Fr::TWO_ADICITY {
+        return Err(NativeError::bare(Code::SetupFailed, format!("{} constraints need a domain of 2^{}, above BN254's 2^{}", circ.n_constraints, n.trailing_zeros(), Fr::TWO_ADICITY - 1)));
+    }
+    Ok(n)
+}
+
+/// Sections 1..9 of the key and the circuit hash. `h_u` is what snarkjs's newZKey hashes for H (`hashHPoints`:
+/// differences of the ptau's tau powers, read from the ptau file as snarkjs reads them), computed by the caller
+/// with snarkjs's own code.
+fn key_sections(circ: &R1cs, n: usize, p: &KeyPoints, h_u: &[u8]) -> Key {
     let (nv, np, m) = (circ.n_wires, circ.n_public, circ.n_constraints);
     let g1 = G1Affine::generator();
     let g2 = G2Affine::generator();
 
     // the circuit hash over the initial key (delta = 1), as newZKey feeds it
     let mut hasher = Blake2b512::new();
-    let mut u = Vec::new();
-    g1_u(&p.alpha1, &mut u);
-    g1_u(&p.beta1, &mut u);
-    g2_u(&p.beta2, &mut u);
-    g2_u(&g2, &mut u);
-    g1_u(&g1, &mut u);
-    g2_u(&g2, &mut u);
-    hasher.update(&u);
+    hasher.update(g1s_u(&[p.alpha1, p.beta1]));
+    hasher.update(g2s_u(&[p.beta2, g2]));
+    hasher.update(g1s_u(&[g1]));
+    hasher.update(g2s_u(&[g2]));
     let hash_g1 = |hasher: &mut Blake2b512, pts: &[G1Affine]| {
         hasher.update((pts.len() as u32).to_be_bytes());
-        let mut u = Vec::with_capacity(64 * pts.len());
-        pts.iter().for_each(|q| g1_u(q, &mut u));
-        hasher.update(&u);
+        hasher.update(g1s_u(pts));
     };
     hash_g1(&mut hasher, &p.ic);
     hasher.update(((n - 1) as u32).to_be_bytes());
@@ -240,10 +110,7 @@ fn write_key(circ: &Circuit, n: usize, p: &KeyPoints, h_u: &[u8], zkey_path: &st
     hash_g1(&mut hasher, &p.a);
     hash_g1(&mut hasher, &p.b1);
     hasher.update((p.b2.len() as u32).to_be_bytes());
-    let mut u2 = Vec::with_capacity(128 * p.b2.len());
-    p.b2.iter().for_each(|q| g2_u(q, &mut u2));
-    hasher.update(&u2);
-    drop(u2);
+    hasher.update(g2s_u(&p.b2));
     let cs_hash: [u8; 64] = hasher.finalize().into();
 
     let mut hdr = Vec::new();
@@ -254,12 +121,10 @@ fn write_key(circ: &Circuit, n: usize, p: &KeyPoints, h_u: &[u8], zkey_path: &st
     for x in [nv, np, n] {
         hdr.extend_from_slice(&(x as u32).to_le_bytes());
     }
-    g1_lem(&p.alpha1, &mut hdr);
-    g1_lem(&p.beta1, &mut hdr);
-    g2_lem(&p.beta2, &mut hdr);
-    g2_lem(&g2, &mut hdr);
-    g1_lem(&p.delta1, &mut hdr);
-    g2_lem(&p.delta2, &mut hdr);
+    hdr.extend(g1s_lem(&[p.alpha1, p.beta1]));
+    hdr.extend(g2s_lem(&[p.beta2, g2]));
+    hdr.extend(g1s_lem(&[p.delta1]));
+    hdr.extend(g2s_lem(&[p.delta2]));
 
     // coefficients as snarkjs stores them: the integer c R^2 mod r; per constraint its A then its B entries, then
     // the public wires' rows
@@ -289,23 +154,14 @@ fn write_key(circ: &Circuit, n: usize, p: &KeyPoints, h_u: &[u8], zkey_path: &st
     for w in 0..=np {
         entry(0, (m + w) as u32, w as u32, Fr::one(), &mut coefs);
     }
-    let lem1 = |pts: &[G1Affine]| {
-        let mut o = Vec::with_capacity(64 * pts.len());
-        pts.iter().for_each(|q| g1_lem(q, &mut o));
-        o
-    };
-    let mut b2 = Vec::with_capacity(128 * p.b2.len());
-    p.b2.iter().for_each(|q| g2_lem(q, &mut b2));
-    let w = ZkeyWriter {
-        sections: vec![(1, 1u32.to_le_bytes().to_vec()), (2, hdr), (3, lem1(&p.ic)), (4, coefs), (5, lem1(&p.a)), (6, lem1(&p.b1)), (7, b2), (8, lem1(&p.c)), (9, lem1(&p.h))],
-    };
-    w.write(zkey_path).map_err(|e| ProverError::new("SETUP_FAILED", zkey_path, format!("cannot write: {e}")))?;
-    Ok(cs_hash)
+    let lem1 = g1s_lem;
+    let sections = vec![(1, 1u32.to_le_bytes().to_vec()), (2, hdr), (3, lem1(&p.ic)), (4, coefs), (5, lem1(&p.a)), (6, lem1(&p.b1)), (7, g2s_lem(&p.b2)), (8, lem1(&p.c)), (9, lem1(&p.h))];
+    Key { sections, hash: cs_hash }
 }
 
 /// The development route: every point k G for a scalar k computed in the field from the secrets.
-pub fn dev_zkey(r1cs_path: &str, zkey_path: &str, s: &Secrets, h_u: &[u8]) -> Result<[u8; 64]> {
-    let (circ, n) = checked_circuit(r1cs_path)?;
+pub fn dev_zkey(circ: &R1cs, s: &Secrets, h_u: &[u8]) -> Result<Key> {
+    let n = domain(circ)?;
     let (nv, np, m) = (circ.n_wires, circ.n_public, circ.n_constraints);
     let l = lagrange(s.tau, n, 0..m + np + 1);
     let (mut a, mut b, mut c) = (vec![Fr::zero(); nv], vec![Fr::zero(); nv], vec![Fr::zero(); nv]);
@@ -319,26 +175,26 @@ pub fn dev_zkey(r1cs_path: &str, zkey_path: &str, s: &Secrets, h_u: &[u8]) -> Re
     }
     let k: Vec<Fr> = (0..nv).into_par_iter().map(|w| s.beta * a[w] + s.alpha * b[w] + c[w]).collect();
     drop(c);
-    let inv_delta = s.delta.inverse().ok_or_else(|| ProverError::new("SETUP_FAILED", zkey_path, "delta is zero"))?;
+    let inv_delta = s.delta.inverse().ok_or_else(|| NativeError::bare(Code::SetupFailed, "delta is zero"))?;
     let h_scalars: Vec<Fr> = lagrange(s.tau, 2 * n, (0..n).map(|i| 2 * i + 1)).into_par_iter().map(|x| x * inv_delta).collect();
     let c_private: Vec<Fr> = k[np + 1..].par_iter().map(|x| *x * inv_delta).collect();
-    let header_g1 = g1_mul(&[s.alpha, s.beta, s.delta]);
-    let header_g2 = g2_mul(&[s.beta, s.delta]);
+    let header_g1 = batch_g1(&[s.alpha, s.beta, s.delta]);
+    let header_g2 = batch_g2(&[s.beta, s.delta]);
     let points = KeyPoints {
         alpha1: header_g1[0],
         beta1: header_g1[1],
         delta1: header_g1[2],
         beta2: header_g2[0],
         delta2: header_g2[1],
-        ic: g1_mul(&k[..=np]),
-        c_init: g1_mul(&k[np + 1..]),
-        c: g1_mul(&c_private),
-        a: g1_mul(&a),
-        b1: g1_mul(&b),
-        b2: g2_mul(&b),
-        h: g1_mul(&h_scalars),
+        ic: batch_g1(&k[..=np]),
+        c_init: batch_g1(&k[np + 1..]),
+        c: batch_g1(&c_private),
+        a: batch_g1(&a),
+        b1: batch_g1(&b),
+        b2: batch_g2(&b),
+        h: batch_g1(&h_scalars),
     };
-    write_key(&circ, n, &points, h_u, zkey_path)
+    Ok(key_sections(circ, n, &points, h_u))
 }
 
 /// `coef * p`, cheap for the small coefficients circuits are made of (bits' powers of two, 8-bit weights, their
@@ -397,10 +253,9 @@ struct Lagrange {
 /// The ceremony route (any phase-2-prepared ptau, no secret known): what `snarkjs zkey new` computes, each wire's
 /// points a combination of the ptau's Lagrange points, then one contribution of secret `delta` (C and H divided
 /// by it, as `snarkjs zkey contribute` does).
-pub fn ceremony_zkey(r1cs_path: &str, ptau_path: &str, zkey_path: &str, delta: Fr, h_u: &[u8]) -> Result<[u8; 64]> {
-    let (circ, n) = checked_circuit(r1cs_path)?;
+pub fn ceremony_zkey<R: Read + Seek>(circ: &R1cs, pt: &mut Container<R>, delta: Fr, h_u: &[u8]) -> Result<Key> {
+    let n = domain(circ)?;
     let (nv, np, m) = (circ.n_wires, circ.n_public, circ.n_constraints);
-    let mut pt = Container::open(ptau_path, b"ptau", "PTAU_INVALID")?;
     // level log2(n) of each Lagrange section starts at point n - 1
     let lg = Lagrange {
         tau_g1: pt.points(12, n - 1, n, 64, "tauG1 Lagrange", g1)?,
@@ -439,7 +294,7 @@ pub fn ceremony_zkey(r1cs_path: &str, ptau_path: &str, zkey_path: &str, delta: F
     let b1 = combine::<G1Projective>(nv, &b_terms, g1_basis);
     let b2 = combine::<G2Projective>(nv, &b_terms, |_, c| lg.tau_g2.get(c as usize).copied());
     let k = combine::<G1Projective>(nv, &k_terms, g1_basis);
-    let inv_delta = delta.inverse().ok_or_else(|| ProverError::new("SETUP_FAILED", zkey_path, "delta is zero"))?;
+    let inv_delta = delta.inverse().ok_or_else(|| NativeError::bare(Code::SetupFailed, "delta is zero"))?;
     let divide = |pts: &[G1Affine]| -> Vec<G1Affine> {
         let v: Vec<G1Projective> = pts.par_iter().map(|p| *p * inv_delta).collect();
         G1Projective::normalize_batch(&v)
@@ -459,5 +314,5 @@ pub fn ceremony_zkey(r1cs_path: &str, ptau_path: &str, zkey_path: &str, delta: F
         b2,
         h: divide(&h_init),
     };
-    write_key(&circ, n, &points, h_u, zkey_path)
+    Ok(key_sections(circ, n, &points, h_u))
 }

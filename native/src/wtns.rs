@@ -1,20 +1,20 @@
-//! A witness file (iden3 "wtns", version 2): section 1 the field (n8, q) and the number of values, section 2
-//! the values as plain little-endian integers, wire order.
+//! A witness (iden3 "wtns", version 2): section 1 the field (n8, q) and the number of values, section 2 the
+//! values as plain little-endian integers, wire order.
 
-use crate::container::{u32_at, Container};
-use crate::encoding::{fr_plain, FR_BYTES};
+use crate::container::Container;
+use crate::encoding::{fr_plain, limbs, u32_at, FR_BYTES};
 use crate::error::Result;
 use ark_bn254::Fr;
-use ark_ff::PrimeField;
+use ark_ff::{BigInt, PrimeField};
 use rayon::prelude::*;
+use std::io::{Read, Seek};
 
-pub fn read_witness(path: &str) -> Result<Vec<Fr>> {
-    let mut c = Container::open(path, b"wtns", "WITNESS_INVALID")?;
+pub fn read_witness<R: Read + Seek>(c: &mut Container<R>) -> Result<Vec<Fr>> {
     let h = c.read(1, None)?;
-    if h.len() < 4 || u32_at(&h, 0) as usize != FR_BYTES || h.len() < 4 + FR_BYTES + 4 {
+    if h.len() < 4 + FR_BYTES + 4 || u32_at(&h, 0) as usize != FR_BYTES {
         return Err(c.err("header: expected 32-byte field elements (BN254)"));
     }
-    if ark_ff::BigInt::<4>::new(crate::container::limbs(&h[4..36])) != Fr::MODULUS {
+    if BigInt::<4>::new(limbs(&h[4..36])) != Fr::MODULUS {
         return Err(c.err("made for another field than BN254's scalar field"));
     }
     let n = u32_at(&h, 36) as usize;

@@ -1,14 +1,16 @@
 //! A Groth16 proving key as snarkjs writes it (iden3 "zkey"): 1 protocol (1 = Groth16); 2 header (n8q, q, n8r,
 //! r, nVars, nPublic, domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2); 3 IC; 4 the A and B matrix
 //! entries (u32 count, then per entry u32 matrix, u32 constraint, u32 wire and the coefficient, stored as
-//! snarkjs's internal form of c*R); 5 A, 6 B1, 7 B2, 8 C and 9 H points.
+//! snarkjs's internal form of c*R); 5 A, 6 B1, 7 B2, 8 C and 9 H points; 10 the MPC record (contributions).
+//! The reader (for the prover) and the writer of sections 1..9 (for the setup, which appends section 10).
 
-use crate::container::{limbs, u32_at, Container};
-use crate::encoding::{fr_mont, g1, g2, FR_BYTES, G1_BYTES, G2_BYTES};
+use crate::container::{self, Container};
+use crate::encoding::{fr_mont, g1, g2, limbs, u32_at, FR_BYTES, G1_BYTES, G2_BYTES};
 use crate::error::Result;
 use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
 use ark_ff::{BigInt, PrimeField};
 use rayon::prelude::*;
+use std::io::{Read, Seek, Write};
 
 pub struct Header {
     pub n_vars: usize,
@@ -30,14 +32,14 @@ pub struct Coef {
     pub value: Fr,
 }
 
-pub struct Zkey {
-    pub c: Container,
+pub struct Zkey<R> {
+    pub c: Container<R>,
     pub h: Header,
 }
 
-impl Zkey {
-    pub fn open(path: &str) -> Result<Zkey> {
-        let mut c = Container::open(path, b"zkey", "ZKEY_INVALID")?;
+impl<R: Read + Seek> Zkey<R> {
+    /// The key in `c` (a "zkey" container), its header read and checked.
+    pub fn read(mut c: Container<R>) -> Result<Zkey<R>> {
         let p = c.read(1, Some(4))?;
         if u32_at(&p, 0) != 1 {
             return Err(c.err(format!("protocol {} is not Groth16 (1)", u32_at(&p, 0))));
@@ -118,4 +120,9 @@ impl Zkey {
         }
         Ok(out.into_iter().map(|c| c.unwrap()).collect())
     }
+}
+
+/// Sections 1..9 of a key (type, bytes) as a zkey file whose header counts ten: the caller appends section 10.
+pub fn write_sections<W: Write>(out: W, sections: &[(u32, Vec<u8>)]) -> std::io::Result<()> {
+    container::write(out, b"zkey", 1, sections, sections.len() + 1)
 }

@@ -1,0 +1,221 @@
+//! zkml-hardhat's native addon, loaded by Node through N-API (native/build/Release/zkml_native.node): the Groth16
+//! prover and setup, fixed-base multiplication, the hashes' point encodings and a resumable BLAKE2b.
+//! The prover reads snarkjs's own proving key and witness and writes the proof snarkjs would, so stock `snarkjs
+//! groth16 verify` and the generated Solidity verifiers accept it. Long work runs on a libuv worker thread (and
+//! rayon's pool) so the calling process stays responsive.
+//!
+//! This file is the edge: the only one that reads or writes files, or knows about JavaScript. Errors leave as
+//! error.rs's JSON form, with a code from its one list.
+
+mod blake2b;
+mod container;
+mod encoding;
+mod error;
+mod fixed_base;
+mod groth16;
+mod qap;
+mod r1cs;
+mod setup;
+mod wtns;
+mod zkey;
+
+use container::Container;
+use encoding::dec;
+use error::{Code, NativeError, Result};
+use napi::bindgen_prelude::{AsyncTask, Buffer, Uint8Array};
+use napi::{Env, Task};
+use napi_derive::napi;
+use r1cs::R1cs;
+use std::fs::File;
+use std::io::BufWriter;
+
+/// `path` as a container of type `magic`; `code` for every error about it.
+fn open(path: &str, magic: &[u8; 4], code: Code) -> Result<Container<File>> {
+    let f = File::open(path).map_err(|e| NativeError::new(code, path, format!("cannot open: {e}")))?;
+    Container::new(f, path, magic, code)
+}
+
+#[napi(object)]
+pub struct Timing {
+    pub phase: String,
+    pub ms: f64,
+}
+
+/// A proof in snarkjs's JSON shape (projective coordinates with z = 1), its public signals and phase timings.
+#[napi(object)]
+pub struct ProofJson {
+    pub pi_a: Vec<String>,
+    pub pi_b: Vec<Vec<String>>,
+    pub pi_c: Vec<String>,
+    pub public_signals: Vec<String>,
+    pub timings: Vec<Timing>,
+}
+
+pub struct ProveTask {
+    zkey: String,
+    wtns: String,
+    r1cs: String,
+}
+
+impl Task for ProveTask {
+    type Output = groth16::Proof;
+    type JsValue = ProofJson;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let zkey = open(&self.zkey, b"zkey", Code::ZkeyInvalid)?;
+        let wtns = open(&self.wtns, b"wtns", Code::WitnessInvalid)?;
+        let r1cs = open(&self.r1cs, b"r1cs", Code::R1csInvalid)?;
+        Ok(groth16::prove(zkey, wtns, r1cs)?)
+    }
+
+    fn resolve(&mut self, _env: Env, p: Self::Output) -> napi::Result<ProofJson> {
+        let g1 = |q: ark_bn254::G1Affine| vec![dec(q.x), dec(q.y), "1".to_string()];
+        Ok(ProofJson {
+            pi_a: g1(p.a),
+            pi_b: vec![vec![dec(p.b.x.c0), dec(p.b.x.c1)], vec![dec(p.b.y.c0), dec(p.b.y.c1)], vec!["1".to_string(), "0".to_string()]],
+            pi_c: g1(p.c),
+            public_signals: p.public.iter().map(|x| dec(*x)).collect(),
+            timings: p.timings.into_iter().map(|(phase, ms)| Timing { phase, ms }).collect(),
+        })
+    }
+}
+
+/// Prove with a snarkjs Groth16 key; `r1cs` is the key's circuit, used to refuse a witness that does not satisfy it.
+#[napi]
+pub fn prove(zkey: String, wtns: String, r1cs: String) -> AsyncTask<ProveTask> {
+    AsyncTask::new(ProveTask { zkey, wtns, r1cs })
+}
+
+/// Where a setup's points come from: a development ptau's secrets (tau, alpha, beta), or a ptau file's points.
+enum Route {
+    Secrets(Vec<u8>),
+    Ptau(String),
+}
+
+pub struct SetupTask {
+    r1cs: String,
+    zkey: String,
+    route: Route,
+    delta: Vec<u8>,
+    h_u: Vec<u8>,
+}
+
+fn scalar(b: &[u8], what: &str) -> Result<ark_bn254::Fr> {
+    (b.len() == 32).then(|| encoding::fr_plain(b)).flatten().ok_or_else(|| NativeError::bare(Code::SetupFailed, format!("{what}: expected 32 bytes below the field's modulus")))
+}
+
+impl SetupTask {
+    fn run(&self) -> Result<[u8; 64]> {
+        let delta = scalar(&self.delta, "delta")?;
+        let circ = R1cs::read(&mut open(&self.r1cs, b"r1cs", Code::R1csInvalid)?)?;
+        let key = match &self.route {
+            Route::Secrets(b) if b.len() == 96 => {
+                let s = setup::Secrets { tau: scalar(&b[..32], "tau")?, alpha: scalar(&b[32..64], "alpha")?, beta: scalar(&b[64..], "beta")?, delta };
+                setup::dev_zkey(&circ, &s, &self.h_u)?
+            }
+            Route::Secrets(_) => return Err(NativeError::bare(Code::SetupFailed, "expected three 32-byte secrets")),
+            Route::Ptau(ptau) => setup::ceremony_zkey(&circ, &mut open(ptau, b"ptau", Code::PtauInvalid)?, delta, &self.h_u)?,
+        };
+        let cannot = |e: std::io::Error| NativeError::new(Code::SetupFailed, &self.zkey, format!("cannot write: {e}"));
+        zkey::write_sections(BufWriter::new(File::create(&self.zkey).map_err(cannot)?), &key.sections).map_err(cannot)?;
+        Ok(key.hash)
+    }
+}
+
+impl Task for SetupTask {
+    type Output = [u8; 64];
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(self.run()?)
+    }
+
+    fn resolve(&mut self, _env: Env, h: Self::Output) -> napi::Result<Buffer> {
+        Ok(h.to_vec().into())
+    }
+}
+
+/// A development proving key from a ptau's known secrets (tau, alpha, beta: 3 x 32 bytes, little-endian) and this
+/// setup's delta (32 bytes): writes sections 1..9 and returns the circuit hash (see setup.rs).
+#[napi]
+pub fn dev_zkey(r1cs: String, zkey: String, secrets: Buffer, delta: Buffer, h_u: Buffer) -> AsyncTask<SetupTask> {
+    AsyncTask::new(SetupTask { r1cs, zkey, route: Route::Secrets(secrets.to_vec()), delta: delta.to_vec(), h_u: h_u.to_vec() })
+}
+
+/// A proving key from a ceremony's ptau and one contribution of secret delta (32 bytes LE): writes sections 1..9
+/// and returns the circuit hash (see setup.rs).
+#[napi]
+pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_u: Buffer) -> AsyncTask<SetupTask> {
+    AsyncTask::new(SetupTask { r1cs, zkey, route: Route::Ptau(ptau), delta: delta.to_vec(), h_u: h_u.to_vec() })
+}
+
+/// The name of every error code the addon raises (error.rs), to be checked against the TypeScript side's list.
+#[napi]
+pub fn error_codes() -> Vec<&'static str> {
+    Code::ALL.iter().map(|c| c.name()).collect()
+}
+
+fn call_err(message: impl Into<String>) -> napi::Error {
+    NativeError::bare(Code::NativeCallInvalid, message).into()
+}
+
+fn fixed_base_args(scalars: &[u8], out: &[u8], size: usize, name: &str) -> napi::Result<()> {
+    if scalars.len() % 32 != 0 {
+        return Err(call_err(format!("{name}: scalars hold {} bytes, not a multiple of 32", scalars.len())));
+    }
+    if out.len() != scalars.len() / 32 * size {
+        return Err(call_err(format!("{name}: out holds {} bytes; {} scalars need {} ({size} a point)", out.len(), scalars.len() / 32, scalars.len() / 32 * size)));
+    }
+    Ok(())
+}
+
+/// `out` (64 bytes a point) = each 32-byte little-endian scalar times G1's generator, affine, LEM (fixed_base.rs),
+/// on `threads` threads (default 2).
+#[napi(js_name = "g1Mul")]
+pub fn g1_mul(scalars: Uint8Array, mut out: Uint8Array, threads: Option<u32>) -> napi::Result<()> {
+    fixed_base_args(&scalars, &out, encoding::G1_BYTES, "g1Mul")?;
+    fixed_base::g1_mul(&scalars, &mut out, threads.unwrap_or(2).max(1) as usize);
+    Ok(())
+}
+
+/// The same in G2 (128 bytes a point, Fq2 as c0 then c1).
+#[napi(js_name = "g2Mul")]
+pub fn g2_mul(scalars: Uint8Array, mut out: Uint8Array, threads: Option<u32>) -> napi::Result<()> {
+    fixed_base_args(&scalars, &out, encoding::G2_BYTES, "g2Mul")?;
+    fixed_base::g2_mul(&scalars, &mut out, threads.unwrap_or(2).max(1) as usize);
+    Ok(())
+}
+
+/// Points stored LEM in ffjavascript's hash encodings, uncompressed or compressed (encoding.rs).
+#[napi]
+pub fn encode_points(points: Uint8Array, g2: bool, compressed: bool) -> napi::Result<Buffer> {
+    let size = if g2 { encoding::G2_BYTES } else { encoding::G1_BYTES };
+    encoding::encode_points(&points, g2, compressed).map(Buffer::from).ok_or_else(|| call_err(format!("encodePoints: {} bytes are not a whole number of {size}-byte points", points.len())))
+}
+
+fn blake2b_state(state: &[u8], name: &str) -> napi::Result<blake2b::State> {
+    blake2b::State::load(state).ok_or_else(|| call_err(format!("{name}: state: expected the {}-byte state blake2bInit made, got {} bytes", blake2b::STATE_BYTES, state.len())))
+}
+
+/// A fresh BLAKE2b-512 state, in the 216-byte layout snarkjs reads as a partial hash (blake2b.rs).
+#[napi(js_name = "blake2bInit")]
+pub fn blake2b_init() -> Buffer {
+    let mut b = vec![0u8; blake2b::STATE_BYTES];
+    blake2b::State::new().save(&mut b);
+    b.into()
+}
+
+/// Absorbs `data`, rewriting `state` in place.
+#[napi(js_name = "blake2bUpdate")]
+pub fn blake2b_update(mut state: Uint8Array, data: Uint8Array) -> napi::Result<()> {
+    let mut s = blake2b_state(&state, "blake2bUpdate")?;
+    s.update(&data);
+    s.save(&mut state);
+    Ok(())
+}
+
+/// The 64-byte digest of what `state` absorbed; the state is left as it was.
+#[napi(js_name = "blake2bDigest")]
+pub fn blake2b_digest(state: Uint8Array) -> napi::Result<Buffer> {
+    Ok(blake2b_state(&state, "blake2bDigest")?.digest().to_vec().into())
+}
