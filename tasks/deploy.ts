@@ -62,12 +62,21 @@ async function deploymentTarget(args: CircuitArgs & { model: string; system: str
   return { net, system, model, root, paths, options, loc, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system }) };
 }
 
+/** Can the circuit's key be forged on this machine (a development ptau, or a ptau whose secrets are kept here)? */
+async function forgeabilityOf(loc: { setupMeta: string }, paths: import("../src/core/paths").Paths) {
+  const { setupForgeability } = await import("../src/setup/trust");
+  return setupForgeability(loc.setupMeta, (ptau) => paths.get({ kind: "ptauSecrets", ptau }));
+}
+
+const ALLOW_DEV_SETUP = "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable";
+
 interface DeployArgs extends CircuitArgs {
   model: string;
   system: string;
   confirmations?: number;
   force: boolean;
   verify: boolean;
+  allowDevelopmentSetup: boolean;
 }
 
 withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and consumer contract to --network and record them in deployments/<network>/<circuit>-<system>.json"))
@@ -76,9 +85,10 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
   .addOptionalParam("confirmations", "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)", undefined, types.int)
   .addFlag("force", "Deploy again even when the record matches the chain")
   .addFlag("verify", "Then publish both sources on the network's Etherscan-style explorer (hardhat-verify; needs ETHERSCAN_API_KEY and internet)")
+  .addFlag("allowDevelopmentSetup", ALLOW_DEV_SETUP)
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
-      const { deployVerifier } = await import("../src/evm/deploy");
+      const { deployVerifier, refuseForgeableSetup } = await import("../src/evm/deploy");
       const { systemFor } = await import("../src/systems/registry");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { SOLC_SETTINGS } = await import("../src/evm/solc");
@@ -90,6 +100,10 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
           hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
         });
       const vkey = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
+      // a key anyone here can forge proofs for never reaches a real chain unasked: refused before the node is reached
+      const setup = await forgeabilityOf(loc, paths);
+      refuseForgeableSetup({ network: net, setup, allow: args.allowDevelopmentSetup, action: "deploy", model: args.model });
+      if (setup.forgeable) say(`warning: this verifier accepts forged proofs: ${setup.reason}`);
       const signer = await signerOf(hre); // reach the node before compiling anything
       const layout = publicLayout(statementLayout(loc.q, options.visibility));
       const statement = {
@@ -123,6 +137,8 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
         consumer: await compiled(consumer),
         compiler: { version: hre.config.solidity.compilers[0].version, settings: SOLC_SETTINGS },
         recordFile,
+        setup,
+        allowDevelopmentSetup: args.allowDevelopmentSetup,
         force: args.force,
         confirmations: args.confirmations ?? spec?.confirmations ?? 1,
         log: say,
@@ -158,6 +174,7 @@ interface SubmitArgs extends CircuitArgs {
   system: string;
   proof?: string;
   job?: string;
+  allowDevelopmentSetup: boolean;
 }
 
 /** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
@@ -195,16 +212,17 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
   .addOptionalParam("system", "Proof system: groth16, plonk or fflonk", "groth16", types.string)
   .addOptionalParam("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)", undefined, types.string)
   .addOptionalParam("job", "A finished proof-queue job's id (prove-jobs results lists them): send its proof", undefined, types.string)
+  .addFlag("allowDevelopmentSetup", ALLOW_DEV_SETUP)
   .setAction(async (args: SubmitArgs, hre) =>
     boundary(async () => {
-      const { readDeployment, submitProof } = await import("../src/evm/deploy");
+      const { readDeployment, refuseForgeableSetup, submitProof, vkeyHash } = await import("../src/evm/deploy");
       const { readProofFiles } = await import("../src/evm/compare");
       const { proveModel } = await import("../src/pipeline/prove");
       const { compileSolidity } = await import("../src/evm/solc");
       const { renderConsumer } = await import("../src/backends/solidity/consumer");
       const { systemFor } = await import("../src/systems/registry");
       const { ptauTrust } = await import("../src/core/config");
-      const { net, system, model, root, options, loc, recordFile } = await deploymentTarget(args, hre);
+      const { net, system, model, root, options, loc, recordFile, paths } = await deploymentTarget(args, hre);
       if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
       // a job's proof is checked against these options before anything else: it names its own circuit
       const fromJob = args.job ? await jobProof(args.job, root, loc.id, system) : undefined;
@@ -213,6 +231,10 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         throw new ZkmlError("DEPLOYMENT_MISSING", `no ${system} deployment of ${model.name} with these circuit options on ${net} (circuit ${loc.id}: looked for ${path.relative(root, recordFile)})`, {
           hint: `deploy first: npx hardhat deploy-verifier --model ${args.model} --system ${system}${circuitFlags(args)} --network ${net}`,
         });
+      // the deployed key's setup: this circuit's setup.json when its key is the deployed one (the record's mark counts too)
+      const deployedHere = fs.existsSync(loc.vkey) && vkeyHash(readJsonFile(loc.vkey, "VKEY_MISMATCH", "set the circuit up again with prove-model")) === record.vkeyHash;
+      const setup = deployedHere ? await forgeabilityOf(loc, paths) : { forgeable: false, reason: "the deployed key is not this machine's" };
+      refuseForgeableSetup({ network: net, setup: setup.forgeable || !record.forgeable ? setup : { forgeable: true, reason: record.forgeableReason ?? "the deployment record marks it forgeable" }, allow: args.allowDevelopmentSetup, action: "submit to", model: args.model });
       const signer = await signerOf(hre);
       let given: { proof: unknown; publicSignals: string[]; vkey: string };
       if (fromJob) given = { ...fromJob, vkey: loc.vkey };
@@ -242,6 +264,8 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         proofArgs,
         publicSignals: p.publicSignals,
         consumerAbi: abi,
+        setup,
+        allowDevelopmentSetup: args.allowDevelopmentSetup,
       });
       console.log(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
       console.log(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);

@@ -23,6 +23,8 @@ import type { ProofSystem } from "../core/paths";
 import type { PublicLayout } from "../statement/layout";
 import { submitSignalArgs } from "../backends/solidity/consumer";
 import type { Visibility } from "../statement/visibility";
+import type { SetupForgeability } from "../setup/trust";
+import { isLocalChain } from "./networks";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -78,6 +80,10 @@ export interface DeploymentRecord {
   verifier: ContractRecord;
   consumer: ContractRecord;
   deployedAt: string;
+  /** true when the key's setup can be forged on the deploying machine (a development ptau): any proof verifies */
+  forgeable?: boolean;
+  /** why it is forgeable (deployed anyway: a local chain, or --allow-development-setup) */
+  forgeableReason?: string;
 }
 
 /** JSON with object keys sorted, so that a key's hash does not depend on how a tool ordered its fields. */
@@ -114,6 +120,25 @@ async function chainIdOf(ctx: ChainContext): Promise<number> {
   return id;
 }
 
+/**
+ * Refuse a forgeable setup (see setupForgeability) on any chain but a local one, unless the user allowed it
+ * explicitly. Called with the network's name alone before the node is reached, and again with its chain id.
+ */
+export function refuseForgeableSetup(a: { network: string; chainId?: number; setup: SetupForgeability; allow?: boolean; action: "deploy" | "submit to"; model: string }): void {
+  if (!a.setup.forgeable || a.allow || isLocalChain(a.network, a.chainId)) return;
+  throw new ZkmlError(
+    "SETUP_FORGEABLE",
+    `network ${a.network}${a.chainId === undefined ? "" : ` (chain ${a.chainId})`}: refusing to ${a.action} a verifier whose key can be forged: ${a.setup.reason}. ` +
+      "Whoever reads those secrets can make a proof of any public signals (any input, any label) that this verifier accepts; only the in-process hardhat network and localhost take such a verifier",
+    {
+      hint:
+        `set the circuit up from a ceremony powers of tau (npx hardhat prove-model --model ${a.model} --ptau <ceremony file>, or --download-ptau), then deploy again with --force; ` +
+        "--contribute is not enough: a phase-2 contribution changes delta only, and the ptau's alpha and beta stay known. " +
+        "For a throwaway test deployment only: --allow-development-setup (the deployment record is marked forgeable)",
+    },
+  );
+}
+
 export function readDeployment(file: string): DeploymentRecord | undefined {
   if (!fs.existsSync(file)) return undefined;
   let r: any;
@@ -139,6 +164,10 @@ export interface DeployOptions extends ChainContext {
   recordFile: string;
   force?: boolean;
   confirmations?: number;
+  /** whether the key's setup can be forged here (setupForgeability); refused on real chains unless allowed */
+  setup: SetupForgeability;
+  /** --allow-development-setup: deploy a forgeable setup anyway, the record marked forgeable */
+  allowDevelopmentSetup?: boolean;
 }
 
 export interface DeployResult {
@@ -172,7 +201,10 @@ async function confirm(ctx: ChainContext, name: string, tx: { hash: string; wait
 /** Deploy the verifier, then the consumer pointing at it, unless the record already matches the chain. */
 export async function deployVerifier(opts: DeployOptions): Promise<DeployResult> {
   const log = opts.log ?? (() => undefined);
+  const trust = { network: opts.network, setup: opts.setup, allow: opts.allowDevelopmentSetup, action: "deploy" as const, model: opts.model };
+  refuseForgeableSetup(trust); // by name, before the node is reached
   const chainId = await chainIdOf(opts);
+  refuseForgeableSetup({ ...trust, chainId }); // a "localhost" that is a real chain
   const existing = readDeployment(opts.recordFile);
   if (existing && !opts.force) {
     if (existing.chainId !== chainId)
@@ -248,6 +280,7 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
     verifier: entry(opts.verifier, verifierAddress, vCode, vReceipt, []),
     consumer: entry(opts.consumer, consumerAddress, cCode, cReceipt, [verifierAddress, ...extra]),
     deployedAt: new Date().toISOString(),
+    ...(opts.setup.forgeable ? { forgeable: true, forgeableReason: opts.setup.reason } : {}),
   };
   writeFileAtomic(opts.recordFile, JSON.stringify(record, null, 1) + "\n");
   return { record, deployed: true, reason };
@@ -267,6 +300,9 @@ export interface SubmitOptions extends ChainContext {
   proofArgs: unknown[];
   publicSignals: bigint[];
   consumerAbi: any[];
+  /** whether the deployed key's setup can be forged here; the record's own mark counts too */
+  setup: SetupForgeability;
+  allowDevelopmentSetup?: boolean;
 }
 
 export interface SubmitResult {
@@ -286,6 +322,9 @@ export interface SubmitResult {
 /** Send one proof to the recorded consumer; refuses a proof for another key or another chain before sending. */
 export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
   const rec = opts.record;
+  const setup = opts.setup.forgeable || !rec.forgeable ? opts.setup : { forgeable: true, reason: rec.forgeableReason ?? "the deployment record marks it forgeable" };
+  const trust = { network: opts.network, setup, allow: opts.allowDevelopmentSetup, action: "submit to" as const, model: rec.model };
+  refuseForgeableSetup(trust);
   const got = vkeyHash(opts.vkey);
   if (got !== rec.vkeyHash)
     throw new ZkmlError("VKEY_MISMATCH", `vkeyHash: the proof was made with verification key ${got.slice(0, 19)}..., the deployed verifier checks ${rec.vkeyHash.slice(0, 19)}...`, {
@@ -295,6 +334,7 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
   if (opts.publicSignals.length !== rec.publicSignals)
     throw new ZkmlError("PROOF_INVALID", `public signals: expected ${rec.publicSignals} (the deployed verifier), got ${opts.publicSignals.length}`, { file: opts.recordFile, hint: "prove the model that was deployed" });
   const chainId = await chainIdOf(opts);
+  refuseForgeableSetup({ ...trust, chainId });
   if (chainId !== rec.chainId)
     throw new ZkmlError("CHAIN_MISMATCH", `chainId: expected ${rec.chainId} (the record), got ${chainId} (network ${opts.network})`, {
       file: opts.recordFile,

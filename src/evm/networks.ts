@@ -64,6 +64,20 @@ function checkKey(n: NetworkSpec, key: string): string {
   return k;
 }
 
+/** Networks a forgeable (development) setup may be used on: the in-process Hardhat network and a local node. */
+export const LOCAL_NETWORKS: readonly string[] = ["hardhat", "localhost"];
+/** Chain ids of development nodes: Hardhat and anvil (31337), ganache and geth --dev (1337). */
+export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
+
+/**
+ * Is this a throwaway local chain? By name (hardhat, localhost) and, once the node was asked, by chain id: a
+ * `localhost` whose URL points at a real chain (LOCALHOST_RPC_URL) is not local. Every other network is real,
+ * including a user's own that is not in NETWORKS.
+ */
+export function isLocalChain(network: string, chainId?: number): boolean {
+  return LOCAL_NETWORKS.includes(network) && (chainId === undefined || DEV_CHAIN_IDS.includes(chainId));
+}
+
 /** The `networks` section of hardhat.config.ts: every network present, whatever is set. */
 export function hardhatNetworks(get: Lookup): Record<string, { url: string; chainId: number; accounts?: string[] }> {
   const out: Record<string, { url: string; chainId: number; accounts?: string[] }> = {};

@@ -48,7 +48,11 @@ function devPtauStage(run: Run, power: number): StageSpec<PtauInfo> {
     title: `generating a development powers of tau of 2^${power} on this machine`,
     reuse: () => (readablePtau(file, power) ? info : undefined),
     // its secrets are kept beside it (readable by this user only): Groth16 setups from it are then native, in seconds
-    run: async (progress) => ({ ...(await runStage("ptau", { file, power, keepSecrets: run.paths.get({ kind: "ptauSecrets", ptau: file }) }, { onProgress: progress })), result: info }),
+    // (unless the caller shares its artifacts: Execution.keepPtauSecrets)
+    run: async (progress) => {
+      const keepSecrets = run.exec.keepPtauSecrets === false ? undefined : run.paths.get({ kind: "ptauSecrets", ptau: file });
+      return { ...(await runStage("ptau", { file, power, keepSecrets }, { onProgress: progress })), result: info };
+    },
     summary: () => `2^${power}, ${path.relative(run.opts.root, file)}`,
   };
 }

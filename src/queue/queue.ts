@@ -193,7 +193,9 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   // a worker proves many jobs of few models: each model is quantized once per process, and the light stages (the
   // witness, the verification) run here, where their start-up is paid once; the prover keeps its own process
   const quantized = quantizedFor(spec, model, circuit.quant);
-  const prove = () => proveModel({ root, model, system: spec.system, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"] }, observe: { log } });
+  // the artifact store is shared between machines: a development ptau made here keeps no secrets in it (anyone
+  // reading them could forge proofs), and nothing of a ptau's secrets goes into the job's result
+  const prove = () => proveModel({ root, model, system: spec.system, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
   const { resolveCircuit, circuitFiles } = await import("../pipeline/circuit");
   const id0 = resolveCircuit(model, circuit, quantized).id;
   // the first job of a circuit builds it (compile, setup): one worker at a time, the others wait, then reuse it

@@ -60,6 +60,36 @@ export function setupMeta(ids: { ptauId: string; r1csId: string }, ptau: PtauInf
   };
 }
 
+/**
+ * Whether someone on this machine can forge proofs for a key: a key made from a development powers of tau (its
+ * tau, alpha and beta existed here), or from any ptau whose secrets file is kept on this machine. With the ptau's
+ * alpha and beta (snarkjs fixes gamma to the generator) A = alpha + beta^-1 * vk_x, B = beta, C = 0 verifies for
+ * any public signals, whatever phase-2 contributions followed: a contribution only changes delta.
+ */
+export interface SetupForgeability {
+  forgeable: boolean;
+  /** why (the ptau and where its secrets are), or where the key's trust comes from */
+  reason: string;
+}
+
+/** Read setup.json (`metaFile`) beside a key; `secretsOf` names the secrets file a ptau would keep beside it. */
+export function setupForgeability(metaFile: string, secretsOf: (ptau: string) => string): SetupForgeability {
+  if (!fs.existsSync(metaFile)) return { forgeable: false, reason: `no setup record (${metaFile}): the key's origin is unknown here` };
+  let meta: Partial<SetupMeta>;
+  try {
+    meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as Partial<SetupMeta>;
+  } catch (e) {
+    throw new ZkmlError("SETUP_NOT_FOUND", `not valid JSON: ${(e as Error).message}`, { file: metaFile, hint: "run prove-model --force to set up again" });
+  }
+  const ptau = meta.ptau ?? "(unknown ptau)";
+  const secrets = meta.ptau ? secretsOf(meta.ptau) : undefined;
+  if (secrets && fs.existsSync(secrets))
+    return { forgeable: true, reason: `the key was made from ${ptau}, whose secrets (tau, alpha, beta) are kept on this machine in ${secrets}` };
+  if (meta.developmentPtau || meta.ptauOrigin === "development")
+    return { forgeable: true, reason: `the key was made from a development powers of tau (${ptau}): its secrets existed on the machine that made it` };
+  return { forgeable: false, reason: meta.trust ?? `made from ${ptau}` };
+}
+
 /** A file as a cache key: its path, size and modification time. */
 export function fileId(file: string): string {
   const st = fs.statSync(file);
