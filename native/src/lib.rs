@@ -16,6 +16,7 @@ mod groth16;
 mod qap;
 mod r1cs;
 mod setup;
+pub mod sumcheck;
 mod wtns;
 mod zkey;
 
