@@ -274,3 +274,60 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
       return r;
     }),
   );
+
+interface VerifyProofArgs extends CircuitArgs {
+  proof: string;
+  public: string;
+  vkey?: string;
+  model?: string;
+  address?: string;
+  system?: string;
+}
+
+withCircuitOptions(task("verify-proof", "Check a proof.json and public.json against a verification key (--vkey, or --model's circuit) or a deployed verifier (--address on --network); exit 0 if valid, 1 if not"))
+  .addParam("proof", "The proof (proof.json, as prove-model or snarkjs writes it)", undefined, types.string)
+  .addParam("public", "Its public signals (public.json)", undefined, types.string)
+  .addOptionalParam("vkey", "A verification key (verification_key.json); its system is read from its protocol", undefined, types.string)
+  .addOptionalParam("model", "Instead of --vkey: the model whose circuit (with the circuit options) prove-model set up", undefined, types.string)
+  .addOptionalParam("address", "Instead of a key: a deployed verifier contract on --network, asked with a call (nothing is sent)", undefined, types.string)
+  .addOptionalParam("system", "groth16, plonk or fflonk (default: the key's protocol; with --model or --address, groth16)", undefined, types.string)
+  .setAction(async (args: VerifyProofArgs, hre) =>
+    boundary(async () => {
+      const { verifyProofFiles, verifyProofOnChain } = await import("../src/evm/verify-proof");
+      const { parseSystem } = await import("../src/systems/registry");
+      const given = [args.vkey && "--vkey", args.model && "--model", args.address && "--address"].filter(Boolean);
+      if (given.length !== 1)
+        throw new ZkmlError("OPTION_INVALID", `expected one of --vkey, --model or --address, got ${given.length ? given.join(" and ") : "none"}`, {
+          hint: "npx hardhat verify-proof --proof proof.json --public public.json --vkey verification_key.json",
+        });
+      const system = args.system === undefined ? undefined : parseSystem(args.system, "--system");
+      const [proof, pub] = [path.resolve(args.proof), path.resolve(args.public)];
+      let r;
+      if (args.address) {
+        const { isAddress } = await import("ethers");
+        if (!isAddress(args.address)) throw new ZkmlError("OPTION_INVALID", `--address: expected a 20-byte hex address, got ${JSON.stringify(args.address)}`, { hint: "the verifier's address from deployments/<network>/<circuit>-<system>.json" });
+        r = await verifyProofOnChain({ provider: hre.ethers.provider, address: args.address, network: hre.network.name, url: url(hre), system: system ?? "groth16", proof, public: pub });
+      } else {
+        let vkey = args.vkey && path.resolve(args.vkey);
+        if (args.model) {
+          const { locateCircuit } = await import("../src/pipeline/prove");
+          const { resolveModel } = await import("../src/model/zoo");
+          const model = resolveModel(args.model);
+          const root = hre.config.paths.root;
+          const loc = locateCircuit(root, model, system ?? "groth16", await circuitOptions(args, hre, model));
+          if (!fs.existsSync(loc.vkey))
+            throw new ZkmlError("SETUP_NOT_FOUND", `no ${system ?? "groth16"} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
+              hint: `run the setup first: npx hardhat prove-model --model ${args.model}${system ? ` --system ${system}` : ""}${circuitFlags(args)}, or give the key with --vkey`,
+            });
+          vkey = loc.vkey;
+        }
+        r = await verifyProofFiles({ proof, public: pub, vkey: vkey!, system });
+      }
+      if (r.valid) console.log(`valid: ${r.reason}`);
+      else {
+        console.log(`invalid: ${r.reason}`);
+        process.exitCode = 1;
+      }
+      return r;
+    }),
+  );
