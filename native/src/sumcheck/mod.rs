@@ -4,3 +4,4 @@
 
 pub mod transcript;
 pub mod mle;
+pub mod sumcheck;
