@@ -11,12 +11,12 @@
 //! The verifier ends with (r, the claimed value prod_i f_i(r)); the caller must check that value against what it
 //! computes itself or opens from a commitment: the sumcheck alone does not.
 
+use super::error::VerifyError;
 use super::mle::{Mle, PAR_THRESHOLD};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
 use rayon::prelude::*;
-use std::fmt;
 
 /// The largest number of factors (the degree of the round polynomials) the prover handles.
 pub const MAX_DEGREE: usize = 8;
@@ -39,30 +39,6 @@ pub struct ProverOutput {
     pub factor_evals: Vec<Fr>,
 }
 
-/// Why a sumcheck proof is refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SumcheckError {
-    /// The proof has `got` rounds where the statement has `expected` variables.
-    RoundCount { got: usize, expected: usize },
-    /// Round `round` sent `got` evaluations where degree d needs `expected` = d + 1.
-    Degree { round: usize, got: usize, expected: usize },
-    /// Round `round`'s g(0) + g(1) is not the running claim.
-    RoundSum { round: usize },
-}
-
-impl fmt::Display for SumcheckError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SumcheckError::RoundCount { got, expected } => write!(f, "sumcheck: {got} rounds, expected {expected}"),
-            SumcheckError::Degree { round, got, expected } => {
-                write!(f, "sumcheck round {round}: {got} evaluations, expected {expected} (degree bound)")
-            }
-            SumcheckError::RoundSum { round } => write!(f, "sumcheck round {round}: g(0) + g(1) differs from the claim"),
-        }
-    }
-}
-
-impl std::error::Error for SumcheckError {}
 
 fn absorb_claim(t: &mut Transcript, claim: &Fr, num_vars: usize, degree: usize) {
     t.absorb_frs(b"sumcheck claim", &[*claim, Fr::from(num_vars as u64), Fr::from(degree as u64)]);
@@ -195,19 +171,19 @@ pub fn verify(
     num_vars: usize,
     degree: usize,
     t: &mut Transcript,
-) -> Result<(Vec<Fr>, Fr), SumcheckError> {
+) -> Result<(Vec<Fr>, Fr), VerifyError> {
     if proof.rounds.len() != num_vars {
-        return Err(SumcheckError::RoundCount { got: proof.rounds.len(), expected: num_vars });
+        return Err(VerifyError::RoundCount { got: proof.rounds.len(), expected: num_vars });
     }
     absorb_claim(t, &claim, num_vars, degree);
     let mut e = claim;
     let mut point = Vec::with_capacity(num_vars);
     for (round, g) in proof.rounds.iter().enumerate() {
         if g.len() != degree + 1 {
-            return Err(SumcheckError::Degree { round, got: g.len(), expected: degree + 1 });
+            return Err(VerifyError::Degree { round, got: g.len(), expected: degree + 1 });
         }
         if g[0] + g[1] != e {
-            return Err(SumcheckError::RoundSum { round });
+            return Err(VerifyError::RoundSum { round });
         }
         t.absorb_frs(b"sumcheck round", g);
         let r = t.challenge_fr();
@@ -323,7 +299,7 @@ mod tests {
             // The claim.
             assert_eq!(
                 verify(&out.proof, out.claim + Fr::one(), k, degree, &mut tr()),
-                Err(SumcheckError::RoundSum { round: 0 })
+                Err(VerifyError::RoundSum { round: 0 })
             );
             // The final value: the prover's stated factor evaluations changed no longer multiply to it.
             let (_, value) = verify(&out.proof, out.claim, k, degree, &mut tr()).unwrap();
@@ -335,7 +311,7 @@ mod tests {
             // sum no longer matches.
             let mut t = tr();
             t.absorb_bytes(b"other", b"statement");
-            assert_eq!(verify(&out.proof, out.claim, k, degree, &mut t), Err(SumcheckError::RoundSum { round: 1 }));
+            assert_eq!(verify(&out.proof, out.claim, k, degree, &mut t), Err(VerifyError::RoundSum { round: 1 }));
         }
     }
 
@@ -348,22 +324,22 @@ mod tests {
         // A degree-3 message in a degree-2 sumcheck (an honest degree-3 sum of the same claim shape).
         let mut p = out.proof.clone();
         p.rounds[1].push(Fr::zero());
-        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(SumcheckError::Degree { round: 1, got: 4, expected: 3 }));
+        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(VerifyError::Degree { round: 1, got: 4, expected: 3 }));
         let mut p = out.proof.clone();
         p.rounds[2].pop();
-        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(SumcheckError::Degree { round: 2, got: 2, expected: 3 }));
+        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(VerifyError::Degree { round: 2, got: 2, expected: 3 }));
         // A proof made for degree 3 checked as degree 2 and the reverse.
         let three = vec![rand_mle(k, &mut rng), rand_mle(k, &mut rng), rand_mle(k, &mut rng)];
         let out3 = prove(three, &mut tr());
-        assert!(matches!(verify(&out3.proof, out3.claim, k, 2, &mut tr()), Err(SumcheckError::Degree { round: 0, .. })));
-        assert!(matches!(verify(&out.proof, out.claim, k, 3, &mut tr()), Err(SumcheckError::Degree { round: 0, .. })));
+        assert!(matches!(verify(&out3.proof, out3.claim, k, 2, &mut tr()), Err(VerifyError::Degree { round: 0, .. })));
+        assert!(matches!(verify(&out.proof, out.claim, k, 3, &mut tr()), Err(VerifyError::Degree { round: 0, .. })));
         // One round too many or too few.
         let mut p = out.proof.clone();
         p.rounds.push(vec![Fr::zero(); 3]);
-        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(SumcheckError::RoundCount { got: 5, expected: 4 }));
+        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(VerifyError::RoundCount { got: 5, expected: 4 }));
         let mut p = out.proof.clone();
         p.rounds.pop();
-        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(SumcheckError::RoundCount { got: 3, expected: 4 }));
+        assert_eq!(verify(&p, out.claim, k, 2, &mut tr()), Err(VerifyError::RoundCount { got: 3, expected: 4 }));
     }
 
     #[test]
