@@ -1,5 +1,5 @@
 /**
- * The native Groth16 prover (native/prover) against snarkjs, the reference: on every statement of the soundness
+ * The native Groth16 prover (native/) against snarkjs, the reference: on every statement of the soundness
  * harness's all-ops model (27: each input, weights and output option) and on random models, a native proof of
  * the direct backend's witness verifies with stock snarkjs, and its public signals are snarkjs's. A witness that
  * breaks one constraint is refused before proving; a truncated, damaged or mismatched zkey, wtns or r1cs gives a

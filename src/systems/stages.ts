@@ -31,6 +31,7 @@ export async function setupKeys(args: SetupArgs & SystemChoice): Promise<SetupRe
   return counts.gates === undefined ? r : { ...r, gates: counts.gates };
 }
 
-export const prove = (args: ProveArgs & SystemChoice): Promise<ProveResult> => systemFor(args).prove(args);
+// async: a system the registry refuses is a rejection, like any other failure of the stage
+export const prove = async (args: ProveArgs & SystemChoice): Promise<ProveResult> => systemFor(args).prove(args);
 
-export const verify = (args: VerifyArgs & SystemChoice): Promise<{ valid: boolean }> => systemFor(args).verify(args);
+export const verify = async (args: VerifyArgs & SystemChoice): Promise<{ valid: boolean }> => systemFor(args).verify(args);

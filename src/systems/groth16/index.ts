@@ -1,6 +1,6 @@
 /**
  * Groth16 (snarkjs's flavour: its zkey, proof and verifier formats), with two provers that share the rest: the
- * native one (native/prover, Rust on arkworks), the default, and snarkjs's (WebAssembly), the reference.
+ * native one (native/, Rust on arkworks), the default, and snarkjs's (WebAssembly), the reference.
  * Cost model: the domain holds the constraints and the public signals (setup/ptau.ts groth16Power).
  */
 import { loadProver, nativeError } from "../../core/native";
