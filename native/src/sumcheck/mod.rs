@@ -8,3 +8,4 @@ pub mod mle;
 pub mod sumcheck;
 pub mod transcript;
 pub mod dense;
+pub mod hyrax;

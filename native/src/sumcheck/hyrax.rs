@@ -1,0 +1,354 @@
+//! The Hyrax commitment (Pedersen rows over BN254 G1, no trusted setup) to a vector of small signed integers,
+//! and its opening at a point of the vector's MLE. NOT HIDING yet: rows are plain Pedersen vector commitments
+//! without a blinding term, and the opening sends the row combination in the clear (the blinding generator H is
+//! derived already, for the zero-knowledge step).
+//!
+//! Layout: a vector of 2^k entries (padded with zeros) is a matrix of 2^(k - c) rows by 2^c columns, row-major,
+//! c = ceil(k / 2). Its MLE's variables 0..c are the column bits (r_low) and c..k the row bits (r_high), so a
+//! point r = (r_low || r_high) and v~(r) = sum_i eq(r_high, i) sum_j eq(r_low, j) M[i][j].
+//!
+//! Generators, by try-and-increment hash to curve (y^2 = x^3 + 3 over Fq, BN254 G1, cofactor 1 so every point is
+//! in the group): G_j for j < 2^c is `hash_to_g1(tag, j)`, H is `hash_to_g1(tag, 2^64 - 1)`, where
+//! `hash_to_g1(tag, i)` takes, for counter = 0, 1, ..., h = keccak256(tag || uint256(i) || uint256(counter)) and
+//! x = uint256(h) mod p, and returns the first (x, y) with x^3 + 3 a square, y the square root whose integer
+//! value (in [0, p)) is even.
+//!
+//! commit: C_i = sum_j M[i][j] G_j, one point per row (small-scalar MSMs). open at r: the prover sends
+//! u = sum_i eq(r_high, i) M[i] (2^c field elements); the verifier checks sum_j u_j G_j == sum_i eq(r_high, i) C_i
+//! and that the claimed value is <u, eq(r_low)>. Transcript: the caller absorbs the commitment
+//! (`HyraxCommitment::absorb`, label "hyrax commitment") when it is made; the opening absorbs
+//! `absorb_frs("hyrax opening", u)`.
+
+use super::error::VerifyError;
+use super::fold::{fold_rows, FoldMethod};
+use super::mle::{eq_table, inner_product};
+use super::transcript::Transcript;
+use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInteger, Field, PrimeField, Zero};
+use rayon::prelude::*;
+use sha3::{Digest, Keccak256};
+
+/// The point of BN254 G1 that the tag and index hash to (module doc: try-and-increment, even y).
+pub fn hash_to_g1(tag: &[u8], index: u64) -> G1Affine {
+    let mut counter = 0u64;
+    loop {
+        let mut idx = [0u8; 32];
+        idx[24..].copy_from_slice(&index.to_be_bytes());
+        let mut ctr = [0u8; 32];
+        ctr[24..].copy_from_slice(&counter.to_be_bytes());
+        let h = Keccak256::new().chain_update(tag).chain_update(idx).chain_update(ctr).finalize();
+        let x = Fq::from_be_bytes_mod_order(&h);
+        if let Some(y) = (x.square() * x + Fq::from(3u64)).sqrt() {
+            let y = if y.into_bigint().is_even() { y } else { -y };
+            let p = G1Affine::new_unchecked(x, y);
+            debug_assert!(p.is_on_curve());
+            return p;
+        }
+        counter += 1;
+    }
+}
+
+/// The public parameters for vectors of 2^num_vars entries: the shape and the generators.
+#[derive(Clone, Debug)]
+pub struct HyraxParams {
+    pub num_vars: usize,
+    /// c: the number of column variables (the low ones); 2^c generators.
+    pub col_vars: usize,
+    pub row_vars: usize,
+    pub gens: Vec<G1Affine>,
+    /// The blinding generator, unused until the commitment is made hiding.
+    pub h: G1Affine,
+}
+
+impl HyraxParams {
+    /// The parameters for 2^num_vars entries, generators hashed from `tag` (in parallel).
+    pub fn new(tag: &[u8], num_vars: usize) -> Self {
+        let col_vars = num_vars.div_ceil(2);
+        let gens = (0..1u64 << col_vars).into_par_iter().map(|j| hash_to_g1(tag, j)).collect();
+        HyraxParams { num_vars, col_vars, row_vars: num_vars - col_vars, gens, h: hash_to_g1(tag, u64::MAX) }
+    }
+
+    pub fn cols(&self) -> usize {
+        1 << self.col_vars
+    }
+
+    pub fn rows(&self) -> usize {
+        1 << self.row_vars
+    }
+}
+
+/// One G1 point per row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HyraxCommitment {
+    pub rows: Vec<G1Affine>,
+}
+
+impl HyraxCommitment {
+    /// Absorbs the row commitments, in row order, as one message ("hyrax commitment").
+    pub fn absorb(&self, t: &mut Transcript) {
+        t.absorb_g1s(b"hyrax commitment", &self.rows);
+    }
+}
+
+/// The opening proof: the row combination u = sum_i eq(r_high, i) M[i].
+#[derive(Clone, Debug, PartialEq)]
+pub struct HyraxOpening {
+    pub u: Vec<Fr>,
+}
+
+/// How a row's small-scalar MSM is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommitMethod {
+    /// ark-ec's VariableBaseMSM::msm_bigint (it sorts the scalars by size and uses u8/u16/... routines).
+    Ark,
+    /// One bucket per absolute value (the sign folded into the base), summed by a running sum: cols mixed additions
+    /// plus 2 * max|v| additions per row. Chosen when max|v| is small beside the row length.
+    Buckets,
+    /// Buckets when max|v| <= max(cols, 256), else Ark.
+    Auto,
+}
+
+/// sum_j v_j G_j for small signed v, by one bucket per absolute value.
+fn msm_small_buckets(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Projective {
+    let mut buckets = vec![G1Projective::zero(); max_abs];
+    for (g, &x) in gens.iter().zip(v) {
+        if x > 0 {
+            buckets[x as usize - 1] += g;
+        } else if x < 0 {
+            buckets[x.unsigned_abs() as usize - 1] -= g;
+        }
+    }
+    // sum_k (k + 1) B_k by a running sum from the top.
+    let (mut run, mut acc) = (G1Projective::zero(), G1Projective::zero());
+    for b in buckets.iter().rev() {
+        run += b;
+        acc += run;
+    }
+    acc
+}
+
+/// sum_j v_j G_j with ark's MSM: the scalars as big integers (negative v as r - |v|).
+fn msm_small_ark(gens: &[G1Affine], v: &[i64]) -> G1Projective {
+    let scalars: Vec<<Fr as PrimeField>::BigInt> = v.iter().map(|&x| super::mle::fr_from_i64(x).into_bigint()).collect();
+    G1Projective::msm_bigint(&gens[..v.len()], &scalars)
+}
+
+/// Commits to v (at most 2^num_vars entries, padded with zeros): one MSM per row, rows in parallel.
+pub fn commit_i64_with(params: &HyraxParams, v: &[i64], method: CommitMethod) -> HyraxCommitment {
+    assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
+    let cols = params.cols();
+    let max_abs = v.par_iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+    let method = match method {
+        CommitMethod::Auto if max_abs <= cols.max(256) as u64 => CommitMethod::Buckets,
+        CommitMethod::Auto => CommitMethod::Ark,
+        m => m,
+    };
+    let rows: Vec<G1Projective> = (0..params.rows())
+        .into_par_iter()
+        .map(|i| {
+            let start = (i * cols).min(v.len());
+            let row = &v[start..((i + 1) * cols).min(v.len())];
+            match method {
+                CommitMethod::Buckets => msm_small_buckets(&params.gens, row, max_abs as usize),
+                _ => msm_small_ark(&params.gens, row),
+            }
+        })
+        .collect();
+    HyraxCommitment { rows: G1Projective::normalize_batch(&rows) }
+}
+
+/// commit_i64_with, the method chosen from the values' size.
+pub fn commit_i64(params: &HyraxParams, v: &[i64]) -> HyraxCommitment {
+    commit_i64_with(params, v, CommitMethod::Auto)
+}
+
+/// Opens v's MLE at `point` (num_vars coordinates, r_low first): returns the row combination u and the value
+/// v~(point); absorbs u ("hyrax opening").
+pub fn open_i64(params: &HyraxParams, v: &[i64], point: &[Fr], t: &mut Transcript) -> (HyraxOpening, Fr) {
+    assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
+    let (r_low, r_high) = point.split_at(params.col_vars);
+    let cols = params.cols();
+    let mut padded;
+    let m = if v.len() % cols == 0 {
+        v
+    } else {
+        padded = v.to_vec();
+        padded.resize(v.len().next_multiple_of(cols), 0);
+        &padded[..]
+    };
+    let u = fold_rows(m, m.len() / cols, cols, &eq_table(r_high), FoldMethod::Auto);
+    let value = inner_product(&u, &eq_table(r_low));
+    t.absorb_frs(b"hyrax opening", &u);
+    (HyraxOpening { u }, value)
+}
+
+/// Checks that the committed vector's MLE is `value` at `point`: the shapes, sum_j u_j G_j against
+/// sum_i eq(r_high, i) C_i (two MSMs of sqrt size), and value == <u, eq(r_low)>; absorbs u ("hyrax opening").
+pub fn verify_opening(
+    params: &HyraxParams,
+    comm: &HyraxCommitment,
+    point: &[Fr],
+    value: Fr,
+    proof: &HyraxOpening,
+    t: &mut Transcript,
+) -> Result<(), VerifyError> {
+    if point.len() != params.num_vars {
+        return Err(VerifyError::Shape { what: "hyrax point", got: point.len(), expected: params.num_vars });
+    }
+    if comm.rows.len() != params.rows() {
+        return Err(VerifyError::Shape { what: "hyrax commitment rows", got: comm.rows.len(), expected: params.rows() });
+    }
+    if proof.u.len() != params.cols() {
+        return Err(VerifyError::Shape { what: "hyrax opening", got: proof.u.len(), expected: params.cols() });
+    }
+    let (r_low, r_high) = point.split_at(params.col_vars);
+    let lhs = G1Projective::msm(&params.gens, &proof.u).expect("lengths checked");
+    let rhs = G1Projective::msm(&comm.rows, &eq_table(r_high)).expect("lengths checked");
+    if lhs != rhs {
+        return Err(VerifyError::Opening { what: "row combination does not match the commitment" });
+    }
+    if inner_product(&proof.u, &eq_table(r_low)) != value {
+        return Err(VerifyError::Opening { what: "claimed value is not <u, eq(r_low)>" });
+    }
+    t.absorb_frs(b"hyrax opening", &proof.u);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::mle::Mle;
+    use super::*;
+    use ark_std::{rand::Rng, test_rng, UniformRand};
+    use std::time::Instant;
+
+    fn tr() -> Transcript {
+        Transcript::new(b"hyrax-test")
+    }
+
+    #[test]
+    fn generators_are_deterministic_points_with_even_y() {
+        let p = HyraxParams::new(b"zkml-hyrax-test", 6);
+        assert_eq!((p.cols(), p.rows()), (8, 8));
+        let q = HyraxParams::new(b"zkml-hyrax-test", 6);
+        assert_eq!(p.gens, q.gens);
+        let mut all = p.gens.clone();
+        all.push(p.h);
+        for (i, g) in all.iter().enumerate() {
+            assert!(g.is_on_curve() && g.is_in_correct_subgroup_assuming_on_curve(), "generator {i}");
+            assert!(g.y.into_bigint().is_even());
+            assert!(all[..i].iter().all(|o| o != g));
+        }
+        assert_ne!(HyraxParams::new(b"other", 6).gens[0], p.gens[0]);
+        // Pinned for the Solidity and TypeScript sides.
+        let x0: String = fr_to_hex(&p.gens[0].x.into_bigint().to_bytes_be());
+        println!("G_0.x = {x0}");
+        assert_eq!(x0, PINNED_G0_X);
+    }
+
+    /// G_0.x for the tag "zkml-hyrax-test", pinned once and recomputed independently (ethers keccak256 and a BigInt
+    /// square root): the same value.
+    const PINNED_G0_X: &str = "16b65393f44d03eab18683ed55a32f296ef042d236b10adb451571e3de804840";
+
+    fn fr_to_hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    #[test]
+    fn honest_openings_give_the_mle_value() {
+        let mut rng = test_rng();
+        for (k, len) in [(0, 1), (1, 2), (2, 3), (5, 32), (8, 200), (9, 512), (12, 4000)] {
+            let params = HyraxParams::new(b"zkml-hyrax-test", k);
+            let v: Vec<i64> = (0..len).map(|_| rng.gen_range(-128..=127)).collect();
+            let comm = commit_i64(&params, &v);
+            let point: Vec<Fr> = (0..k).map(|_| Fr::rand(&mut rng)).collect();
+            let (proof, value) = open_i64(&params, &v, &point, &mut tr());
+            assert_eq!(value, Mle::from_i64(&v).evaluate(&point), "k = {k}");
+            assert_eq!(verify_opening(&params, &comm, &point, value, &proof, &mut tr()), Ok(()));
+        }
+    }
+
+    #[test]
+    fn commit_methods_agree() {
+        let mut rng = test_rng();
+        let params = HyraxParams::new(b"zkml-hyrax-test", 10);
+        for (lo, hi) in [(-128i64, 127i64), (0, 1), (-3000, 3000), (-(1 << 40), 1 << 40)] {
+            let v: Vec<i64> = (0..1000).map(|_| rng.gen_range(lo..=hi)).collect();
+            let a = commit_i64_with(&params, &v, CommitMethod::Ark);
+            if hi <= 3000 {
+                assert_eq!(commit_i64_with(&params, &v, CommitMethod::Buckets), a);
+            }
+            assert_eq!(commit_i64(&params, &v), a);
+        }
+    }
+
+    #[test]
+    fn tampering_is_rejected() {
+        let mut rng = test_rng();
+        let k = 7;
+        let params = HyraxParams::new(b"zkml-hyrax-test", k);
+        let v: Vec<i64> = (0..1 << k).map(|_| rng.gen_range(-128..=127)).collect();
+        let comm = commit_i64(&params, &v);
+        let point: Vec<Fr> = (0..k).map(|_| Fr::rand(&mut rng)).collect();
+        let (proof, value) = open_i64(&params, &v, &point, &mut tr());
+        assert!(verify_opening(&params, &comm, &point, value, &proof, &mut tr()).is_ok());
+        // A changed u.
+        for j in [0, params.cols() - 1] {
+            let mut p = proof.clone();
+            p.u[j] += Fr::from(1u64);
+            assert!(matches!(verify_opening(&params, &comm, &point, value, &p, &mut tr()), Err(VerifyError::Opening { .. })));
+        }
+        // A changed commitment row (another vector's row).
+        let mut v2 = v.clone();
+        v2[params.cols() + 3] += 1;
+        let comm2 = commit_i64(&params, &v2);
+        assert_ne!(comm2.rows[1], comm.rows[1]);
+        let mut c = comm.clone();
+        c.rows[1] = comm2.rows[1];
+        assert!(matches!(verify_opening(&params, &c, &point, value, &proof, &mut tr()), Err(VerifyError::Opening { .. })));
+        // A wrong claimed value.
+        assert!(matches!(
+            verify_opening(&params, &comm, &point, value + Fr::from(1u64), &proof, &mut tr()),
+            Err(VerifyError::Opening { .. })
+        ));
+        // The true opening of another vector against this commitment.
+        let (p2, val2) = open_i64(&params, &v2, &point, &mut tr());
+        assert!(verify_opening(&params, &comm, &point, val2, &p2, &mut tr()).is_err());
+        // Shapes.
+        let mut p = proof.clone();
+        p.u.push(Fr::from(0u64));
+        assert!(matches!(verify_opening(&params, &comm, &point, value, &p, &mut tr()), Err(VerifyError::Shape { .. })));
+        assert!(matches!(verify_opening(&params, &comm, &point[1..], value, &proof, &mut tr()), Err(VerifyError::Shape { .. })));
+    }
+
+    /// Committing 2^22 signed 8-bit values (2048 rows of 2048) both ways, and an opening.
+    /// `cargo test --release measure_commit -- --ignored --nocapture --test-threads=1`.
+    #[test]
+    #[ignore]
+    fn measure_commit_2_22() {
+        let mut rng = test_rng();
+        let k = 22;
+        let t0 = Instant::now();
+        let params = HyraxParams::new(b"zkml-hyrax-bench", k);
+        println!("generators (2048 by hash to curve): {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+        let v: Vec<i64> = (0..1 << k).map(|_| rng.gen_range(-128..=127)).collect();
+        let mut last = None;
+        for m in [CommitMethod::Buckets, CommitMethod::Ark] {
+            let t = Instant::now();
+            let c = commit_i64_with(&params, &v, m);
+            println!("commit 2^22 i8 ({m:?}): {:.1} ms ({} threads)", t.elapsed().as_secs_f64() * 1e3, rayon::current_num_threads());
+            if let Some(l) = &last {
+                assert_eq!(&c, l);
+            }
+            last = Some(c);
+        }
+        let comm = last.unwrap();
+        let point: Vec<Fr> = (0..k).map(|_| Fr::rand(&mut rng)).collect();
+        let t = Instant::now();
+        let (proof, value) = open_i64(&params, &v, &point, &mut tr());
+        println!("open 2^22: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        verify_opening(&params, &comm, &point, value, &proof, &mut tr()).unwrap();
+        println!("verify opening 2^22: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+}
