@@ -1,6 +1,6 @@
 /**
  * The bench: the task end to end on tiny circuits (each stage measured in its own process, a skip with its
- * reason, resuming), and the HTML report rendered in headless Chromium (Debian's `chromium`, installed by .ci/run when
+ * reason, resuming), and the HTML report rendered in headless Chromium (Debian's `chromium`, installed by npm test (scripts/test-deps.js) when
  * missing): it renders, its four charts hold paper0's six systems and our series with the expected points, and a
  * screenshot is written.
  */
@@ -291,8 +291,8 @@ describe("bench reports", () => {
   });
 });
 
-/** Debian's chromium, which .ci/run installs (a test does not install system packages). */
+/** Debian's chromium, which `npm test` installs first (scripts/test-deps.js; a test does not install system packages). */
 function ensureChromium(): string {
   for (const c of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (fs.existsSync(c)) return c;
-  throw new Error("headless Chromium is needed for the report test: install Debian's chromium package (apt-get install chromium), as .ci/run does");
+  throw new Error("headless Chromium is needed for the report test: install Debian's chromium package (apt-get install chromium), as npm test does when it can");
 }

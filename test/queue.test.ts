@@ -1,6 +1,6 @@
 /**
  * The proof queue against a real redis-server, started here on 127.0.0.1 on a free port with a temporary data
- * folder (src/queue/redis-server.ts; .ci/run installs redis-server): jobs submitted from the command line, two workers in their own
+ * folder (src/queue/redis-server.ts; npm test installs redis-server: scripts/test-deps.js): jobs submitted from the command line, two workers in their own
  * processes, a bad input failing alone without retries, resubmission finding the known jobs, Redis unreachable.
  */
 import { expect } from "chai";
