@@ -96,6 +96,7 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
 async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: string }) {
   const { submitJobs } = await import("../src/queue/queue");
   const { resolveModel } = await import("../src/model/zoo");
+  const { flattenInput } = await import("../src/model/format");
   const { resolveCircuit } = await import("../src/pipeline/circuit");
   const { parseSystem } = await import("../src/systems/registry");
   const { readJsonFile } = await import("../src/core/files");
@@ -111,7 +112,7 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
   // the shape is checked here; the declared range by the prover (its quantization is the authority), so an input
   // out of range becomes a failed job with the prover's error
   const inputs = list.map((v, i) => {
-    const flat = (Array.isArray(v) ? v.flat(3) : []) as unknown[];
+    const flat = Array.isArray(v) ? flattenInput(v, model.input.shape, `inputs[${i}]`, args.inputs) : [];
     if (flat.length !== n || !flat.every((x) => typeof x === "number" && Number.isFinite(x)))
       throw new ZkmlError("INPUT_INVALID", `inputs[${i}]: expected ${n} finite numbers (shape ${model.input.shape.join("x")}), got ${flat.length} values`, { file: args.inputs });
     return flat as number[];

@@ -114,6 +114,34 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
   }
 }
 
+/** The shape of a nested array (its lengths level by level), or undefined when rows of one level differ in length or depth. */
+export function nestedShape(v: unknown): number[] | undefined {
+  if (!Array.isArray(v)) return [];
+  if (v.length === 0) return [0];
+  const inner = v.map(nestedShape);
+  const first = inner[0];
+  if (first === undefined || inner.some((s) => s === undefined || s.join("x") !== first.join("x"))) return undefined;
+  return [v.length, ...first];
+}
+
+/**
+ * One input as a flat array, checked against the model's input shape: a flat array is taken as it is (its
+ * length is checked by the quantizer), a nested one must have the model's shape (dimensions of size 1, such as
+ * a batch of one or a single channel, may be left out or added), so values nested another way (2x1x18 for a
+ * 1x6x6 model) are refused rather than silently reordered.
+ */
+export function flattenInput(v: unknown, shape: Shape, where: string, file?: string): unknown[] {
+  if (!Array.isArray(v)) throw new ZkmlError("INPUT_INVALID", `${where}: expected an array of numbers, got ${JSON.stringify(v)?.slice(0, 40)}`, { file, hint: `give ${shape.reduce((a, b) => a * b, 1)} numbers, flat or nested as ${fmt(shape)}` });
+  const got = nestedShape(v);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const hint = `nest the values as ${fmt(shape)} (channels, rows, columns: the model's input shape), or give them flat, ${n} numbers in that order`;
+  if (got === undefined) throw new ZkmlError("INPUT_INVALID", `${where}: nested arrays of unequal lengths; expected shape ${fmt(shape)}`, { file, hint });
+  if (got.length <= 1) return v;
+  const squeeze = (s: number[]) => s.filter((d) => d !== 1).join("x");
+  if (squeeze(got) !== squeeze(shape)) throw new ZkmlError("INPUT_INVALID", `${where}: expected shape ${fmt(shape)} (or ${n} values flat), got shape ${fmt(got)}`, { file, hint });
+  return (v as unknown[]).flat(got.length - 1);
+}
+
 /** Validate a parsed model file; returns it typed. `file` is named in every message. */
 export function validateModel(raw: unknown, file?: string): ModelFile {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) fail("(root)", "expected a JSON object", undefined, file);

@@ -8,7 +8,8 @@ import * as path from "path";
 import { heldOutInterleaved, mnistCalibration, rng } from "./mnist";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
-import { DenseLayer, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
+import { DenseLayer, flattenInput, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
+import type { Shape } from "../ir/window";
 import { loadOnnxModel } from "./onnx/import";
 import { PACKAGE_ROOT } from "../core/paths";
 
@@ -126,17 +127,20 @@ export function defaultInputs(m: ModelFile, n: number): { values: ArrayLike<numb
   return { values, source: `${n} seeded random inputs (seeds 12345..${12345 + n - 1})` };
 }
 
-/** Read a user's input file: {"input": [...]}, a bare array (nested or flat), or EZKL's {"input_data": [[...]]}. */
-export function readInputFile(file: string): number[] {
+/**
+ * Read a user's input file: {"input": [...]}, a bare array (nested or flat), or EZKL's {"input_data": [[...]]}.
+ * Given the model's input shape, a nested array must have it (format.ts flattenInput).
+ */
+export function readInputFile(file: string, shape?: Shape): number[] {
   const raw = readJsonFile(file, "INPUT_INVALID", "check the path given to --input");
   const ezkl = (raw as { input_data?: unknown })?.input_data;
   if (ezkl !== undefined) {
     // EZKL: one flat list per input tensor of the model; these models have one
     if (!Array.isArray(ezkl) || ezkl.length !== 1 || !Array.isArray(ezkl[0]))
       throw new ZkmlError("INPUT_INVALID", `input_data: expected one list of values (EZKL's format for a model with one input), got ${Array.isArray(ezkl) ? `${ezkl.length} entries` : typeof ezkl}`, { file, hint: 'write {"input_data": [[0, 0.5, ...]]}' });
-    return (ezkl[0] as unknown[]).flat(3) as number[];
+    return (shape ? flattenInput(ezkl[0], shape, "input_data[0]", file) : (ezkl[0] as unknown[]).flat(3)) as number[];
   }
   const arr = Array.isArray(raw) ? raw : (raw as { input?: unknown })?.input;
   if (!Array.isArray(arr)) throw new ZkmlError("INPUT_INVALID", 'expected a JSON array, an object with an "input" array, or EZKL\'s {"input_data": [[...]]}', { file, hint: 'write {"input": [0, 0.5, ...]}' });
-  return (arr as unknown[]).flat(3) as number[];
+  return (shape ? flattenInput(arr, shape, "input", file) : (arr as unknown[]).flat(3)) as number[];
 }

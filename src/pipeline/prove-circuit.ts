@@ -40,7 +40,7 @@ export function quantizeStage(run: Run): StageSpec<Subject> {
 }
 
 function oneInput(opts: ProveOptions): { values: ArrayLike<number>[]; source: string; label?: number } {
-  if (opts.inputFile) return { values: [readInputFile(opts.inputFile)], source: opts.inputFile };
+  if (opts.inputFile) return { values: [readInputFile(opts.inputFile, opts.model.input.shape)], source: opts.inputFile };
   const d = defaultInput(opts.model);
   return { values: [d.values], source: d.source, label: d.label };
 }

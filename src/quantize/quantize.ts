@@ -30,6 +30,8 @@ export interface QuantizeOptions {
   calibration: ArrayLike<number>[];
   /** Saturating requants: "on", "off", or "auto" (default): whichever circuit has fewer constraints. */
   saturate?: Saturate;
+  /** Refuse, before any allocation, a model whose circuit would have more constraints than this (default MAX_CONSTRAINTS). */
+  maxConstraints?: number;
 }
 
 export const SATURATE_MODES = ["auto", "on", "off"] as const;
@@ -54,13 +56,111 @@ export function scaleOptions(bits: number): { inputBits: number; weightBits: num
 
 const MAX_SCALE = 30;
 
-/** Largest s <= MAX_SCALE (possibly negative) with round(maxAbs * 2^s) <= limit. */
+/** Largest s <= MAX_SCALE (possibly negative) with round(maxAbs * 2^s) <= limit; maxAbs finite and non-negative. */
 function scaleFor(maxAbs: number, limit: number): number {
   if (maxAbs === 0) return 0;
-  let s = Math.floor(Math.log2(limit / maxAbs));
+  // below about 7e-307, limit / maxAbs is Infinity: start from the finest scale (the collapse check refuses the layer)
+  let s = Math.min(MAX_SCALE, Math.floor(Math.log2(limit / maxAbs)));
   while (Math.round(maxAbs * 2 ** (s + 1)) <= limit && s < MAX_SCALE) s++;
-  while (Math.round(maxAbs * 2 ** s) > limit) s--;
+  while (Math.round(maxAbs * 2 ** s) > limit && s > -1100) s--;
   return Math.min(s, MAX_SCALE);
+}
+
+/**
+ * The largest circuit quantize accepts: 2^25 constraints, 16 times paper0's largest (FC_500_layers, 2,071,140;
+ * lenet5 is 146,750). Its Groth16 setup and proof would take about 1 KB of memory a constraint (2.6 GB for
+ * FC_500_layers here), tens of GB at the limit.
+ */
+export const MAX_CONSTRAINTS = 2 ** 25;
+
+const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/**
+ * A floor on the constraints of a model's circuit under the default statement, from its shapes alone (nothing is
+ * allocated): each input value costs its range check (inputBits + 1), each neuron rescaled after a dense or conv
+ * at least its activation width + 2, each max-pooled output (window - 1)(activationBits + 2), each sum-pooled or
+ * added output and each output 1. The exact count (statement/cost.ts) needs the quantized model.
+ */
+export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits: { inputBits: number; activationBits: number }): { constraints: number; values: number } {
+  let shape = model.input.shape;
+  let constraints = product(shape) * (bits.inputBits + 1);
+  let values = product(shape);
+  const layers = model.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i];
+    shape = layerOutputShape(l, shape, `layers[${i}]`);
+    const n = product(shape);
+    values += n;
+    if (l.type === "dense" || l.type === "conv2d") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 2);
+    else if (l.type === "maxpool2d") constraints += n * (l.pool[0] * l.pool[1] - 1) * (bits.activationBits + 2);
+    else if (l.type === "avgpool2d" || l.type === "add") constraints += n;
+    else if (l.type === "relu" && layers[i - 1]?.type !== "dense" && layers[i - 1]?.type !== "conv2d") constraints += n;
+  }
+  return { constraints, values };
+}
+
+/** Refuse a model whose circuit is past `limit` constraints, before anything is allocated for it. */
+function checkSize(model: ModelFile, bits: { inputBits: number; activationBits: number }, limit: number): void {
+  const { constraints, values } = constraintFloor(model, bits);
+  if (constraints <= limit) return;
+  const gb = (constraints * 1024) / 2 ** 30;
+  throw new ZkmlError(
+    "MODEL_TOO_LARGE",
+    `${model.name}: its circuit would have at least ${constraints.toLocaleString("en-US")} constraints (input ${model.input.shape.join("x")}, ${values.toLocaleString("en-US")} values through its layers), past the limit of ${limit.toLocaleString("en-US")} (2^${Math.log2(limit).toFixed(0)}); setting it up and proving would take about ${gb.toFixed(0)} GB`,
+    {
+      hint: "shrink the input (downsample it, or add a strided or pooling layer first) or the layers; from the API, QuantizeOptions.maxConstraints (QuantChoice.maxConstraints) raises the limit",
+    },
+  );
+}
+
+/** Weights and biases must be finite numbers (a model made in code skips validateModel's check). */
+function checkFinite(model: ModelFile): void {
+  model.layers.forEach((l, i) => {
+    if (l.type !== "dense" && l.type !== "conv2d") return;
+    const flat = (l.type === "dense" ? l.weights.flat() : l.weights.flat(3)) as number[];
+    for (const [field, values] of [["weights", flat], ["bias", l.bias]] as const) {
+      const j = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+      if (j >= 0)
+        throw new ZkmlError("QUANTIZE_FAILED", `layers[${i}].${field}: value ${j} (flat) is ${values[j]}, expected a finite number`, {
+          hint: "export the model's weights again: a NaN or an infinity has no quantized value",
+        });
+    }
+  });
+}
+
+/**
+ * The quantized layer must keep its weights. Refused: every weight below the finest scale 2^-30 (a subnormal
+ * 1e-310: the layer would compute only its bias), and a layer whose typical weight is lost to a few huge ones
+ * (1e300 among weights near 1: the scale it sets zeroes the rest), that is more than half of its non-zero weights
+ * rounding to 0 while the median one is over 2^10 times below the scale's unit. Coarse scales zero small weights
+ * too (mlp-mnist at 4 bits: 61% of its first layer, median 0.4 of a unit, and still 93% accurate): not refused.
+ */
+/** How far below one unit of its layer's scale (2^-10) the median weight must be for the layer to count as collapsed. */
+const LOST_UNITS = 10;
+
+function checkCollapse(i: number, layer: { type: string }, flat: number[], weights: bigint[], sW: number, maxW: number, weightBits: number): void {
+  let nonzero = 0;
+  let zeroed = 0;
+  let at = 0;
+  flat.forEach((w, j) => {
+    if (w === 0) return;
+    nonzero++;
+    if (weights[j] === 0n) zeroed++;
+    if (Math.abs(w) === maxW) at = j;
+  });
+  if (zeroed * 2 <= nonzero) return;
+  const nz = Float64Array.from(flat.filter((w) => w !== 0).map(Math.abs)).sort();
+  if (zeroed < nonzero && nz[nz.length >> 1] * 2 ** sW >= 2 ** -LOST_UNITS) return;
+  const where = `layers[${i}] (${layer.type})`;
+  if (zeroed === nonzero)
+    throw new ZkmlError("QUANTIZE_FAILED", `${where}.weights: every weight rounds to 0: the largest |weight| is ${maxW}, below 2^-${MAX_SCALE + 1} (the finest scale, 2^-${MAX_SCALE}, is its unit); the quantized layer would compute only its bias`, {
+      hint: "scale the layer's weights up by a power of two and the next layer's (or the outputs) down by the same, or drop the layer",
+    });
+  throw new ZkmlError(
+    "QUANTIZE_FAILED",
+    `${where}.weights: ${zeroed} of ${nonzero} non-zero weights round to 0 at ${weightBits} bits: weights[${at}] (flat) = ${maxW} sets the scale to 2^${sW}, and the median |weight| ${nz[nz.length >> 1]} is far below its unit`,
+    { hint: `clip or retrain that weight (it dwarfs the rest of the layer), or quantize with more bits (--scale-bits; ${weightBits} now)` },
+  );
 }
 
 function inputScale(lo: number, hi: number, bits: number): number {
@@ -70,13 +170,20 @@ function inputScale(lo: number, hi: number, bits: number): number {
   return s;
 }
 
-/** Calibrated max |activation| after every layer: maxAbs[i] is after layers[i]. */
+/** Calibrated max |activation| after every layer: maxAbs[i] is after layers[i]. Refuses a float pass that overflows. */
 function calibrate(model: ModelFile, samples: ArrayLike<number>[]): number[] {
   const maxAbs = new Array(model.layers.length).fill(0);
-  for (const s of samples)
+  samples.forEach((s, k) =>
     forwardTrace(model, s).forEach((x, i) => {
-      for (const v of x.data) if (Math.abs(v) > maxAbs[i]) maxAbs[i] = Math.abs(v);
-    });
+      for (const v of x.data) {
+        if (!Number.isFinite(v))
+          throw new ZkmlError("QUANTIZE_FAILED", `layers[${i}] (${model.layers[i].type}): the float model's output is ${v} on calibration sample ${k}: its values overflow float64 (past 1.8e308)`, {
+            hint: "the weights are far too large (1e200 and up multiply past the largest float): rescale them, or check the export; the float reference, and so the quantization, has no meaning here",
+          });
+        if (Math.abs(v) > maxAbs[i]) maxAbs[i] = Math.abs(v);
+      }
+    }),
+  );
   return maxAbs;
 }
 
@@ -104,6 +211,9 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   ] as const)
     if (!Number.isInteger(v) || v < lo || v > hi) throw new ZkmlError("OPTION_INVALID", `${k}: expected an integer in ${lo}..${hi}, got ${v}`);
   if (options.calibration.length === 0) throw new ZkmlError("QUANTIZE_FAILED", "calibration: at least one sample input is needed");
+  // refused before anything is allocated: a circuit too large to prove, weights with no quantized value
+  checkSize(model, options, options.maxConstraints ?? MAX_CONSTRAINTS);
+  checkFinite(model);
 
   const [lo, hi] = model.input.range;
   const sIn = inputScale(lo, hi, inputBits);
@@ -127,8 +237,14 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         const maxW = flat.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
         const sW = scaleFor(maxW, 2 ** (weightBits - 1) - 1);
         const weights = flat.map((w) => BigInt(Math.round(w * 2 ** sW)));
+        checkCollapse(i, layer, flat, weights, sW, maxW, weightBits);
         step = step * 2 ** -sW;
-        const bias = layer.bias.map((b) => BigInt(Math.round(b / step)));
+        const bias = layer.bias.map((b, j) => {
+          const v = Math.round(b / step);
+          if (!Number.isFinite(v))
+            throw new ZkmlError("QUANTIZE_FAILED", `layers[${i}] (${layer.type}).bias[${j}]: ${b} at the layer's step ${step} is ${v}, past any integer`, { hint: "the layer's weights and bias are of wildly different sizes: rescale them" });
+          return BigInt(v);
+        });
         if (layer.type === "dense") ops.push({ op: "dense", inSize: shape[0], units: layer.units, weights, bias });
         else
           ops.push({
@@ -249,12 +365,18 @@ export interface QuantChoice {
   calibration?: ArrayLike<number>[];
   /** saturating requants: auto (default), on, off */
   saturate?: Saturate;
+  /** the largest circuit accepted (default MAX_CONSTRAINTS) */
+  maxConstraints?: number;
 }
 
 export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
+  const bits = choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits);
+  // before the default calibration set, which is 64 inputs of the model's size
+  checkSize(m, bits, choice.maxConstraints ?? MAX_CONSTRAINTS);
   return quantize(m, {
-    ...(choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits)),
+    ...bits,
     calibration: choice.calibration ?? calibrationFor(m),
     saturate: choice.saturate,
+    maxConstraints: choice.maxConstraints,
   });
 }

@@ -4,7 +4,7 @@
  * src/pipeline/quantize-table.ts.
  */
 import { ZkmlError } from "../core/errors";
-import type { ModelFile } from "../model/format";
+import { flattenInput, type ModelFile } from "../model/format";
 
 /** Read sample inputs for calibration: a JSON array of inputs (each flat or nested), or {"inputs": [...]}. */
 export function parseCalibration(raw: unknown, model: ModelFile, file: string): Float64Array[] {
@@ -14,7 +14,7 @@ export function parseCalibration(raw: unknown, model: ModelFile, file: string): 
   const n = model.input.shape.reduce((a, b) => a * b, 1);
   const [lo, hi] = model.input.range;
   return arr.map((s, i) => {
-    const flat = (Array.isArray(s) ? s.flat(3) : []) as unknown[];
+    const flat = Array.isArray(s) ? flattenInput(s, model.input.shape, `inputs[${i}]`, file) : [];
     if (flat.length !== n) throw new ZkmlError("INPUT_INVALID", `inputs[${i}]: expected ${n} values (shape ${model.input.shape.join("x")}), got ${flat.length}`, { file });
     flat.forEach((v, j) => {
       if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi)
