@@ -333,10 +333,16 @@ mod tests {
         println!("generators (2048 by hash to curve): {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
         let v: Vec<i64> = (0..1 << k).map(|_| rng.gen_range(-128..=127)).collect();
         let mut last = None;
+        let cpu = super::super::cpu_seconds;
         for m in [CommitMethod::Buckets, CommitMethod::Ark] {
-            let t = Instant::now();
+            let (t, c0) = (Instant::now(), cpu());
             let c = commit_i64_with(&params, &v, m);
-            println!("commit 2^22 i8 ({m:?}): {:.1} ms ({} threads)", t.elapsed().as_secs_f64() * 1e3, rayon::current_num_threads());
+            println!(
+                "commit 2^22 i8 ({m:?}): {:.1} ms wall, {:.2} s CPU ({} threads)",
+                t.elapsed().as_secs_f64() * 1e3,
+                cpu() - c0,
+                rayon::current_num_threads()
+            );
             if let Some(l) = &last {
                 assert_eq!(&c, l);
             }

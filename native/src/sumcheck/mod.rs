@@ -9,3 +9,12 @@ pub mod sumcheck;
 pub mod transcript;
 pub mod dense;
 pub mod hyrax;
+
+/// This process's CPU seconds (utime + stime from /proc/self/stat, 100 ticks a second), for the measurements:
+/// the machine is shared, so wall time alone overstates the work.
+#[cfg(test)]
+pub(crate) fn cpu_seconds() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<f64> = s.rsplit(')').next().unwrap_or("").split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
