@@ -99,6 +99,8 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
         throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
           hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
         });
+      // the key and its verification key are the ones recorded when they were made (a changed digit is never deployed)
+      await (await import("../src/pipeline/integrity")).checkBuiltArtifacts(root, loc.id, system, `npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`);
       const vkey = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
       // a key anyone here can forge proofs for never reaches a real chain unasked: refused before the node is reached
       const setup = await forgeabilityOf(loc, paths);

@@ -40,7 +40,7 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
           // the pipeline's own file keeps its secrets beside it (setups from it are then native); one written elsewhere
           // with --out, to hand on, does not
           const keepSecrets = args.out ? undefined : paths.get({ kind: "ptauSecrets", ptau: file });
-          const m = await runStage("ptau", { file, power: args.power, keepSecrets }, { onProgress: (l) => say(l) });
+          const m = await runStage("ptau", { file, power: args.power, keepSecrets, record: paths.get({ kind: "ptauDigest", ptau: file }) }, { onProgress: (l) => say(l) });
           say(`2^${args.power}: ${m.seconds.toFixed(1)} s, peak ${m.peakMB.toFixed(0)} MB -> ${path.relative(process.cwd(), file)}`);
           if (keepSecrets) say(`its secrets are kept in ${path.relative(process.cwd(), keepSecrets)} (readable by you only): Groth16 setups from it run natively, in seconds; delete the file to forget them`);
         }
@@ -54,6 +54,8 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
         `origin         ${c.origin}: ${c.trust}`,
       ];
       process.stdout.write(lines.join("\n") + "\n");
+      // a file named with --check: its points too (pairing checks; --verify runs snarkjs's full verification instead)
+      if (args.check && !args.verify) await checkPoints(file, "the file is damaged or not a valid ceremony: fetch it again (npx hardhat ptau --download --power <n>)");
       if (args.verify) {
         say("snarkjs powersoftau verify...");
         const m = await runStage("verifyPtau", { ptau: file });
@@ -86,6 +88,10 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
       if (!fs.existsSync(meta.ptau))
         throw new ZkmlError("SETUP_NOT_FOUND", `the ptau this key was made from is gone: ${meta.ptau}`, { file: c.setupMeta, hint: "restore the file, or run prove-model --force to set up again" });
       const info = checkZkey(c.zkey, "groth16");
+      // the r1cs, the key and its verification key are the ones recorded when they were made, and the ptau's points sound
+      const { checkBuiltArtifacts } = await import("../src/pipeline/integrity");
+      await checkBuiltArtifacts(root, c.id, "groth16", `npx hardhat prove-model --model ${args.model}${circuitFlags(args)}`);
+      await checkPoints(meta.ptau, "the powers of tau this key was made from is damaged: restore it (or fetch it again), then set up again with prove-model --force");
       say(`recomputing the key from ${path.relative(root, c.r1cs)} and ${path.relative(root, meta.ptau)}...`);
       const m = await runStage("verifySetup", { r1cs: c.r1cs, ptau: meta.ptau, zkey: c.zkey }, { onProgress: (l) => say(l) });
       const out = [
@@ -105,6 +111,15 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
       return m.result;
     }),
   );
+
+/** The ptau's points by pairing checks (src/setup/ptau-check.ts), in a child process; PTAU_INVALID naming the file if any fails. */
+async function checkPoints(file: string, hint: string): Promise<void> {
+  const { runStage } = await import("../src/pipeline/runner");
+  say(`checking the points of ${path.basename(file)} (pairing checks of random combinations)...`);
+  const m = await runStage("ptauPoints", { ptau: file }, { onProgress: (l) => say(l) });
+  process.stdout.write(`points         ${m.result.valid ? "OK" : "FAILED"}: ${m.result.log.length} checks (${m.seconds.toFixed(1)} s)\n`);
+  if (!m.result.valid) throw new ZkmlError("PTAU_INVALID", `its points are not a powers of tau:\n${m.result.log.filter((l) => l.startsWith("FAILED")).join("\n")}`, { file, hint });
+}
 
 function progressBytes() {
   let last = 0;

@@ -47,6 +47,9 @@ export const ERROR_CODES = [
   "SETUP_FORGEABLE",
   "MODEL_TOO_LARGE",
   "BENCH_INVALID",
+  "FILE_WRITE_FAILED",
+  "FILE_READ_FAILED",
+  "ARTIFACT_CHANGED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

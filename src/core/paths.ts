@@ -4,7 +4,8 @@
  * Layout under the build root (default `<project>/build`, all of it generated and git-ignored):
  *   ptau/pot<power>.ptau                         local development powers of tau, cached by power
  *   ptau/powersOfTau28_hez_final_<nn>.ptau       published ceremony files fetched on request (--download-ptau)
- *   ptau/hashes.json                             BLAKE2b-512 of ptau files already checked, by path, size and mtime
+ *   ptau/hashes.json                             BLAKE2b-512 of ptau files already checked, by path, size, mtime, ctime, inode
+ *   ptau/pot<power>.ptau.sha256.json             a development ptau's content hash, recorded when it was made
  *   circuits/<circuit>/                          one folder per circuit; <circuit> = <model>-<hash of IR and options>
  *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
  *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/backends/r1cs/lower.ts computes witnesses)
@@ -50,6 +51,7 @@ export type Artifact =
   | { kind: "ptau"; power: number }
   | { kind: "ptauHashes" }
   | { kind: "ptauSecrets"; ptau: string }
+  | { kind: "ptauDigest"; ptau: string }
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
   | { kind: "ir"; circuit: string }
@@ -96,6 +98,9 @@ export class Paths {
       case "ptauSecrets":
         // beside the development ptau it belongs to (src/setup/ptau.ts keepSecrets)
         return `${a.ptau}.secrets.json`;
+      case "ptauDigest":
+        // the content hash of a development ptau, recorded when it was made and checked whenever it is reused
+        return `${a.ptau}.sha256.json`;
       case "circuitDir":
         return c(a.circuit);
       case "circom":

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../core/errors";
-import { readJsonFile, writeFileAtomic } from "../core/files";
+import { checkDigest, digestFile, readJsonFile, readMeta, writeFileAtomic } from "../core/files";
 import { QModel, runIR } from "../ir/ir";
 import { defaultInput, defaultInputs, readInputFile } from "../model/zoo";
 import { quantizeFor, quantizeInput } from "../quantize/quantize";
@@ -85,13 +85,31 @@ export function compileStage(run: Run, rendered: RenderResult): StageSpec<Compil
     title: direct ? "writing the r1cs straight from the IR" : "circom2 (WebAssembly)",
     // the circuit id names what decides a circuit, not the renderer's code: a source rewritten since (a renderer
     // changed) is compiled again, and the setup then sees a new r1cs
-    reuse: () => (!run.force && rendered.cached && fs.existsSync(metaFile) && fs.existsSync(built) ? (JSON.parse(fs.readFileSync(metaFile, "utf8")) as CompileResult) : undefined),
+    // and every file it wrote is checked against the hash recorded when it was written: a changed r1cs (one
+    // coefficient zeroed makes a constraint 0 = 0) is compiled again, never set up and proved
+    reuse: (stale) => {
+      if (run.force || !rendered.cached || !fs.existsSync(built)) return undefined;
+      const prev = readMeta<CompileResult>(metaFile);
+      if (!prev) return undefined;
+      const files = { r1cs: prev.r1cs, ...(direct ? {} : { wasm: prev.wasm }) };
+      const digests = { ...prev.digests };
+      for (const [k, file] of Object.entries(files) as ["r1cs" | "wasm", string][]) {
+        const c = checkDigest(file, prev.digests?.[k]);
+        if (!c.ok) return void stale(c.why);
+        digests[k] = c.digest;
+      }
+      const result = { ...prev, digests };
+      // a copy with the same bytes: record its new inode facts, so it is not hashed again next time
+      if (JSON.stringify(digests) !== JSON.stringify(prev.digests)) writeFileAtomic(metaFile, JSON.stringify({ ...result, log: undefined }, null, 1));
+      return result;
+    },
     run: async (progress) => {
       const m = direct
         ? await runStage("directCompile", { ir: rendered.sourceFile, visibility: run.circuit.visibility, r1cs: paths.get({ kind: "r1cs", circuit: id }) }, { onProgress: progress })
         : await runStage("compile", { circom: rendered.sourceFile, outDir: paths.get({ kind: "compileDir", circuit: id }), root: run.opts.root }, { onProgress: progress });
-      writeFileAtomic(metaFile, JSON.stringify({ ...m.result, log: undefined }, null, 1));
-      return m;
+      const result: CompileResult = { ...m.result, digests: { r1cs: digestFile(m.result.r1cs), ...(direct ? {} : { wasm: digestFile(m.result.wasm) }) } };
+      writeFileAtomic(metaFile, JSON.stringify({ ...result, log: undefined }, null, 1));
+      return { ...m, result };
     },
     summary: (c) => `${c.constraints.toLocaleString("en-US")} constraints, ${c.wires.toLocaleString("en-US")} wires`,
   };

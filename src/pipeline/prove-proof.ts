@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
-import { stringifyBig, writeFileAtomic } from "../core/files";
+import { checkDigest, digestFile, FileDigest, readMeta, sha256, stringifyBig, writeFileAtomic } from "../core/files";
 import type { CompileResult } from "../backends/compiled";
 import { readWtns } from "../core/r1cs";
 import type { Prover } from "../systems/system";
@@ -13,17 +13,40 @@ import { lightStage, Run, RunFiles, Subject } from "./options";
 import { runStage } from "./runner";
 import type { StageSpec } from "./stage";
 
+/** What witness.wtns.meta.json records: the witness's inputs (input.json) and the witness, by content, and the circuit it is of. */
+interface WitnessMeta {
+  input: string;
+  wtns: FileDigest;
+  r1cs?: string;
+}
+
 export function witnessStage(run: Run, rendered: RenderResult, compiled: CompileResult, s: Subject, f: RunFiles): StageSpec<{ fresh: boolean }> {
+  const metaFile = `${f.wtns}.meta.json`;
+  const input = stringifyBig(s.statement.witnessInput, 1);
   return {
     stage: "witness",
     title: rendered.backend === "direct" ? "from the reference interpreter" : "circom's witness calculator",
-    reuse: () => (!run.force && fs.existsSync(f.wtns) ? { fresh: false } : undefined),
+    // reused only while its inputs are this run's, its r1cs the one compiled, and the witness the one written
+    reuse: (stale) => {
+      if (run.force || !fs.existsSync(f.wtns)) return undefined;
+      const prev = readMeta<WitnessMeta>(metaFile);
+      if (!prev) return void stale(`no record of how ${f.wtns} was made`);
+      if (!fs.existsSync(f.input) || sha256(fs.readFileSync(f.input)) !== prev.input || prev.input !== sha256(input)) return void stale(`${f.input} is not this run's input`);
+      if (prev.r1cs !== compiled.digests?.r1cs?.sha256) return void stale(`${f.wtns} was computed for another r1cs`);
+      const c = checkDigest(f.wtns, prev.wtns);
+      if (!c.ok) return void stale(c.why);
+      if (c.rehashed) writeFileAtomic(metaFile, JSON.stringify({ ...prev, wtns: c.digest }));
+      return { fresh: false };
+    },
     run: async (progress) => {
-      writeFileAtomic(f.input, stringifyBig(s.statement.witnessInput, 1));
+      fs.rmSync(metaFile, { force: true });
+      writeFileAtomic(f.input, input);
       const m =
         rendered.backend === "direct"
           ? await lightStage(run, "directWitness", { ir: rendered.sourceFile, visibility: run.circuit.visibility, x: s.x.map(String), wtns: f.wtns }, progress)
           : await lightStage(run, "witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, progress);
+      const meta: WitnessMeta = { input: sha256(input), wtns: digestFile(f.wtns), r1cs: compiled.digests?.r1cs?.sha256 };
+      writeFileAtomic(metaFile, JSON.stringify(meta));
       return { ...m, result: { fresh: true } };
     },
   };
@@ -52,8 +75,8 @@ export function proveStage(run: Run, f: RunFiles, zkey: string, r1cs: string, fr
     title: `${sys.protocol}, ${sys.prover} prover`,
     reuse: () => {
       if (freshWitness || ![f.proof, f.public, f.proofMeta].every((p) => fs.existsSync(p)) || fs.statSync(f.proof).mtimeMs < fs.statSync(zkey).mtimeMs) return undefined;
-      const meta = JSON.parse(fs.readFileSync(f.proofMeta, "utf8")) as ProofMeta;
-      return (meta.prover ?? "snarkjs") === sys.prover ? meta : undefined;
+      const meta = readMeta<ProofMeta>(f.proofMeta);
+      return meta && (meta.prover ?? "snarkjs") === sys.prover ? meta : undefined;
     },
     run: async (progress) => {
       const t0 = Date.now();

@@ -53,8 +53,11 @@ export interface StageSpec<T> {
   stage: ReportedStage;
   /** what it does, shown when it starts */
   title: string;
-  /** the cached result when it may be reused (the spec checks --force and its own keys); undefined: run it */
-  reuse?: () => T | undefined;
+  /**
+   * the cached result when it may be reused (the spec checks --force, its own keys, and the content hash of every
+   * artifact it would reuse); undefined: run it. `stale` says why a cached artifact is not reused (shown as a note).
+   */
+  reuse?: (stale: (why: string) => void) => T | undefined | Promise<T | undefined>;
   run: (progress: (message: string) => void) => Promise<StageOutcome<T>>;
   /** one line about the result, shown when it ends (run or reused) */
   summary?: (result: T) => string;
@@ -66,7 +69,7 @@ export class StageRunner {
   constructor(readonly display: ProgressDisplay) {}
 
   async run<T>(spec: StageSpec<T>): Promise<T> {
-    const reused = spec.reuse?.();
+    const reused = await spec.reuse?.((why) => this.display.note(`${spec.stage}: ${why}: making it again`));
     if (reused !== undefined) {
       this.reports.push({ stage: spec.stage, seconds: 0, peakMB: null, cached: true });
       this.display.finish(spec.stage, spec.summary?.(reused) ?? "", true);

@@ -7,6 +7,7 @@
 import { compileCircom } from "../backends/circom/compile";
 import { directCompile, directWitness } from "../backends/r1cs/stages";
 import { makePtau, verifyPtau, verifySetup } from "../setup/keys";
+import { checkPtauPoints } from "../setup/ptau-check";
 import { computeWitness } from "../snark/witness";
 import { prove, setupKeys, verify } from "../systems/stages";
 import { renderStage } from "./circuit";
@@ -20,6 +21,7 @@ export const STAGES = {
   setup: setupKeys,
   verifySetup,
   verifyPtau,
+  ptauPoints: checkPtauPoints,
   witness: computeWitness,
   prove,
   verify,

@@ -97,7 +97,7 @@ export interface PtauCheck {
 export interface CheckOptions {
   /** Extra hashes the user trusts (zkml.ptauHashes in hardhat.config.ts): file name or label -> BLAKE2b-512 hex. */
   trusted?: Record<string, string>;
-  /** A JSON file caching hashes by (path, size, mtime), so a large file is hashed once. */
+  /** A JSON file caching hashes by (path, size, mtime, ctime, inode), so a large file is hashed once. */
   cacheFile?: string;
   onProgress?: (done: number, total: number) => void;
 }
@@ -109,7 +109,8 @@ export interface CheckOptions {
 export async function checkPtau(file: string, opts: CheckOptions = {}): Promise<PtauCheck> {
   const header = readPtauHeader(file);
   const st = fs.statSync(file);
-  const key = `${path.resolve(file)}:${st.size}:${st.mtimeMs}`;
+  // ctime and inode too: a file rewritten with its mtime set back (touch -r) has a new ctime, and is hashed again
+  const key = `${path.resolve(file)}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   let cache: Record<string, string> = {};
   if (opts.cacheFile && fs.existsSync(opts.cacheFile)) {
     try {

@@ -3,13 +3,17 @@
  * verify`, and a development ptau made on this machine. The keys themselves are each proof system's
  * (src/systems/<system>/). snarkjs is loaded lazily.
  */
+import * as fs from "fs";
+import { digestFile, writeFileAtomic } from "../core/files";
 import { checkZkey } from "../snark/zkey";
 import { readPtauHeader, writeDevPtau } from "./ptau";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const snarkjs = (): any => require("snarkjs");
 
-export async function makePtau(args: { file: string; power: number; keepSecrets?: string }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
+export async function makePtau(args: { file: string; power: number; keepSecrets?: string; record?: string }, progress?: (msg: string) => void): Promise<{ file: string; power: number; seconds: number }> {
+  // the record of the file's content goes first: a run cut off between the two leaves no record of an older file
+  if (args.record) fs.rmSync(args.record, { force: true });
   let last = 0;
   const r = await writeDevPtau(args.file, args.power, {
     keepSecrets: args.keepSecrets,
@@ -21,6 +25,8 @@ export async function makePtau(args: { file: string; power: number; keepSecrets?
       }
     },
   });
+  // its content hash, checked whenever it is reused (src/pipeline/prove-setup.ts)
+  if (args.record) writeFileAtomic(args.record, JSON.stringify(digestFile(args.file)));
   return { file: args.file, power: args.power, seconds: r.seconds };
 }
 

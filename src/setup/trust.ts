@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PtauTrust } from "../core/config";
 import { ZkmlError } from "../core/errors";
+import type { FileDigest } from "../core/files";
 import { checkPtau, downloadPtau, PtauOrigin } from "./ceremony";
 import { readPtauHeader } from "./ptau";
 
@@ -43,6 +44,9 @@ export interface SetupMeta {
   contributions: string[];
   beacon?: string;
   created: string;
+  /** the content hash of the r1cs, the key and its verification key, recorded when the key was made and checked
+   * whenever it is reused (a key or verification key changed since is made again) */
+  digests?: { r1cs?: string; zkey?: FileDigest; vkey?: FileDigest };
 }
 
 export function setupMeta(ids: { ptauId: string; r1csId: string }, ptau: PtauInfo, keys: { contributions: string[]; beacon?: string }): SetupMeta {

@@ -23,6 +23,38 @@ export async function exportVerificationKey(zkey: string, vkey: string): Promise
 }
 
 /**
+ * Is `vkey` the verification key of `zkey`? Exported from the key again (its header and IC: a small read even
+ * for a large key) and compared as JSON. A verification key damaged on its own (one digit of IC[1] changed, which
+ * a proof whose first public signal is 0 never exercises) is found here, before a verifier is rendered from it.
+ */
+export async function vkeyMatchesZkey(zkey: string, vkey: string): Promise<boolean> {
+  let given: unknown;
+  try {
+    given = JSON.parse(fs.readFileSync(vkey, "utf8"));
+  } catch {
+    return false;
+  }
+  const s = snarkjs(); // loaded first: its ffjavascript clears the shared curve when it loads
+  // snarkjs builds ffjavascript's shared multi-threaded curve and never ends its worker threads, which would keep a
+  // task's process alive after it is done: it is handed a single-threaded curve of ours instead, which holds none
+  const g = globalThis as { curve_bn128?: unknown };
+  const mine = g.curve_bn128 ? undefined : await require("ffjavascript").buildBn128(true);
+  if (mine) g.curve_bn128 = mine;
+  try {
+    return canonicalJson(given) === canonicalJson(await s.zKey.exportVerificationKey(zkey));
+  } finally {
+    if (mine && g.curve_bn128 === mine) g.curve_bn128 = null;
+  }
+}
+
+/** JSON with object keys sorted (bigints as decimal strings), so that two tools' key orders compare equal. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    typeof x === "bigint" ? x.toString() : x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]])) : x,
+  );
+}
+
+/**
  * The verifier's words from snarkjs's calldata string. The protocols format it differently (Groth16
  * `[a],[b],[c],[pub]`, PLONK `[proof][pub]`, FFLONK unquoted hex, its export taking (pub, proof)), but all list
  * the same numbers in argument order, so every hex number is taken in turn and cut by the known sizes.
