@@ -75,8 +75,9 @@ where
     if r1.n_wires != n_vars || r1.n_public != n_pub || r1.n_constraints + n_pub + 1 > n {
         return Err(r1cs.err(format!("{} wires, {} public signals, {} constraints: not the circuit of the proving key ({n_vars} wires, {n_pub} public, domain {n})", r1.n_wires, r1.n_public, r1.n_constraints)));
     }
-    if let Some(i) = broken {
-        return Err(NativeError::new(Code::WitnessUnsatisfied, &wtns.name, format!("the witness does not satisfy constraint {i} of {} (A*B != C): refusing to prove", r1.n_constraints)));
+    if let Some(b) = broken {
+        let [a, bb, c] = b.abc;
+        return Err(NativeError::new(Code::WitnessUnsatisfied, &wtns.name, format!("the witness does not satisfy constraint {} of {} (A = {a}, B = {bb}, A*B = {}, C = {c}): refusing to prove", b.index, r1.n_constraints, a * bb)));
     }
     let hs = h_poly?;
     clock.lap("R1CS check beside the H polynomial (NTTs)");
@@ -188,7 +189,12 @@ mod tests {
         assert_eq!(p.public, vec![Fr::from(6u64)]);
         let e = prove(z(), wtns(&[1, 7, 2, 3]), r1()).err().unwrap();
         assert_eq!((e.code, e.file.as_str()), (Code::WitnessUnsatisfied, "w.wtns"));
+        assert!(e.message.contains("constraint 0 of 1 (A = 2, B = 3, A*B = 6, C = 7)"), "{}", e.message);
         let e = prove(z(), wtns(&[1, 6, 2]), r1()).err().unwrap();
         assert_eq!((e.code, e.file.as_str()), (Code::WitnessInvalid, "w.wtns"));
+        // all zeros satisfies x * y = out; wire 0 must be the constant 1
+        let e = prove(z(), wtns(&[0, 0, 0, 0]), r1()).err().unwrap();
+        assert_eq!((e.code, e.file.as_str()), (Code::WitnessInvalid, "w.wtns"));
+        assert!(e.message.contains("wire 0 is 0, not 1"), "{}", e.message);
     }
 }

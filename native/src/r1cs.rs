@@ -102,9 +102,16 @@ impl R1cs {
     }
 }
 
+/// A constraint the witness breaks: its index and the values of its three linear combinations (A * B != C).
+#[derive(Debug, PartialEq)]
+pub struct Broken {
+    pub index: usize,
+    pub abc: [Fr; 3],
+}
+
 /// The circuit's header and the first constraint that the witness `w` does not satisfy, if any; no constraint is
 /// evaluated when `w` is not one value a wire (the caller refuses such a pair with the header).
-pub fn first_unsatisfied<R: Read + Seek>(c: &mut Container<R>, w: &[Fr]) -> Result<(Header, Option<usize>)> {
+pub fn first_unsatisfied<R: Read + Seek>(c: &mut Container<R>, w: &[Fr]) -> Result<(Header, Option<Broken>)> {
     let h = header(c)?;
     if h.n_wires != w.len() {
         return Ok((h, None));
@@ -112,8 +119,9 @@ pub fn first_unsatisfied<R: Read + Seek>(c: &mut Container<R>, w: &[Fr]) -> Resu
     let mut broken = None;
     let eval = |lc: &Vec<Term>| lc.iter().fold(Fr::zero(), |s, t| s + t.coef * w[t.wire as usize]);
     let h = walk(c, |_, i, [a, b, cc]| {
-        if eval(a) * eval(b) != eval(cc) {
-            broken = Some(i as usize);
+        let abc = [eval(a), eval(b), eval(cc)];
+        if abc[0] * abc[1] != abc[2] {
+            broken = Some(Broken { index: i as usize, abc });
         }
         broken.is_none()
     })?;

@@ -5,7 +5,7 @@ use crate::container::Container;
 use crate::encoding::{fr_plain, limbs, u32_at, FR_BYTES};
 use crate::error::Result;
 use ark_bn254::Fr;
-use ark_ff::{BigInt, PrimeField};
+use ark_ff::{BigInt, One, PrimeField};
 use rayon::prelude::*;
 use std::io::{Read, Seek};
 
@@ -23,5 +23,11 @@ pub fn read_witness<R: Read + Seek>(c: &mut Container<R>) -> Result<Vec<Fr>> {
     if let Some(i) = values.iter().position(|v| v.is_none()) {
         return Err(c.err(format!("value {i} is not below the field's modulus: the file is damaged")));
     }
-    Ok(values.into_iter().map(|v| v.unwrap()).collect())
+    let values: Vec<Fr> = values.into_iter().map(|v| v.unwrap()).collect();
+    // wire 0 is the constant 1 every constraint's constants multiply: with it 0, an all-zero witness satisfies any
+    // R1CS (0 * 0 = 0) and proves nothing
+    if let Some(v) = values.first().filter(|v| !v.is_one()) {
+        return Err(c.err(format!("wire 0 is {v}, not 1: every witness starts with the constant 1 (an all-zero witness satisfies any R1CS); the file is damaged or not a witness")));
+    }
+    Ok(values)
 }
