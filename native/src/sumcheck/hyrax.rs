@@ -170,7 +170,7 @@ pub fn open_i64(params: &HyraxParams, v: &[i64], point: &[Fr], t: &mut Transcrip
     let (r_low, r_high) = point.split_at(params.col_vars);
     let cols = params.cols();
     let mut padded;
-    let m = if v.len() % cols == 0 {
+    let m = if v.len().is_multiple_of(cols) {
         v
     } else {
         padded = v.to_vec();

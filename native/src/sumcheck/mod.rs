@@ -1,14 +1,19 @@
 //! The sumcheck proof system (issue 27; the plan is docs/design/sumcheck.md): a keccak256 Fiat-Shamir transcript,
 //! dense multilinear extensions, the sumcheck protocol for products of multilinear factors, the dense layer's
 //! matrix-vector sumcheck and the Hyrax (Pedersen rows) commitment. Not yet zero knowledge.
+//!
+//! Files, bottom up: transcript.rs (keccak256 Fiat-Shamir over 32-byte words), mle.rs (tables, eq), fold.rs (small
+//! integer matrices folded along field weights), sumcheck.rs (the protocol, prover and verifier apart), dense.rs (a
+//! layer's W a), hyrax.rs (the commitment and its opening), error.rs (why a verifier refuses).
 
+pub mod dense;
 pub mod error;
 pub mod fold;
+pub mod hyrax;
 pub mod mle;
+#[allow(clippy::module_inception)] // the protocol's own file, named as the plan names it
 pub mod sumcheck;
 pub mod transcript;
-pub mod dense;
-pub mod hyrax;
 
 /// This process's CPU seconds (utime + stime from /proc/self/stat, 100 ticks a second), for the measurements:
 /// the machine is shared, so wall time alone overstates the work.
