@@ -4,8 +4,10 @@
 //!
 //! Files, bottom up: transcript.rs (keccak256 Fiat-Shamir over 32-byte words), mle.rs (tables, eq), fold.rs (small
 //! integer matrices folded along field weights), sumcheck.rs (the protocol, prover and verifier apart), dense.rs (a
-//! layer's W a), hyrax.rs (the commitment and its opening), error.rs (why a verifier refuses).
+//! layer's W a), hyrax.rs (the commitment and its opening), batch.rs
+//! (several claims on one polynomial merged into one), error.rs (why a verifier refuses).
 
+pub mod batch;
 pub mod dense;
 pub mod error;
 pub mod fold;
