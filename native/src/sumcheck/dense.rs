@@ -174,7 +174,11 @@ mod tests {
             for which in 0..2 {
                 let (mut w2, mut a2) = (w.clone(), a.clone());
                 if which == 0 {
-                    let k = rng.gen_range(0..m * n);
+                    // A weight whose activation is 0 changes nothing: pick one that counts.
+                    let mut k = rng.gen_range(0..m * n);
+                    while a[k % n] == 0 {
+                        k = rng.gen_range(0..m * n);
+                    }
                     w2[k] += 1;
                 } else {
                     let k = rng.gen_range(0..n);

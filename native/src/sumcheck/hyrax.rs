@@ -24,8 +24,8 @@ use super::fold::{fold_rows, FoldMethod};
 use super::mle::{eq_table, inner_product};
 use super::transcript::Transcript;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInteger, Field, PrimeField, Zero};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use rayon::prelude::*;
 use sha3::{Digest, Keccak256};
 
@@ -69,10 +69,12 @@ impl HyraxParams {
         HyraxParams { num_vars, col_vars, row_vars: num_vars - col_vars, gens, h: hash_to_g1(tag, u64::MAX) }
     }
 
+    /// 2^c: the number of columns (and of generators G_j).
     pub fn cols(&self) -> usize {
         1 << self.col_vars
     }
 
+    /// 2^(k - c): the number of rows (and of points in a commitment).
     pub fn rows(&self) -> usize {
         1 << self.row_vars
     }
@@ -103,9 +105,11 @@ pub enum CommitMethod {
     /// ark-ec's VariableBaseMSM::msm_bigint (it sorts the scalars by size and uses u8/u16/... routines).
     Ark,
     /// One bucket per absolute value (the sign folded into the base), summed by a running sum: cols mixed additions
-    /// plus 2 * max|v| additions per row. Chosen when max|v| is small beside the row length.
+    /// plus 2 * max|v| additions per row.
     Buckets,
-    /// Buckets when max|v| <= max(cols, 256), else Ark.
+    /// Buckets summed in affine coordinates with batched inversions (msm_small_batch_affine).
+    BatchAffine,
+    /// BatchAffine when max|v| <= max(cols, 256), else Ark.
     Auto,
 }
 
@@ -128,6 +132,82 @@ fn msm_small_buckets(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Projecti
     acc
 }
 
+/// sum_j v_j G_j for small signed v, the buckets summed in affine coordinates: the row's points sorted by |v|
+/// (negated for negative v), then each bucket halved pairwise, level by level, every level's slopes inverted
+/// at once (Montgomery's trick): about 6 multiplications an addition against 11 for a mixed Jacobian one.
+/// Pairs the affine formula cannot add (equal x, or the identity) are added in projective form instead.
+fn msm_small_batch_affine(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Projective {
+    // Counting sort: bucket b (|v| = b + 1) holds pts[start[b]..start[b] + len[b]].
+    let mut len = vec![0usize; max_abs];
+    for &x in v {
+        if x != 0 {
+            len[x.unsigned_abs() as usize - 1] += 1;
+        }
+    }
+    let mut start = vec![0usize; max_abs];
+    for b in 1..max_abs {
+        start[b] = start[b - 1] + len[b - 1];
+    }
+    let total: usize = len.iter().sum();
+    let mut pts = vec![G1Affine::identity(); total];
+    let mut fill = start.clone();
+    for (g, &x) in gens.iter().zip(v) {
+        if x != 0 {
+            let b = x.unsigned_abs() as usize - 1;
+            pts[fill[b]] = if x > 0 { *g } else { -*g };
+            fill[b] += 1;
+        }
+    }
+    let mut den: Vec<Fq> = Vec::with_capacity(total / 2);
+    loop {
+        // The pairs of this level: (bucket, i) adds pts[s + 2i] and pts[s + 2i + 1].
+        den.clear();
+        let mut any = false;
+        for b in 0..max_abs {
+            let (s0, l) = (start[b], len[b]);
+            for i in 0..l / 2 {
+                let (p, q) = (&pts[s0 + 2 * i], &pts[s0 + 2 * i + 1]);
+                // Zero marks a pair for the projective path (batch inversion skips zeros).
+                den.push(if p.is_zero() || q.is_zero() { Fq::zero() } else { q.x - p.x });
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+        ark_ff::fields::serial_batch_inversion_and_mul(&mut den, &Fq::one());
+        let mut k = 0;
+        for b in 0..max_abs {
+            let (s0, l) = (start[b], len[b]);
+            for i in 0..l / 2 {
+                let (p, q) = (pts[s0 + 2 * i], pts[s0 + 2 * i + 1]);
+                let inv = den[k];
+                k += 1;
+                pts[s0 + i] = if inv.is_zero() {
+                    (p.into_group() + q).into_affine()
+                } else {
+                    let lambda = (q.y - p.y) * inv;
+                    let x3 = lambda.square() - p.x - q.x;
+                    let y3 = lambda * (p.x - x3) - p.y;
+                    G1Affine::new_unchecked(x3, y3)
+                };
+            }
+            if l % 2 == 1 {
+                pts[s0 + l / 2] = pts[s0 + l - 1];
+            }
+            len[b] = l.div_ceil(2);
+        }
+    }
+    let (mut run, mut acc) = (G1Projective::zero(), G1Projective::zero());
+    for b in (0..max_abs).rev() {
+        if len[b] == 1 {
+            run += pts[start[b]];
+        }
+        acc += run;
+    }
+    acc
+}
+
 /// sum_j v_j G_j with ark's MSM: the scalars as big integers (negative v as r - |v|).
 fn msm_small_ark(gens: &[G1Affine], v: &[i64]) -> G1Projective {
     let scalars: Vec<<Fr as PrimeField>::BigInt> = v.iter().map(|&x| super::mle::fr_from_i64(x).into_bigint()).collect();
@@ -140,7 +220,7 @@ pub fn commit_i64_with(params: &HyraxParams, v: &[i64], method: CommitMethod) ->
     let cols = params.cols();
     let max_abs = v.par_iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
     let method = match method {
-        CommitMethod::Auto if max_abs <= cols.max(256) as u64 => CommitMethod::Buckets,
+        CommitMethod::Auto if max_abs <= cols.max(256) as u64 => CommitMethod::BatchAffine,
         CommitMethod::Auto => CommitMethod::Ark,
         m => m,
     };
@@ -151,6 +231,7 @@ pub fn commit_i64_with(params: &HyraxParams, v: &[i64], method: CommitMethod) ->
             let row = &v[start..((i + 1) * cols).min(v.len())];
             match method {
                 CommitMethod::Buckets => msm_small_buckets(&params.gens, row, max_abs as usize),
+                CommitMethod::BatchAffine => msm_small_batch_affine(&params.gens, row, max_abs as usize),
                 _ => msm_small_ark(&params.gens, row),
             }
         })
@@ -277,8 +358,21 @@ mod tests {
             let a = commit_i64_with(&params, &v, CommitMethod::Ark);
             if hi <= 3000 {
                 assert_eq!(commit_i64_with(&params, &v, CommitMethod::Buckets), a);
+                assert_eq!(commit_i64_with(&params, &v, CommitMethod::BatchAffine), a);
             }
             assert_eq!(commit_i64(&params, &v), a);
+        }
+    }
+
+    #[test]
+    fn batch_affine_handles_doubling_and_the_identity() {
+        use ark_ec::AffineRepr;
+        let g = G1Affine::generator();
+        let gens = vec![g; 8];
+        for v in [vec![1i64, 1, 1, -1, 1, -1, 0, 0], vec![2, -2, 2, -2, 1, 1, -1, 3], vec![-1; 8], vec![0; 8]] {
+            let want = g.into_group() * Fr::from(v.iter().sum::<i64>());
+            assert_eq!(msm_small_batch_affine(&gens, &v, 3), want, "{v:?}");
+            assert_eq!(msm_small_buckets(&gens, &v, 3), want, "{v:?}");
         }
     }
 
@@ -334,7 +428,7 @@ mod tests {
         let v: Vec<i64> = (0..1 << k).map(|_| rng.gen_range(-128..=127)).collect();
         let mut last = None;
         let cpu = super::super::cpu_seconds;
-        for m in [CommitMethod::Buckets, CommitMethod::Ark] {
+        for m in [CommitMethod::BatchAffine, CommitMethod::Buckets, CommitMethod::Ark] {
             let (t, c0) = (Instant::now(), cpu());
             let c = commit_i64_with(&params, &v, m);
             println!(
