@@ -12,7 +12,10 @@ export const PLUGIN = "zkml-hardhat";
 export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean } = {}): Promise<T> {
   try {
     return await fn();
-  } catch (e) {
+  } catch (caught) {
+    // a file the system would not let us read or write (a read-only build folder, a full disk) is named, not a stack
+    const { anyFileError } = await import("../src/core/files");
+    const e = anyFileError(caught);
     // with --json, stdout carries one JSON object whatever happens: the report, or the error
     if (opts.json) process.stdout.write(JSON.stringify({ error: isZkmlError(e) ? e.toJSON() : { code: "INTERNAL", message: String((e as Error)?.message ?? e) } }) + "\n");
     if (isZkmlError(e)) throw new HardhatPluginError(PLUGIN, `[${e.code}] ${e.describe()}`);

@@ -32,6 +32,9 @@ task("prove-worker", "Prove jobs from the proof queue (Redis at --redis or REDIS
       const log = (line: string) => say(`${new Date().toISOString()} ${line}`);
       await runWorker(t, hre.config.paths.root, { concurrency: args.concurrency, log, stop });
       say("worker: stopped");
+      // a client of a Redis that is gone may keep reconnecting: nothing is left to do, so the process ends soon
+      // (a stage child still running is killed on exit, src/pipeline/runner.ts)
+      setTimeout(() => process.exit(0), 1000).unref();
     }),
   );
 

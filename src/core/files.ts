@@ -114,7 +114,10 @@ export function readJsonFile(file: string, code: ErrorCode, missingHint: string)
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ZkmlError(code, `not valid JSON${/end of JSON input|Unterminated/i.test((e as Error).message) ? " (the file ends early: truncated?)" : ""}: ${(e as Error).message}`, { file, hint: "fix the JSON syntax" });
+    const msg = (e as Error).message;
+    const at = Number(/position (\d+)/.exec(msg)?.[1] ?? NaN);
+    const truncated = /end of JSON input|Unterminated/i.test(msg) || at >= text.trimEnd().length;
+    throw new ZkmlError(code, `not valid JSON${truncated ? " (the file ends early: truncated?)" : ""}: ${msg}`, { file, hint: truncated ? "the file was cut short (a copy or a run stopped halfway): make it again" : "fix the JSON syntax" });
   }
 }
 

@@ -17,7 +17,7 @@ import * as crypto from "crypto";
 import { ContractFactory, Contract, Interface, keccak256, Signer, TransactionReceipt } from "ethers";
 import { checkContractSize } from "./solc";
 import { isZkmlError, ZkmlError } from "../core/errors";
-import { readNode, sendOnce } from "./rpc";
+import { readNode, revertReason, sendOnce } from "./rpc";
 import { writeFileAtomic } from "../core/files";
 import type { ProofSystem } from "../core/paths";
 import type { PublicLayout } from "../statement/layout";
@@ -192,7 +192,7 @@ async function recordDrift(ctx: ChainContext, rec: DeploymentRecord, opts: Deplo
 
 async function confirm(ctx: ChainContext, name: string, tx: { hash: string; wait: (n?: number) => Promise<TransactionReceipt | null> }, n: number): Promise<TransactionReceipt> {
   ctx.log?.(`${name}: sent ${tx.hash}, waiting for ${n} confirmation${n === 1 ? "" : "s"}`);
-  const receipt = await readNode(ctx, `waiting for ${tx.hash}`, () => tx.wait(n));
+  const receipt = await readNode(ctx, `waiting for ${tx.hash}`, () => tx.wait(n), { deadline: false });
   if (!receipt || receipt.status !== 1)
     throw new ZkmlError("CHAIN_FAILED", `${name}: deployment transaction ${tx.hash} failed`, { hint: "see the transaction on the node or explorer; nothing was recorded" });
   return receipt;
@@ -353,11 +353,11 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
     await readNode(opts, "checking the proof with a call", () => consumer.submit.staticCall(...args));
   } catch (e) {
     if (isZkmlError(e)) throw e;
-    const reason = (e as any)?.revert?.name ?? String((e as Error).message).split("\n")[0];
+    const reason = revertReason(e, opts.consumerAbi); // the consumer's custom error by name, not its selector
     throw new ZkmlError("PROOF_INVALID", `the consumer at ${rec.consumer.address} refuses this proof: ${reason}`, { hint: "the proof does not verify against the deployed key; prove again with prove-model" });
   }
   const tx = await sendOnce(opts, opts.signer, `submitting to ${rec.consumer.address}`, await consumer.submit.populateTransaction(...args));
-  const receipt = await readNode(opts, `waiting for ${tx.hash}`, () => tx.wait());
+  const receipt = await readNode(opts, `waiting for ${tx.hash}`, () => tx.wait(), { deadline: false });
   if (!receipt || receipt.status !== 1) throw new ZkmlError("CHAIN_FAILED", `transaction ${tx.hash} failed`, { hint: "see the transaction on the node or explorer" });
   const iface = new Interface(opts.consumerAbi);
   for (const l of receipt.logs) {

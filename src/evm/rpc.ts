@@ -10,16 +10,54 @@
  * transaction before the connection dropped), so the sender's pending nonce decides: unchanged, nothing was
  * taken and the send is repeated; advanced, it was, and we stop and say so rather than pay twice.
  */
-import { BaseWallet, keccak256, toQuantity } from "ethers";
+import { BaseWallet, Interface, keccak256, toQuantity } from "ethers";
 import type { BigNumberish, Provider, Signer, TransactionLike, TransactionRequest, TransactionResponse } from "ethers";
-import { ZkmlError } from "../core/errors";
+import { isZkmlError, ZkmlError } from "../core/errors";
 
 /** Where a call goes and what to call it in messages. */
 export interface NodeTarget {
   network: string;
   /** the RPC URL, for messages */
   url?: string;
+  /** how long one call may go unanswered (default rpcTimeoutMs()) */
+  timeoutMs?: number;
 }
+
+/** How long a node may leave one call unanswered: 30 s, or ZKML_RPC_TIMEOUT_MS (milliseconds) from the environment. */
+export function rpcTimeoutMs(t?: NodeTarget): number {
+  const env = Number(process.env.ZKML_RPC_TIMEOUT_MS);
+  return t?.timeoutMs ?? (Number.isFinite(env) && env > 0 ? env : 30_000);
+}
+
+/** A node that took the connection but did not answer in time (undici's headers or body timeout, Hardhat's own). */
+const TIMED_OUT = /HeadersTimeoutError|BodyTimeoutError|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|UND_ERR_CONNECT_TIMEOUT|request-timeout|TIMEOUT/;
+
+function timedOut(t: NodeTarget, what: string, e: unknown, sent?: string): ZkmlError {
+  return new ZkmlError("NETWORK_UNREACHABLE", `${where(t)}: ${what}: no answer within ${(rpcTimeoutMs(t) / 1000).toFixed(0)} s (the node accepts connections but does not reply)${sent ?? ""}`, {
+    cause: e,
+    hint: `check that ${t.url ?? "the URL"} is a working JSON-RPC endpoint (a node that is still starting or overloaded answers late)${sent ? "" : "; ZKML_RPC_TIMEOUT_MS sets the wait"}`,
+  });
+}
+
+class Deadline extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = "Deadline";
+  }
+}
+
+/** `fn()`, or a Deadline error once the target's timeout has passed (the timer never keeps the process alive). */
+function withDeadline<T>(t: NodeTarget, fn: () => Promise<T>): Promise<T> {
+  const ms = rpcTimeoutMs(t);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline(ms)), ms);
+    timer.unref();
+  });
+  return Promise.race([fn(), late]).finally(() => clearTimeout(timer));
+}
+
+const isTimeout = (e: unknown) => e instanceof Deadline || TIMED_OUT.test(messages(e));
 
 /** The node could not be reached at all (nothing listens, no such host). */
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|cannot connect|couldn't connect|could not detect network/i;
@@ -53,13 +91,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A read (or any call that is safe to repeat: eth_call, getCode, waiting for a receipt), retried when the
- * connection drops under it. `what` names it in the error if every attempt fails.
+ * connection drops under it, and given up (naming the URL) when the node does not answer within rpcTimeoutMs.
+ * `what` names it in the error if every attempt fails.
  */
-export async function readNode<T>(t: NodeTarget, what: string, fn: () => Promise<T>): Promise<T> {
+export async function readNode<T>(t: NodeTarget, what: string, fn: () => Promise<T>, opts: { deadline?: boolean } = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fn();
+      // a wait for confirmations polls the node (each poll bounded by the client's own timeout) and may take minutes
+      return await (opts.deadline === false ? fn() : withDeadline(t, fn));
     } catch (e) {
+      if (isZkmlError(e)) throw e;
+      if (isTimeout(e)) throw timedOut(t, what, e, "; nothing was sent");
       if (isUnreachable(e)) throw unreachable(t, e);
       if (!isDropped(e)) throw e;
       if (attempt >= RETRY_DELAYS_MS.length)
@@ -100,10 +142,11 @@ async function broadcastSigned(t: NodeTarget, what: string, provider: Provider, 
   let dropped = false;
   for (let attempt = 0; ; attempt++) {
     try {
-      await provider.broadcastTransaction(raw);
+      await withDeadline(t, () => provider.broadcastTransaction(raw));
       return hash;
     } catch (e) {
       if (dropped && /already known|known transaction|nonce too low|nonce has already been used/i.test(messages(e))) return hash;
+      if (isTimeout(e)) throw timedOut(t, what, e, `; transaction ${hash} may or may not have reached the node: look it up before sending again`);
       if (isUnreachable(e)) throw unreachable(t, e);
       if (!isDropped(e)) throw e;
       dropped = true;
@@ -124,8 +167,9 @@ async function sendFromNode(t: NodeTarget, what: string, signer: Signer, tx: Tra
   const rpcTx = { from, to: tx.to ?? undefined, data: tx.data ?? undefined, value: q(tx.value), gas: q(tx.gasLimit), nonce: q(nonce), maxFeePerGas: q(tx.maxFeePerGas), maxPriorityFeePerGas: q(tx.maxPriorityFeePerGas), gasPrice: tx.maxFeePerGas == null ? q(tx.gasPrice) : undefined };
   for (let attempt = 0; ; attempt++) {
     try {
-      return (await (signer.provider as unknown as { send: (m: string, p: unknown[]) => Promise<string> }).send("eth_sendTransaction", [rpcTx])) as string;
+      return (await withDeadline(t, () => (signer.provider as unknown as { send: (m: string, p: unknown[]) => Promise<string> }).send("eth_sendTransaction", [rpcTx]))) as string;
     } catch (e) {
+      if (isTimeout(e)) throw timedOut(t, what, e, `; nonce ${nonce} of ${from} may or may not be used now: look it up before sending again`);
       if (isUnreachable(e)) throw unreachable(t, e);
       if (!isDropped(e)) throw e;
       const used = await readNode(t, `${what}: reading ${from}'s nonce`, () => signer.provider!.getTransactionCount(from, "pending"));
@@ -142,4 +186,58 @@ async function sendFromNode(t: NodeTarget, what: string, signer: Signer, tx: Tra
       await sleep(RETRY_DELAYS_MS[attempt]);
     }
   }
+}
+
+/** The revert data in an error's chain: a `data` field of 0x + a 4-byte selector or more, or "return data: 0x..." in a message. */
+export function revertData(e: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const visit = (v: unknown, depth: number): string | undefined => {
+    if (!v || typeof v !== "object" || seen.has(v) || depth > 6) return undefined;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    for (const k of ["data", "returnData", "revertData"]) {
+      const d = o[k];
+      if (typeof d === "string" && /^0x[0-9a-fA-F]{8,}$/.test(d)) return d;
+      if (d && typeof d === "object") {
+        const inner = visit(d, depth + 1);
+        if (inner) return inner;
+      }
+    }
+    const m = typeof o.message === "string" ? /return data: (0x[0-9a-fA-F]{8,})/.exec(o.message) : null;
+    if (m) return m[1];
+    for (const k of ["revert", "info", "error", "cause", "payload"]) {
+      const inner = visit(o[k], depth + 1);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  return visit(e, 0);
+}
+
+/**
+ * Why a call reverted, by name: the contract's custom error decoded with its ABI (`ProofRejected()`,
+ * `ModelMismatch(123)`), Error(string)'s message, or Panic's code; else the error's first line.
+ */
+export function revertReason(e: unknown, abi: ConstructorParameters<typeof Interface>[0]): string {
+  const decoded = (e as { revert?: { name?: string; args?: unknown[] } })?.revert;
+  const show = (name: string, args: readonly unknown[]) => (name === "Error" ? `Error(${JSON.stringify(String(args[0]))})` : `${name}(${args.map((a) => String(a)).join(", ")})`);
+  if (decoded?.name) return show(decoded.name, decoded.args ?? []);
+  const data = revertData(e);
+  if (data) {
+    try {
+      const err = new Interface(abi).parseError(data);
+      if (err) return show(err.name, [...err.args]);
+    } catch {
+      /* not one of the contract's errors */
+    }
+    const std = new Interface(["error Error(string)", "error Panic(uint256)"]);
+    try {
+      const err = std.parseError(data);
+      if (err) return err.name === "Error" ? show("Error", [...err.args]) : `Panic(0x${BigInt(err.args[0]).toString(16)})`;
+    } catch {
+      /* unknown */
+    }
+    return `an error the contract's ABI does not name (selector ${data.slice(0, 10)})`;
+  }
+  return firstLine(e);
 }

@@ -6,7 +6,7 @@
  * showed 330) and 1-2 s more to start. So the parent, which has TypeScript loaded already, transpiles src/*.ts
  * once per version of the sources into build/worker/<hash>/src/, and children run that copy.
  */
-import { fork } from "child_process";
+import { ChildProcess, fork } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -89,15 +89,47 @@ function rssMB(pid: number): number | undefined {
   }
 }
 
+/** The stage children alive now: none may outlive this process. */
+const liveChildren = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+/**
+ * Every stage child dies with this process. On SIGTERM, SIGINT or SIGHUP, when nobody else in this process handles
+ * the signal (the process is about to die of it), the children are killed first and the signal then takes its
+ * default course; when someone does (a queue worker finishing its job in hand), the children are left to it and
+ * are killed when the process exits. (A process killed with SIGKILL cannot take them along: each child also ends
+ * itself when its channel to the parent closes, src/pipeline/worker.ts.)
+ */
+function installReaper(): void {
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  const killAll = () => {
+    for (const c of liveChildren) c.kill("SIGKILL");
+    liveChildren.clear();
+  };
+  process.on("exit", killAll);
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(sig) > 1) return; // someone else decides how this process ends
+      killAll();
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig); // the default action: this process dies of the signal, as it would have
+    };
+    process.on(sig, onSignal);
+  }
+}
+
 export function runStage<S extends StageName>(stage: S, args: StageArgs<S>, opts: RunOptions = {}): Promise<Measured<StageResult<S>>> {
   type T = StageResult<S>;
   const worker = workerEntry();
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
+    installReaper();
     const child = fork(worker, [], {
       execArgv: ["--max-old-space-size=8192"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
+    liveChildren.add(child);
     let out = "";
     child.stdout?.on("data", (d) => (out += d));
     child.stderr?.on("data", (d) => (out += d));
@@ -114,6 +146,7 @@ export function runStage<S extends StageName>(stage: S, args: StageArgs<S>, opts
       else reject(reviveError(m.error ?? {}));
     });
     child.on("exit", (code, signal) => {
+      liveChildren.delete(child);
       clearInterval(beat);
       if (settled) return;
       const tail = out.trim().split("\n").slice(-15).join("\n");

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import { isZkmlError } from "../core/errors";
+import { anyFileError } from "../core/files";
 import { STAGES, StageName } from "./stages";
 
 /**
@@ -22,6 +23,9 @@ function peakRssKB(): number {
   return process.resourceUsage().maxRSS;
 }
 
+// the parent gone (killed without the chance to kill us: SIGKILL), this stage's work is for nobody
+process.on("disconnect", () => process.exit(1));
+
 process.once("message", async (msg: { stage: StageName; args: unknown }) => {
   const t0 = process.hrtime.bigint();
   try {
@@ -29,7 +33,8 @@ process.once("message", async (msg: { stage: StageName; args: unknown }) => {
     const result = await fn(msg.args, (m) => process.send?.({ progress: m }));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     process.send?.({ ok: true, result, seconds, maxRssKB: peakRssKB() }, () => process.exit(0));
-  } catch (e) {
+  } catch (caught) {
+    const e = anyFileError(caught); // a file it could not write or read is named (a read-only build folder, a full disk)
     const err = isZkmlError(e) ? e.toJSON() : { message: (e as Error)?.stack ?? String(e) };
     process.send?.({ ok: false, error: err }, () => process.exit(1));
   }

@@ -46,14 +46,33 @@ function connectionOf(url: string): { host: string; port: number; username?: str
   return { host: u.hostname, port: Number(u.port || 6379), username: u.username || undefined, password: u.password || undefined, db };
 }
 
-/** Fail within seconds, naming the URL, when Redis cannot be reached (BullMQ itself would retry forever). */
+/** How long one Redis command may go unanswered before the queue gives up on the server, naming it. */
+export const REDIS_TIMEOUT_MS = 10_000;
+
+/** `p`, or a rejection saying nothing answered within `ms` (the timer never keeps the process alive). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s (something accepts connections there but does not reply as Redis)`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Fail within seconds, naming the URL, when Redis cannot be reached or does not answer (BullMQ itself would wait forever). */
 export async function checkRedis(t: RedisTarget, timeoutMs = 3000): Promise<void> {
   const Redis = require("ioredis");
-  const client = new Redis({ ...connectionOf(t.url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({ ...connectionOf(t.url), lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   client.on("error", () => undefined);
   try {
-    await client.connect();
-    await client.ping();
+    // a server that accepts the connection and never replies: the ready check or the ping waits for ever
+    await within(
+      (async () => {
+        await client.connect();
+        await client.ping();
+      })(),
+      timeoutMs,
+    );
   } catch (e) {
     throw new ZkmlError("QUEUE_UNREACHABLE", `Redis at ${t.url}: cannot connect (${String((e as Error)?.message ?? e).split("\n")[0]})`, {
       cause: e,
@@ -67,7 +86,23 @@ export async function checkRedis(t: RedisTarget, timeoutMs = 3000): Promise<void
 async function openQueue(t: RedisTarget): Promise<BullQueue> {
   await checkRedis(t);
   const { Queue } = require("bullmq");
-  return new Queue(QUEUE_NAME, { connection: connectionOf(t.url) });
+  // every command of a queue (not a worker's blocking waits) has a deadline: a Redis that stops answering is an error
+  const q: BullQueue = new Queue(QUEUE_NAME, { connection: { ...connectionOf(t.url), commandTimeout: REDIS_TIMEOUT_MS, maxRetriesPerRequest: 1 } });
+  q.on("error", () => undefined); // reported by the command that fails
+  return q;
+}
+
+/** A queue command's failure as a ZkmlError naming the server (a timeout, a refused or dropped connection). */
+function redisFailed(t: RedisTarget, e: unknown): unknown {
+  if (isZkmlError(e)) return e;
+  const m = String((e as Error)?.message ?? e);
+  if (!/timed? ?out|ECONNREFUSED|ECONNRESET|EPIPE|Connection is closed|max retries|Stream isn't writeable/i.test(m)) return e;
+  return new ZkmlError("QUEUE_UNREACHABLE", `Redis at ${t.url}: ${m.split("\n")[0]}`, { cause: e, hint: "check that the server is up and is Redis (redis-cli -u <url> ping), then run again" });
+}
+
+/** Close a queue without waiting on a server that may be gone. */
+async function closeQueue(q: BullQueue): Promise<void> {
+  await within(q.close(), 2000).catch(() => q.disconnect().catch(() => undefined));
 }
 
 /** Enqueue each spec under its id; one already known (waiting, running, done or failed) is not added again. */
@@ -82,8 +117,10 @@ export async function submitJobs(t: RedisTarget, specs: { spec: JobSpec; circuit
       out.push({ id, added: !existing });
     }
     return out;
+  } catch (e) {
+    throw redisFailed(t, e);
   } finally {
-    await q.close();
+    await closeQueue(q);
   }
 }
 
@@ -92,8 +129,10 @@ export async function clearQueue(t: RedisTarget): Promise<void> {
   const q = await openQueue(t);
   try {
     await q.obliterate({ force: true });
+  } catch (e) {
+    throw redisFailed(t, e);
   } finally {
-    await q.close();
+    await closeQueue(q);
   }
 }
 
@@ -101,8 +140,10 @@ export async function queueStatus(t: RedisTarget): Promise<QueueStatus> {
   const q = await openQueue(t);
   try {
     return await statusOf(q);
+  } catch (e) {
+    throw redisFailed(t, e);
   } finally {
-    await q.close();
+    await closeQueue(q);
   }
 }
 
@@ -139,8 +180,10 @@ export async function watchQueue(t: RedisTarget, opts: { intervalMs: number; sho
       if (p.remaining === 0 || stopped) return status;
       await new Promise((r) => setTimeout(r, opts.intervalMs));
     }
+  } catch (e) {
+    throw redisFailed(t, e);
   } finally {
-    await q.close();
+    await closeQueue(q);
   }
 }
 
@@ -161,8 +204,10 @@ export async function collectResults(t: RedisTarget, root: string): Promise<JobR
   try {
     const done: Job[] = await q.getCompleted(0, -1);
     return done.map((j) => (fs.existsSync(paths.get({ kind: "queueResult", job: j.id! })) ? readJobResult(root, j.id!) : (j.returnvalue as JobResult)));
+  } catch (e) {
+    throw redisFailed(t, e);
   } finally {
-    await q.close();
+    await closeQueue(q);
   }
 }
 
@@ -249,11 +294,38 @@ export async function runWorker(t: RedisTarget, root: string, opts: { concurrenc
   worker.on("completed", (job: Job) => log(`${job.id}: done`));
   worker.on("failed", (job: Job | undefined, e: Error) => log(`${job?.id}: failed (attempt ${job?.attemptsMade}/${ATTEMPTS}): ${e.message.split("\n")[0]}`));
   worker.on("error", (e: Error) => log(`worker: ${e.message}`));
-  await worker.waitUntilReady();
+  await within(worker.waitUntilReady(), REDIS_TIMEOUT_MS).catch((e) => {
+    void worker.close(true).catch(() => undefined);
+    lock.disconnect();
+    throw new ZkmlError("QUEUE_UNREACHABLE", `Redis at ${t.url}: the worker could not start (${String((e as Error)?.message ?? e).split("\n")[0]})`, { cause: e, hint: "check that the server is up and is Redis" });
+  });
   log(`worker ${workerName()}: waiting for jobs`);
   await opts.stop;
-  await worker.close();
-  await lock.close();
+  await stopWorker(t, worker, log);
+  lock.disconnect();
+}
+
+/**
+ * Stop a worker: it takes no new job, and the jobs in hand finish and are recorded while Redis answers. While it
+ * does not (gone, or not answering), nothing can be recorded there anyway: the worker is closed at once (a job in
+ * hand goes back to the queue when its lock runs out), so a stop never waits on Redis for more than about two seconds.
+ */
+async function stopWorker(t: RedisTarget, worker: { close: (force?: boolean) => Promise<void>; disconnect: () => Promise<void> }, log: (m: string) => void): Promise<void> {
+  const closed = worker.close().then(() => "closed" as const);
+  for (;;) {
+    const r = await Promise.race([closed, new Promise<"tick">((resolve) => setTimeout(() => resolve("tick"), 1000).unref())]);
+    if (r === "closed") return;
+    const alive = await checkRedis(t, 1000).then(
+      () => true,
+      () => false,
+    );
+    if (!alive) {
+      log(`worker: Redis at ${t.url} does not answer: stopping without it (a job in hand is taken over by another worker once its lock expires)`);
+      void worker.close(true).catch(() => undefined);
+      await within(worker.disconnect(), 1000).catch(() => undefined);
+      return;
+    }
+  }
 }
 
 /** host:pid, the name a worker gives itself. */
@@ -262,7 +334,7 @@ export function workerName(): string {
 }
 
 /** The setup lock on Redis: SET key NX PX 10 min, renewed while held; released (if still ours) when done. */
-function redisLock(t: RedisTarget): SetupLock & { close: () => Promise<void> } {
+function redisLock(t: RedisTarget): SetupLock & { disconnect: () => void } {
   const Redis = require("ioredis");
   const client = new Redis({ ...connectionOf(t.url), maxRetriesPerRequest: 3 });
   client.on("error", () => undefined);
@@ -278,5 +350,5 @@ function redisLock(t: RedisTarget): SetupLock & { close: () => Promise<void> } {
       if ((await client.get(key)) === me) await client.del(key);
     }
   };
-  return Object.assign(fn, { close: async () => void (await client.quit()) });
+  return Object.assign(fn, { disconnect: () => client.disconnect() });
 }
