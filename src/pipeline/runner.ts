@@ -115,7 +115,8 @@ function installReaper(): void {
       process.removeListener(sig, onSignal);
       process.kill(process.pid, sig); // the default action: this process dies of the signal, as it would have
     };
-    process.on(sig, onSignal);
+    // first in line, so the others are counted before a `once` listener among them removes itself
+    process.prependListener(sig, onSignal);
   }
 }
 
