@@ -12,7 +12,10 @@ pub mod dense;
 pub mod error;
 pub mod fold;
 pub mod hyrax;
+pub mod layout;
+pub mod logup;
 pub mod mle;
+pub mod network;
 #[allow(clippy::module_inception)] // the protocol's own file, named as the plan names it
 pub mod sumcheck;
 pub mod transcript;
