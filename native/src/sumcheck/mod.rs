@@ -16,6 +16,7 @@ pub mod layout;
 pub mod logup;
 pub mod mle;
 pub mod network;
+pub mod requant;
 #[allow(clippy::module_inception)] // the protocol's own file, named as the plan names it
 pub mod sumcheck;
 pub mod transcript;
