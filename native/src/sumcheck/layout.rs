@@ -1,9 +1,9 @@
-//! The commitment layout of a network proof: every committed column (a dense layer's W and b, a requant's q, r and
+//! The commitment layout of a network proof: every committed column (a dense layer's W, in blocks, and b, a requant's q, r and
 //! a, later the lookups' multiplicities) as an aligned power-of-two segment of one i64 vector, committed once with
 //! Hyrax; a claim on a segment's MLE lifted to a claim on the big MLE; and the claims accumulator that merges every
 //! claim into one point (batch.rs's protocol) for one opening.
 //!
-//! Placement: segments are sorted by size, largest first (ties: W, b, a, q, r, m, then by op index), and laid end
+//! Placement: segments are sorted by size, largest first (ties: W blocks, b, a, q, r, the two multiplicities, then by op index), and laid end
 //! to end from offset 0. Sizes are powers of two taken in decreasing order, so every segment's offset is a multiple
 //! of its size. The big vector has 2^K entries, K = log2_ceil(sum of sizes), zero past the last segment.
 //!
@@ -16,22 +16,25 @@
 //! The accumulator: each claim (segment, local point, value) becomes (lift(point), value) on P~; `prove_claims`
 //! runs batch.rs's protocol (same transcript, same messages; checked by `batch::verify_batch`) but builds
 //! E(x) = sum_k alpha^k eq(z_k, x) segment by segment: eq(p || h, x) vanishes outside the segment, so each claim costs
-//! its segment's size, not 2^K.
+//! its segment's size, not 2^K, and the sumcheck runs over the entries in use only (`Layout::used`; both E and P
+//! are zero past them), with exactly sumcheck.rs's messages (degree 2).
 
 use super::batch::BatchProof;
 use super::hyrax::{commit_i64, HyraxCommitment, HyraxParams};
-use super::mle::{eq_table, log2_ceil, Mle, PAR_THRESHOLD};
-use super::sumcheck;
+use super::mle::{eq_table, fr_from_i64, log2_ceil, PAR_THRESHOLD};
+use super::sumcheck::SumcheckProof;
 use super::transcript::Transcript;
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
+use ark_ff::{AdditiveGroup, One, Zero};
 use rayon::prelude::*;
 
 /// What a segment holds (its order is the placement's tie-break).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SegKind {
-    /// A dense layer's W, padded to 2^mu x 2^nu row-major (dense.rs's table: W~(rho, sigma) at (sigma || rho)).
-    Weights,
+    /// One block of a dense layer's W: rows and columns each split into aligned power-of-two runs (m's and n's
+    /// binary digits, largest first: network.rs's `pow2_parts`), block (row run `rb`, column run `cb`) stored
+    /// row-major with its column bits low, so W is committed with no padding.
+    Weights { rb: u8, cb: u8 },
     /// A dense layer's bias, padded to 2^mu.
     Bias,
     /// A requant's output a.
@@ -40,8 +43,10 @@ pub enum SegKind {
     Quot,
     /// A requant's remainder r = z - 2^s q.
     Rem,
-    /// A lookup table's multiplicities (reserved for the logUp step).
-    Mult,
+    /// A requant's multiplicities in its remainder's range table (2^shift entries).
+    MultRange,
+    /// A requant's multiplicities in its (q, act(q)) table (2^(bits - shift) entries).
+    MultAct,
 }
 
 /// One segment: which op and column, its size 2^vars and its offset in the big vector.
@@ -110,6 +115,11 @@ impl Layout {
         big[s.offset..s.offset + data.len()].copy_from_slice(data);
     }
 
+    /// The entries in use: the end of the last segment (the big vector is zero from there on).
+    pub fn used(&self) -> usize {
+        self.segments.last().map_or(0, |s| s.offset + (1 << s.vars))
+    }
+
     /// The segment's slice of the big vector (2^vars entries).
     pub fn slice<'a>(&self, seg: usize, big: &'a [i64]) -> &'a [i64] {
         let s = &self.segments[seg];
@@ -163,17 +173,75 @@ impl Claims {
     }
 }
 
+/// sumcheck.rs's prover for sum_x e(x) p(x) over `num_vars` variables (same transcript, same messages), the
+/// tables given up to their last non-zero entry (zero past it): each round works on the live prefix only.
+/// Returns the proof, the point and p's value there.
+pub fn prove_product_trimmed(mut e: Vec<Fr>, mut p: Vec<Fr>, num_vars: usize, t: &mut Transcript) -> (SumcheckProof, Vec<Fr>, Fr) {
+    assert_eq!(e.len(), p.len());
+    assert!(e.len() <= 1 << num_vars);
+    if e.is_empty() {
+        e.push(Fr::zero());
+        p.push(Fr::zero());
+    }
+    let round = |e: &[Fr], p: &[Fr]| -> [Fr; 3] {
+        let f = |b: usize| {
+            let (e0, e1, p0, p1) = (e[2 * b], e[2 * b + 1], p[2 * b], p[2 * b + 1]);
+            [e0 * p0, e1 * p1, (e1.double() - e0) * (p1.double() - p0)]
+        };
+        let add = |a: [Fr; 3], b: [Fr; 3]| [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+        let half = e.len() / 2;
+        if half >= PAR_THRESHOLD {
+            (0..half).into_par_iter().map(f).reduce(|| [Fr::zero(); 3], add)
+        } else {
+            (0..half).map(f).fold([Fr::zero(); 3], add)
+        }
+    };
+    let fold = |v: &[Fr], r: Fr| -> Vec<Fr> {
+        let g = |c: &[Fr]| c[0] + r * (c[1] - c[0]);
+        if v.len() / 2 >= PAR_THRESHOLD {
+            v.par_chunks(2).map(g).collect()
+        } else {
+            v.chunks(2).map(g).collect()
+        }
+    };
+    let even = |v: &mut Vec<Fr>| {
+        if v.len() % 2 == 1 {
+            v.push(Fr::zero());
+        }
+    };
+    let mut rounds = Vec::with_capacity(num_vars);
+    let mut point = Vec::with_capacity(num_vars);
+    for j in 0..num_vars {
+        even(&mut e);
+        even(&mut p);
+        let g = round(&e, &p);
+        if j == 0 {
+            t.absorb_frs(b"sumcheck claim", &[g[0] + g[1], Fr::from(num_vars as u64), Fr::from(2u64)]);
+        }
+        t.absorb_frs(b"sumcheck round", &g);
+        let r = t.challenge_fr();
+        e = fold(&e, r);
+        p = fold(&p, r);
+        rounds.push(g.to_vec());
+        point.push(r);
+    }
+    if num_vars == 0 {
+        t.absorb_frs(b"sumcheck claim", &[e[0] * p[0], Fr::zero(), Fr::from(2u64)]);
+    }
+    (SumcheckProof { rounds }, point, p[0])
+}
+
 /// batch.rs's prover (identical transcript and messages, checked by `batch::verify_batch` with `claims.points`)
-/// with E built segment by segment. `big` is the committed vector as an MLE over layout.num_vars variables.
-/// Returns the proof and the point s at which the big vector must be opened.
-pub fn prove_claims(layout: &Layout, big: Mle, claims: &Claims, t: &mut Transcript) -> (BatchProof, Vec<Fr>) {
-    assert_eq!(big.num_vars, layout.num_vars);
+/// with E built segment by segment and the sumcheck over the entries in use. `big` is the committed vector (at
+/// least `layout.used()` entries). Returns the proof and the point s at which the big vector must be opened.
+pub fn prove_claims(layout: &Layout, big: &[i64], claims: &Claims, t: &mut Transcript) -> (BatchProof, Vec<Fr>) {
+    let used = layout.used();
     let points = claims.points(layout);
     let flat: Vec<Fr> = points.iter().flatten().copied().collect();
     t.absorb_frs(b"batch points", &flat);
     t.absorb_frs(b"batch values", &claims.values());
     let alpha = t.challenge_fr();
-    let mut e = vec![Fr::zero(); big.evals.len()];
+    let mut e = vec![Fr::zero(); used];
     let mut power = Fr::one();
     for (seg, local, _) in &claims.items {
         let s = &layout.segments[*seg];
@@ -186,26 +254,51 @@ pub fn prove_claims(layout: &Layout, big: Mle, claims: &Claims, t: &mut Transcri
         }
         power *= alpha;
     }
-    let out = sumcheck::prove(vec![Mle { evals: e, num_vars: big.num_vars }, big], t);
-    let p_eval = out.factor_evals[1];
+    let p: Vec<Fr> = big[..used].par_iter().map(|&v| fr_from_i64(v)).collect();
+    let (sumcheck, point, p_eval) = prove_product_trimmed(e, p, layout.num_vars, t);
     t.absorb_fr(b"batch eval", &p_eval);
-    (BatchProof { sumcheck: out.proof, p_eval }, out.point)
+    (BatchProof { sumcheck, p_eval }, point)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::batch::{prove_batch, verify_batch};
+    use super::super::mle::Mle;
+    use super::super::sumcheck;
     use super::*;
     use ark_std::{rand::Rng, test_rng, UniformRand};
 
+    /// The trimmed prover sends sumcheck.rs's messages for the zero-padded tables, whatever the live length.
+    #[test]
+    fn trimmed_product_sumcheck_matches_sumcheck_rs() {
+        let mut rng = test_rng();
+        for (k, len) in [(0, 0), (0, 1), (1, 1), (3, 5), (4, 16), (6, 33), (13, 5000)] {
+            let e: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
+            let p: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
+            let pad = |v: &[Fr]| {
+                let mut v = v.to_vec();
+                v.resize(1 << k, Fr::zero());
+                Mle { evals: v, num_vars: k }
+            };
+            let mut t1 = Transcript::new(b"t");
+            let want = sumcheck::prove(vec![pad(&e), pad(&p)], &mut t1);
+            let mut t2 = Transcript::new(b"t");
+            let (proof, point, pe) = prove_product_trimmed(e, p, k, &mut t2);
+            assert_eq!(proof, want.proof, "k {k} len {len}");
+            assert_eq!(point, want.point);
+            assert_eq!(pe, want.factor_evals[1]);
+            assert_eq!(t1.state(), t2.state());
+        }
+    }
+
     fn sample_layout() -> Layout {
-        Layout::new(&[(0, SegKind::Weights, 5), (0, SegKind::Bias, 2), (1, SegKind::Act, 2), (1, SegKind::Quot, 2), (1, SegKind::Rem, 2), (2, SegKind::Weights, 3), (3, SegKind::Bias, 0)])
+        Layout::new(&[(0, SegKind::Weights { rb: 0, cb: 0 }, 5), (0, SegKind::Bias, 2), (1, SegKind::Act, 2), (1, SegKind::Quot, 2), (1, SegKind::Rem, 2), (2, SegKind::Weights { rb: 0, cb: 0 }, 3), (3, SegKind::Bias, 0), (1, SegKind::MultAct, 1)])
     }
 
     #[test]
     fn segments_are_aligned_and_disjoint() {
         let l = sample_layout();
-        // 32 + 8 + 4 * 4 + 1 = 57 -> 64.
+        // 32 + 8 + 4 * 4 + 2 + 1 = 59 -> 64.
         assert_eq!(l.num_vars, 6);
         let mut end = 0;
         for s in &l.segments {
@@ -213,7 +306,7 @@ mod tests {
             assert_eq!(s.offset, end);
             end += 1 << s.vars;
         }
-        assert_eq!(l.segments[0].kind, SegKind::Weights);
+        assert_eq!(l.segments[0].kind, SegKind::Weights { rb: 0, cb: 0 });
         assert_eq!(l.segments[2].kind, SegKind::Bias); // size 4: b before a, q, r
         assert_eq!(l.segments.last().unwrap().vars, 0);
     }
@@ -262,7 +355,7 @@ mod tests {
     fn segment_batch_matches_batch_rs() {
         let mut rng = test_rng();
         let l = sample_layout();
-        let big: Vec<i64> = (0..1 << l.num_vars).map(|_| rng.gen_range(-50..=50)).collect();
+        let big: Vec<i64> = (0..1 << l.num_vars).map(|i| if i < l.used() { rng.gen_range(-50..=50) } else { 0 }).collect();
         let p = Mle::from_i64(&big);
         let mut claims = Claims::default();
         for seg in [0, 3, 0, 6, 2] {
@@ -271,7 +364,7 @@ mod tests {
             claims.add(seg, local, v);
         }
         let mut t1 = Transcript::new(b"t");
-        let (a, s1) = prove_claims(&l, p.clone(), &claims, &mut t1);
+        let (a, s1) = prove_claims(&l, &big, &claims, &mut t1);
         let mut t2 = Transcript::new(b"t");
         let (b, s2) = prove_batch(&p, &claims.points(&l), &claims.values(), &mut t2);
         assert_eq!((a.clone(), s1.clone()), (b, s2));
