@@ -38,7 +38,7 @@ use super::mle::{eq_eval, eq_table, fr_from_i64, Mle, PAR_THRESHOLD};
 use super::sumcheck::{interpolate, SumcheckProof};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, One, Zero};
+use ark_ff::{AdditiveGroup, Field, One, Zero};
 use rayon::prelude::*;
 use std::fmt;
 
@@ -164,15 +164,24 @@ impl Table {
         hi.map_or(t, |hi| t.min(hi))
     }
 
-    /// Row j's values (one per column).
-    pub fn row(&self, j: usize) -> Vec<i64> {
+    /// Column c's value in row j.
+    pub fn value(&self, c: usize, j: usize) -> i64 {
         match *self {
-            Table::Range { offset, .. } => vec![offset + j as i64],
+            Table::Range { offset, .. } => offset + j as i64,
             Table::Activation { offset, lo, hi, .. } => {
                 let t = offset + j as i64;
-                vec![t, Table::act(lo, hi, t)]
+                if c == 0 {
+                    t
+                } else {
+                    Table::act(lo, hi, t)
+                }
             }
         }
+    }
+
+    /// Row j's values (one per column).
+    pub fn row(&self, j: usize) -> Vec<i64> {
+        (0..self.columns()).map(|c| self.value(c, j)).collect()
     }
 
     /// The row holding these values, if any, in O(1).
@@ -342,89 +351,139 @@ fn fold_columns(v: &[Fr], beta: Fr) -> Fr {
     v.iter().rev().fold(Fr::zero(), |acc, x| acc * beta + x)
 }
 
+/// One layer of a fraction tree: its numerators (None: all 1, the looked-up side's leaves) and denominators.
+type Layer = (Option<Vec<Fr>>, Vec<Fr>);
+
 /// Every layer of a fraction tree, root first: layers[j] = (p_j, q_j) of 2^j entries each.
-fn build_tree(p: Vec<Fr>, q: Vec<Fr>) -> Vec<(Vec<Fr>, Vec<Fr>)> {
+fn build_tree(p: Option<Vec<Fr>>, q: Vec<Fr>) -> Vec<Layer> {
     let mut layers = vec![(p, q)];
-    while layers.last().unwrap().0.len() > 1 {
+    while layers.last().unwrap().1.len() > 1 {
         let (p, q) = layers.last().unwrap();
-        let h = p.len() / 2;
-        let node = |x: usize| (p[x] * q[x + h] + p[x + h] * q[x], q[x] * q[x + h]);
+        let h = q.len() / 2;
+        let node = |x: usize| match p {
+            Some(p) => (p[x] * q[x + h] + p[x + h] * q[x], q[x] * q[x + h]),
+            None => (q[x] + q[x + h], q[x] * q[x + h]),
+        };
         let (np, nq): (Vec<Fr>, Vec<Fr>) = if h >= PAR_THRESHOLD { (0..h).into_par_iter().map(node).unzip() } else { (0..h).map(node).unzip() };
-        layers.push((np, nq));
+        layers.push((Some(np), nq));
     }
     layers.reverse();
     layers
 }
 
-/// The round polynomial's values at X = 0, 2, 3 of sum_x eq(x) (p0 q1 + p1 q0 + mu q0 q1), binding variable 0.
-fn layer_round(e: &[Fr], p0: &[Fr], p1: &[Fr], q0: &[Fr], q1: &[Fr], mu: Fr) -> [Fr; 3] {
-    let half = e.len() / 2;
+/// h(0) and h(2) (or h(1) alone when `at_one`) of h(X) = sum_b w[b] F(X, b), F = a b + c d over the tables
+/// [a, b, c, d] = [p0, q1, q0, p1 + mu q1], or F = c0 + c1 + mu c0 c1 over [q0, q1] (unit numerators); variable 0
+/// of the tables is X.
+fn layer_h(w: &[Fr], tables: &[Mle], mu: Fr, at_one: bool) -> [Fr; 2] {
+    let half = w.len();
+    let ev: Vec<&[Fr]> = tables.iter().map(|m| m.evals.as_slice()).collect();
+    let f = |v: &[Fr; 4]| if ev.len() == 4 { v[0] * v[1] + v[2] * v[3] } else { v[0] + v[1] + mu * v[0] * v[1] };
     let accumulate = |range: std::ops::Range<usize>| {
-        let mut acc = [Fr::zero(); 3];
+        let mut acc = [Fr::zero(); 2];
+        let mut lo = [Fr::zero(); 4];
+        let mut two = [Fr::zero(); 4];
         for b in range {
-            let (i, j) = (2 * b, 2 * b + 1);
-            // At X: p0 q1 + q0 (p1 + mu q1), times eq.
-            let term = |e: Fr, a0: Fr, a1: Fr, b0: Fr, b1: Fr| e * (a0 * b1 + b0 * (a1 + mu * b1));
-            acc[0] += term(e[i], p0[i], p1[i], q0[i], q1[i]);
-            let (de, dp0, dp1, dq0, dq1) = (e[j] - e[i], p0[j] - p0[i], p1[j] - p1[i], q0[j] - q0[i], q1[j] - q1[i]);
-            let (e2, a2, c2, b2, d2) = (e[j] + de, p0[j] + dp0, p1[j] + dp1, q0[j] + dq0, q1[j] + dq1);
-            acc[1] += term(e2, a2, c2, b2, d2);
-            acc[2] += term(e2 + de, a2 + dp0, c2 + dp1, b2 + dq0, d2 + dq1);
+            if at_one {
+                for (x, t) in lo.iter_mut().zip(&ev) {
+                    *x = t[2 * b + 1];
+                }
+                acc[0] += w[b] * f(&lo);
+                continue;
+            }
+            for ((x, y), t) in lo.iter_mut().zip(two.iter_mut()).zip(&ev) {
+                *x = t[2 * b];
+                *y = t[2 * b + 1].double() - x;
+            }
+            acc[0] += w[b] * f(&lo);
+            acc[1] += w[b] * f(&two);
         }
         acc
     };
     if half >= PAR_THRESHOLD {
         const CHUNK: usize = 1 << 10;
-        (0..half.div_ceil(CHUNK)).into_par_iter().map(|c| accumulate(c * CHUNK..((c + 1) * CHUNK).min(half))).reduce(
-            || [Fr::zero(); 3],
-            |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
-        )
+        (0..half.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| accumulate(c * CHUNK..((c + 1) * CHUNK).min(half)))
+            .reduce(|| [Fr::zero(); 2], |a, b| [a[0] + b[0], a[1] + b[1]])
     } else {
         accumulate(0..half)
     }
 }
 
-/// Proves layer j's claim p_j(rho) + mu q_j(rho) = `claim` from layer j + 1's tables (p, q of 2^(j+1) entries).
-/// Writes sumcheck.rs's transcript format (claim, sizes, rounds; degree 3). Returns the rounds, r and the four values.
-fn prove_layer(p: &[Fr], q: &[Fr], rho: &[Fr], mu: Fr, claim: Fr, t: &mut Transcript) -> (SumcheckProof, Vec<Fr>, [Fr; 4]) {
+/// eq1(a, X) = a X + (1 - a)(1 - X).
+fn eq1(a: Fr, x: Fr) -> Fr {
+    a * x + (Fr::one() - a) * (Fr::one() - x)
+}
+
+/// Proves layer j's claim p_j(rho) + mu q_j(rho) = `claim` from layer j + 1's tables (p, q of 2^(j+1) entries;
+/// p None: all 1). Writes sumcheck.rs's transcript format (claim, sizes, rounds; degree 3, all 4 evaluations).
+/// Returns the rounds, r and the four values [p0, p1, q0, q1] at r.
+///
+/// Round i's polynomial is g(X) = E_i eq1(rho_i, X) h(X) with E_i = prod_{b<i} eq1(rho_b, r_b) and h of degree 2
+/// (Gruen's factoring of eq): h(0), h(2) come from one pass with the weights eq(rho_{>i}, .) (each round's
+/// weights are the previous ones summed in pairs), h(1) from the claim, h(3) = h(0) - 3 h(1) + 3 h(2).
+fn prove_layer(p: Option<&[Fr]>, q: &[Fr], rho: &[Fr], mu: Fr, claim: Fr, t: &mut Transcript) -> (SumcheckProof, Vec<Fr>, [Fr; 4]) {
     let j = rho.len();
     let h = 1usize << j;
     t.absorb_frs(b"sumcheck claim", &[claim, Fr::from(j as u64), Fr::from(3u64)]);
-    let mut tables: Vec<Mle> = [eq_table(rho), p[..h].to_vec(), p[h..].to_vec(), q[..h].to_vec(), q[h..].to_vec()]
-        .into_iter()
-        .map(|evals| Mle { evals, num_vars: j })
-        .collect();
+    let (q0, q1) = (&q[..h], &q[h..]);
+    let cols: Vec<Vec<Fr>> = match p {
+        Some(p) => {
+            let s: Vec<Fr> = if h >= PAR_THRESHOLD {
+                p[h..].par_iter().zip(q1.par_iter()).map(|(a, b)| *a + mu * b).collect()
+            } else {
+                p[h..].iter().zip(q1).map(|(a, b)| *a + mu * b).collect()
+            };
+            vec![p[..h].to_vec(), q1.to_vec(), q0.to_vec(), s]
+        }
+        None => vec![q0.to_vec(), q1.to_vec()],
+    };
+    let mut tables: Vec<Mle> = cols.into_iter().map(|evals| Mle { evals, num_vars: j }).collect();
+    let mut w = if j > 0 { eq_table(&rho[1..]) } else { Vec::new() };
     let mut rounds = Vec::with_capacity(j);
     let mut point = Vec::with_capacity(j);
-    let mut claim = claim;
-    for _ in 0..j {
-        let [g0, g2, g3] = layer_round(&tables[0].evals, &tables[1].evals, &tables[2].evals, &tables[3].evals, &tables[4].evals, mu);
-        // g(1) = claim - g(0): the claim is the honest one, so this is the true g(1).
-        let g = vec![g0, claim - g0, g2, g3];
+    let (mut claim, mut e) = (claim, Fr::one());
+    let (two, three) = (Fr::from(2u64), Fr::from(3u64));
+    for i in 0..j {
+        let [h0, h2] = layer_h(&w, &tables, mu, false);
+        // claim = E (eq1(rho_i, 0) h(0) + eq1(rho_i, 1) h(1)).
+        let h1 = match (e.inverse(), rho[i].inverse()) {
+            (Some(ei), Some(ri)) => (claim * ei - (Fr::one() - rho[i]) * h0) * ri,
+            _ => layer_h(&w, &tables, mu, true)[0],
+        };
+        let h3 = h0 - three * (h1 - h2);
+        let g: Vec<Fr> = [(Fr::zero(), h0), (Fr::one(), h1), (two, h2), (three, h3)].iter().map(|&(x, hx)| e * eq1(rho[i], x) * hx).collect();
         t.absorb_frs(b"sumcheck round", &g);
         let r = t.challenge_fr();
         claim = interpolate(&g, r);
+        e *= eq1(rho[i], r);
         if tables[0].evals.len() / 2 >= PAR_THRESHOLD {
             tables.iter_mut().for_each(|m| m.fix_first_variable(r));
         } else {
             tables.par_iter_mut().for_each(|m| m.fix_first_variable(r));
         }
+        w = w.chunks(2).map(|c| c.iter().sum()).collect();
         rounds.push(g);
         point.push(r);
     }
-    let evals = [tables[1].evals[0], tables[2].evals[0], tables[3].evals[0], tables[4].evals[0]];
+    let evals = if tables.len() == 4 {
+        let (p0, q1, q0, s) = (tables[0].evals[0], tables[1].evals[0], tables[2].evals[0], tables[3].evals[0]);
+        [p0, s - mu * q1, q0, q1]
+    } else {
+        [Fr::one(), Fr::one(), tables[0].evals[0], tables[1].evals[0]]
+    };
     (SumcheckProof { rounds }, point, evals)
 }
 
 /// Walks a built tree from its root (already absorbed) to its leaves: the layer proofs, the leaves' point and
 /// the claims (p, q) there.
-fn prove_tree(layers: &[(Vec<Fr>, Vec<Fr>)], t: &mut Transcript) -> (Vec<LayerProof>, Vec<Fr>, Fr, Fr) {
-    let (mut cp, mut cq) = (layers[0].0[0], layers[0].1[0]);
+fn prove_tree(layers: &[Layer], t: &mut Transcript) -> (Vec<LayerProof>, Vec<Fr>, Fr, Fr) {
+    let (mut cp, mut cq) = (layers[0].0.as_ref().map_or(Fr::one(), |p| p[0]), layers[0].1[0]);
     let mut rho = Vec::new();
     let mut proofs = Vec::with_capacity(layers.len() - 1);
     for (p, q) in &layers[1..] {
         let mu = t.challenge_fr();
-        let (sumcheck, r, evals) = prove_layer(p, q, &rho, mu, cp + mu * cq, t);
+        let (sumcheck, r, evals) = prove_layer(p.as_deref(), q, &rho, mu, cp + mu * cq, t);
         t.absorb_frs(b"logup layer evals", &evals);
         let lambda = t.challenge_fr();
         cp = evals[0] + lambda * (evals[1] - evals[0]);
@@ -483,21 +542,21 @@ fn prove_logup_inner(f: &[&[Fr]], m: &[u64], table: &Table, t: &mut Transcript, 
     let fq: Vec<Fr> = (0..n)
         .into_par_iter()
         .with_min_len(1 << 10)
-        .map(|i| alpha - fold_columns(&f.iter().map(|c| c[i]).collect::<Vec<Fr>>(), beta))
+        .map(|i| alpha - f.iter().rev().fold(Fr::zero(), |acc, c| acc * beta + c[i]))
         .collect();
     let tq: Vec<Fr> = (0..1usize << l)
         .into_par_iter()
         .with_min_len(1 << 10)
-        .map(|j| alpha - fold_columns(&table.row(j).into_iter().map(fr_from_i64).collect::<Vec<Fr>>(), beta))
+        .map(|j| alpha - (0..table.columns()).rev().fold(Fr::zero(), |acc, c| acc * beta + fr_from_i64(table.value(c, j))))
         .collect();
     if fq.par_iter().any(|x| x.is_zero()) || tq.par_iter().any(|x| x.is_zero()) {
         return Err(LookupError::ZeroDenominator);
     }
     let tp: Vec<Fr> = m.par_iter().map(|&x| Fr::from(x)).collect();
-    let f_tree = build_tree(vec![Fr::one(); n], fq);
-    let t_tree = build_tree(tp, tq);
-    let f_root = [f_tree[0].0[0], f_tree[0].1[0]];
-    let t_root = [t_tree[0].0[0], t_tree[0].1[0]];
+    let f_tree = build_tree(None, fq);
+    let t_tree = build_tree(Some(tp), tq);
+    let root = |tree: &[Layer]| [tree[0].0.as_ref().map_or(Fr::one(), |p| p[0]), tree[0].1[0]];
+    let (f_root, t_root) = (root(&f_tree), root(&t_tree));
     if check_sums && f_root[0] * t_root[1] != t_root[0] * f_root[1] {
         return Err(LookupError::SumsDiffer);
     }
