@@ -444,19 +444,19 @@ fn prove_layer(p: Option<&[Fr]>, q: &[Fr], rho: &[Fr], mu: Fr, claim: Fr, t: &mu
     let mut point = Vec::with_capacity(j);
     let (mut claim, mut e) = (claim, Fr::one());
     let (two, three) = (Fr::from(2u64), Fr::from(3u64));
-    for i in 0..j {
+    for &rho_i in rho {
         let [h0, h2] = layer_h(&w, &tables, mu, false);
-        // claim = E (eq1(rho_i, 0) h(0) + eq1(rho_i, 1) h(1)).
-        let h1 = match (e.inverse(), rho[i].inverse()) {
-            (Some(ei), Some(ri)) => (claim * ei - (Fr::one() - rho[i]) * h0) * ri,
+        // claim = E (eq1(rho_i, 0) h(0) + eq1(rho_i, 1) h(1)); h(1) by its own pass when E or rho_i is zero.
+        let h1 = match (e.inverse(), rho_i.inverse()) {
+            (Some(ei), Some(ri)) => (claim * ei - (Fr::one() - rho_i) * h0) * ri,
             _ => layer_h(&w, &tables, mu, true)[0],
         };
         let h3 = h0 - three * (h1 - h2);
-        let g: Vec<Fr> = [(Fr::zero(), h0), (Fr::one(), h1), (two, h2), (three, h3)].iter().map(|&(x, hx)| e * eq1(rho[i], x) * hx).collect();
+        let g: Vec<Fr> = [(Fr::zero(), h0), (Fr::one(), h1), (two, h2), (three, h3)].iter().map(|&(x, hx)| e * eq1(rho_i, x) * hx).collect();
         t.absorb_frs(b"sumcheck round", &g);
         let r = t.challenge_fr();
         claim = interpolate(&g, r);
-        e *= eq1(rho[i], r);
+        e *= eq1(rho_i, r);
         if tables[0].evals.len() / 2 >= PAR_THRESHOLD {
             tables.iter_mut().for_each(|m| m.fix_first_variable(r));
         } else {
@@ -676,6 +676,33 @@ mod tests {
             for c in -3..(1i64 << l) + 3 {
                 let dense = Mle::new((0..1i64 << l).map(|j| if j >= c { fr_from_i64(j - c) } else { Fr::zero() }).collect());
                 assert_eq!(ramp_mle(&x, c), dense.evaluate(&x), "l = {l}, c = {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn layer_sumcheck_with_a_zero_coordinate() {
+        // rho_i = 0 (then E = 0 in later rounds) takes the direct pass for h(1); both kinds of numerators.
+        let mut rng = test_rng();
+        let j = 5;
+        let p: Vec<Fr> = (0..2 << j).map(|_| Fr::rand(&mut rng)).collect();
+        let q: Vec<Fr> = (0..2 << j).map(|_| Fr::rand(&mut rng)).collect();
+        let mu = Fr::rand(&mut rng);
+        for zero_at in [0, 2, j - 1] {
+            let mut rho: Vec<Fr> = (0..j).map(|_| Fr::rand(&mut rng)).collect();
+            rho[zero_at] = Fr::zero();
+            for unit in [false, true] {
+                let pp = if unit { vec![Fr::one(); 2 << j] } else { p.clone() };
+                let h = 1 << j;
+                let eq = eq_table(&rho);
+                let claim: Fr = (0..h).map(|x| eq[x] * (pp[x] * q[x + h] + pp[x + h] * q[x] + mu * q[x] * q[x + h])).sum();
+                let mut t = tr();
+                let (proof, r, [p0, p1, q0, q1]) = prove_layer(if unit { None } else { Some(&pp) }, &q, &rho, mu, claim, &mut t);
+                let (r2, value) = super::super::sumcheck::verify(&proof, claim, j, 3, &mut tr()).unwrap();
+                assert_eq!(r, r2);
+                assert_eq!(value, eq_eval(&rho, &r) * (p0 * q1 + p1 * q0 + mu * q0 * q1), "zero at {zero_at}, unit {unit}");
+                let half = |v: &[Fr]| Mle::new(v.to_vec()).evaluate(&r);
+                assert_eq!([p0, p1, q0, q1], [half(&pp[..h]), half(&pp[h..]), half(&q[..h]), half(&q[h..])]);
             }
         }
     }
