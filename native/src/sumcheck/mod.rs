@@ -5,7 +5,8 @@
 //! Files, bottom up: transcript.rs (keccak256 Fiat-Shamir over 32-byte words), mle.rs (tables, eq), fold.rs (small
 //! integer matrices folded along field weights), sumcheck.rs (the protocol, prover and verifier apart), dense.rs (a
 //! layer's W a), hyrax.rs (the commitment and its opening), batch.rs
-//! (several claims on one polynomial merged into one), error.rs (why a verifier refuses).
+//! (several claims on one polynomial merged into one), error.rs (why a verifier refuses); layout.rs (every committed
+//! column as a segment of one vector, the claims accumulator) and network.rs (the FC network's proof and verifier).
 
 pub mod batch;
 pub mod dense;

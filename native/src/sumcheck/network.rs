@@ -305,7 +305,7 @@ pub enum LayerProof {
     /// b~(p), the dense sumcheck, and W's blocks' evaluations (row block major).
     Dense { b_eval: Fr, dense: DenseProof, w_blocks: Vec<Fr> },
     /// q~(p), r~(p) and the two lookups.
-    Requant { q_eval: Fr, r_eval: Fr, lookups: RequantProof },
+    Requant { q_eval: Fr, r_eval: Fr, lookups: Box<RequantProof> },
 }
 
 /// The whole proof.
@@ -417,7 +417,7 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(Ne
                 let (op, wit, mult) = requant_data[k].as_ref().expect("witness built above");
                 let (lookups, rc) = prove_requant(wit, mult, op, &mut t).map_err(|e| format!("ops[{k}]: {e}"))?;
                 add_requant_claims(&mut claims, &layout, k, &rc);
-                layers.push(LayerProof::Requant { q_eval, r_eval, lookups });
+                layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(lookups) });
             }
             Op::Dense { m, n, w, .. } => {
                 let bs = layout.get(k, SegKind::Bias);
@@ -570,6 +570,7 @@ fn w_eval_from_blocks(blocks: &[Fr], m: usize, n: usize, rho: &[Fr], sigma: &[Fr
 
 /// verify_with, the Hyrax generators derived here.
 pub fn verify(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof) -> Result<(), VerifyError> {
+    arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
     let params = arch.hyrax_params();
     verify_with(arch, x, y, proof, &params)
 }
@@ -821,7 +822,7 @@ impl NetworkProof {
                     let r_eval = r.fr(&format!("layer {i} r evaluation"))?;
                     let range = r.logup(&format!("layer {i} range lookup"))?;
                     let act = r.logup(&format!("layer {i} activation lookup"))?;
-                    layers.push(LayerProof::Requant { q_eval, r_eval, lookups: RequantProof { range, act } });
+                    layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(RequantProof { range, act }) });
                 }
                 k => {
                     r.at = at;
@@ -1195,7 +1196,15 @@ mod tests {
         let t0 = std::time::Instant::now();
         let params = arch.hyrax_params();
         let gens_s = t0.elapsed().as_secs_f64();
-        println!("FC_4107399_params: {macs} weights, layout 2^{} entries ({} segments), {} generators in {gens_s:.3} s", layout.num_vars, layout.segments.len(), params.cols());
+        let shifts: Vec<u32> = net.ops.iter().filter_map(|o| if let Op::Requant { shift, .. } = o { Some(*shift) } else { None }).collect();
+        let mults: usize = layout.segments.iter().filter(|s| matches!(s.kind, SegKind::MultRange | SegKind::MultAct)).map(|s| 1 << s.vars).sum();
+        println!(
+            "FC_4107399_params: {macs} weights, layout 2^{} entries, {} in use ({mults} multiplicities), {} segments; shifts {shifts:?}; {} generators in {gens_s:.3} s",
+            layout.num_vars,
+            layout.used(),
+            layout.segments.len(),
+            params.cols()
+        );
         for rep in 0..3 {
             let (c0, t0) = (super::super::cpu_seconds(), std::time::Instant::now());
             let (proof, y, timings) = prove_timed(&net, &x, &params).unwrap();
