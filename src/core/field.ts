@@ -34,6 +34,23 @@ export function fieldInverse(v: bigint): bigint {
 }
 
 /** An unsigned integer from n little-endian bytes at buf[off]. */
+/** Invert every element at once (Montgomery's trick): one inversion and 3n multiplications; no element may be 0. */
+export function batchInverse(a: readonly bigint[]): bigint[] {
+  const prefix = new Array<bigint>(a.length);
+  let acc = 1n;
+  for (let i = 0; i < a.length; i++) {
+    prefix[i] = acc;
+    acc = (acc * a[i]) % BN254_R;
+  }
+  let t = fieldInverse(acc);
+  const out = new Array<bigint>(a.length);
+  for (let i = a.length - 1; i >= 0; i--) {
+    out[i] = (t * prefix[i]) % BN254_R;
+    t = (t * a[i]) % BN254_R;
+  }
+  return out;
+}
+
 export function readLE(buf: Uint8Array, off: number, n: number): bigint {
   let v = 0n;
   for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[off + i]);

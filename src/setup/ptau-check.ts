@@ -19,7 +19,7 @@ import * as crypto from "crypto";
 import { ZkmlError } from "../core/errors";
 import * as fs from "fs";
 import { fileReader, sectionTable } from "../core/container";
-import { BN254_R, fieldInverse, powMod } from "../core/field";
+import { batchInverse, BN254_R, powMod } from "../core/field";
 import { PTAU_ERRORS, readPtauHeader, rootOfUnity } from "./ptau";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -47,22 +47,6 @@ function scalarsLE(xs: bigint[]): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-/** Invert every element at once (Montgomery's trick). */
-function batchInverse(a: bigint[]): bigint[] {
-  const prefix = new Array<bigint>(a.length);
-  let acc = 1n;
-  for (let i = 0; i < a.length; i++) {
-    prefix[i] = acc;
-    acc = (acc * a[i]) % R;
-  }
-  let t = fieldInverse(acc);
-  const out = new Array<bigint>(a.length);
-  for (let i = a.length - 1; i >= 0; i--) {
-    out[i] = (t * prefix[i]) % R;
-    t = (t * a[i]) % R;
-  }
-  return out;
-}
 
 const randomField = () => BigInt(`0x${crypto.randomBytes(48).toString("hex")}`) % R;
 

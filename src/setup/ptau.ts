@@ -27,7 +27,7 @@ import * as path from "path";
 import { ZkmlError } from "../core/errors";
 import { produceAtomic } from "../core/files";
 import { containerHead, ContainerErrors, sectionHead, withSections } from "../core/container";
-import { BN254_Q, BN254_R, fieldInverse, fieldOf, powMod } from "../core/field";
+import { batchInverse, BN254_Q, BN254_R, fieldInverse, fieldOf, powMod } from "../core/field";
 import { loadNative, scalarBytes } from "../core/native";
 import { contributionKey, contributionsSection, firstChallengeHash, g1Of, g2Of, keyBytes, PartialHasher, randomScalar } from "./transcript";
 
@@ -48,22 +48,6 @@ export function rootOfUnity(p: number): bigint {
   return w;
 }
 
-/** Invert every element at once (Montgomery's trick): one inversion and 3n multiplications. */
-function batchInverse(a: bigint[]): bigint[] {
-  const prefix = new Array<bigint>(a.length);
-  let acc = 1n;
-  for (let i = 0; i < a.length; i++) {
-    prefix[i] = acc;
-    acc = (acc * a[i]) % R;
-  }
-  let t = inv(acc);
-  const out = new Array<bigint>(a.length);
-  for (let i = a.length - 1; i >= 0; i--) {
-    out[i] = (t * prefix[i]) % R;
-    t = (t * a[i]) % R;
-  }
-  return out;
-}
 
 /** L_j(tau) for the domain of size n = 2^p, j < n: the coefficients of snarkjs's Lagrange sections. */
 export function lagrangeAt(tau: bigint, p: number): bigint[] {
