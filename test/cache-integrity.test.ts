@@ -22,22 +22,11 @@ import { vkeyMatchesZkey } from "../src/systems/snarkjs";
 import { writeDevPtau } from "../src/setup/ptau";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { ROOT, tmpDir } from "./helpers/circuit";
+import { section } from "./helpers/errors";
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
 const OPTS = { visibility: DEFAULT_VISIBILITY, backend: "auto" as const, quant: {} };
-
-/** The byte range of section `type` in an iden3 container. */
-function section(buf: Buffer, type: number): { start: number; size: number } {
-  let p = 12;
-  for (let i = 0; i < buf.readUInt32LE(8); i++) {
-    const t = buf.readUInt32LE(p);
-    const size = Number(buf.readBigUInt64LE(p + 4));
-    if (t === type) return { start: p + 12, size };
-    p += 12 + size;
-  }
-  throw new Error(`no section ${type}`);
-}
 
 /** Change a file in place as an editor or a bit flip would: same size, new content (and, with keepTimes, its old mtime set back). */
 function edit(file: string, change: (buf: Buffer) => void, keepTimes = false): void {

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { ERROR_CODES, isZkmlError, ZkmlError } from "../src/core/errors";
 import { loadNative, loadProver, nativeError } from "../src/core/native";
+import { thrown } from "./helpers/errors";
 
 /** An iden3 container: magic, version 1, then the sections. */
 function container(magic: string, sections: [number, Buffer][]): Buffer {
@@ -34,16 +35,6 @@ async function rejection(p: Promise<unknown>): Promise<ZkmlError> {
     return z as ZkmlError;
   }
   throw new Error("expected a rejection");
-}
-
-function thrown(f: () => unknown): ZkmlError {
-  try {
-    f();
-  } catch (e) {
-    expect(isZkmlError(e), String(e)).to.equal(true);
-    return e as ZkmlError;
-  }
-  throw new Error("expected an error");
 }
 
 describe("native errors", function () {

@@ -19,6 +19,7 @@ import { compileSolidity } from "../src/evm/solc";
 import { checkRedis } from "../src/queue/queue";
 import { RedisServer, startRedisServer } from "../src/queue/redis-server";
 import { ROOT, tmpDir } from "./helpers/circuit";
+import { thrown } from "./helpers/errors";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -239,15 +240,15 @@ describe("faults: bounded in time, with clear errors", function () {
       const pub = path.join(dir, "public.json");
       fs.writeFileSync(proof, '{"pi_a": ["1", "2"');
       fs.writeFileSync(pub, "");
-      let e = thrownSync(() => readProofFiles(proof, pub));
+      let e = thrown(() => readProofFiles(proof, pub));
       expect(e.code).to.equal("PROOF_INVALID");
       expect(e.file).to.equal(proof);
       expect(e.message).to.contain("truncated");
       fs.writeFileSync(proof, '{"pi_a": []}');
-      e = thrownSync(() => readProofFiles(proof, pub));
+      e = thrown(() => readProofFiles(proof, pub));
       expect(e.file).to.equal(pub);
       expect(e.message).to.contain("empty");
-      e = thrownSync(() => readJsonFile(path.join(dir, "nope.json"), "PROOF_INVALID", "x"));
+      e = thrown(() => readJsonFile(path.join(dir, "nope.json"), "PROOF_INVALID", "x"));
       expect(e.message).to.contain("file not found");
     });
   });
@@ -287,12 +288,3 @@ contract Reverter {
   });
 });
 
-function thrownSync(fn: () => unknown): ZkmlError {
-  try {
-    fn();
-  } catch (e) {
-    expect(isZkmlError(e), String(e)).to.equal(true);
-    return e as ZkmlError;
-  }
-  throw new Error("expected a ZkmlError");
-}

@@ -8,35 +8,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { dataInitCode } from "../src/backends/solidity/inference";
-import { isZkmlError, ZkmlError } from "../src/core/errors";
 import { Paths, runDirOf } from "../src/core/paths";
 import { readProofFiles } from "../src/evm/compare";
 import { writeDevPtau } from "../src/setup/ptau";
 import { ROOT, tmpDir } from "./helpers/circuit";
+import { section, thrown } from "./helpers/errors";
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
-
-function thrown(fn: () => unknown): ZkmlError {
-  try {
-    fn();
-  } catch (e) {
-    expect(isZkmlError(e), String(e)).to.equal(true);
-    return e as ZkmlError;
-  }
-  throw new Error("expected a ZkmlError, nothing was thrown");
-}
-
-/** The byte range of section `type` in an iden3 container (magic, version, count; then type u32, size u64, data). */
-function section(buf: Buffer, type: number): { start: number; size: number } {
-  let p = 12;
-  for (let i = 0; i < buf.readUInt32LE(8); i++) {
-    const t = buf.readUInt32LE(p);
-    const size = Number(buf.readBigUInt64LE(p + 4));
-    if (t === type) return { start: p + 12, size };
-    p += 12 + size;
-  }
-  throw new Error(`no section ${type}`);
-}
 
 describe("errors a user can reach: a code and a fix", function () {
   this.timeout(300_000);

@@ -18,7 +18,7 @@
 //! activation lookup. Each lookup leaves claims the caller opens: r~ at one point, q~ and a~ at another, each m~.
 
 use super::error::VerifyError;
-use super::logup::{columns_fr, prove_logup, table_multiplicities, verify_logup, LogupProof, LookupError, Table, MAX_TABLE_LOG};
+use super::logup::{columns_fr, prove_logup, table_multiplicities, verify_logup, LogupClaims, LogupProof, LookupError, Table, MAX_TABLE_LOG};
 use super::mle::fr_from_i64;
 use super::transcript::Transcript;
 use ark_bn254::Fr;
@@ -197,6 +197,23 @@ pub struct RequantClaims {
     pub m_act_value: Fr,
 }
 
+impl RequantClaims {
+    /// The range lookup's claims (on r) and the activation lookup's (on q and a), as the caller opens them.
+    fn from_lookups(rc: LogupClaims, ac: LogupClaims) -> Self {
+        RequantClaims {
+            r_point: rc.f_point,
+            r_value: rc.f_values[0],
+            qa_point: ac.f_point,
+            q_value: ac.f_values[0],
+            a_value: ac.f_values[1],
+            m_range_point: rc.m_point,
+            m_range_value: rc.m_value,
+            m_act_point: ac.m_point,
+            m_act_value: ac.m_value,
+        }
+    }
+}
+
 /// Proves both lookups of one requant (module doc). The caller has committed and absorbed q, r, a and m.
 pub fn prove_requant(w: &RequantWitness, m: &RequantMultiplicities, op: &RequantOp, t: &mut Transcript) -> Result<(RequantProof, RequantClaims), LookupError> {
     let (range_table, act_table) = (op.range_table()?, op.activation_table()?);
@@ -204,18 +221,7 @@ pub fn prove_requant(w: &RequantWitness, m: &RequantMultiplicities, op: &Requant
     let cols = columns_fr(&[&w.q, &w.r, &w.a]);
     let (range, rc) = prove_logup(&[&cols[1]], &m.range, &range_table, t)?;
     let (act, ac) = prove_logup(&[&cols[0], &cols[2]], &m.act, &act_table, t)?;
-    let claims = RequantClaims {
-        r_point: rc.f_point,
-        r_value: rc.f_values[0],
-        qa_point: ac.f_point,
-        q_value: ac.f_values[0],
-        a_value: ac.f_values[1],
-        m_range_point: rc.m_point,
-        m_range_value: rc.m_value,
-        m_act_point: ac.m_point,
-        m_act_value: ac.m_value,
-    };
-    Ok((RequantProof { range, act }, claims))
+    Ok((RequantProof { range, act }, RequantClaims::from_lookups(rc, ac)))
 }
 
 /// Checks both lookups of one requant over columns of 2^num_vars entries. An op this module does not handle
@@ -230,17 +236,7 @@ pub fn verify_requant(proof: &RequantProof, num_vars: usize, op: &RequantOp, t: 
     op.absorb(t);
     let rc = verify_logup(&proof.range, num_vars, &range_table, t)?;
     let ac = verify_logup(&proof.act, num_vars, &act_table, t)?;
-    Ok(RequantClaims {
-        r_point: rc.f_point,
-        r_value: rc.f_values[0],
-        qa_point: ac.f_point,
-        q_value: ac.f_values[0],
-        a_value: ac.f_values[1],
-        m_range_point: rc.m_point,
-        m_range_value: rc.m_value,
-        m_act_point: ac.m_point,
-        m_act_value: ac.m_value,
-    })
+    Ok(RequantClaims::from_lookups(rc, ac))
 }
 
 /// 2^shift q + r: the input's value at a point from the quotient's and remainder's openings there.
