@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "cache/", "artifacts/", "typechain-types/", "native/build/", "coverage/", "docs/"] },
+  { ignores: ["node_modules/", "build/", "dist/", "cache/", "artifacts/", "typechain-types/", "native/build/", "coverage/", "docs/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

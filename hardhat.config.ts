@@ -1,32 +1,10 @@
 import "@nomicfoundation/hardhat-toolbox";
-import { subtask, HardhatUserConfig } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
-import { SOLC_SETTINGS } from "./src/evm/solc";
-import "./tasks/config";
-import "./tasks/prove-model";
-import "./tasks/setup";
-import "./tasks/gas";
-import "./tasks/quantize";
-import "./tasks/bench";
-import "./tasks/queue";
-import "./tasks/model";
-import { lookup } from "./tasks/deploy";
-import { etherscanSettings, hardhatNetworks } from "./src/evm/networks";
+import type { HardhatUserConfig } from "hardhat/config";
+// the package's Hardhat 2 plugin, as a user's project loads it with `import "zkml-hardhat"`: every task, the zkml
+// config, hre.zkml and the pinned solc (src/plugin/hardhat2/)
+import { etherscanSettings, hardhatNetworks, lookup, SOLC_SETTINGS, SOLC_VERSION } from "./src/plugin/hardhat2";
 
-/** The one Solidity version, shipped by the pinned `solc` npm package: compiling never downloads. */
-export const SOLC_VERSION = "0.8.30";
-
-subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
-  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require("solc");
-  return {
-    version: SOLC_VERSION,
-    longVersion: solc.version().replace(/\.Emscripten\.clang$/, ""),
-    compilerPath: require.resolve("solc/soljson.js"),
-    isSolcJs: true,
-  };
-});
+export { SOLC_VERSION };
 
 const config: HardhatUserConfig = {
   solidity: { version: SOLC_VERSION, settings: SOLC_SETTINGS },

@@ -24,7 +24,7 @@ import type { ProofSystem } from "../src/core/paths";
 
 const verifyProofArgs = (system: ProofSystem, proof: bigint[], pub: bigint[]) => systemFor({ system }).verifyProofArgs(proof, pub);
 import { resolveModel } from "../src/model/zoo";
-import { gasChains } from "../tasks/chains";
+import { gasChains } from "../src/plugin/hardhat2/chains";
 import { ROOT } from "./helpers/circuit";
 import { loadGasFixture } from "./helpers/evm";
 

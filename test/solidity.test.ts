@@ -13,7 +13,7 @@ import { calibrationFor, defaultInput, resolveModel } from "../src/model/zoo";
 import { DEFAULT_QUANT, quantize, quantizeInput } from "../src/quantize/quantize";
 import hre from "hardhat";
 import { BrowserProvider } from "ethers";
-import { gasChains } from "../tasks/chains";
+import { gasChains } from "../src/plugin/hardhat2/chains";
 import { heldOutInterleaved } from "../src/model/mnist";
 
 

@@ -2,10 +2,11 @@
  * What every task shares: the plugin name and the boundary where a ZkmlError becomes a HardhatPluginError
  * (message with the file, field, expected and got, plus the fix), so Hardhat prints it and exits non-zero.
  */
+import { AsyncLocalStorage } from "async_hooks";
 import { HardhatPluginError } from "hardhat/plugins";
 import { types } from "hardhat/config";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
-import { isZkmlError, ZkmlError } from "../src/core/errors";
+import { isZkmlError, ZkmlError } from "../../core/errors";
 
 export const PLUGIN = "zkml-hardhat";
 
@@ -14,7 +15,7 @@ export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean }
     return await fn();
   } catch (caught) {
     // a file the system would not let us read or write (a read-only build folder, a full disk) is named, not a stack
-    const { anyFileError } = await import("../src/core/files");
+    const { anyFileError } = await import("../../core/files");
     const e = anyFileError(caught);
     // with --json, stdout carries one JSON object whatever happens: the report, or the error
     if (opts.json) process.stdout.write(JSON.stringify({ error: isZkmlError(e) ? e.toJSON() : { code: "INTERNAL", message: String((e as Error)?.message ?? e) } }) + "\n");
@@ -23,7 +24,30 @@ export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean }
   }
 }
 
-export const say = (line: string) => process.stderr.write(`  ${line}\n`);
+/**
+ * Where a task's output goes. From the command line: the report to stdout, progress lines to stderr. Called through
+ * `hre.zkml` (./api.ts), a task runs inside `api.run`: nothing is printed, progress lines go to the caller's `log`
+ * if it gave one, and the task's return value is the result.
+ */
+const api = new AsyncLocalStorage<{ log?: (line: string) => void }>();
+
+export function runQuietly<T>(log: ((line: string) => void) | undefined, fn: () => Promise<T>): Promise<T> {
+  return api.run({ log }, fn);
+}
+
+/** True inside `hre.zkml`'s calls (no terminal output). */
+export const quiet = (): boolean => api.getStore() !== undefined;
+
+export const say = (line: string) => {
+  const ctx = api.getStore();
+  if (ctx) ctx.log?.(line);
+  else process.stderr.write(`  ${line}\n`);
+};
+
+/** A line of the task's report on stdout (nothing when called through `hre.zkml`). */
+export const print = (text: string) => {
+  if (!quiet()) process.stdout.write(`${text}\n`);
+};
 
 /** The options that decide which circuit a model compiles to, as every task that builds or finds one takes them. */
 export interface CircuitArgs {
@@ -61,23 +85,23 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
 }
 
 /** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
-export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../src/model/format").ModelFile): Promise<import("../src/pipeline/circuit").CircuitOptions> {
-  const { batchOf, parseVisibility } = await import("../src/statement/visibility");
-  const { parseSaturate } = await import("../src/quantize/quantize");
-  const { BACKENDS } = await import("../src/pipeline/circuit");
+export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../../model/format").ModelFile): Promise<import("../../pipeline/circuit").CircuitOptions> {
+  const { batchOf, parseVisibility } = await import("../../statement/visibility");
+  const { parseSaturate } = await import("../../quantize/quantize");
+  const { BACKENDS } = await import("../../pipeline/circuit");
   const cfg = hre.config.zkml;
   const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output }, (k) => `--${k}`);
   if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
   const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
-  return { visibility, backend: args.backend as import("../src/pipeline/circuit").Backend, quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration } };
+  return { visibility, backend: args.backend as import("../../pipeline/circuit").Backend, quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration } };
 }
 
 /** Calibration inputs from a JSON file, checked against the model's input shape. */
-export async function readCalibration(file: string, model: import("../src/model/format").ModelFile): Promise<Float64Array[]> {
-  const { readJsonFile } = await import("../src/core/files");
-  const { parseCalibration } = await import("../src/quantize/scales");
+export async function readCalibration(file: string, model: import("../../model/format").ModelFile): Promise<Float64Array[]> {
+  const { readJsonFile } = await import("../../core/files");
+  const { parseCalibration } = await import("../../quantize/scales");
   return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
 }
 

@@ -3,12 +3,12 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/core/errors";
-import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
+import { ZkmlError } from "../../core/errors";
+import { boundary, CircuitArgs, circuitOptions, print, say, withCircuitOptions } from "./common";
 import { gasChains } from "./chains";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { ModelFile } from "../src/model/format";
-import type { CircuitOptions } from "../src/pipeline/circuit";
+import type { ModelFile } from "../../model/format";
+import type { CircuitOptions } from "../../pipeline/circuit";
 
 /** The circuits to compare: one per --statements triple, or the one the circuit options name. */
 async function statementCircuits(args: Args, hre: HardhatRuntimeEnvironment, model: ModelFile): Promise<CircuitOptions[]> {
@@ -45,12 +45,12 @@ withCircuitOptions(task("compare-gas", "Gas of running a model in the EVM agains
   .addOptionalParam("statements", "Several statements side by side, comma-separated input/weights/output[/batch] items (e.g. packed/fixed/label,hashed/fixed/label,hashed/fixed/label/64); instead of --input, --weights, --output", undefined, types.string))
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { compareModelGas } = await import("../src/evm/compare");
-      const model = (await import("../src/model/zoo")).resolveModel(args.model);
-      const { parseSystem } = await import("../src/systems/registry");
-      const { isGasLimit, ptauTrust } = await import("../src/core/config");
-      const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../src/report/gas");
-      const { writeFileAtomic } = await import("../src/core/files");
+      const { compareModelGas } = await import("../../evm/compare");
+      const model = (await import("../../model/zoo")).resolveModel(args.model);
+      const { parseSystem } = await import("../../systems/registry");
+      const { isGasLimit, ptauTrust } = await import("../../core/config");
+      const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../../report/gas");
+      const { writeFileAtomic } = await import("../../core/files");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s, "--systems")))];
       const blockGasLimit = args.blockGasLimit ?? hre.config.zkml.blockGasLimit;
       if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
@@ -63,7 +63,7 @@ withCircuitOptions(task("compare-gas", "Gas of running a model in the EVM agains
         writeFileAtomic(path.resolve(args.markdown), renderGasMarkdown(report) + "\n");
         say(`markdown: ${args.markdown}`);
       }
-      process.stdout.write((args.json ? renderGasJson(report) : renderGasTerminal(report)) + "\n");
+      print(args.json ? renderGasJson(report) : renderGasTerminal(report));
       return report;
     }, { json: args.json }),
   );

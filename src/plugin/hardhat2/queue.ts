@@ -6,7 +6,7 @@
 import * as path from "path";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZkmlError } from "../src/core/errors";
+import { ZkmlError } from "../../core/errors";
 import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
 
 const redisOf = (given: string | undefined, hre: HardhatRuntimeEnvironment) => ({ url: given ?? process.env.REDIS_URL ?? hre.config.zkml.queue ?? "redis://127.0.0.1:6379" });
@@ -21,7 +21,7 @@ task("prove-worker", "Prove jobs from the proof queue (Redis at --redis or REDIS
   .addOptionalParam("redis", "Redis URL (default REDIS_URL, else zkml.queue, else redis://127.0.0.1:6379)", undefined, types.string)
   .setAction(async (args: WorkerArgs, hre) =>
     boundary(async () => {
-      const { runWorker } = await import("../src/queue/queue");
+      const { runWorker } = await import("../../queue/queue");
       if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new ZkmlError("OPTION_INVALID", `--concurrency: expected a whole number >= 1, got ${args.concurrency}`, { hint: "e.g. --concurrency 2" });
       const t = redisOf(args.redis, hre);
       const stop = new Promise<void>((resolve) => {
@@ -63,7 +63,7 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
   .setAction(async (args: JobsArgs, hre) =>
     boundary(
       async () => {
-        const q = await import("../src/queue/queue");
+        const q = await import("../../queue/queue");
         const t = redisOf(args.redis, hre);
         switch (args.action) {
           case "submit":
@@ -79,7 +79,7 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
             return s;
           }
           case "results": {
-            const { writeFileAtomic } = await import("../src/core/files");
+            const { writeFileAtomic } = await import("../../core/files");
             const rs = await q.collectResults(t, hre.config.paths.root);
             if (args.out) for (const r of rs) writeFileAtomic(path.join(path.resolve(args.out), `${r.job}.json`), JSON.stringify(r, null, 1) + "\n");
             if (args.json) process.stdout.write(JSON.stringify(rs) + "\n");
@@ -97,12 +97,12 @@ withCircuitOptions(task("prove-jobs", "The proof queue: submit inference proofs 
 
 /** One job per input of the file, for the circuit the options name; prints each job's id and whether it was new. */
 async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: string }) {
-  const { submitJobs } = await import("../src/queue/queue");
-  const { resolveModel } = await import("../src/model/zoo");
-  const { flattenInput } = await import("../src/model/format");
-  const { resolveCircuit } = await import("../src/pipeline/circuit");
-  const { parseSystem } = await import("../src/systems/registry");
-  const { readJsonFile } = await import("../src/core/files");
+  const { submitJobs } = await import("../../queue/queue");
+  const { resolveModel } = await import("../../model/zoo");
+  const { flattenInput } = await import("../../model/format");
+  const { resolveCircuit } = await import("../../pipeline/circuit");
+  const { parseSystem } = await import("../../systems/registry");
+  const { readJsonFile } = await import("../../core/files");
   if (!args.model) throw new ZkmlError("OPTION_INVALID", "--model: submit needs the model", { hint: "e.g. npx hardhat prove-jobs submit --model mlp-mnist --inputs digits.json" });
   if (!args.inputs) throw new ZkmlError("OPTION_INVALID", "--inputs: submit needs a file of inputs", { hint: 'write {"inputs": [[...], ...]} with one input per job' });
   const model = resolveModel(args.model);
@@ -121,7 +121,7 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
     return flat as number[];
   });
   // a batch statement proves `batch` inferences at once: the inputs are taken in groups of that many, one job each
-  const { batchOf } = await import("../src/statement/visibility");
+  const { batchOf } = await import("../../statement/visibility");
   const batch = batchOf(options.visibility);
   if (inputs.length % batch !== 0)
     throw new ZkmlError("INPUT_INVALID", `inputs: ${inputs.length} inputs do not make whole batches of ${batch} (--batch ${batch})`, { file: args.inputs, hint: `give a multiple of ${batch} inputs, or another --batch` });
@@ -139,8 +139,8 @@ async function submit(args: JobsArgs, hre: HardhatRuntimeEnvironment, t: { url: 
 
 /** status --watch: a live bar on a terminal; elsewhere a line whenever the numbers change, or a JSON object a sample. */
 async function watch(args: JobsArgs, t: { url: string }) {
-  const { watchQueue } = await import("../src/queue/queue");
-  const { describeProgress, leftText, rateText } = await import("../src/queue/progress");
+  const { watchQueue } = await import("../../queue/queue");
+  const { describeProgress, leftText, rateText } = await import("../../queue/progress");
   if (!(args.interval > 0)) throw new ZkmlError("OPTION_INVALID", `--interval: expected a number of seconds > 0, got ${args.interval}`, { hint: "e.g. --interval 2" });
   const stop = new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   const live = !args.json && process.stderr.isTTY;

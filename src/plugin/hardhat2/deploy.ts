@@ -8,11 +8,11 @@ import * as path from "path";
 import { extendEnvironment, task, types, vars } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { HardhatPluginError } from "hardhat/plugins";
-import { ZkmlError, isZkmlError } from "../src/core/errors";
-import { readJsonFile, writeFileAtomic } from "../src/core/files";
-import type { ProofSystem } from "../src/core/paths";
-import { Lookup, networkSpec, requireNetworkSettings } from "../src/evm/networks";
-import { boundary, CircuitArgs, circuitFlags, circuitOptions, PLUGIN, say, withCircuitOptions } from "./common";
+import { ZkmlError, isZkmlError } from "../../core/errors";
+import { readJsonFile, writeFileAtomic } from "../../core/files";
+import type { ProofSystem } from "../../core/paths";
+import { Lookup, networkSpec, requireNetworkSettings } from "../../evm/networks";
+import { boundary, CircuitArgs, circuitFlags, circuitOptions, PLUGIN, print, say, withCircuitOptions } from "./common";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -32,7 +32,7 @@ extendEnvironment((hre) => {
 const url = (hre: HardhatRuntimeEnvironment): string | undefined => (hre.network.config as { url?: string }).url;
 
 async function signerOf(hre: HardhatRuntimeEnvironment) {
-  const { readNode } = await import("../src/evm/rpc");
+  const { readNode } = await import("../../evm/rpc");
   const signers = await readNode({ network: hre.network.name, url: url(hre) }, "listing the accounts", () => hre.ethers.getSigners());
   if (signers.length === 0)
     throw new ZkmlError("CONFIG_INVALID", `network ${hre.network.name}: no account to send from`, { hint: `set a deployer key: npx hardhat vars set ${networkSpec(hre.network.name)?.prefix ?? "<NETWORK>"}_PRIVATE_KEY` });
@@ -47,10 +47,10 @@ function writeSource(file: string, source: string): void {
 
 /** What deploy-verifier and submit-proof both start from: the network (checked), the system, the model, the circuit its options name, and that circuit's deployment record. */
 async function deploymentTarget(args: CircuitArgs & { model: string; system: string }, hre: HardhatRuntimeEnvironment) {
-  const { locateCircuit } = await import("../src/pipeline/prove");
-  const { resolveModel } = await import("../src/model/zoo");
-  const { parseSystem } = await import("../src/systems/registry");
-  const { Paths } = await import("../src/core/paths");
+  const { locateCircuit } = await import("../../pipeline/prove");
+  const { resolveModel } = await import("../../model/zoo");
+  const { parseSystem } = await import("../../systems/registry");
+  const { Paths } = await import("../../core/paths");
   const net = hre.network.name;
   requireNetworkSettings(net, lookup, { signing: true });
   const system = parseSystem(args.system, "--system");
@@ -63,8 +63,8 @@ async function deploymentTarget(args: CircuitArgs & { model: string; system: str
 }
 
 /** Can the circuit's key be forged on this machine (a development ptau, or a ptau whose secrets are kept here)? */
-async function forgeabilityOf(loc: { setupMeta: string }, paths: import("../src/core/paths").Paths) {
-  const { setupForgeability } = await import("../src/setup/trust");
+async function forgeabilityOf(loc: { setupMeta: string }, paths: import("../../core/paths").Paths) {
+  const { setupForgeability } = await import("../../setup/trust");
   return setupForgeability(loc.setupMeta, (ptau) => paths.get({ kind: "ptauSecrets", ptau }));
 }
 
@@ -88,19 +88,19 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
   .addFlag("allowDevelopmentSetup", ALLOW_DEV_SETUP)
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
-      const { deployVerifier, refuseForgeableSetup } = await import("../src/evm/deploy");
-      const { systemFor } = await import("../src/systems/registry");
-      const { renderConsumer } = await import("../src/backends/solidity/consumer");
-      const { SOLC_SETTINGS } = await import("../src/evm/solc");
-      const { publicLayout, statementLayout } = await import("../src/statement/layout");
-      const { weightsCommitment } = await import("../src/statement/commitments");
+      const { deployVerifier, refuseForgeableSetup } = await import("../../evm/deploy");
+      const { systemFor } = await import("../../systems/registry");
+      const { renderConsumer } = await import("../../backends/solidity/consumer");
+      const { SOLC_SETTINGS } = await import("../../evm/solc");
+      const { publicLayout, statementLayout } = await import("../../statement/layout");
+      const { weightsCommitment } = await import("../../statement/commitments");
       const { net, system, model, root, options, loc, paths, recordFile } = await deploymentTarget(args, hre);
       if (!fs.existsSync(loc.vkey))
         throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
           hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
         });
       // the key and its verification key are the ones recorded when they were made (a changed digit is never deployed)
-      await (await import("../src/pipeline/integrity")).checkBuiltArtifacts(root, loc.id, system, `npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`);
+      await (await import("../../pipeline/integrity")).checkBuiltArtifacts(root, loc.id, system, `npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`);
       const vkey = JSON.parse(fs.readFileSync(loc.vkey, "utf8"));
       // a key anyone here can forge proofs for never reaches a real chain unasked: refused before the node is reached
       const setup = await forgeabilityOf(loc, paths);
@@ -147,13 +147,13 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
       });
       const rel = path.relative(root, recordFile);
       if (!r.deployed) {
-        console.log(`${model.name} (${system}) on ${net}: ${r.reason}`);
+        print(`${model.name} (${system}) on ${net}: ${r.reason}`);
       } else {
-        console.log(`${model.name} (${system}) on ${net} (chain ${r.record.chainId}), recorded in ${rel}`);
+        print(`${model.name} (${system}) on ${net} (chain ${r.record.chainId}), recorded in ${rel}`);
       }
       for (const c of [r.record.verifier, r.record.consumer])
-        console.log(`  ${c.contract.padEnd(32)} ${c.address}  tx ${c.transaction}  block ${c.block}  gas ${c.gasUsed.toLocaleString("en-US")}  ${c.runtimeBytes.toLocaleString("en-US")} bytes`);
-      if (spec?.explorer) console.log(`  explorer: ${spec.explorer}/address/${r.record.consumer.address}`);
+        print(`  ${c.contract.padEnd(32)} ${c.address}  tx ${c.transaction}  block ${c.block}  gas ${c.gasUsed.toLocaleString("en-US")}  ${c.runtimeBytes.toLocaleString("en-US")} bytes`);
+      if (spec?.explorer) print(`  explorer: ${spec.explorer}/address/${r.record.consumer.address}`);
       if (args.verify) {
         for (const c of [r.record.verifier, r.record.consumer]) {
           say(`verifying ${c.contract} on the explorer`);
@@ -181,7 +181,7 @@ interface SubmitArgs extends CircuitArgs {
 
 /** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
 async function proofFiles(root: string, dir: string, system: ProofSystem): Promise<{ proof: string; public: string; vkey: string }> {
-  const { Paths, runDirOf } = await import("../src/core/paths");
+  const { Paths, runDirOf } = await import("../../core/paths");
   // prove-model's run folder: its files where Paths puts them; any other folder: snarkjs's names
   const at = runDirOf(dir);
   const run = at && { paths: new Paths(root, at.buildDir), circuit: at.circuit, run: at.run };
@@ -200,7 +200,7 @@ const proofAndSignals = ([proof, publicSignals]: [unknown, string[]]) => ({ proo
 
 /** A finished queue job's proof; it must be a proof of the circuit these options name. */
 async function jobProof(job: string, root: string, circuit: string, system: string): Promise<{ proof: unknown; publicSignals: string[] }> {
-  const { readJobResult } = await import("../src/queue/queue");
+  const { readJobResult } = await import("../../queue/queue");
   const r = readJobResult(root, job);
   if (r.circuit !== circuit || r.system !== system)
     throw new ZkmlError("PROOF_INVALID", `--job ${job}: proved for circuit ${r.circuit} (${r.system}); these options name circuit ${circuit} (${system})`, {
@@ -217,13 +217,13 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
   .addFlag("allowDevelopmentSetup", ALLOW_DEV_SETUP)
   .setAction(async (args: SubmitArgs, hre) =>
     boundary(async () => {
-      const { readDeployment, refuseForgeableSetup, submitProof, vkeyHash } = await import("../src/evm/deploy");
-      const { readProofFiles } = await import("../src/evm/compare");
-      const { proveModel } = await import("../src/pipeline/prove");
-      const { compileSolidity } = await import("../src/evm/solc");
-      const { renderConsumer } = await import("../src/backends/solidity/consumer");
-      const { systemFor } = await import("../src/systems/registry");
-      const { ptauTrust } = await import("../src/core/config");
+      const { readDeployment, refuseForgeableSetup, submitProof, vkeyHash } = await import("../../evm/deploy");
+      const { readProofFiles } = await import("../../evm/compare");
+      const { proveModel } = await import("../../pipeline/prove");
+      const { compileSolidity } = await import("../../evm/solc");
+      const { renderConsumer } = await import("../../backends/solidity/consumer");
+      const { systemFor } = await import("../../systems/registry");
+      const { ptauTrust } = await import("../../core/config");
       const { net, system, model, root, options, loc, recordFile, paths } = await deploymentTarget(args, hre);
       if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
       // a job's proof is checked against these options before anything else: it names its own circuit
@@ -269,10 +269,10 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         setup,
         allowDevelopmentSetup: args.allowDevelopmentSetup,
       });
-      console.log(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
-      console.log(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);
+      print(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
+      print(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);
       const recorded = [r.label !== undefined ? `label ${r.label}` : undefined, r.output ? `output [${r.output.join(", ")}]` : undefined, r.outputHash !== undefined ? `output hash ${r.outputHash}` : undefined, `input hash ${r.inputHash}`];
-      console.log(`  recorded: ${recorded.filter(Boolean).join(", ")}`);
+      print(`  recorded: ${recorded.filter(Boolean).join(", ")}`);
       return r;
     }),
   );
@@ -295,8 +295,8 @@ withCircuitOptions(task("verify-proof", "Check a proof.json and public.json agai
   .addOptionalParam("system", "groth16, plonk or fflonk (default: the key's protocol; with --model or --address, groth16)", undefined, types.string)
   .setAction(async (args: VerifyProofArgs, hre) =>
     boundary(async () => {
-      const { verifyProofFiles, verifyProofOnChain } = await import("../src/evm/verify-proof");
-      const { parseSystem } = await import("../src/systems/registry");
+      const { verifyProofFiles, verifyProofOnChain } = await import("../../evm/verify-proof");
+      const { parseSystem } = await import("../../systems/registry");
       const given = [args.vkey && "--vkey", args.model && "--model", args.address && "--address"].filter(Boolean);
       if (given.length !== 1)
         throw new ZkmlError("OPTION_INVALID", `expected one of --vkey, --model or --address, got ${given.length ? given.join(" and ") : "none"}`, {
@@ -312,8 +312,8 @@ withCircuitOptions(task("verify-proof", "Check a proof.json and public.json agai
       } else {
         let vkey = args.vkey && path.resolve(args.vkey);
         if (args.model) {
-          const { locateCircuit } = await import("../src/pipeline/prove");
-          const { resolveModel } = await import("../src/model/zoo");
+          const { locateCircuit } = await import("../../pipeline/prove");
+          const { resolveModel } = await import("../../model/zoo");
           const model = resolveModel(args.model);
           const root = hre.config.paths.root;
           const loc = locateCircuit(root, model, system ?? "groth16", await circuitOptions(args, hre, model));

@@ -7,7 +7,7 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZkmlError } from "../src/core/errors";
+import { ZkmlError } from "../../core/errors";
 import { boundary, say } from "./common";
 import { gasChains } from "./chains";
 
@@ -55,13 +55,13 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
     boundary(async () => {
       if (args.throughput) return throughput(args, hre);
       if (args.ezkl) return ezkl(args, hre);
-      const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../src/bench/harness");
-      const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../src/report/bench");
-      const { parseProver, parseSystem } = await import("../src/systems/registry");
-      const { writeFileAtomic } = await import("../src/core/files");
+      const { DEFAULT_MAX_CONSTRAINTS, runBench, readBenchFile, resultsFile } = await import("../../bench/harness");
+      const { benchView, renderBenchHtml, renderBenchMarkdown } = await import("../../report/bench");
+      const { parseProver, parseSystem } = await import("../../systems/registry");
+      const { writeFileAtomic } = await import("../../core/files");
       const root = hre.config.paths.root;
       const out = await outDir(root, args);
-      const { BENCH_WEIGHTS } = await import("../src/bench/harness");
+      const { BENCH_WEIGHTS } = await import("../../bench/harness");
       if (!(BENCH_WEIGHTS as readonly string[]).includes(args.weights))
         throw new ZkmlError("OPTION_INVALID", `--weights: expected one of ${BENCH_WEIGHTS.join(", ")}, got "${args.weights}"`, { hint: "e.g. --weights private (paper0's statement)" });
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
@@ -72,7 +72,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           root,
           suite: args.suite,
           systems,
-          weights: args.weights as import("../src/bench/harness").BenchWeights,
+          weights: args.weights as import("../../bench/harness").BenchWeights,
           prover,
           maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
           repeat: args.repeat,
@@ -93,10 +93,10 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
 
 /** bench --throughput: the queue's proofs a minute with real `prove-worker` processes, written as JSON and markdown. */
 async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
-  const { measureThroughput } = await import("../src/bench/throughput");
-  const { renderThroughputMarkdown, throughputSummary } = await import("../src/report/throughput");
-  const { startRedisServer } = await import("../src/queue/redis-server");
-  const { DEFAULT_VISIBILITY } = await import("../src/statement/visibility");
+  const { measureThroughput } = await import("../../bench/throughput");
+  const { renderThroughputMarkdown, throughputSummary } = await import("../../report/throughput");
+  const { startRedisServer } = await import("../../queue/redis-server");
+  const { DEFAULT_VISIBILITY } = await import("../../statement/visibility");
   const root = hre.config.paths.root;
   const out = await outDir(root, args);
   const workers = args.workers.split(",").map((w) => Number(w.trim()));
@@ -135,12 +135,12 @@ function startWorkerProcess(root: string, url: string): Promise<{ stop: () => Pr
 
 /** bench --ezkl: EZKL and zkml-hardhat on the same models, inputs and machine, written as JSON and markdown. */
 async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
-  const { measureEzkl } = await import("../src/bench/ezkl");
-  const { renderEzklMarkdown, ezklSummary } = await import("../src/report/ezkl");
+  const { measureEzkl } = await import("../../bench/ezkl");
+  const { renderEzklMarkdown, ezklSummary } = await import("../../report/ezkl");
   const root = hre.config.paths.root;
   const out = await outDir(root, args);
   const models = args.models.split(",").map((m) => m.trim()).filter(Boolean);
-  const { Paths } = await import("../src/core/paths");
+  const { Paths } = await import("../../core/paths");
   const gas = await verifierGas(hre);
   const run = await measureEzkl({
     root,
@@ -159,10 +159,10 @@ async function ezkl(args: Args, hre: HardhatRuntimeEnvironment) {
  * refuses, flagged): of our verifier on a proof's files, or of any verifier's source on raw calldata (EZKL's).
  */
 async function verifierGas(hre: HardhatRuntimeEnvironment) {
-  const { compileSolidity } = await import("../src/evm/solc");
-  const { measureVerifier, measureVerifierCall } = await import("../src/evm/gas");
-  const { readProofFiles } = await import("../src/evm/compare");
-  const { systemFor } = await import("../src/systems/registry");
+  const { compileSolidity } = await import("../../evm/solc");
+  const { measureVerifier, measureVerifierCall } = await import("../../evm/gas");
+  const { readProofFiles } = await import("../../evm/compare");
+  const { systemFor } = await import("../../systems/registry");
   const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
   const compile = (sol: string, contract: string) => {
     const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
@@ -170,7 +170,7 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
     return { name: contract, ...compiled };
   };
   return {
-    ours: async (system: import("../src/core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
+    ours: async (system: import("../../core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
       const p = await systemFor({ system }).verifierInput(...readProofFiles(proofFile, publicFile));
       return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
     },
@@ -182,12 +182,12 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
 /** A measured run as <out>/<name>.json and its markdown report <out>/<name>.md, its summary printed. */
 /** --out, or the build folder's bench/ (Paths). */
 async function outDir(root: string, args: Args): Promise<string> {
-  const { Paths } = await import("../src/core/paths");
+  const { Paths } = await import("../../core/paths");
   return args.out === undefined ? new Paths(root).get({ kind: "benchDir" }) : path.resolve(root, args.out);
 }
 
 async function writeRun(root: string, out: string, name: string, run: unknown, markdown: string, summary: string[]): Promise<void> {
-  const { writeFileAtomic } = await import("../src/core/files");
+  const { writeFileAtomic } = await import("../../core/files");
   writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(run, null, 1) + "\n");
   writeFileAtomic(path.join(out, `${name}.md`), markdown);
   for (const line of summary) say(line);

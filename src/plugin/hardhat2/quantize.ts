@@ -3,7 +3,7 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/core/errors";
+import { ZkmlError } from "../../core/errors";
 import { boundary, say } from "./common";
 import { readCalibration } from "./common";
 
@@ -31,10 +31,10 @@ task("quantize", "What each quantization scale costs and buys: float and quantiz
   .addOptionalParam("markdown", "Also write the table as markdown to this file", undefined, types.string)
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../src/pipeline/quantize-table");
-      const { parseVisibility } = await import("../src/statement/visibility");
-      const { resolveModel } = await import("../src/model/zoo");
-      const { writeFileAtomic } = await import("../src/core/files");
+      const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../../pipeline/quantize-table");
+      const { parseVisibility } = await import("../../statement/visibility");
+      const { resolveModel } = await import("../../model/zoo");
+      const { writeFileAtomic } = await import("../../core/files");
       const model = resolveModel(args.model);
       const scales = args.scales.split(",").map((s) => Number(s.trim()));
       if (scales.some((b) => !Number.isInteger(b) || b < 2 || b > 32))

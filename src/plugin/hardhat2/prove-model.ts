@@ -3,8 +3,8 @@
  */
 import * as fs from "fs";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/core/errors";
-import { boundary, CircuitArgs, circuitOptions, say, withCircuitOptions } from "./common";
+import { ZkmlError } from "../../core/errors";
+import { boundary, CircuitArgs, circuitOptions, print, quiet, say, withCircuitOptions } from "./common";
 
 export { boundary, PLUGIN } from "./common";
 
@@ -41,19 +41,19 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
   .addFlag("force", "Ignore cached artifacts and redo every stage"))
   .setAction(async (args: Args, hre) =>
     boundary(async () => {
-      const { proveModel } = await import("../src/pipeline/prove");
-      const { resolveModel } = await import("../src/model/zoo");
-      const { renderJson, renderTerminal } = await import("../src/report/prove");
+      const { proveModel } = await import("../../pipeline/prove");
+      const { resolveModel } = await import("../../model/zoo");
+      const { renderJson, renderTerminal } = await import("../../report/prove");
       const root = hre.config.paths.root;
-      const { ptauTrust } = await import("../src/core/config");
+      const { ptauTrust } = await import("../../core/config");
       const model = resolveModel(args.model);
-      const { parseProver, parseSystem } = await import("../src/systems/registry");
+      const { parseProver, parseSystem } = await import("../../systems/registry");
       const system = parseSystem(args.system, "--system");
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       if ((args.entropy || args.beacon) && !args.contribute)
         throw new ZkmlError("OPTION_INVALID", "--entropy and --beacon only apply with --contribute", { hint: "add --contribute" });
       const contribute = args.contribute ? { entropy: args.entropy ?? (await askEntropy()), beacon: args.beacon } : undefined;
-      const { INPUT_VISIBILITY } = await import("../src/statement/visibility");
+      const { INPUT_VISIBILITY } = await import("../../statement/visibility");
       // --input once took the input file; a value that is not a visibility keyword still means that
       let inputFile = args.inputFile;
       if (args.input !== undefined && !(INPUT_VISIBILITY as readonly string[]).includes(args.input) && (args.input.endsWith(".json") || fs.existsSync(args.input))) {
@@ -74,12 +74,12 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         observe: {
           log: say,
           // live lines on a terminal; plain lines when stderr is a pipe or a file
-          progress: process.stderr.isTTY ? (await import("../src/report/progress")).terminalProgress() : undefined,
+          progress: process.stderr.isTTY && !quiet() ? (await import("../../report/progress")).terminalProgress() : undefined,
         },
       });
       if (!report.verified && args.json)
         throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
-      process.stdout.write((args.json ? renderJson(report) : renderTerminal(report, root)) + "\n");
+      print(args.json ? renderJson(report) : renderTerminal(report, root));
       if (!report.verified)
         throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       return report;

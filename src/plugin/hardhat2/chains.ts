@@ -5,8 +5,8 @@
  * the block gas limit is 2^53-1 (the value solidity-coverage uses); allowUnlimitedContractSize lifts EIP-170.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { ChainSpec, Eip1193 } from "../src/evm/chain";
-import { EIP7825_TX_GAS_CAP } from "../src/evm/solc";
+import type { ChainSpec, Eip1193 } from "../../evm/chain";
+import { EIP7825_TX_GAS_CAP } from "../../evm/solc";
 
 const UNCAPPED = 0x1fffffffffffff;
 /** Hardforks before osaka have no per-transaction cap. */

@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/core/errors";
+import { ZkmlError } from "../../core/errors";
 import { boundary, say, CircuitArgs, circuitFlags, circuitOptions, withCircuitOptions } from "./common";
 
 task("ptau", "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file")
@@ -15,9 +15,9 @@ task("ptau", "Make a development powers of tau (seconds, not hours), fetch a pub
   .addFlag("verify", "Also run `snarkjs powersoftau verify` on the result (slow for large powers)")
   .setAction(async (args: { power?: number; out?: string; download: boolean; check?: string; verify: boolean }, hre) =>
     boundary(async () => {
-      const { Paths } = await import("../src/core/paths");
-      const { checkPtau, downloadPtau } = await import("../src/setup/ceremony");
-      const { runStage } = await import("../src/pipeline/runner");
+      const { Paths } = await import("../../core/paths");
+      const { checkPtau, downloadPtau } = await import("../../setup/ceremony");
+      const { runStage } = await import("../../pipeline/runner");
       const root = hre.config.paths.root;
       const paths = new Paths(root);
       const cfg = hre.config.zkml;
@@ -75,10 +75,10 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
   .setAction(async (args: { model: string } & CircuitArgs, hre) =>
     boundary(async () => {
       const fs = await import("fs");
-      const { resolveModel } = await import("../src/model/zoo");
-      const { locateCircuit } = await import("../src/pipeline/prove");
-      const { checkZkey } = await import("../src/snark/zkey");
-      const { runStage } = await import("../src/pipeline/runner");
+      const { resolveModel } = await import("../../model/zoo");
+      const { locateCircuit } = await import("../../pipeline/prove");
+      const { checkZkey } = await import("../../snark/zkey");
+      const { runStage } = await import("../../pipeline/runner");
       const root = hre.config.paths.root;
       const model = resolveModel(args.model);
       const c = locateCircuit(root, model, "groth16", await circuitOptions(args, hre, model));
@@ -89,7 +89,7 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
         throw new ZkmlError("SETUP_NOT_FOUND", `the ptau this key was made from is gone: ${meta.ptau}`, { file: c.setupMeta, hint: "restore the file, or run prove-model --force to set up again" });
       const info = checkZkey(c.zkey, "groth16");
       // the r1cs, the key and its verification key are the ones recorded when they were made, and the ptau's points sound
-      const { checkBuiltArtifacts } = await import("../src/pipeline/integrity");
+      const { checkBuiltArtifacts } = await import("../../pipeline/integrity");
       await checkBuiltArtifacts(root, c.id, "groth16", `npx hardhat prove-model --model ${args.model}${circuitFlags(args)}`);
       await checkPoints(meta.ptau, "the powers of tau this key was made from is damaged: restore it (or fetch it again), then set up again with prove-model --force");
       say(`recomputing the key from ${path.relative(root, c.r1cs)} and ${path.relative(root, meta.ptau)}...`);
@@ -114,7 +114,7 @@ withCircuitOptions(task("verify-setup", "Check a model's Groth16 proving key aga
 
 /** The ptau's points by pairing checks (src/setup/ptau-check.ts), in a child process; PTAU_INVALID naming the file if any fails. */
 async function checkPoints(file: string, hint: string): Promise<void> {
-  const { runStage } = await import("../src/pipeline/runner");
+  const { runStage } = await import("../../pipeline/runner");
   say(`checking the points of ${path.basename(file)} (pairing checks of random combinations)...`);
   const m = await runStage("ptauPoints", { ptau: file }, { onProgress: (l) => say(l) });
   process.stdout.write(`points         ${m.result.valid ? "OK" : "FAILED"}: ${m.result.log.length} checks (${m.seconds.toFixed(1)} s)\n`);

@@ -3,10 +3,10 @@
  * `hre.config.zkml`.
  */
 import { extendConfig } from "hardhat/config";
-import type { ZkmlConfig, ZkmlUserConfig } from "../src/core/config";
-import { resolveZkmlConfig } from "../src/core/config";
-import { Visibility, VISIBILITY_RULES } from "../src/statement/visibility";
-import { isZkmlError } from "../src/core/errors";
+import type { ZkmlConfig, ZkmlUserConfig } from "../../core/config";
+import { resolveZkmlConfig } from "../../core/config";
+import { Visibility, VISIBILITY_RULES } from "../../statement/visibility";
+import { isZkmlError } from "../../core/errors";
 import { HardhatPluginError } from "hardhat/plugins";
 
 declare module "hardhat/types/config" {

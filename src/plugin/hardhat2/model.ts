@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import { task, types } from "hardhat/config";
-import { ZkmlError } from "../src/core/errors";
+import { ZkmlError } from "../../core/errors";
 import { boundary, say } from "./common";
 
 task("inspect-model", "A model's layers, parameters and MACs, and per statement its constraints, public signals and ptau size, with every approximation made (ONNX folds, quantization)")
@@ -13,10 +13,10 @@ task("inspect-model", "A model's layers, parameters and MACs, and per statement 
   .setAction(async (args: { model: string; json: boolean }) =>
     boundary(
       async () => {
-        const { resolveModel } = await import("../src/model/zoo");
-        const { quantizeFor } = await import("../src/quantize/quantize");
-        const { inspectModel } = await import("../src/pipeline/inspect");
-        const { renderInspectJson, renderInspectTerminal } = await import("../src/report/inspect");
+        const { resolveModel } = await import("../../model/zoo");
+        const { quantizeFor } = await import("../../quantize/quantize");
+        const { inspectModel } = await import("../../pipeline/inspect");
+        const { renderInspectJson, renderInspectTerminal } = await import("../../report/inspect");
         const model = resolveModel(args.model);
         const r = inspectModel(model, quantizeFor(model), args.model);
         process.stdout.write((args.json ? renderInspectJson(r) : renderInspectTerminal(r)) + "\n");
@@ -31,9 +31,9 @@ task("export-model", "Write a model (the zoo, paper0/<network> or a model file) 
   .addParam("out", "The .onnx file to write", undefined, types.string)
   .setAction(async (args: { model: string; out: string }) =>
     boundary(async () => {
-      const { resolveModel } = await import("../src/model/zoo");
-      const { exportOnnx, EXPORT_OPSET } = await import("../src/model/onnx/export");
-      const { writeFileAtomic } = await import("../src/core/files");
+      const { resolveModel } = await import("../../model/zoo");
+      const { exportOnnx, EXPORT_OPSET } = await import("../../model/onnx/export");
+      const { writeFileAtomic } = await import("../../core/files");
       if (!args.out.toLowerCase().endsWith(".onnx")) throw new ZkmlError("OPTION_INVALID", `--out: expected a file name ending in .onnx, got ${args.out}`, { hint: `e.g. --out ${args.model.replace(/[^A-Za-z0-9_-]/g, "_")}.onnx` });
       const model = resolveModel(args.model);
       const bytes = exportOnnx(model);
