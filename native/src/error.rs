@@ -34,6 +34,9 @@ codes! {
     PtauInvalid = "PTAU_INVALID": "a powers-of-tau file that cannot be read, or is damaged",
     SetupFailed = "SETUP_FAILED": "a setup that cannot be made (bad secrets, a key that cannot be written)",
     NativeCallInvalid = "NATIVE_CALL_INVALID": "a native function called with arguments it does not take (a caller's bug)",
+    ProofInvalid = "PROOF_INVALID": "a proof file that cannot be read (truncated, damaged, not a proof of this system)",
+    IrInvalid = "IR_INVALID": "a model the sumcheck system cannot take (its architecture or parameters)",
+    InputOutOfRange = "INPUT_OUT_OF_RANGE": "an input outside the model's declared range, or one that overflows a requant's bits",
 }
 
 #[derive(Debug)]

@@ -151,6 +151,111 @@ pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_
 }
 
 /// The name of every error code the addon raises (error.rs), to be checked against the TypeScript side's list.
+/// Little-endian i64 words (the sumcheck calls' arrays cross as Buffers of them), or NATIVE_CALL_INVALID.
+fn words(b: &[u8], what: &str) -> Result<Vec<i64>> {
+    if b.len() % 8 != 0 {
+        return Err(NativeError::bare(Code::NativeCallInvalid, format!("{what}: {} bytes, not a whole number of 8-byte words", b.len())));
+    }
+    Ok(b.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
+}
+
+fn to_le(v: &[i64]) -> Buffer {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>().into()
+}
+
+fn sumcheck_arch(b: &[u8]) -> Result<sumcheck::network::Arch> {
+    sumcheck::network::Arch::from_words(&words(b, "architecture")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))
+}
+
+/// A sumcheck proof, the output it proves (little-endian i64 words) and the prover's phases (wall ms, CPU ms).
+#[napi(object)]
+pub struct SumcheckProof {
+    pub proof: Buffer,
+    pub output: Buffer,
+    pub timings: Vec<Timing>,
+    pub cpu_timings: Vec<Timing>,
+}
+
+pub struct SumcheckProveTask {
+    arch: Vec<u8>,
+    params: Vec<u8>,
+    input: Vec<u8>,
+}
+
+impl Task for SumcheckProveTask {
+    type Output = (Vec<u8>, Vec<i64>, sumcheck::network::Timings);
+    type JsValue = SumcheckProof;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::{prove_timed, Network};
+        let arch = sumcheck_arch(&self.arch)?;
+        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let x = words(&self.input, "input")?;
+        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params()).map_err(|e| {
+            let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+            NativeError::bare(code, e)
+        })?;
+        Ok((proof.to_bytes(), y, t))
+    }
+
+    fn resolve(&mut self, _env: Env, (proof, y, t): Self::Output) -> napi::Result<SumcheckProof> {
+        let ms = |f: fn(&(&'static str, f64, f64)) -> f64| t.iter().map(|p| Timing { phase: p.0.to_string(), ms: f(p) * 1000.0 }).collect();
+        Ok(SumcheckProof { proof: proof.into(), output: to_le(&y), timings: ms(|p| p.1), cpu_timings: ms(|p| p.2) })
+    }
+}
+
+/// Proves that the network (architecture words, then every dense layer's weights row-major and biases, in op
+/// order) maps the input to the output it returns; all arrays little-endian i64.
+#[napi]
+pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer) -> AsyncTask<SumcheckProveTask> {
+    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec() })
+}
+
+/// Whether a sumcheck proof holds, and if not which check failed.
+#[napi(object)]
+pub struct SumcheckVerdict {
+    pub valid: bool,
+    pub reason: Option<String>,
+}
+
+pub struct SumcheckVerifyTask {
+    arch: Vec<u8>,
+    input: Vec<u8>,
+    output: Vec<u8>,
+    proof: Vec<u8>,
+}
+
+impl Task for SumcheckVerifyTask {
+    type Output = Option<String>;
+    type JsValue = SumcheckVerdict;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::{verify_with, NetworkProof};
+        let arch = sumcheck_arch(&self.arch)?;
+        let (x, y) = (words(&self.input, "input")?, words(&self.output, "output")?);
+        let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
+        Ok(verify_with(&arch, &x, &y, &proof, &arch.hyrax_params()).err().map(|e| e.to_string()))
+    }
+
+    fn resolve(&mut self, _env: Env, reason: Self::Output) -> napi::Result<SumcheckVerdict> {
+        Ok(SumcheckVerdict { valid: reason.is_none(), reason })
+    }
+}
+
+/// Verifies a sumcheck proof of this architecture for this input and output (little-endian i64 words). A proof
+/// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
+/// `{ valid: false, reason }`.
+#[napi]
+pub fn sumcheck_verify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer) -> AsyncTask<SumcheckVerifyTask> {
+    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.to_vec(), output: output.to_vec(), proof: proof.to_vec() })
+}
+
+/// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.
+#[napi]
+pub fn sumcheck_arch_hash(arch: Buffer) -> napi::Result<Buffer> {
+    Ok(sumcheck_arch(&arch)?.hash().to_vec().into())
+}
+
 #[napi]
 pub fn error_codes() -> Vec<&'static str> {
     Code::ALL.iter().map(|c| c.name()).collect()

@@ -9,6 +9,7 @@
  * synchronous functions are wrapped here so they throw ZkmlErrors; the asynchronous ones (prove, devZkey,
  * ceremonyZkey) reject with the raw form, for their callers to pass through `nativeError` with their own hints.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { ERROR_CODES, ErrorCode, isZkmlError, ZkmlError } from "./errors";
 import { PACKAGE_ROOT } from "./paths";
@@ -43,7 +44,26 @@ export interface NativeProver {
   ceremonyZkey(r1cs: string, ptau: string, zkey: string, delta: Uint8Array, hPointsU: Uint8Array): Promise<Buffer>;
 }
 
-type Addon = Native & NativeProver;
+/** A sumcheck proof (native/src/sumcheck/network.rs's bytes), its output and the prover's phases (wall and CPU ms). */
+export interface NativeSumcheckProof {
+  proof: Buffer;
+  /** little-endian i64 words */
+  output: Buffer;
+  timings: { phase: string; ms: number }[];
+  cpuTimings: { phase: string; ms: number }[];
+}
+
+/** The sumcheck system's prover and verifier. Arrays cross as little-endian i64 words (src/systems/sumcheck/arch.ts);
+ * both reject with the raw error form (see `nativeError`). */
+export interface NativeSumcheck {
+  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer): Promise<NativeSumcheckProof>;
+  /** A proof that does not decode rejects (PROOF_INVALID, its byte offset named); one that fails a check resolves invalid. */
+  sumcheckVerify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  /** keccak256 of the architecture's words (32 bytes): what the transcript absorbs first. */
+  sumcheckArchHash(arch: Buffer): Buffer;
+}
+
+type Addon = Native & NativeProver & NativeSumcheck;
 
 /** The addon's rejection, {"code","file","message"}, if `e` is one. */
 function decode(e: unknown): { code: ErrorCode; file: string; message: string } | undefined {
@@ -82,12 +102,30 @@ function wrapSync<A extends unknown[], R>(name: string, f: (...args: A) => R): (
   };
 }
 
-const SYNC = ["g1Mul", "g2Mul", "encodePoints", "blake2bInit", "blake2bUpdate", "blake2bDigest", "errorCodes"] as const;
+const SYNC = ["g1Mul", "g2Mul", "encodePoints", "blake2bInit", "blake2bUpdate", "blake2bDigest", "errorCodes", "sumcheckArchHash"] as const;
+
+const ADDON_FILE = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
+
+/**
+ * Whether the addon is built. Without it (installed where cargo or a C compiler was missing: scripts/build-native.js
+ * skips the build and says so) prove-model proves with snarkjs and sets up with snarkjs's JavaScript ceremony code
+ * (src/setup/keys.ts, src/systems/groth16/setup.ts), and its report carries NATIVE_FALLBACK_NOTE.
+ * ZKML_NATIVE=off makes it false with the addon built, to measure or test that route.
+ */
+export function nativeAvailable(): boolean {
+  return process.env.ZKML_NATIVE !== "off" && fs.existsSync(ADDON_FILE);
+}
+
+/** What prove-model's report says when it ran without the addon: what it used instead, what that costs, how to build it. */
+export const NATIVE_FALLBACK_NOTE =
+  "the native addon (native/, Rust) is not built, so this run used snarkjs's prover and its JavaScript setup instead: slower by the measured factors in the README (mlp-mnist cold 2.5x, lenet5's proof 5x); build it with `npm run build:native` (in a project using the package: `npm rebuild zkml-hardhat`), which needs Rust's cargo 1.80 or newer and a C compiler";
 
 let addon: Addon | undefined;
 function load(what: string, extraHint: string): Addon {
   if (addon) return addon;
-  const file = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
+  const file = ADDON_FILE;
+  if (process.env.ZKML_NATIVE === "off")
+    throw new ZkmlError("NATIVE_MISSING", `${what} is switched off (ZKML_NATIVE=off)`, { hint: `unset ZKML_NATIVE${extraHint}` });
   let raw: Addon;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -113,6 +151,11 @@ export function loadNative(): Native {
 /** The addon, for the Groth16 prover and setup. */
 export function loadProver(): NativeProver {
   return load("the native prover", "; add --prover snarkjs to do without it");
+}
+
+/** The addon, for the sumcheck system's prover and verifier. */
+export function loadSumcheck(): NativeSumcheck {
+  return load("the native sumcheck prover", "; or prove with --system groth16 --prover snarkjs");
 }
 
 /** 32-byte little-endian canonical scalars, as the native multiplier reads them. */

@@ -18,6 +18,8 @@ pub enum VerifyError {
     Shape { what: &'static str, got: usize, expected: usize },
     /// A commitment opening does not hold (`what` says which check).
     Opening { what: &'static str },
+    /// A public input value outside the architecture's declared range [min, top].
+    InputRange { index: usize, value: i64, min: i64, top: i64 },
 }
 
 impl fmt::Display for VerifyError {
@@ -31,6 +33,7 @@ impl fmt::Display for VerifyError {
             VerifyError::FinalValue { what } => write!(f, "{what}: the sumcheck's final value is not the claimed evaluations' product"),
             VerifyError::Shape { what, got, expected } => write!(f, "{what}: length {got}, expected {expected}"),
             VerifyError::Opening { what } => write!(f, "opening refused: {what}"),
+            VerifyError::InputRange { index, value, min, top } => write!(f, "input [{index}] = {value} outside the declared range [{min}, {top}]"),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! A fully connected network's proof (paper0's statement): the input x and output y public, every weight and bias
-//! private. The network is `Network { input_len, ops }` with dense, requant and flatten ops; `run` is runIR
+//! private. The network is `Network { input_len, input_min, input_top, ops }` with dense, requant and flatten ops; `run` is runIR
 //! (src/ir/ir.ts) for these ops.
 //!
 //! Every requant runs requant.rs's two lookups (r in [0, 2^s), (q, a) in the activation table), so a = act(q) and
@@ -62,7 +62,7 @@ pub const HYRAX_TAG: &[u8] = b"zkml-sumcheck-hyrax-v1";
 /// The first word of a serialized proof.
 pub const PROOF_VERSION: u64 = 1;
 /// The architecture encoding's version (the first word hashed).
-pub const ARCH_VERSION: u64 = 1;
+pub const ARCH_VERSION: u64 = 2;
 
 /// One op of the network (runIR's meaning).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,8 +78,17 @@ pub enum Op {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Network {
     pub input_len: usize,
+    /// The declared input range [min, top] (runIR's input.min and inputTop): public, hashed into the architecture,
+    /// checked on x by the verifier.
+    pub input_min: i64,
+    pub input_top: i64,
     pub ops: Vec<Op>,
 }
+
+/// The widest input range accepted (values fit far inside i64 and the field).
+pub const MAX_INPUT_ABS: i64 = 1 << 48;
+/// The most entries a dense layer may have (m x n), so no count read from an architecture can overflow a layout.
+pub const MAX_DENSE_ENTRIES: usize = 1 << 30;
 
 /// An op without its weights: what the verifier knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +102,8 @@ pub enum ArchOp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arch {
     pub input_len: usize,
+    pub input_min: i64,
+    pub input_top: i64,
     pub ops: Vec<ArchOp>,
 }
 
@@ -129,8 +140,9 @@ fn w_block(w: &[i64], n: usize, (ro, rl): (usize, usize), (co, cl): (usize, usiz
 /// runIR's requant of one value (requant.rs's).
 pub use super::requant::requant_value;
 
-fn word(v: u64) -> [u8; 32] {
-    let mut w = [0u8; 32];
+/// A signed value as an int256 word (two's complement, sign-extended): what Solidity's abi.encode(int256) gives.
+fn signed_word(v: i64) -> [u8; 32] {
+    let mut w = if v < 0 { [0xffu8; 32] } else { [0u8; 32] };
     w[24..].copy_from_slice(&v.to_be_bytes());
     w
 }
@@ -141,6 +153,9 @@ impl Arch {
         if self.input_len == 0 {
             return Err("input_len must be at least 1".into());
         }
+        if self.input_min > self.input_top || self.input_min < -MAX_INPUT_ABS || self.input_top > MAX_INPUT_ABS {
+            return Err(format!("input range [{}, {}]: min must not exceed top, both within +-2^48", self.input_min, self.input_top));
+        }
         let mut len = self.input_len;
         let mut lens = Vec::with_capacity(self.ops.len());
         for (k, op) in self.ops.iter().enumerate() {
@@ -148,6 +163,9 @@ impl Arch {
                 ArchOp::Dense { m, n } => {
                     if n != len || m == 0 {
                         return Err(format!("ops[{k}] dense {m}x{n}: its input has {len} values"));
+                    }
+                    if m.checked_mul(n).is_none_or(|e| e > MAX_DENSE_ENTRIES) {
+                        return Err(format!("ops[{k}] dense {m}x{n}: more than 2^30 weights"));
                     }
                     len = m;
                 }
@@ -170,22 +188,63 @@ impl Arch {
         Ok(lens)
     }
 
-    /// keccak256 of the architecture's words (32-byte big-endian): ARCH_VERSION, input_len, the op count, then per
-    /// op: dense `1, m, n`; requant `2, shift, relu (0/1), bits, clamp (0 for none)`; flatten `3`.
+    /// The architecture as words (the N-API edge passes them, `hash` hashes them): ARCH_VERSION, input_len,
+    /// input_min, input_top, the op count, then per op: dense `1, m, n`; requant `2, shift, relu (0/1), bits, clamp
+    /// (0 for none)`; flatten `3`.
+    pub fn words(&self) -> Vec<i64> {
+        let mut w = vec![ARCH_VERSION as i64, self.input_len as i64, self.input_min, self.input_top, self.ops.len() as i64];
+        for op in &self.ops {
+            match *op {
+                ArchOp::Dense { m, n } => w.extend([1, m as i64, n as i64]),
+                ArchOp::Requant { shift, relu, bits, clamp } => w.extend([2, shift as i64, relu as i64, bits as i64, clamp.unwrap_or(0) as i64]),
+                ArchOp::Flatten => w.push(3),
+            }
+        }
+        w
+    }
+
+    /// The architecture `words` describe, checked (`check`), or what is wrong with them.
+    pub fn from_words(w: &[i64]) -> Result<Arch, String> {
+        let mut it = w.iter().copied().enumerate();
+        let mut next = |what: &str, lo: i64, hi: i64| -> Result<i64, String> {
+            match it.next() {
+                None => Err(format!("architecture words end before {what}")),
+                Some((i, v)) if v < lo || v > hi => Err(format!("architecture word {i} ({what}): expected {lo}..={hi}, got {v}")),
+                Some((_, v)) => Ok(v),
+            }
+        };
+        let v = ARCH_VERSION as i64;
+        next("the version", v, v)?;
+        let input_len = next("input_len", 1, 1 << 40)? as usize;
+        let input_min = next("input_min", -MAX_INPUT_ABS, MAX_INPUT_ABS)?;
+        let input_top = next("input_top", -MAX_INPUT_ABS, MAX_INPUT_ABS)?;
+        let count = next("the op count", 0, 1 << 20)?;
+        let mut ops = Vec::with_capacity(count.min(1 << 10) as usize);
+        for _ in 0..count {
+            ops.push(match next("an op's kind", 1, 3)? {
+                1 => ArchOp::Dense { m: next("dense m", 1, 1 << 30)? as usize, n: next("dense n", 1, 1 << 30)? as usize },
+                2 => {
+                    let (shift, relu, bits) = (next("requant shift", 0, 62)? as u32, next("requant relu", 0, 1)? == 1, next("requant bits", 1, 62)? as u32);
+                    let clamp = next("requant clamp", 0, 62)? as u32;
+                    ArchOp::Requant { shift, relu, bits, clamp: (clamp > 0).then_some(clamp) }
+                }
+                _ => ArchOp::Flatten,
+            });
+        }
+        if w.len() > 5 + ops.iter().map(|o| match o { ArchOp::Dense { .. } => 3, ArchOp::Requant { .. } => 5, ArchOp::Flatten => 1 }).sum::<usize>() {
+            return Err("architecture words continue past the last op".into());
+        }
+        let arch = Arch { input_len, input_min, input_top, ops };
+        arch.check()?;
+        Ok(arch)
+    }
+
+    /// keccak256 of `words`, each as a 32-byte big-endian int256 word (two's complement; what Solidity's
+    /// abi.encode of int256 values gives).
     pub fn hash(&self) -> [u8; 32] {
         let mut h = Keccak256::new();
-        for v in [ARCH_VERSION, self.input_len as u64, self.ops.len() as u64] {
-            h.update(word(v));
-        }
-        for op in &self.ops {
-            let ws: Vec<u64> = match *op {
-                ArchOp::Dense { m, n } => vec![1, m as u64, n as u64],
-                ArchOp::Requant { shift, relu, bits, clamp } => vec![2, shift as u64, relu as u64, bits as u64, clamp.unwrap_or(0) as u64],
-                ArchOp::Flatten => vec![3],
-            };
-            for v in ws {
-                h.update(word(v));
-            }
+        for v in self.words() {
+            h.update(signed_word(v));
         }
         h.finalize().into()
     }
@@ -240,7 +299,30 @@ impl Network {
                 Op::Flatten => ArchOp::Flatten,
             })
             .collect();
-        Arch { input_len: self.input_len, ops }
+        Arch { input_len: self.input_len, input_min: self.input_min, input_top: self.input_top, ops }
+    }
+
+    /// The network of `arch` with its dense layers' weights and biases taken in order from `params` (per dense op:
+    /// its m x n weights row-major, then its m biases), or what does not fit.
+    pub fn from_parts(arch: &Arch, params: &[i64]) -> Result<Network, String> {
+        let mut at = 0;
+        let mut take = |len: usize, k: usize| -> Result<Vec<i64>, String> {
+            let v = params.get(at..at + len).ok_or_else(|| format!("ops[{k}] dense: the parameters end at {} values", params.len()))?.to_vec();
+            at += len;
+            Ok(v)
+        };
+        let mut ops = Vec::with_capacity(arch.ops.len());
+        for (k, op) in arch.ops.iter().enumerate() {
+            ops.push(match *op {
+                ArchOp::Dense { m, n } => Op::Dense { m, n, w: take(m * n, k)?, b: take(m, k)? },
+                ArchOp::Requant { shift, relu, bits, clamp } => Op::Requant { shift, relu, bits, clamp },
+                ArchOp::Flatten => Op::Flatten,
+            });
+        }
+        if at != params.len() {
+            return Err(format!("parameters: the architecture takes {at} values, got {}", params.len()));
+        }
+        Ok(Network { input_len: arch.input_len, input_min: arch.input_min, input_top: arch.input_top, ops })
     }
 
     /// The architecture's checks and the weights' and biases' lengths.
@@ -263,6 +345,9 @@ pub fn try_run(net: &Network, x: &[i64]) -> Result<Vec<Vec<i64>>, String> {
     net.check()?;
     if x.len() != net.input_len {
         return Err(format!("input: expected {} values, got {}", net.input_len, x.len()));
+    }
+    if let Some((i, v)) = x.iter().enumerate().find(|(_, &v)| v < net.input_min || v > net.input_top) {
+        return Err(format!("input: value {v} at [{i}] outside the declared range [{}, {}]", net.input_min, net.input_top));
     }
     let mut cur = x.to_vec();
     let mut out = Vec::with_capacity(net.ops.len());
@@ -472,6 +557,9 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
     if x.len() != arch.input_len {
         return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
     }
+    if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
+        return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+    }
     let out_len = lens.last().copied().unwrap_or(arch.input_len);
     if y.len() != out_len {
         return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
@@ -594,7 +682,7 @@ struct Writer(Vec<u8>);
 
 impl Writer {
     fn count(&mut self, v: usize) {
-        self.0.extend_from_slice(&word(v as u64));
+        self.0.extend_from_slice(&signed_word(v as i64));
     }
     fn fr(&mut self, x: &Fr) {
         self.0.extend_from_slice(&fr_to_be32(x));
@@ -863,7 +951,7 @@ mod tests {
     /// A network of the given widths with a requant (ReLU, `act_bits` clamp) between dense layers, the last dense
     /// layer's sum the output. The shifts come from running it on x.
     fn fc(widths: &[usize], x: &[i64], act_bits: u32, rng: &mut impl Rng) -> Network {
-        let mut net = Network { input_len: widths[0], ops: Vec::new() };
+        let mut net = Network { input_len: widths[0], input_min: -128, input_top: 255, ops: Vec::new() };
         for i in 1..widths.len() {
             net.ops.push(dense(widths[i], widths[i - 1], rng));
             if i + 1 < widths.len() {
@@ -940,6 +1028,8 @@ mod tests {
     fn run_follows_the_ir() {
         let net = Network {
             input_len: 3,
+            input_min: -128,
+            input_top: 127,
             ops: vec![
                 Op::Flatten,
                 Op::Dense { m: 2, n: 3, w: vec![1, -2, 3, 4, 5, -6], b: vec![10, -10] },
@@ -988,6 +1078,12 @@ mod tests {
         a.ops.insert(0, ArchOp::Flatten);
         variants.push(a.hash());
         let mut a = net.arch();
+        a.input_min -= 1;
+        variants.push(a.hash());
+        let mut a = net.arch();
+        a.input_top += 1;
+        variants.push(a.hash());
+        let mut a = net.arch();
         a.ops[0] = ArchOp::Dense { m: 8, n: 16 };
         a.input_len = 16;
         assert_eq!(a.hash(), h);
@@ -1020,13 +1116,62 @@ mod tests {
         let (proof, y) = prove(&net, &x).unwrap();
         assert_eq!(y, run(&net, &x).pop().unwrap());
         assert_eq!(verify(&net.arch(), &x, &y, &proof), Ok(()));
-        let single = Network { input_len: 5, ops: vec![dense(1, 5, &mut rng)] };
+        let single = Network { input_len: 5, input_min: -128, input_top: 127, ops: vec![dense(1, 5, &mut rng)] };
         let x1: Vec<i64> = (0..5).map(|_| rng.gen_range(-9..=9)).collect();
         let (p1, y1) = prove(&single, &x1).unwrap();
         assert_eq!(verify(&single.arch(), &x1, &y1, &p1), Ok(()));
         let mut y2 = y1.clone();
         y2[0] += 1;
         assert!(verify(&single.arch(), &x1, &y2, &p1).is_err());
+    }
+
+    /// The architecture's words: from_words(words) is the architecture again, the parameters split back into the
+    /// same network, and malformed words or parameter counts are errors.
+    #[test]
+    fn words_and_parts_round_trip() {
+        let (net, _) = small();
+        let mut net = net;
+        net.ops.insert(0, Op::Flatten);
+        let arch = net.arch();
+        assert_eq!(Arch::from_words(&arch.words()).unwrap(), arch);
+        let params: Vec<i64> = net.ops.iter().flat_map(|op| match op { Op::Dense { w, b, .. } => [w.clone(), b.clone()].concat(), _ => vec![] }).collect();
+        assert_eq!(Network::from_parts(&arch, &params).unwrap(), net);
+        assert!(Network::from_parts(&arch, &params[1..]).unwrap_err().contains("the parameters end"));
+        assert!(Network::from_parts(&arch, &[params.clone(), vec![0]].concat()).unwrap_err().contains("takes"));
+        let w = arch.words();
+        assert!(Arch::from_words(&w[..w.len() - 1]).unwrap_err().contains("end before"));
+        assert!(Arch::from_words(&[w.clone(), vec![3]].concat()).unwrap_err().contains("past the last op"));
+        let mut bad = w.clone();
+        bad[0] = 1;
+        assert!(Arch::from_words(&bad).unwrap_err().contains("version"));
+        let mut bad = w.clone();
+        bad[5] = 9;
+        assert!(Arch::from_words(&bad).unwrap_err().contains("kind"));
+        // The hash of a known architecture, pinned so the TypeScript side can check its own encoding against it.
+        let tiny = Arch { input_len: 2, input_min: -1, input_top: 3, ops: vec![ArchOp::Dense { m: 1, n: 2 }, ArchOp::Requant { shift: 1, relu: true, bits: 4, clamp: Some(2) }, ArchOp::Flatten] };
+        let hex: String = tiny.hash().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "3b11e3737664af2ad4441672ce2f4d2f08a7e06221692c2efc4e427f9d88f7ce");
+    }
+
+    /// The declared input range: the prover refuses an input outside it, and the verifier refuses a proof whose
+    /// public input leaves it, even one made honestly for a network declaring a wider range.
+    #[test]
+    fn the_input_range_is_checked() {
+        let mut rng = StdRng::seed_from_u64(31);
+        let mut net = Network { input_len: 4, input_min: -8, input_top: 300, ops: vec![dense(2, 4, &mut rng)] };
+        let x = vec![-8, 300, 0, 299];
+        let (proof, y) = prove(&net, &x).unwrap();
+        assert_eq!(verify(&net.arch(), &x, &y, &proof), Ok(()));
+        net.input_top = 299;
+        assert!(try_run(&net, &x).unwrap_err().contains("outside the declared range [-8, 299]"));
+        assert!(prove(&net, &x).is_err());
+        assert_eq!(verify(&net.arch(), &x, &y, &proof), Err(VerifyError::InputRange { index: 1, value: 300, min: -8, top: 299 }));
+        net.input_top = 300;
+        net.input_min = -7;
+        assert_eq!(verify(&net.arch(), &x, &y, &proof), Err(VerifyError::InputRange { index: 0, value: -8, min: -7, top: 300 }));
+        let mut bad = net.arch();
+        bad.input_min = 301;
+        assert!(bad.check().is_err());
     }
 
     /// Every part of the proof changed in turn: every sumcheck evaluation, every claimed evaluation, every opening
