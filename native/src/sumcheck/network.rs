@@ -1324,6 +1324,26 @@ mod tests {
             }
         }
     }
+    /// The prover's bytes are pinned (the TypeScript verifier is written against them): keccak256 of the proof of
+    /// fixed networks, one small and one whose tables cross the parallel thresholds (2^16 entries in use), so a
+    /// prover optimisation that changes a message, the transcript or the format fails here.
+    #[test]
+    fn proof_bytes_are_pinned() {
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let (net, x) = small();
+        let (proof, _) = prove(&net, &x).unwrap();
+        let small_hash = hex(&Keccak256::digest(proof.to_bytes()));
+        let mut rng = StdRng::seed_from_u64(2707);
+        let x: Vec<i64> = (0..300).map(|_| rng.gen_range(-128..=127)).collect();
+        let net = fc(&[300, 130, 55, 70, 10], &x, 8, &mut rng);
+        let (proof, y) = prove(&net, &x).unwrap();
+        verify(&net.arch(), &x, &y, &proof).unwrap();
+        let medium_hash = hex(&Keccak256::digest(proof.to_bytes()));
+        println!("small {small_hash}\nmedium {medium_hash}");
+        assert_eq!(small_hash, "8a3c99b6ba560f1479a6be429d40cd3056d7b51e1d4921a10e6ffb26afd79b62");
+        assert_eq!(medium_hash, "004b7e78526a5a0263a0b0e20f0398d354b1148d9fbdd5a17a065681b117b55e");
+    }
+
     /// paper0's FC_4107399_params (data/paper0/suites.json: 784 -> 55 -> ... -> 793 -> 1000, ReLU after every layer
     /// but the last) with random 8-bit weights, biases of 12 bits, an 8-bit input, 8-bit activations (shift chosen
     /// per layer, ReLU, clamp 8). `cargo test --release measure_fc_4107399 -- --ignored --nocapture`.
