@@ -14,6 +14,7 @@ import { droppingProxy } from "./helpers/proxy";
 import { gasSubject } from "../src/evm/compare";
 import { loadModelFile } from "../src/model/format";
 import { Paths } from "../src/core/paths";
+import { sha256 } from "../src/core/files";
 import { freePort } from "../src/core/net";
 import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
@@ -253,7 +254,10 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     expect(s.code, s.out).to.equal(0);
     const model = loadModelFile(modelFile);
     const { x, reference } = await gasSubject(model);
-    const st = await statementFor(quantizeFor(model), HASHED.visibility, x, reference);
+    // the input's commitment is salted afresh for each proof: submit-proof's proof keeps its salt in the run's input.json
+    const run = paths.get({ kind: "input", circuit: rec.statement.circuit, run: sha256(x.join(",")).slice(0, 16) });
+    const xSalt = BigInt(JSON.parse(fs.readFileSync(run, "utf8")).xSalt);
+    const st = await statementFor(quantizeFor(model), HASHED.visibility, x, reference, { xSalt });
     const label = reference.reduce((b, v, i) => (v > reference[b] ? i : b), 0);
     expect(s.out).to.contain(`recorded: label ${label}, input hash 0x${st.publicSignals[1].toString(16).padStart(64, "0")}`);
     // the default statement's record is untouched: two statements, two deployments

@@ -25,7 +25,7 @@ import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";
 import { batchOf, OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
-import { SIX_STATEMENTS } from "./helpers/fingerprints";
+import { SIX_STATEMENTS, TEST_OPENING } from "./helpers/fingerprints";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
 const VIS = SIX_STATEMENTS;
@@ -71,13 +71,13 @@ async function backendsAgree(m: Prepared, vis: Visibility, i: number): Promise<v
     for (const x of m.inputs) {
       const st = await statementFor(m.q, vis, x, runIR(m.q, x).output);
       const wc = await witness(c.wasm, st.witnessInput, dir);
-      const wd = buildDirect(m.q, vis, { x }).witness!;
+      const wd = buildDirect(m.q, vis, { x, opening: st.opening }).witness!;
       expect(firstUnsatisfied(r1cs, wd), "direct witness").to.equal(-1);
       const pub = (w: bigint[]) => w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String);
       expect(pub(wd)).to.deep.equal(pub(wc));
       expect(pub(wd)).to.deep.equal(st.publicSignals.map(String));
     }
-    const w = buildDirect(m.q, vis, { x: m.inputs[0] }).witness!;
+    const w = buildDirect(m.q, vis, { x: m.inputs[0], opening: TEST_OPENING }).witness!;
     const r = rng(i + 1);
     // public signals, and internal wires (which the inputs determine); private inputs are the prover's free
     // choice (a private weight times a zero activation can change without breaking anything: that is the
@@ -113,8 +113,8 @@ describe("direct backend = circom renderer (property, random models)", function 
     });
 
   it("Poseidon(16) costs 612 constraints directly: (8 full rounds x 17 + 68 partial) S-boxes x 3", () => {
-    // 16 outputs hashed against the same 16 outputs public: the hash and one constraint binding it
-    const q: QModel = { format: "zkml-ir/1", name: "p16", input: { shape: [2], min: 0n, bits: 2, step: 1, range: [0, 3] }, ops: [{ op: "dense", inSize: 2, units: 16, weights: Array(32).fill(1n), bias: Array(16).fill(0n) }], output: { step: 1 } };
+    // the salt and 15 outputs hashed against the same 15 outputs public: the hash and one constraint binding it
+    const q: QModel = { format: "zkml-ir/1", name: "p16", input: { shape: [2], min: 0n, bits: 2, step: 1, range: [0, 3] }, ops: [{ op: "dense", inSize: 2, units: 15, weights: Array(30).fill(1n), bias: Array(15).fill(0n) }], output: { step: 1 } };
     const pub = buildDirect(q, { input: "public", weights: "fixed", output: "public" }).constraints;
     const hashed = buildDirect(q, { input: "public", weights: "fixed", output: "hashed" }).constraints;
     expect(hashed - pub).to.equal((8 * 17 + 68) * 3 + 1);
@@ -188,13 +188,13 @@ describe("a last limb that holds one value is a copy: circom drops it, and so do
       try {
         const compiled = await compileSource(renderCircuit(c.q, c.vis), dir);
         const file = path.join(dir, "direct.r1cs");
-        const d = buildDirect(c.q, c.vis, { r1csFile: file, x: c.x });
+        const d = buildDirect(c.q, c.vis, { r1csFile: file, x: c.x, opening: TEST_OPENING });
         expect(constraintCount(c.q, c.vis).total, "formula").to.equal(compiled.constraints);
         expect(d.constraints, "direct").to.equal(compiled.constraints);
         const N = batchOf(c.vis);
         const n = c.x.length / N;
         const outputs = [...Array(N)].flatMap((_, i) => runIR(c.q, c.x.slice(i * n, (i + 1) * n)).output);
-        const st = await statementFor(c.q, c.vis, c.x, outputs);
+        const st = await statementFor(c.q, c.vis, c.x, outputs, TEST_OPENING);
         const r1cs = readR1cs(file);
         const w = d.witness!;
         expect(firstUnsatisfied(r1cs, w)).to.equal(-1);

@@ -17,6 +17,7 @@ import { writeDevPtau } from "../src/setup/ptau";
 import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } from "../src/statement/visibility";
 import { allOpsCase } from "./helpers/models";
 import { prepareModels } from "./helpers/random";
+import { TEST_OPENING } from "./helpers/fingerprints";
 import { ROOT, tmpDir } from "./helpers/circuit";
 import { QModel } from "../src/ir/ir";
 
@@ -33,7 +34,7 @@ interface Keyed {
 /** r1cs and witness from the direct backend, a zkey from snarkjs (the reference setup) and its verification key. */
 async function keyed(dir: string, name: string, q: QModel, vis: Visibility, x: bigint[], ptau: string): Promise<Keyed> {
   const r1cs = path.join(dir, `${name}.r1cs`), wtns = path.join(dir, `${name}.wtns`), zkey = path.join(dir, `${name}.zkey`);
-  buildDirect(q, vis, { r1csFile: r1cs, x, wtnsFile: wtns });
+  buildDirect(q, vis, { r1csFile: r1cs, x, wtnsFile: wtns, opening: TEST_OPENING });
   await snarkjs().zKey.newZKey(r1cs, ptau, zkey);
   return { r1cs, wtns, zkey, vkey: await snarkjs().zKey.exportVerificationKey(zkey) };
 }

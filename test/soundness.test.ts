@@ -146,7 +146,7 @@ describe("soundness harness: every layer type under every visibility option", fu
         expect(unconstrainedWires(r1cs), "every wire is in some constraint").to.deep.equal([]);
         // the direct backend writes the same statement: its witness holds, its public signals are the same
         const directFile = path.join(dir, "direct.r1cs");
-        const d = buildDirect(q, vis, { r1csFile: directFile, x });
+        const d = buildDirect(q, vis, { r1csFile: directFile, x, opening: st.opening });
         const dr = readR1cs(directFile);
         expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
         expect(d.witness!.slice(1, 1 + dr.nPubOut + dr.nPubIn).map(String), "direct backend public signals").to.deep.equal(st.publicSignals.map(String));
@@ -267,7 +267,7 @@ describe("soundness harness: saturating requants (clamped to 4 bits), values bey
         expect(w.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
         expect(unconstrainedWires(r1cs)).to.deep.equal([]);
         const directFile = path.join(dir, "direct.r1cs");
-        const d = buildDirect(q, vis, { r1csFile: directFile, x });
+        const d = buildDirect(q, vis, { r1csFile: directFile, x, opening: st.opening });
         const dr = readR1cs(directFile);
         expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
         expect(d.witness!.slice(1, 1 + dr.nPubOut + dr.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
@@ -326,7 +326,7 @@ describe("batches: N inferences in one circuit, both backends", function () {
         const nPub = r1cs.nPubOut + r1cs.nPubIn;
         expect(w.slice(1, 1 + nPub).map(String), "public signals = TypeScript statement").to.deep.equal(st.publicSignals.map(String));
         const directFile = path.join(dir, "direct.r1cs");
-        const d = buildDirect(q, vis, { r1csFile: directFile, x });
+        const d = buildDirect(q, vis, { r1csFile: directFile, x, opening: st.opening });
         const dr = readR1cs(directFile);
         expect(firstUnsatisfied(dr, d.witness!), "direct backend witness").to.equal(-1);
         expect(d.witness!.slice(1, 1 + nPub).map(String), "direct backend public signals").to.deep.equal(st.publicSignals.map(String));

@@ -72,9 +72,9 @@ export function resolveZkmlConfig<V>(user: unknown, rules: VisibilityRules<V>, w
   if (u.queue !== undefined && (typeof u.queue !== "string" || !/^redis:\/\/[^/]/.test(u.queue))) throw fail("queue", "a redis:// URL (e.g. redis://10.0.0.5:6379)", u.queue);
   let visibility = rules.defaults;
   if (u.visibility !== undefined) {
-    if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output }", u.visibility);
+    if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output, context }", u.visibility);
     const v = u.visibility as Record<string, unknown>;
-    for (const k of Object.keys(v)) if (!["input", "weights", "output"].includes(k)) throw fail(`visibility.${k}`, "one of input, weights, output", k);
+    for (const k of Object.keys(v)) if (!["input", "weights", "output", "context"].includes(k)) throw fail(`visibility.${k}`, "one of input, weights, output, context", k);
     try {
       visibility = rules.parse(v, (k) => `zkml.visibility.${k}`);
     } catch (e) {

@@ -14,7 +14,7 @@
  */
 import * as fs from "fs";
 import * as crypto from "crypto";
-import { ContractFactory, Contract, Interface, keccak256, Signer, TransactionReceipt } from "ethers";
+import { ContractFactory, Contract, getAddress, Interface, keccak256, Signer, TransactionReceipt } from "ethers";
 import { checkContractSize } from "./solc";
 import { isZkmlError, ZkmlError } from "../core/errors";
 import { readNode, revertReason, sendOnce } from "./rpc";
@@ -249,6 +249,9 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
   const vReceipt = await confirm(opts, opts.verifier.name, await sendOnce(opts, signer, `deploying ${opts.verifier.name}`, txV), n);
   const verifierAddress = vReceipt.contractAddress!;
   log(`deploying ${opts.consumer.name}`);
+  if (opts.statement.visibility.weights === "private")
+    log(`${opts.consumer.name} accepts an inference of some model of this architecture: its weights are private and nothing binds them (paper0's statement), so a proof does not say that ${opts.model} made it (--weights hashed binds the model by its commitment)`);
+  if (opts.statement.layout.context?.kind === "context") log(`${opts.consumer.name} accepts a proof only from the address it is bound to (its context, the last public signal)`);
   const txC2 = await consumerFactory.getDeployTransaction(verifierAddress, ...extra);
   const cReceipt = await confirm(opts, opts.consumer.name, await sendOnce(opts, signer, `deploying ${opts.consumer.name}`, txC2), n);
 
@@ -333,6 +336,16 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
     });
   if (opts.publicSignals.length !== rec.publicSignals)
     throw new ZkmlError("PROOF_INVALID", `public signals: expected ${rec.publicSignals} (the deployed verifier), got ${opts.publicSignals.length}`, { file: opts.recordFile, hint: "prove the model that was deployed" });
+  const context = rec.statement.layout.context;
+  if (context?.kind === "context") {
+    // the consumer refuses a proof bound to another submitter: say so before the node is asked anything
+    const sender = await readNode(opts, "reading the submitter's address", () => opts.signer.getAddress());
+    const bound = opts.publicSignals[context.offset];
+    if (bound !== BigInt(sender))
+      throw new ZkmlError("PROOF_INVALID", `context: the proof is bound to ${bound <= (1n << 160n) - 1n ? getAddress("0x" + bound.toString(16).padStart(40, "0")) : bound}, and ${sender} would submit it (the consumer requires its own submitter)`, {
+        hint: `prove for this account: npx hardhat prove-model ... --context sender --bind-to ${sender} (submit-proof without --proof does)`,
+      });
+  }
   const chainId = await chainIdOf(opts);
   refuseForgeableSetup({ ...trust, chainId });
   if (chainId !== rec.chainId)

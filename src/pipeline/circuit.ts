@@ -67,7 +67,11 @@ export interface CircuitRef {
 export function circuitId(model: string, q: QModel, vis: Visibility, backend: "circom" | "direct", ir: string = irToJson(q)): string {
   const slug = model.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
   // a batch of 1 is the single-inference circuit, whether or not it was named
-  const statement = batchOf(vis) === 1 ? { input: vis.input, weights: vis.weights, output: vis.output } : vis;
+  const base = batchOf(vis) === 1 ? { input: vis.input, weights: vis.weights, output: vis.output } : { ...vis, context: undefined };
+  // a context is part of the statement; so is the commitments' form (domain-separated and salted since
+  // zkml-commitment/2), which keeps circuits with hashes built before it from being reused
+  const hashed = vis.input === "hashed" || vis.weights === "hashed" || vis.output === "hashed";
+  const statement = { ...base, ...(vis.context === "sender" ? { context: vis.context } : {}), ...(hashed ? { commitments: "zkml-commitment/2" } : {}) };
   const h = createHash("sha256").update(`${CIRCUIT_FORMAT}\n${backend === "direct" ? TOOLCHAIN_DIRECT : TOOLCHAIN}\n${JSON.stringify(statement)}\n`).update(ir);
   return `${slug}-${h.digest("hex").slice(0, 16)}`;
 }

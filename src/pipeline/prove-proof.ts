@@ -12,6 +12,10 @@ import type { RenderResult } from "./circuit";
 import { lightStage, Run, RunFiles, Subject } from "./options";
 import { runStage } from "./runner";
 import type { StageSpec } from "./stage";
+import type { Opening } from "../statement/statement";
+
+/** The statement's context and salts as decimal strings (a stage's arguments cross a process boundary as JSON). */
+const openingStrings = (o: Opening): Record<string, string> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
 
 /** What witness.wtns.meta.json records: the witness's inputs (input.json) and the witness, by content, and the circuit it is of. */
 interface WitnessMeta {
@@ -43,7 +47,7 @@ export function witnessStage(run: Run, rendered: RenderResult, compiled: Compile
       writeFileAtomic(f.input, input);
       const m =
         rendered.backend === "direct"
-          ? await lightStage(run, "directWitness", { ir: rendered.sourceFile, visibility: run.circuit.visibility, x: s.x.map(String), wtns: f.wtns }, progress)
+          ? await lightStage(run, "directWitness", { ir: rendered.sourceFile, visibility: run.circuit.visibility, x: s.x.map(String), opening: openingStrings(s.statement.opening), wtns: f.wtns }, progress)
           : await lightStage(run, "witness", { wasm: compiled.wasm, input: s.statement.witnessInput, wtns: f.wtns }, progress);
       const meta: WitnessMeta = { input: sha256(input), wtns: digestFile(f.wtns), r1cs: compiled.digests?.r1cs?.sha256 };
       writeFileAtomic(metaFile, JSON.stringify(meta));

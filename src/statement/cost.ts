@@ -11,7 +11,7 @@
 import { clampHighBits, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
 import { Shape } from "../ir/window";
 import { hashBlocks, perLimb } from "./commitments";
-import { batchOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
+import { batchOf, contextOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
 import { labelWidth } from "./layout";
 import { labelBits, paramWidths, privateWeightsModel } from "./widths";
 
@@ -83,8 +83,11 @@ export interface ConstraintBreakdown {
   weightsCommitment: number;
   /** packed input: one per limb; hashed input: one per limb and the hash chain */
   inputPart: number;
-  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the chain */
+  /** label: N selector bits, their sum, the index (N > 2), N products, N (R + 1) bounded differences; hashed: the
+   * chain (over the salt and the outputs) */
   outputPart: number;
+  /** a context: its square (one product), which binds it as a public input */
+  context: number;
   total: number;
 }
 
@@ -98,7 +101,7 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   const shapes = irShapes(qc);
   const N = batchOf(vis);
   const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
-  const b: ConstraintBreakdown = { inputRange: nIn * (GADGET_COST.inRange(q.input.bits) + GADGET_COST.inputTop[inputTopCheck(q)](q.input.bits)), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, total: 0 };
+  const b: ConstraintBreakdown = { inputRange: nIn * (GADGET_COST.inRange(q.input.bits) + GADGET_COST.inputTop[inputTopCheck(q)](q.input.bits)), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, context: contextOf(vis) === "sender" ? GADGET_COST.product : 0, total: 0 };
   qc.ops.forEach((op, k) => {
     const n = size(shapes[k + 1]);
     switch (op.op) {
@@ -140,11 +143,12 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   const inLimbs = Math.ceil((N * nIn) / perLimb(q.input.bits));
   const inBinds = (inLimbs - copiedLimbs(N * nIn, perLimb(q.input.bits), q.input.min)) * GADGET_COST.bind;
   if (vis.input === "packed") b.inputPart = inBinds;
-  if (vis.input === "hashed") b.inputPart = inBinds + hashChainConstraints(inLimbs);
+  // hashed input and output: the chain's first value is the salt
+  if (vis.input === "hashed") b.inputPart = inBinds + hashChainConstraints(1 + inLimbs);
   // a batch's labels: each inference's argmax, then its labels packed into limbs, each bound to its public signal
   const labelPer = perLimb(labelWidth(nOut));
   if (vis.output === "label") b.outputPart = N * GADGET_COST.argmax(nOut, labelBits(q, vis.weights)) + (N > 1 ? (Math.ceil(N / labelPer) - copiedLimbs(N, labelPer, 0n)) * GADGET_COST.bind : 0);
-  if (vis.output === "hashed") b.outputPart = hashChainConstraints(N * nOut);
-  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart;
+  if (vis.output === "hashed") b.outputPart = hashChainConstraints(1 + N * nOut);
+  b.total = b.inputRange + b.nonlinear + b.linearOutputs + b.products + b.weightsCommitment + b.inputPart + b.outputPart + b.context;
   return b;
 }

@@ -21,6 +21,14 @@
  *            label    one public signal: the index of the first largest output (the reference's argmax),
  *                     proved with a one-hot selector and bounded differences (see src/backends/circom/library.ts ZkmlArgmax)
  *            hashed   one public signal: the Poseidon commitment of the outputs (as field elements)
+ *   context  sender   one public signal after all others: a value the proof is bound to. The consumer contract
+ *                     requires it to equal uint160(msg.sender) (an application may override expectedContext(),
+ *                     e.g. with a game id and round), so a proof copied from the mempool is refused when anyone
+ *                     else submits it. The circuit squares it (1 constraint), so Groth16 binds it like any input.
+ *            none     no context (the default statement, so far: see DEFAULT_VISIBILITY)
+ *
+ * Hashed inputs and outputs are salted (a random private salt the prover keeps), and every commitment is
+ * domain-separated (src/statement/commitments.ts).
  *
  * Public signal order: see src/statement/layout.ts.
  *
@@ -39,6 +47,8 @@ import type { VisibilityRules } from "../core/config";
 export const INPUT_VISIBILITY = ["public", "packed", "private", "hashed"] as const;
 export const WEIGHTS_VISIBILITY = ["fixed", "private", "hashed"] as const;
 export const OUTPUT_VISIBILITY = ["public", "label", "hashed"] as const;
+export const CONTEXT_VISIBILITY = ["sender", "none"] as const;
+export type ContextVisibility = (typeof CONTEXT_VISIBILITY)[number];
 export type InputVisibility = (typeof INPUT_VISIBILITY)[number];
 export type WeightsVisibility = (typeof WEIGHTS_VISIBILITY)[number];
 export type OutputVisibility = (typeof OUTPUT_VISIBILITY)[number];
@@ -50,7 +60,12 @@ export interface Visibility {
   /** inferences one proof covers (default 1): the inputs and outputs of all of them, concatenated, make the
    * statement's input and output parts; with a label output the N labels are packed (layout.ts) */
   batch?: number;
+  /** a public value the proof is bound to (`sender`: the consumer checks it against msg.sender); absent: none */
+  context?: ContextVisibility;
 }
+
+/** A statement's context, absent meaning none. */
+export const contextOf = (vis: Pick<Visibility, "context">): ContextVisibility => vis.context ?? "none";
 
 /** The largest batch: a statement over more inferences than this is a circuit too large to set up here. */
 export const MAX_BATCH = 1024;
@@ -85,11 +100,14 @@ export function parseVisibility(given: Partial<Record<keyof Visibility, unknown>
       });
     return v as T;
   };
-  return {
+  const vis: Visibility = {
     input: pick("input", INPUT_VISIBILITY, DEFAULT_VISIBILITY.input),
     weights: pick("weights", WEIGHTS_VISIBILITY, DEFAULT_VISIBILITY.weights),
     output: pick("output", OUTPUT_VISIBILITY, DEFAULT_VISIBILITY.output),
   };
+  const context = pick("context", CONTEXT_VISIBILITY, contextOf(DEFAULT_VISIBILITY));
+  if (context !== "none") vis.context = context;
+  return vis;
 }
 
 /** The `zkml.visibility` config field's rules, for resolveZkmlConfig (core/config.ts cannot import this layer). */

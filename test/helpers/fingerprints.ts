@@ -17,7 +17,7 @@ import { quantize } from "../../src/quantize/quantize";
 import { rng } from "../../src/model/mnist";
 import { loadModelFile } from "../../src/model/format";
 import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } from "../../src/statement/visibility";
-import { statementFor } from "../../src/statement/statement";
+import { Opening, statementFor } from "../../src/statement/statement";
 import { writeDevPtau } from "../../src/setup/ptau";
 import { prepareModels } from "./random";
 import { allOpsCase, allOpsModel } from "./models";
@@ -40,6 +40,9 @@ export interface Fingerprints {
 
 const sha = (b: string | Uint8Array) => createHash("sha256").update(b).digest("hex");
 const visName = (v: Visibility) => `${v.input}/${v.weights}/${v.output}`;
+
+/** Fixed salts (and a context, for statements with one), so a test's statements and witnesses are the same every run. */
+export const TEST_OPENING: Opening = { context: 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n, xSalt: 1n, ySalt: 2n };
 
 /** Six statements that between them use every option: the direct-backend property test cycles through them. */
 export const SIX_STATEMENTS: Visibility[] = [
@@ -74,8 +77,8 @@ export function fingerprintCases(): { name: string; q: QModel; vis: Visibility; 
 
 export async function circuitFingerprint(c: { name: string; q: QModel; vis: Visibility; x: bigint[] }, dir: string): Promise<CircuitFingerprint> {
   const file = path.join(dir, "fp.r1cs");
-  const d = buildDirect(c.q, c.vis, { r1csFile: file, x: c.x });
-  const st = await statementFor(c.q, c.vis, c.x, runIR(c.q, c.x).output);
+  const d = buildDirect(c.q, c.vis, { r1csFile: file, x: c.x, opening: TEST_OPENING });
+  const st = await statementFor(c.q, c.vis, c.x, runIR(c.q, c.x).output, TEST_OPENING);
   const fp: CircuitFingerprint = {
     name: c.name,
     formula: constraintCount(c.q, c.vis).total,

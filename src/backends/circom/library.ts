@@ -27,25 +27,29 @@ template ZkmlInRange(B, MIN) {
  */
 export const HASH_LIBRARY = `
 // Poseidon over any number of values: the first block hashes up to 16, each further block the previous hash and
-// up to 15 more (circomlib's Poseidon takes at most 16 inputs). src/statement/commitments.ts hashChain is its twin.
-template ZkmlHashChain(N) {
+// up to 15 more (circomlib's Poseidon takes at most 16 inputs). The first block starts from TAG in the capacity
+// element (PoseidonEx's initialState; Poseidon's is 0): the commitment's domain. src/statement/commitments.ts
+// hashChain is its twin.
+template ZkmlHashChain(N, TAG) {
     signal input in[N];
     signal output out;
     var first = N < 16 ? N : 16;
     var blocks = 1;
     if (N > 16) { blocks = 1 + (N - 16 + 14) \\ 15; }
     component h[blocks];
-    h[0] = Poseidon(first);
+    h[0] = PoseidonEx(first, 1);
+    h[0].initialState <== TAG;
     for (var i = 0; i < first; i++) { h[0].inputs[i] <== in[i]; }
     var at = first;
     for (var j = 1; j < blocks; j++) {
         var take = N - at < 15 ? N - at : 15;
-        h[j] = Poseidon(take + 1);
-        h[j].inputs[0] <== h[j - 1].out;
+        h[j] = PoseidonEx(take + 1, 1);
+        h[j].initialState <== 0;
+        h[j].inputs[0] <== h[j - 1].out[0];
         for (var i = 0; i < take; i++) { h[j].inputs[i + 1] <== in[at + i]; }
         at += take;
     }
-    out <== h[blocks - 1].out;
+    out <== h[blocks - 1].out[0];
 }
 `;
 

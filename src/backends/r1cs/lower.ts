@@ -17,7 +17,8 @@
  *   sum pool         the window's sum bound to a wire
  *   add              mul x + fromMul t (t an earlier tensor's wires) bound to a wire
  *   max pool         a running max, one maxStep per further window value
- *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget; the label by argmax
+ *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget (each from its part's
+ *                    tag, the input's and output's salted); the label by argmax; the context by its square
  */
 import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
@@ -27,6 +28,7 @@ import { packValues, perLimb } from "../../statement/commitments";
 import { StatementLayout, statementLayout } from "../../statement/layout";
 import { copiedLimbs } from "../../statement/cost";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
+import type { Opening } from "../../statement/statement";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { writeWtns } from "../../core/r1cs";
 import { R1csBuilder } from "./builder";
@@ -52,6 +54,9 @@ interface Signals {
   limbs: number[];
   xHash: number;
   wHash: number;
+  context: number;
+  /** the salts' wires, by name */
+  salts: Map<string, number>;
   /** per linear op (by its index): its weight and bias wires, when the weights are private or hashed */
   params: Map<number, { w: number[]; b: number[] }>;
 }
@@ -64,16 +69,20 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
  * Build the circuit of `q` under `vis`: write its r1cs to `r1csFile` when given, and its witness for input `x`
  * when given (values from the reference interpreter). Either or both.
  */
-export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opts: { r1csFile?: string; x?: readonly bigint[]; wtnsFile?: string } = {}): DirectResult {
+export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opts: { r1csFile?: string; x?: readonly bigint[]; wtnsFile?: string; opening?: Opening } = {}): DirectResult {
   const L = statementLayout(q, vis);
+  // a witness needs the statement's context and salts: the ones its public signals were computed with
+  const opening = opts.x === undefined ? {} : openingOf(L, opts.opening ?? {});
   const qc = vis.weights === "fixed" ? q : privateWeightsModel(q);
   const writer = opts.r1csFile ? new R1csWriter(opts.r1csFile, { nPubOut: L.publicOutputs, nPubIn: L.publicInputs, nPrvIn: L.privateInputs }) : undefined;
   const b = new R1csBuilder(opts.x !== undefined, writer);
   const x = opts.x ?? [];
   try {
-    const s = allocateSignals(b, qc, L, x);
+    const s = allocateSignals(b, qc, L, x, opening);
     constrainInput(b, q, L, s, x);
-    if (L.weights.kind === "commitment") commitWeights(b, q, s);
+    if (L.weights.kind === "commitment") commitWeights(b, q, s, L.weights.tag);
+    // the context bound by its square (circom's contextSquare)
+    if (L.context.kind === "context") product(b, lc([s.context, 1n]), lc([s.context, 1n]));
     // the model once per inference of the batch, on its slice of x; with public outputs its last op writes
     // into its slice of the output wires
     const y: number[] = [];
@@ -84,7 +93,7 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
       y.push(...new ModelLowering(b, qc, s.params, finalWires, trace).run(xi, vis.weights === "fixed"));
       b.release();
     }
-    bindOutputPart(b, q, vis, L, s.outputs, y);
+    bindOutputPart(b, q, vis, L, s, y);
   } catch (e) {
     if (writer) {
       writer.abandon();
@@ -101,8 +110,22 @@ export function buildDirect(q: QModel, vis: Visibility = DEFAULT_VISIBILITY, opt
   return result;
 }
 
-/** Wires for the public signals in the layout's order, then the private inputs: the input values (unless public), the parameters. */
-function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: readonly bigint[]): Signals {
+/**
+ * The context and salts a witness is computed with: every one the layout has must be given (the public signals
+ * were computed from them), and nothing else.
+ */
+function openingOf(L: StatementLayout, given: Opening): Opening {
+  const need = [...(L.context.kind === "context" ? ["context" as const] : []), ...L.salts];
+  const missing = need.filter((k) => given[k] === undefined);
+  if (missing.length)
+    throw new ZkmlError("INPUT_INVALID", `witness: the statement needs ${missing.join(" and ")}, which ${missing.length === 1 ? "was" : "were"} not given`, {
+      hint: "pass the opening statementFor returned (its context and salts) with the input",
+    });
+  return given;
+}
+
+/** Wires for the public signals in the layout's order, then the private inputs: the input values (unless public), the parameters, the salts. */
+function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: readonly bigint[], opening: Opening): Signals {
   const outputs = b.wireArray(L.output.count);
   const xValue = (i: number) => fieldOf(x[i] ?? 0n);
   let xw: number[] = [];
@@ -115,6 +138,7 @@ function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: read
   const xHash = L.input.kind === "commitment" ? b.wire() : -1;
   const copied = L.input.kind === "limbs" && copiedLimbs(L.inputValues, L.input.perLimb, L.input.min) === 1;
   const wHash = L.weights.kind === "commitment" ? b.wire() : -1;
+  const context = L.context.kind === "context" ? b.wire(opening.context ?? 0n) : -1;
   if (L.input.kind !== "values") xw = b.wireArray(L.inputValues - (copied ? 1 : 0), xValue);
   // a public limb holding one value with no offset is that value: its wire serves as the value's (circom --O1
   // substitutes the same copy), so no separate wire and no binding constraint
@@ -122,7 +146,8 @@ function allocateSignals(b: R1csBuilder, qc: QModel, L: StatementLayout, x: read
   const params = new Map<number, { w: number[]; b: number[] }>();
   if (L.privateParams > 0)
     for (const { op, k } of linearOps(qc)) params.set(k, { w: op.weights.map((v) => b.wire(fieldOf(v))), b: op.bias.map((v) => b.wire(fieldOf(v))) });
-  return { outputs, x: xw, limbs: limbWires, xHash, wHash, params };
+  const salts = new Map(L.salts.map((salt) => [salt, b.wire(opening[salt] ?? 0n)]));
+  return { outputs, x: xw, limbs: limbWires, xHash, wHash, context, salts, params };
 }
 
 /** Every input value range-checked to [min, min + 2^B) and, when the declared range ends lower, to x <= top; then the packed limbs or the hash bound to the public ones. */
@@ -135,11 +160,11 @@ function constrainInput(b: R1csBuilder, q: QModel, L: StatementLayout, s: Signal
   if (top === "bits") s.x.forEach((w, i) => atMost(b, w, x[i] ?? q.input.min, q.input.bits, inputTop(q)));
   // (a limb that is its value's own wire needs no binding)
   if (L.input.kind === "limbs") limbs(s.x, L.input.bits, L.input.perLimb, L.input.min).forEach((m, j) => !isWire(m, s.limbs[j]) && bind(b, s.limbs[j], m));
-  if (L.input.kind === "commitment") bind(b, s.xHash, hashChain(b, limbs(s.x, L.input.bits, L.input.perLimb, L.input.min)));
+  if (L.input.kind === "commitment") bind(b, s.xHash, hashChain(b, [lc([s.salts.get(L.input.salt)!, 1n]), ...limbs(s.x, L.input.bits, L.input.perLimb, L.input.min)], L.input.tag));
 }
 
 /** Hashed weights: each parameter range-checked to its tensor's width P, packed at P bits, hashed, bound to wHash. */
-function commitWeights(b: R1csBuilder, q: QModel, s: Signals): void {
+function commitWeights(b: R1csBuilder, q: QModel, s: Signals, tag: bigint): void {
   const widths = new Map(paramWidths(q).map((w) => [w.op, w]));
   const all: LC[] = [];
   for (const { op, k } of linearOps(q)) {
@@ -151,11 +176,12 @@ function commitWeights(b: R1csBuilder, q: QModel, s: Signals): void {
       all.push(...limbs(ws, P, perLimb(P), lo));
     }
   }
-  bind(b, s.wHash, hashChain(b, all));
+  bind(b, s.wHash, hashChain(b, all, tag));
 }
 
 /** The output part: the label (argmax), the outputs' hash, or the outputs bound to the public wires. */
-function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: StatementLayout, outputs: number[], y: number[]): void {
+function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: StatementLayout, s: Signals, y: number[]): void {
+  const outputs = s.outputs;
   switch (L.output.kind) {
     case "label":
       return argmax(b, y, outputs[0], labelBits(q, vis.weights));
@@ -171,7 +197,7 @@ function bindOutputPart(b: R1csBuilder, q: QModel, vis: Visibility, L: Statement
       return limbs(labels, L.output.bits, L.output.perLimb, 0n).forEach((m, j) => !isWire(m, outputs[j]) && bind(b, outputs[j], m));
     }
     case "commitment":
-      return bind(b, outputs[0], hashChain(b, y.map((w) => lc([w, 1n]))));
+      return bind(b, outputs[0], hashChain(b, [lc([s.salts.get(L.output.salt)!, 1n]), ...y.map((w) => lc([w, 1n]))], L.output.tag));
     case "values":
       // an output that is not already a public wire (e.g. after a flatten) is copied to it
       y.forEach((w, i) => w !== outputs[i] && copy(b, outputs[i], w));

@@ -38,12 +38,13 @@ function pow5(b: R1csBuilder, x: LC): LC {
   return lc([x5, 1n]);
 }
 
-/** Poseidon(n) of n linear combinations (n = 1..16). 3 (8t + partial rounds) constraints, t = n + 1. */
-export function poseidon(b: R1csBuilder, inputs: LC[]): LC {
+/** Poseidon(n) of n linear combinations (n = 1..16), its capacity starting at `initialState` (PoseidonEx's; 0 is
+ * Poseidon). 3 (8t + partial rounds) constraints, t = n + 1. */
+export function poseidon(b: R1csBuilder, inputs: LC[], initialState = 0n): LC {
   const { C, M } = poseidonConstants();
   const t = inputs.length + 1;
   const partial = POSEIDON_PARTIAL_ROUNDS[t - 2];
-  let state: LC[] = [lc(), ...inputs.map((m) => new Map(m))];
+  let state: LC[] = [lc([ONE, initialState]), ...inputs.map((m) => new Map(m))];
   for (let r = 0; r < 8 + partial; r++) {
     state = state.map((m, i) => {
       const a = new Map(m);
@@ -63,10 +64,10 @@ export function poseidon(b: R1csBuilder, inputs: LC[]): LC {
   return state[0];
 }
 
-/** ZkmlHashChain: Poseidon of up to 16 values, then the previous hash and up to 15 more per block. */
-export function hashChain(b: R1csBuilder, values: LC[]): LC {
+/** ZkmlHashChain(N, tag): Poseidon of up to 16 values from the capacity `tag`, then the previous hash and up to 15 more per block. */
+export function hashChain(b: R1csBuilder, values: LC[], tag = 0n): LC {
   const sizes = hashBlocks(values.length);
-  let h = poseidon(b, values.slice(0, sizes[0]));
+  let h = poseidon(b, values.slice(0, sizes[0]), tag);
   let at = sizes[0];
   for (const sz of sizes.slice(1)) {
     h = poseidon(b, [h, ...values.slice(at, at + sz - 1)]);

@@ -16,9 +16,10 @@ export async function directCompile(args: { ir: string; visibility: Visibility; 
   return { r1cs: args.r1cs, wasm: "", sym: "", constraints: r.constraints, wires: r.wires, publicInputs: r.publicInputs, publicOutputs: r.publicOutputs, privateInputs: r.privateInputs, log: "direct backend" };
 }
 
-/** Stage (child process): the witness of input `x` (decimal strings), written to `wtns`. */
-export async function directWitness(args: { ir: string; visibility: Visibility; x: string[]; wtns: string }): Promise<{ wires: number }> {
+/** Stage (child process): the witness of input `x` (decimal strings) with the statement's context and salts (`opening`, decimal strings), written to `wtns`. */
+export async function directWitness(args: { ir: string; visibility: Visibility; x: string[]; opening?: Record<string, string>; wtns: string }): Promise<{ wires: number }> {
   const q = irFromJson(fs.readFileSync(args.ir, "utf8"));
-  const r = await produceAtomic(args.wtns, async (tmp) => buildDirect(q, args.visibility, { x: args.x.map(BigInt), wtnsFile: tmp }));
+  const opening = Object.fromEntries(Object.entries(args.opening ?? {}).map(([k, v]) => [k, BigInt(v)]));
+  const r = await produceAtomic(args.wtns, async (tmp) => buildDirect(q, args.visibility, { x: args.x.map(BigInt), opening, wtnsFile: tmp }));
   return { wires: r.wires };
 }

@@ -15,6 +15,15 @@
  * commitment); it packs the limbs on-chain exactly as commitments.ts packValues does, so the proof is checked
  * against the very bytes it records (inputHash = keccak256(input)). For 8-bit values each limb is one
  * calldataload, a byte reversal and a mask.
+ *
+ * Context (a statement with `context: "sender"`, the last public signal): submit requires it to equal
+ * expectedContext(), which is uint160(msg.sender), before asking the verifier: a proof copied from the mempool and
+ * submitted by anyone else reverts with ContextMismatch (a re-randomised copy too: the context is a public input,
+ * so changing it breaks the proof). An application that binds proofs to its own value (a game id and round)
+ * derives a contract from this one and overrides expectedContext().
+ *
+ * Private weights: nothing binds them, so the consumer accepts an inference of some model of this architecture,
+ * not of the named model (paper0's statement); its NatSpec says so.
  */
 import { keccak256 } from "ethers";
 import type { ProofSystem } from "../../core/paths";
@@ -35,6 +44,8 @@ export interface ConsumerSpec {
   proof: SolidityProofParams;
   layout: PublicLayout;
   model: string;
+  /** the statement's weights visibility: private weights make the consumer say "some model of this architecture" */
+  weights?: "fixed" | "private" | "hashed";
 }
 
 /** The event a consumer emits, by the statement's output part (the default one, outputs public, first). */
@@ -178,9 +189,26 @@ export function renderConsumer(spec: ConsumerSpec): string {
   const ev = eventFor(output);
   const head = submitHead(spec);
   const hashedWeights = weights.kind === "commitment";
+  const context = spec.layout.context?.kind === "context" ? spec.layout.context : undefined;
   const what = [`${output.count} ${output.kind === "values" ? "outputs" : output.kind === "label" ? "label" : output.kind === "labels" ? `limbs of ${output.packing!.values} packed labels` : "output hash"}`];
   if (input.kind !== "none") what.push(`${input.count} ${input.kind === "values" ? "input values" : input.kind === "limbs" ? "packed input limbs (packed here from the input bytes)" : "input hash"}`);
   if (hashedWeights) what.push("the model's commitment");
+  if (context) what.push("the context (uint160 of the submitter)");
+  const accepts =
+    spec.weights === "private"
+      ? `/// Accepts an inference of some model of this architecture (the architecture of ${JSON.stringify(spec.model)}) with a valid ${spec.system} proof, and records it.
+/// The weights are private inputs that nothing binds: any weights of the recorded widths satisfy the circuit (paper0's
+/// statement), so a proof says "some model of this architecture gave this output", not that ${JSON.stringify(spec.model)} did.`
+      : `/// Accepts an inference of ${JSON.stringify(spec.model)} only with a valid ${spec.system} proof, and records it.`;
+  const contextLines = context
+    ? `
+    /// The context a proof must carry (its last public signal): the submitter's address, so a proof copied by
+    /// anyone else is refused. Override it to bind proofs to an application's value instead (a game id and round).
+    function expectedContext() public view virtual returns (uint256) {
+        return uint160(msg.sender);
+    }
+`
+    : "";
   const inputDoc =
     input.kind === "limbs"
       ? "keccak256 of the input bytes as submitted"
@@ -193,7 +221,7 @@ interface ${iface} {
     function verifyProof(${p.decl}, uint256[${n}] ${input.kind === "limbs" ? "memory" : "calldata"} pubSignals) external view returns (bool);
 }
 
-/// Accepts an inference of ${JSON.stringify(spec.model)} only with a valid ${spec.system} proof, and records it.
+${accepts}
 /// Public signals: ${what.join(", then ")}.
 contract ${spec.contract} {
     /// BN254 (alt_bn128) scalar field: circom's signals live modulo this prime.
@@ -207,14 +235,14 @@ ${hashedWeights ? "    /// The Poseidon commitment to the model's weights: a pro
 
     error SignalOutOfField(uint256 index);
     error ProofRejected();
-${hashedWeights ? "    error ModelMismatch(uint256 commitment);\n" : ""}${head.errors.map((e) => e + "\n").join("")}
+${hashedWeights ? "    error ModelMismatch(uint256 commitment);\n" : ""}${context ? "    error ContextMismatch(uint256 expected, uint256 got);\n" : ""}${head.errors.map((e) => e + "\n").join("")}
     constructor(address verifier_${hashedWeights ? ", uint256 modelCommitment_" : ""}) {
         verifier = ${iface}(verifier_);${hashedWeights ? "\n        modelCommitment = modelCommitment_;" : ""}
     }
-
+${contextLines}
     function submit(${head.params}) external returns (uint256 label) {
 ${head.signals.join("\n")}
-${hashedWeights ? `        if (pubSignals[${weights.offset}] != modelCommitment) revert ModelMismatch(pubSignals[${weights.offset}]);\n` : ""}        if (!verifier.verifyProof(${p.args}, pubSignals)) revert ProofRejected();
+${hashedWeights ? `        if (pubSignals[${weights.offset}] != modelCommitment) revert ModelMismatch(pubSignals[${weights.offset}]);\n` : ""}${context ? `        if (pubSignals[${context.offset}] != expectedContext()) revert ContextMismatch(expectedContext(), pubSignals[${context.offset}]);\n` : ""}        if (!verifier.verifyProof(${p.args}, pubSignals)) revert ProofRejected();
 ${ev.body.join("\n")}
 ${inputHashLines(input).join("\n")}
         ${ev.emit}

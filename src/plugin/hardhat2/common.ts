@@ -59,6 +59,7 @@ export interface CircuitArgs {
   saturate: string;
   calibration?: string;
   batch?: number;
+  context?: string;
 }
 
 /** Adds the circuit options (statement, backend, quantization) to a task. */
@@ -77,6 +78,12 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
     )
     .addOptionalParam("batch", "Inferences one proof covers (default 1): their inputs and outputs make one statement; with --output label the consumer records each one's label", undefined, types.int)
     .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default zkml.visibility.output, else label", undefined, types.string)
+    .addOptionalParam(
+      "context",
+      "sender (a last public signal the consumer requires to equal uint160(msg.sender): a proof copied from the mempool is refused when anyone else submits it; prove-model binds it with --bind-to) or none; default zkml.visibility.context, else none",
+      undefined,
+      types.string,
+    )
     .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR) or auto (the direct path when circom2 would be slow or out of memory)", "auto", types.string)
     .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize`); default 8", undefined, types.int)
     .addOptionalParam("saturate", "Saturating requants: auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
@@ -90,7 +97,7 @@ export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvir
   const { parseSaturate } = await import("../../quantize/quantize");
   const { BACKENDS } = await import("../../pipeline/circuit");
   const cfg = hre.config.zkml;
-  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output }, (k) => `--${k}`);
+  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output, context: args.context ?? cfg.visibility.context }, (k) => `--${k}`);
   if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
@@ -108,7 +115,7 @@ export async function readCalibration(file: string, model: import("../../model/f
 /** The circuit options as they were given, to repeat in a hint (`npx hardhat prove-model --model m<flags>`). */
 export function circuitFlags(args: CircuitArgs): string {
   const out: string[] = [];
-  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
+  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["context", "--context"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
     if (args[k] !== undefined) out.push(` ${flag} ${args[k]}`);
   if (args.backend !== "auto") out.push(` --backend ${args.backend}`);
   if (args.saturate !== "auto") out.push(` --saturate ${args.saturate}`);
