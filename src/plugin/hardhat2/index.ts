@@ -10,6 +10,7 @@ import "@nomicfoundation/hardhat-ethers";
 import { extendConfig, extendEnvironment, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import { lazyObject } from "hardhat/plugins";
+import { defaultSolcOutputSelection } from "hardhat/internal/core/config/default-config";
 import { SOLC_SETTINGS } from "../../evm/solc";
 import { zkmlRuntime, ZkmlRuntime } from "./api";
 import "./config";
@@ -43,7 +44,7 @@ declare module "hardhat/types/runtime" {
 
 // a project that names no compiler gets the pinned one (Hardhat 2's own default, 0.7.3, would be downloaded)
 extendConfig((config, userConfig) => {
-  if (userConfig.solidity === undefined) config.solidity = { compilers: [{ version: SOLC_VERSION, settings: SOLC_SETTINGS }], overrides: {} };
+  if (userConfig.solidity === undefined) config.solidity = { compilers: [{ version: SOLC_VERSION, settings: { ...SOLC_SETTINGS, outputSelection: defaultSolcOutputSelection } }], overrides: {} };
 });
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {

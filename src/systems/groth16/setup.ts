@@ -1,12 +1,15 @@
 /**
- * Groth16's circuit-specific setup (phase 2): the key computed natively (src/setup/native-zkey.ts) with one
+ * Groth16's circuit-specific setup (phase 2): the key computed natively (src/setup/native-zkey.ts; by snarkjs's zkey
+ * new and contribute when the addon is not built) with one
  * development contribution, from a development ptau's kept secrets when they are there, else from the ptau's
  * points; then optionally the user's own contribution (their entropy) and a closing beacon, by snarkjs; and the
  * verification key.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ZkmlError } from "../../core/errors";
+import { nativeAvailable } from "../../core/native";
 import { tmpPath } from "../../core/files";
 import { hashFile } from "../../setup/ceremony";
 import { nativeZkey } from "../../setup/native-zkey";
@@ -29,7 +32,14 @@ export async function setupGroth16(args: SetupArgs, power: number): Promise<Setu
   const secrets = args.devSecrets ? readPtauSecrets(args.ptau, args.devSecrets) : undefined;
   try {
     let cur = step();
-    await nativeZkey({ r1cs: args.r1cs, ptau: args.ptau, zkey: cur, secrets, name: DEV_ZKEY_CONTRIBUTION });
+    if (nativeAvailable()) await nativeZkey({ r1cs: args.r1cs, ptau: args.ptau, zkey: cur, secrets, name: DEV_ZKEY_CONTRIBUTION });
+    else {
+      // without the native addon: snarkjs's zkey new, then the development contribution (random entropy, forgotten)
+      const s = snarkjs();
+      const init = step();
+      await s.zKey.newZKey(args.r1cs, args.ptau, init);
+      await s.zKey.contribute(init, cur, DEV_ZKEY_CONTRIBUTION, crypto.randomBytes(32).toString("hex"));
+    }
     if (args.contribute) {
       const s = snarkjs();
       const mine = step();
@@ -50,5 +60,5 @@ export async function setupGroth16(args: SetupArgs, power: number): Promise<Setu
   }
   await exportVerificationKey(args.zkey, args.vkey);
   const info = checkZkey(args.zkey, "groth16");
-  return { zkey: args.zkey, vkey: args.vkey, power, contributions: info.contributions.map((c) => c.name), beacon, method: secrets ? "native from the development secrets" : "native from the ptau's points" };
+  return { zkey: args.zkey, vkey: args.vkey, power, contributions: info.contributions.map((c) => c.name), beacon, method: !nativeAvailable() ? "snarkjs (the native addon is not built)" : secrets ? "native from the development secrets" : "native from the ptau's points" };
 }
