@@ -1,0 +1,104 @@
+/**
+ * The public architecture as the verifier reads it: the words of ../arch.ts `archWords` parsed and checked
+ * exactly as native/src/sumcheck/network.rs `Arch::from_words` and `Arch::check` do (an architecture either side
+ * refuses is refused by both), its hash (keccak256 of the words as int256, what the transcript absorbs first), and
+ * each op's output length.
+ */
+import { AbiCoder, keccak256 } from "ethers";
+import { ZkmlError } from "../../../core/errors";
+import { archWords, SumcheckArch } from "../arch";
+
+/** network.rs's limits. */
+const ARCH_VERSION = 2n;
+const MAX_INPUT_ABS = 1n << 48n;
+const MAX_DENSE_ENTRIES = 2 ** 30;
+const MAX_RANGE_LOG = 16;
+const MAX_TABLE_LOG = 20;
+
+export type CheckedOp = { op: "dense"; m: number; n: number } | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number } | { op: "flatten" };
+
+/** A checked architecture: its ops, each op's output length, and the words it was read from. */
+export interface CheckedArch {
+  inputLen: number;
+  inputMin: bigint;
+  inputTop: bigint;
+  ops: CheckedOp[];
+  /** lens[k]: ops[k]'s output length. */
+  lens: number[];
+  words: bigint[];
+}
+
+const refuse = (message: string) => new ZkmlError("IR_INVALID", `sumcheck architecture: ${message}`);
+
+/** The words (`archWords`), read back and checked: what network.rs's from_words and check accept. */
+export function checkArch(arch: SumcheckArch): CheckedArch {
+  let words: bigint[];
+  try {
+    words = archWords(arch);
+  } catch (e) {
+    throw refuse(`not a set of integers (${(e as Error).message})`);
+  }
+  let at = 0;
+  const next = (what: string, lo: bigint, hi: bigint): bigint => {
+    if (at >= words.length) throw refuse(`the words end before ${what}`);
+    const v = words[at++];
+    if (v < lo || v > hi) throw refuse(`word ${at - 1} (${what}): expected ${lo}..=${hi}, got ${v}`);
+    return v;
+  };
+  next("the version", ARCH_VERSION, ARCH_VERSION);
+  const inputLen = Number(next("input_len", 1n, 1n << 40n));
+  const inputMin = next("input_min", -MAX_INPUT_ABS, MAX_INPUT_ABS);
+  const inputTop = next("input_top", -MAX_INPUT_ABS, MAX_INPUT_ABS);
+  const count = Number(next("the op count", 0n, 1n << 20n));
+  const ops: CheckedOp[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = next("an op's kind", 1n, 3n);
+    if (kind === 1n) ops.push({ op: "dense", m: Number(next("dense m", 1n, 1n << 30n)), n: Number(next("dense n", 1n, 1n << 30n)) });
+    else if (kind === 2n) {
+      const shift = Number(next("requant shift", 0n, 62n));
+      const relu = next("requant relu", 0n, 1n) === 1n;
+      const bits = Number(next("requant bits", 1n, 62n));
+      const clamp = Number(next("requant clamp", 0n, 62n));
+      ops.push({ op: "requant", shift, relu, bits, ...(clamp > 0 ? { clamp } : {}) });
+    } else ops.push({ op: "flatten" });
+  }
+  if (at !== words.length) throw refuse("the words continue past the last op");
+  // Arch::check.
+  if (inputMin > inputTop) throw refuse(`input range [${inputMin}, ${inputTop}]: min exceeds top`);
+  let len = inputLen;
+  const lens = ops.map((op, k) => {
+    if (op.op === "dense") {
+      if (op.n !== len) throw refuse(`ops[${k}] dense ${op.m}x${op.n}: its input has ${len} values`);
+      if (op.m * op.n > MAX_DENSE_ENTRIES) throw refuse(`ops[${k}] dense ${op.m}x${op.n}: more than 2^30 weights`);
+      len = op.m;
+    } else if (op.op === "requant") {
+      if (op.shift > MAX_RANGE_LOG || op.bits < op.shift + 1 || op.bits - op.shift > MAX_TABLE_LOG)
+        throw refuse(`ops[${k}] requant: shift ${op.shift}, bits ${op.bits} (the lookups need shift <= ${MAX_RANGE_LOG}, shift + 1 <= bits <= 62, bits - shift <= ${MAX_TABLE_LOG})`);
+    }
+    return len;
+  });
+  return { inputLen, inputMin, inputTop, ops, lens, words };
+}
+
+/** keccak256 of the architecture's words, each an int256 (abi.encode), as 64 hex digits. */
+export function archHashOfWords(words: readonly bigint[]): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(words.map(() => "int256"), words)).slice(2);
+}
+
+/** keccak256 of `archWords(arch)` as int256 words (0x-prefixed), the architecture checked first. */
+export function sumcheckArchHash(arch: SumcheckArch): string {
+  return "0x" + archHashOfWords(checkArch(arch).words);
+}
+
+/** n as aligned power-of-two runs, largest first: [offset, log2 size] per binary digit of n. */
+export function pow2Parts(n: number): [number, number][] {
+  const out: [number, number][] = [];
+  let off = 0;
+  for (let b = 40; b >= 0; b--) {
+    if (Math.floor(n / 2 ** b) % 2 === 1) {
+      out.push([off, b]);
+      off += 2 ** b;
+    }
+  }
+  return out;
+}

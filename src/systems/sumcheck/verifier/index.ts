@@ -1,0 +1,35 @@
+/**
+ * The TypeScript verifier of the sumcheck system, written apart from the Rust one (native/src/sumcheck/) from the
+ * protocol's description in its modules' docs, so the two can be run against each other: both must accept and
+ * refuse the same proofs.
+ *
+ * Files, one job each: field.ts (Fr, MLEs, eq, interpolation), transcript.ts (the keccak256 transcript), g1.ts
+ * (BN254 G1 and the multi-scalar multiplication), hyrax.ts (generators by hash to curve, the opening check),
+ * sumcheck.ts, logup.ts (lookups and their tables), requant.ts (a requant's two lookups), architecture.ts (the
+ * architecture's words checked and hashed), layout.ts (where each committed column sits), decode.ts (the proof's
+ * bytes), network.ts (the whole verification), reject.ts (a refusal's reason).
+ */
+import type { SumcheckArch } from "../arch";
+import { checkArch, archHashOfWords } from "./architecture";
+import { decodeProof } from "./decode";
+import { verifyNetwork } from "./network";
+import { Reject } from "./reject";
+
+export { sumcheckArchHash } from "./architecture";
+
+/**
+ * Whether `proof` shows that some weights of `arch` map `input` to `output`. Throws ZkmlError IR_INVALID for an
+ * architecture the system does not take (as the native verifier does) and PROOF_INVALID for bytes that do not
+ * decode (the byte offset named); a proof that decodes but fails a check is `{ valid: false, reason }`.
+ */
+export function verifySumcheckProof(arch: SumcheckArch, input: readonly bigint[], output: readonly bigint[], proof: Uint8Array): { valid: true } | { valid: false; reason: string } {
+  const checked = checkArch(arch);
+  const decoded = decodeProof(proof);
+  try {
+    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded);
+    return { valid: true };
+  } catch (e) {
+    if (e instanceof Reject) return { valid: false, reason: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Where each committed column sits in the one committed vector (native/src/sumcheck/layout.rs), and a claim on a
+ * column's MLE lifted to a claim on the whole vector's MLE.
+ *
+ * Segments: per dense op, W in blocks (one per pair of m's and n's binary digits, `pow2Parts`, row run major) of
+ * 2^(rl + cl) entries and b of 2^log2(m); per requant, a, q and r of 2^log2(len) entries each and the two
+ * multiplicity vectors (2^shift and 2^(bits - shift)). They are sorted by size (largest first), then by kind (W
+ * blocks in (row run, column run) order, b, a, q, r, range multiplicities, activation multiplicities), then by op
+ * index, and laid end to end from 0, so each offset is a multiple of its size. The vector has 2^K entries,
+ * K = log2 of the sum of sizes, rounded up. A segment of 2^v entries at offset o: its MLE at p is the vector's MLE
+ * at p || (the K - v bits of o / 2^v, least significant first).
+ */
+import { log2Ceil } from "./field";
+import { CheckedArch, pow2Parts } from "./architecture";
+
+export type SegKind = { kind: "weights"; rb: number; cb: number } | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" };
+
+const KIND_ORDER = ["weights", "bias", "act", "quot", "rem", "multRange", "multAct"];
+
+export interface Segment {
+  op: number;
+  kind: SegKind;
+  vars: number;
+  offset: number;
+}
+
+export interface Layout {
+  segments: Segment[];
+  numVars: number;
+  /** The segment of (op, kind). */
+  find(op: number, kind: SegKind): Segment;
+}
+
+const keyOf = (op: number, k: SegKind) => (k.kind === "weights" ? `${op}:w:${k.rb}:${k.cb}` : `${op}:${k.kind}`);
+
+function compareKinds(a: SegKind, b: SegKind): number {
+  const d = KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+  if (d !== 0 || a.kind !== "weights" || b.kind !== "weights") return d;
+  return a.rb - b.rb || a.cb - b.cb;
+}
+
+export function layoutOf(arch: CheckedArch): Layout {
+  const req: { op: number; kind: SegKind; vars: number }[] = [];
+  arch.ops.forEach((op, k) => {
+    if (op.op === "dense") {
+      pow2Parts(op.m).forEach(([, rl], rb) => pow2Parts(op.n).forEach(([, cl], cb) => req.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
+      req.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(op.m) });
+    } else if (op.op === "requant") {
+      const v = log2Ceil(arch.lens[k]);
+      for (const kind of ["act", "quot", "rem"] as const) req.push({ op: k, kind: { kind }, vars: v });
+      req.push({ op: k, kind: { kind: "multRange" }, vars: op.shift });
+      req.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
+    }
+  });
+  req.sort((a, b) => b.vars - a.vars || compareKinds(a.kind, b.kind) || a.op - b.op);
+  let offset = 0;
+  const segments = req.map((r) => {
+    const s = { ...r, offset };
+    offset += 2 ** r.vars;
+    return s;
+  });
+  const byKey = new Map(segments.map((s) => [keyOf(s.op, s.kind), s]));
+  return {
+    segments,
+    numVars: log2Ceil(offset),
+    find(op, kind) {
+      const s = byKey.get(keyOf(op, kind));
+      if (!s) throw new Error(`no segment for op ${op} ${kind.kind}`);
+      return s;
+    },
+  };
+}
+
+/** The point on the whole vector's MLE equal to `local` on the segment's: local || the offset's high bits. */
+export function lift(layout: Layout, seg: Segment, local: readonly bigint[]): bigint[] {
+  if (local.length !== seg.vars) throw new Error("a point of the wrong length for its segment");
+  const idx = seg.offset / 2 ** seg.vars;
+  const high = Array.from({ length: layout.numVars - seg.vars }, (_, i) => (Math.floor(idx / 2 ** i) % 2 === 1 ? 1n : 0n));
+  return [...local, ...high];
+}

@@ -1,0 +1,153 @@
+/**
+ * The whole verification of a fully connected network's proof (native/src/sumcheck/network.rs `verify_with`):
+ * input x and output y public, the weights private.
+ *
+ * Before the transcript: x has the architecture's input length and lies in its declared range, y has the output
+ * length, the proof has one layer proof per dense or requant op. Transcript ("zkml-sumcheck-fc-v1"): the
+ * architecture's hash ("arch"), x ("input"), y ("output"), the commitment's rows ("hyrax commitment"); rho for y,
+ * whose MLE the verifier evaluates; then the ops from the last down, each turning a claim (point, value) on its
+ * output into one on its input:
+ *  - flatten: unchanged;
+ *  - requant (shift s): the claim is one on a; q~(p), r~(p) are absorbed ("requant evals") and claimed; the input's
+ *    claim is 2^s q~(p) + r~(p); then the two lookups, whose claims on r, q, a and the multiplicities are kept;
+ *  - dense (m x n): b~(p) absorbed ("dense bias") and claimed; the dense sumcheck of value - b~(p) =
+ *    sum_j W~(p, j) a~(j) (degree 2, log2 n rounds), its final value W~(p, sigma) a~(sigma), both absorbed ("dense
+ *    evals"); W~(p, sigma) must be sum_BC eq(p_high, B) eq(sigma_high, C) W_BC~(sigma_low || p_low) over the W
+ *    blocks' evaluations, which are absorbed ("dense w blocks") and claimed; the input's claim is (sigma,
+ *    a~(sigma)).
+ * At x the verifier evaluates x~ itself. Every claim kept is lifted onto the committed vector's MLE and merged
+ * (batch.rs: points and values absorbed, alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be
+ * (sum_k alpha^k eq(z_k, s)) P(s), P(s) absorbed), and P(s) is checked by one Hyrax opening.
+ */
+import { add, eqEval, fr, log2Ceil, mleEval, mul, sub } from "./field";
+import { Transcript } from "./transcript";
+import { verifySumcheck } from "./sumcheck";
+import { verifyOpening } from "./hyrax";
+import { verifyRequant } from "./requant";
+import { CheckedArch, pow2Parts } from "./architecture";
+import { layoutOf, lift, Layout, SegKind } from "./layout";
+import { Reject } from "./reject";
+import type { NetworkProof } from "./decode";
+
+export const DOMAIN_TAG = "zkml-sumcheck-fc-v1";
+export const HYRAX_TAG = "zkml-sumcheck-hyrax-v1";
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+/** The claims on committed columns: (segment's point on the whole vector, value). */
+class Claims {
+  points: bigint[][] = [];
+  values: bigint[] = [];
+  constructor(private readonly layout: Layout) {}
+  add(op: number, kind: SegKind, local: readonly bigint[], value: bigint): void {
+    this.points.push(lift(this.layout, this.layout.find(op, kind), local));
+    this.values.push(value);
+  }
+}
+
+/** eq of p's coordinates past the first `low` with the bits of offset / 2^low (the run's index). */
+function eqHigh(p: readonly bigint[], low: number, offset: number): bigint {
+  const idx = offset / 2 ** low;
+  let e = 1n;
+  for (let i = low; i < p.length; i++) e = mul(e, Math.floor(idx / 2 ** (i - low)) % 2 === 1 ? p[i] : sub(1n, p[i]));
+  return e;
+}
+
+/** W~(rho, sigma) from its blocks' evaluations (row run major). */
+function wFromBlocks(blocks: readonly bigint[], m: number, n: number, rho: readonly bigint[], sigma: readonly bigint[]): bigint {
+  const rp = pow2Parts(m);
+  const cp = pow2Parts(n);
+  let s = 0n;
+  rp.forEach(([ro, rl], i) => {
+    const er = eqHigh(rho, rl, ro);
+    cp.forEach(([co, cl], j) => (s = add(s, mul(mul(er, eqHigh(sigma, cl, co)), blocks[i * cp.length + j]))));
+  });
+  return s;
+}
+
+/** Checks the decoded proof against the checked architecture, x and y; throws Reject with the reason when it fails. */
+export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly bigint[], y: readonly bigint[], proof: NetworkProof): void {
+  if (x.length !== arch.inputLen) throw new Reject(`input: length ${x.length}, expected ${arch.inputLen}`);
+  x.forEach((v, i) => {
+    if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input [${i}] = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
+  });
+  const outLen = arch.lens.length > 0 ? arch.lens[arch.lens.length - 1] : arch.inputLen;
+  if (y.length !== outLen) throw new Reject(`output: length ${y.length}, expected ${outLen}`);
+  y.forEach((v, i) => {
+    if (v < I64_MIN || v > I64_MAX) throw new Reject(`output [${i}] = ${v} is not a 64-bit integer`);
+  });
+  const layout = layoutOf(arch);
+  const expected = arch.ops.filter((o) => o.op !== "flatten").length;
+  if (proof.layers.length !== expected) throw new Reject(`layer proofs: ${proof.layers.length}, expected ${expected}`);
+
+  const t = new Transcript(DOMAIN_TAG);
+  t.absorbBytes("arch", Buffer.from(archHash, "hex"));
+  const xs = x.map(fr);
+  t.absorbFrs("input", xs);
+  const ys = y.map(fr);
+  t.absorbFrs("output", ys);
+  t.absorbPoints("hyrax commitment", proof.rows);
+  let point = t.challenges(log2Ceil(y.length));
+  let value = mleEval(ys, point);
+  const claims = new Claims(layout);
+  let next = 0;
+  for (let k = arch.ops.length - 1; k >= 0; k--) {
+    const op = arch.ops[k];
+    if (op.op === "flatten") continue;
+    const lp = proof.layers[next++];
+    if (op.op === "requant") {
+      if (lp.kind !== "requant") throw new Reject(`ops[${k}]: a requant's layer proof expected`);
+      claims.add(k, { kind: "act" }, point, value);
+      t.absorbFrs("requant evals", [lp.q, lp.r]);
+      claims.add(k, { kind: "quot" }, point, lp.q);
+      claims.add(k, { kind: "rem" }, point, lp.r);
+      value = add(mul(fr(1n << BigInt(op.shift)), lp.q), lp.r);
+      const c = verifyRequant(lp.range, lp.act, log2Ceil(arch.lens[k]), op, t, `ops[${k}] requant`);
+      claims.add(k, { kind: "rem" }, c.range.fPoint, c.range.fValues[0]);
+      claims.add(k, { kind: "quot" }, c.act.fPoint, c.act.fValues[0]);
+      claims.add(k, { kind: "act" }, c.act.fPoint, c.act.fValues[1]);
+      claims.add(k, { kind: "multRange" }, c.range.mPoint, c.range.mValue);
+      claims.add(k, { kind: "multAct" }, c.act.mPoint, c.act.mValue);
+    } else {
+      if (lp.kind !== "dense") throw new Reject(`ops[${k}]: a dense layer's proof expected`);
+      const { m, n } = op;
+      t.absorbFr("dense bias", lp.bias);
+      claims.add(k, { kind: "bias" }, point, lp.bias);
+      const what = `ops[${k}] dense`;
+      const { point: sigma, value: final } = verifySumcheck(lp.rounds, sub(value, lp.bias), log2Ceil(n), 2, t, what);
+      if (final !== mul(lp.wEval, lp.aEval)) throw new Reject(`${what}: the sumcheck's final value is not W~(rho, sigma) a~(sigma)`);
+      t.absorbFrs("dense evals", [lp.wEval, lp.aEval]);
+      const rp = pow2Parts(m);
+      const cp = pow2Parts(n);
+      if (lp.wBlocks.length !== rp.length * cp.length) throw new Reject(`${what}: ${lp.wBlocks.length} W block evaluations, expected ${rp.length * cp.length}`);
+      if (wFromBlocks(lp.wBlocks, m, n, point, sigma) !== lp.wEval) throw new Reject(`${what}: the W blocks' combination is not W~(rho, sigma)`);
+      t.absorbFrs("dense w blocks", lp.wBlocks);
+      rp.forEach(([, rl], rb) => cp.forEach(([, cl], cb) => claims.add(k, { kind: "weights", rb, cb }, [...sigma.slice(0, cl), ...point.slice(0, rl)], lp.wBlocks[rb * cp.length + cb])));
+      point = sigma;
+      value = lp.aEval;
+    }
+  }
+  if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
+
+  // Every claim merged into one point of the committed vector (batch.rs), then opened there.
+  t.absorbFrs("batch points", claims.points.flat());
+  t.absorbFrs("batch values", claims.values);
+  const alpha = t.challenge();
+  let claim = 0n;
+  let power = 1n;
+  for (const v of claims.values) {
+    claim = add(claim, mul(power, v));
+    power = mul(power, alpha);
+  }
+  const { point: s, value: final } = verifySumcheck(proof.batch.rounds, claim, layout.numVars, 2, t, "batched claims");
+  let eS = 0n;
+  power = 1n;
+  for (const z of claims.points) {
+    eS = add(eS, mul(power, eqEval(z, s)));
+    power = mul(power, alpha);
+  }
+  if (final !== mul(eS, proof.batch.pEval)) throw new Reject("batched claims: the sumcheck's final value is not E(s) P(s)");
+  t.absorbFr("batch eval", proof.batch.pEval);
+  verifyOpening(HYRAX_TAG, layout.numVars, proof.rows, s, proof.batch.pEval, proof.opening, t);
+}
