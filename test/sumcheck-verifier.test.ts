@@ -230,6 +230,8 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     );
     nets.push(build("a single dense layer 5 -> 1", 3, -128, 127, ramp(5, r, -9, 9), [{ dense: 1 }]));
     nets.push(build("12 -> 6 -> 3, requant without ReLU or clamp, then a ReLU requant last", 4, -8, 7, ramp(12, r, -8, 7), [{ dense: 6 }, { requant: { relu: false, actBits: 5 } }, { dense: 3 }, { requant: { relu: true, actBits: 7 } }]));
+    nets.push(build("a flatten alone (y = x: nothing committed)", 6, -5, 5, [-1, 0, 1], [{ flatten: true }]));
+    nets.push(build("a requant first, shift 0, signed with clamp 1", 7, -5, 5, [-5, 5, 0, 2, -1], [{ requant: { relu: false, clamp: 1, actBits: 8 } }]));
   }
   /** The small network whose every word is changed: 6 -> 3 -> 2, small weights, small tables. */
   const tiny = build("6 -> 3 -> 2, requant (ReLU, clamp 4)", 5, 0, 15, [3, 0, 15, 9, 1, 7], [{ dense: 3 }, { requant: { relu: true, clamp: 4, actBits: 4 } }, { dense: 2 }], 7, 20);
@@ -284,7 +286,7 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   });
 
   it("agrees on each public input and output value changed, and on changed architectures", async () => {
-    for (const net of [nets[0], nets[1], tiny]) {
+    for (const net of [nets[0], nets[1], nets[4], nets[5], tiny]) {
       const { proof, y } = proofs.get(net.name)!;
       const said: string[] = [];
       for (let i = 0; i < net.x.length; i++)
@@ -298,6 +300,11 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
         y2[i] += 1n;
         said.push(JSON.stringify(await bothSay(net.arch, net.x, y2, proof)));
       }
+      // Lengths: a value dropped or added.
+      said.push(JSON.stringify(await bothSay(net.arch, net.x.slice(1), y, proof)));
+      said.push(JSON.stringify(await bothSay(net.arch, [...net.x, 0n], y, proof)));
+      said.push(JSON.stringify(await bothSay(net.arch, net.x, y.slice(1), proof)));
+      said.push(JSON.stringify(await bothSay(net.arch, net.x, [...y, 0n], proof)));
       expect(new Set(said), net.name).to.deep.equal(new Set([JSON.stringify({ rust: "invalid", ts: "invalid" })]));
     }
     // Architectures: a shift, ReLU, bits, the clamp, the input range, a dense shape (alone: the shapes no longer
