@@ -124,7 +124,7 @@ async function prove(net: Net): Promise<{ proof: Buffer; y: bigint[] }> {
   return { proof: p.proof, y: fromI64Bytes(p.output) };
 }
 
-const ramp = (n: number, r: (lo: number, hi: number) => number, lo: number, hi: number) => Array.from({ length: n }, () => r(lo, hi));
+const randomValues = (n: number, r: (lo: number, hi: number) => number, lo: number, hi: number) => Array.from({ length: n }, () => r(lo, hi));
 
 describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   this.timeout(120000);
@@ -216,9 +216,9 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   const nets: Net[] = [];
   {
     const r = rng(27);
-    nets.push(build("16 -> 8 -> 4, requant (ReLU, clamp 8) between", 1, -128, 127, ramp(16, r, -128, 127), [{ dense: 8 }, { requant: { relu: true, clamp: 8, actBits: 8 } }, { dense: 4 }]));
+    nets.push(build("16 -> 8 -> 4, requant (ReLU, clamp 8) between", 1, -128, 127, randomValues(16, r, -128, 127), [{ dense: 8 }, { requant: { relu: true, clamp: 8, actBits: 8 } }, { dense: 4 }]));
     nets.push(
-      build("flatten, 13 -> 7 -> 5 -> 3, requant without clamp, a signed clamped requant last", 2, 0, 255, ramp(13, r, 0, 255), [
+      build("flatten, 13 -> 7 -> 5 -> 3, requant without clamp, a signed clamped requant last", 2, 0, 255, randomValues(13, r, 0, 255), [
         { flatten: true },
         { dense: 7 },
         { requant: { relu: true, actBits: 6 } },
@@ -228,8 +228,8 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
         { requant: { relu: false, clamp: 4, actBits: 4 } },
       ]),
     );
-    nets.push(build("a single dense layer 5 -> 1", 3, -128, 127, ramp(5, r, -9, 9), [{ dense: 1 }]));
-    nets.push(build("12 -> 6 -> 3, requant without ReLU or clamp, then a ReLU requant last", 4, -8, 7, ramp(12, r, -8, 7), [{ dense: 6 }, { requant: { relu: false, actBits: 5 } }, { dense: 3 }, { requant: { relu: true, actBits: 7 } }]));
+    nets.push(build("a single dense layer 5 -> 1", 3, -128, 127, randomValues(5, r, -9, 9), [{ dense: 1 }]));
+    nets.push(build("12 -> 6 -> 3, requant without ReLU or clamp, then a ReLU requant last", 4, -8, 7, randomValues(12, r, -8, 7), [{ dense: 6 }, { requant: { relu: false, actBits: 5 } }, { dense: 3 }, { requant: { relu: true, actBits: 7 } }]));
     nets.push(build("a flatten alone (y = x: nothing committed)", 6, -5, 5, [-1, 0, 1], [{ flatten: true }]));
     nets.push(build("a requant first, shift 0, signed with clamp 1", 7, -5, 5, [-5, 5, 0, 2, -1], [{ requant: { relu: false, clamp: 1, actBits: 8 } }]));
   }
