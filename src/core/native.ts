@@ -118,7 +118,7 @@ export function nativeAvailable(): boolean {
 
 /** What prove-model's report says when it ran without the addon: what it used instead, what that costs, how to build it. */
 export const NATIVE_FALLBACK_NOTE =
-  "the native addon (native/, Rust) is not built, so this run used snarkjs's prover and its JavaScript setup instead: slower by the measured factors in the README (mlp-mnist cold 2.5x, lenet5's proof 5x); build it with `npm run build:native` (in a project using the package: `npm rebuild zkml-hardhat`), which needs Rust's cargo 1.80 or newer and a C compiler";
+  "the native addon (native/, Rust) is not built, so this run used snarkjs's prover and its JavaScript setup instead: its development setup over 100x slower (a powers of tau of 2^12: 113 s of CPU against 0.9 s; mlp-mnist's 2^14: 534 s) and its proofs about 5x (lenet5: 5.7 s against 1.1 s); build it with `npm run build:native` (in a project using the package: `npm rebuild zkml-hardhat`), which needs Rust's cargo 1.80 or newer and a C compiler";
 
 let addon: Addon | undefined;
 function load(what: string, extraHint: string): Addon {
