@@ -14,10 +14,15 @@
 //! variables (the low ceil(K/2)) are a prefix of every large segment's.
 //!
 //! The accumulator: each claim (segment, local point, value) becomes (lift(point), value) on P~; `prove_claims`
-//! runs batch.rs's protocol (same transcript, same messages; checked by `batch::verify_batch`) but builds
-//! E(x) = sum_k alpha^k eq(z_k, x) segment by segment: eq(p || h, x) vanishes outside the segment, so each claim costs
-//! its segment's size, not 2^K, and the sumcheck runs over the entries in use only (`Layout::used`; both E and P
-//! are zero past them), with exactly sumcheck.rs's messages (degree 2).
+//! runs batch.rs's protocol (same transcript, same messages; checked by `batch::verify_batch`) for
+//! E(x) = sum_k alpha^k eq(z_k, x) without building E: eq(p || h, x) vanishes outside the segment, and while a
+//! segment still has variables of its own its part of E stays a sum of its claims' eq, so each round's message is,
+//! per claim, c_k eq1(z_kj, X) sum_b eq(z_k[j+1..], b) p_j(2b + X) (`SegProver`). A segment's first rounds (up
+//! to 4, while its value range is small beside its size) come from one pass of per-value buckets over its
+//! integers (additions only), its table is then folded from the integers by per-position tables, and later
+//! rounds fold it and pair-sum the eq tables in one pass. A segment folded to one entry joins the tail (explicit
+//! E and P, the table prover's rounds); the sumcheck runs over the entries in use only (`Layout::used`).
+//! Messages are exactly sumcheck.rs's (degree 2); tested against the table prover on random layouts.
 
 use super::batch::BatchProof;
 use super::hyrax::{commit_i64, HyraxCommitment, HyraxParams};
@@ -232,32 +237,412 @@ pub fn prove_product_trimmed(mut e: Vec<Fr>, mut p: Vec<Fr>, num_vars: usize, t:
 }
 
 /// batch.rs's prover (identical transcript and messages, checked by `batch::verify_batch` with `claims.points`)
-/// with E built segment by segment and the sumcheck over the entries in use. `big` is the committed vector (at
+/// over the entries in use, E never built: module doc and `ClaimsProver`. `big` is the committed vector (at
 /// least `layout.used()` entries). Returns the proof and the point s at which the big vector must be opened.
 pub fn prove_claims(layout: &Layout, big: &[i64], claims: &Claims, t: &mut Transcript) -> (BatchProof, Vec<Fr>) {
-    let used = layout.used();
     let points = claims.points(layout);
     let flat: Vec<Fr> = points.iter().flatten().copied().collect();
     t.absorb_frs(b"batch points", &flat);
     t.absorb_frs(b"batch values", &claims.values());
     let alpha = t.challenge_fr();
-    let mut e = vec![Fr::zero(); used];
-    let mut power = Fr::one();
-    for (seg, local, _) in &claims.items {
-        let s = &layout.segments[*seg];
-        let eqz = eq_table(local);
-        let dst = &mut e[s.offset..s.offset + (1 << s.vars)];
-        if dst.len() >= PAR_THRESHOLD {
-            dst.par_iter_mut().zip(eqz.par_iter()).for_each(|(a, b)| *a += power * b);
-        } else {
-            dst.iter_mut().zip(&eqz).for_each(|(a, b)| *a += power * b);
-        }
-        power *= alpha;
-    }
-    let p: Vec<Fr> = big[..used].par_iter().map(|&v| fr_from_i64(v)).collect();
-    let (sumcheck, point, p_eval) = prove_product_trimmed(e, p, layout.num_vars, t);
+    let (sumcheck, point, p_eval) = ClaimsProver::new(layout, big, claims, alpha).prove(t);
     t.absorb_fr(b"batch eval", &p_eval);
     (BatchProof { sumcheck, p_eval }, point)
+}
+
+/// At most this many of a segment's first rounds are answered from one pass of buckets over its integers.
+const MAX_INT_ROUNDS: usize = 4;
+/// A segment's per-entry passes are split over threads from this many entries up.
+const SEG_PAR: usize = 1 << 14;
+
+/// eq1(a, x) = a x + (1 - a)(1 - x).
+fn eq1(a: Fr, x: Fr) -> Fr {
+    a * x + (Fr::one() - a) * (Fr::one() - x)
+}
+
+/// One segment's part of the claims sumcheck. Its E is sum_k c_k eq(z_k, x) over its own variables (eq vanishes
+/// off the segment), kept as the claims themselves: after j rounds it is sum_k c_k eq(z_k[..j], r[..j])
+/// eq(z_k[j], X) eq(z_k[j+1..], x'), so round j's part of the message is, per claim, c_k eq1(z_kj, X) A(X) with
+/// A(X) = sum_b eqt_j(b) p_j(2b + X), eqt_j = eq(z_k[j+1..], .), p_j the segment's table folded j times (its
+/// degree-2 value at X = 2 from E(2) = 2 E(1) - E(0), p(2) = 2 p(1) - p(0): exactly the table prover's sums).
+/// The first `int_rounds` = L rounds come from S_k[i] = sum_b eq(z_k[L..], b) data[2^L b + i] (i < 2^L), summed
+/// from per-value buckets by additions only; p_L is then built from data by per-position tables of eq(r, u) v;
+/// later rounds fold p and pair-sum eqt (one pass each round).
+struct SegProver<'a> {
+    vars: usize,
+    data: &'a [i64],
+    min: i64,
+    range: usize,
+    int_rounds: usize,
+    /// The claims' points and their factors c_k prod_{i<j} eq1(z_ki, r_i).
+    zs: Vec<&'a [Fr]>,
+    cs: Vec<Fr>,
+    /// S_k[i], claim-major (the integer rounds).
+    sums: Vec<Fr>,
+    /// p_j, and the buffer the next fold writes into.
+    p: Vec<Fr>,
+    p_spare: Vec<Fr>,
+    /// eqt_j of every claim, interleaved (entry b of claim k at b * K + k), and the next buffer.
+    eqt: Vec<Fr>,
+    eqt_spare: Vec<Fr>,
+}
+
+/// eq tables of several points of one length, interleaved: out[b * K + k] = eq(points[k], b).
+fn eq_tables_interleaved(points: &[&[Fr]]) -> Vec<Fr> {
+    match points.len() {
+        0 => Vec::new(),
+        1 => eq_table(points[0]),
+        k => {
+            let tables: Vec<Vec<Fr>> = points.iter().map(|z| eq_table(z)).collect();
+            let n = tables[0].len();
+            let mut out = Vec::with_capacity(n * k);
+            for b in 0..n {
+                out.extend(tables.iter().map(|t| t[b]));
+            }
+            out
+        }
+    }
+}
+
+/// sum_t (min + t) B[t] by a running sum: 2 (len - 1) additions and one product.
+fn bucket_value(b: &[Fr], min: Fr) -> Fr {
+    let (mut run, mut acc) = (Fr::zero(), Fr::zero());
+    for x in b[1..].iter().rev() {
+        run += x;
+        acc += run;
+    }
+    acc + (run + b[0]) * min
+}
+
+impl<'a> SegProver<'a> {
+    fn new(vars: usize, data: &'a [i64], zs: Vec<&'a [Fr]>, cs: Vec<Fr>) -> Self {
+        debug_assert_eq!(data.len(), 1 << vars);
+        let (min, max) = if data.len() >= SEG_PAR {
+            data.par_iter().fold(|| (i64::MAX, i64::MIN), |(a, b), &v| (a.min(v), b.max(v))).reduce(|| (i64::MAX, i64::MIN), |(a, b), (c, d)| (a.min(c), b.max(d)))
+        } else {
+            data.iter().fold((i64::MAX, i64::MIN), |(a, b), &v| (a.min(v), b.max(v)))
+        };
+        let range = (max as i128 - min as i128 + 1) as u128;
+        // L rounds from buckets when the tables (K 2^L ranges of buckets, 2^L of values) stay well below the data.
+        let per = (range as usize).saturating_mul(zs.len().max(1));
+        let int_rounds = if range > 1 << 20 {
+            0
+        } else {
+            (0..=MAX_INT_ROUNDS.min(vars)).rev().find(|&l| l == 0 || (per << l) * 8 <= 1 << vars).unwrap_or(0)
+        };
+        SegProver { vars, data, min, range: range as usize, int_rounds, zs, cs, sums: Vec::new(), p: Vec::new(), p_spare: Vec::new(), eqt: Vec::new(), eqt_spare: Vec::new() }
+    }
+
+    /// Multiplies each claim's factor by eq1(z_k[j], r).
+    fn advance(&mut self, j: usize, r: Fr) {
+        for (c, z) in self.cs.iter_mut().zip(&self.zs) {
+            *c *= eq1(z[j], r);
+        }
+    }
+
+    /// Round j's part of the message, given r_0..r_{j-1} (this segment still has variable j).
+    fn round(&mut self, j: usize, r: &[Fr]) -> [Fr; 3] {
+        if j > 0 {
+            self.advance(j - 1, r[j - 1]);
+        }
+        let l = self.int_rounds;
+        let a: Vec<[Fr; 2]> = if j < l {
+            if j == 0 {
+                self.bucket_pass();
+            }
+            self.sums_message(j, r)
+        } else if j == l {
+            self.p = if l == 0 { self.data.iter().map(|&v| fr_from_i64(v)).collect() } else { self.table_fold(&r[..l]) };
+            let tails: Vec<&[Fr]> = self.zs.iter().map(|z| &z[j + 1..]).collect();
+            self.eqt = eq_tables_interleaved(&tails);
+            self.table_message()
+        } else {
+            self.fold_message(r[j - 1])
+        };
+        let mut g = [Fr::zero(); 3];
+        for ((&c, z), [a0, a1]) in self.cs.iter().zip(&self.zs).zip(a) {
+            let cz = c * z[j];
+            g[0] += (c - cz) * a0;
+            g[1] += cz * a1;
+            g[2] += (cz.double() + cz - c) * (a1.double() - a0);
+        }
+        g
+    }
+
+    /// After the round on its last variable (challenge r_{vars-1}): its E and P values, one entry of the next level.
+    fn finish(&mut self, r: &[Fr]) -> (Fr, Fr) {
+        let v = self.vars;
+        self.advance(v - 1, r[v - 1]);
+        let e = self.cs.iter().sum();
+        let p = if self.int_rounds == v {
+            self.table_fold(&r[..v])[0]
+        } else {
+            let (p0, p1) = (self.p[0], self.p[1]);
+            p0 + r[v - 1] * (p1 - p0)
+        };
+        self.p = Vec::new();
+        self.p_spare = Vec::new();
+        self.eqt = Vec::new();
+        self.eqt_spare = Vec::new();
+        (e, p)
+    }
+
+    /// S_k[i] = sum_b eq(z_k[L..], b) data[2^L b + i]: buckets by value per (claim, i), summed at the end.
+    fn bucket_pass(&mut self) {
+        let (l, k, range, min) = (self.int_rounds, self.zs.len(), self.range, self.min);
+        let tails: Vec<&[Fr]> = self.zs.iter().map(|z| &z[l..]).collect();
+        let w = eq_tables_interleaved(&tails);
+        let groups = 1usize << (self.vars - l);
+        let width = 1usize << l;
+        let data = self.data;
+        let fill = |lo: usize, hi: usize| {
+            let mut buckets = vec![Fr::zero(); k * width * range];
+            for b in lo..hi {
+                let row = &data[b * width..(b + 1) * width];
+                for kk in 0..k {
+                    let wb = w[b * k + kk];
+                    let base = kk * width * range;
+                    for (i, &v) in row.iter().enumerate() {
+                        buckets[base + i * range + (v - min) as usize] += wb;
+                    }
+                }
+            }
+            buckets
+        };
+        let buckets = if data.len() >= SEG_PAR {
+            let chunk = groups.div_ceil(rayon::current_num_threads().max(1) * 2).max(1);
+            (0..groups.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| fill(c * chunk, ((c + 1) * chunk).min(groups)))
+                .reduce_with(|mut a, b| {
+                    a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                    a
+                })
+                .expect("at least one chunk")
+        } else {
+            fill(0, groups)
+        };
+        let fmin = fr_from_i64(min);
+        self.sums = buckets.chunks(range).map(|b| bucket_value(b, fmin)).collect();
+    }
+
+    /// Round j < L: A_k(X) = sum_{u < 2^j, y} eq(r[..j], u) eq(z_k[j+1..L], y) S_k[u + 2^j X + 2^(j+1) y].
+    fn sums_message(&self, j: usize, r: &[Fr]) -> Vec<[Fr; 2]> {
+        let l = self.int_rounds;
+        let width = 1usize << l;
+        let ru = eq_table(&r[..j]);
+        self.zs
+            .iter()
+            .enumerate()
+            .map(|(kk, z)| {
+                let zy = eq_table(&z[j + 1..l]);
+                let s = &self.sums[kk * width..(kk + 1) * width];
+                let mut a = [Fr::zero(); 2];
+                for (y, &wy) in zy.iter().enumerate() {
+                    for (x, ax) in a.iter_mut().enumerate() {
+                        let base = (x << j) + (y << (j + 1));
+                        let inner: Fr = ru.iter().enumerate().map(|(u, &wu)| wu * s[base + u]).sum();
+                        *ax += wy * inner;
+                    }
+                }
+                a
+            })
+            .collect()
+    }
+
+    /// p_L(b) = sum_{u < 2^L} eq(r, u) data[2^L b + u], by a table of eq(r, u) (min + t) per u.
+    fn table_fold(&self, r: &[Fr]) -> Vec<Fr> {
+        let l = r.len();
+        let width = 1usize << l;
+        let range = self.range;
+        let fmin = fr_from_i64(self.min);
+        let mut tables = vec![Fr::zero(); width * range];
+        for (u, wu) in eq_table(r).into_iter().enumerate() {
+            let t = &mut tables[u * range..(u + 1) * range];
+            t[0] = wu * fmin;
+            for i in 1..range {
+                t[i] = t[i - 1] + wu;
+            }
+        }
+        let min = self.min;
+        let f = |row: &[i64]| -> Fr {
+            let mut acc = Fr::zero();
+            for (u, &v) in row.iter().enumerate() {
+                acc += tables[u * range + (v - min) as usize];
+            }
+            acc
+        };
+        if self.data.len() >= SEG_PAR {
+            self.data.par_chunks(width).map(f).collect()
+        } else {
+            self.data.chunks(width).map(f).collect()
+        }
+    }
+
+    /// A_k(X) = sum_b eqt[b K + k] p[2b + X] for the current tables.
+    fn table_message(&self) -> Vec<[Fr; 2]> {
+        let k = self.zs.len();
+        if k == 0 {
+            return Vec::new();
+        }
+        let (p, eqt) = (&self.p, &self.eqt);
+        let acc = |lo: usize, hi: usize| {
+            let mut a = vec![[Fr::zero(); 2]; k];
+            for b in lo..hi {
+                let (p0, p1) = (p[2 * b], p[2 * b + 1]);
+                for (kk, ak) in a.iter_mut().enumerate() {
+                    let e = eqt[b * k + kk];
+                    ak[0] += e * p0;
+                    ak[1] += e * p1;
+                }
+            }
+            a
+        };
+        let pairs = p.len() / 2;
+        if p.len() >= SEG_PAR {
+            let chunk = 1 << 11;
+            (0..pairs.div_ceil(chunk)).into_par_iter().map(|c| acc(c * chunk, ((c + 1) * chunk).min(pairs))).reduce_with(add_pairs).expect("at least one chunk")
+        } else {
+            acc(0, pairs)
+        }
+    }
+
+    /// Folds p with r (its variable j - 1), pair-sums eqt, and returns the new round's A_k in the same pass.
+    fn fold_message(&mut self, r: Fr) -> Vec<[Fr; 2]> {
+        let k = self.zs.len();
+        let half = self.p.len() / 2;
+        let mut np = std::mem::take(&mut self.p_spare);
+        np.clear();
+        np.resize(half, Fr::zero());
+        let mut ne = std::mem::take(&mut self.eqt_spare);
+        ne.clear();
+        ne.resize(half / 2 * k, Fr::zero());
+        let (p, eqt) = (&self.p, &self.eqt);
+        // Pairs b of the new level: p'[2b], p'[2b + 1] from p[4b..4b + 4]; eqt'[b] = eqt[2b] + eqt[2b + 1].
+        let work = |b0: usize, npc: &mut [Fr], nec: &mut [Fr]| {
+            let mut a = vec![[Fr::zero(); 2]; k];
+            for (i, pair) in npc.chunks_mut(2).enumerate() {
+                let b = b0 + i;
+                let q = &p[4 * b..4 * b + 4];
+                let (x0, x1) = (q[0] + r * (q[1] - q[0]), q[2] + r * (q[3] - q[2]));
+                pair[0] = x0;
+                pair[1] = x1;
+                for (kk, ak) in a.iter_mut().enumerate() {
+                    let e = eqt[2 * b * k + kk] + eqt[(2 * b + 1) * k + kk];
+                    nec[i * k + kk] = e;
+                    ak[0] += e * x0;
+                    ak[1] += e * x1;
+                }
+            }
+            a
+        };
+        let a = if k == 0 {
+            let f = |c: &[Fr]| c[0] + r * (c[1] - c[0]);
+            if half >= SEG_PAR {
+                np.par_iter_mut().zip(p.par_chunks(2)).for_each(|(o, c)| *o = f(c));
+            } else {
+                np.iter_mut().zip(p.chunks(2)).for_each(|(o, c)| *o = f(c));
+            }
+            Vec::new()
+        } else if half >= SEG_PAR {
+            let chunk = 1 << 11;
+            np.par_chunks_mut(2 * chunk)
+                .zip(ne.par_chunks_mut(chunk * k))
+                .enumerate()
+                .map(|(c, (npc, nec))| work(c * chunk, npc, nec))
+                .reduce_with(add_pairs)
+                .expect("at least one chunk")
+        } else {
+            work(0, &mut np, &mut ne)
+        };
+        self.p_spare = std::mem::replace(&mut self.p, np);
+        self.eqt_spare = std::mem::replace(&mut self.eqt, ne);
+        a
+    }
+}
+
+fn add_pairs(mut a: Vec<[Fr; 2]>, b: Vec<[Fr; 2]>) -> Vec<[Fr; 2]> {
+    for (x, y) in a.iter_mut().zip(b) {
+        x[0] += y[0];
+        x[1] += y[1];
+    }
+    a
+}
+
+/// The claims sumcheck over the layout: the segments still holding variable j answer round j themselves
+/// (`SegProver`); the segments folded to one entry, all smaller than every live one, form the tail: explicit E and
+/// P tables of the current level (the table prover's own rounds), each finished segment prepended to it.
+struct ClaimsProver<'a> {
+    segs: Vec<SegProver<'a>>,
+    num_vars: usize,
+    tail_e: Vec<Fr>,
+    tail_p: Vec<Fr>,
+}
+
+impl<'a> ClaimsProver<'a> {
+    fn new(layout: &Layout, big: &'a [i64], claims: &'a Claims, alpha: Fr) -> Self {
+        let mut per_seg: Vec<(Vec<&'a [Fr]>, Vec<Fr>)> = vec![(Vec::new(), Vec::new()); layout.segments.len()];
+        let mut power = Fr::one();
+        for (seg, local, _) in &claims.items {
+            assert_eq!(local.len(), layout.segments[*seg].vars, "a point of the wrong length for its segment");
+            per_seg[*seg].0.push(local);
+            per_seg[*seg].1.push(power);
+            power *= alpha;
+        }
+        let (mut segs, mut tail_e, mut tail_p) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (zs, cs)) in per_seg.into_iter().enumerate() {
+            let s = &layout.segments[i];
+            let data = layout.slice(i, big);
+            if s.vars == 0 {
+                tail_e.push(cs.iter().sum());
+                tail_p.push(fr_from_i64(data[0]));
+            } else {
+                segs.push(SegProver::new(s.vars, data, zs, cs));
+            }
+        }
+        ClaimsProver { segs, num_vars: layout.num_vars, tail_e, tail_p }
+    }
+
+    fn prove(mut self, t: &mut Transcript) -> (SumcheckProof, Vec<Fr>, Fr) {
+        if self.num_vars == 0 {
+            return prove_product_trimmed(self.tail_e, self.tail_p, 0, t);
+        }
+        let mut rounds = Vec::with_capacity(self.num_vars);
+        let mut point: Vec<Fr> = Vec::with_capacity(self.num_vars);
+        for j in 0..self.num_vars {
+            let live = self.segs.partition_point(|s| s.vars > j);
+            let mut g = self.segs[..live].par_iter_mut().map(|s| s.round(j, &point)).reduce(|| [Fr::zero(); 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+            for (e, p) in self.tail_e.chunks(2).zip(self.tail_p.chunks(2)) {
+                let (e0, p0) = (e[0], p[0]);
+                let (e1, p1) = if e.len() == 2 { (e[1], p[1]) } else { (Fr::zero(), Fr::zero()) };
+                g[0] += e0 * p0;
+                g[1] += e1 * p1;
+                g[2] += (e1.double() - e0) * (p1.double() - p0);
+            }
+            if j == 0 {
+                t.absorb_frs(b"sumcheck claim", &[g[0] + g[1], Fr::from(self.num_vars as u64), Fr::from(2u64)]);
+            }
+            t.absorb_frs(b"sumcheck round", &g);
+            let r = t.challenge_fr();
+            point.push(r);
+            rounds.push(g.to_vec());
+            // The next level's tail: the segments finishing now (vars = j + 1), then the old tail folded.
+            let done = self.segs.partition_point(|s| s.vars > j + 1);
+            let finished: Vec<(Fr, Fr)> = self.segs[done..live].par_iter_mut().map(|s| s.finish(&point)).collect();
+            self.segs.truncate(done);
+            let fold = |v: &[Fr]| -> Vec<Fr> {
+                v.chunks(2).map(|c| {
+                    let c1 = if c.len() == 2 { c[1] } else { Fr::zero() };
+                    c[0] + r * (c1 - c[0])
+                }).collect()
+            };
+            let (fe, fp) = (fold(&self.tail_e), fold(&self.tail_p));
+            self.tail_e = finished.iter().map(|x| x.0).chain(fe).collect();
+            self.tail_p = finished.iter().map(|x| x.1).chain(fp).collect();
+        }
+        debug_assert!(self.segs.is_empty() && self.tail_p.len() == 1);
+        (SumcheckProof { rounds }, point, self.tail_p[0])
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +732,79 @@ mod tests {
                 v[(1 << k) - 1] = 5000;
             }
             assert_eq!(commit_big(&params, &v), commit_i64(&params, &v), "k = {k}");
+        }
+    }
+
+    /// The table prover prove_claims replaced: E built segment by segment, then prove_product_trimmed.
+    fn prove_claims_tables(layout: &Layout, big: &[i64], claims: &Claims, t: &mut Transcript) -> (BatchProof, Vec<Fr>) {
+        let used = layout.used();
+        let flat: Vec<Fr> = claims.points(layout).iter().flatten().copied().collect();
+        t.absorb_frs(b"batch points", &flat);
+        t.absorb_frs(b"batch values", &claims.values());
+        let alpha = t.challenge_fr();
+        let mut e = vec![Fr::zero(); used];
+        let mut power = Fr::one();
+        for (seg, local, _) in &claims.items {
+            let s = &layout.segments[*seg];
+            for (a, b) in e[s.offset..s.offset + (1 << s.vars)].iter_mut().zip(eq_table(local)) {
+                *a += power * b;
+            }
+            power *= alpha;
+        }
+        let p: Vec<Fr> = big[..used].iter().map(|&v| fr_from_i64(v)).collect();
+        let (sumcheck, point, p_eval) = prove_product_trimmed(e, p, layout.num_vars, t);
+        t.absorb_fr(b"batch eval", &p_eval);
+        (BatchProof { sumcheck, p_eval }, point)
+    }
+
+    /// Random layouts (segments of 2^0..2^15 entries, narrow and wide values, zero to three claims a segment, some
+    /// segments without any): the segment prover's messages, point and transcript are the table prover's.
+    #[test]
+    fn segment_prover_matches_the_table_prover() {
+        let mut rng = test_rng();
+        for case in 0..24 {
+            let n = rng.gen_range(1..12);
+            let mut req = Vec::new();
+            for op in 0..n {
+                let vars = match case % 4 {
+                    0 => rng.gen_range(0..4),
+                    1 => rng.gen_range(0..16),
+                    _ => rng.gen_range(8..16),
+                };
+                req.push((op, SegKind::Weights { rb: 0, cb: 0 }, vars));
+                if rng.gen_bool(0.3) {
+                    req.push((op, SegKind::Bias, rng.gen_range(0..6)));
+                }
+            }
+            let l = Layout::new(&req);
+            let mut big = vec![0i64; l.used()];
+            for (i, s) in l.segments.iter().enumerate() {
+                let (lo, hi) = match (case + i) % 5 {
+                    0 => (-128, 127),
+                    1 => (0, 255),
+                    2 => (-5000, 5000),
+                    3 => (3, 3),
+                    _ => (-(1 << 40), 1 << 40),
+                };
+                let len = (1usize << s.vars) - rng.gen_range(0..=(1usize << s.vars) / 3);
+                let d: Vec<i64> = (0..len).map(|_| rng.gen_range(lo..=hi)).collect();
+                l.place(i, &d, &mut big);
+            }
+            let mut claims = Claims::default();
+            for _ in 0..rng.gen_range(1..3 * l.segments.len() + 1) {
+                let seg = rng.gen_range(0..l.segments.len());
+                if seg % 4 == 3 {
+                    continue; // some segments have no claim
+                }
+                let local: Vec<Fr> = (0..l.segments[seg].vars).map(|_| Fr::rand(&mut rng)).collect();
+                claims.add(seg, local, Fr::rand(&mut rng));
+            }
+            let mut t1 = Transcript::new(b"t");
+            let a = prove_claims(&l, &big, &claims, &mut t1);
+            let mut t2 = Transcript::new(b"t");
+            let b = prove_claims_tables(&l, &big, &claims, &mut t2);
+            assert_eq!(a, b, "case {case}: {:?}", l.segments.iter().map(|s| s.vars).collect::<Vec<_>>());
+            assert_eq!(t1.state(), t2.state());
         }
     }
 

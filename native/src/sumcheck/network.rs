@@ -1324,6 +1324,7 @@ mod tests {
             }
         }
     }
+
     /// The prover's bytes are pinned (the TypeScript verifier is written against them): keccak256 of the proof of
     /// fixed networks, one small and one whose tables cross the parallel thresholds (2^16 entries in use), so a
     /// prover optimisation that changes a message, the transcript or the format fails here.
@@ -1379,7 +1380,8 @@ mod tests {
             let t1 = std::time::Instant::now();
             verify_with(&arch, &x, &y, &proof, &params).unwrap();
             let bytes = proof.to_bytes();
-            println!("verify {:.3} s; proof {} bytes; output equals run's: {}", t1.elapsed().as_secs_f64(), bytes.len(), y == run(&net, &x).pop().unwrap());
+            let hash: String = Keccak256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            println!("verify {:.3} s; proof {} bytes, keccak256 {hash}; output equals run's: {}", t1.elapsed().as_secs_f64(), bytes.len(), y == run(&net, &x).pop().unwrap());
         }
     }
 }
