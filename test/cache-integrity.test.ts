@@ -15,7 +15,7 @@ import { checkDigest, digestFile } from "../src/core/files";
 import { Paths } from "../src/core/paths";
 import { loadModelFile } from "../src/model/format";
 import { checkBuiltArtifacts } from "../src/pipeline/integrity";
-import { locateCircuit, proveModel, ProveReport } from "../src/pipeline/prove";
+import { CircuitProveReport as ProveReport, locateCircuit, proveModel, type ProveOptions } from "../src/pipeline/prove";
 import { checkPtau } from "../src/setup/ceremony";
 import { checkPtauPoints } from "../src/setup/ptau-check";
 import { vkeyMatchesZkey } from "../src/systems/snarkjs";
@@ -52,7 +52,7 @@ describe("the build cache: every artifact checked against the hash recorded when
   let root: string;
   const model = loadModelFile(TINY);
   let lines: string[] = [];
-  const prove = (more: Partial<Parameters<typeof proveModel>[0]> = {}): Promise<ProveReport> => {
+  const prove = (more: Omit<Partial<ProveOptions>, "system"> = {}): Promise<ProveReport> => {
     lines = [];
     return proveModel({ root, model, circuit: OPTS, observe: { log: (l) => lines.push(l) }, ...more });
   };

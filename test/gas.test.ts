@@ -20,9 +20,9 @@ import { renderGasJson, renderGasMarkdown, renderGasTerminal } from "../src/repo
 import { loadModelFile } from "../src/model/format";
 import { BN254_R } from "../src/core/field";
 import { systemFor } from "../src/systems/registry";
-import type { ProofSystem } from "../src/core/paths";
+import type { CircuitProtocol } from "../src/core/paths";
 
-const verifyProofArgs = (system: ProofSystem, proof: bigint[], pub: bigint[]) => systemFor({ system }).verifyProofArgs(proof, pub);
+const verifyProofArgs = (system: CircuitProtocol, proof: bigint[], pub: bigint[]) => systemFor({ system }).verifyProofArgs(proof, pub);
 import { resolveModel } from "../src/model/zoo";
 import { gasChains } from "../src/plugin/hardhat2/chains";
 import { ROOT } from "./helpers/circuit";

@@ -8,7 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import hre from "hardhat";
-import { proveModel, ProveReport } from "../src/pipeline/prove";
+import { CircuitProveReport as ProveReport, proveModel } from "../src/pipeline/prove";
 import { loadModelFile } from "../src/model/format";
 import { ROOT } from "./helpers/circuit";
 import { packValues } from "../src/statement/commitments";

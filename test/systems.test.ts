@@ -9,13 +9,20 @@ import * as path from "path";
 import { isZkmlError } from "../src/core/errors";
 import { loadModelFile } from "../src/model/format";
 import { proveModel } from "../src/pipeline/prove";
-import { PROOF_SYSTEMS, PROVERS, SYSTEMS, systemFor } from "../src/systems/registry";
+import { circuitSystemFor, PROOF_SYSTEMS, PROVERS, SYSTEMS, systemFor } from "../src/systems/registry";
+import type { CircuitSystem } from "../src/systems/system";
+import { resolveModel } from "../src/model/zoo";
+import { rejected } from "./helpers/errors";
+
+const CIRCUIT_SYSTEMS = SYSTEMS.filter((s): s is CircuitSystem => s.form === "r1cs");
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 describe("proof systems: the registry", () => {
   it("names each protocol, with Groth16's native prover as its default and snarkjs beside it", () => {
     expect([...new Set(SYSTEMS.map((s) => s.protocol))].sort()).to.deep.equal([...PROOF_SYSTEMS].sort());
-    expect(SYSTEMS.map((s) => `${s.protocol}/${s.prover}`)).to.deep.equal(["groth16/native", "groth16/snarkjs", "plonk/snarkjs", "fflonk/snarkjs"]);
+    expect(SYSTEMS.map((s) => `${s.protocol}/${s.prover}/${s.form}`)).to.deep.equal(["groth16/native/r1cs", "groth16/snarkjs/r1cs", "plonk/snarkjs/r1cs", "fflonk/snarkjs/r1cs", "sumcheck/native/ir"]);
+    // systemFor types a circuit protocol's system as a circuit system: every one of them is
+    for (const p of ["groth16", "plonk", "fflonk"] as const) expect(systemFor({ system: p }).form).to.equal("r1cs");
     expect(systemFor({ system: "groth16" }).prover).to.equal("native");
     expect(systemFor({ system: "groth16", prover: "snarkjs" }).prover).to.equal("snarkjs");
     expect(PROVERS).to.deep.equal(["native", "snarkjs"]);
@@ -32,7 +39,7 @@ describe("proof systems: the registry", () => {
   });
 
   it("only systems with a ceremony take a contribution; only those that count gates ask for them", () => {
-    for (const s of SYSTEMS) {
+    for (const s of CIRCUIT_SYSTEMS) {
       expect(s.ceremony, s.protocol).to.equal(s.protocol === "groth16");
       if (!s.countsGates) expect(s.ptauPower({ constraints: 1000, publicSignals: 3 })).to.equal(10); // 2^10 = 1024 > 1003 > 2^9
       else expect(() => s.ptauPower({ constraints: 1000, publicSignals: 3 })).to.throw(/gate count/);
@@ -45,7 +52,7 @@ describe("proof systems: each one through the interface on tiny-cnn", function (
   const model = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
   const dir = tmpDir("systems");
 
-  for (const sys of SYSTEMS) {
+  for (const sys of CIRCUIT_SYSTEMS) {
     it(`${sys.protocol} (${sys.prover} prover): prove, verify, a changed public value refused, the verifier's input and source`, async () => {
       const r = await proveModel({ root: ROOT, model, system: sys.protocol, prover: sys.prover });
       expect(r.verified).to.equal(true);
@@ -72,9 +79,65 @@ describe("proof systems: each one through the interface on tiny-cnn", function (
     });
   }
 
+  it("what only circuit systems have (a Solidity verifier, a setup) is refused for the sumcheck system, saying what to use", () => {
+    expect(() => circuitSystemFor({ system: "sumcheck" }, "a Solidity verifier")).to.throw(/--system sumcheck: a Solidity verifier exists only for the circuit systems \(groth16, plonk, fflonk\)/);
+  });
+
   it("a verification key of another system is refused by the renderer, naming both", () => {
     const [groth16, plonk] = [systemFor({ system: "groth16" }), systemFor({ system: "plonk" })];
     expect(() => plonk.renderVerifier({ protocol: "groth16" }, "X")).to.throw(/expected a plonk verification key, got protocol "groth16"/);
     expect(() => groth16.renderVerifier({}, "X")).to.throw(/expected a groth16 verification key/);
+  });
+});
+
+describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statement)", function () {
+  this.timeout(600_000);
+  const model = resolveModel("mlp-mnist");
+  const visibility = { input: "public", weights: "private", output: "public" } as const;
+
+  it("proves, both verifiers accept, the output is runIR's; a changed public value or proof byte is refused by both", async () => {
+    const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility }, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.publicLayout).to.deep.equal({ output: 10, input: 784, weights: 0 });
+    expect(r.phases.map((p) => p.phase)).to.deep.equal(["run and witness", "commit", "layers", "batch", "opening"]);
+    expect(r.stages.map((s) => s.stage)).to.deep.equal(["quantize", "render", "prove", "verify"]);
+
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const dir = tmpDir("sumcheck-system");
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    const changed = path.join(dir, "public.json");
+    fs.writeFileSync(changed, JSON.stringify({ ...pub, output: pub.output.map((v: string, i: number) => (i === 3 ? String(BigInt(v) + 1n) : v)) }));
+    const v1 = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: changed });
+    expect(v1.valid).to.equal(false);
+    expect(v1.verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
+    // one byte of a field element in the middle of the proof (a layer's message)
+    const bytes = fs.readFileSync(r.files.proof);
+    const at = 32 * Math.floor(bytes.length / 64) + 31;
+    bytes[at] ^= 1;
+    const bad = path.join(dir, "proof.bin");
+    fs.writeFileSync(bad, bytes);
+    const v2 = await sys.verify({ ir: r.files.ir, proof: bad, public: r.files.public }).catch((e: Error) => e);
+    if (v2 instanceof Error) expect(v2.message).to.contain(bad);
+    else expect(v2.verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
+    // truncated: a clear error naming the file
+    fs.writeFileSync(bad, bytes.subarray(0, 100));
+    const e = await rejected(sys.verify({ ir: r.files.ir, proof: bad, public: r.files.public }));
+    expect(e.code).to.equal("PROOF_INVALID");
+    expect(e.message).to.contain(bad);
+  });
+
+  it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
+    const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
+    expect(e1.code).to.equal("OPTION_INVALID");
+    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves paper0.s statement/);
+    expect(e1.hint).to.match(/--weights private/);
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const e2 = await rejected(proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility } }));
+    expect(e2.code).to.equal("IR_INVALID");
+    expect(e2.message).to.match(/ops\[0\] \(conv2d.*the sumcheck system does not take conv2d yet/);
   });
 });

@@ -72,6 +72,8 @@ export interface BenchEntry {
   matchesReference?: boolean;
   verifyGas?: { gas: number; deployGas: number; runtimeBytes: number; flags: string[] };
   stages?: Partial<Record<BenchStage, StageMeasure>>;
+  /** an IR system's prover phases as it measured them (wall and CPU ms, all threads) */
+  phases?: { phase: string; wallMs: number; cpuMs: number }[];
   /** seconds of the whole entry, wall clock, in the parent */
   totalSeconds?: number;
   finished: string;
@@ -263,13 +265,15 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           weights: opts.weights,
           repeat,
         };
-        const predicted = constraintCount(q, vis).total;
+        const sys = systemFor({ system, prover: opts.prover });
+        // an IR system has no constraints: the limit is a circuit system's
+        const predicted = sys.form === "r1cs" ? constraintCount(q, vis).total : 0;
         let entry: BenchEntry;
         if (predicted > opts.maxConstraints) {
           entry = { ...base, status: "skipped", skip: "constraints", constraints: predicted, reason: `${predicted.toLocaleString("en-US")} constraints, over --max-constraints ${opts.maxConstraints.toLocaleString("en-US")}`, finished: new Date().toISOString() };
           log(`${tag}: skipped (${entry.reason})`);
         } else {
-          log(`${tag}: ${predicted.toLocaleString("en-US")} constraints`);
+          log(`${tag}: ${sys.form === "r1cs" ? `${predicted.toLocaleString("en-US")} constraints` : "proved from the IR"}`);
           // the verifier prove-model exports goes to contracts/generated/, which Hardhat compiles on every task: a
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
           const generatedBefore = generatedContracts(opts.root);
@@ -277,21 +281,13 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
             const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
-            entry = {
-              ...base,
-              status: "ok",
-              backend: r.backend.name,
-              constraints: r.circuit.constraints,
-              wires: r.circuit.wires,
-              publicSignals: r.circuit.publicSignals,
-              ptauPower: r.circuit.ptauPower,
-              proofBytes: r.proofBytes,
-              verified: r.verified,
-              matchesReference: r.matchesReference,
-              stages,
-              finished: "",
-            };
-            if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
+            const measured = { ...base, status: "ok" as const, proofBytes: r.proofBytes, verified: r.verified, matchesReference: r.matchesReference, stages, finished: "" };
+            if (r.form === "r1cs") {
+              entry = { ...measured, backend: r.backend.name, constraints: r.circuit.constraints, wires: r.circuit.wires, publicSignals: r.circuit.publicSignals, ptauPower: r.circuit.ptauPower };
+              if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
+            } else {
+              entry = { ...measured, backend: "ir", publicSignals: r.publicLayout.input + r.publicLayout.output, phases: r.phases };
+            }
           } catch (e) {
             if (!outOfMemory(e)) throw e;
             const msg = ((e as Error).message ?? "").split("\n").slice(0, 3).join(" / ");

@@ -10,7 +10,9 @@
  *     main.circom   compile.json   circom/main.r1cs  circom/main.sym  circom/main_js/main.wasm
  *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/backends/r1cs/lower.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
- *     runs/<input hash>/input.json  witness.wtns  proof.json  public.json
+ *     runs/<input hash>/input.json  witness.wtns  <system>-proof.json  <system>-public.json
+ *     (an IR system, sumcheck: ir.json  sumcheck/model.bin  runs/<input hash>/sumcheck-proof.bin  sumcheck-public.json;
+ *     no r1cs, no key)
  *   bench/results.json  bench/report.md ...      the benchmark (bench --out elsewhere); bench/ezkl-work/ EZKL's files
  *   queue/<job>/input.json  queue/<job>/result.json  a proof-queue job's input and result
  * The Solidity verifier and consumer go to contracts/generated/<Model><System>{Verifier,Consumer}_<circuit hash>.sol,
@@ -68,6 +70,8 @@ export type Artifact =
   | { kind: "witness"; circuit: string; run: string }
   | { kind: "proof"; circuit: string; run: string; system: ProofSystem }
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
+  | { kind: "proofBytes"; circuit: string; run: string; system: ProofSystem }
+  | { kind: "systemModel"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
@@ -77,7 +81,9 @@ export type Artifact =
   | { kind: "queueInput"; job: string }
   | { kind: "queueResult"; job: string };
 
-export type ProofSystem = "groth16" | "plonk" | "fflonk";
+/** The systems that prove a circuit's R1CS after a setup (src/systems/system.ts CircuitSystem). */
+export type CircuitProtocol = "groth16" | "plonk" | "fflonk";
+export type ProofSystem = CircuitProtocol | "sumcheck";
 
 /** circom's name for the main file; one fixed name keeps the wasm path predictable. */
 export const MAIN = "main";
@@ -133,6 +139,12 @@ export class Paths {
         return path.join(c(a.circuit), "runs", a.run, `${a.system}-proof.json`);
       case "public":
         return path.join(c(a.circuit), "runs", a.run, `${a.system}-public.json`);
+      case "systemModel":
+        // the model in an IR system's own form (its prover reads it, not the JSON IR)
+        return path.join(c(a.circuit), a.system, "model.bin");
+      case "proofBytes":
+        // a proof that is bytes, not JSON (the sumcheck system's)
+        return path.join(c(a.circuit), "runs", a.run, `${a.system}-proof.bin`);
       case "verifierSol":
         return path.join(this.root, "contracts", "generated", `${a.contract}.sol`);
       case "fixtureSol":

@@ -18,7 +18,7 @@ import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput } from "../quantize/quantize";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
-import { systemFor } from "../systems/registry";
+import { circuitSystemFor } from "../systems/registry";
 import { contractNames } from "../backends/solidity/verifier";
 import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
@@ -126,9 +126,9 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   const out: ProofArtifact[] = [];
   for (const system of opts.systems) {
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
-    const r = await proveModel({ root: opts.root, model: opts.model, system, circuit: opts.circuit, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
+    const r = await proveModel({ root: opts.root, model: opts.model, system: circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").protocol, circuit: opts.circuit, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
-    const p = await systemFor({ system }).verifierInput(...readProofFiles(r.files.proof, r.files.public));
+    const p = await circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").verifierInput(...readProofFiles(r.files.proof, r.files.public));
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });
   }
   return out;
@@ -177,8 +177,8 @@ export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasC
         });
       const base = contractNames(model.name, p.system);
       const verifier = base.verifier + tag(subject.visibility), consumer = base.consumer + tag(subject.visibility);
-      sources[`${verifier}.sol`] = systemFor({ system: p.system }).renderVerifier(p.vkey, verifier);
-      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, proof: systemFor({ system: p.system }).solidityProof, layout: subject.layout, model: model.name });
+      sources[`${verifier}.sol`] = circuitSystemFor({ system: p.system }, "a Solidity verifier").renderVerifier(p.vkey, verifier);
+      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, proof: circuitSystemFor({ system: p.system }, "a Solidity verifier").solidityProof, layout: subject.layout, model: model.name });
       return { verifier, consumer };
     }),
   );

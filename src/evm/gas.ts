@@ -22,7 +22,7 @@ import { ZkmlError } from "../core/errors";
 import type { ProofSystem } from "../core/paths";
 import { BN254_R } from "../core/field";
 import { SolidityBundle } from "../backends/solidity/inference";
-import { systemFor } from "../systems/registry";
+import { circuitSystemFor } from "../systems/registry";
 import { submitSignalArgs } from "../backends/solidity/consumer";
 import type { PublicLayout } from "../statement/layout";
 
@@ -167,11 +167,11 @@ async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, 
 export async function measureSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: SystemInput) {
   const vIface = new Interface(s.verifier.abi);
   const cIface = new Interface(s.consumer.abi);
-  const args = systemFor({ system: s.system }).verifyProofArgs(s.proof, s.publicSignals);
+  const args = circuitSystemFor({ system: s.system }, "a Solidity verifier").verifyProofArgs(s.proof, s.publicSignals);
   const verifyData = vIface.encodeFunctionData("verifyProof", args);
   const changed = [...s.publicSignals];
   changed[changed.length - 1] = (changed[changed.length - 1] + 1n) % BN254_R;
-  const changedData = vIface.encodeFunctionData("verifyProof", systemFor({ system: s.system }).verifyProofArgs(s.proof, changed));
+  const changedData = vIface.encodeFunctionData("verifyProof", circuitSystemFor({ system: s.system }, "a Solidity verifier").verifyProofArgs(s.proof, changed));
   const submitData = cIface.encodeFunctionData("submit", [...args.slice(0, -1), ...submitSignalArgs(s.layout, s.publicSignals)]);
   const accepted = (ret: string) => AbiCoder.defaultAbiCoder().decode(["bool"], ret)[0] as boolean;
   const m = await measureGroup(
@@ -219,7 +219,7 @@ function eventMatches(ev: LogDescription, expected: StatementExpectation["event"
 /** A verifier alone: deploy it, check it accepts the proof, and measure a verifyProof transaction (the bench's gas). */
 export async function measureVerifier(chains: { standard: ChainSpec; raised: ChainSpec }, system: ProofSystem, verifier: Compiled & { name: string }, proof: bigint[], publicSignals: bigint[]): Promise<VerifierGas> {
   const iface = new Interface(verifier.abi);
-  return measureVerifierCall(chains, verifier, iface.encodeFunctionData("verifyProof", systemFor({ system }).verifyProofArgs(proof, publicSignals)));
+  return measureVerifierCall(chains, verifier, iface.encodeFunctionData("verifyProof", circuitSystemFor({ system }, "a Solidity verifier").verifyProofArgs(proof, publicSignals)));
 }
 
 export interface VerifierGas {

@@ -3,6 +3,9 @@
  * the key's `protocol`, or given), or by a deployed verifier contract's `verifyProof`. Every system of the
  * registry verifies through its own `verify`, `verifierInput` and `verifyProofArgs`.
  *
+ * An IR system's proof (the sumcheck system's bytes and public values) is checked against the quantized model
+ * prove-model wrote, by every verifier the system has.
+ *
  * An answer is valid or invalid with the reason. A file that cannot be what it claims (not JSON, not a proof of
  * this system, public values that are not decimal strings or not as many as the key has) is a ZkmlError naming the
  * file: nothing was checked, which is not the same as a proof that fails.
@@ -12,7 +15,7 @@ import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import { BN254_R } from "../core/field";
 import type { ProofSystem } from "../core/paths";
-import { PROOF_SYSTEMS, systemFor } from "../systems/registry";
+import { circuitSystemFor, irSystemFor, PROOF_SYSTEMS } from "../systems/registry";
 import { readProofFiles } from "./compare";
 import { readNode } from "./rpc";
 
@@ -67,7 +70,7 @@ export async function verifyProofFiles(a: { proof: string; public: string; vkey:
   if (bad >= 0) return { valid: false, reason: `public signal ${bad} is not below the field modulus: no proof can verify it`, system, publicSignals: n };
   let valid: boolean;
   try {
-    valid = (await systemFor({ system }).verify({ vkey: a.vkey, proof: a.proof, public: a.public })).valid;
+    valid = (await circuitSystemFor({ system }, "a verification key").verify({ vkey: a.vkey, proof: a.proof, public: a.public })).valid;
   } catch (e) {
     throw new ZkmlError("PROOF_INVALID", `not a ${system} proof this key can check: ${String((e as Error)?.message ?? e).split("\n")[0]}`, { file: a.proof, hint: PROOF_HINT, cause: e });
   }
@@ -76,9 +79,22 @@ export async function verifyProofFiles(a: { proof: string; public: string; vkey:
     : { valid, reason: `the ${system} pairing check fails: this proof does not prove these ${n} public signals under this key`, system, publicSignals: n };
 }
 
+/** Verify an IR system's proof (its bytes and public values) against the quantized model prove-model wrote (ir.json):
+ * every verifier the system has, which must agree. */
+export async function verifyIrProofFiles(a: { system: ProofSystem; ir: string; proof: string; public: string }): Promise<ProofCheck> {
+  const v = await irSystemFor({ system: a.system }).verify({ ir: a.ir, proof: a.proof, public: a.public });
+  // read and checked for form by the verification just made
+  const n = readJsonFile(a.public, "PROOF_INVALID", "") as { input: unknown[]; output: unknown[] };
+  const publicSignals = n.input.length + n.output.length;
+  const names = v.verifiers.map((x) => x.name).join(" and ");
+  return v.valid
+    ? { valid: true, reason: `the ${a.system} proof verifies (${names} verifiers) for these ${publicSignals} public values against ${a.ir}`, system: a.system, publicSignals }
+    : { valid: false, reason: v.verifiers.filter((x) => !x.valid).map((x) => `${x.name}: ${x.reason}`).join("; "), system: a.system, publicSignals };
+}
+
 /** The verifier contract's verifyProof for a system and a number of public signals (snarkjs's templates). */
 export function verifierAbi(system: ProofSystem, nPublic: number): string[] {
-  const decl = systemFor({ system }).solidityProof.decl.replace(/ calldata/g, "");
+  const decl = circuitSystemFor({ system }, "a Solidity verifier").solidityProof.decl.replace(/ calldata/g, "");
   return [`function verifyProof(${decl}, uint256[${nPublic}] pubSignals) view returns (bool)`];
 }
 
@@ -93,7 +109,7 @@ export async function verifyProofOnChain(a: { provider: Provider; address: strin
     throw new ZkmlError("DEPLOYMENT_MISSING", `no contract at ${a.address} on ${a.network}`, { hint: "give the verifier's address from deployments/<network>/<circuit>-<system>.json, on the network it was deployed to" });
   const bad = outOfField(signals);
   if (bad >= 0) return { valid: false, reason: `public signal ${bad} is not below the field modulus: no proof can verify it`, system: a.system, publicSignals: n };
-  const sys = systemFor({ system: a.system });
+  const sys = circuitSystemFor({ system: a.system }, "a Solidity verifier");
   let args: unknown[];
   try {
     const input = await sys.verifierInput(proof, signals);

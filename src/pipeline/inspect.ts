@@ -10,7 +10,7 @@ import { countParams, layerOutputShape, ModelFile, planOf } from "../model/forma
 import { constraintCount } from "../statement/cost";
 import { publicLayout, statementLayout } from "../statement/layout";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility } from "../statement/visibility";
-import { systemFor } from "../systems/registry";
+import { circuitSystemFor } from "../systems/registry";
 import type { Shape } from "../ir/window";
 
 export interface LayerLine {
@@ -67,7 +67,7 @@ export function inspectModel(m: ModelFile, q: QModel, source: string): ModelInsp
   const statements = INSPECTED_STATEMENTS.map(({ label, visibility }) => {
     const constraints = constraintCount(q, visibility).total;
     const publicSignals = publicLayout(statementLayout(q, visibility)).publicSignals;
-    return { label, visibility, constraints, publicSignals, ptauPower: systemFor({ system: "groth16" }).ptauPower({ constraints, publicSignals }) };
+    return { label, visibility, constraints, publicSignals, ptauPower: circuitSystemFor({ system: "groth16" }, "a powers of tau").ptauPower({ constraints, publicSignals }) };
   });
   const notes = (m.provenance?.importNotes as string[] | undefined) ?? [];
   const requants = q.ops.filter((o) => o.op === "requant");

@@ -10,7 +10,7 @@ import type { SetupTrust } from "../setup/trust";
 import type { Statement } from "../statement/statement";
 import { DEFAULT_VISIBILITY } from "../statement/visibility";
 import { systemFor } from "../systems/registry";
-import type { ProofSystemImpl, Prover } from "../systems/system";
+import type { CircuitSystem, ProofSystemImpl, Prover } from "../systems/system";
 import type { CircuitOptions } from "./circuit";
 import { lineProgress, ProgressDisplay } from "./stage";
 import { runStage, runStageHere } from "./runner";
@@ -61,18 +61,19 @@ export interface ProveOptions {
   observe?: Observation;
 }
 
-/** What every stage of one prove-model run shares. */
-export interface Run {
+/** What every stage of one prove-model run shares; the system's form decides its path (a circuit system's stages
+ * take a Run<CircuitSystem>, an IR system's a Run<IrSystem>). */
+export interface Run<S extends ProofSystemImpl = CircuitSystem> {
   opts: ProveOptions;
   paths: Paths;
-  sys: ProofSystemImpl;
+  sys: S;
   circuit: CircuitOptions;
   trust: SetupTrust;
   exec: Execution;
   force: boolean;
 }
 
-export function resolveRun(opts: ProveOptions): Run {
+export function resolveRun(opts: ProveOptions): Run<ProofSystemImpl> {
   const circuit: CircuitOptions = { visibility: opts.circuit?.visibility ?? DEFAULT_VISIBILITY, backend: opts.circuit?.backend ?? "auto", quant: opts.circuit?.quant ?? {} };
   const exec = opts.execution ?? {};
   return { opts, paths: new Paths(opts.root), sys: systemFor({ system: opts.system ?? "groth16", prover: opts.prover }), circuit, trust: opts.trust ?? {}, exec, force: exec.force ?? false };
@@ -105,7 +106,7 @@ export interface RunFiles {
 }
 
 /** A run's files: one folder per input under the circuit's runs/. */
-export function runFiles(run: Run, id: string, x: bigint[]): RunFiles {
+export function runFiles(run: Run<ProofSystemImpl>, id: string, x: bigint[]): RunFiles {
   const r = sha256(x.join(",")).slice(0, 16);
   const system = run.sys.protocol;
   const proof = run.paths.get({ kind: "proof", circuit: id, run: r, system });

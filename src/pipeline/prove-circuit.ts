@@ -16,11 +16,12 @@ import { batchOf } from "../statement/visibility";
 import { readR1cs } from "../core/r1cs";
 import { plonkGates } from "../systems/plonk/gates";
 import { RenderResult, renderSource } from "./circuit";
+import type { ProofSystemImpl } from "../systems/system";
 import type { CircuitSize, ProveOptions, Run, Subject } from "./options";
 import { runStage } from "./runner";
 import type { StageSpec } from "./stage";
 
-export function quantizeStage(run: Run): StageSpec<Subject> {
+export function quantizeStage(run: Run<ProofSystemImpl>): StageSpec<Subject> {
   const { opts } = run;
   return {
     stage: "quantize",

@@ -19,11 +19,13 @@ import { displayFor, ProveOptions, resolveRun, runFiles } from "./options";
 import { circuitSize, compileStage, quantizeStage, renderStage } from "./prove-circuit";
 import { ptauStage, setupStage, verifierStage } from "./prove-setup";
 import { proveStage, publicSignalsMatch, verifyStage, witnessStage } from "./prove-proof";
-import type { ProveReport } from "./report";
+import type { CircuitProveReport, ProveReport } from "./report";
+import type { CircuitProtocol } from "../core/paths";
+import { proveIr } from "./prove-ir";
 import { StageRunner } from "./stage";
 
 export type { ProveOptions } from "./options";
-export type { ProveReport } from "./report";
+export type { CircuitProveReport, IrProveReport, ProveReport } from "./report";
 export type { ProgressDisplay, StageReport } from "./stage";
 export { BACKENDS, chooseBackend, circuitId } from "./circuit";
 export type { Backend, CircuitOptions } from "./circuit";
@@ -37,9 +39,22 @@ export function locateCircuit(root: string, model: ModelFile, system: ProofSyste
   return { ...c, ...circuitFiles(root, c.id, system), contracts: contractNames(model.name, system, c.id) };
 }
 
+/** A circuit system's run reports its circuit; any system's, a ProveReport of its form. */
+export function proveModel(opts: ProveOptions & { system?: CircuitProtocol }): Promise<CircuitProveReport>;
+export function proveModel(opts: ProveOptions): Promise<ProveReport>;
 export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const t0 = Date.now();
-  const run = resolveRun(opts); // an impossible system and prover pair is refused here, before any work
+  const resolved = resolveRun(opts); // an impossible system and prover pair is refused here, before any work
+  if (resolved.sys.form === "ir") {
+    const display = displayFor(opts.observe);
+    const warnings = resolved.circuit.visibility.weights === "private" ? [PRIVATE_WEIGHTS_WARNING, `${resolved.sys.protocol} is not yet zero knowledge: its proof reveals evaluations of the private weights.`] : [];
+    try {
+      return await proveIr({ ...resolved, sys: resolved.sys }, new StageRunner(display), t0, warnings);
+    } finally {
+      display.stop();
+    }
+  }
+  const run = { ...resolved, sys: resolved.sys };
   const { sys, circuit } = run;
   if (run.trust.contribute && !sys.ceremony)
     throw new ZkmlError("OPTION_INVALID", `--contribute: ${sys.protocol} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, {
@@ -67,6 +82,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     const proof = await stages.run(proveStage(run, files, setup.zkey, compiled.r1cs, witness.fresh));
     const verified = await stages.run(verifyStage(run, files, setup.vkey));
     return {
+      form: "r1cs",
       model: opts.model.name,
       parameters: countParams(opts.model),
       system: sys.protocol,

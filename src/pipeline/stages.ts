@@ -9,7 +9,7 @@ import { directCompile, directWitness } from "../backends/r1cs/stages";
 import { makePtau, verifyPtau, verifySetup } from "../setup/keys";
 import { checkPtauPoints } from "../setup/ptau-check";
 import { computeWitness } from "../snark/witness";
-import { prove, setupKeys, verify } from "../systems/stages";
+import { irProve, irVerify, prove, setupKeys, verify } from "../systems/stages";
 import { renderStage } from "./circuit";
 
 export const STAGES = {
@@ -25,6 +25,8 @@ export const STAGES = {
   witness: computeWitness,
   prove,
   verify,
+  irProve,
+  irVerify,
 };
 export type StageName = keyof typeof STAGES;
 /** A stage's arguments and result, from its function: a changed signature fails to compile at every caller. */

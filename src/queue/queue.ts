@@ -20,6 +20,7 @@ import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
 import { resolveModel } from "../model/zoo";
 import { quantizeFor, type QuantChoice } from "../quantize/quantize";
+import { circuitSystemFor } from "../systems/registry";
 import { jobIdFor, JobResult, JobSpec, QueueStatus } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -240,7 +241,7 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   const quantized = quantizedFor(spec, model, circuit.quant);
   // the artifact store is shared between machines: a development ptau made here keeps no secrets in it (anyone
   // reading them could forge proofs), and nothing of a ptau's secrets goes into the job's result
-  const prove = () => proveModel({ root, model, system: spec.system, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
+  const prove = () => proveModel({ root, model, system: circuitSystemFor({ system: spec.system }, "the proof queue").protocol, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
   const { resolveCircuit, circuitFiles } = await import("../pipeline/circuit");
   const id0 = resolveCircuit(model, circuit, quantized).id;
   // the first job of a circuit builds it (compile, setup): one worker at a time, the others wait, then reuse it

@@ -3,15 +3,16 @@
  * Everything that proves, verifies, renders a verifier or measures a system asks here.
  */
 import { ZkmlError } from "../core/errors";
-import type { ProofSystem } from "../core/paths";
+import type { CircuitProtocol, ProofSystem } from "../core/paths";
 import { groth16Native, groth16Snarkjs } from "./groth16";
 import { fflonk, plonk } from "./plonk";
-import type { ProofSystemImpl, Prover } from "./system";
+import { sumcheck } from "./sumcheck";
+import type { CircuitSystem, IrSystem, ProofSystemImpl, Prover } from "./system";
 
-export const SYSTEMS: readonly ProofSystemImpl[] = [groth16Native, groth16Snarkjs, plonk, fflonk];
+export const SYSTEMS: readonly ProofSystemImpl[] = [groth16Native, groth16Snarkjs, plonk, fflonk, sumcheck];
 
 /** Every protocol once, in the registry's order (a Record keeps the list exhaustive over ProofSystem). */
-const PROTOCOL_SET: Record<ProofSystem, true> = { groth16: true, plonk: true, fflonk: true };
+const PROTOCOL_SET: Record<ProofSystem, true> = { groth16: true, plonk: true, fflonk: true, sumcheck: true };
 export const PROOF_SYSTEMS = Object.keys(PROTOCOL_SET) as ProofSystem[];
 export const PROVERS: readonly Prover[] = [...new Set(SYSTEMS.map((s) => s.prover))];
 
@@ -21,7 +22,10 @@ export interface SystemChoice {
   prover?: Prover;
 }
 
-/** The system for this choice, or a clear error when the protocol has no such prover. */
+/** The system for this choice, or a clear error when the protocol has no such prover (a circuit protocol's
+ * system is a circuit system: test/systems.test.ts checks the registry holds to that). */
+export function systemFor(choice: { system: CircuitProtocol; prover?: Prover }): CircuitSystem;
+export function systemFor(choice: SystemChoice): ProofSystemImpl;
 export function systemFor(choice: SystemChoice): ProofSystemImpl {
   const ofProtocol = SYSTEMS.filter((s) => s.protocol === choice.system);
   if (ofProtocol.length === 0) throw new ZkmlError("OPTION_INVALID", `unknown proof system "${choice.system}"`, { hint: `one of ${PROOF_SYSTEMS.join(", ")}` });
@@ -31,6 +35,26 @@ export function systemFor(choice: SystemChoice): ProofSystemImpl {
   throw new ZkmlError("OPTION_INVALID", `--prover ${choice.prover}: the ${choice.prover} prover proves ${others.join(", ") || "nothing"}, not ${choice.system}`, {
     hint: `drop --prover (${ofProtocol[0].prover} proves ${choice.system}), or use --system ${others[0] ?? PROOF_SYSTEMS[0]}`,
   });
+}
+
+/**
+ * The system for this choice when `need` (what the caller does with it: "a Solidity verifier", "a circuit") is
+ * something only circuit systems have; an IR system is refused with what to use instead.
+ */
+export function circuitSystemFor(choice: SystemChoice, need: string): CircuitSystem {
+  const sys = systemFor(choice);
+  if (sys.form === "r1cs") return sys;
+  const circuits = PROOF_SYSTEMS.filter((p) => systemFor({ system: p }).form === "r1cs");
+  throw new ZkmlError("OPTION_INVALID", `--system ${sys.protocol}: ${need} exists only for the circuit systems (${circuits.join(", ")}) so far; ${sys.protocol} proves the IR directly`, {
+    hint: `use --system ${circuits[0]} for this`,
+  });
+}
+
+/** The system for this choice, which must be an IR system (a caller's check; the pipeline switches on `form`). */
+export function irSystemFor(choice: SystemChoice): IrSystem {
+  const sys = systemFor(choice);
+  if (sys.form === "ir") return sys;
+  throw new ZkmlError("OPTION_INVALID", `--system ${sys.protocol}: not a system that proves the IR directly`, { hint: "a bug: report it" });
 }
 
 function parseName<T extends string>(s: string, where: string, allowed: readonly T[]): T {

@@ -6,18 +6,18 @@ import { ZkmlError } from "../core/errors";
 import { readPtauHeader } from "../setup/ptau";
 import { readR1cs } from "../core/r1cs";
 import { plonkGates } from "./plonk/gates";
-import { systemFor, type SystemChoice } from "./registry";
-import type { CircuitCounts, ProofSystemImpl, ProveArgs, ProveResult, SetupArgs, SetupResult, VerifyArgs } from "./system";
+import { circuitSystemFor, irSystemFor, type SystemChoice } from "./registry";
+import type { CircuitCounts, CircuitSystem, IrProveArgs, IrProveResult, IrVerdict, IrVerifyArgs, ProveArgs, ProveResult, SetupArgs, SetupResult, VerifyArgs } from "./system";
 
 /** The circuit's size as this system's cost model reads it (gates only when it counts them: that reads every constraint). */
-export function circuitCounts(sys: ProofSystemImpl, r1cs: string): CircuitCounts {
+export function circuitCounts(sys: CircuitSystem, r1cs: string): CircuitCounts {
   const h = readR1cs(r1cs, { constraints: sys.countsGates });
   return { constraints: h.nConstraints, publicSignals: h.nPubIn + h.nPubOut, gates: sys.countsGates ? plonkGates(h) : undefined };
 }
 
 /** The circuit-specific keys, after checking that the ptau is prepared and large enough for this system. */
 export async function setupKeys(args: SetupArgs & SystemChoice): Promise<SetupResult> {
-  const sys = systemFor(args);
+  const sys = circuitSystemFor(args, "a setup");
   if (args.contribute && !sys.ceremony)
     throw new ZkmlError("OPTION_INVALID", `--contribute: ${sys.protocol} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, { hint: "contribute with --system groth16, or drop --contribute" });
   const counts = circuitCounts(sys, args.r1cs);
@@ -32,6 +32,12 @@ export async function setupKeys(args: SetupArgs & SystemChoice): Promise<SetupRe
 }
 
 // async: a system the registry refuses is a rejection, like any other failure of the stage
-export const prove = async (args: ProveArgs & SystemChoice): Promise<ProveResult> => systemFor(args).prove(args);
+export const prove = async (args: ProveArgs & SystemChoice): Promise<ProveResult> => circuitSystemFor(args, "a circuit's proof").prove(args);
 
-export const verify = async (args: VerifyArgs & SystemChoice): Promise<{ valid: boolean }> => systemFor(args).verify(args);
+export const verify = async (args: VerifyArgs & SystemChoice): Promise<{ valid: boolean }> => circuitSystemFor(args, "a circuit's verification").verify(args);
+
+/** An IR system's proof of the quantized model on one input. */
+export const irProve = async (args: IrProveArgs & SystemChoice): Promise<IrProveResult> => irSystemFor(args).prove(args);
+
+/** An IR system's verdict (every verifier it has). */
+export const irVerify = async (args: IrVerifyArgs & SystemChoice): Promise<IrVerdict> => irSystemFor(args).verify(args);

@@ -6,9 +6,15 @@
  * A system here is a protocol (what its keys, proofs and verifiers are: `protocol`, which also names its artifacts
  * under build/) together with the prover that makes its proofs: Groth16 has two (the native one and snarkjs's),
  * which share everything but `prove`.
+ *
+ * Systems come in two forms: a circuit system (`form: "r1cs"`: Groth16, PLONK, FFLONK) proves the R1CS the
+ * backends write, after a setup from a powers of tau; an IR system (`form: "ir"`: the sumcheck system) proves the
+ * quantized IR itself, with no circuit, no setup and no witness file. The pipeline takes the path of the form.
  */
-import type { ProofSystem } from "../core/paths";
+import type { CircuitProtocol, ProofSystem } from "../core/paths";
 import type { SolidityProofParams } from "../backends/solidity/consumer";
+import type { QModel } from "../ir/ir";
+import type { Visibility } from "../statement/visibility";
 
 export type { ProofSystem } from "../core/paths";
 
@@ -78,11 +84,17 @@ export interface VerifierInput {
   publicSignals: bigint[];
 }
 
-export interface ProofSystemImpl {
+interface SystemBase {
   readonly protocol: ProofSystem;
   readonly prover: Prover;
   /** One line for --help and reports. */
   readonly description: string;
+}
+
+/** A system that proves the R1CS of a circuit, after a setup. */
+export interface CircuitSystem extends SystemBase {
+  readonly protocol: CircuitProtocol;
+  readonly form: "r1cs";
   /** A circuit-specific ceremony exists (phase 2), which a user can contribute to (--contribute). */
   readonly ceremony: boolean;
   /** The cost model needs the circuit's gate count (read from every constraint of the r1cs, so asked only then). */
@@ -104,3 +116,46 @@ export interface ProofSystemImpl {
   /** The arguments of the verifier's `verifyProof`, in order (the public values last). */
   verifyProofArgs(proof: readonly bigint[], publicSignals: readonly bigint[]): unknown[];
 }
+
+/** What an IR system proves from: the model in its own form (`encodeModel`, written once per model) and the
+ * quantized input. */
+export interface IrProveArgs {
+  model: string;
+  /** the quantized input, decimal */
+  input: string[];
+  /** where the proof (bytes) and the public values (JSON) go */
+  proof: string;
+  public: string;
+}
+
+export interface IrProveResult extends ProveResult {
+  /** the output the proof is of, decimal (equal to runIR's: the pipeline checks) */
+  output: string[];
+  /** each prover phase's CPU milliseconds (all threads), beside `timings`' wall milliseconds */
+  cpuTimings: { phase: string; ms: number }[];
+}
+
+export interface IrVerifyArgs {
+  ir: string;
+  proof: string;
+  public: string;
+}
+
+/** Each verifier's verdict (a system may have several that must agree), and why a proof was refused. */
+export interface IrVerdict {
+  valid: boolean;
+  verifiers: { name: string; valid: boolean; reason?: string }[];
+}
+
+/** A system that proves the quantized IR directly: no circuit, no setup. */
+export interface IrSystem extends SystemBase {
+  readonly form: "ir";
+  /** Refuses (a ZkmlError naming the option or the op, with a fix) a model or statement it cannot prove. */
+  check(q: QModel, vis: Visibility): void;
+  /** The model as its prover reads it (bytes written once per model: every proof then skips the JSON IR). */
+  encodeModel(q: QModel): Uint8Array;
+  prove(args: IrProveArgs): Promise<IrProveResult>;
+  verify(args: IrVerifyArgs): Promise<IrVerdict>;
+}
+
+export type ProofSystemImpl = CircuitSystem | IrSystem;

@@ -16,6 +16,17 @@ export function thrown(fn: () => unknown): ZkmlError {
   throw new Error("expected a ZkmlError, nothing was thrown");
 }
 
+/** The ZkmlError a promise rejects with; fails the test when it rejects with something else or resolves. */
+export async function rejected(p: Promise<unknown>): Promise<ZkmlError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(isZkmlError(e), String(e)).to.equal(true);
+    return e as ZkmlError;
+  }
+  throw new Error("expected a ZkmlError, the promise resolved");
+}
+
 /** The byte range of section `type` in an iden3 container (magic, version, count; then type u32, size u64, data). */
 export function section(buf: Buffer, type: number): { start: number; size: number } {
   let p = 12;

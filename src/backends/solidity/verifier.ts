@@ -15,7 +15,7 @@ import type { ProofSystem } from "../../core/paths";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 
-const TEMPLATE_CONTRACT: Record<ProofSystem, string> = { groth16: "Groth16Verifier", plonk: "PlonkVerifier", fflonk: "FflonkVerifier" };
+const TEMPLATE_CONTRACT: Record<ProofSystem, string> = { groth16: "Groth16Verifier", plonk: "PlonkVerifier", fflonk: "FflonkVerifier", sumcheck: "SumcheckVerifier" };
 
 export interface ContractNames {
   verifier: string;

@@ -162,7 +162,7 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
   const { compileSolidity } = await import("../../evm/solc");
   const { measureVerifier, measureVerifierCall } = await import("../../evm/gas");
   const { readProofFiles } = await import("../../evm/compare");
-  const { systemFor } = await import("../../systems/registry");
+  const { circuitSystemFor } = await import("../../systems/registry");
   const chains = await gasChains(hre, hre.config.zkml.blockGasLimit);
   const compile = (sol: string, contract: string) => {
     const compiled = compileSolidity({ [`${contract}.sol`]: fs.readFileSync(sol, "utf8") }).get(contract);
@@ -171,7 +171,7 @@ async function verifierGas(hre: HardhatRuntimeEnvironment) {
   };
   return {
     ours: async (system: import("../../core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
-      const p = await systemFor({ system }).verifierInput(...readProofFiles(proofFile, publicFile));
+      const p = await circuitSystemFor({ system }, "verification gas (a Solidity verifier)").verifierInput(...readProofFiles(proofFile, publicFile));
       return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
     },
     /** EZKL names its verifier contract Halo2Verifier */

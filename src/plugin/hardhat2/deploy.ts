@@ -89,7 +89,7 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
   .setAction(async (args: DeployArgs, hre) =>
     boundary(async () => {
       const { deployVerifier, refuseForgeableSetup } = await import("../../evm/deploy");
-      const { systemFor } = await import("../../systems/registry");
+      const { circuitSystemFor } = await import("../../systems/registry");
       const { renderConsumer } = await import("../../backends/solidity/consumer");
       const { SOLC_SETTINGS } = await import("../../evm/solc");
       const { publicLayout, statementLayout } = await import("../../statement/layout");
@@ -115,8 +115,8 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
         modelCommitment: layout.weights.kind === "commitment" ? (await weightsCommitment(loc.q)).toString() : undefined,
       };
       const { verifier, consumer } = loc.contracts;
-      writeSource(paths.get({ kind: "verifierSol", contract: verifier }), systemFor({ system }).renderVerifier(vkey, verifier));
-      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, proof: systemFor({ system }).solidityProof, layout, model: model.name }));
+      writeSource(paths.get({ kind: "verifierSol", contract: verifier }), circuitSystemFor({ system }, "a Solidity verifier").renderVerifier(vkey, verifier));
+      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, proof: circuitSystemFor({ system }, "a Solidity verifier").solidityProof, layout, model: model.name }));
       say("compiling with Hardhat (solc from the solc npm package)");
       await hre.run("compile", { quiet: true });
       const compiled = async (name: string) => {
@@ -222,7 +222,7 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
       const { proveModel } = await import("../../pipeline/prove");
       const { compileSolidity } = await import("../../evm/solc");
       const { renderConsumer } = await import("../../backends/solidity/consumer");
-      const { systemFor } = await import("../../systems/registry");
+      const { circuitSystemFor } = await import("../../systems/registry");
       const { ptauTrust } = await import("../../core/config");
       const { net, system, model, root, options, loc, recordFile, paths } = await deploymentTarget(args, hre);
       if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
@@ -244,11 +244,11 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         const files = await proofFiles(root, path.resolve(args.proof), system);
         given = { ...proofAndSignals(readProofFiles(files.proof, files.public)), vkey: files.vkey };
       } else {
-        const r = await proveModel({ root, model, system, circuit: options, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
+        const r = await proveModel({ root, model, system: circuitSystemFor({ system }, "a Solidity verifier").protocol, circuit: options, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
         given = { ...proofAndSignals(readProofFiles(r.files.proof, r.files.public)), vkey: r.files.verificationKey };
       }
       const vkey = readJsonFile(given.vkey, "VKEY_MISMATCH", "give the verification_key.json of the circuit the proof was made with") as { protocol?: string };
-      const sys = systemFor({ system });
+      const sys = circuitSystemFor({ system }, "a Solidity verifier");
       const p = await sys.verifierInput(given.proof, given.publicSignals);
       const proofArgs = sys.verifyProofArgs(p.proof, p.publicSignals).slice(0, -1);
       // the consumer's ABI follows from the system and the signal counts: render it rather than trust an artifact
@@ -292,11 +292,11 @@ withCircuitOptions(task("verify-proof", "Check a proof.json and public.json agai
   .addOptionalParam("vkey", "A verification key (verification_key.json); its system is read from its protocol", undefined, types.string)
   .addOptionalParam("model", "Instead of --vkey: the model whose circuit (with the circuit options) prove-model set up", undefined, types.string)
   .addOptionalParam("address", "Instead of a key: a deployed verifier contract on --network, asked with a call (nothing is sent)", undefined, types.string)
-  .addOptionalParam("system", "groth16, plonk or fflonk (default: the key's protocol; with --model or --address, groth16)", undefined, types.string)
+  .addOptionalParam("system", "groth16, plonk, fflonk or sumcheck (default: the key's protocol; with --model or --address, groth16; sumcheck needs --model)", undefined, types.string)
   .setAction(async (args: VerifyProofArgs, hre) =>
     boundary(async () => {
       const { verifyProofFiles, verifyProofOnChain } = await import("../../evm/verify-proof");
-      const { parseSystem } = await import("../../systems/registry");
+      const { parseSystem, systemFor } = await import("../../systems/registry");
       const given = [args.vkey && "--vkey", args.model && "--model", args.address && "--address"].filter(Boolean);
       if (given.length !== 1)
         throw new ZkmlError("OPTION_INVALID", `expected one of --vkey, --model or --address, got ${given.length ? given.join(" and ") : "none"}`, {
@@ -305,7 +305,19 @@ withCircuitOptions(task("verify-proof", "Check a proof.json and public.json agai
       const system = args.system === undefined ? undefined : parseSystem(args.system, "--system");
       const [proof, pub] = [path.resolve(args.proof), path.resolve(args.public)];
       let r;
-      if (args.address) {
+      if (system !== undefined && systemFor({ system }).form === "ir") {
+        // an IR system's proof is checked against the quantized model prove-model wrote for --model
+        if (!args.model) throw new ZkmlError("OPTION_INVALID", `--system ${system}: give --model (the proof is checked against its quantized model), got ${given.join(" ")}`, { hint: `npx hardhat verify-proof --system ${system} --model <name> --proof <proof.bin> --public <public.json>` });
+        const { locateCircuit } = await import("../../pipeline/prove");
+        const { resolveModel } = await import("../../model/zoo");
+        const { verifyIrProofFiles } = await import("../../evm/verify-proof");
+        const model = resolveModel(args.model);
+        const loc = locateCircuit(hre.config.paths.root, model, system, await circuitOptions(args, hre, model));
+        const { Paths } = await import("../../core/paths");
+        const ir = new Paths(hre.config.paths.root).get({ kind: "ir", circuit: loc.id });
+        if (!fs.existsSync(ir)) throw new ZkmlError("SETUP_NOT_FOUND", `no quantized model of ${model.name} with these options (looked for ${path.relative(hre.config.paths.root, ir)})`, { hint: `run npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)} first` });
+        r = await verifyIrProofFiles({ system, ir, proof, public: pub });
+      } else if (args.address) {
         const { isAddress } = await import("ethers");
         if (!isAddress(args.address)) throw new ZkmlError("OPTION_INVALID", `--address: expected a 20-byte hex address, got ${JSON.stringify(args.address)}`, { hint: "the verifier's address from deployments/<network>/<circuit>-<system>.json" });
         r = await verifyProofOnChain({ provider: hre.ethers.provider, address: args.address, network: hre.network.name, url: url(hre), system: system ?? "groth16", proof, public: pub });

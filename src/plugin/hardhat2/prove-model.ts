@@ -1,6 +1,7 @@
 /**
  * `npx hardhat prove-model`: parse arguments, call the core, print. All logic lives in src/.
  */
+import { runLabel } from "../../pipeline/report";
 import * as fs from "fs";
 import { task, types } from "hardhat/config";
 import { ZkmlError } from "../../core/errors";
@@ -24,7 +25,7 @@ interface Args extends CircuitArgs {
 
 withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
-  .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau)", "groth16", types.string)
+  .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau), or sumcheck (no setup: the IR proved by sumcheck and lookups; paper0's statement, --input public --weights private --output public)", "groth16", types.string)
   .addOptionalParam("prover", "Who makes a Groth16 proof: native (default; Rust on arkworks, every core) or snarkjs (the reference, WebAssembly; also the only prover of plonk and fflonk)", undefined, types.string)
   .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested), {\"input\": [...]} or EZKL's {\"input_data\": [[...]]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
   .addOptionalParam(
@@ -78,10 +79,10 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         },
       });
       if (!report.verified && args.json)
-        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
+        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (${runLabel(report)}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       print(args.json ? renderJson(report) : renderTerminal(report, root));
       if (!report.verified)
-        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (circuit ${report.circuit.id}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
+        throw new ZkmlError("PROOF_INVALID", `the proof of ${report.model} did not verify (${runLabel(report)}); it was not kept`, { hint: "run prove-model again with --force; if the key was damaged, the setup is redone" });
       return report;
     }, { json: args.json }),
   );

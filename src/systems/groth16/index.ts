@@ -7,14 +7,15 @@ import { loadProver, nativeError } from "../../core/native";
 import { groth16Power } from "../../setup/ptau";
 import { renderSnarkjsVerifier } from "../../backends/solidity/verifier";
 import { snarkjs, snarkjsVerifierInput, snarkjsVerify, writeProofFiles } from "../snarkjs";
-import type { ProofSystemImpl, ProveArgs, ProveResult } from "../system";
+import type { CircuitSystem, ProveArgs, ProveResult } from "../system";
 import { setupGroth16 } from "./setup";
 
 /** a(2) b(2x2) c(2) */
 const WORDS = 8;
 
-const groth16: Omit<ProofSystemImpl, "prover" | "description" | "prove"> = {
+const groth16: Omit<CircuitSystem, "prover" | "description" | "prove"> = {
   protocol: "groth16",
+  form: "r1cs",
   ceremony: true,
   countsGates: false,
   ptauPower: (c) => groth16Power(c.constraints, c.publicSignals),
@@ -50,7 +51,7 @@ function written(args: ProveArgs, proof: unknown, publicSignals: string[], prove
 
 /** The native prover refuses a witness that does not satisfy the r1cs, and checks its proof against the key's own
  * verification key before anything is written. */
-export const groth16Native: ProofSystemImpl = {
+export const groth16Native: CircuitSystem = {
   ...groth16,
   prover: "native",
   description: "Groth16, native prover (Rust on arkworks): the smallest proof and cheapest verifier; a per-circuit ceremony",
@@ -64,7 +65,7 @@ export const groth16Native: ProofSystemImpl = {
   },
 };
 
-export const groth16Snarkjs: ProofSystemImpl = {
+export const groth16Snarkjs: CircuitSystem = {
   ...groth16,
   prover: "snarkjs",
   description: "Groth16, snarkjs's prover (WebAssembly): the reference",

@@ -14,7 +14,7 @@ import type { ProofSystem } from "../../core/paths";
 import { renderSnarkjsVerifier } from "../../backends/solidity/verifier";
 import { checkZkey } from "../../snark/zkey";
 import { exportVerificationKey, snarkjs, snarkjsVerifierInput, snarkjsVerify, writeProofFiles } from "../snarkjs";
-import type { CircuitCounts, ProofSystemImpl, SetupArgs, SetupResult } from "../system";
+import type { CircuitCounts, CircuitSystem, SetupArgs, SetupResult } from "../system";
 import { ceilLog2 } from "./gates";
 
 const WORDS = 24;
@@ -24,7 +24,7 @@ function gatesOf(c: CircuitCounts): number {
   return c.gates;
 }
 
-async function universalSetup(protocol: ProofSystem, args: SetupArgs, power: number): Promise<SetupResult> {
+async function universalSetup(protocol: "plonk" | "fflonk", args: SetupArgs, power: number): Promise<SetupResult> {
   const logger = { info: () => undefined, warn: () => undefined, error: (m: string) => { throw new ZkmlError("STAGE_FAILED", `snarkjs ${protocol} setup: ${m}`); }, debug: () => undefined };
   await produceAtomic(args.zkey, async (tmp) => {
     const r = await snarkjs()[protocol].setup(args.r1cs, args.ptau, tmp, logger);
@@ -39,7 +39,7 @@ interface Universal {
   protocol: "plonk" | "fflonk";
   description: string;
   ptauPower: (c: CircuitCounts) => number;
-  verifyProofArgs: ProofSystemImpl["verifyProofArgs"];
+  verifyProofArgs: CircuitSystem["verifyProofArgs"];
   /** the proof's words as the verifier declares them */
   wordType: "uint256" | "bytes32";
   /** snarkjs's calldata export takes (public, proof) */
@@ -59,11 +59,12 @@ function withRootPowers(vkey: Record<string, string>): Record<string, string> {
   return vk;
 }
 
-function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, wordType, calldataPublicFirst, templateKey = (vk) => vk }: Universal): ProofSystemImpl {
+function snarkjsUniversal({ protocol, description, ptauPower, verifyProofArgs, wordType, calldataPublicFirst, templateKey = (vk) => vk }: Universal): CircuitSystem {
   return {
     protocol,
     prover: "snarkjs",
     description,
+    form: "r1cs",
     ceremony: false,
     countsGates: true,
     ptauPower,

@@ -103,3 +103,20 @@ export function sumcheckParamBytes(q: QModel): Buffer {
       }
   return b;
 }
+
+/** The model as the prover reads it: the count of architecture words (u64 LE), the words, then the parameters
+ * (i64 LE words, `sumcheckParamBytes`). */
+export function encodeSumcheckModel(q: QModel): Buffer {
+  const words = archWords(sumcheckArch(q));
+  const head = Buffer.alloc(8);
+  head.writeBigUInt64LE(BigInt(words.length));
+  return Buffer.concat([head, i64Bytes(words), sumcheckParamBytes(q)]);
+}
+
+/** Back from encodeSumcheckModel: the architecture's and the parameters' bytes, or an error naming the file. */
+export function decodeSumcheckModel(b: Buffer, file: string): { arch: Buffer; params: Buffer } {
+  const n = b.length >= 8 ? Number(b.readBigUInt64LE(0)) : -1;
+  if (n < 5 || b.length < 8 + 8 * n || (b.length - 8) % 8 !== 0)
+    throw new ZkmlError("IR_INVALID", `not a sumcheck model file (${b.length} bytes, ${n} architecture words)`, { file, hint: "make it again (prove-model --force)" });
+  return { arch: b.subarray(8, 8 + 8 * n), params: b.subarray(8 + 8 * n) };
+}

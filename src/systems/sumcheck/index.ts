@@ -1,0 +1,150 @@
+/**
+ * The sumcheck system: proves the quantized IR itself (no circuit, no setup), layer by layer from the output:
+ * dense layers by sumcheck over multilinear extensions, requantisation and ReLU by logUp-GKR lookups, every claim
+ * on committed data merged into one Hyrax opening (native/src/sumcheck/, docs/design/sumcheck.md).
+ *
+ * The statement so far is paper0's: the input and the output public, every weight and bias private and unbound
+ * (some weights of this architecture map x to y). It is sound, not yet zero knowledge: the proof's evaluations
+ * say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
+ * one (./verifier), written apart from the same specification.
+ *
+ * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format) and the public values
+ * (<run>/sumcheck-public.json: the architecture's hash, the input and the output, decimal). The architecture a
+ * verifier checks against is always its own (from the IR it holds), never the public file's.
+ */
+import * as fs from "fs";
+import { ZkmlError } from "../../core/errors";
+import { readJsonFile, writeFileAtomic } from "../../core/files";
+import { loadSumcheck, nativeError } from "../../core/native";
+import type { QModel } from "../../ir/ir";
+import { irFromJson } from "../../ir/serialize";
+import type { Visibility } from "../../statement/visibility";
+import type { IrSystem, IrVerdict } from "../system";
+import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
+import { verifySumcheckProof } from "./verifier";
+
+export const SUMCHECK_PUBLIC_FORMAT = "zkml-sumcheck-public/1";
+
+/** What <run>/sumcheck-public.json holds. */
+export interface SumcheckPublic {
+  format: typeof SUMCHECK_PUBLIC_FORMAT;
+  /** keccak256 of the architecture's words, hex: what the proof's transcript absorbed first */
+  arch: string;
+  input: string[];
+  output: string[];
+}
+
+/** The statement this system proves so far: every option that differs from it, named at once, and the flags. */
+function checkStatement(vis: Visibility): void {
+  const wrong = [
+    vis.weights !== "private" && `--weights ${vis.weights}`,
+    // packed or not, every input value is public: the packing is how a verifier contract receives them
+    vis.input !== "public" && vis.input !== "packed" && `--input ${vis.input}`,
+    vis.output !== "public" && `--output ${vis.output}`,
+    (vis.batch ?? 1) !== 1 && `--batch ${vis.batch}`,
+    vis.context !== undefined && `--context ${vis.context}`,
+  ].filter((w): w is string => typeof w === "string");
+  if (wrong.length)
+    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves paper0's statement so far (one inference, input and output public, weights private)`, {
+      hint: "add --input public --weights private --output public (and drop --batch or a context), or prove this statement with --system groth16",
+    });
+}
+
+function readIr(file: string): QModel {
+  try {
+    return irFromJson(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ZkmlError("IR_INVALID", `cannot read the quantized model: ${(e as Error).message}`, { file, hint: "make it again (prove-model --force)" });
+  }
+}
+
+function decimals(v: unknown, file: string, field: string): bigint[] {
+  if (!Array.isArray(v) || !v.every((s) => typeof s === "string" && /^-?\d+$/.test(s)))
+    throw new ZkmlError("PROOF_INVALID", `${field}: expected an array of decimal strings`, { file, hint: "make the proof again (prove-model --force)" });
+  return v.map((s: string) => BigInt(s));
+}
+
+/** The public values a proof is of, read and checked for form. */
+export function readSumcheckPublic(file: string): { archHash: string; input: bigint[]; output: bigint[] } {
+  const j = readJsonFile(file, "PROOF_INVALID", "prove first (prove-model --system sumcheck)") as Partial<SumcheckPublic>;
+  if (j?.format !== SUMCHECK_PUBLIC_FORMAT)
+    throw new ZkmlError("PROOF_INVALID", `format: expected ${SUMCHECK_PUBLIC_FORMAT}, got ${JSON.stringify(j?.format)}`, { file, hint: "this is not a sumcheck proof's public file" });
+  if (typeof j.arch !== "string" || !/^[0-9a-f]{64}$/.test(j.arch)) throw new ZkmlError("PROOF_INVALID", `arch: expected 64 hex digits, got ${JSON.stringify(j.arch)}`, { file, hint: "make the proof again" });
+  return { archHash: j.arch, input: decimals(j.input, file, "input"), output: decimals(j.output, file, "output") };
+}
+
+function readModelBytes(file: string): Buffer {
+  if (!fs.existsSync(file)) throw new ZkmlError("IR_INVALID", `file not found: ${file}`, { hint: "run prove-model, which writes it" });
+  return fs.readFileSync(file);
+}
+
+function readProofBytes(file: string): Buffer {
+  if (!fs.existsSync(file)) throw new ZkmlError("PROOF_INVALID", `file not found: ${file}`, { hint: "prove first (prove-model --system sumcheck)" });
+  return fs.readFileSync(file);
+}
+
+const archHash = (a: SumcheckArch): string => loadSumcheck().sumcheckArchHash(i64Bytes(archWords(a))).toString("hex");
+
+/** The Rust verifier's verdict; bytes that do not decode are a PROOF_INVALID error naming the file. */
+async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string): Promise<{ valid: boolean; reason?: string }> {
+  const v = await loadSumcheck()
+    .sumcheckVerify(i64Bytes(archWords(a)), i64Bytes(input), i64Bytes(output), proof)
+    .catch((e: unknown) => {
+      throw nativeError(e, { PROOF_INVALID: "the proof file is damaged or truncated: make it again (prove-model --force)" }, file);
+    });
+  return v.valid ? { valid: true } : { valid: false, reason: v.reason ?? "refused" };
+}
+
+/** The TypeScript verifier's verdict, with the same errors. */
+function typescriptVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string): { valid: boolean; reason?: string } {
+  try {
+    return verifySumcheckProof(a, input, output, proof);
+  } catch (e) {
+    if (e instanceof ZkmlError && e.code === "PROOF_INVALID" && !e.file) throw new ZkmlError("PROOF_INVALID", e.message, { file, hint: e.hint ?? "make the proof again (prove-model --force)" });
+    throw e;
+  }
+}
+
+export const sumcheck: IrSystem = {
+  protocol: "sumcheck",
+  prover: "native",
+  form: "ir",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and one Hyrax opening (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement), not yet zero knowledge",
+  check(q, vis) {
+    checkStatement(vis);
+    sumcheckArch(q);
+  },
+  encodeModel: encodeSumcheckModel,
+  async prove(args) {
+    const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
+    const x = args.input.map(BigInt);
+    const p = await loadSumcheck()
+      .sumcheckProve(m.arch, m.params, i64Bytes(x))
+      .catch((e: unknown) => {
+        throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
+      });
+    const output = fromI64Bytes(p.output).map(String);
+    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), input: args.input, output };
+    writeFileAtomic(args.proof, p.proof);
+    writeFileAtomic(args.public, JSON.stringify(pub));
+    return { proofBytes: p.proof.length, publicSignals: x.length + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
+  },
+  async verify(args): Promise<IrVerdict> {
+    const arch = sumcheckArch(readIr(args.ir));
+    const pub = readSumcheckPublic(args.public);
+    if (pub.archHash !== archHash(arch)) {
+      const reason = `the proof is of another architecture (${pub.archHash.slice(0, 16)}... where this model's is ${archHash(arch).slice(0, 16)}...)`;
+      return { valid: false, verifiers: [{ name: "architecture", valid: false, reason }] };
+    }
+    const proof = readProofBytes(args.proof);
+    const verifiers = [
+      { name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof)) },
+      { name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof) },
+    ];
+    if (verifiers[0].valid !== verifiers[1].valid)
+      throw new ZkmlError("STAGE_FAILED", `the Rust and TypeScript verifiers disagree on ${args.proof} (rust: ${verifiers[0].reason ?? "valid"}; typescript: ${verifiers[1].reason ?? "valid"})`, {
+        hint: "a bug in one of the sumcheck verifiers: please report it with the proof and the model",
+      });
+    return { valid: verifiers.every((v) => v.valid), verifiers };
+  },
+};
