@@ -10,7 +10,6 @@ import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
 import { powMod } from "../../core/field";
 import { produceAtomic } from "../../core/files";
-import type { ProofSystem } from "../../core/paths";
 import { renderSnarkjsVerifier } from "../../backends/solidity/verifier";
 import { checkZkey } from "../../snark/zkey";
 import { exportVerificationKey, snarkjs, snarkjsVerifierInput, snarkjsVerify, writeProofFiles } from "../snarkjs";
