@@ -6,6 +6,7 @@
  * ./prove-proof.ts; the proof system is the registry's (src/systems/).
  */
 import { ZkmlError } from "../core/errors";
+import { NATIVE_FALLBACK_NOTE, nativeAvailable } from "../core/native";
 import type { ProofSystem } from "../core/paths";
 import { argmax, countParams, ModelFile } from "../model/format";
 import type { QModel } from "../ir/ir";
@@ -63,6 +64,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const display = displayFor(opts.observe);
   const stages = new StageRunner(display);
   const warnings: string[] = circuit.visibility.weights === "private" ? [PRIVATE_WEIGHTS_WARNING] : [];
+  if (!nativeAvailable()) warnings.push(NATIVE_FALLBACK_NOTE); // installed without cargo: snarkjs proved and set up
   try {
     // the input is quantized and checked before anything heavy runs
     const subject = await stages.run(quantizeStage(run));

@@ -1,8 +1,10 @@
 /**
- * The proof systems, each named once. A protocol's first entry is its default prover (Groth16: native).
+ * The proof systems, each named once. A protocol's first entry is its default prover (Groth16: native, when the
+ * native addon is built; else snarkjs).
  * Everything that proves, verifies, renders a verifier or measures a system asks here.
  */
 import { ZkmlError } from "../core/errors";
+import { nativeAvailable } from "../core/native";
 import type { CircuitProtocol, ProofSystem } from "../core/paths";
 import { groth16Native, groth16Snarkjs } from "./groth16";
 import { fflonk, plonk } from "./plonk";
@@ -29,7 +31,8 @@ export function systemFor(choice: SystemChoice): ProofSystemImpl;
 export function systemFor(choice: SystemChoice): ProofSystemImpl {
   const ofProtocol = SYSTEMS.filter((s) => s.protocol === choice.system);
   if (ofProtocol.length === 0) throw new ZkmlError("OPTION_INVALID", `unknown proof system "${choice.system}"`, { hint: `one of ${PROOF_SYSTEMS.join(", ")}` });
-  const found = choice.prover === undefined ? ofProtocol[0] : ofProtocol.find((s) => s.prover === choice.prover);
+  // the default prover is the protocol's first; the native one only when the addon is built (installed without cargo: snarkjs's)
+  const found = choice.prover === undefined ? (ofProtocol.find((s) => s.prover !== "native" || nativeAvailable()) ?? ofProtocol[0]) : ofProtocol.find((s) => s.prover === choice.prover);
   if (found) return found;
   const others = SYSTEMS.filter((s) => s.prover === choice.prover).map((s) => s.protocol);
   throw new ZkmlError("OPTION_INVALID", `--prover ${choice.prover}: the ${choice.prover} prover proves ${others.join(", ") || "nothing"}, not ${choice.system}`, {
