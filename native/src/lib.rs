@@ -180,6 +180,13 @@ pub struct SumcheckProveTask {
     arch: Vec<u8>,
     params: Vec<u8>,
     input: Vec<u8>,
+    model: Option<Vec<u8>>,
+}
+
+fn model_commitment(b: &Option<Vec<u8>>) -> Result<Option<sumcheck::hyrax::HyraxCommitment>> {
+    b.as_ref()
+        .map(|b| sumcheck::network::commitment_from_bytes(b).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("model commitment: {e}"))))
+        .transpose()
 }
 
 impl Task for SumcheckProveTask {
@@ -191,7 +198,8 @@ impl Task for SumcheckProveTask {
         let arch = sumcheck_arch(&self.arch)?;
         let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         let x = words(&self.input, "input")?;
-        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params()).map_err(|e| {
+        let model = model_commitment(&self.model)?;
+        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params(), model.as_ref()).map_err(|e| {
             let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;
@@ -205,10 +213,41 @@ impl Task for SumcheckProveTask {
 }
 
 /// Proves that the network (architecture words, then every dense layer's weights row-major and biases, in op
-/// order) maps the input to the output it returns; all arrays little-endian i64.
+/// order) maps the input to the output it returns; all arrays little-endian i64. With `model` (the bytes
+/// sumcheckCommitModel gave), the weights are proved to be that commitment's and it is not sent; without, the
+/// proof carries their commitment (private weights).
 #[napi]
-pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer) -> AsyncTask<SumcheckProveTask> {
-    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec() })
+pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckProveTask> {
+    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), model: model.map(|m| m.to_vec()) })
+}
+
+pub struct SumcheckCommitTask {
+    arch: Vec<u8>,
+    params: Vec<u8>,
+}
+
+impl Task for SumcheckCommitTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::{commit_model, commitment_to_bytes, Network};
+        let arch = sumcheck_arch(&self.arch)?;
+        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let c = commit_model(&net, &arch.hyrax_params()).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        Ok(commitment_to_bytes(&c))
+    }
+
+    fn resolve(&mut self, _env: Env, b: Self::Output) -> napi::Result<Buffer> {
+        Ok(b.into())
+    }
+}
+
+/// The model's commitment (its weights and biases; made once per model): bytes a deployment publishes and
+/// sumcheckProve / sumcheckVerify take for committed weights.
+#[napi]
+pub fn sumcheck_commit_model(arch: Buffer, params: Buffer) -> AsyncTask<SumcheckCommitTask> {
+    AsyncTask::new(SumcheckCommitTask { arch: arch.to_vec(), params: params.to_vec() })
 }
 
 /// Whether a sumcheck proof holds, and if not which check failed.
@@ -223,6 +262,7 @@ pub struct SumcheckVerifyTask {
     input: Vec<u8>,
     output: Vec<u8>,
     proof: Vec<u8>,
+    model: Option<Vec<u8>>,
 }
 
 impl Task for SumcheckVerifyTask {
@@ -234,7 +274,8 @@ impl Task for SumcheckVerifyTask {
         let arch = sumcheck_arch(&self.arch)?;
         let (x, y) = (words(&self.input, "input")?, words(&self.output, "output")?);
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
-        Ok(verify_with(&arch, &x, &y, &proof, &arch.hyrax_params()).err().map(|e| e.to_string()))
+        let model = model_commitment(&self.model)?;
+        Ok(verify_with(&arch, &x, &y, &proof, &arch.hyrax_params(), model.as_ref()).err().map(|e| e.to_string()))
     }
 
     fn resolve(&mut self, _env: Env, reason: Self::Output) -> napi::Result<SumcheckVerdict> {
@@ -244,10 +285,10 @@ impl Task for SumcheckVerifyTask {
 
 /// Verifies a sumcheck proof of this architecture for this input and output (little-endian i64 words). A proof
 /// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
-/// `{ valid: false, reason }`.
+/// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's.
 #[napi]
-pub fn sumcheck_verify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer) -> AsyncTask<SumcheckVerifyTask> {
-    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.to_vec(), output: output.to_vec(), proof: proof.to_vec() })
+pub fn sumcheck_verify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckVerifyTask> {
+    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.to_vec(), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()) })
 }
 
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.

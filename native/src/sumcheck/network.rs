@@ -60,7 +60,7 @@ pub const DOMAIN_TAG: &[u8] = b"zkml-sumcheck-fc-v1";
 /// The Hyrax generators' tag.
 pub const HYRAX_TAG: &[u8] = b"zkml-sumcheck-hyrax-v1";
 /// The first word of a serialized proof.
-pub const PROOF_VERSION: u64 = 1;
+pub const PROOF_VERSION: u64 = 2;
 /// The architecture encoding's version (the first word hashed).
 pub const ARCH_VERSION: u64 = 2;
 
@@ -119,6 +119,55 @@ pub fn pow2_parts(n: usize) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The two committed polynomials' layouts (`Arch::layouts`).
+#[derive(Clone, Debug)]
+pub struct Layouts {
+    pub model: Layout,
+    pub witness: Option<Layout>,
+}
+
+/// Which committed polynomial a segment lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Poly {
+    /// weights and biases: committed once per model
+    Model,
+    /// every requant's columns and multiplicities: committed per proof
+    Witness,
+}
+
+impl Layouts {
+    /// (op, kind)'s polynomial and segment index.
+    fn get(&self, op: usize, kind: SegKind) -> (Poly, usize) {
+        match kind {
+            SegKind::Weights { .. } | SegKind::Bias => (Poly::Model, self.model.get(op, kind)),
+            _ => (Poly::Witness, self.witness.as_ref().expect("a requant's segment, so a witness layout").get(op, kind)),
+        }
+    }
+}
+
+/// The Hyrax parameters of both polynomials (`Arch::hyrax_params`).
+#[derive(Clone, Debug)]
+pub struct NetParams {
+    pub model: HyraxParams,
+    pub witness: Option<HyraxParams>,
+}
+
+/// Claims on both polynomials.
+#[derive(Default)]
+struct ClaimSet {
+    model: Claims,
+    witness: Claims,
+}
+
+impl ClaimSet {
+    fn add(&mut self, (poly, seg): (Poly, usize), point: Vec<Fr>, value: Fr) {
+        match poly {
+            Poly::Model => self.model.add(seg, point, value),
+            Poly::Witness => self.witness.add(seg, point, value),
+        }
+    }
 }
 
 /// The K high coordinates of `p` past its first `low` that select the run at `offset` (2^low entries): eq(p_high,
@@ -185,6 +234,9 @@ impl Arch {
             }
             lens.push(len);
         }
+        if !self.ops.iter().any(|o| matches!(o, ArchOp::Dense { .. })) {
+            return Err("the network has no dense op (nothing to prove)".into());
+        }
         Ok(lens)
     }
 
@@ -249,31 +301,33 @@ impl Arch {
         h.finalize().into()
     }
 
-    /// The committed segments: per dense op W (log m + log n variables) and b (log m); per requant a, q, r.
-    pub fn layout(&self) -> Layout {
+    /// The committed segments, in two polynomials: the model's (per dense op its W blocks and b: committed once
+    /// per model) and the witness's (per requant a, q, r and its two multiplicity vectors: committed per proof;
+    /// absent when the network has no requant).
+    pub fn layouts(&self) -> Layouts {
         let lens = self.check().expect("a valid architecture");
-        let mut req = Vec::new();
+        let (mut model, mut wit) = (Vec::new(), Vec::new());
         for (k, op) in self.ops.iter().enumerate() {
             match *op {
                 ArchOp::Dense { m, n } => {
                     for (rb, &(_, rl)) in pow2_parts(m).iter().enumerate() {
                         for (cb, &(_, cl)) in pow2_parts(n).iter().enumerate() {
-                            req.push((k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }, rl + cl));
+                            model.push((k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }, rl + cl));
                         }
                     }
-                    req.push((k, SegKind::Bias, log2_ceil(m)));
+                    model.push((k, SegKind::Bias, log2_ceil(m)));
                 }
                 ArchOp::Requant { shift, bits, .. } => {
                     for kind in [SegKind::Act, SegKind::Quot, SegKind::Rem] {
-                        req.push((k, kind, log2_ceil(lens[k])));
+                        wit.push((k, kind, log2_ceil(lens[k])));
                     }
-                    req.push((k, SegKind::MultRange, shift as usize));
-                    req.push((k, SegKind::MultAct, (bits - shift) as usize));
+                    wit.push((k, SegKind::MultRange, shift as usize));
+                    wit.push((k, SegKind::MultAct, (bits - shift) as usize));
                 }
                 ArchOp::Flatten => {}
             }
         }
-        Layout::new(&req)
+        Layouts { model: Layout::new(&model), witness: (!wit.is_empty()).then(|| Layout::new(&wit)) }
     }
 
     /// The output's length.
@@ -281,9 +335,10 @@ impl Arch {
         self.check().ok().and_then(|l| l.last().copied()).unwrap_or(self.input_len)
     }
 
-    /// The Hyrax parameters for this architecture's layout (generators hashed from HYRAX_TAG).
-    pub fn hyrax_params(&self) -> HyraxParams {
-        HyraxParams::new(HYRAX_TAG, self.layout().num_vars)
+    /// The Hyrax parameters for this architecture's two polynomials (generators hashed from HYRAX_TAG).
+    pub fn hyrax_params(&self) -> NetParams {
+        let l = self.layouts();
+        NetParams { model: HyraxParams::new(HYRAX_TAG, l.model.num_vars), witness: l.witness.map(|w| HyraxParams::new(HYRAX_TAG, w.num_vars)) }
     }
 }
 
@@ -393,14 +448,26 @@ pub enum LayerProof {
     Requant { q_eval: Fr, r_eval: Fr, lookups: Box<RequantProof> },
 }
 
+/// A committed polynomial's claims merged into one point (batch.rs) and opened there (hyrax.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opened {
+    pub batch: BatchProof,
+    pub opening: HyraxOpening,
+}
+
 /// The whole proof.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetworkProof {
-    pub commitment: HyraxCommitment,
+    /// The model's commitment when the proof carries it (private weights: made with the proof); absent when the
+    /// verifier holds it (committed weights: made once per model, published).
+    pub model_commitment: Option<HyraxCommitment>,
+    /// The witness's commitment; absent exactly when the network has no requant.
+    pub commitment: Option<HyraxCommitment>,
     /// From the last op down, flatten ops skipped.
     pub layers: Vec<LayerProof>,
-    pub batch: BatchProof,
-    pub opening: HyraxOpening,
+    pub model_open: Opened,
+    /// Present exactly when `commitment` is.
+    pub witness_open: Option<Opened>,
 }
 
 fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: &[i64], y: &[i64]) {
@@ -410,9 +477,38 @@ fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: &[i64], y: &[i6
 }
 
 /// Proves that the network's weights map x to y (returned with the proof), with the given Hyrax parameters (those
-/// of `net.arch().hyrax_params()`; pass them to reuse the generators).
-pub fn prove_with(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(NetworkProof, Vec<i64>), String> {
-    prove_timed(net, x, params).map(|(p, y, _)| (p, y))
+/// of `net.arch().hyrax_params()`; pass them to reuse the generators). With `model`, the model's commitment the
+/// verifier holds (`commit_model`, made once) is used and not sent; without it, it is made and sent.
+pub fn prove_with(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(NetworkProof, Vec<i64>), String> {
+    prove_timed(net, x, params, model).map(|(p, y, _)| (p, y))
+}
+
+/// The model's polynomial: every dense op's W blocks and b placed in the model layout.
+fn model_vector(net: &Network, layouts: &Layouts) -> Vec<i64> {
+    let l = &layouts.model;
+    let mut big = vec![0i64; 1 << l.num_vars];
+    for (k, op) in net.ops.iter().enumerate() {
+        if let Op::Dense { m, n, w, b } = op {
+            for (rb, &rp) in pow2_parts(*m).iter().enumerate() {
+                for (cb, &cp) in pow2_parts(*n).iter().enumerate() {
+                    l.place(l.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), &w_block(w, *n, rp, cp), &mut big);
+                }
+            }
+            l.place(l.get(k, SegKind::Bias), b, &mut big);
+        }
+    }
+    big
+}
+
+/// The model's commitment (its weights and biases, Hyrax over the model layout): made once per model; what a
+/// deployment publishes and a verifier of committed weights holds.
+pub fn commit_model(net: &Network, params: &NetParams) -> Result<HyraxCommitment, String> {
+    net.check()?;
+    let layouts = net.arch().layouts();
+    if params.model.num_vars != layouts.model.num_vars {
+        return Err(format!("Hyrax parameters for 2^{} model entries, the layout has 2^{}", params.model.num_vars, layouts.model.num_vars));
+    }
+    Ok(commit_big(&params.model, &model_vector(net, &layouts)))
 }
 
 /// Each prover phase's wall and CPU seconds (this process's, all threads), in order.
@@ -426,7 +522,7 @@ fn process_cpu_seconds() -> f64 {
 }
 
 /// prove_with, also returning each phase's wall time (run and witness, commit, layers, batch, opening).
-pub fn prove_timed(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
+pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
     let mut timings = Timings::new();
     let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
     let mut lap = |name: &'static str, timings: &mut Timings| {
@@ -436,76 +532,76 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(Ne
     };
     let trace = try_run(net, x)?;
     let arch = net.arch();
-    let layout = arch.layout();
-    if params.num_vars != layout.num_vars {
-        return Err(format!("Hyrax parameters for 2^{} entries, the layout has 2^{}", params.num_vars, layout.num_vars));
+    let layouts = arch.layouts();
+    let sizes = |p: &NetParams| (p.model.num_vars, p.witness.as_ref().map(|w| w.num_vars));
+    if sizes(params) != (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars)) {
+        return Err(format!("Hyrax parameters for {:?} variables, the layouts have {:?}", sizes(params), (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars))));
     }
     let input_of = |k: usize| if k == 0 { x } else { &trace[k - 1][..] };
     let y = trace.last().cloned().unwrap_or_else(|| x.to_vec());
 
-    // The witness: every segment placed in one vector.
-    let mut big = vec![0i64; 1 << layout.num_vars];
+    // The witness: every requant's columns and multiplicities placed in one vector; the model's in another.
+    let big_m = model_vector(net, &layouts);
+    let mut big_w = vec![0i64; layouts.witness.as_ref().map_or(0, |l| 1 << l.num_vars)];
     let mut requant_data = vec![None; net.ops.len()];
     for (k, op) in net.ops.iter().enumerate() {
-        match op {
-            Op::Dense { m, n, w, b } => {
-                for (rb, &rp) in pow2_parts(*m).iter().enumerate() {
-                    for (cb, &cp) in pow2_parts(*n).iter().enumerate() {
-                        layout.place(layout.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), &w_block(w, *n, rp, cp), &mut big);
-                    }
-                }
-                layout.place(layout.get(k, SegKind::Bias), b, &mut big);
-            }
-            &Op::Requant { shift, relu, bits, clamp } => {
-                let op = RequantOp { shift, relu, bits, clamp };
-                let wit = requant_witness(input_of(k), &op).map_err(|e| format!("ops[{k}]: {e}"))?;
-                let mult = requant_multiplicities(&wit, &op).map_err(|e| format!("ops[{k}]: {e}"))?;
-                debug_assert_eq!(&wit.a[..trace[k].len()], &trace[k][..]);
-                layout.place(layout.get(k, SegKind::Quot), &wit.q, &mut big);
-                layout.place(layout.get(k, SegKind::Rem), &wit.r, &mut big);
-                layout.place(layout.get(k, SegKind::Act), &wit.a, &mut big);
-                let as_i64 = |m: &[u64]| m.iter().map(|&c| c as i64).collect::<Vec<i64>>();
-                layout.place(layout.get(k, SegKind::MultRange), &as_i64(&mult.range), &mut big);
-                layout.place(layout.get(k, SegKind::MultAct), &as_i64(&mult.act), &mut big);
-                requant_data[k] = Some((op, wit, mult));
-            }
-            Op::Flatten => {}
+        if let &Op::Requant { shift, relu, bits, clamp } = op {
+            let l = layouts.witness.as_ref().expect("a requant, so a witness layout");
+            let op = RequantOp { shift, relu, bits, clamp };
+            let wit = requant_witness(input_of(k), &op).map_err(|e| format!("ops[{k}]: {e}"))?;
+            let mult = requant_multiplicities(&wit, &op).map_err(|e| format!("ops[{k}]: {e}"))?;
+            debug_assert_eq!(&wit.a[..trace[k].len()], &trace[k][..]);
+            l.place(l.get(k, SegKind::Quot), &wit.q, &mut big_w);
+            l.place(l.get(k, SegKind::Rem), &wit.r, &mut big_w);
+            l.place(l.get(k, SegKind::Act), &wit.a, &mut big_w);
+            let as_i64 = |m: &[u64]| m.iter().map(|&c| c as i64).collect::<Vec<i64>>();
+            l.place(l.get(k, SegKind::MultRange), &as_i64(&mult.range), &mut big_w);
+            l.place(l.get(k, SegKind::MultAct), &as_i64(&mult.act), &mut big_w);
+            requant_data[k] = Some((op, wit, mult));
         }
     }
 
     lap("run and witness", &mut timings);
     let mut t = Transcript::new(DOMAIN_TAG);
     absorb_statement(&mut t, &arch.hash(), x, &y);
-    let commitment = commit_big(params, &big);
-    commitment.absorb(&mut t);
+    let model_commitment = match model {
+        Some(c) => c.clone(),
+        None => commit_big(&params.model, &big_m),
+    };
+    t.absorb_g1s(b"model commitment", &model_commitment.rows);
+    let commitment = params.witness.as_ref().map(|p| commit_big(p, &big_w));
+    if let Some(c) = &commitment {
+        c.absorb(&mut t);
+    }
     lap("commit", &mut timings);
 
-    let seg_mle = |seg: usize| {
-        let s = layout.slice(seg, &big);
-        Mle::from_i64(s)
+    let big_of = |poly: Poly| if poly == Poly::Model { (&big_m[..], &layouts.model) } else { (&big_w[..], layouts.witness.as_ref().expect("witness")) };
+    let seg_mle = |(poly, seg): (Poly, usize)| {
+        let (big, l) = big_of(poly);
+        Mle::from_i64(l.slice(seg, big))
     };
     let mut point = t.challenge_frs(log2_ceil(y.len()));
-    let mut claims = Claims::default();
+    let mut claims = ClaimSet::default();
     let mut layers = Vec::new();
     for (k, op) in net.ops.iter().enumerate().rev() {
         match op {
             Op::Flatten => {}
             &Op::Requant { .. } => {
-                let a_seg = layout.get(k, SegKind::Act);
+                let a_seg = layouts.get(k, SegKind::Act);
                 let a_val = seg_mle(a_seg).evaluate(&point);
                 claims.add(a_seg, point.clone(), a_val);
-                let (qs, rs) = (layout.get(k, SegKind::Quot), layout.get(k, SegKind::Rem));
+                let (qs, rs) = (layouts.get(k, SegKind::Quot), layouts.get(k, SegKind::Rem));
                 let (q_eval, r_eval) = (seg_mle(qs).evaluate(&point), seg_mle(rs).evaluate(&point));
                 t.absorb_frs(b"requant evals", &[q_eval, r_eval]);
                 claims.add(qs, point.clone(), q_eval);
                 claims.add(rs, point.clone(), r_eval);
                 let (op, wit, mult) = requant_data[k].as_ref().expect("witness built above");
                 let (lookups, rc) = prove_requant(wit, mult, op, &mut t).map_err(|e| format!("ops[{k}]: {e}"))?;
-                add_requant_claims(&mut claims, &layout, k, &rc);
+                add_requant_claims(&mut claims, &layouts, k, &rc);
                 layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(lookups) });
             }
             Op::Dense { m, n, w, .. } => {
-                let bs = layout.get(k, SegKind::Bias);
+                let bs = layouts.get(k, SegKind::Bias);
                 let b_eval = seg_mle(bs).evaluate(&point);
                 t.absorb_fr(b"dense bias", &b_eval);
                 claims.add(bs, point.clone(), b_eval);
@@ -514,8 +610,8 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(Ne
                 for (rb, &(_, rl)) in pow2_parts(*m).iter().enumerate() {
                     let eq_rows = eq_table(&point[..rl]);
                     for (cb, &(_, cl)) in pow2_parts(*n).iter().enumerate() {
-                        let seg = layout.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 });
-                        let folded = fold_rows(layout.slice(seg, &big), 1 << rl, 1 << cl, &eq_rows, FoldMethod::Auto);
+                        let seg = layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 });
+                        let folded = fold_rows(layouts.model.slice(seg.1, &big_m), 1 << rl, 1 << cl, &eq_rows, FoldMethod::Auto);
                         let v = inner_product(&folded, &eq_table(&out.sigma[..cl]));
                         let local: Vec<Fr> = out.sigma[..cl].iter().chain(&point[..rl]).copied().collect();
                         claims.add(seg, local, v);
@@ -530,29 +626,43 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &HyraxParams) -> Result<(Ne
         }
     }
     lap("layers", &mut timings);
-    let (batch, s) = prove_claims(&layout, &big, &claims, &mut t);
+    let (model_batch, s_m) = prove_claims(&layouts.model, &big_m, &claims.model, &mut t);
+    let witness_batch = layouts.witness.as_ref().map(|l| prove_claims(l, &big_w, &claims.witness, &mut t));
     lap("batch", &mut timings);
-    let (opening, value) = open_i64(params, &big, &s, &mut t);
-    debug_assert_eq!(value, batch.p_eval);
+    let (model_opening, value) = open_i64(&params.model, &big_m, &s_m, &mut t);
+    debug_assert_eq!(value, model_batch.p_eval);
+    let witness_open = witness_batch.map(|(batch, s)| {
+        let (opening, value) = open_i64(params.witness.as_ref().expect("witness params"), &big_w, &s, &mut t);
+        debug_assert_eq!(value, batch.p_eval);
+        Opened { batch, opening }
+    });
     lap("opening", &mut timings);
-    Ok((NetworkProof { commitment, layers, batch, opening }, y, timings))
+    let proof = NetworkProof {
+        model_commitment: model.is_none().then_some(model_commitment),
+        commitment,
+        layers,
+        model_open: Opened { batch: model_batch, opening: model_opening },
+        witness_open,
+    };
+    Ok((proof, y, timings))
 }
 
 /// prove_with, the Hyrax generators derived here.
 pub fn prove(net: &Network, x: &[i64]) -> Result<(NetworkProof, Vec<i64>), String> {
     let params = net.arch().hyrax_params();
-    prove_with(net, x, &params)
+    prove_with(net, x, &params, None)
 }
 
 /// Checks a proof that some weights of `arch` map x to y: the transcript replayed, y~ and x~ evaluated here, every
-/// sumcheck checked, every claim on committed data merged and opened (module doc). See the module doc for what a
-/// requant does not yet bind.
-pub fn verify_with(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, params: &HyraxParams) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), x, y, proof, params)
+/// sumcheck checked, every claim on committed data merged and opened (module doc). With `model`, the weights are
+/// the ones of that commitment (committed weights: the proof must not carry one); without, any weights (the proof
+/// carries their commitment: paper0's statement).
+pub fn verify_with(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+    verify_hashed(arch, &arch.hash(), x, y, proof, params, model)
 }
 
 /// verify_with with the architecture's hash given (the tests pass another to show it is bound).
-fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof: &NetworkProof, params: &HyraxParams) -> Result<(), VerifyError> {
+fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
     let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
     if x.len() != arch.input_len {
         return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
@@ -564,20 +674,33 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
     if y.len() != out_len {
         return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
     }
-    let layout = arch.layout();
-    if params.num_vars != layout.num_vars {
-        return Err(VerifyError::Shape { what: "hyrax parameters", got: params.num_vars, expected: layout.num_vars });
+    let layouts = arch.layouts();
+    if params.model.num_vars != layouts.model.num_vars || params.witness.as_ref().map(|p| p.num_vars) != layouts.witness.as_ref().map(|l| l.num_vars) {
+        return Err(VerifyError::Shape { what: "hyrax parameters", got: params.model.num_vars, expected: layouts.model.num_vars });
     }
     let expected_layers = arch.ops.iter().filter(|o| !matches!(o, ArchOp::Flatten)).count();
     if proof.layers.len() != expected_layers {
         return Err(VerifyError::Shape { what: "layer proofs", got: proof.layers.len(), expected: expected_layers });
     }
+    let model_commitment = match (model, &proof.model_commitment) {
+        (Some(c), None) => c,
+        (None, Some(c)) => c,
+        (Some(_), Some(_)) => return Err(VerifyError::Shape { what: "model commitment (the verifier holds the model's: the proof must not carry one)", got: 1, expected: 0 }),
+        (None, None) => return Err(VerifyError::Shape { what: "model commitment (weights private: the proof must carry one)", got: 0, expected: 1 }),
+    };
+    let has_witness = layouts.witness.is_some();
+    if proof.commitment.is_some() != has_witness || proof.witness_open.is_some() != has_witness {
+        return Err(VerifyError::Shape { what: "witness commitment and opening (present exactly when the network has a requant)", got: proof.commitment.is_some() as usize, expected: has_witness as usize });
+    }
     let mut t = Transcript::new(DOMAIN_TAG);
     absorb_statement(&mut t, arch_hash, x, y);
-    proof.commitment.absorb(&mut t);
+    t.absorb_g1s(b"model commitment", &model_commitment.rows);
+    if let Some(c) = &proof.commitment {
+        c.absorb(&mut t);
+    }
     let mut point = t.challenge_frs(log2_ceil(y.len()));
     let mut value = Mle::from_i64(y).evaluate(&point);
-    let mut claims = Claims::default();
+    let mut claims = ClaimSet::default();
     let mut lp = proof.layers.iter();
     for (k, op) in arch.ops.iter().enumerate().rev() {
         match *op {
@@ -586,21 +709,21 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
                 let Some(LayerProof::Requant { q_eval, r_eval, lookups }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (requant expected)", got: k, expected: k });
                 };
-                claims.add(layout.get(k, SegKind::Act), point.clone(), value);
+                claims.add(layouts.get(k, SegKind::Act), point.clone(), value);
                 t.absorb_frs(b"requant evals", &[*q_eval, *r_eval]);
-                claims.add(layout.get(k, SegKind::Quot), point.clone(), *q_eval);
-                claims.add(layout.get(k, SegKind::Rem), point.clone(), *r_eval);
+                claims.add(layouts.get(k, SegKind::Quot), point.clone(), *q_eval);
+                claims.add(layouts.get(k, SegKind::Rem), point.clone(), *r_eval);
                 value = input_from_parts(*q_eval, *r_eval, shift);
                 let op = RequantOp { shift, relu, bits, clamp };
                 let rc = verify_requant(lookups, log2_ceil(lens[k]), &op, &mut t)?;
-                add_requant_claims(&mut claims, &layout, k, &rc);
+                add_requant_claims(&mut claims, &layouts, k, &rc);
             }
             ArchOp::Dense { m, n } => {
                 let Some(LayerProof::Dense { b_eval, dense, w_blocks }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (dense expected)", got: k, expected: k });
                 };
                 t.absorb_fr(b"dense bias", b_eval);
-                claims.add(layout.get(k, SegKind::Bias), point.clone(), *b_eval);
+                claims.add(layouts.get(k, SegKind::Bias), point.clone(), *b_eval);
                 let cl = verify_dense(dense, value - b_eval, m, n, &point, &mut t)?;
                 let nb = pow2_parts(m).len() * pow2_parts(n).len();
                 if w_blocks.len() != nb {
@@ -614,7 +737,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
                 for (rb, &(_, rl)) in pow2_parts(m).iter().enumerate() {
                     for (cb, &(_, cll)) in pow2_parts(n).iter().enumerate() {
                         let local: Vec<Fr> = cl.sigma[..cll].iter().chain(&point[..rl]).copied().collect();
-                        claims.add(layout.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), local, w_blocks[i]);
+                        claims.add(layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), local, w_blocks[i]);
                         i += 1;
                     }
                 }
@@ -626,17 +749,25 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
     if Mle::from_i64(x).evaluate(&point) != value {
         return Err(VerifyError::FinalValue { what: "network input (x~ at the first layer's sigma)" });
     }
-    let (s, p_s) = verify_batch(&proof.batch, &claims.points(&layout), &claims.values(), layout.num_vars, &mut t)?;
-    verify_opening(params, &proof.commitment, &s, p_s, &proof.opening, &mut t)
+    let (s_m, p_m) = verify_batch(&proof.model_open.batch, &claims.model.points(&layouts.model), &claims.model.values(), layouts.model.num_vars, &mut t)?;
+    let witness = match (&layouts.witness, &proof.witness_open) {
+        (Some(l), Some(o)) => Some(verify_batch(&o.batch, &claims.witness.points(l), &claims.witness.values(), l.num_vars, &mut t)?),
+        _ => None,
+    };
+    verify_opening(&params.model, model_commitment, &s_m, p_m, &proof.model_open.opening, &mut t)?;
+    if let (Some((s_w, p_w)), Some(c), Some(o), Some(pw)) = (witness, &proof.commitment, &proof.witness_open, &params.witness) {
+        verify_opening(pw, c, &s_w, p_w, &o.opening, &mut t)?;
+    }
+    Ok(())
 }
 
 /// The lookups' claims on committed columns: r at its point, q and a at theirs, both multiplicity vectors.
-fn add_requant_claims(claims: &mut Claims, layout: &Layout, k: usize, rc: &RequantClaims) {
-    claims.add(layout.get(k, SegKind::Rem), rc.r_point.clone(), rc.r_value);
-    claims.add(layout.get(k, SegKind::Quot), rc.qa_point.clone(), rc.q_value);
-    claims.add(layout.get(k, SegKind::Act), rc.qa_point.clone(), rc.a_value);
-    claims.add(layout.get(k, SegKind::MultRange), rc.m_range_point.clone(), rc.m_range_value);
-    claims.add(layout.get(k, SegKind::MultAct), rc.m_act_point.clone(), rc.m_act_value);
+fn add_requant_claims(claims: &mut ClaimSet, layouts: &Layouts, k: usize, rc: &RequantClaims) {
+    claims.add(layouts.get(k, SegKind::Rem), rc.r_point.clone(), rc.r_value);
+    claims.add(layouts.get(k, SegKind::Quot), rc.qa_point.clone(), rc.q_value);
+    claims.add(layouts.get(k, SegKind::Act), rc.qa_point.clone(), rc.a_value);
+    claims.add(layouts.get(k, SegKind::MultRange), rc.m_range_point.clone(), rc.m_range_value);
+    claims.add(layouts.get(k, SegKind::MultAct), rc.m_act_point.clone(), rc.m_act_value);
 }
 
 /// W~(rho, sigma) of the padded matrix from its blocks' evaluations (row block major): sum_BC eq(rho_high, B)
@@ -660,7 +791,14 @@ fn w_eval_from_blocks(blocks: &[Fr], m: usize, n: usize, rho: &[Fr], sigma: &[Fr
 pub fn verify(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof) -> Result<(), VerifyError> {
     arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
     let params = arch.hyrax_params();
-    verify_with(arch, x, y, proof, &params)
+    verify_with(arch, x, y, proof, &params, None)
+}
+
+/// verify_with against the model's commitment (committed weights), the Hyrax generators derived here.
+pub fn verify_committed(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, model: &HyraxCommitment) -> Result<(), VerifyError> {
+    arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
+    let params = arch.hyrax_params();
+    verify_with(arch, x, y, proof, &params, Some(model))
 }
 
 /// Why proof bytes do not parse: where and what.
@@ -698,6 +836,12 @@ impl Writer {
         }
         self.count(p.f_evals.len());
         p.f_evals.iter().for_each(|x| self.fr(x));
+    }
+    fn commitment(&mut self, c: &HyraxCommitment) {
+        self.count(c.rows.len());
+        for p in &c.rows {
+            self.0.extend_from_slice(&g1_to_be64(p));
+        }
     }
     fn sumcheck(&mut self, p: &SumcheckProof) {
         let e = p.rounds.first().map_or(0, |g| g.len());
@@ -786,9 +930,20 @@ impl<'a> Reader<'a> {
         let f_layers = trees.pop().unwrap();
         Ok(LogupProof { f_root: [root[0], root[1]], t_root: [root[2], root[3]], f_layers, t_layers, f_evals })
     }
+    fn commitment(&mut self, what: &str) -> Result<HyraxCommitment, DecodeError> {
+        let rows = self.count(&format!("{what} row count"), self.left_words() / 2)?;
+        Ok(HyraxCommitment { rows: (0..rows).map(|i| self.point(&format!("{what} row {i}"))).collect::<Result<_, _>>()? })
+    }
+    fn opened(&mut self, what: &str) -> Result<Opened, DecodeError> {
+        let sumcheck = self.sumcheck(&format!("{what} batch sumcheck"))?;
+        let p_eval = self.fr(&format!("{what} batch evaluation"))?;
+        let n = self.count(&format!("{what} opening length"), self.left_words())?;
+        let u = (0..n).map(|i| self.fr(&format!("{what} opening element {i}"))).collect::<Result<_, _>>()?;
+        Ok(Opened { batch: BatchProof { sumcheck, p_eval }, opening: HyraxOpening { u } })
+    }
     fn sumcheck(&mut self, what: &str) -> Result<SumcheckProof, DecodeError> {
         let k = self.count(&format!("{what} round count"), 64)?;
-        let e = self.count(&format!("{what} evaluations per round"), 16)?;
+        let e = self.count(&format!("{what} evaluations per round"), if k == 0 { 0 } else { 16 })?;
         if k * e > self.left_words() {
             return self.err(format!("truncated: {what} has {k} rounds of {e} evaluations, {} words left", self.left_words()));
         }
@@ -816,6 +971,26 @@ fn logup_frs_mut<'a>(p: &'a mut LogupProof, out: &mut Vec<&'a mut Fr>) {
     out.extend(p.f_evals.iter_mut());
 }
 
+/// A model commitment's bytes (what a deployment publishes): the row count word, then each row as 64 bytes.
+pub fn commitment_to_bytes(c: &HyraxCommitment) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.commitment(c);
+    w.0
+}
+
+/// Back from commitment_to_bytes, every row checked on the curve; nothing may follow.
+pub fn commitment_from_bytes(b: &[u8]) -> Result<HyraxCommitment, DecodeError> {
+    let mut r = Reader { b, at: 0 };
+    let c = r.commitment("model commitment")?;
+    if r.at != b.len() {
+        return r.err(format!("{} bytes after the commitment's end", b.len() - r.at));
+    }
+    if c.rows.is_empty() {
+        return r.err("a commitment of no rows".into());
+    }
+    Ok(c)
+}
+
 impl NetworkProof {
     /// Every field element of the proof (every prover message but the commitment's points), in serialization
     /// order: for tests that change each in turn.
@@ -838,9 +1013,11 @@ impl NetworkProof {
                 }
             }
         }
-        sumcheck_frs_mut(&mut self.batch.sumcheck, &mut out);
-        out.push(&mut self.batch.p_eval);
-        out.extend(self.opening.u.iter_mut());
+        for o in std::iter::once(&mut self.model_open).chain(self.witness_open.as_mut()) {
+            sumcheck_frs_mut(&mut o.batch.sumcheck, &mut out);
+            out.push(&mut o.batch.p_eval);
+            out.extend(o.opening.u.iter_mut());
+        }
         out
     }
 
@@ -848,9 +1025,13 @@ impl NetworkProof {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer(Vec::new());
         w.count(PROOF_VERSION as usize);
-        w.count(self.commitment.rows.len());
-        for p in &self.commitment.rows {
-            w.0.extend_from_slice(&g1_to_be64(p));
+        w.count(self.model_commitment.is_some() as usize);
+        if let Some(c) = &self.model_commitment {
+            w.commitment(c);
+        }
+        match &self.commitment {
+            Some(c) => w.commitment(c),
+            None => w.count(0),
         }
         w.count(self.layers.len());
         for l in &self.layers {
@@ -873,10 +1054,12 @@ impl NetworkProof {
                 }
             }
         }
-        w.sumcheck(&self.batch.sumcheck);
-        w.fr(&self.batch.p_eval);
-        w.count(self.opening.u.len());
-        self.opening.u.iter().for_each(|x| w.fr(x));
+        for o in std::iter::once(&self.model_open).chain(&self.witness_open) {
+            w.sumcheck(&o.batch.sumcheck);
+            w.fr(&o.batch.p_eval);
+            w.count(o.opening.u.len());
+            o.opening.u.iter().for_each(|x| w.fr(x));
+        }
         w.0
     }
 
@@ -889,8 +1072,11 @@ impl NetworkProof {
             r.at = 0;
             return r.err(format!("version {v}, this code reads version {PROOF_VERSION}"));
         }
-        let rows = r.count("commitment row count", r.left_words() / 2)?;
-        let commitment = HyraxCommitment { rows: (0..rows).map(|i| r.point(&format!("commitment row {i}"))).collect::<Result<_, _>>()? };
+        let model_commitment = match r.count("model commitment flag", 1)? {
+            1 => Some(r.commitment("model commitment")?),
+            _ => None,
+        };
+        let commitment = Some(r.commitment("witness commitment")?).filter(|c| !c.rows.is_empty());
         let nl = r.count("layer count", r.left_words())?;
         let mut layers = Vec::with_capacity(nl);
         for i in 0..nl {
@@ -918,14 +1104,12 @@ impl NetworkProof {
                 }
             }
         }
-        let sumcheck = r.sumcheck("batch sumcheck")?;
-        let p_eval = r.fr("batch evaluation")?;
-        let n = r.count("opening length", r.left_words())?;
-        let u = (0..n).map(|i| r.fr(&format!("opening element {i}"))).collect::<Result<_, _>>()?;
+        let model_open = r.opened("model")?;
+        let witness_open = if commitment.is_some() { Some(r.opened("witness")?) } else { None };
         if r.at != b.len() {
             return r.err(format!("{} bytes after the proof's end", b.len() - r.at));
         }
-        Ok(NetworkProof { commitment, layers, batch: BatchProof { sumcheck, p_eval }, opening: HyraxOpening { u } })
+        Ok(NetworkProof { model_commitment, commitment, layers, model_open, witness_open })
     }
 }
 
@@ -1191,8 +1375,8 @@ mod tests {
         let x = x.to_vec();
         let arch = net.arch();
         let params = arch.hyrax_params();
-        let (proof, y) = prove_with(net, &x, &params).unwrap();
-        let ok = |p: &NetworkProof| verify_with(&arch, &x, &y, p, &params).is_ok();
+        let (proof, y) = prove_with(net, &x, &params, None).unwrap();
+        let ok = |p: &NetworkProof| verify_with(&arch, &x, &y, p, &params, None).is_ok();
         assert!(ok(&proof));
         let mut tried = 0;
         let mut check = |p: NetworkProof, what: String| {
@@ -1206,48 +1390,68 @@ mod tests {
             *p.field_elements_mut()[i] += one;
             check(p, format!("field element {i} of {count}"));
         }
-        for i in 0..proof.commitment.rows.len() {
+        let g = params.model.gens[0];
+        for i in 0..proof.model_commitment.as_ref().unwrap().rows.len() {
             let mut p = proof.clone();
-            p.commitment.rows[i] = (p.commitment.rows[i] + params.gens[0]).into();
-            check(p, format!("commitment row {i}"));
+            let rows = &mut p.model_commitment.as_mut().unwrap().rows;
+            rows[i] = (rows[i] + g).into();
+            check(p, format!("model commitment row {i}"));
         }
-        // A dropped or extra layer proof, a round dropped.
+        for i in 0..proof.commitment.as_ref().map_or(0, |c| c.rows.len()) {
+            let mut p = proof.clone();
+            let rows = &mut p.commitment.as_mut().unwrap().rows;
+            rows[i] = (rows[i] + g).into();
+            check(p, format!("witness commitment row {i}"));
+        }
+        // A dropped or extra layer proof, a round dropped, a commitment or an opening dropped.
         let mut p = proof.clone();
         p.layers.pop();
         check(p, "layer count".into());
         let mut p = proof.clone();
-        p.batch.sumcheck.rounds.pop();
-        check(p, "batch round count".into());
+        p.model_open.batch.sumcheck.rounds.pop();
+        check(p, "model batch round count".into());
+        if proof.witness_open.is_some() {
+            let mut p = proof.clone();
+            p.witness_open.as_mut().unwrap().batch.sumcheck.rounds.pop();
+            check(p, "witness batch round count".into());
+            let mut p = proof.clone();
+            p.commitment = None;
+            p.witness_open = None;
+            check(p, "witness part dropped".into());
+        }
+        let mut p = proof.clone();
+        p.model_commitment = None;
+        check(p, "model commitment dropped".into());
         println!("{tried} tampered proofs rejected");
         // Public values.
         for i in 0..x.len() {
             let mut x2 = x.clone();
             x2[i] += 1;
-            assert!(verify_with(&arch, &x2, &y, &proof, &params).is_err(), "input {i}");
+            assert!(verify_with(&arch, &x2, &y, &proof, &params, None).is_err(), "input {i}");
         }
         for i in 0..y.len() {
             let mut y2 = y.clone();
             y2[i] -= 1;
-            assert!(verify_with(&arch, &x, &y2, &proof, &params).is_err(), "output {i}");
+            assert!(verify_with(&arch, &x, &y2, &proof, &params, None).is_err(), "output {i}");
         }
         // The architecture's hash alone (one bit flipped, everything else the same): it is absorbed.
         let mut h = arch.hash();
         h[31] ^= 1;
-        assert!(verify_hashed(&arch, &h, &x, &y, &proof, &params).is_err(), "architecture hash");
-        assert!(verify_hashed(&arch, &arch.hash(), &x, &y, &proof, &params).is_ok());
+        assert!(verify_hashed(&arch, &h, &x, &y, &proof, &params, None).is_err(), "architecture hash");
+        assert!(verify_hashed(&arch, &arch.hash(), &x, &y, &proof, &params, None).is_ok());
         // Other architectures: a requant's bits (another activation table and layout), its shift.
         let mut a2 = arch.clone();
         if let ArchOp::Requant { bits, .. } = &mut a2.ops[1] {
             *bits += 1;
         }
         let p2 = a2.hyrax_params();
-        assert!(verify_with(&a2, &x, &y, &proof, &p2).is_err(), "bits");
+        assert!(verify_with(&a2, &x, &y, &proof, &p2, None).is_err(), "bits");
         let mut a3 = arch.clone();
         if let ArchOp::Requant { shift, .. } = &mut a3.ops[1] {
             *shift += 1;
         }
         let p3 = a3.hyrax_params();
-        assert!(verify_with(&a3, &x, &y, &proof, &p3).is_err(), "shift");
+        assert!(verify_with(&a3, &x, &y, &proof, &p3, None).is_err(), "shift");
     }
 
     /// A proof for another output: other weights give y' and an honest proof of y'; it fails against y, and the
@@ -1289,15 +1493,15 @@ mod tests {
         assert!(NetworkProof::from_bytes(&b).unwrap_err().what.contains("after the proof's end"));
         // The version.
         let mut b = bytes.clone();
-        b[31] = 2;
+        b[31] = 3;
         let e = NetworkProof::from_bytes(&b).unwrap_err();
         assert_eq!(e.offset, 0);
-        assert!(e.what.contains("version 2"), "{e}");
+        assert!(e.what.contains("version 3"), "{e}");
         // A row that is not a point.
         let mut b = bytes.clone();
-        b[64 + 63] ^= 1;
+        b[96 + 63] ^= 1;
         let e = NetworkProof::from_bytes(&b).unwrap_err();
-        assert!(e.what.contains("commitment row 0") && e.what.contains("not a point"), "{e}");
+        assert!(e.what.contains("model commitment row 0") && e.what.contains("not a point"), "{e}");
         // A field word at or above r (the last opening element set to all ones).
         let mut b = bytes.clone();
         let n = b.len();
@@ -1315,7 +1519,7 @@ mod tests {
         let p = NetworkProof::from_bytes(&b).unwrap();
         assert!(verify(&net.arch(), &x, &y, &p).is_err());
         // A corrupted count that still parses as a count: a shape error from the verifier or a decode error.
-        for at in [32 + 31, 32 * 2 + 64 * proof.commitment.rows.len() - 1] {
+        for at in [32 + 31, 32 * 3 + 64 * proof.model_commitment.as_ref().unwrap().rows.len() - 1] {
             let mut b = bytes.clone();
             b[at] ^= 1;
             match NetworkProof::from_bytes(&b) {
@@ -1341,8 +1545,77 @@ mod tests {
         verify(&net.arch(), &x, &y, &proof).unwrap();
         let medium_hash = hex(&Keccak256::digest(proof.to_bytes()));
         println!("small {small_hash}\nmedium {medium_hash}");
-        assert_eq!(small_hash, "8a3c99b6ba560f1479a6be429d40cd3056d7b51e1d4921a10e6ffb26afd79b62");
-        assert_eq!(medium_hash, "004b7e78526a5a0263a0b0e20f0398d354b1148d9fbdd5a17a065681b117b55e");
+        assert_eq!(small_hash, "abb6ffad982e9e86ae0b8adfbb73a635243d92e84334d66924363a7bb543f0b1");
+        assert_eq!(medium_hash, "e91662d57b014efd125f03f62343490408e2454bd5ca3fec351a25c5310358a8");
+    }
+
+    /// Committed weights: the model's commitment made once; a proof made against it verifies against it and
+    /// carries no model commitment; a proof made with other weights (or other biases) is rejected against it,
+    /// whether it carries its own commitment or claims the published one; a private-weights proof is refused by a
+    /// verifier holding a commitment, and a committed proof by one that holds none; every tampered part rejected.
+    #[test]
+    fn committed_weights_bind_the_model() {
+        let (net, x) = small();
+        let arch = net.arch();
+        let params = arch.hyrax_params();
+        let model = commit_model(&net, &params).unwrap();
+        assert_eq!(commitment_from_bytes(&commitment_to_bytes(&model)).unwrap(), model);
+        let (proof, y) = prove_with(&net, &x, &params, Some(&model)).unwrap();
+        assert!(proof.model_commitment.is_none());
+        assert_eq!(verify_committed(&arch, &x, &y, &proof, &model), Ok(()));
+        assert!(verify(&arch, &x, &y, &proof).is_err(), "a committed proof without the commitment");
+        assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+        // the private proof of the same weights carries the same commitment, and is refused by the committed verifier
+        let (private, _) = prove(&net, &x).unwrap();
+        assert_eq!(private.model_commitment.as_ref(), Some(&model));
+        assert!(verify_committed(&arch, &x, &y, &private, &model).is_err());
+        // other weights (one weight, or one bias, changed): their honest proofs fail against the published model
+        for change in 0..2 {
+            let mut other = net.clone();
+            if let Op::Dense { w, b, .. } = &mut other.ops[0] {
+                if change == 0 {
+                    w[3] += 1;
+                } else {
+                    b[0] -= 1;
+                }
+            }
+            let (p_own, y2) = prove(&other, &x).unwrap();
+            assert_eq!(verify(&arch, &x, &y2, &p_own), Ok(()), "other weights, private statement");
+            assert!(verify_committed(&arch, &x, &y2, &p_own, &model).is_err(), "carrying its own commitment");
+            let (p_claimed, y3) = prove_with(&other, &x, &params, Some(&model)).unwrap();
+            assert!(verify_committed(&arch, &x, &y3, &p_claimed, &model).is_err(), "claiming the published one");
+        }
+        // every field element of the committed proof, and every row of the published commitment
+        let ok = |p: &NetworkProof, m: &HyraxCommitment| verify_committed(&arch, &x, &y, p, m).is_ok();
+        let count = proof.clone().field_elements_mut().len();
+        for i in 0..count {
+            let mut p = proof.clone();
+            *p.field_elements_mut()[i] += Fr::one();
+            assert!(!ok(&p, &model), "field element {i} of {count}");
+        }
+        for i in 0..model.rows.len() {
+            let mut m = model.clone();
+            m.rows[i] = (m.rows[i] + params.model.gens[0]).into();
+            assert!(!ok(&proof, &m), "model commitment row {i}");
+        }
+    }
+
+    /// A network with no requant has no witness polynomial: nothing of it in the proof, and a proof given one refused.
+    #[test]
+    fn a_network_without_requant_has_no_witness_part() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let net = Network { input_len: 6, input_min: -128, input_top: 127, ops: vec![dense(3, 6, &mut rng), Op::Flatten] };
+        let x: Vec<i64> = (0..6).map(|_| rng.gen_range(-128..=127)).collect();
+        let (proof, y) = prove(&net, &x).unwrap();
+        assert!(proof.commitment.is_none() && proof.witness_open.is_none());
+        assert_eq!(verify(&net.arch(), &x, &y, &proof), Ok(()));
+        assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+        let (with_req, _) = prove(&small().0, &small().1).unwrap();
+        let mut p = proof.clone();
+        p.commitment = with_req.commitment.clone();
+        p.witness_open = with_req.witness_open.clone();
+        assert!(verify(&net.arch(), &x, &y, &p).is_err());
+        assert!(Arch { input_len: 2, input_min: 0, input_top: 1, ops: vec![ArchOp::Flatten] }.check().unwrap_err().contains("no dense op"));
     }
 
     /// paper0's FC_4107399_params (data/paper0/suites.json: 784 -> 55 -> ... -> 793 -> 1000, ReLU after every layer
@@ -1358,27 +1631,36 @@ mod tests {
         let macs: usize = widths.windows(2).map(|w| w[0] * w[1]).sum();
         assert_eq!(macs, 4107399);
         let arch = net.arch();
-        let layout = arch.layout();
+        let layouts = arch.layouts();
+        let wl = layouts.witness.as_ref().unwrap();
         let t0 = std::time::Instant::now();
         let params = arch.hyrax_params();
         let gens_s = t0.elapsed().as_secs_f64();
         let shifts: Vec<u32> = net.ops.iter().filter_map(|o| if let Op::Requant { shift, .. } = o { Some(*shift) } else { None }).collect();
-        let mults: usize = layout.segments.iter().filter(|s| matches!(s.kind, SegKind::MultRange | SegKind::MultAct)).map(|s| 1 << s.vars).sum();
+        let mults: usize = wl.segments.iter().filter(|s| matches!(s.kind, SegKind::MultRange | SegKind::MultAct)).map(|s| 1 << s.vars).sum();
         println!(
-            "FC_4107399_params: {macs} weights, layout 2^{} entries, {} in use ({mults} multiplicities), {} segments; shifts {shifts:?}; {} generators in {gens_s:.3} s",
-            layout.num_vars,
-            layout.used(),
-            layout.segments.len(),
-            params.cols()
+            "FC_4107399_params: {macs} weights; model 2^{} entries ({} in use, {} segments); witness 2^{} ({} in use, {mults} multiplicities, {} segments); shifts {shifts:?}; generators in {gens_s:.3} s",
+            layouts.model.num_vars,
+            layouts.model.used(),
+            layouts.model.segments.len(),
+            wl.num_vars,
+            wl.used(),
+            wl.segments.len(),
         );
-        for rep in 0..3 {
+        let (c0, t0) = (super::super::cpu_seconds(), std::time::Instant::now());
+        let model = commit_model(&net, &params).unwrap();
+        println!("the model's commitment (once): {:.3} s wall, {:.2} s CPU", t0.elapsed().as_secs_f64(), super::super::cpu_seconds() - c0);
+        for rep in 0..4 {
+            // even runs: private weights (the commitment made and sent); odd: committed (the verifier holds it)
+            let given = (rep % 2 == 1).then_some(&model);
             let (c0, t0) = (super::super::cpu_seconds(), std::time::Instant::now());
-            let (proof, y, timings) = prove_timed(&net, &x, &params).unwrap();
+            let (proof, y, timings) = prove_timed(&net, &x, &params, given).unwrap();
             let (wall, cpu) = (t0.elapsed().as_secs_f64(), super::super::cpu_seconds() - c0);
             let phases: Vec<String> = timings.iter().map(|(n, s, c)| format!("{n} {s:.3}/{c:.2}")).collect();
-            println!("prove #{rep}: {wall:.3} s wall, {cpu:.2} s CPU ({} threads); phases (wall/CPU s): {}", rayon::current_num_threads(), phases.join(", "));
+            let what = if given.is_some() { "committed" } else { "private" };
+            println!("prove #{rep} ({what}): {wall:.3} s wall, {cpu:.2} s CPU ({} threads); phases (wall/CPU s): {}", rayon::current_num_threads(), phases.join(", "));
             let t1 = std::time::Instant::now();
-            verify_with(&arch, &x, &y, &proof, &params).unwrap();
+            verify_with(&arch, &x, &y, &proof, &params, given).unwrap();
             let bytes = proof.to_bytes();
             let hash: String = Keccak256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
             println!("verify {:.3} s; proof {} bytes, keccak256 {hash}; output equals run's: {}", t1.elapsed().as_secs_f64(), bytes.len(), y == run(&net, &x).pop().unwrap());
