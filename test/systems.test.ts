@@ -130,6 +130,43 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(e.message).to.contain(bad);
   });
 
+  it("committed weights: the model committed once (reused), proofs against it verify, a commitment to other weights refuses them", async () => {
+    const committed = { ...visibility, weights: "hashed" } as const;
+    const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: committed }, execution: { force: true } });
+    if (r.form !== "ir" || !r.files.commitment) throw new Error("expected an IR report with a model commitment");
+    expect(r.verified).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.stages.map((s) => s.stage)).to.deep.equal(["quantize", "render", "setup", "prove", "verify"]);
+    expect(r.publicLayout.weights).to.equal(1);
+    const again = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: committed } });
+    expect(again.stages.find((s) => s.stage === "setup")?.cached).to.equal(true);
+    expect(again.verified).to.equal(true);
+
+    // a commitment to other weights (one weight changed): the proof is refused by both verifiers
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const dir = tmpDir("sumcheck-committed");
+    const modelBin = Buffer.from(fs.readFileSync(path.join(path.dirname(r.files.commitment), "model.bin")));
+    const words = Number(modelBin.readBigUInt64LE(0));
+    const at = 8 + 8 * words + 8 * 5; // the sixth weight of the first dense layer
+    modelBin.writeBigInt64LE(modelBin.readBigInt64LE(at) + 1n, at);
+    fs.writeFileSync(path.join(dir, "model.bin"), modelBin);
+    await sys.commit({ model: path.join(dir, "model.bin"), commitment: path.join(dir, "other.commitment") });
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    const unlabelled = path.join(dir, "public.json");
+    fs.writeFileSync(unlabelled, JSON.stringify({ ...pub, model: undefined }));
+    const v = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: unlabelled, commitment: path.join(dir, "other.commitment") });
+    expect(v.valid).to.equal(false);
+    expect(v.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
+    // labelled with its own model, the public file says at once that the verifier holds another
+    const v2 = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: r.files.public, commitment: path.join(dir, "other.commitment") });
+    expect(v2.verifiers).to.have.length(1);
+    expect(v2.verifiers[0].reason).to.match(/the proof says it is of the model committed as/);
+    // without the commitment, a committed proof is not a private-weights proof
+    const v3 = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: unlabelled });
+    expect(v3.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
+  });
+
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
     const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
     expect(e1.code).to.equal("OPTION_INVALID");

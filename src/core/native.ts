@@ -56,9 +56,14 @@ export interface NativeSumcheckProof {
 /** The sumcheck system's prover and verifier. Arrays cross as little-endian i64 words (src/systems/sumcheck/arch.ts);
  * both reject with the raw error form (see `nativeError`). */
 export interface NativeSumcheck {
-  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer): Promise<NativeSumcheckProof>;
-  /** A proof that does not decode rejects (PROOF_INVALID, its byte offset named); one that fails a check resolves invalid. */
-  sumcheckVerify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  /** With `model` (a model commitment's bytes, from sumcheckCommitModel) the weights are proved to be that
+   * commitment's and it is not sent; without, the proof carries their commitment (private weights). */
+  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer): Promise<NativeSumcheckProof>;
+  /** A proof that does not decode rejects (PROOF_INVALID, its byte offset named); one that fails a check resolves
+   * invalid. With `model`, the weights must be that commitment's. */
+  sumcheckVerify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer, model?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  /** The model's commitment (weights and biases; made once per model): its bytes. */
+  sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
   /** keccak256 of the architecture's words (32 bytes): what the transcript absorbs first. */
   sumcheckArchHash(arch: Buffer): Buffer;
 }

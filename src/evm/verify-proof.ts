@@ -81,8 +81,8 @@ export async function verifyProofFiles(a: { proof: string; public: string; vkey:
 
 /** Verify an IR system's proof (its bytes and public values) against the quantized model prove-model wrote (ir.json):
  * every verifier the system has, which must agree. */
-export async function verifyIrProofFiles(a: { system: ProofSystem; ir: string; proof: string; public: string }): Promise<ProofCheck> {
-  const v = await irSystemFor({ system: a.system }).verify({ ir: a.ir, proof: a.proof, public: a.public });
+export async function verifyIrProofFiles(a: { system: ProofSystem; ir: string; proof: string; public: string; commitment?: string }): Promise<ProofCheck> {
+  const v = await irSystemFor({ system: a.system }).verify({ ir: a.ir, proof: a.proof, public: a.public, commitment: a.commitment });
   // read and checked for form by the verification just made
   const n = readJsonFile(a.public, "PROOF_INVALID", "") as { input: unknown[]; output: unknown[] };
   const publicSignals = n.input.length + n.output.length;

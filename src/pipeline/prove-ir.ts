@@ -22,6 +22,8 @@ import type { StageRunner, StageSpec } from "./stage";
 interface IrFiles {
   ir: string;
   model: string;
+  /** committed weights only: the model's commitment */
+  commitment?: string;
   proof: string;
   public: string;
   meta: string;
@@ -40,7 +42,8 @@ interface IrProofMeta {
 function irFiles(run: Run<IrSystem>, id: string, x: bigint[]): IrFiles {
   const r = sha256(x.join(",")).slice(0, 16);
   const proof = run.paths.get({ kind: "proofBytes", circuit: id, run: r, system: run.sys.protocol });
-  return { ir: run.paths.get({ kind: "ir", circuit: id }), model: run.paths.get({ kind: "systemModel", circuit: id, system: run.sys.protocol }), proof, public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.sys.protocol }), meta: `${proof}.meta.json` };
+  const commitment = run.circuit.visibility.weights === "hashed" ? run.paths.get({ kind: "modelCommitment", circuit: id, system: run.sys.protocol }) : undefined;
+  return { ir: run.paths.get({ kind: "ir", circuit: id }), model: run.paths.get({ kind: "systemModel", circuit: id, system: run.sys.protocol }), commitment, proof, public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.sys.protocol }), meta: `${proof}.meta.json` };
 }
 
 /** The quantized model (ir.json, what a verifier reads the architecture from) and the model in the system's own
@@ -58,9 +61,43 @@ function writeIrStage(run: Run<IrSystem>, f: IrFiles, text: string, q: QModel): 
   };
 }
 
+/** What <commitment>.meta.json records: the model it commits to (model.bin's sha256) and the commitment's. */
+interface CommitMeta {
+  model: string;
+  commitment: string;
+  seconds: number;
+}
+
+/** The one-off commitment to the weights (committed weights), in a measured child; reused while model.bin is the
+ * one it was made from and the commitment the one written. */
+function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): StageSpec<CommitMeta> {
+  const { sys } = run;
+  const meta = `${f.commitment}.meta.json`;
+  return {
+    stage: "setup",
+    title: `${sys.protocol}: committing to the model's weights (once per model)`,
+    reuse: (stale) => {
+      if (run.force || !fs.existsSync(f.commitment)) return undefined;
+      const prev = readMeta<CommitMeta>(meta);
+      if (!prev || prev.model !== sha256(fs.readFileSync(f.model))) return void stale(`${f.commitment} is not of this model`);
+      if (prev.commitment !== sha256(fs.readFileSync(f.commitment))) return void stale(`${f.commitment} changed since it was made`);
+      return prev;
+    },
+    run: async (progress) => {
+      fs.rmSync(meta, { force: true });
+      const t0 = Date.now();
+      const m = await runStage("irCommit", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment }, { onProgress: progress });
+      const rec: CommitMeta = { model: sha256(fs.readFileSync(f.model)), commitment: sha256(fs.readFileSync(f.commitment)), seconds: (Date.now() - t0) / 1000 };
+      writeFileAtomic(meta, JSON.stringify(rec));
+      return { ...m, result: rec };
+    },
+    summary: (m) => `commitment ${m.commitment.slice(0, 16)}...`,
+  };
+}
+
 function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[]): StageSpec<IrProofMeta> {
   const { sys } = run;
-  const keys = { ir: sha256(irText), input: sha256(x.join(",")) };
+  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment}` : "") };
   return {
     stage: "prove",
     title: `${sys.protocol}, ${sys.prover} prover`,
@@ -73,7 +110,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
     run: async (progress) => {
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
-      const m = await runStage("irProve", { system: sys.protocol, prover: sys.prover, model: f.model, input: x.map(String), proof: f.proof, public: f.public }, { onProgress: progress });
+      const m = await runStage("irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), proof: f.proof, public: f.public }, { onProgress: progress });
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
@@ -92,7 +129,7 @@ function verifyIrStage(run: Run<IrSystem>, f: IrFiles): StageSpec<IrVerdict> {
     stage: "verify",
     title: `${sys.protocol} verify`,
     run: async () => {
-      const m = await runStage("irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public });
+      const m = await runStage("irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment });
       // a proof that does not verify is never left in the cache
       if (!m.result.valid) for (const p of [f.proof, f.public, f.meta]) fs.rmSync(p, { force: true });
       return m;
@@ -114,6 +151,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
   const id = circuitId(opts.model.name, subject.q, circuit.visibility, "direct", irText);
   const f = irFiles(run, id, subject.x);
   await stages.run(writeIrStage(run, f, irText, subject.q));
+  if (f.commitment) await stages.run(commitStage(run, { ...f, commitment: f.commitment }));
   const proof = await stages.run(proveIrStage(run, f, irText, subject.x));
   const verdict = await stages.run(verifyIrStage(run, f));
   const matchesReference = matches(proof.output, subject);
@@ -127,7 +165,8 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     parameters: countParams(opts.model),
     system: sys.protocol,
     visibility: circuit.visibility,
-    publicLayout: { output: subject.reference.length, input: subject.x.length, weights: 0 },
+    // committed weights: the model's commitment the verifier holds (a set of curve points, not a field element)
+    publicLayout: { output: subject.reference.length, input: subject.x.length, weights: f.commitment ? 1 : 0 },
     input: { source: subject.given.source, label: subject.given.label },
     id,
     prediction: { class: argmax(subject.reference), outputs: subject.reference.map(String), real: subject.reference.map((r) => Number(r) * subject.q.output.step) },
@@ -140,7 +179,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     phases: proof.phases,
     stages: stages.reports,
     totalSeconds: (Date.now() - t0) / 1000,
-    files: { ir: f.ir, proof: f.proof, public: f.public },
+    files: { ir: f.ir, proof: f.proof, public: f.public, ...(f.commitment ? { commitment: f.commitment } : {}) },
     warnings,
   };
 }

@@ -42,7 +42,8 @@ export interface IrProveReport extends ProveReportBase {
   phases: { phase: string; wallMs: number; cpuMs: number }[];
   /** every verifier the system has, each one's verdict (they must agree) */
   verifiers: { name: string; valid: boolean; reason?: string }[];
-  files: { ir: string; proof: string; public: string };
+  /** commitment: committed weights' model commitment (made once, reused) */
+  files: { ir: string; proof: string; public: string; commitment?: string };
 }
 
 export type ProveReport = CircuitProveReport | IrProveReport;

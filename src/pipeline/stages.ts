@@ -9,7 +9,7 @@ import { directCompile, directWitness } from "../backends/r1cs/stages";
 import { makePtau, verifyPtau, verifySetup } from "../setup/keys";
 import { checkPtauPoints } from "../setup/ptau-check";
 import { computeWitness } from "../snark/witness";
-import { irProve, irVerify, prove, setupKeys, verify } from "../systems/stages";
+import { irCommit, irProve, irVerify, prove, setupKeys, verify } from "../systems/stages";
 import { renderStage } from "./circuit";
 
 export const STAGES = {
@@ -25,6 +25,7 @@ export const STAGES = {
   witness: computeWitness,
   prove,
   verify,
+  irCommit,
   irProve,
   irVerify,
 };

@@ -73,8 +73,8 @@ export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover">)
 /** What each weights series proves: the report says it beside the numbers. */
 export const WEIGHTS_STATEMENTS: Record<BenchWeights, string> = {
   fixed: "input and output public, the weights constants of the circuit: the proof binds this exact model, and a multiply-accumulate costs no constraint",
-  hashed: "input and output public, the weights a private witness bound by a public Poseidon commitment: one constraint a multiply-accumulate, plus the hash and range checks",
-  private: "input and output public, the weights a private witness that nothing binds (paper0's statement): one constraint a multiply-accumulate; the like-for-like comparison with paper0's systems",
+  hashed: "input and output public, the weights private and bound by a public commitment (Groth16: a Poseidon hash in the circuit, one constraint a multiply-accumulate plus the hash and range checks; sumcheck: the model's Hyrax commitment, made once, outside the proof)",
+  private: "input and output public, the weights private and unbound (paper0's statement; Groth16: one constraint a multiply-accumulate; sumcheck: the weights committed inside each proof): the like-for-like comparison with paper0's systems",
 };
 
 function summarize(entries: BenchEntry[]): Measured {

@@ -26,7 +26,7 @@ export function renderTerminal(r: ProveReport, root: string): string {
   const files: [string, string][] =
     r.form === "r1cs"
       ? [["proof.json", r.files.proof], ["public.json", r.files.public], ["verification_key.json", r.files.verificationKey], ["verifier contract", `${r.files.verifier} (${r.files.verifierContract})`]]
-      : [["proof", r.files.proof], ["public values", r.files.public], ["quantized model", r.files.ir]];
+      : [["proof", r.files.proof], ["public values", r.files.public], ["quantized model", r.files.ir], ...(r.files.commitment ? [["model commitment", r.files.commitment] as [string, string]] : [])];
   for (const [name, file] of files) lines.push(`${name.padEnd(23)} ${file.includes(" (") ? `${rel(file.slice(0, file.indexOf(" (")))}${file.slice(file.indexOf(" ("))}` : rel(file)}`);
   for (const w of r.warnings) lines.push(`\nwarning: ${w}`);
   return lines.join("\n");

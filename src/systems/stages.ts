@@ -7,7 +7,7 @@ import { readPtauHeader } from "../setup/ptau";
 import { readR1cs } from "../core/r1cs";
 import { plonkGates } from "./plonk/gates";
 import { circuitSystemFor, irSystemFor, type SystemChoice } from "./registry";
-import type { CircuitCounts, CircuitSystem, IrProveArgs, IrProveResult, IrVerdict, IrVerifyArgs, ProveArgs, ProveResult, SetupArgs, SetupResult, VerifyArgs } from "./system";
+import type { CircuitCounts, CircuitSystem, IrCommitArgs, IrProveArgs, IrProveResult, IrVerdict, IrVerifyArgs, ProveArgs, ProveResult, SetupArgs, SetupResult, VerifyArgs } from "./system";
 
 /** The circuit's size as this system's cost model reads it (gates only when it counts them: that reads every constraint). */
 export function circuitCounts(sys: CircuitSystem, r1cs: string): CircuitCounts {
@@ -35,6 +35,9 @@ export async function setupKeys(args: SetupArgs & SystemChoice): Promise<SetupRe
 export const prove = async (args: ProveArgs & SystemChoice): Promise<ProveResult> => circuitSystemFor(args, "a circuit's proof").prove(args);
 
 export const verify = async (args: VerifyArgs & SystemChoice): Promise<{ valid: boolean }> => circuitSystemFor(args, "a circuit's verification").verify(args);
+
+/** An IR system's one-off commitment to a model's weights. */
+export const irCommit = async (args: IrCommitArgs & SystemChoice): Promise<{ bytes: number }> => irSystemFor(args).commit(args);
 
 /** An IR system's proof of the quantized model on one input. */
 export const irProve = async (args: IrProveArgs & SystemChoice): Promise<IrProveResult> => irSystemFor(args).prove(args);

@@ -118,9 +118,10 @@ export interface CircuitSystem extends SystemBase {
 }
 
 /** What an IR system proves from: the model in its own form (`encodeModel`, written once per model) and the
- * quantized input. */
+ * quantized input; for a statement that binds the weights, the model's commitment (`commit`). */
 export interface IrProveArgs {
   model: string;
+  commitment?: string;
   /** the quantized input, decimal */
   input: string[];
   /** where the proof (bytes) and the public values (JSON) go */
@@ -139,6 +140,14 @@ export interface IrVerifyArgs {
   ir: string;
   proof: string;
   public: string;
+  /** the model's commitment the verifier holds, for a statement that binds the weights */
+  commitment?: string;
+}
+
+/** The one-off commitment to a model's weights (a statement that binds them): from its `encodeModel` form. */
+export interface IrCommitArgs {
+  model: string;
+  commitment: string;
 }
 
 /** Each verifier's verdict (a system may have several that must agree), and why a proof was refused. */
@@ -154,6 +163,8 @@ export interface IrSystem extends SystemBase {
   check(q: QModel, vis: Visibility): void;
   /** The model as its prover reads it (bytes written once per model: every proof then skips the JSON IR). */
   encodeModel(q: QModel): Uint8Array;
+  /** Commits to the model's weights once (what a deployment publishes); the commitment's size in bytes. */
+  commit(args: IrCommitArgs): Promise<{ bytes: number }>;
   prove(args: IrProveArgs): Promise<IrProveResult>;
   verify(args: IrVerifyArgs): Promise<IrVerdict>;
 }

@@ -314,9 +314,12 @@ withCircuitOptions(task("verify-proof", "Check a proof.json and public.json agai
         const model = resolveModel(args.model);
         const loc = locateCircuit(hre.config.paths.root, model, system, await circuitOptions(args, hre, model));
         const { Paths } = await import("../../core/paths");
-        const ir = new Paths(hre.config.paths.root).get({ kind: "ir", circuit: loc.id });
+        const paths = new Paths(hre.config.paths.root);
+        const ir = paths.get({ kind: "ir", circuit: loc.id });
+        // committed weights: against the model's commitment prove-model made (what a deployment publishes)
+        const commitment = loc.visibility.weights === "hashed" ? paths.get({ kind: "modelCommitment", circuit: loc.id, system }) : undefined;
         if (!fs.existsSync(ir)) throw new ZkmlError("SETUP_NOT_FOUND", `no quantized model of ${model.name} with these options (looked for ${path.relative(hre.config.paths.root, ir)})`, { hint: `run npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)} first` });
-        r = await verifyIrProofFiles({ system, ir, proof, public: pub });
+        r = await verifyIrProofFiles({ system, ir, proof, public: pub, commitment });
       } else if (args.address) {
         const { isAddress } = await import("ethers");
         if (!isAddress(args.address)) throw new ZkmlError("OPTION_INVALID", `--address: expected a 20-byte hex address, got ${JSON.stringify(args.address)}`, { hint: "the verifier's address from deployments/<network>/<circuit>-<system>.json" });

@@ -3,16 +3,21 @@
  * dense layers by sumcheck over multilinear extensions, requantisation and ReLU by logUp-GKR lookups, every claim
  * on committed data merged into one Hyrax opening (native/src/sumcheck/, docs/design/sumcheck.md).
  *
- * The statement so far is paper0's: the input and the output public, every weight and bias private and unbound
- * (some weights of this architecture map x to y). It is sound, not yet zero knowledge: the proof's evaluations
- * say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
+ * Statements: the input and the output public; the weights either private and unbound (`--weights private`:
+ * paper0's statement, some weights of this architecture map x to y; the proof carries their commitment) or
+ * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
+ * holds, and a proof made with other weights fails against it). Sound, not yet zero knowledge: the proof's
+ * evaluations say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
  * one (./verifier), written apart from the same specification.
  *
- * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format) and the public values
- * (<run>/sumcheck-public.json: the architecture's hash, the input and the output, decimal). The architecture a
+ * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format), the public values
+ * (<run>/sumcheck-public.json: the architecture's hash, the model commitment's keccak256 when the weights are
+ * committed, the input and the output, decimal) and, for committed weights, the model's commitment
+ * (sumcheck/model.commitment: its rows, what a deployment publishes). The architecture a
  * verifier checks against is always its own (from the IR it holds), never the public file's.
  */
 import * as fs from "fs";
+import { keccak256 } from "ethers";
 import { ZkmlError } from "../../core/errors";
 import { readJsonFile, writeFileAtomic } from "../../core/files";
 import { loadSumcheck, nativeError } from "../../core/native";
@@ -30,6 +35,8 @@ export interface SumcheckPublic {
   format: typeof SUMCHECK_PUBLIC_FORMAT;
   /** keccak256 of the architecture's words, hex: what the proof's transcript absorbed first */
   arch: string;
+  /** committed weights: keccak256 of the model commitment's bytes, hex (which model the proof is of) */
+  model?: string;
   input: string[];
   output: string[];
 }
@@ -37,7 +44,7 @@ export interface SumcheckPublic {
 /** The statement this system proves so far: every option that differs from it, named at once, and the flags. */
 function checkStatement(vis: Visibility): void {
   const wrong = [
-    vis.weights !== "private" && `--weights ${vis.weights}`,
+    vis.weights === "fixed" && `--weights ${vis.weights}`,
     // packed or not, every input value is public: the packing is how a verifier contract receives them
     vis.input !== "public" && vis.input !== "packed" && `--input ${vis.input}`,
     vis.output !== "public" && `--output ${vis.output}`,
@@ -45,8 +52,8 @@ function checkStatement(vis: Visibility): void {
     vis.context !== undefined && `--context ${vis.context}`,
   ].filter((w): w is string => typeof w === "string");
   if (wrong.length)
-    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves paper0's statement so far (one inference, input and output public, weights private)`, {
-      hint: "add --input public --weights private --output public (and drop --batch or a context), or prove this statement with --system groth16",
+    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves one inference with the input and output public and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
+      hint: "add --input public --weights private --output public (or --weights hashed), and drop --batch or a context; or prove this statement with --system groth16",
     });
 }
 
@@ -65,18 +72,28 @@ function decimals(v: unknown, file: string, field: string): bigint[] {
 }
 
 /** The public values a proof is of, read and checked for form. */
-export function readSumcheckPublic(file: string): { archHash: string; input: bigint[]; output: bigint[] } {
+export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[]; output: bigint[] } {
   const j = readJsonFile(file, "PROOF_INVALID", "prove first (prove-model --system sumcheck)") as Partial<SumcheckPublic>;
   if (j?.format !== SUMCHECK_PUBLIC_FORMAT)
     throw new ZkmlError("PROOF_INVALID", `format: expected ${SUMCHECK_PUBLIC_FORMAT}, got ${JSON.stringify(j?.format)}`, { file, hint: "this is not a sumcheck proof's public file" });
   if (typeof j.arch !== "string" || !/^[0-9a-f]{64}$/.test(j.arch)) throw new ZkmlError("PROOF_INVALID", `arch: expected 64 hex digits, got ${JSON.stringify(j.arch)}`, { file, hint: "make the proof again" });
-  return { archHash: j.arch, input: decimals(j.input, file, "input"), output: decimals(j.output, file, "output") };
+  if (j.model !== undefined && (typeof j.model !== "string" || !/^[0-9a-f]{64}$/.test(j.model)))
+    throw new ZkmlError("PROOF_INVALID", `model: expected 64 hex digits, got ${JSON.stringify(j.model)}`, { file, hint: "make the proof again" });
+  return { archHash: j.arch, model: j.model, input: decimals(j.input, file, "input"), output: decimals(j.output, file, "output") };
 }
 
 function readModelBytes(file: string): Buffer {
   if (!fs.existsSync(file)) throw new ZkmlError("IR_INVALID", `file not found: ${file}`, { hint: "run prove-model, which writes it" });
   return fs.readFileSync(file);
 }
+
+function readCommitment(file: string | undefined): Buffer | undefined {
+  if (file === undefined) return undefined;
+  if (!fs.existsSync(file)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${file}`, { hint: "commit to the model first (prove-model --weights hashed --system sumcheck makes it)" });
+  return fs.readFileSync(file);
+}
+
+const keccakHex = (b: Uint8Array): string => keccak256(b).slice(2);
 
 function readProofBytes(file: string): Buffer {
   if (!fs.existsSync(file)) throw new ZkmlError("PROOF_INVALID", `file not found: ${file}`, { hint: "prove first (prove-model --system sumcheck)" });
@@ -86,9 +103,9 @@ function readProofBytes(file: string): Buffer {
 const archHash = (a: SumcheckArch): string => loadSumcheck().sumcheckArchHash(i64Bytes(archWords(a))).toString("hex");
 
 /** The Rust verifier's verdict; bytes that do not decode are a PROOF_INVALID error naming the file. */
-async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string): Promise<{ valid: boolean; reason?: string }> {
+async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string, model?: Buffer): Promise<{ valid: boolean; reason?: string }> {
   const v = await loadSumcheck()
-    .sumcheckVerify(i64Bytes(archWords(a)), i64Bytes(input), i64Bytes(output), proof)
+    .sumcheckVerify(i64Bytes(archWords(a)), i64Bytes(input), i64Bytes(output), proof, model)
     .catch((e: unknown) => {
       throw nativeError(e, { PROOF_INVALID: "the proof file is damaged or truncated: make it again (prove-model --force)" }, file);
     });
@@ -96,9 +113,9 @@ async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[],
 }
 
 /** The TypeScript verifier's verdict, with the same errors. */
-function typescriptVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string): { valid: boolean; reason?: string } {
+function typescriptVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string, model?: Buffer): { valid: boolean; reason?: string } {
   try {
-    return verifySumcheckProof(a, input, output, proof);
+    return (verifySumcheckProof as (...args: unknown[]) => { valid: boolean; reason?: string })(a, input, output, proof, model);
   } catch (e) {
     if (e instanceof ZkmlError && e.code === "PROOF_INVALID" && !e.file) throw new ZkmlError("PROOF_INVALID", e.message, { file, hint: e.hint ?? "make the proof again (prove-model --force)" });
     throw e;
@@ -109,22 +126,33 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and one Hyrax opening (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement), not yet zero knowledge",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed); not yet zero knowledge",
   check(q, vis) {
     checkStatement(vis);
     sumcheckArch(q);
   },
   encodeModel: encodeSumcheckModel,
+  async commit(args) {
+    const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
+    const c = await loadSumcheck()
+      .sumcheckCommitModel(m.arch, m.params)
+      .catch((e: unknown) => {
+        throw nativeError(e, { IR_INVALID: "prove this model with --system groth16" });
+      });
+    writeFileAtomic(args.commitment, c);
+    return { bytes: c.length };
+  },
   async prove(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
     const x = args.input.map(BigInt);
+    const commitment = readCommitment(args.commitment);
     const p = await loadSumcheck()
-      .sumcheckProve(m.arch, m.params, i64Bytes(x))
+      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment)
       .catch((e: unknown) => {
         throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
     const output = fromI64Bytes(p.output).map(String);
-    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), input: args.input, output };
+    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.input, output };
     writeFileAtomic(args.proof, p.proof);
     writeFileAtomic(args.public, JSON.stringify(pub));
     return { proofBytes: p.proof.length, publicSignals: x.length + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
@@ -136,10 +164,15 @@ export const sumcheck: IrSystem = {
       const reason = `the proof is of another architecture (${pub.archHash.slice(0, 16)}... where this model's is ${archHash(arch).slice(0, 16)}...)`;
       return { valid: false, verifiers: [{ name: "architecture", valid: false, reason }] };
     }
+    const commitment = readCommitment(args.commitment);
+    if (commitment && pub.model !== undefined && pub.model !== keccakHex(commitment)) {
+      const reason = `the proof says it is of the model committed as ${pub.model.slice(0, 16)}..., the verifier holds ${keccakHex(commitment).slice(0, 16)}...`;
+      return { valid: false, verifiers: [{ name: "model", valid: false, reason }] };
+    }
     const proof = readProofBytes(args.proof);
     const verifiers = [
-      { name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof)) },
-      { name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof) },
+      { name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment)) },
+      { name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment) },
     ];
     if (verifiers[0].valid !== verifiers[1].valid)
       throw new ZkmlError("STAGE_FAILED", `the Rust and TypeScript verifiers disagree on ${args.proof} (rust: ${verifiers[0].reason ?? "valid"}; typescript: ${verifiers[1].reason ?? "valid"})`, {
