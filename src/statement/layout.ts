@@ -143,7 +143,7 @@ export interface PublicLayout {
   output: { kind: OutputPart["kind"]; offset: number; count: number; packing?: LimbPacking };
   input: { kind: InputPart["kind"]; offset: number; count: number; packing?: LimbPacking };
   weights: { kind: WeightsPart["kind"]; offset: number; count: number };
-  /** absent in records made before contexts existed: none */
+  /** only for a statement with a context (absent: none) */
   context?: { kind: ContextPart["kind"]; offset: number; count: number };
   publicSignals: number;
 }
@@ -161,5 +161,8 @@ export function publicLayout(L: StatementLayout): PublicLayout {
   if (L.input.kind === "limbs") input.packing = { values: L.inputValues, bits: L.input.bits, perLimb: L.input.perLimb };
   const output = part(L.output) as PublicLayout["output"];
   if (L.output.kind === "labels") output.packing = { values: L.batch, bits: L.output.bits, perLimb: L.output.perLimb };
-  return { output, input, weights: part(L.weights) as PublicLayout["weights"], context: part(L.context) as PublicLayout["context"], publicSignals: L.publicSignals };
+  const out: PublicLayout = { output, input, weights: part(L.weights) as PublicLayout["weights"], publicSignals: L.publicSignals };
+  // a statement without a context has the layout (and the deployment record) it had before contexts existed
+  if (L.context.kind === "context") out.context = part(L.context) as PublicLayout["context"];
+  return out;
 }
