@@ -99,6 +99,12 @@ function defaultInputOf(model: ModelFile, quant: QuantChoice, batch: number): { 
   return { q, x: xs.flat(), reference: xs.flatMap((xi) => runIR(q, xi).output) };
 }
 
+/** The account gas is measured from (the first of Hardhat's default accounts): a statement with a context is proved for it. */
+export const GAS_SENDER = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
+
+/** Public signals that are the same in every proof of the subject: all but the salted commitments (hashed input or output), which a fresh salt changes. */
+const fixedSignal = (layout: PublicLayout, i: number) => !(layout.input.kind === "commitment" && i === layout.input.offset) && !(layout.output.kind === "commitment" && i === layout.output.offset);
+
 /** The circuit a comparison measures when none is named: the default statement, backend and quantization. */
 export const DEFAULT_CIRCUIT: CircuitOptions = { visibility: DEFAULT_VISIBILITY, backend: "auto", quant: {} };
 
@@ -106,7 +112,8 @@ export const DEFAULT_CIRCUIT: CircuitOptions = { visibility: DEFAULT_VISIBILITY,
 export async function gasSubject(model: ModelFile, circuit: CircuitOptions = DEFAULT_CIRCUIT): Promise<GasSubject> {
   const { q, x, reference } = defaultInputOf(model, circuit.quant, batchOf(circuit.visibility));
   const L = statementLayout(q, circuit.visibility);
-  const { publicSignals } = await statementFor(q, circuit.visibility, x, reference);
+  // a context statement is proved for the account the measuring chain submits from (its first)
+  const { publicSignals } = await statementFor(q, circuit.visibility, x, reference, { context: GAS_SENDER });
   const out = publicSignals[L.output.offset];
   const event =
     L.output.kind === "values"
@@ -126,7 +133,7 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   const out: ProofArtifact[] = [];
   for (const system of opts.systems) {
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
-    const r = await proveModel({ root: opts.root, model: opts.model, system: circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").protocol, circuit: opts.circuit, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
+    const r = await proveModel({ root: opts.root, model: opts.model, system: circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").protocol, circuit: opts.circuit, context: opts.circuit?.visibility.context === "sender" ? GAS_SENDER : undefined, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
     const p = await circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").verifierInput(...readProofFiles(r.files.proof, r.files.public));
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });
@@ -170,7 +177,7 @@ export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasC
   const names = runs.flatMap(({ subject, proofs }) =>
     proofs.map((p) => {
       const expected = subject.publicSignals;
-      const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i]);
+      const same = p.publicSignals.length === expected.length && p.publicSignals.every((v, i) => v === expected[i] || !fixedSignal(subject.layout, i));
       if (!same)
         throw new ZkmlError("PROOF_INVALID", `${p.system}: the proof's public signals are not those of ${model.name}'s default input under this statement (${statementName(subject.visibility)})`, {
           hint: "the proof was made for another input or another quantization; prove again (prove-model without --input, or --force)",
@@ -178,7 +185,7 @@ export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasC
       const base = contractNames(model.name, p.system);
       const verifier = base.verifier + tag(subject.visibility), consumer = base.consumer + tag(subject.visibility);
       sources[`${verifier}.sol`] = circuitSystemFor({ system: p.system }, "a Solidity verifier").renderVerifier(p.vkey, verifier);
-      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, proof: circuitSystemFor({ system: p.system }, "a Solidity verifier").solidityProof, layout: subject.layout, model: model.name });
+      sources[`${consumer}.sol`] = renderConsumer({ contract: consumer, system: p.system, proof: circuitSystemFor({ system: p.system }, "a Solidity verifier").solidityProof, layout: subject.layout, model: model.name, weights: subject.visibility.weights });
       return { verifier, consumer };
     }),
   );
@@ -203,7 +210,8 @@ export function assembleGasInput(model: ModelFile, runs: StatementRun[], log: (m
       statement: statementName(sub.visibility),
       layout: sub.layout,
       consumerArgs: sub.consumerArgs,
-      event: sub.event,
+      // a salted output hash is the proof's own
+      event: sub.layout.output.kind === "commitment" ? { ...sub.event, outputHash: p.publicSignals[sub.layout.output.offset] } : sub.event,
       verifier: { name: names[i].verifier, ...get(names[i].verifier) },
       consumer: { name: names[i].consumer, ...get(names[i].consumer) },
       proof: p.proof,

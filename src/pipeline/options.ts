@@ -55,6 +55,9 @@ export interface ProveOptions {
   circuit?: Partial<CircuitOptions>;
   /** The input file (default: the model's default input, or N of them for a batch). */
   inputFile?: string;
+  /** The context a statement with one is bound to (visibility.context "sender": the submitter's address as a
+   * number, uint160); required by such a statement, ignored by others. */
+  context?: bigint;
   /** Where the setup's trust comes from (src/setup/trust.ts); from the config with `ptauTrust`. */
   trust?: SetupTrust;
   execution?: Execution;
@@ -105,9 +108,10 @@ export interface RunFiles {
   proofMeta: string;
 }
 
-/** A run's files: one folder per input under the circuit's runs/. */
+/** A run's files: one folder per input (and context, when the statement is bound to one) under the circuit's runs/. */
 export function runFiles(run: Run<ProofSystemImpl>, id: string, x: bigint[]): RunFiles {
-  const r = sha256(x.join(",")).slice(0, 16);
+  const context = run.circuit.visibility.context === "sender" && run.opts.context !== undefined ? `;context ${run.opts.context}` : "";
+  const r = sha256(x.join(",") + context).slice(0, 16);
   const system = run.sys.protocol;
   const proof = run.paths.get({ kind: "proof", circuit: id, run: r, system });
   return {

@@ -34,7 +34,8 @@ export function quantizeStage(run: Run<ProofSystemImpl>): StageSpec<Subject> {
       const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
       const x = xs.flat();
       const reference = xs.flatMap((xi) => runIR(q, xi).output);
-      return { result: { q, given, x, reference, statement: await statementFor(q, run.circuit.visibility, x, reference) } };
+      // hashed inputs and outputs get a fresh salt (kept in the run's input.json, beside the proof)
+      return { result: { q, given, x, reference, statement: await statementFor(q, run.circuit.visibility, x, reference, { context: opts.context }) } };
     },
     summary: (s) => `input ${s.given.source}`,
   };

@@ -116,7 +116,7 @@ withCircuitOptions(task("deploy-verifier", "Deploy a circuit's verifier and cons
       };
       const { verifier, consumer } = loc.contracts;
       writeSource(paths.get({ kind: "verifierSol", contract: verifier }), circuitSystemFor({ system }, "a Solidity verifier").renderVerifier(vkey, verifier));
-      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, proof: circuitSystemFor({ system }, "a Solidity verifier").solidityProof, layout, model: model.name }));
+      writeSource(paths.get({ kind: "verifierSol", contract: consumer }), renderConsumer({ contract: consumer, system, proof: circuitSystemFor({ system }, "a Solidity verifier").solidityProof, layout, model: model.name, weights: options.visibility.weights }));
       say("compiling with Hardhat (solc from the solc npm package)");
       await hre.run("compile", { quiet: true });
       const compiled = async (name: string) => {
@@ -244,7 +244,9 @@ withCircuitOptions(task("submit-proof", "Send a proof of a model's inference to 
         const files = await proofFiles(root, path.resolve(args.proof), system);
         given = { ...proofAndSignals(readProofFiles(files.proof, files.public)), vkey: files.vkey };
       } else {
-        const r = await proveModel({ root, model, system: circuitSystemFor({ system }, "a Solidity verifier").protocol, circuit: options, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
+        // a statement with a context is proved for the account that submits it
+        const context = options.visibility.context === "sender" ? BigInt(await signer.getAddress()) : undefined;
+        const r = await proveModel({ root, model, system: circuitSystemFor({ system }, "a Solidity verifier").protocol, circuit: options, context, trust: ptauTrust(hre.config.zkml), observe: { log: say } });
         given = { ...proofAndSignals(readProofFiles(r.files.proof, r.files.public)), vkey: r.files.verificationKey };
       }
       const vkey = readJsonFile(given.vkey, "VKEY_MISMATCH", "give the verification_key.json of the circuit the proof was made with") as { protocol?: string };

@@ -21,12 +21,14 @@ interface Args extends CircuitArgs {
   beacon?: string;
   json: boolean;
   force: boolean;
+  bindTo?: string;
 }
 
 withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it")
   .addParam("model", "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)", undefined, types.string)
   .addOptionalParam("system", "Proof system: groth16 (smallest proof, cheapest to verify, needs a per-circuit ceremony), plonk or fflonk (universal setup, larger ptau), or sumcheck (no setup: the IR proved by sumcheck and lookups; paper0's statement, --input public --weights private --output public)", "groth16", types.string)
   .addOptionalParam("prover", "Who makes a Groth16 proof: native (default; Rust on arkworks, every core) or snarkjs (the reference, WebAssembly; also the only prover of plonk and fflonk)", undefined, types.string)
+  .addOptionalParam("bindTo", "With --context sender: the address that will submit the proof (0x...), or an application's value (a decimal number below the field modulus); the consumer refuses the proof from anyone else", undefined, types.string)
   .addOptionalParam("inputFile", "A JSON file with the input: an array (flat or nested), {\"input\": [...]} or EZKL's {\"input_data\": [[...]]}; default: a held-out MNIST digit or a seeded random input", undefined, types.string)
   .addOptionalParam(
     "ptau",
@@ -63,6 +65,8 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         args = { ...args, input: undefined };
       }
       const circuit = await circuitOptions(args, hre, model);
+      const { parseContext } = await import("../../statement/statement");
+      const context = parseContext(args.bindTo, circuit.visibility, "--bind-to");
       const report = await proveModel({
         root,
         model,
@@ -70,6 +74,7 @@ withCircuitOptions(task("prove-model", "Quantize a model, compile its circuit, s
         prover,
         inputFile,
         circuit,
+        context,
         trust: { ...ptauTrust(hre.config.zkml, args), contribute },
         execution: { force: args.force },
         observe: {
