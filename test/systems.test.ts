@@ -170,7 +170,7 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
     const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
     expect(e1.code).to.equal("OPTION_INVALID");
-    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves paper0.s statement/);
+    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the input and output public and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
     const e2 = await rejected(proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility } }));

@@ -1,17 +1,21 @@
-//! A fully connected network's proof (paper0's statement): the input x and output y public, every weight and bias
-//! private. The network is `Network { input_len, input_min, input_top, ops }` with dense, requant and flatten ops; `run` is runIR
+//! A fully connected network's proof: the input x and output y public, every weight and bias private, and either
+//! unbound (paper0's statement: the proof carries the model's commitment) or bound to a model commitment the
+//! verifier holds (committed weights: `commit_model` once, then `prove_with(.., Some(c))` / `verify_with(.., Some(c))`;
+//! the prover does not check that c is its weights' commitment: a wrong one makes a proof that fails). The network is `Network { input_len, input_min, input_top, ops }` with dense, requant and flatten ops; `run` is runIR
 //! (src/ir/ir.ts) for these ops.
 //!
 //! Every requant runs requant.rs's two lookups (r in [0, 2^s), (q, a) in the activation table), so a = act(q) and
 //! z = 2^s q + r hold row by row. Not zero knowledge yet (nothing is masked or blinded): the weights are hidden
 //! from nobody who reads the proof's evaluations carefully; the statement is sound, not private.
 //!
-//! Committed (one Hyrax commitment, layout.rs): every dense W (in unpadded blocks) and b (padded), every requant's
-//! q, r and a (padded) and its two multiplicity vectors (range table, activation table).
+//! Committed (two Hyrax commitments, layout.rs, `Arch::layouts`): the model's polynomial, every dense W (in unpadded
+//! blocks) and b (padded), made once per model; the witness's, every requant's q, r and a (padded) and its two
+//! multiplicity vectors (range table, activation table), made per proof and absent when there is no requant.
 //!
 //! Transcript (keccak256, transcript.rs), in order:
 //! 1. `Transcript::new(DOMAIN_TAG)`; `absorb_bytes("arch", arch_hash)` (32 bytes, `Arch::hash`);
-//!    `absorb_frs("input", x)`; `absorb_frs("output", y)`; the commitment's rows ("hyrax commitment").
+//!    `absorb_frs("input", x)`; `absorb_frs("output", y)`; the model commitment's rows (`absorb_g1s("model
+//!    commitment", ..)`: the proof's, or the verifier's); the witness commitment's rows ("hyrax commitment"), if any.
 //! 2. rho = log2_ceil(len y) challenges; the claim on the last op's output is y~(rho), computed by the verifier.
 //! 3. Ops from the last to the first, with a claim (point p, value c) on the op's output:
 //!    - flatten: the claim passes to its input unchanged;
@@ -26,16 +30,20 @@
 //!      (`absorb_frs("dense w blocks", ..)`, row block major), each joins the accumulator, and the verifier checks
 //!      W~(p, sigma) = sum_BC eq(p_high, B's index) eq(sigma_high, C's index) W_BC~(..) itself.
 //! 4. The claim left on x: the verifier evaluates x~ itself and compares.
-//! 5. Every accumulated claim, lifted to the big MLE, merged into one point (batch.rs), and one Hyrax opening there.
+//! 5. Each polynomial's accumulated claims, lifted to its big MLE, merged into one point (batch.rs): the model's,
+//!    then the witness's; then one Hyrax opening of each, the model's first.
 //!
 //! Proof bytes (`NetworkProof::to_bytes`): 32-byte big-endian words, points as 64 bytes (x then y, the identity as
-//! zeros): `version` (= 1); `R`, then R commitment rows; `L`, then per layer proof (from the last op down, flatten
+//! zeros): `version` (= 2); a flag (1: the model commitment follows as `R`, R rows; 0: none, the verifier holds
+//! it); the witness commitment as `R`, R rows (R = 0: none); `L`, then per layer proof (from the last op down, flatten
 //! ops have none) `kind` (1 dense, 2 requant), then for dense `b~(p)`, `k`, `e`, k x e round evaluations,
 //! `W~(p, sigma)`, `a~(sigma)`, `nb`, nb block evaluations; for requant `q~(p)`, `r~(p)`, then two lookup proofs
 //! (range, activation), each `p_f, q_f, p_t, q_t`, `nf`, nf tree layers, `nt`, nt tree layers (a layer: a sumcheck
-//! as `k`, `e`, k x e words, then its 4 evaluations), `nc`, nc column evaluations; the batch's `k`, `e`, k x e round evaluations, `P(s)`;
-//! the opening's `n` and its n elements. Counts are words; every field word must be below its modulus, every point
-//! on the curve; nothing may follow.
+//! as `k`, `e`, k x e words, then its 4 evaluations; a sumcheck of no rounds has e = 0), `nc`, nc column
+//! evaluations; then for the model, and for the witness when it has a commitment: the batch's `k`, `e`, k x e round
+//! evaluations, `P(s)`, the opening's `n` and its n elements. Counts are words; every field word must be below its
+//! modulus, every point on the curve; nothing may follow. A model commitment alone (`commitment_to_bytes`): `R`, R
+//! rows.
 
 use super::batch::{verify_batch, BatchProof};
 use super::dense::{prove_dense, verify_dense, DenseProof};

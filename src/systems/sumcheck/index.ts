@@ -115,7 +115,7 @@ async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[],
 /** The TypeScript verifier's verdict, with the same errors. */
 function typescriptVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string, model?: Buffer): { valid: boolean; reason?: string } {
   try {
-    return (verifySumcheckProof as (...args: unknown[]) => { valid: boolean; reason?: string })(a, input, output, proof, model);
+    return verifySumcheckProof(a, input, output, proof, model);
   } catch (e) {
     if (e instanceof ZkmlError && e.code === "PROOF_INVALID" && !e.file) throw new ZkmlError("PROOF_INVALID", e.message, { file, hint: e.hint ?? "make the proof again (prove-model --force)" });
     throw e;
