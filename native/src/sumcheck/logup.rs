@@ -38,7 +38,7 @@ use super::mle::{eq_eval, eq_table, fr_from_i64, Mle, PAR_THRESHOLD};
 use super::sumcheck::{interpolate, SumcheckProof};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, Field, One, Zero};
+use ark_ff::{AdditiveGroup, One, Zero};
 use rayon::prelude::*;
 use std::fmt;
 
@@ -444,15 +444,25 @@ fn prove_layer(p: Option<&[Fr]>, q: &[Fr], rho: &[Fr], mu: Fr, claim: Fr, t: &mu
     let mut point = Vec::with_capacity(j);
     let (mut claim, mut e) = (claim, Fr::one());
     let (two, three) = (Fr::from(2u64), Fr::from(3u64));
-    for &rho_i in rho {
+    // 1 / rho_i, all at once (zero where rho_i is zero).
+    let mut rho_inv = rho.to_vec();
+    ark_ff::batch_inversion(&mut rho_inv);
+    for (&rho_i, &rho_i_inv) in rho.iter().zip(&rho_inv) {
         let [h0, h2] = layer_h(&w, &tables, mu, false);
-        // claim = E (eq1(rho_i, 0) h(0) + eq1(rho_i, 1) h(1)); h(1) by its own pass when E or rho_i is zero.
-        let h1 = match (e.inverse(), rho_i.inverse()) {
-            (Some(ei), Some(ri)) => (claim * ei - (Fr::one() - rho_i) * h0) * ri,
-            _ => layer_h(&w, &tables, mu, true)[0],
+        // claim = g(0) + g(1), g(1) = E rho_i h(1): so g(1) = claim - g(0) and E h(1) = g(1) / rho_i (the values
+        // E eq1(rho_i, x) h(x) of h(1) = (claim / E - (1 - rho_i) h(0)) / rho_i, with no inversion a round); h(1)
+        // by its own pass when rho_i is zero.
+        let g: Vec<Fr> = if rho_i.is_zero() {
+            let h1 = layer_h(&w, &tables, mu, true)[0];
+            let h3 = h0 - three * (h1 - h2);
+            [(Fr::zero(), h0), (Fr::one(), h1), (two, h2), (three, h3)].iter().map(|&(x, hx)| e * eq1(rho_i, x) * hx).collect()
+        } else {
+            let g0 = e * eq1(rho_i, Fr::zero()) * h0;
+            let g1 = claim - g0;
+            let eh1 = g1 * rho_i_inv;
+            let eq3 = eq1(rho_i, three);
+            [g0, g1, e * eq1(rho_i, two) * h2, eq3 * (e * (h0 + three * h2) - three * eh1)].to_vec()
         };
-        let h3 = h0 - three * (h1 - h2);
-        let g: Vec<Fr> = [(Fr::zero(), h0), (Fr::one(), h1), (two, h2), (three, h3)].iter().map(|&(x, hx)| e * eq1(rho_i, x) * hx).collect();
         t.absorb_frs(b"sumcheck round", &g);
         let r = t.challenge_fr();
         claim = interpolate(&g, r);

@@ -165,11 +165,6 @@ pub fn prove(mut factors: Vec<Mle>, t: &mut Transcript) -> ProverOutput {
 /// g(r) for the polynomial of degree < evals.len() through (j, evals[j]), j = 0..len, by Lagrange's formula.
 pub fn interpolate(evals: &[Fr], r: Fr) -> Fr {
     let n = evals.len();
-    // w_i = prod_{j != i} (r - j) / (i - j); the denominator is i! (n-1-i)! (-1)^(n-1-i).
-    let mut fact = vec![Fr::one(); n];
-    for i in 1..n {
-        fact[i] = fact[i - 1] * Fr::from(i as u64);
-    }
     let diffs: Vec<Fr> = (0..n).map(|j| r - Fr::from(j as u64)).collect();
     // prefix[i] = prod_{j<i} (r - j), suffix[i] = prod_{j>i} (r - j).
     let mut prefix = vec![Fr::one(); n + 1];
@@ -180,15 +175,41 @@ pub fn interpolate(evals: &[Fr], r: Fr) -> Fr {
     for j in (0..n).rev() {
         suffix[j] = suffix[j + 1] * diffs[j];
     }
-    let mut s = Fr::zero();
-    for i in 0..n {
-        let mut den = fact[i] * fact[n - 1 - i];
-        if (n - 1 - i) % 2 == 1 {
-            den = -den;
-        }
-        s += evals[i] * prefix[i] * suffix[i + 1] * den.inverse().expect("non-zero: small factorials");
+    let with = |inv: &[Fr]| (0..n).map(|i| evals[i] * prefix[i] * suffix[i + 1] * inv[i]).sum();
+    match LAGRANGE_DEN_INV.get(n) {
+        Some(inv) => with(inv),
+        None => with(&lagrange_den_inv(n)),
     }
-    s
+}
+
+/// The number of nodes whose Lagrange denominators are kept inverted (rounds of degree up to MAX_DEGREE).
+const LAGRANGE_CACHED: usize = MAX_DEGREE + 2;
+
+/// 1 / (i! (n-1-i)! (-1)^(n-1-i)) for i < n: the denominators of the Lagrange weights on the nodes 0..n.
+fn lagrange_den_inv(n: usize) -> Vec<Fr> {
+    let mut fact = vec![Fr::one(); n.max(1)];
+    for i in 1..n {
+        fact[i] = fact[i - 1] * Fr::from(i as u64);
+    }
+    (0..n)
+        .map(|i| {
+            let den = fact[i] * fact[n - 1 - i];
+            let den = if (n - 1 - i) % 2 == 1 { -den } else { den };
+            den.inverse().expect("non-zero: small factorials")
+        })
+        .collect()
+}
+
+/// lagrange_den_inv(n) for every n < LAGRANGE_CACHED, computed once (interpolate runs once a sumcheck round, and
+/// its inversions were most of a logUp layer's small rounds).
+static LAGRANGE_DEN_INV: LazyDenominators = LazyDenominators(std::sync::OnceLock::new());
+
+struct LazyDenominators(std::sync::OnceLock<Vec<Vec<Fr>>>);
+
+impl LazyDenominators {
+    fn get(&self, n: usize) -> Option<&[Fr]> {
+        (n < LAGRANGE_CACHED).then(|| self.0.get_or_init(|| (0..LAGRANGE_CACHED).map(lagrange_den_inv).collect())[n].as_slice())
+    }
 }
 
 /// Checks a sumcheck proof of `claim` over `num_vars` variables with round polynomials of degree `degree`:
