@@ -16,6 +16,7 @@ use super::mle::{eq_table, fr_from_i64, log2_ceil, Mle};
 use super::sumcheck::{self, SumcheckProof};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
+use ark_ff::{One, Zero};
 
 /// The dense layer's proof: the sumcheck's rounds and the two claimed evaluations it ends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +89,36 @@ pub fn prove_dense_with(w: &[i64], m: usize, n: usize, a: &[i64], rho: &[Fr], t:
         w_eval,
         a_eval,
     }
+}
+
+/// prove_dense (the same messages and transcript) with W folded along eq(rho) one run of rows at a time: `rows`
+/// are m's aligned power-of-two runs (offset, log2 length; network.rs's `pow2_parts`), and run B's fold
+/// g_B(j) = sum_{i < 2^rl} eq(rho[..rl], i) W[o + i][j] is returned beside the proof, so W_BC~(sigma_low || rho_low),
+/// the committed blocks' evaluations, are inner products of g_B's column runs with eq(sigma_low) (W read once,
+/// not once for the sumcheck and again per block). The sumcheck's table is sum_B eq(rho[rl..], o >> rl) g_B.
+pub fn prove_dense_rows(w: &[i64], m: usize, n: usize, a: &[i64], rho: &[Fr], rows: &[(usize, usize)], t: &mut Transcript) -> (DenseProverOutput, Vec<Vec<Fr>>) {
+    assert_eq!(w.len(), m * n, "W is not m x n");
+    assert_eq!(a.len(), n, "a is not of length n");
+    assert_eq!(rho.len(), log2_ceil(m), "rho must have log2 m coordinates");
+    let mut end = 0;
+    for &(o, l) in rows {
+        assert!(o == end && o % (1 << l) == 0, "row runs must be aligned and consecutive");
+        end += 1 << l;
+    }
+    assert_eq!(end, m, "row runs must cover the m rows");
+    let folds: Vec<Vec<Fr>> = rows.iter().map(|&(o, l)| fold_rows(&w[o * n..(o + (1 << l)) * n], 1 << l, n, &eq_table(&rho[..l]), FoldMethod::Auto)).collect();
+    let mut f = vec![Fr::zero(); n];
+    for (&(o, l), g) in rows.iter().zip(&folds) {
+        let c: Fr = (l..rho.len()).map(|b| if (o >> b) & 1 == 1 { rho[b] } else { Fr::one() - rho[b] }).product();
+        for (x, y) in f.iter_mut().zip(g) {
+            *x += c * y;
+        }
+    }
+    let out = sumcheck::prove(vec![Mle::new(f), Mle::from_i64(a)], t);
+    let (w_eval, a_eval) = (out.factor_evals[0], out.factor_evals[1]);
+    t.absorb_frs(b"dense evals", &[w_eval, a_eval]);
+    let out = DenseProverOutput { proof: DenseProof { sumcheck: out.proof, w_eval, a_eval }, claim: out.claim, sigma: out.point, w_eval, a_eval };
+    (out, folds)
 }
 
 /// prove_dense_with, the folding method chosen from the values' range (FoldMethod::Auto).
@@ -219,6 +250,40 @@ mod tests {
         }
         assert!(matches!(verify_dense(&out.proof, c, m, n, &rho[1..], &mut tr()), Err(VerifyError::Shape { .. })));
         assert!(matches!(verify_dense(&out.proof, c, m, 2 * n, &rho, &mut tr()), Err(VerifyError::RoundCount { .. })));
+    }
+
+    /// prove_dense_rows sends prove_dense's messages, and its row folds give every block's evaluation.
+    #[test]
+    fn row_runs_give_the_same_proof_and_the_blocks() {
+        let mut rng = test_rng();
+        let parts = |n: usize| -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut off = 0;
+            for b in (0..usize::BITS as usize).rev() {
+                if (n >> b) & 1 == 1 {
+                    out.push((off, b));
+                    off += 1 << b;
+                }
+            }
+            out
+        };
+        for (m, n) in [(1, 1), (1, 8), (4, 1), (5, 7), (55, 20), (33, 300), (100, 1000)] {
+            let (w, a, rho) = random_layer(m, n, &mut rng);
+            let mut t1 = tr();
+            let want = prove_dense(&w, m, n, &a, &rho, &mut t1);
+            let mut t2 = tr();
+            let (got, folds) = prove_dense_rows(&w, m, n, &a, &rho, &parts(m), &mut t2);
+            assert_eq!((&got.proof, got.claim, &got.sigma), (&want.proof, want.claim, &want.sigma), "{m}x{n}");
+            assert_eq!(t1.state(), t2.state());
+            for (&(ro, rl), g) in parts(m).iter().zip(&folds) {
+                for &(co, cl) in &parts(n) {
+                    let block: Vec<i64> = (0..1 << rl).flat_map(|i| w[(ro + i) * n + co..(ro + i) * n + co + (1 << cl)].to_vec()).collect();
+                    let pt: Vec<Fr> = got.sigma[..cl].iter().chain(&rho[..rl]).copied().collect();
+                    let v = super::super::mle::inner_product(&g[co..co + (1 << cl)], &eq_table(&got.sigma[..cl]));
+                    assert_eq!(v, Mle::from_i64(&block).evaluate(&pt), "{m}x{n} block ({ro}, {co})");
+                }
+            }
+        }
     }
 
     /// The dense prover on 1024 x 4096 with each folding method. `cargo test --release measure_dense -- --ignored --nocapture`.

@@ -46,11 +46,10 @@
 //! rows.
 
 use super::batch::{verify_batch, BatchProof};
-use super::dense::{prove_dense, verify_dense, DenseProof};
+use super::dense::{prove_dense_rows, verify_dense, DenseProof};
 use super::error::VerifyError;
 use super::hyrax::{open_i64, verify_opening, HyraxCommitment, HyraxOpening, HyraxParams};
 use super::layout::{commit_big, prove_claims, Claims, Layout, SegKind};
-use super::fold::{fold_rows, FoldMethod};
 use super::logup::{LayerProof as LogupLayer, LogupProof, MAX_TABLE_LOG};
 use super::requant::{
     input_from_parts, prove_requant, requant_multiplicities, requant_witness, verify_requant, RequantClaims, RequantOp, RequantProof, MAX_RANGE_LOG,
@@ -613,14 +612,15 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 let b_eval = seg_mle(bs).evaluate(&point);
                 t.absorb_fr(b"dense bias", &b_eval);
                 claims.add(bs, point.clone(), b_eval);
-                let out = prove_dense(w, *m, *n, input_of(k), &point, &mut t);
+                let rows = pow2_parts(*m);
+                let (out, row_folds) = prove_dense_rows(w, *m, *n, input_of(k), &point, &rows, &mut t);
+                let cols = pow2_parts(*n);
+                let eq_cols: Vec<Vec<Fr>> = cols.iter().map(|&(_, cl)| eq_table(&out.sigma[..cl])).collect();
                 let mut w_blocks = Vec::new();
-                for (rb, &(_, rl)) in pow2_parts(*m).iter().enumerate() {
-                    let eq_rows = eq_table(&point[..rl]);
-                    for (cb, &(_, cl)) in pow2_parts(*n).iter().enumerate() {
+                for (rb, (&(_, rl), g)) in rows.iter().zip(&row_folds).enumerate() {
+                    for (cb, (&(co, cl), eq_c)) in cols.iter().zip(&eq_cols).enumerate() {
                         let seg = layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 });
-                        let folded = fold_rows(layouts.model.slice(seg.1, &big_m), 1 << rl, 1 << cl, &eq_rows, FoldMethod::Auto);
-                        let v = inner_product(&folded, &eq_table(&out.sigma[..cl]));
+                        let v = inner_product(&g[co..co + (1 << cl)], eq_c);
                         let local: Vec<Fr> = out.sigma[..cl].iter().chain(&point[..rl]).copied().collect();
                         claims.add(seg, local, v);
                         w_blocks.push(v);
