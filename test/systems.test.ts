@@ -34,7 +34,7 @@ describe("proof systems: the registry", () => {
       expect.fail("accepted");
     } catch (e) {
       expect(isZkmlError(e) && e.code).to.equal("OPTION_INVALID");
-      expect((e as Error).message).to.match(/native prover proves groth16, not fflonk/);
+      expect((e as Error).message).to.match(/native prover proves groth16, sumcheck, not fflonk/);
     }
   });
 
