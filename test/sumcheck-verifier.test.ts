@@ -1,20 +1,26 @@
 /**
  * The sumcheck system's two verifiers against each other: the Rust one (native/src/sumcheck/network.rs, through
- * the addon) and the TypeScript one (src/systems/sumcheck/verifier/). On small random networks (non-powers of
- * two, a flatten, requants with and without ReLU and clamp, a requant last, a single dense layer) both accept
- * the honest proofs; then every 32-byte word of a proof changed in turn, each public input and output value
- * changed, the architecture changed and the bytes truncated or extended: both give the same verdict every time
- * (both valid, both invalid, or both throwing the same error code). Also the pinned values the Rust tests pin
- * (the architecture hash, the transcript's challenges, a Hyrax generator) and the table MLEs and the MSM against
- * their definitions.
+ * the addon) and the TypeScript one (src/systems/sumcheck/verifier/), on proof format version 2 (a model
+ * commitment carried or held by the verifier, a witness commitment absent without a requant). On small random
+ * networks (non-powers of two, a flatten, requants with and without ReLU and clamp, a requant last, a single dense
+ * layer, dense layers with no requant) both accept the honest proofs; then every 32-byte word of a proof changed in
+ * turn, each public input and output value changed, the architecture changed and the bytes truncated or extended:
+ * both give the same verdict every time (both valid, both invalid, or both throwing the same error code), and no
+ * changed proof is accepted. Committed weights: the model's commitment made once (sumcheckCommitModel); a proof
+ * made against it verifies with it in both and fails without it; a private proof fails when a commitment is given;
+ * a proof of other weights (a weight or a bias changed; its own commitment carried, or the published one claimed)
+ * fails against the published one; every word of a committed proof and every row of the commitment changed: both
+ * agree; malformed commitment bytes are PROOF_INVALID in both. An architecture with no dense op is refused by both.
+ * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
+ * and the table MLEs and the MSM against their definitions.
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
-import { loadSumcheck, nativeError } from "../src/core/native";
+import { loadSumcheck, nativeError, NativeSumcheckProof } from "../src/core/native";
 import { requantValue } from "../src/ir/ir";
 import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, ArchOp } from "../src/systems/sumcheck/arch";
 import { verifySumcheckProof, sumcheckArchHash } from "../src/systems/sumcheck/verifier";
-import { decodeProof } from "../src/systems/sumcheck/verifier/decode";
+import { decodeCommitment, decodeProof } from "../src/systems/sumcheck/verifier/decode";
 import { Transcript } from "../src/systems/sumcheck/verifier/transcript";
 import { hashToG1 } from "../src/systems/sumcheck/verifier/hyrax";
 import { msm, invMod, P, Affine } from "../src/systems/sumcheck/verifier/g1";
@@ -90,12 +96,19 @@ function run(net: Net): bigint[] {
   return cur;
 }
 
-const native = () => loadSumcheck();
+/** The addon's sumcheck functions with committed weights (format version 2). */
+interface Sumcheck2 {
+  sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
+  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer): Promise<NativeSumcheckProof>;
+  sumcheckVerify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer, model?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  sumcheckArchHash(arch: Buffer): Buffer;
+}
+const native = () => loadSumcheck() as unknown as Sumcheck2;
 
 /** What the Rust verifier says: "valid", "invalid" or "throw CODE". */
-async function rustSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array): Promise<string> {
+async function rustSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<string> {
   try {
-    const v = await native().sumcheckVerify(i64Bytes(archWords(arch)), i64Bytes(x), i64Bytes(y), Buffer.from(proof));
+    const v = await native().sumcheckVerify(i64Bytes(archWords(arch)), i64Bytes(x), i64Bytes(y), Buffer.from(proof), model && Buffer.from(model));
     return v.valid ? "valid" : "invalid";
   } catch (e) {
     const z = nativeError(e);
@@ -104,25 +117,28 @@ async function rustSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bi
 }
 
 /** What the TypeScript verifier says, in the same words. */
-function tsSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array): string {
+function tsSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): string {
   try {
-    return verifySumcheckProof(arch, x, y, proof).valid ? "valid" : "invalid";
+    return verifySumcheckProof(arch, x, y, proof, model).valid ? "valid" : "invalid";
   } catch (e) {
     return isZkmlError(e) ? `throw ${e.code}` : `crash ${String(e)}`;
   }
 }
 
 /** Both verdicts; the Rust verifier runs on the addon's worker thread while the TypeScript one runs here. */
-async function bothSay(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array): Promise<{ rust: string; ts: string }> {
-  const rust = rustSays(arch, x, y, proof);
-  const ts = tsSays(arch, x, y, proof);
+async function bothSay(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<{ rust: string; ts: string }> {
+  const rust = rustSays(arch, x, y, proof, model);
+  const ts = tsSays(arch, x, y, proof, model);
   return { rust: await rust, ts };
 }
 
-async function prove(net: Net): Promise<{ proof: Buffer; y: bigint[] }> {
-  const p = await native().sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x));
+/** An honest proof of the network: private weights, or against the model commitment `model` (committed weights). */
+async function prove(net: Net, model?: Buffer): Promise<{ proof: Buffer; y: bigint[] }> {
+  const p = await native().sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x), model);
   return { proof: p.proof, y: fromI64Bytes(p.output) };
 }
+
+const commitModel = (net: Net) => native().sumcheckCommitModel(i64Bytes(archWords(net.arch)), i64Bytes(net.params));
 
 const randomValues = (n: number, r: (lo: number, hi: number) => number, lo: number, hi: number) => Array.from({ length: n }, () => r(lo, hi));
 
@@ -230,8 +246,8 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     );
     nets.push(build("a single dense layer 5 -> 1", 3, -128, 127, randomValues(5, r, -9, 9), [{ dense: 1 }]));
     nets.push(build("12 -> 6 -> 3, requant without ReLU or clamp, then a ReLU requant last", 4, -8, 7, randomValues(12, r, -8, 7), [{ dense: 6 }, { requant: { relu: false, actBits: 5 } }, { dense: 3 }, { requant: { relu: true, actBits: 7 } }]));
-    nets.push(build("a flatten alone (y = x: nothing committed)", 6, -5, 5, [-1, 0, 1], [{ flatten: true }]));
-    nets.push(build("a requant first, shift 0, signed with clamp 1", 7, -5, 5, [-5, 5, 0, 2, -1], [{ requant: { relu: false, clamp: 1, actBits: 8 } }]));
+    nets.push(build("no requant: 7 -> 4, a flatten, -> 3 (no witness part)", 6, -128, 127, randomValues(7, r, -128, 127), [{ dense: 4 }, { flatten: true }, { dense: 3 }]));
+    nets.push(build("a requant first (shift 0, signed with clamp 1), then 5 -> 2", 7, -5, 5, [-5, 5, 0, 2, -1], [{ requant: { relu: false, clamp: 1, actBits: 8 } }, { dense: 2 }], 3, 5));
   }
   /** The small network whose every word is changed: 6 -> 3 -> 2, small weights, small tables. */
   const tiny = build("6 -> 3 -> 2, requant (ReLU, clamp 4)", 5, 0, 15, [3, 0, 15, 9, 1, 7], [{ dense: 3 }, { requant: { relu: true, clamp: 4, actBits: 4 } }, { dense: 2 }], 7, 20);
@@ -247,10 +263,12 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     }
   });
 
-  /** Every `stride`-th 32-byte word of the network's proof changed in turn: both verifiers give the same verdict. */
-  async function everyWord(net: Net, stride = 1): Promise<void> {
-    const { proof, y } = proofs.get(net.name) ?? (await prove(net));
-    const original = decodeProof(proof);
+  /**
+   * Every `stride`-th 32-byte word of the proof changed in turn (with `model`: verified against that commitment):
+   * both verifiers give the same verdict, and none accepts a changed proof (the bytes of a proof are unique).
+   */
+  async function everyWord(net: Net, given?: { proof: Buffer; y: bigint[] }, stride = 1, model?: Buffer): Promise<void> {
+    const { proof, y } = given ?? proofs.get(net.name) ?? (await prove(net));
     const tally = new Map<string, number>();
     const disagreements: string[] = [];
     for (let at = 0; at < proof.length; at += 32 * stride) {
@@ -263,15 +281,13 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
         if (what === "top byte" && (at / 32 / stride) % 8 !== 0) continue;
         const b = Buffer.from(proof);
         change(b);
-        const said = await bothSay(net.arch, net.x, y, b);
+        const said = await bothSay(net.arch, net.x, y, b, model);
         if (said.rust !== said.ts) disagreements.push(`word at ${at} (${what}): rust ${said.rust}, ts ${said.ts}`);
-        // An accepted change must leave the proof as it was: only the evaluations-per-round count of a sumcheck
-        // with no rounds (a lookup tree's first layer) can be changed so.
-        if (said.ts === "valid") expect(decodeProof(b), `word at ${at} accepted`).to.deep.equal(original);
+        if (said.ts === "valid" || said.rust === "valid") disagreements.push(`word at ${at} (${what}): a changed proof accepted (rust ${said.rust}, ts ${said.ts})`);
         tally.set(said.ts, (tally.get(said.ts) ?? 0) + 1);
       }
     }
-    expect(disagreements).to.deep.equal([]);
+    expect(disagreements, net.name).to.deep.equal([]);
     expect(tally.get("invalid") ?? 0).to.be.greaterThan(proof.length / 32 / stride / 2);
     expect(tally.get("throw PROOF_INVALID") ?? 0).to.be.greaterThan(0);
   }
@@ -282,7 +298,149 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
 
   it("... and of a single dense layer's proof, and every third word of one with a requant last", async () => {
     await everyWord(nets[2]);
-    await everyWord(nets[3], 3);
+    await everyWord(nets[3], undefined, 3);
+  });
+
+  it("a network without requant: no witness part in the proof (its row count 0, nothing after the model's opening), and none grafted on", async () => {
+    for (const net of [nets[2], nets[4]]) {
+      const { proof } = proofs.get(net.name)!;
+      const d = decodeProof(proof);
+      expect(d.modelRows, net.name).to.not.equal(null);
+      expect([d.witnessRows, d.witness], net.name).to.deep.equal([null, null]);
+      // the witness commitment's row count word follows the version, the flag and the model commitment
+      expect(proof.readUInt32BE(32 * 3 + 64 * d.modelRows!.length + 28), net.name).to.equal(0);
+    }
+    await everyWord(nets[4]);
+    // tiny's witness commitment and opening grafted onto a proof without requant, and cut from tiny's: both refuse.
+    const lean = proofs.get(nets[4].name)!;
+    const full = proofs.get(tiny.name)!;
+    const dl = decodeProof(lean.proof);
+    const df = decodeProof(full.proof);
+    const witnessCountAt = (rows: number) => 32 * 3 + 64 * rows;
+    const fw = witnessCountAt(df.modelRows!.length);
+    const fwEnd = fw + 32 + 64 * df.witnessRows!.length;
+    const w = df.witness!;
+    const tail = 32 * (2 + w.rounds.length * (w.rounds[0]?.length ?? 0) + 1 + 1 + w.opening.length);
+    const lw = witnessCountAt(dl.modelRows!.length);
+    const grafted = Buffer.concat([lean.proof.subarray(0, lw), full.proof.subarray(fw, fwEnd), lean.proof.subarray(lw + 32), full.proof.subarray(full.proof.length - tail)]);
+    expect(decodeProof(grafted).witnessRows).to.deep.equal(df.witnessRows);
+    expect(await bothSay(nets[4].arch, nets[4].x, lean.y, grafted)).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    const cut = Buffer.concat([full.proof.subarray(0, fw), Buffer.alloc(32), full.proof.subarray(fwEnd, full.proof.length - tail)]);
+    expect(decodeProof(cut).witness).to.equal(null);
+    expect(await bothSay(tiny.arch, tiny.x, full.y, cut)).to.deep.equal({ rust: "invalid", ts: "invalid" });
+  });
+
+  it("committed weights: a proof against the published commitment verifies with it in both and fails without; a private proof fails with it", async () => {
+    for (const net of [tiny, nets[4]]) {
+      const model = await commitModel(net);
+      const committed = await prove(net, model);
+      expect(committed.y, net.name).to.deep.equal(run(net));
+      expect(await bothSay(net.arch, net.x, committed.y, committed.proof, model), net.name).to.deep.equal({ rust: "valid", ts: "valid" });
+      expect(await bothSay(net.arch, net.x, committed.y, committed.proof), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      expect(decodeProof(committed.proof).modelRows, net.name).to.equal(null);
+      // the private proof carries the same commitment, and is refused by a verifier holding one
+      const { proof, y } = proofs.get(net.name)!;
+      expect(decodeProof(proof).modelRows, net.name).to.deep.equal(decodeCommitment(model));
+      expect(await bothSay(net.arch, net.x, y, proof, model), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      // another output against the commitment
+      const y2 = committed.y.slice();
+      y2[0] += 1n;
+      expect(await bothSay(net.arch, net.x, y2, committed.proof, model), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
+  });
+
+  it("committed weights: a proof of other weights (a weight or a bias changed) fails against the published commitment", async () => {
+    const model = await commitModel(tiny);
+    const nW = 3 * 6;
+    for (const [what, at] of [
+      ["a weight", 4],
+      ["a bias", nW + 1],
+      ["the last layer's bias", tiny.params.length - 1],
+    ] as const) {
+      const other: Net = { ...tiny, params: tiny.params.slice() };
+      other.params[at] += 1n;
+      // its own commitment carried (a valid private proof of other weights), or the published one claimed
+      const own = await prove(other);
+      expect(await bothSay(tiny.arch, tiny.x, own.y, own.proof), what).to.deep.equal({ rust: "valid", ts: "valid" });
+      expect(await bothSay(tiny.arch, tiny.x, own.y, own.proof, model), what).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      const claimed = await prove(other, model);
+      expect(await bothSay(tiny.arch, tiny.x, claimed.y, claimed.proof, model), what).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      // and the other weights' own commitment is another
+      expect((await commitModel(other)).equals(model), what).to.equal(false);
+    }
+  });
+
+  it("committed weights: every word of a small committed proof and every row of the commitment changed: both agree, none accepted", async () => {
+    const model = await commitModel(tiny);
+    const committed = await prove(tiny, model);
+    await everyWord(tiny, committed, 1, model);
+    const rows = decodeCommitment(model);
+    const said: string[] = [];
+    const say = async (what: string, m: Buffer) => said.push(`${what}: ${JSON.stringify(await bothSay(tiny.arch, tiny.x, committed.y, committed.proof, m))}`);
+    for (let i = 0; i < rows.length; i++) {
+      const at = 32 + 64 * i;
+      const flip = Buffer.from(model);
+      flip[at + 63] ^= 1; // y off the curve: does not decode
+      const negated = Buffer.from(model); // -C_i: a point, another commitment
+      if (rows[i] !== null) negated.write((P - rows[i]!.y).toString(16).padStart(64, "0"), at + 32, "hex");
+      const identity = Buffer.from(model);
+      identity.fill(0, at, at + 64);
+      const swapped = Buffer.from(model);
+      model.copy(swapped, at, 32 + 64 * ((i + 1) % rows.length), 32 + 64 * ((i + 1) % rows.length) + 64);
+      await say(`row ${i} y's last bit`, flip);
+      await say(`row ${i} negated`, negated);
+      await say(`row ${i} the identity`, identity);
+      await say(`row ${i} the next row's`, swapped);
+    }
+    const expected = rows.flatMap((_, i) => [
+      `row ${i} y's last bit: ${JSON.stringify({ rust: "throw PROOF_INVALID", ts: "throw PROOF_INVALID" })}`,
+      ...["negated", "the identity", "the next row's"].map((w) => `row ${i} ${w}: ${JSON.stringify({ rust: "invalid", ts: "invalid" })}`),
+    ]);
+    expect(said).to.deep.equal(expected);
+  });
+
+  it("committed weights: commitment bytes that are not one are PROOF_INVALID in both, the TypeScript message naming the model commitment", async () => {
+    const model = await commitModel(tiny);
+    const { proof, y } = proofs.get(tiny.name)!;
+    const count = (n: number) => Buffer.from(n.toString(16).padStart(64, "0"), "hex");
+    const bad: [string, Buffer][] = [
+      ["empty", Buffer.alloc(0)],
+      ["no rows", count(0)],
+      ["truncated", model.subarray(0, model.length - 1)],
+      ["a trailing byte", Buffer.concat([model, Buffer.alloc(1)])],
+      ["a trailing row", Buffer.concat([model, model.subarray(32, 96)])],
+      ["a row count one more", Buffer.concat([count((model.length - 32) / 64 + 1), model.subarray(32)])],
+      ["a row count one less", Buffer.concat([count((model.length - 32) / 64 - 1), model.subarray(32)])],
+      ["a coordinate at p", Buffer.concat([model.subarray(0, 32), Buffer.from(P.toString(16), "hex"), model.subarray(64)])],
+    ];
+    for (const [what, m] of bad) {
+      // with the committed proof and with the private one: the commitment is refused either way
+      for (const p of [proof, (await prove(tiny, model)).proof]) {
+        expect(await bothSay(tiny.arch, tiny.x, y, p, m), what).to.deep.equal({ rust: "throw PROOF_INVALID", ts: "throw PROOF_INVALID" });
+        expect(() => verifySumcheckProof(tiny.arch, tiny.x, y, p, m), what).to.throw(/model commitment/);
+      }
+    }
+  });
+
+  it("refuses an architecture with no dense op (IR_INVALID), as the Rust prover and verifier do", async () => {
+    const { proof, y } = proofs.get(tiny.name)!;
+    for (const arch of [
+      { inputLen: 3, inputMin: -5n, inputTop: 5n, ops: [{ op: "flatten" }] },
+      { inputLen: 5, inputMin: -5n, inputTop: 5n, ops: [{ op: "requant", shift: 0, relu: false, bits: 4, clamp: 1 }] },
+      { inputLen: 5, inputMin: -5n, inputTop: 5n, ops: [] },
+    ] as SumcheckArch[]) {
+      expect(await bothSay(arch, tiny.x.slice(0, arch.inputLen), y.slice(0, 1), proof), JSON.stringify(arch.ops)).to.deep.equal({ rust: "throw IR_INVALID", ts: "throw IR_INVALID" });
+      const proved = await native()
+        .sumcheckProve(i64Bytes(archWords(arch)), i64Bytes([]), i64Bytes(tiny.x.slice(0, arch.inputLen)))
+        .then(
+          () => "proved",
+          (e) => {
+            const z = nativeError(e);
+            return isZkmlError(z) ? z.code : `crash ${String(e)}`;
+          },
+        );
+      expect(proved, JSON.stringify(arch.ops)).to.equal("IR_INVALID");
+    }
   });
 
   it("agrees on each public input and output value changed, and on changed architectures", async () => {

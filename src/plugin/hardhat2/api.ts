@@ -7,8 +7,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeployResult, SubmitResult } from "../../evm/deploy";
 import type { GasReport } from "../../evm/gas";
-import type { ProveReport } from "../../pipeline/report";
-import type { ProofSystem } from "../../core/paths";
+import type { CircuitProveReport, ProveReport } from "../../pipeline/report";
+import type { CircuitProtocol, ProofSystem } from "../../core/paths";
 import { runQuietly } from "./common";
 
 /** The options that decide which circuit a model compiles to (prove-model's flags, camel-cased). */
@@ -67,7 +67,8 @@ export interface ZkmlCompareGasOptions extends ZkmlCircuitOptions, Logged {
 }
 
 export interface ZkmlRuntime {
-  /** prove-model: quantize, compile, set up, prove one inference and verify it. */
+  /** prove-model: quantize, compile, set up, prove one inference and verify it (a circuit system's report has its circuit). */
+  prove(opts: ZkmlProveOptions & { system?: CircuitProtocol }): Promise<CircuitProveReport>;
   prove(opts: ZkmlProveOptions): Promise<ProveReport>;
   /** deploy-verifier on hre.network: the circuit's verifier and consumer, recorded in deployments/. */
   deploy(opts: ZkmlDeployOptions): Promise<DeployResult>;
@@ -86,7 +87,7 @@ export function zkmlRuntime(hre: HardhatRuntimeEnvironment): ZkmlRuntime {
   const call = <T>(task: string, opts: Logged & object, extra: Record<string, unknown> = {}): Promise<T> =>
     runQuietly(opts.log, () => hre.run(task, { ...taskArgs(opts), ...extra }) as Promise<T>);
   return {
-    prove: (opts) => call<ProveReport>("prove-model", opts),
+    prove: ((opts: ZkmlProveOptions) => call<ProveReport>("prove-model", opts)) as ZkmlRuntime["prove"],
     deploy: (opts) => call<DeployResult>("deploy-verifier", opts),
     submit: (opts) => call<SubmitResult>("submit-proof", opts),
     compareGas: (opts) =>

@@ -25,7 +25,7 @@ import "./deploy";
 
 export type { ZkmlCircuitOptions, ZkmlCompareGasOptions, ZkmlDeployOptions, ZkmlProveOptions, ZkmlRuntime, ZkmlSubmitOptions } from "./api";
 export type { ZkmlConfig, ZkmlUserConfig } from "../../core/config";
-export type { ProveReport } from "../../pipeline/report";
+export type { CircuitProveReport, IrProveReport, ProveReport } from "../../pipeline/report";
 export type { DeployResult, SubmitResult } from "../../evm/deploy";
 export type { GasReport } from "../../evm/gas";
 export { ZkmlError, isZkmlError } from "../../core/errors";

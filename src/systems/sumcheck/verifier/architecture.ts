@@ -77,6 +77,7 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
     }
     return len;
   });
+  if (!ops.some((op) => op.op === "dense")) throw refuse("the network has no dense op (nothing to prove)");
   return { inputLen, inputMin, inputTop, ops, lens, words };
 }
 

@@ -1,19 +1,29 @@
 /**
- * The proof's bytes (native/src/sumcheck/network.rs `NetworkProof::to_bytes`), read with every check its
- * `from_bytes` makes. 32-byte big-endian words; points as 64 bytes (x then y, the identity as zeros):
+ * The proof's bytes (native/src/sumcheck/network.rs `NetworkProof::to_bytes`, format version 2), read with every
+ * check its `from_bytes` makes, and a model commitment's bytes (`commitment_to_bytes`). 32-byte big-endian words;
+ * points as 64 bytes (x then y, the identity as zeros):
  *
- *   version (= 1); R, then R commitment rows; L, then L layer proofs (from the last op down, none for flatten):
+ *   version (= 2);
+ *   the model-commitment flag (0 or 1); when 1, the model's commitment: R, then R rows;
+ *   the witness's commitment: R, then R rows (R = 0: none, the network has no requant);
+ *   L, then L layer proofs (from the last op down, none for flatten):
  *     kind 1 (dense): b~(p), a sumcheck, W~(p, sigma), a~(sigma), nb, nb W block evaluations
  *     kind 2 (requant): q~(p), r~(p), the range lookup, the activation lookup
- *   the batch's sumcheck, P(s); n, the opening's n elements.
- *   A sumcheck: k (<= 64), e (<= 16), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64), nf tree layers;
- *   nt (<= 64), nt tree layers (each a sumcheck and 4 evaluations); nc (<= 16), nc column evaluations.
+ *   the model's batch sumcheck, its P(s), n, the model opening's n elements;
+ *   the witness's same four, present exactly when its commitment is (R > 0).
+ *   A sumcheck: k (<= 64), e (<= 16, and 0 when k = 0), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64),
+ *   nf tree layers; nt (<= 64), nt tree layers (each a sumcheck and 4 evaluations); nc (<= 16), nc column
+ *   evaluations.
  *
- * Checks: every count a word whose value is at most its bound (the version at most 2^32 - 1, then must be 1; the
- * row count at most half the words left, counting its own; the layer count, W block count and opening length at
- * most the words left, counting their own; a sumcheck's k x e evaluations no more than the words left after its
- * two counts); a layer kind 1 or 2; every field word below r; every point's coordinates below p and on the
- * curve; nothing after the end. A failure is a ZkmlError PROOF_INVALID naming the byte offset and the field.
+ * Checks: every count a word whose value is at most its bound (the version at most 2^32 - 1, then must be 2; the
+ * flag at most 1; a row count at most half the words left, counting its own; the layer count, W block count and
+ * opening lengths at most the words left, counting their own; a sumcheck's k x e evaluations no more than the
+ * words left after its two counts); a layer kind 1 or 2; every field word below r; every point's coordinates
+ * below p and on the curve; nothing after the end. A failure is a ZkmlError PROOF_INVALID naming the byte offset
+ * and the field.
+ *
+ * A model commitment's bytes (what a deployment publishes, given to the verifier for committed weights): R, then
+ * R rows, R at least 1 and at most half the words, nothing after them.
  */
 import { ZkmlError } from "../../../core/errors";
 import { R } from "./field";
@@ -38,25 +48,47 @@ export type LayerProof =
   | { kind: "dense"; bias: bigint; rounds: Rounds; wEval: bigint; aEval: bigint; wBlocks: bigint[] }
   | { kind: "requant"; q: bigint; r: bigint; range: LookupProof; act: LookupProof };
 
-export interface NetworkProof {
-  rows: (Affine | null)[];
-  layers: LayerProof[];
-  batch: { rounds: Rounds; pEval: bigint };
+export type Rows = (Affine | null)[];
+
+/** A committed vector's claims merged into one point (the batch sumcheck and P(s)) and opened there (u). */
+export interface Opened {
+  rounds: Rounds;
+  pEval: bigint;
   opening: bigint[];
 }
 
-const VERSION = 1n;
+export interface NetworkProof {
+  /** The model's commitment when the proof carries it (private weights); null when the verifier must hold it. */
+  modelRows: Rows | null;
+  /** The witness's commitment; null exactly when the bytes have none (row count 0). */
+  witnessRows: Rows | null;
+  layers: LayerProof[];
+  model: Opened;
+  /** Present exactly when witnessRows is. */
+  witness: Opened | null;
+}
+
+const VERSION = 2n;
 
 class Reader {
   at = 0;
   private readonly hex: string;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly subject = "sumcheck proof bytes",
+    private readonly hint = "the proof file is truncated, corrupted or not a sumcheck proof",
+  ) {
     this.hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
   }
 
   fail(what: string, at = this.at): never {
-    throw new ZkmlError("PROOF_INVALID", `sumcheck proof bytes, at byte ${at}: ${what}`, { hint: "the proof file is truncated, corrupted or not a sumcheck proof" });
+    throw new ZkmlError("PROOF_INVALID", `${this.subject}, at byte ${at}: ${what}`, { hint: this.hint });
+  }
+
+  /** Whether every byte has been read. */
+  done(): boolean {
+    return this.at === this.bytes.length;
   }
 
   /** Whole words left from here. */
@@ -103,7 +135,7 @@ class Reader {
 
   sumcheck(what: string): Rounds {
     const k = this.count(`${what} round count`, 64);
-    const e = this.count(`${what} evaluations per round`, 16);
+    const e = this.count(`${what} evaluations per round`, k === 0 ? 0 : 16);
     if (k * e > this.wordsLeft()) this.fail(`truncated: ${what} has ${k} rounds of ${e} evaluations, ${this.wordsLeft()} words left`);
     return Array.from({ length: k }, (_, i) => this.frs(e, (j) => `${what} round ${i} evaluation ${j}`));
   }
@@ -124,6 +156,20 @@ class Reader {
     const fEvals = this.frs(nc, (i) => `${what} column evaluation ${i}`);
     return { fRoot: [root[0], root[1]], tRoot: [root[2], root[3]], fLayers, tLayers, fEvals };
   }
+
+  /** A commitment: its row count (at most half the words left, counting its own), then its rows. */
+  rows(what: string): Rows {
+    const n = this.count(`${what} row count`, Math.floor(this.wordsLeft() / 2));
+    return Array.from({ length: n }, (_, i) => this.point(`${what} row ${i}`));
+  }
+
+  /** A batch sumcheck, its P(s), the opening's length and elements. */
+  opened(what: string): Opened {
+    const rounds = this.sumcheck(`${what} batch sumcheck`);
+    const pEval = this.fr(`${what} batch evaluation`);
+    const n = this.count(`${what} opening length`, this.wordsLeft());
+    return { rounds, pEval, opening: this.frs(n, (i) => `${what} opening element ${i}`) };
+  }
 }
 
 /** The proof the bytes encode; throws ZkmlError PROOF_INVALID (with the byte offset) when they do not. */
@@ -131,8 +177,9 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
   const r = new Reader(bytes);
   const version = r.count("version", 2 ** 32 - 1);
   if (BigInt(version) !== VERSION) r.fail(`version ${version}, this code reads version ${VERSION}`, 0);
-  const nRows = r.count("commitment row count", Math.floor(r.wordsLeft() / 2));
-  const rows = Array.from({ length: nRows }, (_, i) => r.point(`commitment row ${i}`));
+  const modelRows = r.count("model commitment flag", 1) === 1 ? r.rows("model commitment") : null;
+  const witness = r.rows("witness commitment");
+  const witnessRows = witness.length > 0 ? witness : null;
   const nLayers = r.count("layer count", r.wordsLeft());
   const layers: LayerProof[] = [];
   for (let i = 0; i < nLayers; i++) {
@@ -154,10 +201,20 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
       layers.push({ kind: "requant", q, r: rr, range, act });
     } else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) or 2 (requant)`, at);
   }
-  const batchRounds = r.sumcheck("batch sumcheck");
-  const pEval = r.fr("batch evaluation");
-  const n = r.count("opening length", r.wordsLeft());
-  const opening = r.frs(n, (i) => `opening element ${i}`);
-  if (r.at !== bytes.length) r.fail(`${bytes.length - r.at} bytes after the proof's end`);
-  return { rows, layers, batch: { rounds: batchRounds, pEval }, opening };
+  const model = r.opened("model");
+  const witnessOpen = witnessRows !== null ? r.opened("witness") : null;
+  if (!r.done()) r.fail(`${bytes.length - r.at} bytes after the proof's end`);
+  return { modelRows, witnessRows, layers, model, witness: witnessOpen };
+}
+
+/**
+ * A model commitment's rows from its bytes (`commitment_to_bytes`); throws ZkmlError PROOF_INVALID naming "model
+ * commitment" and the byte offset when they are not one: truncated, a row off the curve, trailing bytes, no rows.
+ */
+export function decodeCommitment(bytes: Uint8Array): Rows {
+  const r = new Reader(bytes, "model commitment bytes", "the model commitment is not the bytes the native sumcheckCommitModel gave (row count, then 64-byte rows)");
+  const rows = r.rows("model commitment");
+  if (!r.done()) r.fail(`${bytes.length - r.at} bytes after the commitment's end`);
+  if (rows.length === 0) r.fail("a commitment of no rows");
+  return rows;
 }

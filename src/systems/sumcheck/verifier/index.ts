@@ -7,26 +7,38 @@
  * (BN254 G1 and the multi-scalar multiplication), hyrax.ts (generators by hash to curve, the opening check),
  * sumcheck.ts, logup.ts (lookups and their tables), requant.ts (a requant's two lookups), architecture.ts (the
  * architecture's words checked and hashed), layout.ts (where each committed column sits), decode.ts (the proof's
- * bytes), network.ts (the whole verification), reject.ts (a refusal's reason).
+ * bytes, format version 2, and a model commitment's), network.ts (the whole verification), reject.ts (a refusal's
+ * reason).
  */
 import type { SumcheckArch } from "../arch";
 import { checkArch, archHashOfWords } from "./architecture";
-import { decodeProof } from "./decode";
+import { decodeCommitment, decodeProof } from "./decode";
 import { verifyNetwork } from "./network";
 import { Reject } from "./reject";
 
 export { sumcheckArchHash } from "./architecture";
 
 /**
- * Whether `proof` shows that some weights of `arch` map `input` to `output`. Throws ZkmlError IR_INVALID for an
- * architecture the system does not take (as the native verifier does) and PROOF_INVALID for bytes that do not
- * decode (the byte offset named); a proof that decodes but fails a check is `{ valid: false, reason }`.
+ * Whether `proof` shows that some weights of `arch` map `input` to `output`: any weights when `model` is absent
+ * (private weights: the proof carries their commitment), or the weights of the model commitment `model` (committed
+ * weights: its bytes as the native sumcheckCommitModel gives them, a row count word and 64-byte rows; the proof
+ * must not carry a commitment of its own). Throws ZkmlError IR_INVALID for an architecture the system does not
+ * take (as the native verifier does) and PROOF_INVALID for proof bytes that do not decode (the byte offset named)
+ * or model commitment bytes that do not (naming "model commitment"); a proof that decodes but fails a check is
+ * `{ valid: false, reason }`.
  */
-export function verifySumcheckProof(arch: SumcheckArch, input: readonly bigint[], output: readonly bigint[], proof: Uint8Array): { valid: true } | { valid: false; reason: string } {
+export function verifySumcheckProof(
+  arch: SumcheckArch,
+  input: readonly bigint[],
+  output: readonly bigint[],
+  proof: Uint8Array,
+  model?: Uint8Array,
+): { valid: true } | { valid: false; reason: string } {
   const checked = checkArch(arch);
   const decoded = decodeProof(proof);
+  const modelRows = model === undefined ? null : decodeCommitment(model);
   try {
-    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded);
+    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded, modelRows);
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };

@@ -1,14 +1,16 @@
 /**
- * Where each committed column sits in the one committed vector (native/src/sumcheck/layout.rs), and a claim on a
- * column's MLE lifted to a claim on the whole vector's MLE.
+ * Where each committed column sits in the two committed vectors (native/src/sumcheck/layout.rs, network.rs
+ * `Arch::layouts`), and a claim on a column's MLE lifted to a claim on its whole vector's MLE.
  *
- * Segments: per dense op, W in blocks (one per pair of m's and n's binary digits, `pow2Parts`, row run major) of
- * 2^(rl + cl) entries and b of 2^log2(m); per requant, a, q and r of 2^log2(len) entries each and the two
- * multiplicity vectors (2^shift and 2^(bits - shift)). They are sorted by size (largest first), then by kind (W
- * blocks in (row run, column run) order, b, a, q, r, range multiplicities, activation multiplicities), then by op
- * index, and laid end to end from 0, so each offset is a multiple of its size. The vector has 2^K entries,
- * K = log2 of the sum of sizes, rounded up. A segment of 2^v entries at offset o: its MLE at p is the vector's MLE
- * at p || (the K - v bits of o / 2^v, least significant first).
+ * Two vectors, each with its own Hyrax commitment: the model's (per dense op, W in blocks, one per pair of m's and
+ * n's binary digits, `pow2Parts`, row run major, of 2^(rl + cl) entries, and b of 2^log2(m): committed once per
+ * model) and the witness's (per requant, a, q and r of 2^log2(len) entries each and the two multiplicity vectors,
+ * 2^shift and 2^(bits - shift): committed per proof; there is none when the network has no requant). In each,
+ * the segments are sorted by size (largest first), then by kind (W blocks in (row run, column run) order, b, a,
+ * q, r, range multiplicities, activation multiplicities), then by op index, and laid end to end from 0, so each
+ * offset is a multiple of its size. A vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A
+ * segment of 2^v entries at offset o: its MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least
+ * significant first).
  */
 import { log2Ceil } from "./field";
 import { CheckedArch, pow2Parts } from "./architecture";
@@ -39,19 +41,12 @@ function compareKinds(a: SegKind, b: SegKind): number {
   return a.rb - b.rb || a.cb - b.cb;
 }
 
-export function layoutOf(arch: CheckedArch): Layout {
-  const req: { op: number; kind: SegKind; vars: number }[] = [];
-  arch.ops.forEach((op, k) => {
-    if (op.op === "dense") {
-      pow2Parts(op.m).forEach(([, rl], rb) => pow2Parts(op.n).forEach(([, cl], cb) => req.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
-      req.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(op.m) });
-    } else if (op.op === "requant") {
-      const v = log2Ceil(arch.lens[k]);
-      for (const kind of ["act", "quot", "rem"] as const) req.push({ op: k, kind: { kind }, vars: v });
-      req.push({ op: k, kind: { kind: "multRange" }, vars: op.shift });
-      req.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
-    }
-  });
+/** Whether a column of this kind lives in the model's vector (W and b) or the witness's (the rest). */
+export const inModel = (k: SegKind): boolean => k.kind === "weights" || k.kind === "bias";
+
+type Request = { op: number; kind: SegKind; vars: number };
+
+function place(req: Request[]): Layout {
   req.sort((a, b) => b.vars - a.vars || compareKinds(a.kind, b.kind) || a.op - b.op);
   let offset = 0;
   const segments = req.map((r) => {
@@ -69,6 +64,24 @@ export function layoutOf(arch: CheckedArch): Layout {
       return s;
     },
   };
+}
+
+/** The model's layout and the witness's (null when no op is a requant). */
+export function layoutsOf(arch: CheckedArch): { model: Layout; witness: Layout | null } {
+  const model: Request[] = [];
+  const witness: Request[] = [];
+  arch.ops.forEach((op, k) => {
+    if (op.op === "dense") {
+      pow2Parts(op.m).forEach(([, rl], rb) => pow2Parts(op.n).forEach(([, cl], cb) => model.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
+      model.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(op.m) });
+    } else if (op.op === "requant") {
+      const v = log2Ceil(arch.lens[k]);
+      for (const kind of ["act", "quot", "rem"] as const) witness.push({ op: k, kind: { kind }, vars: v });
+      witness.push({ op: k, kind: { kind: "multRange" }, vars: op.shift });
+      witness.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
+    }
+  });
+  return { model: place(model), witness: witness.length > 0 ? place(witness) : null };
 }
 
 /** The point on the whole vector's MLE equal to `local` on the segment's: local || the offset's high bits. */

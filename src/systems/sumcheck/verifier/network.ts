@@ -1,12 +1,18 @@
 /**
  * The whole verification of a fully connected network's proof (native/src/sumcheck/network.rs `verify_with`):
- * input x and output y public, the weights private.
+ * input x and output y public; the weights private (the proof carries the model's commitment) or committed (the
+ * verifier holds the model's commitment and the proof must not carry one: the weights are that commitment's).
+ *
+ * Two committed vectors (layout.ts): the model's (W blocks and b) and the witness's (the requants' columns and
+ * multiplicities; none without a requant), each with its own commitment, claims, merge and opening.
  *
  * Before the transcript: x has the architecture's input length and lies in its declared range, y has the output
- * length, the proof has one layer proof per dense or requant op. Transcript ("zkml-sumcheck-fc-v1"): the
- * architecture's hash ("arch"), x ("input"), y ("output"), the commitment's rows ("hyrax commitment"); rho for y,
- * whose MLE the verifier evaluates; then the ops from the last down, each turning a claim (point, value) on its
- * output into one on its input:
+ * length, the proof has one layer proof per dense or requant op, exactly one model commitment (the proof's or the
+ * verifier's, never both), and a witness commitment exactly when the network has a requant. Transcript
+ * ("zkml-sumcheck-fc-v1"): the architecture's hash ("arch"), x ("input"), y ("output"), the model commitment's rows
+ * ("model commitment"), the witness commitment's rows if any ("hyrax commitment"); rho for y, whose MLE the
+ * verifier evaluates; then the ops from the last down, each turning a claim (point, value) on its output into one
+ * on its input:
  *  - flatten: unchanged;
  *  - requant (shift s): the claim is one on a; q~(p), r~(p) are absorbed ("requant evals") and claimed; the input's
  *    claim is 2^s q~(p) + r~(p); then the two lookups, whose claims on r, q, a and the multiplicities are kept;
@@ -15,9 +21,11 @@
  *    evals"); W~(p, sigma) must be sum_BC eq(p_high, B) eq(sigma_high, C) W_BC~(sigma_low || p_low) over the W
  *    blocks' evaluations, which are absorbed ("dense w blocks") and claimed; the input's claim is (sigma,
  *    a~(sigma)).
- * At x the verifier evaluates x~ itself. Every claim kept is lifted onto the committed vector's MLE and merged
- * (batch.rs: points and values absorbed, alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be
- * (sum_k alpha^k eq(z_k, s)) P(s), P(s) absorbed), and P(s) is checked by one Hyrax opening.
+ * At x the verifier evaluates x~ itself. Every claim kept is lifted onto its vector's MLE (claims on W and b onto
+ * the model's, the rest onto the witness's). Each vector's claims are merged (batch.rs: points and values absorbed,
+ * alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be (sum_k alpha^k eq(z_k, s)) P(s), P(s)
+ * absorbed): the model's, then the witness's; then P(s) is checked by a Hyrax opening: the model's, then the
+ * witness's.
  */
 import { add, eqEval, fr, log2Ceil, mleEval, mul, sub } from "./field";
 import { Transcript } from "./transcript";
@@ -25,9 +33,9 @@ import { verifySumcheck } from "./sumcheck";
 import { verifyOpening } from "./hyrax";
 import { verifyRequant } from "./requant";
 import { CheckedArch, pow2Parts } from "./architecture";
-import { layoutOf, lift, Layout, SegKind } from "./layout";
+import { inModel, layoutsOf, lift, Layout, SegKind } from "./layout";
 import { Reject } from "./reject";
-import type { NetworkProof } from "./decode";
+import type { NetworkProof, Opened, Rows } from "./decode";
 
 export const DOMAIN_TAG = "zkml-sumcheck-fc-v1";
 export const HYRAX_TAG = "zkml-sumcheck-hyrax-v1";
@@ -35,15 +43,53 @@ export const HYRAX_TAG = "zkml-sumcheck-hyrax-v1";
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
-/** The claims on committed columns: (segment's point on the whole vector, value). */
+/** The claims on one committed vector's columns: (segment's point on the whole vector, value). */
 class Claims {
   points: bigint[][] = [];
   values: bigint[] = [];
-  constructor(private readonly layout: Layout) {}
+  constructor(readonly layout: Layout) {}
   add(op: number, kind: SegKind, local: readonly bigint[], value: bigint): void {
     this.points.push(lift(this.layout, this.layout.find(op, kind), local));
     this.values.push(value);
   }
+}
+
+/** The claims on both vectors, each added to the one its column lives in. */
+class ClaimSet {
+  readonly model: Claims;
+  readonly witness: Claims | null;
+  constructor(layouts: { model: Layout; witness: Layout | null }) {
+    this.model = new Claims(layouts.model);
+    this.witness = layouts.witness && new Claims(layouts.witness);
+  }
+  add(op: number, kind: SegKind, local: readonly bigint[], value: bigint): void {
+    const to = inModel(kind) ? this.model : this.witness;
+    if (!to) throw new Error(`a ${kind.kind} claim without a witness layout`);
+    to.add(op, kind, local, value);
+  }
+}
+
+/** batch.rs: the claims merged into one point s; returns s, P(s) checked to close the sumcheck (not yet opened). */
+function verifyBatch(claims: Claims, proof: Opened, t: Transcript, what: string): bigint[] {
+  t.absorbFrs("batch points", claims.points.flat());
+  t.absorbFrs("batch values", claims.values);
+  const alpha = t.challenge();
+  let claim = 0n;
+  let power = 1n;
+  for (const v of claims.values) {
+    claim = add(claim, mul(power, v));
+    power = mul(power, alpha);
+  }
+  const { point: s, value: final } = verifySumcheck(proof.rounds, claim, claims.layout.numVars, 2, t, `${what} batched claims`);
+  let eS = 0n;
+  power = 1n;
+  for (const z of claims.points) {
+    eS = add(eS, mul(power, eqEval(z, s)));
+    power = mul(power, alpha);
+  }
+  if (final !== mul(eS, proof.pEval)) throw new Reject(`${what} batched claims: the sumcheck's final value is not E(s) P(s)`);
+  t.absorbFr("batch eval", proof.pEval);
+  return s;
 }
 
 /** eq of p's coordinates past the first `low` with the bits of offset / 2^low (the run's index). */
@@ -66,8 +112,11 @@ function wFromBlocks(blocks: readonly bigint[], m: number, n: number, rho: reado
   return s;
 }
 
-/** Checks the decoded proof against the checked architecture, x and y; throws Reject with the reason when it fails. */
-export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly bigint[], y: readonly bigint[], proof: NetworkProof): void {
+/**
+ * Checks the decoded proof against the checked architecture, x and y, and the model's commitment when the verifier
+ * holds one (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
+ */
+export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly bigint[], y: readonly bigint[], proof: NetworkProof, model: Rows | null = null): void {
   if (x.length !== arch.inputLen) throw new Reject(`input: length ${x.length}, expected ${arch.inputLen}`);
   x.forEach((v, i) => {
     if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input [${i}] = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
@@ -77,9 +126,15 @@ export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly b
   y.forEach((v, i) => {
     if (v < I64_MIN || v > I64_MAX) throw new Reject(`output [${i}] = ${v} is not a 64-bit integer`);
   });
-  const layout = layoutOf(arch);
+  const layouts = layoutsOf(arch);
   const expected = arch.ops.filter((o) => o.op !== "flatten").length;
   if (proof.layers.length !== expected) throw new Reject(`layer proofs: ${proof.layers.length}, expected ${expected}`);
+  if (model !== null && proof.modelRows !== null) throw new Reject("model commitment: the verifier holds the model's, so the proof must not carry one");
+  const modelRows = model ?? proof.modelRows;
+  if (modelRows === null) throw new Reject("model commitment: the weights are private (no commitment given), so the proof must carry one");
+  const hasWitness = layouts.witness !== null;
+  if ((proof.witnessRows !== null) !== hasWitness || (proof.witness !== null) !== hasWitness)
+    throw new Reject(`witness commitment: ${proof.witnessRows !== null ? "present" : "absent"}, but the network has ${hasWitness ? "a" : "no"} requant`);
 
   const t = new Transcript(DOMAIN_TAG);
   t.absorbBytes("arch", Buffer.from(archHash, "hex"));
@@ -87,10 +142,11 @@ export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly b
   t.absorbFrs("input", xs);
   const ys = y.map(fr);
   t.absorbFrs("output", ys);
-  t.absorbPoints("hyrax commitment", proof.rows);
+  t.absorbPoints("model commitment", modelRows);
+  if (proof.witnessRows !== null) t.absorbPoints("hyrax commitment", proof.witnessRows);
   let point = t.challenges(log2Ceil(y.length));
   let value = mleEval(ys, point);
-  const claims = new Claims(layout);
+  const claims = new ClaimSet(layouts);
   let next = 0;
   for (let k = arch.ops.length - 1; k >= 0; k--) {
     const op = arch.ops[k];
@@ -130,24 +186,10 @@ export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly b
   }
   if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
 
-  // Every claim merged into one point of the committed vector (batch.rs), then opened there.
-  t.absorbFrs("batch points", claims.points.flat());
-  t.absorbFrs("batch values", claims.values);
-  const alpha = t.challenge();
-  let claim = 0n;
-  let power = 1n;
-  for (const v of claims.values) {
-    claim = add(claim, mul(power, v));
-    power = mul(power, alpha);
-  }
-  const { point: s, value: final } = verifySumcheck(proof.batch.rounds, claim, layout.numVars, 2, t, "batched claims");
-  let eS = 0n;
-  power = 1n;
-  for (const z of claims.points) {
-    eS = add(eS, mul(power, eqEval(z, s)));
-    power = mul(power, alpha);
-  }
-  if (final !== mul(eS, proof.batch.pEval)) throw new Reject("batched claims: the sumcheck's final value is not E(s) P(s)");
-  t.absorbFr("batch eval", proof.batch.pEval);
-  verifyOpening(HYRAX_TAG, layout.numVars, proof.rows, s, proof.batch.pEval, proof.opening, t);
+  // Each vector's claims merged into one point (batch.rs), the model's then the witness's; then each opened there.
+  const sModel = verifyBatch(claims.model, proof.model, t, "model");
+  const sWitness = claims.witness && proof.witness && verifyBatch(claims.witness, proof.witness, t, "witness");
+  verifyOpening(HYRAX_TAG, layouts.model.numVars, modelRows, sModel, proof.model.pEval, proof.model.opening, t);
+  if (layouts.witness && proof.witnessRows && proof.witness && sWitness)
+    verifyOpening(HYRAX_TAG, layouts.witness.numVars, proof.witnessRows, sWitness, proof.witness.pEval, proof.witness.opening, t);
 }
