@@ -165,6 +165,12 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     // without the commitment, a committed proof is not a private-weights proof
     const v3 = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: unlabelled });
     expect(v3.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
+    // a damaged commitment file: a clear error naming it
+    const cut = path.join(dir, "cut.commitment");
+    fs.writeFileSync(cut, fs.readFileSync(r.files.commitment).subarray(0, 100));
+    const e = await rejected(sys.verify({ ir: r.files.ir, proof: r.files.proof, public: unlabelled, commitment: cut }));
+    expect(e.code).to.equal("PROOF_INVALID");
+    expect(e.message).to.contain(cut);
   });
 
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {

@@ -27,6 +27,7 @@ import type { Visibility } from "../../statement/visibility";
 import type { IrSystem, IrVerdict } from "../system";
 import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
 import { verifySumcheckProof } from "./verifier";
+import { decodeCommitment } from "./verifier/decode";
 
 export const SUMCHECK_PUBLIC_FORMAT = "zkml-sumcheck-public/1";
 
@@ -87,10 +88,17 @@ function readModelBytes(file: string): Buffer {
   return fs.readFileSync(file);
 }
 
+/** A model commitment file, its form checked (row count, points on the curve) so a damaged one is named here. */
 function readCommitment(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;
   if (!fs.existsSync(file)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${file}`, { hint: "commit to the model first (prove-model --weights hashed --system sumcheck makes it)" });
-  return fs.readFileSync(file);
+  const bytes = fs.readFileSync(file);
+  try {
+    decodeCommitment(bytes);
+  } catch (e) {
+    throw new ZkmlError("PROOF_INVALID", `not a model commitment: ${(e as Error).message}`, { file, hint: "make it again from the model (prove-model --weights hashed --force), or get the published one again" });
+  }
+  return bytes;
 }
 
 const keccakHex = (b: Uint8Array): string => keccak256(b).slice(2);
