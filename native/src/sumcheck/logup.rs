@@ -467,10 +467,15 @@ fn prove_layer(p: Option<&[Fr]>, q: &[Fr], rho: &[Fr], mu: Fr, claim: Fr, t: &mu
         let r = t.challenge_fr();
         claim = interpolate(&g, r);
         e *= eq1(rho_i, r);
-        if tables[0].evals.len() / 2 >= PAR_THRESHOLD {
+        // Large tables fold in parallel inside; mid-sized ones side by side; small ones (most rounds of a tree's
+        // small layers) in this thread, where waking another costs more than the fold.
+        let len = tables[0].evals.len();
+        if len / 2 >= PAR_THRESHOLD {
             tables.iter_mut().for_each(|m| m.fix_first_variable(r));
-        } else {
+        } else if len >= 1 << 10 {
             tables.par_iter_mut().for_each(|m| m.fix_first_variable(r));
+        } else {
+            tables.iter_mut().for_each(|m| m.fix_first_variable(r));
         }
         w = w.chunks(2).map(|c| c.iter().sum()).collect();
         rounds.push(g);
