@@ -70,11 +70,23 @@ export const LOCAL_NETWORKS: readonly string[] = ["hardhat", "localhost"];
 export const DEV_CHAIN_IDS: readonly number[] = [31337, 1337];
 
 /**
- * Is this a throwaway local chain? By name (hardhat, localhost) and, once the node was asked, by chain id: a
- * `localhost` whose URL points at a real chain (LOCALHOST_RPC_URL) is not local. Every other network is real,
- * including a user's own that is not in NETWORKS.
+ * Hardhat 3's in-process networks, by name: a network of type `edr-simulated` (the `default` one, or a user's own)
+ * is a simulation in this process, whatever it is called. The Hardhat 3 plugin names each one here when it
+ * connects, from the network's type.
+ */
+const IN_PROCESS = new Set<string>();
+
+export function markInProcessNetwork(name: string, type: string): void {
+  if (type === "edr-simulated") IN_PROCESS.add(name);
+}
+
+/**
+ * Is this a throwaway local chain? By name (hardhat, localhost, or a Hardhat 3 network marked in-process by its
+ * type) and, once the node was asked, by chain id: a `localhost` whose URL points at a real chain
+ * (LOCALHOST_RPC_URL) is not local. Every other network is real, including a user's own that is not in NETWORKS.
  */
 export function isLocalChain(network: string, chainId?: number): boolean {
+  if (IN_PROCESS.has(network)) return true;
   return LOCAL_NETWORKS.includes(network) && (chainId === undefined || DEV_CHAIN_IDS.includes(chainId));
 }
 

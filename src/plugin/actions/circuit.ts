@@ -1,0 +1,51 @@
+/**
+ * The options that decide which circuit a model compiles to, as every task that builds or finds one takes them,
+ * read against the project's `zkml` config: free of Hardhat, shared by both plugins.
+ */
+import { ZkmlError } from "../../core/errors";
+import type { ZkmlConfig } from "../../core/config";
+import type { Visibility } from "../../statement/visibility";
+import type { ModelFile } from "../../model/format";
+import type { Backend, CircuitOptions } from "../../pipeline/circuit";
+
+export interface CircuitArgs {
+  input?: string;
+  weights?: string;
+  output?: string;
+  backend: string;
+  scaleBits?: number;
+  saturate: string;
+  calibration?: string;
+  batch?: number;
+  context?: string;
+}
+
+/** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
+export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibility>, model: ModelFile): Promise<CircuitOptions> {
+  const { batchOf, parseVisibility } = await import("../../statement/visibility");
+  const { parseSaturate } = await import("../../quantize/quantize");
+  const { BACKENDS } = await import("../../pipeline/circuit");
+  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output, context: args.context ?? cfg.visibility.context }, (k) => `--${k}`);
+  if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
+  if (!(BACKENDS as readonly string[]).includes(args.backend))
+    throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
+  const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
+  return { visibility, backend: args.backend as Backend, quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration } };
+}
+
+/** Calibration inputs from a JSON file, checked against the model's input shape. */
+export async function readCalibration(file: string, model: ModelFile): Promise<Float64Array[]> {
+  const { readJsonFile } = await import("../../core/files");
+  const { parseCalibration } = await import("../../quantize/scales");
+  return parseCalibration(readJsonFile(file, "INPUT_INVALID", "check the path given to --calibration"), model, file);
+}
+
+/** The circuit options as they were given, to repeat in a hint (`npx hardhat prove-model --model m<flags>`). */
+export function circuitFlags(args: CircuitArgs): string {
+  const out: string[] = [];
+  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["context", "--context"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
+    if (args[k] !== undefined) out.push(` ${flag} ${args[k]}`);
+  if (args.backend !== "auto") out.push(` --backend ${args.backend}`);
+  if (args.saturate !== "auto") out.push(` --saturate ${args.saturate}`);
+  return out.join("");
+}

