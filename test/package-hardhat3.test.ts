@@ -86,6 +86,12 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     expect(help.code, help.stderr).to.equal(0);
     for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas"]) expect(help.stdout).to.contain(t);
 
+    // a user's mistake: the ZkmlError's code and fix as Hardhat 3 prints a plugin's error (HardhatPluginError; the
+    // stack follows only under CI=true, as for any Hardhat 3 error), exit non-zero
+    const noModel = hardhat(["prove-model"]);
+    expect(noModel.code).to.not.equal(0);
+    expect(noModel.stderr + noModel.stdout).to.contain("Error in community plugin zkml-hardhat: [OPTION_INVALID] --model is required\n  fix: e.g. npx hardhat prove-model --model lenet5");
+
     const proved = hardhat(["prove-model", "--model", "my-model.json", "--json"]);
     expect(proved.code, proved.stderr).to.equal(0);
     const report = JSON.parse(proved.stdout) as { verified: boolean; prover: string; matchesReference: boolean; files: { proof: string; public: string; verificationKey: string } };
