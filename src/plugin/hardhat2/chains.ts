@@ -7,10 +7,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { ChainSpec, Eip1193 } from "../../evm/chain";
 import { EIP7825_TX_GAS_CAP } from "../../evm/solc";
-
-export const UNCAPPED = 0x1fffffffffffff;
-/** Hardforks before osaka have no per-transaction cap. */
-export const BEFORE_OSAKA = ["chainstart", "homestead", "dao", "tangerineWhistle", "spuriousDragon", "byzantium", "constantinople", "petersburg", "istanbul", "muirGlacier", "berlin", "london", "arrowGlacier", "grayGlacier", "merge", "shanghai", "cancun", "prague"];
+import { BEFORE_OSAKA, UNCAPPED } from "../actions/chains";
 
 async function provider(hre: HardhatRuntimeEnvironment, overrides: Record<string, unknown>): Promise<Eip1193> {
   const { createProvider } = await import("hardhat/internal/core/providers/construction");

@@ -80,7 +80,7 @@ function connection(hre: any): Promise<any> {
 
 /** Hardhat 3's in-process chains are EDR networks of type edr-simulated; gas is measured on two fresh ones. */
 async function gasChains(hre: any, blockGasLimit: number) {
-  const { BEFORE_OSAKA, UNCAPPED } = await import("../hardhat2/chains");
+  const { BEFORE_OSAKA, UNCAPPED } = await import("../actions/chains");
   const { EIP7825_TX_GAS_CAP } = await import("../../evm/solc");
   const base = await hre.network.create({ network: "default", override: { blockGasLimit: BigInt(blockGasLimit), allowUnlimitedContractSize: false } });
   const raised = await hre.network.create({ network: "default", override: { blockGasLimit: BigInt(UNCAPPED), allowUnlimitedContractSize: true, transactionGasCap: false } });
