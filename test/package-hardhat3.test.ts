@@ -4,8 +4,9 @@
  * package is that binary), and the tarball in node_modules/zkml-hardhat, its dependencies linked to this
  * repository's node_modules (the lock file's versions), as test/package.test.ts does for Hardhat 2. Its config is
  * one import and `plugins: [zkml]`; no `solidity` section, so the plugin's pinned solc compiles (nothing
- * downloaded). Under Node 22: prove-model proves the user's small model, then one script deploys the verifier,
- * submits a proof and compares gas on the in-process network.
+ * downloaded). Under Node 22: inspect-model, export-model and quantize read the user's small model, prove-model proves
+ * it, verify-proof checks the proof, then one script deploys the verifier, submits a proof and compares gas on the
+ * in-process network.
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
@@ -84,7 +85,18 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
 
     const help = hardhat(["--help"]);
     expect(help.code, help.stderr).to.equal(0);
-    for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas"]) expect(help.stdout).to.contain(t);
+    for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize"]) expect(help.stdout).to.contain(t);
+
+    // the model tasks: inspect (positional model), export as ONNX, the quantization table (numbers given as text)
+    const inspected = hardhat(["inspect-model", "my-model.json", "--json"]);
+    expect(inspected.code, inspected.stderr).to.equal(0);
+    expect(JSON.parse(inspected.stdout)).to.have.property("name", "tiny-cnn");
+    const exported = hardhat(["export-model", "--model", "my-model.json", "--out", "my-model.onnx"]);
+    expect(exported.code, exported.stderr).to.equal(0);
+    expect(fs.statSync(path.join(project, "my-model.onnx")).size).to.be.greaterThan(100);
+    const table = hardhat(["quantize", "--model", "my-model.json", "--scales", "8", "--samples", "5", "--json"]);
+    expect(table.code, table.stderr).to.equal(0);
+    expect(table.stdout.trim().startsWith("{") || table.stdout.trim().startsWith("[")).to.equal(true);
 
     // a user's mistake: the ZkmlError's code and fix as Hardhat 3 prints a plugin's error (HardhatPluginError; the
     // stack follows only under CI=true, as for any Hardhat 3 error), exit non-zero

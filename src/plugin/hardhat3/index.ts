@@ -1,7 +1,7 @@
 /**
  * zkml-hardhat's Hardhat 3 plugin: `import zkml from "zkml-hardhat/hardhat3"` and `plugins: [zkml]` in
  * hardhat.config.ts. The same tasks and options as the Hardhat 2 plugin (prove-model, deploy-verifier, submit-proof,
- * verify-proof, compare-gas), running the same actions (../actions/); the validated `zkml` config section; and the
+ * verify-proof, compare-gas, inspect-model, export-model, quantize), running the same actions (../actions/); the validated `zkml` config section; and the
  * compiler: a project that names no `solidity` gets solc 0.8.30 from the pinned `solc` npm package, so compiling
  * never downloads.
  *
@@ -36,8 +36,16 @@ const circuit: Option[] = [
   text("calibration", "A JSON file of sample inputs that sets the activation scales"),
 ];
 
-function task(id: string, description: string, options: Option[], action: () => Promise<{ default: (args: never, hre: never) => Promise<unknown> }>) {
-  return { type: "NEW_TASK" as const, id: [id], description, options: Object.fromEntries(options.map((o) => [o.name, o])), positionalArguments: [], action };
+interface Positional {
+  name: string;
+  description: string;
+  type: "STRING";
+  defaultValue: undefined;
+  isVariadic: false;
+}
+
+function task(id: string, description: string, options: Option[], action: () => Promise<{ default: (args: never, hre: never) => Promise<unknown> }>, positionalArguments: Positional[] = []) {
+  return { type: "NEW_TASK" as const, id: [id], description, options: Object.fromEntries(options.map((o) => [o.name, o])), positionalArguments, action };
 }
 
 const plugin = {
@@ -118,6 +126,35 @@ const plugin = {
         ...circuit,
       ],
       () => import("./tasks/compare-gas"),
+    ),
+    task(
+      "inspect-model",
+      "A model's layers, parameters and MACs, and per statement its constraints, public signals and ptau size, with every approximation made (ONNX folds, quantization)",
+      [flag("json", "Print one JSON object on stdout")],
+      () => import("./tasks/model"),
+      [{ name: "model", description: "A built-in model, paper0/<network>, or a model file (.json or .onnx)", type: "STRING", defaultValue: undefined, isVariadic: false }],
+    ),
+    task(
+      "export-model",
+      "Write a model (the zoo, paper0/<network> or a model file) as ONNX, for other tools (EZKL reads ONNX)",
+      [text("model", "A built-in model, paper0/<network>, or a model file; required"), text("out", "The .onnx file to write; required")],
+      () => import("./tasks/export-model"),
+    ),
+    task(
+      "quantize",
+      "What each quantization scale costs and buys: float and quantized accuracy, argmax agreement, max error, constraints and ptau size",
+      [
+        text("model", MODEL),
+        text("scales", "Comma-separated scale widths in bits (input, weights and activations alike)", "4,6,8,10,12"),
+        text("samples", "Held-out inputs to evaluate on (MNIST digits for MNIST-shaped models, else seeded inputs)", "200"),
+        text("calibration", "A JSON file of sample inputs that sets the activation scales"),
+        text("input", "Input visibility for the constraint count: public, packed, private or hashed (default zkml.visibility)"),
+        text("weights", "Weights visibility for the constraint count: fixed, private or hashed"),
+        text("output", "Output visibility for the constraint count: public, label or hashed"),
+        flag("json", "Print the table as JSON on stdout"),
+        text("markdown", "Also write the table as markdown to this file"),
+      ],
+      () => import("./tasks/quantize"),
     ),
   ],
 };
