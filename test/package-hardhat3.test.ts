@@ -83,6 +83,15 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     expect(version.stdout.trim()).to.match(/^v22\./);
     const hardhat = (args: string[]) => run(node22, [path.join(modules, "hardhat", "dist", "src", "cli.js"), ...args], project);
 
+    // the zkml section is validated by the plugin's config hook: a wrong value names the field and what it expects
+    const config = path.join(project, "hardhat.config.ts");
+    const good = fs.readFileSync(config, "utf8");
+    fs.writeFileSync(config, good.replace('output: "label"', 'output: "labels"'));
+    const bad = hardhat(["--help"]);
+    expect(bad.code).to.not.equal(0);
+    expect(bad.stdout + bad.stderr).to.contain('zkml.visibility.output: expected one of public, label, hashed, got "labels"');
+    fs.writeFileSync(config, good);
+
     const help = hardhat(["--help"]);
     expect(help.code, help.stderr).to.equal(0);
     for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize"]) expect(help.stdout).to.contain(t);
