@@ -145,6 +145,16 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
     expect(out.naiveMatches).to.equal(true);
     expect(out.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
     expect(out.comparedSubmitGas).to.be.within(150_000, 400_000);
+    // the declarations type a Hardhat 3 user's config: the plugin fits defineConfig's plugins, the zkml section is typed
+    fs.writeFileSync(path.join(project, "check.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { visibility: { input: "hashed" }, blockGasLimit: 30_000_000 } });\n');
+    fs.writeFileSync(path.join(project, "check-bad.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { blockGasLimit: "lots" } });\n');
+    const tsc = (file: string) => run(process.execPath, [path.join(modules, "typescript", "bin", "tsc"), "--strict", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--skipLibCheck", "--noEmit", file], project);
+    const typed = tsc("check.ts");
+    expect(typed.code, typed.stdout + typed.stderr).to.equal(0);
+    const mistyped = tsc("check-bad.ts");
+    expect(mistyped.code).to.not.equal(0);
+    expect(mistyped.stdout).to.contain("check-bad.ts(4,");
+
     // compiled by the pinned solc package's soljson.js: no compiler downloaded into Hardhat's cache
     expect(fs.existsSync(path.join(project, "contracts", "generated"))).to.equal(true);
   });

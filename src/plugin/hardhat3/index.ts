@@ -10,6 +10,19 @@
  * plugin's tasks and no integer option without a default: --model is checked in the action, numbers are read from
  * strings there.
  */
+import type { ZkmlConfig, ZkmlUserConfig } from "../../core/config";
+import type { Visibility } from "../../statement/visibility";
+
+// the `zkml` section in a Hardhat 3 config's types (in this repository the same augmentation Hardhat 2's config.ts makes)
+declare module "hardhat/types/config" {
+  interface HardhatUserConfig {
+    zkml?: ZkmlUserConfig<Visibility>;
+  }
+  interface HardhatConfig {
+    zkml: ZkmlConfig<Visibility>;
+  }
+}
+
 interface Option {
   name: string;
   description: string;
@@ -159,4 +172,11 @@ const plugin = {
   ],
 };
 
-export = plugin;
+/**
+ * Hardhat 3's HardhatPlugin, exported untyped: this repository type-checks against Hardhat 2, whose types are not
+ * Hardhat 3's (their TaskDefinitionType enum is not a string literal), so a precise type here would not be
+ * assignable to a Hardhat 3 config's `plugins`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const hardhatPlugin: any = plugin;
+export = hardhatPlugin;
