@@ -256,17 +256,7 @@ mod tests {
     #[test]
     fn row_runs_give_the_same_proof_and_the_blocks() {
         let mut rng = test_rng();
-        let parts = |n: usize| -> Vec<(usize, usize)> {
-            let mut out = Vec::new();
-            let mut off = 0;
-            for b in (0..usize::BITS as usize).rev() {
-                if (n >> b) & 1 == 1 {
-                    out.push((off, b));
-                    off += 1 << b;
-                }
-            }
-            out
-        };
+        let parts = crate::sumcheck::network::pow2_parts;
         for (m, n) in [(1, 1), (1, 8), (4, 1), (5, 7), (55, 20), (33, 300), (100, 1000)] {
             let (w, a, rho) = random_layer(m, n, &mut rng);
             let mut t1 = tr();
