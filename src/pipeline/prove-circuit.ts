@@ -21,19 +21,32 @@ import type { CircuitSize, ProveOptions, Run, Subject } from "./options";
 import { runStage } from "./runner";
 import type { StageSpec } from "./stage";
 
+/** The model and the input quantized, with the reference's output: what every system proves from. */
+export type Quantized = Omit<Subject, "statement">;
+
+/** quantizeStage without the circuit statement (an IR system has no public signals to derive, and a hashed
+ * statement's Poseidon commitment of every weight would be work for nothing). */
+export function quantizeOnlyStage(run: Run<ProofSystemImpl>): StageSpec<Quantized> {
+  return { stage: "quantize", title: "quantizing the model and the input", run: async () => ({ result: quantizeSubject(run) }), summary: (s) => `input ${s.given.source}` };
+}
+
+function quantizeSubject(run: Run<ProofSystemImpl>): Quantized {
+  const { opts } = run;
+  const q = run.exec.quantized ?? quantizeFor(opts.model, run.circuit.quant);
+  const n = batchOf(run.circuit.visibility);
+  const given = n === 1 ? oneInput(opts) : batchInput(opts, n);
+  // a batch is its inputs concatenated, and their outputs (statement.ts)
+  const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
+  return { q, given, x: xs.flat(), reference: xs.flatMap((xi) => runIR(q, xi).output) };
+}
+
 export function quantizeStage(run: Run<ProofSystemImpl>): StageSpec<Subject> {
   const { opts } = run;
   return {
     stage: "quantize",
     title: "quantizing the model and the input",
     run: async () => {
-      const q = run.exec.quantized ?? quantizeFor(opts.model, run.circuit.quant);
-      const n = batchOf(run.circuit.visibility);
-      const given = n === 1 ? oneInput(opts) : batchInput(opts, n);
-      // a batch is its inputs concatenated, and their outputs (statement.ts)
-      const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
-      const x = xs.flat();
-      const reference = xs.flatMap((xi) => runIR(q, xi).output);
+      const { q, given, x, reference } = quantizeSubject(run);
       // hashed inputs and outputs get a fresh salt (kept in the run's input.json, beside the proof)
       return { result: { q, given, x, reference, statement: await statementFor(q, run.circuit.visibility, x, reference, { context: opts.context }) } };
     },

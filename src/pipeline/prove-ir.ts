@@ -13,8 +13,8 @@ import { irToJson } from "../ir/serialize";
 import { argmax, countParams } from "../model/format";
 import type { IrProveResult, IrSystem, IrVerdict } from "../systems/system";
 import { circuitId } from "./circuit";
-import { quantizeStage } from "./prove-circuit";
-import type { Run, Subject } from "./options";
+import { quantizeOnlyStage, type Quantized } from "./prove-circuit";
+import type { Run } from "./options";
 import type { IrProveReport } from "./report";
 import { runStage } from "./runner";
 import type { StageRunner, StageSpec } from "./stage";
@@ -49,13 +49,14 @@ function irFiles(run: Run<IrSystem>, id: string, x: bigint[]): IrFiles {
 /** The quantized model (ir.json, what a verifier reads the architecture from) and the model in the system's own
  * form (what its prover reads); unchanged content is left as it is. */
 function writeIrStage(run: Run<IrSystem>, f: IrFiles, text: string, q: QModel): StageSpec<string> {
+  const encoded = run.sys.encodeModel(q); // once, for the comparison and the write
   return {
     stage: "render",
     title: `the quantized model (ir.json) and ${run.sys.protocol}'s form of it`,
-    reuse: () => (!run.force && fs.existsSync(f.ir) && fs.existsSync(f.model) && fs.readFileSync(f.ir, "utf8") === text && fs.readFileSync(f.model).equals(run.sys.encodeModel(q)) ? f.ir : undefined),
+    reuse: () => (!run.force && fs.existsSync(f.ir) && fs.existsSync(f.model) && fs.readFileSync(f.ir, "utf8") === text && fs.readFileSync(f.model).equals(encoded) ? f.ir : undefined),
     run: async () => {
       writeFileAtomic(f.ir, text);
-      writeFileAtomic(f.model, run.sys.encodeModel(q));
+      writeFileAtomic(f.model, encoded);
       return { result: f.ir };
     },
   };
@@ -139,13 +140,13 @@ function verifyIrStage(run: Run<IrSystem>, f: IrFiles): StageSpec<IrVerdict> {
 }
 
 /** The proved output against the reference interpreter's. */
-function matches(output: string[], s: Subject): boolean {
+function matches(output: string[], s: Quantized): boolean {
   return output.length === s.reference.length && output.every((v, i) => BigInt(v) === s.reference[i]);
 }
 
 export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: number, warnings: string[]): Promise<IrProveReport> {
   const { opts, sys, circuit } = run;
-  const subject = await stages.run(quantizeStage(run));
+  const subject = await stages.run(quantizeOnlyStage(run));
   sys.check(subject.q, circuit.visibility); // what this system cannot prove is refused before any work
   const irText = irToJson(subject.q);
   const id = circuitId(opts.model.name, subject.q, circuit.visibility, "direct", irText);

@@ -7,6 +7,7 @@ import { types } from "hardhat/config";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
 import { isZkmlError } from "../../core/errors";
 import type { CircuitArgs } from "../actions/circuit";
+import { taskFailure } from "../actions/output";
 
 export const PLUGIN = "zkml-hardhat";
 
@@ -14,11 +15,7 @@ export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean }
   try {
     return await fn();
   } catch (caught) {
-    // a file the system would not let us read or write (a read-only build folder, a full disk) is named, not a stack
-    const { anyFileError } = await import("../../core/files");
-    const e = anyFileError(caught);
-    // with --json, stdout carries one JSON object whatever happens: the report, or the error
-    if (opts.json) process.stdout.write(JSON.stringify({ error: isZkmlError(e) ? e.toJSON() : { code: "INTERNAL", message: String((e as Error)?.message ?? e) } }) + "\n");
+    const e = await taskFailure(caught, opts.json);
     if (isZkmlError(e)) throw new HardhatPluginError(PLUGIN, `[${e.code}] ${e.describe()}`);
     throw e;
   }

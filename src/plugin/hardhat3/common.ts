@@ -6,6 +6,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { isZkmlError, ZkmlError } from "../../core/errors";
 import type { Host } from "../actions/host";
+import { taskFailure } from "../actions/output";
 import { markInProcessNetwork } from "../../evm/networks";
 
 export const PLUGIN = "zkml-hardhat";
@@ -28,9 +29,7 @@ export async function boundary<T>(fn: () => Promise<T>, opts: { json?: boolean }
   try {
     return await fn();
   } catch (caught) {
-    const { anyFileError } = await import("../../core/files");
-    const e = anyFileError(caught);
-    if (opts.json) process.stdout.write(JSON.stringify({ error: isZkmlError(e) ? e.toJSON() : { code: "INTERNAL", message: String((e as Error)?.message ?? e) } }) + "\n");
+    const e = await taskFailure(caught, opts.json);
     if (!isZkmlError(e)) throw e;
     const message = `[${e.code}] ${e.describe()}`;
     let PluginError: (new (plugin: string, message: string, parent?: Error) => Error) | undefined;
