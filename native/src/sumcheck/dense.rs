@@ -97,8 +97,14 @@ pub fn prove_dense_with(w: &[i64], m: usize, n: usize, a: &[i64], rho: &[Fr], t:
 /// the committed blocks' evaluations, are inner products of g_B's column runs with eq(sigma_low) (W read once,
 /// not once for the sumcheck and again per block). The sumcheck's table is sum_B eq(rho[rl..], o >> rl) g_B.
 pub fn prove_dense_rows(w: &[i64], m: usize, n: usize, a: &[i64], rho: &[Fr], rows: &[(usize, usize)], t: &mut Transcript) -> (DenseProverOutput, Vec<Vec<Fr>>) {
-    assert_eq!(w.len(), m * n, "W is not m x n");
     assert_eq!(a.len(), n, "a is not of length n");
+    prove_dense_rows_mle(w, m, n, Mle::from_i64(a), rho, rows, t)
+}
+
+/// prove_dense_rows with the vector given as field values (a conv's folded im2col, conv.rs), padded to 2^log2 n.
+pub fn prove_dense_rows_mle(w: &[i64], m: usize, n: usize, a: Mle, rho: &[Fr], rows: &[(usize, usize)], t: &mut Transcript) -> (DenseProverOutput, Vec<Vec<Fr>>) {
+    assert_eq!(w.len(), m * n, "W is not m x n");
+    assert_eq!(a.num_vars, log2_ceil(n), "a is not of length n");
     assert_eq!(rho.len(), log2_ceil(m), "rho must have log2 m coordinates");
     let mut end = 0;
     for &(o, l) in rows {
@@ -114,7 +120,7 @@ pub fn prove_dense_rows(w: &[i64], m: usize, n: usize, a: &[i64], rho: &[Fr], ro
             *x += c * y;
         }
     }
-    let out = sumcheck::prove(vec![Mle::new(f), Mle::from_i64(a)], t);
+    let out = sumcheck::prove(vec![Mle::new(f), a], t);
     let (w_eval, a_eval) = (out.factor_evals[0], out.factor_evals[1]);
     t.absorb_frs(b"dense evals", &[w_eval, a_eval]);
     let out = DenseProverOutput { proof: DenseProof { sumcheck: out.proof, w_eval, a_eval }, claim: out.claim, sigma: out.point, w_eval, a_eval };

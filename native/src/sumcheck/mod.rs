@@ -9,6 +9,7 @@
 //! column as a segment of one vector, the claims accumulator) and network.rs (the FC network's proof and verifier).
 
 pub mod batch;
+pub mod conv;
 pub mod dense;
 pub mod error;
 pub mod fold;

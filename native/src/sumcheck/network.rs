@@ -46,7 +46,8 @@
 //! rows.
 
 use super::batch::{verify_batch, BatchProof};
-use super::dense::{prove_dense_rows, verify_dense, DenseProof};
+use super::conv::{conv_run, im2col_fold, pool_run, prefix_eq_sum, prove_wiring, verify_wiring, Window, Wiring, WiringProof};
+use super::dense::{prove_dense_rows_mle, verify_dense, DenseProof};
 use super::error::VerifyError;
 use super::hyrax::{open_i64, verify_opening, HyraxCommitment, HyraxOpening, HyraxParams};
 use super::layout::{commit_big, prove_claims, Claims, Layout, SegKind};
@@ -58,7 +59,7 @@ use super::mle::{eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
 use super::sumcheck::SumcheckProof;
 use super::transcript::{fr_to_be32, g1_to_be64, Transcript};
 use ark_bn254::{Fq, Fr, G1Affine};
-use ark_ff::PrimeField;
+use ark_ff::{Field, PrimeField};
 use sha3::{Digest, Keccak256};
 use std::fmt;
 
@@ -80,6 +81,24 @@ pub enum Op {
     Requant { shift: u32, relu: bool, bits: u32, clamp: Option<u32> },
     /// Reshape only.
     Flatten,
+    /// y[f P + p] = b[f] + sum over in-bounds taps of w[f T + t] x[c h w + src] (conv.rs); w is f x T, T = c kh kw,
+    /// in [f][c][ky][kx] order.
+    Conv { win: Window, f: usize, w: Vec<i64>, b: Vec<i64> },
+    /// y[c P + p] = the sum of the window (no padding): an average pool with its division folded into the scale.
+    SumPool { win: Window },
+    /// y = mul x + from_mul t, t the output of ops[from - 1] (a requant: committed) or, for from = 0, the input.
+    Add { from: usize, mul: i64, from_mul: i64 },
+}
+
+impl Op {
+    /// A dense or conv op's weight matrix (m x n, row-major) and bias (m): what the model commits.
+    fn matrix(&self) -> Option<(usize, usize, &[i64], &[i64])> {
+        match self {
+            Op::Dense { m, n, w, b } => Some((*m, *n, w, b)),
+            Op::Conv { win, f, w, b } => Some((*f, win.c * win.taps(), w, b)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,6 +122,36 @@ pub enum ArchOp {
     Dense { m: usize, n: usize },
     Requant { shift: u32, relu: bool, bits: u32, clamp: Option<u32> },
     Flatten,
+    Conv { win: Window, f: usize },
+    SumPool { win: Window },
+    Add { from: usize, mul: i64, from_mul: i64 },
+}
+
+/// The largest `mul` or `from_mul` of an add (small positive integers: they bring two scales to one step).
+pub const MAX_ADD_MUL: i64 = 1 << 20;
+
+impl ArchOp {
+    /// A dense or conv op's weight matrix shape (m, n): committed in the model as W's blocks and b.
+    pub fn matrix(&self) -> Option<(usize, usize)> {
+        match *self {
+            ArchOp::Dense { m, n } => Some((m, n)),
+            ArchOp::Conv { win, f } => Some((f, win.c * win.taps())),
+            _ => None,
+        }
+    }
+
+    /// The op's words (`Arch::words`).
+    fn words(&self) -> Vec<i64> {
+        let win_words = |v: &Window| [v.c, v.h, v.w, v.kh, v.kw, v.sh, v.sw].map(|x| x as i64);
+        match *self {
+            ArchOp::Dense { m, n } => vec![1, m as i64, n as i64],
+            ArchOp::Requant { shift, relu, bits, clamp } => vec![2, shift as i64, relu as i64, bits as i64, clamp.unwrap_or(0) as i64],
+            ArchOp::Flatten => vec![3],
+            ArchOp::Conv { win, f } => [vec![4], win_words(&win).to_vec(), vec![win.ph as i64, win.pw as i64, f as i64]].concat(),
+            ArchOp::SumPool { win } => [vec![5], win_words(&win).to_vec()].concat(),
+            ArchOp::Add { from, mul, from_mul } => vec![6, from as i64, mul, from_mul],
+        }
+    }
 }
 
 /// The public architecture: everything but the weights and biases.
@@ -238,26 +287,53 @@ impl Arch {
                     }
                 }
                 ArchOp::Flatten => {}
+                ArchOp::Conv { win, f } => {
+                    let (oh, ow) = win.check().map_err(|e| format!("ops[{k}] conv: {e}"))?;
+                    if win.in_len() != len || f == 0 {
+                        return Err(format!("ops[{k}] conv of a {}x{}x{} input to {f} filters: its input has {len} values", win.c, win.h, win.w));
+                    }
+                    if f.checked_mul(win.c * win.taps()).is_none_or(|e| e > MAX_DENSE_ENTRIES) || f.checked_mul(oh * ow).is_none_or(|e| e > MAX_DENSE_ENTRIES) {
+                        return Err(format!("ops[{k}] conv: more than 2^30 weights or outputs"));
+                    }
+                    len = f * oh * ow;
+                }
+                ArchOp::SumPool { win } => {
+                    let (oh, ow) = win.check().map_err(|e| format!("ops[{k}] sumpool: {e}"))?;
+                    if win.in_len() != len || win.ph != 0 || win.pw != 0 {
+                        return Err(format!("ops[{k}] sumpool of a {}x{}x{} input (no padding): its input has {len} values", win.c, win.h, win.w));
+                    }
+                    len = win.c * oh * ow;
+                }
+                ArchOp::Add { from, mul, from_mul } => {
+                    if !(1..=MAX_ADD_MUL).contains(&mul) || !(1..=MAX_ADD_MUL).contains(&from_mul) {
+                        return Err(format!("ops[{k}] add: mul {mul} and from_mul {from_mul} must be in 1..=2^20"));
+                    }
+                    let from_len = match from {
+                        0 => self.input_len,
+                        j if j <= k && matches!(self.ops[j - 1], ArchOp::Requant { .. }) => lens[j - 1],
+                        _ => return Err(format!("ops[{k}] add: from {from} must be 0 (the input) or an earlier requant's output (this system commits those)")),
+                    };
+                    if from_len != len {
+                        return Err(format!("ops[{k}] add: its sides have {len} and {from_len} values"));
+                    }
+                }
             }
             lens.push(len);
         }
-        if !self.ops.iter().any(|o| matches!(o, ArchOp::Dense { .. })) {
-            return Err("the network has no dense op (nothing to prove)".into());
+        if !self.ops.iter().any(|o| o.matrix().is_some()) {
+            return Err("the network has no dense or conv op (nothing to prove)".into());
         }
         Ok(lens)
     }
 
     /// The architecture as words (the N-API edge passes them, `hash` hashes them): ARCH_VERSION, input_len,
     /// input_min, input_top, the op count, then per op: dense `1, m, n`; requant `2, shift, relu (0/1), bits, clamp
-    /// (0 for none)`; flatten `3`.
+    /// (0 for none)`; flatten `3`; conv `4, c, h, w, kh, kw, sh, sw, ph, pw, f`; sumpool `5, c, h, w, kh, kw, sh, sw`;
+    /// add `6, from, mul, from_mul`.
     pub fn words(&self) -> Vec<i64> {
         let mut w = vec![ARCH_VERSION as i64, self.input_len as i64, self.input_min, self.input_top, self.ops.len() as i64];
         for op in &self.ops {
-            match *op {
-                ArchOp::Dense { m, n } => w.extend([1, m as i64, n as i64]),
-                ArchOp::Requant { shift, relu, bits, clamp } => w.extend([2, shift as i64, relu as i64, bits as i64, clamp.unwrap_or(0) as i64]),
-                ArchOp::Flatten => w.push(3),
-            }
+            w.extend(op.words());
         }
         w
     }
@@ -280,7 +356,20 @@ impl Arch {
         let count = next("the op count", 0, 1 << 20)?;
         let mut ops = Vec::with_capacity(count.min(1 << 10) as usize);
         for _ in 0..count {
-            ops.push(match next("an op's kind", 1, 3)? {
+            let win = |next: &mut dyn FnMut(&str, i64, i64) -> Result<i64, String>, pad: bool| -> Result<Window, String> {
+                let mut v = [0usize; 9];
+                for (i, name) in ["c", "h", "w", "kh", "kw", "sh", "sw", "ph", "pw"].iter().enumerate().take(if pad { 9 } else { 7 }) {
+                    v[i] = next(&format!("window {name}"), 0, 1 << 30)? as usize;
+                }
+                Ok(Window { c: v[0], h: v[1], w: v[2], kh: v[3], kw: v[4], sh: v[5], sw: v[6], ph: v[7], pw: v[8] })
+            };
+            ops.push(match next("an op's kind", 1, 6)? {
+                4 => {
+                    let w = win(&mut next, true)?;
+                    ArchOp::Conv { win: w, f: next("conv filters", 1, 1 << 30)? as usize }
+                }
+                5 => ArchOp::SumPool { win: win(&mut next, false)? },
+                6 => ArchOp::Add { from: next("add from", 0, 1 << 20)? as usize, mul: next("add mul", 1, MAX_ADD_MUL)?, from_mul: next("add from_mul", 1, MAX_ADD_MUL)? },
                 1 => ArchOp::Dense { m: next("dense m", 1, 1 << 30)? as usize, n: next("dense n", 1, 1 << 30)? as usize },
                 2 => {
                     let (shift, relu, bits) = (next("requant shift", 0, 62)? as u32, next("requant relu", 0, 1)? == 1, next("requant bits", 1, 62)? as u32);
@@ -290,7 +379,7 @@ impl Arch {
                 _ => ArchOp::Flatten,
             });
         }
-        if w.len() > 5 + ops.iter().map(|o| match o { ArchOp::Dense { .. } => 3, ArchOp::Requant { .. } => 5, ArchOp::Flatten => 1 }).sum::<usize>() {
+        if w.len() > 5 + ops.iter().map(|o| o.words().len()).sum::<usize>() {
             return Err("architecture words continue past the last op".into());
         }
         let arch = Arch { input_len, input_min, input_top, ops };
@@ -316,7 +405,8 @@ impl Arch {
         let (mut model, mut wit) = (Vec::new(), Vec::new());
         for (k, op) in self.ops.iter().enumerate() {
             match *op {
-                ArchOp::Dense { m, n } => {
+                ArchOp::Dense { .. } | ArchOp::Conv { .. } => {
+                    let (m, n) = op.matrix().expect("a matrix op");
                     for (rb, &(_, rl)) in pow2_parts(m).iter().enumerate() {
                         for (cb, &(_, cl)) in pow2_parts(n).iter().enumerate() {
                             model.push((k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }, rl + cl));
@@ -324,6 +414,7 @@ impl Arch {
                     }
                     model.push((k, SegKind::Bias, log2_ceil(m)));
                 }
+                ArchOp::SumPool { .. } | ArchOp::Add { .. } => {}
                 ArchOp::Requant { shift, bits, .. } => {
                     for kind in [SegKind::Act, SegKind::Quot, SegKind::Rem] {
                         wit.push((k, kind, log2_ceil(lens[k])));
@@ -359,6 +450,9 @@ impl Network {
                 Op::Dense { m, n, .. } => ArchOp::Dense { m: *m, n: *n },
                 &Op::Requant { shift, relu, bits, clamp } => ArchOp::Requant { shift, relu, bits, clamp },
                 Op::Flatten => ArchOp::Flatten,
+                Op::Conv { win, f, .. } => ArchOp::Conv { win: *win, f: *f },
+                &Op::SumPool { win } => ArchOp::SumPool { win },
+                &Op::Add { from, mul, from_mul } => ArchOp::Add { from, mul, from_mul },
             })
             .collect();
         Arch { input_len: self.input_len, input_min: self.input_min, input_top: self.input_top, ops }
@@ -379,6 +473,9 @@ impl Network {
                 ArchOp::Dense { m, n } => Op::Dense { m, n, w: take(m * n, k)?, b: take(m, k)? },
                 ArchOp::Requant { shift, relu, bits, clamp } => Op::Requant { shift, relu, bits, clamp },
                 ArchOp::Flatten => Op::Flatten,
+                ArchOp::Conv { win, f } => Op::Conv { win, f, w: take(f * win.c * win.taps(), k)?, b: take(f, k)? },
+                ArchOp::SumPool { win } => Op::SumPool { win },
+                ArchOp::Add { from, mul, from_mul } => Op::Add { from, mul, from_mul },
             });
         }
         if at != params.len() {
@@ -391,9 +488,9 @@ impl Network {
     pub fn check(&self) -> Result<(), String> {
         self.arch().check()?;
         for (k, op) in self.ops.iter().enumerate() {
-            if let Op::Dense { m, n, w, b } = op {
-                if w.len() != m * n || b.len() != *m {
-                    return Err(format!("ops[{k}] dense {m}x{n}: {} weights and {} biases", w.len(), b.len()));
+            if let Some((m, n, w, b)) = op.matrix() {
+                if w.len() != m * n || b.len() != m {
+                    return Err(format!("ops[{k}]: a {m}x{n} weight matrix with {} weights and {} biases", w.len(), b.len()));
                 }
             }
         }
@@ -412,7 +509,7 @@ pub fn try_run(net: &Network, x: &[i64]) -> Result<Vec<Vec<i64>>, String> {
         return Err(format!("input: value {v} at [{i}] outside the declared range [{}, {}]", net.input_min, net.input_top));
     }
     let mut cur = x.to_vec();
-    let mut out = Vec::with_capacity(net.ops.len());
+    let mut out: Vec<Vec<i64>> = Vec::with_capacity(net.ops.len());
     for (k, op) in net.ops.iter().enumerate() {
         cur = match op {
             Op::Dense { m, n, w, b } => (0..*m)
@@ -435,6 +532,19 @@ pub fn try_run(net: &Network, x: &[i64]) -> Result<Vec<Vec<i64>>, String> {
                     .collect::<Result<_, _>>()?
             }
             Op::Flatten => cur,
+            Op::Conv { win, f, w, b } => conv_run(win, *f, w, b, &cur).map_err(|e| format!("ops[{k}] {e}"))?,
+            Op::SumPool { win } => pool_run(win, &cur),
+            &Op::Add { from, mul, from_mul } => {
+                let t = if from == 0 { x } else { &out[from - 1][..] };
+                cur.iter()
+                    .zip(t)
+                    .enumerate()
+                    .map(|(i, (&a, &b))| {
+                        let s = mul as i128 * a as i128 + from_mul as i128 * b as i128;
+                        i64::try_from(s).map_err(|_| format!("ops[{k}] add: sum {s} at [{i}] outside i64"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
         };
         out.push(cur.clone());
     }
@@ -453,6 +563,13 @@ pub enum LayerProof {
     Dense { b_eval: Fr, dense: DenseProof, w_blocks: Vec<Fr> },
     /// q~(p), r~(p) and the two lookups.
     Requant { q_eval: Fr, r_eval: Fr, lookups: Box<RequantProof> },
+    /// The unpadding wiring (absent when the output positions are a power of two), b~(rf), the matrix product's
+    /// sumcheck, W's blocks' evaluations, and the im2col wiring to the input (conv.rs).
+    Conv { unpad: Option<WiringProof>, b_eval: Fr, dense: DenseProof, w_blocks: Vec<Fr>, im2col: WiringProof },
+    /// The pool's wiring to its input.
+    Pool { wiring: WiringProof },
+    /// t~(p), the added tensor's evaluation (checked by the committed activation's opening, or computed from x).
+    Add { t_eval: Fr },
 }
 
 /// A committed polynomial's claims merged into one point (batch.rs) and opened there (hyrax.rs).
@@ -495,10 +612,10 @@ fn model_vector(net: &Network, layouts: &Layouts) -> Vec<i64> {
     let l = &layouts.model;
     let mut big = vec![0i64; 1 << l.num_vars];
     for (k, op) in net.ops.iter().enumerate() {
-        if let Op::Dense { m, n, w, b } = op {
-            for (rb, &rp) in pow2_parts(*m).iter().enumerate() {
-                for (cb, &cp) in pow2_parts(*n).iter().enumerate() {
-                    l.place(l.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), &w_block(w, *n, rp, cp), &mut big);
+        if let Some((m, n, w, b)) = op.matrix() {
+            for (rb, &rp) in pow2_parts(m).iter().enumerate() {
+                for (cb, &cp) in pow2_parts(n).iter().enumerate() {
+                    l.place(l.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), &w_block(w, n, rp, cp), &mut big);
                 }
             }
             l.place(l.get(k, SegKind::Bias), b, &mut big);
@@ -612,24 +729,41 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 let b_eval = seg_mle(bs).evaluate(&point);
                 t.absorb_fr(b"dense bias", &b_eval);
                 claims.add(bs, point.clone(), b_eval);
-                let rows = pow2_parts(*m);
-                let (out, row_folds) = prove_dense_rows(w, *m, *n, input_of(k), &point, &rows, &mut t);
-                let cols = pow2_parts(*n);
-                let eq_cols: Vec<Vec<Fr>> = cols.iter().map(|&(_, cl)| eq_table(&out.sigma[..cl])).collect();
-                let mut w_blocks = Vec::new();
-                for (rb, (&(_, rl), g)) in rows.iter().zip(&row_folds).enumerate() {
-                    for (cb, (&(co, cl), eq_c)) in cols.iter().zip(&eq_cols).enumerate() {
-                        let seg = layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 });
-                        let v = inner_product(&g[co..co + (1 << cl)], eq_c);
-                        let local: Vec<Fr> = out.sigma[..cl].iter().chain(&point[..rl]).copied().collect();
-                        claims.add(seg, local, v);
-                        w_blocks.push(v);
-                    }
+                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *m, *n), Mle::from_i64(input_of(k)), &point, &mut claims, &mut t);
+                point = sigma;
+                layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
+            }
+            Op::Conv { win, f, w, .. } => {
+                let (pl, tl) = (win.positions(), win.c * win.taps());
+                let unpad = (!pl.is_power_of_two()).then(|| {
+                    let (proof, r2, _) = prove_wiring(&Wiring::Unpad { rows: *f, cols: pl }, &point, &pad_rows(&trace[k], *f, pl), &mut t);
+                    point = r2;
+                    proof
+                });
+                let (rp, rf) = point.split_at(log2_ceil(pl));
+                let bs = layouts.get(k, SegKind::Bias);
+                let b_eval = seg_mle(bs).evaluate(rf);
+                t.absorb_fr(b"conv bias", &b_eval);
+                claims.add(bs, rf.to_vec(), b_eval);
+                let a = Mle::new(im2col_fold(win, input_of(k), &eq_table(rp)));
+                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *f, tl), a, rf, &mut claims, &mut t);
+                let r: Vec<Fr> = rp.iter().chain(&sigma).copied().collect();
+                let (im2col, r2, _) = prove_wiring(&Wiring::Im2col { win: *win }, &r, input_of(k), &mut t);
+                point = r2;
+                layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
+            }
+            Op::SumPool { win } => {
+                let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), &mut t);
+                point = r2;
+                layers.push(LayerProof::Pool { wiring });
+            }
+            &Op::Add { from, .. } => {
+                let t_eval = Mle::from_i64(if from == 0 { x } else { &trace[from - 1] }).evaluate(&point);
+                t.absorb_fr(b"add eval", &t_eval);
+                if from > 0 {
+                    claims.add(layouts.get(from - 1, SegKind::Act), point.clone(), t_eval);
                 }
-                debug_assert_eq!(w_eval_from_blocks(&w_blocks, *m, *n, &point, &out.sigma), Some(out.w_eval));
-                t.absorb_frs(b"dense w blocks", &w_blocks);
-                point = out.sigma;
-                layers.push(LayerProof::Dense { b_eval, dense: out.proof, w_blocks });
+                layers.push(LayerProof::Add { t_eval });
             }
         }
     }
@@ -653,6 +787,64 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
         witness_open,
     };
     Ok((proof, y, timings))
+}
+
+/// y (f runs of `cols` values) with each run padded to 2^ceil(log2 cols), f padded to a power of two: the layout a
+/// conv's matrix product leaves its claim in (conv.rs, `Wiring::Unpad`).
+fn pad_rows(y: &[i64], f: usize, cols: usize) -> Vec<i64> {
+    let pp = 1 << log2_ceil(cols);
+    let mut z = vec![0i64; (1 << log2_ceil(f)) * pp];
+    for (i, run) in y.chunks(cols).enumerate() {
+        z[i * pp..i * pp + cols].copy_from_slice(run);
+    }
+    z
+}
+
+/// A dense or conv op's matrix-vector step (its bias already taken from the claim by the caller): the sumcheck of
+/// sum_j W~(rho, j) a~(j), W's blocks' evaluations at (sigma_low || rho_low) as claims on the model, absorbed.
+/// Returns the proof, the blocks' evaluations and sigma (a~(sigma) is in the proof).
+fn prove_matrix(layouts: &Layouts, k: usize, (w, m, n): (&[i64], usize, usize), a: Mle, rho: &[Fr], claims: &mut ClaimSet, t: &mut Transcript) -> (DenseProof, Vec<Fr>, Vec<Fr>) {
+    let rows = pow2_parts(m);
+    let (out, row_folds) = prove_dense_rows_mle(w, m, n, a, rho, &rows, t);
+    let cols = pow2_parts(n);
+    let eq_cols: Vec<Vec<Fr>> = cols.iter().map(|&(_, cl)| eq_table(&out.sigma[..cl])).collect();
+    let mut w_blocks = Vec::new();
+    for (rb, (&(_, rl), g)) in rows.iter().zip(&row_folds).enumerate() {
+        for (cb, (&(co, cl), eq_c)) in cols.iter().zip(&eq_cols).enumerate() {
+            let seg = layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 });
+            let v = inner_product(&g[co..co + (1 << cl)], eq_c);
+            let local: Vec<Fr> = out.sigma[..cl].iter().chain(&rho[..rl]).copied().collect();
+            claims.add(seg, local, v);
+            w_blocks.push(v);
+        }
+    }
+    debug_assert_eq!(w_eval_from_blocks(&w_blocks, m, n, rho, &out.sigma), Some(out.w_eval));
+    t.absorb_frs(b"dense w blocks", &w_blocks);
+    (out.proof, w_blocks, out.sigma)
+}
+
+/// Checks a dense or conv op's matrix-vector step against the claim c (bias taken out): the sumcheck, W's blocks
+/// combined against W~(rho, sigma), each block's evaluation added to the model's claims. Returns sigma and a~(sigma).
+#[allow(clippy::too_many_arguments)]
+fn verify_matrix(layouts: &Layouts, k: usize, (m, n): (usize, usize), dense: &DenseProof, w_blocks: &[Fr], c: Fr, rho: &[Fr], claims: &mut ClaimSet, t: &mut Transcript) -> Result<(Vec<Fr>, Fr), VerifyError> {
+    let cl = verify_dense(dense, c, m, n, rho, t)?;
+    let nb = pow2_parts(m).len() * pow2_parts(n).len();
+    if w_blocks.len() != nb {
+        return Err(VerifyError::Shape { what: "dense W block evaluations", got: w_blocks.len(), expected: nb });
+    }
+    if w_eval_from_blocks(w_blocks, m, n, rho, &cl.sigma) != Some(cl.w_eval) {
+        return Err(VerifyError::FinalValue { what: "dense W blocks (their combination is not W~(rho, sigma))" });
+    }
+    t.absorb_frs(b"dense w blocks", w_blocks);
+    let mut i = 0;
+    for (rb, &(_, rl)) in pow2_parts(m).iter().enumerate() {
+        for (cb, &(_, cll)) in pow2_parts(n).iter().enumerate() {
+            let local: Vec<Fr> = cl.sigma[..cll].iter().chain(&rho[..rl]).copied().collect();
+            claims.add(layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), local, w_blocks[i]);
+            i += 1;
+        }
+    }
+    Ok((cl.sigma, cl.a_eval))
 }
 
 /// prove_with, the Hyrax generators derived here.
@@ -732,25 +924,44 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
                 };
                 t.absorb_fr(b"dense bias", b_eval);
                 claims.add(layouts.get(k, SegKind::Bias), point.clone(), *b_eval);
-                let cl = verify_dense(dense, value - b_eval, m, n, &point, &mut t)?;
-                let nb = pow2_parts(m).len() * pow2_parts(n).len();
-                if w_blocks.len() != nb {
-                    return Err(VerifyError::Shape { what: "dense W block evaluations", got: w_blocks.len(), expected: nb });
+                (point, value) = verify_matrix(&layouts, k, (m, n), dense, w_blocks, value - b_eval, &point, &mut claims, &mut t)?;
+            }
+            ArchOp::Conv { win, f } => {
+                let Some(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col }) = lp.next() else {
+                    return Err(VerifyError::Shape { what: "layer proof kind (conv expected)", got: k, expected: k });
+                };
+                let (pl, tl) = (win.positions(), win.c * win.taps());
+                match (pl.is_power_of_two(), unpad) {
+                    (true, None) => {}
+                    (false, Some(u)) => (point, value) = verify_wiring(&Wiring::Unpad { rows: f, cols: pl }, u, &point, value, &mut t)?,
+                    (pow2, _) => return Err(VerifyError::Shape { what: "conv unpadding wiring (sent exactly when the output positions are not a power of two)", got: pow2 as usize, expected: !pow2 as usize }),
                 }
-                if w_eval_from_blocks(w_blocks, m, n, &point, &cl.sigma) != Some(cl.w_eval) {
-                    return Err(VerifyError::FinalValue { what: "dense W blocks (their combination is not W~(rho, sigma))" });
-                }
-                t.absorb_frs(b"dense w blocks", w_blocks);
-                let mut i = 0;
-                for (rb, &(_, rl)) in pow2_parts(m).iter().enumerate() {
-                    for (cb, &(_, cll)) in pow2_parts(n).iter().enumerate() {
-                        let local: Vec<Fr> = cl.sigma[..cll].iter().chain(&point[..rl]).copied().collect();
-                        claims.add(layouts.get(k, SegKind::Weights { rb: rb as u8, cb: cb as u8 }), local, w_blocks[i]);
-                        i += 1;
+                let (rp, rf) = point.split_at(log2_ceil(pl));
+                t.absorb_fr(b"conv bias", b_eval);
+                claims.add(layouts.get(k, SegKind::Bias), rf.to_vec(), *b_eval);
+                let (sigma, a_eval) = verify_matrix(&layouts, k, (f, tl), dense, w_blocks, value - *b_eval * prefix_eq_sum(rp, pl), rf, &mut claims, &mut t)?;
+                let r: Vec<Fr> = rp.iter().chain(&sigma).copied().collect();
+                (point, value) = verify_wiring(&Wiring::Im2col { win }, im2col, &r, a_eval, &mut t)?;
+            }
+            ArchOp::SumPool { win } => {
+                let Some(LayerProof::Pool { wiring }) = lp.next() else {
+                    return Err(VerifyError::Shape { what: "layer proof kind (sumpool expected)", got: k, expected: k });
+                };
+                (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, &mut t)?;
+            }
+            ArchOp::Add { from, mul, from_mul } => {
+                let Some(LayerProof::Add { t_eval }) = lp.next() else {
+                    return Err(VerifyError::Shape { what: "layer proof kind (add expected)", got: k, expected: k });
+                };
+                t.absorb_fr(b"add eval", t_eval);
+                if from == 0 {
+                    if Mle::from_i64(x).evaluate(&point) != *t_eval {
+                        return Err(VerifyError::FinalValue { what: "add (the input's evaluation)" });
                     }
+                } else {
+                    claims.add(layouts.get(from - 1, SegKind::Act), point.clone(), *t_eval);
                 }
-                point = cl.sigma;
-                value = cl.a_eval;
+                value = (value - Fr::from(from_mul) * t_eval) * Fr::from(mul).inverse().expect("mul >= 1");
             }
         }
     }
@@ -845,6 +1056,10 @@ impl Writer {
         self.count(p.f_evals.len());
         p.f_evals.iter().for_each(|x| self.fr(x));
     }
+    fn wiring(&mut self, p: &WiringProof) {
+        self.sumcheck(&p.sumcheck);
+        self.fr(&p.x_eval);
+    }
     fn commitment(&mut self, c: &HyraxCommitment) {
         self.count(c.rows.len());
         for p in &c.rows {
@@ -938,6 +1153,10 @@ impl<'a> Reader<'a> {
         let f_layers = trees.pop().unwrap();
         Ok(LogupProof { f_root: [root[0], root[1]], t_root: [root[2], root[3]], f_layers, t_layers, f_evals })
     }
+    fn wiring(&mut self, what: &str) -> Result<WiringProof, DecodeError> {
+        let sumcheck = self.sumcheck(&format!("{what} sumcheck"))?;
+        Ok(WiringProof { sumcheck, x_eval: self.fr(&format!("{what} evaluation"))? })
+    }
     fn commitment(&mut self, what: &str) -> Result<HyraxCommitment, DecodeError> {
         let rows = self.count(&format!("{what} row count"), self.left_words() / 2)?;
         Ok(HyraxCommitment { rows: (0..rows).map(|i| self.point(&format!("{what} row {i}"))).collect::<Result<_, _>>()? })
@@ -967,6 +1186,11 @@ fn sumcheck_frs_mut<'a>(p: &'a mut SumcheckProof, out: &mut Vec<&'a mut Fr>) {
     for g in p.rounds.iter_mut() {
         out.extend(g.iter_mut());
     }
+}
+
+fn wiring_frs_mut<'a>(p: &'a mut WiringProof, out: &mut Vec<&'a mut Fr>) {
+    sumcheck_frs_mut(&mut p.sumcheck, out);
+    out.push(&mut p.x_eval);
 }
 
 fn logup_frs_mut<'a>(p: &'a mut LogupProof, out: &mut Vec<&'a mut Fr>) {
@@ -1019,6 +1243,19 @@ impl NetworkProof {
                     logup_frs_mut(&mut lookups.range, &mut out);
                     logup_frs_mut(&mut lookups.act, &mut out);
                 }
+                LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
+                    if let Some(u) = unpad {
+                        wiring_frs_mut(u, &mut out);
+                    }
+                    out.push(b_eval);
+                    sumcheck_frs_mut(&mut dense.sumcheck, &mut out);
+                    out.push(&mut dense.w_eval);
+                    out.push(&mut dense.a_eval);
+                    out.extend(w_blocks.iter_mut());
+                    wiring_frs_mut(im2col, &mut out);
+                }
+                LayerProof::Pool { wiring } => wiring_frs_mut(wiring, &mut out),
+                LayerProof::Add { t_eval } => out.push(t_eval),
             }
         }
         for o in std::iter::once(&mut self.model_open).chain(self.witness_open.as_mut()) {
@@ -1060,6 +1297,28 @@ impl NetworkProof {
                     w.logup(&lookups.range);
                     w.logup(&lookups.act);
                 }
+                LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
+                    w.count(3);
+                    w.count(unpad.is_some() as usize);
+                    if let Some(u) = unpad {
+                        w.wiring(u);
+                    }
+                    w.fr(b_eval);
+                    w.sumcheck(&dense.sumcheck);
+                    w.fr(&dense.w_eval);
+                    w.fr(&dense.a_eval);
+                    w.count(w_blocks.len());
+                    w_blocks.iter().for_each(|x| w.fr(x));
+                    w.wiring(im2col);
+                }
+                LayerProof::Pool { wiring } => {
+                    w.count(4);
+                    w.wiring(wiring);
+                }
+                LayerProof::Add { t_eval } => {
+                    w.count(5);
+                    w.fr(t_eval);
+                }
             }
         }
         for o in std::iter::once(&self.model_open).chain(&self.witness_open) {
@@ -1089,7 +1348,7 @@ impl NetworkProof {
         let mut layers = Vec::with_capacity(nl);
         for i in 0..nl {
             let at = r.at;
-            match r.count(&format!("layer {i} kind"), 2)? {
+            match r.count(&format!("layer {i} kind"), 5)? {
                 1 => {
                     let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
                     let sumcheck = r.sumcheck(&format!("layer {i} dense sumcheck"))?;
@@ -1106,9 +1365,25 @@ impl NetworkProof {
                     let act = r.logup(&format!("layer {i} activation lookup"))?;
                     layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(RequantProof { range, act }) });
                 }
+                3 => {
+                    let unpad = match r.count(&format!("layer {i} unpadding flag"), 1)? {
+                        1 => Some(r.wiring(&format!("layer {i} unpadding wiring"))?),
+                        _ => None,
+                    };
+                    let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
+                    let sumcheck = r.sumcheck(&format!("layer {i} conv sumcheck"))?;
+                    let w_eval = r.fr(&format!("layer {i} W evaluation"))?;
+                    let a_eval = r.fr(&format!("layer {i} im2col evaluation"))?;
+                    let nb = r.count(&format!("layer {i} W block count"), r.left_words())?;
+                    let w_blocks = (0..nb).map(|j| r.fr(&format!("layer {i} W block {j} evaluation"))).collect::<Result<_, _>>()?;
+                    let im2col = r.wiring(&format!("layer {i} im2col wiring"))?;
+                    layers.push(LayerProof::Conv { unpad, b_eval, dense: DenseProof { sumcheck, w_eval, a_eval }, w_blocks, im2col });
+                }
+                4 => layers.push(LayerProof::Pool { wiring: r.wiring(&format!("layer {i} pool wiring"))? }),
+                5 => layers.push(LayerProof::Add { t_eval: r.fr(&format!("layer {i} added tensor's evaluation"))? }),
                 k => {
                     r.at = at;
-                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) or 2 (requant)"));
+                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 5 (add)"));
                 }
             }
         }
@@ -1623,7 +1898,94 @@ mod tests {
         p.commitment = with_req.commitment.clone();
         p.witness_open = with_req.witness_open.clone();
         assert!(verify(&net.arch(), &x, &y, &p).is_err());
-        assert!(Arch { input_len: 2, input_min: 0, input_top: 1, ops: vec![ArchOp::Flatten] }.check().unwrap_err().contains("no dense op"));
+        assert!(Arch { input_len: 2, input_min: 0, input_top: 1, ops: vec![ArchOp::Flatten] }.check().unwrap_err().contains("no dense or conv op"));
+    }
+
+    /// A conv op of random 8-bit weights on a c x h x w input.
+    fn conv(win: Window, f: usize, rng: &mut impl Rng) -> Op {
+        let n = win.c * win.taps();
+        Op::Conv { win, f, w: (0..f * n).map(|_| rng.gen_range(-128..=127)).collect(), b: (0..f).map(|_| rng.gen_range(-2000..=2000)).collect() }
+    }
+
+    /// Pushes `op`, then (for a conv or dense) the requant a quantizer would choose after it on x.
+    fn push(net: &mut Network, op: Op, x: &[i64], requant: bool) {
+        net.ops.push(op);
+        if requant {
+            let z = run(net, x).pop().unwrap();
+            net.ops.push(requant_for(&z, 8, true, Some(8)));
+        }
+    }
+
+    /// A small CNN with every op this system takes: a padded conv whose 36 positions need the unpadding wiring, a
+    /// sum pool, a conv of 4 positions (none), a residual add of an earlier requant's output, flatten and dense;
+    /// and a network adding its input.
+    fn cnns() -> Vec<(Network, Vec<i64>)> {
+        let mut rng = StdRng::seed_from_u64(2727);
+        let x: Vec<i64> = (0..36).map(|_| rng.gen_range(0..=255)).collect();
+        let mut net = Network { input_len: 36, input_min: 0, input_top: 255, ops: Vec::new() };
+        let w1 = Window { c: 1, h: 6, w: 6, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1 };
+        push(&mut net, conv(w1, 2, &mut rng), &x, true);
+        push(&mut net, Op::SumPool { win: Window { c: 2, h: 6, w: 6, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 } }, &x, false);
+        push(&mut net, conv(Window { c: 2, h: 3, w: 3, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0 }, 3, &mut rng), &x, true);
+        push(&mut net, conv(Window { c: 3, h: 2, w: 2, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1 }, 3, &mut rng), &x, true);
+        push(&mut net, Op::Add { from: 5, mul: 1, from_mul: 2 }, &x, false);
+        net.ops.push(Op::Flatten);
+        push(&mut net, dense(4, 12, &mut rng), &x, false);
+        let x2: Vec<i64> = (0..8).map(|_| rng.gen_range(-128..=127)).collect();
+        let mut net2 = Network { input_len: 8, input_min: -128, input_top: 127, ops: Vec::new() };
+        push(&mut net2, dense(8, 8, &mut rng), &x2, true);
+        push(&mut net2, Op::Add { from: 0, mul: 3, from_mul: 1 }, &x2, false);
+        push(&mut net2, dense(3, 8, &mut rng), &x2, false);
+        vec![(net, x), (net2, x2)]
+    }
+
+    #[test]
+    fn cnns_prove_verify_and_reject_every_tampered_part() {
+        for (net, x) in cnns() {
+            let arch = net.arch();
+            assert_eq!(Arch::from_words(&arch.words()), Ok(arch.clone()));
+            assert_eq!(Network::from_parts(&arch, &net.ops.iter().filter_map(|o| o.matrix()).flat_map(|(_, _, w, b)| [w, b].concat()).collect::<Vec<_>>()), Ok(net.clone()));
+            let (proof, y) = prove(&net, &x).unwrap();
+            assert_eq!(y, run(&net, &x).pop().unwrap());
+            assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+            every_tampered_part_of(&net, &x);
+            let mut y2 = y.clone();
+            y2[0] += 1;
+            assert!(verify(&arch, &x, &y2, &proof).is_err());
+            let params = arch.hyrax_params();
+            let model = commit_model(&net, &params).unwrap();
+            let (committed, _) = prove_with(&net, &x, &params, Some(&model)).unwrap();
+            assert_eq!(verify_committed(&arch, &x, &y, &committed, &model), Ok(()));
+        }
+        let (net, _) = &cnns()[0];
+        assert!(net.arch().layouts().witness.is_some());
+        let kinds: Vec<&str> = prove(net, &cnns()[0].1).unwrap().0.layers.iter().map(|l| match l {
+            LayerProof::Conv { unpad: Some(_), .. } => "conv+unpad",
+            LayerProof::Conv { .. } => "conv",
+            LayerProof::Pool { .. } => "pool",
+            LayerProof::Add { .. } => "add",
+            LayerProof::Dense { .. } => "dense",
+            LayerProof::Requant { .. } => "requant",
+        }).collect();
+        assert_eq!(kinds, ["dense", "add", "requant", "conv", "requant", "conv", "pool", "requant", "conv+unpad"]);
+    }
+
+    #[test]
+    fn cnn_architectures_are_checked() {
+        let win = Window { c: 1, h: 4, w: 4, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0 };
+        let arch = |ops: Vec<ArchOp>| Arch { input_len: 16, input_min: 0, input_top: 1, ops };
+        assert!(arch(vec![ArchOp::Conv { win, f: 2 }]).check().is_ok());
+        assert!(arch(vec![ArchOp::Conv { win: Window { c: 2, ..win }, f: 2 }]).check().unwrap_err().contains("its input has 16"));
+        assert!(arch(vec![ArchOp::Conv { win: Window { ph: 2, ..win }, f: 2 }]).check().unwrap_err().contains("padding must be below"));
+        assert!(arch(vec![ArchOp::Conv { win, f: 1 }, ArchOp::SumPool { win: Window { c: 1, h: 3, w: 3, ph: 1, ..win } }]).check().unwrap_err().contains("no padding"));
+        // an add must take the input or a requant's output (committed), of its own length
+        let dense = ArchOp::Dense { m: 16, n: 16 };
+        let rq = ArchOp::Requant { shift: 4, relu: true, bits: 20, clamp: Some(8) };
+        assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 2, mul: 1, from_mul: 1 }]).check().is_ok());
+        assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 0, mul: 1, from_mul: 1 }]).check().is_ok());
+        assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 3, mul: 1, from_mul: 1 }]).check().unwrap_err().contains("earlier requant"));
+        assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 2, mul: 0, from_mul: 1 }]).check().unwrap_err().contains("1..=2^20"));
+        assert!(arch(vec![dense, rq, ArchOp::Dense { m: 8, n: 16 }, ArchOp::Add { from: 2, mul: 1, from_mul: 1 }]).check().unwrap_err().contains("sides have 8 and 16"));
     }
 
     /// paper0's FC_4107399_params (data/paper0/suites.json: 784 -> 55 -> ... -> 793 -> 1000, ReLU after every layer
