@@ -1,5 +1,5 @@
 /**
- * Where models come from: a built-in name (models/<name>.json), a paper0 network (`paper0/FC_3_layers`, built
+ * Where models come from: a built-in name (models/<name>.json, or worldcoin-proxy, generated in code), a paper0 network (`paper0/FC_3_layers`, built
  * from data/paper0/suites.json with seeded random weights), or a path to a model file. Also the calibration
  * inputs and the default input for each.
  */
@@ -8,7 +8,7 @@ import * as path from "path";
 import { heldOutInterleaved, mnistCalibration, rng } from "./mnist";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
-import { DenseLayer, flattenInput, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
+import { Conv2DLayer, DenseLayer, flattenInput, Layer, loadModelFile, MODEL_FORMAT, ModelFile } from "./format";
 import type { Shape } from "../ir/window";
 import { loadOnnxModel } from "./onnx/import";
 import { PACKAGE_ROOT } from "../core/paths";
@@ -35,7 +35,7 @@ export function paper0Networks(): { suite: string; net: Paper0Net }[] {
 
 export function builtinModels(): string[] {
   const files = fs.existsSync(MODELS_DIR) ? fs.readdirSync(MODELS_DIR).filter((f) => f.endsWith(".json")) : [];
-  return [...files.map((f) => f.replace(/\.json$/, "")), ...paper0Networks().map((n) => `paper0/${n.net.name}`)];
+  return [...files.map((f) => f.replace(/\.json$/, "")), ...Object.keys(GENERATED), ...paper0Networks().map((n) => `paper0/${n.net.name}`)];
 }
 
 /** A paper0 network with weights drawn uniformly from +-1/sqrt(fan-in), seeded by the network's name. */
@@ -67,9 +67,93 @@ export function paper0Model(name: string, seed = 1): ModelFile {
   };
 }
 
+/**
+ * worldcoin-proxy: a stand-in of the shape of Worldcoin's iris-code network as paper0 (Modulus Labs, The Cost
+ * of Intelligence, 2023) describes it: a CNN of about 1.8M parameters and 50 layers on a one-channel iris image,
+ * proved on a phone with the image private. This is NOT Worldcoin's model: the same shape class (a residual CNN,
+ * 50 conv + dense layers, 1,851,074 parameters, a 1x64x64 input in [0, 1]) with seeded random weights, to
+ * measure what proving a network of that size costs.
+ *
+ * Ops: conv2d, relu, avgpool2d, add, flatten, dense (no maxpool). A 3x3 stem conv (1 -> 8) at 64x64, then four
+ * stages at 64x64, 32x32, 16x16 and 8x8 with 8, 16, 32 and 96 channels and 2, 4, 6 and 10 residual blocks; a
+ * stage after the first opens with a 3x3 stride-2 conv that halves the resolution and widens the channels. A
+ * block is conv 3x3, relu, conv 3x3, add (the block's input), relu: every add reads the output of a relu layer
+ * (the block's input), of the same shape. The head: a 4x4 average pool (96x2x2), flatten, dense 384 -> 64, relu,
+ * dense 64 -> 2. Layers: 1 stem + 3 downsampling + 2 x 22 block convs + 2 dense = 50.
+ */
+export const WORLDCOIN_PROXY = {
+  channels: [8, 16, 32, 96],
+  blocks: [2, 4, 6, 10],
+  hidden: 64,
+  classes: 2,
+  pool: 4,
+} as const;
+
+export function worldcoinProxyModel(seed = 27): ModelFile {
+  const random = rng(seed);
+  const uniform = (a: number) => (2 * random() - 1) * a;
+  const layers: Layer[] = [];
+  const conv = (cin: number, cout: number, stride: number): void => {
+    const a = 1 / Math.sqrt(cin * 9);
+    const weights = [...Array(cout)].map(() => [...Array(cin)].map(() => [...Array(3)].map(() => [...Array(3)].map(() => uniform(a)))));
+    const bias = [...Array(cout)].map(() => uniform(a));
+    layers.push({ type: "conv2d", filters: cout, kernel: [3, 3], stride: [stride, stride], padding: [1, 1], weights, bias } as Conv2DLayer);
+  };
+  const dense = (inDim: number, outDim: number): void => {
+    const a = 1 / Math.sqrt(inDim);
+    const weights = [...Array(outDim)].map(() => [...Array(inDim)].map(() => uniform(a)));
+    const bias = [...Array(outDim)].map(() => uniform(a));
+    layers.push({ type: "dense", units: outDim, weights, bias } as DenseLayer);
+  };
+  const { channels, blocks, hidden, classes, pool } = WORLDCOIN_PROXY;
+  conv(1, channels[0], 1);
+  layers.push({ type: "relu" });
+  let c: number = channels[0];
+  let size = 64;
+  channels.forEach((width, stage) => {
+    if (stage > 0) {
+      conv(c, width, 2);
+      layers.push({ type: "relu" });
+      c = width;
+      size /= 2;
+    }
+    for (let b = 0; b < blocks[stage]; b++) {
+      const input = layers.length - 1; // a relu: the block's input
+      conv(c, c, 1);
+      layers.push({ type: "relu" });
+      conv(c, c, 1);
+      layers.push({ type: "add", from: input });
+      layers.push({ type: "relu" });
+    }
+  });
+  layers.push({ type: "avgpool2d", pool: [pool, pool] });
+  layers.push({ type: "flatten" });
+  dense(c * (size / pool) ** 2, hidden);
+  layers.push({ type: "relu" });
+  dense(hidden, classes);
+  return {
+    format: MODEL_FORMAT,
+    name: "worldcoin-proxy",
+    description: "a proxy of Worldcoin's iris-code CNN (about 1.8M parameters, 50 layers, per paper0): a residual CNN of that shape on a 1x64x64 image, seeded random weights",
+    input: { shape: [1, 64, 64], range: [0, 1] },
+    layers,
+    provenance: {
+      source: "seeded random weights (NOT Worldcoin's model): a proxy of the shape of Worldcoin's iris-code network",
+      proxyOf: "Worldcoin's iris-code CNN as paper0 (Modulus Labs, The Cost of Intelligence, 2023) describes it: about 1.8M parameters, 50 layers, one-channel iris image, private input, proved on a phone",
+      architecture: "stem conv 3x3 1->8; residual stages 64x64/32x32/16x16/8x8 of 8/16/32/96 channels and 2/4/6/10 blocks (conv, relu, conv, add, relu), stride-2 3x3 convs between stages; avgpool 4x4, flatten, dense 384->64, relu, dense 64->2",
+      seed,
+      weightInit: "uniform +-1/sqrt(fan_in)",
+    },
+  };
+}
+
+/** Built-in models generated in code (too large to commit as JSON), by name. */
+const GENERATED: Record<string, () => ModelFile> = { "worldcoin-proxy": () => worldcoinProxyModel() };
+
 /** Resolve `--model`: a built-in name, paper0/<network>, or a path to a model file. */
 export function resolveModel(nameOrPath: string): ModelFile {
   if (nameOrPath.startsWith("paper0/")) return paper0Model(nameOrPath.slice("paper0/".length));
+  if (Object.hasOwn(GENERATED, nameOrPath)) return GENERATED[nameOrPath]();
   const builtin = path.join(MODELS_DIR, `${nameOrPath}.json`);
   if (/^[A-Za-z0-9_-]+$/.test(nameOrPath) && fs.existsSync(builtin)) return loadModelFile(builtin);
   if (fs.existsSync(nameOrPath)) {
