@@ -179,8 +179,18 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the input and output public and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const e2 = await rejected(proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility } }));
+    const maxpool = { ...cnn, name: "tiny-cnn-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { ...l, type: "maxpool2d" as const } : l)) };
+    const e2 = await rejected(proveModel({ root: ROOT, model: maxpool, system: "sumcheck", circuit: { visibility } }));
     expect(e2.code).to.equal("IR_INVALID");
-    expect(e2.message).to.match(/ops\[0\] \(conv2d.*the sumcheck system does not take conv2d yet/);
+    expect(e2.message).to.match(/ops\[2\] \(maxpool2d, on a 2x6x6 input\).*the sumcheck system does not take max pooling yet/);
+    expect(e2.hint).to.match(/average pool or a strided conv/);
+  });
+
+  it("proves a CNN (conv with padding, ReLU, average pool, dense): both verifiers accept, the output is runIR's", async () => {
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const r = await proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility }, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
   });
 });

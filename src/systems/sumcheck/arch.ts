@@ -5,11 +5,11 @@
  * The architecture crosses to the native prover and verifier as words (native/src/sumcheck/network.rs,
  * `Arch::words`), and its keccak256 over those words as int256 is what the transcript absorbs first; both
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
- * requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup tables' sizes) and flatten. Anything else is
- * refused with the op named.
+ * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
+ * tables' sizes), flatten and add (of the input or a requant's output). Max pooling is refused with the op named.
  */
 import { ZkmlError } from "../../core/errors";
-import { inputTop, QModel } from "../../ir/ir";
+import { inputTop, irShapes, QModel } from "../../ir/ir";
 
 /** The version word the native side expects first (ARCH_VERSION in network.rs). */
 export const ARCH_VERSION = 2;
@@ -20,7 +20,27 @@ export const MAX_REQUANT_BITS = 62;
 /** The widest input range, |min| and |top| (network.rs MAX_INPUT_ABS). */
 export const MAX_INPUT_ABS = 2n ** 48n;
 
-export type ArchOp = { op: "dense"; m: number; n: number } | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number } | { op: "flatten" };
+/** A window over a channel-major c x h x w input: kernel kh x kw, strides sh, sw, zero padding ph, pw (none for a pool). */
+export interface ArchWindow {
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+}
+
+export type ArchOp =
+  | { op: "dense"; m: number; n: number }
+  | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
+  | { op: "flatten" }
+  | { op: "conv"; win: ArchWindow; f: number }
+  | { op: "sumpool"; win: ArchWindow }
+  /** from: 0 the input, j + 1 the output of ops[j] (a requant: this system commits those) */
+  | { op: "add"; from: number; mul: number; fromMul: number };
 
 /** The public architecture: input length and declared range [inputMin, inputTop], and the ops without weights. */
 export interface SumcheckArch {
@@ -31,13 +51,36 @@ export interface SumcheckArch {
 }
 
 /** The architecture's words (network.rs `Arch::words`): version, input length, min, top, op count, then per op
- * dense `1, m, n`; requant `2, shift, relu, bits, clamp (0: none)`; flatten `3`. */
+ * dense `1, m, n`; requant `2, shift, relu, bits, clamp (0: none)`; flatten `3`; conv `4, c, h, w, kh, kw, sh, sw,
+ * ph, pw, f`; sumpool `5, c, h, w, kh, kw, sh, sw`; add `6, from, mul, fromMul`. */
 export function archWords(a: SumcheckArch): bigint[] {
   const w: bigint[] = [BigInt(ARCH_VERSION), BigInt(a.inputLen), a.inputMin, a.inputTop, BigInt(a.ops.length)];
+  const win = (v: ArchWindow) => [v.c, v.h, v.w, v.kh, v.kw, v.sh, v.sw].map(BigInt);
   for (const op of a.ops) {
-    if (op.op === "dense") w.push(1n, BigInt(op.m), BigInt(op.n));
-    else if (op.op === "requant") w.push(2n, BigInt(op.shift), op.relu ? 1n : 0n, BigInt(op.bits), BigInt(op.clamp ?? 0));
-    else w.push(3n);
+    switch (op.op) {
+      case "dense":
+        w.push(1n, BigInt(op.m), BigInt(op.n));
+        break;
+      case "requant":
+        w.push(2n, BigInt(op.shift), op.relu ? 1n : 0n, BigInt(op.bits), BigInt(op.clamp ?? 0));
+        break;
+      case "flatten":
+        w.push(3n);
+        break;
+      case "conv":
+        w.push(4n, ...win(op.win), BigInt(op.win.ph), BigInt(op.win.pw), BigInt(op.f));
+        break;
+      case "sumpool":
+        w.push(5n, ...win(op.win));
+        break;
+      case "add":
+        w.push(6n, BigInt(op.from), BigInt(op.mul), BigInt(op.fromMul));
+        break;
+      default: {
+        const never: never = op;
+        return never;
+      }
+    }
   }
   return w;
 }
@@ -63,11 +106,11 @@ export function sumcheckArch(q: QModel): SumcheckArch {
   const inputLen = q.input.shape.reduce((a, b) => a * b, 1);
   const top = inputTop(q);
   if (q.input.min < -MAX_INPUT_ABS || top > MAX_INPUT_ABS) throw fail("input", `a range [${q.input.min}, ${top}] past +-2^48`);
-  let len = inputLen;
+  const shapes = irShapes(q);
   const ops = q.ops.map((op, k): ArchOp => {
+    const [c, h, w] = shapes[k];
     switch (op.op) {
       case "dense":
-        len = op.units;
         return { op: "dense", m: op.units, n: op.inSize };
       case "requant":
         if (op.shift > MAX_SHIFT || op.bits > MAX_REQUANT_BITS || op.bits - op.shift > MAX_TABLE_LOG)
@@ -75,11 +118,19 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         return { op: "requant", shift: op.shift, relu: op.relu, bits: op.bits, ...(op.clamp !== undefined ? { clamp: op.clamp } : {}) };
       case "flatten":
         return { op: "flatten" };
-      case "conv2d":
+      case "conv2d": {
+        const win = { c, h, w, kh: op.kernel[0], kw: op.kernel[1], sh: op.stride[0], sw: op.stride[1], ph: op.padding[0], pw: op.padding[1] };
+        if (win.ph >= win.kh || win.pw >= win.kw) throw fail(`ops[${k}] conv2d`, `padding ${op.padding} not below its kernel ${op.kernel}`);
+        return { op: "conv", win, f: op.filters };
+      }
       case "sumpool2d":
-      case "maxpool2d":
+        return { op: "sumpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 } };
       case "add":
-        throw fail(`ops[${k}] (${op.op}, on ${len} values)`, `${op.op}`);
+        if (op.from !== 0 && q.ops[op.from - 1]?.op !== "requant")
+          throw fail(`ops[${k}] add`, `a residual add of ops[${op.from - 1}]'s output (${q.ops[op.from - 1]?.op}): it adds the input or a requant's output, which it commits`, "put the residual branch after a ReLU or requant, or prove with --system groth16");
+        return { op: "add", from: op.from, mul: op.mul, fromMul: op.fromMul };
+      case "maxpool2d":
+        throw fail(`ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`, "max pooling", "use an average pool or a strided conv, or prove with --system groth16");
       default: {
         const never: never = op;
         return never;
@@ -89,10 +140,10 @@ export function sumcheckArch(q: QModel): SumcheckArch {
   return { inputLen, inputMin: q.input.min, inputTop: top, ops };
 }
 
-/** The private parameters as the native prover takes them (little-endian i64 words): per dense op, its weights
- * then its biases. */
+/** The private parameters as the native prover takes them (little-endian i64 words): per dense or conv op, its
+ * weights (a conv's in [f][c][ky][kx] order) then its biases. */
 export function sumcheckParamBytes(q: QModel): Buffer {
-  const dense = q.ops.filter((op) => op.op === "dense");
+  const dense = q.ops.filter((op) => op.op === "dense" || op.op === "conv2d");
   const b = Buffer.alloc(8 * dense.reduce((n, op) => n + op.weights.length + op.bias.length, 0));
   let at = 0;
   for (const op of dense)
