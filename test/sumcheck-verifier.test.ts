@@ -17,8 +17,9 @@
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
 import { loadSumcheck, nativeError, NativeSumcheckProof } from "../src/core/native";
-import { requantValue } from "../src/ir/ir";
-import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, ArchOp } from "../src/systems/sumcheck/arch";
+import { IR_FORMAT, irShapes, QModel, QOp, requantValue, runIR } from "../src/ir/ir";
+import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, ArchOp, sumcheckArch, sumcheckParamBytes } from "../src/systems/sumcheck/arch";
+import { checkArch } from "../src/systems/sumcheck/verifier/architecture";
 import { verifySumcheckProof, sumcheckArchHash } from "../src/systems/sumcheck/verifier";
 import { decodeCommitment, decodeProof } from "../src/systems/sumcheck/verifier/decode";
 import { Transcript } from "../src/systems/sumcheck/verifier/transcript";
@@ -47,6 +48,8 @@ interface Net {
   arch: SumcheckArch;
   params: bigint[];
   x: bigint[];
+  /** The quantized model a CNN was built as (runIR is then its output's definition). */
+  q?: QModel;
 }
 
 /**
@@ -69,19 +72,60 @@ function build(name: string, seed: number, inputMin: number, inputTop: number, x
       ops.push({ op: "dense", m, n });
       cur = b.map((bo, o) => cur.reduce((s, v, i) => s + w[o * n + i] * v, bo));
     } else if ("requant" in l) {
-      const max = cur.reduce((a, v) => (v < 0n ? (-v > a ? -v : a) : v > a ? v : a), 1n);
-      const need = max.toString(2).length;
-      const shift = Math.max(0, need - l.requant.actBits);
-      const op = { op: "requant" as const, shift, relu: l.requant.relu, bits: need + 1, ...(l.requant.clamp !== undefined ? { clamp: l.requant.clamp } : {}) };
+      const op = requantFor(cur, l.requant.actBits, l.requant.relu, l.requant.clamp);
       ops.push(op);
-      cur = cur.map((v) => requantValue(v, shift, op.relu, op.clamp));
+      cur = cur.map((v) => requantValue(v, op.shift, op.relu, op.clamp));
     } else ops.push({ op: "flatten" });
   }
   return { name, arch: { inputLen: x.length, inputMin: BigInt(inputMin), inputTop: BigInt(inputTop), ops }, params, x: x.map(BigInt) };
 }
 
-/** runIR for dense, requant and flatten. */
+/** The requant a quantizer would choose after z: its largest |z| brought to about actBits bits, bits holding z. */
+function requantFor(z: readonly bigint[], actBits: number, relu: boolean, clamp?: number): Extract<QOp, { op: "requant" }> {
+  const max = z.reduce((a, v) => (v < 0n ? (-v > a ? -v : a) : v > a ? v : a), 1n);
+  const need = max.toString(2).length;
+  return { op: "requant", shift: Math.max(0, need - actBits), relu, bits: need + 1, ...(clamp !== undefined ? { clamp } : {}) };
+}
+
+type CnnLayer =
+  | { conv: { f: number; k: number; s?: number; p?: number } }
+  | { sumpool: number }
+  | { requant: true }
+  | { add: { from: number; mul: number; fromMul: number } }
+  | { flatten: true }
+  | { dense: number };
+
+/**
+ * A CNN as a quantized model on the input x of shape `shape` in [min, top] (network.rs's `cnns()`): convs and dense
+ * layers of random 8-bit weights and biases in [-2000, 2000]; each requant (ReLU, clamp 8) chosen from runIR's
+ * output on x; sum pools of a k x k window, stride k. Its architecture and parameters are the ones the sumcheck
+ * system reads from the model (sumcheckArch, sumcheckParamBytes).
+ */
+function buildCnn(name: string, seed: number, shape: number[], min: number, top: number, x: number[], layers: CnnLayer[]): Net {
+  const r = rng(seed);
+  const xs = x.map(BigInt);
+  const q: QModel = { format: IR_FORMAT, name, input: { shape, min: BigInt(min), bits: Math.ceil(Math.log2(top - min + 1)), step: 1, range: [min, top] }, ops: [], output: { step: 1 } };
+  const values = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => BigInt(r(lo, hi)));
+  for (const l of layers) {
+    const now = irShapes(q)[q.ops.length];
+    if ("conv" in l) {
+      const { f, k, s = 1, p = 0 } = l.conv;
+      q.ops.push({ op: "conv2d", filters: f, kernel: [k, k], stride: [s, s], padding: [p, p], weights: values(f * now[0] * k * k, -128, 127), bias: values(f, -2000, 2000) });
+    } else if ("sumpool" in l) q.ops.push({ op: "sumpool2d", pool: [l.sumpool, l.sumpool], stride: [l.sumpool, l.sumpool] });
+    else if ("requant" in l) q.ops.push(requantFor(runIR(q, xs).output, 8, true, 8));
+    else if ("add" in l) q.ops.push({ op: "add", ...l.add });
+    else if ("flatten" in l) q.ops.push({ op: "flatten" });
+    else {
+      const n = now.reduce((a, b) => a * b, 1);
+      q.ops.push({ op: "dense", inSize: n, units: l.dense, weights: values(l.dense * n, -128, 127), bias: values(l.dense, -2000, 2000) });
+    }
+  }
+  return { name, arch: sumcheckArch(q), params: fromI64Bytes(sumcheckParamBytes(q)), x: xs, q };
+}
+
+/** runIR for dense, requant and flatten (a CNN: its model's runIR). */
 function run(net: Net): bigint[] {
+  if (net.q) return runIR(net.q, net.x).output;
   let cur = net.x;
   let at = 0;
   for (const op of net.arch.ops) {
@@ -518,5 +562,142 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     };
     expect(err(Buffer.concat([proof, Buffer.alloc(32)]))).to.contain(`at byte ${proof.length}: 32 bytes after the proof's end`);
     expect(err(proof.subarray(0, proof.length - 32))).to.contain("truncated");
+  });
+
+  /**
+   * network.rs's `cnns()`: a padded conv on 1x6x6 whose 36 positions need the unpadding wiring, requant, a 2x2 sum
+   * pool, a conv of 4 output positions (no unpadding), requant, a padded conv, requant, a residual add of ops[4]'s
+   * output (mul 1, fromMul 2), flatten, dense; and 8 -> 8, requant, an add of the input (mul 3), -> 3.
+   */
+  const cnns: Net[] = [];
+  {
+    const r = rng(2727);
+    cnns.push(
+      buildCnn("CNN: conv (unpadded), requant, sumpool, conv, requant, conv, requant, add of ops[4], flatten, dense", 11, [1, 6, 6], 0, 255, randomValues(36, r, 0, 255), [
+        { conv: { f: 2, k: 3, p: 1 } },
+        { requant: true },
+        { sumpool: 2 },
+        { conv: { f: 3, k: 2 } },
+        { requant: true },
+        { conv: { f: 3, k: 3, p: 1 } },
+        { requant: true },
+        { add: { from: 5, mul: 1, fromMul: 2 } },
+        { flatten: true },
+        { dense: 4 },
+      ]),
+    );
+    cnns.push(buildCnn("8 -> 8, requant, add of the input (mul 3), -> 3", 12, [8], -128, 127, randomValues(8, r, -128, 127), [{ dense: 8 }, { requant: true }, { add: { from: 0, mul: 3, fromMul: 1 } }, { dense: 3 }]));
+  }
+
+  it("CNNs (conv, sumpool, residual add): both accept the honest proofs, the output is runIR's, the layers the expected kinds", async () => {
+    const kinds = [
+      ["dense", "add", "requant", "conv", "requant", "conv", "pool", "requant", "conv+unpad"],
+      ["dense", "add", "requant", "dense"],
+    ];
+    for (const [i, net] of cnns.entries()) {
+      const p = await prove(net);
+      proofs.set(net.name, p);
+      expect(p.y, net.name).to.deep.equal(run(net));
+      expect(await bothSay(net.arch, net.x, p.y, p.proof), net.name).to.deep.equal({ rust: "valid", ts: "valid" });
+      expect("0x" + native().sumcheckArchHash(i64Bytes(archWords(net.arch))).toString("hex"), net.name).to.equal(sumcheckArchHash(net.arch));
+      const layers = decodeProof(p.proof).layers.map((l) => (l.kind === "conv" && l.unpad ? "conv+unpad" : l.kind));
+      expect(layers, net.name).to.deep.equal(kinds[i]);
+      // committed weights: against the published commitment, and not without it
+      const model = await commitModel(net);
+      const committed = await prove(net, model);
+      expect(await bothSay(net.arch, net.x, committed.y, committed.proof, model), net.name).to.deep.equal({ rust: "valid", ts: "valid" });
+      expect(await bothSay(net.arch, net.x, committed.y, committed.proof), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
+  });
+
+  it("CNNs: every 32-byte word of their proofs changed in turn: both agree, none accepted", async () => {
+    for (const net of cnns) await everyWord(net);
+  });
+
+  it("CNNs: each input and output value changed, a weight or bias changed against the published commitment: both refuse", async () => {
+    for (const net of cnns) {
+      const { proof, y } = proofs.get(net.name)!;
+      const said = new Set<string>();
+      for (let i = 0; i < net.x.length; i++) {
+        const x = net.x.slice();
+        x[i] += x[i] > net.arch.inputMin ? -1n : 1n;
+        said.add(JSON.stringify(await bothSay(net.arch, x, y, proof)));
+      }
+      for (let i = 0; i < y.length; i++) {
+        const y2 = y.slice();
+        y2[i] += 1n;
+        said.add(JSON.stringify(await bothSay(net.arch, net.x, y2, proof)));
+      }
+      expect(said, net.name).to.deep.equal(new Set([JSON.stringify({ rust: "invalid", ts: "invalid" })]));
+    }
+    const net = cnns[0];
+    const model = await commitModel(net);
+    // the first conv's first weight, the second conv's last bias, the dense layer's first weight
+    for (const at of [0, 2 * 9 + 2 + 3 * 8 + 2, net.params.length - 4 - 4 * 12]) {
+      const other: Net = { ...net, params: net.params.slice() };
+      other.params[at] += 1n;
+      const claimed = await prove(other, model);
+      expect(await bothSay(net.arch, net.x, claimed.y, claimed.proof, model), `param ${at}`).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
+  });
+
+  it("CNN architectures: the window, add and no-matrix rules refuse as the Rust side does (IR_INVALID); other geometries fail the proof in both", async () => {
+    const net = cnns[0];
+    const { proof, y } = proofs.get(net.name)!;
+    type Win = { c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number };
+    const win = (a: SumcheckArch, k: number) => (a.ops[k] as { win: Win }).win;
+    const refused: [string, (a: SumcheckArch) => void, RegExp][] = [
+      ["conv padding at the kernel", (a) => (win(a, 0).ph = 3), /padding must be below the kernel/],
+      ["conv stride 0", (a) => (win(a, 3).sw = 0), /every size and stride must be at least 1/],
+      ["conv kernel past the padded input", (a) => ((win(a, 0).kh = 9), (win(a, 0).ph = 1)), /larger than the padded input/],
+      ["conv input channels 2 (72 values, the input 36)", (a) => (win(a, 0).c = 2), /its input has 36 values/],
+      ["conv filters 2 -> 3 (the pool's input then 108 values)", (a) => ((a.ops[0] as { f: number }).f = 3), /sumpool of a 2x6x6 input \(no padding\): its input has 108 values/],
+      ["sumpool of 3 channels", (a) => (win(a, 2).c = 3), /its input has 72 values/],
+      ["sumpool window past its input", (a) => (win(a, 2).kh = 7), /larger than the padded input/],
+      ["a window word above 2^30", (a) => (win(a, 3).sh = 2 ** 30 + 1), /word \d+ \(window sh\)/],
+      ["add of a conv's output", (a) => ((a.ops[7] as { from: number }).from = 4), /earlier requant's output/],
+      ["add of its own output", (a) => ((a.ops[7] as { from: number }).from = 8), /earlier requant's output/],
+      ["add of a later op", (a) => ((a.ops[7] as { from: number }).from = 9), /earlier requant's output/],
+      ["add of the first requant's output (72 values)", (a) => ((a.ops[7] as { from: number }).from = 2), /sides have 12 and 72 values/],
+      ["add of the input (36 values)", (a) => ((a.ops[7] as { from: number }).from = 0), /sides have 12 and 36 values/],
+      ["add mul 0", (a) => ((a.ops[7] as { mul: number }).mul = 0), /add mul/],
+      ["add fromMul 2^20 + 1", (a) => ((a.ops[7] as { fromMul: number }).fromMul = 2 ** 20 + 1), /add from_mul/],
+      ["add from 2^20 + 1", (a) => ((a.ops[7] as { from: number }).from = 2 ** 20 + 1), /add from/],
+    ];
+    const big: [string, SumcheckArch, RegExp][] = [
+      ["im2col past 2^30 entries", { inputLen: 2 ** 30, inputMin: 0n, inputTop: 1n, ops: [{ op: "conv", win: { c: 1, h: 2 ** 15, w: 2 ** 15, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0 }, f: 1 }] }, /more than 2\^30 im2col or input entries/],
+      ["an input past 2^30 entries", { inputLen: 2 ** 31, inputMin: 0n, inputTop: 1n, ops: [{ op: "conv", win: { c: 8, h: 2 ** 14, w: 2 ** 14, kh: 1, kw: 1, sh: 2 ** 14, sw: 2 ** 14, ph: 0, pw: 0 }, f: 1 }] }, /more than 2\^30 im2col or input entries/],
+      ["a conv of 2^31 weights", { inputLen: 4, inputMin: 0n, inputTop: 1n, ops: [{ op: "conv", win: { c: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 1, sw: 1, ph: 0, pw: 0 }, f: 2 ** 29 }] }, /more than 2\^30 weights or outputs/],
+      ["a sum pool alone (no dense or conv op)", { inputLen: 16, inputMin: 0n, inputTop: 1n, ops: [{ op: "sumpool", win: { c: 1, h: 4, w: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 } }] }, /no dense or conv op/],
+      ["an add of the input alone", { inputLen: 4, inputMin: 0n, inputTop: 1n, ops: [{ op: "add", from: 0, mul: 1, fromMul: 1 }] }, /no dense or conv op/],
+    ];
+    const cases: [string, SumcheckArch, RegExp][] = [
+      ...refused.map(([what, change, why]): [string, SumcheckArch, RegExp] => {
+        const a: SumcheckArch = structuredClone(net.arch);
+        change(a);
+        return [what, a, why];
+      }),
+      ...big,
+    ];
+    for (const [what, a, why] of cases) {
+      expect(await bothSay(a, net.x, y, proof), what).to.deep.equal({ rust: "throw IR_INVALID", ts: "throw IR_INVALID" });
+      expect(() => checkArch(a), what).to.throw(why);
+    }
+    // accepted geometries, but not this proof's: both refuse it
+    const other: [string, (a: SumcheckArch) => void][] = [
+      ["first conv unpadded, kernel 1", (a) => ((win(a, 0).kh = 1), (win(a, 0).kw = 1), (win(a, 0).ph = 0), (win(a, 0).pw = 0))],
+      ["the last conv without padding, kernel 1", (a) => ((win(a, 5).kh = 1), (win(a, 5).kw = 1), (win(a, 5).ph = 0), (win(a, 5).pw = 0))],
+      ["add mul 2", (a) => ((a.ops[7] as { mul: number }).mul = 2)],
+      ["add fromMul 1", (a) => ((a.ops[7] as { fromMul: number }).fromMul = 1)],
+      ["add of ops[6]'s output", (a) => ((a.ops[7] as { from: number }).from = 7)],
+      ["the add removed", (a) => a.ops.splice(7, 1)],
+      ["the flatten removed", (a) => a.ops.splice(8, 1)],
+    ];
+    for (const [what, change] of other) {
+      const a: SumcheckArch = structuredClone(net.arch);
+      change(a);
+      expect(() => checkArch(a), what).to.not.throw();
+      expect(await bothSay(a, net.x, y, proof), what).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
   });
 });

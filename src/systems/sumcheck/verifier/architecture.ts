@@ -6,7 +6,8 @@
  */
 import { AbiCoder, keccak256 } from "ethers";
 import { ZkmlError } from "../../../core/errors";
-import { archWords, SumcheckArch } from "../arch";
+import { archWords, ArchWindow, SumcheckArch } from "../arch";
+import { taps, windowCheck, windowInLen } from "./wiring";
 
 /** network.rs's limits. */
 const ARCH_VERSION = 2n;
@@ -14,8 +15,22 @@ const MAX_INPUT_ABS = 1n << 48n;
 const MAX_DENSE_ENTRIES = 2 ** 30;
 const MAX_RANGE_LOG = 16;
 const MAX_TABLE_LOG = 20;
+const MAX_ADD_MUL = 2n ** 20n;
 
-export type CheckedOp = { op: "dense"; m: number; n: number } | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number } | { op: "flatten" };
+export type CheckedOp =
+  | { op: "dense"; m: number; n: number }
+  | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
+  | { op: "flatten" }
+  | { op: "conv"; win: ArchWindow; f: number }
+  | { op: "sumpool"; win: ArchWindow }
+  | { op: "add"; from: number; mul: number; fromMul: number };
+
+/** A dense or conv op's weight matrix shape [m, n] (a conv's is f x c kh kw): committed as W's blocks and b. */
+export function matrixOf(op: CheckedOp): [number, number] | null {
+  if (op.op === "dense") return [op.m, op.n];
+  if (op.op === "conv") return [op.f, op.win.c * taps(op.win)];
+  return null;
+}
 
 /** A checked architecture: its ops, each op's output length, and the words it was read from. */
 export interface CheckedArch {
@@ -51,9 +66,21 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
   const inputTop = next("input_top", -MAX_INPUT_ABS, MAX_INPUT_ABS);
   const count = Number(next("the op count", 0n, 1n << 20n));
   const ops: CheckedOp[] = [];
+  const win = (pad: boolean): ArchWindow => {
+    const v = ["c", "h", "w", "kh", "kw", "sh", "sw", ...(pad ? ["ph", "pw"] : [])].map((name) => Number(next(`window ${name}`, 0n, 1n << 30n)));
+    return { c: v[0], h: v[1], w: v[2], kh: v[3], kw: v[4], sh: v[5], sw: v[6], ph: v[7] ?? 0, pw: v[8] ?? 0 };
+  };
   for (let i = 0; i < count; i++) {
-    const kind = next("an op's kind", 1n, 3n);
-    if (kind === 1n) ops.push({ op: "dense", m: Number(next("dense m", 1n, 1n << 30n)), n: Number(next("dense n", 1n, 1n << 30n)) });
+    const kind = next("an op's kind", 1n, 6n);
+    if (kind === 4n) {
+      const w = win(true);
+      ops.push({ op: "conv", win: w, f: Number(next("conv filters", 1n, 1n << 30n)) });
+    } else if (kind === 5n) ops.push({ op: "sumpool", win: win(false) });
+    else if (kind === 6n) {
+      const from = Number(next("add from", 0n, 1n << 20n));
+      const mul = Number(next("add mul", 1n, MAX_ADD_MUL));
+      ops.push({ op: "add", from, mul, fromMul: Number(next("add from_mul", 1n, MAX_ADD_MUL)) });
+    } else if (kind === 1n) ops.push({ op: "dense", m: Number(next("dense m", 1n, 1n << 30n)), n: Number(next("dense n", 1n, 1n << 30n)) });
     else if (kind === 2n) {
       const shift = Number(next("requant shift", 0n, 62n));
       const relu = next("requant relu", 0n, 1n) === 1n;
@@ -66,7 +93,8 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
   // Arch::check.
   if (inputMin > inputTop) throw refuse(`input range [${inputMin}, ${inputTop}]: min exceeds top`);
   let len = inputLen;
-  const lens = ops.map((op, k) => {
+  const lens: number[] = [];
+  ops.forEach((op, k) => {
     if (op.op === "dense") {
       if (op.n !== len) throw refuse(`ops[${k}] dense ${op.m}x${op.n}: its input has ${len} values`);
       if (op.m * op.n > MAX_DENSE_ENTRIES) throw refuse(`ops[${k}] dense ${op.m}x${op.n}: more than 2^30 weights`);
@@ -74,10 +102,29 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
     } else if (op.op === "requant") {
       if (op.shift > MAX_RANGE_LOG || op.bits < op.shift + 1 || op.bits - op.shift > MAX_TABLE_LOG)
         throw refuse(`ops[${k}] requant: shift ${op.shift}, bits ${op.bits} (the lookups need shift <= ${MAX_RANGE_LOG}, shift + 1 <= bits <= 62, bits - shift <= ${MAX_TABLE_LOG})`);
+    } else if (op.op === "conv") {
+      const w = op.win;
+      const c = windowCheck(w);
+      if ("error" in c) throw refuse(`ops[${k}] conv: ${c.error}`);
+      if (windowInLen(w) !== len) throw refuse(`ops[${k}] conv of a ${w.c}x${w.h}x${w.w} input to ${op.f} filters: its input has ${len} values`);
+      if (op.f * w.c * taps(w) > MAX_DENSE_ENTRIES || op.f * c.oh * c.ow > MAX_DENSE_ENTRIES) throw refuse(`ops[${k}] conv: more than 2^30 weights or outputs`);
+      len = op.f * c.oh * c.ow;
+    } else if (op.op === "sumpool") {
+      const w = op.win;
+      const c = windowCheck(w);
+      if ("error" in c) throw refuse(`ops[${k}] sumpool: ${c.error}`);
+      if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] sumpool of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
+      len = w.c * c.oh * c.ow;
+    } else if (op.op === "add") {
+      // mul and fromMul are in 1..=2^20 (read above)
+      const j = op.from;
+      const fromLen = j === 0 ? inputLen : j <= k && ops[j - 1].op === "requant" ? lens[j - 1] : -1;
+      if (fromLen < 0) throw refuse(`ops[${k}] add: from ${j} must be 0 (the input) or an earlier requant's output (this system commits those)`);
+      if (fromLen !== len) throw refuse(`ops[${k}] add: its sides have ${len} and ${fromLen} values`);
     }
-    return len;
+    lens.push(len);
   });
-  if (!ops.some((op) => op.op === "dense")) throw refuse("the network has no dense op (nothing to prove)");
+  if (!ops.some((op) => matrixOf(op) !== null)) throw refuse("the network has no dense or conv op (nothing to prove)");
   return { inputLen, inputMin, inputTop, ops, lens, words };
 }
 

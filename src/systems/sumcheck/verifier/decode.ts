@@ -9,16 +9,20 @@
  *   L, then L layer proofs (from the last op down, none for flatten):
  *     kind 1 (dense): b~(p), a sumcheck, W~(p, sigma), a~(sigma), nb, nb W block evaluations
  *     kind 2 (requant): q~(p), r~(p), the range lookup, the activation lookup
+ *     kind 3 (conv): the unpadding flag (0 or 1), the unpadding wiring when 1, b~(rf), a sumcheck, W~(rf, sigma),
+ *       X'~(rp || sigma), nb, nb W block evaluations, the im2col wiring
+ *     kind 4 (sumpool): the pool's wiring
+ *     kind 5 (add): t~(p), the added tensor's evaluation
  *   the model's batch sumcheck, its P(s), n, the model opening's n elements;
  *   the witness's same four, present exactly when its commitment is (R > 0).
- *   A sumcheck: k (<= 64), e (<= 16, and 0 when k = 0), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64),
+ *   A wiring: a sumcheck, then x~(r'). A sumcheck: k (<= 64), e (<= 16, and 0 when k = 0), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64),
  *   nf tree layers; nt (<= 64), nt tree layers (each a sumcheck and 4 evaluations); nc (<= 16), nc column
  *   evaluations.
  *
  * Checks: every count a word whose value is at most its bound (the version at most 2^32 - 1, then must be 2; the
  * flag at most 1; a row count at most half the words left, counting its own; the layer count, W block count and
  * opening lengths at most the words left, counting their own; a sumcheck's k x e evaluations no more than the
- * words left after its two counts); a layer kind 1 or 2; every field word below r; every point's coordinates
+ * words left after its two counts); a layer kind 1 to 5; an unpadding flag at most 1; every field word below r; every point's coordinates
  * below p and on the curve; nothing after the end. A failure is a ZkmlError PROOF_INVALID naming the byte offset
  * and the field.
  *
@@ -28,6 +32,7 @@
 import { ZkmlError } from "../../../core/errors";
 import { R } from "./field";
 import { Affine, onCurve, P } from "./g1";
+import type { WiringProof } from "./wiring";
 
 export type Rounds = bigint[][];
 
@@ -46,7 +51,10 @@ export interface LookupProof {
 
 export type LayerProof =
   | { kind: "dense"; bias: bigint; rounds: Rounds; wEval: bigint; aEval: bigint; wBlocks: bigint[] }
-  | { kind: "requant"; q: bigint; r: bigint; range: LookupProof; act: LookupProof };
+  | { kind: "requant"; q: bigint; r: bigint; range: LookupProof; act: LookupProof }
+  | { kind: "conv"; unpad: WiringProof | null; bias: bigint; rounds: Rounds; wEval: bigint; aEval: bigint; wBlocks: bigint[]; im2col: WiringProof }
+  | { kind: "pool"; wiring: WiringProof }
+  | { kind: "add"; tEval: bigint };
 
 export type Rows = (Affine | null)[];
 
@@ -157,6 +165,12 @@ class Reader {
     return { fRoot: [root[0], root[1]], tRoot: [root[2], root[3]], fLayers, tLayers, fEvals };
   }
 
+  /** A wiring: its sumcheck, then x~(r'). */
+  wiring(what: string): WiringProof {
+    const rounds = this.sumcheck(`${what} sumcheck`);
+    return { rounds, xEval: this.fr(`${what} evaluation`) };
+  }
+
   /** A commitment: its row count (at most half the words left, counting its own), then its rows. */
   rows(what: string): Rows {
     const n = this.count(`${what} row count`, Math.floor(this.wordsLeft() / 2));
@@ -184,7 +198,7 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
   const layers: LayerProof[] = [];
   for (let i = 0; i < nLayers; i++) {
     const at = r.at;
-    const kind = r.count(`layer ${i} kind`, 2);
+    const kind = r.count(`layer ${i} kind`, 5);
     if (kind === 1) {
       const bias = r.fr(`layer ${i} bias evaluation`);
       const rounds = r.sumcheck(`layer ${i} dense sumcheck`);
@@ -199,7 +213,19 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
       const range = r.lookup(`layer ${i} range lookup`);
       const act = r.lookup(`layer ${i} activation lookup`);
       layers.push({ kind: "requant", q, r: rr, range, act });
-    } else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) or 2 (requant)`, at);
+    } else if (kind === 3) {
+      const unpad = r.count(`layer ${i} unpadding flag`, 1) === 1 ? r.wiring(`layer ${i} unpadding wiring`) : null;
+      const bias = r.fr(`layer ${i} bias evaluation`);
+      const rounds = r.sumcheck(`layer ${i} conv sumcheck`);
+      const wEval = r.fr(`layer ${i} W evaluation`);
+      const aEval = r.fr(`layer ${i} im2col evaluation`);
+      const nb = r.count(`layer ${i} W block count`, r.wordsLeft());
+      const wBlocks = r.frs(nb, (j) => `layer ${i} W block ${j} evaluation`);
+      const im2col = r.wiring(`layer ${i} im2col wiring`);
+      layers.push({ kind: "conv", unpad, bias, rounds, wEval, aEval, wBlocks, im2col });
+    } else if (kind === 4) layers.push({ kind: "pool", wiring: r.wiring(`layer ${i} pool wiring`) });
+    else if (kind === 5) layers.push({ kind: "add", tEval: r.fr(`layer ${i} added tensor's evaluation`) });
+    else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 5 (add)`, at);
   }
   const model = r.opened("model");
   const witnessOpen = witnessRows !== null ? r.opened("witness") : null;

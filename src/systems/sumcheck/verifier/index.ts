@@ -5,10 +5,10 @@
  *
  * Files, one job each: field.ts (Fr, MLEs, eq, interpolation), transcript.ts (the keccak256 transcript), g1.ts
  * (BN254 G1 and the multi-scalar multiplication), hyrax.ts (generators by hash to curve, the opening check),
- * sumcheck.ts, logup.ts (lookups and their tables), requant.ts (a requant's two lookups), architecture.ts (the
- * architecture's words checked and hashed), layout.ts (where each committed column sits), decode.ts (the proof's
- * bytes, format version 2, and a model commitment's), network.ts (the whole verification), reject.ts (a refusal's
- * reason).
+ * sumcheck.ts, logup.ts (lookups and their tables), requant.ts (a requant's two lookups), wiring.ts (conv and pool
+ * geometry, the wiring check), architecture.ts (the architecture's words checked and hashed), layout.ts (where
+ * each committed column sits), decode.ts (the proof's bytes, format version 2, and a model commitment's),
+ * network.ts (the whole verification), reject.ts (a refusal's reason).
  */
 import type { SumcheckArch } from "../arch";
 import { checkArch, archHashOfWords } from "./architecture";

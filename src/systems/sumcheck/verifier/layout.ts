@@ -2,18 +2,18 @@
  * Where each committed column sits in the two committed vectors (native/src/sumcheck/layout.rs, network.rs
  * `Arch::layouts`), and a claim on a column's MLE lifted to a claim on its whole vector's MLE.
  *
- * Two vectors, each with its own Hyrax commitment: the model's (per dense op, W in blocks, one per pair of m's and
- * n's binary digits, `pow2Parts`, row run major, of 2^(rl + cl) entries, and b of 2^log2(m): committed once per
- * model) and the witness's (per requant, a, q and r of 2^log2(len) entries each and the two multiplicity vectors,
- * 2^shift and 2^(bits - shift): committed per proof; there is none when the network has no requant). In each,
- * the segments are sorted by size (largest first), then by kind (W blocks in (row run, column run) order, b, a,
- * q, r, range multiplicities, activation multiplicities), then by op index, and laid end to end from 0, so each
- * offset is a multiple of its size. A vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A
- * segment of 2^v entries at offset o: its MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least
- * significant first).
+ * Two vectors, each with its own Hyrax commitment: the model's (per dense or conv op, a conv's W being m x n = f x
+ * c kh kw in its [f][c][ky][kx] order: W in blocks, one per pair of m's and n's binary digits, `pow2Parts`, row
+ * run major, of 2^(rl + cl) entries, and b of 2^log2(m): committed once per model) and the witness's (per requant,
+ * a, q and r of 2^log2(len) entries each and the two multiplicity vectors, 2^shift and 2^(bits - shift): committed
+ * per proof; there is none when the network has no requant). In each, the segments are sorted by size (largest
+ * first), then by kind (W blocks in (row run, column run) order, b, a, q, r, range multiplicities, activation
+ * multiplicities), then by op index, and laid end to end from 0, so each offset is a multiple of its size. A
+ * vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A segment of 2^v entries at offset o: its
+ * MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least significant first).
  */
 import { log2Ceil } from "./field";
-import { CheckedArch, pow2Parts } from "./architecture";
+import { CheckedArch, matrixOf, pow2Parts } from "./architecture";
 
 export type SegKind = { kind: "weights"; rb: number; cb: number } | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" };
 
@@ -71,9 +71,11 @@ export function layoutsOf(arch: CheckedArch): { model: Layout; witness: Layout |
   const model: Request[] = [];
   const witness: Request[] = [];
   arch.ops.forEach((op, k) => {
-    if (op.op === "dense") {
-      pow2Parts(op.m).forEach(([, rl], rb) => pow2Parts(op.n).forEach(([, cl], cb) => model.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
-      model.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(op.m) });
+    const mat = matrixOf(op);
+    if (mat) {
+      const [m, n] = mat;
+      pow2Parts(m).forEach(([, rl], rb) => pow2Parts(n).forEach(([, cl], cb) => model.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
+      model.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(m) });
     } else if (op.op === "requant") {
       const v = log2Ceil(arch.lens[k]);
       for (const kind of ["act", "quot", "rem"] as const) witness.push({ op: k, kind: { kind }, vars: v });

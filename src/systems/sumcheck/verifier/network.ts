@@ -1,13 +1,14 @@
 /**
- * The whole verification of a fully connected network's proof (native/src/sumcheck/network.rs `verify_with`):
- * input x and output y public; the weights private (the proof carries the model's commitment) or committed (the
- * verifier holds the model's commitment and the proof must not carry one: the weights are that commitment's).
+ * The whole verification of a network's proof (native/src/sumcheck/network.rs `verify_with`; dense, conv, sum pool,
+ * requant, flatten and residual add ops): input x and output y public; the weights private (the proof carries the
+ * model's commitment) or committed (the verifier holds the model's commitment and the proof must not carry one: the
+ * weights are that commitment's).
  *
  * Two committed vectors (layout.ts): the model's (W blocks and b) and the witness's (the requants' columns and
  * multiplicities; none without a requant), each with its own commitment, claims, merge and opening.
  *
  * Before the transcript: x has the architecture's input length and lies in its declared range, y has the output
- * length, the proof has one layer proof per dense or requant op, exactly one model commitment (the proof's or the
+ * length, the proof has one layer proof per op but flatten, exactly one model commitment (the proof's or the
  * verifier's, never both), and a witness commitment exactly when the network has a requant. Transcript
  * ("zkml-sumcheck-fc-v1"): the architecture's hash ("arch"), x ("input"), y ("output"), the model commitment's rows
  * ("model commitment"), the witness commitment's rows if any ("hyrax commitment"); rho for y, whose MLE the
@@ -20,14 +21,25 @@
  *    sum_j W~(p, j) a~(j) (degree 2, log2 n rounds), its final value W~(p, sigma) a~(sigma), both absorbed ("dense
  *    evals"); W~(p, sigma) must be sum_BC eq(p_high, B) eq(sigma_high, C) W_BC~(sigma_low || p_low) over the W
  *    blocks' evaluations, which are absorbed ("dense w blocks") and claimed; the input's claim is (sigma,
- *    a~(sigma)).
+ *    a~(sigma));
+ *  - conv (f filters, P output positions, T = c kh kw taps; wiring.ts): when P is not a power of two, the
+ *    unpadding wiring first (the claim moved onto each channel's run padded to 2^log2 P); the point is (rp || rf);
+ *    b~(rf) absorbed ("conv bias") and claimed; the dense step above over W (f x T, committed as a dense layer's)
+ *    with rho = rf and the claim value - b~(rf) sum_{p < P} eq(rp, p), ending on X'~(rp || sigma); then the
+ *    im2col wiring from X' to the input;
+ *  - sumpool: the pool's wiring to its input;
+ *  - add (y = mul x + fromMul t): t~(p) absorbed ("add eval"), then computed from x when t is the input, else
+ *    claimed on that requant's committed a; the input's claim is (value - fromMul t~(p)) / mul.
+ * A wiring (a claim on u = M x, M a public copy map) is a degree-2 sumcheck over x's variables whose final value
+ * must be g~(r') x~(r'), g = M^T eq(point) built by the verifier; x~(r') is absorbed ("wiring eval") and is x's
+ * claim.
  * At x the verifier evaluates x~ itself. Every claim kept is lifted onto its vector's MLE (claims on W and b onto
  * the model's, the rest onto the witness's). Each vector's claims are merged (batch.rs: points and values absorbed,
  * alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be (sum_k alpha^k eq(z_k, s)) P(s), P(s)
  * absorbed): the model's, then the witness's; then P(s) is checked by a Hyrax opening: the model's, then the
  * witness's.
  */
-import { add, eqEval, fr, log2Ceil, mleEval, mul, sub } from "./field";
+import { add, eqEval, fr, inv, log2Ceil, mleEval, mul, sub } from "./field";
 import { Transcript } from "./transcript";
 import { verifySumcheck } from "./sumcheck";
 import { verifyOpening } from "./hyrax";
@@ -35,6 +47,7 @@ import { verifyRequant } from "./requant";
 import { CheckedArch, pow2Parts } from "./architecture";
 import { inModel, layoutsOf, lift, Layout, SegKind } from "./layout";
 import { Reject } from "./reject";
+import { positions, prefixEqSum, taps, verifyWiring } from "./wiring";
 import type { NetworkProof, Opened, Rows } from "./decode";
 
 export const DOMAIN_TAG = "zkml-sumcheck-fc-v1";
@@ -113,6 +126,34 @@ function wFromBlocks(blocks: readonly bigint[], m: number, n: number, rho: reado
 }
 
 /**
+ * A dense or conv op's matrix-vector step (network.rs `verify_matrix`) against the claim c, its bias already taken
+ * out: the sumcheck of c = sum_j W~(rho, j) a~(j) (degree 2, log2 n rounds), its final value W~(rho, sigma)
+ * a~(sigma), both absorbed ("dense evals"); W's blocks combined against W~(rho, sigma), absorbed ("dense w blocks")
+ * and claimed. Returns (sigma, a~(sigma)).
+ */
+function verifyMatrix(
+  claims: ClaimSet,
+  k: number,
+  [m, n]: [number, number],
+  lp: { rounds: bigint[][]; wEval: bigint; aEval: bigint; wBlocks: bigint[] },
+  c: bigint,
+  rho: readonly bigint[],
+  t: Transcript,
+  what: string,
+): { point: bigint[]; value: bigint } {
+  const { point: sigma, value: final } = verifySumcheck(lp.rounds, c, log2Ceil(n), 2, t, what);
+  if (final !== mul(lp.wEval, lp.aEval)) throw new Reject(`${what}: the sumcheck's final value is not W~(rho, sigma) a~(sigma)`);
+  t.absorbFrs("dense evals", [lp.wEval, lp.aEval]);
+  const rp = pow2Parts(m);
+  const cp = pow2Parts(n);
+  if (lp.wBlocks.length !== rp.length * cp.length) throw new Reject(`${what}: ${lp.wBlocks.length} W block evaluations, expected ${rp.length * cp.length}`);
+  if (wFromBlocks(lp.wBlocks, m, n, rho, sigma) !== lp.wEval) throw new Reject(`${what}: the W blocks' combination is not W~(rho, sigma)`);
+  t.absorbFrs("dense w blocks", lp.wBlocks);
+  rp.forEach(([, rl], rb) => cp.forEach(([, cl], cb) => claims.add(k, { kind: "weights", rb, cb }, [...sigma.slice(0, cl), ...rho.slice(0, rl)], lp.wBlocks[rb * cp.length + cb])));
+  return { point: sigma, value: lp.aEval };
+}
+
+/**
  * Checks the decoded proof against the checked architecture, x and y, and the model's commitment when the verifier
  * holds one (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
  */
@@ -165,23 +206,35 @@ export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly b
       claims.add(k, { kind: "act" }, c.act.fPoint, c.act.fValues[1]);
       claims.add(k, { kind: "multRange" }, c.range.mPoint, c.range.mValue);
       claims.add(k, { kind: "multAct" }, c.act.mPoint, c.act.mValue);
-    } else {
+    } else if (op.op === "dense") {
       if (lp.kind !== "dense") throw new Reject(`ops[${k}]: a dense layer's proof expected`);
-      const { m, n } = op;
       t.absorbFr("dense bias", lp.bias);
       claims.add(k, { kind: "bias" }, point, lp.bias);
-      const what = `ops[${k}] dense`;
-      const { point: sigma, value: final } = verifySumcheck(lp.rounds, sub(value, lp.bias), log2Ceil(n), 2, t, what);
-      if (final !== mul(lp.wEval, lp.aEval)) throw new Reject(`${what}: the sumcheck's final value is not W~(rho, sigma) a~(sigma)`);
-      t.absorbFrs("dense evals", [lp.wEval, lp.aEval]);
-      const rp = pow2Parts(m);
-      const cp = pow2Parts(n);
-      if (lp.wBlocks.length !== rp.length * cp.length) throw new Reject(`${what}: ${lp.wBlocks.length} W block evaluations, expected ${rp.length * cp.length}`);
-      if (wFromBlocks(lp.wBlocks, m, n, point, sigma) !== lp.wEval) throw new Reject(`${what}: the W blocks' combination is not W~(rho, sigma)`);
-      t.absorbFrs("dense w blocks", lp.wBlocks);
-      rp.forEach(([, rl], rb) => cp.forEach(([, cl], cb) => claims.add(k, { kind: "weights", rb, cb }, [...sigma.slice(0, cl), ...point.slice(0, rl)], lp.wBlocks[rb * cp.length + cb])));
-      point = sigma;
-      value = lp.aEval;
+      ({ point, value } = verifyMatrix(claims, k, [op.m, op.n], lp, sub(value, lp.bias), point, t, `ops[${k}] dense`));
+    } else if (op.op === "conv") {
+      if (lp.kind !== "conv") throw new Reject(`ops[${k}]: a conv layer's proof expected`);
+      const { win, f } = op;
+      const pl = positions(win);
+      const pow2 = 2 ** log2Ceil(pl) === pl;
+      if (pow2 !== (lp.unpad === null)) throw new Reject(`ops[${k}] conv: the unpadding wiring is sent exactly when the output positions (${pl}) are not a power of two`);
+      if (lp.unpad) ({ point, value } = verifyWiring({ kind: "unpad", rows: f, cols: pl }, lp.unpad, point, value, t, `ops[${k}] conv unpadding wiring`));
+      const rp = point.slice(0, log2Ceil(pl));
+      const rf = point.slice(log2Ceil(pl));
+      t.absorbFr("conv bias", lp.bias);
+      claims.add(k, { kind: "bias" }, rf, lp.bias);
+      const what = `ops[${k}] conv`;
+      const m = verifyMatrix(claims, k, [f, win.c * taps(win)], lp, sub(value, mul(lp.bias, prefixEqSum(rp, pl))), rf, t, what);
+      ({ point, value } = verifyWiring({ kind: "im2col", win }, lp.im2col, [...rp, ...m.point], m.value, t, `${what} im2col wiring`));
+    } else if (op.op === "sumpool") {
+      if (lp.kind !== "pool") throw new Reject(`ops[${k}]: a sumpool's proof expected`);
+      ({ point, value } = verifyWiring({ kind: "pool", win: op.win }, lp.wiring, point, value, t, `ops[${k}] sumpool wiring`));
+    } else {
+      if (lp.kind !== "add") throw new Reject(`ops[${k}]: an add's proof expected`);
+      t.absorbFr("add eval", lp.tEval);
+      if (op.from === 0) {
+        if (mleEval(xs, point) !== lp.tEval) throw new Reject(`ops[${k}] add: the input's evaluation is not the one sent`);
+      } else claims.add(op.from - 1, { kind: "act" }, point, lp.tEval);
+      value = mul(sub(value, mul(fr(op.fromMul), lp.tEval)), inv(fr(op.mul)));
     }
   }
   if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
