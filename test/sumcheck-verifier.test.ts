@@ -11,6 +11,10 @@
  * a proof of other weights (a weight or a bias changed; its own commitment carried, or the published one claimed)
  * fails against the published one; every word of a committed proof and every row of the commitment changed: both
  * agree; malformed commitment bytes are PROOF_INVALID in both. An architecture with no dense op is refused by both.
+ * CNNs (network.rs's `cnns()`: convs with and without the unpadding wiring, a sum pool, a residual add of a
+ * requant's output, an add of the input), built as quantized models and run by runIR: both accept their honest
+ * proofs (private and committed weights), refuse every word changed, each input or output changed and other
+ * weights; the architecture rules of conv, sumpool and add refuse alike (IR_INVALID) in both.
  * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
  * and the table MLEs and the MSM against their definitions.
  */
