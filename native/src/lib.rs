@@ -181,6 +181,7 @@ pub struct SumcheckProveTask {
     params: Vec<u8>,
     input: Vec<u8>,
     model: Option<Vec<u8>>,
+    input_private: bool,
 }
 
 fn model_commitment(b: &Option<Vec<u8>>) -> Result<Option<sumcheck::hyrax::HyraxCommitment>> {
@@ -194,12 +195,16 @@ impl Task for SumcheckProveTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{prove_timed, Network};
+        use sumcheck::network::{prove_timed, InputVis, Network};
         let arch = sumcheck_arch(&self.arch)?;
         let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         let x = words(&self.input, "input")?;
         let model = model_commitment(&self.model)?;
-        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params(), model.as_ref()).map_err(|e| {
+        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
+        if vis == InputVis::Private {
+            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        }
+        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params_for(vis), model.as_ref(), vis).map_err(|e| {
             let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;
@@ -215,10 +220,11 @@ impl Task for SumcheckProveTask {
 /// Proves that the network (architecture words, then every dense layer's weights row-major and biases, in op
 /// order) maps the input to the output it returns; all arrays little-endian i64. With `model` (the bytes
 /// sumcheckCommitModel gave), the weights are proved to be that commitment's and it is not sent; without, the
-/// proof carries their commitment (private weights).
+/// proof carries their commitment (private weights). With `input_private`, the input is committed in the proof's
+/// witness and range-checked there, never sent (sumcheckVerify then takes no input).
 #[napi]
-pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckProveTask> {
-    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), model: model.map(|m| m.to_vec()) })
+pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer, model: Option<Buffer>, input_private: Option<bool>) -> AsyncTask<SumcheckProveTask> {
+    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), model: model.map(|m| m.to_vec()), input_private: input_private.unwrap_or(false) })
 }
 
 pub struct SumcheckCommitTask {
@@ -259,7 +265,8 @@ pub struct SumcheckVerdict {
 
 pub struct SumcheckVerifyTask {
     arch: Vec<u8>,
-    input: Vec<u8>,
+    /// None: a private input's proof.
+    input: Option<Vec<u8>>,
     output: Vec<u8>,
     proof: Vec<u8>,
     model: Option<Vec<u8>>,
@@ -270,12 +277,19 @@ impl Task for SumcheckVerifyTask {
     type JsValue = SumcheckVerdict;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{verify_with, NetworkProof};
+        use sumcheck::network::{verify_private_input, verify_with, InputVis, NetworkProof};
         let arch = sumcheck_arch(&self.arch)?;
-        let (x, y) = (words(&self.input, "input")?, words(&self.output, "output")?);
+        let y = words(&self.output, "output")?;
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
-        Ok(verify_with(&arch, &x, &y, &proof, &arch.hyrax_params(), model.as_ref()).err().map(|e| e.to_string()))
+        let verdict = match &self.input {
+            Some(input) => verify_with(&arch, &words(input, "input")?, &y, &proof, &arch.hyrax_params(), model.as_ref()),
+            None => {
+                arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+                verify_private_input(&arch, &y, &proof, &arch.hyrax_params_for(InputVis::Private), model.as_ref())
+            }
+        };
+        Ok(verdict.err().map(|e| e.to_string()))
     }
 
     fn resolve(&mut self, _env: Env, reason: Self::Output) -> napi::Result<SumcheckVerdict> {
@@ -285,10 +299,11 @@ impl Task for SumcheckVerifyTask {
 
 /// Verifies a sumcheck proof of this architecture for this input and output (little-endian i64 words). A proof
 /// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
-/// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's.
+/// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's. Without
+/// `input` (null), the proof is of a private input (sumcheckProve with input_private).
 #[napi]
-pub fn sumcheck_verify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckVerifyTask> {
-    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.to_vec(), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()) })
+pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckVerifyTask> {
+    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.map(|b| b.to_vec()), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()) })
 }
 
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.

@@ -52,6 +52,10 @@ pub enum SegKind {
     MultRange,
     /// A requant's multiplicities in its (q, act(q)) table (2^(bits - shift) entries).
     MultAct,
+    /// The network's input x, when it is private (committed instead of sent).
+    Input,
+    /// A private input's multiplicities in its range table.
+    MultInput,
 }
 
 /// One segment: which op and column, its size 2^vars and its offset in the big vector.

@@ -51,7 +51,7 @@ use super::dense::{prove_dense_rows_mle, verify_dense, DenseProof};
 use super::error::VerifyError;
 use super::hyrax::{open_i64, verify_opening, HyraxCommitment, HyraxOpening, HyraxParams};
 use super::layout::{commit_big, prove_claims, Claims, Layout, SegKind};
-use super::logup::{LayerProof as LogupLayer, LogupProof, MAX_TABLE_LOG};
+use super::logup::{columns_fr, prove_logup, table_multiplicities, verify_logup, LayerProof as LogupLayer, LogupClaims, LogupProof, Table, MAX_TABLE_LOG};
 use super::requant::{
     input_from_parts, prove_requant, requant_multiplicities, requant_witness, verify_requant, RequantClaims, RequantOp, RequantProof, MAX_RANGE_LOG,
 };
@@ -109,6 +109,17 @@ pub struct Network {
     pub input_min: i64,
     pub input_top: i64,
     pub ops: Vec<Op>,
+}
+
+/// Whether the verifier holds the input x (public: it evaluates x~ itself) or not (private: x is a segment of the
+/// witness, committed before any challenge and opened like every other column, in the declared range by one lookup
+/// of the pairs (x, x) into {(t, min(t, top)) : t in [min, min + 2^k)}, which holds (x, x) exactly when min <= x
+/// <= top; its padding rows (0, 0) need min <= 0 <= top). A statement fact, not an architecture fact: the
+/// transcript says which ("input" with x, or "input private" with its length).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputVis {
+    Public,
+    Private,
 }
 
 /// The widest input range accepted (values fit far inside i64 and the field).
@@ -401,6 +412,25 @@ impl Arch {
     /// per model) and the witness's (per requant a, q, r and its two multiplicity vectors: committed per proof;
     /// absent when the network has no requant).
     pub fn layouts(&self) -> Layouts {
+        self.layouts_for(InputVis::Public)
+    }
+
+    /// The range table of a private input (`InputVis`), or why this architecture's input cannot be private.
+    pub fn input_table(&self) -> Result<Table, String> {
+        let span = (self.input_top - self.input_min) as u64 + 1;
+        let log_size = (64 - (span - 1).leading_zeros()).max(1) as usize;
+        if self.input_min > 0 || self.input_top < 0 {
+            return Err(format!("a private input's range [{}, {}] must contain 0 (the padding's value)", self.input_min, self.input_top));
+        }
+        if log_size > MAX_TABLE_LOG {
+            return Err(format!("a private input's range [{}, {}] needs a table of 2^{log_size} rows, more than 2^{MAX_TABLE_LOG}", self.input_min, self.input_top));
+        }
+        Ok(Table::Activation { offset: self.input_min, log_size, lo: None, hi: Some(self.input_top) })
+    }
+
+    /// `layouts` for a statement whose input is public or private (a private input and its multiplicities join
+    /// the witness).
+    pub fn layouts_for(&self, input: InputVis) -> Layouts {
         let lens = self.check().expect("a valid architecture");
         let (mut model, mut wit) = (Vec::new(), Vec::new());
         for (k, op) in self.ops.iter().enumerate() {
@@ -425,6 +455,10 @@ impl Arch {
                 ArchOp::Flatten => {}
             }
         }
+        if input == InputVis::Private {
+            wit.push((0, SegKind::Input, log2_ceil(self.input_len)));
+            wit.push((0, SegKind::MultInput, self.input_table().expect("a private input's table").log_size()));
+        }
         Layouts { model: Layout::new(&model), witness: (!wit.is_empty()).then(|| Layout::new(&wit)) }
     }
 
@@ -435,7 +469,12 @@ impl Arch {
 
     /// The Hyrax parameters for this architecture's two polynomials (generators hashed from HYRAX_TAG).
     pub fn hyrax_params(&self) -> NetParams {
-        let l = self.layouts();
+        self.hyrax_params_for(InputVis::Public)
+    }
+
+    /// `hyrax_params` for the statement's input visibility.
+    pub fn hyrax_params_for(&self, input: InputVis) -> NetParams {
+        let l = self.layouts_for(input);
         NetParams { model: HyraxParams::new(HYRAX_TAG, l.model.num_vars), witness: l.witness.map(|w| HyraxParams::new(HYRAX_TAG, w.num_vars)) }
     }
 }
@@ -570,6 +609,8 @@ pub enum LayerProof {
     Pool { wiring: WiringProof },
     /// t~(p), the added tensor's evaluation (checked by the committed activation's opening, or computed from x).
     Add { t_eval: Fr },
+    /// A private input's range lookup (`InputVis`): after the first op's layer proof, the last in the list.
+    InputRange { lookup: Box<LogupProof> },
 }
 
 /// A committed polynomial's claims merged into one point (batch.rs) and opened there (hyrax.rs).
@@ -594,9 +635,13 @@ pub struct NetworkProof {
     pub witness_open: Option<Opened>,
 }
 
-fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: &[i64], y: &[i64]) {
+/// The architecture's hash, then x ("input") or, for a private input, its length ("input private"), then y.
+fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: Option<&[i64]>, input_len: usize, y: &[i64]) {
     t.absorb_bytes(b"arch", arch_hash);
-    t.absorb_frs(b"input", &x.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>());
+    match x {
+        Some(x) => t.absorb_frs(b"input", &x.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>()),
+        None => t.absorb_frs(b"input private", &[Fr::from(input_len as u64)]),
+    }
     t.absorb_frs(b"output", &y.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>());
 }
 
@@ -604,7 +649,7 @@ fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: &[i64], y: &[i6
 /// of `net.arch().hyrax_params()`; pass them to reuse the generators). With `model`, the model's commitment the
 /// verifier holds (`commit_model`, made once) is used and not sent; without it, it is made and sent.
 pub fn prove_with(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(NetworkProof, Vec<i64>), String> {
-    prove_timed(net, x, params, model).map(|(p, y, _)| (p, y))
+    prove_timed(net, x, params, model, InputVis::Public).map(|(p, y, _)| (p, y))
 }
 
 /// The model's polynomial: every dense op's W blocks and b placed in the model layout.
@@ -646,7 +691,7 @@ fn process_cpu_seconds() -> f64 {
 }
 
 /// prove_with, also returning each phase's wall time (run and witness, commit, layers, batch, opening).
-pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
+pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
     let mut timings = Timings::new();
     let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
     let mut lap = |name: &'static str, timings: &mut Timings| {
@@ -656,7 +701,11 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
     };
     let trace = try_run(net, x)?;
     let arch = net.arch();
-    let layouts = arch.layouts();
+    let input_table = match input {
+        InputVis::Private => Some(arch.input_table()?),
+        InputVis::Public => None,
+    };
+    let layouts = arch.layouts_for(input);
     let sizes = |p: &NetParams| (p.model.num_vars, p.witness.as_ref().map(|w| w.num_vars));
     if sizes(params) != (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars)) {
         return Err(format!("Hyrax parameters for {:?} variables, the layouts have {:?}", sizes(params), (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars))));
@@ -684,10 +733,22 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
             requant_data[k] = Some((op, wit, mult));
         }
     }
+    let mut x_padded = x.to_vec();
+    x_padded.resize(x.len().next_power_of_two(), 0);
+    let input_mult = match &input_table {
+        Some(table) => {
+            let l = layouts.witness.as_ref().expect("a private input, so a witness layout");
+            let mult = table_multiplicities(&[&x_padded, &x_padded], table).map_err(|e| format!("input: {e}"))?;
+            l.place(l.get(0, SegKind::Input), x, &mut big_w);
+            l.place(l.get(0, SegKind::MultInput), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
+            Some(mult)
+        }
+        None => None,
+    };
 
     lap("run and witness", &mut timings);
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), x, &y);
+    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(x), x.len(), &y);
     let model_commitment = match model {
         Some(c) => c.clone(),
         None => commit_big(&params.model, &big_m),
@@ -762,10 +823,19 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 t.absorb_fr(b"add eval", &t_eval);
                 if from > 0 {
                     claims.add(layouts.get(from - 1, SegKind::Act), point.clone(), t_eval);
+                } else if input == InputVis::Private {
+                    claims.add(layouts.get(0, SegKind::Input), point.clone(), t_eval);
                 }
                 layers.push(LayerProof::Add { t_eval });
             }
         }
+    }
+    if let (Some(table), Some(mult)) = (&input_table, &input_mult) {
+        claims.add(layouts.get(0, SegKind::Input), point.clone(), Mle::from_i64(x).evaluate(&point));
+        let xf = columns_fr(&[&x_padded]).pop().expect("one column");
+        let (lookup, lc) = prove_logup(&[&xf, &xf], mult, table, &mut t).map_err(|e| format!("input: {e}"))?;
+        add_input_claims(&mut claims, &layouts, &lc);
+        layers.push(LayerProof::InputRange { lookup: Box::new(lookup) });
     }
     lap("layers", &mut timings);
     let (model_batch, s_m) = prove_claims(&layouts.model, &big_m, &claims.model, &mut t);
@@ -858,27 +928,40 @@ pub fn prove(net: &Network, x: &[i64]) -> Result<(NetworkProof, Vec<i64>), Strin
 /// the ones of that commitment (committed weights: the proof must not carry one); without, any weights (the proof
 /// carries their commitment: paper0's statement).
 pub fn verify_with(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), x, y, proof, params, model)
+    verify_hashed(arch, &arch.hash(), Some(x), y, proof, params, model)
+}
+
+/// verify_with for a private input (`InputVis::Private`): x is not known; the proof binds some x in the declared
+/// range, committed in the witness. `params` are `arch.hyrax_params_for(InputVis::Private)`.
+pub fn verify_private_input(arch: &Arch, y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+    verify_hashed(arch, &arch.hash(), None, y, proof, params, model)
 }
 
 /// verify_with with the architecture's hash given (the tests pass another to show it is bound).
-fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
     let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
-    if x.len() != arch.input_len {
-        return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
-    }
-    if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
-        return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+    let input = if x.is_some() { InputVis::Public } else { InputVis::Private };
+    let input_table = match input {
+        InputVis::Private => Some(arch.input_table().map_err(|_| VerifyError::Shape { what: "private input range table (the range must contain 0, in at most 2^20 rows)", got: 0, expected: 0 })?),
+        InputVis::Public => None,
+    };
+    if let Some(x) = x {
+        if x.len() != arch.input_len {
+            return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
+        }
+        if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
+            return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+        }
     }
     let out_len = lens.last().copied().unwrap_or(arch.input_len);
     if y.len() != out_len {
         return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
     }
-    let layouts = arch.layouts();
+    let layouts = arch.layouts_for(input);
     if params.model.num_vars != layouts.model.num_vars || params.witness.as_ref().map(|p| p.num_vars) != layouts.witness.as_ref().map(|l| l.num_vars) {
         return Err(VerifyError::Shape { what: "hyrax parameters", got: params.model.num_vars, expected: layouts.model.num_vars });
     }
-    let expected_layers = arch.ops.iter().filter(|o| !matches!(o, ArchOp::Flatten)).count();
+    let expected_layers = arch.ops.iter().filter(|o| !matches!(o, ArchOp::Flatten)).count() + input_table.is_some() as usize;
     if proof.layers.len() != expected_layers {
         return Err(VerifyError::Shape { what: "layer proofs", got: proof.layers.len(), expected: expected_layers });
     }
@@ -890,10 +973,10 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
     };
     let has_witness = layouts.witness.is_some();
     if proof.commitment.is_some() != has_witness || proof.witness_open.is_some() != has_witness {
-        return Err(VerifyError::Shape { what: "witness commitment and opening (present exactly when the network has a requant)", got: proof.commitment.is_some() as usize, expected: has_witness as usize });
+        return Err(VerifyError::Shape { what: "witness commitment and opening (present exactly when the network has a requant or a private input)", got: proof.commitment.is_some() as usize, expected: has_witness as usize });
     }
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, arch_hash, x, y);
+    absorb_statement(&mut t, arch_hash, x, arch.input_len, y);
     t.absorb_g1s(b"model commitment", &model_commitment.rows);
     if let Some(c) = &proof.commitment {
         c.absorb(&mut t);
@@ -955,8 +1038,10 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
                 };
                 t.absorb_fr(b"add eval", t_eval);
                 if from == 0 {
-                    if Mle::from_i64(x).evaluate(&point) != *t_eval {
-                        return Err(VerifyError::FinalValue { what: "add (the input's evaluation)" });
+                    match x {
+                        Some(x) if Mle::from_i64(x).evaluate(&point) != *t_eval => return Err(VerifyError::FinalValue { what: "add (the input's evaluation)" }),
+                        Some(_) => {}
+                        None => claims.add(layouts.get(0, SegKind::Input), point.clone(), *t_eval),
                     }
                 } else {
                     claims.add(layouts.get(from - 1, SegKind::Act), point.clone(), *t_eval);
@@ -965,8 +1050,24 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
             }
         }
     }
-    if Mle::from_i64(x).evaluate(&point) != value {
-        return Err(VerifyError::FinalValue { what: "network input (x~ at the first layer's sigma)" });
+    match (x, &input_table) {
+        (Some(x), _) => {
+            if Mle::from_i64(x).evaluate(&point) != value {
+                return Err(VerifyError::FinalValue { what: "network input (x~ at the first layer's sigma)" });
+            }
+        }
+        (None, Some(table)) => {
+            claims.add(layouts.get(0, SegKind::Input), point.clone(), value);
+            let Some(LayerProof::InputRange { lookup }) = lp.next() else {
+                return Err(VerifyError::Shape { what: "layer proof kind (the private input's range lookup expected last)", got: 0, expected: 0 });
+            };
+            let lc = verify_logup(lookup, log2_ceil(arch.input_len), table, &mut t)?;
+            if lc.f_values.len() != 2 {
+                return Err(VerifyError::Shape { what: "private input lookup columns", got: lc.f_values.len(), expected: 2 });
+            }
+            add_input_claims(&mut claims, &layouts, &lc);
+        }
+        (None, None) => unreachable!("a private input has its table"),
     }
     let (s_m, p_m) = verify_batch(&proof.model_open.batch, &claims.model.points(&layouts.model), &claims.model.values(), layouts.model.num_vars, &mut t)?;
     let witness = match (&layouts.witness, &proof.witness_open) {
@@ -978,6 +1079,14 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: &[i64], y: &[i64], proof:
         verify_opening(pw, c, &s_w, p_w, &o.opening, &mut t)?;
     }
     Ok(())
+}
+
+/// A private input's range lookup's claims: both looked-up columns are x, its multiplicities their own column.
+fn add_input_claims(claims: &mut ClaimSet, layouts: &Layouts, lc: &LogupClaims) {
+    for v in &lc.f_values {
+        claims.add(layouts.get(0, SegKind::Input), lc.f_point.clone(), *v);
+    }
+    claims.add(layouts.get(0, SegKind::MultInput), lc.m_point.clone(), lc.m_value);
 }
 
 /// The lookups' claims on committed columns: r at its point, q and a at theirs, both multiplicity vectors.
@@ -1256,6 +1365,7 @@ impl NetworkProof {
                 }
                 LayerProof::Pool { wiring } => wiring_frs_mut(wiring, &mut out),
                 LayerProof::Add { t_eval } => out.push(t_eval),
+                LayerProof::InputRange { lookup } => logup_frs_mut(lookup, &mut out),
             }
         }
         for o in std::iter::once(&mut self.model_open).chain(self.witness_open.as_mut()) {
@@ -1319,6 +1429,10 @@ impl NetworkProof {
                     w.count(5);
                     w.fr(t_eval);
                 }
+                LayerProof::InputRange { lookup } => {
+                    w.count(6);
+                    w.logup(lookup);
+                }
             }
         }
         for o in std::iter::once(&self.model_open).chain(&self.witness_open) {
@@ -1348,7 +1462,7 @@ impl NetworkProof {
         let mut layers = Vec::with_capacity(nl);
         for i in 0..nl {
             let at = r.at;
-            match r.count(&format!("layer {i} kind"), 5)? {
+            match r.count(&format!("layer {i} kind"), 6)? {
                 1 => {
                     let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
                     let sumcheck = r.sumcheck(&format!("layer {i} dense sumcheck"))?;
@@ -1381,9 +1495,10 @@ impl NetworkProof {
                 }
                 4 => layers.push(LayerProof::Pool { wiring: r.wiring(&format!("layer {i} pool wiring"))? }),
                 5 => layers.push(LayerProof::Add { t_eval: r.fr(&format!("layer {i} added tensor's evaluation"))? }),
+                6 => layers.push(LayerProof::InputRange { lookup: Box::new(r.logup(&format!("layer {i} private input's range lookup"))?) }),
                 k => {
                     r.at = at;
-                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 5 (add)"));
+                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 6 (a private input's range)"));
                 }
             }
         }
@@ -1720,8 +1835,8 @@ mod tests {
         // The architecture's hash alone (one bit flipped, everything else the same): it is absorbed.
         let mut h = arch.hash();
         h[31] ^= 1;
-        assert!(verify_hashed(&arch, &h, &x, &y, &proof, &params, None).is_err(), "architecture hash");
-        assert!(verify_hashed(&arch, &arch.hash(), &x, &y, &proof, &params, None).is_ok());
+        assert!(verify_hashed(&arch, &h, Some(&x), &y, &proof, &params, None).is_err(), "architecture hash");
+        assert!(verify_hashed(&arch, &arch.hash(), Some(&x), &y, &proof, &params, None).is_ok());
         // Other architectures: a requant's bits (another activation table and layout), its shift.
         let mut a2 = arch.clone();
         if let ArchOp::Requant { bits, .. } = &mut a2.ops[1] {
@@ -1966,8 +2081,58 @@ mod tests {
             LayerProof::Add { .. } => "add",
             LayerProof::Dense { .. } => "dense",
             LayerProof::Requant { .. } => "requant",
+            LayerProof::InputRange { .. } => "input range",
         }).collect();
         assert_eq!(kinds, ["dense", "add", "requant", "conv", "requant", "conv", "pool", "requant", "conv+unpad"]);
+    }
+
+    /// A private input: committed in the witness, range-checked by its lookup, never sent. Both the FC and the CNN
+    /// networks (an add of the input among them) prove and verify; every field element and commitment row changed
+    /// is refused; the verifier of a public input refuses the proof and the other way round; a wrong output is
+    /// refused; an input outside the range cannot be proved; a range without 0 is refused.
+    #[test]
+    fn a_private_input_is_committed_and_range_checked() {
+        let mut nets = cnns();
+        nets.push(small());
+        for (net, x) in nets {
+            let arch = net.arch();
+            let params = arch.hyrax_params_for(InputVis::Private);
+            let (proof, y, _) = prove_timed(&net, &x, &params, None, InputVis::Private).unwrap();
+            assert_eq!(y, run(&net, &x).pop().unwrap());
+            assert!(matches!(proof.layers.last(), Some(LayerProof::InputRange { .. })));
+            assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+            let ok = |p: &NetworkProof, y: &[i64]| verify_private_input(&arch, y, p, &params, None).is_ok();
+            assert!(ok(&proof, &y));
+            let mut y2 = y.clone();
+            y2[0] -= 1;
+            assert!(!ok(&proof, &y2));
+            assert!(verify_with(&arch, &x, &y, &proof, &arch.hyrax_params(), None).is_err());
+            let (public, _) = prove(&net, &x).unwrap();
+            assert!(!ok(&public, &y));
+            let count = proof.clone().field_elements_mut().len();
+            for i in 0..count {
+                let mut p = proof.clone();
+                *p.field_elements_mut()[i] += Fr::one();
+                assert!(!ok(&p, &y), "field element {i} of {count}");
+            }
+            for i in 0..proof.commitment.as_ref().unwrap().rows.len() {
+                let mut p = proof.clone();
+                let rows = &mut p.commitment.as_mut().unwrap().rows;
+                rows[i] = (rows[i] + params.model.gens[0]).into();
+                assert!(!ok(&p, &y), "witness commitment row {i}");
+            }
+            let mut p = proof.clone();
+            p.layers.pop();
+            assert!(!ok(&p, &y));
+        }
+        // outside the declared range: the prover refuses (the lookup has no row for it)
+        let (net, mut x) = small();
+        x[3] = net.input_top + 1;
+        assert!(prove_timed(&net, &x, &net.arch().hyrax_params_for(InputVis::Private), None, InputVis::Private).unwrap_err().contains("input"));
+        let arch = Arch { input_len: 4, input_min: 1, input_top: 9, ops: vec![ArchOp::Dense { m: 2, n: 4 }] };
+        assert!(arch.input_table().unwrap_err().contains("must contain 0"));
+        let arch = Arch { input_min: -(1 << 30), ..arch };
+        assert!(arch.input_table().unwrap_err().contains("more than 2^20"));
     }
 
     #[test]
@@ -2024,7 +2189,7 @@ mod tests {
             // even runs: private weights (the commitment made and sent); odd: committed (the verifier holds it)
             let given = (rep % 2 == 1).then_some(&model);
             let (c0, t0) = (super::super::cpu_seconds(), std::time::Instant::now());
-            let (proof, y, timings) = prove_timed(&net, &x, &params, given).unwrap();
+            let (proof, y, timings) = prove_timed(&net, &x, &params, given, InputVis::Public).unwrap();
             let (wall, cpu) = (t0.elapsed().as_secs_f64(), super::super::cpu_seconds() - c0);
             let phases: Vec<String> = timings.iter().map(|(n, s, c)| format!("{n} {s:.3}/{c:.2}")).collect();
             let what = if given.is_some() { "committed" } else { "private" };
