@@ -16,7 +16,7 @@
  * proofs (private and committed weights), refuse every word changed, each input or output changed and other
  * weights; the architecture rules of conv, sumpool and add refuse alike (IR_INVALID) in both.
  * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
- * and the table MLEs and the MSM against their definitions.
+ * and the table MLEs, the wiring tables and the MSM against their definitions.
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
@@ -31,6 +31,7 @@ import { hashToG1 } from "../src/systems/sumcheck/verifier/hyrax";
 import { msm, invMod, P, Affine } from "../src/systems/sumcheck/verifier/g1";
 import { fr, mleEval, R } from "../src/systems/sumcheck/verifier/field";
 import { tableEvaluate, Table } from "../src/systems/sumcheck/verifier/logup";
+import { positions, windowInLen, wiringOutVars, wiringTable, Wiring } from "../src/systems/sumcheck/verifier/wiring";
 
 /** A seeded generator of integers in [lo, hi]. */
 function rng(seed: number): (lo: number, hi: number) => number {
@@ -275,6 +276,53 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     }
     expect(msm([g[0], negate(g[0])], [5n, 5n])).to.equal(null);
     expect(msm([g[0], g[0]], [1n, 1n])).to.deep.equal(addA(g[0], g[0]));
+  });
+
+  it("builds each wiring's table as the transposed map: <g, x> = u~(r) for u = M x written out from the definition (conv.rs's test)", () => {
+    const r = rng(31);
+    for (let i = 0; i < 24; i++) {
+      const kh = r(1, 3);
+      const kw = r(1, 3);
+      const win = { c: r(1, 3), h: r(kh, 7), w: r(kw, 7), kh, kw, sh: r(1, 2), sw: r(1, 2), ph: i % 2 ? r(0, kh - 1) : 0, pw: i % 2 ? r(0, kw - 1) : 0 };
+      const oh = Math.floor((win.h + 2 * win.ph - kh) / win.sh) + 1;
+      const ow = Math.floor((win.w + 2 * win.pw - kw) / win.sw) + 1;
+      expect(positions(win)).to.equal(oh * ow);
+      const pp = 2 ** Math.ceil(Math.log2(oh * ow));
+      const at = (x: bigint[], c: number, iy: number, ix: number) => (iy >= 0 && ix >= 0 && iy < win.h && ix < win.w ? x[(c * win.h + iy) * win.w + ix] : 0n);
+      const unpad = (x: bigint[]) => Array.from({ length: (win.c + 1) * oh * ow }, (_, j) => x[Math.floor(j / (oh * ow)) * pp + (j % (oh * ow))]);
+      const im2col = (x: bigint[]) => {
+        const u = new Array<bigint>(win.c * kh * kw * pp).fill(0n);
+        for (let c = 0; c < win.c; c++)
+          for (let ky = 0; ky < kh; ky++)
+            for (let kx = 0; kx < kw; kx++)
+              for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) u[((c * kh + ky) * kw + kx) * pp + oy * ow + ox] = at(x, c, oy * win.sh + ky - win.ph, ox * win.sw + kx - win.pw);
+        return u;
+      };
+      const pool = (x: bigint[]) => {
+        const u: bigint[] = [];
+        for (let c = 0; c < win.c; c++)
+          for (let oy = 0; oy < oh; oy++)
+            for (let ox = 0; ox < ow; ox++) {
+              let sum = 0n;
+              for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) sum += at(x, c, oy * win.sh + ky, ox * win.sw + kx);
+              u.push(sum);
+            }
+        return u;
+      };
+      const maps: [Wiring, number, (x: bigint[]) => bigint[]][] = [
+        [{ kind: "unpad", rows: win.c + 1, cols: oh * ow }, 2 ** Math.ceil(Math.log2(win.c + 1)) * pp, unpad],
+        [{ kind: "im2col", win }, windowInLen(win), im2col],
+        ...(win.ph === 0 && win.pw === 0 ? [[{ kind: "pool", win }, windowInLen(win), pool] as [Wiring, number, (x: bigint[]) => bigint[]]] : []),
+      ];
+      for (const [wiring, inLen, apply] of maps) {
+        const x = Array.from({ length: inLen }, () => BigInt(r(-50, 50)));
+        const point = Array.from({ length: wiringOutVars(wiring) }, () => (BigInt(r(0, 2 ** 30)) * 982451653n) % R);
+        const g = wiringTable(wiring, point);
+        const lhs = mleEval(apply(x).map(fr), point);
+        const rhs = g.reduce((a, gj, j) => (a + gj * fr(x[j])) % R, 0n);
+        expect(rhs, JSON.stringify(wiring)).to.equal(lhs);
+      }
+    }
   });
 
   const nets: Net[] = [];
