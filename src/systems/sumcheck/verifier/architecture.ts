@@ -8,6 +8,7 @@ import { AbiCoder, keccak256 } from "ethers";
 import { ZkmlError } from "../../../core/errors";
 import { archWords, ArchWindow, SumcheckArch } from "../arch";
 import { taps, windowCheck, windowInLen } from "./wiring";
+import type { Table } from "./logup";
 
 /** network.rs's limits. */
 const ARCH_VERSION = 2n;
@@ -126,6 +127,20 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
   });
   if (!ops.some((op) => matrixOf(op) !== null)) throw refuse("the network has no dense or conv op (nothing to prove)");
   return { inputLen, inputMin, inputTop, ops, lens, words };
+}
+
+/**
+ * A private input's range table (network.rs `Arch::input_table`): the pairs (t, min(t, top)) for t in [min, min +
+ * 2^k), k = max(1, bits of top - min), which hold (x, x) exactly when min <= x <= top. Its padding rows are (0, 0),
+ * so the range must contain 0; and the table is at most 2^20 rows. Throws ZkmlError IR_INVALID otherwise (as the
+ * native prover and verifier do for a private input).
+ */
+export function inputTable(arch: CheckedArch): Table {
+  const span = arch.inputTop - arch.inputMin;
+  const logSize = Math.max(1, span > 0n ? span.toString(2).length : 0);
+  if (arch.inputMin > 0n || arch.inputTop < 0n) throw refuse(`a private input's range [${arch.inputMin}, ${arch.inputTop}] must contain 0 (the padding's value)`);
+  if (logSize > MAX_TABLE_LOG) throw refuse(`a private input's range [${arch.inputMin}, ${arch.inputTop}] needs a table of 2^${logSize} rows, more than 2^${MAX_TABLE_LOG}`);
+  return { kind: "activation", offset: arch.inputMin, logSize, hi: arch.inputTop };
 }
 
 /** keccak256 of the architecture's words, each an int256 (abi.encode), as 64 hex digits. */

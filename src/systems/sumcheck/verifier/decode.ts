@@ -5,7 +5,7 @@
  *
  *   version (= 2);
  *   the model-commitment flag (0 or 1); when 1, the model's commitment: R, then R rows;
- *   the witness's commitment: R, then R rows (R = 0: none, the network has no requant);
+ *   the witness's commitment: R, then R rows (R = 0: none, the network has no requant and the input is public);
  *   L, then L layer proofs (from the last op down, none for flatten):
  *     kind 1 (dense): b~(p), a sumcheck, W~(p, sigma), a~(sigma), nb, nb W block evaluations
  *     kind 2 (requant): q~(p), r~(p), the range lookup, the activation lookup
@@ -13,6 +13,7 @@
  *       X'~(rp || sigma), nb, nb W block evaluations, the im2col wiring
  *     kind 4 (sumpool): the pool's wiring
  *     kind 5 (add): t~(p), the added tensor's evaluation
+ *     kind 6 (a private input's range): its lookup (last, after the first op's layer proof)
  *   the model's batch sumcheck, its P(s), n, the model opening's n elements;
  *   the witness's same four, present exactly when its commitment is (R > 0).
  *   A wiring: a sumcheck, then x~(r'). A sumcheck: k (<= 64), e (<= 16, and 0 when k = 0), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64),
@@ -22,7 +23,7 @@
  * Checks: every count a word whose value is at most its bound (the version at most 2^32 - 1, then must be 2; the
  * flag at most 1; a row count at most half the words left, counting its own; the layer count, W block count and
  * opening lengths at most the words left, counting their own; a sumcheck's k x e evaluations no more than the
- * words left after its two counts); a layer kind 1 to 5; an unpadding flag at most 1; every field word below r; every point's coordinates
+ * words left after its two counts); a layer kind 1 to 6; an unpadding flag at most 1; every field word below r; every point's coordinates
  * below p and on the curve; nothing after the end. A failure is a ZkmlError PROOF_INVALID naming the byte offset
  * and the field.
  *
@@ -54,7 +55,8 @@ export type LayerProof =
   | { kind: "requant"; q: bigint; r: bigint; range: LookupProof; act: LookupProof }
   | { kind: "conv"; unpad: WiringProof | null; bias: bigint; rounds: Rounds; wEval: bigint; aEval: bigint; wBlocks: bigint[]; im2col: WiringProof }
   | { kind: "pool"; wiring: WiringProof }
-  | { kind: "add"; tEval: bigint };
+  | { kind: "add"; tEval: bigint }
+  | { kind: "inputRange"; lookup: LookupProof };
 
 export type Rows = (Affine | null)[];
 
@@ -198,7 +200,7 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
   const layers: LayerProof[] = [];
   for (let i = 0; i < nLayers; i++) {
     const at = r.at;
-    const kind = r.count(`layer ${i} kind`, 5);
+    const kind = r.count(`layer ${i} kind`, 6);
     if (kind === 1) {
       const bias = r.fr(`layer ${i} bias evaluation`);
       const rounds = r.sumcheck(`layer ${i} dense sumcheck`);
@@ -225,7 +227,8 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
       layers.push({ kind: "conv", unpad, bias, rounds, wEval, aEval, wBlocks, im2col });
     } else if (kind === 4) layers.push({ kind: "pool", wiring: r.wiring(`layer ${i} pool wiring`) });
     else if (kind === 5) layers.push({ kind: "add", tEval: r.fr(`layer ${i} added tensor's evaluation`) });
-    else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 5 (add)`, at);
+    else if (kind === 6) layers.push({ kind: "inputRange", lookup: r.lookup(`layer ${i} private input's range lookup`) });
+    else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 6 (a private input's range)`, at);
   }
   const model = r.opened("model");
   const witnessOpen = witnessRows !== null ? r.opened("witness") : null;

@@ -11,7 +11,7 @@
  * network.ts (the whole verification), reject.ts (a refusal's reason).
  */
 import type { SumcheckArch } from "../arch";
-import { checkArch, archHashOfWords } from "./architecture";
+import { checkArch, archHashOfWords, inputTable } from "./architecture";
 import { decodeCommitment, decodeProof } from "./decode";
 import { verifyNetwork } from "./network";
 import { Reject } from "./reject";
@@ -19,17 +19,20 @@ import { Reject } from "./reject";
 export { sumcheckArchHash } from "./architecture";
 
 /**
- * Whether `proof` shows that some weights of `arch` map `input` to `output`: any weights when `model` is absent
+ * Whether `proof` shows that some weights of `arch` map `input` to `output` (`input` null: a private input, some x
+ * in the architecture's declared range, committed in the proof: native sumcheckProve with inputPrivate): any weights when `model` is absent
  * (private weights: the proof carries their commitment), or the weights of the model commitment `model` (committed
  * weights: its bytes as the native sumcheckCommitModel gives them, a row count word and 64-byte rows; the proof
  * must not carry a commitment of its own). Throws ZkmlError IR_INVALID for an architecture the system does not
  * take (as the native verifier does) and PROOF_INVALID for proof bytes that do not decode (the byte offset named)
- * or model commitment bytes that do not (naming "model commitment"); a proof that decodes but fails a check is
+ * or model commitment bytes that do not (naming "model commitment"), IR_INVALID for a private input whose range
+ * does not contain 0 or needs a table of more than 2^20 rows (checked after the bytes, as the native verifier
+ * does); a proof that decodes but fails a check is
  * `{ valid: false, reason }`.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
-  input: readonly bigint[],
+  input: readonly bigint[] | null,
   output: readonly bigint[],
   proof: Uint8Array,
   model?: Uint8Array,
@@ -37,8 +40,9 @@ export function verifySumcheckProof(
   const checked = checkArch(arch);
   const decoded = decodeProof(proof);
   const modelRows = model === undefined ? null : decodeCommitment(model);
+  const range = input === null ? inputTable(checked) : null;
   try {
-    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded, modelRows);
+    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded, modelRows, range);
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };

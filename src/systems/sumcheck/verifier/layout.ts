@@ -6,18 +6,20 @@
  * c kh kw in its [f][c][ky][kx] order: W in blocks, one per pair of m's and n's binary digits, `pow2Parts`, row
  * run major, of 2^(rl + cl) entries, and b of 2^log2(m): committed once per model) and the witness's (per requant,
  * a, q and r of 2^log2(len) entries each and the two multiplicity vectors, 2^shift and 2^(bits - shift): committed
- * per proof; there is none when the network has no requant). In each, the segments are sorted by size (largest
- * first), then by kind (W blocks in (row run, column run) order, b, a, q, r, range multiplicities, activation
- * multiplicities), then by op index, and laid end to end from 0, so each offset is a multiple of its size. A
+ * per proof; for a private input, also x, of 2^log2(input length) entries, and its multiplicities in its range
+ * table, 2^k (architecture.ts `inputTable`), both as op 0's; there is none when the network has neither a requant
+ * nor a private input). In each, the segments are sorted by size (largest first), then by kind (W blocks in (row
+ * run, column run) order, b, a, q, r, range multiplicities, activation multiplicities, x, x's multiplicities),
+ * then by op index, and laid end to end from 0, so each offset is a multiple of its size. A
  * vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A segment of 2^v entries at offset o: its
  * MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least significant first).
  */
 import { log2Ceil } from "./field";
 import { CheckedArch, matrixOf, pow2Parts } from "./architecture";
 
-export type SegKind = { kind: "weights"; rb: number; cb: number } | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" };
+export type SegKind = { kind: "weights"; rb: number; cb: number } | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" | "input" | "multInput" };
 
-const KIND_ORDER = ["weights", "bias", "act", "quot", "rem", "multRange", "multAct"];
+const KIND_ORDER = ["weights", "bias", "act", "quot", "rem", "multRange", "multAct", "input", "multInput"];
 
 export interface Segment {
   op: number;
@@ -66,8 +68,12 @@ function place(req: Request[]): Layout {
   };
 }
 
-/** The model's layout and the witness's (null when no op is a requant). */
-export function layoutsOf(arch: CheckedArch): { model: Layout; witness: Layout | null } {
+/**
+ * The model's layout and the witness's (null when no op is a requant and the input is public). `inputTableLog`:
+ * for a private input, its range table's log size (the input and its multiplicities join the witness); null for a
+ * public one.
+ */
+export function layoutsOf(arch: CheckedArch, inputTableLog: number | null = null): { model: Layout; witness: Layout | null } {
   const model: Request[] = [];
   const witness: Request[] = [];
   arch.ops.forEach((op, k) => {
@@ -83,6 +89,10 @@ export function layoutsOf(arch: CheckedArch): { model: Layout; witness: Layout |
       witness.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
     }
   });
+  if (inputTableLog !== null) {
+    witness.push({ op: 0, kind: { kind: "input" }, vars: log2Ceil(arch.inputLen) });
+    witness.push({ op: 0, kind: { kind: "multInput" }, vars: inputTableLog });
+  }
   return { model: place(model), witness: witness.length > 0 ? place(witness) : null };
 }
 

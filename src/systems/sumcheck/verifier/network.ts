@@ -1,16 +1,20 @@
 /**
  * The whole verification of a network's proof (native/src/sumcheck/network.rs `verify_with`; dense, conv, sum pool,
- * requant, flatten and residual add ops): input x and output y public; the weights private (the proof carries the
+ * requant, flatten and residual add ops): output y public; input x public, or private (`verify_private_input`); the
+ * weights private (the proof carries the
  * model's commitment) or committed (the verifier holds the model's commitment and the proof must not carry one: the
  * weights are that commitment's).
  *
  * Two committed vectors (layout.ts): the model's (W blocks and b) and the witness's (the requants' columns and
- * multiplicities; none without a requant), each with its own commitment, claims, merge and opening.
+ * multiplicities, and a private x and its multiplicities in its range table; none without either), each with its
+ * own commitment, claims, merge and opening.
  *
- * Before the transcript: x has the architecture's input length and lies in its declared range, y has the output
- * length, the proof has one layer proof per op but flatten, exactly one model commitment (the proof's or the
- * verifier's, never both), and a witness commitment exactly when the network has a requant. Transcript
- * ("zkml-sumcheck-fc-v1"): the architecture's hash ("arch"), x ("input"), y ("output"), the model commitment's rows
+ * Before the transcript: a public x has the architecture's input length and lies in its declared range, y has the
+ * output length, the proof has one layer proof per op but flatten (and one more, last, for a private input's
+ * range), exactly one model commitment (the proof's or the verifier's, never both), and a witness commitment
+ * exactly when the network has a requant or a private input. Transcript ("zkml-sumcheck-fc-v1"): the
+ * architecture's hash ("arch"), x ("input") or, for a private input, [its length] ("input private"), y ("output"),
+ * the model commitment's rows
  * ("model commitment"), the witness commitment's rows if any ("hyrax commitment"); rho for y, whose MLE the
  * verifier evaluates; then the ops from the last down, each turning a claim (point, value) on its output into one
  * on its input:
@@ -28,12 +32,17 @@
  *    with rho = rf and the claim value - b~(rf) sum_{p < P} eq(rp, p), ending on X'~(rp || sigma); then the
  *    im2col wiring from X' to the input;
  *  - sumpool: the pool's wiring to its input;
- *  - add (y = mul x + fromMul t): t~(p) absorbed ("add eval"), then computed from x when t is the input, else
- *    claimed on that requant's committed a; the input's claim is (value - fromMul t~(p)) / mul.
+ *  - add (y = mul x + fromMul t): t~(p) absorbed ("add eval"), then computed from x when t is the public input,
+ *    claimed on the committed x when it is the private input, else claimed on that requant's committed a; the
+ *    input's claim is (value - fromMul t~(p)) / mul.
  * A wiring (a claim on u = M x, M a public copy map) is a degree-2 sumcheck over x's variables whose final value
  * must be g~(r') x~(r'), g = M^T eq(point) built by the verifier; x~(r') is absorbed ("wiring eval") and is x's
  * claim.
- * At x the verifier evaluates x~ itself. Every claim kept is lifted onto its vector's MLE (claims on W and b onto
+ * At a public x the verifier evaluates x~ itself. A private x: the claim is kept on its committed segment; then the
+ * last layer proof (kind 6) is the lookup of the pairs (x, x) (2^log2(input length) rows) into the range table
+ * {(t, min(t, top)) : t in [min, min + 2^k)} (architecture.ts `inputTable`), which holds (x, x) exactly when min
+ * <= x <= top; both its column values at its f point are claims on x, its multiplicities' value one on theirs.
+ * Every claim kept is lifted onto its vector's MLE (claims on W and b onto
  * the model's, the rest onto the witness's). Each vector's claims are merged (batch.rs: points and values absorbed,
  * alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be (sum_k alpha^k eq(z_k, s)) P(s), P(s)
  * absorbed): the model's, then the witness's; then P(s) is checked by a Hyrax opening: the model's, then the
@@ -45,6 +54,7 @@ import { verifySumcheck } from "./sumcheck";
 import { verifyOpening } from "./hyrax";
 import { verifyRequant } from "./requant";
 import { CheckedArch, pow2Parts } from "./architecture";
+import { verifyLogup, type Table } from "./logup";
 import { inModel, layoutsOf, lift, Layout, SegKind } from "./layout";
 import { Reject } from "./reject";
 import { positions, prefixEqSum, taps, verifyWiring } from "./wiring";
@@ -154,33 +164,46 @@ function verifyMatrix(
 }
 
 /**
- * Checks the decoded proof against the checked architecture, x and y, and the model's commitment when the verifier
- * holds one (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
+ * Checks the decoded proof against the checked architecture, x (null: a private input, whose range table
+ * `inputRange` is then architecture.ts `inputTable`'s) and y, and the model's commitment when the verifier holds one
+ * (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
  */
-export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly bigint[], y: readonly bigint[], proof: NetworkProof, model: Rows | null = null): void {
-  if (x.length !== arch.inputLen) throw new Reject(`input: length ${x.length}, expected ${arch.inputLen}`);
-  x.forEach((v, i) => {
-    if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input [${i}] = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
-  });
+export function verifyNetwork(
+  arch: CheckedArch,
+  archHash: string,
+  x: readonly bigint[] | null,
+  y: readonly bigint[],
+  proof: NetworkProof,
+  model: Rows | null = null,
+  inputRange: Table | null = null,
+): void {
+  if ((x === null) !== (inputRange !== null)) throw new Error("a private input's range table is given exactly when x is not");
+  if (x !== null) {
+    if (x.length !== arch.inputLen) throw new Reject(`input: length ${x.length}, expected ${arch.inputLen}`);
+    x.forEach((v, i) => {
+      if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input [${i}] = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
+    });
+  }
   const outLen = arch.lens.length > 0 ? arch.lens[arch.lens.length - 1] : arch.inputLen;
   if (y.length !== outLen) throw new Reject(`output: length ${y.length}, expected ${outLen}`);
   y.forEach((v, i) => {
     if (v < I64_MIN || v > I64_MAX) throw new Reject(`output [${i}] = ${v} is not a 64-bit integer`);
   });
-  const layouts = layoutsOf(arch);
-  const expected = arch.ops.filter((o) => o.op !== "flatten").length;
+  const layouts = layoutsOf(arch, inputRange && inputRange.logSize);
+  const expected = arch.ops.filter((o) => o.op !== "flatten").length + (inputRange ? 1 : 0);
   if (proof.layers.length !== expected) throw new Reject(`layer proofs: ${proof.layers.length}, expected ${expected}`);
   if (model !== null && proof.modelRows !== null) throw new Reject("model commitment: the verifier holds the model's, so the proof must not carry one");
   const modelRows = model ?? proof.modelRows;
   if (modelRows === null) throw new Reject("model commitment: the weights are private (no commitment given), so the proof must carry one");
   const hasWitness = layouts.witness !== null;
   if ((proof.witnessRows !== null) !== hasWitness || (proof.witness !== null) !== hasWitness)
-    throw new Reject(`witness commitment: ${proof.witnessRows !== null ? "present" : "absent"}, but the network has ${hasWitness ? "a" : "no"} requant`);
+    throw new Reject(`witness commitment: ${proof.witnessRows !== null ? "present" : "absent"}, but the network has ${hasWitness ? "a" : "no"} requant or private input`);
 
   const t = new Transcript(DOMAIN_TAG);
   t.absorbBytes("arch", Buffer.from(archHash, "hex"));
-  const xs = x.map(fr);
-  t.absorbFrs("input", xs);
+  const xs = x && x.map(fr);
+  if (xs) t.absorbFrs("input", xs);
+  else t.absorbFrs("input private", [BigInt(arch.inputLen)]);
   const ys = y.map(fr);
   t.absorbFrs("output", ys);
   t.absorbPoints("model commitment", modelRows);
@@ -232,12 +255,22 @@ export function verifyNetwork(arch: CheckedArch, archHash: string, x: readonly b
       if (lp.kind !== "add") throw new Reject(`ops[${k}]: an add's proof expected`);
       t.absorbFr("add eval", lp.tEval);
       if (op.from === 0) {
-        if (mleEval(xs, point) !== lp.tEval) throw new Reject(`ops[${k}] add: the input's evaluation is not the one sent`);
+        if (!xs) claims.add(0, { kind: "input" }, point, lp.tEval);
+        else if (mleEval(xs, point) !== lp.tEval) throw new Reject(`ops[${k}] add: the input's evaluation is not the one sent`);
       } else claims.add(op.from - 1, { kind: "act" }, point, lp.tEval);
       value = mul(sub(value, mul(fr(op.fromMul), lp.tEval)), inv(fr(op.mul)));
     }
   }
-  if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
+  if (xs) {
+    if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
+  } else if (inputRange) {
+    claims.add(0, { kind: "input" }, point, value);
+    const lp = proof.layers[next++];
+    if (lp.kind !== "inputRange") throw new Reject("the private input's range lookup expected last");
+    const c = verifyLogup(lp.lookup, log2Ceil(arch.inputLen), inputRange, t, "private input range");
+    for (const v of c.fValues) claims.add(0, { kind: "input" }, c.fPoint, v);
+    claims.add(0, { kind: "multInput" }, c.mPoint, c.mValue);
+  }
 
   // Each vector's claims merged into one point (batch.rs), the model's then the witness's; then each opened there.
   const sModel = verifyBatch(claims.model, proof.model, t, "model");
