@@ -115,6 +115,18 @@ describe("IR semantics: known answers", () => {
     }
   });
 
+  it("the bounds' float64 path gives the exact bigint path's intervals (property, convs, pools and residuals)", () => {
+    const rand = rng(11);
+    for (let i = 0; i < 40; i++) {
+      const c = randomModel(rand, `f${i}`, { residual: i >= 25 });
+      const q = quantize(c.model, { ...c.bits, calibration: c.inputs.slice(0, 1), saturate: c.saturate });
+      expect(analyzeBounds(q), q.name).to.deep.equal(analyzeBounds(q, { exact: true }));
+    }
+    // past 2^50 the float path steps aside: weights of 2^40 on inputs of 2^12
+    const big = { ...kat, input: { ...kat.input, bits: 13 }, ops: kat.ops.map((o) => (o.op === "conv2d" ? { ...o, weights: o.weights.map((w) => w * (1n << 40n)) } : o)) };
+    expect(analyzeBounds(big)).to.deep.equal(analyzeBounds(big, { exact: true }));
+  });
+
   it("validateIR rejects a requant too narrow for its worst case", () => {
     const narrow = { ...kat, ops: kat.ops.map((o) => (o.op === "requant" ? { ...o, bits: 5 } : o)) };
     throwsZkml(() => validateIR(narrow), "IR_INVALID", /ops\[1\]\.bits: worst-case input needs \d+ bits, the op checks 5/);
@@ -170,7 +182,7 @@ describe("input quantization", () => {
     expect(quantizeInput(q, [1, 0.5])).to.deep.equal([128n, 64n]);
   });
   it("refuses values out of range and wrong lengths, naming the element", () => {
-    throwsZkml(() => quantizeInput(q, [1.5, 0], "in.json"), "INPUT_OUT_OF_RANGE", /in\.json\[0\]: 1\.5 is outside the model's calibrated input range \[0, 1\]/);
+    throwsZkml(() => quantizeInput(q, [1.5, 0], "in.json"), "INPUT_OUT_OF_RANGE", /in\.json\[0\]: 1\.5 is outside the model's declared input range \[0, 1\]/);
     throwsZkml(() => quantizeInput(q, [1, 0, 0]), "INPUT_INVALID", /expected 2 values \(shape 2\), got 3/);
   });
 });

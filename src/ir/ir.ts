@@ -256,8 +256,67 @@ export function addBounds(op: Extract<QOp, { op: "add" }>, x: Interval[], t: Int
   return x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
 }
 
-/** Worst-case interval of every element of every tensor, over all inputs the circuit admits. */
-export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
+/** Below this every partial sum of a linear op's bounds is an integer a float64 holds exactly (2^53), with room. */
+const EXACT_IN_FLOAT = 2 ** 50;
+
+/**
+ * A dense, conv or sum pool op's output bounds in float64 when every partial sum provably stays below 2^50 (so the
+ * arithmetic is exact integer arithmetic), else undefined (the caller takes the bigint path). The same sums as
+ * the bigint path, in the same terms: a positive weight takes the input's low bound into the low sum, a negative
+ * one its high bound. Deep CNNs' bounds are many times faster this way (worldcoin-proxy: 167M multiply-adds a pass).
+ */
+function linearBoundsFloat(op: Extract<QOp, { op: "dense" | "conv2d" | "sumpool2d" }>, inShape: Shape, x: Interval[]): Interval[] | undefined {
+  const lo = new Float64Array(x.length);
+  const hi = new Float64Array(x.length);
+  let xMax = 0;
+  for (let i = 0; i < x.length; i++) {
+    lo[i] = Number(x[i][0]);
+    hi[i] = Number(x[i][1]);
+    xMax = Math.max(xMax, Math.abs(lo[i]), Math.abs(hi[i]));
+  }
+  const weights = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.weights, Number);
+  const bias = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.bias, Number);
+  // every |partial sum| is at most max |b| + fan-in * max |w| * max |x|: bound it before trusting the floats
+  const wMax = op.op === "sumpool2d" ? 1 : weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
+  const bMax = bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0);
+  const fanIn = op.op === "dense" ? op.inSize : opPlan(op, inShape).taps;
+  if (xMax >= EXACT_IN_FLOAT || bMax + fanIn * wMax * xMax >= EXACT_IN_FLOAT) return undefined;
+  const outLo: number[] = [];
+  const outHi: number[] = [];
+  const term = (w: number, i: number, acc: [number, number]) => {
+    if (w >= 0) {
+      acc[0] += w * lo[i];
+      acc[1] += w * hi[i];
+    } else {
+      acc[0] += w * hi[i];
+      acc[1] += w * lo[i];
+    }
+  };
+  if (op.op === "dense") {
+    for (let o = 0; o < op.units; o++) {
+      const acc: [number, number] = [bias[o], bias[o]];
+      for (let i = 0, base = o * op.inSize; i < op.inSize; i++) term(weights[base + i], i, acc);
+      outLo.push(acc[0]);
+      outHi.push(acc[1]);
+    }
+  } else {
+    const p = opPlan(op, inShape);
+    const per = op.op === "conv2d" ? op.weights.length / op.filters : 0;
+    for (let o = 0, n = size(p.outShape); o < n; o++) {
+      const f = p.channel[o];
+      const b = op.op === "conv2d" ? bias[f] : 0;
+      const acc: [number, number] = [b, b];
+      for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) term(op.op === "conv2d" ? weights[f * per + p.weight[t]] : 1, p.input[t], acc);
+      outLo.push(acc[0]);
+      outHi.push(acc[1]);
+    }
+  }
+  return outLo.map((l, i) => [BigInt(l), BigInt(outHi[i])]);
+}
+
+/** Worst-case interval of every element of every tensor, over all inputs the circuit admits. `exact` keeps every
+ * sum in bigint (the float64 path is exact by its own bound check; the tests compare the two). */
+export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: boolean } = {}): Interval[][] {
   const shapes = irShapes(q);
   const lo0 = q.input.min, hi0 = inputBitsTop(q);
   let x: Interval[] = new Array(size(q.input.shape)).fill([lo0, hi0]);
@@ -267,7 +326,9 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">): Interval[][] {
       case "dense":
       case "conv2d":
       case "sumpool2d":
-        x = applyLinear<Interval>(
+        x =
+          (opts.exact ? undefined : linearBoundsFloat(op, shapes[k], x)) ??
+          applyLinear<Interval>(
           op,
           shapes[k],
           x,
