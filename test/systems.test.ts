@@ -176,7 +176,7 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
     const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
     expect(e1.code).to.equal("OPTION_INVALID");
-    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the input and output public and the weights private \(paper0's statement\) or committed/);
+    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the output public, the input public or private and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
     const maxpool = { ...cnn, name: "tiny-cnn-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { ...l, type: "maxpool2d" as const } : l)) };
@@ -184,6 +184,28 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(e2.code).to.equal("IR_INVALID");
     expect(e2.message).to.match(/ops\[2\] \(maxpool2d, on a 2x6x6 input\).*the sumcheck system does not take max pooling yet/);
     expect(e2.hint).to.match(/average pool or a strided conv/);
+  });
+
+  it("a private input: committed in the proof, never in the public values; both verifiers accept, a changed output fails", async () => {
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const r = await proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility: { ...visibility, input: "private" } }, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.publicLayout.input).to.equal(0);
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    expect(pub.input).to.equal("private");
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const changed = path.join(tmpDir("sumcheck-private-input"), "public.json");
+    fs.writeFileSync(changed, JSON.stringify({ ...pub, output: pub.output.map((v: string, i: number) => (i === 0 ? String(BigInt(v) + 1n) : v)) }));
+    expect((await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: changed })).verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
+    // the same proof read as a public-input statement (someone's guess of the input written in): refused
+    const guessed = path.join(path.dirname(changed), "guessed.json");
+    fs.writeFileSync(guessed, JSON.stringify({ ...pub, input: Array.from({ length: 36 }, () => "0") }));
+    const v = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: guessed }).catch((e: Error) => e);
+    if (v instanceof Error) expect(v.message).to.match(/proof|input/);
+    else expect(v.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
   });
 
   it("proves a CNN (conv with padding, ReLU, average pool, dense): both verifiers accept, the output is runIR's", async () => {

@@ -57,6 +57,8 @@ export interface BenchEntry {
   /** who proved (absent in entries from before the native prover: snarkjs) */
   prover?: Prover;
   weights: BenchWeights;
+  /** "private": the input committed in the proof (an IR system's statement; absent: public) */
+  input?: "private";
   repeat: number;
   status: "ok" | "skipped";
   reason?: string;
@@ -92,7 +94,7 @@ export interface BenchRun {
   started: string;
   machine: BenchMachine;
   tools: Record<string, string>;
-  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; maxConstraints: number; repeat: number; prover?: Prover };
+  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; input?: "private"; maxConstraints: number; repeat: number; prover?: Prover };
   entries: BenchEntry[];
 }
 
@@ -107,6 +109,8 @@ export interface BenchOptions {
   suite: string;
   systems: ProofSystem[];
   weights: BenchWeights;
+  /** "private": the input committed in each proof (the sumcheck system; default public) */
+  input?: "private";
   maxConstraints: number;
   repeat: number;
   /** Groth16's prover (default native; PLONK and FFLONK always snarkjs) */
@@ -193,7 +197,7 @@ export function readBenchFile(file: string): BenchFile {
 export function latestEntries(data: BenchFile): BenchEntry[] {
   const m = new Map<string, BenchEntry>();
   const prover = new Map<string, string>();
-  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}`;
+  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}|${e.input ?? "public"}`;
   for (const r of data.runs)
     for (const e of r.entries) {
       m.set(e.key, e);
@@ -202,8 +206,8 @@ export function latestEntries(data: BenchFile): BenchEntry[] {
   return [...m.values()].filter((e) => (e.prover ?? "snarkjs") === prover.get(group(e)));
 }
 
-export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number): string {
-  return `${model}|${system}|${weights}|${repeat}`;
+export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number, input?: "private"): string {
+  return `${model}|${system}|${weights}|${repeat}${input ? `|input-${input}` : ""}`;
 }
 
 /** Out of memory, in the words a dying child leaves (V8, the kernel's SIGKILL, WebAssembly). */
@@ -231,21 +235,21 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     started: new Date().toISOString(),
     machine: machineInfo(),
     tools: toolVersions(opts.root),
-    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
+    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}), maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
     entries: [],
   };
   data.runs.push(run);
   const save = () => writeFileAtomic(file, JSON.stringify(data, null, 1) + "\n");
   save();
-  const vis: Visibility = { ...OPEN_VISIBILITY, weights: opts.weights };
+  const vis: Visibility = { ...OPEN_VISIBILITY, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}) };
   const total = models.length * opts.systems.length * opts.repeat;
   let n = 0;
   for (const { ref, suite } of models) {
     for (const system of opts.systems) {
       for (let repeat = 1; repeat <= opts.repeat; repeat++) {
         n++;
-        const key = entryKey(ref, system, opts.weights, repeat);
-        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
+        const key = entryKey(ref, system, opts.weights, repeat, opts.input);
+        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.input ? `, input ${opts.input}` : ""}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
         if (done.has(key) && !opts.force) {
           log(`${tag}: already in ${path.relative(opts.root, file) || file} (resumed; --force measures again)`);
           continue;
@@ -263,6 +267,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           system,
           prover: systemFor({ system, prover: opts.prover }).prover,
           weights: opts.weights,
+          ...(opts.input ? { input: opts.input } : {}),
           repeat,
         };
         const sys = systemFor({ system, prover: opts.prover });

@@ -111,7 +111,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
     run: async (progress) => {
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
-      const m = await runStage("irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), proof: f.proof, public: f.public }, { onProgress: progress });
+      const m = await runStage("irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", proof: f.proof, public: f.public }, { onProgress: progress });
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
@@ -167,7 +167,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     system: sys.protocol,
     visibility: circuit.visibility,
     // committed weights: the model's commitment the verifier holds (a set of curve points, not a field element)
-    publicLayout: { output: subject.reference.length, input: subject.x.length, weights: f.commitment ? 1 : 0 },
+    publicLayout: { output: subject.reference.length, input: circuit.visibility.input === "private" ? 0 : subject.x.length, weights: f.commitment ? 1 : 0 },
     input: { source: subject.given.source, label: subject.given.label },
     id,
     prediction: { class: argmax(subject.reference), outputs: subject.reference.map(String), real: subject.reference.map((r) => Number(r) * subject.q.output.step) },

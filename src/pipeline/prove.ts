@@ -48,7 +48,12 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   const resolved = resolveRun(opts); // an impossible system and prover pair is refused here, before any work
   if (resolved.sys.form === "ir") {
     const display = displayFor(opts.observe);
-    const warnings = resolved.circuit.visibility.weights === "private" ? [PRIVATE_WEIGHTS_WARNING, `${resolved.sys.protocol} is not yet zero knowledge: its proof reveals evaluations of the private weights.`] : [];
+    const vis = resolved.circuit.visibility;
+    const hidden = [vis.weights !== "fixed" && "weights", vis.input === "private" && "input"].filter((w): w is string => typeof w === "string");
+    const warnings = [
+      ...(vis.weights === "private" ? [PRIVATE_WEIGHTS_WARNING] : []),
+      ...(hidden.length ? [`${resolved.sys.protocol} is not yet zero knowledge: its proof binds the private ${hidden.join(" and ")} but reveals evaluations of them.`] : []),
+    ];
     try {
       return await proveIr({ ...resolved, sys: resolved.sys }, new StageRunner(display), t0, warnings);
     } finally {

@@ -66,8 +66,8 @@ export interface BenchView {
 }
 
 /** A series: the proof system and its prover (entries from before the native prover were snarkjs's), and the weights' statement. */
-export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover">): string {
-  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover), ${e.weights} weights`;
+export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover" | "input">): string {
+  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover), ${e.weights} weights${e.input ? `, ${e.input} input` : ""}`;
 }
 
 /** What each weights series proves: the report says it beside the numbers. */

@@ -124,6 +124,8 @@ export interface IrProveArgs {
   commitment?: string;
   /** the quantized input, decimal */
   input: string[];
+  /** the input is private: committed in the proof, never written to the public values */
+  inputPrivate?: boolean;
   /** where the proof (bytes) and the public values (JSON) go */
   proof: string;
   public: string;

@@ -15,6 +15,7 @@ interface Args {
   suite: string;
   systems: string;
   weights: string;
+  input: string;
   prover?: string;
   maxConstraints?: number;
   repeat: number;
@@ -36,6 +37,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
   .addOptionalParam("suite", "parameter, depth, zoo, or a comma-separated list of models (built-in names, paper0/<network>, paths)", "depth", types.string)
   .addOptionalParam("systems", "Comma-separated proof systems: groth16, plonk, fflonk", "groth16", types.string)
   .addOptionalParam("weights", "fixed (circuit constants), hashed (private, bound by a public Poseidon commitment) or private (unbound: paper0's own statement, the like-for-like series)", "fixed", types.string)
+  .addOptionalParam("input", "public (default) or private (the sumcheck system: the input committed in each proof, range-checked there)", "public", types.string)
   .addOptionalParam("prover", "Groth16's prover: native (default) or snarkjs", undefined, types.string)
   .addOptionalParam("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)", undefined, types.int)
   .addOptionalParam("repeat", "Measure each network this many times (the reports show medians)", 1, types.int)
@@ -64,6 +66,8 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
       const { BENCH_WEIGHTS } = await import("../../bench/harness");
       if (!(BENCH_WEIGHTS as readonly string[]).includes(args.weights))
         throw new ZkmlError("OPTION_INVALID", `--weights: expected one of ${BENCH_WEIGHTS.join(", ")}, got "${args.weights}"`, { hint: "e.g. --weights private (paper0's statement)" });
+      if (args.input !== "public" && args.input !== "private")
+        throw new ZkmlError("OPTION_INVALID", `--input: expected public or private, got "${args.input}"`, { hint: "e.g. --input private --systems sumcheck (the input committed in each proof)" });
       const prover = args.prover === undefined ? undefined : parseProver(args.prover, "--prover");
       const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
       if (!args.reportOnly) {
@@ -73,6 +77,7 @@ task("bench", "Benchmark paper0's suites (or any models) through the whole pipel
           suite: args.suite,
           systems,
           weights: args.weights as import("../../bench/harness").BenchWeights,
+          ...(args.input === "private" ? { input: "private" as const } : {}),
           prover,
           maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
           repeat: args.repeat,

@@ -3,7 +3,8 @@
  * dense layers by sumcheck over multilinear extensions, requantisation and ReLU by logUp-GKR lookups, every claim
  * on committed data merged into one Hyrax opening (native/src/sumcheck/, docs/design/sumcheck.md).
  *
- * Statements: the input and the output public; the weights either private and unbound (`--weights private`:
+ * Statements: the output public; the input public, or private (`--input private`: committed in the proof's witness
+ * and range-checked there, never written out; paper0's Worldcoin case); the weights either private and unbound (`--weights private`:
  * paper0's statement, some weights of this architecture map x to y; the proof carries their commitment) or
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
  * holds, and a proof made with other weights fails against it). Sound, not yet zero knowledge: the proof's
@@ -12,7 +13,7 @@
  *
  * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format), the public values
  * (<run>/sumcheck-public.json: the architecture's hash, the model commitment's keccak256 when the weights are
- * committed, the input and the output, decimal) and, for committed weights, the model's commitment
+ * committed, the input (or "private") and the output, decimal) and, for committed weights, the model's commitment
  * (sumcheck/model.commitment: its rows, what a deployment publishes). The architecture a
  * verifier checks against is always its own (from the IR it holds), never the public file's.
  */
@@ -38,7 +39,8 @@ export interface SumcheckPublic {
   arch: string;
   /** committed weights: keccak256 of the model commitment's bytes, hex (which model the proof is of) */
   model?: string;
-  input: string[];
+  /** decimal, or "private" (committed in the proof) */
+  input: string[] | "private";
   output: string[];
 }
 
@@ -46,15 +48,16 @@ export interface SumcheckPublic {
 function checkStatement(vis: Visibility): void {
   const wrong = [
     vis.weights === "fixed" && `--weights ${vis.weights}`,
-    // packed or not, every input value is public: the packing is how a verifier contract receives them
-    vis.input !== "public" && vis.input !== "packed" && `--input ${vis.input}`,
+    // packed or not, every input value is public (the packing is how a verifier contract receives them); a
+    // private input is committed in the proof's witness
+    vis.input === "hashed" && `--input ${vis.input}`,
     vis.output !== "public" && `--output ${vis.output}`,
     (vis.batch ?? 1) !== 1 && `--batch ${vis.batch}`,
     vis.context !== undefined && `--context ${vis.context}`,
   ].filter((w): w is string => typeof w === "string");
   if (wrong.length)
-    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves one inference with the input and output public and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
-      hint: "add --input public --weights private --output public (or --weights hashed), and drop --batch or a context; or prove this statement with --system groth16",
+    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves one inference with the output public, the input public or private and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
+      hint: "add --input public (or private) --weights private --output public (or --weights hashed), and drop --batch or a context; or prove this statement with --system groth16",
     });
 }
 
@@ -73,14 +76,15 @@ function decimals(v: unknown, file: string, field: string): bigint[] {
 }
 
 /** The public values a proof is of, read and checked for form. */
-export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[]; output: bigint[] } {
+export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[] | null; output: bigint[] } {
   const j = readJsonFile(file, "PROOF_INVALID", "prove first (prove-model --system sumcheck)") as Partial<SumcheckPublic>;
   if (j?.format !== SUMCHECK_PUBLIC_FORMAT)
     throw new ZkmlError("PROOF_INVALID", `format: expected ${SUMCHECK_PUBLIC_FORMAT}, got ${JSON.stringify(j?.format)}`, { file, hint: "this is not a sumcheck proof's public file" });
   if (typeof j.arch !== "string" || !/^[0-9a-f]{64}$/.test(j.arch)) throw new ZkmlError("PROOF_INVALID", `arch: expected 64 hex digits, got ${JSON.stringify(j.arch)}`, { file, hint: "make the proof again" });
   if (j.model !== undefined && (typeof j.model !== "string" || !/^[0-9a-f]{64}$/.test(j.model)))
     throw new ZkmlError("PROOF_INVALID", `model: expected 64 hex digits, got ${JSON.stringify(j.model)}`, { file, hint: "make the proof again" });
-  return { archHash: j.arch, model: j.model, input: decimals(j.input, file, "input"), output: decimals(j.output, file, "output") };
+  const input = j.input === "private" ? null : decimals(j.input, file, "input");
+  return { archHash: j.arch, model: j.model, input, output: decimals(j.output, file, "output") };
 }
 
 function readModelBytes(file: string): Buffer {
@@ -111,9 +115,9 @@ function readProofBytes(file: string): Buffer {
 const archHash = (a: SumcheckArch): string => loadSumcheck().sumcheckArchHash(i64Bytes(archWords(a))).toString("hex");
 
 /** The Rust verifier's verdict; bytes that do not decode are a PROOF_INVALID error naming the file. */
-async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string, model?: Buffer): Promise<{ valid: boolean; reason?: string }> {
+async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer): Promise<{ valid: boolean; reason?: string }> {
   const v = await loadSumcheck()
-    .sumcheckVerify(i64Bytes(archWords(a)), i64Bytes(input), i64Bytes(output), proof, model)
+    .sumcheckVerify(i64Bytes(archWords(a)), input && i64Bytes(input), i64Bytes(output), proof, model)
     .catch((e: unknown) => {
       throw nativeError(e, { PROOF_INVALID: "the proof file is damaged or truncated: make it again (prove-model --force)" }, file);
     });
@@ -121,7 +125,7 @@ async function nativeVerdict(a: SumcheckArch, input: bigint[], output: bigint[],
 }
 
 /** The TypeScript verifier's verdict, with the same errors. */
-function typescriptVerdict(a: SumcheckArch, input: bigint[], output: bigint[], proof: Buffer, file: string, model?: Buffer): { valid: boolean; reason?: string } {
+function typescriptVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer): { valid: boolean; reason?: string } {
   try {
     return verifySumcheckProof(a, input, output, proof, model);
   } catch (e) {
@@ -134,7 +138,7 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed); not yet zero knowledge",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; not yet zero knowledge",
   check(q, vis) {
     checkStatement(vis);
     sumcheckArch(q);
@@ -155,15 +159,15 @@ export const sumcheck: IrSystem = {
     const x = args.input.map(BigInt);
     const commitment = readCommitment(args.commitment);
     const p = await loadSumcheck()
-      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment)
+      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate)
       .catch((e: unknown) => {
         throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
     const output = fromI64Bytes(p.output).map(String);
-    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.input, output };
+    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output };
     writeFileAtomic(args.proof, p.proof);
     writeFileAtomic(args.public, JSON.stringify(pub));
-    return { proofBytes: p.proof.length, publicSignals: x.length + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
+    return { proofBytes: p.proof.length, publicSignals: (args.inputPrivate ? 0 : x.length) + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
   },
   async verify(args): Promise<IrVerdict> {
     const arch = sumcheckArch(readIr(args.ir));
