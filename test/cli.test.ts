@@ -76,7 +76,7 @@ describe("prove-model: bad input ends with a clear error and a non-zero exit", f
     fs.writeFileSync(f, JSON.stringify(x));
     const r = proveModel("--model", TINY, "--input", f);
     expect(r.code).to.not.equal(0);
-    expect(r.out).to.contain(`${f}[7]: 3.5 is outside the model's calibrated input range [0, 1]`).and.to.contain("fix:");
+    expect(r.out).to.contain(`${f}[7]: 3.5 is outside the model's declared input range [0, 1]`).and.to.contain("fix:");
   });
 
   it("a missing ptau file", () => {

@@ -18,7 +18,7 @@ import { resolveModel } from "../src/model/zoo";
 import { runIR } from "../src/ir/ir";
 import { quantizeFor, quantizeInput } from "../src/quantize/quantize";
 import { constraintCount } from "../src/statement/cost";
-import { inspectModel } from "../src/pipeline/inspect";
+import { inspectModel, inspectOnnx } from "../src/pipeline/inspect";
 import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
@@ -159,6 +159,63 @@ const CASES: { name: string; ops: string[]; build: () => Parameters<typeof onnxG
   },
 ];
 
+const scalar = (name: string, v: number) => tensor(name, [], [v]);
+/** Three kinds of unsupported op (ReLU6's Clip, Tanh twice, a Concat of two branches, a Squeeze) among supported ones. */
+const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {
+  input: [1, 4],
+  output: [1, 2],
+  nodes: [
+    { name: "fc", opType: "Gemm", input: ["input", "W"], output: ["a"], attribute: [intAttr("transB", 1)] },
+    { name: "relu6", opType: "Clip", input: ["a", "zero", "six"], output: ["b"] },
+    { name: "tanh1", opType: "Tanh", input: ["b"], output: ["c"] },
+    { name: "tanh2", opType: "Tanh", input: ["c"], output: ["d"] },
+    { name: "fc1", opType: "Gemm", input: ["d", "W"], output: ["e"], attribute: [intAttr("transB", 1)] },
+    { name: "fc2", opType: "Gemm", input: ["d", "W"], output: ["f"], attribute: [intAttr("transB", 1)] },
+    { name: "cat", opType: "Concat", input: ["e", "f"], output: ["g"], attribute: [intAttr("axis", 1)] },
+    { name: "squeeze", opType: "Squeeze", input: ["g"], output: ["h"] },
+    { name: "fc3", opType: "Gemm", input: ["h", "W3"], output: ["output"], attribute: [intAttr("transB", 1)] },
+  ],
+  init: [tensor("W", [4, 4], values(16, 1)), scalar("zero", 0), scalar("six", 6), tensor("W3", [2, 8], values(16, 2))],
+};
+/** LayerNorm as torch exports it before opset 17, a Linear, then GELU's erf form. */
+const TRANSFORMERISH: Parameters<typeof onnxGraph>[0] = {
+  input: [1, 8],
+  output: [1, 8],
+  nodes: [
+    { name: "ln.mean", opType: "ReduceMean", input: ["input"], output: ["m"], attribute: [intsAttr("axes", [-1])] },
+    { name: "ln.sub", opType: "Sub", input: ["input", "m"], output: ["d"] },
+    { name: "ln.pow", opType: "Pow", input: ["d", "two"], output: ["d2"] },
+    { name: "ln.var", opType: "ReduceMean", input: ["d2"], output: ["v"], attribute: [intsAttr("axes", [-1])] },
+    { name: "ln.eps", opType: "Add", input: ["v", "eps"], output: ["ve"] },
+    { name: "ln.sqrt", opType: "Sqrt", input: ["ve"], output: ["sd"] },
+    { name: "ln.div", opType: "Div", input: ["d", "sd"], output: ["n"] },
+    { name: "ln.gamma", opType: "Mul", input: ["n", "gamma"], output: ["ng"] },
+    { name: "ln.beta", opType: "Add", input: ["ng", "beta"], output: ["x1"] },
+    { name: "fc", opType: "Gemm", input: ["x1", "W"], output: ["h"], attribute: [intAttr("transB", 1)] },
+    { name: "gelu.div", opType: "Div", input: ["h", "sqrt2"], output: ["g1"] },
+    { name: "gelu.erf", opType: "Erf", input: ["g1"], output: ["g2"] },
+    { name: "gelu.add", opType: "Add", input: ["g2", "one"], output: ["g3"] },
+    { name: "gelu.mul", opType: "Mul", input: ["h", "g3"], output: ["g4"] },
+    { name: "gelu.half", opType: "Mul", input: ["g4", "half"], output: ["output"] },
+  ],
+  init: [scalar("two", 2), scalar("eps", 1e-5), tensor("gamma", [8], values(8, 3)), tensor("beta", [8], values(8, 4)), tensor("W", [8, 8], values(64, 5)), scalar("sqrt2", Math.SQRT2), scalar("one", 1), scalar("half", 0.5)],
+};
+/** A padded MaxPool, then x.view(x.size(0), -1) with a dynamic batch: Shape/Gather/Unsqueeze/Concat feeding a Reshape. */
+const VIEW: Parameters<typeof onnxGraph>[0] = {
+  input: ["batch", 2, 4, 4],
+  output: ["batch", 27],
+  nodes: [
+    conv("c", "input", "a", 3, 2, 3, [intsAttr("pads", [1, 1, 1, 1])]).node,
+    { name: "pool", opType: "MaxPool", input: ["a"], output: ["p"], attribute: [intsAttr("kernel_shape", [2, 2]), intsAttr("strides", [2, 2]), intsAttr("pads", [1, 1, 1, 1])] },
+    { name: "shape", opType: "Shape", input: ["p"], output: ["s"] },
+    { name: "gather", opType: "Gather", input: ["s", "idx"], output: ["s0"], attribute: [intAttr("axis", 0)] },
+    { name: "unsqueeze", opType: "Unsqueeze", input: ["s0", "axes"], output: ["s1"] },
+    { name: "concat", opType: "Concat", input: ["s1", "minus1"], output: ["s2"], attribute: [intAttr("axis", 0)] },
+    { name: "view", opType: "Reshape", input: ["p", "s2"], output: ["output"] },
+  ],
+  init: [...conv("c", "input", "a", 3, 2, 3).init, int64Tensor("idx", [0]), int64Tensor("axes", [0]), int64Tensor("minus1", [-1])],
+};
+
 describe("ONNX import: each op against the ONNX Runtime", function () {
   this.timeout(120_000);
   const dir = tmpDir("onnx");
@@ -251,10 +308,36 @@ describe("ONNX: errors that say where", () => {
   const load = (m: Parameters<typeof onnxGraph>[0]) => () => onnxToModel(onnxGraph(m), "bad.onnx");
   const fc = (input: string, out: string): OnnxNode => ({ name: "fc", opType: "Gemm", input: [input, "W"], output: [out], attribute: [intAttr("transB", 1)] });
 
-  it("an unsupported op names the node, its op, its place and the supported list", () => {
+  it("a final Sigmoid: refused with the node, its op, the torch layer and a fix of its own, then the supported list", () => {
     expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "a"), { name: "act", opType: "Sigmoid", input: ["a"], output: ["output"] }], init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(
-      /node 1 \("act", Sigmoid\): op Sigmoid is not supported; supported: Gemm, MatMul, Add, Conv, BatchNormalization, Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Dropout, Identity, Constant/,
+      /bad\.onnx: 1 of 2 node\(s\) are not supported \(nothing was imported\):\n {2}- Sigmoid: node act \(nn\.Sigmoid \/ torch\.sigmoid\); fix: drop the final sigmoid before export and compare the logit with 0[^\n]*\n {2}the importer takes Gemm, MatMul, Add, Conv, BatchNormalization, Relu, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Dropout, Identity, Constant/,
     );
+  });
+  it("three different unsupported ops (and a repeated one): one error lists them all, each with its own fix; identical ops are grouped", () => {
+    let err: (Error & { code?: string; hint?: string }) | undefined;
+    try {
+      onnxToModel(onnxGraph(UNSUPPORTED), "mixed.onnx");
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err?.code).to.equal("MODEL_INVALID");
+    const lines = err!.message.split("\n");
+    expect(lines[0]).to.equal("mixed.onnx: 5 of 9 node(s) are not supported (nothing was imported):");
+    expect(lines.filter((l) => l.startsWith("  - "))).to.have.length(4);
+    expect(err!.message)
+      .to.contain("- Clip: node relu6 (nn.ReLU6: Clip(0, 6)); fix: use nn.ReLU")
+      .and.to.contain("- Squeeze: node squeeze (torch.squeeze / x.view); fix: use torch.flatten(x, 1) / nn.Flatten instead")
+      .and.to.contain("- Tanh x2: nodes tanh1, tanh2 (nn.Tanh / torch.tanh); fix: ")
+      .and.to.contain("- Concat: node cat (torch.cat); fix: joins of two branches (torch.cat) are not supported yet; a residual x + f(x) (ONNX Add back into the chain) is");
+    expect(err!.hint).to.equal("npx hardhat inspect-model mixed.onnx lists every node and which proof system takes it");
+  });
+  it("the patterns torch writes are named: GELU (Div/Erf/Add/Mul/Mul), LayerNorm (ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div), x.view(x.size(0), -1), a padded MaxPool", () => {
+    expect(load(TRANSFORMERISH)).to.throw(
+      /- LayerNorm \(nn\.LayerNorm, exported before opset 17\): nodes ln\.mean, ln\.sub, ln\.pow, ln\.var, ln\.eps, ln\.sqrt, ln\.div, ln\.gamma, ln\.beta \(ReduceMean\/Sub\/Pow\/ReduceMean\/Add\/Sqrt\/Div\/Mul\/Add\); fix: /,
+    );
+    expect(load(TRANSFORMERISH)).to.throw(/- GELU \(nn\.GELU \/ F\.gelu\): nodes gelu\.div, gelu\.erf, gelu\.add, gelu\.mul, gelu\.half \(Div\/Erf\/Add\/Mul\/Mul\); fix: /);
+    expect(load(VIEW)).to.throw(/- x\.view\(x\.size\(0\), -1\) \(a shape computed at run time\): nodes shape, gather, unsqueeze, concat, view \(Shape\/Gather\/Unsqueeze\/Concat\/Reshape\); fix: use torch\.flatten\(x, 1\) \/ nn\.Flatten instead .*export with a static batch \(no dynamic_axes\)/);
+    expect(load(VIEW)).to.throw(/- MaxPool: node pool \(nn\.MaxPool2d\(\.\.\., padding>0\): pads \[1, 1, 1, 1\]: padded pooling\); fix: accepted: nn\.MaxPool2d\(kernel_size, stride\) with padding=0/);
   });
   it("a dynamic dimension other than the batch", () => {
     expect(load({ input: [1, "features"], output: [1, 4], nodes: [fc("input", "output")], init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/input "input" dimension 1 is dynamic \(features\): only the batch dimension may be/);
@@ -264,7 +347,7 @@ describe("ONNX: errors that say where", () => {
   });
   it("a graph that branches (a second path from one tensor, as a projection shortcut) is refused, not mis-imported", () => {
     const nodes: OnnxNode[] = [fc("input", "a"), { name: "relu", opType: "Relu", input: ["a"], output: ["b"] }, { name: "fc2", opType: "Gemm", input: ["a", "W"], output: ["c"], attribute: [intAttr("transB", 1)] }, { name: "res", opType: "Add", input: ["b", "c"], output: ["output"] }];
-    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("fc2", Gemm\): it reads "a", not the previous node's output "b": graphs that branch or join/);
+    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("fc2", Gemm\): it reads "a", not the previous node's output "b": a second branch from one tensor is not supported yet \(a residual Add of an earlier tensor back into the chain is\)/);
   });
   it("a truncated file names the byte where reading stopped", () => {
     const dir = tmpDir("onnx-bad");
@@ -279,6 +362,49 @@ describe("ONNX: errors that say where", () => {
   });
   it("an opset outside 11..21", () => {
     expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "output")], init: [tensor("W", [4, 4], values(16, 1))], opset: 9 })).to.throw(/opset 9: expected an ONNX opset from 11 to 21/);
+  });
+});
+
+describe("inspect-model on an ONNX file: every node, and which proof system takes it", function () {
+  this.timeout(120_000);
+  const dir = tmpDir("onnx-inspect");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("a model with unsupported nodes: every node listed, the unsupported ones marked with their fix, all of them in the summary (not only the first); the parameter count", () => {
+    const file = path.join(dir, "mixed.onnx");
+    fs.writeFileSync(file, encode(onnxGraph(UNSUPPORTED)));
+    const json = spawnSync("node", [CLI, "inspect-model", file, "--json"], { cwd: ROOT, encoding: "utf8" });
+    expect(json.status, json.stderr).to.equal(0);
+    const info = JSON.parse(json.stdout);
+    expect(info.nodes.map((n: { name: string }) => n.name)).to.deep.equal(UNSUPPORTED.nodes.map((n) => n.name));
+    expect(info.nodes.filter((n: { systems: { groth16: boolean } }) => !n.systems.groth16).map((n: { name: string }) => n.name)).to.deep.equal(["relu6", "tanh1", "tanh2", "cat", "squeeze"]);
+    expect(info.nodes[0]).to.deep.include({ op: "Gemm", outShape: [4], systems: { groth16: true, plonk: true, fflonk: true, sumcheck: true } });
+    expect(info.params).to.equal(16 + 1 + 1 + 16);
+    expect(info.unsupported).to.have.length(4);
+    const text = spawnSync("node", [CLI, "inspect-model", file], { cwd: ROOT, encoding: "utf8" });
+    expect(text.status, text.stderr).to.equal(0);
+    expect(text.stdout).to.contain("ONNX nodes: 9, 5 not supported").and.to.contain("prove-model would refuse this model, for all of these at once:");
+    expect(text.stdout).to.match(/ {3}1 {2}relu6 +Clip +4 +NO +NO +Clip\(0, 6\); likely nn\.ReLU6; fix: use nn\.ReLU/);
+    expect(text.stdout).to.match(/ {3}8 {2}fc3 +Gemm +2 +yes +yes/);
+  });
+
+  it("a supported model: its nodes with their layers and shapes, and the sumcheck system's refusal of max pooling; the layers and statements as for any model", () => {
+    const g = onnxGraph(CASES.find((c) => c.name === "standalone-bn-maxpool-avgpool-reshape")!.build());
+    const r = inspectOnnx(g, "pool.onnx", "pool.onnx");
+    expect(r.unsupported).to.equal(undefined);
+    expect(r.nodes!.map((n) => `${n.name}:${n.layer ?? "-"}:${n.outShape?.join("x") ?? "?"}:${n.systems.groth16 ? "y" : "n"}${n.systems.sumcheck ? "y" : "n"}`)).to.deep.equal([
+      "c:0:4x6x6:yy",
+      "relu:1:4x6x6:yy",
+      "bn:2:4x6x6:yy",
+      "mp:3:4x3x3:yn",
+      "ap:4:4x1x1:yy",
+      "shape:-:?:yy",
+      "reshape:5:4:yy",
+    ]);
+    expect(r.nodes![3].note).to.match(/sumcheck: max pooling/);
+    expect(r.statements.length).to.be.above(0);
+    const res = inspectOnnx(onnxGraph(CASES.find((c) => c.name === "residual-block")!.build()), "res.onnx", "res.onnx");
+    expect(res.nodes!.every((n) => n.systems.groth16 && n.systems.sumcheck)).to.equal(true); // the residual add reads a ReLU's output
   });
 });
 

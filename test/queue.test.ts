@@ -77,7 +77,7 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     expect(st).to.deep.include({ waiting: 0, active: 0, done: 5, failed: 1 });
     expect(st.failures).to.have.length(1);
     expect(st.failures[0].id).to.equal(ids[5]);
-    expect(st.failures[0].error).to.match(/\[INPUT_OUT_OF_RANGE\].*2 is outside the model's calibrated input range \[0, 1\]/);
+    expect(st.failures[0].error).to.match(/\[INPUT_OUT_OF_RANGE\].*2 is outside the model's declared input range \[0, 1\]/);
 
     const out = path.join(dir, "results");
     const r = hh("prove-jobs", "results", "--out", out, "--json");

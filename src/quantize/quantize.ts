@@ -21,6 +21,7 @@ import { constraintCount } from "../statement/cost";
 import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
 import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
 import { calibrationFor } from "../model/zoo";
+import { INPUT_RANGE_KEY } from "../model/onnx/export";
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -348,8 +349,8 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
     if (typeof v !== "number" || !Number.isFinite(v))
       throw new ZkmlError("INPUT_INVALID", `${source}[${i}]: expected a finite number, got ${JSON.stringify(v)}`);
     if (v < lo || v > hi)
-      throw new ZkmlError("INPUT_OUT_OF_RANGE", `${source}[${i}]: ${v} is outside the model's calibrated input range [${lo}, ${hi}]`, {
-        hint: "scale the input into that range, or re-quantize the model with a wider input range",
+      throw new ZkmlError("INPUT_OUT_OF_RANGE", `${source}[${i}]: ${v} is outside the model's declared input range [${lo}, ${hi}]`, {
+        hint: `scale the input into that range, or declare the range the model takes: "input.range" in a model file; in an ONNX file the metadata key ${INPUT_RANGE_KEY} = "[lo, hi]" (without it the importer assumes [0, 1])`,
       });
     let qv = BigInt(Math.round(v / q.input.step));
     if (qv < q.input.min) qv = q.input.min;

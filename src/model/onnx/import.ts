@@ -17,8 +17,9 @@ import { Conv2DLayer, DenseLayer, Layer, layerOutputShape, ModelFile, MODEL_FORM
 import type { Shape } from "../../ir/window";
 import { INPUT_RANGE_KEY } from "./export";
 import { DATA_TYPE, decodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./proto";
+import { diagnoseNodes, SUPPORTED_OPS, unsupportedMessage } from "./support";
 
-export const SUPPORTED_OPS = ["Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant"];
+export { SUPPORTED_OPS };
 export const OPSETS = { min: 11, max: 21 };
 
 interface Const {
@@ -33,6 +34,16 @@ export function loadOnnxModel(file: string): ModelFile {
 }
 
 export function onnxToModel(m: OnnxModel, file: string): ModelFile {
+  return importOnnx(m, file).model;
+}
+
+/** An imported graph: the model, and per node the layer it wrote or folded into (undefined: none, as Dropout). */
+export interface OnnxImport {
+  model: ModelFile;
+  nodeLayers: (number | undefined)[];
+}
+
+export function importOnnx(m: OnnxModel, file: string): OnnxImport {
   const fail = (message: string, hint?: string): never => {
     throw new ZkmlError("MODEL_INVALID", message, { file, hint });
   };
@@ -40,6 +51,9 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
   const opset = (m.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx")?.version;
   if (opset === undefined || opset < OPSETS.min || opset > OPSETS.max)
     fail(`opset ${opset ?? "(none)"}: expected an ONNX opset from ${OPSETS.min} to ${OPSETS.max}`, "export with opset_version=17 (torch.onnx.export(..., opset_version=17); tf2onnx --opset 17)");
+  // every unsupported node at once, before the walk below stops at the first thing it cannot take
+  const refusal = unsupportedMessage(diagnoseNodes(m));
+  if (refusal) fail(refusal, `npx hardhat inspect-model ${path.basename(file)} lists every node and which proof system takes it`);
   const consts = new Map<string, Const>();
   for (const t of g.initializer ?? []) consts.set(t.name ?? "", tensorValues(t, `initializer "${t.name}"`, fail));
   const inputs = (g.input ?? []).filter((v) => !consts.has(v.name));
@@ -57,6 +71,7 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
   for (const n of g.node ?? []) for (const i of n.input ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
   /** the tensor the last layer wrote, so a following Add or BatchNormalization can fold into it */
   let lastLinearOut: string | undefined;
+  const nodeLayers: (number | undefined)[] = [];
   const push = (l: Layer) => {
     shape = layerOutputShape(l, shape, `layers[${layers.length}]`, file);
     layers.push(l);
@@ -82,12 +97,15 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
     const fromPrevious = () => {
       if (data !== current)
         nodeFail(
-          consts.has(data) ? `its input "${data}" is a constant, not the running tensor` : `it reads "${data}", not the previous node's output "${current}": graphs that branch or join (residual connections) are not supported yet`,
-          "the importer takes a chain of layers",
+          consts.has(data)
+            ? `its input "${data}" is a constant, not the running tensor`
+            : `it reads "${data}", not the previous node's output "${current}": a second branch from one tensor is not supported yet (a residual Add of an earlier tensor back into the chain is)`,
+          "the importer takes a chain of layers, with residual Adds back into it (x + f(x)); a projection shortcut or a torch.cat of two branches is not supported yet",
         );
     };
     // the layer a bias or a BatchNormalization folds into: the one that wrote the running tensor, which nothing else reads
     const lastLayer = layers[layers.length - 1];
+    const before = layers.length;
     const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
     switch (node.opType) {
       case "Gemm": {
@@ -187,6 +205,8 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
         nodeFail(`op ${node.opType} is not supported; supported: ${SUPPORTED_OPS.join(", ")}`, "replace the op, or ask for it (an op needs the reference interpreter, the bounds, both circuit backends and Solidity)");
     }
     const last = layers[layers.length - 1];
+    // the layer this node wrote, or the one it folded into (a bias, a BatchNormalization)
+    nodeLayers[k] = layers.length > before ? layers.length - 1 : linear && ["Add", "BatchNormalization"].includes(node.opType) ? before - 1 : undefined;
     // a node that wrote or changed a dense or conv layer (a new one, a bias, a fold; not a residual add) leaves its
     // output open to a following bias or fold; Dropout and Identity pass that on
     const wroteLinear = ["Gemm", "MatMul", "Conv", "BatchNormalization", "Add"].includes(node.opType) && (last?.type === "dense" || last?.type === "conv2d");
@@ -205,7 +225,7 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
     const r = JSON.parse(rangeProp) as unknown;
     if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === "number") || !(r[0] < r[1])) fail(`metadata ${INPUT_RANGE_KEY}: expected [lo, hi] with lo < hi, got ${rangeProp}`);
     range = r as [number, number];
-  } else notes.push(`the file declares no input range: assumed [0, 1] (write metadata ${INPUT_RANGE_KEY} = "[lo, hi]" to declare it)`);
+  } else notes.push(`the file declares no input range: assumed [0, 1], not calibrated (write metadata ${INPUT_RANGE_KEY} = "[lo, hi]" to declare it)`);
   const name = (g.name && /^[A-Za-z0-9_.-]+$/.test(g.name) ? g.name : path.basename(file, path.extname(file))).replace(/[^A-Za-z0-9_.-]/g, "_");
   const model = {
     format: MODEL_FORMAT,
@@ -215,7 +235,7 @@ export function onnxToModel(m: OnnxModel, file: string): ModelFile {
     layers,
     provenance: { source: "onnx", file: path.basename(file), producer: [m.producerName, m.producerVersion].filter(Boolean).join(" ") || "unknown", opset, importNotes: notes },
   };
-  return validateModel(model, file);
+  return { model: validateModel(model, file), nodeLayers };
 }
 
 function inputShape(v: OnnxValueInfo, fail: (m: string, h?: string) => never): Shape {

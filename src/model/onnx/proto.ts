@@ -51,6 +51,8 @@ export interface OnnxGraph {
   initializer?: OnnxTensor[];
   input?: OnnxValueInfo[];
   output?: OnnxValueInfo[];
+  /** intermediate tensors' types and shapes, where the exporter wrote them */
+  valueInfo?: OnnxValueInfo[];
 }
 export interface OnnxModel {
   irVersion?: number;

@@ -14,8 +14,17 @@ export async function inspectModelAction(args: { model: string; json: boolean })
   const { quantizeFor } = await import("../../quantize/quantize");
   const { inspectModel } = await import("../../pipeline/inspect");
   const { renderInspectJson, renderInspectTerminal } = await import("../../report/inspect");
-  const model = resolveModel(args.model);
-  const r = inspectModel(model, quantizeFor(model), args.model);
+  const fs = await import("fs");
+  let r;
+  if (args.model.toLowerCase().endsWith(".onnx") && fs.existsSync(args.model) && fs.statSync(args.model).isFile()) {
+    // every node, supported or not: a model with unsupported nodes is listed whole, not refused at the first
+    const { decodeOnnx } = await import("../../model/onnx/proto");
+    const { inspectOnnx } = await import("../../pipeline/inspect");
+    r = inspectOnnx(decodeOnnx(fs.readFileSync(args.model), args.model), args.model, args.model);
+  } else {
+    const model = resolveModel(args.model);
+    r = inspectModel(model, quantizeFor(model), args.model);
+  }
   process.stdout.write((args.json ? renderInspectJson(r) : renderInspectTerminal(r)) + "\n");
   return r;
 }
