@@ -4,8 +4,9 @@
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
  * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool,
- * Flatten, Reshape to a flat vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). Anything else
- * is an error naming the node, its op and its place in the graph, with the supported list.
+ * Flatten, Reshape to a flat vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). A graph
+ * with unsupported nodes is refused once, all of them listed with the torch layer and a fix (./support.ts); any
+ * other problem is an error naming the node, its op and its place in the graph.
  *
  * What is not exact is said: each fold or rewrite adds a line to the model's provenance (`importNotes`), which
  * inspect-model prints.
