@@ -14,7 +14,12 @@
  * CNNs (network.rs's `cnns()`: convs with and without the unpadding wiring, a sum pool, a residual add of a
  * requant's output, an add of the input), built as quantized models and run by runIR: both accept their honest
  * proofs (private and committed weights), refuse every word changed, each input or output changed and other
- * weights; the architecture rules of conv, sumpool and add refuse alike (IR_INVALID) in both.
+ * weights; the architecture rules of conv, sumpool and add refuse alike (IR_INVALID) in both. A private input
+ * (sumcheckProve with inputPrivate, verified with x null; an FC network, one without requant, one with a requant
+ * first, both CNNs): both accept the honest proofs and refuse every word changed, a private proof checked as a
+ * public one and the other way round, another output; a range without 0 or of more than 2^20 rows is IR_INVALID in
+ * both and the prover. The larger CNN's proofs have every third word changed and each class of field's first word
+ * (a stride alone would hide classes).
  * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
  * and the table MLEs, the wiring tables and the MSM against their definitions.
  */
@@ -148,16 +153,16 @@ function run(net: Net): bigint[] {
 /** The addon's sumcheck functions with committed weights (format version 2). */
 interface Sumcheck2 {
   sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
-  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer): Promise<NativeSumcheckProof>;
-  sumcheckVerify(arch: Buffer, input: Buffer, output: Buffer, proof: Buffer, model?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer, inputPrivate?: boolean): Promise<NativeSumcheckProof>;
+  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
   sumcheckArchHash(arch: Buffer): Buffer;
 }
 const native = () => loadSumcheck() as unknown as Sumcheck2;
 
-/** What the Rust verifier says: "valid", "invalid" or "throw CODE". */
-async function rustSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<string> {
+/** What the Rust verifier says: "valid", "invalid" or "throw CODE" (x null: a private input's proof). */
+async function rustSays(arch: SumcheckArch, x: readonly bigint[] | null, y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<string> {
   try {
-    const v = await native().sumcheckVerify(i64Bytes(archWords(arch)), i64Bytes(x), i64Bytes(y), Buffer.from(proof), model && Buffer.from(model));
+    const v = await native().sumcheckVerify(i64Bytes(archWords(arch)), x && i64Bytes(x), i64Bytes(y), Buffer.from(proof), model && Buffer.from(model));
     return v.valid ? "valid" : "invalid";
   } catch (e) {
     const z = nativeError(e);
@@ -166,7 +171,7 @@ async function rustSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bi
 }
 
 /** What the TypeScript verifier says, in the same words. */
-function tsSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): string {
+function tsSays(arch: SumcheckArch, x: readonly bigint[] | null, y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): string {
   try {
     return verifySumcheckProof(arch, x, y, proof, model).valid ? "valid" : "invalid";
   } catch (e) {
@@ -175,15 +180,18 @@ function tsSays(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], 
 }
 
 /** Both verdicts; the Rust verifier runs on the addon's worker thread while the TypeScript one runs here. */
-async function bothSay(arch: SumcheckArch, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<{ rust: string; ts: string }> {
+async function bothSay(arch: SumcheckArch, x: readonly bigint[] | null, y: readonly bigint[], proof: Uint8Array, model?: Uint8Array): Promise<{ rust: string; ts: string }> {
   const rust = rustSays(arch, x, y, proof, model);
   const ts = tsSays(arch, x, y, proof, model);
   return { rust: await rust, ts };
 }
 
-/** An honest proof of the network: private weights, or against the model commitment `model` (committed weights). */
-async function prove(net: Net, model?: Buffer): Promise<{ proof: Buffer; y: bigint[] }> {
-  const p = await native().sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x), model);
+/**
+ * An honest proof of the network: private weights, or against the model commitment `model` (committed weights); the
+ * input public, or private (`inputPrivate`: committed in the proof, verified with x null).
+ */
+async function prove(net: Net, model?: Buffer, inputPrivate = false): Promise<{ proof: Buffer; y: bigint[] }> {
+  const p = await native().sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x), model, inputPrivate);
   return { proof: p.proof, y: fromI64Bytes(p.output) };
 }
 
@@ -360,24 +368,65 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   });
 
   /**
-   * Every `stride`-th 32-byte word of the proof changed in turn (with `model`: verified against that commitment):
-   * both verifiers give the same verdict, and none accepts a changed proof (the bytes of a proof are unique).
+   * Each 32-byte word's class of field: what the decoder names when the word's top byte is set (every word is then
+   * refused at its own field: a count too large, a field word at or above r, a coordinate at or above p), the layer
+   * index replaced by the layer's kind and other indices dropped, except a sumcheck round's evaluation index (each
+   * evaluation plays its own part); a point's second word marked "(y)".
    */
-  async function everyWord(net: Net, given?: { proof: Buffer; y: bigint[] }, stride = 1, model?: Buffer): Promise<void> {
+  function fieldClasses(proof: Buffer): string[] {
+    const kinds = decodeProof(proof).layers.map((l) => l.kind);
+    const classes: string[] = [];
+    for (let at = 0; at < proof.length; at += 32) {
+      const b = Buffer.from(proof);
+      b[at] = 0xff;
+      let message = "decoded";
+      try {
+        decodeProof(b);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      const m = /at byte (\d+): (.*?): (not a|count too large)/.exec(message);
+      if (!m) throw new Error(`word at ${at} with its top byte set: ${message}`);
+      const c = m[2]
+        .replace(/^layer (\d+)/, (_, i: string) => `layer ${kinds[Number(i)]}`)
+        .replace(/round \d+ evaluation (\d+)/, "round # evaluation $1")
+        .replace(/(?<!evaluation )\b\d+\b/g, "#");
+      classes.push(Number(m[1]) === at ? c : `${c} (y)`);
+    }
+    return classes;
+  }
+
+  /**
+   * The proof's 32-byte words changed in turn (with `model`: verified against that commitment; x null: a private
+   * input's proof): every word, or (stride > 1) every stride-th word and the first word of each class of field
+   * (`fieldClasses`; a stride alone hides whole classes: every second word never reaches the odd evaluations of
+   * the lookups' degree-3 rounds, every third misses single fields such as the layer count). Both verifiers give
+   * the same verdict, and none accepts a changed proof (the bytes of a proof are unique).
+   */
+  async function everyWord(net: Net, given?: { proof: Buffer; y: bigint[] }, stride = 1, model?: Buffer, x: readonly bigint[] | null = net.x): Promise<void> {
     const { proof, y } = given ?? proofs.get(net.name) ?? (await prove(net));
     const tally = new Map<string, number>();
     const disagreements: string[] = [];
-    for (let at = 0; at < proof.length; at += 32 * stride) {
+    const words = Array.from({ length: proof.length / 32 }, (_, i) => i);
+    let chosen = words;
+    if (stride > 1) {
+      const classes = fieldClasses(proof);
+      const first = new Set(classes.map((c) => classes.indexOf(c)));
+      chosen = words.filter((i) => i % stride === 0 || first.has(i));
+      expect(new Set(chosen.map((i) => classes[i])).size, net.name).to.equal(new Set(classes).size);
+    }
+    for (const [n, i] of chosen.entries()) {
+      const at = 32 * i;
       // The word's last bit flipped (a field word stays below r, a count changes by one, a point leaves the curve);
-      // every eighth word also with its top byte set (at or above r and p: a decoding error).
+      // every eighth word changed also with its top byte set (at or above r and p: a decoding error).
       for (const [what, change] of [
         ["last bit", (b: Buffer) => (b[at + 31] ^= 1)],
         ["top byte", (b: Buffer) => (b[at] = 0xff)],
       ] as const) {
-        if (what === "top byte" && (at / 32 / stride) % 8 !== 0) continue;
+        if (what === "top byte" && n % 8 !== 0) continue;
         const b = Buffer.from(proof);
         change(b);
-        const said = await bothSay(net.arch, net.x, y, b, model);
+        const said = await bothSay(net.arch, x, y, b, model);
         if (said.rust !== said.ts) disagreements.push(`word at ${at} (${what}): rust ${said.rust}, ts ${said.ts}`);
         if (said.ts === "valid" || said.rust === "valid") disagreements.push(`word at ${at} (${what}): a changed proof accepted (rust ${said.rust}, ts ${said.ts})`);
         tally.set(said.ts, (tally.get(said.ts) ?? 0) + 1);
@@ -662,8 +711,9 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     }
   });
 
-  it("CNNs: every 32-byte word of their proofs changed in turn: both agree, none accepted", async () => {
-    for (const net of cnns) await everyWord(net);
+  it("CNNs: every third 32-byte word of the larger one's proof and every word of the smaller's changed in turn, and each class of field's first word: both agree, none accepted", async () => {
+    await everyWord(cnns[0], undefined, 3);
+    await everyWord(cnns[1]);
   });
 
   it("CNNs: each input and output value changed, a weight or bias changed against the published commitment: both refuse", async () => {
@@ -690,6 +740,99 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
       other.params[at] += 1n;
       const claimed = await prove(other, model);
       expect(await bothSay(net.arch, net.x, claimed.y, claimed.proof, model), `param ${at}`).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
+  });
+
+  /**
+   * A private input (native 79f43d7): x committed in the proof's witness, range-checked by one lookup (the last
+   * layer proof, kind 6), verified with x null. The FC network like network.rs's `small()` (16 -> 8 -> 4), one
+   * with no requant (the witness is x's alone), one with a requant first (x's claim from the requant's), and both
+   * CNNs (the second's add takes the input: a claim on the committed x).
+   */
+  const privateNets = [nets[0], nets[4], nets[5], ...cnns];
+  const privateProofs = new Map<string, { proof: Buffer; y: bigint[] }>();
+
+  it("a private input: both accept the honest proofs (the last layer the range lookup); refused by both as a public input's proof, a public one as a private input's, another output", async () => {
+    for (const net of privateNets) {
+      const p = await prove(net, undefined, true);
+      privateProofs.set(net.name, p);
+      expect(p.y, net.name).to.deep.equal(run(net));
+      expect(await bothSay(net.arch, null, p.y, p.proof), net.name).to.deep.equal({ rust: "valid", ts: "valid" });
+      const d = decodeProof(p.proof);
+      expect(d.layers[d.layers.length - 1].kind, net.name).to.equal("inputRange");
+      expect(d.witnessRows, net.name).to.not.equal(null);
+      // the private proof checked as a public input's (with the true x), a public proof checked as a private one's
+      expect(await bothSay(net.arch, net.x, p.y, p.proof), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      const pub = proofs.get(net.name) ?? (await prove(net));
+      expect(await bothSay(net.arch, null, pub.y, pub.proof), net.name).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      for (let i = 0; i < p.y.length; i++) {
+        const y2 = p.y.slice();
+        y2[i] += 1n;
+        expect(await bothSay(net.arch, null, y2, p.proof), `${net.name}: output ${i}`).to.deep.equal({ rust: "invalid", ts: "invalid" });
+      }
+    }
+    // committed weights and a private input: valid against the published commitment, not without it
+    const net = nets[0];
+    const model = await commitModel(net);
+    const committed = await prove(net, model, true);
+    expect(await bothSay(net.arch, null, committed.y, committed.proof, model)).to.deep.equal({ rust: "valid", ts: "valid" });
+    expect(await bothSay(net.arch, null, committed.y, committed.proof)).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    // an input outside the declared range cannot be proved private (the lookup has no row for it)
+    const x = net.x.slice();
+    x[3] = net.arch.inputTop + 1n;
+    const code = await native()
+      .sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(x), undefined, true)
+      .then(
+        () => "proved",
+        (e) => {
+          const z = nativeError(e);
+          return isZkmlError(z) ? z.code : `crash ${String(e)}`;
+        },
+      );
+    expect(code).to.equal("INPUT_OUT_OF_RANGE");
+  });
+
+  it("a private input: every 32-byte word changed in turn (every third and each class of field's first of the larger CNN's): both agree, none accepted", async () => {
+    for (const net of privateNets) await everyWord(net, privateProofs.get(net.name) ?? (await prove(net, undefined, true)), net === cnns[0] ? 3 : 1, undefined, null);
+  });
+
+  it("a private input whose range excludes 0 or needs more than 2^20 rows: IR_INVALID in both verifiers and the prover; public, the same range is fine", async () => {
+    // a network on inputs in [1, 15]: its public proof verifies; a private input is refused by both verifiers and the prover
+    const pos = build("5 -> 2 on inputs in [1, 15]", 8, 1, 15, [1, 15, 7, 3, 9], [{ dense: 2 }]);
+    const pub = await prove(pos);
+    expect(await bothSay(pos.arch, pos.x, pub.y, pub.proof)).to.deep.equal({ rust: "valid", ts: "valid" });
+    const proveCode = async (net: Net) =>
+      native()
+        .sumcheckProve(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x), undefined, true)
+        .then(
+          () => "proved",
+          (e) => {
+            const z = nativeError(e);
+            return isZkmlError(z) ? z.code : `crash ${String(e)}`;
+          },
+        );
+    expect(await proveCode(pos)).to.equal("IR_INVALID");
+    expect(await bothSay(pos.arch, null, pub.y, pub.proof)).to.deep.equal({ rust: "throw IR_INVALID", ts: "throw IR_INVALID" });
+    expect(() => verifySumcheckProof(pos.arch, null, pub.y, pub.proof)).to.throw(/must contain 0/);
+    // bytes that do not decode are PROOF_INVALID first, in both
+    expect(await bothSay(pos.arch, null, pub.y, pub.proof.subarray(0, 40))).to.deep.equal({ rust: "throw PROOF_INVALID", ts: "throw PROOF_INVALID" });
+    // another network's private proof, checked against ranges that exclude 0 or need more than 2^20 rows
+    const net = nets[0];
+    const { proof, y } = privateProofs.get(net.name) ?? (await prove(net, undefined, true));
+    const ranges: [bigint, bigint, string][] = [
+      [1n, 127n, "IR_INVALID"],
+      [-128n, -1n, "IR_INVALID"],
+      [-(1n << 20n), 0n, "IR_INVALID"],
+      [0n, 1n << 20n, "IR_INVALID"],
+      [-(1n << 47n), 1n << 47n, "IR_INVALID"],
+      // accepted ranges, but not this proof's architecture: a table of 2^20 rows, of 2 rows
+      [-((1n << 20n) - 1n), 0n, "invalid"],
+      [0n, 0n, "invalid"],
+    ];
+    for (const [inputMin, inputTop, want] of ranges) {
+      const a: SumcheckArch = { ...net.arch, inputMin, inputTop };
+      const said = want === "invalid" ? want : `throw ${want}`;
+      expect(await bothSay(a, null, y, proof), `[${inputMin}, ${inputTop}]`).to.deep.equal({ rust: said, ts: said });
     }
   });
 
