@@ -20,15 +20,14 @@ export { sumcheckArchHash } from "./architecture";
 
 /**
  * Whether `proof` shows that some weights of `arch` map `input` to `output` (`input` null: a private input, some x
- * in the architecture's declared range, committed in the proof: native sumcheckProve with inputPrivate): any weights when `model` is absent
- * (private weights: the proof carries their commitment), or the weights of the model commitment `model` (committed
- * weights: its bytes as the native sumcheckCommitModel gives them, a row count word and 64-byte rows; the proof
- * must not carry a commitment of its own). Throws ZkmlError IR_INVALID for an architecture the system does not
- * take (as the native verifier does) and PROOF_INVALID for proof bytes that do not decode (the byte offset named)
- * or model commitment bytes that do not (naming "model commitment"), IR_INVALID for a private input whose range
- * does not contain 0 or needs a table of more than 2^20 rows (checked after the bytes, as the native verifier
- * does); a proof that decodes but fails a check is
- * `{ valid: false, reason }`.
+ * in the architecture's declared range, committed in the proof: native sumcheckProve with inputPrivate): any
+ * weights when `model` is absent (private weights: the proof carries their commitment), or the weights of the
+ * model commitment `model` (committed weights: its bytes as the native sumcheckCommitModel gives them, a row count
+ * word and 64-byte rows; the proof must not carry a commitment of its own). Throws ZkmlError IR_INVALID for an
+ * architecture the system does not take (as the native verifier does), PROOF_INVALID for proof bytes that do not
+ * decode (the byte offset named) or model commitment bytes that do not (naming "model commitment"), and IR_INVALID
+ * for a private input whose range does not contain 0 or needs a table of more than 2^20 rows (checked after the
+ * bytes, as the native verifier does); a proof that decodes but fails a check is `{ valid: false, reason }`.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
