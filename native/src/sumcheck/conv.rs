@@ -24,7 +24,7 @@ use super::mle::{eq_table, log2_ceil, Mle};
 use super::sumcheck::{self, SumcheckProof};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
-use ark_ff::Zero;
+use ark_ff::{One, Zero};
 use rayon::prelude::*;
 
 /// The most entries a window's im2col (taps x output positions x channels) may have.
@@ -131,6 +131,34 @@ pub fn conv_run(win: &Window, f: usize, w: &[i64], b: &[i64], x: &[i64]) -> Resu
     Ok(out.into_iter().collect::<Result<Vec<_>, _>>()?.concat())
 }
 
+/// runIR's maxpool2d: y[c P + p] = the max of the window (no padding: every tap in bounds).
+pub fn maxpool_run(win: &Window, x: &[i64]) -> Vec<i64> {
+    let (srcs, hw) = (win.sources(), win.h * win.w);
+    let mut out = Vec::with_capacity(win.c * win.positions());
+    for c in 0..win.c {
+        let xc = &x[c * hw..(c + 1) * hw];
+        out.extend((0..win.positions()).map(|p| srcs.iter().filter_map(|row| row[p]).map(|s| xc[s]).max().expect("a window has a tap")));
+    }
+    out
+}
+
+/// A max pool's differences d_tap[c P + p] = y[c P + p] - x[c h w + src(tap, p)], one run per tap, each run
+/// padded to 2^ceil(log2 (c P)) and the taps to a power of two (zero runs): the column its proof commits.
+pub fn maxpool_diffs(win: &Window, x: &[i64], y: &[i64]) -> Vec<i64> {
+    let (srcs, hw, pl) = (win.sources(), win.h * win.w, win.positions());
+    let run = 1usize << log2_ceil(win.c * pl);
+    let mut d = vec![0i64; run << log2_ceil(win.taps())];
+    for (tap, row) in srcs.iter().enumerate() {
+        for c in 0..win.c {
+            for p in 0..pl {
+                let s = row[p].expect("no padding in a max pool");
+                d[tap * run + c * pl + p] = y[c * pl + p] - x[c * hw + s];
+            }
+        }
+    }
+    d
+}
+
 /// runIR's sumpool2d: y[c P + p] = the sum of the window's in-bounds taps.
 pub fn pool_run(win: &Window, x: &[i64]) -> Vec<i64> {
     let (srcs, hw) = (win.sources(), win.h * win.w);
@@ -180,6 +208,8 @@ pub enum Wiring {
     Im2col { win: Window },
     /// y[c P + p] = sum over taps of x[c h w + src(tap, p)].
     Pool { win: Window },
+    /// y[c P + p] = sum over taps of gamma^tap x[c h w + src(tap, p)]: a max pool's taps combined by gamma.
+    Taps { win: Window, gamma: Fr },
 }
 
 impl Wiring {
@@ -187,7 +217,7 @@ impl Wiring {
     pub fn in_len(&self) -> usize {
         match *self {
             Wiring::Unpad { rows, cols } => (1 << log2_ceil(rows)) * (1 << log2_ceil(cols)),
-            Wiring::Im2col { win } | Wiring::Pool { win } => win.in_len(),
+            Wiring::Im2col { win } | Wiring::Pool { win } | Wiring::Taps { win, .. } => win.in_len(),
         }
     }
 
@@ -196,7 +226,7 @@ impl Wiring {
         match *self {
             Wiring::Unpad { rows, cols } => log2_ceil(rows * cols),
             Wiring::Im2col { win } => log2_ceil(win.positions()) + log2_ceil(win.c * win.taps()),
-            Wiring::Pool { win } => log2_ceil(win.c * win.positions()),
+            Wiring::Pool { win } | Wiring::Taps { win, .. } => log2_ceil(win.c * win.positions()),
         }
     }
 
@@ -225,21 +255,28 @@ impl Wiring {
                     }
                 });
             }
-            Wiring::Pool { win } => {
-                let (eq, srcs, hw, pl) = (eq_table(r), win.sources(), win.h * win.w, win.positions());
-                g[..win.in_len()].par_chunks_mut(hw).enumerate().for_each(|(c, gc)| {
-                    for row in &srcs {
-                        for (p, src) in row.iter().enumerate() {
-                            if let Some(j) = src {
-                                gc[*j] += eq[c * pl + p];
-                            }
-                        }
-                    }
-                });
+            Wiring::Pool { win } => pool_table(&win, r, &vec![Fr::one(); win.taps()], &mut g),
+            Wiring::Taps { win, gamma } => {
+                let powers: Vec<Fr> = std::iter::successors(Some(Fr::one()), |p| Some(*p * gamma)).take(win.taps()).collect();
+                pool_table(&win, r, &powers, &mut g)
             }
         }
         g
     }
+}
+
+/// g(j) = sum over taps t and positions (c, p) reading x[j] of coef[t] eq(r, c P + p): a pool's map transposed.
+fn pool_table(win: &Window, r: &[Fr], coef: &[Fr], g: &mut [Fr]) {
+    let (eq, srcs, hw, pl) = (eq_table(r), win.sources(), win.h * win.w, win.positions());
+    g[..win.in_len()].par_chunks_mut(hw).enumerate().for_each(|(c, gc)| {
+        for (row, k) in srcs.iter().zip(coef) {
+            for (p, src) in row.iter().enumerate() {
+                if let Some(j) = src {
+                    gc[*j] += *k * eq[c * pl + p];
+                }
+            }
+        }
+    });
 }
 
 /// A wiring sumcheck's messages and the evaluation it ends on, x~(r').
@@ -314,6 +351,7 @@ mod tests {
                 u
             }
             Wiring::Pool { win } => pool_run(&win, x),
+            Wiring::Taps { .. } => unreachable!("the test combines the taps itself"),
         }
     }
 
@@ -324,12 +362,26 @@ mod tests {
         for i in 0..30 {
             let win = random_win(&mut rng, i % 2 == 0);
             let pool = Window { ph: 0, pw: 0, ..win };
-            for wiring in [Wiring::Unpad { rows: win.c + 1, cols: win.positions() }, Wiring::Im2col { win }, Wiring::Pool { win: pool }] {
+            let gamma = Fr::rand(&mut rng);
+            for wiring in [Wiring::Unpad { rows: win.c + 1, cols: win.positions() }, Wiring::Im2col { win }, Wiring::Pool { win: pool }, Wiring::Taps { win: pool, gamma }] {
                 let x: Vec<i64> = (0..wiring.in_len()).map(|_| rng.gen_range(-50..50)).collect();
                 let r: Vec<Fr> = (0..wiring.out_vars()).map(|_| Fr::rand(&mut rng)).collect();
-                let u = apply(&wiring, &x);
+                let lhs = match wiring {
+                    // sum_t gamma^t (S_t x)~(r): each tap's copy of x, combined
+                    Wiring::Taps { win, gamma } => {
+                        let (srcs, hw, pl) = (win.sources(), win.h * win.w, win.positions());
+                        let mut acc = Fr::zero();
+                        let mut power = Fr::one();
+                        for row in &srcs {
+                            let u: Vec<i64> = (0..win.c * pl).map(|i| x[(i / pl) * hw + row[i % pl].unwrap()]).collect();
+                            acc += power * Mle::from_i64(&u).evaluate(&r);
+                            power *= gamma;
+                        }
+                        acc
+                    }
+                    _ => Mle::from_i64(&apply(&wiring, &x)).evaluate(&r),
+                };
                 let g = wiring.table(&r);
-                let lhs = Mle::from_i64(&u).evaluate(&r);
                 let rhs: Fr = g.iter().zip(&x).map(|(a, &b)| *a * Fr::from(b)).sum();
                 assert_eq!(lhs, rhs, "{wiring:?}");
             }

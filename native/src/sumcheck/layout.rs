@@ -56,6 +56,12 @@ pub enum SegKind {
     Input,
     /// A private input's multiplicities in its range table.
     MultInput,
+    /// A max pool's output y.
+    PoolOut,
+    /// A max pool's differences y - x[tap], one run per tap (taps padded to a power of two).
+    PoolDiff,
+    /// A max pool's multiplicities in its differences' range table.
+    MultPool,
 }
 
 /// One segment: which op and column, its size 2^vars and its offset in the big vector.

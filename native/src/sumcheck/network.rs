@@ -46,7 +46,7 @@
 //! rows.
 
 use super::batch::{verify_batch, BatchProof};
-use super::conv::{conv_run, im2col_fold, pool_run, prefix_eq_sum, prove_wiring, verify_wiring, Window, Wiring, WiringProof};
+use super::conv::{conv_run, im2col_fold, maxpool_diffs, maxpool_run, pool_run, prefix_eq_sum, prove_wiring, verify_wiring, Window, Wiring, WiringProof};
 use super::dense::{prove_dense_rows_mle, verify_dense, DenseProof};
 use super::error::VerifyError;
 use super::hyrax::{open_i64, verify_opening, HyraxCommitment, HyraxOpening, HyraxParams};
@@ -55,8 +55,8 @@ use super::logup::{columns_fr, prove_logup, table_multiplicities, verify_logup, 
 use super::requant::{
     input_from_parts, prove_requant, requant_multiplicities, requant_witness, verify_requant, RequantClaims, RequantOp, RequantProof, MAX_RANGE_LOG,
 };
-use super::mle::{eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
-use super::sumcheck::SumcheckProof;
+use super::mle::{eq_eval, eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
+use super::sumcheck::{self, SumcheckProof};
 use super::transcript::{fr_to_be32, g1_to_be64, Transcript};
 use ark_bn254::{Fq, Fr, G1Affine};
 use ark_ff::{Field, PrimeField};
@@ -88,6 +88,8 @@ pub enum Op {
     SumPool { win: Window },
     /// y = mul x + from_mul t, t the output of ops[from - 1] (a requant: committed) or, for from = 0, the input.
     Add { from: usize, mul: i64, from_mul: i64 },
+    /// y[c P + p] = the max of the window (no padding); every difference y - x[tap] below 2^(bits - 1).
+    MaxPool { win: Window, bits: u32 },
 }
 
 impl Op {
@@ -136,6 +138,15 @@ pub enum ArchOp {
     Conv { win: Window, f: usize },
     SumPool { win: Window },
     Add { from: usize, mul: i64, from_mul: i64 },
+    MaxPool { win: Window, bits: u32 },
+}
+
+/// The most taps a max pool's window may have (its zerocheck has degree taps + 1, sumcheck.rs's MAX_DEGREE).
+pub const MAX_POOL_TAPS: usize = 7;
+
+/// A max pool's differences' range table [0, 2^(bits - 1)).
+fn maxpool_table(bits: u32) -> Table {
+    Table::range(0, bits as usize - 1)
 }
 
 /// The largest `mul` or `from_mul` of an add (small positive integers: they bring two scales to one step).
@@ -161,6 +172,7 @@ impl ArchOp {
             ArchOp::Conv { win, f } => [vec![4], win_words(&win).to_vec(), vec![win.ph as i64, win.pw as i64, f as i64]].concat(),
             ArchOp::SumPool { win } => [vec![5], win_words(&win).to_vec()].concat(),
             ArchOp::Add { from, mul, from_mul } => vec![6, from as i64, mul, from_mul],
+            ArchOp::MaxPool { win, bits } => [vec![7], win_words(&win).to_vec(), vec![bits as i64]].concat(),
         }
     }
 }
@@ -315,6 +327,22 @@ impl Arch {
                     }
                     len = win.c * oh * ow;
                 }
+                ArchOp::MaxPool { win, bits } => {
+                    let (oh, ow) = win.check().map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
+                    if win.in_len() != len || win.ph != 0 || win.pw != 0 {
+                        return Err(format!("ops[{k}] maxpool of a {}x{}x{} input (no padding): its input has {len} values", win.c, win.h, win.w));
+                    }
+                    if win.taps() > MAX_POOL_TAPS {
+                        return Err(format!("ops[{k}] maxpool: a window of {} taps (at most {MAX_POOL_TAPS}: its zerocheck's degree)", win.taps()));
+                    }
+                    if !(2..=MAX_TABLE_LOG as u32 + 1).contains(&bits) {
+                        return Err(format!("ops[{k}] maxpool: bits {bits} (its differences' range table needs 2 <= bits <= {})", MAX_TABLE_LOG + 1));
+                    }
+                    if k == 0 || !matches!(self.ops[k - 1], ArchOp::Requant { .. }) {
+                        return Err(format!("ops[{k}] maxpool: its input must be a requant's output (this system commits those)"));
+                    }
+                    len = win.c * oh * ow;
+                }
                 ArchOp::Add { from, mul, from_mul } => {
                     if !(1..=MAX_ADD_MUL).contains(&mul) || !(1..=MAX_ADD_MUL).contains(&from_mul) {
                         return Err(format!("ops[{k}] add: mul {mul} and from_mul {from_mul} must be in 1..=2^20"));
@@ -340,7 +368,7 @@ impl Arch {
     /// The architecture as words (the N-API edge passes them, `hash` hashes them): ARCH_VERSION, input_len,
     /// input_min, input_top, the op count, then per op: dense `1, m, n`; requant `2, shift, relu (0/1), bits, clamp
     /// (0 for none)`; flatten `3`; conv `4, c, h, w, kh, kw, sh, sw, ph, pw, f`; sumpool `5, c, h, w, kh, kw, sh, sw`;
-    /// add `6, from, mul, from_mul`.
+    /// add `6, from, mul, from_mul`; maxpool `7, c, h, w, kh, kw, sh, sw, bits`.
     pub fn words(&self) -> Vec<i64> {
         let mut w = vec![ARCH_VERSION as i64, self.input_len as i64, self.input_min, self.input_top, self.ops.len() as i64];
         for op in &self.ops {
@@ -374,7 +402,11 @@ impl Arch {
                 }
                 Ok(Window { c: v[0], h: v[1], w: v[2], kh: v[3], kw: v[4], sh: v[5], sw: v[6], ph: v[7], pw: v[8] })
             };
-            ops.push(match next("an op's kind", 1, 6)? {
+            ops.push(match next("an op's kind", 1, 7)? {
+                7 => {
+                    let w = win(&mut next, false)?;
+                    ArchOp::MaxPool { win: w, bits: next("maxpool bits", 1, 62)? as u32 }
+                }
                 4 => {
                     let w = win(&mut next, true)?;
                     ArchOp::Conv { win: w, f: next("conv filters", 1, 1 << 30)? as usize }
@@ -445,6 +477,11 @@ impl Arch {
                     model.push((k, SegKind::Bias, log2_ceil(m)));
                 }
                 ArchOp::SumPool { .. } | ArchOp::Add { .. } => {}
+                ArchOp::MaxPool { win, bits } => {
+                    wit.push((k, SegKind::PoolOut, log2_ceil(lens[k])));
+                    wit.push((k, SegKind::PoolDiff, log2_ceil(lens[k]) + log2_ceil(win.taps())));
+                    wit.push((k, SegKind::MultPool, bits as usize - 1));
+                }
                 ArchOp::Requant { shift, bits, .. } => {
                     for kind in [SegKind::Act, SegKind::Quot, SegKind::Rem] {
                         wit.push((k, kind, log2_ceil(lens[k])));
@@ -492,6 +529,7 @@ impl Network {
                 Op::Conv { win, f, .. } => ArchOp::Conv { win: *win, f: *f },
                 &Op::SumPool { win } => ArchOp::SumPool { win },
                 &Op::Add { from, mul, from_mul } => ArchOp::Add { from, mul, from_mul },
+                &Op::MaxPool { win, bits } => ArchOp::MaxPool { win, bits },
             })
             .collect();
         Arch { input_len: self.input_len, input_min: self.input_min, input_top: self.input_top, ops }
@@ -515,6 +553,7 @@ impl Network {
                 ArchOp::Conv { win, f } => Op::Conv { win, f, w: take(f * win.c * win.taps(), k)?, b: take(f, k)? },
                 ArchOp::SumPool { win } => Op::SumPool { win },
                 ArchOp::Add { from, mul, from_mul } => Op::Add { from, mul, from_mul },
+                ArchOp::MaxPool { win, bits } => Op::MaxPool { win, bits },
             });
         }
         if at != params.len() {
@@ -573,6 +612,13 @@ pub fn try_run(net: &Network, x: &[i64]) -> Result<Vec<Vec<i64>>, String> {
             Op::Flatten => cur,
             Op::Conv { win, f, w, b } => conv_run(win, *f, w, b, &cur).map_err(|e| format!("ops[{k}] {e}"))?,
             Op::SumPool { win } => pool_run(win, &cur),
+            &Op::MaxPool { win, bits } => {
+                let y = maxpool_run(&win, &cur);
+                if let Some(i) = maxpool_diffs(&win, &cur, &y).iter().position(|&d| d >= 1i64 << (bits - 1)) {
+                    return Err(format!("ops[{k}] maxpool: a difference in the window of output [{}] does not fit {} bits", i % (1usize << log2_ceil(y.len())), bits - 1));
+                }
+                y
+            }
             &Op::Add { from, mul, from_mul } => {
                 let t = if from == 0 { x } else { &out[from - 1][..] };
                 cur.iter()
@@ -611,6 +657,9 @@ pub enum LayerProof {
     Add { t_eval: Fr },
     /// A private input's range lookup (`InputVis`): after the first op's layer proof, the last in the list.
     InputRange { lookup: Box<LogupProof> },
+    /// A max pool: the zerocheck that some difference of each window is 0, the differences' and y's evaluations at
+    /// its point, the differences' range lookup, and the taps' wiring to the input.
+    MaxPool { zerocheck: SumcheckProof, d_evals: Vec<Fr>, y_eval: Fr, lookup: Box<LogupProof>, wiring: WiringProof },
 }
 
 /// A committed polynomial's claims merged into one point (batch.rs) and opened there (hyrax.rs).
@@ -733,6 +782,18 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
             requant_data[k] = Some((op, wit, mult));
         }
     }
+    let mut pool_data = vec![None; net.ops.len()];
+    for (k, op) in net.ops.iter().enumerate() {
+        if let &Op::MaxPool { win, bits } = op {
+            let l = layouts.witness.as_ref().expect("a max pool, so a witness layout");
+            let d = maxpool_diffs(&win, input_of(k), &trace[k]);
+            let mult = table_multiplicities(&[&d], &maxpool_table(bits)).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
+            l.place(l.get(k, SegKind::PoolOut), &trace[k], &mut big_w);
+            l.place(l.get(k, SegKind::PoolDiff), &d, &mut big_w);
+            l.place(l.get(k, SegKind::MultPool), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
+            pool_data[k] = Some((d, mult));
+        }
+    }
     let mut x_padded = x.to_vec();
     x_padded.resize(x.len().next_power_of_two(), 0);
     let input_mult = match &input_table {
@@ -817,6 +878,22 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), &mut t);
                 point = r2;
                 layers.push(LayerProof::Pool { wiring });
+            }
+            &Op::MaxPool { win, bits } => {
+                let (d, mult) = pool_data[k].as_ref().expect("witness built above");
+                let y = &trace[k];
+                claims.add(layouts.get(k, SegKind::PoolOut), point.clone(), Mle::from_i64(y).evaluate(&point));
+                let nv = log2_ceil(y.len());
+                let run = 1usize << nv;
+                let tau = t.challenge_frs(nv);
+                let factors: Vec<Mle> = std::iter::once(Mle::new(eq_table(&tau))).chain((0..win.taps()).map(|i| Mle::from_i64(&d[i * run..(i + 1) * run]))).collect();
+                let zc = sumcheck::prove(factors, &mut t);
+                debug_assert!(zc.claim == Fr::from(0u64), "a window with no zero difference");
+                let (tp, d_evals) = (zc.point, zc.factor_evals[1..].to_vec());
+                let y_eval = Mle::from_i64(y).evaluate(&tp);
+                let (lookup, wiring, r2) = prove_maxpool_rest(&layouts, k, (&win, bits), d, mult, (&tp, &d_evals, y_eval), input_of(k), &mut claims, &mut t)?;
+                point = r2;
+                layers.push(LayerProof::MaxPool { zerocheck: zc.proof, d_evals, y_eval, lookup: Box::new(lookup), wiring });
             }
             &Op::Add { from, .. } => {
                 let t_eval = Mle::from_i64(if from == 0 { x } else { &trace[from - 1] }).evaluate(&point);
@@ -1032,6 +1109,33 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 };
                 (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, &mut t)?;
             }
+            ArchOp::MaxPool { win, bits } => {
+                let Some(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring }) = lp.next() else {
+                    return Err(VerifyError::Shape { what: "layer proof kind (maxpool expected)", got: k, expected: k });
+                };
+                claims.add(layouts.get(k, SegKind::PoolOut), point.clone(), value);
+                if d_evals.len() != win.taps() {
+                    return Err(VerifyError::Shape { what: "maxpool difference evaluations", got: d_evals.len(), expected: win.taps() });
+                }
+                let nv = log2_ceil(lens[k]);
+                let tau = t.challenge_frs(nv);
+                let (tp, e) = sumcheck::verify(zerocheck, Fr::from(0u64), nv, win.taps() + 1, &mut t)?;
+                if e != eq_eval(&tau, &tp) * d_evals.iter().product::<Fr>() {
+                    return Err(VerifyError::FinalValue { what: "maxpool zerocheck (a window with no zero difference)" });
+                }
+                absorb_maxpool_evals(&layouts, k, &win, &tp, d_evals, *y_eval, &mut claims, &mut t);
+                let lc = verify_logup(lookup, nv + log2_ceil(win.taps()), &maxpool_table(bits), &mut t)?;
+                if lc.f_values.len() != 1 {
+                    return Err(VerifyError::Shape { what: "maxpool lookup columns", got: lc.f_values.len(), expected: 1 });
+                }
+                add_maxpool_lookup_claims(&layouts, k, &lc, &mut claims);
+                let gamma = t.challenge_fr();
+                let mut combined = Fr::from(0u64);
+                for d in d_evals.iter().rev() {
+                    combined = combined * gamma + (*y_eval - d);
+                }
+                (point, value) = verify_wiring(&Wiring::Taps { win, gamma }, wiring, &tp, combined, &mut t)?;
+            }
             ArchOp::Add { from, mul, from_mul } => {
                 let Some(LayerProof::Add { t_eval }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (add expected)", got: k, expected: k });
@@ -1079,6 +1183,39 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
         verify_opening(pw, c, &s_w, p_w, &o.opening, &mut t)?;
     }
     Ok(())
+}
+
+/// The zerocheck point's evaluations absorbed and claimed (differences on their taps' runs, y), then the
+/// differences' range lookup and the taps' wiring to x (combined by gamma, drawn after both): a max pool's
+/// proof after its zerocheck. Returns the lookup, the wiring and the point of its claim on x.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn prove_maxpool_rest(layouts: &Layouts, k: usize, (win, bits): (&Window, u32), d: &[i64], mult: &[u64], (tp, d_evals, y_eval): (&[Fr], &[Fr], Fr), x: &[i64], claims: &mut ClaimSet, t: &mut Transcript) -> Result<(LogupProof, WiringProof, Vec<Fr>), String> {
+    absorb_maxpool_evals(layouts, k, win, tp, d_evals, y_eval, claims, t);
+    let df = columns_fr(&[d]).pop().expect("one column");
+    let (lookup, lc) = prove_logup(&[&df], mult, &maxpool_table(bits), t).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
+    add_maxpool_lookup_claims(layouts, k, &lc, claims);
+    let gamma = t.challenge_fr();
+    let (wiring, r2, _) = prove_wiring(&Wiring::Taps { win: *win, gamma }, tp, x, t);
+    Ok((lookup, wiring, r2))
+}
+
+/// Both sides: the differences' and y's evaluations at the zerocheck's point, absorbed ("maxpool evals"), each
+/// difference claimed on its tap's run of the differences' segment (the tap's bits high), y on its own.
+#[allow(clippy::too_many_arguments)]
+fn absorb_maxpool_evals(layouts: &Layouts, k: usize, win: &Window, tp: &[Fr], d_evals: &[Fr], y_eval: Fr, claims: &mut ClaimSet, t: &mut Transcript) {
+    t.absorb_frs(b"maxpool evals", &d_evals.iter().copied().chain(std::iter::once(y_eval)).collect::<Vec<_>>());
+    let tap_bits = log2_ceil(win.taps());
+    for (i, v) in d_evals.iter().enumerate() {
+        let point: Vec<Fr> = tp.iter().copied().chain((0..tap_bits).map(|b| Fr::from(((i >> b) & 1) as u64))).collect();
+        claims.add(layouts.get(k, SegKind::PoolDiff), point, *v);
+    }
+    claims.add(layouts.get(k, SegKind::PoolOut), tp.to_vec(), y_eval);
+}
+
+/// A max pool's range lookup's claims: the differences' column and its multiplicities.
+fn add_maxpool_lookup_claims(layouts: &Layouts, k: usize, lc: &LogupClaims, claims: &mut ClaimSet) {
+    claims.add(layouts.get(k, SegKind::PoolDiff), lc.f_point.clone(), lc.f_values[0]);
+    claims.add(layouts.get(k, SegKind::MultPool), lc.m_point.clone(), lc.m_value);
 }
 
 /// A private input's range lookup's claims: both looked-up columns are x, its multiplicities their own column.
@@ -1366,6 +1503,13 @@ impl NetworkProof {
                 LayerProof::Pool { wiring } => wiring_frs_mut(wiring, &mut out),
                 LayerProof::Add { t_eval } => out.push(t_eval),
                 LayerProof::InputRange { lookup } => logup_frs_mut(lookup, &mut out),
+                LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
+                    sumcheck_frs_mut(zerocheck, &mut out);
+                    out.extend(d_evals.iter_mut());
+                    out.push(y_eval);
+                    logup_frs_mut(lookup, &mut out);
+                    wiring_frs_mut(wiring, &mut out);
+                }
             }
         }
         for o in std::iter::once(&mut self.model_open).chain(self.witness_open.as_mut()) {
@@ -1433,6 +1577,15 @@ impl NetworkProof {
                     w.count(6);
                     w.logup(lookup);
                 }
+                LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
+                    w.count(7);
+                    w.sumcheck(zerocheck);
+                    w.count(d_evals.len());
+                    d_evals.iter().for_each(|x| w.fr(x));
+                    w.fr(y_eval);
+                    w.logup(lookup);
+                    w.wiring(wiring);
+                }
             }
         }
         for o in std::iter::once(&self.model_open).chain(&self.witness_open) {
@@ -1462,7 +1615,7 @@ impl NetworkProof {
         let mut layers = Vec::with_capacity(nl);
         for i in 0..nl {
             let at = r.at;
-            match r.count(&format!("layer {i} kind"), 6)? {
+            match r.count(&format!("layer {i} kind"), 7)? {
                 1 => {
                     let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
                     let sumcheck = r.sumcheck(&format!("layer {i} dense sumcheck"))?;
@@ -1496,9 +1649,18 @@ impl NetworkProof {
                 4 => layers.push(LayerProof::Pool { wiring: r.wiring(&format!("layer {i} pool wiring"))? }),
                 5 => layers.push(LayerProof::Add { t_eval: r.fr(&format!("layer {i} added tensor's evaluation"))? }),
                 6 => layers.push(LayerProof::InputRange { lookup: Box::new(r.logup(&format!("layer {i} private input's range lookup"))?) }),
+                7 => {
+                    let zerocheck = r.sumcheck(&format!("layer {i} maxpool zerocheck"))?;
+                    let n = r.count(&format!("layer {i} maxpool difference count"), MAX_POOL_TAPS)?;
+                    let d_evals = (0..n).map(|j| r.fr(&format!("layer {i} maxpool difference {j} evaluation"))).collect::<Result<_, _>>()?;
+                    let y_eval = r.fr(&format!("layer {i} maxpool output evaluation"))?;
+                    let lookup = Box::new(r.logup(&format!("layer {i} maxpool range lookup"))?);
+                    let wiring = r.wiring(&format!("layer {i} maxpool wiring"))?;
+                    layers.push(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring });
+                }
                 k => {
                     r.at = at;
-                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 6 (a private input's range)"));
+                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 7 (maxpool)"));
                 }
             }
         }
@@ -2051,7 +2213,14 @@ mod tests {
         push(&mut net2, dense(8, 8, &mut rng), &x2, true);
         push(&mut net2, Op::Add { from: 0, mul: 3, from_mul: 1 }, &x2, false);
         push(&mut net2, dense(3, 8, &mut rng), &x2, false);
-        vec![(net, x), (net2, x2)]
+        // a max pool after a requant: 2x2 windows (4 taps) on 2x5x5 -> 2x2x2, stride 2, the last row and column unread
+        let x3: Vec<i64> = (0..50).map(|_| rng.gen_range(0..=255)).collect();
+        let mut net3 = Network { input_len: 50, input_min: 0, input_top: 255, ops: Vec::new() };
+        push(&mut net3, conv(Window { c: 2, h: 5, w: 5, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1 }, 2, &mut rng), &x3, true);
+        push(&mut net3, Op::MaxPool { win: Window { c: 2, h: 5, w: 5, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 }, bits: 9 }, &x3, false);
+        net3.ops.push(Op::Flatten);
+        push(&mut net3, dense(3, 8, &mut rng), &x3, false);
+        vec![(net, x), (net2, x2), (net3, x3)]
     }
 
     #[test]
@@ -2082,6 +2251,7 @@ mod tests {
             LayerProof::Dense { .. } => "dense",
             LayerProof::Requant { .. } => "requant",
             LayerProof::InputRange { .. } => "input range",
+            LayerProof::MaxPool { .. } => "maxpool",
         }).collect();
         assert_eq!(kinds, ["dense", "add", "requant", "conv", "requant", "conv", "pool", "requant", "conv+unpad"]);
     }
@@ -2151,6 +2321,15 @@ mod tests {
         assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 3, mul: 1, from_mul: 1 }]).check().unwrap_err().contains("earlier requant"));
         assert!(arch(vec![dense, rq, dense, ArchOp::Add { from: 2, mul: 0, from_mul: 1 }]).check().unwrap_err().contains("1..=2^20"));
         assert!(arch(vec![dense, rq, ArchOp::Dense { m: 8, n: 16 }, ArchOp::Add { from: 2, mul: 1, from_mul: 1 }]).check().unwrap_err().contains("sides have 8 and 16"));
+        // a max pool: after a requant, no padding, at most 7 taps, its bits within the table's limit
+        let pool = ArchOp::MaxPool { win: Window { kh: 2, kw: 2, sh: 2, sw: 2, ..win }, bits: 9 };
+        assert!(arch(vec![dense, rq, pool, ArchOp::Flatten, ArchOp::Dense { m: 2, n: 4 }]).check().is_ok());
+        assert!(arch(vec![dense, pool]).check().unwrap_err().contains("a requant's output"));
+        assert!(arch(vec![dense, rq, ArchOp::MaxPool { win: Window { kh: 3, kw: 3, ..win }, bits: 9 }]).check().unwrap_err().contains("at most 7"));
+        assert!(arch(vec![dense, rq, ArchOp::MaxPool { win: Window { kh: 2, kw: 2, ph: 1, ..win }, bits: 9 }]).check().unwrap_err().contains("no padding"));
+        assert!(arch(vec![dense, rq, ArchOp::MaxPool { win: Window { kh: 2, kw: 2, ..win }, bits: 22 }]).check().unwrap_err().contains("bits 22"));
+        let a = arch(vec![dense, rq, pool, ArchOp::Flatten, ArchOp::Dense { m: 2, n: 4 }]);
+        assert_eq!(Arch::from_words(&a.words()), Ok(a));
     }
 
     /// paper0's FC_4107399_params (data/paper0/suites.json: 784 -> 55 -> ... -> 793 -> 1000, ReLU after every layer
