@@ -179,11 +179,21 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the output public, the input public or private and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const maxpool = { ...cnn, name: "tiny-cnn-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { ...l, type: "maxpool2d" as const } : l)) };
-    const e2 = await rejected(proveModel({ root: ROOT, model: maxpool, system: "sumcheck", circuit: { visibility } }));
+    // a 2x4 max pool (8 taps: its zerocheck would pass the degree the prover takes)
+    const wide = { ...cnn, name: "tiny-cnn-wide-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { type: "maxpool2d" as const, pool: [2, 4] as [number, number], stride: [2, 1] as [number, number] } : l)) };
+    const e2 = await rejected(proveModel({ root: ROOT, model: wide, system: "sumcheck", circuit: { visibility } }));
     expect(e2.code).to.equal("IR_INVALID");
-    expect(e2.message).to.match(/ops\[2\] \(maxpool2d, on a 2x6x6 input\).*the sumcheck system does not take max pooling yet/);
-    expect(e2.hint).to.match(/average pool or a strided conv/);
+    expect(e2.message).to.match(/ops\[2\] \(maxpool2d, on a 2x6x6 input\).*the sumcheck system does not take a 2x4 window \(at most 7 taps\)/);
+    expect(e2.hint).to.match(/2x2 pools/);
+  });
+
+  it("proves a CNN with max pooling (a 2x2 max over a ReLU's output): both verifiers accept, the output is runIR's", async () => {
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const maxpool = { ...cnn, name: "tiny-cnn-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { ...l, type: "maxpool2d" as const } : l)) };
+    const r = await proveModel({ root: ROOT, model: maxpool, system: "sumcheck", circuit: { visibility }, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
   });
 
   it("a private input: committed in the proof, never in the public values; both verifiers accept, a changed output fails", async () => {

@@ -6,7 +6,8 @@
  * `Arch::words`), and its keccak256 over those words as int256 is what the transcript absorbs first; both
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
  * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
- * tables' sizes), flatten and add (of the input or a requant's output). Max pooling is refused with the op named.
+ * tables' sizes), flatten, add (of the input or a requant's output) and maxpool2d (of a requant's output, at most
+ * 7 taps). Anything else is refused with the op named.
  */
 import { ZkmlError } from "../../core/errors";
 import { inputTop, irShapes, QModel } from "../../ir/ir";
@@ -17,6 +18,8 @@ export const ARCH_VERSION = 2;
 export const MAX_SHIFT = 16;
 export const MAX_TABLE_LOG = 20;
 export const MAX_REQUANT_BITS = 62;
+/** The most taps of a max pool's window (network.rs MAX_POOL_TAPS: its zerocheck's degree). */
+export const MAX_POOL_TAPS = 7;
 /** The widest input range, |min| and |top| (network.rs MAX_INPUT_ABS). */
 export const MAX_INPUT_ABS = 2n ** 48n;
 
@@ -40,7 +43,9 @@ export type ArchOp =
   | { op: "conv"; win: ArchWindow; f: number }
   | { op: "sumpool"; win: ArchWindow }
   /** from: 0 the input, j + 1 the output of ops[j] (a requant: this system commits those) */
-  | { op: "add"; from: number; mul: number; fromMul: number };
+  | { op: "add"; from: number; mul: number; fromMul: number }
+  /** on a requant's output (committed); bits: every difference of the window's max and a tap below 2^(bits-1) */
+  | { op: "maxpool"; win: ArchWindow; bits: number };
 
 /** The public architecture: input length and declared range [inputMin, inputTop], and the ops without weights. */
 export interface SumcheckArch {
@@ -52,7 +57,8 @@ export interface SumcheckArch {
 
 /** The architecture's words (network.rs `Arch::words`): version, input length, min, top, op count, then per op
  * dense `1, m, n`; requant `2, shift, relu, bits, clamp (0: none)`; flatten `3`; conv `4, c, h, w, kh, kw, sh, sw,
- * ph, pw, f`; sumpool `5, c, h, w, kh, kw, sh, sw`; add `6, from, mul, fromMul`. */
+ * ph, pw, f`; sumpool `5, c, h, w, kh, kw, sh, sw`; add `6, from, mul, fromMul`; maxpool `7, c, h, w, kh, kw, sh, sw,
+ * bits`. */
 export function archWords(a: SumcheckArch): bigint[] {
   const w: bigint[] = [BigInt(ARCH_VERSION), BigInt(a.inputLen), a.inputMin, a.inputTop, BigInt(a.ops.length)];
   const win = (v: ArchWindow) => [v.c, v.h, v.w, v.kh, v.kw, v.sh, v.sw].map(BigInt);
@@ -75,6 +81,9 @@ export function archWords(a: SumcheckArch): bigint[] {
         break;
       case "add":
         w.push(6n, BigInt(op.from), BigInt(op.mul), BigInt(op.fromMul));
+        break;
+      case "maxpool":
+        w.push(7n, ...win(op.win), BigInt(op.bits));
         break;
       default: {
         const never: never = op;
@@ -129,8 +138,13 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         if (op.from !== 0 && q.ops[op.from - 1]?.op !== "requant")
           throw fail(`ops[${k}] add`, `a residual add of ops[${op.from - 1}]'s output (${q.ops[op.from - 1]?.op}): it adds the input or a requant's output, which it commits`, "put the residual branch after a ReLU or requant, or prove with --system groth16");
         return { op: "add", from: op.from, mul: op.mul, fromMul: op.fromMul };
-      case "maxpool2d":
-        throw fail(`ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`, "max pooling", "use an average pool or a strided conv, or prove with --system groth16");
+      case "maxpool2d": {
+        const where = `ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`;
+        if (q.ops[k - 1]?.op !== "requant") throw fail(where, "a max pool of anything but a requant's (ReLU's) output", "put a ReLU before the pool, or prove with --system groth16");
+        if (op.pool[0] * op.pool[1] > MAX_POOL_TAPS) throw fail(where, `a ${op.pool[0]}x${op.pool[1]} window (at most ${MAX_POOL_TAPS} taps)`, "use 2x2 pools (or a strided conv), or prove with --system groth16");
+        if (op.bits - 1 > MAX_TABLE_LOG) throw fail(where, `differences of ${op.bits} bits (its range table: at most ${MAX_TABLE_LOG + 1})`, "lower --scale-bits, or prove with --system groth16");
+        return { op: "maxpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 }, bits: op.bits };
+      }
       default: {
         const never: never = op;
         return never;
