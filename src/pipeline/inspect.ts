@@ -16,7 +16,7 @@ import { importOnnx } from "../model/onnx/import";
 import type { OnnxModel, OnnxNode } from "../model/onnx/proto";
 import { diagnoseNodes, unsupportedLines } from "../model/onnx/support";
 import { quantizeFor } from "../quantize/quantize";
-import { sumcheckArch } from "../systems/sumcheck/arch";
+import { MAX_POOL_TAPS, sumcheckArch } from "../systems/sumcheck/arch";
 import { isZkmlError } from "../core/errors";
 
 /** The proof systems inspect-model answers for: the circuit systems take what the IR takes; sumcheck less. */
@@ -113,7 +113,8 @@ const everySystem = (ok: boolean, sumcheck = ok): Record<InspectedSystem, boolea
 /** Why the sumcheck system refuses a layer (src/systems/sumcheck/arch.ts `sumcheckArch`, at the layer level), or undefined. */
 function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   const l = m.layers[i];
-  if (l.type === "maxpool2d") return "sumcheck: max pooling is not taken yet (use an average pool or a strided conv)";
+  if (l.type === "maxpool2d" && l.pool[0] * l.pool[1] > MAX_POOL_TAPS) return `sumcheck: a ${l.pool[0]}x${l.pool[1]} max pool (at most ${MAX_POOL_TAPS} taps: use 2x2 pools or an average pool)`;
+  if (l.type === "maxpool2d" && m.layers[i - 1]?.type !== "relu") return `sumcheck: a max pool of ${i === 0 ? "the input" : `a ${m.layers[i - 1].type}'s output`} (it takes a ReLU's output: put the pool right after a ReLU)`;
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";
   if (l.type === "add" && l.from !== -1 && !["relu", "dense", "conv2d"].includes(m.layers[l.from].type))
     return `sumcheck: a residual add of layers[${l.from}] (${m.layers[l.from].type}); it adds the input or a ReLU/requant output`;
@@ -172,8 +173,7 @@ export function inspectOnnx(m: OnnxModel, file: string, source: string): ModelIn
     const shapes = tensorShapes(m.graph);
     const nodes = verdicts.map((v): NodeLine => {
       const outShape = shapes.get((graphNodes[v.index].output ?? [])[0]);
-      const sumcheck = v.supported && v.op !== "MaxPool";
-      return { index: v.index, name: v.name, op: v.op, ...(outShape ? { outShape } : {}), systems: everySystem(v.supported, sumcheck), ...(v.supported ? (sumcheck ? {} : { note: "sumcheck: max pooling is not taken yet" }) : { note: note(v) }) };
+      return { index: v.index, name: v.name, op: v.op, ...(outShape ? { outShape } : {}), systems: everySystem(v.supported), ...(v.supported ? {} : { note: note(v) }) };
     });
     const inputs = (m.graph?.input ?? []).filter((i) => !(m.graph?.initializer ?? []).some((t) => t.name === i.name));
     const params = (m.graph?.initializer ?? []).reduce((a, t) => a + (t.dims ?? []).map(Number).reduce((x, y) => x * y, 1), 0);
