@@ -256,7 +256,7 @@ export function renderBenchMarkdown(v: BenchView): string {
     for (const m of v.others) out.push(`| ${m.series} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.verifyGas)} | ${m.status === "ok" ? "ok" : `skipped: ${m.reason}`} |`);
   }
   out.push("", "## Runs", "");
-  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
+  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
   return out.join("\n") + "\n";
 }
 
