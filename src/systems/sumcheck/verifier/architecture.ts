@@ -1,7 +1,8 @@
 /**
  * The public architecture as the verifier reads it: the words of ../arch.ts `archWords` parsed and checked
  * exactly as native/src/sumcheck/network.rs `Arch::from_words` and `Arch::check` do (an architecture either side
- * refuses is refused by both), its hash (keccak256 of the words as int256, what the transcript absorbs first), and
+ * refuses is refused by both; a max pool's padding, which its words cannot carry, is refused on the object, as
+ * `Arch::check` refuses it on an `ArchOp`), its hash (keccak256 of the words as int256, what the transcript absorbs first), and
  * each op's output length.
  */
 import { AbiCoder, keccak256 } from "ethers";
@@ -17,6 +18,8 @@ const MAX_DENSE_ENTRIES = 2 ** 30;
 const MAX_RANGE_LOG = 16;
 const MAX_TABLE_LOG = 20;
 const MAX_ADD_MUL = 2n ** 20n;
+/** network.rs MAX_POOL_TAPS: a max pool's zerocheck has degree taps + 1. */
+export const MAX_POOL_TAPS = 7;
 
 export type CheckedOp =
   | { op: "dense"; m: number; n: number }
@@ -24,7 +27,8 @@ export type CheckedOp =
   | { op: "flatten" }
   | { op: "conv"; win: ArchWindow; f: number }
   | { op: "sumpool"; win: ArchWindow }
-  | { op: "add"; from: number; mul: number; fromMul: number };
+  | { op: "add"; from: number; mul: number; fromMul: number }
+  | { op: "maxpool"; win: ArchWindow; bits: number };
 
 /** A dense or conv op's weight matrix shape [m, n] (a conv's is f x c kh kw): committed as W's blocks and b. */
 export function matrixOf(op: CheckedOp): [number, number] | null {
@@ -46,7 +50,11 @@ export interface CheckedArch {
 
 const refuse = (message: string) => new ZkmlError("IR_INVALID", `sumcheck architecture: ${message}`);
 
-/** The words (`archWords`), read back and checked: what network.rs's from_words and check accept. */
+/**
+ * The words (`archWords`), read back and checked: what network.rs's from_words and check accept. A max pool's
+ * words carry no padding (`7, c, h, w, kh, kw, sh, sw, bits`), so its `Arch::check` rule "no padding" is checked
+ * on the object first: a padded max pool is refused here rather than read as the unpadded one its words describe.
+ */
 export function checkArch(arch: SumcheckArch): CheckedArch {
   let words: bigint[];
   try {
@@ -54,6 +62,10 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
   } catch (e) {
     throw refuse(`not a set of integers (${(e as Error).message})`);
   }
+  arch.ops.forEach((op, k) => {
+    if (op.op === "maxpool" && (op.win.ph !== 0 || op.win.pw !== 0))
+      throw refuse(`ops[${k}] maxpool of a ${op.win.c}x${op.win.h}x${op.win.w} input (no padding): padding ${op.win.ph}, ${op.win.pw}`);
+  });
   let at = 0;
   const next = (what: string, lo: bigint, hi: bigint): bigint => {
     if (at >= words.length) throw refuse(`the words end before ${what}`);
@@ -72,8 +84,11 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
     return { c: v[0], h: v[1], w: v[2], kh: v[3], kw: v[4], sh: v[5], sw: v[6], ph: v[7] ?? 0, pw: v[8] ?? 0 };
   };
   for (let i = 0; i < count; i++) {
-    const kind = next("an op's kind", 1n, 6n);
-    if (kind === 4n) {
+    const kind = next("an op's kind", 1n, 7n);
+    if (kind === 7n) {
+      const w = win(false);
+      ops.push({ op: "maxpool", win: w, bits: Number(next("maxpool bits", 1n, 62n)) });
+    } else if (kind === 4n) {
       const w = win(true);
       ops.push({ op: "conv", win: w, f: Number(next("conv filters", 1n, 1n << 30n)) });
     } else if (kind === 5n) ops.push({ op: "sumpool", win: win(false) });
@@ -115,6 +130,15 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
       const c = windowCheck(w);
       if ("error" in c) throw refuse(`ops[${k}] sumpool: ${c.error}`);
       if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] sumpool of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
+      len = w.c * c.oh * c.ow;
+    } else if (op.op === "maxpool") {
+      const w = op.win;
+      const c = windowCheck(w);
+      if ("error" in c) throw refuse(`ops[${k}] maxpool: ${c.error}`);
+      if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] maxpool of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
+      if (taps(w) > MAX_POOL_TAPS) throw refuse(`ops[${k}] maxpool: a window of ${taps(w)} taps (at most ${MAX_POOL_TAPS}: its zerocheck's degree)`);
+      if (op.bits < 2 || op.bits > MAX_TABLE_LOG + 1) throw refuse(`ops[${k}] maxpool: bits ${op.bits} (its differences' range table needs 2 <= bits <= ${MAX_TABLE_LOG + 1})`);
+      if (k === 0 || ops[k - 1].op !== "requant") throw refuse(`ops[${k}] maxpool: its input must be a requant's output (this system commits those)`);
       len = w.c * c.oh * c.ow;
     } else if (op.op === "add") {
       // mul and fromMul are in 1..=2^20 (read above)

@@ -14,6 +14,8 @@
  *     kind 4 (sumpool): the pool's wiring
  *     kind 5 (add): t~(p), the added tensor's evaluation
  *     kind 6 (a private input's range): its lookup (last, after the first op's layer proof)
+ *     kind 7 (maxpool): the zerocheck's sumcheck, n (<= 7), the n differences' evaluations, y's evaluation, the
+ *       differences' range lookup, the taps' wiring
  *   the model's batch sumcheck, its P(s), n, the model opening's n elements;
  *   the witness's same four, present exactly when its commitment is (R > 0).
  *   A wiring: a sumcheck, then x~(r'). A sumcheck: k (<= 64), e (<= 16, and 0 when k = 0), k x e evaluations. A lookup: p_f, q_f, p_t, q_t; nf (<= 64),
@@ -23,9 +25,9 @@
  * Checks: every count a word whose value is at most its bound (the version at most 2^32 - 1, then must be 2; the
  * flag at most 1; a row count at most half the words left, counting its own; the layer count, W block count and
  * opening lengths at most the words left, counting their own; a sumcheck's k x e evaluations no more than the
- * words left after its two counts); a layer kind 1 to 6; an unpadding flag at most 1; every field word below r; every point's coordinates
- * below p and on the curve; nothing after the end. A failure is a ZkmlError PROOF_INVALID naming the byte offset
- * and the field.
+ * words left after its two counts); a layer kind 1 to 7; an unpadding flag at most 1; a max pool's difference count
+ * at most 7; every field word below r; every point's coordinates below p and on the curve; nothing after the end.
+ * A failure is a ZkmlError PROOF_INVALID naming the byte offset and the field.
  *
  * A model commitment's bytes (what a deployment publishes, given to the verifier for committed weights): R, then
  * R rows, R at least 1 and at most half the words, nothing after them.
@@ -34,6 +36,7 @@ import { ZkmlError } from "../../../core/errors";
 import { R } from "./field";
 import { Affine, onCurve, P } from "./g1";
 import type { WiringProof } from "./wiring";
+import { MAX_POOL_TAPS } from "./architecture";
 
 export type Rounds = bigint[][];
 
@@ -56,7 +59,8 @@ export type LayerProof =
   | { kind: "conv"; unpad: WiringProof | null; bias: bigint; rounds: Rounds; wEval: bigint; aEval: bigint; wBlocks: bigint[]; im2col: WiringProof }
   | { kind: "pool"; wiring: WiringProof }
   | { kind: "add"; tEval: bigint }
-  | { kind: "inputRange"; lookup: LookupProof };
+  | { kind: "inputRange"; lookup: LookupProof }
+  | { kind: "maxpool"; zerocheck: Rounds; dEvals: bigint[]; yEval: bigint; lookup: LookupProof; wiring: WiringProof };
 
 export type Rows = (Affine | null)[];
 
@@ -200,7 +204,7 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
   const layers: LayerProof[] = [];
   for (let i = 0; i < nLayers; i++) {
     const at = r.at;
-    const kind = r.count(`layer ${i} kind`, 6);
+    const kind = r.count(`layer ${i} kind`, 7);
     if (kind === 1) {
       const bias = r.fr(`layer ${i} bias evaluation`);
       const rounds = r.sumcheck(`layer ${i} dense sumcheck`);
@@ -228,7 +232,15 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
     } else if (kind === 4) layers.push({ kind: "pool", wiring: r.wiring(`layer ${i} pool wiring`) });
     else if (kind === 5) layers.push({ kind: "add", tEval: r.fr(`layer ${i} added tensor's evaluation`) });
     else if (kind === 6) layers.push({ kind: "inputRange", lookup: r.lookup(`layer ${i} private input's range lookup`) });
-    else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 6 (a private input's range)`, at);
+    else if (kind === 7) {
+      const zerocheck = r.sumcheck(`layer ${i} maxpool zerocheck`);
+      const n = r.count(`layer ${i} maxpool difference count`, MAX_POOL_TAPS);
+      const dEvals = r.frs(n, (j) => `layer ${i} maxpool difference ${j} evaluation`);
+      const yEval = r.fr(`layer ${i} maxpool output evaluation`);
+      const lookup = r.lookup(`layer ${i} maxpool range lookup`);
+      const wiring = r.wiring(`layer ${i} maxpool wiring`);
+      layers.push({ kind: "maxpool", zerocheck, dEvals, yEval, lookup, wiring });
+    } else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 7 (maxpool)`, at);
   }
   const model = r.opened("model");
   const witnessOpen = witnessRows !== null ? r.opened("witness") : null;

@@ -7,19 +7,25 @@
  * run major, of 2^(rl + cl) entries, and b of 2^log2(m): committed once per model) and the witness's (per requant,
  * a, q and r of 2^log2(len) entries each and the two multiplicity vectors, 2^shift and 2^(bits - shift): committed
  * per proof; for a private input, also x, of 2^log2(input length) entries, and its multiplicities in its range
- * table, 2^k (architecture.ts `inputTable`), both as op 0's; there is none when the network has neither a requant
- * nor a private input). In each, the segments are sorted by size (largest first), then by kind (W blocks in (row
- * run, column run) order, b, a, q, r, range multiplicities, activation multiplicities, x, x's multiplicities),
- * then by op index, and laid end to end from 0, so each offset is a multiple of its size. A
- * vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A segment of 2^v entries at offset o: its
- * MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least significant first).
+ * table, 2^k (architecture.ts `inputTable`), both as op 0's; per max pool, its output y of 2^log2(len) entries, its
+ * differences y - x[tap] of 2^(log2(len) + log2(taps)) (one run of 2^log2(len) per tap, the taps padded to a power
+ * of two) and their multiplicities in the range table, 2^(bits - 1); there is none when the network has neither a
+ * requant nor a private input). In each, the segments are sorted by size (largest first), then by kind (W blocks in
+ * (row run, column run) order, b, a, q, r, range multiplicities, activation multiplicities, x, x's multiplicities,
+ * the pool's y, differences, multiplicities), then by op index, and laid end to end from 0, so each offset is a
+ * multiple of its size. A vector has 2^K entries, K = log2 of the sum of its sizes, rounded up. A segment of 2^v
+ * entries at offset o: its MLE at p is the vector's MLE at p || (the K - v bits of o / 2^v, least significant
+ * first).
  */
 import { log2Ceil } from "./field";
 import { CheckedArch, matrixOf, pow2Parts } from "./architecture";
+import { taps } from "./wiring";
 
-export type SegKind = { kind: "weights"; rb: number; cb: number } | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" | "input" | "multInput" };
+export type SegKind =
+  | { kind: "weights"; rb: number; cb: number }
+  | { kind: "bias" | "act" | "quot" | "rem" | "multRange" | "multAct" | "input" | "multInput" | "poolOut" | "poolDiff" | "multPool" };
 
-const KIND_ORDER = ["weights", "bias", "act", "quot", "rem", "multRange", "multAct", "input", "multInput"];
+const KIND_ORDER = ["weights", "bias", "act", "quot", "rem", "multRange", "multAct", "input", "multInput", "poolOut", "poolDiff", "multPool"];
 
 export interface Segment {
   op: number;
@@ -87,6 +93,11 @@ export function layoutsOf(arch: CheckedArch, inputTableLog: number | null = null
       for (const kind of ["act", "quot", "rem"] as const) witness.push({ op: k, kind: { kind }, vars: v });
       witness.push({ op: k, kind: { kind: "multRange" }, vars: op.shift });
       witness.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
+    } else if (op.op === "maxpool") {
+      const v = log2Ceil(arch.lens[k]);
+      witness.push({ op: k, kind: { kind: "poolOut" }, vars: v });
+      witness.push({ op: k, kind: { kind: "poolDiff" }, vars: v + log2Ceil(taps(op.win)) });
+      witness.push({ op: k, kind: { kind: "multPool" }, vars: op.bits - 1 });
     }
   });
   if (inputTableLog !== null) {

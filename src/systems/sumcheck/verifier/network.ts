@@ -1,12 +1,13 @@
 /**
  * The whole verification of a network's proof (native/src/sumcheck/network.rs `verify_with`; dense, conv, sum pool,
- * requant, flatten and residual add ops): output y public; input x public, or private (`verify_private_input`); the
+ * max pool, requant, flatten and residual add ops): output y public; input x public, or private (`verify_private_input`); the
  * weights private (the proof carries the
  * model's commitment) or committed (the verifier holds the model's commitment and the proof must not carry one: the
  * weights are that commitment's).
  *
  * Two committed vectors (layout.ts): the model's (W blocks and b) and the witness's (the requants' columns and
- * multiplicities, and a private x and its multiplicities in its range table; none without either), each with its
+ * multiplicities, the max pools' outputs, differences and multiplicities, and a private x and its multiplicities in
+ * its range table; none without a requant or a private input, which a max pool's input always is), each with its
  * own commitment, claims, merge and opening.
  *
  * Before the transcript: a public x has the architecture's input length and lies in its declared range, y has the
@@ -32,6 +33,14 @@
  *    with rho = rf and the claim value - b~(rf) sum_{p < P} eq(rp, p), ending on X'~(rp || sigma); then the
  *    im2col wiring from X' to the input;
  *  - sumpool: the pool's wiring to its input;
+ *  - maxpool (T taps, no padding, on a requant's output x; y and the differences d_t = y - x[tap t] committed,
+ *    each d_t a run of 2^nv entries, nv = log2 of y's length, the runs padded to 2^log2 T): the claim is one on y;
+ *    tau = nv challenges; the zerocheck: a sumcheck of claim 0 (nv rounds, degree T + 1) whose final value must be
+ *    eq(tau, r) prod_t d_t~(r), so every window has a zero difference; the d_t~(r) then y~(r) absorbed ("maxpool
+ *    evals"), each d_t~(r) claimed on the differences at r || t's bits (least significant first), y~(r) on y; the
+ *    differences' range lookup into [0, 2^(bits-1)) over all nv + log2 T variables, its claims on the differences
+ *    and their multiplicities kept; gamma; the claim sum_t gamma^t (y~(r) - d_t~(r)) at r carried to x by the taps'
+ *    wiring (wiring.ts "taps");
  *  - add (y = mul x + fromMul t): t~(p) absorbed ("add eval"), then computed from x when t is the public input,
  *    claimed on the committed x when it is the private input, else claimed on that requant's committed a; the
  *    input's claim is (value - fromMul t~(p)) / mul.
@@ -251,6 +260,29 @@ export function verifyNetwork(
     } else if (op.op === "sumpool") {
       if (lp.kind !== "pool") throw new Reject(`ops[${k}]: a sumpool's proof expected`);
       ({ point, value } = verifyWiring({ kind: "pool", win: op.win }, lp.wiring, point, value, t, `ops[${k}] sumpool wiring`));
+    } else if (op.op === "maxpool") {
+      if (lp.kind !== "maxpool") throw new Reject(`ops[${k}]: a maxpool's proof expected`);
+      const { win } = op;
+      const what = `ops[${k}] maxpool`;
+      claims.add(k, { kind: "poolOut" }, point, value);
+      const nt = taps(win);
+      if (lp.dEvals.length !== nt) throw new Reject(`${what}: ${lp.dEvals.length} difference evaluations, expected ${nt}`);
+      const nv = log2Ceil(arch.lens[k]);
+      const tau = t.challenges(nv);
+      const zc = verifySumcheck(lp.zerocheck, 0n, nv, nt + 1, t, `${what} zerocheck`);
+      if (zc.value !== lp.dEvals.reduce((e, d) => mul(e, d), eqEval(tau, zc.point))) throw new Reject(`${what} zerocheck: the final value is not eq(tau, r) prod d_i~(r) (a window with no zero difference)`);
+      const tp = zc.point;
+      // absorb_maxpool_evals: d_i on its tap's run (the tap's bits high, least significant first), y on its own
+      t.absorbFrs("maxpool evals", [...lp.dEvals, lp.yEval]);
+      const tapBits = log2Ceil(nt);
+      lp.dEvals.forEach((d, i) => claims.add(k, { kind: "poolDiff" }, [...tp, ...Array.from({ length: tapBits }, (_, b) => ((i >> b) & 1 ? 1n : 0n))], d));
+      claims.add(k, { kind: "poolOut" }, tp, lp.yEval);
+      const c = verifyLogup(lp.lookup, nv + tapBits, { kind: "range", offset: 0n, logSize: op.bits - 1 }, t, `${what} range lookup`);
+      claims.add(k, { kind: "poolDiff" }, c.fPoint, c.fValues[0]);
+      claims.add(k, { kind: "multPool" }, c.mPoint, c.mValue);
+      const gamma = t.challenge();
+      const combined = lp.dEvals.reduceRight((acc, d) => add(mul(acc, gamma), sub(lp.yEval, d)), 0n);
+      ({ point, value } = verifyWiring({ kind: "taps", win, gamma }, lp.wiring, tp, combined, t, `${what} wiring`));
     } else {
       if (lp.kind !== "add") throw new Reject(`ops[${k}]: an add's proof expected`);
       t.absorbFr("add eval", lp.tEval);

@@ -2,12 +2,14 @@
  * Convolutions' and sum pools' geometry and the wiring check (native/src/sumcheck/conv.rs): a claim u~(r) = v on
  * u = M x, M a public copy map, becomes `sum_j g(j) x~(j) = v` with g(j) = sum_i eq(r, i) M[i][j], a degree-2
  * sumcheck over x's variables that ends on g~(r') x~(r'). The prover sends x~(r') ("wiring eval"); the verifier
- * builds g itself from the geometry and evaluates it at r'. The three maps (`Wiring`):
+ * builds g itself from the geometry and evaluates it at r'. The four maps (`Wiring`):
  *  - unpad: a conv's output y[f P + p] (p < P = oh ow) from Z[f P' + p], each channel's run padded to
  *    P' = 2^ceil(log2 P) (the layout the conv's matrix product leaves its claim in);
  *  - im2col: X'[t P' + p] = x[c h w + iy w + ix], t = (c kh + ky) kw + kx, p = oy ow + ox, (iy, ix) =
  *    (oy sh + ky - ph, ox sw + kx - pw) when in bounds (zero padding: no entry otherwise); u's point is (rp || rt);
- *  - pool: a sum pool, y[c P + p] = the sum of its window's taps (no padding).
+ *  - pool: a sum pool, y[c P + p] = the sum of its window's taps (no padding);
+ *  - taps: a max pool's taps combined by gamma, y[c P + p] = sum_t gamma^t x[c h w + src(t, p)] (no padding): the
+ *    pool's table with coefficient gamma^t on tap t (conv.rs `Wiring::Taps`, `pool_table`).
  */
 import type { ArchWindow } from "../arch";
 import { add, eqTable, log2Ceil, mleEval, mul } from "./field";
@@ -78,7 +80,11 @@ export function prefixEqSum(r: readonly bigint[], len: number): bigint {
 }
 
 /** A fixed linear map u = M x that a wiring check crosses (module doc). */
-export type Wiring = { kind: "unpad"; rows: number; cols: number } | { kind: "im2col"; win: ArchWindow } | { kind: "pool"; win: ArchWindow };
+export type Wiring =
+  | { kind: "unpad"; rows: number; cols: number }
+  | { kind: "im2col"; win: ArchWindow }
+  | { kind: "pool"; win: ArchWindow }
+  | { kind: "taps"; win: ArchWindow; gamma: bigint };
 
 /** x's length (the sumcheck runs over log2Ceil of it). */
 export function wiringInLen(w: Wiring): number {
@@ -115,9 +121,14 @@ export function wiringTable(w: Wiring, r: readonly bigint[]): bigint[] {
         for (let p = 0; p < pl; p++) if (row[p] >= 0) g[c * hw + row[p]] = add(g[c * hw + row[p]], mul(et, eqP[p]));
       });
   } else {
+    // pool_table: tap t's entries weighted by coef[t] (1 for a sum pool, gamma^t for a max pool's taps)
+    const coef = srcs.map(() => 1n);
+    if (w.kind === "taps") for (let t = 1; t < coef.length; t++) coef[t] = mul(coef[t - 1], w.gamma);
     const eq = eqTable(r);
     for (let c = 0; c < win.c; c++)
-      for (const row of srcs) for (let p = 0; p < pl; p++) if (row[p] >= 0) g[c * hw + row[p]] = add(g[c * hw + row[p]], eq[c * pl + p]);
+      srcs.forEach((row, t) => {
+        for (let p = 0; p < pl; p++) if (row[p] >= 0) g[c * hw + row[p]] = add(g[c * hw + row[p]], mul(coef[t], eq[c * pl + p]));
+      });
   }
   return g;
 }
