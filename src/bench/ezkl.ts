@@ -61,11 +61,16 @@ export interface EzklRow {
   ours: SideResult | { error: string };
   /** the same public values with the input packed (31 values to a field element), which a verifier pays less for */
   oursPacked?: SideResult | { error: string };
+  /** the sumcheck system: input and output public, the weights committed once (the statement nearest EZKL's fixed
+   * params that it proves: the proof binds the published model); no Solidity verifier yet, so no gas */
+  oursSumcheck?: SideResult | { error: string };
   ezkl: SideResult | { error: string };
 }
 
 /** Our statements beside EZKL's: its own (every value public), and the same values with the input packed. */
 export const OURS_PACKED: Visibility = { input: "packed", weights: "fixed", output: "public" };
+/** The sumcheck system's side: every value public but the weights, committed once. */
+export const OURS_SUMCHECK: Visibility = { input: "public", weights: "hashed", output: "public" };
 
 export interface EzklRun {
   format: typeof EZKL_FORMAT;
@@ -146,6 +151,27 @@ async function runEzkl(python: string, modelRef: string, dir: string, timeoutMs:
   };
 }
 
+/** The sumcheck system on the same model and input (OURS_SUMCHECK): its setup is the model's commitment, made afresh. */
+async function runOursSumcheck(root: string, modelRef: string): Promise<SideResult> {
+  const model = resolveModel(modelRef);
+  const r = await proveModel({ root, model, system: "sumcheck", circuit: { visibility: OURS_SUMCHECK }, execution: { force: true } });
+  if (r.form !== "ir") throw new Error("the sumcheck system's report has the IR form");
+  const stage = (name: string) => r.stages.find((s) => s.stage === name);
+  const float = forwardFloat(model, defaultInput(model).values).data;
+  return {
+    setupSeconds: stage("setup")?.seconds ?? 0,
+    setupPeakMB: stage("setup")?.peakMB ?? null,
+    proveSeconds: stage("prove")!.seconds,
+    provePeakMB: stage("prove")!.peakMB,
+    verifySeconds: stage("verify")!.seconds,
+    proofBytes: r.proofBytes,
+    verified: r.verified && r.matchesReference,
+    maxAbsError: Math.max(...r.prediction.real.map((v, i) => Math.abs(v - float[i]))),
+    sameClass: r.prediction.class === argmax(float),
+    size: "no circuit",
+  };
+}
+
 /** This project on the same model and input under `visibility`; setup run afresh, each stage in its own process. */
 async function runOurs(root: string, modelRef: string, visibility: Visibility, gas?: GasMeasurer): Promise<SideResult> {
   const model = resolveModel(modelRef);
@@ -189,7 +215,9 @@ export async function measureEzkl(opts: { root: string; models: string[]; python
     const ours = await runOurs(opts.root, ref, OPEN_VISIBILITY, opts.gas).catch(errorOf);
     log(`${ref}: zkml-hardhat, the input packed`);
     const oursPacked = await runOurs(opts.root, ref, OURS_PACKED, opts.gas).catch(errorOf);
-    run.rows.push({ model: ref, ours, oursPacked, ezkl });
+    log(`${ref}: zkml-hardhat sumcheck, the weights committed`);
+    const oursSumcheck = await runOursSumcheck(opts.root, ref).catch(errorOf);
+    run.rows.push({ model: ref, ours, oursPacked, oursSumcheck, ezkl });
   }
   return run;
 }
