@@ -1,13 +1,16 @@
 /**
  * The sumcheck system on the property tests' random models (test/helpers/random.ts: random architectures, float
  * weights, input ranges and bit widths, quantized as a user's model would be): every one it takes (dense, conv2d
- * with padding below its kernel, sumpool2d, requant within its lookup limits, flatten, and adds of the input or a
- * requant's output) proves each input with the output runIR gives, bit for bit, both verifiers accept, and both
- * refuse the proof for an output one unit off. Committed weights too: the proof verifies against the model's
- * commitment and not against another model's. Of the 40 models of seed 2707, 32 are taken (96 proofs; 6 with a
- * conv, 2 of them with a sum pool; the generator drew no add this seed) and 8 refused: 7 for a conv whose padding is
- * not below its kernel (the generator draws kernel and padding apart, e.g. a 1x1 or 2x1 kernel with padding 1; one of
- * them also has a max pool) and 1 for a requant shift of 17 (its range table past 2^16).
+ * with padding below its kernel, sumpool2d, maxpool2d of a requant's output with at most 7 taps, requant within its
+ * lookup limits, flatten, and adds of the input or a requant's output) proves each input with the output runIR
+ * gives, bit for bit, both verifiers accept, and both refuse the proof for an output one unit off. Committed weights
+ * too: the proof verifies against the model's commitment and not against another model's. Of the 40 models of seed
+ * 2707, 32 are taken (96 proofs; 6 with a conv, 2 of them with a sum pool; the generator drew no add this seed, and
+ * no taken model has a max pool) and 8 refused: 7 for a conv whose padding is not below its kernel (the generator
+ * draws kernel and padding apart, e.g. a 1x1 or 2x1 kernel with padding 1) and 1 for a requant shift of 17 (its range
+ * table past 2^16). The seed's one max pool (random-2707-19: 2x2, stride 2, after a ReLU requant, bits 6) is one the
+ * system now takes, but its model is refused first, for its conv's padding (1, 1 under a 3x1 kernel); max pools are
+ * proved and verified by both in test/sumcheck-verifier.test.ts.
  */
 import { expect } from "chai";
 import { runIR } from "../src/ir/ir";
@@ -57,7 +60,7 @@ describe("sumcheck on random quantized models: the output is runIR's, both verif
     // 96 proofs of 32 models, 6 of them with a conv; the refusals only for the rules the system states
     expect(proved, `${proved} proved, ${refused.length} models refused`).to.be.at.least(90);
     expect(withConv, `${withConv} models with a conv proved`).to.be.at.least(5);
-    const stated = /padding [\d,]+ not below its kernel|max pooling|requant: the sumcheck system does not take shift|a residual add of ops/;
+    const stated = /padding [\d,]+ not below its kernel|a max pool of anything but|window \(at most \d+ taps\)|maxpool2d.*differences of \d+ bits|requant: the sumcheck system does not take shift|a residual add of ops/;
     expect(refused.filter((m) => !stated.test(m))).to.deep.equal([]);
     expect(refused.length, refused.join("\n")).to.be.at.most(10);
   });

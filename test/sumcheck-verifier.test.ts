@@ -12,16 +12,19 @@
  * fails against the published one; every word of a committed proof and every row of the commitment changed: both
  * agree; malformed commitment bytes are PROOF_INVALID in both. An architecture with no dense op is refused by both.
  * CNNs (network.rs's `cnns()`: convs with and without the unpadding wiring, a sum pool, a residual add of a
- * requant's output, an add of the input), built as quantized models and run by runIR: both accept their honest
- * proofs (private and committed weights), refuse every word changed, each input or output changed and other
- * weights; the architecture rules of conv, sumpool and add refuse alike (IR_INVALID) in both. A private input
- * (sumcheckProve with inputPrivate, verified with x null; an FC network, one without requant, one with a requant
- * first, both CNNs): both accept the honest proofs and refuse every word changed, a private proof checked as a
- * public one and the other way round, another output; a range without 0 or of more than 2^20 rows is IR_INVALID in
- * both and the prover. The larger CNN's proofs have every third word changed and each class of field's first word
- * (a stride alone would hide classes).
+ * requant's output, an add of the input, a 2x2 max pool of a requant's output), built as quantized models and run
+ * by runIR: both accept their honest proofs (private and committed weights), refuse every word changed, each input
+ * or output changed and other weights; the architecture rules of conv, sumpool, add and maxpool refuse alike
+ * (IR_INVALID) in both (a max pool's padding, which its words cannot carry, refused by the TypeScript side on the
+ * object). A private input (sumcheckProve with inputPrivate, verified with x null; an FC network, one without
+ * requant, one with a requant first, the three CNNs): both accept the honest proofs and refuse every word changed,
+ * a private proof checked as a public one and the other way round, another output; a range without 0 or of more
+ * than 2^20 rows is IR_INVALID in both and the prover. The larger CNN's proofs and the max pool's public one have
+ * every third word changed, the max pool's private one every ninth, each with each class of field's first word (a
+ * stride alone would hide classes).
  * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
- * and the table MLEs, the wiring tables and the MSM against their definitions.
+ * and the table MLEs, the wiring tables (a max pool's taps combined by gamma too) and the MSM against their
+ * definitions.
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
@@ -100,6 +103,7 @@ function requantFor(z: readonly bigint[], actBits: number, relu: boolean, clamp?
 type CnnLayer =
   | { conv: { f: number; k: number; s?: number; p?: number } }
   | { sumpool: number }
+  | { maxpool: { k: number; bits: number } }
   | { requant: true }
   | { add: { from: number; mul: number; fromMul: number } }
   | { flatten: true }
@@ -108,7 +112,7 @@ type CnnLayer =
 /**
  * A CNN as a quantized model on the input x of shape `shape` in [min, top] (network.rs's `cnns()`): convs and dense
  * layers of random 8-bit weights and biases in [-2000, 2000]; each requant (ReLU, clamp 8) chosen from runIR's
- * output on x; sum pools of a k x k window, stride k. Its architecture and parameters are the ones the sumcheck
+ * output on x; sum pools and max pools of a k x k window, stride k. Its architecture and parameters are the ones the sumcheck
  * system reads from the model (sumcheckArch, sumcheckParamBytes).
  */
 function buildCnn(name: string, seed: number, shape: number[], min: number, top: number, x: number[], layers: CnnLayer[]): Net {
@@ -122,6 +126,7 @@ function buildCnn(name: string, seed: number, shape: number[], min: number, top:
       const { f, k, s = 1, p = 0 } = l.conv;
       q.ops.push({ op: "conv2d", filters: f, kernel: [k, k], stride: [s, s], padding: [p, p], weights: values(f * now[0] * k * k, -128, 127), bias: values(f, -2000, 2000) });
     } else if ("sumpool" in l) q.ops.push({ op: "sumpool2d", pool: [l.sumpool, l.sumpool], stride: [l.sumpool, l.sumpool] });
+    else if ("maxpool" in l) q.ops.push({ op: "maxpool2d", pool: [l.maxpool.k, l.maxpool.k], stride: [l.maxpool.k, l.maxpool.k], bits: l.maxpool.bits });
     else if ("requant" in l) q.ops.push(requantFor(runIR(q, xs).output, 8, true, 8));
     else if ("add" in l) q.ops.push({ op: "add", ...l.add });
     else if ("flatten" in l) q.ops.push({ op: "flatten" });
@@ -286,7 +291,7 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     expect(msm([g[0], g[0]], [1n, 1n])).to.deep.equal(addA(g[0], g[0]));
   });
 
-  it("builds each wiring's table as the transposed map: <g, x> = u~(r) for u = M x written out from the definition (conv.rs's test)", () => {
+  it("builds each wiring's table as the transposed map: <g, x> = u~(r) for u = M x written out from the definition, a max pool's taps combined by gamma (conv.rs's test)", () => {
     const r = rng(31);
     for (let i = 0; i < 24; i++) {
       const kh = r(1, 3);
@@ -317,10 +322,33 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
             }
         return u;
       };
+      // a max pool's taps combined by gamma: sum_t gamma^t (S_t x)~(r), S_t x[c P + p] = x[c h w + src(t, p)]
+      const gamma = (BigInt(r(0, 2 ** 30)) * 982451653n) % R;
+      const tapsMap = (x: bigint[]) => {
+        const u: bigint[] = [];
+        for (let c = 0; c < win.c; c++)
+          for (let oy = 0; oy < oh; oy++)
+            for (let ox = 0; ox < ow; ox++) {
+              let sum = 0n;
+              let power = 1n;
+              for (let ky = 0; ky < kh; ky++)
+                for (let kx = 0; kx < kw; kx++) {
+                  sum = (sum + power * fr(at(x, c, oy * win.sh + ky, ox * win.sw + kx))) % R;
+                  power = (power * gamma) % R;
+                }
+              u.push(sum);
+            }
+        return u;
+      };
       const maps: [Wiring, number, (x: bigint[]) => bigint[]][] = [
         [{ kind: "unpad", rows: win.c + 1, cols: oh * ow }, 2 ** Math.ceil(Math.log2(win.c + 1)) * pp, unpad],
         [{ kind: "im2col", win }, windowInLen(win), im2col],
-        ...(win.ph === 0 && win.pw === 0 ? [[{ kind: "pool", win }, windowInLen(win), pool] as [Wiring, number, (x: bigint[]) => bigint[]]] : []),
+        ...(win.ph === 0 && win.pw === 0
+          ? ([
+              [{ kind: "pool", win }, windowInLen(win), pool],
+              [{ kind: "taps", win, gamma }, windowInLen(win), tapsMap],
+            ] as [Wiring, number, (x: bigint[]) => bigint[]][])
+          : []),
       ];
       for (const [wiring, inLen, apply] of maps) {
         const x = Array.from({ length: inLen }, () => BigInt(r(-50, 50)));
@@ -328,7 +356,7 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
         const g = wiringTable(wiring, point);
         const lhs = mleEval(apply(x).map(fr), point);
         const rhs = g.reduce((a, gj, j) => (a + gj * fr(x[j])) % R, 0n);
-        expect(rhs, JSON.stringify(wiring)).to.equal(lhs);
+        expect(rhs, JSON.stringify(wiring, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).to.equal(lhs);
       }
     }
   });
@@ -668,7 +696,9 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   /**
    * network.rs's `cnns()`: a padded conv on 1x6x6 whose 36 positions need the unpadding wiring, requant, a 2x2 sum
    * pool, a conv of 4 output positions (no unpadding), requant, a padded conv, requant, a residual add of ops[4]'s
-   * output (mul 1, fromMul 2), flatten, dense; and 8 -> 8, requant, an add of the input (mul 3), -> 3.
+   * output (mul 1, fromMul 2), flatten, dense; 8 -> 8, requant, an add of the input (mul 3), -> 3; and net3, a padded
+   * conv 2 -> 2 on 2x5x5 (25 positions: the unpadding wiring), requant (ReLU, clamp 8), a 2x2 max pool of stride 2
+   * (bits 9), flatten, dense 3x8.
    */
   const cnns: Net[] = [];
   {
@@ -688,12 +718,24 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
       ]),
     );
     cnns.push(buildCnn("8 -> 8, requant, add of the input (mul 3), -> 3", 12, [8], -128, 127, randomValues(8, r, -128, 127), [{ dense: 8 }, { requant: true }, { add: { from: 0, mul: 3, fromMul: 1 } }, { dense: 3 }]));
+    // net3: a max pool of a requant's output, 2x2 windows (4 taps) stride 2 on 2x5x5 -> 2x2x2 (the last row and
+    // column unread), bits 9 (the ReLU, clamp 8 requant's outputs differ by less than 2^8)
+    cnns.push(
+      buildCnn("CNN: conv 2 -> 2 (unpadded), requant, maxpool 2x2 (bits 9), flatten, dense 3", 13, [2, 5, 5], 0, 255, randomValues(50, r, 0, 255), [
+        { conv: { f: 2, k: 3, p: 1 } },
+        { requant: true },
+        { maxpool: { k: 2, bits: 9 } },
+        { flatten: true },
+        { dense: 3 },
+      ]),
+    );
   }
 
-  it("CNNs (conv, sumpool, residual add): both accept the honest proofs, the output is runIR's, the layers the expected kinds", async () => {
+  it("CNNs (conv, sumpool, residual add, maxpool): both accept the honest proofs, the output is runIR's, the layers the expected kinds", async () => {
     const kinds = [
       ["dense", "add", "requant", "conv", "requant", "conv", "pool", "requant", "conv+unpad"],
       ["dense", "add", "requant", "dense"],
+      ["dense", "maxpool", "requant", "conv+unpad"],
     ];
     for (const [i, net] of cnns.entries()) {
       const p = await prove(net);
@@ -711,9 +753,10 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     }
   });
 
-  it("CNNs: every third 32-byte word of the larger one's proof and every word of the smaller's changed in turn, and each class of field's first word: both agree, none accepted", async () => {
+  it("CNNs: every third 32-byte word of the larger one's and the max pool's proofs and every word of the smaller's changed in turn, and each class of field's first word: both agree, none accepted", async () => {
     await everyWord(cnns[0], undefined, 3);
     await everyWord(cnns[1]);
+    await everyWord(cnns[2], undefined, 3);
   });
 
   it("CNNs: each input and output value changed, a weight or bias changed against the published commitment: both refuse", async () => {
@@ -746,8 +789,8 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
   /**
    * A private input (native 79f43d7): x committed in the proof's witness, range-checked by one lookup (the last
    * layer proof, kind 6), verified with x null. The FC network like network.rs's `small()` (16 -> 8 -> 4), one
-   * with no requant (the witness is x's alone), one with a requant first (x's claim from the requant's), and both
-   * CNNs (the second's add takes the input: a claim on the committed x).
+   * with no requant (the witness is x's alone), one with a requant first (x's claim from the requant's), and the
+   * three CNNs (the second's add takes the input: a claim on the committed x; the third has a max pool).
    */
   const privateNets = [nets[0], nets[4], nets[5], ...cnns];
   const privateProofs = new Map<string, { proof: Buffer; y: bigint[] }>();
@@ -792,8 +835,10 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     expect(code).to.equal("INPUT_OUT_OF_RANGE");
   });
 
-  it("a private input: every 32-byte word changed in turn (every third and each class of field's first of the larger CNN's): both agree, none accepted", async () => {
-    for (const net of privateNets) await everyWord(net, privateProofs.get(net.name) ?? (await prove(net, undefined, true)), net === cnns[0] ? 3 : 1, undefined, null);
+  it("a private input: every 32-byte word changed in turn (every third and each class of field's first of the larger CNN's, every ninth and each class's first of the max pool's): both agree, none accepted", async () => {
+    // the max pool's public proof has every third word changed above; here its classes matter more than the stride
+    const stride = (net: Net) => (net === cnns[0] ? 3 : net === cnns[2] ? 9 : 1);
+    for (const net of privateNets) await everyWord(net, privateProofs.get(net.name) ?? (await prove(net, undefined, true)), stride(net), undefined, null);
   });
 
   it("a private input whose range excludes 0 or needs more than 2^20 rows: IR_INVALID in both verifiers and the prover; public, the same range is fine", async () => {
@@ -887,6 +932,62 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
       ["add of ops[6]'s output", (a) => ((a.ops[7] as { from: number }).from = 7)],
       ["the add removed", (a) => a.ops.splice(7, 1)],
       ["the flatten removed", (a) => a.ops.splice(8, 1)],
+    ];
+    for (const [what, change] of other) {
+      const a: SumcheckArch = structuredClone(net.arch);
+      change(a);
+      expect(() => checkArch(a), what).to.not.throw();
+      expect(await bothSay(a, net.x, y, proof), what).to.deep.equal({ rust: "invalid", ts: "invalid" });
+    }
+  });
+
+  it("max pool architectures: the taps, bits, window and after-a-requant rules refuse as the Rust side does (IR_INVALID); padding, which the words cannot carry, refused on the object; other pools fail the proof in both", async () => {
+    const net = cnns[2];
+    const { proof, y } = proofs.get(net.name) ?? (await prove(net));
+    type Pool = { win: { c: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number }; bits: number };
+    const pool = (a: SumcheckArch) => a.ops[2] as unknown as Pool;
+    const refused: [string, (a: SumcheckArch) => void, RegExp][] = [
+      ["a 2x4 window (8 taps)", (a) => (pool(a).win.kw = 4), /a window of 8 taps \(at most 7/],
+      ["a 3x3 window (9 taps)", (a) => ((pool(a).win.kh = 3), (pool(a).win.kw = 3)), /a window of 9 taps \(at most 7/],
+      ["bits 22 (a table of 2^21 rows)", (a) => (pool(a).bits = 22), /maxpool: bits 22 \(its differences' range table needs 2 <= bits <= 21\)/],
+      ["bits 1 (a table of 1 row)", (a) => (pool(a).bits = 1), /maxpool: bits 1 /],
+      ["bits 63 (past the word's bound)", (a) => (pool(a).bits = 63), /word \d+ \(maxpool bits\)/],
+      ["a max pool of the conv's output (the requant removed)", (a) => a.ops.splice(1, 1), /ops\[1\] maxpool: its input must be a requant's output/],
+      ["3 channels (75 values, its input 50)", (a) => (pool(a).win.c = 3), /maxpool of a 3x5x5 input \(no padding\): its input has 50 values/],
+      ["a 6x1 window past its input", (a) => ((pool(a).win.kh = 6), (pool(a).win.kw = 1)), /larger than the padded input/],
+      ["stride 0", (a) => (pool(a).win.sh = 0), /every size and stride must be at least 1/],
+    ];
+    const first: SumcheckArch = { inputLen: 50, inputMin: 0n, inputTop: 255n, ops: [{ op: "maxpool", win: { c: 2, h: 5, w: 5, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 }, bits: 9 }, { op: "flatten" }, { op: "dense", m: 3, n: 8 }] };
+    const cases: [string, SumcheckArch, RegExp][] = [
+      ...refused.map(([what, change, why]): [string, SumcheckArch, RegExp] => {
+        const a: SumcheckArch = structuredClone(net.arch);
+        change(a);
+        return [what, a, why];
+      }),
+      ["a max pool first (of the input)", first, /ops\[0\] maxpool: its input must be a requant's output/],
+    ];
+    for (const [what, a, why] of cases) {
+      expect(await bothSay(a, net.x, y, proof), what).to.deep.equal({ rust: "throw IR_INVALID", ts: "throw IR_INVALID" });
+      expect(() => checkArch(a), what).to.throw(why);
+    }
+    // Padding: a max pool's words (7, c, h, w, kh, kw, sh, sw, bits) have no place for it, so the addon is handed the
+    // unpadded pool's words (network.rs refuses a padded ArchOp::MaxPool, unreachable from words); the TypeScript
+    // verifier refuses the padded object rather than verify the unpadded pool in its place.
+    for (const [ph, pw] of [[1, 0], [0, 1]]) {
+      const a: SumcheckArch = structuredClone(net.arch);
+      Object.assign(pool(a).win, { ph, pw });
+      expect(archWords(a), `padding ${ph}, ${pw}`).to.deep.equal(archWords(net.arch));
+      expect(tsSays(a, net.x, y, proof), `padding ${ph}, ${pw}`).to.equal("throw IR_INVALID");
+      expect(() => checkArch(a), `padding ${ph}, ${pw}`).to.throw(/maxpool of a 2x5x5 input \(no padding\): padding/);
+    }
+    // accepted pools, but not this proof's: both refuse it
+    const other: [string, (a: SumcheckArch) => void][] = [
+      ["bits 10", (a) => (pool(a).bits = 10)],
+      ["bits 21", (a) => (pool(a).bits = 21)],
+      ["bits 2", (a) => (pool(a).bits = 2)],
+      ["a 2x3 window (6 taps, the same 2x2x2 output)", (a) => (pool(a).win.kw = 3)],
+      ["a 1x1 window, stride 2 (9 positions: the dense 3x18)", (a) => ((pool(a).win.kh = 1), (pool(a).win.kw = 1), ((a.ops[4] as { n: number }).n = 18))],
+      ["a sum pool in its place", (a) => (a.ops[2] = { op: "sumpool", win: pool(a).win })],
     ];
     for (const [what, change] of other) {
       const a: SumcheckArch = structuredClone(net.arch);
