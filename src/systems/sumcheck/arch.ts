@@ -62,6 +62,11 @@ export interface SumcheckArch {
 export function archWords(a: SumcheckArch): bigint[] {
   const w: bigint[] = [BigInt(ARCH_VERSION), BigInt(a.inputLen), a.inputMin, a.inputTop, BigInt(a.ops.length)];
   const win = (v: ArchWindow) => [v.c, v.h, v.w, v.kh, v.kw, v.sh, v.sw].map(BigInt);
+  // a pool's words have no padding: one given here would be dropped, so an architecture that says it is refused
+  const pool = (v: ArchWindow) => {
+    if (v.ph !== 0 || v.pw !== 0) throw new ZkmlError("IR_INVALID", `a pool with padding (${v.ph}, ${v.pw}): the sumcheck system's pools take none`, { hint: "pad with a conv before the pool, or prove with --system groth16" });
+    return win(v);
+  };
   for (const op of a.ops) {
     switch (op.op) {
       case "dense":
@@ -77,13 +82,13 @@ export function archWords(a: SumcheckArch): bigint[] {
         w.push(4n, ...win(op.win), BigInt(op.win.ph), BigInt(op.win.pw), BigInt(op.f));
         break;
       case "sumpool":
-        w.push(5n, ...win(op.win));
+        w.push(5n, ...pool(op.win));
         break;
       case "add":
         w.push(6n, BigInt(op.from), BigInt(op.mul), BigInt(op.fromMul));
         break;
       case "maxpool":
-        w.push(7n, ...win(op.win), BigInt(op.bits));
+        w.push(7n, ...pool(op.win), BigInt(op.bits));
         break;
       default: {
         const never: never = op;
@@ -142,7 +147,7 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         const where = `ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`;
         if (q.ops[k - 1]?.op !== "requant") throw fail(where, "a max pool of anything but a requant's (ReLU's) output", "put a ReLU before the pool, or prove with --system groth16");
         if (op.pool[0] * op.pool[1] > MAX_POOL_TAPS) throw fail(where, `a ${op.pool[0]}x${op.pool[1]} window (at most ${MAX_POOL_TAPS} taps)`, "use 2x2 pools (or a strided conv), or prove with --system groth16");
-        if (op.bits - 1 > MAX_TABLE_LOG) throw fail(where, `differences of ${op.bits} bits (its range table: at most ${MAX_TABLE_LOG + 1})`, "lower --scale-bits, or prove with --system groth16");
+        if (op.bits < 2 || op.bits - 1 > MAX_TABLE_LOG) throw fail(where, `differences of ${op.bits} bits (its range table: at most ${MAX_TABLE_LOG + 1})`, "lower --scale-bits, or prove with --system groth16");
         return { op: "maxpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 }, bits: op.bits };
       }
       default: {
