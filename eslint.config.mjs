@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "dist/", "cache/", "artifacts/", "typechain-types/", "native/build/", "coverage/", "docs/"] },
+  { ignores: ["node_modules/", "build/", "dist/", "cache/", "artifacts/", "typechain-types/", "native/build/", "coverage/", "docs/", "examples/*/{node_modules,build,cache,artifacts,types}/"] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -9,4 +9,6 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  // examples/: users' projects, written as a user would (CommonJS in Hardhat 2, ethers' untyped contracts)
+  { files: ["examples/**"], rules: { "@typescript-eslint/no-require-imports": "off", "@typescript-eslint/no-explicit-any": "off" } },
 );

