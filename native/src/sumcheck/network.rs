@@ -1306,6 +1306,15 @@ impl Writer {
         self.sumcheck(&p.sumcheck);
         self.fr(&p.x_eval);
     }
+    /// A dense or conv op's matrix step: b~, the sumcheck, W~ and a~ at its end, W's blocks (counted).
+    fn matrix(&mut self, b_eval: &Fr, dense: &DenseProof, w_blocks: &[Fr]) {
+        self.fr(b_eval);
+        self.sumcheck(&dense.sumcheck);
+        self.fr(&dense.w_eval);
+        self.fr(&dense.a_eval);
+        self.count(w_blocks.len());
+        w_blocks.iter().for_each(|x| self.fr(x));
+    }
     fn commitment(&mut self, c: &HyraxCommitment) {
         self.count(c.rows.len());
         for p in &c.rows {
@@ -1537,12 +1546,7 @@ impl NetworkProof {
             match l {
                 LayerProof::Dense { b_eval, dense, w_blocks } => {
                     w.count(1);
-                    w.fr(b_eval);
-                    w.sumcheck(&dense.sumcheck);
-                    w.fr(&dense.w_eval);
-                    w.fr(&dense.a_eval);
-                    w.count(w_blocks.len());
-                    w_blocks.iter().for_each(|x| w.fr(x));
+                    w.matrix(b_eval, dense, w_blocks);
                 }
                 LayerProof::Requant { q_eval, r_eval, lookups } => {
                     w.count(2);
@@ -1557,12 +1561,7 @@ impl NetworkProof {
                     if let Some(u) = unpad {
                         w.wiring(u);
                     }
-                    w.fr(b_eval);
-                    w.sumcheck(&dense.sumcheck);
-                    w.fr(&dense.w_eval);
-                    w.fr(&dense.a_eval);
-                    w.count(w_blocks.len());
-                    w_blocks.iter().for_each(|x| w.fr(x));
+                    w.matrix(b_eval, dense, w_blocks);
                     w.wiring(im2col);
                 }
                 LayerProof::Pool { wiring } => {

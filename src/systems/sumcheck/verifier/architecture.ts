@@ -7,7 +7,7 @@
  */
 import { AbiCoder, keccak256 } from "ethers";
 import { ZkmlError } from "../../../core/errors";
-import { archWords, ArchWindow, SumcheckArch } from "../arch";
+import { archWords, ArchOp, ArchWindow, SumcheckArch } from "../arch";
 import { taps, windowCheck, windowInLen } from "./wiring";
 import type { Table } from "./logup";
 
@@ -21,14 +21,8 @@ const MAX_ADD_MUL = 2n ** 20n;
 /** network.rs MAX_POOL_TAPS: a max pool's zerocheck has degree taps + 1. */
 export const MAX_POOL_TAPS = 7;
 
-export type CheckedOp =
-  | { op: "dense"; m: number; n: number }
-  | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
-  | { op: "flatten" }
-  | { op: "conv"; win: ArchWindow; f: number }
-  | { op: "sumpool"; win: ArchWindow }
-  | { op: "add"; from: number; mul: number; fromMul: number }
-  | { op: "maxpool"; win: ArchWindow; bits: number };
+/** An op as read back from the words: the architecture's own op type (../arch.ts). */
+export type CheckedOp = ArchOp;
 
 /** A dense or conv op's weight matrix shape [m, n] (a conv's is f x c kh kw): committed as W's blocks and b. */
 export function matrixOf(op: CheckedOp): [number, number] | null {
