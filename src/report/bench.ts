@@ -114,7 +114,9 @@ export function benchView(data: BenchFile, paper0: Paper0Results = readPaper0Res
     rows.push({ net: net.name, suite, macs: net.macs, layers: net.numLayers, paper0: paper0[suite][net.name] ?? {}, ours });
   }
   const others = [...groups.entries()].filter(([k]) => !inSuites.has(k.split("|")[0])).map(([k, g]) => ({ ...summarize(g), series: `${k.split("|")[0]}: ${seriesName(g[0])}` }));
-  return { runs: data.runs, series, rows, others, paper0 };
+  // a series measured only on other models (a private input's: worldcoin-proxy) has no suite tables or goals
+  const suiteSeries = series.filter((s) => rows.some((r) => r.ours.has(s)));
+  return { runs: data.runs, series: suiteSeries, rows, others, paper0 };
 }
 
 // ---------------------------------------------------------------- formatting
