@@ -195,20 +195,24 @@ impl Task for SumcheckProveTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{prove_timed, InputVis, Network};
+        use sumcheck::network::{prove_batch_timed, InputVis, Network};
         let arch = sumcheck_arch(&self.arch)?;
         let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         let x = words(&self.input, "input")?;
+        if x.is_empty() || x.len() % arch.input_len != 0 {
+            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
+        }
+        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
         let model = model_commitment(&self.model)?;
         let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
         if vis == InputVis::Private {
             arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         }
-        let (proof, y, t) = prove_timed(&net, &x, &arch.hyrax_params_for(vis), model.as_ref(), vis).map_err(|e| {
-            let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+        let (proof, ys, t) = prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(vis, xs.len()), model.as_ref(), vis).map_err(|e| {
+            let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;
-        Ok((proof.to_bytes(), y, t))
+        Ok((proof.to_bytes(), ys.concat(), t))
     }
 
     fn resolve(&mut self, _env: Env, (proof, y, t): Self::Output) -> napi::Result<SumcheckProof> {
@@ -218,7 +222,8 @@ impl Task for SumcheckProveTask {
 }
 
 /// Proves that the network (architecture words, then every dense layer's weights row-major and biases, in op
-/// order) maps the input to the output it returns; all arrays little-endian i64. With `model` (the bytes
+/// order) maps the input to the output it returns; all arrays little-endian i64. Several inputs' worth of values
+/// (a multiple of the input length) is a batch: one proof of every sample's inference, their outputs in order. With `model` (the bytes
 /// sumcheckCommitModel gave), the weights are proved to be that commitment's and it is not sent; without, the
 /// proof carries their commitment (private weights). With `input_private`, the input is committed in the proof's
 /// witness and range-checked there, never sent (sumcheckVerify then takes no input).
@@ -277,16 +282,30 @@ impl Task for SumcheckVerifyTask {
     type JsValue = SumcheckVerdict;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{verify_private_input, verify_with, InputVis, NetworkProof};
+        use sumcheck::network::{verify_batch_with, verify_private_input, verify_with, InputVis, NetworkProof};
         let arch = sumcheck_arch(&self.arch)?;
         let y = words(&self.output, "output")?;
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
-        let verdict = match &self.input {
-            Some(input) => verify_with(&arch, &words(input, "input")?, &y, &proof, &arch.hyrax_params(), model.as_ref()),
-            None => {
-                arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
-                verify_private_input(&arch, &y, &proof, &arch.hyrax_params_for(InputVis::Private), model.as_ref())
+        let input = self.input.as_ref().map(|b| words(b, "input")).transpose()?;
+        if input.is_none() {
+            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        }
+        // several outputs' worth of values: a batch's proof (one sample's is verified as before)
+        let out_len = arch.output_len();
+        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
+        let verdict = if n == 1 {
+            match &input {
+                Some(x) => verify_with(&arch, x, &y, &proof, &arch.hyrax_params(), model.as_ref()),
+                None => verify_private_input(&arch, &y, &proof, &arch.hyrax_params_for(InputVis::Private), model.as_ref()),
+            }
+        } else {
+            let vis = if input.is_some() { InputVis::Public } else { InputVis::Private };
+            let ys: Vec<Vec<i64>> = y.chunks(out_len).map(|c| c.to_vec()).collect();
+            let xs: Option<Vec<Vec<i64>>> = input.as_ref().map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect());
+            match &xs {
+                Some(xs) if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) => Err(sumcheck::error::VerifyError::Shape { what: "batch inputs (one per output)", got: input.as_ref().map_or(0, |x| x.len()), expected: n * arch.input_len }),
+                _ => verify_batch_with(&arch, xs.as_deref(), &ys, &proof, &arch.hyrax_params_batch(vis, n), model.as_ref()),
             }
         };
         Ok(verdict.err().map(|e| e.to_string()))

@@ -159,6 +159,22 @@ pub fn maxpool_diffs(win: &Window, x: &[i64], y: &[i64]) -> Vec<i64> {
     d
 }
 
+/// maxpool_diffs for a batch: sample b's run of tap t at t (n' Y') + b Y' (Y' = 2^ceil(log2 (c P)), n' the
+/// samples padded to a power of two): the taps' bits highest, then the samples', then the position's.
+pub fn maxpool_diffs_batch(win: &Window, xs: &[&[i64]], ys: &[&[i64]]) -> Vec<i64> {
+    let yp = 1usize << log2_ceil(win.c * win.positions());
+    let run = yp << log2_ceil(xs.len());
+    let taps = 1usize << log2_ceil(win.taps());
+    let mut d = vec![0i64; run * taps];
+    for (b, (x, y)) in xs.iter().zip(ys).enumerate() {
+        let db = maxpool_diffs(win, x, y);
+        for tap in 0..taps {
+            d[tap * run + b * yp..tap * run + (b + 1) * yp].copy_from_slice(&db[tap * yp..(tap + 1) * yp]);
+        }
+    }
+    d
+}
+
 /// runIR's sumpool2d: y[c P + p] = the sum of the window's in-bounds taps.
 pub fn pool_run(win: &Window, x: &[i64]) -> Vec<i64> {
     let (srcs, hw) = (win.sources(), win.h * win.w);
@@ -177,7 +193,7 @@ pub fn prefix_eq_sum(r: &[Fr], len: usize) -> Fr {
 
 /// The vector a(t) = sum_{p < P} eq(rp, p) X'[t][p] = X'~(t, rp) for t < T = c kh kw (a conv's matrix product's
 /// input, folded along the output positions).
-pub fn im2col_fold(win: &Window, x: &[i64], eq_p: &[Fr]) -> Vec<Fr> {
+pub fn im2col_fold(win: &Window, x: &[Fr], eq_p: &[Fr]) -> Vec<Fr> {
     let (srcs, hw) = (win.sources(), win.h * win.w);
     (0..win.c * win.taps())
         .into_par_iter()
@@ -188,8 +204,8 @@ pub fn im2col_fold(win: &Window, x: &[i64], eq_p: &[Fr]) -> Vec<Fr> {
             for (p, src) in srcs[tap].iter().enumerate() {
                 if let Some(j) = src {
                     let v = xc[*j];
-                    if v != 0 {
-                        s += eq_p[p] * Fr::from(v);
+                    if !v.is_zero() {
+                        s += eq_p[p] * v;
                     }
                 }
             }
@@ -286,10 +302,26 @@ pub struct WiringProof {
     pub x_eval: Fr,
 }
 
-/// Proves u~(r) = sum_j g(j) x~(j) for u = M x; returns the proof and (r', x~(r')), the claim on x.
-pub fn prove_wiring(wiring: &Wiring, r: &[Fr], x: &[i64], t: &mut Transcript) -> (WiringProof, Vec<Fr>, Fr) {
-    assert_eq!(x.len(), wiring.in_len(), "wiring input of the wrong length");
-    let out = sumcheck::prove(vec![Mle::new(wiring.table(r)), Mle::from_i64(x)], t);
+/// A batch of `n` samples (network.rs): each sample's vector padded to a power of two, the samples' bits high. The
+/// map acts on each sample alike, so its table for the point (r_local || r_b) is g(r_local) for every sample,
+/// weighed by eq(r_b, b): sample b's run of the table is eq(r_b, b) g.
+pub fn batch_table(wiring: &Wiring, r: &[Fr], n: usize) -> Vec<Fr> {
+    let bv = log2_ceil(n);
+    assert_eq!(r.len(), wiring.out_vars() + bv, "wiring point of the wrong length");
+    let (local, rb) = r.split_at(wiring.out_vars());
+    let g = wiring.table(local);
+    if bv == 0 {
+        return g;
+    }
+    eq_table(rb).iter().flat_map(|e| g.iter().map(move |v| *e * v)).collect()
+}
+
+/// Proves u~(r) = sum_j g(j) x~(j) for u = M x over a batch of `n` samples (x: each sample's input padded to
+/// 2^ceil(log2 in_len), then the samples padded to a power of two); returns the proof and (r', x~(r')), the claim
+/// on x.
+pub fn prove_wiring(wiring: &Wiring, r: &[Fr], x: &[i64], n: usize, t: &mut Transcript) -> (WiringProof, Vec<Fr>, Fr) {
+    assert!(x.len() == wiring.in_len() || x.len() == (1 << log2_ceil(wiring.in_len())) << log2_ceil(n), "wiring input of the wrong length");
+    let out = sumcheck::prove(vec![Mle::new(batch_table(wiring, r, n)), Mle::from_i64(x)], t);
     let x_eval = out.factor_evals[1];
     t.absorb_fr(b"wiring eval", &x_eval);
     (WiringProof { sumcheck: out.proof, x_eval }, out.point, x_eval)
@@ -297,12 +329,13 @@ pub fn prove_wiring(wiring: &Wiring, r: &[Fr], x: &[i64], t: &mut Transcript) ->
 
 /// Checks a wiring proof of u~(r) = `claim`: the sumcheck (degree 2, over x's variables) and its final value
 /// against g~(r') (built here) times the sent x~(r'); returns (r', x~(r')), the claim the caller carries on.
-pub fn verify_wiring(wiring: &Wiring, proof: &WiringProof, r: &[Fr], claim: Fr, t: &mut Transcript) -> Result<(Vec<Fr>, Fr), VerifyError> {
-    if r.len() != wiring.out_vars() {
-        return Err(VerifyError::Shape { what: "wiring point", got: r.len(), expected: wiring.out_vars() });
+pub fn verify_wiring(wiring: &Wiring, proof: &WiringProof, r: &[Fr], claim: Fr, n: usize, t: &mut Transcript) -> Result<(Vec<Fr>, Fr), VerifyError> {
+    let bv = log2_ceil(n);
+    if r.len() != wiring.out_vars() + bv {
+        return Err(VerifyError::Shape { what: "wiring point", got: r.len(), expected: wiring.out_vars() + bv });
     }
-    let (r2, value) = sumcheck::verify(&proof.sumcheck, claim, log2_ceil(wiring.in_len()), 2, t)?;
-    if value != Mle::new(wiring.table(r)).evaluate(&r2) * proof.x_eval {
+    let (r2, value) = sumcheck::verify(&proof.sumcheck, claim, log2_ceil(wiring.in_len()) + bv, 2, t)?;
+    if value != Mle::new(batch_table(wiring, r, n)).evaluate(&r2) * proof.x_eval {
         return Err(VerifyError::FinalValue { what: "wiring (a conv's or pool's copy map)" });
     }
     t.absorb_fr(b"wiring eval", &proof.x_eval);
@@ -396,16 +429,16 @@ mod tests {
             let x: Vec<i64> = (0..wiring.in_len()).map(|_| rng.gen_range(-50..50)).collect();
             let r: Vec<Fr> = (0..wiring.out_vars()).map(|_| Fr::rand(&mut rng)).collect();
             let claim = Mle::from_i64(&apply(&wiring, &x)).evaluate(&r);
-            let (proof, r2, xe) = prove_wiring(&wiring, &r, &x, &mut Transcript::new(b"w"));
+            let (proof, r2, xe) = prove_wiring(&wiring, &r, &x, 1, &mut Transcript::new(b"w"));
             assert_eq!(xe, Mle::from_i64(&x).evaluate(&r2));
-            assert_eq!(verify_wiring(&wiring, &proof, &r, claim, &mut Transcript::new(b"w")).unwrap(), (r2, xe));
-            assert!(verify_wiring(&wiring, &proof, &r, claim + Fr::from(1u64), &mut Transcript::new(b"w")).is_err());
+            assert_eq!(verify_wiring(&wiring, &proof, &r, claim, 1, &mut Transcript::new(b"w")).unwrap(), (r2, xe));
+            assert!(verify_wiring(&wiring, &proof, &r, claim + Fr::from(1u64), 1, &mut Transcript::new(b"w")).is_err());
             let mut bad = proof.clone();
             bad.x_eval += Fr::from(1u64);
-            assert!(verify_wiring(&wiring, &bad, &r, claim, &mut Transcript::new(b"w")).is_err());
+            assert!(verify_wiring(&wiring, &bad, &r, claim, 1, &mut Transcript::new(b"w")).is_err());
             let mut bad = proof.clone();
             bad.sumcheck.rounds[0][1] += Fr::from(1u64);
-            assert!(verify_wiring(&wiring, &bad, &r, claim, &mut Transcript::new(b"w")).is_err());
+            assert!(verify_wiring(&wiring, &bad, &r, claim, 1, &mut Transcript::new(b"w")).is_err());
         }
     }
 
@@ -441,7 +474,7 @@ mod tests {
             }
             let lp = log2_ceil(win.positions());
             let rp: Vec<Fr> = (0..lp).map(|_| Fr::rand(&mut rng)).collect();
-            let a = im2col_fold(&win, &x, &eq_table(&rp));
+            let a = im2col_fold(&win, &x.iter().map(|&v| Fr::from(v)).collect::<Vec<_>>(), &eq_table(&rp));
             let xp = apply(&Wiring::Im2col { win }, &x);
             let pp = 1 << lp;
             for (tt, at) in a.iter().enumerate() {

@@ -46,7 +46,7 @@
 //! rows.
 
 use super::batch::{verify_batch, BatchProof};
-use super::conv::{conv_run, im2col_fold, maxpool_diffs, maxpool_run, pool_run, prefix_eq_sum, prove_wiring, verify_wiring, Window, Wiring, WiringProof};
+use super::conv::{conv_run, im2col_fold, maxpool_diffs, maxpool_diffs_batch, maxpool_run, pool_run, prefix_eq_sum, prove_wiring, verify_wiring, Window, Wiring, WiringProof};
 use super::dense::{prove_dense_rows_mle, verify_dense, DenseProof};
 use super::error::VerifyError;
 use super::hyrax::{open_i64, verify_opening, HyraxCommitment, HyraxOpening, HyraxParams};
@@ -463,7 +463,15 @@ impl Arch {
     /// `layouts` for a statement whose input is public or private (a private input and its multiplicities join
     /// the witness).
     pub fn layouts_for(&self, input: InputVis) -> Layouts {
+        self.layouts_batch(input, 1)
+    }
+
+    /// `layouts_for` a batch of `n` samples: every per-sample column (a requant's a, q, r; a private input; a max
+    /// pool's y and differences) holds the batch's vector, log2 n more variables; the model and the tables' multiplicity
+    /// columns are the batch's, once.
+    pub fn layouts_batch(&self, input: InputVis, n: usize) -> Layouts {
         let lens = self.check().expect("a valid architecture");
+        let bv = log2_ceil(n);
         let (mut model, mut wit) = (Vec::new(), Vec::new());
         for (k, op) in self.ops.iter().enumerate() {
             match *op {
@@ -478,13 +486,13 @@ impl Arch {
                 }
                 ArchOp::SumPool { .. } | ArchOp::Add { .. } => {}
                 ArchOp::MaxPool { win, bits } => {
-                    wit.push((k, SegKind::PoolOut, log2_ceil(lens[k])));
-                    wit.push((k, SegKind::PoolDiff, log2_ceil(lens[k]) + log2_ceil(win.taps())));
+                    wit.push((k, SegKind::PoolOut, log2_ceil(lens[k]) + bv));
+                    wit.push((k, SegKind::PoolDiff, log2_ceil(lens[k]) + bv + log2_ceil(win.taps())));
                     wit.push((k, SegKind::MultPool, bits as usize - 1));
                 }
                 ArchOp::Requant { shift, bits, .. } => {
                     for kind in [SegKind::Act, SegKind::Quot, SegKind::Rem] {
-                        wit.push((k, kind, log2_ceil(lens[k])));
+                        wit.push((k, kind, log2_ceil(lens[k]) + bv));
                     }
                     wit.push((k, SegKind::MultRange, shift as usize));
                     wit.push((k, SegKind::MultAct, (bits - shift) as usize));
@@ -493,7 +501,7 @@ impl Arch {
             }
         }
         if input == InputVis::Private {
-            wit.push((0, SegKind::Input, log2_ceil(self.input_len)));
+            wit.push((0, SegKind::Input, log2_ceil(self.input_len) + bv));
             wit.push((0, SegKind::MultInput, self.input_table().expect("a private input's table").log_size()));
         }
         Layouts { model: Layout::new(&model), witness: (!wit.is_empty()).then(|| Layout::new(&wit)) }
@@ -511,7 +519,12 @@ impl Arch {
 
     /// `hyrax_params` for the statement's input visibility.
     pub fn hyrax_params_for(&self, input: InputVis) -> NetParams {
-        let l = self.layouts_for(input);
+        self.hyrax_params_batch(input, 1)
+    }
+
+    /// `hyrax_params_for` a batch of `n` samples.
+    pub fn hyrax_params_batch(&self, input: InputVis, n: usize) -> NetParams {
+        let l = self.layouts_batch(input, n);
         NetParams { model: HyraxParams::new(HYRAX_TAG, l.model.num_vars), witness: l.witness.map(|w| HyraxParams::new(HYRAX_TAG, w.num_vars)) }
     }
 }
@@ -684,14 +697,45 @@ pub struct NetworkProof {
     pub witness_open: Option<Opened>,
 }
 
-/// The architecture's hash, then x ("input") or, for a private input, its length ("input private"), then y.
-fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], x: Option<&[i64]>, input_len: usize, y: &[i64]) {
+/// The architecture's hash, a batch's size ("batch", only past one sample), then every sample's x in order
+/// ("input") or, for a private input, its length ("input private"), then every sample's y.
+fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, input_len: usize, ys: &[Vec<i64>]) {
+    let frs = |vs: &[Vec<i64>]| vs.iter().flatten().map(|&v| fr_from_i64(v)).collect::<Vec<_>>();
     t.absorb_bytes(b"arch", arch_hash);
-    match x {
-        Some(x) => t.absorb_frs(b"input", &x.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>()),
+    if ys.len() > 1 {
+        t.absorb_frs(b"batch", &[Fr::from(ys.len() as u64)]);
+    }
+    match xs {
+        Some(xs) => t.absorb_frs(b"input", &frs(xs)),
         None => t.absorb_frs(b"input private", &[Fr::from(input_len as u64)]),
     }
-    t.absorb_frs(b"output", &y.iter().map(|&v| fr_from_i64(v)).collect::<Vec<_>>());
+    t.absorb_frs(b"output", &frs(ys));
+}
+
+/// A batch's layout of the samples' vectors (each of `len` values): each padded to 2^ceil(log2 len), then zero
+/// samples up to a power of two, so a vector's MLE has its position's variables low and the sample's high. One
+/// sample is its own vector, padded.
+pub fn batch_vector<'a>(vs: impl Iterator<Item = &'a [i64]>, len: usize, n: usize) -> Vec<i64> {
+    let run = 1usize << log2_ceil(len);
+    let mut out = vec![0i64; run << log2_ceil(n)];
+    for (b, v) in vs.enumerate() {
+        out[b * run..b * run + v.len()].copy_from_slice(v);
+    }
+    out
+}
+
+/// sum_b eq(rb, b) v_b: a batch vector folded along its samples' variables (runs of `run` values).
+fn fold_samples(v: &[i64], run: usize, rb: &[Fr]) -> Vec<Fr> {
+    let eq = eq_table(rb);
+    let mut out = vec![Fr::from(0u64); run];
+    for (b, e) in eq.iter().enumerate() {
+        for (o, &x) in out.iter_mut().zip(&v[b * run..(b + 1) * run]) {
+            if x != 0 {
+                *o += *e * fr_from_i64(x);
+            }
+        }
+    }
+    out
 }
 
 /// Proves that the network's weights map x to y (returned with the proof), with the given Hyrax parameters (those
@@ -741,6 +785,18 @@ fn process_cpu_seconds() -> f64 {
 
 /// prove_with, also returning each phase's wall time (run and witness, commit, layers, batch, opening).
 pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
+    prove_batch_timed(net, &[x.to_vec()], params, model, input).map(|(p, mut ys, t)| (p, ys.remove(0), t))
+}
+
+/// prove_timed for a batch of inputs (one proof of every sample's inference: each layer's sumcheck runs once over
+/// the batch, the weights folded once): the outputs in order. The Hyrax parameters are
+/// `arch.hyrax_params_batch(input, xs.len())`'s. One sample's proof is prove_timed's.
+pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis) -> Result<(NetworkProof, Vec<Vec<i64>>, Timings), String> {
+    if xs.is_empty() {
+        return Err("a batch of no inputs".into());
+    }
+    let n = xs.len();
+    let bv = log2_ceil(n);
     let mut timings = Timings::new();
     let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
     let mut lap = |name: &'static str, timings: &mut Timings| {
@@ -748,19 +804,23 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
         timings.push((name, clock.elapsed().as_secs_f64(), c - cpu));
         (clock, cpu) = (std::time::Instant::now(), c);
     };
-    let trace = try_run(net, x)?;
+    let traces: Vec<Vec<Vec<i64>>> = xs.iter().enumerate().map(|(b, x)| try_run(net, x).map_err(|e| if n > 1 { format!("batch[{b}]: {e}") } else { e })).collect::<Result<_, _>>()?;
     let arch = net.arch();
+    let lens = arch.check()?;
     let input_table = match input {
         InputVis::Private => Some(arch.input_table()?),
         InputVis::Public => None,
     };
-    let layouts = arch.layouts_for(input);
+    let layouts = arch.layouts_batch(input, n);
     let sizes = |p: &NetParams| (p.model.num_vars, p.witness.as_ref().map(|w| w.num_vars));
     if sizes(params) != (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars)) {
         return Err(format!("Hyrax parameters for {:?} variables, the layouts have {:?}", sizes(params), (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars))));
     }
-    let input_of = |k: usize| if k == 0 { x } else { &trace[k - 1][..] };
-    let y = trace.last().cloned().unwrap_or_else(|| x.to_vec());
+    // every op's output as a batch vector (batch_vector); the input's too
+    let x_b = batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n);
+    let trace: Vec<Vec<i64>> = (0..net.ops.len()).map(|k| batch_vector(traces.iter().map(|t| &t[k][..]), lens[k], n)).collect();
+    let input_of = |k: usize| if k == 0 { &x_b[..] } else { &trace[k - 1][..] };
+    let ys: Vec<Vec<i64>> = traces.iter().zip(xs).map(|(t, x)| t.last().cloned().unwrap_or_else(|| x.clone())).collect();
 
     // The witness: every requant's columns and multiplicities placed in one vector; the model's in another.
     let big_m = model_vector(net, &layouts);
@@ -786,7 +846,7 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
     for (k, op) in net.ops.iter().enumerate() {
         if let &Op::MaxPool { win, bits } = op {
             let l = layouts.witness.as_ref().expect("a max pool, so a witness layout");
-            let d = maxpool_diffs(&win, input_of(k), &trace[k]);
+            let d = maxpool_diffs_batch(&win, &traces.iter().map(|t| if k == 0 { &[][..] } else { &t[k - 1][..] }).collect::<Vec<_>>(), &traces.iter().map(|t| &t[k][..]).collect::<Vec<_>>());
             let mult = table_multiplicities(&[&d], &maxpool_table(bits)).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
             l.place(l.get(k, SegKind::PoolOut), &trace[k], &mut big_w);
             l.place(l.get(k, SegKind::PoolDiff), &d, &mut big_w);
@@ -794,13 +854,11 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
             pool_data[k] = Some((d, mult));
         }
     }
-    let mut x_padded = x.to_vec();
-    x_padded.resize(x.len().next_power_of_two(), 0);
     let input_mult = match &input_table {
         Some(table) => {
             let l = layouts.witness.as_ref().expect("a private input, so a witness layout");
-            let mult = table_multiplicities(&[&x_padded, &x_padded], table).map_err(|e| format!("input: {e}"))?;
-            l.place(l.get(0, SegKind::Input), x, &mut big_w);
+            let mult = table_multiplicities(&[&x_b, &x_b], table).map_err(|e| format!("input: {e}"))?;
+            l.place(l.get(0, SegKind::Input), &x_b, &mut big_w);
             l.place(l.get(0, SegKind::MultInput), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
             Some(mult)
         }
@@ -809,7 +867,7 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
 
     lap("run and witness", &mut timings);
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(x), x.len(), &y);
+    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(xs), arch.input_len, &ys);
     let model_commitment = match model {
         Some(c) => c.clone(),
         None => commit_big(&params.model, &big_m),
@@ -826,7 +884,7 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
         let (big, l) = big_of(poly);
         Mle::from_i64(l.slice(seg, big))
     };
-    let mut point = t.challenge_frs(log2_ceil(y.len()));
+    let mut point = t.challenge_frs(log2_ceil(arch.output_len()) + bv);
     let mut claims = ClaimSet::default();
     let mut layers = Vec::new();
     for (k, op) in net.ops.iter().enumerate().rev() {
@@ -846,36 +904,41 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 add_requant_claims(&mut claims, &layouts, k, &rc);
                 layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(lookups) });
             }
-            Op::Dense { m, n, w, .. } => {
+            Op::Dense { m, n: cols, w, .. } => {
+                let (local, rb) = point.split_at(point.len() - bv);
                 let bs = layouts.get(k, SegKind::Bias);
-                let b_eval = seg_mle(bs).evaluate(&point);
+                let b_eval = seg_mle(bs).evaluate(local);
                 t.absorb_fr(b"dense bias", &b_eval);
-                claims.add(bs, point.clone(), b_eval);
-                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *m, *n), Mle::from_i64(input_of(k)), &point, &mut claims, &mut t);
-                point = sigma;
+                claims.add(bs, local.to_vec(), b_eval);
+                let a = Mle::new(fold_samples(input_of(k), 1 << log2_ceil(*cols), rb));
+                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *m, *cols), a, local, &mut claims, &mut t);
+                point = sigma.iter().chain(rb).copied().collect();
                 layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
             }
             Op::Conv { win, f, w, .. } => {
                 let (pl, tl) = (win.positions(), win.c * win.taps());
                 let unpad = (!pl.is_power_of_two()).then(|| {
-                    let (proof, r2, _) = prove_wiring(&Wiring::Unpad { rows: *f, cols: pl }, &point, &pad_rows(&trace[k], *f, pl), &mut t);
+                    let z = batch_vector(traces.iter().map(|t| pad_rows(&t[k], *f, pl)).collect::<Vec<_>>().iter().map(|v| &v[..]), (1 << log2_ceil(*f)) << log2_ceil(pl), n);
+                    let (proof, r2, _) = prove_wiring(&Wiring::Unpad { rows: *f, cols: pl }, &point, &z, n, &mut t);
                     point = r2;
                     proof
                 });
-                let (rp, rf) = point.split_at(log2_ceil(pl));
+                let (local, rb) = point.split_at(point.len() - bv);
+                let (rp, rf) = local.split_at(log2_ceil(pl));
                 let bs = layouts.get(k, SegKind::Bias);
                 let b_eval = seg_mle(bs).evaluate(rf);
                 t.absorb_fr(b"conv bias", &b_eval);
                 claims.add(bs, rf.to_vec(), b_eval);
-                let a = Mle::new(im2col_fold(win, input_of(k), &eq_table(rp)));
+                let x_fold = fold_samples(input_of(k), 1 << log2_ceil(win.in_len()), rb);
+                let a = Mle::new(im2col_fold(win, &x_fold, &eq_table(rp)));
                 let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *f, tl), a, rf, &mut claims, &mut t);
-                let r: Vec<Fr> = rp.iter().chain(&sigma).copied().collect();
-                let (im2col, r2, _) = prove_wiring(&Wiring::Im2col { win: *win }, &r, input_of(k), &mut t);
+                let r: Vec<Fr> = rp.iter().chain(&sigma).chain(rb).copied().collect();
+                let (im2col, r2, _) = prove_wiring(&Wiring::Im2col { win: *win }, &r, input_of(k), n, &mut t);
                 point = r2;
                 layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
             }
             Op::SumPool { win } => {
-                let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), &mut t);
+                let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), n, &mut t);
                 point = r2;
                 layers.push(LayerProof::Pool { wiring });
             }
@@ -891,12 +954,12 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
                 debug_assert!(zc.claim == Fr::from(0u64), "a window with no zero difference");
                 let (tp, d_evals) = (zc.point, zc.factor_evals[1..].to_vec());
                 let y_eval = Mle::from_i64(y).evaluate(&tp);
-                let (lookup, wiring, r2) = prove_maxpool_rest(&layouts, k, (&win, bits), d, mult, (&tp, &d_evals, y_eval), input_of(k), &mut claims, &mut t)?;
+                let (lookup, wiring, r2) = prove_maxpool_rest(&layouts, k, (&win, bits, n), d, mult, (&tp, &d_evals, y_eval), input_of(k), &mut claims, &mut t)?;
                 point = r2;
                 layers.push(LayerProof::MaxPool { zerocheck: zc.proof, d_evals, y_eval, lookup: Box::new(lookup), wiring });
             }
             &Op::Add { from, .. } => {
-                let t_eval = Mle::from_i64(if from == 0 { x } else { &trace[from - 1] }).evaluate(&point);
+                let t_eval = Mle::from_i64(if from == 0 { &x_b } else { &trace[from - 1] }).evaluate(&point);
                 t.absorb_fr(b"add eval", &t_eval);
                 if from > 0 {
                     claims.add(layouts.get(from - 1, SegKind::Act), point.clone(), t_eval);
@@ -908,8 +971,8 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
         }
     }
     if let (Some(table), Some(mult)) = (&input_table, &input_mult) {
-        claims.add(layouts.get(0, SegKind::Input), point.clone(), Mle::from_i64(x).evaluate(&point));
-        let xf = columns_fr(&[&x_padded]).pop().expect("one column");
+        claims.add(layouts.get(0, SegKind::Input), point.clone(), Mle::from_i64(&x_b).evaluate(&point));
+        let xf = columns_fr(&[&x_b]).pop().expect("one column");
         let (lookup, lc) = prove_logup(&[&xf, &xf], mult, table, &mut t).map_err(|e| format!("input: {e}"))?;
         add_input_claims(&mut claims, &layouts, &lc);
         layers.push(LayerProof::InputRange { lookup: Box::new(lookup) });
@@ -933,7 +996,7 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
         model_open: Opened { batch: model_batch, opening: model_opening },
         witness_open,
     };
-    Ok((proof, y, timings))
+    Ok((proof, ys, timings))
 }
 
 /// y (f runs of `cols` values) with each run padded to 2^ceil(log2 cols), f padded to a power of two: the layout a
@@ -1005,24 +1068,35 @@ pub fn prove(net: &Network, x: &[i64]) -> Result<(NetworkProof, Vec<i64>), Strin
 /// the ones of that commitment (committed weights: the proof must not carry one); without, any weights (the proof
 /// carries their commitment: paper0's statement).
 pub fn verify_with(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), Some(x), y, proof, params, model)
+    verify_hashed(arch, &arch.hash(), Some(&[x.to_vec()]), &[y.to_vec()], proof, params, model)
+}
+
+/// verify_with for a batch (prove_batch_timed's proofs): every sample's input (None: private inputs) and output,
+/// in order; `params` are `arch.hyrax_params_batch(input, ys.len())`.
+pub fn verify_batch_with(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+    verify_hashed(arch, &arch.hash(), xs, ys, proof, params, model)
 }
 
 /// verify_with for a private input (`InputVis::Private`): x is not known; the proof binds some x in the declared
 /// range, committed in the witness. `params` are `arch.hyrax_params_for(InputVis::Private)`.
 pub fn verify_private_input(arch: &Arch, y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), None, y, proof, params, model)
+    verify_hashed(arch, &arch.hash(), None, &[y.to_vec()], proof, params, model)
 }
 
 /// verify_with with the architecture's hash given (the tests pass another to show it is bound).
-fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
     let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
-    let input = if x.is_some() { InputVis::Public } else { InputVis::Private };
+    let n = ys.len();
+    if n == 0 || xs.is_some_and(|xs| xs.len() != n) {
+        return Err(VerifyError::Shape { what: "batch (as many inputs as outputs, at least one)", got: xs.map_or(0, |xs| xs.len()), expected: n });
+    }
+    let bv = log2_ceil(n);
+    let input = if xs.is_some() { InputVis::Public } else { InputVis::Private };
     let input_table = match input {
         InputVis::Private => Some(arch.input_table().map_err(|_| VerifyError::Shape { what: "private input range table (the range must contain 0, in at most 2^20 rows)", got: 0, expected: 0 })?),
         InputVis::Public => None,
     };
-    if let Some(x) = x {
+    for x in xs.unwrap_or(&[]) {
         if x.len() != arch.input_len {
             return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
         }
@@ -1031,10 +1105,11 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
         }
     }
     let out_len = lens.last().copied().unwrap_or(arch.input_len);
-    if y.len() != out_len {
+    if let Some(y) = ys.iter().find(|y| y.len() != out_len) {
         return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
     }
-    let layouts = arch.layouts_for(input);
+    let x_b = xs.map(|xs| batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n));
+    let layouts = arch.layouts_batch(input, n);
     if params.model.num_vars != layouts.model.num_vars || params.witness.as_ref().map(|p| p.num_vars) != layouts.witness.as_ref().map(|l| l.num_vars) {
         return Err(VerifyError::Shape { what: "hyrax parameters", got: params.model.num_vars, expected: layouts.model.num_vars });
     }
@@ -1053,13 +1128,13 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
         return Err(VerifyError::Shape { what: "witness commitment and opening (present exactly when the network has a requant or a private input)", got: proof.commitment.is_some() as usize, expected: has_witness as usize });
     }
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, arch_hash, x, arch.input_len, y);
+    absorb_statement(&mut t, arch_hash, xs, arch.input_len, ys);
     t.absorb_g1s(b"model commitment", &model_commitment.rows);
     if let Some(c) = &proof.commitment {
         c.absorb(&mut t);
     }
-    let mut point = t.challenge_frs(log2_ceil(y.len()));
-    let mut value = Mle::from_i64(y).evaluate(&point);
+    let mut point = t.challenge_frs(log2_ceil(out_len) + bv);
+    let mut value = Mle::from_i64(&batch_vector(ys.iter().map(|y| &y[..]), out_len, n)).evaluate(&point);
     let mut claims = ClaimSet::default();
     let mut lp = proof.layers.iter();
     for (k, op) in arch.ops.iter().enumerate().rev() {
@@ -1075,16 +1150,19 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 claims.add(layouts.get(k, SegKind::Rem), point.clone(), *r_eval);
                 value = input_from_parts(*q_eval, *r_eval, shift);
                 let op = RequantOp { shift, relu, bits, clamp };
-                let rc = verify_requant(lookups, log2_ceil(lens[k]), &op, &mut t)?;
+                let rc = verify_requant(lookups, log2_ceil(lens[k]) + bv, &op, &mut t)?;
                 add_requant_claims(&mut claims, &layouts, k, &rc);
             }
-            ArchOp::Dense { m, n } => {
+            ArchOp::Dense { m, n: cols } => {
                 let Some(LayerProof::Dense { b_eval, dense, w_blocks }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (dense expected)", got: k, expected: k });
                 };
+                let (local, rb) = point.split_at(point.len() - bv);
                 t.absorb_fr(b"dense bias", b_eval);
-                claims.add(layouts.get(k, SegKind::Bias), point.clone(), *b_eval);
-                (point, value) = verify_matrix(&layouts, k, (m, n), dense, w_blocks, value - b_eval, &point, &mut claims, &mut t)?;
+                claims.add(layouts.get(k, SegKind::Bias), local.to_vec(), *b_eval);
+                let (sigma, a_eval) = verify_matrix(&layouts, k, (m, cols), dense, w_blocks, value - *b_eval * prefix_eq_sum(rb, n), local, &mut claims, &mut t)?;
+                point = sigma.iter().chain(rb).copied().collect();
+                value = a_eval;
             }
             ArchOp::Conv { win, f } => {
                 let Some(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col }) = lp.next() else {
@@ -1093,21 +1171,23 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 let (pl, tl) = (win.positions(), win.c * win.taps());
                 match (pl.is_power_of_two(), unpad) {
                     (true, None) => {}
-                    (false, Some(u)) => (point, value) = verify_wiring(&Wiring::Unpad { rows: f, cols: pl }, u, &point, value, &mut t)?,
+                    (false, Some(u)) => (point, value) = verify_wiring(&Wiring::Unpad { rows: f, cols: pl }, u, &point, value, n, &mut t)?,
                     (pow2, _) => return Err(VerifyError::Shape { what: "conv unpadding wiring (sent exactly when the output positions are not a power of two)", got: pow2 as usize, expected: !pow2 as usize }),
                 }
-                let (rp, rf) = point.split_at(log2_ceil(pl));
+                let (local, rb) = point.split_at(point.len() - bv);
+                let (rp, rf) = local.split_at(log2_ceil(pl));
                 t.absorb_fr(b"conv bias", b_eval);
                 claims.add(layouts.get(k, SegKind::Bias), rf.to_vec(), *b_eval);
-                let (sigma, a_eval) = verify_matrix(&layouts, k, (f, tl), dense, w_blocks, value - *b_eval * prefix_eq_sum(rp, pl), rf, &mut claims, &mut t)?;
-                let r: Vec<Fr> = rp.iter().chain(&sigma).copied().collect();
-                (point, value) = verify_wiring(&Wiring::Im2col { win }, im2col, &r, a_eval, &mut t)?;
+                let bias_weight = prefix_eq_sum(rp, pl) * prefix_eq_sum(rb, n);
+                let (sigma, a_eval) = verify_matrix(&layouts, k, (f, tl), dense, w_blocks, value - *b_eval * bias_weight, rf, &mut claims, &mut t)?;
+                let r: Vec<Fr> = rp.iter().chain(&sigma).chain(rb).copied().collect();
+                (point, value) = verify_wiring(&Wiring::Im2col { win }, im2col, &r, a_eval, n, &mut t)?;
             }
             ArchOp::SumPool { win } => {
                 let Some(LayerProof::Pool { wiring }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (sumpool expected)", got: k, expected: k });
                 };
-                (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, &mut t)?;
+                (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, n, &mut t)?;
             }
             ArchOp::MaxPool { win, bits } => {
                 let Some(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring }) = lp.next() else {
@@ -1117,7 +1197,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 if d_evals.len() != win.taps() {
                     return Err(VerifyError::Shape { what: "maxpool difference evaluations", got: d_evals.len(), expected: win.taps() });
                 }
-                let nv = log2_ceil(lens[k]);
+                let nv = log2_ceil(lens[k]) + bv;
                 let tau = t.challenge_frs(nv);
                 let (tp, e) = sumcheck::verify(zerocheck, Fr::from(0u64), nv, win.taps() + 1, &mut t)?;
                 if e != eq_eval(&tau, &tp) * d_evals.iter().product::<Fr>() {
@@ -1134,7 +1214,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 for d in d_evals.iter().rev() {
                     combined = combined * gamma + (*y_eval - d);
                 }
-                (point, value) = verify_wiring(&Wiring::Taps { win, gamma }, wiring, &tp, combined, &mut t)?;
+                (point, value) = verify_wiring(&Wiring::Taps { win, gamma }, wiring, &tp, combined, n, &mut t)?;
             }
             ArchOp::Add { from, mul, from_mul } => {
                 let Some(LayerProof::Add { t_eval }) = lp.next() else {
@@ -1142,7 +1222,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
                 };
                 t.absorb_fr(b"add eval", t_eval);
                 if from == 0 {
-                    match x {
+                    match &x_b {
                         Some(x) if Mle::from_i64(x).evaluate(&point) != *t_eval => return Err(VerifyError::FinalValue { what: "add (the input's evaluation)" }),
                         Some(_) => {}
                         None => claims.add(layouts.get(0, SegKind::Input), point.clone(), *t_eval),
@@ -1154,7 +1234,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
             }
         }
     }
-    match (x, &input_table) {
+    match (&x_b, &input_table) {
         (Some(x), _) => {
             if Mle::from_i64(x).evaluate(&point) != value {
                 return Err(VerifyError::FinalValue { what: "network input (x~ at the first layer's sigma)" });
@@ -1165,7 +1245,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
             let Some(LayerProof::InputRange { lookup }) = lp.next() else {
                 return Err(VerifyError::Shape { what: "layer proof kind (the private input's range lookup expected last)", got: 0, expected: 0 });
             };
-            let lc = verify_logup(lookup, log2_ceil(arch.input_len), table, &mut t)?;
+            let lc = verify_logup(lookup, log2_ceil(arch.input_len) + bv, table, &mut t)?;
             if lc.f_values.len() != 2 {
                 return Err(VerifyError::Shape { what: "private input lookup columns", got: lc.f_values.len(), expected: 2 });
             }
@@ -1189,13 +1269,13 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], x: Option<&[i64]>, y: &[i64]
 /// differences' range lookup and the taps' wiring to x (combined by gamma, drawn after both): a max pool's
 /// proof after its zerocheck. Returns the lookup, the wiring and the point of its claim on x.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn prove_maxpool_rest(layouts: &Layouts, k: usize, (win, bits): (&Window, u32), d: &[i64], mult: &[u64], (tp, d_evals, y_eval): (&[Fr], &[Fr], Fr), x: &[i64], claims: &mut ClaimSet, t: &mut Transcript) -> Result<(LogupProof, WiringProof, Vec<Fr>), String> {
+fn prove_maxpool_rest(layouts: &Layouts, k: usize, (win, bits, n): (&Window, u32, usize), d: &[i64], mult: &[u64], (tp, d_evals, y_eval): (&[Fr], &[Fr], Fr), x: &[i64], claims: &mut ClaimSet, t: &mut Transcript) -> Result<(LogupProof, WiringProof, Vec<Fr>), String> {
     absorb_maxpool_evals(layouts, k, win, tp, d_evals, y_eval, claims, t);
     let df = columns_fr(&[d]).pop().expect("one column");
     let (lookup, lc) = prove_logup(&[&df], mult, &maxpool_table(bits), t).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
     add_maxpool_lookup_claims(layouts, k, &lc, claims);
     let gamma = t.challenge_fr();
-    let (wiring, r2, _) = prove_wiring(&Wiring::Taps { win: *win, gamma }, tp, x, t);
+    let (wiring, r2, _) = prove_wiring(&Wiring::Taps { win: *win, gamma }, tp, x, n, t);
     Ok((lookup, wiring, r2))
 }
 
@@ -1996,8 +2076,8 @@ mod tests {
         // The architecture's hash alone (one bit flipped, everything else the same): it is absorbed.
         let mut h = arch.hash();
         h[31] ^= 1;
-        assert!(verify_hashed(&arch, &h, Some(&x), &y, &proof, &params, None).is_err(), "architecture hash");
-        assert!(verify_hashed(&arch, &arch.hash(), Some(&x), &y, &proof, &params, None).is_ok());
+        assert!(verify_hashed(&arch, &h, Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None).is_err(), "architecture hash");
+        assert!(verify_hashed(&arch, &arch.hash(), Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None).is_ok());
         // Other architectures: a requant's bits (another activation table and layout), its shift.
         let mut a2 = arch.clone();
         if let ArchOp::Requant { bits, .. } = &mut a2.ops[1] {
@@ -2302,6 +2382,70 @@ mod tests {
         assert!(arch.input_table().unwrap_err().contains("must contain 0"));
         let arch = Arch { input_min: -(1 << 30), ..arch };
         assert!(arch.input_table().unwrap_err().contains("more than 2^20"));
+    }
+
+    /// Batches: one proof of every sample's inference (2 and 3 samples: the second pads to 4), each network of
+    /// `cnns()` and `small()`, public and private inputs, private and committed weights: the outputs are each
+    /// sample's run; every field element and witness row changed, a sample's output changed, two outputs swapped,
+    /// a sample dropped: refused.
+    #[test]
+    fn batches_prove_every_sample_and_bind_each_output() {
+        let mut nets = cnns();
+        nets.push(small());
+        let mut rng = StdRng::seed_from_u64(28);
+        for (net0, x0) in nets {
+            for n in [2usize, 3] {
+                let lo = net0.input_min.max(-128);
+                let xs: Vec<Vec<i64>> = std::iter::once(x0.clone()).chain((1..n).map(|_| x0.iter().map(|_| rng.gen_range(lo..=net0.input_top.min(127))).collect())).collect();
+                // every requant's bits wide enough for every sample (a quantizer's bound would be)
+                let mut net = net0.clone();
+                for k in 0..net.ops.len() {
+                    if matches!(net.ops[k], Op::Requant { .. }) {
+                        let prefix = Network { ops: net.ops[..k].to_vec(), ..net.clone() };
+                        let max = xs.iter().flat_map(|x| if k == 0 { x.clone() } else { run(&prefix, x).pop().unwrap() }).map(|v| v.unsigned_abs()).max().unwrap_or(0).max(1);
+                        if let Op::Requant { bits, .. } = &mut net.ops[k] {
+                            *bits = (*bits).max(64 - max.leading_zeros() + 1);
+                        }
+                    }
+                }
+                let arch = net.arch();
+                for input in [InputVis::Public, InputVis::Private] {
+                    let params = arch.hyrax_params_batch(input, n);
+                    let public = (input == InputVis::Public).then_some(&xs[..]);
+                    let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, None, input).unwrap();
+                    for (x, y) in xs.iter().zip(&ys) {
+                        assert_eq!(y, &run(&net, x).pop().unwrap());
+                    }
+                    assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
+                    let ok = |p: &NetworkProof, ys: &[Vec<i64>]| verify_batch_with(&arch, public, ys, p, &params, None).is_ok();
+                    assert!(ok(&proof, &ys), "{n} samples, {input:?}");
+                    let mut changed = ys.clone();
+                    changed[n - 1][0] += 1;
+                    assert!(!ok(&proof, &changed));
+                    let mut swapped = ys.clone();
+                    swapped.swap(0, 1);
+                    assert!(swapped == ys || !ok(&proof, &swapped));
+                    assert!(verify_batch_with(&arch, public.map(|p| &p[..n - 1]), &ys[..n - 1], &proof, &arch.hyrax_params_batch(input, n - 1), None).is_err());
+                    if n == 3 {
+                        let count = proof.clone().field_elements_mut().len();
+                        for i in (0..count).step_by(if input == InputVis::Public { 1 } else { 5 }) {
+                            let mut p = proof.clone();
+                            *p.field_elements_mut()[i] += Fr::one();
+                            assert!(!ok(&p, &ys), "field element {i} of {count}");
+                        }
+                        let mut p = proof.clone();
+                        let rows = &mut p.commitment.as_mut().unwrap().rows;
+                        rows[0] = (rows[0] + params.model.gens[0]).into();
+                        assert!(!ok(&p, &ys));
+                    }
+                }
+                // committed weights
+                let params = arch.hyrax_params_batch(InputVis::Public, n);
+                let model = commit_model(&net, &params).unwrap();
+                let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, Some(&model), InputVis::Public).unwrap();
+                assert_eq!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, Some(&model)), Ok(()));
+            }
+        }
     }
 
     #[test]
