@@ -176,7 +176,7 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
     const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
     expect(e1.code).to.equal("OPTION_INVALID");
-    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves one inference with the output public, the input public or private and the weights private \(paper0's statement\) or committed/);
+    expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves inferences \(one, or a --batch\) with the output public, the input public or private and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
     // a 2x4 max pool (8 taps: its zerocheck would pass the degree the prover takes)
@@ -216,6 +216,21 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     const v = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: guessed }).catch((e: Error) => e);
     if (v instanceof Error) expect(v.message).to.match(/proof|input/);
     else expect(v.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
+  });
+
+  it("a batch (--batch 3): one proof of three inferences, each output runIR's and labelled; both verifiers accept; one output changed fails", async () => {
+    const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, batch: 3 } }, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.publicLayout).to.deep.include({ output: 30, input: 3 * 784 });
+    expect(r.prediction.labels).to.have.length(3);
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const changed = path.join(tmpDir("sumcheck-batch"), "public.json");
+    fs.writeFileSync(changed, JSON.stringify({ ...pub, output: pub.output.map((v: string, i: number) => (i === 25 ? String(BigInt(v) + 1n) : v)) }));
+    expect((await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: changed })).verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
   });
 
   it("proves a CNN (conv with padding, ReLU, average pool, dense): both verifiers accept, the output is runIR's", async () => {

@@ -12,6 +12,8 @@ import type { QModel } from "../ir/ir";
 import { irToJson } from "../ir/serialize";
 import { argmax, countParams } from "../model/format";
 import type { IrProveResult, IrSystem, IrVerdict } from "../systems/system";
+import { batchLabels } from "../statement/statement";
+import { batchOf } from "../statement/visibility";
 import { circuitId } from "./circuit";
 import { quantizeOnlyStage, type Quantized } from "./prove-circuit";
 import type { Run } from "./options";
@@ -170,7 +172,13 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     publicLayout: { output: subject.reference.length, input: circuit.visibility.input === "private" ? 0 : subject.x.length, weights: f.commitment ? 1 : 0 },
     input: { source: subject.given.source, label: subject.given.label },
     id,
-    prediction: { class: argmax(subject.reference), outputs: subject.reference.map(String), real: subject.reference.map((r) => Number(r) * subject.q.output.step) },
+    prediction: {
+      class: argmax(subject.reference),
+      outputs: subject.reference.map(String),
+      real: subject.reference.map((r) => Number(r) * subject.q.output.step),
+      // a batch: each inference's class (its outputs are the batch's concatenated)
+      ...(batchOf(circuit.visibility) > 1 ? { labels: batchLabels({ batch: batchOf(circuit.visibility), outputSize: subject.reference.length / batchOf(circuit.visibility) }, subject.reference) } : {}),
+    },
     matchesReference,
     verified: verdict.valid,
     verifiers: verdict.verifiers,

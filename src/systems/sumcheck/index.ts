@@ -3,7 +3,8 @@
  * dense layers by sumcheck over multilinear extensions, requantisation and ReLU by logUp-GKR lookups, every claim
  * on committed data merged into one Hyrax opening (native/src/sumcheck/, docs/design/sumcheck.md).
  *
- * Statements: the output public; the input public, or private (`--input private`: committed in the proof's witness
+ * Statements, for one inference or a batch (`--batch N`: one proof of N inferences, each layer's sumcheck run once
+ * over the batch; the public values list every input and output in order): the output public; the input public, or private (`--input private`: committed in the proof's witness
  * and range-checked there, never written out; paper0's Worldcoin case); the weights either private and unbound (`--weights private`:
  * paper0's statement, some weights of this architecture map x to y; the proof carries their commitment) or
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
@@ -52,12 +53,11 @@ function checkStatement(vis: Visibility): void {
     // private input is committed in the proof's witness
     vis.input === "hashed" && `--input ${vis.input}`,
     vis.output !== "public" && `--output ${vis.output}`,
-    (vis.batch ?? 1) !== 1 && `--batch ${vis.batch}`,
     vis.context !== undefined && `--context ${vis.context}`,
   ].filter((w): w is string => typeof w === "string");
   if (wrong.length)
-    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves one inference with the output public, the input public or private and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
-      hint: "add --input public (or private) --weights private --output public (or --weights hashed), and drop --batch or a context; or prove this statement with --system groth16",
+    throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves inferences (one, or a --batch) with the output public, the input public or private and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
+      hint: "add --input public (or private) --weights private --output public (or --weights hashed), and drop a context; or prove this statement with --system groth16",
     });
 }
 
