@@ -10,6 +10,7 @@
  * Data only: src/report/throughput.ts renders it. Free of Hardhat: the workers are started by a callback the task
  * supplies (it runs `npx hardhat prove-worker`, the command users run).
  */
+import type { ProofSystem } from "../core/paths";
 import { ZkmlError } from "../core/errors";
 import { CircuitOptions, resolveCircuit } from "../pipeline/circuit";
 import { proveModel } from "../pipeline/prove";
@@ -73,11 +74,18 @@ export interface WorkerHandle {
   stop: () => Promise<void>;
 }
 
+/** One statement the benchmark measures: its label, proof system and options. */
+export interface ThroughputStatement {
+  label: string;
+  system?: ProofSystem;
+  options: CircuitOptions;
+}
+
 export interface ThroughputOptions {
   root: string;
   model: string;
-  /** the statements to measure, each with a label */
-  circuits: { label: string; options: CircuitOptions }[];
+  /** the statements to measure, each with a label and its proof system (default groth16) */
+  circuits: ThroughputStatement[];
   workers: number[];
   /** jobs per case */
   jobs: number;
@@ -96,7 +104,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   const run: ThroughputRun = { format: THROUGHPUT_FORMAT, started: new Date().toISOString(), machine: machineInfo(), model: model.name, cases: [], projection: [] };
   for (const c of opts.circuits) {
     log(`${c.label}: building the circuit and its keys (once; cached afterwards)`);
-    await proveModel({ root: opts.root, model, circuit: c.options });
+    await proveModel({ root: opts.root, model, system: c.system, circuit: c.options });
     for (const w of opts.workers) {
       log(`${c.label}: ${opts.jobs} jobs, ${w} worker(s)`);
       run.cases.push(await measureCase(opts, model, c, w));
@@ -108,7 +116,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   return run;
 }
 
-async function measureCase(opts: ThroughputOptions, model: ModelFile, c: { label: string; options: CircuitOptions }, workers: number): Promise<ThroughputCase> {
+async function measureCase(opts: ThroughputOptions, model: ModelFile, c: ThroughputStatement, workers: number): Promise<ThroughputCase> {
   const batch = batchOf(c.options.visibility);
   const circuit = resolveCircuit(model, c.options);
   const random = opts.random ?? Math.random;
@@ -117,7 +125,7 @@ async function measureCase(opts: ThroughputOptions, model: ModelFile, c: { label
   const input = () => Array.from({ length: size }, () => lo + Math.round(random() * 1000) * ((hi - lo) / 1000));
   const specs = [...Array(opts.jobs)].map(() => ({
     circuitId: circuit.id,
-    spec: { model: opts.model, system: "groth16", visibility: c.options.visibility, backend: c.options.backend, scaleBits: c.options.quant.scaleBits, saturate: c.options.quant.saturate, inputs: [...Array(batch)].map(input) } as JobSpec,
+    spec: { model: opts.model, system: c.system ?? "groth16", visibility: c.options.visibility, backend: c.options.backend, scaleBits: c.options.quant.scaleBits, saturate: c.options.quant.saturate, inputs: [...Array(batch)].map(input) } as JobSpec,
   }));
   await clearQueue(opts.redis);
   const handles: WorkerHandle[] = [];

@@ -17,7 +17,7 @@ import { runStage, runStageHere } from "./runner";
 import type { StageArgs, StageResult } from "./stages";
 
 /** Stages a long-lived caller may run in its own process rather than a measured child. */
-export type InProcessStage = "witness" | "directWitness" | "verify";
+export type InProcessStage = "witness" | "directWitness" | "verify" | "irProve" | "irVerify";
 
 /** How the run executes. */
 export interface Execution {
@@ -124,6 +124,6 @@ export function runFiles(run: Run<ProofSystemImpl>, id: string, x: bigint[]): Ru
 }
 
 /** A light stage in a measured child, or in this process when the caller asked (Execution.inProcess). */
-export function lightStage<S extends InProcessStage>(run: Run, stage: S, args: StageArgs<S>, progress?: (m: string) => void): Promise<{ result: StageResult<S>; seconds: number; peakMB?: number }> {
+export function lightStage<S extends InProcessStage>(run: Run<ProofSystemImpl>, stage: S, args: StageArgs<S>, progress?: (m: string) => void): Promise<{ result: StageResult<S>; seconds: number; peakMB?: number }> {
   return run.exec.inProcess?.includes(stage) ? runStageHere(stage, args, { onProgress: progress }) : runStage(stage, args, { onProgress: progress });
 }

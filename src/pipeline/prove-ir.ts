@@ -16,7 +16,7 @@ import { batchLabels } from "../statement/statement";
 import { batchOf } from "../statement/visibility";
 import { circuitId } from "./circuit";
 import { quantizeOnlyStage, type Quantized } from "./prove-circuit";
-import type { Run } from "./options";
+import { lightStage, type Run } from "./options";
 import type { IrProveReport } from "./report";
 import { runStage } from "./runner";
 import type { StageRunner, StageSpec } from "./stage";
@@ -113,7 +113,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
     run: async (progress) => {
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
-      const m = await runStage("irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", proof: f.proof, public: f.public }, { onProgress: progress });
+      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", proof: f.proof, public: f.public }, progress);
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
@@ -132,7 +132,7 @@ function verifyIrStage(run: Run<IrSystem>, f: IrFiles): StageSpec<IrVerdict> {
     stage: "verify",
     title: `${sys.protocol} verify`,
     run: async () => {
-      const m = await runStage("irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment });
+      const m = await lightStage(run, "irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment });
       // a proof that does not verify is never left in the cache
       if (!m.result.valid) for (const p of [f.proof, f.public, f.meta]) fs.rmSync(p, { force: true });
       return m;

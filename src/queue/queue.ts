@@ -20,7 +20,8 @@ import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
 import { resolveModel } from "../model/zoo";
 import { quantizeFor, type QuantChoice } from "../quantize/quantize";
-import { circuitSystemFor } from "../systems/registry";
+import { circuitSystemFor, systemFor } from "../systems/registry";
+import type { CircuitOptions } from "../pipeline/circuit";
 import { jobIdFor, JobResult, JobSpec, QueueStatus } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -239,6 +240,7 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   // a worker proves many jobs of few models: each model is quantized once per process, and the light stages (the
   // witness, the verification) run here, where their start-up is paid once; the prover keeps its own process
   const quantized = quantizedFor(spec, model, circuit.quant);
+  if (systemFor({ system: spec.system }).form === "ir") return proveIrJob(root, id, spec, { model, circuit, inputFile, quantized, log });
   // the artifact store is shared between machines: a development ptau made here keeps no secrets in it (anyone
   // reading them could forge proofs), and nothing of a ptau's secrets goes into the job's result
   const prove = () => proveModel({ root, model, system: circuitSystemFor({ system: spec.system }, "the proof queue").protocol, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
@@ -264,6 +266,34 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
     finishedAt: new Date().toISOString(),
   };
   writeFileAtomic(paths.get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
+  return result;
+}
+
+/** A job of a system that proves the IR itself (sumcheck): no circuit to build and no setup to share, so no lock;
+ * the prover and both verifiers run in the worker's process (their start-up would cost more than a batch's proof).
+ * The result carries the proof's bytes (base64) and the public values file's content. */
+async function proveIrJob(root: string, id: string, spec: JobSpec, a: { model: ModelFile; circuit: CircuitOptions; inputFile: string; quantized: QModel; log: (m: string) => void }): Promise<JobResult> {
+  const { proveModel } = await import("../pipeline/prove");
+  const r = await proveModel({ root, model: a.model, system: spec.system, circuit: a.circuit, inputFile: a.inputFile, execution: { quantized: a.quantized, inProcess: ["irProve", "irVerify"] }, observe: { log: a.log } });
+  if (r.form !== "ir") throw new Error("an IR system's report has the IR form");
+  if (!r.verified) throw new ZkmlError("PROOF_INVALID", `job ${id}: the proof did not verify`, { hint: "the model's files may be damaged: prove-model --force" });
+  const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8")) as { output: string[] };
+  const result: JobResult = {
+    job: id,
+    model: r.model,
+    circuit: r.id,
+    system: r.system,
+    proof: { bytes: fs.readFileSync(r.files.proof).toString("base64"), public: pub },
+    publicSignals: pub.output,
+    verified: r.verified,
+    matchesReference: r.matchesReference,
+    prediction: { class: r.prediction.class, labels: r.prediction.labels },
+    proveSeconds: r.proveSeconds,
+    totalSeconds: r.totalSeconds,
+    worker: workerName(),
+    finishedAt: new Date().toISOString(),
+  };
+  writeFileAtomic(new Paths(root).get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
   return result;
 }
 

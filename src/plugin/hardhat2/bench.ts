@@ -35,7 +35,7 @@ interface Args {
 
 task("bench", "Benchmark paper0's suites (or any models) through the whole pipeline: each stage in its own process, seconds and peak memory, constraints, proof size and verification gas, beside paper0's figures")
   .addOptionalParam("suite", "parameter, depth, zoo, or a comma-separated list of models (built-in names, paper0/<network>, paths)", "depth", types.string)
-  .addOptionalParam("systems", "Comma-separated proof systems: groth16, plonk, fflonk", "groth16", types.string)
+  .addOptionalParam("systems", "Comma-separated proof systems: groth16, plonk, fflonk, sumcheck (--throughput too: sumcheck proves --batch inferences a job, the weights committed)", "groth16", types.string)
   .addOptionalParam("weights", "fixed (circuit constants), hashed (private, bound by a public Poseidon commitment) or private (unbound: paper0's own statement, the like-for-like series)", "fixed", types.string)
   .addOptionalParam("input", "public (default) or private (the sumcheck system: the input committed in each proof, range-checked there)", "public", types.string)
   .addOptionalParam("prover", "Groth16's prover: native (default) or snarkjs", undefined, types.string)
@@ -107,8 +107,21 @@ async function throughput(args: Args, hre: HardhatRuntimeEnvironment) {
   const workers = args.workers.split(",").map((w) => Number(w.trim()));
   if (workers.some((w) => !Number.isInteger(w) || w < 1)) throw new ZkmlError("OPTION_INVALID", `--workers: expected comma-separated whole numbers >= 1, got "${args.workers}"`, { hint: "e.g. --workers 1,2" });
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw new ZkmlError("OPTION_INVALID", `--jobs: expected a whole number >= 1, got ${args.jobs}`, { hint: "e.g. --jobs 24" });
-  const circuits = [{ label: "default", options: { visibility: DEFAULT_VISIBILITY, backend: "auto" as const, quant: {} } }];
-  if (args.batch !== undefined && args.batch > 1) circuits.push({ label: `batch ${args.batch}`, options: { visibility: { ...DEFAULT_VISIBILITY, batch: args.batch }, backend: "auto", quant: {} } });
+  const { parseSystem } = await import("../../systems/registry");
+  const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s.trim(), "--systems")))];
+  const circuits: import("../../bench/throughput").ThroughputStatement[] = [];
+  for (const system of systems) {
+    if (system === "sumcheck") {
+      // the sumcheck system proves the model known by its commitment (AI Arena's players' models are published):
+      // its batch is where its throughput is, so --batch is its one statement (default 1)
+      const batch = args.batch ?? 1;
+      circuits.push({ label: `sumcheck, committed weights${batch > 1 ? `, batch ${batch}` : ""}`, system, options: { visibility: { input: "public", weights: "hashed", output: "public", batch }, backend: "auto", quant: {} } });
+      continue;
+    }
+    const tag = system === "groth16" ? "" : `${system}, `;
+    circuits.push({ label: `${tag}default`, system, options: { visibility: DEFAULT_VISIBILITY, backend: "auto" as const, quant: {} } });
+    if (args.batch !== undefined && args.batch > 1) circuits.push({ label: `${tag}batch ${args.batch}`, system, options: { visibility: { ...DEFAULT_VISIBILITY, batch: args.batch }, backend: "auto", quant: {} } });
+  }
   const server = args.redis ? undefined : await startRedisServer();
   try {
     const run = await measureThroughput({ root, model: args.model, circuits, workers, jobs: args.jobs, redis: { url: args.redis ?? server!.url }, startWorker: (t) => startWorkerProcess(root, t.url), log: say });
