@@ -21,7 +21,10 @@
  * a private proof checked as a public one and the other way round, another output; a range without 0 or of more
  * than 2^20 rows is IR_INVALID in both and the prover. The larger CNN's proofs and the max pool's public one have
  * every third word changed, the max pool's private one every ninth, each with each class of field's first word (a
- * stride alone would hide classes).
+ * stride alone would hide classes). Batches (one proof of N inferences, x and y concatenated, N inferred from y as the
+ * addon does): 2 and 3 samples (3 pads to 4) of the FC network, the three CNNs and a max pool CNN on signed inputs,
+ * public and private input, private and committed weights: both accept; one output changed, two swapped, a sample
+ * dropped, the inputs short: both refuse; every ninth word and each class's first of a 3-sample max pool proof.
  * Also the pinned values the Rust tests pin (the architecture hash, the transcript's challenges, a Hyrax generator)
  * and the table MLEs, the wiring tables (a max pool's taps combined by gamma too) and the MSM against their
  * definitions.
@@ -994,5 +997,98 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
       expect(() => checkArch(a), what).to.not.throw();
       expect(await bothSay(a, net.x, y, proof), what).to.deep.equal({ rust: "invalid", ts: "invalid" });
     }
+  });
+
+  /**
+   * Batches (native ce208b6): one proof of N inferences, x and y the samples' concatenated (N inferred from y's
+   * length, as the addon does). The FC network like network.rs's `small()` and the three CNNs (net3's max pool
+   * too), 2 and 3 samples (3 pads to 4): the first sample the net's own x, the others x with each value moved by at
+   * most d (clamped to the declared range), d halved until every requant's bits hold every sample (the prover
+   * refuses a batch whose values do not fit, INPUT_OUT_OF_RANGE). net3's ReLU zeroes its conv's every output on
+   * inputs in [0, 255] (its max pool sees only zeros), so a net3 on signed inputs joins them, its max pool's inputs
+   * not all alike in any sample.
+   */
+  const pooled = buildCnn("CNN (batches): conv 2 -> 2 (unpadded), requant, maxpool 2x2 (bits 9), flatten, dense 3, signed inputs", 14, [2, 5, 5], -128, 127, randomValues(50, rng(2828), -128, 127), [
+    { conv: { f: 2, k: 3, p: 1 } },
+    { requant: true },
+    { maxpool: { k: 2, bits: 9 } },
+    { flatten: true },
+    { dense: 3 },
+  ]);
+  const batchNets = [nets[0], ...cnns, pooled];
+  const batches = new Map<string, { xs: bigint[]; proof: Buffer; y: bigint[] }>();
+
+  /** N samples' inputs concatenated and their public proof (private weights), d as above. */
+  async function batchOf(net: Net, n: number, seed: number): Promise<{ xs: bigint[]; proof: Buffer; y: bigint[] }> {
+    const r = rng(seed);
+    const [lo, top] = [Number(net.arch.inputMin), Number(net.arch.inputTop)];
+    // d: first the whole range (uniform samples), then moves of at most 16, 8, ... 0
+    for (let d = top - lo; ; d = d > 16 ? 16 : Math.floor(d / 2)) {
+      const xs = [...net.x];
+      for (let b = 1; b < n; b++) for (const v of net.x) xs.push(BigInt(d === top - lo ? r(lo, top) : Math.min(top, Math.max(lo, Number(v) + r(-d, d)))));
+      try {
+        const p = await prove({ ...net, x: xs });
+        return { xs, ...p };
+      } catch (e) {
+        const z = nativeError(e);
+        if (d === 0 || !isZkmlError(z) || z.code !== "INPUT_OUT_OF_RANGE") throw e;
+      }
+    }
+  }
+
+  it("batches of 2 and 3 samples (public and private input, private and committed weights): both accept, each output is its sample's runIR; one output changed, two swapped, a sample dropped, the inputs one short: both refuse", async () => {
+    const ok = { rust: "valid", ts: "valid" };
+    const no = { rust: "invalid", ts: "invalid" };
+    for (const net of batchNets) {
+      const model = await commitModel(net);
+      for (const n of [2, 3]) {
+        const name = `${net.name}, ${n} samples`;
+        const pub = await batchOf(net, n, 280 + n);
+        batches.set(name, pub);
+        const { xs } = pub;
+        const il = net.arch.inputLen;
+        const samples = Array.from({ length: n }, (_, b) => xs.slice(b * il, (b + 1) * il));
+        const ol = pub.y.length / n;
+        expect(pub.y, name).to.deep.equal(samples.flatMap((x) => run({ ...net, x })));
+        if (net === pooled) for (const x of samples) expect(new Set(runIR(net.q!, x).trace[2]).size, `${name}: the max pool's input`).to.be.greaterThan(2);
+        const priv = await prove({ ...net, x: xs }, undefined, true);
+        const committed = await prove({ ...net, x: xs }, model);
+        expect(priv.y, name).to.deep.equal(pub.y);
+        expect(await bothSay(net.arch, xs, pub.y, pub.proof), name).to.deep.equal(ok);
+        expect(await bothSay(net.arch, null, priv.y, priv.proof), `${name}: private input`).to.deep.equal(ok);
+        expect(await bothSay(net.arch, xs, committed.y, committed.proof, model), `${name}: committed weights`).to.deep.equal(ok);
+        expect(await bothSay(net.arch, xs, committed.y, committed.proof), `${name}: committed, no commitment given`).to.deep.equal(no);
+        expect(await bothSay(net.arch, null, pub.y, pub.proof), `${name}: the public proof as a private one's`).to.deep.equal(no);
+        for (const [what, x, proof] of [
+          ["public", xs, pub.proof],
+          ["private input", null, priv.proof],
+        ] as const) {
+          const y = pub.y;
+          const changed = y.slice();
+          changed[(n - 1) * ol] += 1n;
+          const swapped = [...y.slice(ol, 2 * ol), ...y.slice(0, ol), ...y.slice(2 * ol)];
+          const dropX = x && x.slice(0, (n - 1) * il);
+          expect(await bothSay(net.arch, x, changed, proof), `${name} (${what}): the last sample's output changed`).to.deep.equal(no);
+          // (net3's ReLU zeroes every sample's conv output here: its outputs are all alike, a swap of them no change)
+          if (swapped.some((v, i) => v !== y[i])) expect(await bothSay(net.arch, x, swapped, proof), `${name} (${what}): two outputs swapped`).to.deep.equal(no);
+          if (x) expect(await bothSay(net.arch, [...x.slice(il, 2 * il), ...x.slice(0, il), ...x.slice(2 * il)], swapped, proof), `${name}: two samples swapped`).to.deep.equal(no);
+          expect(await bothSay(net.arch, dropX, y.slice(0, (n - 1) * ol), proof), `${name} (${what}): the last sample dropped`).to.deep.equal(no);
+          if (x) {
+            const moved = x.slice();
+            moved[il] += moved[il] > net.arch.inputMin ? -1n : 1n;
+            expect(await bothSay(net.arch, moved, y, proof), `${name}: the second sample's input changed`).to.deep.equal(no);
+            expect(await bothSay(net.arch, x.slice(1), y, proof), `${name}: the inputs one value short`).to.deep.equal(no);
+            expect(await bothSay(net.arch, x.slice(0, il), y, proof), `${name}: one sample's input for N outputs`).to.deep.equal(no);
+          }
+        }
+      }
+    }
+  });
+
+  it("a batch of 3 samples (padded to 4) of the max pool CNN on signed inputs: every ninth 32-byte word of its public proof changed in turn, and each class of field's first word: both agree, none accepted", async () => {
+    const net = pooled;
+    const name = `${net.name}, 3 samples`;
+    const b = batches.get(name) ?? (await batchOf(net, 3, 283));
+    await everyWord(net, b, 9, undefined, b.xs);
   });
 });

@@ -28,6 +28,9 @@ export { sumcheckArchHash } from "./architecture";
  * decode (the byte offset named) or model commitment bytes that do not (naming "model commitment"), and IR_INVALID
  * for a private input whose range does not contain 0 or needs a table of more than 2^20 rows (checked after the
  * bytes, as the native verifier does); a proof that decodes but fails a check is `{ valid: false, reason }`.
+ * A batch, as the native sumcheckVerify takes one (lib.rs SumcheckVerifyTask): `output` of N > 1 output lengths
+ * is the outputs of N inferences in order, proved by one proof (native sumcheckProve of N inputs concatenated);
+ * `input` is then the N inputs concatenated, exactly N input lengths (else the proof is refused), or null.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
@@ -40,8 +43,17 @@ export function verifySumcheckProof(
   const decoded = decodeProof(proof);
   const modelRows = model === undefined ? null : decodeCommitment(model);
   const range = input === null ? inputTable(checked) : null;
+  // several outputs' worth of values: a batch's proof, N = output length / the architecture's (native lib.rs
+  // SumcheckVerifyTask); one sample's is verified as before
+  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
+  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
+  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
   try {
-    verifyNetwork(checked, archHashOfWords(checked.words), input, output, decoded, modelRows, range);
+    if (n > 1 && input !== null && input.length !== n * checked.inputLen)
+      throw new Reject(`batch inputs (one per output): ${input.length} values, expected ${n * checked.inputLen}`);
+    const xs = input === null ? null : n === 1 ? [input] : chunks(input, checked.inputLen);
+    const ys = n === 1 ? [output] : chunks(output, outLen);
+    verifyNetwork(checked, archHashOfWords(checked.words), xs, ys, decoded, modelRows, range);
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };

@@ -77,9 +77,12 @@ function place(req: Request[]): Layout {
 /**
  * The model's layout and the witness's (null when no op is a requant and the input is public). `inputTableLog`:
  * for a private input, its range table's log size (the input and its multiplicities join the witness); null for a
- * public one.
+ * public one. `n`: a batch's samples (network.rs `layouts_batch`): every per-sample column (a requant's a, q, r; a
+ * private input; a max pool's y and differences) holds the batch's vector, log2ceil(n) more variables; the model
+ * and the multiplicity columns are the batch's, once.
  */
-export function layoutsOf(arch: CheckedArch, inputTableLog: number | null = null): { model: Layout; witness: Layout | null } {
+export function layoutsOf(arch: CheckedArch, inputTableLog: number | null = null, n = 1): { model: Layout; witness: Layout | null } {
+  const bv = log2Ceil(n);
   const model: Request[] = [];
   const witness: Request[] = [];
   arch.ops.forEach((op, k) => {
@@ -89,19 +92,19 @@ export function layoutsOf(arch: CheckedArch, inputTableLog: number | null = null
       pow2Parts(m).forEach(([, rl], rb) => pow2Parts(n).forEach(([, cl], cb) => model.push({ op: k, kind: { kind: "weights", rb, cb }, vars: rl + cl })));
       model.push({ op: k, kind: { kind: "bias" }, vars: log2Ceil(m) });
     } else if (op.op === "requant") {
-      const v = log2Ceil(arch.lens[k]);
+      const v = log2Ceil(arch.lens[k]) + bv;
       for (const kind of ["act", "quot", "rem"] as const) witness.push({ op: k, kind: { kind }, vars: v });
       witness.push({ op: k, kind: { kind: "multRange" }, vars: op.shift });
       witness.push({ op: k, kind: { kind: "multAct" }, vars: op.bits - op.shift });
     } else if (op.op === "maxpool") {
-      const v = log2Ceil(arch.lens[k]);
+      const v = log2Ceil(arch.lens[k]) + bv;
       witness.push({ op: k, kind: { kind: "poolOut" }, vars: v });
       witness.push({ op: k, kind: { kind: "poolDiff" }, vars: v + log2Ceil(taps(op.win)) });
       witness.push({ op: k, kind: { kind: "multPool" }, vars: op.bits - 1 });
     }
   });
   if (inputTableLog !== null) {
-    witness.push({ op: 0, kind: { kind: "input" }, vars: log2Ceil(arch.inputLen) });
+    witness.push({ op: 0, kind: { kind: "input" }, vars: log2Ceil(arch.inputLen) + bv });
     witness.push({ op: 0, kind: { kind: "multInput" }, vars: inputTableLog });
   }
   return { model: place(model), witness: witness.length > 0 ? place(witness) : null };

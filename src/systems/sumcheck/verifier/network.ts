@@ -56,6 +56,16 @@
  * alpha, a degree-2 sumcheck of sum_k alpha^k v_k whose final value must be (sum_k alpha^k eq(z_k, s)) P(s), P(s)
  * absorbed): the model's, then the witness's; then P(s) is checked by a Hyrax opening: the model's, then the
  * witness's.
+ *
+ * A batch of N > 1 samples (network.rs `verify_batch_with`, native ce208b6): one proof of N inferences. Every
+ * per-sample vector is laid out as `batchVector` does (each sample padded to a power of two, then zero samples up to
+ * 2^bv, bv = log2ceil(N): the samples' bits high), so every point carries bv more coordinates rb last; the
+ * statement absorbs [N] ("batch") first, then every sample's x (or "input private" [input length]), then every
+ * sample's y; the requants', max pools' and a private input's columns and lookups have bv more variables
+ * (layout.ts); a dense op's bias is claimed at the point's local part and weighed by prefix_eq_sum(rb, N) (the
+ * padding samples stay zero), a conv's by prefix_eq_sum(rp, P) prefix_eq_sum(rb, N), the matrix step runs on the
+ * local part and hands on sigma || rb (a conv's im2col point rp || sigma || rb); every wiring's table is the
+ * sample's times eq(rb, b) (wiring.ts `batchTable`); x~ is the batch vector's. N = 1 is the statement above.
  */
 import { add, eqEval, fr, inv, log2Ceil, mleEval, mul, sub } from "./field";
 import { Transcript } from "./transcript";
@@ -74,6 +84,18 @@ export const HYRAX_TAG = "zkml-sumcheck-hyrax-v1";
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
+
+/**
+ * network.rs `batch_vector`: the samples' vectors (each of `len` values) as one, each padded to 2^log2ceil(len),
+ * then zero samples up to a power of two (n samples' room), so its MLE has the position's variables low and the
+ * sample's high; field elements. One sample is its own vector, padded.
+ */
+export function batchVector(vs: readonly (readonly bigint[])[], len: number, n: number): bigint[] {
+  const run = 2 ** log2Ceil(len);
+  const out = new Array<bigint>(run * 2 ** log2Ceil(n)).fill(0n);
+  vs.forEach((v, b) => v.forEach((x, i) => (out[b * run + i] = fr(x))));
+  return out;
+}
 
 /** The claims on one committed vector's columns: (segment's point on the whole vector, value). */
 class Claims {
@@ -180,25 +202,33 @@ function verifyMatrix(
 export function verifyNetwork(
   arch: CheckedArch,
   archHash: string,
-  x: readonly bigint[] | null,
-  y: readonly bigint[],
+  xs: readonly (readonly bigint[])[] | null,
+  ys: readonly (readonly bigint[])[],
   proof: NetworkProof,
   model: Rows | null = null,
   inputRange: Table | null = null,
 ): void {
-  if ((x === null) !== (inputRange !== null)) throw new Error("a private input's range table is given exactly when x is not");
-  if (x !== null) {
-    if (x.length !== arch.inputLen) throw new Reject(`input: length ${x.length}, expected ${arch.inputLen}`);
+  if ((xs === null) !== (inputRange !== null)) throw new Error("a private input's range table is given exactly when x is not");
+  const n = ys.length;
+  if (n === 0 || (xs !== null && xs.length !== n)) throw new Reject(`batch: ${xs ? xs.length : 0} inputs and ${n} outputs (as many inputs as outputs, at least one)`);
+  const bv = log2Ceil(n);
+  const at = (b: number, i: number) => (n > 1 ? `[${b}][${i}]` : `[${i}]`);
+  for (const [b, x] of (xs ?? []).entries()) {
+    if (x.length !== arch.inputLen) throw new Reject(`input${n > 1 ? ` [${b}]` : ""}: length ${x.length}, expected ${arch.inputLen}`);
     x.forEach((v, i) => {
-      if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input [${i}] = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
+      if (v < arch.inputMin || v > arch.inputTop) throw new Reject(`input ${at(b, i)} = ${v} outside the declared range [${arch.inputMin}, ${arch.inputTop}]`);
     });
   }
   const outLen = arch.lens.length > 0 ? arch.lens[arch.lens.length - 1] : arch.inputLen;
-  if (y.length !== outLen) throw new Reject(`output: length ${y.length}, expected ${outLen}`);
-  y.forEach((v, i) => {
-    if (v < I64_MIN || v > I64_MAX) throw new Reject(`output [${i}] = ${v} is not a 64-bit integer`);
-  });
-  const layouts = layoutsOf(arch, inputRange && inputRange.logSize);
+  for (const [b, y] of ys.entries()) {
+    if (y.length !== outLen) throw new Reject(`output${n > 1 ? ` [${b}]` : ""}: length ${y.length}, expected ${outLen}`);
+    y.forEach((v, i) => {
+      if (v < I64_MIN || v > I64_MAX) throw new Reject(`output ${at(b, i)} = ${v} is not a 64-bit integer`);
+    });
+  }
+  // x~ of the batch's input vector (public x), evaluated where the add of the input and the first layer end
+  const xb = xs && batchVector(xs, arch.inputLen, n);
+  const layouts = layoutsOf(arch, inputRange && inputRange.logSize, n);
   const expected = arch.ops.filter((o) => o.op !== "flatten").length + (inputRange ? 1 : 0);
   if (proof.layers.length !== expected) throw new Reject(`layer proofs: ${proof.layers.length}, expected ${expected}`);
   if (model !== null && proof.modelRows !== null) throw new Reject("model commitment: the verifier holds the model's, so the proof must not carry one");
@@ -210,15 +240,15 @@ export function verifyNetwork(
 
   const t = new Transcript(DOMAIN_TAG);
   t.absorbBytes("arch", Buffer.from(archHash, "hex"));
-  const xs = x && x.map(fr);
-  if (xs) t.absorbFrs("input", xs);
+  // absorb_statement: a batch's size past one sample, every sample's x then every sample's y, each concatenated
+  if (n > 1) t.absorbFrs("batch", [BigInt(n)]);
+  if (xs) t.absorbFrs("input", xs.flat().map(fr));
   else t.absorbFrs("input private", [BigInt(arch.inputLen)]);
-  const ys = y.map(fr);
-  t.absorbFrs("output", ys);
+  t.absorbFrs("output", ys.flat().map(fr));
   t.absorbPoints("model commitment", modelRows);
   if (proof.witnessRows !== null) t.absorbPoints("hyrax commitment", proof.witnessRows);
-  let point = t.challenges(log2Ceil(y.length));
-  let value = mleEval(ys, point);
+  let point = t.challenges(log2Ceil(outLen) + bv);
+  let value = mleEval(batchVector(ys, outLen, n), point);
   const claims = new ClaimSet(layouts);
   let next = 0;
   for (let k = arch.ops.length - 1; k >= 0; k--) {
@@ -232,7 +262,7 @@ export function verifyNetwork(
       claims.add(k, { kind: "quot" }, point, lp.q);
       claims.add(k, { kind: "rem" }, point, lp.r);
       value = add(mul(fr(1n << BigInt(op.shift)), lp.q), lp.r);
-      const c = verifyRequant(lp.range, lp.act, log2Ceil(arch.lens[k]), op, t, `ops[${k}] requant`);
+      const c = verifyRequant(lp.range, lp.act, log2Ceil(arch.lens[k]) + bv, op, t, `ops[${k}] requant`);
       claims.add(k, { kind: "rem" }, c.range.fPoint, c.range.fValues[0]);
       claims.add(k, { kind: "quot" }, c.act.fPoint, c.act.fValues[0]);
       claims.add(k, { kind: "act" }, c.act.fPoint, c.act.fValues[1]);
@@ -240,26 +270,34 @@ export function verifyNetwork(
       claims.add(k, { kind: "multAct" }, c.act.mPoint, c.act.mValue);
     } else if (op.op === "dense") {
       if (lp.kind !== "dense") throw new Reject(`ops[${k}]: a dense layer's proof expected`);
+      // the point (local || rb): the bias at local, weighed by the real samples only (padding samples stay zero)
+      const local = point.slice(0, point.length - bv);
+      const rb = point.slice(point.length - bv);
       t.absorbFr("dense bias", lp.bias);
-      claims.add(k, { kind: "bias" }, point, lp.bias);
-      ({ point, value } = verifyMatrix(claims, k, [op.m, op.n], lp, sub(value, lp.bias), point, t, `ops[${k}] dense`));
+      claims.add(k, { kind: "bias" }, local, lp.bias);
+      const m = verifyMatrix(claims, k, [op.m, op.n], lp, sub(value, mul(lp.bias, prefixEqSum(rb, n))), local, t, `ops[${k}] dense`);
+      point = [...m.point, ...rb];
+      value = m.value;
     } else if (op.op === "conv") {
       if (lp.kind !== "conv") throw new Reject(`ops[${k}]: a conv layer's proof expected`);
       const { win, f } = op;
       const pl = positions(win);
       const pow2 = 2 ** log2Ceil(pl) === pl;
       if (pow2 !== (lp.unpad === null)) throw new Reject(`ops[${k}] conv: the unpadding wiring is sent exactly when the output positions (${pl}) are not a power of two`);
-      if (lp.unpad) ({ point, value } = verifyWiring({ kind: "unpad", rows: f, cols: pl }, lp.unpad, point, value, t, `ops[${k}] conv unpadding wiring`));
-      const rp = point.slice(0, log2Ceil(pl));
-      const rf = point.slice(log2Ceil(pl));
+      if (lp.unpad) ({ point, value } = verifyWiring({ kind: "unpad", rows: f, cols: pl }, lp.unpad, point, value, n, t, `ops[${k}] conv unpadding wiring`));
+      const local = point.slice(0, point.length - bv);
+      const rb = point.slice(point.length - bv);
+      const rp = local.slice(0, log2Ceil(pl));
+      const rf = local.slice(log2Ceil(pl));
       t.absorbFr("conv bias", lp.bias);
       claims.add(k, { kind: "bias" }, rf, lp.bias);
       const what = `ops[${k}] conv`;
-      const m = verifyMatrix(claims, k, [f, win.c * taps(win)], lp, sub(value, mul(lp.bias, prefixEqSum(rp, pl))), rf, t, what);
-      ({ point, value } = verifyWiring({ kind: "im2col", win }, lp.im2col, [...rp, ...m.point], m.value, t, `${what} im2col wiring`));
+      const biasWeight = mul(prefixEqSum(rp, pl), prefixEqSum(rb, n));
+      const m = verifyMatrix(claims, k, [f, win.c * taps(win)], lp, sub(value, mul(lp.bias, biasWeight)), rf, t, what);
+      ({ point, value } = verifyWiring({ kind: "im2col", win }, lp.im2col, [...rp, ...m.point, ...rb], m.value, n, t, `${what} im2col wiring`));
     } else if (op.op === "sumpool") {
       if (lp.kind !== "pool") throw new Reject(`ops[${k}]: a sumpool's proof expected`);
-      ({ point, value } = verifyWiring({ kind: "pool", win: op.win }, lp.wiring, point, value, t, `ops[${k}] sumpool wiring`));
+      ({ point, value } = verifyWiring({ kind: "pool", win: op.win }, lp.wiring, point, value, n, t, `ops[${k}] sumpool wiring`));
     } else if (op.op === "maxpool") {
       if (lp.kind !== "maxpool") throw new Reject(`ops[${k}]: a maxpool's proof expected`);
       const { win } = op;
@@ -267,7 +305,7 @@ export function verifyNetwork(
       claims.add(k, { kind: "poolOut" }, point, value);
       const nt = taps(win);
       if (lp.dEvals.length !== nt) throw new Reject(`${what}: ${lp.dEvals.length} difference evaluations, expected ${nt}`);
-      const nv = log2Ceil(arch.lens[k]);
+      const nv = log2Ceil(arch.lens[k]) + bv;
       const tau = t.challenges(nv);
       const zc = verifySumcheck(lp.zerocheck, 0n, nv, nt + 1, t, `${what} zerocheck`);
       if (zc.value !== lp.dEvals.reduce((e, d) => mul(e, d), eqEval(tau, zc.point))) throw new Reject(`${what} zerocheck: the final value is not eq(tau, r) prod d_i~(r) (a window with no zero difference)`);
@@ -282,24 +320,24 @@ export function verifyNetwork(
       claims.add(k, { kind: "multPool" }, c.mPoint, c.mValue);
       const gamma = t.challenge();
       const combined = lp.dEvals.reduceRight((acc, d) => add(mul(acc, gamma), sub(lp.yEval, d)), 0n);
-      ({ point, value } = verifyWiring({ kind: "taps", win, gamma }, lp.wiring, tp, combined, t, `${what} wiring`));
+      ({ point, value } = verifyWiring({ kind: "taps", win, gamma }, lp.wiring, tp, combined, n, t, `${what} wiring`));
     } else {
       if (lp.kind !== "add") throw new Reject(`ops[${k}]: an add's proof expected`);
       t.absorbFr("add eval", lp.tEval);
       if (op.from === 0) {
-        if (!xs) claims.add(0, { kind: "input" }, point, lp.tEval);
-        else if (mleEval(xs, point) !== lp.tEval) throw new Reject(`ops[${k}] add: the input's evaluation is not the one sent`);
+        if (!xb) claims.add(0, { kind: "input" }, point, lp.tEval);
+        else if (mleEval(xb, point) !== lp.tEval) throw new Reject(`ops[${k}] add: the input's evaluation is not the one sent`);
       } else claims.add(op.from - 1, { kind: "act" }, point, lp.tEval);
       value = mul(sub(value, mul(fr(op.fromMul), lp.tEval)), inv(fr(op.mul)));
     }
   }
-  if (xs) {
-    if (mleEval(xs, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
+  if (xb) {
+    if (mleEval(xb, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
   } else if (inputRange) {
     claims.add(0, { kind: "input" }, point, value);
     const lp = proof.layers[next++];
     if (lp.kind !== "inputRange") throw new Reject("the private input's range lookup expected last");
-    const c = verifyLogup(lp.lookup, log2Ceil(arch.inputLen), inputRange, t, "private input range");
+    const c = verifyLogup(lp.lookup, log2Ceil(arch.inputLen) + bv, inputRange, t, "private input range");
     for (const v of c.fValues) claims.add(0, { kind: "input" }, c.fPoint, v);
     claims.add(0, { kind: "multInput" }, c.mPoint, c.mValue);
   }

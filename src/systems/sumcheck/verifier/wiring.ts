@@ -140,15 +140,33 @@ export interface WiringProof {
 }
 
 /**
- * conv.rs `verify_wiring`: the sumcheck of u~(r) = `claim` (degree 2, over x's variables) and its final value
- * against g~(r') (built here) times the sent x~(r'), which is then absorbed ("wiring eval"); returns (r', x~(r')),
- * the claim carried on to x.
+ * conv.rs `batch_table`: the table of a batch of `n` samples (each sample's vector padded to 2^log2ceil(in_len), the
+ * samples' bits high). The map acts on each sample alike, so for the point (r_local || r_b) sample b's run of the
+ * table is eq(r_b, b) g(r_local) (g padded to 2^log2ceil(in_len)); one sample's is g.
  */
-export function verifyWiring(w: Wiring, proof: WiringProof, r: readonly bigint[], claim: bigint, t: Transcript, what: string): { point: bigint[]; value: bigint } {
+export function batchTable(w: Wiring, r: readonly bigint[], n: number): bigint[] {
+  const bv = log2Ceil(n);
   const outVars = wiringOutVars(w);
+  if (r.length !== outVars + bv) throw new Error("wiring point of the wrong length");
+  const g = wiringTable(w, r.slice(0, outVars));
+  if (bv === 0) return g;
+  const run = 2 ** log2Ceil(wiringInLen(w));
+  const out = new Array<bigint>(run << bv).fill(0n);
+  eqTable(r.slice(outVars)).forEach((e, b) => g.forEach((v, j) => (out[b * run + j] = mul(e, v))));
+  return out;
+}
+
+/**
+ * conv.rs `verify_wiring` over a batch of `n` samples: the sumcheck of u~(r) = `claim` (degree 2, over x's
+ * log2ceil(in_len) + log2ceil(n) variables) and its final value against the batch table's MLE (built here) at r'
+ * times the sent x~(r'), which is then absorbed ("wiring eval"); returns (r', x~(r')), the claim carried on to x.
+ */
+export function verifyWiring(w: Wiring, proof: WiringProof, r: readonly bigint[], claim: bigint, n: number, t: Transcript, what: string): { point: bigint[]; value: bigint } {
+  const bv = log2Ceil(n);
+  const outVars = wiringOutVars(w) + bv;
   if (r.length !== outVars) throw new Reject(`${what}: a point of ${r.length} coordinates, expected ${outVars}`);
-  const { point, value } = verifySumcheck(proof.rounds, claim, log2Ceil(wiringInLen(w)), 2, t, what);
-  if (value !== mul(mleEval(wiringTable(w, r), point), proof.xEval)) throw new Reject(`${what}: the sumcheck's final value is not g~(r') x~(r') (the copy map's table at its point)`);
+  const { point, value } = verifySumcheck(proof.rounds, claim, log2Ceil(wiringInLen(w)) + bv, 2, t, what);
+  if (value !== mul(mleEval(batchTable(w, r, n), point), proof.xEval)) throw new Reject(`${what}: the sumcheck's final value is not g~(r') x~(r') (the copy map's table at its point)`);
   t.absorbFr("wiring eval", proof.xEval);
   return { point, value: proof.xEval };
 }
