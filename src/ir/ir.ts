@@ -217,7 +217,8 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
       case "dense":
       case "conv2d":
       case "sumpool2d":
-        x = applyLinear(op, shapes[k], x, 0n, (acc, w, v) => acc + w * v, (acc, b) => acc + b);
+        // exact in float64 when every partial sum stays below 2^50 (its own check), else in bigint
+        x = linearBoundsFloat(op, shapes[k], x.map((v): Interval => [v, v]))?.map(([v]) => v) ?? applyLinear(op, shapes[k], x, 0n, (acc, w, v) => acc + w * v, (acc, b) => acc + b);
         break;
       case "requant": {
         const lim = 1n << BigInt(op.bits - 1);
@@ -256,6 +257,19 @@ export function addBounds(op: Extract<QOp, { op: "add" }>, x: Interval[], t: Int
   return x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
 }
 
+/** A linear op's weights and biases as float64 with their largest magnitudes, converted once per op object. */
+const floatCache = new WeakMap<object, { weights: Float64Array; bias: Float64Array; wMax: number; bMax: number }>();
+function floatParams(op: Extract<QOp, { op: "dense" | "conv2d" | "sumpool2d" }>): { weights: Float64Array; bias: Float64Array; wMax: number; bMax: number } {
+  let p = floatCache.get(op);
+  if (!p) {
+    const weights = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.weights, Number);
+    const bias = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.bias, Number);
+    p = { weights, bias, wMax: op.op === "sumpool2d" ? 1 : weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0), bMax: bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0) };
+    floatCache.set(op, p);
+  }
+  return p;
+}
+
 /** Below this every partial sum of a linear op's bounds is an integer a float64 holds exactly (2^53), with room. */
 const EXACT_IN_FLOAT = 2 ** 50;
 
@@ -274,11 +288,7 @@ function linearBoundsFloat(op: Extract<QOp, { op: "dense" | "conv2d" | "sumpool2
     hi[i] = Number(x[i][1]);
     xMax = Math.max(xMax, Math.abs(lo[i]), Math.abs(hi[i]));
   }
-  const weights = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.weights, Number);
-  const bias = op.op === "sumpool2d" ? new Float64Array(0) : Float64Array.from(op.bias, Number);
-  // every |partial sum| is at most max |b| + fan-in * max |w| * max |x|: bound it before trusting the floats
-  const wMax = op.op === "sumpool2d" ? 1 : weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
-  const bMax = bias.reduce((m, b) => Math.max(m, Math.abs(b)), 0);
+  const { weights, bias, wMax, bMax } = floatParams(op);
   const fanIn = op.op === "dense" ? op.inSize : opPlan(op, inShape).taps;
   if (xMax >= EXACT_IN_FLOAT || bMax + fanIn * wMax * xMax >= EXACT_IN_FLOAT) return undefined;
   const outLo: number[] = [];

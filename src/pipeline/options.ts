@@ -31,6 +31,9 @@ export interface Execution {
   /** Stages to run in this process rather than a measured child (a queue worker: the witness and the verification,
    * whose process start costs more than their work); default none */
   inProcess?: readonly InProcessStage[];
+  /** An IR system's verification by its native verifier alone (a queue worker at volume: the TypeScript verifier's
+   * bigint arithmetic costs several times the proof on a large batch); default every verifier, which must agree */
+  irVerifiers?: "all" | "native";
   /** Keep a development ptau's secrets beside it (default true: Groth16 setups from it are then computed from
    * them, in seconds). A queue worker writes into an artifact store other machines share: it keeps none, so the
    * store never carries them to other workers (its setups go from the ptau's points). */

@@ -132,7 +132,7 @@ function verifyIrStage(run: Run<IrSystem>, f: IrFiles): StageSpec<IrVerdict> {
     stage: "verify",
     title: `${sys.protocol} verify`,
     run: async () => {
-      const m = await lightStage(run, "irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment });
+      const m = await lightStage(run, "irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment, verifiers: run.exec.irVerifiers });
       // a proof that does not verify is never left in the cache
       if (!m.result.valid) for (const p of [f.proof, f.public, f.meta]) fs.rmSync(p, { force: true });
       return m;

@@ -270,11 +270,12 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
 }
 
 /** A job of a system that proves the IR itself (sumcheck): no circuit to build and no setup to share, so no lock;
- * the prover and both verifiers run in the worker's process (their start-up would cost more than a batch's proof).
+ * the prover and the native verifier run in the worker's process (their start-up would cost more than a batch's
+ * proof; the TypeScript verifier's bigints would cost several times the proof: prove-model and verify-proof run it).
  * The result carries the proof's bytes (base64) and the public values file's content. */
 async function proveIrJob(root: string, id: string, spec: JobSpec, a: { model: ModelFile; circuit: CircuitOptions; inputFile: string; quantized: QModel; log: (m: string) => void }): Promise<JobResult> {
   const { proveModel } = await import("../pipeline/prove");
-  const r = await proveModel({ root, model: a.model, system: spec.system, circuit: a.circuit, inputFile: a.inputFile, execution: { quantized: a.quantized, inProcess: ["irProve", "irVerify"] }, observe: { log: a.log } });
+  const r = await proveModel({ root, model: a.model, system: spec.system, circuit: a.circuit, inputFile: a.inputFile, execution: { quantized: a.quantized, inProcess: ["irProve", "irVerify"], irVerifiers: "native" }, observe: { log: a.log } });
   if (r.form !== "ir") throw new Error("an IR system's report has the IR form");
   if (!r.verified) throw new ZkmlError("PROOF_INVALID", `job ${id}: the proof did not verify`, { hint: "the model's files may be damaged: prove-model --force" });
   const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8")) as { output: string[] };

@@ -144,6 +144,8 @@ export interface IrVerifyArgs {
   public: string;
   /** the model's commitment the verifier holds, for a statement that binds the weights */
   commitment?: string;
+  /** "native": the native verifier alone (a queue worker at volume); default every verifier the system has */
+  verifiers?: "all" | "native";
 }
 
 /** The one-off commitment to a model's weights (a statement that binds them): from its `encodeModel` form. */

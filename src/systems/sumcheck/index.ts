@@ -182,10 +182,9 @@ export const sumcheck: IrSystem = {
       return { valid: false, verifiers: [{ name: "model", valid: false, reason }] };
     }
     const proof = readProofBytes(args.proof);
-    const verifiers = [
-      { name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment)) },
-      { name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment) },
-    ];
+    const verifiers = [{ name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment)) }];
+    if (args.verifiers === "native") return { valid: verifiers[0].valid, verifiers };
+    verifiers.push({ name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment) });
     if (verifiers[0].valid !== verifiers[1].valid)
       throw new ZkmlError("STAGE_FAILED", `the Rust and TypeScript verifiers disagree on ${args.proof} (rust: ${verifiers[0].reason ?? "valid"}; typescript: ${verifiers[1].reason ?? "valid"})`, {
         hint: "a bug in one of the sumcheck verifiers: please report it with the proof and the model",
