@@ -7,7 +7,7 @@
  */
 import { AbiCoder, keccak256 } from "ethers";
 import { ZkmlError } from "../../../core/errors";
-import { archWords, ArchOp, ArchWindow, SumcheckArch } from "../arch";
+import { archWords, ArchOp, ArchWindow, MAX_POOL_TAPS, SumcheckArch } from "../arch";
 import { taps, windowCheck, windowInLen } from "./wiring";
 import type { Table } from "./logup";
 
@@ -18,8 +18,8 @@ const MAX_DENSE_ENTRIES = 2 ** 30;
 const MAX_RANGE_LOG = 16;
 const MAX_TABLE_LOG = 20;
 const MAX_ADD_MUL = 2n ** 20n;
-/** network.rs MAX_POOL_TAPS: a max pool's zerocheck has degree taps + 1. */
-export const MAX_POOL_TAPS = 7;
+/** network.rs MAX_POOL_TAPS (one definition, ../arch.ts): a max pool's zerocheck has degree taps + 1. */
+export { MAX_POOL_TAPS } from "../arch";
 
 /** An op as read back from the words: the architecture's own op type (../arch.ts). */
 export type CheckedOp = ArchOp;

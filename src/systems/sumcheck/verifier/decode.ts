@@ -36,7 +36,7 @@ import { ZkmlError } from "../../../core/errors";
 import { R } from "./field";
 import { Affine, onCurve, P } from "./g1";
 import type { WiringProof } from "./wiring";
-import { MAX_POOL_TAPS } from "./architecture";
+import { MAX_POOL_TAPS } from "../arch";
 
 export type Rounds = bigint[][];
 
