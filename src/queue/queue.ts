@@ -22,6 +22,7 @@ import { resolveModel } from "../model/zoo";
 import { quantizeFor, type QuantChoice } from "../quantize/quantize";
 import { circuitSystemFor, systemFor } from "../systems/registry";
 import type { CircuitOptions } from "../pipeline/circuit";
+import type { ProveReport } from "../pipeline/report";
 import { jobIdFor, JobResult, JobSpec, QueueStatus } from "./jobs";
 import { QueueProgress, queueProgress, QueueSample, RATE_WINDOW_MS } from "./progress";
 
@@ -250,13 +251,17 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   const built = fs.existsSync(circuitFiles(root, id0, spec.system).zkey);
   const r = built || !lock ? await prove() : await lock(`${id0}-${spec.system}`, prove);
   if (!r.verified) throw new ZkmlError("PROOF_INVALID", `job ${id}: the proof did not verify`, { hint: "the circuit's build may be damaged: prove-model --force" });
+  return finishJob(root, id, r, { circuit: r.circuit.id, proof: JSON.parse(fs.readFileSync(r.files.proof, "utf8")), publicSignals: JSON.parse(fs.readFileSync(r.files.public, "utf8")) });
+}
+
+/** A verified job's result from its report and its system's proof and public values, written where collectResults
+ * reads it (atomically) and returned. */
+function finishJob(root: string, id: string, r: ProveReport, p: Pick<JobResult, "circuit" | "proof" | "publicSignals">): JobResult {
   const result: JobResult = {
     job: id,
     model: r.model,
-    circuit: r.circuit.id,
     system: r.system,
-    proof: JSON.parse(fs.readFileSync(r.files.proof, "utf8")),
-    publicSignals: JSON.parse(fs.readFileSync(r.files.public, "utf8")),
+    ...p,
     verified: r.verified,
     matchesReference: r.matchesReference,
     prediction: { class: r.prediction.class, labels: r.prediction.labels },
@@ -265,7 +270,7 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
     worker: workerName(),
     finishedAt: new Date().toISOString(),
   };
-  writeFileAtomic(paths.get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
+  writeFileAtomic(new Paths(root).get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
   return result;
 }
 
@@ -279,23 +284,7 @@ async function proveIrJob(root: string, id: string, spec: JobSpec, a: { model: M
   if (r.form !== "ir") throw new Error("an IR system's report has the IR form");
   if (!r.verified) throw new ZkmlError("PROOF_INVALID", `job ${id}: the proof did not verify`, { hint: "the model's files may be damaged: prove-model --force" });
   const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8")) as { output: string[] };
-  const result: JobResult = {
-    job: id,
-    model: r.model,
-    circuit: r.id,
-    system: r.system,
-    proof: { bytes: fs.readFileSync(r.files.proof).toString("base64"), public: pub },
-    publicSignals: pub.output,
-    verified: r.verified,
-    matchesReference: r.matchesReference,
-    prediction: { class: r.prediction.class, labels: r.prediction.labels },
-    proveSeconds: r.proveSeconds,
-    totalSeconds: r.totalSeconds,
-    worker: workerName(),
-    finishedAt: new Date().toISOString(),
-  };
-  writeFileAtomic(new Paths(root).get({ kind: "queueResult", job: id }), JSON.stringify(result, null, 1) + "\n");
-  return result;
+  return finishJob(root, id, r, { circuit: r.id, proof: { bytes: fs.readFileSync(r.files.proof).toString("base64"), public: pub }, publicSignals: pub.output });
 }
 
 /** Run a worker until `stop` resolves: `concurrency` jobs at a time, each proved by proveJob. */
