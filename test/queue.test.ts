@@ -12,6 +12,7 @@ import { describeProgress, queueProgress } from "../src/queue/progress";
 import type { QueueStatus } from "../src/queue/jobs";
 import { queueStatus } from "../src/queue/queue";
 import { RedisServer, startRedisServer } from "../src/queue/redis-server";
+import { systemFor } from "../src/systems/registry";
 import { ROOT, tmpDir } from "./helpers/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
@@ -215,6 +216,40 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
       expect(x.prediction.labels).to.have.length(2);
       expect(x.matchesReference).to.equal(true);
       expect(await snarkjs.groth16.verify(vkey, x.publicSignals, x.proof), x.job).to.equal(true);
+    }
+  });
+
+  it("--system sumcheck --batch 2: a worker proves each pair in one proof, verifies it and returns its bytes; both verifiers accept them again", async () => {
+    const inputs = [...Array(4)].map(() => [...Array(36)].map(() => Math.round(Math.random() * 1000) / 1000));
+    const file = path.join(dir, "inputs-sumcheck.json");
+    fs.writeFileSync(file, JSON.stringify({ inputs }));
+    const model = path.join("test", "fixtures", "tiny-cnn.json");
+    const before = await queueStatus({ url });
+    const s = hh("prove-jobs", "submit", "--model", model, "--inputs", file, "--batch", "2", "--system", "sumcheck", "--input", "public", "--weights", "hashed", "--output", "public", "--json");
+    expect(s.code, s.out).to.equal(0);
+    const ids = (JSON.parse(s.stdout.trim().split("\n").pop()!) as { id: string }[]).map((j) => j.id);
+    expect(ids).to.have.length(2);
+    if (workers.every((w) => w.exitCode !== null)) workers.push(spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: "ignore" }));
+    let st = await queueStatus({ url });
+    for (let t = 0; t < 300 && st.done < before.done + 2; t++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      st = await queueStatus({ url });
+    }
+    const r = hh("prove-jobs", "results", "--json");
+    const results = (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+    expect(results).to.have.length(2);
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    for (const x of results) {
+      expect(x.system).to.equal("sumcheck");
+      expect(x.prediction.labels).to.have.length(2);
+      expect(x.matchesReference && x.verified).to.equal(true);
+      const proof = path.join(dir, `${x.job}.bin`), pub = path.join(dir, `${x.job}.json`);
+      fs.writeFileSync(proof, Buffer.from(x.proof.bytes, "base64"));
+      fs.writeFileSync(pub, JSON.stringify(x.proof.public));
+      const circuit = path.join(ROOT, "build", "circuits", x.circuit);
+      const v = await sys.verify({ ir: path.join(circuit, "ir.json"), proof, public: pub, commitment: path.join(circuit, "sumcheck", "model.commitment") });
+      expect(v.verifiers.map((y) => `${y.name}:${y.valid}`), x.job).to.deep.equal(["rust:true", "typescript:true"]);
     }
   });
 
