@@ -51,6 +51,13 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     url = redis.url;
   });
 
+  /** The results of `ids` once the queue has finished them (up to 5 minutes): `prove-jobs results`. */
+  const finished = async (doneBefore: number, ids: string[]) => {
+    for (let t = 0; t < 300 && (await queueStatus({ url })).done < doneBefore + ids.length; t++) await new Promise((r) => setTimeout(r, 1000));
+    const r = hh("prove-jobs", "results", "--json");
+    return (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+  };
+
   after(async () => {
     for (const w of workers) w.kill("SIGKILL");
     await redis?.stop();
@@ -202,13 +209,7 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     expect(ids).to.have.length(2);
     const w = spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: "ignore" });
     workers.push(w);
-    let st = await queueStatus({ url });
-    for (let t = 0; t < 300 && st.done < before.done + 2; t++) {
-      await new Promise((r) => setTimeout(r, 1000));
-      st = await queueStatus({ url });
-    }
-    const r = hh("prove-jobs", "results", "--json");
-    const results = (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+    const results = await finished(before.done, ids);
     expect(results).to.have.length(2);
     const snarkjs = require("snarkjs");
     const vkey = JSON.parse(fs.readFileSync(path.join(ROOT, "build", "circuits", results[0].circuit, "groth16", "verification_key.json"), "utf8"));
@@ -230,13 +231,7 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     const ids = (JSON.parse(s.stdout.trim().split("\n").pop()!) as { id: string }[]).map((j) => j.id);
     expect(ids).to.have.length(2);
     if (workers.every((w) => w.exitCode !== null)) workers.push(spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: "ignore" }));
-    let st = await queueStatus({ url });
-    for (let t = 0; t < 300 && st.done < before.done + 2; t++) {
-      await new Promise((r) => setTimeout(r, 1000));
-      st = await queueStatus({ url });
-    }
-    const r = hh("prove-jobs", "results", "--json");
-    const results = (JSON.parse(r.stdout.trim().split("\n").pop()!) as any[]).filter((x) => ids.includes(x.job));
+    const results = await finished(before.done, ids);
     expect(results).to.have.length(2);
     const sys = systemFor({ system: "sumcheck" });
     if (sys.form !== "ir") throw new Error("expected an IR system");
