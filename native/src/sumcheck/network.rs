@@ -1488,6 +1488,16 @@ impl<'a> Reader<'a> {
         let f_layers = trees.pop().unwrap();
         Ok(LogupProof { f_root: [root[0], root[1]], t_root: [root[2], root[3]], f_layers, t_layers, f_evals })
     }
+    /// Writer::matrix's fields read back (layer i, a `kind` layer whose vector is `vector`, for the errors).
+    fn matrix(&mut self, i: usize, kind: &str, vector: &str) -> Result<(Fr, DenseProof, Vec<Fr>), DecodeError> {
+        let b_eval = self.fr(&format!("layer {i} bias evaluation"))?;
+        let sumcheck = self.sumcheck(&format!("layer {i} {kind} sumcheck"))?;
+        let w_eval = self.fr(&format!("layer {i} W evaluation"))?;
+        let a_eval = self.fr(&format!("layer {i} {vector} evaluation"))?;
+        let nb = self.count(&format!("layer {i} W block count"), self.left_words())?;
+        let w_blocks = (0..nb).map(|j| self.fr(&format!("layer {i} W block {j} evaluation"))).collect::<Result<_, _>>()?;
+        Ok((b_eval, DenseProof { sumcheck, w_eval, a_eval }, w_blocks))
+    }
     fn wiring(&mut self, what: &str) -> Result<WiringProof, DecodeError> {
         let sumcheck = self.sumcheck(&format!("{what} sumcheck"))?;
         Ok(WiringProof { sumcheck, x_eval: self.fr(&format!("{what} evaluation"))? })
@@ -1696,13 +1706,8 @@ impl NetworkProof {
             let at = r.at;
             match r.count(&format!("layer {i} kind"), 7)? {
                 1 => {
-                    let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
-                    let sumcheck = r.sumcheck(&format!("layer {i} dense sumcheck"))?;
-                    let w_eval = r.fr(&format!("layer {i} W evaluation"))?;
-                    let a_eval = r.fr(&format!("layer {i} input evaluation"))?;
-                    let nb = r.count(&format!("layer {i} W block count"), r.left_words())?;
-                    let w_blocks = (0..nb).map(|j| r.fr(&format!("layer {i} W block {j} evaluation"))).collect::<Result<_, _>>()?;
-                    layers.push(LayerProof::Dense { b_eval, dense: DenseProof { sumcheck, w_eval, a_eval }, w_blocks });
+                    let (b_eval, dense, w_blocks) = r.matrix(i, "dense", "input")?;
+                    layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
                 }
                 2 => {
                     let q_eval = r.fr(&format!("layer {i} q evaluation"))?;
@@ -1716,14 +1721,9 @@ impl NetworkProof {
                         1 => Some(r.wiring(&format!("layer {i} unpadding wiring"))?),
                         _ => None,
                     };
-                    let b_eval = r.fr(&format!("layer {i} bias evaluation"))?;
-                    let sumcheck = r.sumcheck(&format!("layer {i} conv sumcheck"))?;
-                    let w_eval = r.fr(&format!("layer {i} W evaluation"))?;
-                    let a_eval = r.fr(&format!("layer {i} im2col evaluation"))?;
-                    let nb = r.count(&format!("layer {i} W block count"), r.left_words())?;
-                    let w_blocks = (0..nb).map(|j| r.fr(&format!("layer {i} W block {j} evaluation"))).collect::<Result<_, _>>()?;
+                    let (b_eval, dense, w_blocks) = r.matrix(i, "conv", "im2col")?;
                     let im2col = r.wiring(&format!("layer {i} im2col wiring"))?;
-                    layers.push(LayerProof::Conv { unpad, b_eval, dense: DenseProof { sumcheck, w_eval, a_eval }, w_blocks, im2col });
+                    layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
                 }
                 4 => layers.push(LayerProof::Pool { wiring: r.wiring(&format!("layer {i} pool wiring"))? }),
                 5 => layers.push(LayerProof::Add { t_eval: r.fr(&format!("layer {i} added tensor's evaluation"))? }),

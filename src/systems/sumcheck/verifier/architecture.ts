@@ -44,6 +44,14 @@ export interface CheckedArch {
 
 const refuse = (message: string) => new ZkmlError("IR_INVALID", `sumcheck architecture: ${message}`);
 
+/** A pool's window checked as network.rs checks it (the window, the input's length, no padding): its output length. */
+function poolOutLen(k: number, name: "sumpool" | "maxpool", w: ArchWindow, len: number): number {
+  const c = windowCheck(w);
+  if ("error" in c) throw refuse(`ops[${k}] ${name}: ${c.error}`);
+  if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] ${name} of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
+  return w.c * c.oh * c.ow;
+}
+
 /**
  * The words (`archWords`), read back and checked: what network.rs's from_words and check accept. A max pool's
  * words carry no padding (`7, c, h, w, kh, kw, sh, sw, bits`), so its `Arch::check` rule "no padding" is checked
@@ -120,20 +128,13 @@ export function checkArch(arch: SumcheckArch): CheckedArch {
       if (op.f * w.c * taps(w) > MAX_DENSE_ENTRIES || op.f * c.oh * c.ow > MAX_DENSE_ENTRIES) throw refuse(`ops[${k}] conv: more than 2^30 weights or outputs`);
       len = op.f * c.oh * c.ow;
     } else if (op.op === "sumpool") {
-      const w = op.win;
-      const c = windowCheck(w);
-      if ("error" in c) throw refuse(`ops[${k}] sumpool: ${c.error}`);
-      if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] sumpool of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
-      len = w.c * c.oh * c.ow;
+      len = poolOutLen(k, "sumpool", op.win, len);
     } else if (op.op === "maxpool") {
       const w = op.win;
-      const c = windowCheck(w);
-      if ("error" in c) throw refuse(`ops[${k}] maxpool: ${c.error}`);
-      if (windowInLen(w) !== len || w.ph !== 0 || w.pw !== 0) throw refuse(`ops[${k}] maxpool of a ${w.c}x${w.h}x${w.w} input (no padding): its input has ${len} values`);
+      len = poolOutLen(k, "maxpool", w, len);
       if (taps(w) > MAX_POOL_TAPS) throw refuse(`ops[${k}] maxpool: a window of ${taps(w)} taps (at most ${MAX_POOL_TAPS}: its zerocheck's degree)`);
       if (op.bits < 2 || op.bits > MAX_TABLE_LOG + 1) throw refuse(`ops[${k}] maxpool: bits ${op.bits} (its differences' range table needs 2 <= bits <= ${MAX_TABLE_LOG + 1})`);
       if (k === 0 || ops[k - 1].op !== "requant") throw refuse(`ops[${k}] maxpool: its input must be a requant's output (this system commits those)`);
-      len = w.c * c.oh * c.ow;
     } else if (op.op === "add") {
       // mul and fromMul are in 1..=2^20 (read above)
       const j = op.from;
