@@ -30,13 +30,14 @@ export interface Compiled {
   runtimeBytes: number;
 }
 
-/** Compile sources (file name -> text) in one solc run; returns every contract by name. */
-export function compileSolidity(sources: Record<string, string>): Map<string, Compiled> {
+/** Compile sources (file name -> text) in one solc run; returns every contract by name. `viaIR`: the IR pipeline (the
+ * sumcheck verifier needs it: its layer checks keep more values live than the legacy stack allows). */
+export function compileSolidity(sources: Record<string, string>, opts: { viaIR?: boolean } = {}): Map<string, Compiled> {
   const solc = require("solc");
   const input = {
     language: "Solidity",
     sources: Object.fromEntries(Object.entries(sources).map(([f, content]) => [f, { content }])),
-    settings: { ...SOLC_SETTINGS, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } } },
+    settings: { ...SOLC_SETTINGS, ...(opts.viaIR ? { viaIR: true } : {}), outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } } },
   };
   const out = JSON.parse(solc.compile(JSON.stringify(input)));
   const errors = (out.errors ?? []).filter((e: any) => e.severity === "error");

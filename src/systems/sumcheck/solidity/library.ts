@@ -1,0 +1,716 @@
+/**
+ * The Solidity side of the sumcheck verifier that does not depend on the model: field and transcript helpers, the
+ * sumcheck and logUp-GKR checks, the requant tables, the dense step, the claims' merge and the Hyrax opening,
+ * each a port of the TypeScript verifier's module of the same name (../verifier/), reading the proof's bytes
+ * (format version 2, ../verifier/decode.ts) straight from calldata. The model's contract (./render.ts) holds the
+ * architecture as a program of uint32 words (./program.ts) that `Sumcheck.run` interprets, so the contract's size
+ * grows with the number of layers by a few bytes each and never with a layer's width.
+ *
+ * A failed check reverts with `SumcheckRejected(code)`, the codes below (`REJECT_CODES` names them).
+ */
+
+/** What each `SumcheckRejected(code)` means (the codes the library reverts with). */
+export const REJECT_CODES: Record<number, string> = {
+  1: "the proof ends early",
+  2: "a field word is not below r",
+  3: "a count or version word differs from the architecture's",
+  4: "a sumcheck round's g(0) + g(1) differs from the claim",
+  5: "a sumcheck's final value differs from the layer's",
+  6: "a lookup's root denominator is zero or its two sums differ",
+  7: "a lookup's leaves do not match the looked-up values or the table",
+  8: "a dense layer's W blocks do not combine to W~(rho, sigma)",
+  9: "the network input's MLE differs from the claim",
+  10: "the merged claims' final value is not E(s) P(s)",
+  11: "a Hyrax opening's row combination does not match the commitment",
+  12: "a Hyrax opening's value is not <u, eq(r_low)>",
+  13: "a point is not on the curve (an elliptic-curve precompile failed)",
+  14: "bytes follow the proof's end",
+  15: "the input's length or a value outside the declared range",
+  16: "the output's length or a value that is not a 64-bit integer",
+  17: "a layer proof of the wrong kind",
+};
+
+export const SUMCHECK_LIBRARY = String.raw`
+/// A refused sumcheck proof; the code names the failed check (src/systems/sumcheck/solidity/library.ts).
+error SumcheckRejected(uint256 code);
+
+/// The sumcheck system's verifier, for networks of dense and requant ops (the ops of paper0's MLPs), replaying the
+/// prover's keccak256 transcript (native/src/sumcheck/transcript.rs) word for word.
+library Sumcheck {
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant INV2 = 10944121435919637611123202872628637544274182200208017171849102093287904247809;
+    uint256 internal constant INV6 = 18240202393199396018538671454381062573790303667013361953081836822146507079681;
+
+    struct Transcript {
+        bytes32 state;
+        uint256 counter;
+    }
+
+    struct Cursor {
+        uint256 at;
+    }
+
+    /// Claims on one committed vector: points lifted onto its MLE (numVars coordinates), values.
+    struct Claims {
+        uint256[][] points;
+        uint256[] values;
+        uint256 n;
+        uint256 numVars;
+    }
+
+    /// A table the verifier fixes: a range offset + j, or pairs (t, min(max(t, lo), hi)), t = offset + j.
+    struct Table {
+        uint256 kind;
+        int256 offset;
+        uint256 logSize;
+        bool hasLo;
+        int256 lo;
+        bool hasHi;
+        int256 hi;
+    }
+
+    /// What a lookup leaves to open: f's columns at fPoint, the multiplicities at mPoint.
+    struct LookupClaims {
+        uint256[] fPoint;
+        uint256 f0;
+        uint256 f1;
+        uint256[] mPoint;
+        uint256 m;
+    }
+
+    /// The state a layer turns: the claim (point, value) on the current tensor.
+    struct Claim {
+        uint256[] point;
+        uint256 value;
+    }
+
+    function reject(uint256 code) internal pure {
+        revert SumcheckRejected(code);
+    }
+
+    // ---- field -------------------------------------------------------------------------------------------------
+
+    function sub(uint256 a, uint256 b) internal pure returns (uint256) {
+        return addmod(a, R - b, R);
+    }
+
+    function fr(int256 v) internal pure returns (uint256) {
+        if (v >= 0) return uint256(v) % R;
+        uint256 a = uint256(-v) % R;
+        return a == 0 ? 0 : R - a;
+    }
+
+    /// eq(a, b) = prod_i (a_i b_i + (1 - a_i)(1 - b_i)).
+    function eq(uint256[] memory a, uint256[] memory b) internal pure returns (uint256 p) {
+        p = 1;
+        for (uint256 i = 0; i < a.length; i++) {
+            uint256 t = addmod(mulmod(a[i], b[i], R), mulmod(R + 1 - a[i], R + 1 - b[i], R), R);
+            p = mulmod(p, t, R);
+        }
+    }
+
+    /// eq(r, b) for every b in {0,1}^k, little-endian bits.
+    function eqTable(uint256[] memory r, uint256 from, uint256 to) internal pure returns (uint256[] memory t) {
+        t = new uint256[](1 << (to - from));
+        t[0] = 1;
+        uint256 h = 1;
+        for (uint256 i = from; i < to; i++) {
+            uint256 ri = r[i];
+            for (uint256 j = 0; j < h; j++) {
+                uint256 hi = mulmod(t[j], ri, R);
+                t[j] = addmod(t[j], R - hi, R);
+                t[j + h] = hi;
+            }
+            h <<= 1;
+        }
+    }
+
+    /// The MLE of v (zero-padded to 2^point.length) at point, folding variable 0 first.
+    function mle(uint256[] memory v, uint256[] memory point) internal pure returns (uint256) {
+        uint256 len = v.length;
+        uint256[] memory t = new uint256[](len);
+        for (uint256 i = 0; i < len; i++) t[i] = v[i];
+        for (uint256 k = 0; k < point.length; k++) {
+            uint256 r = point[k];
+            uint256 half = (len + 1) / 2;
+            for (uint256 i = 0; i < half; i++) {
+                uint256 lo = t[2 * i];
+                uint256 hi = 2 * i + 1 < len ? t[2 * i + 1] : 0;
+                t[i] = addmod(lo, mulmod(r, addmod(hi, R - lo, R), R), R);
+            }
+            len = half;
+        }
+        return len == 0 ? 0 : t[0];
+    }
+
+    /// g(r) for the quadratic through (0, g0), (1, g1), (2, g2).
+    function interp2(uint256 g0, uint256 g1, uint256 g2, uint256 r) internal pure returns (uint256) {
+        uint256 r1 = addmod(r, R - 1, R);
+        uint256 r2 = addmod(r, R - 2, R);
+        uint256 s = mulmod(g0, mulmod(mulmod(r1, r2, R), INV2, R), R);
+        s = addmod(s, R - mulmod(g1, mulmod(r, r2, R), R), R);
+        return addmod(s, mulmod(g2, mulmod(mulmod(r, r1, R), INV2, R), R), R);
+    }
+
+    /// g(r) for the cubic through (j, g_j), j = 0..3: Lagrange's denominators -6, 2, -2, 6.
+    function interp3(uint256 g0, uint256 g1, uint256 g2, uint256 g3, uint256 r) internal pure returns (uint256) {
+        uint256 r1 = addmod(r, R - 1, R);
+        uint256 r2 = addmod(r, R - 2, R);
+        uint256 r3 = addmod(r, R - 3, R);
+        uint256 r12 = mulmod(r1, r2, R);
+        uint256 r01 = mulmod(r, r1, R);
+        uint256 s = R - mulmod(g0, mulmod(mulmod(r12, r3, R), INV6, R), R);
+        s = addmod(s, mulmod(g1, mulmod(mulmod(mulmod(r, r2, R), r3, R), INV2, R), R), R);
+        s = addmod(s, R - mulmod(g2, mulmod(mulmod(r01, r3, R), INV2, R), R), R);
+        return addmod(s, mulmod(g3, mulmod(mulmod(r01, r2, R), INV6, R), R), R);
+    }
+
+    // ---- proof bytes -------------------------------------------------------------------------------------------
+
+    function at(bytes calldata p, uint256 o) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := calldataload(add(p.offset, o))
+        }
+    }
+
+    function word(bytes calldata p, Cursor memory c) internal pure returns (uint256 v) {
+        uint256 o = c.at;
+        if (o + 32 > p.length) reject(1);
+        v = at(p, o);
+        c.at = o + 32;
+    }
+
+    function expectWord(bytes calldata p, Cursor memory c, uint256 want) internal pure {
+        if (word(p, c) != want) reject(3);
+    }
+
+    /// n field words at the cursor, each below r; returns where they start.
+    function fes(bytes calldata p, Cursor memory c, uint256 n) internal pure returns (uint256 o) {
+        o = c.at;
+        if (o + 32 * n > p.length) reject(1);
+        for (uint256 i = 0; i < n; i++) if (at(p, o + 32 * i) >= R) reject(2);
+        c.at = o + 32 * n;
+    }
+
+    function fe(bytes calldata p, Cursor memory c) internal pure returns (uint256) {
+        return at(p, fes(p, c, 1));
+    }
+
+    // ---- transcript (native/src/sumcheck/transcript.rs) -------------------------------------------------------
+
+    /// state = keccak256(state || label || the n words at p[o..]).
+    function absorbCalldata(Transcript memory t, bytes32 label, bytes calldata p, uint256 o, uint256 n) internal pure {
+        bytes32 s = t.state;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, s)
+            mstore(add(m, 32), label)
+            calldatacopy(add(m, 64), add(p.offset, o), mul(n, 32))
+            s := keccak256(m, add(64, mul(n, 32)))
+        }
+        t.state = s;
+    }
+
+    /// state = keccak256(state || label || data) for data in memory.
+    function absorbBytes(Transcript memory t, bytes32 label, bytes memory data) internal pure {
+        bytes32 s = t.state;
+        assembly ("memory-safe") {
+            let n := mload(data)
+            let m := mload(0x40)
+            mstore(m, s)
+            mstore(add(m, 32), label)
+            mcopy(add(m, 64), add(data, 32), n)
+            s := keccak256(m, add(64, n))
+        }
+        t.state = s;
+    }
+
+    function absorbWords(Transcript memory t, bytes32 label, uint256[] memory ws) internal pure {
+        bytes32 s = t.state;
+        assembly ("memory-safe") {
+            let n := mul(mload(ws), 32)
+            let m := mload(0x40)
+            mstore(m, s)
+            mstore(add(m, 32), label)
+            mcopy(add(m, 64), add(ws, 32), n)
+            s := keccak256(m, add(64, n))
+        }
+        t.state = s;
+    }
+
+    function absorb1(Transcript memory t, bytes32 label, uint256 a) internal pure {
+        t.state = keccak256(abi.encodePacked(t.state, label, a));
+    }
+
+    function absorb2(Transcript memory t, bytes32 label, uint256 a, uint256 b) internal pure {
+        t.state = keccak256(abi.encodePacked(t.state, label, a, b));
+    }
+
+    function absorb3(Transcript memory t, bytes32 label, uint256 a, uint256 b, uint256 c) internal pure {
+        t.state = keccak256(abi.encodePacked(t.state, label, a, b, c));
+    }
+
+    function challenge(Transcript memory t) internal pure returns (uint256) {
+        bytes32 s = t.state;
+        uint256 k = t.counter;
+        assembly ("memory-safe") {
+            mstore(0, s)
+            mstore(32, k)
+            s := keccak256(0, 64)
+        }
+        t.state = s;
+        t.counter = k + 1;
+        return uint256(s) % R;
+    }
+
+    function challenges(Transcript memory t, uint256 n) internal pure returns (uint256[] memory r) {
+        r = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) r[i] = challenge(t);
+    }
+
+    // ---- sumcheck (sumcheck.rs) --------------------------------------------------------------------------------
+
+    /// k rounds of degree d (2 or 3), each d + 1 evaluations; returns the point and the final claim.
+    function sumcheck(Transcript memory t, bytes calldata p, Cursor memory c, uint256 claim, uint256 k, uint256 d)
+        internal
+        pure
+        returns (uint256[] memory point, uint256 e)
+    {
+        expectWord(p, c, k);
+        expectWord(p, c, k == 0 ? 0 : d + 1);
+        absorb3(t, "sumcheck claim", claim, k, d);
+        point = new uint256[](k);
+        e = claim;
+        for (uint256 i = 0; i < k; i++) {
+            uint256 o = fes(p, c, d + 1);
+            uint256 g0 = at(p, o);
+            uint256 g1 = at(p, o + 32);
+            if (addmod(g0, g1, R) != e) reject(4);
+            absorbCalldata(t, "sumcheck round", p, o, d + 1);
+            uint256 r = challenge(t);
+            e = d == 2 ? interp2(g0, g1, at(p, o + 64), r) : interp3(g0, g1, at(p, o + 64), at(p, o + 96), r);
+            point[i] = r;
+        }
+    }
+
+    // ---- tables (logup.rs, requant.rs) -------------------------------------------------------------------------
+
+    function indexMle(uint256[] memory x) internal pure returns (uint256 s) {
+        for (uint256 b = 0; b < x.length; b++) s = addmod(s, mulmod(1 << b, x[b], R), R);
+    }
+
+    /// The MLE of j -> (j - c)[j >= c] at x (../verifier/logup.ts rampMle).
+    function ramp(uint256[] memory x, int256 c) internal pure returns (uint256 acc) {
+        uint256 l = x.length;
+        if (c <= 0) return sub(indexMle(x), fr(c));
+        uint256 cu = uint256(c);
+        if (cu >= (1 << l)) return 0;
+        uint256[] memory low = new uint256[](l + 1);
+        for (uint256 b = 0; b < l; b++) low[b + 1] = addmod(low[b], mulmod(1 << b, x[b], R), R);
+        uint256 prod = 1;
+        uint256 high = 0;
+        for (uint256 j = l; j > 0; j--) {
+            uint256 i = j - 1;
+            uint256 ci = (cu >> i) & 1;
+            if (ci == 0) {
+                // high + 2^i - c = 2^i - (c mod 2^i) > 0
+                uint256 k = high + (1 << i) - cu;
+                acc = addmod(acc, mulmod(mulmod(x[i], prod, R), addmod(k, low[i], R), R), R);
+                prod = mulmod(prod, R + 1 - x[i], R);
+            } else {
+                prod = mulmod(prod, x[i], R);
+            }
+            high += ci << i;
+        }
+    }
+
+    /// The table's columns' MLEs at x (col1 only for an activation table).
+    function tableEval(Table memory tb, uint256[] memory x) internal pure returns (uint256 col0, uint256 col1) {
+        col0 = addmod(fr(tb.offset), indexMle(x), R);
+        if (tb.kind == 1) return (col0, 0);
+        if (tb.hasLo && tb.hasHi && tb.lo > tb.hi) return (col0, fr(tb.hi));
+        col1 = tb.hasLo ? addmod(fr(tb.lo), ramp(x, tb.lo - tb.offset), R) : col0;
+        if (tb.hasHi) col1 = sub(col1, ramp(x, tb.hi - tb.offset));
+    }
+
+    function absorbTable(Transcript memory t, Table memory tb) internal pure {
+        t.state = keccak256(
+            abi.encodePacked(
+                t.state,
+                bytes32("logup table"),
+                tb.kind,
+                fr(tb.offset),
+                tb.logSize,
+                tb.hasLo ? uint256(1) : 0,
+                tb.hasLo ? fr(tb.lo) : 0,
+                tb.hasHi ? uint256(1) : 0,
+                tb.hasHi ? fr(tb.hi) : 0
+            )
+        );
+    }
+
+    /// A requant's range table [0, 2^shift) and activation table (requant.ts rangeTable, activationTable).
+    function requantTables(uint256 shift, bool relu, uint256 bits, uint256 clamp)
+        internal
+        pure
+        returns (Table memory range, Table memory act)
+    {
+        range = Table(1, 0, shift, false, 0, false, 0);
+        act = Table(2, -int256(1 << (bits - 1 - shift)), bits - shift, false, 0, false, 0);
+        if (clamp == 0) {
+            act.hasLo = relu;
+        } else if (relu) {
+            act.hasLo = true;
+            act.hasHi = true;
+            act.hi = int256((1 << clamp) - 1);
+        } else {
+            act.hasLo = true;
+            act.hasHi = true;
+            act.lo = -int256(1 << (clamp - 1));
+            act.hi = int256(1 << (clamp - 1)) - 1;
+        }
+    }
+
+    // ---- logUp-GKR (logup.rs) ----------------------------------------------------------------------------------
+
+    /// Words of a tree of n layers (its count, then per layer j: k, e, 4j evaluations, 4 values).
+    function treeWords(uint256 n) internal pure returns (uint256) {
+        return n == 0 ? 1 : 1 + 6 * n + 2 * n * (n - 1);
+    }
+
+    /// One fraction tree from its root to its leaves: the leaves' point and (p, q) there.
+    function tree(Transcript memory t, bytes calldata p, Cursor memory c, uint256 n, uint256 cp, uint256 cq)
+        internal
+        pure
+        returns (uint256[] memory rho, uint256, uint256)
+    {
+        expectWord(p, c, n);
+        rho = new uint256[](0);
+        for (uint256 j = 0; j < n; j++) {
+            uint256 mu = challenge(t);
+            (uint256[] memory r, uint256 value) = sumcheck(t, p, c, addmod(cp, mulmod(mu, cq, R), R), j, 3);
+            uint256 o = fes(p, c, 4);
+            uint256 p0 = at(p, o);
+            uint256 q0 = at(p, o + 64);
+            {
+                uint256 p1 = at(p, o + 32);
+                uint256 q1 = at(p, o + 96);
+                uint256 layer = addmod(addmod(mulmod(p0, q1, R), mulmod(p1, q0, R), R), mulmod(mu, mulmod(q0, q1, R), R), R);
+                if (value != mulmod(eq(rho, r), layer, R)) reject(5);
+                absorbCalldata(t, "logup layer evals", p, o, 4);
+                uint256 lambda = challenge(t);
+                cp = addmod(p0, mulmod(lambda, addmod(p1, R - p0, R), R), R);
+                cq = addmod(q0, mulmod(lambda, addmod(q1, R - q0, R), R), R);
+                uint256[] memory next = new uint256[](j + 1);
+                for (uint256 i = 0; i < j; i++) next[i] = r[i];
+                next[j] = lambda;
+                rho = next;
+            }
+        }
+        return (rho, cp, cq);
+    }
+
+    /// A lookup of 2^k rows into tb (logup.ts verifyLogup); the claims left to open.
+    function logup(Transcript memory t, bytes calldata p, Cursor memory c, uint256 k, Table memory tb)
+        internal
+        pure
+        returns (LookupClaims memory out)
+    {
+        uint256 cols = tb.kind == 1 ? 1 : 2;
+        absorbTable(t, tb);
+        absorb2(t, "logup sizes", k, cols);
+        uint256 alpha = challenge(t);
+        uint256 beta = cols > 1 ? challenge(t) : 0;
+        uint256 ro = fes(p, c, 4);
+        absorbCalldata(t, "logup roots", p, ro, 4);
+        if (at(p, ro + 32) == 0 || at(p, ro + 96) == 0) reject(6);
+        if (mulmod(at(p, ro), at(p, ro + 96), R) != mulmod(at(p, ro + 64), at(p, ro + 32), R)) reject(6);
+        uint256 fp;
+        uint256 fq;
+        (out.fPoint, fp, fq) = tree(t, p, c, k, at(p, ro), at(p, ro + 32));
+        if (fp != 1) reject(7);
+        // the columns' values follow the table's tree in the bytes but come before it in the transcript
+        uint256 tAt = c.at;
+        c.at = tAt + 32 * treeWords(tb.logSize);
+        expectWord(p, c, cols);
+        uint256 fo = fes(p, c, cols);
+        uint256 end = c.at;
+        absorbCalldata(t, "logup f evals", p, fo, cols);
+        out.f0 = at(p, fo);
+        out.f1 = cols > 1 ? at(p, fo + 32) : 0;
+        if (fq != sub(alpha, addmod(out.f0, mulmod(beta, out.f1, R), R))) reject(7);
+        c.at = tAt;
+        uint256 mq;
+        (out.mPoint, out.m, mq) = tree(t, p, c, tb.logSize, at(p, ro + 64), at(p, ro + 96));
+        if (c.at != end - 32 * (cols + 1)) reject(3);
+        (uint256 t0, uint256 t1) = tableEval(tb, out.mPoint);
+        if (mq != sub(alpha, addmod(t0, mulmod(beta, t1, R), R))) reject(7);
+        c.at = end;
+    }
+
+    // ---- claims and their merge (batch.rs) ---------------------------------------------------------------------
+
+    function newClaims(uint256 cap, uint256 numVars) internal pure returns (Claims memory cl) {
+        cl.points = new uint256[][](cap);
+        cl.values = new uint256[](cap);
+        cl.numVars = numVars;
+    }
+
+    /// A claim on a segment (its index offset / 2^vars) lifted onto the vector: local || the index's bits.
+    function claim(Claims memory cl, uint256[] memory local, uint256 seg, uint256 value) internal pure {
+        uint256 v = local.length;
+        uint256[] memory z = new uint256[](cl.numVars);
+        for (uint256 i = 0; i < v; i++) z[i] = local[i];
+        for (uint256 i = v; i < cl.numVars; i++) z[i] = (seg >> (i - v)) & 1;
+        cl.points[cl.n] = z;
+        cl.values[cl.n] = value;
+        cl.n += 1;
+    }
+
+    /// The claims merged into one point s (points and values absorbed, alpha, a degree-2 sumcheck); returns s and
+    /// P(s), which the opening then checks.
+    function merge(Transcript memory t, bytes calldata p, Cursor memory c, Claims memory cl)
+        internal
+        pure
+        returns (uint256[] memory s, uint256 pEval)
+    {
+        if (cl.n != cl.values.length) reject(3);
+        uint256 nv = cl.numVars;
+        {
+            uint256[] memory flat = new uint256[](cl.n * nv);
+            for (uint256 k = 0; k < cl.n; k++) for (uint256 i = 0; i < nv; i++) flat[k * nv + i] = cl.points[k][i];
+            absorbWords(t, "batch points", flat);
+        }
+        absorbWords(t, "batch values", cl.values);
+        uint256 alpha = challenge(t);
+        uint256 total = 0;
+        uint256 power = 1;
+        for (uint256 k = 0; k < cl.n; k++) {
+            total = addmod(total, mulmod(power, cl.values[k], R), R);
+            power = mulmod(power, alpha, R);
+        }
+        uint256 fin;
+        (s, fin) = sumcheck(t, p, c, total, nv, 2);
+        pEval = fe(p, c);
+        uint256 eS = 0;
+        power = 1;
+        for (uint256 k = 0; k < cl.n; k++) {
+            eS = addmod(eS, mulmod(power, eq(cl.points[k], s), R), R);
+            power = mulmod(power, alpha, R);
+        }
+        if (fin != mulmod(eS, pEval, R)) reject(10);
+        absorb1(t, "batch eval", pEval);
+    }
+
+    // ---- Hyrax opening (hyrax.rs) ------------------------------------------------------------------------------
+
+    function ecAdd(uint256[2] memory a, uint256 bx, uint256 by) internal view {
+        uint256[4] memory io = [a[0], a[1], bx, by];
+        bool ok;
+        assembly ("memory-safe") {
+            ok := staticcall(gas(), 6, io, 128, a, 64)
+        }
+        if (!ok) reject(13);
+    }
+
+    /// sum_i s_i P_i for points P_i (64-byte words in pts from byte 0) and scalars s_i.
+    function msm(bytes memory pts, uint256[] memory s) internal view returns (uint256[2] memory acc) {
+        uint256[3] memory io;
+        uint256[2] memory prod;
+        for (uint256 i = 0; i < s.length; i++) {
+            if (s[i] == 0) continue;
+            bool ok;
+            uint256 si = s[i];
+            assembly ("memory-safe") {
+                let src := add(add(pts, 32), mul(i, 64))
+                mstore(io, mload(src))
+                mstore(add(io, 32), mload(add(src, 32)))
+                mstore(add(io, 64), si)
+                ok := staticcall(gas(), 7, io, 96, prod, 64)
+            }
+            if (!ok) reject(13);
+            ecAdd(acc, prod[0], prod[1]);
+        }
+    }
+
+    /// The Hyrax opening at s of the vector committed by rows (64-byte points), generators gens: u read from the
+    /// proof; sum_j u_j G_j = sum_i eq(s_high, i) C_i and <u, eq(s_low)> = value; u absorbed.
+    function open(
+        Transcript memory t,
+        bytes calldata p,
+        Cursor memory c,
+        bytes memory rows,
+        bytes memory gens,
+        uint256[] memory s,
+        uint256 value
+    ) internal view {
+        uint256 nv = s.length;
+        uint256 colVars = (nv + 1) / 2;
+        uint256 cols = 1 << colVars;
+        if (rows.length != 64 << (nv - colVars) || gens.length < 64 * cols) reject(3);
+        expectWord(p, c, cols);
+        uint256 o = fes(p, c, cols);
+        uint256[] memory u = new uint256[](cols);
+        for (uint256 j = 0; j < cols; j++) u[j] = at(p, o + 32 * j);
+        {
+            uint256[] memory low = eqTable(s, 0, colVars);
+            uint256 ip = 0;
+            for (uint256 j = 0; j < cols; j++) ip = addmod(ip, mulmod(u[j], low[j], R), R);
+            if (ip != value) reject(12);
+        }
+        uint256[2] memory lhs = msm(gens, u);
+        uint256[2] memory rhs = msm(rows, eqTable(s, colVars, nv));
+        if (lhs[0] != rhs[0] || lhs[1] != rhs[1]) reject(11);
+        absorbCalldata(t, "hyrax opening", p, o, cols);
+    }
+
+    // ---- layers (network.rs verify_with) -----------------------------------------------------------------------
+
+    /// n as aligned power-of-two runs, largest first: (offset, log2 size) per binary digit (architecture.ts pow2Parts).
+    function parts(uint256 n) internal pure returns (uint256[] memory off, uint256[] memory lg) {
+        uint256 count = 0;
+        for (uint256 b = 0; b <= 40; b++) if ((n >> b) & 1 == 1) count++;
+        off = new uint256[](count);
+        lg = new uint256[](count);
+        uint256 k = 0;
+        uint256 o = 0;
+        for (uint256 j = 41; j > 0; j--) {
+            uint256 b = j - 1;
+            if ((n >> b) & 1 == 1) {
+                off[k] = o;
+                lg[k] = b;
+                o += 1 << b;
+                k++;
+            }
+        }
+    }
+
+    /// eq of p's coordinates past the first low with the bits of offset / 2^low.
+    function eqHigh(uint256[] memory p, uint256 low, uint256 offset) internal pure returns (uint256 e) {
+        uint256 idx = offset >> low;
+        e = 1;
+        for (uint256 i = low; i < p.length; i++) e = mulmod(e, (idx >> (i - low)) & 1 == 1 ? p[i] : R + 1 - p[i], R);
+    }
+
+    /// The program's word i (uint32, big-endian).
+    function pw(bytes memory prog, uint256 i) internal pure returns (uint256 v) {
+        assembly ("memory-safe") {
+            v := shr(224, mload(add(add(prog, 32), mul(i, 4))))
+        }
+    }
+
+    /// A dense op: program words at i: 1, m, n, log2ceil(m), log2ceil(n), the bias's segment, then one segment per
+    /// W block (row run major). Turns the claim on its output into one on its input.
+    function dense(Transcript memory t, bytes calldata p, Cursor memory c, Claims memory cm, bytes memory prog, uint256 i, Claim memory cur)
+        internal
+        pure
+    {
+        if (word(p, c) != 1) reject(17);
+        uint256 bias = fe(p, c);
+        absorb1(t, "dense bias", bias);
+        claim(cm, cur.point, pw(prog, i + 5), bias);
+        (uint256[] memory sigma, uint256 fin) = sumcheck(t, p, c, sub(cur.value, bias), pw(prog, i + 4), 2);
+        uint256 o = fes(p, c, 2);
+        if (fin != mulmod(at(p, o), at(p, o + 32), R)) reject(5);
+        absorbCalldata(t, "dense evals", p, o, 2);
+        wBlocks(t, p, c, cm, prog, i, cur.point, sigma, at(p, o));
+        cur.point = sigma;
+        cur.value = at(p, o + 32);
+    }
+
+    /// W's blocks: their count, their evaluations combined to W~(rho, sigma) = wEval, each claimed on its segment,
+    /// then absorbed.
+    function wBlocks(
+        Transcript memory t,
+        bytes calldata p,
+        Cursor memory c,
+        Claims memory cm,
+        bytes memory prog,
+        uint256 i,
+        uint256[] memory rho,
+        uint256[] memory sigma,
+        uint256 wEval
+    ) internal pure {
+        uint256[][4] memory rc;
+        (rc[0], rc[1]) = parts(pw(prog, i + 1));
+        (rc[2], rc[3]) = parts(pw(prog, i + 2));
+        uint256 nb = rc[0].length * rc[2].length;
+        expectWord(p, c, nb);
+        uint256 bo = fes(p, c, nb);
+        uint256 w = 0;
+        for (uint256 k = 0; k < nb; k++) {
+            uint256 a = k / rc[2].length;
+            uint256 b = k % rc[2].length;
+            uint256 blk = at(p, bo + 32 * k);
+            w = addmod(w, mulmod(mulmod(eqHigh(rho, rc[1][a], rc[0][a]), eqHigh(sigma, rc[3][b], rc[2][b]), R), blk, R), R);
+            claim(cm, joined(sigma, rc[3][b], rho, rc[1][a]), pw(prog, i + 6 + k), blk);
+        }
+        if (w != wEval) reject(8);
+        absorbCalldata(t, "dense w blocks", p, bo, nb);
+    }
+
+    /// a's first na coordinates, then b's first nb.
+    function joined(uint256[] memory a, uint256 na, uint256[] memory b, uint256 nb) internal pure returns (uint256[] memory z) {
+        z = new uint256[](na + nb);
+        for (uint256 j = 0; j < na; j++) z[j] = a[j];
+        for (uint256 j = 0; j < nb; j++) z[na + j] = b[j];
+    }
+
+    /// A requant op: program words at i: 2, its columns' variables, shift, relu, bits, clamp (0: none), then the
+    /// segments of a, q, r, the range multiplicities, the activation multiplicities.
+    function requant(Transcript memory t, bytes calldata p, Cursor memory c, Claims memory cw, bytes memory prog, uint256 i, Claim memory cur)
+        internal
+        pure
+    {
+        if (word(p, c) != 2) reject(17);
+        claim(cw, cur.point, pw(prog, i + 6), cur.value);
+        uint256 o = fes(p, c, 2);
+        absorbCalldata(t, "requant evals", p, o, 2);
+        claim(cw, cur.point, pw(prog, i + 7), at(p, o));
+        claim(cw, cur.point, pw(prog, i + 8), at(p, o + 32));
+        uint256 shift = pw(prog, i + 2);
+        cur.value = addmod(mulmod(1 << shift, at(p, o), R), at(p, o + 32), R);
+        {
+            uint256 relu = pw(prog, i + 3);
+            uint256 bits = pw(prog, i + 4);
+            uint256 clampBits = pw(prog, i + 5);
+            t.state = keccak256(abi.encodePacked(t.state, bytes32("requant op"), shift, relu, bits, clampBits == 0 ? 0 : uint256(1), clampBits));
+        }
+        (Table memory range, Table memory act) = requantTables(shift, pw(prog, i + 3) == 1, pw(prog, i + 4), pw(prog, i + 5));
+        LookupClaims memory rc = logup(t, p, c, pw(prog, i + 1), range);
+        LookupClaims memory ac = logup(t, p, c, pw(prog, i + 1), act);
+        claim(cw, rc.fPoint, pw(prog, i + 8), rc.f0);
+        claim(cw, ac.fPoint, pw(prog, i + 7), ac.f0);
+        claim(cw, ac.fPoint, pw(prog, i + 6), ac.f1);
+        claim(cw, rc.mPoint, pw(prog, i + 9), rc.m);
+        claim(cw, ac.mPoint, pw(prog, i + 10), ac.m);
+    }
+
+    /// Every op of the program from the last down (the program lists them in that order): the claim on the
+    /// network's output carried to its input. Program: the op count, then per op its words (dense 6 + blocks,
+    /// requant 11).
+    function layers(Transcript memory t, bytes calldata p, Cursor memory c, Claims memory cm, Claims memory cw, bytes memory prog, Claim memory cur)
+        internal
+        pure
+    {
+        uint256 n = pw(prog, 0);
+        uint256 i = 1;
+        for (uint256 k = 0; k < n; k++) {
+            uint256 kind = pw(prog, i);
+            if (kind == 1) {
+                dense(t, p, c, cm, prog, i, cur);
+                uint256 ra = 0;
+                uint256 ca = 0;
+                for (uint256 b = 0; b <= 40; b++) {
+                    ra += (pw(prog, i + 1) >> b) & 1;
+                    ca += (pw(prog, i + 2) >> b) & 1;
+                }
+                i += 6 + ra * ca;
+            } else {
+                requant(t, p, c, cw, prog, i, cur);
+                i += 11;
+            }
+        }
+    }
+}
+`;

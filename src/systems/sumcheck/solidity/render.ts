@@ -1,0 +1,245 @@
+/**
+ * The sumcheck system's Solidity verifier for one model with committed weights (the verifier holds the model's
+ * commitment; a proof of other weights fails): the contract renders ./program.ts's facts and calls ./library.ts.
+ *
+ * The model commitment's rows and the Hyrax generators are too large for a contract's code at any real size (64
+ * bytes a point: mlp-mnist's 256 rows and 256 generators are 32 kB), so they live in data contracts (runtime code
+ * 0x00 || the bytes, at most EIP-170's 24,576 bytes each, read with EXTCODECOPY), whose code hashes the verifier's
+ * constructor checks: the deployed verifier is bound to exactly this commitment and these generators.
+ *
+ * Calldata: `verifyProof(bytes input, int256[] output, bytes proof)`: the input packed (each value minus the
+ * declared minimum as an unsigned big-endian integer of `inputBytes` bytes: one byte for MNIST's 0..127), the
+ * outputs as int256 (each a 64-bit integer), the proof's bytes as the prover wrote them (format version 2).
+ */
+import { keccak256, toUtf8Bytes } from "ethers";
+import { EIP170_LIMIT } from "../../../evm/solc";
+import { decodeCommitment } from "../verifier/decode";
+import { generators } from "../verifier/hyrax";
+import { DOMAIN_TAG, HYRAX_TAG } from "../verifier/network";
+import { word } from "../verifier/transcript";
+import { log2Ceil } from "../verifier/field";
+import type { SumcheckArch } from "../arch";
+import { SUMCHECK_LIBRARY } from "./library";
+import { sumcheckProgram, SumcheckProgram } from "./program";
+
+/** A data contract's bytes: its runtime code is 0x00 (STOP, so a call does nothing) then the data. */
+export interface DataChunk {
+  blob: "rows" | "gens";
+  /** the data (without the leading 0x00) */
+  data: Buffer;
+  /** creation code, hex without 0x */
+  creationCode: string;
+  /** keccak256 of the runtime code (what EXTCODEHASH gives), 0x-prefixed */
+  codeHash: string;
+}
+
+export interface RenderedSumcheckVerifier {
+  contractName: string;
+  source: string;
+  program: SumcheckProgram;
+  /** deploy these first, pass their addresses to the verifier's constructor in this order */
+  chunks: DataChunk[];
+  /** bytes per packed input value */
+  inputBytes: number;
+}
+
+/** The most data one chunk carries: EIP-170's limit less the leading 0x00. */
+const CHUNK_DATA = EIP170_LIMIT - 1;
+
+function dataContract(blob: DataChunk["blob"], data: Buffer): DataChunk {
+  const runtime = Buffer.concat([Buffer.from([0]), data]);
+  const n = runtime.length;
+  // PUSH2 n, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN; then the runtime (12 bytes of init)
+  const init = Buffer.from([0x61, n >> 8, n & 0xff, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]);
+  return { blob, data, creationCode: Buffer.concat([init, runtime]).toString("hex"), codeHash: keccak256(runtime) };
+}
+
+function chunked(blob: DataChunk["blob"], data: Buffer): DataChunk[] {
+  const out: DataChunk[] = [];
+  for (let o = 0; o < data.length; o += CHUNK_DATA) out.push(dataContract(blob, data.subarray(o, o + CHUNK_DATA)));
+  return out;
+}
+
+function pointBytes(ps: readonly ({ x: bigint; y: bigint } | null)[]): Buffer {
+  return Buffer.from(ps.map((p) => (p === null ? "0".repeat(128) : word(p.x) + word(p.y))).join(""), "hex");
+}
+
+/** The fewest bytes that hold top - min as an unsigned integer. */
+function inputBytesFor(min: bigint, top: bigint): number {
+  let b = 1;
+  while (top - min >= 1n << BigInt(8 * b)) b++;
+  return b;
+}
+
+function programHex(words: readonly number[]): string {
+  return words.map((w) => w.toString(16).padStart(8, "0")).join("");
+}
+
+/** A contract name from the model's id: letters, digits and underscores, not starting with a digit. */
+export function sumcheckContractName(modelId: string): string {
+  const base = modelId.replace(/[^A-Za-z0-9_]/g, "_");
+  return `SumcheckVerifier_${base}`;
+}
+
+/** The verifier of `arch` holding the model commitment `modelCommitment` (sumcheckCommitModel's bytes). */
+export function renderSumcheckVerifier(arch: SumcheckArch, modelCommitment: Uint8Array, modelId: string): RenderedSumcheckVerifier {
+  const program = sumcheckProgram(arch);
+  const rows = decodeCommitment(modelCommitment);
+  if (rows.length !== program.model.rows) throw new Error(`model commitment of ${rows.length} rows, the architecture's has ${program.model.rows}`);
+  const gens = generators(HYRAX_TAG, Math.max(program.model.cols, program.witness.cols));
+  const chunks = [...chunked("rows", pointBytes(rows)), ...chunked("gens", pointBytes(gens))];
+  const inputBytes = inputBytesFor(program.inputMin, program.inputTop);
+  const contractName = sumcheckContractName(modelId);
+  return { contractName, source: contractSource(contractName, program, chunks, inputBytes), program, chunks, inputBytes };
+}
+
+function blobFunction(name: string, blob: DataChunk["blob"], chunks: readonly DataChunk[]): string {
+  const mine = chunks.map((c, i) => ({ c, i })).filter(({ c }) => c.blob === blob);
+  const total = mine.reduce((s, { c }) => s + c.data.length, 0);
+  let at = 0;
+  const copies = mine.map(({ c, i }) => {
+    const line = `        _copy(CHUNK_${i}, b, ${at}, ${c.data.length});`;
+    at += c.data.length;
+    return line;
+  });
+  return `    function ${name}() private view returns (bytes memory b) {
+        b = new bytes(${total});
+${copies.join("\n")}
+    }`;
+}
+
+function contractSource(name: string, p: SumcheckProgram, chunks: readonly DataChunk[], inputBytes: number): string {
+  const domain = keccak256(toUtf8Bytes(DOMAIN_TAG));
+  const layers = p.words[0];
+  const immutables = chunks.map((_, i) => `    address private immutable CHUNK_${i};`).join("\n");
+  const assigns = chunks.map((c, i) => `        if (chunks[${i}].codehash != ${c.codeHash}) revert SumcheckRejected(3);\n        CHUNK_${i} = chunks[${i}];`).join("\n");
+  return `// SPDX-License-Identifier: MIT
+// Generated by zkml-hardhat (src/systems/sumcheck/solidity/render.ts): the sumcheck system's verifier of one model
+// with committed weights. Do not edit: rendered from the model's architecture and its weights' commitment.
+pragma solidity ^0.8.24;
+${SUMCHECK_LIBRARY}
+/// Verifies sumcheck proofs that the committed model maps a public input to a public output (one inference).
+contract ${name} {
+    bytes32 private constant DOMAIN = ${domain};
+    uint256 private constant ARCH_HASH = ${p.archHash};
+    uint256 private constant INPUT_LEN = ${p.inputLen};
+    int256 private constant INPUT_MIN = ${p.inputMin};
+    int256 private constant INPUT_TOP = ${p.inputTop};
+    uint256 private constant INPUT_BYTES = ${inputBytes};
+    uint256 private constant OUTPUT_LEN = ${p.outputLen};
+    uint256 private constant OUTPUT_VARS = ${log2Ceil(p.outputLen)};
+    uint256 private constant LAYERS = ${layers};
+    uint256 private constant MODEL_VARS = ${p.model.numVars};
+    uint256 private constant MODEL_CLAIMS = ${p.model.claims};
+    uint256 private constant MODEL_COLS = ${p.model.cols};
+    uint256 private constant WITNESS_VARS = ${p.witness.numVars};
+    uint256 private constant WITNESS_CLAIMS = ${p.witness.claims};
+    uint256 private constant WITNESS_ROWS = ${p.witness.rows};
+    bytes private constant PROGRAM = hex"${programHex(p.words)}";
+${immutables}
+
+    /// chunks: the data contracts of the model commitment's rows, then of the Hyrax generators, in the order the
+    /// renderer lists them; each must have the code rendered here.
+    constructor(address[] memory chunks) {
+        if (chunks.length != ${chunks.length}) revert SumcheckRejected(3);
+${assigns}
+    }
+
+    function _copy(address a, bytes memory b, uint256 o, uint256 n) private view {
+        assembly ("memory-safe") {
+            extcodecopy(a, add(add(b, 32), o), 1, n)
+        }
+    }
+
+${blobFunction("_rows", "rows", chunks)}
+
+${blobFunction("_gens", "gens", chunks)}
+
+    /// The packed input as field elements, each in the declared range.
+    function _input(bytes calldata input) private pure returns (uint256[] memory x) {
+        if (input.length != INPUT_LEN * INPUT_BYTES) revert SumcheckRejected(15);
+        x = new uint256[](INPUT_LEN);
+        for (uint256 i = 0; i < INPUT_LEN; i++) {
+            uint256 v = 0;
+            for (uint256 b = 0; b < INPUT_BYTES; b++) v = (v << 8) | uint8(input[i * INPUT_BYTES + b]);
+            int256 xi = INPUT_MIN + int256(v);
+            if (xi > INPUT_TOP) revert SumcheckRejected(15);
+            x[i] = Sumcheck.fr(xi);
+        }
+    }
+
+    function _output(int256[] calldata output) private pure returns (uint256[] memory y) {
+        if (output.length != OUTPUT_LEN) revert SumcheckRejected(16);
+        y = new uint256[](OUTPUT_LEN);
+        for (uint256 i = 0; i < OUTPUT_LEN; i++) {
+            if (output[i] < type(int64).min || output[i] > type(int64).max) revert SumcheckRejected(16);
+            y[i] = Sumcheck.fr(output[i]);
+        }
+    }
+
+    /// The statement absorbed: the architecture, x, y, the model's commitment (returned: its rows).
+    function _statement(Sumcheck.Transcript memory t, bytes calldata input, int256[] calldata output)
+        private
+        view
+        returns (uint256[] memory x, uint256[] memory y, bytes memory rows)
+    {
+        Sumcheck.absorb1(t, "arch", ARCH_HASH);
+        x = _input(input);
+        y = _output(output);
+        Sumcheck.absorbWords(t, "input", x);
+        Sumcheck.absorbWords(t, "output", y);
+        rows = _rows();
+        Sumcheck.absorbBytes(t, "model commitment", rows);
+    }
+
+    /// The proof's head: its version, no model commitment of its own, the witness's (returned, absorbed).
+    function _head(Sumcheck.Transcript memory t, bytes calldata proof, Sumcheck.Cursor memory c) private pure returns (bytes memory wrows) {
+        Sumcheck.expectWord(proof, c, 2);
+        Sumcheck.expectWord(proof, c, 0);
+        Sumcheck.expectWord(proof, c, WITNESS_ROWS);
+        if (c.at + 64 * WITNESS_ROWS > proof.length) revert SumcheckRejected(1);
+        wrows = proof[c.at:c.at + 64 * WITNESS_ROWS];
+        c.at += 64 * WITNESS_ROWS;
+        Sumcheck.absorbBytes(t, "hyrax commitment", wrows);
+        Sumcheck.expectWord(proof, c, LAYERS);
+    }
+
+    /// Both vectors' claims merged (the model's, then the witness's), then both opened in that order.
+    function _openings(
+        Sumcheck.Transcript memory t,
+        bytes calldata proof,
+        Sumcheck.Cursor memory c,
+        Sumcheck.Claims memory cm,
+        Sumcheck.Claims memory cw,
+        bytes memory rows,
+        bytes memory wrows
+    ) private view {
+        (uint256[] memory sm, uint256 pm) = Sumcheck.merge(t, proof, c, cm);
+        Sumcheck.Cursor memory mo = Sumcheck.Cursor(c.at);
+        c.at += 32 * (1 + MODEL_COLS);
+        (uint256[] memory sw, uint256 pwit) = Sumcheck.merge(t, proof, c, cw);
+        bytes memory gens = _gens();
+        Sumcheck.open(t, proof, mo, rows, gens, sm, pm);
+        Sumcheck.open(t, proof, c, wrows, gens, sw, pwit);
+    }
+
+    /// True when the proof shows the committed model maps input to output; otherwise reverts with
+    /// SumcheckRejected(code).
+    function verifyProof(bytes calldata input, int256[] calldata output, bytes calldata proof) external view returns (bool) {
+        Sumcheck.Transcript memory t = Sumcheck.Transcript(DOMAIN, 0);
+        (uint256[] memory x, uint256[] memory y, bytes memory rows) = _statement(t, input, output);
+        Sumcheck.Cursor memory c = Sumcheck.Cursor(0);
+        bytes memory wrows = _head(t, proof, c);
+        Sumcheck.Claim memory cur = Sumcheck.Claim(Sumcheck.challenges(t, OUTPUT_VARS), 0);
+        cur.value = Sumcheck.mle(y, cur.point);
+        Sumcheck.Claims memory cm = Sumcheck.newClaims(MODEL_CLAIMS, MODEL_VARS);
+        Sumcheck.Claims memory cw = Sumcheck.newClaims(WITNESS_CLAIMS, WITNESS_VARS);
+        Sumcheck.layers(t, proof, c, cm, cw, PROGRAM, cur);
+        if (Sumcheck.mle(x, cur.point) != cur.value) revert SumcheckRejected(9);
+        _openings(t, proof, c, cm, cw, rows, wrows);
+        if (c.at != proof.length) revert SumcheckRejected(14);
+        return true;
+    }
+}
+`;
+}
