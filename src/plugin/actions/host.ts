@@ -31,4 +31,6 @@ export interface Host {
   solcVersion: string;
   /** Two fresh in-process chains: one with `blockGasLimit` and EIP-170, one with both lifted. */
   gasChains(blockGasLimit: number): Promise<{ standard: ChainSpec; raised: ChainSpec }>;
+  /** The project's Hardhat command line (the script `npx hardhat` runs), to start a task in its own process. */
+  cli(): string;
 }

@@ -58,6 +58,7 @@ export function hardhat2Host(hre: HardhatRuntimeEnvironment): Host {
       return hre.config.solidity.compilers[0].version;
     },
     gasChains: (blockGasLimit: number) => gasChains(hre, blockGasLimit),
+    cli: () => require.resolve("hardhat/internal/cli/cli.js", { paths: [hre.config.paths.root] }),
   };
 }
 

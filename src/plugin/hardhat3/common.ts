@@ -4,6 +4,8 @@
  * numbers given as text) and the Host the shared actions run on (../actions/host.ts).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fs from "fs";
+import * as path from "path";
 import { isZkmlError, ZkmlError } from "../../core/errors";
 import type { Host } from "../actions/host";
 import { taskFailure } from "../actions/output";
@@ -56,6 +58,14 @@ export function whole(value: string | undefined, flag: string): number | undefin
   if (value === undefined) return undefined;
   if (!/^[0-9]+$/.test(value.replace(/_/g, ""))) throw new ZkmlError("OPTION_INVALID", `${flag}: expected a whole number, got ${JSON.stringify(value)}`, { hint: `e.g. ${flag} 8` });
   return Number(value.replace(/_/g, ""));
+}
+
+/** A number option given as text (a decimal, as Hardhat 2's float options take). */
+export function decimal(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/_/g, ""));
+  if (value.trim() === "" || !Number.isFinite(n)) throw new ZkmlError("OPTION_INVALID", `${flag}: expected a number, got ${JSON.stringify(value)}`, { hint: `e.g. ${flag} 2` });
+  return n;
 }
 
 /** The circuit options' numbers read from text. */
@@ -128,5 +138,10 @@ export function hardhat3Host(hre: any): Host {
       return (hre.config.solidity?.profiles?.default?.compilers?.[0]?.version as string | undefined) ?? SOLC_VERSION;
     },
     gasChains: (blockGasLimit) => gasChains(hre, blockGasLimit),
+    // Hardhat 3's package exports its package.json, not its cli.js: the script is found from its `bin`
+    cli() {
+      const pkg = require.resolve("hardhat/package.json", { paths: [hre.config.paths.root] });
+      return path.join(path.dirname(pkg), (JSON.parse(fs.readFileSync(pkg, "utf8")) as { bin: { hardhat: string } }).bin.hardhat);
+    },
   };
 }
