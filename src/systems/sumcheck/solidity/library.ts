@@ -109,38 +109,60 @@ library Sumcheck {
         }
     }
 
-    /// eq(r, b) for every b in {0,1}^k, little-endian bits.
+    /// eq(r[from..to], b) for every b in {0,1}^(to - from), little-endian bits.
     function eqTable(uint256[] memory r, uint256 from, uint256 to) internal pure returns (uint256[] memory t) {
         t = new uint256[](1 << (to - from));
-        t[0] = 1;
-        uint256 h = 1;
-        for (uint256 i = from; i < to; i++) {
-            uint256 ri = r[i];
-            for (uint256 j = 0; j < h; j++) {
-                uint256 hi = mulmod(t[j], ri, R);
-                t[j] = addmod(t[j], R - hi, R);
-                t[j + h] = hi;
+        assembly ("memory-safe") {
+            let d := add(t, 32)
+            mstore(d, 1)
+            let h := 1
+            for { let i := from } lt(i, to) { i := add(i, 1) } {
+                let ri := mload(add(add(r, 32), mul(i, 32)))
+                for { let j := 0 } lt(j, h) { j := add(j, 1) } {
+                    let pj := add(d, mul(j, 32))
+                    let tj := mload(pj)
+                    let hi := mulmod(tj, ri, R)
+                    mstore(pj, addmod(tj, sub(R, hi), R))
+                    mstore(add(pj, mul(h, 32)), hi)
+                }
+                h := shl(1, h)
             }
-            h <<= 1;
         }
     }
 
-    /// The MLE of v (zero-padded to 2^point.length) at point, folding variable 0 first.
-    function mle(uint256[] memory v, uint256[] memory point) internal pure returns (uint256) {
-        uint256 len = v.length;
-        uint256[] memory t = new uint256[](len);
-        for (uint256 i = 0; i < len; i++) t[i] = v[i];
-        for (uint256 k = 0; k < point.length; k++) {
-            uint256 r = point[k];
-            uint256 half = (len + 1) / 2;
-            for (uint256 i = 0; i < half; i++) {
-                uint256 lo = t[2 * i];
-                uint256 hi = 2 * i + 1 < len ? t[2 * i + 1] : 0;
-                t[i] = addmod(lo, mulmod(r, addmod(hi, R - lo, R), R), R);
+    /// sum_j a_j b_j over the first n entries of two memory arrays.
+    function inner(uint256[] memory a, uint256[] memory b, uint256 n) internal pure returns (uint256 s) {
+        assembly ("memory-safe") {
+            let pa := add(a, 32)
+            let pb := add(b, 32)
+            for { let j := 0 } lt(j, n) { j := add(j, 1) } {
+                s := addmod(s, mulmod(mload(add(pa, mul(j, 32))), mload(add(pb, mul(j, 32))), R), R)
             }
-            len = half;
         }
-        return len == 0 ? 0 : t[0];
+    }
+
+    /// The MLE of v (zero-padded to 2^point.length) at point, folding variable 0 first, on a copy of v.
+    function mle(uint256[] memory v, uint256[] memory point) internal pure returns (uint256 e) {
+        uint256 len = v.length;
+        uint256[] memory t = new uint256[](len + 1);
+        assembly ("memory-safe") {
+            let d := add(t, 32)
+            mcopy(d, add(v, 32), mul(len, 32))
+            let k := mload(point)
+            for { let i := 0 } lt(i, k) { i := add(i, 1) } {
+                let r := mload(add(add(point, 32), mul(i, 32)))
+                // an odd length's last pair has a zero high half (t has one spare zero word)
+                mstore(add(d, mul(len, 32)), 0)
+                let half := shr(1, add(len, 1))
+                for { let j := 0 } lt(j, half) { j := add(j, 1) } {
+                    let lo := mload(add(d, mul(j, 64)))
+                    let hi := mload(add(d, add(mul(j, 64), 32)))
+                    mstore(add(d, mul(j, 32)), addmod(lo, mulmod(r, addmod(hi, sub(R, lo), R), R), R))
+                }
+                len := half
+            }
+            if len { e := mload(d) }
+        }
     }
 
     /// g(r) for the quadratic through (0, g0), (1, g1), (2, g2).
@@ -238,16 +260,31 @@ library Sumcheck {
         t.state = s;
     }
 
+    /// state = keccak256(state || label || a || b || c), the first n of a, b, c; in scratch memory (nothing allocated).
+    function absorbN(Transcript memory t, bytes32 label, uint256 n, uint256 a, uint256 b, uint256 c) internal pure {
+        bytes32 s = t.state;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, s)
+            mstore(add(m, 32), label)
+            mstore(add(m, 64), a)
+            mstore(add(m, 96), b)
+            mstore(add(m, 128), c)
+            s := keccak256(m, add(64, mul(n, 32)))
+        }
+        t.state = s;
+    }
+
     function absorb1(Transcript memory t, bytes32 label, uint256 a) internal pure {
-        t.state = keccak256(abi.encodePacked(t.state, label, a));
+        absorbN(t, label, 1, a, 0, 0);
     }
 
     function absorb2(Transcript memory t, bytes32 label, uint256 a, uint256 b) internal pure {
-        t.state = keccak256(abi.encodePacked(t.state, label, a, b));
+        absorbN(t, label, 2, a, b, 0);
     }
 
     function absorb3(Transcript memory t, bytes32 label, uint256 a, uint256 b, uint256 c) internal pure {
-        t.state = keccak256(abi.encodePacked(t.state, label, a, b, c));
+        absorbN(t, label, 3, a, b, c);
     }
 
     function challenge(Transcript memory t) internal pure returns (uint256) {
@@ -504,33 +541,29 @@ library Sumcheck {
 
     // ---- Hyrax opening (hyrax.rs) ------------------------------------------------------------------------------
 
-    function ecAdd(uint256[2] memory a, uint256 bx, uint256 by) internal view {
-        uint256[4] memory io = [a[0], a[1], bx, by];
-        bool ok;
+    /// sum_i s_i P_i for points P_i (64-byte words in pts from byte 0) and scalars s_i, by the ecMul and ecAdd
+    /// precompiles through one scratch buffer: [acc.x, acc.y, prod.x, prod.y] with the ecMul input written over prod.
+    function msm(bytes memory pts, uint256[] memory s) internal view returns (uint256[2] memory acc) {
+        uint256[5] memory buf;
+        bool ok = true;
         assembly ("memory-safe") {
-            ok := staticcall(gas(), 6, io, 128, a, 64)
+            let base := add(pts, 32)
+            let n := mload(s)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let si := mload(add(add(s, 32), mul(i, 32)))
+                if si {
+                    let src := add(base, mul(i, 64))
+                    mstore(add(buf, 64), mload(src))
+                    mstore(add(buf, 96), mload(add(src, 32)))
+                    mstore(add(buf, 128), si)
+                    ok := and(ok, staticcall(gas(), 7, add(buf, 64), 96, add(buf, 64), 64))
+                    ok := and(ok, staticcall(gas(), 6, buf, 128, buf, 64))
+                }
+            }
         }
         if (!ok) reject(13);
-    }
-
-    /// sum_i s_i P_i for points P_i (64-byte words in pts from byte 0) and scalars s_i.
-    function msm(bytes memory pts, uint256[] memory s) internal view returns (uint256[2] memory acc) {
-        uint256[3] memory io;
-        uint256[2] memory prod;
-        for (uint256 i = 0; i < s.length; i++) {
-            if (s[i] == 0) continue;
-            bool ok;
-            uint256 si = s[i];
-            assembly ("memory-safe") {
-                let src := add(add(pts, 32), mul(i, 64))
-                mstore(io, mload(src))
-                mstore(add(io, 32), mload(add(src, 32)))
-                mstore(add(io, 64), si)
-                ok := staticcall(gas(), 7, io, 96, prod, 64)
-            }
-            if (!ok) reject(13);
-            ecAdd(acc, prod[0], prod[1]);
-        }
+        acc[0] = buf[0];
+        acc[1] = buf[1];
     }
 
     /// The Hyrax opening at s of the vector committed by rows (64-byte points), generators gens: u read from the
@@ -551,13 +584,10 @@ library Sumcheck {
         expectWord(p, c, cols);
         uint256 o = fes(p, c, cols);
         uint256[] memory u = new uint256[](cols);
-        for (uint256 j = 0; j < cols; j++) u[j] = at(p, o + 32 * j);
-        {
-            uint256[] memory low = eqTable(s, 0, colVars);
-            uint256 ip = 0;
-            for (uint256 j = 0; j < cols; j++) ip = addmod(ip, mulmod(u[j], low[j], R), R);
-            if (ip != value) reject(12);
+        assembly ("memory-safe") {
+            calldatacopy(add(u, 32), add(p.offset, o), mul(cols, 32))
         }
+        if (inner(u, eqTable(s, 0, colVars), cols) != value) reject(12);
         uint256[2] memory lhs = msm(gens, u);
         uint256[2] memory rhs = msm(rows, eqTable(s, colVars, nv));
         if (lhs[0] != rhs[0] || lhs[1] != rhs[1]) reject(11);

@@ -120,6 +120,7 @@ pragma solidity ^0.8.24;
 ${SUMCHECK_LIBRARY}
 /// Verifies sumcheck proofs that the committed model maps a public input to a public output (one inference).
 contract ${name} {
+    uint256 private constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     bytes32 private constant DOMAIN = ${domain};
     uint256 private constant ARCH_HASH = ${p.archHash};
     uint256 private constant INPUT_LEN = ${p.inputLen};
@@ -159,13 +160,19 @@ ${blobFunction("_gens", "gens", chunks)}
     function _input(bytes calldata input) private pure returns (uint256[] memory x) {
         if (input.length != INPUT_LEN * INPUT_BYTES) revert SumcheckRejected(15);
         x = new uint256[](INPUT_LEN);
-        for (uint256 i = 0; i < INPUT_LEN; i++) {
-            uint256 v = 0;
-            for (uint256 b = 0; b < INPUT_BYTES; b++) v = (v << 8) | uint8(input[i * INPUT_BYTES + b]);
-            int256 xi = INPUT_MIN + int256(v);
-            if (xi > INPUT_TOP) revert SumcheckRejected(15);
-            x[i] = Sumcheck.fr(xi);
+        bool ok = true;
+        // v = the value's INPUT_BYTES big-endian bytes; x = INPUT_MIN + v <= INPUT_TOP, as a field element
+        uint256 span = uint256(INPUT_TOP - INPUT_MIN);
+        uint256 minField = Sumcheck.fr(INPUT_MIN);
+        assembly ("memory-safe") {
+            let d := add(x, 32)
+            for { let i := 0 } lt(i, INPUT_LEN) { i := add(i, 1) } {
+                let v := shr(sub(256, mul(8, INPUT_BYTES)), calldataload(add(input.offset, mul(i, INPUT_BYTES))))
+                ok := and(ok, iszero(gt(v, span)))
+                mstore(add(d, mul(i, 32)), addmod(minField, v, R))
+            }
         }
+        if (!ok) revert SumcheckRejected(15);
     }
 
     function _output(int256[] calldata output) private pure returns (uint256[] memory y) {
