@@ -1,7 +1,9 @@
 /**
  * zkml-hardhat's Hardhat 3 plugin: `import zkml from "zkml-hardhat/hardhat3"` and `plugins: [zkml]` in
  * hardhat.config.ts. The same tasks and options as the Hardhat 2 plugin (prove-model, deploy-verifier, submit-proof,
- * verify-proof, compare-gas, inspect-model, export-model, quantize), running the same actions (../actions/); the validated `zkml` config section; and the
+ * verify-proof, compare-gas, inspect-model, export-model, quantize, ptau, verify-setup, bench, prove-worker,
+ * prove-jobs), running the same actions (../actions/); `hre.zkml`, the same typed calls of the tasks as Hardhat 2's
+ * (./hooks/hre.ts); the validated `zkml` config section; and the
  * compiler: a project that names no `solidity` gets solc 0.8.30 from the pinned `solc` npm package, so compiling
  * never downloads.
  *
@@ -12,6 +14,7 @@
  */
 import type { ZkmlConfig, ZkmlUserConfig } from "../../core/config";
 import type { Visibility } from "../../statement/visibility";
+import type { ZkmlRuntime } from "../actions/api";
 
 // the `zkml` section in a Hardhat 3 config's types (in this repository the same augmentation Hardhat 2's config.ts makes)
 declare module "hardhat/types/config" {
@@ -20,6 +23,13 @@ declare module "hardhat/types/config" {
   }
   interface HardhatConfig {
     zkml: ZkmlConfig<Visibility>;
+  }
+}
+
+// `hre.zkml` (the hre hook, ./hooks/hre.ts) in a Hardhat 3 project's types
+declare module "hardhat/types/hre" {
+  interface HardhatRuntimeEnvironment {
+    zkml: ZkmlRuntime;
   }
 }
 
@@ -34,6 +44,7 @@ const text = (name: string, description: string, defaultValue?: string): Option 
 const flag = (name: string, description: string): Option => ({ name, description, type: "FLAG", defaultValue: false });
 
 const MODEL = "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx); required";
+const REDIS = "Redis URL (default REDIS_URL, else zkml.queue, else redis://127.0.0.1:6379)";
 const ALLOW_DEV_SETUP = "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable";
 
 /** The options that decide which circuit a model compiles to (as Hardhat 2's withCircuitOptions). */
@@ -64,7 +75,7 @@ function task(id: string, description: string, options: Option[], action: () => 
 const plugin = {
   id: "zkml-hardhat",
   npmPackage: "zkml-hardhat",
-  hookHandlers: { config: () => import("./hooks/config") },
+  hookHandlers: { config: () => import("./hooks/config"), hre: () => import("./hooks/hre") },
   tasks: [
     task(
       "prove-model",
@@ -168,6 +179,73 @@ const plugin = {
         text("markdown", "Also write the table as markdown to this file"),
       ],
       () => import("./tasks/quantize"),
+    ),
+    task(
+      "ptau",
+      "Make a development powers of tau (seconds, not hours), fetch a published ceremony file, or check a ptau file",
+      [
+        text("power", "Number of powers as a power of two (the circuit needs 2^power > constraints + public signals)"),
+        text("out", "Where to write a development ptau (default: build/ptau/pot<power>.ptau)"),
+        flag("download", "Fetch the published Perpetual Powers of Tau file for --power instead (hash-checked; needs network)"),
+        text("check", "Check this ptau file: format, BN254, hash against the published table"),
+        flag("verify", "Also run `snarkjs powersoftau verify` on the result (slow for large powers)"),
+      ],
+      () => import("./tasks/ptau"),
+    ),
+    task(
+      "verify-setup",
+      "Check a model's Groth16 proving key against its r1cs and ptau (snarkjs zkey verify), listing its contributions",
+      [text("model", "The model whose setup to check, with the circuit options it was proved with; required"), ...circuit],
+      () => import("./tasks/verify-setup"),
+    ),
+    task(
+      "bench",
+      "Benchmark paper0's suites (or any models) through the whole pipeline: each stage in its own process, seconds and peak memory, constraints, proof size and verification gas, beside paper0's figures",
+      [
+        text("suite", "parameter, depth, zoo, or a comma-separated list of models (built-in names, paper0/<network>, paths)", "depth"),
+        text("systems", "Comma-separated proof systems: groth16, plonk, fflonk, sumcheck (--throughput too: sumcheck proves --batch inferences a job, the weights committed)", "groth16"),
+        text("weights", "fixed (circuit constants), hashed (private, bound by a public Poseidon commitment) or private (unbound: paper0's own statement, the like-for-like series)", "fixed"),
+        text("input", "public (default) or private (the sumcheck system: the input committed in each proof, range-checked there)", "public"),
+        text("prover", "Groth16's prover: native (default) or snarkjs"),
+        text("maxConstraints", "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)"),
+        text("repeat", "Measure each network this many times (the reports show medians)", "1"),
+        text("out", "Folder for results.json (appended to, so a stopped run resumes) and the reports (default build/bench)"),
+        flag("force", "Measure again what results.json already holds"),
+        flag("reportOnly", "Only write the reports from results.json"),
+        flag("throughput", "Instead: proofs a minute through the proof queue (--model, --batch, --jobs, --workers), and the machines one AI Arena round needs"),
+        text("model", "--throughput: the model", "mlp-mnist"),
+        text("batch", "--throughput: also measure a batch statement of this many inferences a proof"),
+        text("jobs", "--throughput: jobs a case", "24"),
+        text("workers", "--throughput: comma-separated worker counts to measure", "1,2"),
+        text("redis", "--throughput: a Redis URL to use (default: a private redis-server started for the run)"),
+        flag("ezkl", "Instead: EZKL beside us on --models (setup, prove, verify, memory, proof size, accuracy); needs EZKL for --python (scripts/ezkl/requirements.txt)"),
+        text("python", "--ezkl: the Python that has EZKL installed", "python3"),
+        text("models", "--ezkl: comma-separated models", "mlp-mnist,lenet5"),
+      ],
+      () => import("./tasks/bench"),
+    ),
+    task(
+      "prove-worker",
+      "Prove jobs from the proof queue (Redis at --redis or REDIS_URL) until stopped (Ctrl-C); run one per machine, or several",
+      [text("concurrency", "Jobs proved at once by this worker", "1"), text("redis", REDIS)],
+      () => import("./tasks/prove-worker"),
+    ),
+    task(
+      "prove-jobs",
+      "The proof queue: submit inference proofs (--model, --inputs), print their status, or collect their results",
+      [
+        ...circuit,
+        text("model", "submit: the model (built-in name, paper0/<network> or a model file)"),
+        text("inputs", 'submit: a JSON file of inputs ({"inputs": [[...], ...]} or [[...], ...]), one job each'),
+        text("system", "submit: proof system", "groth16"),
+        text("redis", REDIS),
+        text("out", "results: write each job's result as <out>/<job>.json"),
+        flag("watch", "status: follow the queue live (done, failed, proofs a minute, time left) until nothing is waiting or running"),
+        text("interval", "status --watch: seconds between samples", "2"),
+        flag("json", "Print one JSON object on stdout (with --watch, one per sample)"),
+      ],
+      () => import("./tasks/prove-jobs"),
+      [{ name: "action", description: "submit, status or results", type: "STRING", defaultValue: undefined, isVariadic: false }],
     ),
   ],
 };
