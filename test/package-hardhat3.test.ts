@@ -4,10 +4,12 @@
  * package is that binary), and the tarball in node_modules/zkml-hardhat, its dependencies linked to this
  * repository's node_modules (the lock file's versions), as test/package.test.ts does for Hardhat 2. Its config is
  * one import and `plugins: [zkml]`; no `solidity` section, so the plugin's pinned solc compiles (nothing
- * downloaded). Under Node 22: inspect-model, export-model and quantize read the user's small model, prove-model proves
- * it, verify-proof checks the proof, then one script deploys the verifier, submits a proof and compares gas on the
- * in-process network. examples/hardhat3 (a user's game contract that acts only on a verified inference) then runs its
- * own tests (`npx hardhat test nodejs`) with that project's node_modules.
+ * downloaded). Under Node 22: every task of Hardhat 2's is listed and the ones Hardhat 3 gained later (ptau,
+ * verify-setup, bench, prove-worker, prove-jobs) print their help; inspect-model, export-model and quantize read the
+ * user's small model, prove-model proves it, verify-proof checks the proof, then one script deploys the verifier,
+ * submits a proof (through hre.zkml) and compares gas on the in-process network. examples/hardhat3 (a user's game
+ * contract that acts only on a verified inference) then runs its own tests (`npx hardhat test nodejs`) with that
+ * project's node_modules.
  */
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
@@ -97,12 +99,26 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
 
     const help = hardhat(["--help"]);
     expect(help.code, help.stderr).to.equal(0);
-    for (const t of ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize"]) expect(help.stdout).to.contain(t);
+    const tasks = ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize", "ptau", "verify-setup", "bench", "prove-worker", "prove-jobs"];
+    for (const t of tasks) expect(help.stdout).to.match(new RegExp(`^\\s+${t}\\s`, "m"));
+    // Hardhat 2's tasks that Hardhat 3 gained later: each one's help lists its options as Hardhat 2's does
+    for (const [t, options] of Object.entries({ ptau: ["--power", "--download", "--check"], "verify-setup": ["--model", "--scale-bits"], bench: ["--suite", "--max-constraints", "--throughput"], "prove-worker": ["--concurrency", "--redis"], "prove-jobs": ["--inputs", "--watch", "--interval"] })) {
+      const h = hardhat([t, "--help"]);
+      expect(h.code, h.stderr).to.equal(0);
+      for (const o of options) expect(h.stdout, `${t} --help`).to.contain(o);
+    }
 
     // the model tasks: inspect (positional model), export as ONNX, the quantization table (numbers given as text)
     const inspected = hardhat(["inspect-model", "my-model.json", "--json"]);
     expect(inspected.code, inspected.stderr).to.equal(0);
     expect(JSON.parse(inspected.stdout)).to.have.property("name", "tiny-cnn");
+    const zoo = hardhat(["inspect-model", "mlp-mnist", "--json"]);
+    expect(zoo.code, zoo.stderr).to.equal(0);
+    expect(JSON.parse(zoo.stdout)).to.have.property("name", "mlp-mnist");
+    // a shared action's check, reached through Hardhat 3's option parsing (numbers as text)
+    const noPower = hardhat(["ptau", "--power", "40"]);
+    expect(noPower.code).to.not.equal(0);
+    expect(noPower.stderr + noPower.stdout).to.contain("[OPTION_INVALID] --power: expected an integer in 1..27, got 40");
     const exported = hardhat(["export-model", "--model", "my-model.json", "--out", "my-model.onnx"]);
     expect(exported.code, exported.stderr).to.equal(0);
     expect(fs.statSync(path.join(project, "my-model.onnx")).size).to.be.greaterThan(100);
@@ -133,7 +149,10 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
       `import hre from "hardhat";
 const model = "my-model.json";
 const deployed: any = await hre.tasks.getTask("deploy-verifier").run({ model });
-const submitted: any = await hre.tasks.getTask("submit-proof").run({ model });
+// hre.zkml (the plugin's hre hook): submit-proof as a typed call, quiet, its progress to log
+const lines: string[] = [];
+const submitted: any = await hre.zkml.submit({ model, log: (l: string) => lines.push(l) });
+if (lines.length === 0) throw new Error("hre.zkml.submit logged nothing");
 const gas: any = await hre.tasks.getTask("compare-gas").run({ model });
 const [g] = gas.systems;
 console.log(JSON.stringify({ network: deployed.record.network, consumer: deployed.record.consumer.address, submitGas: submitted.gasUsed, label: submitted.label, naiveMatches: gas.naive.matchesReference, checks: g.checks, comparedSubmitGas: g.submit.gas }));
@@ -152,6 +171,14 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
     fs.writeFileSync(path.join(project, "check.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { visibility: { input: "hashed" }, blockGasLimit: 30_000_000 } });\n');
     fs.writeFileSync(path.join(project, "check-bad.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { blockGasLimit: "lots" } });\n');
     const tsc = (file: string) => run(process.execPath, [path.join(modules, "typescript", "bin", "tsc"), "--strict", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--skipLibCheck", "--noEmit", file], project);
+    // hre.zkml is typed in a Hardhat 3 project (the hre augmentation): its methods and options, as Hardhat 2's
+    fs.writeFileSync(path.join(project, "check-hre.ts"), 'import hre from "hardhat";\nimport "zkml-hardhat/hardhat3";\n\nexport async function f(): Promise<boolean> {\n  const r = await hre.zkml.prove({ model: "lenet5", system: "groth16", batch: 2 });\n  const g = await hre.zkml.compareGas({ model: "lenet5", systems: ["groth16"] });\n  return r.verified && g.systems.length > 0;\n}\n');
+    fs.writeFileSync(path.join(project, "check-hre-bad.ts"), 'import hre from "hardhat";\nimport "zkml-hardhat/hardhat3";\n\nexport const p = hre.zkml.prove({ model: "lenet5", batch: "2" });\n');
+    const hreTyped = tsc("check-hre.ts");
+    expect(hreTyped.code, hreTyped.stdout + hreTyped.stderr).to.equal(0);
+    const hreMistyped = tsc("check-hre-bad.ts");
+    expect(hreMistyped.code).to.not.equal(0);
+    expect(hreMistyped.stdout).to.contain("check-hre-bad.ts(4,");
     const typed = tsc("check.ts");
     expect(typed.code, typed.stdout + typed.stderr).to.equal(0);
     const mistyped = tsc("check-bad.ts");
