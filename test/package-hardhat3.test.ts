@@ -16,7 +16,9 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import hre from "hardhat";
 import { isLocalChain, markInProcessNetwork } from "../src/evm/networks";
+import hardhat3Plugin from "../src/plugin/hardhat3/index";
 
 const ROOT = path.join(__dirname, "..");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
@@ -50,6 +52,32 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     expect(isLocalChain("default", 31337)).to.equal(true);
     expect(isLocalChain("my-sepolia")).to.equal(false);
     expect(isLocalChain("hardhat")).to.equal(true);
+  });
+
+  it("every Hardhat 2 task of the plugin is a Hardhat 3 task with its description, options, positional arguments and defaults (deploy-verifier's --verify excepted: it runs Hardhat 2's hardhat-verify)", () => {
+    interface Task3 {
+      id: string[];
+      description: string;
+      options: Record<string, { type: string; defaultValue: unknown }>;
+      positionalArguments: { name: string }[];
+    }
+    const tasks3 = new Map((hardhat3Plugin.tasks as Task3[]).map((t) => [t.id[0], t]));
+    const names = ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize", "ptau", "verify-setup", "bench", "prove-worker", "prove-jobs"];
+    expect([...tasks3.keys()].sort()).to.deep.equal([...names].sort());
+    for (const name of names) {
+      const t2 = hre.tasks[name];
+      const t3 = tasks3.get(name)!;
+      expect(t3.description, name).to.equal(t2.description);
+      expect(t3.positionalArguments.map((p) => p.name), name).to.deep.equal(t2.positionalParamDefinitions.map((p) => p.name));
+      const options2 = Object.keys(t2.paramDefinitions).filter((o) => !(name === "deploy-verifier" && o === "verify"));
+      expect(Object.keys(t3.options).sort(), name).to.deep.equal(options2.sort());
+      for (const o of options2) {
+        const p = t2.paramDefinitions[o];
+        // Hardhat 3's options are text or flags: a Hardhat 2 number default is the same number as text
+        const expected = p.isFlag ? false : p.defaultValue === undefined ? undefined : String(p.defaultValue);
+        expect(t3.options[o].defaultValue, `${name} --${o}`).to.equal(expected);
+      }
+    }
   });
 
   it("npx hardhat prove-model, then deploy-verifier, submit-proof and compare-gas on the in-process network", function () {
