@@ -29,7 +29,9 @@ async function main() {
   const systems = arg("systems", "groth16")!.split(",").map((s) => parseSystem(s, "--systems"));
   const root = path.join(__dirname, "..");
   const paths = new Paths(root);
-  const visibility = parseVisibility({ input: arg("input"), weights: arg("weights"), output: arg("output") }, (k) => `--${k}`);
+  // a fixture is the verifier's cost under an unbound statement (its file names no context); what binding a proof
+  // to its submitter adds, test/binding.test.ts measures
+  const visibility = parseVisibility({ input: arg("input"), weights: arg("weights"), output: arg("output"), context: "none" }, (k) => `--${k}`);
   const circuit = { ...DEFAULT_CIRCUIT, visibility };
   const proofs = await collectProofs({ root, model, systems, circuit, log: (m) => process.stderr.write(`${m}\n`) });
   const written: string[] = [];

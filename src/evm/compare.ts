@@ -133,7 +133,7 @@ export async function collectProofs(opts: CompareOptions): Promise<ProofArtifact
   const out: ProofArtifact[] = [];
   for (const system of opts.systems) {
     log(`${system}: proving ${opts.model.name} (cached stages are reused)`);
-    const r = await proveModel({ root: opts.root, model: opts.model, system: circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").protocol, circuit: opts.circuit, context: opts.circuit?.visibility.context === "sender" ? GAS_SENDER : undefined, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
+    const r = await proveModel({ root: opts.root, model: opts.model, system: circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").protocol, circuit: opts.circuit, context: (opts.circuit ?? DEFAULT_CIRCUIT).visibility.context === "sender" ? GAS_SENDER : undefined, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
     if (!r.verified) throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
     const p = await circuitSystemFor({ system }, "compare-gas (a Solidity verifier)").verifierInput(...readProofFiles(r.files.proof, r.files.public));
     out.push({ system, vkey: JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8")), proof: p.proof, publicSignals: p.publicSignals, proofBytes: r.proofBytes, proveSeconds: r.proveSeconds });

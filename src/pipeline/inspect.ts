@@ -72,7 +72,7 @@ export interface ModelInspection {
 
 /** The statements inspect-model weighs: the default one, paper0's (hashed weights), a hashed input, every value public. */
 export const INSPECTED_STATEMENTS: { label: string; visibility: Visibility }[] = [
-  { label: "default (input packed, weights fixed, output label)", visibility: DEFAULT_VISIBILITY },
+  { label: "default (input packed, weights fixed, output label, bound to the submitter)", visibility: DEFAULT_VISIBILITY },
   { label: "hashed input (private pixels, a public commitment)", visibility: { input: "hashed", weights: "fixed", output: "label" } },
   { label: "hashed weights (paper0's statement)", visibility: { input: "packed", weights: "hashed", output: "label" } },
   { label: "every value public", visibility: OPEN_VISIBILITY },

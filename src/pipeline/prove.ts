@@ -5,6 +5,7 @@
  * arguments, calls `proveModel` and prints the report. The stages are in ./prove-circuit.ts, ./prove-setup.ts and
  * ./prove-proof.ts; the proof system is the registry's (src/systems/).
  */
+import { getAddress } from "ethers";
 import { ZkmlError } from "../core/errors";
 import { NATIVE_FALLBACK_NOTE, nativeAvailable } from "../core/native";
 import type { ProofSystem } from "../core/paths";
@@ -96,6 +97,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
       visibility: circuit.visibility,
       backend: { name: rendered.backend, reason: rendered.reason },
       publicLayout: layoutCounts(subject.q, circuit.visibility),
+      ...(subject.statement.opening.context !== undefined ? { boundTo: contextText(subject.statement.opening.context) } : {}),
       input: { source: subject.given.source, label: subject.given.label },
       circuit: { id: rendered.id, constraints: compiled.constraints, wires: compiled.wires, publicSignals: size.nPublic, privateInputs: compiled.privateInputs, ptauPower: size.power, gates: size.gates },
       ptau,
@@ -120,6 +122,9 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     display.stop();
   }
 }
+
+/** A context as the report names it: an address (checksummed) when it is one, else its decimal value. */
+const contextText = (c: bigint): string => (c < 1n << 160n ? getAddress("0x" + c.toString(16).padStart(40, "0")) : c.toString());
 
 function layoutCounts(q: QModel, vis: Visibility): ProveReport["publicLayout"] {
   const L = statementLayout(q, vis);

@@ -17,6 +17,9 @@ interface ProveReportBase {
   visibility: Visibility;
   /** The public values: how many are the output part, the input part, the weights commitment. */
   publicLayout: { output: number; input: number; weights: number };
+  /** A statement with a context (the default): what the proof is bound to, the address that must submit it
+   * (checksummed), or an application's value (decimal). */
+  boundTo?: string;
   input: { source: string; label?: number };
   /** class: the first largest output (of a batch's concatenated outputs); labels: each inference's, for a batch */
   prediction: { class: number; outputs: string[]; real: number[]; labels?: number[] };

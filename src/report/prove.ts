@@ -13,7 +13,7 @@ export function renderTerminal(r: ProveReport, root: string): string {
   lines.push(`input        ${r.input.source}${r.input.label !== undefined ? ` (label ${r.input.label})` : ""}`);
   const L = r.publicLayout;
   const batch = r.visibility.batch && r.visibility.batch > 1 ? `, a batch of ${r.visibility.batch} inferences` : "";
-  lines.push(`statement    input ${r.visibility.input}, weights ${r.visibility.weights}, output ${r.visibility.output}${batch}: public values = ${L.output} output + ${L.input} input + ${L.weights} weights commitment`);
+  lines.push(`statement    input ${r.visibility.input}, weights ${r.visibility.weights}, output ${r.visibility.output}${batch}: public values = ${L.output} output + ${L.input} input + ${L.weights} weights commitment${r.boundTo !== undefined ? ` + 1 context (bound to ${r.boundTo}: the consumer takes the proof from that submitter only)` : ""}`);
   lines.push(...(r.form === "r1cs" ? circuitLines(r) : irLines(r)));
   lines.push("");
   lines.push("stage       seconds   peak MB   ");

@@ -25,7 +25,11 @@
  *                     requires it to equal uint160(msg.sender) (an application may override expectedContext(),
  *                     e.g. with a game id and round), so a proof copied from the mempool is refused when anyone
  *                     else submits it. The circuit squares it (1 constraint), so Groth16 binds it like any input.
- *            none     no context (the default statement, so far: see DEFAULT_VISIBILITY)
+ *                     The default (DEFAULT_VISIBILITY) wherever a consumer contract checks it: the tasks bind the
+ *                     proof to the account that will submit it (prove-model's --bind-to, else the network's first
+ *                     account; submit-proof proves for its own). A system without a consumer (sumcheck, so far)
+ *                     proves without one unless --context asks (plugin/actions/circuit.ts circuitOptions).
+ *            none     no context: anyone holding the proof can submit it (`--context none` opts out)
  *
  * Hashed inputs and outputs are salted (a random private salt the prover keeps), and every commitment is
  * domain-separated (src/statement/commitments.ts).
@@ -80,11 +84,13 @@ export function batchOf(vis: Pick<Visibility, "batch">): number {
 
 /**
  * The default statement: the input packed (the chain sees every value, 31 8-bit values to a public signal), the
- * weights fixed, the output a label. Chosen from measurements (docs/benchmarks/gas): its verifier fits EIP-170 and
- * its submit the per-transaction gas cap for every model of the zoo and of paper0's suites (lenet5: 27 public
- * signals, where every value public made 794, a 79,844-byte verifier and 5.6M gas).
+ * weights fixed, the output a label, the proof bound to its submitter. Chosen from measurements
+ * (docs/benchmarks/gas): its verifier fits EIP-170 and its submit the per-transaction gas cap for every model of
+ * the zoo and of paper0's suites (lenet5: 28 public signals, where every value public made 794, a 79,844-byte
+ * verifier and 5.6M gas). The context costs one public signal, one constraint and about 7,500 gas a submit
+ * (test/binding.test.ts); without it anyone can copy a proof from the mempool and submit it first.
  */
-export const DEFAULT_VISIBILITY: Visibility = { input: "packed", weights: "fixed", output: "label" };
+export const DEFAULT_VISIBILITY: Visibility = { input: "packed", weights: "fixed", output: "label", context: "sender" };
 
 /** Everything public: every input and output value a public signal (the bench's statement, paper0's comparisons). */
 export const OPEN_VISIBILITY: Visibility = { input: "public", weights: "fixed", output: "public" };

@@ -18,14 +18,25 @@ export interface CircuitArgs {
   calibration?: string;
   batch?: number;
   context?: string;
+  /** the proof system, when the task names one: a system without a consumer contract has no default context */
+  system?: string;
 }
 
-/** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
+/**
+ * The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). A system
+ * without a consumer contract (an IR system: sumcheck, so far) has nothing to check a context, so the default one
+ * (zkml.visibility's, or DEFAULT_VISIBILITY's sender) does not apply to it; only --context asks it for one (and the
+ * system refuses what it cannot prove).
+ */
 export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibility>, model: ModelFile): Promise<CircuitOptions> {
-  const { batchOf, parseVisibility } = await import("../../statement/visibility");
+  const { batchOf, contextOf, parseVisibility } = await import("../../statement/visibility");
   const { parseSaturate } = await import("../../quantize/quantize");
   const { BACKENDS } = await import("../../pipeline/circuit");
-  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output, context: args.context ?? cfg.visibility.context }, (k) => `--${k}`);
+  const { parseSystem, systemFor } = await import("../../systems/registry");
+  const consumer = args.system === undefined || systemFor({ system: parseSystem(args.system, "--system") }).form === "r1cs";
+  // the resolved config's visibility is complete: no context there is `none`, not "take the default"
+  const context = args.context ?? (consumer ? contextOf(cfg.visibility) : "none");
+  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output, context }, (k) => `--${k}`);
   if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });

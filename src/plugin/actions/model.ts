@@ -54,7 +54,7 @@ export interface QuantizeArgs {
 
 export async function quantizeAction(args: QuantizeArgs, zkml: ZkmlConfig<Visibility>) {
   const { quantizeTable, renderQuantizeJson, renderQuantizeMarkdown, renderQuantizeTerminal } = await import("../../pipeline/quantize-table");
-  const { parseVisibility } = await import("../../statement/visibility");
+  const { contextOf, parseVisibility } = await import("../../statement/visibility");
   const { resolveModel } = await import("../../model/zoo");
   const { writeFileAtomic } = await import("../../core/files");
   const model = resolveModel(args.model);
@@ -63,7 +63,7 @@ export async function quantizeAction(args: QuantizeArgs, zkml: ZkmlConfig<Visibi
     throw new ZkmlError("OPTION_INVALID", `--scales: expected whole numbers of bits in 2..32, got ${args.scales}`, { hint: "e.g. --scales 4,6,8,10" });
   if (!Number.isInteger(args.samples) || args.samples < 1) throw new ZkmlError("OPTION_INVALID", `--samples: expected a whole number >= 1, got ${args.samples}`);
   const cfg = zkml.visibility;
-  const visibility = parseVisibility({ input: args.input ?? cfg.input, weights: args.weights ?? cfg.weights, output: args.output ?? cfg.output }, (k) => `--${k}`);
+  const visibility = parseVisibility({ input: args.input ?? cfg.input, weights: args.weights ?? cfg.weights, output: args.output ?? cfg.output, context: contextOf(cfg) }, (k) => `--${k}`);
   const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
   say(`quantize: ${model.name} at ${scales.join(", ")} bits on ${args.samples} inputs`);
   const t = quantizeTable(model, { scales, samples: args.samples, calibration, calibrationSource: args.calibration, visibility, log: say });

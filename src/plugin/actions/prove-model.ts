@@ -25,7 +25,9 @@ export interface ProveArgs extends CircuitArgs {
   bindTo?: string;
 }
 
-export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" | "zkml">): Promise<ProveReport> {
+/** `signer`: the account that will submit the proof, the context a bound statement defaults to (without it,
+ * such a statement needs --bind-to). */
+export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" | "zkml"> & Partial<Pick<Host, "signer">>): Promise<ProveReport> {
   const { proveModel } = await import("../../pipeline/prove");
   const { resolveModel } = await import("../../model/zoo");
   const { renderJson, renderTerminal } = await import("../../report/prove");
@@ -48,7 +50,10 @@ export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" 
   }
   const circuit = await circuitOptions(args, host.zkml, model);
   const { parseContext } = await import("../../statement/statement");
-  const context = parseContext(args.bindTo, circuit.visibility, "--bind-to");
+  // a statement bound to its submitter (the default) is proved for the network's first account, the one
+  // deploy-verifier and submit-proof send from, unless --bind-to names another
+  const bindTo = args.bindTo ?? (circuit.visibility.context === "sender" && host.signer ? await (await host.signer()).getAddress() : undefined);
+  const context = parseContext(bindTo, circuit.visibility, "--bind-to");
   const report = await proveModel({
     root,
     model,

@@ -44,7 +44,7 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
     .addOptionalParam("output", "public (every output), label (the argmax class only, proved in the circuit), hashed (a Poseidon commitment); default zkml.visibility.output, else label", undefined, types.string)
     .addOptionalParam(
       "context",
-      "sender (a last public signal the consumer requires to equal uint160(msg.sender): a proof copied from the mempool is refused when anyone else submits it; prove-model binds it with --bind-to) or none; default zkml.visibility.context, else none",
+      "sender (a last public signal the consumer requires to equal uint160(msg.sender): a proof copied from the mempool is refused when anyone else submits it; prove-model binds it to --bind-to, else to the network's first account) or none (anyone holding the proof can submit it); default zkml.visibility.context, else sender (none for --system sumcheck, which has no consumer contract)",
       undefined,
       types.string,
     )
