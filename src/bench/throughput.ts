@@ -19,6 +19,7 @@ import type { ModelFile } from "../model/format";
 import { clearQueue, queueStatus, RedisTarget, submitJobs, collectResults } from "../queue/queue";
 import { JobSpec } from "../queue/jobs";
 import { batchOf } from "../statement/visibility";
+import { GAS_SENDER } from "../evm/compare";
 import { BenchMachine, machineInfo } from "./harness";
 import { median } from "./stats";
 
@@ -104,7 +105,7 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   const run: ThroughputRun = { format: THROUGHPUT_FORMAT, started: new Date().toISOString(), machine: machineInfo(), model: model.name, cases: [], projection: [] };
   for (const c of opts.circuits) {
     log(`${c.label}: building the circuit and its keys (once; cached afterwards)`);
-    await proveModel({ root: opts.root, model, system: c.system, circuit: c.options });
+    await proveModel({ root: opts.root, model, system: c.system, circuit: c.options, context: contextFor(c.options) });
     for (const w of opts.workers) {
       log(`${c.label}: ${opts.jobs} jobs, ${w} worker(s)`);
       run.cases.push(await measureCase(opts, model, c, w));
@@ -116,6 +117,10 @@ export async function measureThroughput(opts: ThroughputOptions): Promise<Throug
   return run;
 }
 
+/** A bound statement's (the default's) proofs here are never submitted: they are bound to the account gas is
+ * measured from (Hardhat's first default account), as compare-gas binds its own. */
+const contextFor = (c: CircuitOptions): bigint | undefined => (c.visibility.context === "sender" ? GAS_SENDER : undefined);
+
 async function measureCase(opts: ThroughputOptions, model: ModelFile, c: ThroughputStatement, workers: number): Promise<ThroughputCase> {
   const batch = batchOf(c.options.visibility);
   const circuit = resolveCircuit(model, c.options);
@@ -125,7 +130,7 @@ async function measureCase(opts: ThroughputOptions, model: ModelFile, c: Through
   const input = () => Array.from({ length: size }, () => lo + Math.round(random() * 1000) * ((hi - lo) / 1000));
   const specs = [...Array(opts.jobs)].map(() => ({
     circuitId: circuit.id,
-    spec: { model: opts.model, system: c.system ?? "groth16", visibility: c.options.visibility, backend: c.options.backend, scaleBits: c.options.quant.scaleBits, saturate: c.options.quant.saturate, inputs: [...Array(batch)].map(input) } as JobSpec,
+    spec: { model: opts.model, system: c.system ?? "groth16", visibility: c.options.visibility, backend: c.options.backend, scaleBits: c.options.quant.scaleBits, saturate: c.options.quant.saturate, inputs: [...Array(batch)].map(input), context: contextFor(c.options)?.toString() } as JobSpec,
   }));
   await clearQueue(opts.redis);
   const handles: WorkerHandle[] = [];

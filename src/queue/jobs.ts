@@ -19,6 +19,10 @@ export interface JobSpec {
   saturate?: "on" | "off" | "auto";
   /** the real input values (each flat), one per inference: as many as the statement's batch (1 without one) */
   inputs: number[][];
+  /** a statement bound to a context (the default, `sender`): the value its proof is bound to, decimal (the
+   * address that will submit it, as uint160; prove-jobs submit takes it from --bind-to, else the network's first
+   * account); absent for a statement without one */
+  context?: string;
 }
 
 /** What a finished job leaves, in Redis and on disk (build/queue/<job>/result.json). */
@@ -39,9 +43,10 @@ export interface JobResult {
   finishedAt: string;
 }
 
-/** The job id: the circuit's id and a hash of the input (BullMQ ids may not contain ':'). */
-export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "inputs">): string {
-  const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.inputs)}`).digest("hex").slice(0, 16);
+/** The job id: the circuit's id and a hash of the input, and of the context when the job has one (the same input
+ * bound to two submitters is two proofs) (BullMQ ids may not contain ':'). */
+export function jobIdFor(circuitId: string, spec: Pick<JobSpec, "system" | "inputs" | "context">): string {
+  const h = createHash("sha256").update(`${spec.system}\n${JSON.stringify(spec.inputs)}${spec.context === undefined ? "" : `\ncontext ${spec.context}`}`).digest("hex").slice(0, 16);
   return `${circuitId}-${spec.system}-${h}`;
 }
 

@@ -16,6 +16,7 @@ import { isZkmlError, ZkmlError } from "../core/errors";
 import { readJsonFile, writeFileAtomic } from "../core/files";
 import { Paths } from "../core/paths";
 import { batchOf } from "../statement/visibility";
+import { parseContext } from "../statement/statement";
 import type { QModel } from "../ir/ir";
 import type { ModelFile } from "../model/format";
 import { resolveModel } from "../model/zoo";
@@ -113,6 +114,8 @@ export async function submitJobs(t: RedisTarget, specs: { spec: JobSpec; circuit
   const q = await openQueue(t);
   try {
     const out: { id: string; added: boolean }[] = [];
+    // a job is checked here, where prove-jobs submit can still say what to give, not when a worker fails it
+    for (const { spec } of specs) contextOfJob(spec);
     for (const { spec, circuitId } of specs) {
       const id = jobIdFor(circuitId, spec);
       const existing = await q.getJob(id);
@@ -125,6 +128,11 @@ export async function submitJobs(t: RedisTarget, specs: { spec: JobSpec; circuit
   } finally {
     await closeQueue(q);
   }
+}
+
+/** The context a job's proof is bound to: required by a bound statement (the default), refused without one. */
+export function contextOfJob(spec: Pick<JobSpec, "visibility" | "context">): bigint | undefined {
+  return parseContext(spec.context, spec.visibility, "--bind-to");
 }
 
 /** Remove every job, finished or not (the throughput benchmark starts each case from an empty queue). */
@@ -244,7 +252,7 @@ export async function proveJob(root: string, id: string, spec: JobSpec, log: (m:
   if (systemFor({ system: spec.system }).form === "ir") return proveIrJob(root, id, spec, { model, circuit, inputFile, quantized, log });
   // the artifact store is shared between machines: a development ptau made here keeps no secrets in it (anyone
   // reading them could forge proofs), and nothing of a ptau's secrets goes into the job's result
-  const prove = () => proveModel({ root, model, system: circuitSystemFor({ system: spec.system }, "the proof queue").protocol, circuit, inputFile, execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
+  const prove = () => proveModel({ root, model, system: circuitSystemFor({ system: spec.system }, "the proof queue").protocol, circuit, inputFile, context: contextOfJob(spec), execution: { quantized, inProcess: ["witness", "directWitness", "verify"], keepPtauSecrets: false }, observe: { log } });
   const { resolveCircuit, circuitFiles } = await import("../pipeline/circuit");
   const id0 = resolveCircuit(model, circuit, quantized).id;
   // the first job of a circuit builds it (compile, setup): one worker at a time, the others wait, then reuse it
