@@ -10,6 +10,8 @@ import type { Host } from "./host";
 import { say } from "./output";
 
 type QueueHost = Pick<Host, "root" | "zkml">;
+/** prove-jobs: `signer`, the account that will submit the proofs, is what a bound statement's jobs default to. */
+type JobsHost = QueueHost & Partial<Pick<Host, "signer">>;
 
 const redisOf = (given: string | undefined, host: QueueHost) => ({ url: given ?? process.env.REDIS_URL ?? host.zkml.queue ?? "redis://127.0.0.1:6379" });
 
@@ -46,10 +48,11 @@ export interface ProveJobsArgs extends CircuitArgs {
   watch: boolean;
   interval: number;
   out?: string;
+  bindTo?: string;
 }
 
 /** prove-jobs submit|status|results. */
-export async function proveJobsAction(args: ProveJobsArgs, host: QueueHost) {
+export async function proveJobsAction(args: ProveJobsArgs, host: JobsHost) {
   const q = await import("../../queue/queue");
   const t = redisOf(args.redis, host);
   switch (args.action) {
@@ -80,7 +83,7 @@ export async function proveJobsAction(args: ProveJobsArgs, host: QueueHost) {
 }
 
 /** One job per input of the file, for the circuit the options name; prints each job's id and whether it was new. */
-async function submit(args: ProveJobsArgs, host: QueueHost, t: { url: string }) {
+async function submit(args: ProveJobsArgs, host: JobsHost, t: { url: string }) {
   const { submitJobs } = await import("../../queue/queue");
   const { resolveModel } = await import("../../model/zoo");
   const { flattenInput } = await import("../../model/format");
@@ -110,9 +113,14 @@ async function submit(args: ProveJobsArgs, host: QueueHost, t: { url: string }) 
   if (inputs.length % batch !== 0)
     throw new ZkmlError("INPUT_INVALID", `inputs: ${inputs.length} inputs do not make whole batches of ${batch} (--batch ${batch})`, { file: args.inputs, hint: `give a multiple of ${batch} inputs, or another --batch` });
   const circuit = resolveCircuit(model, options);
+  // a statement bound to its submitter (the default) is proved for --bind-to, else for the network's first
+  // account, as prove-model's; one context a job (a batch is one proof)
+  const { parseContext } = await import("../../statement/statement");
+  const bindTo = args.bindTo ?? (options.visibility.context === "sender" && host.signer ? await (await host.signer()).getAddress() : undefined);
+  const context = parseContext(bindTo, options.visibility, "--bind-to");
   const specs = [...Array(inputs.length / batch)].map((_, k) => ({
     circuitId: circuit.id,
-    spec: { model: args.model!, system, visibility: options.visibility, backend: options.backend, scaleBits: options.quant.scaleBits, saturate: options.quant.saturate, inputs: inputs.slice(k * batch, (k + 1) * batch) },
+    spec: { model: args.model!, system, visibility: options.visibility, backend: options.backend, scaleBits: options.quant.scaleBits, saturate: options.quant.saturate, inputs: inputs.slice(k * batch, (k + 1) * batch), ...(context !== undefined ? { context: context.toString() } : {}) },
   }));
   const r = await submitJobs(t, specs);
   if (args.json) process.stdout.write(JSON.stringify(r) + "\n");

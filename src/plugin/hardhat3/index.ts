@@ -240,6 +240,7 @@ const plugin = {
         text("system", "submit: proof system", "groth16"),
         text("redis", REDIS),
         text("out", "results: write each job's result as <out>/<job>.json"),
+        text("bindTo", "submit, a statement with a context (the default): the address that will submit the proofs (default: the network's first account), or an application's value"),
         flag("watch", "status: follow the queue live (done, failed, proofs a minute, time left) until nothing is waiting or running"),
         text("interval", "status --watch: seconds between samples", "2"),
         flag("json", "Print one JSON object on stdout (with --watch, one per sample)"),
