@@ -101,7 +101,7 @@ describe("prove-model: bad input ends with a clear error and a non-zero exit", f
     await writeDevPtau(small, 4);
     let r = proveModel("--model", TINY, "--ptau", small);
     expect(r.code).to.not.equal(0);
-    expect(r.out).to.match(/small\.ptau: holds 2\^4 powers; this circuit \(\d+ constraints and 3 public signals\) needs 2\^11/).and.to.contain("fix: use a ptau of power 11 or more");
+    expect(r.out).to.match(/small\.ptau: holds 2\^4 powers; this circuit \(\d+ constraints and 4 public signals\) needs 2\^11/).and.to.contain("fix: use a ptau of power 11 or more");
     const impostor = path.join(dir, "powersOfTau28_hez_final_11.ptau");
     fs.copyFileSync(small, impostor);
     r = proveModel("--model", TINY, "--ptau", impostor);

@@ -21,7 +21,7 @@ import { statementFor } from "../src/statement/statement";
 import { constraintCount } from "../src/statement/cost";
 import { quantize, quantizeFor } from "../src/quantize/quantize";
 import { resolveModel } from "../src/model/zoo";
-import { compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
+import { ACCOUNT0, compileSource, ROOT, tmpDir, witness } from "./helpers/circuit";
 import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";
 import { batchOf, OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
@@ -153,8 +153,8 @@ describe("direct backend with snarkjs's own tools, and prove-model --backend", f
 
   it("prove-model --backend direct proves and verifies tiny-cnn with the public signals of the circom backend", async () => {
     const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const d = await proveModel({ root: ROOT, model: m, circuit: { backend: "direct" } });
-    const c = await proveModel({ root: ROOT, model: m, circuit: { backend: "circom" } });
+    const d = await proveModel({ root: ROOT, model: m, circuit: { backend: "direct" }, context: ACCOUNT0 });
+    const c = await proveModel({ root: ROOT, model: m, circuit: { backend: "circom" }, context: ACCOUNT0 });
     expect(d.backend.name).to.equal("direct");
     expect(d.verified && d.matchesReference).to.equal(true);
     expect(fs.readFileSync(d.files.public, "utf8")).to.equal(fs.readFileSync(c.files.public, "utf8"));

@@ -10,7 +10,7 @@ import * as path from "path";
 import hre from "hardhat";
 import { CircuitProveReport as ProveReport, proveModel } from "../src/pipeline/prove";
 import { loadModelFile } from "../src/model/format";
-import { ROOT } from "./helpers/circuit";
+import { ACCOUNT0, ROOT } from "./helpers/circuit";
 import { packValues } from "../src/statement/commitments";
 import { readInputFile } from "../src/model/zoo";
 import { quantizeFor, quantizeInput } from "../src/quantize/quantize";
@@ -26,6 +26,7 @@ describe("prove-model end to end (tiny-cnn)", function () {
       root: ROOT,
       model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
       inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+      context: ACCOUNT0,
     });
   });
 
@@ -34,13 +35,15 @@ describe("prove-model end to end (tiny-cnn)", function () {
     expect(report.matchesReference).to.equal(true);
     // 36 inputs x (8 + 1) + 72 conv neurons x (K + 2) + 3 outputs; K is at least shift + 1 > 2
     expect(report.circuit.constraints).to.be.greaterThan(36 * 9 + 72 * 4 + 3);
-    expect(report.circuit.publicSignals).to.equal(1 + 2); // the label, 36 input bytes packed into 2 limbs
+    expect(report.circuit.publicSignals).to.equal(1 + 2 + 1); // the label, 36 input bytes packed into 2 limbs, the context
     expect(report.proofBytes, "a, b, c of the calldata: 2 + 4 + 2 words").to.equal(8 * 32);
     const pub = JSON.parse(fs.readFileSync(report.files.public, "utf8")) as string[];
     const q = quantizeFor(loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")));
     const tinyInput = () => readInputFile(path.join(__dirname, "fixtures", "tiny-input.json"));
     expect(pub[0], "the public label is the reference's class").to.equal(String(report.prediction.class));
-    expect(pub.slice(1).map(BigInt), "the limbs pack the quantized input").to.deep.equal(packValues(quantizeInput(q, tinyInput()), 8, q.input.min));
+    expect(pub.slice(1, 3).map(BigInt), "the limbs pack the quantized input").to.deep.equal(packValues(quantizeInput(q, tinyInput()), 8, q.input.min));
+    expect(pub[3], "the last signal is the account the proof is bound to").to.equal(String(ACCOUNT0));
+    expect(report.boundTo).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
   });
 
   it("the stock snarkjs CLI verifies the proof", () => {
@@ -54,6 +57,7 @@ describe("prove-model end to end (tiny-cnn)", function () {
       root: ROOT,
       model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
       inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+      context: ACCOUNT0,
     });
     const cached = Object.fromEntries(again.stages.map((s) => [s.stage, s.cached]));
     expect(cached).to.include({ compile: true, ptau: true, setup: true, witness: true, prove: true });
@@ -66,6 +70,7 @@ describe("prove-model end to end (tiny-cnn)", function () {
       root: ROOT,
       model: loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json")),
       inputFile: path.join(__dirname, "fixtures", "tiny-input.json"),
+      context: ACCOUNT0,
     });
     const cached = Object.fromEntries(again.stages.map((s) => [s.stage, s.cached]));
     expect(cached).to.include({ render: false, compile: false, setup: false });
@@ -96,14 +101,18 @@ describe("prove-model with visibility options (tiny-cnn, command line)", functio
   const tiny = path.join(__dirname, "fixtures", "tiny-cnn.json");
   const run = (...args: string[]) => execFileSync("node", [cli, "prove-model", "--model", tiny, "--json", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
-  it("--input packed --weights hashed --output label: proves and verifies four public signals that the TypeScript statement predicts", async () => {
+  it("--input packed --weights hashed --output label: proves and verifies five public signals that the TypeScript statement predicts, the last binding the proof to the network's first account (the default context)", async () => {
     const r: ProveReport = JSON.parse(run("--input", "packed", "--weights", "hashed", "--output", "label"));
     expect(r.verified).to.equal(true);
     expect(r.matchesReference).to.equal(true);
-    expect(r.visibility).to.deep.equal({ input: "packed", weights: "hashed", output: "label" });
-    // 36 inputs of 8 bits pack into two limbs (31 a limb); one label; one weights commitment
+    expect(r.visibility).to.deep.equal({ input: "packed", weights: "hashed", output: "label", context: "sender" });
+    // 36 inputs of 8 bits pack into two limbs (31 a limb); one label; one weights commitment; the context
     expect(r.publicLayout).to.deep.equal({ output: 1, input: 2, weights: 1 });
-    expect(JSON.parse(fs.readFileSync(r.files.public, "utf8"))[0]).to.equal(String(r.prediction.class));
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8")) as string[];
+    expect(pub[0]).to.equal(String(r.prediction.class));
+    // no --bind-to: Hardhat's default account 0, which deploy-verifier and submit-proof send from
+    expect(r.boundTo).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    expect(pub.length === 5 && BigInt(pub[4])).to.equal(ACCOUNT0);
   });
 
   it("--weights private says, in its report, that it binds the proof to no model", () => {

@@ -16,7 +16,7 @@ import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
 import { resolveModel } from "../src/model/zoo";
 import { quantizeFor } from "../src/quantize/quantize";
-import { ROOT } from "./helpers/circuit";
+import { ACCOUNT0, ROOT } from "./helpers/circuit";
 
 describe("quantize: scales, calibration, accuracy", function () {
   this.timeout(600_000);
@@ -34,10 +34,10 @@ describe("quantize: scales, calibration, accuracy", function () {
       expect(r.constraints).to.equal(constraintCount(q).total);
       expect(r.ptauPower).to.equal(groth16Power(r.constraints, statementLayout(q, DEFAULT_VISIBILITY).publicSignals));
     }
-    // 8 bits is the circuit prove-model builds by default (packed input, label): 9,462 constraints =
+    // 8 bits is the circuit prove-model builds by default (packed input, label, the context): 9,463 constraints =
     // 784 x (9 + 1: the declared range's top) + 56 x (K + 2) + 10 linear outputs (8,410 + 784 every value public)
-    // + 26 limbs bound + the label of 10 outputs at R = 21 bits (2 x 10 + 2 + 10 x 22 = 242)
-    expect(b8.constraints).to.equal(8_410 + 784 + 26 + 242);
+    // + 26 limbs bound + the label of 10 outputs at R = 21 bits (2 x 10 + 2 + 10 x 22 = 242) + the context squared
+    expect(b8.constraints).to.equal(8_410 + 784 + 26 + 242 + 1);
   });
 
   it("a calibration file is checked element by element, naming the sample", () => {
@@ -49,7 +49,7 @@ describe("quantize: scales, calibration, accuracy", function () {
 
   it("prove-model --scale-bits 6: a 6-bit circuit that proves, verifies and matches the reference", async () => {
     const m = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const r = await proveModel({ root: ROOT, model: m, circuit: { quant: { scaleBits: 6 } } });
+    const r = await proveModel({ root: ROOT, model: m, circuit: { quant: { scaleBits: 6 } }, context: ACCOUNT0 });
     expect(r.verified).to.equal(true);
     expect(r.matchesReference).to.equal(true);
     expect(r.circuit.constraints).to.equal(constraintCount(quantizeFor(m, { scaleBits: 6 })).total);
@@ -61,7 +61,7 @@ describe("quantize: scales, calibration, accuracy", function () {
     const ok = spawnSync("node", [cli, "quantize", "--model", "mlp-mnist", "--scales", "6,8", "--samples", "20"], { cwd: ROOT, encoding: "utf8" });
     expect(ok.status, ok.stderr).to.equal(0);
     expect(ok.stdout).to.match(/scale bits\s+float acc\.\s+quantized acc\.\s+argmax agree\s+max \|error\|\s+constraints\s+ptau/);
-    expect(ok.stdout).to.match(/\n8\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+\s+9,462\s+2\^14/);
+    expect(ok.stdout).to.match(/\n8\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+%\s+[0-9.]+\s+9,463\s+2\^14/);
     const bad = spawnSync("node", [cli, "quantize", "--model", "mlp-mnist", "--scales", "1,8"], { cwd: ROOT, encoding: "utf8" });
     expect(bad.status).to.not.equal(0);
     expect(bad.stderr + bad.stdout).to.contain("--scales: expected whole numbers of bits in 2..32, got 1,8");

@@ -20,7 +20,7 @@ import { prove, setupKeys } from "../src/systems/stages";
 import { DEFAULT_VISIBILITY, VISIBILITY_RULES } from "../src/statement/visibility";
 import { verifySetup } from "../src/setup/keys";
 import { checkZkey } from "../src/snark/zkey";
-import { compileSource, ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, compileSource, ROOT, tmpDir } from "./helpers/circuit";
 import { renderCircuit } from "../src/backends/circom/render";
 import { quantize, DEFAULT_QUANT } from "../src/quantize/quantize";
 import { loadModelFile } from "../src/model/format";
@@ -207,7 +207,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
       return m;
     };
 
-    // tiny-cnn (domain 2^11 in a 2^12 ptau), and paper0's FC_48564_params (23,973 constraints + 3 public signals:
+    // tiny-cnn (domain 2^11 in a 2^12 ptau), and paper0's FC_48564_params (23,974 constraints + 4 public signals:
     // domain 2^15 in a ptau of exactly 2^15, where snarkjs's H hash reads one chunk past the tau powers' section)
     for (const [name, power] of [["tiny-cnn", 12], ["paper0/FC_48564_params", 15]] as const) {
       it(`${name} (ptau 2^${power}), from the kept secrets and from the ptau's points: snarkjs's sections byte for byte, its circuit hash, zkey verify passes, a native proof verifies`, async () => {
@@ -217,7 +217,7 @@ describe("setup: ceremony files, downloads, contributions", function () {
         const q = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
         const r1cs = path.join(sub, "c.r1cs"), wtns = path.join(sub, "c.wtns");
         const x = Array(q.input.shape.reduce((a, b) => a * b, 1)).fill(q.input.min + 1n);
-        buildDirect(q, DEFAULT_VISIBILITY, { r1csFile: r1cs, x, wtnsFile: wtns });
+        buildDirect(q, DEFAULT_VISIBILITY, { r1csFile: r1cs, x, wtnsFile: wtns, opening: { context: ACCOUNT0 } });
         const ptau = path.join(sub, "dev.ptau");
         const secretsFile = new Paths(ROOT).get({ kind: "ptauSecrets", ptau });
         await writeDevPtau(ptau, power, { keepSecrets: secretsFile });
@@ -260,8 +260,9 @@ describe("setup: ceremony files, downloads, contributions", function () {
   });
 
   it("zkml config: clear errors naming the field", async () => {
-    expect(resolveZkmlConfig(undefined, VISIBILITY_RULES)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "packed", weights: "fixed", output: "label" } });
-    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }, VISIBILITY_RULES).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "label" }); // the rest from the default statement
+    expect(resolveZkmlConfig(undefined, VISIBILITY_RULES)).to.deep.equal({ downloadPtau: false, ptauHashes: {}, blockGasLimit: 30_000_000, visibility: { input: "packed", weights: "fixed", output: "label", context: "sender" } });
+    expect(resolveZkmlConfig({ visibility: { input: "hashed" } }, VISIBILITY_RULES).visibility).to.deep.equal({ input: "hashed", weights: "fixed", output: "label", context: "sender" }); // the rest from the default statement
+    expect(resolveZkmlConfig({ visibility: { context: "none" } }, VISIBILITY_RULES).visibility).to.deep.equal({ input: "packed", weights: "fixed", output: "label" }); // the opt-out
     await expectError(() => resolveZkmlConfig({ visibility: { weights: "secret" } }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.visibility\.weights: expected one of fixed, private, hashed, got "secret"/);
     await expectError(() => resolveZkmlConfig({ visibility: { inputs: "public" } }, VISIBILITY_RULES), "CONFIG_INVALID", /zkml\.visibility\.inputs: expected one of input, weights, output/);
     expect(resolveZkmlConfig({ blockGasLimit: 45_000_000 }, VISIBILITY_RULES).blockGasLimit).to.equal(45_000_000);

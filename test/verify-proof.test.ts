@@ -18,7 +18,7 @@ import { compileSolidity } from "../src/evm/solc";
 import { verifyProofFiles, verifyProofOnChain } from "../src/evm/verify-proof";
 import { isZkmlError } from "../src/core/errors";
 import { Paths } from "../src/core/paths";
-import { ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 
 const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
@@ -35,7 +35,7 @@ describe("verify-proof: a proof, its public signals and a key (or a deployed ver
 
   before(async () => {
     dir = tmpDir("verify-proof");
-    const r = await proveModel({ root: ROOT, model: loadModelFile(TINY) });
+    const r = await proveModel({ root: ROOT, model: loadModelFile(TINY), context: ACCOUNT0 });
     f = {
       proof: path.join(dir, "proof.json"),
       public: path.join(dir, "public.json"),
@@ -56,13 +56,13 @@ describe("verify-proof: a proof, its public signals and a key (or a deployed ver
   it("a valid proof: exit 0, valid (the system read from the key's protocol)", () => {
     const r = hh("--proof", f.proof, "--public", f.public, "--vkey", f.vkey);
     expect(r.code, r.out).to.equal(0);
-    expect(r.out).to.match(/^valid: the groth16 proof verifies against .*verification_key\.json for these 3 public signals/m);
+    expect(r.out).to.match(/^valid: the groth16 proof verifies against .*verification_key\.json for these 4 public signals/m);
   });
 
   it("a changed public value: exit 1, invalid with the reason", () => {
     const r = hh("--proof", f.proof, "--public", f.changed, "--vkey", f.vkey);
     expect(r.code, r.out).to.equal(1);
-    expect(r.out).to.match(/^invalid: the groth16 pairing check fails: this proof does not prove these 3 public signals under this key/m);
+    expect(r.out).to.match(/^invalid: the groth16 pairing check fails: this proof does not prove these 4 public signals under this key/m);
   });
 
   it("a truncated proof.json: exit non-zero, a ZkmlError naming the file", () => {
@@ -115,7 +115,7 @@ describe("verify-proof: a proof, its public signals and a key (or a deployed ver
     expect(ok.valid, ok.reason).to.equal(true);
     const bad = await verifyProofOnChain({ ...at, public: f.changed });
     expect(bad.valid).to.equal(false);
-    expect(bad.reason).to.contain(`the verifier at ${address} on hardhat rejects the proof for these 3 public signals`);
+    expect(bad.reason).to.contain(`the verifier at ${address} on hardhat rejects the proof for these 4 public signals`);
     try {
       await verifyProofOnChain({ ...at, address: "0x000000000000000000000000000000000000dEaD", public: f.public });
       expect.fail("no contract there");

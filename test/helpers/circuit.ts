@@ -10,6 +10,10 @@ import { readWtns } from "../../src/core/r1cs";
 
 export const ROOT = path.join(__dirname, "..", "..");
 
+/** Hardhat's default account 0, the first signer of the in-process network and of `npx hardhat node`: what the
+ * default statement's proofs (bound to their submitter) are bound to in these tests, as the tasks bind them. */
+export const ACCOUNT0 = 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n;
+
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `zkml-${prefix}-`));
 }
