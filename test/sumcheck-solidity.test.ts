@@ -3,7 +3,10 @@
  * the in-process Hardhat chain: an MLP with committed weights (dense, requant with ReLU and clamp, dense; widths
  * that are not powers of two), its honest proof accepted by all three; every tampered 32-byte word of the proof
  * (a stride plus the first word of each part), each output and input value changed, and a proof of other weights:
- * all three refuse. The contract's size is checked against EIP-170 and its gas against a budget.
+ * all three refuse, each with a SumcheckRejected code (never out of gas); the codes of five named changes are
+ * asserted. A second shape (a signed input of two bytes a value, a clamp without ReLU, ReLU without a clamp, a
+ * requant last) is accepted and refused alike. The contract's size is checked against EIP-170 and its gas against a
+ * budget.
  */
 import { expect } from "chai";
 import hre from "hardhat";
@@ -12,6 +15,7 @@ import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/
 import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
 import { deploySumcheckVerifier } from "../src/systems/sumcheck/solidity/deploy";
+import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
 import { compileSolidity, EIP170_LIMIT } from "../src/evm/solc";
 import type { Contract } from "ethers";
 
@@ -42,19 +46,50 @@ function params(seed: number): bigint[] {
   return Array.from({ length: n }, (_, i) => BigInt(i < 12 * 20 || (i >= 252 && i < 312) ? r(-128, 127) : r(-2000, 2000)));
 }
 
-const native = () => loadSumcheck() as unknown as NativeSumcheck;
-const archBytes = () => i64Bytes(archWords(ARCH));
+/** A second shape: a signed input of two bytes a value ([-300, 300]), a clamp without ReLU, ReLU without a clamp,
+ * a requant last. */
+const ARCH2: SumcheckArch = {
+  inputLen: 10,
+  inputMin: -300n,
+  inputTop: 300n,
+  ops: [
+    { op: "dense", m: 6, n: 10 },
+    { op: "requant", shift: 10, relu: false, bits: 21, clamp: 8 },
+    { op: "dense", m: 3, n: 6 },
+    { op: "requant", shift: 8, relu: true, bits: 19 },
+  ],
+};
 
-/** What the contract says of (x, y, proof): "valid" or "invalid" (a revert). */
+function params2(seed: number): bigint[] {
+  const r = rng(seed);
+  return [...Array.from({ length: 60 }, () => r(-128, 127)), ...Array.from({ length: 6 }, () => r(-2000, 2000)), ...Array.from({ length: 18 }, () => r(-128, 127)), ...Array.from({ length: 3 }, () => r(-2000, 2000))].map(BigInt);
+}
+
+const native = () => loadSumcheck() as unknown as NativeSumcheck;
+let ARCH_NOW = ARCH;
+const archBytes = () => i64Bytes(archWords(ARCH_NOW));
+
+/** The input as the contract takes it: each value minus the minimum, big-endian in r.inputBytes bytes. */
+function pack(r: RenderedSumcheckVerifier, x: readonly bigint[]): Buffer {
+  const n = r.inputBytes;
+  return Buffer.from(x.flatMap((xi) => Array.from({ length: n }, (_, i) => Number(((xi - r.program.inputMin) >> BigInt(8 * (n - 1 - i))) & 0xffn))));
+}
+
+/** What the contract says of (x, y, proof): "valid", or "invalid" for a SumcheckRejected revert (its code kept in
+ * `lastCode`); any other failure (out of gas, a panic) is a crash, which the tests refuse. */
+let lastCode = -1;
 async function solSays(v: Contract, r: RenderedSumcheckVerifier, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array): Promise<string> {
-  const packed = Buffer.from(x.map((xi) => Number(xi - r.program.inputMin)));
   try {
-    const ok: boolean = await v.verifyProof(packed, y, proof);
-    return ok ? "valid" : "invalid";
+    const ok: boolean = await v.verifyProof(pack(r, x), y, proof);
+    return ok ? "valid" : "crash: returned false";
   } catch (e) {
-    const text = String((e as Error).message);
-    if (text.includes("SumcheckRejected") || text.includes("reverted")) return "invalid";
-    return `crash ${text.slice(0, 200)}`;
+    const data = (e as { data?: string }).data;
+    const parsed = data ? v.interface.parseError(data) : null;
+    if (parsed?.name === "SumcheckRejected") {
+      lastCode = Number(parsed.args[0]);
+      return "invalid";
+    }
+    return `crash ${String((e as Error).message).slice(0, 200)}`;
   }
 }
 
@@ -68,7 +103,7 @@ async function rustSays(x: readonly bigint[], y: readonly bigint[], proof: Uint8
 
 function tsSays(x: readonly bigint[], y: readonly bigint[], proof: Uint8Array, model: Uint8Array): string {
   try {
-    return verifySumcheckProof(ARCH, x, y, proof, model).valid ? "valid" : "invalid";
+    return verifySumcheckProof(ARCH_NOW, x, y, proof, model).valid ? "valid" : "invalid";
   } catch {
     return "invalid";
   }
@@ -101,7 +136,7 @@ describe("sumcheck Solidity verifier", function () {
     expect(await rustSays(x, y, proof, model)).to.equal("valid");
     expect(tsSays(x, y, proof, model)).to.equal("valid");
     expect(await solSays(verifier, rendered, x, y, proof)).to.equal("valid");
-    const gas = Number(await verifier.verifyProof.estimateGas(Buffer.from(x.map(Number)), y, proof));
+    const gas = Number(await verifier.verifyProof.estimateGas(pack(rendered, x), y, proof));
     // budget: the two Hyrax openings, cols + rows scalar multiplications (6,000 gas) and additions (150) each: the
     // model's 2^9 entries as 16 rows of 32, the witness's 2^13 (the activation table's 2^12 multiplicities) as 64 of
     // 128: 240 x 6,150 = 1.48M; the calldata at 16 gas a byte; the sumchecks, lookups and merges under 1.2M
@@ -109,6 +144,16 @@ describe("sumcheck Solidity verifier", function () {
     const openings = (m.rows + m.cols + w.rows + w.cols) * 6_150;
     expect(m.rows + m.cols + w.rows + w.cols).to.equal(240);
     expect(gas, `proof ${proof.length} bytes`).to.be.below(21_000 + openings + 16 * proof.length + 1_200_000);
+    // the floor the deployment checks against a chain's cap: 21,000 + the 240 precompile pairs, below the gas
+    expect(sumcheckGasFloor(rendered.program)).to.equal(21_000 + openings);
+    expect(gas).to.be.above(sumcheckGasFloor(rendered.program));
+    const compiled = compileSolidity({ "SumcheckVerifier.sol": rendered.source }, { viaIR: true }).get(rendered.contractName)!;
+    const [signer] = await hre.ethers.getSigners();
+    const refusal = await deploySumcheckVerifier(rendered, compiled, signer, 1_000_000).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(refusal?.message).to.match(/at least 1,497,000 gas .* per-transaction cap of 1,000,000/);
   });
 
   it("refuses a changed output or input, and a proof of other weights, as the other two verifiers do", async () => {
@@ -122,7 +167,7 @@ describe("sumcheck Solidity verifier", function () {
       expect(tsSays(xx, yy, proof, model)).to.equal("invalid");
     }
     // a packed input byte past the declared top (127): the contract's range check
-    const packed = Buffer.from(x.map(Number));
+    const packed = pack(rendered, x);
     packed[0] = 200;
     await expect(verifier.verifyProof(packed, y, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
     await expect(verifier.verifyProof(packed.subarray(1), y, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
@@ -135,7 +180,7 @@ describe("sumcheck Solidity verifier", function () {
   it("agrees with the Rust and TypeScript verifiers on every tampered word (a stride and each part's first), truncations and trailing bytes", async () => {
     const words = proof.length / 32;
     const picks = new Set<number>();
-    for (let i = 0; i < words; i += 5) picks.add(i);
+    for (let i = 0; i < words; i += 8) picks.add(i);
     for (let i = 0; i < Math.min(words, 40); i++) picks.add(i);
     for (let i = Math.max(0, words - 40); i < words; i++) picks.add(i);
     let refused = 0;
@@ -148,10 +193,56 @@ describe("sumcheck Solidity verifier", function () {
       expect([sol, rust, ts], `word ${i} of ${words}`).to.deep.equal(["invalid", "invalid", "invalid"]);
       refused++;
     }
-    expect(refused).to.be.above(words / 5);
+    expect(refused).to.be.above(words / 8);
     for (const t of [proof.subarray(0, proof.length - 32), Buffer.concat([proof, Buffer.alloc(32)])]) {
       expect(await solSays(verifier, rendered, x, y, t)).to.equal("invalid");
       expect(await rustSays(x, y, t, model)).to.equal("invalid");
+    }
+  });
+
+  it("names the failed check: a version, a layer's kind, a witness row off the curve, a truncation, trailing bytes", async () => {
+    const rows = rendered.program.witness.rows;
+    const cases: [string, (b: Buffer) => Buffer, number][] = [
+      ["the version word", (b) => (b.writeUInt8(3, 31), b), 3],
+      ["the first layer's kind word", (b) => (b.writeUInt8(2, 32 * (4 + 2 * rows) + 31), b), 17],
+      ["a witness row's y", (b) => (b.writeUInt8(b[32 * 4 + 31] ^ 1, 32 * 4 + 31), b), 13],
+      ["the last word dropped", (b) => b.subarray(0, b.length - 32), 1],
+      ["a trailing word", (b) => Buffer.concat([b, Buffer.alloc(32)]), 14],
+    ];
+    for (const [what, change, code] of cases) {
+      expect(await solSays(verifier, rendered, x, y, change(Buffer.from(proof))), what).to.equal("invalid");
+      expect(lastCode, what).to.equal(code);
+    }
+  });
+
+  it("a second shape (a signed two-byte input, a clamp without ReLU, ReLU without a clamp, a requant last): accepted, and refused changed", async () => {
+    ARCH_NOW = ARCH2;
+    try {
+      const r = rng(11);
+      const x2 = Array.from({ length: 10 }, () => BigInt(r(-300, 300)));
+      const model2 = await native().sumcheckCommitModel(archBytes(), i64Bytes(params2(3)));
+      const p = await native().sumcheckProve(archBytes(), i64Bytes(params2(3)), i64Bytes(x2), model2);
+      const y2 = fromI64Bytes(p.output);
+      const r2 = renderSumcheckVerifier(ARCH2, model2, "test_mlp2");
+      expect(r2.inputBytes).to.equal(2);
+      const compiled = compileSolidity({ "SumcheckVerifier2.sol": r2.source }, { viaIR: true }).get(r2.contractName)!;
+      const [signer] = await hre.ethers.getSigners();
+      const v2 = (await deploySumcheckVerifier(r2, compiled, signer)).verifier;
+      expect([await solSays(v2, r2, x2, y2, p.proof), await rustSays(x2, y2, p.proof, model2), tsSays(x2, y2, p.proof, model2)]).to.deep.equal(["valid", "valid", "valid"]);
+      const yBad = [...y2];
+      yBad[2] += 1n;
+      expect([await solSays(v2, r2, x2, yBad, p.proof), await rustSays(x2, yBad, p.proof, model2), tsSays(x2, yBad, p.proof, model2)]).to.deep.equal(["invalid", "invalid", "invalid"]);
+      const xBad = [...x2];
+      xBad[0] = 301n;
+      expect(await solSays(v2, r2, xBad, y2, p.proof)).to.equal("invalid");
+      expect(lastCode).to.equal(15);
+      for (let i = 0; i < p.proof.length / 32; i += 17) {
+        const t = Buffer.from(p.proof);
+        t[32 * i + 31] ^= 1;
+        expect([await solSays(v2, r2, x2, y2, t), await rustSays(x2, y2, t, model2), tsSays(x2, y2, t, model2)], `word ${i}`).to.deep.equal(["invalid", "invalid", "invalid"]);
+      }
+    } finally {
+      ARCH_NOW = ARCH;
     }
   });
 });

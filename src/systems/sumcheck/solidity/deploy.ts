@@ -5,6 +5,8 @@
  */
 import { Contract, ContractFactory, Signer } from "ethers";
 import { checkContractSize, Compiled } from "../../../evm/solc";
+import { ZkmlError } from "../../../core/errors";
+import { sumcheckGasFloor } from "./cost";
 import type { RenderedSumcheckVerifier } from "./render";
 
 export interface DeployedSumcheckVerifier {
@@ -15,8 +17,18 @@ export interface DeployedSumcheckVerifier {
   deployGas: number[];
 }
 
-export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, signer: Signer): Promise<DeployedSumcheckVerifier> {
+/**
+ * Deploys the data contracts, then the verifier. Refused before anything is sent: a contract past EIP-170, and, on
+ * a chain with a per-transaction cap (`txGasCap`, EIP-7825's 16,777,216 on Ethereum since osaka), a verifier whose
+ * verification cannot fit it (its gas floor alone, ./cost.ts `sumcheckGasFloor`, past the cap).
+ */
+export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
   checkContractSize(r.contractName, compiled.runtimeBytes);
+  const floor = sumcheckGasFloor(r.program);
+  if (txGasCap !== null && floor > txGasCap)
+    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past this chain's per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
+      hint: "deploy to a chain without the cap, or prove this model on-chain with --system groth16 (a constant-size proof)",
+    });
   r.chunks.forEach((c, i) => checkContractSize(`${r.contractName} data ${i} (${c.blob})`, c.data.length + 1));
   const chunkAddresses: string[] = [];
   const deployGas: number[] = [];

@@ -23,7 +23,7 @@ export const REJECT_CODES: Record<number, string> = {
   10: "the merged claims' final value is not E(s) P(s)",
   11: "a Hyrax opening's row combination does not match the commitment",
   12: "a Hyrax opening's value is not <u, eq(r_low)>",
-  13: "a point is not on the curve (an elliptic-curve precompile failed)",
+  13: "a point is not on the curve, or an elliptic-curve precompile failed",
   14: "bytes follow the proof's end",
   15: "the input's length or a value outside the declared range",
   16: "the output's length or a value that is not a 64-bit integer",
@@ -543,27 +543,50 @@ library Sumcheck {
 
     /// sum_i s_i P_i for points P_i (64-byte words in pts from byte 0) and scalars s_i, by the ecMul and ecAdd
     /// precompiles through one scratch buffer: [acc.x, acc.y, prod.x, prod.y] with the ecMul input written over prod.
+    /// Each call gets exactly its price (EIP-1108: 6,000 and 150), so an invalid point costs no more than a valid
+    /// one, and the loop stops at the first failure.
     function msm(bytes memory pts, uint256[] memory s) internal view returns (uint256[2] memory acc) {
         uint256[5] memory buf;
         bool ok = true;
         assembly ("memory-safe") {
             let base := add(pts, 32)
             let n := mload(s)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+            for { let i := 0 } and(lt(i, n), ok) { i := add(i, 1) } {
                 let si := mload(add(add(s, 32), mul(i, 32)))
                 if si {
                     let src := add(base, mul(i, 64))
                     mstore(add(buf, 64), mload(src))
                     mstore(add(buf, 96), mload(add(src, 32)))
                     mstore(add(buf, 128), si)
-                    ok := and(ok, staticcall(gas(), 7, add(buf, 64), 96, add(buf, 64), 64))
-                    ok := and(ok, staticcall(gas(), 6, buf, 128, buf, 64))
+                    ok := staticcall(6000, 7, add(buf, 64), 96, add(buf, 64), 64)
+                    if ok { ok := staticcall(150, 6, buf, 128, buf, 64) }
                 }
             }
         }
         if (!ok) reject(13);
         acc[0] = buf[0];
         acc[1] = buf[1];
+    }
+
+    /// Each 64-byte point of pts is the identity (zeros) or on y^2 = x^3 + 3 with coordinates below q, as the
+    /// Rust and TypeScript decoders require of every point they read (the MSM alone would skip a zero scalar's).
+    function checkPoints(bytes memory pts) internal pure {
+        bool ok = true;
+        assembly ("memory-safe") {
+            let q := 21888242871839275222246405745257275088696311157297823662689037894645226208583
+            let base := add(pts, 32)
+            let n := div(mload(pts), 64)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let x := mload(add(base, mul(i, 64)))
+                let y := mload(add(base, add(mul(i, 64), 32)))
+                if or(x, y) {
+                    let on := and(lt(x, q), lt(y, q))
+                    on := and(on, eq(mulmod(y, y, q), addmod(mulmod(mulmod(x, x, q), x, q), 3, q)))
+                    ok := and(ok, on)
+                }
+            }
+        }
+        if (!ok) reject(13);
     }
 
     /// The Hyrax opening at s of the vector committed by rows (64-byte points), generators gens: u read from the

@@ -207,6 +207,7 @@ ${blobFunction("_gens", "gens", chunks)}
         if (c.at + 64 * WITNESS_ROWS > proof.length) revert SumcheckRejected(1);
         wrows = proof[c.at:c.at + 64 * WITNESS_ROWS];
         c.at += 64 * WITNESS_ROWS;
+        Sumcheck.checkPoints(wrows);
         Sumcheck.absorbBytes(t, "hyrax commitment", wrows);
         Sumcheck.expectWord(proof, c, LAYERS);
     }
