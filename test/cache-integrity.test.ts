@@ -21,7 +21,7 @@ import { checkPtauPoints } from "../src/setup/ptau-check";
 import { vkeyMatchesZkey } from "../src/systems/snarkjs";
 import { writeDevPtau } from "../src/setup/ptau";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
-import { ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 import { section } from "./helpers/errors";
 
 const HARDHAT = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
@@ -54,7 +54,7 @@ describe("the build cache: every artifact checked against the hash recorded when
   let lines: string[] = [];
   const prove = (more: Omit<Partial<ProveOptions>, "system"> = {}): Promise<ProveReport> => {
     lines = [];
-    return proveModel({ root, model, circuit: OPTS, observe: { log: (l) => lines.push(l) }, ...more });
+    return proveModel({ root, model, circuit: OPTS, context: ACCOUNT0, observe: { log: (l) => lines.push(l) }, ...more });
   };
   const cached = (r: ProveReport, stage: string) => r.stages.find((s) => s.stage === stage)?.cached;
   let loc: ReturnType<typeof locateCircuit>;

@@ -30,7 +30,7 @@ import { CompiledContract, deployVerifier, refuseForgeableSetup, submitProof, vk
 import { isLocalChain } from "../src/evm/networks";
 import { isZkmlError } from "../src/core/errors";
 import { proveJob } from "../src/queue/queue";
-import { ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const { buildBn128, utils } = require("ffjavascript");
@@ -81,8 +81,8 @@ describe("a development setup is forgeable: it never reaches a real chain unaske
   const layout = () => publicLayout(statementLayout(loc.q, DEFAULT_VISIBILITY));
 
   before(async () => {
-    // the default statement (label, packed input), set up from the cached development ptau
-    const r = await proveModel({ root: ROOT, model });
+    // the default statement (label, packed input, bound to the first account), set up from the cached development ptau
+    const r = await proveModel({ root: ROOT, model, context: ACCOUNT0 });
     vkey = JSON.parse(fs.readFileSync(r.files.verificationKey, "utf8"));
     honest = { proof: JSON.parse(fs.readFileSync(r.files.proof, "utf8")), publicSignals: JSON.parse(fs.readFileSync(r.files.public, "utf8")) };
     predicted = r.prediction.class;
@@ -239,7 +239,7 @@ describe("a development setup is forgeable: it never reaches a real chain unaske
   it("the proof queue: a worker building a circuit in the shared store keeps no ptau secrets there, and the job's result carries none", async () => {
     const root = tmpDir("forgery-queue");
     try {
-      const spec = { model: TINY, system: "groth16" as const, visibility: DEFAULT_VISIBILITY, backend: "auto" as const, inputs: [new Array(36).fill(0.5)] };
+      const spec = { model: TINY, system: "groth16" as const, visibility: DEFAULT_VISIBILITY, backend: "auto" as const, inputs: [new Array(36).fill(0.5)], context: String(ACCOUNT0) };
       const result = await proveJob(root, "forgery-job", spec);
       expect(result.verified).to.equal(true);
       const files: string[] = [];

@@ -15,7 +15,7 @@ import { resolveModel } from "../src/model/zoo";
 import { rejected } from "./helpers/errors";
 
 const CIRCUIT_SYSTEMS = SYSTEMS.filter((s): s is CircuitSystem => s.form === "r1cs");
-import { ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 
 describe("proof systems: the registry", () => {
   it("names each protocol, with Groth16's native prover as its default and snarkjs beside it", () => {
@@ -54,7 +54,7 @@ describe("proof systems: each one through the interface on tiny-cnn", function (
 
   for (const sys of CIRCUIT_SYSTEMS) {
     it(`${sys.protocol} (${sys.prover} prover): prove, verify, a changed public value refused, the verifier's input and source`, async () => {
-      const r = await proveModel({ root: ROOT, model, system: sys.protocol, prover: sys.prover });
+      const r = await proveModel({ root: ROOT, model, system: sys.protocol, prover: sys.prover, context: ACCOUNT0 });
       expect(r.verified).to.equal(true);
       expect(r.prover).to.equal(sys.prover);
       expect(r.proofBytes).to.equal(32 * sys.proofWords);
