@@ -279,7 +279,7 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
 }
 
 /** The blob in data-contract-sized pieces. */
-function splitBlob(blob: Buffer): Buffer[] {
+export function splitBlob(blob: Buffer): Buffer[] {
   const chunks: Buffer[] = [];
   for (let i = 0; i < blob.length; i += CHUNK_BYTES) chunks.push(blob.subarray(i, i + CHUNK_BYTES));
   return chunks;

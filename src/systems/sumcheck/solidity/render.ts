@@ -12,7 +12,7 @@
  * outputs as int256 (each a 64-bit integer), the proof's bytes as the prover wrote them (format version 2).
  */
 import { keccak256, toUtf8Bytes } from "ethers";
-import { EIP170_LIMIT } from "../../../evm/solc";
+import { dataInitCode, splitBlob } from "../../../backends/solidity/inference";
 import { decodeCommitment } from "../verifier/decode";
 import { generators } from "../verifier/hyrax";
 import { DOMAIN_TAG, HYRAX_TAG } from "../verifier/network";
@@ -22,7 +22,8 @@ import type { SumcheckArch } from "../arch";
 import { SUMCHECK_LIBRARY } from "./library";
 import { sumcheckProgram, SumcheckProgram } from "./program";
 
-/** A data contract's bytes: its runtime code is 0x00 (STOP, so a call does nothing) then the data. */
+/** A data contract's bytes: its runtime code is 0x00 (STOP, so a call does nothing) then the data (the naive
+ * inference contract's data contracts, ../../../backends/solidity/inference.ts, are made the same way). */
 export interface DataChunk {
   blob: "rows" | "gens";
   /** the data (without the leading 0x00) */
@@ -43,22 +44,12 @@ export interface RenderedSumcheckVerifier {
   inputBytes: number;
 }
 
-/** The most data one chunk carries: EIP-170's limit less the leading 0x00. */
-const CHUNK_DATA = EIP170_LIMIT - 1;
-
 function dataContract(blob: DataChunk["blob"], data: Buffer): DataChunk {
   const runtime = Buffer.concat([Buffer.from([0]), data]);
-  const n = runtime.length;
-  // PUSH2 n, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN; then the runtime (12 bytes of init)
-  const init = Buffer.from([0x61, n >> 8, n & 0xff, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3]);
-  return { blob, data, creationCode: Buffer.concat([init, runtime]).toString("hex"), codeHash: keccak256(runtime) };
+  return { blob, data, creationCode: dataInitCode(runtime.toString("hex")), codeHash: keccak256(runtime) };
 }
 
-function chunked(blob: DataChunk["blob"], data: Buffer): DataChunk[] {
-  const out: DataChunk[] = [];
-  for (let o = 0; o < data.length; o += CHUNK_DATA) out.push(dataContract(blob, data.subarray(o, o + CHUNK_DATA)));
-  return out;
-}
+const chunked = (blob: DataChunk["blob"], data: Buffer): DataChunk[] => splitBlob(data).map((c) => dataContract(blob, c));
 
 function pointBytes(ps: readonly ({ x: bigint; y: bigint } | null)[]): Buffer {
   return Buffer.from(ps.map((p) => (p === null ? "0".repeat(128) : word(p.x) + word(p.y))).join(""), "hex");
