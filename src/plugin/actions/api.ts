@@ -21,6 +21,8 @@ export interface ZkmlCircuitOptions {
   saturate?: "auto" | "on" | "off";
   calibration?: string;
   batch?: number;
+  /** sender (the default): the proof is bound to its submitter; none: anyone holding it can submit it */
+  context?: "sender" | "none";
 }
 
 interface Logged {
@@ -37,6 +39,8 @@ export interface ZkmlProveOptions extends ZkmlCircuitOptions, Logged {
   ptau?: string;
   downloadPtau?: boolean;
   force?: boolean;
+  /** a bound statement's submitter (0x...) or an application's value; default: the network's first account */
+  bindTo?: string;
 }
 
 export interface ZkmlDeployOptions extends ZkmlCircuitOptions, Logged {
