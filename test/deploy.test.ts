@@ -20,7 +20,7 @@ import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
 import { quantizeFor } from "../src/quantize/quantize";
-import { ROOT, tmpDir } from "./helpers/circuit";
+import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 import { jobIdFor, JobSpec } from "../src/queue/jobs";
 import { proveJob } from "../src/queue/queue";
 
@@ -37,7 +37,8 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   const DEFAULT: CircuitOptions = { visibility: DEFAULT_VISIBILITY, backend: "auto", quant: {} };
   // a statement with a hashed input and a label, proved by the direct backend: found by the same options
   const HASHED: CircuitOptions = { visibility: { input: "hashed", weights: "fixed", output: "label" }, backend: "direct", quant: {} };
-  const HASHED_FLAGS = ["--input", "hashed", "--output", "label", "--backend", "direct"];
+  // (and unbound: --context none, the opt-out, through every task)
+  const HASHED_FLAGS = ["--input", "hashed", "--output", "label", "--backend", "direct", "--context", "none"];
   let record: string;
   let hashedRecord: string;
   const contracts: string[] = [];
@@ -76,7 +77,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     for (const f of [record, hashedRecord]) fs.rmSync(f, { force: true });
     // the setups deploy-verifier needs (cached); the default statement last, as a user who tried both would
     await proveModel({ root: ROOT, model, circuit: HASHED });
-    await proveModel({ root: ROOT, model, circuit: DEFAULT });
+    await proveModel({ root: ROOT, model, circuit: DEFAULT, context: ACCOUNT0 }); // the node's first account submits
     const port = await freePort();
     rpc = `http://127.0.0.1:${port}`;
     node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -122,16 +123,18 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     expect(r.code, r.out).to.equal(0);
     expect(r.out).to.contain(`e2e-tiny-cnn (groth16) on localhost (chain 31337), recorded in ${path.relative(ROOT, record)}`);
     const rec = JSON.parse(fs.readFileSync(record, "utf8"));
-    expect(rec).to.include({ format: "zkml-deployment/2", model: name, system: "groth16", network: "localhost", chainId: 31337, publicSignals: 3 });
-    // the default statement: the label, then the 36 8-bit input values packed 31 to a limb
+    expect(rec).to.include({ format: "zkml-deployment/2", model: name, system: "groth16", network: "localhost", chainId: 31337, publicSignals: 4 });
+    // the default statement: the label, then the 36 8-bit input values packed 31 to a limb, then the context (the submitter)
     expect(rec.statement.layout).to.deep.equal({
       output: { kind: "label", offset: 0, count: 1 },
       input: { kind: "limbs", offset: 1, count: 2, packing: { values: 36, bits: 8, perLimb: 31 } },
       weights: { kind: "none", offset: 3, count: 0 },
-      publicSignals: 3,
+      context: { kind: "context", offset: 3, count: 1 },
+      publicSignals: 4,
     });
+    expect(r.out).to.contain("accepts a proof only from the address it is bound to");
     expect(rec.consumer.constructorArguments).to.deep.equal([rec.verifier.address]);
-    // measured: verifier 385,753 gas with 3 public signals (1,121,705 when all 39 values were public)
+    // measured: verifier 385,753 gas with 3 public signals (1,121,705 when all 39 values were public); one more signal, the context, adds an IC point (~20k)
     expect(rec.verifier.gasUsed).to.be.within(250_000, 600_000);
     expect(rec.consumer.gasUsed).to.be.within(250_000, 450_000);
     const again = deploy();
@@ -148,13 +151,15 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     const bytes = Buffer.from(x.map((v) => Number(v - q.input.min)));
     expect(r.out).to.contain(`recorded: label ${label}, input hash ${keccak256(bytes)}`);
     const gas = Number(/gas ([0-9,]+)/.exec(r.out.split("proof accepted")[1])![1].replace(/,/g, ""));
-    // 4 pairings (181k) + 21k + 3 signals x ~7k + the consumer's packing, call and event
+    // 4 pairings (181k) + 21k + 4 signals x ~7k (the last the context, checked against msg.sender first) + the
+    // consumer's packing, call and event: tiny-cnn's measured 243,391 in test/binding.test.ts
     expect(gas).to.be.within(200_000, 270_000);
   });
 
   it("submit-proof --job: a finished queue job's proof is accepted and its class recorded; under another statement's options it is refused, naming both circuits", async () => {
     const model = loadModelFile(modelFile);
-    const spec: JobSpec = { model: modelFile, system: "groth16", visibility: DEFAULT_VISIBILITY, backend: "auto", inputs: [[...Array(36)].map((_, i) => ((i * 7) % 10) / 10)] };
+    // bound, as the default statement is, to the account submit-proof sends from
+    const spec: JobSpec = { model: modelFile, system: "groth16", visibility: DEFAULT_VISIBILITY, backend: "auto", inputs: [[...Array(36)].map((_, i) => ((i * 7) % 10) / 10)], context: String(ACCOUNT0) };
     const job = jobIdFor(locateCircuit(ROOT, model, "groth16", DEFAULT).id, spec);
     const jobDir = path.dirname(paths.get({ kind: "queueResult", job }));
     try {
