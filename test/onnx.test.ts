@@ -297,7 +297,8 @@ describe("ONNX: the zoo exported and read back", function () {
     expect(r.status, r.stderr).to.equal(0);
     const info = JSON.parse(r.stdout);
     expect(info.params).to.equal(44_530);
-    expect(info.statements.map((s: { publicSignals: number }) => s.publicSignals)).to.deep.equal([27, 2, 28, 794]);
+    // the default (the label, 26 limbs, the context), a hashed input, hashed weights, every value public
+    expect(info.statements.map((s: { publicSignals: number }) => s.publicSignals)).to.deep.equal([28, 2, 28, 794]);
     // the per-layer MACs add up to the model's total (a padded convolution counts only its in-bounds taps)
     const lenet = inspectModel(resolveModel("lenet5"), quantizeFor(resolveModel("lenet5")), "lenet5");
     expect(lenet.layers.reduce((a, l) => a + l.macs, 0)).to.equal(lenet.macs);
