@@ -30,6 +30,8 @@ export interface ZkmlUserConfig<V = Record<string, string>> {
   visibility?: Partial<V>;
   /** The proof queue's Redis (prove-worker, prove-jobs), a redis:// URL; REDIS_URL and --redis win over it. */
   queue?: string;
+  /** How models are quantized when no --scale-bits is given: maxError, the largest absolute output error against the float model the narrowest width must meet (--max-error wins; default 0.005). */
+  quantize?: { maxError?: number };
 }
 
 /**
@@ -52,11 +54,13 @@ export interface ZkmlConfig<V = Record<string, string>> extends PtauTrust {
   blockGasLimit: number;
   visibility: V;
   queue?: string;
+  /** maxError: given in the config (else the tasks' default, src/quantize/choose.ts DEFAULT_MAX_ERROR) */
+  quantize?: { maxError?: number };
 }
 
 export const DEFAULT_BLOCK_GAS_LIMIT = 30_000_000;
 
-const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility", "queue"];
+const KNOWN = ["ptau", "downloadPtau", "ptauBaseUrl", "ptauHashes", "blockGasLimit", "visibility", "queue", "quantize"];
 
 export function resolveZkmlConfig<V>(user: unknown, rules: VisibilityRules<V>, where = "hardhat.config.ts"): ZkmlConfig<V> {
   const fail = (field: string, expected: string, got: unknown) =>
@@ -70,6 +74,15 @@ export function resolveZkmlConfig<V>(user: unknown, rules: VisibilityRules<V>, w
   if (u.ptauBaseUrl !== undefined && (typeof u.ptauBaseUrl !== "string" || !/^https?:\/\//.test(u.ptauBaseUrl))) throw fail("ptauBaseUrl", "an http(s) URL", u.ptauBaseUrl);
   if (u.blockGasLimit !== undefined && !isGasLimit(u.blockGasLimit)) throw fail("blockGasLimit", "a whole number of gas, at least 21,000", u.blockGasLimit);
   if (u.queue !== undefined && (typeof u.queue !== "string" || !/^redis:\/\/[^/]/.test(u.queue))) throw fail("queue", "a redis:// URL (e.g. redis://10.0.0.5:6379)", u.queue);
+  let quantize: { maxError?: number } | undefined;
+  if (u.quantize !== undefined) {
+    if (typeof u.quantize !== "object" || u.quantize === null || Array.isArray(u.quantize)) throw fail("quantize", "an object { maxError }", u.quantize);
+    const qz = u.quantize as Record<string, unknown>;
+    for (const k of Object.keys(qz)) if (k !== "maxError") throw fail(`quantize.${k}`, "maxError", k);
+    if (qz.maxError !== undefined && (typeof qz.maxError !== "number" || !Number.isFinite(qz.maxError) || qz.maxError <= 0))
+      throw fail("quantize.maxError", "a positive number (the largest absolute output error against the float model, e.g. 0.005)", qz.maxError);
+    quantize = qz.maxError === undefined ? {} : { maxError: qz.maxError as number };
+  }
   let visibility = rules.defaults;
   if (u.visibility !== undefined) {
     if (typeof u.visibility !== "object" || u.visibility === null || Array.isArray(u.visibility)) throw fail("visibility", "an object { input, weights, output, context }", u.visibility);
@@ -98,6 +111,7 @@ export function resolveZkmlConfig<V>(user: unknown, rules: VisibilityRules<V>, w
     blockGasLimit: (u.blockGasLimit as number | undefined) ?? DEFAULT_BLOCK_GAS_LIMIT,
     visibility,
     queue: u.queue as string | undefined,
+    ...(quantize ? { quantize } : {}),
   };
 }
 

@@ -90,7 +90,8 @@ export const displayFor = (o: Observation | undefined): ProgressDisplay => o?.pr
 /** The input, quantized, with the reference's output and the statement a proof of it makes. */
 export interface Subject {
   q: QModel;
-  given: { source: string; label?: number };
+  /** values: the real input(s) (one per inference), what the float model is run on for the report's error */
+  given: { source: string; label?: number; values: ArrayLike<number>[] };
   x: bigint[];
   reference: bigint[];
   statement: Statement;

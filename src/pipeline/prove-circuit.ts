@@ -8,7 +8,9 @@ import { ZkmlError } from "../core/errors";
 import { checkDigest, digestFile, readJsonFile, readMeta, writeFileAtomic } from "../core/files";
 import { QModel, runIR } from "../ir/ir";
 import { defaultInput, defaultInputs, readInputFile } from "../model/zoo";
+import { forwardFloat } from "../model/format";
 import { quantizeFor, quantizeInput } from "../quantize/quantize";
+import { describeChoice } from "../quantize/choose";
 import { parseCalibration } from "../quantize/scales";
 import type { CompileResult } from "../backends/compiled";
 import { statementFor } from "../statement/statement";
@@ -38,6 +40,16 @@ function quantizeSubject(run: Run<ProofSystemImpl>): Quantized {
   // a batch is its inputs concatenated, and their outputs (statement.ts)
   const xs = given.values.map((v, i) => quantizeInput(q, v, opts.inputFile ? `${opts.inputFile}${n === 1 ? "" : ` inputs[${i}]`}` : "input"));
   return { q, given, x: xs.flat(), reference: xs.flatMap((xi) => runIR(q, xi).output) };
+}
+
+/** What the report says of the quantization: the width, how it was chosen, and the proved output's (the
+ * reference's, which the proof is checked to equal) largest absolute error against the float model. */
+export function quantizationReport(run: Run<ProofSystemImpl>, s: Quantized): { scaleBits: number; choice?: string; maxAbsError: number } {
+  const real = s.reference.map((r) => Number(r) * s.q.output.step);
+  const float = s.given.values.flatMap((v) => Array.from(forwardFloat(run.opts.model, v).data));
+  const maxAbsError = real.reduce((m, v, i) => Math.max(m, Math.abs(v - float[i])), 0);
+  const choice = run.circuit.quant.choice;
+  return { scaleBits: s.q.input.bits, ...(choice ? { choice: describeChoice(choice) } : {}), maxAbsError };
 }
 
 export function quantizeStage(run: Run<ProofSystemImpl>): StageSpec<Subject> {

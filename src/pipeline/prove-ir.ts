@@ -15,7 +15,7 @@ import type { IrProveResult, IrSystem, IrVerdict } from "../systems/system";
 import { batchLabels } from "../statement/statement";
 import { batchOf } from "../statement/visibility";
 import { circuitId } from "./circuit";
-import { quantizeOnlyStage, type Quantized } from "./prove-circuit";
+import { quantizationReport, quantizeOnlyStage, type Quantized } from "./prove-circuit";
 import { lightStage, type Run } from "./options";
 import type { IrProveReport } from "./report";
 import { runStage } from "./runner";
@@ -180,6 +180,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
       ...(batchOf(circuit.visibility) > 1 ? { labels: batchLabels({ batch: batchOf(circuit.visibility), outputSize: subject.reference.length / batchOf(circuit.visibility) }, subject.reference) } : {}),
     },
     matchesReference,
+    quantization: quantizationReport(run, subject),
     verified: verdict.valid,
     verifiers: verdict.verifiers,
     prover: sys.prover,

@@ -18,7 +18,7 @@ import { batchOf, Visibility } from "../statement/visibility";
 import { contractNames, type ContractNames } from "../backends/solidity/verifier";
 import { circuitFiles, CircuitOptions, CircuitRef, resolveCircuit } from "./circuit";
 import { displayFor, ProveOptions, resolveRun, runFiles } from "./options";
-import { circuitSize, compileStage, quantizeStage, renderStage } from "./prove-circuit";
+import { circuitSize, compileStage, quantizationReport, quantizeStage, renderStage } from "./prove-circuit";
 import { ptauStage, setupStage, verifierStage } from "./prove-setup";
 import { proveStage, publicSignalsMatch, verifyStage, witnessStage } from "./prove-proof";
 import type { CircuitProveReport, ProveReport } from "./report";
@@ -109,6 +109,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
         ...(batchOf(circuit.visibility) > 1 ? { labels: batchLabels(statementLayout(subject.q, circuit.visibility), subject.reference) } : {}),
       },
       matchesReference,
+      quantization: quantizationReport(run, subject),
       verified,
       prover: proof.prover,
       proofBytes: proof.proofBytes,

@@ -25,6 +25,9 @@ interface ProveReportBase {
   prediction: { class: number; outputs: string[]; real: number[]; labels?: number[] };
   /** The proved outputs equal the bigint reference interpreter's, element for element. */
   matchesReference: boolean;
+  /** The width the model was quantized at and, when the task chose it by --max-error, why (describeChoice); maxAbsError:
+   * the proved output, dequantized, against the float model's on the same input(s): the largest absolute difference. */
+  quantization: { scaleBits: number; choice?: string; maxAbsError: number };
   verified: boolean;
   /** who made the proof (for a cached proof, who made it then) */
   prover: Prover;

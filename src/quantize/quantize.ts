@@ -22,6 +22,7 @@ import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from 
 import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
 import { calibrationFor } from "../model/zoo";
 import { INPUT_RANGE_KEY } from "../model/onnx/export";
+import type { WidthChoice } from "./choose";
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -46,12 +47,13 @@ export function parseSaturate(v: string, source = "--saturate"): Saturate {
   return v as Saturate;
 }
 
+/** The library's width when none is given (quantizeFor without scaleBits); the tasks choose one by --max-error instead. */
 export const DEFAULT_QUANT = { inputBits: 8, weightBits: 8, activationBits: 8 } as const;
 
 /** Quantization options for a scale width (--scale-bits): inputs, weights and activations all at `bits`. */
 export function scaleOptions(bits: number): { inputBits: number; weightBits: number; activationBits: number } {
   if (!Number.isInteger(bits) || bits < 2 || bits > 32)
-    throw new ZkmlError("OPTION_INVALID", `--scale-bits: expected a whole number of bits in 2..32, got ${bits}`, { hint: "e.g. --scale-bits 8 (the default)" });
+    throw new ZkmlError("OPTION_INVALID", `--scale-bits: expected a whole number of bits in 2..32, got ${bits}`, { hint: "e.g. --scale-bits 12; without it the narrowest width of 8-16 bits that meets --max-error is chosen" });
   return { inputBits: bits, weightBits: bits, activationBits: bits };
 }
 
@@ -360,9 +362,15 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
   return out;
 }
 
-/** How a model is quantized for a circuit: a scale width (default 8 bits) and calibration inputs (default calibrationFor). */
+/**
+ * How a model is quantized for a circuit: a scale width and calibration inputs (default calibrationFor). Without a
+ * width, quantizeFor takes DEFAULT_QUANT's 8 bits; the tasks never leave it out: without --scale-bits they choose the
+ * narrowest width that meets --max-error (src/quantize/choose.ts, src/plugin/actions/circuit.ts) and record why in `choice`.
+ */
 export interface QuantChoice {
   scaleBits?: number;
+  /** how scaleBits was chosen, when it was (for the report; quantizeFor reads only scaleBits) */
+  choice?: WidthChoice;
   calibration?: ArrayLike<number>[];
   /** saturating requants: auto (default), on, off */
   saturate?: Saturate;

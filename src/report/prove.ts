@@ -36,11 +36,18 @@ function prediction(r: ProveReport, what: string): string {
   return `prediction   ${r.prediction.labels ? `classes ${r.prediction.labels.join(", ")}` : `class ${r.prediction.class}`}   (${what} equals the reference interpreter's: ${r.matchesReference ? "yes" : "NO"})`;
 }
 
+/** The width and the proved output's error against the float model (the report's accuracy line). */
+function accuracy(r: ProveReport): string {
+  const q = r.quantization;
+  return `accuracy     max |error| ${q.maxAbsError.toPrecision(3)} of the proved output against the float model; ${q.choice ?? `${q.scaleBits}-bit scales (given, not chosen by --max-error)`}`;
+}
+
 function circuitLines(r: CircuitProveReport): string[] {
   return [
     `backend      ${r.backend.name} (${r.backend.reason})`,
     `circuit      ${r.circuit.constraints.toLocaleString("en-US")} constraints, ${r.circuit.wires.toLocaleString("en-US")} wires, ${r.circuit.publicSignals} public signals${r.circuit.gates !== undefined ? `, ${r.circuit.gates.toLocaleString("en-US")} ${r.system} gates` : ""}, ptau 2^${r.circuit.ptauPower}`,
     prediction(r, "circuit output"),
+    accuracy(r),
     `setup        ptau ${r.ptau.origin} (2^${r.ptau.power}${r.ptau.blake2b ? `, BLAKE2b ${r.ptau.blake2b.slice(0, 16)}...` : ""}); ${r.setup.ceremony ? `zkey contributions: ${r.setup.contributions.join("; ") || "none"}` : `${r.system}: universal, no ceremony of its own`}${r.setup.beacon ? `; beacon ${r.setup.beacon.slice(0, 16)}...` : ""}`,
     `proof        ${r.system} (${r.prover} prover), ${r.proofBytes} bytes on chain, verified: ${r.verified ? "yes" : "NO"}`,
   ];
@@ -51,6 +58,7 @@ function irLines(r: IrProveReport): string[] {
   return [
     `system       ${r.system}: proves the quantized model itself (no circuit, no setup)`,
     prediction(r, "proved output"),
+    accuracy(r),
     `proof        ${r.system} (${r.prover} prover), ${r.proofBytes.toLocaleString("en-US")} bytes, verified: ${r.verified ? "yes" : "NO"} (${r.verifiers.map((v) => `${v.name} ${v.valid ? "yes" : `no: ${v.reason}`}`).join(", ")})`,
     `prover       ${r.phases.map((p) => `${p.phase} ${ms(p.wallMs)} ms`).join(", ")} (wall; CPU ${ms(r.phases.reduce((a, p) => a + p.cpuMs, 0))} ms)`,
   ];

@@ -17,7 +17,10 @@ export interface ZkmlCircuitOptions {
   weights?: "fixed" | "private" | "hashed";
   output?: "public" | "label" | "hashed";
   backend?: "circom" | "direct" | "auto";
+  /** default: the narrowest width of 8-16 bits whose outputs are within maxError of the float model's */
   scaleBits?: number;
+  /** without scaleBits: the largest absolute output error against the float model (default zkml.quantize.maxError, else 0.005) */
+  maxError?: number;
   saturate?: "auto" | "on" | "off";
   calibration?: string;
   batch?: number;

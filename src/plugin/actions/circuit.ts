@@ -7,6 +7,8 @@ import type { ZkmlConfig } from "../../core/config";
 import type { Visibility } from "../../statement/visibility";
 import type { ModelFile } from "../../model/format";
 import type { Backend, CircuitOptions } from "../../pipeline/circuit";
+import type { QModel } from "../../ir/ir";
+import type { WidthChoice } from "../../quantize/choose";
 
 export interface CircuitArgs {
   input?: string;
@@ -14,6 +16,8 @@ export interface CircuitArgs {
   output?: string;
   backend: string;
   scaleBits?: number;
+  /** the largest absolute output error against the float model the narrowest width must meet (when no --scale-bits) */
+  maxError?: number | string;
   saturate: string;
   calibration?: string;
   batch?: number;
@@ -41,8 +45,24 @@ export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibili
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });
   const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
-  return { visibility, backend: args.backend as Backend, quant: { scaleBits: args.scaleBits, saturate: parseSaturate(args.saturate), calibration } };
+  const saturate = parseSaturate(args.saturate);
+  if (args.scaleBits !== undefined) return { visibility, backend: args.backend as Backend, quant: { scaleBits: args.scaleBits, saturate, calibration } };
+  // no --scale-bits: the narrowest width whose error meets --max-error (zkml.quantize.maxError, else the default),
+  // among the widths the system proves; resolved here, once, so every stage (and child process) quantizes alike
+  const { chooseScaleBits, parseMaxError } = await import("../../quantize/choose");
+  const maxError = args.maxError !== undefined ? parseMaxError(args.maxError) : cfg.quantize?.maxError;
+  const sys = args.system === undefined ? undefined : systemFor({ system: parseSystem(args.system, "--system") });
+  const accepts = sys?.form === "ir" ? (q: QModel) => sys.check(q, visibility) : undefined;
+  const key = JSON.stringify([maxError, saturate, args.calibration, sys?.form === "ir" ? [sys.protocol, visibility] : null]);
+  let byModel = choices.get(model);
+  if (!byModel) choices.set(model, (byModel = new Map()));
+  let choice = byModel.get(key);
+  if (!choice) byModel.set(key, (choice = chooseScaleBits(model, { maxError, calibration, saturate, accepts })));
+  return { visibility, backend: args.backend as Backend, quant: { scaleBits: choice.bits, saturate, calibration, choice } };
 }
+
+/** Widths chosen in this process, per model and options (compare-gas and the queue ask for the same circuit more than once). */
+const choices = new WeakMap<ModelFile, Map<string, WidthChoice>>();
 
 /** Calibration inputs from a JSON file, checked against the model's input shape. */
 export async function readCalibration(file: string, model: ModelFile): Promise<Float64Array[]> {
@@ -54,7 +74,7 @@ export async function readCalibration(file: string, model: ModelFile): Promise<F
 /** The circuit options as they were given, to repeat in a hint (`npx hardhat prove-model --model m<flags>`). */
 export function circuitFlags(args: CircuitArgs): string {
   const out: string[] = [];
-  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["context", "--context"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["calibration", "--calibration"]] as const)
+  for (const [k, flag] of [["input", "--input"], ["weights", "--weights"], ["output", "--output"], ["context", "--context"], ["batch", "--batch"], ["scaleBits", "--scale-bits"], ["maxError", "--max-error"], ["calibration", "--calibration"]] as const)
     if (args[k] !== undefined) out.push(` ${flag} ${args[k]}`);
   if (args.backend !== "auto") out.push(` --backend ${args.backend}`);
   if (args.saturate !== "auto") out.push(` --saturate ${args.saturate}`);

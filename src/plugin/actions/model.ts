@@ -45,6 +45,8 @@ export interface QuantizeArgs {
   scales: string;
   samples: number;
   calibration?: string;
+  /** the target the table marks each width against (default zkml.quantize.maxError, else 0.005) */
+  maxError?: number;
   input?: string;
   weights?: string;
   output?: string;
@@ -65,8 +67,10 @@ export async function quantizeAction(args: QuantizeArgs, zkml: ZkmlConfig<Visibi
   const cfg = zkml.visibility;
   const visibility = parseVisibility({ input: args.input ?? cfg.input, weights: args.weights ?? cfg.weights, output: args.output ?? cfg.output, context: contextOf(cfg) }, (k) => `--${k}`);
   const calibration = args.calibration ? await readCalibration(args.calibration, model) : undefined;
+  const { parseMaxError } = await import("../../quantize/choose");
+  const maxError = args.maxError !== undefined ? parseMaxError(args.maxError) : zkml.quantize?.maxError;
   say(`quantize: ${model.name} at ${scales.join(", ")} bits on ${args.samples} inputs`);
-  const t = quantizeTable(model, { scales, samples: args.samples, calibration, calibrationSource: args.calibration, visibility, log: say });
+  const t = quantizeTable(model, { scales, samples: args.samples, calibration, calibrationSource: args.calibration, visibility, maxError, log: say });
   if (args.markdown) {
     writeFileAtomic(path.resolve(args.markdown), renderQuantizeMarkdown(t) + "\n");
     say(`markdown: ${args.markdown}`);

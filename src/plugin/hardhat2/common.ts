@@ -49,7 +49,8 @@ export function withCircuitOptions<T extends ConfigurableTaskDefinition>(t: T): 
       types.string,
     )
     .addOptionalParam("backend", "circom (the readable circom source, compiled by circom2), direct (r1cs and witness written straight from the IR) or auto (the direct path when circom2 would be slow or out of memory)", "auto", types.string)
-    .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize`); default 8", undefined, types.int)
+    .addOptionalParam("scaleBits", "Bits of the quantized input, weights and activations (see `npx hardhat quantize`); default: the narrowest of 8-16 bits that meets --max-error", undefined, types.int)
+    .addOptionalParam("maxError", "Without --scale-bits: the largest absolute output error against the float model, on held-out inputs, that the narrowest width chosen must meet (default zkml.quantize.maxError, else 0.005)", undefined, types.float)
     .addOptionalParam("saturate", "Saturating requants: auto picks the circuit with fewer constraints (deep networks: on), on, off", "auto", types.string)
     .addOptionalParam("calibration", "A JSON file of sample inputs ([[...], ...] or {\"inputs\": [...]}) that sets the activation scales; default: MNIST training digits, or seeded inputs", undefined, types.string);
   return t;

@@ -69,8 +69,8 @@ export function decimal(value: string | undefined, flag: string): number | undef
 }
 
 /** The circuit options' numbers read from text. */
-export function circuitNumbers<T extends { batch?: string; scaleBits?: string }>(args: T): Omit<T, "batch" | "scaleBits"> & { batch?: number; scaleBits?: number } {
-  return { ...args, batch: whole(args.batch, "--batch"), scaleBits: whole(args.scaleBits, "--scale-bits") };
+export function circuitNumbers<T extends { batch?: string; scaleBits?: string; maxError?: string }>(args: T): Omit<T, "batch" | "scaleBits" | "maxError"> & { batch?: number; scaleBits?: number; maxError?: number } {
+  return { ...args, batch: whole(args.batch, "--batch"), scaleBits: whole(args.scaleBits, "--scale-bits"), maxError: decimal(args.maxError, "--max-error") };
 }
 
 /** The network the task runs on (--network, else the default one), one connection per runtime environment. */

@@ -55,7 +55,8 @@ const circuit: Option[] = [
   text("output", "public, label (the argmax class) or hashed; default zkml.visibility.output, else label"),
   text("context", "sender (the consumer requires the proof's last signal to be msg.sender; prove-model binds it with --bind-to) or none"),
   text("backend", "circom, direct or auto", "auto"),
-  text("scaleBits", "Bits of the quantized input, weights and activations; default 8"),
+  text("scaleBits", "Bits of the quantized input, weights and activations; default: the narrowest of 8-16 bits that meets --max-error"),
+  text("maxError", "Without --scale-bits: the largest absolute output error against the float model, on held-out inputs, that the narrowest width chosen must meet (default zkml.quantize.maxError, else 0.005)"),
   text("saturate", "Saturating requants: auto, on or off", "auto"),
   text("calibration", "A JSON file of sample inputs that sets the activation scales"),
 ];
@@ -166,12 +167,13 @@ const plugin = {
     ),
     task(
       "quantize",
-      "What each quantization scale costs and buys: float and quantized accuracy, argmax agreement, max error, constraints and ptau size",
+      "What each quantization scale costs and buys: float and quantized accuracy, argmax agreement, max error, Groth16 constraints and ptau size, the sumcheck system's largest lookup table, and the narrowest width within --max-error",
       [
         text("model", MODEL),
-        text("scales", "Comma-separated scale widths in bits (input, weights and activations alike)", "4,6,8,10,12"),
+        text("scales", "Comma-separated scale widths in bits (input, weights and activations alike)", "8,9,10,11,12,13,14,15,16"),
         text("samples", "Held-out inputs to evaluate on (MNIST digits for MNIST-shaped models, else seeded inputs)", "200"),
         text("calibration", "A JSON file of sample inputs that sets the activation scales"),
+        text("maxError", "The largest absolute output error against the float model a width must meet (default zkml.quantize.maxError, else 0.005)"),
         text("input", "Input visibility for the constraint count: public, packed, private or hashed (default zkml.visibility)"),
         text("weights", "Weights visibility for the constraint count: fixed, private or hashed"),
         text("output", "Output visibility for the constraint count: public, label or hashed"),
