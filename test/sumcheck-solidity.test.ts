@@ -16,6 +16,7 @@ import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
 import { deploySumcheckVerifier } from "../src/systems/sumcheck/solidity/deploy";
 import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
+import { packInput } from "../src/systems/sumcheck/solidity/gas";
 import { compileSolidity, EIP170_LIMIT } from "../src/evm/solc";
 import type { Contract } from "ethers";
 
@@ -69,11 +70,8 @@ const native = () => loadSumcheck() as unknown as NativeSumcheck;
 let ARCH_NOW = ARCH;
 const archBytes = () => i64Bytes(archWords(ARCH_NOW));
 
-/** The input as the contract takes it: each value minus the minimum, big-endian in r.inputBytes bytes. */
-function pack(r: RenderedSumcheckVerifier, x: readonly bigint[]): Buffer {
-  const n = r.inputBytes;
-  return Buffer.from(x.flatMap((xi) => Array.from({ length: n }, (_, i) => Number(((xi - r.program.inputMin) >> BigInt(8 * (n - 1 - i))) & 0xffn))));
-}
+/** The input as the contract takes it (gas.ts packInput). */
+const pack = (r: RenderedSumcheckVerifier, x: readonly bigint[]) => packInput(x, r.program.inputMin, r.inputBytes);
 
 /** What the contract says of (x, y, proof): "valid", or "invalid" for a SumcheckRejected revert (its code kept in
  * `lastCode`); any other failure (out of gas, a panic) is a crash, which the tests refuse. */

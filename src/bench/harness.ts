@@ -72,7 +72,9 @@ export interface BenchEntry {
   proofBytes?: number;
   verified?: boolean;
   matchesReference?: boolean;
-  verifyGas?: { gas: number; deployGas: number; runtimeBytes: number; flags: string[] };
+  /** verifyProof's gas; `lowerBound`: not run, `gas` is the least it can cost (past the measuring chain's limit);
+   * `parts`: the exact parts of it (an IR system's: 21,000 and the calldata, the openings' precompile calls) */
+  verifyGas?: { gas: number; deployGas: number; runtimeBytes: number; flags: string[]; lowerBound?: true; parts?: { baseAndCalldataGas: number; precompileGas: number } };
   stages?: Partial<Record<BenchStage, StageMeasure>>;
   /** an IR system's prover phases as it measured them (wall and CPU ms, all threads) */
   phases?: { phase: string; wallMs: number; cpuMs: number }[];
@@ -122,6 +124,8 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** verification gas of a proof, measured by the caller (the task runs an in-process EVM) */
   measureVerifyGas?: (system: ProofSystem, verifierSol: string, contract: string, proofFile: string, publicFile: string) => Promise<BenchEntry["verifyGas"]>;
+  /** the same for an IR system's proof, from prove-model's files (undefined: no Solidity verifier for this statement) */
+  measureIrVerifyGas?: (system: ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => Promise<BenchEntry["verifyGas"]>;
 }
 
 export const DEFAULT_MAX_CONSTRAINTS = 4_000_000;
@@ -292,6 +296,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
               if (opts.measureVerifyGas) entry.verifyGas = await opts.measureVerifyGas(system, r.files.verifier, r.files.verifierContract, r.files.proof, r.files.public);
             } else {
               entry = { ...measured, backend: "ir", publicSignals: r.publicLayout.input + r.publicLayout.output, phases: r.phases };
+              if (opts.measureIrVerifyGas) entry.verifyGas = await opts.measureIrVerifyGas(system, r.files, ref);
             }
           } catch (e) {
             if (!outOfMemory(e)) throw e;

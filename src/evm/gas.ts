@@ -18,7 +18,7 @@
 import { AbiCoder, Interface, LogDescription } from "ethers";
 import { checkContractSize, Compiled, EIP170_LIMIT } from "./solc";
 import { ChainSpec, measureGroup, MEASURE_GAS_LIMIT } from "./chain";
-import { ZkmlError } from "../core/errors";
+import { isZkmlError, ZkmlError } from "../core/errors";
 import type { ProofSystem } from "../core/paths";
 import { BN254_R } from "../core/field";
 import { SolidityBundle } from "../backends/solidity/inference";
@@ -227,24 +227,37 @@ export interface VerifierGas {
   deployGas: number;
   runtimeBytes: number;
   flags: string[];
+  /** the call ran out of the measuring chain's limit: `gas` is that limit, a lower bound */
+  lowerBound?: true;
 }
 
 /**
  * Deploy a verifier and send it `data` (a verifyProof call, ours or another tool's), which must return true: the
  * call's gas, the deployment's and the runtime size, with the flags saying which limit was lifted to measure them.
+ * `dataContracts` (creation code, runtime size) are deployed first and their addresses passed to the verifier's
+ * constructor as one address[] (the sumcheck verifier's commitment rows and generators); deployGas is then all of
+ * them together.
  */
-export async function measureVerifierCall(chains: { standard: ChainSpec; raised: ChainSpec }, verifier: Compiled & { name: string }, data: string): Promise<VerifierGas> {
+export async function measureVerifierCall(chains: { standard: ChainSpec; raised: ChainSpec }, verifier: Compiled & { name: string }, data: string, dataContracts: { initCode: string; runtimeBytes: number }[] = []): Promise<VerifierGas> {
   const m = await measureGroup(
     chains,
     async (c) => {
-      const v = await c.deploy(verifier.name, verifier.bytecode, verifier.runtimeBytes);
-      if (!(AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(v.address, data))[0] as boolean))
-        throw new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof its prover accepted`, { hint: "a bug in the exported verifier; please report it" });
-      return { v, gas: (await c.send({ to: v.address, data })).gas };
+      const deps: { deployGas: number; runtimeBytes: number; address: string }[] = [];
+      for (const [i, d] of dataContracts.entries()) deps.push(await c.deploy(`${verifier.name} data ${i}`, d.initCode, d.runtimeBytes));
+      const ctor = dataContracts.length ? AbiCoder.defaultAbiCoder().encode(["address[]"], [deps.map((d) => d.address)]).slice(2) : "";
+      const v = await c.deploy(verifier.name, verifier.bytecode + ctor, verifier.runtimeBytes);
+      const refused = () => new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof its prover accepted`, { hint: "a bug in the exported verifier; please report it" });
+      // sent before it is called, so a call past the measuring limit stops there (an eth_call has no such limit)
+      const sent = await c.send({ to: v.address, data }, { allowOutOfGas: true }).catch((e: unknown) => {
+        throw isZkmlError(e) && e.code === "CHAIN_FAILED" ? refused() : e;
+      });
+      if (!sent.outOfGas && !(AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(v.address, data))[0] as boolean)) throw refused();
+      return { v, deps, gas: sent.gas, outOfGas: sent.outOfGas };
     },
-    (r) => [{ gas: r.v.deployGas, runtimeBytes: r.v.runtimeBytes }, { gas: r.gas }],
+    (r) => [...r.deps.map((d) => ({ gas: d.deployGas, runtimeBytes: d.runtimeBytes })), { gas: r.v.deployGas, runtimeBytes: r.v.runtimeBytes }, { gas: r.gas }],
   );
-  return { gas: m.result.gas, deployGas: m.result.v.deployGas, runtimeBytes: m.result.v.runtimeBytes, flags: [...m.flags[0], ...m.flags[1]] };
+  const deployGas = m.result.v.deployGas + m.result.deps.reduce((s, d) => s + d.deployGas, 0);
+  return { gas: m.result.gas, deployGas, runtimeBytes: m.result.v.runtimeBytes, flags: m.flags.flat(), ...(m.result.outOfGas ? { lowerBound: true as const } : {}) };
 }
 
 /** Calls n >= 1 from which deploying + n verifications costs no more than deploying + n inferences. */

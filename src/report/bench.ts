@@ -53,6 +53,8 @@ export interface Measured {
   publicSignals?: number;
   proofBytes?: number;
   verifyGas?: number;
+  /** verifyGas is a lower bound (the call was past the measuring chain's limit, or not run) */
+  verifyGasAtLeast?: boolean;
   stages: Partial<Record<BenchStage, { seconds: number; peakMB: number | null }>>;
 }
 
@@ -89,7 +91,7 @@ function summarize(entries: BenchEntry[]): Measured {
     stages[s] = { seconds: median(ms.map((m) => m.seconds)), peakMB: peaks.length ? median(peaks) : null };
   }
   const e = ok[ok.length - 1];
-  return { series: seriesName(e), status: "ok", repeats: ok.length, constraints: e.constraints, backend: e.backend, publicSignals: e.publicSignals, proofBytes: e.proofBytes, verifyGas: e.verifyGas?.gas, stages };
+  return { series: seriesName(e), status: "ok", repeats: ok.length, constraints: e.constraints, backend: e.backend, publicSignals: e.publicSignals, proofBytes: e.proofBytes, verifyGas: e.verifyGas?.gas, ...(e.verifyGas?.lowerBound ? { verifyGasAtLeast: true } : {}), stages };
 }
 
 export function benchView(data: BenchFile, paper0: Paper0Results = readPaper0Results()): BenchView {
@@ -122,6 +124,8 @@ export function benchView(data: BenchFile, paper0: Paper0Results = readPaper0Res
 // ---------------------------------------------------------------- formatting
 
 const int = (n: number | undefined) => (n === undefined ? "" : Math.round(n).toLocaleString("en-US"));
+/** A measure's verification gas: "over N" where N is only a lower bound. */
+const gasCell = (m: { verifyGas?: number; verifyGasAtLeast?: boolean }) => (m.verifyGasAtLeast ? `over ${int(m.verifyGas)}` : int(m.verifyGas));
 const secs = (s: number | undefined) => (s === undefined ? "" : s < 10 ? s.toFixed(2) : s < 100 ? s.toFixed(1) : s.toFixed(0));
 const mb = (m: number | null | undefined) => (m === undefined || m === null ? "" : m >= 1024 ? `${(m / 1024).toFixed(2)} GB` : `${m.toFixed(0)} MB`);
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? "" : `${(a / b).toFixed(2)}x`);
@@ -216,7 +220,7 @@ function suiteTable(v: BenchView, suite: "parameter" | "depth", s: string): stri
     }
     const pr = m.stages.prove;
     lines.push(
-      `| ${r.net} | ${x} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "render")} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "witness")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.proofBytes)} B | ${int(m.verifyGas)} | ${paper} | ${ratio(pr?.seconds, p?.proveSeconds)} | ${ratio(pr?.peakMB === null || pr?.peakMB === undefined ? undefined : pr.peakMB / 1024, p?.peakGB)} | ${fastest} | ${ratio(pr?.seconds, f?.proveSeconds)} |`,
+      `| ${r.net} | ${x} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "render")} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "witness")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.proofBytes)} B | ${gasCell(m)} | ${paper} | ${ratio(pr?.seconds, p?.proveSeconds)} | ${ratio(pr?.peakMB === null || pr?.peakMB === undefined ? undefined : pr.peakMB / 1024, p?.peakGB)} | ${fastest} | ${ratio(pr?.seconds, f?.proveSeconds)} |`,
     );
   }
   return lines;
@@ -255,7 +259,7 @@ export function renderBenchMarkdown(v: BenchView): string {
     for (const suite of ["parameter", "depth"] as const) out.push("", `## ${suite === "parameter" ? "Parameter" : "Depth"} suite: ${s}`, "", ...suiteTable(v, suite, s));
   if (v.others.length) {
     out.push("", "## Other models", "", "| model | constraints | backend | compile | setup | prove | verify | verify gas | status |", "|---|--:|---|--:|--:|--:|--:|--:|---|");
-    for (const m of v.others) out.push(`| ${m.series} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${int(m.verifyGas)} | ${m.status === "ok" ? "ok" : `skipped: ${m.reason}`} |`);
+    for (const m of v.others) out.push(`| ${m.series} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${gasCell(m)} | ${m.status === "ok" ? "ok" : `skipped: ${m.reason}`} |`);
   }
   out.push("", "## Runs", "");
   for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);

@@ -67,6 +67,7 @@ export async function benchAction(args: BenchArgs, host: BenchHost) {
       force: args.force,
       log: say,
       measureVerifyGas: gas.ours,
+      measureIrVerifyGas: gas.ir,
     });
   }
   const view = benchView(readBenchFile(resultsFile(out)));
@@ -171,6 +172,26 @@ async function verifierGas(host: BenchHost) {
     ours: async (system: import("../../core/paths").ProofSystem, sol: string, contract: string, proofFile: string, publicFile: string) => {
       const p = await circuitSystemFor({ system }, "verification gas (a Solidity verifier)").verifierInput(...readProofFiles(proofFile, publicFile));
       return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
+    },
+    /** an IR system's proof (the sumcheck system's Solidity verifier: committed weights, a public input, MLPs);
+     * undefined, with the reason said, where it has none; past the measuring chain's limit by its gas floor alone,
+     * that floor as a lower bound, not run */
+    ir: async (system: import("../../core/paths").ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => {
+      if (system !== "sumcheck") return undefined;
+      const { sumcheckVerifierCall } = await import("../../systems/sumcheck/solidity/gas");
+      const { MEASURE_GAS_LIMIT } = await import("../../evm/chain");
+      let call: import("../../systems/sumcheck/solidity/gas").SumcheckVerifierCall;
+      try {
+        call = sumcheckVerifierCall(files, name);
+      } catch (e) {
+        if (!(e instanceof ZkmlError) || e.code !== "OPTION_INVALID") throw e;
+        say(`  no verification gas: ${e.message}`);
+        return undefined;
+      }
+      const { parts, floor } = call;
+      if (floor > MEASURE_GAS_LIMIT)
+        return { gas: floor, deployGas: 0, runtimeBytes: call.verifier.runtimeBytes, flags: [`not run: its openings' precompile calls alone cost ${floor.toLocaleString("en-US")}, past the measuring chain's ${MEASURE_GAS_LIMIT.toLocaleString("en-US")}`], lowerBound: true as const, parts };
+      return { ...(await measureVerifierCall(chains, call.verifier, call.data, call.dataContracts)), parts };
     },
     /** EZKL names its verifier contract Halo2Verifier */
     call: async (sol: string, calldataFile: string) => measureVerifierCall(chains, compile(sol, "Halo2Verifier"), `0x${fs.readFileSync(calldataFile).toString("hex")}`),

@@ -61,7 +61,7 @@ function checkStatement(vis: Visibility): void {
     });
 }
 
-function readIr(file: string): QModel {
+export function readIr(file: string): QModel {
   try {
     return irFromJson(fs.readFileSync(file, "utf8"));
   } catch (e) {
@@ -93,7 +93,7 @@ function readModelBytes(file: string): Buffer {
 }
 
 /** A model commitment file, its form checked (row count, points on the curve) so a damaged one is named here. */
-function readCommitment(file: string | undefined): Buffer | undefined {
+export function readCommitment(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;
   if (!fs.existsSync(file)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${file}`, { hint: "commit to the model first (prove-model --weights hashed --system sumcheck makes it)" });
   const bytes = fs.readFileSync(file);
@@ -107,7 +107,7 @@ function readCommitment(file: string | undefined): Buffer | undefined {
 
 const keccakHex = (b: Uint8Array): string => keccak256(b).slice(2);
 
-function readProofBytes(file: string): Buffer {
+export function readProofBytes(file: string): Buffer {
   if (!fs.existsSync(file)) throw new ZkmlError("PROOF_INVALID", `file not found: ${file}`, { hint: "prove first (prove-model --system sumcheck)" });
   return fs.readFileSync(file);
 }

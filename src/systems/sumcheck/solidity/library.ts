@@ -554,6 +554,8 @@ library Sumcheck {
             for { let i := 0 } and(lt(i, n), ok) { i := add(i, 1) } {
                 let si := mload(add(add(s, 32), mul(i, 32)))
                 if si {
+                    // too little gas left for both calls: run out of gas (not a refusal a caller could misread)
+                    if lt(gas(), 8000) { invalid() }
                     let src := add(base, mul(i, 64))
                     mstore(add(buf, 64), mload(src))
                     mstore(add(buf, 96), mload(add(src, 32)))
