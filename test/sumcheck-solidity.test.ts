@@ -17,7 +17,7 @@ import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../src/systems
 import { deploySumcheckVerifier } from "../src/systems/sumcheck/solidity/deploy";
 import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
 import { packInput } from "../src/systems/sumcheck/solidity/gas";
-import { compileSolidity, EIP170_LIMIT } from "../src/evm/solc";
+import { compileSolidity, Compiled, EIP170_LIMIT } from "../src/evm/solc";
 import type { Contract } from "ethers";
 
 /** A seeded generator of integers in [lo, hi]. */
@@ -66,6 +66,12 @@ function params2(seed: number): bigint[] {
   return [...Array.from({ length: 60 }, () => r(-128, 127)), ...Array.from({ length: 6 }, () => r(-2000, 2000)), ...Array.from({ length: 18 }, () => r(-128, 127)), ...Array.from({ length: 3 }, () => r(-2000, 2000))].map(BigInt);
 }
 
+/** The verifier and its consumer, compiled from the one rendered source. */
+function compileBoth(r: RenderedSumcheckVerifier, file: string): { verifier: Compiled; consumer: Compiled } {
+  const out = compileSolidity({ [file]: r.source }, { viaIR: true });
+  return { verifier: out.get(r.contractName)!, consumer: out.get(r.consumerName)! };
+}
+
 const native = () => loadSumcheck() as unknown as NativeSumcheck;
 let ARCH_NOW = ARCH;
 const archBytes = () => i64Bytes(archWords(ARCH_NOW));
@@ -111,6 +117,8 @@ describe("sumcheck Solidity verifier", function () {
   this.timeout(600_000);
   let rendered: RenderedSumcheckVerifier;
   let verifier: Contract;
+  let consumer: Contract;
+  let compiledPair: { verifier: Compiled; consumer: Compiled };
   let model: Buffer;
   let proof: Buffer;
   let x: bigint[];
@@ -124,10 +132,10 @@ describe("sumcheck Solidity verifier", function () {
     proof = p.proof;
     y = fromI64Bytes(p.output);
     rendered = renderSumcheckVerifier(ARCH, model, "test_mlp");
-    const compiled = compileSolidity({ "SumcheckVerifier.sol": rendered.source }, { viaIR: true }).get(rendered.contractName)!;
-    expect(compiled.runtimeBytes).to.be.below(EIP170_LIMIT);
+    compiledPair = compileBoth(rendered, "SumcheckVerifier.sol");
+    expect(compiledPair.verifier.runtimeBytes).to.be.below(EIP170_LIMIT);
     const [signer] = await hre.ethers.getSigners();
-    verifier = (await deploySumcheckVerifier(rendered, compiled, signer)).verifier;
+    ({ verifier, consumer } = await deploySumcheckVerifier(rendered, compiledPair.verifier, compiledPair.consumer, signer));
   });
 
   it("accepts the honest proof, as the Rust and TypeScript verifiers do, within its gas budget", async () => {
@@ -145,9 +153,8 @@ describe("sumcheck Solidity verifier", function () {
     // the floor the deployment checks against a chain's cap: 21,000 + the 240 precompile pairs, below the gas
     expect(sumcheckGasFloor(rendered.program)).to.equal(21_000 + openings);
     expect(gas).to.be.above(sumcheckGasFloor(rendered.program));
-    const compiled = compileSolidity({ "SumcheckVerifier.sol": rendered.source }, { viaIR: true }).get(rendered.contractName)!;
     const [signer] = await hre.ethers.getSigners();
-    const refusal = await deploySumcheckVerifier(rendered, compiled, signer, 1_000_000).then(
+    const refusal = await deploySumcheckVerifier(rendered, compiledPair.verifier, compiledPair.consumer, signer, 1_000_000).then(
       () => null,
       (e: Error) => e,
     );
@@ -223,9 +230,9 @@ describe("sumcheck Solidity verifier", function () {
       const y2 = fromI64Bytes(p.output);
       const r2 = renderSumcheckVerifier(ARCH2, model2, "test_mlp2");
       expect(r2.inputBytes).to.equal(2);
-      const compiled = compileSolidity({ "SumcheckVerifier2.sol": r2.source }, { viaIR: true }).get(r2.contractName)!;
+      const c2 = compileBoth(r2, "SumcheckVerifier2.sol");
       const [signer] = await hre.ethers.getSigners();
-      const v2 = (await deploySumcheckVerifier(r2, compiled, signer)).verifier;
+      const v2 = (await deploySumcheckVerifier(r2, c2.verifier, c2.consumer, signer)).verifier;
       expect([await solSays(v2, r2, x2, y2, p.proof), await rustSays(x2, y2, p.proof, model2), tsSays(x2, y2, p.proof, model2)]).to.deep.equal(["valid", "valid", "valid"]);
       const yBad = [...y2];
       yBad[2] += 1n;
@@ -242,5 +249,26 @@ describe("sumcheck Solidity verifier", function () {
     } finally {
       ARCH_NOW = ARCH;
     }
+  });
+
+  it("the consumer records a verified inference (submitter, input hash, label, outputs) within the verifier's gas and 25k, and reverts a refused proof with its code", async () => {
+    const [signer, other] = await hre.ethers.getSigners();
+    const input = pack(rendered, x);
+    const tx = await consumer.connect(other).getFunction("submit")(input, y, proof);
+    const receipt = await tx.wait();
+    const ev = receipt.logs.map((l: { topics: string[]; data: string }) => consumer.interface.parseLog(l)).find((l: { name: string } | null) => l?.name === "InferenceVerified");
+    let label = 0;
+    y.forEach((v, i) => (label = v > y[label] ? i : label));
+    expect(ev.args.sender).to.equal(await other.getAddress());
+    expect(ev.args.inputHash).to.equal(hre.ethers.keccak256(input));
+    expect(Number(ev.args.label)).to.equal(label);
+    expect([...ev.args.output].map(String)).to.deep.equal(y.map(String));
+    // submit = verifyProof's gas (called from the consumer: no second 21k or calldata) + the call's overhead, the
+    // argmax over the outputs and the event (5 words of outputs: about 5k): a budget of 25k over verifyProof
+    const verifyGas = Number(await verifier.verifyProof.estimateGas(input, y, proof));
+    expect(Number(receipt.gasUsed)).to.be.within(verifyGas, verifyGas + 25_000);
+    const y2 = [...y];
+    y2[1] += 1n;
+    await expect(consumer.connect(signer).getFunction("submit")(input, y2, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected");
   });
 });

@@ -12,18 +12,20 @@ import type { RenderedSumcheckVerifier } from "./render";
 export interface DeployedSumcheckVerifier {
   verifier: Contract;
   address: string;
+  consumer: Contract;
   chunkAddresses: string[];
-  /** gas of every deployment transaction: the data contracts', then the verifier's */
+  /** gas of every deployment transaction: the data contracts', the verifier's, the consumer's */
   deployGas: number[];
 }
 
 /**
- * Deploys the data contracts, then the verifier. Refused before anything is sent: a contract past EIP-170, and, on
+ * Deploys the data contracts, then the verifier, then the consumer (./render.ts) pointing at it. Refused before anything is sent: a contract past EIP-170, and, on
  * a chain with a per-transaction cap (`txGasCap`, EIP-7825's 16,777,216 on Ethereum since osaka), a verifier whose
  * verification cannot fit it (its gas floor alone, ./cost.ts `sumcheckGasFloor`, past the cap).
  */
-export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
+export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, consumer: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
   checkContractSize(r.contractName, compiled.runtimeBytes);
+  checkContractSize(r.consumerName, consumer.runtimeBytes);
   const floor = sumcheckGasFloor(r.program);
   if (txGasCap !== null && floor > txGasCap)
     throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past this chain's per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
@@ -42,5 +44,8 @@ export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compil
   const verifier = (await factory.deploy(chunkAddresses)) as Contract;
   const receipt = await verifier.deploymentTransaction()!.wait();
   deployGas.push(Number(receipt!.gasUsed));
-  return { verifier, address: await verifier.getAddress(), chunkAddresses, deployGas };
+  const address = await verifier.getAddress();
+  const c = (await new ContractFactory(consumer.abi, "0x" + consumer.bytecode, signer).deploy(address)) as Contract;
+  deployGas.push(Number((await c.deploymentTransaction()!.wait())!.gasUsed));
+  return { verifier, address, consumer: c, chunkAddresses, deployGas };
 }

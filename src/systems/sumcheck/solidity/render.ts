@@ -36,6 +36,8 @@ export interface DataChunk {
 
 export interface RenderedSumcheckVerifier {
   contractName: string;
+  /** the consumer, in the same source: constructed with the verifier's address */
+  consumerName: string;
   source: string;
   program: SumcheckProgram;
   /** deploy these first, pass their addresses to the verifier's constructor in this order */
@@ -81,7 +83,39 @@ export function renderSumcheckVerifier(arch: SumcheckArch, modelCommitment: Uint
   const chunks = [...chunked("rows", pointBytes(rows)), ...chunked("gens", pointBytes(gens))];
   const inputBytes = inputBytesFor(program.inputMin, program.inputTop);
   const contractName = sumcheckContractName(modelId);
-  return { contractName, source: contractSource(contractName, program, chunks, inputBytes), program, chunks, inputBytes };
+  const consumerName = contractName.replace(/^SumcheckVerifier_/, "SumcheckInference_");
+  return { contractName, consumerName, source: contractSource(contractName, program, chunks, inputBytes) + consumerSource(consumerName, contractName, modelId), program, chunks, inputBytes };
+}
+
+/**
+ * The consumer: what a dapp deploys beside the verifier. submit(input, output, proof) has the verifier check the
+ * proof (a refusal reverts with its SumcheckRejected code) and records the inference: who submitted it, keccak256
+ * of the packed input, the first largest output's index and the outputs. The weights are the committed model's
+ * (the verifier holds its commitment); a proof is not bound to its submitter (the sumcheck statement has no
+ * context yet), so a copied proof can be submitted by anyone.
+ */
+function consumerSource(name: string, verifier: string, modelId: string): string {
+  return `
+/// Records inferences of ${modelId.replace(/[^A-Za-z0-9_./-]/g, "_")} (its committed weights) proved by the sumcheck system.
+contract ${name} {
+    ${verifier} public immutable verifier;
+
+    event InferenceVerified(address indexed sender, bytes32 indexed inputHash, uint256 label, int256[] output);
+
+    constructor(${verifier} v) {
+        verifier = v;
+    }
+
+    /// Verifies the proof (reverting with SumcheckRejected(code) when it fails) and records the inference.
+    function submit(bytes calldata input, int256[] calldata output, bytes calldata proof) external returns (uint256 label) {
+        verifier.verifyProof(input, output, proof);
+        for (uint256 i = 1; i < output.length; i++) {
+            if (output[i] > output[label]) label = i;
+        }
+        emit InferenceVerified(msg.sender, keccak256(input), label, output);
+    }
+}
+`;
 }
 
 function blobFunction(name: string, blob: DataChunk["blob"], chunks: readonly DataChunk[]): string {
