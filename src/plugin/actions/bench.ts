@@ -174,8 +174,8 @@ async function verifierGas(host: BenchHost) {
       return measureVerifier(chains, system, compile(sol, contract), p.proof, p.publicSignals);
     },
     /** an IR system's proof (the sumcheck system's Solidity verifier: committed weights, a public input, MLPs);
-     * undefined, with the reason said, where it has none; past the measuring chain's limit by its gas floor alone,
-     * that floor as a lower bound, not run */
+     * undefined, with the reason said, where it has none; past the measuring chain's limit by its gas floor alone
+     * (the precompile calls and calldata, or EIP-7623's calldata floor), that floor as a lower bound, not run */
     ir: async (system: import("../../core/paths").ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => {
       if (system !== "sumcheck") return undefined;
       const { sumcheckVerifierCall } = await import("../../systems/sumcheck/solidity/gas");
@@ -190,7 +190,7 @@ async function verifierGas(host: BenchHost) {
       }
       const { parts, floor } = call;
       if (floor > MEASURE_GAS_LIMIT)
-        return { gas: floor, deployGas: 0, runtimeBytes: call.verifier.runtimeBytes, flags: [`not run: its openings' precompile calls alone cost ${floor.toLocaleString("en-US")}, past the measuring chain's ${MEASURE_GAS_LIMIT.toLocaleString("en-US")}`], lowerBound: true as const, parts };
+        return { gas: floor, deployGas: 0, runtimeBytes: call.verifier.runtimeBytes, flags: [`not run: its calldata and the openings' precompile calls alone cost at least ${floor.toLocaleString("en-US")}, past the measuring chain's ${MEASURE_GAS_LIMIT.toLocaleString("en-US")}`], lowerBound: true as const, parts };
       return { ...(await measureVerifierCall(chains, call.verifier, call.data, call.dataContracts)), parts };
     },
     /** EZKL names its verifier contract Halo2Verifier */

@@ -17,3 +17,11 @@ export function sumcheckGasFloor(p: SumcheckProgram): number {
   return 21_000 + (p.model.rows + p.model.cols + p.witness.rows + p.witness.cols) * (EC_MUL + EC_ADD);
 }
 
+
+/** EIP-2028's calldata gas (4 a zero byte, 16 any other) and EIP-7623's floor (Prague: 21,000 + 10 a token, a zero
+ * byte one token and any other four), which a transaction pays when it is more than its execution would cost. */
+export function calldataGas(data: Uint8Array): { standard: number; floor: number } {
+  const zeros = data.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+  const others = data.length - zeros;
+  return { standard: 4 * zeros + 16 * others, floor: 21_000 + 10 * (zeros + 4 * others) };
+}

@@ -11,7 +11,7 @@ import { compileSolidity, Compiled } from "../../../evm/solc";
 import { sumcheckArch } from "../arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../index";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "./render";
-import { EC_ADD, EC_MUL, sumcheckGasFloor } from "./cost";
+import { calldataGas, EC_ADD, EC_MUL, sumcheckGasFloor } from "./cost";
 
 export interface SumcheckVerifierCall {
   rendered: RenderedSumcheckVerifier;
@@ -21,7 +21,8 @@ export interface SumcheckVerifierCall {
   data: string;
   /** the exact parts of the call's gas */
   parts: { baseAndCalldataGas: number; precompileGas: number };
-  /** the least the call can cost (./cost.ts) */
+  /** the least the call can cost: its precompile calls, 21,000 and the calldata, or EIP-7623's calldata floor if
+   * more (./cost.ts) */
   floor: number;
 }
 
@@ -40,14 +41,14 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
   const compiled = compileSolidity({ [`${rendered.contractName}.sol`]: rendered.source }, { viaIR: true }).get(rendered.contractName);
   if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName}`);
   const data = new Interface(compiled.abi).encodeFunctionData("verifyProof", [packInput(pub.input, rendered.program.inputMin, rendered.inputBytes), pub.output, readProofBytes(files.proof)]);
-  const bytes = Buffer.from(data.slice(2), "hex");
+  const cd = calldataGas(Buffer.from(data.slice(2), "hex"));
   const { model: m, witness: w } = rendered.program;
   return {
     rendered,
     verifier: { name: rendered.contractName, ...compiled },
     dataContracts: rendered.chunks.map((c) => ({ initCode: c.creationCode, runtimeBytes: c.data.length + 1 })),
     data,
-    parts: { baseAndCalldataGas: 21_000 + bytes.reduce((s, b) => s + (b === 0 ? 4 : 16), 0), precompileGas: (m.rows + m.cols + w.rows + w.cols) * (EC_MUL + EC_ADD) },
-    floor: sumcheckGasFloor(rendered.program),
+    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: (m.rows + m.cols + w.rows + w.cols) * (EC_MUL + EC_ADD) },
+    floor: Math.max(sumcheckGasFloor(rendered.program) + cd.standard, cd.floor),
   };
 }
