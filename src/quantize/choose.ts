@@ -89,6 +89,8 @@ export interface WidthChoice {
   /** 0 when nothing was measured: the system refuses every width, for a reason of its own (`evaluation` says it) */
   samples: number;
   evaluation: string;
+  /** how long the choice took (quantizations and evaluations), seconds */
+  seconds: number;
 }
 
 export interface ChooseOptions {
@@ -110,6 +112,7 @@ export interface ChooseOptions {
  * narrowest when `accepts` refuses every width (nothing measured; the system refuses the model later, as it would).
  */
 export function chooseScaleBits(model: ModelFile, opts: ChooseOptions = {}): WidthChoice {
+  const t0 = Date.now();
   const target = opts.maxError === undefined ? DEFAULT_MAX_ERROR : parseMaxError(opts.maxError, "maxError");
   const calibration = opts.calibration ?? calibrationFor(model);
   // per width: the quantized model, or why it cannot be a candidate (too large, weights lost, refused by the system)
@@ -144,7 +147,7 @@ export function chooseScaleBits(model: ModelFile, opts: ChooseOptions = {}): Wid
     // system says itself where it always does; the width is the narrowest's
     if (hi < lo) {
       const why = (quantized(lo) as Error).message;
-      return { bits: lo, target, met: false, maxAbsError: NaN, measured: [{ bits: lo, refused: why }], widest: lo, samples: 0, evaluation: `none: the proof system refuses every width (at ${lo} bits: ${why})` };
+      return { bits: lo, target, met: false, maxAbsError: NaN, measured: [{ bits: lo, refused: why }], widest: lo, samples: 0, evaluation: `none: the proof system refuses every width (at ${lo} bits: ${why})`, seconds: (Date.now() - t0) / 1000 };
     }
   }
   const widest = hi;
@@ -177,13 +180,13 @@ export function chooseScaleBits(model: ModelFile, opts: ChooseOptions = {}): Wid
       return q instanceof Error ? { bits: b, refused: q.message } : { bits: b, ...(errors.has(b) ? { maxAbsError: errors.get(b) } : {}) };
     });
   const maxAbsError = errorAt(bits);
-  return { bits, target, met: maxAbsError <= target, maxAbsError, measured, widest, samples: inputs.length, evaluation: source };
+  return { bits, target, met: maxAbsError <= target, maxAbsError, measured, widest, samples: inputs.length, evaluation: source, seconds: (Date.now() - t0) / 1000 };
 }
 
 /** One line for a report: which width, why, and what it measured. */
 export function describeChoice(c: WidthChoice): string {
   if (c.samples === 0) return `${c.bits}-bit scales: ${c.evaluation}`;
-  const err = `max |error| ${c.maxAbsError.toPrecision(3)} on ${c.samples} ${c.evaluation}`;
+  const err = `max |error| ${c.maxAbsError.toPrecision(3)} on ${c.samples} ${c.evaluation}; ${c.measured.length} widths tried in ${c.seconds.toFixed(1)} s`;
   if (c.met) return `${c.bits}-bit scales: the narrowest of ${MIN_SCALE_BITS}-${c.widest} bits within --max-error ${c.target} (${err})`;
   return `${c.bits}-bit scales: no width of ${MIN_SCALE_BITS}-${c.widest} bits${c.widest < MAX_SCALE_BITS ? " (the widest this proof system takes)" : ""} is within --max-error ${c.target}; the widest was taken (${err})`;
 }
