@@ -92,6 +92,17 @@ describe("accuracy by default: the narrowest width that meets --max-error", func
     expect(() => resolveZkmlConfig({ quantize: { bits: 8 } }, VISIBILITY_RULES)).to.throw(/zkml\.quantize\.bits/);
   });
 
+  it("a model that is not MNIST-shaped, given calibration inputs (real data), is measured on them, not on seeded inputs", () => {
+    const m = loadModelFile(TINY);
+    const calibration = [0.1, 0.5, 0.9].map((v) => new Float64Array(36).fill(v));
+    const c = chooseScaleBits(m, { calibration });
+    expect(c.samples).to.equal(3);
+    expect(c.evaluation).to.equal("inputs of the calibration file");
+    const q = quantize(m, { ...scaleOptions(c.bits), calibration });
+    expect(measureError(q, calibration.map((values) => ({ values })), calibration.map((x) => forwardFloat(m, x).data)).maxAbsError).to.equal(c.maxAbsError).and.to.be.at.most(DEFAULT_MAX_ERROR);
+    expect(chooseScaleBits(m).evaluation).to.equal("seeded random inputs in the model's range");
+  });
+
   it("quantize's table: per width the error, the agreement, Groth16's constraints and the sumcheck system's largest table or its refusal, and the narrowest width within the target", () => {
     const m = resolveModel("mlp-mnist");
     const t = quantizeTable(m, { scales: [8, 14, 15], samples: 20, maxError: 0.01 });

@@ -85,7 +85,7 @@ export function quantizeTable(
   const maxError = opts.maxError === undefined ? DEFAULT_MAX_ERROR : parseMaxError(opts.maxError, "maxError");
   const calibration = opts.calibration ?? calibrationFor(model);
   const mnist = isMnistShaped(model);
-  const { inputs, source } = evaluationInputs(model, samples);
+  const { inputs, source } = evaluationInputs(model, samples, opts.calibration);
   const floats = inputs.map((s) => forwardFloat(model, s.values).data);
   const rows = scales.map((bits): ScaleRow => {
     const q = quantize(model, { ...scaleOptions(bits), calibration });

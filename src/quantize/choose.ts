@@ -41,9 +41,14 @@ export interface EvalInput {
   label?: number;
 }
 
-/** Held-out inputs: MNIST digits never used in training or calibration for MNIST-shaped models, else seeded inputs in the model's range (seed 2024; calibration's is 7). */
-export function evaluationInputs(model: ModelFile, samples: number): { inputs: EvalInput[]; source: string } {
+/**
+ * The inputs a width's error is measured on: MNIST digits never used in training or calibration for MNIST-shaped
+ * models; else a user's calibration inputs when given (real data: seeded inputs may lie far from it); else seeded
+ * inputs in the model's range (seed 2024; the default calibration's is 7).
+ */
+export function evaluationInputs(model: ModelFile, samples: number, userCalibration?: ArrayLike<number>[]): { inputs: EvalInput[]; source: string } {
   if (isMnistShaped(model)) return { inputs: heldOutInterleaved(samples).map((s) => ({ values: s.pixels, label: s.label })), source: "held-out MNIST digits (never used in training or calibration)" };
+  if (userCalibration && userCalibration.length > 0) return { inputs: userCalibration.slice(0, samples).map((values) => ({ values })), source: "inputs of the calibration file" };
   const n = model.input.shape.reduce((a, b) => a * b, 1);
   const [lo, hi] = model.input.range;
   const r = rng(2024);
@@ -96,6 +101,7 @@ export interface WidthChoice {
 export interface ChooseOptions {
   /** the target (default DEFAULT_MAX_ERROR) */
   maxError?: number;
+  /** a user's calibration inputs (default calibrationFor): a model not MNIST-shaped is also measured on them */
   calibration?: ArrayLike<number>[];
   saturate?: Saturate;
   maxConstraints?: number;
@@ -151,7 +157,7 @@ export function chooseScaleBits(model: ModelFile, opts: ChooseOptions = {}): Wid
     }
   }
   const widest = hi;
-  const { inputs, source } = evaluationInputs(model, opts.samples ?? CHOICE_SAMPLES);
+  const { inputs, source } = evaluationInputs(model, opts.samples ?? CHOICE_SAMPLES, opts.calibration);
   const floats = inputs.map((s) => forwardFloat(model, s.values).data);
   const errors = new Map<number, number>();
   const errorAt = (bits: number): number => {
