@@ -16,7 +16,7 @@ import { dequantize, QModel, runIR } from "../ir/ir";
 import { argmax, forwardFloat, ModelFile } from "../model/format";
 import { heldOutInterleaved, rng } from "../model/mnist";
 import { calibrationFor, isMnistShaped } from "../model/zoo";
-import { quantize, quantizeInput, Saturate, scaleOptions } from "./quantize";
+import { quantize, quantizeInput, Saturate, scaleOptions, type WidthChoice } from "./quantize";
 
 /** The default target: the largest absolute output error against the float model, about EZKL's on lenet5 and mlp-mnist (0.0041, 0.0017). */
 export const DEFAULT_MAX_ERROR = 0.005;
@@ -79,24 +79,8 @@ export function measureError(q: QModel, inputs: EvalInput[], floats: ArrayLike<n
   return { maxAbsError, agreement: agree / inputs.length, floatCorrect, quantizedCorrect };
 }
 
-export interface WidthChoice {
-  /** the width chosen */
-  bits: number;
-  /** the target, and whether the chosen width meets it */
-  target: number;
-  met: boolean;
-  /** the chosen width's measured error */
-  maxAbsError: number;
-  /** every width measured on the way, narrowest first; refused: why the caller's system (or the size limit) cannot take it */
-  measured: { bits: number; maxAbsError?: number; refused?: string }[];
-  /** the widest width the caller's system takes */
-  widest: number;
-  /** 0 when nothing was measured: the system refuses every width, for a reason of its own (`evaluation` says it) */
-  samples: number;
-  evaluation: string;
-  /** how long the choice took (quantizations and evaluations), seconds */
-  seconds: number;
-}
+/** The choice and what it measured (declared beside QuantChoice, which carries it to the report). */
+export type { WidthChoice };
 
 export interface ChooseOptions {
   /** the target (default DEFAULT_MAX_ERROR) */

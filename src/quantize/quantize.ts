@@ -22,7 +22,6 @@ import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from 
 import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
 import { calibrationFor } from "../model/zoo";
 import { INPUT_RANGE_KEY } from "../model/onnx/export";
-import type { WidthChoice } from "./choose";
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -360,6 +359,26 @@ export function quantizeInput(q: QModel, values: ArrayLike<number>, source = "in
     out[i] = qv;
   }
   return out;
+}
+
+/** How a width was chosen by accuracy (src/quantize/choose.ts chooseScaleBits) and what it measured. */
+export interface WidthChoice {
+  /** the width chosen */
+  bits: number;
+  /** the target, and whether the chosen width meets it */
+  target: number;
+  met: boolean;
+  /** the chosen width's measured error */
+  maxAbsError: number;
+  /** every width measured on the way, narrowest first; refused: why the caller's system (or the size limit) cannot take it */
+  measured: { bits: number; maxAbsError?: number; refused?: string }[];
+  /** the widest width the caller's system takes */
+  widest: number;
+  /** 0 when nothing was measured: the system refuses every width, for a reason of its own (`evaluation` says it) */
+  samples: number;
+  evaluation: string;
+  /** how long the choice took (quantizations and evaluations), seconds */
+  seconds: number;
 }
 
 /**
