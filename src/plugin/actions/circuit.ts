@@ -9,6 +9,7 @@ import type { ModelFile } from "../../model/format";
 import type { Backend, CircuitOptions } from "../../pipeline/circuit";
 import type { QModel } from "../../ir/ir";
 import type { WidthChoice } from "../../quantize/choose";
+import { say } from "./output";
 
 export interface CircuitArgs {
   input?: string;
@@ -49,7 +50,7 @@ export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibili
   if (args.scaleBits !== undefined) return { visibility, backend: args.backend as Backend, quant: { scaleBits: args.scaleBits, saturate, calibration } };
   // no --scale-bits: the narrowest width whose error meets --max-error (zkml.quantize.maxError, else the default),
   // among the widths the system proves; resolved here, once, so every stage (and child process) quantizes alike
-  const { chooseScaleBits, parseMaxError } = await import("../../quantize/choose");
+  const { chooseScaleBits, describeChoice, parseMaxError } = await import("../../quantize/choose");
   const maxError = args.maxError !== undefined ? parseMaxError(args.maxError) : cfg.quantize?.maxError;
   const sys = args.system === undefined ? undefined : systemFor({ system: parseSystem(args.system, "--system") });
   const accepts = sys?.form === "ir" ? (q: QModel) => sys.check(q, visibility) : undefined;
@@ -57,7 +58,10 @@ export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibili
   let byModel = choices.get(model);
   if (!byModel) choices.set(model, (byModel = new Map()));
   let choice = byModel.get(key);
-  if (!choice) byModel.set(key, (choice = chooseScaleBits(model, { maxError, calibration, saturate, accepts })));
+  if (!choice) {
+    byModel.set(key, (choice = chooseScaleBits(model, { maxError, calibration, saturate, accepts })));
+    say(`width: ${describeChoice(choice)}`);
+  }
   return { visibility, backend: args.backend as Backend, quant: { scaleBits: choice.bits, saturate, calibration, choice } };
 }
 
