@@ -162,7 +162,7 @@ export function renderQuantizeMarkdown(t: QuantizeTable): string {
     "",
     `${t.samples} ${t.evaluation}; calibration: ${t.calibration.samples} samples (${t.calibration.source}). Statement: input ${t.visibility.input}, weights ${t.visibility.weights}, output ${t.visibility.output}.`,
     "",
-    `| ${HEAD.join(" | ")} |`,
+    `| ${HEAD.map((h) => h.replace(/\|/g, "\\|")).join(" | ")} |`,
     `|${HEAD.map(() => "---:").join("|")}|`,
     ...t.rows.map((r) => `| ${cells(r).join(" | ")} |`),
     "",
