@@ -16,7 +16,7 @@ import { countMacs, QModel, runIR } from "../ir/ir";
 import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
-import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput } from "../quantize/quantize";
+import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput, scaleOptions } from "../quantize/quantize";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
 import { circuitSystemFor } from "../systems/registry";
 import { contractNames } from "../backends/solidity/verifier";
@@ -168,7 +168,8 @@ export const statementName = (v: Visibility) => `${v.input}/${v.weights}/${v.out
  */
 export function renderGasContracts(model: ModelFile, runs: StatementRun[]): GasContracts {
   const { q, reference } = runs[0].subject;
-  const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, calibration: calibrationFor(model) });
+  // at the model's width: the baseline is called with the model's quantized input, which a narrower input refuses
+  const qb = quantize(baselineModel(model, reference.length), { ...DEFAULT_QUANT, ...scaleOptions(q.input.bits), calibration: calibrationFor(model) });
   const name = contractNames(model.name, "groth16").verifier.replace(/Groth16Verifier$/, "");
   const naive = renderSolidity(q, `${name}Inference`);
   const baseline = renderSolidity(qb, `${name}Baseline`);
