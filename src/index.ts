@@ -16,6 +16,8 @@ export type { Shape } from "./ir/window";
 export { resolveModel, defaultInput, calibrationFor } from "./model/zoo";
 
 export { quantize, quantizeInput, quantizeFor, DEFAULT_QUANT } from "./quantize/quantize";
+export { chooseScaleBits, DEFAULT_MAX_ERROR } from "./quantize/choose";
+export type { WidthChoice } from "./quantize/quantize";
 export { runIR, analyzeBounds, irShapes, countMacs } from "./ir/ir";
 export type { QModel, QOp } from "./ir/ir";
 
