@@ -14,9 +14,9 @@ import { loadSumcheck, NativeSumcheck } from "../src/core/native";
 import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/sumcheck/arch";
 import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
-import { deploySumcheckVerifier } from "../src/systems/sumcheck/solidity/deploy";
 import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
-import { packInput } from "../src/systems/sumcheck/solidity/gas";
+import { deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
+import { contextWord } from "../src/systems/sumcheck";
 import { compileSolidity, Compiled, EIP170_LIMIT } from "../src/evm/solc";
 import type { Contract } from "ethers";
 
@@ -84,7 +84,7 @@ const pack = (r: RenderedSumcheckVerifier, x: readonly bigint[]) => packInput(x,
 let lastCode = -1;
 async function solSays(v: Contract, r: RenderedSumcheckVerifier, x: readonly bigint[], y: readonly bigint[], proof: Uint8Array): Promise<string> {
   try {
-    const ok: boolean = await v.verifyProof(pack(r, x), y, proof);
+    const ok: boolean = await v.verifyProof(pack(r, x), y, 0n, proof);
     return ok ? "valid" : "crash: returned false";
   } catch (e) {
     const data = (e as { data?: string }).data;
@@ -142,7 +142,7 @@ describe("sumcheck Solidity verifier", function () {
     expect(await rustSays(x, y, proof, model)).to.equal("valid");
     expect(tsSays(x, y, proof, model)).to.equal("valid");
     expect(await solSays(verifier, rendered, x, y, proof)).to.equal("valid");
-    const gas = Number(await verifier.verifyProof.estimateGas(pack(rendered, x), y, proof));
+    const gas = Number(await verifier.verifyProof.estimateGas(pack(rendered, x), y, 0n, proof));
     // budget: the two Hyrax openings, cols + rows scalar multiplications (6,000 gas) and additions (150) each: the
     // model's 2^9 entries as 16 rows of 32, the witness's 2^13 (the activation table's 2^12 multiplicities) as 64 of
     // 128: 240 x 6,150 = 1.48M; the calldata at 16 gas a byte; the sumchecks, lookups and merges under 1.2M
@@ -174,8 +174,8 @@ describe("sumcheck Solidity verifier", function () {
     // a packed input byte past the declared top (127): the contract's range check
     const packed = pack(rendered, x);
     packed[0] = 200;
-    await expect(verifier.verifyProof(packed, y, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
-    await expect(verifier.verifyProof(packed.subarray(1), y, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
+    await expect(verifier.verifyProof(packed, y, 0n, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
+    await expect(verifier.verifyProof(packed.subarray(1), y, 0n, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected").withArgs(15);
     const other = await native().sumcheckProve(archBytes(), i64Bytes(params(2)), i64Bytes(x), await native().sumcheckCommitModel(archBytes(), i64Bytes(params(2))));
     const yo = fromI64Bytes(other.output);
     expect(await solSays(verifier, rendered, x, yo, other.proof)).to.equal("invalid");
@@ -251,10 +251,19 @@ describe("sumcheck Solidity verifier", function () {
     }
   });
 
-  it("the consumer records a verified inference (submitter, input hash, label, outputs) within the verifier's gas and 25k, and reverts a refused proof with its code", async () => {
+  it("the consumer records an inference whose proof is bound to its submitter (submitter, input hash, label, outputs), within verifyProof's gas and 25k; the same proof from anyone else, an unbound one, a changed output: refused", async () => {
     const [signer, other] = await hre.ethers.getSigners();
     const input = pack(rendered, x);
-    const tx = await consumer.connect(other).getFunction("submit")(input, y, proof);
+    const who = BigInt(await other.getAddress());
+    const bound = await native().sumcheckProve(archBytes(), i64Bytes(params(1)), i64Bytes(x), model, false, contextWord(who));
+    // the three verifiers agree on the context: bound to `who`, so refused without it and with another
+    const ctx = contextWord(who);
+    expect((await native().sumcheckVerify(archBytes(), i64Bytes(x), i64Bytes(y), bound.proof, model, ctx)).valid).to.equal(true);
+    expect((await native().sumcheckVerify(archBytes(), i64Bytes(x), i64Bytes(y), bound.proof, model)).valid).to.equal(false);
+    expect(verifySumcheckProof(ARCH, x, y, bound.proof, model, ctx).valid).to.equal(true);
+    expect(verifySumcheckProof(ARCH, x, y, bound.proof, model, contextWord(who + 1n)).valid).to.equal(false);
+    expect(verifySumcheckProof(ARCH, x, y, proof, model, ctx).valid).to.equal(false);
+    const tx = await consumer.connect(other).getFunction("submit")(input, y, bound.proof);
     const receipt = await tx.wait();
     const ev = receipt.logs.map((l: { topics: string[]; data: string }) => consumer.interface.parseLog(l)).find((l: { name: string } | null) => l?.name === "InferenceVerified");
     let label = 0;
@@ -265,10 +274,13 @@ describe("sumcheck Solidity verifier", function () {
     expect([...ev.args.output].map(String)).to.deep.equal(y.map(String));
     // submit = verifyProof's gas (called from the consumer: no second 21k or calldata) + the call's overhead, the
     // argmax over the outputs and the event (5 words of outputs: about 5k): a budget of 25k over verifyProof
-    const verifyGas = Number(await verifier.verifyProof.estimateGas(input, y, proof));
+    const verifyGas = Number(await verifier.verifyProof.estimateGas(input, y, who, bound.proof));
     expect(Number(receipt.gasUsed)).to.be.within(verifyGas, verifyGas + 25_000);
+    // front-running: the proof copied by another account; an unbound proof; a changed output
+    await expect(consumer.connect(signer).getFunction("submit")(input, y, bound.proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected");
+    await expect(consumer.connect(other).getFunction("submit")(input, y, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected");
     const y2 = [...y];
     y2[1] += 1n;
-    await expect(consumer.connect(signer).getFunction("submit")(input, y2, proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected");
+    await expect(consumer.connect(other).getFunction("submit")(input, y2, bound.proof)).to.be.revertedWithCustomError(verifier, "SumcheckRejected");
   });
 });

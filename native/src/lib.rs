@@ -182,6 +182,12 @@ pub struct SumcheckProveTask {
     input: Vec<u8>,
     model: Option<Vec<u8>>,
     input_private: bool,
+    context: Option<[u8; 32]>,
+}
+
+/// A context's 32 bytes (a proof bound to it verifies only with it), or a clear error.
+fn context_word(b: Option<Buffer>) -> napi::Result<Option<[u8; 32]>> {
+    b.map(|b| <[u8; 32]>::try_from(&b[..]).map_err(|_| NativeError::bare(Code::NativeCallInvalid, format!("context: expected 32 bytes, got {}", b.len())).into())).transpose()
 }
 
 fn model_commitment(b: &Option<Vec<u8>>) -> Result<Option<sumcheck::hyrax::HyraxCommitment>> {
@@ -208,7 +214,7 @@ impl Task for SumcheckProveTask {
         if vis == InputVis::Private {
             arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         }
-        let (proof, ys, t) = prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(vis, xs.len()), model.as_ref(), vis).map_err(|e| {
+        let (proof, ys, t) = prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(vis, xs.len()), model.as_ref(), vis, self.context.as_ref()).map_err(|e| {
             let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;
@@ -226,10 +232,11 @@ impl Task for SumcheckProveTask {
 /// (a multiple of the input length) is a batch: one proof of every sample's inference, their outputs in order. With `model` (the bytes
 /// sumcheckCommitModel gave), the weights are proved to be that commitment's and it is not sent; without, the
 /// proof carries their commitment (private weights). With `input_private`, the input is committed in the proof's
-/// witness and range-checked there, never sent (sumcheckVerify then takes no input).
+/// witness and range-checked there, never sent (sumcheckVerify then takes no input). With `context` (32 bytes), the
+/// proof is bound to it: sumcheckVerify accepts it with the same context only.
 #[napi]
-pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer, model: Option<Buffer>, input_private: Option<bool>) -> AsyncTask<SumcheckProveTask> {
-    AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), model: model.map(|m| m.to_vec()), input_private: input_private.unwrap_or(false) })
+pub fn sumcheck_prove(arch: Buffer, params: Buffer, input: Buffer, model: Option<Buffer>, input_private: Option<bool>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveTask>> {
+    Ok(AsyncTask::new(SumcheckProveTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), model: model.map(|m| m.to_vec()), input_private: input_private.unwrap_or(false), context: context_word(context)? }))
 }
 
 pub struct SumcheckCommitTask {
@@ -275,6 +282,7 @@ pub struct SumcheckVerifyTask {
     output: Vec<u8>,
     proof: Vec<u8>,
     model: Option<Vec<u8>>,
+    context: Option<[u8; 32]>,
 }
 
 impl Task for SumcheckVerifyTask {
@@ -294,7 +302,7 @@ impl Task for SumcheckVerifyTask {
         // several outputs' worth of values: a batch's proof (one sample's is verified as before)
         let out_len = arch.output_len();
         let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
-        let verdict = if n == 1 {
+        let verdict = if n == 1 && self.context.is_none() {
             match &input {
                 Some(x) => verify_with(&arch, x, &y, &proof, &arch.hyrax_params(), model.as_ref()),
                 None => verify_private_input(&arch, &y, &proof, &arch.hyrax_params_for(InputVis::Private), model.as_ref()),
@@ -305,7 +313,7 @@ impl Task for SumcheckVerifyTask {
             let xs: Option<Vec<Vec<i64>>> = input.as_ref().map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect());
             match &xs {
                 Some(xs) if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) => Err(sumcheck::error::VerifyError::Shape { what: "batch inputs (one per output)", got: input.as_ref().map_or(0, |x| x.len()), expected: n * arch.input_len }),
-                _ => verify_batch_with(&arch, xs.as_deref(), &ys, &proof, &arch.hyrax_params_batch(vis, n), model.as_ref()),
+                _ => verify_batch_with(&arch, xs.as_deref(), &ys, &proof, &arch.hyrax_params_batch(vis, n), model.as_ref(), self.context.as_ref()),
             }
         };
         Ok(verdict.err().map(|e| e.to_string()))
@@ -319,10 +327,11 @@ impl Task for SumcheckVerifyTask {
 /// Verifies a sumcheck proof of this architecture for this input and output (little-endian i64 words). A proof
 /// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
 /// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's. Without
-/// `input` (null), the proof is of a private input (sumcheckProve with input_private).
+/// `input` (null), the proof is of a private input (sumcheckProve with input_private). With `context` (32 bytes), the
+/// proof must be bound to it (one without a context, or with another, fails).
 #[napi]
-pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>) -> AsyncTask<SumcheckVerifyTask> {
-    AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.map(|b| b.to_vec()), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()) })
+pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckVerifyTask>> {
+    Ok(AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.map(|b| b.to_vec()), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()), context: context_word(context)? }))
 }
 
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.

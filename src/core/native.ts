@@ -57,11 +57,13 @@ export interface NativeSumcheckProof {
  * both reject with the raw error form (see `nativeError`). */
 export interface NativeSumcheck {
   /** With `model` (a model commitment's bytes, from sumcheckCommitModel) the weights are proved to be that
-   * commitment's and it is not sent; without, the proof carries their commitment (private weights). */
-  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer, inputPrivate?: boolean): Promise<NativeSumcheckProof>;
+   * commitment's and it is not sent; without, the proof carries their commitment (private weights). With `context`
+   * (32 bytes: an address as a uint256 word, or an application's value), the proof is bound to it: it verifies with
+   * that context only. */
+  sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer, inputPrivate?: boolean, context?: Buffer): Promise<NativeSumcheckProof>;
   /** A proof that does not decode rejects (PROOF_INVALID, its byte offset named); one that fails a check resolves
    * invalid. With `model`, the weights must be that commitment's. */
-  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
   /** The model's commitment (weights and biases; made once per model): its bytes. */
   sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
   /** keccak256 of the architecture's words (32 bytes): what the transcript absorbs first. */

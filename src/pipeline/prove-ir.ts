@@ -17,7 +17,7 @@ import { batchOf } from "../statement/visibility";
 import { circuitId } from "./circuit";
 import { quantizationReport, quantizeOnlyStage, type Quantized } from "./prove-circuit";
 import { lightStage, type Run } from "./options";
-import type { IrProveReport } from "./report";
+import { contextText, type IrProveReport } from "./report";
 import { runStage } from "./runner";
 import type { StageRunner, StageSpec } from "./stage";
 
@@ -113,13 +113,24 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
     run: async (progress) => {
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
-      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", proof: f.proof, public: f.public }, progress);
+      const context = boundContext(run);
+      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), proof: f.proof, public: f.public }, progress);
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
     },
     summary: (m) => `${m.proofBytes.toLocaleString("en-US")} bytes`,
   };
+}
+
+/** The value a statement with a context is bound to (required: the task gives it, --bind-to or its default). */
+function boundContext(run: { circuit: { visibility: { context?: string } }; opts: { context?: bigint } }): bigint | undefined {
+  if (run.circuit.visibility.context !== "sender") return undefined;
+  if (run.opts.context === undefined)
+    throw new ZkmlError("INPUT_INVALID", "context: this statement is bound to a context (the submitter's address, or an application's value) and none was given", {
+      hint: "give the address that will submit the proof (--bind-to), or prove with --context none",
+    });
+  return run.opts.context;
 }
 
 function phasesOf(r: IrProveResult): IrProofMeta["phases"] {
@@ -170,6 +181,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     visibility: circuit.visibility,
     // committed weights: the model's commitment the verifier holds (a set of curve points, not a field element)
     publicLayout: { output: subject.reference.length, input: circuit.visibility.input === "private" ? 0 : subject.x.length, weights: f.commitment ? 1 : 0 },
+    ...(run.opts.context !== undefined && circuit.visibility.context === "sender" ? { boundTo: contextText(run.opts.context) } : {}),
     input: { source: subject.given.source, label: subject.given.label },
     id,
     prediction: {

@@ -5,7 +5,6 @@
  * arguments, calls `proveModel` and prints the report. The stages are in ./prove-circuit.ts, ./prove-setup.ts and
  * ./prove-proof.ts; the proof system is the registry's (src/systems/).
  */
-import { getAddress } from "ethers";
 import { ZkmlError } from "../core/errors";
 import { NATIVE_FALLBACK_NOTE, nativeAvailable } from "../core/native";
 import type { ProofSystem } from "../core/paths";
@@ -21,7 +20,7 @@ import { displayFor, ProveOptions, resolveRun, runFiles } from "./options";
 import { circuitSize, compileStage, quantizationReport, quantizeStage, renderStage } from "./prove-circuit";
 import { ptauStage, setupStage, verifierStage } from "./prove-setup";
 import { proveStage, publicSignalsMatch, verifyStage, witnessStage } from "./prove-proof";
-import type { CircuitProveReport, ProveReport } from "./report";
+import { contextText, type CircuitProveReport, type ProveReport } from "./report";
 import type { CircuitProtocol } from "../core/paths";
 import { proveIr } from "./prove-ir";
 import { StageRunner } from "./stage";
@@ -124,8 +123,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   }
 }
 
-/** A context as the report names it: an address (checksummed) when it is one, else its decimal value. */
-const contextText = (c: bigint): string => (c < 1n << 160n ? getAddress("0x" + c.toString(16).padStart(40, "0")) : c.toString());
+
 
 function layoutCounts(q: QModel, vis: Visibility): ProveReport["publicLayout"] {
   const L = statementLayout(q, vis);

@@ -3,6 +3,7 @@
  * circuit system's run (form "r1cs") reports its circuit, ptau and setup; an IR system's (form "ir") its prover's
  * phases and each verifier's verdict.
  */
+import { getAddress } from "ethers";
 import type { ProofSystem } from "../core/paths";
 import type { PtauInfo } from "../setup/trust";
 import type { Visibility } from "../statement/visibility";
@@ -68,3 +69,6 @@ export interface CircuitProveReport extends ProveReportBase {
 
 /** What a run proved, in a few words for a message: its circuit's id, or an IR system's build id. */
 export const runLabel = (r: ProveReport): string => (r.form === "r1cs" ? `circuit ${r.circuit.id}` : `${r.system} ${r.id}`);
+
+/** A context as the report names it: an address (checksummed) when it is one, else its decimal value. */
+export const contextText = (c: bigint): string => (c < 1n << 160n ? getAddress("0x" + c.toString(16).padStart(40, "0")) : c.toString());

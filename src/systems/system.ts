@@ -126,6 +126,8 @@ export interface IrProveArgs {
   input: string[];
   /** the input is private: committed in the proof, never written to the public values */
   inputPrivate?: boolean;
+  /** the value the proof is bound to (a statement with a context: the submitter's address as uint160), decimal */
+  context?: string;
   /** where the proof (bytes) and the public values (JSON) go */
   proof: string;
   public: string;

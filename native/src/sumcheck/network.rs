@@ -699,7 +699,11 @@ pub struct NetworkProof {
 
 /// The architecture's hash, a batch's size ("batch", only past one sample), then every sample's x in order
 /// ("input") or, for a private input, its length ("input private"), then every sample's y.
-fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, input_len: usize, ys: &[Vec<i64>]) {
+/// The statement's words: the architecture, a batch's size past one sample, the inputs (or a private input's length),
+/// the outputs, and the context the proof is bound to when there is one (a 32-byte word, for instance the address
+/// that will submit it: a consumer contract passes uint160(msg.sender), so a proof copied from the mempool fails
+/// for anyone else).
+fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, input_len: usize, ys: &[Vec<i64>], context: Option<&[u8; 32]>) {
     let frs = |vs: &[Vec<i64>]| vs.iter().flatten().map(|&v| fr_from_i64(v)).collect::<Vec<_>>();
     t.absorb_bytes(b"arch", arch_hash);
     if ys.len() > 1 {
@@ -710,6 +714,9 @@ fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i
         None => t.absorb_frs(b"input private", &[Fr::from(input_len as u64)]),
     }
     t.absorb_frs(b"output", &frs(ys));
+    if let Some(c) = context {
+        t.absorb_bytes(b"context", c);
+    }
 }
 
 /// A batch's layout of the samples' vectors (each of `len` values): each padded to 2^ceil(log2 len), then zero
@@ -785,13 +792,14 @@ fn process_cpu_seconds() -> f64 {
 
 /// prove_with, also returning each phase's wall time (run and witness, commit, layers, batch, opening).
 pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis) -> Result<(NetworkProof, Vec<i64>, Timings), String> {
-    prove_batch_timed(net, &[x.to_vec()], params, model, input).map(|(p, mut ys, t)| (p, ys.remove(0), t))
+    prove_batch_timed(net, &[x.to_vec()], params, model, input, None).map(|(p, mut ys, t)| (p, ys.remove(0), t))
 }
 
 /// prove_timed for a batch of inputs (one proof of every sample's inference: each layer's sumcheck runs once over
 /// the batch, the weights folded once): the outputs in order. The Hyrax parameters are
-/// `arch.hyrax_params_batch(input, xs.len())`'s. One sample's proof is prove_timed's.
-pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis) -> Result<(NetworkProof, Vec<Vec<i64>>, Timings), String> {
+/// `arch.hyrax_params_batch(input, xs.len())`'s. One sample's proof is prove_timed's. With `context`, the proof is
+/// bound to it (absorb_statement): it verifies only with the same context.
+pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis, context: Option<&[u8; 32]>) -> Result<(NetworkProof, Vec<Vec<i64>>, Timings), String> {
     if xs.is_empty() {
         return Err("a batch of no inputs".into());
     }
@@ -867,7 +875,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
 
     lap("run and witness", &mut timings);
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(xs), arch.input_len, &ys);
+    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(xs), arch.input_len, &ys, context);
     let model_commitment = match model {
         Some(c) => c.clone(),
         None => commit_big(&params.model, &big_m),
@@ -1068,23 +1076,24 @@ pub fn prove(net: &Network, x: &[i64]) -> Result<(NetworkProof, Vec<i64>), Strin
 /// the ones of that commitment (committed weights: the proof must not carry one); without, any weights (the proof
 /// carries their commitment: paper0's statement).
 pub fn verify_with(arch: &Arch, x: &[i64], y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), Some(&[x.to_vec()]), &[y.to_vec()], proof, params, model)
+    verify_hashed(arch, &arch.hash(), Some(&[x.to_vec()]), &[y.to_vec()], proof, params, model, None)
 }
 
 /// verify_with for a batch (prove_batch_timed's proofs): every sample's input (None: private inputs) and output,
-/// in order; `params` are `arch.hyrax_params_batch(input, ys.len())`.
-pub fn verify_batch_with(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), xs, ys, proof, params, model)
+/// in order; `params` are `arch.hyrax_params_batch(input, ys.len())`; `context`: the one the proof was bound to.
+pub fn verify_batch_with(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
+    verify_hashed(arch, &arch.hash(), xs, ys, proof, params, model, context)
 }
 
 /// verify_with for a private input (`InputVis::Private`): x is not known; the proof binds some x in the declared
 /// range, committed in the witness. `params` are `arch.hyrax_params_for(InputVis::Private)`.
 pub fn verify_private_input(arch: &Arch, y: &[i64], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
-    verify_hashed(arch, &arch.hash(), None, &[y.to_vec()], proof, params, model)
+    verify_hashed(arch, &arch.hash(), None, &[y.to_vec()], proof, params, model, None)
 }
 
 /// verify_with with the architecture's hash given (the tests pass another to show it is bound).
-fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+#[allow(clippy::too_many_arguments)]
+fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
     let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
     let n = ys.len();
     if n == 0 || xs.is_some_and(|xs| xs.len() != n) {
@@ -1128,7 +1137,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
         return Err(VerifyError::Shape { what: "witness commitment and opening (present exactly when the network has a requant or a private input)", got: proof.commitment.is_some() as usize, expected: has_witness as usize });
     }
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, arch_hash, xs, arch.input_len, ys);
+    absorb_statement(&mut t, arch_hash, xs, arch.input_len, ys, context);
     t.absorb_g1s(b"model commitment", &model_commitment.rows);
     if let Some(c) = &proof.commitment {
         c.absorb(&mut t);
@@ -2076,8 +2085,8 @@ mod tests {
         // The architecture's hash alone (one bit flipped, everything else the same): it is absorbed.
         let mut h = arch.hash();
         h[31] ^= 1;
-        assert!(verify_hashed(&arch, &h, Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None).is_err(), "architecture hash");
-        assert!(verify_hashed(&arch, &arch.hash(), Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None).is_ok());
+        assert!(verify_hashed(&arch, &h, Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None, None).is_err(), "architecture hash");
+        assert!(verify_hashed(&arch, &arch.hash(), Some(std::slice::from_ref(&x)), std::slice::from_ref(&y), &proof, &params, None, None).is_ok());
         // Other architectures: a requant's bits (another activation table and layout), its shift.
         let mut a2 = arch.clone();
         if let ArchOp::Requant { bits, .. } = &mut a2.ops[1] {
@@ -2416,12 +2425,12 @@ mod tests {
                 for input in [InputVis::Public, InputVis::Private] {
                     let params = arch.hyrax_params_batch(input, n);
                     let public = (input == InputVis::Public).then_some(&xs[..]);
-                    let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, None, input).unwrap();
+                    let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, None, input, None).unwrap();
                     for (x, y) in xs.iter().zip(&ys) {
                         assert_eq!(y, &run(&net, x).pop().unwrap());
                     }
                     assert_eq!(NetworkProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
-                    let ok = |p: &NetworkProof, ys: &[Vec<i64>]| verify_batch_with(&arch, public, ys, p, &params, None).is_ok();
+                    let ok = |p: &NetworkProof, ys: &[Vec<i64>]| verify_batch_with(&arch, public, ys, p, &params, None, None).is_ok();
                     assert!(ok(&proof, &ys), "{n} samples, {input:?}");
                     let mut changed = ys.clone();
                     changed[n - 1][0] += 1;
@@ -2429,7 +2438,7 @@ mod tests {
                     let mut swapped = ys.clone();
                     swapped.swap(0, 1);
                     assert!(swapped == ys || !ok(&proof, &swapped));
-                    assert!(verify_batch_with(&arch, public.map(|p| &p[..n - 1]), &ys[..n - 1], &proof, &arch.hyrax_params_batch(input, n - 1), None).is_err());
+                    assert!(verify_batch_with(&arch, public.map(|p| &p[..n - 1]), &ys[..n - 1], &proof, &arch.hyrax_params_batch(input, n - 1), None, None).is_err());
                     if n == 3 {
                         let count = proof.clone().field_elements_mut().len();
                         for i in (0..count).step_by(if input == InputVis::Public { 1 } else { 5 }) {
@@ -2446,10 +2455,31 @@ mod tests {
                 // committed weights
                 let params = arch.hyrax_params_batch(InputVis::Public, n);
                 let model = commit_model(&net, &params).unwrap();
-                let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, Some(&model), InputVis::Public).unwrap();
-                assert_eq!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, Some(&model)), Ok(()));
+                let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, Some(&model), InputVis::Public, None).unwrap();
+                assert_eq!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, Some(&model), None), Ok(()));
             }
         }
+    }
+
+    #[test]
+    fn a_context_binds_the_proof() {
+        // a proof bound to one context (an address as a 32-byte word) verifies with it only: not with another, not
+        // without one; a proof without a context does not verify with one
+        let (net, x) = small();
+        let arch = net.arch();
+        let params = arch.hyrax_params_batch(InputVis::Public, 1);
+        let mut alice = [0u8; 32];
+        alice[12..].copy_from_slice(&[0xa1; 20]);
+        let mut bob = alice;
+        bob[31] ^= 1;
+        let xs = vec![x];
+        let (proof, ys, _) = prove_batch_timed(&net, &xs, &params, None, InputVis::Public, Some(&alice)).unwrap();
+        assert_eq!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, None, Some(&alice)), Ok(()));
+        assert!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, None, Some(&bob)).is_err());
+        assert!(verify_batch_with(&arch, Some(&xs), &ys, &proof, &params, None, None).is_err());
+        let (unbound, ys, _) = prove_batch_timed(&net, &xs, &params, None, InputVis::Public, None).unwrap();
+        assert!(verify_batch_with(&arch, Some(&xs), &ys, &unbound, &params, None, Some(&alice)).is_err());
+        assert_eq!(verify_batch_with(&arch, Some(&xs), &ys, &unbound, &params, None, None), Ok(()));
     }
 
     #[test]

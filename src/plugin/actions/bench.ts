@@ -178,9 +178,9 @@ async function verifierGas(host: BenchHost) {
      * (the precompile calls and calldata, or EIP-7623's calldata floor), that floor as a lower bound, not run */
     ir: async (system: import("../../core/paths").ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => {
       if (system !== "sumcheck") return undefined;
-      const { sumcheckVerifierCall } = await import("../../systems/sumcheck/solidity/gas");
+      const { sumcheckVerifierCall } = await import("../../evm/sumcheck-verifier");
       const { MEASURE_GAS_LIMIT } = await import("../../evm/chain");
-      let call: import("../../systems/sumcheck/solidity/gas").SumcheckVerifierCall;
+      let call: import("../../evm/sumcheck-verifier").SumcheckVerifierCall;
       try {
         call = sumcheckVerifierCall(files, name);
       } catch (e) {

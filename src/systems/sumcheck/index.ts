@@ -43,6 +43,8 @@ export interface SumcheckPublic {
   /** decimal, or "private" (committed in the proof) */
   input: string[] | "private";
   output: string[];
+  /** the value the proof is bound to (its submitter's address as uint160), decimal; absent: bound to nothing */
+  context?: string;
 }
 
 /** The statement this system proves so far: every option that differs from it, named at once, and the flags. */
@@ -53,11 +55,10 @@ function checkStatement(vis: Visibility): void {
     // private input is committed in the proof's witness
     vis.input === "hashed" && `--input ${vis.input}`,
     vis.output !== "public" && `--output ${vis.output}`,
-    vis.context !== undefined && `--context ${vis.context}`,
   ].filter((w): w is string => typeof w === "string");
   if (wrong.length)
     throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves inferences (one, or a --batch) with the output public, the input public or private and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
-      hint: "add --input public (or private) --weights private --output public (or --weights hashed), and drop a context; or prove this statement with --system groth16",
+      hint: "add --input public (or private) --weights private --output public (or --weights hashed); or prove this statement with --system groth16",
     });
 }
 
@@ -76,7 +77,7 @@ function decimals(v: unknown, file: string, field: string): bigint[] {
 }
 
 /** The public values a proof is of, read and checked for form. */
-export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[] | null; output: bigint[] } {
+export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[] | null; output: bigint[]; context?: bigint } {
   const j = readJsonFile(file, "PROOF_INVALID", "prove first (prove-model --system sumcheck)") as Partial<SumcheckPublic>;
   if (j?.format !== SUMCHECK_PUBLIC_FORMAT)
     throw new ZkmlError("PROOF_INVALID", `format: expected ${SUMCHECK_PUBLIC_FORMAT}, got ${JSON.stringify(j?.format)}`, { file, hint: "this is not a sumcheck proof's public file" });
@@ -84,7 +85,9 @@ export function readSumcheckPublic(file: string): { archHash: string; model?: st
   if (j.model !== undefined && (typeof j.model !== "string" || !/^[0-9a-f]{64}$/.test(j.model)))
     throw new ZkmlError("PROOF_INVALID", `model: expected 64 hex digits, got ${JSON.stringify(j.model)}`, { file, hint: "make the proof again" });
   const input = j.input === "private" ? null : decimals(j.input, file, "input");
-  return { archHash: j.arch, model: j.model, input, output: decimals(j.output, file, "output") };
+  if (j.context !== undefined && (typeof j.context !== "string" || !/^\d{1,78}$/.test(j.context) || BigInt(j.context) >= 1n << 256n))
+    throw new ZkmlError("PROOF_INVALID", `context: expected a decimal number below 2^256, got ${JSON.stringify(j.context)}`, { file, hint: "make the proof again" });
+  return { archHash: j.arch, model: j.model, input, output: decimals(j.output, file, "output"), ...(j.context !== undefined ? { context: BigInt(j.context) } : {}) };
 }
 
 function readModelBytes(file: string): Buffer {
@@ -114,10 +117,13 @@ export function readProofBytes(file: string): Buffer {
 
 const archHash = (a: SumcheckArch): string => loadSumcheck().sumcheckArchHash(i64Bytes(archWords(a))).toString("hex");
 
+/** A context as the transcript absorbs it: one 32-byte big-endian word. */
+export const contextWord = (c: bigint): Buffer => Buffer.from(c.toString(16).padStart(64, "0"), "hex");
+
 /** The Rust verifier's verdict; bytes that do not decode are a PROOF_INVALID error naming the file. */
-async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer): Promise<{ valid: boolean; reason?: string }> {
+async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string }> {
   const v = await loadSumcheck()
-    .sumcheckVerify(i64Bytes(archWords(a)), input && i64Bytes(input), i64Bytes(output), proof, model)
+    .sumcheckVerify(i64Bytes(archWords(a)), input && i64Bytes(input), i64Bytes(output), proof, model, context)
     .catch((e: unknown) => {
       throw nativeError(e, { PROOF_INVALID: "the proof file is damaged or truncated: make it again (prove-model --force)" }, file);
     });
@@ -125,9 +131,9 @@ async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bi
 }
 
 /** The TypeScript verifier's verdict, with the same errors. */
-function typescriptVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer): { valid: boolean; reason?: string } {
+function typescriptVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer): { valid: boolean; reason?: string } {
   try {
-    return verifySumcheckProof(a, input, output, proof, model);
+    return verifySumcheckProof(a, input, output, proof, model, context);
   } catch (e) {
     if (e instanceof ZkmlError && e.code === "PROOF_INVALID" && !e.file) throw new ZkmlError("PROOF_INVALID", e.message, { file, hint: e.hint ?? "make the proof again (prove-model --force)" });
     throw e;
@@ -159,12 +165,12 @@ export const sumcheck: IrSystem = {
     const x = args.input.map(BigInt);
     const commitment = readCommitment(args.commitment);
     const p = await loadSumcheck()
-      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate)
+      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, args.context === undefined ? undefined : contextWord(BigInt(args.context)))
       .catch((e: unknown) => {
         throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
     const output = fromI64Bytes(p.output).map(String);
-    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output };
+    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output, ...(args.context !== undefined ? { context: args.context } : {}) };
     writeFileAtomic(args.proof, p.proof);
     writeFileAtomic(args.public, JSON.stringify(pub));
     return { proofBytes: p.proof.length, publicSignals: (args.inputPrivate ? 0 : x.length) + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
@@ -182,9 +188,10 @@ export const sumcheck: IrSystem = {
       return { valid: false, verifiers: [{ name: "model", valid: false, reason }] };
     }
     const proof = readProofBytes(args.proof);
-    const verifiers = [{ name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment)) }];
+    const context = pub.context === undefined ? undefined : contextWord(pub.context);
+    const verifiers = [{ name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context)) }];
     if (args.verifiers === "native") return { valid: verifiers[0].valid, verifiers };
-    verifiers.push({ name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment) });
+    verifiers.push({ name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context) });
     if (verifiers[0].valid !== verifiers[1].valid)
       throw new ZkmlError("STAGE_FAILED", `the Rust and TypeScript verifiers disagree on ${args.proof} (rust: ${verifiers[0].reason ?? "valid"}; typescript: ${verifiers[1].reason ?? "valid"})`, {
         hint: "a bug in one of the sumcheck verifiers: please report it with the proof and the model",

@@ -7,7 +7,7 @@
  * 0x00 || the bytes, at most EIP-170's 24,576 bytes each, read with EXTCODECOPY), whose code hashes the verifier's
  * constructor checks: the deployed verifier is bound to exactly this commitment and these generators.
  *
- * Calldata: `verifyProof(bytes input, int256[] output, bytes proof)`: the input packed (each value minus the
+ * Calldata: `verifyProof(bytes input, int256[] output, uint256 context, bytes proof)`: the input packed (each value minus the
  * declared minimum as an unsigned big-endian integer of `inputBytes` bytes: one byte for MNIST's 0..127), the
  * outputs as int256 (each a 64-bit integer), the proof's bytes as the prover wrote them (format version 2).
  */
@@ -91,8 +91,9 @@ export function renderSumcheckVerifier(arch: SumcheckArch, modelCommitment: Uint
  * The consumer: what a dapp deploys beside the verifier. submit(input, output, proof) has the verifier check the
  * proof (a refusal reverts with its SumcheckRejected code) and records the inference: who submitted it, keccak256
  * of the packed input, the first largest output's index and the outputs. The weights are the committed model's
- * (the verifier holds its commitment); a proof is not bound to its submitter (the sumcheck statement has no
- * context yet), so a copied proof can be submitted by anyone.
+ * (the verifier holds its commitment). A proof must be bound to its submitter (the statement's context, absorbed
+ * into the transcript after the outputs): submit passes uint160(msg.sender), so a proof copied from the mempool
+ * fails for anyone else; it costs one keccak of three words.
  */
 function consumerSource(name: string, verifier: string, modelId: string): string {
   return `
@@ -106,9 +107,16 @@ contract ${name} {
         verifier = v;
     }
 
-    /// Verifies the proof (reverting with SumcheckRejected(code) when it fails) and records the inference.
+    /// The value a proof must be bound to: its submitter's address (prove with --context sender --bind-to it). A
+    /// contract binding proofs to its own value (a game and round) derives from this one and overrides it.
+    function expectedContext() public view virtual returns (uint256) {
+        return uint256(uint160(msg.sender));
+    }
+
+    /// Verifies the proof, bound to expectedContext() (reverting with SumcheckRejected(code) when it fails: a
+    /// proof copied from the mempool fails for anyone but the account it was made for), and records the inference.
     function submit(bytes calldata input, int256[] calldata output, bytes calldata proof) external returns (uint256 label) {
-        verifier.verifyProof(input, output, proof);
+        verifier.verifyProof(input, output, expectedContext(), proof);
         for (uint256 i = 1; i < output.length; i++) {
             if (output[i] > output[label]) label = i;
         }
@@ -209,8 +217,9 @@ ${blobFunction("_gens", "gens", chunks)}
         }
     }
 
-    /// The statement absorbed: the architecture, x, y, the model's commitment (returned: its rows).
-    function _statement(Sumcheck.Transcript memory t, bytes calldata input, int256[] calldata output)
+    /// The statement absorbed: the architecture, x, y, the context when there is one (0: none), the model's
+    /// commitment (returned: its rows).
+    function _statement(Sumcheck.Transcript memory t, bytes calldata input, int256[] calldata output, uint256 context)
         private
         view
         returns (uint256[] memory x, uint256[] memory y, bytes memory rows)
@@ -220,6 +229,7 @@ ${blobFunction("_gens", "gens", chunks)}
         y = _output(output);
         Sumcheck.absorbWords(t, "input", x);
         Sumcheck.absorbWords(t, "output", y);
+        if (context != 0) Sumcheck.absorb1(t, "context", context);
         rows = _rows();
         Sumcheck.absorbBytes(t, "model commitment", rows);
     }
@@ -256,11 +266,12 @@ ${blobFunction("_gens", "gens", chunks)}
         Sumcheck.open(t, proof, c, wrows, gens, sw, pwit);
     }
 
-    /// True when the proof shows the committed model maps input to output; otherwise reverts with
-    /// SumcheckRejected(code).
-    function verifyProof(bytes calldata input, int256[] calldata output, bytes calldata proof) external view returns (bool) {
+    /// True when the proof shows the committed model maps input to output, bound to the context (0: a proof bound to
+    /// nothing; the consumer passes its caller's address, so a copied proof fails for anyone else); otherwise
+    /// reverts with SumcheckRejected(code).
+    function verifyProof(bytes calldata input, int256[] calldata output, uint256 context, bytes calldata proof) external view returns (bool) {
         Sumcheck.Transcript memory t = Sumcheck.Transcript(DOMAIN, 0);
-        (uint256[] memory x, uint256[] memory y, bytes memory rows) = _statement(t, input, output);
+        (uint256[] memory x, uint256[] memory y, bytes memory rows) = _statement(t, input, output, context);
         Sumcheck.Cursor memory c = Sumcheck.Cursor(0);
         bytes memory wrows = _head(t, proof, c);
         Sumcheck.Claim memory cur = Sumcheck.Claim(Sumcheck.challenges(t, OUTPUT_VARS), 0);

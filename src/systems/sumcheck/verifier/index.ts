@@ -31,6 +31,8 @@ export { sumcheckArchHash } from "./architecture";
  * A batch, as the native sumcheckVerify takes one (lib.rs SumcheckVerifyTask): `output` of N > 1 output lengths
  * is the outputs of N inferences in order, proved by one proof (native sumcheckProve of N inputs concatenated);
  * `input` is then the N inputs concatenated, exactly N input lengths (else the proof is refused), or null.
+ * `context` (32 bytes): the value the proof is bound to (the native sumcheckProve's context); a bound proof fails
+ * without it or with another, an unbound one fails with one.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
@@ -38,6 +40,7 @@ export function verifySumcheckProof(
   output: readonly bigint[],
   proof: Uint8Array,
   model?: Uint8Array,
+  context?: Uint8Array,
 ): { valid: true } | { valid: false; reason: string } {
   const checked = checkArch(arch);
   const decoded = decodeProof(proof);
@@ -53,7 +56,8 @@ export function verifySumcheckProof(
       throw new Reject(`batch inputs (one per output): ${input.length} values, expected ${n * checked.inputLen}`);
     const xs = input === null ? null : n === 1 ? [input] : chunks(input, checked.inputLen);
     const ys = n === 1 ? [output] : chunks(output, outLen);
-    verifyNetwork(checked, archHashOfWords(checked.words), xs, ys, decoded, modelRows, range);
+    if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
+    verifyNetwork(checked, archHashOfWords(checked.words), xs, ys, decoded, modelRows, range, context ?? null);
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };

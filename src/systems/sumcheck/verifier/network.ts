@@ -15,7 +15,7 @@
  * range), exactly one model commitment (the proof's or the verifier's, never both), and a witness commitment
  * exactly when the network has a requant or a private input. Transcript ("zkml-sumcheck-fc-v1"): the
  * architecture's hash ("arch"), x ("input") or, for a private input, [its length] ("input private"), y ("output"),
- * the model commitment's rows
+ * the context the proof is bound to if any ("context", 32 bytes), the model commitment's rows
  * ("model commitment"), the witness commitment's rows if any ("hyrax commitment"); rho for y, whose MLE the
  * verifier evaluates; then the ops from the last down, each turning a claim (point, value) on its output into one
  * on its input:
@@ -207,6 +207,7 @@ export function verifyNetwork(
   proof: NetworkProof,
   model: Rows | null = null,
   inputRange: Table | null = null,
+  context: Uint8Array | null = null,
 ): void {
   if ((xs === null) !== (inputRange !== null)) throw new Error("a private input's range table is given exactly when x is not");
   const n = ys.length;
@@ -245,6 +246,7 @@ export function verifyNetwork(
   if (xs) t.absorbFrs("input", xs.flat().map(fr));
   else t.absorbFrs("input private", [BigInt(arch.inputLen)]);
   t.absorbFrs("output", ys.flat().map(fr));
+  if (context) t.absorbBytes("context", context);
   t.absorbPoints("model commitment", modelRows);
   if (proof.witnessRows !== null) t.absorbPoints("hyrax commitment", proof.witnessRows);
   let point = t.challenges(log2Ceil(outLen) + bv);

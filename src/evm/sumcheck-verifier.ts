@@ -1,0 +1,99 @@
+/**
+ * The sumcheck system's Solidity verifier on a chain (its renderer is src/systems/sumcheck/solidity/, as the
+ * Groth16 verifiers' is src/backends/solidity/): deploying it (its data contracts first: the model commitment's rows
+ * and the Hyrax generators; then the verifier; then its consumer), and a proof's verification as calldata from the
+ * files prove-model writes (the IR, the proof, its public values, the model's commitment), with the parts of its gas
+ * that are exact arithmetic: 21,000 and the calldata (EIP-2028: 4 and 16 gas a byte), and the openings' ecMul and
+ * ecAdd calls (src/systems/sumcheck/solidity/cost.ts). Whoever measures (the bench, on its chains) sends it; the rest
+ * of the measured gas is the transcript, sumchecks, lookups, merges, MLEs and memory. Every contract is checked
+ * against EIP-170, and a verifier whose gas floor is past a chain's per-transaction cap is refused, before anything
+ * is sent.
+ */
+import { Contract, ContractFactory, Interface, Signer } from "ethers";
+import { ZkmlError } from "../core/errors";
+import { checkContractSize, compileSolidity, Compiled } from "./solc";
+import { sumcheckArch } from "../systems/sumcheck/arch";
+import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
+import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../systems/sumcheck/solidity/render";
+import { calldataGas, EC_ADD, EC_MUL, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
+
+export interface DeployedSumcheckVerifier {
+  verifier: Contract;
+  address: string;
+  consumer: Contract;
+  chunkAddresses: string[];
+  /** gas of every deployment transaction: the data contracts', the verifier's, the consumer's */
+  deployGas: number[];
+}
+
+/**
+ * Deploys the data contracts, then the verifier, then the consumer (./render.ts) pointing at it. Refused before anything is sent: a contract past EIP-170, and, on
+ * a chain with a per-transaction cap (`txGasCap`, EIP-7825's 16,777,216 on Ethereum since osaka), a verifier whose
+ * verification cannot fit it (its gas floor alone, ./cost.ts `sumcheckGasFloor`, past the cap).
+ */
+export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, consumer: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
+  checkContractSize(r.contractName, compiled.runtimeBytes);
+  checkContractSize(r.consumerName, consumer.runtimeBytes);
+  const floor = sumcheckGasFloor(r.program);
+  if (txGasCap !== null && floor > txGasCap)
+    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past this chain's per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
+      hint: "deploy to a chain without the cap, or prove this model on-chain with --system groth16 (a constant-size proof)",
+    });
+  r.chunks.forEach((c, i) => checkContractSize(`${r.contractName} data ${i} (${c.blob})`, c.data.length + 1));
+  const chunkAddresses: string[] = [];
+  const deployGas: number[] = [];
+  for (const c of r.chunks) {
+    const receipt = await (await signer.sendTransaction({ data: "0x" + c.creationCode })).wait();
+    if (!receipt?.contractAddress) throw new Error(`${r.contractName}: a data contract's deployment made no contract`);
+    chunkAddresses.push(receipt.contractAddress);
+    deployGas.push(Number(receipt.gasUsed));
+  }
+  const factory = new ContractFactory(compiled.abi, "0x" + compiled.bytecode, signer);
+  const verifier = (await factory.deploy(chunkAddresses)) as Contract;
+  const receipt = await verifier.deploymentTransaction()!.wait();
+  deployGas.push(Number(receipt!.gasUsed));
+  const address = await verifier.getAddress();
+  const c = (await new ContractFactory(consumer.abi, "0x" + consumer.bytecode, signer).deploy(address)) as Contract;
+  deployGas.push(Number((await c.deploymentTransaction()!.wait())!.gasUsed));
+  return { verifier, address, consumer: c, chunkAddresses, deployGas };
+}
+
+export interface SumcheckVerifierCall {
+  rendered: RenderedSumcheckVerifier;
+  verifier: Compiled & { name: string };
+  dataContracts: { initCode: string; runtimeBytes: number }[];
+  /** verifyProof's calldata, 0x-prefixed */
+  data: string;
+  /** the exact parts of the call's gas */
+  parts: { baseAndCalldataGas: number; precompileGas: number };
+  /** the least the call can cost: its precompile calls, 21,000 and the calldata, or EIP-7623's calldata floor if
+   * more (./cost.ts) */
+  floor: number;
+}
+
+/** The input packed as the contract takes it: each value minus the minimum, big-endian in `bytes` bytes. */
+export function packInput(x: readonly bigint[], min: bigint, bytes: number): Buffer {
+  return Buffer.from(x.flatMap((xi) => Array.from({ length: bytes }, (_, i) => Number(((xi - min) >> BigInt(8 * (bytes - 1 - i))) & 0xffn))));
+}
+
+/** The verification of the proof in `files` (committed weights and a public input: the statement the contract takes). */
+export function sumcheckVerifierCall(files: { ir: string; proof: string; public: string; commitment?: string }, name: string): SumcheckVerifierCall {
+  const commitment = readCommitment(files.commitment);
+  const pub = readSumcheckPublic(files.public);
+  if (!commitment || pub.input === null)
+    throw new ZkmlError("OPTION_INVALID", "the sumcheck system's Solidity verifier takes committed weights and a public input (--weights hashed --input public)", { file: files.public, hint: "prove with --weights hashed --input public" });
+  const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, name);
+  const compiled = compileSolidity({ [`${rendered.contractName}.sol`]: rendered.source }, { viaIR: true }).get(rendered.contractName);
+  if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName}`);
+  const data = new Interface(compiled.abi).encodeFunctionData("verifyProof", [packInput(pub.input, rendered.program.inputMin, rendered.inputBytes), pub.output, pub.context ?? 0n, readProofBytes(files.proof)]);
+  const cd = calldataGas(Buffer.from(data.slice(2), "hex"));
+  const { model: m, witness: w } = rendered.program;
+  return {
+    rendered,
+    verifier: { name: rendered.contractName, ...compiled },
+    dataContracts: rendered.chunks.map((c) => ({ initCode: c.creationCode, runtimeBytes: c.data.length + 1 })),
+    data,
+    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: (m.rows + m.cols + w.rows + w.cols) * (EC_MUL + EC_ADD) },
+    floor: Math.max(sumcheckGasFloor(rendered.program) + cd.standard, cd.floor),
+  };
+}
