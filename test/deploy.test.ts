@@ -51,12 +51,15 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     const res = await fetch(rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) });
     return ((await res.json()) as { result: string }).result;
   };
-  const deploy = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "deploy-verifier", "--model", modelFile, "--network", "localhost", ...more);
-  const submit = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "submit-proof", "--model", modelFile, "--network", "localhost", ...more);
+  // the tasks at the 8-bit scales the setups below are proved with (without --scale-bits a task picks the width by
+  // --max-error: another circuit)
+  const BITS = ["--scale-bits", "8"];
+  const deploy = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "deploy-verifier", "--model", modelFile, "--network", "localhost", ...BITS, ...more);
+  const submit = (env: Record<string, string> = {}, ...more: string[]) => hh(env, "submit-proof", "--model", modelFile, "--network", "localhost", ...BITS, ...more);
   /** submit-proof in a child that does not block this process (which serves the proxy the child talks to) */
   const submitAsync = (env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const c = spawn("node", [CLI, "submit-proof", "--model", modelFile, "--network", "localhost"], { cwd: ROOT, env: { ...process.env, LOCALHOST_RPC_URL: rpc, LOCALHOST_PRIVATE_KEY: "", ...env } });
+      const c = spawn("node", [CLI, "submit-proof", "--model", modelFile, "--network", "localhost", ...BITS], { cwd: ROOT, env: { ...process.env, LOCALHOST_RPC_URL: rpc, LOCALHOST_PRIVATE_KEY: "", ...env } });
       let out = "";
       c.stdout.on("data", (d) => (out += d));
       c.stderr.on("data", (d) => (out += d));
@@ -103,7 +106,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   });
 
   it("the node unreachable: a clear error, exit non-zero, no record", () => {
-    const r = hh({ LOCALHOST_RPC_URL: "http://127.0.0.1:9" }, "deploy-verifier", "--model", modelFile, "--network", "localhost");
+    const r = hh({ LOCALHOST_RPC_URL: "http://127.0.0.1:9" }, "deploy-verifier", "--model", modelFile, "--network", "localhost", ...BITS);
     expect(r.code, r.out).to.not.equal(0);
     expect(r.out).to.match(/NETWORK_UNREACHABLE.*network localhost \(http:\/\/127\.0\.0\.1:9\): cannot reach the node/);
     expect(r.out).to.match(/fix: start one with `npx hardhat node`/);
@@ -246,7 +249,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
   });
 
   it("a circuit of another statement, built by the direct backend: verify-setup finds it; deploy-verifier and submit-proof take the same options and record the label and the input's commitment", async () => {
-    const v = hh({}, "verify-setup", "--model", modelFile, ...HASHED_FLAGS);
+    const v = hh({}, "verify-setup", "--model", modelFile, ...BITS, ...HASHED_FLAGS);
     expect(v.code, v.out).to.equal(0);
     expect(v.out).to.match(/result\s+OK/);
     const d = deploy({}, ...HASHED_FLAGS);
