@@ -233,31 +233,35 @@ library Sumcheck {
         t.state = s;
     }
 
-    /// state = keccak256(state || label || data) for data in memory.
-    function absorbBytes(Transcript memory t, bytes32 label, bytes memory data) internal pure {
+    /// state = keccak256(state || label || the n bytes at memory address ptr).
+    function absorbMemory(Transcript memory t, bytes32 label, uint256 ptr, uint256 n) private pure {
         bytes32 s = t.state;
         assembly ("memory-safe") {
-            let n := mload(data)
             let m := mload(0x40)
             mstore(m, s)
             mstore(add(m, 32), label)
-            mcopy(add(m, 64), add(data, 32), n)
+            mcopy(add(m, 64), ptr, n)
             s := keccak256(m, add(64, n))
         }
         t.state = s;
     }
 
-    function absorbWords(Transcript memory t, bytes32 label, uint256[] memory ws) internal pure {
-        bytes32 s = t.state;
+    /// state = keccak256(state || label || data) for data in memory.
+    function absorbBytes(Transcript memory t, bytes32 label, bytes memory data) internal pure {
+        uint256 ptr;
         assembly ("memory-safe") {
-            let n := mul(mload(ws), 32)
-            let m := mload(0x40)
-            mstore(m, s)
-            mstore(add(m, 32), label)
-            mcopy(add(m, 64), add(ws, 32), n)
-            s := keccak256(m, add(64, n))
+            ptr := add(data, 32)
         }
-        t.state = s;
+        absorbMemory(t, label, ptr, data.length);
+    }
+
+    /// state = keccak256(state || label || the words of ws).
+    function absorbWords(Transcript memory t, bytes32 label, uint256[] memory ws) internal pure {
+        uint256 ptr;
+        assembly ("memory-safe") {
+            ptr := add(ws, 32)
+        }
+        absorbMemory(t, label, ptr, 32 * ws.length);
     }
 
     /// state = keccak256(state || label || a || b || c), the first n of a, b, c; in scratch memory (nothing allocated).
