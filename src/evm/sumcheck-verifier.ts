@@ -27,9 +27,9 @@ export interface DeployedSumcheckVerifier {
 }
 
 /**
- * Deploys the data contracts, then the verifier, then the consumer (./render.ts) pointing at it. Refused before anything is sent: a contract past EIP-170, and, on
- * a chain with a per-transaction cap (`txGasCap`, EIP-7825's 16,777,216 on Ethereum since osaka), a verifier whose
- * verification cannot fit it (its gas floor alone, ./cost.ts `sumcheckGasFloor`, past the cap).
+ * Deploys the data contracts, then the verifier, then the consumer pointing at it. Refused before anything is sent:
+ * a contract past EIP-170, and, on a chain with a per-transaction cap (`txGasCap`, EIP-7825's 16,777,216 on Ethereum
+ * since osaka), a verifier whose verification cannot fit it (its gas floor alone, `sumcheckGasFloor`, past the cap).
  */
 export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, consumer: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
   checkContractSize(r.contractName, compiled.runtimeBytes);
@@ -67,7 +67,7 @@ export interface SumcheckVerifierCall {
   /** the exact parts of the call's gas */
   parts: { baseAndCalldataGas: number; precompileGas: number };
   /** the least the call can cost: its precompile calls, 21,000 and the calldata, or EIP-7623's calldata floor if
-   * more (./cost.ts) */
+   * more (src/systems/sumcheck/solidity/cost.ts) */
   floor: number;
 }
 
