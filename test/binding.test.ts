@@ -204,7 +204,7 @@ describe("the context by default (issue 31, item 2: on for the consumer)", funct
   const cfg = resolveZkmlConfig(undefined, VISIBILITY_RULES);
   const args = { backend: "auto", saturate: "auto" };
 
-  it("a system with a consumer contract binds by default; --context none and zkml.visibility.context none opt out; the sumcheck system (no consumer) proves none unless --context asks, then refuses it; bound and unbound statements are two circuits", async () => {
+  it("a system with a consumer contract binds by default; --context none and zkml.visibility.context none opt out; the sumcheck system proves none unless --context asks, then binds its proof (and needs the value); bound and unbound statements are two circuits", async () => {
     for (const system of [undefined, "groth16", "plonk", "fflonk"]) expect((await circuitOptions({ ...args, system }, cfg, model)).visibility.context, system).to.equal("sender");
     const unbound = (await circuitOptions({ ...args, context: "none" }, cfg, model)).visibility;
     expect(unbound).to.deep.equal({ input: "packed", weights: "fixed", output: "label" });
@@ -215,12 +215,15 @@ describe("the context by default (issue 31, item 2: on for the consumer)", funct
     const id = (visibility: Visibility) => resolveCircuit(model, { visibility, backend: "auto", quant: {} }).id;
     expect(id(DEFAULT_VISIBILITY)).to.not.equal(id(unbound));
     expect(id({ ...DEFAULT_VISIBILITY, context: undefined })).to.equal(id(unbound));
-    // sumcheck: no consumer yet, so no context unless asked
+    // sumcheck: no context unless asked; asked, its proof is bound to the value given (its transcript absorbs it)
     const sumcheck = { ...args, system: "sumcheck", input: "public", weights: "private", output: "public" };
     expect((await circuitOptions(sumcheck, cfg, model)).visibility).to.deep.equal({ input: "public", weights: "private", output: "public" });
     const asked = await circuitOptions({ ...sumcheck, context: "sender" }, cfg, model);
     expect(asked.visibility.context).to.equal("sender");
-    await expectZkmlError(proveModel({ root: ROOT, model, system: "sumcheck", circuit: asked }), "OPTION_INVALID", /--context sender: the sumcheck system/);
+    await expectZkmlError(proveModel({ root: ROOT, model, system: "sumcheck", circuit: asked }), "INPUT_INVALID", /context: this statement is bound to a context .* none was given/);
+    const bound = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: asked, context: 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266n });
+    expect(bound.verified).to.equal(true);
+    expect(bound.boundTo).to.equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
   });
 
   it("prove-model binds to the network's first account unless --bind-to names another; --bind-to on an unbound statement is refused", async () => {
