@@ -15,7 +15,7 @@ import { checkContractSize, compileSolidity, Compiled } from "./solc";
 import { sumcheckArch } from "../systems/sumcheck/arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../systems/sumcheck/solidity/render";
-import { calldataGas, EC_ADD, EC_MUL, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
+import { calldataGas, precompileGas, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
 
 export interface DeployedSumcheckVerifier {
   verifier: Contract;
@@ -87,13 +87,12 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
   if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName}`);
   const data = new Interface(compiled.abi).encodeFunctionData("verifyProof", [packInput(pub.input, rendered.program.inputMin, rendered.inputBytes), pub.output, pub.context ?? 0n, readProofBytes(files.proof)]);
   const cd = calldataGas(Buffer.from(data.slice(2), "hex"));
-  const { model: m, witness: w } = rendered.program;
   return {
     rendered,
     verifier: { name: rendered.contractName, ...compiled },
     dataContracts: rendered.chunks.map((c) => ({ initCode: c.creationCode, runtimeBytes: c.data.length + 1 })),
     data,
-    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: (m.rows + m.cols + w.rows + w.cols) * (EC_MUL + EC_ADD) },
+    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: precompileGas(rendered.program) },
     floor: Math.max(sumcheckGasFloor(rendered.program) + cd.standard, cd.floor),
   };
 }

@@ -8,15 +8,19 @@ import type { SumcheckProgram } from "./program";
 export const EC_MUL = 6_000;
 export const EC_ADD = 150;
 
-/**
- * The least gas a verification of this program can cost: the transaction's 21,000 and the openings' ecMul and
- * ecAdd calls (one pair per scalar, rows + columns of each Hyrax opening). Exact arithmetic, so a verifier past a
- * chain's per-transaction cap by this alone is refused before anything is deployed.
- */
-export function sumcheckGasFloor(p: SumcheckProgram): number {
-  return 21_000 + (p.model.rows + p.model.cols + p.witness.rows + p.witness.cols) * (EC_MUL + EC_ADD);
+/** The openings' ecMul and ecAdd calls: one pair per scalar, rows + columns of each Hyrax opening. */
+export function precompileGas(p: SumcheckProgram): number {
+  return (p.model.rows + p.model.cols + p.witness.rows + p.witness.cols) * (EC_MUL + EC_ADD);
 }
 
+/**
+ * The least gas a verification of this program can cost: the transaction's 21,000 and the openings' precompile
+ * calls. Exact arithmetic, so a verifier past a chain's per-transaction cap by this alone is refused before
+ * anything is deployed.
+ */
+export function sumcheckGasFloor(p: SumcheckProgram): number {
+  return 21_000 + precompileGas(p);
+}
 
 /** EIP-2028's calldata gas (4 a zero byte, 16 any other) and EIP-7623's floor (Prague: 21,000 + 10 a token, a zero
  * byte one token and any other four), which a transaction pays when it is more than its execution would cost. */
