@@ -13,12 +13,12 @@ import hre from "hardhat";
 import { loadSumcheck, NativeSumcheck } from "../src/core/native";
 import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/sumcheck/arch";
 import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
-import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
+import { renderSumcheckVerifier, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../src/systems/sumcheck/solidity/render";
 import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
 import { deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
 import { contextWord } from "../src/systems/sumcheck";
 import { compileSolidity, Compiled, EIP170_LIMIT } from "../src/evm/solc";
-import type { Contract } from "ethers";
+import { Interface, type Contract } from "ethers";
 
 /** A seeded generator of integers in [lo, hi]. */
 function rng(seed: number): (lo: number, hi: number) => number {
@@ -136,6 +136,12 @@ describe("sumcheck Solidity verifier", function () {
     expect(compiledPair.verifier.runtimeBytes).to.be.below(EIP170_LIMIT);
     const [signer] = await hre.ethers.getSigners();
     ({ verifier, consumer } = await deploySumcheckVerifier(rendered, compiledPair.verifier, compiledPair.consumer, signer));
+  });
+
+  it("the consumer's interface the tasks use (SUMCHECK_CONSUMER_ABI) is the compiled one, the verifier's refusal included", () => {
+    const sig = (abi: readonly unknown[]) => new Interface(abi as string[]).fragments.filter((f) => f.type !== "constructor").map((f) => `${f.type} ${f.format("full")}`).sort();
+    expect(sig(SUMCHECK_CONSUMER_ABI).filter((f) => !f.startsWith("error"))).to.deep.equal(sig(compiledPair.consumer.abi));
+    expect(sig(compiledPair.verifier.abi).filter((f) => f.startsWith("error"))).to.deep.equal(sig(SUMCHECK_CONSUMER_ABI).filter((f) => f.startsWith("error")));
   });
 
   it("accepts the honest proof, as the Rust and TypeScript verifiers do, within its gas budget", async () => {

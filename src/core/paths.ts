@@ -74,6 +74,7 @@ export type Artifact =
   | { kind: "systemModel"; circuit: string; system: ProofSystem }
   | { kind: "modelCommitment"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
+  | { kind: "irVerifierSol"; circuit: string; system: ProofSystem; contract: string }
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
   | { kind: "deployment"; network: string; circuit: string; system: ProofSystem }
@@ -149,6 +150,10 @@ export class Paths {
       case "proofBytes":
         // a proof that is bytes, not JSON (the sumcheck system's)
         return path.join(c(a.circuit), "runs", a.run, `${a.system}-proof.bin`);
+      case "irVerifierSol":
+        // an IR system's verifier source: under build/, not contracts/ (it needs solc's viaIR, which the project's
+        // Hardhat compile does not use; deploy-verifier compiles it itself)
+        return path.join(c(a.circuit), a.system, `${a.contract}.sol`);
       case "verifierSol":
         return path.join(this.root, "contracts", "generated", `${a.contract}.sol`);
       case "fixtureSol":

@@ -79,6 +79,8 @@ export interface DeploymentRecord {
   deployer: string;
   verifier: ContractRecord;
   consumer: ContractRecord;
+  /** data contracts the verifier reads (the sumcheck verifier's commitment rows and generators), deployed before it */
+  data?: ContractRecord[];
   deployedAt: string;
   /** true when the key's setup can be forged on the deploying machine (a development ptau): any proof verifies */
   forgeable?: boolean;
@@ -160,6 +162,8 @@ export interface DeployOptions extends ChainContext {
   statement: DeployedStatement;
   verifier: CompiledContract;
   consumer: CompiledContract;
+  /** contracts holding data the verifier reads: deployed first, their addresses its constructor's one argument (address[]) */
+  dataContracts?: DataContract[];
   compiler: { version: string; settings: unknown };
   recordFile: string;
   force?: boolean;
@@ -168,6 +172,12 @@ export interface DeployOptions extends ChainContext {
   setup: SetupForgeability;
   /** --allow-development-setup: deploy a forgeable setup anyway, the record marked forgeable */
   allowDevelopmentSetup?: boolean;
+}
+
+/** A contract whose runtime code is data (see src/systems/sumcheck/solidity/render.ts): its creation code, 0x-prefixed. */
+export interface DataContract {
+  name: string;
+  initCode: string;
 }
 
 export interface DeployResult {
@@ -181,6 +191,11 @@ export interface DeployResult {
 /** Is what the record says on chain? Returns the reason it is not, or undefined when it all matches. */
 async function recordDrift(ctx: ChainContext, rec: DeploymentRecord, opts: DeployOptions): Promise<string | undefined> {
   if (rec.vkeyHash !== vkeyHash(opts.vkey)) return "the verification key changed since the recorded deployment";
+  if ((rec.data ?? []).length !== (opts.dataContracts ?? []).length) return "the verifier's data contracts changed";
+  for (const d of rec.data ?? []) {
+    const onChain = await readNode(ctx, `reading the code at ${d.address}`, () => ctx.signer.provider!.getCode(d.address));
+    if (codeHash(onChain) !== d.codeHash) return `${d.contract}: the code at ${d.address} is not the recorded one`;
+  }
   for (const [c, compiled] of [[rec.verifier, opts.verifier], [rec.consumer, opts.consumer]] as const) {
     if (c.artifactHash !== codeHash(compiled.deployedBytecode)) return `${c.contract}: the compiled code differs from the deployed one`;
     const onChain = await readNode(ctx, `reading the code at ${c.address}`, () => ctx.signer.provider!.getCode(c.address));
@@ -227,8 +242,12 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
   // funds first: estimate both deployments (the consumer with a stand-in verifier address) at today's fee
   const provider = signer.provider!;
   const extra = opts.statement.modelCommitment === undefined ? [] : [opts.statement.modelCommitment];
-  const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(), consumerFactory.getDeployTransaction(deployer, ...extra)]);
-  const [gasV, gasC, fee, balance] = await readNode(opts, "estimating the deployments", () =>
+  const dataContracts = opts.dataContracts ?? [];
+  // a verifier reading data contracts is estimated with stand-in addresses (its constructor then refuses them: the
+  // estimate falls back to zero, and the data contracts' own estimates and the balance check still stand)
+  const [txV, txC] = await Promise.all([verifierFactory.getDeployTransaction(...(dataContracts.length ? [dataContracts.map(() => deployer)] : [])), consumerFactory.getDeployTransaction(deployer, ...extra)]);
+  const gasData = await readNode(opts, "estimating the data contracts' deployments", () => Promise.all(dataContracts.map((d) => provider.estimateGas({ data: d.initCode, from: deployer }).catch(() => 0n))));
+  const [gasV0, gasC, fee, balance] = await readNode(opts, "estimating the deployments", () =>
     Promise.all([
       // an estimate can fail for a key without funds on some nodes: the zero balance below still stops us
       provider.estimateGas({ ...txV, from: deployer }).catch(() => 0n),
@@ -237,16 +256,19 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
       provider.getBalance(deployer),
     ]),
   );
+  const gasV = gasData.reduce((a, b) => a + b, gasV0);
   const price = fee.maxFeePerGas ?? fee.gasPrice ?? 0n;
   const need = (gasV + gasC) * price;
   if (balance < need || balance === 0n)
-    throw new ZkmlError("INSUFFICIENT_FUNDS", `network ${opts.network}: deployer ${deployer} has ${formatEth(balance)} ETH; the two deployments need about ${(gasV + gasC).toLocaleString("en-US")} gas at ${price.toLocaleString("en-US")} wei, ${formatEth(need)} ETH`, {
+    throw new ZkmlError("INSUFFICIENT_FUNDS", `network ${opts.network}: deployer ${deployer} has ${formatEth(balance)} ETH; the ${2 + dataContracts.length} deployments need about ${(gasV + gasC).toLocaleString("en-US")} gas at ${price.toLocaleString("en-US")} wei, ${formatEth(need)} ETH`, {
       hint: `fund ${deployer} on ${opts.network}, or set another key (${opts.network === "localhost" ? "LOCALHOST_PRIVATE_KEY" : "<NETWORK>_PRIVATE_KEY"})`,
     });
 
   const n = opts.confirmations ?? 1;
+  const data = await deployData(opts, n);
   log(`deploying ${opts.verifier.name} (${reason})`);
-  const vReceipt = await confirm(opts, opts.verifier.name, await sendOnce(opts, signer, `deploying ${opts.verifier.name}`, txV), n);
+  const txV2 = data.length ? await verifierFactory.getDeployTransaction(data.map((d) => d.address)) : txV;
+  const vReceipt = await confirm(opts, opts.verifier.name, await sendOnce(opts, signer, `deploying ${opts.verifier.name}`, txV2), n);
   const verifierAddress = vReceipt.contractAddress!;
   log(`deploying ${opts.consumer.name}`);
   if (opts.statement.visibility.weights === "private")
@@ -280,13 +302,26 @@ export async function deployVerifier(opts: DeployOptions): Promise<DeployResult>
     statement: opts.statement,
     compiler: opts.compiler,
     deployer,
-    verifier: entry(opts.verifier, verifierAddress, vCode, vReceipt, []),
+    verifier: entry(opts.verifier, verifierAddress, vCode, vReceipt, data.length ? [JSON.stringify(data.map((d) => d.address))] : []),
     consumer: entry(opts.consumer, consumerAddress, cCode, cReceipt, [verifierAddress, ...extra]),
+    ...(data.length ? { data } : {}),
     deployedAt: new Date().toISOString(),
     ...(opts.setup.forgeable ? { forgeable: true, forgeableReason: opts.setup.reason } : {}),
   };
   writeFileAtomic(opts.recordFile, JSON.stringify(record, null, 1) + "\n");
   return { record, deployed: true, reason };
+}
+
+/** The data contracts, deployed in order and confirmed, as records (their runtime code is their data). */
+async function deployData(opts: DeployOptions, confirmations: number): Promise<ContractRecord[]> {
+  const out: ContractRecord[] = [];
+  for (const d of opts.dataContracts ?? []) {
+    opts.log?.(`deploying ${d.name}`);
+    const r = await confirm(opts, d.name, await sendOnce(opts, opts.signer, `deploying ${d.name}`, { data: d.initCode }), confirmations);
+    const code = await readNode(opts, "reading the deployed code", () => opts.signer.provider!.getCode(r.contractAddress!));
+    out.push({ contract: d.name, fullyQualifiedName: d.name, address: r.contractAddress!, transaction: r.hash, block: r.blockNumber, gasUsed: Number(r.gasUsed), codeHash: codeHash(code), artifactHash: codeHash(code), runtimeBytes: (code.length - 2) / 2, constructorArguments: [] });
+  }
+  return out;
 }
 
 function formatEth(wei: bigint): string {
@@ -302,6 +337,9 @@ export interface SubmitOptions extends ChainContext {
   /** verifyProof's arguments without the public signals (Groth16 a, b, c; PLONK/FFLONK the proof words) */
   proofArgs: unknown[];
   publicSignals: bigint[];
+  /** the consumer's submit arguments when they are not the proof's then the layout's public signals (the sumcheck
+   * consumer takes the packed input, the outputs and the proof's bytes) */
+  consumerArgs?: unknown[];
   consumerAbi: any[];
   /** whether the deployed key's setup can be forged here; the record's own mark counts too */
   setup: SetupForgeability;
@@ -360,7 +398,7 @@ export async function submitProof(opts: SubmitOptions): Promise<SubmitResult> {
       hint: "deploy again: npx hardhat deploy-verifier --network " + opts.network,
     });
   const consumer = new Contract(rec.consumer.address, opts.consumerAbi, opts.signer);
-  const args = [...opts.proofArgs, ...submitSignalArgs(rec.statement.layout, opts.publicSignals)];
+  const args = opts.consumerArgs ?? [...opts.proofArgs, ...submitSignalArgs(rec.statement.layout, opts.publicSignals)];
   // a call first: a rejected proof reverts here with its reason, before any gas is spent
   try {
     await readNode(opts, "checking the proof with a call", () => consumer.submit.staticCall(...args));

@@ -24,12 +24,14 @@ export interface NetworkSpec {
   explorer?: string;
   /** Confirmations deploy-verifier waits for by default. */
   confirmations: number;
+  /** The most gas one transaction may use, where the chain caps it (EIP-7825 on Ethereum's networks since osaka). */
+  txGasCap?: number;
 }
 
 export const NETWORKS: readonly NetworkSpec[] = [
   { name: "localhost", chainId: 31337, prefix: "LOCALHOST", confirmations: 1 },
-  { name: "sepolia", chainId: 11155111, prefix: "SEPOLIA", explorer: "https://sepolia.etherscan.io", confirmations: 2 },
-  { name: "hoodi", chainId: 560048, prefix: "HOODI", explorer: "https://hoodi.etherscan.io", confirmations: 2 },
+  { name: "sepolia", chainId: 11155111, prefix: "SEPOLIA", explorer: "https://sepolia.etherscan.io", confirmations: 2, txGasCap: 16_777_216 },
+  { name: "hoodi", chainId: 560048, prefix: "HOODI", explorer: "https://hoodi.etherscan.io", confirmations: 2, txGasCap: 16_777_216 },
   { name: "base-sepolia", chainId: 84532, prefix: "BASE_SEPOLIA", explorer: "https://sepolia.basescan.org", confirmations: 2 },
   { name: "arbitrum-sepolia", chainId: 421614, prefix: "ARBITRUM_SEPOLIA", explorer: "https://sepolia.arbiscan.io", confirmations: 2 },
   { name: "optimism-sepolia", chainId: 11155420, prefix: "OPTIMISM_SEPOLIA", explorer: "https://sepolia-optimism.etherscan.io", confirmations: 2 },

@@ -28,6 +28,8 @@ export interface Compiled {
   bytecode: string;
   /** Runtime code size in bytes. */
   runtimeBytes: number;
+  /** Runtime code, hex without 0x (immutables zero). */
+  deployedBytecode: string;
 }
 
 /** Compile sources (file name -> text) in one solc run; returns every contract by name. `viaIR`: the IR pipeline (the
@@ -48,7 +50,7 @@ export function compileSolidity(sources: Record<string, string>, opts: { viaIR?:
   const res = new Map<string, Compiled>();
   for (const file of Object.keys(out.contracts ?? {}))
     for (const [name, c] of Object.entries<any>(out.contracts[file]))
-      res.set(name, { abi: c.abi, bytecode: c.evm.bytecode.object, runtimeBytes: c.evm.deployedBytecode.object.length / 2 });
+      res.set(name, { abi: c.abi, bytecode: c.evm.bytecode.object, runtimeBytes: c.evm.deployedBytecode.object.length / 2, deployedBytecode: c.evm.deployedBytecode.object });
   return res;
 }
 

@@ -9,9 +9,12 @@
  * against EIP-170, and a verifier whose gas floor is past a chain's per-transaction cap is refused, before anything
  * is sent.
  */
-import { Contract, ContractFactory, Interface, Signer } from "ethers";
+import * as path from "path";
+import { Contract, ContractFactory, Interface, keccak256, Signer } from "ethers";
 import { ZkmlError } from "../core/errors";
-import { checkContractSize, compileSolidity, Compiled } from "./solc";
+import type { PublicLayout } from "../statement/layout";
+import { checkContractSize, compileSolidity, Compiled, SOLC_SETTINGS } from "./solc";
+import type { CompiledContract, DataContract } from "./deploy";
 import { sumcheckArch } from "../systems/sumcheck/arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../systems/sumcheck/solidity/render";
@@ -34,11 +37,7 @@ export interface DeployedSumcheckVerifier {
 export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compiled: Compiled, consumer: Compiled, signer: Signer, txGasCap: number | null = null): Promise<DeployedSumcheckVerifier> {
   checkContractSize(r.contractName, compiled.runtimeBytes);
   checkContractSize(r.consumerName, consumer.runtimeBytes);
-  const floor = sumcheckGasFloor(r.program);
-  if (txGasCap !== null && floor > txGasCap)
-    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past this chain's per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
-      hint: "deploy to a chain without the cap, or prove this model on-chain with --system groth16 (a constant-size proof)",
-    });
+  refuseOverGasCap(r, txGasCap);
   r.chunks.forEach((c, i) => checkContractSize(`${r.contractName} data ${i} (${c.blob})`, c.data.length + 1));
   const chunkAddresses: string[] = [];
   const deployGas: number[] = [];
@@ -56,6 +55,15 @@ export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compil
   const c = (await new ContractFactory(consumer.abi, "0x" + consumer.bytecode, signer).deploy(address)) as Contract;
   deployGas.push(Number((await c.deploymentTransaction()!.wait())!.gasUsed));
   return { verifier, address, consumer: c, chunkAddresses, deployGas };
+}
+
+/** A verifier whose verification cannot fit the chain's per-transaction cap (its gas floor alone past it), refused. */
+export function refuseOverGasCap(r: RenderedSumcheckVerifier, txGasCap: number | null, network?: string): void {
+  const floor = sumcheckGasFloor(r.program);
+  if (txGasCap !== null && floor > txGasCap)
+    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past ${network ? `${network}'s` : "this chain's"} per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
+      hint: "deploy to a chain without the cap, or prove this model on-chain with --system groth16 (a constant-size proof)",
+    });
 }
 
 export interface SumcheckVerifierCall {
@@ -94,5 +102,78 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
     data,
     parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: precompileGas(rendered.program) },
     floor: Math.max(sumcheckGasFloor(rendered.program) + cd.standard, cd.floor),
+  };
+}
+
+/** What a deployment of a sumcheck verifier checks, hashed into its record as a Groth16 key is: the architecture the
+ * transcript absorbs first and the model commitment the verifier holds (keccak256 of its bytes). */
+export interface SumcheckKey {
+  protocol: "sumcheck";
+  arch: string;
+  model: string;
+}
+
+export interface SumcheckDeployment {
+  rendered: RenderedSumcheckVerifier;
+  verifier: CompiledContract;
+  consumer: CompiledContract;
+  /** the commitment's rows and the generators, in the order the verifier's constructor takes their addresses */
+  dataContracts: DataContract[];
+  key: SumcheckKey;
+  compiler: { version: string; settings: unknown };
+}
+
+const hex0x = (h: string) => (h.startsWith("0x") ? h : "0x" + h);
+
+/**
+ * The contracts deploy-verifier sends for a model with committed weights: rendered from its IR and commitment,
+ * written to `sourceFile` (which the records' fully qualified names point at) and compiled with solc's IR pipeline.
+ */
+export function sumcheckDeployment(files: { ir: string; commitment: string }, modelId: string, sourceFile: string, writeSource: (file: string, text: string) => void): SumcheckDeployment {
+  const commitment = readCommitment(files.commitment)!;
+  const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, modelId);
+  writeSource(sourceFile, rendered.source);
+  const unit = path.basename(sourceFile);
+  const out = compileSolidity({ [unit]: rendered.source }, { viaIR: true });
+  const contract = (name: string): CompiledContract => {
+    const c = out.get(name);
+    if (!c) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${name}`, { file: sourceFile, hint: "a bug in the sumcheck verifier's renderer: please report it with the model" });
+    return { name, fullyQualifiedName: `${sourceFile}:${name}`, abi: c.abi, bytecode: hex0x(c.bytecode), deployedBytecode: hex0x(c.deployedBytecode) };
+  };
+  const solc = require("solc") as { version(): string }; // eslint-disable-line @typescript-eslint/no-require-imports
+  return {
+    rendered,
+    verifier: contract(rendered.contractName),
+    consumer: contract(rendered.consumerName),
+    dataContracts: rendered.chunks.map((c, i) => ({ name: `${rendered.contractName} ${c.blob} data ${i}`, initCode: hex0x(c.creationCode) })),
+    key: { protocol: "sumcheck", arch: rendered.program.archHash, model: keccak256(commitment) },
+    compiler: { version: solc.version(), settings: { ...SOLC_SETTINGS, viaIR: true } },
+  };
+}
+
+/**
+ * A proof as the consumer's submit takes it (the packed input, the outputs, the proof's bytes), with the key it was
+ * made against and its public values in the statement's layout order (output, input, the model's keccak256, the
+ * context: statement/layout.ts), which the deployment record's checks read.
+ */
+export function sumcheckSubmission(files: { proof: string; public: string }, layout: PublicLayout, program: { inputMin: bigint }, inputBytes: number): { consumerArgs: unknown[]; publicSignals: bigint[]; key: SumcheckKey; context?: bigint } {
+  const pub = readSumcheckPublic(files.public);
+  if (pub.input === null || pub.model === undefined)
+    throw new ZkmlError("PROOF_INVALID", `input, model: the sumcheck consumer takes proofs with committed weights and a public input, got ${pub.input === null ? "a private input" : "private weights"}`, { file: files.public, hint: "prove with --weights hashed --input public" });
+  const signals = new Array<bigint>(layout.publicSignals).fill(0n);
+  const put = (part: { offset: number; count: number } | undefined, values: readonly bigint[], what: string) => {
+    if (!part) return;
+    if (values.length !== part.count) throw new ZkmlError("PROOF_INVALID", `${what}: expected ${part.count} values (the deployed statement), got ${values.length}`, { file: files.public, hint: "prove the model and options that were deployed" });
+    values.forEach((v, i) => (signals[part.offset + i] = v));
+  };
+  put(layout.output, pub.output, "output");
+  put(layout.input, pub.input, "input");
+  put(layout.weights, [BigInt("0x" + pub.model)], "model");
+  put(layout.context, [pub.context ?? 0n], "context");
+  return {
+    consumerArgs: [packInput(pub.input, program.inputMin, inputBytes), pub.output, readProofBytes(files.proof)],
+    publicSignals: signals,
+    key: { protocol: "sumcheck", arch: hex0x(pub.archHash), model: hex0x(pub.model) },
+    ...(pub.context !== undefined ? { context: pub.context } : {}),
   };
 }

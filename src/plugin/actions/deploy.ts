@@ -11,33 +11,17 @@ import { readJsonFile, writeFileAtomic } from "../../core/files";
 import type { ProofSystem } from "../../core/paths";
 import type { DeployResult, SubmitResult } from "../../evm/deploy";
 import type { ProofCheck } from "../../evm/verify-proof";
-import { networkSpec, requireNetworkSettings } from "../../evm/networks";
+import { networkSpec } from "../../evm/networks";
 import { CircuitArgs, circuitFlags, circuitOptions } from "./circuit";
+import { DeployArgs, deploymentTarget, printDeployment, printSubmission, SubmitArgs } from "./deployment";
+export type { DeployArgs, SubmitArgs } from "./deployment";
 import type { Host } from "./host";
-import { print, say } from "./output";
+import { say } from "./output";
 
 /** Write a generated source only when it changed, so Hardhat's compile cache stays warm. */
 function writeSource(file: string, source: string): void {
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === source) return;
   writeFileAtomic(file, source);
-}
-
-/** What deploy-verifier and submit-proof both start from: the network (checked), the system, the model, the circuit its options name, and that circuit's deployment record. */
-async function deploymentTarget(args: CircuitArgs & { model: string; system: string }, host: Host) {
-  const { locateCircuit } = await import("../../pipeline/prove");
-  const { resolveModel } = await import("../../model/zoo");
-  const { parseSystem } = await import("../../systems/registry");
-  const { Paths } = await import("../../core/paths");
-  const network = await host.network();
-  const net = network.name;
-  requireNetworkSettings(net, host.lookup, { signing: true });
-  const system = parseSystem(args.system, "--system");
-  const model = resolveModel(args.model);
-  const root = host.root;
-  const paths = new Paths(root);
-  const options = await circuitOptions(args, host.zkml, model);
-  const loc = locateCircuit(root, model, system, options);
-  return { net, network, system, model, root, paths, options, loc, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system }) };
 }
 
 /** Can the circuit's key be forged on this machine (a development ptau, or a ptau whose secrets are kept here)? */
@@ -47,14 +31,6 @@ async function forgeabilityOf(loc: { setupMeta: string }, paths: import("../../c
 }
 
 
-export interface DeployArgs extends CircuitArgs {
-  model: string;
-  system: string;
-  confirmations?: number;
-  force: boolean;
-  allowDevelopmentSetup: boolean;
-}
-
 /** deploy-verifier: the circuit's verifier and its consumer, deployed (or found deployed) and recorded. */
 export async function deployVerifierAction(args: DeployArgs, host: Host, after?: (r: DeployResult, recordFile: string) => Promise<void>): Promise<DeployResult> {
   const { deployVerifier, refuseForgeableSetup } = await import("../../evm/deploy");
@@ -63,7 +39,9 @@ export async function deployVerifierAction(args: DeployArgs, host: Host, after?:
   const { SOLC_SETTINGS } = await import("../../evm/solc");
   const { publicLayout, statementLayout } = await import("../../statement/layout");
   const { weightsCommitment } = await import("../../statement/commitments");
-  const { net, network, system, model, root, options, loc, paths, recordFile } = await deploymentTarget(args, host);
+  const target = await deploymentTarget(args, host);
+  if (target.form === "ir") return (await import("./deploy-sumcheck")).deploySumcheckAction(args, host, target, after);
+  const { net, network, system, model, root, options, loc, paths, recordFile } = target;
   if (!fs.existsSync(loc.vkey))
     throw new ZkmlError("SETUP_NOT_FOUND", `no ${system} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
       hint: `run the setup first: npx hardhat prove-model --model ${args.model} --system ${system}${circuitFlags(args)}`,
@@ -110,25 +88,9 @@ export async function deployVerifierAction(args: DeployArgs, host: Host, after?:
     confirmations: args.confirmations ?? spec?.confirmations ?? 1,
     log: say,
   });
-  const rel = path.relative(root, recordFile);
-  if (!r.deployed) {
-    print(`${model.name} (${system}) on ${net}: ${r.reason}`);
-  } else {
-    print(`${model.name} (${system}) on ${net} (chain ${r.record.chainId}), recorded in ${rel}`);
-  }
-  for (const c of [r.record.verifier, r.record.consumer])
-    print(`  ${c.contract.padEnd(32)} ${c.address}  tx ${c.transaction}  block ${c.block}  gas ${c.gasUsed.toLocaleString("en-US")}  ${c.runtimeBytes.toLocaleString("en-US")} bytes`);
-  if (spec?.explorer) print(`  explorer: ${spec.explorer}/address/${r.record.consumer.address}`);
+  printDeployment(r, { model: model.name, system, net, file: path.relative(root, recordFile) });
   await after?.(r, recordFile);
   return r;
-}
-
-export interface SubmitArgs extends CircuitArgs {
-  model: string;
-  system: string;
-  proof?: string;
-  job?: string;
-  allowDevelopmentSetup: boolean;
 }
 
 /** A proof directory: proof and public signals (prove-model's run folder, or snarkjs's names) and the key. */
@@ -168,8 +130,10 @@ export async function submitProofAction(args: SubmitArgs, host: Host): Promise<S
   const { renderConsumer } = await import("../../backends/solidity/consumer");
   const { circuitSystemFor } = await import("../../systems/registry");
   const { ptauTrust } = await import("../../core/config");
-  const { net, network, system, model, root, options, loc, recordFile, paths } = await deploymentTarget(args, host);
   if (args.proof && args.job) throw new ZkmlError("OPTION_INVALID", "--proof and --job: give one of them", { hint: "--job sends a queue job's proof; --proof a folder's" });
+  const target = await deploymentTarget(args, host);
+  if (target.form === "ir") return (await import("./deploy-sumcheck")).submitSumcheckAction(args, host, target);
+  const { net, network, system, model, root, options, loc, recordFile, paths } = target;
   // a job's proof is checked against these options before anything else: it names its own circuit
   const fromJob = args.job ? await jobProof(args.job, root, loc.id, system) : undefined;
   const record = readDeployment(recordFile);
@@ -215,10 +179,7 @@ export async function submitProofAction(args: SubmitArgs, host: Host): Promise<S
     setup,
     allowDevelopmentSetup: args.allowDevelopmentSetup,
   });
-  print(`${model.name} (${system}) on ${net}: proof accepted by ${record.consumer.contract} at ${record.consumer.address}`);
-  print(`  transaction ${r.transaction}  block ${r.block}  gas ${r.gasUsed.toLocaleString("en-US")}`);
-  const recorded = [r.label !== undefined ? `label ${r.label}` : undefined, r.output ? `output [${r.output.join(", ")}]` : undefined, r.outputHash !== undefined ? `output hash ${r.outputHash}` : undefined, `input hash ${r.inputHash}`];
-  print(`  recorded: ${recorded.filter(Boolean).join(", ")}`);
+  printSubmission(r, { model: model.name, system, net, consumer: record.consumer.contract, address: record.consumer.address });
   return r;
 }
 

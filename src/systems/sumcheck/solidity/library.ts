@@ -30,6 +30,11 @@ export const REJECT_CODES: Record<number, string> = {
   17: "a layer proof of the wrong kind",
 };
 
+/** A message naming `SumcheckRejected(code)` (a reverted call's reason), with what the code means appended. */
+export function describeRejection(message: string): string {
+  return message.replace(/SumcheckRejected\((\d+)\)/g, (m, code: string) => (REJECT_CODES[Number(code)] ? `${m}: ${REJECT_CODES[Number(code)]}` : m));
+}
+
 export const SUMCHECK_LIBRARY = String.raw`
 /// A refused sumcheck proof; the code names the failed check (src/systems/sumcheck/solidity/library.ts).
 error SumcheckRejected(uint256 code);

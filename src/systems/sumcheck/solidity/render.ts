@@ -58,7 +58,7 @@ function pointBytes(ps: readonly ({ x: bigint; y: bigint } | null)[]): Buffer {
 }
 
 /** The fewest bytes that hold top - min as an unsigned integer. */
-function inputBytesFor(min: bigint, top: bigint): number {
+export function inputBytesFor(min: bigint, top: bigint): number {
   let b = 1;
   while (top - min >= 1n << BigInt(8 * b)) b++;
   return b;
@@ -95,6 +95,16 @@ export function renderSumcheckVerifier(arch: SumcheckArch, modelCommitment: Uint
  * into the transcript after the outputs): submit passes uint160(msg.sender), so a proof copied from the mempool
  * fails for anyone else; it costs one keccak of three words.
  */
+/** The consumer's interface as ethers reads it (the verifier's refusal included: it reverts through submit); a test
+ * checks it against the compiled one. */
+export const SUMCHECK_CONSUMER_ABI = [
+  "function submit(bytes input, int256[] output, bytes proof) returns (uint256 label)",
+  "function expectedContext() view returns (uint256)",
+  "function verifier() view returns (address)",
+  "event InferenceVerified(address indexed sender, bytes32 indexed inputHash, uint256 label, int256[] output)",
+  "error SumcheckRejected(uint256 code)",
+] as const;
+
 function consumerSource(name: string, verifier: string, modelId: string): string {
   return `
 /// Records inferences of ${modelId.replace(/[^A-Za-z0-9_./-]/g, "_")} (its committed weights) proved by the sumcheck system.

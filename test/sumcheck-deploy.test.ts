@@ -1,0 +1,136 @@
+/**
+ * The sumcheck system on a chain as a user runs it: `npx hardhat node` (EIP-170 enforced, as on Ethereum) on a free
+ * port of 127.0.0.1 and the tasks as separate processes: prove-model (which commits to the weights),
+ * deploy-verifier (the commitment's rows and the generators as data contracts, then the verifier, then the consumer,
+ * recorded; a second run deploys nothing), submit-proof (a proof made for the submitter; a given run folder's; a
+ * damaged proof refused by the contract with its check named), and the statements the contract does not take,
+ * refused before anything is sent. A small MLP under its own name, so no developer's record is touched.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Paths } from "../src/core/paths";
+import { freePort } from "../src/core/net";
+import { loadModelFile } from "../src/model/format";
+import { locateCircuit } from "../src/pipeline/prove";
+import { ROOT, tmpDir } from "./helpers/circuit";
+
+const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+
+/** A 16-8-4 MLP with ReLU, seeded weights. */
+function smallMlp(name: string): object {
+  let s = 12345;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.8;
+  const dense = (inp: number, units: number) => ({ type: "dense", units, weights: Array.from({ length: units }, () => Array.from({ length: inp }, r)), bias: Array.from({ length: units }, () => r() / 4) });
+  return { format: "zkml-model/1", name, description: "a 16-8-4 MLP for the sumcheck deployment test", input: { shape: [16], range: [0, 1] }, layers: [dense(16, 8), { type: "relu" }, dense(8, 4)], provenance: { source: "seeded", seed: 12345 } };
+}
+
+describe("the sumcheck system's verifier deployed and used through the tasks, against `npx hardhat node`", function () {
+  this.timeout(900_000);
+  const name = "e2e-sumcheck-mlp";
+  const STATEMENT = ["--system", "sumcheck", "--weights", "hashed", "--input", "public", "--output", "public", "--scale-bits", "8"];
+  let node: ChildProcess;
+  let rpc: string;
+  let dir: string;
+  let modelFile: string;
+  let record: string;
+  let runDir: string;
+
+  const hh = (...args: string[]) => {
+    const r = spawnSync("node", [CLI, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, LOCALHOST_RPC_URL: rpc, LOCALHOST_PRIVATE_KEY: "" } });
+    return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+  };
+  const onLocal = (task: string, ...more: string[]) => hh(task, "--model", modelFile, "--network", "localhost", ...STATEMENT, ...more);
+
+  before(async () => {
+    dir = tmpDir("sumcheck-deploy");
+    modelFile = path.join(dir, `${name}.json`);
+    fs.writeFileSync(modelFile, JSON.stringify(smallMlp(name)));
+    const loc = locateCircuit(ROOT, loadModelFile(modelFile), "sumcheck", { visibility: { input: "public", weights: "hashed", output: "public", context: "sender" }, backend: "auto", quant: { scaleBits: 8 } });
+    record = new Paths(ROOT).get({ kind: "deployment", network: "localhost", circuit: loc.id, system: "sumcheck" });
+    fs.rmSync(record, { force: true });
+    const port = await freePort();
+    rpc = `http://127.0.0.1:${port}`;
+    node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve, reject) => {
+      let seen = "";
+      const t = setTimeout(() => reject(new Error(`hardhat node did not start:\n${seen}`)), 120_000);
+      node.stdout!.on("data", (d) => {
+        seen += d;
+        if (/Started HTTP and WebSocket JSON-RPC server/.test(seen)) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}:\n${seen}`)));
+    });
+  });
+
+  after(() => {
+    node?.kill();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    if (record) fs.rmSync(record, { force: true });
+  });
+
+  it("before prove-model made the commitment: refused, naming the command that makes it", () => {
+    const r = onLocal("deploy-verifier");
+    if (r.code === 0) return; // a developer's build folder already has it (the tests below still run)
+    expect(r.out).to.match(/SETUP_NOT_FOUND.*no (quantized model|weights' commitment) of e2e-sumcheck-mlp/);
+    expect(r.out).to.contain("npx hardhat prove-model --model");
+    expect(fs.existsSync(record)).to.equal(false);
+  });
+
+  it("a statement the contract does not take: every differing option named, nothing sent", () => {
+    const r = hh("deploy-verifier", "--model", modelFile, "--network", "localhost", "--system", "sumcheck", "--weights", "private", "--input", "private", "--scale-bits", "8");
+    expect(r.code, r.out).to.not.equal(0);
+    expect(r.out).to.match(/OPTION_INVALID.*--weights private \(the verifier holds the model's commitment: --weights hashed\); --input private/);
+    expect(fs.existsSync(record)).to.equal(false);
+  });
+
+  it("prove-model, then deploy-verifier: data contracts, verifier and consumer recorded; a second run deploys nothing", () => {
+    const p = hh("prove-model", "--model", modelFile, ...STATEMENT, "--context", "sender");
+    expect(p.code, p.out).to.equal(0);
+    runDir = p.out.match(/(build\/circuits\/\S+\/runs\/[^/\s]+)/)![1];
+    const r = onLocal("deploy-verifier");
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.contain(`${name} (sumcheck) on localhost (chain 31337), recorded in ${path.relative(ROOT, record)}`);
+    const rec = JSON.parse(fs.readFileSync(record, "utf8"));
+    expect(rec).to.include({ format: "zkml-deployment/2", model: name, system: "sumcheck", chainId: 31337 });
+    // the commitment's rows and the generators: one data contract each at this size (well under EIP-170)
+    expect(rec.data.map((d: { contract: string }) => d.contract.replace(/^\S+ /, ""))).to.deep.equal(["rows data 0", "gens data 1"]);
+    expect(rec.verifier.constructorArguments).to.deep.equal([JSON.stringify(rec.data.map((d: { address: string }) => d.address))]);
+    expect(rec.consumer.constructorArguments).to.deep.equal([rec.verifier.address]);
+    expect(rec.compiler.settings.viaIR).to.equal(true);
+    for (const c of [rec.verifier, rec.consumer, ...rec.data]) expect(c.runtimeBytes).to.be.within(1, 24_576);
+    expect(rec.statement.layout.context).to.deep.equal({ kind: "context", offset: rec.statement.layout.publicSignals - 1, count: 1 });
+    const again = onLocal("deploy-verifier");
+    expect(again.code, again.out).to.equal(0);
+    expect(again.out).to.contain("the record matches the chain: nothing deployed");
+  });
+
+  it("submit-proof proves for the submitter and the consumer records the inference; a given run folder's proof too", () => {
+    const r = onLocal("submit-proof");
+    expect(r.code, r.out).to.equal(0);
+    expect(r.out).to.match(/proof accepted by SumcheckInference_\S+ at 0x[0-9a-fA-F]{40}/);
+    expect(r.out).to.match(/recorded: label [0-3], output \[-?\d+, -?\d+, -?\d+, -?\d+\], input hash 0x[0-9a-f]{64}/);
+    const gas = Number(r.out.match(/gas ([\d,]+)/)![1].replace(/,/g, ""));
+    // verifying costs at least its precompile calls (the two Hyrax openings' MSMs) and 21,000; far below the cap
+    expect(gas).to.be.within(300_000, 16_777_216);
+    const given = onLocal("submit-proof", "--proof", path.join(ROOT, runDir));
+    expect(given.code, given.out).to.equal(0);
+    expect(given.out).to.contain("proof accepted");
+  });
+
+  it("a damaged proof: refused by the consumer's call before sending, the failed check named", () => {
+    const copy = path.join(dir, "damaged");
+    fs.cpSync(path.join(ROOT, runDir), copy, { recursive: true });
+    const bin = path.join(copy, "sumcheck-proof.bin");
+    const bytes = fs.readFileSync(bin);
+    bytes[bytes.length - 40] ^= 1; // a word of the last opening
+    fs.writeFileSync(bin, bytes);
+    const r = onLocal("submit-proof", "--proof", copy);
+    expect(r.code, r.out).to.not.equal(0);
+    expect(r.out).to.match(/PROOF_INVALID.*refuses this proof: SumcheckRejected\(\d+\): \S/);
+  });
+});
