@@ -12,6 +12,10 @@
  *   flatten   reshape only
  *   add       y = mul * x + fromMul * t, t the tensor `from` (0: the input, j + 1: ops[j]'s output): a residual
  *             connection, both sides brought to one step by the small positive integers mul and fromMul
+ *   clip      y = min(max(x, lo), hi), either bound absent for none (ReLU6, torch.clamp, HardSigmoid's clamp); every
+ *             difference of x, lo and hi below 2^(bits-1) (the circuit's comparison width)
+ *   leakyrelu y = x * 2^shift if x >= 0, else alpha * x: exact, at the input's step / 2^shift (alpha / 2^shift is the
+ *             slope rounded to the nearest multiple of 2^-shift by the quantizer); x in [-2^(bits-1), 2^(bits-1))
  * The input must lie in [input.min, inputTop(q)]: the model's declared real range, quantized (at most
  * input.min + 2^input.bits - 1). Both range conditions are what the circuit enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
@@ -42,7 +46,11 @@ export type QOp =
   | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
   | { op: "flatten" }
   /** from: a trace index (0 the input, j + 1 the output of ops[j]), a tensor the circuit holds as signals */
-  | { op: "add"; from: number; mul: number; fromMul: number };
+  | { op: "add"; from: number; mul: number; fromMul: number }
+  /** lo, hi: the bounds (at least one); bits: the width R of its comparisons, every difference of x, lo, hi below 2^(R-1) */
+  | { op: "clip"; lo?: bigint; hi?: bigint; bits: number }
+  /** alpha: the negative slope times 2^shift (an integer); bits: the signed width K of x's sign decomposition */
+  | { op: "leakyrelu"; alpha: bigint; shift: number; bits: number };
 
 export interface QModel {
   format: typeof IR_FORMAT;
@@ -71,6 +79,8 @@ export function opOutputShape(op: QOp, shape: Shape): Shape {
     }
     case "requant":
     case "add":
+    case "clip":
+    case "leakyrelu":
       return shape;
     case "flatten":
       return [size(shape)];
@@ -243,6 +253,23 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         x = x.map((v, i) => m * v + fm * t[i]);
         break;
       }
+      case "clip": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = x.map((v, i) => {
+          for (const c of [op.lo, op.hi])
+            if (c !== undefined && (v - c >= lim || c - v >= lim)) throw new ZkmlError("IR_INVALID", `ops[${k}] clip: value ${v} at [${i}] and bound ${c} differ by 2^${op.bits - 1} or more`, { hint: "the bound analysis is wrong; report this" });
+          return clipValue(v, op);
+        });
+        break;
+      }
+      case "leakyrelu": {
+        const lim = 1n << BigInt(op.bits - 1);
+        x = x.map((v, i) => {
+          if (v < -lim || v >= lim) throw new ZkmlError("IR_INVALID", `ops[${k}] leakyrelu: value ${v} at [${i}] does not fit ${op.bits} signed bits`, { hint: "the bound analysis is wrong; report this" });
+          return leakyValue(v, op);
+        });
+        break;
+      }
     }
     trace.push(x);
   });
@@ -250,6 +277,30 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
 }
 
 export type Interval = [bigint, bigint];
+
+/** clip's value: max with lo, then min with hi (each when present). */
+export function clipValue(v: bigint, op: Extract<QOp, { op: "clip" }>): bigint {
+  if (op.lo !== undefined && v < op.lo) v = op.lo;
+  if (op.hi !== undefined && v > op.hi) v = op.hi;
+  return v;
+}
+
+/** leakyrelu's value: x * 2^shift for x >= 0, alpha * x below. */
+export function leakyValue(v: bigint, op: Extract<QOp, { op: "leakyrelu" }>): bigint {
+  return v >= 0n ? v << BigInt(op.shift) : op.alpha * v;
+}
+
+/** leakyrelu's output bounds: piecewise linear with its kink at 0, so the extremes are at l, h or 0. */
+export function leakyBounds(op: Extract<QOp, { op: "leakyrelu" }>, [l, h]: Interval): Interval {
+  const vs = [leakyValue(l, op), leakyValue(h, op), ...(l < 0n && h > 0n ? [0n] : [])];
+  return [vs.reduce((a, b) => (b < a ? b : a)), vs.reduce((a, b) => (b > a ? b : a))];
+}
+
+/** The comparison width of a clip over inputs in `x`: every difference of an input and a bound below 2^(R-1). */
+export function clipBitsFor(op: Extract<QOp, { op: "clip" }>, x: Interval[]): number {
+  const cs = [op.lo, op.hi].filter((c): c is bigint => c !== undefined).map((c): Interval => [c, c]);
+  return differenceBitsFor([...x, ...cs]);
+}
 
 /** An add's output bounds from its inputs' (mul and fromMul are positive: the sums of the bounds). */
 export function addBounds(op: Extract<QOp, { op: "add" }>, x: Interval[], t: Interval[]): Interval[] {
@@ -359,6 +410,13 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: 
       case "add":
         x = addBounds(op, x, all[op.from]);
         break;
+      case "clip":
+        // monotone: the bounds of the clip are the clipped bounds
+        x = x.map(([l, h]) => [clipValue(l, op), clipValue(h, op)]);
+        break;
+      case "leakyrelu":
+        x = x.map((i) => leakyBounds(op, i));
+        break;
     }
     all.push(x);
   });
@@ -398,6 +456,11 @@ export function assignRequantBits(q: QModel): QModel {
     if (op.op === "maxpool2d") {
       const bits = differenceBitsFor(bounds[k]);
       if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] maxpool2d needs ${bits}-bit comparisons, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+      return { ...op, bits };
+    }
+    if (op.op === "clip" || op.op === "leakyrelu") {
+      const bits = op.op === "clip" ? clipBitsFor(op, bounds[k]) : signedBitsFor(bounds[k]);
+      if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] ${op.op} needs ${bits}-bit comparisons, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
       return { ...op, bits };
     }
     if (op.op !== "requant") return op;
@@ -459,6 +522,16 @@ export function validateIR(q: QModel): void {
         if (before && (before.op === "dense" || before.op === "conv2d") && at?.op === "requant") irFail(`${p}.from`, `tensor ${op.from} is ops[${op.from - 1}]'s sum, fused into its requant: add the requant's output (${op.from + 1})`);
         break;
       }
+      case "clip":
+        if (op.lo === undefined && op.hi === undefined) irFail(p, "a clip with neither bound");
+        if (op.lo !== undefined && op.hi !== undefined && op.lo > op.hi) irFail(p, `lo ${op.lo} above hi ${op.hi}`);
+        if (!Number.isInteger(op.bits) || op.bits < 2 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected 2..${MAX_BITS}, got ${op.bits}`);
+        break;
+      case "leakyrelu":
+        if (!Number.isInteger(op.shift) || op.shift < 0 || op.shift > 64) irFail(`${p}.shift`, `expected an integer in 0..64, got ${op.shift}`);
+        if (typeof op.alpha !== "bigint" || op.alpha < -(1n << 64n) || op.alpha > 1n << 64n) irFail(`${p}.alpha`, `expected an integer of at most 64 bits, got ${op.alpha}`);
+        if (!Number.isInteger(op.bits) || op.bits < 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected 1..${MAX_BITS}, got ${op.bits}`);
+        break;
     }
     shape = opOutputShape(op, shape);
     if (shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(p, `output shape [${shape.join(",")}] is empty`);
@@ -468,6 +541,11 @@ export function validateIR(q: QModel): void {
     if (op.op === "maxpool2d") {
       const need = differenceBitsFor(bounds[k]);
       if (!Number.isInteger(op.bits) || op.bits < need || op.bits > MAX_BITS) irFail(`ops[${k}].bits`, `the input's spread needs ${need}-bit comparisons (at most ${MAX_BITS}), the op has ${op.bits}`);
+      return;
+    }
+    if (op.op === "clip" || op.op === "leakyrelu") {
+      const need = op.op === "clip" ? clipBitsFor(op, bounds[k]) : signedBitsFor(bounds[k]);
+      if (need > op.bits) irFail(`ops[${k}].bits`, `worst-case input needs ${need}-bit ${op.op === "clip" ? "comparisons" : "sign decompositions"}, the op has ${op.bits}`);
       return;
     }
     if (op.op !== "requant") return;

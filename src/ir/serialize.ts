@@ -8,13 +8,17 @@ export function irToJson(q: QModel): string {
   return JSON.stringify(q, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
-/** Back from irToJson: weights, biases and the input minimum as bigints. */
+/** Back from irToJson: weights, biases, the input minimum, a clip's bounds and a leakyrelu's alpha as bigints. */
 export function irFromJson(text: string): QModel {
   const q = JSON.parse(text);
   q.input.min = BigInt(q.input.min);
   for (const op of q.ops) if (op.op === "dense" || op.op === "conv2d") {
     op.weights = op.weights.map(BigInt);
     op.bias = op.bias.map(BigInt);
+  }
+  for (const op of q.ops) {
+    if (op.op === "clip") for (const f of ["lo", "hi"]) if (op[f] !== undefined) op[f] = BigInt(op[f]);
+    if (op.op === "leakyrelu") op.alpha = BigInt(op.alpha);
   }
   return q as QModel;
 }

@@ -4,7 +4,8 @@
  * A model is JSON (`format: "zkml-model/1"`): an input shape and the real range its values lie in, a list of
  * layers with float weights, and provenance (where the weights came from, how accurate they are). Tensors are
  * channel-major: an image is [C, H, W]; a vector is [N]. Conv weights are [out][in][kh][kw], dense weights
- * [out][in]. An `add` layer adds an earlier tensor to the running one (a residual connection): `from` is the
+ * [out][in]. A `clip` layer bounds every value to [min, max] (either may be absent), a `leakyrelu` keeps x >= 0 and
+ * multiplies the rest by alpha. An `add` layer adds an earlier tensor to the running one (a residual connection): `from` is the
  * index of the layer whose output it adds, -1 for the model's input, and the shapes must be equal. `validateModel` checks every field and names the path of the first problem it finds
  * (`layers[1].weights: expected 16x8, got 16x7`); `forwardFloat` is the float reference used for training,
  * calibration and accuracy.
@@ -32,8 +33,12 @@ export type FlattenLayer = { type: "flatten" };
 export type ReluLayer = { type: "relu" };
 /** y = x + (the output of layers[from], or the model's input when from = -1): a residual connection */
 export type AddLayer = { type: "add"; from: number };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add"] as const;
+/** y = min(max(x, min), max), either bound absent for none: ReLU6 is {min: 0, max: 6} */
+export type ClipLayer = { type: "clip"; min?: number; max?: number };
+/** y = x for x >= 0, alpha x below */
+export type LeakyReluLayer = { type: "leakyrelu"; alpha: number };
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | ClipLayer | LeakyReluLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "clip", "leakyrelu"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -106,6 +111,8 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
       return [shape.reduce((a, b) => a * b, 1)];
     case "relu":
     case "add":
+    case "clip":
+    case "leakyrelu":
       return shape;
     default: {
       const never: never = layer;
@@ -197,6 +204,16 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         if (fmt(other) !== fmt(shape)) fail(p, `adds a ${fmt(other)} tensor (${from === -1 ? "the input" : `layers[${from}]`}) to a ${fmt(shape)} one: the shapes must be equal`, undefined, file);
         break;
       }
+      case "clip": {
+        for (const f of ["min", "max"] as const)
+          if (layer[f] !== undefined && (typeof layer[f] !== "number" || !Number.isFinite(layer[f]))) fail(`${p}.${f}`, `expected a finite number or none, got ${describeNumber(layer[f])}`, undefined, file);
+        if (layer.min === undefined && layer.max === undefined) fail(p, "a clip needs min, max or both", "a clip at 0 alone is a relu layer", file);
+        if (layer.min !== undefined && layer.max !== undefined && !((layer.min as number) < (layer.max as number))) fail(p, `min ${layer.min} is not below max ${layer.max}`, undefined, file);
+        break;
+      }
+      case "leakyrelu":
+        if (typeof layer.alpha !== "number" || !Number.isFinite(layer.alpha)) fail(`${p}.alpha`, `expected a finite number, got ${describeNumber(layer.alpha)}`, undefined, file);
+        break;
     }
     shape = layerOutputShape(layer as Layer, shape, p, file);
     shapes.push(shape);
@@ -291,6 +308,17 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
       break;
     case "relu":
       for (let i = 0; i < out.length; i++) out[i] = x.data[i] > 0 ? x.data[i] : 0;
+      break;
+    case "clip":
+      for (let i = 0; i < out.length; i++) {
+        let v = x.data[i];
+        if (layer.min !== undefined && v < layer.min) v = layer.min;
+        if (layer.max !== undefined && v > layer.max) v = layer.max;
+        out[i] = v;
+      }
+      break;
+    case "leakyrelu":
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] >= 0 ? x.data[i] : layer.alpha * x.data[i];
       break;
     case "add": {
       if (!earlier) throw new Error("an add layer needs the earlier tensors (use forwardTrace)");

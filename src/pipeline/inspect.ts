@@ -116,6 +116,8 @@ function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   if (l.type === "maxpool2d" && l.pool[0] * l.pool[1] > MAX_POOL_TAPS) return `sumcheck: a ${l.pool[0]}x${l.pool[1]} max pool (at most ${MAX_POOL_TAPS} taps: use 2x2 pools or an average pool)`;
   if (l.type === "maxpool2d" && m.layers[i - 1]?.type !== "relu") return `sumcheck: a max pool of ${i === 0 ? "the input" : `a ${m.layers[i - 1].type}'s output`} (it takes a ReLU's output: put the pool right after a ReLU)`;
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";
+  if (l.type === "clip" && !(l.min === 0 && l.max === undefined)) return "sumcheck: a clip (ReLU6, torch.clamp, HardSigmoid) is not taken yet; groth16, plonk and fflonk prove it (one comparison per bound)";
+  if (l.type === "leakyrelu") return "sumcheck: a leaky ReLU is not taken yet; groth16, plonk and fflonk prove it (its sign bit and one product)";
   if (l.type === "add" && l.from !== -1 && !["relu", "dense", "conv2d"].includes(m.layers[l.from].type))
     return `sumcheck: a residual add of layers[${l.from}] (${m.layers[l.from].type}); it adds the input or a ReLU/requant output`;
   return undefined;
@@ -149,7 +151,8 @@ function tensorShapes(g: OnnxModel["graph"]): Map<string, Shape> {
     else if ((n.opType === "Gemm" || n.opType === "MatMul") && w && w.length === 2) {
       const transB = (n.attribute ?? []).find((a) => a.name === "transB")?.i;
       y = [...x.slice(0, -1), Number(transB) === 1 ? w[0] : w[1]];
-    } else if (["Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Erf", "Elu", "Selu", "Gelu", "Softmax", "LogSoftmax", "Dropout", "Identity", "BatchNormalization", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp"].includes(n.opType)) y = x;
+    } else if (["Squeeze", "Unsqueeze"].includes(n.opType) && x.length === 3 && x[1] === 1 && x[2] === 1) y = [x[0]];
+    else if (["Relu", "Sigmoid", "Tanh", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Erf", "Elu", "Selu", "Gelu", "Softmax", "LogSoftmax", "Dropout", "Identity", "BatchNormalization", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp"].includes(n.opType)) y = x;
     if (y) shapes.set(out, y);
   }
   return shapes;

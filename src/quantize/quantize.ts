@@ -97,6 +97,8 @@ export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits
     else if (l.type === "maxpool2d") constraints += n * (l.pool[0] * l.pool[1] - 1) * (bits.activationBits + 2);
     else if (l.type === "avgpool2d" || l.type === "add") constraints += n;
     else if (l.type === "relu" && layers[i - 1]?.type !== "dense" && layers[i - 1]?.type !== "conv2d") constraints += n;
+    else if (l.type === "clip") constraints += n * ((l.min !== undefined && l.min !== 0 ? 1 : 0) + (l.max !== undefined ? 1 : 0)) * (bits.activationBits + 2);
+    else if (l.type === "leakyrelu") constraints += n * (bits.activationBits + 2);
   }
   return { constraints, values };
 }
@@ -228,6 +230,8 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   const tensorOf: number[] = [];
   const stepOf: number[] = [];
   const read = new Set(model.layers.flatMap((l) => (l.type === "add" ? [l.from] : [])));
+  /** the requant before a clip at 0 applied its ReLU: the clip keeps only its upper bound */
+  let reluBefore = false;
 
   for (let i = 0; i < model.layers.length; i++) {
     const layer = model.layers[i];
@@ -259,15 +263,19 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
             bias,
           });
         if (i === model.layers.length - 1) break; // the last layer's accumulators are the output
-        const relu = next?.type === "relu" && !read.has(i);
-        const act = relu ? maxAct[i + 1] : maxAct[i];
+        // a clip at 0 (ReLU6) takes its lower bound from a ReLU fused here, and nothing past its bounds matters
+        const clipNext = next?.type === "clip" && !read.has(i) ? next : undefined;
+        const relu = (next?.type === "relu" || clipNext?.min === 0) && !read.has(i);
+        let act = next?.type === "relu" && relu ? maxAct[i + 1] : maxAct[i];
+        if (clipNext) act = Math.min(act, Math.max(Math.abs(clipNext.min ?? Infinity), Math.abs(clipNext.max ?? Infinity)));
         const limit = relu ? 2 ** activationBits - 1 : 2 ** (activationBits - 1) - 1;
         // smallest shift with act / (step * 2^shift) <= limit
         let shift = act > 0 ? Math.max(0, Math.ceil(Math.log2(act / (limit * step)))) : 0;
         while (shift > 0 && act / (step * 2 ** (shift - 1)) <= limit) shift--;
         ops.push({ op: "requant", shift, relu, bits: shift + 1, clamp: activationBits });
         step = step * 2 ** shift;
-        if (relu) {
+        if (relu && clipNext) reluBefore = true;
+        else if (relu) {
           // the relu is fused into the requant: both layers' output is its output
           tensorOf.push(ops.length);
           stepOf.push(step);
@@ -289,6 +297,23 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
       case "flatten":
         ops.push({ op: "flatten" });
         break;
+      case "clip": {
+        // the bounds at the running step, rounded to the nearest unit (exact at power-of-two steps: 6 / 2^-s)
+        const at = (v: number | undefined) => (v === undefined ? undefined : BigInt(Math.round(v / step)));
+        const lo = reluBefore ? undefined : at(layer.min), hi = at(layer.max);
+        reluBefore = false;
+        if (lo === undefined && hi === undefined) break; // a clip at 0 alone, applied by the ReLU before it
+        ops.push({ op: "clip", ...(lo !== undefined ? { lo } : {}), ...(hi !== undefined ? { hi } : {}), bits: 2 }); // bits: sized below
+        break;
+      }
+      case "leakyrelu": {
+        // alpha as a fixed-point constant at the weights' width: alpha ~ a / 2^F, the nearest; the output is exact
+        // (x 2^F above 0, a x below) at the step / 2^F
+        const F = Math.max(0, scaleFor(Math.abs(layer.alpha), 2 ** (weightBits - 1) - 1));
+        ops.push({ op: "leakyrelu", alpha: BigInt(Math.round(layer.alpha * 2 ** F)), shift: F, bits: 1 }); // bits: sized below
+        step = step * 2 ** -F;
+        break;
+      }
       case "add": {
         const from = layer.from === -1 ? { tensor: 0, step: 2 ** -sIn } : { tensor: tensorOf[layer.from], step: stepOf[layer.from] };
         const [mul, fromMul, common] = commonStep(step, from.step, i);

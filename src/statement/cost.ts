@@ -30,6 +30,10 @@ export const GADGET_COST = {
   isNonZero: 3,
   /** m' = max(m, v): R bits of the difference and the product choosing */
   maxStep: (R: number) => R + 2,
+  /** m' = max(m, c) or min(m, c) for a constant c: R bits of the difference and the product choosing (a clip: one per bound) */
+  clampStep: (R: number) => R + 2,
+  /** y = x >= 0 ? 2^F x : alpha x: K bits of x + 2^(K-1) (their sum) and one product, the sign times (2^F - alpha) x */
+  leaky: (K: number) => K + 2,
   /** a product of two linear combinations */
   product: 1,
   /** a wire bound to a linear combination (a sum, a limb, a hash) */
@@ -72,7 +76,7 @@ export interface ConstraintBreakdown {
   /** input range checks: B + 1 per input value (B bits and their sum) */
   inputRange: number;
   /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
-   * max-pools: (window - 1)(R + 2) per output */
+   * max-pools: (window - 1)(R + 2) per output; clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value */
   nonlinear: number;
   /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
   linearOutputs: number;
@@ -124,6 +128,12 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
       case "add":
         // the weighted sum of two tensors bound to a wire per value
         b.linearOutputs += n * GADGET_COST.bind;
+        break;
+      case "clip":
+        b.nonlinear += n * ((op.lo !== undefined ? 1 : 0) + (op.hi !== undefined ? 1 : 0)) * GADGET_COST.clampStep(op.bits);
+        break;
+      case "leakyrelu":
+        b.nonlinear += n * GADGET_COST.leaky(op.bits);
         break;
       case "flatten":
         break;

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { addBounds, analyzeBounds, differenceBitsFor, inputBitsTop, irShapes, Interval, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { addBounds, analyzeBounds, clipBitsFor, clipValue, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -89,6 +89,14 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         x = addBounds(op, x, trace[op.from]);
         ops.push(op);
         break;
+      case "clip":
+      case "leakyrelu": {
+        const bits = Math.max(op.op === "clip" ? clipBitsFor(op, x) : signedBitsFor(x), op.bits);
+        if (bits > MAX_BITS) throw new ZkmlError("QUANTIZE_FAILED", `ops[${k}] ${op.op} needs ${bits} bits for arbitrary weights of these widths, more than ${MAX_BITS}`, { hint: "use fewer weight or activation bits" });
+        ops.push({ ...op, bits });
+        x = op.op === "clip" ? x.map(([l, h]) => [clipValue(l, op), clipValue(h, op)]) : x.map((i) => leakyBounds(op, i));
+        break;
+      }
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);

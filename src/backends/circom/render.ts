@@ -134,6 +134,10 @@ class ModelTemplate {
         return;
       case "add":
         return this.add(k, op);
+      case "clip":
+        return this.clip(k, op);
+      case "leakyrelu":
+        return this.leaky(k, op);
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);
@@ -149,6 +153,67 @@ class ModelTemplate {
     const term = (m: number, ref: string) => (m === 1 ? ref : `${m} * ${ref}`);
     this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${term(op.mul, this.refs[k]("i"))} + ${term(op.fromMul, this.refs[op.from]("i"))};`, `    }`);
     this.refs.push((i) => `${target}[${i}]`);
+  }
+
+  /**
+   * A clip, one comparison per bound (GADGET_COST.clampStep): for the lower bound lo, d = m - lo + 2^(R-1) is
+   * decomposed into R bits (|m - lo| < 2^(R-1), so d lies in [0, 2^R)); its top bit s is "m >= lo", and
+   * m' = lo + s (m - lo) is one product. The upper bound hi the same on d = hi - m + 2^(R-1): m' = hi + s (m - hi).
+   * R + 2 constraints per bound and value. Signals: cl<k>b[i][j][0..R) the bits, cl<k>[i][j] the value after bound j.
+   */
+  private clip(k: number, op: Extract<QOp, { op: "clip" }>): void {
+    const n = size(this.shapes[k + 1]);
+    const R = op.bits;
+    const bounds = [...(op.lo !== undefined ? [{ c: op.lo, lower: true }] : []), ...(op.hi !== undefined ? [{ c: op.hi, lower: false }] : [])];
+    const J = bounds.length;
+    this.body.push(`    signal cl${k}b[${n}][${J}][${R}];`, `    signal cl${k}[${n}][${J}];`, `    for (var i = 0; i < ${n}; i++) {`, `        var m = ${this.refs[k]("i")};`);
+    bounds.forEach(({ c, lower }, j) => {
+      const b = `cl${k}b[i][${j}]`;
+      this.body.push(
+        `        {`,
+        `            var d = ${lower ? `m - (${c})` : `(${c}) - m`} + ${1n << BigInt(R - 1)};`,
+        `            var lc = 0;`,
+        `            for (var j = 0; j < ${R}; j++) {`,
+        `                ${b}[j] <-- (d >> j) & 1;`,
+        `                ${b}[j] * (${b}[j] - 1) === 0;`,
+        `                lc += ${b}[j] * (1 << j);`,
+        `            }`,
+        `            lc === d;`,
+        `            cl${k}[i][${j}] <== (${c}) + ${b}[${R - 1}] * (m - (${c}));`,
+        `            m = cl${k}[i][${j}];`,
+        `        }`,
+      );
+    });
+    this.body.push(`    }`);
+    this.refs.push((i) => `cl${k}[${i}][${J - 1}]`);
+  }
+
+  /**
+   * A leaky ReLU, y = 2^F x for x >= 0 and alpha x below (exact): u = x + 2^(K-1) decomposed into K bits, whose top
+   * one s is "x >= 0"; y = alpha x + s ((2^F - alpha) x) is one product. K + 2 constraints per value.
+   * Signals: lr<k>b[i][0..K) the bits, lr<k>[i] the value.
+   */
+  private leaky(k: number, op: Extract<QOp, { op: "leakyrelu" }>): void {
+    const n = size(this.shapes[k + 1]);
+    const K = op.bits;
+    const b = `lr${k}b[i]`;
+    this.body.push(
+      `    signal lr${k}b[${n}][${K}];`,
+      `    signal lr${k}[${n}];`,
+      `    for (var i = 0; i < ${n}; i++) {`,
+      `        var lx = ${this.refs[k]("i")};`,
+      `        var u = lx + ${1n << BigInt(K - 1)};`,
+      `        var lc = 0;`,
+      `        for (var j = 0; j < ${K}; j++) {`,
+      `            ${b}[j] <-- (u >> j) & 1;`,
+      `            ${b}[j] * (${b}[j] - 1) === 0;`,
+      `            lc += ${b}[j] * (1 << j);`,
+      `        }`,
+      `        lc === u;`,
+      `        lr${k}[i] <== (${op.alpha}) * lx + ${b}[${K - 1}] * ((${(1n << BigInt(op.shift)) - op.alpha}) * lx);`,
+      `    }`,
+    );
+    this.refs.push((i) => `lr${k}[${i}]`);
   }
 
   /**
@@ -363,6 +428,10 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
       return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range${clampHighBits(op) > 0 ? `, saturated to ${op.clamp} bits` : ""}`;
     case "add":
       return `add ${s(inShape)}: ${op.mul} x + ${op.fromMul} t${op.from} (tensor ${op.from}: ${op.from === 0 ? "the input" : `ops[${op.from - 1}]'s output`})`;
+    case "clip":
+      return `clip ${s(inShape)}: to [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}], ${op.bits}-bit comparisons`;
+    case "leakyrelu":
+      return `leakyrelu ${s(inShape)}: 2^${op.shift} x if x >= 0, else ${op.alpha} x; ${op.bits}-bit sign`;
     default:
       return `${op.op} ${s(inShape)} -> ${s(outShape)}`;
   }

@@ -5,7 +5,7 @@
  * field, so it is unique (never Num2Bits(254), which x and x + r both satisfy).
  */
 import { fieldInverse, fieldOf, signedOf } from "../../core/field";
-import { clampHighBits, QOp, requantValue } from "../../ir/ir";
+import { clampHighBits, leakyValue, QOp, requantValue } from "../../ir/ir";
 import { argmax as firstLargest } from "../../model/format";
 import type { R1csBuilder } from "./builder";
 import { addScaled, addTerm, LC, lc, ONE } from "./lc";
@@ -172,6 +172,46 @@ export function maxStep(b: R1csBuilder, m: number, v: number, R: number, into?: 
   b.set(next, b.val(c) === 1n ? b.val(v) : b.val(m));
   b.constrain(lc([c, 1n]), lc([v, 1n], [m, -1n]), lc([next, 1n], [m, -1n]));
   return next;
+}
+
+/**
+ * One bound of a clip: max(m, c) (`lower`) or min(m, c) for a constant c, |m - c| < 2^(R-1). The R bits of
+ * d = m - c + 2^(R-1) (lower) or c - m + 2^(R-1); the top one, s, is "m >= c" (or "m <= c"), and
+ * s (m - c) = y - c. R + 2 constraints. The result goes to `into` when given.
+ */
+export function clampStep(b: R1csBuilder, m: LC, mVal: bigint, c: bigint, lower: boolean, R: number, into?: number): number {
+  const half = 1n << BigInt(R - 1);
+  const sgn = lower ? 1n : -1n;
+  const d = lc([ONE, half - sgn * c]);
+  addScaled(d, m, sgn);
+  const bits = bitsOf(b, d, sgn * (mVal - c) + half, R);
+  const s = bits[R - 1];
+  const y = into ?? b.wire();
+  b.set(y, fieldOf(b.val(s) === 1n ? mVal : c));
+  const mc = lc([ONE, -c]);
+  addScaled(mc, m, 1n);
+  b.constrain(lc([s, 1n]), mc, lc([y, 1n], [ONE, -c]));
+  return y;
+}
+
+/**
+ * A leaky ReLU, y = 2^F x for x >= 0, alpha x below (exact), for |x| < 2^(K-1): the K bits of x + 2^(K-1), whose
+ * top one s is "x >= 0", and s ((2^F - alpha) x) = y - alpha x. K + 2 constraints. The result goes to `into` when given.
+ */
+export function leaky(b: R1csBuilder, x: LC, xVal: bigint, op: Extract<QOp, { op: "leakyrelu" }>, into?: number): number {
+  const K = op.bits;
+  const u = lc([ONE, 1n << BigInt(K - 1)]);
+  addScaled(u, x, 1n);
+  const bits = bitsOf(b, u, xVal + (1n << BigInt(K - 1)), K);
+  const s = bits[K - 1];
+  const y = into ?? b.wire();
+  b.set(y, fieldOf(leakyValue(xVal, op)));
+  const scaled = lc();
+  addScaled(scaled, x, (1n << BigInt(op.shift)) - op.alpha);
+  const rhs = lc([y, 1n]);
+  addScaled(rhs, x, -op.alpha);
+  b.constrain(lc([s, 1n]), scaled, rhs);
+  return y;
 }
 
 /**

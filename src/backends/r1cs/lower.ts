@@ -17,6 +17,8 @@
  *   sum pool         the window's sum bound to a wire
  *   add              mul x + fromMul t (t an earlier tensor's wires) bound to a wire
  *   max pool         a running max, one maxStep per further window value
+ *   clip             one clampStep per bound (max with lo, then min with hi)
+ *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
  *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget (each from its part's
  *                    tag, the input's and output's salted); the label by argmax; the context by its square
  */
@@ -32,7 +34,7 @@ import type { Opening } from "../../statement/statement";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { writeWtns } from "../../core/r1cs";
 import { R1csBuilder } from "./builder";
-import { argmax, atMost, bind, copy, inRange, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
+import { argmax, atMost, bind, clampStep, copy, inRange, leaky, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
 import { addTerm, LC, lc, ONE } from "./lc";
 import { hashChain } from "./poseidon";
 import { R1csWriter } from "./writer";
@@ -296,6 +298,19 @@ class ModelLowering {
           return y;
         });
       }
+      case "clip":
+        return cur.map((w, i) => {
+          let m = w;
+          let v = signedOf(this.b.val(w));
+          const bounds = [...(op.lo !== undefined ? [[op.lo, true] as const] : []), ...(op.hi !== undefined ? [[op.hi, false] as const] : [])];
+          bounds.forEach(([c, lower], j) => {
+            m = clampStep(this.b, lc([m, 1n]), v, c, lower, op.bits, j === bounds.length - 1 ? this.into(k, i) : undefined);
+            v = lower ? (v < c ? c : v) : v > c ? c : v;
+          });
+          return m;
+        });
+      case "leakyrelu":
+        return cur.map((w, i) => leaky(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
     }
   }
 

@@ -119,6 +119,9 @@ function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: Weight
             nxt := cur`;
     case "add":
       return addYul(k, op, n, alloc);
+    case "clip":
+    case "leakyrelu":
+      return elementwiseYul(k, op, n, alloc);
     default: {
       const never: never = op;
       throw new Error(`unknown op ${JSON.stringify(never)}`);
@@ -240,6 +243,23 @@ function addYul(k: number, op: Extract<QOp, { op: "add" }>, n: number, alloc: st
                 for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
                     mstore(add(nxt, i), add(mul(${op.mul}, mload(add(cur, i))), mul(${op.fromMul}, mload(add(t, i)))))
                 }
+            }`;
+}
+
+/** A clip or leaky ReLU, value by value into a new tensor (runIR's clipValue and leakyValue; Yul has no negative
+ * literals: c < 0 is not(-c - 1)). */
+function elementwiseYul(k: number, op: Extract<QOp, { op: "clip" | "leakyrelu" }>, n: number, alloc: string): string {
+  const lit = (c: bigint) => (c < 0n ? `not(${-c - 1n})` : `${c}`);
+  const step =
+    op.op === "clip"
+      ? [op.lo !== undefined ? `if slt(v, ${lit(op.lo)}) { v := ${lit(op.lo)} }` : "", op.hi !== undefined ? `if sgt(v, ${lit(op.hi)}) { v := ${lit(op.hi)} }` : ""].filter(Boolean).join(" ")
+      : `switch slt(v, 0) case 0 { v := shl(${op.shift}, v) } default { v := mul(${lit(op.alpha)}, v) }`;
+  return `// ops[${k}] ${op.op === "clip" ? `clip to [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}]` : `leakyrelu: 2^${op.shift} x, or ${op.alpha} x below 0`}
+            ${alloc}
+            for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
+                let v := mload(add(cur, i))
+                ${step}
+                mstore(add(nxt, i), v)
             }`;
 }
 

@@ -2,7 +2,7 @@
  * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
  * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
  * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu,
- * add -> Add of the running tensor and the earlier one. The
+ * add -> Add of the running tensor and the earlier one, clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu. The
  * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
  * importer reads back.
  */
@@ -51,6 +51,15 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
       return { nodes: [{ name, opType: "Relu", input: [x], output: [y] }], init: [] };
     case "add":
       return { nodes: [{ name, opType: "Add", input: [x, tensor(l.from)], output: [y] }], init: [] };
+    case "clip": {
+      // opset 13: the bounds are inputs (scalars); an absent one is the empty name
+      const bound = (v: number | undefined, which: string) => (v === undefined ? undefined : floatTensor(`${name}.${which}`, [], [v]));
+      const lo = bound(l.min, "min"), hi = bound(l.max, "max");
+      const input = [x, lo?.name ?? "", ...(hi ? [hi.name!] : [])];
+      return { nodes: [{ name, opType: "Clip", input, output: [y] }], init: [lo, hi].filter((t): t is OnnxTensor => t !== undefined) };
+    }
+    case "leakyrelu":
+      return { nodes: [{ name, opType: "LeakyRelu", input: [x], output: [y], attribute: [floatAttr("alpha", l.alpha)] }], init: [] };
     default: {
       const never: never = l;
       return never;

@@ -4,7 +4,11 @@
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
  * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool,
- * Flatten, Reshape to a flat vector, Dropout and Identity (nothing at inference), Constant. Batch dimension 1 (or symbolic). A graph
+ * Flatten, Reshape, Squeeze and Unsqueeze to a flat vector or the same shape, Dropout and Identity (nothing at
+ * inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
+ * can be, then a clip); Mul, Add, Sub and Div with a constant (one value, or one per channel: folded into the Conv
+ * or Gemm before it, else a diagonal layer); Shape, Gather, Concat, Cast and the arithmetic above on constants
+ * (x.view(x.size(0), -1)) computed here, at batch 1. Batch dimension 1 (or symbolic). A graph
  * with unsupported nodes is refused once, all of them listed with the torch layer and a fix (./support.ts); any
  * other problem is an error naming the node, its op and its place in the graph.
  *
@@ -67,6 +71,11 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
   let shape: Shape = shape0;
   /** which layer wrote each tensor (-1: the input), for a residual Add reading an earlier one */
   const producedBy = new Map<string, number>([[current, -1]]);
+  /** every activation's dimensions as ONNX has them (the batch, 1, first; a Squeeze or Unsqueeze's own rank), for a
+   * Shape node reading it and a reshape of it */
+  const shapeOf = new Map<string, number[]>([[current, [1, ...shape0]]]);
+  /** the dimensions a reshaping node wrote (its ONNX rank), when it wrote no layer of another shape */
+  let reshaped: number[] | undefined;
   /** how many nodes read each tensor: a fold into the layer that wrote it is only exact when nothing else does */
   const readers = new Map<string, number>();
   for (const n of g.node ?? []) for (const i of n.input ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
@@ -76,6 +85,18 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
   const push = (l: Layer) => {
     shape = layerOutputShape(l, shape, `layers[${layers.length}]`, file);
     layers.push(l);
+  };
+  /** the layer a per-channel y = s x + t folds into: the dense or conv before it, when nothing else reads its output */
+  let foldInto: DenseLayer | Conv2DLayer | undefined;
+  /** y = s x + t per channel: folded into the layer before it (exact up to float rounding), else a diagonal layer of its own */
+  const affine = (s: Float64Array, t: Float64Array, what: string) => {
+    if (foldInto) {
+      foldAffine(foldInto, s, t, fail);
+      notes.push(`${what} folded into layers[${layers.length - 1}] (${foldInto.type}): weights and bias scaled and shifted; exact up to float rounding`);
+    } else {
+      push(affineLayer(shape, s, t, fail));
+      notes.push(`${what} with no Conv or Gemm of its own before it: a per-channel affine layer (layers[${layers.length - 1}], ${layers[layers.length - 1].type} with a diagonal kernel), requantized after it`);
+    }
   };
 
   (g.node ?? []).forEach((node, k) => {
@@ -89,6 +110,12 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
       return;
     }
     const ins = node.input ?? [];
+    // shape arithmetic (x.view(x.size(0), -1)): a node whose inputs are all constants, or a Shape of a tensor whose
+    // shape is static, is computed here and becomes a constant (batch 1: a symbolic batch folds to 1)
+    if (FOLDED_OPS.has(node.opType) && (node.opType === "Shape" ? shapeOf.has(ins[0]) : ins.filter(Boolean).length > 0 && ins.filter(Boolean).every((i) => consts.has(i)))) {
+      consts.set(out, foldConstant(node, ins.map((i) => (i ? consts.get(i) : undefined)), shapeOf.get(ins[0]), (m, h) => fail(`${where}: ${m}`, h)));
+      return;
+    }
     const data = ins[0];
     const konst = (i: number, what: string, optional = false): Const | undefined => {
       const name = ins[i];
@@ -108,6 +135,7 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     const lastLayer = layers[layers.length - 1];
     const before = layers.length;
     const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
+    foldInto = linear;
     switch (node.opType) {
       case "Gemm": {
         fromPrevious();
@@ -129,8 +157,11 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         if (other === undefined) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers, with residual connections back to it");
         const c = consts.get(other!);
         if (c) {
-          if (!linear) nodeFail("adds a constant that is not the bias of a Gemm, MatMul or Conv right before it", "fold the constant into the layer before it");
-          addBias(linear!, c, nodeFail);
+          if (linear) addBias(linear, c, nodeFail);
+          else {
+            const v = perChannel(c, shape, nodeFail);
+            affine(new Float64Array(v.length).fill(1), v, where);
+          }
           break;
         }
         // a residual connection: the running tensor plus one computed earlier in the chain
@@ -187,14 +218,87 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         if (shape.length > 1) push({ type: "flatten" });
         break;
       }
-      case "Reshape": {
+      case "Reshape":
+      case "Squeeze":
+      case "Unsqueeze": {
         fromPrevious();
-        const target = Array.from(konst(1, "shape")!.data);
+        // a re-indexing that keeps channel-major order: nothing (the same shape) or a flatten (a flat vector)
+        const full = shapeOf.get(data) ?? [1, ...shape];
         const n = shape.reduce((a, b) => a * b, 1);
-        const flat = target.length === 2 && (target[0] === 1 || target[0] === -1 || target[0] === 0) && (target[1] === n || target[1] === -1);
-        const same = target.length === shape.length + 1 && target.slice(1).every((d, i) => d === shape[i] || d === 0);
-        if (!flat && !same) nodeFail(`to shape [${target.join(", ")}] from [1, ${shape.join(", ")}]: only a reshape to a flat vector [1, ${n}] is supported`, "use Flatten, or reshape to [1, -1]");
-        if (flat && shape.length > 1) push({ type: "flatten" });
+        let target: number[];
+        if (node.opType === "Reshape") {
+          const t = Array.from(konst(1, "shape")!.data);
+          target = t.map((d, i) => (d === 0 ? full[i] : d));
+          const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+          target = target.map((d) => (d === -1 ? n / known : d));
+        } else {
+          const axes = (ins[1] ? Array.from(konst(1, "axes")!.data) : ints(node, "axes")) ?? full.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0);
+          if (node.opType === "Squeeze") {
+            const drop = new Set(axes.map((a) => (a < 0 ? a + full.length : a)));
+            target = full.filter((_, i) => !drop.has(i));
+          } else {
+            const rank = full.length + axes.length;
+            const add = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+            target = [];
+            for (let i = 0, j = 0; i < rank; i++) target.push(add.has(i) ? 1 : full[j++]);
+          }
+        }
+        // the batch dimension stays first (a Squeeze of it leaves the values' shape as it is)
+        const dims = target[0] === 1 && target.length > 1 ? target.slice(1) : target;
+        // leading dimensions of size 1 beyond the tensor's rank are more batch dimensions (x.unsqueeze(0))
+        while (dims.length > shape.length && dims[0] === 1) dims.shift();
+        if (dims.reduce((a, b) => a * b, 1) !== n || dims.some((d) => !Number.isInteger(d) || d < 1))
+          nodeFail(`to shape [${target.join(", ")}] from [1, ${shape.join(", ")}]: the sizes do not match`);
+        reshaped = target;
+        if (dims.length === shape.length && dims.every((d, i) => d === shape[i])) break;
+        if (dims.length === 1) {
+          if (shape.length > 1) push({ type: "flatten" });
+          break;
+        }
+        nodeFail(`to shape [${target.join(", ")}] from [1, ${shape.join(", ")}]: only a reshape that keeps the shape or makes a flat vector [1, ${n}] is supported`, "use Flatten, or reshape to [1, -1]");
+        break;
+      }
+      case "Clip": {
+        fromPrevious();
+        const bound = (i: number, name: string): number | undefined => (ins[i] ? konst(i, name)!.data[0] : attr(node, name)?.f);
+        const min = bound(1, "min"), max = bound(2, "max");
+        if (min === undefined && max === undefined) break; // no bounds: the identity
+        if (min !== undefined && max !== undefined && !(min < max)) nodeFail(`min ${min} is not below max ${max}`);
+        if (min === 0 && max === undefined) push({ type: "relu" });
+        else push({ type: "clip", ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
+        break;
+      }
+      case "LeakyRelu":
+        fromPrevious();
+        push({ type: "leakyrelu", alpha: floatOf(node, "alpha", 0.01) });
+        break;
+      case "HardSigmoid": {
+        // max(0, min(1, alpha x + beta)): the affine part folded into the layer before it (or one of its own), then a clip
+        fromPrevious();
+        const a = floatOf(node, "alpha", 0.2), c = floatOf(node, "beta", 0.5);
+        const C = shape[0];
+        affine(new Float64Array(C).fill(a), new Float64Array(C).fill(c), `${where} (alpha ${a}, beta ${c})`);
+        push({ type: "clip", min: 0, max: 1 });
+        break;
+      }
+      case "Mul":
+      case "Sub":
+      case "Div": {
+        // arithmetic with a constant, broadcast per channel (or one for all): x * c, x - c, c - x, x / c
+        const at = ins[0] === current ? 0 : ins[1] === current ? 1 : -1;
+        if (at === -1) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers");
+        const c = consts.get(ins[1 - at]);
+        if (!c) nodeFail(`${node.opType} of two computed tensors is not supported yet (only with a constant)`, "arithmetic between activations (x * y, x - y) is issue 29's next batch; a residual x + f(x) is an Add");
+        if (node.opType === "Div" && at === 1) nodeFail("a constant divided by the activations (c / x) is not supported", "divide by a constant instead");
+        const v = perChannel(c!, shape, nodeFail);
+        const C = v.length;
+        const s = new Float64Array(C), t = new Float64Array(C);
+        for (let j = 0; j < C; j++) {
+          if (node.opType === "Mul") [s[j], t[j]] = [v[j], 0];
+          else if (node.opType === "Div") [s[j], t[j]] = [1 / v[j], 0];
+          else [s[j], t[j]] = at === 0 ? [1, -v[j]] : [-1, v[j]];
+        }
+        affine(s, t, where);
         break;
       }
       case "Dropout":
@@ -207,13 +311,16 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     }
     const last = layers[layers.length - 1];
     // the layer this node wrote, or the one it folded into (a bias, a BatchNormalization)
-    nodeLayers[k] = layers.length > before ? layers.length - 1 : linear && ["Add", "BatchNormalization"].includes(node.opType) ? before - 1 : undefined;
+    nodeLayers[k] = layers.length > before ? layers.length - 1 : linear && ["Add", "BatchNormalization", "Mul", "Sub", "Div"].includes(node.opType) ? before - 1 : undefined;
     // a node that wrote or changed a dense or conv layer (a new one, a bias, a fold; not a residual add) leaves its
     // output open to a following bias or fold; Dropout and Identity pass that on
-    const wroteLinear = ["Gemm", "MatMul", "Conv", "BatchNormalization", "Add"].includes(node.opType) && (last?.type === "dense" || last?.type === "conv2d");
-    lastLinearOut = wroteLinear ? out : node.opType === "Dropout" || node.opType === "Identity" ? (lastLinearOut === data ? out : undefined) : undefined;
+    const wroteLinear = ["Gemm", "MatMul", "Conv", "BatchNormalization", "Add", "Mul", "Sub", "Div"].includes(node.opType) && (last?.type === "dense" || last?.type === "conv2d");
+    const passes = ["Dropout", "Identity"].includes(node.opType) || (["Reshape", "Squeeze", "Unsqueeze"].includes(node.opType) && layers.length === before);
+    lastLinearOut = wroteLinear ? out : passes ? (lastLinearOut === data ? out : undefined) : undefined;
     current = out;
     producedBy.set(out, layers.length - 1);
+    shapeOf.set(out, reshaped ?? [1, ...shape]);
+    reshaped = undefined;
   });
   const outputs = g.output ?? [];
   if (outputs.length !== 1 || outputs[0].name !== current)
@@ -352,4 +459,64 @@ function affineLayer(shape: Shape, s: Float64Array, t: Float64Array, fail: (m: s
   if (s.length !== n) fail(`normalizes ${s.length} channels; its input has ${n}`);
   if (shape.length === 1) return { type: "dense", units: n, weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => (i === o ? s[o] : 0))), bias: Array.from(t) };
   return { type: "conv2d", filters: n, kernel: [1, 1], stride: [1, 1], padding: [0, 0], weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => [[i === o ? s[o] : 0]])), bias: Array.from(t) };
+}
+
+/** The ops computed at import when their inputs are constants (a Shape: when its tensor's shape is static). */
+const FOLDED_OPS = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
+
+/** One folded node's value (shape arithmetic: small int64 vectors, scalars). */
+function foldConstant(node: OnnxNode, ins: (Const | undefined)[], shape: number[] | undefined, fail: (m: string, h?: string) => never): Const {
+  const vec = (data: number[], dims = [data.length]): Const => ({ dims, data: Float64Array.from(data) });
+  const [a, b] = ins;
+  switch (node.opType) {
+    case "Shape": {
+      const full = shape!;
+      const rank = full.length;
+      const norm = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+      return vec(full.slice(norm(intOf(node, "start", 0)), norm(intOf(node, "end", rank))));
+    }
+    case "Gather": {
+      if (intOf(node, "axis", 0) !== 0 || a!.dims.length > 1) fail("a Gather of constants along an axis other than 0 is not supported");
+      const idx = Array.from(b!.data).map((i) => (i < 0 ? i + a!.data.length : i));
+      if (idx.some((i) => !(i >= 0 && i < a!.data.length))) fail(`indices [${Array.from(b!.data).join(", ")}] out of range for ${a!.data.length} values`);
+      return vec(idx.map((i) => a!.data[i]), b!.dims);
+    }
+    case "Unsqueeze":
+    case "Squeeze": {
+      const axes = (b ? Array.from(b.data) : ints(node, "axes")) ?? [];
+      if (node.opType === "Squeeze") return { dims: a!.dims.filter((d, i) => !(axes.length === 0 ? d === 1 : axes.some((x) => (x < 0 ? x + a!.dims.length : x) === i))), data: a!.data };
+      const dims = a!.dims.slice();
+      const rank = dims.length + axes.length;
+      for (const x of axes.map((x) => (x < 0 ? x + rank : x)).sort((p, q) => p - q)) dims.splice(x, 0, 1);
+      return { dims, data: a!.data };
+    }
+    case "Concat":
+      return vec(ins.flatMap((c) => (c ? Array.from(c.data) : [])));
+    case "Cast":
+      return a!;
+    default: {
+      // element-wise arithmetic with broadcasting of one value
+      const n = Math.max(a!.data.length, b!.data.length);
+      if (a!.data.length !== n && a!.data.length !== 1) fail(`constants of ${a!.data.length} and ${b!.data.length} values do not broadcast`);
+      if (b!.data.length !== n && b!.data.length !== 1) fail(`constants of ${a!.data.length} and ${b!.data.length} values do not broadcast`);
+      const at = (c: Const, i: number) => c.data[c.data.length === 1 ? 0 : i];
+      const f = { Mul: (x: number, y: number) => x * y, Div: (x: number, y: number) => (Number.isInteger(x) && Number.isInteger(y) ? Math.trunc(x / y) : x / y), Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y }[node.opType as "Mul"]!;
+      return { dims: a!.data.length === n ? a!.dims : b!.dims, data: Float64Array.from({ length: n }, (_, i) => f(at(a!, i), at(b!, i))) };
+    }
+  }
+}
+
+/** A constant broadcast per channel of a [C, H, W] or [N] tensor: one value for all, or one per channel ([C, 1, 1], [1, C, 1, 1], or [N]). */
+function perChannel(c: Const, shape: Shape, fail: (m: string, h?: string) => never): Float64Array {
+  const C = shape[0];
+  if (c.data.length === 1) return new Float64Array(C).fill(c.data[0]);
+  const dims = c.dims.slice();
+  while (dims.length > 0 && dims[0] === 1 && dims.length > shape.length) dims.shift();
+  const ok = c.data.length === C && dims.length <= shape.length && dims[0] === C && dims.slice(1).every((d) => d === 1) && (dims.length === shape.length || shape.length === 1);
+  if (!ok)
+    fail(
+      `a constant of dims [${c.dims.join(", ")}] on a [${shape.join(", ")}] tensor: only one value for all or one per channel ([${C}${shape.length === 3 ? ", 1, 1" : ""}]) is supported`,
+      "element-wise constants of other shapes (per pixel) are not supported yet: fold them into the layer before, or use a per-channel constant",
+    );
+  return Float64Array.from(c.data);
 }

@@ -11,7 +11,12 @@
  */
 import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 
-export const SUPPORTED_OPS = ["Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant"];
+export const SUPPORTED_OPS = [
+  "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
+  "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast",
+];
+/** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
+const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
 
 export interface NodeVerdict {
   index: number;
@@ -41,7 +46,7 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   Softmax: { torch: "nn.Softmax / F.softmax", fix: `${LATER}; on the output, drop it before export: the class is the argmax of the logits either way` },
   LogSoftmax: { torch: "nn.LogSoftmax / F.log_softmax", fix: "drop it before export: the class is the argmax of the logits either way" },
   LeakyRelu: { torch: "nn.LeakyReLU", fix: `${LATER}; ${RELU_TODAY}` },
-  HardSwish: { torch: "nn.Hardswish", fix: `${LATER}; ${RELU_TODAY}` },
+  HardSwish: { torch: "nn.Hardswish", fix: "not supported yet: x * hardsigmoid(x) needs a product of two activations (issue 29's next batch); nn.Hardsigmoid, nn.ReLU6 and nn.LeakyReLU are supported" },
   HardSigmoid: { torch: "nn.Hardsigmoid", fix: `${LATER}; ${RELU_TODAY}` },
   Elu: { torch: "nn.ELU", fix: `${LATER}; ${RELU_TODAY}` },
   Selu: { torch: "nn.SELU", fix: `${LATER}; ${RELU_TODAY}` },
@@ -49,11 +54,8 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   Erf: { torch: "torch.erf", fix: `${LATER}; ${RELU_TODAY}` },
   Exp: { torch: "torch.exp", fix: LATER },
   LayerNormalization: { torch: "nn.LayerNorm (opset 17)", fix: "normalisation layers other than BatchNorm are not supported yet: use nn.BatchNorm (folded into the Conv or Linear before it)" },
-  Squeeze: { torch: "torch.squeeze / x.view", fix: FLATTEN },
-  Unsqueeze: { torch: "torch.unsqueeze / x.view", fix: FLATTEN },
-  Shape: { torch: "x.size() / x.shape", fix: `${FLATTEN}, ${STATIC}` },
-  Gather: { torch: "indexing (x[i], x.size(i))", fix: "index with constants before export, or drop the indexing" },
-  Concat: { torch: "torch.cat", fix: "joins of two branches (torch.cat) are not supported yet; a residual x + f(x) (ONNX Add back into the chain) is" },
+  Gather: { torch: "indexing (x[i], x.size(i))", fix: "index with constants before export, or drop the indexing (a Gather of shapes and constants is computed at import)" },
+  Concat: { torch: "torch.cat", fix: "joins of two branches (torch.cat) are not supported yet; a residual x + f(x) (ONNX Add back into the chain) is, and a Concat of shapes and constants is computed at import" },
   Transpose: { torch: "x.permute / x.transpose", fix: "not supported yet: keep the channel-first layout and flatten with nn.Flatten" },
   Pad: { torch: "F.pad / nn.ZeroPad2d", fix: "put the padding in the Conv (nn.Conv2d(..., padding=p), symmetric)" },
   ConvTranspose: { torch: "nn.ConvTranspose2d", fix: "not supported yet (issue 29)" },
@@ -65,14 +67,13 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   ReduceSum: { torch: "x.sum(...)", fix: "not supported yet" },
   ReduceMax: { torch: "x.max(...)", fix: "for a global max pool use nn.MaxPool2d over the whole map" },
   GlobalMaxPool: { torch: "nn.AdaptiveMaxPool2d(1)", fix: "use nn.MaxPool2d with the map's size as its kernel, or nn.AdaptiveAvgPool2d(1)" },
-  Mul: { torch: "x * y", fix: "arithmetic between tensors or with a constant is not supported yet: fold a constant scale into the Conv or Linear before it, or scale the input before the model" },
-  Div: { torch: "x / y", fix: "arithmetic between tensors or with a constant is not supported yet: fold a constant scale into the Conv or Linear before it, or scale the input before the model" },
-  Sub: { torch: "x - y", fix: "arithmetic between tensors or with a constant is not supported yet: fold a constant shift into the bias before it, or shift the input before the model" },
+  Mul: { torch: "x * y", fix: "" },
+  Div: { torch: "x / y", fix: "" },
+  Sub: { torch: "x - y", fix: "" },
   Pow: { torch: "x ** p", fix: "not supported yet" },
   Sqrt: { torch: "torch.sqrt", fix: "not supported yet" },
   Reciprocal: { torch: "1 / x", fix: "not supported yet" },
-  Cast: { torch: "x.to(dtype) / x.float()", fix: "export in float32 throughout, without casts" },
-  Clip: { torch: "torch.clamp", fix: "not supported yet: remove the clamp, or use nn.ReLU for a clamp at 0" },
+  Cast: { torch: "x.to(dtype) / x.float()", fix: "export in float32 throughout, without casts of activations (a Cast of shapes and constants is computed at import)" },
 };
 
 /** The ops a shape computed at run time is made of (x.view(x.size(0), -1) and its kin). */
@@ -104,6 +105,14 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
     if (raw && t.dataType === 7) return Array.from({ length: raw.length / 8 }, (_, i) => Number(raw.readBigInt64LE(8 * i)));
     return undefined;
   };
+  // which tensors are constants at import: initializers, Constants, and foldable nodes of constants (a Shape: always)
+  const derived = new Set<string>();
+  nodes.forEach((n) => {
+    const ins = (n.input ?? []).filter(Boolean);
+    if (FOLDABLE.has(n.opType ?? "") && (n.opType === "Shape" || (ins.length > 0 && ins.every((i) => consts.has(i) || derived.has(i))))) derived.add((n.output ?? [])[0]);
+  });
+  const constantName = (name: string | undefined) => name !== undefined && derived.has(name);
+  const constant = (k: number) => derived.has((nodes[k].output ?? [])[0]);
   const verdicts: NodeVerdict[] = nodes.map((n, index) => ({ index, name: n.name || `(unnamed ${index})`, op: n.opType ?? "?", supported: true }));
   const refuse = (k: number, reason: string, fix: string, torch?: string, pattern?: number[]) => {
     if (!verdicts[k].supported && verdicts[k].pattern) return; // already part of a pattern
@@ -152,7 +161,7 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
     if (n.opType === "Reshape") {
       // a target shape computed at run time: x.view(x.size(0), -1)
       const shapeIn = (n.input ?? [])[1];
-      if (!shapeIn || consts.has(shapeIn)) return;
+      if (!shapeIn || consts.has(shapeIn) || derived.has(shapeIn)) return;
       const ks: number[] = [];
       const stack = [shapeIn];
       while (stack.length) {
@@ -177,11 +186,17 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
     const op = n.opType ?? "?";
     if (n.domain && n.domain !== "ai.onnx") return refuse(k, `op in domain "${n.domain}"`, "export without custom or contrib ops (the default domain only)");
     if (op === "Clip") {
-      const lo = constOf((n.input ?? [])[1])?.[0] ?? attr(n, "min")?.f;
-      const hi = constOf((n.input ?? [])[2])?.[0] ?? attr(n, "max")?.f;
-      if (lo === 0 && hi === 6) return refuse(k, "Clip(0, 6)", "use nn.ReLU (the importer takes Relu; a ReLU6's cap at 6 is not supported yet)", "nn.ReLU6");
-      if (lo === 0 && hi === undefined) return refuse(k, "Clip(0, inf)", "use nn.ReLU", "torch.clamp(min=0)");
-      return refuse(k, `Clip(${lo ?? "-inf"}, ${hi ?? "inf"})`, OP_ADVICE.Clip.fix, OP_ADVICE.Clip.torch);
+      const bound = (i: number, name: string) => ((n.input ?? [])[i] ? constOf((n.input ?? [])[i])?.[0] : attr(n, name)?.f);
+      if ([1, 2].some((i) => (n.input ?? [])[i] && bound(i, "") === undefined)) return refuse(k, "a Clip whose bound is computed, not a constant", "clamp to constant bounds", "torch.clamp");
+    }
+    if (FOLDABLE.has(op) && constant(k)) return; // computed at import (shape arithmetic)
+    if (op === "Gather" || op === "Concat" || op === "Cast")
+      return refuse(k, `op ${op} of computed tensors`, OP_ADVICE[op].fix, OP_ADVICE[op].torch);
+    if (op === "Mul" || op === "Sub" || op === "Div") {
+      const ins = (n.input ?? []).filter(Boolean);
+      if (!ins.some((i) => consts.has(i) || constantName(i)))
+        return refuse(k, `op ${op} of two computed tensors`, "arithmetic between two activations (x * y, x - y, x / y) is not supported yet (issue 29's next batch); with a constant (one value, or one per channel) it is", OP_ADVICE[op].torch);
+      if (op === "Div" && !(consts.has((n.input ?? [])[1]) || constantName((n.input ?? [])[1]))) return refuse(k, "a constant divided by activations (c / x)", "divide by a constant instead", OP_ADVICE[op].torch);
     }
     if ((op === "Softmax" || op === "LogSoftmax" || op === "Sigmoid") && isOutput(k))
       return refuse(k, `op ${op} is not supported`, op === "Sigmoid" ? "drop the final sigmoid before export and compare the logit with 0 (sigmoid(z) > 0.5 exactly when z > 0)" : OP_ADVICE.LogSoftmax.fix, OP_ADVICE[op].torch);

@@ -7,7 +7,7 @@
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
  * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
  * tables' sizes), flatten, add (of the input or a requant's output) and maxpool2d (of a requant's output, at most
- * 7 taps). Anything else is refused with the op named.
+ * 7 taps). Anything else (clip, leakyrelu) is refused with the op named and the systems that take it.
  */
 import { ZkmlError } from "../../core/errors";
 import { inputTop, irShapes, QModel } from "../../ir/ir";
@@ -150,6 +150,10 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         if (op.bits < 2 || op.bits - 1 > MAX_TABLE_LOG) throw fail(where, `differences of ${op.bits} bits (its range table: at most ${MAX_TABLE_LOG + 1})`, "lower --scale-bits, or prove with --system groth16");
         return { op: "maxpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 }, bits: op.bits };
       }
+      case "clip":
+      case "leakyrelu":
+        // no table or zerocheck for them in the native prover yet: the circuit systems prove them
+        throw fail(`ops[${k}] ${op.op}`, op.op === "clip" ? "a clip (ReLU6, torch.clamp, HardSigmoid)" : "a leaky ReLU", `prove this model with --system groth16 (or plonk, fflonk), which ${op.op === "clip" ? "proves a clip by one comparison per bound" : "proves a leaky ReLU by its sign bit"}`);
       default: {
         const never: never = op;
         return never;
