@@ -26,6 +26,8 @@ import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
 import { sumcheckArch } from "../src/systems/sumcheck/arch";
 import { proveModel } from "../src/pipeline/prove";
+import { renderSolidity } from "../src/backends/solidity/inference";
+import { compileAll, deployInference } from "./helpers/evm";
 import { encode, floatAttr, int64Tensor, intAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
 import { ACCOUNT0, compileSource, readSym, ROOT, tmpDir, witness } from "./helpers/circuit";
 
@@ -266,6 +268,12 @@ describe("issue 29 ops in the Groth16 circuit: the formula, both backends, tampe
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the Solidity inference contract returns runIR's output bit for bit (clip, leakyrelu), on three inputs", async () => {
+    const bundle = renderSolidity(q, "OpsInference");
+    const c = await deployInference(bundle, compileAll([bundle]).get("OpsInference")!);
+    for (const xi of [x, quantizeInput(q, values(6, 8)), quantizeInput(q, values(6, 9))]) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
   });
 
   it("the sumcheck system refuses clip and leakyrelu, naming the systems that prove them", () => {
