@@ -54,12 +54,12 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     expect(isLocalChain("hardhat")).to.equal(true);
   });
 
-  it("every Hardhat 2 task of the plugin is a Hardhat 3 task with its description, options, positional arguments and defaults (deploy-verifier's --verify excepted: it runs Hardhat 2's hardhat-verify)", () => {
+  it("every Hardhat 2 task of the plugin is a Hardhat 3 task with its description, options (with their descriptions), positional arguments and defaults", () => {
     interface Task3 {
       id: string[];
       description: string;
-      options: Record<string, { type: string; defaultValue: unknown }>;
-      positionalArguments: { name: string }[];
+      options: Record<string, { type: string; description: string; defaultValue: unknown }>;
+      positionalArguments: { name: string; description: string }[];
     }
     const tasks3 = new Map((hardhat3Plugin.tasks as Task3[]).map((t) => [t.id[0], t]));
     const names = ["prove-model", "deploy-verifier", "submit-proof", "verify-proof", "compare-gas", "inspect-model", "export-model", "quantize", "ptau", "verify-setup", "bench", "prove-worker", "prove-jobs"];
@@ -68,14 +68,16 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
       const t2 = hre.tasks[name];
       const t3 = tasks3.get(name)!;
       expect(t3.description, name).to.equal(t2.description);
-      expect(t3.positionalArguments.map((p) => p.name), name).to.deep.equal(t2.positionalParamDefinitions.map((p) => p.name));
-      const options2 = Object.keys(t2.paramDefinitions).filter((o) => !(name === "deploy-verifier" && o === "verify"));
+      expect(t3.positionalArguments.map((p) => [p.name, p.description]), name).to.deep.equal(t2.positionalParamDefinitions.map((p) => [p.name, p.description]));
+      const options2 = Object.keys(t2.paramDefinitions);
       expect(Object.keys(t3.options).sort(), name).to.deep.equal(options2.sort());
       for (const o of options2) {
         const p = t2.paramDefinitions[o];
+        expect(t3.options[o].description, `${name} --${o}`).to.equal(p.description);
         // Hardhat 3's options are text or flags: a Hardhat 2 number default is the same number as text
         const expected = p.isFlag ? false : p.defaultValue === undefined ? undefined : String(p.defaultValue);
         expect(t3.options[o].defaultValue, `${name} --${o}`).to.equal(expected);
+        expect(t3.options[o].type, `${name} --${o}`).to.equal(p.isFlag ? "FLAG" : expected === undefined ? "STRING_WITHOUT_DEFAULT" : "STRING");
       }
     }
   });
@@ -96,6 +98,13 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     for (const f of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(LOCKED, f), path.join(project, f));
     const installed = run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], project);
     expect(installed.code, installed.stderr).to.equal(0);
+    // `npm install zkml-hardhat` resolves in a Hardhat 3 project (its peers take hardhat 3, hardhat-ethers 4 and
+    // hardhat-verify 3): the tree npm would install, in a copy of the project, nothing installed
+    const resolving = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-resolve-"));
+    dirs.push(resolving);
+    for (const f of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(LOCKED, f), path.join(resolving, f));
+    const resolved = run("npm", ["install", "--package-lock-only", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--save-dev", path.join(work, info.filename)], resolving);
+    expect(resolved.code, resolved.stderr).to.equal(0);
     const modules = path.join(project, "node_modules");
     const pkg = path.join(modules, "zkml-hardhat");
     fs.mkdirSync(pkg);
@@ -195,6 +204,18 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
     expect(out.naiveMatches).to.equal(true);
     expect(out.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
     expect(out.comparedSubmitGas).to.be.within(150_000, 400_000);
+    // deploy-verifier --verify with Hardhat 3's hardhat-verify (3.1.1, from the lock file) in the config: its module is
+    // found in the project and its resolved verify.etherscan.apiKey read; with ETHERSCAN_API_KEY unset it stops before
+    // anything is deployed or any node reached, naming the fix (Etherscan itself is not reachable here)
+    fs.writeFileSync(
+      path.join(project, "hardhat.verify.config.ts"),
+      'import hardhatVerify from "@nomicfoundation/hardhat-verify";\nimport { configVariable } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default { plugins: [hardhatVerify, zkml], networks: { sepolia: { type: "http", url: "http://127.0.0.1:9", chainId: 11155111 } }, verify: { etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") } } };\n',
+    );
+    const noKeyEnv: NodeJS.ProcessEnv = { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
+    delete noKeyEnv.ETHERSCAN_API_KEY;
+    const noKey = spawnSync(node22, [path.join(modules, "hardhat", "dist", "src", "cli.js"), "--config", "hardhat.verify.config.ts", "deploy-verifier", "--model", "my-model.json", "--verify", "--network", "sepolia"], { cwd: project, encoding: "utf8", timeout: 120_000, env: noKeyEnv });
+    expect(noKey.status).to.not.equal(0);
+    expect(noKey.stdout + noKey.stderr).to.contain("[CONFIG_INVALID] --verify: no Etherscan API key (ETHERSCAN_API_KEY)");
     // the declarations type a Hardhat 3 user's config: the plugin fits defineConfig's plugins, the zkml section is typed
     fs.writeFileSync(path.join(project, "check.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { visibility: { input: "hashed" }, blockGasLimit: 30_000_000 } });\n');
     fs.writeFileSync(path.join(project, "check-bad.ts"), 'import { defineConfig } from "hardhat/config";\nimport zkml from "zkml-hardhat/hardhat3";\n\nexport default defineConfig({ plugins: [zkml], zkml: { blockGasLimit: "lots" } });\n');
