@@ -323,6 +323,8 @@ describe("crossover and break-even arithmetic", () => {
     expect(breakEven({ deployGas: 1_000, callGas: 4_000 }, { deployGas: 2_000, callGas: 5_000 })).to.deep.equal({ calls: null });
     // dearer per call but cheaper to deploy: cheaper in total while 8,000 - n x 1,000 >= 0
     expect(breakEven({ deployGas: 9_000, callGas: 4_000 }, { deployGas: 1_000, callGas: 5_000 })).to.deep.equal({ calls: null, cheaperUpTo: 8 });
+    // cheaper to deploy by less than one call's extra: never cheaper (not "cheaper up to 0 calls")
+    expect(breakEven({ deployGas: 10_000, callGas: 1_000 }, { deployGas: 9_900, callGas: 5_000 })).to.deep.equal({ calls: null });
   });
 
   it("crossover: where the naive line meets the verifier's gas", () => {

@@ -11,14 +11,15 @@ import { compileSolidity } from "./solc";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import type { ChainSpec } from "./chain";
-import { compareGas, GasInput, GasReport, SystemInput } from "./gas";
+import { compareGas, GasInput, GasReport, IrSystemInput, SystemInput } from "./gas";
+import { sumcheckVerifierCall } from "./sumcheck-verifier";
 import { countMacs, QModel, runIR } from "../ir/ir";
 import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
 import { proveModel, ProveOptions } from "../pipeline/prove";
 import { DEFAULT_QUANT, QuantChoice, quantize, quantizeFor, quantizeInput, scaleOptions } from "../quantize/quantize";
 import { renderSolidity, SolidityBundle } from "../backends/solidity/inference";
-import { circuitSystemFor } from "../systems/registry";
+import { circuitSystemFor, systemFor } from "../systems/registry";
 import { contractNames } from "../backends/solidity/verifier";
 import { PublicLayout, publicLayout, statementLayout } from "../statement/layout";
 import { batchOf, DEFAULT_VISIBILITY, Visibility } from "../statement/visibility";
@@ -62,6 +63,9 @@ export interface CompareOptions extends Pick<ProveOptions, "root" | "trust"> {
   circuit?: CircuitOptions;
   /** several circuits (statements) to measure side by side; overrides `circuit` */
   circuits?: CircuitOptions[];
+  /** the statement an IR system (sumcheck) is measured under: its on-chain one (committed weights, a public input
+   * and output, bound to the sender); required when `systems` names one */
+  irCircuit?: CircuitOptions;
 }
 
 /** A proof as compare-gas needs it: its verification key, and the proof and public signals as the verifier takes them. */
@@ -233,12 +237,47 @@ export function assembleGasInput(model: ModelFile, runs: StatementRun[], log: (m
   };
 }
 
+/**
+ * An IR system's row: a proof of the model's default input under its on-chain statement, bound to the measuring
+ * sender, its output checked against the reference interpreter's, and its calls encoded for the rendered verifier.
+ */
+export async function irSystemInput(opts: CompareOptions, system: ProofSystem, circuit: CircuitOptions): Promise<IrSystemInput> {
+  const log = opts.log ?? (() => undefined);
+  const subject = await gasSubject(opts.model, circuit);
+  log(`${system}: proving ${opts.model.name} (${statementName(circuit.visibility)}, cached stages are reused)`);
+  const r = await proveModel({ root: opts.root, model: opts.model, system, circuit, context: GAS_SENDER, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
+  if (!r.verified || r.form !== "ir") throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
+  log(`${system}: compiling its verifier (solc's IR pipeline)`);
+  const call = sumcheckVerifierCall(r.files, opts.model.name);
+  if (call.output.join() !== subject.reference.join())
+    throw new ZkmlError("STAGE_FAILED", `${system}: the proved output [${call.output.join(", ")}] is not the reference interpreter's [${subject.reference.join(", ")}] for the default input`, { hint: "a bug in the sumcheck prover; please report it with the model" });
+  return {
+    system,
+    statement: statementName(circuit.visibility),
+    proveSeconds: r.proveSeconds,
+    verifier: call.verifier,
+    consumer: call.consumer,
+    dataContracts: call.dataContracts,
+    verifyData: call.data,
+    changedData: call.changedData,
+    submitData: call.submitData,
+    publicSignals: subject.layout.publicSignals,
+    proofBytes: r.proofBytes,
+    event: { label: argmax(call.output), output: call.output },
+  };
+}
+
 /** Measure each statement (default: the default statement) with each system; the naive contract once. */
 export async function compareModelGas(opts: CompareOptions, chains: { standard: ChainSpec; raised: ChainSpec }): Promise<GasReport> {
+  const ir = opts.systems.filter((s) => systemFor({ system: s }).form === "ir");
+  const circuitSystems = opts.systems.filter((s) => !ir.includes(s));
+  if (ir.length && !opts.irCircuit) throw new ZkmlError("OPTION_INVALID", `${ir.join(", ")}: no on-chain statement given to measure it under`, { hint: "a bug in the caller: pass irCircuit" });
   const runs: StatementRun[] = [];
   for (const circuit of opts.circuits ?? [opts.circuit ?? DEFAULT_CIRCUIT]) {
     opts.log?.(`statement ${statementName(circuit.visibility)}`);
-    runs.push({ subject: await gasSubject(opts.model, circuit), proofs: await collectProofs({ ...opts, circuit }) });
+    runs.push({ subject: await gasSubject(opts.model, circuit), proofs: circuitSystems.length ? await collectProofs({ ...opts, systems: circuitSystems, circuit }) : [] });
   }
-  return compareGas(assembleGasInput(opts.model, runs, opts.log), chains, opts.log);
+  const irSystems: IrSystemInput[] = [];
+  for (const s of ir) irSystems.push(await irSystemInput(opts, s, opts.irCircuit!));
+  return compareGas({ ...assembleGasInput(opts.model, runs, opts.log), irSystems }, chains, opts.log);
 }

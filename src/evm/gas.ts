@@ -17,7 +17,7 @@
  */
 import { AbiCoder, Interface, LogDescription } from "ethers";
 import { checkContractSize, Compiled, EIP170_LIMIT } from "./solc";
-import { ChainSpec, measureGroup, MEASURE_GAS_LIMIT } from "./chain";
+import { Chain, ChainSpec, measureGroup, MEASURE_GAS_LIMIT } from "./chain";
 import { isZkmlError, ZkmlError } from "../core/errors";
 import type { ProofSystem } from "../core/paths";
 import { BN254_R } from "../core/field";
@@ -123,6 +123,28 @@ export interface SystemInput extends StatementExpectation {
   proofBytes: number;
 }
 
+/**
+ * A system whose verifier takes its proof as bytes and reads data contracts (the sumcheck system): its calls come
+ * encoded (src/evm/sumcheck-verifier.ts sumcheckVerifierCall), the proof bound to the measuring chain's sender.
+ */
+export interface IrSystemInput {
+  system: ProofSystem;
+  statement: string;
+  proveSeconds: number | null;
+  verifier: Compiled & { name: string };
+  consumer: Compiled & { name: string };
+  /** deployed first; their addresses are the verifier's constructor argument (address[]) */
+  dataContracts: { initCode: string; runtimeBytes: number }[];
+  verifyData: string;
+  /** verifyProof with an output changed: must be refused */
+  changedData: string;
+  submitData: string;
+  publicSignals: number;
+  proofBytes: number;
+  /** what InferenceVerified must record */
+  event: { label: number; output: bigint[] };
+}
+
 export interface GasInput {
   model: string;
   parameters: number;
@@ -134,6 +156,7 @@ export interface GasInput {
   /** One dense layer from the same input to the same output, for the crossover line. */
   baseline: { bundle: SolidityBundle; compiled: Compiled; macs: number };
   systems: SystemInput[];
+  irSystems?: IrSystemInput[];
 }
 
 async function measureNaive(chains: { standard: ChainSpec; raised: ChainSpec }, n: { bundle: SolidityBundle; compiled: Compiled }, x: bigint[]) {
@@ -207,6 +230,51 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
   };
 }
 
+/** An IR system's verifier and consumer (data contracts first), measured as measureSystem measures a circuit system's. */
+export async function measureIrSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: IrSystemInput) {
+  const cIface = new Interface(s.consumer.abi);
+  const accepted = async (c: Chain, to: string, data: string) => {
+    try {
+      return AbiCoder.defaultAbiCoder().decode(["bool"], await c.call(to, data))[0] as boolean;
+    } catch {
+      return false; // a refusal reverts
+    }
+  };
+  const m = await measureGroup(
+    chains,
+    async (c) => {
+      const deps: { deployGas: number; runtimeBytes: number; address: string }[] = [];
+      for (const [i, d] of s.dataContracts.entries()) deps.push(await c.deploy(`${s.verifier.name} data ${i}`, d.initCode, d.runtimeBytes));
+      const ctor = AbiCoder.defaultAbiCoder().encode(["address[]"], [deps.map((d) => d.address)]).slice(2);
+      const verifier = await c.deploy(s.verifier.name, s.verifier.bytecode + ctor, s.verifier.runtimeBytes);
+      const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address]).slice(2), s.consumer.runtimeBytes);
+      const accepts = await accepted(c, verifier.address, s.verifyData);
+      const rejectsChangedSignal = !(await accepted(c, verifier.address, s.changedData));
+      const verify = await c.send({ to: verifier.address, data: s.verifyData });
+      const submit = await c.send({ to: consumer.address, data: s.submitData });
+      const evs = submit.logs.map((l) => cIface.parseLog(l)).filter((l): l is LogDescription => l?.name === "InferenceVerified");
+      const eventMatchesReference = evs.length === 1 && eventMatches(evs[0], s.event);
+      return { deps, verifier, consumer, accepts, rejectsChangedSignal, eventMatchesReference, verifyGas: verify.gas, submitGas: submit.gas };
+    },
+    (r) => [
+      { gas: r.verifier.deployGas, runtimeBytes: r.verifier.runtimeBytes },
+      { gas: r.consumer.deployGas, runtimeBytes: r.consumer.runtimeBytes },
+      { gas: r.verifyGas },
+      { gas: r.submitGas },
+      ...r.deps.map((d) => ({ gas: d.deployGas, runtimeBytes: d.runtimeBytes })),
+    ],
+  );
+  const r = m.result;
+  return {
+    verifier: { name: r.verifier.name, runtimeBytes: r.verifier.runtimeBytes, deployGas: r.verifier.deployGas + r.deps.reduce((a, d) => a + d.deployGas, 0), flags: [...m.flags[0], ...m.flags.slice(4).flat()] },
+    consumer: { name: r.consumer.name, runtimeBytes: r.consumer.runtimeBytes, deployGas: r.consumer.deployGas, flags: m.flags[1] },
+    verify: { gas: r.verifyGas, calldataBytes: (s.verifyData.length - 2) / 2, flags: m.flags[2] },
+    submit: { gas: r.submitGas, calldataBytes: (s.submitData.length - 2) / 2, flags: m.flags[3] },
+    checks: { accepts: r.accepts, rejectsChangedSignal: r.rejectsChangedSignal, eventMatchesReference: r.eventMatchesReference },
+    raised: m.raised,
+  };
+}
+
 /** Does the consumer's event record what the statement says: each field the statement makes public, and no other. */
 function eventMatches(ev: LogDescription, expected: StatementExpectation["event"]): boolean {
   const fields = ev.fragment.inputs.map((i) => i.name).filter((n) => n === "label" || n === "output" || n === "outputHash");
@@ -266,7 +334,8 @@ export function breakEven(naive: { deployGas: number; callGas: number }, verify:
   const saving = naive.callGas - verify.callGas;
   if (saving > 0) return { calls: Math.max(1, Math.ceil(extra / saving)) };
   if (extra <= 0 && saving === 0) return { calls: 1 };
-  if (extra < 0) return { calls: null, cheaperUpTo: Math.floor(extra / saving) };
+  // cheaper to deploy, dearer per call: cheaper in total for the calls the deployment saving covers (none: never)
+  if (extra < 0) return Math.floor(extra / saving) >= 1 ? { calls: null, cheaperUpTo: Math.floor(extra / saving) } : { calls: null };
   return { calls: null };
 }
 
@@ -302,21 +371,19 @@ export async function compareGas(input: GasInput, chains: { standard: ChainSpec;
     gasPerMac: input.macs > input.baseline.macs ? (naive.call.gas - base.call.gas) / (input.macs - input.baseline.macs) : 0,
   };
   const naiveDeploy = naive.contracts.reduce((a, c) => a + c.deployGas, 0);
-  const systems: SystemGas[] = [];
-  for (const s of input.systems) {
-    log(`${s.system} (${s.statement}): deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
-    const m = await measureSystem(chains, s);
+  const row = (s: { system: ProofSystem; statement: string; batch: number; proveSeconds: number | null; publicSignals: number; proofBytes: number }, m: Awaited<ReturnType<typeof measureSystem>>): SystemGas => {
     const deployGas = m.verifier.deployGas + m.consumer.deployGas;
     // per inference: a batch's one verification is shared by its N inferences
     const perInference = m.verify.gas / s.batch;
     const be = breakEven({ deployGas: naiveDeploy, callGas: naive.call.gas }, { deployGas, callGas: perInference });
-    systems.push({
+    log(`${s.system} (${s.statement}): verify ${m.verify.gas.toLocaleString("en-US")} gas, submit ${m.submit.gas.toLocaleString("en-US")}${m.raised ? " (raised limits)" : ""}`);
+    return {
       system: s.system,
       statement: s.statement,
       batch: s.batch,
       submitPerInference: Math.round(m.submit.gas / s.batch),
       proveSecondsPerInference: s.proveSeconds === null ? null : s.proveSeconds / s.batch,
-      publicSignals: s.publicSignals.length,
+      publicSignals: s.publicSignals,
       proofBytes: s.proofBytes,
       verifier: m.verifier,
       consumer: m.consumer,
@@ -328,8 +395,16 @@ export async function compareGas(input: GasInput, chains: { standard: ChainSpec;
       crossoverMacs: crossover(line, perInference),
       breakEvenCalls: be.calls,
       ...(be.cheaperUpTo !== undefined ? { cheaperUpToCalls: be.cheaperUpTo } : {}),
-    });
-    log(`${s.system} (${s.statement}): verify ${m.verify.gas.toLocaleString("en-US")} gas, submit ${m.submit.gas.toLocaleString("en-US")}${m.raised ? " (raised limits)" : ""}`);
+    };
+  };
+  const systems: SystemGas[] = [];
+  for (const s of input.systems) {
+    log(`${s.system} (${s.statement}): deploying ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
+    systems.push(row({ ...s, publicSignals: s.publicSignals.length }, await measureSystem(chains, s)));
+  }
+  for (const s of input.irSystems ?? []) {
+    log(`${s.system} (${s.statement}): deploying ${s.dataContracts.length} data contract(s), ${s.verifier.name} and ${s.consumer.name}, verifying, submitting`);
+    systems.push(row({ ...s, batch: 1 }, await measureIrSystem(chains, s)));
   }
   if (naive.raised || systems.some((s) => s.raisedLimits))
     notes.push(`Rows marked "raised" pass a standard limit; they were measured on the same hardfork with the block gas limit at 2^53-1, the per-transaction cap off and EIP-170 off.`);

@@ -14,6 +14,7 @@
  * API, which serves every chain below by chain id.
  */
 import { ZkmlError } from "../core/errors";
+import { EIP7825_TX_GAS_CAP } from "./solc";
 
 export interface NetworkSpec {
   name: string;
@@ -30,8 +31,8 @@ export interface NetworkSpec {
 
 export const NETWORKS: readonly NetworkSpec[] = [
   { name: "localhost", chainId: 31337, prefix: "LOCALHOST", confirmations: 1 },
-  { name: "sepolia", chainId: 11155111, prefix: "SEPOLIA", explorer: "https://sepolia.etherscan.io", confirmations: 2, txGasCap: 16_777_216 },
-  { name: "hoodi", chainId: 560048, prefix: "HOODI", explorer: "https://hoodi.etherscan.io", confirmations: 2, txGasCap: 16_777_216 },
+  { name: "sepolia", chainId: 11155111, prefix: "SEPOLIA", explorer: "https://sepolia.etherscan.io", confirmations: 2, txGasCap: EIP7825_TX_GAS_CAP },
+  { name: "hoodi", chainId: 560048, prefix: "HOODI", explorer: "https://hoodi.etherscan.io", confirmations: 2, txGasCap: EIP7825_TX_GAS_CAP },
   { name: "base-sepolia", chainId: 84532, prefix: "BASE_SEPOLIA", explorer: "https://sepolia.basescan.org", confirmations: 2 },
   { name: "arbitrum-sepolia", chainId: 421614, prefix: "ARBITRUM_SEPOLIA", explorer: "https://sepolia.arbiscan.io", confirmations: 2 },
   { name: "optimism-sepolia", chainId: 11155420, prefix: "OPTIMISM_SEPOLIA", explorer: "https://sepolia-optimism.etherscan.io", confirmations: 2 },

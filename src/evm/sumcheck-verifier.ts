@@ -17,7 +17,7 @@ import { checkContractSize, compileSolidity, Compiled, SOLC_SETTINGS } from "./s
 import type { CompiledContract, DataContract } from "./deploy";
 import { sumcheckArch } from "../systems/sumcheck/arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
-import { renderSumcheckVerifier, RenderedSumcheckVerifier } from "../systems/sumcheck/solidity/render";
+import { renderSumcheckVerifier, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../systems/sumcheck/solidity/render";
 import { calldataGas, precompileGas, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
 
 export interface DeployedSumcheckVerifier {
@@ -69,6 +69,14 @@ export function refuseOverGasCap(r: RenderedSumcheckVerifier, txGasCap: number |
 export interface SumcheckVerifierCall {
   rendered: RenderedSumcheckVerifier;
   verifier: Compiled & { name: string };
+  /** its consumer (the same source): constructed with the verifier's address */
+  consumer: Compiled & { name: string };
+  /** the consumer's submit(input, output, proof) calldata: from the account the proof is bound to */
+  submitData: string;
+  /** verifyProof's calldata with the first output changed by one: the verifier must refuse it */
+  changedData: string;
+  /** the outputs the proof states */
+  output: bigint[];
   dataContracts: { initCode: string; runtimeBytes: number }[];
   /** verifyProof's calldata, 0x-prefixed */
   data: string;
@@ -91,13 +99,21 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
   if (!commitment || pub.input === null)
     throw new ZkmlError("OPTION_INVALID", "the sumcheck system's Solidity verifier takes committed weights and a public input (--weights hashed --input public)", { file: files.public, hint: "prove with --weights hashed --input public" });
   const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, name);
-  const compiled = compileSolidity({ [`${rendered.contractName}.sol`]: rendered.source }, { viaIR: true }).get(rendered.contractName);
-  if (!compiled) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName}`);
-  const data = new Interface(compiled.abi).encodeFunctionData("verifyProof", [packInput(pub.input, rendered.program.inputMin, rendered.inputBytes), pub.output, pub.context ?? 0n, readProofBytes(files.proof)]);
+  const out = compileSolidity({ [`${rendered.contractName}.sol`]: rendered.source }, { viaIR: true });
+  const [compiled, consumer] = [out.get(rendered.contractName), out.get(rendered.consumerName)];
+  if (!compiled || !consumer) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName} or ${rendered.consumerName}`);
+  const input = packInput(pub.input, rendered.program.inputMin, rendered.inputBytes);
+  const proof = readProofBytes(files.proof);
+  const verify = (output: bigint[]) => new Interface(compiled.abi).encodeFunctionData("verifyProof", [input, output, pub.context ?? 0n, proof]);
+  const data = verify(pub.output);
   const cd = calldataGas(Buffer.from(data.slice(2), "hex"));
   return {
     rendered,
     verifier: { name: rendered.contractName, ...compiled },
+    consumer: { name: rendered.consumerName, ...consumer },
+    submitData: new Interface(SUMCHECK_CONSUMER_ABI).encodeFunctionData("submit", [input, pub.output, proof]),
+    changedData: verify(pub.output.map((v, i) => (i === 0 ? v + 1n : v))),
+    output: pub.output,
     dataContracts: rendered.chunks.map((c) => ({ initCode: c.creationCode, runtimeBytes: c.data.length + 1 })),
     data,
     parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: precompileGas(rendered.program) },

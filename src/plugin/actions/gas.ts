@@ -8,6 +8,7 @@ import type { ZkmlConfig } from "../../core/config";
 import type { GasReport } from "../../evm/gas";
 import type { ModelFile } from "../../model/format";
 import type { CircuitOptions } from "../../pipeline/circuit";
+import type { ProofSystem } from "../../core/paths";
 import type { Visibility } from "../../statement/visibility";
 import { CircuitArgs, circuitOptions } from "./circuit";
 import type { Host } from "./host";
@@ -39,6 +40,18 @@ async function statementCircuits(args: CompareGasArgs, zkml: ZkmlConfig<Visibili
   return out;
 }
 
+/**
+ * The statement an IR system (sumcheck) is measured under: the one its contracts take (committed weights, a public
+ * input and output, one inference bound to its submitter), whatever --input/--weights/--output ask of the circuit
+ * systems; the width as its own tables allow (--scale-bits or --max-error as given).
+ */
+async function irStatement(args: CompareGasArgs, zkml: ZkmlConfig<Visibility>, model: ModelFile, systems: readonly ProofSystem[]): Promise<CircuitOptions | undefined> {
+  const { systemFor } = await import("../../systems/registry");
+  const ir = systems.find((s) => systemFor({ system: s }).form === "ir");
+  if (ir === undefined) return undefined;
+  return circuitOptions({ ...args, system: ir, input: "public", weights: "hashed", output: "public", context: "sender", batch: undefined }, zkml, model);
+}
+
 export async function compareGasAction(args: CompareGasArgs, host: Pick<Host, "root" | "zkml" | "gasChains">): Promise<GasReport> {
   const { compareModelGas } = await import("../../evm/compare");
   const model = (await import("../../model/zoo")).resolveModel(args.model);
@@ -50,8 +63,9 @@ export async function compareGasAction(args: CompareGasArgs, host: Pick<Host, "r
   const blockGasLimit = args.blockGasLimit ?? host.zkml.blockGasLimit;
   if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
   const circuits = await statementCircuits(args, host.zkml, model);
+  const irCircuit = await irStatement(args, host.zkml, model, systems);
   const report = await compareModelGas(
-    { root: host.root, model, circuits, systems, trust: ptauTrust(host.zkml), log: say },
+    { root: host.root, model, circuits, systems, irCircuit, trust: ptauTrust(host.zkml), log: say },
     await host.gasChains(blockGasLimit),
   );
   if (args.markdown) {
