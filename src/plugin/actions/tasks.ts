@@ -69,7 +69,7 @@ export const TASKS = {
     circuit: true,
     options: [
       { name: "model", kind: "string", required: true, description: "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others) (prove it first with prove-model, with the same circuit options)" },
-      { name: "system", kind: "string", default: "groth16", description: "Proof system of the verifier: groth16, plonk or fflonk" },
+      { name: "system", kind: "string", default: "groth16", description: "Proof system of the verifier: groth16, plonk, fflonk, or sumcheck (an MLP with --weights hashed --input public --output public; the context defaults to sender: its consumer binds every proof to its submitter)" },
       { name: "confirmations", kind: "int", description: "Blocks to wait for after each deployment (default: 1 on localhost, 2 on testnets)" },
       { name: "force", kind: "flag", description: "Deploy again even when the record matches the chain" },
       { name: "verify", kind: "flag", description: "Then publish the verifier's and consumer's sources on the network's Etherscan-style explorer, with the project's @nomicfoundation/hardhat-verify (2 for Hardhat 2, 3 for Hardhat 3; needs an Etherscan API key, ETHERSCAN_API_KEY, and internet; checked before anything is deployed)" },
@@ -81,7 +81,7 @@ export const TASKS = {
     circuit: true,
     options: [
       { name: "model", kind: "string", required: true, description: "The model whose verifier deploy-verifier deployed (with the same circuit options)" },
-      { name: "system", kind: "string", default: "groth16", description: "Proof system: groth16, plonk or fflonk" },
+      { name: "system", kind: "string", default: "groth16", description: "Proof system: groth16, plonk, fflonk or sumcheck (as deployed)" },
       { name: "proof", kind: "string", description: "A folder with the proof (default: prove the model's default input with prove-model's cache)" },
       { name: "job", kind: "string", description: "A finished proof-queue job's id (prove-jobs results lists them): send its proof" },
       { name: "allowDevelopmentSetup", kind: "flag", description: "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable" },
@@ -104,7 +104,7 @@ export const TASKS = {
     circuit: true,
     options: [
       { name: "model", kind: "string", required: true, description: "A built-in model (lenet5, mlp-mnist), paper0/<network>, or a path to a model file (.json, or .onnx exported from PyTorch, Keras and others)" },
-      { name: "systems", kind: "string", default: "groth16", description: "Comma-separated proof systems to measure: groth16, plonk, fflonk" },
+      { name: "systems", kind: "string", default: "groth16", description: "Comma-separated proof systems to measure: groth16, plonk, fflonk, sumcheck (measured under its on-chain statement: committed weights, a public input and output, bound to the sender)" },
       { name: "blockGasLimit", kind: "int", description: "Block gas limit to flag transactions against (default: zkml.blockGasLimit, else 30,000,000)" },
       { name: "json", kind: "flag", description: "Print the report as one JSON object on stdout (progress goes to stderr)" },
       { name: "markdown", kind: "string", description: "Also write the report as markdown to this file" },
