@@ -122,11 +122,13 @@ describe("proof queue: prove-jobs and prove-worker on a real redis-server", func
     const ids = (JSON.parse(s.stdout.trim().split("\n").pop()!) as { id: string; added: boolean }[]).filter((j) => j.added).map((j) => j.id);
     expect(ids).to.have.length(20);
 
-    // each worker in a process group of its own, so the kill takes its stage processes too, as a machine dying would
+    // each worker in a process group of its own, so the kill takes its stage processes too, as a machine dying would;
+    // their job locks last 5 s, not 30, and so does the stalled-job check's period (ZKML_QUEUE_LOCK_MS): the takeover
+    // comes within seconds of the kill, not a minute (the same BullMQ path, only shorter waits)
     const logs = ["a", "b"].map((n) => path.join(dir, `worker-${n}.log`));
     const start = (log: string) => {
       const fd = fs.openSync(log, "a");
-      const w = spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: ["ignore", fd, fd], detached: true });
+      const w = spawn("node", [CLI, "prove-worker", "--redis", url], { cwd: ROOT, stdio: ["ignore", fd, fd], detached: true, env: { ...process.env, ZKML_QUEUE_LOCK_MS: "5000" } });
       fs.closeSync(fd);
       workers.push(w);
       return w;

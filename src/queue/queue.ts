@@ -8,7 +8,8 @@
  * job that fails three times (an input error: once) is kept, failed, with its error, and the rest go on; every
  * result is also written to disk, so a Redis that restarts without persistence loses no finished proof. A worker
  * that dies mid-proof stops renewing its job's lock; another worker's stalled-job check (every 30 s) finds the
- * job without a lock and runs it again: about a minute from the death (test/queue.test.ts kills one).
+ * job without a lock and runs it again: about a minute from the death (ZKML_QUEUE_LOCK_MS shortens both: the
+ * test that kills one, test/queue.test.ts, takes its job over within seconds).
  */
 import * as fs from "fs";
 import type { Job, Queue as BullQueue } from "bullmq";
@@ -315,8 +316,10 @@ export async function runWorker(t: RedisTarget, root: string, opts: { concurrenc
     // recorded on each job it takes (job.processedBy): which machine and process proved it
     name: workerName(),
     concurrency: opts.concurrency,
-    // a worker that dies mid-proof stops renewing its lock: after lockDuration the job is stalled and re-run
-    lockDuration: 30_000,
+    // a worker that dies mid-proof stops renewing its lock: after lockDuration the job is stalled and re-run, found
+    // by the next stalled-job check (every lockDuration as well)
+    lockDuration: lockMs(),
+    stalledInterval: lockMs(),
     maxStalledCount: 2,
   });
   worker.on("active", (job: Job) => log(`${job.id}: started (attempt ${job.attemptsStarted})`));
@@ -355,6 +358,13 @@ async function stopWorker(t: RedisTarget, worker: { close: (force?: boolean) => 
       return;
     }
   }
+}
+
+/** A job's lock, and how often a worker checks for stalled jobs: 30 s, or ZKML_QUEUE_LOCK_MS (milliseconds, at
+ * least 1000) from the environment (the queue's test takes a killed worker's job over in seconds, not a minute). */
+function lockMs(): number {
+  const env = Number(process.env.ZKML_QUEUE_LOCK_MS);
+  return Number.isInteger(env) && env >= 1000 ? env : 30_000;
 }
 
 /** host:pid, the name a worker gives itself. */
