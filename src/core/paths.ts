@@ -57,6 +57,7 @@ export type Artifact =
   | { kind: "circuitDir"; circuit: string }
   | { kind: "circom"; circuit: string }
   | { kind: "ir"; circuit: string }
+  | { kind: "quantized"; key: string }
   | { kind: "compileDir"; circuit: string }
   | { kind: "r1cs"; circuit: string }
   | { kind: "sym"; circuit: string }
@@ -115,6 +116,9 @@ export class Paths {
         return path.join(c(a.circuit), `${MAIN}.circom`);
       case "ir":
         return path.join(c(a.circuit), "ir.json");
+      case "quantized":
+        // a model's quantization, kept by the model's content, the options and the quantizer's code (pipeline/quantized.ts)
+        return path.join(this.buildDir, "quantized", `${a.key}.json`);
       case "compileDir":
         return path.join(c(a.circuit), "circom");
       case "r1cs":

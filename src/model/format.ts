@@ -257,6 +257,40 @@ export function flatKernel(layer: Conv2DLayer): Float64Array {
   return f;
 }
 
+/**
+ * A conv in float64, directly: per filter, input channel and tap, one multiply-add along each output row (no index
+ * plan: worldcoin-proxy's would hold hundreds of MB). Every output sums its bias, then its taps in the plan's order
+ * (channel, row, column; padding skipped), so the result is bit for bit windowPlan's.
+ */
+function convFloat(layer: Conv2DLayer, x: FloatTensor, shape: Shape, out: Float64Array): void {
+  const [C, H, W] = x.shape;
+  const [F, OH, OW] = shape;
+  const [KH, KW] = layer.kernel;
+  const [SH, SW] = layer.stride ?? [1, 1];
+  const [PH, PW] = layer.padding ?? [0, 0];
+  const k = flatKernel(layer);
+  const xd = x.data;
+  for (let f = 0; f < F; f++) {
+    const base = f * OH * OW;
+    out.fill(layer.bias[f], base, base + OH * OW);
+    for (let c = 0; c < C; c++)
+      for (let ky = 0; ky < KH; ky++)
+        for (let kx = 0; kx < KW; kx++) {
+          const w = k[((f * C + c) * KH + ky) * KW + kx];
+          // the output columns whose input column ox*SW - PW + kx is inside the row
+          const ox0 = Math.max(0, Math.ceil((PW - kx) / SW));
+          const ox1 = Math.min(OW - 1, Math.floor((W - 1 + PW - kx) / SW));
+          for (let oy = 0; oy < OH; oy++) {
+            const iy = oy * SH - PH + ky;
+            if (iy < 0 || iy >= H) continue;
+            const o = base + oy * OW;
+            const row = (c * H + iy) * W - PW + kx;
+            for (let ox = ox0; ox <= ox1; ox++) out[o + ox] += w * xd[row + ox * SW];
+          }
+        }
+  }
+}
+
 /** One layer on x; `earlier(j)` is layers[j]'s output (j = -1: the input), which an add layer reads. */
 export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: number) => FloatTensor): FloatTensor {
   const shape = layerOutputShape(layer, x.shape, "layer");
@@ -272,18 +306,9 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
       }
       break;
     }
-    case "conv2d": {
-      const p = planOf(layer, x.shape);
-      const k = flatKernel(layer);
-      const per = k.length / layer.filters;
-      for (let o = 0; o < out.length; o++) {
-        const f = p.channel[o];
-        let acc = layer.bias[f];
-        for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) acc += k[f * per + p.weight[t]] * x.data[p.input[t]];
-        out[o] = acc;
-      }
+    case "conv2d":
+      convFloat(layer, x, shape, out);
       break;
-    }
     case "avgpool2d": {
       const p = planOf(layer, x.shape);
       const area = layer.pool[0] * layer.pool[1];

@@ -171,8 +171,19 @@ export function isMnistShaped(m: ModelFile): boolean {
   return (s === "784" || s === "1x28x28") && m.input.range[0] === 0 && m.input.range[1] === 1;
 }
 
-/** Calibration inputs: MNIST training digits for MNIST-shaped models, seeded uniform inputs otherwise. */
+/** calibrationFor's sets per model and count: one array each, so what is computed from it can be kept by identity. */
+const calibrations = new WeakMap<ModelFile, Map<number, ArrayLike<number>[]>>();
+
+/** Calibration inputs: MNIST training digits for MNIST-shaped models, seeded uniform inputs otherwise (the same array for the same model and count: do not change it). */
 export function calibrationFor(m: ModelFile, count = 64): ArrayLike<number>[] {
+  let byCount = calibrations.get(m);
+  if (!byCount) calibrations.set(m, (byCount = new Map()));
+  let set = byCount.get(count);
+  if (!set) byCount.set(count, (set = makeCalibration(m, count)));
+  return set;
+}
+
+function makeCalibration(m: ModelFile, count: number): ArrayLike<number>[] {
   if (isMnistShaped(m)) return mnistCalibration();
   const n = m.input.shape.reduce((a, b) => a * b, 1);
   const random = rng(7);

@@ -15,6 +15,7 @@ import { Paths, ProofSystem } from "../core/paths";
 import { batchOf, Visibility } from "../statement/visibility";
 import { resolveModel } from "../model/zoo";
 import { QuantChoice, quantizeFor } from "../quantize/quantize";
+import { quantizedFor } from "./quantized";
 
 export const TOOLCHAIN = "circom2@0.2.23 snarkjs@0.7.6 O1";
 export const TOOLCHAIN_DIRECT = "zkml-direct/1";
@@ -109,7 +110,7 @@ export interface RenderArgs extends CircuitOptions {
 
 /** Choose the backend, render, and write the source under build/ (atomically; untouched when it is the same). */
 export function renderSource(a: RenderArgs & { model: ModelFile; q?: QModel }): RenderResult {
-  const q = a.q ?? quantizeFor(a.model, a.quant);
+  const q = a.q ?? quantizedFor(a.root, a.model, a.quant);
   // the IR is large for big models: serialized once, for the id and (direct backend) as the source
   const ir = irToJson(q);
   const c = resolveCircuit(a.model, a, q, ir);

@@ -9,7 +9,8 @@ import { checkDigest, digestFile, readJsonFile, readMeta, writeFileAtomic } from
 import { QModel, runIR } from "../ir/ir";
 import { defaultInput, defaultInputs, readInputFile } from "../model/zoo";
 import { forwardFloat } from "../model/format";
-import { quantizeFor, quantizeInput } from "../quantize/quantize";
+import { quantizeInput } from "../quantize/quantize";
+import { quantizedFor } from "./quantized";
 import { describeChoice } from "../quantize/choose";
 import { parseCalibration } from "../quantize/scales";
 import type { CompileResult } from "../backends/compiled";
@@ -34,7 +35,7 @@ export function quantizeOnlyStage(run: Run<ProofSystemImpl>): StageSpec<Quantize
 
 function quantizeSubject(run: Run<ProofSystemImpl>): Quantized {
   const { opts } = run;
-  const q = run.exec.quantized ?? quantizeFor(opts.model, run.circuit.quant);
+  const q = run.exec.quantized ?? quantizedFor(opts.root, opts.model, run.circuit.quant);
   const n = batchOf(run.circuit.visibility);
   const given = n === 1 ? oneInput(opts) : batchInput(opts, n);
   // a batch is its inputs concatenated, and their outputs (statement.ts)

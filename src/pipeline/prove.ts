@@ -15,6 +15,7 @@ import { statementLayout } from "../statement/layout";
 import { batchLabels } from "../statement/statement";
 import { batchOf, Visibility } from "../statement/visibility";
 import { contractNames, type ContractNames } from "../backends/solidity/verifier";
+import { quantizedFor } from "./quantized";
 import { circuitFiles, CircuitOptions, CircuitRef, resolveCircuit } from "./circuit";
 import { displayFor, ProveOptions, resolveRun, runFiles } from "./options";
 import { circuitSize, compileStage, quantizationReport, quantizeStage, renderStage } from "./prove-circuit";
@@ -36,7 +37,7 @@ export const PRIVATE_WEIGHTS_WARNING =
 
 /** The circuit prove-model builds for these options (its id, files and contract names), without writing or compiling anything. */
 export function locateCircuit(root: string, model: ModelFile, system: ProofSystem, opts: CircuitOptions): CircuitRef & ReturnType<typeof circuitFiles> & { contracts: ContractNames } {
-  const c = resolveCircuit(model, opts);
+  const c = resolveCircuit(model, opts, quantizedFor(root, model, opts.quant));
   return { ...c, ...circuitFiles(root, c.id, system), contracts: contractNames(model.name, system, c.id) };
 }
 

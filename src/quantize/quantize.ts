@@ -174,6 +174,21 @@ function inputScale(lo: number, hi: number, bits: number): number {
   return s;
 }
 
+/**
+ * calibrate's result per model and sample set (by identity): the float passes do not depend on the width, so a
+ * width search (choose.ts) and every stage of one run quantizing the same model pay for them once (worldcoin-proxy:
+ * 64 passes, about 35 s).
+ */
+const calibrated = new WeakMap<ModelFile, WeakMap<object, number[]>>();
+
+function calibrateOnce(model: ModelFile, samples: ArrayLike<number>[]): number[] {
+  let byModel = calibrated.get(model);
+  if (!byModel) calibrated.set(model, (byModel = new WeakMap()));
+  let maxAbs = byModel.get(samples);
+  if (!maxAbs) byModel.set(samples, (maxAbs = calibrate(model, samples)));
+  return [...maxAbs];
+}
+
 /** Calibrated max |activation| after every layer: maxAbs[i] is after layers[i]. Refuses a float pass that overflows. */
 function calibrate(model: ModelFile, samples: ArrayLike<number>[]): number[] {
   const maxAbs = new Array(model.layers.length).fill(0);
@@ -221,7 +236,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
 
   const [lo, hi] = model.input.range;
   const sIn = inputScale(lo, hi, inputBits);
-  const maxAct = calibrate(model, options.calibration);
+  const maxAct = calibrateOnce(model, options.calibration);
   const ops: QOp[] = [];
   let step = 2 ** -sIn;
   let shape = model.input.shape;
@@ -422,7 +437,22 @@ export interface QuantChoice {
   maxConstraints?: number;
 }
 
+/** quantizeFor's results per model (by identity) and choice: the stages of one run, and compare-gas's statements,
+ * ask for the same quantized model several times (worldcoin-proxy: about 50 s each). */
+const quantizedFor = new WeakMap<ModelFile, { key: string; calibration: unknown; q: QModel }[]>();
+
 export function quantizeFor(m: ModelFile, choice: QuantChoice = {}): QModel {
+  const key = JSON.stringify([choice.scaleBits, choice.saturate, choice.maxConstraints]);
+  let seen = quantizedFor.get(m);
+  if (!seen) quantizedFor.set(m, (seen = []));
+  const hit = seen.find((e) => e.key === key && e.calibration === choice.calibration);
+  if (hit) return hit.q;
+  const q = quantizeOnce(m, choice);
+  seen.push({ key, calibration: choice.calibration, q });
+  return q;
+}
+
+function quantizeOnce(m: ModelFile, choice: QuantChoice): QModel {
   const bits = choice.scaleBits === undefined ? DEFAULT_QUANT : scaleOptions(choice.scaleBits);
   // before the default calibration set, which is 64 inputs of the model's size
   checkSize(m, bits, choice.maxConstraints ?? MAX_CONSTRAINTS);
