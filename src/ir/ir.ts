@@ -16,6 +16,13 @@
  *             difference of x, lo and hi below 2^(bits-1) (the circuit's comparison width)
  *   leakyrelu y = x * 2^shift if x >= 0, else alpha * x: exact, at the input's step / 2^shift (alpha / 2^shift is the
  *             slope rounded to the nearest multiple of 2^-shift by the quantizer); x in [-2^(bits-1), 2^(bits-1))
+ *   gather    y[i] = s[index[i]] (index absent: s as it is), y of shape `shape`, s the running tensor or, with `from`,
+ *             the tensor `from` (a trace index, as add's): Transpose, Reshape, Squeeze/Unsqueeze, and a branch's start
+ *             (the running tensor set back to an earlier one). A pure re-indexing: no arithmetic, no constraint
+ *   concat    y = fromMul t followed by mul x (fromFirst), or mul x followed by fromMul t: the flat values joined (a
+ *             channel-major concatenation on the first axis), t the tensor `from`; both sides brought to one step by
+ *             mul and fromMul as add's are (1 and 1 when their steps agree); shape [a0 + b0, ...rest] when the two
+ *             shapes agree past their first axis, else flat
  * The input must lie in [input.min, inputTop(q)]: the model's declared real range, quantized (at most
  * input.min + 2^input.bits - 1). Both range conditions are what the circuit enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
@@ -50,7 +57,11 @@ export type QOp =
   /** lo, hi: the bounds (at least one); bits: the width R of its comparisons, every difference of x, lo, hi below 2^(R-1) */
   | { op: "clip"; lo?: bigint; hi?: bigint; bits: number }
   /** alpha: the negative slope times 2^shift (an integer); bits: the signed width K of x's sign decomposition */
-  | { op: "leakyrelu"; alpha: bigint; shift: number; bits: number };
+  | { op: "leakyrelu"; alpha: bigint; shift: number; bits: number }
+  /** index: per output value, the position it reads (absent: the identity, a reshape); from: a trace index to read instead of the running tensor */
+  | { op: "gather"; shape: Shape; index?: number[]; from?: number }
+  /** from: a trace index (as add's); fromFirst: its values come first */
+  | { op: "concat"; from: number; fromFirst: boolean; mul: number; fromMul: number };
 
 export interface QModel {
   format: typeof IR_FORMAT;
@@ -63,8 +74,16 @@ export interface QModel {
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
 
-export function opOutputShape(op: QOp, shape: Shape): Shape {
+/** The shape of ops[k]'s output from its input's; `shapes` (the trace's shapes so far) for an op that reads an earlier tensor. */
+export function opOutputShape(op: QOp, shape: Shape, shapes: Shape[] = []): Shape {
   switch (op.op) {
+    case "gather":
+      return op.shape;
+    case "concat": {
+      const t = shapes[op.from];
+      if (!t) throw new Error(`concat reads tensor ${op.from}, whose shape is not known here`);
+      return concatShape(op.fromFirst ? t : shape, op.fromFirst ? shape : t);
+    }
     case "dense":
       return [op.units];
     case "conv2d":
@@ -89,6 +108,17 @@ export function opOutputShape(op: QOp, shape: Shape): Shape {
       return never;
     }
   }
+}
+
+/** Two tensors' values joined: [a0 + b0, ...rest] when they agree past the first axis, else flat. */
+export function concatShape(a: Shape, b: Shape): Shape {
+  if (a.length === b.length && a.slice(1).every((d, i) => d === b[i + 1])) return [a[0] + b[0], ...a.slice(1)];
+  return [size(a) + size(b)];
+}
+
+/** A concat's two sides in output order, each with its multiplier: [first, second]. */
+export function concatSides<T>(op: Extract<QOp, { op: "concat" }>, x: T[], t: T[]): [T[], number, T[], number] {
+  return op.fromFirst ? [t, op.fromMul, x, op.mul] : [x, op.mul, t, op.fromMul];
 }
 
 export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2d" }>, inShape: Shape): WindowPlan {
@@ -127,7 +157,7 @@ export function inputTopCheck(q: Pick<QModel, "input">): "none" | "half" | "bits
 /** Shapes of every tensor: shapes[0] is the input, shapes[i+1] the output of ops[i]. */
 export function irShapes(q: Pick<QModel, "input" | "ops">): Shape[] {
   const shapes = [q.input.shape];
-  for (const op of q.ops) shapes.push(opOutputShape(op, shapes[shapes.length - 1]));
+  for (const op of q.ops) shapes.push(opOutputShape(op, shapes[shapes.length - 1], shapes));
   return shapes;
 }
 
@@ -270,6 +300,12 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         });
         break;
       }
+      case "gather":
+        x = gatherValues(op, x, trace);
+        break;
+      case "concat":
+        x = concatValues(op, x, trace[op.from], (v, m) => BigInt(m) * v);
+        break;
     }
     trace.push(x);
   });
@@ -277,6 +313,18 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
 }
 
 export type Interval = [bigint, bigint];
+
+/** gather's values: the source (the running tensor, or the tensor `from`) re-indexed. */
+export function gatherValues<T>(op: Extract<QOp, { op: "gather" }>, x: T[], trace: T[][]): T[] {
+  const s = op.from === undefined ? x : trace[op.from];
+  return op.index ? op.index.map((j) => s[j]) : s.slice();
+}
+
+/** concat's values: the two sides, each times its multiplier, joined in output order. */
+export function concatValues<T>(op: Extract<QOp, { op: "concat" }>, x: T[], t: T[], times: (v: T, m: number) => T): T[] {
+  const [a, ma, b, mb] = concatSides(op, x, t);
+  return [...a.map((v) => times(v, ma)), ...b.map((v) => times(v, mb))];
+}
 
 /** clip's value: max with lo, then min with hi (each when present). */
 export function clipValue(v: bigint, op: Extract<QOp, { op: "clip" }>): bigint {
@@ -417,6 +465,12 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: 
       case "leakyrelu":
         x = x.map((i) => leakyBounds(op, i));
         break;
+      case "gather":
+        x = gatherValues(op, x, all);
+        break;
+      case "concat":
+        x = concatValues(op, x, all[op.from], ([l, h], m) => [BigInt(m) * l, BigInt(m) * h]);
+        break;
     }
     all.push(x);
   });
@@ -478,6 +532,14 @@ export function assignRequantBits(q: QModel): QModel {
   return { ...q, ops };
 }
 
+/** An op reading the earlier tensor `from` (add, gather, concat): a trace index before it, and not a sum fused into its requant. */
+function readsEarlier(q: QModel, k: number, from: number, p: string): void {
+  if (!Number.isInteger(from) || from < 0 || from > k) irFail(`${p}.from`, `expected a trace index 0..${k} (an earlier tensor), got ${from}`);
+  // a dense or conv sum followed by its requant is fused in both circuits: it has no signals to read
+  const before = q.ops[from - 1], at = q.ops[from];
+  if (before && (before.op === "dense" || before.op === "conv2d") && at?.op === "requant") irFail(`${p}.from`, `tensor ${from} is ops[${from - 1}]'s sum, fused into its requant: read the requant's output (${from + 1})`);
+}
+
 function irFail(path: string, msg: string): never {
   throw new ZkmlError("IR_INVALID", `${path}: ${msg}`);
 }
@@ -487,6 +549,7 @@ export function validateIR(q: QModel): void {
   if (q.format !== IR_FORMAT) irFail("format", `expected ${IR_FORMAT}, got ${q.format}`);
   if (!Number.isInteger(q.input.bits) || q.input.bits < 1 || q.input.bits > 64) irFail("input.bits", `expected 1..64, got ${q.input.bits}`);
   let shape = q.input.shape;
+  const shapes = [shape];
   q.ops.forEach((op, k) => {
     const p = `ops[${k}]`;
     switch (op.op) {
@@ -513,13 +576,10 @@ export function validateIR(q: QModel): void {
       case "flatten":
         break;
       case "add": {
-        if (!Number.isInteger(op.from) || op.from < 0 || op.from > k) irFail(`${p}.from`, `expected a trace index 0..${k} (an earlier tensor), got ${op.from}`);
+        readsEarlier(q, k, op.from, p);
         for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] < 1 || op[f] > 1 << 20) irFail(`${p}.${f}`, `expected an integer in 1..2^20, got ${op[f]}`);
-        const t = irShapes({ input: q.input, ops: q.ops.slice(0, op.from) })[op.from];
+        const t = shapes[op.from];
         if (t.join("x") !== shape.join("x")) irFail(p, `adds a [${t.join(",")}] tensor to a [${shape.join(",")}] one`);
-        // a dense or conv sum followed by its requant is fused in both circuits: it has no signals to read
-        const before = q.ops[op.from - 1], at = q.ops[op.from];
-        if (before && (before.op === "dense" || before.op === "conv2d") && at?.op === "requant") irFail(`${p}.from`, `tensor ${op.from} is ops[${op.from - 1}]'s sum, fused into its requant: add the requant's output (${op.from + 1})`);
         break;
       }
       case "clip":
@@ -527,13 +587,32 @@ export function validateIR(q: QModel): void {
         if (op.lo !== undefined && op.hi !== undefined && op.lo > op.hi) irFail(p, `lo ${op.lo} above hi ${op.hi}`);
         if (!Number.isInteger(op.bits) || op.bits < 2 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected 2..${MAX_BITS}, got ${op.bits}`);
         break;
+      case "gather": {
+        if (op.from !== undefined) readsEarlier(q, k, op.from, p);
+        if (!Array.isArray(op.shape) || op.shape.length < 1 || op.shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(`${p}.shape`, `expected positive integers, got ${JSON.stringify(op.shape)}`);
+        const src = op.from === undefined ? shape : shapes[op.from];
+        const n = size(src);
+        if (op.index === undefined) {
+          if (size(op.shape) !== n) irFail(p, `a reshape of ${n} values to [${op.shape.join(",")}]`);
+        } else {
+          if (op.index.length !== size(op.shape)) irFail(`${p}.index`, `expected ${size(op.shape)} positions (shape [${op.shape.join(",")}]), got ${op.index.length}`);
+          op.index.forEach((j, i) => (Number.isInteger(j) && j >= 0 && j < n) || irFail(`${p}.index[${i}]`, `expected a position in 0..${n - 1}, got ${j}`));
+        }
+        break;
+      }
+      case "concat":
+        readsEarlier(q, k, op.from, p);
+        for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] < 1 || op[f] > 1 << 20) irFail(`${p}.${f}`, `expected an integer in 1..2^20, got ${op[f]}`);
+        if (typeof op.fromFirst !== "boolean") irFail(`${p}.fromFirst`, `expected true or false, got ${JSON.stringify(op.fromFirst)}`);
+        break;
       case "leakyrelu":
         if (!Number.isInteger(op.shift) || op.shift < 0 || op.shift > 64) irFail(`${p}.shift`, `expected an integer in 0..64, got ${op.shift}`);
         if (typeof op.alpha !== "bigint" || op.alpha < -(1n << 64n) || op.alpha > 1n << 64n) irFail(`${p}.alpha`, `expected an integer of at most 64 bits, got ${op.alpha}`);
         if (!Number.isInteger(op.bits) || op.bits < 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected 1..${MAX_BITS}, got ${op.bits}`);
         break;
     }
-    shape = opOutputShape(op, shape);
+    shape = opOutputShape(op, shape, shapes);
+    shapes.push(shape);
     if (shape.some((d) => !Number.isInteger(d) || d < 1)) irFail(p, `output shape [${shape.join(",")}] is empty`);
   });
   const bounds = analyzeBounds(q);

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import { Shape, windowPlan, WindowPlan } from "../ir/window";
+import { concatShape } from "../ir/ir";
 
 export const MODEL_FORMAT = "zkml-model/1";
 
@@ -37,8 +38,14 @@ export type AddLayer = { type: "add"; from: number };
 export type ClipLayer = { type: "clip"; min?: number; max?: number };
 /** y = x for x >= 0, alpha x below */
 export type LeakyReluLayer = { type: "leakyrelu"; alpha: number };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | ClipLayer | LeakyReluLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "clip", "leakyrelu"] as const;
+/** y[i] = s[index[i]] (index absent: the same order), of shape `shape`; s the running tensor, or with `from` the output
+ * of layers[from] (-1: the input): Transpose, Reshape, and a second branch's start */
+export type GatherLayer = { type: "gather"; shape: Shape; index?: number[]; from?: number };
+/** the output of layers[from] (-1: the input) and the running tensor joined, from's first when fromFirst: torch.cat on the
+ * first axis; shape [a0 + b0, ...rest] when both agree past the first axis, else flat */
+export type ConcatLayer = { type: "concat"; from: number; fromFirst: boolean };
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | ClipLayer | LeakyReluLayer | GatherLayer | ConcatLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "clip", "leakyrelu", "gather", "concat"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -88,9 +95,17 @@ function checkTensor(v: unknown, dims: number[], path: string, file?: string): v
   walk(v, 0, path, []);
 }
 
-/** Output shape of a layer applied to `shape`; throws with the layer's path if the shapes do not fit. */
-export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?: string): Shape {
+/** Output shape of a layer applied to `shape`; throws with the layer's path if the shapes do not fit. `earlier(j)`: the
+ * shape of layers[j]'s output (-1: the input), for a concat. */
+export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?: string, earlier?: (j: number) => Shape): Shape {
   switch (layer.type) {
+    case "gather":
+      return layer.shape;
+    case "concat": {
+      const t = earlier?.(layer.from);
+      if (!t) fail(path, `a concat needs the shape of layers[${layer.from}]`, undefined, file);
+      return concatShape(layer.fromFirst ? t : shape, layer.fromFirst ? shape : t);
+    }
     case "dense":
       if (shape.length !== 1) fail(path, `dense needs a flat input, got shape ${fmt(shape)}`, "insert a flatten layer before it", file);
       return [layer.units];
@@ -119,6 +134,17 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
       return never;
     }
   }
+}
+
+/** Every layer's output shape, in order (a concat reads an earlier one's). */
+export function layerShapes(model: Pick<ModelFile, "input" | "layers">, file?: string): Shape[] {
+  const out: Shape[] = [];
+  let shape = model.input.shape;
+  model.layers.forEach((l, i) => {
+    shape = layerOutputShape(l, shape, `layers[${i}]`, file, (j) => (j === -1 ? model.input.shape : out[j]));
+    out.push(shape);
+  });
+  return out;
 }
 
 /** The shape of a nested array (its lengths level by level), or undefined when rows of one level differ in length or depth. */
@@ -214,8 +240,26 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
       case "leakyrelu":
         if (typeof layer.alpha !== "number" || !Number.isFinite(layer.alpha)) fail(`${p}.alpha`, `expected a finite number, got ${describeNumber(layer.alpha)}`, undefined, file);
         break;
+      case "gather": {
+        const from = layer.from;
+        if (from !== undefined && (!Number.isInteger(from) || (from as number) < -1 || (from as number) >= i)) fail(`${p}.from`, `expected an earlier layer's index (or -1, the input): -1..${i - 1}, got ${JSON.stringify(from)}`, undefined, file);
+        if (!Array.isArray(layer.shape) || layer.shape.length < 1 || !layer.shape.every(isPosInt)) fail(`${p}.shape`, `expected positive integers, got ${JSON.stringify(layer.shape)}`, undefined, file);
+        const src = from === undefined ? shape : from === -1 ? (input.shape as Shape) : shapes[from as number];
+        const n = src.reduce((a, b) => a * b, 1), out = (layer.shape as number[]).reduce((a, b) => a * b, 1);
+        if (layer.index === undefined) {
+          if (out !== n) fail(p, `reshapes ${n} values to ${fmt(layer.shape as number[])}`, undefined, file);
+        } else if (!Array.isArray(layer.index) || layer.index.length !== out || !layer.index.every((j) => Number.isInteger(j) && j >= 0 && j < n))
+          fail(`${p}.index`, `expected ${out} positions in 0..${n - 1}`, undefined, file);
+        break;
+      }
+      case "concat": {
+        const from = layer.from;
+        if (!Number.isInteger(from) || (from as number) < -1 || (from as number) >= i) fail(`${p}.from`, `expected an earlier layer's index (or -1, the input): -1..${i - 1}, got ${JSON.stringify(from)}`, undefined, file);
+        if (typeof layer.fromFirst !== "boolean") fail(`${p}.fromFirst`, `expected true or false, got ${JSON.stringify(layer.fromFirst)}`, undefined, file);
+        break;
+      }
     }
-    shape = layerOutputShape(layer as Layer, shape, p, file);
+    shape = layerOutputShape(layer as Layer, shape, p, file, (j) => (j === -1 ? (input.shape as Shape) : shapes[j]));
     shapes.push(shape);
   });
   return m as unknown as ModelFile;
@@ -293,7 +337,7 @@ function convFloat(layer: Conv2DLayer, x: FloatTensor, shape: Shape, out: Float6
 
 /** One layer on x; `earlier(j)` is layers[j]'s output (j = -1: the input), which an add layer reads. */
 export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: number) => FloatTensor): FloatTensor {
-  const shape = layerOutputShape(layer, x.shape, "layer");
+  const shape = layerOutputShape(layer, x.shape, "layer", undefined, earlier && ((j) => earlier(j).shape));
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
   switch (layer.type) {
     case "dense": {
@@ -345,6 +389,21 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
     case "leakyrelu":
       for (let i = 0; i < out.length; i++) out[i] = x.data[i] >= 0 ? x.data[i] : layer.alpha * x.data[i];
       break;
+    case "gather": {
+      if (layer.from !== undefined && !earlier) throw new Error("a gather of an earlier layer needs the earlier tensors (use forwardTrace)");
+      const src = layer.from === undefined ? x.data : earlier!(layer.from).data;
+      if (layer.index) layer.index.forEach((j, i) => (out[i] = src[j]));
+      else out.set(src);
+      break;
+    }
+    case "concat": {
+      if (!earlier) throw new Error("a concat layer needs the earlier tensors (use forwardTrace)");
+      const t = earlier(layer.from).data;
+      const [a, b] = layer.fromFirst ? [t, x.data] : [x.data, t];
+      out.set(a);
+      out.set(b, a.length);
+      break;
+    }
     case "add": {
       if (!earlier) throw new Error("an add layer needs the earlier tensors (use forwardTrace)");
       const other = earlier(layer.from).data;

@@ -6,7 +6,7 @@
  * and the proof systems. Data only: src/report/inspect.ts renders it.
  */
 import { countMacs, QModel } from "../ir/ir";
-import { countParams, layerOutputShape, ModelFile, planOf } from "../model/format";
+import { countParams, layerShapes, ModelFile, planOf } from "../model/format";
 import { constraintCount } from "../statement/cost";
 import { publicLayout, statementLayout } from "../statement/layout";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility } from "../statement/visibility";
@@ -87,8 +87,9 @@ function layerMacs(l: ModelFile["layers"][number], inShape: Shape): number {
 
 export function inspectModel(m: ModelFile, q: QModel, source: string): ModelInspection {
   let shape = m.input.shape;
+  const shapes = layerShapes(m);
   const layers = m.layers.map((l, index) => {
-    const outShape = layerOutputShape(l, shape, `layers[${index}]`);
+    const outShape = shapes[index];
     const line = { index, type: l.type, outShape, params: countParams({ layers: [l] }), macs: layerMacs(l, shape) };
     shape = outShape;
     return line;
@@ -118,6 +119,8 @@ function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";
   if (l.type === "clip" && !(l.min === 0 && l.max === undefined)) return "sumcheck: a clip (ReLU6, torch.clamp, HardSigmoid) is not taken yet; groth16, plonk and fflonk prove it (one comparison per bound)";
   if (l.type === "leakyrelu") return "sumcheck: a leaky ReLU is not taken yet; groth16, plonk and fflonk prove it (its sign bit and one product)";
+  if (l.type === "gather") return "sumcheck: a re-indexing (Transpose, Reshape, a branch's start) is not taken yet; groth16, plonk and fflonk prove it (wiring: no constraint)";
+  if (l.type === "concat") return "sumcheck: a join of two tensors (Concat) is not taken yet; groth16, plonk and fflonk prove it (wiring: no constraint when the sides share a step)";
   if (l.type === "add" && l.from !== -1 && !["relu", "dense", "conv2d"].includes(m.layers[l.from].type))
     return `sumcheck: a residual add of layers[${l.from}] (${m.layers[l.from].type}); it adds the input or a ReLU/requant output`;
   return undefined;

@@ -19,7 +19,8 @@
 import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
 import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
-import { forwardTrace, layerOutputShape, ModelFile } from "../model/format";
+import { forwardTrace, layerOutputShape, layerShapes, ModelFile } from "../model/format";
+import type { Shape } from "../ir/window";
 import { calibrationFor } from "../model/zoo";
 import { INPUT_RANGE_KEY } from "../model/onnx/export";
 
@@ -88,14 +89,16 @@ export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits
   let constraints = product(shape) * (bits.inputBits + 1);
   let values = product(shape);
   const layers = model.layers;
+  const shapes = layerShapes(model);
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
-    shape = layerOutputShape(l, shape, `layers[${i}]`);
+    shape = shapes[i];
     const n = product(shape);
     values += n;
     if (l.type === "dense" || l.type === "conv2d") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 2);
     else if (l.type === "maxpool2d") constraints += n * (l.pool[0] * l.pool[1] - 1) * (bits.activationBits + 2);
     else if (l.type === "avgpool2d" || l.type === "add") constraints += n;
+    // a gather is wiring; a concat too, or a wire per value at worst (a side brought to the other's step)
     else if (l.type === "relu" && layers[i - 1]?.type !== "dense" && layers[i - 1]?.type !== "conv2d") constraints += n;
     else if (l.type === "clip") constraints += n * ((l.min !== undefined && l.min !== 0 ? 1 : 0) + (l.max !== undefined ? 1 : 0)) * (bits.activationBits + 2);
     else if (l.type === "leakyrelu") constraints += n * (bits.activationBits + 2);
@@ -244,7 +247,8 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   // layer an add reads keeps its ReLU as an op of its own, so its output is a tensor the circuit holds
   const tensorOf: number[] = [];
   const stepOf: number[] = [];
-  const read = new Set(model.layers.flatMap((l) => (l.type === "add" ? [l.from] : [])));
+  const read = new Set(model.layers.flatMap((l) => (l.type === "add" || l.type === "concat" || (l.type === "gather" && l.from !== undefined) ? [l.from!] : [])));
+  const shapesOf: Shape[] = [];
   /** the requant before a clip at 0 applied its ReLU: the clip keeps only its upper bound */
   let reluBefore = false;
 
@@ -336,12 +340,38 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         step = common;
         break;
       }
+      case "gather":
+        if (layer.from === undefined) ops.push({ op: "gather", shape: layer.shape, ...(layer.index ? { index: layer.index } : {}) });
+        else {
+          // a branch's start: the running tensor set back to an earlier one, at its step
+          const from = layer.from === -1 ? { tensor: 0, step: 2 ** -sIn } : { tensor: tensorOf[layer.from], step: stepOf[layer.from] };
+          ops.push({ op: "gather", shape: layer.shape, ...(layer.index ? { index: layer.index } : {}), from: from.tensor });
+          step = from.step;
+        }
+        break;
+      case "concat": {
+        const fromTensor = layer.from === -1 ? 0 : tensorOf[layer.from];
+        const stepFrom = () => (layer.from === -1 ? 2 ** -sIn : stepOf[layer.from]);
+        // the two sides at one step with no multiplier (a concat of pure wiring) where the finer one is a requant's
+        // output nothing has read yet: its shift grows by the steps' ratio (a power of two), so it lands on the coarser step
+        const ratio = Math.log2(Math.max(step, stepFrom()) / Math.min(step, stepFrom()));
+        if (ratio > 0 && Math.abs(ratio - Math.round(ratio)) < 1e-9) {
+          if (step < stepFrom()) {
+            if (coarsen(ops, ops.length, Math.round(ratio))) step = stepFrom();
+          } else if (coarsen(ops, fromTensor, Math.round(ratio))) for (let j = 0; j < tensorOf.length; j++) if (tensorOf[j] === fromTensor) stepOf[j] = step;
+        }
+        const [mul, fromMul, common] = commonStep(step, stepFrom(), i);
+        ops.push({ op: "concat", from: fromTensor, fromFirst: layer.fromFirst, mul, fromMul });
+        step = common;
+        break;
+      }
       default: {
         const never: never = layer;
         throw new Error(`unknown layer ${JSON.stringify(never)}`);
       }
     }
-    shape = layerOutputShape(layer, shape, `layers[${i}]`);
+    shape = layerOutputShape(layer, shape, `layers[${i}]`, undefined, (j) => (j === -1 ? model.input.shape : shapesOf[j]));
+    while (shapesOf.length <= i) shapesOf.push(shape);
     tensorOf.push(ops.length);
     stepOf.push(step);
   }
@@ -370,6 +400,23 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   }
   validateIR(q);
   return q;
+}
+
+/**
+ * Make tensor `t` (a trace index) 2^d times coarser where that is free and exact: it is a requant's output that no
+ * op has read yet, so that requant's shift grows by d (its values stay in range; they only lose d low bits). False
+ * when it is not (the concat then brings the sides together with a multiplier).
+ */
+function coarsen(ops: QOp[], t: number, d: number): boolean {
+  const rq = ops[t - 1];
+  if (!rq || rq.op !== "requant") return false;
+  const fromOf = (op: QOp) => (op.op === "add" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
+  // read by the next op as its running input, or by any later op as its `from`
+  const next = ops[t];
+  if (next && !(next.op === "gather" && next.from !== undefined)) return false;
+  if (ops.slice(t).some((op) => fromOf(op) === t)) return false;
+  ops[t - 1] = { ...rq, shift: rq.shift + d, bits: Math.max(rq.bits, rq.shift + d + 1) };
+  return true;
 }
 
 /**

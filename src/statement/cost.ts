@@ -8,7 +8,7 @@
  * Counts are circom2's at --O1. The r1cs backend matches them exactly except for Poseidon, whose linear layers it
  * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
  */
-import { clampHighBits, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
+import { clampHighBits, concatSides, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
 import { Shape } from "../ir/window";
 import { hashBlocks, perLimb } from "./commitments";
 import { batchOf, contextOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
@@ -78,7 +78,8 @@ export interface ConstraintBreakdown {
   /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
    * max-pools: (window - 1)(R + 2) per output; clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value */
   nonlinear: number;
-  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum) */
+  /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum), per value of
+   * an add, and per value of a concat's side at a multiplier other than 1 */
   linearOutputs: number;
   /** private weights: one product per multiply-accumulate */
   products: number;
@@ -136,7 +137,15 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
         b.nonlinear += n * GADGET_COST.leaky(op.bits);
         break;
       case "flatten":
+      case "gather":
+        // a re-indexing of wires
         break;
+      case "concat": {
+        // wiring; a side brought to the common step by a multiplier other than 1 bound to a wire per value
+        const [a, ma, c, mc] = concatSides(op, [size(shapes[k])], [size(shapes[op.from])]);
+        b.linearOutputs += ((ma !== 1 ? a[0] : 0) + (mc !== 1 ? c[0] : 0)) * GADGET_COST.bind;
+        break;
+      }
     }
   });
   // a batch repeats the model: every part so far once per inference; the commitments cover all of them

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { addBounds, analyzeBounds, clipBitsFor, clipValue, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { addBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -97,6 +97,14 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         x = op.op === "clip" ? x.map(([l, h]) => [clipValue(l, op), clipValue(h, op)]) : x.map((i) => leakyBounds(op, i));
         break;
       }
+      case "gather":
+        x = gatherValues(op, x, trace);
+        ops.push(op);
+        break;
+      case "concat":
+        x = concatValues(op, x, trace[op.from], ([l, h], m) => [BigInt(m) * l, BigInt(m) * h]);
+        ops.push(op);
+        break;
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);

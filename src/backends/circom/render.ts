@@ -15,7 +15,7 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { clampHighBits, inputTop, inputTopCheck, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampHighBits, concatSides, inputTop, inputTopCheck, irShapes, QModel, QOp } from "../../ir/ir";
 import { Shape } from "../../ir/window";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
@@ -138,6 +138,10 @@ class ModelTemplate {
         return this.clip(k, op);
       case "leakyrelu":
         return this.leaky(k, op);
+      case "gather":
+        return this.gather(k, op);
+      case "concat":
+        return this.concat(k, op);
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);
@@ -153,6 +157,41 @@ class ModelTemplate {
     const term = (m: number, ref: string) => (m === 1 ? ref : `${m} * ${ref}`);
     this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${term(op.mul, this.refs[k]("i"))} + ${term(op.fromMul, this.refs[op.from]("i"))};`, `    }`);
     this.refs.push((i) => `${target}[${i}]`);
+  }
+
+  /**
+   * A re-indexing (Transpose, Reshape, a branch's start): no signal and no constraint. Its reference reads the source
+   * (the running tensor, or tensor `from`) at the position its index table (a function's constant array) names.
+   */
+  private gather(k: number, op: Extract<QOp, { op: "gather" }>): void {
+    const src = this.refs[op.from ?? k];
+    if (!op.index) {
+      this.body.push(`    // (a reshape: the same values in the same order)`);
+      this.refs.push(src);
+      return;
+    }
+    this.fns.push(`function ${this.prefix}_op${k}_g() {\n    return [${op.index.join(", ")}];\n}`);
+    this.body.push(`    var g${k}[${op.index.length}] = ${this.prefix}_op${k}_g();`);
+    this.refs.push((i) => src(`g${k}[${i}]`));
+  }
+
+  /**
+   * A join of two tensors: no constraint where both sides keep their values (their steps agree); a side at a
+   * multiplier m other than 1 is one signal per value, cc<k>[j][i] <== m * v (one linear constraint each). Its
+   * reference reads the first side below its length, the second past it (conditions known at compile time).
+   */
+  private concat(k: number, op: Extract<QOp, { op: "concat" }>): void {
+    const x = { ref: this.refs[k], n: size(this.shapes[k]) }, t = { ref: this.refs[op.from], n: size(this.shapes[op.from]) };
+    const [a, ma, b, mb] = concatSides(op, [x], [t]);
+    const sides = [[a[0], ma], [b[0], mb]] as const;
+    const refs = sides.map(([side, m], j) => {
+      if (m === 1) return side.ref;
+      this.body.push(`    signal cc${k}_${j}[${side.n}];`, `    for (var i = 0; i < ${side.n}; i++) {`, `        cc${k}_${j}[i] <== ${m} * ${side.ref("i")};`, `    }`);
+      return (i: string) => `cc${k}_${j}[${i}]`;
+    });
+    const na = a[0].n;
+    this.body.push(`    // (a concatenation: values 0..${na - 1} from the first side, ${na}.. from the second)`);
+    this.refs.push((i) => `((${i}) < ${na} ? ${refs[0](i)} : ${refs[1](`(${i}) - ${na}`)})`);
   }
 
   /**
@@ -432,6 +471,10 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
       return `clip ${s(inShape)}: to [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}], ${op.bits}-bit comparisons`;
     case "leakyrelu":
       return `leakyrelu ${s(inShape)}: 2^${op.shift} x if x >= 0, else ${op.alpha} x; ${op.bits}-bit sign`;
+    case "gather":
+      return `gather ${op.from === undefined ? s(inShape) : `tensor ${op.from}`} -> ${s(outShape)}${op.index ? ", re-indexed" : ", the same order"}`;
+    case "concat":
+      return `concat ${op.fromFirst ? `${op.fromMul} t${op.from}, ${op.mul} x` : `${op.mul} x, ${op.fromMul} t${op.from}`} -> ${s(outShape)}`;
     default:
       return `${op.op} ${s(inShape)} -> ${s(outShape)}`;
   }

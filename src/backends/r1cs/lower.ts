@@ -19,13 +19,15 @@
  *   max pool         a running max, one maxStep per further window value
  *   clip             one clampStep per bound (max with lo, then min with hi)
  *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
+ *   gather           the source's wires re-indexed: no constraint
+ *   concat           the two sides' wires joined; a side at a multiplier other than 1 bound to a wire per value
  *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget (each from its part's
  *                    tag, the input's and output's salted); the label by argmax; the context by its square
  */
 import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
 import { fieldOf, signedOf } from "../../core/field";
-import { inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
+import { concatValues, gatherValues, inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
 import { packValues, perLimb } from "../../statement/commitments";
 import { StatementLayout, statementLayout } from "../../statement/layout";
 import { copiedLimbs } from "../../statement/cost";
@@ -288,8 +290,7 @@ class ModelLowering {
       case "flatten":
         return cur;
       case "add": {
-        const t = this.tensors[op.from];
-        if (!t) throw new ZkmlError("IR_INVALID", `ops[${k}] add reads tensor ${op.from}, a sum fused into its requant`, { hint: "validateIR refuses this; please report it" });
+        const t = this.earlier(k, op.from);
         return cur.map((w, i) => {
           const y = this.into(k, i) ?? this.b.wire();
           const m = lc([w, BigInt(op.mul)]);
@@ -311,7 +312,25 @@ class ModelLowering {
         });
       case "leakyrelu":
         return cur.map((w, i) => leaky(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
+      case "gather":
+        // wiring only: no constraint
+        return gatherValues({ ...op, from: undefined }, op.from === undefined ? cur : this.earlier(k, op.from), []);
+      case "concat":
+        // wiring, and a side at a multiplier other than 1 bound to a wire per value
+        return concatValues(op, cur, this.earlier(k, op.from), (w, m) => {
+          if (m === 1) return w;
+          const y = this.b.wire();
+          bind(this.b, y, lc([w, BigInt(m)]));
+          return y;
+        });
     }
+  }
+
+  /** The wires of tensor `from`, which an add, gather or concat of ops[k] reads. */
+  private earlier(k: number, from: number): number[] {
+    const t = this.tensors[from];
+    if (!t) throw new ZkmlError("IR_INVALID", `ops[${k}] ${this.qc.ops[k].op} reads tensor ${from}, a sum fused into its requant`, { hint: "validateIR refuses this; please report it" });
+    return t;
   }
 
   /** The final op writes into the public output wires; every other op into wires of its own. */

@@ -17,7 +17,7 @@
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
-import { clampRange, inputTop, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampRange, concatSides, inputTop, irShapes, QModel, QOp } from "../../ir/ir";
 import type { Shape } from "../../ir/window";
 import { ZkmlError } from "../../core/errors";
 
@@ -101,7 +101,7 @@ class WeightBlob {
  * The Yul of one op: it reads the activations at `cur` (an int256[] in memory) and leaves its output at `nxt`.
  * `keep`: the input must survive (a later add reads it), so a requant writes a copy instead of working in place.
  */
-function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: WeightBlob, keep: boolean): string {
+function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: WeightBlob, keep: boolean, shapes: Shape[]): string {
   const n = size(outShape);
   const alloc = `nxt := alloc(${n})`;
   switch (op.op) {
@@ -122,6 +122,10 @@ function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: Weight
     case "clip":
     case "leakyrelu":
       return elementwiseYul(k, op, n, alloc);
+    case "gather":
+      return gatherYul(k, op, n, alloc, blob);
+    case "concat":
+      return concatYul(k, op, size(inShape), size(shapes[op.from]), alloc);
     default: {
       const never: never = op;
       throw new Error(`unknown op ${JSON.stringify(never)}`);
@@ -246,6 +250,48 @@ function addYul(k: number, op: Extract<QOp, { op: "add" }>, n: number, alloc: st
             }`;
 }
 
+/** Where tensor `from` is: its pointer in the `tensors` table. */
+const tensorAt = (from: number) => `mload(add(tensors, ${32 * from}))`;
+
+/**
+ * A re-indexing: the same memory when it keeps the order (a reshape; a branch's start points at the earlier tensor),
+ * else value i read at the position the index table says (in the blob, 2 or 4 bytes an entry).
+ */
+function gatherYul(k: number, op: Extract<QOp, { op: "gather" }>, n: number, alloc: string, blob: WeightBlob): string {
+  const src = op.from === undefined ? "cur" : tensorAt(op.from);
+  if (!op.index) return `// ops[${k}] gather: ${op.from === undefined ? "a reshape, nothing to move" : `tensor ${op.from} as it is (a branch's start)`}
+            nxt := ${src}`;
+  const ib = op.index.every((j) => j < 1 << 16) ? 2 : 4;
+  const table = Buffer.alloc(n * ib);
+  op.index.forEach((j, i) => (ib === 2 ? table.writeUInt16BE(j, i * ib) : table.writeUInt32BE(j, i * ib)));
+  const at = blob.place(table);
+  return `// ops[${k}] gather${op.from === undefined ? "" : ` of tensor ${op.from}`}: value i from the position in the index table at blob+${at} (${ib} bytes an entry)
+            ${alloc}
+            {
+                let src := ${src}
+                let ip := add(blob, ${at})
+                for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
+                    mstore(add(nxt, i), mload(add(src, add(32, mul(32, shr(${256 - 8 * ib}, mload(ip)))))))
+                    ip := add(ip, ${ib})
+                }
+            }`;
+}
+
+/** A join: the first side's values then the second's, each times its multiplier. */
+function concatYul(k: number, op: Extract<QOp, { op: "concat" }>, nx: number, nt: number, alloc: string): string {
+  const [a, ma, b, mb] = concatSides(op, [{ p: "cur", n: nx }], [{ p: tensorAt(op.from), n: nt }]);
+  const side = (s: { p: string; n: number }, m: number, off: number) => `{
+                let src := ${s.p}
+                for { let i := 32 } lt(i, ${32 * (s.n + 1)}) { i := add(i, 32) } {
+                    mstore(add(nxt, add(i, ${32 * off})), ${m === 1 ? "mload(add(src, i))" : `mul(${m}, mload(add(src, i)))`})
+                }
+            }`;
+  return `// ops[${k}] concat: ${op.fromFirst ? `${op.fromMul} t${op.from}, then ${op.mul} x` : `${op.mul} x, then ${op.fromMul} t${op.from}`}
+            ${alloc}
+            ${side(a[0], ma, 0)}
+            ${side(b[0], mb, a[0].n)}`;
+}
+
 /** A clip or leaky ReLU, value by value into a new tensor (runIR's clipValue and leakyValue; Yul has no negative
  * literals: c < 0 is not(-c - 1)). */
 function elementwiseYul(k: number, op: Extract<QOp, { op: "clip" | "leakyrelu" }>, n: number, alloc: string): string {
@@ -284,12 +330,15 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
   // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values). A tensor a
   // later add reads has its pointer kept in the `tensors` table; a tensor shares its memory with the ones a
   // flatten or an in-place requant made from it, so such a requant works on a copy instead
-  const read = new Set(q.ops.flatMap((op) => (op.op === "add" ? [op.from] : [])));
+  const fromOf = (op: QOp) => (op.op === "add" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
+  const read = new Set(q.ops.flatMap((op) => (fromOf(op) === undefined ? [] : [fromOf(op)!])));
   const memory = [0];
   const body = q.ops.flatMap((op, k) => {
-    const keep = q.ops.some((a, j) => j > k && a.op === "add" && memory[a.from] === memory[k]);
-    memory.push(op.op === "flatten" || (op.op === "requant" && !keep) ? memory[k] : k + 1);
-    return [opYul(k, op, shapes[k], shapes[k + 1], blob, keep), "cur := nxt", ...(read.has(k + 1) ? [`mstore(add(tensors, ${32 * (k + 1)}), cur)`] : [])];
+    const keep = q.ops.some((a, j) => j > k && fromOf(a) !== undefined && memory[fromOf(a)!] === memory[k]);
+    // a reshape (a gather keeping the order) shares its source's memory: the running tensor's, or tensor from's
+    const same = op.op === "flatten" || (op.op === "requant" && !keep) || (op.op === "gather" && !op.index);
+    memory.push(same ? memory[op.op === "gather" && op.from !== undefined ? op.from : k] : k + 1);
+    return [opYul(k, op, shapes[k], shapes[k + 1], blob, keep, shapes), "cur := nxt", ...(read.has(k + 1) ? [`mstore(add(tensors, ${32 * (k + 1)}), cur)`] : [])];
   });
   if (read.has(0)) body.unshift(`mstore(tensors, cur)`);
   if (read.size) body.unshift(`let tensors := mload(0x40)`, `mstore(0x40, add(tensors, ${32 * (q.ops.length + 1)}))`);

@@ -2,11 +2,12 @@
  * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
  * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
  * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu,
- * add -> Add of the running tensor and the earlier one, clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu. The
+ * add -> Add of the running tensor and the earlier one, clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu,
+ * gather -> Reshape (flat), Gather on axis 1, Reshape; concat -> both flat, Concat on axis 1 (a flat output). The
  * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
  * importer reads back.
  */
-import { forwardFloat, Layer, ModelFile } from "../format";
+import { forwardFloat, forwardTrace, Layer, ModelFile } from "../format";
 import { ATTRIBUTE_TYPE, DATA_TYPE, encodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 
 /** The opset the exporter writes: every op above has had its present form since 13. */
@@ -23,7 +24,7 @@ export const valueInfo = (name: string, dims: (number | string)[]) => ({
 });
 
 /** The nodes and initializers of one layer reading tensor `x`, writing `y`; `tensor(j)` names layers[j]'s output (-1: the input). */
-function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: number) => string): { nodes: OnnxNode[]; init: OnnxTensor[] } {
+function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: number) => string, outShape: number[] = []): { nodes: OnnxNode[]; init: OnnxTensor[] } {
   const name = `${l.type}_${k}`;
   switch (l.type) {
     case "dense": {
@@ -60,6 +61,37 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
     }
     case "leakyrelu":
       return { nodes: [{ name, opType: "LeakyRelu", input: [x], output: [y], attribute: [floatAttr("alpha", l.alpha)] }], init: [] };
+    case "gather": {
+      // flat, Gather on axis 1 (the identity when index is absent), reshaped to [1, ...shape]
+      const src = l.from === undefined ? x : tensor(l.from);
+      const flat = { name: `${name}.flat`, dims: [2], dataType: DATA_TYPE.INT64, int64Data: [1, -1] };
+      const to = { name: `${name}.shape`, dims: [1 + l.shape.length], dataType: DATA_TYPE.INT64, int64Data: [1, ...l.shape] };
+      if (!l.index) return { nodes: [{ name, opType: "Reshape", input: [src, to.name], output: [y] }], init: [to] };
+      const idx = { name: `${name}.index`, dims: [l.index.length], dataType: DATA_TYPE.INT64, int64Data: l.index };
+      return {
+        nodes: [
+          { name: `${name}_flat`, opType: "Reshape", input: [src, flat.name], output: [`${y}_flat`] },
+          { name, opType: "Gather", input: [`${y}_flat`, idx.name], output: [`${y}_gathered`], attribute: [intAttr("axis", 1)] },
+          { name: `${name}_shape`, opType: "Reshape", input: [`${y}_gathered`, to.name], output: [y] },
+        ],
+        init: [flat, idx, to],
+      };
+    }
+    case "concat": {
+      // both flat, joined on axis 1, reshaped to the concat's shape
+      const t = tensor(l.from);
+      const ins = l.fromFirst ? [t, x] : [x, t];
+      const flat = { name: `${name}.flat`, dims: [2], dataType: DATA_TYPE.INT64, int64Data: [1, -1] };
+      const to = { name: `${name}.shape`, dims: [1 + outShape.length], dataType: DATA_TYPE.INT64, int64Data: [1, ...outShape] };
+      return {
+        nodes: [
+          ...ins.map((v, j) => ({ name: `${name}_flat${j}`, opType: "Reshape", input: [v, flat.name], output: [`${y}_flat${j}`] })),
+          { name, opType: "Concat", input: [`${y}_flat0`, `${y}_flat1`], output: [`${y}_joined`], attribute: [intAttr("axis", 1)] },
+          { name: `${name}_shape`, opType: "Reshape", input: [`${y}_joined`, to.name], output: [y] },
+        ],
+        init: [flat, to],
+      };
+    }
     default: {
       const never: never = l;
       return never;
@@ -72,9 +104,10 @@ export function modelToOnnx(m: ModelFile): OnnxModel {
   const init: OnnxTensor[] = [];
   let x = "input";
   const tensor = (j: number) => (j === -1 ? "input" : j === m.layers.length - 1 ? "output" : `t${j}`);
+  const shapes = forwardTrace(m, new Float64Array(m.input.shape.reduce((a, b) => a * b, 1))).map((t) => t.shape);
   m.layers.forEach((l, k) => {
     const y = tensor(k);
-    const part = layerNodes(l, k, x, y, tensor);
+    const part = layerNodes(l, k, x, y, tensor, shapes[k]);
     nodes.push(...part.nodes);
     init.push(...part.init);
     x = y;

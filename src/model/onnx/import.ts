@@ -82,10 +82,15 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
   /** the tensor the last layer wrote, so a following Add or BatchNormalization can fold into it */
   let lastLinearOut: string | undefined;
   const nodeLayers: (number | undefined)[] = [];
+  /** every layer's output shape, for a concat reading an earlier one's */
+  const outShapes: Shape[] = [];
   const push = (l: Layer) => {
-    shape = layerOutputShape(l, shape, `layers[${layers.length}]`, file);
+    shape = layerOutputShape(l, shape, `layers[${layers.length}]`, file, (j) => (j === -1 ? shape0 : outShapes[j]));
     layers.push(l);
+    outShapes.push(shape);
   };
+  /** each tensor's shape as the layers have it (without the batch) */
+  const layerShapeOf = new Map<string, Shape>([[current, shape0]]);
   /** the layer a per-channel y = s x + t folds into: the dense or conv before it, when nothing else reads its output */
   let foldInto: DenseLayer | Conv2DLayer | undefined;
   /** y = s x + t per channel: folded into the layer before it (exact up to float rounding), else a diagonal layer of its own */
@@ -122,6 +127,15 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
       if (!name) return optional ? undefined : nodeFail(`its ${what} (input ${i}) is missing`);
       return consts.get(name) ?? nodeFail(`its ${what} "${name}" is neither an initializer nor a Constant`, "weights must be stored in the file (initializers); a weight computed at run time is not supported");
     };
+    /** a second branch: the running tensor set back to `name`, an earlier tensor of the graph (a gather: wiring) */
+    const branchTo = (name: string) => {
+      if (name === current) return;
+      const j = producedBy.get(name);
+      if (j === undefined) nodeFail(`it reads "${name}", which no earlier node computed`);
+      push({ type: "gather", shape: layerShapeOf.get(name)!, from: j! });
+      notes.push(`${where} starts a branch from "${name}" (layers[${layers.length - 1}]: a gather of that tensor, wiring only)`);
+      current = name;
+    };
     const fromPrevious = () => {
       if (data !== current)
         nodeFail(
@@ -132,6 +146,9 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         );
     };
     // the layer a bias or a BatchNormalization folds into: the one that wrote the running tensor, which nothing else reads
+    // a node that reads an earlier tensor, not the running one, starts a second branch there (before any fold is considered)
+    const computed = ins.filter((i) => i && !consts.has(i) && producedBy.has(i));
+    if (!ins.includes(current) && computed.length > 0 && node.opType !== "Concat") branchTo(computed[0]);
     const lastLayer = layers[layers.length - 1];
     const before = layers.length;
     const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
@@ -255,7 +272,49 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
           if (shape.length > 1) push({ type: "flatten" });
           break;
         }
-        nodeFail(`to shape [${target.join(", ")}] from [1, ${shape.join(", ")}]: only a reshape that keeps the shape or makes a flat vector [1, ${n}] is supported`, "use Flatten, or reshape to [1, -1]");
+        // any other shape: the same values in the same order (channel-major is row-major), a gather without an index
+        push({ type: "gather", shape: target[0] === 1 && target.length > 1 ? target.slice(1) : target });
+        break;
+      }
+      case "Transpose": {
+        fromPrevious();
+        const full = shapeOf.get(data) ?? [1, ...shape];
+        const perm = ints(node, "perm") ?? full.map((_, i) => full.length - 1 - i);
+        if (perm.length !== full.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) nodeFail(`perm [${perm.join(", ")}] is not a permutation of ${full.length} axes`);
+        const outFull = perm.map((p) => full[p]);
+        const index = permuteIndex(full, perm);
+        reshaped = outFull;
+        const dims = outFull[0] === 1 && outFull.length > 1 ? outFull.slice(1) : outFull;
+        // moving only axes of size 1 keeps the order: a reshape (or nothing)
+        const identity = index.every((j, i) => j === i);
+        if (identity && dims.join("x") === shape.join("x")) break;
+        push({ type: "gather", shape: dims, ...(identity ? {} : { index }) });
+        break;
+      }
+      case "Concat": {
+        // of two or more computed tensors (a Concat of constants was computed above): their values joined (concat
+        // layers, wiring), then re-indexed when the axis is not the first of the values (a gather, wiring)
+        const parts = ins.filter(Boolean);
+        for (const i of parts) if (consts.has(i)) nodeFail(`a Concat of a constant "${i}" and activations is not supported`, "concatenate computed tensors only");
+        const dims = parts.map((i) => shapeOf.get(i) ?? nodeFail(`its input "${i}" has no known shape`));
+        const rank = dims[0].length;
+        let axis = intOf(node, "axis", 1);
+        if (axis < 0) axis += rank;
+        if (dims.some((d) => d.length !== rank || d.some((v, a) => a !== axis && v !== dims[0][a]))) nodeFail(`inputs of dims ${dims.map((d) => `[${d.join(", ")}]`).join(", ")} do not agree past axis ${axis}`);
+        const order = ins[0] === current || parts.length !== 2 || ins[1] !== current ? parts : [parts[1], parts[0]];
+        if (order[0] !== current) branchTo(order[0]);
+        for (const i of order.slice(1)) {
+          const j = producedBy.get(i);
+          if (j === undefined) nodeFail(`it joins "${i}", which no earlier node computed`);
+          push({ type: "concat", from: j!, fromFirst: order !== parts });
+        }
+        const outFull = dims[0].map((v, a) => (a === axis ? dims.reduce((t, d) => t + d[a], 0) : v));
+        const index = concatIndex(dims, axis);
+        reshaped = outFull;
+        const want = outFull[0] === 1 && outFull.length > 1 ? outFull.slice(1) : outFull;
+        const identity = index.every((j, i) => j === i);
+        if (identity && want.join("x") === shape.join("x")) break;
+        push({ type: "gather", shape: want, ...(identity ? {} : { index }) });
         break;
       }
       case "Clip": {
@@ -319,6 +378,7 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     lastLinearOut = wroteLinear ? out : passes ? (lastLinearOut === data ? out : undefined) : undefined;
     current = out;
     producedBy.set(out, layers.length - 1);
+    layerShapeOf.set(out, shape);
     shapeOf.set(out, reshaped ?? [1, ...shape]);
     reshaped = undefined;
   });
@@ -459,6 +519,43 @@ function affineLayer(shape: Shape, s: Float64Array, t: Float64Array, fail: (m: s
   if (s.length !== n) fail(`normalizes ${s.length} channels; its input has ${n}`);
   if (shape.length === 1) return { type: "dense", units: n, weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => (i === o ? s[o] : 0))), bias: Array.from(t) };
   return { type: "conv2d", filters: n, kernel: [1, 1], stride: [1, 1], padding: [0, 0], weights: [...Array(n)].map((_, o) => [...Array(n)].map((_, i) => [[i === o ? s[o] : 0]])), bias: Array.from(t) };
+}
+
+/** Row-major strides of dims. */
+function strides(dims: number[]): number[] {
+  const st = new Array(dims.length).fill(1);
+  for (let a = dims.length - 2; a >= 0; a--) st[a] = st[a + 1] * dims[a + 1];
+  return st;
+}
+
+/** Transpose(perm) of a row-major tensor of `dims`: per output position, the input position it reads. */
+export function permuteIndex(dims: number[], perm: number[]): number[] {
+  const out = perm.map((p) => dims[p]);
+  const inSt = strides(dims);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const index = new Array<number>(n);
+  const at = new Array(out.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let j = 0;
+    for (let a = 0; a < out.length; a++) j += at[a] * inSt[perm[a]];
+    index[i] = j;
+    for (let a = out.length - 1; a >= 0 && ++at[a] === out[a]; a--) at[a] = 0;
+  }
+  return index;
+}
+
+/** Concat of row-major tensors of `dims` on `axis`: per output position, its position in the inputs' values joined in order. */
+export function concatIndex(dims: number[][], axis: number): number[] {
+  const outer = dims[0].slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = dims[0].slice(axis + 1).reduce((a, b) => a * b, 1);
+  const sizes = dims.map((d) => d.reduce((a, b) => a * b, 1));
+  const offsets = sizes.map((_, j) => sizes.slice(0, j).reduce((a, b) => a + b, 0));
+  const index: number[] = [];
+  for (let o = 0; o < outer; o++)
+    dims.forEach((d, j) => {
+      for (let t = 0; t < d[axis] * inner; t++) index.push(offsets[j] + o * d[axis] * inner + t);
+    });
+  return index;
 }
 
 /** The ops computed at import when their inputs are constants (a Shape: when its tensor's shape is static). */

@@ -13,7 +13,7 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 
 export const SUPPORTED_OPS = [
   "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
-  "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast",
+  "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose",
 ];
 /** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
 const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
@@ -55,8 +55,7 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   Exp: { torch: "torch.exp", fix: LATER },
   LayerNormalization: { torch: "nn.LayerNorm (opset 17)", fix: "normalisation layers other than BatchNorm are not supported yet: use nn.BatchNorm (folded into the Conv or Linear before it)" },
   Gather: { torch: "indexing (x[i], x.size(i))", fix: "index with constants before export, or drop the indexing (a Gather of shapes and constants is computed at import)" },
-  Concat: { torch: "torch.cat", fix: "joins of two branches (torch.cat) are not supported yet; a residual x + f(x) (ONNX Add back into the chain) is, and a Concat of shapes and constants is computed at import" },
-  Transpose: { torch: "x.permute / x.transpose", fix: "not supported yet: keep the channel-first layout and flatten with nn.Flatten" },
+  Concat: { torch: "torch.cat", fix: "concatenate computed tensors (torch.cat of two branches is supported), not a constant with activations" },
   Pad: { torch: "F.pad / nn.ZeroPad2d", fix: "put the padding in the Conv (nn.Conv2d(..., padding=p), symmetric)" },
   ConvTranspose: { torch: "nn.ConvTranspose2d", fix: "not supported yet (issue 29)" },
   Resize: { torch: "nn.Upsample / F.interpolate", fix: "not supported yet (issue 29)" },
@@ -190,8 +189,10 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       if ([1, 2].some((i) => (n.input ?? [])[i] && bound(i, "") === undefined)) return refuse(k, "a Clip whose bound is computed, not a constant", "clamp to constant bounds", "torch.clamp");
     }
     if (FOLDABLE.has(op) && constant(k)) return; // computed at import (shape arithmetic)
-    if (op === "Gather" || op === "Concat" || op === "Cast")
+    if (op === "Gather" || op === "Cast")
       return refuse(k, `op ${op} of computed tensors`, OP_ADVICE[op].fix, OP_ADVICE[op].torch);
+    if (op === "Concat" && (n.input ?? []).some((i) => i && (consts.has(i) || constantName(i))))
+      return refuse(k, "a Concat of a constant and computed tensors", OP_ADVICE.Concat.fix, OP_ADVICE.Concat.torch);
     if (op === "Mul" || op === "Sub" || op === "Div") {
       const ins = (n.input ?? []).filter(Boolean);
       if (!ins.some((i) => consts.has(i) || constantName(i)))

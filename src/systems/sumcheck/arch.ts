@@ -7,7 +7,7 @@
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
  * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
  * tables' sizes), flatten, add (of the input or a requant's output) and maxpool2d (of a requant's output, at most
- * 7 taps). Anything else (clip, leakyrelu) is refused with the op named and the systems that take it.
+ * 7 taps). Anything else (clip, leakyrelu, gather, concat) is refused with the op named and the systems that take it.
  */
 import { ZkmlError } from "../../core/errors";
 import { inputTop, irShapes, QModel } from "../../ir/ir";
@@ -154,6 +154,9 @@ export function sumcheckArch(q: QModel): SumcheckArch {
       case "leakyrelu":
         // no table or zerocheck for them in the native prover yet: the circuit systems prove them
         throw fail(`ops[${k}] ${op.op}`, op.op === "clip" ? "a clip (ReLU6, torch.clamp, HardSigmoid)" : "a leaky ReLU", `prove this model with --system groth16 (or plonk, fflonk), which ${op.op === "clip" ? "proves a clip by one comparison per bound" : "proves a leaky ReLU by its sign bit"}`);
+      case "gather":
+      case "concat":
+        throw fail(`ops[${k}] ${op.op}`, op.op === "gather" ? "a re-indexing (Transpose, Reshape, a branch's start)" : "a join of two tensors (Concat)", `prove this model with --system groth16 (or plonk, fflonk), where ${op.op === "gather" ? "it is wiring: no constraint" : "it is wiring: no constraint when both sides share a step"}`);
       default: {
         const never: never = op;
         return never;
