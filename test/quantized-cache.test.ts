@@ -41,6 +41,13 @@ describe("the quantization cache", () => {
     expect(quantizationKey(fresh(), { scaleBits: 8 })).to.equal(base);
   });
 
+  it("keeps a model's newest 8 quantizations", () => {
+    for (let bits = 8; bits <= 16; bits++) quantizedFor(root, fresh(), { scaleBits: bits });
+    const files = fs.readdirSync(path.join(root, "build", "quantized")).filter((f) => f.startsWith("mlp-mnist-"));
+    expect(files).to.have.length(8);
+    expect(files).to.include(`${quantizationKey(fresh(), { scaleBits: 16 })}.json`);
+  });
+
   it("a damaged file is quantized again and replaced", () => {
     const file = path.join(root, "build", "quantized", `${quantizationKey(fresh(), { scaleBits: 10 })}.json`);
     quantizedFor(root, fresh(), { scaleBits: 10 });

@@ -78,6 +78,20 @@ function fromDisk(file: string, model: ModelFile, quant: QuantChoice): QModel {
   }
   const q = quantizeFor(model, quant);
   const json = irToJson(q);
-  if (sameValue(irFromJson(json), q)) writeFileAtomic(file, json);
+  if (sameValue(irFromJson(json), q)) {
+    writeFileAtomic(file, json);
+    prune(path.dirname(file), path.basename(file).replace(/-[0-9a-f]{24}\.json$/, "-"));
+  }
   return q;
+}
+
+/** A model's quantizations past the newest KEEP (other widths, earlier versions of the model or the code) are deleted. */
+const KEEP = 8;
+function prune(dir: string, prefix: string): void {
+  const mine = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && /^[0-9a-f]{24}\.json$/.test(f.slice(prefix.length)))
+    .map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of mine.slice(KEEP)) fs.rmSync(path.join(dir, f), { force: true });
 }
