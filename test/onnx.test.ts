@@ -205,8 +205,36 @@ CASES.push(
       };
     },
   },
+  {
+    // a projection shortcut (a second branch from the first Linear's output, added back), torch.cat of two branches on the
+    // channels, x.permute(0, 2, 3, 1), x.reshape(1, 6, 4) (issue 29's second batch)
+    name: "branches-cat-permute-reshape",
+    ops: ["Conv", "Relu", "Concat", "Transpose", "Reshape", "Gemm", "Add"],
+    build: () => {
+      const c1 = conv("c1", "input", "a", 3, 2, 3, [intsAttr("pads", [1, 1, 1, 1])], 51);
+      const c2 = conv("c2", "input", "b", 3, 2, 1, [], 52);
+      return {
+        input: [1, 2, 2, 4],
+        output: [1, 4],
+        nodes: [
+          c1.node,
+          { name: "r1", opType: "Relu", input: ["a"], output: ["ra"] },
+          c2.node,
+          { name: "cat", opType: "Concat", input: ["ra", "b"], output: ["c"], attribute: [intAttr("axis", 1)] },
+          { name: "permute", opType: "Transpose", input: ["c"], output: ["d"], attribute: [intsAttr("perm", [0, 2, 3, 1])] },
+          { name: "reshape", opType: "Reshape", input: ["d", "shp"], output: ["e"] },
+          { name: "flat", opType: "Flatten", input: ["e"], output: ["f"], attribute: [intAttr("axis", 1)] },
+          { name: "fc", opType: "Gemm", input: ["f", "W", "C"], output: ["g"], attribute: [intAttr("transB", 1)] },
+          { name: "relu", opType: "Relu", input: ["g"], output: ["h"] },
+          { name: "proj", opType: "Gemm", input: ["g", "W2", "C2"], output: ["p"], attribute: [intAttr("transB", 1)] },
+          { name: "res", opType: "Add", input: ["h", "p"], output: ["output"] },
+        ],
+        init: [...c1.init, ...c2.init, int64Tensor("shp", [1, 6, 8]), tensor("W", [4, 48], values(192, 53)), tensor("C", [4], values(4, 54)), tensor("W2", [4, 4], values(16, 55)), tensor("C2", [4], values(4, 56))],
+      };
+    },
+  },
 );
-/** Three kinds of unsupported op (HardSwish, Tanh twice, a Concat of two branches, a Transpose) among supported ones. */
+/** Three kinds of unsupported op (HardSwish, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
 const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {
   input: [1, 4],
   output: [1, 2],
@@ -217,11 +245,11 @@ const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {
     { name: "tanh2", opType: "Tanh", input: ["c"], output: ["d"] },
     { name: "fc1", opType: "Gemm", input: ["d", "W"], output: ["e"], attribute: [intAttr("transB", 1)] },
     { name: "fc2", opType: "Gemm", input: ["d", "W"], output: ["f"], attribute: [intAttr("transB", 1)] },
-    { name: "cat", opType: "Concat", input: ["e", "f"], output: ["g"], attribute: [intAttr("axis", 1)] },
-    { name: "transpose", opType: "Transpose", input: ["g"], output: ["h"], attribute: [intsAttr("perm", [1, 0])] },
+    { name: "cat", opType: "Concat", input: ["e", "pad"], output: ["g"], attribute: [intAttr("axis", 1)] },
+    { name: "softmax", opType: "Softmax", input: ["g"], output: ["h"], attribute: [intAttr("axis", 1)] },
     { name: "fc3", opType: "Gemm", input: ["h", "W3"], output: ["output"], attribute: [intAttr("transB", 1)] },
   ],
-  init: [tensor("W", [4, 4], values(16, 1)), scalar("zero", 0), scalar("six", 6), tensor("W3", [2, 8], values(16, 2))],
+  init: [tensor("W", [4, 4], values(16, 1)), scalar("zero", 0), scalar("six", 6), tensor("W3", [2, 8], values(16, 2)), tensor("pad", [1, 4], values(4, 3))],
 };
 /** LayerNorm as torch exports it before opset 17, a Linear, then GELU's erf form. */
 const TRANSFORMERISH: Parameters<typeof onnxGraph>[0] = {
@@ -373,9 +401,9 @@ describe("ONNX: errors that say where", () => {
     expect(lines.filter((l) => l.startsWith("  - "))).to.have.length(4);
     expect(err!.message)
       .to.contain("- HardSwish: node hswish (nn.Hardswish); fix: not supported yet: x * hardsigmoid(x) needs a product of two activations")
-      .and.to.contain("- Transpose: node transpose (x.permute / x.transpose); fix: not supported yet")
+      .and.to.contain("- Softmax: node softmax (nn.Softmax / F.softmax); fix: not supported yet")
       .and.to.contain("- Tanh x2: nodes tanh1, tanh2 (nn.Tanh / torch.tanh); fix: ")
-      .and.to.contain("- Concat: node cat (torch.cat); fix: joins of two branches (torch.cat) are not supported yet; a residual x + f(x) (ONNX Add back into the chain) is");
+      .and.to.contain("- Concat: node cat (torch.cat: a Concat of a constant and computed tensors); fix: concatenate computed tensors (torch.cat of two branches is supported)");
     expect(err!.hint).to.equal("npx hardhat inspect-model mixed.onnx lists every node and which proof system takes it");
   });
   it("the patterns torch writes are named: GELU (Div/Erf/Add/Mul/Mul), LayerNorm (ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div), a padded MaxPool; x.view(x.size(0), -1) is computed at import, not refused", () => {
@@ -392,9 +420,11 @@ describe("ONNX: errors that say where", () => {
   it("a missing initializer names the node and the tensor", () => {
     expect(load({ input: [1, 4], output: [1, 4], nodes: [fc("input", "output")] })).to.throw(/node 0 \("fc", Gemm\): its weight matrix "W" is neither an initializer nor a Constant/);
   });
-  it("a graph that branches (a second path from one tensor, as a projection shortcut) is refused, not mis-imported", () => {
+  it("a graph that branches (a second path from one tensor, as a projection shortcut) imports as a gather back to that tensor and an add, with a note", () => {
     const nodes: OnnxNode[] = [fc("input", "a"), { name: "relu", opType: "Relu", input: ["a"], output: ["b"] }, { name: "fc2", opType: "Gemm", input: ["a", "W"], output: ["c"], attribute: [intAttr("transB", 1)] }, { name: "res", opType: "Add", input: ["b", "c"], output: ["output"] }];
-    expect(load({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/node 2 \("fc2", Gemm\): it reads "a", not the previous node's output "b": a second branch from one tensor is not supported yet \(a residual Add of an earlier tensor back into the chain is\)/);
+    const m = onnxToModel(onnxGraph({ input: [1, 4], output: [1, 4], nodes, init: [tensor("W", [4, 4], values(16, 1))] }), "branch.onnx");
+    expect(m.layers.map((l) => (l.type === "add" || l.type === "gather" ? `${l.type}(${l.from})` : l.type))).to.deep.equal(["dense", "relu", "gather(0)", "dense", "add(1)"]);
+    expect((m.provenance.importNotes as string[]).join("\n")).to.match(/node 2 \("fc2", Gemm\) starts a branch from "a"/);
   });
   it("a truncated file names the byte where reading stopped", () => {
     const dir = tmpDir("onnx-bad");
@@ -424,9 +454,9 @@ describe("inspect-model on an ONNX file: every node, and which proof system take
     expect(json.status, json.stderr).to.equal(0);
     const info = JSON.parse(json.stdout);
     expect(info.nodes.map((n: { name: string }) => n.name)).to.deep.equal(UNSUPPORTED.nodes.map((n) => n.name));
-    expect(info.nodes.filter((n: { systems: { groth16: boolean } }) => !n.systems.groth16).map((n: { name: string }) => n.name)).to.deep.equal(["hswish", "tanh1", "tanh2", "cat", "transpose"]);
+    expect(info.nodes.filter((n: { systems: { groth16: boolean } }) => !n.systems.groth16).map((n: { name: string }) => n.name)).to.deep.equal(["hswish", "tanh1", "tanh2", "cat", "softmax"]);
     expect(info.nodes[0]).to.deep.include({ op: "Gemm", outShape: [4], systems: { groth16: true, plonk: true, fflonk: true, sumcheck: true } });
-    expect(info.params).to.equal(16 + 1 + 1 + 16);
+    expect(info.params).to.equal(16 + 1 + 1 + 16 + 4);
     expect(info.unsupported).to.have.length(4);
     const text = spawnSync("node", [CLI, "inspect-model", file], { cwd: ROOT, encoding: "utf8" });
     expect(text.status, text.stderr).to.equal(0);

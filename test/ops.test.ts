@@ -28,7 +28,7 @@ import { sumcheckArch } from "../src/systems/sumcheck/arch";
 import { proveModel } from "../src/pipeline/prove";
 import { renderSolidity } from "../src/backends/solidity/inference";
 import { compileAll, deployInference } from "./helpers/evm";
-import { encode, floatAttr, int64Tensor, intAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
+import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
 import { ACCOUNT0, compileSource, readSym, ROOT, tmpDir, witness } from "./helpers/circuit";
 
 const scalar = (name: string, v: number) => tensor(name, [], [v]);
@@ -98,6 +98,53 @@ const GRAPHS: { name: string; ops: string[]; g: Parameters<typeof onnxGraph>[0] 
       init: [int64Tensor("axes23", [2, 3]), scalar("four", 4), scalar("one", 1), ...gemmInit("fc", 4, 3, 11), int64Tensor("axis0", [0]), scalar("mhalf", -0.5)],
     },
   },
+  {
+    // two conv branches from the input (nn.Conv2d each, ReLU), torch.cat on the channels, x.permute(0, 2, 3, 1), x.reshape(1, 4, 20),
+    // x.transpose(1, 2), nn.Flatten, nn.Linear
+    name: "branches-cat-permute-reshape",
+    ops: ["Concat", "Transpose", "Reshape"],
+    g: {
+      input: [1, 2, 4, 4],
+      output: [1, 3],
+      nodes: [
+        convNode("c1", "input", "a"),
+        { name: "r1", opType: "Relu", input: ["a"], output: ["ra"] },
+        convNode("c2", "input", "b"),
+        { name: "r2", opType: "Relu", input: ["b"], output: ["rb"] },
+        { name: "cat", opType: "Concat", input: ["ra", "rb"], output: ["c"], attribute: [intAttr("axis", 1)] },
+        { name: "permute", opType: "Transpose", input: ["c"], output: ["d"], attribute: [intsAttr("perm", [0, 2, 3, 1])] },
+        { name: "reshape", opType: "Reshape", input: ["d", "shp"], output: ["e"] },
+        { name: "transpose", opType: "Transpose", input: ["e"], output: ["f"], attribute: [intsAttr("perm", [0, 2, 1])] },
+        { name: "flatten", opType: "Flatten", input: ["f"], output: ["h"], attribute: [intAttr("axis", 1)] },
+        gemm("fc", "h", "output"),
+      ],
+      init: [...convInit("c1", 3, 2, 1), ...convInit("c2", 2, 2, 5), int64Tensor("shp", [1, 4, 20]), ...gemmInit("fc", 3, 80, 9)],
+    },
+  },
+  {
+    // nn.Linear -> ReLU, then two heads of it (nn.Linear each), each x.view(1, 2, 2), torch.cat on the last axis, x.transpose(1, 2),
+    // torch.cat with the hidden layer (flat vectors), nn.Linear
+    name: "mlp-heads-cat-lastaxis-transpose-cat-flat",
+    ops: ["Concat", "Reshape", "Transpose"],
+    g: {
+      input: [1, 6],
+      output: [1, 3],
+      nodes: [
+        gemm("fc1", "input", "a"),
+        { name: "relu", opType: "Relu", input: ["a"], output: ["r"] },
+        gemm("head1", "r", "h1"),
+        { name: "view1", opType: "Reshape", input: ["h1", "s122"], output: ["v1"] },
+        gemm("head2", "r", "h2"),
+        { name: "view2", opType: "Reshape", input: ["h2", "s122"], output: ["v2"] },
+        { name: "cat", opType: "Concat", input: ["v1", "v2"], output: ["c"], attribute: [intAttr("axis", -1)] },
+        { name: "transpose", opType: "Transpose", input: ["c"], output: ["t"], attribute: [intsAttr("perm", [0, 2, 1])] },
+        { name: "flat", opType: "Reshape", input: ["t", "s18"], output: ["f"] },
+        { name: "cat2", opType: "Concat", input: ["r", "f"], output: ["g"], attribute: [intAttr("axis", 1)] },
+        gemm("fc2", "g", "output"),
+      ],
+      init: [...gemmInit("fc1", 5, 6, 21), ...gemmInit("head1", 4, 5, 23), ...gemmInit("head2", 4, 5, 25), int64Tensor("s122", [1, 2, 2]), int64Tensor("s18", [1, 8]), ...gemmInit("fc2", 3, 13, 27)],
+    },
+  },
 ];
 
 const n = (m: ModelFile) => m.input.shape.reduce((a, b) => a * b, 1);
@@ -158,7 +205,21 @@ describe("issue 29 ops: import, quantization and the reference interpreter again
     expect(c.layers.map((l) => l.type)).to.deep.equal(["avgpool2d", "flatten", "dense", "dense", "clip"]);
   });
 
-  it("still refused, each with its own fix: a Mul of two activations, a Concat of two branches, a per-pixel constant, HardSwish", () => {
+  it("the second batch's layers: a branch's start and the joins are gathers and concats; a concat on the channels is pure wiring (no gather after it), on the last axis a gather re-indexes the join", () => {
+    const a = load("branches-cat-permute-reshape").model;
+    expect(a.layers.map((l) => l.type)).to.deep.equal(["conv2d", "relu", "gather", "conv2d", "relu", "concat", "gather", "gather", "gather", "flatten", "dense"]);
+    expect(a.layers[2]).to.deep.equal({ type: "gather", shape: [2, 4, 4], from: -1 });
+    expect(a.layers[5]).to.deep.equal({ type: "concat", from: 1, fromFirst: true });
+    // x.reshape keeps the order (no index); the permutes re-index
+    expect([6, 7, 8].map((i) => (a.layers[i] as { index?: number[] }).index !== undefined)).to.deep.equal([true, false, true]);
+    const q = quantize(a, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: inputs(a, 8) });
+    // the two branches' requants land on one step: the concat has no multiplier
+    expect(q.ops.find((o) => o.op === "concat")).to.deep.include({ mul: 1, fromMul: 1 });
+    const b = load("mlp-heads-cat-lastaxis-transpose-cat-flat").model;
+    expect(b.layers.map((l) => l.type)).to.deep.equal(["dense", "relu", "dense", "gather", "gather", "dense", "gather", "concat", "gather", "gather", "flatten", "concat", "dense"]);
+  });
+
+  it("still refused, each with its own fix: a Mul of two activations, HardSwish, a Concat of a constant and an activation; a per-pixel constant", () => {
     const v = diagnoseNodes(
       onnxGraph({
         input: [1, 4],
@@ -167,12 +228,12 @@ describe("issue 29 ops: import, quantization and the reference interpreter again
           gemm("fc", "input", "a"),
           { name: "hsw", opType: "HardSwish", input: ["a"], output: ["b"] },
           { name: "sq", opType: "Mul", input: ["b", "b"], output: ["c"] },
-          { name: "cat", opType: "Concat", input: ["b", "c"], output: ["output"], attribute: [intAttr("axis", 1)] },
+          { name: "cat", opType: "Concat", input: ["c", "pad"], output: ["output"], attribute: [intAttr("axis", 1)] },
         ],
-        init: gemmInit("fc", 4, 4, 1),
+        init: [...gemmInit("fc", 4, 4, 1), tensor("pad", [1, 4], values(4, 2))],
       }),
     );
-    expect(v.filter((x) => !x.supported).map((x) => `${x.name}: ${x.reason}`)).to.deep.equal(["hsw: op HardSwish is not supported", "sq: op Mul of two computed tensors", "cat: op Concat of computed tensors"]);
+    expect(v.filter((x) => !x.supported).map((x) => `${x.name}: ${x.reason}`)).to.deep.equal(["hsw: op HardSwish is not supported", "sq: op Mul of two computed tensors", "cat: a Concat of a constant and computed tensors"]);
     expect(v[1].fix).to.match(/product of two activations/);
     const g = onnxGraph({ input: [1, 2, 2, 2], output: [1, 2, 2, 2], nodes: [{ name: "m", opType: "Mul", input: ["input", "px"], output: ["output"] }], init: [tensor("px", [1, 2, 2, 2], values(8, 3))] });
     const file = path.join(dir, "px.onnx");
@@ -288,6 +349,123 @@ describe("issue 29 ops in the Groth16 circuit: the formula, both backends, tampe
     // the default input (seeded, in the declared range), through the same quantization
     const qx = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration, saturate: "off" });
     expect(JSON.stringify(qx.ops, (_k, v) => (typeof v === "bigint" ? String(v) : v))).to.equal(JSON.stringify(q.ops, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    expect(r.prediction.outputs.length).to.equal(3);
+  });
+});
+
+/** A model with the second batch's ops in the IR: a branch's start (gather from an earlier tensor), a concat of two
+ * requants' outputs (one step: wiring), a concat with the input (two steps: a multiplier), a permutation. */
+function joinsModel(): { model: ModelFile; q: QModel; x: bigint[] } {
+  const model: ModelFile = {
+    format: "zkml-model/1",
+    name: "joins-kat",
+    input: { shape: [6], range: [-1, 1] },
+    layers: [
+      { type: "dense", units: 5, weights: [...Array(5)].map((_, o) => values(6, 140 + o)), bias: values(5, 150) },
+      { type: "relu" },
+      { type: "dense", units: 4, weights: [...Array(4)].map((_, o) => values(5, 160 + o)), bias: values(4, 170) },
+      { type: "relu" },
+      { type: "gather", shape: [5], from: 1 },
+      { type: "dense", units: 3, weights: [...Array(3)].map((_, o) => values(5, 180 + o).map((v) => 4 * v)), bias: values(3, 190) },
+      { type: "concat", from: 3, fromFirst: true },
+      { type: "concat", from: -1, fromFirst: false },
+      { type: "gather", shape: [13], index: [...Array(13)].map((_, i) => (5 * i) % 13) },
+      { type: "dense", units: 3, weights: [...Array(3)].map((_, o) => values(13, 200 + o)), bias: values(3, 210) },
+    ],
+    provenance: { source: "test" },
+  };
+  const cal = [...Array(16)].map((_, s) => values(6, 300 + s));
+  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: cal, saturate: "off" });
+  return { model, q, x: quantizeInput(q, values(6, 17)) };
+}
+
+describe("issue 29 second batch (gather, concat) in the Groth16 circuit: the formula, both backends, tampering, Solidity, a proof", function () {
+  this.timeout(600_000);
+  const { model, q, x } = joinsModel();
+  type Concat = Extract<QModel["ops"][number], { op: "concat" }>;
+  const concats = q.ops.filter((o): o is Concat => o.op === "concat");
+
+  it("the IR: a branch's gather, a concat of two requants at one step (no multiplier), a concat with the input at a multiplier, a permutation; runIR = the float model within the quantization's error", () => {
+    expect(q.ops.map((o) => o.op)).to.deep.equal(["dense", "requant", "dense", "requant", "gather", "dense", "requant", "concat", "concat", "gather", "dense"]);
+    expect(q.ops[4]).to.deep.include({ op: "gather", from: 2 });
+    expect(concats[0]).to.deep.include({ from: 4, fromFirst: true, mul: 1, fromMul: 1 });
+    expect(concats[1].from).to.equal(0);
+    expect(concats[1].mul * concats[1].fromMul, "the input and the join are at different steps").to.be.above(1);
+    const t = runIR(q, x).trace;
+    // the join: tensor 4 (the first branch's ReLU) then the second branch's values, then the input (each times its multiplier)
+    expect(t[8]).to.deep.equal([...t[4], ...t[7]]);
+    expect(t[9]).to.deep.equal([...t[8].map((v) => BigInt(concats[1].mul) * v), ...t[0].map((v) => BigInt(concats[1].fromMul) * v)]);
+    expect(t[10]).to.deep.equal([...Array(13)].map((_, i) => t[9][(5 * i) % 13]));
+    const fl = forwardFloat(model, values(6, 17)).data;
+    const scale = Math.max(1, ...Array.from(fl, Math.abs));
+    // 8 bits through three layers and a coarsened join: a few of the last step's units; 12 bits: 16 times finer
+    dequantize(q, runIR(q, x).output).forEach((v, i) => expect(Math.abs(v - fl[i]), `output ${i}: ${v} against ${fl[i]}`).to.be.below(0.15 * scale));
+    const q12 = quantize(model, { inputBits: 12, weightBits: 12, activationBits: 12, calibration: [...Array(16)].map((_, s) => values(6, 300 + s)), saturate: "off" });
+    dequantize(q12, runIR(q12, quantizeInput(q12, values(6, 17))).output).forEach((v, i) => expect(Math.abs(v - fl[i]), `12 bits, output ${i}: ${v} against ${fl[i]}`).to.be.below(0.01 * scale));
+  });
+
+  it("circom and the direct backend: constraints = the formula (the gathers and the one-step concat 0; the other concat one bound wire per value of its scaled side); every wire tampered alone fails", async () => {
+    const dir = tmpDir("joins-circom");
+    try {
+      const vis = OPEN_VISIBILITY;
+      const count = constraintCount(q, vis);
+      const requants = q.ops.filter((o): o is Extract<QModel["ops"][number], { op: "requant" }> => o.op === "requant");
+      expect(count.nonlinear).to.equal(5 * (requants[0].bits + 2) + 4 * (requants[1].bits + 2) + 3 * (requants[2].bits + 2));
+      const c = concats[1];
+      // its sides: the 7 joined values at mul, the 6 inputs at fromMul; the last dense's 3 outputs bound as always
+      expect(count.linearOutputs).to.equal(3 + (c.mul !== 1 ? 7 : 0) + (c.fromMul !== 1 ? 6 : 0));
+      const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
+      expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
+      expect(compiled.constraints).to.equal(count.total);
+      const r1csFile = path.join(dir, "direct.r1cs");
+      const d = buildDirect(q, vis, { r1csFile, x });
+      expect(d.constraints).to.equal(count.total);
+      const st = await statementFor(q, vis, x, runIR(q, x).output);
+      const wit = await witness(compiled.wasm, st.witnessInput, dir);
+      const r1cs = readR1cs(compiled.r1cs);
+      expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
+      expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+      expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+      // the scaled side's signals in circom
+      const sym = readSym(compiled.sym);
+      const k = q.ops.indexOf(c);
+      const side = c.mul !== 1 ? 0 : 1;
+      for (let i = 0; i < (side === 0 ? 7 : 6); i++) {
+        const at = sym.get(`main.model.cc${k}_${side}[${i}]`);
+        expect(at, `cc${k}_${side}[${i}]`).to.be.a("number");
+        const bad = wit.slice();
+        bad[at!] = (bad[at!] + 1n) % BN254_R;
+        expect(firstUnsatisfied(r1cs, bad), `cc${k}_${side}[${i}] changed`).to.be.at.least(0);
+      }
+      const dr = readR1cs(r1csFile);
+      expect(firstUnsatisfied(dr, d.witness!)).to.equal(-1);
+      let caught = 0;
+      for (let w = 1 + dr.nPubOut + dr.nPubIn; w < d.witness!.length; w++) {
+        const bad = d.witness!.slice();
+        bad[w] = (bad[w] + 1n) % BN254_R;
+        if (firstUnsatisfied(dr, bad) >= 0) caught++;
+      }
+      expect(caught).to.equal(d.witness!.length - 1 - dr.nPubOut - dr.nPubIn);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the Solidity inference contract returns runIR's output bit for bit (gather, concat), on three inputs", async () => {
+    const bundle = renderSolidity(q, "JoinsInference");
+    const c = await deployInference(bundle, compileAll([bundle]).get("JoinsInference")!);
+    for (const xi of [x, quantizeInput(q, values(6, 18)), quantizeInput(q, values(6, 19))]) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
+  });
+
+  it("the sumcheck system refuses gather and concat, naming the systems that prove them", () => {
+    expect(() => sumcheckArch(q)).to.throw(/ops\[4\] gather: the sumcheck system does not take a re-indexing/).that.satisfies((e: { code: string; hint: string }) => e.code === "IR_INVALID" && /--system groth16/.test(e.hint));
+  });
+
+  it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
+    const calibration = [...Array(16)].map((_, s) => values(6, 300 + s));
+    const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
     expect(r.prediction.outputs.length).to.equal(3);
   });
 });
