@@ -4,8 +4,9 @@
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
  * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool,
- * Flatten, Reshape, Squeeze and Unsqueeze to a flat vector or the same shape, Dropout and Identity (nothing at
- * inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
+ * Flatten, Reshape, Squeeze and Unsqueeze to any shape, Transpose (a gather: wiring), Concat of computed tensors on any
+ * axis (a concat, then a gather when the axis is not the first of the values), a node reading an earlier tensor (a
+ * second branch: a gather back to it), Dropout and Identity (nothing at inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
  * can be, then a clip); Mul, Add, Sub and Div with a constant (one value, or one per channel: folded into the Conv
  * or Gemm before it, else a diagonal layer); Shape, Gather, Concat, Cast and the arithmetic above on constants
  * (x.view(x.size(0), -1)) computed here, at batch 1. Batch dimension 1 (or symbolic). A graph
