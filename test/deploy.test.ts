@@ -11,11 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { keccak256, Wallet } from "ethers";
 import { droppingProxy } from "./helpers/proxy";
+import { HARDHAT_CLI, startHardhatNode } from "./helpers/node";
 import { gasSubject } from "../src/evm/compare";
 import { loadModelFile } from "../src/model/format";
 import { Paths } from "../src/core/paths";
 import { sha256 } from "../src/core/files";
-import { freePort } from "../src/core/net";
 import { CircuitOptions, locateCircuit, proveModel } from "../src/pipeline/prove";
 import { DEFAULT_VISIBILITY } from "../src/statement/visibility";
 import { statementFor } from "../src/statement/statement";
@@ -24,7 +24,7 @@ import { ACCOUNT0, ROOT, tmpDir } from "./helpers/circuit";
 import { jobIdFor, JobSpec } from "../src/queue/jobs";
 import { proveJob } from "../src/queue/queue";
 
-const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+const CLI = HARDHAT_CLI;
 
 describe("deploy-verifier and submit-proof against `npx hardhat node`", function () {
   this.timeout(600_000);
@@ -81,21 +81,7 @@ describe("deploy-verifier and submit-proof against `npx hardhat node`", function
     // the setups deploy-verifier needs (cached); the default statement last, as a user who tried both would
     await proveModel({ root: ROOT, model, circuit: HASHED });
     await proveModel({ root: ROOT, model, circuit: DEFAULT, context: ACCOUNT0 }); // the node's first account submits
-    const port = await freePort();
-    rpc = `http://127.0.0.1:${port}`;
-    node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      let seen = "";
-      const t = setTimeout(() => reject(new Error(`hardhat node did not start:\n${seen}`)), 120_000);
-      node.stdout!.on("data", (d) => {
-        seen += d;
-        if (/Started HTTP and WebSocket JSON-RPC server/.test(seen)) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}:\n${seen}`)));
-    });
+    ({ node, rpc } = await startHardhatNode());
   });
 
   after(() => {

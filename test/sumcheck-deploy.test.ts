@@ -7,16 +7,16 @@
  * refused before anything is sent. A small MLP under its own name, so no developer's record is touched.
  */
 import { expect } from "chai";
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Paths } from "../src/core/paths";
-import { freePort } from "../src/core/net";
 import { loadModelFile } from "../src/model/format";
 import { locateCircuit } from "../src/pipeline/prove";
 import { ROOT, tmpDir } from "./helpers/circuit";
+import { HARDHAT_CLI, startHardhatNode } from "./helpers/node";
 
-const CLI = path.join(ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js");
+const CLI = HARDHAT_CLI;
 
 /** A 16-8-4 MLP with ReLU, seeded weights. */
 function smallMlp(name: string): object {
@@ -52,21 +52,7 @@ describe("the sumcheck system's verifier deployed and used through the tasks, ag
     fs.rmSync(record, { force: true });
     // this test's model only: its build folder (IR, commitment, runs) from an earlier run goes, so deploying first is refused
     fs.rmSync(new Paths(ROOT).get({ kind: "circuitDir", circuit: loc.id }), { recursive: true, force: true });
-    const port = await freePort();
-    rpc = `http://127.0.0.1:${port}`;
-    node = spawn("node", [CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      let seen = "";
-      const t = setTimeout(() => reject(new Error(`hardhat node did not start:\n${seen}`)), 120_000);
-      node.stdout!.on("data", (d) => {
-        seen += d;
-        if (/Started HTTP and WebSocket JSON-RPC server/.test(seen)) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      node.on("exit", (code) => reject(new Error(`hardhat node exited with ${code}:\n${seen}`)));
-    });
+    ({ node, rpc } = await startHardhatNode());
   });
 
   after(() => {
