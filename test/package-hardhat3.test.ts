@@ -19,6 +19,7 @@ import * as path from "path";
 import hre from "hardhat";
 import { isLocalChain, markInProcessNetwork } from "../src/evm/networks";
 import hardhat3Plugin from "../src/plugin/hardhat3/index";
+import { packOnce } from "./helpers/pack";
 
 const ROOT = path.join(__dirname, "..");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
@@ -85,12 +86,8 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
   it("npx hardhat prove-model, then deploy-verifier, submit-proof and compare-gas on the in-process network", function () {
     const built = path.join(ROOT, "native", "build", "Release", "zkml_native.node");
     if (!fs.existsSync(built)) this.skip();
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-pack3-"));
-    dirs.push(work);
-    const packed = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
-    expect(packed.code, packed.stderr).to.equal(0);
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
-    const files = info.files.map((f) => f.path);
+    // the tarball test/package.test.ts installs too: packed once per test process (helpers/pack.ts)
+    const { tarball, files } = packOnce();
     for (const f of ["dist/plugin/hardhat3/index.js", "dist/plugin/hardhat3/index.d.ts", "dist/plugin/hardhat3/tasks/prove-model.js", "dist/plugin/actions/deploy.js"]) expect(files, f).to.include(f);
 
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-"));
@@ -103,12 +100,12 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
     const resolving = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-hh3-resolve-"));
     dirs.push(resolving);
     for (const f of ["package.json", "package-lock.json"]) fs.copyFileSync(path.join(LOCKED, f), path.join(resolving, f));
-    const resolved = run("npm", ["install", "--package-lock-only", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--save-dev", path.join(work, info.filename)], resolving);
+    const resolved = run("npm", ["install", "--package-lock-only", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", "--save-dev", tarball], resolving);
     expect(resolved.code, resolved.stderr).to.equal(0);
     const modules = path.join(project, "node_modules");
     const pkg = path.join(modules, "zkml-hardhat");
     fs.mkdirSync(pkg);
-    execFileSync("tar", ["xzf", path.join(work, info.filename), "-C", pkg, "--strip-components=1"]);
+    execFileSync("tar", ["xzf", tarball, "-C", pkg, "--strip-components=1"]);
     // the package's dependencies: this repository's installed ones, where Hardhat 3's project has none of that name
     for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
       if (entry.startsWith(".") || fs.existsSync(path.join(modules, entry))) continue;

@@ -18,9 +18,20 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { packOnce } from "./helpers/pack";
 
 const ROOT = path.join(__dirname, "..");
 const TINY = path.join(__dirname, "fixtures", "tiny-cnn.json");
+/** A user's smaller model still (10 weights: a 2^7 ptau), for the test without the addon: snarkjs's JavaScript
+ * setup makes its development powers of tau, which for tiny-cnn's 2^12 took over two minutes of the suite. */
+const TINY_DENSE = {
+  format: "zkml-model/1",
+  name: "tiny-dense",
+  description: "A very small dense net for tests: 4 -> dense 2",
+  input: { shape: [4], range: [0, 1] },
+  layers: [{ type: "dense", units: 2, weights: [[0.31, -0.52, 0.12, 0.44], [-0.27, 0.18, 0.55, -0.09]], bias: [0.05, -0.11] }],
+  provenance: { source: "hand-written, a test fixture" },
+};
 
 interface Run {
   code: number | null;
@@ -66,22 +77,17 @@ function installScript(project: string, env: NodeJS.ProcessEnv): Run {
 
 describe("package: npm pack, installed into a fresh Hardhat 2 project", function () {
   this.timeout(600_000);
-  let work: string;
   let tarball: string;
   let files: string[] = [];
   const projects: string[] = [];
 
   before(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "zkml-pack-"));
-    const packed = run("npm", ["pack", "--json", "--pack-destination", work], ROOT);
-    expect(packed.code, packed.stderr).to.equal(0);
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
-    tarball = path.join(work, info.filename);
-    files = info.files.map((f) => f.path);
+    // the tarball test/package-hardhat3.test.ts installs too: packed once per test process (helpers/pack.ts)
+    ({ tarball, files } = packOnce());
   });
 
   after(() => {
-    for (const d of [work, ...projects]) if (d) fs.rmSync(d, { recursive: true, force: true });
+    for (const d of projects) if (d) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it("ships exactly what it needs: built JavaScript with declarations, models, data, the native sources; no tests, no TypeScript sources, no binaries", () => {
@@ -197,7 +203,9 @@ export async function use(hre: HardhatRuntimeEnvironment): Promise<number> {
     expect(lines[0]).to.match(/native addon not built \(Rust's cargo not found\).*snarkjs.*npm rebuild zkml-hardhat/);
     expect(fs.existsSync(path.join(project, "node_modules", "zkml-hardhat", "native", "build", "Release", "zkml_native.node"))).to.equal(false);
 
-    const proved = hardhat(project, ["prove-model", "--model", "my-model.json"], env);
+    // the user's smaller model: snarkjs's JavaScript powers of tau at 2^7, not tiny-cnn's 2^12 (minutes of the suite)
+    fs.writeFileSync(path.join(project, "my-small-model.json"), JSON.stringify(TINY_DENSE));
+    const proved = hardhat(project, ["prove-model", "--model", "my-small-model.json"], env);
     expect(proved.code, proved.stderr).to.equal(0);
     expect(proved.stdout).to.contain("(snarkjs prover)");
     expect(proved.stdout).to.contain("verified: yes");
