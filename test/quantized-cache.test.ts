@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { quantizationKey, quantizedFor } from "../src/pipeline/quantized";
+import { cachedForModel, quantizationKey, quantizedFor } from "../src/pipeline/quantized";
 import { quantizeFor } from "../src/quantize/quantize";
 import { resolveModel } from "../src/model/zoo";
 import { irToJson } from "../src/ir/serialize";
@@ -46,6 +46,16 @@ describe("the quantization cache", () => {
     const files = fs.readdirSync(path.join(root, "build", "quantized")).filter((f) => f.startsWith("mlp-mnist-"));
     expect(files).to.have.length(8);
     expect(files).to.include(`${quantizationKey(fresh(), { scaleBits: 16 })}.json`);
+  });
+
+  it("a width choice is kept the same way: computed once, read back by a later command, per options", () => {
+    let runs = 0;
+    const choose = () => (runs++, { bits: 12, target: 0.005, met: true, maxAbsError: 0.004, measured: [{ bits: 12, maxAbsError: 0.004 }] });
+    const first = cachedForModel(root, fresh(), "width", [0.005, null], choose);
+    expect(cachedForModel(root, fresh(), "width", [0.005, null], choose)).to.deep.equal(first);
+    expect(runs).to.equal(1);
+    cachedForModel(root, fresh(), "width", [0.001, null], choose);
+    expect(runs).to.equal(2);
   });
 
   it("a damaged file is quantized again and replaced", () => {

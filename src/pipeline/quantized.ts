@@ -43,6 +43,30 @@ export function quantizationKey(model: ModelFile, quant: QuantChoice): string {
   return `${model.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${sha256([contentHash(model), options, quantizerCode()].join("\n")).slice(0, 24)}`;
 }
 
+/**
+ * A value computed from a model (a width choice: five or more quantizations and 32 float and integer passes each,
+ * 424 s for worldcoin-proxy), kept like a quantization: by the model's content, `options` (JSON) and the quantizer's
+ * code; only a value that reads back identical is kept.
+ */
+export function cachedForModel<T>(root: string, model: ModelFile, what: string, options: unknown, compute: () => T): T {
+  const name = `${model.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${what}-`;
+  const file = new Paths(root).get({ kind: "quantized", key: `${name}${sha256([contentHash(model), JSON.stringify(options), quantizerCode()].join("\n")).slice(0, 24)}` });
+  if (fs.existsSync(file)) {
+    try {
+      return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+    } catch {
+      // damaged: computed again and replaced
+    }
+  }
+  const v = compute();
+  const json = JSON.stringify(v);
+  if (json !== undefined && sameValue(JSON.parse(json), v)) {
+    writeFileAtomic(file, json);
+    prune(path.dirname(file), name);
+  }
+  return v;
+}
+
 /** Deep equality with types: a bigint read back as a string or a number is a difference. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a !== typeof b) return false;

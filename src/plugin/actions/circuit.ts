@@ -33,7 +33,7 @@ export interface CircuitArgs {
  * (zkml.visibility's, or DEFAULT_VISIBILITY's sender) does not apply to it; only --context asks it for one (and the
  * system refuses what it cannot prove).
  */
-export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibility>, model: ModelFile): Promise<CircuitOptions> {
+export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibility>, model: ModelFile, root?: string): Promise<CircuitOptions> {
   const { batchOf, contextOf, parseVisibility } = await import("../../statement/visibility");
   const { parseSaturate } = await import("../../quantize/quantize");
   const { BACKENDS } = await import("../../pipeline/circuit");
@@ -59,10 +59,20 @@ export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibili
   if (!byModel) choices.set(model, (byModel = new Map()));
   let choice = byModel.get(key);
   if (!choice) {
-    byModel.set(key, (choice = chooseScaleBits(model, { maxError, calibration, saturate, accepts })));
+    const choose = () => chooseScaleBits(model, { maxError, calibration, saturate, accepts });
+    // with a project: kept under build/quantized by the model's content and these options (a later command reads it)
+    byModel.set(key, (choice = root === undefined ? choose() : await keptChoice(root, model, [maxError, saturate, calibration, sys?.form === "ir" ? [sys.protocol, visibility] : null], choose)));
     say(`width: ${describeChoice(choice)}`);
   }
   return { visibility, backend: args.backend as Backend, quant: { scaleBits: choice.bits, saturate, calibration, choice } };
+}
+
+async function keptChoice(root: string, model: ModelFile, options: [unknown, unknown, ArrayLike<number>[] | undefined, unknown], choose: () => WidthChoice): Promise<WidthChoice> {
+  const { cachedForModel } = await import("../../pipeline/quantized");
+  const { sha256 } = await import("../../core/files");
+  const [maxError, saturate, calibration, system] = options;
+  const values = calibration && sha256(Buffer.concat(calibration.map((v) => Buffer.from(Float64Array.from(v).buffer))));
+  return cachedForModel(root, model, "width", [maxError ?? null, saturate ?? null, values ?? null, system], choose);
 }
 
 /** Widths chosen in this process, per model and options (compare-gas and the queue ask for the same circuit more than once). */

@@ -209,7 +209,7 @@ export async function verifyProofAction(args: VerifyProofArgs, host: Pick<Host, 
     const { resolveModel } = await import("../../model/zoo");
     const { verifyIrProofFiles } = await import("../../evm/verify-proof");
     const model = resolveModel(args.model);
-    const loc = locateCircuit(host.root, model, system, await circuitOptions(args, host.zkml, model));
+    const loc = locateCircuit(host.root, model, system, await circuitOptions(args, host.zkml, model, host.root));
     const { Paths } = await import("../../core/paths");
     const paths = new Paths(host.root);
     const ir = paths.get({ kind: "ir", circuit: loc.id });
@@ -229,7 +229,7 @@ export async function verifyProofAction(args: VerifyProofArgs, host: Pick<Host, 
       const { resolveModel } = await import("../../model/zoo");
       const model = resolveModel(args.model);
       const root = host.root;
-      const loc = locateCircuit(root, model, system ?? "groth16", await circuitOptions(args, host.zkml, model));
+      const loc = locateCircuit(root, model, system ?? "groth16", await circuitOptions(args, host.zkml, model, root));
       if (!fs.existsSync(loc.vkey))
         throw new ZkmlError("SETUP_NOT_FOUND", `no ${system ?? "groth16"} verification key for ${model.name} with these circuit options (circuit ${loc.id}: looked for ${path.relative(root, loc.vkey)})`, {
           hint: `run the setup first: npx hardhat prove-model --model ${args.model}${system ? ` --system ${system}` : ""}${circuitFlags(args)}, or give the key with --vkey`,

@@ -42,7 +42,7 @@ export async function deploymentTarget(args: CircuitArgs & { model: string; syst
   const root = host.root;
   const paths = new Paths(root);
   const form = systemFor({ system }).form;
-  const options = await circuitOptions(form === "ir" ? { ...args, context: args.context ?? "sender" } : args, host.zkml, model);
+  const options = await circuitOptions(form === "ir" ? { ...args, context: args.context ?? "sender" } : args, host.zkml, model, host.root);
   const loc = locateCircuit(root, model, system, options);
   return { net, network, system, form, model, root, paths, options, loc, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system }) };
 }

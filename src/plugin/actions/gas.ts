@@ -24,8 +24,8 @@ export interface CompareGasArgs extends CircuitArgs {
 }
 
 /** The circuits to compare: one per --statements triple, or the one the circuit options name. */
-async function statementCircuits(args: CompareGasArgs, zkml: ZkmlConfig<Visibility>, model: ModelFile): Promise<CircuitOptions[]> {
-  if (args.statements === undefined) return [await circuitOptions(args, zkml, model)];
+async function statementCircuits(args: CompareGasArgs, zkml: ZkmlConfig<Visibility>, model: ModelFile, root: string): Promise<CircuitOptions[]> {
+  if (args.statements === undefined) return [await circuitOptions(args, zkml, model, root)];
   if (args.input !== undefined || args.weights !== undefined || args.output !== undefined)
     throw new ZkmlError("OPTION_INVALID", "--statements: give either --statements or --input/--weights/--output, not both", { hint: "e.g. --statements packed/fixed/label,hashed/fixed/label" });
   const out: CircuitOptions[] = [];
@@ -35,7 +35,7 @@ async function statementCircuits(args: CompareGasArgs, zkml: ZkmlConfig<Visibili
       throw new ZkmlError("OPTION_INVALID", `--statements: expected input/weights/output[/batch] items, got ${JSON.stringify(triple)}`, { hint: "e.g. --statements packed/fixed/label,hashed/fixed/label/64" });
     const [input, weights, output, batch] = parts;
     if (batch !== undefined && !/^[0-9]+$/.test(batch)) throw new ZkmlError("OPTION_INVALID", `--statements: the batch of ${JSON.stringify(triple)} must be a whole number, got ${JSON.stringify(batch)}`, { hint: "e.g. hashed/fixed/label/64" });
-    out.push(await circuitOptions({ ...args, input, weights, output, batch: batch === undefined ? args.batch : Number(batch) }, zkml, model));
+    out.push(await circuitOptions({ ...args, input, weights, output, batch: batch === undefined ? args.batch : Number(batch) }, zkml, model, root));
   }
   return out;
 }
@@ -45,11 +45,11 @@ async function statementCircuits(args: CompareGasArgs, zkml: ZkmlConfig<Visibili
  * input and output, one inference bound to its submitter), whatever --input/--weights/--output ask of the circuit
  * systems; the width as its own tables allow (--scale-bits or --max-error as given).
  */
-async function irStatement(args: CompareGasArgs, zkml: ZkmlConfig<Visibility>, model: ModelFile, systems: readonly ProofSystem[]): Promise<CircuitOptions | undefined> {
+async function irStatement(args: CompareGasArgs, zkml: ZkmlConfig<Visibility>, model: ModelFile, systems: readonly ProofSystem[], root: string): Promise<CircuitOptions | undefined> {
   const { systemFor } = await import("../../systems/registry");
   const ir = systems.find((s) => systemFor({ system: s }).form === "ir");
   if (ir === undefined) return undefined;
-  return circuitOptions({ ...args, system: ir, input: "public", weights: "hashed", output: "public", context: "sender", batch: undefined }, zkml, model);
+  return circuitOptions({ ...args, system: ir, input: "public", weights: "hashed", output: "public", context: "sender", batch: undefined }, zkml, model, root);
 }
 
 export async function compareGasAction(args: CompareGasArgs, host: Pick<Host, "root" | "zkml" | "gasChains">): Promise<GasReport> {
@@ -62,8 +62,8 @@ export async function compareGasAction(args: CompareGasArgs, host: Pick<Host, "r
   const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s, "--systems")))];
   const blockGasLimit = args.blockGasLimit ?? host.zkml.blockGasLimit;
   if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
-  const circuits = await statementCircuits(args, host.zkml, model);
-  const irCircuit = await irStatement(args, host.zkml, model, systems);
+  const circuits = await statementCircuits(args, host.zkml, model, host.root);
+  const irCircuit = await irStatement(args, host.zkml, model, systems, host.root);
   const report = await compareModelGas(
     { root: host.root, model, circuits, systems, irCircuit, trust: ptauTrust(host.zkml), log: say },
     await host.gasChains(blockGasLimit),

@@ -48,7 +48,7 @@ export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" 
     inputFile = args.input;
     args = { ...args, input: undefined };
   }
-  const circuit = await circuitOptions(args, host.zkml, model);
+  const circuit = await circuitOptions(args, host.zkml, model, host.root);
   const { parseContext } = await import("../../statement/statement");
   // a statement bound to its submitter (the default) is proved for the network's first account, the one
   // deploy-verifier and submit-proof send from, unless --bind-to names another

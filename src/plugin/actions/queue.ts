@@ -94,7 +94,7 @@ async function submit(args: ProveJobsArgs, host: JobsHost, t: { url: string }) {
   if (!args.inputs) throw new ZkmlError("OPTION_INVALID", "--inputs: submit needs a file of inputs", { hint: 'write {"inputs": [[...], ...]} with one input per job' });
   const model = resolveModel(args.model);
   const system = parseSystem(args.system, "--system");
-  const options = await circuitOptions(args, host.zkml, model);
+  const options = await circuitOptions(args, host.zkml, model, host.root);
   const raw = readJsonFile(args.inputs, "INPUT_INVALID", "check the path given to --inputs");
   const list = Array.isArray(raw) ? raw : (raw as { inputs?: unknown })?.inputs;
   if (!Array.isArray(list) || list.length === 0) throw new ZkmlError("INPUT_INVALID", 'expected {"inputs": [[...], ...]} or [[...], ...] with at least one input', { file: args.inputs, hint: "one array of input values per job" });

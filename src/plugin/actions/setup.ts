@@ -85,7 +85,7 @@ export async function verifySetupAction(args: VerifySetupArgs, host: Pick<Host, 
   const { runStage } = await import("../../pipeline/runner");
   const root = host.root;
   const model = resolveModel(args.model);
-  const c = locateCircuit(root, model, "groth16", await circuitOptions(args, host.zkml, model));
+  const c = locateCircuit(root, model, "groth16", await circuitOptions(args, host.zkml, model, root));
   if (!fs.existsSync(c.setupMeta) || !fs.existsSync(c.zkey))
     throw new ZkmlError("SETUP_NOT_FOUND", `no setup for ${args.model} (circuit ${c.id}) under build/`, { hint: `run \`npx hardhat prove-model --model ${args.model}${circuitFlags(args)}\` first` });
   const meta = JSON.parse(fs.readFileSync(c.setupMeta, "utf8")) as { ptau: string; trust: string; beacon?: string };

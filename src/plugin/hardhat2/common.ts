@@ -44,5 +44,5 @@ export function defineTask(id: TaskId): ConfigurableTaskDefinition {
 
 /** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
 export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../../model/format").ModelFile): Promise<import("../../pipeline/circuit").CircuitOptions> {
-  return (await import("../actions/circuit")).circuitOptions(args, hre.config.zkml, model);
+  return (await import("../actions/circuit")).circuitOptions(args, hre.config.zkml, model, hre.config.paths.root);
 }
