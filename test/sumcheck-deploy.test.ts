@@ -74,6 +74,9 @@ describe("the sumcheck system's verifier deployed and used through the tasks, ag
     expect(r.code, r.out).to.not.equal(0);
     expect(r.out).to.match(/OPTION_INVALID.*--weights private \(the verifier holds the model's commitment: --weights hashed\); --input private/);
     expect(fs.existsSync(record)).to.equal(false);
+    const verify = onLocal("deploy-verifier", "--verify");
+    expect(verify.code, verify.out).to.not.equal(0);
+    expect(verify.out).to.match(/OPTION_INVALID.*--verify: the sumcheck verifier is compiled outside Hardhat's artifacts|--verify.*(local|localhost)/);
   });
 
   it("prove-model, then deploy-verifier: data contracts, verifier and consumer recorded; a second run deploys nothing", () => {
@@ -90,6 +93,7 @@ describe("the sumcheck system's verifier deployed and used through the tasks, ag
     expect(rec.verifier.constructorArguments).to.deep.equal([JSON.stringify(rec.data.map((d: { address: string }) => d.address))]);
     expect(rec.consumer.constructorArguments).to.deep.equal([rec.verifier.address]);
     expect(rec.compiler.settings.viaIR).to.equal(true);
+    expect(rec.verifier.fullyQualifiedName).to.match(/^build\/circuits\/\S+\/sumcheck\/SumcheckVerifier_\S+\.sol:SumcheckVerifier_/);
     for (const c of [rec.verifier, rec.consumer, ...rec.data]) expect(c.runtimeBytes).to.be.within(1, 24_576);
     expect(rec.statement.layout.context).to.deep.equal({ kind: "context", offset: rec.statement.layout.publicSignals - 1, count: 1 });
     const again = onLocal("deploy-verifier");

@@ -48,12 +48,14 @@ export function quantizationKey(model: ModelFile, quant: QuantChoice): string {
  * 424 s for worldcoin-proxy), kept like a quantization: by the model's content, `options` (JSON) and the quantizer's
  * code; only a value that reads back identical is kept.
  */
-export function cachedForModel<T>(root: string, model: ModelFile, what: string, options: unknown, compute: () => T): T {
+export function cachedForModel<T>(root: string, model: ModelFile, what: string, options: unknown, compute: () => T, onHit?: (file: string) => void): T {
   const name = `${model.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${what}-`;
   const file = new Paths(root).get({ kind: "quantized", key: `${name}${sha256([contentHash(model), JSON.stringify(options), quantizerCode()].join("\n")).slice(0, 24)}` });
   if (fs.existsSync(file)) {
     try {
-      return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+      const v = JSON.parse(fs.readFileSync(file, "utf8")) as T;
+      onHit?.(file);
+      return v;
     } catch {
       // damaged: computed again and replaced
     }

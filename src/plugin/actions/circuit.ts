@@ -2,6 +2,7 @@
  * The options that decide which circuit a model compiles to, as every task that builds or finds one takes them,
  * read against the project's `zkml` config: free of Hardhat, shared by both plugins.
  */
+import * as path from "path";
 import { ZkmlError } from "../../core/errors";
 import type { ZkmlConfig } from "../../core/config";
 import type { Visibility } from "../../statement/visibility";
@@ -72,7 +73,7 @@ async function keptChoice(root: string, model: ModelFile, options: [unknown, unk
   const { sha256 } = await import("../../core/files");
   const [maxError, saturate, calibration, system] = options;
   const values = calibration && sha256(Buffer.concat(calibration.map((v) => Buffer.from(Float64Array.from(v).buffer))));
-  return cachedForModel(root, model, "width", [maxError ?? null, saturate ?? null, values ?? null, system], choose);
+  return cachedForModel(root, model, "width", [maxError ?? null, saturate ?? null, values ?? null, system], choose, (file) => say(`width: kept from an earlier run (${path.relative(root, file)})`));
 }
 
 /** Widths chosen in this process, per model and options (compare-gas and the queue ask for the same circuit more than once). */

@@ -55,6 +55,10 @@ export async function deploySumcheckAction(args: DeployArgs, host: Host, t: Targ
   const { publicLayout, statementLayout } = await import("../../statement/layout");
   const { writeFileAtomic } = await import("../../core/files");
   checkOnChainStatement(t, args);
+  if (args.verify)
+    throw new ZkmlError("OPTION_INVALID", `--verify: the ${t.system} verifier is compiled outside Hardhat's artifacts (solc's IR pipeline, from build/), which the explorer plugins cannot submit yet`, {
+      hint: "deploy without --verify; the deployment record names the source file and the compiler settings (viaIR) to submit it by hand",
+    });
   const files = builtFiles(t, args);
   const signer = await host.signer(); // reach the node before compiling anything
   const name = t.loc.contracts.verifier.replace(/Verifier(?=_|$)/, "");
@@ -63,6 +67,8 @@ export async function deploySumcheckAction(args: DeployArgs, host: Host, t: Targ
     if (!fs.existsSync(f) || fs.readFileSync(f, "utf8") !== text) writeFileAtomic(f, text);
   });
   refuseOverGasCap(d.rendered, txGasCap(t.net), t.net);
+  // the record names the source as the project sees it (relative to its root)
+  for (const c of [d.verifier, d.consumer]) c.fullyQualifiedName = path.relative(t.root, c.fullyQualifiedName);
   const layout = publicLayout(statementLayout(t.loc.q, t.options.visibility));
   const r = await deployVerifier({
     signer,

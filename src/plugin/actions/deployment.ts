@@ -14,6 +14,8 @@ export interface DeployArgs extends CircuitArgs {
   confirmations?: number;
   force: boolean;
   allowDevelopmentSetup: boolean;
+  /** publish the sources on the network's explorer afterwards (each plugin does it) */
+  verify?: boolean;
 }
 
 export interface SubmitArgs extends CircuitArgs {
