@@ -5,7 +5,7 @@
 import { HardhatPluginError } from "hardhat/plugins";
 import { task, types } from "hardhat/config";
 import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
-import { isZkmlError } from "../../core/errors";
+import { isZkmlError, ZkmlError } from "../../core/errors";
 import type { CircuitArgs } from "../actions/circuit";
 import { taskFailure } from "../actions/output";
 import { TaskId, TaskSpec, TASKS, taskOptions } from "../actions/tasks";
@@ -45,4 +45,19 @@ export function defineTask(id: TaskId): ConfigurableTaskDefinition {
 /** The circuit options from a task's arguments and `zkml.visibility`, validated (errors name the option). */
 export async function circuitOptions(args: CircuitArgs, hre: HardhatRuntimeEnvironment, model: import("../../model/format").ModelFile): Promise<import("../../pipeline/circuit").CircuitOptions> {
   return (await import("../actions/circuit")).circuitOptions(args, hre.config.zkml, model, hre.config.paths.root);
+}
+
+/**
+ * Load a peer dependency the plugin needs at start: its absence is a ZkmlError naming the install, not Node's
+ * "Cannot find module" from inside the plugin.
+ */
+export function loadPeer(name: string, install: string): void {
+  try {
+    require(name); // eslint-disable-line @typescript-eslint/no-require-imports
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === "MODULE_NOT_FOUND" && err.message?.includes(`'${name}'`))
+      throw new ZkmlError("CONFIG_INVALID", `${name} is not installed: zkml-hardhat's Hardhat 2 plugin needs it for the accounts its tasks send from`, { hint: install });
+    throw e;
+  }
 }

@@ -6,12 +6,13 @@
  * so compiling never downloads. A project that names no `solidity` gets that version with the settings the gas
  * measurements use (src/evm/solc.ts). It loads hardhat-ethers (a peer dependency) for the signers.
  */
-import "@nomicfoundation/hardhat-ethers";
+import type {} from "@nomicfoundation/hardhat-ethers"; // hre.ethers's types; the module itself is loaded below
 import { extendConfig, extendEnvironment, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import { lazyObject } from "hardhat/plugins";
 import { defaultSolcOutputSelection } from "hardhat/internal/core/config/default-config";
 import { SOLC_SETTINGS } from "../../evm/solc";
+import { loadPeer } from "./common";
 import { zkmlRuntime, ZkmlRuntime } from "./api";
 import "./config";
 import "./prove-model";
@@ -22,6 +23,9 @@ import "./bench";
 import "./queue";
 import "./model";
 import "./deploy";
+
+// the signers: hardhat-ethers 3, an optional peer (Hardhat 3 projects use hardhat-ethers 4 through the other plugin)
+loadPeer("@nomicfoundation/hardhat-ethers", "npm install --save-dev @nomicfoundation/hardhat-ethers@^3 (hardhat-toolbox 6 brings it)");
 
 export type { ZkmlCircuitOptions, ZkmlCompareGasOptions, ZkmlDeployOptions, ZkmlProveOptions, ZkmlRuntime, ZkmlSubmitOptions } from "./api";
 export type { ZkmlConfig, ZkmlUserConfig } from "../../core/config";
