@@ -11,7 +11,10 @@
  *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
  *   flatten   reshape only
  *   add       y = mul * x + fromMul * t, t the tensor `from` (0: the input, j + 1: ops[j]'s output): a residual
- *             connection, both sides brought to one step by the small positive integers mul and fromMul
+ *             connection, both sides brought to one step by the small non-zero integers mul and fromMul (a negative
+ *             one: a Sub of two activations, x - t or t - x)
+ *   mul       y = x * t, t the tensor `from` (as add's): a product of two activations, exact, at the product of their
+ *             steps (the quantizer puts a requant after it); the circuit's one product constraint a value
  *   clip      y = min(max(x, lo), hi), either bound absent for none (ReLU6, torch.clamp, HardSigmoid's clamp); every
  *             difference of x, lo and hi below 2^(bits-1) (the circuit's comparison width)
  *   leakyrelu y = x * 2^shift if x >= 0, else alpha * x: exact, at the input's step / 2^shift (alpha / 2^shift is the
@@ -54,6 +57,8 @@ export type QOp =
   | { op: "flatten" }
   /** from: a trace index (0 the input, j + 1 the output of ops[j]), a tensor the circuit holds as signals */
   | { op: "add"; from: number; mul: number; fromMul: number }
+  /** y = x * t, t the tensor `from` (a trace index, as add's) */
+  | { op: "mul"; from: number }
   /** lo, hi: the bounds (at least one); bits: the width R of its comparisons, every difference of x, lo, hi below 2^(R-1) */
   | { op: "clip"; lo?: bigint; hi?: bigint; bits: number }
   /** alpha: the negative slope times 2^shift (an integer); bits: the signed width K of x's sign decomposition */
@@ -98,6 +103,7 @@ export function opOutputShape(op: QOp, shape: Shape, shapes: Shape[] = []): Shap
     }
     case "requant":
     case "add":
+    case "mul":
     case "clip":
     case "leakyrelu":
       return shape;
@@ -283,6 +289,11 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         x = x.map((v, i) => m * v + fm * t[i]);
         break;
       }
+      case "mul": {
+        const t = trace[op.from];
+        x = x.map((v, i) => v * t[i]);
+        break;
+      }
       case "clip": {
         const lim = 1n << BigInt(op.bits - 1);
         x = x.map((v, i) => {
@@ -350,10 +361,25 @@ export function clipBitsFor(op: Extract<QOp, { op: "clip" }>, x: Interval[]): nu
   return differenceBitsFor([...x, ...cs]);
 }
 
-/** An add's output bounds from its inputs' (mul and fromMul are positive: the sums of the bounds). */
+/** c times an interval: its ends, swapped when c is negative. */
+const scaleInterval = ([l, h]: Interval, c: bigint): Interval => (c >= 0n ? [c * l, c * h] : [c * h, c * l]);
+
+/** An add's output bounds from its inputs' (each side scaled by its multiplier, a negative one swapping its ends; then summed). */
 export function addBounds(op: Extract<QOp, { op: "add" }>, x: Interval[], t: Interval[]): Interval[] {
   const m = BigInt(op.mul), fm = BigInt(op.fromMul);
-  return x.map(([l, h], i) => [m * l + fm * t[i][0], m * h + fm * t[i][1]]);
+  return x.map((xi, i) => {
+    const a = scaleInterval(xi, m), b = scaleInterval(t[i], fm);
+    return [a[0] + b[0], a[1] + b[1]];
+  });
+}
+
+/** A product's bounds: the least and the greatest of the four products of the ends (exact for intervals). */
+export function mulBounds(x: Interval[], t: Interval[]): Interval[] {
+  return x.map(([l, h], i) => {
+    const [tl, th] = t[i];
+    const ps = [l * tl, l * th, h * tl, h * th];
+    return [ps.reduce((a, b) => (b < a ? b : a)), ps.reduce((a, b) => (b > a ? b : a))];
+  });
 }
 
 /** A linear op's weights and biases as float64 with their largest magnitudes, converted once per op object. */
@@ -458,6 +484,9 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: 
       case "add":
         x = addBounds(op, x, all[op.from]);
         break;
+      case "mul":
+        x = mulBounds(x, all[op.from]);
+        break;
       case "clip":
         // monotone: the bounds of the clip are the clipped bounds
         x = x.map(([l, h]) => [clipValue(l, op), clipValue(h, op)]);
@@ -532,7 +561,7 @@ export function assignRequantBits(q: QModel): QModel {
   return { ...q, ops };
 }
 
-/** An op reading the earlier tensor `from` (add, gather, concat): a trace index before it, and not a sum fused into its requant. */
+/** An op reading the earlier tensor `from` (add, mul, gather, concat): a trace index before it, and not a sum fused into its requant. */
 function readsEarlier(q: QModel, k: number, from: number, p: string): void {
   if (!Number.isInteger(from) || from < 0 || from > k) irFail(`${p}.from`, `expected a trace index 0..${k} (an earlier tensor), got ${from}`);
   // a dense or conv sum followed by its requant is fused in both circuits: it has no signals to read
@@ -577,9 +606,15 @@ export function validateIR(q: QModel): void {
         break;
       case "add": {
         readsEarlier(q, k, op.from, p);
-        for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] < 1 || op[f] > 1 << 20) irFail(`${p}.${f}`, `expected an integer in 1..2^20, got ${op[f]}`);
+        for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] === 0 || Math.abs(op[f]) > 1 << 20) irFail(`${p}.${f}`, `expected a non-zero integer in -2^20..2^20, got ${op[f]}`);
         const t = shapes[op.from];
         if (t.join("x") !== shape.join("x")) irFail(p, `adds a [${t.join(",")}] tensor to a [${shape.join(",")}] one`);
+        break;
+      }
+      case "mul": {
+        readsEarlier(q, k, op.from, p);
+        const t = shapes[op.from];
+        if (t.join("x") !== shape.join("x")) irFail(p, `multiplies a [${shape.join(",")}] tensor by a [${t.join(",")}] one`);
         break;
       }
       case "clip":

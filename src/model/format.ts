@@ -6,7 +6,8 @@
  * channel-major: an image is [C, H, W]; a vector is [N]. Conv weights are [out][in][kh][kw], dense weights
  * [out][in]. A `clip` layer bounds every value to [min, max] (either may be absent), a `leakyrelu` keeps x >= 0 and
  * multiplies the rest by alpha. An `add` layer adds an earlier tensor to the running one (a residual connection): `from` is the
- * index of the layer whose output it adds, -1 for the model's input, and the shapes must be equal. `validateModel` checks every field and names the path of the first problem it finds
+ * index of the layer whose output it adds, -1 for the model's input, and the shapes must be equal (`negate` subtracts one
+ * side: x - y); a `mul` layer multiplies the running tensor by an earlier one the same way (x * y, HardSwish). `validateModel` checks every field and names the path of the first problem it finds
  * (`layers[1].weights: expected 16x8, got 16x7`); `forwardFloat` is the float reference used for training,
  * calibration and accuracy.
  */
@@ -32,8 +33,12 @@ export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride
 export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number] };
 export type FlattenLayer = { type: "flatten" };
 export type ReluLayer = { type: "relu" };
-/** y = x + (the output of layers[from], or the model's input when from = -1): a residual connection */
-export type AddLayer = { type: "add"; from: number };
+/** y = x + (the output of layers[from], or the model's input when from = -1): a residual connection; with `negate`, that
+ * side subtracted instead (a Sub of two activations: x - t with "from", t - x with "x") */
+export type AddLayer = { type: "add"; from: number; negate?: "x" | "from" };
+/** y = scale x t, t the output of layers[from] (-1: the input), scale a positive constant (absent: 1): a product of two
+ * activations (HardSwish's x * relu6(x + 3) / 6, x * y) */
+export type MulLayer = { type: "mul"; from: number; scale?: number };
 /** y = min(max(x, min), max), either bound absent for none: ReLU6 is {min: 0, max: 6} */
 export type ClipLayer = { type: "clip"; min?: number; max?: number };
 /** y = x for x >= 0, alpha x below */
@@ -44,8 +49,8 @@ export type GatherLayer = { type: "gather"; shape: Shape; index?: number[]; from
 /** the output of layers[from] (-1: the input) and the running tensor joined, from's first when fromFirst: torch.cat on the
  * first axis; shape [a0 + b0, ...rest] when both agree past the first axis, else flat */
 export type ConcatLayer = { type: "concat"; from: number; fromFirst: boolean };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | ClipLayer | LeakyReluLayer | GatherLayer | ConcatLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "clip", "leakyrelu", "gather", "concat"] as const;
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | MulLayer | ClipLayer | LeakyReluLayer | GatherLayer | ConcatLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "mul", "clip", "leakyrelu", "gather", "concat"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -126,6 +131,7 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
       return [shape.reduce((a, b) => a * b, 1)];
     case "relu":
     case "add":
+    case "mul":
     case "clip":
     case "leakyrelu":
       return shape;
@@ -223,11 +229,14 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
         break;
       }
-      case "add": {
+      case "add":
+      case "mul": {
         const from = layer.from;
         if (!Number.isInteger(from) || (from as number) < -1 || (from as number) >= i) fail(`${p}.from`, `expected an earlier layer's index (or -1, the input): -1..${i - 1}, got ${JSON.stringify(from)}`, undefined, file);
         const other = from === -1 ? (input.shape as Shape) : shapes[from as number];
-        if (fmt(other) !== fmt(shape)) fail(p, `adds a ${fmt(other)} tensor (${from === -1 ? "the input" : `layers[${from}]`}) to a ${fmt(shape)} one: the shapes must be equal`, undefined, file);
+        if (fmt(other) !== fmt(shape)) fail(p, `${layer.type === "add" ? "adds" : "multiplies by"} a ${fmt(other)} tensor (${from === -1 ? "the input" : `layers[${from}]`}) ${layer.type === "add" ? "to" : "of"} a ${fmt(shape)} one: the shapes must be equal`, undefined, file);
+        if (layer.type === "add" && layer.negate !== undefined && layer.negate !== "x" && layer.negate !== "from") fail(`${p}.negate`, `expected "x", "from" or none, got ${JSON.stringify(layer.negate)}`, undefined, file);
+        if (layer.type === "mul" && layer.scale !== undefined && !(typeof layer.scale === "number" && Number.isFinite(layer.scale) && layer.scale > 0)) fail(`${p}.scale`, `expected a positive finite number or none, got ${describeNumber(layer.scale)}`, undefined, file);
         break;
       }
       case "clip": {
@@ -407,7 +416,15 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
     case "add": {
       if (!earlier) throw new Error("an add layer needs the earlier tensors (use forwardTrace)");
       const other = earlier(layer.from).data;
-      for (let i = 0; i < out.length; i++) out[i] = x.data[i] + other[i];
+      const sx = layer.negate === "x" ? -1 : 1, st = layer.negate === "from" ? -1 : 1;
+      for (let i = 0; i < out.length; i++) out[i] = sx * x.data[i] + st * other[i];
+      break;
+    }
+    case "mul": {
+      if (!earlier) throw new Error("a mul layer needs the earlier tensors (use forwardTrace)");
+      const other = earlier(layer.from).data;
+      const c = layer.scale ?? 1;
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] * other[i] * c;
       break;
     }
   }

@@ -98,6 +98,7 @@ export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits
     if (l.type === "dense" || l.type === "conv2d") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 2);
     else if (l.type === "maxpool2d") constraints += n * (l.pool[0] * l.pool[1] - 1) * (bits.activationBits + 2);
     else if (l.type === "avgpool2d" || l.type === "add") constraints += n;
+    else if (l.type === "mul") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 3);
     // a gather is wiring; a concat too, or a wire per value at worst (a side brought to the other's step)
     else if (l.type === "relu" && layers[i - 1]?.type !== "dense" && layers[i - 1]?.type !== "conv2d") constraints += n;
     else if (l.type === "clip") constraints += n * ((l.min !== undefined && l.min !== 0 ? 1 : 0) + (l.max !== undefined ? 1 : 0)) * (bits.activationBits + 2);
@@ -247,7 +248,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   // layer an add reads keeps its ReLU as an op of its own, so its output is a tensor the circuit holds
   const tensorOf: number[] = [];
   const stepOf: number[] = [];
-  const read = new Set(model.layers.flatMap((l) => (l.type === "add" || l.type === "concat" || (l.type === "gather" && l.from !== undefined) ? [l.from!] : [])));
+  const read = new Set(model.layers.flatMap((l) => (l.type === "add" || l.type === "mul" || l.type === "concat" || (l.type === "gather" && l.from !== undefined) ? [l.from!] : [])));
   const shapesOf: Shape[] = [];
   /** the requant before a clip at 0 applied its ReLU: the clip keeps only its upper bound */
   let reluBefore = false;
@@ -336,8 +337,24 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
       case "add": {
         const from = layer.from === -1 ? { tensor: 0, step: 2 ** -sIn } : { tensor: tensorOf[layer.from], step: stepOf[layer.from] };
         const [mul, fromMul, common] = commonStep(step, from.step, i);
-        ops.push({ op: "add", from: from.tensor, mul, fromMul });
+        // a Sub: the negated side's multiplier negative
+        ops.push({ op: "add", from: from.tensor, mul: layer.negate === "x" ? -mul : mul, fromMul: layer.negate === "from" ? -fromMul : fromMul });
         step = common;
+        break;
+      }
+      case "mul": {
+        // x t exact at the product of the steps (a positive scale folded into the step), then requantized to the
+        // activations' width as a dense layer's sum is (the last layer's product is the output)
+        const from = layer.from === -1 ? { tensor: 0, step: 2 ** -sIn } : { tensor: tensorOf[layer.from], step: stepOf[layer.from] };
+        ops.push({ op: "mul", from: from.tensor });
+        step = step * from.step * (layer.scale ?? 1);
+        if (i === model.layers.length - 1) break;
+        const act = maxAct[i];
+        const limit = 2 ** (activationBits - 1) - 1;
+        let shift = act > 0 ? Math.max(0, Math.ceil(Math.log2(act / (limit * step)))) : 0;
+        while (shift > 0 && act / (step * 2 ** (shift - 1)) <= limit) shift--;
+        ops.push({ op: "requant", shift, relu: false, bits: shift + 1, clamp: activationBits });
+        step = step * 2 ** shift;
         break;
       }
       case "gather":
@@ -410,7 +427,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
 function coarsen(ops: QOp[], t: number, d: number): boolean {
   const rq = ops[t - 1];
   if (!rq || rq.op !== "requant") return false;
-  const fromOf = (op: QOp) => (op.op === "add" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
+  const fromOf = (op: QOp) => (op.op === "add" || op.op === "mul" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
   // read by the next op as its running input, or by any later op as its `from`
   const next = ops[t];
   if (next && !(next.op === "gather" && next.from !== undefined)) return false;

@@ -76,7 +76,8 @@ export interface ConstraintBreakdown {
   /** input range checks: B + 1 per input value (B bits and their sum) */
   inputRange: number;
   /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
-   * max-pools: (window - 1)(R + 2) per output; clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value */
+   * max-pools: (window - 1)(R + 2) per output; clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value;
+   * products of two activations (mul): 1 per value */
   nonlinear: number;
   /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum), per value of
    * an add, and per value of a concat's side at a multiplier other than 1 */
@@ -129,6 +130,10 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
       case "add":
         // the weighted sum of two tensors bound to a wire per value
         b.linearOutputs += n * GADGET_COST.bind;
+        break;
+      case "mul":
+        // x t: one product constraint per value (its requant is an op of its own)
+        b.nonlinear += n * GADGET_COST.product;
         break;
       case "clip":
         b.nonlinear += n * ((op.lo !== undefined ? 1 : 0) + (op.hi !== undefined ? 1 : 0)) * GADGET_COST.clampStep(op.bits);

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { addBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { addBounds, mulBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -87,6 +87,10 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         break;
       case "add":
         x = addBounds(op, x, trace[op.from]);
+        ops.push(op);
+        break;
+      case "mul":
+        x = mulBounds(x, trace[op.from]);
         ops.push(op);
         break;
       case "clip":

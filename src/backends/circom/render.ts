@@ -89,7 +89,7 @@ class ModelTemplate {
     }
     // Outputs not written by a final linear or pooling op are copied out.
     const last = q.ops[this.lastOp];
-    const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d" || last.op === "add");
+    const wroteY = last && (last.op === "dense" || last.op === "conv2d" || last.op === "sumpool2d" || last.op === "add" || last.op === "mul");
     if (!wroteY) this.body.push(``, `    for (var i = 0; i < ${this.nOut}; i++) {`, `        y[i] <== ${this.refs[this.refs.length - 1]("i")};`, `    }`);
   }
 
@@ -134,6 +134,8 @@ class ModelTemplate {
         return;
       case "add":
         return this.add(k, op);
+      case "mul":
+        return this.mul(k, op);
       case "clip":
         return this.clip(k, op);
       case "leakyrelu":
@@ -154,8 +156,19 @@ class ModelTemplate {
     const n = size(this.shapes[k + 1]);
     const target = k === this.lastOp ? "y" : `ad${k}`;
     if (k !== this.lastOp) this.body.push(`    signal ad${k}[${n}];`);
-    const term = (m: number, ref: string) => (m === 1 ? ref : `${m} * ${ref}`);
-    this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${term(op.mul, this.refs[k]("i"))} + ${term(op.fromMul, this.refs[op.from]("i"))};`, `    }`);
+    // a negative multiplier (a Sub) as a subtraction
+    const term = (m: number, ref: string) => (Math.abs(m) === 1 ? ref : `${Math.abs(m)} * ${ref}`);
+    const sum = `${op.mul < 0 ? "-" : ""}${term(op.mul, this.refs[k]("i"))} ${op.fromMul < 0 ? "-" : "+"} ${term(op.fromMul, this.refs[op.from]("i"))}`;
+    this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${sum};`, `    }`);
+    this.refs.push((i) => `${target}[${i}]`);
+  }
+
+  /** A product of two activations: x t, t an earlier tensor (its signals), one product constraint a value. */
+  private mul(k: number, op: Extract<QOp, { op: "mul" }>): void {
+    const n = size(this.shapes[k + 1]);
+    const target = k === this.lastOp ? "y" : `ml${k}`;
+    if (k !== this.lastOp) this.body.push(`    signal ml${k}[${n}];`);
+    this.body.push(`    for (var i = 0; i < ${n}; i++) {`, `        ${target}[i] <== ${this.refs[k]("i")} * ${this.refs[op.from]("i")};`, `    }`);
     this.refs.push((i) => `${target}[${i}]`);
   }
 
@@ -467,6 +480,8 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
       return `requant ${s(inShape)}: floor(x / 2^${op.shift})${op.relu ? ", relu" : ""}, ${op.bits}-bit range${clampHighBits(op) > 0 ? `, saturated to ${op.clamp} bits` : ""}`;
     case "add":
       return `add ${s(inShape)}: ${op.mul} x + ${op.fromMul} t${op.from} (tensor ${op.from}: ${op.from === 0 ? "the input" : `ops[${op.from - 1}]'s output`})`;
+    case "mul":
+      return `mul ${s(inShape)}: x t${op.from} (tensor ${op.from}: ${op.from === 0 ? "the input" : `ops[${op.from - 1}]'s output`})`;
     case "clip":
       return `clip ${s(inShape)}: to [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}], ${op.bits}-bit comparisons`;
     case "leakyrelu":

@@ -15,7 +15,8 @@
  *   linear output    where no requant follows, the sum bound to a wire (none for a plain copy y = x, which circom
  *                    --O1 removes as well, a public output's copy included: see substitutionStart)
  *   sum pool         the window's sum bound to a wire
- *   add              mul x + fromMul t (t an earlier tensor's wires) bound to a wire
+ *   add              mul x + fromMul t (t an earlier tensor's wires; a multiplier may be negative: a Sub) bound to a wire
+ *   mul              x t (t an earlier tensor's wires): one product wire a value
  *   max pool         a running max, one maxStep per further window value
  *   clip             one clampStep per bound (max with lo, then min with hi)
  *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
@@ -299,6 +300,17 @@ class ModelLowering {
           return y;
         });
       }
+      case "mul": {
+        // one product constraint a value: y = x t
+        const t = this.earlier(k, op.from);
+        return cur.map((w, i) => {
+          const into = this.into(k, i);
+          if (into === undefined) return product(this.b, lc([w, 1n]), lc([t[i], 1n]));
+          this.b.set(into, fieldOf(this.b.value(lc([w, 1n])) * this.b.value(lc([t[i], 1n]))));
+          this.b.constrain(lc([w, 1n]), lc([t[i], 1n]), lc([into, 1n]));
+          return into;
+        });
+      }
       case "clip":
         return cur.map((w, i) => {
           let m = w;
@@ -326,7 +338,7 @@ class ModelLowering {
     }
   }
 
-  /** The wires of tensor `from`, which an add, gather or concat of ops[k] reads. */
+  /** The wires of tensor `from`, which an add, mul, gather or concat of ops[k] reads. */
   private earlier(k: number, from: number): number[] {
     const t = this.tensors[from];
     if (!t) throw new ZkmlError("IR_INVALID", `ops[${k}] ${this.qc.ops[k].op} reads tensor ${from}, a sum fused into its requant`, { hint: "validateIR refuses this; please report it" });

@@ -119,6 +119,8 @@ function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: Weight
             nxt := cur`;
     case "add":
       return addYul(k, op, n, alloc);
+    case "mul":
+      return mulYul(k, op, n, alloc);
     case "clip":
     case "leakyrelu":
       return elementwiseYul(k, op, n, alloc);
@@ -238,14 +240,28 @@ function poolYul(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>,
             }`;
 }
 
-/** A residual connection: mul x + fromMul t, t an earlier tensor whose pointer is in the `tensors` table. */
+/** A residual connection: mul x + fromMul t, t an earlier tensor whose pointer is in the `tensors` table (a negative
+ * multiplier, a Sub, as its two's complement literal: mul wraps modulo 2^256, which is the signed product). */
 function addYul(k: number, op: Extract<QOp, { op: "add" }>, n: number, alloc: string): string {
+  const lit = (c: number) => (c < 0 ? `not(${-c - 1})` : `${c}`);
   return `// ops[${k}] add: ${op.mul} x + ${op.fromMul} t${op.from}
             ${alloc}
             {
                 let t := mload(add(tensors, ${32 * op.from}))
                 for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
-                    mstore(add(nxt, i), add(mul(${op.mul}, mload(add(cur, i))), mul(${op.fromMul}, mload(add(t, i)))))
+                    mstore(add(nxt, i), add(mul(${lit(op.mul)}, mload(add(cur, i))), mul(${lit(op.fromMul)}, mload(add(t, i)))))
+                }
+            }`;
+}
+
+/** A product of two activations: x t, t an earlier tensor (mul modulo 2^256 is the signed product of small values). */
+function mulYul(k: number, op: Extract<QOp, { op: "mul" }>, n: number, alloc: string): string {
+  return `// ops[${k}] mul: x t${op.from}
+            ${alloc}
+            {
+                let t := mload(add(tensors, ${32 * op.from}))
+                for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
+                    mstore(add(nxt, i), mul(mload(add(cur, i)), mload(add(t, i))))
                 }
             }`;
 }
@@ -330,7 +346,7 @@ export function renderSolidity(q: QModel, contract: string): SolidityBundle {
   // Yul for each op; activations: `cur` points at an int256[] in memory (length word, then values). A tensor a
   // later add reads has its pointer kept in the `tensors` table; a tensor shares its memory with the ones a
   // flatten or an in-place requant made from it, so such a requant works on a copy instead
-  const fromOf = (op: QOp) => (op.op === "add" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
+  const fromOf = (op: QOp) => (op.op === "add" || op.op === "mul" || op.op === "concat" || (op.op === "gather" && op.from !== undefined) ? op.from : undefined);
   const read = new Set(q.ops.flatMap((op) => (fromOf(op) === undefined ? [] : [fromOf(op)!])));
   const memory = [0];
   const body = q.ops.flatMap((op, k) => {

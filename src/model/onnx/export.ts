@@ -2,7 +2,7 @@
  * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
  * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
  * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu,
- * add -> Add of the running tensor and the earlier one, clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu,
+ * add -> Add of the running tensor and the earlier one (Sub when one side is negated), mul -> Mul of the two (then a Mul by its scale), clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu,
  * gather -> Reshape (flat), Gather on axis 1, Reshape; concat -> both flat, Concat on axis 1 (a flat output). The
  * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
  * importer reads back.
@@ -51,7 +51,21 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
     case "relu":
       return { nodes: [{ name, opType: "Relu", input: [x], output: [y] }], init: [] };
     case "add":
+      // negate: a Sub, x - t or t - x
+      if (l.negate) return { nodes: [{ name, opType: "Sub", input: l.negate === "from" ? [x, tensor(l.from)] : [tensor(l.from), x], output: [y] }], init: [] };
       return { nodes: [{ name, opType: "Add", input: [x, tensor(l.from)], output: [y] }], init: [] };
+    case "mul": {
+      // x t, then times the scale (a Mul by a scalar) when there is one
+      if (l.scale === undefined || l.scale === 1) return { nodes: [{ name, opType: "Mul", input: [x, tensor(l.from)], output: [y] }], init: [] };
+      const c = floatTensor(`${name}.scale`, [], [l.scale]);
+      return {
+        nodes: [
+          { name, opType: "Mul", input: [x, tensor(l.from)], output: [`${y}_product`] },
+          { name: `${name}_scale`, opType: "Mul", input: [`${y}_product`, c.name!], output: [y] },
+        ],
+        init: [c],
+      };
+    }
     case "clip": {
       // opset 13: the bounds are inputs (scalars); an absent one is the empty name
       const bound = (v: number | undefined, which: string) => (v === undefined ? undefined : floatTensor(`${name}.${which}`, [], [v]));

@@ -8,7 +8,9 @@
  * axis (a concat, then a gather when the axis is not the first of the values), a node reading an earlier tensor (a
  * second branch: a gather back to it), Dropout and Identity (nothing at inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
  * can be, then a clip); Mul, Add, Sub and Div with a constant (one value, or one per channel: folded into the Conv
- * or Gemm before it, else a diagonal layer); Shape, Gather, Concat, Cast and the arithmetic above on constants
+ * or Gemm before it, else a diagonal layer); Sub of two computed tensors (an add with one side negated), Mul of two
+ * (a mul, requantized after it; a positive scalar Mul or Div right after it folds into its scale), HardSwish (x / 6 + 1/2
+ * as a diagonal layer, a clip to [0, 1], the product with x; torch's x * relu6(x + 3) / 6 imports as the same ops); Shape, Gather, Concat, Cast and the arithmetic above on constants
  * (x.view(x.size(0), -1)) computed here, at batch 1. Batch dimension 1 (or symbolic). A graph
  * with unsupported nodes is refused once, all of them listed with the torch layer and a fix (./support.ts); any
  * other problem is an error naming the node, its op and its place in the graph.
@@ -152,6 +154,8 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     if (!ins.includes(current) && computed.length > 0 && node.opType !== "Concat") branchTo(computed[0]);
     const lastLayer = layers[layers.length - 1];
     const before = layers.length;
+    /** the mul layer a scalar Mul or Div folded into, when one did */
+    let scaledMul: number | undefined;
     const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
     foldInto = linear;
     switch (node.opType) {
@@ -341,6 +345,18 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         push({ type: "clip", min: 0, max: 1 });
         break;
       }
+      case "HardSwish": {
+        // x * max(0, min(1, x / 6 + 1 / 2)): a per-channel affine of x (a diagonal layer of its own: x is read twice, so
+        // nothing folds into the layer that wrote it), a clip to [0, 1], then the product with x
+        fromPrevious();
+        const x = producedBy.get(current)!;
+        const C = shape[0];
+        push(affineLayer(shape, new Float64Array(C).fill(1 / 6), new Float64Array(C).fill(0.5), nodeFail));
+        push({ type: "clip", min: 0, max: 1 });
+        push({ type: "mul", from: x });
+        notes.push(`${where}: x * hardsigmoid(x), as layers[${layers.length - 3}] (x / 6 + 1/2, a diagonal ${layers[layers.length - 3].type}), layers[${layers.length - 2}] (clip to [0, 1]) and layers[${layers.length - 1}] (the product with x)`);
+        break;
+      }
       case "Mul":
       case "Sub":
       case "Div": {
@@ -348,8 +364,26 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         const at = ins[0] === current ? 0 : ins[1] === current ? 1 : -1;
         if (at === -1) nodeFail(`neither input is the previous node's output "${current}"`, "the importer takes a chain of layers");
         const c = consts.get(ins[1 - at]);
-        if (!c) nodeFail(`${node.opType} of two computed tensors is not supported yet (only with a constant)`, "arithmetic between activations (x * y, x - y) is issue 29's next batch; a residual x + f(x) is an Add");
+        if (!c) {
+          // two computed tensors: x - t (or t - x) an add with that side negated; x * t a mul (x * x too)
+          if (node.opType === "Div") nodeFail("a Div of two computed tensors (x / y) is not supported", "divide by a constant instead");
+          const other = ins[1 - at];
+          const from = producedBy.get(other);
+          if (from === undefined) nodeFail(`it reads "${other}", which no earlier node computed`);
+          push(node.opType === "Mul" ? { type: "mul", from: from! } : { type: "add", from: from!, negate: at === 0 ? "from" : "x" });
+          break;
+        }
         if (node.opType === "Div" && at === 1) nodeFail("a constant divided by the activations (c / x) is not supported", "divide by a constant instead");
+        // a positive scalar after a product of two activations, which nothing else reads (HardSwish's x * relu6(x + 3) / 6):
+        // into the product's scale, which the quantizer folds into its step (no layer, no constraint)
+        const mulBefore = lastLayer?.type === "mul" && producedBy.get(current) === layers.length - 1 && (readers.get(current) ?? 0) <= 1 ? lastLayer : undefined;
+        const scalar = node.opType === "Sub" || c!.data.length !== 1 ? undefined : node.opType === "Div" ? 1 / c!.data[0] : c!.data[0];
+        if (mulBefore && scalar !== undefined && scalar > 0 && Number.isFinite(scalar)) {
+          mulBefore.scale = (mulBefore.scale ?? 1) * scalar;
+          scaledMul = layers.length - 1;
+          notes.push(`${where} folded into layers[${layers.length - 1}] (mul): its scale ${mulBefore.scale}, a factor of the product's step`);
+          break;
+        }
         const v = perChannel(c!, shape, nodeFail);
         const C = v.length;
         const s = new Float64Array(C), t = new Float64Array(C);
@@ -371,7 +405,7 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     }
     const last = layers[layers.length - 1];
     // the layer this node wrote, or the one it folded into (a bias, a BatchNormalization)
-    nodeLayers[k] = layers.length > before ? layers.length - 1 : linear && ["Add", "BatchNormalization", "Mul", "Sub", "Div"].includes(node.opType) ? before - 1 : undefined;
+    nodeLayers[k] = layers.length > before ? layers.length - 1 : scaledMul !== undefined ? scaledMul : linear && ["Add", "BatchNormalization", "Mul", "Sub", "Div"].includes(node.opType) ? before - 1 : undefined;
     // a node that wrote or changed a dense or conv layer (a new one, a bias, a fold; not a residual add) leaves its
     // output open to a following bias or fold; Dropout and Identity pass that on
     const wroteLinear = ["Gemm", "MatMul", "Conv", "BatchNormalization", "Add", "Mul", "Sub", "Div"].includes(node.opType) && (last?.type === "dense" || last?.type === "conv2d");

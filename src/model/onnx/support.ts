@@ -13,7 +13,7 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 
 export const SUPPORTED_OPS = [
   "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
-  "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose",
+  "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose", "HardSwish",
 ];
 /** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
 const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
@@ -46,7 +46,6 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   Softmax: { torch: "nn.Softmax / F.softmax", fix: `${LATER}; on the output, drop it before export: the class is the argmax of the logits either way` },
   LogSoftmax: { torch: "nn.LogSoftmax / F.log_softmax", fix: "drop it before export: the class is the argmax of the logits either way" },
   LeakyRelu: { torch: "nn.LeakyReLU", fix: `${LATER}; ${RELU_TODAY}` },
-  HardSwish: { torch: "nn.Hardswish", fix: "not supported yet: x * hardsigmoid(x) needs a product of two activations (issue 29's next batch); nn.Hardsigmoid, nn.ReLU6 and nn.LeakyReLU are supported" },
   HardSigmoid: { torch: "nn.Hardsigmoid", fix: `${LATER}; ${RELU_TODAY}` },
   Elu: { torch: "nn.ELU", fix: `${LATER}; ${RELU_TODAY}` },
   Selu: { torch: "nn.SELU", fix: `${LATER}; ${RELU_TODAY}` },
@@ -67,7 +66,7 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   ReduceMax: { torch: "x.max(...)", fix: "for a global max pool use nn.MaxPool2d over the whole map" },
   GlobalMaxPool: { torch: "nn.AdaptiveMaxPool2d(1)", fix: "use nn.MaxPool2d with the map's size as its kernel, or nn.AdaptiveAvgPool2d(1)" },
   Mul: { torch: "x * y", fix: "" },
-  Div: { torch: "x / y", fix: "" },
+  Div: { torch: "x / y", fix: "divide by a constant instead (x * y and x - y of two activations are supported)" },
   Sub: { torch: "x - y", fix: "" },
   Pow: { torch: "x ** p", fix: "not supported yet" },
   Sqrt: { torch: "torch.sqrt", fix: "not supported yet" },
@@ -195,8 +194,8 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       return refuse(k, "a Concat of a constant and computed tensors", OP_ADVICE.Concat.fix, OP_ADVICE.Concat.torch);
     if (op === "Mul" || op === "Sub" || op === "Div") {
       const ins = (n.input ?? []).filter(Boolean);
-      if (!ins.some((i) => consts.has(i) || constantName(i)))
-        return refuse(k, `op ${op} of two computed tensors`, "arithmetic between two activations (x * y, x - y, x / y) is not supported yet (issue 29's next batch); with a constant (one value, or one per channel) it is", OP_ADVICE[op].torch);
+      // of two activations: x * y (a product, requantized) and x - y (an add with a side negated) are taken; x / y is not
+      if (op === "Div" && !ins.some((i) => consts.has(i) || constantName(i))) return refuse(k, "op Div of two computed tensors", OP_ADVICE.Div.fix, OP_ADVICE.Div.torch);
       if (op === "Div" && !(consts.has((n.input ?? [])[1]) || constantName((n.input ?? [])[1]))) return refuse(k, "a constant divided by activations (c / x)", "divide by a constant instead", OP_ADVICE[op].torch);
     }
     if ((op === "Softmax" || op === "LogSoftmax" || op === "Sigmoid") && isOutput(k))

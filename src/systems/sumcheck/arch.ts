@@ -142,6 +142,8 @@ export function sumcheckArch(q: QModel): SumcheckArch {
       case "add":
         if (op.from !== 0 && q.ops[op.from - 1]?.op !== "requant")
           throw fail(`ops[${k}] add`, `a residual add of ops[${op.from - 1}]'s output (${q.ops[op.from - 1]?.op}): it adds the input or a requant's output, which it commits`, "put the residual branch after a ReLU or requant, or prove with --system groth16");
+        if (op.mul < 0 || op.fromMul < 0)
+          throw fail(`ops[${k}] add`, "a difference of two tensors (a Sub: a negative multiplier)", "prove this model with --system groth16 (or plonk, fflonk), where a difference is one linear constraint a value");
         return { op: "add", from: op.from, mul: op.mul, fromMul: op.fromMul };
       case "maxpool2d": {
         const where = `ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`;
@@ -150,6 +152,8 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         if (op.bits < 2 || op.bits - 1 > MAX_TABLE_LOG) throw fail(where, `differences of ${op.bits} bits (its range table: at most ${MAX_TABLE_LOG + 1})`, "lower --scale-bits, or prove with --system groth16");
         return { op: "maxpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 }, bits: op.bits };
       }
+      case "mul":
+        throw fail(`ops[${k}] mul`, "a product of two activations (HardSwish, x * y)", "prove this model with --system groth16 (or plonk, fflonk), where it is one product constraint a value");
       case "clip":
       case "leakyrelu":
         // no table or zerocheck for them in the native prover yet: the circuit systems prove them
