@@ -233,14 +233,33 @@ CASES.push(
       };
     },
   },
+  {
+    // issue 29's third batch (opset 14): nn.Hardswish, then two heads subtracted (x - y) and multiplied (x * y)
+    name: "gemm-hardswish-sub-mul",
+    ops: ["Gemm", "HardSwish", "Sub", "Mul"],
+    build: () => ({
+      input: [1, 12],
+      output: [1, 5],
+      opset: 14,
+      nodes: [
+        { name: "fc", opType: "Gemm", input: ["input", "W", "C"], output: ["a"], attribute: [intAttr("transB", 1)] },
+        { name: "hsw", opType: "HardSwish", input: ["a"], output: ["b"] },
+        { name: "h1", opType: "Gemm", input: ["b", "W1", "C1"], output: ["c"], attribute: [intAttr("transB", 1)] },
+        { name: "h2", opType: "Gemm", input: ["b", "W2", "C2"], output: ["d"], attribute: [intAttr("transB", 1)] },
+        { name: "sub", opType: "Sub", input: ["c", "d"], output: ["e"] },
+        { name: "mul", opType: "Mul", input: ["e", "b"], output: ["output"] },
+      ],
+      init: [tensor("W", [5, 12], values(60, 61)), tensor("C", [5], values(5, 62)), tensor("W1", [5, 5], values(25, 63)), tensor("C1", [5], values(5, 64)), tensor("W2", [5, 5], values(25, 65)), tensor("C2", [5], values(5, 66))],
+    }),
+  },
 );
-/** Three kinds of unsupported op (HardSwish, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
+/** Three kinds of unsupported op (Elu, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
 const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {
   input: [1, 4],
   output: [1, 2],
   nodes: [
     { name: "fc", opType: "Gemm", input: ["input", "W"], output: ["a"], attribute: [intAttr("transB", 1)] },
-    { name: "hswish", opType: "HardSwish", input: ["a"], output: ["b"] },
+    { name: "elu", opType: "Elu", input: ["a"], output: ["b"] },
     { name: "tanh1", opType: "Tanh", input: ["b"], output: ["c"] },
     { name: "tanh2", opType: "Tanh", input: ["c"], output: ["d"] },
     { name: "fc1", opType: "Gemm", input: ["d", "W"], output: ["e"], attribute: [intAttr("transB", 1)] },
@@ -400,7 +419,7 @@ describe("ONNX: errors that say where", () => {
     expect(lines[0]).to.equal("mixed.onnx: 5 of 9 node(s) are not supported (nothing was imported):");
     expect(lines.filter((l) => l.startsWith("  - "))).to.have.length(4);
     expect(err!.message)
-      .to.contain("- HardSwish: node hswish (nn.Hardswish); fix: not supported yet: x * hardsigmoid(x) needs a product of two activations")
+      .to.contain("- Elu: node elu (nn.ELU); fix: not supported yet (issue 29 adds activations by table lookup)")
       .and.to.contain("- Softmax: node softmax (nn.Softmax / F.softmax); fix: not supported yet")
       .and.to.contain("- Tanh x2: nodes tanh1, tanh2 (nn.Tanh / torch.tanh); fix: ")
       .and.to.contain("- Concat: node cat (torch.cat: a Concat of a constant and computed tensors); fix: concatenate computed tensors (torch.cat of two branches is supported)");
@@ -454,14 +473,14 @@ describe("inspect-model on an ONNX file: every node, and which proof system take
     expect(json.status, json.stderr).to.equal(0);
     const info = JSON.parse(json.stdout);
     expect(info.nodes.map((n: { name: string }) => n.name)).to.deep.equal(UNSUPPORTED.nodes.map((n) => n.name));
-    expect(info.nodes.filter((n: { systems: { groth16: boolean } }) => !n.systems.groth16).map((n: { name: string }) => n.name)).to.deep.equal(["hswish", "tanh1", "tanh2", "cat", "softmax"]);
+    expect(info.nodes.filter((n: { systems: { groth16: boolean } }) => !n.systems.groth16).map((n: { name: string }) => n.name)).to.deep.equal(["elu", "tanh1", "tanh2", "cat", "softmax"]);
     expect(info.nodes[0]).to.deep.include({ op: "Gemm", outShape: [4], systems: { groth16: true, plonk: true, fflonk: true, sumcheck: true } });
     expect(info.params).to.equal(16 + 1 + 1 + 16 + 4);
     expect(info.unsupported).to.have.length(4);
     const text = spawnSync("node", [CLI, "inspect-model", file], { cwd: ROOT, encoding: "utf8" });
     expect(text.status, text.stderr).to.equal(0);
     expect(text.stdout).to.contain("ONNX nodes: 9, 5 not supported").and.to.contain("prove-model would refuse this model, for all of these at once:");
-    expect(text.stdout).to.match(/ {3}1 {2}hswish +HardSwish +4 +NO +NO +op HardSwish is not supported; likely nn\.Hardswish; fix: not supported yet/);
+    expect(text.stdout).to.match(/ {3}1 {2}elu +Elu +4 +NO +NO +op Elu is not supported; likely nn\.ELU; fix: not supported yet/);
     expect(text.stdout).to.match(/ {3}8 {2}fc3 +Gemm +2 +yes +yes/);
   });
 
