@@ -144,8 +144,8 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         nodeFail(
           consts.has(data)
             ? `its input "${data}" is a constant, not the running tensor`
-            : `it reads "${data}", not the previous node's output "${current}": a second branch from one tensor is not supported yet (a residual Add of an earlier tensor back into the chain is)`,
-          "the importer takes a chain of layers, with residual Adds back into it (x + f(x)); a projection shortcut or a torch.cat of two branches is not supported yet",
+            : `its data input is "${data}", and the tensor computed just before it, "${current}", is another of its inputs: the importer takes this op's data from that one`,
+          "export the op with the computed tensor as its data input (its first), as torch does for x * c, x + c and layers of x",
         );
     };
     // the layer a bias or a BatchNormalization folds into: the one that wrote the running tensor, which nothing else reads
