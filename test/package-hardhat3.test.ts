@@ -46,11 +46,12 @@ describe("package: Hardhat 3 plugin, installed into a fresh Hardhat 3 project un
   });
 
   it("the core counts a Hardhat 3 in-process network (type edr-simulated) as local, whatever its name; other types stay real", () => {
-    expect(isLocalChain("default")).to.equal(false);
-    markInProcessNetwork("default", "edr-simulated");
+    // a name no other test marks (the registry is the process's: explorer.test marks "default")
+    expect(isLocalChain("my-simulated")).to.equal(false);
+    markInProcessNetwork("my-simulated", "edr-simulated");
     markInProcessNetwork("my-sepolia", "http");
-    expect(isLocalChain("default")).to.equal(true);
-    expect(isLocalChain("default", 31337)).to.equal(true);
+    expect(isLocalChain("my-simulated")).to.equal(true);
+    expect(isLocalChain("my-simulated", 31337)).to.equal(true);
     expect(isLocalChain("my-sepolia")).to.equal(false);
     expect(isLocalChain("hardhat")).to.equal(true);
   });
