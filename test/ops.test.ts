@@ -191,6 +191,37 @@ const GRAPHS: { name: string; ops: string[]; g: Parameters<typeof onnxGraph>[0] 
   },
 ];
 
+/** Each named circom signal changed alone (a bit flipped, any other value moved by one) breaks a constraint. */
+function expectEachChangeFails(r1cs: ReturnType<typeof readR1cs>, wit: bigint[], sym: Map<string, number>, targets: [string, boolean][]): void {
+  for (const [name, bit] of targets) {
+    const at = sym.get(name);
+    expect(at, name).to.be.a("number");
+    const bad = wit.slice();
+    bad[at!] = bit ? (bad[at!] === 1n ? 0n : 1n) : (bad[at!] + 1n) % BN254_R;
+    expect(firstUnsatisfied(r1cs, bad), `${name} changed`).to.be.at.least(0);
+  }
+}
+
+/** The direct backend's r1cs holds the witness, and every private wire moved by one alone breaks a constraint. */
+function expectEveryWireCaught(r1csFile: string, w: bigint[]): void {
+  const dr = readR1cs(r1csFile);
+  expect(firstUnsatisfied(dr, w)).to.equal(-1);
+  let caught = 0;
+  for (let i = 1 + dr.nPubOut + dr.nPubIn; i < w.length; i++) {
+    const bad = w.slice();
+    bad[i] = (bad[i] + 1n) % BN254_R;
+    if (firstUnsatisfied(dr, bad) >= 0) caught++;
+  }
+  expect(caught).to.equal(w.length - 1 - dr.nPubOut - dr.nPubIn);
+}
+
+/** The Solidity inference contract of q returns runIR's output bit for bit on each input. */
+async function expectInferenceIsRunIR(q: QModel, name: string, xs: bigint[][]): Promise<void> {
+  const bundle = renderSolidity(q, name);
+  const c = await deployInference(bundle, compileAll([bundle]).get(name)!);
+  for (const xi of xs) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
+}
+
 const n = (m: ModelFile) => m.input.shape.reduce((a, b) => a * b, 1);
 const inputs = (m: ModelFile, count: number) => [...Array(count)].map((_, s) => values(n(m), 31 * s + 5).map((v) => (v + 1) / 2));
 
@@ -367,32 +398,16 @@ describe("issue 29 ops in the Groth16 circuit: the formula, both backends, tampe
         targets.push([`main.model.lr3b[${i}][${lr.bits - 1}]`, true], [`main.model.lr3b[${i}][0]`, true], [`main.model.lr3[${i}]`, false]);
       }
       for (let i = 0; i < 4; i++) targets.push([`main.model.cl6b[${i}][0][${c2.bits - 1}]`, true], [`main.model.cl6[${i}][0]`, false]);
-      for (const [name, bit] of targets) {
-        const at = sym.get(name);
-        expect(at, name).to.be.a("number");
-        const bad = wit.slice();
-        bad[at!] = bit ? (bad[at!] === 1n ? 0n : 1n) : (bad[at!] + 1n) % BN254_R;
-        expect(firstUnsatisfied(r1cs, bad), `${name} changed`).to.be.at.least(0);
-      }
-      // the direct backend's r1cs rejects a changed wire too: every output of the leaky ReLU's op, one at a time
-      const dr = readR1cs(r1csFile);
-      expect(firstUnsatisfied(dr, d.witness!)).to.equal(-1);
-      let caught = 0;
-      for (let w = 1 + dr.nPubOut + dr.nPubIn; w < d.witness!.length; w++) {
-        const bad = d.witness!.slice();
-        bad[w] = (bad[w] + 1n) % BN254_R;
-        if (firstUnsatisfied(dr, bad) >= 0) caught++;
-      }
-      expect(caught).to.equal(d.witness!.length - 1 - dr.nPubOut - dr.nPubIn);
+      expectEachChangeFails(r1cs, wit, sym, targets);
+      // the direct backend's r1cs rejects a changed wire too: every private wire, one at a time
+      expectEveryWireCaught(r1csFile, d.witness!);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("the Solidity inference contract returns runIR's output bit for bit (clip, leakyrelu), on three inputs", async () => {
-    const bundle = renderSolidity(q, "OpsInference");
-    const c = await deployInference(bundle, compileAll([bundle]).get("OpsInference")!);
-    for (const xi of [x, quantizeInput(q, values(6, 8)), quantizeInput(q, values(6, 9))]) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
+    await expectInferenceIsRunIR(q, "OpsInference", [x, quantizeInput(q, values(6, 8)), quantizeInput(q, values(6, 9))]);
   });
 
   it("the sumcheck system refuses clip and leakyrelu, naming the systems that prove them", () => {
@@ -488,31 +503,15 @@ describe("issue 29 second batch (gather, concat) in the Groth16 circuit: the for
       const sym = readSym(compiled.sym);
       const k = q.ops.indexOf(c);
       const side = c.mul !== 1 ? 0 : 1;
-      for (let i = 0; i < (side === 0 ? 7 : 6); i++) {
-        const at = sym.get(`main.model.cc${k}_${side}[${i}]`);
-        expect(at, `cc${k}_${side}[${i}]`).to.be.a("number");
-        const bad = wit.slice();
-        bad[at!] = (bad[at!] + 1n) % BN254_R;
-        expect(firstUnsatisfied(r1cs, bad), `cc${k}_${side}[${i}] changed`).to.be.at.least(0);
-      }
-      const dr = readR1cs(r1csFile);
-      expect(firstUnsatisfied(dr, d.witness!)).to.equal(-1);
-      let caught = 0;
-      for (let w = 1 + dr.nPubOut + dr.nPubIn; w < d.witness!.length; w++) {
-        const bad = d.witness!.slice();
-        bad[w] = (bad[w] + 1n) % BN254_R;
-        if (firstUnsatisfied(dr, bad) >= 0) caught++;
-      }
-      expect(caught).to.equal(d.witness!.length - 1 - dr.nPubOut - dr.nPubIn);
+      expectEachChangeFails(r1cs, wit, sym, Array.from({ length: side === 0 ? 7 : 6 }, (_, i): [string, boolean] => [`main.model.cc${k}_${side}[${i}]`, false]));
+      expectEveryWireCaught(r1csFile, d.witness!);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("the Solidity inference contract returns runIR's output bit for bit (gather, concat), on three inputs", async () => {
-    const bundle = renderSolidity(q, "JoinsInference");
-    const c = await deployInference(bundle, compileAll([bundle]).get("JoinsInference")!);
-    for (const xi of [x, quantizeInput(q, values(6, 18)), quantizeInput(q, values(6, 19))]) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
+    await expectInferenceIsRunIR(q, "JoinsInference", [x, quantizeInput(q, values(6, 18)), quantizeInput(q, values(6, 19))]);
   });
 
   it("the sumcheck system refuses gather and concat, naming the systems that prove them", () => {
@@ -610,32 +609,15 @@ describe("issue 29 third batch (add with a negative multiplier, mul, HardSwish) 
       expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
       expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
       const sym = readSym(compiled.sym);
-      for (let i = 0; i < 5; i++)
-        for (const name of [`main.model.ad4[${i}]`, `main.model.ml5[${i}]`, `main.model.ad7[${i}]`, `main.model.ml11[${i}]`]) {
-          const at = sym.get(name);
-          expect(at, name).to.be.a("number");
-          const bad = wit.slice();
-          bad[at!] = (bad[at!] + 1n) % BN254_R;
-          expect(firstUnsatisfied(r1cs, bad), `${name} changed`).to.be.at.least(0);
-        }
-      const dr = readR1cs(r1csFile);
-      expect(firstUnsatisfied(dr, d.witness!)).to.equal(-1);
-      let caught = 0;
-      for (let w = 1 + dr.nPubOut + dr.nPubIn; w < d.witness!.length; w++) {
-        const bad = d.witness!.slice();
-        bad[w] = (bad[w] + 1n) % BN254_R;
-        if (firstUnsatisfied(dr, bad) >= 0) caught++;
-      }
-      expect(caught).to.equal(d.witness!.length - 1 - dr.nPubOut - dr.nPubIn);
+      expectEachChangeFails(r1cs, wit, sym, Array.from({ length: 5 }, (_, i) => [`main.model.ad4[${i}]`, `main.model.ml5[${i}]`, `main.model.ad7[${i}]`, `main.model.ml11[${i}]`]).flat().map((name): [string, boolean] => [name, false]));
+      expectEveryWireCaught(r1csFile, d.witness!);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("the Solidity inference contract returns runIR's output bit for bit (negative multipliers, products), on three inputs", async () => {
-    const bundle = renderSolidity(q, "ArithInference");
-    const c = await deployInference(bundle, compileAll([bundle]).get("ArithInference")!);
-    for (const xi of [x, quantizeInput(q, values(6, 18)), quantizeInput(q, values(6, 19))]) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
+    await expectInferenceIsRunIR(q, "ArithInference", [x, quantizeInput(q, values(6, 18)), quantizeInput(q, values(6, 19))]);
   });
 
   it("the sumcheck system refuses a Sub and a product, naming the systems that prove them", () => {
