@@ -230,6 +230,14 @@ export async function measureSystem(chains: { standard: ChainSpec; raised: Chain
   };
 }
 
+/** A verifier and the data contracts it reads: those first, their addresses its constructor's one argument (address[]; none: no argument). */
+async function deployReadingData(c: Chain, verifier: Compiled & { name: string }, dataContracts: readonly { initCode: string; runtimeBytes: number }[]) {
+  const deps: { deployGas: number; runtimeBytes: number; address: string }[] = [];
+  for (const [i, d] of dataContracts.entries()) deps.push(await c.deploy(`${verifier.name} data ${i}`, d.initCode, d.runtimeBytes));
+  const ctor = dataContracts.length ? AbiCoder.defaultAbiCoder().encode(["address[]"], [deps.map((d) => d.address)]).slice(2) : "";
+  return { deps, verifier: await c.deploy(verifier.name, verifier.bytecode + ctor, verifier.runtimeBytes) };
+}
+
 /** An IR system's verifier and consumer (data contracts first), measured as measureSystem measures a circuit system's. */
 export async function measureIrSystem(chains: { standard: ChainSpec; raised: ChainSpec }, s: IrSystemInput) {
   const cIface = new Interface(s.consumer.abi);
@@ -243,10 +251,7 @@ export async function measureIrSystem(chains: { standard: ChainSpec; raised: Cha
   const m = await measureGroup(
     chains,
     async (c) => {
-      const deps: { deployGas: number; runtimeBytes: number; address: string }[] = [];
-      for (const [i, d] of s.dataContracts.entries()) deps.push(await c.deploy(`${s.verifier.name} data ${i}`, d.initCode, d.runtimeBytes));
-      const ctor = AbiCoder.defaultAbiCoder().encode(["address[]"], [deps.map((d) => d.address)]).slice(2);
-      const verifier = await c.deploy(s.verifier.name, s.verifier.bytecode + ctor, s.verifier.runtimeBytes);
+      const { deps, verifier } = await deployReadingData(c, s.verifier, s.dataContracts);
       const consumer = await c.deploy(s.consumer.name, s.consumer.bytecode + cIface.encodeDeploy([verifier.address]).slice(2), s.consumer.runtimeBytes);
       const accepts = await accepted(c, verifier.address, s.verifyData);
       const rejectsChangedSignal = !(await accepted(c, verifier.address, s.changedData));
@@ -310,10 +315,7 @@ export async function measureVerifierCall(chains: { standard: ChainSpec; raised:
   const m = await measureGroup(
     chains,
     async (c) => {
-      const deps: { deployGas: number; runtimeBytes: number; address: string }[] = [];
-      for (const [i, d] of dataContracts.entries()) deps.push(await c.deploy(`${verifier.name} data ${i}`, d.initCode, d.runtimeBytes));
-      const ctor = dataContracts.length ? AbiCoder.defaultAbiCoder().encode(["address[]"], [deps.map((d) => d.address)]).slice(2) : "";
-      const v = await c.deploy(verifier.name, verifier.bytecode + ctor, verifier.runtimeBytes);
+      const { deps, verifier: v } = await deployReadingData(c, verifier, dataContracts);
       const refused = () => new ZkmlError("PROOF_INVALID", `${verifier.name} rejects the proof its prover accepted`, { hint: "a bug in the exported verifier; please report it" });
       // sent before it is called, so a call past the measuring limit stops there (an eth_call has no such limit)
       const sent = await c.send({ to: v.address, data }, { allowOutOfGas: true }).catch((e: unknown) => {
