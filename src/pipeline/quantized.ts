@@ -51,20 +51,28 @@ export function quantizationKey(model: ModelFile, quant: QuantChoice): string {
 export function cachedForModel<T>(root: string, model: ModelFile, what: string, options: unknown, compute: () => T, onHit?: (file: string) => void): T {
   const name = `${model.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${what}-`;
   const file = new Paths(root).get({ kind: "quantized", key: `${name}${sha256([contentHash(model), JSON.stringify(options), quantizerCode()].join("\n")).slice(0, 24)}` });
+  return kept(file, name, { write: JSON.stringify, read: (text) => JSON.parse(text) as T }, compute, onHit);
+}
+
+/**
+ * The value in `file` (read back with `codec`), or computed and written there when it reads back identical; a
+ * damaged file is computed again and replaced; the files of `prefix` past the newest KEEP are deleted.
+ */
+function kept<T>(file: string, prefix: string, codec: { write: (v: T) => string | undefined; read: (text: string) => T }, compute: () => T, onHit?: (file: string) => void): T {
   if (fs.existsSync(file)) {
     try {
-      const v = JSON.parse(fs.readFileSync(file, "utf8")) as T;
+      const v = codec.read(fs.readFileSync(file, "utf8"));
       onHit?.(file);
       return v;
     } catch {
-      // damaged: computed again and replaced
+      // damaged: computed again below, and replaced
     }
   }
   const v = compute();
-  const json = JSON.stringify(v);
-  if (json !== undefined && sameValue(JSON.parse(json), v)) {
-    writeFileAtomic(file, json);
-    prune(path.dirname(file), name);
+  const text = codec.write(v);
+  if (text !== undefined && sameValue(codec.read(text), v)) {
+    writeFileAtomic(file, text);
+    prune(path.dirname(file), prefix);
   }
   return v;
 }
@@ -90,24 +98,7 @@ export function quantizedFor(root: string, model: ModelFile, quant: QuantChoice 
   let mine = loaded.get(model);
   if (!mine) loaded.set(model, (mine = new Map()));
   let q = mine.get(file);
-  if (!q) mine.set(file, (q = fromDisk(file, model, quant)));
-  return q;
-}
-
-function fromDisk(file: string, model: ModelFile, quant: QuantChoice): QModel {
-  if (fs.existsSync(file)) {
-    try {
-      return irFromJson(fs.readFileSync(file, "utf8"));
-    } catch {
-      // a damaged cache file: quantized again below, and replaced
-    }
-  }
-  const q = quantizeFor(model, quant);
-  const json = irToJson(q);
-  if (sameValue(irFromJson(json), q)) {
-    writeFileAtomic(file, json);
-    prune(path.dirname(file), path.basename(file).replace(/-[0-9a-f]{24}\.json$/, "-"));
-  }
+  if (!q) mine.set(file, (q = kept(file, path.basename(file).replace(/[0-9a-f]{24}\.json$/, ""), { write: irToJson, read: irFromJson }, () => quantizeFor(model, quant))));
   return q;
 }
 
