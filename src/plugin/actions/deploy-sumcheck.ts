@@ -117,11 +117,10 @@ export async function submitSumcheckAction(args: SubmitArgs, host: Host, t: Targ
   const signer = await host.signer();
   let proofFiles: { proof: string; public: string };
   if (args.proof) {
+    // a prove-model run folder, or any folder holding its two files under the names Paths gives them in a run
     const dir = path.resolve(args.proof);
-    const { Paths, runDirOf } = await import("../../core/paths");
-    const at = runDirOf(dir);
-    const paths = at ? new Paths(t.root, at.buildDir) : undefined;
-    proofFiles = at && paths ? { proof: paths.get({ kind: "proofBytes", circuit: at.circuit, run: at.run, system: t.system }), public: paths.get({ kind: "public", circuit: at.circuit, run: at.run, system: t.system }) } : { proof: path.join(dir, `${t.system}-proof.bin`), public: path.join(dir, `${t.system}-public.json`) };
+    const inRun = (kind: "proofBytes" | "public") => path.join(dir, path.basename(t.paths.get({ kind, circuit: "-", run: "-", system: t.system })));
+    proofFiles = { proof: inRun("proofBytes"), public: inRun("public") };
     const missing = Object.values(proofFiles).find((f) => !fs.existsSync(f));
     if (missing) throw new ZkmlError("PROOF_INVALID", `--proof ${args.proof}: expected ${path.basename(missing)} in it`, { hint: "pass a prove-model run folder (build/circuits/<id>/runs/<run>)" });
   } else {
