@@ -15,9 +15,9 @@ import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/
 import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../src/systems/sumcheck/solidity/render";
 import { sumcheckGasFloor } from "../src/systems/sumcheck/solidity/cost";
-import { deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
+import { compileSumcheck, deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
 import { contextWord } from "../src/systems/sumcheck";
-import { compileSolidity, Compiled, EIP170_LIMIT } from "../src/evm/solc";
+import { Compiled, EIP170_LIMIT } from "../src/evm/solc";
 import { Interface, type Contract } from "ethers";
 
 /** A seeded generator of integers in [lo, hi]. */
@@ -66,11 +66,6 @@ function params2(seed: number): bigint[] {
   return [...Array.from({ length: 60 }, () => r(-128, 127)), ...Array.from({ length: 6 }, () => r(-2000, 2000)), ...Array.from({ length: 18 }, () => r(-128, 127)), ...Array.from({ length: 3 }, () => r(-2000, 2000))].map(BigInt);
 }
 
-/** The verifier and its consumer, compiled from the one rendered source. */
-function compileBoth(r: RenderedSumcheckVerifier, file: string): { verifier: Compiled; consumer: Compiled } {
-  const out = compileSolidity({ [file]: r.source }, { viaIR: true });
-  return { verifier: out.get(r.contractName)!, consumer: out.get(r.consumerName)! };
-}
 
 const native = () => loadSumcheck() as unknown as NativeSumcheck;
 let ARCH_NOW = ARCH;
@@ -132,7 +127,7 @@ describe("sumcheck Solidity verifier", function () {
     proof = p.proof;
     y = fromI64Bytes(p.output);
     rendered = renderSumcheckVerifier(ARCH, model, "test_mlp");
-    compiledPair = compileBoth(rendered, "SumcheckVerifier.sol");
+    compiledPair = compileSumcheck(rendered, "SumcheckVerifier.sol");
     expect(compiledPair.verifier.runtimeBytes).to.be.below(EIP170_LIMIT);
     const [signer] = await hre.ethers.getSigners();
     ({ verifier, consumer } = await deploySumcheckVerifier(rendered, compiledPair.verifier, compiledPair.consumer, signer));
@@ -236,7 +231,7 @@ describe("sumcheck Solidity verifier", function () {
       const y2 = fromI64Bytes(p.output);
       const r2 = renderSumcheckVerifier(ARCH2, model2, "test_mlp2");
       expect(r2.inputBytes).to.equal(2);
-      const c2 = compileBoth(r2, "SumcheckVerifier2.sol");
+      const c2 = compileSumcheck(r2, "SumcheckVerifier2.sol");
       const [signer] = await hre.ethers.getSigners();
       const v2 = (await deploySumcheckVerifier(r2, c2.verifier, c2.consumer, signer)).verifier;
       expect([await solSays(v2, r2, x2, y2, p.proof), await rustSays(x2, y2, p.proof, model2), tsSays(x2, y2, p.proof, model2)]).to.deep.equal(["valid", "valid", "valid"]);

@@ -92,6 +92,19 @@ export function packInput(x: readonly bigint[], min: bigint, bytes: number): Buf
   return Buffer.from(x.flatMap((xi) => Array.from({ length: bytes }, (_, i) => Number(((xi - min) >> BigInt(8 * (bytes - 1 - i))) & 0xffn))));
 }
 
+/** The verifier and its consumer compiled from their one rendered source (solc's IR pipeline), as `unit`. */
+export function compileSumcheck(r: RenderedSumcheckVerifier, unit: string, file?: string): { verifier: Compiled; consumer: Compiled } {
+  const out = compileSolidity({ [unit]: r.source }, { viaIR: true });
+  const [verifier, consumer] = [out.get(r.contractName), out.get(r.consumerName)];
+  if (!verifier || !consumer) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${r.contractName} or ${r.consumerName}`, { file, hint: "a bug in the sumcheck verifier's renderer: please report it with the model" });
+  return { verifier, consumer };
+}
+
+/** The consumer's submit arguments: the input packed as the contract reads it, the outputs, the proof's bytes. */
+function submitArgs(pub: { input: bigint[]; output: bigint[] }, program: { inputMin: bigint }, inputBytes: number, proofFile: string): [Buffer, bigint[], Buffer] {
+  return [packInput(pub.input, program.inputMin, inputBytes), pub.output, readProofBytes(proofFile)];
+}
+
 /** The verification of the proof in `files` (committed weights and a public input: the statement the contract takes). */
 export function sumcheckVerifierCall(files: { ir: string; proof: string; public: string; commitment?: string }, name: string): SumcheckVerifierCall {
   const commitment = readCommitment(files.commitment);
@@ -99,11 +112,8 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
   if (!commitment || pub.input === null)
     throw new ZkmlError("OPTION_INVALID", "the sumcheck system's Solidity verifier takes committed weights and a public input (--weights hashed --input public)", { file: files.public, hint: "prove with --weights hashed --input public" });
   const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, name);
-  const out = compileSolidity({ [`${rendered.contractName}.sol`]: rendered.source }, { viaIR: true });
-  const [compiled, consumer] = [out.get(rendered.contractName), out.get(rendered.consumerName)];
-  if (!compiled || !consumer) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${rendered.contractName} or ${rendered.consumerName}`);
-  const input = packInput(pub.input, rendered.program.inputMin, rendered.inputBytes);
-  const proof = readProofBytes(files.proof);
+  const { verifier: compiled, consumer } = compileSumcheck(rendered, `${rendered.contractName}.sol`);
+  const [input, , proof] = submitArgs({ input: pub.input, output: pub.output }, rendered.program, rendered.inputBytes, files.proof);
   const verify = (output: bigint[]) => new Interface(compiled.abi).encodeFunctionData("verifyProof", [input, output, pub.context ?? 0n, proof]);
   const data = verify(pub.output);
   const cd = calldataGas(Buffer.from(data.slice(2), "hex"));
@@ -149,18 +159,13 @@ export function sumcheckDeployment(files: { ir: string; commitment: string }, mo
   const commitment = readCommitment(files.commitment)!;
   const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, modelId);
   writeSource(sourceFile, rendered.source);
-  const unit = path.basename(sourceFile);
-  const out = compileSolidity({ [unit]: rendered.source }, { viaIR: true });
-  const contract = (name: string): CompiledContract => {
-    const c = out.get(name);
-    if (!c) throw new ZkmlError("SOLIDITY_FAILED", `solc produced no contract ${name}`, { file: sourceFile, hint: "a bug in the sumcheck verifier's renderer: please report it with the model" });
-    return { name, fullyQualifiedName: `${sourceFile}:${name}`, abi: c.abi, bytecode: hex0x(c.bytecode), deployedBytecode: hex0x(c.deployedBytecode) };
-  };
+  const out = compileSumcheck(rendered, path.basename(sourceFile), sourceFile);
+  const contract = (name: string, c: Compiled): CompiledContract => ({ name, fullyQualifiedName: `${sourceFile}:${name}`, abi: c.abi, bytecode: hex0x(c.bytecode), deployedBytecode: hex0x(c.deployedBytecode) });
   const solc = require("solc") as { version(): string }; // eslint-disable-line @typescript-eslint/no-require-imports
   return {
     rendered,
-    verifier: contract(rendered.contractName),
-    consumer: contract(rendered.consumerName),
+    verifier: contract(rendered.contractName, out.verifier),
+    consumer: contract(rendered.consumerName, out.consumer),
     dataContracts: rendered.chunks.map((c, i) => ({ name: `${rendered.contractName} ${c.blob} data ${i}`, initCode: hex0x(c.creationCode) })),
     key: { protocol: "sumcheck", arch: rendered.program.archHash, model: keccak256(commitment) },
     compiler: { version: solc.version(), settings: { ...SOLC_SETTINGS, viaIR: true } },
@@ -187,7 +192,7 @@ export function sumcheckSubmission(files: { proof: string; public: string }, lay
   put(layout.weights, [BigInt("0x" + pub.model)], "model");
   put(layout.context, [pub.context ?? 0n], "context");
   return {
-    consumerArgs: [packInput(pub.input, program.inputMin, inputBytes), pub.output, readProofBytes(files.proof)],
+    consumerArgs: submitArgs({ input: pub.input, output: pub.output }, program, inputBytes, files.proof),
     publicSignals: signals,
     key: { protocol: "sumcheck", arch: hex0x(pub.archHash), model: hex0x(pub.model) },
     ...(pub.context !== undefined ? { context: pub.context } : {}),
