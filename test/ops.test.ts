@@ -191,6 +191,23 @@ const GRAPHS: { name: string; ops: string[]; g: Parameters<typeof onnxGraph>[0] 
   },
 ];
 
+/** circom (--inspect clean) and the direct backend, each with `total` constraints; the honest witness holds and both give the statement's public signals. */
+async function bothBackends(q: QModel, x: bigint[], vis: typeof OPEN_VISIBILITY, dir: string, total: number) {
+  const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
+  expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
+  expect(compiled.constraints).to.equal(total);
+  const r1csFile = path.join(dir, "direct.r1cs");
+  const d = buildDirect(q, vis, { r1csFile, x });
+  expect(d.constraints).to.equal(total);
+  const st = await statementFor(q, vis, x, runIR(q, x).output);
+  const wit = await witness(compiled.wasm, st.witnessInput, dir);
+  const r1cs = readR1cs(compiled.r1cs);
+  expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
+  expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+  expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+  return { compiled, r1csFile, d, wit, r1cs };
+}
+
 /** Each named circom signal changed alone (a bit flipped, any other value moved by one) breaks a constraint. */
 function expectEachChangeFails(r1cs: ReturnType<typeof readR1cs>, wit: bigint[], sym: Map<string, number>, targets: [string, boolean][]): void {
   for (const [name, bit] of targets) {
@@ -374,23 +391,12 @@ describe("issue 29 ops in the Groth16 circuit: the formula, both backends, tampe
     try {
       const vis = OPEN_VISIBILITY;
       const count = constraintCount(q, vis);
-      const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
-      expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
-      expect(compiled.constraints).to.equal(count.total);
-      const r1csFile = path.join(dir, "direct.r1cs");
-      const d = buildDirect(q, vis, { r1csFile, x });
-      expect(d.constraints).to.equal(count.total);
+      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, dir, count.total);
       // the nonlinear part, by op: requants K + 2, clips (R + 2) per bound, the leaky ReLU K + 2
       const per = q.ops.map((o) => (o.op === "requant" ? 5 * (o.bits + 2) : 0));
       const c1 = q.ops[2] as Extract<QModel["ops"][number], { op: "clip" }>, lr = q.ops[3] as Extract<QModel["ops"][number], { op: "leakyrelu" }>, c2 = q.ops[6] as Extract<QModel["ops"][number], { op: "clip" }>;
       const rq2 = q.ops[5] as Extract<QModel["ops"][number], { op: "requant" }>;
       expect(count.nonlinear).to.equal(per[1] + 5 * 2 * (c1.bits + 2) + 5 * (lr.bits + 2) + 4 * (rq2.bits + 2) + 4 * (c2.bits + 2));
-      const st = await statementFor(q, vis, x, runIR(q, x).output);
-      const wit = await witness(compiled.wasm, st.witnessInput, dir);
-      const r1cs = readR1cs(compiled.r1cs);
-      expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
-      expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
-      expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
       const sym = readSym(compiled.sym);
       const targets: [string, boolean][] = [];
       for (let i = 0; i < 5; i++) {
@@ -487,18 +493,7 @@ describe("issue 29 second batch (gather, concat) in the Groth16 circuit: the for
       const c = concats[1];
       // its sides: the 7 joined values at mul, the 6 inputs at fromMul; the last dense's 3 outputs bound as always
       expect(count.linearOutputs).to.equal(3 + (c.mul !== 1 ? 7 : 0) + (c.fromMul !== 1 ? 6 : 0));
-      const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
-      expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
-      expect(compiled.constraints).to.equal(count.total);
-      const r1csFile = path.join(dir, "direct.r1cs");
-      const d = buildDirect(q, vis, { r1csFile, x });
-      expect(d.constraints).to.equal(count.total);
-      const st = await statementFor(q, vis, x, runIR(q, x).output);
-      const wit = await witness(compiled.wasm, st.witnessInput, dir);
-      const r1cs = readR1cs(compiled.r1cs);
-      expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
-      expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
-      expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, dir, count.total);
       // the scaled side's signals in circom
       const sym = readSym(compiled.sym);
       const k = q.ops.indexOf(c);
@@ -596,18 +591,7 @@ describe("issue 29 third batch (add with a negative multiplier, mul, HardSwish) 
       expect(count.nonlinear).to.equal(requants.reduce((a, r) => a + 5 * (r.bits + 2), 0) + 2 * 5 + 5 * (clip.bits + 2));
       // the two adds' 5 values each, the last dense's 3 outputs
       expect(count.linearOutputs).to.equal(5 + 5 + 3);
-      const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
-      expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
-      expect(compiled.constraints).to.equal(count.total);
-      const r1csFile = path.join(dir, "direct.r1cs");
-      const d = buildDirect(q, vis, { r1csFile, x });
-      expect(d.constraints).to.equal(count.total);
-      const st = await statementFor(q, vis, x, runIR(q, x).output);
-      const wit = await witness(compiled.wasm, st.witnessInput, dir);
-      const r1cs = readR1cs(compiled.r1cs);
-      expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
-      expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
-      expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
+      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, dir, count.total);
       const sym = readSym(compiled.sym);
       expectEachChangeFails(r1cs, wit, sym, Array.from({ length: 5 }, (_, i) => [`main.model.ad4[${i}]`, `main.model.ml5[${i}]`, `main.model.ad7[${i}]`, `main.model.ml11[${i}]`]).flat().map((name): [string, boolean] => [name, false]));
       expectEveryWireCaught(r1csFile, d.witness!);
