@@ -62,7 +62,7 @@ export async function deploySumcheckAction(args: DeployArgs, host: Host, t: Targ
   const files = builtFiles(t, args);
   const signer = await host.signer(); // reach the node before compiling anything
   const name = t.loc.contracts.verifier.replace(/Verifier(?=_|$)/, "");
-  say("compiling the sumcheck verifier with solc's IR pipeline (about a minute)");
+  say("compiling the sumcheck verifier with solc's IR pipeline");
   const { sumcheckContractName } = await import("../../systems/sumcheck/solidity/render");
   const d = sumcheckDeployment(files, name, t.paths.get({ kind: "irVerifierSol", circuit: t.loc.id, system: t.system, contract: sumcheckContractName(name) }), (f, text) => {
     if (!fs.existsSync(f) || fs.readFileSync(f, "utf8") !== text) writeFileAtomic(f, text);
