@@ -222,15 +222,7 @@ class ModelTemplate {
     bounds.forEach(({ c, lower }, j) => {
       const b = `cl${k}b[i][${j}]`;
       this.body.push(
-        `        {`,
-        `            var d = ${lower ? `m - (${c})` : `(${c}) - m`} + ${1n << BigInt(R - 1)};`,
-        `            var lc = 0;`,
-        `            for (var j = 0; j < ${R}; j++) {`,
-        `                ${b}[j] <-- (d >> j) & 1;`,
-        `                ${b}[j] * (${b}[j] - 1) === 0;`,
-        `                lc += ${b}[j] * (1 << j);`,
-        `            }`,
-        `            lc === d;`,
+        ...decompositionLines(b, lower ? `m - (${c})` : `(${c}) - m`, R).map((l) => `        ${l}`),
         `            cl${k}[i][${j}] <== (${c}) + ${b}[${R - 1}] * (m - (${c}));`,
         `            m = cl${k}[i][${j}];`,
         `        }`,
@@ -254,15 +246,9 @@ class ModelTemplate {
       `    signal lr${k}[${n}];`,
       `    for (var i = 0; i < ${n}; i++) {`,
       `        var lx = ${this.refs[k]("i")};`,
-      `        var u = lx + ${1n << BigInt(K - 1)};`,
-      `        var lc = 0;`,
-      `        for (var j = 0; j < ${K}; j++) {`,
-      `            ${b}[j] <-- (u >> j) & 1;`,
-      `            ${b}[j] * (${b}[j] - 1) === 0;`,
-      `            lc += ${b}[j] * (1 << j);`,
+      ...decompositionLines(b, "lx", K).map((l) => `        ${l}`),
+      `            lr${k}[i] <== (${op.alpha}) * lx + ${b}[${K - 1}] * ((${(1n << BigInt(op.shift)) - op.alpha}) * lx);`,
       `        }`,
-      `        lc === u;`,
-      `        lr${k}[i] <== (${op.alpha}) * lx + ${b}[${K - 1}] * ((${(1n << BigInt(op.shift)) - op.alpha}) * lx);`,
       `    }`,
     );
     this.refs.push((i) => `lr${k}[${i}]`);
