@@ -1,14 +1,16 @@
 //! The Hyrax commitment (Pedersen rows over BN254 G1, no trusted setup) to a vector of small signed integers,
-//! and its opening at a point of the vector's MLE. NOT HIDING yet: rows are plain Pedersen vector commitments
-//! without a blinding term, and the opening sends the row combination in the clear (the blinding generator H is
-//! derived already, for the zero-knowledge step).
+//! and its opening at a point of the vector's MLE. Two forms: the plain one (format 2's proofs: rows without a
+//! blinding term, the opening sends the row combination u in the clear) and the hiding one (zero-knowledge step 1
+//! of docs/design/zero-knowledge.md: rows blinded by r_i H, the opening a proof of dot product, dot_product.rs,
+//! that reveals nothing of u).
 //!
 //! Layout: a vector of 2^k entries (padded with zeros) is a matrix of 2^(k - c) rows by 2^c columns, row-major,
 //! c = ceil(k / 2). Its MLE's variables 0..c are the column bits (r_low) and c..k the row bits (r_high), so a
 //! point r = (r_low || r_high) and v~(r) = sum_i eq(r_high, i) sum_j eq(r_low, j) M[i][j].
 //!
 //! Generators, by try-and-increment hash to curve (y^2 = x^3 + 3 over Fq, BN254 G1, cofactor 1 so every point is
-//! in the group): G_j for j < 2^c is `hash_to_g1(tag, j)`, H is `hash_to_g1(tag, 2^64 - 1)`, where
+//! in the group): G_j for j < 2^c is `hash_to_g1(tag, j)`, H is `hash_to_g1(tag, 2^64 - 1)`, G_v (a scalar's
+//! generator, for the zero-knowledge opening) is `hash_to_g1(tag, 2^64 - 2)`, where
 //! `hash_to_g1(tag, i)` takes, for counter = 0, 1, ..., h = keccak256(tag || uint256(i) || uint256(counter)) and
 //! x = uint256(h) mod p, and returns the first (x, y) with x^3 + 3 a square, y the square root whose integer
 //! value (in [0, p)) is even.
@@ -19,13 +21,17 @@
 //! (`HyraxCommitment::absorb`, label "hyrax commitment") when it is made; the opening absorbs
 //! `absorb_frs("hyrax opening", u)`.
 
+use super::dot_product::{DotGens, DotProductProof, DotWitness};
 use super::error::VerifyError;
 use super::fold::{fold_rows, FoldMethod};
 use super::mle::{eq_table, inner_product};
 use super::transcript::Transcript;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
+use ark_ec::scalar_mul::BatchMulPreprocessing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
+use ark_std::rand::{CryptoRng, RngCore};
+use ark_std::UniformRand;
 use rayon::prelude::*;
 use sha3::{Digest, Keccak256};
 
@@ -57,8 +63,10 @@ pub struct HyraxParams {
     pub col_vars: usize,
     pub row_vars: usize,
     pub gens: Vec<G1Affine>,
-    /// The blinding generator, unused until the commitment is made hiding.
+    /// The blinding generator H (`hash_to_g1(tag, 2^64 - 1)`): a hiding row is C_i = sum_j M[i][j] G_j + r_i H.
     pub h: G1Affine,
+    /// The scalar generator G_v (`hash_to_g1(tag, 2^64 - 2)`): a committed value is y G_v + r H.
+    pub g_v: G1Affine,
 }
 
 impl HyraxParams {
@@ -66,7 +74,18 @@ impl HyraxParams {
     pub fn new(tag: &[u8], num_vars: usize) -> Self {
         let col_vars = num_vars.div_ceil(2);
         let gens = (0..1u64 << col_vars).into_par_iter().map(|j| hash_to_g1(tag, j)).collect();
-        HyraxParams { num_vars, col_vars, row_vars: num_vars - col_vars, gens, h: hash_to_g1(tag, u64::MAX) }
+        let (h, g_v) = (hash_to_g1(tag, u64::MAX), hash_to_g1(tag, u64::MAX - 1));
+        HyraxParams { num_vars, col_vars, row_vars: num_vars - col_vars, gens, h, g_v }
+    }
+
+    /// The generators of a dot-product proof over this matrix's columns.
+    pub fn dot_gens(&self) -> DotGens<'_> {
+        DotGens { g: &self.gens, g_v: self.g_v, h: self.h }
+    }
+
+    /// The commitment to a public value y: y G_v, blinder 0 (what a zero-knowledge opening of a public claim proves).
+    pub fn public_value(&self, y: Fr) -> G1Affine {
+        (self.g_v * y).into_affine()
     }
 
     /// 2^c: the number of columns (and of generators G_j).
@@ -244,21 +263,25 @@ pub fn commit_i64(params: &HyraxParams, v: &[i64]) -> HyraxCommitment {
     commit_i64_with(params, v, CommitMethod::Auto)
 }
 
+/// u = sum_i eq(r_high, i) M[i]: v's rows (v padded with zeros to whole rows) combined along eq(r_high).
+fn row_combination(params: &HyraxParams, v: &[i64], r_high: &[Fr]) -> Vec<Fr> {
+    let cols = params.cols();
+    let padded;
+    let m = if v.len().is_multiple_of(cols) {
+        v
+    } else {
+        padded = [v, &vec![0; v.len().next_multiple_of(cols) - v.len()]].concat();
+        &padded[..]
+    };
+    fold_rows(m, m.len() / cols, cols, &eq_table(r_high), FoldMethod::Auto)
+}
+
 /// Opens v's MLE at `point` (num_vars coordinates, r_low first): returns the row combination u and the value
 /// v~(point); absorbs u ("hyrax opening").
 pub fn open_i64(params: &HyraxParams, v: &[i64], point: &[Fr], t: &mut Transcript) -> (HyraxOpening, Fr) {
     assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
     let (r_low, r_high) = point.split_at(params.col_vars);
-    let cols = params.cols();
-    let mut padded;
-    let m = if v.len().is_multiple_of(cols) {
-        v
-    } else {
-        padded = v.to_vec();
-        padded.resize(v.len().next_multiple_of(cols), 0);
-        &padded[..]
-    };
-    let u = fold_rows(m, m.len() / cols, cols, &eq_table(r_high), FoldMethod::Auto);
+    let u = row_combination(params, v, r_high);
     let value = inner_product(&u, &eq_table(r_low));
     t.absorb_frs(b"hyrax opening", &u);
     (HyraxOpening { u }, value)
@@ -285,7 +308,7 @@ pub fn verify_opening(
     }
     let (r_low, r_high) = point.split_at(params.col_vars);
     let lhs = G1Projective::msm(&params.gens, &proof.u).expect("lengths checked");
-    let rhs = G1Projective::msm(&comm.rows, &eq_table(r_high)).expect("lengths checked");
+    let rhs = combined_rows(comm, r_high);
     if lhs != rhs {
         return Err(VerifyError::Opening { what: "row combination does not match the commitment" });
     }
@@ -296,11 +319,76 @@ pub fn verify_opening(
     Ok(())
 }
 
+/// A hiding commitment: the rows of `commit_i64` plus r_i H, r_i uniform from `rng` (the prover's CSPRNG, never the
+/// transcript). Returns the commitment and the blinders r_i, which the opening needs and nobody else may learn.
+pub fn commit_i64_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[i64], rng: &mut R) -> (HyraxCommitment, Vec<Fr>) {
+    let plain = commit_i64(params, v);
+    let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
+    let masks = BatchMulPreprocessing::new(params.h.into_group(), blinders.len()).batch_mul(&blinders);
+    let rows: Vec<G1Projective> = plain.rows.iter().zip(&masks).map(|(c, m)| *c + m).collect();
+    (HyraxCommitment { rows: G1Projective::normalize_batch(&rows) }, blinders)
+}
+
+/// The zero-knowledge opening: a proof of dot product that the value committed by Y (the caller's: y G_v + r_y H,
+/// or `params.public_value(y)` with r_y = 0 for a public claim) is v~(point), revealing nothing of v's rows.
+pub type HyraxZkOpening = DotProductProof;
+
+/// T = sum_i eq(r_high, i) C_i: the commitment to the row combination u (blinder sum_i eq(r_high, i) r_i).
+fn combined_rows(comm: &HyraxCommitment, r_high: &[Fr]) -> G1Projective {
+    G1Projective::msm(&comm.rows, &eq_table(r_high)).expect("rows and eq(r_high) have one length")
+}
+
+/// Opens v's MLE at `point` without revealing u: the dot-product proof of <u, eq(r_low)> = v~(point) against
+/// T = sum_i eq(r_high, i) C_i, with Y's blinder `r_y`. `blinders` are the commitment's (commit_i64_hiding).
+/// Returns the proof and v~(point). Transcript: the dot-product proof's (dot_product.rs).
+pub fn open_i64_zk<R: RngCore + CryptoRng>(
+    params: &HyraxParams,
+    v: &[i64],
+    blinders: &[Fr],
+    point: &[Fr],
+    r_y: Fr,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (HyraxZkOpening, Fr) {
+    assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
+    assert_eq!(blinders.len(), params.rows(), "one blinder a row");
+    let (r_low, r_high) = point.split_at(params.col_vars);
+    let u = row_combination(params, v, r_high);
+    let a = eq_table(r_low);
+    let value = inner_product(&u, &a);
+    let tau = inner_product(&eq_table(r_high), blinders);
+    let gens = params.dot_gens();
+    let y_comm = super::dot_product::commit_scalar(&gens, value, r_y);
+    let proof = super::dot_product::prove(&gens, &a, &y_comm, &DotWitness { u: &u, tau, r_y }, t, rng);
+    (proof, value)
+}
+
+/// Checks a zero-knowledge opening: the shapes, then the dot-product proof that Y commits to the committed
+/// vector's MLE at `point`.
+pub fn verify_opening_zk(
+    params: &HyraxParams,
+    comm: &HyraxCommitment,
+    point: &[Fr],
+    y_comm: &G1Affine,
+    proof: &HyraxZkOpening,
+    t: &mut Transcript,
+) -> Result<(), VerifyError> {
+    if point.len() != params.num_vars {
+        return Err(VerifyError::Shape { what: "hyrax point", got: point.len(), expected: params.num_vars });
+    }
+    if comm.rows.len() != params.rows() {
+        return Err(VerifyError::Shape { what: "hyrax commitment rows", got: comm.rows.len(), expected: params.rows() });
+    }
+    let (r_low, r_high) = point.split_at(params.col_vars);
+    super::dot_product::verify(&params.dot_gens(), &eq_table(r_low), &combined_rows(comm, r_high), y_comm, proof, t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::mle::Mle;
     use super::*;
-    use ark_std::{rand::Rng, test_rng, UniformRand};
+    use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
+    use ark_std::{test_rng, UniformRand};
     use std::time::Instant;
 
     fn tr() -> Transcript {
@@ -415,6 +503,117 @@ mod tests {
         assert!(matches!(verify_opening(&params, &comm, &point[1..], value, &proof, &mut tr()), Err(VerifyError::Shape { .. })));
     }
 
+
+    /// A hiding commitment of a random 8-bit vector, and a zero-knowledge opening of it at a random point.
+    struct ZkCase {
+        params: HyraxParams,
+        v: Vec<i64>,
+        comm: HyraxCommitment,
+        blinders: Vec<Fr>,
+        point: Vec<Fr>,
+    }
+
+    fn zk_case(k: usize, len: usize, rng: &mut StdRng) -> ZkCase {
+        let params = HyraxParams::new(b"zkml-hyrax-test", k);
+        let v: Vec<i64> = (0..len).map(|_| rng.gen_range(-128..=127)).collect();
+        let (comm, blinders) = commit_i64_hiding(&params, &v, rng);
+        let point = (0..k).map(|_| Fr::rand(rng)).collect();
+        ZkCase { params, v, comm, blinders, point }
+    }
+
+    #[test]
+    fn zero_knowledge_openings_are_accepted_for_public_and_committed_values() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for (k, len) in [(0, 1), (1, 2), (3, 5), (6, 64), (9, 300)] {
+            let c = zk_case(k, len, &mut rng);
+            // The hiding rows are the plain rows plus r_i H.
+            let plain = commit_i64(&c.params, &c.v);
+            for ((h, p), r) in c.comm.rows.iter().zip(&plain.rows).zip(&c.blinders) {
+                assert_eq!(h.into_group(), p.into_group() + c.params.h * r);
+            }
+            let (proof, value) = open_i64_zk(&c.params, &c.v, &c.blinders, &c.point, Fr::zero(), &mut tr(), &mut rng);
+            assert_eq!(value, Mle::from_i64(&c.v).evaluate(&c.point), "k = {k}");
+            let y = c.params.public_value(value);
+            assert_eq!(verify_opening_zk(&c.params, &c.comm, &c.point, &y, &proof, &mut tr()), Ok(()), "k = {k}");
+            let r_y = Fr::rand(&mut rng);
+            let (proof, value) = open_i64_zk(&c.params, &c.v, &c.blinders, &c.point, r_y, &mut tr(), &mut rng);
+            let y = super::super::dot_product::commit_scalar(&c.params.dot_gens(), value, r_y);
+            assert_eq!(verify_opening_zk(&c.params, &c.comm, &c.point, &y, &proof, &mut tr()), Ok(()), "k = {k}");
+        }
+    }
+
+    #[test]
+    fn zero_knowledge_openings_refuse_every_change() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let c = zk_case(6, 64, &mut rng);
+        let (proof, value) = open_i64_zk(&c.params, &c.v, &c.blinders, &c.point, Fr::zero(), &mut tr(), &mut rng);
+        let check = |comm: &HyraxCommitment, point: &[Fr], value: Fr, p: &HyraxZkOpening| {
+            verify_opening_zk(&c.params, comm, point, &c.params.public_value(value), p, &mut tr())
+        };
+        assert!(check(&c.comm, &c.point, value, &proof).is_ok());
+        assert!(check(&c.comm, &c.point, value + Fr::one(), &proof).is_err(), "a wrong value");
+        let mut point = c.point.clone();
+        point[5] += Fr::one();
+        assert!(check(&c.comm, &point, value, &proof).is_err(), "another point");
+        for i in 0..c.comm.rows.len() {
+            let mut comm = c.comm.clone();
+            comm.rows[i] = (comm.rows[i] + c.params.gens[0]).into_affine();
+            assert!(check(&comm, &c.point, value, &proof).is_err(), "row {i} changed");
+        }
+        // Another vector, honestly committed and opened, against this commitment.
+        let mut v2 = c.v.clone();
+        v2[9] += 1;
+        let (p2, val2) = open_i64_zk(&c.params, &v2, &c.blinders, &c.point, Fr::zero(), &mut tr(), &mut rng);
+        assert!(check(&c.comm, &c.point, val2, &p2).is_err(), "another vector");
+        // The row combination of plain rows: a prover that does not know the blinders cannot open.
+        let (p3, _) = open_i64_zk(&c.params, &c.v, &vec![Fr::zero(); c.blinders.len()], &c.point, Fr::zero(), &mut tr(), &mut rng);
+        assert!(check(&c.comm, &c.point, value, &p3).is_err(), "without the blinders");
+        let mut comm = c.comm.clone();
+        comm.rows.pop();
+        assert!(matches!(check(&comm, &c.point, value, &proof), Err(VerifyError::Shape { .. })));
+        assert!(matches!(check(&c.comm, &c.point[1..], value, &proof), Err(VerifyError::Shape { .. })));
+    }
+
+    #[test]
+    fn hiding_commitments_and_openings_differ_each_time_for_one_vector() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let c = zk_case(4, 16, &mut rng);
+        let (again, blinders2) = commit_i64_hiding(&c.params, &c.v, &mut rng);
+        assert!(again.rows.iter().zip(&c.comm.rows).all(|(a, b)| a != b), "a row repeated: the commitment is a dictionary");
+        assert_ne!(blinders2, c.blinders);
+        let (p1, v1) = open_i64_zk(&c.params, &c.v, &c.blinders, &c.point, Fr::zero(), &mut tr(), &mut rng);
+        let (p2, v2) = open_i64_zk(&c.params, &c.v, &c.blinders, &c.point, Fr::zero(), &mut tr(), &mut rng);
+        assert_eq!(v1, v2);
+        assert!(p1.z.iter().zip(&p2.z).all(|(a, b)| a != b));
+    }
+
+    /// The response z = c u + d is uniform: over 1,000 seeded openings of one all-zero-but-one vector (the easiest
+    /// to recognise), the low 4 bits of each z_j fall in 16 bins evenly (chi-squared with 15 degrees of freedom
+    /// below 37.7, its 0.1% point), as do those of z_delta and z_beta.
+    #[test]
+    fn zero_knowledge_responses_look_uniform() {
+        let mut rng = StdRng::seed_from_u64(10);
+        let params = HyraxParams::new(b"zkml-hyrax-test", 4);
+        let mut v = vec![0i64; 16];
+        v[3] = 1;
+        let point: Vec<Fr> = (0..4).map(|_| Fr::rand(&mut rng)).collect();
+        let (runs, bins) = (1000usize, 16usize);
+        let mut counts = vec![vec![0usize; bins]; params.cols() + 2];
+        for _ in 0..runs {
+            let (comm, blinders) = commit_i64_hiding(&params, &v, &mut rng);
+            let _ = comm;
+            let (p, _) = open_i64_zk(&params, &v, &blinders, &point, Fr::zero(), &mut tr(), &mut rng);
+            for (j, x) in p.z.iter().chain([&p.z_delta, &p.z_beta]).enumerate() {
+                counts[j][(x.into_bigint().as_ref()[0] & 15) as usize] += 1;
+            }
+        }
+        let expect = runs as f64 / bins as f64;
+        for (j, c) in counts.iter().enumerate() {
+            let chi2: f64 = c.iter().map(|&n| (n as f64 - expect).powi(2) / expect).sum();
+            assert!(chi2 < 37.7, "response word {j}: chi-squared {chi2:.1} over 16 bins");
+        }
+    }
+
     /// Committing 2^22 signed 8-bit values (2048 rows of 2048) both ways, and an opening.
     /// `cargo test --release measure_commit -- --ignored --nocapture --test-threads=1`.
     #[test]
@@ -450,5 +649,15 @@ mod tests {
         let t = Instant::now();
         verify_opening(&params, &comm, &point, value, &proof, &mut tr()).unwrap();
         println!("verify opening 2^22: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let mut zrng = StdRng::seed_from_u64(11);
+        let (t, c0) = (Instant::now(), cpu());
+        let (comm, blinders) = commit_i64_hiding(&params, &v, &mut zrng);
+        println!("hiding commit 2^22 i8: {:.1} ms wall, {:.2} s CPU", t.elapsed().as_secs_f64() * 1e3, cpu() - c0);
+        let t = Instant::now();
+        let (proof, value) = open_i64_zk(&params, &v, &blinders, &point, Fr::zero(), &mut tr(), &mut zrng);
+        println!("zero-knowledge open 2^22: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        verify_opening_zk(&params, &comm, &point, &params.public_value(value), &proof, &mut tr()).unwrap();
+        println!("verify zero-knowledge opening 2^22: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     }
 }

@@ -158,6 +158,7 @@ pub fn commit_big(params: &HyraxParams, big: &[i64]) -> HyraxCommitment {
         row_vars: params.row_vars - block_vars,
         gens: params.gens.clone(),
         h: params.h,
+        g_v: params.g_v,
     };
     for b in 0..1usize << block_vars {
         let lo = (b * per * cols).min(big.len());

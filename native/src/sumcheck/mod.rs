@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod conv;
 pub mod dense;
+pub mod dot_product;
 pub mod error;
 pub mod fold;
 pub mod hyrax;
