@@ -23,6 +23,7 @@ pub mod requant;
 #[allow(clippy::module_inception)] // the protocol's own file, named as the plan names it
 pub mod sumcheck;
 pub mod transcript;
+pub mod zk;
 
 /// This process's CPU seconds (utime + stime from /proc/self/stat, 100 ticks a second), for the measurements:
 /// the machine is shared, so wall time alone overstates the work.

@@ -12,7 +12,7 @@
 //! computes itself or opens from a commitment: the sumcheck alone does not.
 
 use super::error::VerifyError;
-use super::mle::{Mle, PAR_THRESHOLD};
+use super::mle::{inner_product, Mle, PAR_THRESHOLD};
 use super::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field, One, Zero};
@@ -40,7 +40,7 @@ pub struct ProverOutput {
 }
 
 
-fn absorb_claim(t: &mut Transcript, claim: &Fr, num_vars: usize, degree: usize) {
+pub(crate) fn absorb_claim(t: &mut Transcript, claim: &Fr, num_vars: usize, degree: usize) {
     t.absorb_frs(b"sumcheck claim", &[*claim, Fr::from(num_vars as u64), Fr::from(degree as u64)]);
 }
 
@@ -57,7 +57,7 @@ pub fn product_sum(factors: &[Mle]) -> Fr {
 
 /// The round polynomial's evaluations at 0..=d for the factors' current tables (this round binds their
 /// variable 0: entries 2b and 2b+1 pair up).
-fn round_evals(factors: &[Mle]) -> Vec<Fr> {
+pub(crate) fn round_evals(factors: &[Mle]) -> Vec<Fr> {
     let d = factors.len();
     let half = factors[0].evals.len() / 2;
     // Adds, for pairs b in `range`, prod_i (lo_i + X (hi_i - lo_i)) at X = 0..=d into acc. Degrees 2 and 3 are
@@ -164,7 +164,12 @@ pub fn prove(mut factors: Vec<Mle>, t: &mut Transcript) -> ProverOutput {
 
 /// g(r) for the polynomial of degree < evals.len() through (j, evals[j]), j = 0..len, by Lagrange's formula.
 pub fn interpolate(evals: &[Fr], r: Fr) -> Fr {
-    let n = evals.len();
+    inner_product(evals, &lagrange_basis(evals.len(), r))
+}
+
+/// The Lagrange basis on the nodes 0..n at r: L_i(r) for i < n, so that g(r) = sum_i g(i) L_i(r) for g of degree
+/// below n (a zero-knowledge mask stored by its values reads its value at r through these weights).
+pub fn lagrange_basis(n: usize, r: Fr) -> Vec<Fr> {
     let diffs: Vec<Fr> = (0..n).map(|j| r - Fr::from(j as u64)).collect();
     // prefix[i] = prod_{j<i} (r - j), suffix[i] = prod_{j>i} (r - j).
     let mut prefix = vec![Fr::one(); n + 1];
@@ -175,7 +180,7 @@ pub fn interpolate(evals: &[Fr], r: Fr) -> Fr {
     for j in (0..n).rev() {
         suffix[j] = suffix[j + 1] * diffs[j];
     }
-    let with = |inv: &[Fr]| (0..n).map(|i| evals[i] * prefix[i] * suffix[i + 1] * inv[i]).sum();
+    let with = |inv: &[Fr]| (0..n).map(|i| prefix[i] * suffix[i + 1] * inv[i]).collect();
     match LAGRANGE_DEN_INV.get(n) {
         Some(inv) => with(inv),
         None => with(&lagrange_den_inv(n)),

@@ -30,6 +30,10 @@ use sha3::{Digest, Keccak256};
 pub struct Transcript {
     state: [u8; 32],
     counter: u64,
+    /// Tests only: challenges given in advance (the honest-verifier setting of a zero-knowledge test, where the
+    /// simulator chooses the verifier's randomness); while any are left, challenge_fr returns them in order.
+    #[cfg(test)]
+    script: std::collections::VecDeque<Fr>,
 }
 
 /// The label as a bytes32: its bytes right-padded with zeros. Panics on an empty label, one longer than 32 bytes
@@ -64,7 +68,18 @@ pub fn g1_to_be64(p: &G1Affine) -> [u8; 64] {
 impl Transcript {
     /// A transcript whose state is keccak256(domain_tag).
     pub fn new(domain_tag: &[u8]) -> Self {
-        Transcript { state: Keccak256::digest(domain_tag).into(), counter: 0 }
+        Transcript {
+            state: Keccak256::digest(domain_tag).into(),
+            counter: 0,
+            #[cfg(test)]
+            script: Default::default(),
+        }
+    }
+
+    /// Tests only: a transcript whose next challenges are `challenges`, whatever was absorbed (then keccak again).
+    #[cfg(test)]
+    pub fn programmed(challenges: Vec<Fr>) -> Self {
+        Transcript { script: challenges.into(), ..Transcript::new(b"programmed") }
     }
 
     /// The current 32-byte state (for tests and for replaying elsewhere).
@@ -131,6 +146,10 @@ impl Transcript {
         h.update(w);
         self.state = h.finalize().into();
         self.counter += 1;
+        #[cfg(test)]
+        if let Some(x) = self.script.pop_front() {
+            return x;
+        }
         Fr::from_be_bytes_mod_order(&self.state)
     }
 
