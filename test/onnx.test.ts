@@ -425,13 +425,16 @@ describe("ONNX: errors that say where", () => {
       .and.to.contain("- Concat: node cat (torch.cat: a Concat of a constant and computed tensors); fix: concatenate computed tensors (torch.cat of two branches is supported)");
     expect(err!.hint).to.equal("npx hardhat inspect-model mixed.onnx lists every node and which proof system takes it");
   });
-  it("the patterns torch writes are named: GELU (Div/Erf/Add/Mul/Mul), LayerNorm (ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div), a padded MaxPool; x.view(x.size(0), -1) is computed at import, not refused", () => {
+  it("the patterns torch writes are named: GELU (Div/Erf/Add/Mul/Mul), LayerNorm (ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div), an asymmetrically padded MaxPool; x.view(x.size(0), -1) is computed at import, not refused", () => {
     expect(load(TRANSFORMERISH)).to.throw(
       /- LayerNorm \(nn\.LayerNorm, exported before opset 17\): nodes ln\.mean, ln\.sub, ln\.pow, ln\.var, ln\.eps, ln\.sqrt, ln\.div, ln\.gamma, ln\.beta \(ReduceMean\/Sub\/Pow\/ReduceMean\/Add\/Sqrt\/Div\/Mul\/Add\); fix: /,
     );
     expect(load(TRANSFORMERISH)).to.throw(/- GELU \(nn\.GELU \/ F\.gelu\): nodes gelu\.div, gelu\.erf, gelu\.add, gelu\.mul, gelu\.half \(Div\/Erf\/Add\/Mul\/Mul\); fix: /);
-    expect(load(VIEW)).to.throw(/^bad\.onnx: 1 of 7 node\(s\) are not supported/);
-    expect(load(VIEW)).to.throw(/- MaxPool: node pool \(nn\.MaxPool2d\(\.\.\., padding>0\): pads \[1, 1, 1, 1\]: padded pooling\); fix: accepted: nn\.MaxPool2d\(kernel_size, stride\) with padding=0/);
+    // a padded MaxPool imports (issue 29's fourth batch); asymmetric pads do not
+    expect(load(VIEW)().layers[1]).to.deep.equal({ type: "maxpool2d", pool: [2, 2], stride: [2, 2], padding: [1, 1] });
+    const asymmetric = { ...VIEW, nodes: VIEW.nodes.map((n) => (n.name === "pool" ? { ...n, attribute: [...n.attribute!.slice(0, 2), intsAttr("pads", [0, 0, 1, 1])] } : n)) };
+    expect(load(asymmetric)).to.throw(/^bad\.onnx: 1 of 7 node\(s\) are not supported/);
+    expect(load(asymmetric)).to.throw(/- MaxPool: node pool \(nn\.MaxPool2d: pads \[0, 0, 1, 1\]: asymmetric padding\); fix: accepted: nn\.MaxPool2d\(kernel_size, stride, padding\) with padding below the kernel/);
   });
   it("a dynamic dimension other than the batch", () => {
     expect(load({ input: [1, "features"], output: [1, 4], nodes: [fc("input", "output")], init: [tensor("W", [4, 4], values(16, 1))] })).to.throw(/input "input" dimension 1 is dynamic \(features\): only the batch dimension may be/);

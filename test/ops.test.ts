@@ -11,34 +11,22 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { loadOnnxModel } from "../src/model/onnx/import";
-import { OnnxNode } from "../src/model/onnx/proto";
 import { diagnoseNodes } from "../src/model/onnx/support";
 import { forwardFloat, ModelFile } from "../src/model/format";
 import { analyzeBounds, dequantize, QModel, runIR } from "../src/ir/ir";
-import { irFromJson, irToJson } from "../src/ir/serialize";
 import { quantize, quantizeInput } from "../src/quantize/quantize";
 import { constraintCount } from "../src/statement/cost";
-import { buildDirect } from "../src/backends/r1cs/lower";
-import { renderCircuit } from "../src/backends/circom/render";
-import { firstUnsatisfied, readR1cs } from "../src/core/r1cs";
-import { BN254_R } from "../src/core/field";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
-import { statementFor } from "../src/statement/statement";
 import { sumcheckArch } from "../src/systems/sumcheck/arch";
 import { proveModel } from "../src/pipeline/prove";
-import { renderSolidity } from "../src/backends/solidity/inference";
-import { compileAll, deployInference } from "./helpers/evm";
-import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, runOrt, tensor, values } from "./helpers/onnx";
-import { ACCOUNT0, compileSource, readSym, ROOT, tmpDir, witness } from "./helpers/circuit";
+import { encode, floatAttr, int64Tensor, intAttr, intsAttr, onnxGraph, tensor, values } from "./helpers/onnx";
+import { ACCOUNT0, readSym, ROOT, tmpDir } from "./helpers/circuit";
+import { bothBackends, convInit, convNode, expectEachChangeFails, expectEveryWireCaught, expectInferenceIsRunIR, expectOrtAgreement, gemm, gemmInit, loadGraph, OpsGraph, sampleInputs } from "./helpers/ops";
 
 const scalar = (name: string, v: number) => tensor(name, [], [v]);
-const gemm = (name: string, x: string, y: string): OnnxNode => ({ name, opType: "Gemm", input: [x, `${name}.W`, `${name}.b`], output: [y], attribute: [intAttr("transB", 1)] });
-const gemmInit = (name: string, out: number, inn: number, seed: number) => [tensor(`${name}.W`, [out, inn], values(out * inn, seed)), tensor(`${name}.b`, [out], values(out, seed + 1))];
-const convNode = (name: string, x: string, y: string): OnnxNode => ({ name, opType: "Conv", input: [x, `${name}.w`, `${name}.b`], output: [y], attribute: [{ name: "kernel_shape", type: 7, ints: [3, 3] }, { name: "pads", type: 7, ints: [1, 1, 1, 1] }] });
-const convInit = (name: string, f: number, c: number, seed: number) => [tensor(`${name}.w`, [f, c, 3, 3], values(f * c * 9, seed)), tensor(`${name}.b`, [f], values(f, seed + 1))];
 
 /** The graphs: each a small model torch would export for the layer named. */
-const GRAPHS: { name: string; ops: string[]; g: Parameters<typeof onnxGraph>[0] }[] = [
+const GRAPHS: OpsGraph[] = [
   {
     // nn.Linear -> nn.ReLU6 -> nn.Linear -> nn.LeakyReLU(0.1) -> nn.Linear
     name: "mlp-relu6-leaky",
@@ -191,99 +179,20 @@ const GRAPHS: { name: string; ops: string[]; g: Parameters<typeof onnxGraph>[0] 
   },
 ];
 
-/** circom (--inspect clean) and the direct backend, each with `total` constraints; the honest witness holds and both give the statement's public signals. */
-async function bothBackends(q: QModel, x: bigint[], vis: typeof OPEN_VISIBILITY, dir: string, total: number) {
-  const compiled = await compileSource(renderCircuit(q, vis), dir, { inspect: true });
-  expect(compiled.log.split("\n").filter((l) => /warning/i.test(l)), compiled.log).to.deep.equal([]);
-  expect(compiled.constraints).to.equal(total);
-  const r1csFile = path.join(dir, "direct.r1cs");
-  const d = buildDirect(q, vis, { r1csFile, x });
-  expect(d.constraints).to.equal(total);
-  const st = await statementFor(q, vis, x, runIR(q, x).output);
-  const wit = await witness(compiled.wasm, st.witnessInput, dir);
-  const r1cs = readR1cs(compiled.r1cs);
-  expect(firstUnsatisfied(r1cs, wit)).to.equal(-1);
-  expect(wit.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
-  expect(d.witness!.slice(1, 1 + r1cs.nPubOut + r1cs.nPubIn).map(String)).to.deep.equal(st.publicSignals.map(String));
-  return { compiled, r1csFile, d, wit, r1cs };
-}
-
-/** Each named circom signal changed alone (a bit flipped, any other value moved by one) breaks a constraint. */
-function expectEachChangeFails(r1cs: ReturnType<typeof readR1cs>, wit: bigint[], sym: Map<string, number>, targets: [string, boolean][]): void {
-  for (const [name, bit] of targets) {
-    const at = sym.get(name);
-    expect(at, name).to.be.a("number");
-    const bad = wit.slice();
-    bad[at!] = bit ? (bad[at!] === 1n ? 0n : 1n) : (bad[at!] + 1n) % BN254_R;
-    expect(firstUnsatisfied(r1cs, bad), `${name} changed`).to.be.at.least(0);
-  }
-}
-
-/** The direct backend's r1cs holds the witness, and every private wire moved by one alone breaks a constraint. */
-function expectEveryWireCaught(r1csFile: string, w: bigint[]): void {
-  const dr = readR1cs(r1csFile);
-  expect(firstUnsatisfied(dr, w)).to.equal(-1);
-  let caught = 0;
-  for (let i = 1 + dr.nPubOut + dr.nPubIn; i < w.length; i++) {
-    const bad = w.slice();
-    bad[i] = (bad[i] + 1n) % BN254_R;
-    if (firstUnsatisfied(dr, bad) >= 0) caught++;
-  }
-  expect(caught).to.equal(w.length - 1 - dr.nPubOut - dr.nPubIn);
-}
-
-/** The Solidity inference contract of q returns runIR's output bit for bit on each input. */
-async function expectInferenceIsRunIR(q: QModel, name: string, xs: bigint[][]): Promise<void> {
-  const bundle = renderSolidity(q, name);
-  const c = await deployInference(bundle, compileAll([bundle]).get(name)!);
-  for (const xi of xs) expect((await c.infer(xi)).map(String)).to.deep.equal(runIR(q, xi).output.map(String));
-}
-
-const n = (m: ModelFile) => m.input.shape.reduce((a, b) => a * b, 1);
-const inputs = (m: ModelFile, count: number) => [...Array(count)].map((_, s) => values(n(m), 31 * s + 5).map((v) => (v + 1) / 2));
 
 describe("issue 29 ops: import, quantization and the reference interpreter against onnxruntime", function () {
   this.timeout(300_000);
   const dir = tmpDir("ops");
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const load = (name: string): { model: ModelFile; bytes: Uint8Array } => {
-    const c = GRAPHS.find((g) => g.name === name)!;
-    const bytes = encode(onnxGraph({ ...c.g, range: [0, 1] }));
-    const file = path.join(dir, `${name}.onnx`);
-    fs.writeFileSync(file, bytes);
-    return { model: loadOnnxModel(file), bytes };
-  };
+  const load = (name: string) => loadGraph(dir, GRAPHS.find((g) => g.name === name)!);
 
   for (const c of GRAPHS)
-    it(`${c.name} (${c.ops.join(", ")}): every node accepted; the float path = onnxruntime within 1e-5; runIR, dequantized, within the quantization's error at 8 and 12 bits`, async () => {
-      expect(diagnoseNodes(onnxGraph(c.g)).filter((v) => !v.supported)).to.deep.equal([]);
-      const { model, bytes } = load(c.name);
-      const errs: number[] = [];
-      for (const bits of [8, 12]) {
-        const q = quantize(model, { inputBits: bits, weightBits: bits, activationBits: bits, calibration: inputs(model, 16) });
-        expect(irFromJson(irToJson(q))).to.deep.equal(q); // clip's bounds and leakyrelu's alpha survive the JSON
-        let err = 0, scale = 0;
-        for (const x of inputs(model, 6)) {
-          const ort = await runOrt(bytes, x, [1, ...model.input.shape]);
-          const fl = forwardFloat(model, x).data;
-          for (let i = 0; i < ort.length; i++) expect(Math.abs(fl[i] - ort[i]), `${c.name} float[${i}]`).to.be.below(1e-5);
-          const ours = dequantize(q, runIR(q, quantizeInput(q, x)).output);
-          ort.forEach((v, i) => {
-            err = Math.max(err, Math.abs(ours[i] - v));
-            scale = Math.max(scale, Math.abs(v));
-          });
-        }
-        errs.push(err);
-        // the quantization's error: a few units of the activations' steps, relative to the outputs' size
-        expect(err, `${c.name} at ${bits} bits`).to.be.below((bits === 8 ? 0.08 : 0.006) * Math.max(1, scale));
-      }
-      expect(errs[1], "12 bits are more accurate than 8").to.be.below(errs[0]);
-    });
+    it(`${c.name} (${c.ops.join(", ")}): every node accepted; the float path = onnxruntime within 1e-5; runIR, dequantized, within the quantization's error at 8 and 12 bits`, () => expectOrtAgreement(dir, c));
 
   it("the imported layers: ReLU6's lower bound fused into the requant before it (one comparison left), LeakyRelu's alpha at the weights' width, HardSigmoid and the arithmetic folded into the conv, the shape chain computed", () => {
     const a = load("mlp-relu6-leaky").model;
     expect(a.layers.map((l) => l.type)).to.deep.equal(["dense", "clip", "dense", "leakyrelu", "dense"]);
-    const qa = quantize(a, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: inputs(a, 8) });
+    const qa = quantize(a, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: sampleInputs(a, 8) });
     const clip = qa.ops.find((o) => o.op === "clip")!;
     expect(clip.op === "clip" && clip.lo === undefined && clip.hi !== undefined).to.equal(true);
     expect(qa.ops[qa.ops.indexOf(clip) - 1]).to.deep.include({ op: "requant", relu: true });
@@ -304,7 +213,7 @@ describe("issue 29 ops: import, quantization and the reference interpreter again
     expect(a.layers[5]).to.deep.equal({ type: "concat", from: 1, fromFirst: true });
     // x.reshape keeps the order (no index); the permutes re-index
     expect([6, 7, 8].map((i) => (a.layers[i] as { index?: number[] }).index !== undefined)).to.deep.equal([true, false, true]);
-    const q = quantize(a, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: inputs(a, 8) });
+    const q = quantize(a, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: sampleInputs(a, 8) });
     // the two branches' requants land on one step: the concat has no multiplier
     expect(q.ops.find((o) => o.op === "concat")).to.deep.include({ mul: 1, fromMul: 1 });
     const b = load("mlp-heads-cat-lastaxis-transpose-cat-flat").model;
@@ -319,7 +228,7 @@ describe("issue 29 ops: import, quantization and the reference interpreter again
     expect(b.layers[2]).to.deep.equal({ type: "clip", min: 0, max: 1 });
     expect(b.layers[6]).to.deep.equal({ type: "clip", min: 0, max: 6 });
     expect((b.layers[7] as { scale?: number }).scale).to.be.closeTo(1 / 6, 1e-12);
-    const q = quantize(b, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: inputs(b, 8) });
+    const q = quantize(b, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: sampleInputs(b, 8) });
     // each form: the affine's requant takes the clip's lower bound (ReLU), the clip its upper, the product a requant of its own
     expect(q.ops.map((o) => (o.op === "requant" ? `rq${o.relu ? "+" : ""}` : o.op))).to.deep.equal(["conv2d", "rq", "conv2d", "rq+", "clip", "mul", "rq", "conv2d", "rq", "conv2d", "rq+", "clip", "mul", "rq", "flatten", "dense"]);
   });

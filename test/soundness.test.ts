@@ -54,8 +54,8 @@ function targets(q: QModel, vis: Visibility): { name: string; kind: string; bit?
       t.push({ name: `main.model.rq${k}b[0][0]`, kind: `requant ${op.relu ? "relu" : "signed"} remainder bit`, bit: true });
     }
     if (op.op === "maxpool2d") {
-      t.push({ name: `main.model.mp${k}b[0][0][${op.bits - 1}]`, kind: "maxpool comparison bit", bit: true });
-      t.push({ name: `main.model.mp${k}[0][0]`, kind: "maxpool running max" });
+      t.push({ name: `main.model.mp${k}b[0][${op.bits - 1}]`, kind: "maxpool comparison bit", bit: true });
+      t.push({ name: `main.model.mp${k}[0]`, kind: "maxpool running max" }, { name: `main.model.mp${k}y[0]`, kind: "maxpool output" });
     }
     if (op.op === "add" && k < qc.ops.length - 1) t.push({ name: `main.model.ad${k}[0]`, kind: "residual sum" });
   });

@@ -5,8 +5,12 @@
  * circom renderer (and later the Solidity renderer) must reproduce it bit for bit:
  *   dense     y[o] = bias[o] + sum_i w[o*n+i] * x[i]
  *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
- *   sumpool2d y = sum of the window (an average pool whose division is folded into the scale, so it is exact)
- *   maxpool2d y = max of the window (no padding); any two values of its input differ by less than 2^(bits-1)
+ *   sumpool2d y = sum of the window's in-bounds taps (`padding` zero rows and columns on each side, default none: an
+ *             average pool whose division is folded into the scale, so it is exact); with `exclusive` (count_include_pad
+ *             = 0) each output's sum times L / n (n its in-bounds taps, L the least common multiple of every output's n):
+ *             the average at the step divided by L, exact (sumPoolScale)
+ *   maxpool2d y = max of the window's in-bounds taps (`padding` as sumpool2d's: a padded position never wins); any two
+ *             values of its input differ by less than 2^(bits-1)
  *   requant   y = floor(x / 2^shift), then max(y, 0) if relu; x must lie in [-2^(bits-1), 2^(bits-1)); with
  *             `clamp` A it saturates: into [0, 2^A - 1] if relu, else [-2^(A-1), 2^(A-1) - 1] (int8-style)
  *   flatten   reshape only
@@ -48,9 +52,10 @@ export type QOp =
       weights: bigint[]; // [f][c][ky][kx]
       bias: bigint[];
     }
-  | { op: "sumpool2d"; pool: [number, number]; stride: [number, number] }
-  /** bits: the width R of its comparisons; the circuit needs every difference of two inputs below 2^(R-1) */
-  | { op: "maxpool2d"; pool: [number, number]; stride: [number, number]; bits: number }
+  /** padding: zero rows and columns on each side (absent: none), each below the pool; exclusive: count_include_pad = 0 */
+  | { op: "sumpool2d"; pool: [number, number]; stride: [number, number]; padding?: [number, number]; exclusive?: boolean }
+  /** bits: the width R of its comparisons; the circuit needs every difference of two inputs below 2^(R-1); padding as sumpool2d's */
+  | { op: "maxpool2d"; pool: [number, number]; stride: [number, number]; padding?: [number, number]; bits: number }
   /** clamp: saturate the result to A bits (absent: no saturation). The quantizer sets it where the worst case
    * would otherwise outgrow the activation width, which keeps deep networks' ranges from growing layer by layer. */
   | { op: "requant"; shift: number; relu: boolean; bits: number; clamp?: number }
@@ -96,7 +101,7 @@ export function opOutputShape(op: QOp, shape: Shape, shapes: Shape[] = []): Shap
     case "maxpool2d": {
       const [c, h, w] = shape;
       const [kh, kw] = op.op === "conv2d" ? op.kernel : op.pool;
-      const [ph, pw] = op.op === "conv2d" ? op.padding : [0, 0];
+      const [ph, pw] = windowPadding(op);
       const oh = Math.floor((h + 2 * ph - kh) / op.stride[0]) + 1;
       const ow = Math.floor((w + 2 * pw - kw) / op.stride[1]) + 1;
       return [op.op === "conv2d" ? op.filters : c, oh, ow];
@@ -127,11 +132,32 @@ export function concatSides<T>(op: Extract<QOp, { op: "concat" }>, x: T[], t: T[
   return op.fromFirst ? [t, op.fromMul, x, op.mul] : [x, op.mul, t, op.fromMul];
 }
 
-export function opPlan(op: Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2d" }>, inShape: Shape): WindowPlan {
+type WindowOp = Extract<QOp, { op: "conv2d" | "sumpool2d" | "maxpool2d" }>;
+
+/** A window op's zero padding on each side: a conv's, or a pool's (none when absent). */
+export const windowPadding = (op: WindowOp): [number, number] => (op.op === "conv2d" ? op.padding : (op.padding ?? [0, 0]));
+
+export function opPlan(op: WindowOp, inShape: Shape): WindowPlan {
   const out = opOutputShape(op, inShape);
   return op.op === "conv2d"
     ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
-    : windowPlan(inShape, out, op.pool, op.stride, [0, 0], false);
+    : windowPlan(inShape, out, op.pool, op.stride, windowPadding(op), false);
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * A sum pool's integer multiplier of each output and the divisor its step carries: with `exclusive` (count_include_pad
+ * = 0) L / n for an output of n in-bounds taps and L, the least common multiple of every output's n (so every output is
+ * its average times L, exact); else 1 for every output and the window's area (count_include_pad = 1: padded taps count
+ * as zeros).
+ */
+export function sumPoolScale(op: Extract<QOp, { op: "sumpool2d" }>, inShape: Shape): { mul: number[]; divisor: number } {
+  const p = opPlan(op, inShape);
+  const counts = Array.from(p.count);
+  if (!op.exclusive) return { mul: counts.map(() => 1), divisor: op.pool[0] * op.pool[1] };
+  const divisor = counts.reduce((l, c) => (l / gcd(l, c)) * c, 1);
+  return { mul: counts.map((c) => divisor / c), divisor };
 }
 
 /**
@@ -185,11 +211,12 @@ function applyLinear<T>(op: QOp, inShape: Shape, x: T[], zero: T, mac: (acc: T, 
       const n = size(p.outShape);
       const out: T[] = new Array(n);
       const per = op.op === "conv2d" ? op.weights.length / op.filters : 0;
+      const pm = op.op === "sumpool2d" ? sumPoolScale(op, inShape).mul.map(BigInt) : [];
       for (let o = 0; o < n; o++) {
         const f = p.channel[o];
         let acc = op.op === "conv2d" ? addConst(zero, op.bias[f]) : zero;
         for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) {
-          const w = op.op === "conv2d" ? op.weights[f * per + p.weight[t]] : 1n;
+          const w = op.op === "conv2d" ? op.weights[f * per + p.weight[t]] : pm[o];
           acc = mac(acc, w, x[p.input[t]], p.input[t]);
         }
         out[o] = acc;
@@ -201,7 +228,7 @@ function applyLinear<T>(op: QOp, inShape: Shape, x: T[], zero: T, mac: (acc: T, 
   }
 }
 
-/** The max of every window (no padding, so every window is full). */
+/** The max of every window's in-bounds taps (a padded position never wins; every window has one, padding below the pool). */
 function windowMax<T>(op: Extract<QOp, { op: "maxpool2d" }>, inShape: Shape, x: T[], max: (a: T, b: T) => T): T[] {
   const p = opPlan(op, inShape);
   const out: T[] = new Array(size(p.outShape));
@@ -413,7 +440,9 @@ function linearBoundsFloat(op: Extract<QOp, { op: "dense" | "conv2d" | "sumpool2
     hi[i] = Number(x[i][1]);
     xMax = Math.max(xMax, Math.abs(lo[i]), Math.abs(hi[i]));
   }
-  const { weights, bias, wMax, bMax } = floatParams(op);
+  const { weights, bias, bMax } = floatParams(op);
+  const pm = op.op === "sumpool2d" ? sumPoolScale(op, inShape).mul : [];
+  const wMax = op.op === "sumpool2d" ? pm.reduce((m, v) => Math.max(m, v), 0) : floatParams(op).wMax;
   const fanIn = op.op === "dense" ? op.inSize : opPlan(op, inShape).taps;
   if (xMax >= EXACT_IN_FLOAT || bMax + fanIn * wMax * xMax >= EXACT_IN_FLOAT) return undefined;
   const outLo: number[] = [];
@@ -441,7 +470,7 @@ function linearBoundsFloat(op: Extract<QOp, { op: "dense" | "conv2d" | "sumpool2
       const f = p.channel[o];
       const b = op.op === "conv2d" ? bias[f] : 0;
       const acc: [number, number] = [b, b];
-      for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) term(op.op === "conv2d" ? weights[f * per + p.weight[t]] : 1, p.input[t], acc);
+      for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) term(op.op === "conv2d" ? weights[f * per + p.weight[t]] : pm[o], p.input[t], acc);
       outLo.push(acc[0]);
       outHi.push(acc[1]);
     }
@@ -594,9 +623,13 @@ export function validateIR(q: QModel): void {
         if (op.bias.length !== op.filters) irFail(`${p}.bias`, `expected ${op.filters}, got ${op.bias.length}`);
         break;
       case "sumpool2d":
-      case "maxpool2d":
+      case "maxpool2d": {
         if (shape.length !== 3) irFail(p, `${op.op} expects [C,H,W], got [${shape.join(",")}]`);
+        const pad = windowPadding(op);
+        if (!Array.isArray(pad) || pad.length !== 2 || pad.some((v, i) => !Number.isInteger(v) || v < 0 || v >= op.pool[i])) irFail(`${p}.padding`, `expected two integers each below the pool ${op.pool.join("x")}, got ${JSON.stringify(op.padding)}`);
+        if (op.op === "sumpool2d" && op.exclusive !== undefined && typeof op.exclusive !== "boolean") irFail(`${p}.exclusive`, `expected true, false or none, got ${JSON.stringify(op.exclusive)}`);
         break;
+      }
       case "requant":
         if (!Number.isInteger(op.shift) || op.shift < 0) irFail(`${p}.shift`, `expected an integer >= 0, got ${op.shift}`);
         if (!Number.isInteger(op.bits) || op.bits < op.shift + 1 || op.bits > MAX_BITS) irFail(`${p}.bits`, `expected ${op.shift + 1}..${MAX_BITS}, got ${op.bits}`);

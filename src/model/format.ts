@@ -29,8 +29,11 @@ export type Conv2DLayer = {
   weights: number[][][][];
   bias: number[];
 };
-export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride?: [number, number] };
-export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number] };
+/** padding: zero rows and columns on each side (absent: none), each below the pool; countIncludePad (absent: true) divides
+ * every window's sum by its area, false by its in-bounds taps (ONNX's count_include_pad) */
+export type AvgPool2DLayer = { type: "avgpool2d"; pool: [number, number]; stride?: [number, number]; padding?: [number, number]; countIncludePad?: boolean };
+/** padding as avgpool2d's: the max of each window's in-bounds values (a padded position never wins) */
+export type MaxPool2DLayer = { type: "maxpool2d"; pool: [number, number]; stride?: [number, number]; padding?: [number, number] };
 export type FlattenLayer = { type: "flatten" };
 export type ReluLayer = { type: "relu" };
 /** y = x + (the output of layers[from], or the model's input when from = -1): a residual connection; with `negate`, that
@@ -121,7 +124,7 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
       const [c, h, w] = shape;
       const [kh, kw] = layer.type === "conv2d" ? layer.kernel : layer.pool;
       const [sh, sw] = layer.stride ?? (layer.type === "conv2d" ? [1, 1] : [kh, kw]);
-      const [ph, pw] = layer.type === "conv2d" ? (layer.padding ?? [0, 0]) : [0, 0];
+      const [ph, pw] = layer.padding ?? [0, 0];
       const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
       const ow = Math.floor((w + 2 * pw - kw) / sw) + 1;
       if (oh < 1 || ow < 1) fail(path, `window ${kh}x${kw} does not fit input ${fmt(shape)}`, undefined, file);
@@ -225,8 +228,10 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
       }
       case "avgpool2d":
       case "maxpool2d": {
-        pair(layer.pool, `${p}.pool`, file, 1);
+        const pool = pair(layer.pool, `${p}.pool`, file, 1);
         if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
+        if (layer.padding !== undefined && pair(layer.padding, `${p}.padding`, file, 0).some((v, j) => v >= pool[j])) fail(`${p}.padding`, `expected each side's padding below the pool ${pool.join("x")}, got ${JSON.stringify(layer.padding)}`, undefined, file);
+        if (layer.countIncludePad !== undefined && typeof layer.countIncludePad !== "boolean") fail(`${p}.countIncludePad`, `expected true, false or none, got ${JSON.stringify(layer.countIncludePad)}`, undefined, file);
         break;
       }
       case "add":
@@ -296,7 +301,7 @@ export type FloatTensor = { shape: Shape; data: Float64Array };
 export function planOf(layer: Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer, inShape: Shape): WindowPlan {
   const outShape = layerOutputShape(layer, inShape, "layer");
   if (layer.type === "conv2d") return windowPlan(inShape, outShape, layer.kernel, layer.stride ?? [1, 1], layer.padding ?? [0, 0], true);
-  return windowPlan(inShape, outShape, layer.pool, layer.stride ?? layer.pool, [0, 0], false);
+  return windowPlan(inShape, outShape, layer.pool, layer.stride ?? layer.pool, layer.padding ?? [0, 0], false);
 }
 
 const flatCache = new WeakMap<object, Float64Array>();
@@ -368,7 +373,7 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
       for (let o = 0; o < out.length; o++) {
         let acc = 0;
         for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) acc += x.data[p.input[t]];
-        out[o] = acc / area;
+        out[o] = acc / (layer.countIncludePad === false ? p.count[o] : area);
       }
       break;
     }

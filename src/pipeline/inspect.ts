@@ -114,6 +114,7 @@ const everySystem = (ok: boolean, sumcheck = ok): Record<InspectedSystem, boolea
 /** Why the sumcheck system refuses a layer (src/systems/sumcheck/arch.ts `sumcheckArch`, at the layer level), or undefined. */
 function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   const l = m.layers[i];
+  if ((l.type === "maxpool2d" || l.type === "avgpool2d") && (l.padding ?? [0, 0]).some((p) => p > 0)) return `sumcheck: a padded pool is not taken yet; groth16, plonk and fflonk prove it (a pool's in-bounds taps)`;
   if (l.type === "maxpool2d" && l.pool[0] * l.pool[1] > MAX_POOL_TAPS) return `sumcheck: a ${l.pool[0]}x${l.pool[1]} max pool (at most ${MAX_POOL_TAPS} taps: use 2x2 pools or an average pool)`;
   if (l.type === "maxpool2d" && m.layers[i - 1]?.type !== "relu") return `sumcheck: a max pool of ${i === 0 ? "the input" : `a ${m.layers[i - 1].type}'s output`} (it takes a ReLU's output: put the pool right after a ReLU)`;
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";

@@ -18,8 +18,8 @@
  */
 import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
-import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, validateIR } from "../ir/ir";
-import { forwardTrace, layerOutputShape, layerShapes, ModelFile } from "../model/format";
+import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, sumPoolScale, validateIR } from "../ir/ir";
+import { AvgPool2DLayer, forwardTrace, layerOutputShape, layerShapes, MaxPool2DLayer, ModelFile, planOf } from "../model/format";
 import type { Shape } from "../ir/window";
 import { calibrationFor } from "../model/zoo";
 import { INPUT_RANGE_KEY } from "../model/onnx/export";
@@ -96,7 +96,7 @@ export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits
     const n = product(shape);
     values += n;
     if (l.type === "dense" || l.type === "conv2d") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 2);
-    else if (l.type === "maxpool2d") constraints += n * (l.pool[0] * l.pool[1] - 1) * (bits.activationBits + 2);
+    else if (l.type === "maxpool2d") constraints += Array.from(planOf(l, i === 0 ? model.input.shape : shapes[i - 1]).count, (c) => c - 1).reduce((a, b) => a + b, 0) * (bits.activationBits + 2);
     else if (l.type === "avgpool2d" || l.type === "add") constraints += n;
     else if (l.type === "mul") constraints += i === layers.length - 1 ? n : n * (bits.activationBits + 3);
     // a gather is wiring; a concat too, or a wire per value at worst (a side brought to the other's step)
@@ -225,6 +225,9 @@ export function commonStep(s1: number, s2: number, layer: number): [number, numb
   throw new ZkmlError("QUANTIZE_FAILED", `layers[${layer}] add: the two tensors' scales (${s1} and ${s2}) have no common step with small multipliers`, { hint: "a residual connection over pools of unusual sizes: use pools whose areas are powers of two" });
 }
 
+/** A pool layer's padding for its op: none written when it has none (the IR's default). */
+const poolPadding = (l: AvgPool2DLayer | MaxPool2DLayer): { padding?: [number, number] } => (l.padding && l.padding.some((v) => v > 0) ? { padding: l.padding } : {});
+
 export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
   const { inputBits, weightBits, activationBits } = options;
   for (const [k, v, lo, hi] of [
@@ -306,13 +309,16 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
       case "relu":
         ops.push({ op: "requant", shift: 0, relu: true, bits: 1 });
         break;
-      case "avgpool2d":
-        ops.push({ op: "sumpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool });
-        step = step / (layer.pool[0] * layer.pool[1]);
+      case "avgpool2d": {
+        // the sum (each output times L / n when padded taps do not count) at the step over the divisor: exact
+        const pool: QOp = { op: "sumpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool, ...poolPadding(layer), ...(layer.countIncludePad === false ? { exclusive: true } : {}) };
+        ops.push(pool);
+        step = step / sumPoolScale(pool, shape).divisor;
         break;
+      }
       case "maxpool2d":
         // max commutes with the monotone quantization: same step, exact
-        ops.push({ op: "maxpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool, bits: 2 }); // bits: sized below
+        ops.push({ op: "maxpool2d", pool: layer.pool, stride: layer.stride ?? layer.pool, ...poolPadding(layer), bits: 2 }); // bits: sized below
         break;
       case "flatten":
         ops.push({ op: "flatten" });

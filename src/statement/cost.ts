@@ -8,7 +8,7 @@
  * Counts are circom2's at --O1. The r1cs backend matches them exactly except for Poseidon, whose linear layers it
  * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
  */
-import { clampHighBits, concatSides, countMacs, inputTopCheck, irShapes, QModel, QOp } from "../ir/ir";
+import { clampHighBits, concatSides, countMacs, inputTopCheck, irShapes, opPlan, QModel, QOp, sumPoolScale } from "../ir/ir";
 import { Shape } from "../ir/window";
 import { hashBlocks, perLimb } from "./commitments";
 import { batchOf, contextOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
@@ -56,6 +56,16 @@ export function copiedLimbs(count: number, per: number, lo: bigint): number {
   return count % per === 1 && lo === 0n ? 1 : 0;
 }
 
+/**
+ * Per output of a pool, 1 when it is a plain copy of one input value (a padded window with one in-bounds tap, at
+ * multiplier 1): circom --O1 substitutes the copy away, and the direct backend hands on the input's wire; both bind it
+ * to its public signal when it is an output of the model's last op and the outputs are public (one constraint).
+ */
+export function poolCopies(op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>, inShape: Shape): Uint8Array {
+  const mul = op.op === "sumpool2d" ? sumPoolScale(op, inShape).mul : undefined;
+  return Uint8Array.from(opPlan(op, inShape).count, (c, o) => (c === 1 && (mul === undefined || mul[o] === 1) ? 1 : 0));
+}
+
 /** Multiply-accumulates of one linear op (in-bounds taps only): the product constraints it needs with private weights. */
 export function countOpMacs(op: Extract<QOp, { op: "dense" | "conv2d" }>, inShape: Shape): number {
   return countMacs({ input: { shape: inShape, min: 0n, bits: 1, step: 1, range: [0, 1] }, ops: [op] });
@@ -76,7 +86,7 @@ export interface ConstraintBreakdown {
   /** input range checks: B + 1 per input value (B bits and their sum) */
   inputRange: number;
   /** requants: K + 2 per value (K bits, their sum, the output), K + 6 saturated (h or t, o and its two checks);
-   * max-pools: (window - 1)(R + 2) per output; clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value;
+   * max-pools: (taps - 1)(R + 2) per output, taps its window's in-bounds values (0 for one: a copy); clips: R + 2 per bound and value; leaky ReLUs: K + 2 per value;
    * products of two activations (mul): 1 per value */
   nonlinear: number;
   /** one per output of a linear or pooling op not fused into a requant (the value bound to its sum), per value of
@@ -108,6 +118,8 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
   const N = batchOf(vis);
   const nIn = size(shapes[0]), nOut = size(shapes[shapes.length - 1]);
   const b: ConstraintBreakdown = { inputRange: nIn * (GADGET_COST.inRange(q.input.bits) + GADGET_COST.inputTop[inputTopCheck(q)](q.input.bits)), nonlinear: 0, linearOutputs: 0, products: 0, weightsCommitment: 0, inputPart: 0, outputPart: 0, context: contextOf(vis) === "sender" ? GADGET_COST.product : 0, total: 0 };
+  // the model's last op when its values are the public outputs: a copy is bound to its public signal
+  const publicLast = (k: number) => k === qc.ops.length - 1 && vis.output === "public";
   qc.ops.forEach((op, k) => {
     const n = size(shapes[k + 1]);
     switch (op.op) {
@@ -116,12 +128,16 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
         if (privateWeights) b.products += countOpMacs(op, shapes[k]) * GADGET_COST.product;
         if (qc.ops[k + 1]?.op !== "requant") b.linearOutputs += n * GADGET_COST.bind;
         break;
-      case "sumpool2d":
-        b.linearOutputs += n * GADGET_COST.bind;
+      case "sumpool2d": {
+        // its sum bound to a wire an output, but for a plain copy (one in-bounds tap at multiplier 1): see poolCopies
+        const copies = poolCopies(op, shapes[k]).reduce((a, c) => a + c, 0);
+        b.linearOutputs += (n - copies) * GADGET_COST.bind + (publicLast(k) ? copies * GADGET_COST.copy : 0);
         break;
+      }
       case "maxpool2d": {
-        const K = op.pool[0] * op.pool[1];
-        b.nonlinear += K === 1 ? n * GADGET_COST.copy : n * (K - 1) * GADGET_COST.maxStep(op.bits);
+        // per output, a running max over its in-bounds taps (a padded window's border outputs have fewer; one is a copy)
+        const p = opPlan(op, shapes[k]);
+        for (let o = 0; o < n; o++) b.nonlinear += p.count[o] > 1 ? (p.count[o] - 1) * GADGET_COST.maxStep(op.bits) : publicLast(k) ? GADGET_COST.copy : 0;
         break;
       }
       case "requant":

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { addBounds, mulBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor } from "../ir/ir";
+import { addBounds, mulBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor, sumPoolScale } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -61,7 +61,8 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
       }
       case "sumpool2d": {
         const s = span(x);
-        const n = BigInt(op.pool[0] * op.pool[1]);
+        // every output at most its L / n times its n taps: the divisor L (the area when padded taps count)
+        const n = BigInt(sumPoolScale(op, shapes[k]).divisor);
         x = fill(k, [s[0] * n, s[1] * n]);
         ops.push(op);
         break;

@@ -15,7 +15,7 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { clampHighBits, concatSides, inputTop, inputTopCheck, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampHighBits, concatSides, inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, sumPoolScale, windowPadding } from "../../ir/ir";
 import { Shape } from "../../ir/window";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
@@ -321,51 +321,71 @@ class ModelTemplate {
     } else this.refs.push((i) => `${target}[${i}]`);
   }
 
-  /** An exact sum over each window (an average pool whose division is folded into the next scale). */
-  private sumPool(k: number, op: Extract<QOp, { op: "sumpool2d" }>): void {
-    const { body } = this;
-    const inRef = this.refs[k];
-    const [c, h, w] = this.shapes[k];
-    const [, oh, ow] = this.shapes[k + 1];
+  /** A pool's window at output (ch, oy, ox): `taps` lines once per in-bounds tap (a padded position skipped), `v` its input
+   * value. Every condition is known when circom compiles, so a padded pool's border outputs simply have fewer taps. */
+  private tapLoop(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>, taps: string[]): string[] {
+    const [, h, w] = this.shapes[k];
     const [kh, kw] = op.pool;
+    const [ph, pw] = windowPadding(op);
+    return [
+      `for (var ky = 0; ky < ${kh}; ky++) {`, `    for (var kx = 0; kx < ${kw}; kx++) {`,
+      `        var iy = oy * ${op.stride[0]} + ky;`, `        var ix = ox * ${op.stride[1]} + kx;`,
+      `        if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
+      `            var v = ${this.refs[k](`(ch * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`)};`, ...taps.map((l) => `            ${l}`),
+      `        }`, `    }`, `}`,
+    ];
+  }
+
+  /** A pool's outputs (ch, oy, ox), `o` the flat index: `lines` once per output. */
+  private poolWalk(k: number, lines: string[]): string[] {
+    const [c] = this.shapes[k];
+    const [, oh, ow] = this.shapes[k + 1];
+    return [
+      `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`,
+      `                var o = (ch * ${oh} + oy) * ${ow} + ox;`, ...lines.map((l) => `                ${l}`),
+      `            }`, `        }`, `    }`,
+    ];
+  }
+
+  /** An exact sum over each window's in-bounds taps (an average pool whose division is folded into the next scale), times
+   * L / n for a pool whose padded taps do not count (n the output's taps, L sumPoolScale's divisor). */
+  private sumPool(k: number, op: Extract<QOp, { op: "sumpool2d" }>): void {
     const target = k === this.lastOp ? "y" : `sp${k}`;
-    if (k !== this.lastOp) body.push(`    signal sp${k}[${size(this.shapes[k + 1])}];`);
-    body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`, `                var acc = 0;`);
-    body.push(`                for (var ky = 0; ky < ${kh}; ky++) {`, `                    for (var kx = 0; kx < ${kw}; kx++) {`);
-    body.push(`                        acc += ${inRef(`(ch * ${h} + oy * ${op.stride[0]} + ky) * ${w} + ox * ${op.stride[1]} + kx`)};`);
-    body.push(`                    }`, `                }`, `                ${target}[(ch * ${oh} + oy) * ${ow} + ox] <== acc;`, `            }`, `        }`, `    }`);
+    if (k !== this.lastOp) this.body.push(`    signal sp${k}[${size(this.shapes[k + 1])}];`);
+    const scaled = op.exclusive ? ` * (${sumPoolScale(op, this.shapes[k]).divisor} \\ n)` : "";
+    this.body.push(...this.poolWalk(k, ["var acc = 0;", "var n = 0;", ...this.tapLoop(k, op, ["acc += v;", "n++;"]), `${target}[o] <== acc${scaled};`]));
     this.refs.push((i) => `${target}[${i}]`);
   }
 
   /**
-   * A running max over the window: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
-   * (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m) is one
-   * product. Per output (K - 1)(R + 2) constraints for a K-value window.
+   * A running max over the window's in-bounds taps: for each next value v, d = v - m + 2^(R-1) is decomposed into R bits
+   * (|v - m| < 2^(R-1), so d lies in [0, 2^R)); its top bit c is "v >= m", and m' = m + c * (v - m) is one product, the
+   * last one the output mp<k>y[o]. Per output (T - 1)(R + 2) constraints for T in-bounds taps (a copy when T = 1). Steps
+   * are numbered across the op: s for the bits of every step, u for the running maxima before the last.
    */
   private maxPool(k: number, op: Extract<QOp, { op: "maxpool2d" }>): void {
-    const { body } = this;
-    const inRef = this.refs[k];
-    const n = size(this.shapes[k + 1]);
-    const [c, h, w] = this.shapes[k];
-    const [, oh, ow] = this.shapes[k + 1];
-    const [kh, kw] = op.pool;
-    const K = kh * kw, R = op.bits;
-    const at = (ky: string, kx: string) => inRef(`(ch * ${h} + oy * ${op.stride[0]} + ${ky}) * ${w} + ox * ${op.stride[1]} + ${kx}`);
-    if (K === 1) {
-      body.push(`    signal mp${k}[${n}];`, `    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
-      body.push(`                mp${k}[(ch * ${oh} + oy) * ${ow} + ox] <== ${at("0", "0")};`, `            }`, `        }`, `    }`);
-      this.refs.push((i) => `mp${k}[${i}]`);
-      return;
-    }
-    body.push(`    signal mp${k}[${n}][${K - 1}];`, `    signal mp${k}b[${n}][${K - 1}][${R}];`);
-    body.push(`    for (var ch = 0; ch < ${c}; ch++) {`, `        for (var oy = 0; oy < ${oh}; oy++) {`, `            for (var ox = 0; ox < ${ow}; ox++) {`);
-    body.push(`                var o = (ch * ${oh} + oy) * ${ow} + ox;`, `                var m = ${at("0", "0")};`);
-    body.push(`                for (var j = 1; j < ${K}; j++) {`, `                    var v = ${at(`(j \\ ${kw})`, `(j % ${kw})`)};`);
-    body.push(`                    var d = v - m + ${1n << BigInt(R - 1)};`, `                    var lc = 0;`, `                    for (var b = 0; b < ${R}; b++) {`);
-    body.push(`                        mp${k}b[o][j - 1][b] <-- (d >> b) & 1;`, `                        mp${k}b[o][j - 1][b] * (mp${k}b[o][j - 1][b] - 1) === 0;`, `                        lc += mp${k}b[o][j - 1][b] * (1 << b);`, `                    }`);
-    body.push(`                    lc === d;`, `                    mp${k}[o][j - 1] <== m + mp${k}b[o][j - 1][${R - 1}] * (v - m);`, `                    m = mp${k}[o][j - 1];`, `                }`);
-    body.push(`            }`, `        }`, `    }`);
-    this.refs.push((i) => `mp${k}[${i}][${K - 2}]`);
+    const R = op.bits;
+    const counts = Array.from(opPlan(op, this.shapes[k]).count);
+    const steps = counts.reduce((a, t) => a + t - 1, 0);
+    const inner = steps - counts.filter((t) => t > 1).length;
+    this.body.push(`    signal mp${k}y[${counts.length}];`);
+    if (steps > 0) this.body.push(`    signal mp${k}b[${steps}][${R}];`);
+    if (inner > 0) this.body.push(`    signal mp${k}[${inner}];`);
+    this.body.push(`    var s${k} = 0;`, `    var u${k} = 0;`);
+    const b = (bit: string) => `mp${k}b[s${k}][${bit}]`;
+    const step = [
+      `if (j == 0) {`, `    m = v;`, `} else {`,
+      `    var d = v - m + ${1n << BigInt(R - 1)};`, `    var lc = 0;`, `    for (var b = 0; b < ${R}; b++) {`,
+      `        ${b("b")} <-- (d >> b) & 1;`, `        ${b("b")} * (${b("b")} - 1) === 0;`, `        lc += ${b("b")} * (1 << b);`, `    }`,
+      `    lc === d;`,
+      `    if (j == t - 1) {`, `        mp${k}y[o] <== m + ${b(String(R - 1))} * (v - m);`, `    } else {`,
+      `        mp${k}[u${k}] <== m + ${b(String(R - 1))} * (v - m);`, `        m = mp${k}[u${k}];`, `        u${k}++;`, `    }`,
+      `    s${k}++;`, `}`, `j++;`,
+    ];
+    // the in-bounds taps counted first (t), so that the last step writes the output
+    const copy = [`if (t == 1) {`, `    mp${k}y[o] <== m;`, `}`];
+    this.body.push(...this.poolWalk(k, ["var t = 0;", ...this.tapLoop(k, op, ["t++;"]), "var j = 0;", "var m = 0;", ...this.tapLoop(k, op, step), ...copy]));
+    this.refs.push((i) => `mp${k}y[${i}]`);
   }
 }
 

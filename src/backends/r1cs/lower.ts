@@ -14,10 +14,10 @@
  *   requant          the requant gadget on the accumulator (fused: no wire for the sum)
  *   linear output    where no requant follows, the sum bound to a wire (none for a plain copy y = x, which circom
  *                    --O1 removes as well, a public output's copy included: see substitutionStart)
- *   sum pool         the window's sum bound to a wire
+ *   sum pool         the window's sum (its in-bounds taps, times L / n when padded taps do not count) bound to a wire
  *   add              mul x + fromMul t (t an earlier tensor's wires; a multiplier may be negative: a Sub) bound to a wire
  *   mul              x t (t an earlier tensor's wires): one product wire a value
- *   max pool         a running max, one maxStep per further window value
+ *   max pool         a running max, one maxStep per further in-bounds window value
  *   clip             one clampStep per bound (max with lo, then min with hi)
  *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
  *   gather           the source's wires re-indexed: no constraint
@@ -28,10 +28,10 @@
 import * as fs from "fs";
 import { ZkmlError } from "../../core/errors";
 import { fieldOf, signedOf } from "../../core/field";
-import { concatValues, gatherValues, inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR } from "../../ir/ir";
+import { concatValues, gatherValues, inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, runIR, sumPoolScale } from "../../ir/ir";
 import { packValues, perLimb } from "../../statement/commitments";
 import { StatementLayout, statementLayout } from "../../statement/layout";
-import { copiedLimbs } from "../../statement/cost";
+import { copiedLimbs, poolCopies } from "../../statement/cost";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import type { Opening } from "../../statement/statement";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
@@ -263,10 +263,13 @@ class ModelLowering {
         return this.accumulate(op, k, cur).map((s, i) => this.linearOutput(s.lc, s.value, k, i));
       case "sumpool2d": {
         const p = opPlan(op, this.shapes[k]);
+        const mul = sumPoolScale(op, this.shapes[k]).mul.map(BigInt);
+        const copies = poolCopies(op, this.shapes[k]);
         return Array.from({ length: size(this.shapes[k + 1]) }, (_, o) => {
+          if (copies[o]) return this.copyOut(k, o, cur[p.input[o * p.taps]]);
           const y = this.into(k, o) ?? this.b.wire();
           const m = lc();
-          for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) addTerm(m, cur[p.input[t]], 1n);
+          for (let t = o * p.taps, e = t + p.count[o]; t < e; t++) addTerm(m, cur[p.input[t]], mul[o]);
           bind(this.b, y, m);
           return y;
         });
@@ -276,11 +279,7 @@ class ModelLowering {
         return Array.from({ length: size(this.shapes[k + 1]) }, (_, o) => {
           let m = cur[p.input[o * p.taps]];
           const count = p.count[o];
-          if (count === 1) {
-            const y = this.into(k, o) ?? this.b.wire(this.b.val(m));
-            copy(this.b, y, m);
-            return y;
-          }
+          if (count === 1) return this.copyOut(k, o, m);
           for (let t = 1; t < count; t++) m = maxStep(this.b, m, cur[p.input[o * p.taps + t]], op.bits, t === count - 1 ? this.into(k, o) : undefined);
           return m;
         });
@@ -348,6 +347,14 @@ class ModelLowering {
   /** The final op writes into the public output wires; every other op into wires of its own. */
   private into(k: number, i: number): number | undefined {
     return k === this.qc.ops.length - 1 ? this.finalWires?.[i] : undefined;
+  }
+
+  /** Output i of ops[k] that is a plain copy of wire w: w itself (circom --O1 substitutes the copy), or bound to the public output wire. */
+  private copyOut(k: number, i: number, w: number): number {
+    const y = this.into(k, i);
+    if (y === undefined) return w;
+    copy(this.b, y, w);
+    return y;
   }
 
   /** Each output of a dense or conv op as a linear combination (and its value): constant weights, or product wires. */

@@ -17,7 +17,7 @@
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
-import { clampRange, concatSides, inputTop, irShapes, QModel, QOp } from "../../ir/ir";
+import { clampRange, concatSides, inputTop, irShapes, QModel, QOp, sumPoolScale, windowPadding } from "../../ir/ir";
 import type { Shape } from "../../ir/window";
 import { ZkmlError } from "../../core/errors";
 
@@ -164,6 +164,27 @@ function denseYul(k: number, op: Extract<QOp, { op: "dense" }>, alloc: string, b
             }`;
 }
 
+/**
+ * `src`, the input of a window op: the activations themselves when unpadded, else a copy in a (C, H+2PH, W+2PW) buffer
+ * whose border is zero (a conv, a sum pool) or the least int256 (a max pool: a padded position never wins), so the
+ * window needs no bounds tests.
+ */
+function paddedSource([C, H, W]: Shape, [PH, PW]: [number, number], border: "zero" | "least"): string {
+  if (PH === 0 && PW === 0) return "let src := add(cur, 32)";
+  const HP = H + 2 * PH, WP = W + 2 * PW;
+  const fill = border === "zero"
+    ? `calldatacopy(src, calldatasize(), ${32 * C * HP * WP}) // zeroes it: calldata reads past the end are 0`
+    : `for { let p := src } lt(p, add(src, ${32 * C * HP * WP})) { p := add(p, 32) } { mstore(p, shl(255, 1)) }`;
+  return `let src := mload(0x40)
+                mstore(0x40, add(src, ${32 * C * HP * WP}))
+                ${fill}
+                for { let r := 0 } lt(r, ${C * H}) { r := add(r, 1) } {
+                    // input row r (channel r / H, row r % H) goes to row PH + r % H, column PW of its padded channel
+                    let to := add(src, add(mul(add(mul(div(r, ${H}), ${HP}), add(mod(r, ${H}), ${PH})), ${32 * WP}), ${32 * PW}))
+                    mcopy(to, add(cur, add(32, mul(r, ${32 * W}))), ${32 * W})
+                }`;
+}
+
 /** A conv op: the input copied into a zero-padded buffer when padded, then each window's multiply-accumulates unrolled. */
 function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, outShape: Shape, alloc: string, blob: WeightBlob): string {
   const place = (b: Buffer) => blob.place(b);
@@ -173,17 +194,7 @@ function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, 
   const HP = H + 2 * PH, WP = W + 2 * PW;
   const wb = widthOf(op.weights), bb = widthOf(op.bias);
   const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
-  // with padding, copy the input into a zeroed (C, H+2PH, W+2PW) buffer so the window needs no bounds tests
-  const padded = PH === 0 && PW === 0
-    ? "let src := add(cur, 32)"
-    : `let src := mload(0x40)
-                mstore(0x40, add(src, ${32 * C * HP * WP}))
-                calldatacopy(src, calldatasize(), ${32 * C * HP * WP}) // zeroes it: calldata reads past the end are 0
-                for { let r := 0 } lt(r, ${C * H}) { r := add(r, 1) } {
-                    // input row r (channel r / H, row r % H) goes to row PH + r % H, column PW of its padded channel
-                    let to := add(src, add(mul(add(mul(div(r, ${H}), ${HP}), add(mod(r, ${H}), ${PH})), ${32 * WP}), ${32 * PW}))
-                    mcopy(to, add(cur, add(32, mul(r, ${32 * W}))), ${32 * W})
-                }`;
+  const padded = paddedSource(inShape, [PH, PW], "zero");
   const window = macTerms(KH * KW, wb, (j) => j * wb, (j) => 32 * (Math.floor(j / KW) * WP + (j % KW)));
   return `// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW};
             // the ${KH * KW} multiply-accumulates of a window are unrolled
@@ -213,25 +224,37 @@ function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, 
             }`;
 }
 
-/** Sum and max pooling share one window walk, unrolled over the window: a sum, or a signed max. */
+/** Sum and max pooling share one window walk, unrolled over the window: a sum, or a signed max; padded positions are zeros
+ * in a sum and the least int256 in a max (never the max: every window has an in-bounds tap). A sum pool whose padded taps
+ * do not count multiplies each output by L / n, n its in-bounds rows times columns (sumPoolScale). */
 function poolYul(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>, inShape: Shape, outShape: Shape, alloc: string): string {
-  // one window walk for both pools, unrolled over the window: a sum, or a signed max
   const [C, H, W] = inShape;
   const [, OH, OW] = outShape;
-  const [KH, KW] = op.pool, [SH, SW] = op.stride;
-  const offsets = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * W + (j % KW))).slice(1);
+  const [KH, KW] = op.pool, [SH, SW] = op.stride, [PH, PW] = windowPadding(op);
+  const HP = H + 2 * PH, WP = W + 2 * PW;
+  const offsets = Array.from({ length: KH * KW }, (_, j) => 32 * (Math.floor(j / KW) * WP + (j % KW))).slice(1);
   const fold = op.op === "sumpool2d" ? "m := add(m, v)" : "if sgt(v, m) { m := v }";
-  return `// ops[${k}] ${op.op} ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW} (unrolled)
+  // the in-bounds span of [a, a + K) within [P, P + N), in padded coordinates
+  const span = (a: string, K: number, P: number, N: number) => `sub(min_(add(${a}, ${K}), ${P + N}), max_(${a}, ${P}))`;
+  const exclusive = op.op === "sumpool2d" && op.exclusive
+    ? `
+                            m := mul(m, div(${sumPoolScale(op, inShape).divisor}, mul(${span(`mul(oy, ${SH})`, KH, PH, H)}, ${span(`mul(ox, ${SW})`, KW, PW, W)})))`
+    : "";
+  const helpers = exclusive ? `
+                function min_(a, b) -> r { r := a if lt(b, a) { r := b } }
+                function max_(a, b) -> r { r := a if gt(b, a) { r := b } }` : "";
+  return `// ops[${k}] ${op.op} ${C}x${H}x${W} -> ${C}x${OH}x${OW}, window ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW} (unrolled)
             ${alloc}
-            {
+            {${helpers}
+                ${paddedSource(inShape, [PH, PW], op.op === "sumpool2d" ? "zero" : "least")}
                 let out := add(nxt, 32)
                 for { let c := 0 } lt(c, ${C}) { c := add(c, 1) } {
-                    let xc := add(cur, add(32, mul(c, ${32 * H * W})))
+                    let xc := add(src, mul(c, ${32 * HP * WP}))
                     for { let oy := 0 } lt(oy, ${OH}) { oy := add(oy, 1) } {
                         for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
-                            let base := add(xc, add(mul(oy, ${32 * SH * W}), mul(ox, ${32 * SW})))
+                            let base := add(xc, add(mul(oy, ${32 * SH * WP}), mul(ox, ${32 * SW})))
                             let m := mload(base)
-                            ${offsets.map((off) => `{ let v := mload(add(base, ${off})) ${fold} }`).join("\n                            ")}
+                            ${offsets.map((off) => `{ let v := mload(add(base, ${off})) ${fold} }`).join("\n                            ")}${exclusive}
                             mstore(out, m)
                             out := add(out, 32)
                         }

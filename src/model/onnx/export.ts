@@ -43,7 +43,11 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
     }
     case "avgpool2d":
     case "maxpool2d": {
+      const [ph, pw] = l.padding ?? [0, 0];
       const attribute = [intsAttr("kernel_shape", l.pool), intsAttr("strides", l.stride ?? l.pool)];
+      if (ph > 0 || pw > 0) attribute.push(intsAttr("pads", [ph, pw, ph, pw]));
+      // ONNX's default is 0; the model file's (absent) is to count padded taps, as torch's nn.AvgPool2d does
+      if (l.type === "avgpool2d" && (ph > 0 || pw > 0)) attribute.push(intAttr("count_include_pad", l.countIncludePad === false ? 0 : 1));
       return { nodes: [{ name, opType: l.type === "avgpool2d" ? "AveragePool" : "MaxPool", input: [x], output: [y], attribute }], init: [] };
     }
     case "flatten":

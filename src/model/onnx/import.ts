@@ -3,7 +3,8 @@
  * initializers and Constants as the weights. The graph must be a chain (each node reads the previous one's
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
  * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
- * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool, AveragePool, GlobalAveragePool,
+ * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool and AveragePool (symmetric pads below the
+ * kernel too: ResNet's stem; count_include_pad either way), GlobalAveragePool,
  * Flatten, Reshape, Squeeze and Unsqueeze to any shape, Transpose (a gather: wiring), Concat of computed tensors on any
  * axis (a concat, then a gather when the axis is not the first of the values), a node reading an earlier tensor (a
  * second branch: a gather back to it), Dropout and Identity (nothing at inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
@@ -222,10 +223,13 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         fromPrevious();
         const kernel = pairOf(ints(node, "kernel_shape") ?? nodeFail("kernel_shape is missing"), "kernel_shape", nodeFail);
         const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", nodeFail);
-        noPadding(node, nodeFail);
+        const padding = poolPadding(node, kernel, nodeFail);
         if (intOf(node, "ceil_mode", 0) !== 0) nodeFail("ceil_mode = 1 is not supported", "export with ceil_mode=False");
         if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) nodeFail("dilations other than 1 are not supported");
-        push({ type: node.opType === "MaxPool" ? "maxpool2d" : "avgpool2d", pool: kernel, stride: strides });
+        const padded = padding[0] > 0 || padding[1] > 0 ? { padding } : {};
+        if (node.opType === "MaxPool") push({ type: "maxpool2d", pool: kernel, stride: strides, ...padded });
+        // ONNX's count_include_pad defaults to 0 (torch's nn.AvgPool2d writes 1 unless count_include_pad=False)
+        else push({ type: "avgpool2d", pool: kernel, stride: strides, ...padded, ...(padding[0] > 0 || padding[1] > 0 ? { countIncludePad: intOf(node, "count_include_pad", 0) === 1 } : {}) });
         break;
       }
       case "GlobalAveragePool": {
@@ -491,10 +495,21 @@ function pairOf(v: number[], what: string, fail: (m: string, h?: string) => neve
   return [v[0], v[1]];
 }
 
-function noPadding(node: OnnxNode, fail: (m: string, h?: string) => never) {
+/** A pool's padding on each side: symmetric pads (top = bottom, left = right), each below the kernel (as ONNX requires). */
+function poolPadding(node: OnnxNode, kernel: [number, number], fail: (m: string, h?: string) => never): [number, number] {
+  const p = symmetricPads(node, fail);
+  if (p[0] >= kernel[0] || p[1] >= kernel[1]) fail(`pads [${ints(node, "pads")!.join(", ")}]: each side's padding must be below the kernel ${kernel.join("x")}`);
+  return p;
+}
+
+/** A Conv's or pool's explicit pads as [rows, columns] on each side: auto_pad NOTSET (or VALID: none), top = bottom, left = right. */
+function symmetricPads(node: OnnxNode, fail: (m: string, h?: string) => never): [number, number] {
   const auto = str(node, "auto_pad") ?? "NOTSET";
-  if (auto !== "NOTSET" && auto !== "VALID") fail(`auto_pad ${auto} is not supported for pooling`, "export with explicit (zero) pads");
-  if ((ints(node, "pads") ?? []).some((p) => p !== 0)) fail(`pads [${ints(node, "pads")!.join(", ")}]: padded pooling is not supported`);
+  if (auto === "VALID") return [0, 0];
+  if (auto !== "NOTSET") fail(`auto_pad ${auto} is not supported`, "export with explicit pads");
+  const p = ints(node, "pads") ?? [0, 0, 0, 0];
+  if (p.length !== 4 || p[0] !== p[2] || p[1] !== p[3]) fail(`pads [${p.join(", ")}]: only symmetric padding (top = bottom, left = right) is supported`, "pad symmetrically, or add the padding to the input");
+  return [p[0], p[1]];
 }
 
 /** A dense layer from a weight matrix B ([in][out], or [out][in] when transposed) and an optional bias C. */
@@ -525,14 +540,8 @@ function convOf(node: OnnxNode, w: Const, b: Const | undefined, shape: Shape, fa
   if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) fail("dilations other than 1 are not supported");
   const [f, c, kh, kw] = w.dims;
   if (c !== shape[0]) fail(`kernel dims [${w.dims.join(", ")}]: expected ${shape[0]} input channels, got ${c}`);
-  const auto = str(node, "auto_pad") ?? "NOTSET";
   const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", fail);
-  let padding: [number, number] = [0, 0];
-  if (auto === "NOTSET") {
-    const p = ints(node, "pads") ?? [0, 0, 0, 0];
-    if (p.length !== 4 || p[0] !== p[2] || p[1] !== p[3]) fail(`pads [${p.join(", ")}]: only symmetric padding (top = bottom, left = right) is supported`, "pad symmetrically, or add the padding to the input");
-    padding = [p[0], p[1]];
-  } else if (auto !== "VALID") fail(`auto_pad ${auto} is not supported`, "export with explicit pads");
+  const padding = symmetricPads(node, fail);
   const weights = [...Array(f)].map((_, o) => [...Array(c)].map((_, i) => [...Array(kh)].map((_, y) => [...Array(kw)].map((_, x) => w.data[((o * c + i) * kh + y) * kw + x]))));
   const layer: Conv2DLayer = { type: "conv2d", filters: f, kernel: [kh, kw], stride: strides, padding, weights, bias: Array(f).fill(0) };
   if (b) addBias(layer, b, fail);

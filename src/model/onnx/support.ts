@@ -212,9 +212,11 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
     }
     if (op === "MaxPool" || op === "AveragePool") {
       const pads = (attr(n, "pads")?.ints ?? []).map(Number);
+      const kernel = (attr(n, "kernel_shape")?.ints ?? []).map(Number);
       const torch = op === "MaxPool" ? "nn.MaxPool2d" : "nn.AvgPool2d";
-      const accepted = `accepted: ${torch}(kernel_size, stride) with padding=0, ceil_mode=False, dilation=1`;
-      if (pads.some((p) => p !== 0)) return refuse(k, `pads [${pads.join(", ")}]: padded pooling`, `${accepted}; drop the padding, or pad in the Conv before it`, `${torch}(..., padding>0)`);
+      const accepted = `accepted: ${torch}(kernel_size, stride, padding) with padding below the kernel, ceil_mode=False, dilation=1`;
+      if (pads.length === 4 && (pads[0] !== pads[2] || pads[1] !== pads[3])) return refuse(k, `pads [${pads.join(", ")}]: asymmetric padding`, `${accepted}; pad symmetrically`, torch);
+      if (pads.length === 4 && kernel.length === 2 && (pads[0] >= kernel[0] || pads[1] >= kernel[1])) return refuse(k, `pads [${pads.join(", ")}]: padding not below the kernel ${kernel.join("x")}`, accepted, torch);
       const auto = attr(n, "auto_pad")?.s ? Buffer.from(attr(n, "auto_pad")!.s!).toString("utf8") : "NOTSET";
       if (auto !== "NOTSET" && auto !== "VALID") return refuse(k, `auto_pad ${auto}`, accepted, torch);
       if (Number(attr(n, "ceil_mode")?.i ?? 0) !== 0) return refuse(k, "ceil_mode = 1", accepted, `${torch}(..., ceil_mode=True)`);

@@ -7,10 +7,11 @@
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
  * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
  * tables' sizes), flatten, add (of the input or a requant's output) and maxpool2d (of a requant's output, at most
- * 7 taps). Anything else (clip, leakyrelu, gather, concat) is refused with the op named and the systems that take it.
+ * 7 taps), each pool without padding. Anything else (clip, leakyrelu, gather, concat, a padded pool) is refused with the op named
+ * and the systems that take it.
  */
 import { ZkmlError } from "../../core/errors";
-import { inputTop, irShapes, QModel } from "../../ir/ir";
+import { inputTop, irShapes, QModel, QOp, windowPadding } from "../../ir/ir";
 
 /** The version word the native side expects first (ARCH_VERSION in network.rs). */
 export const ARCH_VERSION = 2;
@@ -115,6 +116,12 @@ export function fromI64Bytes(b: Uint8Array): bigint[] {
 const fail = (where: string, got: string, hint = "prove this model with --system groth16, which takes every op of the IR") =>
   new ZkmlError("IR_INVALID", `${where}: the sumcheck system does not take ${got} yet`, { hint });
 
+/** A padded pool (MaxPool's or AveragePool's pads, ResNet's stem) refused: this system's pools take full windows only. */
+function unpaddedPool(k: number, op: Extract<QOp, { op: "sumpool2d" | "maxpool2d" }>): void {
+  const [ph, pw] = windowPadding(op);
+  if (ph > 0 || pw > 0) throw fail(`ops[${k}] ${op.op}`, `a padded pool (padding ${ph}x${pw}${op.op === "sumpool2d" && op.exclusive ? ", padded taps not counted" : ""})`, "prove this model with --system groth16 (or plonk, fflonk), which take a pool's in-bounds taps at any padding");
+}
+
 /** The architecture of a quantized model, or an error naming the first op this system does not take. */
 export function sumcheckArch(q: QModel): SumcheckArch {
   const inputLen = q.input.shape.reduce((a, b) => a * b, 1);
@@ -138,6 +145,7 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         return { op: "conv", win, f: op.filters };
       }
       case "sumpool2d":
+        unpaddedPool(k, op);
         return { op: "sumpool", win: { c, h, w, kh: op.pool[0], kw: op.pool[1], sh: op.stride[0], sw: op.stride[1], ph: 0, pw: 0 } };
       case "add":
         if (op.from !== 0 && q.ops[op.from - 1]?.op !== "requant")
@@ -146,6 +154,7 @@ export function sumcheckArch(q: QModel): SumcheckArch {
           throw fail(`ops[${k}] add`, "a difference of two tensors (a Sub: a negative multiplier)", "prove this model with --system groth16 (or plonk, fflonk), where a difference is one linear constraint a value");
         return { op: "add", from: op.from, mul: op.mul, fromMul: op.fromMul };
       case "maxpool2d": {
+        unpaddedPool(k, op);
         const where = `ops[${k}] (maxpool2d, on a ${c}x${h}x${w} input)`;
         if (q.ops[k - 1]?.op !== "requant") throw fail(where, "a max pool of anything but a requant's (ReLU's) output", "put a ReLU before the pool, or prove with --system groth16");
         if (op.pool[0] * op.pool[1] > MAX_POOL_TAPS) throw fail(where, `a ${op.pool[0]}x${op.pool[1]} window (at most ${MAX_POOL_TAPS} taps)`, "use 2x2 pools (or a strided conv), or prove with --system groth16");

@@ -1,0 +1,177 @@
+/**
+ * Issue 29's fourth batch of ops, each end to end as the earlier batches (test/ops.test.ts): padded MaxPool and
+ * AveragePool (ResNet's stem, count_include_pad 0 and 1). Graphs written as torch.onnx.export writes these layers; the
+ * reference interpreter's output, dequantized, against the ONNX Runtime's within the quantization's error at 8 and 12
+ * bits; the constraint formula against circom and the direct backend; each new signal and every private wire tampered
+ * alone; the Solidity inference contract bit for bit; the sumcheck system's refusal naming groth16; a Groth16 proof.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { loadOnnxModel } from "../src/model/onnx/import";
+import { OnnxNode } from "../src/model/onnx/proto";
+import { forwardFloat, ModelFile } from "../src/model/format";
+import { dequantize, opPlan, QModel, QOp, runIR, sumPoolScale } from "../src/ir/ir";
+import { quantize, quantizeInput } from "../src/quantize/quantize";
+import { constraintCount } from "../src/statement/cost";
+import { OPEN_VISIBILITY } from "../src/statement/visibility";
+import { sumcheckArch } from "../src/systems/sumcheck/arch";
+import { proveModel } from "../src/pipeline/prove";
+import { encode, intAttr, intsAttr, onnxGraph, values } from "./helpers/onnx";
+import { ACCOUNT0, readSym, ROOT, tmpDir } from "./helpers/circuit";
+import { bothBackends, convInit, convNode, expectEachChangeFails, expectEveryWireCaught, expectInferenceIsRunIR, expectOrtAgreement, gemm, gemmInit, loadGraph, OpsGraph } from "./helpers/ops";
+
+/** nn.MaxPool2d / nn.AvgPool2d(k, s, p) as torch exports them (AvgPool2d writes count_include_pad, 1 unless count_include_pad=False) */
+const pool = (name: string, op: "MaxPool" | "AveragePool", x: string, y: string, k: number, s: number, p: number, countIncludePad?: 0 | 1): OnnxNode => ({
+  name,
+  opType: op,
+  input: [x],
+  output: [y],
+  attribute: [intsAttr("kernel_shape", [k, k]), intsAttr("strides", [s, s]), intsAttr("pads", [p, p, p, p]), ...(countIncludePad === undefined ? [] : [intAttr("count_include_pad", countIncludePad)])],
+});
+
+/** The graphs: each a small model torch would export for the layers named. */
+const GRAPHS: OpsGraph[] = [
+  {
+    // nn.Conv2d (no ReLU: signed values, so a padded position would win a max of negatives) -> nn.MaxPool2d(3, 2, 1) (ResNet's
+    // stem) -> nn.AvgPool2d(3, 1, 1, count_include_pad=False) -> nn.AvgPool2d(2, 1, 1) -> nn.MaxPool2d(2, 2, 1) -> nn.Flatten -> nn.Linear
+    name: "conv-maxpool-stem-avgpools-padded",
+    ops: ["MaxPool", "AveragePool"],
+    g: {
+      input: [1, 2, 5, 5],
+      output: [1, 3],
+      nodes: [
+        convNode("conv", "input", "a"),
+        pool("stem", "MaxPool", "a", "b", 3, 2, 1),
+        pool("avg0", "AveragePool", "b", "c", 3, 1, 1, 0),
+        pool("avg1", "AveragePool", "c", "d", 2, 1, 1, 1),
+        pool("max2", "MaxPool", "d", "e", 2, 2, 1),
+        { name: "flatten", opType: "Flatten", input: ["e"], output: ["f"], attribute: [intAttr("axis", 1)] },
+        gemm("fc", "f", "output"),
+      ],
+      init: [...convInit("conv", 3, 2, 601), ...gemmInit("fc", 3, 27, 603)],
+    },
+  },
+];
+
+
+describe("issue 29 fourth batch: import, quantization and the reference interpreter against onnxruntime", function () {
+  this.timeout(300_000);
+  const dir = tmpDir("ops4");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const c of GRAPHS)
+    it(`${c.name} (${c.ops.join(", ")}): every node accepted; the float path = onnxruntime within 1e-5; runIR, dequantized, within the quantization's error at 8 and 12 bits`, () => expectOrtAgreement(dir, c));
+
+  it("the imported layers: the pools keep their padding; an AveragePool's count_include_pad as written (ONNX's default 0 when absent)", () => {
+    const { model } = loadGraph(dir, GRAPHS[0]);
+    expect(model.layers.slice(1, 5)).to.deep.equal([
+      { type: "maxpool2d", pool: [3, 3], stride: [2, 2], padding: [1, 1] },
+      { type: "avgpool2d", pool: [3, 3], stride: [1, 1], padding: [1, 1], countIncludePad: false },
+      { type: "avgpool2d", pool: [2, 2], stride: [1, 1], padding: [1, 1], countIncludePad: true },
+      { type: "maxpool2d", pool: [2, 2], stride: [2, 2], padding: [1, 1] },
+    ]);
+    const absent = GRAPHS[0].g.nodes.map((node) => (node.name === "avg0" ? { ...node, attribute: node.attribute!.slice(0, 3) } : node));
+    const file = path.join(dir, "absent.onnx");
+    fs.writeFileSync(file, encode(onnxGraph({ ...GRAPHS[0].g, nodes: absent, range: [0, 1] })));
+    expect(loadOnnxModel(file).layers[2]).to.deep.include({ countIncludePad: false });
+  });
+});
+
+type Pool<K extends "sumpool2d" | "maxpool2d"> = Extract<QOp, { op: K }>;
+
+/** The stem graph's layers as a model file, on signed inputs: a padded max pool (ResNet's stem), both kinds of padded
+ * average pool, and a padded max pool whose corner windows hold one value. */
+function poolsModel(): { model: ModelFile; q: QModel; x: bigint[] } {
+  const model: ModelFile = {
+    format: "zkml-model/1",
+    name: "pools-kat",
+    input: { shape: [2, 5, 5], range: [-1, 1] },
+    layers: [
+      { type: "conv2d", filters: 3, kernel: [3, 3], padding: [1, 1], weights: [...Array(3)].map((_, f) => [...Array(2)].map((_, c) => [...Array(3)].map((_, y) => values(3, 700 + 9 * f + 3 * c + y)))), bias: values(3, 720) },
+      { type: "maxpool2d", pool: [3, 3], stride: [2, 2], padding: [1, 1] },
+      { type: "avgpool2d", pool: [3, 3], stride: [1, 1], padding: [1, 1], countIncludePad: false },
+      { type: "avgpool2d", pool: [2, 2], stride: [1, 1], padding: [1, 1] },
+      { type: "maxpool2d", pool: [2, 2], stride: [2, 2], padding: [1, 1] },
+      { type: "flatten" },
+      { type: "dense", units: 3, weights: [...Array(3)].map((_, o) => values(27, 730 + o)), bias: values(3, 740) },
+    ],
+    provenance: { source: "test" },
+  };
+  const cal = [...Array(16)].map((_, s) => values(50, 750 + s));
+  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: cal, saturate: "off" });
+  return { model, q, x: quantizeInput(q, values(50, 17)) };
+}
+
+describe("issue 29 fourth batch (padded pools) in the Groth16 circuit: the formula, both backends, tampering, Solidity, a proof", function () {
+  this.timeout(600_000);
+  const { model, q, x } = poolsModel();
+
+  it("the IR: padded pools, the exclusive one's multipliers L / n (L = 36 over 4, 6 and 9 taps); runIR is the in-bounds max and the scaled sum; the float model within the quantization's error", () => {
+    expect(q.ops.map((o) => o.op)).to.deep.equal(["conv2d", "requant", "maxpool2d", "sumpool2d", "sumpool2d", "maxpool2d", "flatten", "dense"]);
+    const [m1, s1, s2, m2] = [q.ops[2], q.ops[3], q.ops[4], q.ops[5]] as [Pool<"maxpool2d">, Pool<"sumpool2d">, Pool<"sumpool2d">, Pool<"maxpool2d">];
+    expect(m1).to.deep.include({ padding: [1, 1] });
+    expect(s1).to.deep.include({ padding: [1, 1], exclusive: true });
+    expect(s2).to.deep.include({ padding: [1, 1] }).and.not.have.property("exclusive");
+    const t = runIR(q, x).trace;
+    // the in-bounds max: a window of negatives gives a negative (zero padding would have given 0)
+    const p1 = opPlan(m1, [3, 5, 5]);
+    t[3].forEach((v, o) => expect(v).to.equal(Array.from(p1.input.slice(o * p1.taps, o * p1.taps + p1.count[o]), (i) => t[2][i]).reduce((a, b) => (b > a ? b : a))));
+    expect(t[3].some((v) => v < 0n), "a window of negative values only").to.equal(true);
+    const sc = sumPoolScale(s1, [3, 3, 3]);
+    expect(sc.divisor).to.equal(36);
+    expect(sc.mul.slice(0, 9)).to.deep.equal([9, 6, 9, 6, 4, 6, 9, 6, 9]);
+    const p2 = opPlan(s1, [3, 3, 3]);
+    t[4].forEach((v, o) => expect(v).to.equal(BigInt(sc.mul[o]) * Array.from(p2.input.slice(o * p2.taps, o * p2.taps + p2.count[o]), (i) => t[3][i]).reduce((a, b) => a + b)));
+    expect(sumPoolScale(s2, [3, 3, 3])).to.deep.include({ divisor: 4 });
+    expect(Array.from(opPlan(m2, [3, 4, 4]).count.slice(0, 9))).to.deep.equal([1, 2, 1, 2, 4, 2, 1, 2, 1]);
+    const fl = forwardFloat(model, values(50, 17)).data;
+    const scale = Math.max(1, ...Array.from(fl, Math.abs));
+    dequantize(q, runIR(q, x).output).forEach((v, i) => expect(Math.abs(v - fl[i]), `output ${i}: ${v} against ${fl[i]}`).to.be.below(0.08 * scale));
+    const q12 = quantize(model, { inputBits: 12, weightBits: 12, activationBits: 12, calibration: [...Array(16)].map((_, s) => values(50, 750 + s)), saturate: "off" });
+    dequantize(q12, runIR(q12, quantizeInput(q12, values(50, 17))).output).forEach((v, i) => expect(Math.abs(v - fl[i]), `12 bits, output ${i}: ${v} against ${fl[i]}`).to.be.below(0.006 * scale));
+  });
+
+  it("circom and the direct backend: constraints = the formula (a max pool (T - 1)(R + 2) an output of T in-bounds taps; a sum pool 1 an output; an output of one tap at multiplier 1 a copy, 0); every signal and wire tampered alone fails", async () => {
+    const dir = tmpDir("pools-circom");
+    try {
+      const vis = OPEN_VISIBILITY;
+      const count = constraintCount(q, vis);
+      const rq = q.ops[1] as Extract<QOp, { op: "requant" }>, m1 = q.ops[2] as Pool<"maxpool2d">, m2 = q.ops[5] as Pool<"maxpool2d">;
+      // the stem: per channel taps 4 6 4 / 6 9 6 / 4 6 4, so 40 steps; the last pool: 1 2 1 / 2 4 2 / 1 2 1, 7 steps (its
+      // corners copies, which circom substitutes)
+      expect(count.nonlinear).to.equal(75 * (rq.bits + 2) + 3 * 40 * (m1.bits + 2) + 3 * 7 * (m2.bits + 2));
+      // the sum pools' 27 + 48 values but the second's 4 corners a channel (one tap at multiplier 1: copies), the dense's 3 outputs
+      expect(count.linearOutputs).to.equal(27 + 48 - 3 * 4 + 3);
+      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, dir, count.total);
+      const sym = readSym(compiled.sym);
+      const targets: [string, boolean][] = [];
+      const corner = (i: number) => [0, 2, 6, 8].includes(i % 9);
+      for (let i = 0; i < 27; i++) targets.push([`main.model.mp2y[${i}]`, false], [`main.model.sp3[${i}]`, false], ...(corner(i) ? [] : [[`main.model.mp5y[${i}]`, false] as [string, boolean]]));
+      for (let s = 0; s < 3 * 40; s++) targets.push([`main.model.mp2b[${s}][${m1.bits - 1}]`, true], [`main.model.mp2b[${s}][0]`, true]);
+      for (let s = 0; s < 3 * 7; s++) targets.push([`main.model.mp5b[${s}][${m2.bits - 1}]`, true]);
+      for (let i = 0; i < 48; i++) if (![0, 3, 12, 15].includes(i % 16)) targets.push([`main.model.sp4[${i}]`, false]);
+      expectEachChangeFails(r1cs, wit, sym, targets);
+      expectEveryWireCaught(r1csFile, d.witness!);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the Solidity inference contract returns runIR's output bit for bit (padded max and sum pools, the exclusive one's multipliers), on three inputs", async () => {
+    await expectInferenceIsRunIR(q, "PoolsInference", [x, quantizeInput(q, values(50, 18)), quantizeInput(q, values(50, 19))]);
+  });
+
+  it("the sumcheck system refuses a padded pool, naming the systems that prove it", () => {
+    expect(() => sumcheckArch(q)).to.throw(/ops\[2\] maxpool2d: the sumcheck system does not take a padded pool \(padding 1x1\)/).that.satisfies((e: { code: string; hint: string }) => e.code === "IR_INVALID" && /--system groth16/.test(e.hint));
+    const avgFirst = { ...q, ops: q.ops.filter((_, k) => k !== 2) };
+    expect(() => sumcheckArch(avgFirst)).to.throw(/ops\[2\] sumpool2d: the sumcheck system does not take a padded pool \(padding 1x1, padded taps not counted\)/);
+  });
+
+  it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
+    const calibration = [...Array(16)].map((_, s) => values(50, 750 + s));
+    const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.prediction.outputs.length).to.equal(3);
+  });
+});
