@@ -319,14 +319,37 @@ pub fn verify_opening(
     Ok(())
 }
 
+/// r_i H for uniform r_i from `rng`, one a row: the blinding terms and their blinders.
+fn blinding_terms<R: RngCore + CryptoRng>(params: &HyraxParams, rng: &mut R) -> (Vec<G1Affine>, Vec<Fr>) {
+    let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
+    (BatchMulPreprocessing::new(params.h.into_group(), blinders.len()).batch_mul(&blinders), blinders)
+}
+
+fn add_rows(rows: &[G1Affine], terms: &[G1Affine]) -> HyraxCommitment {
+    let sums: Vec<G1Projective> = rows.iter().zip(terms).map(|(c, m)| *c + m).collect();
+    HyraxCommitment { rows: G1Projective::normalize_batch(&sums) }
+}
+
 /// A hiding commitment: the rows of `commit_i64` plus r_i H, r_i uniform from `rng` (the prover's CSPRNG, never the
 /// transcript). Returns the commitment and the blinders r_i, which the opening needs and nobody else may learn.
 pub fn commit_i64_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[i64], rng: &mut R) -> (HyraxCommitment, Vec<Fr>) {
-    let plain = commit_i64(params, v);
-    let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
-    let masks = BatchMulPreprocessing::new(params.h.into_group(), blinders.len()).batch_mul(&blinders);
-    let rows: Vec<G1Projective> = plain.rows.iter().zip(&masks).map(|(c, m)| *c + m).collect();
-    (HyraxCommitment { rows: G1Projective::normalize_batch(&rows) }, blinders)
+    let (terms, blinders) = blinding_terms(params, rng);
+    (add_rows(&commit_i64(params, v).rows, &terms), blinders)
+}
+
+/// A hiding commitment to a vector of field elements (masks: full-size scalars, one full MSM a row).
+pub fn commit_fr_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[Fr], rng: &mut R) -> (HyraxCommitment, Vec<Fr>) {
+    assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
+    let cols = params.cols();
+    let rows: Vec<G1Projective> = (0..params.rows())
+        .into_par_iter()
+        .map(|i| {
+            let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
+            G1Projective::msm(&params.gens[..row.len()], row).expect("lengths match")
+        })
+        .collect();
+    let (terms, blinders) = blinding_terms(params, rng);
+    (add_rows(&G1Projective::normalize_batch(&rows), &terms), blinders)
 }
 
 /// The zero-knowledge opening: a proof of dot product that the value committed by Y (the caller's: y G_v + r_y H,
@@ -336,6 +359,27 @@ pub type HyraxZkOpening = DotProductProof;
 /// T = sum_i eq(r_high, i) C_i: the commitment to the row combination u (blinder sum_i eq(r_high, i) r_i).
 fn combined_rows(comm: &HyraxCommitment, r_high: &[Fr]) -> G1Projective {
     G1Projective::msm(&comm.rows, &eq_table(r_high)).expect("rows and eq(r_high) have one length")
+}
+
+/// The zero-knowledge opening of the row combination u (at the point's row part): returns the proof and
+/// <u, eq(r_low)>, the vector's MLE at the point.
+fn open_rows_zk<R: RngCore + CryptoRng>(
+    params: &HyraxParams,
+    u: &[Fr],
+    blinders: &[Fr],
+    point: &[Fr],
+    r_y: Fr,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (HyraxZkOpening, Fr) {
+    assert_eq!(blinders.len(), params.rows(), "one blinder a row");
+    let (r_low, r_high) = point.split_at(params.col_vars);
+    let a = eq_table(r_low);
+    let value = inner_product(u, &a);
+    let tau = inner_product(&eq_table(r_high), blinders);
+    let gens = params.dot_gens();
+    let y_comm = super::dot_product::commit_scalar(&gens, value, r_y);
+    (super::dot_product::prove(&gens, &a, &y_comm, &DotWitness { u, tau, r_y }, t, rng), value)
 }
 
 /// Opens v's MLE at `point` without revealing u: the dot-product proof of <u, eq(r_low)> = v~(point) against
@@ -351,16 +395,28 @@ pub fn open_i64_zk<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> (HyraxZkOpening, Fr) {
     assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
-    assert_eq!(blinders.len(), params.rows(), "one blinder a row");
-    let (r_low, r_high) = point.split_at(params.col_vars);
-    let u = row_combination(params, v, r_high);
-    let a = eq_table(r_low);
-    let value = inner_product(&u, &a);
-    let tau = inner_product(&eq_table(r_high), blinders);
-    let gens = params.dot_gens();
-    let y_comm = super::dot_product::commit_scalar(&gens, value, r_y);
-    let proof = super::dot_product::prove(&gens, &a, &y_comm, &DotWitness { u: &u, tau, r_y }, t, rng);
-    (proof, value)
+    let u = row_combination(params, v, &point[params.col_vars..]);
+    open_rows_zk(params, &u, blinders, point, r_y, t, rng)
+}
+
+/// open_i64_zk for a vector of field elements (commit_fr_hiding's).
+pub fn open_fr_zk<R: RngCore + CryptoRng>(
+    params: &HyraxParams,
+    v: &[Fr],
+    blinders: &[Fr],
+    point: &[Fr],
+    r_y: Fr,
+    t: &mut Transcript,
+    rng: &mut R,
+) -> (HyraxZkOpening, Fr) {
+    assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
+    let cols = params.cols();
+    let weights = eq_table(&point[params.col_vars..]);
+    let mut u = vec![Fr::zero(); cols];
+    for (row, w) in v.chunks(cols).zip(&weights) {
+        u.iter_mut().zip(row).for_each(|(a, x)| *a += *w * x);
+    }
+    open_rows_zk(params, &u, blinders, point, r_y, t, rng)
 }
 
 /// Checks a zero-knowledge opening: the shapes, then the dot-product proof that Y commits to the committed

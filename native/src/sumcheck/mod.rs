@@ -15,6 +15,7 @@ pub mod dot_product;
 pub mod error;
 pub mod fold;
 pub mod hyrax;
+pub mod joint;
 pub mod layout;
 pub mod logup;
 pub mod mle;

@@ -176,6 +176,8 @@ pub struct ZkProverOutput {
     pub values: Vec<Fr>,
     /// F_i(r), for the caller's claims on the committed columns.
     pub true_values: Vec<Fr>,
+    /// The claims on the mask vector, as the verifier forms them (K's and y's).
+    pub mask_claims: Vec<MaskClaim>,
 }
 
 /// What the verifier ends with: the point, the value prod_i F^_i(r) must have, Z(r), and the claims on the mask.
@@ -267,7 +269,15 @@ fn prove_messages(
     let z = vanishing(&point);
     let true_values: Vec<Fr> = factors.iter().map(|f| f.evals[0]).collect();
     let values = true_values.iter().zip(&shape.slots).map(|(v, s)| *v + s.map_or(Fr::zero(), |s| mask[s] * z)).collect();
-    ZkProverOutput { proof: ZkSumcheckProof { k, rounds, y: bound }, point, values, true_values }
+    let mask_claims = mask_claims(libra, eta, l, &point, k, bound);
+    ZkProverOutput { proof: ZkSumcheckProof { k, rounds, y: bound }, point, values, true_values, mask_claims }
+}
+
+/// The two claims a zero-knowledge sumcheck leaves on the mask vector: K = eta G - <l, s> and y = g(r).
+fn mask_claims(libra: &LibraMask, eta: Fr, l: &[(usize, Fr)], point: &[Fr], k: Fr, y: Fr) -> Vec<MaskClaim> {
+    let mut k_weights: Vec<(usize, Fr)> = libra.sum_weights().into_iter().map(|(i, w)| (i, eta * w)).collect();
+    k_weights.extend(l.iter().map(|(i, w)| (*i, -*w)));
+    vec![MaskClaim { weights: k_weights, value: k }, MaskClaim { weights: libra.eval_weights(point), value: y }]
 }
 
 /// Checks a zero-knowledge sumcheck of the public claim v with corrections l: the round count, each round's length
@@ -308,10 +318,7 @@ pub fn verify_zk(
         point.push(r);
     }
     t.absorb_fr(b"zk mask eval", &proof.y);
-    let mut k_weights: Vec<(usize, Fr)> = libra.sum_weights().into_iter().map(|(i, w)| (i, eta * w)).collect();
-    k_weights.extend(l.iter().map(|(i, w)| (*i, -*w)));
-    let mask_claims =
-        vec![MaskClaim { weights: k_weights, value: proof.k }, MaskClaim { weights: libra.eval_weights(&point), value: proof.y }];
+    let mask_claims = mask_claims(libra, eta, l, &point, proof.k, proof.y);
     Ok(ZkVerified { final_value: e - eta * proof.y, z: vanishing(&point), point, mask_claims })
 }
 

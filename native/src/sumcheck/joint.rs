@@ -1,0 +1,504 @@
+//! The joint merge and opening (zero-knowledge step 3 of docs/design/zero-knowledge.md): every claim a
+//! zero-knowledge proof leaves, on any of its hiding-committed vectors, merged by one zero-knowledge sumcheck
+//! and proved by zero-knowledge openings, so that nothing but uniformly masked values leaves the prover.
+//!
+//! Vectors: V_0..V_{K-1}, V_i of 2^(n_i) field elements under its own Hyrax parameters (all with one H and G_v),
+//! committed with hiding rows before any challenge (the caller absorbs them). They are the slices of one virtual
+//! vector P over N + S variables (N = max n_i, S = ceil(log2 K)): V_i at offset i 2^N, its MLE
+//! P~(x || sel) = sum_i eq(i, sel) prod_{n_i <= j < N} (1 - x_j) V_i~(x[..n_i]).
+//!
+//! Claims: sum_k (pieces of claim k) = value_k, each piece either c eq-evaluation of a vector at a point
+//! (`Piece::Eq`) or public weights on its entries (`Piece::Weights`); a masked value F(r) + rho Z(r) is one claim
+//! of two pieces (F's column at r, rho's entry with weight Z(r)). All are sum_x E_k(x) P(x) = value_k for a public
+//! E_k, merged with the verifier's alpha into sum_x E(x) P(x) = sum_k alpha^k value_k, E = sum_k alpha^k E_k.
+//!
+//! The merge is zk.rs's sumcheck of E P with P hidden (E is the verifier's): its masks (rho_P, Libra's g_M) cannot
+//! be in the vectors it merges, so they form the merge mask m, committed by a plain hiding Pedersen vector
+//! commitment C_M = sum_j m_j M_j + r_M H (M_j = hash_to_g1("zkml-merge-mask", j)) with the vectors. It ends at
+//! s with P^(s) = P(s) + rho_P Z(s) revealed (uniform by rho_P), and two claims on m (K_M and g_M(s)).
+//! The openings: for each vector a commitment Y_i = V_i~(s_i) G_v + r_i H and its zero-knowledge Hyrax opening
+//! (hyrax.rs), s_i = s[..n_i]; then with the verifier's gamma one proof of dot product on C_M of
+//! <Z(s) e_rho + gamma w_K + gamma^2 w_y, m> = (P^(s) - sum_i lambda_i V_i~(s_i)) + gamma K_M + gamma^2 g_M(s)
+//! against Y = (P^(s) + gamma K_M + gamma^2 g_M(s)) G_v - sum_i lambda_i Y_i, lambda_i = P~'s selector weight of
+//! V_i at s. Nothing of the vectors is revealed but P^(s); soundness rests on the sumcheck, the openings' binding
+//! and gamma drawn after every Y_i.
+//!
+//! Transcript, after the caller's commitments (vectors and C_M): `absorb_frs("joint values", value_k...)`,
+//! alpha = challenge, zk.rs's sumcheck (claim sum_k alpha^k value_k, no corrections), `absorb_fr("joint value",
+//! P^(s))`, each vector's opening in order (dot_product.rs: its Y_i first), gamma = challenge, C_M's proof. The
+//! claims' points and weights are not absorbed: the verifier computes them from the statement and earlier
+//! challenges, as it does every other point.
+
+use super::dot_product::{self, DotGens, DotProductProof, DotWitness};
+use super::error::VerifyError;
+use super::hyrax::{hash_to_g1, open_fr_zk, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
+use super::mle::{eq_eval, eq_table, log2_ceil, Mle};
+use super::transcript::Transcript;
+use super::zk::{prove_zk, verify_zk, LibraMask, MaskAlloc, ZkShape, ZkSumcheckProof};
+use ark_bn254::{Fr, G1Affine, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ff::{One, Zero};
+use ark_std::rand::{CryptoRng, RngCore};
+use ark_std::UniformRand;
+
+/// One part of a claim: c times vector `vector`'s MLE at `point`, or a weighted sum of its entries.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Eq { vector: usize, point: Vec<Fr>, coeff: Fr },
+    Weights { vector: usize, weights: Vec<(usize, Fr)> },
+}
+
+/// The sum of the pieces equals `value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JointClaim {
+    pub pieces: Vec<Piece>,
+    pub value: Fr,
+}
+
+/// The public shape: each vector's variable count, and the generators of the merge mask.
+#[derive(Clone, Debug)]
+pub struct JointParams {
+    pub vectors: Vec<HyraxParams>,
+    /// N: the largest vector's variables; S: the selector's.
+    pub low_vars: usize,
+    pub sel_vars: usize,
+    /// The merge mask's layout (rho_P at slot 0, then Libra's g_M) and its generators M_j.
+    pub mask_shape: ZkShape,
+    pub mask_libra: LibraMask,
+    pub mask_gens: Vec<G1Affine>,
+}
+
+impl JointParams {
+    pub fn new(vectors: Vec<HyraxParams>) -> Self {
+        assert!(!vectors.is_empty() && vectors.iter().all(|p| p.h == vectors[0].h && p.g_v == vectors[0].g_v), "vectors share H and G_v");
+        let low_vars = vectors.iter().map(|p| p.num_vars).max().unwrap_or(0);
+        let sel_vars = log2_ceil(vectors.len());
+        assert!(low_vars + sel_vars >= 1, "a joint vector of one entry has nothing to merge");
+        let mut alloc = MaskAlloc::default();
+        let rho = alloc.take(1);
+        let mask_shape = ZkShape { num_vars: low_vars + sel_vars, slots: vec![None, Some(rho)] };
+        let mask_libra = mask_shape.libra(&mut alloc);
+        let mask_gens = (0..alloc.len() as u64).map(|j| hash_to_g1(b"zkml-merge-mask", j)).collect();
+        JointParams { vectors, low_vars, sel_vars, mask_shape, mask_libra, mask_gens }
+    }
+
+    /// The merge mask's length (rho_P and Libra's entries).
+    pub fn mask_len(&self) -> usize {
+        self.mask_gens.len()
+    }
+
+    fn mask_dot_gens(&self) -> DotGens<'_> {
+        DotGens { g: &self.mask_gens, g_v: self.vectors[0].g_v, h: self.vectors[0].h }
+    }
+
+    fn num_vars(&self) -> usize {
+        self.low_vars + self.sel_vars
+    }
+
+    /// lambda_i: V_i's weight in P~ at s (its padding variables at 0, its selector bits).
+    fn selector(&self, i: usize, s: &[Fr]) -> Fr {
+        let n = self.vectors[i].num_vars;
+        let pad: Fr = s[n..self.low_vars].iter().map(|x| Fr::one() - x).product();
+        pad * eq_bits(i, &s[self.low_vars..])
+    }
+
+    /// E_k's value at s: the claim's pieces evaluated at the merge's end point.
+    fn claim_at(&self, claim: &JointClaim, s: &[Fr]) -> Fr {
+        claim
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Eq { vector, point, coeff } => *coeff * eq_eval(point, &s[..point.len()]) * self.selector(*vector, s),
+                Piece::Weights { vector, weights } => {
+                    let own = &s[..self.vectors[*vector].num_vars];
+                    weights.iter().map(|(idx, w)| *w * eq_bits(*idx, own)).sum::<Fr>() * self.selector(*vector, s)
+                }
+            })
+            .sum()
+    }
+
+    /// Adds c E_k into the table of E (entries of the virtual vector).
+    fn add_claim(&self, claim: &JointClaim, c: Fr, e: &mut [Fr]) {
+        for piece in &claim.pieces {
+            match piece {
+                Piece::Eq { vector, point, coeff } => {
+                    assert_eq!(point.len(), self.vectors[*vector].num_vars, "a point of the wrong length for its vector");
+                    let base = vector << self.low_vars;
+                    let cc = c * coeff;
+                    e[base..base + (1 << point.len())].iter_mut().zip(eq_table(point)).for_each(|(x, q)| *x += cc * q);
+                }
+                Piece::Weights { vector, weights } => {
+                    let base = vector << self.low_vars;
+                    for (idx, w) in weights {
+                        assert!(*idx < 1 << self.vectors[*vector].num_vars, "a weight past its vector");
+                        e[base + idx] += c * w;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// eq(bits of idx, r) = prod_j (bit_j ? r_j : 1 - r_j).
+fn eq_bits(idx: usize, r: &[Fr]) -> Fr {
+    r.iter().enumerate().map(|(j, x)| if (idx >> j) & 1 == 1 { *x } else { Fr::one() - x }).product()
+}
+
+/// C_M = sum_j m_j M_j + r_M H: the merge mask's hiding commitment, and r_M.
+pub fn commit_mask<R: RngCore + CryptoRng>(params: &JointParams, mask: &[Fr], rng: &mut R) -> (G1Affine, Fr) {
+    assert_eq!(mask.len(), params.mask_len(), "the merge mask's length");
+    let r = Fr::rand(rng);
+    let c = G1Projective::msm(&params.mask_gens, mask).expect("lengths checked") + params.vectors[0].h * r;
+    (c.into_affine(), r)
+}
+
+/// The proof: the merge's sumcheck, P^(s), each vector's value commitment and opening, and C_M's proof.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JointProof {
+    pub merge: ZkSumcheckProof,
+    pub p_hat: Fr,
+    /// Y_i = V_i~(s_i) G_v + r_i H, the value each opening proves.
+    pub evals: Vec<G1Affine>,
+    pub openings: Vec<HyraxZkOpening>,
+    pub mask_proof: DotProductProof,
+}
+
+/// What the prover holds: each vector and its rows' blinders, the merge mask and its blinder.
+pub struct JointWitness<'a> {
+    pub vectors: Vec<&'a [Fr]>,
+    pub blinders: Vec<&'a [Fr]>,
+    pub mask: &'a [Fr],
+    pub mask_blinder: Fr,
+}
+
+fn absorb_claims(claims: &[JointClaim], t: &mut Transcript) -> Fr {
+    let values: Vec<Fr> = claims.iter().map(|c| c.value).collect();
+    t.absorb_frs(b"joint values", &values);
+    t.challenge_fr()
+}
+
+fn merged_value(claims: &[JointClaim], alpha: Fr) -> Fr {
+    claims.iter().rev().fold(Fr::zero(), |acc, c| acc * alpha + c.value)
+}
+
+/// The coefficients of C_M's dot product and its value's public part: Z(s) on rho_P, gamma on K's weights,
+/// gamma^2 on g_M(s)'s.
+fn mask_relation(params: &JointParams, z: Fr, mask_claims: &[super::zk::MaskClaim], p_hat: Fr, gamma: Fr) -> (Vec<Fr>, Fr) {
+    let mut a = vec![Fr::zero(); params.mask_len()];
+    a[params.mask_shape.slots[1].expect("rho_P's slot")] += z;
+    let mut value = p_hat;
+    let mut power = gamma;
+    for c in mask_claims {
+        c.weights.iter().for_each(|(i, w)| a[*i] += power * w);
+        value += power * c.value;
+        power *= gamma;
+    }
+    (a, value)
+}
+
+/// Proves every claim (each true of the witness's vectors) in zero knowledge.
+pub fn prove_joint<R: RngCore + CryptoRng>(
+    params: &JointParams,
+    w: &JointWitness,
+    claims: &[JointClaim],
+    t: &mut Transcript,
+    rng: &mut R,
+) -> JointProof {
+    let n = params.num_vars();
+    let alpha = absorb_claims(claims, t);
+    let mut e = vec![Fr::zero(); 1 << n];
+    let mut power = Fr::one();
+    for c in claims {
+        params.add_claim(c, power, &mut e);
+        power *= alpha;
+    }
+    let mut p = vec![Fr::zero(); 1 << n];
+    for (i, v) in w.vectors.iter().enumerate() {
+        assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
+        p[i << params.low_vars..][..v.len()].copy_from_slice(v);
+    }
+    let factors = vec![Mle { evals: e, num_vars: n }, Mle { evals: p, num_vars: n }];
+    let out = prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t);
+    let p_hat = out.values[1];
+    t.absorb_fr(b"joint value", &p_hat);
+    let s = &out.point;
+    let mut y_blind = Fr::zero();
+    let (mut evals, mut openings) = (Vec::new(), Vec::new());
+    for (i, vp) in params.vectors.iter().enumerate() {
+        let r_i = Fr::rand(rng);
+        y_blind -= params.selector(i, s) * r_i;
+        let (opening, value) = open_fr_zk(vp, w.vectors[i], w.blinders[i], &s[..vp.num_vars], r_i, t, rng);
+        evals.push(dot_product::commit_scalar(&vp.dot_gens(), value, r_i));
+        openings.push(opening);
+    }
+    let gamma = t.challenge_fr();
+    let (a, value) = mask_relation(params, super::zk::vanishing(s), &out.mask_claims, p_hat, gamma);
+    let y_comm = value_commitment(params, value, &evals, s);
+    let witness = DotWitness { u: w.mask, tau: w.mask_blinder, r_y: y_blind };
+    let mask_proof = dot_product::prove(&params.mask_dot_gens(), &a, &y_comm, &witness, t, rng);
+    JointProof { merge: out.proof, p_hat, evals, openings, mask_proof }
+}
+
+/// Y = value G_v - sum_i lambda_i Y_i: commits to value - sum_i lambda_i V_i~(s_i) with blinder -sum lambda_i r_i.
+fn value_commitment(params: &JointParams, value: Fr, evals: &[G1Affine], s: &[Fr]) -> G1Affine {
+    let lambdas: Vec<Fr> = (0..evals.len()).map(|i| -params.selector(i, s)).collect();
+    (params.vectors[0].g_v * value + G1Projective::msm(evals, &lambdas).expect("one lambda a vector")).into_affine()
+}
+
+/// Checks a joint proof of `claims` against the vectors' commitments and C_M (absorbed by the caller before).
+pub fn verify_joint(
+    params: &JointParams,
+    comms: &[HyraxCommitment],
+    mask_comm: &G1Affine,
+    claims: &[JointClaim],
+    proof: &JointProof,
+    t: &mut Transcript,
+) -> Result<(), VerifyError> {
+    let k = params.vectors.len();
+    for (what, got) in [("joint commitments", comms.len()), ("joint evaluations", proof.evals.len()), ("joint openings", proof.openings.len())] {
+        if got != k {
+            return Err(VerifyError::Shape { what, got, expected: k });
+        }
+    }
+    let alpha = absorb_claims(claims, t);
+    let v = verify_zk(&proof.merge, &params.mask_shape, &params.mask_libra, merged_value(claims, alpha), &[], t)?;
+    let s = &v.point;
+    let mut e_s = Fr::zero();
+    let mut power = Fr::one();
+    for c in claims {
+        e_s += power * params.claim_at(c, s);
+        power *= alpha;
+    }
+    if v.final_value != e_s * proof.p_hat {
+        return Err(VerifyError::FinalValue { what: "joint merge" });
+    }
+    t.absorb_fr(b"joint value", &proof.p_hat);
+    for (i, vp) in params.vectors.iter().enumerate() {
+        verify_opening_zk(vp, &comms[i], &s[..vp.num_vars], &proof.evals[i], &proof.openings[i], t)?;
+    }
+    let gamma = t.challenge_fr();
+    let (a, value) = mask_relation(params, v.z, &v.mask_claims, proof.p_hat, gamma);
+    let y_comm = value_commitment(params, value, &proof.evals, s);
+    dot_product::verify(&params.mask_dot_gens(), &a, &mask_comm.into_group(), &y_comm, &proof.mask_proof, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::hyrax::commit_fr_hiding;
+    use super::super::zk::{vanishing, MaskClaim};
+    use super::*;
+    use ark_std::rand::{rngs::StdRng, SeedableRng};
+
+    fn rand_vec(n: usize, rng: &mut StdRng) -> Vec<Fr> {
+        (0..n).map(|_| Fr::rand(rng)).collect()
+    }
+
+    /// Committed vectors (hiding), the merge mask and its commitment, all absorbed into a fresh transcript.
+    struct Setup {
+        params: JointParams,
+        vectors: Vec<Vec<Fr>>,
+        comms: Vec<HyraxCommitment>,
+        blinders: Vec<Vec<Fr>>,
+        mask: Vec<Fr>,
+        mask_comm: G1Affine,
+        mask_blinder: Fr,
+    }
+
+    impl Setup {
+        fn new(vectors: Vec<Vec<Fr>>, rng: &mut StdRng) -> Self {
+            let vparams: Vec<HyraxParams> = vectors.iter().map(|v| HyraxParams::new(b"zkml-joint-test", log2_ceil(v.len()))).collect();
+            let (mut comms, mut blinders) = (Vec::new(), Vec::new());
+            for (p, v) in vparams.iter().zip(&vectors) {
+                let (c, b) = commit_fr_hiding(p, v, rng);
+                comms.push(c);
+                blinders.push(b);
+            }
+            let params = JointParams::new(vparams);
+            let mask = rand_vec(params.mask_len(), rng);
+            let (mask_comm, mask_blinder) = commit_mask(&params, &mask, rng);
+            Setup { params, vectors, comms, blinders, mask, mask_comm, mask_blinder }
+        }
+
+        fn transcript(&self) -> Transcript {
+            let mut t = Transcript::new(b"joint-test");
+            self.comms.iter().for_each(|c| c.absorb(&mut t));
+            t.absorb_g1(b"merge mask", &self.mask_comm);
+            t
+        }
+
+        fn prove(&self, claims: &[JointClaim], rng: &mut StdRng) -> JointProof {
+            let w = JointWitness {
+                vectors: self.vectors.iter().map(|v| &v[..]).collect(),
+                blinders: self.blinders.iter().map(|v| &v[..]).collect(),
+                mask: &self.mask,
+                mask_blinder: self.mask_blinder,
+            };
+            prove_joint(&self.params, &w, claims, &mut self.transcript(), rng)
+        }
+
+        fn verify(&self, claims: &[JointClaim], proof: &JointProof) -> Result<(), VerifyError> {
+            verify_joint(&self.params, &self.comms, &self.mask_comm, claims, proof, &mut self.transcript())
+        }
+
+        fn eval(&self, i: usize, point: &[Fr]) -> Fr {
+            Mle::new(self.vectors[i].clone()).evaluate(point)
+        }
+    }
+
+    /// Three vectors of 32, 8 and 64 entries; claims: an evaluation of each, weights on the second, and one claim
+    /// of two pieces on two vectors (3 V_0(z) + <w, V_2>).
+    fn three_vectors(rng: &mut StdRng) -> (Setup, Vec<JointClaim>) {
+        let s = Setup::new(vec![rand_vec(32, rng), rand_vec(8, rng), rand_vec(64, rng)], rng);
+        let mut claims = Vec::new();
+        for (i, n) in [(0, 5), (1, 3), (2, 6)] {
+            let point = rand_vec(n, rng);
+            claims.push(JointClaim { value: s.eval(i, &point), pieces: vec![Piece::Eq { vector: i, point, coeff: Fr::one() }] });
+        }
+        let weights: Vec<(usize, Fr)> = vec![(0, Fr::from(2u64)), (5, Fr::from(7u64)), (7, -Fr::one())];
+        let value = weights.iter().map(|(i, w)| s.vectors[1][*i] * w).sum();
+        claims.push(JointClaim { pieces: vec![Piece::Weights { vector: 1, weights }], value });
+        let z = rand_vec(5, rng);
+        let w2 = vec![(3, Fr::from(5u64)), (63, Fr::from(11u64))];
+        let value = Fr::from(3u64) * s.eval(0, &z) + s.vectors[2][3] * Fr::from(5u64) + s.vectors[2][63] * Fr::from(11u64);
+        claims.push(JointClaim { pieces: vec![Piece::Eq { vector: 0, point: z, coeff: Fr::from(3u64) }, Piece::Weights { vector: 2, weights: w2 }], value });
+        (s, claims)
+    }
+
+    #[test]
+    fn true_claims_on_three_vectors_are_accepted() {
+        let mut rng = StdRng::seed_from_u64(30);
+        let (s, claims) = three_vectors(&mut rng);
+        let proof = s.prove(&claims, &mut rng);
+        assert_eq!(s.verify(&claims, &proof), Ok(()));
+        // One vector alone (no selector variables).
+        let one = Setup::new(vec![rand_vec(16, &mut rng)], &mut rng);
+        let point = rand_vec(4, &mut rng);
+        let claims = vec![JointClaim { value: one.eval(0, &point), pieces: vec![Piece::Eq { vector: 0, point, coeff: Fr::one() }] }];
+        let proof = one.prove(&claims, &mut rng);
+        assert_eq!(one.verify(&claims, &proof), Ok(()));
+    }
+
+    #[test]
+    fn a_false_claim_and_every_changed_word_are_rejected() {
+        let mut rng = StdRng::seed_from_u64(31);
+        let (s, claims) = three_vectors(&mut rng);
+        let proof = s.prove(&claims, &mut rng);
+        for k in 0..claims.len() {
+            let mut wrong = claims.clone();
+            wrong[k].value += Fr::one();
+            assert!(s.verify(&wrong, &proof).is_err(), "claim {k} changed");
+            // A prover that proves the false claims with the protocol is refused too (the merged claim is false).
+            let forged = std::panic::catch_unwind(|| s.prove(&wrong, &mut StdRng::seed_from_u64(99)));
+            if let Ok(forged) = forged {
+                assert!(s.verify(&wrong, &forged).is_err(), "claim {k} forged");
+            }
+        }
+        let one = Fr::one();
+        let g = s.params.vectors[0].gens[0];
+        let bump = |p: &G1Affine| (*p + g).into_affine();
+        let mut changed: Vec<(String, JointProof)> = Vec::new();
+        let mut push = |what: String, f: &dyn Fn(&mut JointProof)| {
+            let mut p = proof.clone();
+            f(&mut p);
+            changed.push((what, p));
+        };
+        push("K".into(), &|p| p.merge.k += one);
+        push("y".into(), &|p| p.merge.y += one);
+        for j in 0..proof.merge.rounds.len() {
+            for x in 0..proof.merge.rounds[j].len() {
+                push(format!("round {j} word {x}"), &|p| p.merge.rounds[j][x] += one);
+            }
+        }
+        push("P^(s)".into(), &|p| p.p_hat += one);
+        for i in 0..3 {
+            push(format!("Y_{i}"), &|p| p.evals[i] = bump(&p.evals[i]));
+            push(format!("opening {i} delta"), &|p| p.openings[i].delta = bump(&p.openings[i].delta));
+            push(format!("opening {i} beta"), &|p| p.openings[i].beta = bump(&p.openings[i].beta));
+            push(format!("opening {i} z"), &|p| p.openings[i].z[0] += one);
+            push(format!("opening {i} z_delta"), &|p| p.openings[i].z_delta += one);
+            push(format!("opening {i} z_beta"), &|p| p.openings[i].z_beta += one);
+        }
+        push("mask delta".into(), &|p| p.mask_proof.delta = bump(&p.mask_proof.delta));
+        push("mask beta".into(), &|p| p.mask_proof.beta = bump(&p.mask_proof.beta));
+        for j in 0..proof.mask_proof.z.len() {
+            push(format!("mask z {j}"), &|p| p.mask_proof.z[j] += one);
+        }
+        push("mask z_delta".into(), &|p| p.mask_proof.z_delta += one);
+        push("mask z_beta".into(), &|p| p.mask_proof.z_beta += one);
+        for (what, p) in &changed {
+            assert!(s.verify(&claims, p).is_err(), "{what} changed and accepted");
+        }
+        // Y_0 and Y_1 swapped: each opening binds its own.
+        let mut p = proof.clone();
+        p.evals.swap(0, 1);
+        assert!(s.verify(&claims, &p).is_err());
+        // Commitments: a row of a vector, C_M.
+        let mut other = s.comms.clone();
+        other[2].rows[0] = bump(&other[2].rows[0]);
+        assert!(verify_joint(&s.params, &other, &s.mask_comm, &claims, &proof, &mut s.transcript()).is_err());
+        assert!(verify_joint(&s.params, &s.comms, &bump(&s.mask_comm), &claims, &proof, &mut s.transcript()).is_err());
+        let mut p = proof.clone();
+        p.openings.pop();
+        assert!(matches!(s.verify(&claims, &p), Err(VerifyError::Shape { .. })));
+    }
+
+    /// Steps 2 and 3 together: a zero-knowledge sumcheck of F_1 F_2 (two hidden columns of one committed vector)
+    /// whose masks are a second committed vector; every claim it leaves (the two masked values, K and y) proved by
+    /// the joint merge. The whole protocol, verified; a changed masked value refused by the merge.
+    #[test]
+    fn a_zero_knowledge_sumcheck_with_its_claims_merged_and_opened() {
+        use super::super::zk::{prove_zk, verify_zk, MaskAlloc, ZkShape};
+        let mut rng = StdRng::seed_from_u64(32);
+        let n = 4;
+        let (f1, f2) = (rand_vec(1 << n, &mut rng), rand_vec(1 << n, &mut rng));
+        let columns = [f1.clone(), f2.clone()].concat(); // F_1 at variables' high bit 0, F_2 at 1
+        let mut alloc = MaskAlloc::default();
+        let slots = vec![Some(alloc.take(1)), Some(alloc.take(1))];
+        let shape = ZkShape { num_vars: n, slots };
+        let libra = shape.libra(&mut alloc);
+        let masks = rand_vec(alloc.len(), &mut rng);
+        let s = Setup::new(vec![columns, masks.clone()], &mut rng);
+        let claim: Fr = f1.iter().zip(&f2).map(|(a, b)| *a * b).sum();
+        // Prover.
+        let mut t = s.transcript();
+        let out = prove_zk(vec![Mle::new(f1), Mle::new(f2)], &shape, &libra, &masks, claim, &[], &mut t);
+        t.absorb_frs(b"values", &out.values);
+        let claims_of = |values: &[Fr], point: &[Fr], mask_claims: &[MaskClaim]| -> Vec<JointClaim> {
+            let z = vanishing(point);
+            let mut claims: Vec<JointClaim> = (0..2)
+                .map(|i| {
+                    let mut at = point.to_vec();
+                    at.push(Fr::from(i as u64));
+                    JointClaim {
+                        pieces: vec![Piece::Eq { vector: 0, point: at, coeff: Fr::one() }, Piece::Weights { vector: 1, weights: vec![(shape.slots[i].unwrap(), z)] }],
+                        value: values[i],
+                    }
+                })
+                .collect();
+            claims.extend(mask_claims.iter().map(|c| JointClaim { pieces: vec![Piece::Weights { vector: 1, weights: c.weights.clone() }], value: c.value }));
+            claims
+        };
+        let claims = claims_of(&out.values, &out.point, &out.mask_claims);
+        let w = JointWitness {
+            vectors: s.vectors.iter().map(|v| &v[..]).collect(),
+            blinders: s.blinders.iter().map(|v| &v[..]).collect(),
+            mask: &s.mask,
+            mask_blinder: s.mask_blinder,
+        };
+        let joint = prove_joint(&s.params, &w, &claims, &mut t, &mut rng);
+        // Verifier.
+        let check = |values: &[Fr]| -> Result<(), VerifyError> {
+            let mut t = s.transcript();
+            let v = verify_zk(&out.proof, &shape, &libra, claim, &[], &mut t)?;
+            if values.iter().product::<Fr>() != v.final_value {
+                return Err(VerifyError::FinalValue { what: "product" });
+            }
+            t.absorb_frs(b"values", values);
+            verify_joint(&s.params, &s.comms, &s.mask_comm, &claims_of(values, &v.point, &v.mask_claims), &joint, &mut t)
+        };
+        assert_eq!(check(&out.values), Ok(()));
+        // Values whose product is right but which are not the columns' (masked) values: the merge refuses them.
+        let (a, b) = (out.values[0] * Fr::from(2u64), out.values[1] / Fr::from(2u64));
+        assert!(check(&[a, b]).is_err());
+    }
+}
