@@ -252,6 +252,23 @@ CASES.push(
       init: [tensor("W", [5, 12], values(60, 61)), tensor("C", [5], values(5, 62)), tensor("W1", [5, 5], values(25, 63)), tensor("C1", [5], values(5, 64)), tensor("W2", [5, 5], values(25, 65)), tensor("C2", [5], values(5, 66))],
     }),
   },
+  {
+    // issue 29's fourth batch: nn.ZeroPad2d(1) before a Conv (folded into its padding), F.pad(x, (0, 1, 2, 0)) before a
+    // MaxPool (a gather with zeros: a Pad's zeros may win a max)
+    name: "pad-conv-pad-maxpool",
+    ops: ["Pad", "Conv", "MaxPool"],
+    build: () => ({
+      input: [1, 2, 4, 4],
+      output: [1, 3, 3, 2],
+      nodes: [
+        { name: "pad1", opType: "Pad", input: ["input", "p1"], output: ["a"] },
+        conv("c", "a", "b", 3, 2, 3, [], 71).node,
+        { name: "pad2", opType: "Pad", input: ["b", "p2", "zero"], output: ["d"] },
+        { name: "pool", opType: "MaxPool", input: ["d"], output: ["output"], attribute: [intsAttr("kernel_shape", [2, 2]), intsAttr("strides", [2, 2])] },
+      ],
+      init: [int64Tensor("p1", [0, 0, 1, 1, 0, 0, 1, 1]), ...conv("c", "a", "b", 3, 2, 3, [], 71).init, int64Tensor("p2", [0, 0, 2, 0, 0, 0, 0, 1]), tensor("zero", [], [0])],
+    }),
+  },
 );
 /** Three kinds of unsupported op (Elu, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
 const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { loadOnnxModel } from "../src/model/onnx/import";
 import { OnnxNode } from "../src/model/onnx/proto";
+import { diagnoseNodes } from "../src/model/onnx/support";
 import { forwardFloat, ModelFile } from "../src/model/format";
 import { dequantize, opPlan, QModel, QOp, runIR, sumPoolScale } from "../src/ir/ir";
 import { quantize, quantizeInput } from "../src/quantize/quantize";
@@ -17,9 +18,9 @@ import { constraintCount } from "../src/statement/cost";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { sumcheckArch } from "../src/systems/sumcheck/arch";
 import { proveModel } from "../src/pipeline/prove";
-import { encode, intAttr, intsAttr, onnxGraph, values } from "./helpers/onnx";
+import { encode, int64Tensor, intAttr, intsAttr, onnxGraph, tensor, values } from "./helpers/onnx";
 import { ACCOUNT0, readSym, ROOT, tmpDir } from "./helpers/circuit";
-import { bothBackends, convInit, convNode, expectEachChangeFails, expectEveryWireCaught, expectInferenceIsRunIR, expectOrtAgreement, gemm, gemmInit, loadGraph, OpsGraph } from "./helpers/ops";
+import { bothBackends, convInit, convNode, expectEachChangeFails, expectEveryWireCaught, expectInferenceIsRunIR, expectOrtAgreement, gemm, gemmInit, loadGraph, OpsGraph, sampleInputs } from "./helpers/ops";
 
 /** nn.MaxPool2d / nn.AvgPool2d(k, s, p) as torch exports them (AvgPool2d writes count_include_pad, 1 unless count_include_pad=False) */
 const pool = (name: string, op: "MaxPool" | "AveragePool", x: string, y: string, k: number, s: number, p: number, countIncludePad?: 0 | 1): OnnxNode => ({
@@ -52,6 +53,39 @@ const GRAPHS: OpsGraph[] = [
       init: [...convInit("conv", 3, 2, 601), ...gemmInit("fc", 3, 27, 603)],
     },
   },
+  {
+    // nn.ZeroPad2d(1) -> nn.Conv2d(2, 3, 3) (folded into the conv's padding); nn.ZeroPad2d(1) -> nn.AvgPool2d(3, 2) (folded: its
+    // zeros count); F.pad(x, (0, 1, 1, 0)) -> nn.MaxPool2d(2) (a gather with zeros: they may win a max); F.pad(x, (1, 0, 0, 1)) ->
+    // nn.Conv2d(3, 2, 2) (asymmetric: a gather with zeros); nn.Flatten -> nn.Linear
+    name: "pads-folded-and-gathered",
+    ops: ["Pad", "Conv", "AveragePool", "MaxPool"],
+    g: {
+      input: [1, 2, 5, 5],
+      output: [1, 3],
+      nodes: [
+        { name: "pad1", opType: "Pad", input: ["input", "p1111"], output: ["a"] },
+        { ...convNode("conv1", "a", "b"), attribute: [intsAttr("kernel_shape", [3, 3])] },
+        { name: "pad2", opType: "Pad", input: ["b", "p1111"], output: ["c"] },
+        { name: "avg", opType: "AveragePool", input: ["c"], output: ["d"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("strides", [2, 2])] },
+        { name: "pad3", opType: "Pad", input: ["d", "pTopRight"], output: ["e"] },
+        { name: "max", opType: "MaxPool", input: ["e"], output: ["f"], attribute: [intsAttr("kernel_shape", [2, 2]), intsAttr("strides", [2, 2])] },
+        { name: "pad4", opType: "Pad", input: ["f", "pLeftBottom", "zero"], output: ["h"] },
+        { name: "conv2", opType: "Conv", input: ["h", "conv2.w", "conv2.b"], output: ["i"], attribute: [intsAttr("kernel_shape", [2, 2])] },
+        { name: "flatten", opType: "Flatten", input: ["i"], output: ["j"], attribute: [intAttr("axis", 1)] },
+        gemm("fc", "j", "output"),
+      ],
+      init: [
+        int64Tensor("p1111", [0, 0, 1, 1, 0, 0, 1, 1]),
+        ...convInit("conv1", 3, 2, 611),
+        int64Tensor("pTopRight", [0, 0, 1, 0, 0, 0, 0, 1]),
+        int64Tensor("pLeftBottom", [0, 0, 0, 1, 0, 0, 1, 0]),
+        tensor("zero", [], [0]),
+        tensor("conv2.w", [2, 3, 2, 2], values(24, 613)),
+        tensor("conv2.b", [2], values(2, 614)),
+        ...gemmInit("fc", 3, 8, 615),
+      ],
+    },
+  },
 ];
 
 
@@ -74,6 +108,23 @@ describe("issue 29 fourth batch: import, quantization and the reference interpre
     const file = path.join(dir, "absent.onnx");
     fs.writeFileSync(file, encode(onnxGraph({ ...GRAPHS[0].g, nodes: absent, range: [0, 1] })));
     expect(loadOnnxModel(file).layers[2]).to.deep.include({ countIncludePad: false });
+  });
+
+  it("Pad: folded into the Conv's padding and into an AveragePool's (its zeros counted); before a MaxPool and asymmetric, a gather whose border reads -1 (a zero); what is not zero padding of an image is refused with its reason", () => {
+    const { model } = loadGraph(dir, GRAPHS[1]);
+    expect(model.layers.map((l) => l.type)).to.deep.equal(["conv2d", "avgpool2d", "gather", "maxpool2d", "gather", "conv2d", "flatten", "dense"]);
+    expect(model.layers[0]).to.deep.include({ padding: [1, 1] });
+    expect(model.layers[1]).to.deep.equal({ type: "avgpool2d", pool: [3, 3], stride: [2, 2], padding: [1, 1], countIncludePad: true });
+    const g = model.layers[2] as Extract<ModelFile["layers"][number], { type: "gather" }>;
+    expect(g.shape).to.deep.equal([3, 4, 4]);
+    // row 0 and column 3 are the border; value (1, 0) of channel 0 is input (0, 0)
+    expect(g.index!.slice(0, 8)).to.deep.equal([-1, -1, -1, -1, 0, 1, 2, -1]);
+    expect((model.provenance.importNotes as string[]).filter((t) => /Pad\) folded into the padding/.test(t))).to.have.length(2);
+    const refused = (pads: number[], extra: Partial<OnnxNode> = {}) =>
+      diagnoseNodes(onnxGraph({ input: [1, 2, 4, 4], output: [1, 2, 6, 6], nodes: [{ name: "pad", opType: "Pad", input: ["input", "p"], output: ["output"], ...extra }], init: [int64Tensor("p", pads)] })).filter((v) => !v.supported).map((v) => v.reason);
+    expect(refused([0, 1, 1, 1, 0, 0, 1, 1])).to.deep.equal(["pads [0, 1, 1, 1, 0, 0, 1, 1]: padding of the batch or the channels"]);
+    expect(refused([0, 0, -1, 0, 0, 0, 0, 0])).to.deep.equal(["pads [0, 0, -1, 0, 0, 0, 0, 0]: a negative pad (a crop)"]);
+    expect(refused([0, 0, 1, 1, 0, 0, 1, 1], { attribute: [{ name: "mode", type: 3, s: Buffer.from("reflect") }] })).to.deep.equal(["mode reflect (only constant: zeros)"]);
   });
 });
 
@@ -169,6 +220,70 @@ describe("issue 29 fourth batch (padded pools) in the Groth16 circuit: the formu
 
   it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
     const calibration = [...Array(16)].map((_, s) => values(50, 750 + s));
+    const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.prediction.outputs.length).to.equal(3);
+  });
+});
+
+describe("issue 29 fourth batch (Pad: folded, and a gather with zeros) in the Groth16 circuit: the formula, both backends, tampering, Solidity, a proof", function () {
+  this.timeout(600_000);
+  const dir = tmpDir("ops4-pad");
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { model } = loadGraph(dir, GRAPHS[1]);
+  const calibration = sampleInputs(model, 16);
+  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration, saturate: "off" });
+  const x = quantizeInput(q, sampleInputs(model, 7)[6]);
+  type Gather = Extract<QOp, { op: "gather" }>;
+
+  it("the IR: the folded pads are the conv's and the sum pool's padding, the others gathers whose border is 0; a Pad's zero wins a max of negatives", () => {
+    expect(q.ops.map((o) => o.op)).to.deep.equal(["conv2d", "requant", "sumpool2d", "gather", "maxpool2d", "gather", "conv2d", "requant", "flatten", "dense"]);
+    expect(q.ops[0]).to.deep.include({ padding: [1, 1] });
+    expect(q.ops[2]).to.deep.include({ padding: [1, 1] }).and.not.have.property("exclusive");
+    const t = runIR(q, x).trace;
+    const g = q.ops[3] as Gather;
+    t[4].forEach((v, i) => expect(v).to.equal(g.index![i] === -1 ? 0n : t[3][g.index![i]]));
+    // some window of the max pool holds a padded zero and negatives only: its max is the zero
+    const p = opPlan(q.ops[4] as Pool<"maxpool2d">, [3, 4, 4]);
+    const zeroWins = t[5].some((v, o) => {
+      const taps = Array.from(p.input.slice(o * p.taps, o * p.taps + p.count[o]));
+      return v === 0n && taps.some((i) => g.index![i] === -1) && taps.every((i) => g.index![i] === -1 || t[4][i] < 0n);
+    });
+    expect(zeroWins, "a padded zero is the max of a window of negatives").to.equal(true);
+  });
+
+  it("circom and the direct backend: constraints = the formula (a gather with zeros 0: its copies and constants substituted); every signal and wire tampered alone fails", async () => {
+    const cdir = tmpDir("pad-circom");
+    try {
+      const vis = OPEN_VISIBILITY;
+      const count = constraintCount(q, vis);
+      const rq = q.ops.filter((o): o is Extract<QOp, { op: "requant" }> => o.op === "requant");
+      const mp = q.ops[4] as Pool<"maxpool2d">;
+      // the requants' 75 and 8 values, the max pool's 12 outputs of 4 taps (3 steps each); the sum pool's 27 values and the dense's 3
+      expect(count.nonlinear).to.equal(75 * (rq[0].bits + 2) + 8 * (rq[1].bits + 2) + 12 * 3 * (mp.bits + 2));
+      expect(count.linearOutputs).to.equal(27 + 3);
+      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, cdir, count.total);
+      const sym = readSym(compiled.sym);
+      const targets: [string, boolean][] = [];
+      for (let i = 0; i < 12; i++) targets.push([`main.model.mp4y[${i}]`, false], [`main.model.mp4b[${3 * i}][${mp.bits - 1}]`, true]);
+      for (let i = 0; i < 8; i++) targets.push([`main.model.rq7[${i}]`, false]);
+      expectEachChangeFails(r1cs, wit, sym, targets);
+      expectEveryWireCaught(r1csFile, d.witness!);
+    } finally {
+      fs.rmSync(cdir, { recursive: true, force: true });
+    }
+  });
+
+  it("the Solidity inference contract returns runIR's output bit for bit (a gather with zeros), on three inputs", async () => {
+    await expectInferenceIsRunIR(q, "PadInference", [x, ...sampleInputs(model, 9).slice(7).map((v) => quantizeInput(q, v))]);
+  });
+
+  it("the sumcheck system refuses the model at its padded pool (its gathers as before), naming groth16", () => {
+    expect(() => sumcheckArch(q)).to.throw(/ops\[2\] sumpool2d: the sumcheck system does not take a padded pool/).that.satisfies((e: { code: string; hint: string }) => e.code === "IR_INVALID" && /--system groth16/.test(e.hint));
+  });
+
+  it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
     const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
     expect(r.verified).to.equal(true);
     expect(r.matchesReference).to.equal(true);

@@ -23,9 +23,10 @@
  *             difference of x, lo and hi below 2^(bits-1) (the circuit's comparison width)
  *   leakyrelu y = x * 2^shift if x >= 0, else alpha * x: exact, at the input's step / 2^shift (alpha / 2^shift is the
  *             slope rounded to the nearest multiple of 2^-shift by the quantizer); x in [-2^(bits-1), 2^(bits-1))
- *   gather    y[i] = s[index[i]] (index absent: s as it is), y of shape `shape`, s the running tensor or, with `from`,
- *             the tensor `from` (a trace index, as add's): Transpose, Reshape, Squeeze/Unsqueeze, and a branch's start
- *             (the running tensor set back to an earlier one). A pure re-indexing: no arithmetic, no constraint
+ *   gather    y[i] = s[index[i]], or 0 where index[i] is -1 (index absent: s as it is), y of shape `shape`, s the running
+ *             tensor or, with `from`, the tensor `from` (a trace index, as add's): Transpose, Reshape, Squeeze/Unsqueeze, a
+ *             branch's start (the running tensor set back to an earlier one), Pad (zeros where it pads). A pure
+ *             re-indexing: no arithmetic, no constraint
  *   concat    y = fromMul t followed by mul x (fromFirst), or mul x followed by fromMul t: the flat values joined (a
  *             channel-major concatenation on the first axis), t the tensor `from`; both sides brought to one step by
  *             mul and fromMul as add's are (1 and 1 when their steps agree); shape [a0 + b0, ...rest] when the two
@@ -68,7 +69,7 @@ export type QOp =
   | { op: "clip"; lo?: bigint; hi?: bigint; bits: number }
   /** alpha: the negative slope times 2^shift (an integer); bits: the signed width K of x's sign decomposition */
   | { op: "leakyrelu"; alpha: bigint; shift: number; bits: number }
-  /** index: per output value, the position it reads (absent: the identity, a reshape); from: a trace index to read instead of the running tensor */
+  /** index: per output value, the position it reads, -1 for a zero (absent: the identity, a reshape); from: a trace index to read instead of the running tensor */
   | { op: "gather"; shape: Shape; index?: number[]; from?: number }
   /** from: a trace index (as add's); fromFirst: its values come first */
   | { op: "concat"; from: number; fromFirst: boolean; mul: number; fromMul: number };
@@ -339,7 +340,7 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
         break;
       }
       case "gather":
-        x = gatherValues(op, x, trace);
+        x = gatherValues(op, x, trace, 0n);
         break;
       case "concat":
         x = concatValues(op, x, trace[op.from], (v, m) => BigInt(m) * v);
@@ -352,10 +353,10 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
 
 export type Interval = [bigint, bigint];
 
-/** gather's values: the source (the running tensor, or the tensor `from`) re-indexed. */
-export function gatherValues<T>(op: Extract<QOp, { op: "gather" }>, x: T[], trace: T[][]): T[] {
+/** gather's values: the source (the running tensor, or the tensor `from`) re-indexed, `zero` where the index is -1. */
+export function gatherValues<T>(op: Extract<QOp, { op: "gather" }>, x: T[], trace: T[][], zero: T): T[] {
   const s = op.from === undefined ? x : trace[op.from];
-  return op.index ? op.index.map((j) => s[j]) : s.slice();
+  return op.index ? op.index.map((j) => (j === -1 ? zero : s[j])) : s.slice();
 }
 
 /** concat's values: the two sides, each times its multiplier, joined in output order. */
@@ -524,7 +525,7 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: 
         x = x.map((i) => leakyBounds(op, i));
         break;
       case "gather":
-        x = gatherValues(op, x, all);
+        x = gatherValues(op, x, all, [0n, 0n]);
         break;
       case "concat":
         x = concatValues(op, x, all[op.from], ([l, h], m) => [BigInt(m) * l, BigInt(m) * h]);
@@ -664,7 +665,7 @@ export function validateIR(q: QModel): void {
           if (size(op.shape) !== n) irFail(p, `a reshape of ${n} values to [${op.shape.join(",")}]`);
         } else {
           if (op.index.length !== size(op.shape)) irFail(`${p}.index`, `expected ${size(op.shape)} positions (shape [${op.shape.join(",")}]), got ${op.index.length}`);
-          op.index.forEach((j, i) => (Number.isInteger(j) && j >= 0 && j < n) || irFail(`${p}.index[${i}]`, `expected a position in 0..${n - 1}, got ${j}`));
+          op.index.forEach((j, i) => (Number.isInteger(j) && j >= -1 && j < n) || irFail(`${p}.index[${i}]`, `expected a position in 0..${n - 1} or -1 (a zero), got ${j}`));
         }
         break;
       }

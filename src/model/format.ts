@@ -46,8 +46,8 @@ export type MulLayer = { type: "mul"; from: number; scale?: number };
 export type ClipLayer = { type: "clip"; min?: number; max?: number };
 /** y = x for x >= 0, alpha x below */
 export type LeakyReluLayer = { type: "leakyrelu"; alpha: number };
-/** y[i] = s[index[i]] (index absent: the same order), of shape `shape`; s the running tensor, or with `from` the output
- * of layers[from] (-1: the input): Transpose, Reshape, and a second branch's start */
+/** y[i] = s[index[i]], 0 where index[i] is -1 (index absent: the same order), of shape `shape`; s the running tensor, or
+ * with `from` the output of layers[from] (-1: the input): Transpose, Reshape, a second branch's start, and Pad */
 export type GatherLayer = { type: "gather"; shape: Shape; index?: number[]; from?: number };
 /** the output of layers[from] (-1: the input) and the running tensor joined, from's first when fromFirst: torch.cat on the
  * first axis; shape [a0 + b0, ...rest] when both agree past the first axis, else flat */
@@ -262,8 +262,8 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         const n = src.reduce((a, b) => a * b, 1), out = (layer.shape as number[]).reduce((a, b) => a * b, 1);
         if (layer.index === undefined) {
           if (out !== n) fail(p, `reshapes ${n} values to ${fmt(layer.shape as number[])}`, undefined, file);
-        } else if (!Array.isArray(layer.index) || layer.index.length !== out || !layer.index.every((j) => Number.isInteger(j) && j >= 0 && j < n))
-          fail(`${p}.index`, `expected ${out} positions in 0..${n - 1}`, undefined, file);
+        } else if (!Array.isArray(layer.index) || layer.index.length !== out || !layer.index.every((j) => Number.isInteger(j) && j >= -1 && j < n))
+          fail(`${p}.index`, `expected ${out} positions in 0..${n - 1} (or -1: a zero)`, undefined, file);
         break;
       }
       case "concat": {
@@ -406,7 +406,7 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
     case "gather": {
       if (layer.from !== undefined && !earlier) throw new Error("a gather of an earlier layer needs the earlier tensors (use forwardTrace)");
       const src = layer.from === undefined ? x.data : earlier!(layer.from).data;
-      if (layer.index) layer.index.forEach((j, i) => (out[i] = src[j]));
+      if (layer.index) layer.index.forEach((j, i) => (out[i] = j === -1 ? 0 : src[j]));
       else out.set(src);
       break;
     }

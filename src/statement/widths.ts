@@ -103,7 +103,7 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         break;
       }
       case "gather":
-        x = gatherValues(op, x, trace);
+        x = gatherValues(op, x, trace, [0n, 0n]);
         ops.push(op);
         break;
       case "concat":

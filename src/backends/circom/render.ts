@@ -185,7 +185,14 @@ class ModelTemplate {
     }
     this.fns.push(`function ${this.prefix}_op${k}_g() {\n    return [${op.index.join(", ")}];\n}`);
     this.body.push(`    var g${k}[${op.index.length}] = ${this.prefix}_op${k}_g();`);
-    this.refs.push((i) => src(`g${k}[${i}]`));
+    if (!op.index.includes(-1)) {
+      this.refs.push((i) => src(`g${k}[${i}]`));
+      return;
+    }
+    // a padded position (-1) is the constant 0: a signal per value, each a copy or a constant, which circom --O1 substitutes
+    const n = op.index.length;
+    this.body.push(`    signal gz${k}[${n}];`, `    for (var i = 0; i < ${n}; i++) {`, `        if (g${k}[i] == -1) {`, `            gz${k}[i] <== 0;`, `        } else {`, `            gz${k}[i] <== ${src(`g${k}[i]`)};`, `        }`, `    }`);
+    this.refs.push((i) => `gz${k}[${i}]`);
   }
 
   /**

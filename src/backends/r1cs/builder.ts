@@ -8,7 +8,7 @@
  * wires after each removed one, and drops the removed wires' values.
  */
 import { fieldOf } from "../../core/field";
-import { evaluate, LC, lc, ONE } from "./lc";
+import { evaluate, LC, lc, ONE, ZERO } from "./lc";
 import type { R1csWriter } from "./writer";
 
 export class R1csBuilder {
@@ -38,7 +38,7 @@ export class R1csBuilder {
   }
 
   val(w: number): bigint {
-    return this.withWitness ? this.values[w] : 0n;
+    return this.withWitness && w !== ZERO ? this.values[w] : 0n;
   }
 
   set(w: number, v: bigint): void {

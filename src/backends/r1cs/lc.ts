@@ -8,6 +8,9 @@ export type LC = Map<number, bigint>;
 
 /** The wire that always holds 1. */
 export const ONE = 0;
+/** Not a wire: the constant 0 where a tensor holds one (a Pad's border). A term of it vanishes, as circom --O1 substitutes a
+ * signal equal to a constant, so no constraint ever names it and the witness has no place for it. */
+export const ZERO = -1;
 
 /** A linear combination of the given terms (repeated wires add up; zero terms vanish). */
 export function lc(...terms: [number, bigint][]): LC {
@@ -18,7 +21,7 @@ export function lc(...terms: [number, bigint][]): LC {
 
 /** m += c * w. */
 export function addTerm(m: LC, w: number, c: bigint): void {
-  if (c === 0n) return;
+  if (c === 0n || w === ZERO) return;
   const v = (m.get(w) ?? 0n) + c;
   if (v === 0n) m.delete(w);
   else m.set(w, v);

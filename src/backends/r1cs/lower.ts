@@ -20,7 +20,7 @@
  *   max pool         a running max, one maxStep per further in-bounds window value
  *   clip             one clampStep per bound (max with lo, then min with hi)
  *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
- *   gather           the source's wires re-indexed: no constraint
+ *   gather           the source's wires re-indexed (a padded position the ZERO wire, as circom's constant 0): no constraint
  *   concat           the two sides' wires joined; a side at a multiplier other than 1 bound to a wire per value
  *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget (each from its part's
  *                    tag, the input's and output's salted); the label by argmax; the context by its square
@@ -38,7 +38,7 @@ import { labelBits, paramWidths, privateWeightsModel } from "../../statement/wid
 import { writeWtns } from "../../core/r1cs";
 import { R1csBuilder } from "./builder";
 import { argmax, atMost, bind, clampStep, copy, inRange, leaky, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
-import { addTerm, LC, lc, ONE } from "./lc";
+import { addTerm, LC, lc, ONE, ZERO } from "./lc";
 import { hashChain } from "./poseidon";
 import { R1csWriter } from "./writer";
 
@@ -325,7 +325,7 @@ class ModelLowering {
         return cur.map((w, i) => leaky(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
       case "gather":
         // wiring only: no constraint
-        return gatherValues({ ...op, from: undefined }, op.from === undefined ? cur : this.earlier(k, op.from), []);
+        return gatherValues({ ...op, from: undefined }, op.from === undefined ? cur : this.earlier(k, op.from), [], ZERO);
       case "concat":
         // wiring, and a side at a multiplier other than 1 bound to a wire per value
         return concatValues(op, cur, this.earlier(k, op.from), (w, m) => {

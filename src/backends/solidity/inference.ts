@@ -300,17 +300,23 @@ function gatherYul(k: number, op: Extract<QOp, { op: "gather" }>, n: number, all
   const src = op.from === undefined ? "cur" : tensorAt(op.from);
   if (!op.index) return `// ops[${k}] gather: ${op.from === undefined ? "a reshape, nothing to move" : `tensor ${op.from} as it is (a branch's start)`}
             nxt := ${src}`;
-  const ib = op.index.every((j) => j < 1 << 16) ? 2 : 4;
+  // a zero (-1, a Pad's border) is the entry of all ones, read as 0
+  const ib = op.index.every((j) => j < (1 << 16) - 1) ? 2 : 4;
+  const none = ib === 2 ? 0xffff : 0xffffffff;
   const table = Buffer.alloc(n * ib);
-  op.index.forEach((j, i) => (ib === 2 ? table.writeUInt16BE(j, i * ib) : table.writeUInt32BE(j, i * ib)));
+  op.index.forEach((j, i) => (ib === 2 ? table.writeUInt16BE(j === -1 ? none : j, i * ib) : table.writeUInt32BE(j === -1 ? none : j, i * ib)));
   const at = blob.place(table);
-  return `// ops[${k}] gather${op.from === undefined ? "" : ` of tensor ${op.from}`}: value i from the position in the index table at blob+${at} (${ib} bytes an entry)
+  const read = `mload(add(src, add(32, mul(32, j))))`;
+  return `// ops[${k}] gather${op.from === undefined ? "" : ` of tensor ${op.from}`}: value i from the position in the index table at blob+${at} (${ib} bytes an entry${op.index.includes(-1) ? `; ${none} a zero` : ""})
             ${alloc}
             {
                 let src := ${src}
                 let ip := add(blob, ${at})
                 for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
-                    mstore(add(nxt, i), mload(add(src, add(32, mul(32, shr(${256 - 8 * ib}, mload(ip)))))))
+                    let j := shr(${256 - 8 * ib}, mload(ip))
+                    ${op.index.includes(-1) ? `let v := 0
+                    if lt(j, ${none}) { v := ${read} }
+                    mstore(add(nxt, i), v)` : `mstore(add(nxt, i), ${read})`}
                     ip := add(ip, ${ib})
                 }
             }`;

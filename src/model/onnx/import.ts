@@ -4,7 +4,8 @@
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
  * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool and AveragePool (symmetric pads below the
- * kernel too: ResNet's stem; count_include_pad either way), GlobalAveragePool,
+ * kernel too: ResNet's stem; count_include_pad either way), Pad (zeros on an image's height and width: folded into the
+ * padding of the Conv or counting AveragePool reading it when symmetric, else a gather with zeros), GlobalAveragePool,
  * Flatten, Reshape, Squeeze and Unsqueeze to any shape, Transpose (a gather: wiring), Concat of computed tensors on any
  * axis (a concat, then a gather when the axis is not the first of the values), a node reading an earlier tensor (a
  * second branch: a gather back to it), Dropout and Identity (nothing at inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
@@ -26,7 +27,7 @@ import { Conv2DLayer, DenseLayer, Layer, layerOutputShape, ModelFile, MODEL_FORM
 import type { Shape } from "../../ir/window";
 import { INPUT_RANGE_KEY } from "./export";
 import { DATA_TYPE, decodeOnnx, OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from "./proto";
-import { diagnoseNodes, SUPPORTED_OPS, unsupportedMessage } from "./support";
+import { diagnoseNodes, SUPPORTED_OPS, unsupportedMessage, zeroPad2d } from "./support";
 
 export { SUPPORTED_OPS };
 export const OPSETS = { min: 11, max: 21 };
@@ -95,6 +96,8 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
   };
   /** each tensor's shape as the layers have it (without the batch) */
   const layerShapeOf = new Map<string, Shape>([[current, shape0]]);
+  /** a Pad's output that the Conv or AveragePool reading it takes as padding of its own: [rows, columns] on each side */
+  const foldedPads = new Map<string, [number, number]>();
   /** the layer a per-channel y = s x + t folds into: the dense or conv before it, when nothing else reads its output */
   let foldInto: DenseLayer | Conv2DLayer | undefined;
   /** y = s x + t per channel: folded into the layer before it (exact up to float rounding), else a diagonal layer of its own */
@@ -195,7 +198,20 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
       }
       case "Conv": {
         fromPrevious();
-        push(convOf(node, konst(1, "kernel")!, konst(2, "bias", true), shape, nodeFail));
+        const conv = convOf(node, konst(1, "kernel")!, konst(2, "bias", true), shape, nodeFail);
+        push(foldedPads.has(data) ? { ...conv, padding: addPads(conv.padding!, foldedPads.get(data)!) } : conv);
+        break;
+      }
+      case "Pad": {
+        fromPrevious();
+        const given = zeroPad2d(node, (name) => (name ? consts.get(name)?.data : undefined));
+        const pad = typeof given === "string" ? nodeFail(given, "pad with zeros on the height and width of an image only (nn.ZeroPad2d, F.pad(x, (l, r, t, b)))") : given;
+        if (shape.length !== 3) nodeFail(`expects a [C, H, W] input, got shape ${shape.join("x")}`);
+        const into = readers.get(out) === 1 ? (g.node ?? []).find((n) => (n.input ?? [])[0] === out) : undefined;
+        if (into && padFoldsInto(pad, into)) {
+          foldedPads.set(out, [pad[0], pad[1]]);
+          notes.push(`${where} folded into the padding of node "${into.name || "unnamed"}" (${into.opType}): its zeros are the ${into.opType === "Conv" ? "Conv's" : "pool's counted"} padding, exact`);
+        } else push(padGather(shape, pad));
         break;
       }
       case "BatchNormalization": {
@@ -223,13 +239,15 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         fromPrevious();
         const kernel = pairOf(ints(node, "kernel_shape") ?? nodeFail("kernel_shape is missing"), "kernel_shape", nodeFail);
         const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", nodeFail);
-        const padding = poolPadding(node, kernel, nodeFail);
+        const folded = foldedPads.get(data);
+        const padding = folded ? addPads(poolPadding(node, kernel, nodeFail), folded) : poolPadding(node, kernel, nodeFail);
         if (intOf(node, "ceil_mode", 0) !== 0) nodeFail("ceil_mode = 1 is not supported", "export with ceil_mode=False");
         if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) nodeFail("dilations other than 1 are not supported");
         const padded = padding[0] > 0 || padding[1] > 0 ? { padding } : {};
         if (node.opType === "MaxPool") push({ type: "maxpool2d", pool: kernel, stride: strides, ...padded });
         // ONNX's count_include_pad defaults to 0 (torch's nn.AvgPool2d writes 1 unless count_include_pad=False)
-        else push({ type: "avgpool2d", pool: kernel, stride: strides, ...padded, ...(padding[0] > 0 || padding[1] > 0 ? { countIncludePad: intOf(node, "count_include_pad", 0) === 1 } : {}) });
+        // a folded Pad's zeros count (padFoldsInto took only a pool that counts its own)
+        else push({ type: "avgpool2d", pool: kernel, stride: strides, ...padded, ...(padding[0] > 0 || padding[1] > 0 ? { countIncludePad: folded !== undefined || intOf(node, "count_include_pad", 0) === 1 } : {}) });
         break;
       }
       case "GlobalAveragePool": {
@@ -493,6 +511,35 @@ const str = (node: OnnxNode, name: string) => {
 function pairOf(v: number[], what: string, fail: (m: string, h?: string) => never): [number, number] {
   if (v.length !== 2) fail(`${what} [${v.join(", ")}]: expected two values (2-D)`);
   return [v[0], v[1]];
+}
+
+/** Symmetric padding a + b on each side. */
+const addPads = (a: [number, number], b: [number, number]): [number, number] => [a[0] + b[0], a[1] + b[1]];
+
+/**
+ * Whether a zero Pad [top, left, bottom, right] folds into the node reading it: symmetric, into a Conv (any padding), or
+ * an AveragePool that counts padded taps (count_include_pad 1, or no pads of its own) with the sum still below its
+ * kernel. Not a MaxPool: a Pad's zeros can win a max, its own padding never does.
+ */
+function padFoldsInto(pad: [number, number, number, number], node: OnnxNode): boolean {
+  if (pad[0] !== pad[2] || pad[1] !== pad[3]) return false;
+  if ((str(node, "auto_pad") ?? "NOTSET") !== "NOTSET") return false;
+  if (node.opType === "Conv") return true;
+  if (node.opType !== "AveragePool") return false;
+  const own = ints(node, "pads") ?? [0, 0, 0, 0];
+  const kernel = ints(node, "kernel_shape") ?? [1, 1];
+  if (own.some((p) => p !== 0) && intOf(node, "count_include_pad", 0) !== 1) return false;
+  return own.length === 4 && own[0] === own[2] && own[1] === own[3] && own[0] + pad[0] < kernel[0] && own[1] + pad[1] < kernel[1];
+}
+
+/** A zero Pad of a [C, H, W] tensor as a gather: each position the input value it shows, -1 (a zero) on the border. */
+function padGather([c, h, w]: Shape, [top, left, bottom, right]: [number, number, number, number]): Layer {
+  const oh = h + top + bottom, ow = w + left + right;
+  const index = Array.from({ length: c * oh * ow }, (_, o) => {
+    const ch = Math.floor(o / (oh * ow)), y = Math.floor(o / ow) % oh - top, x = (o % ow) - left;
+    return y >= 0 && y < h && x >= 0 && x < w ? (ch * h + y) * w + x : -1;
+  });
+  return { type: "gather", shape: [c, oh, ow], index };
 }
 
 /** A pool's padding on each side: symmetric pads (top = bottom, left = right), each below the kernel (as ONNX requires). */

@@ -14,6 +14,7 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 export const SUPPORTED_OPS = [
   "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
   "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose", "HardSwish",
+  "Pad",
 ];
 /** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
 const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
@@ -55,7 +56,6 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   LayerNormalization: { torch: "nn.LayerNorm (opset 17)", fix: "normalisation layers other than BatchNorm are not supported yet: use nn.BatchNorm (folded into the Conv or Linear before it)" },
   Gather: { torch: "indexing (x[i], x.size(i))", fix: "index with constants before export, or drop the indexing (a Gather of shapes and constants is computed at import)" },
   Concat: { torch: "torch.cat", fix: "concatenate computed tensors (torch.cat of two branches is supported), not a constant with activations" },
-  Pad: { torch: "F.pad / nn.ZeroPad2d", fix: "put the padding in the Conv (nn.Conv2d(..., padding=p), symmetric)" },
   ConvTranspose: { torch: "nn.ConvTranspose2d", fix: "not supported yet (issue 29)" },
   Resize: { torch: "nn.Upsample / F.interpolate", fix: "not supported yet (issue 29)" },
   Upsample: { torch: "nn.Upsample", fix: "not supported yet (issue 29)" },
@@ -187,6 +187,10 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       const bound = (i: number, name: string) => ((n.input ?? [])[i] ? constOf((n.input ?? [])[i])?.[0] : attr(n, name)?.f);
       if ([1, 2].some((i) => (n.input ?? [])[i] && bound(i, "") === undefined)) return refuse(k, "a Clip whose bound is computed, not a constant", "clamp to constant bounds", "torch.clamp");
     }
+    if (op === "Pad") {
+      const pad = zeroPad2d(n, constOf);
+      if (typeof pad === "string") return refuse(k, pad, "pad with zeros on the height and width of an image only, by constant amounts (nn.ZeroPad2d, F.pad(x, (l, r, t, b)))", "F.pad / nn.ZeroPad2d");
+    }
     if (FOLDABLE.has(op) && constant(k)) return; // computed at import (shape arithmetic)
     if (op === "Gather" || op === "Cast")
       return refuse(k, `op ${op} of computed tensors`, OP_ADVICE[op].fix, OP_ADVICE[op].torch);
@@ -267,6 +271,39 @@ export function unsupportedMessage(verdicts: NodeVerdict[]): string | undefined 
     ...unsupportedLines(verdicts).map((l) => `  - ${l}`),
     `  the importer takes ${SUPPORTED_OPS.join(", ")} (a chain, with residual Adds back into it)`,
   ].join("\n");
+}
+
+/**
+ * A Pad node as zero padding of an image's height and width, [top, left, bottom, right], or why it is not one: mode
+ * constant, value 0 (or none), constant pads of an NCHW tensor (opset 11 on as inputs, with axes from opset 18; before,
+ * attributes) that leave the batch and the channels alone and crop nothing. `constOf` reads a constant input.
+ */
+export function zeroPad2d(n: OnnxNode, constOf: (name: string | undefined) => ArrayLike<number> | undefined): [number, number, number, number] | string {
+  const ins = n.input ?? [];
+  const mode = attr(n, "mode")?.s ? Buffer.from(attr(n, "mode")!.s!).toString("utf8") : "constant";
+  if (mode !== "constant") return `mode ${mode} (only constant: zeros)`;
+  const value = ins[2] ? constOf(ins[2])?.[0] : (attr(n, "value")?.f ?? 0);
+  if (value === undefined) return "a padding value computed at run time";
+  if (value !== 0) return `padding value ${value} (only 0)`;
+  const given = ins[1] ? constOf(ins[1]) : attr(n, "pads")?.ints?.map(Number);
+  if (given === undefined) return "pads computed at run time, not a constant";
+  const pads = Array.from(given);
+  const axes = ins[3] ? constOf(ins[3]) : undefined;
+  if (ins[3] && axes === undefined) return "axes computed at run time, not a constant";
+  const full = new Array(8).fill(0);
+  if (axes) {
+    if (pads.length !== 2 * axes.length) return `pads [${pads.join(", ")}] for axes [${Array.from(axes).join(", ")}]`;
+    if (Array.from(axes).some((a) => a < -4 || a > 3)) return `axes [${Array.from(axes).join(", ")}] of a 4-D tensor`;
+    Array.from(axes).forEach((a, i) => {
+      const ax = a < 0 ? a + 4 : a;
+      full[ax] = pads[i];
+      full[ax + 4] = pads[i + axes.length];
+    });
+  } else if (pads.length === 8) pads.forEach((p, i) => (full[i] = p));
+  else return `pads [${pads.join(", ")}]: only an image's (N, C, H, W: 8 values)`;
+  if (full.some((p) => p < 0)) return `pads [${pads.join(", ")}]: a negative pad (a crop)`;
+  if (full[0] || full[1] || full[4] || full[5]) return `pads [${pads.join(", ")}]: padding of the batch or the channels`;
+  return [full[2], full[3], full[6], full[7]];
 }
 
 function attr(node: OnnxNode, name: string) {

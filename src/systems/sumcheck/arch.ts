@@ -169,7 +169,7 @@ export function sumcheckArch(q: QModel): SumcheckArch {
         throw fail(`ops[${k}] ${op.op}`, op.op === "clip" ? "a clip (ReLU6, torch.clamp, HardSigmoid)" : "a leaky ReLU", `prove this model with --system groth16 (or plonk, fflonk), which ${op.op === "clip" ? "proves a clip by one comparison per bound" : "proves a leaky ReLU by its sign bit"}`);
       case "gather":
       case "concat":
-        throw fail(`ops[${k}] ${op.op}`, op.op === "gather" ? "a re-indexing (Transpose, Reshape, a branch's start)" : "a join of two tensors (Concat)", `prove this model with --system groth16 (or plonk, fflonk), where ${op.op === "gather" ? "it is wiring: no constraint" : "it is wiring: no constraint when both sides share a step"}`);
+        throw fail(`ops[${k}] ${op.op}`, op.op === "gather" ? "a re-indexing (Transpose, Reshape, a branch's start, Pad)" : "a join of two tensors (Concat)", `prove this model with --system groth16 (or plonk, fflonk), where ${op.op === "gather" ? "it is wiring: no constraint" : "it is wiring: no constraint when both sides share a step"}`);
       default: {
         const never: never = op;
         return never;
