@@ -269,6 +269,21 @@ CASES.push(
       init: [int64Tensor("p1", [0, 0, 1, 1, 0, 0, 1, 1]), ...conv("c", "a", "b", 3, 2, 3, [], 71).init, int64Tensor("p2", [0, 0, 2, 0, 0, 0, 0, 1]), tensor("zero", [], [0])],
     }),
   },
+  {
+    // issue 29's fourth batch: x[:, 1:, ::2, 1:-1] of a conv's output (a gather), no axes or steps given on the second
+    name: "conv-slice-slice",
+    ops: ["Conv", "Slice"],
+    build: () => ({
+      input: [1, 2, 5, 5],
+      output: [1, 1, 3, 1],
+      nodes: [
+        conv("c", "input", "a", 3, 2, 3, [intsAttr("pads", [1, 1, 1, 1])], 81).node,
+        { name: "s1", opType: "Slice", input: ["a", "st", "en", "ax", "sp"], output: ["b"] },
+        { name: "s2", opType: "Slice", input: ["b", "st2", "en2"], output: ["output"] },
+      ],
+      init: [...conv("c", "input", "a", 3, 2, 3, [], 81).init, int64Tensor("st", [1, 0, 1]), int64Tensor("en", [1000, 1000, -1]), int64Tensor("ax", [1, 2, 3]), int64Tensor("sp", [1, 2, 1]), int64Tensor("st2", [0, 1, 0, 0]), int64Tensor("en2", [1, 2, 3, 1])],
+    }),
+  },
 );
 /** Three kinds of unsupported op (Elu, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
 const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {

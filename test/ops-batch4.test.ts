@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { loadOnnxModel } from "../src/model/onnx/import";
+import { loadOnnxModel, sliceIndex } from "../src/model/onnx/import";
 import { OnnxNode } from "../src/model/onnx/proto";
 import { diagnoseNodes } from "../src/model/onnx/support";
 import { forwardFloat, ModelFile } from "../src/model/format";
@@ -86,6 +86,43 @@ const GRAPHS: OpsGraph[] = [
       ],
     },
   },
+  {
+    // nn.Conv2d -> ReLU -> x[:, :2, 1:5:2, ::2] (opset 13: starts, ends, axes and steps as inputs) -> its last axis reversed
+    // (a step of -1) -> nn.Flatten -> nn.Linear -> ReLU -> x[:, 2:7] -> nn.Linear
+    name: "slices",
+    ops: ["Slice"],
+    g: {
+      input: [1, 2, 6, 6],
+      output: [1, 3],
+      nodes: [
+        convNode("conv", "input", "a"),
+        { name: "relu", opType: "Relu", input: ["a"], output: ["b"] },
+        { name: "slice1", opType: "Slice", input: ["b", "s1.starts", "s1.ends", "s1.axes", "s1.steps"], output: ["c"] },
+        { name: "flip", opType: "Slice", input: ["c", "s2.starts", "s2.ends", "s2.axes", "s2.steps"], output: ["d"] },
+        { name: "flatten", opType: "Flatten", input: ["d"], output: ["e"], attribute: [intAttr("axis", 1)] },
+        gemm("fc1", "e", "f"),
+        { name: "relu2", opType: "Relu", input: ["f"], output: ["h"] },
+        { name: "slice3", opType: "Slice", input: ["h", "s3.starts", "s3.ends", "s3.axes"], output: ["i"] },
+        gemm("fc2", "i", "output"),
+      ],
+      init: [
+        ...convInit("conv", 3, 2, 621),
+        int64Tensor("s1.starts", [0, 1, 0]),
+        int64Tensor("s1.ends", [2, 5, 1000]),
+        int64Tensor("s1.axes", [1, 2, 3]),
+        int64Tensor("s1.steps", [1, 2, 2]),
+        int64Tensor("s2.starts", [-1]),
+        int64Tensor("s2.ends", [-1000]),
+        int64Tensor("s2.axes", [-1]),
+        int64Tensor("s2.steps", [-1]),
+        ...gemmInit("fc1", 8, 12, 623),
+        int64Tensor("s3.starts", [2]),
+        int64Tensor("s3.ends", [7]),
+        int64Tensor("s3.axes", [1]),
+        ...gemmInit("fc2", 3, 5, 625),
+      ],
+    },
+  },
 ];
 
 
@@ -125,6 +162,40 @@ describe("issue 29 fourth batch: import, quantization and the reference interpre
     expect(refused([0, 1, 1, 1, 0, 0, 1, 1])).to.deep.equal(["pads [0, 1, 1, 1, 0, 0, 1, 1]: padding of the batch or the channels"]);
     expect(refused([0, 0, -1, 0, 0, 0, 0, 0])).to.deep.equal(["pads [0, 0, -1, 0, 0, 0, 0, 0]: a negative pad (a crop)"]);
     expect(refused([0, 0, 1, 1, 0, 0, 1, 1], { attribute: [{ name: "mode", type: 3, s: Buffer.from("reflect") }] })).to.deep.equal(["mode reflect (only constant: zeros)"]);
+  });
+
+  it("Slice: ONNX's clamping (negative starts and ends from the end, past-the-end ends, a negative step's own ranges); a slice of constants computed at import; computed bounds and an empty slice refused", () => {
+    // [4] with start -3, end 1000: 1, 2, 3; step -2 from -1 to -1000: 3, 1; [2, 3] rows 1: and columns ::-1
+    expect(sliceIndex([4], [-3], [1000])).to.deep.equal({ dims: [3], index: [1, 2, 3] });
+    expect(sliceIndex([4], [-1], [-1000], [0], [-2])).to.deep.equal({ dims: [2], index: [3, 1] });
+    expect(sliceIndex([2, 3], [1, -1], [2, -1000], undefined, [1, -1])).to.deep.equal({ dims: [1, 3], index: [5, 4, 3] });
+    expect(sliceIndex([4], [3], [1])).to.equal("an empty slice of axis 0 (4 values, start 3, end 1, step 1)");
+    // x.view(x.shape[0], -1) written with a Slice of the shape: computed at import
+    const viaShape = onnxGraph({
+      input: [1, 2, 2, 2],
+      output: [1, 8],
+      nodes: [
+        { name: "shape", opType: "Shape", input: ["input"], output: ["s"] },
+        { name: "batch", opType: "Slice", input: ["s", "zero", "one"], output: ["b"] },
+        { name: "cat", opType: "Concat", input: ["b", "minus1"], output: ["t"], attribute: [intAttr("axis", 0)] },
+        { name: "view", opType: "Reshape", input: ["input", "t"], output: ["output"] },
+      ],
+      init: [int64Tensor("zero", [0]), int64Tensor("one", [1]), int64Tensor("minus1", [-1])],
+    });
+    const file = path.join(dir, "slice-shape.onnx");
+    fs.writeFileSync(file, encode(viaShape));
+    expect(loadOnnxModel(file).layers.map((l) => l.type)).to.deep.equal(["flatten"]);
+    const computed = onnxGraph({
+      input: [1, 4],
+      output: [1, 2],
+      nodes: [
+        { name: "shape", opType: "Shape", input: ["input"], output: ["s"] },
+        { name: "relu", opType: "Relu", input: ["input"], output: ["r"] },
+        { name: "slice", opType: "Slice", input: ["r", "zero", "r"], output: ["output"] },
+      ],
+      init: [int64Tensor("zero", [0])],
+    });
+    expect(diagnoseNodes(computed).filter((v) => !v.supported).map((v) => v.reason)).to.deep.equal(["a Slice whose starts, ends, axes or steps are computed at run time"]);
   });
 });
 
@@ -227,17 +298,70 @@ describe("issue 29 fourth batch (padded pools) in the Groth16 circuit: the formu
   });
 });
 
-describe("issue 29 fourth batch (Pad: folded, and a gather with zeros) in the Groth16 circuit: the formula, both backends, tampering, Solidity, a proof", function () {
-  this.timeout(600_000);
-  const dir = tmpDir("ops4-pad");
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const { model } = loadGraph(dir, GRAPHS[1]);
-  const calibration = sampleInputs(model, 16);
-  const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration, saturate: "off" });
-  const x = quantizeInput(q, sampleInputs(model, 7)[6]);
-  type Gather = Extract<QOp, { op: "gather" }>;
+/** What a graph's circuit test checks beyond the common ones: its IR, the nonlinear and linear-output parts of the
+ * formula as derived by hand, the circom signals to tamper, and the sumcheck system's refusal. */
+interface GraphCircuit {
+  title: string;
+  graph: string;
+  ir: (q: QModel, x: bigint[]) => void;
+  formula: (q: QModel) => { nonlinear: number; linearOutputs: number };
+  targets: (q: QModel) => [string, boolean][];
+  refusal: RegExp;
+}
 
-  it("the IR: the folded pads are the conv's and the sum pool's padding, the others gathers whose border is 0; a Pad's zero wins a max of negatives", () => {
+/** An imported graph, quantized at 8 bits, in the Groth16 circuit: its IR; circom and the direct backend equal to the
+ * formula; its signals and every wire tampered; Solidity bit for bit; the sumcheck refusal; a Groth16 proof. */
+function describeCircuit(c: GraphCircuit): void {
+  describe(`issue 29 fourth batch (${c.title}) in the Groth16 circuit: the formula, both backends, tampering, Solidity, a proof`, function () {
+    this.timeout(600_000);
+    const dir = tmpDir("ops4-graph");
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const { model } = loadGraph(dir, GRAPHS.find((g) => g.name === c.graph)!);
+    const calibration = sampleInputs(model, 16);
+    const q = quantize(model, { inputBits: 8, weightBits: 8, activationBits: 8, calibration, saturate: "off" });
+    const x = quantizeInput(q, sampleInputs(model, 7)[6]);
+
+    it(`the IR of ${c.graph}`, () => c.ir(q, x));
+
+    it("circom and the direct backend: constraints = the formula as derived; every new signal and every wire tampered alone fails", async () => {
+      const cdir = tmpDir("ops4-circom");
+      try {
+        const count = constraintCount(q, OPEN_VISIBILITY);
+        expect({ nonlinear: count.nonlinear, linearOutputs: count.linearOutputs }).to.deep.equal(c.formula(q));
+        const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, OPEN_VISIBILITY, cdir, count.total);
+        expectEachChangeFails(r1cs, wit, readSym(compiled.sym), c.targets(q));
+        expectEveryWireCaught(r1csFile, d.witness!);
+      } finally {
+        fs.rmSync(cdir, { recursive: true, force: true });
+      }
+    });
+
+    it("the Solidity inference contract returns runIR's output bit for bit, on three inputs", async () => {
+      await expectInferenceIsRunIR(q, "GraphInference", [x, ...sampleInputs(model, 9).slice(7).map((v) => quantizeInput(q, v))]);
+    });
+
+    it("the sumcheck system refuses it, naming groth16", () => {
+      expect(() => sumcheckArch(q)).to.throw(c.refusal).that.satisfies((e: { code: string; hint: string }) => e.code === "IR_INVALID" && /--system groth16/.test(e.hint));
+    });
+
+    it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
+      const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
+      expect(r.verified).to.equal(true);
+      expect(r.matchesReference).to.equal(true);
+      expect(r.prediction.outputs.length).to.equal(3);
+    });
+  });
+}
+
+type Gather = Extract<QOp, { op: "gather" }>;
+type Requant = Extract<QOp, { op: "requant" }>;
+const requants = (q: QModel) => q.ops.filter((o): o is Requant => o.op === "requant");
+
+describeCircuit({
+  title: "Pad: folded, and a gather with zeros",
+  graph: "pads-folded-and-gathered",
+  ir: (q, x) => {
+    // the folded pads are the conv's and the sum pool's padding, the others gathers whose border is 0
     expect(q.ops.map((o) => o.op)).to.deep.equal(["conv2d", "requant", "sumpool2d", "gather", "maxpool2d", "gather", "conv2d", "requant", "flatten", "dense"]);
     expect(q.ops[0]).to.deep.include({ padding: [1, 1] });
     expect(q.ops[2]).to.deep.include({ padding: [1, 1] }).and.not.have.property("exclusive");
@@ -251,42 +375,41 @@ describe("issue 29 fourth batch (Pad: folded, and a gather with zeros) in the Gr
       return v === 0n && taps.some((i) => g.index![i] === -1) && taps.every((i) => g.index![i] === -1 || t[4][i] < 0n);
     });
     expect(zeroWins, "a padded zero is the max of a window of negatives").to.equal(true);
-  });
+  },
+  // the requants' 75 and 8 values, the max pool's 12 outputs of 4 taps (3 steps each); the sum pool's 27 values and the
+  // dense's 3; the gathers 0 (their copies and constants substituted)
+  formula: (q) => {
+    const rq = requants(q), mp = q.ops[4] as Pool<"maxpool2d">;
+    return { nonlinear: 75 * (rq[0].bits + 2) + 8 * (rq[1].bits + 2) + 12 * 3 * (mp.bits + 2), linearOutputs: 27 + 3 };
+  },
+  targets: (q) => {
+    const mp = q.ops[4] as Pool<"maxpool2d">;
+    const t: [string, boolean][] = [];
+    for (let i = 0; i < 12; i++) t.push([`main.model.mp4y[${i}]`, false], [`main.model.mp4b[${3 * i}][${mp.bits - 1}]`, true]);
+    for (let i = 0; i < 8; i++) t.push([`main.model.rq7[${i}]`, false]);
+    return t;
+  },
+  // at its padded pool (its gathers are refused as before)
+  refusal: /ops\[2\] sumpool2d: the sumcheck system does not take a padded pool/,
+});
 
-  it("circom and the direct backend: constraints = the formula (a gather with zeros 0: its copies and constants substituted); every signal and wire tampered alone fails", async () => {
-    const cdir = tmpDir("pad-circom");
-    try {
-      const vis = OPEN_VISIBILITY;
-      const count = constraintCount(q, vis);
-      const rq = q.ops.filter((o): o is Extract<QOp, { op: "requant" }> => o.op === "requant");
-      const mp = q.ops[4] as Pool<"maxpool2d">;
-      // the requants' 75 and 8 values, the max pool's 12 outputs of 4 taps (3 steps each); the sum pool's 27 values and the dense's 3
-      expect(count.nonlinear).to.equal(75 * (rq[0].bits + 2) + 8 * (rq[1].bits + 2) + 12 * 3 * (mp.bits + 2));
-      expect(count.linearOutputs).to.equal(27 + 3);
-      const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, vis, cdir, count.total);
-      const sym = readSym(compiled.sym);
-      const targets: [string, boolean][] = [];
-      for (let i = 0; i < 12; i++) targets.push([`main.model.mp4y[${i}]`, false], [`main.model.mp4b[${3 * i}][${mp.bits - 1}]`, true]);
-      for (let i = 0; i < 8; i++) targets.push([`main.model.rq7[${i}]`, false]);
-      expectEachChangeFails(r1cs, wit, sym, targets);
-      expectEveryWireCaught(r1csFile, d.witness!);
-    } finally {
-      fs.rmSync(cdir, { recursive: true, force: true });
-    }
-  });
-
-  it("the Solidity inference contract returns runIR's output bit for bit (a gather with zeros), on three inputs", async () => {
-    await expectInferenceIsRunIR(q, "PadInference", [x, ...sampleInputs(model, 9).slice(7).map((v) => quantizeInput(q, v))]);
-  });
-
-  it("the sumcheck system refuses the model at its padded pool (its gathers as before), naming groth16", () => {
-    expect(() => sumcheckArch(q)).to.throw(/ops\[2\] sumpool2d: the sumcheck system does not take a padded pool/).that.satisfies((e: { code: string; hint: string }) => e.code === "IR_INVALID" && /--system groth16/.test(e.hint));
-  });
-
-  it("prove-model (Groth16): proved and verified; the proved output is runIR's bit for bit", async () => {
-    const r = await proveModel({ root: ROOT, model, circuit: { visibility: OPEN_VISIBILITY, quant: { scaleBits: 8, calibration, saturate: "off" } }, context: ACCOUNT0 });
-    expect(r.verified).to.equal(true);
-    expect(r.matchesReference).to.equal(true);
-    expect(r.prediction.outputs.length).to.equal(3);
-  });
+describeCircuit({
+  title: "Slice: a gather with an index table",
+  graph: "slices",
+  ir: (q, x) => {
+    expect(q.ops.map((o) => o.op)).to.deep.equal(["conv2d", "requant", "gather", "gather", "flatten", "dense", "requant", "gather", "dense"]);
+    const t = runIR(q, x).trace;
+    // x[:, :2, 1:5:2, ::2] of the 3x6x6 ReLU output, then its last axis reversed ([..., ::-1]), then [:, 2:7] of a flat vector
+    const at = (c: number, y: number, xx: number) => t[2][(c * 6 + y) * 6 + xx];
+    expect(t[3]).to.deep.equal([0, 1].flatMap((c) => [1, 3].flatMap((y) => [0, 2, 4].map((xx) => at(c, y, xx)))));
+    expect(t[4]).to.deep.equal([0, 1, 2, 3].flatMap((r) => [2, 1, 0].map((j) => t[3][3 * r + j])));
+    expect(t[8]).to.deep.equal(t[7].slice(2, 7));
+  },
+  // the requants' 108 and 8 values; the dense's 3 outputs; the gathers 0
+  formula: (q) => {
+    const rq = requants(q);
+    return { nonlinear: 108 * (rq[0].bits + 2) + 8 * (rq[1].bits + 2), linearOutputs: 3 };
+  },
+  targets: (q) => Array.from({ length: 8 }, (_, i): [string, boolean] => [`main.model.rq6b[${i}][${requants(q)[1].bits - 1}]`, true]),
+  refusal: /ops\[2\] gather: the sumcheck system does not take a re-indexing/,
 });

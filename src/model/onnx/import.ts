@@ -12,7 +12,8 @@
  * can be, then a clip); Mul, Add, Sub and Div with a constant (one value, or one per channel: folded into the Conv
  * or Gemm before it, else a diagonal layer); Sub of two computed tensors (an add with one side negated), Mul of two
  * (a mul, requantized after it; a positive scalar Mul or Div right after it folds into its scale), HardSwish (x / 6 + 1/2
- * as a diagonal layer, a clip to [0, 1], the product with x; torch's x * relu6(x + 3) / 6 imports as the same ops); Shape, Gather, Concat, Cast and the arithmetic above on constants
+ * as a diagonal layer, a clip to [0, 1], the product with x; torch's x * relu6(x + 3) / 6 imports as the same ops); Slice
+ * with constant starts, ends, axes and steps (a gather); Shape, Gather, Concat, Cast, Slice and the arithmetic above on constants
  * (x.view(x.size(0), -1)) computed here, at batch 1. Batch dimension 1 (or symbolic). A graph
  * with unsupported nodes is refused once, all of them listed with the torch layer and a fix (./support.ts); any
  * other problem is an error naming the node, its op and its place in the graph.
@@ -316,6 +317,20 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
         const identity = index.every((j, i) => j === i);
         if (identity && dims.join("x") === shape.join("x")) break;
         push({ type: "gather", shape: dims, ...(identity ? {} : { index }) });
+        break;
+      }
+      case "Slice": {
+        // constant starts, ends, axes and steps: a gather, as a Transpose is (wiring)
+        fromPrevious();
+        const full = shapeOf.get(data) ?? [1, ...shape];
+        const args = ins.slice(1).map((name, i) => (name ? konst(i + 1, ["starts", "ends", "axes", "steps"][i]) : undefined));
+        const s = sliceIndex(full, ...sliceArgs(node, args, nodeFail));
+        const sliced = typeof s === "string" ? nodeFail(s, "slice with constant starts, ends, axes and steps that keep every axis non-empty") : s;
+        if (sliced.dims[0] !== full[0]) nodeFail("it slices the batch", "slice the features, not the batch");
+        reshaped = sliced.dims;
+        const dims = sliced.dims[0] === 1 && sliced.dims.length > 1 ? sliced.dims.slice(1) : sliced.dims;
+        if (sliced.index.every((j, i) => j === i) && dims.join("x") === shape.join("x")) break; // the whole tensor
+        push({ type: "gather", shape: dims, index: sliced.index });
         break;
       }
       case "Concat": {
@@ -635,6 +650,42 @@ export function permuteIndex(dims: number[], perm: number[]): number[] {
   return index;
 }
 
+/**
+ * A Slice of a row-major tensor of `dims` with constant starts, ends, axes (default every axis, negative from the end)
+ * and steps (default 1, non-zero), as ONNX defines them: a start or end below 0 counts from the axis's end, then is
+ * clamped ([0, d] for a positive step; [0, d - 1] and [-1, d - 1] for a negative one). The output's dims and, per output
+ * position, the input position it reads; or why it is not a slice the importer takes.
+ */
+export function sliceIndex(dims: number[], starts: number[], ends: number[], axes?: number[], steps?: number[]): { dims: number[]; index: number[] } | string {
+  const rank = dims.length;
+  const ax = (axes ?? starts.map((_, i) => i)).map((a) => (a < 0 ? a + rank : a));
+  if (ends.length !== starts.length || ax.length !== starts.length || (steps && steps.length !== starts.length)) return `starts [${starts.join(", ")}], ends [${ends.join(", ")}]${axes ? `, axes [${axes.join(", ")}]` : ""}${steps ? `, steps [${steps.join(", ")}]` : ""} of different lengths`;
+  if (ax.some((a) => a < 0 || a >= rank) || new Set(ax).size !== ax.length) return `axes [${(axes ?? []).join(", ")}] of a ${rank}-D tensor`;
+  const first = dims.map(() => 0), step = dims.map(() => 1), out = dims.slice();
+  for (let i = 0; i < ax.length; i++) {
+    const a = ax[i], d = dims[a], s = steps ? steps[i] : 1;
+    if (s === 0 || !Number.isInteger(s)) return `step ${s} on axis ${a}`;
+    const from = (v: number) => (v < 0 ? v + d : v);
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+    const st = s > 0 ? clamp(from(starts[i]), 0, d) : clamp(from(starts[i]), 0, d - 1);
+    const en = s > 0 ? clamp(from(ends[i]), 0, d) : clamp(from(ends[i]), -1, d - 1);
+    const n = Math.max(0, Math.ceil((en - st) / s));
+    if (n === 0) return `an empty slice of axis ${a} (${d} values, start ${starts[i]}, end ${ends[i]}, step ${s})`;
+    [first[a], step[a], out[a]] = [st, s, n];
+  }
+  const inSt = strides(dims);
+  const total = out.reduce((p, q) => p * q, 1);
+  const index = new Array<number>(total);
+  const at = new Array(rank).fill(0);
+  for (let o = 0; o < total; o++) {
+    let j = 0;
+    for (let a = 0; a < rank; a++) j += (first[a] + at[a] * step[a]) * inSt[a];
+    index[o] = j;
+    for (let a = rank - 1; a >= 0 && ++at[a] === out[a]; a--) at[a] = 0;
+  }
+  return { dims: out, index };
+}
+
 /** Concat of row-major tensors of `dims` on `axis`: per output position, its position in the inputs' values joined in order. */
 export function concatIndex(dims: number[][], axis: number): number[] {
   const outer = dims[0].slice(0, axis).reduce((a, b) => a * b, 1);
@@ -650,7 +701,15 @@ export function concatIndex(dims: number[][], axis: number): number[] {
 }
 
 /** The ops computed at import when their inputs are constants (a Shape: when its tensor's shape is static). */
-const FOLDED_OPS = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
+const FOLDED_OPS = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Div", "Add", "Sub"]);
+
+/** A Slice's constant starts, ends, axes and steps: its inputs from opset 10 on, its attributes before. */
+function sliceArgs(node: OnnxNode, args: (Const | undefined)[], fail: (m: string, h?: string) => never): [number[], number[], number[] | undefined, number[] | undefined] {
+  const arg = (i: number, name: string) => (args[i] ? Array.from(args[i]!.data) : ints(node, name));
+  const starts = arg(0, "starts") ?? fail("its starts are missing or computed at run time");
+  const ends = arg(1, "ends") ?? fail("its ends are missing or computed at run time");
+  return [starts, ends, arg(2, "axes"), args[3] ? Array.from(args[3].data) : undefined];
+}
 
 /** One folded node's value (shape arithmetic: small int64 vectors, scalars). */
 function foldConstant(node: OnnxNode, ins: (Const | undefined)[], shape: number[] | undefined, fail: (m: string, h?: string) => never): Const {
@@ -682,6 +741,11 @@ function foldConstant(node: OnnxNode, ins: (Const | undefined)[], shape: number[
       return vec(ins.flatMap((c) => (c ? Array.from(c.data) : [])));
     case "Cast":
       return a!;
+    case "Slice": {
+      const s = sliceIndex(a!.dims, ...sliceArgs(node, ins.slice(1), fail));
+      if (typeof s === "string") fail(s);
+      return { dims: s.dims, data: Float64Array.from(s.index, (j) => a!.data[j]) };
+    }
     default: {
       // element-wise arithmetic with broadcasting of one value
       const n = Math.max(a!.data.length, b!.data.length);

@@ -14,10 +14,10 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 export const SUPPORTED_OPS = [
   "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
   "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose", "HardSwish",
-  "Pad",
+  "Pad", "Slice",
 ];
 /** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
-const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Mul", "Div", "Add", "Sub"]);
+const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Div", "Add", "Sub"]);
 
 export interface NodeVerdict {
   index: number;
@@ -59,7 +59,6 @@ const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
   ConvTranspose: { torch: "nn.ConvTranspose2d", fix: "not supported yet (issue 29)" },
   Resize: { torch: "nn.Upsample / F.interpolate", fix: "not supported yet (issue 29)" },
   Upsample: { torch: "nn.Upsample", fix: "not supported yet (issue 29)" },
-  Slice: { torch: "slicing (x[:, a:b])", fix: "not supported yet: slice the input before the model" },
   Split: { torch: "torch.split / torch.chunk", fix: "branches are not supported yet" },
   ReduceMean: { torch: "x.mean(...)", fix: "for a global average use nn.AdaptiveAvgPool2d(1) (GlobalAveragePool), which the importer takes" },
   ReduceSum: { torch: "x.sum(...)", fix: "not supported yet" },
@@ -192,6 +191,8 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       if (typeof pad === "string") return refuse(k, pad, "pad with zeros on the height and width of an image only, by constant amounts (nn.ZeroPad2d, F.pad(x, (l, r, t, b)))", "F.pad / nn.ZeroPad2d");
     }
     if (FOLDABLE.has(op) && constant(k)) return; // computed at import (shape arithmetic)
+    if (op === "Slice" && (n.input ?? []).slice(1).some((i) => i && constOf(i) === undefined && !constantName(i)))
+      return refuse(k, "a Slice whose starts, ends, axes or steps are computed at run time", "slice with constant bounds (x[:, a:b] with literal a and b)", "slicing (x[:, a:b])");
     if (op === "Gather" || op === "Cast")
       return refuse(k, `op ${op} of computed tensors`, OP_ADVICE[op].fix, OP_ADVICE[op].torch);
     if (op === "Concat" && (n.input ?? []).some((i) => i && (consts.has(i) || constantName(i))))
