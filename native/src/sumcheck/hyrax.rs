@@ -337,7 +337,8 @@ pub fn commit_i64_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[i64]
     (add_rows(&commit_i64(params, v).rows, &terms), blinders)
 }
 
-/// A hiding commitment to a vector of field elements (masks: full-size scalars, one full MSM a row).
+/// A hiding commitment to a vector of field elements (masks, lookup helpers: full-size scalars, one MSM a row over
+/// its non-zero entries).
 pub fn commit_fr_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[Fr], rng: &mut R) -> (HyraxCommitment, Vec<Fr>) {
     assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
     let cols = params.cols();
@@ -345,7 +346,10 @@ pub fn commit_fr_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[Fr], 
         .into_par_iter()
         .map(|i| {
             let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
-            G1Projective::msm(&params.gens[..row.len()], row).expect("lengths match")
+            // Zero entries dropped first: a lookup's table-side helper is zero wherever a row is unused.
+            let (gens, scalars): (Vec<G1Affine>, Vec<Fr>) =
+                params.gens.iter().zip(row).filter(|(_, x)| !x.is_zero()).map(|(g, x)| (*g, *x)).unzip();
+            G1Projective::msm(&gens, &scalars).expect("lengths match")
         })
         .collect();
     let (terms, blinders) = blinding_terms(params, rng);

@@ -55,6 +55,45 @@ pub struct JointClaim {
     pub value: Fr,
 }
 
+/// A claim a protocol step leaves, in its own names for columns (C): sum of coeff col~(point) over `evals`, plus
+/// <weights, mask> on the mask vector, equals `value`. The caller maps the names to vectors (`into_joint`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColClaim<C> {
+    pub evals: Vec<(C, Vec<Fr>, Fr)>,
+    pub mask: Vec<(usize, Fr)>,
+    pub value: Fr,
+}
+
+impl<C: Copy> ColClaim<C> {
+    /// A claim on the mask alone (zk.rs's MaskClaim).
+    pub fn on_mask(c: &super::zk::MaskClaim) -> Self {
+        ColClaim { evals: Vec::new(), mask: c.weights.clone(), value: c.value }
+    }
+
+    /// Whether it holds, given each column's MLE evaluation and the mask (the tests' check).
+    pub fn holds(&self, eval: impl Fn(C, &[Fr]) -> Fr, mask: &[Fr]) -> bool {
+        let lhs: Fr = self.evals.iter().map(|(c, p, k)| *k * eval(*c, p)).sum::<Fr>() + self.mask.iter().map(|(i, w)| mask[*i] * w).sum::<Fr>();
+        lhs == self.value
+    }
+
+    /// The joint claim: `place(col, point)` gives the vector and the point on it that stand for col~(point); the
+    /// mask entries are vector `mask_vector`'s.
+    pub fn into_joint(self, place: impl Fn(C, Vec<Fr>) -> (usize, Vec<Fr>), mask_vector: usize) -> JointClaim {
+        let mut pieces: Vec<Piece> = self
+            .evals
+            .into_iter()
+            .map(|(c, point, coeff)| {
+                let (vector, point) = place(c, point);
+                Piece::Eq { vector, point, coeff }
+            })
+            .collect();
+        if !self.mask.is_empty() {
+            pieces.push(Piece::Weights { vector: mask_vector, weights: self.mask });
+        }
+        JointClaim { pieces, value: self.value }
+    }
+}
+
 /// The public shape: each vector's variable count, and the generators of the merge mask.
 #[derive(Clone, Debug)]
 pub struct JointParams {

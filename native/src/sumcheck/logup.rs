@@ -338,7 +338,7 @@ pub struct LogupClaims {
 }
 
 /// alpha, and beta when the table has several columns (beta = 0 with one column: never used then).
-fn draw_challenges(table: &Table, k: usize, t: &mut Transcript) -> (Fr, Fr) {
+pub(crate) fn draw_challenges(table: &Table, k: usize, t: &mut Transcript) -> (Fr, Fr) {
     table.absorb(t);
     t.absorb_frs(b"logup sizes", &[Fr::from(k as u64), Fr::from(table.columns() as u64)]);
     let alpha = t.challenge_fr();
@@ -347,7 +347,7 @@ fn draw_challenges(table: &Table, k: usize, t: &mut Transcript) -> (Fr, Fr) {
 }
 
 /// sum_c beta^c v_c.
-fn fold_columns(v: &[Fr], beta: Fr) -> Fr {
+pub(crate) fn fold_columns(v: &[Fr], beta: Fr) -> Fr {
     v.iter().rev().fold(Fr::zero(), |acc, x| acc * beta + x)
 }
 

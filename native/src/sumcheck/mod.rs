@@ -18,6 +18,7 @@ pub mod hyrax;
 pub mod joint;
 pub mod layout;
 pub mod logup;
+pub mod logup_zk;
 pub mod mle;
 pub mod network;
 pub mod requant;
