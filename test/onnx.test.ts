@@ -284,6 +284,20 @@ CASES.push(
       init: [...conv("c", "input", "a", 3, 2, 3, [], 81).init, int64Tensor("st", [1, 0, 1]), int64Tensor("en", [1000, 1000, -1]), int64Tensor("ax", [1, 2, 3]), int64Tensor("sp", [1, 2, 1]), int64Tensor("st2", [0, 1, 0, 0]), int64Tensor("en2", [1, 2, 3, 1])],
     }),
   },
+  {
+    // issue 29's fourth batch: a depthwise conv (nn.Conv2d(4, 4, 3, padding=1, groups=4)), then a grouped one (groups=2, 4 -> 6)
+    name: "conv-depthwise-grouped",
+    ops: ["Conv"],
+    build: () => ({
+      input: [1, 4, 5, 5],
+      output: [1, 6, 3, 3],
+      nodes: [
+        { name: "dw", opType: "Conv", input: ["input", "dw.w", "dw.b"], output: ["a"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("pads", [1, 1, 1, 1]), intAttr("group", 4)] },
+        { name: "gc", opType: "Conv", input: ["a", "gc.w", "gc.b"], output: ["output"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("strides", [2, 2]), intsAttr("pads", [1, 1, 1, 1]), intAttr("group", 2)] },
+      ],
+      init: [tensor("dw.w", [4, 1, 3, 3], values(36, 91)), tensor("dw.b", [4], values(4, 92)), tensor("gc.w", [6, 2, 3, 3], values(108, 93)), tensor("gc.b", [6], values(6, 94))],
+    }),
+  },
 );
 /** Three kinds of unsupported op (Elu, Tanh twice, a Concat of a constant and an activation, a Softmax) among supported ones. */
 const UNSUPPORTED: Parameters<typeof onnxGraph>[0] = {

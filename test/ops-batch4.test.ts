@@ -12,10 +12,11 @@ import { loadOnnxModel, sliceIndex } from "../src/model/onnx/import";
 import { OnnxNode } from "../src/model/onnx/proto";
 import { diagnoseNodes } from "../src/model/onnx/support";
 import { forwardFloat, ModelFile } from "../src/model/format";
-import { dequantize, opPlan, QModel, QOp, runIR, sumPoolScale } from "../src/ir/ir";
+import { countMacs, dequantize, opPlan, QModel, QOp, runIR, sumPoolScale } from "../src/ir/ir";
 import { quantize, quantizeInput } from "../src/quantize/quantize";
 import { constraintCount } from "../src/statement/cost";
-import { OPEN_VISIBILITY } from "../src/statement/visibility";
+import { privateWeightsModel } from "../src/statement/widths";
+import { OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
 import { sumcheckArch } from "../src/systems/sumcheck/arch";
 import { proveModel } from "../src/pipeline/prove";
 import { encode, int64Tensor, intAttr, intsAttr, onnxGraph, tensor, values } from "./helpers/onnx";
@@ -120,6 +121,41 @@ const GRAPHS: OpsGraph[] = [
         int64Tensor("s3.ends", [7]),
         int64Tensor("s3.axes", [1]),
         ...gemmInit("fc2", 3, 5, 625),
+      ],
+    },
+  },
+  {
+    // a MobileNet block: nn.Conv2d(4, 4, 3, padding=1, groups=4) (depthwise) -> nn.BatchNorm2d (folded) -> nn.ReLU6 ->
+    // nn.Conv2d(4, 6, 1) (pointwise) -> nn.Conv2d(6, 4, 3, stride=2, padding=1, groups=2) -> ReLU -> nn.Flatten -> nn.Linear
+    name: "mobilenet-depthwise-grouped",
+    ops: ["Conv", "BatchNormalization", "Clip"],
+    g: {
+      input: [1, 4, 6, 6],
+      output: [1, 3],
+      nodes: [
+        { name: "dw", opType: "Conv", input: ["input", "dw.w", "dw.b"], output: ["a"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("pads", [1, 1, 1, 1]), intAttr("group", 4)] },
+        { name: "bn", opType: "BatchNormalization", input: ["a", "bn.s", "bn.b", "bn.m", "bn.v"], output: ["b"] },
+        { name: "relu6", opType: "Clip", input: ["b", "zero", "six"], output: ["c"] },
+        { name: "pw", opType: "Conv", input: ["c", "pw.w", "pw.b"], output: ["d"], attribute: [intsAttr("kernel_shape", [1, 1])] },
+        { name: "gc", opType: "Conv", input: ["d", "gc.w", "gc.b"], output: ["e"], attribute: [intsAttr("kernel_shape", [3, 3]), intsAttr("strides", [2, 2]), intsAttr("pads", [1, 1, 1, 1]), intAttr("group", 2)] },
+        { name: "relu", opType: "Relu", input: ["e"], output: ["f"] },
+        { name: "flatten", opType: "Flatten", input: ["f"], output: ["h"], attribute: [intAttr("axis", 1)] },
+        gemm("fc", "h", "output"),
+      ],
+      init: [
+        tensor("dw.w", [4, 1, 3, 3], values(36, 631)),
+        tensor("dw.b", [4], values(4, 632)),
+        tensor("bn.s", [4], values(4, 633).map((v) => 1 + v / 2)),
+        tensor("bn.b", [4], values(4, 634)),
+        tensor("bn.m", [4], values(4, 635)),
+        tensor("bn.v", [4], values(4, 636).map((v) => 0.5 + Math.abs(v))),
+        tensor("zero", [], [0]),
+        tensor("six", [], [6]),
+        tensor("pw.w", [6, 4, 1, 1], values(24, 637)),
+        tensor("pw.b", [6], values(6, 638)),
+        tensor("gc.w", [4, 3, 3, 3], values(108, 639)),
+        tensor("gc.b", [4], values(4, 640)),
+        ...gemmInit("fc", 3, 36, 641),
       ],
     },
   },
@@ -303,8 +339,10 @@ describe("issue 29 fourth batch (padded pools) in the Groth16 circuit: the formu
 interface GraphCircuit {
   title: string;
   graph: string;
+  /** a second statement whose count is checked too (formula = circom = direct, the honest witness holding): private weights */
+  alsoUnder?: Visibility;
   ir: (q: QModel, x: bigint[]) => void;
-  formula: (q: QModel) => { nonlinear: number; linearOutputs: number };
+  formula: (q: QModel, vis: Visibility) => { nonlinear: number; linearOutputs: number; products?: number };
   targets: (q: QModel) => [string, boolean][];
   refusal: RegExp;
 }
@@ -327,7 +365,7 @@ function describeCircuit(c: GraphCircuit): void {
       const cdir = tmpDir("ops4-circom");
       try {
         const count = constraintCount(q, OPEN_VISIBILITY);
-        expect({ nonlinear: count.nonlinear, linearOutputs: count.linearOutputs }).to.deep.equal(c.formula(q));
+        expect({ nonlinear: count.nonlinear, linearOutputs: count.linearOutputs }).to.deep.equal(c.formula(q, OPEN_VISIBILITY));
         const { compiled, r1csFile, d, wit, r1cs } = await bothBackends(q, x, OPEN_VISIBILITY, cdir, count.total);
         expectEachChangeFails(r1cs, wit, readSym(compiled.sym), c.targets(q));
         expectEveryWireCaught(r1csFile, d.witness!);
@@ -335,6 +373,18 @@ function describeCircuit(c: GraphCircuit): void {
         fs.rmSync(cdir, { recursive: true, force: true });
       }
     });
+
+    if (c.alsoUnder)
+      it(`under ${JSON.stringify(c.alsoUnder)}: constraints = the formula as derived = circom = the direct backend; the honest witness holds`, async () => {
+        const cdir = tmpDir("ops4-circom");
+        try {
+          const count = constraintCount(q, c.alsoUnder!);
+          expect({ nonlinear: count.nonlinear, linearOutputs: count.linearOutputs, products: count.products }).to.deep.equal(c.formula(q, c.alsoUnder!));
+          await bothBackends(q, x, c.alsoUnder!, cdir, count.total);
+        } finally {
+          fs.rmSync(cdir, { recursive: true, force: true });
+        }
+      });
 
     it("the Solidity inference contract returns runIR's output bit for bit, on three inputs", async () => {
       await expectInferenceIsRunIR(q, "GraphInference", [x, ...sampleInputs(model, 9).slice(7).map((v) => quantizeInput(q, v))]);
@@ -412,4 +462,39 @@ describeCircuit({
   },
   targets: (q) => Array.from({ length: 8 }, (_, i): [string, boolean] => [`main.model.rq6b[${i}][${requants(q)[1].bits - 1}]`, true]),
   refusal: /ops\[2\] gather: the sumcheck system does not take a re-indexing/,
+});
+
+describeCircuit({
+  title: "grouped and depthwise Conv",
+  graph: "mobilenet-depthwise-grouped",
+  // the weights as signals too: a product a multiply-accumulate, each filter's taps reading its group's channels
+  alsoUnder: { input: "public", weights: "private", output: "public" },
+  ir: (q, x) => {
+    expect(q.ops.map((o) => o.op)).to.deep.equal(["conv2d", "requant", "clip", "conv2d", "requant", "conv2d", "requant", "flatten", "dense"]);
+    expect(q.ops[0]).to.deep.include({ groups: 4, filters: 4 });
+    expect(q.ops[3]).to.not.have.property("groups");
+    expect(q.ops[5]).to.deep.include({ groups: 2, filters: 4 });
+    // each filter reads its group's channels: depthwise, output channel f is channel f's 3x3 window
+    const t = runIR(q, x).trace;
+    const dw = q.ops[0] as Extract<QOp, { op: "conv2d" }>;
+    const at = (c: number, y: number, xx: number) => (y >= 0 && y < 6 && xx >= 0 && xx < 6 ? t[0][(c * 6 + y) * 6 + xx] : 0n);
+    for (const [f, y, xx] of [[0, 0, 0], [2, 3, 4], [3, 5, 5]]) {
+      let acc = dw.bias[f];
+      for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) acc += dw.weights[f * 9 + ky * 3 + kx] * at(f, y + ky - 1, xx + kx - 1);
+      expect(t[1][(f * 6 + y) * 6 + xx], `depthwise output (${f}, ${y}, ${xx})`).to.equal(acc);
+    }
+    // multiply-accumulates, in-bounds only: the depthwise 4 filters x 1 channel x 16 x 16 (rows in bounds 2+3+3+3+3+2, so
+    // columns) = 1024; the pointwise 6 x 4 x 36 = 864; the grouped 4 filters x 3 channels x 8 x 8 (rows 2+3+3) = 768; the dense 108
+    expect(countMacs(q)).to.equal(1024 + 864 + 768 + 108);
+  },
+  // the requants' 144, 216 and 36 values, ReLU6's upper bound on 144; the dense's 3 outputs; with the weights as signals,
+  // a product a multiply-accumulate and every width sized for any weights of the weights' width
+  formula: (q, vis) => {
+    const signals = vis.weights !== "fixed", qc = signals ? privateWeightsModel(q) : q;
+    const rq = requants(qc), clip = qc.ops[2] as Extract<QOp, { op: "clip" }>;
+    const nonlinear = 144 * (rq[0].bits + 2) + 144 * (clip.bits + 2) + 216 * (rq[1].bits + 2) + 36 * (rq[2].bits + 2);
+    return { nonlinear, linearOutputs: 3, ...(signals ? { products: 1024 + 864 + 768 + 108 } : {}) };
+  },
+  targets: (q) => [0, 35, 143].map((i): [string, boolean] => [`main.model.rq1b[${i}][${requants(q)[0].bits - 1}]`, true]).concat([0, 17, 35].map((i): [string, boolean] => [`main.model.rq6[${i}]`, false])),
+  refusal: /ops\[0\] conv2d: the sumcheck system does not take a grouped convolution \(4 groups: depthwise\)/,
 });

@@ -4,7 +4,8 @@
  * A QModel is a closed list of integer ops over channel-major tensors. `runIR` is the exact semantics; the
  * circom renderer (and later the Solidity renderer) must reproduce it bit for bit:
  *   dense     y[o] = bias[o] + sum_i w[o*n+i] * x[i]
- *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[c,iy,ix]
+ *   conv2d    y[f,oy,ox] = bias[f] + sum over in-bounds taps (zero padding) of w[f,c,ky,kx] * x[g C/G + c,iy,ix], c over the
+ *             C/G input channels of filter f's group g = floor(f / (F/G)) (`groups` G, absent 1: all C; G = C = F depthwise)
  *   sumpool2d y = sum of the window's in-bounds taps (`padding` zero rows and columns on each side, default none: an
  *             average pool whose division is folded into the scale, so it is exact); with `exclusive` (count_include_pad
  *             = 0) each output's sum times L / n (n its in-bounds taps, L the least common multiple of every output's n):
@@ -50,7 +51,9 @@ export type QOp =
       kernel: [number, number];
       stride: [number, number];
       padding: [number, number];
-      weights: bigint[]; // [f][c][ky][kx]
+      /** G, absent 1: filters and input channels split into G groups, each filter reading its group's channels */
+      groups?: number;
+      weights: bigint[]; // [f][c / G][ky][kx]
       bias: bigint[];
     }
   /** padding: zero rows and columns on each side (absent: none), each below the pool; exclusive: count_include_pad = 0 */
@@ -141,7 +144,7 @@ export const windowPadding = (op: WindowOp): [number, number] => (op.op === "con
 export function opPlan(op: WindowOp, inShape: Shape): WindowPlan {
   const out = opOutputShape(op, inShape);
   return op.op === "conv2d"
-    ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true)
+    ? windowPlan(inShape, out, op.kernel, op.stride, op.padding, true, op.groups ?? 1)
     : windowPlan(inShape, out, op.pool, op.stride, windowPadding(op), false);
 }
 
@@ -617,12 +620,15 @@ export function validateIR(q: QModel): void {
         if (op.weights.length !== op.units * op.inSize) irFail(`${p}.weights`, `expected ${op.units}x${op.inSize}, got ${op.weights.length} values`);
         if (op.bias.length !== op.units) irFail(`${p}.bias`, `expected ${op.units}, got ${op.bias.length}`);
         break;
-      case "conv2d":
+      case "conv2d": {
         if (shape.length !== 3) irFail(p, `conv2d expects [C,H,W], got [${shape.join(",")}]`);
-        if (op.weights.length !== op.filters * shape[0] * op.kernel[0] * op.kernel[1])
-          irFail(`${p}.weights`, `expected ${op.filters}x${shape[0]}x${op.kernel[0]}x${op.kernel[1]}, got ${op.weights.length} values`);
+        const g = op.groups ?? 1;
+        if (!Number.isInteger(g) || g < 1 || shape[0] % g !== 0 || op.filters % g !== 0) irFail(`${p}.groups`, `expected a positive integer dividing the ${shape[0]} input channels and the ${op.filters} filters, got ${op.groups}`);
+        if (op.weights.length !== op.filters * (shape[0] / g) * op.kernel[0] * op.kernel[1])
+          irFail(`${p}.weights`, `expected ${op.filters}x${shape[0] / g}x${op.kernel[0]}x${op.kernel[1]}, got ${op.weights.length} values`);
         if (op.bias.length !== op.filters) irFail(`${p}.bias`, `expected ${op.filters}, got ${op.bias.length}`);
         break;
+      }
       case "sumpool2d":
       case "maxpool2d": {
         if (shape.length !== 3) irFail(p, `${op.op} expects [C,H,W], got [${shape.join(",")}]`);

@@ -8,7 +8,8 @@ export type Shape = number[];
 /**
  * Index plan of a 2-D window op, computed once per geometry: for output position o, its taps are
  * `input[o*T .. o*T+count[o]]` (flat input indices) with weight offsets `weight[...]` into the layer's flat
- * [in][kh][kw] kernel (conv) or -1 (pool). A conv sums over all input channels; a pool stays in its channel.
+ * [in / groups][kh][kw] kernel (conv) or -1 (pool). A conv sums over the input channels of its filter's group (all of
+ * them with one group; filter f of F is in group floor(f / (F / groups))); a pool stays in its channel.
  * Shared by the float pass, the integer interpreter and the circuit renderer, so all three index alike.
  */
 export interface WindowPlan {
@@ -29,13 +30,15 @@ export function windowPlan(
   stride: [number, number],
   padding: [number, number],
   allChannels: boolean,
+  groups = 1,
 ): WindowPlan {
-  const key = JSON.stringify([inShape, outShape, kernel, stride, padding, allChannels]);
+  const key = JSON.stringify([inShape, outShape, kernel, stride, padding, allChannels, groups]);
   const hit = planCache.get(key);
   if (hit) return hit;
   const [c, h, w] = inShape;
   const [oc, oh, ow] = outShape;
-  const T = (allChannels ? c : 1) * kernel[0] * kernel[1];
+  const per = allChannels ? c / groups : 1; // input channels a filter reads
+  const T = per * kernel[0] * kernel[1];
   const n = oc * oh * ow;
   const plan: WindowPlan = {
     outShape,
@@ -51,14 +54,15 @@ export function windowPlan(
         const o = (f * oh + oy) * ow + ox;
         plan.channel[o] = f;
         let k = 0;
-        for (let ch = allChannels ? 0 : f; ch < (allChannels ? c : f + 1); ch++)
+        const ch0 = allChannels ? Math.floor(f / (oc / groups)) * per : f;
+        for (let ch = ch0; ch < ch0 + per; ch++)
           for (let ky = 0; ky < kernel[0]; ky++)
             for (let kx = 0; kx < kernel[1]; kx++) {
               const iy = oy * stride[0] - padding[0] + ky;
               const ix = ox * stride[1] - padding[1] + kx;
               if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
               plan.input[o * T + k] = (ch * h + iy) * w + ix;
-              plan.weight[o * T + k] = allChannels ? (ch * kernel[0] + ky) * kernel[1] + kx : -1;
+              plan.weight[o * T + k] = allChannels ? ((ch - ch0) * kernel[0] + ky) * kernel[1] + kx : -1;
               k++;
             }
         plan.count[o] = k;

@@ -26,6 +26,9 @@ export type Conv2DLayer = {
   kernel: [number, number];
   stride?: [number, number];
   padding?: [number, number];
+  /** G (absent: 1): the filters and the input channels in G groups, each filter reading its group's C/G channels; weights
+   * [filters][C/G][kh][kw] (depthwise: G = C) */
+  groups?: number;
   weights: number[][][][];
   bias: number[];
 };
@@ -222,7 +225,9 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         if (layer.stride !== undefined) pair(layer.stride, `${p}.stride`, file, 1);
         if (layer.padding !== undefined) pair(layer.padding, `${p}.padding`, file, 0);
         if (shape.length !== 3) fail(p, `conv2d needs a [C, H, W] input, got shape ${fmt(shape)}`, undefined, file);
-        checkTensor(layer.weights, [layer.filters, shape[0], kh, kw], `${p}.weights`, file);
+        const g = layer.groups ?? 1;
+        if (!isPosInt(g) || shape[0] % g !== 0 || (layer.filters as number) % g !== 0) fail(`${p}.groups`, `expected a positive integer dividing the ${shape[0]} input channels and the ${layer.filters} filters, got ${JSON.stringify(layer.groups)}`, undefined, file);
+        checkTensor(layer.weights, [layer.filters, shape[0] / g, kh, kw], `${p}.weights`, file);
         checkTensor(layer.bias, [layer.filters], `${p}.bias`, file);
         break;
       }
@@ -300,7 +305,7 @@ export type FloatTensor = { shape: Shape; data: Float64Array };
 /** The window plan of a conv2d or avgpool2d layer applied to `inShape`. */
 export function planOf(layer: Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer, inShape: Shape): WindowPlan {
   const outShape = layerOutputShape(layer, inShape, "layer");
-  if (layer.type === "conv2d") return windowPlan(inShape, outShape, layer.kernel, layer.stride ?? [1, 1], layer.padding ?? [0, 0], true);
+  if (layer.type === "conv2d") return windowPlan(inShape, outShape, layer.kernel, layer.stride ?? [1, 1], layer.padding ?? [0, 0], true, layer.groups ?? 1);
   return windowPlan(inShape, outShape, layer.pool, layer.stride ?? layer.pool, layer.padding ?? [0, 0], false);
 }
 
@@ -321,8 +326,9 @@ export function flatKernel(layer: Conv2DLayer): Float64Array {
  * (channel, row, column; padding skipped), so the result is bit for bit windowPlan's.
  */
 function convFloat(layer: Conv2DLayer, x: FloatTensor, shape: Shape, out: Float64Array): void {
-  const [C, H, W] = x.shape;
+  const [, H, W] = x.shape;
   const [F, OH, OW] = shape;
+  const C = x.shape[0] / (layer.groups ?? 1); // the input channels a filter reads: its group's, from channel c0
   const [KH, KW] = layer.kernel;
   const [SH, SW] = layer.stride ?? [1, 1];
   const [PH, PW] = layer.padding ?? [0, 0];
@@ -330,6 +336,7 @@ function convFloat(layer: Conv2DLayer, x: FloatTensor, shape: Shape, out: Float6
   const xd = x.data;
   for (let f = 0; f < F; f++) {
     const base = f * OH * OW;
+    const c0 = Math.floor(f / (F / (layer.groups ?? 1))) * C;
     out.fill(layer.bias[f], base, base + OH * OW);
     for (let c = 0; c < C; c++)
       for (let ky = 0; ky < KH; ky++)
@@ -342,7 +349,7 @@ function convFloat(layer: Conv2DLayer, x: FloatTensor, shape: Shape, out: Float6
             const iy = oy * SH - PH + ky;
             if (iy < 0 || iy >= H) continue;
             const o = base + oy * OW;
-            const row = (c * H + iy) * W - PW + kx;
+            const row = ((c0 + c) * H + iy) * W - PW + kx;
             for (let ox = ox0; ox <= ox1; ox++) out[o + ox] += w * xd[row + ox * SW];
           }
         }

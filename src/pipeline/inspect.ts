@@ -117,6 +117,7 @@ function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   if ((l.type === "maxpool2d" || l.type === "avgpool2d") && (l.padding ?? [0, 0]).some((p) => p > 0)) return `sumcheck: a padded pool is not taken yet; groth16, plonk and fflonk prove it (a pool's in-bounds taps)`;
   if (l.type === "maxpool2d" && l.pool[0] * l.pool[1] > MAX_POOL_TAPS) return `sumcheck: a ${l.pool[0]}x${l.pool[1]} max pool (at most ${MAX_POOL_TAPS} taps: use 2x2 pools or an average pool)`;
   if (l.type === "maxpool2d" && m.layers[i - 1]?.type !== "relu") return `sumcheck: a max pool of ${i === 0 ? "the input" : `a ${m.layers[i - 1].type}'s output`} (it takes a ReLU's output: put the pool right after a ReLU)`;
+  if (l.type === "conv2d" && (l.groups ?? 1) > 1) return "sumcheck: a grouped or depthwise conv is not taken yet; groth16, plonk and fflonk prove it (its in-group multiply-accumulates)";
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";
   if (l.type === "clip" && !(l.min === 0 && l.max === undefined)) return "sumcheck: a clip (ReLU6, torch.clamp, HardSigmoid) is not taken yet; groth16, plonk and fflonk prove it (one comparison per bound)";
   if (l.type === "leakyrelu") return "sumcheck: a leaky ReLU is not taken yet; groth16, plonk and fflonk prove it (its sign bit and one product)";

@@ -282,6 +282,7 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
             kernel: layer.kernel,
             stride: layer.stride ?? [1, 1],
             padding: layer.padding ?? [0, 0],
+            ...(layer.groups !== undefined && layer.groups > 1 ? { groups: layer.groups } : {}),
             weights,
             bias,
           });

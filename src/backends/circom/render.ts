@@ -301,11 +301,14 @@ class ModelTemplate {
           body.push(...sink(String(r), "acc", 2), `    }`);
         }
     } else {
-      const [c, h, w] = inShape;
+      const [, h, w] = inShape;
       const [, oh, ow] = outShape;
       const [kh, kw] = op.kernel;
       const [sh, sw] = op.stride;
       const [ph, pw] = op.padding;
+      // a filter reads the c channels of its group (all of them with one group): input channel `channel(f)` for its c-th
+      const groups = op.groups ?? 1, c = inShape[0] / groups;
+      const channel = (f: string) => (groups === 1 ? "c" : /^\d+$/.test(f) ? `(${Math.floor(Number(f) / (rows / groups)) * c} + c)` : `((${f} \\ ${rows / groups}) * ${c} + c)`);
       const filterLoop = (f: string, indent: number) => {
         const P = pad(indent);
         return [
@@ -313,7 +316,7 @@ class ModelTemplate {
           `${P}        for (var c = 0; c < ${c}; c++) {`, `${P}            for (var ky = 0; ky < ${kh}; ky++) {`, `${P}                for (var kx = 0; kx < ${kw}; kx++) {`,
           `${P}                    var iy = oy * ${sh} + ky;`, `${P}                    var ix = ox * ${sw} + kx;`,
           `${P}                    if (iy >= ${ph} && iy < ${h + ph} && ix >= ${pw} && ix < ${w + pw}) {`,
-          ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(c * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
+          ...mac(rowOffset(f, `(c * ${kh} + ky) * ${kw} + kx`), inRef(`(${channel(f)} * ${h} + iy - ${ph}) * ${w} + ix - ${pw}`), indent + 6),
           `${P}                    }`, `${P}                }`, `${P}            }`, `${P}        }`,
           ...sink(`${f} * ${oh * ow} + oy * ${ow} + ox`, "acc", indent + 2), `${P}    }`, `${P}}`,
         ];

@@ -196,7 +196,10 @@ function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, 
   const w = place(pack(op.weights, wb)), b = place(pack(op.bias, bb));
   const padded = paddedSource(inShape, [PH, PW], "zero");
   const window = macTerms(KH * KW, wb, (j) => j * wb, (j) => 32 * (Math.floor(j / KW) * WP + (j % KW)));
-  return `// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW};
+  // a filter reads the CG channels of its group (all C with one group), from channel (f / (filters / G)) CG
+  const G = op.groups ?? 1, CG = C / G;
+  const groupRow = G === 1 ? "src" : `add(src, mul(div(f, ${op.filters / G}), ${32 * CG * HP * WP}))`;
+  return `// ops[${k}] conv2d ${C}x${H}x${W} -> ${op.filters}x${OH}x${OW}, kernel ${KH}x${KW}, stride ${SH}x${SW}, padding ${PH}x${PW}${G === 1 ? "" : `, ${G} groups`};
             // the ${KH * KW} multiply-accumulates of a window are unrolled
             ${alloc}
             {
@@ -204,14 +207,14 @@ function convYul(k: number, op: Extract<QOp, { op: "conv2d" }>, inShape: Shape, 
                 let out := add(nxt, 32)
                 for { let f := 0 } lt(f, ${op.filters}) { f := add(f, 1) } {
                     let bias := sar(${256 - 8 * bb}, mload(add(blob, add(${b}, mul(f, ${bb})))))
-                    let wf := add(blob, add(${w}, mul(f, ${C * KH * KW * wb})))
+                    let wf := add(blob, add(${w}, mul(f, ${CG * KH * KW * wb})))
                     for { let oy := 0 } lt(oy, ${OH}) { oy := add(oy, 1) } {
-                        let row := add(src, mul(oy, ${32 * SH * WP}))
+                        let row := add(${groupRow}, mul(oy, ${32 * SH * WP}))
                         for { let ox := 0 } lt(ox, ${OW}) { ox := add(ox, 1) } {
                             let acc := bias
                             let xp := add(row, mul(ox, ${32 * SW}))
                             let wp := wf
-                            for { let c := 0 } lt(c, ${C}) { c := add(c, 1) } {
+                            for { let c := 0 } lt(c, ${CG}) { c := add(c, 1) } {
                                 ${window.join("\n                                ")}
                                 xp := add(xp, ${32 * HP * WP})
                                 wp := add(wp, ${KH * KW * wb})

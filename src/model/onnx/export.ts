@@ -38,7 +38,7 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
       const w = floatTensor(`${name}.weight`, [l.filters, inC, l.kernel[0], l.kernel[1]], l.weights.flat(3));
       const b = floatTensor(`${name}.bias`, [l.filters], l.bias);
       const [ph, pw] = l.padding ?? [0, 0];
-      const attribute = [intsAttr("kernel_shape", l.kernel), intsAttr("strides", l.stride ?? [1, 1]), intsAttr("pads", [ph, pw, ph, pw])];
+      const attribute = [intsAttr("kernel_shape", l.kernel), intsAttr("strides", l.stride ?? [1, 1]), intsAttr("pads", [ph, pw, ph, pw]), ...((l.groups ?? 1) > 1 ? [intAttr("group", l.groups!)] : [])];
       return { nodes: [{ name, opType: "Conv", input: [x, w.name!, b.name!], output: [y], attribute }], init: [w, b] };
     }
     case "avgpool2d":

@@ -2,7 +2,7 @@
  * An ONNX model as a model file (zkml-model/1): the graph walked node by node into the project's layers, its
  * initializers and Constants as the weights. The graph must be a chain (each node reads the previous one's
  * output), with residual connections back to an earlier tensor of it: Gemm, MatMul (+ Add as its bias), Conv
- * (+ Add), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
+ * (+ Add; grouped and depthwise too), Add of the running tensor and an earlier one (a residual connection), BatchNormalization (folded into
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool and AveragePool (symmetric pads below the
  * kernel too: ResNet's stem; count_include_pad either way), Pad (zeros on an image's height and width: folded into the
  * padding of the Conv or counting AveragePool reading it when symmetric, else a gather with zeros), GlobalAveragePool,
@@ -598,14 +598,15 @@ function addBias(l: DenseLayer | Conv2DLayer, c: Const, fail: (m: string, h?: st
 function convOf(node: OnnxNode, w: Const, b: Const | undefined, shape: Shape, fail: (m: string, h?: string) => never): Conv2DLayer {
   if (shape.length !== 3) fail(`expects a [C, H, W] input, got shape ${shape.join("x")}`);
   if (w.dims.length !== 4) fail(`kernel dims [${w.dims.join(", ")}]: expected [filters, channels, kh, kw] (2-D convolution)`);
-  if (intOf(node, "group", 1) !== 1) fail(`group ${intOf(node, "group", 1)}: only group = 1 is supported (no depthwise or grouped convolutions)`);
+  const group = intOf(node, "group", 1);
   if ((ints(node, "dilations") ?? [1, 1]).some((d) => d !== 1)) fail("dilations other than 1 are not supported");
   const [f, c, kh, kw] = w.dims;
-  if (c !== shape[0]) fail(`kernel dims [${w.dims.join(", ")}]: expected ${shape[0]} input channels, got ${c}`);
+  if (!(group >= 1 && shape[0] % group === 0 && f % group === 0)) fail(`group ${group} does not divide the ${shape[0]} input channels and the ${f} filters`);
+  if (c * group !== shape[0]) fail(`kernel dims [${w.dims.join(", ")}]: expected ${shape[0] / group} input channels a filter (${shape[0]} in ${group} group${group === 1 ? "" : "s"}), got ${c}`);
   const strides = pairOf(ints(node, "strides") ?? [1, 1], "strides", fail);
   const padding = symmetricPads(node, fail);
   const weights = [...Array(f)].map((_, o) => [...Array(c)].map((_, i) => [...Array(kh)].map((_, y) => [...Array(kw)].map((_, x) => w.data[((o * c + i) * kh + y) * kw + x]))));
-  const layer: Conv2DLayer = { type: "conv2d", filters: f, kernel: [kh, kw], stride: strides, padding, weights, bias: Array(f).fill(0) };
+  const layer: Conv2DLayer = { type: "conv2d", filters: f, kernel: [kh, kw], stride: strides, padding, ...(group > 1 ? { groups: group } : {}), weights, bias: Array(f).fill(0) };
   if (b) addBias(layer, b, fail);
   return layer;
 }

@@ -211,8 +211,6 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
     }
     // supported ops with attributes the importer refuses
     if (op === "Conv") {
-      const group = Number(attr(n, "group")?.i ?? 1);
-      if (group !== 1) return refuse(k, `group = ${group}`, "grouped and depthwise convolutions are not supported yet: use groups=1", "nn.Conv2d(..., groups>1) (depthwise or grouped)");
       if ((attr(n, "dilations")?.ints ?? []).some((d) => Number(d) !== 1)) return refuse(k, "dilations other than 1", "use dilation=1", "nn.Conv2d(..., dilation>1)");
     }
     if (op === "MaxPool" || op === "AveragePool") {

@@ -140,6 +140,7 @@ export function sumcheckArch(q: QModel): SumcheckArch {
       case "flatten":
         return { op: "flatten" };
       case "conv2d": {
+        if ((op.groups ?? 1) > 1) throw fail(`ops[${k}] conv2d`, `a grouped convolution (${op.groups} groups${op.groups === c && op.filters === c ? ": depthwise" : ""})`, "prove this model with --system groth16 (or plonk, fflonk), where a grouped conv is its in-group multiply-accumulates (fewer than a full conv's)");
         const win = { c, h, w, kh: op.kernel[0], kw: op.kernel[1], sh: op.stride[0], sw: op.stride[1], ph: op.padding[0], pw: op.padding[1] };
         if (win.ph >= win.kh || win.pw >= win.kw) throw fail(`ops[${k}] conv2d`, `padding ${op.padding} not below its kernel ${op.kernel}`);
         return { op: "conv", win, f: op.filters };
