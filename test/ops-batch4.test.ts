@@ -1,6 +1,7 @@
 /**
  * Issue 29's fourth batch of ops, each end to end as the earlier batches (test/ops.test.ts): padded MaxPool and
- * AveragePool (ResNet's stem, count_include_pad 0 and 1). Graphs written as torch.onnx.export writes these layers; the
+ * AveragePool (ResNet's stem, count_include_pad 0 and 1), Pad (folded into the Conv or pool after it, else a gather with
+ * zeros), Slice (a gather) and grouped and depthwise Conv. Graphs written as torch.onnx.export writes these layers; the
  * reference interpreter's output, dequantized, against the ONNX Runtime's within the quantization's error at 8 and 12
  * bits; the constraint formula against circom and the direct backend; each new signal and every private wire tampered
  * alone; the Solidity inference contract bit for bit; the sumcheck system's refusal naming groth16; a Groth16 proof.
