@@ -316,6 +316,26 @@ describe("issue 29 fourth batch (padded pools) in the Groth16 circuit: the formu
     }
   });
 
+  it("a padded pool as the model's last op, every output public: an output of one tap is bound to its public signal (1), formula = circom = direct", async () => {
+    for (const last of [{ type: "maxpool2d", pool: [2, 2], stride: [2, 2], padding: [1, 1] }, { type: "avgpool2d", pool: [2, 2], stride: [1, 1], padding: [1, 1] }] as ModelFile["layers"]) {
+      const m: ModelFile = { format: "zkml-model/1", name: "pool-last", input: { shape: [1, 4, 4], range: [-1, 1] }, layers: [last], provenance: { source: "test" } };
+      const ql = quantize(m, { inputBits: 8, weightBits: 8, activationBits: 8, calibration: [values(16, 3)], saturate: "off" });
+      const count = constraintCount(ql, OPEN_VISIBILITY);
+      // the four corners' copies (1 each) on top of the input's range checks, and the rest of the pool
+      const p = opPlan(ql.ops[0] as Pool<"maxpool2d" | "sumpool2d">, [1, 4, 4]);
+      const copies = Array.from(p.count).filter((t) => t === 1).length;
+      expect(copies).to.equal(4);
+      const rest = ql.ops[0].op === "maxpool2d" ? Array.from(p.count, (t) => Math.max(0, t - 1) * ((ql.ops[0] as Pool<"maxpool2d">).bits + 2)).reduce((a, b) => a + b, 0) : p.count.length - copies;
+      expect(count.nonlinear + count.linearOutputs).to.equal(copies + rest);
+      const ldir = tmpDir("pool-last");
+      try {
+        await bothBackends(ql, quantizeInput(ql, values(16, 5)), OPEN_VISIBILITY, ldir, count.total);
+      } finally {
+        fs.rmSync(ldir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("the Solidity inference contract returns runIR's output bit for bit (padded max and sum pools, the exclusive one's multipliers), on three inputs", async () => {
     await expectInferenceIsRunIR(q, "PoolsInference", [x, quantizeInput(q, values(50, 18)), quantizeInput(q, values(50, 19))]);
   });
