@@ -3,14 +3,15 @@
 //! and proved by zero-knowledge openings, so that nothing but uniformly masked values leaves the prover.
 //!
 //! Vectors: V_0..V_{K-1}, V_i of 2^(n_i) field elements under its own Hyrax parameters (all with one H and G_v),
-//! committed with hiding rows before any challenge (the caller absorbs them). They are the slices of one virtual
-//! vector P over N + S variables (N = max n_i, S = ceil(log2 K)): V_i at offset i 2^N, its MLE
-//! P~(x || sel) = sum_i eq(i, sel) prod_{n_i <= j < N} (1 - x_j) V_i~(x[..n_i]).
+//! committed with hiding rows before any challenge (the caller absorbs them). They are the segments of one virtual
+//! vector P over n = log2_ceil(sum_i 2^(n_i)) variables, placed as layout.rs places segments (largest first, ties by
+//! index, end to end, so V_i's offset o_i is a multiple of 2^(n_i)): P~(x) = sum_i eq(o_i >> n_i, x[n_i..])
+//! V_i~(x[..n_i]), and lambda_i(s) = eq(o_i >> n_i, s[n_i..]) is V_i's weight at s.
 //!
 //! Claims: sum_k (pieces of claim k) = value_k, each piece either c eq-evaluation of a vector at a point
 //! (`Piece::Eq`) or public weights on its entries (`Piece::Weights`); a masked value F(r) + rho Z(r) is one claim
 //! of two pieces (F's column at r, rho's entry with weight Z(r)). All are sum_x E_k(x) P(x) = value_k for a public
-//! E_k, merged with the verifier's alpha into sum_x E(x) P(x) = sum_k alpha^k value_k, E = sum_k alpha^k E_k.
+//! E_k (built segment by segment: a piece costs its segment's size), merged with the verifier's alpha into sum_x E(x) P(x) = sum_k alpha^k value_k, E = sum_k alpha^k E_k.
 //!
 //! The merge is zk.rs's sumcheck of E P with P hidden (E is the verifier's): its masks (rho_P, Libra's g_M) cannot
 //! be in the vectors it merges, so they form the merge mask m, committed by a plain hiding Pedersen vector
@@ -44,7 +45,9 @@ use ark_std::UniformRand;
 /// One part of a claim: c times vector `vector`'s MLE at `point`, or a weighted sum of its entries.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Piece {
-    Eq { vector: usize, point: Vec<Fr>, coeff: Fr },
+    /// c times the MLE at `point` of the vector's 2^len(point) entries from `offset` (a multiple of that size):
+    /// a segment of it, or the whole vector (offset 0, a point of its length).
+    Eq { vector: usize, offset: usize, point: Vec<Fr>, coeff: Fr },
     Weights { vector: usize, weights: Vec<(usize, Fr)> },
 }
 
@@ -76,15 +79,15 @@ impl<C: Copy> ColClaim<C> {
         lhs == self.value
     }
 
-    /// The joint claim: `place(col, point)` gives the vector and the point on it that stand for col~(point); the
-    /// mask entries are vector `mask_vector`'s.
-    pub fn into_joint(self, place: impl Fn(C, Vec<Fr>) -> (usize, Vec<Fr>), mask_vector: usize) -> JointClaim {
+    /// The joint claim: `place(col)` gives the vector and the offset in it of col's entries; the mask entries
+    /// are vector `mask_vector`'s.
+    pub fn into_joint(self, place: impl Fn(C) -> (usize, usize), mask_vector: usize) -> JointClaim {
         let mut pieces: Vec<Piece> = self
             .evals
             .into_iter()
             .map(|(c, point, coeff)| {
-                let (vector, point) = place(c, point);
-                Piece::Eq { vector, point, coeff }
+                let (vector, offset) = place(c);
+                Piece::Eq { vector, offset, point, coeff }
             })
             .collect();
         if !self.mask.is_empty() {
@@ -98,9 +101,9 @@ impl<C: Copy> ColClaim<C> {
 #[derive(Clone, Debug)]
 pub struct JointParams {
     pub vectors: Vec<HyraxParams>,
-    /// N: the largest vector's variables; S: the selector's.
-    pub low_vars: usize,
-    pub sel_vars: usize,
+    /// Each vector's offset in the virtual vector P, and P's variables.
+    pub offsets: Vec<usize>,
+    pub num_vars: usize,
     /// The merge mask's layout (rho_P at slot 0, then Libra's g_M) and its generators M_j.
     pub mask_shape: ZkShape,
     pub mask_libra: LibraMask,
@@ -110,15 +113,22 @@ pub struct JointParams {
 impl JointParams {
     pub fn new(vectors: Vec<HyraxParams>) -> Self {
         assert!(!vectors.is_empty() && vectors.iter().all(|p| p.h == vectors[0].h && p.g_v == vectors[0].g_v), "vectors share H and G_v");
-        let low_vars = vectors.iter().map(|p| p.num_vars).max().unwrap_or(0);
-        let sel_vars = log2_ceil(vectors.len());
-        assert!(low_vars + sel_vars >= 1, "a joint vector of one entry has nothing to merge");
+        let mut order: Vec<usize> = (0..vectors.len()).collect();
+        order.sort_by(|&a, &b| vectors[b].num_vars.cmp(&vectors[a].num_vars).then(a.cmp(&b)));
+        let mut offsets = vec![0; vectors.len()];
+        let mut end = 0usize;
+        for i in order {
+            offsets[i] = end;
+            end += 1 << vectors[i].num_vars;
+        }
+        let num_vars = log2_ceil(end);
+        assert!(num_vars >= 1, "a joint vector of one entry has nothing to merge");
         let mut alloc = MaskAlloc::default();
         let rho = alloc.take(1);
-        let mask_shape = ZkShape { num_vars: low_vars + sel_vars, slots: vec![None, Some(rho)] };
+        let mask_shape = ZkShape { num_vars, slots: vec![None, Some(rho)] };
         let mask_libra = mask_shape.libra(&mut alloc);
         let mask_gens = (0..alloc.len() as u64).map(|j| hash_to_g1(b"zkml-merge-mask", j)).collect();
-        JointParams { vectors, low_vars, sel_vars, mask_shape, mask_libra, mask_gens }
+        JointParams { vectors, offsets, num_vars, mask_shape, mask_libra, mask_gens }
     }
 
     /// The merge mask's length (rho_P and Libra's entries).
@@ -130,15 +140,10 @@ impl JointParams {
         DotGens { g: &self.mask_gens, g_v: self.vectors[0].g_v, h: self.vectors[0].h }
     }
 
-    fn num_vars(&self) -> usize {
-        self.low_vars + self.sel_vars
-    }
-
-    /// lambda_i: V_i's weight in P~ at s (its padding variables at 0, its selector bits).
+    /// lambda_i: V_i's weight in P~ at s, eq(o_i >> n_i, s[n_i..]).
     fn selector(&self, i: usize, s: &[Fr]) -> Fr {
         let n = self.vectors[i].num_vars;
-        let pad: Fr = s[n..self.low_vars].iter().map(|x| Fr::one() - x).product();
-        pad * eq_bits(i, &s[self.low_vars..])
+        eq_bits(self.offsets[i] >> n, &s[n..])
     }
 
     /// E_k's value at s: the claim's pieces evaluated at the merge's end point.
@@ -147,7 +152,10 @@ impl JointParams {
             .pieces
             .iter()
             .map(|piece| match piece {
-                Piece::Eq { vector, point, coeff } => *coeff * eq_eval(point, &s[..point.len()]) * self.selector(*vector, s),
+                Piece::Eq { vector, offset, point, coeff } => {
+                    let (len, n) = (point.len(), self.vectors[*vector].num_vars);
+                    *coeff * eq_eval(point, &s[..len]) * eq_bits(offset >> len, &s[len..n]) * self.selector(*vector, s)
+                }
                 Piece::Weights { vector, weights } => {
                     let own = &s[..self.vectors[*vector].num_vars];
                     weights.iter().map(|(idx, w)| *w * eq_bits(*idx, own)).sum::<Fr>() * self.selector(*vector, s)
@@ -160,14 +168,15 @@ impl JointParams {
     fn add_claim(&self, claim: &JointClaim, c: Fr, e: &mut [Fr]) {
         for piece in &claim.pieces {
             match piece {
-                Piece::Eq { vector, point, coeff } => {
-                    assert_eq!(point.len(), self.vectors[*vector].num_vars, "a point of the wrong length for its vector");
-                    let base = vector << self.low_vars;
+                Piece::Eq { vector, offset, point, coeff } => {
+                    let size = 1usize << point.len();
+                    assert!(offset % size == 0 && offset + size <= 1 << self.vectors[*vector].num_vars, "a segment past its vector");
+                    let base = self.offsets[*vector] + offset;
                     let cc = c * coeff;
                     e[base..base + (1 << point.len())].iter_mut().zip(eq_table(point)).for_each(|(x, q)| *x += cc * q);
                 }
                 Piece::Weights { vector, weights } => {
-                    let base = vector << self.low_vars;
+                    let base = self.offsets[*vector];
                     for (idx, w) in weights {
                         assert!(*idx < 1 << self.vectors[*vector].num_vars, "a weight past its vector");
                         e[base + idx] += c * w;
@@ -243,7 +252,7 @@ pub fn prove_joint<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> JointProof {
-    let n = params.num_vars();
+    let n = params.num_vars;
     let alpha = absorb_claims(claims, t);
     let mut e = vec![Fr::zero(); 1 << n];
     let mut power = Fr::one();
@@ -254,7 +263,7 @@ pub fn prove_joint<R: RngCore + CryptoRng>(
     let mut p = vec![Fr::zero(); 1 << n];
     for (i, v) in w.vectors.iter().enumerate() {
         assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
-        p[i << params.low_vars..][..v.len()].copy_from_slice(v);
+        p[params.offsets[i]..][..v.len()].copy_from_slice(v);
     }
     let factors = vec![Mle { evals: e, num_vars: n }, Mle { evals: p, num_vars: n }];
     let out = prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t);
@@ -391,7 +400,7 @@ mod tests {
         let mut claims = Vec::new();
         for (i, n) in [(0, 5), (1, 3), (2, 6)] {
             let point = rand_vec(n, rng);
-            claims.push(JointClaim { value: s.eval(i, &point), pieces: vec![Piece::Eq { vector: i, point, coeff: Fr::one() }] });
+            claims.push(JointClaim { value: s.eval(i, &point), pieces: vec![Piece::Eq { vector: i, offset: 0, point, coeff: Fr::one() }] });
         }
         let weights: Vec<(usize, Fr)> = vec![(0, Fr::from(2u64)), (5, Fr::from(7u64)), (7, -Fr::one())];
         let value = weights.iter().map(|(i, w)| s.vectors[1][*i] * w).sum();
@@ -399,7 +408,7 @@ mod tests {
         let z = rand_vec(5, rng);
         let w2 = vec![(3, Fr::from(5u64)), (63, Fr::from(11u64))];
         let value = Fr::from(3u64) * s.eval(0, &z) + s.vectors[2][3] * Fr::from(5u64) + s.vectors[2][63] * Fr::from(11u64);
-        claims.push(JointClaim { pieces: vec![Piece::Eq { vector: 0, point: z, coeff: Fr::from(3u64) }, Piece::Weights { vector: 2, weights: w2 }], value });
+        claims.push(JointClaim { pieces: vec![Piece::Eq { vector: 0, offset: 0, point: z, coeff: Fr::from(3u64) }, Piece::Weights { vector: 2, weights: w2 }], value });
         (s, claims)
     }
 
@@ -412,7 +421,7 @@ mod tests {
         // One vector alone (no selector variables).
         let one = Setup::new(vec![rand_vec(16, &mut rng)], &mut rng);
         let point = rand_vec(4, &mut rng);
-        let claims = vec![JointClaim { value: one.eval(0, &point), pieces: vec![Piece::Eq { vector: 0, point, coeff: Fr::one() }] }];
+        let claims = vec![JointClaim { value: one.eval(0, &point), pieces: vec![Piece::Eq { vector: 0, offset: 0, point, coeff: Fr::one() }] }];
         let proof = one.prove(&claims, &mut rng);
         assert_eq!(one.verify(&claims, &proof), Ok(()));
     }
@@ -506,10 +515,8 @@ mod tests {
             let z = vanishing(point);
             let mut claims: Vec<JointClaim> = (0..2)
                 .map(|i| {
-                    let mut at = point.to_vec();
-                    at.push(Fr::from(i as u64));
                     JointClaim {
-                        pieces: vec![Piece::Eq { vector: 0, point: at, coeff: Fr::one() }, Piece::Weights { vector: 1, weights: vec![(shape.slots[i].unwrap(), z)] }],
+                        pieces: vec![Piece::Eq { vector: 0, offset: i << point.len(), point: point.to_vec(), coeff: Fr::one() }, Piece::Weights { vector: 1, weights: vec![(shape.slots[i].unwrap(), z)] }],
                         value: values[i],
                     }
                 })

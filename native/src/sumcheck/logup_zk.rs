@@ -14,6 +14,7 @@
 //! - for every j, h_t(j) (alpha - t(j)) = m_j: the zero-knowledge sumcheck of sum_j eq(tau', j) h_t(j) T'(j) = m~(tau')
 //!   with T' = alpha - t public (the verifier evaluates t~), its claim sent as M = m~(tau') + rho_m (a one-time pad),
 //!   the pad carried as the sumcheck's correction.
+//!
 //! Together (tau, tau' random) these give sum_i 1 / (alpha - f(i)) = sum_j m_j / (alpha - t(j)) with no zero
 //! denominator on the looked-up side, which for a random alpha means every row of f is a table row.
 //!
@@ -289,7 +290,7 @@ mod tests {
         vectors.extend([h_f.clone(), h_t.clone()]);
         let (proof, claims) = prove_lookup_zk(&f_refs, m, (&h_f, &h_t), table, &masks, &mask, ab, &mut t);
         let columns = f.len();
-        let joint_claims = claims.into_iter().map(|c| c.into_joint(|col, p| (vector_of(col, columns), p), columns + 1)).collect::<Vec<_>>();
+        let joint_claims = claims.into_iter().map(|c| c.into_joint(|col| (vector_of(col, columns), 0), columns + 1)).collect::<Vec<_>>();
         let w = JointWitness {
             vectors: vectors.iter().map(|v| &v[..]).collect(),
             blinders: blinders.iter().map(|v| &v[..]).collect(),
@@ -307,7 +308,7 @@ mod tests {
         let ab = draw_challenges(table, run.masks.k(), &mut t);
         run.comms[columns + 2..].iter().for_each(|c| c.absorb(&mut t));
         let claims = verify_lookup_zk(proof, table, &run.masks, ab, &mut t)?;
-        let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col, p| (vector_of(col, columns), p), columns + 1)).collect();
+        let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col| (vector_of(col, columns), 0), columns + 1)).collect();
         verify_joint(&run.params, &run.comms, &run.mask_comm, &joint_claims, &run.joint, &mut t)
     }
 

@@ -251,7 +251,7 @@ impl ClaimSet {
 
 /// The K high coordinates of `p` past its first `low` that select the run at `offset` (2^low entries): eq(p_high,
 /// bits of offset >> low).
-fn eq_high(p: &[Fr], low: usize, offset: usize) -> Fr {
+pub(crate) fn eq_high(p: &[Fr], low: usize, offset: usize) -> Fr {
     let idx = offset >> low;
     p[low..].iter().enumerate().map(|(i, &c)| if (idx >> i) & 1 == 1 { c } else { Fr::from(1u64) - c }).product()
 }
@@ -703,7 +703,7 @@ pub struct NetworkProof {
 /// the outputs, and the context the proof is bound to when there is one (a 32-byte word, for instance the address
 /// that will submit it: a consumer contract passes uint160(msg.sender), so a proof copied from the mempool fails
 /// for anyone else).
-fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, input_len: usize, ys: &[Vec<i64>], context: Option<&[u8; 32]>) {
+pub(crate) fn absorb_statement(t: &mut Transcript, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, input_len: usize, ys: &[Vec<i64>], context: Option<&[u8; 32]>) {
     let frs = |vs: &[Vec<i64>]| vs.iter().flatten().map(|&v| fr_from_i64(v)).collect::<Vec<_>>();
     t.absorb_bytes(b"arch", arch_hash);
     if ys.len() > 1 {
@@ -753,7 +753,7 @@ pub fn prove_with(net: &Network, x: &[i64], params: &NetParams, model: Option<&H
 }
 
 /// The model's polynomial: every dense op's W blocks and b placed in the model layout.
-fn model_vector(net: &Network, layouts: &Layouts) -> Vec<i64> {
+pub(crate) fn model_vector(net: &Network, layouts: &Layouts) -> Vec<i64> {
     let l = &layouts.model;
     let mut big = vec![0i64; 1 << l.num_vars];
     for (k, op) in net.ops.iter().enumerate() {
@@ -784,7 +784,7 @@ pub fn commit_model(net: &Network, params: &NetParams) -> Result<HyraxCommitment
 pub type Timings = Vec<(&'static str, f64, f64)>;
 
 /// This process's CPU seconds (utime + stime from /proc/self/stat at 100 ticks a second; 0 where there is none).
-fn process_cpu_seconds() -> f64 {
+pub(crate) fn process_cpu_seconds() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let f: Vec<f64> = s.rsplit(')').next().unwrap_or("").split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
     (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
@@ -1762,19 +1762,19 @@ impl NetworkProof {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ark_ff::One;
     use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 
     /// A dense layer of random 8-bit weights and small biases.
-    fn dense(m: usize, n: usize, rng: &mut impl Rng) -> Op {
+    pub(crate) fn dense(m: usize, n: usize, rng: &mut impl Rng) -> Op {
         Op::Dense { m, n, w: (0..m * n).map(|_| rng.gen_range(-128..=127)).collect(), b: (0..m).map(|_| rng.gen_range(-2000..=2000)).collect() }
     }
 
     /// The requant a quantizer would choose after the values `z`: the shift that brings the largest |z| to about
     /// `act_bits` bits, and the narrowest `bits` that holds z.
-    fn requant_for(z: &[i64], act_bits: u32, relu: bool, clamp: Option<u32>) -> Op {
+    pub(crate) fn requant_for(z: &[i64], act_bits: u32, relu: bool, clamp: Option<u32>) -> Op {
         let max = z.iter().map(|v| v.unsigned_abs()).max().unwrap_or(0).max(1);
         let need = 64 - max.leading_zeros(); // bits of |z|
         Op::Requant { shift: need.saturating_sub(act_bits), relu, bits: need + 1, clamp }
@@ -1782,7 +1782,7 @@ mod tests {
 
     /// A network of the given widths with a requant (ReLU, `act_bits` clamp) between dense layers, the last dense
     /// layer's sum the output. The shifts come from running it on x.
-    fn fc(widths: &[usize], x: &[i64], act_bits: u32, rng: &mut impl Rng) -> Network {
+    pub(crate) fn fc(widths: &[usize], x: &[i64], act_bits: u32, rng: &mut impl Rng) -> Network {
         let mut net = Network { input_len: widths[0], input_min: -128, input_top: 255, ops: Vec::new() };
         for i in 1..widths.len() {
             net.ops.push(dense(widths[i], widths[i - 1], rng));
