@@ -49,9 +49,9 @@ pub enum Col {
 /// is committed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LookupMasks {
-    f_shape: ZkShape,
+    pub(crate) f_shape: ZkShape,
     f_libra: LibraMask,
-    t_shape: ZkShape,
+    pub(crate) t_shape: ZkShape,
     t_libra: LibraMask,
     rho_m: usize,
 }

@@ -1370,13 +1370,13 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-struct Writer(Vec<u8>);
+pub(crate) struct Writer(pub(crate) Vec<u8>);
 
 impl Writer {
-    fn count(&mut self, v: usize) {
+    pub(crate) fn count(&mut self, v: usize) {
         self.0.extend_from_slice(&signed_word(v as i64));
     }
-    fn fr(&mut self, x: &Fr) {
+    pub(crate) fn fr(&mut self, x: &Fr) {
         self.0.extend_from_slice(&fr_to_be32(x));
     }
     fn logup(&mut self, p: &LogupProof) {
@@ -1421,13 +1421,13 @@ impl Writer {
     }
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) b: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn err<T>(&self, what: String) -> Result<T, DecodeError> {
+    pub(crate) fn err<T>(&self, what: String) -> Result<T, DecodeError> {
         Err(DecodeError { offset: self.at, what })
     }
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], DecodeError> {
@@ -1439,7 +1439,7 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
     /// A count word, at most `max` (what is left bounds every count, so a corrupted length cannot allocate).
-    fn count(&mut self, what: &str, max: usize) -> Result<usize, DecodeError> {
+    pub(crate) fn count(&mut self, what: &str, max: usize) -> Result<usize, DecodeError> {
         let w = self.take(32, what)?;
         if w[..24].iter().any(|&c| c != 0) || u64::from_be_bytes(w[24..].try_into().unwrap()) > max as u64 {
             self.at -= 32;
@@ -1447,7 +1447,7 @@ impl<'a> Reader<'a> {
         }
         Ok(u64::from_be_bytes(w[24..].try_into().unwrap()) as usize)
     }
-    fn fr(&mut self, what: &str) -> Result<Fr, DecodeError> {
+    pub(crate) fn fr(&mut self, what: &str) -> Result<Fr, DecodeError> {
         let w = self.take(32, what)?;
         let x = Fr::from_be_bytes_mod_order(w);
         if fr_to_be32(&x) != w {
@@ -1456,7 +1456,7 @@ impl<'a> Reader<'a> {
         }
         Ok(x)
     }
-    fn point(&mut self, what: &str) -> Result<G1Affine, DecodeError> {
+    pub(crate) fn point(&mut self, what: &str) -> Result<G1Affine, DecodeError> {
         let w = self.take(64, what)?;
         if w.iter().all(|&c| c == 0) {
             return Ok(G1Affine::identity());

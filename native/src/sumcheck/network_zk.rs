@@ -34,7 +34,9 @@ use super::layout::{Layout, SegKind};
 use super::logup::{columns_fr, draw_challenges, Table};
 use super::logup_zk::{helpers, prove_lookup_zk, verify_lookup_zk, Col, LookupMasks, ZkLookupProof};
 use super::mle::{eq_table, fr_from_i64, log2_ceil, Mle};
-use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, process_cpu_seconds, try_run, Arch, ArchOp, Layouts, Network, Op, Timings, HYRAX_TAG};
+use super::dot_product::DotProductProof;
+use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, process_cpu_seconds, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
+use super::transcript::g1_to_be64;
 use super::requant::{requant_multiplicities, requant_witness, RequantOp};
 use super::error::VerifyError;
 use super::fold::{fold_rows, FoldMethod};
@@ -496,6 +498,168 @@ pub fn verify_network_zk(arch: &Arch, x: &[i64], y: &[i64], proof: &ZkNetworkPro
     verify_joint(&plan.joint, &comms, &proof.merge_mask, &joint_claims, &proof.joint, &mut t)
 }
 
+/// The first word of a zero-knowledge proof's bytes.
+pub const ZK_PROOF_VERSION: u64 = 3;
+
+/// What the bytes' shape follows: each op's sumcheck shapes, the vectors' row and column counts.
+impl Plan {
+    fn rows(&self, v: usize) -> usize {
+        self.joint.vectors[v].rows()
+    }
+}
+
+fn write_point(w: &mut Writer, p: &G1Affine) {
+    w.0.extend_from_slice(&g1_to_be64(p));
+}
+
+fn write_rows(w: &mut Writer, c: &HyraxCommitment) {
+    c.rows.iter().for_each(|p| write_point(w, p));
+}
+
+fn write_sumcheck(w: &mut Writer, s: &ZkSumcheckProof) {
+    w.fr(&s.k);
+    s.rounds.iter().flatten().for_each(|x| w.fr(x));
+    w.fr(&s.y);
+}
+
+fn write_dot(w: &mut Writer, d: &DotProductProof) {
+    write_point(w, &d.delta);
+    write_point(w, &d.beta);
+    d.z.iter().chain([&d.z_delta, &d.z_beta]).for_each(|x| w.fr(x));
+}
+
+fn read_rows(r: &mut Reader, n: usize, what: &str) -> Result<HyraxCommitment, DecodeError> {
+    Ok(HyraxCommitment { rows: (0..n).map(|i| r.point(&format!("{what} row {i}"))).collect::<Result<_, _>>()? })
+}
+
+fn read_sumcheck(r: &mut Reader, shape: &ZkShape, what: &str) -> Result<ZkSumcheckProof, DecodeError> {
+    let k = r.fr(&format!("{what} K"))?;
+    let mut rounds = Vec::with_capacity(shape.num_vars);
+    for j in 0..shape.num_vars {
+        rounds.push((0..=shape.round_degree(j)).map(|e| r.fr(&format!("{what} round {j} evaluation {e}"))).collect::<Result<Vec<_>, _>>()?);
+    }
+    Ok(ZkSumcheckProof { k, rounds, y: r.fr(&format!("{what} y"))? })
+}
+
+fn read_dot(r: &mut Reader, n: usize, what: &str) -> Result<DotProductProof, DecodeError> {
+    let (delta, beta) = (r.point(&format!("{what} delta"))?, r.point(&format!("{what} beta"))?);
+    let z = (0..n).map(|i| r.fr(&format!("{what} z {i}"))).collect::<Result<_, _>>()?;
+    Ok(DotProductProof { delta, beta, z, z_delta: r.fr(&format!("{what} z_delta"))?, z_beta: r.fr(&format!("{what} z_beta"))? })
+}
+
+impl ZkNetworkProof {
+    /// Format 3: 32-byte big-endian words (points as 64 bytes, x then y) in transcript order, with no counts: every
+    /// count is the architecture's (`from_bytes` takes it). `version` (3); a flag (1: the model's rows follow); the
+    /// model's rows; the witness's; the masks'; C_M; per op from the last (flatten none): requant q^, r^, then per
+    /// lookup (range, activation) h_f's rows, h_t's rows, the first sumcheck (K, its rounds, y), h_f^, G^, M, the
+    /// second sumcheck, h_t^; dense b^, its sumcheck, W^, a^ (not for the first op); then the merge's sumcheck, P^,
+    /// per vector Y_i and its opening (delta, beta, z, z_delta, z_beta), and C_M's proof the same way.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.count(ZK_PROOF_VERSION as usize);
+        w.count(self.model_commitment.is_some() as usize);
+        if let Some(c) = &self.model_commitment {
+            write_rows(&mut w, c);
+        }
+        write_rows(&mut w, &self.witness);
+        write_rows(&mut w, &self.masks);
+        write_point(&mut w, &self.merge_mask);
+        for layer in &self.layers {
+            match layer {
+                ZkLayer::Requant { q_hat, r_hat, lookups } => {
+                    w.fr(q_hat);
+                    w.fr(r_hat);
+                    for (helpers, l) in lookups {
+                        helpers.iter().for_each(|c| write_rows(&mut w, c));
+                        write_sumcheck(&mut w, &l.f_sumcheck);
+                        l.f_values.iter().chain([&l.m_hat]).for_each(|x| w.fr(x));
+                        write_sumcheck(&mut w, &l.t_sumcheck);
+                        w.fr(&l.t_value);
+                    }
+                }
+                ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat } => {
+                    w.fr(b_hat);
+                    write_sumcheck(&mut w, sumcheck);
+                    w.fr(w_hat);
+                    a_hat.iter().for_each(|x| w.fr(x));
+                }
+            }
+        }
+        let j = &self.joint;
+        write_sumcheck(&mut w, &j.merge);
+        w.fr(&j.p_hat);
+        for (y, o) in j.evals.iter().zip(&j.openings) {
+            write_point(&mut w, y);
+            write_dot(&mut w, o);
+        }
+        write_dot(&mut w, &j.mask_proof);
+        w.0
+    }
+
+    /// Reads format 3 for the architecture `arch`; a wrong version, a count the architecture does not have, a
+    /// word not below its modulus, a point off the curve, a truncation or trailing bytes are errors naming the place.
+    pub fn from_bytes(bytes: &[u8], arch: &Arch) -> Result<ZkNetworkProof, DecodeError> {
+        let mut r = Reader { b: bytes, at: 0 };
+        let plan = Plan::new(arch).map_err(|what| DecodeError { offset: 0, what })?;
+        if !bytes.len().is_multiple_of(32) {
+            return r.err(format!("{} bytes: not whole 32-byte words", bytes.len()));
+        }
+        let version = r.count("version", usize::MAX)?;
+        if version as u64 != ZK_PROOF_VERSION {
+            r.at = 0;
+            return r.err(format!("version {version}, expected {ZK_PROOF_VERSION} (a zero-knowledge proof)"));
+        }
+        let model_commitment = match r.count("model commitment flag", 1)? {
+            1 => Some(read_rows(&mut r, plan.rows(0), "model commitment")?),
+            _ => None,
+        };
+        let witness = read_rows(&mut r, plan.rows(1), "witness commitment")?;
+        let masks = read_rows(&mut r, plan.rows(2), "mask commitment")?;
+        let merge_mask = r.point("merge mask commitment")?;
+        let mut layers = Vec::new();
+        for (k, op) in arch.ops.iter().enumerate().rev() {
+            match (op, &plan.masks[k]) {
+                (ArchOp::Requant { .. }, OpMasks::Requant { range, act, .. }) => {
+                    let (q_hat, r_hat) = (r.fr(&format!("ops[{k}] q^"))?, r.fr(&format!("ops[{k}] r^"))?);
+                    let mut lookups = Vec::new();
+                    for (i, lm) in [range, act].into_iter().enumerate() {
+                        let what = format!("ops[{k}] lookup {i}");
+                        let base = plan.helper_base[k] + 2 * i;
+                        let helpers = vec![read_rows(&mut r, plan.rows(base), &format!("{what} h_f"))?, read_rows(&mut r, plan.rows(base + 1), &format!("{what} h_t"))?];
+                        let f_sumcheck = read_sumcheck(&mut r, &lm.f_shape, &format!("{what} first sumcheck"))?;
+                        let f_values = [r.fr(&format!("{what} h_f^"))?, r.fr(&format!("{what} G^"))?];
+                        let m_hat = r.fr(&format!("{what} M"))?;
+                        let t_sumcheck = read_sumcheck(&mut r, &lm.t_shape, &format!("{what} second sumcheck"))?;
+                        let t_value = r.fr(&format!("{what} h_t^"))?;
+                        lookups.push((helpers, ZkLookupProof { f_sumcheck, f_values, m_hat, t_sumcheck, t_value }));
+                    }
+                    layers.push(ZkLayer::Requant { q_hat, r_hat, lookups });
+                }
+                (ArchOp::Dense { .. }, OpMasks::Dense { shape, .. }) => {
+                    let b_hat = r.fr(&format!("ops[{k}] b^"))?;
+                    let sumcheck = read_sumcheck(&mut r, shape, &format!("ops[{k}] sumcheck"))?;
+                    let w_hat = r.fr(&format!("ops[{k}] W^"))?;
+                    let a_hat = if k > 0 { Some(r.fr(&format!("ops[{k}] a^"))?) } else { None };
+                    layers.push(ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat });
+                }
+                _ => {}
+            }
+        }
+        let merge = read_sumcheck(&mut r, &plan.joint.mask_shape, "merge sumcheck")?;
+        let p_hat = r.fr("merge P^")?;
+        let (mut evals, mut openings) = (Vec::new(), Vec::new());
+        for (i, v) in plan.joint.vectors.iter().enumerate() {
+            evals.push(r.point(&format!("vector {i} Y"))?);
+            openings.push(read_dot(&mut r, v.cols(), &format!("vector {i} opening"))?);
+        }
+        let mask_proof = read_dot(&mut r, plan.joint.mask_len(), "merge mask proof")?;
+        if r.at != bytes.len() {
+            return r.err(format!("{} bytes after the proof's end", bytes.len() - r.at));
+        }
+        Ok(ZkNetworkProof { model_commitment, witness, masks, merge_mask, layers, joint: JointProof { merge, p_hat, evals, openings, mask_proof } })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::network::run;
@@ -517,6 +681,7 @@ mod tests {
         let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
         assert_eq!(y, run(&net, &x).pop().unwrap());
         assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None), Ok(()));
+        assert_eq!(ZkNetworkProof::from_bytes(&proof.to_bytes(), &net.arch()), Ok(proof.clone()));
         // Three layers, widths not powers of two, a requant last (its output is y), a flatten first.
         let x: Vec<i64> = (0..12).map(|_| rng.gen_range(-128..=127)).collect();
         let mut net = fc(&[12, 6, 5, 3], &x, 8, &mut rng);
@@ -526,6 +691,7 @@ mod tests {
         let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
         assert_eq!(y, run(&net, &x).pop().unwrap());
         assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None), Ok(()));
+        assert_eq!(ZkNetworkProof::from_bytes(&proof.to_bytes(), &net.arch()), Ok(proof.clone()));
         // Two proofs of one inference share no word: fresh masks and blinders each time.
         let (again, _) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
         assert_ne!(again.witness.rows[0], proof.witness.rows[0]);
@@ -725,9 +891,67 @@ mod tests {
             let zk_verify = t1.elapsed().as_secs_f64();
             assert_eq!(y, y2);
             println!(
-                "{name}: prove plain {plain_wall:.3} s wall / {plain_cpu:.2} s CPU, zero knowledge {zk_wall:.3} s / {zk_cpu:.2} s; verify plain {plain_verify:.3} s, zero knowledge {zk_verify:.3} s; proof {} bytes plain",
-                plain.to_bytes().len()
+                "{name}: prove plain {plain_wall:.3} s wall / {plain_cpu:.2} s CPU, zero knowledge {zk_wall:.3} s / {zk_cpu:.2} s; verify plain {plain_verify:.3} s, zero knowledge {zk_verify:.3} s; proof bytes plain {}, zero knowledge {}",
+                plain.to_bytes().len(),
+                zk.to_bytes().len()
             );
         }
+    }
+
+    /// Format 3's bytes: committed weights round-trip without the model's rows; every word changed to the field's
+    /// modulus and every point's x changed refuse to parse or to verify; truncations, a trailing word, a wrong version
+    /// and another architecture's shape are errors naming the place.
+    #[test]
+    fn zero_knowledge_proof_bytes_round_trip_and_refuse_damage() {
+        let mut rng = StdRng::seed_from_u64(54);
+        let (net, x) = small(30);
+        let arch = net.arch();
+        let secret = commit_model_zk(&net, &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, Some(&secret), &mut rng).unwrap();
+        let bytes = proof.to_bytes();
+        assert_eq!(ZkNetworkProof::from_bytes(&bytes, &arch), Ok(proof.clone()));
+        let (private, _) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        assert_eq!(private.to_bytes().len() - bytes.len(), 64 * secret.commitment.rows.len());
+        let err = |b: &[u8]| ZkNetworkProof::from_bytes(b, &arch).unwrap_err().what;
+        assert!(err(&bytes[..bytes.len() - 32]).contains("truncated"));
+        assert!(err(&[&bytes[..], &[0u8; 32]].concat()).contains("after the proof's end"));
+        let mut v2 = bytes.clone();
+        v2[31] = 2;
+        assert!(err(&v2).contains("version 2"));
+        assert!(err(&bytes[..bytes.len() - 7]).contains("whole 32-byte words"));
+        // A word replaced by the modulus (every 7th word past the header, so each kind of word is hit).
+        let modulus = {
+            let mut w = [0u8; 32];
+            let m = <Fr as ark_ff::PrimeField>::MODULUS;
+            for (i, limb) in m.0.iter().enumerate() {
+                w[32 - 8 * (i + 1)..32 - 8 * i].copy_from_slice(&limb.to_be_bytes());
+            }
+            w
+        };
+        let mut refused = 0;
+        for word in (2..bytes.len() / 32).step_by(7) {
+            let mut b = bytes.clone();
+            b[32 * word..32 * word + 32].copy_from_slice(&modulus);
+            let parsed = ZkNetworkProof::from_bytes(&b, &arch);
+            assert!(parsed.is_err() || verify_network_zk(&arch, &x, &y, &parsed.unwrap(), Some(&secret.commitment)).is_err(), "word {word}");
+            refused += 1;
+        }
+        assert!(refused > 50);
+        // Another architecture's shape (17 inputs: the first sumcheck one round longer) does not parse these bytes;
+        // one of the same shape parses and is refused by the verifier (the architecture's hash is in the transcript).
+        let mut other = arch.clone();
+        other.input_len += 1;
+        if let ArchOp::Dense { n, .. } = &mut other.ops[0] {
+            *n += 1;
+        }
+        assert!(ZkNetworkProof::from_bytes(&bytes, &other).is_err());
+        let mut same_shape = arch.clone();
+        if let ArchOp::Dense { m, .. } = &mut same_shape.ops[2] {
+            *m += 1;
+        }
+        let parsed = ZkNetworkProof::from_bytes(&bytes, &same_shape).unwrap();
+        let mut y5 = y.clone();
+        y5.push(0);
+        assert!(verify_network_zk(&same_shape, &x, &y5, &parsed, Some(&secret.commitment)).is_err());
     }
 }
