@@ -1,6 +1,8 @@
 //! The sumcheck proof system (issue 27; the plan is docs/design/sumcheck.md): a keccak256 Fiat-Shamir transcript,
 //! dense multilinear extensions, the sumcheck protocol for products of multilinear factors, the dense layer's
-//! matrix-vector sumcheck and the Hyrax (Pedersen rows) commitment. Not yet zero knowledge.
+//! matrix-vector sumcheck and the Hyrax (Pedersen rows) commitment. Format 2's proofs (network.rs) are not zero
+//! knowledge; the zero-knowledge form (docs/design/zero-knowledge.md, steps 0-5) is dot_product.rs, zk.rs,
+//! joint.rs, logup_zk.rs and network_zk.rs, for MLPs, not yet reachable from the tasks.
 //!
 //! Files, bottom up: transcript.rs (keccak256 Fiat-Shamir over 32-byte words), mle.rs (tables, eq), fold.rs (small
 //! integer matrices folded along field weights), sumcheck.rs (the protocol, prover and verifier apart), dense.rs (a

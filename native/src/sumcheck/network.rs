@@ -5,7 +5,8 @@
 //! (src/ir/ir.ts) for these ops.
 //!
 //! Every requant runs requant.rs's two lookups (r in [0, 2^s), (q, a) in the activation table), so a = act(q) and
-//! z = 2^s q + r hold row by row. Not zero knowledge yet (nothing is masked or blinded): the weights are hidden
+//! z = 2^s q + r hold row by row. Not zero knowledge (nothing is masked or blinded; network_zk.rs is the zero-knowledge
+//! form, for MLPs so far): the weights are hidden
 //! from nobody who reads the proof's evaluations carefully; the statement is sound, not private.
 //!
 //! Committed (two Hyrax commitments, layout.rs, `Arch::layouts`): the model's polynomial, every dense W (in unpadded
