@@ -287,6 +287,17 @@ pub fn open_i64(params: &HyraxParams, v: &[i64], point: &[Fr], t: &mut Transcrip
     (HyraxOpening { u }, value)
 }
 
+/// The point's length and the commitment's row count against the parameters.
+fn check_shapes(params: &HyraxParams, comm: &HyraxCommitment, point: &[Fr]) -> Result<(), VerifyError> {
+    if point.len() != params.num_vars {
+        return Err(VerifyError::Shape { what: "hyrax point", got: point.len(), expected: params.num_vars });
+    }
+    if comm.rows.len() != params.rows() {
+        return Err(VerifyError::Shape { what: "hyrax commitment rows", got: comm.rows.len(), expected: params.rows() });
+    }
+    Ok(())
+}
+
 /// Checks that the committed vector's MLE is `value` at `point`: the shapes, sum_j u_j G_j against
 /// sum_i eq(r_high, i) C_i (two MSMs of sqrt size), and value == <u, eq(r_low)>; absorbs u ("hyrax opening").
 pub fn verify_opening(
@@ -297,12 +308,7 @@ pub fn verify_opening(
     proof: &HyraxOpening,
     t: &mut Transcript,
 ) -> Result<(), VerifyError> {
-    if point.len() != params.num_vars {
-        return Err(VerifyError::Shape { what: "hyrax point", got: point.len(), expected: params.num_vars });
-    }
-    if comm.rows.len() != params.rows() {
-        return Err(VerifyError::Shape { what: "hyrax commitment rows", got: comm.rows.len(), expected: params.rows() });
-    }
+    check_shapes(params, comm, point)?;
     if proof.u.len() != params.cols() {
         return Err(VerifyError::Shape { what: "hyrax opening", got: proof.u.len(), expected: params.cols() });
     }
@@ -433,12 +439,7 @@ pub fn verify_opening_zk(
     proof: &HyraxZkOpening,
     t: &mut Transcript,
 ) -> Result<(), VerifyError> {
-    if point.len() != params.num_vars {
-        return Err(VerifyError::Shape { what: "hyrax point", got: point.len(), expected: params.num_vars });
-    }
-    if comm.rows.len() != params.rows() {
-        return Err(VerifyError::Shape { what: "hyrax commitment rows", got: comm.rows.len(), expected: params.rows() });
-    }
+    check_shapes(params, comm, point)?;
     let (r_low, r_high) = point.split_at(params.col_vars);
     super::dot_product::verify(&params.dot_gens(), &eq_table(r_low), &combined_rows(comm, r_high), y_comm, proof, t)
 }

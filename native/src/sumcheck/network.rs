@@ -784,6 +784,16 @@ pub fn commit_model(net: &Network, params: &NetParams) -> Result<HyraxCommitment
 /// Each prover phase's wall and CPU seconds (this process's, all threads), in order.
 pub type Timings = Vec<(&'static str, f64, f64)>;
 
+/// A lap timer: each call pushes the phase's wall and CPU seconds since the last call (or the timer's start).
+pub(crate) fn stopwatch() -> impl FnMut(&'static str, &mut Timings) {
+    let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
+    move |name, timings| {
+        let c = process_cpu_seconds();
+        timings.push((name, clock.elapsed().as_secs_f64(), c - cpu));
+        (clock, cpu) = (std::time::Instant::now(), c);
+    }
+}
+
 /// This process's CPU seconds (utime + stime from /proc/self/stat at 100 ticks a second; 0 where there is none).
 pub(crate) fn process_cpu_seconds() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -807,12 +817,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
     let n = xs.len();
     let bv = log2_ceil(n);
     let mut timings = Timings::new();
-    let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
-    let mut lap = |name: &'static str, timings: &mut Timings| {
-        let c = process_cpu_seconds();
-        timings.push((name, clock.elapsed().as_secs_f64(), c - cpu));
-        (clock, cpu) = (std::time::Instant::now(), c);
-    };
+    let mut lap = stopwatch();
     let traces: Vec<Vec<Vec<i64>>> = xs.iter().enumerate().map(|(b, x)| try_run(net, x).map_err(|e| if n > 1 { format!("batch[{b}]: {e}") } else { e })).collect::<Result<_, _>>()?;
     let arch = net.arch();
     let lens = arch.check()?;

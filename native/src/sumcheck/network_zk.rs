@@ -35,7 +35,7 @@ use super::logup::{columns_fr, draw_challenges, Table};
 use super::logup_zk::{helpers, prove_lookup_zk, verify_lookup_zk, Col, LookupMasks, ZkLookupProof};
 use super::mle::{eq_table, fr_from_i64, log2_ceil, Mle};
 use super::dot_product::DotProductProof;
-use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, process_cpu_seconds, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
+use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, stopwatch, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
 use super::transcript::g1_to_be64;
 use super::requant::{requant_multiplicities, requant_witness, RequantOp};
 use super::error::VerifyError;
@@ -272,12 +272,7 @@ pub fn prove_network_zk<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model:
 /// prove_network_zk with each phase's wall and CPU seconds (network.rs's Timings).
 pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model: Option<&ModelSecret>, rng: &mut R) -> Result<(ZkNetworkProof, Vec<i64>, Timings), String> {
     let mut timings = Timings::new();
-    let (mut clock, mut cpu) = (std::time::Instant::now(), process_cpu_seconds());
-    let mut lap = |name: &'static str, timings: &mut Timings| {
-        let c = process_cpu_seconds();
-        timings.push((name, clock.elapsed().as_secs_f64(), c - cpu));
-        (clock, cpu) = (std::time::Instant::now(), c);
-    };
+    let mut lap = stopwatch();
     let arch = net.arch();
     let plan = Plan::new(&arch)?;
     let trace = try_run(net, x)?;
