@@ -86,7 +86,9 @@ pub fn prove<R: RngCore + CryptoRng>(
     proof
 }
 
-/// Checks the proof that Y commits to <a, u> where T commits to u. `t_comm` is T, computed by the caller.
+/// Checks the proof that Y commits to <a, u> where T commits to u. `t_comm` is T, computed by the caller from
+/// commitments it absorbed before the challenges `a` comes from (this absorbs Y, not T: a caller that has not bound T
+/// lets a prover choose it after seeing c).
 pub fn verify(
     gens: &DotGens,
     a: &[Fr],

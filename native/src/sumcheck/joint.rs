@@ -293,7 +293,27 @@ fn value_commitment(params: &JointParams, value: Fr, evals: &[G1Affine], s: &[Fr
     (params.vectors[0].g_v * value + G1Projective::msm(evals, &lambdas).expect("one lambda a vector")).into_affine()
 }
 
-/// Checks a joint proof of `claims` against the vectors' commitments and C_M (absorbed by the caller before).
+/// Each piece names a vector, and a segment or entries inside it (the verifier's claims come from its own
+/// architecture, so this guards a caller's bug, never a prover's choice).
+fn check_pieces(params: &JointParams, claims: &[JointClaim]) -> Result<(), VerifyError> {
+    let k = params.vectors.len();
+    for piece in claims.iter().flat_map(|c| &c.pieces) {
+        let (vector, fits) = match piece {
+            Piece::Eq { vector, offset, point, .. } => {
+                let size = 1usize.checked_shl(point.len() as u32).unwrap_or(0);
+                (*vector, *vector < k && size > 0 && point.len() <= params.vectors[*vector].num_vars && offset % size == 0 && offset + size <= 1 << params.vectors[*vector].num_vars)
+            }
+            Piece::Weights { vector, weights } => (*vector, *vector < k && weights.iter().all(|(i, _)| *i < 1 << params.vectors[*vector].num_vars)),
+        };
+        if !fits {
+            return Err(VerifyError::Shape { what: "joint claim piece (outside its vector)", got: vector, expected: k });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a joint proof of `claims` against the vectors' commitments and C_M. The caller must have absorbed every
+/// commitment (the vectors' and C_M) before the challenges the claims' points come from, as the prover did.
 pub fn verify_joint(
     params: &JointParams,
     comms: &[HyraxCommitment],
@@ -308,6 +328,7 @@ pub fn verify_joint(
             return Err(VerifyError::Shape { what, got, expected: k });
         }
     }
+    check_pieces(params, claims)?;
     let alpha = absorb_claims(claims, t);
     let v = verify_zk(&proof.merge, &params.mask_shape, &params.mask_libra, merged_value(claims, alpha), &[], t)?;
     let s = &v.point;

@@ -194,8 +194,9 @@ pub fn prove_lookup_zk(
     (proof, claims)
 }
 
-/// Checks a lookup's two sumchecks and their final values (the caller has drawn alpha and beta and absorbed the
-/// helpers' commitment, as the prover did); returns the claims the joint merge must prove.
+/// Checks a lookup's two sumchecks and their final values (the caller has absorbed f's, m's and the masks'
+/// commitments, drawn alpha and beta, and absorbed the helpers' commitments, as the prover did); returns the
+/// claims the joint merge must prove.
 pub fn verify_lookup_zk(
     proof: &ZkLookupProof,
     table: &Table,

@@ -264,13 +264,22 @@ fn to_fr(v: &[i64]) -> Vec<Fr> {
 }
 
 /// Proves in zero knowledge that the network maps x to y (returned). With `model`, the committed model's secret
-/// (commit_model_zk): its commitment is not sent; without, the model is committed here and sent.
-pub fn prove_network_zk<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model: Option<&ModelSecret>, rng: &mut R) -> Result<(ZkNetworkProof, Vec<i64>), String> {
-    prove_network_zk_timed(net, x, model, rng).map(|(p, y, _)| (p, y))
+/// (commit_model_zk): its commitment is not sent; without, the model is committed here and sent. With `context`
+/// (32 bytes, as format 2's: a consumer passes its caller's address), the proof verifies with that context only.
+/// `rng` must be a CSPRNG seeded from the OS in production (a fixed seed repeats every mask: no zero knowledge).
+/// Aborts, with probability about (rows + 2n) / |Fr|, when a challenge is 0 or 1 or a lookup's denominator is zero.
+pub fn prove_network_zk<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model: Option<&ModelSecret>, context: Option<&[u8; 32]>, rng: &mut R) -> Result<(ZkNetworkProof, Vec<i64>), String> {
+    prove_network_zk_timed(net, x, model, context, rng).map(|(p, y, _)| (p, y))
 }
 
 /// prove_network_zk with each phase's wall and CPU seconds (network.rs's Timings).
-pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model: Option<&ModelSecret>, rng: &mut R) -> Result<(ZkNetworkProof, Vec<i64>, Timings), String> {
+pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
+    net: &Network,
+    x: &[i64],
+    model: Option<&ModelSecret>,
+    context: Option<&[u8; 32]>,
+    rng: &mut R,
+) -> Result<(ZkNetworkProof, Vec<i64>, Timings), String> {
     let mut timings = Timings::new();
     let mut lap = stopwatch();
     let arch = net.arch();
@@ -311,7 +320,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(net: &Network, x: &[i64], 
     let merge_mask: Vec<Fr> = (0..plan.joint.mask_len()).map(|_| Fr::rand(rng)).collect();
     let (merge_comm, merge_blind) = commit_mask(&plan.joint, &merge_mask, rng);
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, std::slice::from_ref(&y), None);
+    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, std::slice::from_ref(&y), context);
     absorb_commitments(&mut t, &model_secret.commitment, (&wit_comm, &mask_comm, &merge_comm));
     lap("commit", &mut timings);
 
@@ -399,8 +408,9 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(net: &Network, x: &[i64], 
 }
 
 /// Checks a zero-knowledge proof that the network of architecture `arch` maps x to y; `model` is the committed
-/// model's commitment the verifier holds (None: the proof carries one, paper0's statement).
-pub fn verify_network_zk(arch: &Arch, x: &[i64], y: &[i64], proof: &ZkNetworkProof, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+/// model's commitment the verifier holds (None: the proof carries one, paper0's statement); `context` the 32 bytes
+/// the proof was bound to, if any.
+pub fn verify_network_zk(arch: &Arch, x: &[i64], y: &[i64], proof: &ZkNetworkProof, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
     let shape_err = |what: &'static str| VerifyError::Shape { what, got: 0, expected: 1 };
     let plan = Plan::new(arch).map_err(|_| shape_err("zero-knowledge architecture"))?;
     let lens = arch.check().map_err(|_| shape_err("architecture"))?;
@@ -419,7 +429,7 @@ pub fn verify_network_zk(arch: &Arch, x: &[i64], y: &[i64], proof: &ZkNetworkPro
         _ => return Err(shape_err("model commitment (exactly one of the verifier's and the proof's)")),
     };
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, &[y.to_vec()], None);
+    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, &[y.to_vec()], context);
     absorb_commitments(&mut t, model_comm, (&proof.witness, &proof.masks, &proof.merge_mask));
     let point = t.challenge_frs(log2_ceil(arch.output_len()));
     let mut run = Running { value: Mle::from_i64(y).evaluate(&point), point, corr: vec![] };
@@ -673,9 +683,9 @@ mod tests {
     fn mlps_prove_and_verify_in_zero_knowledge() {
         let mut rng = StdRng::seed_from_u64(50);
         let (net, x) = small(27);
-        let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         assert_eq!(y, run(&net, &x).pop().unwrap());
-        assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None), Ok(()));
+        assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None, None), Ok(()));
         assert_eq!(ZkNetworkProof::from_bytes(&proof.to_bytes(), &net.arch()), Ok(proof.clone()));
         // Three layers, widths not powers of two, a requant last (its output is y), a flatten first.
         let x: Vec<i64> = (0..12).map(|_| rng.gen_range(-128..=127)).collect();
@@ -683,12 +693,19 @@ mod tests {
         net.ops.insert(0, Op::Flatten);
         let z = run(&net, &x).pop().unwrap();
         net.ops.push(requant_for(&z, 6, true, Some(6)));
-        let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         assert_eq!(y, run(&net, &x).pop().unwrap());
-        assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None), Ok(()));
+        assert_eq!(verify_network_zk(&net.arch(), &x, &y, &proof, None, None), Ok(()));
         assert_eq!(ZkNetworkProof::from_bytes(&proof.to_bytes(), &net.arch()), Ok(proof.clone()));
+        // A proof bound to a context verifies with that context only (a copied proof fails for anyone else).
+        let ctx = [7u8; 32];
+        let (bound, y) = prove_network_zk(&net, &x, None, Some(&ctx), &mut rng).unwrap();
+        assert_eq!(verify_network_zk(&net.arch(), &x, &y, &bound, None, Some(&ctx)), Ok(()));
+        assert!(verify_network_zk(&net.arch(), &x, &y, &bound, None, None).is_err());
+        assert!(verify_network_zk(&net.arch(), &x, &y, &bound, None, Some(&[8u8; 32])).is_err());
+        assert!(verify_network_zk(&net.arch(), &x, &y, &proof, None, Some(&ctx)).is_err());
         // Two proofs of one inference share no word: fresh masks and blinders each time.
-        let (again, _) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (again, _) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         assert_ne!(again.witness.rows[0], proof.witness.rows[0]);
         assert_ne!(again.joint.p_hat, proof.joint.p_hat);
     }
@@ -698,28 +715,28 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(51);
         let (net, x) = small(28);
         let arch = net.arch();
-        let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         let mut y2 = y.clone();
         y2[1] += 1;
-        assert!(verify_network_zk(&arch, &x, &y2, &proof, None).is_err());
+        assert!(verify_network_zk(&arch, &x, &y2, &proof, None, None).is_err());
         let mut x2 = x.clone();
         x2[0] = if x2[0] == 5 { 6 } else { 5 };
-        assert!(verify_network_zk(&arch, &x2, &y, &proof, None).is_err());
+        assert!(verify_network_zk(&arch, &x2, &y, &proof, None, None).is_err());
         // Committed weights: a proof against the model's commitment verifies; the same against another model's
         // commitment (same architecture) does not, nor a proof made with other weights.
         let secret = commit_model_zk(&net, &mut rng).unwrap();
-        let (proof, y) = prove_network_zk(&net, &x, Some(&secret), &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, Some(&secret), None, &mut rng).unwrap();
         assert!(proof.model_commitment.is_none());
-        assert_eq!(verify_network_zk(&arch, &x, &y, &proof, Some(&secret.commitment)), Ok(()));
-        assert!(verify_network_zk(&arch, &x, &y, &proof, None).is_err());
+        assert_eq!(verify_network_zk(&arch, &x, &y, &proof, Some(&secret.commitment), None), Ok(()));
+        assert!(verify_network_zk(&arch, &x, &y, &proof, None, None).is_err());
         let mut other = net.clone();
         if let Op::Dense { w, .. } = &mut other.ops[2] {
             w[0] += 1;
         }
         let other_secret = commit_model_zk(&other, &mut rng).unwrap();
-        assert!(verify_network_zk(&arch, &x, &y, &proof, Some(&other_secret.commitment)).is_err());
-        let (p2, y2) = prove_network_zk(&other, &x, Some(&other_secret), &mut rng).unwrap();
-        assert!(verify_network_zk(&arch, &x, &y2, &p2, Some(&secret.commitment)).is_err());
+        assert!(verify_network_zk(&arch, &x, &y, &proof, Some(&other_secret.commitment), None).is_err());
+        let (p2, y2) = prove_network_zk(&other, &x, Some(&other_secret), None, &mut rng).unwrap();
+        assert!(verify_network_zk(&arch, &x, &y2, &p2, Some(&secret.commitment), None).is_err());
     }
 
     /// Every message changed in turn: each field word of each layer (bias, K, y, every round word, the sent
@@ -729,12 +746,12 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(52);
         let (net, x) = small(29);
         let arch = net.arch();
-        let (proof, y) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         let one = Fr::one();
         let mut count = 0;
         let mut check = |p: &ZkNetworkProof, what: &str| {
             count += 1;
-            assert!(verify_network_zk(&arch, &x, &y, p, None).is_err(), "{what} changed and accepted");
+            assert!(verify_network_zk(&arch, &x, &y, p, None, None).is_err(), "{what} changed and accepted");
         };
         let sumcheck_words = |s: &ZkSumcheckProof| 2 + s.rounds.iter().map(Vec::len).sum::<usize>();
         let bump_sumcheck = |s: &mut ZkSumcheckProof, i: usize| {
@@ -847,9 +864,9 @@ mod tests {
     fn networks_the_zero_knowledge_system_does_not_prove_are_refused_with_the_op() {
         let mut rng = StdRng::seed_from_u64(53);
         let net = Network { input_len: 4, input_min: 0, input_top: 9, ops: vec![dense(1, 4, &mut rng)] };
-        assert!(prove_network_zk(&net, &[1, 2, 3, 4], None, &mut rng).unwrap_err().contains("without a requant"));
+        assert!(prove_network_zk(&net, &[1, 2, 3, 4], None, None, &mut rng).unwrap_err().contains("without a requant"));
         let net = Network { input_len: 1, input_min: 0, input_top: 9, ops: vec![dense(2, 1, &mut rng), requant_for(&[100, 200], 4, true, Some(4))] };
-        assert!(prove_network_zk(&net, &[1], None, &mut rng).unwrap_err().contains("one input column"));
+        assert!(prove_network_zk(&net, &[1], None, None, &mut rng).unwrap_err().contains("one input column"));
     }
 
     /// Zero knowledge's cost beside the plain proof, one run each side by side: mlp-mnist's shape (784 -> 56 -> 10)
@@ -878,11 +895,11 @@ mod tests {
             verify_with(&arch, &x, &y, &plain, &params, None).unwrap();
             let plain_verify = t1.elapsed().as_secs_f64();
             let (c0, t0) = (cpu(), std::time::Instant::now());
-            let (zk, y2, phases) = prove_network_zk_timed(&net, &x, None, &mut rng).unwrap();
+            let (zk, y2, phases) = prove_network_zk_timed(&net, &x, None, None, &mut rng).unwrap();
             println!("{name} zero-knowledge phases (wall/CPU s): {}", phases.iter().map(|(n, w, c)| format!("{n} {w:.3}/{c:.2}")).collect::<Vec<_>>().join(", "));
             let (zk_wall, zk_cpu) = (t0.elapsed().as_secs_f64(), cpu() - c0);
             let t1 = std::time::Instant::now();
-            verify_network_zk(&arch, &x, &y2, &zk, None).unwrap();
+            verify_network_zk(&arch, &x, &y2, &zk, None, None).unwrap();
             let zk_verify = t1.elapsed().as_secs_f64();
             assert_eq!(y, y2);
             println!(
@@ -902,10 +919,10 @@ mod tests {
         let (net, x) = small(30);
         let arch = net.arch();
         let secret = commit_model_zk(&net, &mut rng).unwrap();
-        let (proof, y) = prove_network_zk(&net, &x, Some(&secret), &mut rng).unwrap();
+        let (proof, y) = prove_network_zk(&net, &x, Some(&secret), None, &mut rng).unwrap();
         let bytes = proof.to_bytes();
         assert_eq!(ZkNetworkProof::from_bytes(&bytes, &arch), Ok(proof.clone()));
-        let (private, _) = prove_network_zk(&net, &x, None, &mut rng).unwrap();
+        let (private, _) = prove_network_zk(&net, &x, None, None, &mut rng).unwrap();
         assert_eq!(private.to_bytes().len() - bytes.len(), 64 * secret.commitment.rows.len());
         let err = |b: &[u8]| ZkNetworkProof::from_bytes(b, &arch).unwrap_err().what;
         assert!(err(&bytes[..bytes.len() - 32]).contains("truncated"));
@@ -928,7 +945,7 @@ mod tests {
             let mut b = bytes.clone();
             b[32 * word..32 * word + 32].copy_from_slice(&modulus);
             let parsed = ZkNetworkProof::from_bytes(&b, &arch);
-            assert!(parsed.is_err() || verify_network_zk(&arch, &x, &y, &parsed.unwrap(), Some(&secret.commitment)).is_err(), "word {word}");
+            assert!(parsed.is_err() || verify_network_zk(&arch, &x, &y, &parsed.unwrap(), Some(&secret.commitment), None).is_err(), "word {word}");
             refused += 1;
         }
         assert!(refused > 50);
@@ -947,6 +964,6 @@ mod tests {
         let parsed = ZkNetworkProof::from_bytes(&bytes, &same_shape).unwrap();
         let mut y5 = y.clone();
         y5.push(0);
-        assert!(verify_network_zk(&same_shape, &x, &y5, &parsed, Some(&secret.commitment)).is_err());
+        assert!(verify_network_zk(&same_shape, &x, &y5, &parsed, Some(&secret.commitment), None).is_err());
     }
 }

@@ -215,8 +215,8 @@ fn last_round(factors: &[Mle], shape: &ZkShape, mask: &[Fr], c: Fr, len: usize) 
 
 /// Proves sum_x prod_i F_i(x) = v - <l, mask> in zero knowledge (module doc). `mask` holds every slot of `shape`,
 /// `libra`'s entries and the corrections' slots, committed before this call. Panics if the factors do not sum to
-/// v - <l, mask> (a prover bug) or, with probability about 2n / |Fr|, if a challenge is 0 or 1 (a hidden value would
-/// go out unmasked: the caller retries with fresh masks).
+/// v - <l, mask> (a prover bug) or, with probability about 2n / |Fr| (below 2^-240 here), if a challenge is 0 or 1:
+/// a hidden value would go out unmasked, so the prover stops rather than send it.
 pub fn prove_zk(
     factors: Vec<Mle>,
     shape: &ZkShape,
