@@ -28,7 +28,8 @@ const config: HardhatUserConfig = {
     currency: "USD",
     reportPureAndViewMethods: true, // verifyProof and infer are views: report them too (from eth_call gas)
   },
-  mocha: { timeout: 600000 },
+  // the spec reporter plus the slowest test files at the end (test/helpers/file-times-reporter.ts)
+  mocha: { timeout: 600000, reporter: "./test/helpers/file-times-reporter.ts" },
 };
 
 export default config;
