@@ -9,12 +9,21 @@
  * geometry, the wiring check), architecture.ts (the architecture's words checked and hashed), layout.ts (where
  * each committed column sits), decode.ts (the proof's bytes, format version 2, and a model commitment's),
  * network.ts (the whole verification), reject.ts (a refusal's reason).
+ *
+ * Zero-knowledge proofs (format 3, native/src/sumcheck/network_zk.rs): zk.ts (mask allocation, Libra's mask, the
+ * vanishing polynomial, the masked sumcheck), dot-product.ts (Hyrax's proof of dot product and the zero-knowledge
+ * opening), joint.ts (the joint merge of every claim and the openings), logup-zk.ts (lookups by committed helper
+ * columns), plan-zk.ts (the masks, vectors and refusals the architecture fixes), decode-zk.ts (format 3's bytes),
+ * network-zk.ts (the whole verification).
  */
 import type { SumcheckArch } from "../arch";
-import { checkArch, archHashOfWords, inputTable } from "./architecture";
+import { checkArch, archHashOfWords, inputTable, type CheckedArch } from "./architecture";
 import { decodeCommitment, decodeProof } from "./decode";
 import { verifyNetwork } from "./network";
 import { Reject } from "./reject";
+import { decodeZkProof, versionWord, ZK_VERSION } from "./decode-zk";
+import { planOf } from "./plan-zk";
+import { verifyNetworkZk } from "./network-zk";
 
 export { sumcheckArchHash } from "./architecture";
 
@@ -33,6 +42,10 @@ export { sumcheckArchHash } from "./architecture";
  * `input` is then the N inputs concatenated, exactly N input lengths (else the proof is refused), or null.
  * `context` (32 bytes): the value the proof is bound to (the native sumcheckProve's context); a bound proof fails
  * without it or with another, an unbound one fails with one.
+ * A proof whose first word is 3 is a zero-knowledge proof (format 3, the native sumcheckProveZk's; network-zk.ts):
+ * one inference with a public input, so a null input is refused (`valid: false`) and a batch fails its lengths;
+ * an architecture the zero-knowledge system does not prove is IR_INVALID (plan-zk.ts), bytes that do not decode
+ * PROOF_INVALID.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
@@ -43,6 +56,7 @@ export function verifySumcheckProof(
   context?: Uint8Array,
 ): { valid: true } | { valid: false; reason: string } {
   const checked = checkArch(arch);
+  if (versionWord(proof) === ZK_VERSION) return verifyZk(checked, input, output, proof, model, context);
   const decoded = decodeProof(proof);
   const modelRows = model === undefined ? null : decodeCommitment(model);
   const range = input === null ? inputTable(checked) : null;
@@ -58,6 +72,29 @@ export function verifySumcheckProof(
     const ys = n === 1 ? [output] : chunks(output, outLen);
     if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
     verifyNetwork(checked, archHashOfWords(checked.words), xs, ys, decoded, modelRows, range, context ?? null);
+    return { valid: true };
+  } catch (e) {
+    if (e instanceof Reject) return { valid: false, reason: e.message };
+    throw e;
+  }
+}
+
+/** A zero-knowledge proof's verdict (native lib.rs `verify_zk`, in its order: the input given, the plan, the bytes, the model commitment). */
+function verifyZk(
+  checked: CheckedArch,
+  input: readonly bigint[] | null,
+  output: readonly bigint[],
+  proof: Uint8Array,
+  model: Uint8Array | undefined,
+  context: Uint8Array | undefined,
+): { valid: true } | { valid: false; reason: string } {
+  if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
+  if (input === null) return { valid: false, reason: "a zero-knowledge proof is of a public input so far: give the input" };
+  const plan = planOf(checked);
+  const decoded = decodeZkProof(proof, plan);
+  const modelRows = model === undefined ? null : decodeCommitment(model);
+  try {
+    verifyNetworkZk(plan, archHashOfWords(checked.words), input, output, decoded, modelRows, context ?? null);
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };

@@ -1,0 +1,175 @@
+/**
+ * A zero-knowledge proof's bytes (native/src/sumcheck/network_zk.rs `ZkNetworkProof::to_bytes`, format version 3),
+ * read with every check its `from_bytes` makes. No counts: every count is the architecture's (plan-zk.ts). 32-byte
+ * big-endian words, points as 64 bytes (x then y, the identity as zeros), in transcript order:
+ *
+ *   version (= 3); the model-commitment flag (0 or 1); when 1, the model's rows; the witness's rows; the masks'
+ *   rows; C_M (one point);
+ *   per op from the last down (flatten none):
+ *     requant: q^, r^; per lookup (range, then activation): h_f's rows, h_t's rows, the first sumcheck, h_f^, G^,
+ *       M, the second sumcheck, h_t^
+ *     dense: b^, its sumcheck, W^, a^ (not for the first op, whose input is x)
+ *   the merge's sumcheck, P^; per vector its Y (a point) and its opening; C_M's proof.
+ *   A sumcheck: K, its rounds (each of its shape's round degree + 1 values), y. An opening or C_M's proof: delta,
+ *   beta (points), z (the vector's column count, or the merge mask's length), z_delta, z_beta.
+ *
+ * Checks: the length a whole number of words; the version 3; the flag at most 1; every field word below r; every
+ * point's coordinates below p and on the curve; no truncation; nothing after the end. A failure is a ZkmlError
+ * PROOF_INVALID naming the byte offset and the field.
+ */
+import { ZkmlError } from "../../../core/errors";
+import { R } from "./field";
+import { Affine, onCurve, P } from "./g1";
+import type { Rows } from "./decode";
+import type { DotProof } from "./dot-product";
+import type { JointProof } from "./joint";
+import type { ZkLookupProof } from "./logup-zk";
+import { vectorShape } from "./joint";
+import type { Plan } from "./plan-zk";
+import { roundDegree, ZkShape, ZkSumcheckProof } from "./zk";
+
+export const ZK_VERSION = 3n;
+
+export type ZkLayer =
+  | { kind: "dense"; bHat: bigint; sumcheck: ZkSumcheckProof; wHat: bigint; aHat: bigint | null }
+  | { kind: "requant"; qHat: bigint; rHat: bigint; lookups: { helpers: [Rows, Rows]; proof: ZkLookupProof }[] };
+
+export interface ZkNetworkProof {
+  /** The model's commitment when the proof carries it (private weights); null when the verifier holds it. */
+  modelRows: Rows | null;
+  witness: Rows;
+  masks: Rows;
+  mergeMask: Affine | null;
+  /** From the last op down, none for flatten. */
+  layers: ZkLayer[];
+  joint: JointProof;
+}
+
+class Reader {
+  at = 0;
+  private readonly hex: string;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  }
+
+  fail(what: string, at = this.at): never {
+    throw new ZkmlError("PROOF_INVALID", `sumcheck proof bytes (zero knowledge, format 3), at byte ${at}: ${what}`, {
+      hint: "the proof file is truncated, corrupted or not a sumcheck proof of this architecture",
+    });
+  }
+
+  private take(n: number, what: string): string {
+    const left = this.bytes.length - this.at;
+    if (left < n) this.fail(`truncated: ${what} needs ${n} bytes, ${left} left`);
+    this.at += n;
+    return this.hex.slice(2 * (this.at - n), 2 * this.at);
+  }
+
+  word(what: string): bigint {
+    return BigInt("0x" + this.take(32, what));
+  }
+
+  fr(what: string): bigint {
+    const v = this.word(what);
+    if (v >= R) this.fail(`${what}: not a field element (not below the scalar field's modulus)`, this.at - 32);
+    return v;
+  }
+
+  point(what: string): Affine | null {
+    const w = this.take(64, what);
+    const x = BigInt("0x" + w.slice(0, 64));
+    const y = BigInt("0x" + w.slice(64));
+    if (x === 0n && y === 0n) return null;
+    if (x >= P || y >= P || !onCurve(x, y)) this.fail(`${what}: not a point of BN254 G1`, this.at - 64);
+    return { x, y };
+  }
+
+  rows(n: number, what: string): Rows {
+    return Array.from({ length: n }, (_, i) => this.point(`${what} row ${i}`));
+  }
+
+  sumcheck(shape: ZkShape, what: string): ZkSumcheckProof {
+    const k = this.fr(`${what} K`);
+    const rounds = Array.from({ length: shape.numVars }, (_, j) => Array.from({ length: roundDegree(shape, j) + 1 }, (_, e) => this.fr(`${what} round ${j} evaluation ${e}`)));
+    return { k, rounds, y: this.fr(`${what} y`) };
+  }
+
+  dot(n: number, what: string): DotProof {
+    const delta = this.point(`${what} delta`);
+    const beta = this.point(`${what} beta`);
+    const z = Array.from({ length: n }, (_, i) => this.fr(`${what} z ${i}`));
+    return { delta, beta, z, zDelta: this.fr(`${what} z_delta`), zBeta: this.fr(`${what} z_beta`) };
+  }
+
+  done(): boolean {
+    return this.at === this.bytes.length;
+  }
+}
+
+function readRequant(r: Reader, plan: Plan, k: number): ZkLayer {
+  const m = plan.masks[k];
+  if (m.kind !== "requant") throw new Error("a requant's masks");
+  const qHat = r.fr(`ops[${k}] q^`);
+  const rHat = r.fr(`ops[${k}] r^`);
+  const lookups = [m.range, m.act].map((lm, i) => {
+    const what = `ops[${k}] lookup ${i}`;
+    const base = plan.helperBase[k] + 2 * i;
+    const helpers: [Rows, Rows] = [r.rows(vectorShape(plan.joint, base).rows, `${what} h_f`), r.rows(vectorShape(plan.joint, base + 1).rows, `${what} h_t`)];
+    const fSumcheck = r.sumcheck(lm.fShape, `${what} first sumcheck`);
+    const fValues: [bigint, bigint] = [r.fr(`${what} h_f^`), r.fr(`${what} G^`)];
+    const mHat = r.fr(`${what} M`);
+    const tSumcheck = r.sumcheck(lm.tShape, `${what} second sumcheck`);
+    return { helpers, proof: { fSumcheck, fValues, mHat, tSumcheck, tValue: r.fr(`${what} h_t^`) } };
+  });
+  return { kind: "requant", qHat, rHat, lookups };
+}
+
+function readDense(r: Reader, plan: Plan, k: number): ZkLayer {
+  const m = plan.masks[k];
+  if (m.kind !== "dense") throw new Error("a dense op's masks");
+  const bHat = r.fr(`ops[${k}] b^`);
+  const sumcheck = r.sumcheck(m.shape, `ops[${k}] sumcheck`);
+  const wHat = r.fr(`ops[${k}] W^`);
+  return { kind: "dense", bHat, sumcheck, wHat, aHat: k > 0 ? r.fr(`ops[${k}] a^`) : null };
+}
+
+function readJoint(r: Reader, plan: Plan): JointProof {
+  const merge = r.sumcheck(plan.joint.maskShape, "merge sumcheck");
+  const pHat = r.fr("merge P^");
+  const evals: (Affine | null)[] = [];
+  const openings: DotProof[] = [];
+  plan.joint.vectorVars.forEach((_, i) => {
+    evals.push(r.point(`vector ${i} Y`));
+    openings.push(r.dot(vectorShape(plan.joint, i).cols, `vector ${i} opening`));
+  });
+  return { merge, pHat, evals, openings, maskProof: r.dot(plan.joint.maskLen, "merge mask proof") };
+}
+
+/** The proof the bytes encode for the plan's architecture; throws ZkmlError PROOF_INVALID when they do not. */
+export function decodeZkProof(bytes: Uint8Array, plan: Plan): ZkNetworkProof {
+  const r = new Reader(bytes);
+  if (bytes.length % 32 !== 0) r.fail(`${bytes.length} bytes: not whole 32-byte words`);
+  const version = r.word("version");
+  if (version !== ZK_VERSION) r.fail(`version ${version}, expected ${ZK_VERSION} (a zero-knowledge proof)`, 0);
+  const flag = r.word("model commitment flag");
+  if (flag > 1n) r.fail("model commitment flag: count too large (at most 1 here)", r.at - 32);
+  const modelRows = flag === 1n ? r.rows(vectorShape(plan.joint, 0).rows, "model commitment") : null;
+  const witness = r.rows(vectorShape(plan.joint, 1).rows, "witness commitment");
+  const masks = r.rows(vectorShape(plan.joint, 2).rows, "mask commitment");
+  const mergeMask = r.point("merge mask commitment");
+  const layers: ZkLayer[] = [];
+  for (let k = plan.arch.ops.length - 1; k >= 0; k--) {
+    const op = plan.arch.ops[k].op;
+    if (op === "requant") layers.push(readRequant(r, plan, k));
+    else if (op === "dense") layers.push(readDense(r, plan, k));
+  }
+  const joint = readJoint(r, plan);
+  if (!r.done()) r.fail(`${bytes.length - r.at} bytes after the proof's end`);
+  return { modelRows, witness, masks, mergeMask, layers, joint };
+}
+
+/** The proof's version word (its first 32 bytes), or null when it has fewer. */
+export function versionWord(bytes: Uint8Array): bigint | null {
+  return bytes.length < 32 ? null : BigInt("0x" + Buffer.from(bytes.subarray(0, 32)).toString("hex"));
+}
