@@ -13,13 +13,14 @@
  * Transcript: ("joint values", the claims' values), alpha, the merge's zero-knowledge sumcheck (claim sum_k alpha^k
  * v_k, no corrections), final check e = E(s) P^, ("joint value", P^), each vector's opening at s[..n_i] (its Y_i
  * first), gamma, then C_M's proof of <Z(s) e_0 + gamma w_K + gamma^2 w_y, m> against
- * Y = (P^ + gamma K_M + gamma^2 y_M) G_v - sum_i lambda_i Y_i.
+ * Y = (P^ + gamma K_M + gamma^2 y_M) G_v - sum_i lambda_i Y_i. The openings' and C_M's group equations are
+ * checked together at the end (dot-product.ts PointChecks).
  */
 import { add, eqEval, eqTable, fr, log2Ceil, mul, neg } from "./field";
 import type { Affine } from "./g1";
 import { msm } from "./g1";
 import { generators, hyraxShape } from "./hyrax";
-import { blindingGens, DotProof, verifyDot, verifyOpeningZk } from "./dot-product";
+import { blindingGens, DotProof, PointChecks, verifyDot, verifyOpeningZk } from "./dot-product";
 import { libraFor, LibraMask, MaskAlloc, MaskClaim, verifyZk, Weights, ZkShape, ZkSumcheckProof } from "./zk";
 import { Reject } from "./reject";
 import { Transcript } from "./transcript";
@@ -165,13 +166,15 @@ export function verifyJoint(p: JointParams, comms: readonly (readonly (Affine | 
   const s = v.point;
   if (v.finalValue !== mul(mergedE(p, claims, alpha, s), proof.pHat)) throw new Reject("joint merge: the final value is not E(s) P^(s)");
   t.absorbFr("joint value", proof.pHat);
-  p.vectorVars.forEach((n, i) => verifyOpeningZk(p.tag, n, comms[i], s.slice(0, n), proof.evals[i], proof.openings[i], t, `vector ${i} opening`));
+  const checks = new PointChecks();
+  p.vectorVars.forEach((n, i) => verifyOpeningZk(p.tag, n, comms[i], s.slice(0, n), proof.evals[i], proof.openings[i], t, `vector ${i} opening`, checks));
   const gamma = t.challenge();
   const { a, value } = maskRelation(p, v.z, v.maskClaims, proof.pHat, gamma);
   const { h, gV } = blindingGens(p.tag);
   const yComm = msm([gV, ...proof.evals], [value, ...p.vectorVars.map((_, i) => neg(selector(p, i, s)))]);
   const gens = { g: generators(MERGE_MASK_TAG, p.maskLen), gV, h };
-  verifyDot(gens, a, { points: [maskComm], scalars: [1n] }, yComm, proof.maskProof, t, "merge mask proof");
+  verifyDot(gens, a, { points: [maskComm], scalars: [1n] }, yComm, proof.maskProof, t, "merge mask proof", checks);
+  checks.verify();
 }
 
 /** A vector's Hyrax shape (rows, columns) under the joint parameters. */

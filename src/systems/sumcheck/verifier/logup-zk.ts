@@ -68,6 +68,8 @@ export function drawChallenges(table: Table, k: number, t: Transcript): [bigint,
 
 const foldColumns = (v: readonly bigint[], beta: bigint): bigint => v.reduceRight((acc, x) => add(mul(acc, beta), x), 0n);
 
+const HALF = inv(2n);
+
 const slot = (s: ZkShape, i: number): number => s.slots[i] as number;
 
 interface Ends {
@@ -83,7 +85,7 @@ interface Ends {
 /** The claims a lookup leaves to the joint merge (logup_zk.rs `claims`). */
 function lookupClaims(m: LookupMasks, columns: number, l: number, e: Ends, proof: ZkLookupProof): ColClaim<LookupCol>[] {
   const k = m.fShape.numVars;
-  const half = (n: number) => new Array<bigint>(n).fill(inv(2n));
+  const half = (n: number) => new Array<bigint>(n).fill(HALF);
   const pow2 = (n: number) => fr(1n << BigInt(n));
   // G = alpha - sum_c beta^c f_c: the claim G^ - alpha on the columns with weights -beta^c
   let power = neg(1n);

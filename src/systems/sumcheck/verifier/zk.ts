@@ -71,6 +71,21 @@ function sumWeights(g: LibraMask): Weights {
   return w;
 }
 
+/** 1 / prod_{j != i} (i - j) for the nodes 0..n-1, cached by n. */
+const denominators = new Map<number, bigint[]>();
+function lagrangeDenominators(n: number): bigint[] {
+  let d = denominators.get(n);
+  if (!d) {
+    d = Array.from({ length: n }, (_, i) => {
+      let den = 1n;
+      for (let j = 0; j < n; j++) if (j !== i) den = mul(den, fr(BigInt(i - j)));
+      return inv(den);
+    });
+    denominators.set(n, d);
+  }
+  return d;
+}
+
 /** L_0(r) .. L_{n-1}(r): Lagrange's basis on the nodes 0..n-1 at r. */
 function lagrangeBasis(n: number, r: bigint): bigint[] {
   const diffs = Array.from({ length: n }, (_, j) => sub(r, BigInt(j)));
@@ -78,12 +93,8 @@ function lagrangeBasis(n: number, r: bigint): bigint[] {
   for (let j = 0; j < n; j++) prefix.push(mul(prefix[j], diffs[j]));
   const suffix = new Array<bigint>(n + 1).fill(1n);
   for (let j = n - 1; j >= 0; j--) suffix[j] = mul(suffix[j + 1], diffs[j]);
-  return diffs.map((_, i) => {
-    // prod_{j != i} (i - j) = i! (n-1-i)! (-1)^(n-1-i)
-    let den = 1n;
-    for (let j = 0; j < n; j++) if (j !== i) den = mul(den, fr(BigInt(i - j)));
-    return mul(mul(prefix[i], suffix[i + 1]), inv(den));
-  });
+  const den = lagrangeDenominators(n);
+  return diffs.map((_, i) => mul(mul(prefix[i], suffix[i + 1]), den[i]));
 }
 
 /** g(r) as weights: 1 on a_0, L_k(r_j) on g_j's value at k. */
