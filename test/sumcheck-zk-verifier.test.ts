@@ -8,12 +8,14 @@
  * smallest proof changed in turn (of a larger one every seventh word and each class of field's first; of a committed
  * one every eleventh and each class's first), each input and output value changed, a committed proof checked without
  * its commitment, against another model's and against a second commitment of the same model, a private proof given a
- * commitment, a commitment off the curve,
- * a context-bound proof without its context and with another, an unbound one with a context, truncations, trailing
- * bytes, a wrong version, a null input and a batch: both give the same verdict each time (both valid, both invalid,
- * or both throwing the same ZkmlError code) and no changed proof is accepted. The architectures the zero-knowledge
- * system refuses are IR_INVALID in both. Also prints the TypeScript verifier's time on one mlp-mnist-shaped proof
- * (784-56-10).
+ * commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
+ * with a context, truncations, trailing bytes, a wrong version, a null input and a batch: both give the same verdict
+ * each time (both valid, both invalid at the same check, or both throwing the same ZkmlError code) and no changed
+ * proof is accepted. Refusing at the same check is what pins each check: a single changed word is refused by some
+ * later check too when one is skipped (a round's sum by the final value, a final value by the merge), so "both
+ * refuse" alone passes with any one of them removed from the TypeScript side, and this does not. The architectures
+ * the zero-knowledge system refuses are IR_INVALID in both. Also prints the TypeScript verifier's time on one
+ * mlp-mnist-shaped proof (784-56-10).
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
@@ -126,7 +128,22 @@ interface Case {
   context?: Uint8Array;
 }
 
-/** What the Rust verifier says: "valid", "invalid" or "throw CODE". */
+/**
+ * Which check a refusal names, in words both verifiers' reasons map to (a sumcheck round's sum, each final-value
+ * check, each equation of a dot-product proof; anything else "other"): the two must refuse at the same check, not
+ * only both refuse (a check one of them skipped would show as a later check refusing).
+ */
+function checkOf(reason: string): string {
+  const round = /round (\d+): g\(0\) \+ g\(1\) differs/.exec(reason);
+  if (round) return `round ${round[1]}'s sum`;
+  if (/c T \+ delta/.test(reason)) return "dot product: c T + delta";
+  if (/c Y \+ beta/.test(reason)) return "dot product: c Y + beta";
+  if (!/final value/.test(reason)) return "other";
+  for (const what of ["dense", "h_f", "h_t", "joint merge"]) if (reason.includes(what)) return `final value (${what})`;
+  return `final value (${reason})`;
+}
+
+/** What the Rust verifier says: "valid", "invalid: <check>" or "throw CODE". */
 async function rustSays(c: Case): Promise<string> {
   try {
     const v = await native().sumcheckVerify(
@@ -137,7 +154,7 @@ async function rustSays(c: Case): Promise<string> {
       c.model && Buffer.from(c.model),
       c.context && Buffer.from(c.context),
     );
-    return v.valid ? "valid" : "invalid";
+    return v.valid ? "valid" : `invalid: ${checkOf(v.reason ?? "")}`;
   } catch (e) {
     const z = nativeError(e);
     return isZkmlError(z) ? `throw ${z.code}` : `crash ${String(e)}`;
@@ -147,18 +164,22 @@ async function rustSays(c: Case): Promise<string> {
 /** What the TypeScript verifier says, in the same words. */
 function tsSays(c: Case): string {
   try {
-    return verifySumcheckProof(c.arch, c.x, c.y, c.proof, c.model, c.context).valid ? "valid" : "invalid";
+    const v = verifySumcheckProof(c.arch, c.x, c.y, c.proof, c.model, c.context);
+    return v.valid ? "valid" : `invalid: ${checkOf(v.reason)}`;
   } catch (e) {
     return isZkmlError(e) ? `throw ${e.code}` : `crash ${String(e)}`;
   }
 }
 
-/** Both verdicts (the Rust one on the addon's worker thread while the TypeScript one runs here); they must agree. */
+/**
+ * Both verdicts (the Rust one on the addon's worker thread while the TypeScript one runs here); they must agree,
+ * a refusal at the same check. Returns the verdict without the check ("valid", "invalid" or "throw CODE").
+ */
 async function bothSay(c: Case, what: string): Promise<string> {
   const rust = rustSays(c);
   const ts = tsSays(c);
   expect({ what, ts }).to.deep.equal({ what, ts: await rust });
-  return ts;
+  return ts.replace(/^invalid: .*/, "invalid");
 }
 
 /** Each 32-byte word's class of field: what the decoder names with the word's top byte set, its indices dropped
