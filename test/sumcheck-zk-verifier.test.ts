@@ -7,8 +7,8 @@
  * with committed weights (sumcheckCommitModelZk's commitment given to the verifiers); then every 32-byte word of the
  * smallest proof changed in turn (of a larger one every seventh word and each class of field's first; of a committed
  * one every eleventh and each class's first), each input and output value changed, a committed proof checked without
- * its commitment, against another model's and against a second commitment of the same model, a private proof given a
- * commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
+ * its commitment, against another model's, against a second commitment of the same model and against one a row
+ * short, a private proof given a commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
  * with a context, truncations, trailing bytes, a wrong version, a null input and a batch: both give the same verdict
  * each time (both valid, both invalid at the same check, or both throwing the same ZkmlError code) and no changed
  * proof is accepted. Refusing at the same check is what pins each check: a single changed word is refused by some
@@ -292,6 +292,10 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
       expect(await bothSay({ ...base, model: (await commit(net)).commitment }, `${net.name} a second commitment of the same model`)).to.equal("invalid");
       const priv = proofs.get(net.name) as Buffer;
       expect(await bothSay({ ...base, proof: priv }, `${net.name} a private proof given a commitment`)).to.equal("invalid");
+      // the commitment's bytes: a row count word, then 64-byte rows; one row dropped still decodes
+      const rows = Number(commitment.readBigUInt64BE(24));
+      const short = Buffer.concat([Buffer.alloc(24), Buffer.from(new BigUint64Array([BigInt(rows - 1)]).buffer).reverse(), commitment.subarray(32, commitment.length - 64)]);
+      expect(await bothSay({ ...base, model: short }, `${net.name} a commitment one row short`)).to.equal("invalid");
       const bad = Buffer.from(commitment);
       bad[bad.length - 1] ^= 1;
       expect(await bothSay({ ...base, model: bad }, `${net.name} a commitment off the curve`)).to.equal("throw PROOF_INVALID");
@@ -326,6 +330,8 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
     for (const [what, arch] of refused) {
       const y = Array.from({ length: 2 }, () => 0n);
       expect(await bothSay({ arch, x: [0n, 1n, 2n, 3n].slice(0, arch.inputLen), y, proof }, what)).to.equal("throw IR_INVALID");
+      // a null input is refused first (a zero-knowledge proof is of a public input), as the Rust side does
+      expect(await bothSay({ arch, x: null, y, proof }, `${what}, a null input`)).to.equal("invalid");
     }
   });
 
