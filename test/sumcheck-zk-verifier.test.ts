@@ -8,7 +8,8 @@
  * smallest proof changed in turn (of a larger one every seventh word and each class of field's first; of a committed
  * one every eleventh and each class's first), each input and output value changed, a committed proof checked without
  * its commitment, against another model's, against a second commitment of the same model and against one a row
- * short, a private proof given a commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
+ * short, a proof of other weights (with their own commitment) against the published one, a private proof given a
+ * commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
  * with a context, truncations, trailing bytes, a wrong version, a null input and a batch: both give the same verdict
  * each time (both valid, both invalid at the same check, or both throwing the same ZkmlError code) and no changed
  * proof is accepted. Refusing at the same check is what pins each check: a single changed word is refused by some
@@ -288,7 +289,12 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
       expect(await bothSay({ ...base, model: undefined }, `${net.name} committed, no commitment`)).to.equal("invalid");
       const other = { ...net, params: net.params.slice() };
       other.params[0] += 1n;
-      expect(await bothSay({ ...base, model: (await commit(other)).commitment }, `${net.name} another model's commitment`)).to.equal("invalid");
+      const otherCommitted = await commit(other);
+      expect(await bothSay({ ...base, model: otherCommitted.commitment }, `${net.name} another model's commitment`)).to.equal("invalid");
+      const otherProof = await native().sumcheckProveZk(i64Bytes(archWords(net.arch)), i64Bytes(other.params), i64Bytes(net.x), otherCommitted.secret, null);
+      const otherCase: Case = { ...base, y: fromI64Bytes(otherProof.output), proof: otherProof.proof };
+      expect(await bothSay({ ...otherCase, model: otherCommitted.commitment }, `${net.name} other weights, their commitment`)).to.equal("valid");
+      expect(await bothSay(otherCase, `${net.name} other weights, the published commitment`)).to.equal("invalid");
       expect(await bothSay({ ...base, model: (await commit(net)).commitment }, `${net.name} a second commitment of the same model`)).to.equal("invalid");
       const priv = proofs.get(net.name) as Buffer;
       expect(await bothSay({ ...base, proof: priv }, `${net.name} a private proof given a commitment`)).to.equal("invalid");
