@@ -21,66 +21,54 @@
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
 import { loadSumcheck, nativeError } from "../src/core/native";
-import { requantValue } from "../src/ir/ir";
-import { archWords, ArchOp, fromI64Bytes, i64Bytes, SumcheckArch } from "../src/systems/sumcheck/arch";
+import { IR_FORMAT, irShapes, QModel, QOp, runIR } from "../src/ir/ir";
+import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, sumcheckArch, sumcheckParamBytes } from "../src/systems/sumcheck/arch";
 import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { checkArch } from "../src/systems/sumcheck/verifier/architecture";
 import { decodeZkProof } from "../src/systems/sumcheck/verifier/decode-zk";
-import { planOf } from "../src/systems/sumcheck/verifier/plan-zk";
+import { planOf, Plan } from "../src/systems/sumcheck/verifier/plan-zk";
 
-/** A seeded generator of integers in [lo, hi]. */
+/** A seeded generator of integers in [lo, hi] (xorshift32; hi - lo far below 2^32). */
 function rng(seed: number): (lo: number, hi: number) => number {
-  let s = seed >>> 0;
+  let s = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
   return (lo, hi) => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo + 1));
+    s = (s ^ (s << 13)) >>> 0;
+    s = (s ^ (s >>> 17)) >>> 0;
+    s = (s ^ (s << 5)) >>> 0;
+    return lo + (s % (hi - lo + 1));
   };
 }
 
 type Layer = { dense: number } | { requant: { relu: boolean; clamp?: number; act: number } } | { flatten: true };
 
-interface Net {
-  name: string;
-  arch: SumcheckArch;
-  params: bigint[];
-  x: bigint[];
-  y: bigint[];
-}
+/** A network: its architecture and parameters (the prover's words), an input and its output. */
+type Net = { name: string; arch: SumcheckArch; params: bigint[]; x: bigint[]; y: bigint[] };
 
 /** The requant bringing the largest |z| to about `act` bits (shift at least 1), its bits holding z. */
-function requantFor(z: readonly bigint[], act: number, relu: boolean, clamp?: number): Extract<ArchOp, { op: "requant" }> {
-  const max = z.reduce((a, v) => (v < 0n ? (-v > a ? -v : a) : v > a ? v : a), 1n);
-  const need = max.toString(2).length;
-  return { op: "requant", shift: Math.max(1, need - act), relu, bits: Math.max(need, 1 + act) + 1, ...(clamp !== undefined ? { clamp } : {}) };
+function requantFor(z: readonly bigint[], act: number, relu: boolean, clamp?: number): Extract<QOp, { op: "requant" }> {
+  const widest = z.map((v) => (v < 0n ? -v : v).toString(2).length).reduce((a, b) => Math.max(a, b), 1);
+  return { op: "requant", shift: Math.max(1, widest - act), relu, bits: Math.max(widest, 1 + act) + 1, ...(clamp !== undefined ? { clamp } : {}) };
 }
 
-/** A network on x: dense layers of weights in [-wMax - 1, wMax] and biases in [-bMax, bMax], requants chosen from
- * the values seen. */
+/**
+ * A quantized model (the IR, as a user's model reaches the sumcheck system) on an input of `inputLen` values in
+ * [min, top]: dense layers of weights in [-wMax - 1, wMax] and biases in [-bMax, bMax], each requant chosen from the
+ * values runIR gives before it. Its architecture, parameters and output are sumcheckArch's, sumcheckParamBytes' and
+ * runIR's.
+ */
 function build(name: string, seed: number, [min, top]: [number, number], inputLen: number, layers: Layer[], wMax = 127, bMax = 2000): Net {
   const r = rng(seed);
   const x = Array.from({ length: inputLen }, () => BigInt(r(min, top)));
-  const ops: ArchOp[] = [];
-  const params: bigint[] = [];
-  let cur = x;
+  const input = { shape: [inputLen], min: BigInt(min), bits: Math.ceil(Math.log2(top - min + 1)), step: 1, range: [min, top] as [number, number] };
+  const q: QModel = { format: IR_FORMAT, name, input, ops: [], output: { step: 1 } };
+  const draw = (n: number, bound: number, below: number) => Array.from({ length: n }, () => BigInt(r(-bound - below, bound)));
   for (const l of layers) {
-    if ("dense" in l) {
-      const [m, n] = [l.dense, cur.length];
-      const w = Array.from({ length: m * n }, () => BigInt(r(-wMax - 1, wMax)));
-      const b = Array.from({ length: m }, () => BigInt(r(-bMax, bMax)));
-      params.push(...w, ...b);
-      ops.push({ op: "dense", m, n });
-      const a = cur;
-      cur = b.map((bo, o) => a.reduce((s, v, i) => s + w[o * n + i] * v, bo));
-    } else if ("requant" in l) {
-      const op = requantFor(cur, l.requant.act, l.requant.relu, l.requant.clamp);
-      ops.push(op);
-      cur = cur.map((v) => requantValue(v, op.shift, op.relu, op.clamp));
-    } else ops.push({ op: "flatten" });
+    const inSize = irShapes(q)[q.ops.length].reduce((a, b) => a * b, 1);
+    if ("dense" in l) q.ops.push({ op: "dense", inSize, units: l.dense, weights: draw(l.dense * inSize, wMax, 1), bias: draw(l.dense, bMax, 0) });
+    else if ("requant" in l) q.ops.push(requantFor(runIR(q, x).output, l.requant.act, l.requant.relu, l.requant.clamp));
+    else q.ops.push({ op: "flatten" });
   }
-  return { name, arch: { inputLen, inputMin: BigInt(min), inputTop: BigInt(top), ops }, params, x, y: cur };
+  return { name, arch: sumcheckArch(q), params: fromI64Bytes(sumcheckParamBytes(q)), x, y: runIR(q, x).output };
 }
 
 /** The smallest shape the zero-knowledge system proves (each lookup two rows a side at least), small tables. */
@@ -183,29 +171,35 @@ async function bothSay(c: Case, what: string): Promise<string> {
   return ts.replace(/^invalid: .*/, "invalid");
 }
 
-/** Each 32-byte word's class of field: what the decoder names with the word's top byte set, its indices dropped
- * (an op's index replaced by its kind; a round's evaluation index kept), a point's second word marked "(y)". */
-function fieldClasses(net: Net, proof: Buffer): string[] {
-  const plan = planOf(checkArch(net.arch));
-  const classes: string[] = [];
-  for (let at = 0; at < proof.length; at += 32) {
-    const b = Buffer.from(proof);
-    b[at] = 0xff;
-    let message = "decoded";
+/** What the decoder says of the proof with the word at byte `at` set to 0xff..: the field it refuses there. */
+function refusedField(plan: Plan, proof: Buffer, at: number): { at: number; field: string } {
+  const b = Buffer.from(proof);
+  b.fill(0xff, at, at + 32);
+  const said = (() => {
     try {
       decodeZkProof(b, plan);
+      return "decoded";
     } catch (e) {
-      message = (e as Error).message;
+      return (e as Error).message;
     }
-    const m = /at byte (\d+): (.*?): (not a|count too large)|at byte (\d+): (version)/.exec(message);
-    if (!m) throw new Error(`word at ${at} with its top byte set: ${message}`);
-    const c = (m[2] ?? m[5])
+  })();
+  const m = /at byte (\d+): (version|.*?(?=: (?:not a|count too large)))/.exec(said);
+  if (!m) throw new Error(`word at ${at} set to ones: ${said}`);
+  return { at: Number(m[1]), field: m[2] };
+}
+
+/** Each 32-byte word's class of field: the field the decoder refuses it as, indices dropped (an op's index replaced
+ * by its kind; a round's evaluation index kept: each plays its own part), a point's second word marked "(y)". */
+function fieldClasses(net: Net, proof: Buffer): string[] {
+  const plan = planOf(checkArch(net.arch));
+  return Array.from({ length: proof.length / 32 }, (_, i) => {
+    const { at, field } = refusedField(plan, proof, 32 * i);
+    const c = field
       .replace(/^ops\[(\d+)\]/, (_, k: string) => `ops[${net.arch.ops[Number(k)].op}]`)
       .replace(/round \d+ evaluation (\d+)/, "round # evaluation $1")
       .replace(/(?<!evaluation )\b\d+\b/g, "#");
-    classes.push(Number(m[1] ?? m[4]) === at ? c : `${c} (y)`);
-  }
-  return classes;
+    return at === 32 * i ? c : `${c} (y)`;
+  });
 }
 
 /**

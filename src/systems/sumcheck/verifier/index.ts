@@ -65,13 +65,20 @@ export function verifySumcheckProof(
   const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
   const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
   const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
-  try {
+  return verdict(() => {
     if (n > 1 && input !== null && input.length !== n * checked.inputLen)
       throw new Reject(`batch inputs (one per output): ${input.length} values, expected ${n * checked.inputLen}`);
     const xs = input === null ? null : n === 1 ? [input] : chunks(input, checked.inputLen);
     const ys = n === 1 ? [output] : chunks(output, outLen);
     if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
     verifyNetwork(checked, archHashOfWords(checked.words), xs, ys, decoded, modelRows, range, context ?? null);
+  });
+}
+
+/** `check`'s verdict: valid when it returns, the reason when it throws Reject (any other error is thrown on). */
+function verdict(check: () => void): { valid: true } | { valid: false; reason: string } {
+  try {
+    check();
     return { valid: true };
   } catch (e) {
     if (e instanceof Reject) return { valid: false, reason: e.message };
@@ -79,7 +86,8 @@ export function verifySumcheckProof(
   }
 }
 
-/** A zero-knowledge proof's verdict (native lib.rs `verify_zk`, in its order: the input given, the plan, the bytes, the model commitment). */
+/** A zero-knowledge proof's verdict (native lib.rs `verify_zk`, in its order: the input given, the plan, the bytes,
+ * the model commitment). */
 function verifyZk(
   checked: CheckedArch,
   input: readonly bigint[] | null,
@@ -93,11 +101,5 @@ function verifyZk(
   const plan = planOf(checked);
   const decoded = decodeZkProof(proof, plan);
   const modelRows = model === undefined ? null : decodeCommitment(model);
-  try {
-    verifyNetworkZk(plan, archHashOfWords(checked.words), input, output, decoded, modelRows, context ?? null);
-    return { valid: true };
-  } catch (e) {
-    if (e instanceof Reject) return { valid: false, reason: e.message };
-    throw e;
-  }
+  return verdict(() => verifyNetworkZk(plan, archHashOfWords(checked.words), input, output, decoded, modelRows, context ?? null));
 }

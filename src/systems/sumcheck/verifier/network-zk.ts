@@ -25,7 +25,7 @@ import { add, fr, log2Ceil, mleEval, mul, neg, sub } from "./field";
 import { pow2Parts } from "./architecture";
 import type { Rows } from "./decode";
 import { Transcript } from "./transcript";
-import { intoJoint, onMask, verifyJoint, ColClaim, JointClaim } from "./joint";
+import { eqBits, intoJoint, onMask, verifyJoint, ColClaim, JointClaim } from "./joint";
 import { drawChallenges, verifyLookupZk, LookupCol } from "./logup-zk";
 import { activationTable, rangeTable } from "./requant";
 import { vanishing, verifyZk, Weights } from "./zk";
@@ -59,13 +59,8 @@ interface Ctx {
 
 const wit = (c: Ctx, k: number, kind: SegKind["kind"]): Placed => [1, c.plan.witness.find(k, { kind } as SegKind).offset];
 
-/** eq of p's coordinates past the first `low` with the bits of offset / 2^low. */
-function eqHigh(p: readonly bigint[], low: number, offset: number): bigint {
-  const idx = offset / 2 ** low;
-  let e = 1n;
-  for (let i = low; i < p.length; i++) e = mul(e, Math.floor(idx / 2 ** (i - low)) % 2 === 1 ? p[i] : sub(1n, p[i]));
-  return e;
-}
+/** eq of p's coordinates past the first `low` with the bits of offset / 2^low (network.rs eq_high). */
+const eqHigh = (p: readonly bigint[], low: number, offset: number): bigint => eqBits(offset / 2 ** low, p.slice(low));
 
 /** The lookup's column names placed: f's columns and m witness segments, the helpers their own vectors. */
 function placeLookup(fCols: Placed[], mCol: Placed, helper: number): (c: LookupCol) => Placed {

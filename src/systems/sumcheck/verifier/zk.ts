@@ -12,7 +12,7 @@
  * the running claim from v + K. The caller checks prod_i F^_i(r) = e - eta y against the revealed values; left on
  * the mask vector: K = eta G - <l, mask> and y = g(r).
  */
-import { add, fr, interpolate, inv, mul, neg, sub } from "./field";
+import { add, fr, interpolate, mul, neg, sub } from "./field";
 import { Reject } from "./reject";
 import { Transcript } from "./transcript";
 
@@ -71,30 +71,9 @@ function sumWeights(g: LibraMask): Weights {
   return w;
 }
 
-/** 1 / prod_{j != i} (i - j) for the nodes 0..n-1, cached by n. */
-const denominators = new Map<number, bigint[]>();
-function lagrangeDenominators(n: number): bigint[] {
-  let d = denominators.get(n);
-  if (!d) {
-    d = Array.from({ length: n }, (_, i) => {
-      let den = 1n;
-      for (let j = 0; j < n; j++) if (j !== i) den = mul(den, fr(BigInt(i - j)));
-      return inv(den);
-    });
-    denominators.set(n, d);
-  }
-  return d;
-}
-
-/** L_0(r) .. L_{n-1}(r): Lagrange's basis on the nodes 0..n-1 at r. */
+/** L_0(r) .. L_{n-1}(r): Lagrange's basis on the nodes 0..n-1 at r, each the polynomial through one unit vector. */
 function lagrangeBasis(n: number, r: bigint): bigint[] {
-  const diffs = Array.from({ length: n }, (_, j) => sub(r, BigInt(j)));
-  const prefix = [1n];
-  for (let j = 0; j < n; j++) prefix.push(mul(prefix[j], diffs[j]));
-  const suffix = new Array<bigint>(n + 1).fill(1n);
-  for (let j = n - 1; j >= 0; j--) suffix[j] = mul(suffix[j + 1], diffs[j]);
-  const den = lagrangeDenominators(n);
-  return diffs.map((_, i) => mul(mul(prefix[i], suffix[i + 1]), den[i]));
+  return Array.from({ length: n }, (_, k) => interpolate(Array.from({ length: n }, (_, j) => (j === k ? 1n : 0n)), r));
 }
 
 /** g(r) as weights: 1 on a_0, L_k(r_j) on g_j's value at k. */
