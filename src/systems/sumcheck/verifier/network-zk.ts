@@ -16,6 +16,8 @@
  * - flatten: the claim passes.
  * A claim left on x (a first op that is not dense) is checked in the merge as v - x~(p) = <l, masks>.
  *
+ * Before the transcript: x has the input length and lies in the declared range, y has the output length (so a batch
+ * is refused), and there is exactly one model commitment (the proof's or the verifier's).
  * Transcript ("zkml-sumcheck-fc-zk-v1"): the statement as format 2's (the architecture's hash, "input" x, "output"
  * y, "context" when bound), the model's rows ("model commitment"), the witness's and the masks' ("hyrax
  * commitment"), C_M ("merge mask"); the output point; the ops from the last down; the joint merge (joint.ts) of every
