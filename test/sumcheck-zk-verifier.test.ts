@@ -1,22 +1,22 @@
 /**
  * The sumcheck system's zero-knowledge proofs (format 3, native/src/sumcheck/network_zk.rs) checked by its two
- * verifiers against each other: the Rust one (the addon's sumcheckVerify, which dispatches on the version word) and
- * the TypeScript one (src/systems/sumcheck/verifier/ verifySumcheckProof, network-zk.ts). On four small random MLPs
- * (the smallest shape the system proves, non-powers of two, a flatten, requants with and without ReLU and clamp, a
- * requant last, a requant first on x, a dense layer last): both accept the honest proofs with private weights and
- * with committed weights (sumcheckCommitModelZk's commitment given to the verifiers); then every 32-byte word of the
- * smallest proof changed in turn (of a larger one every seventh word and each class of field's first; of a committed
- * one every eleventh and each class's first), each input and output value changed, a committed proof checked without
- * its commitment, against another model's, against a second commitment of the same model and against one a row
- * short, a proof of other weights (with their own commitment) against the published one, a private proof given a
- * commitment, a commitment off the curve, a context-bound proof without its context and with another, an unbound one
- * with a context, truncations, trailing bytes, a wrong version, a null input and a batch: both give the same verdict
- * each time (both valid, both invalid at the same check, or both throwing the same ZkmlError code) and no changed
- * proof is accepted. Refusing at the same check is what pins each check: a single changed word is refused by some
- * later check too when one is skipped (a round's sum by the final value, a final value by the merge), so "both
- * refuse" alone passes with any one of them removed from the TypeScript side, and this does not. The architectures
- * the zero-knowledge system refuses are IR_INVALID in both. Also prints the TypeScript verifier's time on one
- * mlp-mnist-shaped proof (784-56-10).
+ * verifiers against each other: the Rust one (the addon's sumcheckVerify, which dispatches on the version word) and the
+ * TypeScript one (src/systems/sumcheck/verifier/ verifySumcheckProof, network-zk.ts). On five small random MLPs (the
+ * smallest shape the system proves, one of a single output, non-powers of two, a flatten, requants with and without
+ * ReLU and clamp, a requant last, a requant first on x, a dense layer last): both accept the honest proofs with private
+ * weights and with committed weights (sumcheckCommitModelZk's commitment given to the verifiers); then every 32-byte
+ * word of the smallest proof changed in turn (of a larger one every seventh word and each class of field's first; of
+ * the single output's every thirteenth and each class's first; of a committed one every eleventh and each class's
+ * first), each input and output value changed, a committed proof checked without its commitment, against another
+ * model's, against a second commitment of the same model and against one a row short, a proof of other weights (with
+ * their own commitment) against the published one, a private proof given a commitment, a commitment off the curve, a
+ * context-bound proof without its context and with another, an unbound one with a context, truncations, trailing bytes,
+ * a wrong version, a null input and a batch: both give the same verdict each time (both valid, both invalid at the same
+ * check, or both throwing the same ZkmlError code) and no changed proof is accepted. Refusing at the same check is what
+ * pins each check: a single changed word is refused by some later check too when one is skipped (a round's sum by the
+ * final value, a final value by the merge), so "both refuse" alone passes with any one of them removed from the
+ * TypeScript side, and this does not. The architectures the zero-knowledge system refuses are IR_INVALID in both. Also
+ * prints the TypeScript verifier's time on one mlp-mnist-shaped proof (784-56-10).
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
@@ -88,7 +88,7 @@ const nets: Net[] = [
     { requant: { relu: false, act: 3 } },
     { dense: 5 },
     { requant: { relu: false, clamp: 4, act: 5 } },
-  ]),
+  ]),  build("4 -> 3 (ReLU) -> 1: one output, its point of no coordinates", 5, [-4, 4], 4, [{ dense: 3 }, { requant: { relu: true, act: 4 } }, { dense: 1 }]),
 ];
 
 /** The addon's functions this test calls. */
@@ -228,7 +228,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
   this.timeout(120000);
   const proofs = new Map<string, Buffer>();
 
-  it("both accept the honest proofs of four small MLPs, private weights", async () => {
+  it("both accept the honest proofs of five small MLPs, private weights", async () => {
     for (const net of nets) {
       const proof = await prove(net);
       expect(proof.readUInt32BE(28), "version word").to.equal(3);
@@ -238,11 +238,13 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
     }
   });
 
-  it("agrees on every word of the smallest proof changed in turn, and on every seventh (and each field's first) of a larger one", async () => {
+  it("agrees on every word of the smallest proof changed in turn, on every seventh (and each field's first) of a larger one, every thirteenth of the single output's", async () => {
     const small = await everyWord(tiny, proofs.get(tiny.name) as Buffer, 1);
     expect(small.get("invalid") ?? 0).to.be.greaterThan(100);
     expect(small.get("throw PROOF_INVALID") ?? 0).to.be.greaterThan(0);
     const larger = await everyWord(nets[1], proofs.get(nets[1].name) as Buffer, 7);
+    const single = await everyWord(nets[4], proofs.get(nets[4].name) as Buffer, 13);
+    expect(single.get("invalid") ?? 0).to.be.greaterThan(20);
     expect(larger.get("invalid") ?? 0).to.be.greaterThan(50);
   });
 
