@@ -221,7 +221,14 @@ impl Task for SumcheckProveTask {
         Ok((proof.to_bytes(), ys.concat(), t))
     }
 
-    fn resolve(&mut self, _env: Env, (proof, y, t): Self::Output) -> napi::Result<SumcheckProof> {
+    fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<SumcheckProof> {
+        SumcheckProveTask::resolve_proof(env, out)
+    }
+}
+
+impl SumcheckProveTask {
+    /// A proof, its output and the prover's phases as JavaScript takes them (both provers' tasks).
+    fn resolve_proof(_env: Env, (proof, y, t): (Vec<u8>, Vec<i64>, sumcheck::network::Timings)) -> napi::Result<SumcheckProof> {
         let ms = |f: fn(&(&'static str, f64, f64)) -> f64| t.iter().map(|p| Timing { phase: p.0.to_string(), ms: f(p) * 1000.0 }).collect();
         Ok(SumcheckProof { proof: proof.into(), output: to_le(&y), timings: ms(|p| p.1), cpu_timings: ms(|p| p.2) })
     }
@@ -293,6 +300,9 @@ impl Task for SumcheckVerifyTask {
         use sumcheck::network::{verify_batch_with, verify_private_input, verify_with, InputVis, NetworkProof};
         let arch = sumcheck_arch(&self.arch)?;
         let y = words(&self.output, "output")?;
+        if is_zk_proof(&self.proof) {
+            return self.verify_zk(&arch, &y);
+        }
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
         let input = self.input.as_ref().map(|b| words(b, "input")).transpose()?;
@@ -324,6 +334,26 @@ impl Task for SumcheckVerifyTask {
     }
 }
 
+/// Whether a proof's first word is format 3's version (a zero-knowledge proof).
+fn is_zk_proof(proof: &[u8]) -> bool {
+    proof.len() >= 32 && proof[..31].iter().all(|&b| b == 0) && proof[31] as u64 == sumcheck::network_zk::ZK_PROOF_VERSION
+}
+
+impl SumcheckVerifyTask {
+    /// A zero-knowledge proof's verdict: one inference, the input public.
+    fn verify_zk(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
+        use sumcheck::network_zk::{verify_network_zk, Plan, ZkNetworkProof};
+        let Some(input) = &self.input else {
+            return Ok(Some("a zero-knowledge proof is of a public input so far: give the input".into()));
+        };
+        let x = words(input, "input")?;
+        Plan::new(arch).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let proof = ZkNetworkProof::from_bytes(&self.proof, arch).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
+        let model = model_commitment(&self.model)?;
+        Ok(verify_network_zk(arch, &x, y, &proof, model.as_ref(), self.context.as_ref()).err().map(|e| e.to_string()))
+    }
+}
+
 /// Verifies a sumcheck proof of this architecture for this input and output (little-endian i64 words). A proof
 /// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
 /// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's. Without
@@ -332,6 +362,86 @@ impl Task for SumcheckVerifyTask {
 #[napi]
 pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckVerifyTask>> {
     Ok(AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.map(|b| b.to_vec()), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()), context: context_word(context)? }))
+}
+
+pub struct SumcheckProveZkTask {
+    arch: Vec<u8>,
+    params: Vec<u8>,
+    input: Vec<u8>,
+    secret: Option<Vec<u8>>,
+    context: Option<[u8; 32]>,
+}
+
+impl Task for SumcheckProveZkTask {
+    type Output = (Vec<u8>, Vec<i64>, sumcheck::network::Timings);
+    type JsValue = SumcheckProof;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::Network;
+        use sumcheck::network_zk::{prove_network_zk_timed, ModelSecret};
+        let arch = sumcheck_arch(&self.arch)?;
+        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let x = words(&self.input, "input")?;
+        if x.len() != arch.input_len {
+            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (zero-knowledge proofs are of one inference so far), got {}", arch.input_len, x.len())).into());
+        }
+        let secret = self.secret.as_ref().map(|b| ModelSecret::from_bytes(b, &arch).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("model secret: {e}")))).transpose()?;
+        // the masks and blinders come from the OS's CSPRNG: a repeated seed would repeat every mask
+        let (proof, y, t) = prove_network_zk_timed(&net, &x, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
+            let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+            NativeError::bare(code, e)
+        })?;
+        Ok((proof.to_bytes(), y, t))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<SumcheckProof> {
+        SumcheckProveTask::resolve_proof(env, out)
+    }
+}
+
+/// Proves in zero knowledge (format 3: nothing of the weights or the activations revealed) that the network maps
+/// the input to the output it returns: one inference of an MLP (dense, requant and flatten ops), the input public.
+/// Arrays as sumcheckProve's. With `secret` (sumcheckCommitModelZk's), the weights are proved to be that hiding
+/// commitment's and it is not sent; without, the proof carries one. `context` as sumcheckProve's.
+#[napi]
+pub fn sumcheck_prove_zk(arch: Buffer, params: Buffer, input: Buffer, secret: Option<Buffer>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveZkTask>> {
+    Ok(AsyncTask::new(SumcheckProveZkTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), secret: secret.map(|m| m.to_vec()), context: context_word(context)? }))
+}
+
+/// A committed model in zero knowledge: the hiding commitment to publish (sumcheckCommitModel's bytes format) and
+/// the secret its owner keeps (the commitment and its rows' blinders), which sumcheckProveZk takes.
+#[napi(object)]
+pub struct SumcheckModelSecret {
+    pub commitment: Buffer,
+    pub secret: Buffer,
+}
+
+pub struct SumcheckCommitZkTask {
+    arch: Vec<u8>,
+    params: Vec<u8>,
+}
+
+impl Task for SumcheckCommitZkTask {
+    type Output = (Vec<u8>, Vec<u8>);
+    type JsValue = SumcheckModelSecret;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::{commitment_to_bytes, Network};
+        let arch = sumcheck_arch(&self.arch)?;
+        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let s = sumcheck::network_zk::commit_model_zk(&net, &mut ark_std::rand::rngs::OsRng).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        Ok((commitment_to_bytes(&s.commitment), s.to_bytes()))
+    }
+
+    fn resolve(&mut self, _env: Env, (commitment, secret): Self::Output) -> napi::Result<SumcheckModelSecret> {
+        Ok(SumcheckModelSecret { commitment: commitment.into(), secret: secret.into() })
+    }
+}
+
+/// Commits the model once with hiding rows, for zero-knowledge proofs of committed weights.
+#[napi]
+pub fn sumcheck_commit_model_zk(arch: Buffer, params: Buffer) -> AsyncTask<SumcheckCommitZkTask> {
+    AsyncTask::new(SumcheckCommitZkTask { arch: arch.to_vec(), params: params.to_vec() })
 }
 
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.

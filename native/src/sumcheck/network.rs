@@ -1517,7 +1517,7 @@ impl<'a> Reader<'a> {
         let sumcheck = self.sumcheck(&format!("{what} sumcheck"))?;
         Ok(WiringProof { sumcheck, x_eval: self.fr(&format!("{what} evaluation"))? })
     }
-    fn commitment(&mut self, what: &str) -> Result<HyraxCommitment, DecodeError> {
+    pub(crate) fn commitment(&mut self, what: &str) -> Result<HyraxCommitment, DecodeError> {
         let rows = self.count(&format!("{what} row count"), self.left_words() / 2)?;
         Ok(HyraxCommitment { rows: (0..rows).map(|i| self.point(&format!("{what} row {i}"))).collect::<Result<_, _>>()? })
     }

@@ -167,6 +167,32 @@ pub struct ModelSecret {
     pub blinders: Vec<Fr>,
 }
 
+impl ModelSecret {
+    /// The secret's bytes (the owner's file, beside the published commitment): the commitment as
+    /// network.rs's `commitment_to_bytes` writes it, then one 32-byte word per row's blinder.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(super::network::commitment_to_bytes(&self.commitment));
+        self.blinders.iter().for_each(|b| w.fr(b));
+        w.0
+    }
+
+    /// Back from `to_bytes` for the architecture `arch` (its model's row count), every row on the curve, every
+    /// blinder below the modulus, nothing after.
+    pub fn from_bytes(bytes: &[u8], arch: &Arch) -> Result<ModelSecret, DecodeError> {
+        let plan = Plan::new(arch).map_err(|what| DecodeError { offset: 0, what })?;
+        let mut r = Reader { b: bytes, at: 0 };
+        let commitment = r.commitment("model secret's commitment")?;
+        if commitment.rows.len() != plan.rows(0) {
+            return r.err(format!("a commitment of {} rows, this architecture's model has {}", commitment.rows.len(), plan.rows(0)));
+        }
+        let blinders = (0..plan.rows(0)).map(|i| r.fr(&format!("blinder {i}"))).collect::<Result<Vec<_>, _>>()?;
+        if r.at != bytes.len() {
+            return r.err(format!("{} bytes after the secret's end", bytes.len() - r.at));
+        }
+        Ok(ModelSecret { commitment, blinders })
+    }
+}
+
 /// Commits the model once with hiding rows (committed weights): the commitment to publish and the secret to keep.
 pub fn commit_model_zk<R: RngCore + CryptoRng>(net: &Network, rng: &mut R) -> Result<ModelSecret, String> {
     let plan = Plan::new(&net.arch())?;
@@ -913,6 +939,30 @@ mod tests {
     /// Format 3's bytes: committed weights round-trip without the model's rows; every word changed to the field's
     /// modulus and every point's x changed refuse to parse or to verify; truncations, a trailing word, a wrong version
     /// and another architecture's shape are errors naming the place.
+    #[test]
+    fn a_model_secret_round_trips_and_refuses_damage() {
+        let mut rng = StdRng::seed_from_u64(55);
+        let (net, x) = small(31);
+        let arch = net.arch();
+        let secret = commit_model_zk(&net, &mut rng).unwrap();
+        let bytes = secret.to_bytes();
+        let back = ModelSecret::from_bytes(&bytes, &arch).unwrap();
+        assert_eq!((back.commitment.clone(), back.blinders.clone()), (secret.commitment.clone(), secret.blinders.clone()));
+        // the secret read back proves against the published commitment
+        let (proof, y) = prove_network_zk(&net, &x, Some(&back), None, &mut rng).unwrap();
+        assert!(verify_network_zk(&arch, &x, &y, &proof, Some(&secret.commitment), None).is_ok());
+        let err = |b: &[u8]| ModelSecret::from_bytes(b, &arch).unwrap_err().what;
+        assert!(err(&bytes[..bytes.len() - 32]).contains("truncated"), "{}", err(&bytes[..bytes.len() - 32]));
+        assert!(err(&[&bytes[..], &[0u8; 32]].concat()).contains("after the secret's end"));
+        let other = small(32).0.arch();
+        let mut wider = other.clone();
+        if let ArchOp::Dense { n, .. } = &mut wider.ops[0] {
+            *n *= 4;
+        }
+        wider.input_len *= 4;
+        assert!(ModelSecret::from_bytes(&bytes, &wider).unwrap_err().what.contains("rows, this architecture's model has"));
+    }
+
     #[test]
     fn zero_knowledge_proof_bytes_round_trip_and_refuse_damage() {
         let mut rng = StdRng::seed_from_u64(54);
