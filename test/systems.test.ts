@@ -233,6 +233,50 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect((await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: changed })).verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
   });
 
+  it("--zk: a zero-knowledge proof (format 3), both verifiers accept, the output is runIR's; a format-2 proof is not reused for it; two proofs of one input differ", async () => {
+    const plain = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility } });
+    const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true });
+    if (r.form !== "ir" || plain.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.zeroKnowledge).to.equal(true);
+    expect(r.verified).to.equal(true);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    // the zero-knowledge prover's phases (network_zk.rs), not the cached format-2 proof's
+    expect(r.phases.map((p) => p.phase)).to.deep.equal(["run and witness", "commit", "layers", "joint merge and openings"]);
+    const first = fs.readFileSync(r.files.proof);
+    expect(BigInt("0x" + first.subarray(0, 32).toString("hex"))).to.equal(3n);
+    // fresh masks and blinders each time (the OS's randomness): same statement, other words
+    const again = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true, execution: { force: true } });
+    if (again.form !== "ir") throw new Error("expected an IR system's report");
+    const second = fs.readFileSync(again.files.proof);
+    expect(second.length).to.equal(first.length);
+    expect(second.equals(first)).to.equal(false);
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    const changed = path.join(tmpDir("sumcheck-zk"), "public.json");
+    fs.writeFileSync(changed, JSON.stringify({ ...pub, output: pub.output.map((v: string, i: number) => (i === 0 ? String(BigInt(v) - 1n) : v)) }));
+    const v = await sys.verify({ ir: r.files.ir, proof: r.files.proof, public: changed });
+    expect(v.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
+  });
+
+  it("--zk refuses, before any proving, the statements and ops its prover does not take yet, saying what to do", async () => {
+    for (const [vis, msg] of [
+      [{ ...visibility, weights: "hashed" }, /^--zk with --weights hashed: the sumcheck system proves in zero knowledge one inference/],
+      [{ ...visibility, input: "private" }, /^--zk with --input private:/],
+      [{ ...visibility, batch: 2 }, /^--zk with --batch 2:/],
+    ] as const) {
+      const e = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: vis }, zeroKnowledge: true }));
+      expect(e.code).to.equal("OPTION_INVALID");
+      expect(e.message).to.match(msg);
+      expect(e.hint).to.match(/drop --zk/);
+    }
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const e = await rejected(proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true }));
+    expect(e.code).to.equal("IR_INVALID");
+    expect(e.message).to.match(/^--zk: ops\[0\] is conv; the sumcheck system proves in zero knowledge dense, requant and flatten ops so far/);
+  });
+
   it("proves a CNN (conv with padding, ReLU, average pool, dense): both verifiers accept, the output is runIR's", async () => {
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
     const r = await proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility }, execution: { force: true } });

@@ -61,6 +61,9 @@ export interface ProveOptions {
   /** The context a statement with one is bound to (visibility.context "sender": the submitter's address as a
    * number, uint160); required by such a statement, ignored by others. */
   context?: bigint;
+  /** Prove in zero knowledge: what the statement calls private stays hidden. Groth16, PLONK and FFLONK always do;
+   * the sumcheck system does with this (format 3), for the statements its zero-knowledge prover takes. */
+  zeroKnowledge?: boolean;
   /** Where the setup's trust comes from (src/setup/trust.ts); from the config with `ptauTrust`. */
   trust?: SetupTrust;
   execution?: Execution;

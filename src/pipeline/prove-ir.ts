@@ -100,10 +100,11 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): S
 
 function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[]): StageSpec<IrProofMeta> {
   const { sys } = run;
-  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment}` : "") };
+  const zk = run.opts.zeroKnowledge === true;
+  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment}` : "") + (zk ? ";zero knowledge" : "") };
   return {
     stage: "prove",
-    title: `${sys.protocol}, ${sys.prover} prover`,
+    title: `${sys.protocol}${zk ? " in zero knowledge" : ""}, ${sys.prover} prover`,
     reuse: (stale) => {
       if (run.force || ![f.proof, f.public, f.meta].every((p) => fs.existsSync(p))) return undefined;
       const meta = readMeta<IrProofMeta>(f.meta);
@@ -114,7 +115,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
       const context = boundContext(run);
-      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), proof: f.proof, public: f.public }, progress);
+      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), ...(zk ? { zeroKnowledge: true } : {}), proof: f.proof, public: f.public }, progress);
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
@@ -160,7 +161,7 @@ function matches(output: string[], s: Quantized): boolean {
 export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: number, warnings: string[]): Promise<IrProveReport> {
   const { opts, sys, circuit } = run;
   const subject = await stages.run(quantizeOnlyStage(run));
-  sys.check(subject.q, circuit.visibility); // what this system cannot prove is refused before any work
+  sys.check(subject.q, circuit.visibility, opts.zeroKnowledge); // what this system cannot prove is refused before any work
   const irText = irToJson(subject.q);
   const id = circuitId(opts.model.name, subject.q, circuit.visibility, "direct", irText);
   const f = irFiles(run, id, subject.x);
@@ -195,6 +196,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     quantization: quantizationReport(run, subject),
     verified: verdict.valid,
     verifiers: verdict.verifiers,
+    zeroKnowledge: opts.zeroKnowledge === true,
     prover: sys.prover,
     proofBytes: proof.proofBytes,
     proveSeconds: proof.seconds,

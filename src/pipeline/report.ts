@@ -49,6 +49,8 @@ export interface IrProveReport extends ProveReportBase {
   phases: { phase: string; wallMs: number; cpuMs: number }[];
   /** every verifier the system has, each one's verdict (they must agree) */
   verifiers: { name: string; valid: boolean; reason?: string }[];
+  /** proved in zero knowledge (prove-model --zk): nothing of the private parts revealed */
+  zeroKnowledge: boolean;
   /** commitment: committed weights' model commitment (made once, reused) */
   files: { ir: string; proof: string; public: string; commitment?: string };
 }

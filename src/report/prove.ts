@@ -59,7 +59,7 @@ function irLines(r: IrProveReport): string[] {
     `system       ${r.system}: proves the quantized model itself (no circuit, no setup)`,
     prediction(r, "proved output"),
     accuracy(r),
-    `proof        ${r.system} (${r.prover} prover), ${r.proofBytes.toLocaleString("en-US")} bytes, verified: ${r.verified ? "yes" : "NO"} (${r.verifiers.map((v) => `${v.name} ${v.valid ? "yes" : `no: ${v.reason}`}`).join(", ")})`,
+    `proof        ${r.system} (${r.prover} prover${r.zeroKnowledge ? ", zero knowledge" : ""}), ${r.proofBytes.toLocaleString("en-US")} bytes, verified: ${r.verified ? "yes" : "NO"} (${r.verifiers.map((v) => `${v.name} ${v.valid ? "yes" : `no: ${v.reason}`}`).join(", ")})`,
     `prover       ${r.phases.map((p) => `${p.phase} ${ms(p.wallMs)} ms`).join(", ")} (wall; CPU ${ms(r.phases.reduce((a, p) => a + p.cpuMs, 0))} ms)`,
   ];
 }

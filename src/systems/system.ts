@@ -128,6 +128,8 @@ export interface IrProveArgs {
   inputPrivate?: boolean;
   /** the value the proof is bound to (a statement with a context: the submitter's address as uint160), decimal */
   context?: string;
+  /** prove in zero knowledge (nothing of the private parts revealed) */
+  zeroKnowledge?: boolean;
   /** where the proof (bytes) and the public values (JSON) go */
   proof: string;
   public: string;
@@ -165,8 +167,9 @@ export interface IrVerdict {
 /** A system that proves the quantized IR directly: no circuit, no setup. */
 export interface IrSystem extends SystemBase {
   readonly form: "ir";
-  /** Refuses (a ZkmlError naming the option or the op, with a fix) a model or statement it cannot prove. */
-  check(q: QModel, vis: Visibility): void;
+  /** Refuses (a ZkmlError naming the option or the op, with a fix) a model or statement it cannot prove, in zero
+   * knowledge when `zeroKnowledge`. */
+  check(q: QModel, vis: Visibility, zeroKnowledge?: boolean): void;
   /** The model as its prover reads it (bytes written once per model: every proof then skips the JSON IR). */
   encodeModel(q: QModel): Uint8Array;
   /** Commits to the model's weights once (what a deployment publishes); the commitment's size in bytes. */

@@ -23,6 +23,7 @@ export interface ProveArgs extends CircuitArgs {
   json: boolean;
   force: boolean;
   bindTo?: string;
+  zk?: boolean;
 }
 
 /** `signer`: the account that will submit the proof, the context a bound statement defaults to (without it,
@@ -62,6 +63,7 @@ export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" 
     inputFile,
     circuit,
     context,
+    zeroKnowledge: args.zk === true,
     trust: { ...ptauTrust(host.zkml, args), contribute },
     execution: { force: args.force },
     observe: {

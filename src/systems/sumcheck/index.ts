@@ -8,11 +8,13 @@
  * and range-checked there, never written out; paper0's Worldcoin case); the weights either private and unbound (`--weights private`:
  * paper0's statement, some weights of this architecture map x to y; the proof carries their commitment) or
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
- * holds, and a proof made with other weights fails against it). Sound, not yet zero knowledge: the proof's
- * evaluations say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
+ * holds, and a proof made with other weights fails against it). Sound; zero knowledge with `zeroKnowledge`
+ * (prove-model --zk: format 3, masked sumchecks and hiding commitments, docs/design/zero-knowledge.md) for MLPs with
+ * a public input and private weights so far; without it the proof's evaluations say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
  * one (./verifier), written apart from the same specification.
  *
- * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format), the public values
+ * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format, or network_zk.rs's: the first word,
+ * the version, says which; both verifiers read either), the public values
  * (<run>/sumcheck-public.json: the architecture's hash, the model commitment's keccak256 when the weights are
  * committed, the input (or "private") and the output, decimal) and, for committed weights, the model's commitment
  * (sumcheck/model.commitment: its rows, what a deployment publishes). The architecture a
@@ -25,7 +27,7 @@ import { readJsonFile, writeFileAtomic } from "../../core/files";
 import { loadSumcheck, nativeError } from "../../core/native";
 import type { QModel } from "../../ir/ir";
 import { irFromJson } from "../../ir/serialize";
-import type { Visibility } from "../../statement/visibility";
+import { batchOf, type Visibility } from "../../statement/visibility";
 import type { IrSystem, IrVerdict } from "../system";
 import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
 import { verifySumcheckProof } from "./verifier";
@@ -59,6 +61,25 @@ function checkStatement(vis: Visibility): void {
   if (wrong.length)
     throw new ZkmlError("OPTION_INVALID", `${wrong.join(", ")}: the sumcheck system proves inferences (one, or a --batch) with the output public, the input public or private and the weights private (paper0's statement) or committed (--weights hashed) so far`, {
       hint: "add --input public (or private) --weights private --output public (or --weights hashed); or prove this statement with --system groth16",
+    });
+}
+
+/** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes so far: an MLP (dense,
+ * requant and flatten ops, a requant among them), one inference, the input public and the weights private. */
+function checkZeroKnowledge(a: SumcheckArch, vis: Visibility): void {
+  const wrong = [
+    vis.weights !== "private" && `--weights ${vis.weights}`,
+    vis.input !== "public" && `--input ${vis.input}`,
+    batchOf(vis) > 1 && `--batch ${batchOf(vis)}`,
+  ].filter((w): w is string => typeof w === "string");
+  if (wrong.length)
+    throw new ZkmlError("OPTION_INVALID", `--zk with ${wrong.join(", ")}: the sumcheck system proves in zero knowledge one inference with the input public and the weights private so far`, {
+      hint: "prove with --input public --weights private and no --batch, or drop --zk (the proof is then sound but not zero knowledge)",
+    });
+  const other = a.ops.findIndex((o) => o.op !== "dense" && o.op !== "requant" && o.op !== "flatten");
+  if (other >= 0 || !a.ops.some((o) => o.op === "requant"))
+    throw new ZkmlError("IR_INVALID", other >= 0 ? `--zk: ops[${other}] is ${a.ops[other].op}; the sumcheck system proves in zero knowledge dense, requant and flatten ops so far` : "--zk: a network without a requant; the zero-knowledge prover needs one", {
+      hint: "drop --zk (the proof is then sound but not zero knowledge), or prove with --system groth16 (always zero knowledge)",
     });
 }
 
@@ -144,10 +165,11 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; not yet zero knowledge",
-  check(q, vis) {
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (MLPs, the input public, the weights private, so far)",
+  check(q, vis, zeroKnowledge) {
     checkStatement(vis);
-    sumcheckArch(q);
+    const a = sumcheckArch(q);
+    if (zeroKnowledge) checkZeroKnowledge(a, vis);
   },
   encodeModel: encodeSumcheckModel,
   async commit(args) {
@@ -164,8 +186,9 @@ export const sumcheck: IrSystem = {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
     const x = args.input.map(BigInt);
     const commitment = readCommitment(args.commitment);
-    const p = await loadSumcheck()
-      .sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, args.context === undefined ? undefined : contextWord(BigInt(args.context)))
+    const context = args.context === undefined ? undefined : contextWord(BigInt(args.context));
+    const native = loadSumcheck();
+    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), undefined, context) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
       .catch((e: unknown) => {
         throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
