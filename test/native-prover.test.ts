@@ -14,7 +14,8 @@ import { isZkmlError, ZkmlError } from "../src/core/errors";
 import { prove } from "../src/systems/stages";
 import { readR1cs, readWtns, writeWtns, firstUnsatisfied } from "../src/core/r1cs";
 import { writeDevPtau } from "../src/setup/ptau";
-import { INPUT_VISIBILITY, OUTPUT_VISIBILITY, Visibility, WEIGHTS_VISIBILITY } from "../src/statement/visibility";
+import type { Visibility } from "../src/statement/visibility";
+import { everyStatement, sweptStatements } from "./helpers/statements";
 import { allOpsCase } from "./helpers/models";
 import { prepareModels } from "./helpers/random";
 import { TEST_OPENING } from "./helpers/fingerprints";
@@ -79,31 +80,29 @@ describe("native Groth16 prover against snarkjs", function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  describe("every statement of the soundness harness (all-ops model): stock snarkjs verifies the native proof", () => {
+  describe("the soundness harness's statements (all-ops model; all with ZKML_SLOW_TESTS=1, else a pairwise set): stock snarkjs verifies the native proof", () => {
     const { q, x } = allOpsCase();
-    for (const input of INPUT_VISIBILITY)
-      for (const weights of WEIGHTS_VISIBILITY)
-        for (const output of OUTPUT_VISIBILITY) {
-          const vis: Visibility = { input, weights, output };
-          it(`${input}/${weights}/${output}`, async () => {
-            const k = await keyed(dir, "allops", q, vis, x, ptau);
-            const n = await nativeProof(k, dir);
-            expect(n.r.prover).to.equal("native");
-            expect(await snarkjs().groth16.verify(k.vkey, n.publicSignals, n.proof)).to.equal(true);
-            // the public signals are the witness's, as snarkjs takes them
-            const w = readWtns(k.wtns);
-            expect(n.publicSignals).to.deep.equal(w.slice(1, 1 + n.publicSignals.length).map(String));
-            // a proof for other public signals is rejected (the proof is bound to them)
-            const other = [...n.publicSignals];
-            other[0] = String((BigInt(other[0]) + 1n) % 21888242871839275222246405745257275088548364400416034343698204186575808495617n);
-            expect(await snarkjs().groth16.verify(k.vkey, other, n.proof)).to.equal(false);
-          });
-        }
+    for (const vis of sweptStatements()) {
+      const { input, weights, output } = vis;
+      it(`${input}/${weights}/${output}`, async () => {
+        const k = await keyed(dir, "allops", q, vis, x, ptau);
+        const n = await nativeProof(k, dir);
+        expect(n.r.prover).to.equal("native");
+        expect(await snarkjs().groth16.verify(k.vkey, n.publicSignals, n.proof)).to.equal(true);
+        // the public signals are the witness's, as snarkjs takes them
+        const w = readWtns(k.wtns);
+        expect(n.publicSignals).to.deep.equal(w.slice(1, 1 + n.publicSignals.length).map(String));
+        // a proof for other public signals is rejected (the proof is bound to them)
+        const other = [...n.publicSignals];
+        other[0] = String((BigInt(other[0]) + 1n) % 21888242871839275222246405745257275088548364400416034343698204186575808495617n);
+        expect(await snarkjs().groth16.verify(k.vkey, other, n.proof)).to.equal(false);
+      });
+    }
   });
 
   it("random models (8, every statement drawn): native proofs verify with snarkjs; snarkjs's own proof has the same public signals", async () => {
     const six: Visibility[] = [];
-    for (const input of INPUT_VISIBILITY) for (const weights of WEIGHTS_VISIBILITY) for (const output of OUTPUT_VISIBILITY) six.push({ input, weights, output });
+    six.push(...everyStatement());
     const models = prepareModels(8, 4242);
     for (const [i, m] of models.entries()) {
       const vis = six[(i * 7) % six.length];

@@ -19,6 +19,7 @@ import { calibrationFor, resolveModel } from "../src/model/zoo";
 import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/core/r1cs";
 import { BN254_R } from "../src/core/field";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/statement/visibility";
+import { everyStatement, pairwiseStatements, sweptStatements } from "./helpers/statements";
 import { MODEL_FORMAT, ModelFile } from "../src/model/format";
 import { labelBits, privateWeightsModel } from "../src/statement/widths";
 import { statementFor } from "../src/statement/statement";
@@ -125,8 +126,15 @@ describe("soundness harness: every layer type under every visibility option", fu
     expect(rq.some((o) => !o.relu)).to.equal(true);
   });
 
-  const combos: Visibility[] = [];
-  for (const input of INPUT_VISIBILITY) for (const weights of WEIGHTS_VISIBILITY) for (const output of OUTPUT_VISIBILITY) combos.push({ input, weights, output });
+  // every statement with ZKML_SLOW_TESTS=1; a pairwise covering set otherwise (test/helpers/statements.ts)
+  const combos: Visibility[] = sweptStatements();
+
+  it("the pairwise set of statements (CI's sweep) has every pair of two parts' values; the full set all 36", () => {
+    const pairs = (vs: Visibility[]) => new Set(vs.flatMap((v) => [`i${v.input}w${v.weights}`, `i${v.input}o${v.output}`, `w${v.weights}o${v.output}`]));
+    expect(pairs(pairwiseStatements())).to.deep.equal(pairs(everyStatement()));
+    expect(pairwiseStatements()).to.have.length(INPUT_VISIBILITY.length * WEIGHTS_VISIBILITY.length);
+    expect(new Set(everyStatement().map((v) => JSON.stringify(v))).size).to.equal(INPUT_VISIBILITY.length * WEIGHTS_VISIBILITY.length * OUTPUT_VISIBILITY.length);
+  });
 
   for (const vis of combos) {
     it(`input ${vis.input}, weights ${vis.weights}, output ${vis.output}: honest witness holds and equals the statement; every tamper fails; --inspect is clean`, async () => {
