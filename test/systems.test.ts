@@ -238,6 +238,9 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true });
     if (r.form !== "ir" || plain.form !== "ir") throw new Error("expected an IR system's report");
     expect(r.zeroKnowledge).to.equal(true);
+    // the report warns of what is revealed only when something is
+    expect(plain.warnings.some((w) => /without --zk is not zero knowledge/.test(w))).to.equal(true);
+    expect(r.warnings.some((w) => /zero knowledge/.test(w))).to.equal(false);
     expect(r.verified).to.equal(true);
     expect(r.matchesReference).to.equal(true);
     expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
