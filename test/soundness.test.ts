@@ -19,7 +19,7 @@ import { calibrationFor, resolveModel } from "../src/model/zoo";
 import { firstUnsatisfied, readR1cs, unconstrainedWires } from "../src/core/r1cs";
 import { BN254_R } from "../src/core/field";
 import { DEFAULT_VISIBILITY, OPEN_VISIBILITY, Visibility, INPUT_VISIBILITY, WEIGHTS_VISIBILITY, OUTPUT_VISIBILITY } from "../src/statement/visibility";
-import { everyStatement, pairwiseStatements, sweptStatements } from "./helpers/statements";
+import { everyStatement, pairwiseStatements, slowTests, sweptStatements } from "./helpers/statements";
 import { MODEL_FORMAT, ModelFile } from "../src/model/format";
 import { labelBits, privateWeightsModel } from "../src/statement/widths";
 import { statementFor } from "../src/statement/statement";
@@ -378,7 +378,9 @@ describe("constraint formula: the measured Poseidon table and paper0 FC_3_layers
     }
   });
 
-  it("paper0/FC_3_layers (32 -> 100 -> 200 -> 100), --weights hashed: 646,603 constraints, as derived (compile only: ~45 s, 1.1 GB)", async () => {
+  it("paper0/FC_3_layers (32 -> 100 -> 200 -> 100), --weights hashed: 646,603 constraints, as derived (compile only: ~45 s, 1.1 GB; ZKML_SLOW_TESTS=1)", async function () {
+    // a large circuit: the formula is checked on every small statement above in CI, on this one with the slow tests
+    if (!slowTests()) return this.skip();
     const m = resolveModel("paper0/FC_3_layers");
     const qf = quantize(m, { ...DEFAULT_QUANT, calibration: calibrationFor(m) });
     const vis: Visibility = { input: "public", weights: "hashed", output: "public" };
