@@ -153,7 +153,7 @@ pub fn ceremony_zkey(r1cs: String, ptau: String, zkey: String, delta: Buffer, h_
 /// The name of every error code the addon raises (error.rs), to be checked against the TypeScript side's list.
 /// Little-endian i64 words (the sumcheck calls' arrays cross as Buffers of them), or NATIVE_CALL_INVALID.
 fn words(b: &[u8], what: &str) -> Result<Vec<i64>> {
-    if b.len() % 8 != 0 {
+    if !b.len().is_multiple_of(8) {
         return Err(NativeError::bare(Code::NativeCallInvalid, format!("{what}: {} bytes, not a whole number of 8-byte words", b.len())));
     }
     Ok(b.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
@@ -165,6 +165,13 @@ fn to_le(v: &[i64]) -> Buffer {
 
 fn sumcheck_arch(b: &[u8]) -> Result<sumcheck::network::Arch> {
     sumcheck::network::Arch::from_words(&words(b, "architecture")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))
+}
+
+/// The architecture and the network with its parameters (the prove and commit calls' first two arguments).
+fn sumcheck_network(arch: &[u8], params: &[u8]) -> Result<(sumcheck::network::Arch, sumcheck::network::Network)> {
+    let a = sumcheck_arch(arch)?;
+    let net = sumcheck::network::Network::from_parts(&a, &words(params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+    Ok((a, net))
 }
 
 /// A sumcheck proof, the output it proves (little-endian i64 words) and the prover's phases (wall ms, CPU ms).
@@ -201,9 +208,8 @@ impl Task for SumcheckProveTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{prove_batch_timed, InputVis, Network};
-        let arch = sumcheck_arch(&self.arch)?;
-        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        use sumcheck::network::{prove_batch_timed, InputVis};
+        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
         let x = words(&self.input, "input")?;
         if x.is_empty() || x.len() % arch.input_len != 0 {
             return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
@@ -256,9 +262,8 @@ impl Task for SumcheckCommitTask {
     type JsValue = Buffer;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{commit_model, commitment_to_bytes, Network};
-        let arch = sumcheck_arch(&self.arch)?;
-        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        use sumcheck::network::{commit_model, commitment_to_bytes};
+        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
         let c = commit_model(&net, &arch.hyrax_params()).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         Ok(commitment_to_bytes(&c))
     }
@@ -377,10 +382,8 @@ impl Task for SumcheckProveZkTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::Network;
         use sumcheck::network_zk::{prove_network_zk_timed, ModelSecret};
-        let arch = sumcheck_arch(&self.arch)?;
-        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
         let x = words(&self.input, "input")?;
         if x.len() != arch.input_len {
             return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (zero-knowledge proofs are of one inference so far), got {}", arch.input_len, x.len())).into());
@@ -426,9 +429,8 @@ impl Task for SumcheckCommitZkTask {
     type JsValue = SumcheckModelSecret;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{commitment_to_bytes, Network};
-        let arch = sumcheck_arch(&self.arch)?;
-        let net = Network::from_parts(&arch, &words(&self.params, "parameters")?).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        use sumcheck::network::commitment_to_bytes;
+        let (_, net) = sumcheck_network(&self.arch, &self.params)?;
         let s = sumcheck::network_zk::commit_model_zk(&net, &mut ark_std::rand::rngs::OsRng).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         Ok((commitment_to_bytes(&s.commitment), s.to_bytes()))
     }
@@ -460,7 +462,7 @@ fn call_err(message: impl Into<String>) -> napi::Error {
 }
 
 fn fixed_base_args(scalars: &[u8], out: &[u8], size: usize, name: &str) -> napi::Result<()> {
-    if scalars.len() % 32 != 0 {
+    if !scalars.len().is_multiple_of(32) {
         return Err(call_err(format!("{name}: scalars hold {} bytes, not a multiple of 32", scalars.len())));
     }
     if out.len() != scalars.len() / 32 * size {
