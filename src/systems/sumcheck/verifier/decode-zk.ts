@@ -17,10 +17,8 @@
  * point's coordinates below p and on the curve; no truncation; nothing after the end. A failure is a ZkmlError
  * PROOF_INVALID naming the byte offset and the field.
  */
-import { ZkmlError } from "../../../core/errors";
-import { R } from "./field";
-import { Affine, onCurve, P } from "./g1";
-import type { Rows } from "./decode";
+import type { Affine } from "./g1";
+import { Reader, type Rows } from "./decode";
 import type { DotProof } from "./dot-product";
 import type { JointProof } from "./joint";
 import type { ZkLookupProof } from "./logup-zk";
@@ -45,69 +43,31 @@ export interface ZkNetworkProof {
   joint: JointProof;
 }
 
-class Reader {
-  at = 0;
-  private readonly hex: string;
-
-  constructor(private readonly bytes: Uint8Array) {
-    this.hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+/** decode.ts's reader with format 3's parts, whose counts come from the architecture, not the bytes. */
+class ZkReader extends Reader {
+  constructor(bytes: Uint8Array) {
+    super(bytes, "sumcheck proof bytes (zero knowledge, format 3)", "the proof file is truncated, corrupted or not a sumcheck proof of this architecture");
   }
 
-  fail(what: string, at = this.at): never {
-    throw new ZkmlError("PROOF_INVALID", `sumcheck proof bytes (zero knowledge, format 3), at byte ${at}: ${what}`, {
-      hint: "the proof file is truncated, corrupted or not a sumcheck proof of this architecture",
-    });
-  }
-
-  private take(n: number, what: string): string {
-    const left = this.bytes.length - this.at;
-    if (left < n) this.fail(`truncated: ${what} needs ${n} bytes, ${left} left`);
-    this.at += n;
-    return this.hex.slice(2 * (this.at - n), 2 * this.at);
-  }
-
-  word(what: string): bigint {
-    return BigInt("0x" + this.take(32, what));
-  }
-
-  fr(what: string): bigint {
-    const v = this.word(what);
-    if (v >= R) this.fail(`${what}: not a field element (not below the scalar field's modulus)`, this.at - 32);
-    return v;
-  }
-
-  point(what: string): Affine | null {
-    const w = this.take(64, what);
-    const x = BigInt("0x" + w.slice(0, 64));
-    const y = BigInt("0x" + w.slice(64));
-    if (x === 0n && y === 0n) return null;
-    if (x >= P || y >= P || !onCurve(x, y)) this.fail(`${what}: not a point of BN254 G1`, this.at - 64);
-    return { x, y };
-  }
-
-  rows(n: number, what: string): Rows {
+  rowsOf(n: number, what: string): Rows {
     return Array.from({ length: n }, (_, i) => this.point(`${what} row ${i}`));
   }
 
-  sumcheck(shape: ZkShape, what: string): ZkSumcheckProof {
+  zkSumcheck(shape: ZkShape, what: string): ZkSumcheckProof {
     const k = this.fr(`${what} K`);
-    const rounds = Array.from({ length: shape.numVars }, (_, j) => Array.from({ length: roundDegree(shape, j) + 1 }, (_, e) => this.fr(`${what} round ${j} evaluation ${e}`)));
+    const rounds = Array.from({ length: shape.numVars }, (_, j) => this.frs(roundDegree(shape, j) + 1, (e) => `${what} round ${j} evaluation ${e}`));
     return { k, rounds, y: this.fr(`${what} y`) };
   }
 
   dot(n: number, what: string): DotProof {
     const delta = this.point(`${what} delta`);
     const beta = this.point(`${what} beta`);
-    const z = Array.from({ length: n }, (_, i) => this.fr(`${what} z ${i}`));
+    const z = this.frs(n, (i) => `${what} z ${i}`);
     return { delta, beta, z, zDelta: this.fr(`${what} z_delta`), zBeta: this.fr(`${what} z_beta`) };
-  }
-
-  done(): boolean {
-    return this.at === this.bytes.length;
   }
 }
 
-function readRequant(r: Reader, plan: Plan, k: number): ZkLayer {
+function readRequant(r: ZkReader, plan: Plan, k: number): ZkLayer {
   const m = plan.masks[k];
   if (m.kind !== "requant") throw new Error("a requant's masks");
   const qHat = r.fr(`ops[${k}] q^`);
@@ -115,27 +75,27 @@ function readRequant(r: Reader, plan: Plan, k: number): ZkLayer {
   const lookups = [m.range, m.act].map((lm, i) => {
     const what = `ops[${k}] lookup ${i}`;
     const base = plan.helperBase[k] + 2 * i;
-    const helpers: [Rows, Rows] = [r.rows(vectorShape(plan.joint, base).rows, `${what} h_f`), r.rows(vectorShape(plan.joint, base + 1).rows, `${what} h_t`)];
-    const fSumcheck = r.sumcheck(lm.fShape, `${what} first sumcheck`);
+    const helpers: [Rows, Rows] = [r.rowsOf(vectorShape(plan.joint, base).rows, `${what} h_f`), r.rowsOf(vectorShape(plan.joint, base + 1).rows, `${what} h_t`)];
+    const fSumcheck = r.zkSumcheck(lm.fShape, `${what} first sumcheck`);
     const fValues: [bigint, bigint] = [r.fr(`${what} h_f^`), r.fr(`${what} G^`)];
     const mHat = r.fr(`${what} M`);
-    const tSumcheck = r.sumcheck(lm.tShape, `${what} second sumcheck`);
+    const tSumcheck = r.zkSumcheck(lm.tShape, `${what} second sumcheck`);
     return { helpers, proof: { fSumcheck, fValues, mHat, tSumcheck, tValue: r.fr(`${what} h_t^`) } };
   });
   return { kind: "requant", qHat, rHat, lookups };
 }
 
-function readDense(r: Reader, plan: Plan, k: number): ZkLayer {
+function readDense(r: ZkReader, plan: Plan, k: number): ZkLayer {
   const m = plan.masks[k];
   if (m.kind !== "dense") throw new Error("a dense op's masks");
   const bHat = r.fr(`ops[${k}] b^`);
-  const sumcheck = r.sumcheck(m.shape, `ops[${k}] sumcheck`);
+  const sumcheck = r.zkSumcheck(m.shape, `ops[${k}] sumcheck`);
   const wHat = r.fr(`ops[${k}] W^`);
   return { kind: "dense", bHat, sumcheck, wHat, aHat: k > 0 ? r.fr(`ops[${k}] a^`) : null };
 }
 
-function readJoint(r: Reader, plan: Plan): JointProof {
-  const merge = r.sumcheck(plan.joint.maskShape, "merge sumcheck");
+function readJoint(r: ZkReader, plan: Plan): JointProof {
+  const merge = r.zkSumcheck(plan.joint.maskShape, "merge sumcheck");
   const pHat = r.fr("merge P^");
   const evals: (Affine | null)[] = [];
   const openings: DotProof[] = [];
@@ -148,15 +108,15 @@ function readJoint(r: Reader, plan: Plan): JointProof {
 
 /** The proof the bytes encode for the plan's architecture; throws ZkmlError PROOF_INVALID when they do not. */
 export function decodeZkProof(bytes: Uint8Array, plan: Plan): ZkNetworkProof {
-  const r = new Reader(bytes);
+  const r = new ZkReader(bytes);
   if (bytes.length % 32 !== 0) r.fail(`${bytes.length} bytes: not whole 32-byte words`);
-  const version = r.word("version");
+  const version = versionWord(bytes) ?? r.fail("truncated: version needs 32 bytes");
+  r.at = 32;
   if (version !== ZK_VERSION) r.fail(`version ${version}, expected ${ZK_VERSION} (a zero-knowledge proof)`, 0);
-  const flag = r.word("model commitment flag");
-  if (flag > 1n) r.fail("model commitment flag: count too large (at most 1 here)", r.at - 32);
-  const modelRows = flag === 1n ? r.rows(vectorShape(plan.joint, 0).rows, "model commitment") : null;
-  const witness = r.rows(vectorShape(plan.joint, 1).rows, "witness commitment");
-  const masks = r.rows(vectorShape(plan.joint, 2).rows, "mask commitment");
+  const flag = r.count("model commitment flag", 1);
+  const modelRows = flag === 1 ? r.rowsOf(vectorShape(plan.joint, 0).rows, "model commitment") : null;
+  const witness = r.rowsOf(vectorShape(plan.joint, 1).rows, "witness commitment");
+  const masks = r.rowsOf(vectorShape(plan.joint, 2).rows, "mask commitment");
   const mergeMask = r.point("merge mask commitment");
   const layers: ZkLayer[] = [];
   for (let k = plan.arch.ops.length - 1; k >= 0; k--) {

@@ -84,7 +84,9 @@ export interface NetworkProof {
 
 const VERSION = 2n;
 
-class Reader {
+/** Bytes read word by word, each failure a PROOF_INVALID naming the byte offset and the field (decode-zk.ts reads
+ * format 3 with it too). */
+export class Reader {
   at = 0;
   private readonly hex: string;
 

@@ -13,8 +13,8 @@
  * helpers' rows; then tau (k challenges), tau' (l), the first sumcheck, ("lookup f values", [h_f^, G^]), the second,
  * ("lookup t value", h_t^).
  */
-import { add, eqEval, fr, inv, mul, neg, sub } from "./field";
-import { tableColumns, tableEvaluate, type Table } from "./logup";
+import { eqEval, fr, inv, mul, neg, sub } from "./field";
+import { foldColumns, tableColumns, tableEvaluate, type Table } from "./logup";
 import { libraFor, LibraMask, MaskAlloc, verifyZk, ZkShape, ZkSumcheckProof } from "./zk";
 import { ColClaim, onMask } from "./joint";
 import { Reject } from "./reject";
@@ -49,24 +49,6 @@ export interface ZkLookupProof {
   tSumcheck: ZkSumcheckProof;
   tValue: bigint;
 }
-
-/** The words the transcript absorbs for a table: [kind, offset, log size, has lo, lo, has hi, hi]. */
-function tableWords(t: Table): bigint[] {
-  const opt = (v: bigint | undefined) => [v === undefined ? 0n : 1n, fr(v ?? 0n)];
-  const lo = t.kind === "activation" ? t.lo : undefined;
-  const hi = t.kind === "activation" ? t.hi : undefined;
-  return [t.kind === "range" ? 1n : 2n, fr(t.offset), BigInt(t.logSize), ...opt(lo), ...opt(hi)];
-}
-
-/** logup.rs draw_challenges: the table and the sizes absorbed, alpha, and beta for two columns (else 0). */
-export function drawChallenges(table: Table, k: number, t: Transcript): [bigint, bigint] {
-  t.absorbFrs("logup table", tableWords(table));
-  t.absorbFrs("logup sizes", [BigInt(k), BigInt(tableColumns(table))]);
-  const alpha = t.challenge();
-  return [alpha, tableColumns(table) > 1 ? t.challenge() : 0n];
-}
-
-const foldColumns = (v: readonly bigint[], beta: bigint): bigint => v.reduceRight((acc, x) => add(mul(acc, beta), x), 0n);
 
 const HALF = inv(2n);
 

@@ -27,7 +27,7 @@ export type Table = { kind: "range"; offset: bigint; logSize: number } | { kind:
 export const tableColumns = (t: Table): number => (t.kind === "range" ? 1 : 2);
 
 /** The words the transcript absorbs for a table: [kind, offset, log size, has lo, lo, has hi, hi]. */
-function tableWords(t: Table): bigint[] {
+export function tableWords(t: Table): bigint[] {
   const opt = (v: bigint | undefined) => [v === undefined ? 0n : 1n, fr(v ?? 0n)];
   if (t.kind === "range") return [1n, fr(t.offset), BigInt(t.logSize), 0n, 0n, 0n, 0n];
   return [2n, fr(t.offset), BigInt(t.logSize), ...opt(t.lo), ...opt(t.hi)];
@@ -80,7 +80,7 @@ export function tableEvaluate(t: Table, x: readonly bigint[]): bigint[] {
 }
 
 /** sum_c beta^c v_c. */
-function foldColumns(v: readonly bigint[], beta: bigint): bigint {
+export function foldColumns(v: readonly bigint[], beta: bigint): bigint {
   return v.reduceRight((acc, x) => add(mul(acc, beta), x), 0n);
 }
 
@@ -111,15 +111,21 @@ export interface LookupClaims {
   mValue: bigint;
 }
 
+/** logup.rs draw_challenges: the table and the sizes absorbed, alpha, and beta for two columns (else 0); the
+ * zero-knowledge lookups (logup-zk.ts) draw theirs the same way. */
+export function drawChallenges(table: Table, k: number, t: Transcript): [bigint, bigint] {
+  t.absorbFrs("logup table", tableWords(table));
+  t.absorbFrs("logup sizes", [BigInt(k), BigInt(tableColumns(table))]);
+  const alpha = t.challenge();
+  return [alpha, tableColumns(table) > 1 ? t.challenge() : 0n];
+}
+
 /** Checks a lookup of 2^k rows into `table`; returns the claims the caller must open. */
 export function verifyLogup(proof: LookupProof, k: number, table: Table, t: Transcript, what: string): LookupClaims {
   const cols = tableColumns(table);
   if (proof.fEvals.length !== cols) throw new Reject(`${what}: ${proof.fEvals.length} column evaluations, expected ${cols}`);
   if (table.logSize > MAX_TABLE_LOG) throw new Reject(`${what}: a table of 2^${table.logSize} rows`);
-  t.absorbFrs("logup table", tableWords(table));
-  t.absorbFrs("logup sizes", [BigInt(k), BigInt(cols)]);
-  const alpha = t.challenge();
-  const beta = cols > 1 ? t.challenge() : 0n;
+  const [alpha, beta] = drawChallenges(table, k, t);
   const [pf, qf] = proof.fRoot;
   const [pt, qt] = proof.tRoot;
   t.absorbFrs("logup roots", [pf, qf, pt, qt]);
