@@ -34,6 +34,7 @@ use super::dot_product::{self, DotGens, DotProductProof, DotWitness};
 use super::error::VerifyError;
 use super::hyrax::{hash_to_g1, open_fr_zk, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
 use super::mle::{eq_eval, eq_table, log2_ceil, Mle};
+use super::network::{timed, Timings};
 use super::transcript::Transcript;
 use super::zk::{prove_zk, verify_zk, LibraMask, MaskAlloc, ZkShape, ZkSumcheckProof};
 use ark_bn254::{Fr, G1Affine, G1Projective};
@@ -252,39 +253,64 @@ pub fn prove_joint<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> JointProof {
+    prove_joint_timed(params, w, claims, t, rng, &mut Timings::new())
+}
+
+/// prove_joint with its phases' wall and CPU seconds added to `timings`.
+pub fn prove_joint_timed<R: RngCore + CryptoRng>(
+    params: &JointParams,
+    w: &JointWitness,
+    claims: &[JointClaim],
+    t: &mut Transcript,
+    rng: &mut R,
+    timings: &mut Timings,
+) -> JointProof {
     let n = params.num_vars;
+    // P's vectors end at `live`; past it both tables are zeros, which the sumcheck skips.
+    let live = params.vectors.iter().zip(&params.offsets).map(|(v, o)| o + (1 << v.num_vars)).max().expect("a vector");
     let alpha = absorb_claims(claims, t);
-    let mut e = vec![Fr::zero(); 1 << n];
-    let mut power = Fr::one();
-    for c in claims {
-        params.add_claim(c, power, &mut e);
-        power *= alpha;
-    }
-    let mut p = vec![Fr::zero(); 1 << n];
-    for (i, v) in w.vectors.iter().enumerate() {
-        assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
-        p[params.offsets[i]..][..v.len()].copy_from_slice(v);
-    }
+    let e = timed(timings, "joint: E", || {
+        let mut e = vec![Fr::zero(); live];
+        let mut power = Fr::one();
+        for c in claims {
+            params.add_claim(c, power, &mut e);
+            power *= alpha;
+        }
+        e
+    });
+    let p = timed(timings, "joint: P", || {
+        let mut p = vec![Fr::zero(); live];
+        for (i, v) in w.vectors.iter().enumerate() {
+            assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
+            p[params.offsets[i]..][..v.len()].copy_from_slice(v);
+        }
+        p
+    });
     let factors = vec![Mle { evals: e, num_vars: n }, Mle { evals: p, num_vars: n }];
-    let out = prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t);
+    let out = timed(timings, "joint: merge sumcheck", || prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t));
     let p_hat = out.values[1];
     t.absorb_fr(b"joint value", &p_hat);
     let s = &out.point;
-    let mut y_blind = Fr::zero();
-    let (mut evals, mut openings) = (Vec::new(), Vec::new());
-    for (i, vp) in params.vectors.iter().enumerate() {
-        let r_i = Fr::rand(rng);
-        y_blind -= params.selector(i, s) * r_i;
-        let (opening, value) = open_fr_zk(vp, w.vectors[i], w.blinders[i], &s[..vp.num_vars], r_i, t, rng);
-        evals.push(dot_product::commit_scalar(&vp.dot_gens(), value, r_i));
-        openings.push(opening);
-    }
-    let gamma = t.challenge_fr();
-    let (a, value) = mask_relation(params, super::zk::vanishing(s), &out.mask_claims, p_hat, gamma);
-    let y_comm = value_commitment(params, value, &evals, s);
-    let witness = DotWitness { u: w.mask, tau: w.mask_blinder, r_y: y_blind };
-    let mask_proof = dot_product::prove(&params.mask_dot_gens(), &a, &y_comm, &witness, t, rng);
-    JointProof { merge: out.proof, p_hat, evals, openings, mask_proof }
+    let (evals, openings, y_blind) = timed(timings, "joint: openings", || {
+        let mut y_blind = Fr::zero();
+        let (mut evals, mut openings) = (Vec::new(), Vec::new());
+        for (i, vp) in params.vectors.iter().enumerate() {
+            let r_i = Fr::rand(rng);
+            y_blind -= params.selector(i, s) * r_i;
+            let (opening, value) = open_fr_zk(vp, w.vectors[i], w.blinders[i], &s[..vp.num_vars], r_i, t, rng);
+            evals.push(dot_product::commit_scalar(&vp.dot_gens(), value, r_i));
+            openings.push(opening);
+        }
+        (evals, openings, y_blind)
+    });
+    timed(timings, "joint: mask proof", || {
+        let gamma = t.challenge_fr();
+        let (a, value) = mask_relation(params, super::zk::vanishing(s), &out.mask_claims, p_hat, gamma);
+        let y_comm = value_commitment(params, value, &evals, s);
+        let witness = DotWitness { u: w.mask, tau: w.mask_blinder, r_y: y_blind };
+        let mask_proof = dot_product::prove(&params.mask_dot_gens(), &a, &y_comm, &witness, t, rng);
+        JointProof { merge: out.proof, p_hat, evals, openings, mask_proof }
+    })
 }
 
 /// Y = value G_v - sum_i lambda_i Y_i: commits to value - sum_i lambda_i V_i~(s_i) with blinder -sum lambda_i r_i.

@@ -794,6 +794,22 @@ pub(crate) fn stopwatch() -> impl FnMut(&'static str, &mut Timings) {
     }
 }
 
+/// Runs f and adds its wall and CPU seconds to the entry `name` of `timings` (pushed at the first call): a phase's
+/// laps summed over a loop.
+pub(crate) fn timed<T>(timings: &mut Timings, name: &'static str, f: impl FnOnce() -> T) -> T {
+    let (clock, cpu) = (std::time::Instant::now(), process_cpu_seconds());
+    let out = f();
+    let (wall, c) = (clock.elapsed().as_secs_f64(), process_cpu_seconds() - cpu);
+    match timings.iter_mut().find(|(n, ..)| *n == name) {
+        Some(e) => {
+            e.1 += wall;
+            e.2 += c;
+        }
+        None => timings.push((name, wall, c)),
+    }
+    out
+}
+
 /// This process's CPU seconds (utime + stime from /proc/self/stat at 100 ticks a second; 0 where there is none).
 pub(crate) fn process_cpu_seconds() -> f64 {
     let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();

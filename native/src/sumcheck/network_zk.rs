@@ -29,13 +29,13 @@
 //! [W^] or [W^, a^])`; then joint.rs's merge of every claim.
 
 use super::hyrax::{commit_fr_hiding, commit_i64_hiding, HyraxCommitment, HyraxParams};
-use super::joint::{commit_mask, prove_joint, verify_joint, ColClaim, JointParams, JointProof, JointWitness};
+use super::joint::{commit_mask, prove_joint_timed, verify_joint, ColClaim, JointParams, JointProof, JointWitness};
 use super::layout::{Layout, SegKind};
 use super::logup::{columns_fr, draw_challenges, Table};
 use super::logup_zk::{helpers, prove_lookup_zk, verify_lookup_zk, Col, LookupMasks, ZkLookupProof};
 use super::mle::{eq_table, fr_from_i64, log2_ceil, Mle};
 use super::dot_product::DotProductProof;
-use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, stopwatch, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
+use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, stopwatch, timed, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
 use super::transcript::g1_to_be64;
 use super::requant::{requant_multiplicities, requant_witness, RequantOp};
 use super::error::VerifyError;
@@ -334,15 +334,16 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     lap("run and witness", &mut timings);
     let masks: Vec<Fr> = (0..plan.mask_len()).map(|_| Fr::rand(rng)).collect();
     let jp = &plan.joint.vectors;
+    let mut detail = Timings::new();
     let model_secret = match model {
         Some(s) => s.clone(),
-        None => {
+        None => timed(&mut detail, "commit: model", || {
             let (commitment, blinders) = commit_i64_hiding(&jp[0], &big_m, rng);
             ModelSecret { commitment, blinders }
-        }
+        }),
     };
-    let (wit_comm, wit_blind) = commit_i64_hiding(&jp[1], &big_w, rng);
-    let (mask_comm, mask_blind) = commit_fr_hiding(&jp[2], &masks, rng);
+    let (wit_comm, wit_blind) = timed(&mut detail, "commit: witness", || commit_i64_hiding(&jp[1], &big_w, rng));
+    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr_hiding(&jp[2], &masks, rng));
     let merge_mask: Vec<Fr> = (0..plan.joint.mask_len()).map(|_| Fr::rand(rng)).collect();
     let (merge_comm, merge_blind) = commit_mask(&plan.joint, &merge_mask, rng);
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
@@ -370,16 +371,16 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
                 for (i, (table, f_segs, m_seg, lm)) in requant_lookups(&plan, k, rop)?.into_iter().enumerate() {
                     let (f, m): (Vec<&[Fr]>, &[u64]) = if i == 0 { (vec![&cols[1]], &mult.range) } else { (vec![&cols[0], &cols[2]], &mult.act) };
                     let ab = draw_challenges(&table, log2_ceil(lens[k]), &mut t);
-                    let (h_f, h_t) = helpers(&f, m, &table, ab.0, ab.1).map_err(|e| format!("ops[{k}]: {e}"))?;
+                    let (h_f, h_t) = timed(&mut detail, "layers: lookup helpers", || helpers(&f, m, &table, ab.0, ab.1)).map_err(|e| format!("ops[{k}]: {e}"))?;
                     let base = plan.helper_base[k] + 2 * i;
                     let mut comms = Vec::new();
                     for (j, h) in [&h_f, &h_t].into_iter().enumerate() {
-                        let (c, b) = commit_fr_hiding(&jp[base + j], h, rng);
+                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr_hiding(&jp[base + j], h, rng));
                         c.absorb(&mut t);
                         comms.push(c);
                         helper_vecs.push((h.clone(), b));
                     }
-                    let (proof, lc) = prove_lookup_zk(&f, m, (&h_f, &h_t), &table, &lm, &masks, ab, &mut t);
+                    let (proof, lc) = timed(&mut detail, "layers: lookup sumchecks", || prove_lookup_zk(&f, m, (&h_f, &h_t), &table, &lm, &masks, ab, &mut t));
                     lookup_claims(lc, &f_segs, m_seg, base, &mut claims);
                     lookups.push((comms, proof));
                 }
@@ -392,9 +393,9 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
                 t.absorb_fr(b"dense bias", &b_hat);
                 let (claim, corr) = dense_claim(&run, *b_slot, b_hat);
                 let eq_p = eq_table(&run.point);
-                let w_p = Mle::new(fold_rows(w, *m, *n, &eq_p, FoldMethod::Auto));
+                let w_p = timed(&mut detail, "layers: dense fold", || Mle::new(fold_rows(w, *m, *n, &eq_p, FoldMethod::Auto)));
                 let a = Mle::new(to_fr(input_of(k)));
-                let out = prove_zk(vec![w_p, a], shape, libra, &masks, claim, &corr, &mut t);
+                let out = timed(&mut detail, "layers: dense sumcheck", || prove_zk(vec![w_p, a], shape, libra, &masks, claim, &corr, &mut t));
                 let (w_hat, a_hat) = (out.values[0], (k > 0).then_some(out.values[1]));
                 t.absorb_frs(b"dense values", &[w_hat].into_iter().chain(a_hat).collect::<Vec<_>>());
                 let next = dense_claims(&plan, k, (*m, *n), &run.point, &out.point, (b_hat, w_hat, a_hat), out.mask_claims, &mut claims);
@@ -411,8 +412,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     }
     lap("layers", &mut timings);
     let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col| plan.place(col), 2)).collect();
-    let fr_m = to_fr(&big_m);
-    let fr_w = to_fr(&big_w);
+    let (fr_m, fr_w) = timed(&mut detail, "joint: vectors to Fr", || (to_fr(&big_m), to_fr(&big_w)));
     let mut vectors: Vec<&[Fr]> = vec![&fr_m, &fr_w, &masks];
     let mut blinders: Vec<&[Fr]> = vec![&model_secret.blinders, &wit_blind, &mask_blind];
     for (h, b) in &helper_vecs {
@@ -420,8 +420,9 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         blinders.push(b);
     }
     let witness = JointWitness { vectors, blinders, mask: &merge_mask, mask_blinder: merge_blind };
-    let joint = prove_joint(&plan.joint, &witness, &joint_claims, &mut t, rng);
+    let joint = prove_joint_timed(&plan.joint, &witness, &joint_claims, &mut t, rng, &mut detail);
     lap("joint merge and openings", &mut timings);
+    timings.extend(detail);
     let proof = ZkNetworkProof {
         model_commitment: model.is_none().then_some(model_secret.commitment),
         witness: wit_comm,
@@ -893,6 +894,37 @@ mod tests {
         assert!(prove_network_zk(&net, &[1, 2, 3, 4], None, None, &mut rng).unwrap_err().contains("without a requant"));
         let net = Network { input_len: 1, input_min: 0, input_top: 9, ops: vec![dense(2, 1, &mut rng), requant_for(&[100, 200], 4, true, Some(4))] };
         assert!(prove_network_zk(&net, &[1], None, None, &mut rng).unwrap_err().contains("one input column"));
+    }
+
+    /// Seeded proofs' bytes are pinned (keccak256 recorded before the prover's speed-ups): a prover change that
+    /// alters a proof's bytes, the transcript's order or the randomness's draw order fails here.
+    #[test]
+    fn seeded_proofs_keep_their_bytes() {
+        use sha3::{Digest, Keccak256};
+        let hex = |b: &[u8]| Keccak256::digest(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+        let mut got = Vec::new();
+        let (net, x) = small(27);
+        let mut rng = StdRng::seed_from_u64(60);
+        got.push(hex(&prove_network_zk(&net, &x, None, None, &mut rng).unwrap().0.to_bytes()));
+        let secret = commit_model_zk(&net, &mut rng).unwrap();
+        got.push(hex(&prove_network_zk(&net, &x, Some(&secret), Some(&[3u8; 32]), &mut rng).unwrap().0.to_bytes()));
+        let mut rng = StdRng::seed_from_u64(61);
+        let x: Vec<i64> = (0..784).map(|_| rng.gen_range(-128..=127)).collect();
+        let net = fc(&[784, 56, 10], &x, 8, &mut rng);
+        got.push(hex(&prove_network_zk(&net, &x, None, None, &mut rng).unwrap().0.to_bytes()));
+        let x: Vec<i64> = (0..12).map(|_| rng.gen_range(-128..=127)).collect();
+        let mut net = fc(&[12, 6, 5, 3], &x, 8, &mut rng);
+        net.ops.insert(0, Op::Flatten);
+        let z = run(&net, &x).pop().unwrap();
+        net.ops.push(requant_for(&z, 6, true, Some(6)));
+        got.push(hex(&prove_network_zk(&net, &x, None, None, &mut rng).unwrap().0.to_bytes()));
+        let expected = [
+            "7d1798c11417389c5dc061683271fc8e7b9cb77d06fc159d5a8ffd1c630f08ef",
+            "451a55704ec905e4b7e481f4128161d476f08d435f8a0a194f6af54d6e0566b0",
+            "815717b69e6e4a043942b450bfecb404e8defd83613a2f8dd0894aed4b252bef",
+            "ff513666971c6395e234cff264e3ff3442020db58e00cbc7bfe2069541a345f4",
+        ];
+        assert_eq!(got, expected);
     }
 
     /// Zero knowledge's cost beside the plain proof, one run each side by side: mlp-mnist's shape (784 -> 56 -> 10)

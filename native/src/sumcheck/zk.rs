@@ -213,7 +213,8 @@ fn last_round(factors: &[Mle], shape: &ZkShape, mask: &[Fr], c: Fr, len: usize) 
         .collect()
 }
 
-/// Proves sum_x prod_i F_i(x) = v - <l, mask> in zero knowledge (module doc). `mask` holds every slot of `shape`,
+/// Proves sum_x prod_i F_i(x) = v - <l, mask> in zero knowledge (module doc). The factors' tables may stop short
+/// of 2^n entries (all of one length), the rest zeros: the rounds skip the zero tail. `mask` holds every slot of `shape`,
 /// `libra`'s entries and the corrections' slots, committed before this call. Panics if the factors do not sum to
 /// v - <l, mask> (a prover bug) or, with probability about 2n / |Fr| (below 2^-240 here), if a challenge is 0 or 1:
 /// a hidden value would go out unmasked, so the prover stops rather than send it.
@@ -245,7 +246,8 @@ fn prove_messages(
 ) -> ZkProverOutput {
     let n = shape.num_vars;
     assert!(n >= 1 && factors.len() == shape.degree() && shape.round_degree(n - 1) <= 2 * MAX_DEGREE, "zk sumcheck shape");
-    assert!(factors.iter().all(|f| f.num_vars == n), "factors of different sizes");
+    let len = factors[0].evals.len();
+    assert!(factors.iter().all(|f| f.num_vars == n && f.evals.len() == len && len <= 1 << n), "factors of different sizes");
     absorb_claim(t, shape, claim);
     let eta = t.challenge_fr();
     let k = eta * correction(&libra.sum_weights(), mask) - correction(l, mask);
@@ -254,6 +256,10 @@ fn prove_messages(
     let mut bound = mask[libra.a0];
     for j in 0..n {
         let len = shape.round_degree(j) + 1;
+        // Tables shorter than 2^(n - j) (zeros after their end) are padded to whole pairs.
+        if factors[0].evals.len() % 2 == 1 {
+            factors.iter_mut().for_each(|f| f.evals.push(Fr::zero()));
+        }
         let f_part = if j + 1 < n { round_evals(&factors) } else { last_round(&factors, shape, mask, vanishing(&point), len) };
         let g_part = libra.round_share(mask, j, bound, len);
         let msg: Vec<Fr> = f_part.iter().zip(&g_part).map(|(f, g)| *f + eta * g).collect();
