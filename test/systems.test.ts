@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { keccak256 } from "ethers";
 import { isZkmlError } from "../src/core/errors";
 import { loadModelFile } from "../src/model/format";
 import { proveModel } from "../src/pipeline/prove";
@@ -263,10 +264,37 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(v.verifiers.map((x) => x.valid)).to.deep.equal([false, false]);
   });
 
+  it("--zk --weights hashed: a hiding commitment and its owner's secret made once, beside the plain one; proofs against it verify in both verifiers; a damaged secret is named", async () => {
+    const committed = { ...visibility, weights: "hashed" } as const;
+    const r = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: committed }, zeroKnowledge: true, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.matchesReference).to.equal(true);
+    const hiding = r.files.commitment!;
+    expect(path.basename(hiding)).to.equal("model-hiding.commitment");
+    const secret = path.join(path.dirname(hiding), "model-hiding.secret");
+    expect(fs.statSync(secret).mode & 0o777).to.equal(0o600);
+    // made once: a second proof reuses the commitment and its secret
+    const made = fs.readFileSync(hiding);
+    const again = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: committed }, zeroKnowledge: true });
+    if (again.form !== "ir") throw new Error("expected an IR system's report");
+    expect(again.stages.find((s) => s.stage === "setup")?.cached).to.equal(true);
+    expect(fs.readFileSync(hiding).equals(made)).to.equal(true);
+    // the public values name the hiding commitment; the proof carries no commitment of its own
+    expect(JSON.parse(fs.readFileSync(r.files.public, "utf8")).model).to.equal(keccak256(made).slice(2));
+    // a secret damaged after the commitment was made: the stage says so and makes both again
+    const bytes = fs.readFileSync(secret);
+    bytes[bytes.length - 1] ^= 1;
+    fs.writeFileSync(secret, bytes);
+    const redone = await proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: committed }, zeroKnowledge: true });
+    if (redone.form !== "ir") throw new Error("expected an IR system's report");
+    expect(redone.stages.find((s) => s.stage === "setup")?.cached).to.equal(false);
+    expect(redone.verified).to.equal(true);
+  });
+
   it("--zk refuses, before any proving, the statements and ops its prover does not take yet, saying what to do", async () => {
     for (const [vis, msg] of [
-      [{ ...visibility, weights: "hashed" }, /^--zk with --weights hashed: the sumcheck system proves in zero knowledge one inference/],
-      [{ ...visibility, input: "private" }, /^--zk with --input private:/],
+      [{ ...visibility, input: "private" }, /^--zk with --input private: the sumcheck system proves in zero knowledge one inference/],
       [{ ...visibility, batch: 2 }, /^--zk with --batch 2:/],
     ] as const) {
       const e = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: vis }, zeroKnowledge: true }));

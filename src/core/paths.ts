@@ -11,7 +11,8 @@
  *     (direct backend: ir.json  compile.json  circom/main.r1cs, no wasm: src/backends/r1cs/lower.ts computes witnesses)
  *     groth16/circuit.zkey  groth16/verification_key.json  groth16/setup.json
  *     runs/<input hash>/input.json  witness.wtns  <system>-proof.json  <system>-public.json
- *     (an IR system, sumcheck: ir.json  sumcheck/model.bin  [sumcheck/model.commitment]  runs/<input hash>/sumcheck-proof.bin  sumcheck-public.json;
+ *     (an IR system, sumcheck: ir.json  sumcheck/model.bin  [sumcheck/model.commitment, or with --zk
+ *     sumcheck/model-hiding.commitment and its secret model-hiding.secret]  runs/<input hash>/sumcheck-proof.bin  sumcheck-public.json;
  *     no r1cs, no key)
  *   bench/results.json  bench/report.md ...      the benchmark (bench --out elsewhere); bench/ezkl-work/ EZKL's files
  *   queue/<job>/input.json  queue/<job>/result.json  a proof-queue job's input and result
@@ -73,7 +74,8 @@ export type Artifact =
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
   | { kind: "proofBytes"; circuit: string; run: string; system: ProofSystem }
   | { kind: "systemModel"; circuit: string; system: ProofSystem }
-  | { kind: "modelCommitment"; circuit: string; system: ProofSystem }
+  | { kind: "modelCommitment"; circuit: string; system: ProofSystem; hiding?: boolean }
+  | { kind: "modelSecret"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "irVerifierSol"; circuit: string; system: ProofSystem; contract: string }
   | { kind: "fixtureSol"; contract: string }
@@ -149,8 +151,12 @@ export class Paths {
         // the model in an IR system's own form (its prover reads it, not the JSON IR)
         return path.join(c(a.circuit), a.system, "model.bin");
       case "modelCommitment":
-        // an IR system's one-off commitment to the weights (committed weights: what a deployment publishes)
-        return path.join(c(a.circuit), a.system, "model.commitment");
+        // an IR system's one-off commitment to the weights (committed weights: what a deployment publishes); a
+        // hiding one (zero-knowledge proofs) beside it, never mistaken for the other
+        return path.join(c(a.circuit), a.system, a.hiding ? "model-hiding.commitment" : "model.commitment");
+      case "modelSecret":
+        // the hiding commitment's blinders: the model owner's, never published (the prover needs them)
+        return path.join(c(a.circuit), a.system, "model-hiding.secret");
       case "proofBytes":
         // a proof that is bytes, not JSON (the sumcheck system's)
         return path.join(c(a.circuit), "runs", a.run, `${a.system}-proof.bin`);

@@ -26,6 +26,8 @@ interface IrFiles {
   model: string;
   /** committed weights only: the model's commitment */
   commitment?: string;
+  /** committed weights in zero knowledge: the hiding commitment's secret */
+  secret?: string;
   proof: string;
   public: string;
   meta: string;
@@ -44,8 +46,11 @@ interface IrProofMeta {
 function irFiles(run: Run<IrSystem>, id: string, x: bigint[]): IrFiles {
   const r = sha256(x.join(",")).slice(0, 16);
   const proof = run.paths.get({ kind: "proofBytes", circuit: id, run: r, system: run.sys.protocol });
-  const commitment = run.circuit.visibility.weights === "hashed" ? run.paths.get({ kind: "modelCommitment", circuit: id, system: run.sys.protocol }) : undefined;
-  return { ir: run.paths.get({ kind: "ir", circuit: id }), model: run.paths.get({ kind: "systemModel", circuit: id, system: run.sys.protocol }), commitment, proof, public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.sys.protocol }), meta: `${proof}.meta.json` };
+  const committed = run.circuit.visibility.weights === "hashed";
+  const hiding = committed && run.opts.zeroKnowledge === true;
+  const commitment = committed ? run.paths.get({ kind: "modelCommitment", circuit: id, system: run.sys.protocol, hiding }) : undefined;
+  const secret = hiding ? run.paths.get({ kind: "modelSecret", circuit: id, system: run.sys.protocol }) : undefined;
+  return { ir: run.paths.get({ kind: "ir", circuit: id }), model: run.paths.get({ kind: "systemModel", circuit: id, system: run.sys.protocol }), commitment, secret, proof, public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.sys.protocol }), meta: `${proof}.meta.json` };
 }
 
 /** The quantized model (ir.json, what a verifier reads the architecture from) and the model in the system's own
@@ -64,12 +69,16 @@ function writeIrStage(run: Run<IrSystem>, f: IrFiles, text: string, q: QModel): 
   };
 }
 
-/** What <commitment>.meta.json records: the model it commits to (model.bin's sha256) and the commitment's. */
+/** What <commitment>.meta.json records: the model it commits to (model.bin's sha256), the commitment's and, for
+ * a hiding one, its secret's. */
 interface CommitMeta {
   model: string;
   commitment: string;
+  secret?: string;
   seconds: number;
 }
+
+const sha256Of = (file: string | undefined): string | undefined => (file === undefined ? undefined : sha256(fs.readFileSync(file)));
 
 /** The one-off commitment to the weights (committed weights), in a measured child; reused while model.bin is the
  * one it was made from and the commitment the one written. */
@@ -78,19 +87,20 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): S
   const meta = `${f.commitment}.meta.json`;
   return {
     stage: "setup",
-    title: `${sys.protocol}: committing to the model's weights (once per model)`,
+    title: `${sys.protocol}: committing to the model's weights (once per model${f.secret ? "; hiding, its secret kept beside it" : ""})`,
     reuse: (stale) => {
-      if (run.force || !fs.existsSync(f.commitment)) return undefined;
+      if (run.force || !fs.existsSync(f.commitment) || (f.secret !== undefined && !fs.existsSync(f.secret))) return undefined;
       const prev = readMeta<CommitMeta>(meta);
       if (!prev || prev.model !== sha256(fs.readFileSync(f.model))) return void stale(`${f.commitment} is not of this model`);
       if (prev.commitment !== sha256(fs.readFileSync(f.commitment))) return void stale(`${f.commitment} changed since it was made`);
+      if (prev.secret !== sha256Of(f.secret)) return void stale(`${f.secret} is not the secret of ${f.commitment}`);
       return prev;
     },
     run: async (progress) => {
       fs.rmSync(meta, { force: true });
       const t0 = Date.now();
-      const m = await runStage("irCommit", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment }, { onProgress: progress });
-      const rec: CommitMeta = { model: sha256(fs.readFileSync(f.model)), commitment: sha256(fs.readFileSync(f.commitment)), seconds: (Date.now() - t0) / 1000 };
+      const m = await runStage("irCommit", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}) }, { onProgress: progress });
+      const rec: CommitMeta = { model: sha256(fs.readFileSync(f.model)), commitment: sha256(fs.readFileSync(f.commitment)), ...(f.secret ? { secret: sha256Of(f.secret) } : {}), seconds: (Date.now() - t0) / 1000 };
       writeFileAtomic(meta, JSON.stringify(rec));
       return { ...m, result: rec };
     },
@@ -101,7 +111,8 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): S
 function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[]): StageSpec<IrProofMeta> {
   const { sys } = run;
   const zk = run.opts.zeroKnowledge === true;
-  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment}` : "") + (zk ? ";zero knowledge" : "") };
+  // the commitment by its content: a hiding one is made afresh (other blinders) when its secret is lost or damaged
+  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment};${sha256Of(f.commitment)}` : "") + (zk ? ";zero knowledge" : "") };
   return {
     stage: "prove",
     title: `${sys.protocol}${zk ? " in zero knowledge" : ""}, ${sys.prover} prover`,
@@ -115,7 +126,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
       const context = boundContext(run);
-      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), ...(zk ? { zeroKnowledge: true } : {}), proof: f.proof, public: f.public }, progress);
+      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}), input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), ...(zk ? { zeroKnowledge: true } : {}), proof: f.proof, public: f.public }, progress);
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };

@@ -122,6 +122,8 @@ export interface CircuitSystem extends SystemBase {
 export interface IrProveArgs {
   model: string;
   commitment?: string;
+  /** zero knowledge with committed weights: the hiding commitment's secret (IrCommitArgs.secret wrote it) */
+  secret?: string;
   /** the quantized input, decimal */
   input: string[];
   /** the input is private: committed in the proof, never written to the public values */
@@ -156,6 +158,8 @@ export interface IrVerifyArgs {
 export interface IrCommitArgs {
   model: string;
   commitment: string;
+  /** a hiding commitment (for zero-knowledge proofs): its secret goes here, the owner's, never published */
+  secret?: string;
 }
 
 /** Each verifier's verdict (a system may have several that must agree), and why a proof was refused. */

@@ -60,7 +60,7 @@ export const TASKS = {
       { name: "contribute", kind: "flag", description: "Add your own phase-2 contribution (entropy from --entropy or typed in), then close the setup with a beacon" },
       { name: "entropy", kind: "string", description: "Entropy for --contribute (otherwise asked for on the terminal)" },
       { name: "beacon", kind: "string", description: "Hex beacon closing a --contribute setup, e.g. a future block hash; default: derived from the transcript" },
-      { name: "zk", kind: "flag", description: "Zero knowledge for --system sumcheck: nothing of the weights or the activations revealed (masked sumchecks, hiding commitments; an MLP, one inference, the input public and the weights private so far; not yet verifiable on-chain). Groth16, PLONK and FFLONK proofs are zero knowledge always" },
+      { name: "zk", kind: "flag", description: "Zero knowledge for --system sumcheck: nothing of the weights or the activations revealed (masked sumchecks, hiding commitments; an MLP, one inference, the input public, the weights private or committed (a hiding commitment, its secret kept beside it) so far; not yet verifiable on-chain). Groth16, PLONK and FFLONK proofs are zero knowledge always" },
       { name: "json", kind: "flag", description: "Print the report as one JSON object on stdout (progress goes to stderr)" },
       { name: "force", kind: "flag", description: "Ignore cached artifacts and redo every stage" },
     ],

@@ -10,7 +10,9 @@
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
  * holds, and a proof made with other weights fails against it). Sound; zero knowledge with `zeroKnowledge`
  * (prove-model --zk: format 3, masked sumchecks and hiding commitments, docs/design/zero-knowledge.md) for MLPs with
- * a public input and private weights so far; without it the proof's evaluations say things about the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
+ * a public input, the weights private or committed (a hiding commitment, sumcheck/model-hiding.commitment, and the
+ * owner's secret that opens it, model-hiding.secret) so far; without it the proof's evaluations say things about
+ * the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
  * one (./verifier), written apart from the same specification.
  *
  * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format, or network_zk.rs's: the first word,
@@ -65,16 +67,16 @@ function checkStatement(vis: Visibility): void {
 }
 
 /** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes so far: an MLP (dense,
- * requant and flatten ops, a requant among them), one inference, the input public and the weights private. */
+ * requant and flatten ops, a requant among them), one inference, the input public; the weights private, or
+ * committed by a hiding commitment (`commit` with a secret). */
 function checkZeroKnowledge(a: SumcheckArch, vis: Visibility): void {
   const wrong = [
-    vis.weights !== "private" && `--weights ${vis.weights}`,
     vis.input !== "public" && `--input ${vis.input}`,
     batchOf(vis) > 1 && `--batch ${batchOf(vis)}`,
   ].filter((w): w is string => typeof w === "string");
   if (wrong.length)
-    throw new ZkmlError("OPTION_INVALID", `--zk with ${wrong.join(", ")}: the sumcheck system proves in zero knowledge one inference with the input public and the weights private so far`, {
-      hint: "prove with --input public --weights private and no --batch, or drop --zk (the proof is then sound but not zero knowledge)",
+    throw new ZkmlError("OPTION_INVALID", `--zk with ${wrong.join(", ")}: the sumcheck system proves in zero knowledge one inference with the input public so far`, {
+      hint: "prove with --input public and no --batch, or drop --zk (the proof is then sound but not zero knowledge)",
     });
   const other = a.ops.findIndex((o) => o.op !== "dense" && o.op !== "requant" && o.op !== "flatten");
   if (other >= 0 || !a.ops.some((o) => o.op === "requant"))
@@ -131,6 +133,17 @@ export function readCommitment(file: string | undefined): Buffer | undefined {
 
 const keccakHex = (b: Uint8Array): string => keccak256(b).slice(2);
 
+/** A hiding commitment's secret, readable by its owner alone (it opens the commitment: never publish it). */
+function writeSecret(file: string, bytes: Uint8Array): void {
+  writeFileAtomic(file, bytes);
+  fs.chmodSync(file, 0o600);
+}
+
+function readSecret(file: string): Buffer {
+  if (!fs.existsSync(file)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${file}`, { hint: "commit to the model again with --zk (prove-model --weights hashed --zk makes the commitment and its secret)" });
+  return fs.readFileSync(file);
+}
+
 export function readProofBytes(file: string): Buffer {
   if (!fs.existsSync(file)) throw new ZkmlError("PROOF_INVALID", `file not found: ${file}`, { hint: "prove first (prove-model --system sumcheck)" });
   return fs.readFileSync(file);
@@ -165,7 +178,7 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (MLPs, the input public, the weights private, so far)",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (MLPs, the input public, so far)",
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
     const a = sumcheckArch(q);
@@ -174,13 +187,13 @@ export const sumcheck: IrSystem = {
   encodeModel: encodeSumcheckModel,
   async commit(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
-    const c = await loadSumcheck()
-      .sumcheckCommitModel(m.arch, m.params)
-      .catch((e: unknown) => {
-        throw nativeError(e, { IR_INVALID: "prove this model with --system groth16" });
-      });
-    writeFileAtomic(args.commitment, c);
-    return { bytes: c.length };
+    const native = loadSumcheck();
+    const made = await (args.secret === undefined ? native.sumcheckCommitModel(m.arch, m.params).then((commitment) => ({ commitment, secret: undefined })) : native.sumcheckCommitModelZk(m.arch, m.params)).catch((e: unknown) => {
+      throw nativeError(e, { IR_INVALID: "prove this model with --system groth16" });
+    });
+    if (args.secret !== undefined && made.secret !== undefined) writeSecret(args.secret, made.secret);
+    writeFileAtomic(args.commitment, made.commitment);
+    return { bytes: made.commitment.length };
   },
   async prove(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
@@ -188,9 +201,11 @@ export const sumcheck: IrSystem = {
     const commitment = readCommitment(args.commitment);
     const context = args.context === undefined ? undefined : contextWord(BigInt(args.context));
     const native = loadSumcheck();
-    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), undefined, context) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
+    const secret = args.secret === undefined ? undefined : readSecret(args.secret);
+    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
       .catch((e: unknown) => {
-        throw nativeError(e, { INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
+        throw nativeError(e, {
+          PROOF_INVALID: `the model's secret (${args.secret}) is damaged or of another model: commit again (prove-model --weights hashed --zk --force)`, INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
     const output = fromI64Bytes(p.output).map(String);
     const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output, ...(args.context !== undefined ? { context: args.context } : {}) };
