@@ -28,7 +28,7 @@ use super::mle::{eq_table, inner_product};
 use super::transcript::Transcript;
 use ark_bn254::{Fq, Fr, G1Affine, G1Projective};
 use ark_ec::scalar_mul::BatchMulPreprocessing;
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
@@ -362,6 +362,116 @@ pub fn commit_fr_hiding<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[Fr], 
     (add_rows(&G1Projective::normalize_batch(&rows), &terms), blinders)
 }
 
+/// Fixed-base tables for a few bases (a vector's column generators and H): for window k of W bits and digit
+/// d in 1..=2^(W-1), d 2^(W k) B in affine form. A full-size scalar times B is then one mixed addition a window
+/// (signed digits), with no doubling: for the many short rows of lookup helpers and masks, where a per-row MSM
+/// pays its bucket overhead on a handful of points. Built once a proof, shared by every hiding commitment of
+/// field elements in it.
+pub struct FixedBases {
+    /// bases[j], j < the column count, are G_j; the last is H.
+    bases: Vec<G1Affine>,
+    tables: Vec<Vec<G1Affine>>,
+}
+
+const FB_WINDOW: usize = 6;
+const FB_HALF: usize = 1 << (FB_WINDOW - 1);
+const FB_WINDOWS: usize = 256usize.div_ceil(FB_WINDOW);
+
+/// A scalar's signed digits in [-2^(W-1), 2^(W-1)), least significant first (Fr < 2^254: no carry out of the top).
+fn signed_digits(x: &Fr) -> [i8; FB_WINDOWS] {
+    let limbs = x.into_bigint().0;
+    let bit = |i: usize| if i < 256 { (limbs[i / 64] >> (i % 64)) & 1 } else { 0 };
+    let mut out = [0i8; FB_WINDOWS];
+    let mut carry = 0i64;
+    for (k, o) in out.iter_mut().enumerate() {
+        let mut d = carry;
+        for b in 0..FB_WINDOW {
+            d += (bit(k * FB_WINDOW + b) as i64) << b;
+        }
+        if d >= FB_HALF as i64 {
+            d -= 1 << FB_WINDOW;
+            carry = 1;
+        } else {
+            carry = 0;
+        }
+        *o = d as i8;
+    }
+    debug_assert_eq!(carry, 0);
+    out
+}
+
+impl FixedBases {
+    /// Tables for params' column generators (the first `cols` of them) and H.
+    pub fn new(params: &HyraxParams, cols: usize) -> Self {
+        let mut bases = params.gens[..cols].to_vec();
+        bases.push(params.h);
+        let tables = bases
+            .par_iter()
+            .map(|b| {
+                let mut pts = Vec::with_capacity(FB_WINDOWS * FB_HALF);
+                let mut p = b.into_group();
+                for _ in 0..FB_WINDOWS {
+                    let mut acc = p;
+                    for _ in 0..FB_HALF {
+                        pts.push(acc);
+                        acc += p;
+                    }
+                    for _ in 0..FB_WINDOW {
+                        p.double_in_place();
+                    }
+                }
+                G1Projective::normalize_batch(&pts)
+            })
+            .collect();
+        FixedBases { bases, tables }
+    }
+
+    /// Whether these tables serve params' rows (its generators are a prefix of the bases, its H the same).
+    fn serves(&self, params: &HyraxParams) -> bool {
+        let cols = self.bases.len() - 1;
+        params.cols() <= cols && params.gens[..params.cols()] == self.bases[..params.cols()] && params.h == self.bases[cols]
+    }
+
+    /// acc += x bases[j].
+    fn mul_add(&self, acc: &mut G1Projective, j: usize, x: &Fr) {
+        let table = &self.tables[j];
+        for (k, &d) in signed_digits(x).iter().enumerate() {
+            if d > 0 {
+                *acc += &table[k * FB_HALF + d as usize - 1];
+            } else if d < 0 {
+                *acc -= &table[k * FB_HALF + d.unsigned_abs() as usize - 1];
+            }
+        }
+    }
+}
+
+/// commit_fr_hiding by fixed-base tables (the same commitment and blinders, the same draws from `rng`), or by
+/// commit_fr_hiding when the tables do not serve these parameters.
+pub fn commit_fr_hiding_fixed<R: RngCore + CryptoRng>(params: &HyraxParams, v: &[Fr], fixed: &FixedBases, rng: &mut R) -> (HyraxCommitment, Vec<Fr>) {
+    if !fixed.serves(params) {
+        return commit_fr_hiding(params, v, rng);
+    }
+    assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
+    let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
+    let (cols, h) = (params.cols(), fixed.bases.len() - 1);
+    let rows: Vec<G1Projective> = blinders
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
+            let mut acc = G1Projective::zero();
+            for (j, x) in row.iter().enumerate() {
+                if !x.is_zero() {
+                    fixed.mul_add(&mut acc, j, x);
+                }
+            }
+            fixed.mul_add(&mut acc, h, r);
+            acc
+        })
+        .collect();
+    (HyraxCommitment { rows: G1Projective::normalize_batch(&rows) }, blinders)
+}
+
 /// The zero-knowledge opening: a proof of dot product that the value committed by Y (the caller's: y G_v + r_y H,
 /// or `params.public_value(y)` with r_y = 0 for a public claim) is v~(point), revealing nothing of v's rows.
 pub type HyraxZkOpening = DotProductProof;
@@ -454,6 +564,29 @@ mod tests {
 
     fn tr() -> Transcript {
         Transcript::new(b"hyrax-test")
+    }
+
+    /// The fixed-base tables' commitment is commit_fr_hiding's, point for point, with the same blinders: full-size
+    /// entries, zeros, a short last row, a vector shorter than its parameters, a narrower one served by wider tables.
+    #[test]
+    fn fixed_base_hiding_commitments_equal_the_msm_ones() {
+        let mut rng = StdRng::seed_from_u64(77);
+        let wide = HyraxParams::new(b"zkml-hyrax-test", 7);
+        let fixed = FixedBases::new(&wide, wide.cols());
+        for (n, len) in [(7, 128), (7, 100), (5, 32), (4, 9), (1, 2)] {
+            let params = HyraxParams::new(b"zkml-hyrax-test", n);
+            let mut v: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
+            v.iter_mut().step_by(3).for_each(|x| *x = Fr::zero());
+            v[len - 1] = -Fr::one();
+            let seed = rng.gen::<u64>();
+            let a = commit_fr_hiding(&params, &v, &mut StdRng::seed_from_u64(seed));
+            let b = commit_fr_hiding_fixed(&params, &v, &fixed, &mut StdRng::seed_from_u64(seed));
+            assert_eq!(a, b, "2^{n}, {len} entries");
+        }
+        // Other generators: the plain path.
+        let other = HyraxParams::new(b"zkml-other", 4);
+        let v: Vec<Fr> = (0..16).map(|_| Fr::rand(&mut rng)).collect();
+        assert_eq!(commit_fr_hiding(&other, &v, &mut StdRng::seed_from_u64(1)), commit_fr_hiding_fixed(&other, &v, &fixed, &mut StdRng::seed_from_u64(1)));
     }
 
     #[test]

@@ -28,7 +28,7 @@
 //! rows, logup_zk.rs's proof; dense `absorb_fr("dense bias", b^)`, zk.rs's sumcheck, `absorb_frs("dense values",
 //! [W^] or [W^, a^])`; then joint.rs's merge of every claim.
 
-use super::hyrax::{commit_fr_hiding, commit_i64_hiding, HyraxCommitment, HyraxParams};
+use super::hyrax::{commit_fr_hiding_fixed, commit_i64_hiding, FixedBases, HyraxCommitment, HyraxParams};
 use super::joint::{commit_mask, prove_joint_timed, verify_joint, ColClaim, JointParams, JointProof, JointWitness};
 use super::layout::{Layout, SegKind};
 use super::logup::{columns_fr, draw_challenges, Table};
@@ -343,7 +343,10 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         }),
     };
     let (wit_comm, wit_blind) = timed(&mut detail, "commit: witness", || commit_i64_hiding(&jp[1], &big_w, rng));
-    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr_hiding(&jp[2], &masks, rng));
+    // One set of fixed-base tables for every commitment of field elements (the masks, the lookups' helpers).
+    let widest = jp[2..].iter().max_by_key(|p| p.cols()).expect("the masks' vector");
+    let fixed = timed(&mut detail, "commit: fixed-base tables", || FixedBases::new(widest, widest.cols()));
+    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr_hiding_fixed(&jp[2], &masks, &fixed, rng));
     let merge_mask: Vec<Fr> = (0..plan.joint.mask_len()).map(|_| Fr::rand(rng)).collect();
     let (merge_comm, merge_blind) = commit_mask(&plan.joint, &merge_mask, rng);
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
@@ -375,7 +378,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
                     let base = plan.helper_base[k] + 2 * i;
                     let mut comms = Vec::new();
                     for (j, h) in [&h_f, &h_t].into_iter().enumerate() {
-                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr_hiding(&jp[base + j], h, rng));
+                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr_hiding_fixed(&jp[base + j], h, &fixed, rng));
                         c.absorb(&mut t);
                         comms.push(c);
                         helper_vecs.push((h.clone(), b));
