@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BENCH_FORMAT, BenchEntry, BenchFile, entryKey, latestEntries, readBenchFile, resultsFile, suiteModels } from "../src/bench/harness";
-import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown } from "../src/report/bench";
+import { benchView, chartSeries, goals, paper0Fastest, readPaper0Results, renderBenchHtml, renderBenchMarkdown, seriesName } from "../src/report/bench";
 import { constraintCount } from "../src/statement/cost";
 import { OPEN_VISIBILITY } from "../src/statement/visibility";
 import { statementLayout } from "../src/statement/layout";
@@ -156,6 +156,12 @@ describe("bench: npx hardhat bench", function () {
       { statement: "default", workers: 2, inferencesPerMinute: 100, roundSecondsOneMachine: 12_000, machines: 67 },
       { statement: "batch 16", workers: 2, inferencesPerMinute: 400, roundSecondsOneMachine: 3_000, machines: 17 },
     ]);
+  });
+
+  it("--zk: its entries are their own series (key and name), never mistaken for the sound proofs' of one network", () => {
+    expect(entryKey("paper0/FC_3_layers", "sumcheck", "private", 1, undefined, true)).to.equal("paper0/FC_3_layers|sumcheck|private|1|zk");
+    expect(entryKey("paper0/FC_3_layers", "sumcheck", "private", 1)).to.equal("paper0/FC_3_layers|sumcheck|private|1");
+    expect(seriesName({ system: "sumcheck", prover: "native", weights: "private", zeroKnowledge: true })).to.equal("zkml-hardhat sumcheck (native prover), private weights, zero knowledge");
   });
 
   it("suites: paper0's parameter and depth suites in chart order", () => {

@@ -59,6 +59,8 @@ export interface BenchEntry {
   weights: BenchWeights;
   /** "private": the input committed in the proof (an IR system's statement; absent: public) */
   input?: "private";
+  /** proved with --zk (the sumcheck system's zero-knowledge proofs; absent: its sound, not zero-knowledge ones) */
+  zeroKnowledge?: true;
   repeat: number;
   status: "ok" | "skipped";
   reason?: string;
@@ -96,7 +98,7 @@ export interface BenchRun {
   started: string;
   machine: BenchMachine;
   tools: Record<string, string>;
-  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; input?: "private"; maxConstraints: number; repeat: number; prover?: Prover };
+  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; input?: "private"; zeroKnowledge?: true; maxConstraints: number; repeat: number; prover?: Prover };
   entries: BenchEntry[];
 }
 
@@ -113,6 +115,8 @@ export interface BenchOptions {
   weights: BenchWeights;
   /** "private": the input committed in each proof (the sumcheck system; default public) */
   input?: "private";
+  /** every proof with --zk (the sumcheck system in zero knowledge) */
+  zeroKnowledge?: boolean;
   maxConstraints: number;
   repeat: number;
   /** Groth16's prover (default native; PLONK and FFLONK always snarkjs) */
@@ -201,7 +205,7 @@ export function readBenchFile(file: string): BenchFile {
 export function latestEntries(data: BenchFile): BenchEntry[] {
   const m = new Map<string, BenchEntry>();
   const prover = new Map<string, string>();
-  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}|${e.input ?? "public"}`;
+  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}|${e.input ?? "public"}${e.zeroKnowledge ? "|zk" : ""}`;
   for (const r of data.runs)
     for (const e of r.entries) {
       m.set(e.key, e);
@@ -210,8 +214,8 @@ export function latestEntries(data: BenchFile): BenchEntry[] {
   return [...m.values()].filter((e) => (e.prover ?? "snarkjs") === prover.get(group(e)));
 }
 
-export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number, input?: "private"): string {
-  return `${model}|${system}|${weights}|${repeat}${input ? `|input-${input}` : ""}`;
+export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number, input?: "private", zeroKnowledge?: boolean): string {
+  return `${model}|${system}|${weights}|${repeat}${input ? `|input-${input}` : ""}${zeroKnowledge ? "|zk" : ""}`;
 }
 
 /** Out of memory, in the words a dying child leaves (V8, the kernel's SIGKILL, WebAssembly). */
@@ -239,7 +243,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     started: new Date().toISOString(),
     machine: machineInfo(),
     tools: toolVersions(opts.root),
-    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}), maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
+    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}), ...(opts.zeroKnowledge ? { zeroKnowledge: true as const } : {}), maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
     entries: [],
   };
   data.runs.push(run);
@@ -252,8 +256,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     for (const system of opts.systems) {
       for (let repeat = 1; repeat <= opts.repeat; repeat++) {
         n++;
-        const key = entryKey(ref, system, opts.weights, repeat, opts.input);
-        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.input ? `, input ${opts.input}` : ""}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
+        const key = entryKey(ref, system, opts.weights, repeat, opts.input, opts.zeroKnowledge);
+        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.input ? `, input ${opts.input}` : ""}${opts.zeroKnowledge ? ", zero knowledge" : ""}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
         if (done.has(key) && !opts.force) {
           log(`${tag}: already in ${path.relative(opts.root, file) || file} (resumed; --force measures again)`);
           continue;
@@ -272,6 +276,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           prover: systemFor({ system, prover: opts.prover }).prover,
           weights: opts.weights,
           ...(opts.input ? { input: opts.input } : {}),
+          ...(opts.zeroKnowledge ? { zeroKnowledge: true as const } : {}),
           repeat,
         };
         const sys = systemFor({ system, prover: opts.prover });
@@ -287,7 +292,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
           const generatedBefore = generatedContracts(opts.root);
           try {
-            const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
+            const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, zeroKnowledge: opts.zeroKnowledge, execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
             const measured = { ...base, status: "ok" as const, proofBytes: r.proofBytes, verified: r.verified, matchesReference: r.matchesReference, stages, finished: "" };

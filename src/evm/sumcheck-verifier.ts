@@ -100,9 +100,20 @@ export function compileSumcheck(r: RenderedSumcheckVerifier, unit: string, file?
   return { verifier, consumer };
 }
 
+/** A proof the Solidity verifier takes (format 2); a zero-knowledge one (format 3, prove-model --zk) is refused. */
+function onChainProof(proofFile: string): Buffer {
+  const bytes = readProofBytes(proofFile);
+  if (bytes.length >= 32 && bytes.subarray(0, 31).every((b) => b === 0) && bytes[31] === 3)
+    throw new ZkmlError("OPTION_INVALID", "a zero-knowledge proof (prove-model --zk, format 3): the sumcheck system's Solidity verifier takes its sound, not zero-knowledge proofs so far", {
+      file: proofFile,
+      hint: "prove without --zk for a chain (the Solidity verifier of zero-knowledge proofs is a later step)",
+    });
+  return bytes;
+}
+
 /** The consumer's submit arguments: the input packed as the contract reads it, the outputs, the proof's bytes. */
 function submitArgs(pub: { input: bigint[]; output: bigint[] }, program: { inputMin: bigint }, inputBytes: number, proofFile: string): [Buffer, bigint[], Buffer] {
-  return [packInput(pub.input, program.inputMin, inputBytes), pub.output, readProofBytes(proofFile)];
+  return [packInput(pub.input, program.inputMin, inputBytes), pub.output, onChainProof(proofFile)];
 }
 
 /** The verification of the proof in `files` (committed weights and a public input: the statement the contract takes). */
@@ -111,6 +122,7 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
   const pub = readSumcheckPublic(files.public);
   if (!commitment || pub.input === null)
     throw new ZkmlError("OPTION_INVALID", "the sumcheck system's Solidity verifier takes committed weights and a public input (--weights hashed --input public)", { file: files.public, hint: "prove with --weights hashed --input public" });
+  onChainProof(files.proof); // refused before the verifier is compiled
   const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, name);
   const { verifier: compiled, consumer } = compileSumcheck(rendered, `${rendered.contractName}.sol`);
   const [input, , proof] = submitArgs({ input: pub.input, output: pub.output }, rendered.program, rendered.inputBytes, files.proof);

@@ -68,8 +68,8 @@ export interface BenchView {
 }
 
 /** A series: the proof system and its prover (entries from before the native prover were snarkjs's), and the weights' statement. */
-export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover" | "input">): string {
-  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover), ${e.weights} weights${e.input ? `, ${e.input} input` : ""}`;
+export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover" | "input" | "zeroKnowledge">): string {
+  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover), ${e.weights} weights${e.input ? `, ${e.input} input` : ""}${e.zeroKnowledge ? ", zero knowledge" : ""}`;
 }
 
 /** What each weights series proves: the report says it beside the numbers. */
@@ -262,7 +262,7 @@ export function renderBenchMarkdown(v: BenchView): string {
     for (const m of v.others) out.push(`| ${m.series} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${gasCell(m)} | ${m.status === "ok" ? "ok" : `skipped: ${m.reason}`} |`);
   }
   out.push("", "## Runs", "");
-  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
+  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""}${r.options.zeroKnowledge ? " --zk" : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
   return out.join("\n") + "\n";
 }
 

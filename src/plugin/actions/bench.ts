@@ -18,6 +18,7 @@ export interface BenchArgs {
   systems: string;
   weights: string;
   input: string;
+  zk?: boolean;
   prover?: string;
   maxConstraints?: number;
   repeat: number;
@@ -60,6 +61,7 @@ export async function benchAction(args: BenchArgs, host: BenchHost) {
       systems,
       weights: args.weights as import("../../bench/harness").BenchWeights,
       ...(args.input === "private" ? { input: "private" as const } : {}),
+      ...(args.zk ? { zeroKnowledge: true } : {}),
       prover,
       maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
       repeat: args.repeat,
