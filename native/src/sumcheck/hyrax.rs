@@ -177,12 +177,28 @@ fn msm_small_batch_affine(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Pro
             fill[b] += 1;
         }
     }
-    let mut den: Vec<Fq> = Vec::with_capacity(total / 2);
+    sum_groups_batch_affine(&mut pts, &start, &mut len);
+    let (mut run, mut acc) = (G1Projective::zero(), G1Projective::zero());
+    for b in (0..max_abs).rev() {
+        if len[b] == 1 {
+            run += pts[start[b]];
+        }
+        acc += run;
+    }
+    acc
+}
+
+/// Sums groups of affine points in place: group b is pts[start[b]..start[b] + len[b]], halved pairwise level by
+/// level, every level's slopes inverted at once (Montgomery's trick). At the end len[b] is 0 (an empty group) or 1,
+/// the sum at pts[start[b]]. Pairs the affine formula cannot add (equal x, or the identity) go through projective
+/// form instead.
+fn sum_groups_batch_affine(pts: &mut [G1Affine], start: &[usize], len: &mut [usize]) {
+    let mut den: Vec<Fq> = Vec::with_capacity(pts.len() / 2);
     loop {
         // The pairs of this level: (bucket, i) adds pts[s + 2i] and pts[s + 2i + 1].
         den.clear();
         let mut any = false;
-        for b in 0..max_abs {
+        for b in 0..start.len() {
             let (s0, l) = (start[b], len[b]);
             for i in 0..l / 2 {
                 let (p, q) = (&pts[s0 + 2 * i], &pts[s0 + 2 * i + 1]);
@@ -196,7 +212,7 @@ fn msm_small_batch_affine(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Pro
         }
         ark_ff::fields::serial_batch_inversion_and_mul(&mut den, &Fq::one());
         let mut k = 0;
-        for b in 0..max_abs {
+        for b in 0..start.len() {
             let (s0, l) = (start[b], len[b]);
             for i in 0..l / 2 {
                 let (p, q) = (pts[s0 + 2 * i], pts[s0 + 2 * i + 1]);
@@ -217,14 +233,6 @@ fn msm_small_batch_affine(gens: &[G1Affine], v: &[i64], max_abs: usize) -> G1Pro
             len[b] = l.div_ceil(2);
         }
     }
-    let (mut run, mut acc) = (G1Projective::zero(), G1Projective::zero());
-    for b in (0..max_abs).rev() {
-        if len[b] == 1 {
-            run += pts[start[b]];
-        }
-        acc += run;
-    }
-    acc
 }
 
 /// sum_j v_j G_j with ark's MSM: the scalars as big integers (negative v as r - |v|).
@@ -432,14 +440,14 @@ impl FixedBases {
         params.cols() <= cols && params.gens[..params.cols()] == self.bases[..params.cols()] && params.h == self.bases[cols]
     }
 
-    /// acc += x bases[j].
-    fn mul_add(&self, acc: &mut G1Projective, j: usize, x: &Fr) {
+    /// Pushes the table points whose sum is x bases[j] (one a non-zero digit, negated for a negative one).
+    fn push_terms(&self, pts: &mut Vec<G1Affine>, j: usize, x: &Fr) {
         let table = &self.tables[j];
         for (k, &d) in signed_digits(x).iter().enumerate() {
             if d > 0 {
-                *acc += &table[k * FB_HALF + d as usize - 1];
+                pts.push(table[k * FB_HALF + d as usize - 1]);
             } else if d < 0 {
-                *acc -= &table[k * FB_HALF + d.unsigned_abs() as usize - 1];
+                pts.push(-table[k * FB_HALF + d.unsigned_abs() as usize - 1]);
             }
         }
     }
@@ -454,22 +462,27 @@ pub fn commit_fr_hiding_fixed<R: RngCore + CryptoRng>(params: &HyraxParams, v: &
     assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
     let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
     let (cols, h) = (params.cols(), fixed.bases.len() - 1);
-    let rows: Vec<G1Projective> = blinders
-        .par_iter()
+    // Rows in chunks (one batch of affine additions each): every entry's table points, then the blinder's.
+    const CHUNK: usize = 8;
+    let rows: Vec<G1Affine> = blinders
+        .par_chunks(CHUNK)
         .enumerate()
-        .map(|(i, r)| {
-            let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
-            let mut acc = G1Projective::zero();
-            for (j, x) in row.iter().enumerate() {
-                if !x.is_zero() {
-                    fixed.mul_add(&mut acc, j, x);
+        .flat_map_iter(|(c, rs)| {
+            let (mut pts, mut start, mut len) = (Vec::new(), Vec::with_capacity(rs.len()), Vec::with_capacity(rs.len()));
+            for (k, r) in rs.iter().enumerate() {
+                let i = c * CHUNK + k;
+                let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
+                start.push(pts.len());
+                for (j, x) in row.iter().enumerate().filter(|(_, x)| !x.is_zero()).chain([(h, r)]) {
+                    fixed.push_terms(&mut pts, j, x);
                 }
+                len.push(pts.len() - start[k]);
             }
-            fixed.mul_add(&mut acc, h, r);
-            acc
+            sum_groups_batch_affine(&mut pts, &start, &mut len);
+            (0..rs.len()).map(move |k| if len[k] == 1 { pts[start[k]] } else { G1Affine::identity() }).collect::<Vec<_>>()
         })
         .collect();
-    (HyraxCommitment { rows: G1Projective::normalize_batch(&rows) }, blinders)
+    (HyraxCommitment { rows }, blinders)
 }
 
 /// The zero-knowledge opening: a proof of dot product that the value committed by Y (the caller's: y G_v + r_y H,
