@@ -64,6 +64,39 @@ fn absorb_response(proof: &DotProductProof, t: &mut Transcript) {
     t.absorb_frs(b"dot response", &words);
 }
 
+/// The prover's randomness for one proof: d, r_delta and r_beta, drawn from the rng in that order.
+pub struct DotNonce {
+    d: Vec<Fr>,
+    r_delta: Fr,
+    r_beta: Fr,
+}
+
+/// Draws a proof's randomness for vectors of n entries (prove's draws, in prove's order).
+pub fn draw_nonce<R: RngCore + CryptoRng>(n: usize, rng: &mut R) -> DotNonce {
+    let d: Vec<Fr> = (0..n).map(|_| Fr::rand(rng)).collect();
+    let (r_delta, r_beta) = (Fr::rand(rng), Fr::rand(rng));
+    DotNonce { d, r_delta, r_beta }
+}
+
+/// The first message (delta, beta), a function of the nonce and a alone: it can be computed before the transcript
+/// reaches the proof (many proofs' first messages at once).
+pub fn first_message(gens: &DotGens, a: &[Fr], nonce: &DotNonce) -> (G1Affine, G1Affine) {
+    let n = nonce.d.len();
+    assert!(a.len() == n && gens.g.len() >= n, "dot product: lengths differ");
+    let delta = (G1Projective::msm(&gens.g[..n], &nonce.d).expect("lengths checked") + gens.h * nonce.r_delta).into_affine();
+    (delta, commit_scalar(gens, inner_product(a, &nonce.d), nonce.r_beta))
+}
+
+/// The proof from its first message: absorbs Y and (delta, beta), draws c, answers and absorbs the answer.
+pub fn respond(y_comm: &G1Affine, (delta, beta): (G1Affine, G1Affine), w: &DotWitness, nonce: &DotNonce, t: &mut Transcript) -> DotProductProof {
+    assert_eq!(w.u.len(), nonce.d.len(), "dot product: lengths differ");
+    let c = absorb_first(y_comm, &delta, &beta, t);
+    let z: Vec<Fr> = w.u.iter().zip(&nonce.d).map(|(u, d)| c * u + d).collect();
+    let proof = DotProductProof { delta, beta, z, z_delta: c * w.tau + nonce.r_delta, z_beta: c * w.r_y + nonce.r_beta };
+    absorb_response(&proof, t);
+    proof
+}
+
 /// Proves <a, w.u> is the value Y commits to (Y = <a, u> G_v + w.r_y H, T = <u, G> + w.tau H).
 pub fn prove<R: RngCore + CryptoRng>(
     gens: &DotGens,
@@ -73,17 +106,10 @@ pub fn prove<R: RngCore + CryptoRng>(
     t: &mut Transcript,
     rng: &mut R,
 ) -> DotProductProof {
-    let n = w.u.len();
-    assert!(a.len() == n && gens.g.len() >= n, "dot product: lengths differ");
-    let d: Vec<Fr> = (0..n).map(|_| Fr::rand(rng)).collect();
-    let (r_delta, r_beta) = (Fr::rand(rng), Fr::rand(rng));
-    let delta = (G1Projective::msm(&gens.g[..n], &d).expect("lengths checked") + gens.h * r_delta).into_affine();
-    let beta = commit_scalar(gens, inner_product(a, &d), r_beta);
-    let c = absorb_first(y_comm, &delta, &beta, t);
-    let z: Vec<Fr> = w.u.iter().zip(&d).map(|(u, d)| c * u + d).collect();
-    let proof = DotProductProof { delta, beta, z, z_delta: c * w.tau + r_delta, z_beta: c * w.r_y + r_beta };
-    absorb_response(&proof, t);
-    proof
+    assert!(a.len() == w.u.len(), "dot product: lengths differ");
+    let nonce = draw_nonce(w.u.len(), rng);
+    let first = first_message(gens, a, &nonce);
+    respond(y_comm, first, w, &nonce, t)
 }
 
 /// Checks the proof that Y commits to <a, u> where T commits to u. `t_comm` is T, computed by the caller from

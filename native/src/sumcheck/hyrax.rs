@@ -272,7 +272,7 @@ pub fn commit_i64(params: &HyraxParams, v: &[i64]) -> HyraxCommitment {
 }
 
 /// u = sum_i eq(r_high, i) M[i]: v's rows (v padded with zeros to whole rows) combined along eq(r_high).
-fn row_combination(params: &HyraxParams, v: &[i64], r_high: &[Fr]) -> Vec<Fr> {
+pub(crate) fn row_combination(params: &HyraxParams, v: &[i64], r_high: &[Fr]) -> Vec<Fr> {
     let cols = params.cols();
     let padded;
     let m = if v.len().is_multiple_of(cols) {
@@ -543,13 +543,19 @@ pub fn open_fr_zk<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> (HyraxZkOpening, Fr) {
     assert_eq!(point.len(), params.num_vars, "opening point of the wrong length");
+    let u = row_combination_fr(params, v, &point[params.col_vars..]);
+    open_rows_zk(params, &u, blinders, point, r_y, t, rng)
+}
+
+/// u = sum_i eq(r_high, i) M[i] for a vector of field elements (rows past v's end are zeros).
+pub(crate) fn row_combination_fr(params: &HyraxParams, v: &[Fr], r_high: &[Fr]) -> Vec<Fr> {
     let cols = params.cols();
-    let weights = eq_table(&point[params.col_vars..]);
+    let weights = eq_table(r_high);
     let mut u = vec![Fr::zero(); cols];
     for (row, w) in v.chunks(cols).zip(&weights) {
         u.iter_mut().zip(row).for_each(|(a, x)| *a += *w * x);
     }
-    open_rows_zk(params, &u, blinders, point, r_y, t, rng)
+    u
 }
 
 /// Checks a zero-knowledge opening: the shapes, then the dot-product proof that Y commits to the committed

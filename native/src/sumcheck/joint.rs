@@ -32,8 +32,8 @@
 
 use super::dot_product::{self, DotGens, DotProductProof, DotWitness};
 use super::error::VerifyError;
-use super::hyrax::{hash_to_g1, open_fr_zk, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
-use super::mle::{eq_eval, eq_table, log2_ceil, Mle};
+use super::hyrax::{hash_to_g1, row_combination, row_combination_fr, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
+use super::mle::{eq_eval, eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
 use super::network::{timed, Timings};
 use super::transcript::Transcript;
 use super::zk::{prove_zk, verify_zk, LibraMask, MaskAlloc, ZkShape, ZkSumcheckProof};
@@ -42,6 +42,7 @@ use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
+use rayon::prelude::*;
 
 /// One part of a claim: c times vector `vector`'s MLE at `point`, or a weighted sum of its entries.
 #[derive(Clone, Debug, PartialEq)]
@@ -212,9 +213,41 @@ pub struct JointProof {
     pub mask_proof: DotProductProof,
 }
 
+/// A committed vector as the prover holds it: field elements, or small integers (the model, the witness).
+#[derive(Clone, Copy, Debug)]
+pub enum VecRef<'a> {
+    Fr(&'a [Fr]),
+    Small(&'a [i64]),
+}
+
+impl VecRef<'_> {
+    fn len(&self) -> usize {
+        match self {
+            VecRef::Fr(v) => v.len(),
+            VecRef::Small(v) => v.len(),
+        }
+    }
+
+    /// Writes the vector's entries as field elements into out (out.len() == self.len()).
+    fn write(&self, out: &mut [Fr]) {
+        match self {
+            VecRef::Fr(v) => out.copy_from_slice(v),
+            VecRef::Small(v) => out.par_chunks_mut(1 << 14).zip(v.par_chunks(1 << 14)).for_each(|(o, v)| o.iter_mut().zip(v).for_each(|(o, x)| *o = fr_from_i64(*x))),
+        }
+    }
+
+    /// Its Hyrax row combination along eq(r_high).
+    fn row_combination(&self, params: &HyraxParams, r_high: &[Fr]) -> Vec<Fr> {
+        match self {
+            VecRef::Fr(v) => row_combination_fr(params, v, r_high),
+            VecRef::Small(v) => row_combination(params, v, r_high),
+        }
+    }
+}
+
 /// What the prover holds: each vector and its rows' blinders, the merge mask and its blinder.
 pub struct JointWitness<'a> {
-    pub vectors: Vec<&'a [Fr]>,
+    pub vectors: Vec<VecRef<'a>>,
     pub blinders: Vec<&'a [Fr]>,
     pub mask: &'a [Fr],
     pub mask_blinder: Fr,
@@ -282,7 +315,7 @@ pub fn prove_joint_timed<R: RngCore + CryptoRng>(
         let mut p = vec![Fr::zero(); live];
         for (i, v) in w.vectors.iter().enumerate() {
             assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
-            p[params.offsets[i]..][..v.len()].copy_from_slice(v);
+            v.write(&mut p[params.offsets[i]..][..v.len()]);
         }
         p
     });
@@ -292,14 +325,32 @@ pub fn prove_joint_timed<R: RngCore + CryptoRng>(
     t.absorb_fr(b"joint value", &p_hat);
     let s = &out.point;
     let (evals, openings, y_blind) = timed(timings, "joint: openings", || {
+        // The rng's draws first, in the order one opening after another makes them (r_i, then its proof's); then
+        // every opening's transcript-free part (u_i, its value, Y_i, the first message) in parallel; then the
+        // answers in transcript order.
+        let nonces: Vec<(Fr, dot_product::DotNonce)> = params.vectors.iter().map(|vp| (Fr::rand(rng), dot_product::draw_nonce(vp.cols(), rng))).collect();
+        let parts: Vec<_> = (0..params.vectors.len())
+            .into_par_iter()
+            .map(|i| {
+                let vp = &params.vectors[i];
+                let (r_low, r_high) = s[..vp.num_vars].split_at(vp.col_vars);
+                assert_eq!(w.blinders[i].len(), vp.rows(), "one blinder a row");
+                let u = w.vectors[i].row_combination(vp, r_high);
+                let a = eq_table(r_low);
+                let value = inner_product(&u, &a);
+                let tau = inner_product(&eq_table(r_high), w.blinders[i]);
+                let (r_i, nonce) = &nonces[i];
+                let y = dot_product::commit_scalar(&vp.dot_gens(), value, *r_i);
+                let first = dot_product::first_message(&vp.dot_gens(), &a, nonce);
+                (u, tau, y, first)
+            })
+            .collect();
         let mut y_blind = Fr::zero();
         let (mut evals, mut openings) = (Vec::new(), Vec::new());
-        for (i, vp) in params.vectors.iter().enumerate() {
-            let r_i = Fr::rand(rng);
+        for (i, ((u, tau, y, first), (r_i, nonce))) in parts.into_iter().zip(&nonces).enumerate() {
             y_blind -= params.selector(i, s) * r_i;
-            let (opening, value) = open_fr_zk(vp, w.vectors[i], w.blinders[i], &s[..vp.num_vars], r_i, t, rng);
-            evals.push(dot_product::commit_scalar(&vp.dot_gens(), value, r_i));
-            openings.push(opening);
+            openings.push(dot_product::respond(&y, first, &DotWitness { u: &u, tau, r_y: *r_i }, nonce, t));
+            evals.push(y);
         }
         (evals, openings, y_blind)
     });
@@ -423,7 +474,7 @@ mod tests {
 
         fn prove(&self, claims: &[JointClaim], rng: &mut StdRng) -> JointProof {
             let w = JointWitness {
-                vectors: self.vectors.iter().map(|v| &v[..]).collect(),
+                vectors: self.vectors.iter().map(|v| VecRef::Fr(v)).collect(),
                 blinders: self.blinders.iter().map(|v| &v[..]).collect(),
                 mask: &self.mask,
                 mask_blinder: self.mask_blinder,
@@ -573,7 +624,7 @@ mod tests {
         };
         let claims = claims_of(&out.values, &out.point, &out.mask_claims);
         let w = JointWitness {
-            vectors: s.vectors.iter().map(|v| &v[..]).collect(),
+            vectors: s.vectors.iter().map(|v| VecRef::Fr(v)).collect(),
             blinders: s.blinders.iter().map(|v| &v[..]).collect(),
             mask: &s.mask,
             mask_blinder: s.mask_blinder,

@@ -225,7 +225,7 @@ pub fn verify_lookup_zk(
 #[cfg(test)]
 mod tests {
     use super::super::hyrax::{commit_fr_hiding, HyraxCommitment, HyraxParams};
-    use super::super::joint::{commit_mask, prove_joint, verify_joint, JointParams, JointProof, JointWitness};
+    use super::super::joint::{commit_mask, prove_joint, verify_joint, JointParams, JointProof, JointWitness, VecRef};
     use super::super::logup::{draw_challenges, table_multiplicities};
     use super::super::mle::log2_ceil;
     use super::*;
@@ -293,7 +293,7 @@ mod tests {
         let columns = f.len();
         let joint_claims = claims.into_iter().map(|c| c.into_joint(|col| (vector_of(col, columns), 0), columns + 1)).collect::<Vec<_>>();
         let w = JointWitness {
-            vectors: vectors.iter().map(|v| &v[..]).collect(),
+            vectors: vectors.iter().map(|v| VecRef::Fr(v)).collect(),
             blinders: blinders.iter().map(|v| &v[..]).collect(),
             mask: &merge_mask,
             mask_blinder,

@@ -29,7 +29,7 @@
 //! [W^] or [W^, a^])`; then joint.rs's merge of every claim.
 
 use super::hyrax::{commit_fr_hiding_fixed, commit_i64_hiding, FixedBases, HyraxCommitment, HyraxParams};
-use super::joint::{commit_mask, prove_joint_timed, verify_joint, ColClaim, JointParams, JointProof, JointWitness};
+use super::joint::{commit_mask, prove_joint_timed, verify_joint, ColClaim, JointParams, JointProof, JointWitness, VecRef};
 use super::layout::{Layout, SegKind};
 use super::logup::{columns_fr, draw_challenges, Table};
 use super::logup_zk::{helpers, prove_lookup_zk, verify_lookup_zk, Col, LookupMasks, ZkLookupProof};
@@ -415,11 +415,10 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     }
     lap("layers", &mut timings);
     let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col| plan.place(col), 2)).collect();
-    let (fr_m, fr_w) = timed(&mut detail, "joint: vectors to Fr", || (to_fr(&big_m), to_fr(&big_w)));
-    let mut vectors: Vec<&[Fr]> = vec![&fr_m, &fr_w, &masks];
+    let mut vectors: Vec<VecRef> = vec![VecRef::Small(&big_m), VecRef::Small(&big_w), VecRef::Fr(&masks)];
     let mut blinders: Vec<&[Fr]> = vec![&model_secret.blinders, &wit_blind, &mask_blind];
     for (h, b) in &helper_vecs {
-        vectors.push(h);
+        vectors.push(VecRef::Fr(h));
         blinders.push(b);
     }
     let witness = JointWitness { vectors, blinders, mask: &merge_mask, mask_blinder: merge_blind };
