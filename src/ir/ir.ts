@@ -32,6 +32,9 @@
  *             channel-major concatenation on the first axis), t the tensor `from`; both sides brought to one step by
  *             mul and fromMul as add's are (1 and 1 when their steps agree); shape [a0 + b0, ...rest] when the two
  *             shapes agree past their first axis, else flat
+ *   table     y = T[x - lo], T = tableValues(op): T[j] = round(f((lo + j) inStep) / outStep) for f the op's fn (sigmoid,
+ *             tanh, exp, erf, gelu, gelu_tanh), computed once here (tableFloat) and read by every backend, so all agree
+ *             bit for bit; x in [lo, lo + 2^bits), bits at most MAX_TABLE_BITS (the circuit's mux tree has 2^bits leaves)
  * The input must lie in [input.min, inputTop(q)]: the model's declared real range, quantized (at most
  * input.min + 2^input.bits - 1). Both range conditions are what the circuit enforces with bit decompositions; `analyzeBounds` proves, from the weights, that every requant's input fits
  * its bits for every admissible input, so no value ever wraps around the BN254 scalar field.
@@ -75,7 +78,130 @@ export type QOp =
   /** index: per output value, the position it reads, -1 for a zero (absent: the identity, a reshape); from: a trace index to read instead of the running tensor */
   | { op: "gather"; shape: Shape; index?: number[]; from?: number }
   /** from: a trace index (as add's); fromFirst: its values come first */
-  | { op: "concat"; from: number; fromFirst: boolean; mul: number; fromMul: number };
+  | { op: "concat"; from: number; fromFirst: boolean; mul: number; fromMul: number }
+  /** y = T[x - lo] (tableValues): an activation by table lookup over x in [lo, lo + 2^bits); inStep and outStep the real
+   * values of a unit of x and of y */
+  | { op: "table"; fn: TableFn; inStep: number; outStep: number; lo: bigint; bits: number };
+
+/** The activations a table op computes. */
+export const TABLE_FNS = ["sigmoid", "tanh", "exp", "erf", "gelu", "gelu_tanh"] as const;
+export type TableFn = (typeof TABLE_FNS)[number];
+/** The widest table: 2^12 entries (the circuit's multiplexer costs about 2^(bits-1) constraints a value). */
+export const MAX_TABLE_BITS = 12;
+
+/** erf to about 1e-15: its Maclaurin series below 3, its continued fraction above (1 past 6 in float64). */
+export function erf(x: number): number {
+  if (x < 0) return -erf(-x);
+  if (x === 0) return 0;
+  if (x < 3) {
+    // 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1))
+    let term = x, sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (x > 6) return 1;
+  // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))), evaluated from the tail
+  let f = x;
+  for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
+  return 1 - Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+}
+
+/** The float function of a table's fn, the one definition every table is computed from. */
+export function tableFloat(fn: TableFn, x: number): number {
+  switch (fn) {
+    case "sigmoid":
+      return 1 / (1 + Math.exp(-x));
+    case "tanh":
+      return Math.tanh(x);
+    case "exp":
+      return Math.exp(x);
+    case "erf":
+      return erf(x);
+    case "gelu":
+      return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case "gelu_tanh":
+      return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    default: {
+      const never: never = fn;
+      throw new Error(`unknown table function ${never}`);
+    }
+  }
+}
+
+const tableCache = new WeakMap<object, bigint[]>();
+/** A table op's 2^bits entries, T[j] = round(f((lo + j) inStep) / outStep) (Math.round: halves up), once per op object. */
+export function tableValues(op: Extract<QOp, { op: "table" }>): bigint[] {
+  let t = tableCache.get(op);
+  if (!t) {
+    t = [];
+    for (let j = 0; j < 2 ** op.bits; j++) {
+      const v = Math.round(tableFloat(op.fn, Number(op.lo + BigInt(j)) * op.inStep) / op.outStep);
+      if (!Number.isSafeInteger(v)) throw new ZkmlError("IR_INVALID", `table ${op.fn}: entry ${j} (input ${op.lo + BigInt(j)}) is ${v} units of ${op.outStep}, past 2^53`, { hint: "use a coarser output step, or a Clip before the op" });
+      t.push(BigInt(v));
+    }
+    tableCache.set(op, t);
+  }
+  return t;
+}
+
+/** A table's input interval [lo, lo + 2^bits) covering every value of `x`: lo the least, bits the fewest (at least 2). */
+export function tableDomain(x: Interval[]): { lo: bigint; hi: bigint; bits: number } {
+  let lo = x[0][0], hi = x[0][1];
+  for (const [l, h] of x) {
+    if (l < lo) lo = l;
+    if (h > hi) hi = h;
+  }
+  let bits = 2;
+  while ((1n << BigInt(bits)) <= hi - lo) bits++;
+  return { lo, hi, bits };
+}
+
+/** y = T[x - lo]: refuses an x outside the table. */
+export function tableValue(op: Extract<QOp, { op: "table" }>, v: bigint): bigint {
+  const j = v - op.lo;
+  if (j < 0n || j >= 1n << BigInt(op.bits)) throw new ZkmlError("IR_INVALID", `table ${op.fn}: input ${v} outside its domain [${op.lo}, ${op.lo + (1n << BigInt(op.bits)) - 1n}]`, { hint: "the bound analysis is wrong; report this" });
+  return tableValues(op)[Number(j)];
+}
+
+/**
+ * The table's multiplexer tree over x - lo's bits b_0 (least significant) .. b_(bits-1): the leaves are T's entries; a node
+ * at level l (l = 1 .. bits) selects between its two children by b_(l-1). A node whose children are equal constants is
+ * that constant, one whose children are two constants is linear in its bit (c0 + b (c1 - c0)): neither costs a
+ * constraint; every other node is one product constraint, b (m1 - m0) = m - m0. `tableProducts` counts them.
+ */
+export type MuxNode = { kind: "const"; c: bigint } | { kind: "lin"; c0: bigint; c1: bigint; bit: number } | { kind: "mul"; bit: number; lo: MuxNode; hi: MuxNode };
+
+const muxCache = new WeakMap<object, MuxNode>();
+export function tableMux(op: Extract<QOp, { op: "table" }>): MuxNode {
+  let root = muxCache.get(op);
+  if (!root) {
+    let level: MuxNode[] = tableValues(op).map((c) => ({ kind: "const", c }));
+    for (let bit = 0; bit < op.bits; bit++) {
+      const up: MuxNode[] = [];
+      for (let i = 0; i < level.length; i += 2) {
+        const [a, b] = [level[i], level[i + 1]];
+        if (a.kind === "const" && b.kind === "const") up.push(a.c === b.c ? a : { kind: "lin", c0: a.c, c1: b.c, bit });
+        else if (a.kind === "lin" && b.kind === "lin" && a.c0 === b.c0 && a.c1 === b.c1) up.push(a);
+        else up.push({ kind: "mul", bit, lo: a, hi: b });
+      }
+      level = up;
+    }
+    root = level[0];
+    muxCache.set(op, root);
+  }
+  return root;
+}
+
+/** The product constraints of a table's multiplexer tree (at most 2^(bits-1) - 1). */
+export function tableProducts(op: Extract<QOp, { op: "table" }>): number {
+  const count = (m: MuxNode): number => (m.kind === "mul" ? 1 + count(m.lo) + count(m.hi) : 0);
+  return count(tableMux(op));
+}
 
 export interface QModel {
   format: typeof IR_FORMAT;
@@ -115,6 +241,7 @@ export function opOutputShape(op: QOp, shape: Shape, shapes: Shape[] = []): Shap
     case "mul":
     case "clip":
     case "leakyrelu":
+    case "table":
       return shape;
     case "flatten":
       return [size(shape)];
@@ -348,6 +475,9 @@ export function runIR(q: QModel, input: readonly bigint[]): IRRun {
       case "concat":
         x = concatValues(op, x, trace[op.from], (v, m) => BigInt(m) * v);
         break;
+      case "table":
+        x = x.map((v) => tableValue(op, v));
+        break;
     }
     trace.push(x);
   });
@@ -533,10 +663,30 @@ export function analyzeBounds(q: Pick<QModel, "input" | "ops">, opts: { exact?: 
       case "concat":
         x = concatValues(op, x, all[op.from], ([l, h], m) => [BigInt(m) * l, BigInt(m) * h]);
         break;
+      case "table":
+        x = tableBounds(op, x);
+        break;
     }
     all.push(x);
   });
   return all;
+}
+
+/** A table's output bounds: the least and the greatest entry its input's interval reaches (the whole table when the
+ * interval leaves it: validateIR refuses that). */
+export function tableBounds(op: Extract<QOp, { op: "table" }>, x: Interval[]): Interval[] {
+  const t = tableValues(op);
+  const top = BigInt(t.length - 1);
+  return x.map(([l, h]) => {
+    let a = l - op.lo, b = h - op.lo;
+    if (a < 0n || b > top) [a, b] = [0n, top];
+    let mn = t[Number(a)], mx = mn;
+    for (let j = Number(a) + 1; j <= Number(b); j++) {
+      if (t[j] < mn) mn = t[j];
+      if (t[j] > mx) mx = t[j];
+    }
+    return [mn, mx];
+  });
 }
 
 /** Smallest b such that every value in the intervals lies in [-2^(b-1), 2^(b-1)). */
@@ -566,7 +716,14 @@ export function differenceBitsFor(intervals: Interval[]): number {
  * max-pool's comparison width to what its input's spread needs.
  */
 export function assignRequantBits(q: QModel): QModel {
-  // An op's output interval does not depend on its own width, so one pass of the analysis serves all.
+  // A table's output bounds depend on its domain: each table's domain set in turn, the analysis run again after it
+  for (let k = q.ops.findIndex((o) => o.op === "table"); k >= 0; k = q.ops.findIndex((o, j) => j > k && o.op === "table")) {
+    const op = q.ops[k] as Extract<QOp, { op: "table" }>;
+    const d = tableDomain(analyzeBounds({ input: q.input, ops: q.ops.slice(0, k) }).pop()!);
+    if (d.bits > MAX_TABLE_BITS) throw tableTooWide(`ops[${k}] table ${op.fn}`, d);
+    if (op.lo !== d.lo || op.bits !== d.bits) q = { ...q, ops: q.ops.map((o, j) => (j === k ? { ...op, lo: d.lo, bits: d.bits } : o)) };
+  }
+  // Any other op's output interval does not depend on its own width, so one pass of the analysis serves all.
   const bounds = analyzeBounds(q);
   const ops = q.ops.map((op, k) => {
     if (op.op === "maxpool2d") {
@@ -592,6 +749,14 @@ export function assignRequantBits(q: QModel): QModel {
     return acts ? { ...plain, bits, clamp } : { ...plain, bits };
   });
   return { ...q, ops };
+}
+
+/** The refusal of a table whose input spans more than 2^MAX_TABLE_BITS values, naming what and how to narrow it. */
+export function tableTooWide(what: string, d: { lo: bigint; hi: bigint }): ZkmlError {
+  const n = d.hi - d.lo + 1n;
+  return new ZkmlError("QUANTIZE_FAILED", `${what}: its input ranges over [${d.lo}, ${d.hi}] in the worst case, ${n} values, more than a table of 2^${MAX_TABLE_BITS} = ${2 ** MAX_TABLE_BITS} entries`, {
+    hint: "quantize with fewer bits (--scale-bits 8 to 12), or bound the input with a Clip before the activation (torch.clamp), so its range fits 4096 values",
+  });
 }
 
 /** An op reading the earlier tensor `from` (add, mul, gather, concat): a trace index before it, and not a sum fused into its requant. */
@@ -680,6 +845,14 @@ export function validateIR(q: QModel): void {
         for (const f of ["mul", "fromMul"] as const) if (!Number.isInteger(op[f]) || op[f] < 1 || op[f] > 1 << 20) irFail(`${p}.${f}`, `expected an integer in 1..2^20, got ${op[f]}`);
         if (typeof op.fromFirst !== "boolean") irFail(`${p}.fromFirst`, `expected true or false, got ${JSON.stringify(op.fromFirst)}`);
         break;
+      case "table":
+        if (!(TABLE_FNS as readonly string[]).includes(op.fn)) irFail(`${p}.fn`, `expected one of ${TABLE_FNS.join(", ")}, got ${JSON.stringify(op.fn)}`);
+        if (!Number.isInteger(op.bits) || op.bits < 2 || op.bits > MAX_TABLE_BITS) irFail(`${p}.bits`, `expected 2..${MAX_TABLE_BITS}, got ${op.bits}`);
+        if (typeof op.lo !== "bigint" || op.lo < -(1n << 200n) || op.lo > 1n << 200n) irFail(`${p}.lo`, `expected an integer, got ${op.lo}`);
+        for (const f of ["inStep", "outStep"] as const) if (typeof op[f] !== "number" || !(op[f] > 0) || !Number.isFinite(op[f])) irFail(`${p}.${f}`, `expected a positive number, got ${op[f]}`);
+        tableValues(op);
+        if (tableMux(op).kind !== "mul") irFail(p, `the ${op.fn} table is constant on each half of its domain: use a finer output step`);
+        break;
       case "leakyrelu":
         if (!Number.isInteger(op.shift) || op.shift < 0 || op.shift > 64) irFail(`${p}.shift`, `expected an integer in 0..64, got ${op.shift}`);
         if (typeof op.alpha !== "bigint" || op.alpha < -(1n << 64n) || op.alpha > 1n << 64n) irFail(`${p}.alpha`, `expected an integer of at most 64 bits, got ${op.alpha}`);
@@ -700,6 +873,11 @@ export function validateIR(q: QModel): void {
     if (op.op === "clip" || op.op === "leakyrelu") {
       const need = op.op === "clip" ? clipBitsFor(op, bounds[k]) : signedBitsFor(bounds[k]);
       if (need > op.bits) irFail(`ops[${k}].bits`, `worst-case input needs ${need}-bit ${op.op === "clip" ? "comparisons" : "sign decompositions"}, the op has ${op.bits}`);
+      return;
+    }
+    if (op.op === "table") {
+      const d = tableDomain(bounds[k]);
+      if (d.lo < op.lo || d.hi >= op.lo + (1n << BigInt(op.bits))) irFail(`ops[${k}]`, `the ${op.fn} table covers [${op.lo}, ${op.lo + (1n << BigInt(op.bits)) - 1n}], its worst-case input [${d.lo}, ${d.hi}]`);
       return;
     }
     if (op.op !== "requant") return;

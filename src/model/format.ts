@@ -15,7 +15,7 @@ import * as fs from "fs";
 import { ZkmlError } from "../core/errors";
 import { readJsonFile } from "../core/files";
 import { Shape, windowPlan, WindowPlan } from "../ir/window";
-import { concatShape } from "../ir/ir";
+import { concatShape, TABLE_FNS, TableFn, tableFloat } from "../ir/ir";
 
 export const MODEL_FORMAT = "zkml-model/1";
 
@@ -55,8 +55,11 @@ export type GatherLayer = { type: "gather"; shape: Shape; index?: number[]; from
 /** the output of layers[from] (-1: the input) and the running tensor joined, from's first when fromFirst: torch.cat on the
  * first axis; shape [a0 + b0, ...rest] when both agree past the first axis, else flat */
 export type ConcatLayer = { type: "concat"; from: number; fromFirst: boolean };
-export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | MulLayer | ClipLayer | LeakyReluLayer | GatherLayer | ConcatLayer;
-export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "mul", "clip", "leakyrelu", "gather", "concat"] as const;
+/** y = f(x) element-wise for f one of ir.ts TABLE_FNS (Sigmoid, Tanh, Exp, Erf, GELU): quantized as a table lookup; `tensor`
+ * names the ONNX tensor it reads, for messages */
+export type TableLayer = { type: "table"; fn: TableFn; tensor?: string };
+export type Layer = DenseLayer | Conv2DLayer | AvgPool2DLayer | MaxPool2DLayer | FlattenLayer | ReluLayer | AddLayer | MulLayer | ClipLayer | LeakyReluLayer | GatherLayer | ConcatLayer | TableLayer;
+export const LAYER_TYPES = ["dense", "conv2d", "avgpool2d", "maxpool2d", "flatten", "relu", "add", "mul", "clip", "leakyrelu", "gather", "concat", "table"] as const;
 
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -140,6 +143,7 @@ export function layerOutputShape(layer: Layer, shape: Shape, path: string, file?
     case "mul":
     case "clip":
     case "leakyrelu":
+    case "table":
       return shape;
     default: {
       const never: never = layer;
@@ -256,6 +260,9 @@ export function validateModel(raw: unknown, file?: string): ModelFile {
         if (layer.min !== undefined && layer.max !== undefined && !((layer.min as number) < (layer.max as number))) fail(p, `min ${layer.min} is not below max ${layer.max}`, undefined, file);
         break;
       }
+      case "table":
+        if (!(TABLE_FNS as readonly string[]).includes(layer.fn as string)) fail(`${p}.fn`, `expected one of ${TABLE_FNS.join(", ")}, got ${JSON.stringify(layer.fn)}`, undefined, file);
+        break;
       case "leakyrelu":
         if (typeof layer.alpha !== "number" || !Number.isFinite(layer.alpha)) fail(`${p}.alpha`, `expected a finite number, got ${describeNumber(layer.alpha)}`, undefined, file);
         break;
@@ -409,6 +416,9 @@ export function applyLayerFloat(layer: Layer, x: FloatTensor, earlier?: (j: numb
       break;
     case "leakyrelu":
       for (let i = 0; i < out.length; i++) out[i] = x.data[i] >= 0 ? x.data[i] : layer.alpha * x.data[i];
+      break;
+    case "table":
+      for (let i = 0; i < out.length; i++) out[i] = tableFloat(layer.fn, x.data[i]);
       break;
     case "gather": {
       if (layer.from !== undefined && !earlier) throw new Error("a gather of an earlier layer needs the earlier tensors (use forwardTrace)");

@@ -121,6 +121,7 @@ function sumcheckRefusal(m: ModelFile, i: number): string | undefined {
   if (l.type === "conv2d" && ((l.padding ?? [0, 0])[0] >= l.kernel[0] || (l.padding ?? [0, 0])[1] >= l.kernel[1])) return "sumcheck: a conv's padding must be below its kernel";
   if (l.type === "clip" && !(l.min === 0 && l.max === undefined)) return "sumcheck: a clip (ReLU6, torch.clamp, HardSigmoid) is not taken yet; groth16, plonk and fflonk prove it (one comparison per bound)";
   if (l.type === "leakyrelu") return "sumcheck: a leaky ReLU is not taken yet; groth16, plonk and fflonk prove it (its sign bit and one product)";
+  if (l.type === "table") return `sumcheck: an activation by table lookup (${l.fn}) is not taken yet (its logUp tables are a later step); groth16, plonk and fflonk prove it (x's bits and a multiplexer tree over the table)`;
   if (l.type === "gather") return "sumcheck: a re-indexing (Transpose, Reshape, a branch's start, Pad) is not taken yet; groth16, plonk and fflonk prove it (wiring: no constraint)";
   if (l.type === "mul") return "sumcheck: a product of two activations (HardSwish, x * y) is not taken yet; groth16, plonk and fflonk prove it (one product constraint a value)";
   if (l.type === "add" && l.negate) return "sumcheck: a difference of two activations (Sub) is not taken yet; groth16, plonk and fflonk prove it (one linear constraint a value)";

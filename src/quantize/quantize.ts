@@ -18,7 +18,7 @@
  */
 import { ZkmlError } from "../core/errors";
 import { constraintCount } from "../statement/cost";
-import { assignRequantBits, inputTop, IR_FORMAT, QModel, QOp, sumPoolScale, validateIR } from "../ir/ir";
+import { analyzeBounds, assignRequantBits, inputTop, IR_FORMAT, MAX_TABLE_BITS, QModel, QOp, sumPoolScale, tableDomain, tableFloat, tableTooWide, validateIR } from "../ir/ir";
 import { AvgPool2DLayer, forwardTrace, layerOutputShape, layerShapes, MaxPool2DLayer, ModelFile, planOf } from "../model/format";
 import type { Shape } from "../ir/window";
 import { calibrationFor } from "../model/zoo";
@@ -103,6 +103,8 @@ export function constraintFloor(model: Pick<ModelFile, "input" | "layers">, bits
     else if (l.type === "relu" && layers[i - 1]?.type !== "dense" && layers[i - 1]?.type !== "conv2d") constraints += n;
     else if (l.type === "clip") constraints += n * ((l.min !== undefined && l.min !== 0 ? 1 : 0) + (l.max !== undefined ? 1 : 0)) * (bits.activationBits + 2);
     else if (l.type === "leakyrelu") constraints += n * (bits.activationBits + 2);
+    // a table: at least 2 bits of its input, their sum and the root's product
+    else if (l.type === "table") constraints += n * 4;
   }
   return { constraints, values };
 }
@@ -387,6 +389,19 @@ export function quantize(model: ModelFile, options: QuantizeOptions): QModel {
         const [mul, fromMul, common] = commonStep(step, stepFrom(), i);
         ops.push({ op: "concat", from: fromTensor, fromFirst: layer.fromFirst, mul, fromMul });
         step = common;
+        break;
+      }
+      case "table": {
+        // an activation by table lookup over its input's worst-case integer range (the bound analysis of the ops so
+        // far), each entry f(x) at the finest power-of-two step at which every entry fits the activation width
+        const bounds = analyzeBounds({ input: { shape: model.input.shape, min: BigInt(Math.round(lo * 2 ** sIn)), bits: inputBits, step: 2 ** -sIn, range: [lo, hi] }, ops });
+        const d = tableDomain(bounds[bounds.length - 1]);
+        if (d.bits > MAX_TABLE_BITS) throw tableTooWide(`layers[${i}] (${layer.fn}${layer.tensor ? ` of tensor "${layer.tensor}"` : ""})`, d);
+        let maxOut = 0;
+        for (let j = 0n; j < 1n << BigInt(d.bits); j++) maxOut = Math.max(maxOut, Math.abs(tableFloat(layer.fn, Number(d.lo + j) * step)));
+        const sOut = scaleFor(maxOut, 2 ** (activationBits - 1) - 1);
+        ops.push({ op: "table", fn: layer.fn, inStep: step, outStep: 2 ** -sOut, lo: d.lo, bits: d.bits });
+        step = 2 ** -sOut;
         break;
       }
       default: {

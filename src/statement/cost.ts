@@ -8,7 +8,7 @@
  * Counts are circom2's at --O1. The r1cs backend matches them exactly except for Poseidon, whose linear layers it
  * folds into the S-boxes (3 constraints an S-box: POSEIDON_R1CS_CONSTRAINTS), and the one-output label.
  */
-import { clampHighBits, concatSides, countMacs, inputTopCheck, irShapes, opPlan, QModel, QOp, sumPoolScale } from "../ir/ir";
+import { clampHighBits, concatSides, countMacs, inputTopCheck, irShapes, opPlan, QModel, QOp, sumPoolScale, tableProducts } from "../ir/ir";
 import { Shape } from "../ir/window";
 import { hashBlocks, perLimb } from "./commitments";
 import { batchOf, contextOf, DEFAULT_VISIBILITY, Visibility } from "./visibility";
@@ -34,6 +34,11 @@ export const GADGET_COST = {
   clampStep: (R: number) => R + 2,
   /** y = x >= 0 ? 2^F x : alpha x: K bits of x + 2^(K-1) (their sum) and one product, the sign times (2^F - alpha) x */
   leaky: (K: number) => K + 2,
+  /** y = T[x - lo] over x in [lo, lo + 2^B): B booleans and their sum (x - lo's bits), then the multiplexer tree
+   * (ir.ts tableMux): a node at level l picks between its children by bit l - 1; P of them (P = tableProducts,
+   * 2^(B-1) - 1 for a table with no constant or repeated pair of entries at the bottom) are one product each,
+   * b (m1 - m0) = m - m0, the root's m the output; the bottom level and any node over constants is linear: free */
+  table: (B: number, P: number) => B + 1 + P,
   /** a product of two linear combinations */
   product: 1,
   /** a wire bound to a linear combination (a sum, a limb, a hash) */
@@ -156,6 +161,9 @@ export function constraintCount(q: QModel, vis: Visibility = DEFAULT_VISIBILITY)
         break;
       case "leakyrelu":
         b.nonlinear += n * GADGET_COST.leaky(op.bits);
+        break;
+      case "table":
+        b.nonlinear += n * GADGET_COST.table(op.bits, tableProducts(op));
         break;
       case "flatten":
       case "gather":

@@ -5,7 +5,7 @@
  * the output label's differences likewise (labelBits).
  */
 import { ZkmlError } from "../core/errors";
-import { addBounds, mulBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, QModel, QOp, requantValue, signedBitsFor, sumPoolScale } from "../ir/ir";
+import { addBounds, mulBounds, analyzeBounds, clipBitsFor, clipValue, concatValues, gatherValues, differenceBitsFor, inputBitsTop, irShapes, Interval, leakyBounds, MAX_BITS, MAX_TABLE_BITS, QModel, QOp, requantValue, signedBitsFor, sumPoolScale, tableBounds, tableDomain, tableTooWide } from "../ir/ir";
 import { WeightsVisibility } from "./visibility";
 
 /** Signed widths of each linear op's weights and biases: all a private-weights circuit reveals about them. */
@@ -110,6 +110,17 @@ function worstCase(q: QModel): { model: QModel; output: Interval } {
         x = concatValues(op, x, trace[op.from], ([l, h], m) => [BigInt(m) * l, BigInt(m) * h]);
         ops.push(op);
         break;
+      case "table": {
+        // the table widened to cover any input these widths admit (the same function: each entry is f at its input)
+        const d = tableDomain(x);
+        const lo = d.lo < op.lo ? d.lo : op.lo, top = op.lo + (1n << BigInt(op.bits)) - 1n;
+        const t = tableDomain([[lo, d.hi > top ? d.hi : top]]);
+        if (t.bits > MAX_TABLE_BITS) throw tableTooWide(`ops[${k}] table ${op.fn} (for arbitrary weights of these widths)`, t);
+        const wide = t.lo === op.lo && t.bits === op.bits ? op : { ...op, lo: t.lo, bits: t.bits };
+        ops.push(wide);
+        x = tableBounds(wide, x);
+        break;
+      }
       default: {
         const never: never = op;
         throw new Error(`unknown op ${JSON.stringify(never)}`);

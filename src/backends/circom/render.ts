@@ -15,7 +15,7 @@
  * Cost: K boolean constraints + 1 for the sum + 1 for the output, per neuron (K + 2). Inputs are range-checked the same
  * way ([min, min + 2^B): B + 1 constraints each), so the bound analysis's assumptions hold for any proof.
  */
-import { clampHighBits, concatSides, inputTop, inputTopCheck, irShapes, opPlan, QModel, QOp, sumPoolScale, windowPadding } from "../../ir/ir";
+import { clampHighBits, concatSides, inputTop, inputTopCheck, irShapes, MuxNode, opPlan, QModel, QOp, sumPoolScale, tableMux, tableProducts, windowPadding } from "../../ir/ir";
 import { Shape } from "../../ir/window";
 import { DEFAULT_VISIBILITY, Visibility } from "../../statement/visibility";
 import { publicInputNames, StatementLayout, statementLayout } from "../../statement/layout";
@@ -140,6 +140,8 @@ class ModelTemplate {
         return this.clip(k, op);
       case "leakyrelu":
         return this.leaky(k, op);
+      case "table":
+        return this.table(k, op);
       case "gather":
         return this.gather(k, op);
       case "concat":
@@ -259,6 +261,49 @@ class ModelTemplate {
       `    }`,
     );
     this.refs.push((i) => `lr${k}[${i}]`);
+  }
+
+  /**
+   * An activation by table lookup, y = T[x - lo] (ir.ts tableValues, never recomputed here): u = x - lo decomposed into
+   * B bits, then ir.ts's multiplexer tree written out (the same for every value): constant and linear nodes as
+   * expressions of the bits, every other node a signal m <== m0 + b (m1 - m0), one product, in post-order; the root
+   * is the value. B + 1 + P constraints per value (GADGET_COST.table). Signals: tb<k>b[i][0..B) the bits,
+   * tb<k>m[i][0..P-1) the inner nodes, tb<k>[i] the value.
+   */
+  private table(k: number, op: Extract<QOp, { op: "table" }>): void {
+    const n = size(this.shapes[k + 1]);
+    const B = op.bits;
+    const b = `tb${k}b[i]`;
+    const root = tableMux(op);
+    const P = tableProducts(op);
+    const lines: string[] = [];
+    let next = 0;
+    const node = (m: MuxNode): string => {
+      if (m.kind === "const") return `(${m.c})`;
+      if (m.kind === "lin") return `((${m.c0}) + ${b}[${m.bit}] * (${m.c1 - m.c0}))`;
+      const m0 = node(m.lo), m1 = node(m.hi);
+      const w = m === root ? `tb${k}[i]` : `tb${k}m[i][${next++}]`;
+      lines.push(`        ${w} <== ${m0} + ${b}[${m.bit}] * (${m1} - ${m0});`);
+      return w;
+    };
+    node(root);
+    this.body.push(
+      `    signal tb${k}b[${n}][${B}];`,
+      ...(P > 1 ? [`    signal tb${k}m[${n}][${P - 1}];`] : []),
+      `    signal tb${k}[${n}];`,
+      `    for (var i = 0; i < ${n}; i++) {`,
+      `        var u = ${this.refs[k]("i")} - (${op.lo});`,
+      `        var lc = 0;`,
+      `        for (var j = 0; j < ${B}; j++) {`,
+      `            ${b}[j] <-- (u >> j) & 1;`,
+      `            ${b}[j] * (${b}[j] - 1) === 0;`,
+      `            lc += ${b}[j] * (1 << j);`,
+      `        }`,
+      `        lc === u;`,
+      ...lines,
+      `    }`,
+    );
+    this.refs.push((i) => `tb${k}[${i}]`);
   }
 
   /**
@@ -502,6 +547,8 @@ function describeOp(op: QOp, inShape: Shape, outShape: Shape): string {
       return `clip ${s(inShape)}: to [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}], ${op.bits}-bit comparisons`;
     case "leakyrelu":
       return `leakyrelu ${s(inShape)}: 2^${op.shift} x if x >= 0, else ${op.alpha} x; ${op.bits}-bit sign`;
+    case "table":
+      return `table ${op.fn} ${s(inShape)}: x in [${op.lo}, ${op.lo + (1n << BigInt(op.bits)) - 1n}] (${op.bits} bits), steps ${op.inStep} -> ${op.outStep}`;
     case "gather":
       return `gather ${op.from === undefined ? s(inShape) : `tensor ${op.from}`} -> ${s(outShape)}${op.index ? ", re-indexed" : ", the same order"}`;
     case "concat":

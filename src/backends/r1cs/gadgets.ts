@@ -5,7 +5,7 @@
  * field, so it is unique (never Num2Bits(254), which x and x + r both satisfy).
  */
 import { fieldInverse, fieldOf, signedOf } from "../../core/field";
-import { clampHighBits, leakyValue, QOp, requantValue } from "../../ir/ir";
+import { clampHighBits, leakyValue, MuxNode, QOp, requantValue, tableMux, tableValue } from "../../ir/ir";
 import { argmax as firstLargest } from "../../model/format";
 import type { R1csBuilder } from "./builder";
 import { addScaled, addTerm, LC, lc, ONE } from "./lc";
@@ -211,6 +211,37 @@ export function leaky(b: R1csBuilder, x: LC, xVal: bigint, op: Extract<QOp, { op
   const rhs = lc([y, 1n]);
   addScaled(rhs, x, -op.alpha);
   b.constrain(lc([s, 1n]), scaled, rhs);
+  return y;
+}
+
+/**
+ * An activation by table lookup, y = T[x - lo] (ir.ts tableValues) for x in [lo, lo + 2^B): the B bits of x - lo (B
+ * booleans and their sum), then the multiplexer tree ir.ts tableMux builds: a constant or linear node is a linear
+ * combination of the bits, every other node a wire m with b (m1 - m0) = m - m0, in post-order (low child, high child,
+ * node); the root's wire is the output. B + 1 + P constraints (GADGET_COST.table). The result goes to `into` when given.
+ */
+export function table(b: R1csBuilder, x: LC, xVal: bigint, op: Extract<QOp, { op: "table" }>, into?: number): number {
+  const u = lc([ONE, -op.lo]);
+  addScaled(u, x, 1n);
+  const bits = bitsOf(b, u, xVal - op.lo, op.bits);
+  const root = tableMux(op);
+  const y = into ?? b.wire();
+  const node = (m: MuxNode): LC => {
+    if (m.kind === "const") return lc([ONE, m.c]);
+    if (m.kind === "lin") return lc([ONE, m.c0], [bits[m.bit], m.c1 - m.c0]);
+    const m0 = node(m.lo), m1 = node(m.hi);
+    const w = m === root ? y : b.wire();
+    b.set(w, fieldOf(b.value(m0) + b.val(bits[m.bit]) * (b.value(m1) - b.value(m0))));
+    const d = lc();
+    addScaled(d, m1, 1n);
+    addScaled(d, m0, -1n);
+    const c = lc([w, 1n]);
+    addScaled(c, m0, -1n);
+    b.constrain(lc([bits[m.bit], 1n]), d, c);
+    return lc([w, 1n]);
+  };
+  node(root);
+  if (b.withWitness) b.set(y, fieldOf(tableValue(op, xVal)));
   return y;
 }
 

@@ -20,6 +20,7 @@
  *   max pool         a running max, one maxStep per further in-bounds window value
  *   clip             one clampStep per bound (max with lo, then min with hi)
  *   leaky ReLU       the leaky gadget: x's sign by its K bits, one product
+ *   table            the table gadget: x - lo's B bits, a multiplexer tree over the table's entries
  *   gather           the source's wires re-indexed (a padded position the ZERO wire, as circom's constant 0): no constraint
  *   concat           the two sides' wires joined; a side at a multiplier other than 1 bound to a wire per value
  *   statement        packed limbs bound to the public limbs; hashes by the Poseidon gadget (each from its part's
@@ -37,7 +38,7 @@ import type { Opening } from "../../statement/statement";
 import { labelBits, paramWidths, privateWeightsModel } from "../../statement/widths";
 import { writeWtns } from "../../core/r1cs";
 import { R1csBuilder } from "./builder";
-import { argmax, atMost, bind, clampStep, copy, inRange, leaky, limbs, topBitAlone, maxStep, product, requant } from "./gadgets";
+import { argmax, atMost, bind, clampStep, copy, inRange, leaky, limbs, topBitAlone, maxStep, product, requant, table } from "./gadgets";
 import { addTerm, LC, lc, ONE, ZERO } from "./lc";
 import { hashChain } from "./poseidon";
 import { R1csWriter } from "./writer";
@@ -323,6 +324,8 @@ class ModelLowering {
         });
       case "leakyrelu":
         return cur.map((w, i) => leaky(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
+      case "table":
+        return cur.map((w, i) => table(this.b, lc([w, 1n]), signedOf(this.b.val(w)), op, this.into(k, i)));
       case "gather":
         // wiring only: no constraint
         return gatherValues({ ...op, from: undefined }, op.from === undefined ? cur : this.earlier(k, op.from), [], ZERO);

@@ -17,7 +17,7 @@
  *   intermediate passes 2^240 for inputs in range, so nothing wraps. The input range is checked (revert
  *   InputOutOfRange(index)); requant is SAR (floor division by 2^shift, as runIR's floorDiv) then max(., 0).
  */
-import { clampRange, concatSides, inputTop, irShapes, QModel, QOp, sumPoolScale, windowPadding } from "../../ir/ir";
+import { clampRange, concatSides, inputTop, irShapes, QModel, QOp, sumPoolScale, tableValues, windowPadding } from "../../ir/ir";
 import type { Shape } from "../../ir/window";
 import { ZkmlError } from "../../core/errors";
 
@@ -124,6 +124,8 @@ function opYul(k: number, op: QOp, inShape: Shape, outShape: Shape, blob: Weight
     case "clip":
     case "leakyrelu":
       return elementwiseYul(k, op, n, alloc);
+    case "table":
+      return tableYul(k, op, n, alloc, blob);
     case "gather":
       return gatherYul(k, op, n, alloc, blob);
     case "concat":
@@ -354,6 +356,24 @@ function elementwiseYul(k: number, op: Extract<QOp, { op: "clip" | "leakyrelu" }
                 let v := mload(add(cur, i))
                 ${step}
                 mstore(add(nxt, i), v)
+            }`;
+}
+
+/**
+ * An activation by table lookup: the table (ir.ts tableValues, the entries every backend reads) packed in the blob at
+ * its entries' width, y = T[x - lo] read by an index; an index outside the table (the bound analysis says never) reverts.
+ */
+function tableYul(k: number, op: Extract<QOp, { op: "table" }>, n: number, alloc: string, blob: WeightBlob): string {
+  const t = tableValues(op);
+  const wb = widthOf(t);
+  const at = blob.place(pack(t, wb));
+  const lit = (c: bigint) => (c < 0n ? `not(${-c - 1n})` : `${c}`);
+  return `// ops[${k}] table ${op.fn}: ${t.length} entries of ${wb} byte(s) at blob+${at}, y = T[x - ${op.lo}]
+            ${alloc}
+            for { let i := 32 } lt(i, ${32 * (n + 1)}) { i := add(i, 32) } {
+                let j := sub(mload(add(cur, i)), ${lit(op.lo)})
+                if iszero(lt(j, ${t.length})) { revert(0, 0) }
+                mstore(add(nxt, i), sar(${256 - 8 * wb}, mload(add(blob, add(${at}, mul(j, ${wb}))))))
             }`;
 }
 

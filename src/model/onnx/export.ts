@@ -2,7 +2,7 @@
  * A model file (zkml-model/1) as an ONNX model: so a user takes the zoo to other tools (EZKL reads ONNX), and the
  * tests write ONNX files without Python. One node per layer: dense -> Gemm (transB = 1, weights [out][in] as
  * stored), conv2d -> Conv, avgpool2d -> AveragePool, maxpool2d -> MaxPool, flatten -> Flatten, relu -> Relu,
- * add -> Add of the running tensor and the earlier one (Sub when one side is negated), mul -> Mul of the two (then a Mul by its scale), clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu,
+ * add -> Add of the running tensor and the earlier one (Sub when one side is negated), mul -> Mul of the two (then a Mul by its scale), clip -> Clip (bounds as scalar inputs), leakyrelu -> LeakyRelu, table -> Sigmoid, Tanh, Exp, Erf (gelu: torch's Div/Erf/Add/Mul/Mul),
  * gather -> Reshape (flat), Gather on axis 1, Reshape; concat -> both flat, Concat on axis 1 (a flat output). The
  * input is [1, ...shape] (batch 1); the declared input range travels in metadata (zkml.input_range), which the
  * importer reads back.
@@ -109,6 +109,26 @@ function layerNodes(l: Layer, k: number, x: string, y: string, tensor: (j: numbe
         ],
         init: [flat, to],
       };
+    }
+    case "table": {
+      if (l.fn === "gelu") {
+        // as torch.onnx.export writes nn.GELU() before opset 20: x * (1 + erf(x / sqrt(2))) * 0.5 as Div, Erf, Add, Mul, Mul
+        const c = (v: number, n: string) => floatTensor(`${name}.${n}`, [], [v]);
+        const [r2, one, half] = [c(Math.SQRT2, "sqrt2"), c(1, "one"), c(0.5, "half")];
+        return {
+          nodes: [
+            { name: `${name}_div`, opType: "Div", input: [x, r2.name!], output: [`${y}_div`] },
+            { name: `${name}_erf`, opType: "Erf", input: [`${y}_div`], output: [`${y}_erf`] },
+            { name: `${name}_add`, opType: "Add", input: [`${y}_erf`, one.name!], output: [`${y}_add`] },
+            { name: `${name}_mul`, opType: "Mul", input: [x, `${y}_add`], output: [`${y}_mul`] },
+            { name, opType: "Mul", input: [`${y}_mul`, half.name!], output: [y] },
+          ],
+          init: [r2, one, half],
+        };
+      }
+      if (l.fn === "gelu_tanh") throw new Error(`${name}: GELU's tanh form needs opset 20 (Gelu, approximate "tanh"); the exporter writes opset ${EXPORT_OPSET}`);
+      const opType = { sigmoid: "Sigmoid", tanh: "Tanh", exp: "Exp", erf: "Erf" }[l.fn];
+      return { nodes: [{ name, opType, input: [x], output: [y] }], init: [] };
     }
     default: {
       const never: never = l;

@@ -6,7 +6,8 @@
  * the Conv or Gemm before it, else a per-channel affine layer), Relu, MaxPool and AveragePool (symmetric pads below the
  * kernel too: ResNet's stem; count_include_pad either way), Pad (zeros on an image's height and width: folded into the
  * padding of the Conv or counting AveragePool reading it when symmetric, else a gather with zeros), GlobalAveragePool,
- * Flatten, Reshape, Squeeze and Unsqueeze to any shape, Transpose (a gather: wiring), Concat of computed tensors on any
+ * Sigmoid, Tanh, Exp, Erf and Gelu (opset 20, approximate none or tanh), and GELU as torch writes it before opset 20
+ * (Div by sqrt 2, Erf, Add 1, Mul by x, Mul by 0.5): one table layer each (ir.ts's table op); Flatten, Reshape, Squeeze and Unsqueeze to any shape, Transpose (a gather: wiring), Concat of computed tensors on any
  * axis (a concat, then a gather when the axis is not the first of the values), a node reading an earlier tensor (a
  * second branch: a gather back to it), Dropout and Identity (nothing at inference), Constant; Clip (ReLU6, torch.clamp), LeakyRelu, HardSigmoid (a per-channel affine, folded where it
  * can be, then a clip); Mul, Add, Sub and Div with a constant (one value, or one per channel: folded into the Conv
@@ -112,11 +113,20 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     }
   };
 
+  /** GELU as torch.onnx.export writes nn.GELU() before opset 20, x * (1 + erf(x / sqrt 2)) * 0.5: the Div's index -> the
+   * Erf, Add, Mul and Mul after it, imported as one gelu table (those four skipped, their layer the table's) */
+  const gelus = geluPatterns(g.node ?? [], consts);
+  const geluNodes = new Map<number, number>();
+
   (g.node ?? []).forEach((node, k) => {
     const where = `node ${k} ("${node.name || "unnamed"}", ${node.opType})`;
+    if (geluNodes.has(k)) {
+      nodeLayers[k] = geluNodes.get(k);
+      return;
+    }
     const nodeFail = (message: string, hint?: string): never => fail(`${where}: ${message}`, hint);
     if (node.domain && node.domain !== "ai.onnx") nodeFail(`the op is in domain "${node.domain}"; supported: ${SUPPORTED_OPS.join(", ")} (the default domain)`, "export without custom or contrib ops");
-    const out = (node.output ?? [])[0];
+    let out = (node.output ?? [])[0];
     if (node.opType === "Constant") {
       const t = attr(node, "value")?.t ?? nodeFail("a Constant without a tensor value (value_float and the like are not supported)");
       consts.set(out, tensorValues(t, where, fail));
@@ -163,7 +173,32 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     let scaledMul: number | undefined;
     const linear = lastLinearOut === current && (readers.get(current) ?? 0) <= 1 && (lastLayer?.type === "dense" || lastLayer?.type === "conv2d") ? lastLayer : undefined;
     foldInto = linear;
-    switch (node.opType) {
+    const gelu = gelus.get(k);
+    switch (gelu ? "GELU (Div/Erf/Add/Mul/Mul)" : node.opType) {
+      case "GELU (Div/Erf/Add/Mul/Mul)": {
+        fromPrevious();
+        push({ type: "table", fn: "gelu", tensor: data });
+        for (const j of gelu!.nodes) geluNodes.set(j, layers.length - 1);
+        out = gelu!.out;
+        notes.push(`${where} and the Erf, Add, Mul and Mul after it (torch's nn.GELU()): one gelu table, layers[${layers.length - 1}]`);
+        break;
+      }
+      case "Sigmoid":
+      case "Tanh":
+      case "Exp":
+      case "Erf":
+        fromPrevious();
+        push({ type: "table", fn: ({ Sigmoid: "sigmoid", Tanh: "tanh", Exp: "exp", Erf: "erf" } as const)[node.opType as "Sigmoid"], tensor: data });
+        break;
+      case "Gelu": {
+        // opset 20: approximate "none" (erf) or "tanh"
+        fromPrevious();
+        const a = attr(node, "approximate")?.s;
+        const approx = a ? Buffer.from(a).toString() : "none";
+        if (approx !== "none" && approx !== "tanh") nodeFail(`approximate "${approx}": expected "none" or "tanh"`);
+        push({ type: "table", fn: approx === "tanh" ? "gelu_tanh" : "gelu", tensor: data });
+        break;
+      }
       case "Gemm": {
         fromPrevious();
         if (intOf(node, "transA", 0) !== 0) nodeFail("transA = 1 is not supported", "export with the input as the first operand");
@@ -476,6 +511,56 @@ export function importOnnx(m: OnnxModel, file: string): OnnxImport {
     provenance: { source: "onnx", file: path.basename(file), producer: [m.producerName, m.producerVersion].filter(Boolean).join(" ") || "unknown", opset, importNotes: notes },
   };
   return { model: validateModel(model, file), nodeLayers };
+}
+
+/**
+ * torch's GELU (erf form) wherever it is exactly that: a Div of x by sqrt 2, whose only reader is an Erf, whose only reader
+ * adds 1, whose only reader multiplies by x, whose only reader multiplies by 0.5. The Div's index -> the other four and
+ * the last one's output.
+ */
+function geluPatterns(nodes: OnnxNode[], consts: Map<string, Const>): Map<number, { nodes: number[]; out: string }> {
+  const scalars = new Map<string, number>();
+  for (const [name, c] of consts) if (c.data.length === 1) scalars.set(name, c.data[0]);
+  for (const n of nodes) {
+    const t = n.opType === "Constant" ? attr(n, "value")?.t : undefined;
+    if (!t) continue;
+    try {
+      const c = tensorValues(t, "", (m) => {
+        throw new Error(m);
+      });
+      if (c.data.length === 1) scalars.set((n.output ?? [])[0], c.data[0]);
+    } catch {
+      // not a number: no part of the pattern
+    }
+  }
+  const readers = new Map<string, number[]>();
+  nodes.forEach((n, k) => (n.input ?? []).forEach((i) => i && readers.set(i, [...(readers.get(i) ?? []), k])));
+  const only = (name: string | undefined, op: string) => {
+    const r = name === undefined ? [] : (readers.get(name) ?? []);
+    return r.length === 1 && nodes[r[0]].opType === op ? r[0] : undefined;
+  };
+  const near = (name: string | undefined, v: number) => name !== undefined && scalars.has(name) && Math.abs(scalars.get(name)! - v) <= 1e-6 * v;
+  /** the other input of a two-input node, given one */
+  const other = (k: number, one: string | undefined) => {
+    const ins = nodes[k].input ?? [];
+    return ins.length === 2 && one !== undefined && ins.includes(one) ? ins[ins[0] === one ? 1 : 0] : undefined;
+  };
+  const found = new Map<number, { nodes: number[]; out: string }>();
+  nodes.forEach((div, k) => {
+    if (div.opType !== "Div" || (div.input ?? []).length !== 2) return;
+    const [x, c] = div.input!;
+    if (!near(c, Math.SQRT2) || scalars.has(x)) return;
+    const outOf = (j: number | undefined) => (j === undefined ? undefined : (nodes[j].output ?? [])[0]);
+    const erf = only(outOf(k), "Erf");
+    const add = only(outOf(erf), "Add");
+    if (add === undefined || !near(other(add, outOf(erf)), 1)) return;
+    const mul = only(outOf(add), "Mul");
+    if (mul === undefined || other(mul, outOf(add)) !== x) return;
+    const half = only(outOf(mul), "Mul");
+    if (half === undefined || !near(other(half, outOf(mul)), 0.5)) return;
+    found.set(k, { nodes: [erf!, add, mul, half], out: outOf(half)! });
+  });
+  return found;
 }
 
 function inputShape(v: OnnxValueInfo, fail: (m: string, h?: string) => never): Shape {

@@ -14,7 +14,7 @@ import type { OnnxModel, OnnxNode, OnnxTensor } from "./proto";
 export const SUPPORTED_OPS = [
   "Gemm", "MatMul", "Add", "Conv", "BatchNormalization", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Dropout", "Identity", "Constant",
   "Clip", "LeakyRelu", "HardSigmoid", "Mul", "Sub", "Div", "Squeeze", "Unsqueeze", "Shape", "Gather", "Concat", "Cast", "Transpose", "HardSwish",
-  "Pad", "Slice",
+  "Pad", "Slice", "Sigmoid", "Tanh", "Exp", "Erf", "Gelu",
 ];
 /** Ops computed at import when every input is a constant (or, for Shape, any tensor: shapes are static at batch 1). */
 const FOLDABLE = new Set(["Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Slice", "Mul", "Div", "Add", "Sub"]);
@@ -42,17 +42,12 @@ const STATIC = "or export with a static batch (no dynamic_axes), so the shape fo
 
 /** Per op not in SUPPORTED_OPS: the torch layer and the fix, when the op alone says it. */
 const OP_ADVICE: Record<string, { torch?: string; fix: string }> = {
-  Sigmoid: { torch: "nn.Sigmoid / torch.sigmoid", fix: `${LATER}; ${RELU_TODAY}` },
-  Tanh: { torch: "nn.Tanh / torch.tanh", fix: `${LATER}; ${RELU_TODAY}` },
   Softmax: { torch: "nn.Softmax / F.softmax", fix: `${LATER}; on the output, drop it before export: the class is the argmax of the logits either way` },
   LogSoftmax: { torch: "nn.LogSoftmax / F.log_softmax", fix: "drop it before export: the class is the argmax of the logits either way" },
   LeakyRelu: { torch: "nn.LeakyReLU", fix: `${LATER}; ${RELU_TODAY}` },
   HardSigmoid: { torch: "nn.Hardsigmoid", fix: `${LATER}; ${RELU_TODAY}` },
   Elu: { torch: "nn.ELU", fix: `${LATER}; ${RELU_TODAY}` },
   Selu: { torch: "nn.SELU", fix: `${LATER}; ${RELU_TODAY}` },
-  Gelu: { torch: "nn.GELU (opset 20)", fix: `${LATER}; ${RELU_TODAY}` },
-  Erf: { torch: "torch.erf", fix: `${LATER}; ${RELU_TODAY}` },
-  Exp: { torch: "torch.exp", fix: LATER },
   LayerNormalization: { torch: "nn.LayerNorm (opset 17)", fix: "normalisation layers other than BatchNorm are not supported yet: use nn.BatchNorm (folded into the Conv or Linear before it)" },
   Gather: { torch: "indexing (x[i], x.size(i))", fix: "index with constants before export, or drop the indexing (a Gather of shapes and constants is computed at import)" },
   Concat: { torch: "torch.cat", fix: "concatenate computed tensors (torch.cat of two branches is supported), not a constant with activations" },
@@ -122,20 +117,6 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
 
   // patterns first: their nodes are reported as one layer
   nodes.forEach((n, k) => {
-    if (n.opType === "Erf") {
-      // GELU, erf form: x * 0.5 * (1 + erf(x / sqrt 2)), as Div, Erf, Add, Mul, Mul
-      const ks = [k];
-      const div = producer.get((n.input ?? [])[0]);
-      if (div !== undefined && nodes[div].opType === "Div") ks.push(div);
-      let at = k;
-      for (const op of ["Add", "Mul", "Mul"]) {
-        const next = readerOp(at, op);
-        if (next === undefined) break;
-        ks.push(next);
-        at = next;
-      }
-      if (ks.length >= 4) claim(ks, "GELU (nn.GELU / F.gelu)", `${LATER}; ${RELU_TODAY}`);
-    }
     if (n.opType === "ReduceMean") {
       // LayerNorm before opset 17: mean, x - mean, its square's mean, + eps, sqrt, divide (then * gamma + beta)
       const sub = readerOp(k, "Sub");
@@ -170,11 +151,6 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       claim([...ks, k], "x.view(x.size(0), -1) (a shape computed at run time)", `${FLATTEN}, ${STATIC}`);
       verdicts[k].reason = "its target shape is computed at run time, not a constant";
     }
-    if (n.opType === "Sigmoid") {
-      // SiLU (Swish): x * sigmoid(x)
-      const mul = readerOp(k, "Mul");
-      if (mul !== undefined && (nodes[mul].input ?? []).includes((n.input ?? [])[0])) claim([k, mul], "SiLU (nn.SiLU)", `${LATER}; ${RELU_TODAY}`);
-    }
   });
 
   const isOutput = (k: number) => (m.graph?.output ?? []).some((o) => o.name === out(k));
@@ -203,8 +179,7 @@ export function diagnoseNodes(m: OnnxModel): NodeVerdict[] {
       if (op === "Div" && !ins.some((i) => consts.has(i) || constantName(i))) return refuse(k, "op Div of two computed tensors", OP_ADVICE.Div.fix, OP_ADVICE.Div.torch);
       if (op === "Div" && !(consts.has((n.input ?? [])[1]) || constantName((n.input ?? [])[1]))) return refuse(k, "a constant divided by activations (c / x)", "divide by a constant instead", OP_ADVICE[op].torch);
     }
-    if ((op === "Softmax" || op === "LogSoftmax" || op === "Sigmoid") && isOutput(k))
-      return refuse(k, `op ${op} is not supported`, op === "Sigmoid" ? "drop the final sigmoid before export and compare the logit with 0 (sigmoid(z) > 0.5 exactly when z > 0)" : OP_ADVICE.LogSoftmax.fix, OP_ADVICE[op].torch);
+    if ((op === "Softmax" || op === "LogSoftmax") && isOutput(k)) return refuse(k, `op ${op} is not supported`, OP_ADVICE.LogSoftmax.fix, OP_ADVICE[op].torch);
     if (!SUPPORTED_OPS.includes(op)) {
       const a = OP_ADVICE[op];
       return refuse(k, `op ${op} is not supported`, a?.fix ?? `not supported; the importer takes ${SUPPORTED_OPS.join(", ")}`, a?.torch);

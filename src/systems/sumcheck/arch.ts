@@ -7,7 +7,7 @@
  * verifiers, the Rust one and ./verifier, derive it from the same words. The ops this system takes so far: dense,
  * conv2d (padding below the kernel), sumpool2d, requant (shift <= 16, bits <= 62, bits - shift <= 20: the lookup
  * tables' sizes), flatten, add (of the input or a requant's output) and maxpool2d (of a requant's output, at most
- * 7 taps), each pool without padding. Anything else (clip, leakyrelu, gather, concat, a padded pool) is refused with the op named
+ * 7 taps), each pool without padding. Anything else (clip, leakyrelu, gather, concat, table, a padded pool) is refused with the op named
  * and the systems that take it.
  */
 import { ZkmlError } from "../../core/errors";
@@ -171,6 +171,12 @@ export function sumcheckArch(q: QModel): SumcheckArch {
       case "gather":
       case "concat":
         throw fail(`ops[${k}] ${op.op}`, op.op === "gather" ? "a re-indexing (Transpose, Reshape, a branch's start, Pad)" : "a join of two tensors (Concat)", `prove this model with --system groth16 (or plonk, fflonk), where ${op.op === "gather" ? "it is wiring: no constraint" : "it is wiring: no constraint when both sides share a step"}`);
+      case "table":
+        // logUp activation tables are a later step of the sumcheck system
+        throw fail(`ops[${k}] table ${op.fn}`, `an activation by table lookup (${op.fn}: Sigmoid, Tanh, Exp, Erf, GELU)`, "prove this model with --system groth16 (or plonk, fflonk), which looks the table up by x's bits and a multiplexer tree");
+      case "table":
+        // logUp activation tables are a later step of the sumcheck system
+        throw fail(`ops[${k}] table ${op.fn}`, `an activation by table lookup (${op.fn}: Sigmoid, Tanh, Exp, Erf, GELU)`, "prove this model with --system groth16 (or plonk, fflonk), which looks the table up by x's bits and a multiplexer tree");
       default: {
         const never: never = op;
         return never;
