@@ -17,7 +17,7 @@
  * table). Solidity: the table packed in the contract's blob, indexed by x - lo. The sumcheck system refuses the op,
  * naming it and --system groth16 (its logUp activation tables are a later step).
  *
- * Checked: each fn imported from a graph torch would export, runIR against onnxruntime within the quantization's error at
+ * Checked: each fn imported from a graph torch would export (and SiLU, x * sigmoid(x): a sigmoid table and a mul), runIR against onnxruntime within the quantization's error at
  * 8 and 12 bits and every table entry against f within half an output step; a model of all five in the Groth16 circuit:
  * constraints = the formula = circom = the direct backend, each table's output signals and every private wire tampered
  * alone refused, the Solidity inference contract bit for bit, a Groth16 proof verified with runIR's output; the
@@ -143,6 +143,12 @@ describe("issue 29 fifth batch: activations by table lookup, imported and quanti
       const tr = runIR(q, quantizeInput(q, sampleInputs(model, 1)[0])).trace;
       tr[3].forEach((y, j) => expect(y).to.equal(tableValues(t)[Number(tr[2][j] - t.lo)]));
     });
+  });
+
+  it("SiLU (nn.SiLU: x * sigmoid(x), a Sigmoid and a Mul of two activations) imports as a sigmoid table and a mul, within the quantization's error of onnxruntime", async () => {
+    const silu = oneActivation("SiLU", (x, y) => [act("Sigmoid", x, `${x}.sig`), { name: "act/Mul", opType: "Mul", input: [x, `${x}.sig`], output: [y] }]);
+    await expectOrtAgreement(dir, silu);
+    expect(loadGraph(dir, silu).model.layers.map((l) => l.type)).to.deep.equal(["dense", "table", "mul", "dense"]);
   });
 
   it("an input range past 2^12 values is refused, naming the layer, the tensor, its range and the fixes", () => {
