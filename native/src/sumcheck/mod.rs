@@ -18,6 +18,7 @@ pub mod error;
 pub mod fold;
 pub mod hyrax;
 pub mod joint;
+pub mod kzg;
 pub mod layout;
 pub mod logup;
 pub mod logup_zk;
