@@ -36,7 +36,7 @@ use super::hyrax::{hash_to_g1, row_combination, row_combination_fr, verify_openi
 use super::mle::{eq_eval, eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
 use super::network::{timed, Timings};
 use super::transcript::Transcript;
-use super::zk::{prove_zk, verify_zk, LibraMask, MaskAlloc, ZkShape, ZkSumcheckProof};
+use super::zk::{prove_zk, prove_zk_first, verify_zk, FirstRound, LibraMask, MaskAlloc, ZkShape, ZkSumcheckProof};
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, Zero};
@@ -278,6 +278,183 @@ fn mask_relation(params: &JointParams, z: Fr, mask_claims: &[super::zk::MaskClai
     (a, value)
 }
 
+/// eq1(a, x) = a x + (1 - a)(1 - x).
+fn eq1(a: Fr, x: Fr) -> Fr {
+    a * x + (Fr::one() - a) * (Fr::one() - x)
+}
+
+/// Pairs of a segment per parallel task in the first round.
+const PAIR_CHUNK: usize = 1 << 13;
+
+/// (sum_b eqh[b] d[2b], sum_b eqh[b] d[2b + 1]) for small integers d (shorter than 2 eqh.len(): zeros after), by
+/// one bucket per value (additions only) when the values' range is small beside the chunk, else by products.
+fn pair_sums_small(eqh: &[Fr], d: &[i64]) -> (Fr, Fr) {
+    let one = |(e, d): (&[Fr], &[i64])| -> (Fr, Fr) {
+        let (min, max) = d.iter().fold((i64::MAX, i64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        if d.is_empty() {
+            return (Fr::zero(), Fr::zero());
+        }
+        let range = (max - min) as u64 + 1;
+        if range <= (e.len() as u64 / 4).max(16) {
+            let mut b = vec![[Fr::zero(); 2]; range as usize];
+            for (w, pair) in e.iter().zip(d.chunks(2)) {
+                b[(pair[0] - min) as usize][0] += w;
+                if let Some(x) = pair.get(1) {
+                    b[(x - min) as usize][1] += w;
+                }
+            }
+            b.iter().enumerate().fold((Fr::zero(), Fr::zero()), |(a0, a1), (v, [b0, b1])| {
+                let x = fr_from_i64(min + v as i64);
+                (a0 + x * b0, a1 + x * b1)
+            })
+        } else {
+            e.iter().zip(d.chunks(2)).fold((Fr::zero(), Fr::zero()), |(a0, a1), (w, pair)| {
+                (a0 + *w * fr_from_i64(pair[0]), a1 + pair.get(1).map_or(Fr::zero(), |x| *w * fr_from_i64(*x)))
+            })
+        }
+    };
+    let used = d.len().div_ceil(2).min(eqh.len());
+    eqh[..used].par_chunks(PAIR_CHUNK).zip(d.par_chunks(2 * PAIR_CHUNK)).map(one).reduce(|| (Fr::zero(), Fr::zero()), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// pair_sums_small for field elements.
+fn pair_sums_fr(eqh: &[Fr], d: &[Fr]) -> (Fr, Fr) {
+    let used = d.len().div_ceil(2).min(eqh.len());
+    eqh[..used]
+        .par_chunks(PAIR_CHUNK)
+        .zip(d.par_chunks(2 * PAIR_CHUNK))
+        .map(|(e, d)| e.iter().zip(d.chunks(2)).fold((Fr::zero(), Fr::zero()), |(a0, a1), (w, p)| (a0 + *w * p[0], a1 + p.get(1).map_or(Fr::zero(), |x| *w * x))))
+        .reduce(|| (Fr::zero(), Fr::zero()), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+impl VecRef<'_> {
+    /// Entry i (zero past the end).
+    fn at(&self, i: usize) -> Fr {
+        match self {
+            VecRef::Fr(v) => v.get(i).copied().unwrap_or_default(),
+            VecRef::Small(v) => v.get(i).map_or(Fr::zero(), |x| fr_from_i64(*x)),
+        }
+    }
+
+    /// The pair sums of entries from..from + 2 eqh.len() against eqh.
+    fn pair_sums(&self, eqh: &[Fr], from: usize) -> (Fr, Fr) {
+        match self {
+            VecRef::Fr(v) => pair_sums_fr(eqh, &v[from.min(v.len())..(from + 2 * eqh.len()).min(v.len())]),
+            VecRef::Small(v) => pair_sums_small(eqh, &v[from.min(v.len())..(from + 2 * eqh.len()).min(v.len())]),
+        }
+    }
+
+    /// out[b] = v[2b] + r (v[2b + 1] - v[2b]) for b < out.len() (zeros past the end): small values through tables
+    /// of their range when it is small.
+    fn fold_into(&self, r: Fr, out: &mut [Fr]) {
+        match self {
+            VecRef::Fr(v) => out.par_iter_mut().enumerate().for_each(|(b, o)| {
+                let (x, y) = (v.get(2 * b).copied().unwrap_or_default(), v.get(2 * b + 1).copied().unwrap_or_default());
+                *o = x + r * (y - x);
+            }),
+            VecRef::Small(v) => {
+                let (min, max) = v.par_iter().fold(|| (0i64, 0i64), |(a, b), &x| (a.min(x), b.max(x))).reduce(|| (0, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
+                let range = (max - min) as usize + 1;
+                let get = |i: usize| v.get(i).copied().unwrap_or(0);
+                if range <= 1 << 16 && range <= v.len() / 4 {
+                    // x + r (y - x) = (1 - r) x + r y: two tables over the values.
+                    let t0: Vec<Fr> = (0..range).into_par_iter().map(|k| (Fr::one() - r) * fr_from_i64(min + k as i64)).collect();
+                    let t1: Vec<Fr> = (0..range).into_par_iter().map(|k| r * fr_from_i64(min + k as i64)).collect();
+                    out.par_iter_mut().enumerate().for_each(|(b, o)| *o = t0[(get(2 * b) - min) as usize] + t1[(get(2 * b + 1) - min) as usize]);
+                } else {
+                    out.par_iter_mut().enumerate().for_each(|(b, o)| {
+                        let (x, y) = (get(2 * b), get(2 * b + 1));
+                        *o = fr_from_i64(x) + r * fr_from_i64(y - x);
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The merge's first round without E or P built whole (as layout.rs's ClaimsProver does for format 2's claims):
+/// E is linear in the claims' pieces, so each piece's share of sum_b E(X, b) P(X, b) is c eq1(z_0, X) A(X), A(X) =
+/// sum_b eq(z[1..], b) P(base + 2b + X) (exact at X = 2 by A's linearity), or a single entry's; after r_0, E's and
+/// P's tables with variable 0 bound are built at half size. None when a vector has one entry (an odd offset).
+fn merge_first_round<'a>(params: &'a JointParams, w: &'a JointWitness<'a>, claims: &'a [JointClaim], alpha: Fr, live: usize) -> Option<FirstRound<'a>> {
+    if params.num_vars < 2 || params.vectors.iter().any(|v| v.num_vars == 0) {
+        return None;
+    }
+    for (i, v) in w.vectors.iter().enumerate() {
+        assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
+    }
+    // Eq pieces of at least one variable: (vector, offset in it, point, coefficient); the rest single entries
+    // (vector, index in it, weight).
+    let (mut eqs, mut singles) = (Vec::new(), Vec::new());
+    let mut power = Fr::one();
+    for c in claims {
+        for piece in &c.pieces {
+            match piece {
+                Piece::Eq { vector, offset, point, coeff } => {
+                    let size = 1usize << point.len();
+                    assert!(offset % size == 0 && offset + size <= 1 << params.vectors[*vector].num_vars, "a segment past its vector");
+                    if point.is_empty() {
+                        singles.push((*vector, *offset, power * coeff));
+                    } else {
+                        eqs.push((*vector, *offset, &point[..], power * coeff));
+                    }
+                }
+                Piece::Weights { vector, weights } => {
+                    for (idx, wt) in weights {
+                        assert!(*idx < 1 << params.vectors[*vector].num_vars, "a weight past its vector");
+                        singles.push((*vector, *idx, power * wt));
+                    }
+                }
+            }
+        }
+        power *= alpha;
+    }
+    let two = Fr::from(2u64);
+    let parts: Vec<(Vec<Fr>, [Fr; 3])> = eqs
+        .par_iter()
+        .map(|&(v, off, z, c)| {
+            let eqh = eq_table(&z[1..]);
+            let (a0, a1) = w.vectors[v].pair_sums(&eqh, off);
+            let g = [c * (Fr::one() - z[0]) * a0, c * z[0] * a1, c * (z[0] + z[0] + z[0] - Fr::one()) * (two * a1 - a0)];
+            (eqh, g)
+        })
+        .collect();
+    let mut g = [Fr::zero(); 3];
+    for (_, h) in &parts {
+        (0..3).for_each(|x| g[x] += h[x]);
+    }
+    for &(v, idx, wt) in &singles {
+        let (p0, p1) = (w.vectors[v].at(idx & !1), w.vectors[v].at(idx | 1));
+        if idx & 1 == 0 {
+            g[0] += wt * p0;
+            g[2] -= wt * (two * p1 - p0);
+        } else {
+            g[1] += wt * p1;
+            g[2] += two * wt * (two * p1 - p0);
+        }
+    }
+    let n = params.num_vars;
+    let fold = move |r: Fr| -> Vec<Mle> {
+        let half = live / 2;
+        let mut e = vec![Fr::zero(); half];
+        for ((v, off, z, c), (eqh, _)) in eqs.iter().zip(parts) {
+            let k = *c * eq1(z[0], r);
+            let base = (params.offsets[*v] + off) / 2;
+            e[base..base + eqh.len()].par_iter_mut().zip(eqh.par_iter()).for_each(|(x, q)| *x += k * q);
+        }
+        for &(v, idx, wt) in &singles {
+            e[(params.offsets[v] + idx) / 2] += wt * if idx & 1 == 1 { r } else { Fr::one() - r };
+        }
+        let mut p = vec![Fr::zero(); half];
+        for (i, v) in w.vectors.iter().enumerate() {
+            let (o, size) = (params.offsets[i] / 2, 1usize << (params.vectors[i].num_vars - 1));
+            v.fold_into(r, &mut p[o..o + size]);
+        }
+        vec![Mle { evals: e, num_vars: n - 1 }, Mle { evals: p, num_vars: n - 1 }]
+    };
+    Some(FirstRound { evals: g.to_vec(), fold: Box::new(fold) })
+}
+
 /// Proves every claim (each true of the witness's vectors) in zero knowledge.
 pub fn prove_joint<R: RngCore + CryptoRng>(
     params: &JointParams,
@@ -302,25 +479,31 @@ pub fn prove_joint_timed<R: RngCore + CryptoRng>(
     // P's vectors end at `live`; past it both tables are zeros, which the sumcheck skips.
     let live = params.vectors.iter().zip(&params.offsets).map(|(v, o)| o + (1 << v.num_vars)).max().expect("a vector");
     let alpha = absorb_claims(claims, t);
-    let e = timed(timings, "joint: E", || {
-        let mut e = vec![Fr::zero(); live];
-        let mut power = Fr::one();
-        for c in claims {
-            params.add_claim(c, power, &mut e);
-            power *= alpha;
+    let first = timed(timings, "joint: first round", || merge_first_round(params, w, claims, alpha, live));
+    let out = match first {
+        Some(first) => timed(timings, "joint: merge sumcheck", || prove_zk_first(first, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t)),
+        None => {
+            let e = timed(timings, "joint: E", || {
+                let mut e = vec![Fr::zero(); live];
+                let mut power = Fr::one();
+                for c in claims {
+                    params.add_claim(c, power, &mut e);
+                    power *= alpha;
+                }
+                e
+            });
+            let p = timed(timings, "joint: P", || {
+                let mut p = vec![Fr::zero(); live];
+                for (i, v) in w.vectors.iter().enumerate() {
+                    assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
+                    v.write(&mut p[params.offsets[i]..][..v.len()]);
+                }
+                p
+            });
+            let factors = vec![Mle { evals: e, num_vars: n }, Mle { evals: p, num_vars: n }];
+            timed(timings, "joint: merge sumcheck", || prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t))
         }
-        e
-    });
-    let p = timed(timings, "joint: P", || {
-        let mut p = vec![Fr::zero(); live];
-        for (i, v) in w.vectors.iter().enumerate() {
-            assert!(v.len() <= 1 << params.vectors[i].num_vars, "vector {i} longer than its parameters");
-            v.write(&mut p[params.offsets[i]..][..v.len()]);
-        }
-        p
-    });
-    let factors = vec![Mle { evals: e, num_vars: n }, Mle { evals: p, num_vars: n }];
-    let out = timed(timings, "joint: merge sumcheck", || prove_zk(factors, &params.mask_shape, &params.mask_libra, w.mask, merged_value(claims, alpha), &[], t));
+    };
     let p_hat = out.values[1];
     t.absorb_fr(b"joint value", &p_hat);
     let s = &out.point;

@@ -233,10 +233,32 @@ pub fn prove_zk(
     out
 }
 
+/// A caller's first round, for factors it never builds whole: the first round's evaluations of prod_i F_i at
+/// 0..=d, and the factors' tables with variable 0 bound to the challenge (n - 1 variables each).
+pub struct FirstRound<'a> {
+    pub evals: Vec<Fr>,
+    pub fold: Box<dyn FnOnce(Fr) -> Vec<Mle> + 'a>,
+}
+
+/// prove_zk with the first round from the caller (n >= 2): the same messages as prove_zk of the whole factors.
+#[allow(clippy::too_many_arguments)]
+pub fn prove_zk_first(first: FirstRound, shape: &ZkShape, libra: &LibraMask, mask: &[Fr], claim: Fr, l: &[(usize, Fr)], t: &mut Transcript) -> ZkProverOutput {
+    assert!(shape.num_vars >= 2 && first.evals.len() == shape.round_degree(0) + 1, "a first round of the shape's length, not the last round");
+    let out = prove_rounds(Start::First(first), shape, libra, mask, claim, l, t);
+    let g = &out.proof.rounds[0];
+    assert_eq!(g[0] + g[1], claim + out.proof.k, "the factors do not sum to the claim less its corrections");
+    out
+}
+
+enum Start<'a> {
+    Tables(Vec<Mle>),
+    First(FirstRound<'a>),
+}
+
 /// prove_zk's messages, whether or not the factors sum to the claim (the tests measure the view as a function
 /// of the masks, some of which make the claim false).
 fn prove_messages(
-    mut factors: Vec<Mle>,
+    factors: Vec<Mle>,
     shape: &ZkShape,
     libra: &LibraMask,
     mask: &[Fr],
@@ -248,6 +270,15 @@ fn prove_messages(
     assert!(n >= 1 && factors.len() == shape.degree() && shape.round_degree(n - 1) <= 2 * MAX_DEGREE, "zk sumcheck shape");
     let len = factors[0].evals.len();
     assert!(factors.iter().all(|f| f.num_vars == n && f.evals.len() == len && len <= 1 << n), "factors of different sizes");
+    prove_rounds(Start::Tables(factors), shape, libra, mask, claim, l, t)
+}
+
+fn prove_rounds(start: Start, shape: &ZkShape, libra: &LibraMask, mask: &[Fr], claim: Fr, l: &[(usize, Fr)], t: &mut Transcript) -> ZkProverOutput {
+    let n = shape.num_vars;
+    let (mut factors, mut first) = match start {
+        Start::Tables(f) => (f, None),
+        Start::First(f) => (Vec::new(), Some(f)),
+    };
     absorb_claim(t, shape, claim);
     let eta = t.challenge_fr();
     let k = eta * correction(&libra.sum_weights(), mask) - correction(l, mask);
@@ -257,16 +288,27 @@ fn prove_messages(
     for j in 0..n {
         let len = shape.round_degree(j) + 1;
         // Tables shorter than 2^(n - j) (zeros after their end) are padded to whole pairs.
-        if factors[0].evals.len() % 2 == 1 {
+        if !factors.is_empty() && factors[0].evals.len() % 2 == 1 {
             factors.iter_mut().for_each(|f| f.evals.push(Fr::zero()));
         }
-        let f_part = if j + 1 < n { round_evals(&factors) } else { last_round(&factors, shape, mask, vanishing(&point), len) };
+        let f_part = match &first {
+            Some(f) => f.evals.clone(),
+            None if j + 1 < n => round_evals(&factors),
+            None => last_round(&factors, shape, mask, vanishing(&point), len),
+        };
         let g_part = libra.round_share(mask, j, bound, len);
         let msg: Vec<Fr> = f_part.iter().zip(&g_part).map(|(f, g)| *f + eta * g).collect();
         t.absorb_frs(b"sumcheck round", &msg);
         let r = t.challenge_fr();
         assert!(!r.is_zero() && !r.is_one(), "a challenge in {{0, 1}}: retry with fresh masks");
-        factors.iter_mut().for_each(|f| f.fix_first_variable(r));
+        match first.take() {
+            Some(f) => {
+                factors = (f.fold)(r);
+                let len = factors[0].evals.len();
+                assert!(factors.len() == shape.degree() && factors.iter().all(|f| f.num_vars == n - 1 && f.evals.len() == len && len <= 1 << (n - 1)), "the first round's folded factors");
+            }
+            None => factors.iter_mut().for_each(|f| f.fix_first_variable(r)),
+        }
         bound += libra.g(mask, j, r);
         rounds.push(msg);
         point.push(r);
