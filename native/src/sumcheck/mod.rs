@@ -17,6 +17,7 @@ pub mod dot_product;
 pub mod error;
 pub mod fold;
 pub mod hyrax;
+pub mod gemini;
 pub mod joint;
 pub mod kzg;
 pub mod layout;
