@@ -379,59 +379,63 @@ pub struct FixedBases {
     /// bases[j], j < the column count, are G_j; the last is H.
     bases: Vec<G1Affine>,
     tables: Vec<Vec<G1Affine>>,
+    /// W, 2^(W-1) and the number of windows.
+    window: usize,
+    half: usize,
+    windows: usize,
 }
 
-const FB_WINDOW: usize = 6;
-const FB_HALF: usize = 1 << (FB_WINDOW - 1);
-const FB_WINDOWS: usize = 256usize.div_ceil(FB_WINDOW);
-
 /// A scalar's signed digits in [-2^(W-1), 2^(W-1)), least significant first (Fr < 2^254: no carry out of the top).
-fn signed_digits(x: &Fr) -> [i8; FB_WINDOWS] {
+fn signed_digits(x: &Fr, window: usize, out: &mut Vec<i16>) {
     let limbs = x.into_bigint().0;
     let bit = |i: usize| if i < 256 { (limbs[i / 64] >> (i % 64)) & 1 } else { 0 };
-    let mut out = [0i8; FB_WINDOWS];
+    out.clear();
     let mut carry = 0i64;
-    for (k, o) in out.iter_mut().enumerate() {
+    for k in 0..256usize.div_ceil(window) {
         let mut d = carry;
-        for b in 0..FB_WINDOW {
-            d += (bit(k * FB_WINDOW + b) as i64) << b;
+        for b in 0..window {
+            d += (bit(k * window + b) as i64) << b;
         }
-        if d >= FB_HALF as i64 {
-            d -= 1 << FB_WINDOW;
+        if d >= 1 << (window - 1) {
+            d -= 1 << window;
             carry = 1;
         } else {
             carry = 0;
         }
-        *o = d as i8;
+        out.push(d as i16);
     }
     debug_assert_eq!(carry, 0);
-    out
 }
 
 impl FixedBases {
-    /// Tables for params' column generators (the first `cols` of them) and H.
-    pub fn new(params: &HyraxParams, cols: usize) -> Self {
+    /// Tables for params' column generators (the first `cols` of them) and H, their window chosen for about
+    /// `entries` scalars to multiply: a table of 2^(W-1) points a window costs about two affine additions a
+    /// point, each scalar one a window.
+    pub fn new(params: &HyraxParams, cols: usize, entries: usize) -> Self {
+        let cost = |w: usize| 256usize.div_ceil(w) * ((cols + 1) * (1 << (w - 1)) * 2 + entries);
+        let window = (3..=8).min_by_key(|&w| cost(w)).expect("a window");
+        let (half, windows) = (1 << (window - 1), 256usize.div_ceil(window));
         let mut bases = params.gens[..cols].to_vec();
         bases.push(params.h);
         let tables = bases
             .par_iter()
             .map(|b| {
-                let mut pts = Vec::with_capacity(FB_WINDOWS * FB_HALF);
+                let mut pts = Vec::with_capacity(windows * half);
                 let mut p = b.into_group();
-                for _ in 0..FB_WINDOWS {
+                for _ in 0..windows {
                     let mut acc = p;
-                    for _ in 0..FB_HALF {
+                    for _ in 0..half {
                         pts.push(acc);
                         acc += p;
                     }
-                    for _ in 0..FB_WINDOW {
+                    for _ in 0..window {
                         p.double_in_place();
                     }
                 }
                 G1Projective::normalize_batch(&pts)
             })
             .collect();
-        FixedBases { bases, tables }
+        FixedBases { bases, tables, window, half, windows }
     }
 
     /// Whether these tables serve params' rows (its generators are a prefix of the bases, its H the same).
@@ -441,13 +445,15 @@ impl FixedBases {
     }
 
     /// Pushes the table points whose sum is x bases[j] (one a non-zero digit, negated for a negative one).
-    fn push_terms(&self, pts: &mut Vec<G1Affine>, j: usize, x: &Fr) {
+    fn push_terms(&self, pts: &mut Vec<G1Affine>, digits: &mut Vec<i16>, j: usize, x: &Fr) {
         let table = &self.tables[j];
-        for (k, &d) in signed_digits(x).iter().enumerate() {
+        signed_digits(x, self.window, digits);
+        debug_assert_eq!(digits.len(), self.windows);
+        for (k, &d) in digits.iter().enumerate() {
             if d > 0 {
-                pts.push(table[k * FB_HALF + d as usize - 1]);
+                pts.push(table[k * self.half + d as usize - 1]);
             } else if d < 0 {
-                pts.push(-table[k * FB_HALF + d.unsigned_abs() as usize - 1]);
+                pts.push(-table[k * self.half + d.unsigned_abs() as usize - 1]);
             }
         }
     }
@@ -469,12 +475,13 @@ pub fn commit_fr_hiding_fixed<R: RngCore + CryptoRng>(params: &HyraxParams, v: &
         .enumerate()
         .flat_map_iter(|(c, rs)| {
             let (mut pts, mut start, mut len) = (Vec::new(), Vec::with_capacity(rs.len()), Vec::with_capacity(rs.len()));
+            let mut digits = Vec::with_capacity(fixed.windows);
             for (k, r) in rs.iter().enumerate() {
                 let i = c * CHUNK + k;
                 let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
                 start.push(pts.len());
                 for (j, x) in row.iter().enumerate().filter(|(_, x)| !x.is_zero()).chain([(h, r)]) {
-                    fixed.push_terms(&mut pts, j, x);
+                    fixed.push_terms(&mut pts, &mut digits, j, x);
                 }
                 len.push(pts.len() - start[k]);
             }
@@ -591,7 +598,7 @@ mod tests {
     fn fixed_base_hiding_commitments_equal_the_msm_ones() {
         let mut rng = StdRng::seed_from_u64(77);
         let wide = HyraxParams::new(b"zkml-hyrax-test", 7);
-        let fixed = FixedBases::new(&wide, wide.cols());
+        let fixed = FixedBases::new(&wide, wide.cols(), 1000);
         for (n, len) in [(7, 128), (7, 100), (5, 32), (4, 9), (1, 2)] {
             let params = HyraxParams::new(b"zkml-hyrax-test", n);
             let mut v: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();

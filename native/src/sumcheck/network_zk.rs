@@ -344,9 +344,13 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     };
     let (wit_comm, wit_blind) = timed(&mut detail, "commit: witness", || commit_i64_hiding(&jp[1], &big_w, rng));
     // One set of fixed-base tables for every commitment of field elements (the masks, the lookups' helpers).
+    // One set of fixed-base tables for the masks' and the lookups' helpers' columns, sized for their entries (at
+    // most: h_f's rows, as many of h_t's).
+    let helper_entries: usize = jp[3..].chunks(2).map(|h| (1usize << h[0].num_vars) + (1usize << h[0].num_vars.min(h[1].num_vars))).sum();
     let widest = jp[2..].iter().max_by_key(|p| p.cols()).expect("the masks' vector");
-    let fixed = timed(&mut detail, "commit: fixed-base tables", || FixedBases::new(widest, widest.cols()));
-    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr_hiding_fixed(&jp[2], &masks, &fixed, rng));
+    let fixed = timed(&mut detail, "commit: fixed-base tables", || FixedBases::new(widest, widest.cols(), helper_entries + plan.mask_len()));
+    let commit_fr = |p: &HyraxParams, v: &[Fr], rng: &mut R| commit_fr_hiding_fixed(p, v, &fixed, rng);
+    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr(&jp[2], &masks, rng));
     let merge_mask: Vec<Fr> = (0..plan.joint.mask_len()).map(|_| Fr::rand(rng)).collect();
     let (merge_comm, merge_blind) = commit_mask(&plan.joint, &merge_mask, rng);
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
@@ -378,7 +382,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
                     let base = plan.helper_base[k] + 2 * i;
                     let mut comms = Vec::new();
                     for (j, h) in [&h_f, &h_t].into_iter().enumerate() {
-                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr_hiding_fixed(&jp[base + j], h, &fixed, rng));
+                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr(&jp[base + j], h, rng));
                         c.absorb(&mut t);
                         comms.push(c);
                         helper_vecs.push((h.clone(), b));
