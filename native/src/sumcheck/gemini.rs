@@ -21,7 +21,8 @@
 
 use super::error::VerifyError;
 use super::kzg::KzgKey;
-use super::transcript::Transcript;
+use super::network::{DecodeError, Reader, Writer};
+use super::transcript::{g1_to_be64, Transcript};
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::pairing::Pairing;
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
@@ -143,6 +144,36 @@ pub fn open(key: &KzgKey, f: &[Fr], s: &[Fr], t: &mut Transcript) -> GeminiProof
     let w_comm = commit(key, &divide_linear(&l, z));
     t.absorb_g1(b"kzg w", &w_comm);
     GeminiProof { folds: fold_comms, evals, q: q_comm, w: w_comm }
+}
+
+impl GeminiProof {
+    /// Its words in transcript order (format 4's opening part, docs/design/kzg-pcs.md 4.1): the n - 1 folds (64-byte
+    /// points), the n evaluations, Q, W; no counts (n is the statement's).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        self.folds.iter().for_each(|p| w.0.extend_from_slice(&g1_to_be64(p)));
+        self.evals.iter().for_each(|x| w.fr(x));
+        w.0.extend_from_slice(&g1_to_be64(&self.q));
+        w.0.extend_from_slice(&g1_to_be64(&self.w));
+        w.0
+    }
+
+    /// Reads an opening of n variables from `r` (every word below its modulus, every point on the curve).
+    pub(crate) fn read(r: &mut Reader, n: usize) -> Result<GeminiProof, DecodeError> {
+        let folds = (1..n).map(|i| r.point(&format!("gemini fold {i}"))).collect::<Result<_, _>>()?;
+        let evals = (0..n).map(|i| r.fr(&format!("gemini evaluation {i}"))).collect::<Result<_, _>>()?;
+        Ok(GeminiProof { folds, evals, q: r.point("shplonk q")?, w: r.point("kzg w")? })
+    }
+
+    /// Back from `to_bytes` for n variables; nothing may follow.
+    pub fn from_bytes(bytes: &[u8], n: usize) -> Result<GeminiProof, DecodeError> {
+        let mut r = Reader { b: bytes, at: 0 };
+        let p = GeminiProof::read(&mut r, n)?;
+        if r.at != bytes.len() {
+            return r.err(format!("{} bytes after the opening's end", bytes.len() - r.at));
+        }
+        Ok(p)
+    }
 }
 
 fn refuse(what: &'static str) -> VerifyError {
@@ -317,6 +348,37 @@ mod tests {
         let mut identity = p.clone();
         identity.w = G1Affine::identity();
         assert!(check(&k, &c, &s, v, &identity).unwrap_err().to_string().contains("identity"));
+    }
+
+    #[test]
+    fn a_known_answer_opening_round_trips_its_bytes_and_keeps_them() {
+        // seeded vector and point under the test ptau's tau: the bytes' keccak256 is pinned, so a change to the
+        // protocol, the transcript or the encoding shows here (the TypeScript and Solidity verifiers replay it)
+        use sha3::{Digest, Keccak256};
+        let mut rng = StdRng::seed_from_u64(5);
+        let k = key(16);
+        let f: Vec<Fr> = (0..16).map(|_| Fr::from(rng.gen_range(0u64..256))).collect();
+        let s: Vec<Fr> = (0..4).map(|_| Fr::rand(&mut rng)).collect();
+        let (c, v, p) = prove(&k, &f, &s);
+        let bytes = p.to_bytes();
+        assert_eq!(bytes.len(), 64 * 3 + 32 * 4 + 64 * 2);
+        let back = GeminiProof::from_bytes(&bytes, 4).unwrap();
+        assert_eq!(back, p);
+        assert!(check(&k, &c, &s, v, &back).is_ok());
+        let mut bad = bytes.clone();
+        bad[64 * 3 + 31] ^= 1;
+        let changed = GeminiProof::from_bytes(&bad, 4).unwrap();
+        assert!(check(&k, &c, &s, v, &changed).is_err());
+        assert!(GeminiProof::from_bytes(&bytes[..bytes.len() - 1], 4).is_err());
+        assert!(GeminiProof::from_bytes(&[&bytes[..], &[0u8; 32]].concat(), 4).unwrap_err().what.contains("after the opening's end"));
+        let hash = hex(&Keccak256::digest(&bytes));
+        assert_eq!(hash, PINNED, "the known-answer opening's bytes changed: {hash}");
+    }
+
+    const PINNED: &str = "d0cf1134a3bbbe412169b6583912bc34ec5b3a31d5266c547aaffcf76300d2fc";
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
     }
 
     #[test]
