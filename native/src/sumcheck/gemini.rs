@@ -105,10 +105,61 @@ fn shplonk_weights(nu: Fr, z: Fr, ws: &[Fr]) -> Option<Vec<(Fr, Fr)>> {
 /// Opens F~(s) for F = `f` (2^n entries, n = s.len() >= 1) committed under `key`; the transcript has absorbed the
 /// commitment and the value. Panics on a challenge that the verifier would refuse (probability about n / |Fr|).
 pub fn open(key: &KzgKey, f: &[Fr], s: &[Fr], t: &mut Transcript) -> GeminiProof {
+    open_with(key, f, s, t, |_, a| commit(key, a))
+}
+
+/// The model's fold commitments made once (docs/design/kzg-pcs.md section 6): for levels i = 1..=h, the 2^i
+/// commitments S_(i,b) of M's stride-2^i subvectors M[b], M[b + 2^i], ...; then a proof's [A_i(M)] for a point s is
+/// sum_b eq(s_<i, b) S_(i,b), an MSM of 2^i points instead of a commitment of 2^(n-i) entries.
+#[derive(Clone, Debug)]
+pub struct FoldTables {
+    levels: Vec<Vec<G1Affine>>,
+}
+
+impl FoldTables {
+    /// Tables of levels 1..=h for the model `m` (its length a power of two).
+    pub fn build(key: &KzgKey, m: &[Fr], h: usize) -> FoldTables {
+        let levels = (1..=h)
+            .map(|i| {
+                let stride = 1usize << i;
+                (0..stride).map(|b| commit(key, &m[b..].iter().step_by(stride).copied().collect::<Vec<_>>())).collect()
+            })
+            .collect();
+        FoldTables { levels }
+    }
+
+    /// Levels held.
+    pub fn depth(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// [A_i(M)] at the point's first i coordinates (1 <= i <= depth).
+    pub fn fold(&self, i: usize, s: &[Fr]) -> G1Affine {
+        let eq = super::mle::eq_table(&s[..i]);
+        G1Projective::msm(&self.levels[i - 1], &eq).expect("2^i points and weights").into_affine()
+    }
+}
+
+/// Opens F = coef M + R (M the tabled model, R the rest, both of f's length) as `open` does, the model's part of
+/// each fold within the tables' depth from its tables: the same proof, byte for byte.
+pub fn open_tabled(key: &KzgKey, tables: &FoldTables, coef: Fr, m: &[Fr], f: &[Fr], s: &[Fr], t: &mut Transcript) -> GeminiProof {
+    let model_folds = folds(m, &s[..tables.depth().min(s.len())]);
+    open_with(key, f, s, t, |i, a| {
+        if i > tables.depth() {
+            return commit(key, a);
+        }
+        let rest: Vec<Fr> = a.iter().zip(&model_folds[i]).map(|(x, mx)| *x - coef * mx).collect();
+        let live = rest.iter().rposition(|x| !x.is_zero()).map_or(0, |k| k + 1);
+        (tables.fold(i, s).into_group() * coef + commit(key, &rest[..live])).into_affine()
+    })
+}
+
+/// `open` with the fold commitments from `fold_commitment(i, A_i)` (i = 1..n-1).
+fn open_with(key: &KzgKey, f: &[Fr], s: &[Fr], t: &mut Transcript, fold_commitment: impl Fn(usize, &[Fr]) -> G1Affine) -> GeminiProof {
     let n = s.len();
     assert!(n >= 1, "a Gemini opening needs a variable");
     let a = folds(f, s);
-    let fold_comms: Vec<G1Affine> = a[1..n].iter().map(|p| commit(key, p)).collect();
+    let fold_comms: Vec<G1Affine> = (1..n).map(|i| fold_commitment(i, &a[i])).collect();
     t.absorb_g1s(b"gemini folds", &fold_comms);
     let r = t.challenge_fr();
     let ws = squares(r, n);
@@ -382,6 +433,30 @@ mod tests {
     }
 
     #[test]
+    fn the_model_s_folds_from_its_tables_give_the_same_proof() {
+        // F = coef M + R with M an 8-bit model of 2^8 entries and R a witness of 2^5 (the rest zeros), tables of
+        // levels 1..4: the proof equals the one that commits every fold, and verifies against coef C_M + C_R
+        let mut rng = StdRng::seed_from_u64(6);
+        let k = key(256);
+        let m: Vec<Fr> = (0..256).map(|_| Fr::from(rng.gen_range(0u64..256))).collect();
+        let mut r = vec![Fr::zero(); 256];
+        r[..32].iter_mut().for_each(|x| *x = Fr::from(rng.gen_range(0u64..4096)));
+        let coef = Fr::rand(&mut rng);
+        let f: Vec<Fr> = m.iter().zip(&r).map(|(a, b)| coef * a + b).collect();
+        let s: Vec<Fr> = (0..8).map(|_| Fr::rand(&mut rng)).collect();
+        let tables = FoldTables::build(&k, &m, 4);
+        let c = (commit(&k, &m).into_group() * coef + commit(&k, &r[..32])).into_affine();
+        let v = mle(&f, &s);
+        let direct = open(&k, &f, &s, &mut transcript(&c, v));
+        let tabled = open_tabled(&k, &tables, coef, &m, &f, &s, &mut transcript(&c, v));
+        assert_eq!(tabled, direct);
+        assert!(check(&k, &c, &s, v, &tabled).is_ok());
+        // each table level is the stride subvectors' commitments
+        assert_eq!(tables.fold(1, &s), commit(&k, &folds(&m, &s[..1])[1]));
+        assert_eq!(tables.fold(4, &s), commit(&k, &folds(&m, &s[..4])[4]));
+    }
+
+    #[test]
     fn a_polynomial_of_twice_the_coefficients_opened_as_n_variate_is_refused() {
         // 2^(n+1) coefficients folded n times leave two: the first block's value at s is not what the chain ends in
         let mut rng = StdRng::seed_from_u64(4);
@@ -416,6 +491,16 @@ mod tests {
                 check(&k, &c, &s, v, &p).unwrap();
                 let verify_s = t2.elapsed().as_secs_f64();
                 println!("2^{n} {}: commit {commit_s:.3} s, open {open_s:.3} s, verify {:.1} ms, proof {} words", if small { "8-bit" } else { "full" }, verify_s * 1e3, 2 * (n - 1) + n + 4);
+                if small {
+                    // a committed model (coef 1, no witness): its folds from tables of n / 2 levels
+                    let t3 = std::time::Instant::now();
+                    let tables = FoldTables::build(&k, &f, n / 2);
+                    let build_s = t3.elapsed().as_secs_f64();
+                    let t4 = std::time::Instant::now();
+                    let p2 = open_tabled(&k, &tables, Fr::one(), &f, &f, &s, &mut transcript(&c, v));
+                    println!("2^{n} 8-bit, folds from tables: open {:.3} s (tables of {} levels made once in {build_s:.3} s)", t4.elapsed().as_secs_f64(), n / 2);
+                    assert_eq!(p2, p);
+                }
             }
         }
     }
