@@ -468,16 +468,17 @@ pub fn commit_fr_hiding_fixed<R: RngCore + CryptoRng>(params: &HyraxParams, v: &
     assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");
     let blinders: Vec<Fr> = (0..params.rows()).map(|_| Fr::rand(rng)).collect();
     let (cols, h) = (params.cols(), fixed.bases.len() - 1);
-    // Rows in chunks (one batch of affine additions each): every entry's table points, then the blinder's.
-    const CHUNK: usize = 8;
+    // Rows in chunks, one a thread (one batch of affine additions each, so few inversions): every entry's table
+    // points, then the blinder's.
+    let chunk = blinders.len().div_ceil(rayon::current_num_threads()).max(1);
     let rows: Vec<G1Affine> = blinders
-        .par_chunks(CHUNK)
+        .par_chunks(chunk)
         .enumerate()
         .flat_map_iter(|(c, rs)| {
             let (mut pts, mut start, mut len) = (Vec::new(), Vec::with_capacity(rs.len()), Vec::with_capacity(rs.len()));
             let mut digits = Vec::with_capacity(fixed.windows);
             for (k, r) in rs.iter().enumerate() {
-                let i = c * CHUNK + k;
+                let i = c * chunk + k;
                 let row = &v[(i * cols).min(v.len())..((i + 1) * cols).min(v.len())];
                 start.push(pts.len());
                 for (j, x) in row.iter().enumerate().filter(|(_, x)| !x.is_zero()).chain([(h, r)]) {
