@@ -426,6 +426,34 @@ mod tests {
         assert_eq!(hash, PINNED, "the known-answer opening's bytes changed: {hash}");
     }
 
+    /// `cargo test --release write_gemini_known_answer -- --ignored`: the known-answer opening as
+    /// test/fixtures/gemini-known-answer.json (decimal strings), which the TypeScript verifier's test replays.
+    #[test]
+    #[ignore]
+    fn write_gemini_known_answer() {
+        use ark_ff::PrimeField;
+        let mut rng = StdRng::seed_from_u64(5);
+        let k = key(16);
+        let f: Vec<Fr> = (0..16).map(|_| Fr::from(rng.gen_range(0u64..256))).collect();
+        let s: Vec<Fr> = (0..4).map(|_| Fr::rand(&mut rng)).collect();
+        let (c, v, p) = prove(&k, &f, &s);
+        let d = |x: &dyn Fn() -> String| format!("\"{}\"", x());
+        let fq = |x: ark_bn254::Fq| x.into_bigint().to_string();
+        let frs = |xs: &[Fr]| xs.iter().map(|x| d(&|| x.into_bigint().to_string())).collect::<Vec<_>>().join(", ");
+        let g2 = |p: G2Affine| format!("[[\"{}\", \"{}\"], [\"{}\", \"{}\"]]", fq(p.x.c0), fq(p.x.c1), fq(p.y.c0), fq(p.y.c1));
+        let json = format!(
+            "{{\n \"what\": \"native/src/sumcheck/gemini.rs a_known_answer_opening_round_trips_its_bytes_and_keeps_them: a Gemini opening of 16 8-bit entries at a 4-variable point, under a test ptau of tau = {TAU}\",\n \"tauG2\": {},\n \"commitment\": [\"{}\", \"{}\"],\n \"point\": [{}],\n \"value\": \"{}\",\n \"vector\": [{}],\n \"proof\": \"{}\"\n}}\n",
+            g2(k.tau_g2),
+            fq(c.x),
+            fq(c.y),
+            frs(&s),
+            v.into_bigint(),
+            frs(&f),
+            hex(&p.to_bytes())
+        );
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/../test/fixtures/gemini-known-answer.json"), json).unwrap();
+    }
+
     const PINNED: &str = "d0cf1134a3bbbe412169b6583912bc34ec5b3a31d5266c547aaffcf76300d2fc";
 
     fn hex(b: &[u8]) -> String {

@@ -15,6 +15,9 @@
  * opening), joint.ts (the joint merge of every claim and the openings), logup-zk.ts (lookups by committed helper
  * columns), plan-zk.ts (the masks, vectors and refusals the architecture fixes), decode-zk.ts (format 3's bytes),
  * network-zk.ts (the whole verification).
+ *
+ * The KZG commitment's opening (issue 28, docs/design/kzg-pcs.md; not yet in a proof format): gemini.ts (Gemini's
+ * folds, Shplonk's batch and the pairing check, by ffjavascript's pairing).
  */
 import type { SumcheckArch } from "../arch";
 import { checkArch, archHashOfWords, inputTable, type CheckedArch } from "./architecture";

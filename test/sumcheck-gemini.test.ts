@@ -1,0 +1,79 @@
+/**
+ * The KZG opening (issue 28: Gemini's folds, Shplonk's batch, one pairing check) checked by the TypeScript verifier
+ * (src/systems/sumcheck/verifier/gemini.ts) on the Rust prover's known-answer opening
+ * (test/fixtures/gemini-known-answer.json, written by native/src/sumcheck/gemini.rs `write_gemini_known_answer`,
+ * whose bytes' keccak256 the Rust test pins): accepted; the claimed value and the point are the vector's MLE at the
+ * point (field.ts, an independent evaluation); every 32-byte word of the opening changed in turn, a wrong value,
+ * another point, another commitment, truncation and a trailing word: refused (a Reject, or PROOF_INVALID where the
+ * bytes no longer decode).
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { isZkmlError } from "../src/core/errors";
+import { mleEval } from "../src/systems/sumcheck/verifier/field";
+import { decodeGemini, verifyGemini, type G2Point } from "../src/systems/sumcheck/verifier/gemini";
+import type { Affine } from "../src/systems/sumcheck/verifier/g1";
+import { Reject } from "../src/systems/sumcheck/verifier/reject";
+import { Transcript } from "../src/systems/sumcheck/verifier/transcript";
+
+interface KnownAnswer {
+  tauG2: [[string, string], [string, string]];
+  commitment: [string, string];
+  point: string[];
+  value: string;
+  vector: string[];
+  proof: string;
+}
+
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "gemini-known-answer.json"), "utf8")) as KnownAnswer;
+const big = (xs: string[]) => xs.map((x) => BigInt(x));
+const tauG2: G2Point = [big(fixture.tauG2[0]) as [bigint, bigint], big(fixture.tauG2[1]) as [bigint, bigint]];
+const commitment: Affine = { x: BigInt(fixture.commitment[0]), y: BigInt(fixture.commitment[1]) };
+const point = big(fixture.point);
+const value = BigInt(fixture.value);
+const bytes = Buffer.from(fixture.proof, "hex");
+
+/** The Rust test's transcript: its tag, the commitment, the value. */
+function transcript(c: Affine, v: bigint): Transcript {
+  const t = new Transcript("gemini test");
+  t.absorbPoints("commitment", [c]);
+  t.absorbFr("value", v);
+  return t;
+}
+
+/** "valid", "refused: <reason>" or "PROOF_INVALID". */
+async function says(b: Uint8Array, s = point, v = value, c = commitment): Promise<string> {
+  try {
+    await verifyGemini(tauG2, c, s, v, decodeGemini(b, s.length), transcript(c, v));
+    return "valid";
+  } catch (e) {
+    if (e instanceof Reject) return `refused: ${e.message}`;
+    if (isZkmlError(e)) return e.code;
+    throw e;
+  }
+}
+
+describe("the KZG opening (Gemini + Shplonk) in the TypeScript verifier, on the Rust prover's known answer", function () {
+  this.timeout(120_000);
+
+  it("accepts the honest opening; its value is the vector's MLE at the point", async () => {
+    expect(mleEval(big(fixture.vector), point)).to.equal(value);
+    expect(await says(bytes)).to.equal("valid");
+  });
+
+  it("refuses every 32-byte word changed in turn, a wrong value, another point, another commitment, truncation and a trailing word", async () => {
+    for (let word = 0; word < bytes.length / 32; word++) {
+      const b = Buffer.from(bytes);
+      b[32 * word + 31] ^= 1;
+      expect(await says(b), `word ${word}`).to.not.equal("valid");
+    }
+    expect(await says(bytes, point, value + 1n)).to.match(/^refused: gemini: the KZG check/);
+    expect(await says(bytes, [point[0] + 1n, ...point.slice(1)])).to.match(/^refused: gemini: the KZG check/);
+    // the generator is a valid point, but not the commitment the transcript and the check were made with
+    expect(await says(bytes, point, value, { x: 1n, y: 2n })).to.match(/^refused: gemini: the KZG check/);
+    expect(await says(bytes.subarray(0, bytes.length - 32))).to.equal("PROOF_INVALID");
+    expect(await says(Buffer.concat([bytes, Buffer.alloc(32)]))).to.equal("PROOF_INVALID");
+    expect(await says(bytes, point.slice(0, 3))).to.equal("PROOF_INVALID");
+  });
+});
