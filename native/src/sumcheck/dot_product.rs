@@ -87,6 +87,15 @@ pub fn first_message(gens: &DotGens, a: &[Fr], nonce: &DotNonce) -> (G1Affine, G
     (delta, commit_scalar(gens, inner_product(a, &nonce.d), nonce.r_beta))
 }
 
+/// first_message with delta from fixed-base tables when they cover G and H (the same point).
+pub fn first_message_fixed(gens: &DotGens, a: &[Fr], nonce: &DotNonce, fixed: Option<&super::hyrax::FixedBases>) -> (G1Affine, G1Affine) {
+    let n = nonce.d.len();
+    match fixed {
+        Some(f) if a.len() == n && gens.g.len() >= n && f.covers(&gens.g[..n], &gens.h) => (f.commit(&nonce.d, &nonce.r_delta), commit_scalar(gens, inner_product(a, &nonce.d), nonce.r_beta)),
+        _ => first_message(gens, a, nonce),
+    }
+}
+
 /// The proof from its first message: absorbs Y and (delta, beta), draws c, answers and absorbs the answer.
 pub fn respond(y_comm: &G1Affine, (delta, beta): (G1Affine, G1Affine), w: &DotWitness, nonce: &DotNonce, t: &mut Transcript) -> DotProductProof {
     assert_eq!(w.u.len(), nonce.d.len(), "dot product: lengths differ");

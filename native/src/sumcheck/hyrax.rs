@@ -440,8 +440,30 @@ impl FixedBases {
 
     /// Whether these tables serve params' rows (its generators are a prefix of the bases, its H the same).
     fn serves(&self, params: &HyraxParams) -> bool {
+        self.covers(&params.gens[..params.cols()], &params.h)
+    }
+
+    /// Whether g is a prefix of the column bases and h is H.
+    pub fn covers(&self, g: &[G1Affine], h: &G1Affine) -> bool {
         let cols = self.bases.len() - 1;
-        params.cols() <= cols && params.gens[..params.cols()] == self.bases[..params.cols()] && params.h == self.bases[cols]
+        g.len() <= cols && g == &self.bases[..g.len()] && *h == self.bases[cols]
+    }
+
+    /// sum_j x_j G_j + r H (the caller has checked `covers`).
+    pub fn commit(&self, x: &[Fr], r: &Fr) -> G1Affine {
+        let h = self.bases.len() - 1;
+        assert!(x.len() <= h, "more scalars than column bases");
+        let (mut pts, mut digits) = (Vec::new(), Vec::with_capacity(self.windows));
+        for (j, x) in x.iter().enumerate().filter(|(_, x)| !x.is_zero()).chain([(h, r)]) {
+            self.push_terms(&mut pts, &mut digits, j, x);
+        }
+        let mut len = [pts.len()];
+        sum_groups_batch_affine(&mut pts, &[0], &mut len);
+        if len[0] == 1 {
+            pts[0]
+        } else {
+            G1Affine::identity()
+        }
     }
 
     /// Pushes the table points whose sum is x bases[j] (one a non-zero digit, negated for a negative one).

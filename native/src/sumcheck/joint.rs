@@ -32,7 +32,7 @@
 
 use super::dot_product::{self, DotGens, DotProductProof, DotWitness};
 use super::error::VerifyError;
-use super::hyrax::{hash_to_g1, row_combination, row_combination_fr, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
+use super::hyrax::{hash_to_g1, row_combination, FixedBases, row_combination_fr, verify_opening_zk, HyraxCommitment, HyraxParams, HyraxZkOpening};
 use super::mle::{eq_eval, eq_table, fr_from_i64, inner_product, log2_ceil, Mle};
 use super::network::{timed, Timings};
 use super::transcript::Transcript;
@@ -251,6 +251,8 @@ pub struct JointWitness<'a> {
     pub blinders: Vec<&'a [Fr]>,
     pub mask: &'a [Fr],
     pub mask_blinder: Fr,
+    /// Fixed-base tables for the openings' first messages, where they cover a vector's generators.
+    pub fixed: Option<&'a FixedBases>,
 }
 
 fn absorb_claims(claims: &[JointClaim], t: &mut Transcript) -> Fr {
@@ -524,7 +526,7 @@ pub fn prove_joint_timed<R: RngCore + CryptoRng>(
                 let tau = inner_product(&eq_table(r_high), w.blinders[i]);
                 let (r_i, nonce) = &nonces[i];
                 let y = dot_product::commit_scalar(&vp.dot_gens(), value, *r_i);
-                let first = dot_product::first_message(&vp.dot_gens(), &a, nonce);
+                let first = dot_product::first_message_fixed(&vp.dot_gens(), &a, nonce, w.fixed);
                 (u, tau, y, first)
             })
             .collect();
@@ -661,6 +663,7 @@ mod tests {
                 blinders: self.blinders.iter().map(|v| &v[..]).collect(),
                 mask: &self.mask,
                 mask_blinder: self.mask_blinder,
+                fixed: None,
             };
             prove_joint(&self.params, &w, claims, &mut self.transcript(), rng)
         }
@@ -811,6 +814,7 @@ mod tests {
             blinders: s.blinders.iter().map(|v| &v[..]).collect(),
             mask: &s.mask,
             mask_blinder: s.mask_blinder,
+            fixed: None,
         };
         let joint = prove_joint(&s.params, &w, &claims, &mut t, &mut rng);
         // Verifier.

@@ -297,6 +297,7 @@ mod tests {
             blinders: blinders.iter().map(|v| &v[..]).collect(),
             mask: &merge_mask,
             mask_blinder,
+            fixed: None,
         };
         let joint = prove_joint(&params, &w, &joint_claims, &mut t, rng);
         Run { params, comms, mask_comm, masks, proof, joint }

@@ -425,7 +425,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         vectors.push(VecRef::Fr(h));
         blinders.push(b);
     }
-    let witness = JointWitness { vectors, blinders, mask: &merge_mask, mask_blinder: merge_blind };
+    let witness = JointWitness { vectors, blinders, mask: &merge_mask, mask_blinder: merge_blind, fixed: Some(&fixed) };
     let joint = prove_joint_timed(&plan.joint, &witness, &joint_claims, &mut t, rng, &mut detail);
     lap("joint merge and openings", &mut timings);
     timings.extend(detail);
