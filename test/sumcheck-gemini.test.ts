@@ -5,12 +5,16 @@
  * whose bytes' keccak256 the Rust test pins): accepted; the claimed value and the point are the vector's MLE at the
  * point (field.ts, an independent evaluation); every 32-byte word of the opening changed in turn, a wrong value,
  * another point, another commitment, truncation and a trailing word: refused (a Reject, or PROOF_INVALID where the
- * bytes no longer decode).
+ * bytes no longer decode). And the KZG key (native/src/sumcheck/kzg.rs, through the addon's kzgKeyInfo) read from a
+ * development ptau this project writes, its points equal to ffjavascript's multiples of the known tau.
  */
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { isZkmlError } from "../src/core/errors";
+import { isZkmlError, type ZkmlError } from "../src/core/errors";
+import { loadSumcheck } from "../src/core/native";
+import { writeDevPtau } from "../src/setup/ptau";
 import { mleEval } from "../src/systems/sumcheck/verifier/field";
 import { decodeGemini, verifyGemini, type G2Point } from "../src/systems/sumcheck/verifier/gemini";
 import type { Affine } from "../src/systems/sumcheck/verifier/g1";
@@ -75,5 +79,46 @@ describe("the KZG opening (Gemini + Shplonk) in the TypeScript verifier, on the 
     expect(await says(bytes.subarray(0, bytes.length - 32))).to.equal("PROOF_INVALID");
     expect(await says(Buffer.concat([bytes, Buffer.alloc(32)]))).to.equal("PROOF_INVALID");
     expect(await says(bytes, point.slice(0, 3))).to.equal("PROOF_INVALID");
+  });
+});
+
+describe("the KZG key read from a development ptau made by this project (issue 28, K1)", function () {
+  this.timeout(120_000);
+
+  it("reads tau G1 and [tau]_2 equal to the secret tau's; a file too small is refused with the power it needs", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kzg-key-"));
+    try {
+      const file = path.join(dir, "pot6.ptau");
+      const tau = 424242n;
+      await writeDevPtau(file, 6, { secrets: { tau, alpha: 5n, beta: 7n } });
+      const info = loadSumcheck().kzgKeyInfo(file, 127);
+      expect(info.power).to.equal(6);
+      // the same points from ffjavascript's own multiplication by tau
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const c = await require("ffjavascript").buildBn128(true);
+      const le = (x: bigint) => {
+        const b = new Uint8Array(32);
+        c.Fr.toRprLE(b, 0, c.Fr.e(x));
+        return b;
+      };
+      const g1 = c.G1.toObject(c.G1.toAffine(c.G1.timesScalar(c.G1.g, le(tau)))).slice(0, 2).map(String);
+      const g2 = c.G2.toObject(c.G2.toAffine(c.G2.timesScalar(c.G2.g, le(tau)))).slice(0, 2).flat().map(String);
+      expect(info.tauG1).to.deep.equal(g1);
+      expect(info.tauG2).to.deep.equal(g2);
+      // 2^7 - 1 = 127 G1 powers in a power-6 file: 128 need power 7
+      const e = (() => {
+        try {
+          loadSumcheck().kzgKeyInfo(file, 128);
+        } catch (x) {
+          return x as ZkmlError;
+        }
+        throw new Error("expected a refusal");
+      })();
+      expect(e.code).to.equal("PTAU_INVALID");
+      expect(e.message).to.contain(file);
+      expect(e.message).to.contain("holds 127 G1 powers; 128 are needed: use a ptau of power 7 or more");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -446,6 +446,34 @@ pub fn sumcheck_commit_model_zk(arch: Buffer, params: Buffer) -> AsyncTask<Sumch
     AsyncTask::new(SumcheckCommitZkTask { arch: arch.to_vec(), params: params.to_vec() })
 }
 
+/// What a KZG key read from a powers of tau holds (issue 28, docs/design/kzg-pcs.md K1).
+#[napi(object)]
+pub struct KzgKeyInfo {
+    /// the file's power
+    pub power: u32,
+    /// G1 powers read (the `len` asked for)
+    pub points: u32,
+    /// [tau]_2 as decimal x.c0, x.c1, y.c0, y.c1
+    pub tau_g2: Vec<String>,
+    /// the first G1 power past the generator, tau G1, as decimal x, y
+    pub tau_g1: Vec<String>,
+}
+
+/// Reads the KZG key for vectors of `len` entries from the ptau at `ptau`, with its checks (the generators, G2's
+/// subgroup, one pairing); PTAU_INVALID naming the file and, for one too small, the power needed.
+#[napi]
+pub fn kzg_key_info(ptau: String, len: u32) -> napi::Result<KzgKeyInfo> {
+    use ark_ff::PrimeField;
+    let k = sumcheck::kzg::KzgKey::from_ptau(&ptau, (len as usize).max(2))?;
+    let fq = |x: ark_bn254::Fq| x.into_bigint().to_string();
+    Ok(KzgKeyInfo {
+        power: k.power,
+        points: len,
+        tau_g2: vec![fq(k.tau_g2.x.c0), fq(k.tau_g2.x.c1), fq(k.tau_g2.y.c0), fq(k.tau_g2.y.c1)],
+        tau_g1: vec![fq(k.powers[1].x), fq(k.powers[1].y)],
+    })
+}
+
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.
 #[napi]
 pub fn sumcheck_arch_hash(arch: Buffer) -> napi::Result<Buffer> {

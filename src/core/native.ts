@@ -75,6 +75,9 @@ export interface NativeSumcheck {
   sumcheckCommitModelZk(arch: Buffer, params: Buffer): Promise<{ commitment: Buffer; secret: Buffer }>;
   /** keccak256 of the architecture's words (32 bytes): what the transcript absorbs first. */
   sumcheckArchHash(arch: Buffer): Buffer;
+  /** The KZG key for vectors of `len` entries read from a ptau with its checks (issue 28): the file's power, and
+   * [tau]_2 (x.c0, x.c1, y.c0, y.c1) and tau G1 (x, y) as decimal; PTAU_INVALID naming the file otherwise. */
+  kzgKeyInfo(ptau: string, len: number): { power: number; points: number; tauG2: string[]; tauG1: string[] };
 }
 
 type Addon = Native & NativeProver & NativeSumcheck;
@@ -116,7 +119,7 @@ function wrapSync<A extends unknown[], R>(name: string, f: (...args: A) => R): (
   };
 }
 
-const SYNC = ["g1Mul", "g2Mul", "encodePoints", "blake2bInit", "blake2bUpdate", "blake2bDigest", "errorCodes", "sumcheckArchHash"] as const;
+const SYNC = ["g1Mul", "g2Mul", "encodePoints", "blake2bInit", "blake2bUpdate", "blake2bDigest", "errorCodes", "sumcheckArchHash", "kzgKeyInfo"] as const;
 
 const ADDON_FILE = path.join(PACKAGE_ROOT, "native", "build", "Release", "zkml_native.node");
 
