@@ -621,8 +621,9 @@ mod tests {
     fn fixed_base_hiding_commitments_equal_the_msm_ones() {
         let mut rng = StdRng::seed_from_u64(77);
         let wide = HyraxParams::new(b"zkml-hyrax-test", 7);
-        let fixed = FixedBases::new(&wide, wide.cols(), 1000);
-        for (n, len) in [(7, 128), (7, 100), (5, 32), (4, 9), (1, 2)] {
+        // Entries to commit from few to many: windows from 3 to 8 bits.
+        for (n, len, entries) in [(7, 128, 10), (7, 100, 1000), (5, 32, 1 << 14), (4, 9, 1 << 20), (1, 2, 1000)] {
+            let fixed = FixedBases::new(&wide, wide.cols(), entries);
             let params = HyraxParams::new(b"zkml-hyrax-test", n);
             let mut v: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
             v.iter_mut().step_by(3).for_each(|x| *x = Fr::zero());
@@ -633,6 +634,7 @@ mod tests {
             assert_eq!(a, b, "2^{n}, {len} entries");
         }
         // Other generators: the plain path.
+        let fixed = FixedBases::new(&wide, wide.cols(), 1000);
         let other = HyraxParams::new(b"zkml-other", 4);
         let v: Vec<Fr> = (0..16).map(|_| Fr::rand(&mut rng)).collect();
         assert_eq!(commit_fr_hiding(&other, &v, &mut StdRng::seed_from_u64(1)), commit_fr_hiding_fixed(&other, &v, &fixed, &mut StdRng::seed_from_u64(1)));
