@@ -390,7 +390,8 @@ impl Task for SumcheckProveZkTask {
         }
         let secret = self.secret.as_ref().map(|b| ModelSecret::from_bytes(b, &arch).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("model secret: {e}")))).transpose()?;
         // the masks and blinders come from the OS's CSPRNG: a repeated seed would repeat every mask
-        let (proof, y, t) = prove_network_zk_timed(&net, &x, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
+        // the phases only (their parts' laps are the measurement test's)
+        let (proof, y, t, _) = prove_network_zk_timed(&net, &x, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
             let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;

@@ -295,17 +295,18 @@ fn to_fr(v: &[i64]) -> Vec<Fr> {
 /// `rng` must be a CSPRNG seeded from the OS in production (a fixed seed repeats every mask: no zero knowledge).
 /// Aborts, with probability about (rows + 2n) / |Fr|, when a challenge is 0 or 1 or a lookup's denominator is zero.
 pub fn prove_network_zk<R: RngCore + CryptoRng>(net: &Network, x: &[i64], model: Option<&ModelSecret>, context: Option<&[u8; 32]>, rng: &mut R) -> Result<(ZkNetworkProof, Vec<i64>), String> {
-    prove_network_zk_timed(net, x, model, context, rng).map(|(p, y, _)| (p, y))
+    prove_network_zk_timed(net, x, model, context, rng).map(|(p, y, ..)| (p, y))
 }
 
-/// prove_network_zk with each phase's wall and CPU seconds (network.rs's Timings).
+/// prove_network_zk with each phase's wall and CPU seconds (network.rs's Timings), and apart from them the laps of
+/// their parts ("commit: model", "layers: dense sumcheck", ...: each already counted in its phase).
 pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     net: &Network,
     x: &[i64],
     model: Option<&ModelSecret>,
     context: Option<&[u8; 32]>,
     rng: &mut R,
-) -> Result<(ZkNetworkProof, Vec<i64>, Timings), String> {
+) -> Result<(ZkNetworkProof, Vec<i64>, Timings, Timings), String> {
     let mut timings = Timings::new();
     let mut lap = stopwatch();
     let arch = net.arch();
@@ -428,7 +429,6 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     let witness = JointWitness { vectors, blinders, mask: &merge_mask, mask_blinder: merge_blind, fixed: Some(&fixed) };
     let joint = prove_joint_timed(&plan.joint, &witness, &joint_claims, &mut t, rng, &mut detail);
     lap("joint merge and openings", &mut timings);
-    timings.extend(detail);
     let proof = ZkNetworkProof {
         model_commitment: model.is_none().then_some(model_secret.commitment),
         witness: wit_comm,
@@ -437,7 +437,7 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         layers,
         joint,
     };
-    Ok((proof, y, timings))
+    Ok((proof, y, timings, detail))
 }
 
 /// Checks a zero-knowledge proof that the network of architecture `arch` maps x to y; `model` is the committed
@@ -959,7 +959,8 @@ mod tests {
             verify_with(&arch, &x, &y, &plain, &params, None).unwrap();
             let plain_verify = t1.elapsed().as_secs_f64();
             let (c0, t0) = (cpu(), std::time::Instant::now());
-            let (zk, y2, phases) = prove_network_zk_timed(&net, &x, None, None, &mut rng).unwrap();
+            let (zk, y2, phases, parts) = prove_network_zk_timed(&net, &x, None, None, &mut rng).unwrap();
+            let phases: Timings = phases.into_iter().chain(parts).collect();
             println!("{name} zero-knowledge phases (wall/CPU s): {}", phases.iter().map(|(n, w, c)| format!("{n} {w:.3}/{c:.2}")).collect::<Vec<_>>().join(", "));
             let (zk_wall, zk_cpu) = (t0.elapsed().as_secs_f64(), cpu() - c0);
             let t1 = std::time::Instant::now();
