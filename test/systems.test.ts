@@ -7,6 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { keccak256 } from "ethers";
+import { sumcheckVerifierCall } from "../src/evm/sumcheck-verifier";
 import { isZkmlError } from "../src/core/errors";
 import { loadModelFile } from "../src/model/format";
 import { proveModel } from "../src/pipeline/prove";
@@ -282,6 +283,8 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(fs.readFileSync(hiding).equals(made)).to.equal(true);
     // the public values name the hiding commitment; the proof carries no commitment of its own
     expect(JSON.parse(fs.readFileSync(r.files.public, "utf8")).model).to.equal(keccak256(made).slice(2));
+    // the Solidity verifier takes format 2 only: a zero-knowledge proof is refused before anything is compiled
+    expect(() => sumcheckVerifierCall(r.files, "MlpMnistZk")).to.throw(/a zero-knowledge proof \(prove-model --zk, format 3\): the sumcheck system's Solidity verifier takes its sound, not zero-knowledge proofs so far/);
     // a secret damaged after the commitment was made: the stage says so and makes both again
     const bytes = fs.readFileSync(secret);
     bytes[bytes.length - 1] ^= 1;

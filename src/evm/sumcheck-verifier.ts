@@ -17,6 +17,7 @@ import { checkContractSize, compileSolidity, Compiled, SOLC_SETTINGS } from "./s
 import type { CompiledContract, DataContract } from "./deploy";
 import { sumcheckArch } from "../systems/sumcheck/arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
+import { versionWord, ZK_VERSION } from "../systems/sumcheck/verifier/decode-zk";
 import { renderSumcheckVerifier, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../systems/sumcheck/solidity/render";
 import { calldataGas, precompileGas, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
 
@@ -103,7 +104,7 @@ export function compileSumcheck(r: RenderedSumcheckVerifier, unit: string, file?
 /** A proof the Solidity verifier takes (format 2); a zero-knowledge one (format 3, prove-model --zk) is refused. */
 function onChainProof(proofFile: string): Buffer {
   const bytes = readProofBytes(proofFile);
-  if (bytes.length >= 32 && bytes.subarray(0, 31).every((b) => b === 0) && bytes[31] === 3)
+  if (versionWord(bytes) === ZK_VERSION)
     throw new ZkmlError("OPTION_INVALID", "a zero-knowledge proof (prove-model --zk, format 3): the sumcheck system's Solidity verifier takes its sound, not zero-knowledge proofs so far", {
       file: proofFile,
       hint: "prove without --zk for a chain (the Solidity verifier of zero-knowledge proofs is a later step)",
