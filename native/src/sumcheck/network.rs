@@ -733,7 +733,7 @@ pub fn batch_vector<'a>(vs: impl Iterator<Item = &'a [i64]>, len: usize, n: usiz
 }
 
 /// sum_b eq(rb, b) v_b: a batch vector folded along its samples' variables (runs of `run` values).
-fn fold_samples(v: &[i64], run: usize, rb: &[Fr]) -> Vec<Fr> {
+pub(crate) fn fold_samples(v: &[i64], run: usize, rb: &[Fr]) -> Vec<Fr> {
     let eq = eq_table(rb);
     let mut out = vec![Fr::from(0u64); run];
     for (b, e) in eq.iter().enumerate() {
@@ -1031,7 +1031,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
 
 /// y (f runs of `cols` values) with each run padded to 2^ceil(log2 cols), f padded to a power of two: the layout a
 /// conv's matrix product leaves its claim in (conv.rs, `Wiring::Unpad`).
-fn pad_rows(y: &[i64], f: usize, cols: usize) -> Vec<i64> {
+pub(crate) fn pad_rows(y: &[i64], f: usize, cols: usize) -> Vec<i64> {
     let pp = 1 << log2_ceil(cols);
     let mut z = vec![0i64; (1 << log2_ceil(f)) * pp];
     for (i, run) in y.chunks(cols).enumerate() {
@@ -2306,7 +2306,7 @@ pub(crate) mod tests {
     /// A small CNN with every op this system takes: a padded conv whose 36 positions need the unpadding wiring, a
     /// sum pool, a conv of 4 positions (none), a residual add of an earlier requant's output, flatten and dense;
     /// and a network adding its input.
-    fn cnns() -> Vec<(Network, Vec<i64>)> {
+    pub(crate) fn cnns() -> Vec<(Network, Vec<i64>)> {
         let mut rng = StdRng::seed_from_u64(2727);
         let x: Vec<i64> = (0..36).map(|_| rng.gen_range(0..=255)).collect();
         let mut net = Network { input_len: 36, input_min: 0, input_top: 255, ops: Vec::new() };

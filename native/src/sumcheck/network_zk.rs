@@ -31,11 +31,14 @@
 use super::hyrax::{commit_fr_hiding_fixed, commit_i64_hiding, FixedBases, HyraxCommitment, HyraxParams};
 use super::joint::{commit_mask, prove_joint_timed, verify_joint, ColClaim, JointParams, JointProof, JointWitness, VecRef};
 use super::layout::{Layout, SegKind};
-use super::logup::{columns_fr, draw_challenges, Table};
+use super::logup::{columns_fr, draw_challenges, table_multiplicities, Table};
+use super::conv::{batch_table, im2col_fold, prefix_eq_sum, Window, Wiring};
 use super::logup_zk::{helpers, prove_lookup_zk, verify_lookup_zk, Col, LookupMasks, ZkLookupProof};
 use super::mle::{eq_table, fr_from_i64, log2_ceil, Mle};
 use super::dot_product::DotProductProof;
-use super::network::{absorb_statement, eq_high, model_vector, pow2_parts, stopwatch, timed, try_run, Arch, ArchOp, DecodeError, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG};
+use super::network::{
+    absorb_statement, batch_vector, eq_high, fold_samples, model_vector, pad_rows, pow2_parts, stopwatch, timed, try_run, Arch, ArchOp, DecodeError, InputVis, Layouts, Network, Op, Reader, Timings, Writer, HYRAX_TAG,
+};
 use super::transcript::g1_to_be64;
 use super::requant::{requant_multiplicities, requant_witness, RequantOp};
 use super::error::VerifyError;
@@ -43,43 +46,126 @@ use super::fold::{fold_rows, FoldMethod};
 use super::transcript::Transcript;
 use super::zk::{prove_zk, vanishing, verify_zk, LibraMask, MaskAlloc, MaskClaim, ZkShape, ZkSumcheckProof};
 use ark_bn254::{Fr, G1Affine};
-use ark_ff::{One, Zero};
+use ark_ff::{Field, One, Zero};
 use ark_std::rand::{CryptoRng, RngCore};
 use ark_std::UniformRand;
 
 /// The zero-knowledge proofs' transcript tag (a proof of one kind never verifies as the other).
 pub const ZK_DOMAIN_TAG: &[u8] = b"zkml-sumcheck-fc-zk-v1";
 
-/// The masks of one op, allocated from the architecture alone.
+/// What a proof states besides the architecture: whether the input is public or hidden (committed in the witness,
+/// in the declared range by a lookup), and how many samples it proves (a batch: each layer's sumchecks once over
+/// every sample, network.rs's batch layout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZkStatement {
+    pub input: InputVis,
+    pub batch: usize,
+}
+
+impl ZkStatement {
+    /// One inference of a public input: format 3 as first built.
+    pub const ONE: ZkStatement = ZkStatement { input: InputVis::Public, batch: 1 };
+
+    fn bv(&self) -> usize {
+        log2_ceil(self.batch)
+    }
+
+    /// Whether op k's input is hidden from the verifier: every op's but the first's, and the first's when the
+    /// input is private.
+    fn hidden_input(&self, k: usize) -> bool {
+        k > 0 || self.input == InputVis::Private
+    }
+}
+
+/// A wiring's zero-knowledge sumcheck: sum_j g(j) x(j), g public (the map's table), x hidden unless it is a public
+/// input.
+#[derive(Clone, Debug)]
+struct WireMasks {
+    shape: ZkShape,
+    libra: LibraMask,
+}
+
+impl WireMasks {
+    fn new(alloc: &mut MaskAlloc, vars: usize, hidden: bool) -> WireMasks {
+        let shape = ZkShape { num_vars: vars, slots: vec![None, hidden.then(|| alloc.take(1))] };
+        let libra = shape.libra(alloc);
+        WireMasks { shape, libra }
+    }
+}
+
+/// A dense or conv op's matrix product: its bias's pad and the sumcheck of sum_j W~(p, j) a~(j) (slots: W's, then
+/// a's when the input is hidden).
+#[derive(Clone, Debug)]
+struct MatrixMasks {
+    b: usize,
+    shape: ZkShape,
+    libra: LibraMask,
+}
+
+impl MatrixMasks {
+    fn new(alloc: &mut MaskAlloc, vars: usize, hidden: bool) -> MatrixMasks {
+        let b = alloc.take(1);
+        let a_slot = hidden.then(|| alloc.take(1));
+        let shape = ZkShape { num_vars: vars, slots: vec![Some(alloc.take(1)), a_slot] };
+        let libra = shape.libra(alloc);
+        MatrixMasks { b, shape, libra }
+    }
+
+    fn a_slot(&self) -> Option<usize> {
+        self.shape.slots[1]
+    }
+}
+
+/// The masks of one op, allocated from the architecture and the statement alone, in proving order.
 #[derive(Clone, Debug)]
 enum OpMasks {
-    Dense { b: usize, shape: ZkShape, libra: LibraMask },
+    Dense(MatrixMasks),
     Requant { q: usize, r: usize, range: Box<LookupMasks>, act: Box<LookupMasks> },
+    /// Unpadding (output positions not a power of two), the matrix, im2col (a hidden input only).
+    Conv { unpad: Option<WireMasks>, matrix: MatrixMasks, im2col: Option<WireMasks> },
+    Pool(WireMasks),
+    /// The added tensor's pad (none when it is the public input: the verifier evaluates it).
+    Add { t: Option<usize> },
     None,
 }
 
-/// Everything both sides derive from the architecture: layouts, masks, the vectors' parameters.
+/// Everything both sides derive from the architecture and the statement: layouts, masks, the vectors' parameters.
 pub struct Plan {
+    stmt: ZkStatement,
+    lens: Vec<usize>,
     layouts: Layouts,
     masks: Vec<OpMasks>,
     /// Per requant (op index), the first of its four helper vectors (index into the joint vectors).
     helper_base: Vec<usize>,
+    /// A private input's range lookup: its masks and its two helper vectors' first index.
+    input_lookup: Option<(LookupMasks, usize)>,
     joint: JointParams,
 }
 
 fn unsupported(what: String) -> String {
-    format!("the zero-knowledge sumcheck system proves dense, requant and flatten ops so far: {what}")
+    format!("the zero-knowledge sumcheck system proves dense, conv, requant, sum pool, add and flatten ops: {what}")
 }
 
 impl Plan {
+    /// One inference of a public input (`ZkStatement::ONE`).
     pub fn new(arch: &Arch) -> Result<Plan, String> {
+        Plan::for_statement(arch, ZkStatement::ONE)
+    }
+
+    pub fn for_statement(arch: &Arch, stmt: ZkStatement) -> Result<Plan, String> {
         let lens = arch.check()?;
-        let layouts = arch.layouts();
+        if stmt.batch == 0 {
+            return Err("a batch of no samples".into());
+        }
+        let bv = stmt.bv();
+        let layouts = arch.layouts_batch(stmt.input, stmt.batch);
         let mut alloc = MaskAlloc::default();
         let mut masks = vec![OpMasks::None; arch.ops.len()];
         let mut helper_sizes = Vec::new();
         let mut helper_base = vec![usize::MAX; arch.ops.len()];
+        let in_vars = |len: usize| log2_ceil(len) + bv;
         for (k, op) in arch.ops.iter().enumerate().rev() {
+            let hidden = stmt.hidden_input(k);
             masks[k] = match *op {
                 ArchOp::Flatten => OpMasks::None,
                 ArchOp::Dense { n, .. } => {
@@ -87,14 +173,10 @@ impl Plan {
                     if vars == 0 {
                         return Err(unsupported(format!("ops[{k}] dense of one input column (a sumcheck needs two)")));
                     }
-                    let b = alloc.take(1);
-                    let a_slot = (k > 0).then(|| alloc.take(1));
-                    let shape = ZkShape { num_vars: vars, slots: vec![Some(alloc.take(1)), a_slot] };
-                    let libra = shape.libra(&mut alloc);
-                    OpMasks::Dense { b, shape, libra }
+                    OpMasks::Dense(MatrixMasks::new(&mut alloc, vars, hidden))
                 }
                 ArchOp::Requant { shift, bits, .. } => {
-                    let vars = log2_ceil(lens[k]);
+                    let vars = in_vars(lens[k]);
                     if vars == 0 || shift == 0 || bits <= shift {
                         return Err(unsupported(format!("ops[{k}] requant of {} values, shift {shift}, {bits} bits (each lookup needs two rows a side)", lens[k])));
                     }
@@ -105,14 +187,45 @@ impl Plan {
                     helper_sizes.extend([vars, shift as usize, vars, (bits - shift) as usize]);
                     OpMasks::Requant { q, r, range, act }
                 }
-                _ => return Err(unsupported(format!("ops[{k}] is {op:?}"))),
+                ArchOp::Conv { win, f } => {
+                    let (pl, tl) = (win.positions(), win.c * win.taps());
+                    if log2_ceil(tl) == 0 {
+                        return Err(unsupported(format!("ops[{k}] conv of one tap on one channel (a sumcheck needs two)")));
+                    }
+                    let unpad = (!pl.is_power_of_two()).then(|| WireMasks::new(&mut alloc, in_vars(Wiring::Unpad { rows: f, cols: pl }.in_len()), true));
+                    let matrix = MatrixMasks::new(&mut alloc, log2_ceil(tl), hidden);
+                    let im2col = hidden.then(|| WireMasks::new(&mut alloc, in_vars(win.in_len()), true));
+                    OpMasks::Conv { unpad, matrix, im2col }
+                }
+                ArchOp::SumPool { win } => {
+                    if in_vars(win.in_len()) == 0 {
+                        return Err(unsupported(format!("ops[{k}] sum pool of one value")));
+                    }
+                    OpMasks::Pool(WireMasks::new(&mut alloc, in_vars(win.in_len()), hidden))
+                }
+                ArchOp::Add { from, .. } => OpMasks::Add { t: (from > 0 || stmt.input == InputVis::Private).then(|| alloc.take(1)) },
+                ArchOp::MaxPool { .. } => return Err(unsupported(format!("ops[{k}] is a max pool (prove it without --zk)"))),
             };
         }
-        let witness = layouts.witness.as_ref().ok_or_else(|| unsupported("a network without a requant".into()))?;
+        let input_lookup = match stmt.input {
+            InputVis::Public => None,
+            InputVis::Private => {
+                let table = arch.input_table()?;
+                let vars = in_vars(arch.input_len);
+                if vars == 0 {
+                    return Err(unsupported("a private input of one value (its lookup needs two rows)".into()));
+                }
+                let lm = LookupMasks::new(&mut alloc, vars, table.log_size());
+                let base = 3 + helper_sizes.len();
+                helper_sizes.extend([vars, table.log_size()]);
+                Some((lm, base))
+            }
+        };
+        let witness = layouts.witness.as_ref().ok_or_else(|| unsupported("a network without a requant or a private input".into()))?;
         let mut vectors = vec![HyraxParams::new(HYRAX_TAG, layouts.model.num_vars), HyraxParams::new(HYRAX_TAG, witness.num_vars)];
         vectors.push(HyraxParams::new(HYRAX_TAG, log2_ceil(alloc.len())));
         vectors.extend(helper_sizes.iter().map(|&n| HyraxParams::new(HYRAX_TAG, n)));
-        Ok(Plan { layouts, masks, helper_base, joint: JointParams::new(vectors) })
+        Ok(Plan { stmt, lens, layouts, masks, helper_base, input_lookup, joint: JointParams::new(vectors) })
     }
 
     fn witness(&self) -> &Layout {
@@ -131,6 +244,11 @@ impl Plan {
             NCol::Help(i) => (i, 0),
         }
     }
+
+    /// The witness column of op k's output (a requant's a) or of the input (k = 0 past the ops).
+    fn wit(&self, k: usize, kind: SegKind) -> NCol {
+        NCol::Wit(self.witness().get(k, kind))
+    }
 }
 
 /// A column of the network's proof: a segment of the model or the witness, or a helper vector.
@@ -141,11 +259,26 @@ enum NCol {
     Help(usize),
 }
 
+/// A wiring's messages: its sumcheck and x^(r') (none when x is the public input).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZkWire {
+    pub sumcheck: ZkSumcheckProof,
+    pub x_hat: Option<Fr>,
+}
+
+/// A lookup's messages: its two helper columns' commitments and its proof.
+pub type ZkLookup = (Vec<HyraxCommitment>, ZkLookupProof);
+
 /// One op's messages.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ZkLayer {
     Dense { b_hat: Fr, sumcheck: ZkSumcheckProof, w_hat: Fr, a_hat: Option<Fr> },
-    Requant { q_hat: Fr, r_hat: Fr, lookups: Vec<(Vec<HyraxCommitment>, ZkLookupProof)> },
+    Requant { q_hat: Fr, r_hat: Fr, lookups: Vec<ZkLookup> },
+    Conv { unpad: Option<ZkWire>, b_hat: Fr, sumcheck: ZkSumcheckProof, w_hat: Fr, a_hat: Option<Fr>, im2col: Option<ZkWire> },
+    Pool { wire: ZkWire },
+    Add { t_hat: Option<Fr> },
+    /// A private input's range lookup, after every op.
+    InputRange { lookup: ZkLookup },
 }
 
 /// The proof: the commitments, each op's messages (last op first) and the joint merge.
@@ -211,8 +344,7 @@ struct Running {
 /// A requant's claims, formed alike by both sides: a at p; q^ and r^ with their pads. Returns the input's claim.
 fn requant_claims(plan: &Plan, k: usize, run: &Running, (q_hat, r_hat): (Fr, Fr), shift: u32, out: &mut Vec<ColClaim<NCol>>) -> Running {
     let OpMasks::Requant { q, r, .. } = plan.masks[k] else { unreachable!("a requant's masks") };
-    let w = plan.witness();
-    let col = |kind| NCol::Wit(w.get(k, kind));
+    let col = |kind| plan.wit(k, kind);
     out.push(ColClaim { evals: vec![(col(SegKind::Act), run.point.clone(), Fr::one())], mask: run.corr.clone(), value: run.value });
     out.push(ColClaim { evals: vec![(col(SegKind::Quot), run.point.clone(), Fr::one())], mask: vec![(q, Fr::one())], value: q_hat });
     out.push(ColClaim { evals: vec![(col(SegKind::Rem), run.point.clone(), Fr::one())], mask: vec![(r, Fr::one())], value: r_hat });
@@ -231,27 +363,43 @@ fn lookup_claims(claims: Vec<ColClaim<Col>>, f_cols: &[usize], m_col: usize, hel
     out.extend(claims.into_iter().map(|c| ColClaim { evals: c.evals.into_iter().map(|(col, p, k)| (name(col), p, k)).collect(), mask: c.mask, value: c.value }));
 }
 
-/// One lookup of a requant: its table, the looked-up segments, the multiplicities' segment, its masks.
-type LookupSpec = (Table, Vec<usize>, usize, LookupMasks);
+/// One lookup: its table, the looked-up segments, the multiplicities' segment, its masks, its first helper vector
+/// and the looked-up columns' variables.
+struct LookupSpec {
+    table: Table,
+    f_segs: Vec<usize>,
+    m_seg: usize,
+    masks: LookupMasks,
+    helper: usize,
+    vars: usize,
+}
 
 /// The two lookups of a requant, range first.
 fn requant_lookups(plan: &Plan, k: usize, op: &RequantOp) -> Result<[LookupSpec; 2], String> {
     let OpMasks::Requant { range, act, .. } = &plan.masks[k] else { unreachable!("a requant's masks") };
     let w = plan.witness();
     let seg = |kind| w.get(k, kind);
+    let (base, vars) = (plan.helper_base[k], log2_ceil(plan.lens[k]) + plan.stmt.bv());
     Ok([
-        (op.range_table().map_err(|e| e.to_string())?, vec![seg(SegKind::Rem)], seg(SegKind::MultRange), (**range).clone()),
-        (op.activation_table().map_err(|e| e.to_string())?, vec![seg(SegKind::Quot), seg(SegKind::Act)], seg(SegKind::MultAct), (**act).clone()),
+        LookupSpec { table: op.range_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Rem)], m_seg: seg(SegKind::MultRange), masks: (**range).clone(), helper: base, vars },
+        LookupSpec { table: op.activation_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Quot), seg(SegKind::Act)], m_seg: seg(SegKind::MultAct), masks: (**act).clone(), helper: base + 2, vars },
     ])
 }
 
-/// A dense op's claims, formed alike by both sides: b^ with its pad; W^ as its blocks at (sigma_low || p_low) plus
-/// its slot; the sumcheck's claims on the masks. Returns the input's claim when the input is not x.
+/// A private input's range lookup: the pairs (x, x) into the declared range's table (network.rs's `InputVis`).
+fn input_lookup(plan: &Plan, arch: &Arch) -> Result<LookupSpec, String> {
+    let (masks, helper) = plan.input_lookup.clone().ok_or("the input is public: it has no range lookup")?;
+    let w = plan.witness();
+    let x = w.get(0, SegKind::Input);
+    Ok(LookupSpec { table: arch.input_table()?, f_segs: vec![x, x], m_seg: w.get(0, SegKind::MultInput), masks, helper, vars: log2_ceil(arch.input_len) + plan.stmt.bv() })
+}
+
+/// A matrix product's claims (dense or conv), formed alike by both sides: b^ with its pad at p; W^ as its blocks at
+/// (sigma_low || p_low) plus its slot; the sumcheck's claims on the masks.
 #[allow(clippy::too_many_arguments)]
-fn dense_claims(plan: &Plan, k: usize, (m, n): (usize, usize), p: &[Fr], sigma: &[Fr], (b_hat, w_hat, a_hat): (Fr, Fr, Option<Fr>), mask_claims: Vec<MaskClaim>, out: &mut Vec<ColClaim<NCol>>) -> Option<Running> {
-    let OpMasks::Dense { b, shape, .. } = &plan.masks[k] else { unreachable!("a dense op's masks") };
+fn matrix_claims(plan: &Plan, k: usize, mm: &MatrixMasks, (m, n): (usize, usize), p: &[Fr], sigma: &[Fr], (b_hat, w_hat): (Fr, Fr), mask_claims: Vec<MaskClaim>, out: &mut Vec<ColClaim<NCol>>) {
     let model = &plan.layouts.model;
-    out.push(ColClaim { evals: vec![(NCol::Model(model.get(k, SegKind::Bias)), p.to_vec(), Fr::one())], mask: vec![(*b, Fr::one())], value: b_hat });
+    out.push(ColClaim { evals: vec![(NCol::Model(model.get(k, SegKind::Bias)), p.to_vec(), Fr::one())], mask: vec![(mm.b, Fr::one())], value: b_hat });
     let z = vanishing(sigma);
     let mut blocks = Vec::new();
     for (rb, &(ro, rl)) in pow2_parts(m).iter().enumerate() {
@@ -261,16 +409,46 @@ fn dense_claims(plan: &Plan, k: usize, (m, n): (usize, usize), p: &[Fr], sigma: 
             blocks.push((NCol::Model(seg), at, eq_high(p, rl, ro) * eq_high(sigma, cl, co)));
         }
     }
-    out.push(ColClaim { evals: blocks, mask: vec![(shape.slots[0].expect("W's slot"), z)], value: w_hat });
+    out.push(ColClaim { evals: blocks, mask: vec![(mm.shape.slots[0].expect("W's slot"), z)], value: w_hat });
     out.extend(mask_claims.iter().map(ColClaim::on_mask));
-    a_hat.map(|a| Running { point: sigma.to_vec(), value: a, corr: vec![(shape.slots[1].expect("a's slot"), z)] })
 }
 
-/// The sumcheck's claim for a dense op: (v - b^, l with rho_b taken out).
-fn dense_claim(run: &Running, b: usize, b_hat: Fr) -> (Fr, Vec<(usize, Fr)>) {
+/// A matrix sumcheck's claim: (v - weight b^, l with rho_b's weight -weight), `weight` the bias's in the running
+/// claim (1 for one sample of a dense op; a conv's positions and a batch's samples each add it once).
+fn matrix_claim(run: &Running, b: usize, b_hat: Fr, weight: Fr) -> (Fr, Vec<(usize, Fr)>) {
     let mut corr = run.corr.clone();
-    corr.push((b, -Fr::one()));
-    (run.value - b_hat, corr)
+    corr.push((b, -weight));
+    (run.value - b_hat * weight, corr)
+}
+
+/// The running claim past a hidden factor's revealed value F^(r) = F(r) + rho Z(r): (r || rest, F^, rho's weight Z(r)).
+fn revealed(point: &[Fr], rest: &[Fr], value: Fr, slot: usize) -> Running {
+    Running { point: point.iter().chain(rest).copied().collect(), value, corr: vec![(slot, vanishing(point))] }
+}
+
+/// An add's input claim, y = mul x + from_mul t: x(p) = (v - from_mul t^) / mul less <l / mul, masks> plus
+/// (from_mul / mul) rho_t.
+fn add_running(run: &Running, t_hat: Fr, t_slot: Option<usize>, mul: i64, from_mul: i64) -> Running {
+    let inv = Fr::from(mul as u64).inverse().expect("mul >= 1");
+    let fm = Fr::from(from_mul as u64);
+    let mut corr: Vec<(usize, Fr)> = run.corr.iter().map(|(i, w)| (*i, *w * inv)).collect();
+    corr.extend(t_slot.map(|s| (s, -fm * inv)));
+    Running { point: run.point.clone(), value: (run.value - fm * t_hat) * inv, corr }
+}
+
+/// The claim left on the input: the public x checked by the verifier (v - x~(p) = <l, masks>), or a private x's
+/// witness segment.
+fn input_claim(plan: &Plan, run: &Running, x: Option<&[i64]>) -> ColClaim<NCol> {
+    match x {
+        Some(x) => ColClaim { evals: vec![], mask: run.corr.clone(), value: run.value - Mle::from_i64(x).evaluate(&run.point) },
+        None => ColClaim { evals: vec![(plan.wit(0, SegKind::Input), run.point.clone(), Fr::one())], mask: run.corr.clone(), value: run.value },
+    }
+}
+
+/// The claim an add's t^ makes: on the earlier requant's a, or on a private input (a public one has no t^).
+fn add_t_claim(plan: &Plan, from: usize, point: &[Fr], t_hat: Fr, slot: usize) -> ColClaim<NCol> {
+    let col = if from > 0 { plan.wit(from - 1, SegKind::Act) } else { plan.wit(0, SegKind::Input) };
+    ColClaim { evals: vec![(col, point.to_vec(), Fr::one())], mask: vec![(slot, Fr::one())], value: t_hat }
 }
 
 fn absorb_commitments(t: &mut Transcript, model: &HyraxCommitment, proof_parts: (&HyraxCommitment, &HyraxCommitment, &G1Affine)) {
@@ -280,13 +458,22 @@ fn absorb_commitments(t: &mut Transcript, model: &HyraxCommitment, proof_parts: 
     t.absorb_g1(b"merge mask", proof_parts.2);
 }
 
-/// A claim left on the public input (a first op other than dense): v - x~(p) = <l, masks>.
-fn x_claim(run: &Running, x: &[i64]) -> ColClaim<NCol> {
-    ColClaim { evals: vec![], mask: run.corr.clone(), value: run.value - Mle::from_i64(x).evaluate(&run.point) }
+/// A matrix product's input a, folded along the batch's samples (`rb`) and cut to its `cols` columns.
+fn matrix_input(v: &[i64], cols: usize, rb: &[Fr]) -> Vec<Fr> {
+    let mut a = fold_samples(v, 1 << log2_ceil(cols), rb);
+    a.truncate(cols);
+    a
 }
 
-fn to_fr(v: &[i64]) -> Vec<Fr> {
-    v.iter().map(|&x| fr_from_i64(x)).collect()
+/// A conv's matrix input a(t) = X'~(t, rp): im2col's map folded along the positions and the samples.
+fn conv_input(win: &Window, x: &[i64], rp: &[Fr], rb: &[Fr]) -> Vec<Fr> {
+    im2col_fold(win, &fold_samples(x, 1 << log2_ceil(win.in_len()), rb), &eq_table(rp))
+}
+
+/// A public factor's MLE at `point` (its table padded with zeros).
+fn public_eval(mut v: Vec<Fr>, point: &[Fr]) -> Fr {
+    v.resize(1 << point.len(), Fr::zero());
+    Mle::new(v).evaluate(point)
 }
 
 /// Proves in zero knowledge that the network maps x to y (returned). With `model`, the committed model's secret
@@ -307,14 +494,103 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
     context: Option<&[u8; 32]>,
     rng: &mut R,
 ) -> Result<(ZkNetworkProof, Vec<i64>, Timings, Timings), String> {
+    let (proof, mut ys, timings, detail) = prove_network_zk_batch(net, &[x.to_vec()], InputVis::Public, model, context, rng)?;
+    Ok((proof, ys.remove(0), timings, detail))
+}
+
+/// The prover's state while it walks the ops from the last: the transcript, the claims for the joint merge, the
+/// lookups' helper vectors and the commitments of field elements.
+struct ProveCx<'a, R> {
+    plan: &'a Plan,
+    masks: &'a [Fr],
+    t: Transcript,
+    claims: Vec<ColClaim<NCol>>,
+    helper_vecs: Vec<(Vec<Fr>, Vec<Fr>)>,
+    detail: Timings,
+    fixed: &'a FixedBases,
+    rng: &'a mut R,
+}
+
+impl<R: RngCore + CryptoRng> ProveCx<'_, R> {
+    /// One lookup of the columns `f` (the spec's segments' values) with multiplicities `m`: challenges, both
+    /// helpers committed and absorbed, the proof; its claims join the merge's.
+    fn lookup(&mut self, spec: LookupSpec, f: &[&[Fr]], m: &[u64]) -> Result<ZkLookup, String> {
+        let LookupSpec { table, f_segs, m_seg, masks: lm, helper, vars } = spec;
+        let ab = draw_challenges(&table, vars, &mut self.t);
+        let (h_f, h_t) = timed(&mut self.detail, "layers: lookup helpers", || helpers(f, m, &table, ab.0, ab.1)).map_err(|e| e.to_string())?;
+        let jp = &self.plan.joint.vectors;
+        let mut comms = Vec::new();
+        for (j, h) in [h_f.clone(), h_t.clone()].into_iter().enumerate() {
+            let (fixed, rng) = (self.fixed, &mut *self.rng);
+            let (c, b) = timed(&mut self.detail, "layers: lookup helper commitments", || commit_fr_hiding_fixed(&jp[helper + j], &h, fixed, rng));
+            c.absorb(&mut self.t);
+            comms.push(c);
+            self.helper_vecs.push((h, b));
+        }
+        let masks = self.masks;
+        let t = &mut self.t;
+        let (proof, lc) = timed(&mut self.detail, "layers: lookup sumchecks", || prove_lookup_zk(f, m, (&h_f, &h_t), &table, &lm, masks, ab, t));
+        lookup_claims(lc, &f_segs, m_seg, helper, &mut self.claims);
+        Ok((comms, proof))
+    }
+
+    /// A wiring's sumcheck from the running claim on u = M x to x (hidden: its x^ sent and the claim carried on;
+    /// public: the verifier evaluates x, None returned).
+    fn wire(&mut self, wiring: &Wiring, wm: &WireMasks, run: &Running, x: &[i64], n: usize) -> (ZkWire, Option<Running>) {
+        let g = batch_table(wiring, &run.point, n);
+        let (masks, t) = (self.masks, &mut self.t);
+        let out = timed(&mut self.detail, "layers: wiring sumcheck", || prove_zk(vec![Mle::new(g), Mle::from_i64(x)], &wm.shape, &wm.libra, masks, run.value, &run.corr, t));
+        self.claims.extend(out.mask_claims.iter().map(ColClaim::on_mask));
+        let x_hat = wm.shape.slots[1].map(|_| out.values[1]);
+        if let Some(v) = &x_hat {
+            self.t.absorb_fr(b"wiring eval", v);
+        }
+        let next = wm.shape.slots[1].map(|s| revealed(&out.point, &[], out.values[1], s));
+        (ZkWire { sumcheck: out.proof, x_hat }, next)
+    }
+
+    /// A matrix product's sumcheck (its bias's pad `mm.b` already in `claim`'s corrections): W^ and a^ (when
+    /// hidden) sent and absorbed under `tag`; W's and the bias's claims joined. Returns (sigma, W^, a^).
+    #[allow(clippy::too_many_arguments)]
+    fn matrix(&mut self, k: usize, mm: &MatrixMasks, (w, m, n): (&[i64], usize, usize), a: Vec<Fr>, p: &[Fr], (claim, corr): (Fr, Vec<(usize, Fr)>), b_hat: Fr, tag: &[u8]) -> (ZkSumcheckProof, Vec<Fr>, Fr, Option<Fr>) {
+        let eq_p = eq_table(p);
+        let w_p = timed(&mut self.detail, "layers: dense fold", || Mle::new(fold_rows(w, m, n, &eq_p, FoldMethod::Auto)));
+        let (masks, t) = (self.masks, &mut self.t);
+        let out = timed(&mut self.detail, "layers: dense sumcheck", || prove_zk(vec![w_p, Mle::new(a)], &mm.shape, &mm.libra, masks, claim, &corr, t));
+        let (w_hat, a_hat) = (out.values[0], mm.a_slot().map(|_| out.values[1]));
+        self.t.absorb_frs(tag, &[w_hat].into_iter().chain(a_hat).collect::<Vec<_>>());
+        matrix_claims(self.plan, k, mm, (m, n), p, &out.point, (b_hat, w_hat), out.mask_claims, &mut self.claims);
+        (out.proof, out.point, w_hat, a_hat)
+    }
+}
+
+/// prove_network_zk_timed for a batch of inputs (`xs`, each sample's inference in one proof: every layer's
+/// sumchecks run once over the batch, the weights folded once), the input public or private (committed in the
+/// witness, in the declared range by a lookup, never sent): the outputs in order.
+pub fn prove_network_zk_batch<R: RngCore + CryptoRng>(
+    net: &Network,
+    xs: &[Vec<i64>],
+    input: InputVis,
+    model: Option<&ModelSecret>,
+    context: Option<&[u8; 32]>,
+    rng: &mut R,
+) -> Result<(ZkNetworkProof, Vec<Vec<i64>>, Timings, Timings), String> {
     let mut timings = Timings::new();
     let mut lap = stopwatch();
+    if xs.is_empty() {
+        return Err("a batch of no inputs".into());
+    }
+    let n = xs.len();
+    let stmt = ZkStatement { input, batch: n };
+    let bv = stmt.bv();
     let arch = net.arch();
-    let plan = Plan::new(&arch)?;
-    let trace = try_run(net, x)?;
-    let lens = arch.check()?;
-    let y = trace.last().cloned().unwrap_or_else(|| x.to_vec());
-    let input_of = |k: usize| if k == 0 { x } else { &trace[k - 1][..] };
+    let plan = Plan::for_statement(&arch, stmt)?;
+    let traces: Vec<Vec<Vec<i64>>> = xs.iter().enumerate().map(|(b, x)| try_run(net, x).map_err(|e| if n > 1 { format!("batch[{b}]: {e}") } else { e })).collect::<Result<_, _>>()?;
+    let lens = &plan.lens;
+    let x_b = batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n);
+    let trace: Vec<Vec<i64>> = (0..net.ops.len()).map(|k| batch_vector(traces.iter().map(|t| &t[k][..]), lens[k], n)).collect();
+    let ys: Vec<Vec<i64>> = traces.iter().zip(xs).map(|(t, x)| t.last().cloned().unwrap_or_else(|| x.clone())).collect();
+    let input_of = |k: usize| if k == 0 { &x_b[..] } else { &trace[k - 1][..] };
     // The witness vector, as network.rs lays it out.
     let w_layout = plan.witness();
     let mut big_w = vec![0i64; 1 << w_layout.num_vars];
@@ -331,6 +607,15 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
             requant_data[k] = Some((op, wit, mult));
         }
     }
+    let input_mult = match input {
+        InputVis::Private => {
+            let mult = table_multiplicities(&[&x_b, &x_b], &arch.input_table()?).map_err(|e| format!("input: {e}"))?;
+            w_layout.place(w_layout.get(0, SegKind::Input), &x_b, &mut big_w);
+            w_layout.place(w_layout.get(0, SegKind::MultInput), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
+            Some(mult)
+        }
+        InputVis::Public => None,
+    };
     let big_m = model_vector(net, &plan.layouts);
     lap("run and witness", &mut timings);
     let masks: Vec<Fr> = (0..plan.mask_len()).map(|_| Fr::rand(rng)).collect();
@@ -344,80 +629,114 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         }),
     };
     let (wit_comm, wit_blind) = timed(&mut detail, "commit: witness", || commit_i64_hiding(&jp[1], &big_w, rng));
-    // One set of fixed-base tables for every commitment of field elements (the masks, the lookups' helpers).
     // One set of fixed-base tables for the masks' and the lookups' helpers' columns, sized for their entries (at
     // most: h_f's rows, as many of h_t's).
     let helper_entries: usize = jp[3..].chunks(2).map(|h| (1usize << h[0].num_vars) + (1usize << h[0].num_vars.min(h[1].num_vars))).sum();
     let widest = jp[2..].iter().max_by_key(|p| p.cols()).expect("the masks' vector");
     let fixed = timed(&mut detail, "commit: fixed-base tables", || FixedBases::new(widest, widest.cols(), helper_entries + plan.mask_len()));
-    let commit_fr = |p: &HyraxParams, v: &[Fr], rng: &mut R| commit_fr_hiding_fixed(p, v, &fixed, rng);
-    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr(&jp[2], &masks, rng));
+    let (mask_comm, mask_blind) = timed(&mut detail, "commit: masks", || commit_fr_hiding_fixed(&jp[2], &masks, &fixed, rng));
     let merge_mask: Vec<Fr> = (0..plan.joint.mask_len()).map(|_| Fr::rand(rng)).collect();
     let (merge_comm, merge_blind) = commit_mask(&plan.joint, &merge_mask, rng);
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, std::slice::from_ref(&y), context);
+    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(xs), arch.input_len, &ys, context);
     absorb_commitments(&mut t, &model_secret.commitment, (&wit_comm, &mask_comm, &merge_comm));
     lap("commit", &mut timings);
 
-    let mut run = Running { point: t.challenge_frs(log2_ceil(arch.output_len())), value: Fr::zero(), corr: vec![] };
-    run.value = Mle::from_i64(&y).evaluate(&run.point);
-    let mut claims: Vec<ColClaim<NCol>> = Vec::new();
+    let point = t.challenge_frs(log2_ceil(arch.output_len()) + bv);
+    let value = Mle::from_i64(&batch_vector(ys.iter().map(|y| &y[..]), arch.output_len(), n)).evaluate(&point);
+    let mut run = Some(Running { point, value, corr: vec![] });
+    let mut cx = ProveCx { plan: &plan, masks: &masks, t, claims: Vec::new(), helper_vecs: Vec::new(), detail, fixed: &fixed, rng };
     let mut layers = Vec::new();
-    let mut helper_vecs: Vec<(Vec<Fr>, Vec<Fr>)> = Vec::new();
     for (k, op) in net.ops.iter().enumerate().rev() {
-        match op {
-            Op::Flatten => {}
+        let cur = run.take().expect("a claim on every op's output");
+        let (layer, next) = match op {
+            Op::Flatten => {
+                run = Some(cur);
+                continue;
+            }
             Op::Requant { shift, .. } => {
                 let (rop, wit, mult) = requant_data[k].as_ref().expect("witness built above");
                 let OpMasks::Requant { q, r, .. } = plan.masks[k] else { unreachable!() };
-                let q_hat = Mle::from_i64(&wit.q).evaluate(&run.point) + masks[q];
-                let r_hat = Mle::from_i64(&wit.r).evaluate(&run.point) + masks[r];
-                t.absorb_frs(b"requant evals", &[q_hat, r_hat]);
-                let next = requant_claims(&plan, k, &run, (q_hat, r_hat), *shift, &mut claims);
+                let q_hat = Mle::from_i64(&wit.q).evaluate(&cur.point) + masks[q];
+                let r_hat = Mle::from_i64(&wit.r).evaluate(&cur.point) + masks[r];
+                cx.t.absorb_frs(b"requant evals", &[q_hat, r_hat]);
+                let next = requant_claims(&plan, k, &cur, (q_hat, r_hat), *shift, &mut cx.claims);
                 let cols = columns_fr(&[&wit.q, &wit.r, &wit.a]);
-                let mut lookups = Vec::new();
-                for (i, (table, f_segs, m_seg, lm)) in requant_lookups(&plan, k, rop)?.into_iter().enumerate() {
-                    let (f, m): (Vec<&[Fr]>, &[u64]) = if i == 0 { (vec![&cols[1]], &mult.range) } else { (vec![&cols[0], &cols[2]], &mult.act) };
-                    let ab = draw_challenges(&table, log2_ceil(lens[k]), &mut t);
-                    let (h_f, h_t) = timed(&mut detail, "layers: lookup helpers", || helpers(&f, m, &table, ab.0, ab.1)).map_err(|e| format!("ops[{k}]: {e}"))?;
-                    let base = plan.helper_base[k] + 2 * i;
-                    let mut comms = Vec::new();
-                    for (j, h) in [&h_f, &h_t].into_iter().enumerate() {
-                        let (c, b) = timed(&mut detail, "layers: lookup helper commitments", || commit_fr(&jp[base + j], h, rng));
-                        c.absorb(&mut t);
-                        comms.push(c);
-                        helper_vecs.push((h.clone(), b));
+                let [range, act] = requant_lookups(&plan, k, rop)?;
+                let lookups = vec![
+                    cx.lookup(range, &[&cols[1]], &mult.range).map_err(|e| format!("ops[{k}]: {e}"))?,
+                    cx.lookup(act, &[&cols[0], &cols[2]], &mult.act).map_err(|e| format!("ops[{k}]: {e}"))?,
+                ];
+                (ZkLayer::Requant { q_hat, r_hat, lookups }, Some(next))
+            }
+            Op::Dense { m, n: cols, w, b } => {
+                let OpMasks::Dense(mm) = &plan.masks[k] else { unreachable!() };
+                let (local, rb) = cur.point.split_at(cur.point.len() - bv);
+                let b_hat = Mle::from_i64(b).evaluate(local) + masks[mm.b];
+                cx.t.absorb_fr(b"dense bias", &b_hat);
+                let claim = matrix_claim(&cur, mm.b, b_hat, prefix_eq_sum(rb, n));
+                let a = matrix_input(input_of(k), *cols, rb);
+                let (sumcheck, sigma, w_hat, a_hat) = cx.matrix(k, mm, (w, *m, *cols), a, local, claim, b_hat, b"dense values");
+                let next = a_hat.map(|a| revealed(&sigma, rb, a, mm.a_slot().expect("a's slot")));
+                (ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat }, next)
+            }
+            Op::Conv { win, f, w, b } => {
+                let OpMasks::Conv { unpad: um, matrix: mm, im2col: im } = &plan.masks[k] else { unreachable!() };
+                let (pl, tl) = (win.positions(), win.c * win.taps());
+                let (unpad, cur) = match um {
+                    Some(um) => {
+                        let z = batch_vector(traces.iter().map(|t| pad_rows(&t[k], *f, pl)).collect::<Vec<_>>().iter().map(|v| &v[..]), (1 << log2_ceil(*f)) << log2_ceil(pl), n);
+                        let (wire, next) = cx.wire(&Wiring::Unpad { rows: *f, cols: pl }, um, &cur, &z, n);
+                        (Some(wire), next.expect("z is hidden"))
                     }
-                    let (proof, lc) = timed(&mut detail, "layers: lookup sumchecks", || prove_lookup_zk(&f, m, (&h_f, &h_t), &table, &lm, &masks, ab, &mut t));
-                    lookup_claims(lc, &f_segs, m_seg, base, &mut claims);
-                    lookups.push((comms, proof));
-                }
-                layers.push(ZkLayer::Requant { q_hat, r_hat, lookups });
-                run = next;
+                    None => (None, cur),
+                };
+                let (local, rb) = cur.point.split_at(cur.point.len() - bv);
+                let (rp, rf) = local.split_at(log2_ceil(pl));
+                let b_hat = Mle::from_i64(b).evaluate(rf) + masks[mm.b];
+                cx.t.absorb_fr(b"conv bias", &b_hat);
+                let claim = matrix_claim(&cur, mm.b, b_hat, prefix_eq_sum(rp, pl) * prefix_eq_sum(rb, n));
+                let a = conv_input(win, input_of(k), rp, rb);
+                let (sumcheck, sigma, w_hat, a_hat) = cx.matrix(k, mm, (w, *f, tl), a, rf, claim, b_hat, b"conv values");
+                let (im2col, next) = match (a_hat, im) {
+                    (Some(a), Some(im)) => {
+                        let on_cols = Running { point: rp.iter().chain(&sigma).chain(rb).copied().collect(), value: a, corr: vec![(mm.a_slot().expect("a's slot"), vanishing(&sigma))] };
+                        let (wire, next) = cx.wire(&Wiring::Im2col { win: *win }, im, &on_cols, input_of(k), n);
+                        (Some(wire), next)
+                    }
+                    _ => (None, None),
+                };
+                (ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col }, next)
             }
-            Op::Dense { m, n, w, b } => {
-                let OpMasks::Dense { b: b_slot, shape, libra } = &plan.masks[k] else { unreachable!() };
-                let b_hat = Mle::from_i64(b).evaluate(&run.point) + masks[*b_slot];
-                t.absorb_fr(b"dense bias", &b_hat);
-                let (claim, corr) = dense_claim(&run, *b_slot, b_hat);
-                let eq_p = eq_table(&run.point);
-                let w_p = timed(&mut detail, "layers: dense fold", || Mle::new(fold_rows(w, *m, *n, &eq_p, FoldMethod::Auto)));
-                let a = Mle::new(to_fr(input_of(k)));
-                let out = timed(&mut detail, "layers: dense sumcheck", || prove_zk(vec![w_p, a], shape, libra, &masks, claim, &corr, &mut t));
-                let (w_hat, a_hat) = (out.values[0], (k > 0).then_some(out.values[1]));
-                t.absorb_frs(b"dense values", &[w_hat].into_iter().chain(a_hat).collect::<Vec<_>>());
-                let next = dense_claims(&plan, k, (*m, *n), &run.point, &out.point, (b_hat, w_hat, a_hat), out.mask_claims, &mut claims);
-                layers.push(ZkLayer::Dense { b_hat, sumcheck: out.proof, w_hat, a_hat });
-                if let Some(r) = next {
-                    run = r;
-                }
+            Op::SumPool { win } => {
+                let OpMasks::Pool(wm) = &plan.masks[k] else { unreachable!() };
+                let (wire, next) = cx.wire(&Wiring::Pool { win: *win }, wm, &cur, input_of(k), n);
+                (ZkLayer::Pool { wire }, next)
             }
-            _ => return Err(unsupported(format!("ops[{k}]"))),
-        }
+            &Op::Add { from, mul, from_mul } => {
+                let OpMasks::Add { t: slot } = plan.masks[k] else { unreachable!() };
+                let t_true = Mle::from_i64(if from == 0 { &x_b } else { &trace[from - 1] }).evaluate(&cur.point);
+                let t_hat = slot.map(|s| t_true + masks[s]);
+                if let (Some(th), Some(s)) = (t_hat, slot) {
+                    cx.t.absorb_fr(b"add eval", &th);
+                    cx.claims.push(add_t_claim(&plan, from, &cur.point, th, s));
+                }
+                (ZkLayer::Add { t_hat }, Some(add_running(&cur, t_hat.unwrap_or(t_true), slot, mul, from_mul)))
+            }
+            Op::MaxPool { .. } => return Err(unsupported(format!("ops[{k}] is a max pool"))),
+        };
+        layers.push(layer);
+        run = next;
     }
-    if !matches!(net.ops.first(), Some(Op::Dense { .. })) {
-        claims.push(x_claim(&run, x));
+    if let Some(r) = &run {
+        cx.claims.push(input_claim(&plan, r, (input == InputVis::Public).then_some(&x_b[..])));
     }
+    if let Some(mult) = &input_mult {
+        let xf = columns_fr(&[&x_b]).pop().expect("one column");
+        let lookup = cx.lookup(input_lookup(&plan, &arch)?, &[&xf, &xf], mult).map_err(|e| format!("input: {e}"))?;
+        layers.push(ZkLayer::InputRange { lookup });
+    }
+    let ProveCx { mut t, claims, helper_vecs, mut detail, rng, .. } = cx;
     lap("layers", &mut timings);
     let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col| plan.place(col), 2)).collect();
     let mut vectors: Vec<VecRef> = vec![VecRef::Small(&big_m), VecRef::Small(&big_w), VecRef::Fr(&masks)];
@@ -437,99 +756,206 @@ pub fn prove_network_zk_timed<R: RngCore + CryptoRng>(
         layers,
         joint,
     };
-    Ok((proof, y, timings, detail))
+    Ok((proof, ys, timings, detail))
 }
 
 /// Checks a zero-knowledge proof that the network of architecture `arch` maps x to y; `model` is the committed
 /// model's commitment the verifier holds (None: the proof carries one, paper0's statement); `context` the 32 bytes
 /// the proof was bound to, if any.
 pub fn verify_network_zk(arch: &Arch, x: &[i64], y: &[i64], proof: &ZkNetworkProof, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
-    let shape_err = |what: &'static str| VerifyError::Shape { what, got: 0, expected: 1 };
-    let plan = Plan::new(arch).map_err(|_| shape_err("zero-knowledge architecture"))?;
-    let lens = arch.check().map_err(|_| shape_err("architecture"))?;
-    if x.len() != arch.input_len {
-        return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
+    verify_network_zk_batch(arch, Some(&[x.to_vec()]), &[y.to_vec()], proof, model, context)
+}
+
+fn shape_err(what: &'static str) -> VerifyError {
+    VerifyError::Shape { what, got: 0, expected: 1 }
+}
+
+/// The verifier's state while it walks the ops from the last.
+struct CheckCx<'a> {
+    plan: &'a Plan,
+    t: Transcript,
+    claims: Vec<ColClaim<NCol>>,
+    helper_comms: Vec<HyraxCommitment>,
+}
+
+impl CheckCx<'_> {
+    fn lookup(&mut self, spec: LookupSpec, (comms, lproof): &ZkLookup) -> Result<(), VerifyError> {
+        let LookupSpec { table, f_segs, m_seg, masks: lm, helper, vars } = spec;
+        if comms.len() != 2 {
+            return Err(shape_err("a lookup's two helper commitments"));
+        }
+        let ab = draw_challenges(&table, vars, &mut self.t);
+        for (j, c) in comms.iter().enumerate() {
+            let rows = self.plan.joint.vectors[helper + j].rows();
+            if c.rows.len() != rows {
+                return Err(VerifyError::Shape { what: "lookup helper rows", got: c.rows.len(), expected: rows });
+            }
+            c.absorb(&mut self.t);
+            self.helper_comms.push(c.clone());
+        }
+        let lc = verify_lookup_zk(lproof, &table, &lm, ab, &mut self.t)?;
+        lookup_claims(lc, &f_segs, m_seg, helper, &mut self.claims);
+        Ok(())
     }
-    if y.len() != arch.output_len() {
-        return Err(VerifyError::Shape { what: "output", got: y.len(), expected: arch.output_len() });
+
+    /// A wiring's sumcheck: its final value against g~(r') times x^ (or the public x's own evaluation); returns the
+    /// running claim on a hidden x.
+    fn wire(&mut self, wiring: &Wiring, wm: &WireMasks, proof: &ZkWire, run: &Running, x: Option<&[i64]>, n: usize) -> Result<Option<Running>, VerifyError> {
+        let slot = wm.shape.slots[1];
+        let v = verify_zk(&proof.sumcheck, &wm.shape, &wm.libra, run.value, &run.corr, &mut self.t)?;
+        let x_val = match (slot, proof.x_hat, x) {
+            (Some(_), Some(h), _) => h,
+            (None, None, Some(x)) => Mle::from_i64(x).evaluate(&v.point),
+            _ => return Err(shape_err("a wiring's input value (sent exactly when the input is hidden)")),
+        };
+        if v.final_value != Mle::new(batch_table(wiring, &run.point, n)).evaluate(&v.point) * x_val {
+            return Err(VerifyError::FinalValue { what: "zk wiring (a conv's or pool's copy map)" });
+        }
+        self.claims.extend(v.mask_claims.iter().map(ColClaim::on_mask));
+        if let Some(h) = &proof.x_hat {
+            self.t.absorb_fr(b"wiring eval", h);
+        }
+        Ok(slot.map(|s| revealed(&v.point, &[], x_val, s)))
     }
-    if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
-        return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+
+    /// A matrix product's sumcheck: its final value against W^ times a^ (or the public input's a, `a_pub`),
+    /// W^ and a^ absorbed under `tag`, the claims joined; returns sigma.
+    #[allow(clippy::too_many_arguments)]
+    fn matrix(&mut self, k: usize, mm: &MatrixMasks, (m, n): (usize, usize), (sumcheck, w_hat, a_hat): (&ZkSumcheckProof, Fr, Option<Fr>), a_pub: impl FnOnce(&[Fr]) -> Option<Fr>, p: &[Fr], (claim, corr): (Fr, Vec<(usize, Fr)>), b_hat: Fr, tag: &[u8]) -> Result<Vec<Fr>, VerifyError> {
+        if a_hat.is_some() != mm.a_slot().is_some() {
+            return Err(shape_err("a matrix product's input value (sent exactly when the input is hidden)"));
+        }
+        let v = verify_zk(sumcheck, &mm.shape, &mm.libra, claim, &corr, &mut self.t)?;
+        let a_val = match a_hat {
+            Some(a) => a,
+            None => a_pub(&v.point).ok_or(shape_err("a matrix product's public input"))?,
+        };
+        if v.final_value != w_hat * a_val {
+            return Err(VerifyError::FinalValue { what: "zk dense: W^ a^" });
+        }
+        self.t.absorb_frs(tag, &[w_hat].into_iter().chain(a_hat).collect::<Vec<_>>());
+        matrix_claims(self.plan, k, mm, (m, n), p, &v.point, (b_hat, w_hat), v.mask_claims, &mut self.claims);
+        Ok(v.point)
     }
+}
+
+/// Checks a zero-knowledge proof of a batch (`ys`: each sample's output) of the inputs `xs` (None: a private
+/// input, committed in the proof's witness, bound to the declared range and nothing else); `model` and `context` as
+/// verify_network_zk's.
+pub fn verify_network_zk_batch(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &ZkNetworkProof, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
+    let n = ys.len();
+    if n == 0 || xs.is_some_and(|xs| xs.len() != n) {
+        return Err(VerifyError::Shape { what: "batch (as many inputs as outputs, at least one)", got: xs.map_or(0, |xs| xs.len()), expected: n });
+    }
+    let stmt = ZkStatement { input: if xs.is_some() { InputVis::Public } else { InputVis::Private }, batch: n };
+    let plan = Plan::for_statement(arch, stmt).map_err(|_| shape_err("zero-knowledge architecture"))?;
+    let bv = stmt.bv();
+    for x in xs.unwrap_or(&[]) {
+        if x.len() != arch.input_len {
+            return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
+        }
+        if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
+            return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+        }
+    }
+    let out_len = arch.output_len();
+    if let Some(y) = ys.iter().find(|y| y.len() != out_len) {
+        return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
+    }
+    let x_b = xs.map(|xs| batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n));
     let model_comm = match (model, &proof.model_commitment) {
         (Some(c), None) => c,
         (None, Some(c)) => c,
         _ => return Err(shape_err("model commitment (exactly one of the verifier's and the proof's)")),
     };
     let mut t = Transcript::new(ZK_DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), Some(&[x.to_vec()]), arch.input_len, &[y.to_vec()], context);
+    absorb_statement(&mut t, &arch.hash(), xs, arch.input_len, ys, context);
     absorb_commitments(&mut t, model_comm, (&proof.witness, &proof.masks, &proof.merge_mask));
-    let point = t.challenge_frs(log2_ceil(arch.output_len()));
-    let mut run = Running { value: Mle::from_i64(y).evaluate(&point), point, corr: vec![] };
-    let mut claims: Vec<ColClaim<NCol>> = Vec::new();
-    let mut helper_comms: Vec<HyraxCommitment> = Vec::new();
+    let point = t.challenge_frs(log2_ceil(out_len) + bv);
+    let value = Mle::from_i64(&batch_vector(ys.iter().map(|y| &y[..]), out_len, n)).evaluate(&point);
+    let mut run = Some(Running { value, point, corr: vec![] });
+    let mut cx = CheckCx { plan: &plan, t, claims: Vec::new(), helper_comms: Vec::new() };
     let mut layers = proof.layers.iter();
     for (k, op) in arch.ops.iter().enumerate().rev() {
-        match *op {
-            ArchOp::Flatten => {}
-            ArchOp::Requant { shift, relu, bits, clamp } => {
-                let Some(ZkLayer::Requant { q_hat, r_hat, lookups }) = layers.next() else { return Err(shape_err("a requant's layer proof")) };
-                if lookups.len() != 2 || lookups.iter().any(|(c, _)| c.len() != 2) {
+        let cur = run.take().ok_or(shape_err("a claim on every op's output"))?;
+        if matches!(op, ArchOp::Flatten) {
+            run = Some(cur);
+            continue;
+        }
+        let layer = layers.next().ok_or(shape_err("a layer proof for every op"))?;
+        run = match (*op, &plan.masks[k], layer) {
+            (ArchOp::Requant { shift, relu, bits, clamp }, _, ZkLayer::Requant { q_hat, r_hat, lookups }) => {
+                if lookups.len() != 2 {
                     return Err(shape_err("a requant's two lookups"));
                 }
-                t.absorb_frs(b"requant evals", &[*q_hat, *r_hat]);
-                let next = requant_claims(&plan, k, &run, (*q_hat, *r_hat), shift, &mut claims);
-                let rop = RequantOp { shift, relu, bits, clamp };
-                let specs = requant_lookups(&plan, k, &rop).map_err(|_| shape_err("a requant's tables"))?;
-                for (i, ((table, f_segs, m_seg, lm), (comms, lproof))) in specs.into_iter().zip(lookups).enumerate() {
-                    let ab = draw_challenges(&table, log2_ceil(lens[k]), &mut t);
-                    let base = plan.helper_base[k] + 2 * i;
-                    for (j, c) in comms.iter().enumerate() {
-                        if c.rows.len() != plan.joint.vectors[base + j].rows() {
-                            return Err(VerifyError::Shape { what: "lookup helper rows", got: c.rows.len(), expected: plan.joint.vectors[base + j].rows() });
-                        }
-                        c.absorb(&mut t);
-                        helper_comms.push(c.clone());
-                    }
-                    let lc = verify_lookup_zk(lproof, &table, &lm, ab, &mut t)?;
-                    lookup_claims(lc, &f_segs, m_seg, base, &mut claims);
+                cx.t.absorb_frs(b"requant evals", &[*q_hat, *r_hat]);
+                let next = requant_claims(&plan, k, &cur, (*q_hat, *r_hat), shift, &mut cx.claims);
+                let specs = requant_lookups(&plan, k, &RequantOp { shift, relu, bits, clamp }).map_err(|_| shape_err("a requant's tables"))?;
+                for (spec, l) in specs.into_iter().zip(lookups) {
+                    cx.lookup(spec, l)?;
                 }
-                run = next;
+                Some(next)
             }
-            ArchOp::Dense { m, n } => {
-                let Some(ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat }) = layers.next() else { return Err(shape_err("a dense op's layer proof")) };
-                if a_hat.is_some() != (k > 0) {
-                    return Err(shape_err("a dense op's input value (sent unless the input is x)"));
-                }
-                let OpMasks::Dense { b, shape, libra } = &plan.masks[k] else { unreachable!() };
-                t.absorb_fr(b"dense bias", b_hat);
-                let (claim, corr) = dense_claim(&run, *b, *b_hat);
-                let v = verify_zk(sumcheck, shape, libra, claim, &corr, &mut t)?;
-                let a_val = match a_hat {
-                    Some(a) => *a,
-                    None => {
-                        let mut xs = to_fr(x);
-                        xs.resize(1 << v.point.len(), Fr::zero());
-                        Mle::new(xs).evaluate(&v.point)
-                    }
+            (ArchOp::Dense { m, n: cols }, OpMasks::Dense(mm), ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat }) => {
+                let (local, rb) = cur.point.split_at(cur.point.len() - bv);
+                cx.t.absorb_fr(b"dense bias", b_hat);
+                let claim = matrix_claim(&cur, mm.b, *b_hat, prefix_eq_sum(rb, n));
+                let a_pub = |s: &[Fr]| x_b.as_ref().map(|x| public_eval(matrix_input(x, cols, rb), s));
+                let sigma = cx.matrix(k, mm, (m, cols), (sumcheck, *w_hat, *a_hat), a_pub, local, claim, *b_hat, b"dense values")?;
+                a_hat.map(|a| revealed(&sigma, rb, a, mm.a_slot().expect("a's slot")))
+            }
+            (ArchOp::Conv { win, f }, OpMasks::Conv { unpad: um, matrix: mm, im2col: im }, ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col }) => {
+                let (pl, tl) = (win.positions(), win.c * win.taps());
+                let cur = match (um, unpad) {
+                    (Some(um), Some(u)) => cx.wire(&Wiring::Unpad { rows: f, cols: pl }, um, u, &cur, None, n)?.ok_or(shape_err("conv unpadding's value"))?,
+                    (None, None) => cur,
+                    _ => return Err(shape_err("conv unpadding wiring (sent exactly when the output positions are not a power of two)")),
                 };
-                if v.final_value != *w_hat * a_val {
-                    return Err(VerifyError::FinalValue { what: "zk dense: W^ a^" });
-                }
-                t.absorb_frs(b"dense values", &[*w_hat].into_iter().chain(*a_hat).collect::<Vec<_>>());
-                if let Some(r) = dense_claims(&plan, k, (m, n), &run.point, &v.point, (*b_hat, *w_hat, *a_hat), v.mask_claims, &mut claims) {
-                    run = r;
+                let (local, rb) = cur.point.split_at(cur.point.len() - bv);
+                let (rp, rf) = local.split_at(log2_ceil(pl));
+                cx.t.absorb_fr(b"conv bias", b_hat);
+                let claim = matrix_claim(&cur, mm.b, *b_hat, prefix_eq_sum(rp, pl) * prefix_eq_sum(rb, n));
+                let a_pub = |s: &[Fr]| x_b.as_ref().map(|x| public_eval(conv_input(&win, x, rp, rb), s));
+                let sigma = cx.matrix(k, mm, (f, tl), (sumcheck, *w_hat, *a_hat), a_pub, rf, claim, *b_hat, b"conv values")?;
+                match (a_hat, im, im2col) {
+                    (Some(a), Some(im), Some(wire)) => {
+                        let on_cols = Running { point: rp.iter().chain(&sigma).chain(rb).copied().collect(), value: *a, corr: vec![(mm.a_slot().expect("a's slot"), vanishing(&sigma))] };
+                        cx.wire(&Wiring::Im2col { win }, im, wire, &on_cols, None, n)?
+                    }
+                    (None, None, None) => None,
+                    _ => return Err(shape_err("conv im2col wiring (sent exactly when the input is hidden)")),
                 }
             }
-            _ => return Err(shape_err("an op the zero-knowledge system does not prove")),
-        }
+            (ArchOp::SumPool { win }, OpMasks::Pool(wm), ZkLayer::Pool { wire }) => {
+                let x = if k == 0 { x_b.as_deref() } else { None };
+                cx.wire(&Wiring::Pool { win }, wm, wire, &cur, x, n)?
+            }
+            (ArchOp::Add { from, mul, from_mul }, &OpMasks::Add { t: slot }, &ZkLayer::Add { t_hat }) => {
+                let t_val = match (slot, t_hat, &x_b) {
+                    (Some(s), Some(th), _) => {
+                        cx.t.absorb_fr(b"add eval", &th);
+                        cx.claims.push(add_t_claim(&plan, from, &cur.point, th, s));
+                        th
+                    }
+                    (None, None, Some(x)) => Mle::from_i64(x).evaluate(&cur.point),
+                    _ => return Err(shape_err("an add's value (sent unless it is the public input)")),
+                };
+                Some(add_running(&cur, t_val, slot, mul, from_mul))
+            }
+            _ => return Err(shape_err("a layer proof of another op")),
+        };
+    }
+    if let Some(r) = &run {
+        cx.claims.push(input_claim(&plan, r, x_b.as_deref()));
+    }
+    if plan.input_lookup.is_some() {
+        let Some(ZkLayer::InputRange { lookup }) = layers.next() else { return Err(shape_err("the private input's range lookup")) };
+        cx.lookup(input_lookup(&plan, arch).map_err(|_| shape_err("the private input's table"))?, lookup)?;
     }
     if layers.next().is_some() {
         return Err(shape_err("layer proofs past the architecture's ops"));
     }
-    if !matches!(arch.ops.first(), Some(ArchOp::Dense { .. })) {
-        claims.push(x_claim(&run, x));
-    }
+    let CheckCx { mut t, claims, helper_comms, .. } = cx;
     let joint_claims: Vec<_> = claims.into_iter().map(|c| c.into_joint(|col| plan.place(col), 2)).collect();
     let mut comms = vec![model_comm.clone(), proof.witness.clone(), proof.masks.clone()];
     comms.extend(helper_comms);
@@ -585,13 +1011,45 @@ fn read_dot(r: &mut Reader, n: usize, what: &str) -> Result<DotProductProof, Dec
     Ok(DotProductProof { delta, beta, z, z_delta: r.fr(&format!("{what} z_delta"))?, z_beta: r.fr(&format!("{what} z_beta"))? })
 }
 
+fn write_lookup(w: &mut Writer, (helpers, l): &ZkLookup) {
+    helpers.iter().for_each(|c| write_rows(w, c));
+    write_sumcheck(w, &l.f_sumcheck);
+    l.f_values.iter().chain([&l.m_hat]).for_each(|x| w.fr(x));
+    write_sumcheck(w, &l.t_sumcheck);
+    w.fr(&l.t_value);
+}
+
+fn write_wire(w: &mut Writer, wire: &ZkWire) {
+    write_sumcheck(w, &wire.sumcheck);
+    wire.x_hat.iter().for_each(|x| w.fr(x));
+}
+
+fn read_lookup(r: &mut Reader, plan: &Plan, lm: &LookupMasks, base: usize, what: &str) -> Result<ZkLookup, DecodeError> {
+    let helpers = vec![read_rows(r, plan.rows(base), &format!("{what} h_f"))?, read_rows(r, plan.rows(base + 1), &format!("{what} h_t"))?];
+    let f_sumcheck = read_sumcheck(r, &lm.f_shape, &format!("{what} first sumcheck"))?;
+    let f_values = [r.fr(&format!("{what} h_f^"))?, r.fr(&format!("{what} G^"))?];
+    let m_hat = r.fr(&format!("{what} M"))?;
+    let t_sumcheck = read_sumcheck(r, &lm.t_shape, &format!("{what} second sumcheck"))?;
+    let t_value = r.fr(&format!("{what} h_t^"))?;
+    Ok((helpers, ZkLookupProof { f_sumcheck, f_values, m_hat, t_sumcheck, t_value }))
+}
+
+fn read_wire(r: &mut Reader, wm: &WireMasks, what: &str) -> Result<ZkWire, DecodeError> {
+    let sumcheck = read_sumcheck(r, &wm.shape, &format!("{what} sumcheck"))?;
+    let x_hat = wm.shape.slots[1].map(|_| r.fr(&format!("{what} x^"))).transpose()?;
+    Ok(ZkWire { sumcheck, x_hat })
+}
+
 impl ZkNetworkProof {
     /// Format 3: 32-byte big-endian words (points as 64 bytes, x then y) in transcript order, with no counts: every
-    /// count is the architecture's (`from_bytes` takes it). `version` (3); a flag (1: the model's rows follow); the
-    /// model's rows; the witness's; the masks'; C_M; per op from the last (flatten none): requant q^, r^, then per
-    /// lookup (range, activation) h_f's rows, h_t's rows, the first sumcheck (K, its rounds, y), h_f^, G^, M, the
-    /// second sumcheck, h_t^; dense b^, its sumcheck, W^, a^ (not for the first op); then the merge's sumcheck, P^,
-    /// per vector Y_i and its opening (delta, beta, z, z_delta, z_beta), and C_M's proof the same way.
+    /// count is the architecture's and the statement's (`from_bytes_for` takes them). `version` (3); a flag (1: the
+    /// model's rows follow); the model's rows; the witness's; the masks'; C_M; per op from the last (flatten none):
+    /// requant q^, r^, then per lookup (range, activation) h_f's rows, h_t's rows, the first sumcheck (K, its rounds,
+    /// y), h_f^, G^, M, the second sumcheck, h_t^; dense b^, its sumcheck, W^, a^ (unless the input is public x);
+    /// conv the unpadding wiring (its sumcheck, z^) when its positions are not a power of two, b^, the sumcheck, W^,
+    /// a^ and the im2col wiring (sumcheck, x^) unless the input is public x; sum pool its wiring (x^ unless public
+    /// x); add t^ (unless it is public x); then a private input's lookup as a requant's; then the merge's sumcheck,
+    /// P^, per vector Y_i and its opening (delta, beta, z, z_delta, z_beta), and C_M's proof the same way.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer(Vec::new());
         w.count(ZK_PROOF_VERSION as usize);
@@ -607,13 +1065,7 @@ impl ZkNetworkProof {
                 ZkLayer::Requant { q_hat, r_hat, lookups } => {
                     w.fr(q_hat);
                     w.fr(r_hat);
-                    for (helpers, l) in lookups {
-                        helpers.iter().for_each(|c| write_rows(&mut w, c));
-                        write_sumcheck(&mut w, &l.f_sumcheck);
-                        l.f_values.iter().chain([&l.m_hat]).for_each(|x| w.fr(x));
-                        write_sumcheck(&mut w, &l.t_sumcheck);
-                        w.fr(&l.t_value);
-                    }
+                    lookups.iter().for_each(|l| write_lookup(&mut w, l));
                 }
                 ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat } => {
                     w.fr(b_hat);
@@ -621,6 +1073,17 @@ impl ZkNetworkProof {
                     w.fr(w_hat);
                     a_hat.iter().for_each(|x| w.fr(x));
                 }
+                ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col } => {
+                    unpad.iter().for_each(|u| write_wire(&mut w, u));
+                    w.fr(b_hat);
+                    write_sumcheck(&mut w, sumcheck);
+                    w.fr(w_hat);
+                    a_hat.iter().for_each(|x| w.fr(x));
+                    im2col.iter().for_each(|u| write_wire(&mut w, u));
+                }
+                ZkLayer::Pool { wire } => write_wire(&mut w, wire),
+                ZkLayer::Add { t_hat } => t_hat.iter().for_each(|x| w.fr(x)),
+                ZkLayer::InputRange { lookup } => write_lookup(&mut w, lookup),
             }
         }
         let j = &self.joint;
@@ -634,11 +1097,17 @@ impl ZkNetworkProof {
         w.0
     }
 
-    /// Reads format 3 for the architecture `arch`; a wrong version, a count the architecture does not have, a
-    /// word not below its modulus, a point off the curve, a truncation or trailing bytes are errors naming the place.
+    /// Reads format 3 of one inference of a public input (`ZkStatement::ONE`).
     pub fn from_bytes(bytes: &[u8], arch: &Arch) -> Result<ZkNetworkProof, DecodeError> {
+        Self::from_bytes_for(bytes, arch, ZkStatement::ONE)
+    }
+
+    /// Reads format 3 for the architecture `arch` and the statement `stmt`; a wrong version, a count the
+    /// architecture does not have, a word not below its modulus, a point off the curve, a truncation or trailing
+    /// bytes are errors naming the place.
+    pub fn from_bytes_for(bytes: &[u8], arch: &Arch, stmt: ZkStatement) -> Result<ZkNetworkProof, DecodeError> {
         let mut r = Reader { b: bytes, at: 0 };
-        let plan = Plan::new(arch).map_err(|what| DecodeError { offset: 0, what })?;
+        let plan = Plan::for_statement(arch, stmt).map_err(|what| DecodeError { offset: 0, what })?;
         if !bytes.len().is_multiple_of(32) {
             return r.err(format!("{} bytes: not whole 32-byte words", bytes.len()));
         }
@@ -656,32 +1125,39 @@ impl ZkNetworkProof {
         let merge_mask = r.point("merge mask commitment")?;
         let mut layers = Vec::new();
         for (k, op) in arch.ops.iter().enumerate().rev() {
-            match (op, &plan.masks[k]) {
+            let layer = match (op, &plan.masks[k]) {
                 (ArchOp::Requant { .. }, OpMasks::Requant { range, act, .. }) => {
                     let (q_hat, r_hat) = (r.fr(&format!("ops[{k}] q^"))?, r.fr(&format!("ops[{k}] r^"))?);
                     let mut lookups = Vec::new();
                     for (i, lm) in [range, act].into_iter().enumerate() {
-                        let what = format!("ops[{k}] lookup {i}");
-                        let base = plan.helper_base[k] + 2 * i;
-                        let helpers = vec![read_rows(&mut r, plan.rows(base), &format!("{what} h_f"))?, read_rows(&mut r, plan.rows(base + 1), &format!("{what} h_t"))?];
-                        let f_sumcheck = read_sumcheck(&mut r, &lm.f_shape, &format!("{what} first sumcheck"))?;
-                        let f_values = [r.fr(&format!("{what} h_f^"))?, r.fr(&format!("{what} G^"))?];
-                        let m_hat = r.fr(&format!("{what} M"))?;
-                        let t_sumcheck = read_sumcheck(&mut r, &lm.t_shape, &format!("{what} second sumcheck"))?;
-                        let t_value = r.fr(&format!("{what} h_t^"))?;
-                        lookups.push((helpers, ZkLookupProof { f_sumcheck, f_values, m_hat, t_sumcheck, t_value }));
+                        lookups.push(read_lookup(&mut r, &plan, lm, plan.helper_base[k] + 2 * i, &format!("ops[{k}] lookup {i}"))?);
                     }
-                    layers.push(ZkLayer::Requant { q_hat, r_hat, lookups });
+                    ZkLayer::Requant { q_hat, r_hat, lookups }
                 }
-                (ArchOp::Dense { .. }, OpMasks::Dense { shape, .. }) => {
+                (ArchOp::Dense { .. }, OpMasks::Dense(mm)) => {
                     let b_hat = r.fr(&format!("ops[{k}] b^"))?;
-                    let sumcheck = read_sumcheck(&mut r, shape, &format!("ops[{k}] sumcheck"))?;
+                    let sumcheck = read_sumcheck(&mut r, &mm.shape, &format!("ops[{k}] sumcheck"))?;
                     let w_hat = r.fr(&format!("ops[{k}] W^"))?;
-                    let a_hat = if k > 0 { Some(r.fr(&format!("ops[{k}] a^"))?) } else { None };
-                    layers.push(ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat });
+                    let a_hat = mm.a_slot().map(|_| r.fr(&format!("ops[{k}] a^"))).transpose()?;
+                    ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat }
                 }
-                _ => {}
-            }
+                (ArchOp::Conv { .. }, OpMasks::Conv { unpad: um, matrix: mm, im2col: im }) => {
+                    let unpad = um.as_ref().map(|um| read_wire(&mut r, um, &format!("ops[{k}] unpadding"))).transpose()?;
+                    let b_hat = r.fr(&format!("ops[{k}] b^"))?;
+                    let sumcheck = read_sumcheck(&mut r, &mm.shape, &format!("ops[{k}] sumcheck"))?;
+                    let w_hat = r.fr(&format!("ops[{k}] W^"))?;
+                    let a_hat = mm.a_slot().map(|_| r.fr(&format!("ops[{k}] a^"))).transpose()?;
+                    let im2col = im.as_ref().map(|im| read_wire(&mut r, im, &format!("ops[{k}] im2col"))).transpose()?;
+                    ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col }
+                }
+                (ArchOp::SumPool { .. }, OpMasks::Pool(wm)) => ZkLayer::Pool { wire: read_wire(&mut r, wm, &format!("ops[{k}] pool"))? },
+                (ArchOp::Add { .. }, OpMasks::Add { t }) => ZkLayer::Add { t_hat: t.map(|_| r.fr(&format!("ops[{k}] t^"))).transpose()? },
+                _ => continue,
+            };
+            layers.push(layer);
+        }
+        if let Some((lm, base)) = &plan.input_lookup {
+            layers.push(ZkLayer::InputRange { lookup: read_lookup(&mut r, &plan, lm, *base, "input lookup")? });
         }
         let merge = read_sumcheck(&mut r, &plan.joint.mask_shape, "merge sumcheck")?;
         let p_hat = r.fr("merge P^")?;
@@ -863,6 +1339,7 @@ mod tests {
                         check(&p, &format!("layer {li} lookup {j} helper row"));
                     }
                 }
+                _ => unreachable!("an MLP's layers"),
             }
         }
         for i in 0..sumcheck_words(&proof.joint.merge) {
@@ -1054,5 +1531,241 @@ mod tests {
         let mut y5 = y.clone();
         y5.push(0);
         assert!(verify_network_zk(&same_shape, &x, &y5, &parsed, Some(&secret.commitment), None).is_err());
+    }
+
+    /// Every field word of a proof, in a fixed order (each layer's, then the merge's and the openings'), with the
+    /// check its change must fail at when the refusal is local to its sumcheck (None where the word only feeds later
+    /// claims): K and round j's g(0), g(1) at round j's sum; round j's other words at round j + 1's (the challenge
+    /// moves); the last round's, y and the values revealed after it at the final value. Kept for the wiring and
+    /// matrix sumchecks of step 8 (the lookups' and the merge's are the MLP test's).
+    fn field_words(p: &mut ZkNetworkProof) -> Vec<(&mut Fr, Option<VerifyError>)> {
+        const WIRE: &str = "zk wiring (a conv's or pool's copy map)";
+        const MATRIX: &str = "zk dense: W^ a^";
+        type Tagged<'a> = Vec<(&'a mut Fr, Option<VerifyError>)>;
+        fn untagged<'a>(v: impl IntoIterator<Item = &'a mut Fr>) -> Tagged<'a> {
+            v.into_iter().map(|x| (x, None)).collect()
+        }
+        fn sc<'a>(s: &'a mut ZkSumcheckProof, fin: Option<&'static str>) -> Tagged<'a> {
+            let last = s.rounds.len() - 1;
+            let mut v: Tagged = vec![(&mut s.k, Some(VerifyError::RoundSum { round: 0 }))];
+            for (j, g) in s.rounds.iter_mut().enumerate() {
+                for (e, x) in g.iter_mut().enumerate() {
+                    let check = match (e < 2, j == last) {
+                        (true, _) => VerifyError::RoundSum { round: j },
+                        (false, false) => VerifyError::RoundSum { round: j + 1 },
+                        (false, true) => VerifyError::FinalValue { what: fin.unwrap_or("") },
+                    };
+                    v.push((x, Some(check)));
+                }
+            }
+            v.push((&mut s.y, Some(VerifyError::FinalValue { what: fin.unwrap_or("") })));
+            if fin.is_none() {
+                v.iter_mut().for_each(|(_, c)| *c = None);
+            }
+            v
+        }
+        fn lookup(l: &mut ZkLookupProof) -> Tagged<'_> {
+            let ZkLookupProof { f_sumcheck, f_values, m_hat, t_sumcheck, t_value } = l;
+            let mut v = sc(f_sumcheck, None);
+            v.extend(untagged(f_values.iter_mut()));
+            v.push((m_hat, None));
+            v.extend(sc(t_sumcheck, None));
+            v.push((t_value, None));
+            v
+        }
+        fn wire(w: &mut ZkWire) -> Tagged<'_> {
+            let mut v = sc(&mut w.sumcheck, Some(WIRE));
+            v.extend(w.x_hat.iter_mut().map(|x| (x, Some(VerifyError::FinalValue { what: WIRE }))));
+            v
+        }
+        fn matrix<'a>(b_hat: &'a mut Fr, s: &'a mut ZkSumcheckProof, w_hat: &'a mut Fr, a_hat: &'a mut Option<Fr>) -> Tagged<'a> {
+            let mut v: Tagged = vec![(b_hat, None)];
+            v.extend(sc(s, Some(MATRIX)));
+            v.extend(std::iter::once(w_hat).chain(a_hat.iter_mut()).map(|x| (x, Some(VerifyError::FinalValue { what: MATRIX }))));
+            v
+        }
+        fn dot(d: &mut DotProductProof) -> Tagged<'_> {
+            untagged(d.z.iter_mut().chain([&mut d.z_delta, &mut d.z_beta]))
+        }
+        let mut out: Tagged = Vec::new();
+        for layer in p.layers.iter_mut() {
+            match layer {
+                ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat } => out.extend(matrix(b_hat, sumcheck, w_hat, a_hat)),
+                ZkLayer::Requant { q_hat, r_hat, lookups } => {
+                    out.extend(untagged([q_hat, r_hat]));
+                    lookups.iter_mut().for_each(|l| out.extend(lookup(&mut l.1)));
+                }
+                ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col } => {
+                    unpad.iter_mut().for_each(|u| out.extend(wire(u)));
+                    out.extend(matrix(b_hat, sumcheck, w_hat, a_hat));
+                    im2col.iter_mut().for_each(|u| out.extend(wire(u)));
+                }
+                ZkLayer::Pool { wire: w } => out.extend(wire(w)),
+                ZkLayer::Add { t_hat } => out.extend(untagged(t_hat.iter_mut())),
+                ZkLayer::InputRange { lookup: l } => out.extend(lookup(&mut l.1)),
+            }
+        }
+        let JointProof { merge, p_hat, openings, mask_proof, .. } = &mut p.joint;
+        out.extend(sc(merge, None));
+        out.push((p_hat, None));
+        openings.iter_mut().for_each(|o| out.extend(dot(o)));
+        out.extend(dot(mask_proof));
+        out
+    }
+
+    /// Every commitment row of a proof (model when sent, witness, masks, C_M, helpers, the openings' points).
+    fn points(p: &mut ZkNetworkProof) -> Vec<&mut G1Affine> {
+        let mut out: Vec<&mut G1Affine> = Vec::new();
+        if let Some(c) = &mut p.model_commitment {
+            out.extend(c.rows.iter_mut());
+        }
+        out.extend(p.witness.rows.iter_mut());
+        out.extend(p.masks.rows.iter_mut());
+        out.push(&mut p.merge_mask);
+        for layer in p.layers.iter_mut() {
+            match layer {
+                ZkLayer::Requant { lookups, .. } => lookups.iter_mut().for_each(|l| l.0.iter_mut().for_each(|c| out.extend(c.rows.iter_mut()))),
+                ZkLayer::InputRange { lookup } => lookup.0.iter_mut().for_each(|c| out.extend(c.rows.iter_mut())),
+                _ => {}
+            }
+        }
+        out.extend(p.joint.evals.iter_mut());
+        for o in p.joint.openings.iter_mut().chain([&mut p.joint.mask_proof]) {
+            out.push(&mut o.delta);
+            out.push(&mut o.beta);
+        }
+        out
+    }
+
+    /// The statements step 8 adds: a public or private input, one sample or a batch.
+    fn statements() -> Vec<ZkStatement> {
+        let mut out = Vec::new();
+        for input in [InputVis::Public, InputVis::Private] {
+            for batch in [1, 3] {
+                out.push(ZkStatement { input, batch });
+            }
+        }
+        out
+    }
+
+    /// `n` inputs in the network's declared range (which holds 0), the first `x`, then x's entries divided by
+    /// 2, 3, ... (so no requant's input outgrows the bits chosen for x) with one entry at random kept.
+    fn batch_inputs(x: &[i64], n: usize, rng: &mut StdRng) -> Vec<Vec<i64>> {
+        (0..n as i64)
+            .map(|b| {
+                let keep = rng.gen_range(0..x.len());
+                x.iter().enumerate().map(|(i, &v)| if i == keep { v } else { v / (b + 1) }).collect()
+            })
+            .collect()
+    }
+
+    fn verify_stmt(arch: &Arch, stmt: ZkStatement, xs: &[Vec<i64>], ys: &[Vec<i64>], p: &ZkNetworkProof, model: Option<&HyraxCommitment>) -> Result<(), VerifyError> {
+        verify_network_zk_batch(arch, (stmt.input == InputVis::Public).then_some(xs), ys, p, model, None)
+    }
+
+    /// The CNNs of network.rs's tests (a padded conv with unpadding, a sum pool, convs of 4 positions, a residual
+    /// add of an earlier requant, flatten, dense; a network adding its input) and an MLP, under every statement:
+    /// proved, the outputs runIR's, verified, the bytes round trip; a wrong output, another input (public) and a
+    /// proof of one statement checked as another refused.
+    #[test]
+    fn cnns_private_inputs_and_batches_prove_and_verify_in_zero_knowledge() {
+        let mut rng = StdRng::seed_from_u64(70);
+        let mut nets: Vec<(Network, Vec<i64>)> = super::super::network::tests::cnns().into_iter().take(2).collect();
+        nets.push(small(31));
+        for (net, x) in &nets {
+            let arch = net.arch();
+            for stmt in statements() {
+                let xs = batch_inputs(x, stmt.batch, &mut rng);
+                let (proof, ys, ..) = prove_network_zk_batch(net, &xs, stmt.input, None, None, &mut rng).unwrap();
+                for (x, y) in xs.iter().zip(&ys) {
+                    assert_eq!(y, &run(net, x).pop().unwrap());
+                }
+                assert_eq!(verify_stmt(&arch, stmt, &xs, &ys, &proof, None), Ok(()), "{stmt:?}");
+                assert_eq!(ZkNetworkProof::from_bytes_for(&proof.to_bytes(), &arch, stmt), Ok(proof.clone()));
+                let mut ys2 = ys.clone();
+                ys2[stmt.batch - 1][0] += 1;
+                assert!(verify_stmt(&arch, stmt, &xs, &ys2, &proof, None).is_err(), "{stmt:?}: a wrong output accepted");
+                if stmt.input == InputVis::Public {
+                    let mut xs2 = xs.clone();
+                    xs2[0][0] = if xs2[0][0] == net.input_min { net.input_min + 1 } else { net.input_min };
+                    assert!(verify_stmt(&arch, stmt, &xs2, &ys, &proof, None).is_err(), "{stmt:?}: another input accepted");
+                }
+                let other = ZkStatement { input: if stmt.input == InputVis::Public { InputVis::Private } else { InputVis::Public }, ..stmt };
+                assert!(verify_stmt(&arch, other, &xs, &ys, &proof, None).is_err(), "{stmt:?} checked as {other:?}");
+            }
+        }
+    }
+
+    /// Committed weights under the new statements: the model's hiding commitment made once binds every proof.
+    #[test]
+    fn a_committed_cnn_with_a_private_input_binds_its_weights() {
+        let mut rng = StdRng::seed_from_u64(71);
+        let (net, x) = super::super::network::tests::cnns().remove(0);
+        let arch = net.arch();
+        let secret = commit_model_zk(&net, &mut rng).unwrap();
+        let stmt = ZkStatement { input: InputVis::Private, batch: 2 };
+        let xs = batch_inputs(&x, 2, &mut rng);
+        let (proof, ys, ..) = prove_network_zk_batch(&net, &xs, InputVis::Private, Some(&secret), None, &mut rng).unwrap();
+        assert!(proof.model_commitment.is_none());
+        assert_eq!(verify_stmt(&arch, stmt, &xs, &ys, &proof, Some(&secret.commitment)), Ok(()));
+        let mut other = net.clone();
+        if let Op::Conv { w, .. } = &mut other.ops[0] {
+            w[3] += 1;
+        }
+        let other_secret = commit_model_zk(&other, &mut rng).unwrap();
+        assert!(verify_stmt(&arch, stmt, &xs, &ys, &proof, Some(&other_secret.commitment)).is_err());
+        let (p2, ys2, ..) = prove_network_zk_batch(&other, &xs, InputVis::Private, Some(&other_secret), None, &mut rng).unwrap();
+        assert!(verify_stmt(&arch, stmt, &xs, &ys2, &p2, Some(&secret.commitment)).is_err());
+    }
+
+    /// Every field word and every point of a CNN's proof with a private input, and of a batch's, changed in turn:
+    /// each refused, the wiring and matrix sumchecks' words at their own check (so no one check can go missing).
+    #[test]
+    fn every_word_of_a_cnn_or_batch_proof_changed_is_rejected() {
+        let mut rng = StdRng::seed_from_u64(72);
+        let (net, x) = super::super::network::tests::cnns().remove(0);
+        let arch = net.arch();
+        for stmt in [ZkStatement { input: InputVis::Private, batch: 1 }, ZkStatement { input: InputVis::Public, batch: 2 }] {
+            let xs = batch_inputs(&x, stmt.batch, &mut rng);
+            let (proof, ys, ..) = prove_network_zk_batch(&net, &xs, stmt.input, None, None, &mut rng).unwrap();
+            let words = field_words(&mut proof.clone()).len();
+            let mut local = 0;
+            let tagged: Vec<bool> = field_words(&mut proof.clone()).iter().map(|(_, c)| c.is_some()).collect();
+            // every word with a local check; of the rest (lookups, the merge, the openings: the MLP test sweeps
+            // them whole) every fifth, and each bias and sent value
+            for i in (0..words).filter(|&i| tagged[i] || i % 5 == 0) {
+                let mut p = proof.clone();
+                let (w, check) = field_words(&mut p).swap_remove(i);
+                *w += Fr::one();
+                let got = verify_stmt(&arch, stmt, &xs, &ys, &p, None);
+                assert!(got.is_err(), "{stmt:?}: field word {i} of {words} changed and accepted");
+                if let Some(c) = check {
+                    assert_eq!(got, Err(c), "{stmt:?}: field word {i} refused at another check");
+                    local += 1;
+                }
+            }
+            assert!(local > 100, "{local} words with a local check");
+            let n_points = points(&mut proof.clone()).len();
+            for i in 0..n_points {
+                let mut p = proof.clone();
+                let q = points(&mut p).swap_remove(i);
+                *q = (*q + G1Affine::generator()).into_affine();
+                assert!(verify_stmt(&arch, stmt, &xs, &ys, &p, None).is_err(), "{stmt:?}: point {i} of {n_points} changed and accepted");
+            }
+            assert!(words > 300 && n_points > 20, "{words} words, {n_points} points");
+        }
+    }
+
+    /// A private input outside the declared range is refused by the prover (its lookup has no row for it); a
+    /// max pool is refused with its op named.
+    #[test]
+    fn a_private_input_out_of_range_and_a_max_pool_are_refused() {
+        let mut rng = StdRng::seed_from_u64(73);
+        let (net, mut x) = super::super::network::tests::cnns().remove(0);
+        x[5] = net.input_top + 1;
+        assert!(prove_network_zk_batch(&net, &[x], InputVis::Private, None, None, &mut rng).is_err());
+        let (net3, x3) = super::super::network::tests::cnns().remove(2);
+        let e = prove_network_zk_batch(&net3, &[x3], InputVis::Public, None, None, &mut rng).unwrap_err();
+        assert!(e.contains("max pool"), "{e}");
     }
 }
