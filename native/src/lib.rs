@@ -345,17 +345,25 @@ fn is_zk_proof(proof: &[u8]) -> bool {
 }
 
 impl SumcheckVerifyTask {
-    /// A zero-knowledge proof's verdict: one inference, the input public.
+    /// A zero-knowledge proof's verdict: one inference or a batch (several outputs' worth of values), the input
+    /// public (given: one per output) or private (None).
     fn verify_zk(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
-        use sumcheck::network_zk::{verify_network_zk, Plan, ZkNetworkProof};
-        let Some(input) = &self.input else {
-            return Ok(Some("a zero-knowledge proof is of a public input so far: give the input".into()));
-        };
-        let x = words(input, "input")?;
-        Plan::new(arch).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
-        let proof = ZkNetworkProof::from_bytes(&self.proof, arch).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
+        use sumcheck::network::InputVis;
+        use sumcheck::network_zk::{verify_network_zk_batch, Plan, ZkNetworkProof, ZkStatement};
+        let out_len = arch.output_len();
+        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
+        let ys: Vec<Vec<i64>> = y.chunks(out_len.max(1)).map(|c| c.to_vec()).collect();
+        let xs: Option<Vec<Vec<i64>>> = self.input.as_ref().map(|b| words(b, "input").map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect())).transpose()?;
+        if let Some(xs) = &xs {
+            if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) {
+                return Ok(Some(format!("batch inputs (one per output): {} values, expected {}", xs.iter().map(Vec::len).sum::<usize>(), n * arch.input_len)));
+            }
+        }
+        let stmt = ZkStatement { input: if xs.is_some() { InputVis::Public } else { InputVis::Private }, batch: n };
+        Plan::for_statement(arch, stmt).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        let proof = ZkNetworkProof::from_bytes_for(&self.proof, arch, stmt).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
-        Ok(verify_network_zk(arch, &x, y, &proof, model.as_ref(), self.context.as_ref()).err().map(|e| e.to_string()))
+        Ok(verify_network_zk_batch(arch, xs.as_deref(), &ys, &proof, model.as_ref(), self.context.as_ref()).err().map(|e| e.to_string()))
     }
 }
 
@@ -375,6 +383,7 @@ pub struct SumcheckProveZkTask {
     input: Vec<u8>,
     secret: Option<Vec<u8>>,
     context: Option<[u8; 32]>,
+    input_private: bool,
 }
 
 impl Task for SumcheckProveZkTask {
@@ -382,20 +391,26 @@ impl Task for SumcheckProveZkTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network_zk::{prove_network_zk_timed, ModelSecret};
+        use sumcheck::network::InputVis;
+        use sumcheck::network_zk::{prove_network_zk_batch, ModelSecret};
         let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
         let x = words(&self.input, "input")?;
-        if x.len() != arch.input_len {
-            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (zero-knowledge proofs are of one inference so far), got {}", arch.input_len, x.len())).into());
+        if x.is_empty() || x.len() % arch.input_len != 0 {
+            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
+        }
+        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
+        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
+        if vis == InputVis::Private {
+            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         }
         let secret = self.secret.as_ref().map(|b| ModelSecret::from_bytes(b, &arch).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("model secret: {e}")))).transpose()?;
         // the masks and blinders come from the OS's CSPRNG: a repeated seed would repeat every mask
         // the phases only (their parts' laps are the measurement test's)
-        let (proof, y, t, _) = prove_network_zk_timed(&net, &x, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
-            let code = if e.starts_with("input") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+        let (proof, ys, t, _) = prove_network_zk_batch(&net, &xs, vis, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
+            let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
             NativeError::bare(code, e)
         })?;
-        Ok((proof.to_bytes(), y, t))
+        Ok((proof.to_bytes(), ys.concat(), t))
     }
 
     fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<SumcheckProof> {
@@ -403,13 +418,22 @@ impl Task for SumcheckProveZkTask {
     }
 }
 
-/// Proves in zero knowledge (format 3: nothing of the weights or the activations revealed) that the network maps
-/// the input to the output it returns: one inference of an MLP (dense, requant and flatten ops), the input public.
-/// Arrays as sumcheckProve's. With `secret` (sumcheckCommitModelZk's), the weights are proved to be that hiding
-/// commitment's and it is not sent; without, the proof carries one. `context` as sumcheckProve's.
+/// Proves in zero knowledge (format 3: nothing of the weights, the activations or a private input revealed) that
+/// the network maps the input to the output it returns: dense, conv, requant, sum pool, add and flatten ops (a max
+/// pool is refused); one inference or a batch (a multiple of the input's length), the input public or private
+/// (`input_private`: committed in the proof, in the declared range). Arrays as sumcheckProve's. With `secret`
+/// (sumcheckCommitModelZk's), the weights are proved to be that hiding commitment's and it is not sent; without,
+/// the proof carries one. `context` as sumcheckProve's.
 #[napi]
-pub fn sumcheck_prove_zk(arch: Buffer, params: Buffer, input: Buffer, secret: Option<Buffer>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveZkTask>> {
-    Ok(AsyncTask::new(SumcheckProveZkTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), secret: secret.map(|m| m.to_vec()), context: context_word(context)? }))
+pub fn sumcheck_prove_zk(arch: Buffer, params: Buffer, input: Buffer, secret: Option<Buffer>, context: Option<Buffer>, input_private: Option<bool>) -> napi::Result<AsyncTask<SumcheckProveZkTask>> {
+    Ok(AsyncTask::new(SumcheckProveZkTask {
+        arch: arch.to_vec(),
+        params: params.to_vec(),
+        input: input.to_vec(),
+        secret: secret.map(|m| m.to_vec()),
+        context: context_word(context)?,
+        input_private: input_private.unwrap_or(false),
+    }))
 }
 
 /// A committed model in zero knowledge: the hiding commitment to publish (sumcheckCommitModel's bytes format) and

@@ -66,10 +66,11 @@ export interface NativeSumcheck {
   sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
   /** The model's commitment (weights and biases; made once per model): its bytes. */
   sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
-  /** A zero-knowledge proof (format 3: nothing of the weights or activations revealed; one inference of an MLP,
-   * the input public; sumcheckVerify takes it too). With `secret` (sumcheckCommitModelZk's), the weights are proved
+  /** A zero-knowledge proof (format 3: nothing of the weights, the activations or a private input revealed;
+   * dense, conv, requant, sum pool, add and flatten ops; one inference or a batch, the input public or private as
+   * sumcheckProve's; sumcheckVerify takes it too). With `secret` (sumcheckCommitModelZk's), the weights are proved
    * to be that hiding commitment's; without, the proof carries one. `context` as sumcheckProve's. */
-  sumcheckProveZk(arch: Buffer, params: Buffer, input: Buffer, secret?: Buffer | null, context?: Buffer | null): Promise<NativeSumcheckProof>;
+  sumcheckProveZk(arch: Buffer, params: Buffer, input: Buffer, secret?: Buffer | null, context?: Buffer | null, inputPrivate?: boolean | null): Promise<NativeSumcheckProof>;
   /** The model's hiding commitment for zero-knowledge proofs (sumcheckCommitModel's bytes format: what a deployment
    * publishes) and the owner's secret (the commitment and its rows' blinders). */
   sumcheckCommitModelZk(arch: Buffer, params: Buffer): Promise<{ commitment: Buffer; secret: Buffer }>;

@@ -9,10 +9,10 @@
  * paper0's statement, some weights of this architecture map x to y; the proof carries their commitment) or
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
  * holds, and a proof made with other weights fails against it). Sound; zero knowledge with `zeroKnowledge`
- * (prove-model --zk: format 3, masked sumchecks and hiding commitments, docs/design/zero-knowledge.md) for MLPs with
- * a public input, the weights private or committed (a hiding commitment, sumcheck/model-hiding.commitment, and the
- * owner's secret that opens it, model-hiding.secret) so far; without it the proof's evaluations say things about
- * the weights. Two verifiers check every proof and must agree: the Rust one and the TypeScript
+ * (prove-model --zk: format 3, masked sumchecks and hiding commitments, docs/design/zero-knowledge.md) for every
+ * statement above and every op but the max pool, the weights private or committed (a hiding commitment,
+ * sumcheck/model-hiding.commitment, and the owner's secret that opens it, model-hiding.secret); without it the
+ * proof's evaluations say things about the weights and a private input. Two verifiers check every proof and must agree: the Rust one and the TypeScript
  * one (./verifier), written apart from the same specification.
  *
  * Files: the proof's bytes (<run>/sumcheck-proof.bin, network.rs's format, or network_zk.rs's: the first word,
@@ -66,22 +66,19 @@ function checkStatement(vis: Visibility): void {
     });
 }
 
-/** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes so far: an MLP (dense,
- * requant and flatten ops, a requant among them), one inference, the input public; the weights private, or
- * committed by a hiding commitment (`commit` with a secret). */
+/** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes: every op of this system but
+ * the max pool (its zerocheck is not masked yet), with a requant or a private input (a committed witness); one
+ * inference or a batch, the input public or private; the weights private, or committed by a hiding commitment
+ * (`commit` with a secret). */
 function checkZeroKnowledge(a: SumcheckArch, vis: Visibility): void {
-  const wrong = [
-    vis.input !== "public" && `--input ${vis.input}`,
-    batchOf(vis) > 1 && `--batch ${batchOf(vis)}`,
-  ].filter((w): w is string => typeof w === "string");
-  if (wrong.length)
-    throw new ZkmlError("OPTION_INVALID", `--zk with ${wrong.join(", ")}: the sumcheck system proves in zero knowledge one inference with the input public so far`, {
-      hint: "prove with --input public and no --batch, or drop --zk (the proof is then sound but not zero knowledge)",
+  const pool = a.ops.findIndex((o) => o.op === "maxpool");
+  if (pool >= 0)
+    throw new ZkmlError("IR_INVALID", `--zk: ops[${pool}] is a max pool; the sumcheck system proves in zero knowledge dense, conv, requant, sum pool (average pool), add and flatten ops`, {
+      hint: "drop --zk (the proof is then sound but not zero knowledge), use an average pool in the model, or prove with --system groth16 (always zero knowledge)",
     });
-  const other = a.ops.findIndex((o) => o.op !== "dense" && o.op !== "requant" && o.op !== "flatten");
-  if (other >= 0 || !a.ops.some((o) => o.op === "requant"))
-    throw new ZkmlError("IR_INVALID", other >= 0 ? `--zk: ops[${other}] is ${a.ops[other].op}; the sumcheck system proves in zero knowledge dense, requant and flatten ops so far` : "--zk: a network without a requant; the zero-knowledge prover needs one", {
-      hint: "drop --zk (the proof is then sound but not zero knowledge), or prove with --system groth16 (always zero knowledge)",
+  if (vis.input !== "private" && !a.ops.some((o) => o.op === "requant"))
+    throw new ZkmlError("IR_INVALID", "--zk: a network without a requant and with a public input has nothing to commit per proof; the zero-knowledge prover needs one", {
+      hint: "drop --zk (the weights are the only private values: --weights hashed hides nothing more without a requant), or prove with --system groth16",
     });
 }
 
@@ -178,7 +175,7 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (MLPs, the input public, so far)",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (every op but the max pool)",
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
     const a = sumcheckArch(q);
@@ -202,7 +199,7 @@ export const sumcheck: IrSystem = {
     const context = args.context === undefined ? undefined : contextWord(BigInt(args.context));
     const native = loadSumcheck();
     const secret = args.secret === undefined ? undefined : readSecret(args.secret);
-    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
+    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context, args.inputPrivate) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
       .catch((e: unknown) => {
         throw nativeError(e, {
           PROOF_INVALID: `the model's secret (${args.secret}) is damaged or of another model: commit again (prove-model --weights hashed --zk --force)`, INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
