@@ -29,7 +29,7 @@ import { readJsonFile, writeFileAtomic } from "../../core/files";
 import { loadSumcheck, nativeError } from "../../core/native";
 import type { QModel } from "../../ir/ir";
 import { irFromJson } from "../../ir/serialize";
-import { batchOf, type Visibility } from "../../statement/visibility";
+import type { Visibility } from "../../statement/visibility";
 import type { IrSystem, IrVerdict } from "../system";
 import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
 import { verifySumcheckProof } from "./verifier";
