@@ -120,7 +120,8 @@ impl MatrixMasks {
 #[derive(Clone, Debug)]
 enum OpMasks {
     Dense(MatrixMasks),
-    Requant { q: usize, r: usize, range: Box<LookupMasks>, act: Box<LookupMasks> },
+    /// A shift of 0 has no remainder: no r slot and no range lookup (q = z).
+    Requant { q: usize, r: Option<usize>, range: Option<Box<LookupMasks>>, act: Box<LookupMasks> },
     /// Unpadding (output positions not a power of two), the matrix, im2col (a hidden input only).
     Conv { unpad: Option<WireMasks>, matrix: MatrixMasks, im2col: Option<WireMasks> },
     Pool(WireMasks),
@@ -177,14 +178,18 @@ impl Plan {
                 }
                 ArchOp::Requant { shift, bits, .. } => {
                     let vars = in_vars(lens[k]);
-                    if vars == 0 || shift == 0 || bits <= shift {
+                    if vars == 0 || bits <= shift {
                         return Err(unsupported(format!("ops[{k}] requant of {} values, shift {shift}, {bits} bits (each lookup needs two rows a side)", lens[k])));
                     }
-                    let (q, r) = (alloc.take(1), alloc.take(1));
-                    let range = Box::new(LookupMasks::new(&mut alloc, vars, shift as usize));
+                    let q = alloc.take(1);
+                    let r = (shift > 0).then(|| alloc.take(1));
+                    let range = (shift > 0).then(|| Box::new(LookupMasks::new(&mut alloc, vars, shift as usize)));
                     let act = Box::new(LookupMasks::new(&mut alloc, vars, (bits - shift) as usize));
                     helper_base[k] = 3 + helper_sizes.len();
-                    helper_sizes.extend([vars, shift as usize, vars, (bits - shift) as usize]);
+                    if shift > 0 {
+                        helper_sizes.extend([vars, shift as usize]);
+                    }
+                    helper_sizes.extend([vars, (bits - shift) as usize]);
                     OpMasks::Requant { q, r, range, act }
                 }
                 ArchOp::Conv { win, f } => {
@@ -273,7 +278,8 @@ pub type ZkLookup = (Vec<HyraxCommitment>, ZkLookupProof);
 #[derive(Clone, Debug, PartialEq)]
 pub enum ZkLayer {
     Dense { b_hat: Fr, sumcheck: ZkSumcheckProof, w_hat: Fr, a_hat: Option<Fr> },
-    Requant { q_hat: Fr, r_hat: Fr, lookups: Vec<ZkLookup> },
+    /// r^ and the range lookup are absent for a shift of 0.
+    Requant { q_hat: Fr, r_hat: Option<Fr>, lookups: Vec<ZkLookup> },
     Conv { unpad: Option<ZkWire>, b_hat: Fr, sumcheck: ZkSumcheckProof, w_hat: Fr, a_hat: Option<Fr>, im2col: Option<ZkWire> },
     Pool { wire: ZkWire },
     Add { t_hat: Option<Fr> },
@@ -341,15 +347,21 @@ struct Running {
     corr: Vec<(usize, Fr)>,
 }
 
-/// A requant's claims, formed alike by both sides: a at p; q^ and r^ with their pads. Returns the input's claim.
-fn requant_claims(plan: &Plan, k: usize, run: &Running, (q_hat, r_hat): (Fr, Fr), shift: u32, out: &mut Vec<ColClaim<NCol>>) -> Running {
+/// A requant's claims, formed alike by both sides: a at p; q^ and r^ (none for a shift of 0) with their pads.
+/// Returns the input's claim, 2^s q^ + r^ less the pads.
+fn requant_claims(plan: &Plan, k: usize, run: &Running, (q_hat, r_hat): (Fr, Option<Fr>), shift: u32, out: &mut Vec<ColClaim<NCol>>) -> Running {
     let OpMasks::Requant { q, r, .. } = plan.masks[k] else { unreachable!("a requant's masks") };
     let col = |kind| plan.wit(k, kind);
     out.push(ColClaim { evals: vec![(col(SegKind::Act), run.point.clone(), Fr::one())], mask: run.corr.clone(), value: run.value });
     out.push(ColClaim { evals: vec![(col(SegKind::Quot), run.point.clone(), Fr::one())], mask: vec![(q, Fr::one())], value: q_hat });
-    out.push(ColClaim { evals: vec![(col(SegKind::Rem), run.point.clone(), Fr::one())], mask: vec![(r, Fr::one())], value: r_hat });
     let two_s = fr_from_i64(1i64 << shift);
-    Running { point: run.point.clone(), value: two_s * q_hat + r_hat, corr: vec![(q, two_s), (r, Fr::one())] }
+    let mut next = Running { point: run.point.clone(), value: two_s * q_hat, corr: vec![(q, two_s)] };
+    if let (Some(r), Some(r_hat)) = (r, r_hat) {
+        out.push(ColClaim { evals: vec![(col(SegKind::Rem), run.point.clone(), Fr::one())], mask: vec![(r, Fr::one())], value: r_hat });
+        next.value += r_hat;
+        next.corr.push((r, Fr::one()));
+    }
+    next
 }
 
 /// A lookup's claims in the network's columns: f's columns and m are witness segments, the helpers vectors.
@@ -374,16 +386,19 @@ struct LookupSpec {
     vars: usize,
 }
 
-/// The two lookups of a requant, range first.
-fn requant_lookups(plan: &Plan, k: usize, op: &RequantOp) -> Result<[LookupSpec; 2], String> {
+/// A requant's lookups: the range lookup of r (none for a shift of 0), then the activation lookup of (q, a).
+fn requant_lookups(plan: &Plan, k: usize, op: &RequantOp) -> Result<Vec<LookupSpec>, String> {
     let OpMasks::Requant { range, act, .. } = &plan.masks[k] else { unreachable!("a requant's masks") };
     let w = plan.witness();
     let seg = |kind| w.get(k, kind);
     let (base, vars) = (plan.helper_base[k], log2_ceil(plan.lens[k]) + plan.stmt.bv());
-    Ok([
-        LookupSpec { table: op.range_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Rem)], m_seg: seg(SegKind::MultRange), masks: (**range).clone(), helper: base, vars },
-        LookupSpec { table: op.activation_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Quot), seg(SegKind::Act)], m_seg: seg(SegKind::MultAct), masks: (**act).clone(), helper: base + 2, vars },
-    ])
+    let mut out = Vec::new();
+    if let Some(range) = range {
+        out.push(LookupSpec { table: op.range_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Rem)], m_seg: seg(SegKind::MultRange), masks: (**range).clone(), helper: base, vars });
+    }
+    let helper = base + 2 * out.len();
+    out.push(LookupSpec { table: op.activation_table().map_err(|e| e.to_string())?, f_segs: vec![seg(SegKind::Quot), seg(SegKind::Act)], m_seg: seg(SegKind::MultAct), masks: (**act).clone(), helper, vars });
+    Ok(out)
 }
 
 /// A private input's range lookup: the pairs (x, x) into the declared range's table (network.rs's `InputVis`).
@@ -658,15 +673,15 @@ pub fn prove_network_zk_batch<R: RngCore + CryptoRng>(
                 let (rop, wit, mult) = requant_data[k].as_ref().expect("witness built above");
                 let OpMasks::Requant { q, r, .. } = plan.masks[k] else { unreachable!() };
                 let q_hat = Mle::from_i64(&wit.q).evaluate(&cur.point) + masks[q];
-                let r_hat = Mle::from_i64(&wit.r).evaluate(&cur.point) + masks[r];
-                cx.t.absorb_frs(b"requant evals", &[q_hat, r_hat]);
+                let r_hat = r.map(|r| Mle::from_i64(&wit.r).evaluate(&cur.point) + masks[r]);
+                cx.t.absorb_frs(b"requant evals", &[q_hat].into_iter().chain(r_hat).collect::<Vec<_>>());
                 let next = requant_claims(&plan, k, &cur, (q_hat, r_hat), *shift, &mut cx.claims);
                 let cols = columns_fr(&[&wit.q, &wit.r, &wit.a]);
-                let [range, act] = requant_lookups(&plan, k, rop)?;
-                let lookups = vec![
-                    cx.lookup(range, &[&cols[1]], &mult.range).map_err(|e| format!("ops[{k}]: {e}"))?,
-                    cx.lookup(act, &[&cols[0], &cols[2]], &mult.act).map_err(|e| format!("ops[{k}]: {e}"))?,
-                ];
+                let mut lookups = Vec::new();
+                for spec in requant_lookups(&plan, k, rop)? {
+                    let (f, m): (Vec<&[Fr]>, &[u64]) = if spec.f_segs.len() == 1 { (vec![&cols[1]], &mult.range) } else { (vec![&cols[0], &cols[2]], &mult.act) };
+                    lookups.push(cx.lookup(spec, &f, m).map_err(|e| format!("ops[{k}]: {e}"))?);
+                }
                 (ZkLayer::Requant { q_hat, r_hat, lookups }, Some(next))
             }
             Op::Dense { m, n: cols, w, b } => {
@@ -884,13 +899,13 @@ pub fn verify_network_zk_batch(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i
         }
         let layer = layers.next().ok_or(shape_err("a layer proof for every op"))?;
         run = match (*op, &plan.masks[k], layer) {
-            (ArchOp::Requant { shift, relu, bits, clamp }, _, ZkLayer::Requant { q_hat, r_hat, lookups }) => {
-                if lookups.len() != 2 {
-                    return Err(shape_err("a requant's two lookups"));
-                }
-                cx.t.absorb_frs(b"requant evals", &[*q_hat, *r_hat]);
-                let next = requant_claims(&plan, k, &cur, (*q_hat, *r_hat), shift, &mut cx.claims);
+            (ArchOp::Requant { shift, relu, bits, clamp }, &OpMasks::Requant { r, .. }, ZkLayer::Requant { q_hat, r_hat, lookups }) => {
                 let specs = requant_lookups(&plan, k, &RequantOp { shift, relu, bits, clamp }).map_err(|_| shape_err("a requant's tables"))?;
+                if lookups.len() != specs.len() || r_hat.is_some() != r.is_some() {
+                    return Err(shape_err("a requant's lookups and r^ (two and r^, or one and none for a shift of 0)"));
+                }
+                cx.t.absorb_frs(b"requant evals", &[*q_hat].into_iter().chain(*r_hat).collect::<Vec<_>>());
+                let next = requant_claims(&plan, k, &cur, (*q_hat, *r_hat), shift, &mut cx.claims);
                 for (spec, l) in specs.into_iter().zip(lookups) {
                     cx.lookup(spec, l)?;
                 }
@@ -1064,7 +1079,7 @@ impl ZkNetworkProof {
             match layer {
                 ZkLayer::Requant { q_hat, r_hat, lookups } => {
                     w.fr(q_hat);
-                    w.fr(r_hat);
+                    r_hat.iter().for_each(|x| w.fr(x));
                     lookups.iter().for_each(|l| write_lookup(&mut w, l));
                 }
                 ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat } => {
@@ -1127,9 +1142,10 @@ impl ZkNetworkProof {
         for (k, op) in arch.ops.iter().enumerate().rev() {
             let layer = match (op, &plan.masks[k]) {
                 (ArchOp::Requant { .. }, OpMasks::Requant { range, act, .. }) => {
-                    let (q_hat, r_hat) = (r.fr(&format!("ops[{k}] q^"))?, r.fr(&format!("ops[{k}] r^"))?);
+                    let q_hat = r.fr(&format!("ops[{k}] q^"))?;
+                    let r_hat = range.as_ref().map(|_| r.fr(&format!("ops[{k}] r^"))).transpose()?;
                     let mut lookups = Vec::new();
-                    for (i, lm) in [range, act].into_iter().enumerate() {
+                    for (i, lm) in range.iter().map(|b| &**b).chain([&**act]).enumerate() {
                         lookups.push(read_lookup(&mut r, &plan, lm, plan.helper_base[k] + 2 * i, &format!("ops[{k}] lookup {i}"))?);
                     }
                     ZkLayer::Requant { q_hat, r_hat, lookups }
@@ -1305,7 +1321,7 @@ mod tests {
                     for f in 0..2 {
                         let mut p = proof.clone();
                         if let ZkLayer::Requant { q_hat, r_hat, .. } = &mut p.layers[li] {
-                            *(if f == 0 { q_hat } else { r_hat }) += one;
+                            *(if f == 0 { q_hat } else { r_hat.as_mut().unwrap() }) += one;
                         }
                         check(&p, &format!("layer {li} q^/r^ {f}"));
                     }
@@ -1446,6 +1462,33 @@ mod tests {
             assert_eq!(y, y2);
             println!(
                 "{name}: prove plain {plain_wall:.3} s wall / {plain_cpu:.2} s CPU, zero knowledge {zk_wall:.3} s / {zk_cpu:.2} s; verify plain {plain_verify:.3} s, zero knowledge {zk_verify:.3} s; proof bytes plain {}, zero knowledge {}",
+                plain.to_bytes().len(),
+                zk.to_bytes().len()
+            );
+        }
+        // Batches of mlp-mnist's shape (784-56-10), the input public, both provers side by side.
+        for n in [64usize, 1024] {
+            if !only.is_empty() && !only.split(',').any(|o| o == format!("batch{n}")) {
+                continue;
+            }
+            let mut rng = StdRng::seed_from_u64(64);
+            let x: Vec<i64> = (0..784).map(|_| rng.gen_range(-128..=127)).collect();
+            let net = fc(&[784, 56, 10], &x, 8, &mut rng);
+            let xs: Vec<Vec<i64>> = (0..n as i64).map(|b| x.iter().map(|v| v / (b % 4 + 1)).collect()).collect();
+            let arch = net.arch();
+            let (c0, t0) = (cpu(), std::time::Instant::now());
+            let (plain, ys, _) = super::super::network::prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(InputVis::Public, n), None, InputVis::Public, None).unwrap();
+            let (plain_wall, plain_cpu) = (t0.elapsed().as_secs_f64(), cpu() - c0);
+            let (c0, t0) = (cpu(), std::time::Instant::now());
+            let (zk, ys2, ..) = prove_network_zk_batch(&net, &xs, InputVis::Public, None, None, &mut rng).unwrap();
+            let (zk_wall, zk_cpu) = (t0.elapsed().as_secs_f64(), cpu() - c0);
+            let t1 = std::time::Instant::now();
+            verify_network_zk_batch(&arch, Some(&xs), &ys2, &zk, None, None).unwrap();
+            let zk_verify = t1.elapsed().as_secs_f64();
+            assert_eq!(ys, ys2);
+            println!(
+                "mlp-mnist's shape, batch {n}: prove plain {plain_wall:.3} s wall / {plain_cpu:.2} s CPU, zero knowledge {zk_wall:.3} s / {zk_cpu:.2} s ({:.2} ms an inference); verify zero knowledge {zk_verify:.3} s; proof bytes plain {}, zero knowledge {}",
+                zk_wall * 1000.0 / n as f64,
                 plain.to_bytes().len(),
                 zk.to_bytes().len()
             );
@@ -1592,7 +1635,7 @@ mod tests {
             match layer {
                 ZkLayer::Dense { b_hat, sumcheck, w_hat, a_hat } => out.extend(matrix(b_hat, sumcheck, w_hat, a_hat)),
                 ZkLayer::Requant { q_hat, r_hat, lookups } => {
-                    out.extend(untagged([q_hat, r_hat]));
+                    out.extend(untagged(std::iter::once(q_hat).chain(r_hat.iter_mut())));
                     lookups.iter_mut().for_each(|l| out.extend(lookup(&mut l.1)));
                 }
                 ZkLayer::Conv { unpad, b_hat, sumcheck, w_hat, a_hat, im2col } => {
@@ -1672,6 +1715,14 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(70);
         let mut nets: Vec<(Network, Vec<i64>)> = super::super::network::tests::cnns().into_iter().take(2).collect();
         nets.push(small(31));
+        // a requant of shift 0 (no remainder: no r^ and no range lookup), as worldcoin-proxy's quantizer writes
+        let x0: Vec<i64> = (0..8).map(|_| rng.gen_range(0..=15)).collect();
+        let mut net0 = Network { input_len: 8, input_min: 0, input_top: 15, ops: vec![dense(4, 8, &mut rng)] };
+        let z = run(&net0, &x0).pop().unwrap();
+        let widest = z.iter().map(|v| 64 - v.unsigned_abs().leading_zeros()).max().unwrap();
+        net0.ops.push(Op::Requant { shift: 0, relu: true, bits: widest + 2, clamp: Some(8) });
+        net0.ops.push(dense(3, 4, &mut rng));
+        nets.push((net0, x0));
         for (net, x) in &nets {
             let arch = net.arch();
             for stmt in statements() {
