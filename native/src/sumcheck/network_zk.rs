@@ -1495,6 +1495,40 @@ mod tests {
         }
     }
 
+    /// A model file as prove-model writes it (build/circuits/<id>/sumcheck/model.bin: the count of architecture
+    /// words, the words, the parameters; little-endian i64), proved in zero knowledge with a private input (the
+    /// declared range's midpoint everywhere) and with a public one, each part's lap printed:
+    /// `ZKML_MODEL_BIN=<file> cargo test --release measure_zk_model_file -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn measure_zk_model_file() {
+        let Ok(file) = std::env::var("ZKML_MODEL_BIN") else { return };
+        let b = std::fs::read(&file).unwrap();
+        let w: Vec<i64> = b.chunks(8).map(|c| i64::from_le_bytes(c.try_into().unwrap())).collect();
+        let n = w[0] as usize;
+        let arch = Arch::from_words(&w[1..1 + n]).unwrap();
+        let net = Network::from_parts(&arch, &w[1 + n..]).unwrap();
+        let x = vec![(arch.input_min + arch.input_top) / 2; arch.input_len];
+        let mut rng = StdRng::seed_from_u64(1);
+        for input in [InputVis::Private, InputVis::Public] {
+            let (c0, t0) = (super::super::cpu_seconds(), std::time::Instant::now());
+            let (proof, ys, phases, parts) = prove_network_zk_batch(&net, &[x.clone()], input, None, None, &mut rng).unwrap();
+            println!("{input:?}: {:.3} s wall, {:.2} s CPU, {} bytes", t0.elapsed().as_secs_f64(), super::super::cpu_seconds() - c0, proof.to_bytes().len());
+            let mut sums: Vec<(&str, f64, f64)> = Vec::new();
+            for (name, wall, cpu) in phases.iter().chain(&parts) {
+                match sums.iter_mut().find(|s| s.0 == *name) {
+                    Some(s) => (s.1, s.2) = (s.1 + wall, s.2 + cpu),
+                    None => sums.push((name, *wall, *cpu)),
+                }
+            }
+            sums.iter().for_each(|(n, w, c)| println!("  {n}: {w:.3} / {c:.2}"));
+            let t1 = std::time::Instant::now();
+            let xs = [x.clone()];
+            verify_network_zk_batch(&arch, (input == InputVis::Public).then_some(&xs[..]), &ys, &proof, None, None).unwrap();
+            println!("  verify {:.3} s", t1.elapsed().as_secs_f64());
+        }
+    }
+
     /// Format 3's bytes: committed weights round-trip without the model's rows; every word changed to the field's
     /// modulus and every point's x changed refuse to parse or to verify; truncations, a trailing word, a wrong version
     /// and another architecture's shape are errors naming the place.
