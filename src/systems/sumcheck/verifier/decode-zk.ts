@@ -1,17 +1,24 @@
 /**
  * A zero-knowledge proof's bytes (native/src/sumcheck/network_zk.rs `ZkNetworkProof::to_bytes`, format version 3),
- * read with every check its `from_bytes` makes. No counts: every count is the architecture's (plan-zk.ts). 32-byte
- * big-endian words, points as 64 bytes (x then y, the identity as zeros), in transcript order:
+ * read with every check its `from_bytes_for` makes. No counts: every count is the architecture's and the
+ * statement's (plan-zk.ts). 32-byte big-endian words, points as 64 bytes (x then y, the identity as zeros), in
+ * transcript order:
  *
  *   version (= 3); the model-commitment flag (0 or 1); when 1, the model's rows; the witness's rows; the masks'
  *   rows; C_M (one point);
  *   per op from the last down (flatten none):
  *     requant: q^, r^; per lookup (range, then activation): h_f's rows, h_t's rows, the first sumcheck, h_f^, G^,
- *       M, the second sumcheck, h_t^
- *     dense: b^, its sumcheck, W^, a^ (not for the first op, whose input is x)
+ *       M, the second sumcheck, h_t^ (a shift of 0: no r^, no range lookup)
+ *     dense: b^, its sumcheck, W^, a^ (when its input is hidden: not the first op's on a public input)
+ *     conv: the unpadding wiring (when its positions are not a power of two), b^, its sumcheck, W^, then a^ and the
+ *       im2col wiring (when its input is hidden)
+ *     sum pool: its wiring
+ *     add: t^ (unless t is the public input)
+ *   a private input's range lookup (as a requant's lookup);
  *   the merge's sumcheck, P^; per vector its Y (a point) and its opening; C_M's proof.
- *   A sumcheck: K, its rounds (each of its shape's round degree + 1 values), y. An opening or C_M's proof: delta,
- *   beta (points), z (the vector's column count, or the merge mask's length), z_delta, z_beta.
+ *   A wiring: its sumcheck, then x^ (when its input is hidden). A sumcheck: K, its rounds (each of its shape's
+ *   round degree + 1 values), y. An opening or C_M's proof: delta, beta (points), z (the vector's column count, or
+ *   the merge mask's length), z_delta, z_beta.
  *
  * Checks: the length a whole number of words; the version 3; the flag at most 1; every field word below r; every
  * point's coordinates below p and on the curve; no truncation; nothing after the end. A failure is a ZkmlError
@@ -23,14 +30,33 @@ import type { DotProof } from "./dot-product";
 import type { JointProof } from "./joint";
 import type { ZkLookupProof } from "./logup-zk";
 import { vectorShape } from "./joint";
-import type { Plan } from "./plan-zk";
+import type { MatrixMasks, Plan, WireMasks } from "./plan-zk";
+import type { LookupMasks } from "./logup-zk";
 import { roundDegree, ZkShape, ZkSumcheckProof } from "./zk";
 
 export const ZK_VERSION = 3n;
 
+/** A lookup's messages: its two helper columns' rows and its proof. */
+export interface ZkLookup {
+  helpers: [Rows, Rows];
+  proof: ZkLookupProof;
+}
+
+/** A wiring's messages: its sumcheck and x^(r') (null when x is the public input). */
+export interface ZkWire {
+  sumcheck: ZkSumcheckProof;
+  xHat: bigint | null;
+}
+
 export type ZkLayer =
   | { kind: "dense"; bHat: bigint; sumcheck: ZkSumcheckProof; wHat: bigint; aHat: bigint | null }
-  | { kind: "requant"; qHat: bigint; rHat: bigint; lookups: { helpers: [Rows, Rows]; proof: ZkLookupProof }[] };
+  /** r^ and the range lookup are absent for a shift of 0. */
+  | { kind: "requant"; qHat: bigint; rHat: bigint | null; lookups: ZkLookup[] }
+  | { kind: "conv"; unpad: ZkWire | null; bHat: bigint; sumcheck: ZkSumcheckProof; wHat: bigint; aHat: bigint | null; im2col: ZkWire | null }
+  | { kind: "pool"; wire: ZkWire }
+  | { kind: "add"; tHat: bigint | null }
+  /** A private input's range lookup, after every op. */
+  | { kind: "inputRange"; lookup: ZkLookup };
 
 export interface ZkNetworkProof {
   /** The model's commitment when the proof carries it (private weights); null when the verifier holds it. */
@@ -38,7 +64,7 @@ export interface ZkNetworkProof {
   witness: Rows;
   masks: Rows;
   mergeMask: Affine | null;
-  /** From the last op down, none for flatten. */
+  /** From the last op down, none for flatten; a private input's range lookup last. */
   layers: ZkLayer[];
   joint: JointProof;
 }
@@ -67,31 +93,59 @@ class ZkReader extends Reader {
   }
 }
 
+/** A lookup's messages; `base` its first helper vector (h_f, then h_t at base + 1). */
+function readLookup(r: ZkReader, plan: Plan, lm: LookupMasks, base: number, what: string): ZkLookup {
+  const helpers: [Rows, Rows] = [r.rowsOf(vectorShape(plan.joint, base).rows, `${what} h_f`), r.rowsOf(vectorShape(plan.joint, base + 1).rows, `${what} h_t`)];
+  const fSumcheck = r.zkSumcheck(lm.fShape, `${what} first sumcheck`);
+  const fValues: [bigint, bigint] = [r.fr(`${what} h_f^`), r.fr(`${what} G^`)];
+  const mHat = r.fr(`${what} M`);
+  const tSumcheck = r.zkSumcheck(lm.tShape, `${what} second sumcheck`);
+  return { helpers, proof: { fSumcheck, fValues, mHat, tSumcheck, tValue: r.fr(`${what} h_t^`) } };
+}
+
 function readRequant(r: ZkReader, plan: Plan, k: number): ZkLayer {
   const m = plan.masks[k];
   if (m.kind !== "requant") throw new Error("a requant's masks");
   const qHat = r.fr(`ops[${k}] q^`);
-  const rHat = r.fr(`ops[${k}] r^`);
-  const lookups = [m.range, m.act].map((lm, i) => {
-    const what = `ops[${k}] lookup ${i}`;
-    const base = plan.helperBase[k] + 2 * i;
-    const helpers: [Rows, Rows] = [r.rowsOf(vectorShape(plan.joint, base).rows, `${what} h_f`), r.rowsOf(vectorShape(plan.joint, base + 1).rows, `${what} h_t`)];
-    const fSumcheck = r.zkSumcheck(lm.fShape, `${what} first sumcheck`);
-    const fValues: [bigint, bigint] = [r.fr(`${what} h_f^`), r.fr(`${what} G^`)];
-    const mHat = r.fr(`${what} M`);
-    const tSumcheck = r.zkSumcheck(lm.tShape, `${what} second sumcheck`);
-    return { helpers, proof: { fSumcheck, fValues, mHat, tSumcheck, tValue: r.fr(`${what} h_t^`) } };
-  });
+  const rHat = m.range ? r.fr(`ops[${k}] r^`) : null;
+  const lookups = [...(m.range ? [m.range] : []), m.act].map((lm, i) => readLookup(r, plan, lm, plan.helperBase[k] + 2 * i, `ops[${k}] lookup ${i}`));
   return { kind: "requant", qHat, rHat, lookups };
 }
 
-function readDense(r: ZkReader, plan: Plan, k: number): ZkLayer {
-  const m = plan.masks[k];
-  if (m.kind !== "dense") throw new Error("a dense op's masks");
+/** A wiring: its sumcheck, then x^ when its input is hidden (the shape has x's slot). */
+function readWire(r: ZkReader, wm: WireMasks, what: string): ZkWire {
+  const sumcheck = r.zkSumcheck(wm.shape, `${what} sumcheck`);
+  return { sumcheck, xHat: wm.shape.slots[1] !== null ? r.fr(`${what} x^`) : null };
+}
+
+/** A matrix product's words: b^, its sumcheck, W^, a^ when its input is hidden. */
+function readMatrix(r: ZkReader, mm: MatrixMasks, k: number): { bHat: bigint; sumcheck: ZkSumcheckProof; wHat: bigint; aHat: bigint | null } {
   const bHat = r.fr(`ops[${k}] b^`);
-  const sumcheck = r.zkSumcheck(m.shape, `ops[${k}] sumcheck`);
+  const sumcheck = r.zkSumcheck(mm.shape, `ops[${k}] sumcheck`);
   const wHat = r.fr(`ops[${k}] W^`);
-  return { kind: "dense", bHat, sumcheck, wHat, aHat: k > 0 ? r.fr(`ops[${k}] a^`) : null };
+  return { bHat, sumcheck, wHat, aHat: mm.shape.slots[1] !== null ? r.fr(`ops[${k}] a^`) : null };
+}
+
+/** Op k's layer proof, or null for one that has none (flatten). */
+function readLayer(r: ZkReader, plan: Plan, k: number): ZkLayer | null {
+  const m = plan.masks[k];
+  switch (m.kind) {
+    case "requant":
+      return readRequant(r, plan, k);
+    case "dense":
+      return { kind: "dense", ...readMatrix(r, m, k) };
+    case "conv": {
+      const unpad = m.unpad && readWire(r, m.unpad, `ops[${k}] unpadding`);
+      const matrix = readMatrix(r, m.matrix, k);
+      return { kind: "conv", unpad, ...matrix, im2col: m.im2col && readWire(r, m.im2col, `ops[${k}] im2col`) };
+    }
+    case "pool":
+      return { kind: "pool", wire: readWire(r, m.wire, `ops[${k}] pool`) };
+    case "add":
+      return { kind: "add", tHat: m.t !== null ? r.fr(`ops[${k}] t^`) : null };
+    default:
+      return null;
+  }
 }
 
 function readJoint(r: ZkReader, plan: Plan): JointProof {
@@ -106,7 +160,7 @@ function readJoint(r: ZkReader, plan: Plan): JointProof {
   return { merge, pHat, evals, openings, maskProof: r.dot(plan.joint.maskLen, "merge mask proof") };
 }
 
-/** The proof the bytes encode for the plan's architecture; throws ZkmlError PROOF_INVALID when they do not. */
+/** The proof the bytes encode for the plan's architecture and statement; throws ZkmlError PROOF_INVALID when they do not. */
 export function decodeZkProof(bytes: Uint8Array, plan: Plan): ZkNetworkProof {
   const r = new ZkReader(bytes);
   if (bytes.length % 32 !== 0) r.fail(`${bytes.length} bytes: not whole 32-byte words`);
@@ -120,10 +174,11 @@ export function decodeZkProof(bytes: Uint8Array, plan: Plan): ZkNetworkProof {
   const mergeMask = r.point("merge mask commitment");
   const layers: ZkLayer[] = [];
   for (let k = plan.arch.ops.length - 1; k >= 0; k--) {
-    const op = plan.arch.ops[k].op;
-    if (op === "requant") layers.push(readRequant(r, plan, k));
-    else if (op === "dense") layers.push(readDense(r, plan, k));
+    const layer = readLayer(r, plan, k);
+    if (layer) layers.push(layer);
   }
+  const il = plan.inputLookup;
+  if (il) layers.push({ kind: "inputRange", lookup: readLookup(r, plan, il.masks, il.helper, "input lookup") });
   const joint = readJoint(r, plan);
   if (!r.done()) r.fail(`${bytes.length - r.at} bytes after the proof's end`);
   return { modelRows, witness, masks, mergeMask, layers, joint };

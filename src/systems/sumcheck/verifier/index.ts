@@ -45,10 +45,11 @@ export { sumcheckArchHash } from "./architecture";
  * `input` is then the N inputs concatenated, exactly N input lengths (else the proof is refused), or null.
  * `context` (32 bytes): the value the proof is bound to (the native sumcheckProve's context); a bound proof fails
  * without it or with another, an unbound one fails with one.
- * A proof whose first word is 3 is a zero-knowledge proof (format 3, the native sumcheckProveZk's; network-zk.ts):
- * one inference with a public input, so a null input is refused (`valid: false`) and a batch fails its lengths;
- * an architecture the zero-knowledge system does not prove is IR_INVALID (plan-zk.ts), bytes that do not decode
- * PROOF_INVALID.
+ * A proof whose first word is 3 is a zero-knowledge proof (format 3, the native sumcheckProveZk's; network-zk.ts),
+ * read for the statement the arguments make (as the native verifier reads it): a null input a private one, and
+ * several outputs' worth of values a batch (its inputs concatenated, exactly one per output, else `valid: false`);
+ * an architecture the zero-knowledge system does not prove under that statement is IR_INVALID (plan-zk.ts: a max
+ * pool, or a private input whose range does not contain 0), bytes that do not decode PROOF_INVALID.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
@@ -89,8 +90,11 @@ function verdict(check: () => void): { valid: true } | { valid: false; reason: s
   }
 }
 
-/** A zero-knowledge proof's verdict (native lib.rs `verify_zk`, in its order: the input given, the plan, the bytes,
- * the model commitment). */
+/**
+ * A zero-knowledge proof's verdict (native lib.rs `verify_zk`, in its order): the batch's N from the output's
+ * length (several outputs' worth of values: N samples), a public input of exactly N input lengths (else invalid);
+ * the plan of that statement (input public or private, N samples), the bytes, the model commitment.
+ */
 function verifyZk(
   checked: CheckedArch,
   input: readonly bigint[] | null,
@@ -100,9 +104,15 @@ function verifyZk(
   context: Uint8Array | undefined,
 ): { valid: true } | { valid: false; reason: string } {
   if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
-  if (input === null) return { valid: false, reason: "a zero-knowledge proof is of a public input so far: give the input" };
-  const plan = planOf(checked);
+  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
+  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
+  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
+  const ys = chunks(output, outLen);
+  const xs = input && chunks(input, checked.inputLen);
+  if (xs && (xs.length !== n || xs.some((x) => x.length !== checked.inputLen)))
+    return { valid: false, reason: `batch inputs (one per output): ${input?.length} values, expected ${n * checked.inputLen}` };
+  const plan = planOf(checked, { input: xs ? "public" : "private", batch: n });
   const decoded = decodeZkProof(proof, plan);
   const modelRows = model === undefined ? null : decodeCommitment(model);
-  return verdict(() => verifyNetworkZk(plan, archHashOfWords(checked.words), input, output, decoded, modelRows, context ?? null));
+  return verdict(() => verifyNetworkZk(plan, archHashOfWords(checked.words), xs, ys, decoded, modelRows, context ?? null));
 }
