@@ -11,11 +11,13 @@
  * model's, against a second commitment of the same model and against one a row short, a proof of other weights (with
  * their own commitment) against the published one, a private proof given a commitment, a commitment off the curve, a
  * context-bound proof without its context and with another, an unbound one with a context, truncations, trailing bytes,
- * a wrong version, a null input and a batch: both give the same verdict each time (both valid, both invalid at the same
+ * a wrong version, a null input (read as a private input's proof) and a batch (read as a batch's): both give the
+ * same verdict each time (both valid, both invalid at the same
  * check, or both throwing the same ZkmlError code) and no changed proof is accepted. Refusing at the same check is what
  * pins each check: a single changed word is refused by some later check too when one is skipped (a round's sum by the
  * final value, a final value by the merge), so "both refuse" alone passes with any one of them removed from the
- * TypeScript side, and this does not. The architectures the zero-knowledge system refuses are IR_INVALID in both. Also
+ * TypeScript side, and this does not. The architectures the zero-knowledge system refuses are IR_INVALID in both. CNNs,
+ * private inputs and batches: test/sumcheck-zk-cnn-verifier.test.ts. Also
  * prints the TypeScript verifier's time on one mlp-mnist-shaped proof (784-56-10).
  */
 import { expect } from "chai";
@@ -263,8 +265,10 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
       y[i] += 1n;
       expect(await bothSay({ ...base, y }, `output ${i} changed`)).to.equal("invalid");
     }
-    expect(await bothSay({ ...base, x: null }, "a null input")).to.equal("invalid");
-    expect(await bothSay({ ...base, x: [...net.x, ...net.x], y: [...net.y, ...net.y] }, "a batch of two")).to.equal("invalid");
+    // a null input reads the bytes as a private input's proof, two outputs' worth as a batch's: neither decodes
+    expect(await bothSay({ ...base, x: null }, "a null input")).to.equal("throw PROOF_INVALID");
+    expect(await bothSay({ ...base, x: [...net.x, ...net.x], y: [...net.y, ...net.y] }, "a batch of two")).to.equal("throw PROOF_INVALID");
+    expect(await bothSay({ ...base, y: [...net.y, ...net.y] }, "two outputs, one input")).to.equal("invalid");
     expect(await bothSay({ ...base, y: net.y.slice(1) }, "an output short")).to.equal("invalid");
     for (const cut of [32, 64, 7, proof.length - 32]) expect(await bothSay({ ...base, proof: proof.subarray(0, proof.length - cut) }, `${cut} bytes cut`)).to.equal("throw PROOF_INVALID");
     expect(await bothSay({ ...base, proof: Buffer.concat([proof, Buffer.alloc(32)]) }, "a trailing word")).to.equal("throw PROOF_INVALID");
@@ -326,14 +330,14 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one", f
       ["no requant", { inputLen: 4, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 3, n: 4 }] }],
       ["a dense of one input column", { inputLen: 1, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 2, n: 1 }, { op: "requant", shift: 2, relu: true, bits: 8 }] }],
       ["a requant of one value", { inputLen: 4, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 1, n: 4 }, { op: "requant", shift: 2, relu: true, bits: 8 }] }],
-      ["a requant of shift 0", { inputLen: 4, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 2, n: 4 }, { op: "requant", shift: 0, relu: true, bits: 8 }] }],
-      ["an add", { inputLen: 4, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 4, n: 4 }, { op: "requant", shift: 2, relu: true, bits: 8 }, { op: "add", from: 0, mul: 1, fromMul: 1 }] }],
+      ["a max pool", { inputLen: 4, inputMin: 0n, inputTop: 9n, ops: [{ op: "dense", m: 4, n: 4 }, { op: "requant", shift: 2, relu: true, bits: 8 }, { op: "maxpool", win: { c: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 }, bits: 9 }] }],
     ];
     for (const [what, arch] of refused) {
-      const y = Array.from({ length: 2 }, () => 0n);
+      const y = Array.from({ length: checkArch(arch).lens.at(-1) ?? 0 }, () => 0n);
       expect(await bothSay({ arch, x: [0n, 1n, 2n, 3n].slice(0, arch.inputLen), y, proof }, what)).to.equal("throw IR_INVALID");
-      // a null input is refused first (a zero-knowledge proof is of a public input), as the Rust side does
-      expect(await bothSay({ arch, x: null, y, proof }, `${what}, a null input`)).to.equal("invalid");
+      // a null input: the statement of a private input, which the first (no witness without a requant) proves
+      const priv = what === "no requant" ? "throw PROOF_INVALID" : "throw IR_INVALID";
+      expect(await bothSay({ arch, x: null, y, proof }, `${what}, a null input`)).to.equal(priv);
     }
   });
 
