@@ -146,7 +146,7 @@ pub enum ArchOp {
 pub const MAX_POOL_TAPS: usize = 7;
 
 /// A max pool's differences' range table [0, 2^(bits - 1)).
-fn maxpool_table(bits: u32) -> Table {
+pub(crate) fn maxpool_table(bits: u32) -> Table {
     Table::range(0, bits as usize - 1)
 }
 
