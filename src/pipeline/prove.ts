@@ -53,7 +53,7 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
     const hidden = [vis.weights !== "fixed" && "weights", vis.input === "private" && "input"].filter((w): w is string => typeof w === "string");
     const warnings = [
       ...(vis.weights === "private" ? [PRIVATE_WEIGHTS_WARNING] : []),
-      ...(hidden.length && !opts.zeroKnowledge ? [`${resolved.sys.protocol} without --zk is not zero knowledge: its proof binds the private ${hidden.join(" and ")} but reveals evaluations of them (--zk hides them: every op but the max pool).`] : []),
+      ...(hidden.length && !opts.zeroKnowledge ? [`${resolved.sys.protocol} without --zk is not zero knowledge: its proof binds the private ${hidden.join(" and ")} but reveals evaluations of them (--zk hides them).`] : []),
     ];
     try {
       return await proveIr({ ...resolved, sys: resolved.sys }, new StageRunner(display), t0, warnings);

@@ -10,7 +10,7 @@
  * committed (`--weights hashed`: the model's Hyrax commitment, made once and published, is what the verifier
  * holds, and a proof made with other weights fails against it). Sound; zero knowledge with `zeroKnowledge`
  * (prove-model --zk: format 3, masked sumchecks and hiding commitments, docs/design/zero-knowledge.md) for every
- * statement above and every op but the max pool, the weights private or committed (a hiding commitment,
+ * statement above and every op, the weights private or committed (a hiding commitment,
  * sumcheck/model-hiding.commitment, and the owner's secret that opens it, model-hiding.secret); without it the
  * proof's evaluations say things about the weights and a private input. Two verifiers check every proof and must agree: the Rust one and the TypeScript
  * one (./verifier), written apart from the same specification.
@@ -66,16 +66,10 @@ function checkStatement(vis: Visibility): void {
     });
 }
 
-/** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes: every op of this system but
- * the max pool (its zerocheck is not masked yet), with a requant or a private input (a committed witness); one
- * inference or a batch, the input public or private; the weights private, or committed by a hiding commitment
- * (`commit` with a secret). */
+/** What the zero-knowledge prover (format 3, native/src/sumcheck/network_zk.rs) takes: every op of this system,
+ * with a requant or a private input (a committed witness); one inference or a batch, the input public or private;
+ * the weights private, or committed by a hiding commitment (`commit` with a secret). */
 function checkZeroKnowledge(a: SumcheckArch, vis: Visibility): void {
-  const pool = a.ops.findIndex((o) => o.op === "maxpool");
-  if (pool >= 0)
-    throw new ZkmlError("IR_INVALID", `--zk: ops[${pool}] is a max pool; the sumcheck system proves in zero knowledge dense, conv, requant, sum pool (average pool), add and flatten ops`, {
-      hint: "drop --zk (the proof is then sound but not zero knowledge), use an average pool in the model, or prove with --system groth16 (always zero knowledge)",
-    });
   if (vis.input !== "private" && !a.ops.some((o) => o.op === "requant"))
     throw new ZkmlError("IR_INVALID", "--zk: a network without a requant and with a public input has nothing to commit per proof; the zero-knowledge prover needs one", {
       hint: "drop --zk (the weights are the only private values: --weights hashed hides nothing more without a requant), or prove with --system groth16",
@@ -175,7 +169,7 @@ export const sumcheck: IrSystem = {
   protocol: "sumcheck",
   prover: "native",
   form: "ir",
-  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk (every op but the max pool)",
+  description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk",
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
     const a = sumcheckArch(q);
