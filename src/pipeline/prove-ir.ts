@@ -171,6 +171,7 @@ function matches(output: string[], s: Quantized): boolean {
 
 export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: number, warnings: string[]): Promise<IrProveReport> {
   const { opts, sys, circuit } = run;
+  sys.checkStatement(circuit.visibility); // a statement this system does not prove is refused before quantizing
   const subject = await stages.run(quantizeOnlyStage(run));
   sys.check(subject.q, circuit.visibility, opts.zeroKnowledge); // what this system cannot prove is refused before any work
   const irText = irToJson(subject.q);

@@ -171,6 +171,9 @@ export interface IrVerdict {
 /** A system that proves the quantized IR directly: no circuit, no setup. */
 export interface IrSystem extends SystemBase {
   readonly form: "ir";
+  /** Refuses (a ZkmlError naming the option, with a fix) a statement it cannot prove, from the options alone:
+   * called before the model is quantized, so a wrong option costs no work. */
+  checkStatement(vis: Visibility): void;
   /** Refuses (a ZkmlError naming the option or the op, with a fix) a model or statement it cannot prove, in zero
    * knowledge when `zeroKnowledge`. */
   check(q: QModel, vis: Visibility, zeroKnowledge?: boolean): void;

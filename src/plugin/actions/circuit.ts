@@ -54,6 +54,7 @@ export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibili
   const { chooseScaleBits, describeChoice, parseMaxError } = await import("../../quantize/choose");
   const maxError = args.maxError !== undefined ? parseMaxError(args.maxError) : cfg.quantize?.maxError;
   const sys = args.system === undefined ? undefined : systemFor({ system: parseSystem(args.system, "--system") });
+  if (sys?.form === "ir") sys.checkStatement(visibility); // refused before the width search quantizes anything
   const accepts = sys?.form === "ir" ? (q: QModel) => sys.check(q, visibility) : undefined;
   const key = JSON.stringify([maxError, saturate, args.calibration, sys?.form === "ir" ? [sys.protocol, visibility] : null]);
   let byModel = choices.get(model);

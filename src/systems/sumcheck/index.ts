@@ -170,6 +170,7 @@ export const sumcheck: IrSystem = {
   prover: "native",
   form: "ir",
   description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk",
+  checkStatement,
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
     const a = sumcheckArch(q);
