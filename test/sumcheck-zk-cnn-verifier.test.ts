@@ -1,23 +1,26 @@
 /**
  * The sumcheck system's zero-knowledge proofs (format 3) of CNNs, private inputs and batches (step 8 of
  * native/src/sumcheck/network_zk.rs) checked by its two verifiers against each other: the Rust one (the addon's
- * sumcheckVerify) and the TypeScript one (verifySumcheckProof, network-zk.ts). Two networks built as quantized models
+ * sumcheckVerify) and the TypeScript one (verifySumcheckProof, network-zk.ts). Four networks built as quantized models
  * (the IR a user's model reaches the system as): a CNN on a 1x5x5 input (a conv with padding 1 of 25 output
  * positions, so its unpadding wiring is proved; a requant; a sum pool; a conv of 4 positions whose input is hidden, so
  * its im2col wiring is proved; a requant; a third conv; a requant; a residual add of the second requant's output;
- * flatten; dense), a network adding its input (dense, requant, add of the input, dense) and an MLP whose requant has
- * shift 0 (no remainder: no r^, no range lookup; commit f022977). Each proved under four
- * statements (public input, one sample; private input, one sample; public batch of 3; private batch of 2), with
- * private weights and with committed ones (sumcheckCommitModelZk): both verifiers accept every honest proof. Then
+ * flatten; dense), a network adding its input (dense, requant, add of the input, dense), an MLP whose requant has
+ * shift 0 (no remainder: no r^, no range lookup; commit f022977) and a CNN with a max pool after a requant (conv,
+ * requant, 2x2 max pool of 2x5x5, the last row and column unread, flatten, dense: its zerocheck, y's pad, the
+ * differences' lookup and the taps' wiring; commit d9f694f). Each proved under four statements (public input,
+ * one sample; private input, one sample; public batch of 3; private batch of 2), with private weights and with
+ * committed ones (sumcheckCommitModelZk): both verifiers accept every honest proof. Then
  * both give the same verdict (both valid, both invalid at the same check, or both throwing the same ZkmlError code),
  * and no changed proof is accepted, on: the words of the smallest private-input CNN proof changed in turn (every
  * fifth word and each class of field's first: the wiring and matrix sumchecks' words each refused at their own
- * round sum or final value in both), a public batch's, a committed private batch's and a shift-0 requant's words (a
- * stride, each class's first), each output changed, a
- * public input changed, a private-input proof checked as a public one and a public one as private, a batch proof
- * with one output missing, a committed proof without its commitment and against another model's, and a max pool
- * (IR_INVALID in both). Refusing at the same check is what pins each check (a final value skipped on one side shows
- * as the merge refusing there).
+ * round sum or final value in both), the private-input max pool's words (a stride and each class's first: the
+ * zerocheck's words and the d^ values each refused at the zerocheck's own round sum or final value in both), a
+ * public batch's, a committed private batch's and a shift-0 requant's words (a stride, each class's first), each
+ * output changed, a public input changed, a private-input proof checked as a public one and a public one as
+ * private, a batch proof with one output missing, a committed proof without its commitment and against another
+ * model's, and a conv of a hidden one-value input (IR_INVALID in both, public or private input). Refusing at the
+ * same check is what pins each check (a final value skipped on one side shows as the merge refusing there).
  */
 import { expect } from "chai";
 import { isZkmlError } from "../src/core/errors";
@@ -115,11 +118,14 @@ const adder = build("8 -> 8, requant, add of the input (mul 3), -> 3", 32, [8], 
 // a requant of shift 0 (no remainder: no r^ and no range lookup), as worldcoin-proxy's quantizer writes them
 const shift0Probe = inputs(23, 6, 8, [0, 15]);
 const shift0 = build("8 -> 4, requant of shift 0 (clamp 8), -> 3", 34, [8], [0, 15], shift0Probe, [{ dense: 4 }, { requantShift0: true }, { dense: 3 }]);
-const nets = [cnn, adder, shift0];
+// a max pool after a requant: 2x2 windows, stride 2, on 2x5x5 (the last row and column unread)
+const pooled = build("CNN: conv, requant, maxpool 2x2, flatten, dense", 33, CNN_SHAPE, [0, 15], cnnProbe, [{ conv: { f: 2, k: 3, p: 1 } }, { requant: 4 }, { maxpool: 2 }, { flatten: true }, { dense: 3 }]);
+const nets = [cnn, adder, shift0, pooled];
 const probes = new Map<Net, bigint[][]>([
   [cnn, cnnProbe],
   [adder, addProbe],
   [shift0, shift0Probe],
+  [pooled, cnnProbe],
 ]);
 
 const statements: ZkStatement[] = [
@@ -177,6 +183,7 @@ function checkOf(reason: string): string {
   if (!/final value/.test(reason)) return "other";
   if (/wiring/.test(reason)) return "final value (wiring)";
   if (/W\^ a\^/.test(reason)) return "final value (matrix)";
+  if (/maxpool zerocheck/.test(reason)) return "final value (maxpool zerocheck)";
   for (const what of ["h_f", "h_t", "joint merge"]) if (reason.includes(what)) return `final value (${what})`;
   return `final value (${reason})`;
 }
@@ -289,7 +296,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
     }
   });
 
-  it("both accept the honest proofs of a CNN, a network adding its input and a requant of shift 0, under every statement, private weights", async () => {
+  it("both accept the honest proofs of a CNN, a network adding its input, a requant of shift 0 and a CNN with a max pool, under every statement, private weights", async () => {
     for (const net of nets)
       for (const stmt of statements) {
         const p = proofs.get(key(net, stmt)) as Proved;
@@ -382,11 +389,42 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
     expect(await bothSay({ ...one.c, x: x1, y: runIR(cnn.q, x1).output }, "another sample's input and output")).to.equal("invalid");
   });
 
-  it("refuses alike (IR_INVALID) a CNN with a max pool, public or private input", async () => {
-    const pooled = build("CNN: conv, requant, maxpool 2x2, flatten, dense", 33, CNN_SHAPE, [0, 15], cnnProbe, [{ conv: { f: 2, k: 3, p: 1 } }, { requant: 4 }, { maxpool: 2 }, { flatten: true }, { dense: 3 }]);
+  it("agrees on the private-input max pool's words (a stride and each field's first), its zerocheck's and d^ at the zerocheck's own checks", async () => {
+    const p = proofs.get(key(pooled, statements[1])) as Proved;
+    const t0 = Date.now();
+    const { tally, checks } = await everyWord(p, 29);
+    console.log(`      ${tally.get("invalid")} invalid, ${tally.get("throw PROOF_INVALID")} undecodable (${Date.now() - t0} ms)`);
+    expect(tally.get("invalid") ?? 0).to.be.greaterThan(60);
+    // every zerocheck word and every d^ swept refused by the zerocheck itself: a round's sum or its final value
+    const own = [...checks].filter((c) => /^(zerocheck|d\^)/.test(c));
+    for (const c of own) expect(c, c).to.match(/-> (round \d+'s sum|final value \(maxpool zerocheck\))$/);
+    for (const [field, check] of [
+      ["zerocheck K", "round 0's sum"],
+      ["zerocheck round # evaluation 0", "round"],
+      ["zerocheck y", "final value (maxpool zerocheck)"],
+      ["d^ #", "final value (maxpool zerocheck)"],
+      ["lookup first sumcheck y", "final value (h_f)"],
+      ["taps sumcheck y", "final value (wiring)"],
+      ["taps x^", "final value (wiring)"],
+    ])
+      expect([...checks].some((c) => c.startsWith(`${field} -> `) && c.includes(check)), `${field} refused at ${check}: ${[...checks].filter((c) => c.startsWith(field)).join("; ")}`).to.equal(true);
+  });
+
+  it("refuses alike (IR_INVALID) a conv of a hidden one-value input, public or private input", async () => {
+    // a sum pool of the whole 1x2x2 input, then a conv of its one value (its im2col wiring would have no variable)
+    const arch: SumcheckArch = {
+      inputLen: 4,
+      inputMin: 0n,
+      inputTop: 9n,
+      ops: [
+        { op: "sumpool", win: { c: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 } },
+        { op: "conv", f: 2, win: { c: 1, h: 1, w: 1, kh: 2, kw: 2, sh: 1, sw: 1, ph: 1, pw: 1 } },
+        { op: "requant", shift: 2, relu: true, bits: 8 },
+      ],
+    };
     const p = proofs.get(key(cnn, statements[1])) as Proved;
-    const y = [0n, 0n, 0n];
-    expect(await bothSay({ arch: pooled.arch, x: cnnProbe[0], y, proof: p.c.proof }, "a max pool, public input")).to.equal("throw IR_INVALID");
-    expect(await bothSay({ arch: pooled.arch, x: null, y, proof: p.c.proof }, "a max pool, private input")).to.equal("throw IR_INVALID");
+    const y = Array.from({ length: checkArch(arch).lens.at(-1) ?? 0 }, () => 0n);
+    expect(await bothSay({ arch, x: [0n, 1n, 2n, 3n], y, proof: p.c.proof }, "a conv of a one-value input, public input")).to.equal("throw IR_INVALID");
+    expect(await bothSay({ arch, x: null, y, proof: p.c.proof }, "a conv of a one-value input, private input")).to.equal("throw IR_INVALID");
   });
 });

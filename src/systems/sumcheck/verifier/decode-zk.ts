@@ -14,6 +14,7 @@
  *       im2col wiring (when its input is hidden)
  *     sum pool: its wiring
  *     add: t^ (unless t is the public input)
+ *     max pool: its zerocheck, each tap's d^, y^, its differences' lookup (as a requant's), the taps' wiring
  *   a private input's range lookup (as a requant's lookup);
  *   the merge's sumcheck, P^; per vector its Y (a point) and its opening; C_M's proof.
  *   A wiring: its sumcheck, then x^ (when its input is hidden). A sumcheck: K, its rounds (each of its shape's
@@ -55,6 +56,8 @@ export type ZkLayer =
   | { kind: "conv"; unpad: ZkWire | null; bHat: bigint; sumcheck: ZkSumcheckProof; wHat: bigint; aHat: bigint | null; im2col: ZkWire | null }
   | { kind: "pool"; wire: ZkWire }
   | { kind: "add"; tHat: bigint | null }
+  /** The zerocheck, each tap's difference d^ and y^ at its point, the differences' lookup, the taps' wiring. */
+  | { kind: "maxpool"; zerocheck: ZkSumcheckProof; dHats: bigint[]; yHat: bigint; lookup: ZkLookup; wire: ZkWire }
   /** A private input's range lookup, after every op. */
   | { kind: "inputRange"; lookup: ZkLookup };
 
@@ -143,6 +146,13 @@ function readLayer(r: ZkReader, plan: Plan, k: number): ZkLayer | null {
       return { kind: "pool", wire: readWire(r, m.wire, `ops[${k}] pool`) };
     case "add":
       return { kind: "add", tHat: m.t !== null ? r.fr(`ops[${k}] t^`) : null };
+    case "maxpool": {
+      const zerocheck = r.zkSumcheck(m.zerocheck.shape, `ops[${k}] zerocheck`);
+      const dHats = Array.from({ length: m.zerocheck.shape.slots.length - 1 }, (_, i) => r.fr(`ops[${k}] d^ ${i}`));
+      const yHat = r.fr(`ops[${k}] y^`);
+      const lookup = readLookup(r, plan, m.lookup, plan.helperBase[k], `ops[${k}] lookup`);
+      return { kind: "maxpool", zerocheck, dHats, yHat, lookup, wire: readWire(r, m.wire, `ops[${k}] taps`) };
+    }
     default:
       return null;
   }

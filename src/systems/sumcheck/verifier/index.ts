@@ -49,7 +49,8 @@ export { sumcheckArchHash } from "./architecture";
  * read for the statement the arguments make (as the native verifier reads it): a null input a private one, and
  * several outputs' worth of values a batch (its inputs concatenated, exactly one per output, else `valid: false`);
  * an architecture the zero-knowledge system does not prove under that statement is IR_INVALID (plan-zk.ts: a max
- * pool, or a private input whose range does not contain 0), bytes that do not decode PROOF_INVALID.
+ * pool to one value, a conv of a hidden one-value input, or a private input whose range does not contain 0), bytes
+ * that do not decode PROOF_INVALID.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,

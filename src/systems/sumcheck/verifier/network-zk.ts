@@ -1,6 +1,6 @@
 /**
  * The whole verification of a zero-knowledge proof (native/src/sumcheck/network_zk.rs `verify_network_zk_batch`): a
- * network of dense, conv, requant, sum pool, add and flatten ops; y public; x public or private (committed in the
+ * network of dense, conv, requant, sum and max pool, add and flatten ops; y public; x public or private (committed in the
  * witness, in the declared range by a lookup, never sent); one sample or a batch of N (network.rs's batch layout,
  * bv = log2ceil(N) more variables, the samples' bits last); the weights private (the proof carries the model's
  * hiding commitment) or committed (the verifier holds it, the proof carries none). Nothing of the weights, the
@@ -26,6 +26,14 @@
  * - add (y = mul x + fromMul t): t^ = t~(p) + rho_t absorbed ("add eval") and claimed (on the earlier requant's a or
  *   the private input), or the public input's t~(p) computed here; the input's claim (p, (v - fromMul t^) / mul,
  *   l / mul and -fromMul / mul on rho_t).
+ * - max pool (T taps on a requant's hidden output x; y and the differences d_t = y - x[tap t] in the witness): the
+ *   running claim is left on y's segment; tau (log2 len + bv challenges); the zero-knowledge zerocheck of
+ *   sum_i eq(tau, i) prod_t d_t(i) = 0 (no corrections; factors eq(tau) public and every d_t hidden) ends where
+ *   eq(tau, r) prod_t d^_t must be its final value, d^_t = d_t~(r) + rho_t Z(r); ("maxpool evals", [d^..., y^]),
+ *   y^ = y~(r) + rho_y; the differences' range lookup (every tap's run, log2 len + bv + log2 T variables, into [0,
+ *   2^(bits - 1))); gamma; each d^_t claimed on its tap's run of the differences at r || bits(t) with its slot at
+ *   weight Z(r), y^ with its pad; the claim sum_t gamma^t (y^ - d^_t) at r, with corrections (rho_t, -gamma^t Z(r))
+ *   and (rho_y, sum_t gamma^t), carried to x by the taps' wiring (wiring.ts "taps").
  * - flatten: the claim passes.
  * A wiring (u = M x, M a public copy map; wiring.ts): the zero-knowledge sumcheck of sum_j g(j) x(j) = v with
  * corrections l (factors g public, x hidden unless it is the public input), g the batch's table built here, its
@@ -42,7 +50,7 @@
  * point (log2(out len) + bv challenges); the ops from the last down; a private input's lookup; the joint merge
  * (joint.ts) of every claim over the vectors model, witness, masks and the helpers.
  */
-import { add, fr, inv, log2Ceil, mleEval, mul, neg, sub } from "./field";
+import { add, eqEval, fr, inv, log2Ceil, mleEval, mul, neg, sub } from "./field";
 import { pow2Parts } from "./architecture";
 import type { Rows } from "./decode";
 import { Transcript } from "./transcript";
@@ -288,6 +296,51 @@ function verifyPoolZk(c: Ctx, k: number, run: Running, layer: ZkLayer): Running 
 }
 
 /**
+ * A max pool (network_zk.rs's MaxPool step, `maxpool_lookup`, `maxpool_claims`): the claim on y; the zerocheck of
+ * eq(tau) prod_t d_t, its final value eq(tau, r) prod_t d^_t; ("maxpool evals", [d^..., y^]); the differences'
+ * range lookup; gamma; the d^'s and y^'s claims; the taps' wiring from sum_t gamma^t (y^ - d^_t) less the pads.
+ */
+function verifyMaxPoolZk(c: Ctx, k: number, run: Running, layer: ZkLayer): Running | null {
+  const op = c.plan.arch.ops[k];
+  const m = c.plan.masks[k];
+  if (layer.kind !== "maxpool" || op.op !== "maxpool" || m.kind !== "maxpool") throw new Reject(`ops[${k}]: a max pool's layer proof expected`);
+  const what = `ops[${k}] maxpool`;
+  const nt = taps(op.win);
+  if (layer.dHats.length !== nt) throw new Reject(`${what}: ${layer.dHats.length} difference values, expected ${nt}`);
+  c.claims.push({ evals: [{ col: wit(c, k, "poolOut"), point: run.point, coeff: 1n }], mask: run.corr, value: run.value });
+  const tau = c.t.challenges(run.point.length);
+  const zc = m.zerocheck;
+  const v = verifyZk(layer.zerocheck, zc.shape, zc.libra, 0n, [], c.t, `${what} zerocheck`);
+  if (v.finalValue !== layer.dHats.reduce((e, d) => mul(e, d), eqEval(tau, v.point)))
+    throw new Reject(`${what} zerocheck: the sumcheck's final value is not eq(tau, r) prod d^ (a window with no zero difference)`);
+  for (const mc of v.maskClaims) c.claims.push(onMask<Placed>(mc));
+  c.t.absorbFrs("maxpool evals", [...layer.dHats, layer.yHat]);
+  const diffs = wit(c, k, "poolDiff");
+  const table: Table = { kind: "range", offset: 0n, logSize: op.bits - 1 };
+  const spec: LookupSpec = { table, f: [diffs], m: wit(c, k, "multPool"), masks: m.lookup, helper: c.plan.helperBase[k], vars: m.lookup.fShape.numVars };
+  verifyLookupStep(c, spec, layer.lookup, `${what} lookup`);
+  const gamma = c.t.challenge();
+  // maxpool_claims: d^_t on its tap's run (the tap's bits high, least significant first), y^ with its pad
+  const tp = v.point;
+  const tapBits = log2Ceil(nt);
+  const onTaps: Running = { point: tp, value: 0n, corr: [] };
+  let power = 1n;
+  let powersSum = 0n;
+  layer.dHats.forEach((d, i) => {
+    const slot = zc.shape.slots[i + 1] as number;
+    const bits = Array.from({ length: tapBits }, (_, b) => ((i >> b) & 1 ? 1n : 0n));
+    c.claims.push({ evals: [{ col: diffs, point: [...tp, ...bits], coeff: 1n }], mask: [[slot, v.z]], value: d });
+    onTaps.value = add(onTaps.value, mul(power, sub(layer.yHat, d)));
+    onTaps.corr.push([slot, neg(mul(power, v.z))]);
+    powersSum = add(powersSum, power);
+    power = mul(power, gamma);
+  });
+  c.claims.push({ evals: [{ col: wit(c, k, "poolOut"), point: tp, coeff: 1n }], mask: [[m.y, 1n]], value: layer.yHat });
+  onTaps.corr.push([m.y, powersSum]);
+  return verifyWireZk(c, { kind: "taps", win: op.win, gamma }, m.wire, layer.wire, onTaps, `${what} taps wiring`);
+}
+
+/**
  * An add, y = mul x + fromMul t: t^ = t~(p) + rho_t ("add eval") claimed with its pad on the earlier requant's a
  * or the private input (t the public input: its own t~(p), nothing sent); x's claim at p is (v - fromMul t^) / mul
  * with corrections l / mul and -fromMul / mul on rho_t (network_zk.rs `add_running`).
@@ -370,6 +423,8 @@ function verifyOpZk(c: Ctx, k: number, run: Running, layer: ZkLayer): Running | 
       return verifyPoolZk(c, k, run, layer);
     case "add":
       return verifyAddZk(c, k, run, layer);
+    case "maxpool":
+      return verifyMaxPoolZk(c, k, run, layer);
     default:
       throw new Error(`ops[${k}]: no step`);
   }

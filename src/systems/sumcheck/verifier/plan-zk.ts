@@ -19,16 +19,22 @@
  *   log2(c h w) + bv variables: x's slot, then Libra's);
  * - sum pool: its wiring's (over log2(c h w) + bv variables; x's slot when hidden, then Libra's);
  * - add: t's pad, unless t is the public input (from 0, input public: the verifier evaluates it);
+ * - max pool (T taps, len outputs; its input always a requant's, hidden): its zerocheck's (over log2 len + bv
+ *   variables, factors [eq(tau) public, each tap's difference hidden]: the T taps' slots, then Libra's mask); y's
+ *   pad; its differences' range lookup's masks (2^(log2 len + bv + log2 T) rows into 2^(bits - 1)); its taps' wiring's
+ *   (over log2(c h w) + bv variables: x's slot, then Libra's);
  * - flatten: none.
  * Then a private input's range lookup's masks (2^(log2 input length + bv) rows into its range table, architecture.ts
  * `inputTable`). Vectors, in the merge's order: 0 the model, 1 the witness, 2 the masks (2^log2 of the entries
- * allocated), then per requant from the last down its range lookup's h_f and h_t (none for a shift of 0) and its
- * activation lookup's h_f and h_t, then a private input's lookup's h_f and h_t.
+ * allocated), then per requant or max pool from the last down: a requant's range lookup's h_f and h_t (none for a
+ * shift of 0) and its activation lookup's h_f and h_t, a max pool's differences' lookup's h_f and h_t; then a
+ * private input's lookup's h_f and h_t.
  *
- * Refused (ZkmlError IR_INVALID, as the Rust Plan refuses them): a max pool; a dense op of one input column; a conv
- * of one tap on one channel; a requant of one value (and one sample), or of bits at most its shift (each lookup
- * needs two rows a side); a sum pool of one value; a private input of one value, or whose range has no table (`inputTable`); a
- * network without a requant or a private input (no witness).
+ * Refused (ZkmlError IR_INVALID, as the Rust Plan refuses them): a dense op of one input column; a conv of one tap on
+ * one channel, or of a hidden input of one value (one sample; its im2col wiring would have no variable); a requant
+ * of one value (and one sample), or of bits at most its shift (each lookup needs two rows a side); a sum pool of one
+ * value; a max pool to one value (one sample) or of bits below 2; a private input of one value, or whose range has
+ * no table (`inputTable`); a network without a requant or a private input (no witness).
  */
 import { ZkmlError } from "../../../core/errors";
 import { log2Ceil } from "./field";
@@ -70,6 +76,9 @@ export type OpMasks =
   | { kind: "conv"; unpad: WireMasks | null; matrix: MatrixMasks; im2col: WireMasks | null }
   | { kind: "pool"; wire: WireMasks }
   | { kind: "add"; t: number | null }
+  /** The zerocheck (slots: none for eq(tau), then each tap's difference), y's pad, the differences' lookup, the taps'
+   * wiring. */
+  | { kind: "maxpool"; zerocheck: WireMasks; y: number; lookup: LookupMasks; wire: WireMasks }
   | { kind: "none" };
 
 export interface Plan {
@@ -81,7 +90,7 @@ export interface Plan {
   witness: Layout;
   masks: OpMasks[];
   /** Per requant (op index), its first helper vector's index (range h_f, range h_t unless the shift is 0,
-   * activation h_f, h_t). */
+   * activation h_f, h_t); per max pool, its differences' lookup's h_f (h_t next). */
   helperBase: number[];
   /** A private input's range lookup: its table, its masks and its first helper vector's index. */
   inputLookup: { table: Table; masks: LookupMasks; helper: number } | null;
@@ -89,7 +98,7 @@ export interface Plan {
 }
 
 const unsupported = (what: string) =>
-  new ZkmlError("IR_INVALID", `sumcheck architecture: the zero-knowledge sumcheck system proves dense, conv, requant, sum pool, add and flatten ops: ${what}`);
+  new ZkmlError("IR_INVALID", `sumcheck architecture: the zero-knowledge sumcheck system proves dense, conv, requant, sum and max pool, add and flatten ops: ${what}`);
 
 /** Whether op k's input is hidden: every op's but the first's, and the first's when the input is private. */
 const hiddenInput = (stmt: ZkStatement, k: number): boolean => k > 0 || stmt.input === "private";
@@ -106,7 +115,7 @@ function matrixMasks(alloc: MaskAlloc, vars: number, hidden: boolean): MatrixMas
   return { b, shape, libra: libraFor(shape, alloc) };
 }
 
-/** One op's masks (its kind's allocation, module doc); a requant's helper sizes appended to `helperSizes`. */
+/** One op's masks (its kind's allocation, module doc); a requant's or max pool's helper sizes appended to `helperSizes`. */
 function opMasks(arch: CheckedArch, stmt: ZkStatement, k: number, alloc: MaskAlloc, helperSizes: number[], helperBase: number[]): OpMasks {
   const op = arch.ops[k];
   const bv = log2Ceil(stmt.batch);
@@ -134,7 +143,8 @@ function opMasks(arch: CheckedArch, stmt: ZkStatement, k: number, alloc: MaskAll
   if (op.op === "conv") {
     const pl = positions(op.win);
     const tl = op.win.c * taps(op.win);
-    if (log2Ceil(tl) === 0) throw unsupported(`ops[${k}] conv of one tap on one channel (a sumcheck needs two)`);
+    if (log2Ceil(tl) === 0 || (hidden && inVars(windowInLen(op.win)) === 0))
+      throw unsupported(`ops[${k}] conv of one tap on one channel, or of a one-value input (a sumcheck needs two)`);
     const unpad = 2 ** log2Ceil(pl) === pl ? null : wireMasks(alloc, inVars(wiringInLen({ kind: "unpad", rows: op.f, cols: pl })), true);
     const matrix = matrixMasks(alloc, log2Ceil(tl), hidden);
     const im2col = hidden ? wireMasks(alloc, inVars(windowInLen(op.win)), true) : null;
@@ -145,7 +155,19 @@ function opMasks(arch: CheckedArch, stmt: ZkStatement, k: number, alloc: MaskAll
     return { kind: "pool", wire: wireMasks(alloc, inVars(windowInLen(op.win)), hidden) };
   }
   if (op.op === "add") return { kind: "add", t: op.from > 0 || stmt.input === "private" ? alloc.take(1) : null };
-  throw unsupported(`ops[${k}] is a max pool (prove it without --zk)`);
+  const vars = inVars(arch.lens[k]);
+  const nt = taps(op.win);
+  if (vars === 0 || op.bits < 2) throw unsupported(`ops[${k}] max pool to one value or of ${op.bits} bits (its zerocheck and lookup need two rows)`);
+  const slots: (number | null)[] = [null];
+  for (let t = 0; t < nt; t++) slots.push(alloc.take(1));
+  const shape: ZkShape = { numVars: vars, slots };
+  const zerocheck: WireMasks = { shape, libra: libraFor(shape, alloc) };
+  const y = alloc.take(1);
+  const lookupVars = vars + log2Ceil(nt);
+  const lookup = lookupMasks(alloc, lookupVars, op.bits - 1);
+  helperBase[k] = 3 + helperSizes.length;
+  helperSizes.push(lookupVars, op.bits - 1);
+  return { kind: "maxpool", zerocheck, y, lookup, wire: wireMasks(alloc, inVars(windowInLen(op.win)), hidden) };
 }
 
 /**
