@@ -176,7 +176,10 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
   });
 
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
-    const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } } }));
+    // the statement alone is refused before the model is quantized (no stage reports anything)
+    const said: string[] = [];
+    const e1 = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: { ...visibility, weights: "fixed" } }, execution: { force: true }, observe: { log: (m) => said.push(m) } }));
+    expect(said.filter((m) => /quantiz/.test(m))).to.deep.equal([]);
     expect(e1.code).to.equal("OPTION_INVALID");
     expect(e1.message).to.match(/^--weights fixed: the sumcheck system proves inferences \(one, or a --batch\) with the output public, the input public or private and the weights private \(paper0's statement\) or committed/);
     expect(e1.hint).to.match(/--weights private/);
@@ -295,20 +298,30 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(redone.verified).to.equal(true);
   });
 
-  it("--zk refuses, before any proving, the statements and ops its prover does not take yet, saying what to do", async () => {
-    for (const [vis, msg] of [
-      [{ ...visibility, input: "private" }, /^--zk with --input private: the sumcheck system proves in zero knowledge one inference/],
-      [{ ...visibility, batch: 2 }, /^--zk with --batch 2:/],
-    ] as const) {
-      const e = await rejected(proveModel({ root: ROOT, model, system: "sumcheck", circuit: { visibility: vis }, zeroKnowledge: true }));
-      expect(e.code).to.equal("OPTION_INVALID");
-      expect(e.message).to.match(msg);
-      expect(e.hint).to.match(/drop --zk/);
-    }
+  it("--zk on a CNN with a private input, and on a batch: both verifiers accept, the output is runIR's, the input never written", async () => {
     const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
-    const e = await rejected(proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true }));
-    expect(e.code).to.equal("IR_INVALID");
-    expect(e.message).to.match(/^--zk: ops\[0\] is conv; the sumcheck system proves in zero knowledge dense, requant and flatten ops so far/);
+    const hidden = { ...visibility, input: "private" } as const;
+    const r = await proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility: hidden }, zeroKnowledge: true, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.zeroKnowledge).to.equal(true);
+    expect(r.warnings.some((w) => /not zero knowledge/.test(w))).to.equal(false);
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(JSON.parse(fs.readFileSync(r.files.public, "utf8")).input).to.equal("private");
+    expect(BigInt("0x" + fs.readFileSync(r.files.proof).subarray(0, 32).toString("hex"))).to.equal(3n);
+    const batch = await proveModel({ root: ROOT, model: cnn, system: "sumcheck", circuit: { visibility: { ...visibility, batch: 3 } }, zeroKnowledge: true, execution: { force: true } });
+    if (batch.form !== "ir") throw new Error("expected an IR system's report");
+    expect(batch.matchesReference).to.equal(true);
+    expect(batch.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+  });
+
+  it("--zk on a CNN with a max pool: both verifiers accept, the output is runIR's", async () => {
+    const cnn = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const maxpool = { ...cnn, name: "tiny-cnn-maxpool", layers: cnn.layers.map((l) => (l.type === "avgpool2d" ? { ...l, type: "maxpool2d" as const } : l)) };
+    const r = await proveModel({ root: ROOT, model: maxpool, system: "sumcheck", circuit: { visibility }, zeroKnowledge: true, execution: { force: true } });
+    if (r.form !== "ir") throw new Error("expected an IR system's report");
+    expect(r.matchesReference).to.equal(true);
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
   });
 
   it("proves a CNN (conv with padding, ReLU, average pool, dense): both verifiers accept, the output is runIR's", async () => {
