@@ -162,6 +162,9 @@ impl Plan {
             return Err("a batch of no samples".into());
         }
         let bv = stmt.bv();
+        if stmt.input == InputVis::Private {
+            arch.input_table()?; // a range without 0, or past 2^20 rows, cannot be a private input's (before the layout)
+        }
         let layouts = arch.layouts_batch(stmt.input, stmt.batch);
         let mut alloc = MaskAlloc::default();
         let mut masks = vec![OpMasks::None; arch.ops.len()];
@@ -337,13 +340,13 @@ impl ModelSecret {
     /// Back from `to_bytes` for the architecture `arch` (its model's row count), every row on the curve, every
     /// blinder below the modulus, nothing after.
     pub fn from_bytes(bytes: &[u8], arch: &Arch) -> Result<ModelSecret, DecodeError> {
-        let plan = Plan::new(arch).map_err(|what| DecodeError { offset: 0, what })?;
+        let rows = model_params(arch).map_err(|what| DecodeError { offset: 0, what })?.rows();
         let mut r = Reader { b: bytes, at: 0 };
         let commitment = r.commitment("model secret's commitment")?;
-        if commitment.rows.len() != plan.rows(0) {
-            return r.err(format!("a commitment of {} rows, this architecture's model has {}", commitment.rows.len(), plan.rows(0)));
+        if commitment.rows.len() != rows {
+            return r.err(format!("a commitment of {} rows, this architecture's model has {}", commitment.rows.len(), rows));
         }
-        let blinders = (0..plan.rows(0)).map(|i| r.fr(&format!("blinder {i}"))).collect::<Result<Vec<_>, _>>()?;
+        let blinders = (0..rows).map(|i| r.fr(&format!("blinder {i}"))).collect::<Result<Vec<_>, _>>()?;
         if r.at != bytes.len() {
             return r.err(format!("{} bytes after the secret's end", bytes.len() - r.at));
         }
@@ -353,9 +356,16 @@ impl ModelSecret {
 
 /// Commits the model once with hiding rows (committed weights): the commitment to publish and the secret to keep.
 pub fn commit_model_zk<R: RngCore + CryptoRng>(net: &Network, rng: &mut R) -> Result<ModelSecret, String> {
-    let plan = Plan::new(&net.arch())?;
-    let (commitment, blinders) = commit_i64_hiding(&plan.joint.vectors[0], &model_vector(net, &plan.layouts), rng);
+    let arch = net.arch();
+    let (commitment, blinders) = commit_i64_hiding(&model_params(&arch)?, &model_vector(net, &arch.layouts()), rng);
     Ok(ModelSecret { commitment, blinders })
+}
+
+/// The model vector's Hyrax parameters: the statement's plan's vector 0 for every statement (the model's layout
+/// holds the weights only), so a committed model serves a private input and batches alike.
+fn model_params(arch: &Arch) -> Result<HyraxParams, String> {
+    arch.check()?;
+    Ok(HyraxParams::new(HYRAX_TAG, arch.layouts().model.num_vars))
 }
 
 /// The claim that an op's output, at `point`, is `value` less <corr, masks>.
@@ -1059,8 +1069,11 @@ pub fn verify_network_zk_batch(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i
             _ => return Err(shape_err("a layer proof of another op")),
         };
     }
-    if let Some(r) = &run {
-        cx.claims.push(input_claim(&plan, r, x_b.as_deref()));
+    match &run {
+        Some(r) => cx.claims.push(input_claim(&plan, r, x_b.as_deref())),
+        // only a public input's first op may take the claim itself (its x the verifier's)
+        None if xs.is_none() => return Err(shape_err("a claim on the private input")),
+        None => {}
     }
     if plan.input_lookup.is_some() {
         let Some(ZkLayer::InputRange { lookup }) = layers.next() else { return Err(shape_err("the private input's range lookup")) };
@@ -1507,6 +1520,20 @@ mod tests {
         assert!(prove_network_zk(&net, &[1, 2, 3, 4], None, None, &mut rng).unwrap_err().contains("without a requant"));
         let net = Network { input_len: 1, input_min: 0, input_top: 9, ops: vec![dense(2, 1, &mut rng), requant_for(&[100, 200], 4, true, Some(4))] };
         assert!(prove_network_zk(&net, &[1], None, None, &mut rng).unwrap_err().contains("one input column"));
+        // a private input whose declared range has no 0 (its table's padding rows need one): refused, not a panic,
+        // by the plan, the decoder and the verifier alike (helper-41's finding)
+        let arch = Arch { input_len: 4, input_min: 1, input_top: 10, ops: vec![ArchOp::Dense { m: 2, n: 4 }, ArchOp::Requant { shift: 1, relu: true, bits: 8, clamp: None }] };
+        let private = ZkStatement { input: InputVis::Private, batch: 1 };
+        assert!(Plan::for_statement(&arch, private).is_err());
+        assert!(ZkNetworkProof::from_bytes_for(&[0u8; 32], &arch, private).is_err());
+        let (proof, _) = prove_network_zk(&small(31).0, &small(31).1, None, None, &mut rng).unwrap();
+        assert!(verify_network_zk_batch(&arch, None, &[vec![0, 0]], &proof, None, None).is_err());
+        // committed weights for a statement the one-inference public plan refuses (no requant, a private input)
+        let net = Network { input_len: 4, input_min: -8, input_top: 8, ops: vec![dense(2, 4, &mut rng)] };
+        let secret = commit_model_zk(&net, &mut rng).unwrap();
+        assert_eq!(ModelSecret::from_bytes(&secret.to_bytes(), &net.arch()).unwrap().blinders, secret.blinders);
+        let (proof, ys, ..) = prove_network_zk_batch(&net, &[vec![1, -2, 3, 4]], InputVis::Private, Some(&secret), None, &mut rng).unwrap();
+        assert_eq!(verify_network_zk_batch(&net.arch(), None, &ys, &proof, Some(&secret.commitment), None), Ok(()));
         // a conv of a hidden one-value input (its im2col wiring would have no variable): refused, not a panic
         let win = Window { c: 1, h: 1, w: 1, kh: 2, kw: 2, sh: 1, sw: 1, ph: 1, pw: 1 };
         let pool = Window { c: 1, h: 2, w: 2, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0 };

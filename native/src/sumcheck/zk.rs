@@ -216,7 +216,8 @@ fn last_round(factors: &[Mle], shape: &ZkShape, mask: &[Fr], c: Fr, len: usize) 
 /// Proves sum_x prod_i F_i(x) = v - <l, mask> in zero knowledge (module doc). The factors' tables may stop short
 /// of 2^n entries (all of one length), the rest zeros: the rounds skip the zero tail. `mask` holds every slot of `shape`,
 /// `libra`'s entries and the corrections' slots, committed before this call. Panics if the factors do not sum to
-/// v - <l, mask> (a prover bug) or, with probability about 2n / |Fr| (below 2^-240 here), if a challenge is 0 or 1:
+/// v - <l, mask> (a prover bug) or, with probability about 2n / |Fr| (below 2^-240 here), if a challenge is 0 or 1
+/// (or eta is 0):
 /// a hidden value would go out unmasked, so the prover stops rather than send it.
 pub fn prove_zk(
     factors: Vec<Mle>,
@@ -281,6 +282,8 @@ fn prove_rounds(start: Start, shape: &ZkShape, libra: &LibraMask, mask: &[Fr], c
     };
     absorb_claim(t, shape, claim);
     let eta = t.challenge_fr();
+    // eta = 0 would send every round unmasked (K = -<l, s>): as unlikely as a challenge in {0, 1}, refused alike
+    assert!(!eta.is_zero(), "a mask challenge of 0: retry with fresh masks");
     let k = eta * correction(&libra.sum_weights(), mask) - correction(l, mask);
     t.absorb_fr(b"zk sumcheck sum", &k);
     let (mut rounds, mut point) = (Vec::with_capacity(n), Vec::with_capacity(n));
