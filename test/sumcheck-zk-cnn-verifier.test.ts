@@ -23,25 +23,11 @@
  * same check is what pins each check (a final value skipped on one side shows as the merge refusing there).
  */
 import { expect } from "chai";
-import { isZkmlError } from "../src/core/errors";
-import { loadSumcheck, nativeError } from "../src/core/native";
 import { IR_FORMAT, irShapes, QModel, QOp, runIR } from "../src/ir/ir";
 import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, sumcheckArch, sumcheckParamBytes } from "../src/systems/sumcheck/arch";
-import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { checkArch } from "../src/systems/sumcheck/verifier/architecture";
-import { decodeZkProof } from "../src/systems/sumcheck/verifier/decode-zk";
-import { planOf, Plan, ZkStatement } from "../src/systems/sumcheck/verifier/plan-zk";
-
-/** A seeded generator of integers in [lo, hi] (xorshift32; hi - lo far below 2^32). */
-function rng(seed: number): (lo: number, hi: number) => number {
-  let s = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
-  return (lo, hi) => {
-    s = (s ^ (s << 13)) >>> 0;
-    s = (s ^ (s >>> 17)) >>> 0;
-    s = (s ^ (s << 5)) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
+import { planOf, ZkStatement } from "../src/systems/sumcheck/verifier/plan-zk";
+import { bothSay, bothSayAt, Case, native, refusedField, rng } from "./helpers/zk-verdicts";
 
 type Layer =
   | { conv: { f: number; k: number; p?: number } }
@@ -136,23 +122,6 @@ const statements: ZkStatement[] = [
 ];
 const stmtName = (s: ZkStatement) => `${s.input} input, ${s.batch} sample${s.batch > 1 ? "s" : ""}`;
 
-/** The addon's functions this test calls. */
-interface SumcheckZk {
-  sumcheckProveZk(arch: Buffer, params: Buffer, input: Buffer, secret?: Buffer | null, context?: Buffer | null, inputPrivate?: boolean): Promise<{ proof: Buffer; output: Buffer }>;
-  sumcheckCommitModelZk(arch: Buffer, params: Buffer): Promise<{ commitment: Buffer; secret: Buffer }>;
-  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
-}
-const native = () => loadSumcheck() as unknown as SumcheckZk;
-
-/** What a verifier may be given: the statement, the proof and the model's commitment. */
-interface Case {
-  arch: SumcheckArch;
-  x: readonly bigint[] | null;
-  y: readonly bigint[];
-  proof: Uint8Array;
-  model?: Uint8Array;
-}
-
 /** An honest proof: the statement's first samples of the net's probe inputs, its outputs runIR's. */
 interface Proved {
   net: Net;
@@ -168,69 +137,6 @@ async function prove(net: Net, stmt: ZkStatement, params: bigint[] = net.params,
   const y = fromI64Bytes(p.output);
   if (params === net.params) expect(y, `${net.name}, ${stmtName(stmt)}`).to.deep.equal(samples.flatMap((x) => runIR(net.q, x).output));
   return { net, stmt, xs, c: { arch: net.arch, x: stmt.input === "public" ? xs : null, y, proof: p.proof, model } };
-}
-
-/**
- * Which check a refusal names, in words both verifiers' reasons map to (a sumcheck round's sum, each final-value
- * check: a wiring's, a matrix product's (W^ a^), a lookup's two, the merge's; each equation of a dot-product proof;
- * anything else "other").
- */
-function checkOf(reason: string): string {
-  const round = /round (\d+): g\(0\) \+ g\(1\) differs/.exec(reason);
-  if (round) return `round ${round[1]}'s sum`;
-  if (/c T \+ delta/.test(reason)) return "dot product: c T + delta";
-  if (/c Y \+ beta/.test(reason)) return "dot product: c Y + beta";
-  if (!/final value/.test(reason)) return "other";
-  if (/wiring/.test(reason)) return "final value (wiring)";
-  if (/W\^ a\^/.test(reason)) return "final value (matrix)";
-  if (/maxpool zerocheck/.test(reason)) return "final value (maxpool zerocheck)";
-  for (const what of ["h_f", "h_t", "joint merge"]) if (reason.includes(what)) return `final value (${what})`;
-  return `final value (${reason})`;
-}
-
-async function rustSays(c: Case): Promise<string> {
-  try {
-    const v = await native().sumcheckVerify(i64Bytes(archWords(c.arch)), c.x && i64Bytes(c.x), i64Bytes(c.y), Buffer.from(c.proof), c.model && Buffer.from(c.model));
-    return v.valid ? "valid" : `invalid: ${checkOf(v.reason ?? "")}`;
-  } catch (e) {
-    const z = nativeError(e);
-    return isZkmlError(z) ? `throw ${z.code}` : `crash ${String(e)}`;
-  }
-}
-
-function tsSays(c: Case): string {
-  try {
-    const v = verifySumcheckProof(c.arch, c.x, c.y, c.proof, c.model);
-    return v.valid ? "valid" : `invalid: ${checkOf(v.reason)}`;
-  } catch (e) {
-    return isZkmlError(e) ? `throw ${e.code}` : `crash ${String(e)}`;
-  }
-}
-
-/** Both verdicts (Rust on the addon's worker thread while TypeScript runs here), which must agree to the check. */
-async function bothSayAt(c: Case, what: string): Promise<string> {
-  const rust = rustSays(c);
-  const ts = tsSays(c);
-  expect({ what, ts }).to.deep.equal({ what, ts: await rust });
-  return ts;
-}
-
-/** bothSayAt's verdict without the check: "valid", "invalid" or "throw CODE". */
-const bothSay = async (c: Case, what: string): Promise<string> => (await bothSayAt(c, what)).replace(/^invalid: .*/, "invalid");
-
-/** The field the decoder refuses at byte `at` when its word is set to ones (a point's second word: its first's). */
-function refusedField(plan: Plan, proof: Uint8Array, at: number): { at: number; field: string } {
-  const b = Buffer.from(proof);
-  b.fill(0xff, at, at + 32);
-  let said = "decoded";
-  try {
-    decodeZkProof(b, plan);
-  } catch (e) {
-    said = (e as Error).message;
-  }
-  const m = /at byte (\d+): (version|.*?(?=: (?:not a|count too large)))/.exec(said);
-  if (!m) throw new Error(`word at ${at} set to ones: ${said}`);
-  return { at: Number(m[1]), field: m[2] };
 }
 
 /** Each word's class of field: the decoder's name for it, indices dropped but a round's evaluation index kept. */

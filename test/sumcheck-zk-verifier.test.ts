@@ -21,25 +21,11 @@
  * prints the TypeScript verifier's time on one mlp-mnist-shaped proof (784-56-10).
  */
 import { expect } from "chai";
-import { isZkmlError } from "../src/core/errors";
-import { loadSumcheck, nativeError } from "../src/core/native";
 import { IR_FORMAT, irShapes, QModel, QOp, runIR } from "../src/ir/ir";
 import { archWords, fromI64Bytes, i64Bytes, SumcheckArch, sumcheckArch, sumcheckParamBytes } from "../src/systems/sumcheck/arch";
-import { verifySumcheckProof } from "../src/systems/sumcheck/verifier";
 import { checkArch } from "../src/systems/sumcheck/verifier/architecture";
-import { decodeZkProof } from "../src/systems/sumcheck/verifier/decode-zk";
-import { planOf, Plan } from "../src/systems/sumcheck/verifier/plan-zk";
-
-/** A seeded generator of integers in [lo, hi] (xorshift32; hi - lo far below 2^32). */
-function rng(seed: number): (lo: number, hi: number) => number {
-  let s = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
-  return (lo, hi) => {
-    s = (s ^ (s << 13)) >>> 0;
-    s = (s ^ (s >>> 17)) >>> 0;
-    s = (s ^ (s << 5)) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
+import { planOf } from "../src/systems/sumcheck/verifier/plan-zk";
+import { bothSay, Case, native, refusedField, rng, rustSays, tsSays } from "./helpers/zk-verdicts";
 
 type Layer = { dense: number } | { requant: { relu: boolean; clamp?: number; act: number } } | { flatten: true };
 
@@ -93,14 +79,6 @@ const nets: Net[] = [
   ]),  build("4 -> 3 (ReLU) -> 1: one output, its point of no coordinates", 5, [-4, 4], 4, [{ dense: 3 }, { requant: { relu: true, act: 4 } }, { dense: 1 }]),
 ];
 
-/** The addon's functions this test calls. */
-interface SumcheckZk {
-  sumcheckProveZk(arch: Buffer, params: Buffer, input: Buffer, secret?: Buffer | null, context?: Buffer | null): Promise<{ proof: Buffer; output: Buffer }>;
-  sumcheckCommitModelZk(arch: Buffer, params: Buffer): Promise<{ commitment: Buffer; secret: Buffer }>;
-  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
-}
-const native = () => loadSumcheck() as unknown as SumcheckZk;
-
 async function prove(net: Net, secret?: Buffer, context?: Buffer): Promise<Buffer> {
   const p = await native().sumcheckProveZk(i64Bytes(archWords(net.arch)), i64Bytes(net.params), i64Bytes(net.x), secret ?? null, context ?? null);
   expect(fromI64Bytes(p.output), net.name).to.deep.equal(net.y);
@@ -108,87 +86,6 @@ async function prove(net: Net, secret?: Buffer, context?: Buffer): Promise<Buffe
 }
 
 const commit = (net: Net) => native().sumcheckCommitModelZk(i64Bytes(archWords(net.arch)), i64Bytes(net.params));
-
-/** What a verifier may be given: the statement, the proof, the model's commitment and the context. */
-interface Case {
-  arch: SumcheckArch;
-  x: readonly bigint[] | null;
-  y: readonly bigint[];
-  proof: Uint8Array;
-  model?: Uint8Array;
-  context?: Uint8Array;
-}
-
-/**
- * Which check a refusal names, in words both verifiers' reasons map to (a sumcheck round's sum, each final-value
- * check, each equation of a dot-product proof; anything else "other"): the two must refuse at the same check, not
- * only both refuse (a check one of them skipped would show as a later check refusing).
- */
-function checkOf(reason: string): string {
-  const round = /round (\d+): g\(0\) \+ g\(1\) differs/.exec(reason);
-  if (round) return `round ${round[1]}'s sum`;
-  if (/c T \+ delta/.test(reason)) return "dot product: c T + delta";
-  if (/c Y \+ beta/.test(reason)) return "dot product: c Y + beta";
-  if (!/final value/.test(reason)) return "other";
-  for (const what of ["dense", "h_f", "h_t", "joint merge"]) if (reason.includes(what)) return `final value (${what})`;
-  return `final value (${reason})`;
-}
-
-/** What the Rust verifier says: "valid", "invalid: <check>" or "throw CODE". */
-async function rustSays(c: Case): Promise<string> {
-  try {
-    const v = await native().sumcheckVerify(
-      i64Bytes(archWords(c.arch)),
-      c.x && i64Bytes(c.x),
-      i64Bytes(c.y),
-      Buffer.from(c.proof),
-      c.model && Buffer.from(c.model),
-      c.context && Buffer.from(c.context),
-    );
-    return v.valid ? "valid" : `invalid: ${checkOf(v.reason ?? "")}`;
-  } catch (e) {
-    const z = nativeError(e);
-    return isZkmlError(z) ? `throw ${z.code}` : `crash ${String(e)}`;
-  }
-}
-
-/** What the TypeScript verifier says, in the same words. */
-function tsSays(c: Case): string {
-  try {
-    const v = verifySumcheckProof(c.arch, c.x, c.y, c.proof, c.model, c.context);
-    return v.valid ? "valid" : `invalid: ${checkOf(v.reason)}`;
-  } catch (e) {
-    return isZkmlError(e) ? `throw ${e.code}` : `crash ${String(e)}`;
-  }
-}
-
-/**
- * Both verdicts (the Rust one on the addon's worker thread while the TypeScript one runs here); they must agree,
- * a refusal at the same check. Returns the verdict without the check ("valid", "invalid" or "throw CODE").
- */
-async function bothSay(c: Case, what: string): Promise<string> {
-  const rust = rustSays(c);
-  const ts = tsSays(c);
-  expect({ what, ts }).to.deep.equal({ what, ts: await rust });
-  return ts.replace(/^invalid: .*/, "invalid");
-}
-
-/** What the decoder says of the proof with the word at byte `at` set to 0xff..: the field it refuses there. */
-function refusedField(plan: Plan, proof: Buffer, at: number): { at: number; field: string } {
-  const b = Buffer.from(proof);
-  b.fill(0xff, at, at + 32);
-  const said = (() => {
-    try {
-      decodeZkProof(b, plan);
-      return "decoded";
-    } catch (e) {
-      return (e as Error).message;
-    }
-  })();
-  const m = /at byte (\d+): (version|.*?(?=: (?:not a|count too large)))/.exec(said);
-  if (!m) throw new Error(`word at ${at} set to ones: ${said}`);
-  return { at: Number(m[1]), field: m[2] };
-}
 
 /** Each 32-byte word's class of field: the field the decoder refuses it as, indices dropped (an op's index replaced
  * by its kind; a round's evaluation index kept: each plays its own part), a point's second word marked "(y)". */

@@ -438,6 +438,9 @@ function verifyInput(c: Ctx, run: Running | null, layer: ZkLayer | undefined): v
   if (run !== null) {
     if (c.xb) c.claims.push({ evals: [], mask: run.corr, value: sub(run.value, mleEval(c.xb, run.point)) });
     else c.claims.push({ evals: [{ col: wit(c, 0, "input"), point: run.point, coeff: 1n }], mask: run.corr, value: run.value });
+  } else if (!c.xb) {
+    // only a public input's first op takes the claim itself (x is the verifier's); a private one must get it
+    throw new Reject("a claim on the private input");
   }
   const il = c.plan.inputLookup;
   if (!il) return;
