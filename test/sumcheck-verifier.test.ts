@@ -43,6 +43,7 @@ import { msm, invMod, P, Affine } from "../src/systems/sumcheck/verifier/g1";
 import { fr, mleEval, R } from "../src/systems/sumcheck/verifier/field";
 import { tableEvaluate, Table } from "../src/systems/sumcheck/verifier/logup";
 import { positions, windowInLen, wiringOutVars, wiringTable, Wiring } from "../src/systems/sumcheck/verifier/wiring";
+import { slowTests } from "./helpers/statements";
 
 /** A seeded generator of integers in [lo, hi]. */
 function rng(seed: number): (lo: number, hi: number) => number {
@@ -756,10 +757,11 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     }
   });
 
-  it("CNNs: every third 32-byte word of the larger one's and the max pool's proofs and every word of the smaller's changed in turn, and each class of field's first word: both agree, none accepted", async () => {
-    await everyWord(cnns[0], undefined, 3);
+  it("CNNs: every third 32-byte word of the larger one's and the max pool's proofs (every sixth in CI, ZKML_SLOW_TESTS=1 for third) and every word of the smaller's changed in turn, and each class of field's first word: both agree, none accepted", async () => {
+    const wide = slowTests() ? 3 : 6;
+    await everyWord(cnns[0], undefined, wide);
     await everyWord(cnns[1]);
-    await everyWord(cnns[2], undefined, 3);
+    await everyWord(cnns[2], undefined, wide);
   });
 
   it("CNNs: each input and output value changed, a weight or bias changed against the published commitment: both refuse", async () => {
@@ -838,10 +840,11 @@ describe("sumcheck verifier (TypeScript) against the Rust one", function () {
     expect(code).to.equal("INPUT_OUT_OF_RANGE");
   });
 
-  it("a private input: every second 32-byte word of the FC network's proof changed in turn, every third (and each class of field's first) of the others', every ninth of the max pool's: both agree, none accepted", async () => {
+  it("a private input: every second 32-byte word of the FC network's proof changed in turn, every third (and each class of field's first) of the others', every ninth of the max pool's (twice those strides in CI; ZKML_SLOW_TESTS=1 for these): both agree, none accepted", async () => {
     // the public proofs have their words changed above; here every class of field is still covered (everyWord takes
     // each class's first word whatever the stride), at a fraction of the time (CI's 30 minutes)
-    const stride = (net: Net) => (net === nets[0] ? 2 : net === cnns[2] ? 9 : 3);
+    const k = slowTests() ? 1 : 2;
+    const stride = (net: Net) => k * (net === nets[0] ? 2 : net === cnns[2] ? 9 : 3);
     for (const net of privateNets) await everyWord(net, privateProofs.get(net.name) ?? (await prove(net, undefined, true)), stride(net), undefined, null);
   });
 
