@@ -26,6 +26,7 @@ import { prepareModels, Prepared } from "./helpers/random";
 import { spreadInput } from "./helpers/models";
 import { batchOf, OPEN_VISIBILITY, Visibility } from "../src/statement/visibility";
 import { SIX_STATEMENTS, TEST_OPENING } from "./helpers/fingerprints";
+import { slowTests } from "./helpers/statements";
 
 const SNARKJS = path.join(ROOT, "node_modules", "snarkjs", "build", "cli.cjs");
 const VIS = SIX_STATEMENTS;
@@ -97,7 +98,8 @@ async function backendsAgree(m: Prepared, vis: Visibility, i: number): Promise<v
 
 describe("direct backend = circom renderer (property, random models)", function () {
   this.timeout(900_000);
-  const models = prepareModels(16, 555);
+  // 16 models with ZKML_SLOW_TESTS=1; CI's 8 still cycle through every statement of VIS
+  const models = prepareModels(16, 555).slice(0, slowTests() ? 16 : 8);
   models.forEach((m, i) => {
     const vis = VIS[i % VIS.length];
     it(`random model ${i + 1} (${m.q.ops.map((o) => o.op).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: same public signals; the r1cs holds for the witness; tampering fails`, () => backendsAgree(m, vis, i));
@@ -106,7 +108,7 @@ describe("direct backend = circom renderer (property, random models)", function 
   // residual connections (add): each model under one of the statements, as above
   prepareModels(12, 4242, { residual: true })
     .filter((m) => m.q.ops.some((o) => o.op === "add"))
-    .slice(0, 6)
+    .slice(0, slowTests() ? 6 : 3)
     .forEach((m, i) => {
       const vis = VIS[(i + 2) % VIS.length];
       it(`residual model ${i + 1} (${m.q.ops.map((o) => (o.op === "add" ? `add(t${o.from})` : o.op)).join(" -> ")}), ${vis.input}/${vis.weights}/${vis.output}: the same checks`, () => backendsAgree(m, vis, 100 + i));
