@@ -593,18 +593,20 @@ impl<R: RngCore + CryptoRng> ProveCx<'_, R> {
         let ab = draw_challenges(&table, vars, &mut self.t);
         let (h_f, h_t) = timed(&mut self.detail, "layers: lookup helpers", || helpers(f, m, &table, ab.0, ab.1)).map_err(|e| e.to_string())?;
         let jp = &self.plan.joint.vectors;
-        let mut comms = Vec::new();
-        for (j, h) in [h_f.clone(), h_t.clone()].into_iter().enumerate() {
+        let (mut comms, mut blinders) = (Vec::new(), Vec::new());
+        for (j, h) in [&h_f, &h_t].into_iter().enumerate() {
             let (fixed, rng) = (self.fixed, &mut *self.rng);
-            let (c, b) = timed(&mut self.detail, "layers: lookup helper commitments", || commit_fr_hiding_fixed(&jp[helper + j], &h, fixed, rng));
+            let (c, b) = timed(&mut self.detail, "layers: lookup helper commitments", || commit_fr_hiding_fixed(&jp[helper + j], h, fixed, rng));
             c.absorb(&mut self.t);
             comms.push(c);
-            self.helper_vecs.push((h, b));
+            blinders.push(b);
         }
         let masks = self.masks;
         let t = &mut self.t;
         let (proof, lc) = timed(&mut self.detail, "layers: lookup sumchecks", || prove_lookup_zk(f, m, (&h_f, &h_t), &table, &lm, masks, ab, t));
         lookup_claims(lc, &f_segs, m_seg, helper, &mut self.claims);
+        // the helpers join the merge's vectors (h_f, then h_t), moved, not copied
+        self.helper_vecs.extend([h_f, h_t].into_iter().zip(blinders));
         Ok((comms, proof))
     }
 
