@@ -152,6 +152,12 @@ function fieldClasses(p: Proved): string[] {
   });
 }
 
+/** Each (field, check) pair: some word of that field class was refused at that check (`everyWord`'s checks). */
+function expectOwnChecks(checks: Set<string>, pairs: [string, string][]): void {
+  for (const [field, check] of pairs)
+    expect([...checks].some((c) => c.startsWith(`${field} -> `) && c.includes(check)), `${field} refused at ${check}: ${[...checks].filter((c) => c.startsWith(field)).join("; ")}`).to.equal(true);
+}
+
 /**
  * The proof's words changed in turn (the last bit flipped; every eighth also with its top byte set): every
  * stride-th and each class of field's first. Both agree each time, and none accepts; returns the verdicts' tally
@@ -238,7 +244,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
     expect(tally.get("invalid") ?? 0).to.be.greaterThan(150);
     expect(tally.get("throw PROOF_INVALID") ?? 0).to.be.greaterThan(0);
     // the step-8 messages' words each refused at a check of their own (not only at the merge)
-    for (const [field, check] of [
+    expectOwnChecks(checks, [
       ["unpadding sumcheck round # evaluation 0", "round"],
       ["unpadding sumcheck y", "final value (wiring)"],
       ["unpadding x^", "final value (wiring)"],
@@ -249,8 +255,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
       ["W^", "final value (matrix)"],
       ["a^", "final value (matrix)"],
       ["input lookup first sumcheck y", "final value (h_f)"],
-    ])
-      expect([...checks].some((c) => c.startsWith(`${field} -> `) && c.includes(check)), `${field} refused at ${check}: ${[...checks].filter((c) => c.startsWith(field)).join("; ")}`).to.equal(true);
+    ]);
   });
 
   it("agrees on a public batch's words, a committed private batch's adder and a private shift-0 requant's (a stride and each field's first)", async () => {
@@ -304,7 +309,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
     // every zerocheck word and every d^ swept refused by the zerocheck itself: a round's sum or its final value
     const own = [...checks].filter((c) => /^(zerocheck|d\^)/.test(c));
     for (const c of own) expect(c, c).to.match(/-> (round \d+'s sum|final value \(maxpool zerocheck\))$/);
-    for (const [field, check] of [
+    expectOwnChecks(checks, [
       ["zerocheck K", "round 0's sum"],
       ["zerocheck round # evaluation 0", "round"],
       ["zerocheck y", "final value (maxpool zerocheck)"],
@@ -312,8 +317,7 @@ describe("sumcheck zero-knowledge verifier (TypeScript) against the Rust one: CN
       ["lookup first sumcheck y", "final value (h_f)"],
       ["taps sumcheck y", "final value (wiring)"],
       ["taps x^", "final value (wiring)"],
-    ])
-      expect([...checks].some((c) => c.startsWith(`${field} -> `) && c.includes(check)), `${field} refused at ${check}: ${[...checks].filter((c) => c.startsWith(field)).join("; ")}`).to.equal(true);
+    ]);
   });
 
   it("refuses alike (IR_INVALID) a conv of a hidden one-value input, public or private input", async () => {
