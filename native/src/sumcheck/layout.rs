@@ -98,6 +98,17 @@ impl Layout {
         Layout { segments, num_vars: log2_ceil(offset) }
     }
 
+    /// The joint layout of two committed vectors (docs/design/kzg-pcs.md section 3): with n the larger of their
+    /// variable counts, `self` at offset 0 and `other` at 2^n, so the joint MLE over n + 1 variables is
+    /// J~(x, j) = (1 - j) self~(x) + j other~(x), the selector j its last variable (a vector of fewer than n
+    /// variables is itself zero-extended: its claims get zero high coordinates). `other`'s segment i is joint
+    /// segment `self.segments.len() + i`.
+    pub fn joint(&self, other: &Layout) -> Layout {
+        let n = self.num_vars.max(other.num_vars);
+        let shifted = other.segments.iter().map(|s| Segment { offset: s.offset + (1 << n), ..s.clone() });
+        Layout { segments: self.segments.iter().cloned().chain(shifted).collect(), num_vars: n + 1 }
+    }
+
     /// The index of (op, kind)'s segment.
     pub fn find(&self, op: usize, kind: SegKind) -> Option<usize> {
         self.segments.iter().position(|s| s.op == op && s.kind == kind)
@@ -584,10 +595,46 @@ fn add_pairs(mut a: Vec<[Fr; 2]>, b: Vec<[Fr; 2]>) -> Vec<[Fr; 2]> {
 /// (`SegProver`); the segments folded to one entry, all smaller than every live one, form the tail: explicit E and
 /// P tables of the current level (the table prover's own rounds), each finished segment prepended to it.
 struct ClaimsProver<'a> {
-    segs: Vec<SegProver<'a>>,
+    /// The segments with variables of their own, largest first, each with its offset.
+    segs: Vec<(usize, SegProver<'a>)>,
     num_vars: usize,
-    tail_e: Vec<Fr>,
-    tail_p: Vec<Fr>,
+    /// The entries of finished segments at the current level: (index at this level, E, P), by index.
+    tail: Vec<(usize, Fr, Fr)>,
+}
+
+/// The tail's part of a round's message: pairs (2b, 2b + 1) of the sparse level, a missing entry zero.
+fn tail_round(tail: &[(usize, Fr, Fr)]) -> [Fr; 3] {
+    let mut g = [Fr::zero(); 3];
+    for ((e0, p0), (e1, p1)) in tail_pairs(tail) {
+        g[0] += e0 * p0;
+        g[1] += e1 * p1;
+        g[2] += (e1.double() - e0) * (p1.double() - p0);
+    }
+    g
+}
+
+/// The tail's entries paired by index: ((E, P) at 2b, (E, P) at 2b + 1), zeros where absent; with b.
+fn tail_pairs(tail: &[(usize, Fr, Fr)]) -> impl Iterator<Item = ((Fr, Fr), (Fr, Fr))> + '_ {
+    tail_pairs_indexed(tail).map(|(_, a, b)| (a, b))
+}
+
+fn tail_pairs_indexed(tail: &[(usize, Fr, Fr)]) -> impl Iterator<Item = (usize, (Fr, Fr), (Fr, Fr))> + '_ {
+    let zero = (Fr::zero(), Fr::zero());
+    let mut k = 0;
+    std::iter::from_fn(move || {
+        let &(i, e, p) = tail.get(k)?;
+        k += 1;
+        if i % 2 == 1 {
+            return Some((i / 2, zero, (e, p)));
+        }
+        match tail.get(k) {
+            Some(&(j, e1, p1)) if j == i + 1 => {
+                k += 1;
+                Some((i / 2, (e, p), (e1, p1)))
+            }
+            _ => Some((i / 2, (e, p), zero)),
+        }
+    })
 }
 
 impl<'a> ClaimsProver<'a> {
@@ -600,36 +647,33 @@ impl<'a> ClaimsProver<'a> {
             per_seg[*seg].1.push(power);
             power *= alpha;
         }
-        let (mut segs, mut tail_e, mut tail_p) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut segs, mut tail) = (Vec::new(), Vec::new());
         for (i, (zs, cs)) in per_seg.into_iter().enumerate() {
             let s = &layout.segments[i];
             let data = layout.slice(i, big);
             if s.vars == 0 {
-                tail_e.push(cs.iter().sum());
-                tail_p.push(fr_from_i64(data[0]));
+                tail.push((s.offset, cs.iter().sum(), fr_from_i64(data[0])));
             } else {
-                segs.push(SegProver::new(s.vars, data, zs, cs));
+                segs.push((s.offset, SegProver::new(s.vars, data, zs, cs)));
             }
         }
-        ClaimsProver { segs, num_vars: layout.num_vars, tail_e, tail_p }
+        segs.sort_by(|a, b| b.1.vars.cmp(&a.1.vars));
+        tail.sort_by_key(|x| x.0);
+        ClaimsProver { segs, num_vars: layout.num_vars, tail }
     }
 
     fn prove(mut self, t: &mut Transcript) -> (SumcheckProof, Vec<Fr>, Fr) {
         if self.num_vars == 0 {
-            return prove_product_trimmed(self.tail_e, self.tail_p, 0, t);
+            let (e, p) = self.tail.first().map_or((Fr::zero(), Fr::zero()), |x| (x.1, x.2));
+            return prove_product_trimmed(vec![e], vec![p], 0, t);
         }
         let mut rounds = Vec::with_capacity(self.num_vars);
         let mut point: Vec<Fr> = Vec::with_capacity(self.num_vars);
         for j in 0..self.num_vars {
-            let live = self.segs.partition_point(|s| s.vars > j);
-            let mut g = self.segs[..live].par_iter_mut().map(|s| s.round(j, &point)).reduce(|| [Fr::zero(); 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
-            for (e, p) in self.tail_e.chunks(2).zip(self.tail_p.chunks(2)) {
-                let (e0, p0) = (e[0], p[0]);
-                let (e1, p1) = if e.len() == 2 { (e[1], p[1]) } else { (Fr::zero(), Fr::zero()) };
-                g[0] += e0 * p0;
-                g[1] += e1 * p1;
-                g[2] += (e1.double() - e0) * (p1.double() - p0);
-            }
+            let live = self.segs.partition_point(|s| s.1.vars > j);
+            let mut g = self.segs[..live].par_iter_mut().map(|s| s.1.round(j, &point)).reduce(|| [Fr::zero(); 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
+            let gt = tail_round(&self.tail);
+            g = [g[0] + gt[0], g[1] + gt[1], g[2] + gt[2]];
             if j == 0 {
                 t.absorb_frs(b"sumcheck claim", &[g[0] + g[1], Fr::from(self.num_vars as u64), Fr::from(2u64)]);
             }
@@ -637,22 +681,22 @@ impl<'a> ClaimsProver<'a> {
             let r = t.challenge_fr();
             point.push(r);
             rounds.push(g.to_vec());
-            // The next level's tail: the segments finishing now (vars = j + 1), then the old tail folded.
-            let done = self.segs.partition_point(|s| s.vars > j + 1);
-            let finished: Vec<(Fr, Fr)> = self.segs[done..live].par_iter_mut().map(|s| s.finish(&point)).collect();
+            // The next level's tail: the old tail folded, and the segments finishing now (vars = j + 1) at their
+            // offsets' index there.
+            let done = self.segs.partition_point(|s| s.1.vars > j + 1);
+            let finished: Vec<(usize, Fr, Fr)> = self.segs[done..live].par_iter_mut().map(|(o, s)| {
+                let (e, p) = s.finish(&point);
+                (*o >> (j + 1), e, p)
+            }).collect();
             self.segs.truncate(done);
-            let fold = |v: &[Fr]| -> Vec<Fr> {
-                v.chunks(2).map(|c| {
-                    let c1 = if c.len() == 2 { c[1] } else { Fr::zero() };
-                    c[0] + r * (c1 - c[0])
-                }).collect()
-            };
-            let (fe, fp) = (fold(&self.tail_e), fold(&self.tail_p));
-            self.tail_e = finished.iter().map(|x| x.0).chain(fe).collect();
-            self.tail_p = finished.iter().map(|x| x.1).chain(fp).collect();
+            let mut next: Vec<(usize, Fr, Fr)> = tail_pairs_indexed(&self.tail).map(|(b, (e0, p0), (e1, p1))| (b, e0 + r * (e1 - e0), p0 + r * (p1 - p0))).collect();
+            next.extend(finished);
+            next.sort_by_key(|x| x.0);
+            self.tail = next;
         }
-        debug_assert!(self.segs.is_empty() && self.tail_p.len() == 1);
-        (SumcheckProof { rounds }, point, self.tail_p[0])
+        debug_assert!(self.segs.is_empty() && self.tail.len() <= 1);
+        let p = self.tail.first().map_or(Fr::zero(), |x| x.2);
+        (SumcheckProof { rounds }, point, p)
     }
 }
 
@@ -816,6 +860,53 @@ mod tests {
             let b = prove_claims_tables(&l, &big, &claims, &mut t2);
             assert_eq!(a, b, "case {case}: {:?}", l.segments.iter().map(|s| s.vars).collect::<Vec<_>>());
             assert_eq!(t1.state(), t2.state());
+        }
+    }
+
+    /// A joint layout (two vectors of different sizes, either larger): the segment prover's messages are the table
+    /// prover's, batch.rs's verifier accepts them, and the final value is (1 - j) M~(s) + j W~(s) at s's selector.
+    #[test]
+    fn joint_layout_merges_two_vectors() {
+        let mut rng = test_rng();
+        for (mv, wv) in [(6, 3), (3, 6), (5, 5), (0, 4), (7, 0)] {
+            let ml = Layout::new(&[(0, SegKind::Weights { rb: 0, cb: 0 }, mv), (0, SegKind::Bias, mv.saturating_sub(2))]);
+            let wl = Layout::new(&[(1, SegKind::Act, wv), (1, SegKind::Quot, wv), (1, SegKind::MultAct, 0)]);
+            let j = ml.joint(&wl);
+            let n = j.num_vars - 1;
+            let fill = |l: &Layout, rng: &mut _| -> Vec<i64> {
+                let mut big = vec![0i64; 1 << n];
+                for i in 0..l.segments.len() {
+                    let d: Vec<i64> = (0..1usize << l.segments[i].vars).map(|_| Rng::gen_range(rng, -300..=300)).collect();
+                    l.place(i, &d, &mut big);
+                }
+                big
+            };
+            let (m, w) = (fill(&ml, &mut rng), fill(&wl, &mut rng));
+            let big: Vec<i64> = m.iter().chain(&w).copied().collect();
+            let p = Mle::from_i64(&big);
+            let mut claims = Claims::default();
+            for seg in 0..j.segments.len() {
+                for _ in 0..1 + seg % 2 {
+                    let local: Vec<Fr> = (0..j.segments[seg].vars).map(|_| Fr::rand(&mut rng)).collect();
+                    let v = p.evaluate(&j.lift(seg, &local));
+                    claims.add(seg, local, v);
+                }
+            }
+            // a claim made on the model's own layout, lifted with zero high coordinates and selector 0, is the same
+            let local: Vec<Fr> = (0..ml.segments[0].vars).map(|_| Fr::rand(&mut rng)).collect();
+            let mut own = ml.lift(0, &local);
+            own.resize(n, Fr::zero());
+            own.push(Fr::zero());
+            assert_eq!(own, j.lift(0, &local), "({mv}, {wv})");
+            let mut t1 = Transcript::new(b"t");
+            let a = prove_claims(&j, &big, &claims, &mut t1);
+            let mut t2 = Transcript::new(b"t");
+            let b = prove_claims_tables(&j, &big, &claims, &mut t2);
+            assert_eq!(a, b, "({mv}, {wv})");
+            let (s, v) = verify_batch(&a.0, &claims.points(&j), &claims.values(), j.num_vars, &mut Transcript::new(b"t")).unwrap();
+            let sel = s[n];
+            let want = (Fr::one() - sel) * Mle::from_i64(&m).evaluate(&s[..n]) + sel * Mle::from_i64(&w).evaluate(&s[..n]);
+            assert_eq!(v, want, "({mv}, {wv})");
         }
     }
 

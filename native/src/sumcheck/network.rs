@@ -827,88 +827,161 @@ pub fn prove_timed(net: &Network, x: &[i64], params: &NetParams, model: Option<&
 /// `arch.hyrax_params_batch(input, xs.len())`'s. One sample's proof is prove_timed's. With `context`, the proof is
 /// bound to it (absorb_statement): it verifies only with the same context.
 pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, model: Option<&HyraxCommitment>, input: InputVis, context: Option<&[u8; 32]>) -> Result<(NetworkProof, Vec<Vec<i64>>, Timings), String> {
-    if xs.is_empty() {
-        return Err("a batch of no inputs".into());
-    }
-    let n = xs.len();
-    let bv = log2_ceil(n);
     let mut timings = Timings::new();
     let mut lap = stopwatch();
-    let traces: Vec<Vec<Vec<i64>>> = xs.iter().enumerate().map(|(b, x)| try_run(net, x).map_err(|e| if n > 1 { format!("batch[{b}]: {e}") } else { e })).collect::<Result<_, _>>()?;
-    let arch = net.arch();
-    let lens = arch.check()?;
-    let input_table = match input {
-        InputVis::Private => Some(arch.input_table()?),
-        InputVis::Public => None,
-    };
-    let layouts = arch.layouts_batch(input, n);
+    let wit = Witness::build(net, xs, input)?;
+    let layouts = &wit.layouts;
     let sizes = |p: &NetParams| (p.model.num_vars, p.witness.as_ref().map(|w| w.num_vars));
     if sizes(params) != (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars)) {
         return Err(format!("Hyrax parameters for {:?} variables, the layouts have {:?}", sizes(params), (layouts.model.num_vars, layouts.witness.as_ref().map(|w| w.num_vars))));
     }
-    // every op's output as a batch vector (batch_vector); the input's too
-    let x_b = batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n);
-    let trace: Vec<Vec<i64>> = (0..net.ops.len()).map(|k| batch_vector(traces.iter().map(|t| &t[k][..]), lens[k], n)).collect();
-    let input_of = |k: usize| if k == 0 { &x_b[..] } else { &trace[k - 1][..] };
-    let ys: Vec<Vec<i64>> = traces.iter().zip(xs).map(|(t, x)| t.last().cloned().unwrap_or_else(|| x.clone())).collect();
-
-    // The witness: every requant's columns and multiplicities placed in one vector; the model's in another.
-    let big_m = model_vector(net, &layouts);
-    let mut big_w = vec![0i64; layouts.witness.as_ref().map_or(0, |l| 1 << l.num_vars)];
-    let mut requant_data = vec![None; net.ops.len()];
-    for (k, op) in net.ops.iter().enumerate() {
-        if let &Op::Requant { shift, relu, bits, clamp } = op {
-            let l = layouts.witness.as_ref().expect("a requant, so a witness layout");
-            let op = RequantOp { shift, relu, bits, clamp };
-            let wit = requant_witness(input_of(k), &op).map_err(|e| format!("ops[{k}]: {e}"))?;
-            let mult = requant_multiplicities(&wit, &op).map_err(|e| format!("ops[{k}]: {e}"))?;
-            debug_assert_eq!(&wit.a[..trace[k].len()], &trace[k][..]);
-            l.place(l.get(k, SegKind::Quot), &wit.q, &mut big_w);
-            l.place(l.get(k, SegKind::Rem), &wit.r, &mut big_w);
-            l.place(l.get(k, SegKind::Act), &wit.a, &mut big_w);
-            let as_i64 = |m: &[u64]| m.iter().map(|&c| c as i64).collect::<Vec<i64>>();
-            l.place(l.get(k, SegKind::MultRange), &as_i64(&mult.range), &mut big_w);
-            l.place(l.get(k, SegKind::MultAct), &as_i64(&mult.act), &mut big_w);
-            requant_data[k] = Some((op, wit, mult));
-        }
-    }
-    let mut pool_data = vec![None; net.ops.len()];
-    for (k, op) in net.ops.iter().enumerate() {
-        if let &Op::MaxPool { win, bits } = op {
-            let l = layouts.witness.as_ref().expect("a max pool, so a witness layout");
-            let d = maxpool_diffs_batch(&win, &traces.iter().map(|t| if k == 0 { &[][..] } else { &t[k - 1][..] }).collect::<Vec<_>>(), &traces.iter().map(|t| &t[k][..]).collect::<Vec<_>>());
-            let mult = table_multiplicities(&[&d], &maxpool_table(bits)).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
-            l.place(l.get(k, SegKind::PoolOut), &trace[k], &mut big_w);
-            l.place(l.get(k, SegKind::PoolDiff), &d, &mut big_w);
-            l.place(l.get(k, SegKind::MultPool), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
-            pool_data[k] = Some((d, mult));
-        }
-    }
-    let input_mult = match &input_table {
-        Some(table) => {
-            let l = layouts.witness.as_ref().expect("a private input, so a witness layout");
-            let mult = table_multiplicities(&[&x_b, &x_b], table).map_err(|e| format!("input: {e}"))?;
-            l.place(l.get(0, SegKind::Input), &x_b, &mut big_w);
-            l.place(l.get(0, SegKind::MultInput), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
-            Some(mult)
-        }
-        None => None,
-    };
-
     lap("run and witness", &mut timings);
     let mut t = Transcript::new(DOMAIN_TAG);
-    absorb_statement(&mut t, &arch.hash(), (input == InputVis::Public).then_some(xs), arch.input_len, &ys, context);
+    absorb_statement(&mut t, &wit.arch.hash(), (input == InputVis::Public).then_some(xs), wit.arch.input_len, &wit.ys, context);
     let model_commitment = match model {
         Some(c) => c.clone(),
-        None => commit_big(&params.model, &big_m),
+        None => commit_big(&params.model, &wit.big_m),
     };
     t.absorb_g1s(b"model commitment", &model_commitment.rows);
-    let commitment = params.witness.as_ref().map(|p| commit_big(p, &big_w));
+    let commitment = params.witness.as_ref().map(|p| commit_big(p, &wit.big_w));
     if let Some(c) = &commitment {
         c.absorb(&mut t);
     }
     lap("commit", &mut timings);
+    let (layers, claims) = prove_layers(net, &wit, &mut t)?;
+    lap("layers", &mut timings);
+    let (model_batch, s_m) = prove_claims(&layouts.model, &wit.big_m, &claims.model, &mut t);
+    let witness_batch = layouts.witness.as_ref().map(|l| prove_claims(l, &wit.big_w, &claims.witness, &mut t));
+    lap("batch", &mut timings);
+    let (model_opening, value) = open_i64(&params.model, &wit.big_m, &s_m, &mut t);
+    debug_assert_eq!(value, model_batch.p_eval);
+    let witness_open = witness_batch.map(|(batch, s)| {
+        let (opening, value) = open_i64(params.witness.as_ref().expect("witness params"), &wit.big_w, &s, &mut t);
+        debug_assert_eq!(value, batch.p_eval);
+        Opened { batch, opening }
+    });
+    lap("opening", &mut timings);
+    let proof = NetworkProof {
+        model_commitment: model.is_none().then_some(model_commitment),
+        commitment,
+        layers,
+        model_open: Opened { batch: model_batch, opening: model_opening },
+        witness_open,
+    };
+    Ok((proof, wit.ys, timings))
+}
 
+/// Requant data kept for its layer proof: the op, its witness columns and multiplicities.
+type RequantData = (RequantOp, super::requant::RequantWitness, super::requant::RequantMultiplicities);
+
+/// What the prover knows before any commitment, whatever the commitment scheme: every op's output as a batch
+/// vector (`batch_vector`), the two committed vectors (the model's weights and biases; every requant's columns and
+/// multiplicities, a max pool's output, differences and multiplicities, a private input and its multiplicities),
+/// and each op's data for its layer proof.
+pub(crate) struct Witness {
+    pub(crate) arch: Arch,
+    pub(crate) input: InputVis,
+    pub(crate) layouts: Layouts,
+    /// Samples in the batch, and the batch's variables (log2_ceil of it).
+    n: usize,
+    bv: usize,
+    traces: Vec<Vec<Vec<i64>>>,
+    x_b: Vec<i64>,
+    trace: Vec<Vec<i64>>,
+    pub(crate) ys: Vec<Vec<i64>>,
+    pub(crate) big_m: Vec<i64>,
+    pub(crate) big_w: Vec<i64>,
+    requant_data: Vec<Option<RequantData>>,
+    pool_data: Vec<Option<(Vec<i64>, Vec<u64>)>>,
+    input_table: Option<Table>,
+    input_mult: Option<Vec<u64>>,
+}
+
+impl Witness {
+    /// Runs the network on every sample and lays out both committed vectors (`arch.layouts_batch(input, n)`).
+    pub(crate) fn build(net: &Network, xs: &[Vec<i64>], input: InputVis) -> Result<Witness, String> {
+        if xs.is_empty() {
+            return Err("a batch of no inputs".into());
+        }
+        let n = xs.len();
+        let bv = log2_ceil(n);
+        let traces: Vec<Vec<Vec<i64>>> = xs.iter().enumerate().map(|(b, x)| try_run(net, x).map_err(|e| if n > 1 { format!("batch[{b}]: {e}") } else { e })).collect::<Result<_, _>>()?;
+        let arch = net.arch();
+        let lens = arch.check()?;
+        let input_table = match input {
+            InputVis::Private => Some(arch.input_table()?),
+            InputVis::Public => None,
+        };
+        let layouts = arch.layouts_batch(input, n);
+        // every op's output as a batch vector (batch_vector); the input's too
+        let x_b = batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n);
+        let trace: Vec<Vec<i64>> = (0..net.ops.len()).map(|k| batch_vector(traces.iter().map(|t| &t[k][..]), lens[k], n)).collect();
+        let input_of = |k: usize| if k == 0 { &x_b[..] } else { &trace[k - 1][..] };
+        let ys: Vec<Vec<i64>> = traces.iter().zip(xs).map(|(t, x)| t.last().cloned().unwrap_or_else(|| x.clone())).collect();
+
+        // The witness: every requant's columns and multiplicities placed in one vector; the model's in another.
+        let big_m = model_vector(net, &layouts);
+        let mut big_w = vec![0i64; layouts.witness.as_ref().map_or(0, |l| 1 << l.num_vars)];
+        let mut requant_data = vec![None; net.ops.len()];
+        for (k, op) in net.ops.iter().enumerate() {
+            if let &Op::Requant { shift, relu, bits, clamp } = op {
+                let l = layouts.witness.as_ref().expect("a requant, so a witness layout");
+                let op = RequantOp { shift, relu, bits, clamp };
+                let wit = requant_witness(input_of(k), &op).map_err(|e| format!("ops[{k}]: {e}"))?;
+                let mult = requant_multiplicities(&wit, &op).map_err(|e| format!("ops[{k}]: {e}"))?;
+                debug_assert_eq!(&wit.a[..trace[k].len()], &trace[k][..]);
+                l.place(l.get(k, SegKind::Quot), &wit.q, &mut big_w);
+                l.place(l.get(k, SegKind::Rem), &wit.r, &mut big_w);
+                l.place(l.get(k, SegKind::Act), &wit.a, &mut big_w);
+                let as_i64 = |m: &[u64]| m.iter().map(|&c| c as i64).collect::<Vec<i64>>();
+                l.place(l.get(k, SegKind::MultRange), &as_i64(&mult.range), &mut big_w);
+                l.place(l.get(k, SegKind::MultAct), &as_i64(&mult.act), &mut big_w);
+                requant_data[k] = Some((op, wit, mult));
+            }
+        }
+        let mut pool_data = vec![None; net.ops.len()];
+        for (k, op) in net.ops.iter().enumerate() {
+            if let &Op::MaxPool { win, bits } = op {
+                let l = layouts.witness.as_ref().expect("a max pool, so a witness layout");
+                let d = maxpool_diffs_batch(&win, &traces.iter().map(|t| if k == 0 { &[][..] } else { &t[k - 1][..] }).collect::<Vec<_>>(), &traces.iter().map(|t| &t[k][..]).collect::<Vec<_>>());
+                let mult = table_multiplicities(&[&d], &maxpool_table(bits)).map_err(|e| format!("ops[{k}] maxpool: {e}"))?;
+                l.place(l.get(k, SegKind::PoolOut), &trace[k], &mut big_w);
+                l.place(l.get(k, SegKind::PoolDiff), &d, &mut big_w);
+                l.place(l.get(k, SegKind::MultPool), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
+                pool_data[k] = Some((d, mult));
+            }
+        }
+        let input_mult = match &input_table {
+            Some(table) => {
+                let l = layouts.witness.as_ref().expect("a private input, so a witness layout");
+                let mult = table_multiplicities(&[&x_b, &x_b], table).map_err(|e| format!("input: {e}"))?;
+                l.place(l.get(0, SegKind::Input), &x_b, &mut big_w);
+                l.place(l.get(0, SegKind::MultInput), &mult.iter().map(|&c| c as i64).collect::<Vec<_>>(), &mut big_w);
+                Some(mult)
+            }
+            None => None,
+        };
+
+        Ok(Witness { arch, input, layouts, n, bv, traces, x_b, trace, ys, big_m, big_w, requant_data, pool_data, input_table, input_mult })
+    }
+
+    /// The input of op k as a batch vector (the network's input for op 0).
+    fn input_of(&self, k: usize) -> &[i64] {
+        if k == 0 {
+            &self.x_b
+        } else {
+            &self.trace[k - 1]
+        }
+    }
+}
+
+/// Every op's layer proof, from the last op down (module doc, steps 2-4), after the statement and the commitments
+/// are in the transcript: the proofs and the claims they leave on the two committed vectors.
+fn prove_layers(net: &Network, wit: &Witness, t: &mut Transcript) -> Result<(Vec<LayerProof>, ClaimSet), String> {
+    let (layouts, arch, n, bv, input, traces, trace, x_b) = (&wit.layouts, &wit.arch, wit.n, wit.bv, wit.input, &wit.traces, &wit.trace, &wit.x_b);
+    let (big_m, big_w, requant_data, pool_data) = (&wit.big_m, &wit.big_w, &wit.requant_data, &wit.pool_data);
+    let (input_table, input_mult) = (&wit.input_table, &wit.input_mult);
+    let input_of = |k: usize| wit.input_of(k);
     let big_of = |poly: Poly| if poly == Poly::Model { (&big_m[..], &layouts.model) } else { (&big_w[..], layouts.witness.as_ref().expect("witness")) };
     let seg_mle = |(poly, seg): (Poly, usize)| {
         let (big, l) = big_of(poly);
@@ -930,7 +1003,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
                 claims.add(qs, point.clone(), q_eval);
                 claims.add(rs, point.clone(), r_eval);
                 let (op, wit, mult) = requant_data[k].as_ref().expect("witness built above");
-                let (lookups, rc) = prove_requant(wit, mult, op, &mut t).map_err(|e| format!("ops[{k}]: {e}"))?;
+                let (lookups, rc) = prove_requant(wit, mult, op, t).map_err(|e| format!("ops[{k}]: {e}"))?;
                 add_requant_claims(&mut claims, &layouts, k, &rc);
                 layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(lookups) });
             }
@@ -941,7 +1014,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
                 t.absorb_fr(b"dense bias", &b_eval);
                 claims.add(bs, local.to_vec(), b_eval);
                 let a = Mle::new(fold_samples(input_of(k), 1 << log2_ceil(*cols), rb));
-                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *m, *cols), a, local, &mut claims, &mut t);
+                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *m, *cols), a, local, &mut claims, t);
                 point = sigma.iter().chain(rb).copied().collect();
                 layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
             }
@@ -949,7 +1022,7 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
                 let (pl, tl) = (win.positions(), win.c * win.taps());
                 let unpad = (!pl.is_power_of_two()).then(|| {
                     let z = batch_vector(traces.iter().map(|t| pad_rows(&t[k], *f, pl)).collect::<Vec<_>>().iter().map(|v| &v[..]), (1 << log2_ceil(*f)) << log2_ceil(pl), n);
-                    let (proof, r2, _) = prove_wiring(&Wiring::Unpad { rows: *f, cols: pl }, &point, &z, n, &mut t);
+                    let (proof, r2, _) = prove_wiring(&Wiring::Unpad { rows: *f, cols: pl }, &point, &z, n, t);
                     point = r2;
                     proof
                 });
@@ -961,14 +1034,14 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
                 claims.add(bs, rf.to_vec(), b_eval);
                 let x_fold = fold_samples(input_of(k), 1 << log2_ceil(win.in_len()), rb);
                 let a = Mle::new(im2col_fold(win, &x_fold, &eq_table(rp)));
-                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *f, tl), a, rf, &mut claims, &mut t);
+                let (dense, w_blocks, sigma) = prove_matrix(&layouts, k, (w, *f, tl), a, rf, &mut claims, t);
                 let r: Vec<Fr> = rp.iter().chain(&sigma).chain(rb).copied().collect();
-                let (im2col, r2, _) = prove_wiring(&Wiring::Im2col { win: *win }, &r, input_of(k), n, &mut t);
+                let (im2col, r2, _) = prove_wiring(&Wiring::Im2col { win: *win }, &r, input_of(k), n, t);
                 point = r2;
                 layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
             }
             Op::SumPool { win } => {
-                let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), n, &mut t);
+                let (wiring, r2, _) = prove_wiring(&Wiring::Pool { win: *win }, &point, input_of(k), n, t);
                 point = r2;
                 layers.push(LayerProof::Pool { wiring });
             }
@@ -980,11 +1053,11 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
                 let run = 1usize << nv;
                 let tau = t.challenge_frs(nv);
                 let factors: Vec<Mle> = std::iter::once(Mle::new(eq_table(&tau))).chain((0..win.taps()).map(|i| Mle::from_i64(&d[i * run..(i + 1) * run]))).collect();
-                let zc = sumcheck::prove(factors, &mut t);
+                let zc = sumcheck::prove(factors, t);
                 debug_assert!(zc.claim == Fr::from(0u64), "a window with no zero difference");
                 let (tp, d_evals) = (zc.point, zc.factor_evals[1..].to_vec());
                 let y_eval = Mle::from_i64(y).evaluate(&tp);
-                let (lookup, wiring, r2) = prove_maxpool_rest(&layouts, k, (&win, bits, n), d, mult, (&tp, &d_evals, y_eval), input_of(k), &mut claims, &mut t)?;
+                let (lookup, wiring, r2) = prove_maxpool_rest(&layouts, k, (&win, bits, n), d, mult, (&tp, &d_evals, y_eval), input_of(k), &mut claims, t)?;
                 point = r2;
                 layers.push(LayerProof::MaxPool { zerocheck: zc.proof, d_evals, y_eval, lookup: Box::new(lookup), wiring });
             }
@@ -1003,30 +1076,11 @@ pub fn prove_batch_timed(net: &Network, xs: &[Vec<i64>], params: &NetParams, mod
     if let (Some(table), Some(mult)) = (&input_table, &input_mult) {
         claims.add(layouts.get(0, SegKind::Input), point.clone(), Mle::from_i64(&x_b).evaluate(&point));
         let xf = columns_fr(&[&x_b]).pop().expect("one column");
-        let (lookup, lc) = prove_logup(&[&xf, &xf], mult, table, &mut t).map_err(|e| format!("input: {e}"))?;
+        let (lookup, lc) = prove_logup(&[&xf, &xf], mult, table, t).map_err(|e| format!("input: {e}"))?;
         add_input_claims(&mut claims, &layouts, &lc);
         layers.push(LayerProof::InputRange { lookup: Box::new(lookup) });
     }
-    lap("layers", &mut timings);
-    let (model_batch, s_m) = prove_claims(&layouts.model, &big_m, &claims.model, &mut t);
-    let witness_batch = layouts.witness.as_ref().map(|l| prove_claims(l, &big_w, &claims.witness, &mut t));
-    lap("batch", &mut timings);
-    let (model_opening, value) = open_i64(&params.model, &big_m, &s_m, &mut t);
-    debug_assert_eq!(value, model_batch.p_eval);
-    let witness_open = witness_batch.map(|(batch, s)| {
-        let (opening, value) = open_i64(params.witness.as_ref().expect("witness params"), &big_w, &s, &mut t);
-        debug_assert_eq!(value, batch.p_eval);
-        Opened { batch, opening }
-    });
-    lap("opening", &mut timings);
-    let proof = NetworkProof {
-        model_commitment: model.is_none().then_some(model_commitment),
-        commitment,
-        layers,
-        model_open: Opened { batch: model_batch, opening: model_opening },
-        witness_open,
-    };
-    Ok((proof, ys, timings))
+    Ok((layers, claims))
 }
 
 /// y (f runs of `cols` values) with each run padded to 2^ceil(log2 cols), f padded to a power of two: the layout a
@@ -1116,37 +1170,10 @@ pub fn verify_private_input(arch: &Arch, y: &[i64], proof: &NetworkProof, params
 /// verify_with with the architecture's hash given (the tests pass another to show it is bound).
 #[allow(clippy::too_many_arguments)]
 fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], proof: &NetworkProof, params: &NetParams, model: Option<&HyraxCommitment>, context: Option<&[u8; 32]>) -> Result<(), VerifyError> {
-    let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
-    let n = ys.len();
-    if n == 0 || xs.is_some_and(|xs| xs.len() != n) {
-        return Err(VerifyError::Shape { what: "batch (as many inputs as outputs, at least one)", got: xs.map_or(0, |xs| xs.len()), expected: n });
-    }
-    let bv = log2_ceil(n);
-    let input = if xs.is_some() { InputVis::Public } else { InputVis::Private };
-    let input_table = match input {
-        InputVis::Private => Some(arch.input_table().map_err(|_| VerifyError::Shape { what: "private input range table (the range must contain 0, in at most 2^20 rows)", got: 0, expected: 0 })?),
-        InputVis::Public => None,
-    };
-    for x in xs.unwrap_or(&[]) {
-        if x.len() != arch.input_len {
-            return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
-        }
-        if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
-            return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
-        }
-    }
-    let out_len = lens.last().copied().unwrap_or(arch.input_len);
-    if let Some(y) = ys.iter().find(|y| y.len() != out_len) {
-        return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
-    }
-    let x_b = xs.map(|xs| batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n));
-    let layouts = arch.layouts_batch(input, n);
+    let st = Statement::check(arch, xs, ys, proof.layers.len())?;
+    let layouts = &st.layouts;
     if params.model.num_vars != layouts.model.num_vars || params.witness.as_ref().map(|p| p.num_vars) != layouts.witness.as_ref().map(|l| l.num_vars) {
         return Err(VerifyError::Shape { what: "hyrax parameters", got: params.model.num_vars, expected: layouts.model.num_vars });
-    }
-    let expected_layers = arch.ops.iter().filter(|o| !matches!(o, ArchOp::Flatten)).count() + input_table.is_some() as usize;
-    if proof.layers.len() != expected_layers {
-        return Err(VerifyError::Shape { what: "layer proofs", got: proof.layers.len(), expected: expected_layers });
     }
     let model_commitment = match (model, &proof.model_commitment) {
         (Some(c), None) => c,
@@ -1164,10 +1191,77 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
     if let Some(c) = &proof.commitment {
         c.absorb(&mut t);
     }
+    let claims = verify_layers(arch, &st, ys, &proof.layers, &mut t)?;
+    let (s_m, p_m) = verify_batch(&proof.model_open.batch, &claims.model.points(&layouts.model), &claims.model.values(), layouts.model.num_vars, &mut t)?;
+    let witness = match (&layouts.witness, &proof.witness_open) {
+        (Some(l), Some(o)) => Some(verify_batch(&o.batch, &claims.witness.points(l), &claims.witness.values(), l.num_vars, &mut t)?),
+        _ => None,
+    };
+    verify_opening(&params.model, model_commitment, &s_m, p_m, &proof.model_open.opening, &mut t)?;
+    if let (Some((s_w, p_w)), Some(c), Some(o), Some(pw)) = (witness, &proof.commitment, &proof.witness_open, &params.witness) {
+        verify_opening(pw, c, &s_w, p_w, &o.opening, &mut t)?;
+    }
+    Ok(())
+}
+
+
+/// What the verifier derives from the architecture and the public values before reading the proof, whatever the
+/// commitment scheme: the batch, the input's form, the layouts, each op's output length.
+pub(crate) struct Statement {
+    lens: Vec<usize>,
+    n: usize,
+    bv: usize,
+    out_len: usize,
+    input_table: Option<Table>,
+    x_b: Option<Vec<i64>>,
+    pub(crate) layouts: Layouts,
+}
+
+impl Statement {
+    /// The statement's shapes checked against the architecture (inputs in range, as many outputs as inputs,
+    /// `layer_count` layer proofs).
+    pub(crate) fn check(arch: &Arch, xs: Option<&[Vec<i64>]>, ys: &[Vec<i64>], layer_count: usize) -> Result<Statement, VerifyError> {
+    let lens = arch.check().map_err(|_| VerifyError::Shape { what: "architecture", got: 0, expected: 0 })?;
+        let n = ys.len();
+        if n == 0 || xs.is_some_and(|xs| xs.len() != n) {
+            return Err(VerifyError::Shape { what: "batch (as many inputs as outputs, at least one)", got: xs.map_or(0, |xs| xs.len()), expected: n });
+        }
+        let bv = log2_ceil(n);
+        let input = if xs.is_some() { InputVis::Public } else { InputVis::Private };
+        let input_table = match input {
+            InputVis::Private => Some(arch.input_table().map_err(|_| VerifyError::Shape { what: "private input range table (the range must contain 0, in at most 2^20 rows)", got: 0, expected: 0 })?),
+            InputVis::Public => None,
+        };
+        for x in xs.unwrap_or(&[]) {
+            if x.len() != arch.input_len {
+                return Err(VerifyError::Shape { what: "input", got: x.len(), expected: arch.input_len });
+            }
+            if let Some((index, &value)) = x.iter().enumerate().find(|(_, &v)| v < arch.input_min || v > arch.input_top) {
+                return Err(VerifyError::InputRange { index, value, min: arch.input_min, top: arch.input_top });
+            }
+        }
+        let out_len = lens.last().copied().unwrap_or(arch.input_len);
+        if let Some(y) = ys.iter().find(|y| y.len() != out_len) {
+            return Err(VerifyError::Shape { what: "output", got: y.len(), expected: out_len });
+        }
+        let x_b = xs.map(|xs| batch_vector(xs.iter().map(|x| &x[..]), arch.input_len, n));
+        let layouts = arch.layouts_batch(input, n);
+        let expected_layers = arch.ops.iter().filter(|o| !matches!(o, ArchOp::Flatten)).count() + input_table.is_some() as usize;
+        if layer_count != expected_layers {
+            return Err(VerifyError::Shape { what: "layer proofs", got: layer_count, expected: expected_layers });
+        }
+        Ok(Statement { lens, n, bv, out_len, input_table, x_b, layouts })
+    }
+}
+
+/// Replays every layer proof from the last op down (module doc, steps 2-4) after the statement and commitments are
+/// in the transcript: the claims left on the two committed vectors.
+fn verify_layers(arch: &Arch, st: &Statement, ys: &[Vec<i64>], layers: &[LayerProof], t: &mut Transcript) -> Result<ClaimSet, VerifyError> {
+    let (lens, n, bv, out_len, input_table, x_b, layouts) = (&st.lens, st.n, st.bv, st.out_len, &st.input_table, &st.x_b, &st.layouts);
     let mut point = t.challenge_frs(log2_ceil(out_len) + bv);
     let mut value = Mle::from_i64(&batch_vector(ys.iter().map(|y| &y[..]), out_len, n)).evaluate(&point);
     let mut claims = ClaimSet::default();
-    let mut lp = proof.layers.iter();
+    let mut lp = layers.iter();
     for (k, op) in arch.ops.iter().enumerate().rev() {
         match *op {
             ArchOp::Flatten => {}
@@ -1181,7 +1275,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 claims.add(layouts.get(k, SegKind::Rem), point.clone(), *r_eval);
                 value = input_from_parts(*q_eval, *r_eval, shift);
                 let op = RequantOp { shift, relu, bits, clamp };
-                let rc = verify_requant(lookups, log2_ceil(lens[k]) + bv, &op, &mut t)?;
+                let rc = verify_requant(lookups, log2_ceil(lens[k]) + bv, &op, t)?;
                 add_requant_claims(&mut claims, &layouts, k, &rc);
             }
             ArchOp::Dense { m, n: cols } => {
@@ -1191,7 +1285,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 let (local, rb) = point.split_at(point.len() - bv);
                 t.absorb_fr(b"dense bias", b_eval);
                 claims.add(layouts.get(k, SegKind::Bias), local.to_vec(), *b_eval);
-                let (sigma, a_eval) = verify_matrix(&layouts, k, (m, cols), dense, w_blocks, value - *b_eval * prefix_eq_sum(rb, n), local, &mut claims, &mut t)?;
+                let (sigma, a_eval) = verify_matrix(&layouts, k, (m, cols), dense, w_blocks, value - *b_eval * prefix_eq_sum(rb, n), local, &mut claims, t)?;
                 point = sigma.iter().chain(rb).copied().collect();
                 value = a_eval;
             }
@@ -1202,7 +1296,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 let (pl, tl) = (win.positions(), win.c * win.taps());
                 match (pl.is_power_of_two(), unpad) {
                     (true, None) => {}
-                    (false, Some(u)) => (point, value) = verify_wiring(&Wiring::Unpad { rows: f, cols: pl }, u, &point, value, n, &mut t)?,
+                    (false, Some(u)) => (point, value) = verify_wiring(&Wiring::Unpad { rows: f, cols: pl }, u, &point, value, n, t)?,
                     (pow2, _) => return Err(VerifyError::Shape { what: "conv unpadding wiring (sent exactly when the output positions are not a power of two)", got: pow2 as usize, expected: !pow2 as usize }),
                 }
                 let (local, rb) = point.split_at(point.len() - bv);
@@ -1210,15 +1304,15 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 t.absorb_fr(b"conv bias", b_eval);
                 claims.add(layouts.get(k, SegKind::Bias), rf.to_vec(), *b_eval);
                 let bias_weight = prefix_eq_sum(rp, pl) * prefix_eq_sum(rb, n);
-                let (sigma, a_eval) = verify_matrix(&layouts, k, (f, tl), dense, w_blocks, value - *b_eval * bias_weight, rf, &mut claims, &mut t)?;
+                let (sigma, a_eval) = verify_matrix(&layouts, k, (f, tl), dense, w_blocks, value - *b_eval * bias_weight, rf, &mut claims, t)?;
                 let r: Vec<Fr> = rp.iter().chain(&sigma).chain(rb).copied().collect();
-                (point, value) = verify_wiring(&Wiring::Im2col { win }, im2col, &r, a_eval, n, &mut t)?;
+                (point, value) = verify_wiring(&Wiring::Im2col { win }, im2col, &r, a_eval, n, t)?;
             }
             ArchOp::SumPool { win } => {
                 let Some(LayerProof::Pool { wiring }) = lp.next() else {
                     return Err(VerifyError::Shape { what: "layer proof kind (sumpool expected)", got: k, expected: k });
                 };
-                (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, n, &mut t)?;
+                (point, value) = verify_wiring(&Wiring::Pool { win }, wiring, &point, value, n, t)?;
             }
             ArchOp::MaxPool { win, bits } => {
                 let Some(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring }) = lp.next() else {
@@ -1230,12 +1324,12 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 }
                 let nv = log2_ceil(lens[k]) + bv;
                 let tau = t.challenge_frs(nv);
-                let (tp, e) = sumcheck::verify(zerocheck, Fr::from(0u64), nv, win.taps() + 1, &mut t)?;
+                let (tp, e) = sumcheck::verify(zerocheck, Fr::from(0u64), nv, win.taps() + 1, t)?;
                 if e != eq_eval(&tau, &tp) * d_evals.iter().product::<Fr>() {
                     return Err(VerifyError::FinalValue { what: "maxpool zerocheck (a window with no zero difference)" });
                 }
-                absorb_maxpool_evals(&layouts, k, &win, &tp, d_evals, *y_eval, &mut claims, &mut t);
-                let lc = verify_logup(lookup, nv + log2_ceil(win.taps()), &maxpool_table(bits), &mut t)?;
+                absorb_maxpool_evals(&layouts, k, &win, &tp, d_evals, *y_eval, &mut claims, t);
+                let lc = verify_logup(lookup, nv + log2_ceil(win.taps()), &maxpool_table(bits), t)?;
                 if lc.f_values.len() != 1 {
                     return Err(VerifyError::Shape { what: "maxpool lookup columns", got: lc.f_values.len(), expected: 1 });
                 }
@@ -1245,7 +1339,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
                 for d in d_evals.iter().rev() {
                     combined = combined * gamma + (*y_eval - d);
                 }
-                (point, value) = verify_wiring(&Wiring::Taps { win, gamma }, wiring, &tp, combined, n, &mut t)?;
+                (point, value) = verify_wiring(&Wiring::Taps { win, gamma }, wiring, &tp, combined, n, t)?;
             }
             ArchOp::Add { from, mul, from_mul } => {
                 let Some(LayerProof::Add { t_eval }) = lp.next() else {
@@ -1276,7 +1370,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
             let Some(LayerProof::InputRange { lookup }) = lp.next() else {
                 return Err(VerifyError::Shape { what: "layer proof kind (the private input's range lookup expected last)", got: 0, expected: 0 });
             };
-            let lc = verify_logup(lookup, log2_ceil(arch.input_len) + bv, table, &mut t)?;
+            let lc = verify_logup(lookup, log2_ceil(arch.input_len) + bv, table, t)?;
             if lc.f_values.len() != 2 {
                 return Err(VerifyError::Shape { what: "private input lookup columns", got: lc.f_values.len(), expected: 2 });
             }
@@ -1284,16 +1378,7 @@ fn verify_hashed(arch: &Arch, arch_hash: &[u8; 32], xs: Option<&[Vec<i64>]>, ys:
         }
         (None, None) => unreachable!("a private input has its table"),
     }
-    let (s_m, p_m) = verify_batch(&proof.model_open.batch, &claims.model.points(&layouts.model), &claims.model.values(), layouts.model.num_vars, &mut t)?;
-    let witness = match (&layouts.witness, &proof.witness_open) {
-        (Some(l), Some(o)) => Some(verify_batch(&o.batch, &claims.witness.points(l), &claims.witness.values(), l.num_vars, &mut t)?),
-        _ => None,
-    };
-    verify_opening(&params.model, model_commitment, &s_m, p_m, &proof.model_open.opening, &mut t)?;
-    if let (Some((s_w, p_w)), Some(c), Some(o), Some(pw)) = (witness, &proof.commitment, &proof.witness_open, &params.witness) {
-        verify_opening(pw, c, &s_w, p_w, &o.opening, &mut t)?;
-    }
-    Ok(())
+    Ok(claims)
 }
 
 /// The zerocheck point's evaluations absorbed and claimed (differences on their taps' runs, y), then the
@@ -1426,6 +1511,55 @@ impl Writer {
         self.count(w_blocks.len());
         w_blocks.iter().for_each(|x| self.fr(x));
     }
+    /// The layer proofs: their count, then each as `kind` and its words (module doc).
+    pub(crate) fn layers(&mut self, layers: &[LayerProof]) {
+        self.count(layers.len());
+        for l in layers {
+            match l {
+                LayerProof::Dense { b_eval, dense, w_blocks } => {
+                    self.count(1);
+                    self.matrix(b_eval, dense, w_blocks);
+                }
+                LayerProof::Requant { q_eval, r_eval, lookups } => {
+                    self.count(2);
+                    self.fr(q_eval);
+                    self.fr(r_eval);
+                    self.logup(&lookups.range);
+                    self.logup(&lookups.act);
+                }
+                LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
+                    self.count(3);
+                    self.count(unpad.is_some() as usize);
+                    if let Some(u) = unpad {
+                        self.wiring(u);
+                    }
+                    self.matrix(b_eval, dense, w_blocks);
+                    self.wiring(im2col);
+                }
+                LayerProof::Pool { wiring } => {
+                    self.count(4);
+                    self.wiring(wiring);
+                }
+                LayerProof::Add { t_eval } => {
+                    self.count(5);
+                    self.fr(t_eval);
+                }
+                LayerProof::InputRange { lookup } => {
+                    self.count(6);
+                    self.logup(lookup);
+                }
+                LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
+                    self.count(7);
+                    self.sumcheck(zerocheck);
+                    self.count(d_evals.len());
+                    d_evals.iter().for_each(|x| self.fr(x));
+                    self.fr(y_eval);
+                    self.logup(lookup);
+                    self.wiring(wiring);
+                }
+            }
+        }
+    }
     fn commitment(&mut self, c: &HyraxCommitment) {
         self.count(c.rows.len());
         for p in &c.rows {
@@ -1532,6 +1666,53 @@ impl<'a> Reader<'a> {
     fn wiring(&mut self, what: &str) -> Result<WiringProof, DecodeError> {
         let sumcheck = self.sumcheck(&format!("{what} sumcheck"))?;
         Ok(WiringProof { sumcheck, x_eval: self.fr(&format!("{what} evaluation"))? })
+    }
+    /// Writer::layers's words read back.
+    pub(crate) fn layers(&mut self) -> Result<Vec<LayerProof>, DecodeError> {
+        let nl = self.count("layer count", self.left_words())?;
+        let mut layers = Vec::with_capacity(nl);
+        for i in 0..nl {
+            let at = self.at;
+            match self.count(&format!("layer {i} kind"), 7)? {
+                1 => {
+                    let (b_eval, dense, w_blocks) = self.matrix(i, "dense", "input")?;
+                    layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
+                }
+                2 => {
+                    let q_eval = self.fr(&format!("layer {i} q evaluation"))?;
+                    let r_eval = self.fr(&format!("layer {i} r evaluation"))?;
+                    let range = self.logup(&format!("layer {i} range lookup"))?;
+                    let act = self.logup(&format!("layer {i} activation lookup"))?;
+                    layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(RequantProof { range, act }) });
+                }
+                3 => {
+                    let unpad = match self.count(&format!("layer {i} unpadding flag"), 1)? {
+                        1 => Some(self.wiring(&format!("layer {i} unpadding wiring"))?),
+                        _ => None,
+                    };
+                    let (b_eval, dense, w_blocks) = self.matrix(i, "conv", "im2col")?;
+                    let im2col = self.wiring(&format!("layer {i} im2col wiring"))?;
+                    layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
+                }
+                4 => layers.push(LayerProof::Pool { wiring: self.wiring(&format!("layer {i} pool wiring"))? }),
+                5 => layers.push(LayerProof::Add { t_eval: self.fr(&format!("layer {i} added tensor's evaluation"))? }),
+                6 => layers.push(LayerProof::InputRange { lookup: Box::new(self.logup(&format!("layer {i} private input's range lookup"))?) }),
+                7 => {
+                    let zerocheck = self.sumcheck(&format!("layer {i} maxpool zerocheck"))?;
+                    let n = self.count(&format!("layer {i} maxpool difference count"), MAX_POOL_TAPS)?;
+                    let d_evals = (0..n).map(|j| self.fr(&format!("layer {i} maxpool difference {j} evaluation"))).collect::<Result<_, _>>()?;
+                    let y_eval = self.fr(&format!("layer {i} maxpool output evaluation"))?;
+                    let lookup = Box::new(self.logup(&format!("layer {i} maxpool range lookup"))?);
+                    let wiring = self.wiring(&format!("layer {i} maxpool wiring"))?;
+                    layers.push(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring });
+                }
+                k => {
+                    self.at = at;
+                    return self.err(format!("layer {i}: kind {k}, expected 1 (dense) to 7 (maxpool)"));
+                }
+            }
+        }
+        Ok(layers)
     }
     pub(crate) fn commitment(&mut self, what: &str) -> Result<HyraxCommitment, DecodeError> {
         let rows = self.count(&format!("{what} row count"), self.left_words() / 2)?;
@@ -1662,52 +1843,7 @@ impl NetworkProof {
             Some(c) => w.commitment(c),
             None => w.count(0),
         }
-        w.count(self.layers.len());
-        for l in &self.layers {
-            match l {
-                LayerProof::Dense { b_eval, dense, w_blocks } => {
-                    w.count(1);
-                    w.matrix(b_eval, dense, w_blocks);
-                }
-                LayerProof::Requant { q_eval, r_eval, lookups } => {
-                    w.count(2);
-                    w.fr(q_eval);
-                    w.fr(r_eval);
-                    w.logup(&lookups.range);
-                    w.logup(&lookups.act);
-                }
-                LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
-                    w.count(3);
-                    w.count(unpad.is_some() as usize);
-                    if let Some(u) = unpad {
-                        w.wiring(u);
-                    }
-                    w.matrix(b_eval, dense, w_blocks);
-                    w.wiring(im2col);
-                }
-                LayerProof::Pool { wiring } => {
-                    w.count(4);
-                    w.wiring(wiring);
-                }
-                LayerProof::Add { t_eval } => {
-                    w.count(5);
-                    w.fr(t_eval);
-                }
-                LayerProof::InputRange { lookup } => {
-                    w.count(6);
-                    w.logup(lookup);
-                }
-                LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
-                    w.count(7);
-                    w.sumcheck(zerocheck);
-                    w.count(d_evals.len());
-                    d_evals.iter().for_each(|x| w.fr(x));
-                    w.fr(y_eval);
-                    w.logup(lookup);
-                    w.wiring(wiring);
-                }
-            }
-        }
+        w.layers(&self.layers);
         for o in std::iter::once(&self.model_open).chain(&self.witness_open) {
             w.sumcheck(&o.batch.sumcheck);
             w.fr(&o.batch.p_eval);
@@ -1731,49 +1867,7 @@ impl NetworkProof {
             _ => None,
         };
         let commitment = Some(r.commitment("witness commitment")?).filter(|c| !c.rows.is_empty());
-        let nl = r.count("layer count", r.left_words())?;
-        let mut layers = Vec::with_capacity(nl);
-        for i in 0..nl {
-            let at = r.at;
-            match r.count(&format!("layer {i} kind"), 7)? {
-                1 => {
-                    let (b_eval, dense, w_blocks) = r.matrix(i, "dense", "input")?;
-                    layers.push(LayerProof::Dense { b_eval, dense, w_blocks });
-                }
-                2 => {
-                    let q_eval = r.fr(&format!("layer {i} q evaluation"))?;
-                    let r_eval = r.fr(&format!("layer {i} r evaluation"))?;
-                    let range = r.logup(&format!("layer {i} range lookup"))?;
-                    let act = r.logup(&format!("layer {i} activation lookup"))?;
-                    layers.push(LayerProof::Requant { q_eval, r_eval, lookups: Box::new(RequantProof { range, act }) });
-                }
-                3 => {
-                    let unpad = match r.count(&format!("layer {i} unpadding flag"), 1)? {
-                        1 => Some(r.wiring(&format!("layer {i} unpadding wiring"))?),
-                        _ => None,
-                    };
-                    let (b_eval, dense, w_blocks) = r.matrix(i, "conv", "im2col")?;
-                    let im2col = r.wiring(&format!("layer {i} im2col wiring"))?;
-                    layers.push(LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col });
-                }
-                4 => layers.push(LayerProof::Pool { wiring: r.wiring(&format!("layer {i} pool wiring"))? }),
-                5 => layers.push(LayerProof::Add { t_eval: r.fr(&format!("layer {i} added tensor's evaluation"))? }),
-                6 => layers.push(LayerProof::InputRange { lookup: Box::new(r.logup(&format!("layer {i} private input's range lookup"))?) }),
-                7 => {
-                    let zerocheck = r.sumcheck(&format!("layer {i} maxpool zerocheck"))?;
-                    let n = r.count(&format!("layer {i} maxpool difference count"), MAX_POOL_TAPS)?;
-                    let d_evals = (0..n).map(|j| r.fr(&format!("layer {i} maxpool difference {j} evaluation"))).collect::<Result<_, _>>()?;
-                    let y_eval = r.fr(&format!("layer {i} maxpool output evaluation"))?;
-                    let lookup = Box::new(r.logup(&format!("layer {i} maxpool range lookup"))?);
-                    let wiring = r.wiring(&format!("layer {i} maxpool wiring"))?;
-                    layers.push(LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring });
-                }
-                k => {
-                    r.at = at;
-                    return r.err(format!("layer {i}: kind {k}, expected 1 (dense) to 7 (maxpool)"));
-                }
-            }
-        }
+        let layers = r.layers()?;
         let model_open = r.opened("model")?;
         let witness_open = if commitment.is_some() { Some(r.opened("witness")?) } else { None };
         if r.at != b.len() {
