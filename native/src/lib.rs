@@ -295,6 +295,22 @@ pub struct SumcheckVerifyTask {
     proof: Vec<u8>,
     model: Option<Vec<u8>>,
     context: Option<[u8; 32]>,
+    kzg_vk: Option<Vec<u8>>,
+}
+
+/// A KZG commitment's 64 bytes as a point of G1 (not the identity).
+fn kzg_point(b: &[u8]) -> Result<ark_bn254::G1Affine> {
+    use ark_ec::AffineRepr;
+    use ark_ff::PrimeField;
+    let bad = |what: &str| NativeError::bare(Code::ProofInvalid, format!("KZG model commitment: {what}"));
+    if b.len() != 64 {
+        return Err(bad(&format!("expected 64 bytes, got {}", b.len())));
+    }
+    let p = ark_bn254::G1Affine::new_unchecked(ark_bn254::Fq::from_be_bytes_mod_order(&b[..32]), ark_bn254::Fq::from_be_bytes_mod_order(&b[32..]));
+    if sumcheck::transcript::g1_to_be64(&p)[..] != b[..] || !p.is_on_curve() || p.is_zero() {
+        return Err(bad("not a point of G1 other than the identity"));
+    }
+    Ok(p)
 }
 
 impl Task for SumcheckVerifyTask {
@@ -307,6 +323,9 @@ impl Task for SumcheckVerifyTask {
         let y = words(&self.output, "output")?;
         if is_zk_proof(&self.proof) {
             return self.verify_zk(&arch, &y);
+        }
+        if first_word(&self.proof) == Some(sumcheck::network_kzg::KZG_PROOF_VERSION) {
+            return self.verify_kzg(&arch, &y);
         }
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
@@ -341,10 +360,39 @@ impl Task for SumcheckVerifyTask {
 
 /// Whether a proof's first word is format 3's version (a zero-knowledge proof).
 fn is_zk_proof(proof: &[u8]) -> bool {
-    proof.len() >= 32 && proof[..31].iter().all(|&b| b == 0) && proof[31] as u64 == sumcheck::network_zk::ZK_PROOF_VERSION
+    first_word(proof) == Some(sumcheck::network_zk::ZK_PROOF_VERSION)
+}
+
+/// A proof's first word (its format's version) when it is below 256.
+fn first_word(proof: &[u8]) -> Option<u64> {
+    (proof.len() >= 32 && proof[..31].iter().all(|&b| b == 0)).then(|| proof[31] as u64)
 }
 
 impl SumcheckVerifyTask {
+    /// A format-4 (KZG) proof's verdict: needs the verifier key; one inference or a batch, as verify_zk.
+    fn verify_kzg(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
+        use sumcheck::network_kzg::{verify, KzgNetworkProof};
+        let Some(vk) = &self.kzg_vk else {
+            return Err(NativeError::bare(Code::NativeCallInvalid, "a KZG proof (format 4): pass the verifier key ([tau]_2's 128 bytes, kzgVerifierKey)".to_string()).into());
+        };
+        let tau_g2 = sumcheck::kzg::g2_from_words(vk).map_err(|e| NativeError::bare(Code::NativeCallInvalid, format!("KZG verifier key: {e}")))?;
+        let vk = sumcheck::gemini::VerifierKey { g2: <ark_bn254::G2Affine as ark_ec::AffineRepr>::generator(), tau_g2 };
+        let out_len = arch.output_len();
+        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
+        let ys: Vec<Vec<i64>> = y.chunks(out_len.max(1)).map(|c| c.to_vec()).collect();
+        let xs: Option<Vec<Vec<i64>>> = self.input.as_ref().map(|b| words(b, "input").map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect())).transpose()?;
+        if let Some(xs) = &xs {
+            if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) {
+                return Ok(Some(format!("batch inputs (one per output): {} values, expected {}", xs.iter().map(Vec::len).sum::<usize>(), n * arch.input_len)));
+            }
+        } else {
+            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        }
+        let proof = KzgNetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
+        let model = self.model.as_ref().map(|b| kzg_point(b)).transpose()?;
+        Ok(verify(arch, xs.as_deref(), &ys, &proof, &vk, model.as_ref(), self.context.as_ref()).err().map(|e| e.to_string()))
+    }
+
     /// A zero-knowledge proof's verdict: one inference or a batch (several outputs' worth of values), the input
     /// public (given: one per output) or private (None).
     fn verify_zk(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
@@ -371,10 +419,20 @@ impl SumcheckVerifyTask {
 /// that cannot be decoded is a PROOF_INVALID error (its byte offset named); one that decodes but fails a check is
 /// `{ valid: false, reason }`. With `model` (a model commitment's bytes), the weights must be that commitment's. Without
 /// `input` (null), the proof is of a private input (sumcheckProve with input_private). With `context` (32 bytes), the
-/// proof must be bound to it (one without a context, or with another, fails).
+/// proof must be bound to it (one without a context, or with another, fails). A KZG proof (format 4,
+/// sumcheckProveKzg's) needs `kzg_vk`, the setup's [tau]_2 (kzgVerifierKey), and takes its model commitment's 64
+/// bytes as `model`.
 #[napi]
-pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckVerifyTask>> {
-    Ok(AsyncTask::new(SumcheckVerifyTask { arch: arch.to_vec(), input: input.map(|b| b.to_vec()), output: output.to_vec(), proof: proof.to_vec(), model: model.map(|m| m.to_vec()), context: context_word(context)? }))
+pub fn sumcheck_verify(arch: Buffer, input: Option<Buffer>, output: Buffer, proof: Buffer, model: Option<Buffer>, context: Option<Buffer>, kzg_vk: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckVerifyTask>> {
+    Ok(AsyncTask::new(SumcheckVerifyTask {
+        arch: arch.to_vec(),
+        input: input.map(|b| b.to_vec()),
+        output: output.to_vec(),
+        proof: proof.to_vec(),
+        model: model.map(|m| m.to_vec()),
+        context: context_word(context)?,
+        kzg_vk: kzg_vk.map(|b| b.to_vec()),
+    }))
 }
 
 pub struct SumcheckProveZkTask {
@@ -497,6 +555,84 @@ pub fn kzg_key_info(ptau: String, len: u32) -> napi::Result<KzgKeyInfo> {
         tau_g2: vec![fq(k.tau_g2.x.c0), fq(k.tau_g2.x.c1), fq(k.tau_g2.y.c0), fq(k.tau_g2.y.c1)],
         tau_g1: vec![fq(k.powers[1].x), fq(k.powers[1].y)],
     })
+}
+
+fn kzg_error(e: String) -> napi::Error {
+    let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+    NativeError::bare(code, e).into()
+}
+
+pub struct SumcheckProveKzgTask {
+    arch: Vec<u8>,
+    params: Vec<u8>,
+    input: Vec<u8>,
+    ptau: String,
+    committed: bool,
+    input_private: bool,
+    context: Option<[u8; 32]>,
+}
+
+impl Task for SumcheckProveKzgTask {
+    type Output = (Vec<u8>, Vec<i64>, sumcheck::network::Timings);
+    type JsValue = SumcheckProof;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        use sumcheck::network::InputVis;
+        use sumcheck::network_kzg::{commit_model, key_len, prove_timed};
+        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
+        let x = words(&self.input, "input")?;
+        if x.is_empty() || x.len() % arch.input_len != 0 {
+            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
+        }
+        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
+        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
+        if vis == InputVis::Private {
+            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+        }
+        let mut timings = sumcheck::network::Timings::new();
+        let mut lap = sumcheck::network::stopwatch();
+        let key = sumcheck::kzg::KzgKey::from_ptau(&self.ptau, key_len(&arch.layouts_batch(vis, xs.len())))?;
+        lap("key", &mut timings);
+        let model = self.committed.then(|| commit_model(&net, &key)).transpose().map_err(kzg_error)?;
+        if model.is_some() {
+            lap("model tables", &mut timings);
+        }
+        let (proof, ys, t) = prove_timed(&net, &xs, &key, model.as_ref(), vis, self.context.as_ref()).map_err(kzg_error)?;
+        timings.extend(t);
+        Ok((proof.to_bytes(), ys.concat(), timings))
+    }
+
+    fn resolve(&mut self, env: Env, out: Self::Output) -> napi::Result<SumcheckProof> {
+        SumcheckProveTask::resolve_proof(env, out)
+    }
+}
+
+/// Proves as sumcheckProve does with KZG commitments (format 4, docs/design/kzg-pcs.md: one joint merge, one
+/// Gemini opening, one pairing check; the on-chain form), the key read from the ptau at `ptau` (PTAU_INVALID names
+/// the power needed when it is too small). With `committed`, the weights are proved to be
+/// sumcheckCommitModelKzg's commitment under the same ptau's tau, and it is not sent; without, the proof carries
+/// it. `input_private` and `context` as sumcheckProve's.
+#[napi]
+pub fn sumcheck_prove_kzg(arch: Buffer, params: Buffer, input: Buffer, ptau: String, committed: bool, input_private: Option<bool>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveKzgTask>> {
+    Ok(AsyncTask::new(SumcheckProveKzgTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), ptau, committed, input_private: input_private.unwrap_or(false), context: context_word(context)? }))
+}
+
+/// The model's KZG commitment under the ptau's tau (64 bytes, x then y big-endian): what a verifier of committed
+/// weights holds (sumcheckVerify's `model` for a format-4 proof).
+#[napi]
+pub fn sumcheck_commit_model_kzg(arch: Buffer, params: Buffer, ptau: String) -> napi::Result<Buffer> {
+    let (arch, net) = sumcheck_network(&arch, &params)?;
+    let key = sumcheck::kzg::KzgKey::from_ptau(&ptau, 1usize << arch.layouts().model.num_vars)?;
+    let m = sumcheck::network_kzg::commit_model(&net, &key).map_err(kzg_error)?;
+    Ok(sumcheck::transcript::g1_to_be64(&m.commitment).to_vec().into())
+}
+
+/// The ptau's [tau]_2 as four 32-byte words in EIP-197's order: a KZG verifier's key (sumcheckVerify's `kzg_vk`,
+/// a contract's constant).
+#[napi]
+pub fn kzg_verifier_key(ptau: String) -> napi::Result<Buffer> {
+    let k = sumcheck::kzg::KzgKey::from_ptau(&ptau, 2)?;
+    Ok(sumcheck::kzg::g2_to_words(&k.tau_g2).to_vec().into())
 }
 
 /// keccak256 of the architecture words (what the transcript absorbs first), 32 bytes.

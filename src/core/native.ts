@@ -63,7 +63,7 @@ export interface NativeSumcheck {
   sumcheckProve(arch: Buffer, params: Buffer, input: Buffer, model?: Buffer, inputPrivate?: boolean, context?: Buffer): Promise<NativeSumcheckProof>;
   /** A proof that does not decode rejects (PROOF_INVALID, its byte offset named); one that fails a check resolves
    * invalid. With `model`, the weights must be that commitment's. */
-  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string | null }>;
+  sumcheckVerify(arch: Buffer, input: Buffer | null, output: Buffer, proof: Buffer, model?: Buffer | null, context?: Buffer | null, kzgVk?: Buffer | null): Promise<{ valid: boolean; reason?: string | null }>;
   /** The model's commitment (weights and biases; made once per model): its bytes. */
   sumcheckCommitModel(arch: Buffer, params: Buffer): Promise<Buffer>;
   /** A zero-knowledge proof (format 3: nothing of the weights, the activations or a private input revealed;
@@ -79,6 +79,15 @@ export interface NativeSumcheck {
   /** The KZG key for vectors of `len` entries read from a ptau with its checks (issue 28): the file's power, and
    * [tau]_2 (x.c0, x.c1, y.c0, y.c1) and tau G1 (x, y) as decimal; PTAU_INVALID naming the file otherwise. */
   kzgKeyInfo(ptau: string, len: number): { power: number; points: number; tauG2: string[]; tauG1: string[] };
+  /** A KZG proof (format 4, docs/design/kzg-pcs.md: one joint merge, one Gemini opening, one pairing check), the
+   * key read from the ptau at `ptau`; with `committed`, the weights are sumcheckCommitModelKzg's commitment under the
+   * same tau and it is not sent. sumcheckVerify takes it with `kzgVk` (kzgVerifierKey's) and, for committed weights,
+   * the commitment's 64 bytes as `model`. */
+  sumcheckProveKzg(arch: Buffer, params: Buffer, input: Buffer, ptau: string, committed: boolean, inputPrivate?: boolean | null, context?: Buffer | null): Promise<NativeSumcheckProof>;
+  /** The model's KZG commitment under the ptau's tau: 64 bytes (x, y big-endian). */
+  sumcheckCommitModelKzg(arch: Buffer, params: Buffer, ptau: string): Buffer;
+  /** The ptau's [tau]_2 as four 32-byte words in EIP-197's order (x.c1, x.c0, y.c1, y.c0): a KZG verifier's key. */
+  kzgVerifierKey(ptau: string): Buffer;
 }
 
 type Addon = Native & NativeProver & NativeSumcheck;

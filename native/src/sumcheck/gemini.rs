@@ -50,8 +50,10 @@ impl KzgKey {
     }
 }
 
-/// [P] for the polynomial of coefficients `p` (at most the key's length).
+/// [P] for the polynomial of coefficients `p` (at most the key's length once its zero top coefficients are
+/// dropped).
 pub fn commit(key: &KzgKey, p: &[Fr]) -> G1Affine {
+    let p = &p[..p.iter().rposition(|c| !c.is_zero()).map_or(0, |k| k + 1)];
     assert!(p.len() <= key.powers.len(), "a polynomial of {} coefficients for a key of {}", p.len(), key.powers.len());
     G1Projective::msm(&key.powers[..p.len()], p).expect("equal lengths").into_affine()
 }
@@ -140,7 +142,7 @@ impl FoldTables {
     }
 }
 
-/// Opens F = coef M + R (M the tabled model, R the rest, both of f's length) as `open` does, the model's part of
+/// Opens F = coef M + R (M the tabled model, at most f's length, zero-extended; R the rest) as `open` does, the model's part of
 /// each fold within the tables' depth from its tables: the same proof, byte for byte.
 pub fn open_tabled(key: &KzgKey, tables: &FoldTables, coef: Fr, m: &[Fr], f: &[Fr], s: &[Fr], t: &mut Transcript) -> GeminiProof {
     let model_folds = folds(m, &s[..tables.depth().min(s.len())]);
@@ -148,7 +150,8 @@ pub fn open_tabled(key: &KzgKey, tables: &FoldTables, coef: Fr, m: &[Fr], f: &[F
         if i > tables.depth() {
             return commit(key, a);
         }
-        let rest: Vec<Fr> = a.iter().zip(&model_folds[i]).map(|(x, mx)| *x - coef * mx).collect();
+        let mf = &model_folds[i];
+        let rest: Vec<Fr> = a.iter().enumerate().map(|(k, x)| *x - coef * mf.get(k).copied().unwrap_or_default()).collect();
         let live = rest.iter().rposition(|x| !x.is_zero()).map_or(0, |k| k + 1);
         (tables.fold(i, s).into_group() * coef + commit(key, &rest[..live])).into_affine()
     })

@@ -241,6 +241,25 @@ fn msm_small_ark(gens: &[G1Affine], v: &[i64]) -> G1Projective {
     G1Projective::msm_bigint(&gens[..v.len()], &scalars)
 }
 
+/// sum_j v_j G_j for small signed integers v on any bases (a KZG commitment of 8-bit weights, kzg.rs): chunks in
+/// parallel, each summed by buckets in affine form when the values are small, else by ark's MSM.
+pub(crate) fn msm_i64(gens: &[G1Affine], v: &[i64]) -> G1Projective {
+    const CHUNK: usize = 1 << 12;
+    assert!(v.len() <= gens.len(), "{} values for {} bases", v.len(), gens.len());
+    let max_abs = v.par_iter().map(|x| x.unsigned_abs()).max().unwrap_or(0);
+    v.par_chunks(CHUNK)
+        .enumerate()
+        .map(|(i, c)| {
+            let g = &gens[i * CHUNK..];
+            if max_abs <= CHUNK as u64 {
+                msm_small_batch_affine(g, c, max_abs as usize)
+            } else {
+                msm_small_ark(g, c)
+            }
+        })
+        .sum()
+}
+
 /// Commits to v (at most 2^num_vars entries, padded with zeros): one MSM per row, rows in parallel.
 pub fn commit_i64_with(params: &HyraxParams, v: &[i64], method: CommitMethod) -> HyraxCommitment {
     assert!(v.len() <= 1 << params.num_vars, "vector longer than the parameters allow");

@@ -37,6 +37,45 @@ pub struct KzgKey {
     pub power: u32,
 }
 
+/// A G2 point as four 32-byte big-endian words in EIP-197's order (x's imaginary coefficient, x's real, y's
+/// imaginary, y's real): how a proof's transcript absorbs the verifier's [tau]_2 and a contract holds it.
+pub fn g2_to_words(p: &G2Affine) -> [u8; 128] {
+    use ark_ff::{BigInteger, PrimeField};
+    let mut w = [0u8; 128];
+    if let Some((x, y)) = p.xy() {
+        for (i, c) in [x.c1, x.c0, y.c1, y.c0].iter().enumerate() {
+            let b = c.into_bigint().to_bytes_be();
+            w[32 * (i + 1) - b.len()..32 * (i + 1)].copy_from_slice(&b);
+        }
+    }
+    w
+}
+
+/// `g2_to_words` read back: a point of G2's prime-order subgroup, or an error saying what is wrong.
+pub fn g2_from_words(b: &[u8]) -> std::result::Result<G2Affine, String> {
+    use ark_bn254::{Fq, Fq2};
+    use ark_ff::{BigInteger, PrimeField};
+    if b.len() != 128 {
+        return Err(format!("a G2 point is 128 bytes, got {}", b.len()));
+    }
+    let mut c = [Fq::from(0u64); 4];
+    for (i, x) in c.iter_mut().enumerate() {
+        *x = Fq::from_be_bytes_mod_order(&b[32 * i..32 * (i + 1)]);
+        let mut back = x.into_bigint().to_bytes_be();
+        while back.len() < 32 {
+            back.insert(0, 0);
+        }
+        if back != b[32 * i..32 * (i + 1)] {
+            return Err(format!("word {i} is not below the base field's modulus"));
+        }
+    }
+    let p = G2Affine::new_unchecked(Fq2::new(c[1], c[0]), Fq2::new(c[3], c[2]));
+    if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() || p.is_zero() {
+        return Err("not a point of G2's prime-order subgroup".into());
+    }
+    Ok(p)
+}
+
 /// The least ptau power whose 2^(p+1) - 1 G1 powers cover `len` entries (len >= 1).
 pub fn power_for(len: usize) -> u32 {
     let mut p = 0u32;

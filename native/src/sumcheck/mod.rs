@@ -25,6 +25,7 @@ pub mod logup;
 pub mod logup_zk;
 pub mod mle;
 pub mod network;
+pub mod network_kzg;
 pub mod network_zk;
 pub mod requant;
 #[allow(clippy::module_inception)] // the protocol's own file, named as the plan names it

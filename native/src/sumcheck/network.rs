@@ -236,9 +236,9 @@ pub struct NetParams {
 
 /// Claims on both polynomials.
 #[derive(Default)]
-struct ClaimSet {
-    model: Claims,
-    witness: Claims,
+pub(crate) struct ClaimSet {
+    pub(crate) model: Claims,
+    pub(crate) witness: Claims,
 }
 
 impl ClaimSet {
@@ -977,7 +977,7 @@ impl Witness {
 
 /// Every op's layer proof, from the last op down (module doc, steps 2-4), after the statement and the commitments
 /// are in the transcript: the proofs and the claims they leave on the two committed vectors.
-fn prove_layers(net: &Network, wit: &Witness, t: &mut Transcript) -> Result<(Vec<LayerProof>, ClaimSet), String> {
+pub(crate) fn prove_layers(net: &Network, wit: &Witness, t: &mut Transcript) -> Result<(Vec<LayerProof>, ClaimSet), String> {
     let (layouts, arch, n, bv, input, traces, trace, x_b) = (&wit.layouts, &wit.arch, wit.n, wit.bv, wit.input, &wit.traces, &wit.trace, &wit.x_b);
     let (big_m, big_w, requant_data, pool_data) = (&wit.big_m, &wit.big_w, &wit.requant_data, &wit.pool_data);
     let (input_table, input_mult) = (&wit.input_table, &wit.input_mult);
@@ -1256,7 +1256,7 @@ impl Statement {
 
 /// Replays every layer proof from the last op down (module doc, steps 2-4) after the statement and commitments are
 /// in the transcript: the claims left on the two committed vectors.
-fn verify_layers(arch: &Arch, st: &Statement, ys: &[Vec<i64>], layers: &[LayerProof], t: &mut Transcript) -> Result<ClaimSet, VerifyError> {
+pub(crate) fn verify_layers(arch: &Arch, st: &Statement, ys: &[Vec<i64>], layers: &[LayerProof], t: &mut Transcript) -> Result<ClaimSet, VerifyError> {
     let (lens, n, bv, out_len, input_table, x_b, layouts) = (&st.lens, st.n, st.bv, st.out_len, &st.input_table, &st.x_b, &st.layouts);
     let mut point = t.challenge_frs(log2_ceil(out_len) + bv);
     let mut value = Mle::from_i64(&batch_vector(ys.iter().map(|y| &y[..]), out_len, n)).evaluate(&point);
@@ -1566,7 +1566,7 @@ impl Writer {
             self.0.extend_from_slice(&g1_to_be64(p));
         }
     }
-    fn sumcheck(&mut self, p: &SumcheckProof) {
+    pub(crate) fn sumcheck(&mut self, p: &SumcheckProof) {
         let e = p.rounds.first().map_or(0, |g| g.len());
         self.count(p.rounds.len());
         self.count(e);
@@ -1725,7 +1725,7 @@ impl<'a> Reader<'a> {
         let u = (0..n).map(|i| self.fr(&format!("{what} opening element {i}"))).collect::<Result<_, _>>()?;
         Ok(Opened { batch: BatchProof { sumcheck, p_eval }, opening: HyraxOpening { u } })
     }
-    fn sumcheck(&mut self, what: &str) -> Result<SumcheckProof, DecodeError> {
+    pub(crate) fn sumcheck(&mut self, what: &str) -> Result<SumcheckProof, DecodeError> {
         let k = self.count(&format!("{what} round count"), 64)?;
         let e = self.count(&format!("{what} evaluations per round"), if k == 0 { 0 } else { 16 })?;
         if k * e > self.left_words() {
@@ -1739,7 +1739,49 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn sumcheck_frs_mut<'a>(p: &'a mut SumcheckProof, out: &mut Vec<&'a mut Fr>) {
+/// Every field element of the layer proofs, in serialization order.
+pub(crate) fn layers_frs_mut<'a>(layers: &'a mut [LayerProof], out: &mut Vec<&'a mut Fr>) {
+    for l in layers.iter_mut() {
+        match l {
+            LayerProof::Dense { b_eval, dense, w_blocks } => {
+                out.push(b_eval);
+                sumcheck_frs_mut(&mut dense.sumcheck, out);
+                out.push(&mut dense.w_eval);
+                out.push(&mut dense.a_eval);
+                out.extend(w_blocks.iter_mut());
+            }
+            LayerProof::Requant { q_eval, r_eval, lookups } => {
+                out.push(q_eval);
+                out.push(r_eval);
+                logup_frs_mut(&mut lookups.range, out);
+                logup_frs_mut(&mut lookups.act, out);
+            }
+            LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
+                if let Some(u) = unpad {
+                    wiring_frs_mut(u, out);
+                }
+                out.push(b_eval);
+                sumcheck_frs_mut(&mut dense.sumcheck, out);
+                out.push(&mut dense.w_eval);
+                out.push(&mut dense.a_eval);
+                out.extend(w_blocks.iter_mut());
+                wiring_frs_mut(im2col, out);
+            }
+            LayerProof::Pool { wiring } => wiring_frs_mut(wiring, out),
+            LayerProof::Add { t_eval } => out.push(t_eval),
+            LayerProof::InputRange { lookup } => logup_frs_mut(lookup, out),
+            LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
+                sumcheck_frs_mut(zerocheck, out);
+                out.extend(d_evals.iter_mut());
+                out.push(y_eval);
+                logup_frs_mut(lookup, out);
+                wiring_frs_mut(wiring, out);
+            }
+        }
+    }
+}
+
+pub(crate) fn sumcheck_frs_mut<'a>(p: &'a mut SumcheckProof, out: &mut Vec<&'a mut Fr>) {
     for g in p.rounds.iter_mut() {
         out.extend(g.iter_mut());
     }
@@ -1785,44 +1827,7 @@ impl NetworkProof {
     /// order: for tests that change each in turn.
     pub fn field_elements_mut(&mut self) -> Vec<&mut Fr> {
         let mut out = Vec::new();
-        for l in self.layers.iter_mut() {
-            match l {
-                LayerProof::Dense { b_eval, dense, w_blocks } => {
-                    out.push(b_eval);
-                    sumcheck_frs_mut(&mut dense.sumcheck, &mut out);
-                    out.push(&mut dense.w_eval);
-                    out.push(&mut dense.a_eval);
-                    out.extend(w_blocks.iter_mut());
-                }
-                LayerProof::Requant { q_eval, r_eval, lookups } => {
-                    out.push(q_eval);
-                    out.push(r_eval);
-                    logup_frs_mut(&mut lookups.range, &mut out);
-                    logup_frs_mut(&mut lookups.act, &mut out);
-                }
-                LayerProof::Conv { unpad, b_eval, dense, w_blocks, im2col } => {
-                    if let Some(u) = unpad {
-                        wiring_frs_mut(u, &mut out);
-                    }
-                    out.push(b_eval);
-                    sumcheck_frs_mut(&mut dense.sumcheck, &mut out);
-                    out.push(&mut dense.w_eval);
-                    out.push(&mut dense.a_eval);
-                    out.extend(w_blocks.iter_mut());
-                    wiring_frs_mut(im2col, &mut out);
-                }
-                LayerProof::Pool { wiring } => wiring_frs_mut(wiring, &mut out),
-                LayerProof::Add { t_eval } => out.push(t_eval),
-                LayerProof::InputRange { lookup } => logup_frs_mut(lookup, &mut out),
-                LayerProof::MaxPool { zerocheck, d_evals, y_eval, lookup, wiring } => {
-                    sumcheck_frs_mut(zerocheck, &mut out);
-                    out.extend(d_evals.iter_mut());
-                    out.push(y_eval);
-                    logup_frs_mut(lookup, &mut out);
-                    wiring_frs_mut(wiring, &mut out);
-                }
-            }
-        }
+        layers_frs_mut(&mut self.layers, &mut out);
         for o in std::iter::once(&mut self.model_open).chain(self.witness_open.as_mut()) {
             sumcheck_frs_mut(&mut o.batch.sumcheck, &mut out);
             out.push(&mut o.batch.p_eval);
