@@ -28,6 +28,9 @@ export const REJECT_CODES: Record<number, string> = {
   15: "the input's length or a value outside the declared range",
   16: "the output's length or a value that is not a 64-bit integer",
   17: "a layer proof of the wrong kind",
+  18: "a KZG point (a commitment, fold, Q or W) is the identity or not on the curve",
+  19: "a KZG denominator is zero (r = 0, z = +-w_i, or a fold's)",
+  20: "the KZG pairing check e(L + z W, [1]_2) = e(W, [tau]_2) fails",
 };
 
 /** A message naming `SumcheckRejected(code)` (a reverted call's reason), with what the code means appended. */
@@ -55,12 +58,14 @@ library Sumcheck {
         uint256 at;
     }
 
-    /// Claims on one committed vector: points lifted onto its MLE (numVars coordinates), values.
+    /// Claims on one committed vector: points lifted onto its MLE (numVars coordinates), values. A vector that sits
+    /// base entries into a joint one (format 4's witness: base 2^n) lifts its segments' indices by base.
     struct Claims {
         uint256[][] points;
         uint256[] values;
         uint256 n;
         uint256 numVars;
+        uint256 base;
     }
 
     /// A table the verifier fixes: a range offset + j, or pairs (t, min(max(t, lo), hi)), t = offset + j.
@@ -502,10 +507,26 @@ library Sumcheck {
         cl.numVars = numVars;
     }
 
+    /// Claims on a vector at base entries into a joint vector of numVars variables (layout.rs Layout::joint).
+    function newClaimsAt(uint256 cap, uint256 numVars, uint256 base) internal pure returns (Claims memory cl) {
+        cl = newClaims(cap, numVars);
+        cl.base = base;
+    }
+
+    /// a's claims then b's, on one vector (format 4's joint merge: the model's, then the witness's).
+    function concat(Claims memory a, Claims memory b) internal pure returns (Claims memory cl) {
+        if (a.n != a.values.length || b.n != b.values.length || a.numVars != b.numVars) reject(3);
+        cl = newClaims(a.n + b.n, a.numVars);
+        for (uint256 k = 0; k < a.n; k++) (cl.points[k], cl.values[k]) = (a.points[k], a.values[k]);
+        for (uint256 k = 0; k < b.n; k++) (cl.points[a.n + k], cl.values[a.n + k]) = (b.points[k], b.values[k]);
+        cl.n = a.n + b.n;
+    }
+
     /// A claim on a segment (its index offset / 2^vars) lifted onto the vector: local || the index's bits.
     function claim(Claims memory cl, uint256[] memory local, uint256 seg, uint256 value) internal pure {
         uint256 v = local.length;
         uint256[] memory z = new uint256[](cl.numVars);
+        seg += cl.base >> v;
         for (uint256 i = 0; i < v; i++) z[i] = local[i];
         for (uint256 i = v; i < cl.numVars; i++) z[i] = (seg >> (i - v)) & 1;
         cl.points[cl.n] = z;
@@ -627,6 +648,167 @@ library Sumcheck {
         if (lhs[0] != rhs[0] || lhs[1] != rhs[1]) reject(11);
         absorbCalldata(t, "hyrax opening", p, o, cols);
     }
+
+    // ---- KZG opening: Gemini's folds, Shplonk's quotient, one pairing check (gemini.rs) -----------------------
+
+    uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
+
+    /// Where the opening's parts start in the proof, and its challenges.
+    struct Kzg {
+        uint256 n;
+        uint256 folds;
+        uint256 evals;
+        uint256 q;
+        uint256 w;
+        uint256 r;
+        uint256 nu;
+        uint256 z;
+    }
+
+    /// The point at calldata offset o: coordinates below q, on y^2 = x^3 + 3, not the identity.
+    function kzgPoint(bytes calldata p, uint256 o) internal pure returns (uint256 x, uint256 y) {
+        if (o + 64 > p.length) reject(1);
+        x = at(p, o);
+        y = at(p, o + 32);
+        if (x >= Q || y >= Q || (x | y) == 0 || mulmod(y, y, Q) != addmod(mulmod(mulmod(x, x, Q), x, Q), 3, Q)) reject(18);
+    }
+
+    /// Reads and absorbs an opening of n variables (n - 1 folds, n evaluations, Q, W; gemini.rs's order), drawing
+    /// r after the folds, nu after the evaluations and z after Q.
+    function kzgRead(Transcript memory t, bytes calldata p, Cursor memory c, uint256 n) internal pure returns (Kzg memory k) {
+        k.n = n;
+        k.folds = c.at;
+        for (uint256 i = 0; i + 1 < n; i++) kzgPoint(p, k.folds + 64 * i);
+        absorbCalldata(t, "gemini folds", p, k.folds, 2 * (n - 1));
+        c.at += 64 * (n - 1);
+        k.r = challenge(t);
+        k.evals = fes(p, c, n);
+        absorbCalldata(t, "gemini evals", p, k.evals, n);
+        k.nu = challenge(t);
+        k.q = c.at;
+        kzgPoint(p, k.q);
+        absorbCalldata(t, "shplonk q", p, k.q, 2);
+        k.z = challenge(t);
+        k.w = k.q + 64;
+        kzgPoint(p, k.w);
+        absorbCalldata(t, "kzg w", p, k.w, 2);
+        c.at = k.w + 64;
+    }
+
+    /// Every entry of a replaced by its inverse, with one modexp (Montgomery's trick); a zero entry is refused.
+    function batchInverse(uint256[] memory a) internal view {
+        uint256 n = a.length;
+        uint256[] memory prefix = new uint256[](n);
+        uint256 acc = 1;
+        for (uint256 i = 0; i < n; i++) {
+            prefix[i] = acc;
+            acc = mulmod(acc, a[i], R);
+        }
+        if (acc == 0) reject(19);
+        uint256[6] memory io = [uint256(32), 32, 32, acc, R - 2, R];
+        bool ok;
+        assembly ("memory-safe") {
+            ok := staticcall(gas(), 5, io, 192, io, 32)
+        }
+        if (!ok) reject(13);
+        uint256 inv = io[0];
+        for (uint256 i = n; i > 0; i--) {
+            uint256 ai = a[i - 1];
+            a[i - 1] = mulmod(inv, prefix[i - 1], R);
+            inv = mulmod(inv, ai, R);
+        }
+    }
+
+    /// The opening's check (gemini.rs verify) of the polynomial committed as coefs[0] C_0 + coefs[1] C_1 (comms: C_0.x,
+    /// C_0.y, C_1.x, C_1.y) at s with value v: the fold chain b_i derived from b_n = v, never read; the Shplonk
+    /// weights; [L] + z[W] = sum_i (c_i^- + c_i^+) [A_i] - (sum_i c_i^- b_i + c_i^+ a_i) [1]_1 - [Q] + z [W] by one
+    /// MSM; and e([L] + z[W], [1]_2) e(-[W], [tau]_2) = 1 by one ecPairing call of two pairs.
+    function kzgCheck(bytes calldata p, Kzg memory k, uint256[] memory s, uint256 v, uint256[4] memory comms, uint256[2] memory coefs, uint256[4] memory tauG2)
+        internal
+        view
+    {
+        uint256 n = k.n;
+        if (k.r == 0 || s.length != n) reject(19);
+        // inv: the fold denominators w_i (1 - s_i) + s_i, then z - w_i, then z + w_i
+        uint256[] memory w = new uint256[](n);
+        uint256[] memory inv = new uint256[](3 * n);
+        for (uint256 i = 0; i < n; i++) {
+            w[i] = i == 0 ? k.r : mulmod(w[i - 1], w[i - 1], R);
+            inv[i] = addmod(mulmod(w[i], sub(1, s[i]), R), s[i], R);
+            inv[n + i] = sub(k.z, w[i]);
+            inv[2 * n + i] = addmod(k.z, w[i], R);
+        }
+        batchInverse(inv);
+        uint256[] memory scalars = new uint256[](n + 3);
+        uint256 constant_ = 0;
+        {
+            // nus[i] = nu^(2i)
+            uint256[] memory nus = new uint256[](n);
+            uint256 nu2 = mulmod(k.nu, k.nu, R);
+            nus[0] = 1;
+            for (uint256 i = 1; i < n; i++) nus[i] = mulmod(nus[i - 1], nu2, R);
+            uint256 b = v;
+            for (uint256 i = n; i > 0; i--) {
+                uint256 j = i - 1;
+                uint256 a = at(p, k.evals + 32 * j);
+                // b_j = (2 w_j b_(j+1) - a_j (w_j (1 - s_j) - s_j)) / (w_j (1 - s_j) + s_j)
+                uint256 num = sub(mulmod(addmod(w[j], w[j], R), b, R), mulmod(a, sub(mulmod(w[j], sub(1, s[j]), R), s[j]), R));
+                b = mulmod(num, inv[j], R);
+                uint256 cm = mulmod(nus[j], inv[n + j], R);
+                uint256 cp = mulmod(mulmod(nus[j], k.nu, R), inv[2 * n + j], R);
+                constant_ = addmod(constant_, addmod(mulmod(cm, b, R), mulmod(cp, a, R), R), R);
+                // A_0's weight goes to the commitments, A_j's (j >= 1) to fold j
+                if (j == 0) {
+                    uint256 c0 = addmod(cm, cp, R);
+                    scalars[0] = mulmod(coefs[0], c0, R);
+                    scalars[1] = mulmod(coefs[1], c0, R);
+                } else {
+                    scalars[1 + j] = addmod(cm, cp, R);
+                }
+            }
+        }
+        scalars[n + 1] = sub(0, constant_);
+        scalars[n + 2] = k.z;
+        bytes memory pts = new bytes(64 * (n + 3));
+        assembly ("memory-safe") {
+            let d := add(pts, 32)
+            mstore(d, mload(comms))
+            mstore(add(d, 32), mload(add(comms, 32)))
+            mstore(add(d, 64), mload(add(comms, 64)))
+            mstore(add(d, 96), mload(add(comms, 96)))
+            calldatacopy(add(d, 128), add(p.offset, mload(add(k, 32))), mul(64, sub(n, 1)))
+            let g := add(d, mul(64, add(n, 1)))
+            mstore(g, 1)
+            mstore(add(g, 32), 2)
+            calldatacopy(add(g, 64), add(p.offset, mload(add(k, 128))), 64)
+        }
+        uint256[2] memory acc = msm(pts, scalars);
+        // minus Q: add (Q.x, q - Q.y); then the pairing of (acc - Q, [1]_2) and (-W, [tau]_2)
+        uint256[12] memory e;
+        e[0] = acc[0];
+        e[1] = acc[1];
+        e[2] = at(p, k.q);
+        e[3] = Q - at(p, k.q + 32);
+        bool ok;
+        assembly ("memory-safe") {
+            ok := staticcall(150, 6, e, 128, e, 64)
+        }
+        if (!ok) reject(13);
+        (e[2], e[3], e[4], e[5]) = (G2_X1, G2_X0, G2_Y1, G2_Y0);
+        (e[6], e[7]) = (at(p, k.w), Q - at(p, k.w + 32));
+        (e[8], e[9], e[10], e[11]) = (tauG2[0], tauG2[1], tauG2[2], tauG2[3]);
+        assembly ("memory-safe") {
+            ok := staticcall(gas(), 8, e, 384, e, 32)
+        }
+        if (!ok) reject(13);
+        if (e[0] != 1) reject(20);
+    }
+
+    /// [1]_2, G2's generator, in EIP-197's word order (x's imaginary coefficient first).
+    uint256 internal constant G2_X1 = 11559732032986387107991004021392285783925812861821192530917403151452391805634;
+    uint256 internal constant G2_X0 = 10857046999023057135944570762232829481370756359578518086990519993285655852781;
+    uint256 internal constant G2_Y1 = 4082367875863433681332203403145435568316851327593401208105741076214120093531;
+    uint256 internal constant G2_Y0 = 8495653923123431417604973247489272438418190587263600148770280649306958101930;
 
     // ---- layers (network.rs verify_with) -----------------------------------------------------------------------
 
