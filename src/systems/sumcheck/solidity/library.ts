@@ -332,16 +332,60 @@ library Sumcheck {
         absorb3(t, "sumcheck claim", claim, k, d);
         point = new uint256[](k);
         e = claim;
-        for (uint256 i = 0; i < k; i++) {
-            uint256 o = fes(p, c, d + 1);
-            uint256 g0 = at(p, o);
-            uint256 g1 = at(p, o + 32);
-            if (addmod(g0, g1, R) != e) reject(4);
-            absorbCalldata(t, "sumcheck round", p, o, d + 1);
-            uint256 r = challenge(t);
-            e = d == 2 ? interp2(g0, g1, at(p, o + 64), r) : interp3(g0, g1, at(p, o + 64), at(p, o + 96), r);
-            point[i] = r;
+        uint256 w = d + 1;
+        uint256 o = c.at;
+        if (o + 32 * w * k > p.length) reject(1);
+        bytes32 st = t.state;
+        uint256 ctr = t.counter;
+        // per round: its words below r (else 2), g(0) + g(1) the running claim (else 4), the words absorbed, r drawn,
+        // the claim g(r) by Lagrange over 0..d (interp2 and interp3 inline)
+        uint256 bad = 0;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let base := add(p.offset, o)
+            for { let i := 0 } and(lt(i, k), iszero(bad)) { i := add(i, 1) } {
+                let q := add(base, mul(i, mul(w, 32)))
+                let g0 := calldataload(q)
+                let g1 := calldataload(add(q, 32))
+                let g2 := calldataload(add(q, 64))
+                let g3 := 0
+                if eq(d, 3) { g3 := calldataload(add(q, 96)) }
+                if or(or(iszero(lt(g0, R)), iszero(lt(g1, R))), or(iszero(lt(g2, R)), iszero(lt(g3, R)))) { bad := 2 }
+                if iszero(bad) { if iszero(eq(addmod(g0, g1, R), e)) { bad := 4 } }
+                if iszero(bad) {
+                    mstore(m, st)
+                    mstore(add(m, 32), "sumcheck round")
+                    calldatacopy(add(m, 64), q, mul(w, 32))
+                    st := keccak256(m, add(64, mul(w, 32)))
+                    mstore(0, st)
+                    mstore(32, ctr)
+                    st := keccak256(0, 64)
+                    ctr := add(ctr, 1)
+                    let r := mod(st, R)
+                    mstore(add(add(point, 32), mul(i, 32)), r)
+                    let r1 := addmod(r, sub(R, 1), R)
+                    let r2 := addmod(r, sub(R, 2), R)
+                    switch d
+                    case 2 {
+                        let v := mulmod(g0, mulmod(mulmod(r1, r2, R), INV2, R), R)
+                        v := addmod(v, sub(R, mulmod(g1, mulmod(r, r2, R), R)), R)
+                        e := addmod(v, mulmod(g2, mulmod(mulmod(r, r1, R), INV2, R), R), R)
+                    }
+                    default {
+                        let r3 := addmod(r, sub(R, 3), R)
+                        let r01 := mulmod(r, r1, R)
+                        let v := sub(R, mulmod(g0, mulmod(mulmod(mulmod(r1, r2, R), r3, R), INV6, R), R))
+                        v := addmod(v, mulmod(g1, mulmod(mulmod(mulmod(r, r2, R), r3, R), INV2, R), R), R)
+                        v := addmod(v, sub(R, mulmod(g2, mulmod(mulmod(r01, r3, R), INV2, R), R)), R)
+                        e := addmod(v, mulmod(g3, mulmod(mulmod(r01, r2, R), INV6, R), R), R)
+                    }
+                }
+            }
         }
+        if (bad != 0) reject(bad);
+        t.state = st;
+        t.counter = ctr;
+        c.at = o + 32 * w * k;
     }
 
     // ---- tables (logup.rs, requant.rs) -------------------------------------------------------------------------
@@ -543,27 +587,51 @@ library Sumcheck {
     {
         if (cl.n != cl.values.length) reject(3);
         uint256 nv = cl.numVars;
+        uint256 n = cl.n;
+        uint256[][] memory pts = cl.points;
         {
-            uint256[] memory flat = new uint256[](cl.n * nv);
-            for (uint256 k = 0; k < cl.n; k++) for (uint256 i = 0; i < nv; i++) flat[k * nv + i] = cl.points[k][i];
-            absorbWords(t, "batch points", flat);
+            // the points, concatenated past the free pointer, absorbed in one hash
+            bytes32 st = t.state;
+            assembly ("memory-safe") {
+                let m := mload(0x40)
+                mstore(m, st)
+                mstore(add(m, 32), "batch points")
+                let d := add(m, 64)
+                for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+                    mcopy(add(d, mul(mul(k, nv), 32)), add(mload(add(add(pts, 32), mul(k, 32))), 32), mul(nv, 32))
+                }
+                st := keccak256(m, add(64, mul(mul(n, nv), 32)))
+            }
+            t.state = st;
         }
         absorbWords(t, "batch values", cl.values);
         uint256 alpha = challenge(t);
         uint256 total = 0;
         uint256 power = 1;
-        for (uint256 k = 0; k < cl.n; k++) {
+        for (uint256 k = 0; k < n; k++) {
             total = addmod(total, mulmod(power, cl.values[k], R), R);
             power = mulmod(power, alpha, R);
         }
         uint256 fin;
         (s, fin) = sumcheck(t, p, c, total, nv, 2);
         pEval = fe(p, c);
+        // E(s) = sum_k alpha^k eq(z_k, s), eq's factor a b + (1 - a)(1 - b) = 2ab - a - b + 1
         uint256 eS = 0;
-        power = 1;
-        for (uint256 k = 0; k < cl.n; k++) {
-            eS = addmod(eS, mulmod(power, eq(cl.points[k], s), R), R);
-            power = mulmod(power, alpha, R);
+        assembly ("memory-safe") {
+            let ps := add(s, 32)
+            let pow := 1
+            for { let k := 0 } lt(k, n) { k := add(k, 1) } {
+                let pk := add(mload(add(add(pts, 32), mul(k, 32))), 32)
+                let e := 1
+                for { let i := 0 } lt(i, nv) { i := add(i, 1) } {
+                    let a := mload(add(pk, mul(i, 32)))
+                    let b := mload(add(ps, mul(i, 32)))
+                    let ab := mulmod(a, b, R)
+                    e := mulmod(e, addmod(addmod(ab, ab, R), addmod(1, sub(R, addmod(a, b, R)), R), R), R)
+                }
+                eS := addmod(eS, mulmod(pow, e, R), R)
+                pow := mulmod(pow, alpha, R)
+            }
         }
         if (fin != mulmod(eS, pEval, R)) reject(10);
         absorb1(t, "batch eval", pEval);
