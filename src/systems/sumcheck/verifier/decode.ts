@@ -31,6 +31,9 @@
  *
  * A model commitment's bytes (what a deployment publishes, given to the verifier for committed weights): R, then
  * R rows, R at least 1 and at most half the words, nothing after them.
+ *
+ * The layer proofs' bytes are read by `Reader.layers` (network.rs `Reader::layers`), which format 4 shares
+ * (decode-kzg.ts: the same layers between KZG commitments and one opening).
  */
 import { ZkmlError } from "../../../core/errors";
 import { R } from "./field";
@@ -192,6 +195,53 @@ export class Reader {
     const n = this.count(`${what} opening length`, this.wordsLeft());
     return { rounds, pEval, opening: this.frs(n, (i) => `${what} opening element ${i}`) };
   }
+
+  /** The layer proofs (network.rs `Reader::layers`, shared by formats 2 and 4): L, then each by its kind. */
+  layers(): LayerProof[] {
+    const nLayers = this.count("layer count", this.wordsLeft());
+    const layers: LayerProof[] = [];
+    for (let i = 0; i < nLayers; i++) {
+      const at = this.at;
+      const kind = this.count(`layer ${i} kind`, 7);
+      if (kind === 1) {
+        const bias = this.fr(`layer ${i} bias evaluation`);
+        const rounds = this.sumcheck(`layer ${i} dense sumcheck`);
+        const wEval = this.fr(`layer ${i} W evaluation`);
+        const aEval = this.fr(`layer ${i} input evaluation`);
+        const nb = this.count(`layer ${i} W block count`, this.wordsLeft());
+        const wBlocks = this.frs(nb, (j) => `layer ${i} W block ${j} evaluation`);
+        layers.push({ kind: "dense", bias, rounds, wEval, aEval, wBlocks });
+      } else if (kind === 2) {
+        const q = this.fr(`layer ${i} q evaluation`);
+        const rr = this.fr(`layer ${i} r evaluation`);
+        const range = this.lookup(`layer ${i} range lookup`);
+        const act = this.lookup(`layer ${i} activation lookup`);
+        layers.push({ kind: "requant", q, r: rr, range, act });
+      } else if (kind === 3) {
+        const unpad = this.count(`layer ${i} unpadding flag`, 1) === 1 ? this.wiring(`layer ${i} unpadding wiring`) : null;
+        const bias = this.fr(`layer ${i} bias evaluation`);
+        const rounds = this.sumcheck(`layer ${i} conv sumcheck`);
+        const wEval = this.fr(`layer ${i} W evaluation`);
+        const aEval = this.fr(`layer ${i} im2col evaluation`);
+        const nb = this.count(`layer ${i} W block count`, this.wordsLeft());
+        const wBlocks = this.frs(nb, (j) => `layer ${i} W block ${j} evaluation`);
+        const im2col = this.wiring(`layer ${i} im2col wiring`);
+        layers.push({ kind: "conv", unpad, bias, rounds, wEval, aEval, wBlocks, im2col });
+      } else if (kind === 4) layers.push({ kind: "pool", wiring: this.wiring(`layer ${i} pool wiring`) });
+      else if (kind === 5) layers.push({ kind: "add", tEval: this.fr(`layer ${i} added tensor's evaluation`) });
+      else if (kind === 6) layers.push({ kind: "inputRange", lookup: this.lookup(`layer ${i} private input's range lookup`) });
+      else if (kind === 7) {
+        const zerocheck = this.sumcheck(`layer ${i} maxpool zerocheck`);
+        const n = this.count(`layer ${i} maxpool difference count`, MAX_POOL_TAPS);
+        const dEvals = this.frs(n, (j) => `layer ${i} maxpool difference ${j} evaluation`);
+        const yEval = this.fr(`layer ${i} maxpool output evaluation`);
+        const lookup = this.lookup(`layer ${i} maxpool range lookup`);
+        const wiring = this.wiring(`layer ${i} maxpool wiring`);
+        layers.push({ kind: "maxpool", zerocheck, dEvals, yEval, lookup, wiring });
+      } else this.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 7 (maxpool)`, at);
+    }
+    return layers;
+  }
 }
 
 /** The proof the bytes encode; throws ZkmlError PROOF_INVALID (with the byte offset) when they do not. */
@@ -202,48 +252,7 @@ export function decodeProof(bytes: Uint8Array): NetworkProof {
   const modelRows = r.count("model commitment flag", 1) === 1 ? r.rows("model commitment") : null;
   const witness = r.rows("witness commitment");
   const witnessRows = witness.length > 0 ? witness : null;
-  const nLayers = r.count("layer count", r.wordsLeft());
-  const layers: LayerProof[] = [];
-  for (let i = 0; i < nLayers; i++) {
-    const at = r.at;
-    const kind = r.count(`layer ${i} kind`, 7);
-    if (kind === 1) {
-      const bias = r.fr(`layer ${i} bias evaluation`);
-      const rounds = r.sumcheck(`layer ${i} dense sumcheck`);
-      const wEval = r.fr(`layer ${i} W evaluation`);
-      const aEval = r.fr(`layer ${i} input evaluation`);
-      const nb = r.count(`layer ${i} W block count`, r.wordsLeft());
-      const wBlocks = r.frs(nb, (j) => `layer ${i} W block ${j} evaluation`);
-      layers.push({ kind: "dense", bias, rounds, wEval, aEval, wBlocks });
-    } else if (kind === 2) {
-      const q = r.fr(`layer ${i} q evaluation`);
-      const rr = r.fr(`layer ${i} r evaluation`);
-      const range = r.lookup(`layer ${i} range lookup`);
-      const act = r.lookup(`layer ${i} activation lookup`);
-      layers.push({ kind: "requant", q, r: rr, range, act });
-    } else if (kind === 3) {
-      const unpad = r.count(`layer ${i} unpadding flag`, 1) === 1 ? r.wiring(`layer ${i} unpadding wiring`) : null;
-      const bias = r.fr(`layer ${i} bias evaluation`);
-      const rounds = r.sumcheck(`layer ${i} conv sumcheck`);
-      const wEval = r.fr(`layer ${i} W evaluation`);
-      const aEval = r.fr(`layer ${i} im2col evaluation`);
-      const nb = r.count(`layer ${i} W block count`, r.wordsLeft());
-      const wBlocks = r.frs(nb, (j) => `layer ${i} W block ${j} evaluation`);
-      const im2col = r.wiring(`layer ${i} im2col wiring`);
-      layers.push({ kind: "conv", unpad, bias, rounds, wEval, aEval, wBlocks, im2col });
-    } else if (kind === 4) layers.push({ kind: "pool", wiring: r.wiring(`layer ${i} pool wiring`) });
-    else if (kind === 5) layers.push({ kind: "add", tEval: r.fr(`layer ${i} added tensor's evaluation`) });
-    else if (kind === 6) layers.push({ kind: "inputRange", lookup: r.lookup(`layer ${i} private input's range lookup`) });
-    else if (kind === 7) {
-      const zerocheck = r.sumcheck(`layer ${i} maxpool zerocheck`);
-      const n = r.count(`layer ${i} maxpool difference count`, MAX_POOL_TAPS);
-      const dEvals = r.frs(n, (j) => `layer ${i} maxpool difference ${j} evaluation`);
-      const yEval = r.fr(`layer ${i} maxpool output evaluation`);
-      const lookup = r.lookup(`layer ${i} maxpool range lookup`);
-      const wiring = r.wiring(`layer ${i} maxpool wiring`);
-      layers.push({ kind: "maxpool", zerocheck, dEvals, yEval, lookup, wiring });
-    } else r.fail(`layer ${i}: kind ${kind}, expected 1 (dense) to 7 (maxpool)`, at);
-  }
+  const layers = r.layers();
   const model = r.opened("model");
   const witnessOpen = witnessRows !== null ? r.opened("witness") : null;
   if (!r.done()) r.fail(`${bytes.length - r.at} bytes after the proof's end`);

@@ -66,6 +66,10 @@
  * padding samples stay zero), a conv's by prefix_eq_sum(rp, P) prefix_eq_sum(rb, N), the matrix step runs on the
  * local part and hands on sigma || rb (a conv's im2col point rp || sigma || rb); every wiring's table is the
  * sample's times eq(rb, b) (wiring.ts `batchTable`); x~ is the batch vector's. N = 1 is the statement above.
+ *
+ * In parts, as network.rs splits them so a second commitment scheme reuses all but the commitments, merges and
+ * openings (network-kzg.ts, format 4): `checkStatement`, `absorbStatement`, `verifyLayers` (the claims on the two
+ * vectors, kept on their segments) and `verifyMerge` (batch.rs on any layout's points).
  */
 import { add, eqEval, fr, inv, log2Ceil, mleEval, mul, sub } from "./field";
 import { Transcript } from "./transcript";
@@ -74,10 +78,10 @@ import { verifyOpening } from "./hyrax";
 import { verifyRequant } from "./requant";
 import { CheckedArch, pow2Parts } from "./architecture";
 import { verifyLogup, type Table } from "./logup";
-import { inModel, layoutsOf, lift, Layout, SegKind } from "./layout";
+import { inModel, layoutsOf, lift, Layout, SegKind, Segment } from "./layout";
 import { Reject } from "./reject";
 import { positions, prefixEqSum, taps, verifyWiring } from "./wiring";
-import type { NetworkProof, Opened, Rows } from "./decode";
+import type { LayerProof, NetworkProof, Opened, Rounds, Rows } from "./decode";
 
 export const DOMAIN_TAG = "zkml-sumcheck-fc-v1";
 export const HYRAX_TAG = "zkml-sumcheck-hyrax-v1";
@@ -97,19 +101,36 @@ export function batchVector(vs: readonly (readonly bigint[])[], len: number, n: 
   return out;
 }
 
-/** The claims on one committed vector's columns: (segment's point on the whole vector, value). */
-class Claims {
-  points: bigint[][] = [];
-  values: bigint[] = [];
+/** One claim on a committed column: its segment, the point on the segment's own MLE, the value. */
+export interface Claim {
+  seg: Segment;
+  local: bigint[];
+  value: bigint;
+}
+
+/**
+ * The claims on one committed vector's columns, kept on their segments (not yet lifted) so that a second
+ * commitment scheme can lift them onto another layout (network-kzg.ts: the joint layout of both vectors).
+ */
+export class Claims {
+  readonly items: Claim[] = [];
   constructor(readonly layout: Layout) {}
   add(op: number, kind: SegKind, local: readonly bigint[], value: bigint): void {
-    this.points.push(lift(this.layout, this.layout.find(op, kind), local));
-    this.values.push(value);
+    const seg = this.layout.find(op, kind);
+    if (local.length !== seg.vars) throw new Error("a point of the wrong length for its segment");
+    this.items.push({ seg, local: [...local], value });
+  }
+  /** Each claim's point on the whole vector's MLE (layout.ts `lift`). */
+  points(): bigint[][] {
+    return this.items.map((c) => lift(this.layout, c.seg, c.local));
+  }
+  values(): bigint[] {
+    return this.items.map((c) => c.value);
   }
 }
 
 /** The claims on both vectors, each added to the one its column lives in. */
-class ClaimSet {
+export class ClaimSet {
   readonly model: Claims;
   readonly witness: Claims | null;
   constructor(layouts: { model: Layout; witness: Layout | null }) {
@@ -123,27 +144,36 @@ class ClaimSet {
   }
 }
 
-/** batch.rs: the claims merged into one point s; returns s, P(s) checked to close the sumcheck (not yet opened). */
-function verifyBatch(claims: Claims, proof: Opened, t: Transcript, what: string): bigint[] {
-  t.absorbFrs("batch points", claims.points.flat());
-  t.absorbFrs("batch values", claims.values);
+/**
+ * batch.rs `verify_batch`: claims (points on a vector of `numVars` variables, values) merged into one point s by a
+ * degree-2 sumcheck; returns s, its final value checked against P(s) = `pEval` (not yet opened: the commitment
+ * scheme's part). Shared by format 2 (each vector's merge) and format 4 (the joint merge).
+ */
+export function verifyMerge(points: readonly bigint[][], values: readonly bigint[], numVars: number, rounds: Rounds, pEval: bigint, t: Transcript, what: string): bigint[] {
+  t.absorbFrs("batch points", points.flat());
+  t.absorbFrs("batch values", values);
   const alpha = t.challenge();
   let claim = 0n;
   let power = 1n;
-  for (const v of claims.values) {
+  for (const v of values) {
     claim = add(claim, mul(power, v));
     power = mul(power, alpha);
   }
-  const { point: s, value: final } = verifySumcheck(proof.rounds, claim, claims.layout.numVars, 2, t, `${what} batched claims`);
+  const { point: s, value: final } = verifySumcheck(rounds, claim, numVars, 2, t, `${what} batched claims`);
   let eS = 0n;
   power = 1n;
-  for (const z of claims.points) {
+  for (const z of points) {
     eS = add(eS, mul(power, eqEval(z, s)));
     power = mul(power, alpha);
   }
-  if (final !== mul(eS, proof.pEval)) throw new Reject(`${what} batched claims: the sumcheck's final value is not E(s) P(s)`);
-  t.absorbFr("batch eval", proof.pEval);
+  if (final !== mul(eS, pEval)) throw new Reject(`${what} batched claims: the sumcheck's final value is not E(s) P(s)`);
+  t.absorbFr("batch eval", pEval);
   return s;
+}
+
+/** Format 2's merge of one vector's claims, on that vector's own layout. */
+function verifyBatch(claims: Claims, proof: Opened, t: Transcript, what: string): bigint[] {
+  return verifyMerge(claims.points(), claims.values(), claims.layout.numVars, proof.rounds, proof.pEval, t, what);
 }
 
 /** eq of p's coordinates past the first `low` with the bits of offset / 2^low (the run's index). */
@@ -194,21 +224,27 @@ function verifyMatrix(
   return { point: sigma, value: lp.aEval };
 }
 
+/** What the statement's checks leave for the layers' replay (network.rs `Statement`). */
+export interface Statement {
+  /** The batch's samples (1: one inference). */
+  n: number;
+  /** log2ceil(n): the samples' coordinates, last in every point. */
+  bv: number;
+  outLen: number;
+  /** x's batch vector (public x), whose MLE the verifier evaluates; null for a private input. */
+  xb: bigint[] | null;
+  layouts: { model: Layout; witness: Layout | null };
+  /** A private input's range table (null: x public). */
+  inputRange: Table | null;
+}
+
 /**
- * Checks the decoded proof against the checked architecture, x (null: a private input, whose range table
- * `inputRange` is then architecture.ts `inputTable`'s) and y, and the model's commitment when the verifier holds one
- * (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
+ * network.rs `Statement::check`: a batch of as many inputs as outputs (at least one), each public x of the input
+ * length and in the declared range, each y of the output length and 64-bit, one layer proof per op but flatten
+ * (and one more for a private input's range); throws Reject naming the first that fails. The commitments' checks
+ * are each scheme's own.
  */
-export function verifyNetwork(
-  arch: CheckedArch,
-  archHash: string,
-  xs: readonly (readonly bigint[])[] | null,
-  ys: readonly (readonly bigint[])[],
-  proof: NetworkProof,
-  model: Rows | null = null,
-  inputRange: Table | null = null,
-  context: Uint8Array | null = null,
-): void {
+export function checkStatement(arch: CheckedArch, xs: readonly (readonly bigint[])[] | null, ys: readonly (readonly bigint[])[], layerCount: number, inputRange: Table | null): Statement {
   if ((xs === null) !== (inputRange !== null)) throw new Error("a private input's range table is given exactly when x is not");
   const n = ys.length;
   if (n === 0 || (xs !== null && xs.length !== n)) throw new Reject(`batch: ${xs ? xs.length : 0} inputs and ${n} outputs (as many inputs as outputs, at least one)`);
@@ -231,24 +267,28 @@ export function verifyNetwork(
   const xb = xs && batchVector(xs, arch.inputLen, n);
   const layouts = layoutsOf(arch, inputRange && inputRange.logSize, n);
   const expected = arch.ops.filter((o) => o.op !== "flatten").length + (inputRange ? 1 : 0);
-  if (proof.layers.length !== expected) throw new Reject(`layer proofs: ${proof.layers.length}, expected ${expected}`);
-  if (model !== null && proof.modelRows !== null) throw new Reject("model commitment: the verifier holds the model's, so the proof must not carry one");
-  const modelRows = model ?? proof.modelRows;
-  if (modelRows === null) throw new Reject("model commitment: the weights are private (no commitment given), so the proof must carry one");
-  const hasWitness = layouts.witness !== null;
-  if ((proof.witnessRows !== null) !== hasWitness || (proof.witness !== null) !== hasWitness)
-    throw new Reject(`witness commitment: ${proof.witnessRows !== null ? "present" : "absent"}, but the network has ${hasWitness ? "a" : "no"} requant or private input`);
+  if (layerCount !== expected) throw new Reject(`layer proofs: ${layerCount}, expected ${expected}`);
+  return { n, bv, outLen, xb, layouts, inputRange };
+}
 
-  const t = new Transcript(DOMAIN_TAG);
+/** network.rs `absorb_statement`: the architecture's hash, a batch's size past one sample, every sample's x (or a
+ * private input's length) then every sample's y, each concatenated, and the context the proof is bound to. */
+export function absorbStatement(t: Transcript, arch: CheckedArch, archHash: string, xs: readonly (readonly bigint[])[] | null, ys: readonly (readonly bigint[])[], context: Uint8Array | null): void {
   t.absorbBytes("arch", Buffer.from(archHash, "hex"));
-  // absorb_statement: a batch's size past one sample, every sample's x then every sample's y, each concatenated
-  if (n > 1) t.absorbFrs("batch", [BigInt(n)]);
+  if (ys.length > 1) t.absorbFrs("batch", [BigInt(ys.length)]);
   if (xs) t.absorbFrs("input", xs.flat().map(fr));
   else t.absorbFrs("input private", [BigInt(arch.inputLen)]);
   t.absorbFrs("output", ys.flat().map(fr));
   if (context) t.absorbBytes("context", context);
-  t.absorbPoints("model commitment", modelRows);
-  if (proof.witnessRows !== null) t.absorbPoints("hyrax commitment", proof.witnessRows);
+}
+
+/**
+ * network.rs `verify_layers`: every layer proof replayed from the last op down (the module doc's ops), after the
+ * statement and the commitments are in the transcript; returns the claims left on the two committed vectors, which
+ * each commitment scheme merges and opens its own way.
+ */
+export function verifyLayers(arch: CheckedArch, st: Statement, ys: readonly (readonly bigint[])[], layers: readonly LayerProof[], t: Transcript): ClaimSet {
+  const { n, bv, outLen, xb, layouts, inputRange } = st;
   let point = t.challenges(log2Ceil(outLen) + bv);
   let value = mleEval(batchVector(ys, outLen, n), point);
   const claims = new ClaimSet(layouts);
@@ -256,7 +296,7 @@ export function verifyNetwork(
   for (let k = arch.ops.length - 1; k >= 0; k--) {
     const op = arch.ops[k];
     if (op.op === "flatten") continue;
-    const lp = proof.layers[next++];
+    const lp = layers[next++];
     if (op.op === "requant") {
       if (lp.kind !== "requant") throw new Reject(`ops[${k}]: a requant's layer proof expected`);
       claims.add(k, { kind: "act" }, point, value);
@@ -337,12 +377,44 @@ export function verifyNetwork(
     if (mleEval(xb, point) !== value) throw new Reject("network input: x~ at the first layer's point is not the claim");
   } else if (inputRange) {
     claims.add(0, { kind: "input" }, point, value);
-    const lp = proof.layers[next++];
+    const lp = layers[next++];
     if (lp.kind !== "inputRange") throw new Reject("the private input's range lookup expected last");
     const c = verifyLogup(lp.lookup, log2Ceil(arch.inputLen) + bv, inputRange, t, "private input range");
     for (const v of c.fValues) claims.add(0, { kind: "input" }, c.fPoint, v);
     claims.add(0, { kind: "multInput" }, c.mPoint, c.mValue);
   }
+  return claims;
+}
+
+/**
+ * Checks the decoded proof against the checked architecture, x (null: a private input, whose range table
+ * `inputRange` is then architecture.ts `inputTable`'s) and y, and the model's commitment when the verifier holds one
+ * (committed weights; null: the proof must carry it); throws Reject with the reason when it fails.
+ */
+export function verifyNetwork(
+  arch: CheckedArch,
+  archHash: string,
+  xs: readonly (readonly bigint[])[] | null,
+  ys: readonly (readonly bigint[])[],
+  proof: NetworkProof,
+  model: Rows | null = null,
+  inputRange: Table | null = null,
+  context: Uint8Array | null = null,
+): void {
+  const st = checkStatement(arch, xs, ys, proof.layers.length, inputRange);
+  const layouts = st.layouts;
+  if (model !== null && proof.modelRows !== null) throw new Reject("model commitment: the verifier holds the model's, so the proof must not carry one");
+  const modelRows = model ?? proof.modelRows;
+  if (modelRows === null) throw new Reject("model commitment: the weights are private (no commitment given), so the proof must carry one");
+  const hasWitness = layouts.witness !== null;
+  if ((proof.witnessRows !== null) !== hasWitness || (proof.witness !== null) !== hasWitness)
+    throw new Reject(`witness commitment: ${proof.witnessRows !== null ? "present" : "absent"}, but the network has ${hasWitness ? "a" : "no"} requant or private input`);
+
+  const t = new Transcript(DOMAIN_TAG);
+  absorbStatement(t, arch, archHash, xs, ys, context);
+  t.absorbPoints("model commitment", modelRows);
+  if (proof.witnessRows !== null) t.absorbPoints("hyrax commitment", proof.witnessRows);
+  const claims = verifyLayers(arch, st, ys, proof.layers, t);
 
   // Each vector's claims merged into one point (batch.rs), the model's then the witness's; then each opened there.
   const sModel = verifyBatch(claims.model, proof.model, t, "model");
