@@ -16,8 +16,11 @@
  * columns), plan-zk.ts (the masks, vectors and refusals the architecture fixes), decode-zk.ts (format 3's bytes),
  * network-zk.ts (the whole verification).
  *
- * The KZG commitment's opening (issue 28, docs/design/kzg-pcs.md; not yet in a proof format): gemini.ts (Gemini's
- * folds, Shplonk's batch and the pairing check, by ffjavascript's pairing).
+ * KZG commitments (format 4, issue 28, docs/design/kzg-pcs.md, native/src/sumcheck/network_kzg.rs): gemini.ts
+ * (Gemini's folds, Shplonk's batch and the pairing check, by ffjavascript's pairing), decode-kzg.ts (format 4's
+ * bytes, a KZG model commitment's and the verifier key's), network-kzg.ts (the whole verification: format 2's
+ * statement and layers from network.ts, one joint merge, one opening). Its entry is `verifySumcheckKzgProof`,
+ * asynchronous because the pairing is.
  */
 import type { SumcheckArch } from "../arch";
 import { checkArch, archHashOfWords, inputTable, type CheckedArch } from "./architecture";
@@ -27,6 +30,8 @@ import { Reject } from "./reject";
 import { decodeZkProof, versionWord, ZK_VERSION } from "./decode-zk";
 import { planOf } from "./plan-zk";
 import { verifyNetworkZk } from "./network-zk";
+import { decodeKzgCommitment, decodeKzgProof, decodeVerifierKey } from "./decode-kzg";
+import { verifyNetworkKzg } from "./network-kzg";
 
 export { sumcheckArchHash } from "./architecture";
 
@@ -51,6 +56,8 @@ export { sumcheckArchHash } from "./architecture";
  * an architecture the zero-knowledge system does not prove under that statement is IR_INVALID (plan-zk.ts: a max
  * pool to one value, a conv of a hidden one-value input, or a private input whose range does not contain 0), bytes
  * that do not decode PROOF_INVALID.
+ * A format-4 proof (KZG commitments, first word 4) is not read here (PROOF_INVALID: its version): its check needs
+ * the setup's verifier key and a pairing, so it is `verifySumcheckKzgProof`'s.
  */
 export function verifySumcheckProof(
   arch: SumcheckArch,
@@ -116,4 +123,50 @@ function verifyZk(
   const decoded = decodeZkProof(proof, plan);
   const modelRows = model === undefined ? null : decodeCommitment(model);
   return verdict(() => verifyNetworkZk(plan, archHashOfWords(checked.words), xs, ys, decoded, modelRows, context ?? null));
+}
+
+/** A verdict: valid, or the reason the proof is refused. */
+export type Verdict = { valid: true } | { valid: false; reason: string };
+
+/**
+ * Whether the format-4 proof `proof` (KZG commitments: the native sumcheckProveKzg's) shows that some weights of
+ * `arch` map `input` to `output`, under the setup whose verifier key `vk` is ([tau]_2's 128 bytes, the native
+ * kzgVerifierKey's): any weights when `model` is absent (private weights: the proof carries C_M), else the weights
+ * committed as `model` (C_M's 64 bytes, the native sumcheckCommitModelKzg's; the proof must not carry one). The
+ * statement is read as verifySumcheckProof reads it (a null input a private one; several outputs' worth of values
+ * a batch, its inputs concatenated, exactly one per output, else `valid: false`), in the native verifier's order
+ * (lib.rs `verify_kzg`): IR_INVALID for an architecture the system does not take, OPTION_INVALID for a key that is
+ * not a point of G2's subgroup, IR_INVALID for a private input whose range table cannot be built, PROOF_INVALID
+ * for proof bytes that do not decode (the byte offset named) or model bytes that are not a point; a proof that
+ * decodes but fails a check is `{ valid: false, reason }`.
+ */
+export async function verifySumcheckKzgProof(
+  arch: SumcheckArch,
+  input: readonly bigint[] | null,
+  output: readonly bigint[],
+  proof: Uint8Array,
+  vk: Uint8Array,
+  model?: Uint8Array,
+  context?: Uint8Array,
+): Promise<Verdict> {
+  const checked = checkArch(arch);
+  if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
+  const tauG2 = await decodeVerifierKey(vk);
+  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
+  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
+  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
+  const ys = chunks(output, outLen);
+  const xs = input && chunks(input, checked.inputLen);
+  if (xs && (xs.length !== n || xs.some((x) => x.length !== checked.inputLen)))
+    return { valid: false, reason: `batch inputs (one per output): ${input?.length} values, expected ${n * checked.inputLen}` };
+  const range = input === null ? inputTable(checked) : null;
+  const decoded = decodeKzgProof(proof);
+  const cM = model === undefined ? null : decodeKzgCommitment(model);
+  try {
+    await verifyNetworkKzg(checked, archHashOfWords(checked.words), xs, ys, decoded, tauG2, cM, range, context ?? null);
+    return { valid: true };
+  } catch (e) {
+    if (e instanceof Reject) return { valid: false, reason: e.message };
+    throw e;
+  }
 }
