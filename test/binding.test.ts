@@ -218,6 +218,10 @@ describe("the context by default (issue 31, item 2: on for the consumer)", funct
     // sumcheck: no context unless asked; asked, its proof is bound to the value given (its transcript absorbs it)
     const sumcheck = { ...args, system: "sumcheck", input: "public", weights: "private", output: "public" };
     expect((await circuitOptions(sumcheck, cfg, model)).visibility).to.deep.equal({ input: "public", weights: "private", output: "public" });
+    // without --input, --weights, --output: the statement the sumcheck system proves (paper0's: weights private,
+    // output public), not the circuits' default label output it would refuse; a flag given still wins
+    expect((await circuitOptions({ ...args, system: "sumcheck" }, cfg, model)).visibility).to.deep.equal({ input: "packed", weights: "private", output: "public" });
+    expect((await circuitOptions({ ...args, system: "sumcheck", weights: "hashed" }, cfg, model)).visibility.weights).to.equal("hashed");
     const asked = await circuitOptions({ ...sumcheck, context: "sender" }, cfg, model);
     expect(asked.visibility.context).to.equal("sender");
     await expectZkmlError(proveModel({ root: ROOT, model, system: "sumcheck", circuit: asked }), "INPUT_INVALID", /context: this statement is bound to a context .* none was given/);

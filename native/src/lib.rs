@@ -373,7 +373,7 @@ impl SumcheckVerifyTask {
     fn verify_kzg(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
         use sumcheck::network_kzg::{verify, KzgNetworkProof};
         let Some(vk) = &self.kzg_vk else {
-            return Err(NativeError::bare(Code::NativeCallInvalid, "a KZG proof (format 4): pass the verifier key ([tau]_2's 128 bytes, kzgVerifierKey)".to_string()).into());
+            return Err(NativeError::bare(Code::ProofInvalid, "a KZG proof (format 4), verified without a KZG verifier key: pass the verifier key ([tau]_2's 128 bytes, kzgVerifierKey)".to_string()).into());
         };
         let tau_g2 = sumcheck::kzg::g2_from_words(vk).map_err(|e| NativeError::bare(Code::NativeCallInvalid, format!("KZG verifier key: {e}")))?;
         let vk = sumcheck::gemini::VerifierKey { g2: <ark_bn254::G2Affine as ark_ec::AffineRepr>::generator(), tau_g2 };

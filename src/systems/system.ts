@@ -171,6 +171,9 @@ export interface IrVerdict {
 /** A system that proves the quantized IR directly: no circuit, no setup. */
 export interface IrSystem extends SystemBase {
   readonly form: "ir";
+  /** The statement a user gets without --input, --weights or --output (and no project default for them): what
+   * this system proves, where the global default (a label output, fixed weights) is a circuit's. */
+  readonly defaultVisibility: Partial<Pick<Visibility, "input" | "weights" | "output">>;
   /** Refuses (a ZkmlError naming the option, with a fix) a statement it cannot prove, from the options alone:
    * called before the model is quantized, so a wrong option costs no work. */
   checkStatement(vis: Visibility): void;

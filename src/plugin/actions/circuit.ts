@@ -35,14 +35,19 @@ export interface CircuitArgs {
  * system refuses what it cannot prove).
  */
 export async function circuitOptions(args: CircuitArgs, cfg: ZkmlConfig<Visibility>, model: ModelFile, root?: string): Promise<CircuitOptions> {
-  const { batchOf, contextOf, parseVisibility } = await import("../../statement/visibility");
+  const { batchOf, contextOf, parseVisibility, DEFAULT_VISIBILITY } = await import("../../statement/visibility");
   const { parseSaturate } = await import("../../quantize/quantize");
   const { BACKENDS } = await import("../../pipeline/circuit");
   const { parseSystem, systemFor } = await import("../../systems/registry");
   const consumer = args.system === undefined || systemFor({ system: parseSystem(args.system, "--system") }).form === "r1cs";
+  // a field neither given nor set by the project: the system's own default statement (an IR system proves the
+  // output public; the global default's label output is a circuit's)
+  const irSystem = args.system === undefined ? undefined : systemFor({ system: parseSystem(args.system, "--system") });
+  const statementDefault = <K extends "input" | "weights" | "output">(k: K): Visibility[K] =>
+    irSystem?.form === "ir" && cfg.visibility[k] === DEFAULT_VISIBILITY[k] ? (irSystem.defaultVisibility[k] ?? cfg.visibility[k]) : cfg.visibility[k];
   // the resolved config's visibility is complete: no context there is `none`, not "take the default"
   const context = args.context ?? (consumer ? contextOf(cfg.visibility) : "none");
-  const visibility = parseVisibility({ input: args.input ?? cfg.visibility.input, weights: args.weights ?? cfg.visibility.weights, output: args.output ?? cfg.visibility.output, context }, (k) => `--${k}`);
+  const visibility = parseVisibility({ input: args.input ?? statementDefault("input"), weights: args.weights ?? statementDefault("weights"), output: args.output ?? statementDefault("output"), context }, (k) => `--${k}`);
   if (args.batch !== undefined && batchOf({ batch: args.batch }) > 1) visibility.batch = args.batch;
   if (!(BACKENDS as readonly string[]).includes(args.backend))
     throw new ZkmlError("OPTION_INVALID", `--backend: expected one of ${BACKENDS.join(", ")}, got ${JSON.stringify(args.backend)}`, { hint: "e.g. --backend direct" });

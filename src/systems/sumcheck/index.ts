@@ -170,6 +170,8 @@ export const sumcheck: IrSystem = {
   prover: "native",
   form: "ir",
   description: "sumcheck over multilinear extensions with logUp-GKR lookups and Hyrax openings (native, Rust on arkworks): no setup, no circuit; weights private (paper0's statement) or committed once (--weights hashed), the input public or private; zero knowledge with --zk",
+  // paper0's statement: the weights private, the output public
+  defaultVisibility: { weights: "private", output: "public" },
   checkStatement,
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
