@@ -1,6 +1,7 @@
 /**
  * The sumcheck system's format-4 Solidity verifier (KZG commitments: one joint merge, one Gemini opening, one
- * pairing check; src/systems/sumcheck/solidity/render.ts renderSumcheckVerifierKzg) against the Rust one, on the
+ * pairing check; src/systems/sumcheck/solidity/render.ts renderSumcheckVerifierKzg) against the Rust and
+ * TypeScript ones (every verdict below is all three's), on the
  * in-process Hardhat chain: an MLP with committed weights (dense, requant with ReLU and clamp, dense; widths that are
  * not powers of two), a development ptau with a known tau. The honest proof is accepted by both within a gas budget
  * derived below; every tampered 32-byte word (a stride, the first and last 40), a changed output or input, a proof
@@ -16,6 +17,7 @@ import type { Contract } from "ethers";
 import { loadSumcheck, NativeSumcheck } from "../src/core/native";
 import { writeDevPtau } from "../src/setup/ptau";
 import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/sumcheck/arch";
+import { verifySumcheckKzgProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifierKzg, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
 import { kzgPrecompileGas } from "../src/systems/sumcheck/solidity/cost";
 import { compileSumcheck, deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
@@ -91,6 +93,18 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     }
   }
 
+  async function tsSays(xx: readonly bigint[], yy: readonly bigint[], p: Uint8Array, m = model, key = vk): Promise<string> {
+    try {
+      return (await verifySumcheckKzgProof(ARCH, xx, yy, p, key, m)).valid ? "valid" : "invalid";
+    } catch {
+      return "invalid";
+    }
+  }
+
+  /** The three verdicts: Solidity's, Rust's, TypeScript's. */
+  const all = async (xx: readonly bigint[], yy: readonly bigint[], p: Uint8Array) => [await solSays(xx, yy, p), await rustSays(xx, yy, p), await tsSays(xx, yy, p)];
+  const refused = ["invalid", "invalid", "invalid"];
+
   before(async () => {
     ptauFile = await ptau(4242n);
     const r = rng(7);
@@ -107,9 +121,8 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     ({ verifier } = await deploySumcheckVerifier(rendered, compiled.verifier, compiled.consumer, signer));
   });
 
-  it("accepts the honest proof, as the Rust verifier does, within its gas budget", async () => {
-    expect(await rustSays(x, y, proof)).to.equal("valid");
-    expect(await solSays(x, y, proof)).to.equal("valid");
+  it("accepts the honest proof, as the Rust and TypeScript verifiers do, within its gas budget", async () => {
+    expect(await all(x, y, proof)).to.deep.equal(["valid", "valid", "valid"]);
     const gas = Number(await verifier.verifyProof.estimateGas(packInput(x, 0n, 1), y, 0n, proof));
     // budget: 21,000; the opening's precompiles (n = 13: the witness's 2^13 entries, the model's 2^9 lifted):
     // n + 3 = 16 ecMul and n + 4 = 17 ecAdd, one modexp, one 2-pair ecPairing (kzgPrecompileGas); the calldata at 16
@@ -122,25 +135,26 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     expect(gas).to.be.above(21_000 + pre);
   });
 
-  it("refuses a changed output or input, a proof of other weights and one under another setup, as the Rust verifier does", async () => {
+  it("refuses a changed output or input, a proof of other weights and one under another setup, as the other two verifiers do", async () => {
     const y2 = [...y];
     y2[0] += 1n;
     const x2 = [...x];
     x2[3] = x2[3] === 0n ? 1n : x2[3] - 1n;
     for (const [xx, yy] of [[x, y2], [x2, y]]) {
-      expect([await solSays(xx, yy, proof), await rustSays(xx, yy, proof)]).to.deep.equal(["invalid", "invalid"]);
+      expect(await all(xx, yy, proof)).to.deep.equal(refused);
     }
     const other = await native().sumcheckProveKzg(archBytes, i64Bytes(params(2)), i64Bytes(x), ptauFile, true);
     const yo = fromI64Bytes(other.output);
-    expect([await solSays(x, yo, other.proof), await rustSays(x, yo, other.proof)]).to.deep.equal(["invalid", "invalid"]);
+    expect(await all(x, yo, other.proof)).to.deep.equal(refused);
     // the same weights under another tau: its commitment and proof hold together, but not against this verifier's
     const ptau2 = await ptau(777n);
     const p2 = await native().sumcheckProveKzg(archBytes, i64Bytes(params(1)), i64Bytes(x), ptau2, true);
-    expect(await rustSays(x, y, p2.proof, native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptau2), native().kzgVerifierKey(ptau2))).to.equal("valid");
-    expect([await solSays(x, y, p2.proof), await rustSays(x, y, p2.proof)]).to.deep.equal(["invalid", "invalid"]);
+    const [cm2, vk2] = [native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptau2), native().kzgVerifierKey(ptau2)];
+    expect([await rustSays(x, y, p2.proof, cm2, vk2), await tsSays(x, y, p2.proof, cm2, vk2)]).to.deep.equal(["valid", "valid"]);
+    expect(await all(x, y, p2.proof)).to.deep.equal(refused);
   });
 
-  it("agrees with the Rust verifier on every tampered word (a stride, the first and last 40), truncation and a trailing word", async () => {
+  it("agrees with the other two verifiers on every tampered word (a stride, the first and last 40), truncation and a trailing word", async () => {
     const words = proof.length / 32;
     const picks = new Set<number>();
     for (let i = 0; i < words; i += 7) picks.add(i);
@@ -149,10 +163,10 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     for (const i of [...picks].sort((a, b) => a - b)) {
       const t = Buffer.from(proof);
       t[32 * i + 31] ^= 1;
-      expect([await solSays(x, y, t), await rustSays(x, y, t)], `word ${i} of ${words}`).to.deep.equal(["invalid", "invalid"]);
+      expect(await all(x, y, t), `word ${i} of ${words}`).to.deep.equal(refused);
     }
     for (const t of [proof.subarray(0, proof.length - 32), Buffer.concat([proof, Buffer.alloc(32)])]) {
-      expect([await solSays(x, y, t), await rustSays(x, y, t)]).to.deep.equal(["invalid", "invalid"]);
+      expect(await all(x, y, t)).to.deep.equal(refused);
     }
   });
 
@@ -179,7 +193,7 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     ];
     for (const [what, change, code] of cases) {
       const t = change(Buffer.from(proof));
-      expect([await solSays(x, y, t), await rustSays(x, y, t)], what).to.deep.equal(["invalid", "invalid"]);
+      expect(await all(x, y, t), what).to.deep.equal(refused);
       expect(lastCode, what).to.equal(code);
     }
   });
