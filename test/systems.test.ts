@@ -175,6 +175,38 @@ describe("the sumcheck system through the pipeline (mlp-mnist, paper0's statemen
     expect(e.message).to.contain(cut);
   });
 
+  it("--pcs kzg: the model committed under a powers of tau (a development one, said forgeable), its format-4 proof verified by both verifiers with that setup and refused without it; --zk and a circuit system refused", async () => {
+    const tiny = loadModelFile(path.join(__dirname, "fixtures", "tiny-cnn.json"));
+    const committed = { ...visibility, weights: "hashed" } as const;
+    const r = await proveModel({ root: ROOT, model: tiny, system: "sumcheck", pcs: "kzg", circuit: { visibility: committed }, execution: { force: true } });
+    if (r.form !== "ir" || !r.files.commitment || !r.files.ptau) throw new Error("expected an IR report with a KZG commitment and its ptau");
+    expect(r.verified).to.equal(true);
+    expect(r.pcs).to.equal("kzg");
+    expect(r.verifiers.map((v) => `${v.name}:${v.valid}`)).to.deep.equal(["rust:true", "typescript:true"]);
+    expect(r.stages.map((s) => s.stage)).to.deep.equal(["quantize", "render", "ptau", "setup", "prove", "verify"]);
+    expect(path.basename(r.files.commitment)).to.equal("model-kzg.commitment");
+    expect(fs.statSync(r.files.commitment).size).to.equal(64);
+    expect(fs.readFileSync(r.files.proof).readUInt8(31)).to.equal(4); // format 4
+    expect(r.warnings.join("\n")).to.match(/--pcs kzg with a development powers of tau .* can forge proofs/);
+    const sys = systemFor({ system: "sumcheck" });
+    if (sys.form !== "ir") throw new Error("expected an IR system");
+    const files = { ir: r.files.ir, proof: r.files.proof, public: r.files.public, commitment: r.files.commitment };
+    const kzg = { ptau: r.files.ptau };
+    expect((await sys.verify({ ...files, kzg })).valid).to.equal(true);
+    const without = await sys.verify(files).catch((e: Error) => e);
+    if (without instanceof Error) throw without;
+    expect(without.valid).to.equal(false);
+    expect(without.verifiers[0].reason).to.match(/a KZG proof \(--pcs kzg\): verify it with its setup/);
+    const pub = JSON.parse(fs.readFileSync(r.files.public, "utf8"));
+    const changed = path.join(tmpDir("sumcheck-kzg"), "public.json");
+    fs.writeFileSync(changed, JSON.stringify({ ...pub, output: pub.output.map((v: string, i: number) => (i === 0 ? String(BigInt(v) + 1n) : v)) }));
+    expect((await sys.verify({ ...files, public: changed, kzg })).verifiers.map((v) => v.valid)).to.deep.equal([false, false]);
+    const e1 = await rejected(proveModel({ root: ROOT, model: tiny, system: "sumcheck", pcs: "kzg", zeroKnowledge: true, circuit: { visibility: committed } }));
+    expect(e1.message).to.match(/--pcs kzg with --zk/);
+    const e2 = await rejected(proveModel({ root: ROOT, model: tiny, system: "groth16", pcs: "kzg" }));
+    expect(e2.message).to.match(/--pcs kzg: groth16 is a circuit system/);
+  });
+
   it("refuses, before any work, a statement or an op it does not prove yet, saying what to do", async () => {
     // the statement alone is refused before the model is quantized (no stage reports anything)
     const said: string[] = [];

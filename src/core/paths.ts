@@ -74,7 +74,7 @@ export type Artifact =
   | { kind: "public"; circuit: string; run: string; system: ProofSystem }
   | { kind: "proofBytes"; circuit: string; run: string; system: ProofSystem }
   | { kind: "systemModel"; circuit: string; system: ProofSystem }
-  | { kind: "modelCommitment"; circuit: string; system: ProofSystem; hiding?: boolean }
+  | { kind: "modelCommitment"; circuit: string; system: ProofSystem; hiding?: boolean; kzg?: boolean }
   | { kind: "modelSecret"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "irVerifierSol"; circuit: string; system: ProofSystem; contract: string }
@@ -153,7 +153,8 @@ export class Paths {
       case "modelCommitment":
         // an IR system's one-off commitment to the weights (committed weights: what a deployment publishes); a
         // hiding one (zero-knowledge proofs) beside it, never mistaken for the other
-        return path.join(c(a.circuit), a.system, a.hiding ? "model-hiding.commitment" : "model.commitment");
+        // and a KZG one (--pcs kzg: one point, under the setup's tau)
+        return path.join(c(a.circuit), a.system, a.hiding ? "model-hiding.commitment" : a.kzg ? "model-kzg.commitment" : "model.commitment");
       case "modelSecret":
         // the hiding commitment's blinders: the model owner's, never published (the prover needs them)
         return path.join(c(a.circuit), a.system, "model-hiding.secret");

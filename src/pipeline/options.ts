@@ -10,7 +10,7 @@ import type { SetupTrust } from "../setup/trust";
 import type { Statement } from "../statement/statement";
 import { DEFAULT_VISIBILITY } from "../statement/visibility";
 import { systemFor } from "../systems/registry";
-import type { CircuitSystem, ProofSystemImpl, Prover } from "../systems/system";
+import type { CircuitSystem, ProofSystemImpl, Prover, Pcs } from "../systems/system";
 import type { CircuitOptions } from "./circuit";
 import { lineProgress, ProgressDisplay } from "./stage";
 import { runStage, runStageHere } from "./runner";
@@ -64,6 +64,9 @@ export interface ProveOptions {
   /** Prove in zero knowledge: what the statement calls private stays hidden. Groth16, PLONK and FFLONK always do;
    * the sumcheck system does with this (format 3), for the statements its zero-knowledge prover takes. */
   zeroKnowledge?: boolean;
+  /** An IR system's polynomial commitment: hyrax (default, no setup) or kzg (a powers of tau, resolved as for
+   * Groth16: --ptau, --download-ptau or a development one; the on-chain form, docs/design/kzg-pcs.md). */
+  pcs?: Pcs;
   /** Where the setup's trust comes from (src/setup/trust.ts); from the config with `ptauTrust`. */
   trust?: SetupTrust;
   execution?: Execution;

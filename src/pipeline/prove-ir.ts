@@ -11,7 +11,9 @@ import { readMeta, sha256, writeFileAtomic } from "../core/files";
 import type { QModel } from "../ir/ir";
 import { irToJson } from "../ir/serialize";
 import { argmax, countParams } from "../model/format";
-import type { IrProveResult, IrSystem, IrVerdict } from "../systems/system";
+import type { IrProveResult, IrSystem, IrVerdict, KzgSetup } from "../systems/system";
+import { fileId } from "../setup/trust";
+import { ptauStageFor } from "./prove-setup";
 import { batchLabels } from "../statement/statement";
 import { batchOf } from "../statement/visibility";
 import { circuitId } from "./circuit";
@@ -44,11 +46,13 @@ interface IrProofMeta {
 }
 
 function irFiles(run: Run<IrSystem>, id: string, x: bigint[]): IrFiles {
-  const r = sha256(x.join(",")).slice(0, 16);
+  const kzg = run.opts.pcs === "kzg";
+  // a KZG proof of an input is a run of its own beside the Hyrax one
+  const r = sha256(x.join(",") + (kzg ? ";kzg" : "")).slice(0, 16);
   const proof = run.paths.get({ kind: "proofBytes", circuit: id, run: r, system: run.sys.protocol });
   const committed = run.circuit.visibility.weights === "hashed";
   const hiding = committed && run.opts.zeroKnowledge === true;
-  const commitment = committed ? run.paths.get({ kind: "modelCommitment", circuit: id, system: run.sys.protocol, hiding }) : undefined;
+  const commitment = committed ? run.paths.get({ kind: "modelCommitment", circuit: id, system: run.sys.protocol, hiding, kzg }) : undefined;
   const secret = hiding ? run.paths.get({ kind: "modelSecret", circuit: id, system: run.sys.protocol }) : undefined;
   return { ir: run.paths.get({ kind: "ir", circuit: id }), model: run.paths.get({ kind: "systemModel", circuit: id, system: run.sys.protocol }), commitment, secret, proof, public: run.paths.get({ kind: "public", circuit: id, run: r, system: run.sys.protocol }), meta: `${proof}.meta.json` };
 }
@@ -75,6 +79,8 @@ interface CommitMeta {
   model: string;
   commitment: string;
   secret?: string;
+  /** a KZG commitment: the ptau it was made under (fileId: its path, size and time) */
+  ptau?: string;
   seconds: number;
 }
 
@@ -82,8 +88,9 @@ const sha256Of = (file: string | undefined): string | undefined => (file === und
 
 /** The one-off commitment to the weights (committed weights), in a measured child; reused while model.bin is the
  * one it was made from and the commitment the one written. */
-function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): StageSpec<CommitMeta> {
+function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }, kzg: KzgSetup | undefined): StageSpec<CommitMeta> {
   const { sys } = run;
+  const ptau = kzg && fileId(kzg.ptau);
   const meta = `${f.commitment}.meta.json`;
   return {
     stage: "setup",
@@ -94,13 +101,14 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): S
       if (!prev || prev.model !== sha256(fs.readFileSync(f.model))) return void stale(`${f.commitment} is not of this model`);
       if (prev.commitment !== sha256(fs.readFileSync(f.commitment))) return void stale(`${f.commitment} changed since it was made`);
       if (prev.secret !== sha256Of(f.secret)) return void stale(`${f.secret} is not the secret of ${f.commitment}`);
+      if (prev.ptau !== ptau) return void stale(`${f.commitment} was made under another powers of tau`);
       return prev;
     },
     run: async (progress) => {
       fs.rmSync(meta, { force: true });
       const t0 = Date.now();
-      const m = await runStage("irCommit", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}) }, { onProgress: progress });
-      const rec: CommitMeta = { model: sha256(fs.readFileSync(f.model)), commitment: sha256(fs.readFileSync(f.commitment)), ...(f.secret ? { secret: sha256Of(f.secret) } : {}), seconds: (Date.now() - t0) / 1000 };
+      const m = await runStage("irCommit", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}), ...(kzg ? { kzg } : {}) }, { onProgress: progress });
+      const rec: CommitMeta = { model: sha256(fs.readFileSync(f.model)), commitment: sha256(fs.readFileSync(f.commitment)), ...(f.secret ? { secret: sha256Of(f.secret) } : {}), ...(ptau ? { ptau } : {}), seconds: (Date.now() - t0) / 1000 };
       writeFileAtomic(meta, JSON.stringify(rec));
       return { ...m, result: rec };
     },
@@ -108,14 +116,14 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }): S
   };
 }
 
-function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[]): StageSpec<IrProofMeta> {
+function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[], kzg: KzgSetup | undefined): StageSpec<IrProofMeta> {
   const { sys } = run;
   const zk = run.opts.zeroKnowledge === true;
   // the commitment by its content: a hiding one is made afresh (other blinders) when its secret is lost or damaged
-  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment};${sha256Of(f.commitment)}` : "") + (zk ? ";zero knowledge" : "") };
+  const keys = { ir: sha256(irText), input: sha256(x.join(",")) + (f.commitment ? `;${f.commitment};${sha256Of(f.commitment)}` : "") + (zk ? ";zero knowledge" : "") + (kzg ? `;kzg ${fileId(kzg.ptau)}` : "") };
   return {
     stage: "prove",
-    title: `${sys.protocol}${zk ? " in zero knowledge" : ""}, ${sys.prover} prover`,
+    title: `${sys.protocol}${zk ? " in zero knowledge" : ""}${kzg ? " with KZG commitments" : ""}, ${sys.prover} prover`,
     reuse: (stale) => {
       if (run.force || ![f.proof, f.public, f.meta].every((p) => fs.existsSync(p))) return undefined;
       const meta = readMeta<IrProofMeta>(f.meta);
@@ -126,7 +134,7 @@ function proveIrStage(run: Run<IrSystem>, f: IrFiles, irText: string, x: bigint[
       fs.rmSync(f.meta, { force: true });
       const t0 = Date.now();
       const context = boundContext(run);
-      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}), input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), ...(zk ? { zeroKnowledge: true } : {}), proof: f.proof, public: f.public }, progress);
+      const m = await lightStage(run, "irProve", { system: sys.protocol, prover: sys.prover, model: f.model, commitment: f.commitment, ...(f.secret ? { secret: f.secret } : {}), input: x.map(String), inputPrivate: run.circuit.visibility.input === "private", ...(context !== undefined ? { context: context.toString() } : {}), ...(zk ? { zeroKnowledge: true } : {}), ...(kzg ? { kzg } : {}), proof: f.proof, public: f.public }, progress);
       const meta: IrProofMeta = { ...keys, proofBytes: m.result.proofBytes, seconds: (Date.now() - t0) / 1000, output: m.result.output, phases: phasesOf(m.result) };
       writeFileAtomic(f.meta, JSON.stringify(meta));
       return { ...m, result: meta };
@@ -149,19 +157,33 @@ function phasesOf(r: IrProveResult): IrProofMeta["phases"] {
   return (r.timings ?? []).map((t, i) => ({ phase: t.phase, wallMs: t.ms, cpuMs: r.cpuTimings[i]?.ms ?? 0 }));
 }
 
-function verifyIrStage(run: Run<IrSystem>, f: IrFiles): StageSpec<IrVerdict> {
+function verifyIrStage(run: Run<IrSystem>, f: IrFiles, kzg: KzgSetup | undefined): StageSpec<IrVerdict> {
   const { sys } = run;
   return {
     stage: "verify",
     title: `${sys.protocol} verify`,
     run: async () => {
-      const m = await lightStage(run, "irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment, verifiers: run.exec.irVerifiers });
+      const m = await lightStage(run, "irVerify", { system: sys.protocol, prover: sys.prover, ir: f.ir, proof: f.proof, public: f.public, commitment: f.commitment, verifiers: run.exec.irVerifiers, ...(kzg ? { kzg } : {}) });
       // a proof that does not verify is never left in the cache
       if (!m.result.valid) for (const p of [f.proof, f.public, f.meta]) fs.rmSync(p, { force: true });
       return m;
     },
     summary: (v) => v.verifiers.map((x) => `${x.name} ${x.valid ? "valid" : `INVALID (${x.reason})`}`).join(", "),
   };
+}
+
+/** --pcs kzg: the powers of tau the model's KZG key needs (named, fetched, or a development one made here), refused
+ * for a system without a KZG form and with --zk (format 3 commits with Hyrax); a development one is forgeable. */
+async function kzgSetup(run: Run<IrSystem>, stages: StageRunner, q: QModel, warnings: string[]): Promise<KzgSetup> {
+  const { sys, opts, circuit } = run;
+  if (!sys.kzgPower) throw new ZkmlError("OPTION_INVALID", `--pcs kzg: ${sys.protocol} has no KZG form`, { hint: "drop --pcs, or prove with --system sumcheck" });
+  if (opts.zeroKnowledge)
+    throw new ZkmlError("OPTION_INVALID", "--pcs kzg with --zk: zero-knowledge proofs commit with Hyrax so far (docs/design/kzg-pcs.md section 5 plans the KZG form)", { hint: "drop --zk for an on-chain KZG proof, or --pcs for a zero-knowledge one" });
+  const power = sys.kzgPower(q, circuit.visibility);
+  const ptau = await stages.run(ptauStageFor(run, power, `a committed vector of 2^${power} entries`));
+  if (ptau.development)
+    warnings.push(`--pcs kzg with a development powers of tau (${ptau.file}): whoever holds its secret can forge proofs; give --ptau or --download-ptau for proofs anyone else verifies`);
+  return { ptau: ptau.file };
 }
 
 /** The proved output against the reference interpreter's. */
@@ -178,9 +200,10 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
   const id = circuitId(opts.model.name, subject.q, circuit.visibility, "direct", irText);
   const f = irFiles(run, id, subject.x);
   await stages.run(writeIrStage(run, f, irText, subject.q));
-  if (f.commitment) await stages.run(commitStage(run, { ...f, commitment: f.commitment }));
-  const proof = await stages.run(proveIrStage(run, f, irText, subject.x));
-  const verdict = await stages.run(verifyIrStage(run, f));
+  const kzg = opts.pcs === "kzg" ? await kzgSetup(run, stages, subject.q, warnings) : undefined;
+  if (f.commitment) await stages.run(commitStage(run, { ...f, commitment: f.commitment }, kzg));
+  const proof = await stages.run(proveIrStage(run, f, irText, subject.x, kzg));
+  const verdict = await stages.run(verifyIrStage(run, f, kzg));
   const matchesReference = matches(proof.output, subject);
   if (!matchesReference)
     throw new ZkmlError("STAGE_FAILED", `the ${sys.protocol} proof's output differs from the reference interpreter's (proof ${proof.output.slice(0, 4).join(",")}..., reference ${subject.reference.slice(0, 4).join(",")}...)`, {
@@ -209,13 +232,14 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
     verified: verdict.valid,
     verifiers: verdict.verifiers,
     zeroKnowledge: opts.zeroKnowledge === true,
+    ...(kzg ? { pcs: "kzg" as const } : {}),
     prover: sys.prover,
     proofBytes: proof.proofBytes,
     proveSeconds: proof.seconds,
     phases: proof.phases,
     stages: stages.reports,
     totalSeconds: (Date.now() - t0) / 1000,
-    files: { ir: f.ir, proof: f.proof, public: f.public, ...(f.commitment ? { commitment: f.commitment } : {}) },
+    files: { ir: f.ir, proof: f.proof, public: f.public, ...(f.commitment ? { commitment: f.commitment } : {}), ...(kzg ? { ptau: kzg.ptau } : {}) },
     warnings,
   };
 }

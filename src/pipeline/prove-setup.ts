@@ -12,25 +12,31 @@ import { developmentPtau, fileId, givenPtau, namesPtau, PtauInfo, readablePtau, 
 import { checkZkey } from "../snark/zkey";
 import { vkeyMatchesZkey } from "../systems/snarkjs";
 import type { CircuitSize, Run } from "./options";
+import type { ProofSystemImpl } from "../systems/system";
 import { runStage } from "./runner";
 import type { StageSpec } from "./stage";
 
 /** The ptau the user's trust names, or a development one made here. */
 export function ptauStage(run: Run, size: CircuitSize, compiled: CompileResult): StageSpec<PtauInfo> {
-  return namesPtau(run.trust) ? givenPtauStage(run, size, compiled) : devPtauStage(run, size.power);
+  return ptauStageFor(run, size.power, size.gates === undefined ? `${compiled.constraints} constraints and ${size.nPublic} public signals` : `${size.gates} ${run.sys.protocol} gates`);
 }
 
-function givenPtauStage(run: Run, size: CircuitSize, compiled: CompileResult): StageSpec<PtauInfo> {
+/** The ptau of `power` (what needs it, for the refusal of a file too small): named, fetched, or made here. */
+export function ptauStageFor(run: Run<ProofSystemImpl>, power: number, needs: string): StageSpec<PtauInfo> {
+  return namesPtau(run.trust) ? givenPtauStage(run, power, needs) : devPtauStage(run, power);
+}
+
+function givenPtauStage(run: Run<ProofSystemImpl>, power: number, needs: string): StageSpec<PtauInfo> {
   const { trust, paths } = run;
   const hashCache = paths.get({ kind: "ptauHashes" });
   return {
     stage: "ptau",
-    title: trust.ptau ? `checking ${trust.ptau}` : `fetching the published ceremony file for 2^${Math.max(size.power, 8)}${trust.ptauBaseUrl ? ` from ${trust.ptauBaseUrl}` : ""}`,
+    title: trust.ptau ? `checking ${trust.ptau}` : `fetching the published ceremony file for 2^${Math.max(power, 8)}${trust.ptauBaseUrl ? ` from ${trust.ptauBaseUrl}` : ""}`,
     run: async (progress) => ({
       result: await givenPtau({
         trust,
-        power: size.power,
-        needs: size.gates === undefined ? `${compiled.constraints} constraints and ${size.nPublic} public signals` : `${size.gates} ${run.sys.protocol} gates`,
+        power,
+        needs,
         system: run.sys.protocol,
         downloadDir: path.dirname(hashCache),
         hashCache,
@@ -42,7 +48,7 @@ function givenPtauStage(run: Run, size: CircuitSize, compiled: CompileResult): S
 }
 
 /** A development powers of tau made on this machine, cached by power under build/ptau/. */
-function devPtauStage(run: Run, power: number): StageSpec<PtauInfo> {
+function devPtauStage(run: Run<ProofSystemImpl>, power: number): StageSpec<PtauInfo> {
   const file = run.paths.get({ kind: "ptau", power });
   const info = developmentPtau(file, power);
   const record = run.paths.get({ kind: "ptauDigest", ptau: file });

@@ -63,6 +63,8 @@ export async function proveModel(opts: ProveOptions): Promise<ProveReport> {
   }
   const run = { ...resolved, sys: resolved.sys };
   const { sys, circuit } = run;
+  if (opts.pcs === "kzg")
+    throw new ZkmlError("OPTION_INVALID", `--pcs kzg: ${sys.protocol} is a circuit system, whose proof's commitments its protocol fixes`, { hint: "drop --pcs, or prove with --system sumcheck --pcs kzg" });
   if (run.trust.contribute && !sys.ceremony)
     throw new ZkmlError("OPTION_INVALID", `--contribute: ${sys.protocol} has no circuit-specific ceremony to contribute to (its keys follow from the ptau alone)`, {
       hint: "contribute with --system groth16, or drop --contribute",

@@ -51,8 +51,10 @@ export interface IrProveReport extends ProveReportBase {
   verifiers: { name: string; valid: boolean; reason?: string }[];
   /** proved in zero knowledge (prove-model --zk): nothing of the private parts revealed */
   zeroKnowledge: boolean;
+  /** "kzg": KZG commitments (prove-model --pcs kzg: format 4, the on-chain form); absent: Hyrax */
+  pcs?: "kzg";
   /** commitment: committed weights' model commitment (made once, reused) */
-  files: { ir: string; proof: string; public: string; commitment?: string };
+  files: { ir: string; proof: string; public: string; commitment?: string; ptau?: string };
 }
 
 export type ProveReport = CircuitProveReport | IrProveReport;

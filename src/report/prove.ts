@@ -26,7 +26,7 @@ export function renderTerminal(r: ProveReport, root: string): string {
   const files: [string, string][] =
     r.form === "r1cs"
       ? [["proof.json", r.files.proof], ["public.json", r.files.public], ["verification_key.json", r.files.verificationKey], ["verifier contract", `${r.files.verifier} (${r.files.verifierContract})`]]
-      : [["proof", r.files.proof], ["public values", r.files.public], ["quantized model", r.files.ir], ...(r.files.commitment ? [["model commitment", r.files.commitment] as [string, string]] : [])];
+      : [["proof", r.files.proof], ["public values", r.files.public], ["quantized model", r.files.ir], ...(r.files.commitment ? [["model commitment", r.files.commitment] as [string, string]] : []), ...(r.files.ptau ? [["kzg setup (ptau)", r.files.ptau] as [string, string]] : [])];
   for (const [name, file] of files) lines.push(`${name.padEnd(23)} ${file.includes(" (") ? `${rel(file.slice(0, file.indexOf(" (")))}${file.slice(file.indexOf(" ("))}` : rel(file)}`);
   for (const w of r.warnings) lines.push(`\nwarning: ${w}`);
   return lines.join("\n");
@@ -56,10 +56,10 @@ function circuitLines(r: CircuitProveReport): string[] {
 function irLines(r: IrProveReport): string[] {
   const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
   return [
-    `system       ${r.system}: proves the quantized model itself (no circuit, no setup)`,
+    `system       ${r.system}: proves the quantized model itself (no circuit, ${r.pcs === "kzg" ? "a powers of tau for its KZG commitments" : "no setup"})`,
     prediction(r, "proved output"),
     accuracy(r),
-    `proof        ${r.system} (${r.prover} prover${r.zeroKnowledge ? ", zero knowledge" : ""}), ${r.proofBytes.toLocaleString("en-US")} bytes, verified: ${r.verified ? "yes" : "NO"} (${r.verifiers.map((v) => `${v.name} ${v.valid ? "yes" : `no: ${v.reason}`}`).join(", ")})`,
+    `proof        ${r.system} (${r.prover} prover${r.zeroKnowledge ? ", zero knowledge" : ""}${r.pcs === "kzg" ? ", KZG commitments" : ""}), ${r.proofBytes.toLocaleString("en-US")} bytes, verified: ${r.verified ? "yes" : "NO"} (${r.verifiers.map((v) => `${v.name} ${v.valid ? "yes" : `no: ${v.reason}`}`).join(", ")})`,
     `prover       ${r.phases.map((p) => `${p.phase} ${ms(p.wallMs)} ms`).join(", ")} (wall; CPU ${ms(r.phases.reduce((a, p) => a + p.cpuMs, 0))} ms)`,
   ];
 }

@@ -119,8 +119,19 @@ export interface CircuitSystem extends SystemBase {
 
 /** What an IR system proves from: the model in its own form (`encodeModel`, written once per model) and the
  * quantized input; for a statement that binds the weights, the model's commitment (`commit`). */
+/** The polynomial commitment of an IR system's proof: Hyrax (no setup, the default) or KZG over a powers of tau
+ * (one pairing check: the on-chain form; docs/design/kzg-pcs.md). */
+export type Pcs = "hyrax" | "kzg";
+
+/** A KZG proof's setup: the powers of tau its key is read from (commit, prove and verify must use one tau). */
+export interface KzgSetup {
+  ptau: string;
+}
+
 export interface IrProveArgs {
   model: string;
+  /** KZG commitments (format 4) with this setup; default Hyrax */
+  kzg?: KzgSetup;
   commitment?: string;
   /** zero knowledge with committed weights: the hiding commitment's secret (IrCommitArgs.secret wrote it) */
   secret?: string;
@@ -146,6 +157,8 @@ export interface IrProveResult extends ProveResult {
 
 export interface IrVerifyArgs {
   ir: string;
+  /** a KZG proof's setup: its verifier key ([tau]_2) is read from it */
+  kzg?: KzgSetup;
   proof: string;
   public: string;
   /** the model's commitment the verifier holds, for a statement that binds the weights */
@@ -157,6 +170,8 @@ export interface IrVerifyArgs {
 /** The one-off commitment to a model's weights (a statement that binds them): from its `encodeModel` form. */
 export interface IrCommitArgs {
   model: string;
+  /** a KZG commitment under this setup; default Hyrax */
+  kzg?: KzgSetup;
   commitment: string;
   /** a hiding commitment (for zero-knowledge proofs): its secret goes here, the owner's, never published */
   secret?: string;
@@ -177,6 +192,8 @@ export interface IrSystem extends SystemBase {
   /** Refuses (a ZkmlError naming the option, with a fix) a statement it cannot prove, from the options alone:
    * called before the model is quantized, so a wrong option costs no work. */
   checkStatement(vis: Visibility): void;
+  /** The least ptau power a KZG proof (--pcs kzg) of this model and statement needs; absent: no KZG form. */
+  kzgPower?(q: QModel, vis: Visibility): number;
   /** Refuses (a ZkmlError naming the option or the op, with a fix) a model or statement it cannot prove, in zero
    * knowledge when `zeroKnowledge`. */
   check(q: QModel, vis: Visibility, zeroKnowledge?: boolean): void;

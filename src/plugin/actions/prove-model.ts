@@ -24,6 +24,13 @@ export interface ProveArgs extends CircuitArgs {
   force: boolean;
   bindTo?: string;
   zk?: boolean;
+  pcs?: string;
+}
+
+/** --pcs: hyrax or kzg. */
+function parsePcs(v: string): "hyrax" | "kzg" {
+  if (v === "hyrax" || v === "kzg") return v;
+  throw new ZkmlError("OPTION_INVALID", `--pcs: expected hyrax or kzg, got ${JSON.stringify(v)}`, { hint: "e.g. --pcs kzg (the on-chain form of --system sumcheck)" });
 }
 
 /** `signer`: the account that will submit the proof, the context a bound statement defaults to (without it,
@@ -64,6 +71,7 @@ export async function proveModelAction(args: ProveArgs, host: Pick<Host, "root" 
     circuit,
     context,
     zeroKnowledge: args.zk === true,
+    ...(args.pcs !== undefined ? { pcs: parsePcs(args.pcs) } : {}),
     trust: { ...ptauTrust(host.zkml, args), contribute },
     execution: { force: args.force },
     observe: {

@@ -30,10 +30,15 @@ import { loadSumcheck, nativeError } from "../../core/native";
 import type { QModel } from "../../ir/ir";
 import { irFromJson } from "../../ir/serialize";
 import type { Visibility } from "../../statement/visibility";
-import type { IrSystem, IrVerdict } from "../system";
+import type { IrSystem, IrVerdict, KzgSetup } from "../system";
 import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
-import { verifySumcheckProof } from "./verifier";
+import { verifySumcheckKzgProof, verifySumcheckProof } from "./verifier";
+import { checkArch } from "./verifier/architecture";
 import { decodeCommitment } from "./verifier/decode";
+import { decodeKzgCommitment } from "./verifier/decode-kzg";
+import { inputTable } from "./verifier/architecture";
+import { layoutsOf } from "./verifier/layout";
+import { batchOf } from "../../statement/visibility";
 
 export const SUMCHECK_PUBLIC_FORMAT = "zkml-sumcheck-public/1";
 
@@ -49,6 +54,8 @@ export interface SumcheckPublic {
   output: string[];
   /** the value the proof is bound to (its submitter's address as uint160), decimal; absent: bound to nothing */
   context?: string;
+  /** "kzg": a format-4 proof (KZG commitments, verified with its setup's [tau]_2); absent: Hyrax */
+  pcs?: "kzg";
 }
 
 /** The statement this system proves so far: every option that differs from it, named at once, and the flags. */
@@ -91,7 +98,7 @@ function decimals(v: unknown, file: string, field: string): bigint[] {
 }
 
 /** The public values a proof is of, read and checked for form. */
-export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[] | null; output: bigint[]; context?: bigint } {
+export function readSumcheckPublic(file: string): { archHash: string; model?: string; input: bigint[] | null; output: bigint[]; context?: bigint; pcs?: "kzg" } {
   const j = readJsonFile(file, "PROOF_INVALID", "prove first (prove-model --system sumcheck)") as Partial<SumcheckPublic>;
   if (j?.format !== SUMCHECK_PUBLIC_FORMAT)
     throw new ZkmlError("PROOF_INVALID", `format: expected ${SUMCHECK_PUBLIC_FORMAT}, got ${JSON.stringify(j?.format)}`, { file, hint: "this is not a sumcheck proof's public file" });
@@ -101,7 +108,8 @@ export function readSumcheckPublic(file: string): { archHash: string; model?: st
   const input = j.input === "private" ? null : decimals(j.input, file, "input");
   if (j.context !== undefined && (typeof j.context !== "string" || !/^\d{1,78}$/.test(j.context) || BigInt(j.context) >= 1n << 256n))
     throw new ZkmlError("PROOF_INVALID", `context: expected a decimal number below 2^256, got ${JSON.stringify(j.context)}`, { file, hint: "make the proof again" });
-  return { archHash: j.arch, model: j.model, input, output: decimals(j.output, file, "output"), ...(j.context !== undefined ? { context: BigInt(j.context) } : {}) };
+  if (j.pcs !== undefined && j.pcs !== "kzg") throw new ZkmlError("PROOF_INVALID", `pcs: expected "kzg" or nothing, got ${JSON.stringify(j.pcs)}`, { file, hint: "make the proof again" });
+  return { archHash: j.arch, model: j.model, input, output: decimals(j.output, file, "output"), ...(j.context !== undefined ? { context: BigInt(j.context) } : {}), ...(j.pcs ? { pcs: j.pcs } : {}) };
 }
 
 function readModelBytes(file: string): Buffer {
@@ -109,13 +117,15 @@ function readModelBytes(file: string): Buffer {
   return fs.readFileSync(file);
 }
 
-/** A model commitment file, its form checked (row count, points on the curve) so a damaged one is named here. */
-export function readCommitment(file: string | undefined): Buffer | undefined {
+/** A model commitment file, its form checked (Hyrax: row count, points on the curve; KZG: one point) so a damaged
+ * one is named here. */
+export function readCommitment(file: string | undefined, kzg = false): Buffer | undefined {
   if (file === undefined) return undefined;
   if (!fs.existsSync(file)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${file}`, { hint: "commit to the model first (prove-model --weights hashed --system sumcheck makes it)" });
   const bytes = fs.readFileSync(file);
   try {
-    decodeCommitment(bytes);
+    if (kzg) decodeKzgCommitment(bytes);
+    else decodeCommitment(bytes);
   } catch (e) {
     throw new ZkmlError("PROOF_INVALID", `not a model commitment: ${(e as Error).message}`, { file, hint: "make it again from the model (prove-model --weights hashed --force), or get the published one again" });
   }
@@ -146,19 +156,19 @@ const archHash = (a: SumcheckArch): string => loadSumcheck().sumcheckArchHash(i6
 export const contextWord = (c: bigint): Buffer => Buffer.from(c.toString(16).padStart(64, "0"), "hex");
 
 /** The Rust verifier's verdict; bytes that do not decode are a PROOF_INVALID error naming the file. */
-async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer): Promise<{ valid: boolean; reason?: string }> {
+async function nativeVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer, kzgVk?: Buffer): Promise<{ valid: boolean; reason?: string }> {
   const v = await loadSumcheck()
-    .sumcheckVerify(i64Bytes(archWords(a)), input && i64Bytes(input), i64Bytes(output), proof, model, context)
+    .sumcheckVerify(i64Bytes(archWords(a)), input && i64Bytes(input), i64Bytes(output), proof, model, context, kzgVk)
     .catch((e: unknown) => {
       throw nativeError(e, { PROOF_INVALID: "the proof file is damaged or truncated: make it again (prove-model --force)" }, file);
     });
   return v.valid ? { valid: true } : { valid: false, reason: v.reason ?? "refused" };
 }
 
-/** The TypeScript verifier's verdict, with the same errors. */
-function typescriptVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer): { valid: boolean; reason?: string } {
+/** The TypeScript verifier's verdict, with the same errors; a KZG proof's with its verifier key. */
+async function typescriptVerdict(a: SumcheckArch, input: bigint[] | null, output: bigint[], proof: Buffer, file: string, model?: Buffer, context?: Buffer, kzgVk?: Buffer): Promise<{ valid: boolean; reason?: string }> {
   try {
-    return verifySumcheckProof(a, input, output, proof, model, context);
+    return kzgVk ? await verifySumcheckKzgProof(a, input, output, proof, kzgVk, model, context) : verifySumcheckProof(a, input, output, proof, model, context);
   } catch (e) {
     if (e instanceof ZkmlError && e.code === "PROOF_INVALID" && !e.file) throw new ZkmlError("PROOF_INVALID", e.message, { file, hint: e.hint ?? "make the proof again (prove-model --force)" });
     throw e;
@@ -173,6 +183,12 @@ export const sumcheck: IrSystem = {
   // paper0's statement: the weights private, the output public
   defaultVisibility: { weights: "private", output: "public" },
   checkStatement,
+  kzgPower(q, vis) {
+    const a = checkArch(sumcheckArch(q));
+    const { model, witness } = layoutsOf(a, vis.input === "private" ? inputTable(a).logSize : null, batchOf(vis));
+    // the larger committed vector's 2^n entries; a ptau of power p holds 2^(p + 1) - 1 G1 powers
+    return Math.max(model.numVars, witness?.numVars ?? 0);
+  },
   check(q, vis, zeroKnowledge) {
     checkStatement(vis);
     const a = sumcheckArch(q);
@@ -182,7 +198,7 @@ export const sumcheck: IrSystem = {
   async commit(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
     const native = loadSumcheck();
-    const made = await (args.secret === undefined ? native.sumcheckCommitModel(m.arch, m.params).then((commitment) => ({ commitment, secret: undefined })) : native.sumcheckCommitModelZk(m.arch, m.params)).catch((e: unknown) => {
+    const made = await (args.kzg ? Promise.resolve().then(() => ({ commitment: native.sumcheckCommitModelKzg(m.arch, m.params, (args.kzg as KzgSetup).ptau), secret: undefined })) : args.secret === undefined ? native.sumcheckCommitModel(m.arch, m.params).then((commitment) => ({ commitment, secret: undefined })) : native.sumcheckCommitModelZk(m.arch, m.params)).catch((e: unknown) => {
       throw nativeError(e, { IR_INVALID: "prove this model with --system groth16" });
     });
     if (args.secret !== undefined && made.secret !== undefined) writeSecret(args.secret, made.secret);
@@ -192,17 +208,21 @@ export const sumcheck: IrSystem = {
   async prove(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
     const x = args.input.map(BigInt);
-    const commitment = readCommitment(args.commitment);
+    const commitment = readCommitment(args.commitment, args.kzg !== undefined);
     const context = args.context === undefined ? undefined : contextWord(BigInt(args.context));
     const native = loadSumcheck();
     const secret = args.secret === undefined ? undefined : readSecret(args.secret);
-    const p = await (args.zeroKnowledge ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context, args.inputPrivate) : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
+    const p = await (args.kzg
+      ? native.sumcheckProveKzg(m.arch, m.params, i64Bytes(x), args.kzg.ptau, commitment !== undefined, args.inputPrivate, context)
+      : args.zeroKnowledge
+        ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context, args.inputPrivate)
+        : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
       .catch((e: unknown) => {
         throw nativeError(e, {
           PROOF_INVALID: `the model's secret (${args.secret}) is damaged or of another model: commit again (prove-model --weights hashed --zk --force)`, INPUT_OUT_OF_RANGE: "quantize the input with this model (its declared range)", IR_INVALID: "prove this model with --system groth16" });
       });
     const output = fromI64Bytes(p.output).map(String);
-    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output, ...(args.context !== undefined ? { context: args.context } : {}) };
+    const pub: SumcheckPublic = { format: SUMCHECK_PUBLIC_FORMAT, arch: loadSumcheck().sumcheckArchHash(m.arch).toString("hex"), ...(commitment ? { model: keccakHex(commitment) } : {}), input: args.inputPrivate ? "private" : args.input, output, ...(args.context !== undefined ? { context: args.context } : {}), ...(args.kzg ? { pcs: "kzg" as const } : {}) };
     writeFileAtomic(args.proof, p.proof);
     writeFileAtomic(args.public, JSON.stringify(pub));
     return { proofBytes: p.proof.length, publicSignals: (args.inputPrivate ? 0 : x.length) + output.length, prover: "native", timings: p.timings, cpuTimings: p.cpuTimings, output };
@@ -214,16 +234,21 @@ export const sumcheck: IrSystem = {
       const reason = `the proof is of another architecture (${pub.archHash.slice(0, 16)}... where this model's is ${archHash(arch).slice(0, 16)}...)`;
       return { valid: false, verifiers: [{ name: "architecture", valid: false, reason }] };
     }
-    const commitment = readCommitment(args.commitment);
+    if ((pub.pcs === "kzg") !== (args.kzg !== undefined)) {
+      const reason = pub.pcs === "kzg" ? "a KZG proof (--pcs kzg): verify it with its setup (the ptau it was made with)" : "a Hyrax proof, verified as a KZG one: drop --pcs kzg";
+      return { valid: false, verifiers: [{ name: "commitment scheme", valid: false, reason }] };
+    }
+    const commitment = readCommitment(args.commitment, args.kzg !== undefined);
     if (commitment && pub.model !== undefined && pub.model !== keccakHex(commitment)) {
       const reason = `the proof says it is of the model committed as ${pub.model.slice(0, 16)}..., the verifier holds ${keccakHex(commitment).slice(0, 16)}...`;
       return { valid: false, verifiers: [{ name: "model", valid: false, reason }] };
     }
     const proof = readProofBytes(args.proof);
     const context = pub.context === undefined ? undefined : contextWord(pub.context);
-    const verifiers = [{ name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context)) }];
+    const vk = args.kzg ? loadSumcheck().kzgVerifierKey(args.kzg.ptau) : undefined;
+    const verifiers = [{ name: "rust", ...(await nativeVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context, vk)) }];
     if (args.verifiers === "native") return { valid: verifiers[0].valid, verifiers };
-    verifiers.push({ name: "typescript", ...typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context) });
+    verifiers.push({ name: "typescript", ...(await typescriptVerdict(arch, pub.input, pub.output, proof, args.proof, commitment, context, vk)) });
     if (verifiers[0].valid !== verifiers[1].valid)
       throw new ZkmlError("STAGE_FAILED", `the Rust and TypeScript verifiers disagree on ${args.proof} (rust: ${verifiers[0].reason ?? "valid"}; typescript: ${verifiers[1].reason ?? "valid"})`, {
         hint: "a bug in one of the sumcheck verifiers: please report it with the proof and the model",
