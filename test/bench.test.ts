@@ -164,6 +164,11 @@ describe("bench: npx hardhat bench", function () {
     expect(seriesName({ system: "sumcheck", prover: "native", weights: "private", zeroKnowledge: true })).to.equal("zkml-hardhat sumcheck (native prover), private weights, zero knowledge");
   });
 
+  it("--pcs kzg: the sumcheck system's KZG entries are their own series (key and name)", () => {
+    expect(entryKey("mlp-mnist", "sumcheck", "hashed", 1, undefined, false, "kzg")).to.equal("mlp-mnist|sumcheck|hashed|1|kzg");
+    expect(seriesName({ system: "sumcheck", prover: "native", weights: "hashed", pcs: "kzg" })).to.equal("zkml-hardhat sumcheck (native prover, KZG commitments), hashed weights");
+  });
+
   it("suites: paper0's parameter and depth suites in chart order", () => {
     expect(suiteModels("parameter").map((m) => m.ref)).to.have.length(12);
     expect(suiteModels("depth")[13].ref).to.equal("paper0/FC_500_layers");

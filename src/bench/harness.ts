@@ -61,6 +61,8 @@ export interface BenchEntry {
   input?: "private";
   /** proved with --zk (the sumcheck system's zero-knowledge proofs; absent: its sound, not zero-knowledge ones) */
   zeroKnowledge?: true;
+  /** proved with --pcs kzg (the sumcheck system's KZG commitments; absent: Hyrax) */
+  pcs?: "kzg";
   repeat: number;
   status: "ok" | "skipped";
   reason?: string;
@@ -98,7 +100,7 @@ export interface BenchRun {
   started: string;
   machine: BenchMachine;
   tools: Record<string, string>;
-  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; input?: "private"; zeroKnowledge?: true; maxConstraints: number; repeat: number; prover?: Prover };
+  options: { suite: string; systems: ProofSystem[]; weights: BenchWeights; input?: "private"; zeroKnowledge?: true; pcs?: "kzg"; maxConstraints: number; repeat: number; prover?: Prover };
   entries: BenchEntry[];
 }
 
@@ -117,6 +119,8 @@ export interface BenchOptions {
   input?: "private";
   /** every proof with --zk (the sumcheck system in zero knowledge) */
   zeroKnowledge?: boolean;
+  /** every sumcheck proof with --pcs kzg */
+  pcs?: "kzg";
   maxConstraints: number;
   repeat: number;
   /** Groth16's prover (default native; PLONK and FFLONK always snarkjs) */
@@ -129,7 +133,7 @@ export interface BenchOptions {
   /** verification gas of a proof, measured by the caller (the task runs an in-process EVM) */
   measureVerifyGas?: (system: ProofSystem, verifierSol: string, contract: string, proofFile: string, publicFile: string) => Promise<BenchEntry["verifyGas"]>;
   /** the same for an IR system's proof, from prove-model's files (undefined: no Solidity verifier for this statement) */
-  measureIrVerifyGas?: (system: ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => Promise<BenchEntry["verifyGas"]>;
+  measureIrVerifyGas?: (system: ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string; ptau?: string }, name: string) => Promise<BenchEntry["verifyGas"]>;
 }
 
 export const DEFAULT_MAX_CONSTRAINTS = 4_000_000;
@@ -205,7 +209,7 @@ export function readBenchFile(file: string): BenchFile {
 export function latestEntries(data: BenchFile): BenchEntry[] {
   const m = new Map<string, BenchEntry>();
   const prover = new Map<string, string>();
-  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}|${e.input ?? "public"}${e.zeroKnowledge ? "|zk" : ""}`;
+  const group = (e: BenchEntry) => `${e.model}|${e.system}|${e.weights}|${e.input ?? "public"}${e.zeroKnowledge ? "|zk" : ""}${e.pcs ? `|${e.pcs}` : ""}`;
   for (const r of data.runs)
     for (const e of r.entries) {
       m.set(e.key, e);
@@ -214,8 +218,8 @@ export function latestEntries(data: BenchFile): BenchEntry[] {
   return [...m.values()].filter((e) => (e.prover ?? "snarkjs") === prover.get(group(e)));
 }
 
-export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number, input?: "private", zeroKnowledge?: boolean): string {
-  return `${model}|${system}|${weights}|${repeat}${input ? `|input-${input}` : ""}${zeroKnowledge ? "|zk" : ""}`;
+export function entryKey(model: string, system: ProofSystem, weights: BenchWeights, repeat: number, input?: "private", zeroKnowledge?: boolean, pcs?: "kzg"): string {
+  return `${model}|${system}|${weights}|${repeat}${input ? `|input-${input}` : ""}${zeroKnowledge ? "|zk" : ""}${pcs ? `|${pcs}` : ""}`;
 }
 
 /** Out of memory, in the words a dying child leaves (V8, the kernel's SIGKILL, WebAssembly). */
@@ -243,7 +247,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     started: new Date().toISOString(),
     machine: machineInfo(),
     tools: toolVersions(opts.root),
-    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}), ...(opts.zeroKnowledge ? { zeroKnowledge: true as const } : {}), maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
+    options: { suite: opts.suite, systems: opts.systems, weights: opts.weights, ...(opts.input ? { input: opts.input } : {}), ...(opts.zeroKnowledge ? { zeroKnowledge: true as const } : {}), ...(opts.pcs ? { pcs: opts.pcs } : {}), maxConstraints: opts.maxConstraints, repeat: opts.repeat, prover: opts.prover },
     entries: [],
   };
   data.runs.push(run);
@@ -256,8 +260,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
     for (const system of opts.systems) {
       for (let repeat = 1; repeat <= opts.repeat; repeat++) {
         n++;
-        const key = entryKey(ref, system, opts.weights, repeat, opts.input, opts.zeroKnowledge);
-        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.input ? `, input ${opts.input}` : ""}${opts.zeroKnowledge ? ", zero knowledge" : ""}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
+        // --pcs applies to the IR systems only: a circuit system's entries are its own
+        const pcs = systemFor({ system }).form === "ir" ? opts.pcs : undefined;
+        const key = entryKey(ref, system, opts.weights, repeat, opts.input, opts.zeroKnowledge, pcs);
+        const tag = `[${n}/${total}] ${ref} ${system} weights ${opts.weights}${opts.input ? `, input ${opts.input}` : ""}${opts.zeroKnowledge ? ", zero knowledge" : ""}${pcs ? `, ${pcs} commitments` : ""}${opts.repeat > 1 ? ` #${repeat}` : ""}`;
         if (done.has(key) && !opts.force) {
           log(`${tag}: already in ${path.relative(opts.root, file) || file} (resumed; --force measures again)`);
           continue;
@@ -277,6 +283,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           weights: opts.weights,
           ...(opts.input ? { input: opts.input } : {}),
           ...(opts.zeroKnowledge ? { zeroKnowledge: true as const } : {}),
+          ...(pcs ? { pcs } : {}),
           repeat,
         };
         const sys = systemFor({ system, prover: opts.prover });
@@ -292,7 +299,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchRun> {
           // benchmark leaves none there that was not there before (paper0's 1,784-signal verifiers exhaust solcjs)
           const generatedBefore = generatedContracts(opts.root);
           try {
-            const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, zeroKnowledge: opts.zeroKnowledge, execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
+            const r = await proveModel({ root: opts.root, model, system, prover: opts.prover, circuit: { visibility: vis, backend: "auto" }, zeroKnowledge: opts.zeroKnowledge, ...(pcs ? { pcs } : {}), execution: { quantized: q, force: true, renderInChild: { modelRef: ref } }, observe: { log: (m) => log(`  ${m}`) } });
             const stages: Partial<Record<BenchStage, StageMeasure>> = {};
             for (const s of r.stages as StageReport[]) if ((BENCH_STAGES as readonly string[]).includes(s.stage)) stages[s.stage as BenchStage] = { seconds: s.seconds, peakMB: s.peakMB, cached: s.cached };
             const measured = { ...base, status: "ok" as const, proofBytes: r.proofBytes, verified: r.verified, matchesReference: r.matchesReference, stages, finished: "" };

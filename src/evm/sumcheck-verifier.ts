@@ -18,8 +18,9 @@ import type { CompiledContract, DataContract } from "./deploy";
 import { sumcheckArch } from "../systems/sumcheck/arch";
 import { readCommitment, readIr, readProofBytes, readSumcheckPublic } from "../systems/sumcheck";
 import { versionWord, ZK_VERSION } from "../systems/sumcheck/verifier/decode-zk";
-import { renderSumcheckVerifier, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../systems/sumcheck/solidity/render";
-import { calldataGas, precompileGas, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
+import { renderSumcheckVerifier, renderSumcheckVerifierKzg, RenderedSumcheckVerifier, SUMCHECK_CONSUMER_ABI } from "../systems/sumcheck/solidity/render";
+import { calldataGas, kzgPrecompileGas, precompileGas, sumcheckGasFloor } from "../systems/sumcheck/solidity/cost";
+import { loadSumcheck } from "../core/native";
 
 export interface DeployedSumcheckVerifier {
   verifier: Contract;
@@ -49,7 +50,8 @@ export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compil
     deployGas.push(Number(receipt.gasUsed));
   }
   const factory = new ContractFactory(compiled.abi, "0x" + compiled.bytecode, signer);
-  const verifier = (await factory.deploy(chunkAddresses)) as Contract;
+  // a KZG verifier has no data contracts and no constructor argument
+  const verifier = (await factory.deploy(...(r.chunks.length ? [chunkAddresses] : []))) as Contract;
   const receipt = await verifier.deploymentTransaction()!.wait();
   deployGas.push(Number(receipt!.gasUsed));
   const address = await verifier.getAddress();
@@ -60,9 +62,9 @@ export async function deploySumcheckVerifier(r: RenderedSumcheckVerifier, compil
 
 /** A verifier whose verification cannot fit the chain's per-transaction cap (its gas floor alone past it), refused. */
 export function refuseOverGasCap(r: RenderedSumcheckVerifier, txGasCap: number | null, network?: string): void {
-  const floor = sumcheckGasFloor(r.program);
+  const floor = sumcheckGasFloor(r.program, r.pcs);
   if (txGasCap !== null && floor > txGasCap)
-    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its Hyrax openings' precompile calls), past ${network ? `${network}'s` : "this chain's"} per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
+    throw new ZkmlError("OPTION_INVALID", `${r.contractName}: verifying one proof costs at least ${floor.toLocaleString("en-US")} gas (its ${r.pcs === "kzg" ? "KZG opening's" : "Hyrax openings'"} precompile calls), past ${network ? `${network}'s` : "this chain's"} per-transaction cap of ${txGasCap.toLocaleString("en-US")}`, {
       hint: "deploy to a chain without the cap, or prove this model on-chain with --system groth16 (a constant-size proof)",
     });
 }
@@ -101,7 +103,7 @@ export function compileSumcheck(r: RenderedSumcheckVerifier, unit: string, file?
   return { verifier, consumer };
 }
 
-/** A proof the Solidity verifier takes (format 2); a zero-knowledge one (format 3, prove-model --zk) is refused. */
+/** A proof the Solidity verifier takes (format 2, or 4 with KZG); a zero-knowledge one (format 3, prove-model --zk) is refused. */
 function onChainProof(proofFile: string): Buffer {
   const bytes = readProofBytes(proofFile);
   if (versionWord(bytes) === ZK_VERSION)
@@ -117,14 +119,25 @@ function submitArgs(pub: { input: bigint[]; output: bigint[] }, program: { input
   return [packInput(pub.input, program.inputMin, inputBytes), pub.output, onChainProof(proofFile)];
 }
 
-/** The verification of the proof in `files` (committed weights and a public input: the statement the contract takes). */
-export function sumcheckVerifierCall(files: { ir: string; proof: string; public: string; commitment?: string }, name: string): SumcheckVerifierCall {
-  const commitment = readCommitment(files.commitment);
+/** The verifier of `files`' proof: Hyrax's (format 2), or KZG's (format 4: its public file says so) holding the
+ * setup's [tau]_2 read from `files.ptau`. */
+function renderFor(files: { ir: string; public: string; commitment?: string; ptau?: string }, name: string): RenderedSumcheckVerifier {
   const pub = readSumcheckPublic(files.public);
+  const commitment = readCommitment(files.commitment, pub.pcs === "kzg");
   if (!commitment || pub.input === null)
     throw new ZkmlError("OPTION_INVALID", "the sumcheck system's Solidity verifier takes committed weights and a public input (--weights hashed --input public)", { file: files.public, hint: "prove with --weights hashed --input public" });
+  const arch = sumcheckArch(readIr(files.ir));
+  if (pub.pcs !== "kzg") return renderSumcheckVerifier(arch, commitment, name);
+  if (!files.ptau) throw new ZkmlError("SETUP_NOT_FOUND", "a KZG proof (--pcs kzg): its verifier needs the powers of tau it was made with", { file: files.public, hint: "prove with --pcs kzg in this project (the report names the ptau), or pass it" });
+  return renderSumcheckVerifierKzg(arch, commitment, loadSumcheck().kzgVerifierKey(files.ptau), name);
+}
+
+/** The verification of the proof in `files` (committed weights and a public input: the statement the contract takes). */
+export function sumcheckVerifierCall(files: { ir: string; proof: string; public: string; commitment?: string; ptau?: string }, name: string): SumcheckVerifierCall {
   onChainProof(files.proof); // refused before the verifier is compiled
-  const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, name);
+  const rendered = renderFor(files, name);
+  const pub = readSumcheckPublic(files.public);
+  if (pub.input === null) throw new Error("renderFor refuses a private input");
   const { verifier: compiled, consumer } = compileSumcheck(rendered, `${rendered.contractName}.sol`);
   const [input, , proof] = submitArgs({ input: pub.input, output: pub.output }, rendered.program, rendered.inputBytes, files.proof);
   const verify = (output: bigint[]) => new Interface(compiled.abi).encodeFunctionData("verifyProof", [input, output, pub.context ?? 0n, proof]);
@@ -139,8 +152,8 @@ export function sumcheckVerifierCall(files: { ir: string; proof: string; public:
     output: pub.output,
     dataContracts: rendered.chunks.map((c) => ({ initCode: c.creationCode, runtimeBytes: c.data.length + 1 })),
     data,
-    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: precompileGas(rendered.program) },
-    floor: Math.max(sumcheckGasFloor(rendered.program) + cd.standard, cd.floor),
+    parts: { baseAndCalldataGas: 21_000 + cd.standard, precompileGas: rendered.pcs === "kzg" ? kzgPrecompileGas(rendered.program) : precompileGas(rendered.program) },
+    floor: Math.max(sumcheckGasFloor(rendered.program, rendered.pcs) + cd.standard, cd.floor),
   };
 }
 

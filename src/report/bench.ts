@@ -68,14 +68,14 @@ export interface BenchView {
 }
 
 /** A series: the proof system and its prover (entries from before the native prover were snarkjs's), and the weights' statement. */
-export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover" | "input" | "zeroKnowledge">): string {
-  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover), ${e.weights} weights${e.input ? `, ${e.input} input` : ""}${e.zeroKnowledge ? ", zero knowledge" : ""}`;
+export function seriesName(e: Pick<BenchEntry, "system" | "weights" | "prover" | "input" | "zeroKnowledge" | "pcs">): string {
+  return `zkml-hardhat ${e.system} (${e.prover ?? "snarkjs"} prover${e.pcs === "kzg" ? ", KZG commitments" : ""}), ${e.weights} weights${e.input ? `, ${e.input} input` : ""}${e.zeroKnowledge ? ", zero knowledge" : ""}`;
 }
 
 /** What each weights series proves: the report says it beside the numbers. */
 export const WEIGHTS_STATEMENTS: Record<BenchWeights, string> = {
   fixed: "input and output public, the weights constants of the circuit: the proof binds this exact model, and a multiply-accumulate costs no constraint",
-  hashed: "input and output public, the weights private and bound by a public commitment (Groth16: a Poseidon hash in the circuit, one constraint a multiply-accumulate plus the hash and range checks; sumcheck: the model's Hyrax commitment, made once, outside the proof)",
+  hashed: "input and output public, the weights private and bound by a public commitment (Groth16: a Poseidon hash in the circuit, one constraint a multiply-accumulate plus the hash and range checks; sumcheck: the model's Hyrax commitment, or with --pcs kzg its KZG commitment under a powers of tau, made once, outside the proof)",
   private: "input and output public, the weights private and unbound (paper0's statement; Groth16: one constraint a multiply-accumulate; sumcheck: the weights committed inside each proof): the like-for-like comparison with paper0's systems",
 };
 
@@ -262,7 +262,7 @@ export function renderBenchMarkdown(v: BenchView): string {
     for (const m of v.others) out.push(`| ${m.series} | ${int(m.constraints)} | ${m.backend ?? ""} | ${stageCell(m, "compile")} | ${stageCell(m, "setup")} | ${stageCell(m, "prove")} | ${stageCell(m, "verify")} | ${gasCell(m)} | ${m.status === "ok" ? "ok" : `skipped: ${m.reason}`} |`);
   }
   out.push("", "## Runs", "");
-  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""}${r.options.zeroKnowledge ? " --zk" : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
+  for (const r of v.runs) out.push(`- ${r.started}${r.tools["zkml-hardhat commit"] ? ` (commit ${r.tools["zkml-hardhat commit"]})` : ""}: --suite ${r.options.suite} --systems ${r.options.systems.join(",")} --weights ${r.options.weights}${r.options.input ? ` --input ${r.options.input}` : ""}${r.options.zeroKnowledge ? " --zk" : ""}${r.options.pcs ? ` --pcs ${r.options.pcs}` : ""} --max-constraints ${r.options.maxConstraints} --repeat ${r.options.repeat}: ${r.entries.length} entries`);
   return out.join("\n") + "\n";
 }
 

@@ -19,6 +19,7 @@ export interface BenchArgs {
   weights: string;
   input: string;
   zk?: boolean;
+  pcs?: string;
   prover?: string;
   maxConstraints?: number;
   repeat: number;
@@ -37,6 +38,13 @@ export interface BenchArgs {
 }
 
 /** bench: paper0's suites (or any models) through the whole pipeline, or --throughput, or --ezkl. */
+/** --pcs for the bench: kzg (every sumcheck proof with KZG commitments) or hyrax (the default, no option). */
+function parseBenchPcs(v: string): "kzg" | undefined {
+  if (v === "kzg") return "kzg";
+  if (v === "hyrax") return undefined;
+  throw new ZkmlError("OPTION_INVALID", `--pcs: expected hyrax or kzg, got ${JSON.stringify(v)}`, { hint: "e.g. --pcs kzg --systems sumcheck (its on-chain form)" });
+}
+
 export async function benchAction(args: BenchArgs, host: BenchHost) {
   if (args.throughput) return throughput(args, host);
   if (args.ezkl) return ezkl(args, host);
@@ -62,6 +70,7 @@ export async function benchAction(args: BenchArgs, host: BenchHost) {
       weights: args.weights as import("../../bench/harness").BenchWeights,
       ...(args.input === "private" ? { input: "private" as const } : {}),
       ...(args.zk ? { zeroKnowledge: true } : {}),
+      ...(args.pcs !== undefined ? { pcs: parseBenchPcs(args.pcs) } : {}),
       prover,
       maxConstraints: args.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS,
       repeat: args.repeat,
@@ -178,7 +187,7 @@ async function verifierGas(host: BenchHost) {
     /** an IR system's proof (the sumcheck system's Solidity verifier: committed weights, a public input, MLPs);
      * undefined, with the reason said, where it has none; past the measuring chain's limit by its gas floor alone
      * (the precompile calls and calldata, or EIP-7623's calldata floor), that floor as a lower bound, not run */
-    ir: async (system: import("../../core/paths").ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string }, name: string) => {
+    ir: async (system: import("../../core/paths").ProofSystem, files: { ir: string; proof: string; public: string; commitment?: string; ptau?: string }, name: string) => {
       if (system !== "sumcheck") return undefined;
       const { sumcheckVerifierCall } = await import("../../evm/sumcheck-verifier");
       const { MEASURE_GAS_LIMIT } = await import("../../evm/chain");

@@ -172,6 +172,7 @@ export const TASKS = {
       { name: "weights", kind: "string", default: "fixed", description: "fixed (circuit constants), hashed (private, bound by a public Poseidon commitment) or private (unbound: paper0's own statement, the like-for-like series)" },
       { name: "input", kind: "string", default: "public", description: "public (default) or private (the sumcheck system: the input committed in each proof, range-checked there)" },
       { name: "zk", kind: "flag", description: "Every proof in zero knowledge (prove-model --zk: the sumcheck system's format 3; Groth16, PLONK and FFLONK always are)" },
+      { name: "pcs", kind: "string", description: "The sumcheck system's commitment in every proof: hyrax (default) or kzg (prove-model --pcs kzg: its on-chain form, measured on-chain with --weights hashed)" },
       { name: "prover", kind: "string", description: "Groth16's prover: native (default) or snarkjs" },
       { name: "maxConstraints", kind: "int", description: "Skip (and record why) every circuit with more constraints than this, by the exact constraint formula (default 4,000,000)" },
       { name: "repeat", kind: "int", default: 1, description: "Measure each network this many times (the reports show medians)" },

@@ -31,8 +31,8 @@ export function kzgPrecompileGas(p: SumcheckProgram): number {
  * calls. Exact arithmetic, so a verifier past a chain's per-transaction cap by this alone is refused before
  * anything is deployed.
  */
-export function sumcheckGasFloor(p: SumcheckProgram): number {
-  return 21_000 + precompileGas(p);
+export function sumcheckGasFloor(p: SumcheckProgram, pcs: "hyrax" | "kzg" = "hyrax"): number {
+  return 21_000 + (pcs === "kzg" ? kzgPrecompileGas(p) : precompileGas(p));
 }
 
 /** EIP-2028's calldata gas (4 a zero byte, 16 any other) and EIP-7623's floor (Prague: 21,000 + 10 a token, a zero

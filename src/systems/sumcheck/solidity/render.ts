@@ -130,11 +130,6 @@ ${statementConstants(p, inputBytes)}
     uint256 private constant TAU_Y1 = ${tau[2]};
     uint256 private constant TAU_Y0 = ${tau[3]};
 
-    /// No data contracts: the deployment passes none (the constructor's form is the Hyrax verifier's).
-    constructor(address[] memory chunks) {
-        if (chunks.length != 0) revert SumcheckRejected(3);
-    }
-
 ${ioFunctions()}
 
     /// The statement absorbed: the architecture, x, y, the context when there is one (0: none), the scheme, the
