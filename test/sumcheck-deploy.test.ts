@@ -114,6 +114,38 @@ describe("the sumcheck system's verifier deployed and used through the tasks, ag
     expect(given.out).to.contain("proof accepted");
   });
 
+  it("--pcs kzg: prove-model, deploy-verifier (no data contracts, a record of its own, marked forgeable: a development ptau on a local chain), submit-proof proving for the submitter; compare-gas's sumcheck row", () => {
+    const p = hh("prove-model", "--model", modelFile, ...STATEMENT, "--context", "sender", "--pcs", "kzg");
+    expect(p.code, p.out).to.equal(0);
+    expect(p.out).to.contain("KZG commitments");
+    const r = onLocal("deploy-verifier", "--pcs", "kzg");
+    expect(r.code, r.out).to.equal(0);
+    const kzgRecord = record.replace(/\.json$/, "-kzg.json");
+    expect(r.out).to.contain(`recorded in ${path.relative(ROOT, kzgRecord)}`);
+    try {
+      const rec = JSON.parse(fs.readFileSync(kzgRecord, "utf8"));
+      expect(rec.data ?? []).to.deep.equal([]);
+      expect(rec.verifier.contract).to.match(/^SumcheckKzgVerifier_/);
+      expect(rec.forgeable).to.equal(true);
+      expect(rec.forgeableReason).to.match(/ptau/);
+      const s = onLocal("submit-proof", "--pcs", "kzg");
+      expect(s.code, s.out).to.equal(0);
+      expect(s.out).to.match(/proof accepted by SumcheckKzgInference_\S+ at 0x[0-9a-fA-F]{40}/);
+      const gas = Number(s.out.match(/gas ([\d,]+)/)![1].replace(/,/g, ""));
+      // one pairing check: under the Hyrax verifier's floor of this model (its two openings' MSMs)
+      expect(gas).to.be.within(21_000 + 113_000, 2_000_000);
+      // compare-gas's sumcheck row with --pcs kzg: the format-4 verifier, no data contracts, accepting and refusing
+      const c = hh("compare-gas", "--model", modelFile, "--systems", "sumcheck", "--scale-bits", "8", "--pcs", "kzg", "--json");
+      expect(c.code, c.out).to.equal(0);
+      const [row] = JSON.parse(c.out.slice(c.out.indexOf("{\n"), c.out.lastIndexOf("}") + 1)).systems;
+      expect(row).to.include({ system: "sumcheck", statement: "public/hashed/public (kzg)" });
+      expect(row.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
+      expect(row.verify.gas).to.be.below(gas);
+    } finally {
+      fs.rmSync(kzgRecord, { force: true });
+    }
+  });
+
   it("compare-gas measures the sumcheck verifier beside naive inference: data contracts, verifier, consumer, the proof accepted and a changed output refused", () => {
     const r = hh("compare-gas", "--model", modelFile, "--systems", "sumcheck", "--scale-bits", "8", "--json");
     expect(r.code, r.out).to.equal(0);

@@ -76,11 +76,12 @@ export type Artifact =
   | { kind: "systemModel"; circuit: string; system: ProofSystem }
   | { kind: "modelCommitment"; circuit: string; system: ProofSystem; hiding?: boolean; kzg?: boolean }
   | { kind: "modelSecret"; circuit: string; system: ProofSystem }
+  | { kind: "kzgSetup"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "irVerifierSol"; circuit: string; system: ProofSystem; contract: string }
   | { kind: "fixtureSol"; contract: string }
   | { kind: "gasFixture"; model: string; system: ProofSystem; visibility: { input: string; weights: string; output: string } }
-  | { kind: "deployment"; network: string; circuit: string; system: ProofSystem }
+  | { kind: "deployment"; network: string; circuit: string; system: ProofSystem; kzg?: boolean }
   | { kind: "benchDir" }
   | { kind: "ezklWork" }
   | { kind: "queueInput"; job: string }
@@ -155,6 +156,10 @@ export class Paths {
         // hiding one (zero-knowledge proofs) beside it, never mistaken for the other
         // and a KZG one (--pcs kzg: one point, under the setup's tau)
         return path.join(c(a.circuit), a.system, a.hiding ? "model-hiding.commitment" : a.kzg ? "model-kzg.commitment" : "model.commitment");
+      case "kzgSetup":
+        // --pcs kzg: the powers of tau its commitments and proofs were made under (file, origin, trust), which a
+        // deployment reads for the verifier key and the forgeability check
+        return path.join(c(a.circuit), a.system, "kzg-setup.json");
       case "modelSecret":
         // the hiding commitment's blinders: the model owner's, never published (the prover needs them)
         return path.join(c(a.circuit), a.system, "model-hiding.secret");
@@ -170,7 +175,7 @@ export class Paths {
       case "fixtureSol":
         return path.join(this.root, "contracts", "fixtures", `${a.contract}.sol`);
       case "deployment":
-        return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}.json`);
+        return path.join(this.root, "deployments", a.network, `${a.circuit}-${a.system}${a.kzg ? "-kzg" : ""}.json`);
       case "benchDir":
         // bench's results.json and reports when --out is not given
         return path.join(this.buildDir, "bench");

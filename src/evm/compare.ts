@@ -13,6 +13,7 @@ import { readJsonFile } from "../core/files";
 import type { ChainSpec } from "./chain";
 import { compareGas, GasInput, GasReport, IrSystemInput, SystemInput } from "./gas";
 import { sumcheckVerifierCall } from "./sumcheck-verifier";
+import type { Pcs } from "../systems/system";
 import { countMacs, QModel, runIR } from "../ir/ir";
 import { argmax, countParams, Layer, ModelFile } from "../model/format";
 import type { ProofSystem } from "../core/paths";
@@ -66,6 +67,8 @@ export interface CompareOptions extends Pick<ProveOptions, "root" | "trust"> {
   /** the statement an IR system (sumcheck) is measured under: its on-chain one (committed weights, a public input
    * and output, bound to the sender); required when `systems` names one */
   irCircuit?: CircuitOptions;
+  /** the IR system's commitment (sumcheck --pcs kzg: its format-4 verifier); default Hyrax */
+  pcs?: Pcs;
 }
 
 /** A proof as compare-gas needs it: its verification key, and the proof and public signals as the verifier takes them. */
@@ -245,7 +248,7 @@ export async function irSystemInput(opts: CompareOptions, system: ProofSystem, c
   const log = opts.log ?? (() => undefined);
   const subject = await gasSubject(opts.model, circuit);
   log(`${system}: proving ${opts.model.name} (${statementName(circuit.visibility)}, cached stages are reused)`);
-  const r = await proveModel({ root: opts.root, model: opts.model, system, circuit, context: GAS_SENDER, trust: opts.trust, observe: { log: (m) => log(`  ${m}`) } });
+  const r = await proveModel({ root: opts.root, model: opts.model, system, circuit, context: GAS_SENDER, trust: opts.trust, ...(opts.pcs ? { pcs: opts.pcs } : {}), observe: { log: (m) => log(`  ${m}`) } });
   if (!r.verified || r.form !== "ir") throw new ZkmlError("PROOF_INVALID", `${system}: the proof of ${opts.model.name} did not verify`, { hint: "run prove-model with --force" });
   log(`${system}: compiling its verifier (solc's IR pipeline)`);
   const call = sumcheckVerifierCall(r.files, opts.model.name);
@@ -253,7 +256,7 @@ export async function irSystemInput(opts: CompareOptions, system: ProofSystem, c
     throw new ZkmlError("STAGE_FAILED", `${system}: the proved output [${call.output.join(", ")}] is not the reference interpreter's [${subject.reference.join(", ")}] for the default input`, { hint: "a bug in the sumcheck prover; please report it with the model" });
   return {
     system,
-    statement: statementName(circuit.visibility),
+    statement: statementName(circuit.visibility) + (opts.pcs === "kzg" ? " (kzg)" : ""),
     proveSeconds: r.proveSeconds,
     verifier: call.verifier,
     consumer: call.consumer,

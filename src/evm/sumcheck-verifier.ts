@@ -181,9 +181,11 @@ const hex0x = (h: string) => (h.startsWith("0x") ? h : "0x" + h);
  * The contracts deploy-verifier sends for a model with committed weights: rendered from its IR and commitment,
  * written to `sourceFile` (which the records' fully qualified names point at) and compiled with solc's IR pipeline.
  */
-export function sumcheckDeployment(files: { ir: string; commitment: string }, modelId: string, sourceFile: string, writeSource: (file: string, text: string) => void): SumcheckDeployment {
-  const commitment = readCommitment(files.commitment)!;
-  const rendered = renderSumcheckVerifier(sumcheckArch(readIr(files.ir)), commitment, modelId);
+export function sumcheckDeployment(files: { ir: string; commitment: string; ptau?: string }, modelId: string, sourceFile: string, writeSource: (file: string, text: string) => void): SumcheckDeployment {
+  const commitment = readCommitment(files.commitment, files.ptau !== undefined)!;
+  const arch = sumcheckArch(readIr(files.ir));
+  // with a ptau: the KZG verifier (format 4), its [tau]_2 read from it
+  const rendered = files.ptau ? renderSumcheckVerifierKzg(arch, commitment, loadSumcheck().kzgVerifierKey(files.ptau), modelId) : renderSumcheckVerifier(arch, commitment, modelId);
   writeSource(sourceFile, rendered.source);
   const out = compileSumcheck(rendered, path.basename(sourceFile), sourceFile);
   const contract = (name: string, c: Compiled): CompiledContract => ({ name, fullyQualifiedName: `${sourceFile}:${name}`, abi: c.abi, bytecode: hex0x(c.bytecode), deployedBytecode: hex0x(c.deployedBytecode) });

@@ -12,7 +12,7 @@ import type { QModel } from "../ir/ir";
 import { irToJson } from "../ir/serialize";
 import { argmax, countParams } from "../model/format";
 import type { IrProveResult, IrSystem, IrVerdict, KzgSetup } from "../systems/system";
-import { fileId } from "../setup/trust";
+import { fileId, type SetupMeta } from "../setup/trust";
 import { ptauStageFor } from "./prove-setup";
 import { batchLabels } from "../statement/statement";
 import { batchOf } from "../statement/visibility";
@@ -174,7 +174,7 @@ function verifyIrStage(run: Run<IrSystem>, f: IrFiles, kzg: KzgSetup | undefined
 
 /** --pcs kzg: the powers of tau the model's KZG key needs (named, fetched, or a development one made here), refused
  * for a system without a KZG form and with --zk (format 3 commits with Hyrax); a development one is forgeable. */
-async function kzgSetup(run: Run<IrSystem>, stages: StageRunner, q: QModel, warnings: string[]): Promise<KzgSetup> {
+async function kzgSetup(run: Run<IrSystem>, stages: StageRunner, q: QModel, id: string, warnings: string[]): Promise<KzgSetup> {
   const { sys, opts, circuit } = run;
   if (!sys.kzgPower) throw new ZkmlError("OPTION_INVALID", `--pcs kzg: ${sys.protocol} has no KZG form`, { hint: "drop --pcs, or prove with --system sumcheck" });
   if (opts.zeroKnowledge)
@@ -183,6 +183,10 @@ async function kzgSetup(run: Run<IrSystem>, stages: StageRunner, q: QModel, warn
   const ptau = await stages.run(ptauStageFor(run, power, `a committed vector of 2^${power} entries`));
   if (ptau.development)
     warnings.push(`--pcs kzg with a development powers of tau (${ptau.file}): whoever holds its secret can forge proofs; give --ptau or --download-ptau for proofs anyone else verifies`);
+  // what a deployment reads: the ptau (its verifier key) and its trust (setupForgeability's fields)
+  const record: Partial<SetupMeta> = { ptau: ptau.file, ptauOrigin: ptau.origin, developmentPtau: ptau.development, trust: ptau.trust };
+  const file = run.paths.get({ kind: "kzgSetup", circuit: id, system: sys.protocol });
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== JSON.stringify(record)) writeFileAtomic(file, JSON.stringify(record));
   return { ptau: ptau.file };
 }
 
@@ -200,7 +204,7 @@ export async function proveIr(run: Run<IrSystem>, stages: StageRunner, t0: numbe
   const id = circuitId(opts.model.name, subject.q, circuit.visibility, "direct", irText);
   const f = irFiles(run, id, subject.x);
   await stages.run(writeIrStage(run, f, irText, subject.q));
-  const kzg = opts.pcs === "kzg" ? await kzgSetup(run, stages, subject.q, warnings) : undefined;
+  const kzg = opts.pcs === "kzg" ? await kzgSetup(run, stages, subject.q, id, warnings) : undefined;
   if (f.commitment) await stages.run(commitStage(run, { ...f, commitment: f.commitment }, kzg));
   const proof = await stages.run(proveIrStage(run, f, irText, subject.x, kzg));
   const verdict = await stages.run(verifyIrStage(run, f, kzg));

@@ -34,16 +34,29 @@ function checkOnChainStatement(t: Target, args: { model: string } & Parameters<t
     });
 }
 
-/** The files prove-model made for this model and options: the IR and the weights' commitment. */
-function builtFiles(t: Target, args: DeployArgs | SubmitArgs): { ir: string; commitment: string } {
+/** The files prove-model made for this model and options: the IR and the weights' commitment; with --pcs kzg the
+ * KZG one and the record of its powers of tau (kzg-setup.json). */
+function builtFiles(t: Target, args: DeployArgs | SubmitArgs): { ir: string; commitment: string; kzgSetup?: string } {
   const ir = t.paths.get({ kind: "ir", circuit: t.loc.id });
-  const commitment = t.paths.get({ kind: "modelCommitment", circuit: t.loc.id, system: t.system });
-  for (const [file, what] of [[ir, "quantized model"], [commitment, "weights' commitment"]] as const)
+  const commitment = t.paths.get({ kind: "modelCommitment", circuit: t.loc.id, system: t.system, kzg: t.kzg });
+  const kzgSetup = t.kzg ? t.paths.get({ kind: "kzgSetup", circuit: t.loc.id, system: t.system }) : undefined;
+  for (const [file, what] of [[ir, "quantized model"], [commitment, "weights' commitment"], ...(kzgSetup ? [[kzgSetup, "KZG setup record"] as const] : [])] as const)
     if (!fs.existsSync(file))
       throw new ZkmlError("SETUP_NOT_FOUND", `no ${what} of ${t.model.name} with these options (looked for ${path.relative(t.root, file)})`, {
-        hint: `prove once first, which makes it: npx hardhat prove-model --model ${args.model} --system ${t.system}${circuitFlags({ ...args, weights: "hashed", input: "public", output: "public", context: "sender" })}`,
+        hint: `prove once first, which makes it: npx hardhat prove-model --model ${args.model} --system ${t.system}${circuitFlags({ ...args, weights: "hashed", input: "public", output: "public", context: "sender" })}${t.kzg ? " --pcs kzg" : ""}`,
       });
-  return { ir, commitment };
+  return { ir, commitment, ...(kzgSetup ? { kzgSetup } : {}) };
+}
+
+/** The ptau a KZG deployment's verifier key comes from (kzg-setup.json), and whether anyone holding its secret can
+ * forge proofs (setupForgeability's rules); Hyrax has no setup. */
+async function setupOf(t: Target, files: { kzgSetup?: string }): Promise<{ ptau?: string; forgeable: boolean; reason: string }> {
+  if (!files.kzgSetup) return { forgeable: false, reason: "the sumcheck system has no trusted setup (Hyrax: generators hashed to the curve)" };
+  const { setupForgeability } = await import("../../setup/trust");
+  const ptau = (JSON.parse(fs.readFileSync(files.kzgSetup, "utf8")) as { ptau?: string }).ptau;
+  if (!ptau || !fs.existsSync(ptau))
+    throw new ZkmlError("SETUP_NOT_FOUND", `the powers of tau the KZG commitment was made under is gone (${ptau ?? "unrecorded"})`, { file: files.kzgSetup, hint: "prove again with --pcs kzg (and the same --ptau), which records it" });
+  return { ptau, ...setupForgeability(files.kzgSetup, (p) => t.paths.get({ kind: "ptauSecrets", ptau: p })) };
 }
 
 const txGasCap = (net: string): number | null => networkSpec(net)?.txGasCap ?? null;
@@ -63,8 +76,9 @@ export async function deploySumcheckAction(args: DeployArgs, host: Host, t: Targ
   const signer = await host.signer(); // reach the node before compiling anything
   const name = t.loc.contracts.verifier.replace(/Verifier(?=_|$)/, "");
   say("compiling the sumcheck verifier with solc's IR pipeline");
-  const { sumcheckContractName } = await import("../../systems/sumcheck/solidity/render");
-  const d = sumcheckDeployment(files, name, t.paths.get({ kind: "irVerifierSol", circuit: t.loc.id, system: t.system, contract: sumcheckContractName(name) }), (f, text) => {
+  const { sumcheckContractName, sumcheckKzgContractName } = await import("../../systems/sumcheck/solidity/render");
+  const setup = await setupOf(t, files);
+  const d = sumcheckDeployment({ ...files, ptau: setup.ptau }, name, t.paths.get({ kind: "irVerifierSol", circuit: t.loc.id, system: t.system, contract: (t.kzg ? sumcheckKzgContractName : sumcheckContractName)(name) }), (f, text) => {
     if (!fs.existsSync(f) || fs.readFileSync(f, "utf8") !== text) writeFileAtomic(f, text);
   });
   refuseOverGasCap(d.rendered, txGasCap(t.net), t.net);
@@ -86,7 +100,8 @@ export async function deploySumcheckAction(args: DeployArgs, host: Host, t: Targ
     dataContracts: d.dataContracts,
     compiler: d.compiler,
     recordFile: t.recordFile,
-    setup: { forgeable: false, reason: "the sumcheck system has no trusted setup (Hyrax: generators hashed to the curve)" },
+    setup: { forgeable: setup.forgeable, reason: setup.reason },
+    allowDevelopmentSetup: args.allowDevelopmentSetup,
     force: args.force,
     confirmations: args.confirmations ?? networkSpec(t.net)?.confirmations ?? 1,
     log: say,
@@ -125,7 +140,7 @@ export async function submitSumcheckAction(args: SubmitArgs, host: Host, t: Targ
     if (missing) throw new ZkmlError("PROOF_INVALID", `--proof ${args.proof}: expected ${path.basename(missing)} in it`, { hint: "pass a prove-model run folder (build/circuits/<id>/runs/<run>)" });
   } else {
     const { proveModel } = await import("../../pipeline/prove");
-    const r = await proveModel({ root: t.root, model: t.model, system: t.system, circuit: t.options, context: BigInt(await signer.getAddress()), observe: { log: say } });
+    const r = await proveModel({ root: t.root, model: t.model, system: t.system, circuit: t.options, context: BigInt(await signer.getAddress()), ...(t.kzg ? { pcs: "kzg" as const, trust: { ptau: (await setupOf(t, files)).ptau } } : {}), observe: { log: say } });
     proofFiles = r.files;
   }
   const program = sumcheckProgram(sumcheckArch(readIr(files.ir)));
@@ -142,7 +157,8 @@ export async function submitSumcheckAction(args: SubmitArgs, host: Host, t: Targ
     publicSignals: s.publicSignals,
     consumerArgs: s.consumerArgs,
     consumerAbi: [...SUMCHECK_CONSUMER_ABI],
-    setup: { forgeable: false, reason: "no trusted setup" },
+    setup: await setupOf(t, files).then((x) => ({ forgeable: x.forgeable, reason: x.reason })),
+    allowDevelopmentSetup: args.allowDevelopmentSetup,
   }).catch((e: unknown) => {
     // a refusal names its check: SumcheckRejected(code) and what the code means
     throw isZkmlError(e) ? new ZkmlError(e.code, describeRejection(e.message), { file: e.file, hint: e.hint }) : e;

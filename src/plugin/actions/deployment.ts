@@ -16,6 +16,8 @@ export interface DeployArgs extends CircuitArgs {
   allowDevelopmentSetup: boolean;
   /** publish the sources on the network's explorer afterwards (each plugin does it) */
   verify?: boolean;
+  /** the sumcheck system's commitment: hyrax (default) or kzg */
+  pcs?: string;
 }
 
 export interface SubmitArgs extends CircuitArgs {
@@ -24,6 +26,8 @@ export interface SubmitArgs extends CircuitArgs {
   proof?: string;
   job?: string;
   allowDevelopmentSetup: boolean;
+  /** the sumcheck system's commitment: hyrax (default) or kzg */
+  pcs?: string;
 }
 
 /**
@@ -31,7 +35,7 @@ export interface SubmitArgs extends CircuitArgs {
  * its options name, and that circuit's deployment record. An IR system's consumer binds every proof to its
  * submitter, so its context defaults to the sender here (prove-model's default for it is none).
  */
-export async function deploymentTarget(args: CircuitArgs & { model: string; system: string }, host: Host) {
+export async function deploymentTarget(args: CircuitArgs & { model: string; system: string; pcs?: string }, host: Host) {
   const { locateCircuit } = await import("../../pipeline/prove");
   const { resolveModel } = await import("../../model/zoo");
   const { parseSystem, systemFor } = await import("../../systems/registry");
@@ -46,7 +50,11 @@ export async function deploymentTarget(args: CircuitArgs & { model: string; syst
   const form = systemFor({ system }).form;
   const options = await circuitOptions(form === "ir" ? { ...args, context: args.context ?? "sender" } : args, host.zkml, model, host.root);
   const loc = locateCircuit(root, model, system, options);
-  return { net, network, system, form, model, root, paths, options, loc, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system }) };
+  const { ZkmlError } = await import("../../core/errors");
+  if (args.pcs !== undefined && args.pcs !== "hyrax" && args.pcs !== "kzg") throw new ZkmlError("OPTION_INVALID", `--pcs: expected hyrax or kzg, got ${JSON.stringify(args.pcs)}`, { hint: "e.g. --pcs kzg" });
+  if (args.pcs === "kzg" && form !== "ir") throw new ZkmlError("OPTION_INVALID", `--pcs kzg: ${system} is a circuit system, whose proof's commitments its protocol fixes`, { hint: "drop --pcs, or use --system sumcheck --pcs kzg" });
+  const kzg = args.pcs === "kzg";
+  return { net, network, system, form, model, root, paths, options, loc, kzg, recordFile: paths.get({ kind: "deployment", network: net, circuit: loc.id, system, kzg }) };
 }
 
 /** What deploy-verifier prints: where it is recorded, then each contract (data contracts first, when any). */

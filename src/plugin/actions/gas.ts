@@ -21,6 +21,7 @@ export interface CompareGasArgs extends CircuitArgs {
   json: boolean;
   markdown?: string;
   statements?: string;
+  pcs?: string;
 }
 
 /** The circuits to compare: one per --statements triple, or the one the circuit options name. */
@@ -60,12 +61,13 @@ export async function compareGasAction(args: CompareGasArgs, host: Pick<Host, "r
   const { renderGasJson, renderGasMarkdown, renderGasTerminal } = await import("../../report/gas");
   const { writeFileAtomic } = await import("../../core/files");
   const systems = [...new Set(args.systems.split(",").map((s) => parseSystem(s, "--systems")))];
+  if (args.pcs !== undefined && args.pcs !== "hyrax" && args.pcs !== "kzg") throw new ZkmlError("OPTION_INVALID", `--pcs: expected hyrax or kzg, got ${JSON.stringify(args.pcs)}`, { hint: "e.g. --pcs kzg --systems groth16,sumcheck" });
   const blockGasLimit = args.blockGasLimit ?? host.zkml.blockGasLimit;
   if (!isGasLimit(blockGasLimit)) throw new ZkmlError("OPTION_INVALID", `--block-gas-limit: expected a whole number of gas, at least 21,000, got ${blockGasLimit}`, { hint: "e.g. --block-gas-limit 30000000" });
   const circuits = await statementCircuits(args, host.zkml, model, host.root);
   const irCircuit = await irStatement(args, host.zkml, model, systems, host.root);
   const report = await compareModelGas(
-    { root: host.root, model, circuits, systems, irCircuit, trust: ptauTrust(host.zkml), log: say },
+    { root: host.root, model, circuits, systems, irCircuit, trust: ptauTrust(host.zkml), ...(args.pcs === "kzg" ? { pcs: "kzg" as const } : {}), log: say },
     await host.gasChains(blockGasLimit),
   );
   if (args.markdown) {

@@ -76,6 +76,7 @@ export const TASKS = {
       { name: "force", kind: "flag", description: "Deploy again even when the record matches the chain" },
       { name: "verify", kind: "flag", description: "Then publish the verifier's and consumer's sources on the network's Etherscan-style explorer, with the project's @nomicfoundation/hardhat-verify (2 for Hardhat 2, 3 for Hardhat 3; needs an Etherscan API key, ETHERSCAN_API_KEY, and internet; checked before anything is deployed)" },
       { name: "allowDevelopmentSetup", kind: "flag", description: "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable" },
+      { name: "pcs", kind: "string", description: "--system sumcheck: the verifier of hyrax proofs (default) or kzg ones (prove-model --pcs kzg: one pairing check, a third of the gas; its ptau's trust is checked as Groth16's)" },
     ],
   },
   "submit-proof": {
@@ -87,6 +88,7 @@ export const TASKS = {
       { name: "proof", kind: "string", description: "A folder with the proof (default: prove the model's default input with prove-model's cache)" },
       { name: "job", kind: "string", description: "A finished proof-queue job's id (prove-jobs results lists them): send its proof" },
       { name: "allowDevelopmentSetup", kind: "flag", description: "Deploy (or submit to) a verifier whose key comes from a development powers of tau on a real network anyway: anyone holding its secrets can forge proofs; the record is marked forgeable" },
+      { name: "pcs", kind: "string", description: "--system sumcheck: submit to the verifier of hyrax proofs (default) or of kzg ones (deploy-verifier --pcs kzg)" },
     ],
   },
   "verify-proof": {
@@ -111,6 +113,7 @@ export const TASKS = {
       { name: "json", kind: "flag", description: "Print the report as one JSON object on stdout (progress goes to stderr)" },
       { name: "markdown", kind: "string", description: "Also write the report as markdown to this file" },
       { name: "statements", kind: "string", description: "Several statements side by side, comma-separated input/weights/output[/batch] items (e.g. packed/fixed/label,hashed/fixed/label,hashed/fixed/label/64); instead of --input, --weights, --output" },
+      { name: "pcs", kind: "string", description: "The sumcheck row's commitment: hyrax (default) or kzg (its format-4 verifier: one pairing check)" },
     ],
   },
   "inspect-model": {

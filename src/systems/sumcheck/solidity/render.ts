@@ -76,6 +76,9 @@ export function sumcheckContractName(modelId: string): string {
   return `SumcheckVerifier_${base}`;
 }
 
+/** The format-4 (KZG) verifier's contract name from the model's id. */
+export const sumcheckKzgContractName = (modelId: string): string => sumcheckContractName(modelId).replace(/^SumcheckVerifier_/, "SumcheckKzgVerifier_");
+
 /** The verifier of `arch` holding the model commitment `modelCommitment` (sumcheckCommitModel's bytes). */
 export function renderSumcheckVerifier(arch: SumcheckArch, modelCommitment: Uint8Array, modelId: string): RenderedSumcheckVerifier {
   const program = sumcheckProgram(arch);
@@ -103,7 +106,7 @@ function wordsOf(b: Uint8Array, n: number, what: string): string[] {
 export function renderSumcheckVerifierKzg(arch: SumcheckArch, modelCommitment: Uint8Array, tauG2: Uint8Array, modelId: string): RenderedSumcheckVerifier {
   const program = sumcheckProgram(arch);
   const inputBytes = inputBytesFor(program.inputMin, program.inputTop);
-  const contractName = sumcheckContractName(modelId).replace(/^SumcheckVerifier_/, "SumcheckKzgVerifier_");
+  const contractName = sumcheckKzgContractName(modelId);
   const consumerName = contractName.replace(/^SumcheckKzgVerifier_/, "SumcheckKzgInference_");
   const source = kzgContractSource(contractName, program, inputBytes, wordsOf(modelCommitment, 2, "KZG model commitment"), wordsOf(tauG2, 4, "KZG verifier key"));
   return { pcs: "kzg", contractName, consumerName, source: source + consumerSource(consumerName, contractName, modelId), program, chunks: [], inputBytes };
