@@ -157,14 +157,15 @@ interface Statement {
 const statements: Statement[] = (["public", "private"] as const).flatMap((input) => [1, 3].flatMap((batch) => [false, true].map((committed) => ({ input, batch, committed }))));
 const stmtName = (s: Statement) => `${s.input} input, batch ${s.batch}, ${s.committed ? "committed" : "private"} weights`;
 
-/** The net's model committed under the ptau: C_M's 64 bytes. */
-const commitModel = (net: Net, params: bigint[], file: string) => native().sumcheckCommitModelKzg(i64Bytes(archWords(net.arch)), i64Bytes(params), file);
+/** The net's model committed under the ptau: C_M's 64 bytes, and the prover's form (with its fold tables). */
+const committedModel = (net: Net, params: bigint[], file: string) => native().sumcheckCommitModelKzg(i64Bytes(archWords(net.arch)), i64Bytes(params), file);
+const commitModel = (net: Net, params: bigint[], file: string) => committedModel(net, params, file).commitment;
 
 /** An honest proof of the statement on the net's first inputs, its outputs runIR's. */
 async function prove(net: Net, s: Statement, file: string): Promise<Case> {
   const xs = net.xs.slice(0, s.batch);
   const words = i64Bytes(archWords(net.arch));
-  const p = await native().sumcheckProveKzg(words, i64Bytes(net.params), i64Bytes(xs.flat()), file, s.committed, s.input === "private");
+  const p = await native().sumcheckProveKzg(words, i64Bytes(net.params), i64Bytes(xs.flat()), file, s.committed ? committedModel(net, net.params, file).model : null, s.input === "private");
   const y = fromI64Bytes(p.output);
   expect(y, `${net.name}, ${stmtName(s)}`).to.deep.equal(xs.flatMap((x) => runIR(net.q, x).output));
   return { arch: net.arch, x: s.input === "public" ? xs.flat() : null, y, proof: p.proof, vk: native().kzgVerifierKey(file), model: s.committed ? commitModel(net, net.params, file) : undefined };

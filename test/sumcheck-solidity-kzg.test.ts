@@ -109,9 +109,10 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     ptauFile = await ptau(4242n);
     const r = rng(7);
     x = Array.from({ length: 20 }, () => BigInt(r(0, 127)));
-    model = native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptauFile);
+    const made = native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptauFile);
+    model = made.commitment;
     vk = native().kzgVerifierKey(ptauFile);
-    const p = await native().sumcheckProveKzg(archBytes, i64Bytes(params(1)), i64Bytes(x), ptauFile, true);
+    const p = await native().sumcheckProveKzg(archBytes, i64Bytes(params(1)), i64Bytes(x), ptauFile, made.model);
     proof = p.proof;
     y = fromI64Bytes(p.output);
     rendered = renderSumcheckVerifierKzg(ARCH, model, vk, "test_mlp");
@@ -143,13 +144,14 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     for (const [xx, yy] of [[x, y2], [x2, y]]) {
       expect(await all(xx, yy, proof)).to.deep.equal(refused);
     }
-    const other = await native().sumcheckProveKzg(archBytes, i64Bytes(params(2)), i64Bytes(x), ptauFile, true);
+    const other = await native().sumcheckProveKzg(archBytes, i64Bytes(params(2)), i64Bytes(x), ptauFile, native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(2)), ptauFile).model);
     const yo = fromI64Bytes(other.output);
     expect(await all(x, yo, other.proof)).to.deep.equal(refused);
     // the same weights under another tau: its commitment and proof hold together, but not against this verifier's
     const ptau2 = await ptau(777n);
-    const p2 = await native().sumcheckProveKzg(archBytes, i64Bytes(params(1)), i64Bytes(x), ptau2, true);
-    const [cm2, vk2] = [native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptau2), native().kzgVerifierKey(ptau2)];
+    const made2 = native().sumcheckCommitModelKzg(archBytes, i64Bytes(params(1)), ptau2);
+    const p2 = await native().sumcheckProveKzg(archBytes, i64Bytes(params(1)), i64Bytes(x), ptau2, made2.model);
+    const [cm2, vk2] = [made2.commitment, native().kzgVerifierKey(ptau2)];
     expect([await rustSays(x, y, p2.proof, cm2, vk2), await tsSays(x, y, p2.proof, cm2, vk2)]).to.deep.equal(["valid", "valid"]);
     expect(await all(x, y, p2.proof)).to.deep.equal(refused);
   });

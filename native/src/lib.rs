@@ -567,7 +567,7 @@ pub struct SumcheckProveKzgTask {
     params: Vec<u8>,
     input: Vec<u8>,
     ptau: String,
-    committed: bool,
+    model: Option<Vec<u8>>,
     input_private: bool,
     context: Option<[u8; 32]>,
 }
@@ -578,7 +578,7 @@ impl Task for SumcheckProveKzgTask {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         use sumcheck::network::InputVis;
-        use sumcheck::network_kzg::{commit_model, key_len, prove_timed};
+        use sumcheck::network_kzg::{key_len, prove_timed, KzgModel};
         let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
         let x = words(&self.input, "input")?;
         if x.is_empty() || x.len() % arch.input_len != 0 {
@@ -593,10 +593,7 @@ impl Task for SumcheckProveKzgTask {
         let mut lap = sumcheck::network::stopwatch();
         let key = sumcheck::kzg::KzgKey::from_ptau(&self.ptau, key_len(&arch.layouts_batch(vis, xs.len())))?;
         lap("key", &mut timings);
-        let model = self.committed.then(|| commit_model(&net, &key)).transpose().map_err(kzg_error)?;
-        if model.is_some() {
-            lap("model tables", &mut timings);
-        }
+        let model = self.model.as_ref().map(|b| KzgModel::from_bytes(b).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("KZG model (commitment and tables): {e}")))).transpose()?;
         let (proof, ys, t) = prove_timed(&net, &xs, &key, model.as_ref(), vis, self.context.as_ref()).map_err(kzg_error)?;
         timings.extend(t);
         Ok((proof.to_bytes(), ys.concat(), timings))
@@ -609,22 +606,29 @@ impl Task for SumcheckProveKzgTask {
 
 /// Proves as sumcheckProve does with KZG commitments (format 4, docs/design/kzg-pcs.md: one joint merge, one
 /// Gemini opening, one pairing check; the on-chain form), the key read from the ptau at `ptau` (PTAU_INVALID names
-/// the power needed when it is too small). With `committed`, the weights are proved to be
-/// sumcheckCommitModelKzg's commitment under the same ptau's tau, and it is not sent; without, the proof carries
-/// it. `input_private` and `context` as sumcheckProve's.
+/// the power needed when it is too small). With `model` (sumcheckCommitModelKzg's `model` bytes, made under the same
+/// ptau's tau), the weights are proved to be its commitment's, not sent, and its folds come from its tables; without,
+/// the proof carries the commitment. `input_private` and `context` as sumcheckProve's.
 #[napi]
-pub fn sumcheck_prove_kzg(arch: Buffer, params: Buffer, input: Buffer, ptau: String, committed: bool, input_private: Option<bool>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveKzgTask>> {
-    Ok(AsyncTask::new(SumcheckProveKzgTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), ptau, committed, input_private: input_private.unwrap_or(false), context: context_word(context)? }))
+pub fn sumcheck_prove_kzg(arch: Buffer, params: Buffer, input: Buffer, ptau: String, model: Option<Buffer>, input_private: Option<bool>, context: Option<Buffer>) -> napi::Result<AsyncTask<SumcheckProveKzgTask>> {
+    Ok(AsyncTask::new(SumcheckProveKzgTask { arch: arch.to_vec(), params: params.to_vec(), input: input.to_vec(), ptau, model: model.map(|m| m.to_vec()), input_private: input_private.unwrap_or(false), context: context_word(context)? }))
 }
 
-/// The model's KZG commitment under the ptau's tau (64 bytes, x then y big-endian): what a verifier of committed
-/// weights holds (sumcheckVerify's `model` for a format-4 proof).
+/// The model's KZG commitment under the ptau's tau and its prover's fold tables: `commitment` (64 bytes, x then y
+/// big-endian: what a verifier of committed weights holds, sumcheckVerify's `model` for a format-4 proof) and `model`
+/// (the commitment then the tables: sumcheckProveKzg's `model`, kept by the prover so a proof skips remaking them).
+#[napi(object)]
+pub struct KzgModelCommitment {
+    pub commitment: Buffer,
+    pub model: Buffer,
+}
+
 #[napi]
-pub fn sumcheck_commit_model_kzg(arch: Buffer, params: Buffer, ptau: String) -> napi::Result<Buffer> {
+pub fn sumcheck_commit_model_kzg(arch: Buffer, params: Buffer, ptau: String) -> napi::Result<KzgModelCommitment> {
     let (arch, net) = sumcheck_network(&arch, &params)?;
     let key = sumcheck::kzg::KzgKey::from_ptau(&ptau, 1usize << arch.layouts().model.num_vars)?;
     let m = sumcheck::network_kzg::commit_model(&net, &key).map_err(kzg_error)?;
-    Ok(sumcheck::transcript::g1_to_be64(&m.commitment).to_vec().into())
+    Ok(KzgModelCommitment { commitment: sumcheck::transcript::g1_to_be64(&m.commitment).to_vec().into(), model: m.to_bytes().into() })
 }
 
 /// The ptau's [tau]_2 as four 32-byte words in EIP-197's order: a KZG verifier's key (sumcheckVerify's `kzg_vk`,

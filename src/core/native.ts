@@ -80,12 +80,13 @@ export interface NativeSumcheck {
    * [tau]_2 (x.c0, x.c1, y.c0, y.c1) and tau G1 (x, y) as decimal; PTAU_INVALID naming the file otherwise. */
   kzgKeyInfo(ptau: string, len: number): { power: number; points: number; tauG2: string[]; tauG1: string[] };
   /** A KZG proof (format 4, docs/design/kzg-pcs.md: one joint merge, one Gemini opening, one pairing check), the
-   * key read from the ptau at `ptau`; with `committed`, the weights are sumcheckCommitModelKzg's commitment under the
-   * same tau and it is not sent. sumcheckVerify takes it with `kzgVk` (kzgVerifierKey's) and, for committed weights,
-   * the commitment's 64 bytes as `model`. */
-  sumcheckProveKzg(arch: Buffer, params: Buffer, input: Buffer, ptau: string, committed: boolean, inputPrivate?: boolean | null, context?: Buffer | null): Promise<NativeSumcheckProof>;
-  /** The model's KZG commitment under the ptau's tau: 64 bytes (x, y big-endian). */
-  sumcheckCommitModelKzg(arch: Buffer, params: Buffer, ptau: string): Buffer;
+   * key read from the ptau at `ptau`; with `model` (sumcheckCommitModelKzg's `model` bytes under the same tau), the
+   * weights are its commitment's, not sent, and its folds come from its tables. sumcheckVerify takes the proof with
+   * `kzgVk` (kzgVerifierKey's) and, for committed weights, the commitment's 64 bytes as `model`. */
+  sumcheckProveKzg(arch: Buffer, params: Buffer, input: Buffer, ptau: string, model?: Buffer | null, inputPrivate?: boolean | null, context?: Buffer | null): Promise<NativeSumcheckProof>;
+  /** The model's KZG commitment under the ptau's tau (`commitment`: 64 bytes, x and y big-endian; what a verifier
+   * holds) and the prover's form of it (`model`: the commitment and its fold tables, sumcheckProveKzg's `model`). */
+  sumcheckCommitModelKzg(arch: Buffer, params: Buffer, ptau: string): { commitment: Buffer; model: Buffer };
   /** The ptau's [tau]_2 as four 32-byte words in EIP-197's order (x.c1, x.c0, y.c1, y.c0): a KZG verifier's key. */
   kzgVerifierKey(ptau: string): Buffer;
 }

@@ -77,6 +77,7 @@ export type Artifact =
   | { kind: "modelCommitment"; circuit: string; system: ProofSystem; hiding?: boolean; kzg?: boolean }
   | { kind: "modelSecret"; circuit: string; system: ProofSystem }
   | { kind: "kzgSetup"; circuit: string; system: ProofSystem }
+  | { kind: "kzgModel"; circuit: string; system: ProofSystem }
   | { kind: "verifierSol"; contract: string }
   | { kind: "irVerifierSol"; circuit: string; system: ProofSystem; contract: string }
   | { kind: "fixtureSol"; contract: string }
@@ -160,6 +161,9 @@ export class Paths {
         // --pcs kzg: the powers of tau its commitments and proofs were made under (file, origin, trust), which a
         // deployment reads for the verifier key and the forgeability check
         return path.join(c(a.circuit), a.system, "kzg-setup.json");
+      case "kzgModel":
+        // the prover's form of the KZG commitment (it and the model's fold tables: a proof skips remaking them)
+        return path.join(c(a.circuit), a.system, "model-kzg.prover");
       case "modelSecret":
         // the hiding commitment's blinders: the model owner's, never published (the prover needs them)
         return path.join(c(a.circuit), a.system, "model-hiding.secret");

@@ -96,7 +96,7 @@ function commitStage(run: Run<IrSystem>, f: IrFiles & { commitment: string }, kz
     stage: "setup",
     title: `${sys.protocol}: committing to the model's weights (once per model${f.secret ? "; hiding, its secret kept beside it" : ""})`,
     reuse: (stale) => {
-      if (run.force || !fs.existsSync(f.commitment) || (f.secret !== undefined && !fs.existsSync(f.secret))) return undefined;
+      if (run.force || !fs.existsSync(f.commitment) || (f.secret !== undefined && !fs.existsSync(f.secret)) || (kzg?.model !== undefined && !fs.existsSync(kzg.model))) return undefined;
       const prev = readMeta<CommitMeta>(meta);
       if (!prev || prev.model !== sha256(fs.readFileSync(f.model))) return void stale(`${f.commitment} is not of this model`);
       if (prev.commitment !== sha256(fs.readFileSync(f.commitment))) return void stale(`${f.commitment} changed since it was made`);
@@ -187,7 +187,7 @@ async function kzgSetup(run: Run<IrSystem>, stages: StageRunner, q: QModel, id: 
   const record: Partial<SetupMeta> = { ptau: ptau.file, ptauOrigin: ptau.origin, developmentPtau: ptau.development, trust: ptau.trust };
   const file = run.paths.get({ kind: "kzgSetup", circuit: id, system: sys.protocol });
   if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== JSON.stringify(record)) writeFileAtomic(file, JSON.stringify(record));
-  return { ptau: ptau.file };
+  return { ptau: ptau.file, ...(run.circuit.visibility.weights === "hashed" ? { model: run.paths.get({ kind: "kzgModel", circuit: id, system: sys.protocol }) } : {}) };
 }
 
 /** The proved output against the reference interpreter's. */

@@ -126,6 +126,9 @@ export type Pcs = "hyrax" | "kzg";
 /** A KZG proof's setup: the powers of tau its key is read from (commit, prove and verify must use one tau). */
 export interface KzgSetup {
   ptau: string;
+  /** committed weights: the prover's form of the commitment (it and the model's fold tables), which commit writes
+   * and prove reads */
+  model?: string;
 }
 
 export interface IrProveArgs {

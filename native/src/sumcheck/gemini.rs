@@ -135,6 +135,21 @@ impl FoldTables {
         self.levels.len()
     }
 
+    /// Its bytes: the depth as one word, then level i's 2^i points (64 bytes each), i = 1..depth.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.count(self.levels.len());
+        self.levels.iter().flatten().for_each(|p| w.0.extend_from_slice(&g1_to_be64(p)));
+        w.0
+    }
+
+    /// `to_bytes` read back from `r` (every point on the curve; level i must hold 2^i).
+    pub(crate) fn read(r: &mut Reader) -> Result<FoldTables, DecodeError> {
+        let depth = r.count("fold tables depth", 30)?;
+        let levels = (1..=depth).map(|i| (0..1usize << i).map(|b| r.point(&format!("fold table level {i} point {b}"))).collect::<Result<Vec<_>, _>>()).collect::<Result<_, _>>()?;
+        Ok(FoldTables { levels })
+    }
+
     /// [A_i(M)] at the point's first i coordinates (1 <= i <= depth).
     pub fn fold(&self, i: usize, s: &[Fr]) -> G1Affine {
         let eq = super::mle::eq_table(&s[..i]);

@@ -66,6 +66,26 @@ pub struct KzgModel {
     pub tables: FoldTables,
 }
 
+impl KzgModel {
+    /// C_M (64 bytes) then the fold tables (`FoldTables::to_bytes`): what the prover keeps beside the commitment.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = g1_to_be64(&self.commitment).to_vec();
+        b.extend(self.tables.to_bytes());
+        b
+    }
+
+    /// `to_bytes` read back; nothing may follow.
+    pub fn from_bytes(b: &[u8]) -> Result<KzgModel, DecodeError> {
+        let mut r = Reader { b, at: 0 };
+        let commitment = non_identity(&mut r, "model commitment")?;
+        let tables = FoldTables::read(&mut r)?;
+        if r.at != b.len() {
+            return r.err(format!("{} bytes after the model's tables", b.len() - r.at));
+        }
+        Ok(KzgModel { commitment, tables })
+    }
+}
+
 /// The key length a network's proofs need: the larger committed vector's 2^n entries (the quotients have fewer).
 pub fn key_len(layouts: &Layouts) -> usize {
     1usize << joint_vars(layouts)
@@ -386,8 +406,11 @@ mod tests {
         let (net, x) = cnns().swap_remove(0);
         let key = key(&net, InputVis::Public, 1);
         let model = commit_model(&net, &key).unwrap();
+        let back = KzgModel::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!((back.commitment, back.tables.depth()), (model.commitment, model.tables.depth()));
+        assert!(KzgModel::from_bytes(&model.to_bytes()[..100]).is_err());
         let untabled = KzgModel { commitment: model.commitment, tables: FoldTables::build(&key, &[], 0) };
-        let a = prove_timed(&net, &[x.clone()], &key, Some(&model), InputVis::Public, None).unwrap().0;
+        let a = prove_timed(&net, &[x.clone()], &key, Some(&back), InputVis::Public, None).unwrap().0;
         let b = prove_timed(&net, &[x], &key, Some(&untabled), InputVis::Public, None).unwrap().0;
         assert_eq!(a, b);
     }

@@ -134,6 +134,20 @@ export function readCommitment(file: string | undefined, kzg = false): Buffer | 
 
 const keccakHex = (b: Uint8Array): string => keccak256(b).slice(2);
 
+/** A KZG commitment under the setup's ptau: its 64 bytes returned, the prover's form (with the fold tables) written
+ * to the setup's `model` file. */
+function commitKzg(m: { arch: Buffer; params: Buffer }, kzg: KzgSetup): { commitment: Buffer; secret: undefined } {
+  if (!kzg.model) throw new Error("a KZG commitment needs the file its prover's form goes to");
+  const made = loadSumcheck().sumcheckCommitModelKzg(m.arch, m.params, kzg.ptau);
+  writeFileAtomic(kzg.model, made.model);
+  return { commitment: made.commitment, secret: undefined };
+}
+
+function readKzgModel(kzg: KzgSetup): Buffer {
+  if (!kzg.model || !fs.existsSync(kzg.model)) throw new ZkmlError("SETUP_NOT_FOUND", `file not found: ${kzg.model ?? "(none given)"}`, { hint: "commit to the model again (prove-model --weights hashed --pcs kzg --force)" });
+  return fs.readFileSync(kzg.model);
+}
+
 /** A hiding commitment's secret, readable by its owner alone (it opens the commitment: never publish it). */
 function writeSecret(file: string, bytes: Uint8Array): void {
   writeFileAtomic(file, bytes);
@@ -198,7 +212,7 @@ export const sumcheck: IrSystem = {
   async commit(args) {
     const m = decodeSumcheckModel(readModelBytes(args.model), args.model);
     const native = loadSumcheck();
-    const made = await (args.kzg ? Promise.resolve().then(() => ({ commitment: native.sumcheckCommitModelKzg(m.arch, m.params, (args.kzg as KzgSetup).ptau), secret: undefined })) : args.secret === undefined ? native.sumcheckCommitModel(m.arch, m.params).then((commitment) => ({ commitment, secret: undefined })) : native.sumcheckCommitModelZk(m.arch, m.params)).catch((e: unknown) => {
+    const made = await (args.kzg ? Promise.resolve().then(() => commitKzg(m, args.kzg as KzgSetup)) : args.secret === undefined ? native.sumcheckCommitModel(m.arch, m.params).then((commitment) => ({ commitment, secret: undefined })) : native.sumcheckCommitModelZk(m.arch, m.params)).catch((e: unknown) => {
       throw nativeError(e, { IR_INVALID: "prove this model with --system groth16" });
     });
     if (args.secret !== undefined && made.secret !== undefined) writeSecret(args.secret, made.secret);
@@ -213,7 +227,7 @@ export const sumcheck: IrSystem = {
     const native = loadSumcheck();
     const secret = args.secret === undefined ? undefined : readSecret(args.secret);
     const p = await (args.kzg
-      ? native.sumcheckProveKzg(m.arch, m.params, i64Bytes(x), args.kzg.ptau, commitment !== undefined, args.inputPrivate, context)
+      ? native.sumcheckProveKzg(m.arch, m.params, i64Bytes(x), args.kzg.ptau, commitment === undefined ? null : readKzgModel(args.kzg), args.inputPrivate, context)
       : args.zeroKnowledge
         ? native.sumcheckProveZk(m.arch, m.params, i64Bytes(x), secret, context, args.inputPrivate)
         : native.sumcheckProve(m.arch, m.params, i64Bytes(x), commitment, args.inputPrivate, context))
