@@ -141,6 +141,17 @@ describe("the sumcheck system's verifier deployed and used through the tasks, ag
       expect(row).to.include({ system: "sumcheck", statement: "public/hashed/public (kzg)" });
       expect(row.checks).to.deep.equal({ accepts: true, rejectsChangedSignal: true, eventMatchesReference: true });
       expect(row.verify.gas).to.be.below(gas);
+      // a commitment not made under the recorded ptau (its meta names another): refused before anything is sent
+      const meta = path.join(ROOT, runDir, "..", "..", "sumcheck", "model-kzg.commitment.meta.json");
+      const saved = fs.readFileSync(meta, "utf8");
+      try {
+        fs.writeFileSync(meta, JSON.stringify({ ...JSON.parse(saved), ptau: "/elsewhere/other.ptau:1:1" }));
+        const m = onLocal("deploy-verifier", "--pcs", "kzg", "--force");
+        expect(m.code, m.out).to.not.equal(0);
+        expect(m.out).to.match(/SETUP_NOT_FOUND.*the KZG commitment was not made under .*its record names \/elsewhere\/other\.ptau/);
+      } finally {
+        fs.writeFileSync(meta, saved);
+      }
     } finally {
       fs.rmSync(kzgRecord, { force: true });
     }

@@ -156,6 +156,15 @@ describe("sumcheck Solidity verifier, format 4 (KZG)", function () {
     expect(await all(x, y, p2.proof)).to.deep.equal(refused);
   });
 
+  it("a KZG verifier key given with a proof of another format: refused by the Rust verifier as PROOF_INVALID, as the TypeScript one does", async () => {
+    const hyrax = await native().sumcheckProve(archBytes, i64Bytes(params(1)), i64Bytes(x));
+    const err = await native()
+      .sumcheckVerify(archBytes, i64Bytes(x), hyrax.output, hyrax.proof, null, null, vk)
+      .then(() => "accepted", (e: Error) => e.message);
+    expect(err).to.match(/PROOF_INVALID.*a KZG verifier key given for a proof of format 2/);
+    expect(await tsSays(x, fromI64Bytes(hyrax.output), hyrax.proof, undefined as unknown as Buffer)).to.equal("invalid");
+  });
+
   it("agrees with the other two verifiers on every tampered word (a stride, the first and last 40), truncation and a trailing word", async () => {
     const words = proof.length / 32;
     const picks = new Set<number>();

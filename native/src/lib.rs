@@ -203,27 +203,40 @@ fn model_commitment(b: &Option<Vec<u8>>) -> Result<Option<sumcheck::hyrax::Hyrax
         .transpose()
 }
 
+/// A prover's statement from the addon's arguments: the architecture and network, the inputs (several input lengths'
+/// worth: a batch), and the input's visibility (a private input's range table checked here).
+type ProverStatement = (sumcheck::network::Arch, sumcheck::network::Network, Vec<Vec<i64>>, sumcheck::network::InputVis);
+
+fn prover_statement(arch: &[u8], params: &[u8], input: &[u8], input_private: bool) -> Result<ProverStatement> {
+    use sumcheck::network::InputVis;
+    let (arch, net) = sumcheck_network(arch, params)?;
+    let x = words(input, "input")?;
+    if x.is_empty() || x.len() % arch.input_len != 0 {
+        return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())));
+    }
+    let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
+    let vis = if input_private { InputVis::Private } else { InputVis::Public };
+    if vis == InputVis::Private {
+        arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
+    }
+    Ok((arch, net, xs, vis))
+}
+
+/// A prover's refusal as the addon's error: an input out of range, else a model it does not prove.
+fn prover_error(e: String) -> NativeError {
+    let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
+    NativeError::bare(code, e)
+}
+
 impl Task for SumcheckProveTask {
     type Output = (Vec<u8>, Vec<i64>, sumcheck::network::Timings);
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::{prove_batch_timed, InputVis};
-        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
-        let x = words(&self.input, "input")?;
-        if x.is_empty() || x.len() % arch.input_len != 0 {
-            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
-        }
-        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
+        use sumcheck::network::prove_batch_timed;
+        let (arch, net, xs, vis) = prover_statement(&self.arch, &self.params, &self.input, self.input_private)?;
         let model = model_commitment(&self.model)?;
-        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
-        if vis == InputVis::Private {
-            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
-        }
-        let (proof, ys, t) = prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(vis, xs.len()), model.as_ref(), vis, self.context.as_ref()).map_err(|e| {
-            let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
-            NativeError::bare(code, e)
-        })?;
+        let (proof, ys, t) = prove_batch_timed(&net, &xs, &arch.hyrax_params_batch(vis, xs.len()), model.as_ref(), vis, self.context.as_ref()).map_err(prover_error)?;
         Ok((proof.to_bytes(), ys.concat(), t))
     }
 
@@ -321,11 +334,14 @@ impl Task for SumcheckVerifyTask {
         use sumcheck::network::{verify_batch_with, verify_private_input, verify_with, InputVis, NetworkProof};
         let arch = sumcheck_arch(&self.arch)?;
         let y = words(&self.output, "output")?;
-        if is_zk_proof(&self.proof) {
+        if is_zk_proof(&self.proof) && self.kzg_vk.is_none() {
             return self.verify_zk(&arch, &y);
         }
         if first_word(&self.proof) == Some(sumcheck::network_kzg::KZG_PROOF_VERSION) {
             return self.verify_kzg(&arch, &y);
+        }
+        if self.kzg_vk.is_some() {
+            return Err(NativeError::bare(Code::ProofInvalid, format!("a KZG verifier key given for a proof of format {} (a KZG proof is format 4)", first_word(&self.proof).map_or("?".to_string(), |v| v.to_string()))).into());
         }
         let proof = NetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
         let model = model_commitment(&self.model)?;
@@ -449,25 +465,12 @@ impl Task for SumcheckProveZkTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::InputVis;
         use sumcheck::network_zk::{prove_network_zk_batch, ModelSecret};
-        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
-        let x = words(&self.input, "input")?;
-        if x.is_empty() || x.len() % arch.input_len != 0 {
-            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
-        }
-        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
-        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
-        if vis == InputVis::Private {
-            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
-        }
+        let (arch, net, xs, vis) = prover_statement(&self.arch, &self.params, &self.input, self.input_private)?;
         let secret = self.secret.as_ref().map(|b| ModelSecret::from_bytes(b, &arch).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("model secret: {e}")))).transpose()?;
         // the masks and blinders come from the OS's CSPRNG: a repeated seed would repeat every mask
         // the phases only (their parts' laps are the measurement test's)
-        let (proof, ys, t, _) = prove_network_zk_batch(&net, &xs, vis, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(|e| {
-            let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
-            NativeError::bare(code, e)
-        })?;
+        let (proof, ys, t, _) = prove_network_zk_batch(&net, &xs, vis, secret.as_ref(), self.context.as_ref(), &mut ark_std::rand::rngs::OsRng).map_err(prover_error)?;
         Ok((proof.to_bytes(), ys.concat(), t))
     }
 
@@ -557,10 +560,6 @@ pub fn kzg_key_info(ptau: String, len: u32) -> napi::Result<KzgKeyInfo> {
     })
 }
 
-fn kzg_error(e: String) -> napi::Error {
-    let code = if e.starts_with("input") || e.starts_with("batch") || e.contains("does not fit") { Code::InputOutOfRange } else { Code::IrInvalid };
-    NativeError::bare(code, e).into()
-}
 
 pub struct SumcheckProveKzgTask {
     arch: Vec<u8>,
@@ -577,24 +576,14 @@ impl Task for SumcheckProveKzgTask {
     type JsValue = SumcheckProof;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        use sumcheck::network::InputVis;
         use sumcheck::network_kzg::{key_len, prove_timed, KzgModel};
-        let (arch, net) = sumcheck_network(&self.arch, &self.params)?;
-        let x = words(&self.input, "input")?;
-        if x.is_empty() || x.len() % arch.input_len != 0 {
-            return Err(NativeError::bare(Code::InputOutOfRange, format!("input: expected {} values (or a multiple of them: a batch), got {}", arch.input_len, x.len())).into());
-        }
-        let xs: Vec<Vec<i64>> = x.chunks(arch.input_len).map(|c| c.to_vec()).collect();
-        let vis = if self.input_private { InputVis::Private } else { InputVis::Public };
-        if vis == InputVis::Private {
-            arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
-        }
+        let (arch, net, xs, vis) = prover_statement(&self.arch, &self.params, &self.input, self.input_private)?;
         let mut timings = sumcheck::network::Timings::new();
         let mut lap = sumcheck::network::stopwatch();
         let key = sumcheck::kzg::KzgKey::from_ptau(&self.ptau, key_len(&arch.layouts_batch(vis, xs.len())))?;
         lap("key", &mut timings);
         let model = self.model.as_ref().map(|b| KzgModel::from_bytes(b).map_err(|e| NativeError::bare(Code::ProofInvalid, format!("KZG model (commitment and tables): {e}")))).transpose()?;
-        let (proof, ys, t) = prove_timed(&net, &xs, &key, model.as_ref(), vis, self.context.as_ref()).map_err(kzg_error)?;
+        let (proof, ys, t) = prove_timed(&net, &xs, &key, model.as_ref(), vis, self.context.as_ref()).map_err(prover_error)?;
         timings.extend(t);
         Ok((proof.to_bytes(), ys.concat(), timings))
     }
@@ -627,7 +616,7 @@ pub struct KzgModelCommitment {
 pub fn sumcheck_commit_model_kzg(arch: Buffer, params: Buffer, ptau: String) -> napi::Result<KzgModelCommitment> {
     let (arch, net) = sumcheck_network(&arch, &params)?;
     let key = sumcheck::kzg::KzgKey::from_ptau(&ptau, 1usize << arch.layouts().model.num_vars)?;
-    let m = sumcheck::network_kzg::commit_model(&net, &key).map_err(kzg_error)?;
+    let m = sumcheck::network_kzg::commit_model(&net, &key).map_err(prover_error)?;
     Ok(KzgModelCommitment { commitment: sumcheck::transcript::g1_to_be64(&m.commitment).to_vec().into(), model: m.to_bytes().into() })
 }
 

@@ -56,6 +56,16 @@ async function setupOf(t: Target, files: { kzgSetup?: string }): Promise<{ ptau?
   const ptau = (JSON.parse(fs.readFileSync(files.kzgSetup, "utf8")) as { ptau?: string }).ptau;
   if (!ptau || !fs.existsSync(ptau))
     throw new ZkmlError("SETUP_NOT_FOUND", `the powers of tau the KZG commitment was made under is gone (${ptau ?? "unrecorded"})`, { file: files.kzgSetup, hint: "prove again with --pcs kzg (and the same --ptau), which records it" });
+  // the commitment must be the one made under this ptau (its meta names the ptau's fileId): else the contract would
+  // hold one tau's [tau]_2 and another's C_M, and refuse every proof
+  const { fileId } = await import("../../setup/trust");
+  const { readMeta } = await import("../../core/files");
+  const made = readMeta<{ ptau?: string }>(`${t.paths.get({ kind: "modelCommitment", circuit: t.loc.id, system: t.system, kzg: true })}.meta.json`)?.ptau;
+  if (made !== fileId(ptau))
+    throw new ZkmlError("SETUP_NOT_FOUND", `the KZG commitment was not made under ${ptau} (${made ? `its record names ${made.split(":")[0]}` : "no record of its ptau"})`, {
+      file: files.kzgSetup,
+      hint: "prove again with --pcs kzg (and the --ptau to deploy with), which commits under it",
+    });
   return { ptau, ...setupForgeability(files.kzgSetup, (p) => t.paths.get({ kind: "ptauSecrets", ptau: p })) };
 }
 

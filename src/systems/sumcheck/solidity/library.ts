@@ -776,6 +776,8 @@ library Sumcheck {
         uint256[6] memory io = [uint256(32), 32, 32, acc, R - 2, R];
         bool ok;
         assembly ("memory-safe") {
+            // too little gas for the call: run out of gas (never a refusal a caller could misread), as msm does
+            if lt(gas(), 4000) { invalid() }
             ok := staticcall(gas(), 5, io, 192, io, 32)
         }
         if (!ok) reject(13);
@@ -787,6 +789,10 @@ library Sumcheck {
         }
     }
 
+    /// (The combined commitment coefs[0] C_0 + coefs[1] C_1 is not computed, so unlike the Rust and TypeScript
+    /// verifiers this one does not refuse it being the identity: that needs sigma = C_0 / (C_0 - C_1) in the group,
+    /// a challenge drawn after both points, so it happens with probability about 1 / r, and the check then still
+    /// holds only for the zero polynomial's value 0.)
     /// The opening's check (gemini.rs verify) of the polynomial committed as coefs[0] C_0 + coefs[1] C_1 (comms: C_0.x,
     /// C_0.y, C_1.x, C_1.y) at s with value v: the fold chain b_i derived from b_n = v, never read; the Shplonk
     /// weights; [L] + z[W] = sum_i (c_i^- + c_i^+) [A_i] - (sum_i c_i^- b_i + c_i^+ a_i) [1]_1 - [Q] + z [W] by one
@@ -859,6 +865,7 @@ library Sumcheck {
         e[3] = Q - at(p, k.q + 32);
         bool ok;
         assembly ("memory-safe") {
+            if lt(gas(), 1000) { invalid() }
             ok := staticcall(150, 6, e, 128, e, 64)
         }
         if (!ok) reject(13);
@@ -866,6 +873,8 @@ library Sumcheck {
         (e[6], e[7]) = (at(p, k.w), Q - at(p, k.w + 32));
         (e[8], e[9], e[10], e[11]) = (tauG2[0], tauG2[1], tauG2[2], tauG2[3]);
         assembly ("memory-safe") {
+            // the two-pair pairing costs 113,000: with less, out of gas rather than a refusal
+            if lt(gas(), 120000) { invalid() }
             ok := staticcall(gas(), 8, e, 384, e, 32)
         }
         if (!ok) reject(13);
