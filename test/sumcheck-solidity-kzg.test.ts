@@ -16,38 +16,14 @@ import hre from "hardhat";
 import type { Contract } from "ethers";
 import { loadSumcheck, NativeSumcheck } from "../src/core/native";
 import { writeDevPtau } from "../src/setup/ptau";
-import { archWords, i64Bytes, fromI64Bytes, SumcheckArch } from "../src/systems/sumcheck/arch";
+import { archWords, i64Bytes, fromI64Bytes } from "../src/systems/sumcheck/arch";
 import { verifySumcheckKzgProof } from "../src/systems/sumcheck/verifier";
 import { renderSumcheckVerifierKzg, RenderedSumcheckVerifier } from "../src/systems/sumcheck/solidity/render";
 import { kzgPrecompileGas } from "../src/systems/sumcheck/solidity/cost";
 import { compileSumcheck, deploySumcheckVerifier, packInput } from "../src/evm/sumcheck-verifier";
 import { EIP170_LIMIT } from "../src/evm/solc";
 
-function rng(seed: number): (lo: number, hi: number) => number {
-  let s = seed >>> 0;
-  return (lo, hi) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
-
-const ARCH: SumcheckArch = {
-  inputLen: 20,
-  inputMin: 0n,
-  inputTop: 127n,
-  ops: [
-    { op: "dense", m: 12, n: 20 },
-    { op: "requant", shift: 8, relu: true, bits: 20, clamp: 8 },
-    { op: "flatten" },
-    { op: "dense", m: 5, n: 12 },
-  ],
-};
-
-function params(seed: number): bigint[] {
-  const r = rng(seed);
-  const n = 12 * 20 + 12 + 5 * 12 + 5;
-  return Array.from({ length: n }, (_, i) => BigInt(i < 12 * 20 || (i >= 252 && i < 312) ? r(-128, 127) : r(-2000, 2000)));
-}
+import { ARCH, params, rng } from "./helpers/sumcheck-mlp";
 
 const native = () => loadSumcheck() as unknown as NativeSumcheck;
 const archBytes = i64Bytes(archWords(ARCH));

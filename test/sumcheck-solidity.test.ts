@@ -20,32 +20,7 @@ import { contextWord } from "../src/systems/sumcheck";
 import { Compiled, EIP170_LIMIT } from "../src/evm/solc";
 import { Interface, type Contract } from "ethers";
 
-/** A seeded generator of integers in [lo, hi]. */
-function rng(seed: number): (lo: number, hi: number) => number {
-  let s = seed >>> 0;
-  return (lo, hi) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
-
-const ARCH: SumcheckArch = {
-  inputLen: 20,
-  inputMin: 0n,
-  inputTop: 127n,
-  ops: [
-    { op: "dense", m: 12, n: 20 },
-    { op: "requant", shift: 8, relu: true, bits: 20, clamp: 8 },
-    { op: "flatten" },
-    { op: "dense", m: 5, n: 12 },
-  ],
-};
-
-function params(seed: number): bigint[] {
-  const r = rng(seed);
-  const n = 12 * 20 + 12 + 5 * 12 + 5;
-  return Array.from({ length: n }, (_, i) => BigInt(i < 12 * 20 || (i >= 252 && i < 312) ? r(-128, 127) : r(-2000, 2000)));
-}
+import { ARCH, params, rng } from "./helpers/sumcheck-mlp";
 
 /** A second shape: a signed input of two bytes a value ([-300, 300]), a clamp without ReLU, ReLU without a clamp,
  * a requant last. */

@@ -383,7 +383,25 @@ fn first_word(proof: &[u8]) -> Option<u64> {
     (proof.len() >= 32 && proof[..31].iter().all(|&b| b == 0)).then(|| proof[31] as u64)
 }
 
+/// A batch's inputs (None: private) and outputs, one per output's worth of values.
+type BatchValues = (Option<Vec<Vec<i64>>>, Vec<Vec<i64>>);
+
 impl SumcheckVerifyTask {
+    /// The outputs (several outputs' worth of values: a batch) and the inputs (one per output), split; inputs of
+    /// another count are the verdict (a refusal, not an error).
+    fn batch(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<std::result::Result<BatchValues, String>> {
+        let out_len = arch.output_len();
+        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
+        let ys: Vec<Vec<i64>> = y.chunks(out_len.max(1)).map(|c| c.to_vec()).collect();
+        let xs: Option<Vec<Vec<i64>>> = self.input.as_ref().map(|b| words(b, "input").map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect())).transpose()?;
+        if let Some(xs) = &xs {
+            if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) {
+                return Ok(Err(format!("batch inputs (one per output): {} values, expected {}", xs.iter().map(Vec::len).sum::<usize>(), n * arch.input_len)));
+            }
+        }
+        Ok(Ok((xs, ys)))
+    }
+
     /// A format-4 (KZG) proof's verdict: needs the verifier key; one inference or a batch, as verify_zk.
     fn verify_kzg(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
         use sumcheck::network_kzg::{verify, KzgNetworkProof};
@@ -392,15 +410,11 @@ impl SumcheckVerifyTask {
         };
         let tau_g2 = sumcheck::kzg::g2_from_words(vk).map_err(|e| NativeError::bare(Code::NativeCallInvalid, format!("KZG verifier key: {e}")))?;
         let vk = sumcheck::gemini::VerifierKey { g2: <ark_bn254::G2Affine as ark_ec::AffineRepr>::generator(), tau_g2 };
-        let out_len = arch.output_len();
-        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
-        let ys: Vec<Vec<i64>> = y.chunks(out_len.max(1)).map(|c| c.to_vec()).collect();
-        let xs: Option<Vec<Vec<i64>>> = self.input.as_ref().map(|b| words(b, "input").map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect())).transpose()?;
-        if let Some(xs) = &xs {
-            if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) {
-                return Ok(Some(format!("batch inputs (one per output): {} values, expected {}", xs.iter().map(Vec::len).sum::<usize>(), n * arch.input_len)));
-            }
-        } else {
+        let (xs, ys) = match self.batch(arch, y)? {
+            Ok(b) => b,
+            Err(verdict) => return Ok(Some(verdict)),
+        };
+        if xs.is_none() {
             arch.input_table().map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         }
         let proof = KzgNetworkProof::from_bytes(&self.proof).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;
@@ -413,15 +427,11 @@ impl SumcheckVerifyTask {
     fn verify_zk(&self, arch: &sumcheck::network::Arch, y: &[i64]) -> napi::Result<Option<String>> {
         use sumcheck::network::InputVis;
         use sumcheck::network_zk::{verify_network_zk_batch, Plan, ZkNetworkProof, ZkStatement};
-        let out_len = arch.output_len();
-        let n = if !y.is_empty() && y.len() % out_len == 0 { y.len() / out_len } else { 1 };
-        let ys: Vec<Vec<i64>> = y.chunks(out_len.max(1)).map(|c| c.to_vec()).collect();
-        let xs: Option<Vec<Vec<i64>>> = self.input.as_ref().map(|b| words(b, "input").map(|x| x.chunks(arch.input_len).map(|c| c.to_vec()).collect())).transpose()?;
-        if let Some(xs) = &xs {
-            if xs.len() != n || xs.iter().any(|x| x.len() != arch.input_len) {
-                return Ok(Some(format!("batch inputs (one per output): {} values, expected {}", xs.iter().map(Vec::len).sum::<usize>(), n * arch.input_len)));
-            }
-        }
+        let (xs, ys) = match self.batch(arch, y)? {
+            Ok(b) => b,
+            Err(verdict) => return Ok(Some(verdict)),
+        };
+        let n = ys.len();
         let stmt = ZkStatement { input: if xs.is_some() { InputVis::Public } else { InputVis::Private }, batch: n };
         Plan::for_statement(arch, stmt).map_err(|e| NativeError::bare(Code::IrInvalid, e))?;
         let proof = ZkNetworkProof::from_bytes_for(&self.proof, arch, stmt).map_err(|e| NativeError::bare(Code::ProofInvalid, e.to_string()))?;

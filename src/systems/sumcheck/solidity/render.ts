@@ -142,12 +142,7 @@ ${ioFunctions()}
         pure
         returns (uint256[] memory x, uint256[] memory y)
     {
-        Sumcheck.absorb1(t, "arch", ARCH_HASH);
-        x = _input(input);
-        y = _output(output);
-        Sumcheck.absorbWords(t, "input", x);
-        Sumcheck.absorbWords(t, "output", y);
-        if (context != 0) Sumcheck.absorb1(t, "context", context);
+        (x, y) = _publicValues(t, input, output, context);
         Sumcheck.absorb1(t, "pcs", 2);
         uint256[] memory vk = new uint256[](4);
         (vk[0], vk[1], vk[2], vk[3]) = (TAU_X1, TAU_X0, TAU_Y1, TAU_Y0);
@@ -297,6 +292,20 @@ function ioFunctions(): string {
             if (output[i] < type(int64).min || output[i] > type(int64).max) revert SumcheckRejected(16);
             y[i] = Sumcheck.fr(output[i]);
         }
+    }
+
+    /// Format 2's and 4's statement: the architecture, x, y, and the context when there is one (0: none), absorbed.
+    function _publicValues(Sumcheck.Transcript memory t, bytes calldata input, int256[] calldata output, uint256 context)
+        private
+        pure
+        returns (uint256[] memory x, uint256[] memory y)
+    {
+        Sumcheck.absorb1(t, "arch", ARCH_HASH);
+        x = _input(input);
+        y = _output(output);
+        Sumcheck.absorbWords(t, "input", x);
+        Sumcheck.absorbWords(t, "output", y);
+        if (context != 0) Sumcheck.absorb1(t, "context", context);
     }`;
 }
 
@@ -359,12 +368,7 @@ ${ioFunctions()}
         view
         returns (uint256[] memory x, uint256[] memory y, bytes memory rows)
     {
-        Sumcheck.absorb1(t, "arch", ARCH_HASH);
-        x = _input(input);
-        y = _output(output);
-        Sumcheck.absorbWords(t, "input", x);
-        Sumcheck.absorbWords(t, "output", y);
-        if (context != 0) Sumcheck.absorb1(t, "context", context);
+        (x, y) = _publicValues(t, input, output, context);
         rows = _rows();
         Sumcheck.absorbBytes(t, "model commitment", rows);
     }

@@ -112,13 +112,9 @@ function verifyZk(
   context: Uint8Array | undefined,
 ): { valid: true } | { valid: false; reason: string } {
   if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
-  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
-  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
-  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
-  const ys = chunks(output, outLen);
-  const xs = input && chunks(input, checked.inputLen);
-  if (xs && (xs.length !== n || xs.some((x) => x.length !== checked.inputLen)))
-    return { valid: false, reason: `batch inputs (one per output): ${input?.length} values, expected ${n * checked.inputLen}` };
+  const batch = batchValues(checked, input, output);
+  if ("reason" in batch) return { valid: false, reason: batch.reason };
+  const { xs, ys, n } = batch;
   const plan = planOf(checked, { input: xs ? "public" : "private", batch: n });
   const decoded = decodeZkProof(proof, plan);
   const modelRows = model === undefined ? null : decodeCommitment(model);
@@ -126,6 +122,18 @@ function verifyZk(
 }
 
 /** A verdict: valid, or the reason the proof is refused. */
+/** A batch's outputs (several outputs' worth of values) and inputs (one per output; null: private), split; inputs
+ * of another count are a refusal. */
+function batchValues(checked: CheckedArch, input: readonly bigint[] | null, output: readonly bigint[]): { xs: bigint[][] | null; ys: bigint[][]; n: number } | { reason: string } {
+  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
+  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
+  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
+  const ys = chunks(output, outLen);
+  const xs = input && chunks(input, checked.inputLen);
+  if (xs && (xs.length !== n || xs.some((x) => x.length !== checked.inputLen))) return { reason: `batch inputs (one per output): ${input?.length} values, expected ${n * checked.inputLen}` };
+  return { xs, ys, n };
+}
+
 export type Verdict = { valid: true } | { valid: false; reason: string };
 
 /**
@@ -152,13 +160,9 @@ export async function verifySumcheckKzgProof(
   const checked = checkArch(arch);
   if (context !== undefined && context.length !== 32) throw new Error(`context: expected 32 bytes, got ${context.length}`);
   const tauG2 = await decodeVerifierKey(vk);
-  const outLen = checked.lens.length > 0 ? checked.lens[checked.lens.length - 1] : checked.inputLen;
-  const n = output.length > 0 && output.length % outLen === 0 ? output.length / outLen : 1;
-  const chunks = (v: readonly bigint[], len: number) => Array.from({ length: Math.ceil(v.length / len) }, (_, b) => v.slice(b * len, (b + 1) * len));
-  const ys = chunks(output, outLen);
-  const xs = input && chunks(input, checked.inputLen);
-  if (xs && (xs.length !== n || xs.some((x) => x.length !== checked.inputLen)))
-    return { valid: false, reason: `batch inputs (one per output): ${input?.length} values, expected ${n * checked.inputLen}` };
+  const batch = batchValues(checked, input, output);
+  if ("reason" in batch) return { valid: false, reason: batch.reason };
+  const { xs, ys } = batch;
   const range = input === null ? inputTable(checked) : null;
   const decoded = decodeKzgProof(proof);
   const cM = model === undefined ? null : decodeKzgCommitment(model);
