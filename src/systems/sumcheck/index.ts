@@ -33,10 +33,9 @@ import type { Visibility } from "../../statement/visibility";
 import type { IrSystem, IrVerdict, KzgSetup } from "../system";
 import { archWords, decodeSumcheckModel, encodeSumcheckModel, fromI64Bytes, i64Bytes, sumcheckArch, type SumcheckArch } from "./arch";
 import { verifySumcheckKzgProof, verifySumcheckProof } from "./verifier";
-import { checkArch } from "./verifier/architecture";
+import { checkArch, inputTable } from "./verifier/architecture";
 import { decodeCommitment } from "./verifier/decode";
 import { decodeKzgCommitment } from "./verifier/decode-kzg";
-import { inputTable } from "./verifier/architecture";
 import { layoutsOf } from "./verifier/layout";
 import { batchOf } from "../../statement/visibility";
 
